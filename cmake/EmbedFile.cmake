@@ -1,0 +1,6 @@
+file(READ ${INPUT} hex HEX)
+file(SIZE ${INPUT} size)
+string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," body "${hex}")
+get_filename_component(dir ${OUTPUT} DIRECTORY)
+file(MAKE_DIRECTORY ${dir})
+file(WRITE ${OUTPUT} "#include <stddef.h>\n/* generated from ${INPUT}; do not edit */\nconst char ${SYMBOL}[] = {${body}0x00};\nconst size_t ${SYMBOL}_len = ${size};\n")

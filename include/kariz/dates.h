@@ -1,0 +1,46 @@
+/* dates.h - calendar days and human dates.
+ *
+ * A day is an int: days since 1970-01-01 in the user's time zone. The same
+ * parser serves the CLI, the board and triage. */
+#ifndef KARIZ_DATES_H
+#define KARIZ_DATES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kariz/status.h"
+
+/* Today in the local time zone (honours $TZ), from a Unix time. */
+int kz_day_from_time(int64_t t);
+int kz_today(int64_t now);
+/* The Unix time of local midnight starting `day`. */
+int64_t kz_day_start(int day);
+/* From/to a civil date; kz_day_from_ymd returns false for an invalid date. */
+bool kz_day_from_ymd(int y, int m, int d, int *day);
+void kz_day_to_ymd(int day, int *y, int *m, int *d);
+int kz_day_weekday(int day); /* 0 = Monday .. 6 = Sunday */
+/* "YYYY-MM-DD" (out needs 11 bytes). */
+void kz_day_format(int day, char *out);
+/* Strict YYYY-MM-DD. */
+kz_status kz_day_parse_iso(const char *s, int *day);
+
+/* Parses a human date relative to `today`:
+ *   today, tomorrow, yesterday, mon..sun / monday..sunday (the next such day,
+ *   never today), next week (next Monday), next month (1st of next month),
+ *   +3d, +2w, +1m, in 3 days, in 2 weeks, in 1 month, YYYY-MM-DD, and
+ *   "end of month" / "eom". Case-insensitive, surrounding spaces ignored.
+ * KZ_EINVAL with a message that quotes the input and lists the forms. */
+kz_status kz_date_parse(const char *s, int today, int *day, kz_err *err);
+
+/* Short relative form for display: "today", "tomorrow", "in 3d", "2d ago",
+ * "2026-12-01" beyond two weeks. out needs 16 bytes. */
+void kz_day_relative(int day, int today, char *out);
+/* Format a Unix time as "YYYY-MM-DD HH:MM" local (out needs 17 bytes). */
+void kz_time_format(int64_t t, char *out);
+/* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" (out needs 21 bytes). */
+void kz_time_format_iso(int64_t t, char *out);
+/* Parses "YYYY-MM-DD", "YYYY-MM-DD HH:MM[:SS]", "YYYY-MM-DDTHH:MM[:SS][Z]"
+ * (local unless Z) into Unix seconds. */
+kz_status kz_time_parse(const char *s, int64_t *out);
+
+#endif

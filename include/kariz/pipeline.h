@@ -1,0 +1,75 @@
+/* pipeline.h - the operations a salesperson performs, shared by the CLI and
+ * the board: each is one write transaction that changes the lead, rescores
+ * it with the rules in force, logs events and commits, or changes nothing.
+ *
+ * `version` arguments are the lead version the caller read (optimistic
+ * concurrency); pass 0 to act on whatever is current (one-shot CLI use). */
+#ifndef KARIZ_PIPELINE_H
+#define KARIZ_PIPELINE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "kariz/model.h"
+#include "kariz/rules.h"
+#include "kariz/status.h"
+#include "kariz/store.h"
+
+typedef struct kz_session {
+    kz_store *store;        /* borrowed */
+    const kz_rules *rules;  /* borrowed */
+    const char *actor;      /* Unix account acting; borrowed */
+    int64_t now;            /* fixed clock for tests; 0 = time(NULL) */
+} kz_session;
+
+int64_t kz_session_now(const kz_session *s);
+
+/* Creates a lead (stage defaults to the first stage, owner stays as given).
+ * Validates stage and owner; scores it; sets lead's ID and version. */
+kz_status kz_pipe_add(kz_session *s, kz_lead *lead, kz_err *err);
+
+/* Applies FIELD=VALUE assignments (custom fields for unknown names). */
+kz_status kz_pipe_set(kz_session *s, int64_t id, int64_t version, const char *const *assign,
+                      size_t n, kz_err *err);
+
+/* Saves an edited lead (lead->num[KZ_F_VERSION] is the version read). */
+kz_status kz_pipe_save(kz_session *s, kz_lead *lead, kz_err *err);
+
+/* Moves a lead to `stage`, enforcing its entry criteria unless
+ * force_reason is given (the override is logged with the reason). */
+kz_status kz_pipe_move(kz_session *s, int64_t id, int64_t version, const char *stage,
+                       const char *force_reason, kz_err *err);
+kz_status kz_pipe_won(kz_session *s, int64_t id, int64_t version, const char *force_reason,
+                      kz_err *err);
+/* reason must be one of the rules' lost reasons (case-insensitive). */
+kz_status kz_pipe_lost(kz_session *s, int64_t id, int64_t version, const char *reason,
+                       kz_err *err);
+
+/* Logs a touch: kind (call, email, ...), outcome (answered, ...), channel
+ * (NULL: the kind's default), optional note. Rescores. */
+kz_status kz_pipe_log(kz_session *s, int64_t id, const char *kind, const char *outcome,
+                      const char *channel, const char *note, kz_err *err);
+kz_status kz_pipe_note(kz_session *s, int64_t id, const char *text, kz_err *err);
+/* Sets the next step's due day (and text when step != NULL). */
+kz_status kz_pipe_followup(kz_session *s, int64_t id, int64_t version, int due_day,
+                           const char *step, kz_err *err);
+kz_status kz_pipe_assign(kz_session *s, int64_t id, int64_t version, const char *owner,
+                         kz_err *err);
+
+/* Rescores one lead (writes only when something changed). */
+kz_status kz_pipe_rescore(kz_session *s, int64_t id, kz_err *err);
+/* Rescores every lead in batches; progress(done, total, ud) may be NULL. */
+typedef void (*kz_progress_fn)(int64_t done, int64_t total, void *ud);
+kz_status kz_pipe_rescore_all(kz_session *s, kz_progress_fn progress, void *ud,
+                              int64_t *changed, kz_err *err);
+/* Computes the score of a stored lead without writing. */
+kz_status kz_pipe_explain(kz_session *s, int64_t id, kz_lead *lead, kz_score *out,
+                          kz_err *err);
+
+/* Stale: idle in its stage longer than the stage allows and no future
+ * next step. idle_days/limit are set for the "idle 19 days, limit 14" note. */
+bool kz_lead_is_stale(const kz_rules *r, const kz_lead *lead, int64_t now, int *idle_days,
+                      int *limit);
+bool kz_lead_is_overdue(const kz_lead *lead, int today);
+
+#endif

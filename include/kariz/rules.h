@@ -1,0 +1,114 @@
+/* rules.h - the team's scoring rules and pipeline, loaded from YAML
+ * (see docs/rules.md and kariz-rules(5)), and the scoring engine.
+ *
+ * A kz_rules is immutable once loaded and owns every string it hands out.
+ * Scoring is pure: no I/O and no allocation per lead. */
+#ifndef KARIZ_RULES_H
+#define KARIZ_RULES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kariz/model.h"
+#include "kariz/status.h"
+
+typedef struct kz_rules kz_rules;
+
+typedef enum kz_criterion {
+    KZ_CRIT_PAIN,
+    KZ_CRIT_INTEREST,
+    KZ_CRIT_FIT,
+    KZ_CRIT_BUDGET,
+    KZ_CRIT_AUTHORITY,
+    KZ_CRIT_NEED,
+    KZ_CRIT_TIMELINE,
+    KZ_CRIT__COUNT
+} kz_criterion;
+
+const char *kz_criterion_name(kz_criterion c); /* "pain", "interest", ... */
+/* The lead field that stores a criterion's subtotal (KZ_F_PAIN ...). */
+kz_field kz_criterion_field(kz_criterion c);
+
+/* ---- loading ---- */
+
+/* Parses rules from a buffer; `name` is used in messages (FILE:LINE:COL).
+ * On failure *out is untouched and err says what and where. */
+kz_status kz_rules_load_buffer(const char *name, const char *text, size_t len, kz_rules **out,
+                               kz_err *err);
+kz_status kz_rules_load_file(const char *path, kz_rules **out, kz_err *err);
+/* The default rules.yaml compiled into the binary. */
+const char *kz_rules_builtin_text(void);
+size_t kz_rules_builtin_len(void);
+kz_status kz_rules_load_builtin(kz_rules **out, kz_err *err);
+void kz_rules_free(kz_rules *r);
+/* Where the rules came from (path, or "built-in"). */
+const char *kz_rules_origin(const kz_rules *r);
+
+/* Which rules file is in force: cli_path, else $KARIZ_RULES, else the team
+ * file beside the database (<dir of db>/rules.yaml), else built-in.
+ * Writes the path (or "" for built-in) to path_out and a human reason
+ * ("--rules", "$KARIZ_RULES", "team rules beside the database", "built-in
+ * default") to why_out. */
+void kz_rules_resolve(const char *cli_path, const char *db_path, char *path_out,
+                      size_t path_len, const char **why_out);
+
+/* ---- the pipeline the rules define ---- */
+size_t kz_rules_stage_count(const kz_rules *r);
+const kz_stage *kz_rules_stages(const kz_rules *r); /* array, funnel order */
+const kz_stage *kz_rules_stage(const kz_rules *r, const char *name); /* NULL if unknown */
+const kz_stage *kz_rules_first_stage(const kz_rules *r); /* where new leads start */
+/* The stage after/before `name` among open stages (NULL at the ends). */
+const kz_stage *kz_rules_next_stage(const kz_rules *r, const char *name);
+const kz_stage *kz_rules_prev_stage(const kz_rules *r, const char *name);
+const kz_stage *kz_rules_won_stage(const kz_rules *r);
+const kz_stage *kz_rules_lost_stage(const kz_rules *r);
+/* "lead, prospect, ..." for error messages; owned by r. */
+const char *kz_rules_stage_names(const kz_rules *r);
+
+size_t kz_rules_lost_reason_count(const kz_rules *r);
+const char *kz_rules_lost_reason(const kz_rules *r, size_t i);
+size_t kz_rules_status_count(const kz_rules *r);
+const char *kz_rules_status(const kz_rules *r, size_t i);
+/* Grade band for a score ("hot", "warm", "cold", ...). */
+const char *kz_rules_grade_for(const kz_rules *r, int score);
+size_t kz_rules_grade_count(const kz_rules *r);
+const char *kz_rules_grade_name(const kz_rules *r, size_t i); /* best band first */
+
+/* ---- scoring ---- */
+
+#define KZ_SCORE_MAX_HITS 64
+
+typedef struct kz_score_hit {
+    kz_criterion crit;
+    const char *rule; /* the rule's label, owned by the rules */
+    int points;       /* after caps and decay */
+    int count;        /* behaviour rules: matching activities counted */
+    char matched[96]; /* the value that matched, truncated */
+    bool limit_hit;   /* a regex hit its match limit: no verdict */
+} kz_score_hit;
+
+typedef struct kz_score {
+    int total;                 /* clamped to the rules' score range */
+    int sub[KZ_CRIT__COUNT];   /* per-criterion subtotals after caps */
+    const char *grade;         /* owned by the rules */
+    const char *persona;       /* best-matching persona, or NULL; owned by the rules */
+    size_t nhits;
+    kz_score_hit hits[KZ_SCORE_MAX_HITS];
+    size_t hits_dropped;       /* hits past KZ_SCORE_MAX_HITS */
+    int limit_errors;          /* rules whose regex hit a PCRE2 limit */
+} kz_score;
+
+/* Scores a lead with its activities as of `now` (Unix seconds). */
+void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *acts,
+                   size_t nacts, int64_t now, kz_score *out);
+/* Copies score, grade, persona and subtotals into the lead's fields. */
+void kz_score_apply(const kz_score *s, kz_lead *lead);
+
+/* Checks the entry criteria of stage `to` for a lead with score s.
+ * KZ_OK when allowed; KZ_EREFUSED with err naming each failed criterion
+ * ("opportunity needs pain > 0 (has 0), fit > 0 (has -5)"). */
+kz_status kz_rules_check_entry(const kz_rules *r, const kz_stage *to, const kz_lead *lead,
+                               const kz_score *s, kz_err *err);
+
+#endif

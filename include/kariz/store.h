@@ -1,0 +1,147 @@
+/* store.h - persistence. The store module (src/store/) is the only code that
+ * talks to the database engine; this interface carries no engine types so a
+ * second backend can plug in here.
+ *
+ * Writes happen inside kz_store_begin() .. kz_store_commit(); the begin takes
+ * the write lock at once (BEGIN IMMEDIATE), and every multi-step change sits in
+ * one transaction. Lead updates are optimistic: the caller passes the version
+ * it read; a different stored version is KZ_ECONFLICT and nothing is written. */
+#ifndef KARIZ_STORE_H
+#define KARIZ_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kariz/model.h"
+#include "kariz/status.h"
+
+typedef struct kz_store kz_store;
+
+#define KZ_STORE_READONLY 1u /* open read-only (no schema creation or migration) */
+#define KZ_STORE_NOCREATE 2u /* fail with KZ_ENOTFOUND when the file does not exist */
+
+/* Opens (creating when allowed) the database at path, applies forward
+ * migrations, and refuses a database from a newer kariz with KZ_ENEWER
+ * without modifying it. *out is owned by the caller (kz_store_close). */
+kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err *err);
+void kz_store_close(kz_store *st);
+/* Schema version this build writes (PRAGMA user_version). */
+int kz_store_schema_version(void);
+bool kz_store_readonly(const kz_store *st);
+const char *kz_store_path(const kz_store *st);
+/* Busy timeout in milliseconds (default 5000). */
+void kz_store_set_busy_timeout(kz_store *st, int ms);
+
+kz_status kz_store_begin(kz_store *st, kz_err *err);      /* write transaction */
+kz_status kz_store_begin_read(kz_store *st, kz_err *err); /* consistent read snapshot */
+kz_status kz_store_commit(kz_store *st, kz_err *err);
+void kz_store_rollback(kz_store *st); /* no-op outside a transaction */
+bool kz_store_in_txn(const kz_store *st);
+
+/* A number that changes whenever another connection commits (cheap to poll). */
+kz_status kz_store_data_version(kz_store *st, int64_t *out, kz_err *err);
+
+/* ---- settings kept in the database (team-wide) ---- */
+/* *out is owned by the caller (free); NULL when the key is absent. */
+kz_status kz_store_meta_get(kz_store *st, const char *key, char **out, kz_err *err);
+kz_status kz_store_meta_set(kz_store *st, const char *key, const char *value, kz_err *err);
+
+/* ---- stages ---- */
+/* Makes the stages table agree with the rules in force: inserts missing
+ * stages, updates labels, order and probabilities. Stages that disappeared
+ * from the rules but still hold leads are kept (retired). Own transaction
+ * when none is open. */
+kz_status kz_store_sync_stages(kz_store *st, const kz_stage *stages, size_t n, kz_err *err);
+
+typedef struct kz_stage_total {
+    char stage[64];
+    int64_t count;
+    int64_t value;          /* sum of deal values, minor units */
+    int64_t weighted;       /* sum of value x probability / 100, minor units */
+} kz_stage_total;
+/* Per-stage totals kept up to date by the transactions that change leads
+ * (never a scan of leads). owner NULL: everyone's. Fills out[] in funnel
+ * order; returns the number of stages in *n (at most cap). */
+kz_status kz_store_stage_totals(kz_store *st, const char *owner, kz_stage_total *out,
+                                size_t cap, size_t *n, kz_err *err);
+
+/* ---- leads ---- */
+/* Reads lead id (with its custom fields) into out (reset first). */
+kz_status kz_store_lead_get(kz_store *st, int64_t id, kz_lead *out, kz_err *err);
+/* Inserts a new lead; sets its ID, VERSION (1), CREATED, UPDATED, TOUCHED and
+ * STAGE_ENTERED (when unset), and logs a "create" event by actor. Must be
+ * inside a write transaction. */
+kz_status kz_store_lead_insert(kz_store *st, kz_lead *lead, const char *actor, int64_t now,
+                               kz_err *err);
+/* Saves every field of lead that differs from the stored row, logging one
+ * event per changed field (kind "stage", "owner", "grade" or "field"), bumps
+ * VERSION and UPDATED (lead is updated to match). lead->num[KZ_F_VERSION] must
+ * be the version the caller read, else KZ_ECONFLICT and nothing is written.
+ * Must be inside a write transaction. *changed (may be NULL) tells whether
+ * anything differed; when nothing did, no version bump and no event. */
+kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, int64_t now,
+                               bool *changed, kz_err *err);
+/* Deletes a lead and its activities, stakeholders and custom fields; logs a
+ * "delete" event. Must be inside a write transaction. */
+kz_status kz_store_lead_delete(kz_store *st, int64_t id, int64_t version, const char *actor,
+                               int64_t now, kz_err *err);
+/* Finds a lead by e-mail (trimmed, case-insensitive) or, for leads without
+ * one, by name + company (case-insensitive). *id = 0 when none. */
+kz_status kz_store_find_by_email(kz_store *st, const char *email, int64_t *id, kz_err *err);
+kz_status kz_store_find_by_name_company(kz_store *st, const char *name, const char *company,
+                                        int64_t *id, kz_err *err);
+
+typedef enum kz_sort {
+    KZ_SORT_ID,
+    KZ_SORT_SCORE, /* highest first */
+    KZ_SORT_VALUE, /* highest first */
+    KZ_SORT_AGE,   /* longest in stage first */
+    KZ_SORT_DUE,   /* soonest next step first; none last */
+    KZ_SORT_NAME
+} kz_sort;
+
+typedef struct kz_query {
+    const char *stage;  /* NULL: all stages */
+    const char *owner;  /* NULL: anyone; "" : unassigned only */
+    bool with_unassigned; /* with owner: also leads that have no owner */
+    const char *search; /* NULL: none; matches name, company, email, notes */
+    const char *grade;  /* NULL: any */
+    bool overdue;       /* next_due before today_day */
+    int64_t today_day;  /* days since epoch, for overdue */
+    kz_sort sort;
+    bool reverse;
+    size_t limit;  /* 0: no limit */
+    size_t offset;
+} kz_query;
+
+/* Calls fn for each matching lead in order; the kz_lead passed to fn is
+ * reused between calls (copy what you keep). fn returns false to stop.
+ * Custom fields are loaded only when with_custom is true. */
+typedef bool (*kz_lead_fn)(const kz_lead *lead, void *ud);
+kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_lead_fn fn,
+                        void *ud, kz_err *err);
+kz_status kz_store_count(kz_store *st, const kz_query *q, int64_t *out, kz_err *err);
+
+/* ---- activities, stakeholders, events ---- */
+/* Adds an activity (sets a->id; a->at when 0 is set to now) and logs an
+ * "activity" event. Must be inside a write transaction. */
+kz_status kz_store_activity_add(kz_store *st, kz_activity *a, int64_t now, kz_err *err);
+/* Appends the lead's activities, oldest first. */
+kz_status kz_store_activities(kz_store *st, int64_t lead_id, kz_activity_list *out,
+                              kz_err *err);
+kz_status kz_store_stakeholder_add(kz_store *st, kz_stakeholder *s, const char *actor,
+                                   int64_t now, kz_err *err);
+kz_status kz_store_stakeholders(kz_store *st, int64_t lead_id, kz_stakeholder_list *out,
+                                kz_err *err);
+/* Appends an event (e->id, e->at set). Inside a write transaction. */
+kz_status kz_store_event_add(kz_store *st, kz_event *e, kz_err *err);
+/* Appends the lead's events, oldest first; since_version > 0 keeps only
+ * those that produced a later version (what changed since you read it). */
+kz_status kz_store_events(kz_store *st, int64_t lead_id, int64_t since_version,
+                          kz_event_list *out, kz_err *err);
+/* The last event that set `field` on the lead; KZ_ENOTFOUND when none. */
+kz_status kz_store_blame(kz_store *st, int64_t lead_id, const char *field, kz_event *out,
+                         kz_err *err);
+
+#endif

@@ -1,0 +1,59 @@
+/* text.h - making data safe and measurable for a terminal.
+ *
+ * Names, notes and imported fields can hold anything. Nothing from data is
+ * written to a terminal without passing through kz_text_sanitize (or a
+ * function here that calls it). Widths are display columns (wcwidth), never
+ * bytes: wide CJK characters take 2, combining marks 0. */
+#ifndef KARIZ_TEXT_H
+#define KARIZ_TEXT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kariz/buf.h"
+
+/* Appends a printable, valid UTF-8 form of s[0..n) to out:
+ *   - C0 controls (and DEL) become their Control Pictures (U+2400 block):
+ *     ESC -> U+241B, CR -> U+240D, BS -> U+2408, LF -> U+2424 (or a space when
+ *     flags has KZ_TEXT_NEWLINE_SPACE), TAB -> a space;
+ *   - C1 controls (U+0080-U+009F) and invalid UTF-8 bytes -> U+FFFD;
+ *   - bidi controls (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C) and
+ *     zero-width characters (U+200B-U+200D, U+2060, U+FEFF) -> shown as
+ *     U+FFFD-free visible markers "<U+202E>" when KZ_TEXT_SHOW_INVISIBLE,
+ *     else dropped;
+ *   - everything else printable is kept.
+ * Flags may be combined. */
+#define KZ_TEXT_NEWLINE_SPACE 1u
+#define KZ_TEXT_SHOW_INVISIBLE 2u
+#define KZ_TEXT_KEEP_NEWLINE 4u /* multi-line views: keep LF as is */
+void kz_text_sanitize(kz_buf *out, const char *s, size_t n, unsigned flags);
+
+/* Display width in columns of already sanitised UTF-8 text. */
+int kz_text_width(const char *s);
+
+/* Sanitises s and appends at most `cols` display columns of it to out,
+ * cutting on character boundaries (a wide character that would straddle
+ * the edge is dropped) and ending with "…" when cut (when ellipsis).
+ * When pad, fills with spaces up to exactly `cols` columns. Returns the
+ * columns appended. */
+int kz_text_fit(kz_buf *out, const char *s, int cols, bool ellipsis, bool pad);
+
+/* Same as kz_text_fit but right-aligned (numbers in tables). */
+int kz_text_fit_right(kz_buf *out, const char *s, int cols);
+
+/* True when s[0..n) is valid UTF-8. */
+bool kz_utf8_valid(const char *s, size_t n);
+
+/* Decodes one UTF-8 character at s (n bytes available). Returns its length
+ * (1..4) and sets *cp, or returns 1 with *cp = -1 for an invalid byte. */
+int kz_utf8_decode(const char *s, size_t n, long *cp);
+
+/* Case-insensitive (ASCII) comparison and trimming helpers. */
+int kz_strcasecmp(const char *a, const char *b);
+/* Trims ASCII white space in place; returns s. */
+char *kz_trim(char *s);
+/* Folds s to a lower-case key with punctuation and spaces dropped
+ * ("Company Name" -> "companyname"); used for header matching. */
+void kz_fold_key(const char *s, char *out, size_t outlen);
+
+#endif
