@@ -1,0 +1,19 @@
+/* tui.h - the full-screen board. src/tui/ is the only code that calls curses. */
+#ifndef KARIZ_TUI_H
+#define KARIZ_TUI_H
+
+#include "kariz/pipeline.h"
+#include "kariz/status.h"
+
+typedef struct kz_tui_opts {
+    const char *keys_file; /* user's key/colour config; NULL: $XDG_CONFIG_HOME/kariz/keys.conf if present */
+    bool mine;             /* start narrowed to the user's own (and unassigned) leads */
+    bool readonly;         /* database opened read-only: show a banner, refuse edits */
+} kz_tui_opts;
+
+/* Runs the board until the user quits. The session is borrowed. Restores the
+ * terminal on every exit path (including fatal signals). Returns KZ_OK or
+ * the error that stopped the board (already restored terminal). */
+kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err);
+
+#endif
