@@ -1,0 +1,222 @@
+-- kariz database schema.
+--
+-- This file is the one source of the schema: the kariz binary embeds it and
+-- applies it to a new database, then sets PRAGMA user_version to the schema
+-- version the binary was built for. Older databases are brought forward by
+-- the migrations in src/store/migrate.c; a database with a higher
+-- user_version than the binary knows is refused, never modified.
+--
+-- Money is stored in minor units (cents) as INTEGER; calendar dates as TEXT
+-- 'YYYY-MM-DD'; instants as INTEGER Unix seconds (UTC).
+
+-- Pipeline stages, kept in agreement with the rules in force.
+CREATE TABLE stages (
+    name        TEXT PRIMARY KEY,
+    label       TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    probability INTEGER NOT NULL CHECK (probability BETWEEN 0 AND 100),
+    stale_days  INTEGER NOT NULL DEFAULT 0 CHECK (stale_days >= 0),
+    kind        TEXT NOT NULL CHECK (kind IN ('open', 'won', 'lost')),
+    retired     INTEGER NOT NULL DEFAULT 0      -- gone from the rules, still holds leads
+);
+
+-- One row per bulk import run (kariz import / kariz intake).
+CREATE TABLE imports (
+    id          INTEGER PRIMARY KEY,
+    source      TEXT NOT NULL,                  -- file name, or "-" for standard input
+    fingerprint TEXT NOT NULL,                  -- identifies the input for resuming
+    actor       TEXT NOT NULL,
+    started     INTEGER NOT NULL,
+    finished    INTEGER,                        -- NULL while unfinished (resumable)
+    rows_done   INTEGER NOT NULL DEFAULT 0,     -- data rows fully processed
+    created     INTEGER NOT NULL DEFAULT 0,
+    updated     INTEGER NOT NULL DEFAULT 0,
+    skipped     INTEGER NOT NULL DEFAULT 0,
+    rejected    INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE leads (
+    id            INTEGER PRIMARY KEY,
+    name          TEXT,
+    title         TEXT,
+    company       TEXT,
+    industry      TEXT,
+    employees     INTEGER CHECK (employees IS NULL OR employees >= 0),
+    revenue       INTEGER,
+    country       TEXT,
+    city          TEXT,
+    email         TEXT,
+    phone         TEXT,
+    value         INTEGER,
+    currency      TEXT,
+    close_date    TEXT,
+    probability   INTEGER CHECK (probability IS NULL OR probability BETWEEN 0 AND 100),
+    owner         TEXT,
+    stage         TEXT NOT NULL REFERENCES stages(name) ON UPDATE CASCADE,
+    status        TEXT,
+    source        TEXT,
+    next_step     TEXT,
+    next_due      TEXT,
+    score         INTEGER NOT NULL DEFAULT 0,
+    grade         TEXT,
+    pain          INTEGER NOT NULL DEFAULT 0,
+    interest      INTEGER NOT NULL DEFAULT 0,
+    fit           INTEGER NOT NULL DEFAULT 0,
+    budget        INTEGER NOT NULL DEFAULT 0,
+    authority     INTEGER NOT NULL DEFAULT 0,
+    need          INTEGER NOT NULL DEFAULT 0,
+    timeline      INTEGER NOT NULL DEFAULT 0,
+    persona       TEXT,
+    lost_reason   TEXT,
+    lost_from     TEXT,
+    stage_entered INTEGER NOT NULL,
+    touched       INTEGER NOT NULL,
+    created       INTEGER NOT NULL,
+    updated       INTEGER NOT NULL,
+    import_id     INTEGER REFERENCES imports(id),
+    version       INTEGER NOT NULL DEFAULT 1,
+    email_key     TEXT GENERATED ALWAYS AS (lower(trim(email))) VIRTUAL
+);
+
+-- The board reads one column at a time, best first: these match its queries.
+CREATE INDEX leads_board       ON leads (stage, score DESC, id);
+CREATE INDEX leads_owner_board ON leads (owner, stage, score DESC, id);
+CREATE INDEX leads_email       ON leads (email_key) WHERE email_key IS NOT NULL AND email_key <> '';
+CREATE INDEX leads_name_company ON leads (lower(name), lower(company));
+CREATE INDEX leads_due         ON leads (next_due) WHERE next_due IS NOT NULL;
+CREATE INDEX leads_import      ON leads (import_id) WHERE import_id IS NOT NULL;
+
+-- Every column an import could not map, and every field a team adds.
+CREATE TABLE custom_fields (
+    lead_id INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    name    TEXT NOT NULL,
+    value   TEXT NOT NULL,
+    PRIMARY KEY (lead_id, name)
+) WITHOUT ROWID;
+
+-- Touches: calls, e-mails, meetings, web visits, notes.
+CREATE TABLE activities (
+    id      INTEGER PRIMARY KEY,
+    lead_id INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    at      INTEGER NOT NULL,
+    kind    TEXT NOT NULL,
+    channel TEXT NOT NULL DEFAULT '',
+    outcome TEXT NOT NULL DEFAULT 'none',
+    author  TEXT NOT NULL,
+    note    TEXT
+);
+CREATE INDEX activities_lead ON activities (lead_id, at);
+
+-- People at the buyer: champion, decision maker, influencer...
+CREATE TABLE stakeholders (
+    id      INTEGER PRIMARY KEY,
+    lead_id INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    name    TEXT NOT NULL,
+    role    TEXT,
+    email   TEXT,
+    phone   TEXT,
+    note    TEXT
+);
+CREATE INDEX stakeholders_lead ON stakeholders (lead_id);
+
+-- The append-only event log: who did what, when, old and new value.
+CREATE TABLE events (
+    id        INTEGER PRIMARY KEY,
+    lead_id   INTEGER,                  -- NULL for events about no single lead
+    at        INTEGER NOT NULL,
+    version   INTEGER NOT NULL DEFAULT 0, -- the lead's version after the change
+    actor     TEXT NOT NULL,
+    kind      TEXT NOT NULL,
+    field     TEXT,
+    old_value TEXT,
+    new_value TEXT,
+    detail    TEXT
+);
+CREATE INDEX events_lead ON events (lead_id, id);
+CREATE INDEX events_kind ON events (kind, at);
+CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+
+-- Team-wide settings and state (last good rules, ...).
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+) WITHOUT ROWID;
+
+-- Column totals per stage and owner, kept by the triggers below in the same
+-- transaction as the change, so the board's headers never scan the leads.
+-- Weighted value = (value - ovr_value) * stage probability / 100
+--                  + ovr_weighted / 100   (ovr_*: leads overriding probability)
+CREATE TABLE stage_totals (
+    stage        TEXT NOT NULL,
+    owner        TEXT NOT NULL DEFAULT '',
+    n            INTEGER NOT NULL DEFAULT 0,
+    value        INTEGER NOT NULL DEFAULT 0,
+    ovr_value    INTEGER NOT NULL DEFAULT 0,
+    ovr_weighted INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (stage, owner)
+) WITHOUT ROWID;
+
+CREATE TRIGGER leads_totals_insert AFTER INSERT ON leads
+BEGIN
+    INSERT INTO stage_totals (stage, owner, n, value, ovr_value, ovr_weighted)
+    VALUES (NEW.stage, coalesce(NEW.owner, ''), 1, coalesce(NEW.value, 0),
+            CASE WHEN NEW.probability IS NULL THEN 0 ELSE coalesce(NEW.value, 0) END,
+            coalesce(NEW.value, 0) * coalesce(NEW.probability, 0))
+    ON CONFLICT (stage, owner) DO UPDATE SET
+        n = n + 1, value = value + excluded.value,
+        ovr_value = ovr_value + excluded.ovr_value,
+        ovr_weighted = ovr_weighted + excluded.ovr_weighted;
+END;
+
+CREATE TRIGGER leads_totals_delete AFTER DELETE ON leads
+BEGIN
+    UPDATE stage_totals SET
+        n = n - 1, value = value - coalesce(OLD.value, 0),
+        ovr_value = ovr_value - CASE WHEN OLD.probability IS NULL THEN 0 ELSE coalesce(OLD.value, 0) END,
+        ovr_weighted = ovr_weighted - coalesce(OLD.value, 0) * coalesce(OLD.probability, 0)
+    WHERE stage = OLD.stage AND owner = coalesce(OLD.owner, '');
+END;
+
+CREATE TRIGGER leads_totals_update AFTER UPDATE OF stage, owner, value, probability ON leads
+BEGIN
+    UPDATE stage_totals SET
+        n = n - 1, value = value - coalesce(OLD.value, 0),
+        ovr_value = ovr_value - CASE WHEN OLD.probability IS NULL THEN 0 ELSE coalesce(OLD.value, 0) END,
+        ovr_weighted = ovr_weighted - coalesce(OLD.value, 0) * coalesce(OLD.probability, 0)
+    WHERE stage = OLD.stage AND owner = coalesce(OLD.owner, '');
+    INSERT INTO stage_totals (stage, owner, n, value, ovr_value, ovr_weighted)
+    VALUES (NEW.stage, coalesce(NEW.owner, ''), 1, coalesce(NEW.value, 0),
+            CASE WHEN NEW.probability IS NULL THEN 0 ELSE coalesce(NEW.value, 0) END,
+            coalesce(NEW.value, 0) * coalesce(NEW.probability, 0))
+    ON CONFLICT (stage, owner) DO UPDATE SET
+        n = n + 1, value = value + excluded.value,
+        ovr_value = ovr_value + excluded.ovr_value,
+        ovr_weighted = ovr_weighted + excluded.ovr_weighted;
+END;
+
+-- Full-text search over name, company, e-mail and notes (trigram: any
+-- substring of three or more characters, case-insensitive).
+CREATE VIRTUAL TABLE lead_search USING fts5 (name, company, email, notes, tokenize = 'trigram');
+
+CREATE TRIGGER leads_search_insert AFTER INSERT ON leads
+BEGIN
+    INSERT INTO lead_search (rowid, name, company, email, notes)
+    VALUES (NEW.id, NEW.name, NEW.company, NEW.email, '');
+END;
+CREATE TRIGGER leads_search_update AFTER UPDATE OF name, company, email ON leads
+BEGIN
+    UPDATE lead_search SET name = NEW.name, company = NEW.company, email = NEW.email
+    WHERE rowid = NEW.id;
+END;
+CREATE TRIGGER leads_search_delete AFTER DELETE ON leads
+BEGIN
+    DELETE FROM lead_search WHERE rowid = OLD.id;
+END;
+CREATE TRIGGER activities_search_insert AFTER INSERT ON activities
+WHEN NEW.note IS NOT NULL AND NEW.note <> ''
+BEGIN
+    UPDATE lead_search SET notes = notes || char(10) || NEW.note WHERE rowid = NEW.lead_id;
+END;

@@ -1,6 +1,7 @@
 /* buf.c - growable byte buffer and aborting allocators. */
 #include "kariz/buf.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,0 +1,548 @@
+/* model.c - the lead field table, lead values, and the small value types of
+ * the data model (activities, stakeholders, events). */
+#include "kariz/model.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kariz/buf.h"
+#include "kariz/dates.h"
+
+static const kz_field_info field_info[KZ_F__COUNT] = {
+#define KZ_X_INFO(e, n, t, f, h) [KZ_F_##e] = {n, KZ_FT_##t, f, h},
+    KZ_LEAD_FIELDS(KZ_X_INFO)
+#undef KZ_X_INFO
+};
+
+const kz_field_info *kz_field_get(kz_field f)
+{
+    return (unsigned)f < KZ_F__COUNT ? &field_info[f] : NULL;
+}
+
+int kz_field_lookup(const char *name)
+{
+    for (int i = 0; i < KZ_F__COUNT; i++)
+        if (strcmp(field_info[i].name, name) == 0)
+            return i;
+    return -1;
+}
+
+bool kz_custom_name_ok(const char *name)
+{
+    size_t n = strlen(name);
+    if (n == 0 || n > 64 || kz_field_lookup(name) >= 0)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)name[i];
+        bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' ||
+                  (i > 0 && (c == '.' || c == '-'));
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
+static bool is_text_type(kz_ftype t)
+{
+    return t == KZ_FT_TEXT || t == KZ_FT_USER || t == KZ_FT_STAGE || t == KZ_FT_DATE;
+}
+
+void kz_lead_init(kz_lead *l)
+{
+    memset(l, 0, sizeof *l);
+}
+
+void kz_lead_free(kz_lead *l)
+{
+    for (int i = 0; i < KZ_F__COUNT; i++)
+        free(l->txt[i]);
+    for (size_t i = 0; i < l->capcustom; i++) {
+        free(l->custom[i].name);
+        free(l->custom[i].value);
+    }
+    free(l->custom);
+    memset(l, 0, sizeof *l);
+}
+
+void kz_lead_reset(kz_lead *l)
+{
+    memset(l->has, 0, sizeof l->has);
+    memset(l->num, 0, sizeof l->num);
+    for (int i = 0; i < KZ_F__COUNT; i++)
+        if (l->txt[i])
+            l->txt[i][0] = '\0';
+    l->ncustom = 0;
+}
+
+void kz_lead_copy(kz_lead *dst, const kz_lead *src)
+{
+    if (dst == src)
+        return;
+    kz_lead_reset(dst);
+    for (int i = 0; i < KZ_F__COUNT; i++) {
+        if (!src->has[i])
+            continue;
+        if (is_text_type(field_info[i].type))
+            kz_lead_set_text(dst, (kz_field)i, src->txt[i]);
+        dst->num[i] = src->num[i];
+        dst->has[i] = 1;
+    }
+    for (size_t i = 0; i < src->ncustom; i++)
+        kz_lead_set_custom(dst, src->custom[i].name, src->custom[i].value);
+}
+
+bool kz_lead_has(const kz_lead *l, kz_field f)
+{
+    return l->has[f] != 0;
+}
+
+const char *kz_lead_text(const kz_lead *l, kz_field f)
+{
+    return l->has[f] ? l->txt[f] : NULL;
+}
+
+int64_t kz_lead_num(const kz_lead *l, kz_field f)
+{
+    return l->has[f] ? l->num[f] : 0;
+}
+
+void kz_lead_set_textn(kz_lead *l, kz_field f, const char *s, size_t n)
+{
+    if (!s) {
+        kz_lead_clear(l, f);
+        return;
+    }
+    if (l->txtcap[f] < n + 1) {
+        size_t cap = n + 1 < 32 ? 32 : n + 1;
+        l->txt[f] = kz_xrealloc(l->txt[f], cap);
+        l->txtcap[f] = cap;
+    }
+    memmove(l->txt[f], s, n);
+    l->txt[f][n] = '\0';
+    l->has[f] = 1;
+    if (field_info[f].type == KZ_FT_DATE) {
+        int day;
+        l->num[f] = kz_day_parse_iso(l->txt[f], &day) == KZ_OK ? day : 0;
+    }
+}
+
+void kz_lead_set_text(kz_lead *l, kz_field f, const char *s)
+{
+    if (!s)
+        kz_lead_clear(l, f);
+    else
+        kz_lead_set_textn(l, f, s, strlen(s));
+}
+
+void kz_lead_set_num(kz_lead *l, kz_field f, int64_t v)
+{
+    l->num[f] = v;
+    l->has[f] = 1;
+}
+
+void kz_lead_set_date(kz_lead *l, kz_field f, int day)
+{
+    char buf[16];
+    kz_day_format(day, buf);
+    kz_lead_set_text(l, f, buf);
+}
+
+void kz_lead_clear(kz_lead *l, kz_field f)
+{
+    l->has[f] = 0;
+    l->num[f] = 0;
+    if (l->txt[f])
+        l->txt[f][0] = '\0';
+}
+
+const char *kz_lead_custom(const kz_lead *l, const char *name)
+{
+    for (size_t i = 0; i < l->ncustom; i++)
+        if (strcmp(l->custom[i].name, name) == 0)
+            return l->custom[i].value;
+    return NULL;
+}
+
+static void set_owned(char **dst, const char *s)
+{
+    size_t n = strlen(s);
+    *dst = kz_xrealloc(*dst, n + 1);
+    memcpy(*dst, s, n + 1);
+}
+
+void kz_lead_set_custom(kz_lead *l, const char *name, const char *value)
+{
+    for (size_t i = 0; i < l->ncustom; i++) {
+        if (strcmp(l->custom[i].name, name) != 0)
+            continue;
+        if (!value || !*value) {
+            /* remove: rotate the slot (keeping its allocations) to the end */
+            kz_custom gone = l->custom[i];
+            memmove(&l->custom[i], &l->custom[i + 1], (l->ncustom - i - 1) * sizeof gone);
+            l->custom[l->ncustom - 1] = gone;
+            l->ncustom--;
+        } else {
+            set_owned(&l->custom[i].value, value);
+        }
+        return;
+    }
+    if (!value || !*value)
+        return;
+    if (l->ncustom == l->capcustom) {
+        size_t cap = l->capcustom ? l->capcustom * 2 : 8;
+        l->custom = kz_xrealloc(l->custom, cap * sizeof *l->custom);
+        memset(l->custom + l->capcustom, 0, (cap - l->capcustom) * sizeof *l->custom);
+        l->capcustom = cap;
+    }
+    kz_custom *c = &l->custom[l->ncustom++];
+    set_owned(&c->name, name);
+    set_owned(&c->value, value);
+}
+
+kz_status kz_parse_int(const char *s, int64_t *out)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    if (!*s)
+        return KZ_EINVAL;
+    /* accept thousands separators: 1,200 */
+    char digits[32];
+    size_t n = 0;
+    const char *p = s;
+    if (*p == '-' || *p == '+')
+        digits[n++] = *p++;
+    bool any = false;
+    for (; *p; p++) {
+        if (isdigit((unsigned char)*p)) {
+            if (n + 1 >= sizeof digits)
+                return KZ_EINVAL;
+            digits[n++] = *p;
+            any = true;
+        } else if (*p == ',' && any && isdigit((unsigned char)p[1])) {
+            continue;
+        } else if (isspace((unsigned char)*p)) {
+            while (isspace((unsigned char)*p))
+                p++;
+            if (*p)
+                return KZ_EINVAL;
+            break;
+        } else {
+            return KZ_EINVAL;
+        }
+    }
+    if (!any)
+        return KZ_EINVAL;
+    digits[n] = '\0';
+    errno = 0;
+    char *end;
+    long long v = strtoll(digits, &end, 10);
+    if (errno || *end)
+        return KZ_EINVAL;
+    *out = v;
+    return KZ_OK;
+}
+
+kz_status kz_parse_money(const char *s, int64_t *out)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    bool neg = false;
+    if (*s == '-') {
+        neg = true;
+        s++;
+    }
+    /* an optional currency symbol: $ € £ ¥ or a 3-letter code prefix */
+    if (*s == '$')
+        s++;
+    else if (strncmp(s, "\xe2\x82\xac", 3) == 0 || strncmp(s, "\xc2\xa3", 2) == 0 ||
+             strncmp(s, "\xc2\xa5", 2) == 0)
+        s += (unsigned char)*s == 0xe2 ? 3 : 2;
+    int64_t whole = 0, frac = 0;
+    int fracdigits = 0;
+    bool any = false, dot = false;
+    const char *p = s;
+    for (; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (isdigit(c)) {
+            any = true;
+            if (dot) {
+                if (fracdigits == 2)
+                    return KZ_EINVAL; /* more than cents */
+                frac = frac * 10 + (c - '0');
+                fracdigits++;
+            } else {
+                if (whole > (INT64_MAX / 100 - 9) / 10)
+                    return KZ_EINVAL;
+                whole = whole * 10 + (c - '0');
+            }
+        } else if (c == ',' && !dot && any && isdigit((unsigned char)p[1])) {
+            continue;
+        } else if (c == '.' && !dot) {
+            dot = true;
+        } else if (isspace(c)) {
+            while (isspace((unsigned char)*p))
+                p++;
+            if (*p)
+                return KZ_EINVAL;
+            break;
+        } else {
+            return KZ_EINVAL;
+        }
+    }
+    if (!any)
+        return KZ_EINVAL;
+    if (fracdigits == 1)
+        frac *= 10;
+    int64_t v = whole * 100 + frac;
+    *out = neg ? -v : v;
+    return KZ_OK;
+}
+
+void kz_format_money(int64_t cents, char *out, size_t outlen)
+{
+    bool neg = cents < 0;
+    uint64_t a = neg ? (uint64_t)(-(cents + 1)) + 1 : (uint64_t)cents;
+    if (a % 100)
+        snprintf(out, outlen, "%s%" PRIu64 ".%02u", neg ? "-" : "", a / 100, (unsigned)(a % 100));
+    else
+        snprintf(out, outlen, "%s%" PRIu64, neg ? "-" : "", a / 100);
+}
+
+kz_status kz_lead_assign(kz_lead *l, const char *name, const char *value, bool allow_ro,
+                         kz_err *err)
+{
+    int f = kz_field_lookup(name);
+    if (f < 0) {
+        if (!kz_custom_name_ok(name))
+            return kz_err_set(err, KZ_EINVAL,
+                              "field \"%s\": not a built-in field, and not a valid custom field "
+                              "name (lower-case letters, digits, _ . -; at most 64 bytes)",
+                              name);
+        kz_lead_set_custom(l, name, value);
+        return KZ_OK;
+    }
+    const kz_field_info *fi = &field_info[f];
+    if ((fi->flags & KZ_FF_RO) && !allow_ro)
+        return kz_err_set(err, KZ_EINVAL, "field \"%s\" is computed by kariz and cannot be set",
+                          name);
+    if (!value || !*value) {
+        kz_lead_clear(l, (kz_field)f);
+        return KZ_OK;
+    }
+    int64_t v;
+    switch (fi->type) {
+    case KZ_FT_INT:
+        if (kz_parse_int(value, &v) != KZ_OK)
+            return kz_err_set(err, KZ_EINVAL, "field \"%s\": \"%s\" is not a whole number", name,
+                              value);
+        if (f == KZ_F_PROBABILITY && (v < 0 || v > 100))
+            return kz_err_set(err, KZ_EINVAL,
+                              "field \"probability\": %" PRId64 " is outside 0..100 (percent)", v);
+        if (f == KZ_F_EMPLOYEES && v < 0)
+            return kz_err_set(err, KZ_EINVAL, "field \"employees\": must not be negative");
+        kz_lead_set_num(l, (kz_field)f, v);
+        return KZ_OK;
+    case KZ_FT_MONEY:
+        if (kz_parse_money(value, &v) != KZ_OK)
+            return kz_err_set(err, KZ_EINVAL,
+                              "field \"%s\": \"%s\" is not an amount (expected e.g. 12500 or "
+                              "12500.50)",
+                              name, value);
+        kz_lead_set_num(l, (kz_field)f, v);
+        return KZ_OK;
+    case KZ_FT_DATE: {
+        int day;
+        if (kz_day_parse_iso(value, &day) != KZ_OK)
+            return kz_err_set(err, KZ_EINVAL, "field \"%s\": \"%s\" is not a date (expected YYYY-MM-DD)",
+                              name, value);
+        kz_lead_set_date(l, (kz_field)f, day);
+        return KZ_OK;
+    }
+    case KZ_FT_TIME: {
+        if (kz_time_parse(value, &v) != KZ_OK)
+            return kz_err_set(err, KZ_EINVAL,
+                              "field \"%s\": \"%s\" is not a time (expected YYYY-MM-DD HH:MM)",
+                              name, value);
+        kz_lead_set_num(l, (kz_field)f, v);
+        return KZ_OK;
+    }
+    case KZ_FT_USER:
+        for (const char *p = value; *p; p++) {
+            unsigned char c = (unsigned char)*p;
+            if (!(isalnum(c) || c == '_' || c == '-' || c == '.') || p - value >= KZ_USER_MAX - 1)
+                return kz_err_set(err, KZ_EINVAL,
+                                  "field \"%s\": \"%s\" is not a user name (expected a Unix "
+                                  "account name)",
+                                  name, value);
+        }
+        kz_lead_set_text(l, (kz_field)f, value);
+        return KZ_OK;
+    case KZ_FT_TEXT:
+    case KZ_FT_STAGE:
+        kz_lead_set_text(l, (kz_field)f, value);
+        return KZ_OK;
+    }
+    return KZ_OK;
+}
+
+void kz_lead_format(const kz_lead *l, kz_field f, char *out, size_t outlen)
+{
+    if (outlen == 0)
+        return;
+    out[0] = '\0';
+    if (!l->has[f])
+        return;
+    switch (field_info[f].type) {
+    case KZ_FT_INT:
+        snprintf(out, outlen, "%" PRId64, l->num[f]);
+        break;
+    case KZ_FT_MONEY:
+        kz_format_money(l->num[f], out, outlen);
+        break;
+    case KZ_FT_TIME: {
+        char buf[32];
+        kz_time_format_iso(l->num[f], buf);
+        snprintf(out, outlen, "%s", buf);
+        break;
+    }
+    default:
+        snprintf(out, outlen, "%s", l->txt[f] ? l->txt[f] : "");
+        break;
+    }
+}
+
+/* ---- activities ---- */
+
+static const struct {
+    const char *name, *channel;
+} activity_kinds[] = {
+#define KZ_X_KIND(e, n, c, h) {n, c},
+    KZ_ACTIVITY_KINDS(KZ_X_KIND)
+#undef KZ_X_KIND
+};
+
+static const char *const activity_outcomes[] = {
+#define KZ_X_OUT(e, n, h) n,
+    KZ_ACTIVITY_OUTCOMES(KZ_X_OUT)
+#undef KZ_X_OUT
+};
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *kz_activity_kind_channel(const char *kind)
+{
+    for (size_t i = 0; i < COUNT(activity_kinds); i++)
+        if (strcmp(activity_kinds[i].name, kind) == 0)
+            return activity_kinds[i].channel;
+    return NULL;
+}
+
+bool kz_activity_outcome_ok(const char *outcome)
+{
+    for (size_t i = 0; i < COUNT(activity_outcomes); i++)
+        if (strcmp(activity_outcomes[i], outcome) == 0)
+            return true;
+    return false;
+}
+
+const char *kz_activity_kinds_list(void)
+{
+    return
+#define KZ_X_KLIST(e, n, c, h) n ", "
+        KZ_ACTIVITY_KINDS(KZ_X_KLIST)
+#undef KZ_X_KLIST
+        "(kinds)";
+}
+
+const char *kz_activity_outcomes_list(void)
+{
+    return
+#define KZ_X_OLIST(e, n, h) n ", "
+        KZ_ACTIVITY_OUTCOMES(KZ_X_OLIST)
+#undef KZ_X_OLIST
+        "(outcomes)";
+}
+
+void kz_activity_list_clear(kz_activity_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->v[i].note);
+        l->v[i].note = NULL;
+    }
+    l->n = 0;
+}
+
+void kz_activity_list_free(kz_activity_list *l)
+{
+    kz_activity_list_clear(l);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+kz_activity *kz_activity_list_push(kz_activity_list *l)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->v = kz_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    kz_activity *a = &l->v[l->n++];
+    memset(a, 0, sizeof *a);
+    return a;
+}
+
+/* ---- stakeholders ---- */
+
+bool kz_stakeholder_role_ok(const char *role)
+{
+    static const char *const roles[] = {"champion", "decision_maker", "influencer",
+                                        "user", "gatekeeper", "contact"};
+    for (size_t i = 0; i < COUNT(roles); i++)
+        if (strcmp(roles[i], role) == 0)
+            return true;
+    return false;
+}
+
+void kz_stakeholder_list_free(kz_stakeholder_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        kz_stakeholder *s = &l->v[i];
+        free(s->name);
+        free(s->role);
+        free(s->email);
+        free(s->phone);
+        free(s->note);
+    }
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* ---- events ---- */
+
+void kz_event_list_free(kz_event_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        kz_event *e = &l->v[i];
+        free(e->field);
+        free(e->old_value);
+        free(e->new_value);
+        free(e->detail);
+    }
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+kz_event *kz_event_list_push(kz_event_list *l)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        l->v = kz_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    kz_event *e = &l->v[l->n++];
+    memset(e, 0, sizeof *e);
+    return e;
+}

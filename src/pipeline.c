@@ -1,0 +1,445 @@
+/* pipeline.c - salesperson operations shared by the CLI and the board.
+ * Each is one write transaction: change, rescore, log, commit — or nothing. */
+#include "kariz/pipeline.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kariz/dates.h"
+#include "kariz/text.h"
+
+int64_t kz_session_now(const kz_session *s)
+{
+    return s->now ? s->now : (int64_t)time(NULL);
+}
+
+/* Loads the lead's activities and rescores it into its fields. */
+static kz_status rescore_into(kz_session *s, kz_lead *lead, kz_activity_list *acts,
+                              kz_score *score, kz_err *err)
+{
+    kz_activity_list_clear(acts);
+    kz_status ks = kz_store_activities(s->store, kz_lead_num(lead, KZ_F_ID), acts, err);
+    if (ks != KZ_OK)
+        return ks;
+    kz_score_lead(s->rules, lead, acts->v, acts->n, kz_session_now(s), score);
+    kz_score_apply(score, lead);
+    return KZ_OK;
+}
+
+static kz_status check_stage(const kz_session *s, const char *stage, kz_err *err)
+{
+    if (!kz_rules_stage(s->rules, stage))
+        return kz_err_set(err, KZ_EINVAL, "unknown stage \"%s\" (stages: %s)", stage,
+                          kz_rules_stage_names(s->rules));
+    return KZ_OK;
+}
+
+/* The state every operation below shares: one lead loaded inside a write
+ * transaction, plus scratch for rescoring. */
+typedef struct op {
+    kz_session *s;
+    kz_lead lead;
+    kz_activity_list acts;
+    kz_score *score; /* owned (large) */
+} op;
+
+static kz_status op_begin(op *o, kz_session *s, int64_t id, int64_t version, kz_err *err)
+{
+    memset(o, 0, sizeof *o);
+    o->s = s;
+    kz_lead_init(&o->lead);
+    o->score = kz_xcalloc(1, sizeof *o->score);
+    kz_status ks = kz_store_begin(s->store, err);
+    if (ks != KZ_OK)
+        return ks;
+    ks = kz_store_lead_get(s->store, id, &o->lead, err);
+    if (ks == KZ_OK && version && kz_lead_num(&o->lead, KZ_F_VERSION) != version)
+        ks = kz_err_set(err, KZ_ECONFLICT,
+                        "lead %" PRId64 " was changed by someone else (you read version %" PRId64
+                        ", it is now at %" PRId64 "); reload it and apply your change again",
+                        id, version, kz_lead_num(&o->lead, KZ_F_VERSION));
+    return ks;
+}
+
+/* Rescores, saves and commits (or rolls back on any failure). */
+static kz_status op_end(op *o, kz_status ks, kz_err *err)
+{
+    kz_session *s = o->s;
+    if (ks == KZ_OK)
+        ks = rescore_into(s, &o->lead, &o->acts, o->score, err);
+    if (ks == KZ_OK)
+        ks = kz_store_lead_update(s->store, &o->lead, s->actor, kz_session_now(s), NULL, err);
+    if (ks == KZ_OK)
+        ks = kz_store_commit(s->store, err);
+    else
+        kz_store_rollback(s->store);
+    kz_lead_free(&o->lead);
+    kz_activity_list_free(&o->acts);
+    free(o->score);
+    return ks;
+}
+
+static kz_status log_event(kz_session *s, int64_t id, int64_t version, const char *kind,
+                           const char *field, const char *oldv, const char *newv,
+                           const char *detail, kz_err *err)
+{
+    kz_event e = {0};
+    e.lead_id = id;
+    e.at = kz_session_now(s);
+    e.version = version;
+    snprintf(e.actor, sizeof e.actor, "%s", s->actor);
+    snprintf(e.kind, sizeof e.kind, "%s", kind);
+    e.field = (char *)field;
+    e.old_value = (char *)oldv;
+    e.new_value = (char *)newv;
+    e.detail = (char *)detail;
+    return kz_store_event_add(s->store, &e, err);
+}
+
+kz_status kz_pipe_add(kz_session *s, kz_lead *lead, kz_err *err)
+{
+    const char *name = kz_lead_text(lead, KZ_F_NAME);
+    if ((!name || !*name) && !kz_lead_text(lead, KZ_F_EMAIL) && !kz_lead_text(lead, KZ_F_COMPANY))
+        return kz_err_set(err, KZ_EINVAL, "a lead needs a name, an e-mail or a company");
+    if (!kz_lead_has(lead, KZ_F_STAGE))
+        kz_lead_set_text(lead, KZ_F_STAGE, kz_rules_first_stage(s->rules)->name);
+    kz_status ks = check_stage(s, kz_lead_text(lead, KZ_F_STAGE), err);
+    if (ks != KZ_OK)
+        return ks;
+    const kz_stage *stg = kz_rules_stage(s->rules, kz_lead_text(lead, KZ_F_STAGE));
+    if (stg->kind == KZ_STAGE_LOST && !kz_lead_has(lead, KZ_F_LOST_REASON))
+        return kz_err_set(err, KZ_EINVAL,
+                          "a lead created as lost needs a lost reason (lost_reason=...)");
+    kz_score *score = kz_xcalloc(1, sizeof *score);
+    kz_score_lead(s->rules, lead, NULL, 0, kz_session_now(s), score);
+    kz_score_apply(score, lead);
+    free(score);
+    if ((ks = kz_store_begin(s->store, err)) != KZ_OK)
+        return ks;
+    ks = kz_store_lead_insert(s->store, lead, s->actor, kz_session_now(s), err);
+    if (ks == KZ_OK)
+        return kz_store_commit(s->store, err);
+    kz_store_rollback(s->store);
+    return ks;
+}
+
+kz_status kz_pipe_set(kz_session *s, int64_t id, int64_t version, const char *const *assign,
+                      size_t n, kz_err *err)
+{
+    op o;
+    kz_status ks = op_begin(&o, s, id, version, err);
+    for (size_t i = 0; ks == KZ_OK && i < n; i++) {
+        const char *eq = strchr(assign[i], '=');
+        if (!eq || eq == assign[i]) {
+            ks = kz_err_set(err, KZ_EUSAGE, "\"%s\": expected FIELD=VALUE", assign[i]);
+            break;
+        }
+        char field[80];
+        snprintf(field, sizeof field, "%.*s", (int)(eq - assign[i]), assign[i]);
+        int f = kz_field_lookup(field);
+        if (f == KZ_F_STAGE || f == KZ_F_LOST_REASON || f == KZ_F_LOST_FROM) {
+            ks = kz_err_set(err, KZ_EINVAL,
+                            "field \"%s\" changes with `kariz move`, `won` or `lost`, not `set`",
+                            field);
+            break;
+        }
+        ks = kz_lead_assign(&o.lead, field, eq + 1, false, err);
+    }
+    return op_end(&o, ks, err);
+}
+
+kz_status kz_pipe_save(kz_session *s, kz_lead *edited, kz_err *err)
+{
+    op o;
+    int64_t id = kz_lead_num(edited, KZ_F_ID);
+    kz_status ks = op_begin(&o, s, id, kz_lead_num(edited, KZ_F_VERSION), err);
+    const char *was = kz_lead_text(&o.lead, KZ_F_STAGE), *now = kz_lead_text(edited, KZ_F_STAGE);
+    if (ks == KZ_OK && (!now || strcmp(was, now) != 0))
+        ks = kz_err_set(err, KZ_EINVAL, "the stage changes with move, won or lost, not by editing");
+    if (ks == KZ_OK)
+        kz_lead_copy(&o.lead, edited);
+    ks = op_end(&o, ks, err);
+    if (ks == KZ_OK)
+        ks = kz_store_lead_get(s->store, id, edited, err);
+    return ks;
+}
+
+/* Sets the stage fields of an already loaded lead. */
+static void enter_stage(op *o, const kz_stage *to)
+{
+    const char *from = kz_lead_text(&o->lead, KZ_F_STAGE);
+    const kz_stage *fs = from ? kz_rules_stage(o->s->rules, from) : NULL;
+    if (fs && fs->kind == KZ_STAGE_LOST && to->kind != KZ_STAGE_LOST) {
+        /* reopening a lost deal: the loss no longer describes it */
+        kz_lead_clear(&o->lead, KZ_F_LOST_REASON);
+        kz_lead_clear(&o->lead, KZ_F_LOST_FROM);
+    }
+    kz_lead_set_text(&o->lead, KZ_F_STAGE, to->name);
+    kz_lead_set_num(&o->lead, KZ_F_STAGE_ENTERED, kz_session_now(o->s));
+    kz_lead_set_num(&o->lead, KZ_F_TOUCHED, kz_session_now(o->s));
+}
+
+static kz_status move_checked(op *o, const kz_stage *to, const char *force_reason, kz_err *err)
+{
+    const char *cur = kz_lead_text(&o->lead, KZ_F_STAGE);
+    if (cur && strcmp(cur, to->name) == 0)
+        return kz_err_set(err, KZ_EINVAL, "lead %" PRId64 " is already in stage %s",
+                          kz_lead_num(&o->lead, KZ_F_ID), to->name);
+    kz_status ks = rescore_into(o->s, &o->lead, &o->acts, o->score, err);
+    if (ks != KZ_OK)
+        return ks;
+    kz_err why;
+    kz_err_clear(&why);
+    ks = kz_rules_check_entry(o->s->rules, to, &o->lead, o->score, &why);
+    if (ks == KZ_EREFUSED && !(force_reason && *force_reason))
+        return kz_err_set(err, KZ_EREFUSED, "%s", why.msg);
+    if (ks == KZ_EREFUSED) {
+        ks = log_event(o->s, kz_lead_num(&o->lead, KZ_F_ID), kz_lead_num(&o->lead, KZ_F_VERSION) + 1,
+                       "override", "stage", cur, to->name, force_reason, err);
+        if (ks != KZ_OK)
+            return ks;
+    } else if (ks != KZ_OK) {
+        return kz_err_set(err, ks, "%s", why.msg);
+    }
+    enter_stage(o, to);
+    return KZ_OK;
+}
+
+kz_status kz_pipe_move(kz_session *s, int64_t id, int64_t version, const char *stage,
+                       const char *force_reason, kz_err *err)
+{
+    kz_status ks = check_stage(s, stage, err);
+    if (ks != KZ_OK)
+        return ks;
+    const kz_stage *to = kz_rules_stage(s->rules, stage);
+    if (to->kind == KZ_STAGE_LOST)
+        return kz_err_set(err, KZ_EINVAL,
+                          "a lead is lost with a reason: use `kariz lost ID --reason REASON`");
+    op o;
+    ks = op_begin(&o, s, id, version, err);
+    if (ks == KZ_OK)
+        ks = move_checked(&o, to, force_reason, err);
+    return op_end(&o, ks, err);
+}
+
+kz_status kz_pipe_won(kz_session *s, int64_t id, int64_t version, const char *force_reason,
+                      kz_err *err)
+{
+    const kz_stage *won = kz_rules_won_stage(s->rules);
+    if (!won)
+        return kz_err_set(err, KZ_EINVAL, "the rules define no won stage");
+    op o;
+    kz_status ks = op_begin(&o, s, id, version, err);
+    if (ks == KZ_OK)
+        ks = move_checked(&o, won, force_reason, err);
+    return op_end(&o, ks, err);
+}
+
+kz_status kz_pipe_lost(kz_session *s, int64_t id, int64_t version, const char *reason,
+                       kz_err *err)
+{
+    const kz_stage *lost = kz_rules_lost_stage(s->rules);
+    if (!lost)
+        return kz_err_set(err, KZ_EINVAL, "the rules define no lost stage");
+    const char *canon = NULL;
+    size_t nr = kz_rules_lost_reason_count(s->rules);
+    for (size_t i = 0; reason && i < nr; i++)
+        if (kz_strcasecmp(kz_rules_lost_reason(s->rules, i), reason) == 0)
+            canon = kz_rules_lost_reason(s->rules, i);
+    if (!canon) {
+        kz_buf list = KZ_BUF_INIT;
+        for (size_t i = 0; i < nr; i++)
+            kz_buf_printf(&list, "%s%s", i ? ", " : "", kz_rules_lost_reason(s->rules, i));
+        kz_status ks = kz_err_set(err, KZ_EINVAL, "unknown lost reason \"%s\" (reasons: %s)",
+                                  reason ? reason : "", kz_buf_str(&list));
+        kz_buf_free(&list);
+        return ks;
+    }
+    op o;
+    kz_status ks = op_begin(&o, s, id, version, err);
+    if (ks == KZ_OK) {
+        const char *cur = kz_lead_text(&o.lead, KZ_F_STAGE);
+        if (strcmp(cur, lost->name) == 0) {
+            ks = kz_err_set(err, KZ_EINVAL, "lead %" PRId64 " is already lost", id);
+        } else {
+            kz_lead_set_text(&o.lead, KZ_F_LOST_FROM, cur);
+            kz_lead_set_text(&o.lead, KZ_F_LOST_REASON, canon);
+            enter_stage(&o, lost);
+        }
+    }
+    return op_end(&o, ks, err);
+}
+
+kz_status kz_pipe_log(kz_session *s, int64_t id, const char *kind, const char *outcome,
+                      const char *channel, const char *note, kz_err *err)
+{
+    const char *defchan = kz_activity_kind_channel(kind);
+    if (!defchan)
+        return kz_err_set(err, KZ_EINVAL, "unknown activity kind \"%s\" (kinds: %s)", kind,
+                          kz_activity_kinds_list());
+    if (!outcome || !*outcome)
+        outcome = "none";
+    if (!kz_activity_outcome_ok(outcome))
+        return kz_err_set(err, KZ_EINVAL, "unknown outcome \"%s\" (outcomes: %s)", outcome,
+                          kz_activity_outcomes_list());
+    if (channel && (strlen(channel) >= sizeof((kz_activity *)0)->channel || !*channel))
+        return kz_err_set(err, KZ_EINVAL, "channel \"%s\": expected a short name such as phone, email, web", channel);
+    op o;
+    kz_status ks = op_begin(&o, s, id, 0, err);
+    if (ks == KZ_OK) {
+        kz_activity a = {0};
+        a.lead_id = id;
+        snprintf(a.kind, sizeof a.kind, "%s", kind);
+        snprintf(a.channel, sizeof a.channel, "%s", channel ? channel : defchan);
+        snprintf(a.outcome, sizeof a.outcome, "%s", outcome);
+        snprintf(a.author, sizeof a.author, "%s", s->actor);
+        a.note = (note && *note) ? (char *)note : NULL;
+        ks = kz_store_activity_add(s->store, &a, kz_session_now(s), err);
+        kz_lead_set_num(&o.lead, KZ_F_TOUCHED, kz_session_now(s));
+    }
+    return op_end(&o, ks, err);
+}
+
+kz_status kz_pipe_note(kz_session *s, int64_t id, const char *text, kz_err *err)
+{
+    if (!text || !*text)
+        return kz_err_set(err, KZ_EINVAL, "a note needs some text");
+    return kz_pipe_log(s, id, "note", "none", NULL, text, err);
+}
+
+kz_status kz_pipe_followup(kz_session *s, int64_t id, int64_t version, int due_day,
+                           const char *step, kz_err *err)
+{
+    op o;
+    kz_status ks = op_begin(&o, s, id, version, err);
+    if (ks == KZ_OK) {
+        kz_lead_set_date(&o.lead, KZ_F_NEXT_DUE, due_day);
+        if (step)
+            kz_lead_set_text(&o.lead, KZ_F_NEXT_STEP, *step ? step : NULL);
+    }
+    return op_end(&o, ks, err);
+}
+
+kz_status kz_pipe_assign(kz_session *s, int64_t id, int64_t version, const char *owner,
+                         kz_err *err)
+{
+    op o;
+    kz_status ks = op_begin(&o, s, id, version, err);
+    if (ks == KZ_OK)
+        ks = kz_lead_assign(&o.lead, "owner", owner ? owner : "", false, err);
+    return op_end(&o, ks, err);
+}
+
+kz_status kz_pipe_rescore(kz_session *s, int64_t id, kz_err *err)
+{
+    op o;
+    kz_status ks = op_begin(&o, s, id, 0, err);
+    return op_end(&o, ks, err);
+}
+
+typedef struct ids {
+    int64_t *v; /* owned */
+    size_t n, cap;
+} ids;
+
+static bool collect_id(const kz_lead *l, void *ud)
+{
+    ids *x = ud;
+    if (x->n == x->cap) {
+        x->cap = x->cap ? x->cap * 2 : 1024;
+        x->v = kz_xrealloc(x->v, x->cap * sizeof *x->v);
+    }
+    x->v[x->n++] = kz_lead_num(l, KZ_F_ID);
+    return true;
+}
+
+kz_status kz_pipe_rescore_all(kz_session *s, kz_progress_fn progress, void *ud,
+                              int64_t *changed, kz_err *err)
+{
+    ids all = {0};
+    kz_query q = {0};
+    q.sort = KZ_SORT_ID;
+    if (changed)
+        *changed = 0;
+    kz_status ks = kz_store_list(s->store, &q, false, collect_id, &all, err);
+    kz_lead lead;
+    kz_lead_init(&lead);
+    kz_activity_list acts = {0};
+    kz_score *score = kz_xcalloc(1, sizeof *score);
+    const size_t batch = 2000; /* short write transactions: others keep working */
+    for (size_t i = 0; ks == KZ_OK && i < all.n; i += batch) {
+        if ((ks = kz_store_begin(s->store, err)) != KZ_OK)
+            break;
+        for (size_t j = i; ks == KZ_OK && j < all.n && j < i + batch; j++) {
+            ks = kz_store_lead_get(s->store, all.v[j], &lead, err);
+            if (ks == KZ_ENOTFOUND) { /* deleted meanwhile */
+                ks = KZ_OK;
+                continue;
+            }
+            if (ks == KZ_OK)
+                ks = rescore_into(s, &lead, &acts, score, err);
+            bool ch = false;
+            if (ks == KZ_OK)
+                ks = kz_store_lead_update(s->store, &lead, s->actor, kz_session_now(s), &ch, err);
+            if (ch && changed)
+                (*changed)++;
+        }
+        if (ks == KZ_OK)
+            ks = kz_store_commit(s->store, err);
+        else
+            kz_store_rollback(s->store);
+        if (progress)
+            progress((int64_t)(i + batch < all.n ? i + batch : all.n), (int64_t)all.n, ud);
+    }
+    free(all.v);
+    free(score);
+    kz_lead_free(&lead);
+    kz_activity_list_free(&acts);
+    return ks;
+}
+
+kz_status kz_pipe_explain(kz_session *s, int64_t id, kz_lead *lead, kz_score *out, kz_err *err)
+{
+    kz_status ks = kz_store_lead_get(s->store, id, lead, err);
+    if (ks != KZ_OK)
+        return ks;
+    kz_activity_list acts = {0};
+    ks = kz_store_activities(s->store, id, &acts, err);
+    if (ks == KZ_OK)
+        kz_score_lead(s->rules, lead, acts.v, acts.n, kz_session_now(s), out);
+    kz_activity_list_free(&acts);
+    return ks;
+}
+
+bool kz_lead_is_stale(const kz_rules *r, const kz_lead *lead, int64_t now, int *idle_days,
+                      int *limit)
+{
+    const char *stage = kz_lead_text(lead, KZ_F_STAGE);
+    const kz_stage *st = stage ? kz_rules_stage(r, stage) : NULL;
+    if (idle_days)
+        *idle_days = 0;
+    if (limit)
+        *limit = st ? st->stale_days : 0;
+    if (!st || st->kind != KZ_STAGE_OPEN || st->stale_days <= 0)
+        return false;
+    int64_t since = kz_lead_num(lead, KZ_F_STAGE_ENTERED);
+    if (kz_lead_num(lead, KZ_F_TOUCHED) > since)
+        since = kz_lead_num(lead, KZ_F_TOUCHED);
+    int idle = (int)((now - since) / 86400);
+    if (idle_days)
+        *idle_days = idle;
+    if (idle <= st->stale_days)
+        return false;
+    /* a scheduled next step in the future keeps a card fresh */
+    if (kz_lead_has(lead, KZ_F_NEXT_DUE) && kz_lead_num(lead, KZ_F_NEXT_DUE) >= kz_today(now))
+        return false;
+    return true;
+}
+
+bool kz_lead_is_overdue(const kz_lead *lead, int today)
+{
+    return kz_lead_has(lead, KZ_F_NEXT_DUE) && kz_lead_num(lead, KZ_F_NEXT_DUE) < today;
+}

@@ -1,0 +1,45 @@
+/* internal.h - private to src/store/: the connection and its statement
+ * cache. Nothing outside src/store/ includes this file. */
+#ifndef KARIZ_STORE_INTERNAL_H
+#define KARIZ_STORE_INTERNAL_H
+
+#include <sqlite3.h>
+#include <stdbool.h>
+
+#include "kariz/store.h"
+
+#define KZ_STMT_CACHE 96
+
+struct kz_store {
+    sqlite3 *db;            /* owned */
+    char *path;             /* owned */
+    bool readonly;
+    bool in_txn;
+    int busy_ms;
+    struct {
+        char *sql;          /* owned */
+        sqlite3_stmt *stmt; /* owned */
+    } cache[KZ_STMT_CACHE];
+    unsigned next_evict;
+    char lead_cols[1024];   /* "name, title, ..." every field but id, in field order */
+};
+
+/* A prepared statement for sql, reset and with bindings cleared; owned by the
+ * cache (never finalize it). NULL on error (err set). */
+sqlite3_stmt *kz_stmt(kz_store *st, const char *sql, kz_err *err);
+/* Maps the connection's last error to a status with a message; `what` says
+ * what was being done ("saving lead 12"). */
+kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err);
+/* Runs SQL without results. */
+kz_status kz_exec(kz_store *st, const char *sql, kz_err *err);
+/* Binds text or NULL. */
+void kz_bind_text(sqlite3_stmt *s, int i, const char *v);
+/* Reads a lead row (columns "id, <lead_cols>") into l (reset first). */
+void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l);
+/* Loads custom fields of lead id into l. */
+kz_status kz_load_custom(kz_store *st, int64_t id, kz_lead *l, kz_err *err);
+/* Applies schema migrations from `from` to the current version (inside a
+ * transaction opened by the caller). */
+kz_status kz_migrate(kz_store *st, int from, kz_err *err);
+
+#endif

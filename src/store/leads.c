@@ -1,0 +1,583 @@
+/* leads.c - reading, writing and listing leads, with their custom fields and
+ * the events every change leaves in the log. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kariz/buf.h"
+#include "store/internal.h"
+
+#define FAIL_STMT(err) ((err) ? (err)->code : KZ_EDB)
+
+static bool is_text_field(kz_field f)
+{
+    kz_ftype t = kz_field_get(f)->type;
+    return t == KZ_FT_TEXT || t == KZ_FT_USER || t == KZ_FT_STAGE || t == KZ_FT_DATE;
+}
+
+void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l)
+{
+    kz_lead_reset(l);
+    for (int f = 0; f < KZ_F__COUNT; f++) {
+        if (sqlite3_column_type(s, f) == SQLITE_NULL)
+            continue;
+        if (is_text_field((kz_field)f)) {
+            const char *v = (const char *)sqlite3_column_text(s, f);
+            kz_lead_set_textn(l, (kz_field)f, v, (size_t)sqlite3_column_bytes(s, f));
+        } else {
+            kz_lead_set_num(l, (kz_field)f, sqlite3_column_int64(s, f));
+        }
+    }
+}
+
+kz_status kz_load_custom(kz_store *st, int64_t id, kz_lead *l, kz_err *err)
+{
+    sqlite3_stmt *s =
+        kz_stmt(st, "SELECT name, value FROM custom_fields WHERE lead_id = ? ORDER BY name", err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, id);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        kz_lead_set_custom(l, (const char *)sqlite3_column_text(s, 0),
+                           (const char *)sqlite3_column_text(s, 1));
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "reading custom fields", err);
+    return KZ_OK;
+}
+
+kz_status kz_store_lead_get(kz_store *st, int64_t id, kz_lead *out, kz_err *err)
+{
+    char sql[1200];
+    snprintf(sql, sizeof sql, "SELECT id, %s FROM leads WHERE id = ?", st->lead_cols);
+    sqlite3_stmt *s = kz_stmt(st, sql, err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE) {
+        sqlite3_reset(s);
+        return kz_err_set(err, KZ_ENOTFOUND, "no lead with id %" PRId64, id);
+    }
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return kz_db_error(st, rc, "reading a lead", err);
+    }
+    kz_read_lead_row(s, out);
+    sqlite3_reset(s);
+    return kz_load_custom(st, id, out, err);
+}
+
+static void bind_field(sqlite3_stmt *s, int col, const kz_lead *l, kz_field f)
+{
+    if (!l->has[f])
+        sqlite3_bind_null(s, col);
+    else if (is_text_field(f))
+        kz_bind_text(s, col, l->txt[f]);
+    else
+        sqlite3_bind_int64(s, col, l->num[f]);
+}
+
+static kz_status add_event(kz_store *st, int64_t lead_id, int64_t at, int64_t version,
+                           const char *actor, const char *kind, const char *field,
+                           const char *oldv, const char *newv, const char *detail, kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st,
+                              "INSERT INTO events (lead_id, at, version, actor, kind, field, "
+                              "old_value, new_value, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    if (lead_id)
+        sqlite3_bind_int64(s, 1, lead_id);
+    else
+        sqlite3_bind_null(s, 1);
+    sqlite3_bind_int64(s, 2, at);
+    sqlite3_bind_int64(s, 3, version);
+    kz_bind_text(s, 4, actor);
+    kz_bind_text(s, 5, kind);
+    kz_bind_text(s, 6, field);
+    kz_bind_text(s, 7, oldv);
+    kz_bind_text(s, 8, newv);
+    kz_bind_text(s, 9, detail);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "writing the event log", err);
+    return KZ_OK;
+}
+
+kz_status kz_store_event_add(kz_store *st, kz_event *e, kz_err *err)
+{
+    if (!st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: event written outside a transaction");
+    kz_status ks = add_event(st, e->lead_id, e->at, e->version, e->actor, e->kind, e->field,
+                             e->old_value, e->new_value, e->detail, err);
+    if (ks == KZ_OK)
+        e->id = sqlite3_last_insert_rowid(st->db);
+    return ks;
+}
+
+static kz_status write_custom(kz_store *st, int64_t id, const char *name, const char *value,
+                              kz_err *err)
+{
+    sqlite3_stmt *s;
+    if (value) {
+        s = kz_stmt(st,
+                    "INSERT INTO custom_fields (lead_id, name, value) VALUES (?, ?, ?) "
+                    "ON CONFLICT (lead_id, name) DO UPDATE SET value = excluded.value",
+                    err);
+    } else {
+        s = kz_stmt(st, "DELETE FROM custom_fields WHERE lead_id = ? AND name = ?", err);
+    }
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, id);
+    kz_bind_text(s, 2, name);
+    if (value)
+        kz_bind_text(s, 3, value);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "saving custom fields", err);
+    return KZ_OK;
+}
+
+kz_status kz_store_lead_insert(kz_store *st, kz_lead *lead, const char *actor, int64_t now,
+                               kz_err *err)
+{
+    if (!st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: lead inserted outside a transaction");
+    kz_lead_set_num(lead, KZ_F_VERSION, 1);
+    kz_lead_set_num(lead, KZ_F_CREATED, now);
+    kz_lead_set_num(lead, KZ_F_UPDATED, now);
+    if (!kz_lead_has(lead, KZ_F_TOUCHED))
+        kz_lead_set_num(lead, KZ_F_TOUCHED, now);
+    if (!kz_lead_has(lead, KZ_F_STAGE_ENTERED))
+        kz_lead_set_num(lead, KZ_F_STAGE_ENTERED, now);
+
+    char sql[2600];
+    int n = snprintf(sql, sizeof sql, "INSERT INTO leads (%s) VALUES (?", st->lead_cols);
+    for (int f = 2; f < KZ_F__COUNT; f++)
+        n += snprintf(sql + n, sizeof sql - (size_t)n, ", ?");
+    snprintf(sql + n, sizeof sql - (size_t)n, ")");
+    sqlite3_stmt *s = kz_stmt(st, sql, err);
+    if (!s)
+        return FAIL_STMT(err);
+    for (int f = 1; f < KZ_F__COUNT; f++)
+        bind_field(s, f, lead, (kz_field)f);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        kz_status ks = kz_db_error(st, rc, "adding a lead", err);
+        if ((rc & 0xff) == SQLITE_CONSTRAINT && strstr(sqlite3_errmsg(st->db), "FOREIGN KEY"))
+            ks = kz_err_set(err, KZ_EINVAL, "unknown stage \"%s\"",
+                            kz_lead_text(lead, KZ_F_STAGE) ? kz_lead_text(lead, KZ_F_STAGE) : "");
+        return ks;
+    }
+    int64_t id = sqlite3_last_insert_rowid(st->db);
+    kz_lead_set_num(lead, KZ_F_ID, id);
+    for (size_t i = 0; i < lead->ncustom; i++) {
+        kz_status ks = write_custom(st, id, lead->custom[i].name, lead->custom[i].value, err);
+        if (ks != KZ_OK)
+            return ks;
+    }
+    return add_event(st, id, now, 1, actor, "create", NULL, NULL, kz_lead_text(lead, KZ_F_NAME),
+                     kz_lead_text(lead, KZ_F_STAGE), err);
+}
+
+/* Fields whose changes are not worth an event of their own: derived numbers
+ * and bookkeeping (the score band change is logged as "grade"). */
+static bool field_logged(kz_field f)
+{
+    switch (f) {
+    case KZ_F_ID: case KZ_F_VERSION: case KZ_F_UPDATED: case KZ_F_TOUCHED:
+    case KZ_F_STAGE_ENTERED: case KZ_F_SCORE: case KZ_F_PAIN: case KZ_F_INTEREST:
+    case KZ_F_FIT: case KZ_F_BUDGET: case KZ_F_AUTHORITY: case KZ_F_NEED:
+    case KZ_F_TIMELINE: case KZ_F_PERSONA: case KZ_F_IMPORT_ID: case KZ_F_CREATED:
+        return false;
+    default:
+        return true;
+    }
+}
+
+static bool field_equal(const kz_lead *a, const kz_lead *b, kz_field f)
+{
+    if (a->has[f] != b->has[f])
+        return false;
+    if (!a->has[f])
+        return true;
+    if (is_text_field(f))
+        return strcmp(a->txt[f], b->txt[f]) == 0;
+    return a->num[f] == b->num[f];
+}
+
+static const char *event_kind(kz_field f)
+{
+    switch (f) {
+    case KZ_F_STAGE: return "stage";
+    case KZ_F_OWNER: return "owner";
+    case KZ_F_GRADE: return "grade";
+    default: return "field";
+    }
+}
+
+kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, int64_t now,
+                               bool *changed, kz_err *err)
+{
+    if (changed)
+        *changed = false;
+    if (!st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: lead saved outside a transaction");
+    int64_t id = kz_lead_num(lead, KZ_F_ID);
+    kz_lead cur;
+    kz_lead_init(&cur);
+    kz_status ks = kz_store_lead_get(st, id, &cur, err);
+    if (ks != KZ_OK)
+        goto out;
+    int64_t read_version = kz_lead_num(lead, KZ_F_VERSION);
+    int64_t stored_version = kz_lead_num(&cur, KZ_F_VERSION);
+    if (read_version != stored_version) {
+        ks = kz_err_set(err, KZ_ECONFLICT,
+                        "lead %" PRId64 " was changed by someone else (you read version %" PRId64
+                        ", it is now at %" PRId64 "); reload it and apply your change again",
+                        id, read_version, stored_version);
+        goto out;
+    }
+    bool any = false;
+    for (int f = 1; f < KZ_F__COUNT; f++)
+        if (f != KZ_F_VERSION && f != KZ_F_UPDATED && !field_equal(lead, &cur, (kz_field)f))
+            any = true;
+    for (size_t i = 0; i < lead->ncustom && !any; i++) {
+        const char *old = kz_lead_custom(&cur, lead->custom[i].name);
+        if (!old || strcmp(old, lead->custom[i].value) != 0)
+            any = true;
+    }
+    for (size_t i = 0; i < cur.ncustom && !any; i++)
+        if (!kz_lead_custom(lead, cur.custom[i].name))
+            any = true;
+    if (!any)
+        goto out;
+
+    int64_t new_version = stored_version + 1;
+    char oldbuf[128], newbuf[128];
+    for (int f = 1; f < KZ_F__COUNT; f++) {
+        if (!field_logged((kz_field)f) || field_equal(lead, &cur, (kz_field)f))
+            continue;
+        const char *ov = NULL, *nv = NULL;
+        if (is_text_field((kz_field)f)) {
+            ov = kz_lead_text(&cur, (kz_field)f);
+            nv = kz_lead_text(lead, (kz_field)f);
+        } else {
+            kz_lead_format(&cur, (kz_field)f, oldbuf, sizeof oldbuf);
+            kz_lead_format(lead, (kz_field)f, newbuf, sizeof newbuf);
+            ov = cur.has[f] ? oldbuf : NULL;
+            nv = lead->has[f] ? newbuf : NULL;
+        }
+        if ((ks = add_event(st, id, now, new_version, actor, event_kind((kz_field)f),
+                            kz_field_get((kz_field)f)->name, ov, nv, NULL, err)) != KZ_OK)
+            goto out;
+    }
+    for (size_t i = 0; i < lead->ncustom; i++) {
+        const char *old = kz_lead_custom(&cur, lead->custom[i].name);
+        if (old && strcmp(old, lead->custom[i].value) == 0)
+            continue;
+        if ((ks = write_custom(st, id, lead->custom[i].name, lead->custom[i].value, err)) !=
+                KZ_OK ||
+            (ks = add_event(st, id, now, new_version, actor, "field", lead->custom[i].name, old,
+                            lead->custom[i].value, "custom", err)) != KZ_OK)
+            goto out;
+    }
+    for (size_t i = 0; i < cur.ncustom; i++) {
+        if (kz_lead_custom(lead, cur.custom[i].name))
+            continue;
+        if ((ks = write_custom(st, id, cur.custom[i].name, NULL, err)) != KZ_OK ||
+            (ks = add_event(st, id, now, new_version, actor, "field", cur.custom[i].name,
+                            cur.custom[i].value, NULL, "custom", err)) != KZ_OK)
+            goto out;
+    }
+
+    kz_lead_set_num(lead, KZ_F_UPDATED, now);
+    char sql[2600];
+    int n = snprintf(sql, sizeof sql, "UPDATE leads SET ");
+    for (int f = 1; f < KZ_F__COUNT; f++)
+        n += snprintf(sql + n, sizeof sql - (size_t)n, "%s%s = ?%d", f > 1 ? ", " : "",
+                      kz_field_get((kz_field)f)->name, f);
+    snprintf(sql + n, sizeof sql - (size_t)n, " WHERE id = ?%d AND version = ?%d", KZ_F__COUNT,
+             KZ_F__COUNT + 1);
+    sqlite3_stmt *s = kz_stmt(st, sql, err);
+    if (!s) {
+        ks = FAIL_STMT(err);
+        goto out;
+    }
+    kz_lead_set_num(lead, KZ_F_VERSION, new_version);
+    for (int f = 1; f < KZ_F__COUNT; f++)
+        bind_field(s, f, lead, (kz_field)f);
+    sqlite3_bind_int64(s, KZ_F__COUNT, id);
+    sqlite3_bind_int64(s, KZ_F__COUNT + 1, stored_version);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        kz_lead_set_num(lead, KZ_F_VERSION, read_version);
+        ks = kz_db_error(st, rc, "saving a lead", err);
+        if ((rc & 0xff) == SQLITE_CONSTRAINT && strstr(sqlite3_errmsg(st->db), "FOREIGN KEY"))
+            ks = kz_err_set(err, KZ_EINVAL, "unknown stage \"%s\"",
+                            kz_lead_text(lead, KZ_F_STAGE) ? kz_lead_text(lead, KZ_F_STAGE) : "");
+        goto out;
+    }
+    if (changed)
+        *changed = true;
+out:
+    kz_lead_free(&cur);
+    return ks;
+}
+
+kz_status kz_store_lead_delete(kz_store *st, int64_t id, int64_t version, const char *actor,
+                               int64_t now, kz_err *err)
+{
+    if (!st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: lead deleted outside a transaction");
+    kz_lead cur;
+    kz_lead_init(&cur);
+    kz_status ks = kz_store_lead_get(st, id, &cur, err);
+    if (ks == KZ_OK && version && kz_lead_num(&cur, KZ_F_VERSION) != version)
+        ks = kz_err_set(err, KZ_ECONFLICT,
+                        "lead %" PRId64 " was changed by someone else since you read it", id);
+    if (ks == KZ_OK) {
+        sqlite3_stmt *s = kz_stmt(st, "DELETE FROM leads WHERE id = ?", err);
+        if (!s) {
+            ks = FAIL_STMT(err);
+        } else {
+            sqlite3_bind_int64(s, 1, id);
+            int rc = sqlite3_step(s);
+            sqlite3_reset(s);
+            if (rc != SQLITE_DONE)
+                ks = kz_db_error(st, rc, "deleting a lead", err);
+            else
+                ks = add_event(st, id, now, kz_lead_num(&cur, KZ_F_VERSION) + 1, actor, "delete",
+                               NULL, kz_lead_text(&cur, KZ_F_NAME), NULL, NULL, err);
+        }
+    }
+    kz_lead_free(&cur);
+    return ks;
+}
+
+kz_status kz_store_find_by_email(kz_store *st, const char *email, int64_t *id, kz_err *err)
+{
+    *id = 0;
+    sqlite3_stmt *s = kz_stmt(
+        st, "SELECT id FROM leads WHERE email_key = lower(trim(?1)) AND email_key <> '' "
+            "ORDER BY id LIMIT 1",
+        err);
+    if (!s)
+        return FAIL_STMT(err);
+    kz_bind_text(s, 1, email);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "looking up an e-mail", err);
+    return KZ_OK;
+}
+
+kz_status kz_store_find_by_name_company(kz_store *st, const char *name, const char *company,
+                                        int64_t *id, kz_err *err)
+{
+    *id = 0;
+    sqlite3_stmt *s = kz_stmt(st,
+                              "SELECT id FROM leads WHERE lower(name) = lower(trim(?1)) AND "
+                              "lower(company) IS lower(trim(?2)) AND "
+                              "(email_key IS NULL OR email_key = '') ORDER BY id LIMIT 1",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    kz_bind_text(s, 1, name ? name : "");
+    kz_bind_text(s, 2, company);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "looking up a lead", err);
+    return KZ_OK;
+}
+
+/* Builds the WHERE clause of a query; binds are listed in order in *nb. */
+typedef struct binds {
+    const char *text[8];
+    int n;
+    char like[512];
+    char match[600];
+} binds;
+
+static void build_where(kz_buf *sql, const kz_query *q, binds *b)
+{
+    kz_buf_puts(sql, " WHERE 1");
+    b->n = 0;
+    if (q->stage) {
+        kz_buf_puts(sql, " AND stage = ?");
+        b->text[b->n++] = q->stage;
+    }
+    if (q->owner && !*q->owner) {
+        kz_buf_puts(sql, " AND (owner IS NULL OR owner = '')");
+    } else if (q->owner) {
+        kz_buf_puts(sql, q->with_unassigned ? " AND (owner = ? OR owner IS NULL OR owner = '')"
+                                            : " AND owner = ?");
+        b->text[b->n++] = q->owner;
+    }
+    if (q->grade) {
+        kz_buf_puts(sql, " AND grade = ?");
+        b->text[b->n++] = q->grade;
+    }
+    if (q->overdue) {
+        char day[16];
+        snprintf(day, sizeof day, "%" PRId64, q->today_day);
+        kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due < date(%s * 86400, 'unixepoch')",
+                      day);
+    }
+    if (q->search && *q->search) {
+        size_t len = strlen(q->search);
+        if (len >= 3 && len < 200) {
+            /* trigram index: a quoted phrase matches any substring */
+            size_t o = 0;
+            b->match[o++] = '"';
+            for (const char *p = q->search; *p && o + 3 < sizeof b->match; p++) {
+                if (*p == '"')
+                    b->match[o++] = '"';
+                b->match[o++] = *p;
+            }
+            b->match[o++] = '"';
+            b->match[o] = '\0';
+            kz_buf_puts(sql, " AND id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ?)");
+            b->text[b->n++] = b->match;
+        } else {
+            size_t o = 0;
+            b->like[o++] = '%';
+            for (const char *p = q->search; *p && o + 3 < sizeof b->like; p++) {
+                if (*p == '%' || *p == '_' || *p == '\\')
+                    b->like[o++] = '\\';
+                b->like[o++] = *p;
+            }
+            b->like[o++] = '%';
+            b->like[o] = '\0';
+            kz_buf_puts(sql, " AND id IN (SELECT rowid FROM lead_search WHERE name LIKE ?1x "
+                             "ESCAPE '\\' OR company LIKE ?1x ESCAPE '\\' OR email LIKE ?1x "
+                             "ESCAPE '\\' OR notes LIKE ?1x ESCAPE '\\')");
+            b->text[b->n++] = b->like;
+        }
+    }
+}
+
+/* Replaces the "?1x" placeholders (one value used several times) with the
+ * numbered parameter of the search text. */
+static void number_params(kz_buf *sql, int search_index)
+{
+    char num[16];
+    snprintf(num, sizeof num, "?%d", search_index);
+    kz_buf out = KZ_BUF_INIT;
+    const char *p = kz_buf_str(sql);
+    const char *hit;
+    while ((hit = strstr(p, "?1x")) != NULL) {
+        kz_buf_append(&out, p, (size_t)(hit - p));
+        kz_buf_puts(&out, num);
+        p = hit + 3;
+    }
+    kz_buf_puts(&out, p);
+    kz_buf_free(sql);
+    *sql = out;
+}
+
+static void build_order(kz_buf *sql, const kz_query *q)
+{
+    const char *asc = q->reverse ? "DESC" : "ASC", *desc = q->reverse ? "ASC" : "DESC";
+    switch (q->sort) {
+    case KZ_SORT_SCORE: kz_buf_printf(sql, " ORDER BY score %s, id %s", desc, asc); break;
+    case KZ_SORT_VALUE:
+        kz_buf_printf(sql, " ORDER BY value IS NULL, value %s, id %s", desc, asc);
+        break;
+    case KZ_SORT_AGE: kz_buf_printf(sql, " ORDER BY stage_entered %s, id %s", asc, asc); break;
+    case KZ_SORT_DUE:
+        kz_buf_printf(sql, " ORDER BY next_due IS NULL, next_due %s, id %s", asc, asc);
+        break;
+    case KZ_SORT_NAME:
+        kz_buf_printf(sql, " ORDER BY name COLLATE NOCASE %s, id %s", asc, asc);
+        break;
+    case KZ_SORT_ID: kz_buf_printf(sql, " ORDER BY id %s", asc); break;
+    }
+}
+
+static kz_status prepare_query(kz_store *st, const kz_query *q, const char *select, bool paged,
+                               sqlite3_stmt **out, kz_err *err)
+{
+    kz_buf sql = KZ_BUF_INIT;
+    binds b;
+    kz_buf_puts(&sql, select);
+    build_where(&sql, q, &b);
+    number_params(&sql, b.n);
+    if (paged) {
+        build_order(&sql, q);
+        if (q->limit)
+            kz_buf_printf(&sql, " LIMIT %zu OFFSET %zu", q->limit, q->offset);
+        else if (q->offset)
+            kz_buf_printf(&sql, " LIMIT -1 OFFSET %zu", q->offset);
+    }
+    sqlite3_stmt *s = kz_stmt(st, kz_buf_str(&sql), err);
+    kz_buf_free(&sql);
+    if (!s)
+        return FAIL_STMT(err);
+    for (int i = 0; i < b.n; i++)
+        kz_bind_text(s, i + 1, b.text[i]);
+    *out = s;
+    return KZ_OK;
+}
+
+kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_lead_fn fn,
+                        void *ud, kz_err *err)
+{
+    char select[1200];
+    snprintf(select, sizeof select, "SELECT id, %s FROM leads", st->lead_cols);
+    sqlite3_stmt *s;
+    kz_status ks = prepare_query(st, q, select, true, &s, err);
+    if (ks != KZ_OK)
+        return ks;
+    kz_lead l;
+    kz_lead_init(&l);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        kz_read_lead_row(s, &l);
+        if (with_custom && (ks = kz_load_custom(st, kz_lead_num(&l, KZ_F_ID), &l, err)) != KZ_OK)
+            break;
+        if (!fn(&l, ud)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(s);
+    kz_lead_free(&l);
+    if (ks != KZ_OK)
+        return ks;
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "listing leads", err);
+    return KZ_OK;
+}
+
+kz_status kz_store_count(kz_store *st, const kz_query *q, int64_t *out, kz_err *err)
+{
+    sqlite3_stmt *s;
+    kz_status ks = prepare_query(st, q, "SELECT count(*) FROM leads", false, &s, err);
+    if (ks != KZ_OK)
+        return ks;
+    int rc = sqlite3_step(s);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW)
+        return kz_db_error(st, rc, "counting leads", err);
+    return KZ_OK;
+}

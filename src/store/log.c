@@ -1,0 +1,216 @@
+/* log.c - activities, stakeholders and the event log. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kariz/buf.h"
+#include "store/internal.h"
+
+#define FAIL_STMT(err) ((err) ? (err)->code : KZ_EDB)
+
+static char *dup_col(sqlite3_stmt *s, int i)
+{
+    const char *v = (const char *)sqlite3_column_text(s, i);
+    return v ? kz_xstrndup(v, (size_t)sqlite3_column_bytes(s, i)) : NULL;
+}
+
+static void copy_col(sqlite3_stmt *s, int i, char *out, size_t outlen)
+{
+    const char *v = (const char *)sqlite3_column_text(s, i);
+    snprintf(out, outlen, "%s", v ? v : "");
+}
+
+kz_status kz_store_activity_add(kz_store *st, kz_activity *a, int64_t now, kz_err *err)
+{
+    if (!st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: activity written outside a transaction");
+    if (!a->at)
+        a->at = now;
+    sqlite3_stmt *s = kz_stmt(st,
+                              "INSERT INTO activities (lead_id, at, kind, channel, outcome, "
+                              "author, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, a->lead_id);
+    sqlite3_bind_int64(s, 2, a->at);
+    kz_bind_text(s, 3, a->kind);
+    kz_bind_text(s, 4, a->channel);
+    kz_bind_text(s, 5, a->outcome[0] ? a->outcome : "none");
+    kz_bind_text(s, 6, a->author);
+    kz_bind_text(s, 7, a->note);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        if ((rc & 0xff) == SQLITE_CONSTRAINT)
+            return kz_err_set(err, KZ_ENOTFOUND, "no lead with id %" PRId64, a->lead_id);
+        return kz_db_error(st, rc, "logging an activity", err);
+    }
+    a->id = sqlite3_last_insert_rowid(st->db);
+    kz_event e = {0};
+    e.lead_id = a->lead_id;
+    e.at = now;
+    snprintf(e.actor, sizeof e.actor, "%s", a->author);
+    snprintf(e.kind, sizeof e.kind, "activity");
+    e.field = a->kind;
+    e.new_value = a->outcome[0] ? a->outcome : (char *)"none";
+    e.detail = a->note;
+    return kz_store_event_add(st, &e, err);
+}
+
+kz_status kz_store_activities(kz_store *st, int64_t lead_id, kz_activity_list *out, kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st,
+                              "SELECT id, lead_id, at, kind, channel, outcome, author, note "
+                              "FROM activities WHERE lead_id = ? ORDER BY at, id",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, lead_id);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        kz_activity *a = kz_activity_list_push(out);
+        a->id = sqlite3_column_int64(s, 0);
+        a->lead_id = sqlite3_column_int64(s, 1);
+        a->at = sqlite3_column_int64(s, 2);
+        copy_col(s, 3, a->kind, sizeof a->kind);
+        copy_col(s, 4, a->channel, sizeof a->channel);
+        copy_col(s, 5, a->outcome, sizeof a->outcome);
+        copy_col(s, 6, a->author, sizeof a->author);
+        a->note = dup_col(s, 7);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "reading activities", err);
+    return KZ_OK;
+}
+
+kz_status kz_store_stakeholder_add(kz_store *st, kz_stakeholder *sh, const char *actor,
+                                   int64_t now, kz_err *err)
+{
+    if (!st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: stakeholder written outside a transaction");
+    sqlite3_stmt *s = kz_stmt(st,
+                              "INSERT INTO stakeholders (lead_id, name, role, email, phone, note) "
+                              "VALUES (?, ?, ?, ?, ?, ?)",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, sh->lead_id);
+    kz_bind_text(s, 2, sh->name);
+    kz_bind_text(s, 3, sh->role);
+    kz_bind_text(s, 4, sh->email);
+    kz_bind_text(s, 5, sh->phone);
+    kz_bind_text(s, 6, sh->note);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        if ((rc & 0xff) == SQLITE_CONSTRAINT)
+            return kz_err_set(err, KZ_ENOTFOUND, "no lead with id %" PRId64, sh->lead_id);
+        return kz_db_error(st, rc, "adding a stakeholder", err);
+    }
+    sh->id = sqlite3_last_insert_rowid(st->db);
+    kz_event e = {0};
+    e.lead_id = sh->lead_id;
+    e.at = now;
+    snprintf(e.actor, sizeof e.actor, "%s", actor);
+    snprintf(e.kind, sizeof e.kind, "stakeholder");
+    e.field = sh->role;
+    e.new_value = sh->name;
+    return kz_store_event_add(st, &e, err);
+}
+
+kz_status kz_store_stakeholders(kz_store *st, int64_t lead_id, kz_stakeholder_list *out,
+                                kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st,
+                              "SELECT id, lead_id, name, role, email, phone, note FROM "
+                              "stakeholders WHERE lead_id = ? ORDER BY id",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, lead_id);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (out->n == out->cap) {
+            out->cap = out->cap ? out->cap * 2 : 8;
+            out->v = kz_xrealloc(out->v, out->cap * sizeof *out->v);
+        }
+        kz_stakeholder *sh = &out->v[out->n++];
+        sh->id = sqlite3_column_int64(s, 0);
+        sh->lead_id = sqlite3_column_int64(s, 1);
+        sh->name = dup_col(s, 2);
+        sh->role = dup_col(s, 3);
+        sh->email = dup_col(s, 4);
+        sh->phone = dup_col(s, 5);
+        sh->note = dup_col(s, 6);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "reading stakeholders", err);
+    return KZ_OK;
+}
+
+static void read_event(sqlite3_stmt *s, kz_event *e)
+{
+    e->id = sqlite3_column_int64(s, 0);
+    e->lead_id = sqlite3_column_int64(s, 1);
+    e->at = sqlite3_column_int64(s, 2);
+    e->version = sqlite3_column_int64(s, 3);
+    copy_col(s, 4, e->actor, sizeof e->actor);
+    copy_col(s, 5, e->kind, sizeof e->kind);
+    e->field = dup_col(s, 6);
+    e->old_value = dup_col(s, 7);
+    e->new_value = dup_col(s, 8);
+    e->detail = dup_col(s, 9);
+}
+
+kz_status kz_store_events(kz_store *st, int64_t lead_id, int64_t since_version,
+                          kz_event_list *out, kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st,
+                              "SELECT id, lead_id, at, version, actor, kind, field, old_value, "
+                              "new_value, detail FROM events WHERE lead_id = ? AND version > ? "
+                              "ORDER BY id",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, lead_id);
+    sqlite3_bind_int64(s, 2, since_version > 0 ? since_version : -1);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        read_event(s, kz_event_list_push(out));
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "reading the history", err);
+    return KZ_OK;
+}
+
+kz_status kz_store_blame(kz_store *st, int64_t lead_id, const char *field, kz_event *out,
+                         kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st,
+                              "SELECT id, lead_id, at, version, actor, kind, field, old_value, "
+                              "new_value, detail FROM events WHERE lead_id = ?1 AND "
+                              "(field = ?2 OR (kind IN ('create', 'import') AND ?3)) "
+                              "ORDER BY id DESC LIMIT 1",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, lead_id);
+    kz_bind_text(s, 2, field);
+    sqlite3_bind_int(s, 3, 1);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        memset(out, 0, sizeof *out);
+        read_event(s, out);
+        sqlite3_reset(s);
+        return KZ_OK;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "reading the history", err);
+    return kz_err_set(err, KZ_ENOTFOUND, "no change to \"%s\" recorded for lead %" PRId64, field,
+                      lead_id);
+}

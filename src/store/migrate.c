@@ -1,0 +1,39 @@
+/* migrate.c - forward schema migrations.
+ *
+ * A new database gets schema.sql whole. A database at an older version gets
+ * each step below, in order, inside one transaction; when schema.sql changes,
+ * bump KZ_SCHEMA_VERSION in store.c and add the step that brings version N-1
+ * to N here (and a test that opens an old database). */
+#include <stdio.h>
+
+#include "store/internal.h"
+
+typedef struct migration {
+    int to;          /* the version this step produces */
+    const char *sql; /* statements to run */
+} migration;
+
+/* Version 1 is the first released schema: nothing to migrate yet. */
+static const migration steps[] = {
+    {0, NULL},
+};
+
+kz_status kz_migrate(kz_store *st, int from, kz_err *err)
+{
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+        if (!steps[i].sql || steps[i].to <= from)
+            continue;
+        kz_status ks = kz_exec(st, steps[i].sql, err);
+        if (ks != KZ_OK) {
+            kz_err_prefix(err, "migrating %s to schema version %d", st->path, steps[i].to);
+            return ks;
+        }
+        char sql[64];
+        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", steps[i].to);
+        if ((ks = kz_exec(st, sql, err)) != KZ_OK)
+            return ks;
+    }
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", kz_store_schema_version());
+    return kz_exec(st, sql, err);
+}

@@ -1,0 +1,544 @@
+/* store.c - opening the database, schema and migrations, transactions,
+ * settings, stages and column totals. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kariz/buf.h"
+#include "store/internal.h"
+
+extern const char kz_embedded_schema[];
+extern const size_t kz_embedded_schema_len;
+
+/* The schema version this build writes. Bump it together with a new entry
+ * in src/store/migrate.c whenever schema.sql changes. */
+#define KZ_SCHEMA_VERSION 1
+
+int kz_store_schema_version(void)
+{
+    return KZ_SCHEMA_VERSION;
+}
+
+kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err)
+{
+    int prim = rc & 0xff;
+    const char *msg = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+    const char *path = st && st->path ? st->path : "database";
+    switch (prim) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return kz_err_set(err, KZ_EBUSY,
+                          "%s: the database %s stayed locked by another process for %d ms; "
+                          "nothing was changed, try again",
+                          what, path, st ? st->busy_ms : 0);
+    case SQLITE_FULL:
+        return kz_err_set(err, KZ_EFULL, "%s: disk full writing %s; nothing was changed", what,
+                          path);
+    case SQLITE_READONLY:
+        return kz_err_set(err, KZ_EREADONLY, "%s: the database %s is read-only (%s)", what, path,
+                          msg);
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+        return kz_err_set(err, KZ_ECORRUPT, "%s: %s is not a kariz database or is damaged (%s)",
+                          what, path, msg);
+    case SQLITE_IOERR:
+        return kz_err_set(err, KZ_EIO, "%s: I/O error on %s (%s)", what, path, msg);
+    case SQLITE_CANTOPEN:
+        return kz_err_set(err, KZ_EIO, "%s: cannot open %s (%s)", what, path, msg);
+    case SQLITE_NOMEM:
+        return kz_err_set(err, KZ_ENOMEM, "%s: out of memory", what);
+    case SQLITE_CONSTRAINT:
+        return kz_err_set(err, KZ_EINVAL, "%s: %s", what, msg);
+    default:
+        return kz_err_set(err, KZ_EDB, "%s: %s", what, msg);
+    }
+}
+
+sqlite3_stmt *kz_stmt(kz_store *st, const char *sql, kz_err *err)
+{
+    for (unsigned i = 0; i < KZ_STMT_CACHE; i++) {
+        if (st->cache[i].sql && strcmp(st->cache[i].sql, sql) == 0) {
+            sqlite3_reset(st->cache[i].stmt);
+            sqlite3_clear_bindings(st->cache[i].stmt);
+            return st->cache[i].stmt;
+        }
+    }
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+    if (rc != SQLITE_OK) {
+        kz_db_error(st, rc, "preparing a query", err);
+        return NULL;
+    }
+    unsigned slot = KZ_STMT_CACHE;
+    for (unsigned i = 0; i < KZ_STMT_CACHE; i++)
+        if (!st->cache[i].sql) {
+            slot = i;
+            break;
+        }
+    if (slot == KZ_STMT_CACHE) {
+        slot = st->next_evict++ % KZ_STMT_CACHE;
+        sqlite3_finalize(st->cache[slot].stmt);
+        free(st->cache[slot].sql);
+    }
+    st->cache[slot].sql = kz_xstrdup(sql);
+    st->cache[slot].stmt = s;
+    return s;
+}
+
+kz_status kz_exec(kz_store *st, const char *sql, kz_err *err)
+{
+    int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return kz_db_error(st, rc, "updating the database", err);
+    return KZ_OK;
+}
+
+void kz_bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v)
+        sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
+    else
+        sqlite3_bind_null(s, i);
+}
+
+static kz_status read_user_version(kz_store *st, int *out, kz_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            *out = sqlite3_column_int(s, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_OK)
+        return kz_db_error(st, rc, "opening the database", err);
+    return KZ_OK;
+}
+
+static kz_status count_tables(kz_store *st, int *out, kz_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, "SELECT count(*) FROM sqlite_schema", -1, &s, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        *out = sqlite3_column_int(s, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_OK)
+        return kz_db_error(st, rc, "opening the database", err);
+    return KZ_OK;
+}
+
+static void build_lead_cols(kz_store *st)
+{
+    kz_buf b = KZ_BUF_INIT;
+    for (int f = 1; f < KZ_F__COUNT; f++) {
+        if (f > 1)
+            kz_buf_puts(&b, ", ");
+        kz_buf_puts(&b, kz_field_get((kz_field)f)->name);
+    }
+    snprintf(st->lead_cols, sizeof st->lead_cols, "%s", kz_buf_str(&b));
+    kz_buf_free(&b);
+}
+
+static kz_status create_schema(kz_store *st, kz_err *err)
+{
+    kz_status rc = kz_exec(st, "BEGIN IMMEDIATE", err);
+    if (rc != KZ_OK)
+        return rc;
+    int ntables = 0;
+    int ver = 0;
+    if ((rc = count_tables(st, &ntables, err)) != KZ_OK ||
+        (rc = read_user_version(st, &ver, err)) != KZ_OK)
+        goto fail;
+    if (ver != 0) { /* another process created it meanwhile */
+        kz_exec(st, "ROLLBACK", NULL);
+        return KZ_OK;
+    }
+    if (ntables != 0) {
+        rc = kz_err_set(err, KZ_ECORRUPT,
+                        "%s holds tables but is not a kariz database (no schema version); "
+                        "refusing to touch it",
+                        st->path);
+        goto fail;
+    }
+    char *emsg = NULL;
+    int src = sqlite3_exec(st->db, kz_embedded_schema, NULL, NULL, &emsg);
+    if (src != SQLITE_OK) {
+        rc = kz_err_set(err, KZ_EDB, "creating the schema in %s: %s", st->path,
+                        emsg ? emsg : sqlite3_errstr(src));
+        sqlite3_free(emsg);
+        goto fail;
+    }
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", KZ_SCHEMA_VERSION);
+    if ((rc = kz_exec(st, sql, err)) != KZ_OK)
+        goto fail;
+    return kz_exec(st, "COMMIT", err);
+fail:
+    kz_exec(st, "ROLLBACK", NULL);
+    return rc;
+}
+
+kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err *err)
+{
+    struct stat sb;
+    bool exists = stat(path, &sb) == 0;
+    if (!exists && (flags & (KZ_STORE_NOCREATE | KZ_STORE_READONLY)))
+        return kz_err_set(err, KZ_ENOTFOUND, "no database at %s (create one with `kariz init`)",
+                          path);
+    if (exists && S_ISDIR(sb.st_mode))
+        return kz_err_set(err, KZ_EINVAL, "%s is a directory, not a database file", path);
+
+    kz_store *st = kz_xcalloc(1, sizeof *st);
+    st->path = kz_xstrdup(path);
+    st->readonly = (flags & KZ_STORE_READONLY) != 0;
+    st->busy_ms = 5000;
+    build_lead_cols(st);
+
+    int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    kz_status ks;
+    if (rc != SQLITE_OK) {
+        ks = kz_db_error(st, rc, "opening the database", err);
+        goto fail;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, st->busy_ms);
+
+    /* Read the version before anything that could write to the file. */
+    int ver = 0;
+    if ((ks = read_user_version(st, &ver, err)) != KZ_OK)
+        goto fail;
+    if (ver > KZ_SCHEMA_VERSION) {
+        ks = kz_err_set(err, KZ_ENEWER,
+                        "%s was written by a newer kariz (schema version %d; this kariz knows "
+                        "up to %d): upgrade kariz to use it; the database was not modified",
+                        path, ver, KZ_SCHEMA_VERSION);
+        goto fail;
+    }
+    if ((ks = kz_exec(st, "PRAGMA foreign_keys = ON", err)) != KZ_OK)
+        goto fail;
+    if (!st->readonly) {
+        if (access(path, W_OK) != 0) {
+            ks = kz_err_set(err, KZ_EREADONLY,
+                            "the database %s is not writable by you (%s); open it read-only "
+                            "with --read-only",
+                            path, strerror(errno));
+            goto fail;
+        }
+        if ((ks = kz_exec(st, "PRAGMA journal_mode = WAL", err)) != KZ_OK ||
+            (ks = kz_exec(st, "PRAGMA synchronous = NORMAL", err)) != KZ_OK)
+            goto fail;
+        if (ver == 0) {
+            if ((ks = create_schema(st, err)) != KZ_OK)
+                goto fail;
+        } else if (ver < KZ_SCHEMA_VERSION) {
+            if ((ks = kz_exec(st, "BEGIN IMMEDIATE", err)) != KZ_OK)
+                goto fail;
+            if ((ks = kz_migrate(st, ver, err)) != KZ_OK) {
+                kz_exec(st, "ROLLBACK", NULL);
+                goto fail;
+            }
+            if ((ks = kz_exec(st, "COMMIT", err)) != KZ_OK)
+                goto fail;
+        }
+    } else if (ver < KZ_SCHEMA_VERSION) {
+        ks = kz_err_set(err, KZ_EREADONLY,
+                        "%s has schema version %d and needs upgrading to %d, which a "
+                        "read-only open cannot do",
+                        path, ver, KZ_SCHEMA_VERSION);
+        goto fail;
+    }
+    *out = st;
+    return KZ_OK;
+fail:
+    kz_store_close(st);
+    return ks;
+}
+
+void kz_store_close(kz_store *st)
+{
+    if (!st)
+        return;
+    if (st->in_txn)
+        kz_store_rollback(st);
+    for (unsigned i = 0; i < KZ_STMT_CACHE; i++) {
+        sqlite3_finalize(st->cache[i].stmt);
+        free(st->cache[i].sql);
+    }
+    sqlite3_close(st->db);
+    free(st->path);
+    free(st);
+}
+
+bool kz_store_readonly(const kz_store *st)
+{
+    return st->readonly;
+}
+
+const char *kz_store_path(const kz_store *st)
+{
+    return st->path;
+}
+
+void kz_store_set_busy_timeout(kz_store *st, int ms)
+{
+    st->busy_ms = ms;
+    sqlite3_busy_timeout(st->db, ms);
+}
+
+kz_status kz_store_begin(kz_store *st, kz_err *err)
+{
+    if (st->readonly)
+        return kz_err_set(err, KZ_EREADONLY, "the database %s is open read-only", st->path);
+    if (st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: a transaction is already open");
+    sqlite3_stmt *s = kz_stmt(st, "BEGIN IMMEDIATE", err);
+    if (!s)
+        return err ? err->code : KZ_EDB;
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "starting a change", err);
+    st->in_txn = true;
+    return KZ_OK;
+}
+
+kz_status kz_store_begin_read(kz_store *st, kz_err *err)
+{
+    if (st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: a transaction is already open");
+    sqlite3_stmt *s = kz_stmt(st, "BEGIN", err);
+    if (!s)
+        return err ? err->code : KZ_EDB;
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "reading", err);
+    st->in_txn = true;
+    return KZ_OK;
+}
+
+kz_status kz_store_commit(kz_store *st, kz_err *err)
+{
+    if (!st->in_txn)
+        return KZ_OK;
+    sqlite3_stmt *s = kz_stmt(st, "COMMIT", err);
+    if (!s)
+        return err ? err->code : KZ_EDB;
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        kz_status ks = kz_db_error(st, rc, "saving", err);
+        kz_store_rollback(st);
+        return ks;
+    }
+    st->in_txn = false;
+    return KZ_OK;
+}
+
+void kz_store_rollback(kz_store *st)
+{
+    if (!st->in_txn)
+        return;
+    if (!sqlite3_get_autocommit(st->db))
+        sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+    st->in_txn = false;
+}
+
+bool kz_store_in_txn(const kz_store *st)
+{
+    return st->in_txn;
+}
+
+kz_status kz_store_data_version(kz_store *st, int64_t *out, kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st, "PRAGMA data_version", err);
+    if (!s)
+        return err ? err->code : KZ_EDB;
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return kz_db_error(st, rc, "checking for changes", err);
+    }
+    *out = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    return KZ_OK;
+}
+
+kz_status kz_store_meta_get(kz_store *st, const char *key, char **out, kz_err *err)
+{
+    *out = NULL;
+    sqlite3_stmt *s = kz_stmt(st, "SELECT value FROM meta WHERE key = ?", err);
+    if (!s)
+        return err ? err->code : KZ_EDB;
+    kz_bind_text(s, 1, key);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        const char *v = (const char *)sqlite3_column_text(s, 0);
+        *out = v ? kz_xstrdup(v) : NULL;
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "reading settings", err);
+    return KZ_OK;
+}
+
+kz_status kz_store_meta_set(kz_store *st, const char *key, const char *value, kz_err *err)
+{
+    bool own = !st->in_txn;
+    kz_status ks;
+    if (own && (ks = kz_store_begin(st, err)) != KZ_OK)
+        return ks;
+    sqlite3_stmt *s = kz_stmt(
+        st, "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        err);
+    if (!s) {
+        if (own)
+            kz_store_rollback(st);
+        return err ? err->code : KZ_EDB;
+    }
+    kz_bind_text(s, 1, key);
+    kz_bind_text(s, 2, value);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        ks = kz_db_error(st, rc, "saving settings", err);
+        if (own)
+            kz_store_rollback(st);
+        return ks;
+    }
+    return own ? kz_store_commit(st, err) : KZ_OK;
+}
+
+static const char *stage_kind_name(kz_stage_kind k)
+{
+    return k == KZ_STAGE_WON ? "won" : k == KZ_STAGE_LOST ? "lost" : "open";
+}
+
+/* True when the stages table already says exactly what `stages` says. */
+static kz_status stages_agree(kz_store *st, const kz_stage *stages, size_t n, bool *agree,
+                              kz_err *err)
+{
+    *agree = false;
+    sqlite3_stmt *s = kz_stmt(st,
+                              "SELECT name, label, position, probability, stale_days, kind "
+                              "FROM stages WHERE retired = 0 ORDER BY position",
+                              err);
+    if (!s)
+        return err ? err->code : KZ_EDB;
+    size_t i = 0;
+    bool same = true;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (i >= n) {
+            same = false;
+            break;
+        }
+        const kz_stage *g = &stages[i++];
+        if (strcmp((const char *)sqlite3_column_text(s, 0), g->name) != 0 ||
+            strcmp((const char *)sqlite3_column_text(s, 1), g->label) != 0 ||
+            sqlite3_column_int(s, 2) != g->position || sqlite3_column_int(s, 3) != g->probability ||
+            sqlite3_column_int(s, 4) != g->stale_days ||
+            strcmp((const char *)sqlite3_column_text(s, 5), stage_kind_name(g->kind)) != 0)
+            same = false;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "reading stages", err);
+    *agree = same && i == n;
+    return KZ_OK;
+}
+
+kz_status kz_store_sync_stages(kz_store *st, const kz_stage *stages, size_t n, kz_err *err)
+{
+    bool agree;
+    kz_status ks = stages_agree(st, stages, n, &agree, err);
+    if (ks != KZ_OK || agree || st->readonly)
+        return ks;
+    bool own = !st->in_txn;
+    if (own && (ks = kz_store_begin(st, err)) != KZ_OK)
+        return ks;
+    /* Positions are unique only among live stages: move everything out of
+     * the way first, then write the rules' order. */
+    if ((ks = kz_exec(st, "UPDATE stages SET retired = 1, position = position + 100000", err)) !=
+        KZ_OK)
+        goto fail;
+    for (size_t i = 0; i < n; i++) {
+        sqlite3_stmt *s = kz_stmt(
+            st,
+            "INSERT INTO stages (name, label, position, probability, stale_days, kind, retired) "
+            "VALUES (?, ?, ?, ?, ?, ?, 0) ON CONFLICT (name) DO UPDATE SET label = excluded.label, "
+            "position = excluded.position, probability = excluded.probability, "
+            "stale_days = excluded.stale_days, kind = excluded.kind, retired = 0",
+            err);
+        if (!s) {
+            ks = err ? err->code : KZ_EDB;
+            goto fail;
+        }
+        kz_bind_text(s, 1, stages[i].name);
+        kz_bind_text(s, 2, stages[i].label);
+        sqlite3_bind_int(s, 3, stages[i].position);
+        sqlite3_bind_int(s, 4, stages[i].probability);
+        sqlite3_bind_int(s, 5, stages[i].stale_days);
+        kz_bind_text(s, 6, stage_kind_name(stages[i].kind));
+        int rc = sqlite3_step(s);
+        sqlite3_reset(s);
+        if (rc != SQLITE_DONE) {
+            ks = kz_db_error(st, rc, "saving stages", err);
+            goto fail;
+        }
+    }
+    return own ? kz_store_commit(st, err) : KZ_OK;
+fail:
+    if (own)
+        kz_store_rollback(st);
+    return ks;
+}
+
+kz_status kz_store_stage_totals(kz_store *st, const char *owner, kz_stage_total *out,
+                                size_t cap, size_t *n, kz_err *err)
+{
+    *n = 0;
+    const char *sql_all =
+        "SELECT s.name, s.probability, coalesce(sum(t.n), 0), coalesce(sum(t.value), 0), "
+        "coalesce(sum(t.ovr_value), 0), coalesce(sum(t.ovr_weighted), 0) "
+        "FROM stages s LEFT JOIN stage_totals t ON t.stage = s.name "
+        "GROUP BY s.name HAVING max(s.retired) = 0 OR coalesce(sum(t.n), 0) > 0 "
+        "ORDER BY s.retired, s.position";
+    const char *sql_owner =
+        "SELECT s.name, s.probability, coalesce(sum(t.n), 0), coalesce(sum(t.value), 0), "
+        "coalesce(sum(t.ovr_value), 0), coalesce(sum(t.ovr_weighted), 0) "
+        "FROM stages s LEFT JOIN stage_totals t ON t.stage = s.name AND t.owner = ? "
+        "GROUP BY s.name HAVING max(s.retired) = 0 OR coalesce(sum(t.n), 0) > 0 "
+        "ORDER BY s.retired, s.position";
+    sqlite3_stmt *s = kz_stmt(st, owner ? sql_owner : sql_all, err);
+    if (!s)
+        return err ? err->code : KZ_EDB;
+    if (owner)
+        kz_bind_text(s, 1, owner);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap) {
+        kz_stage_total *t = &out[(*n)++];
+        snprintf(t->stage, sizeof t->stage, "%s", (const char *)sqlite3_column_text(s, 0));
+        int64_t prob = sqlite3_column_int64(s, 1);
+        t->count = sqlite3_column_int64(s, 2);
+        t->value = sqlite3_column_int64(s, 3);
+        int64_t ovr_value = sqlite3_column_int64(s, 4);
+        int64_t ovr_weighted = sqlite3_column_int64(s, 5);
+        t->weighted = ((t->value - ovr_value) * prob + ovr_weighted) / 100;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "reading column totals", err);
+    return KZ_OK;
+}
