@@ -443,3 +443,20 @@ bool kz_lead_is_overdue(const kz_lead *lead, int today)
 {
     return kz_lead_has(lead, KZ_F_NEXT_DUE) && kz_lead_num(lead, KZ_F_NEXT_DUE) < today;
 }
+
+kz_status kz_pipe_add_stakeholder(kz_session *s, kz_stakeholder *sh, kz_err *err)
+{
+    if (!sh->name || !*sh->name)
+        return kz_err_set(err, KZ_EINVAL, "a stakeholder needs a name");
+    if (sh->role && !kz_stakeholder_role_ok(sh->role))
+        return kz_err_set(err, KZ_EINVAL, "unknown stakeholder role \"%s\" (roles: %s)", sh->role,
+                          KZ_STAKEHOLDER_ROLES);
+    kz_status ks = kz_store_begin(s->store, err);
+    if (ks != KZ_OK)
+        return ks;
+    ks = kz_store_stakeholder_add(s->store, sh, s->actor, kz_session_now(s), err);
+    if (ks == KZ_OK)
+        return kz_store_commit(s->store, err);
+    kz_store_rollback(s->store);
+    return ks;
+}

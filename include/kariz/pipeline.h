@@ -56,6 +56,9 @@ kz_status kz_pipe_followup(kz_session *s, int64_t id, int64_t version, int due_d
 kz_status kz_pipe_assign(kz_session *s, int64_t id, int64_t version, const char *owner,
                          kz_err *err);
 
+/* Adds a person at the buyer (champion, decision maker...). */
+kz_status kz_pipe_add_stakeholder(kz_session *s, kz_stakeholder *sh, kz_err *err);
+
 /* Rescores one lead (writes only when something changed). */
 kz_status kz_pipe_rescore(kz_session *s, int64_t id, kz_err *err);
 /* Rescores every lead in batches; progress(done, total, ud) may be NULL. */
