@@ -21,7 +21,7 @@ typedef struct kz_cli {
     char db_path[4096];
     kz_store *store;       /* owned; NULL until opened */
     kz_rules *rules;       /* owned */
-    char rules_why[256];   /* why these rules are in force */
+    char rules_why[4400];   /* why these rules are in force */
     char rules_path[4096]; /* "" for built-in */
     bool rules_fallback;   /* the rules file failed; last good rules in force */
     kz_session sess;
