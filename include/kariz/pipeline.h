@@ -20,6 +20,7 @@ typedef struct kz_session {
     const kz_rules *rules;  /* borrowed */
     const char *actor;      /* Unix account acting; borrowed */
     int64_t now;            /* fixed clock for tests; 0 = time(NULL) */
+    const char *hooks_dir;  /* notification hooks (hooks.h); NULL or "": none; borrowed */
 } kz_session;
 
 int64_t kz_session_now(const kz_session *s);

@@ -24,12 +24,15 @@ typedef struct kz_cli {
     char rules_why[4400];   /* why these rules are in force */
     char rules_path[4096]; /* "" for built-in */
     bool rules_fallback;   /* the rules file failed; last good rules in force */
+    char hooks_dir[4096];  /* "" when the database has no hooks directory */
     kz_session sess;
     kz_err err;
 } kz_cli;
 
 /* Flags for kz_cli_open. */
 #define KZ_OPEN_NOCREATE 1u /* the database must exist */
+#define KZ_OPEN_READS 2u    /* the command only reads: a read-only database is fine */
+#define KZ_OPEN_BOARD 4u    /* the board: says so when it falls back to read-only */
 
 /* Opens the database and the rules in force; prints the error and returns
  * non-zero (the exit status) on failure. */
