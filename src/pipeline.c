@@ -563,7 +563,7 @@ kz_status kz_presence_others(kz_session *s, int64_t lead_id, char (*names)[KZ_US
         for (size_t j = 0; j < *n; j++)
             dup |= strcmp(names[j], p->actor) == 0;
         if (!dup)
-            snprintf(names[(*n)++], KZ_USER_MAX, "%s", p->actor);
+            snprintf(names[(*n)++], KZ_USER_MAX, "%.32s", p->actor);
     }
     return KZ_OK;
 }
