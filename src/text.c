@@ -8,7 +8,7 @@
  * and kz_fold_key keeps non-ASCII characters unchanged.
  *
  * Memory: nothing here allocates except through the caller's kz_buf, and the
- * locale object made once by width_locale(), kept for the process lifetime. */
+ * locale object made once by make_locale(), kept for the process lifetime. */
 #include "kariz/text.h"
 
 #include <locale.h>
@@ -114,7 +114,10 @@ static void put_cp(kz_buf *out, long cp)
 /* ---- classification ---------------------------------------------------- */
 
 /* Bidi controls and zero-width or otherwise invisible format characters:
- * dropped, or shown as "<U+XXXX>" markers. */
+ * dropped, or shown as "<U+XXXX>" markers. Besides the ones text.h lists:
+ * the line/paragraph separators U+2028/U+2029, invisible operators
+ * U+2061-U+2064, deprecated format controls U+206A-U+206F and interlinear
+ * annotation controls U+FFF9-U+FFFB. */
 static bool is_invisible(long cp)
 {
     return cp == 0x061C || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
