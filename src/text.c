@@ -120,6 +120,10 @@ static void put_cp(kz_buf *out, long cp)
  * annotation controls U+FFF9-U+FFFB. */
 static bool is_invisible(long cp)
 {
+    /* U+200C ZERO WIDTH NON-JOINER is kept: Persian spelling needs it
+     * (می‌خواهم), and it cannot reorder or hide text. */
+    if (cp == 0x200C)
+        return false;
     return cp == 0x061C || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
            cp == 0x2028 || cp == 0x2029 || (cp >= 0x2060 && cp <= 0x2064) ||
            (cp >= 0x2066 && cp <= 0x206F) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB);

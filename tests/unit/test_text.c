@@ -427,9 +427,22 @@ static void test_fold_key(void **state)
     assert_string_equal(one, "");
 }
 
+static void test_zwnj_kept_for_persian(void **state)
+{
+    (void)state;
+    /* "mi-khaham" with its zero width non-joiner: kept, width unchanged */
+    const char *word = "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85";
+    kz_buf b = KZ_BUF_INIT;
+    kz_text_sanitize(&b, word, strlen(word), 0);
+    assert_string_equal(kz_buf_str(&b), word);
+    assert_int_equal(kz_text_width(kz_buf_str(&b)), 7);
+    kz_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_zwnj_kept_for_persian),
         cmocka_unit_test(test_sanitize_table),
         cmocka_unit_test(test_sanitize_appends),
         cmocka_unit_test(test_sanitize_every_byte),
