@@ -150,6 +150,16 @@ kz_status kz_store_events_after(kz_store *st, int64_t after_id, size_t limit,
 /* The id of the newest event (0 when none). */
 kz_status kz_store_last_event_id(kz_store *st, int64_t *out, kz_err *err);
 
+/* ---- triage ---- */
+/* Records a triage decision on a lead (with its grade now). */
+kz_status kz_store_triage_add(kz_store *st, int64_t lead_id, const char *actor, int64_t at,
+                              const char *decision, const char *grade, kz_err *err);
+/* Facts about a lead the triage queue needs: whether anybody triaged it,
+ * the grade at the last triage (grade_out "" when never), and whether it has
+ * any activity. */
+kz_status kz_store_triage_facts(kz_store *st, int64_t lead_id, bool *triaged, char *grade_out,
+                                size_t grade_len, bool *touched, kz_err *err);
+
 /* ---- presence: who has which lead open ---- */
 /* Records that actor's board (host, pid) is alive, with lead_id open (0:
  * none), at time now. Its own short write transaction. */
