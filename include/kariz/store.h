@@ -126,6 +126,22 @@ kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_le
                         void *ud, kz_err *err);
 kz_status kz_store_count(kz_store *st, const kz_query *q, int64_t *out, kz_err *err);
 
+/* ---- rescoring every lead ---- */
+/* Called for each lead with its custom fields and activities (oldest
+ * first); sets the lead's score fields (score, grade, persona, subtotals)
+ * and returns true when it changed them. Both lists are reused between
+ * calls. */
+typedef bool (*kz_rescore_fn)(kz_lead *lead, const kz_activity *acts, size_t nacts, void *ud);
+/* Walks every lead in id order in write transactions of `batch` leads,
+ * reading leads, custom fields and activities as three ordered streams (no
+ * query per lead), and saves what fn changed: the score fields, a version
+ * bump, and a "grade" event by actor when the band changed. progress (may
+ * be NULL) is told after each batch, with fn's ud. */
+kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, int64_t now,
+                               kz_rescore_fn fn, void *ud,
+                               void (*progress)(int64_t done, int64_t total, void *ud),
+                               int64_t *changed, kz_err *err);
+
 /* ---- activities, stakeholders, events ---- */
 /* Adds an activity (sets a->id; a->at when 0 is set to now) and logs an
  * "activity" event. Must be inside a write transaction. */
