@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "kariz/dates.h"
+#include "kariz/hooks.h"
 #include "kariz/text.h"
 
 int64_t kz_session_now(const kz_session *s)
@@ -41,6 +42,7 @@ static kz_status check_stage(const kz_session *s, const char *stage, kz_err *err
  * transaction, plus scratch for rescoring. */
 typedef struct op {
     kz_session *s;
+    kz_lead before; /* as read: what hooks compare against */
     kz_lead lead;
     kz_activity_list acts;
     kz_score *score; /* owned (large) */
@@ -51,17 +53,65 @@ static kz_status op_begin(op *o, kz_session *s, int64_t id, int64_t version, kz_
     memset(o, 0, sizeof *o);
     o->s = s;
     kz_lead_init(&o->lead);
+    kz_lead_init(&o->before);
     o->score = kz_xcalloc(1, sizeof *o->score);
     kz_status ks = kz_store_begin(s->store, err);
     if (ks != KZ_OK)
         return ks;
     ks = kz_store_lead_get(s->store, id, &o->lead, err);
+    if (ks == KZ_OK)
+        kz_lead_copy(&o->before, &o->lead);
     if (ks == KZ_OK && version && kz_lead_num(&o->lead, KZ_F_VERSION) != version)
         ks = kz_err_set(err, KZ_ECONFLICT,
                         "lead %" PRId64 " was changed by someone else (you read version %" PRId64
                         ", it is now at %" PRId64 "); reload it and apply your change again",
                         id, version, kz_lead_num(&o->lead, KZ_F_VERSION));
     return ks;
+}
+
+static bool text_differs(const kz_lead *a, const kz_lead *b, kz_field f)
+{
+    const char *x = kz_lead_text(a, f), *y = kz_lead_text(b, f);
+    return strcmp(x ? x : "", y ? y : "") != 0;
+}
+
+/* Tells the team's hooks what a committed change did. before NULL: created. */
+static void fire_hooks(const kz_session *s, const kz_lead *before, const kz_lead *after)
+{
+    if (!s->hooks_dir || !*s->hooks_dir)
+        return;
+    kz_hook_event e = {0};
+    e.lead_id = kz_lead_num(after, KZ_F_ID);
+    e.name = kz_lead_text(after, KZ_F_NAME);
+    e.company = kz_lead_text(after, KZ_F_COMPANY);
+    e.actor = s->actor;
+    e.at = kz_session_now(s);
+    if (!before) {
+        e.event = "lead-created";
+        e.new_value = kz_lead_text(after, KZ_F_STAGE);
+        kz_hooks_fire(s->hooks_dir, &e);
+        return;
+    }
+    static const struct {
+        kz_field f;
+        const char *event;
+    } watched[] = {{KZ_F_STAGE, "stage-changed"}, {KZ_F_OWNER, "assigned"}, {KZ_F_GRADE, "grade-changed"}};
+    for (size_t i = 0; i < sizeof watched / sizeof watched[0]; i++) {
+        if (!text_differs(before, after, watched[i].f))
+            continue;
+        e.field = kz_field_get(watched[i].f)->name;
+        e.old_value = kz_lead_text(before, watched[i].f);
+        e.new_value = kz_lead_text(after, watched[i].f);
+        e.event = watched[i].event;
+        if (watched[i].f == KZ_F_STAGE) {
+            const kz_stage *st = kz_rules_stage(s->rules, e.new_value);
+            if (st && st->kind == KZ_STAGE_WON)
+                e.event = "won";
+            else if (st && st->kind == KZ_STAGE_LOST)
+                e.event = "lost";
+        }
+        kz_hooks_fire(s->hooks_dir, &e);
+    }
 }
 
 /* Rescores, saves and commits (or rolls back on any failure). */
@@ -76,6 +126,9 @@ static kz_status op_end(op *o, kz_status ks, kz_err *err)
         ks = kz_store_commit(s->store, err);
     else
         kz_store_rollback(s->store);
+    if (ks == KZ_OK)
+        fire_hooks(s, &o->before, &o->lead);
+    kz_lead_free(&o->before);
     kz_lead_free(&o->lead);
     kz_activity_list_free(&o->acts);
     free(o->score);
@@ -121,8 +174,11 @@ kz_status kz_pipe_add(kz_session *s, kz_lead *lead, kz_err *err)
         return ks;
     ks = kz_store_lead_insert(s->store, lead, s->actor, kz_session_now(s), err);
     if (ks == KZ_OK)
-        return kz_store_commit(s->store, err);
-    kz_store_rollback(s->store);
+        ks = kz_store_commit(s->store, err);
+    else
+        kz_store_rollback(s->store);
+    if (ks == KZ_OK)
+        fire_hooks(s, NULL, lead);
     return ks;
 }
 
@@ -442,4 +498,21 @@ bool kz_lead_is_stale(const kz_rules *r, const kz_lead *lead, int64_t now, int *
 bool kz_lead_is_overdue(const kz_lead *lead, int today)
 {
     return kz_lead_has(lead, KZ_F_NEXT_DUE) && kz_lead_num(lead, KZ_F_NEXT_DUE) < today;
+}
+
+kz_status kz_pipe_add_stakeholder(kz_session *s, kz_stakeholder *sh, kz_err *err)
+{
+    if (!sh->name || !*sh->name)
+        return kz_err_set(err, KZ_EINVAL, "a stakeholder needs a name");
+    if (sh->role && !kz_stakeholder_role_ok(sh->role))
+        return kz_err_set(err, KZ_EINVAL, "unknown stakeholder role \"%s\" (roles: %s)", sh->role,
+                          KZ_STAKEHOLDER_ROLES);
+    kz_status ks = kz_store_begin(s->store, err);
+    if (ks != KZ_OK)
+        return ks;
+    ks = kz_store_stakeholder_add(s->store, sh, s->actor, kz_session_now(s), err);
+    if (ks == KZ_OK)
+        return kz_store_commit(s->store, err);
+    kz_store_rollback(s->store);
+    return ks;
 }

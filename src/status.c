@@ -27,7 +27,7 @@ void kz_err_prefix(kz_err *err, const char *fmt, ...)
     vsnprintf(prefix, sizeof prefix, fmt, ap);
     va_end(ap);
     memcpy(old, err->msg, sizeof old);
-    snprintf(err->msg, sizeof err->msg, "%s: %s", prefix, old);
+    snprintf(err->msg, sizeof err->msg, "%.500s: %.500s", prefix, old);
 }
 
 void kz_err_clear(kz_err *err)

@@ -15,10 +15,16 @@ int kz_day_from_time(int64_t t);
 int kz_today(int64_t now);
 /* The Unix time of local midnight starting `day`. */
 int64_t kz_day_start(int day);
-/* From/to a civil date; kz_day_from_ymd returns false for an invalid date. */
+/* From/to a civil date (proleptic Gregorian); kz_day_from_ymd returns false
+ * for an invalid date or a year outside 1..9999. */
 bool kz_day_from_ymd(int y, int m, int d, int *day);
 void kz_day_to_ymd(int day, int *y, int *m, int *d);
 int kz_day_weekday(int day); /* 0 = Monday .. 6 = Sunday */
+/* Days in month m (1..12) of year y; 0 for a bad month. */
+int kz_days_in_month(int y, int m);
+/* `day` moved by `months` calendar months, the day of month clamped to the
+ * target month's length (Jan 31 + 1 month = Feb 28 or 29). */
+int kz_day_add_months(int day, int months);
 /* "YYYY-MM-DD" (out needs 11 bytes). */
 void kz_day_format(int day, char *out);
 /* Strict YYYY-MM-DD. */

@@ -20,6 +20,7 @@ typedef struct kz_session {
     const kz_rules *rules;  /* borrowed */
     const char *actor;      /* Unix account acting; borrowed */
     int64_t now;            /* fixed clock for tests; 0 = time(NULL) */
+    const char *hooks_dir;  /* notification hooks (hooks.h); NULL or "": none; borrowed */
 } kz_session;
 
 int64_t kz_session_now(const kz_session *s);
@@ -55,6 +56,9 @@ kz_status kz_pipe_followup(kz_session *s, int64_t id, int64_t version, int due_d
                            const char *step, kz_err *err);
 kz_status kz_pipe_assign(kz_session *s, int64_t id, int64_t version, const char *owner,
                          kz_err *err);
+
+/* Adds a person at the buyer (champion, decision maker...). */
+kz_status kz_pipe_add_stakeholder(kz_session *s, kz_stakeholder *sh, kz_err *err);
 
 /* Rescores one lead (writes only when something changed). */
 kz_status kz_pipe_rescore(kz_session *s, int64_t id, kz_err *err);

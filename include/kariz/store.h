@@ -109,6 +109,9 @@ typedef struct kz_query {
     const char *grade;  /* NULL: any */
     bool overdue;       /* next_due before today_day */
     int64_t today_day;  /* days since epoch, for overdue */
+    bool due_by;        /* next_due on or before due_by_day */
+    int64_t due_by_day;
+    bool open_only;     /* only leads in open stages (not won or lost) */
     kz_sort sort;
     bool reverse;
     size_t limit;  /* 0: no limit */

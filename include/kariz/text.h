@@ -22,7 +22,8 @@
  *     U+FFFD-free visible markers "<U+202E>" when KZ_TEXT_SHOW_INVISIBLE,
  *     else dropped;
  *   - everything else printable is kept.
- * Flags may be combined. */
+ * With KZ_TEXT_NEWLINE_SPACE or KZ_TEXT_KEEP_NEWLINE a CR directly before an
+ * LF is dropped (CRLF is one line break). Flags may be combined. */
 #define KZ_TEXT_NEWLINE_SPACE 1u
 #define KZ_TEXT_SHOW_INVISIBLE 2u
 #define KZ_TEXT_KEEP_NEWLINE 4u /* multi-line views: keep LF as is */
@@ -30,6 +31,12 @@ void kz_text_sanitize(kz_buf *out, const char *s, size_t n, unsigned flags);
 
 /* Display width in columns of already sanitised UTF-8 text. */
 int kz_text_width(const char *s);
+
+/* Columns one code point takes as kz_text_sanitize renders it (cp -1 is an
+ * invalid byte, shown as U+FFFD): 2 for wide CJK and emoji, 0 for combining
+ * marks and dropped invisible characters, 1 otherwise. Independent of the
+ * process locale. */
+int kz_char_width(long cp);
 
 /* Sanitises s and appends at most `cols` display columns of it to out,
  * cutting on character boundaries (a wide character that would straddle

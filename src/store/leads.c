@@ -157,6 +157,11 @@ kz_status kz_store_lead_insert(kz_store *st, kz_lead *lead, const char *actor, i
         kz_lead_set_num(lead, KZ_F_TOUCHED, now);
     if (!kz_lead_has(lead, KZ_F_STAGE_ENTERED))
         kz_lead_set_num(lead, KZ_F_STAGE_ENTERED, now);
+    static const kz_field zeroed[] = {KZ_F_SCORE, KZ_F_PAIN, KZ_F_INTEREST, KZ_F_FIT,
+                                      KZ_F_BUDGET, KZ_F_AUTHORITY, KZ_F_NEED, KZ_F_TIMELINE};
+    for (size_t i = 0; i < sizeof zeroed / sizeof zeroed[0]; i++)
+        if (!kz_lead_has(lead, zeroed[i]))
+            kz_lead_set_num(lead, zeroed[i], 0);
 
     char sql[2600];
     int n = snprintf(sql, sizeof sql, "INSERT INTO leads (%s) VALUES (?", st->lead_cols);
@@ -442,6 +447,11 @@ static void build_where(kz_buf *sql, const kz_query *q, binds *b)
         kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due < date(%s * 86400, 'unixepoch')",
                       day);
     }
+    if (q->due_by)
+        kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due <= date(%" PRId64 " * 86400, 'unixepoch')",
+                      q->due_by_day);
+    if (q->open_only)
+        kz_buf_puts(sql, " AND stage IN (SELECT name FROM stages WHERE kind = 'open')");
     if (q->search && *q->search) {
         size_t len = strlen(q->search);
         if (len >= 3 && len < 200) {

@@ -1,0 +1,319 @@
+/* cli.c - kariz's entry point: global options, the command table, and the
+ * shared set-up (database, rules in force) every command uses. */
+#include "cli/cli.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <locale.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kariz/buf.h"
+#include "kariz/dates.h"
+#include "kariz/deploy.h"
+#include "kariz/hooks.h"
+#include "kariz/paths.h"
+#include "kariz/text.h"
+#include "kariz/tui.h"
+
+typedef struct cmd_entry {
+    const char *name;
+    const char *usage;
+    const char *summary;
+    int (*exec)(kz_cli *c, int argc, char **argv);
+} cmd_entry;
+
+static const cmd_entry commands[] = {
+#define KZ_X_ENTRY(n, u, s) {#n, u, s, kz_cmd_##n},
+    KZ_CLI_COMMANDS(KZ_X_ENTRY)
+#undef KZ_X_ENTRY
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void print_main_help(FILE *out)
+{
+    fprintf(out,
+            "usage: kariz [--db PATH] [--rules PATH] [--read-only] [COMMAND [ARGS]]\n"
+            "\n"
+            "A terminal sales pipeline. Without a command, opens the board.\n"
+            "\n"
+            "Options:\n"
+            "  --db PATH       the database (default: $KARIZ_DB, else\n"
+            "                  $XDG_DATA_HOME/kariz/kariz.db)\n"
+            "  --rules PATH    the scoring rules (default: $KARIZ_RULES, else rules.yaml\n"
+            "                  beside the database, else the built-in rules)\n"
+            "  --read-only     open the database read-only\n"
+            "  --mine          the board starts narrowed to your own leads\n"
+            "  --help          this help; `kariz COMMAND --help` for one command\n"
+            "  --version       print the version\n"
+            "\n"
+            "Commands:\n");
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nSee kariz(1) and kariz-rules(5).\n");
+}
+
+const char *kz_cli_usage_of(const char *cmd)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, cmd) == 0)
+            return commands[i].usage;
+    return "";
+}
+
+int kz_cli_help(const char *cmd, const char *options_help)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++) {
+        if (strcmp(commands[i].name, cmd) != 0)
+            continue;
+        printf("usage: kariz %s %s\n\n%c%s.\n", cmd, commands[i].usage,
+               toupper((unsigned char)commands[i].summary[0]), commands[i].summary + 1);
+        if (options_help && *options_help)
+            printf("\n%s", options_help);
+    }
+    return 0;
+}
+
+int kz_cli_fail(const kz_err *err)
+{
+    fprintf(stderr, "kariz: ");
+    kz_cli_print_safe(stderr, err->msg);
+    fputc('\n', stderr);
+    return kz_status_exit(err->code);
+}
+
+int kz_cli_usage(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "kariz %s: ", cmd);
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\nusage: kariz %s %s\n", cmd, kz_cli_usage_of(cmd));
+    va_end(ap);
+    return 2;
+}
+
+bool kz_cli_id(const char *arg, int64_t *id)
+{
+    int64_t v;
+    if (!arg || kz_parse_int(arg, &v) != KZ_OK || v <= 0 || strchr(arg, ',')) {
+        fprintf(stderr, "kariz: lead id \"");
+        kz_cli_print_safe(stderr, arg ? arg : "");
+        fprintf(stderr, "\": expected a positive whole number\n");
+        return false;
+    }
+    *id = v;
+    return true;
+}
+
+bool kz_cli_format(const char *arg, kz_format *out, bool allow_csv)
+{
+    if (strcmp(arg, "table") == 0)
+        *out = KZ_FMT_TABLE;
+    else if (strcmp(arg, "json") == 0)
+        *out = KZ_FMT_JSON;
+    else if (allow_csv && strcmp(arg, "csv") == 0)
+        *out = KZ_FMT_CSV;
+    else
+        return false;
+    return true;
+}
+
+void kz_cli_print_safe(FILE *out, const char *s)
+{
+    kz_buf b = KZ_BUF_INIT;
+    kz_text_sanitize(&b, s, strlen(s), KZ_TEXT_SHOW_INVISIBLE | KZ_TEXT_NEWLINE_SPACE);
+    fputs(kz_buf_str(&b), out);
+    kz_buf_free(&b);
+}
+
+/* The rules in force, or the last good ones when the file is broken. */
+static int load_rules(kz_cli *c)
+{
+    const char *why = "";
+    kz_rules_resolve(c->rules_opt, c->db_path, c->rules_path, sizeof c->rules_path, &why);
+    snprintf(c->rules_why, sizeof c->rules_why, "%s", why);
+    kz_err err;
+    kz_err_clear(&err);
+    if (!c->rules_path[0])
+        return kz_rules_load_builtin(&c->rules, &c->err) == KZ_OK ? 0 : kz_cli_fail(&c->err);
+    if (kz_rules_load_file(c->rules_path, &c->rules, &err) == KZ_OK) {
+        /* remember this file as the last good rules for this database */
+        if (c->store && !kz_store_readonly(c->store)) {
+            FILE *f = fopen(c->rules_path, "rb");
+            kz_buf text = KZ_BUF_INIT;
+            char chunk[8192];
+            size_t n;
+            while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+                kz_buf_append(&text, chunk, n);
+            if (f)
+                fclose(f);
+            char *old = NULL;
+            if (kz_store_meta_get(c->store, "rules.last_good", &old, NULL) == KZ_OK &&
+                (!old || strcmp(old, kz_buf_str(&text)) != 0))
+                kz_store_meta_set(c->store, "rules.last_good", kz_buf_str(&text), NULL);
+            free(old);
+            kz_buf_free(&text);
+        }
+        return 0;
+    }
+    /* A broken file never replaces working rules. */
+    fprintf(stderr, "kariz: ");
+    kz_cli_print_safe(stderr, err.msg);
+    c->rules_fallback = true;
+    char *last = NULL;
+    if (c->store)
+        kz_store_meta_get(c->store, "rules.last_good", &last, NULL);
+    if (last &&
+        kz_rules_load_buffer("last good rules", last, strlen(last), &c->rules, NULL) == KZ_OK) {
+        fprintf(stderr, "\nkariz: keeping the last good rules of this database in force\n");
+        snprintf(c->rules_why, sizeof c->rules_why,
+                 "last good rules kept (the file %s does not load)", c->rules_path);
+    } else {
+        fprintf(stderr, "\nkariz: using the built-in rules until the file is fixed\n");
+        snprintf(c->rules_why, sizeof c->rules_why,
+                 "built-in rules (the file %s does not load)", c->rules_path);
+        c->rules_path[0] = '\0';
+        if (kz_rules_load_builtin(&c->rules, &c->err) != KZ_OK) {
+            free(last);
+            return kz_cli_fail(&c->err);
+        }
+    }
+    free(last);
+    return 0;
+}
+
+int kz_cli_open(kz_cli *c, unsigned flags)
+{
+    if (kz_db_path(c->db_opt, c->db_path, sizeof c->db_path, &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
+    /* Say precisely what is wrong with a shared set-up before SQLite could. */
+    kz_buf warnings = KZ_BUF_INIT;
+    kz_status dk = kz_deploy_check(c->db_path, &warnings, &c->err);
+    if (warnings.len)
+        fputs(kz_buf_str(&warnings), stderr);
+    kz_buf_free(&warnings);
+    if (dk == KZ_EREADONLY && (flags & KZ_OPEN_READS)) {
+        if (!c->readonly && (flags & KZ_OPEN_BOARD))
+            fprintf(stderr, "kariz: %s; opening it read-only\n", c->err.msg);
+        c->readonly = true;
+    } else if (dk != KZ_OK && !(dk == KZ_ENOTFOUND && !(flags & KZ_OPEN_NOCREATE))) {
+        return kz_cli_fail(&c->err);
+    }
+    unsigned sflags = 0;
+    if (c->readonly)
+        sflags |= KZ_STORE_READONLY;
+    if (flags & KZ_OPEN_NOCREATE)
+        sflags |= KZ_STORE_NOCREATE;
+    if (kz_store_open(c->db_path, sflags, &c->store, &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
+    int rc = load_rules(c);
+    if (rc)
+        return rc;
+    if (kz_store_sync_stages(c->store, kz_rules_stages(c->rules), kz_rules_stage_count(c->rules),
+                             &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
+    c->sess.store = c->store;
+    c->sess.rules = c->rules;
+    c->sess.actor = kz_current_user();
+    kz_hooks_dir(c->db_path, c->hooks_dir, sizeof c->hooks_dir);
+    c->sess.hooks_dir = c->hooks_dir;
+    const char *fixed = getenv("KARIZ_NOW"); /* a fixed clock, for reproducible runs */
+    if (fixed && *fixed) {
+        int64_t t;
+        if (kz_time_parse(fixed, &t) != KZ_OK) {
+            fprintf(stderr, "kariz: $KARIZ_NOW \"%s\": expected YYYY-MM-DD[ HH:MM[:SS]]\n", fixed);
+            return 2;
+        }
+        c->sess.now = t;
+    }
+    return 0;
+}
+
+static void cli_close(kz_cli *c)
+{
+    kz_store_close(c->store);
+    kz_rules_free(c->rules);
+    c->store = NULL;
+    c->rules = NULL;
+}
+
+static int run_board(kz_cli *c, bool mine)
+{
+    int rc = kz_cli_open(c, KZ_OPEN_READS | KZ_OPEN_BOARD);
+    if (rc)
+        return rc;
+    kz_tui_opts opts = {0};
+    opts.mine = mine;
+    opts.readonly = kz_store_readonly(c->store);
+    if (kz_tui_run(&c->sess, &opts, &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
+    return 0;
+}
+
+int kz_cli_main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    kz_cli c;
+    memset(&c, 0, sizeof c);
+    bool mine = false;
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        const char *val = NULL;
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+            print_main_help(stdout);
+            return 0;
+        } else if (strcmp(a, "--version") == 0) {
+            printf("kariz %s\n", KARIZ_VERSION);
+            return 0;
+        } else if (strcmp(a, "--read-only") == 0) {
+            c.readonly = true;
+        } else if (strcmp(a, "--mine") == 0) {
+            mine = true;
+        } else if (strncmp(a, "--db", 4) == 0 && (a[4] == '\0' || a[4] == '=')) {
+            val = a[4] == '=' ? a + 5 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!val || !*val) {
+                fprintf(stderr, "kariz: --db needs a PATH\n");
+                return 2;
+            }
+            c.db_opt = val;
+        } else if (strncmp(a, "--rules", 7) == 0 && (a[7] == '\0' || a[7] == '=')) {
+            val = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
+            if (!val || !*val) {
+                fprintf(stderr, "kariz: --rules needs a PATH\n");
+                return 2;
+            }
+            c.rules_opt = val;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "kariz: unknown option \"%s\" (see kariz --help)\n", a);
+            return 2;
+        } else {
+            break;
+        }
+    }
+    int rc;
+    if (i == argc) {
+        rc = run_board(&c, mine);
+        cli_close(&c);
+        return rc;
+    }
+    const cmd_entry *cmd = NULL;
+    for (size_t k = 0; k < NCOMMANDS; k++)
+        if (strcmp(commands[k].name, argv[i]) == 0)
+            cmd = &commands[k];
+    if (!cmd) {
+        fprintf(stderr, "kariz: unknown command \"%s\" (commands:", argv[i]);
+        for (size_t k = 0; k < NCOMMANDS; k++)
+            fprintf(stderr, " %s", commands[k].name);
+        fprintf(stderr, ")\n");
+        return 2;
+    }
+    rc = cmd->exec(&c, argc - i, argv + i);
+    cli_close(&c);
+    return rc;
+}

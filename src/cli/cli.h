@@ -1,0 +1,103 @@
+/* cli.h - the scriptable command line. Private to src/cli/ (and main.c). */
+#ifndef KARIZ_CLI_H
+#define KARIZ_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "kariz/model.h"
+#include "kariz/pipeline.h"
+#include "kariz/rules.h"
+#include "kariz/store.h"
+
+int kz_cli_main(int argc, char **argv);
+
+/* State of one kariz invocation. */
+typedef struct kz_cli {
+    const char *db_opt;    /* --db */
+    const char *rules_opt; /* --rules */
+    bool readonly;         /* --read-only */
+    char db_path[4096];
+    kz_store *store;       /* owned; NULL until opened */
+    kz_rules *rules;       /* owned */
+    char rules_why[4400];   /* why these rules are in force */
+    char rules_path[4096]; /* "" for built-in */
+    bool rules_fallback;   /* the rules file failed; last good rules in force */
+    char hooks_dir[4096];  /* "" when the database has no hooks directory */
+    kz_session sess;
+    kz_err err;
+} kz_cli;
+
+/* Flags for kz_cli_open. */
+#define KZ_OPEN_NOCREATE 1u /* the database must exist */
+#define KZ_OPEN_READS 2u    /* the command only reads: a read-only database is fine */
+#define KZ_OPEN_BOARD 4u    /* the board: says so when it falls back to read-only */
+
+/* Opens the database and the rules in force; prints the error and returns
+ * non-zero (the exit status) on failure. */
+int kz_cli_open(kz_cli *c, unsigned flags);
+/* Prints "kariz: MESSAGE" for err and returns the exit status for it. */
+int kz_cli_fail(const kz_err *err);
+/* Prints a usage error for a command and returns 2. */
+int kz_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Parses a lead id argument ("12"); prints the error and returns false. */
+bool kz_cli_id(const char *arg, int64_t *id);
+
+/* Output formats. */
+typedef enum kz_format { KZ_FMT_TABLE, KZ_FMT_CSV, KZ_FMT_JSON } kz_format;
+bool kz_cli_format(const char *arg, kz_format *out, bool allow_csv);
+
+/* Writers (stdout). The table output sanitises every value for the
+ * terminal; csv and json keep the data exact (json replaces invalid UTF-8). */
+typedef struct kz_lead_writer kz_lead_writer;
+kz_lead_writer *kz_lead_writer_new(kz_format fmt, FILE *out, int64_t today_day);
+void kz_lead_writer_add(kz_lead_writer *w, const kz_lead *lead);
+void kz_lead_writer_finish(kz_lead_writer *w); /* flushes and frees */
+
+/* A lead as a JSON object text (all fields, custom fields under "custom").
+ * Caller frees the returned string. */
+char *kz_lead_json(const kz_lead *lead, bool pretty);
+/* `show --format json`: the lead plus "activities" and "stakeholders".
+ * Caller frees. */
+char *kz_show_json(const kz_lead *lead, const kz_activity_list *acts,
+                   const kz_stakeholder_list *shs);
+/* The event log as a JSON array. Caller frees. */
+char *kz_events_json(const kz_event_list *ev);
+/* Writes s as a JSON string literal (with quotes) to out. */
+void kz_json_write_string(FILE *out, const char *s);
+/* Sanitises for a terminal and prints. */
+void kz_cli_print_safe(FILE *out, const char *s);
+
+/* Command entry points: argv[0] is the command name. */
+#define KZ_CLI_COMMANDS(X)                                                                       \
+    X(init, "", "create the database (and apply the rules' stages)")                             \
+    X(demo, "[--leads N]", "fill the database with a realistic demo pipeline, then open the board") \
+    X(add, "NAME [--company C] [--email E] [--title T] [--value N] [--stage S] [--owner U] [--set FIELD=VALUE]...", "add a lead; prints its id") \
+    X(list, "[--stage S] [--owner U | --mine] [--search TEXT] [--grade G] [--overdue] [--sort KEY] [--limit N] [--format table|csv|json]", "list leads") \
+    X(show, "ID [--format table|json]", "show one lead with its activities and history")          \
+    X(set, "ID FIELD=VALUE...", "change fields (unknown names are custom fields)")              \
+    X(move, "ID STAGE [--force --reason TEXT]", "move a lead to a stage (entry criteria apply)") \
+    X(won, "ID [--force --reason TEXT]", "mark a deal won")                                     \
+    X(lost, "ID --reason REASON", "mark a deal lost, with one of the rules' lost reasons")      \
+    X(note, "ID TEXT", "add a note")                                                            \
+    X(log, "ID KIND OUTCOME [--channel C] [--note TEXT]", "log a touch: call, email, meeting...") \
+    X(followup, "ID WHEN [--step TEXT]", "set the next step's due date (today, fri, +3d, 2026-12-01...)") \
+    X(assign, "ID USER|-", "give a lead to an owner (- unassigns)")                              \
+    X(agenda, "[--days N] [--owner U]", "what is due, overdue and stale for you: a morning list") \
+    X(history, "ID [--format table|json]", "the lead's event log")                               \
+    X(blame, "ID FIELD", "who last set a field, and when")                                      \
+    X(score, "ID [--explain] [--format table|json] | --all", "rescore leads and explain a score") \
+    X(rules, "path | check [FILE] | diff FILE", "which rules are in force; check or compare rules files")
+
+#define KZ_X_DECL(name, usage, summary) int kz_cmd_##name(kz_cli *c, int argc, char **argv);
+KZ_CLI_COMMANDS(KZ_X_DECL)
+#undef KZ_X_DECL
+
+/* The usage line of a command ("kariz move ID STAGE ..."). */
+const char *kz_cli_usage_of(const char *cmd);
+/* Prints "usage: ..." plus the command's option help; returns 0. */
+int kz_cli_help(const char *cmd, const char *options_help);
+
+#endif

@@ -1,0 +1,385 @@
+/* cmd_admin.c - init, demo, score and rules: setting up a database and
+ * working with the scoring rules. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "kariz/buf.h"
+#include "kariz/dates.h"
+#include "kariz/demo.h"
+#include "kariz/paths.h"
+#include "kariz/text.h"
+#include "kariz/tui.h"
+
+static bool wants_help(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+            return true;
+    return false;
+}
+
+int kz_cmd_init(kz_cli *c, int argc, char **argv)
+{
+    if (wants_help(argc, argv))
+        return kz_cli_help("init", "Creates the database file (and its directory) when missing;\n"
+                                   "an existing database is left as it is.\n");
+    if (argc != 1)
+        return kz_cli_usage("init", "unexpected argument \"%s\"", argv[1]);
+    int rc = kz_cli_open(c, 0);
+    if (rc)
+        return rc;
+    printf("database %s (schema version %d)\nrules: %s\n", c->db_path, kz_store_schema_version(),
+           c->rules_why);
+    return 0;
+}
+
+int kz_cmd_demo(kz_cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"leads", required_argument, 0, 'n'},
+                                         {"no-board", no_argument, 0, 'B'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    int64_t n = 60;
+    bool board = true;
+    int o;
+    optind = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'n':
+            if (kz_parse_int(optarg, &n) != KZ_OK || n < 1 || n > 10000000)
+                return kz_cli_usage("demo", "--leads \"%s\": expected a whole number from 1 to 10000000",
+                                    optarg);
+            break;
+        case 'B': board = false; break;
+        case 'h':
+            return kz_cli_help("demo", "Adds a realistic demo pipeline (leads, touches, notes,\n"
+                                       "won and lost deals) when the database holds no leads yet,\n"
+                                       "then opens the board.\n\nOptions:\n"
+                                       "  --leads N        how many leads (default 60)\n"
+                                       "  --no-board       only create the data\n");
+        default:
+            return kz_cli_usage("demo", "unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (optind != argc)
+        return kz_cli_usage("demo", "unexpected argument \"%s\"", argv[optind]);
+    int rc = kz_cli_open(c, 0);
+    if (rc)
+        return rc;
+    kz_query q = {0};
+    int64_t have = 0;
+    if (kz_store_count(c->store, &q, &have, &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
+    if (have == 0) {
+        if (kz_demo_fill(&c->sess, n, &c->err) != KZ_OK)
+            return kz_cli_fail(&c->err);
+        if (!board || !isatty(STDOUT_FILENO))
+            printf("added %" PRId64 " demo leads to %s\n", n, c->db_path);
+    } else if (!board || !isatty(STDOUT_FILENO)) {
+        printf("%s already holds %" PRId64 " leads; no demo data added\n", c->db_path, have);
+    }
+    if (!board)
+        return 0;
+    kz_tui_opts topts = {0};
+    if (kz_tui_run(&c->sess, &topts, &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
+    return 0;
+}
+
+static void progress_bar(int64_t done, int64_t total, void *ud)
+{
+    (void)ud;
+    int width = 40;
+    int fill = total ? (int)(done * width / total) : width;
+    fprintf(stderr, "\rscoring [");
+    for (int i = 0; i < width; i++)
+        fputc(i < fill ? '#' : '.', stderr);
+    fprintf(stderr, "] %" PRId64 "/%" PRId64, done, total);
+    if (done >= total)
+        fputc('\n', stderr);
+    fflush(stderr);
+}
+
+static void print_explain(const kz_rules *r, const kz_lead *lead, const kz_score *s)
+{
+    printf("lead %" PRId64 " ", kz_lead_num(lead, KZ_F_ID));
+    kz_cli_print_safe(stdout, kz_lead_text(lead, KZ_F_NAME) ? kz_lead_text(lead, KZ_F_NAME) : "");
+    printf(": score %d (%s)", s->total, s->grade ? s->grade : "-");
+    if (s->persona)
+        printf(", persona %s", s->persona);
+    printf("\n");
+    for (int c = 0; c < KZ_CRIT__COUNT; c++) {
+        printf("  %-10s %4d\n", kz_criterion_name((kz_criterion)c), s->sub[c]);
+        for (size_t i = 0; i < s->nhits; i++) {
+            const kz_score_hit *h = &s->hits[i];
+            if ((int)h->crit != c)
+                continue;
+            printf("      %+4d  ", h->points);
+            kz_cli_print_safe(stdout, h->rule ? h->rule : "");
+            if (h->count > 1)
+                printf(" (x%d)", h->count);
+            if (h->matched[0]) {
+                printf(" [");
+                kz_cli_print_safe(stdout, h->matched);
+                printf("]");
+            }
+            if (h->limit_hit)
+                printf(" (pattern hit its match limit: no verdict)");
+            printf("\n");
+        }
+    }
+    if (s->hits_dropped)
+        printf("  (%zu more rules fired)\n", s->hits_dropped);
+    (void)r;
+}
+
+int kz_cmd_score(kz_cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"all", no_argument, 0, 'a'},
+                                         {"explain", no_argument, 0, 'x'},
+                                         {"format", required_argument, 0, 'f'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    bool all = false, explain = false;
+    kz_format fmt = KZ_FMT_TABLE;
+    int o;
+    optind = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'a': all = true; break;
+        case 'x': explain = true; break;
+        case 'f':
+            if (!kz_cli_format(optarg, &fmt, false))
+                return kz_cli_usage("score", "--format \"%s\": expected table or json", optarg);
+            break;
+        case 'h':
+            return kz_cli_help("score", "Options:\n"
+                                        "  --all            rescore every lead\n"
+                                        "  --explain        show every rule that fired\n"
+                                        "  --format F       table (default) or json, with --explain\n");
+        default: return kz_cli_usage("score", "unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (all == (argc - optind == 1) || argc - optind > 1)
+        return kz_cli_usage("score", "expected one lead ID, or --all");
+    if (all && explain)
+        return kz_cli_usage("score", "--explain goes with one lead ID");
+    if (fmt == KZ_FMT_JSON && !explain)
+        return kz_cli_usage("score", "--format json goes with --explain");
+    int64_t id = 0;
+    if (!all && !kz_cli_id(argv[optind], &id))
+        return 2;
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE);
+    if (rc)
+        return rc;
+    if (all) {
+        if (c->readonly) {
+            fprintf(stderr, "kariz score: the database is open read-only (--read-only)\n");
+            return 1;
+        }
+        int64_t changed = 0;
+        bool tty = isatty(STDERR_FILENO);
+        if (kz_pipe_rescore_all(&c->sess, tty ? progress_bar : NULL, NULL, &changed, &c->err) !=
+            KZ_OK)
+            return kz_cli_fail(&c->err);
+        printf("rescored; %" PRId64 " leads changed\n", changed);
+        return 0;
+    }
+    if (!c->readonly && kz_pipe_rescore(&c->sess, id, &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
+    kz_lead lead;
+    kz_lead_init(&lead);
+    kz_score *s = kz_xcalloc(1, sizeof *s);
+    if (kz_pipe_explain(&c->sess, id, &lead, s, &c->err) != KZ_OK) {
+        rc = kz_cli_fail(&c->err);
+    } else if (!explain) {
+        printf("%d %s\n", s->total, s->grade ? s->grade : "");
+    } else if (fmt == KZ_FMT_JSON) {
+        kz_buf b = KZ_BUF_INIT;
+        kz_score_explain_json(c->rules, &lead, s, &b);
+        puts(kz_buf_str(&b));
+        kz_buf_free(&b);
+    } else {
+        print_explain(c->rules, &lead, s);
+    }
+    free(s);
+    kz_lead_free(&lead);
+    return rc;
+}
+
+/* ---- kariz rules ---- */
+
+typedef struct diff_ctx {
+    kz_cli *c;
+    const kz_rules *next;
+    kz_activity_list acts;
+    kz_score *cur_s, *new_s; /* owned */
+    int64_t leads, changed_grade, changed_score, refused;
+    int64_t moves[8][8]; /* [old grade][new grade] */
+    kz_buf examples;     /* lines about leads that would fail entry criteria */
+    int nexamples;
+    kz_status ks;
+} diff_ctx;
+
+static int grade_index(const kz_rules *r, const char *g)
+{
+    for (size_t i = 0; g && i < kz_rules_grade_count(r) && i < 8; i++)
+        if (strcmp(kz_rules_grade_name(r, i), g) == 0)
+            return (int)i;
+    return -1;
+}
+
+static bool diff_one(const kz_lead *l, void *ud)
+{
+    diff_ctx *d = ud;
+    kz_activity_list_clear(&d->acts);
+    d->ks = kz_store_activities(d->c->store, kz_lead_num(l, KZ_F_ID), &d->acts, &d->c->err);
+    if (d->ks != KZ_OK)
+        return false;
+    int64_t now = kz_session_now(&d->c->sess);
+    kz_score_lead(d->c->rules, l, d->acts.v, d->acts.n, now, d->cur_s);
+    kz_score_lead(d->next, l, d->acts.v, d->acts.n, now, d->new_s);
+    d->leads++;
+    if (d->cur_s->total != d->new_s->total)
+        d->changed_score++;
+    if (strcmp(d->cur_s->grade ? d->cur_s->grade : "", d->new_s->grade ? d->new_s->grade : "") != 0) {
+        d->changed_grade++;
+        int a = grade_index(d->c->rules, d->cur_s->grade);
+        int b = grade_index(d->next, d->new_s->grade);
+        if (a >= 0 && b >= 0)
+            d->moves[a][b]++;
+    }
+    const kz_stage *stg = kz_rules_stage(d->next, kz_lead_text(l, KZ_F_STAGE));
+    if (stg && stg->kind == KZ_STAGE_OPEN) {
+        kz_err why;
+        if (kz_rules_check_entry(d->next, stg, l, d->new_s, &why) == KZ_EREFUSED) {
+            d->refused++;
+            if (d->nexamples++ < 10)
+                kz_buf_printf(&d->examples, "  lead %" PRId64 " (%s): %s\n", kz_lead_num(l, KZ_F_ID),
+                              kz_lead_text(l, KZ_F_NAME) ? kz_lead_text(l, KZ_F_NAME) : "",
+                              why.msg);
+        }
+    }
+    return true;
+}
+
+static int rules_diff(kz_cli *c, const char *file)
+{
+    kz_rules *next = NULL;
+    if (kz_rules_load_file(file, &next, &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE);
+    if (rc) {
+        kz_rules_free(next);
+        return rc;
+    }
+    diff_ctx d;
+    memset(&d, 0, sizeof d);
+    d.c = c;
+    d.next = next;
+    d.cur_s = kz_xcalloc(1, sizeof *d.cur_s);
+    d.new_s = kz_xcalloc(1, sizeof *d.new_s);
+    kz_query q = {0};
+    q.sort = KZ_SORT_ID;
+    kz_status ks = kz_store_begin_read(c->store, &c->err);
+    if (ks == KZ_OK)
+        ks = kz_store_list(c->store, &q, true, diff_one, &d, &c->err);
+    if (ks == KZ_OK)
+        ks = d.ks;
+    kz_store_rollback(c->store);
+    if (ks != KZ_OK) {
+        rc = kz_cli_fail(&c->err);
+    } else {
+        printf("rules in force: %s\ncandidate:      %s\n\n", kz_rules_origin(c->rules), file);
+        printf("%" PRId64 " leads; %" PRId64 " would change score, %" PRId64 " would change grade\n",
+               d.leads, d.changed_score, d.changed_grade);
+        for (size_t a = 0; a < kz_rules_grade_count(c->rules) && a < 8; a++)
+            for (size_t b = 0; b < kz_rules_grade_count(next) && b < 8; b++)
+                if (d.moves[a][b])
+                    printf("  %-8s -> %-8s %" PRId64 "\n", kz_rules_grade_name(c->rules, a),
+                           kz_rules_grade_name(next, b), d.moves[a][b]);
+        printf("%" PRId64 " leads would no longer pass their stage's entry criteria\n", d.refused);
+        if (d.examples.len) {
+            kz_buf safe = KZ_BUF_INIT;
+            kz_text_sanitize(&safe, d.examples.s, d.examples.len, KZ_TEXT_KEEP_NEWLINE);
+            fputs(kz_buf_str(&safe), stdout);
+            kz_buf_free(&safe);
+        }
+        printf("nothing was written\n");
+    }
+    kz_buf_free(&d.examples);
+    kz_activity_list_free(&d.acts);
+    free(d.cur_s);
+    free(d.new_s);
+    kz_rules_free(next);
+    return rc;
+}
+
+int kz_cmd_rules(kz_cli *c, int argc, char **argv)
+{
+    const char *help = "Subcommands:\n"
+                       "  path             which rules file is in force, and why\n"
+                       "  check [FILE]     validate FILE (default: the rules in force) and\n"
+                       "                   summarise what the rules will do\n"
+                       "  diff FILE        what FILE would change on this database (grades,\n"
+                       "                   bands, entry criteria), without writing anything\n";
+    if (argc < 2 || wants_help(argc, argv)) {
+        if (argc >= 2)
+            return kz_cli_help("rules", help);
+        return kz_cli_usage("rules", "expected path, check or diff");
+    }
+    const char *sub = argv[1];
+    if (strcmp(sub, "path") == 0) {
+        if (argc != 2)
+            return kz_cli_usage("rules", "path takes no arguments");
+        char dbp[4096];
+        if (kz_db_path(c->db_opt, dbp, sizeof dbp, &c->err) != KZ_OK)
+            return kz_cli_fail(&c->err);
+        char path[4096];
+        const char *why = "";
+        kz_rules_resolve(c->rules_opt, dbp, path, sizeof path, &why);
+        printf("%s\t(%s)\n", path[0] ? path : "built-in", why);
+        return 0;
+    }
+    if (strcmp(sub, "check") == 0) {
+        if (argc > 3)
+            return kz_cli_usage("rules", "check takes at most one FILE");
+        kz_rules *r = NULL;
+        kz_err err;
+        kz_status ks;
+        if (argc == 3) {
+            ks = kz_rules_load_file(argv[2], &r, &err);
+        } else {
+            char dbp[4096], path[4096];
+            const char *why = "";
+            if (kz_db_path(c->db_opt, dbp, sizeof dbp, &c->err) != KZ_OK)
+                return kz_cli_fail(&c->err);
+            kz_rules_resolve(c->rules_opt, dbp, path, sizeof path, &why);
+            ks = path[0] ? kz_rules_load_file(path, &r, &err) : kz_rules_load_builtin(&r, &err);
+        }
+        if (ks != KZ_OK)
+            return kz_cli_fail(&err);
+        kz_buf b = KZ_BUF_INIT;
+        kz_rules_summary(r, &b);
+        kz_buf safe = KZ_BUF_INIT;
+        kz_text_sanitize(&safe, b.s ? b.s : "", b.len, KZ_TEXT_KEEP_NEWLINE);
+        fputs(kz_buf_str(&safe), stdout);
+        kz_buf_free(&safe);
+        kz_buf_free(&b);
+        kz_rules_free(r);
+        return 0;
+    }
+    if (strcmp(sub, "diff") == 0) {
+        if (argc != 3)
+            return kz_cli_usage("rules", "diff needs the candidate FILE");
+        return rules_diff(c, argv[2]);
+    }
+    return kz_cli_usage("rules", "unknown subcommand \"%s\" (path, check, diff)", sub);
+}

@@ -1,0 +1,692 @@
+/* cmd_lead.c - commands that read or change leads. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "kariz/buf.h"
+#include "kariz/dates.h"
+#include "kariz/paths.h"
+#include "kariz/text.h"
+
+/* getopt_long over a command's argv, with a common --help. Returns the
+ * option, -1 at the end, '?' after printing a usage error. */
+static int next_opt(int argc, char **argv, const struct option *opts)
+{
+    opterr = 0;
+    int idx = 0;
+    int o = getopt_long(argc, argv, "+h", opts, &idx);
+    if (o == '?') {
+        const char *bad = argv[optind - 1];
+        if (optopt)
+            kz_cli_usage(argv[0], "option \"%s\" needs a value", bad);
+        else
+            kz_cli_usage(argv[0], "unknown option \"%s\"", bad);
+    }
+    return o;
+}
+
+static void reset_getopt(void)
+{
+    optind = 1;
+}
+
+static int need_write(kz_cli *c, const char *cmd)
+{
+    if (c->readonly) {
+        fprintf(stderr, "kariz %s: the database is open read-only (--read-only)\n", cmd);
+        return 1;
+    }
+    return 0;
+}
+
+int kz_cmd_add(kz_cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"company", required_argument, 0, 'c'}, {"email", required_argument, 0, 'e'},
+        {"title", required_argument, 0, 't'},   {"value", required_argument, 0, 'v'},
+        {"stage", required_argument, 0, 's'},   {"owner", required_argument, 0, 'o'},
+        {"set", required_argument, 0, 'S'},     {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *help =
+        "Options:\n"
+        "  --company C      organisation\n"
+        "  --email E        e-mail address (used to find duplicates)\n"
+        "  --title T        job title\n"
+        "  --value N        deal value, e.g. 12500 or 12500.50\n"
+        "  --stage S        starting stage (default: the first stage)\n"
+        "  --owner U        owner's account name (default: you; - for unassigned)\n"
+        "  --set FIELD=VALUE  any other field; unknown names become custom fields\n";
+    kz_lead lead;
+    kz_lead_init(&lead);
+    char **sets = kz_xcalloc((size_t)argc, sizeof *sets);
+    size_t nsets = 0;
+    const char *owner = NULL;
+    int rc = 0, o;
+    reset_getopt();
+    /* (field, value) pairs from the named options, applied after parsing */
+    const char *named[6][2] = {{0}};
+    size_t nnamed = 0;
+    while ((o = next_opt(argc, argv, opts)) != -1) {
+        switch (o) {
+        case 'c': named[nnamed][0] = "company"; named[nnamed++][1] = optarg; break;
+        case 'e': named[nnamed][0] = "email"; named[nnamed++][1] = optarg; break;
+        case 't': named[nnamed][0] = "title"; named[nnamed++][1] = optarg; break;
+        case 'v': named[nnamed][0] = "value"; named[nnamed++][1] = optarg; break;
+        case 's': named[nnamed][0] = "stage"; named[nnamed++][1] = optarg; break;
+        case 'o': owner = optarg; break;
+        case 'S': sets[nsets++] = optarg; break;
+        case 'h': rc = kz_cli_help("add", help) - 1; goto out; /* -1: done */
+        default: rc = 2; goto out;
+        }
+        if (nnamed == 6)
+            nnamed = 5; /* repeated options overwrite the last slot */
+    }
+    if (optind + 1 != argc) {
+        rc = kz_cli_usage("add", optind >= argc ? "a NAME is required"
+                                                : "one NAME only (quote names with spaces)");
+        goto out;
+    }
+    kz_lead_set_text(&lead, KZ_F_NAME, argv[optind]);
+    for (size_t i = 0; i < nnamed; i++) {
+        if (kz_lead_assign(&lead, named[i][0], named[i][1], false, &c->err) != KZ_OK) {
+            rc = kz_cli_fail(&c->err);
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < nsets; i++) {
+        const char *eq = strchr(sets[i], '=');
+        if (!eq || eq == sets[i]) {
+            rc = kz_cli_usage("add", "--set \"%s\": expected FIELD=VALUE", sets[i]);
+            goto out;
+        }
+        char field[80];
+        snprintf(field, sizeof field, "%.*s", (int)(eq - sets[i]), sets[i]);
+        if (kz_lead_assign(&lead, field, eq + 1, false, &c->err) != KZ_OK) {
+            rc = kz_cli_fail(&c->err);
+            goto out;
+        }
+    }
+    if ((rc = need_write(c, "add")) || (rc = kz_cli_open(c, 0)))
+        goto out;
+    if (!owner)
+        owner = c->sess.actor;
+    if (strcmp(owner, "-") != 0 &&
+        kz_lead_assign(&lead, "owner", owner, false, &c->err) != KZ_OK) {
+        rc = kz_cli_fail(&c->err);
+        goto out;
+    }
+    if (kz_pipe_add(&c->sess, &lead, &c->err) != KZ_OK) {
+        rc = kz_cli_fail(&c->err);
+        goto out;
+    }
+    printf("%" PRId64 "\n", kz_lead_num(&lead, KZ_F_ID));
+out:
+    if (rc < 0)
+        rc = 0;
+    free(sets);
+    kz_lead_free(&lead);
+    return rc;
+}
+
+static bool parse_sort(const char *s, kz_sort *out)
+{
+    static const struct {
+        const char *name;
+        kz_sort sort;
+    } sorts[] = {{"score", KZ_SORT_SCORE}, {"value", KZ_SORT_VALUE}, {"age", KZ_SORT_AGE},
+                 {"due", KZ_SORT_DUE},     {"name", KZ_SORT_NAME},   {"id", KZ_SORT_ID}};
+    for (size_t i = 0; i < sizeof sorts / sizeof sorts[0]; i++)
+        if (strcmp(sorts[i].name, s) == 0) {
+            *out = sorts[i].sort;
+            return true;
+        }
+    return false;
+}
+
+typedef struct list_ctx {
+    kz_lead_writer *w;
+} list_ctx;
+
+static bool list_one(const kz_lead *l, void *ud)
+{
+    kz_lead_writer_add(((list_ctx *)ud)->w, l);
+    return true;
+}
+
+int kz_cmd_list(kz_cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"stage", required_argument, 0, 's'},  {"owner", required_argument, 0, 'o'},
+        {"mine", no_argument, 0, 'm'},         {"search", required_argument, 0, 'q'},
+        {"grade", required_argument, 0, 'g'},  {"overdue", no_argument, 0, 'd'},
+        {"sort", required_argument, 0, 'S'},   {"limit", required_argument, 0, 'n'},
+        {"format", required_argument, 0, 'f'}, {"help", no_argument, 0, 'h'},
+        {0, 0, 0, 0}};
+    const char *help =
+        "Options:\n"
+        "  --stage S        only leads in stage S\n"
+        "  --owner U        only U's leads (- for unassigned ones)\n"
+        "  --mine           only your own leads\n"
+        "  --search TEXT    name, company, e-mail or notes contain TEXT\n"
+        "  --grade G        only leads in score band G (hot, warm, ...)\n"
+        "  --overdue        only leads whose next step is overdue\n"
+        "  --sort KEY       score, value, age, due, name or id (default: id)\n"
+        "  --limit N        at most N leads\n"
+        "  --format F       table (default), csv or json\n";
+    kz_query q = {0};
+    q.sort = KZ_SORT_ID;
+    kz_format fmt = KZ_FMT_TABLE;
+    bool mine = false;
+    int o;
+    reset_getopt();
+    while ((o = next_opt(argc, argv, opts)) != -1) {
+        switch (o) {
+        case 's': q.stage = optarg; break;
+        case 'o': q.owner = strcmp(optarg, "-") == 0 ? "" : optarg; break;
+        case 'm': mine = true; break;
+        case 'q': q.search = optarg; break;
+        case 'g': q.grade = optarg; break;
+        case 'd': q.overdue = true; break;
+        case 'S':
+            if (!parse_sort(optarg, &q.sort))
+                return kz_cli_usage("list", "--sort \"%s\": expected score, value, age, due, name or id",
+                                    optarg);
+            break;
+        case 'n': {
+            int64_t n;
+            if (kz_parse_int(optarg, &n) != KZ_OK || n <= 0)
+                return kz_cli_usage("list", "--limit \"%s\": expected a positive whole number",
+                                    optarg);
+            q.limit = (size_t)n;
+            break;
+        }
+        case 'f':
+            if (!kz_cli_format(optarg, &fmt, true))
+                return kz_cli_usage("list", "--format \"%s\": expected table, csv or json", optarg);
+            break;
+        case 'h': return kz_cli_help("list", help);
+        default: return 2;
+        }
+    }
+    if (optind != argc)
+        return kz_cli_usage("list", "unexpected argument \"%s\"", argv[optind]);
+    if (mine && q.owner)
+        return kz_cli_usage("list", "--mine and --owner cannot be combined");
+    int rc = kz_cli_open(c, KZ_OPEN_READS);
+    if (rc)
+        return rc;
+    if (mine)
+        q.owner = c->sess.actor;
+    if (q.stage && !kz_rules_stage(c->rules, q.stage)) {
+        kz_err_set(&c->err, KZ_EINVAL, "unknown stage \"%s\" (stages: %s)", q.stage,
+                   kz_rules_stage_names(c->rules));
+        return kz_cli_fail(&c->err);
+    }
+    if (q.grade) {
+        bool ok = false;
+        kz_buf names = KZ_BUF_INIT;
+        for (size_t i = 0; i < kz_rules_grade_count(c->rules); i++) {
+            ok |= strcmp(kz_rules_grade_name(c->rules, i), q.grade) == 0;
+            kz_buf_printf(&names, "%s%s", i ? ", " : "", kz_rules_grade_name(c->rules, i));
+        }
+        if (!ok) {
+            kz_err_set(&c->err, KZ_EINVAL, "unknown grade \"%s\" (grades: %s)", q.grade,
+                       kz_buf_str(&names));
+            kz_buf_free(&names);
+            return kz_cli_fail(&c->err);
+        }
+        kz_buf_free(&names);
+    }
+    q.today_day = kz_today(kz_session_now(&c->sess));
+    list_ctx lc = {kz_lead_writer_new(fmt, stdout, q.today_day)};
+    kz_status ks = kz_store_list(c->store, &q, fmt == KZ_FMT_JSON, list_one, &lc, &c->err);
+    kz_lead_writer_finish(lc.w);
+    return ks == KZ_OK ? 0 : kz_cli_fail(&c->err);
+}
+
+/* Prints "label  value" with the value made safe for the terminal. */
+static void show_line(const char *label, const char *value)
+{
+    if (!value || !*value)
+        return;
+    printf("%-14s ", label);
+    kz_cli_print_safe(stdout, value);
+    putchar('\n');
+}
+
+static void print_activities(const kz_activity_list *acts)
+{
+    for (size_t i = 0; i < acts->n; i++) {
+        const kz_activity *a = &acts->v[i];
+        char when[32];
+        kz_time_format(a->at, when);
+        printf("  %s  %-8s %-8s %-12s ", when, a->author, a->kind, a->outcome);
+        kz_cli_print_safe(stdout, a->note ? a->note : "");
+        putchar('\n');
+    }
+}
+
+int kz_cmd_show(kz_cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"format", required_argument, 0, 'f'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    kz_format fmt = KZ_FMT_TABLE;
+    int o;
+    reset_getopt();
+    while ((o = next_opt(argc, argv, opts)) != -1) {
+        switch (o) {
+        case 'f':
+            if (!kz_cli_format(optarg, &fmt, false))
+                return kz_cli_usage("show", "--format \"%s\": expected table or json", optarg);
+            break;
+        case 'h': return kz_cli_help("show", "Options:\n  --format F       table (default) or json\n");
+        default: return 2;
+        }
+    }
+    if (optind + 1 != argc)
+        return kz_cli_usage("show", "expected one lead ID");
+    int64_t id;
+    if (!kz_cli_id(argv[optind], &id))
+        return 2;
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);
+    if (rc)
+        return rc;
+    kz_lead lead;
+    kz_lead_init(&lead);
+    kz_activity_list acts = {0};
+    kz_stakeholder_list shs = {0};
+    kz_status ks = kz_store_lead_get(c->store, id, &lead, &c->err);
+    if (ks == KZ_OK)
+        ks = kz_store_activities(c->store, id, &acts, &c->err);
+    if (ks == KZ_OK)
+        ks = kz_store_stakeholders(c->store, id, &shs, &c->err);
+    if (ks != KZ_OK) {
+        rc = kz_cli_fail(&c->err);
+    } else if (fmt == KZ_FMT_JSON) {
+        char *s = kz_show_json(&lead, &acts, &shs);
+        puts(s);
+        free(s);
+    } else {
+        char buf[128];
+        for (int f = 0; f < KZ_F__COUNT; f++) {
+            kz_lead_format(&lead, (kz_field)f, buf, sizeof buf);
+            const kz_field_info *fi = kz_field_get((kz_field)f);
+            const char *v = fi->type == KZ_FT_TEXT ? kz_lead_text(&lead, (kz_field)f) : buf;
+            show_line(fi->name, v);
+        }
+        int idle, limit;
+        if (kz_lead_is_stale(c->rules, &lead, kz_session_now(&c->sess), &idle, &limit)) {
+            snprintf(buf, sizeof buf, "idle %d days, limit %d", idle, limit);
+            show_line("stale", buf);
+        }
+        for (size_t i = 0; i < lead.ncustom; i++)
+            show_line(lead.custom[i].name, lead.custom[i].value);
+        if (shs.n) {
+            printf("\nstakeholders:\n");
+            for (size_t i = 0; i < shs.n; i++) {
+                printf("  %-14s ", shs.v[i].role ? shs.v[i].role : "");
+                kz_cli_print_safe(stdout, shs.v[i].name);
+                putchar('\n');
+            }
+        }
+        if (acts.n) {
+            printf("\nactivities:\n");
+            print_activities(&acts);
+        }
+    }
+    kz_lead_free(&lead);
+    kz_activity_list_free(&acts);
+    kz_stakeholder_list_free(&shs);
+    return rc;
+}
+
+/* Parses "ID" plus the common write-command setup. */
+static int open_for_write(kz_cli *c, const char *cmd, const char *idarg, int64_t *id)
+{
+    if (!kz_cli_id(idarg, id))
+        return 2;
+    int rc = need_write(c, cmd);
+    return rc ? rc : kz_cli_open(c, KZ_OPEN_NOCREATE);
+}
+
+int kz_cmd_set(kz_cli *c, int argc, char **argv)
+{
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+        return kz_cli_help("set", "FIELD is a built-in field (see kariz(1)) or a custom field;\n"
+                                  "an empty VALUE clears the field.\n");
+    if (argc < 3)
+        return kz_cli_usage("set", "expected ID and at least one FIELD=VALUE");
+    for (int i = 2; i < argc; i++)
+        if (!strchr(argv[i], '=') || argv[i][0] == '=')
+            return kz_cli_usage("set", "\"%s\": expected FIELD=VALUE", argv[i]);
+    int64_t id;
+    int rc = open_for_write(c, "set", argv[1], &id);
+    if (rc)
+        return rc;
+    if (kz_pipe_set(&c->sess, id, 0, (const char *const *)argv + 2, (size_t)argc - 2,
+                    &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
+    return 0;
+}
+
+/* move / won: ID [STAGE] [--force --reason TEXT] */
+static int move_like(kz_cli *c, int argc, char **argv, bool won)
+{
+    static const struct option opts[] = {{"force", no_argument, 0, 'F'},
+                                         {"reason", required_argument, 0, 'r'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *cmd = argv[0];
+    bool force = false;
+    const char *reason = NULL;
+    int o;
+    reset_getopt();
+    while ((o = next_opt(argc, argv, opts)) != -1) {
+        switch (o) {
+        case 'F': force = true; break;
+        case 'r': reason = optarg; break;
+        case 'h':
+            return kz_cli_help(cmd, "Options:\n"
+                                    "  --force          override the stage's entry criteria\n"
+                                    "  --reason TEXT    why (required with --force; recorded)\n");
+        default: return 2;
+        }
+    }
+    int want = won ? 1 : 2;
+    if (argc - optind != want)
+        return kz_cli_usage(cmd, won ? "expected one lead ID" : "expected a lead ID and a STAGE");
+    if (force && (!reason || !*reason))
+        return kz_cli_usage(cmd, "--force needs --reason TEXT saying why");
+    if (reason && !force)
+        return kz_cli_usage(cmd, "--reason goes with --force");
+    int64_t id;
+    int rc = open_for_write(c, cmd, argv[optind], &id);
+    if (rc)
+        return rc;
+    kz_status ks = won ? kz_pipe_won(&c->sess, id, 0, force ? reason : NULL, &c->err)
+                       : kz_pipe_move(&c->sess, id, 0, argv[optind + 1], force ? reason : NULL,
+                                      &c->err);
+    if (ks == KZ_EREFUSED) {
+        kz_err_prefix(&c->err, "refused");
+        rc = kz_cli_fail(&c->err);
+        fprintf(stderr, "kariz: to override, add --force --reason TEXT\n");
+        return rc;
+    }
+    return ks == KZ_OK ? 0 : kz_cli_fail(&c->err);
+}
+
+int kz_cmd_move(kz_cli *c, int argc, char **argv)
+{
+    return move_like(c, argc, argv, false);
+}
+
+int kz_cmd_won(kz_cli *c, int argc, char **argv)
+{
+    return move_like(c, argc, argv, true);
+}
+
+int kz_cmd_lost(kz_cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"reason", required_argument, 0, 'r'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *reason = NULL;
+    int o;
+    reset_getopt();
+    while ((o = next_opt(argc, argv, opts)) != -1) {
+        switch (o) {
+        case 'r': reason = optarg; break;
+        case 'h':
+            return kz_cli_help("lost", "Options:\n  --reason REASON  one of the lost reasons in the "
+                                       "rules (kariz rules check lists them)\n");
+        default: return 2;
+        }
+    }
+    if (argc - optind != 1)
+        return kz_cli_usage("lost", "expected one lead ID");
+    if (!reason || !*reason)
+        return kz_cli_usage("lost", "--reason REASON is required");
+    int64_t id;
+    int rc = open_for_write(c, "lost", argv[optind], &id);
+    if (rc)
+        return rc;
+    return kz_pipe_lost(&c->sess, id, 0, reason, &c->err) == KZ_OK ? 0 : kz_cli_fail(&c->err);
+}
+
+int kz_cmd_note(kz_cli *c, int argc, char **argv)
+{
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+        return kz_cli_help("note", "TEXT may be several words; - reads the note from standard input.\n");
+    if (argc < 3)
+        return kz_cli_usage("note", "expected a lead ID and the note's TEXT");
+    int64_t id;
+    int rc = open_for_write(c, "note", argv[1], &id);
+    if (rc)
+        return rc;
+    kz_buf text = KZ_BUF_INIT;
+    if (argc == 3 && strcmp(argv[2], "-") == 0) {
+        char chunk[4096];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof chunk, stdin)) > 0)
+            kz_buf_append(&text, chunk, n);
+        while (text.len && (text.s[text.len - 1] == '\n' || text.s[text.len - 1] == '\r'))
+            text.s[--text.len] = '\0';
+    } else {
+        for (int i = 2; i < argc; i++)
+            kz_buf_printf(&text, "%s%s", i > 2 ? " " : "", argv[i]);
+    }
+    kz_status ks = kz_pipe_note(&c->sess, id, kz_buf_str(&text), &c->err);
+    kz_buf_free(&text);
+    return ks == KZ_OK ? 0 : kz_cli_fail(&c->err);
+}
+
+int kz_cmd_log(kz_cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"channel", required_argument, 0, 'c'},
+                                         {"note", required_argument, 0, 'n'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *channel = NULL, *note = NULL;
+    int o;
+    reset_getopt();
+    while ((o = next_opt(argc, argv, opts)) != -1) {
+        switch (o) {
+        case 'c': channel = optarg; break;
+        case 'n': note = optarg; break;
+        case 'h': {
+            kz_buf h = KZ_BUF_INIT;
+            kz_buf_printf(&h,
+                          "KIND is one of: %s\nOUTCOME is one of: %s\n\nOptions:\n"
+                          "  --channel C      the channel (default: the kind's own, e.g. phone)\n"
+                          "  --note TEXT      a note with the touch\n",
+                          kz_activity_kinds_list(), kz_activity_outcomes_list());
+            kz_cli_help("log", kz_buf_str(&h));
+            kz_buf_free(&h);
+            return 0;
+        }
+        default: return 2;
+        }
+    }
+    if (argc - optind != 3)
+        return kz_cli_usage("log", "expected a lead ID, a KIND and an OUTCOME");
+    int64_t id;
+    int rc = open_for_write(c, "log", argv[optind], &id);
+    if (rc)
+        return rc;
+    return kz_pipe_log(&c->sess, id, argv[optind + 1], argv[optind + 2], channel, note, &c->err) ==
+                   KZ_OK
+               ? 0
+               : kz_cli_fail(&c->err);
+}
+
+int kz_cmd_followup(kz_cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"step", required_argument, 0, 's'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *step = NULL;
+    int o;
+    reset_getopt();
+    while ((o = next_opt(argc, argv, opts)) != -1) {
+        switch (o) {
+        case 's': step = optarg; break;
+        case 'h':
+            return kz_cli_help("followup",
+                               "WHEN: today, tomorrow, mon..sun, next week, next month, +3d, +2w,\n"
+                               "in 3 days, in 2 weeks, eom, or YYYY-MM-DD (your time zone).\n\n"
+                               "Options:\n  --step TEXT      what the next step is\n");
+        default: return 2;
+        }
+    }
+    if (argc - optind < 2)
+        return kz_cli_usage("followup", "expected a lead ID and WHEN");
+    kz_buf when = KZ_BUF_INIT;
+    for (int i = optind + 1; i < argc; i++)
+        kz_buf_printf(&when, "%s%s", i > optind + 1 ? " " : "", argv[i]);
+    int64_t id;
+    int rc = open_for_write(c, "followup", argv[optind], &id);
+    int day;
+    if (!rc && kz_date_parse(kz_buf_str(&when), kz_today(kz_session_now(&c->sess)), &day,
+                             &c->err) != KZ_OK)
+        rc = kz_cli_fail(&c->err);
+    if (!rc && kz_pipe_followup(&c->sess, id, 0, day, step, &c->err) != KZ_OK)
+        rc = kz_cli_fail(&c->err);
+    kz_buf_free(&when);
+    return rc;
+}
+
+int kz_cmd_assign(kz_cli *c, int argc, char **argv)
+{
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+        return kz_cli_help("assign", "USER is a Unix account name; - leaves the lead unassigned.\n");
+    if (argc != 3)
+        return kz_cli_usage("assign", "expected a lead ID and a USER (or -)");
+    int64_t id;
+    int rc = open_for_write(c, "assign", argv[1], &id);
+    if (rc)
+        return rc;
+    const char *owner = strcmp(argv[2], "-") == 0 ? NULL : argv[2];
+    return kz_pipe_assign(&c->sess, id, 0, owner, &c->err) == KZ_OK ? 0 : kz_cli_fail(&c->err);
+}
+
+int kz_cmd_history(kz_cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"format", required_argument, 0, 'f'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    kz_format fmt = KZ_FMT_TABLE;
+    int o;
+    reset_getopt();
+    while ((o = next_opt(argc, argv, opts)) != -1) {
+        switch (o) {
+        case 'f':
+            if (!kz_cli_format(optarg, &fmt, false))
+                return kz_cli_usage("history", "--format \"%s\": expected table or json", optarg);
+            break;
+        case 'h': return kz_cli_help("history", "Options:\n  --format F       table (default) or json\n");
+        default: return 2;
+        }
+    }
+    if (argc - optind != 1)
+        return kz_cli_usage("history", "expected one lead ID");
+    int64_t id;
+    if (!kz_cli_id(argv[optind], &id))
+        return 2;
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);
+    if (rc)
+        return rc;
+    kz_lead lead;
+    kz_lead_init(&lead);
+    kz_event_list ev = {0};
+    kz_status ks = kz_store_lead_get(c->store, id, &lead, &c->err);
+    if (ks == KZ_ENOTFOUND) /* a deleted lead keeps its history */
+        ks = KZ_OK;
+    if (ks == KZ_OK)
+        ks = kz_store_events(c->store, id, 0, &ev, &c->err);
+    if (ks == KZ_OK && ev.n == 0)
+        ks = kz_err_set(&c->err, KZ_ENOTFOUND, "no lead with id %" PRId64, id);
+    if (ks != KZ_OK) {
+        rc = kz_cli_fail(&c->err);
+    } else if (fmt == KZ_FMT_JSON) {
+        char *s = kz_events_json(&ev);
+        puts(s);
+        free(s);
+    } else {
+        for (size_t i = 0; i < ev.n; i++) {
+            const kz_event *e = &ev.v[i];
+            char when[32];
+            kz_time_format(e->at, when);
+            printf("%s  %-8s %-11s ", when, e->actor, e->kind);
+            kz_buf line = KZ_BUF_INIT;
+            if (e->field)
+                kz_buf_printf(&line, "%s: ", e->field);
+            if (e->old_value || e->new_value)
+                kz_buf_printf(&line, "%s -> %s", e->old_value ? e->old_value : "(none)",
+                              e->new_value ? e->new_value : "(none)");
+            if (e->detail)
+                kz_buf_printf(&line, "%s(%s)", line.len ? " " : "", e->detail);
+            kz_cli_print_safe(stdout, kz_buf_str(&line));
+            kz_buf_free(&line);
+            putchar('\n');
+        }
+    }
+    kz_event_list_free(&ev);
+    kz_lead_free(&lead);
+    return rc;
+}
+
+int kz_cmd_blame(kz_cli *c, int argc, char **argv)
+{
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+        return kz_cli_help("blame", "FIELD is a built-in or custom field name.\n");
+    if (argc != 3)
+        return kz_cli_usage("blame", "expected a lead ID and a FIELD");
+    int64_t id;
+    if (!kz_cli_id(argv[1], &id))
+        return 2;
+    const char *field = argv[2];
+    if (kz_field_lookup(field) < 0 && !kz_custom_name_ok(field))
+        return kz_cli_usage("blame", "\"%s\" is not a field name", field);
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);
+    if (rc)
+        return rc;
+    kz_lead lead;
+    kz_lead_init(&lead);
+    kz_event e = {0};
+    kz_status ks = kz_store_lead_get(c->store, id, &lead, &c->err);
+    if (ks == KZ_OK)
+        ks = kz_store_blame(c->store, id, field, &e, &c->err);
+    if (ks != KZ_OK) {
+        rc = kz_cli_fail(&c->err);
+    } else {
+        char when[32];
+        kz_time_format(e.at, when);
+        char cur[256];
+        int f = kz_field_lookup(field);
+        if (f >= 0)
+            kz_lead_format(&lead, (kz_field)f, cur, sizeof cur);
+        else
+            snprintf(cur, sizeof cur, "%s", kz_lead_custom(&lead, field) ? kz_lead_custom(&lead, field) : "");
+        kz_buf line = KZ_BUF_INIT;
+        if (strcmp(e.kind, "create") == 0)
+            kz_buf_printf(&line, "%s: \"%s\" since the lead was created by %s on %s", field, cur,
+                          e.actor, when);
+        else
+            kz_buf_printf(&line, "%s: \"%s\" set by %s on %s (was \"%s\")", field,
+                          e.new_value ? e.new_value : "", e.actor, when,
+                          e.old_value ? e.old_value : "");
+        kz_cli_print_safe(stdout, kz_buf_str(&line));
+        putchar('\n');
+        kz_buf_free(&line);
+    }
+    free(e.field);
+    free(e.old_value);
+    free(e.new_value);
+    free(e.detail);
+    kz_lead_free(&lead);
+    return rc;
+}

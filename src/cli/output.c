@@ -1,0 +1,285 @@
+/* output.c - leads as a terminal table, CSV or JSON. */
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "kariz/buf.h"
+#include "kariz/dates.h"
+#include "kariz/text.h"
+
+/* JSON strings must be valid UTF-8: invalid bytes become U+FFFD. The
+ * returned pointer is s itself or scratch's contents. */
+static const char *valid_utf8(const char *s, kz_buf *scratch)
+{
+    size_t n = strlen(s);
+    if (kz_utf8_valid(s, n))
+        return s;
+    kz_buf_reset(scratch);
+    for (size_t i = 0; i < n;) {
+        long cp;
+        int len = kz_utf8_decode(s + i, n - i, &cp);
+        if (cp < 0)
+            kz_buf_puts(scratch, "\xef\xbf\xbd");
+        else
+            kz_buf_append(scratch, s + i, (size_t)len);
+        i += (size_t)len;
+    }
+    return kz_buf_str(scratch);
+}
+
+static json_t *jstr(const char *s)
+{
+    kz_buf scratch = KZ_BUF_INIT;
+    json_t *j = json_string(valid_utf8(s, &scratch));
+    kz_buf_free(&scratch);
+    return j ? j : json_null();
+}
+
+static json_t *money_json(int64_t cents)
+{
+    if (cents % 100 == 0)
+        return json_integer(cents / 100);
+    return json_real((double)cents / 100.0);
+}
+
+static json_t *lead_object(const kz_lead *l)
+{
+    json_t *o = json_object();
+    for (int f = 0; f < KZ_F__COUNT; f++) {
+        const kz_field_info *fi = kz_field_get((kz_field)f);
+        json_t *v;
+        if (!kz_lead_has(l, (kz_field)f)) {
+            v = json_null();
+        } else {
+            switch (fi->type) {
+            case KZ_FT_INT: v = json_integer(kz_lead_num(l, (kz_field)f)); break;
+            case KZ_FT_MONEY: v = money_json(kz_lead_num(l, (kz_field)f)); break;
+            case KZ_FT_TIME: {
+                char buf[32];
+                kz_lead_format(l, (kz_field)f, buf, sizeof buf);
+                v = jstr(buf);
+                break;
+            }
+            default: v = jstr(kz_lead_text(l, (kz_field)f)); break;
+            }
+        }
+        json_object_set_new(o, fi->name, v);
+    }
+    json_t *custom = json_object();
+    kz_buf scratch = KZ_BUF_INIT;
+    for (size_t i = 0; i < l->ncustom; i++)
+        json_object_set_new(custom, valid_utf8(l->custom[i].name, &scratch),
+                            jstr(l->custom[i].value));
+    kz_buf_free(&scratch);
+    json_object_set_new(o, "custom", custom);
+    return o;
+}
+
+char *kz_lead_json(const kz_lead *lead, bool pretty)
+{
+    json_t *o = lead_object(lead);
+    char *s = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return s ? s : kz_xstrdup("{}");
+}
+
+void kz_json_write_string(FILE *out, const char *s)
+{
+    json_t *j = jstr(s ? s : "");
+    char *t = json_dumps(j, JSON_ENCODE_ANY);
+    fputs(t ? t : "\"\"", out);
+    free(t);
+    json_decref(j);
+}
+
+struct kz_lead_writer {
+    kz_format fmt;
+    FILE *out;
+    int64_t today;
+    size_t rows;
+    kz_buf line; /* scratch for one table row */
+};
+
+static void csv_field(FILE *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, out);
+        return;
+    }
+    fputc('"', out);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', out);
+        fputc(*s, out);
+    }
+    fputc('"', out);
+}
+
+typedef struct column {
+    const char *title;
+    int width;
+    bool right;
+} column;
+
+static const column table_cols[] = {
+    {"ID", 6, true},     {"NAME", 24, false},  {"COMPANY", 20, false}, {"STAGE", 11, false},
+    {"SCORE", 5, true},  {"GRADE", 5, false},  {"VALUE", 10, true},    {"OWNER", 8, false},
+    {"NEXT DUE", 10, false},
+};
+#define NCOLS (sizeof table_cols / sizeof table_cols[0])
+
+static void table_cell(kz_lead_writer *w, size_t i, const char *s)
+{
+    if (i)
+        kz_buf_puts(&w->line, "  ");
+    if (table_cols[i].right)
+        kz_text_fit_right(&w->line, s, table_cols[i].width);
+    else
+        kz_text_fit(&w->line, s, table_cols[i].width, true, i + 1 < NCOLS);
+}
+
+kz_lead_writer *kz_lead_writer_new(kz_format fmt, FILE *out, int64_t today_day)
+{
+    kz_lead_writer *w = kz_xcalloc(1, sizeof *w);
+    w->fmt = fmt;
+    w->out = out;
+    w->today = today_day;
+    if (fmt == KZ_FMT_TABLE) {
+        for (size_t i = 0; i < NCOLS; i++)
+            table_cell(w, i, table_cols[i].title);
+        fprintf(out, "%s\n", kz_buf_str(&w->line));
+    } else if (fmt == KZ_FMT_CSV) {
+        for (int f = 0; f < KZ_F__COUNT; f++)
+            fprintf(out, "%s%s", f ? "," : "", kz_field_get((kz_field)f)->name);
+        fputs("\r\n", out);
+    } else {
+        fputs("[", out);
+    }
+    return w;
+}
+
+void kz_lead_writer_add(kz_lead_writer *w, const kz_lead *l)
+{
+    char buf[64];
+    if (w->fmt == KZ_FMT_TABLE) {
+        kz_buf_reset(&w->line);
+        kz_lead_format(l, KZ_F_ID, buf, sizeof buf);
+        table_cell(w, 0, buf);
+        table_cell(w, 1, kz_lead_text(l, KZ_F_NAME) ? kz_lead_text(l, KZ_F_NAME) : "");
+        table_cell(w, 2, kz_lead_text(l, KZ_F_COMPANY) ? kz_lead_text(l, KZ_F_COMPANY) : "");
+        table_cell(w, 3, kz_lead_text(l, KZ_F_STAGE));
+        kz_lead_format(l, KZ_F_SCORE, buf, sizeof buf);
+        table_cell(w, 4, buf);
+        table_cell(w, 5, kz_lead_text(l, KZ_F_GRADE) ? kz_lead_text(l, KZ_F_GRADE) : "");
+        kz_lead_format(l, KZ_F_VALUE, buf, sizeof buf);
+        table_cell(w, 6, buf);
+        table_cell(w, 7, kz_lead_text(l, KZ_F_OWNER) ? kz_lead_text(l, KZ_F_OWNER) : "-");
+        const char *due = kz_lead_text(l, KZ_F_NEXT_DUE);
+        if (due && kz_lead_is_overdue(l, (int)w->today))
+            snprintf(buf, sizeof buf, "%s!", due);
+        else
+            snprintf(buf, sizeof buf, "%s", due ? due : "");
+        table_cell(w, 8, buf);
+        fprintf(w->out, "%s\n", kz_buf_str(&w->line));
+    } else if (w->fmt == KZ_FMT_CSV) {
+        for (int f = 0; f < KZ_F__COUNT; f++) {
+            if (f)
+                fputc(',', w->out);
+            if (kz_field_get((kz_field)f)->type == KZ_FT_TEXT ||
+                kz_field_get((kz_field)f)->type == KZ_FT_USER ||
+                kz_field_get((kz_field)f)->type == KZ_FT_STAGE) {
+                const char *t = kz_lead_text(l, (kz_field)f);
+                csv_field(w->out, t ? t : "");
+            } else {
+                kz_lead_format(l, (kz_field)f, buf, sizeof buf);
+                csv_field(w->out, buf);
+            }
+        }
+        fputs("\r\n", w->out);
+    } else {
+        char *s = kz_lead_json(l, false);
+        fprintf(w->out, "%s\n%s", w->rows ? "," : "", s);
+        free(s);
+    }
+    w->rows++;
+}
+
+void kz_lead_writer_finish(kz_lead_writer *w)
+{
+    if (w->fmt == KZ_FMT_JSON)
+        fputs(w->rows ? "\n]\n" : "]\n", w->out);
+    fflush(w->out);
+    kz_buf_free(&w->line);
+    free(w);
+}
+
+static json_t *jstr_or_null(const char *s)
+{
+    return s ? jstr(s) : json_null();
+}
+
+char *kz_show_json(const kz_lead *lead, const kz_activity_list *acts,
+                   const kz_stakeholder_list *shs)
+{
+    json_t *o = lead_object(lead);
+    json_t *a = json_array();
+    for (size_t i = 0; i < acts->n; i++) {
+        const kz_activity *x = &acts->v[i];
+        char when[32];
+        kz_time_format_iso(x->at, when);
+        json_t *j = json_object();
+        json_object_set_new(j, "id", json_integer(x->id));
+        json_object_set_new(j, "at", jstr(when));
+        json_object_set_new(j, "kind", jstr(x->kind));
+        json_object_set_new(j, "channel", jstr(x->channel));
+        json_object_set_new(j, "outcome", jstr(x->outcome));
+        json_object_set_new(j, "author", jstr(x->author));
+        json_object_set_new(j, "note", jstr_or_null(x->note));
+        json_array_append_new(a, j);
+    }
+    json_object_set_new(o, "activities", a);
+    json_t *s = json_array();
+    for (size_t i = 0; i < shs->n; i++) {
+        const kz_stakeholder *x = &shs->v[i];
+        json_t *j = json_object();
+        json_object_set_new(j, "id", json_integer(x->id));
+        json_object_set_new(j, "name", jstr_or_null(x->name));
+        json_object_set_new(j, "role", jstr_or_null(x->role));
+        json_object_set_new(j, "email", jstr_or_null(x->email));
+        json_object_set_new(j, "phone", jstr_or_null(x->phone));
+        json_object_set_new(j, "note", jstr_or_null(x->note));
+        json_array_append_new(s, j);
+    }
+    json_object_set_new(o, "stakeholders", s);
+    char *out = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(o);
+    return out ? out : kz_xstrdup("{}");
+}
+
+char *kz_events_json(const kz_event_list *ev)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; i < ev->n; i++) {
+        const kz_event *e = &ev->v[i];
+        char when[32];
+        kz_time_format_iso(e->at, when);
+        json_t *j = json_object();
+        json_object_set_new(j, "id", json_integer(e->id));
+        json_object_set_new(j, "lead_id", e->lead_id ? json_integer(e->lead_id) : json_null());
+        json_object_set_new(j, "at", jstr(when));
+        json_object_set_new(j, "version", json_integer(e->version));
+        json_object_set_new(j, "actor", jstr(e->actor));
+        json_object_set_new(j, "kind", jstr(e->kind));
+        json_object_set_new(j, "field", jstr_or_null(e->field));
+        json_object_set_new(j, "old", jstr_or_null(e->old_value));
+        json_object_set_new(j, "new", jstr_or_null(e->new_value));
+        json_object_set_new(j, "detail", jstr_or_null(e->detail));
+        json_array_append_new(a, j);
+    }
+    char *out = json_dumps(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    json_decref(a);
+    return out ? out : kz_xstrdup("[]");
+}

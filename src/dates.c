@@ -1,0 +1,463 @@
+/* dates.c - calendar days and human dates.
+ *
+ * Civil-date arithmetic is pure integer math on the proleptic Gregorian
+ * calendar (Howard Hinnant's days_from_civil / civil_from_days). Only the
+ * mapping between Unix time and the local day touches the C library's time
+ * zone support (localtime_r, after tzset so $TZ is honoured).
+ *
+ * Memory: nothing is allocated except a kz_buf used to quote bad input in an
+ * error message, freed before returning. */
+#include "kariz/dates.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "kariz/buf.h"
+#include "kariz/status.h"
+#include "kariz/text.h"
+
+/* Years accepted from input; keeps every formatted date at 10 characters. */
+#define MIN_YEAR 1
+#define MAX_YEAR 9999
+
+static long long floor_div(long long a, long long b)
+{
+    long long q = a / b;
+    if ((a % b != 0) && ((a < 0) != (b < 0)))
+        q--;
+    return q;
+}
+
+static long long days_from_civil(long long y, int m, int d)
+{
+    y -= m <= 2;
+    long long era = floor_div(y, 400);
+    long long yoe = y - era * 400;                                 /* [0, 399] */
+    long long doy = (153LL * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1; /* [0, 365] */
+    long long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;          /* [0, 146096] */
+    return era * 146097 + doe - 719468;
+}
+
+static void civil_from_days(long long z, long long *y, int *m, int *d)
+{
+    z += 719468;
+    long long era = floor_div(z, 146097);
+    long long doe = z - era * 146097;                               /* [0, 146096] */
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365; /* [0, 399] */
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);        /* [0, 365] */
+    long long mp = (5 * doy + 2) / 153;                             /* [0, 11] */
+    *d = (int)(doy - (153 * mp + 2) / 5 + 1);
+    *m = (int)(mp < 10 ? mp + 3 : mp - 9);
+    *y = yoe + era * 400 + (*m <= 2);
+}
+
+static bool leap_year(long long y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int kz_days_in_month(int y, int m)
+{
+    static const int dim[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (m < 1 || m > 12)
+        return 0;
+    return m == 2 && leap_year(y) ? 29 : dim[m - 1];
+}
+
+bool kz_day_from_ymd(int y, int m, int d, int *day)
+{
+    if (y < MIN_YEAR || y > MAX_YEAR || m < 1 || m > 12 || d < 1 || d > kz_days_in_month(y, m))
+        return false;
+    *day = (int)days_from_civil(y, m, d);
+    return true;
+}
+
+void kz_day_to_ymd(int day, int *y, int *m, int *d)
+{
+    long long yy;
+    civil_from_days(day, &yy, m, d);
+    *y = (int)yy;
+}
+
+int kz_day_weekday(int day)
+{
+    /* 1970-01-01 was a Thursday (3 with Monday = 0). */
+    return (int)(((long long)day + 3) - floor_div((long long)day + 3, 7) * 7);
+}
+
+int kz_day_add_months(int day, int months)
+{
+    long long y;
+    int m, d;
+    civil_from_days(day, &y, &m, &d);
+    long long idx = y * 12 + (m - 1) + months;
+    long long ny = floor_div(idx, 12);
+    int nm = (int)(idx - ny * 12) + 1;
+    int dim = kz_days_in_month((int)(ny % 400) + 400, nm); /* leap rule repeats every 400 years */
+    if (d > dim)
+        d = dim;
+    return (int)days_from_civil(ny, nm, d);
+}
+
+void kz_day_format(int day, char *out)
+{
+    int y, m, d;
+    kz_day_to_ymd(day, &y, &m, &d);
+    char tmp[48];
+    snprintf(tmp, sizeof tmp, "%04d-%02d-%02d", y, m, d);
+    memcpy(out, tmp, 10); /* years beyond 9999 are cut to the field width */
+    out[10] = '\0';
+}
+
+/* ---- local time ---------------------------------------------------------- */
+
+int kz_day_from_time(int64_t t)
+{
+    tzset();
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (!localtime_r(&tt, &tm))
+        return (int)floor_div(t, 86400);
+    return (int)days_from_civil((long long)tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+}
+
+int kz_today(int64_t now)
+{
+    return kz_day_from_time(now);
+}
+
+int64_t kz_day_start(int day)
+{
+    /* The first second whose local date is `day`. Local midnight may not
+     * exist (a clock change at 00:00), so search rather than assume: UTC
+     * offsets lie within a day, so the answer is within 48 hours of the UTC
+     * midnight of the same date. */
+    int64_t lo = (int64_t)day * 86400 - 2 * 86400; /* date(lo) < day */
+    int64_t hi = (int64_t)day * 86400 + 2 * 86400; /* date(hi) >= day */
+    tzset();
+    while (hi - lo > 1) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (kz_day_from_time(mid) >= day)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
+void kz_time_format(int64_t t, char *out)
+{
+    tzset();
+    time_t tt = (time_t)t;
+    struct tm tm;
+    char tmp[64];
+    if (!localtime_r(&tt, &tm))
+        snprintf(tmp, sizeof tmp, "%s", "0000-00-00 00:00");
+    else
+        snprintf(tmp, sizeof tmp, "%04d-%02d-%02d %02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min);
+    memcpy(out, tmp, 16); /* years beyond 9999 are cut to the field width */
+    out[16] = '\0';
+}
+
+void kz_time_format_iso(int64_t t, char *out)
+{
+    long long days = floor_div(t, 86400);
+    long long secs = t - days * 86400;
+    long long y;
+    int m, d;
+    civil_from_days(days, &y, &m, &d);
+    char tmp[80];
+    snprintf(tmp, sizeof tmp, "%04lld-%02d-%02dT%02lld:%02lld:%02lldZ", y, m, d, secs / 3600,
+             secs / 60 % 60, secs % 60);
+    memcpy(out, tmp, 20); /* years beyond 9999 are cut to the field width */
+    out[20] = '\0';
+}
+
+/* ---- parsing -------------------------------------------------------------- */
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+/* Reads exactly n digits. */
+static bool digits(const char *s, int n, int *v)
+{
+    int x = 0;
+    for (int i = 0; i < n; i++) {
+        if (!is_digit(s[i]))
+            return false;
+        x = x * 10 + (s[i] - '0');
+    }
+    *v = x;
+    return true;
+}
+
+/* "YYYY-MM-DD" at s (at least the 10 characters); fields unvalidated. */
+static bool iso_shape(const char *s, int *y, int *m, int *d)
+{
+    return digits(s, 4, y) && s[4] == '-' && digits(s + 5, 2, m) && s[7] == '-' &&
+           digits(s + 8, 2, d);
+}
+
+kz_status kz_day_parse_iso(const char *s, int *day)
+{
+    int y, m, d;
+    if (strlen(s) != 10 || !iso_shape(s, &y, &m, &d) || !kz_day_from_ymd(y, m, d, day))
+        return KZ_EINVAL;
+    return KZ_OK;
+}
+
+/* Local time of day on a civil date to Unix seconds. */
+static int64_t local_to_time(int day, int h, int mi, int sec)
+{
+    int y, m, d;
+    kz_day_to_ymd(day, &y, &m, &d);
+    struct tm tm;
+    memset(&tm, 0, sizeof tm);
+    tm.tm_year = y - 1900;
+    tm.tm_mon = m - 1;
+    tm.tm_mday = d;
+    tm.tm_hour = h;
+    tm.tm_min = mi;
+    tm.tm_sec = sec;
+    tm.tm_isdst = -1;
+    tzset();
+    return (int64_t)mktime(&tm);
+}
+
+kz_status kz_time_parse(const char *s, int64_t *out)
+{
+    size_t n = strlen(s);
+    int y, m, d, day;
+    if (n < 10 || !iso_shape(s, &y, &m, &d) || !kz_day_from_ymd(y, m, d, &day))
+        return KZ_EINVAL;
+    if (n == 10) {
+        *out = kz_day_start(day);
+        return KZ_OK;
+    }
+    if (s[10] != ' ' && s[10] != 'T')
+        return KZ_EINVAL;
+    int h, mi, sec = 0;
+    if (n < 16 || !digits(s + 11, 2, &h) || s[13] != ':' || !digits(s + 14, 2, &mi))
+        return KZ_EINVAL;
+    size_t i = 16;
+    if (i < n && s[i] == ':') {
+        if (n < 19 || !digits(s + 17, 2, &sec))
+            return KZ_EINVAL;
+        i = 19;
+    }
+    bool utc = false;
+    if (i < n && s[10] == 'T' && s[i] == 'Z') {
+        utc = true;
+        i++;
+    }
+    if (i != n || h > 23 || mi > 59 || sec > 59)
+        return KZ_EINVAL;
+    if (utc)
+        *out = (int64_t)day * 86400 + h * 3600 + mi * 60 + sec;
+    else
+        *out = local_to_time(day, h, mi, sec);
+    return KZ_OK;
+}
+
+static const char *const weekday_long[7] = {"monday", "tuesday",  "wednesday", "thursday",
+                                            "friday", "saturday", "sunday"};
+
+/* Weekday 0..6 for "mon".."sun" or "monday".."sunday", else -1. */
+static int weekday_name(const char *w)
+{
+    for (int i = 0; i < 7; i++) {
+        if (strcmp(w, weekday_long[i]) == 0 ||
+            (strlen(w) == 3 && strncmp(w, weekday_long[i], 3) == 0))
+            return i;
+    }
+    return -1;
+}
+
+/* Reads a count of 1..6 digits at *p, advancing it. */
+static bool read_count(const char **p, int *n)
+{
+    const char *s = *p;
+    int v = 0, k = 0;
+    while (is_digit(s[k])) {
+        if (k == 6)
+            return false;
+        v = v * 10 + (s[k] - '0');
+        k++;
+    }
+    if (k == 0)
+        return false;
+    *n = v;
+    *p = s + k;
+    return true;
+}
+
+enum unit { U_NONE, U_DAY, U_WEEK, U_MONTH };
+
+static enum unit unit_word(const char *w, bool short_form)
+{
+    if (short_form) {
+        if (strcmp(w, "d") == 0)
+            return U_DAY;
+        if (strcmp(w, "w") == 0)
+            return U_WEEK;
+        if (strcmp(w, "m") == 0)
+            return U_MONTH;
+        return U_NONE;
+    }
+    if (strcmp(w, "day") == 0 || strcmp(w, "days") == 0)
+        return U_DAY;
+    if (strcmp(w, "week") == 0 || strcmp(w, "weeks") == 0)
+        return U_WEEK;
+    if (strcmp(w, "month") == 0 || strcmp(w, "months") == 0)
+        return U_MONTH;
+    return U_NONE;
+}
+
+static long long apply_unit(int today, enum unit u, int n)
+{
+    switch (u) {
+    case U_DAY:
+        return (long long)today + n;
+    case U_WEEK:
+        return (long long)today + 7LL * n;
+    case U_MONTH:
+        return kz_day_add_months(today, n);
+    case U_NONE:
+        break;
+    }
+    return today;
+}
+
+static const char EXPECTED[] = "expected today, tomorrow, a weekday (mon..sun), next week, +3d, "
+                               "in 2 weeks or YYYY-MM-DD";
+
+/* Sets err to `cannot read date "INPUT": WHY`, the input made printable. */
+static kz_status date_error(kz_err *err, const char *input, const char *why)
+{
+    kz_buf q = KZ_BUF_INIT; /* owned here, freed below */
+    kz_text_fit(&q, input, 60, true, false);
+    kz_err_set(err, KZ_EINVAL, "cannot read date \"%s\": %s", kz_buf_str(&q), why);
+    kz_buf_free(&q);
+    return KZ_EINVAL;
+}
+
+/* Lower-cased copy of s with white space trimmed and runs of it made one
+ * space; false when it does not fit. */
+static bool normalise(const char *s, char *out, size_t outlen)
+{
+    size_t o = 0;
+    bool space = false;
+    for (; *s; s++) {
+        char c = *s;
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f') {
+            space = o > 0;
+            continue;
+        }
+        if (space) {
+            if (o + 1 >= outlen)
+                return false;
+            out[o++] = ' ';
+            space = false;
+        }
+        if (o + 1 >= outlen)
+            return false;
+        out[o++] = (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
+    }
+    out[o] = '\0';
+    return true;
+}
+
+kz_status kz_date_parse(const char *s, int today, int *day, kz_err *err)
+{
+    char w[48];
+    if (!s)
+        s = "";
+    if (!normalise(s, w, sizeof w))
+        return date_error(err, s, EXPECTED);
+    if (w[0] == '\0')
+        return date_error(err, s, EXPECTED);
+
+    long long r;
+    int wd;
+    if (strcmp(w, "today") == 0) {
+        r = today;
+    } else if (strcmp(w, "tomorrow") == 0) {
+        r = (long long)today + 1;
+    } else if (strcmp(w, "yesterday") == 0) {
+        r = (long long)today - 1;
+    } else if ((wd = weekday_name(w)) >= 0) {
+        int ahead = (wd - kz_day_weekday(today) + 7) % 7;
+        r = (long long)today + (ahead == 0 ? 7 : ahead);
+    } else if (strcmp(w, "next week") == 0) {
+        r = (long long)today + 7 - kz_day_weekday(today);
+    } else if (strcmp(w, "next month") == 0) {
+        int y, m, d;
+        kz_day_to_ymd(kz_day_add_months(today, 1), &y, &m, &d);
+        r = (long long)days_from_civil(y, m, 1);
+    } else if (strcmp(w, "eom") == 0 || strcmp(w, "end of month") == 0) {
+        int y, m, d;
+        kz_day_to_ymd(today, &y, &m, &d);
+        r = (long long)days_from_civil(y, m, kz_days_in_month(y, m));
+    } else if (w[0] == '+' || strncmp(w, "in ", 3) == 0) {
+        bool short_form = w[0] == '+';
+        const char *p = short_form ? w + 1 : w + 3;
+        int n;
+        if (!read_count(&p, &n))
+            return date_error(err, s, EXPECTED);
+        if (!short_form && *p == ' ')
+            p++;
+        enum unit u = unit_word(p, short_form);
+        if (u == U_NONE)
+            return date_error(err, s, EXPECTED);
+        r = apply_unit(today, u, n);
+    } else if (strlen(w) == 10 && is_digit(w[0]) && w[4] == '-') {
+        int y, m, d;
+        if (!iso_shape(w, &y, &m, &d))
+            return date_error(err, s, EXPECTED);
+        if (y < MIN_YEAR || y > MAX_YEAR)
+            return date_error(err, s, "the year must be 0001..9999");
+        if (m < 1 || m > 12)
+            return date_error(err, s, "the month must be 01..12");
+        if (d < 1 || d > kz_days_in_month(y, m)) {
+            char why[64];
+            snprintf(why, sizeof why, "%04d-%02d has days 01..%02d", y, m, kz_days_in_month(y, m));
+            return date_error(err, s, why);
+        }
+        r = days_from_civil(y, m, d);
+    } else {
+        return date_error(err, s, EXPECTED);
+    }
+
+    long long ry;
+    int rm, rd;
+    civil_from_days(r, &ry, &rm, &rd);
+    if (ry < MIN_YEAR || ry > MAX_YEAR)
+        return date_error(err, s, "the date falls outside the years 0001..9999");
+    *day = (int)r;
+    return KZ_OK;
+}
+
+void kz_day_relative(int day, int today, char *out)
+{
+    long long diff = (long long)day - today;
+    char tmp[48];
+    if (diff == 0)
+        snprintf(tmp, sizeof tmp, "today");
+    else if (diff == 1)
+        snprintf(tmp, sizeof tmp, "tomorrow");
+    else if (diff == -1)
+        snprintf(tmp, sizeof tmp, "yesterday");
+    else if (diff > 1 && diff <= 14)
+        snprintf(tmp, sizeof tmp, "in %dd", (int)diff);
+    else if (diff < -1 && diff >= -14)
+        snprintf(tmp, sizeof tmp, "%dd ago", (int)-diff);
+    else
+        kz_day_format(day, tmp);
+    size_t n = strlen(tmp);
+    memcpy(out, tmp, n < 15 ? n : 15);
+    out[n < 15 ? n : 15] = '\0';
+}

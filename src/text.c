@@ -1,0 +1,372 @@
+/* text.c - sanitising data for the terminal, display widths, UTF-8.
+ *
+ * Widths do not depend on the process locale: text is decoded here as UTF-8
+ * and measured with wcwidth() under a private "C.UTF-8" locale object that
+ * is created once (uselocale() switches only the calling thread, only for
+ * the duration of the call). glibc has C.UTF-8 built in (2.35 and later);
+ * should no UTF-8 locale exist at all, every character counts as one column
+ * and kz_fold_key keeps non-ASCII characters unchanged.
+ *
+ * Memory: nothing here allocates except through the caller's kz_buf, and the
+ * locale object made once by width_locale(), kept for the process lifetime. */
+#include "kariz/text.h"
+
+#include <locale.h>
+#include <pthread.h>
+#include <string.h>
+#include <wchar.h>
+#include <wctype.h>
+
+#include "kariz/buf.h"
+
+/* ---- UTF-8 ------------------------------------------------------------ */
+
+static int is_cont(unsigned char c)
+{
+    return (c & 0xC0) == 0x80;
+}
+
+int kz_utf8_decode(const char *s, size_t n, long *cp)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    *cp = -1;
+    if (n == 0)
+        return 1;
+    unsigned char c = u[0];
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    }
+    if (c >= 0xC2 && c <= 0xDF) {
+        if (n < 2 || !is_cont(u[1]))
+            return 1;
+        *cp = ((long)(c & 0x1F) << 6) | (u[1] & 0x3F);
+        return 2;
+    }
+    if (c >= 0xE0 && c <= 0xEF) {
+        if (n < 3 || !is_cont(u[1]) || !is_cont(u[2]))
+            return 1;
+        if (c == 0xE0 && u[1] < 0xA0) /* overlong */
+            return 1;
+        if (c == 0xED && u[1] > 0x9F) /* UTF-16 surrogates */
+            return 1;
+        *cp = ((long)(c & 0x0F) << 12) | ((long)(u[1] & 0x3F) << 6) | (u[2] & 0x3F);
+        return 3;
+    }
+    if (c >= 0xF0 && c <= 0xF4) {
+        if (n < 4 || !is_cont(u[1]) || !is_cont(u[2]) || !is_cont(u[3]))
+            return 1;
+        if (c == 0xF0 && u[1] < 0x90) /* overlong */
+            return 1;
+        if (c == 0xF4 && u[1] > 0x8F) /* above U+10FFFF */
+            return 1;
+        *cp = ((long)(c & 0x07) << 18) | ((long)(u[1] & 0x3F) << 12) |
+              ((long)(u[2] & 0x3F) << 6) | (u[3] & 0x3F);
+        return 4;
+    }
+    return 1; /* stray continuation byte, 0xC0/0xC1 overlong lead, 0xF5.. */
+}
+
+bool kz_utf8_valid(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        long cp;
+        int len = kz_utf8_decode(s + i, n - i, &cp);
+        if (cp < 0)
+            return false;
+        i += (size_t)len;
+    }
+    return true;
+}
+
+/* Writes the UTF-8 encoding of a valid code point to b; returns its length. */
+static size_t encode_cp(long cp, char b[4])
+{
+    if (cp < 0x80) {
+        b[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        b[0] = (char)(0xC0 | (cp >> 6));
+        b[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        b[0] = (char)(0xE0 | (cp >> 12));
+        b[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        b[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    b[0] = (char)(0xF0 | (cp >> 18));
+    b[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    b[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+    b[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+static void put_cp(kz_buf *out, long cp)
+{
+    char b[4];
+    kz_buf_append(out, b, encode_cp(cp, b));
+}
+
+/* ---- classification ---------------------------------------------------- */
+
+/* Bidi controls and zero-width or otherwise invisible format characters:
+ * dropped, or shown as "<U+XXXX>" markers. */
+static bool is_invisible(long cp)
+{
+    return cp == 0x061C || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+           cp == 0x2028 || cp == 0x2029 || (cp >= 0x2060 && cp <= 0x2064) ||
+           (cp >= 0x2066 && cp <= 0x206F) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB);
+}
+
+static locale_t utf8_locale = (locale_t)0;
+static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
+
+static void make_locale(void)
+{
+    static const char *const names[] = {"C.UTF-8", "C.utf8", "en_US.UTF-8", "en_US.utf8"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        utf8_locale = newlocale(LC_CTYPE_MASK, names[i], (locale_t)0);
+        if (utf8_locale != (locale_t)0)
+            return;
+    }
+}
+
+/* Columns taken by a code point as kz_text_sanitize would render it. */
+int kz_char_width(long cp)
+{
+    if (cp < 0)
+        return 1; /* shown as U+FFFD */
+    if (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp < 0xA0))
+        return 1; /* control picture or U+FFFD */
+    if (cp < 0x7F)
+        return 1;
+    if (is_invisible(cp))
+        return 0;
+    pthread_once(&utf8_once, make_locale);
+    if (utf8_locale == (locale_t)0)
+        return 1;
+    locale_t old = uselocale(utf8_locale);
+    int w = wcwidth((wchar_t)cp);
+    uselocale(old);
+    /* Code points this C library does not know (newer Unicode, private use)
+     * still occupy a cell on the terminal. */
+    return w < 0 ? 1 : w;
+}
+
+/* ---- sanitising --------------------------------------------------------- */
+
+static const long REPLACEMENT = 0xFFFD;
+
+void kz_text_sanitize(kz_buf *out, const char *s, size_t n, unsigned flags)
+{
+    size_t i = 0;
+    while (i < n) {
+        long cp;
+        int len = kz_utf8_decode(s + i, n - i, &cp);
+        unsigned char c = (unsigned char)s[i];
+        if (cp < 0) {
+            put_cp(out, REPLACEMENT);
+        } else if (cp == '\r' && i + 1 < n && s[i + 1] == '\n' &&
+                   (flags & (KZ_TEXT_NEWLINE_SPACE | KZ_TEXT_KEEP_NEWLINE))) {
+            /* CRLF is one line break where line breaks are meaningful. */
+        } else if (cp == '\n' && (flags & KZ_TEXT_KEEP_NEWLINE)) {
+            kz_buf_putc(out, '\n');
+        } else if (cp == '\n' && (flags & KZ_TEXT_NEWLINE_SPACE)) {
+            kz_buf_putc(out, ' ');
+        } else if (cp == '\t') {
+            kz_buf_putc(out, ' ');
+        } else if (cp == '\n') {
+            put_cp(out, 0x2424); /* SYMBOL FOR NEWLINE */
+        } else if (cp < 0x20) {
+            put_cp(out, 0x2400 + cp);
+        } else if (cp == 0x7F) {
+            put_cp(out, 0x2421);
+        } else if (cp < 0x7F) {
+            kz_buf_putc(out, (char)c);
+        } else if (cp < 0xA0) {
+            put_cp(out, REPLACEMENT);
+        } else if (is_invisible(cp)) {
+            if (flags & KZ_TEXT_SHOW_INVISIBLE)
+                kz_buf_printf(out, "<U+%04lX>", (unsigned long)cp);
+        } else {
+            kz_buf_append(out, s + i, (size_t)len);
+        }
+        i += (size_t)len;
+    }
+}
+
+/* ---- widths and fitting -------------------------------------------------- */
+
+static int width_n(const char *s, size_t n)
+{
+    int w = 0;
+    size_t i = 0;
+    while (i < n) {
+        long cp;
+        int len = kz_utf8_decode(s + i, n - i, &cp);
+        w += kz_char_width(cp);
+        i += (size_t)len;
+    }
+    return w;
+}
+
+int kz_text_width(const char *s)
+{
+    return s ? width_n(s, strlen(s)) : 0;
+}
+
+static void pad_spaces(kz_buf *out, int n)
+{
+    for (int i = 0; i < n; i++)
+        kz_buf_putc(out, ' ');
+}
+
+/* Appends the longest prefix of clean[0..n) (already sanitised) fitting in
+ * `budget` columns, zero-width characters following the last kept one
+ * included; returns its width. */
+static int put_prefix(kz_buf *out, const char *clean, size_t n, int budget)
+{
+    int w = 0;
+    size_t i = 0, end = 0;
+    while (i < n) {
+        long cp;
+        int len = kz_utf8_decode(clean + i, n - i, &cp);
+        int cw = kz_char_width(cp);
+        if (w + cw > budget)
+            break;
+        w += cw;
+        i += (size_t)len;
+        end = i;
+    }
+    kz_buf_append(out, clean, end);
+    return w;
+}
+
+/* Cuts sanitised text to cols columns; returns columns appended (no pad). */
+static int fit_clean(kz_buf *out, const char *clean, size_t n, int cols, bool ellipsis)
+{
+    int total = width_n(clean, n);
+    if (total <= cols) {
+        kz_buf_append(out, clean, n);
+        return total;
+    }
+    if (!ellipsis)
+        return put_prefix(out, clean, n, cols);
+    int w = put_prefix(out, clean, n, cols - 1);
+    kz_buf_puts(out, "\xe2\x80\xa6"); /* U+2026 HORIZONTAL ELLIPSIS, 1 column */
+    return w + 1;
+}
+
+int kz_text_fit(kz_buf *out, const char *s, int cols, bool ellipsis, bool pad)
+{
+    if (cols <= 0)
+        return 0;
+    kz_buf clean = KZ_BUF_INIT; /* owned here, freed below */
+    if (s)
+        kz_text_sanitize(&clean, s, strlen(s), KZ_TEXT_NEWLINE_SPACE);
+    int w = fit_clean(out, kz_buf_str(&clean), clean.len, cols, ellipsis);
+    kz_buf_free(&clean);
+    if (pad && w < cols) {
+        pad_spaces(out, cols - w);
+        w = cols;
+    }
+    return w;
+}
+
+int kz_text_fit_right(kz_buf *out, const char *s, int cols)
+{
+    if (cols <= 0)
+        return 0;
+    kz_buf clean = KZ_BUF_INIT; /* owned here, freed below */
+    if (s)
+        kz_text_sanitize(&clean, s, strlen(s), KZ_TEXT_NEWLINE_SPACE);
+    kz_buf cut = KZ_BUF_INIT; /* owned here, freed below */
+    int w = fit_clean(&cut, kz_buf_str(&clean), clean.len, cols, true);
+    pad_spaces(out, cols - w);
+    kz_buf_append(out, kz_buf_str(&cut), cut.len);
+    kz_buf_free(&cut);
+    kz_buf_free(&clean);
+    return cols;
+}
+
+/* ---- small string helpers ---------------------------------------------------- */
+
+static int ascii_lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
+}
+
+int kz_strcasecmp(const char *a, const char *b)
+{
+    const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+    for (;; x++, y++) {
+        int cx = ascii_lower(*x), cy = ascii_lower(*y);
+        if (cx != cy || cx == 0)
+            return cx - cy;
+    }
+}
+
+static bool ascii_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+char *kz_trim(char *s)
+{
+    size_t start = 0, len = strlen(s);
+    while (start < len && ascii_space(s[start]))
+        start++;
+    while (len > start && ascii_space(s[len - 1]))
+        len--;
+    memmove(s, s + start, len - start);
+    s[len - start] = '\0';
+    return s;
+}
+
+void kz_fold_key(const char *s, char *out, size_t outlen)
+{
+    if (outlen == 0)
+        return;
+    size_t o = 0, n = strlen(s), i = 0;
+    while (i < n) {
+        long cp;
+        int len = kz_utf8_decode(s + i, n - i, &cp);
+        unsigned char c = (unsigned char)s[i];
+        if (cp >= 0 && cp < 0x80) {
+            if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+                if (o + 1 >= outlen)
+                    break;
+                out[o++] = (char)ascii_lower(c);
+            }
+        } else if (cp >= 0xA0) {
+            /* Letters and digits of other scripts are kept, lower-cased,
+             * whole (never cut mid-character); their punctuation, spaces,
+             * marks and format characters are dropped. */
+            char enc[4];
+            size_t elen = (size_t)len;
+            memcpy(enc, s + i, elen);
+            pthread_once(&utf8_once, make_locale);
+            if (utf8_locale != (locale_t)0) {
+                if (!iswalnum_l((wint_t)cp, utf8_locale)) {
+                    i += (size_t)len;
+                    continue;
+                }
+                long lc = (long)towlower_l((wint_t)cp, utf8_locale);
+                elen = encode_cp(lc, enc);
+            } else if (is_invisible(cp)) {
+                i += (size_t)len;
+                continue;
+            }
+            if (o + elen >= outlen)
+                break;
+            memcpy(out + o, enc, elen);
+            o += elen;
+        }
+        i += (size_t)len;
+    }
+    out[o] = '\0';
+}

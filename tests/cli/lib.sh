@@ -1,0 +1,52 @@
+# Helpers for CLI tests: each test script sources this, runs the real kariz
+# binary ($KARIZ) in a private temporary home, and ends with `finish`.
+set -u
+: "${KARIZ:?KARIZ must name the kariz binary}"
+T=$(mktemp -d /tmp/kariz-cli.XXXXXX)
+trap 'rm -rf "$T"' EXIT
+export HOME=$T/home XDG_DATA_HOME=$T/data XDG_CONFIG_HOME=$T/config TZ=UTC LC_ALL=C.UTF-8
+mkdir -p "$HOME"
+unset KARIZ_DB KARIZ_RULES KARIZ_NOW NO_COLOR
+DB=$T/test.db
+ME=$(id -un)
+passes=0
+fails=0
+current=""
+
+# k ARGS...: kariz on the test database
+k() { "$KARIZ" --db "$DB" "$@"; }
+
+# run CMD...: runs a command, keeping $out, $err and $rc
+run() {
+    "$@" >"$T/out" 2>"$T/err"
+    rc=$?
+    out=$(cat "$T/out")
+    err=$(cat "$T/err")
+}
+
+t() { current=$1; }
+
+ok() { passes=$((passes + 1)); }
+bad() {
+    fails=$((fails + 1))
+    printf 'FAIL [%s] %s\n' "$current" "$1"
+    printf '  rc=%s\n  stdout: %s\n  stderr: %s\n' "${rc:-}" "${out:-}" "${err:-}" | head -20
+}
+
+expect_rc() { [ "$rc" = "$1" ] && ok || bad "exit status $rc, expected $1"; }
+expect_out() { [ "$out" = "$1" ] && ok || bad "stdout is not: $1"; }
+has_out() { case "$out" in *"$1"*) ok ;; *) bad "stdout lacks: $1" ;; esac; }
+lacks_out() { case "$out" in *"$1"*) bad "stdout has: $1" ;; *) ok ;; esac; }
+has_err() { case "$err" in *"$1"*) ok ;; *) bad "stderr lacks: $1" ;; esac; }
+expect_eq() { [ "$1" = "$2" ] && ok || bad "got '$1', expected '$2'${3:+ ($3)}"; }
+
+# json EXPR: evaluates a Python expression over the JSON in $out (as `j`)
+json() { printf '%s' "$out" | python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
+
+# sql QUERY: reads the database directly
+sql() { sqlite3 "$DB" "$1"; }
+
+finish() {
+    printf '%d passed, %d failed\n' "$passes" "$fails"
+    [ "$fails" -eq 0 ]
+}

@@ -1,0 +1,569 @@
+/* Tests for dates.c: civil day math, local days under explicit time zones,
+ * the human date parser and its error messages, formatting. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "kariz/dates.h"
+#include "kariz/status.h"
+
+static void set_tz(const char *tz)
+{
+    setenv("TZ", tz, 1);
+    tzset();
+}
+
+/* The day of an ISO date the test itself writes; fails the test if bad. */
+static int D(const char *iso)
+{
+    int day = 0;
+    if (kz_day_parse_iso(iso, &day) != KZ_OK)
+        fail_msg("bad date in test: %s", iso);
+    return day;
+}
+
+/* ---- civil math ------------------------------------------------------------ */
+
+static void test_known_days(void **state)
+{
+    (void)state;
+    int day;
+    assert_true(kz_day_from_ymd(1970, 1, 1, &day));
+    assert_int_equal(day, 0);
+    assert_true(kz_day_from_ymd(1969, 12, 31, &day));
+    assert_int_equal(day, -1);
+    assert_true(kz_day_from_ymd(2000, 3, 1, &day));
+    assert_int_equal(day, 11017);
+    assert_true(kz_day_from_ymd(2026, 11, 24, &day));
+    assert_int_equal(day, 20781);
+    assert_true(kz_day_from_ymd(1, 1, 1, &day));
+    assert_int_equal(day, -719162);
+    assert_true(kz_day_from_ymd(9999, 12, 31, &day));
+    assert_int_equal(day, 2932896);
+}
+
+static void test_invalid_ymd(void **state)
+{
+    (void)state;
+    int day = 42;
+    assert_false(kz_day_from_ymd(2026, 2, 29, &day));
+    assert_false(kz_day_from_ymd(2026, 2, 30, &day));
+    assert_false(kz_day_from_ymd(2100, 2, 29, &day));
+    assert_false(kz_day_from_ymd(2026, 4, 31, &day));
+    assert_false(kz_day_from_ymd(2026, 13, 1, &day));
+    assert_false(kz_day_from_ymd(2026, 0, 1, &day));
+    assert_false(kz_day_from_ymd(2026, 1, 0, &day));
+    assert_false(kz_day_from_ymd(0, 1, 1, &day));
+    assert_false(kz_day_from_ymd(10000, 1, 1, &day));
+    assert_int_equal(day, 42);
+    assert_true(kz_day_from_ymd(2024, 2, 29, &day));
+    assert_true(kz_day_from_ymd(2000, 2, 29, &day));
+}
+
+/* Every day from 0001-01-01 to 9999-12-31 round-trips, and consecutive days
+ * step through the calendar one day at a time. */
+static void test_round_trip_all_days(void **state)
+{
+    (void)state;
+    int py = 1, pm = 1, pd = 1;
+    for (int day = -719162; day <= 2932896; day++) {
+        int y, m, d, back;
+        kz_day_to_ymd(day, &y, &m, &d);
+        if (day > -719162) {
+            bool next_in_month = y == py && m == pm && d == pd + 1;
+            bool next_month = d == 1 && pd == kz_days_in_month(py, pm) &&
+                              ((y == py && m == pm + 1) || (y == py + 1 && m == 1 && pm == 12));
+            if (!next_in_month && !next_month)
+                fail_msg("day %d: %d-%d-%d after %d-%d-%d", day, y, m, d, py, pm, pd);
+        }
+        if (!kz_day_from_ymd(y, m, d, &back) || back != day)
+            fail_msg("day %d does not round-trip", day);
+        py = y;
+        pm = m;
+        pd = d;
+    }
+    assert_int_equal(py, 9999);
+}
+
+static void test_days_in_month(void **state)
+{
+    (void)state;
+    static const int want[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    for (int m = 1; m <= 12; m++)
+        assert_int_equal(kz_days_in_month(2026, m), want[m - 1]);
+    assert_int_equal(kz_days_in_month(2024, 2), 29);
+    assert_int_equal(kz_days_in_month(2000, 2), 29);
+    assert_int_equal(kz_days_in_month(1900, 2), 28);
+    assert_int_equal(kz_days_in_month(2100, 2), 28);
+    assert_int_equal(kz_days_in_month(2026, 0), 0);
+    assert_int_equal(kz_days_in_month(2026, 13), 0);
+}
+
+static void test_weekday(void **state)
+{
+    (void)state;
+    assert_int_equal(kz_day_weekday(0), 3);  /* 1970-01-01 Thursday */
+    assert_int_equal(kz_day_weekday(-1), 2); /* 1969-12-31 Wednesday */
+    assert_int_equal(kz_day_weekday(D("2026-11-24")), 1);
+    assert_int_equal(kz_day_weekday(D("2026-11-30")), 0);
+    assert_int_equal(kz_day_weekday(D("2026-11-29")), 6);
+    assert_int_equal(kz_day_weekday(D("0001-01-01")), 0);
+    assert_int_equal(kz_day_weekday(D("2000-03-01")), 2);
+    for (int day = -30; day < 30; day++)
+        assert_int_equal(kz_day_weekday(day + 1), (kz_day_weekday(day) + 1) % 7);
+}
+
+struct months_case {
+    const char *from;
+    int months;
+    const char *want;
+};
+
+static const struct months_case months_cases[] = {
+    {"2026-01-31", 1, "2026-02-28"},  {"2024-01-31", 1, "2024-02-29"},
+    {"2026-03-31", 1, "2026-04-30"},  {"2026-12-15", 1, "2027-01-15"},
+    {"2026-12-31", 2, "2027-02-28"},  {"2024-02-29", 12, "2025-02-28"},
+    {"2024-02-29", 48, "2028-02-29"}, {"2026-03-31", -1, "2026-02-28"},
+    {"2026-01-15", -1, "2025-12-15"}, {"2026-05-10", 0, "2026-05-10"},
+    {"2026-05-10", -17, "2024-12-10"},
+};
+
+static void test_add_months(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof months_cases / sizeof months_cases[0]; i++) {
+        char out[11];
+        kz_day_format(kz_day_add_months(D(months_cases[i].from), months_cases[i].months), out);
+        if (strcmp(out, months_cases[i].want) != 0)
+            fail_msg("%s %+d months: got %s", months_cases[i].from, months_cases[i].months, out);
+    }
+}
+
+static void test_format_and_parse_iso(void **state)
+{
+    (void)state;
+    char out[11];
+    kz_day_format(0, out);
+    assert_string_equal(out, "1970-01-01");
+    kz_day_format(-719162, out);
+    assert_string_equal(out, "0001-01-01");
+    kz_day_format(2932896, out);
+    assert_string_equal(out, "9999-12-31");
+
+    int day = 7;
+    assert_int_equal(kz_day_parse_iso("2026-11-24", &day), KZ_OK);
+    assert_int_equal(day, 20781);
+    static const char *const bad[] = {
+        "",           "2026-11-2",   "2026-11-240", "2026/11/24",  " 2026-11-24", "2026-11-24 ",
+        "2026-02-30", "2026-13-01",  "2026-00-10",  "2025-02-29",  "0000-01-01",  "2026-1a-01",
+        "+2026-1-01", "20261124",    "2026-11-24x", "tomorrow",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        day = 7;
+        if (kz_day_parse_iso(bad[i], &day) != KZ_EINVAL)
+            fail_msg("\"%s\" accepted", bad[i]);
+        assert_int_equal(day, 7);
+    }
+}
+
+/* ---- the human parser --------------------------------------------------------- */
+
+struct parse_case {
+    const char *today;
+    const char *in;
+    const char *want;
+};
+
+static const struct parse_case parse_cases[] = {
+    /* 2026-11-24 is a Tuesday. */
+    {"2026-11-24", "today", "2026-11-24"},
+    {"2026-11-24", "  TODAY  ", "2026-11-24"},
+    {"2026-11-24", "tomorrow", "2026-11-25"},
+    {"2026-11-24", "Tomorrow", "2026-11-25"},
+    {"2026-11-24", "yesterday", "2026-11-23"},
+    {"2026-12-31", "tomorrow", "2027-01-01"},
+    {"2027-01-01", "yesterday", "2026-12-31"},
+    {"2024-02-28", "tomorrow", "2024-02-29"},
+    {"2024-03-01", "yesterday", "2024-02-29"},
+    {"2026-03-01", "yesterday", "2026-02-28"},
+    /* Weekdays: the next such day, never today. */
+    {"2026-11-24", "mon", "2026-11-30"},
+    {"2026-11-24", "tue", "2026-12-01"},
+    {"2026-11-24", "tuesday", "2026-12-01"},
+    {"2026-11-24", "wed", "2026-11-25"},
+    {"2026-11-24", "Wednesday", "2026-11-25"},
+    {"2026-11-24", "thu", "2026-11-26"},
+    {"2026-11-24", "thursday", "2026-11-26"},
+    {"2026-11-24", "fri", "2026-11-27"},
+    {"2026-11-24", "FRIDAY", "2026-11-27"},
+    {"2026-11-24", "sat", "2026-11-28"},
+    {"2026-11-24", "saturday", "2026-11-28"},
+    {"2026-11-24", "sun", "2026-11-29"},
+    {"2026-11-24", "sunday", "2026-11-29"},
+    {"2026-11-30", "mon", "2026-12-07"},
+    {"2026-11-30", "monday", "2026-12-07"},
+    {"2026-11-29", "sun", "2026-12-06"},
+    {"2026-11-29", "mon", "2026-11-30"},
+    {"2026-12-30", "fri", "2027-01-01"},
+    /* next week = next Monday; next month = the 1st of next month. */
+    {"2026-11-24", "next week", "2026-11-30"},
+    {"2026-11-24", "Next  Week", "2026-11-30"},
+    {"2026-11-30", "next week", "2026-12-07"},
+    {"2026-11-29", "next week", "2026-11-30"},
+    {"2026-12-29", "next week", "2027-01-04"},
+    {"2026-11-24", "next month", "2026-12-01"},
+    {"2026-12-31", "next month", "2027-01-01"},
+    {"2026-01-31", "next month", "2026-02-01"},
+    {"2026-02-01", "next month", "2026-03-01"},
+    /* Offsets. */
+    {"2026-11-24", "+0d", "2026-11-24"},
+    {"2026-11-24", "+3d", "2026-11-27"},
+    {"2026-11-24", "+3D", "2026-11-27"},
+    {"2026-12-30", "+3d", "2027-01-02"},
+    {"2024-02-27", "+3d", "2024-03-01"},
+    {"2026-02-27", "+3d", "2026-03-02"},
+    {"2026-11-24", "+2w", "2026-12-08"},
+    {"2026-12-25", "+2w", "2027-01-08"},
+    {"2026-11-24", "+1m", "2026-12-24"},
+    {"2026-01-31", "+1m", "2026-02-28"},
+    {"2024-01-31", "+1m", "2024-02-29"},
+    {"2026-03-31", "+1m", "2026-04-30"},
+    {"2026-12-31", "+1m", "2027-01-31"},
+    {"2026-10-31", "+4m", "2027-02-28"},
+    {"2024-02-29", "+12m", "2025-02-28"},
+    {"2026-11-24", "+365d", "2027-11-24"},
+    {"2026-11-24", "in 3 days", "2026-11-27"},
+    {"2026-11-24", "in 1 day", "2026-11-25"},
+    {"2026-11-24", "In  3   Days", "2026-11-27"},
+    {"2026-11-24", "in 2 weeks", "2026-12-08"},
+    {"2026-11-24", "in 1 week", "2026-12-01"},
+    {"2026-11-24", "in 1 month", "2026-12-24"},
+    {"2026-01-31", "in 1 month", "2026-02-28"},
+    {"2026-01-31", "in 13 months", "2027-02-28"},
+    {"2026-11-24", "in 3days", "2026-11-27"},
+    /* End of month. */
+    {"2026-11-24", "eom", "2026-11-30"},
+    {"2026-11-24", "EOM", "2026-11-30"},
+    {"2026-11-24", "end of month", "2026-11-30"},
+    {"2026-02-10", "eom", "2026-02-28"},
+    {"2024-02-10", "eom", "2024-02-29"},
+    {"2100-02-01", "eom", "2100-02-28"},
+    {"2000-02-01", "end of month", "2000-02-29"},
+    {"2026-12-31", "eom", "2026-12-31"},
+    {"2026-01-01", "eom", "2026-01-31"},
+    /* Explicit dates. */
+    {"2026-11-24", "2026-02-28", "2026-02-28"},
+    {"2026-11-24", "2024-02-29", "2024-02-29"},
+    {"2026-11-24", "2000-02-29", "2000-02-29"},
+    {"2026-11-24", " 2027-01-01\t", "2027-01-01"},
+    {"2026-11-24", "1999-12-31", "1999-12-31"},
+};
+
+static void test_parse_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof parse_cases / sizeof parse_cases[0]; i++) {
+        const struct parse_case *c = &parse_cases[i];
+        kz_err err;
+        memset(&err, 0, sizeof err);
+        int day = -99;
+        kz_status st = kz_date_parse(c->in, D(c->today), &day, &err);
+        if (st != KZ_OK)
+            fail_msg("\"%s\" on %s: %s", c->in, c->today, err.msg);
+        char out[11];
+        kz_day_format(day, out);
+        if (strcmp(out, c->want) != 0)
+            fail_msg("\"%s\" on %s: got %s, want %s", c->in, c->today, out, c->want);
+    }
+}
+
+/* Every weekday name asked on every day of a week lands 1..7 days ahead on
+ * that weekday. */
+static void test_weekday_names_all_days(void **state)
+{
+    (void)state;
+    static const char *const names[7][2] = {
+        {"mon", "monday"}, {"tue", "tuesday"},   {"wed", "wednesday"}, {"thu", "thursday"},
+        {"fri", "friday"}, {"sat", "saturday"}, {"sun", "sunday"},
+    };
+    for (int today = D("2026-11-23"); today < D("2026-11-30"); today++) {
+        for (int w = 0; w < 7; w++) {
+            for (int form = 0; form < 2; form++) {
+                int day;
+                assert_int_equal(kz_date_parse(names[w][form], today, &day, NULL), KZ_OK);
+                assert_int_equal(kz_day_weekday(day), w);
+                assert_true(day > today && day <= today + 7);
+            }
+        }
+    }
+}
+
+#define EXPECTED                                                                                   \
+    "expected today, tomorrow, a weekday (mon..sun), next week, +3d, in 2 weeks or YYYY-MM-DD"
+
+struct bad_case {
+    const char *in;
+    const char *msg;
+};
+
+static const struct bad_case bad_cases[] = {
+    {"fri day", "cannot read date \"fri day\": " EXPECTED},
+    {"", "cannot read date \"\": " EXPECTED},
+    {"   ", "cannot read date \"   \": " EXPECTED},
+    {"tomorow", "cannot read date \"tomorow\": " EXPECTED},
+    {"todayx", "cannot read date \"todayx\": " EXPECTED},
+    {"fr", "cannot read date \"fr\": " EXPECTED},
+    {"frid", "cannot read date \"frid\": " EXPECTED},
+    {"next", "cannot read date \"next\": " EXPECTED},
+    {"next year", "cannot read date \"next year\": " EXPECTED},
+    {"+3", "cannot read date \"+3\": " EXPECTED},
+    {"+d", "cannot read date \"+d\": " EXPECTED},
+    {"+3x", "cannot read date \"+3x\": " EXPECTED},
+    {"+3 d", "cannot read date \"+3 d\": " EXPECTED},
+    {"+-3d", "cannot read date \"+-3d\": " EXPECTED},
+    {"-3d", "cannot read date \"-3d\": " EXPECTED},
+    {"+3dd", "cannot read date \"+3dd\": " EXPECTED},
+    {"in 3", "cannot read date \"in 3\": " EXPECTED},
+    {"in three days", "cannot read date \"in three days\": " EXPECTED},
+    {"in 3 years", "cannot read date \"in 3 years\": " EXPECTED},
+    {"in days", "cannot read date \"in days\": " EXPECTED},
+    {"+1234567d", "cannot read date \"+1234567d\": " EXPECTED},
+    {"2026-1-1", "cannot read date \"2026-1-1\": " EXPECTED},
+    {"2026-11-2x", "cannot read date \"2026-11-2x\": " EXPECTED},
+    {"2026-02-30", "cannot read date \"2026-02-30\": 2026-02 has days 01..28"},
+    {"2025-02-29", "cannot read date \"2025-02-29\": 2025-02 has days 01..28"},
+    {"2100-02-29", "cannot read date \"2100-02-29\": 2100-02 has days 01..28"},
+    {"2026-04-31", "cannot read date \"2026-04-31\": 2026-04 has days 01..30"},
+    {"2026-01-00", "cannot read date \"2026-01-00\": 2026-01 has days 01..31"},
+    {"2026-13-01", "cannot read date \"2026-13-01\": the month must be 01..12"},
+    {"2026-00-01", "cannot read date \"2026-00-01\": the month must be 01..12"},
+    {"0000-01-01", "cannot read date \"0000-01-01\": the year must be 0001..9999"},
+    {"+999999m", "cannot read date \"+999999m\": the date falls outside the years 0001..9999"},
+    {"in 999999 weeks",
+     "cannot read date \"in 999999 weeks\": the date falls outside the years 0001..9999"},
+    /* Control characters in the input are shown, not sent to the terminal. */
+    {"\x1b[2J", "cannot read date \"\xe2\x90\x9b[2J\": " EXPECTED},
+    /* Long input is cut in the message. */
+    {"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+     "cannot read date \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\xe2\x80\xa6\": " EXPECTED},
+};
+
+static void test_parse_errors(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof bad_cases / sizeof bad_cases[0]; i++) {
+        kz_err err;
+        memset(&err, 0, sizeof err);
+        int day = -99;
+        kz_status st = kz_date_parse(bad_cases[i].in, D("2026-11-24"), &day, &err);
+        if (st != KZ_EINVAL)
+            fail_msg("\"%s\" accepted", bad_cases[i].in);
+        assert_int_equal(err.code, KZ_EINVAL);
+        assert_int_equal(day, -99);
+        if (strcmp(err.msg, bad_cases[i].msg) != 0)
+            fail_msg("\"%s\": message %s", bad_cases[i].in, err.msg);
+    }
+}
+
+static void test_parse_null_err(void **state)
+{
+    (void)state;
+    int day;
+    assert_int_equal(kz_date_parse("nope", 0, &day, NULL), KZ_EINVAL);
+    assert_int_equal(kz_date_parse(NULL, 0, &day, NULL), KZ_EINVAL);
+}
+
+/* ---- local time ------------------------------------------------------------------ */
+
+static void test_day_from_time_zones(void **state)
+{
+    (void)state;
+    const int64_t t = 1795557600; /* 2026-11-24T22:00:00Z */
+    set_tz("UTC");
+    assert_int_equal(kz_day_from_time(t), D("2026-11-24"));
+    assert_int_equal(kz_today(t), D("2026-11-24"));
+    assert_int_equal(kz_day_from_time(0), 0);
+    assert_int_equal(kz_day_from_time(-1), -1);
+    set_tz("Asia/Tehran"); /* +03:30: already 01:30 next day */
+    assert_int_equal(kz_day_from_time(t), D("2026-11-25"));
+    set_tz("America/Los_Angeles");
+    assert_int_equal(kz_day_from_time(t), D("2026-11-24"));
+    assert_int_equal(kz_day_from_time(0), -1);
+    set_tz("Pacific/Kiritimati"); /* +14 */
+    assert_int_equal(kz_day_from_time(t - 10 * 3600), D("2026-11-25"));
+    set_tz("XST-3:30"); /* a POSIX rule, no zone files needed */
+    assert_int_equal(kz_day_from_time(t), D("2026-11-25"));
+    assert_int_equal(kz_day_from_time(t - 5400), D("2026-11-25"));
+    assert_int_equal(kz_day_from_time(t - 5401), D("2026-11-24"));
+    set_tz("UTC");
+}
+
+static void test_day_start(void **state)
+{
+    (void)state;
+    set_tz("UTC");
+    assert_int_equal(kz_day_start(D("2026-11-24")), (int64_t)D("2026-11-24") * 86400);
+    assert_int_equal(kz_day_start(0), 0);
+    assert_int_equal(kz_day_start(-1), -86400);
+    set_tz("Asia/Tehran");
+    assert_int_equal(kz_day_start(D("2026-11-24")), (int64_t)D("2026-11-24") * 86400 - 12600);
+    /* Iran's clocks went 00:00 -> 01:00 on 2021-03-22: the day starts at 01:00. */
+    assert_int_equal(kz_day_start(D("2021-03-22")), 1616358600);
+    set_tz("America/Sao_Paulo");
+    /* 2018-11-04 00:00 -> 01:00 (-02). */
+    assert_int_equal(kz_day_start(D("2018-11-04")), 1541300400);
+    /* 2019-02-17 00:00 (-02) went back to 23:00 on the 16th: the 17th starts
+     * at 00:00 -03. */
+    assert_int_equal(kz_day_start(D("2019-02-17")), 1550372400);
+    set_tz("Europe/Berlin");
+    assert_int_equal(kz_day_start(D("2026-03-29")), 1774738800);
+    /* Round trip over two years in a zone with DST. */
+    for (int day = D("2026-01-01"); day < D("2028-01-01"); day++) {
+        int64_t s = kz_day_start(day);
+        assert_int_equal(kz_day_from_time(s), day);
+        assert_int_equal(kz_day_from_time(s - 1), day - 1);
+    }
+    set_tz("UTC");
+}
+
+static void test_time_format(void **state)
+{
+    (void)state;
+    char out[17];
+    set_tz("UTC");
+    kz_time_format(1795557600, out);
+    assert_string_equal(out, "2026-11-24 22:00");
+    set_tz("Asia/Tehran");
+    kz_time_format(1795557600, out);
+    assert_string_equal(out, "2026-11-25 01:30");
+    set_tz("America/New_York");
+    kz_time_format(1795557600, out);
+    assert_string_equal(out, "2026-11-24 17:00");
+    set_tz("UTC");
+
+    char iso[21];
+    kz_time_format_iso(0, iso);
+    assert_string_equal(iso, "1970-01-01T00:00:00Z");
+    kz_time_format_iso(-1, iso);
+    assert_string_equal(iso, "1969-12-31T23:59:59Z");
+    set_tz("Asia/Tehran"); /* ISO form is UTC whatever the zone */
+    kz_time_format_iso(1795557600 + 61, iso);
+    assert_string_equal(iso, "2026-11-24T22:01:01Z");
+    kz_time_format_iso(951782400, iso); /* 2000-02-29 */
+    assert_string_equal(iso, "2000-02-29T00:00:00Z");
+    set_tz("UTC");
+}
+
+static void test_time_parse(void **state)
+{
+    (void)state;
+    int64_t t = 0;
+    set_tz("UTC");
+    assert_int_equal(kz_time_parse("2026-11-24T22:00:00Z", &t), KZ_OK);
+    assert_int_equal(t, 1795557600);
+    assert_int_equal(kz_time_parse("2026-11-24T22:00Z", &t), KZ_OK);
+    assert_int_equal(t, 1795557600);
+    assert_int_equal(kz_time_parse("2026-11-24", &t), KZ_OK);
+    assert_int_equal(t, (int64_t)D("2026-11-24") * 86400);
+    assert_int_equal(kz_time_parse("1969-12-31T23:59:59Z", &t), KZ_OK);
+    assert_int_equal(t, -1);
+
+    set_tz("Asia/Tehran");
+    assert_int_equal(kz_time_parse("2026-11-25 01:30", &t), KZ_OK);
+    assert_int_equal(t, 1795557600);
+    assert_int_equal(kz_time_parse("2026-11-25T01:30:05", &t), KZ_OK);
+    assert_int_equal(t, 1795557605);
+    assert_int_equal(kz_time_parse("2026-11-25 01:30:05", &t), KZ_OK);
+    assert_int_equal(t, 1795557605);
+    assert_int_equal(kz_time_parse("2026-11-24T22:00:00Z", &t), KZ_OK);
+    assert_int_equal(t, 1795557600);
+    assert_int_equal(kz_time_parse("2026-11-24", &t), KZ_OK);
+    assert_int_equal(t, (int64_t)D("2026-11-24") * 86400 - 12600);
+
+    /* Formatting and parsing agree. */
+    char out[17];
+    kz_time_format(1795557600, out);
+    assert_int_equal(kz_time_parse(out, &t), KZ_OK);
+    assert_int_equal(t, 1795557600);
+    char iso[21];
+    kz_time_format_iso(1795557605, iso);
+    assert_int_equal(kz_time_parse(iso, &t), KZ_OK);
+    assert_int_equal(t, 1795557605);
+
+    static const char *const bad[] = {
+        "",
+        "2026-11-24 ",
+        "2026-11-24T",
+        "2026-11-24 24:00",
+        "2026-11-24 10:60",
+        "2026-11-24 10:20:60",
+        "2026-11-24 10:20Z",
+        "2026-11-24T10",
+        "2026-11-24T10:2",
+        "2026-11-24T10:20:3",
+        "2026-11-24T10:20:30Zx",
+        "2026-11-24T10:20:30+01:00",
+        "2026-02-30T10:20:30Z",
+        "2026-11-24x10:20",
+        "yesterday",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        t = 77;
+        if (kz_time_parse(bad[i], &t) != KZ_EINVAL)
+            fail_msg("\"%s\" accepted", bad[i]);
+        assert_int_equal(t, 77);
+    }
+    set_tz("UTC");
+}
+
+struct rel_case {
+    int diff;
+    const char *want;
+};
+
+static void test_relative(void **state)
+{
+    (void)state;
+    static const struct rel_case cases[] = {
+        {0, "today"},     {1, "tomorrow"},    {-1, "yesterday"},  {2, "in 2d"},
+        {14, "in 14d"},   {15, "2026-12-09"}, {-2, "2d ago"},     {-14, "14d ago"},
+        {-15, "2026-11-09"}, {400, "2027-12-29"},
+    };
+    int today = D("2026-11-24");
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[16];
+        kz_day_relative(today + cases[i].diff, today, out);
+        if (strcmp(out, cases[i].want) != 0)
+            fail_msg("diff %d: got %s", cases[i].diff, out);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_known_days),
+        cmocka_unit_test(test_invalid_ymd),
+        cmocka_unit_test(test_round_trip_all_days),
+        cmocka_unit_test(test_days_in_month),
+        cmocka_unit_test(test_weekday),
+        cmocka_unit_test(test_add_months),
+        cmocka_unit_test(test_format_and_parse_iso),
+        cmocka_unit_test(test_parse_table),
+        cmocka_unit_test(test_weekday_names_all_days),
+        cmocka_unit_test(test_parse_errors),
+        cmocka_unit_test(test_parse_null_err),
+        cmocka_unit_test(test_day_from_time_zones),
+        cmocka_unit_test(test_day_start),
+        cmocka_unit_test(test_time_format),
+        cmocka_unit_test(test_time_parse),
+        cmocka_unit_test(test_relative),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,604 @@
+/* Store: schema creation and versions, optimistic updates, transactions,
+ * the event log, custom fields, totals and queries. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kariz/buf.h"
+#include "kariz/store.h"
+
+static const kz_stage stages[] = {
+    {"lead", "Lead", 0, 5, 14, KZ_STAGE_OPEN},
+    {"prospect", "Prospect", 1, 15, 21, KZ_STAGE_OPEN},
+    {"opportunity", "Opportunity", 2, 50, 30, KZ_STAGE_OPEN},
+    {"won", "Won", 3, 100, 0, KZ_STAGE_WON},
+    {"lost", "Lost", 4, 0, 0, KZ_STAGE_LOST},
+};
+#define NSTAGES (sizeof stages / sizeof stages[0])
+
+typedef struct fx {
+    char dir[64];
+    char path[128];
+    kz_store *st;
+} fx;
+
+static int setup(void **state)
+{
+    fx *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/kz-store-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+    kz_err err;
+    assert_int_equal(kz_store_open(f->path, 0, &f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_sync_stages(f->st, stages, NSTAGES, &err), KZ_OK);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    kz_store_close(f->st);
+    char cmd[200];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+static int64_t add_lead(kz_store *st, const char *name, const char *company, const char *email,
+                        const char *stage, const char *owner, int64_t value_cents)
+{
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_lead_set_text(&l, KZ_F_NAME, name);
+    kz_lead_set_text(&l, KZ_F_COMPANY, company);
+    kz_lead_set_text(&l, KZ_F_EMAIL, email);
+    kz_lead_set_text(&l, KZ_F_STAGE, stage);
+    kz_lead_set_text(&l, KZ_F_OWNER, owner);
+    if (value_cents >= 0)
+        kz_lead_set_num(&l, KZ_F_VALUE, value_cents);
+    kz_err err;
+    assert_int_equal(kz_store_begin(st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_insert(st, &l, "alice", 1000, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(st, &err), KZ_OK);
+    int64_t id = kz_lead_num(&l, KZ_F_ID);
+    kz_lead_free(&l);
+    return id;
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    kz_buf b = KZ_BUF_INIT;
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        kz_buf_append(&b, chunk, n);
+    fclose(fp);
+    *len = b.len;
+    return kz_buf_take(&b);
+}
+
+static void set_user_version(const char *path, int v)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void test_new_database_has_schema_version(void **state)
+{
+    fx *f = *state;
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(s, 0), kz_store_schema_version());
+    sqlite3_finalize(s);
+    assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(s, 0), "wal");
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+}
+
+static void test_newer_database_refused_untouched(void **state)
+{
+    fx *f = *state;
+    kz_store_close(f->st);
+    f->st = NULL;
+    set_user_version(f->path, kz_store_schema_version() + 1);
+    /* checkpoint everything into the main file so bytes can be compared */
+    sqlite3 *db;
+    sqlite3_open(f->path, &db);
+    sqlite3_exec(db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL);
+    sqlite3_close(db);
+    size_t n1, n2;
+    char *before = slurp(f->path, &n1);
+    kz_err err;
+    kz_store *st = NULL;
+    assert_int_equal(kz_store_open(f->path, 0, &st, &err), KZ_ENEWER);
+    assert_null(st);
+    assert_non_null(strstr(err.msg, "newer kariz"));
+    assert_non_null(strstr(err.msg, "not modified"));
+    char *after = slurp(f->path, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(before, after, n1);
+    char wal[200];
+    snprintf(wal, sizeof wal, "%s-wal", f->path);
+    assert_int_not_equal(access(wal, F_OK), 0);
+    free(before);
+    free(after);
+    set_user_version(f->path, kz_store_schema_version());
+    assert_int_equal(kz_store_open(f->path, 0, &f->st, &err), KZ_OK);
+}
+
+static void test_not_a_database(void **state)
+{
+    fx *f = *state;
+    char path[200];
+    snprintf(path, sizeof path, "%s/junk.db", f->dir);
+    FILE *fp = fopen(path, "wb");
+    for (int i = 0; i < 300; i++)
+        fputs("this is not a database file. ", fp);
+    fclose(fp);
+    size_t n1, n2;
+    char *before = slurp(path, &n1);
+    kz_err err;
+    kz_store *st = NULL;
+    kz_status ks = kz_store_open(path, 0, &st, &err);
+    assert_int_equal(ks, KZ_ECORRUPT);
+    assert_non_null(strstr(err.msg, "junk.db"));
+    char *after = slurp(path, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(before, after, n1);
+    free(before);
+    free(after);
+}
+
+static void test_foreign_tables_refused(void **state)
+{
+    fx *f = *state;
+    char path[200];
+    snprintf(path, sizeof path, "%s/other.db", f->dir);
+    sqlite3 *db;
+    sqlite3_open(path, &db);
+    sqlite3_exec(db, "CREATE TABLE t(x)", NULL, NULL, NULL);
+    sqlite3_close(db);
+    kz_err err;
+    kz_store *st = NULL;
+    assert_int_equal(kz_store_open(path, 0, &st, &err), KZ_ECORRUPT);
+    assert_non_null(strstr(err.msg, "not a kariz database"));
+}
+
+static void test_missing_with_nocreate(void **state)
+{
+    fx *f = *state;
+    char path[200];
+    snprintf(path, sizeof path, "%s/none.db", f->dir);
+    kz_err err;
+    kz_store *st = NULL;
+    assert_int_equal(kz_store_open(path, KZ_STORE_NOCREATE, &st, &err), KZ_ENOTFOUND);
+    assert_int_not_equal(access(path, F_OK), 0);
+}
+
+static void test_round_trip_all_types(void **state)
+{
+    fx *f = *state;
+    kz_lead l, g;
+    kz_lead_init(&l);
+    kz_lead_init(&g);
+    kz_err err;
+    assert_int_equal(kz_lead_assign(&l, "name", "Ava Smith", false, &err), KZ_OK);
+    assert_int_equal(kz_lead_assign(&l, "employees", "1,200", false, &err), KZ_OK);
+    assert_int_equal(kz_lead_assign(&l, "value", "12500.5", false, &err), KZ_OK);
+    assert_int_equal(kz_lead_assign(&l, "close_date", "2026-12-01", false, &err), KZ_OK);
+    assert_int_equal(kz_lead_assign(&l, "stage", "prospect", false, &err), KZ_OK);
+    assert_int_equal(kz_lead_assign(&l, "favourite_color", "teal", false, &err), KZ_OK);
+    assert_int_equal(kz_lead_assign(&l, "score", "5", false, &err), KZ_EINVAL);
+    assert_non_null(strstr(err.msg, "computed"));
+    assert_int_equal(kz_lead_assign(&l, "value", "lots", false, &err), KZ_EINVAL);
+    assert_non_null(strstr(err.msg, "\"value\""));
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_insert(f->st, &l, "alice", 1000, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_get(f->st, kz_lead_num(&l, KZ_F_ID), &g, &err), KZ_OK);
+    assert_string_equal(kz_lead_text(&g, KZ_F_NAME), "Ava Smith");
+    assert_int_equal(kz_lead_num(&g, KZ_F_EMPLOYEES), 1200);
+    assert_int_equal(kz_lead_num(&g, KZ_F_VALUE), 1250050);
+    assert_string_equal(kz_lead_text(&g, KZ_F_CLOSE_DATE), "2026-12-01");
+    assert_string_equal(kz_lead_custom(&g, "favourite_color"), "teal");
+    assert_int_equal(kz_lead_num(&g, KZ_F_VERSION), 1);
+    assert_false(kz_lead_has(&g, KZ_F_PHONE));
+    char buf[32];
+    kz_lead_format(&g, KZ_F_VALUE, buf, sizeof buf);
+    assert_string_equal(buf, "12500.50");
+    assert_int_equal(kz_store_lead_get(f->st, 9999, &g, &err), KZ_ENOTFOUND);
+    assert_string_equal(err.msg, "no lead with id 9999");
+    kz_lead_free(&l);
+    kz_lead_free(&g);
+}
+
+static size_t count_events(kz_store *st, int64_t id)
+{
+    kz_event_list ev = {0};
+    kz_err err;
+    assert_int_equal(kz_store_events(st, id, 0, &ev, &err), KZ_OK);
+    size_t n = ev.n;
+    kz_event_list_free(&ev);
+    return n;
+}
+
+static void test_update_events_and_conflict(void **state)
+{
+    fx *f = *state;
+    int64_t id = add_lead(f->st, "Liam Kim", "Globex", "liam@globex.example", "lead", "bob", 100000);
+    kz_err err;
+    kz_lead a, b;
+    kz_lead_init(&a);
+    kz_lead_init(&b);
+    /* two people read version 1 */
+    assert_int_equal(kz_store_lead_get(f->st, id, &a, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_get(f->st, id, &b, &err), KZ_OK);
+    /* the first saves */
+    kz_lead_set_text(&a, KZ_F_TITLE, "CTO");
+    kz_lead_set_text(&a, KZ_F_OWNER, "carol");
+    kz_lead_set_custom(&a, "region", "EMEA");
+    bool changed = false;
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_update(f->st, &a, "alice", 2000, &changed, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    assert_true(changed);
+    assert_int_equal(kz_lead_num(&a, KZ_F_VERSION), 2);
+    size_t nev = count_events(f->st, id);
+    assert_int_equal(nev, 4); /* create, title, owner, custom region */
+    /* the second's save is a conflict and writes nothing */
+    kz_lead_set_text(&b, KZ_F_TITLE, "CEO");
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_update(f->st, &b, "bob", 3000, &changed, &err), KZ_ECONFLICT);
+    kz_store_rollback(f->st);
+    assert_non_null(strstr(err.msg, "changed by someone else"));
+    kz_lead g;
+    kz_lead_init(&g);
+    assert_int_equal(kz_store_lead_get(f->st, id, &g, &err), KZ_OK);
+    assert_string_equal(kz_lead_text(&g, KZ_F_TITLE), "CTO");
+    assert_int_equal(kz_lead_num(&g, KZ_F_VERSION), 2);
+    assert_int_equal(count_events(f->st, id), nev);
+    /* what changed since version 1: who, which fields, their values */
+    kz_event_list ev = {0};
+    assert_int_equal(kz_store_events(f->st, id, 1, &ev, &err), KZ_OK);
+    assert_int_equal(ev.n, 3);
+    assert_string_equal(ev.v[0].actor, "alice");
+    assert_string_equal(ev.v[0].field, "title");
+    assert_null(ev.v[0].old_value);
+    assert_string_equal(ev.v[0].new_value, "CTO");
+    assert_string_equal(ev.v[1].kind, "owner");
+    assert_string_equal(ev.v[1].old_value, "bob");
+    assert_string_equal(ev.v[1].new_value, "carol");
+    kz_event_list_free(&ev);
+    /* saving an unchanged lead bumps nothing */
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_update(f->st, &g, "alice", 4000, &changed, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    assert_false(changed);
+    assert_int_equal(kz_lead_num(&g, KZ_F_VERSION), 2);
+    /* blame */
+    kz_event e;
+    assert_int_equal(kz_store_blame(f->st, id, "title", &e, &err), KZ_OK);
+    assert_string_equal(e.actor, "alice");
+    assert_string_equal(e.new_value, "CTO");
+    free(e.field);
+    free(e.old_value);
+    free(e.new_value);
+    free(e.detail);
+    /* removing a custom field is an event too */
+    kz_lead_set_custom(&g, "region", NULL);
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_update(f->st, &g, "alice", 5000, &changed, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    kz_lead_reset(&g);
+    assert_int_equal(kz_store_lead_get(f->st, id, &g, &err), KZ_OK);
+    assert_null(kz_lead_custom(&g, "region"));
+    kz_lead_free(&a);
+    kz_lead_free(&b);
+    kz_lead_free(&g);
+}
+
+static void test_rollback_leaves_nothing(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_lead_set_text(&l, KZ_F_NAME, "Ghost");
+    kz_lead_set_text(&l, KZ_F_STAGE, "lead");
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_insert(f->st, &l, "alice", 1000, &err), KZ_OK);
+    int64_t id = kz_lead_num(&l, KZ_F_ID);
+    kz_store_rollback(f->st);
+    kz_lead g;
+    kz_lead_init(&g);
+    assert_int_equal(kz_store_lead_get(f->st, id, &g, &err), KZ_ENOTFOUND);
+    assert_int_equal(count_events(f->st, id), 0);
+    /* unknown stage is refused with its name */
+    kz_lead_set_text(&l, KZ_F_STAGE, "limbo");
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_insert(f->st, &l, "alice", 1000, &err), KZ_EINVAL);
+    kz_store_rollback(f->st);
+    assert_non_null(strstr(err.msg, "limbo"));
+    /* writes outside a transaction are refused */
+    assert_int_equal(kz_store_lead_insert(f->st, &l, "alice", 1000, &err), KZ_EDB);
+    kz_lead_free(&l);
+    kz_lead_free(&g);
+}
+
+static const kz_stage_total *find_total(const kz_stage_total *t, size_t n, const char *stage)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(t[i].stage, stage) == 0)
+            return &t[i];
+    fail_msg("no totals for %s", stage);
+    return NULL;
+}
+
+static void test_totals_follow_changes(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t a = add_lead(f->st, "A", "X", "a@x.example", "lead", "alice", 100000);   /* 1000 */
+    add_lead(f->st, "B", "X", "b@x.example", "lead", "bob", 50000);                  /* 500 */
+    int64_t c = add_lead(f->st, "C", "Y", "c@y.example", "opportunity", "alice", 1000000); /* 10000 */
+    add_lead(f->st, "D", "Y", NULL, "opportunity", NULL, -1);
+    kz_stage_total t[8];
+    size_t n;
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(n, NSTAGES);
+    assert_string_equal(t[0].stage, "lead");
+    assert_int_equal(find_total(t, n, "lead")->count, 2);
+    assert_int_equal(find_total(t, n, "lead")->value, 150000);
+    assert_int_equal(find_total(t, n, "lead")->weighted, 150000 * 5 / 100);
+    assert_int_equal(find_total(t, n, "opportunity")->count, 2);
+    assert_int_equal(find_total(t, n, "opportunity")->weighted, 500000);
+    assert_int_equal(find_total(t, n, "won")->count, 0);
+    /* move A to opportunity with its own probability of 80% */
+    kz_lead l;
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, a, &l, &err), KZ_OK);
+    kz_lead_set_text(&l, KZ_F_STAGE, "opportunity");
+    kz_lead_set_num(&l, KZ_F_PROBABILITY, 80);
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_update(f->st, &l, "alice", 2000, NULL, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(find_total(t, n, "lead")->count, 1);
+    assert_int_equal(find_total(t, n, "lead")->value, 50000);
+    assert_int_equal(find_total(t, n, "opportunity")->count, 3);
+    assert_int_equal(find_total(t, n, "opportunity")->value, 1100000);
+    assert_int_equal(find_total(t, n, "opportunity")->weighted, 500000 + 80000);
+    /* per owner */
+    assert_int_equal(kz_store_stage_totals(f->st, "alice", t, 8, &n, &err), KZ_OK);
+    assert_int_equal(find_total(t, n, "opportunity")->count, 2);
+    assert_int_equal(find_total(t, n, "lead")->count, 0);
+    /* delete C */
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_delete(f->st, c, 0, "alice", 3000, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(find_total(t, n, "opportunity")->count, 2);
+    assert_int_equal(find_total(t, n, "opportunity")->value, 100000);
+    /* history outlives the lead */
+    assert_true(count_events(f->st, c) >= 2);
+    kz_lead_free(&l);
+}
+
+typedef struct names {
+    char v[16][64];
+    size_t n;
+} names;
+
+static bool collect(const kz_lead *l, void *ud)
+{
+    names *x = ud;
+    if (x->n < 16)
+        snprintf(x->v[x->n++], 64, "%s", kz_lead_text(l, KZ_F_NAME));
+    return true;
+}
+
+static void test_queries(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    add_lead(f->st, "Ava Smith", "Acme Inc", "ava@acme.example", "lead", "alice", 100);
+    add_lead(f->st, "Liam Kim", "Globex", "liam@globex.example", "lead", "bob", 200);
+    add_lead(f->st, "Noah Novak", "Initech", "noah@initech.example", "prospect", NULL, 300);
+    add_lead(f->st, "علی محمدی", "Tabriz Co", "ali@tabriz.example", "lead", "alice", 400);
+    names got = {0};
+    kz_query q = {0};
+    q.search = "ACME";
+    assert_int_equal(kz_store_list(f->st, &q, false, collect, &got, &err), KZ_OK);
+    assert_int_equal(got.n, 1);
+    assert_string_equal(got.v[0], "Ava Smith");
+    memset(&got, 0, sizeof got);
+    q.search = "محمد";
+    assert_int_equal(kz_store_list(f->st, &q, false, collect, &got, &err), KZ_OK);
+    assert_int_equal(got.n, 1);
+    memset(&got, 0, sizeof got);
+    q.search = "Ki"; /* short: no trigram, still found */
+    assert_int_equal(kz_store_list(f->st, &q, false, collect, &got, &err), KZ_OK);
+    assert_int_equal(got.n, 1);
+    assert_string_equal(got.v[0], "Liam Kim");
+    memset(&got, 0, sizeof got);
+    q.search = "100%\"_"; /* quotes and wildcards are literal */
+    assert_int_equal(kz_store_list(f->st, &q, false, collect, &got, &err), KZ_OK);
+    assert_int_equal(got.n, 0);
+    q.search = NULL;
+    q.owner = "alice";
+    q.with_unassigned = true;
+    q.sort = KZ_SORT_VALUE;
+    assert_int_equal(kz_store_list(f->st, &q, false, collect, &got, &err), KZ_OK);
+    assert_int_equal(got.n, 3);
+    assert_string_equal(got.v[0], "علی محمدی");
+    assert_string_equal(got.v[1], "Noah Novak");
+    int64_t n;
+    q.stage = "lead";
+    assert_int_equal(kz_store_count(f->st, &q, &n, &err), KZ_OK);
+    assert_int_equal(n, 2);
+    memset(&got, 0, sizeof got);
+    kz_query p = {0};
+    p.sort = KZ_SORT_NAME;
+    p.limit = 2;
+    p.offset = 1;
+    assert_int_equal(kz_store_list(f->st, &p, false, collect, &got, &err), KZ_OK);
+    assert_int_equal(got.n, 2);
+    assert_string_equal(got.v[0], "Liam Kim");
+    int64_t id;
+    assert_int_equal(kz_store_find_by_email(f->st, "  LIAM@Globex.example ", &id, &err), KZ_OK);
+    assert_true(id > 0);
+    assert_int_equal(kz_store_find_by_email(f->st, "nobody@x.example", &id, &err), KZ_OK);
+    assert_int_equal(id, 0);
+}
+
+static void test_notes_are_searchable_and_log_is_append_only(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t id = add_lead(f->st, "Mia Rossi", "Wonka", NULL, "lead", "alice", -1);
+    kz_activity a = {0};
+    a.lead_id = id;
+    snprintf(a.kind, sizeof a.kind, "note");
+    snprintf(a.author, sizeof a.author, "alice");
+    a.note = (char *)"moving data by hand between tools";
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_activity_add(f->st, &a, 5000, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    kz_activity_list acts = {0};
+    assert_int_equal(kz_store_activities(f->st, id, &acts, &err), KZ_OK);
+    assert_int_equal(acts.n, 1);
+    assert_string_equal(acts.v[0].note, "moving data by hand between tools");
+    assert_string_equal(acts.v[0].outcome, "none");
+    kz_activity_list_free(&acts);
+    names got = {0};
+    kz_query q = {0};
+    q.search = "by hand";
+    assert_int_equal(kz_store_list(f->st, &q, false, collect, &got, &err), KZ_OK);
+    assert_int_equal(got.n, 1);
+    /* an activity on a missing lead */
+    a.lead_id = 424242;
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_activity_add(f->st, &a, 5000, &err), KZ_ENOTFOUND);
+    kz_store_rollback(f->st);
+    /* nobody rewrites history, not even with SQL */
+    sqlite3 *db;
+    sqlite3_open(f->path, &db);
+    assert_int_not_equal(sqlite3_exec(db, "UPDATE events SET actor = 'mallory'", NULL, NULL, NULL),
+                         SQLITE_OK);
+    assert_int_not_equal(sqlite3_exec(db, "DELETE FROM events", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+}
+
+static void test_stage_sync_is_idempotent(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t before, after;
+    assert_int_equal(kz_store_data_version(f->st, &before, &err), KZ_OK);
+    /* a second connection syncing the same stages writes nothing */
+    kz_store *other;
+    assert_int_equal(kz_store_open(f->path, 0, &other, &err), KZ_OK);
+    assert_int_equal(kz_store_sync_stages(other, stages, NSTAGES, &err), KZ_OK);
+    assert_int_equal(kz_store_data_version(f->st, &after, &err), KZ_OK);
+    assert_int_equal(before, after);
+    /* a changed probability is written, and this connection notices */
+    kz_stage changed[NSTAGES];
+    memcpy(changed, stages, sizeof changed);
+    changed[2].probability = 60;
+    assert_int_equal(kz_store_sync_stages(other, changed, NSTAGES, &err), KZ_OK);
+    assert_int_equal(kz_store_data_version(f->st, &after, &err), KZ_OK);
+    assert_int_not_equal(before, after);
+    add_lead(f->st, "E", "Z", NULL, "opportunity", NULL, 10000);
+    kz_stage_total t[8];
+    size_t n;
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(find_total(t, n, "opportunity")->weighted, 6000);
+    /* a stage dropped from the rules is kept while it holds leads */
+    assert_int_equal(kz_store_sync_stages(other, changed + 1, NSTAGES - 1, &err), KZ_OK);
+    kz_store_close(other);
+    add_lead(f->st, "F", "Z", NULL, "prospect", NULL, 1);
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_lead_set_text(&l, KZ_F_NAME, "G");
+    kz_lead_set_text(&l, KZ_F_STAGE, "lead");
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_insert(f->st, &l, "alice", 1, &err), KZ_OK); /* retired, still valid */
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(n, NSTAGES);
+    assert_string_equal(t[n - 1].stage, "lead"); /* retired stages come last */
+    kz_lead_free(&l);
+}
+
+static void test_meta(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    char *v = NULL;
+    assert_int_equal(kz_store_meta_get(f->st, "k", &v, &err), KZ_OK);
+    assert_null(v);
+    assert_int_equal(kz_store_meta_set(f->st, "k", "one", &err), KZ_OK);
+    assert_int_equal(kz_store_meta_set(f->st, "k", "two", &err), KZ_OK);
+    assert_int_equal(kz_store_meta_get(f->st, "k", &v, &err), KZ_OK);
+    assert_string_equal(v, "two");
+    free(v);
+}
+
+static void test_readonly(void **state)
+{
+    fx *f = *state;
+    add_lead(f->st, "R", "O", NULL, "lead", NULL, 1);
+    kz_err err;
+    kz_store *ro;
+    assert_int_equal(kz_store_open(f->path, KZ_STORE_READONLY, &ro, &err), KZ_OK);
+    assert_true(kz_store_readonly(ro));
+    assert_int_equal(kz_store_begin(ro, &err), KZ_EREADONLY);
+    int64_t n;
+    kz_query q = {0};
+    assert_int_equal(kz_store_count(ro, &q, &n, &err), KZ_OK);
+    assert_int_equal(n, 1);
+    kz_store_close(ro);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_new_database_has_schema_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_newer_database_refused_untouched, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_foreign_tables_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_missing_with_nocreate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_round_trip_all_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_events_and_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_totals_follow_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_queries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_notes_are_searchable_and_log_is_append_only, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stage_sync_is_idempotent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,445 @@
+/* Tests for text.c: sanitising, display widths, fitting, UTF-8, helpers. */
+#include <locale.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kariz/buf.h"
+#include "kariz/text.h"
+
+/* ---- sanitising ----------------------------------------------------------- */
+
+struct san_case {
+    const char *name;
+    const char *in;
+    size_t len; /* 0: strlen(in) */
+    unsigned flags;
+    const char *want;
+};
+
+static const struct san_case san_cases[] = {
+    {"plain ascii", "Acme Ltd", 0, 0, "Acme Ltd"},
+    {"persian kept", "\xd8\xb4\xd8\xb1\xda\xa9\xd8\xaa", 0, 0, "\xd8\xb4\xd8\xb1\xda\xa9\xd8\xaa"},
+    {"cjk kept", "\xe4\xb8\xad\xe6\x96\x87", 0, 0, "\xe4\xb8\xad\xe6\x96\x87"},
+    {"emoji kept", "\xf0\x9f\x9a\x80", 0, 0, "\xf0\x9f\x9a\x80"},
+    /* ESC [ 2 J: clear screen becomes a visible ␛ followed by the text. */
+    {"ESC[2J", "a\x1b[2Jb", 0, 0, "a\xe2\x90\x9b[2Jb"},
+    /* OSC 0 title set terminated by BEL. */
+    {"OSC title", "\x1b]0;pwned\x07", 0, 0, "\xe2\x90\x9b]0;pwned\xe2\x90\x87"},
+    {"CR", "ok\rXX", 0, 0, "ok\xe2\x90\x8dXX"},
+    {"BS", "ab\bc", 0, 0, "ab\xe2\x90\x88" "c"},
+    {"NUL inside", "a\0b", 3, 0, "a\xe2\x90\x80" "b"},
+    {"unit separator", "\x1f", 0, 0, "\xe2\x90\x9f"},
+    {"DEL", "x\x7fy", 0, 0, "x\xe2\x90\xa1y"},
+    {"TAB to space", "a\tb", 0, 0, "a b"},
+    {"LF picture", "a\nb", 0, 0, "a\xe2\x90\xa4" "b"},
+    {"LF space", "a\nb", 0, KZ_TEXT_NEWLINE_SPACE, "a b"},
+    {"LF kept", "a\nb", 0, KZ_TEXT_KEEP_NEWLINE, "a\nb"},
+    {"CRLF kept as LF", "a\r\nb", 0, KZ_TEXT_KEEP_NEWLINE, "a\nb"},
+    {"CRLF one space", "a\r\nb", 0, KZ_TEXT_NEWLINE_SPACE, "a b"},
+    {"CRLF pictures", "a\r\nb", 0, 0, "a\xe2\x90\x8d\xe2\x90\xa4" "b"},
+    {"lone CR with keep", "a\rb", 0, KZ_TEXT_KEEP_NEWLINE, "a\xe2\x90\x8d" "b"},
+    /* C1 CSI (U+009B) encoded properly is still a control. */
+    {"C1 CSI", "\xc2\x9b" "31m", 0, 0, "\xef\xbf\xbd" "31m"},
+    {"C1 NEL", "\xc2\x85", 0, 0, "\xef\xbf\xbd"},
+    {"NBSP kept", "\xc2\xa0", 0, 0, "\xc2\xa0"},
+    {"raw C1 byte", "\x9b", 0, 0, "\xef\xbf\xbd"},
+    {"RLO dropped", "abc\xe2\x80\xae" "def", 0, 0, "abcdef"},
+    {"RLO shown", "abc\xe2\x80\xae" "def", 0, KZ_TEXT_SHOW_INVISIBLE, "abc<U+202E>def"},
+    {"ZWSP dropped", "a\xe2\x80\x8b" "b", 0, 0, "ab"},
+    {"ZWSP shown", "a\xe2\x80\x8b" "b", 0, KZ_TEXT_SHOW_INVISIBLE, "a<U+200B>b"},
+    {"LRI..PDI dropped", "\xe2\x81\xa6" "x\xe2\x81\xa9", 0, 0, "x"},
+    {"ALM dropped", "\xd8\x9c" "x", 0, 0, "x"},
+    {"LRM shown", "\xe2\x80\x8e", 0, KZ_TEXT_SHOW_INVISIBLE, "<U+200E>"},
+    {"BOM dropped", "\xef\xbb\xbfName", 0, 0, "Name"},
+    {"word joiner shown", "\xe2\x81\xa0", 0, KZ_TEXT_SHOW_INVISIBLE, "<U+2060>"},
+    {"invalid 0xff", "a\xff" "b", 0, 0, "a\xef\xbf\xbd" "b"},
+    {"stray continuation", "\x80", 0, 0, "\xef\xbf\xbd"},
+    {"truncated 3-byte at end", "a\xe4\xb8", 0, 0, "a\xef\xbf\xbd\xef\xbf\xbd"},
+    {"truncated 2-byte then ascii", "\xd8" "A", 0, 0, "\xef\xbf\xbd" "A"},
+    {"truncated 4-byte", "\xf0\x9f\x9a", 0, 0, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+    {"overlong slash", "\xc0\xaf", 0, 0, "\xef\xbf\xbd\xef\xbf\xbd"},
+    {"overlong 3-byte", "\xe0\x80\xaf", 0, 0, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+    {"surrogate", "\xed\xa0\x80", 0, 0, "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+    {"above U+10FFFF", "\xf4\x90\x80\x80", 0, 0,
+     "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"},
+    {"empty", "", 0, 0, ""},
+};
+
+static void test_sanitize_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof san_cases / sizeof san_cases[0]; i++) {
+        const struct san_case *c = &san_cases[i];
+        kz_buf b = KZ_BUF_INIT;
+        size_t n = c->len ? c->len : strlen(c->in);
+        kz_text_sanitize(&b, c->in, n, c->flags);
+        if (strcmp(kz_buf_str(&b), c->want) != 0)
+            fail_msg("case \"%s\": got \"%s\"", c->name, kz_buf_str(&b));
+        assert_true(kz_utf8_valid(b.s ? b.s : "", b.len));
+        kz_buf_free(&b);
+    }
+}
+
+static void test_sanitize_appends(void **state)
+{
+    (void)state;
+    kz_buf b = KZ_BUF_INIT;
+    kz_buf_puts(&b, "x:");
+    kz_text_sanitize(&b, "y", 1, 0);
+    assert_string_equal(kz_buf_str(&b), "x:y");
+    kz_buf_free(&b);
+}
+
+/* Every byte value alone: output is valid UTF-8 without C0 controls or DEL. */
+static void test_sanitize_every_byte(void **state)
+{
+    (void)state;
+    for (int v = 0; v < 256; v++) {
+        char c = (char)v;
+        kz_buf b = KZ_BUF_INIT;
+        kz_text_sanitize(&b, &c, 1, 0);
+        assert_true(b.len > 0);
+        assert_true(kz_utf8_valid(b.s, b.len));
+        for (size_t i = 0; i < b.len; i++) {
+            unsigned char u = (unsigned char)b.s[i];
+            assert_true(u >= 0x20 && u != 0x7f);
+        }
+        kz_buf_free(&b);
+    }
+}
+
+/* ---- widths ---------------------------------------------------------------- */
+
+struct width_case {
+    const char *in;
+    int want;
+};
+
+static const struct width_case width_cases[] = {
+    {"", 0},
+    {"abc", 3},
+    {"\xe4\xb8\xad\xe6\x96\x87", 4},                  /* 中文: CJK = 2 each */
+    {"\xed\x95\x9c", 2},                              /* 한 Hangul syllable */
+    {"\xef\xbc\xa1", 2},                              /* Ａ fullwidth */
+    {"\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85", 4},          /* سلام: Persian letters = 1 */
+    {"\xdb\x8c", 1},                                  /* ی Farsi yeh */
+    {"e\xcc\x81", 1},                                 /* e + combining acute = 1 */
+    {"\xd8\xa8\xd9\x8e", 1},                          /* ب + fatha = 1 */
+    {"\xf0\x9f\x9a\x80", 2},                          /* 🚀 U+1F680 */
+    {"\xe2\x80\xa6", 1},                              /* … */
+    {"\xef\xbf\xbd", 1},                              /* U+FFFD */
+    {"\xe2\x90\x9b", 1},                              /* ␛ control picture */
+    {"\xe2\x80\x8b", 0},                              /* ZWSP (dropped when sanitised) */
+    {"\xff", 1},                                      /* invalid byte shows as U+FFFD */
+    {"\x1b", 1},                                      /* ESC shows as ␛ */
+};
+
+static void check_widths(void)
+{
+    for (size_t i = 0; i < sizeof width_cases / sizeof width_cases[0]; i++) {
+        int w = kz_text_width(width_cases[i].in);
+        if (w != width_cases[i].want)
+            fail_msg("width case %zu: got %d, want %d", i, w, width_cases[i].want);
+    }
+}
+
+static void test_width_table(void **state)
+{
+    (void)state;
+    check_widths();
+}
+
+/* Widths must not depend on the process locale (C, or a UTF-8 one). */
+static void test_width_locale_independent(void **state)
+{
+    (void)state;
+    char *saved = NULL;
+    const char *cur = setlocale(LC_ALL, NULL);
+    char buf[256];
+    if (cur) {
+        strncpy(buf, cur, sizeof buf - 1);
+        buf[sizeof buf - 1] = '\0';
+        saved = buf;
+    }
+    assert_non_null(setlocale(LC_ALL, "C"));
+    check_widths();
+    if (setlocale(LC_ALL, "C.UTF-8"))
+        check_widths();
+    setlocale(LC_ALL, saved ? saved : "C");
+}
+
+static void test_char_width(void **state)
+{
+    (void)state;
+    assert_int_equal(kz_char_width('a'), 1);
+    assert_int_equal(kz_char_width(0x4E2D), 2);
+    assert_int_equal(kz_char_width(0x0301), 0);
+    assert_int_equal(kz_char_width(0x064E), 0);
+    assert_int_equal(kz_char_width(0x1F680), 2);
+    assert_int_equal(kz_char_width(0x202E), 0);
+    assert_int_equal(kz_char_width(-1), 1);
+    assert_int_equal(kz_char_width(0x9B), 1);
+}
+
+/* ---- fitting ------------------------------------------------------------------- */
+
+struct fit_case {
+    const char *in;
+    int cols;
+    bool ellipsis, pad;
+    const char *want;
+    int ret;
+};
+
+static const struct fit_case fit_cases[] = {
+    {"hello", 10, true, false, "hello", 5},
+    {"hello", 10, true, true, "hello     ", 10},
+    {"hello", 5, true, true, "hello", 5},
+    {"hello world", 8, true, false, "hello w\xe2\x80\xa6", 8},
+    {"hello world", 8, false, false, "hello wo", 8},
+    {"hello world", 8, false, true, "hello wo", 8},
+    {"hello", 1, true, true, "\xe2\x80\xa6", 1},
+    {"hello", 0, true, true, "", 0},
+    {"hello", -3, true, true, "", 0},
+    {"", 3, true, true, "   ", 3},
+    {"", 3, true, false, "", 0},
+    /* 中文字: 6 columns. 5 columns with ellipsis: 中文 (4) + … (1). */
+    {"\xe4\xb8\xad\xe6\x96\x87\xe5\xad\x97", 5, true, false,
+     "\xe4\xb8\xad\xe6\x96\x87\xe2\x80\xa6", 5},
+    /* 4 columns with ellipsis: 中 (2) + … = 3; the second wide char would
+     * straddle the edge, so it is dropped and padding fills the column. */
+    {"\xe4\xb8\xad\xe6\x96\x87\xe5\xad\x97", 4, true, true, "\xe4\xb8\xad\xe2\x80\xa6 ", 4},
+    {"\xe4\xb8\xad\xe6\x96\x87\xe5\xad\x97", 4, true, false, "\xe4\xb8\xad\xe2\x80\xa6", 3},
+    /* Without ellipsis, 5 columns: 中文 and one pad space. */
+    {"\xe4\xb8\xad\xe6\x96\x87\xe5\xad\x97", 5, false, true, "\xe4\xb8\xad\xe6\x96\x87 ", 5},
+    {"\xe4\xb8\xad\xe6\x96\x87\xe5\xad\x97", 1, false, true, " ", 1},
+    /* Mixed: a中b = 4 columns cut to 3 with ellipsis: a + … + pad (中 straddles). */
+    {"a\xe4\xb8\xad" "bc", 3, true, true, "a\xe2\x80\xa6 ", 3},
+    /* Combining mark stays with its base letter. */
+    {"e\xcc\x81" "abc", 2, true, false, "e\xcc\x81\xe2\x80\xa6", 2},
+    {"e\xcc\x81", 1, true, true, "e\xcc\x81", 1},
+    /* Emoji at the edge. */
+    {"ab\xf0\x9f\x9a\x80", 3, false, true, "ab ", 3},
+    {"ab\xf0\x9f\x9a\x80", 4, false, true, "ab\xf0\x9f\x9a\x80", 4},
+    /* Data is sanitised before fitting: ESC is a picture, LF a space. */
+    {"a\x1b[2J", 10, true, false, "a\xe2\x90\x9b[2J", 5},
+    {"a\nb", 10, true, false, "a b", 3},
+    {"x\xe2\x80\xaey", 5, true, true, "xy   ", 5},
+    /* Persian text: one column per letter. */
+    {"\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85", 3, true, false, "\xd8\xb3\xd9\x84\xe2\x80\xa6", 3},
+};
+
+static void test_fit_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof fit_cases / sizeof fit_cases[0]; i++) {
+        const struct fit_case *c = &fit_cases[i];
+        kz_buf b = KZ_BUF_INIT;
+        int r = kz_text_fit(&b, c->in, c->cols, c->ellipsis, c->pad);
+        if (strcmp(kz_buf_str(&b), c->want) != 0 || r != c->ret)
+            fail_msg("fit case %zu: got \"%s\" (%d), want \"%s\" (%d)", i, kz_buf_str(&b), r,
+                     c->want, c->ret);
+        assert_int_equal(kz_text_width(kz_buf_str(&b)), r);
+        kz_buf_free(&b);
+    }
+}
+
+static void test_fit_null_and_append(void **state)
+{
+    (void)state;
+    kz_buf b = KZ_BUF_INIT;
+    kz_buf_puts(&b, "[");
+    assert_int_equal(kz_text_fit(&b, NULL, 2, true, true), 2);
+    kz_buf_puts(&b, "]");
+    assert_string_equal(kz_buf_str(&b), "[  ]");
+    kz_buf_free(&b);
+}
+
+static void test_fit_right(void **state)
+{
+    (void)state;
+    kz_buf b = KZ_BUF_INIT;
+    assert_int_equal(kz_text_fit_right(&b, "42", 6), 6);
+    assert_string_equal(kz_buf_str(&b), "    42");
+    kz_buf_reset(&b);
+    assert_int_equal(kz_text_fit_right(&b, "123456", 6), 6);
+    assert_string_equal(kz_buf_str(&b), "123456");
+    kz_buf_reset(&b);
+    assert_int_equal(kz_text_fit_right(&b, "1234567", 6), 6);
+    assert_string_equal(kz_buf_str(&b), "12345\xe2\x80\xa6");
+    kz_buf_reset(&b);
+    assert_int_equal(kz_text_fit_right(&b, "\xe4\xb8\xad", 3), 3);
+    assert_string_equal(kz_buf_str(&b), " \xe4\xb8\xad");
+    kz_buf_reset(&b);
+    /* 中文 into 3: 中 + … = 3 columns. */
+    assert_int_equal(kz_text_fit_right(&b, "\xe4\xb8\xad\xe6\x96\x87", 3), 3);
+    assert_string_equal(kz_buf_str(&b), "\xe4\xb8\xad\xe2\x80\xa6");
+    kz_buf_reset(&b);
+    /* 中文 into 2 with ellipsis: 中 would leave no room, so pad + …. */
+    assert_int_equal(kz_text_fit_right(&b, "\xe4\xb8\xad\xe6\x96\x87", 2), 2);
+    assert_string_equal(kz_buf_str(&b), " \xe2\x80\xa6");
+    kz_buf_reset(&b);
+    assert_int_equal(kz_text_fit_right(&b, "\x1b", 2), 2);
+    assert_string_equal(kz_buf_str(&b), " \xe2\x90\x9b");
+    kz_buf_reset(&b);
+    assert_int_equal(kz_text_fit_right(&b, "x", 0), 0);
+    assert_string_equal(kz_buf_str(&b), "");
+    kz_buf_free(&b);
+}
+
+/* ---- UTF-8 ----------------------------------------------------------------------- */
+
+struct dec_case {
+    const char *in;
+    size_t n;
+    int len;
+    long cp;
+};
+
+static const struct dec_case dec_cases[] = {
+    {"A", 1, 1, 0x41},
+    {"\xc2\xa0", 2, 2, 0xA0},
+    {"\xdf\xbf", 2, 2, 0x7FF},
+    {"\xe0\xa0\x80", 3, 3, 0x800},
+    {"\xef\xbf\xbf", 3, 3, 0xFFFF},
+    {"\xed\x9f\xbf", 3, 3, 0xD7FF},
+    {"\xee\x80\x80", 3, 3, 0xE000},
+    {"\xf0\x90\x80\x80", 4, 4, 0x10000},
+    {"\xf4\x8f\xbf\xbf", 4, 4, 0x10FFFF},
+    {"\xc0\xaf", 2, 1, -1},         /* overlong '/' */
+    {"\xc1\xbf", 2, 1, -1},         /* overlong */
+    {"\xe0\x9f\xbf", 3, 1, -1},     /* overlong 3-byte */
+    {"\xf0\x8f\xbf\xbf", 4, 1, -1}, /* overlong 4-byte */
+    {"\xed\xa0\x80", 3, 1, -1},     /* U+D800 */
+    {"\xed\xbf\xbf", 3, 1, -1},     /* U+DFFF */
+    {"\xf4\x90\x80\x80", 4, 1, -1}, /* U+110000 */
+    {"\xf5\x80\x80\x80", 4, 1, -1},
+    {"\xff", 1, 1, -1},
+    {"\x80", 1, 1, -1},
+    {"\xe4\xb8", 2, 1, -1},         /* truncated */
+    {"\xe4\xb8\xad", 2, 1, -1},     /* n cuts the sequence */
+    {"\xc3\x28", 2, 1, -1},         /* bad continuation */
+    {"", 0, 1, -1},
+};
+
+static void test_utf8_decode(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof dec_cases / sizeof dec_cases[0]; i++) {
+        long cp = 12345;
+        int len = kz_utf8_decode(dec_cases[i].in, dec_cases[i].n, &cp);
+        if (len != dec_cases[i].len || cp != dec_cases[i].cp)
+            fail_msg("decode case %zu: got len %d cp %ld", i, len, cp);
+    }
+}
+
+static void test_utf8_valid(void **state)
+{
+    (void)state;
+    assert_true(kz_utf8_valid("", 0));
+    assert_true(kz_utf8_valid("abc", 3));
+    assert_true(kz_utf8_valid("\xd8\xb4\xe4\xb8\xad\xf0\x9f\x9a\x80", 9));
+    assert_false(kz_utf8_valid("a\xff", 2));
+    assert_false(kz_utf8_valid("\xc0\xaf", 2));
+    assert_false(kz_utf8_valid("\xed\xa0\x80", 3));
+    assert_false(kz_utf8_valid("\xf4\x90\x80\x80", 4));
+    assert_false(kz_utf8_valid("\xe4\xb8\xad", 2));
+    /* Only the first n bytes count. */
+    assert_true(kz_utf8_valid("ab\xff", 2));
+}
+
+/* ---- helpers ---------------------------------------------------------------------- */
+
+static void test_strcasecmp(void **state)
+{
+    (void)state;
+    assert_int_equal(kz_strcasecmp("Email", "EMAIL"), 0);
+    assert_int_equal(kz_strcasecmp("", ""), 0);
+    assert_true(kz_strcasecmp("abc", "ABD") < 0);
+    assert_true(kz_strcasecmp("b", "A") > 0);
+    assert_true(kz_strcasecmp("ab", "ABC") < 0);
+    assert_true(kz_strcasecmp("ABC", "ab") > 0);
+    /* ASCII only: 'I' folds to 'i' whatever the locale. */
+    assert_int_equal(kz_strcasecmp("TITLE", "title"), 0);
+    assert_true(kz_strcasecmp("\xc3\x89", "\xc3\xa9") != 0);
+}
+
+static void test_trim(void **state)
+{
+    (void)state;
+    char a[] = "  hello world \t\r\n";
+    assert_string_equal(kz_trim(a), "hello world");
+    char b[] = "   ";
+    assert_string_equal(kz_trim(b), "");
+    char c[] = "";
+    assert_string_equal(kz_trim(c), "");
+    char d[] = "x";
+    assert_ptr_equal(kz_trim(d), d);
+    assert_string_equal(d, "x");
+    char e[] = "\v\fa b\f";
+    assert_string_equal(kz_trim(e), "a b");
+    /* Non-ASCII spaces are data, not trimmed. */
+    char f[] = "\xc2\xa0x";
+    assert_string_equal(kz_trim(f), "\xc2\xa0x");
+}
+
+static void test_fold_key(void **state)
+{
+    (void)state;
+    char out[32];
+    kz_fold_key("Company Name", out, sizeof out);
+    assert_string_equal(out, "companyname");
+    kz_fold_key("  E-Mail_Address: ", out, sizeof out);
+    assert_string_equal(out, "emailaddress");
+    kz_fold_key("Phone #2", out, sizeof out);
+    assert_string_equal(out, "phone2");
+    kz_fold_key("", out, sizeof out);
+    assert_string_equal(out, "");
+    /* Persian: letters kept, ZWNJ and spaces dropped. */
+    kz_fold_key("\xd9\x86\xd8\xa7\xd9\x85 \xd8\xb4\xd8\xb1\xda\xa9\xd8\xaa", out, sizeof out);
+    assert_string_equal(out, "\xd9\x86\xd8\xa7\xd9\x85\xd8\xb4\xd8\xb1\xda\xa9\xd8\xaa");
+    kz_fold_key("\xd9\x85\xe2\x80\x8c\xd9\x87", out, sizeof out);
+    assert_string_equal(out, "\xd9\x85\xd9\x87");
+    /* Non-ASCII upper case folds too; non-ASCII punctuation is dropped. */
+    kz_fold_key("\xc3\x89tat\xe2\x80\x94Pays", out, sizeof out);
+    assert_string_equal(out, "\xc3\xa9tatpays");
+    /* Invalid bytes are dropped. */
+    kz_fold_key("a\xff" "b", out, sizeof out);
+    assert_string_equal(out, "ab");
+    /* Truncation keeps whole characters and the terminator. */
+    char small[4];
+    kz_fold_key("ABCDEF", small, sizeof small);
+    assert_string_equal(small, "abc");
+    kz_fold_key("a\xd8\xb4\xd8\xb4", small, sizeof small);
+    assert_string_equal(small, "a\xd8\xb4");
+    char one[1];
+    kz_fold_key("abc", one, sizeof one);
+    assert_string_equal(one, "");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_sanitize_table),
+        cmocka_unit_test(test_sanitize_appends),
+        cmocka_unit_test(test_sanitize_every_byte),
+        cmocka_unit_test(test_width_table),
+        cmocka_unit_test(test_width_locale_independent),
+        cmocka_unit_test(test_char_width),
+        cmocka_unit_test(test_fit_table),
+        cmocka_unit_test(test_fit_null_and_append),
+        cmocka_unit_test(test_fit_right),
+        cmocka_unit_test(test_utf8_decode),
+        cmocka_unit_test(test_utf8_valid),
+        cmocka_unit_test(test_strcasecmp),
+        cmocka_unit_test(test_trim),
+        cmocka_unit_test(test_fold_key),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
