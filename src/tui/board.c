@@ -18,7 +18,7 @@
 #include "kariz/text.h"
 #include "tui/tui_int.h"
 
-#define CARD_ROWS 3
+#define CARD_ROWS 4 /* three lines of card and a gap */
 #define HEADER_ROWS 3
 #define COLLAPSED_W 14
 #define MIN_COL_W 24
@@ -130,7 +130,7 @@ static void board_reload(kz_view *v, kz_tui *t)
     board *b = v->priv;
     b->load_failed = false;
     kz_rect area = kz_tui_area(t);
-    b->slots = (area.h - HEADER_ROWS) / CARD_ROWS;
+    b->slots = (area.h - HEADER_ROWS + 1) / CARD_ROWS; /* the last gap may fall off */
     kz_stage_total tot[64];
     size_t n = 0;
     const char *owner = t->filter.owner[0] ? t->filter.owner : t->filter.mine ? t->s->actor : NULL;
@@ -173,24 +173,28 @@ static int col_width(const board *b, const kz_tui *t, const column *c)
 
 /* Sets b->first so the focused column is on screen; returns how many
  * columns fit from there. */
+static size_t fit_from(const board *b, const kz_tui *t, size_t first)
+{
+    int x = 0;
+    size_t n = 0;
+    for (size_t i = first; i < b->ncols; i++) {
+        int w = col_width(b, t, &b->cols[i]);
+        if (x + w > t->cols && n > 0)
+            break;
+        x += w;
+        n++;
+    }
+    return n;
+}
+
 static size_t layout(board *b, const kz_tui *t)
 {
-    if (b->focus < b->first)
-        b->first = b->focus;
-    for (;;) {
-        int x = 0;
-        size_t n = 0;
-        for (size_t i = b->first; i < b->ncols; i++) {
-            int w = col_width(b, t, &b->cols[i]);
-            if (x + w > t->cols && n > 0)
-                break;
-            x += w;
-            n++;
-        }
-        if (b->focus < b->first + n || b->first == b->focus)
-            return n;
+    /* the leftmost start that still shows the focused column, so widening
+     * the terminal brings hidden columns back */
+    b->first = 0;
+    while (b->first < b->focus && b->focus >= b->first + fit_from(b, t, b->first))
         b->first++;
-    }
+    return fit_from(b, t, b->first);
 }
 
 /* ---- drawing ---- */
@@ -233,7 +237,7 @@ static kz_role grade_role(const kz_tui *t, const char *grade)
 static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool selected)
 {
     unsigned base = kz_role_attr(t, selected ? KZ_ROLE_CARD_SELECTED : KZ_ROLE_CARD);
-    for (int i = 0; i < CARD_ROWS; i++)
+    for (int i = 0; i < CARD_ROWS - 1; i++)
         kz_fill(y + i, x, w, base);
     int inner = w - 2;
     /* line 1: name, score */

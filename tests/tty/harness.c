@@ -111,6 +111,43 @@ void kt_run(const char *const argv[])
     }
 }
 
+#define KT_MAX_ARGS 64
+
+static void collect_args(const char **argv, const char *db, va_list ap)
+{
+    size_t n = 0;
+    argv[n++] = kt_kariz();
+    argv[n++] = "--db";
+    argv[n++] = db;
+    const char *a;
+    while ((a = va_arg(ap, const char *)) != NULL) {
+        if (n + 1 >= KT_MAX_ARGS)
+            fail_msg("too many arguments");
+        argv[n++] = a;
+    }
+    argv[n] = NULL;
+}
+
+void kt_kariz_run(const char *db, ...)
+{
+    const char *argv[KT_MAX_ARGS];
+    va_list ap;
+    va_start(ap, db);
+    collect_args(argv, db, ap);
+    va_end(ap);
+    kt_run(argv);
+}
+
+kt_term *kt_board(int rows, int cols, const char *db, ...)
+{
+    const char *argv[KT_MAX_ARGS];
+    va_list ap;
+    va_start(ap, db);
+    collect_args(argv, db, ap);
+    va_end(ap);
+    return kt_start(argv, rows, cols);
+}
+
 /* libvterm answers queries (device attributes, cursor position): send the
  * answers back to the program. */
 static void output_cb(const char *s, size_t len, void *user)
@@ -437,6 +474,10 @@ int kt_wait_exit(kt_term *t)
 
 void kt_finish(kt_term *t, const char *quit_keys)
 {
+    if (getenv("KT_DUMP")) { /* KT_DUMP=1: show the last screen of every test */
+        kt_pump(t);
+        kt_dump(t);
+    }
     if (quit_keys)
         kt_send(t, quit_keys);
     int st = kt_wait_exit(t);

@@ -27,6 +27,11 @@ const char *kt_kariz(void);
  * the test unless it exits 0. */
 void kt_run(const char *const argv[]);
 
+/* Runs `$KARIZ --db DB ARGS...` (NULL-terminated) like kt_run. */
+void kt_kariz_run(const char *db, ...);
+/* Starts the board: `$KARIZ --db DB [EXTRA...]` (NULL-terminated). */
+kt_term *kt_board(int rows, int cols, const char *db, ...);
+
 /* Starts argv in a rows x cols pseudo-terminal with TERM=xterm-256color and
  * LANG=LC_ALL=C.UTF-8. The returned handle is owned by the caller and
  * released by kt_finish or kt_kill. */
