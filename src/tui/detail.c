@@ -16,7 +16,7 @@
 #include "kariz/text.h"
 #include "tui/tui_int.h"
 
-#define LABEL_W 16
+#define LABEL_W 18
 
 typedef struct dline {
     kz_role role;   /* role of the label (or the whole line without label) */
@@ -87,30 +87,34 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
     snprintf(d->title, sizeof d->title, "lead %" PRId64, d->id);
     add_line(d, KZ_ROLE_CARD_NAME, KZ_ROLE_CARD_NAME, NULL, name ? name : "(no name)");
 
-    section(d, "Fields");
-    for (int f = 0; f < KZ_F__COUNT; f++) {
-        if (!kz_lead_has(l, (kz_field)f))
-            continue;
-        const kz_field_info *fi = kz_field_get((kz_field)f);
-        kz_lead_format(l, (kz_field)f, buf, sizeof buf);
-        if (f == KZ_F_NEXT_DUE) {
+    /* the summary a salesperson reads first */
+    {
+        kz_buf b = KZ_BUF_INIT; /* owned */
+        const char *stage = kz_lead_text(l, KZ_F_STAGE);
+        const kz_stage *st = stage ? kz_rules_stage(t->s->rules, stage) : NULL;
+        char v[32] = "-";
+        if (kz_lead_has(l, KZ_F_VALUE))
+            kz_lead_format(l, KZ_F_VALUE, v, sizeof v);
+        const char *owner = kz_lead_text(l, KZ_F_OWNER);
+        const char *company = kz_lead_text(l, KZ_F_COMPANY);
+        kz_buf_printf(&b, "%s%s%s  value %s  owner %s", company ? company : "",
+                      company ? "  " : "", st && st->label ? st->label : stage ? stage : "-", v,
+                      owner && *owner ? owner : "(unassigned)");
+        add_line(d, KZ_ROLE_DEFAULT, KZ_ROLE_DEFAULT, NULL, kz_buf_str(&b));
+        kz_buf_reset(&b);
+        const char *step = kz_lead_text(l, KZ_F_NEXT_STEP);
+        if (kz_lead_has(l, KZ_F_NEXT_DUE)) {
             char rel[16];
             kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
-            size_t len = strlen(buf);
-            snprintf(buf + len, sizeof buf - len, " (%s%s)", rel,
-                     kz_lead_is_overdue(l, t->today) ? ", overdue" : "");
+            kz_buf_printf(&b, "next: %s, due %s%s", step ? step : "(no step)", rel,
+                          kz_lead_is_overdue(l, t->today) ? " (overdue)" : "");
+        } else {
+            kz_buf_printf(&b, "next: %s", step ? step : "no next step set (f sets one)");
         }
-        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, fi->name, buf);
-    }
-    int idle = 0, limit = 0;
-    if (kz_lead_is_stale(t->s->rules, l, kz_session_now(t->s), &idle, &limit)) {
-        snprintf(buf, sizeof buf, "stale: idle %d days, the stage allows %d", idle, limit);
-        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_STALE, "stale", buf);
-    }
-    if (l->ncustom) {
-        section(d, "Custom fields");
-        for (size_t i = 0; i < l->ncustom; i++)
-            add_multiline(d, l->custom[i].name, l->custom[i].value);
+        add_line(d, KZ_ROLE_DEFAULT, kz_lead_is_overdue(l, t->today) ? KZ_ROLE_OVERDUE
+                                                                     : KZ_ROLE_DEFAULT,
+                 NULL, kz_buf_str(&b));
+        kz_buf_free(&b);
     }
 
     section(d, "Qualification");
@@ -195,6 +199,32 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
             add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", "none recorded");
     }
     kz_stakeholder_list_free(&sh);
+
+    section(d, "Fields");
+    for (int f = 0; f < KZ_F__COUNT; f++) {
+        if (!kz_lead_has(l, (kz_field)f))
+            continue;
+        const kz_field_info *fi = kz_field_get((kz_field)f);
+        kz_lead_format(l, (kz_field)f, buf, sizeof buf);
+        if (f == KZ_F_NEXT_DUE) {
+            char rel[16];
+            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
+            size_t len = strlen(buf);
+            snprintf(buf + len, sizeof buf - len, " (%s%s)", rel,
+                     kz_lead_is_overdue(l, t->today) ? ", overdue" : "");
+        }
+        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, fi->name, buf);
+    }
+    int idle = 0, limit = 0;
+    if (kz_lead_is_stale(t->s->rules, l, kz_session_now(t->s), &idle, &limit)) {
+        snprintf(buf, sizeof buf, "stale: idle %d days, the stage allows %d", idle, limit);
+        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_STALE, "stale", buf);
+    }
+    if (l->ncustom) {
+        section(d, "Custom fields");
+        for (size_t i = 0; i < l->ncustom; i++)
+            add_multiline(d, l->custom[i].name, l->custom[i].value);
+    }
 
     kz_event_list ev = {0};
     section(d, "History");

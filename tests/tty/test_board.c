@@ -212,6 +212,7 @@ static void test_no_color_uses_attributes(void **state)
     assert_true(kt_find(t, "Grace Hopper", &row, &col));
     assert_true(kt_cell_reverse(t, row, col)); /* the selected card */
     assert_false(kt_cell_coloured(t, row, col));
+    kt_wait_for(t, "Lead 2");
     assert_true(kt_find(t, "Lead 2", &row, &col));
     assert_false(kt_cell_coloured(t, row, col));
     kt_finish(t, "q");
@@ -219,6 +220,7 @@ static void test_no_color_uses_attributes(void **state)
     /* with colours, the same screen uses them */
     t = kt_board(30, 120, db, NULL);
     kt_wait_for(t, "Grace Hopper");
+    kt_wait_for(t, "Lead 2");
     assert_true(kt_find(t, "Lead 2", &row, &col));
     assert_true(kt_cell_coloured(t, row, col));
     kt_finish(t, "q");

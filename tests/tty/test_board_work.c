@@ -1,0 +1,220 @@
+/* test_board_work.c - working leads from the board: lost with a reason,
+ * logging touches in two keys, next steps with human dates, adding and
+ * editing leads, notes, the detail view, and the user's key bindings. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static const char *make_db(const char *name)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s", kt_path(name));
+    kt_kariz_run(path, "add", "--company", "Analytical Engines", "--value", "1000", "--stage",
+                 "lead", "Ada Lovelace", NULL);
+    return path;
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    kt_cleanup();
+    return 0;
+}
+
+static void test_lost_with_reason_and_undo(void **state)
+{
+    (void)state;
+    const char *db = make_db("lost.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "L");
+    kt_wait_for(t, "lost: why?");
+    kt_send(t, "1"); /* the first of the rules' lost reasons */
+    kt_wait_for(t, "marked lost");
+    kt_wait_for(t, "Lost 1");
+    kt_wait_for(t, "Lead 0");
+    kt_send(t, "u");
+    kt_wait_for(t, "Lead 1");
+    kt_wait_for(t, "Lost 0");
+    /* Esc in the picker changes nothing */
+    kt_send(t, "L");
+    kt_wait_for(t, "lost: why?");
+    kt_send(t, "\x1b");
+    kt_wait_for(t, "not marked lost");
+    kt_wait_for(t, "Lead 1");
+    kt_finish(t, "q");
+}
+
+static void test_log_call_in_two_keys_and_detail(void **state)
+{
+    (void)state;
+    const char *db = make_db("log.db");
+    kt_term *t = kt_board(40, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "c");
+    kt_wait_for(t, "call: outcome?");
+    kt_send(t, "a");
+    kt_wait_for(t, "logged call: answered");
+    kt_send(t, "@");
+    kt_wait_for(t, "email: outcome?");
+    kt_send(t, "r");
+    kt_wait_for(t, "logged email: replied");
+    /* the detail view shows the touches, the checklist and the score */
+    kt_send(t, "\r");
+    kt_wait_for(t, "Qualification");
+    kt_wait_for(t, "budget");
+    kt_wait_for(t, "timeline");
+    kt_wait_for(t, "Score");
+    kt_wait_for(t, "call answered");
+    kt_wait_for(t, "email replied");
+    kt_send(t, "q");
+    kt_wait_for(t, "Lead 1");
+    kt_finish(t, "q");
+}
+
+static void test_next_step_with_human_date(void **state)
+{
+    (void)state;
+    const char *db = make_db("next.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "f");
+    kt_wait_for(t, "next step:");
+    kt_send(t, "send the deck\r");
+    kt_wait_for(t, "due (");
+    kt_send(t, "tomorrow\r");
+    kt_wait_for(t, "next step due tomorrow");
+    /* a date kariz cannot read is refused with the forms it knows */
+    kt_send(t, "f\r");
+    kt_wait_for(t, "due (");
+    kt_send(t, "\x15" "someday\r"); /* ^U clears the current date first */
+    kt_wait_for(t, "cannot read date");
+    kt_wait_for(t, "Lead 1");
+    kt_finish(t, "q");
+    /* an overdue next step is marked on the card */
+    kt_kariz_run(db, "followup", "1", "2020-01-01", NULL);
+    t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "!due");
+    kt_finish(t, "q");
+}
+
+static void test_add_edit_note_assign(void **state)
+{
+    (void)state;
+    const char *db = make_db("add.db");
+    kt_term *t = kt_board(40, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "a");
+    kt_wait_for(t, "new lead: name:");
+    kt_send(t, "Katherine Johnson\r");
+    kt_wait_for(t, "company:");
+    kt_send(t, "NASA\r");
+    kt_wait_for(t, "deal value:");
+    kt_send(t, "120000\r");
+    kt_wait_for(t, "Katherine Johnson");
+    kt_wait_for(t, "Lead 2");
+    kt_wait_for(t, "121.0k");
+    /* edit the selected lead's company (the highest score first: Katherine) */
+    kt_send(t, "g");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "company\r");
+    kt_wait_for(t, "company: NASA");
+    kt_send(t, "\x15" "NASA Langley\r");
+    kt_wait_for(t, "NASA Langley");
+    /* a computed field cannot be edited */
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "score\r");
+    kt_wait_for(t, "computed by kariz");
+    /* a note, and an owner */
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "prefers e-mail\r");
+    kt_wait_for(t, "note added");
+    kt_send(t, "o");
+    kt_wait_for(t, "owner (empty: unassigned):");
+    kt_send(t, "\x15\r");
+    kt_wait_for(t, "unassigned");
+    kt_send(t, "\r");
+    kt_wait_for(t, "prefers e-mail");
+    kt_send(t, "q");
+    kt_wait_for(t, "Lead 2");
+    kt_finish(t, "q");
+}
+
+static void test_user_keys_conf(void **state)
+{
+    (void)state;
+    const char *db = make_db("keys.db");
+    char cfgdir[600], path[700];
+    snprintf(cfgdir, sizeof cfgdir, "%s/config/kariz", kt_tmpdir());
+    char cmd[800];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", cfgdir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/keys.conf", cfgdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "# mine\nbind board J move-next\ncolor card.hot brightred default bold\n");
+    fclose(f);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "J");
+    kt_wait_for(t, "Prospect 1");
+    kt_send(t, "?");
+    kt_wait_for(t, "move-next");
+    int row, col;
+    assert_true(kt_find(t, "move-next", &row, &col));
+    assert_non_null(strstr(kt_screen_row(t, row), "J"));
+    kt_send(t, "q");
+    kt_wait_for(t, "Prospect 1");
+    kt_finish(t, "q");
+
+    /* a mistake names the file and line, and the board does not open */
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "bind board J move-next\n\nbind board K move-nxt\n");
+    fclose(f);
+    t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "keys.conf:3: unknown action \"move-nxt\"");
+    int st = kt_wait_exit(t);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) != 0);
+    unlink(path);
+}
+
+static void test_collapse_closed_columns(void **state)
+{
+    (void)state;
+    const char *db = make_db("collapse.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Won 0");
+    kt_wait_for(t, "weighted");
+    kt_send(t, "z");
+    kt_wait_for(t, "(z expands)");
+    kt_send(t, "z");
+    kt_wait_gone(t, "(z expands)");
+    kt_finish(t, "q");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lost_with_reason_and_undo),
+        cmocka_unit_test(test_log_call_in_two_keys_and_detail),
+        cmocka_unit_test(test_next_step_with_human_date),
+        cmocka_unit_test(test_add_edit_note_assign),
+        cmocka_unit_test(test_user_keys_conf),
+        cmocka_unit_test(test_collapse_closed_columns),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown_all);
+}
