@@ -500,8 +500,10 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
         static const int sorts[] = {KZ_SORT_SCORE, KZ_SORT_VALUE, KZ_SORT_AGE,
                                     KZ_SORT_DUE,   KZ_SORT_NAME,  KZ_SORT_ID};
         int pick = kz_prompt_menu(t, "sort cards by", items, 6);
-        if (pick >= 0)
+        if (pick >= 0) {
             t->filter.sort = sorts[pick];
+            kz_tui_message(t, "cards sorted by %s", items[pick].label);
+        }
         return KZ_UI_RELOAD;
     }
     default:

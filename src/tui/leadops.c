@@ -23,7 +23,9 @@
 static unsigned failed(kz_tui *t, const char *what, const kz_err *err)
 {
     if (err->code == KZ_ECONFLICT) {
-        kz_tui_error(t, "%s: %s (reloaded: look, then try again)", what, err->msg);
+        kz_tui_error(t, "%s: someone else changed this lead first; reloaded it: check it and "
+                        "try again",
+                     what);
         return KZ_UI_RELOAD;
     }
     kz_tui_error(t, "%s: %s", what, err->msg);
@@ -437,8 +439,9 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
         goto out;
     }
     if (version && kz_lead_num(&l, KZ_F_VERSION) != version) {
-        kz_tui_error(t, "lead %" PRId64 " was changed by someone else; reloaded: look, then "
-                        "try again", id);
+        kz_tui_error(t, "lead %" PRId64 ": someone else changed it first; reloaded it: check it "
+                        "and try again",
+                     id);
         flags = KZ_UI_RELOAD;
         goto out;
     }

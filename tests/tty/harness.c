@@ -203,6 +203,7 @@ kt_term *kt_start(const char *const argv[], int rows, int cols)
     vterm_output_set_callback(t->vt, output_cb, t);
     t->screen = vterm_obtain_screen(t->vt);
     vterm_screen_set_callbacks(t->screen, &screen_cbs, t);
+    vterm_screen_enable_altscreen(t->screen, 1); /* like xterm: smcup/rmcup switch screens */
     vterm_screen_reset(t->screen, 1);
     return t;
 }
@@ -369,6 +370,12 @@ const char *kt_title(kt_term *t)
 {
     kt_pump(t);
     return t->title;
+}
+
+void kt_signal(kt_term *t, int sig)
+{
+    if (t->pid > 0 && kill(t->pid, sig) < 0)
+        fail_msg("kill: %s", strerror(errno));
 }
 
 int kt_rows(kt_term *t)

@@ -66,6 +66,8 @@ const char *kt_title(kt_term *t);
 void kt_resize(kt_term *t, int rows, int cols);
 int kt_rows(kt_term *t);
 int kt_cols(kt_term *t);
+/* Sends a signal to the program. */
+void kt_signal(kt_term *t, int sig);
 /* Prints the screen to stderr, framed. */
 void kt_dump(kt_term *t);
 /* Sends quit_keys (e.g. "q"), reads until the program exits, and fails

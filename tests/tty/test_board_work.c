@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -206,6 +208,114 @@ static void test_collapse_closed_columns(void **state)
     kt_finish(t, "q");
 }
 
+static void test_conflict_reported_and_reloaded(void **state)
+{
+    (void)state;
+    const char *db = make_db("conflict.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    /* someone else saves the lead while the prompt is open */
+    kt_kariz_run(db, "set", "1", "company=Difference Engines", NULL);
+    kt_send(t, "value\r");
+    kt_wait_for(t, "value: 1000");
+    kt_send(t, "\x15" "2000\r");
+    kt_wait_for(t, "someone else changed");
+    kt_wait_for(t, "reloaded");
+    kt_wait_for(t, "Difference Engines");
+    kt_finish(t, "q");
+}
+
+static void test_other_processes_changes_appear(void **state)
+{
+    (void)state;
+    const char *db = make_db("poll.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_kariz_run(db, "add", "--company", "Elsewhere", "--stage", "prospect", "Margaret Hamilton",
+                 NULL);
+    kt_wait_for(t, "Margaret Hamilton");
+    kt_wait_for(t, "Prospect 1");
+    kt_finish(t, "q");
+}
+
+static void test_long_note_in_editor(void **state)
+{
+    (void)state;
+    const char *db = make_db("editor.db");
+    const char *script = kt_path("editor.sh");
+    FILE *f = fopen(script, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\nprintf 'first line of a long note\\nsecond line\\n' > \"$1\"\n");
+    fclose(f);
+    assert_int_equal(chmod(script, 0700), 0);
+    setenv("EDITOR", script, 1);
+    kt_term *t = kt_board(40, 120, db, NULL);
+    unsetenv("EDITOR");
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "N");
+    kt_wait_for(t, "note added");
+    kt_send(t, "\r");
+    kt_wait_for(t, "first line of a long note");
+    kt_wait_for(t, "second line");
+    kt_finish(t, "qq");
+}
+
+static void test_sort_and_mine_filter(void **state)
+{
+    (void)state;
+    const char *db = make_db("sort.db");
+    kt_kariz_run(db, "add", "--company", "Big", "--value", "90000", "--stage", "lead",
+                 "--owner", "someone-else", "Zora Big", NULL);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Zora Big");
+    kt_send(t, "s");
+    kt_wait_for(t, "sort cards by");
+    kt_send(t, "n"); /* by name: Ada first */
+    kt_wait_for(t, "sort:name");
+    kt_wait_for(t, "cards sorted by name"); /* the status line is drawn after the cards */
+    int ada, zora;
+    kt_wait_for(t, "Ada Lovelace");
+    kt_wait_for(t, "Zora Big");
+    assert_true(kt_find(t, "Ada Lovelace", &ada, NULL));
+    assert_true(kt_find(t, "Zora Big", &zora, NULL));
+    assert_true(ada < zora);
+    kt_send(t, "s");
+    kt_wait_for(t, "sort cards by");
+    kt_send(t, "v"); /* by value: Zora first */
+    kt_wait_for(t, "sort:value");
+    kt_wait_for(t, "cards sorted by value");
+    kt_wait_for(t, "Zora Big");
+    kt_wait_for(t, "Ada Lovelace");
+    assert_true(kt_find(t, "Ada Lovelace", &ada, NULL));
+    assert_true(kt_find(t, "Zora Big", &zora, NULL));
+    assert_true(zora < ada);
+    /* mine: my leads and unassigned ones only */
+    kt_send(t, "M");
+    kt_wait_for(t, "showing your leads");
+    kt_wait_gone(t, "Zora Big");
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "M");
+    kt_wait_for(t, "Zora Big");
+    kt_finish(t, "q");
+}
+
+static void test_terminate_restores_terminal(void **state)
+{
+    (void)state;
+    const char *db = make_db("signal.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_signal(t, SIGTERM);
+    /* the board leaves the alternate screen: the board is gone */
+    kt_wait_gone(t, "Ada Lovelace");
+    kt_wait_for(t, "board stopped by signal");
+    int st = kt_wait_exit(t);
+    assert_true(WIFEXITED(st));
+    assert_int_not_equal(WEXITSTATUS(st), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -215,6 +325,11 @@ int main(void)
         cmocka_unit_test(test_add_edit_note_assign),
         cmocka_unit_test(test_user_keys_conf),
         cmocka_unit_test(test_collapse_closed_columns),
+        cmocka_unit_test(test_conflict_reported_and_reloaded),
+        cmocka_unit_test(test_other_processes_changes_appear),
+        cmocka_unit_test(test_long_note_in_editor),
+        cmocka_unit_test(test_sort_and_mine_filter),
+        cmocka_unit_test(test_terminate_restores_terminal),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
