@@ -163,7 +163,11 @@ static int col_width(const board *b, const kz_tui *t, const column *c)
         else
             nopen++;
     }
-    int w = nopen ? (t->cols - fixed) / nopen : t->cols;
+    int room = t->cols - fixed;
+    int fit = room / MIN_COL_W; /* open columns that fit side by side */
+    if (fit < 1)
+        fit = 1;
+    int w = nopen <= fit ? (nopen ? room / nopen : room) : t->cols / (fit < nopen ? fit : nopen);
     if (w < MIN_COL_W)
         w = MIN_COL_W;
     if (w > MAX_COL_W)
@@ -263,19 +267,23 @@ static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool sel
     int64_t entered = kz_lead_num(l, KZ_F_STAGE_ENTERED);
     int64_t days = entered && now > entered ? (now - entered) / 86400 : 0;
     const char *owner = kz_lead_text(l, KZ_F_OWNER);
-    kz_buf line = KZ_BUF_INIT; /* owned */
-    kz_buf_printf(&line, "%s  %s  %" PRId64 "d", value, owner && *owner ? owner : "-", days);
     bool overdue = kz_lead_is_overdue(l, t->today);
     int idle = 0, limit = 0;
     bool stale = kz_lead_is_stale(t->s->rules, l, now, &idle, &limit);
-    int marks = (overdue ? 5 : 0) + (stale ? 6 : 0);
-    int used = kz_draw_text_attr(y + 2, x + 1, inner - marks, kz_buf_str(&line), base, false);
-    int mx = x + 1 + used;
+    /* right: days in stage and the marks, never cut; left: value and owner */
+    char days_s[24];
+    snprintf(days_s, sizeof days_s, "%" PRId64 "d", days);
+    int rw = (int)strlen(days_s) + (overdue ? 5 : 0) + (stale ? 6 : 0);
+    int rx = x + 1 + inner - rw;
+    kz_buf line = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&line, "%s  %s", value, owner && *owner ? owner : "-");
+    kz_draw_text_attr(y + 2, x + 1, inner - rw - 1, kz_buf_str(&line), base, false);
+    rx += kz_draw_text_attr(y + 2, rx, (int)strlen(days_s), days_s, base, false);
     if (overdue)
-        mx += kz_draw_text_attr(y + 2, mx + 1, 4, "!due",
-                                selected ? base : kz_role_attr(t, KZ_ROLE_OVERDUE), false) + 1;
+        rx += 1 + kz_draw_text_attr(y + 2, rx + 1, 4, "!due",
+                                    selected ? base : kz_role_attr(t, KZ_ROLE_OVERDUE), false);
     if (stale)
-        kz_draw_text_attr(y + 2, mx + 1, 5, "stale",
+        kz_draw_text_attr(y + 2, rx + 1, 5, "stale",
                           selected ? base : kz_role_attr(t, KZ_ROLE_STALE), false);
     kz_buf_free(&line);
 }
@@ -543,8 +551,8 @@ static const kz_view_ops board_ops = {
     .draw = board_draw,
     .action = board_action,
     .current = board_current,
-    .hints = "? help  hjkl move  Enter open  > < stage  W won  L lost  a add  n note  "
-             "c call  / search  s sort  q quit",
+    .hints = "? help  q quit  hjkl move  Enter open  > < stage  W won  L lost  a add  "
+             "n note  c call  / search  s sort",
     .destroy = board_destroy,
 };
 

@@ -354,8 +354,8 @@ static const kz_view_ops detail_ops = {
     .draw = detail_draw,
     .action = detail_action,
     .current = detail_current,
-    .hints = "? help  j/k scroll  > < stage  W won  L lost  e edit  n note  c call  "
-             "f next step  o assign  q back",
+    .hints = "? help  q back  j/k scroll  > < stage  W won  L lost  e edit  n note  "
+             "c call  f next step  o assign",
     .destroy = detail_destroy,
 };
 

@@ -138,7 +138,7 @@ static const kz_view_ops help_ops = {
     .draw = help_draw,
     .action = help_action,
     .current = NULL,
-    .hints = "j/k scroll  PgUp/PgDn page  q close help",
+    .hints = "q close help  j/k scroll  PgUp/PgDn page",
     .destroy = help_destroy,
 };
 
