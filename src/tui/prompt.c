@@ -96,8 +96,14 @@ bool kz_prompt_line(kz_tui *t, const char *label, const char *initial, kz_buf *o
     t->overlay = draw_line;
     t->overlay_ud = &ls;
     bool ok = false;
+    bool dirty = false; /* edited since on_change last ran */
     for (;;) {
-        kz_tui_repaint(t);
+        if (dirty && on_change && !kz_tui_input_pending()) {
+            on_change(t, kz_buf_str(out), ud);
+            dirty = false;
+        }
+        if (!kz_tui_input_pending())
+            kz_tui_repaint(t);
         kz_key k;
         if (!kz_tui_read_key(t, &k, false))
             break;
@@ -105,9 +111,8 @@ bool kz_prompt_line(kz_tui *t, const char *label, const char *initial, kz_buf *o
             ok = true;
             break;
         }
-        if (k == 27 || k == 7 /* ^G */) {
+        if (k == 27 || k == 7 /* ^G */)
             break;
-        }
         size_t before = out->len;
         if (k == KZ_KEY_FUNC + KEY_BACKSPACE)
             delete_last_char(out);
@@ -119,9 +124,11 @@ bool kz_prompt_line(kz_tui *t, const char *label, const char *initial, kz_buf *o
             utf8_put(out, k);
         else
             continue;
-        if (on_change && (out->len != before || k == 21))
-            on_change(t, kz_buf_str(out), ud);
+        if (out->len != before)
+            dirty = true;
     }
+    if (ok && dirty && on_change)
+        on_change(t, kz_buf_str(out), ud);
     t->overlay = NULL;
     t->overlay_ud = NULL;
     curs_set(0);

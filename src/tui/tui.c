@@ -333,6 +333,21 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
     }
 }
 
+bool kz_tui_input_pending(void)
+{
+    wint_t ch;
+    timeout(0);
+    int r = get_wch(&ch);
+    timeout(1000);
+    if (r == ERR)
+        return false;
+    if (r == KEY_CODE_YES)
+        ungetch((int)ch);
+    else
+        unget_wch((wchar_t)ch);
+    return true;
+}
+
 /* ---- views and dispatch ---- */
 
 void kz_tui_push(kz_tui *t, kz_view *v)

@@ -249,10 +249,15 @@ void kz_tui_repaint(kz_tui *t);
  * when the board must stop (signal). */
 bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data);
 
+/* True when more keys are already waiting (typeahead); consumes none. */
+bool kz_tui_input_pending(void);
+
 /* Prompts (prompt.c). Each returns false when cancelled with Esc.
  * kz_prompt_line: edits a line in the status area; out receives it
  * (owned by the caller). on_change (may be NULL) is called after each
- * edit with the current text (filter as you type). */
+ * edit with the current text (filter as you type); while more keys are
+ * already waiting it is held back until they are read, so fast typing on a
+ * large database does not queue one reload per key. */
 typedef void (*kz_prompt_change_fn)(kz_tui *t, const char *text, void *ud);
 bool kz_prompt_line(kz_tui *t, const char *label, const char *initial, kz_buf *out,
                     kz_prompt_change_fn on_change, void *ud);
