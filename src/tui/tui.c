@@ -5,6 +5,7 @@
 #include <ncursesw/curses.h>
 
 #include <errno.h>
+#include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -460,6 +461,7 @@ static kz_status load_config(kz_tui *t, kz_err *err)
 
 kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
 {
+    setlocale(LC_ALL, ""); /* wide characters need the user's UTF-8 locale */
     kz_tui t;
     memset(&t, 0, sizeof t);
     t.s = s;

@@ -40,7 +40,7 @@ static void test_columns_show_counts_and_totals(void **state)
 {
     (void)state;
     const char *db = make_db("columns.db");
-    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_term *t = kt_board(30, 200, db, NULL); /* wide enough for every stage */
     kt_wait_for(t, "Ada Lovelace");
     /* two leads worth 26000 in the first column, one worth 5000 in the second */
     kt_wait_for(t, "Lead 2");
@@ -178,7 +178,7 @@ static void test_resize_small_and_back(void **state)
     kt_wait_gone(t, "terminal too small");
     /* 80 columns hold three columns: the others scroll into view */
     kt_wait_gone(t, "Lost 0");
-    kt_send(t, "llll");
+    kt_send(t, "llllllllll"); /* the last column, however many stages */
     kt_wait_for(t, "Lost 0");
     kt_resize(t, 30, 120);
     kt_wait_for(t, "Lead 2");

@@ -37,7 +37,7 @@ static void test_lost_with_reason_and_undo(void **state)
 {
     (void)state;
     const char *db = make_db("lost.db");
-    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_term *t = kt_board(30, 200, db, NULL); /* wide enough for every stage */
     kt_wait_for(t, "Ada Lovelace");
     kt_send(t, "L");
     kt_wait_for(t, "lost: why?");
@@ -198,7 +198,7 @@ static void test_collapse_closed_columns(void **state)
 {
     (void)state;
     const char *db = make_db("collapse.db");
-    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_term *t = kt_board(30, 200, db, NULL);
     kt_wait_for(t, "Won 0");
     kt_wait_for(t, "weighted");
     kt_send(t, "z");
