@@ -88,14 +88,18 @@ static bool collect_card(const kz_lead *lead, void *ud)
     return c->ncards < cc->max;
 }
 
-static void load_column(board *b, kz_tui *t, column *c)
+/* Loads the visible window of cards; recounts the matches when count (a
+ * cursor move inside the same data does not need to). */
+static void load_column(board *b, kz_tui *t, column *c, bool count)
 {
     c->ncards = 0;
     if (b->load_failed)
         return;
     kz_query q;
     make_query(t, c, &q);
-    if (filtered(t)) {
+    if (!count) {
+        /* keep nmatch */
+    } else if (filtered(t)) {
         if (kz_store_count(t->s->store, &q, &c->nmatch, &b->err) != KZ_OK) {
             b->load_failed = true;
             return;
@@ -144,7 +148,7 @@ static void board_reload(kz_view *v, kz_tui *t)
         for (size_t j = 0; j < n; j++)
             if (strcmp(tot[j].stage, c->stage->name) == 0)
                 c->tot = tot[j];
-        load_column(b, t, c);
+        load_column(b, t, c, true);
     }
     if (b->load_failed)
         kz_tui_error(t, "cannot load the board: %s", b->err.msg);
@@ -366,7 +370,9 @@ static void set_cursor(board *b, kz_tui *t, column *c, int64_t to)
     if (c->nmatch > 0 && to >= c->nmatch)
         to = c->nmatch - 1;
     c->cur = (size_t)to;
-    load_column(b, t, c);
+    if (c->cur >= c->top && c->cur < c->top + c->ncards)
+        return; /* already on screen */
+    load_column(b, t, c, false);
 }
 
 typedef struct search_ctx {

@@ -301,6 +301,46 @@ static void test_sort_and_mine_filter(void **state)
     kt_finish(t, "q");
 }
 
+static void test_owner_grade_overdue_filters(void **state)
+{
+    (void)state;
+    const char *db = make_db("filters.db");
+    kt_kariz_run(db, "add", "--company", "Other", "--value", "500", "--stage", "lead", "--owner",
+                 "bob", "Bob's Lead", NULL);
+    kt_kariz_run(db, "followup", "1", "2020-01-01", NULL);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Bob's Lead");
+    kt_wait_for(t, "Ada Lovelace");
+    /* one owner's leads */
+    kt_send(t, "O");
+    kt_wait_for(t, "owner (empty: anyone):");
+    kt_send(t, "bob\r");
+    kt_wait_for(t, "owner:bob");
+    kt_wait_gone(t, "Ada Lovelace");
+    kt_wait_for(t, "Bob's Lead");
+    kt_send(t, "x");
+    kt_wait_for(t, "filters cleared");
+    kt_wait_for(t, "Ada Lovelace");
+    /* overdue next steps only: Ada's is long past */
+    kt_send(t, "!");
+    kt_wait_for(t, "overdue next step");
+    kt_wait_gone(t, "Bob's Lead");
+    kt_wait_for(t, "Ada Lovelace");
+    kt_wait_for(t, "!due");
+    kt_send(t, "!");
+    kt_wait_for(t, "Bob's Lead");
+    /* one grade: the picker lists the rules' grades; "any" clears it */
+    kt_send(t, "r");
+    kt_wait_for(t, "any grade");
+    kt_send(t, "1");
+    kt_wait_for(t, "grade:");
+    kt_send(t, "r");
+    kt_wait_for(t, "any grade");
+    kt_send(t, "*");
+    kt_wait_gone(t, "grade:");
+    kt_finish(t, "q");
+}
+
 static void test_terminate_restores_terminal(void **state)
 {
     (void)state;
@@ -329,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_other_processes_changes_appear),
         cmocka_unit_test(test_long_note_in_editor),
         cmocka_unit_test(test_sort_and_mine_filter),
+        cmocka_unit_test(test_owner_grade_overdue_filters),
         cmocka_unit_test(test_terminate_restores_terminal),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
