@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "kariz/dates.h"
 #include "kariz/hooks.h"
@@ -515,4 +518,52 @@ kz_status kz_pipe_add_stakeholder(kz_session *s, kz_stakeholder *sh, kz_err *err
         return kz_store_commit(s->store, err);
     kz_store_rollback(s->store);
     return ks;
+}
+
+static const char *host_name(void)
+{
+    static char host[64];
+    if (!host[0] && gethostname(host, sizeof host - 1) != 0)
+        snprintf(host, sizeof host, "localhost");
+    return host;
+}
+
+kz_status kz_presence_announce(kz_session *s, int64_t lead_id, kz_err *err)
+{
+    return kz_store_presence_set(s->store, s->actor, host_name(), (int)getpid(), lead_id,
+                                 kz_session_now(s), err);
+}
+
+kz_status kz_presence_leave(kz_session *s, kz_err *err)
+{
+    return kz_store_presence_clear(s->store, s->actor, host_name(), (int)getpid(), err);
+}
+
+kz_status kz_presence_others(kz_session *s, int64_t lead_id, char (*names)[KZ_USER_MAX],
+                             size_t cap, size_t *n, kz_err *err)
+{
+    kz_presence rows[64];
+    size_t nrows = 0;
+    *n = 0;
+    kz_status ks = kz_store_presence_list(s->store, kz_session_now(s) - KZ_PRESENCE_STALE, rows,
+                                          64, &nrows, err);
+    if (ks != KZ_OK)
+        return ks;
+    const char *me = host_name();
+    for (size_t i = 0; i < nrows && *n < cap; i++) {
+        const kz_presence *p = &rows[i];
+        bool here = strcmp(p->host, me) == 0;
+        if (here && p->pid == (int)getpid())
+            continue; /* this board */
+        if (here && kill(p->pid, 0) != 0 && errno == ESRCH)
+            continue; /* crashed without saying goodbye */
+        if (lead_id && p->lead_id != lead_id)
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j < *n; j++)
+            dup |= strcmp(names[j], p->actor) == 0;
+        if (!dup)
+            snprintf(names[(*n)++], KZ_USER_MAX, "%.32s", p->actor);
+    }
+    return KZ_OK;
 }
