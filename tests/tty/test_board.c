@@ -15,7 +15,9 @@
 #include "../../src/tui/actions.h"
 
 /* A database of its own for each test: two leads in "lead", one in
- * "prospect". */
+ * "prospect". Grace's organisation is large enough to fit (the default
+ * rules let a lead become a prospect only with fit above 0); Alan shows no
+ * pain, so the rules keep him out of "opportunity". */
 static const char *make_db(const char *name)
 {
     static char path[512];
@@ -23,7 +25,7 @@ static const char *make_db(const char *name)
     kt_kariz_run(path, "add", "--company", "Analytical Engines", "--value", "1000", "--stage",
                  "lead", "Ada Lovelace", NULL);
     kt_kariz_run(path, "add", "--company", "Compilers Inc", "--value", "25000", "--stage", "lead",
-                 "Grace Hopper", NULL);
+                 "--set", "employees=200", "Grace Hopper", NULL);
     kt_kariz_run(path, "add", "--company", "Bletchley", "--value", "5000", "--stage", "prospect",
                  "Alan Turing", NULL);
     return path;

@@ -21,8 +21,9 @@ static const char *make_db(const char *name)
 {
     static char path[512];
     snprintf(path, sizeof path, "%s", kt_path(name));
+    /* 200 employees: fit enough for the default rules to allow "prospect" */
     kt_kariz_run(path, "add", "--company", "Analytical Engines", "--value", "1000", "--stage",
-                 "lead", "Ada Lovelace", NULL);
+                 "lead", "--set", "employees=200", "Ada Lovelace", NULL);
     return path;
 }
 
@@ -126,7 +127,11 @@ static void test_add_edit_note_assign(void **state)
     kt_wait_for(t, "Katherine Johnson");
     kt_wait_for(t, "Lead 2");
     kt_wait_for(t, "121.0k");
-    /* edit the selected lead's company (the highest score first: Katherine) */
+    /* edit Katherine's company: sorted by value she comes first */
+    kt_send(t, "s");
+    kt_wait_for(t, "sort cards by");
+    kt_send(t, "v");
+    kt_wait_for(t, "cards sorted by value");
     kt_send(t, "g");
     kt_send(t, "e");
     kt_wait_for(t, "edit field");
