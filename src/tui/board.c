@@ -550,6 +550,13 @@ static void board_destroy(kz_view *v)
     free(v);
 }
 
+static const kz_hint board_hints[] = {
+    {KZ_ACT_HELP, "help"},      {KZ_ACT_QUIT, "quit"},       {KZ_ACT_OPEN, "open"},
+    {KZ_ACT_MOVE_NEXT, "next stage"}, {KZ_ACT_MOVE_PREV, "back a stage"}, {KZ_ACT_WON, "won"},
+    {KZ_ACT_LOST, "lost"},      {KZ_ACT_ADD, "add"},         {KZ_ACT_NOTE, "note"},
+    {KZ_ACT_LOG_CALL, "call"},  {KZ_ACT_FOLLOWUP, "next step"}, {KZ_ACT_SEARCH, "search"},
+    {KZ_ACT_SORT, "sort"},      {KZ_ACT_UNDO, "undo"},       {KZ_ACT_NONE, NULL}};
+
 static const kz_view_ops board_ops = {
     .title = "board",
     .keymap = KZ_KM_BOARD,
@@ -557,8 +564,7 @@ static const kz_view_ops board_ops = {
     .draw = board_draw,
     .action = board_action,
     .current = board_current,
-    .hints = "? help  q quit  hjkl move  Enter open  > < stage  W won  L lost  a add  "
-             "n note  c call  / search  s sort",
+    .hints = board_hints,
     .destroy = board_destroy,
 };
 

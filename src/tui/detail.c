@@ -347,6 +347,12 @@ static void detail_destroy(kz_view *v)
     free(v);
 }
 
+static const kz_hint detail_hints[] = {
+    {KZ_ACT_HELP, "help"},      {KZ_ACT_BACK, "back"},       {KZ_ACT_MOVE_NEXT, "next stage"},
+    {KZ_ACT_MOVE_PREV, "back a stage"}, {KZ_ACT_WON, "won"}, {KZ_ACT_LOST, "lost"},
+    {KZ_ACT_EDIT, "edit"},      {KZ_ACT_NOTE, "note"},       {KZ_ACT_LOG_CALL, "call"},
+    {KZ_ACT_FOLLOWUP, "next step"}, {KZ_ACT_ASSIGN, "assign"}, {KZ_ACT_NONE, NULL}};
+
 static const kz_view_ops detail_ops = {
     .title = "lead",
     .keymap = KZ_KM_DETAIL,
@@ -354,8 +360,7 @@ static const kz_view_ops detail_ops = {
     .draw = detail_draw,
     .action = detail_action,
     .current = detail_current,
-    .hints = "? help  q back  j/k scroll  > < stage  W won  L lost  e edit  n note  "
-             "c call  f next step  o assign",
+    .hints = detail_hints,
     .destroy = detail_destroy,
 };
 

@@ -131,6 +131,11 @@ static void help_destroy(kz_view *v)
     free(v);
 }
 
+static const kz_hint help_hints[] = {{KZ_ACT_BACK, "close help"},
+                                     {KZ_ACT_CURSOR_DOWN, "scroll"},
+                                     {KZ_ACT_PAGE_DOWN, "page"},
+                                     {KZ_ACT_NONE, NULL}};
+
 static const kz_view_ops help_ops = {
     .title = "help",
     .keymap = KZ_KM_HELP,
@@ -138,7 +143,7 @@ static const kz_view_ops help_ops = {
     .draw = help_draw,
     .action = help_action,
     .current = NULL,
-    .hints = "q close help  j/k scroll  PgUp/PgDn page",
+    .hints = help_hints,
     .destroy = help_destroy,
 };
 

@@ -240,6 +240,28 @@ static void draw_too_small(kz_tui *t)
                      KZ_ROLE_DEFAULT, false);
 }
 
+/* The hint line of a view, from the keys bound now. */
+static void draw_hints(kz_tui *t, const kz_view *v)
+{
+    kz_buf line = KZ_BUF_INIT, keys = KZ_BUF_INIT; /* owned */
+    for (const kz_hint *h = v->ops->hints; h && h->action != KZ_ACT_NONE; h++) {
+        kz_buf_reset(&keys);
+        if (kz_keymap_keys_for(&t->km, v->ops->keymap, h->action, &keys) == 0)
+            continue;
+        /* the first key, without the <> of named keys */
+        const char *k = kz_buf_str(&keys);
+        size_t n = strcspn(k, " ");
+        if (n > 2 && k[0] == '<' && k[n - 1] == '>') {
+            k++;
+            n -= 2;
+        }
+        kz_buf_printf(&line, "%s%.*s %s", line.len ? "  " : "", (int)n, k, h->label);
+    }
+    kz_draw_text(t, t->rows - 1, 0, t->cols, kz_buf_str(&line), KZ_ROLE_HINT, true);
+    kz_buf_free(&line);
+    kz_buf_free(&keys);
+}
+
 void kz_tui_repaint(kz_tui *t)
 {
     erase();
@@ -253,7 +275,7 @@ void kz_tui_repaint(kz_tui *t)
     top->ops->draw(top, t, kz_tui_area(t));
     kz_draw_text(t, t->rows - 2, 0, t->cols, kz_buf_str(&t->status),
                  t->status_error ? KZ_ROLE_ERROR : KZ_ROLE_STATUS, true);
-    kz_draw_text(t, t->rows - 1, 0, t->cols, top->ops->hints, KZ_ROLE_HINT, true);
+    draw_hints(t, top);
     if (t->overlay)
         t->overlay(t, t->overlay_ud);
     else

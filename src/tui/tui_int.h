@@ -155,6 +155,11 @@ typedef struct kz_rect {
     int y, x, h, w;
 } kz_rect;
 
+typedef struct kz_hint {
+    kz_action action;
+    const char *label; /* short: "help", "next stage" */
+} kz_hint;
+
 typedef struct kz_view_ops {
     const char *title;
     kz_keymap_id keymap;
@@ -167,8 +172,10 @@ typedef struct kz_view_ops {
     /* The lead the view is showing or has selected: id and the version it
      * read; false when none. */
     bool (*current)(kz_view *v, int64_t *id, int64_t *version);
-    /* The key hint line for this view. */
-    const char *hints;
+    /* The key hint line: actions worth a reminder, each shown with the
+     * first key bound to it now (so rebinding keeps the line true);
+     * terminated by an entry with action KZ_ACT_NONE. */
+    const struct kz_hint *hints;
     void (*destroy)(kz_view *v);
 } kz_view_ops;
 

@@ -176,6 +176,7 @@ static void test_user_keys_conf(void **state)
     fclose(f);
     kt_term *t = kt_board(30, 120, db, NULL);
     kt_wait_for(t, "Ada Lovelace");
+    kt_wait_for(t, "J next stage"); /* the hint line shows the keys bound now */
     kt_send(t, "J");
     kt_wait_for(t, "Prospect 1");
     kt_send(t, "?");
