@@ -109,7 +109,7 @@ static const struct {
 void kz_key_name(kz_key k, char *out, size_t outlen)
 {
     for (size_t i = 0; i < NNAMED; i++)
-        if (named_keys[i].key == k) {
+        if (named_keys[i].key == k && !(k > 32 && k < 127)) { /* # and < print as is */
             snprintf(out, outlen, "<%s>", named_keys[i].name);
             return;
         }

@@ -164,6 +164,33 @@ static void test_help_lists_every_action(void **state)
         if (!strstr(doc, needle))
             fail_msg("docs/keys.md does not document the action %s", names[i]);
     }
+    /* and every default binding in keys.conf appears in its action's row */
+    snprintf(path, sizeof path, "%s/src/tui/keys.conf", src);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    char line[256];
+    int lineno = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char map[32], key[32], action[64];
+        if (sscanf(line, "bind %31s %31s %63s", map, key, action) != 3)
+            continue;
+        char row_marker[96];
+        snprintf(row_marker, sizeof row_marker, "| `%s` |", action);
+        const char *row = strstr(doc, row_marker);
+        if (!row)
+            fail_msg("keys.conf:%d: docs/keys.md has no row for %s", lineno, action);
+        const char *start = row;
+        while (start > doc && start[-1] != '\n')
+            start--;
+        char cell[64];
+        snprintf(cell, sizeof cell, "`%s`", key);
+        const char *hit = strstr(start, cell);
+        if (!hit || hit > row)
+            fail_msg("keys.conf:%d: docs/keys.md does not list key %s for %s", lineno, key,
+                     action);
+    }
+    fclose(f);
 }
 
 static void test_resize_small_and_back(void **state)
