@@ -62,6 +62,7 @@ static void test_log_call_in_two_keys_and_detail(void **state)
 {
     (void)state;
     const char *db = make_db("log.db");
+    kt_kariz_run(db, "set", "1", "favourite_tea=earl grey", NULL);
     kt_term *t = kt_board(40, 120, db, NULL);
     kt_wait_for(t, "Ada Lovelace");
     kt_send(t, "c");
@@ -80,6 +81,9 @@ static void test_log_call_in_two_keys_and_detail(void **state)
     kt_wait_for(t, "Score");
     kt_wait_for(t, "call answered");
     kt_wait_for(t, "email replied");
+    kt_send(t, "G"); /* the end: custom fields and the history */
+    kt_wait_for(t, "favourite_tea");
+    kt_wait_for(t, "earl grey");
     kt_send(t, "q");
     kt_wait_for(t, "Lead 1");
     kt_finish(t, "q");
@@ -304,6 +308,13 @@ static void test_sort_and_mine_filter(void **state)
     kt_wait_for(t, "Ada Lovelace");
     kt_send(t, "M");
     kt_wait_for(t, "Zora Big");
+    kt_finish(t, "q");
+    /* --mine starts the board narrowed */
+    t = kt_board(30, 120, db, "--mine", NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_wait_for(t, " mine ");
+    kt_wait_for(t, "q quit"); /* the hint line, drawn after the cards */
+    assert_false(kt_contains(t, "Zora Big"));
     kt_finish(t, "q");
 }
 
