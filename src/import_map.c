@@ -498,7 +498,7 @@ kz_status kz_import_json_lead(const char *line, size_t len, kz_lead *lead, kz_er
     json_error_t jerr;
     json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!o)
-        return kz_err_set(err, KZ_EINVAL, "column %d: %s", jerr.column, jerr.text);
+        return kz_err_set(err, KZ_EINVAL, "not valid JSON (column %d: %s)", jerr.column, jerr.text);
     kz_status ks = KZ_OK;
     if (!json_is_object(o)) {
         json_decref(o);
