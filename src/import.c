@@ -27,7 +27,7 @@
 #include "kariz/text.h"
 
 #define LIST_MAX 50
-#define DEFAULT_BATCH 500
+#define DEFAULT_BATCH 2000
 #define PREFIX_HASH (1u << 20) /* bytes of standard input that identify it */
 #define LINE_MAX_BYTES (1u << 20)
 
@@ -52,6 +52,7 @@ typedef struct run {
     int64_t total_bytes;    /* 0 when unknown */
     struct timespec t0, last;
     bool drawn;
+    int64_t draws;
 } run;
 
 static double seconds_since(const struct timespec *t)
@@ -67,8 +68,8 @@ static void progress(run *r, int64_t bytes, bool final)
         return;
     if (!final && (r->row & 255) != 0)
         return;
-    if (!final && seconds_since(&r->last) < 0.1)
-        return;
+    if (!final && r->draws && seconds_since(&r->last) < 0.1)
+        return; /* the first update shows at once, then ten a second */
     clock_gettime(CLOCK_MONOTONIC, &r->last);
     double el = seconds_since(&r->t0);
     double rate = el > 0 ? (double)r->row / el : 0;
@@ -95,6 +96,7 @@ static void progress(run *r, int64_t bytes, bool final)
     }
     fflush(stderr);
     r->drawn = true;
+    r->draws++;
 }
 
 /* Prints one line to diag, sanitised, clearing the progress bar first. */
@@ -356,6 +358,7 @@ static kz_status finish_run(run *r, kz_import_result *res, kz_err *err)
 static void run_init(run *r, kz_session *s, const kz_import_opts *o, const char *cmd)
 {
     memset(r, 0, sizeof *r);
+    kz_store_import_tune(s->store, NULL); /* only speed depends on it */
     r->s = s;
     r->o = o;
     r->cmd = cmd;

@@ -154,6 +154,8 @@ typedef struct kz_store_import {
     int64_t rows_done; /* data rows fully processed and committed */
     int64_t created, updated, skipped, rejected;
 } kz_store_import;
+/* Sizes the connection's page cache for a bulk import (64 MiB). */
+kz_status kz_store_import_tune(kz_store *st, kz_err *err);
 /* The unfinished import of the input with this fingerprint (the most recent
  * one); *found false when there is none. */
 kz_status kz_store_import_find(kz_store *st, const char *fingerprint, kz_store_import *out,

@@ -51,6 +51,16 @@ static int64_t kill_after(void)
     return 0;
 }
 
+/* KARIZ_IMPORT_BATCH: rows per transaction (default 2000). */
+static size_t batch_size(void)
+{
+    const char *v = getenv("KARIZ_IMPORT_BATCH");
+    int64_t n;
+    if (v && *v && kz_parse_int(v, &n) == KZ_OK && n > 0 && n <= 1000000)
+        return (size_t)n;
+    return 0;
+}
+
 static int check_owner(const char *cmd, const char *owner)
 {
     kz_lead l;
@@ -139,6 +149,7 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
         goto out;
     o.progress = isatty(STDERR_FILENO) != 0;
     o.kill_after_rows = kill_after();
+    o.batch = batch_size();
     o.out = stdout;
     o.diag = stderr;
     kz_import_result res;
@@ -198,7 +209,7 @@ int kz_cmd_intake(kz_cli *c, int argc, char **argv)
     o.path = "-";
     o.out = stdout;
     o.diag = stderr;
-    o.batch = 100;
+    o.batch = batch_size() ? batch_size() : 100;
     o.kill_after_rows = kill_after();
     kz_import_result res;
     if (kz_import_intake(&c->sess, &o, &res, &c->err) != KZ_OK)

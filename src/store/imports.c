@@ -9,6 +9,19 @@
 
 #define FAIL_STMT(err) ((err) ? (err)->code : KZ_EDB)
 
+kz_status kz_store_import_tune(kz_store *st, kz_err *err)
+{
+    /* A bulk import touches index pages all over the file: a bigger page
+     * cache keeps them from spilling within one batch (64 MiB, released when
+     * the connection closes). Each lead insert fires triggers, so SQLite
+     * keeps a statement journal for it: in memory, not a temporary file
+     * rewritten for every row. */
+    kz_status ks = kz_exec(st, "PRAGMA cache_size = -65536", err);
+    if (ks == KZ_OK)
+        ks = kz_exec(st, "PRAGMA temp_store = MEMORY", err);
+    return ks;
+}
+
 kz_status kz_store_import_find(kz_store *st, const char *fingerprint, kz_store_import *out,
                                bool *found, kz_err *err)
 {

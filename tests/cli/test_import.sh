@@ -191,6 +191,19 @@ run k import "$T/esc.csv"; expect_rc 1
 case "$err" in *$'\033'*) bad "raw escape in stderr" ;; *) ok ;; esac
 DB=$T/test.db
 
+t "progress: a bar on a terminal, nothing extra otherwise"
+DB=$T/progress.db
+python3 "$KARIZ_SHARED/bench/gen_leads.py" 600 > "$T/p.csv"
+run k import "$T/p.csv"; expect_rc 0; expect_eq "$err" "" "stderr when not a terminal"
+lacks_out "rows/s"
+if command -v script >/dev/null; then
+    DB=$T/progress2.db
+    script -qec "\"$KARIZ\" --db \"$DB\" import \"$T/p.csv\"" /dev/null > "$T/tty.out" 2>&1
+    out=$(cat "$T/tty.out")
+    has_out "rows/s"; has_out "ETA"; has_out "600 created"
+fi
+DB=$T/test.db
+
 t "read-only database"
 run k --read-only import "$F/plain.csv"; expect_rc 1; has_err "read-only"
 
