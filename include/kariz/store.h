@@ -198,4 +198,34 @@ kz_status kz_store_presence_list(kz_store *st, int64_t since, kz_presence *out, 
 kz_status kz_store_blame(kz_store *st, int64_t lead_id, const char *field, kz_event *out,
                          kz_err *err);
 
+/* ---- imports (import.c) ---- */
+/* One bulk import run: its progress and counts (a row of the imports table). */
+typedef struct kz_store_import {
+    int64_t id;
+    int64_t rows_done; /* data rows fully processed and committed */
+    int64_t created, updated, skipped, rejected;
+} kz_store_import;
+/* Sizes the connection's page cache for a bulk import (64 MiB). */
+kz_status kz_store_import_tune(kz_store *st, kz_err *err);
+/* The unfinished import of the input with this fingerprint (the most recent
+ * one); *found false when there is none. */
+kz_status kz_store_import_find(kz_store *st, const char *fingerprint, kz_store_import *out,
+                               bool *found, kz_err *err);
+/* Records a new import run (sets *id). Inside a write transaction. */
+kz_status kz_store_import_start(kz_store *st, const char *source, const char *fingerprint,
+                                const char *actor, int64_t now, int64_t *id, kz_err *err);
+/* Saves rows_done and the counts. Inside a write transaction. */
+kz_status kz_store_import_progress(kz_store *st, const kz_store_import *imp, kz_err *err);
+/* Saves the counts, marks the run finished and logs its one "import" event
+ * (lead_id NULL; new_value the source; detail as given, e.g. JSON counts).
+ * Inside a write transaction. */
+kz_status kz_store_import_finish(kz_store *st, const kz_store_import *imp, const char *source,
+                                 const char *actor, const char *detail, int64_t now, kz_err *err);
+/* Inserts an imported lead: like kz_store_lead_insert, but CREATED is kept
+ * when the lead has one (its creation in the other system) and IMPORT_ID is
+ * set to import_id; the "create" event's detail names the import. Inside a
+ * write transaction. */
+kz_status kz_store_import_lead_insert(kz_store *st, kz_lead *lead, int64_t import_id,
+                                      const char *actor, int64_t now, kz_err *err);
+
 #endif
