@@ -74,7 +74,7 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
     int o;
     optind = 1;
     opterr = 0;
-    while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'F': from = optarg; break;
         case 'T': to = optarg; break;
