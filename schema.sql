@@ -139,6 +139,18 @@ BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 
+-- Who has the board open, and on which lead: refreshed by a heartbeat,
+-- ignored once stale, so a crashed board leaves no lock behind.
+CREATE TABLE presence (
+    actor   TEXT NOT NULL,
+    host    TEXT NOT NULL,
+    pid     INTEGER NOT NULL,
+    lead_id INTEGER,                    -- the lead open in the detail view, if any
+    seen    INTEGER NOT NULL,           -- last heartbeat (Unix seconds)
+    PRIMARY KEY (actor, host, pid)
+) WITHOUT ROWID;
+CREATE INDEX presence_lead ON presence (lead_id);
+
 -- Team-wide settings and state (last good rules, ...).
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,

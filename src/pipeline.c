@@ -7,8 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "kariz/dates.h"
+#include "kariz/hooks.h"
 #include "kariz/text.h"
 
 int64_t kz_session_now(const kz_session *s)
@@ -41,6 +45,7 @@ static kz_status check_stage(const kz_session *s, const char *stage, kz_err *err
  * transaction, plus scratch for rescoring. */
 typedef struct op {
     kz_session *s;
+    kz_lead before; /* as read: what hooks compare against */
     kz_lead lead;
     kz_activity_list acts;
     kz_score *score; /* owned (large) */
@@ -51,17 +56,65 @@ static kz_status op_begin(op *o, kz_session *s, int64_t id, int64_t version, kz_
     memset(o, 0, sizeof *o);
     o->s = s;
     kz_lead_init(&o->lead);
+    kz_lead_init(&o->before);
     o->score = kz_xcalloc(1, sizeof *o->score);
     kz_status ks = kz_store_begin(s->store, err);
     if (ks != KZ_OK)
         return ks;
     ks = kz_store_lead_get(s->store, id, &o->lead, err);
+    if (ks == KZ_OK)
+        kz_lead_copy(&o->before, &o->lead);
     if (ks == KZ_OK && version && kz_lead_num(&o->lead, KZ_F_VERSION) != version)
         ks = kz_err_set(err, KZ_ECONFLICT,
                         "lead %" PRId64 " was changed by someone else (you read version %" PRId64
                         ", it is now at %" PRId64 "); reload it and apply your change again",
                         id, version, kz_lead_num(&o->lead, KZ_F_VERSION));
     return ks;
+}
+
+static bool text_differs(const kz_lead *a, const kz_lead *b, kz_field f)
+{
+    const char *x = kz_lead_text(a, f), *y = kz_lead_text(b, f);
+    return strcmp(x ? x : "", y ? y : "") != 0;
+}
+
+/* Tells the team's hooks what a committed change did. before NULL: created. */
+static void fire_hooks(const kz_session *s, const kz_lead *before, const kz_lead *after)
+{
+    if (!s->hooks_dir || !*s->hooks_dir)
+        return;
+    kz_hook_event e = {0};
+    e.lead_id = kz_lead_num(after, KZ_F_ID);
+    e.name = kz_lead_text(after, KZ_F_NAME);
+    e.company = kz_lead_text(after, KZ_F_COMPANY);
+    e.actor = s->actor;
+    e.at = kz_session_now(s);
+    if (!before) {
+        e.event = "lead-created";
+        e.new_value = kz_lead_text(after, KZ_F_STAGE);
+        kz_hooks_fire(s->hooks_dir, &e);
+        return;
+    }
+    static const struct {
+        kz_field f;
+        const char *event;
+    } watched[] = {{KZ_F_STAGE, "stage-changed"}, {KZ_F_OWNER, "assigned"}, {KZ_F_GRADE, "grade-changed"}};
+    for (size_t i = 0; i < sizeof watched / sizeof watched[0]; i++) {
+        if (!text_differs(before, after, watched[i].f))
+            continue;
+        e.field = kz_field_get(watched[i].f)->name;
+        e.old_value = kz_lead_text(before, watched[i].f);
+        e.new_value = kz_lead_text(after, watched[i].f);
+        e.event = watched[i].event;
+        if (watched[i].f == KZ_F_STAGE) {
+            const kz_stage *st = kz_rules_stage(s->rules, e.new_value);
+            if (st && st->kind == KZ_STAGE_WON)
+                e.event = "won";
+            else if (st && st->kind == KZ_STAGE_LOST)
+                e.event = "lost";
+        }
+        kz_hooks_fire(s->hooks_dir, &e);
+    }
 }
 
 /* Rescores, saves and commits (or rolls back on any failure). */
@@ -76,6 +129,9 @@ static kz_status op_end(op *o, kz_status ks, kz_err *err)
         ks = kz_store_commit(s->store, err);
     else
         kz_store_rollback(s->store);
+    if (ks == KZ_OK)
+        fire_hooks(s, &o->before, &o->lead);
+    kz_lead_free(&o->before);
     kz_lead_free(&o->lead);
     kz_activity_list_free(&o->acts);
     free(o->score);
@@ -121,8 +177,11 @@ kz_status kz_pipe_add(kz_session *s, kz_lead *lead, kz_err *err)
         return ks;
     ks = kz_store_lead_insert(s->store, lead, s->actor, kz_session_now(s), err);
     if (ks == KZ_OK)
-        return kz_store_commit(s->store, err);
-    kz_store_rollback(s->store);
+        ks = kz_store_commit(s->store, err);
+    else
+        kz_store_rollback(s->store);
+    if (ks == KZ_OK)
+        fire_hooks(s, NULL, lead);
     return ks;
 }
 
@@ -459,4 +518,52 @@ kz_status kz_pipe_add_stakeholder(kz_session *s, kz_stakeholder *sh, kz_err *err
         return kz_store_commit(s->store, err);
     kz_store_rollback(s->store);
     return ks;
+}
+
+static const char *host_name(void)
+{
+    static char host[64];
+    if (!host[0] && gethostname(host, sizeof host - 1) != 0)
+        snprintf(host, sizeof host, "localhost");
+    return host;
+}
+
+kz_status kz_presence_announce(kz_session *s, int64_t lead_id, kz_err *err)
+{
+    return kz_store_presence_set(s->store, s->actor, host_name(), (int)getpid(), lead_id,
+                                 kz_session_now(s), err);
+}
+
+kz_status kz_presence_leave(kz_session *s, kz_err *err)
+{
+    return kz_store_presence_clear(s->store, s->actor, host_name(), (int)getpid(), err);
+}
+
+kz_status kz_presence_others(kz_session *s, int64_t lead_id, char (*names)[KZ_USER_MAX],
+                             size_t cap, size_t *n, kz_err *err)
+{
+    kz_presence rows[64];
+    size_t nrows = 0;
+    *n = 0;
+    kz_status ks = kz_store_presence_list(s->store, kz_session_now(s) - KZ_PRESENCE_STALE, rows,
+                                          64, &nrows, err);
+    if (ks != KZ_OK)
+        return ks;
+    const char *me = host_name();
+    for (size_t i = 0; i < nrows && *n < cap; i++) {
+        const kz_presence *p = &rows[i];
+        bool here = strcmp(p->host, me) == 0;
+        if (here && p->pid == (int)getpid())
+            continue; /* this board */
+        if (here && kill(p->pid, 0) != 0 && errno == ESRCH)
+            continue; /* crashed without saying goodbye */
+        if (lead_id && p->lead_id != lead_id)
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j < *n; j++)
+            dup |= strcmp(names[j], p->actor) == 0;
+        if (!dup)
+            snprintf(names[(*n)++], KZ_USER_MAX, "%.32s", p->actor);
+    }
+    return KZ_OK;
 }

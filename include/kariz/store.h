@@ -109,6 +109,9 @@ typedef struct kz_query {
     const char *grade;  /* NULL: any */
     bool overdue;       /* next_due before today_day */
     int64_t today_day;  /* days since epoch, for overdue */
+    bool due_by;        /* next_due on or before due_by_day */
+    int64_t due_by_day;
+    bool open_only;     /* only leads in open stages (not won or lost) */
     kz_sort sort;
     bool reverse;
     size_t limit;  /* 0: no limit */
@@ -140,6 +143,31 @@ kz_status kz_store_event_add(kz_store *st, kz_event *e, kz_err *err);
  * those that produced a later version (what changed since you read it). */
 kz_status kz_store_events(kz_store *st, int64_t lead_id, int64_t since_version,
                           kz_event_list *out, kz_err *err);
+/* Events of all leads after event id `after_id`, oldest first, at most
+ * `limit` (what others did since the board last looked). */
+kz_status kz_store_events_after(kz_store *st, int64_t after_id, size_t limit,
+                                kz_event_list *out, kz_err *err);
+/* The id of the newest event (0 when none). */
+kz_status kz_store_last_event_id(kz_store *st, int64_t *out, kz_err *err);
+
+/* ---- presence: who has which lead open ---- */
+/* Records that actor's board (host, pid) is alive, with lead_id open (0:
+ * none), at time now. Its own short write transaction. */
+kz_status kz_store_presence_set(kz_store *st, const char *actor, const char *host, int pid,
+                                int64_t lead_id, int64_t now, kz_err *err);
+kz_status kz_store_presence_clear(kz_store *st, const char *actor, const char *host, int pid,
+                                  kz_err *err);
+typedef struct kz_presence {
+    char actor[KZ_USER_MAX];
+    char host[64];
+    int pid;
+    int64_t lead_id;
+    int64_t seen;
+} kz_presence;
+/* Boards seen since `since` (heartbeat newer than that), at most cap. */
+kz_status kz_store_presence_list(kz_store *st, int64_t since, kz_presence *out, size_t cap,
+                                 size_t *n, kz_err *err);
+
 /* The last event that set `field` on the lead; KZ_ENOTFOUND when none. */
 kz_status kz_store_blame(kz_store *st, int64_t lead_id, const char *field, kz_event *out,
                          kz_err *err);

@@ -14,6 +14,8 @@
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/deploy.h"
+#include "kariz/hooks.h"
 #include "kariz/paths.h"
 #include "kariz/text.h"
 #include "kariz/tui.h"
@@ -189,6 +191,19 @@ int kz_cli_open(kz_cli *c, unsigned flags)
 {
     if (kz_db_path(c->db_opt, c->db_path, sizeof c->db_path, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
+    /* Say precisely what is wrong with a shared set-up before SQLite could. */
+    kz_buf warnings = KZ_BUF_INIT;
+    kz_status dk = kz_deploy_check(c->db_path, &warnings, &c->err);
+    if (warnings.len)
+        fputs(kz_buf_str(&warnings), stderr);
+    kz_buf_free(&warnings);
+    if (dk == KZ_EREADONLY && (flags & KZ_OPEN_READS)) {
+        if (!c->readonly && (flags & KZ_OPEN_BOARD))
+            fprintf(stderr, "kariz: %s; opening it read-only\n", c->err.msg);
+        c->readonly = true;
+    } else if (dk != KZ_OK && !(dk == KZ_ENOTFOUND && !(flags & KZ_OPEN_NOCREATE))) {
+        return kz_cli_fail(&c->err);
+    }
     unsigned sflags = 0;
     if (c->readonly)
         sflags |= KZ_STORE_READONLY;
@@ -205,6 +220,8 @@ int kz_cli_open(kz_cli *c, unsigned flags)
     c->sess.store = c->store;
     c->sess.rules = c->rules;
     c->sess.actor = kz_current_user();
+    kz_hooks_dir(c->db_path, c->hooks_dir, sizeof c->hooks_dir);
+    c->sess.hooks_dir = c->hooks_dir;
     const char *fixed = getenv("KARIZ_NOW"); /* a fixed clock, for reproducible runs */
     if (fixed && *fixed) {
         int64_t t;
@@ -227,7 +244,7 @@ static void cli_close(kz_cli *c)
 
 static int run_board(kz_cli *c, bool mine)
 {
-    int rc = kz_cli_open(c, 0);
+    int rc = kz_cli_open(c, KZ_OPEN_READS | KZ_OPEN_BOARD);
     if (rc)
         return rc;
     kz_tui_opts opts = {0};

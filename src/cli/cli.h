@@ -24,12 +24,15 @@ typedef struct kz_cli {
     char rules_why[4400];   /* why these rules are in force */
     char rules_path[4096]; /* "" for built-in */
     bool rules_fallback;   /* the rules file failed; last good rules in force */
+    char hooks_dir[4096];  /* "" when the database has no hooks directory */
     kz_session sess;
     kz_err err;
 } kz_cli;
 
 /* Flags for kz_cli_open. */
 #define KZ_OPEN_NOCREATE 1u /* the database must exist */
+#define KZ_OPEN_READS 2u    /* the command only reads: a read-only database is fine */
+#define KZ_OPEN_BOARD 4u    /* the board: says so when it falls back to read-only */
 
 /* Opens the database and the rules in force; prints the error and returns
  * non-zero (the exit status) on failure. */
@@ -82,6 +85,7 @@ void kz_cli_print_safe(FILE *out, const char *s);
     X(log, "ID KIND OUTCOME [--channel C] [--note TEXT]", "log a touch: call, email, meeting...") \
     X(followup, "ID WHEN [--step TEXT]", "set the next step's due date (today, fri, +3d, 2026-12-01...)") \
     X(assign, "ID USER|-", "give a lead to an owner (- unassigns)")                              \
+    X(agenda, "[--days N] [--owner U]", "what is due, overdue and stale for you: a morning list") \
     X(history, "ID [--format table|json]", "the lead's event log")                               \
     X(blame, "ID FIELD", "who last set a field, and when")                                      \
     X(score, "ID [--explain] [--format table|json] | --all", "rescore leads and explain a score") \

@@ -215,7 +215,7 @@ int kz_cmd_list(kz_cli *c, int argc, char **argv)
         return kz_cli_usage("list", "unexpected argument \"%s\"", argv[optind]);
     if (mine && q.owner)
         return kz_cli_usage("list", "--mine and --owner cannot be combined");
-    int rc = kz_cli_open(c, 0);
+    int rc = kz_cli_open(c, KZ_OPEN_READS);
     if (rc)
         return rc;
     if (mine)
@@ -292,7 +292,7 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
     int64_t id;
     if (!kz_cli_id(argv[optind], &id))
         return 2;
-    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE);
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);
     if (rc)
         return rc;
     kz_lead lead;
@@ -596,7 +596,7 @@ int kz_cmd_history(kz_cli *c, int argc, char **argv)
     int64_t id;
     if (!kz_cli_id(argv[optind], &id))
         return 2;
-    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE);
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);
     if (rc)
         return rc;
     kz_lead lead;
@@ -651,7 +651,7 @@ int kz_cmd_blame(kz_cli *c, int argc, char **argv)
     const char *field = argv[2];
     if (kz_field_lookup(field) < 0 && !kz_custom_name_ok(field))
         return kz_cli_usage("blame", "\"%s\" is not a field name", field);
-    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE);
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);
     if (rc)
         return rc;
     kz_lead lead;

@@ -38,6 +38,9 @@ void kz_bind_text(sqlite3_stmt *s, int i, const char *v);
 void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l);
 /* Loads custom fields of lead id into l. */
 kz_status kz_load_custom(kz_store *st, int64_t id, kz_lead *l, kz_err *err);
+/* "kariz-fault" when $KARIZ_FAULT_WRITES asks for write failures (tests),
+ * else NULL: the default file layer. */
+const char *kz_fault_vfs(void);
 /* Applies schema migrations from `from` to the current version (inside a
  * transaction opened by the caller). */
 kz_status kz_migrate(kz_store *st, int from, kz_err *err);

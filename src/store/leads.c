@@ -447,6 +447,11 @@ static void build_where(kz_buf *sql, const kz_query *q, binds *b)
         kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due < date(%s * 86400, 'unixepoch')",
                       day);
     }
+    if (q->due_by)
+        kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due <= date(%" PRId64 " * 86400, 'unixepoch')",
+                      q->due_by_day);
+    if (q->open_only)
+        kz_buf_puts(sql, " AND stage IN (SELECT name FROM stages WHERE kind = 'open')");
     if (q->search && *q->search) {
         size_t len = strlen(q->search);
         if (len >= 3 && len < 200) {

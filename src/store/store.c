@@ -204,7 +204,7 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
     build_lead_cols(st);
 
     int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, kz_fault_vfs());
     kz_status ks;
     if (rc != SQLITE_OK) {
         ks = kz_db_error(st, rc, "opening the database", err);

@@ -44,4 +44,24 @@ run k blame 1 owner; expect_rc 0; has_out "set by $ME"; has_out 'was "bob"'
 run k blame 1 company; expect_rc 0; has_out "since the lead was created by $ME"
 run k blame 1 next_due; has_out "2026-11-20"
 
+t "agenda"
+run k add "Due Soon" --company Wonka; expect_rc 0; soon=$out
+run k add "Far Off" --company Hooli; far=$out
+run k add "Not Mine" --owner bob; other=$out
+run k assign 1 "$ME"
+run k followup 1 yesterday --step "Call back"
+run k followup "$soon" tomorrow --step "Send proposal"
+run k followup "$far" in 3 weeks
+run k followup "$other" today
+run k agenda; expect_rc 0
+has_out "Agenda for $ME, 2026-11-24"
+has_out "Overdue (1)"; has_out "Due in the next 7 days (1)"
+overdue_block=$(printf '%s\n' "$out" | sed -n '/^Overdue/,/^$/p')
+case "$overdue_block" in *"Ava Smith, Acme"*"Call back"*) ok ;; *) bad "overdue block: $overdue_block" ;; esac
+has_out "Send proposal"; lacks_out "Far Off"; lacks_out "Not Mine"
+run k agenda --days 30; has_out "Far Off"
+run k agenda --owner bob; has_out "Not Mine"; lacks_out "Ava Smith"
+run k agenda --days -1; expect_rc 2; has_err '--days "-1"'
+KARIZ_NOW="2027-02-01" run k agenda; has_out "Stale ("; has_out "idle"
+
 finish

@@ -582,6 +582,38 @@ static void test_readonly(void **state)
     kz_store_close(ro);
 }
 
+static void test_presence_and_recent_events(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t last;
+    assert_int_equal(kz_store_last_event_id(f->st, &last, &err), KZ_OK);
+    assert_int_equal(last, 0);
+    int64_t id = add_lead(f->st, "P", "Q", NULL, "lead", NULL, 1);
+    kz_event_list ev = {0};
+    assert_int_equal(kz_store_events_after(f->st, last, 10, &ev, &err), KZ_OK);
+    assert_int_equal(ev.n, 1);
+    assert_string_equal(ev.v[0].kind, "create");
+    assert_int_equal(ev.v[0].lead_id, id);
+    assert_int_equal(kz_store_last_event_id(f->st, &last, &err), KZ_OK);
+    assert_int_equal(last, ev.v[0].id);
+    kz_event_list_free(&ev);
+
+    assert_int_equal(kz_store_presence_set(f->st, "alice", "h1", 10, id, 1000, &err), KZ_OK);
+    assert_int_equal(kz_store_presence_set(f->st, "bob", "h1", 11, 0, 1000, &err), KZ_OK);
+    assert_int_equal(kz_store_presence_set(f->st, "alice", "h1", 10, 0, 1100, &err), KZ_OK);
+    kz_presence p[4];
+    size_t n;
+    assert_int_equal(kz_store_presence_list(f->st, 1050, p, 4, &n, &err), KZ_OK);
+    assert_int_equal(n, 1); /* bob's heartbeat is too old */
+    assert_string_equal(p[0].actor, "alice");
+    assert_int_equal(p[0].lead_id, 0);
+    assert_int_equal(kz_store_presence_clear(f->st, "alice", "h1", 10, &err), KZ_OK);
+    assert_int_equal(kz_store_presence_list(f->st, 0, p, 4, &n, &err), KZ_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(p[0].actor, "bob");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -599,6 +631,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stage_sync_is_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_presence_and_recent_events, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,43 @@
+/* deploy.h - checks that a shared database is set up so the whole team can
+ * use it: file system, ownership, group and permissions. Reported as
+ * precise sentences before SQLite could fail with a bare error. */
+#ifndef KARIZ_DEPLOY_H
+#define KARIZ_DEPLOY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "kariz/buf.h"
+#include "kariz/status.h"
+
+/* Names the network file system a statfs f_type belongs to ("nfs", "smb",
+ * "cifs", "sshfs/fuse", ...), or NULL for a local one. */
+const char *kz_fs_network_kind(long f_type);
+
+/* What is known about the database, its directory and the user. */
+typedef struct kz_deploy_facts {
+    const char *db_path;
+    bool db_exists;
+    struct stat db;       /* valid when db_exists */
+    struct stat dir;      /* the database's directory */
+    long fs_type;         /* statfs f_type of the directory */
+    uid_t uid;
+    const gid_t *groups;  /* the user's groups (primary included) */
+    size_t ngroups;
+    const char *(*group_name)(gid_t g); /* for messages; may return NULL */
+    const char *(*user_name)(uid_t u);
+    bool wal_exists, shm_exists;
+    struct stat wal, shm;
+} kz_deploy_facts;
+
+/* Pure assessment: appends warnings (one per line) to warnings; returns
+ * KZ_OK, KZ_EREADONLY (the user can read but not write: open read-only), or
+ * an error (err says what is wrong and how to fix it). */
+kz_status kz_deploy_assess(const kz_deploy_facts *f, kz_buf *warnings, kz_err *err);
+
+/* Gathers the facts for db_path from the system and assesses them. */
+kz_status kz_deploy_check(const char *db_path, kz_buf *warnings, kz_err *err);
+
+#endif

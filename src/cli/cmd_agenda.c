@@ -1,0 +1,137 @@
+/* cmd_agenda.c - the morning list: what is overdue, due soon and stale. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "kariz/buf.h"
+#include "kariz/dates.h"
+#include "kariz/text.h"
+
+typedef struct agenda {
+    kz_cli *c;
+    int today;
+    int64_t now;
+    kz_buf overdue, due, stale; /* owned: one line per lead */
+    int noverdue, ndue, nstale;
+} agenda;
+
+static void line(kz_buf *b, const kz_lead *l, const char *when, const char *what)
+{
+    char id[24];
+    snprintf(id, sizeof id, "%" PRId64, kz_lead_num(l, KZ_F_ID));
+    kz_buf_puts(b, "  ");
+    kz_text_fit_right(b, id, 6);
+    kz_buf_puts(b, "  ");
+    kz_text_fit(b, when, 10, false, true);
+    kz_buf_puts(b, "  ");
+    kz_buf name = KZ_BUF_INIT;
+    kz_buf_printf(&name, "%s%s%s", kz_lead_text(l, KZ_F_NAME) ? kz_lead_text(l, KZ_F_NAME) : "",
+                  kz_lead_text(l, KZ_F_COMPANY) ? ", " : "",
+                  kz_lead_text(l, KZ_F_COMPANY) ? kz_lead_text(l, KZ_F_COMPANY) : "");
+    kz_text_fit(b, kz_buf_str(&name), 34, true, true);
+    kz_buf_free(&name);
+    kz_buf_puts(b, "  ");
+    kz_text_fit(b, what, 40, true, false);
+    kz_buf_putc(b, '\n');
+}
+
+static bool due_one(const kz_lead *l, void *ud)
+{
+    agenda *a = ud;
+    char rel[32];
+    kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), a->today, rel);
+    const char *step = kz_lead_text(l, KZ_F_NEXT_STEP) ? kz_lead_text(l, KZ_F_NEXT_STEP) : "(no step named)";
+    if (kz_lead_is_overdue(l, a->today)) {
+        line(&a->overdue, l, rel, step);
+        a->noverdue++;
+    } else {
+        line(&a->due, l, rel, step);
+        a->ndue++;
+    }
+    return true;
+}
+
+static bool stale_one(const kz_lead *l, void *ud)
+{
+    agenda *a = ud;
+    int idle, limit;
+    if (!kz_lead_is_stale(a->c->rules, l, a->now, &idle, &limit))
+        return true;
+    char why[64];
+    snprintf(why, sizeof why, "idle %d days, limit %d", idle, limit);
+    line(&a->stale, l, kz_lead_text(l, KZ_F_STAGE), why);
+    a->nstale++;
+    return true;
+}
+
+int kz_cmd_agenda(kz_cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"days", required_argument, 0, 'd'},
+                                         {"owner", required_argument, 0, 'o'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    int64_t days = 7;
+    const char *owner = NULL;
+    int o;
+    optind = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'd':
+            if (kz_parse_int(optarg, &days) != KZ_OK || days < 0 || days > 3660)
+                return kz_cli_usage("agenda", "--days \"%s\": expected a whole number from 0 to 3660",
+                                    optarg);
+            break;
+        case 'o': owner = optarg; break;
+        case 'h':
+            return kz_cli_help("agenda", "Lists your open leads whose next step is overdue or due\n"
+                                         "within N days, and your stale leads; plain text, ready\n"
+                                         "for a morning cron mail.\n\nOptions:\n"
+                                         "  --days N         how far ahead (default 7)\n"
+                                         "  --owner U        someone else's agenda\n");
+        default: return kz_cli_usage("agenda", "unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (optind != argc)
+        return kz_cli_usage("agenda", "unexpected argument \"%s\"", argv[optind]);
+    int rc = kz_cli_open(c, KZ_OPEN_READS);
+    if (rc)
+        return rc;
+    agenda a;
+    memset(&a, 0, sizeof a);
+    a.c = c;
+    a.now = kz_session_now(&c->sess);
+    a.today = kz_today(a.now);
+    kz_query q = {0};
+    q.owner = owner ? owner : c->sess.actor;
+    q.open_only = true;
+    q.due_by = true;
+    q.due_by_day = a.today + days;
+    q.sort = KZ_SORT_DUE;
+    kz_status ks = kz_store_list(c->store, &q, false, due_one, &a, &c->err);
+    if (ks == KZ_OK) {
+        kz_query sq = {0};
+        sq.owner = q.owner;
+        sq.open_only = true;
+        sq.sort = KZ_SORT_AGE;
+        ks = kz_store_list(c->store, &sq, false, stale_one, &a, &c->err);
+    }
+    if (ks != KZ_OK) {
+        rc = kz_cli_fail(&c->err);
+    } else {
+        char today[16];
+        kz_day_format(a.today, today);
+        printf("Agenda for %s, %s\n", q.owner, today);
+        printf("\nOverdue (%d)\n%s", a.noverdue, a.noverdue ? kz_buf_str(&a.overdue) : "  nothing\n");
+        printf("\nDue in the next %" PRId64 " days (%d)\n%s", days, a.ndue,
+               a.ndue ? kz_buf_str(&a.due) : "  nothing\n");
+        printf("\nStale (%d)\n%s", a.nstale, a.nstale ? kz_buf_str(&a.stale) : "  nothing\n");
+    }
+    kz_buf_free(&a.overdue);
+    kz_buf_free(&a.due);
+    kz_buf_free(&a.stale);
+    return rc;
+}

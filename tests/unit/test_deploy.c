@@ -1,0 +1,134 @@
+/* Deployment checks: network file systems, group membership, permissions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "kariz/deploy.h"
+
+static const char *names(gid_t g)
+{
+    return g == 100 ? "sales" : g == 200 ? "staff" : NULL;
+}
+
+static const char *users(uid_t u)
+{
+    return u == 1000 ? "alice" : u == 1001 ? "bob" : NULL;
+}
+
+static gid_t alice_groups[] = {200};
+
+static kz_deploy_facts base(void)
+{
+    kz_deploy_facts f;
+    memset(&f, 0, sizeof f);
+    f.db_path = "/srv/kariz/team.db";
+    f.db_exists = true;
+    f.db.st_uid = 1001; /* bob created it */
+    f.db.st_gid = 100;  /* group sales */
+    f.db.st_mode = 0100660;
+    f.dir.st_uid = 0;
+    f.dir.st_gid = 100;
+    f.dir.st_mode = 042770; /* setgid, group-writable */
+    f.fs_type = 0xEF53;     /* ext4 */
+    f.uid = 1000;
+    f.groups = alice_groups;
+    f.ngroups = 1;
+    f.group_name = names;
+    f.user_name = users;
+    return f;
+}
+
+static void test_not_in_group(void **state)
+{
+    (void)state;
+    kz_deploy_facts f = base();
+    kz_buf w = KZ_BUF_INIT;
+    kz_err err;
+    assert_int_equal(kz_deploy_assess(&f, &w, &err), KZ_EREADONLY);
+    assert_string_equal(err.msg, "you are not in group sales, which may write the database "
+                                 "/srv/kariz/team.db: ask an administrator to add you (usermod "
+                                 "-aG sales alice) and log in again");
+    kz_buf_free(&w);
+}
+
+static void test_member_is_fine(void **state)
+{
+    (void)state;
+    static gid_t g[] = {200, 100};
+    kz_deploy_facts f = base();
+    f.groups = g;
+    f.ngroups = 2;
+    kz_buf w = KZ_BUF_INIT;
+    kz_err err;
+    assert_int_equal(kz_deploy_assess(&f, &w, &err), KZ_OK);
+    assert_int_equal(w.len, 0);
+    /* ... unless someone's umask left the -wal file unwritable */
+    f.wal_exists = true;
+    f.wal.st_uid = 1001;
+    f.wal.st_gid = 100;
+    f.wal.st_mode = 0100644;
+    assert_int_equal(kz_deploy_assess(&f, &w, &err), KZ_EREADONLY);
+    assert_non_null(strstr(err.msg, "-wal file /srv/kariz/team.db-wal is not writable by you (owner bob, group sales, mode 0644)"));
+    kz_buf_free(&w);
+}
+
+static void test_world_writable_warns(void **state)
+{
+    (void)state;
+    static gid_t g[] = {100};
+    kz_deploy_facts f = base();
+    f.groups = g;
+    f.db.st_mode = 0100666;
+    kz_buf w = KZ_BUF_INIT;
+    kz_err err;
+    assert_int_equal(kz_deploy_assess(&f, &w, &err), KZ_OK);
+    assert_non_null(strstr(kz_buf_str(&w), "the database /srv/kariz/team.db is writable by everyone (mode 0666)"));
+    kz_buf_free(&w);
+}
+
+static void test_network_fs_refused(void **state)
+{
+    (void)state;
+    kz_deploy_facts f = base();
+    f.fs_type = 0x6969;
+    kz_buf w = KZ_BUF_INIT;
+    kz_err err;
+    assert_int_equal(kz_deploy_assess(&f, &w, &err), KZ_EREFUSED);
+    assert_non_null(strstr(err.msg, "is on a network file system (NFS)"));
+    assert_string_equal(kz_fs_network_kind(0x65735546), "FUSE (such as SSHFS)");
+    assert_string_equal(kz_fs_network_kind((long)0xFF534D42UL), "CIFS");
+    assert_null(kz_fs_network_kind(0xEF53));
+    kz_buf_free(&w);
+}
+
+static void test_read_only_directory(void **state)
+{
+    (void)state;
+    static gid_t g[] = {100};
+    kz_deploy_facts f = base();
+    f.groups = g;
+    f.dir.st_mode = 040755;
+    kz_buf w = KZ_BUF_INIT;
+    kz_err err;
+    assert_int_equal(kz_deploy_assess(&f, &w, &err), KZ_EREADONLY);
+    assert_non_null(strstr(err.msg, "-wal and -shm"));
+    f.uid = 0; /* root writes anywhere */
+    assert_int_equal(kz_deploy_assess(&f, &w, &err), KZ_OK);
+    kz_buf_free(&w);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_not_in_group),
+        cmocka_unit_test(test_member_is_fine),
+        cmocka_unit_test(test_world_writable_warns),
+        cmocka_unit_test(test_network_fs_refused),
+        cmocka_unit_test(test_read_only_directory),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
