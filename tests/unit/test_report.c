@@ -288,6 +288,35 @@ static void test_funnel_owner(void **state)
     is_int(f, "stages", 3, "leads", 1);
 }
 
+static void exec_sql(fx *f, const char *sql)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s", msg ? msg : "?");
+    sqlite3_close(db);
+}
+
+static void test_funnel_reused_id(void **state)
+{
+    fx *f = *state;
+    /* lead 9 (Ivo: lead D3, prospect D4, deleted D5) left its log behind;
+     * a new lead 9 created on D30 must not inherit it */
+    exec_sql(f, "INSERT INTO leads (id, name, owner, stage, stage_entered, touched, created, "
+                "updated) VALUES (9, 'Jo', 'bob', 'lead', 1769817600, 1769817600, 1769817600, "
+                "1769817600);"
+                "INSERT INTO events (lead_id, at, version, actor, kind, new_value, detail) "
+                "VALUES (9, 1769817600, 1, 'bob', 'create', 'Jo', 'lead');");
+    run(f, "funnel");
+    is_int(f, "conversion", 0, "reached", 9);
+    is_int(f, "conversion", 1, "reached", 6);
+    run(f, "velocity");
+    /* lead stays: the six above and Jo's D30 to now (29 days) */
+    is_int(f, "stages", 0, "entered", 7);
+    is_int(f, "stages", 1, "entered", 5);
+}
+
 /* ---- forecast ---- */
 
 static void test_forecast(void **state)
@@ -517,6 +546,25 @@ static void test_channels_period(void **state)
     is_real(f, "before_close", 1, "lost_share", 50.0);
 }
 
+static void test_channels_owner(void **state)
+{
+    fx *f = *state;
+    f->o.owner = "bob";
+    run(f, "channels");
+    /* Cara: e-mail sent, call back; Dan: e-mail sent and replied, a web
+     * visit; Hana: a note. None of bob's deals has closed. */
+    rows(f, "response", 3);
+    is_text(f, "response", 0, "channel", "email");
+    is_int(f, "response", 0, "touches", 3);
+    is_real(f, "response", 0, "response_rate", 50.0);
+    is_text(f, "response", 1, "channel", "phone");
+    is_real(f, "response", 1, "response_rate", 100.0);
+    is_text(f, "response", 2, "channel", "web");
+    rows(f, "before_close", 0);
+    is_int(f, "closed", 0, "deals", 0);
+    is_int(f, "closed", 1, "deals", 0);
+}
+
 /* ---- scoring ---- */
 
 static void test_scoring_stored_grades(void **state)
@@ -616,6 +664,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_funnel_all_time, setup, teardown),
         cmocka_unit_test_setup_teardown(test_funnel_period, setup, teardown),
         cmocka_unit_test_setup_teardown(test_funnel_owner, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_funnel_reused_id, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forecast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forecast_follows_the_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forecast_close_dates_in_period, setup, teardown),
@@ -625,6 +674,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_losses_period, setup, teardown),
         cmocka_unit_test_setup_teardown(test_channels, setup, teardown),
         cmocka_unit_test_setup_teardown(test_channels_period, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_channels_owner, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scoring_stored_grades, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scoring_with_candidate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_report, setup, teardown),
