@@ -228,4 +228,28 @@ kz_status kz_store_import_finish(kz_store *st, const kz_store_import *imp, const
 kz_status kz_store_import_lead_insert(kz_store *st, kz_lead *lead, int64_t import_id,
                                       const char *actor, int64_t now, kz_err *err);
 
+/* ---- reports (report.c) ---- */
+/* One stage entry of a lead from the event log: its creation (from NULL, to
+ * the stage it was created in) or a stage change. The strings are borrowed
+ * for the duration of the callback. */
+typedef struct kz_stage_entry {
+    int64_t lead_id;
+    int64_t at;       /* Unix seconds */
+    const char *from; /* NULL for the creation */
+    const char *to;
+} kz_stage_entry;
+typedef bool (*kz_stage_entry_fn)(const kz_stage_entry *e, void *ud);
+/* Calls fn for every stage entry of the leads that exist now and belong to
+ * owner (NULL: anyone; "": unassigned), ordered by lead, time and event.
+ * Events of an earlier lead that had the same id are skipped. fn returns
+ * false to stop. */
+kz_status kz_store_stage_entries(kz_store *st, const char *owner, kz_stage_entry_fn fn,
+                                 void *ud, kz_err *err);
+typedef bool (*kz_activity_fn)(const kz_activity *a, void *ud);
+/* Calls fn for every activity of the leads that belong to owner (as above),
+ * ordered by lead, time and id. a->note is NULL (notes are not loaded); the
+ * activity is reused between calls. */
+kz_status kz_store_activities_all(kz_store *st, const char *owner, kz_activity_fn fn, void *ud,
+                                  kz_err *err);
+
 #endif
