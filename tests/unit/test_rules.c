@@ -420,6 +420,49 @@ static void test_default_rules(void **state)
     kz_rules_free(r);
 }
 
+/* The EXAMPLE section of kariz-rules(5) is a file the loader accepts. */
+static void test_man_page_example(void **state)
+{
+    (void)state;
+    const char *src = getenv("KARIZ_SOURCE");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/docs/kariz-rules.5", src ? src : ".");
+    char *man = read_all(path);
+    assert_non_null(man);
+    char *start = strstr(man, ".SH EXAMPLE\n.nf\n");
+    assert_non_null(start);
+    start += strlen(".SH EXAMPLE\n.nf\n");
+    char *end = strstr(start, ".fi\n");
+    assert_non_null(end);
+    kz_buf yaml = KZ_BUF_INIT;
+    for (const char *p = start; p < end; p++) {
+        if (p[0] == '\\' && p[1] == '-') {
+            kz_buf_putc(&yaml, '-');
+            p++;
+        } else if (p[0] == '\\' && p[1] == 'e') {
+            kz_buf_putc(&yaml, '\\');
+            p++;
+        } else {
+            kz_buf_putc(&yaml, *p);
+        }
+    }
+    kz_rules *r = NULL;
+    kz_err err = {0};
+    if (kz_rules_load_buffer("example", kz_buf_str(&yaml), yaml.len, &r, &err) != KZ_OK)
+        fail_msg("%s", err.msg);
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_lead_set_text(&l, KZ_F_TITLE, "Director of Sales");
+    kz_score *s = calloc(1, sizeof *s);
+    kz_score_lead(r, &l, NULL, 0, NOW, s);
+    assert_int_equal(s->sub[KZ_CRIT_AUTHORITY], 15);
+    free(s);
+    kz_lead_free(&l);
+    kz_rules_free(r);
+    kz_buf_free(&yaml);
+    free(man);
+}
+
 static void test_resolve(void **state)
 {
     (void)state;
@@ -463,6 +506,7 @@ int main(void)
         cmocka_unit_test(test_json_escapes_any_bytes),
         cmocka_unit_test(test_pipeline_accessors),
         cmocka_unit_test(test_default_rules),
+        cmocka_unit_test(test_man_page_example),
         cmocka_unit_test(test_resolve),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
