@@ -325,6 +325,35 @@ static void test_json_escapes_any_bytes(void **state)
     kz_rules_free(r);
 }
 
+/* More hits than a kz_score holds: the rest are counted, still scored. */
+static void test_hits_dropped(void **state)
+{
+    (void)state;
+    kz_buf y = KZ_BUF_INIT;
+    kz_buf_puts(&y, "score: {min: 0, max: 1000}\ncriteria:\n  need:\n");
+    for (int i = 0; i < KZ_SCORE_MAX_HITS + 6; i++)
+        kz_buf_printf(&y, "    - {label: r%d, points: 1, when: {field: name, present: true}}\n", i);
+    kz_buf_puts(&y, "stages:\n  - {name: a, probability: 1}\n  - {name: w, probability: 100, "
+                    "kind: won}\n  - {name: l, probability: 0, kind: lost}\n");
+    kz_rules *r = NULL;
+    kz_err err = {0};
+    if (kz_rules_load_buffer("many.yaml", kz_buf_str(&y), y.len, &r, &err) != KZ_OK)
+        fail_msg("%s", err.msg);
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_lead_set_text(&l, KZ_F_NAME, "x");
+    kz_score *s = calloc(1, sizeof *s);
+    kz_score_lead(r, &l, NULL, 0, NOW, s);
+    assert_int_equal(s->nhits, KZ_SCORE_MAX_HITS);
+    assert_int_equal(s->hits_dropped, 6);
+    assert_int_equal(s->total, KZ_SCORE_MAX_HITS + 6);
+    assert_string_equal(s->hits[KZ_SCORE_MAX_HITS - 1].rule, "r63");
+    free(s);
+    kz_lead_free(&l);
+    kz_rules_free(r);
+    kz_buf_free(&y);
+}
+
 static void test_pipeline_accessors(void **state)
 {
     (void)state;
@@ -504,6 +533,7 @@ int main(void)
         cmocka_unit_test(test_decay_and_window),
         cmocka_unit_test(test_empty_lead),
         cmocka_unit_test(test_json_escapes_any_bytes),
+        cmocka_unit_test(test_hits_dropped),
         cmocka_unit_test(test_pipeline_accessors),
         cmocka_unit_test(test_default_rules),
         cmocka_unit_test(test_man_page_example),
