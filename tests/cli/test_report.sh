@@ -148,6 +148,32 @@ run k report scoring --format json; expect_rc 0
 expect_eq "$(json 'sorted((r["grade"], r["deals"], r["won"], r["lost"], r["win_rate"]) for r in j["by_grade"])')" \
     "[('cold', 2, 1, 1, 50.0), ('hot', 1, 1, 0, 100.0), ('warm', 1, 0, 1, 0.0)]"
 
+t "json keys are stable"
+keys() { run k report "$1" --format json; expect_rc 0; expect_eq "$(json "$2")" "$3" "$1: $2"; }
+head_keys="'report', 'from', 'to', 'owner', 'generated'"
+keys funnel 'list(j)' "[$head_keys, 'stages', 'conversion', 'notes']"
+keys funnel 'list(j["stages"][0])' "['stage', 'leads', 'value']"
+keys funnel 'list(j["conversion"][0])' "['stage', 'reached', 'next', 'moved_on', 'rate']"
+keys forecast 'list(j)' "[$head_keys, 'by_month', 'by_owner', 'by_month_owner', 'total', 'notes']"
+keys forecast '[list(j[t][0]) for t in ("by_month", "by_owner", "by_month_owner", "total")]' \
+    "[['month', 'leads', 'value', 'weighted'], ['owner', 'leads', 'value', 'weighted'], ['month', 'owner', 'leads', 'value', 'weighted'], ['leads', 'value', 'weighted']]"
+keys velocity 'list(j)' "[$head_keys, 'stages', 'bottleneck', 'notes']"
+keys velocity '[list(j[t][0]) for t in ("stages", "bottleneck")]' \
+    "[['stage', 'entered', 'median_days', 'p90_days', 'leads', 'stale'], ['measure', 'stage', 'median_days', 'leads']]"
+keys losses 'list(j)' "[$head_keys, 'by_stage', 'by_reason', 'win_rate_by_source', 'notes']"
+keys losses '[list(j[t][0]) for t in ("by_stage", "by_reason", "win_rate_by_source")]' \
+    "[['stage', 'lost', 'share', 'value'], ['reason', 'lost', 'share'], ['source', 'won', 'lost', 'win_rate']]"
+keys channels 'list(j)' "[$head_keys, 'response', 'before_close', 'closed', 'notes']"
+keys channels '[list(j[t][0]) for t in ("response", "before_close", "closed")]' \
+    "[['channel', 'touches', 'sent', 'replied', 'calls', 'answered', 'response_rate'], ['channel', 'won_deals', 'won_share', 'lost_deals', 'lost_share'], ['outcome', 'deals']]"
+keys scoring 'list(j)' "[$head_keys, 'by_grade', 'notes']"
+keys scoring 'list(j["by_grade"][0])' "['grade', 'deals', 'won', 'lost', 'win_rate']"
+
+t "an empty period"
+run k report losses --from 2030-01-01 --format json; expect_rc 0
+expect_eq "$(json '(j["by_stage"], j["by_reason"], j["win_rate_by_source"])')" "([], [], [])"
+run k report losses --from 2030-01-01; expect_rc 0; has_out "(nothing in this period)"
+
 t "data text is made safe in tables, kept exact in csv"
 sql "UPDATE leads SET source = 'we' || char(27) || '[31mb' WHERE id = 7"
 run k report losses; expect_rc 0
