@@ -139,6 +139,11 @@ struct kz_rules {
     pcre2_match_data *md;
 
     kz_acc *acc; /* scratch, nrules entries; scoring is single-threaded per kz_rules */
+    /* scratch: the local day of the last `now` scored and the span of Unix
+     * times it covers, so scoring many leads asks the time zone once a day */
+    bool day_valid;
+    int day;
+    int64_t day_lo, day_hi;
 
     void **owned; /* every other allocation */
     size_t nowned, capowned;

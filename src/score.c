@@ -138,8 +138,21 @@ bool kz_cond_eval(const kz_rules *r, const kz_cond *c, const kz_lead *lead, int 
         }
     }
     if (matched && mlen) {
-        if (c->field >= 0 && (c->type == KZ_FT_INT || c->type == KZ_FT_MONEY ||
-                              c->type == KZ_FT_TIME))
+        if (c->field >= 0 && c->type == KZ_FT_INT && mlen >= 24) {
+            char tmp[24];
+            size_t n = 0;
+            uint64_t u = num < 0 ? (uint64_t)0 - (uint64_t)num : (uint64_t)num;
+            do {
+                tmp[n++] = (char)('0' + u % 10);
+                u /= 10;
+            } while (u);
+            if (num < 0)
+                tmp[n++] = '-';
+            for (size_t i = 0; i < n; i++)
+                matched[i] = tmp[n - 1 - i];
+            matched[n] = '\0';
+        } else if (c->field >= 0 && (c->type == KZ_FT_INT || c->type == KZ_FT_MONEY ||
+                                     c->type == KZ_FT_TIME))
             kz_lead_format(lead, (kz_field)c->field, matched, mlen);
         else
             copy_matched(matched, mlen, mstart ? mstart : "", mstart ? mlenv : 0);
@@ -210,6 +223,30 @@ static void accumulate(const kz_rules *r, const kz_activity *acts, size_t nacts,
     }
 }
 
+/* Local day of now, cached in the rules' scratch. */
+static int today_of(const kz_rules *r, int64_t now)
+{
+    kz_rules *m = (kz_rules *)r; /* scratch only */
+    if (!m->day_valid || now < m->day_lo || now >= m->day_hi) {
+        m->day = kz_today(now);
+        m->day_lo = kz_day_start(m->day);
+        m->day_hi = kz_day_start(m->day + 1);
+        m->day_valid = now >= m->day_lo && now < m->day_hi;
+    }
+    return m->day;
+}
+
+static void put_activity(char *out, size_t outlen, const kz_activity *a)
+{
+    size_t kn = strnlen(a->kind, sizeof a->kind), on = strnlen(a->outcome, sizeof a->outcome);
+    if (kn + 1 + on + 1 > outlen)
+        return;
+    memcpy(out, a->kind, kn);
+    out[kn] = ' ';
+    memcpy(out + kn + 1, a->outcome, on);
+    out[kn + 1 + on] = '\0';
+}
+
 void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *acts, size_t nacts,
                    int64_t now, kz_score *out)
 {
@@ -221,7 +258,7 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
     out->nhits = 0;
     out->hits_dropped = 0;
     out->limit_errors = 0;
-    int today = kz_today(now);
+    int today = today_of(r, now);
     char m[96];
     if (r->nbehaviour)
         accumulate(r, acts, nacts, now);
@@ -241,7 +278,7 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
                 sum = ru->cap;
             pts = (int)lround(sum);
             if (!ru->nwhen && acc->last)
-                snprintf(m, sizeof m, "%.15s %.23s", acc->last->kind, acc->last->outcome);
+                put_activity(m, sizeof m, acc->last);
         }
         if (limit) {
             out->limit_errors++;

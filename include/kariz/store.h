@@ -126,6 +126,22 @@ kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_le
                         void *ud, kz_err *err);
 kz_status kz_store_count(kz_store *st, const kz_query *q, int64_t *out, kz_err *err);
 
+/* ---- rescoring every lead ---- */
+/* Called for each lead with its custom fields and activities (oldest
+ * first); sets the lead's score fields (score, grade, persona, subtotals)
+ * and returns true when it changed them. Both lists are reused between
+ * calls. */
+typedef bool (*kz_rescore_fn)(kz_lead *lead, const kz_activity *acts, size_t nacts, void *ud);
+/* Walks every lead in id order in write transactions of `batch` leads,
+ * reading leads, custom fields and activities as three ordered streams (no
+ * query per lead), and saves what fn changed: the score fields, a version
+ * bump, and a "grade" event by actor when the band changed. progress (may
+ * be NULL) is told after each batch, with fn's ud. */
+kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, int64_t now,
+                               kz_rescore_fn fn, void *ud,
+                               void (*progress)(int64_t done, int64_t total, void *ud),
+                               int64_t *changed, kz_err *err);
+
 /* ---- activities, stakeholders, events ---- */
 /* Adds an activity (sets a->id; a->at when 0 is set to now) and logs an
  * "activity" event. Must be inside a write transaction. */
@@ -150,6 +166,16 @@ kz_status kz_store_events_after(kz_store *st, int64_t after_id, size_t limit,
 /* The id of the newest event (0 when none). */
 kz_status kz_store_last_event_id(kz_store *st, int64_t *out, kz_err *err);
 
+/* ---- triage ---- */
+/* Records a triage decision on a lead (with its grade now). */
+kz_status kz_store_triage_add(kz_store *st, int64_t lead_id, const char *actor, int64_t at,
+                              const char *decision, const char *grade, kz_err *err);
+/* Facts about a lead the triage queue needs: whether anybody triaged it,
+ * the grade at the last triage (grade_out "" when never), and whether it has
+ * any activity. */
+kz_status kz_store_triage_facts(kz_store *st, int64_t lead_id, bool *triaged, char *grade_out,
+                                size_t grade_len, bool *touched, kz_err *err);
+
 /* ---- presence: who has which lead open ---- */
 /* Records that actor's board (host, pid) is alive, with lead_id open (0:
  * none), at time now. Its own short write transaction. */
@@ -171,5 +197,59 @@ kz_status kz_store_presence_list(kz_store *st, int64_t since, kz_presence *out, 
 /* The last event that set `field` on the lead; KZ_ENOTFOUND when none. */
 kz_status kz_store_blame(kz_store *st, int64_t lead_id, const char *field, kz_event *out,
                          kz_err *err);
+
+/* ---- imports (import.c) ---- */
+/* One bulk import run: its progress and counts (a row of the imports table). */
+typedef struct kz_store_import {
+    int64_t id;
+    int64_t rows_done; /* data rows fully processed and committed */
+    int64_t created, updated, skipped, rejected;
+} kz_store_import;
+/* Sizes the connection's page cache for a bulk import (64 MiB). */
+kz_status kz_store_import_tune(kz_store *st, kz_err *err);
+/* The unfinished import of the input with this fingerprint (the most recent
+ * one); *found false when there is none. */
+kz_status kz_store_import_find(kz_store *st, const char *fingerprint, kz_store_import *out,
+                               bool *found, kz_err *err);
+/* Records a new import run (sets *id). Inside a write transaction. */
+kz_status kz_store_import_start(kz_store *st, const char *source, const char *fingerprint,
+                                const char *actor, int64_t now, int64_t *id, kz_err *err);
+/* Saves rows_done and the counts. Inside a write transaction. */
+kz_status kz_store_import_progress(kz_store *st, const kz_store_import *imp, kz_err *err);
+/* Saves the counts, marks the run finished and logs its one "import" event
+ * (lead_id NULL; new_value the source; detail as given, e.g. JSON counts).
+ * Inside a write transaction. */
+kz_status kz_store_import_finish(kz_store *st, const kz_store_import *imp, const char *source,
+                                 const char *actor, const char *detail, int64_t now, kz_err *err);
+/* Inserts an imported lead: like kz_store_lead_insert, but CREATED is kept
+ * when the lead has one (its creation in the other system) and IMPORT_ID is
+ * set to import_id; the "create" event's detail names the import. Inside a
+ * write transaction. */
+kz_status kz_store_import_lead_insert(kz_store *st, kz_lead *lead, int64_t import_id,
+                                      const char *actor, int64_t now, kz_err *err);
+
+/* ---- reports (report.c) ---- */
+/* One stage entry of a lead from the event log: its creation (from NULL, to
+ * the stage it was created in) or a stage change. The strings are borrowed
+ * for the duration of the callback. */
+typedef struct kz_stage_entry {
+    int64_t lead_id;
+    int64_t at;       /* Unix seconds */
+    const char *from; /* NULL for the creation */
+    const char *to;
+} kz_stage_entry;
+typedef bool (*kz_stage_entry_fn)(const kz_stage_entry *e, void *ud);
+/* Calls fn for every stage entry of the leads that exist now and belong to
+ * owner (NULL: anyone; "": unassigned), ordered by lead, time and event.
+ * Events of an earlier lead that had the same id are skipped. fn returns
+ * false to stop. */
+kz_status kz_store_stage_entries(kz_store *st, const char *owner, kz_stage_entry_fn fn,
+                                 void *ud, kz_err *err);
+typedef bool (*kz_activity_fn)(const kz_activity *a, void *ud);
+/* Calls fn for every activity of the leads that belong to owner (as above),
+ * ordered by lead, time and id. a->note is NULL (notes are not loaded); the
+ * activity is reused between calls. */
+kz_status kz_store_activities_all(kz_store *st, const char *owner, kz_activity_fn fn, void *ud,
+                                  kz_err *err);
 
 #endif

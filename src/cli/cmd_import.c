@@ -1,0 +1,389 @@
+/* cmd_import.c - kariz import, intake and export. */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "kariz/buf.h"
+#include "kariz/import.h"
+#include "kariz/text.h"
+
+/* getopt_long with a common --help; '?' after printing a usage error. */
+static int next_opt(int argc, char **argv, const struct option *opts)
+{
+    opterr = 0;
+    int idx = 0;
+    int o = getopt_long(argc, argv, "h", opts, &idx);
+    if (o == '?') {
+        const char *bad = argv[optind - 1];
+        if (optopt)
+            kz_cli_usage(argv[0], "option \"%s\" needs a value", bad);
+        else
+            kz_cli_usage(argv[0], "unknown option \"%s\"", bad);
+    }
+    return o;
+}
+
+static bool parse_dup(const char *s, kz_dup_mode *out)
+{
+    if (strcmp(s, "skip") == 0)
+        *out = KZ_DUP_SKIP;
+    else if (strcmp(s, "update") == 0)
+        *out = KZ_DUP_UPDATE;
+    else if (strcmp(s, "new") == 0)
+        *out = KZ_DUP_NEW;
+    else
+        return false;
+    return true;
+}
+
+/* KARIZ_TEST_KILL_AFTER_ROWS: the kill-and-resume tests stop the import
+ * with SIGKILL after that many rows. */
+static int64_t kill_after(void)
+{
+    const char *v = getenv("KARIZ_TEST_KILL_AFTER_ROWS");
+    int64_t n;
+    if (v && *v && kz_parse_int(v, &n) == KZ_OK && n > 0)
+        return n;
+    return 0;
+}
+
+/* KARIZ_IMPORT_BATCH: rows per transaction (default 2000). */
+static size_t batch_size(void)
+{
+    const char *v = getenv("KARIZ_IMPORT_BATCH");
+    int64_t n;
+    if (v && *v && kz_parse_int(v, &n) == KZ_OK && n > 0 && n <= 1000000)
+        return (size_t)n;
+    return 0;
+}
+
+static int check_owner(const char *cmd, const char *owner)
+{
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_err err;
+    kz_err_clear(&err);
+    int rc = 0;
+    if (kz_lead_assign(&l, "owner", owner, false, &err) != KZ_OK) {
+        fprintf(stderr, "kariz %s: --owner: ", cmd);
+        kz_cli_print_safe(stderr, err.msg);
+        fputc('\n', stderr);
+        rc = 2;
+    }
+    kz_lead_free(&l);
+    return rc;
+}
+
+int kz_cmd_import(kz_cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"map", required_argument, 0, 'm'},     {"on-duplicate", required_argument, 0, 'd'},
+        {"rejects", required_argument, 0, 'r'}, {"dry-run", no_argument, 0, 'n'},
+        {"stage", required_argument, 0, 's'},   {"owner", required_argument, 0, 'o'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
+    const char *help =
+        "Reads RFC 4180 CSV (a header row, then one lead a row); - reads standard input.\n"
+        "Columns are matched to fields by name (HubSpot, Salesforce, Pipedrive, Zoho and\n"
+        "Odoo exports are recognised); every other column becomes a custom field.\n"
+        "\n"
+        "Options:\n"
+        "  --map COLUMN=field   map a column yourself (repeatable); field is a lead field,\n"
+        "                       first_name, last_name, a custom field name, or - to ignore\n"
+        "  --on-duplicate M     a row whose e-mail (else name + company) matches a lead:\n"
+        "                       skip (default), update that lead, or new (add anyway)\n"
+        "  --rejects FILE       write rejected rows to FILE (CSV, with a reason column)\n"
+        "  --dry-run            show the mapping and the counts; write nothing\n"
+        "  --stage S            stage for rows that have none (default: the first stage)\n"
+        "  --owner U            owner for rows that have none (default: unassigned)\n"
+        "\n"
+        "Run the same command again after an interruption: it resumes where it stopped.\n"
+        "Exit status 1 when rows were rejected. See docs/import.md.\n";
+    kz_import_opts o = {0};
+    const char **maps = kz_xcalloc((size_t)argc + 1, sizeof *maps);
+    o.maps = maps;
+    int rc = 0, op;
+    optind = 1;
+    while ((op = next_opt(argc, argv, opts)) != -1) {
+        switch (op) {
+        case 'm':
+            if (!strchr(optarg, '=')) {
+                rc = kz_cli_usage("import", "--map \"%s\": expected COLUMN=field", optarg);
+                goto out;
+            }
+            maps[o.nmaps++] = optarg;
+            break;
+        case 'd':
+            if (!parse_dup(optarg, &o.dup)) {
+                rc = kz_cli_usage("import", "--on-duplicate \"%s\": expected skip, update or new",
+                                  optarg);
+                goto out;
+            }
+            break;
+        case 'r': o.rejects_path = optarg; break;
+        case 'n': o.dry_run = true; break;
+        case 's': o.stage = optarg; break;
+        case 'o': o.owner = optarg; break;
+        case 'h': kz_cli_help("import", help); goto out;
+        default: rc = 2; goto out;
+        }
+    }
+    if (optind + 1 != argc) {
+        rc = kz_cli_usage("import", optind >= argc ? "a FILE.csv (or - for standard input) is "
+                                                     "required"
+                                                   : "one FILE only");
+        goto out;
+    }
+    o.path = argv[optind];
+    if (o.owner && (rc = check_owner("import", o.owner)))
+        goto out;
+    if (!o.dry_run && c->readonly) {
+        fprintf(stderr, "kariz import: the database is open read-only (--read-only)\n");
+        rc = 1;
+        goto out;
+    }
+    if ((rc = kz_cli_open(c, 0)))
+        goto out;
+    o.progress = isatty(STDERR_FILENO) != 0;
+    o.kill_after_rows = kill_after();
+    o.batch = batch_size();
+    o.out = stdout;
+    o.diag = stderr;
+    kz_import_result res;
+    if (kz_import_csv(&c->sess, &o, &res, &c->err) != KZ_OK) {
+        rc = c->err.code == KZ_EUSAGE ? kz_cli_usage("import", "%s", c->err.msg)
+                                      : kz_cli_fail(&c->err);
+        goto out;
+    }
+    rc = res.counts.rejected ? 1 : 0;
+out:
+    free(maps);
+    return rc;
+}
+
+int kz_cmd_intake(kz_cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"on-duplicate", required_argument, 0, 'd'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    const char *help =
+        "Reads one JSON object a line from standard input, e.g.\n"
+        "  {\"name\": \"Ava Smith\", \"email\": \"ava@acme.example\", \"company\": \"Acme\"}\n"
+        "Keys are field names or the column names `kariz import` knows; other keys become\n"
+        "custom fields. A bad line is reported with its number and the key; the other\n"
+        "lines still go in.\n"
+        "\n"
+        "Options:\n"
+        "  --on-duplicate M   a line whose e-mail (else name + company) matches a lead:\n"
+        "                     skip (default), update that lead, or new (add anyway)\n"
+        "\n"
+        "Exit status 1 when lines were rejected.\n";
+    kz_import_opts o = {0};
+    int op;
+    optind = 1;
+    while ((op = next_opt(argc, argv, opts)) != -1) {
+        switch (op) {
+        case 'd':
+            if (!parse_dup(optarg, &o.dup))
+                return kz_cli_usage("intake", "--on-duplicate \"%s\": expected skip, update or new",
+                                    optarg);
+            break;
+        case 'h': return kz_cli_help("intake", help);
+        default: return 2;
+        }
+    }
+    if (optind != argc)
+        return kz_cli_usage("intake", "unexpected argument \"%s\" (lines are read from standard "
+                                      "input)",
+                            argv[optind]);
+    if (c->readonly) {
+        fprintf(stderr, "kariz intake: the database is open read-only (--read-only)\n");
+        return 1;
+    }
+    int rc = kz_cli_open(c, 0);
+    if (rc)
+        return rc;
+    o.path = "-";
+    o.out = stdout;
+    o.diag = stderr;
+    o.batch = batch_size() ? batch_size() : 100;
+    o.kill_after_rows = kill_after();
+    kz_import_result res;
+    if (kz_import_intake(&c->sess, &o, &res, &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
+    return res.counts.rejected ? 1 : 0;
+}
+
+/* ---- export ---- */
+
+typedef enum exp_fmt { EXP_CSV, EXP_JSON, EXP_JSONL } exp_fmt;
+
+typedef struct names {
+    char **v; /* owned strings, sorted */
+    size_t n, cap;
+} names;
+
+static void names_add(names *s, const char *name)
+{
+    size_t lo = 0, hi = s->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(s->v[mid], name);
+        if (c == 0)
+            return;
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 16;
+        s->v = kz_xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    memmove(s->v + lo + 1, s->v + lo, (s->n - lo) * sizeof *s->v);
+    s->v[lo] = kz_xstrdup(name);
+    s->n++;
+}
+
+typedef struct export_ctx {
+    exp_fmt fmt;
+    names custom;
+    kz_buf line;
+    size_t rows;
+    bool collecting; /* first pass of CSV: custom field names */
+} export_ctx;
+
+static bool is_text(kz_field f)
+{
+    kz_ftype t = kz_field_get(f)->type;
+    return t == KZ_FT_TEXT || t == KZ_FT_USER || t == KZ_FT_STAGE;
+}
+
+static bool export_one(const kz_lead *l, void *ud)
+{
+    export_ctx *x = ud;
+    if (x->collecting) {
+        for (size_t i = 0; i < l->ncustom; i++)
+            names_add(&x->custom, l->custom[i].name);
+        return true;
+    }
+    if (x->fmt == EXP_CSV) {
+        kz_buf_reset(&x->line);
+        char buf[64];
+        for (int f = 0; f < KZ_F__COUNT; f++) {
+            if (f)
+                kz_buf_putc(&x->line, ',');
+            if (is_text((kz_field)f)) {
+                const char *t = kz_lead_text(l, (kz_field)f);
+                if (t)
+                    kz_csv_put_field(&x->line, t, strlen(t));
+            } else {
+                kz_lead_format(l, (kz_field)f, buf, sizeof buf);
+                kz_csv_put_field(&x->line, buf, strlen(buf));
+            }
+        }
+        for (size_t i = 0; i < x->custom.n; i++) {
+            kz_buf_putc(&x->line, ',');
+            const char *v = kz_lead_custom(l, x->custom.v[i]);
+            if (v)
+                kz_csv_put_field(&x->line, v, strlen(v));
+        }
+        kz_buf_puts(&x->line, "\r\n");
+        fwrite(x->line.s, 1, x->line.len, stdout);
+    } else {
+        char *s = kz_lead_json(l, false);
+        if (x->fmt == EXP_JSON)
+            printf("%s\n%s", x->rows ? "," : "", s);
+        else
+            printf("%s\n", s);
+        free(s);
+    }
+    x->rows++;
+    return true;
+}
+
+int kz_cmd_export(kz_cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"format", required_argument, 0, 'f'}, {"stage", required_argument, 0, 's'},
+        {"owner", required_argument, 0, 'o'},  {"search", required_argument, 0, 'q'},
+        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    const char *help =
+        "Writes every field of every lead (custom fields included) to standard output,\n"
+        "exactly as stored: nothing is sanitised. `kariz import` reads the CSV back.\n"
+        "\n"
+        "Options:\n"
+        "  --format F       csv (default: one column per field, then custom.NAME\n"
+        "                   columns), json (one array) or jsonl (one object a line)\n"
+        "  --stage S        only leads in stage S\n"
+        "  --owner U        only U's leads (- for unassigned ones)\n"
+        "  --search TEXT    name, company, e-mail or notes contain TEXT\n";
+    kz_query q = {0};
+    q.sort = KZ_SORT_ID;
+    export_ctx x;
+    memset(&x, 0, sizeof x);
+    x.fmt = EXP_CSV;
+    int op;
+    optind = 1;
+    while ((op = next_opt(argc, argv, opts)) != -1) {
+        switch (op) {
+        case 'f':
+            if (strcmp(optarg, "csv") == 0)
+                x.fmt = EXP_CSV;
+            else if (strcmp(optarg, "json") == 0)
+                x.fmt = EXP_JSON;
+            else if (strcmp(optarg, "jsonl") == 0)
+                x.fmt = EXP_JSONL;
+            else
+                return kz_cli_usage("export", "--format \"%s\": expected csv, json or jsonl",
+                                    optarg);
+            break;
+        case 's': q.stage = optarg; break;
+        case 'o': q.owner = strcmp(optarg, "-") == 0 ? "" : optarg; break;
+        case 'q': q.search = optarg; break;
+        case 'h': return kz_cli_help("export", help);
+        default: return 2;
+        }
+    }
+    if (optind != argc)
+        return kz_cli_usage("export", "unexpected argument \"%s\"", argv[optind]);
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE);
+    if (rc)
+        return rc;
+    kz_status ks = kz_store_begin_read(c->store, &c->err); /* both passes see one snapshot */
+    if (ks == KZ_OK && x.fmt == EXP_CSV) {
+        x.collecting = true;
+        ks = kz_store_list(c->store, &q, true, export_one, &x, &c->err);
+        x.collecting = false;
+        for (int f = 0; f < KZ_F__COUNT; f++)
+            printf("%s%s", f ? "," : "", kz_field_get((kz_field)f)->name);
+        for (size_t i = 0; i < x.custom.n; i++) {
+            kz_buf_reset(&x.line);
+            kz_buf_puts(&x.line, ",custom.");
+            kz_buf_puts(&x.line, x.custom.v[i]);
+            fwrite(x.line.s, 1, x.line.len, stdout);
+        }
+        fputs("\r\n", stdout);
+    } else if (ks == KZ_OK && x.fmt == EXP_JSON) {
+        fputs("[", stdout);
+    }
+    if (ks == KZ_OK)
+        ks = kz_store_list(c->store, &q, true, export_one, &x, &c->err);
+    if (x.fmt == EXP_JSON && ks == KZ_OK)
+        fputs(x.rows ? "\n]\n" : "]\n", stdout);
+    kz_store_rollback(c->store);
+    for (size_t i = 0; i < x.custom.n; i++)
+        free(x.custom.v[i]);
+    free(x.custom.v);
+    kz_buf_free(&x.line);
+    if (ks != KZ_OK)
+        return kz_cli_fail(&c->err);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "kariz export: writing the output failed\n");
+        return 1;
+    }
+    return 0;
+}

@@ -1,0 +1,765 @@
+/* import.c - running an import: CSV rows or intake lines become leads,
+ * de-duplicated, validated against the rules in force, scored and written in
+ * short batches that record their progress so an interrupted import resumes.
+ *
+ * A dry run does the same work inside one transaction and rolls it back, so
+ * its counts (duplicates within the file included) are exactly what the real
+ * run would report.
+ *
+ * Memory: one lead, one scratch lead and the current CSV record at a time;
+ * the summary keeps at most LIST_MAX duplicates to show. Nothing grows with
+ * the input. */
+#include <errno.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "kariz/buf.h"
+#include "kariz/import.h"
+#include "kariz/rules.h"
+#include "kariz/text.h"
+
+#define LIST_MAX 50
+#define DEFAULT_BATCH 2000
+#define PREFIX_HASH (1u << 20) /* bytes of standard input that identify it */
+#define LINE_MAX_BYTES (1u << 20)
+
+typedef enum outcome { OUT_CREATED, OUT_UPDATED, OUT_SKIPPED, OUT_REJECTED } outcome;
+
+typedef struct run {
+    kz_session *s;
+    const kz_import_opts *o;
+    const char *cmd;        /* "import" or "intake" */
+    const char *source;     /* file name shown in messages */
+    kz_store_import imp;
+    bool begun;             /* the imports row exists */
+    kz_lead lead, cur;
+    kz_activity_list acts;
+    kz_score *score;        /* owned */
+    kz_buf key, msg;
+    kz_buf dups;            /* "line 7 = lead 3; ..." (first LIST_MAX) */
+    size_t ndups;
+    int64_t row;            /* data rows seen */
+    size_t in_batch;
+    /* progress */
+    int64_t total_bytes;    /* 0 when unknown */
+    struct timespec t0, last;
+    bool drawn;
+    int64_t draws;
+} run;
+
+static double seconds_since(const struct timespec *t)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t->tv_sec) + (double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void progress(run *r, int64_t bytes, bool final)
+{
+    if (!r->o->progress)
+        return;
+    if (!final && (r->row & 255) != 0)
+        return;
+    if (!final && r->draws && seconds_since(&r->last) < 0.1)
+        return; /* the first update shows at once, then ten a second */
+    clock_gettime(CLOCK_MONOTONIC, &r->last);
+    double el = seconds_since(&r->t0);
+    double rate = el > 0 ? (double)r->row / el : 0;
+    if (final) {
+        if (r->drawn)
+            fputs("\r\033[K", stderr);
+        r->drawn = false;
+        return;
+    }
+    fprintf(stderr, "\r\033[K%s: %" PRId64 " rows, %.0f rows/s", r->cmd, r->row, rate);
+    if (r->total_bytes > 0 && bytes > 0) {
+        double frac = (double)bytes / (double)r->total_bytes;
+        if (frac > 1)
+            frac = 1;
+        int width = 30, fill = (int)(frac * width);
+        fputs("  [", stderr);
+        for (int i = 0; i < width; i++)
+            fputc(i < fill ? '#' : ' ', stderr);
+        fprintf(stderr, "] %3.0f%%", frac * 100);
+        if (frac > 0.01) {
+            long eta = (long)(el / frac - el);
+            fprintf(stderr, "  ETA %ld:%02ld", eta / 60, eta % 60);
+        }
+    }
+    fflush(stderr);
+    r->drawn = true;
+    r->draws++;
+}
+
+/* Prints one line to diag, sanitised, clearing the progress bar first. */
+static void diag(run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void diag(run *r, const char *fmt, ...)
+{
+    if (!r->o->diag)
+        return;
+    kz_buf raw = KZ_BUF_INIT, safe = KZ_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    kz_buf_vprintf(&raw, fmt, ap);
+    va_end(ap);
+    kz_text_sanitize(&safe, raw.s ? raw.s : "", raw.len,
+                     KZ_TEXT_NEWLINE_SPACE | KZ_TEXT_SHOW_INVISIBLE);
+    if (r->drawn && r->o->diag == stderr)
+        fputs("\r\033[K", stderr);
+    r->drawn = false;
+    fprintf(r->o->diag, "kariz %s: %s\n", r->cmd, kz_buf_str(&safe));
+    kz_buf_free(&raw);
+    kz_buf_free(&safe);
+}
+
+/* ---- validation against the rules in force ---- */
+
+static const kz_stage *find_stage(const kz_rules *rules, const char *name)
+{
+    const kz_stage *st = kz_rules_stage(rules, name);
+    if (st)
+        return st;
+    const kz_stage *all = kz_rules_stages(rules);
+    for (size_t i = 0; i < kz_rules_stage_count(rules); i++)
+        if (kz_strcasecmp(all[i].name, name) == 0 || kz_strcasecmp(all[i].label, name) == 0)
+            return &all[i];
+    return NULL;
+}
+
+/* Checks what can be checked without the database; canonicalises the stage. */
+static kz_status validate(run *r, kz_lead *l, kz_err *err)
+{
+    const char *name = kz_lead_text(l, KZ_F_NAME), *email = kz_lead_text(l, KZ_F_EMAIL),
+               *company = kz_lead_text(l, KZ_F_COMPANY);
+    if (!name && !email && !company)
+        return kz_err_set(err, KZ_EINVAL, "no name, no e-mail and no company");
+    const char *sname = kz_lead_text(l, KZ_F_STAGE);
+    if (sname) {
+        const kz_stage *st = find_stage(r->s->rules, sname);
+        if (!st)
+            return kz_err_set(err, KZ_EINVAL, "unknown stage \"%.80s\" (stages: %s)", sname,
+                              kz_rules_stage_names(r->s->rules));
+        if (strcmp(st->name, sname) != 0)
+            kz_lead_set_text(l, KZ_F_STAGE, st->name);
+        if (st->kind == KZ_STAGE_LOST && !kz_lead_has(l, KZ_F_LOST_REASON))
+            return kz_err_set(err, KZ_EINVAL, "a lead in stage %s needs a lost reason", st->name);
+    }
+    const char *lf = kz_lead_text(l, KZ_F_LOST_FROM);
+    if (lf) {
+        const kz_stage *st = find_stage(r->s->rules, lf);
+        if (!st)
+            return kz_err_set(err, KZ_EINVAL, "lost_from: unknown stage \"%.80s\" (stages: %s)",
+                              lf, kz_rules_stage_names(r->s->rules));
+        kz_lead_set_text(l, KZ_F_LOST_FROM, st->name);
+    }
+    return KZ_OK;
+}
+
+/* ---- writing ---- */
+
+static kz_status begin_batch(run *r, kz_err *err)
+{
+    if (kz_store_in_txn(r->s->store))
+        return KZ_OK;
+    kz_status ks = kz_store_begin(r->s->store, err);
+    if (ks != KZ_OK)
+        return ks;
+    r->in_batch = 0;
+    return KZ_OK;
+}
+
+static kz_status commit_batch(run *r, kz_err *err)
+{
+    if (!kz_store_in_txn(r->s->store) || r->o->dry_run)
+        return KZ_OK;
+    r->imp.rows_done = r->row;
+    kz_status ks = KZ_OK;
+    if (r->begun)
+        ks = kz_store_import_progress(r->s->store, &r->imp, err);
+    if (ks == KZ_OK)
+        ks = kz_store_commit(r->s->store, err);
+    if (ks != KZ_OK)
+        kz_store_rollback(r->s->store);
+    r->in_batch = 0;
+    return ks;
+}
+
+static void copy_field(kz_lead *dst, const kz_lead *src, kz_field f)
+{
+    kz_ftype t = kz_field_get(f)->type;
+    if (t == KZ_FT_DATE)
+        kz_lead_set_date(dst, f, (int)kz_lead_num(src, f));
+    else if (t == KZ_FT_TEXT || t == KZ_FT_USER || t == KZ_FT_STAGE)
+        kz_lead_set_text(dst, f, kz_lead_text(src, f));
+    else
+        kz_lead_set_num(dst, f, kz_lead_num(src, f));
+}
+
+static void note_dup(run *r, int64_t line, int64_t id)
+{
+    r->ndups++;
+    if (r->ndups <= LIST_MAX)
+        kz_buf_printf(&r->dups, "%sline %" PRId64 " = lead %" PRId64, r->ndups > 1 ? ", " : "",
+                      line, id);
+}
+
+/* Applies the row's values onto the existing lead and saves it rescored. */
+static kz_status update_existing(run *r, int64_t id, kz_err *err)
+{
+    kz_status ks = kz_store_lead_get(r->s->store, id, &r->cur, err);
+    if (ks != KZ_OK)
+        return ks;
+    int64_t now = kz_session_now(r->s);
+    for (int f = 1; f < KZ_F__COUNT; f++) {
+        if (!r->lead.has[f] || (kz_field_get((kz_field)f)->flags & KZ_FF_RO))
+            continue;
+        if (f == KZ_F_STAGE) {
+            const char *was = kz_lead_text(&r->cur, KZ_F_STAGE);
+            if (was && strcmp(was, kz_lead_text(&r->lead, KZ_F_STAGE)) != 0)
+                kz_lead_set_num(&r->cur, KZ_F_STAGE_ENTERED, now);
+        }
+        copy_field(&r->cur, &r->lead, (kz_field)f);
+    }
+    for (size_t i = 0; i < r->lead.ncustom; i++)
+        kz_lead_set_custom(&r->cur, r->lead.custom[i].name, r->lead.custom[i].value);
+    kz_activity_list_clear(&r->acts);
+    if ((ks = kz_store_activities(r->s->store, id, &r->acts, err)) != KZ_OK)
+        return ks;
+    kz_score_lead(r->s->rules, &r->cur, r->acts.v, r->acts.n, now, r->score);
+    kz_score_apply(r->score, &r->cur);
+    return kz_store_lead_update(r->s->store, &r->cur, r->s->actor, now, NULL, err);
+}
+
+/* Creates, updates or skips r->lead (already validated). */
+static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
+{
+    kz_status ks;
+    if ((ks = begin_batch(r, err)) != KZ_OK)
+        return ks;
+    int64_t existing = 0;
+    if (r->o->dup != KZ_DUP_NEW && kz_import_dedupe_key(&r->lead, &r->key)) {
+        if (r->key.s[0] == 'e')
+            ks = kz_store_find_by_email(r->s->store, kz_lead_text(&r->lead, KZ_F_EMAIL),
+                                        &existing, err);
+        else
+            ks = kz_store_find_by_name_company(r->s->store, kz_lead_text(&r->lead, KZ_F_NAME),
+                                               kz_lead_text(&r->lead, KZ_F_COMPANY), &existing,
+                                               err);
+        if (ks != KZ_OK)
+            return ks;
+    }
+    if (existing && r->o->dup == KZ_DUP_SKIP) {
+        note_dup(r, line, existing);
+        *out = OUT_SKIPPED;
+        return KZ_OK;
+    }
+    if (existing) {
+        note_dup(r, line, existing);
+        ks = update_existing(r, existing, err);
+        *out = OUT_UPDATED;
+        return ks;
+    }
+    if (!kz_lead_has(&r->lead, KZ_F_STAGE))
+        kz_lead_set_text(&r->lead, KZ_F_STAGE,
+                         r->o->stage ? r->o->stage : kz_rules_first_stage(r->s->rules)->name);
+    if (!kz_lead_has(&r->lead, KZ_F_OWNER) && r->o->owner)
+        kz_lead_set_text(&r->lead, KZ_F_OWNER, r->o->owner);
+    int64_t now = kz_session_now(r->s);
+    kz_score_lead(r->s->rules, &r->lead, NULL, 0, now, r->score);
+    kz_score_apply(r->score, &r->lead);
+    ks = kz_store_import_lead_insert(r->s->store, &r->lead, r->imp.id, r->s->actor, now, err);
+    *out = OUT_CREATED;
+    return ks;
+}
+
+static void count(run *r, outcome o)
+{
+    switch (o) {
+    case OUT_CREATED: r->imp.created++; break;
+    case OUT_UPDATED: r->imp.updated++; break;
+    case OUT_SKIPPED: r->imp.skipped++; break;
+    case OUT_REJECTED: r->imp.rejected++; break;
+    }
+}
+
+/* After each row: commit every batch, and the test hook. */
+static kz_status after_row(run *r, kz_err *err)
+{
+    if (r->o->kill_after_rows > 0 && r->row == r->o->kill_after_rows) {
+        fflush(NULL);
+        raise(SIGKILL);
+    }
+    if (kz_store_in_txn(r->s->store) && ++r->in_batch >= (r->o->batch ? r->o->batch : DEFAULT_BATCH))
+        return commit_batch(r, err);
+    return KZ_OK;
+}
+
+/* Opens the imports row (in the current transaction). */
+static kz_status start_run(run *r, const char *fingerprint, kz_err *err)
+{
+    if (r->begun)
+        return KZ_OK;
+    kz_status ks = begin_batch(r, err);
+    if (ks == KZ_OK)
+        ks = kz_store_import_start(r->s->store, r->o->path, fingerprint, r->s->actor,
+                                   kz_session_now(r->s), &r->imp.id, err);
+    if (ks == KZ_OK)
+        r->begun = true;
+    return ks;
+}
+
+static kz_status finish_run(run *r, kz_import_result *res, kz_err *err)
+{
+    kz_status ks = begin_batch(r, err);
+    if (ks != KZ_OK)
+        return ks;
+    r->imp.rows_done = r->row;
+    json_t *d = json_object();
+    json_object_set_new(d, "import", json_integer(r->imp.id));
+    json_object_set_new(d, "command", json_string(r->cmd));
+    kz_buf src = KZ_BUF_INIT;
+    kz_text_sanitize(&src, r->o->path, strlen(r->o->path), 0);
+    json_object_set_new(d, "file", json_string(kz_buf_str(&src)));
+    kz_buf_free(&src);
+    json_object_set_new(d, "rows", json_integer(r->row));
+    json_object_set_new(d, "created", json_integer(r->imp.created));
+    json_object_set_new(d, "updated", json_integer(r->imp.updated));
+    json_object_set_new(d, "skipped", json_integer(r->imp.skipped));
+    json_object_set_new(d, "rejected", json_integer(r->imp.rejected));
+    char *detail = json_dumps(d, JSON_COMPACT | JSON_PRESERVE_ORDER);
+    json_decref(d);
+    ks = kz_store_import_finish(r->s->store, &r->imp, r->o->path, r->s->actor,
+                                detail ? detail : "{}", kz_session_now(r->s), err);
+    free(detail);
+    if (ks == KZ_OK && r->o->dry_run) {
+        kz_store_rollback(r->s->store);
+    } else if (ks == KZ_OK) {
+        ks = kz_store_commit(r->s->store, err);
+    }
+    if (ks != KZ_OK)
+        kz_store_rollback(r->s->store);
+    res->import_id = r->o->dry_run ? 0 : r->imp.id;
+    res->counts.rows = r->row;
+    res->counts.created = r->imp.created;
+    res->counts.updated = r->imp.updated;
+    res->counts.skipped = r->imp.skipped;
+    res->counts.rejected = r->imp.rejected;
+    return ks;
+}
+
+static void run_init(run *r, kz_session *s, const kz_import_opts *o, const char *cmd)
+{
+    memset(r, 0, sizeof *r);
+    kz_store_import_tune(s->store, NULL); /* only speed depends on it */
+    r->s = s;
+    r->o = o;
+    r->cmd = cmd;
+    r->source = strcmp(o->path, "-") == 0 ? "standard input" : o->path;
+    kz_lead_init(&r->lead);
+    kz_lead_init(&r->cur);
+    r->score = kz_xcalloc(1, sizeof *r->score);
+    clock_gettime(CLOCK_MONOTONIC, &r->t0);
+    r->last = r->t0;
+}
+
+static void run_free(run *r)
+{
+    if (kz_store_in_txn(r->s->store))
+        kz_store_rollback(r->s->store);
+    kz_lead_free(&r->lead);
+    kz_lead_free(&r->cur);
+    kz_activity_list_free(&r->acts);
+    free(r->score);
+    kz_buf_free(&r->key);
+    kz_buf_free(&r->msg);
+    kz_buf_free(&r->dups);
+}
+
+static void summary(run *r, const kz_import_result *res)
+{
+    FILE *out = r->o->out;
+    if (!out)
+        return;
+    kz_buf b = KZ_BUF_INIT, safe = KZ_BUF_INIT;
+    const kz_import_counts *c = &res->counts;
+    if (r->o->dry_run)
+        kz_buf_printf(&b,
+                      "dry run of %s: %" PRId64 " rows: would create %" PRId64
+                      ", update %" PRId64 ", skip %" PRId64 " (duplicates), reject %" PRId64
+                      "; nothing was written\n",
+                      r->source, c->rows, c->created, c->updated, c->skipped, c->rejected);
+    else
+        kz_buf_printf(&b,
+                      "%s %s (import %" PRId64 "): %" PRId64 " rows: %" PRId64
+                      " created, %" PRId64 " updated, %" PRId64 " skipped (duplicates), %" PRId64
+                      " rejected\n",
+                      strcmp(r->cmd, "import") == 0 ? "imported" : "took in", r->source,
+                      res->import_id, c->rows, c->created, c->updated, c->skipped, c->rejected);
+    if (r->ndups) {
+        kz_buf_printf(&b, "duplicates%s: %s", r->o->dup == KZ_DUP_UPDATE ? " (updated)" : "",
+                      kz_buf_str(&r->dups));
+        if (r->ndups > LIST_MAX)
+            kz_buf_printf(&b, " and %zu more", r->ndups - LIST_MAX);
+        kz_buf_putc(&b, '\n');
+    }
+    if (res->resumed)
+        kz_buf_printf(&b, "(resumed after row %" PRId64 " of an interrupted run)\n",
+                      res->resumed_at);
+    kz_text_sanitize(&safe, b.s, b.len, KZ_TEXT_KEEP_NEWLINE | KZ_TEXT_SHOW_INVISIBLE);
+    fputs(kz_buf_str(&safe), out);
+    kz_buf_free(&b);
+    kz_buf_free(&safe);
+}
+
+/* ---- CSV import ---- */
+
+typedef struct fnv {
+    uint64_t h;
+    uint64_t n;
+} fnv;
+
+static void fnv_add(fnv *f, const void *p, size_t n)
+{
+    const unsigned char *s = p;
+    uint64_t h = f->h;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) { /* a word at a time: fast on large files */
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 1099511628211ULL;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++)
+        h = (h ^ s[i]) * 1099511628211ULL;
+    f->h = h;
+    f->n += n;
+}
+
+/* The fingerprint of the input and of every option that changes the result. */
+static void fingerprint(const kz_import_opts *o, fnv *content, char *out, size_t n)
+{
+    fnv f = *content;
+    const char *dup = o->dup == KZ_DUP_SKIP ? "skip" : o->dup == KZ_DUP_UPDATE ? "update" : "new";
+    fnv_add(&f, "\0dup=", 5);
+    fnv_add(&f, dup, strlen(dup));
+    for (size_t i = 0; i < o->nmaps; i++) {
+        fnv_add(&f, "\0map=", 5);
+        fnv_add(&f, o->maps[i], strlen(o->maps[i]));
+    }
+    if (o->stage) {
+        fnv_add(&f, "\0stage=", 7);
+        fnv_add(&f, o->stage, strlen(o->stage));
+    }
+    if (o->owner) {
+        fnv_add(&f, "\0owner=", 7);
+        fnv_add(&f, o->owner, strlen(o->owner));
+    }
+    snprintf(out, n, "csv:%016" PRIx64 ":%" PRIu64, f.h, content->n);
+}
+
+static void write_reject(FILE *rej, const kz_import_map *m, const kz_csv_row *row,
+                         const char *reason, kz_buf *line)
+{
+    if (!rej)
+        return;
+    kz_buf_reset(line);
+    for (size_t i = 0; i < m->n; i++) {
+        if (i)
+            kz_buf_putc(line, ',');
+        if (i < row->n)
+            kz_csv_put_field(line, row->v[i], row->len[i]);
+    }
+    kz_buf_putc(line, ',');
+    kz_csv_put_field(line, reason, strlen(reason));
+    for (size_t i = m->n; i < row->n; i++) {
+        kz_buf_putc(line, ',');
+        kz_csv_put_field(line, row->v[i], row->len[i]);
+    }
+    kz_buf_puts(line, "\r\n");
+    fwrite(line->s, 1, line->len, rej);
+}
+
+kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result *res,
+                        kz_err *err)
+{
+    memset(res, 0, sizeof *res);
+    bool is_stdin = strcmp(o->path, "-") == 0;
+    FILE *in = is_stdin ? stdin : fopen(o->path, "rb");
+    if (!in)
+        return kz_err_set(err, errno == ENOENT ? KZ_ENOTFOUND : KZ_EIO, "cannot open %s: %s",
+                          o->path, strerror(errno));
+    if (o->stage && !kz_rules_stage(s->rules, o->stage)) {
+        if (!is_stdin)
+            fclose(in);
+        return kz_err_set(err, KZ_EUSAGE, "--stage \"%s\": unknown stage (stages: %s)", o->stage,
+                          kz_rules_stage_names(s->rules));
+    }
+    run r;
+    run_init(&r, s, o, "import");
+    kz_status ks = KZ_OK;
+    kz_csv *csv = NULL;
+    FILE *rej = NULL;
+    kz_import_map map = {0};
+    char *prefix = NULL;
+    size_t prefix_len = 0;
+    fnv content = {1469598103934665603ULL, 0};
+    kz_buf line = KZ_BUF_INIT;
+
+    /* fingerprint: the whole file, or the first MiB of standard input */
+    if (is_stdin) {
+        prefix = kz_xmalloc(PREFIX_HASH);
+        prefix_len = fread(prefix, 1, PREFIX_HASH, in);
+        fnv_add(&content, prefix, prefix_len);
+    } else {
+        struct stat sb;
+        if (fstat(fileno(in), &sb) == 0 && S_ISREG(sb.st_mode))
+            r.total_bytes = sb.st_size;
+        char *chunk = kz_xmalloc(1u << 16);
+        size_t n;
+        while ((n = fread(chunk, 1, 1u << 16, in)) > 0)
+            fnv_add(&content, chunk, n);
+        free(chunk);
+        if (ferror(in) || fseek(in, 0, SEEK_SET) != 0) {
+            ks = kz_err_set(err, KZ_EIO, "reading %s: %s", o->path, strerror(errno));
+            goto out;
+        }
+    }
+    char fp[96];
+    fingerprint(o, &content, fp, sizeof fp);
+    csv = kz_csv_new(in, prefix, prefix_len);
+    free(prefix);
+    prefix = NULL;
+
+    /* the header */
+    kz_csv_row row;
+    ks = kz_csv_next(csv, &row, err);
+    if (ks == KZ_ENOTFOUND) {
+        ks = kz_err_set(err, KZ_EINVAL, "%s: empty file (expected a header row)", r.source);
+        goto out;
+    }
+    if (ks != KZ_OK)
+        goto out;
+    if (row.bad) {
+        ks = kz_err_set(err, KZ_EINVAL, "%s: the header row is malformed: %s", r.source,
+                        row.reason);
+        goto out;
+    }
+    if ((ks = kz_import_map_build((const char *const *)row.v, row.n, o->maps, o->nmaps, &map,
+                                  err)) != KZ_OK)
+        goto out;
+    if (o->dry_run && o->out) {
+        kz_buf d = KZ_BUF_INIT;
+        kz_import_map_describe(&map, &d);
+        fprintf(o->out, "mapping of %s (column -> field):\n%s", r.source, kz_buf_str(&d));
+        kz_buf_free(&d);
+    }
+    if (o->rejects_path) {
+        rej = fopen(o->rejects_path, "wb");
+        if (!rej) {
+            ks = kz_err_set(err, KZ_EIO, "cannot write the rejects file %s: %s", o->rejects_path,
+                            strerror(errno));
+            goto out;
+        }
+        kz_buf_reset(&line);
+        for (size_t i = 0; i < map.n; i++) {
+            if (i)
+                kz_buf_putc(&line, ',');
+            kz_csv_put_field(&line, map.header[i], strlen(map.header[i]));
+        }
+        kz_buf_puts(&line, ",kariz_reject_reason\r\n");
+        fwrite(line.s, 1, line.len, rej);
+    }
+
+    /* an interrupted run of the same command resumes */
+    int64_t skip_rows = 0;
+    if (!o->dry_run) {
+        bool found = false;
+        if ((ks = kz_store_import_find(s->store, fp, &r.imp, &found, err)) != KZ_OK)
+            goto out;
+        if (found) {
+            r.begun = true;
+            skip_rows = r.imp.rows_done;
+            res->resumed = true;
+            res->resumed_at = skip_rows;
+            diag(&r, "resuming import %" PRId64 " of %s after row %" PRId64, r.imp.id, r.source,
+                 skip_rows);
+        }
+    }
+    if ((ks = start_run(&r, fp, err)) != KZ_OK)
+        goto out;
+
+    for (;;) {
+        ks = kz_csv_next(csv, &row, err);
+        if (ks == KZ_ENOTFOUND) {
+            ks = KZ_OK;
+            break;
+        }
+        if (ks != KZ_OK)
+            goto out;
+        r.row++;
+        bool replay = r.row <= skip_rows; /* done by the interrupted run */
+        kz_err rowerr;
+        kz_err_clear(&rowerr);
+        outcome oc = OUT_REJECTED;
+        if (row.bad) {
+            kz_err_set(&rowerr, KZ_EINVAL, "%s", row.reason);
+        } else if (kz_import_row_lead(&map, (const char *const *)row.v, row.n, &r.lead,
+                                      &rowerr) == KZ_OK &&
+                   validate(&r, &r.lead, &rowerr) == KZ_OK) {
+            if (replay)
+                continue;
+            kz_err_clear(&rowerr);
+            ks = write_lead(&r, row.line, &oc, &rowerr);
+            if (ks != KZ_OK && ks != KZ_EINVAL) {
+                *err = rowerr;
+                goto out;
+            }
+            if (ks == KZ_EINVAL)
+                oc = OUT_REJECTED;
+            ks = KZ_OK;
+        }
+        if (oc == OUT_REJECTED) {
+            char reason[1100];
+            if (row.bad)
+                snprintf(reason, sizeof reason, "%s", rowerr.msg);
+            else
+                snprintf(reason, sizeof reason, "line %" PRId64 ": %s", row.line, rowerr.msg);
+            write_reject(rej, &map, &row, reason, &line);
+            if (replay)
+                continue;
+            diag(&r, "%s: %s", r.source, reason);
+            if ((ks = begin_batch(&r, err)) != KZ_OK)
+                goto out;
+        }
+        count(&r, oc);
+        progress(&r, kz_csv_offset(csv), false);
+        if ((ks = after_row(&r, err)) != KZ_OK)
+            goto out;
+    }
+    progress(&r, 0, true);
+    if ((ks = commit_batch(&r, err)) != KZ_OK)
+        goto out;
+    if ((ks = finish_run(&r, res, err)) != KZ_OK)
+        goto out;
+    res->resumed = skip_rows > 0 || res->resumed;
+    summary(&r, res);
+    if (rej && r.imp.rejected && o->out)
+        fprintf(o->out, "rejected rows written to %s (fix them and import that file)\n",
+                o->rejects_path);
+out:
+    progress(&r, 0, true);
+    if (rej && fclose(rej) != 0 && ks == KZ_OK)
+        ks = kz_err_set(err, KZ_EIO, "writing the rejects file %s: %s", o->rejects_path,
+                        strerror(errno));
+    kz_csv_free(csv);
+    free(prefix);
+    kz_import_map_free(&map);
+    kz_buf_free(&line);
+    run_free(&r);
+    if (!is_stdin)
+        fclose(in);
+    return ks;
+}
+
+/* ---- intake: JSON lines ---- */
+
+/* Reads one line into b (without the LF); *too_long when it passed
+ * LINE_MAX_BYTES (the rest is skipped). false at the end of input. */
+static bool read_line(FILE *in, kz_buf *b, bool *too_long)
+{
+    kz_buf_reset(b);
+    *too_long = false;
+    int ch;
+    bool any = false;
+    while ((ch = getc(in)) != EOF) {
+        any = true;
+        if (ch == '\n')
+            break;
+        if (b->len < LINE_MAX_BYTES)
+            kz_buf_putc(b, (char)ch);
+        else
+            *too_long = true;
+    }
+    if (b->len && b->s[b->len - 1] == '\r')
+        b->s[--b->len] = '\0';
+    return any;
+}
+
+kz_status kz_import_intake(kz_session *s, const kz_import_opts *o, kz_import_result *res,
+                           kz_err *err)
+{
+    memset(res, 0, sizeof *res);
+    bool is_stdin = strcmp(o->path, "-") == 0;
+    FILE *in = is_stdin ? stdin : fopen(o->path, "rb");
+    if (!in)
+        return kz_err_set(err, KZ_EIO, "cannot open %s: %s", o->path, strerror(errno));
+    run r;
+    run_init(&r, s, o, "intake");
+    kz_buf line = KZ_BUF_INIT;
+    kz_status ks;
+    /* never resumed: the fingerprint is unique to this run */
+    char fp[96];
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    snprintf(fp, sizeof fp, "intake:%lld.%09ld:%ld", (long long)ts.tv_sec, ts.tv_nsec,
+             (long)getpid());
+    if ((ks = start_run(&r, fp, err)) != KZ_OK)
+        goto out;
+    int64_t lineno = 0;
+    bool too_long;
+    while (read_line(in, &line, &too_long)) {
+        lineno++;
+        const char *p = kz_buf_str(&line);
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (!*p)
+            continue;
+        r.row++;
+        kz_err rowerr;
+        kz_err_clear(&rowerr);
+        outcome oc = OUT_REJECTED;
+        if (too_long) {
+            kz_err_set(&rowerr, KZ_EINVAL, "line longer than %u bytes", (unsigned)LINE_MAX_BYTES);
+        } else if (kz_import_json_lead(line.s, line.len, &r.lead, &rowerr) == KZ_OK &&
+                   validate(&r, &r.lead, &rowerr) == KZ_OK) {
+            ks = write_lead(&r, lineno, &oc, &rowerr);
+            if (ks != KZ_OK && ks != KZ_EINVAL) {
+                *err = rowerr;
+                goto out;
+            }
+            if (ks == KZ_EINVAL)
+                oc = OUT_REJECTED;
+        }
+        if (oc == OUT_REJECTED) {
+            diag(&r, "line %" PRId64 ": %s", lineno, rowerr.msg);
+            if ((ks = begin_batch(&r, err)) != KZ_OK)
+                goto out;
+        }
+        count(&r, oc);
+        if ((ks = after_row(&r, err)) != KZ_OK)
+            goto out;
+    }
+    if (ferror(in)) {
+        ks = kz_err_set(err, KZ_EIO, "reading %s: %s", r.source, strerror(errno));
+        goto out;
+    }
+    if ((ks = commit_batch(&r, err)) != KZ_OK)
+        goto out;
+    if ((ks = finish_run(&r, res, err)) != KZ_OK)
+        goto out;
+    summary(&r, res);
+out:
+    kz_buf_free(&line);
+    run_free(&r);
+    if (!is_stdin)
+        fclose(in);
+    return ks;
+}

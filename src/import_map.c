@@ -1,0 +1,571 @@
+/* import_map.c - which lead field each column of another CRM's export (or
+ * each key of an intake line) fills, and turning a row into a lead.
+ *
+ * Header cells are compared folded (kz_fold_key: lower case, spaces and
+ * punctuation dropped), so "Company Name", "company_name" and "COMPANY-NAME"
+ * are one name. When several columns claim one field, the strongest claim
+ * wins (an explicit --map, then the field's own name, then its usual
+ * aliases, then weaker ones such as "Lead Status" next to "Lifecycle
+ * Stage"), ties going to the leftmost column; the others are kept as custom
+ * fields.
+ *
+ * Memory: a kz_import_map owns its column array and header copies. */
+#include <ctype.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kariz/buf.h"
+#include "kariz/import.h"
+#include "kariz/text.h"
+
+#define RECORD_ID "record_id"
+#define REJECT_COLUMN "kariz_reject_reason"
+
+typedef struct alias {
+    const char *key; /* folded */
+    kz_map_kind kind;
+    int field;       /* kz_field, or -1 for the source's record id */
+    int prio;        /* lower wins */
+} alias;
+
+#define F(k, f, p) {k, KZ_MAP_FIELD, KZ_F_##f, p}
+static const alias aliases[] = {
+    /* name and its parts */
+    F("fullname", NAME, 1), F("personname", NAME, 1), F("contactname", NAME, 1),
+    F("leadname", NAME, 2), F("contact", NAME, 2), F("person", NAME, 2),
+    {"firstname", KZ_MAP_FIRST_NAME, -1, 1}, {"givenname", KZ_MAP_FIRST_NAME, -1, 1},
+    {"lastname", KZ_MAP_LAST_NAME, -1, 1},   {"surname", KZ_MAP_LAST_NAME, -1, 1},
+    {"familyname", KZ_MAP_LAST_NAME, -1, 1},
+    /* contact details */
+    F("emailaddress", EMAIL, 1), F("personemail", EMAIL, 1), F("primaryemail", EMAIL, 1),
+    F("workemail", EMAIL, 2), F("email1", EMAIL, 2), F("mail", EMAIL, 2),
+    F("phonenumber", PHONE, 1), F("personphone", PHONE, 1), F("telephone", PHONE, 1),
+    F("workphone", PHONE, 2), F("mobile", PHONE, 2), F("mobilephone", PHONE, 2),
+    F("mobilephonenumber", PHONE, 2), F("mobilenumber", PHONE, 2),
+    /* the organisation */
+    F("companyname", COMPANY, 1), F("organization", COMPANY, 1), F("organisation", COMPANY, 1),
+    F("organizationname", COMPANY, 1), F("organisationname", COMPANY, 1),
+    F("accountname", COMPANY, 1), F("account", COMPANY, 2), F("personorganization", COMPANY, 2),
+    F("jobtitle", TITLE, 1), F("designation", TITLE, 1), F("jobposition", TITLE, 1),
+    F("position", TITLE, 2), F("persontitle", TITLE, 2), F("role", TITLE, 3),
+    F("organizationindustry", INDUSTRY, 2), F("sector", INDUSTRY, 2),
+    F("numberofemployees", EMPLOYEES, 1), F("noofemployees", EMPLOYEES, 1),
+    F("employeecount", EMPLOYEES, 1), F("companysize", EMPLOYEES, 2),
+    F("organizationemployees", EMPLOYEES, 2), F("numemployees", EMPLOYEES, 1),
+    F("annualrevenue", REVENUE, 1), F("companyrevenue", REVENUE, 2),
+    F("countryregion", COUNTRY, 1), F("organizationcountry", COUNTRY, 2),
+    F("personcountry", COUNTRY, 2), F("organizationcity", CITY, 2), F("town", CITY, 2),
+    /* the deal */
+    F("dealvalue", VALUE, 1), F("amount", VALUE, 1), F("expectedrevenue", VALUE, 1),
+    F("dealamount", VALUE, 1), F("opportunityamount", VALUE, 1), F("dealsize", VALUE, 2),
+    F("dealcurrency", CURRENCY, 1), F("currencycode", CURRENCY, 1),
+    F("expectedclosedate", CLOSE_DATE, 1), F("dealexpectedclosedate", CLOSE_DATE, 1),
+    F("expectedclosing", CLOSE_DATE, 1), F("closingdate", CLOSE_DATE, 1),
+    F("dealclosedate", CLOSE_DATE, 2), F("dealprobability", PROBABILITY, 1),
+    F("dealstage", STAGE, 1), F("pipelinestage", STAGE, 1), F("salesstage", STAGE, 1),
+    F("dealstatus", STATUS, 2), F("lostreason", LOST_REASON, 1), F("deallostreason", LOST_REASON, 1),
+    /* who owns it, where it came from, where it stands */
+    F("contactowner", OWNER, 1), F("leadowner", OWNER, 1), F("salesperson", OWNER, 1),
+    F("dealowner", OWNER, 1), F("ownername", OWNER, 2), F("assignedto", OWNER, 2),
+    F("personowner", OWNER, 2), F("organizationowner", OWNER, 3),
+    F("originalsource", SOURCE, 1), F("leadsource", SOURCE, 1), F("personsource", SOURCE, 2),
+    F("dealsource", SOURCE, 2), F("channel", SOURCE, 3), F("lifecyclestage", STATUS, 1),
+    F("leadstatus", STATUS, 2), F("contactstatus", STATUS, 2),
+    F("nextactivity", NEXT_STEP, 2), F("nextactivitydate", NEXT_DUE, 2),
+    F("createdate", CREATED, 1), F("createddate", CREATED, 1), F("createdtime", CREATED, 1),
+    F("createdon", CREATED, 1), F("dealcreated", CREATED, 2), F("personcreated", CREATED, 2),
+    F("dateadded", CREATED, 2),
+    /* the source CRM's own record id, kept as custom field record_id */
+    {"recordid", KZ_MAP_CUSTOM, -1, 1}, {"leadid", KZ_MAP_CUSTOM, -1, 1},
+    {"contactid", KZ_MAP_CUSTOM, -1, 1}, {"dealid", KZ_MAP_CUSTOM, -1, 2},
+    {"personid", KZ_MAP_CUSTOM, -1, 2}, {"id", KZ_MAP_CUSTOM, -1, 3},
+};
+#undef F
+
+/* Read-only fields that an import keeps (history of the lead in the other
+ * system); every other computed field is ignored. */
+static bool ro_importable(int f)
+{
+    return f == KZ_F_CREATED || f == KZ_F_TOUCHED || f == KZ_F_STAGE_ENTERED;
+}
+
+/* Claim of one header on its own; prio 0 for a field's own name. */
+static kz_map_col alias_lookup(const char *header, int *prio)
+{
+    kz_map_col c;
+    memset(&c, 0, sizeof c);
+    c.kind = KZ_MAP_CUSTOM;
+    c.field = -1;
+    *prio = 100;
+    char key[128];
+    kz_fold_key(header, key, sizeof key);
+    if (strcmp(header, REJECT_COLUMN) == 0) {
+        c.kind = KZ_MAP_IGNORE;
+        c.why = "reason of an earlier reject";
+        *prio = 0;
+        return c;
+    }
+    if (strncmp(header, "custom.", 7) == 0 && kz_custom_name_ok(header + 7)) {
+        snprintf(c.custom, sizeof c.custom, "%s", header + 7); /* a kariz export */
+        *prio = 0;
+        return c;
+    }
+    for (int f = 0; f < KZ_F__COUNT; f++) {
+        char fk[64];
+        kz_fold_key(kz_field_get((kz_field)f)->name, fk, sizeof fk);
+        if (strcmp(fk, key) != 0 || f == KZ_F_ID)
+            continue;
+        *prio = 0;
+        if ((kz_field_get((kz_field)f)->flags & KZ_FF_RO) && !ro_importable(f)) {
+            c.kind = KZ_MAP_IGNORE;
+            c.why = "computed by kariz";
+            return c;
+        }
+        c.kind = KZ_MAP_FIELD;
+        c.field = f;
+        return c;
+    }
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++) {
+        if (strcmp(aliases[i].key, key) != 0)
+            continue;
+        c.kind = aliases[i].kind;
+        c.field = aliases[i].field;
+        if (c.kind == KZ_MAP_CUSTOM)
+            snprintf(c.custom, sizeof c.custom, "%s", RECORD_ID);
+        *prio = aliases[i].prio;
+        return c;
+    }
+    return c;
+}
+
+kz_map_col kz_import_alias(const char *header)
+{
+    int prio;
+    return alias_lookup(header, &prio);
+}
+
+void kz_import_custom_name(const char *header, size_t index, char *out, size_t outlen)
+{
+    if (outlen == 0)
+        return;
+    size_t o = 0;
+    bool sep = false;
+    size_t max = outlen - 1 < 64 ? outlen - 1 : 64;
+    for (const unsigned char *p = (const unsigned char *)header; *p && o < max; p++) {
+        /* camelCase word boundaries become "_": NumberOfEmployees -> number_of_employees */
+        bool upper = *p >= 'A' && *p <= 'Z';
+        if (isalnum(*p) && *p < 0x80) {
+            if ((sep || (upper && p != (const unsigned char *)header && islower(p[-1]))) && o > 0 &&
+                o + 1 < max)
+                out[o++] = '_';
+            sep = false;
+            out[o++] = (char)tolower(*p);
+        } else {
+            sep = true;
+        }
+    }
+    out[o] = '\0';
+    if (o == 0 || !kz_custom_name_ok(out)) {
+        /* empty, or a built-in field's name: make it distinct */
+        if (o > 0 && o + 7 <= max) {
+            memcpy(out + o, "_column", 8);
+            if (kz_custom_name_ok(out))
+                return;
+        }
+        snprintf(out, outlen, "column_%zu", index + 1);
+    }
+}
+
+void kz_import_map_free(kz_import_map *m)
+{
+    if (!m)
+        return;
+    for (size_t i = 0; i < m->n; i++)
+        free(m->header[i]);
+    free(m->header);
+    free(m->col);
+    memset(m, 0, sizeof *m);
+}
+
+/* The target a column claims, as a comparable string ("f:3", "c:name", "first"). */
+static void target_key(const kz_map_col *c, char *out, size_t n)
+{
+    switch (c->kind) {
+    case KZ_MAP_FIELD: snprintf(out, n, "f:%d", c->field); break;
+    case KZ_MAP_FIRST_NAME: snprintf(out, n, "first"); break;
+    case KZ_MAP_LAST_NAME: snprintf(out, n, "last"); break;
+    case KZ_MAP_CUSTOM: snprintf(out, n, "c:%s", c->custom); break;
+    case KZ_MAP_IGNORE: out[0] = '\0'; break;
+    }
+}
+
+static bool custom_used(const kz_import_map *m, size_t upto, const char *name)
+{
+    for (size_t i = 0; i < upto; i++)
+        if (m->col[i].kind == KZ_MAP_CUSTOM && strcmp(m->col[i].custom, name) == 0)
+            return true;
+    return false;
+}
+
+/* Finds the column an override names: exact text first, then folded. */
+static long find_column(const char *const *header, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(header[i], name) == 0)
+            return (long)i;
+    char a[256], b[256];
+    kz_fold_key(name, a, sizeof a);
+    for (size_t i = 0; i < n; i++) {
+        kz_fold_key(header[i], b, sizeof b);
+        if (strcmp(a, b) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+static kz_status parse_override(const char *spec, const char *const *header, size_t n,
+                                long *col, kz_map_col *target, kz_err *err)
+{
+    const char *eq = strrchr(spec, '=');
+    if (!eq || eq == spec || !eq[1])
+        return kz_err_set(err, KZ_EUSAGE, "--map \"%s\": expected COLUMN=field", spec);
+    char colname[1024];
+    snprintf(colname, sizeof colname, "%.*s", (int)(eq - spec), spec);
+    const char *field = eq + 1;
+    *col = find_column(header, n, colname);
+    if (*col < 0)
+        return kz_err_set(err, KZ_EUSAGE, "--map \"%s\": the file has no column \"%s\"", spec,
+                          colname);
+    memset(target, 0, sizeof *target);
+    target->why = "--map";
+    target->field = -1;
+    if (strcmp(field, "-") == 0) {
+        target->kind = KZ_MAP_IGNORE;
+        return KZ_OK;
+    }
+    if (strcmp(field, "first_name") == 0) {
+        target->kind = KZ_MAP_FIRST_NAME;
+        return KZ_OK;
+    }
+    if (strcmp(field, "last_name") == 0) {
+        target->kind = KZ_MAP_LAST_NAME;
+        return KZ_OK;
+    }
+    int f = kz_field_lookup(field);
+    if (f == KZ_F_ID || (f >= 0 && (kz_field_get((kz_field)f)->flags & KZ_FF_RO) &&
+                         !ro_importable(f)))
+        return kz_err_set(err, KZ_EUSAGE, "--map \"%s\": field \"%s\" is computed by kariz", spec,
+                          field);
+    if (f >= 0) {
+        target->kind = KZ_MAP_FIELD;
+        target->field = f;
+        return KZ_OK;
+    }
+    if (!kz_custom_name_ok(field))
+        return kz_err_set(err, KZ_EUSAGE,
+                          "--map \"%s\": \"%s\" is neither a field nor a valid custom field name "
+                          "(lower-case letters, digits, _ . -; or - to ignore the column)",
+                          spec, field);
+    target->kind = KZ_MAP_CUSTOM;
+    snprintf(target->custom, sizeof target->custom, "%s", field);
+    return KZ_OK;
+}
+
+kz_status kz_import_map_build(const char *const *header, size_t n,
+                              const char *const *overrides, size_t noverrides,
+                              kz_import_map *out, kz_err *err)
+{
+    memset(out, 0, sizeof *out);
+    kz_map_col *claim = kz_xcalloc(n ? n : 1, sizeof *claim);
+    int *prio = kz_xcalloc(n ? n : 1, sizeof *prio);
+    bool kariz_export = find_column(header, n, "version") >= 0 &&
+                        find_column(header, n, "import_id") >= 0;
+    for (size_t i = 0; i < n; i++) {
+        claim[i] = alias_lookup(header[i], &prio[i]);
+        if (kariz_export && strcmp(header[i], "id") == 0) {
+            claim[i].kind = KZ_MAP_IGNORE;
+            claim[i].why = "kariz's lead number; new leads are numbered anew";
+        }
+    }
+    for (size_t k = 0; k < noverrides; k++) {
+        long col = -1;
+        kz_map_col t;
+        if (parse_override(overrides[k], header, n, &col, &t, err) != KZ_OK) {
+            free(claim);
+            free(prio);
+            return KZ_EUSAGE;
+        }
+        claim[col] = t;
+        prio[col] = -1;
+    }
+    /* a full name column makes first/last name columns plain custom fields */
+    bool has_name = false;
+    for (size_t i = 0; i < n; i++)
+        has_name |= claim[i].kind == KZ_MAP_FIELD && claim[i].field == KZ_F_NAME;
+    out->n = n;
+    out->col = kz_xcalloc(n ? n : 1, sizeof *out->col);
+    out->header = kz_xcalloc(n ? n : 1, sizeof *out->header);
+    for (size_t i = 0; i < n; i++)
+        out->header[i] = kz_xstrdup(header[i]);
+    for (size_t i = 0; i < n; i++) {
+        kz_map_col c = claim[i];
+        bool lost = false;
+        if (has_name && prio[i] >= 0 &&
+            (c.kind == KZ_MAP_FIRST_NAME || c.kind == KZ_MAP_LAST_NAME))
+            lost = true;
+        char ki[80], kj[80];
+        target_key(&c, ki, sizeof ki);
+        for (size_t j = 0; j < n && !lost && ki[0]; j++) {
+            if (j == i)
+                continue;
+            target_key(&claim[j], kj, sizeof kj);
+            if (strcmp(ki, kj) == 0 && (prio[j] < prio[i] || (prio[j] == prio[i] && j < i)))
+                lost = true;
+        }
+        if (c.kind == KZ_MAP_CUSTOM && !c.custom[0])
+            lost = true; /* no claim at all */
+        if (lost) {
+            memset(&c, 0, sizeof c);
+            c.kind = KZ_MAP_CUSTOM;
+            c.field = -1;
+            if (kz_custom_name_ok(header[i]))
+                snprintf(c.custom, sizeof c.custom, "%s", header[i]);
+            else
+                kz_import_custom_name(header[i], i, c.custom, sizeof c.custom);
+        }
+        out->col[i] = c;
+    }
+    /* unique custom names: a later column gets _2, _3... */
+    for (size_t i = 0; i < n; i++) {
+        kz_map_col *c = &out->col[i];
+        if (c->kind != KZ_MAP_CUSTOM || !custom_used(out, i, c->custom))
+            continue;
+        char name[80];
+        size_t blen = strlen(c->custom) > 58 ? 58 : strlen(c->custom);
+        for (unsigned k = 2;; k++) {
+            snprintf(name, sizeof name, "%.*s_%u", (int)blen, c->custom, k % 100000u);
+            if (!custom_used(out, n, name))
+                break;
+        }
+        memcpy(c->custom, name, strlen(name) + 1 <= sizeof c->custom ? strlen(name) + 1 : 0);
+    }
+    free(claim);
+    free(prio);
+    return KZ_OK;
+}
+
+void kz_import_map_describe(const kz_import_map *m, kz_buf *out)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        kz_buf_puts(out, "  \"");
+        kz_text_sanitize(out, m->header[i], strlen(m->header[i]),
+                         KZ_TEXT_NEWLINE_SPACE | KZ_TEXT_SHOW_INVISIBLE);
+        kz_buf_puts(out, "\" -> ");
+        const kz_map_col *c = &m->col[i];
+        switch (c->kind) {
+        case KZ_MAP_IGNORE: kz_buf_puts(out, "ignored"); break;
+        case KZ_MAP_FIELD: kz_buf_puts(out, kz_field_get((kz_field)c->field)->name); break;
+        case KZ_MAP_FIRST_NAME: kz_buf_puts(out, "name (first part)"); break;
+        case KZ_MAP_LAST_NAME: kz_buf_puts(out, "name (last part)"); break;
+        case KZ_MAP_CUSTOM: kz_buf_printf(out, "custom field %s", c->custom); break;
+        }
+        if (c->why)
+            kz_buf_printf(out, " (%s)", c->why);
+        kz_buf_putc(out, '\n');
+    }
+}
+
+/* Joins first and last name parts into the name field. */
+static void set_name_parts(kz_lead *lead, const char *first, const char *last)
+{
+    if (kz_lead_has(lead, KZ_F_NAME) || (!first && !last))
+        return;
+    kz_buf b = KZ_BUF_INIT;
+    if (first)
+        kz_buf_puts(&b, first);
+    if (first && last)
+        kz_buf_putc(&b, ' ');
+    if (last)
+        kz_buf_puts(&b, last);
+    kz_lead_set_text(lead, KZ_F_NAME, kz_buf_str(&b));
+    kz_buf_free(&b);
+}
+
+kz_status kz_import_row_lead(const kz_import_map *m, const char *const *cells, size_t n,
+                             kz_lead *lead, kz_err *err)
+{
+    kz_lead_reset(lead);
+    for (size_t i = m->n; i < n; i++)
+        if (cells[i][0])
+            return kz_err_set(err, KZ_EINVAL, "the row has %zu fields, the header only %zu", n,
+                              m->n);
+    const char *first = NULL, *last = NULL;
+    size_t upto = n < m->n ? n : m->n;
+    for (size_t i = 0; i < upto; i++) {
+        const char *v = cells[i];
+        if (!v[0])
+            continue;
+        const kz_map_col *c = &m->col[i];
+        switch (c->kind) {
+        case KZ_MAP_IGNORE: break;
+        case KZ_MAP_FIRST_NAME: first = v; break;
+        case KZ_MAP_LAST_NAME: last = v; break;
+        case KZ_MAP_CUSTOM: kz_lead_set_custom(lead, c->custom, v); break;
+        case KZ_MAP_FIELD:
+            if (kz_lead_assign(lead, kz_field_get((kz_field)c->field)->name, v, true, err) !=
+                KZ_OK) {
+                kz_err_prefix(err, "column \"%.80s\"", m->header[i]);
+                return KZ_EINVAL;
+            }
+            break;
+        }
+    }
+    set_name_parts(lead, first, last);
+    return KZ_OK;
+}
+
+/* Appends s trimmed and lower-cased (ASCII, like the store's lower()). */
+static void put_folded(kz_buf *out, const char *s)
+{
+    while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+        s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
+        n--;
+    for (size_t i = 0; i < n; i++)
+        kz_buf_putc(out, (char)tolower((unsigned char)s[i]));
+}
+
+bool kz_import_dedupe_key(const kz_lead *lead, kz_buf *out)
+{
+    kz_buf_reset(out);
+    const char *email = kz_lead_text(lead, KZ_F_EMAIL);
+    if (email) {
+        kz_buf_puts(out, "e:");
+        put_folded(out, email);
+        if (out->len > 2)
+            return true;
+        kz_buf_reset(out);
+    }
+    const char *name = kz_lead_text(lead, KZ_F_NAME);
+    if (!name)
+        return false;
+    kz_buf_puts(out, "n:");
+    put_folded(out, name);
+    if (out->len == 2) {
+        kz_buf_reset(out);
+        return false;
+    }
+    kz_buf_putc(out, '\x1f');
+    const char *company = kz_lead_text(lead, KZ_F_COMPANY);
+    if (company)
+        put_folded(out, company);
+    return true;
+}
+
+/* ---- intake lines ---- */
+
+/* Text of a JSON scalar (caller frees); NULL for null. */
+static kz_status json_text(json_t *v, const char *key, char **out, kz_err *err)
+{
+    char num[64];
+    *out = NULL;
+    switch (json_typeof(v)) {
+    case JSON_STRING: *out = kz_xstrndup(json_string_value(v), json_string_length(v)); break;
+    case JSON_INTEGER:
+        snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        *out = kz_xstrdup(num);
+        break;
+    case JSON_REAL:
+        snprintf(num, sizeof num, "%.15g", json_real_value(v));
+        *out = kz_xstrdup(num);
+        break;
+    case JSON_TRUE: *out = kz_xstrdup("true"); break;
+    case JSON_FALSE: *out = kz_xstrdup("false"); break;
+    case JSON_NULL: break;
+    default:
+        return kz_err_set(err, KZ_EINVAL, "key \"%.80s\": expected a string or a number", key);
+    }
+    return KZ_OK;
+}
+
+kz_status kz_import_json_lead(const char *line, size_t len, kz_lead *lead, kz_err *err)
+{
+    kz_lead_reset(lead);
+    json_error_t jerr;
+    json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!o)
+        return kz_err_set(err, KZ_EINVAL, "not valid JSON (column %d: %s)", jerr.column, jerr.text);
+    kz_status ks = KZ_OK;
+    if (!json_is_object(o)) {
+        json_decref(o);
+        return kz_err_set(err, KZ_EINVAL, "expected a JSON object {\"name\": ...}");
+    }
+    bool kariz_export = json_object_get(o, "version") && json_object_get(o, "import_id");
+    char *first = NULL, *last = NULL;
+    const char *key;
+    json_t *v;
+    json_object_foreach(o, key, v) {
+        if (strcmp(key, "custom") == 0 && json_is_object(v)) {
+            const char *ck;
+            json_t *cv;
+            json_object_foreach(v, ck, cv) {
+                char *t = NULL;
+                if (!kz_custom_name_ok(ck)) {
+                    ks = kz_err_set(err, KZ_EINVAL,
+                                    "key \"custom\".\"%.80s\": not a valid custom field name", ck);
+                    goto out;
+                }
+                if ((ks = json_text(cv, ck, &t, err)) != KZ_OK)
+                    goto out;
+                if (t)
+                    kz_lead_set_custom(lead, ck, t);
+                free(t);
+            }
+            continue;
+        }
+        char *t = NULL;
+        if ((ks = json_text(v, key, &t, err)) != KZ_OK)
+            goto out;
+        if (!t || !*t) {
+            free(t);
+            continue;
+        }
+        kz_map_col c = kz_import_alias(key);
+        if (kariz_export && strcmp(key, "id") == 0)
+            c.kind = KZ_MAP_IGNORE;
+        switch (c.kind) {
+        case KZ_MAP_IGNORE: break;
+        case KZ_MAP_FIRST_NAME: free(first); first = t; t = NULL; break;
+        case KZ_MAP_LAST_NAME: free(last); last = t; t = NULL; break;
+        case KZ_MAP_FIELD:
+            if (kz_lead_assign(lead, kz_field_get((kz_field)c.field)->name, t, true, err) !=
+                KZ_OK) {
+                kz_err_prefix(err, "key \"%.80s\"", key);
+                free(t);
+                ks = KZ_EINVAL;
+                goto out;
+            }
+            break;
+        case KZ_MAP_CUSTOM:
+            if (!c.custom[0]) {
+                if (kz_custom_name_ok(key))
+                    snprintf(c.custom, sizeof c.custom, "%s", key);
+                else
+                    kz_import_custom_name(key, 0, c.custom, sizeof c.custom);
+            }
+            kz_lead_set_custom(lead, c.custom, t);
+            break;
+        }
+        free(t);
+    }
+    set_name_parts(lead, first, last);
+out:
+    free(first);
+    free(last);
+    json_decref(o);
+    return ks;
+}

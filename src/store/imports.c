@@ -1,0 +1,221 @@
+/* imports.c - bulk import runs (the imports table) and the lead insert an
+ * import uses. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "kariz/buf.h"
+#include "store/internal.h"
+
+#define FAIL_STMT(err) ((err) ? (err)->code : KZ_EDB)
+
+kz_status kz_store_import_tune(kz_store *st, kz_err *err)
+{
+    /* A bulk import touches index pages all over the file: a bigger page
+     * cache keeps them from spilling within one batch (64 MiB, released when
+     * the connection closes). Each lead insert fires triggers, so SQLite
+     * keeps a statement journal for it: in memory, not a temporary file
+     * rewritten for every row. */
+    kz_status ks = kz_exec(st, "PRAGMA cache_size = -65536", err);
+    if (ks == KZ_OK)
+        ks = kz_exec(st, "PRAGMA temp_store = MEMORY", err);
+    return ks;
+}
+
+kz_status kz_store_import_find(kz_store *st, const char *fingerprint, kz_store_import *out,
+                               bool *found, kz_err *err)
+{
+    memset(out, 0, sizeof *out);
+    *found = false;
+    sqlite3_stmt *s = kz_stmt(st,
+                              "SELECT id, rows_done, created, updated, skipped, rejected FROM imports "
+                              "WHERE fingerprint = ? AND finished IS NULL ORDER BY id DESC LIMIT 1",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    kz_bind_text(s, 1, fingerprint);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        out->id = sqlite3_column_int64(s, 0);
+        out->rows_done = sqlite3_column_int64(s, 1);
+        out->created = sqlite3_column_int64(s, 2);
+        out->updated = sqlite3_column_int64(s, 3);
+        out->skipped = sqlite3_column_int64(s, 4);
+        out->rejected = sqlite3_column_int64(s, 5);
+        *found = true;
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "looking for an unfinished import", err);
+    return KZ_OK;
+}
+
+kz_status kz_store_import_start(kz_store *st, const char *source, const char *fingerprint,
+                                const char *actor, int64_t now, int64_t *id, kz_err *err)
+{
+    if (!st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: import started outside a transaction");
+    sqlite3_stmt *s = kz_stmt(st,
+                              "INSERT INTO imports (source, fingerprint, actor, started) "
+                              "VALUES (?, ?, ?, ?)",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    kz_bind_text(s, 1, source);
+    kz_bind_text(s, 2, fingerprint);
+    kz_bind_text(s, 3, actor);
+    sqlite3_bind_int64(s, 4, now);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "recording an import", err);
+    *id = sqlite3_last_insert_rowid(st->db);
+    return KZ_OK;
+}
+
+static kz_status save_counts(kz_store *st, const kz_store_import *imp, bool finish, int64_t now,
+                             kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st,
+                              "UPDATE imports SET rows_done = ?2, created = ?3, updated = ?4, "
+                              "skipped = ?5, rejected = ?6, finished = CASE WHEN ?7 THEN ?8 "
+                              "ELSE finished END WHERE id = ?1",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, imp->id);
+    sqlite3_bind_int64(s, 2, imp->rows_done);
+    sqlite3_bind_int64(s, 3, imp->created);
+    sqlite3_bind_int64(s, 4, imp->updated);
+    sqlite3_bind_int64(s, 5, imp->skipped);
+    sqlite3_bind_int64(s, 6, imp->rejected);
+    sqlite3_bind_int(s, 7, finish);
+    sqlite3_bind_int64(s, 8, now);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "saving an import's progress", err);
+    return KZ_OK;
+}
+
+kz_status kz_store_import_progress(kz_store *st, const kz_store_import *imp, kz_err *err)
+{
+    if (!st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: import progress outside a transaction");
+    return save_counts(st, imp, false, 0, err);
+}
+
+static kz_status event(kz_store *st, int64_t lead_id, int64_t now, int64_t version,
+                       const char *actor, const char *newv, const char *detail, kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st,
+                              "INSERT INTO events (lead_id, at, version, actor, kind, new_value, "
+                              "detail) VALUES (?, ?, ?, ?, 'import', ?, ?)",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    if (lead_id)
+        sqlite3_bind_int64(s, 1, lead_id);
+    else
+        sqlite3_bind_null(s, 1);
+    sqlite3_bind_int64(s, 2, now);
+    sqlite3_bind_int64(s, 3, version);
+    kz_bind_text(s, 4, actor);
+    kz_bind_text(s, 5, newv);
+    kz_bind_text(s, 6, detail);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "writing the event log", err);
+    return KZ_OK;
+}
+
+kz_status kz_store_import_finish(kz_store *st, const kz_store_import *imp, const char *source,
+                                 const char *actor, const char *detail, int64_t now, kz_err *err)
+{
+    if (!st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: import finished outside a transaction");
+    kz_status ks = save_counts(st, imp, true, now, err);
+    if (ks != KZ_OK)
+        return ks;
+    return event(st, 0, now, 0, actor, source, detail, err);
+}
+
+static bool text_field(kz_field f)
+{
+    kz_ftype t = kz_field_get(f)->type;
+    return t == KZ_FT_TEXT || t == KZ_FT_USER || t == KZ_FT_STAGE || t == KZ_FT_DATE;
+}
+
+kz_status kz_store_import_lead_insert(kz_store *st, kz_lead *lead, int64_t import_id,
+                                      const char *actor, int64_t now, kz_err *err)
+{
+    if (!st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: lead inserted outside a transaction");
+    kz_lead_set_num(lead, KZ_F_VERSION, 1);
+    if (!kz_lead_has(lead, KZ_F_CREATED))
+        kz_lead_set_num(lead, KZ_F_CREATED, now);
+    kz_lead_set_num(lead, KZ_F_UPDATED, now);
+    if (!kz_lead_has(lead, KZ_F_TOUCHED))
+        kz_lead_set_num(lead, KZ_F_TOUCHED, now);
+    if (!kz_lead_has(lead, KZ_F_STAGE_ENTERED))
+        kz_lead_set_num(lead, KZ_F_STAGE_ENTERED, now);
+    kz_lead_set_num(lead, KZ_F_IMPORT_ID, import_id);
+    static const kz_field zeroed[] = {KZ_F_SCORE, KZ_F_PAIN, KZ_F_INTEREST, KZ_F_FIT,
+                                      KZ_F_BUDGET, KZ_F_AUTHORITY, KZ_F_NEED, KZ_F_TIMELINE};
+    for (size_t i = 0; i < sizeof zeroed / sizeof zeroed[0]; i++)
+        if (!kz_lead_has(lead, zeroed[i]))
+            kz_lead_set_num(lead, zeroed[i], 0);
+
+    char sql[2600];
+    int n = snprintf(sql, sizeof sql, "INSERT INTO leads (%s) VALUES (?", st->lead_cols);
+    for (int f = 2; f < KZ_F__COUNT; f++)
+        n += snprintf(sql + n, sizeof sql - (size_t)n, ", ?");
+    snprintf(sql + n, sizeof sql - (size_t)n, ")");
+    sqlite3_stmt *s = kz_stmt(st, sql, err);
+    if (!s)
+        return FAIL_STMT(err);
+    for (int f = 1; f < KZ_F__COUNT; f++) {
+        if (!lead->has[f])
+            sqlite3_bind_null(s, f);
+        else if (text_field((kz_field)f))
+            sqlite3_bind_text(s, f, lead->txt[f], -1, SQLITE_STATIC);
+        else
+            sqlite3_bind_int64(s, f, lead->num[f]);
+    }
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (rc != SQLITE_DONE) {
+        if ((rc & 0xff) == SQLITE_CONSTRAINT && strstr(sqlite3_errmsg(st->db), "FOREIGN KEY"))
+            return kz_err_set(err, KZ_EINVAL, "unknown stage \"%s\"",
+                              kz_lead_text(lead, KZ_F_STAGE) ? kz_lead_text(lead, KZ_F_STAGE) : "");
+        return kz_db_error(st, rc, "adding an imported lead", err);
+    }
+    int64_t id = sqlite3_last_insert_rowid(st->db);
+    kz_lead_set_num(lead, KZ_F_ID, id);
+    if (lead->ncustom) {
+        sqlite3_stmt *c = kz_stmt(st,
+                                  "INSERT INTO custom_fields (lead_id, name, value) VALUES (?, ?, ?) "
+                                  "ON CONFLICT (lead_id, name) DO UPDATE SET value = excluded.value",
+                                  err);
+        if (!c)
+            return FAIL_STMT(err);
+        for (size_t i = 0; i < lead->ncustom; i++) {
+            sqlite3_bind_int64(c, 1, id);
+            sqlite3_bind_text(c, 2, lead->custom[i].name, -1, SQLITE_STATIC);
+            sqlite3_bind_text(c, 3, lead->custom[i].value, -1, SQLITE_STATIC);
+            rc = sqlite3_step(c);
+            sqlite3_reset(c);
+            if (rc != SQLITE_DONE) {
+                sqlite3_clear_bindings(c);
+                return kz_db_error(st, rc, "saving custom fields", err);
+            }
+        }
+        sqlite3_clear_bindings(c);
+    }
+    char detail[48];
+    snprintf(detail, sizeof detail, "import %" PRId64, import_id);
+    return event(st, id, now, 1, actor, kz_lead_text(lead, KZ_F_NAME), detail, err);
+}
