@@ -267,7 +267,8 @@ static void draw_title(kz_tui *t)
     kz_fill(0, 0, t->cols, attr);
     kz_buf b = KZ_BUF_INIT; /* owned */
     kz_view *top = t->stack[t->depth - 1];
-    kz_buf_printf(&b, " kariz  %s", top->ops->title);
+    const char *title = top->ops->title_text ? top->ops->title_text(top) : NULL;
+    kz_buf_printf(&b, " kariz  %s", title ? title : top->ops->title);
     const kz_filter *f = &t->filter;
     if (f->search[0])
         kz_buf_printf(&b, "  search:\"%s\"", f->search);
