@@ -270,6 +270,9 @@ static void draw_title(kz_tui *t)
     const char *title = top->ops->title_text ? top->ops->title_text(top) : NULL;
     kz_buf_printf(&b, " kariz  %s", title ? title : top->ops->title);
     const kz_filter *f = &t->filter;
+    bool board = top->ops->keymap == KZ_KM_BOARD; /* filters describe the board */
+    if (!board)
+        f = &(const kz_filter){.sort = -1};
     if (f->search[0])
         kz_buf_printf(&b, "  search:\"%s\"", f->search);
     if (f->mine)
@@ -280,7 +283,8 @@ static void draw_title(kz_tui *t)
         kz_buf_printf(&b, "  grade:%s", f->grade);
     if (f->overdue)
         kz_buf_puts(&b, "  overdue");
-    kz_buf_printf(&b, "  sort:%s", sort_name(f->sort));
+    if (board)
+        kz_buf_printf(&b, "  sort:%s", sort_name(f->sort));
     int x = 0;
     if (t->opts->readonly) {
         const char *ro = " READ-ONLY ";
