@@ -269,10 +269,9 @@ static void draw_title(kz_tui *t)
     kz_view *top = t->stack[t->depth - 1];
     const char *title = top->ops->title_text ? top->ops->title_text(top) : NULL;
     kz_buf_printf(&b, " kariz  %s", title ? title : top->ops->title);
-    const kz_filter *f = &t->filter;
+    static const kz_filter none; /* no filters */
     bool board = top->ops->keymap == KZ_KM_BOARD; /* filters describe the board */
-    if (!board)
-        f = &(const kz_filter){.sort = -1};
+    const kz_filter *f = board ? &t->filter : &none;
     if (f->search[0])
         kz_buf_printf(&b, "  search:\"%s\"", f->search);
     if (f->mine)
