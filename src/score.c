@@ -260,6 +260,7 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
     out->limit_errors = 0;
     int today = today_of(r, now);
     char m[96];
+    long long sub[KZ_CRIT__COUNT] = {0}; /* wide: thousands of rules cannot overflow */
     if (r->nbehaviour)
         accumulate(r, acts, nacts, now);
     for (size_t i = 0; i < r->nrules; i++) {
@@ -276,6 +277,10 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
             double sum = acc->sum;
             if (ru->has_cap && (ru->cap < 0 ? sum < ru->cap : sum > ru->cap))
                 sum = ru->cap;
+            if (sum > 1e6) /* keep huge activity logs within int arithmetic */
+                sum = 1e6;
+            if (sum < -1e6)
+                sum = -1e6;
             pts = (int)lround(sum);
             if (!ru->nwhen && acc->last)
                 put_activity(m, sizeof m, acc->last);
@@ -284,7 +289,7 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
             out->limit_errors++;
             pts = 0;
         }
-        out->sub[ru->crit] += pts;
+        sub[ru->crit] += pts;
         add_hit(out, ru->crit, ru->label, pts, count, m, limit);
     }
     const kz_persona *best = NULL;
@@ -303,12 +308,15 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
     }
     if (best) {
         out->persona = best->name;
-        out->sub[KZ_CRIT_FIT] += best->points;
+        sub[KZ_CRIT_FIT] += best->points;
         add_hit(out, KZ_CRIT_FIT, best->label, best->points, 1, best->name, false);
     }
     long total = 0;
     for (int c = 0; c < KZ_CRIT__COUNT; c++) {
         const kz_crit_cfg *cfg = &r->crit[c];
+        out->sub[c] = sub[c] > 100000000    ? 100000000
+                      : sub[c] < -100000000 ? -100000000
+                                            : (int)sub[c];
         if (cfg->has_max && out->sub[c] > cfg->max)
             out->sub[c] = cfg->max;
         if (cfg->has_min && out->sub[c] < cfg->min)
