@@ -105,7 +105,24 @@ bool kz_cond_eval(const kz_rules *r, const kz_cond *c, const kz_lead *lead, int 
                 return false;
         }
     }
-    if (c->ops & (KZ_OP_WITHIN | KZ_OP_OLDER | KZ_OP_NEXT)) {
+    if (c->tb) {
+        kz_tbounds *b = c->tb;
+        if (!b->valid || b->day != today) {
+            b->within_lo = kz_day_start(today - c->within);
+            b->within_hi = kz_day_start(today + c->within + 1);
+            b->older_hi = kz_day_start(today - c->older);
+            b->next_lo = kz_day_start(today);
+            b->next_hi = kz_day_start(today + c->next + 1);
+            b->day = today;
+            b->valid = true;
+        }
+        if ((c->ops & KZ_OP_WITHIN) && (num < b->within_lo || num >= b->within_hi))
+            return false;
+        if ((c->ops & KZ_OP_OLDER) && num >= b->older_hi)
+            return false;
+        if ((c->ops & KZ_OP_NEXT) && (num < b->next_lo || num >= b->next_hi))
+            return false;
+    } else if (c->ops & (KZ_OP_WITHIN | KZ_OP_OLDER | KZ_OP_NEXT)) {
         int day;
         if (c->type == KZ_FT_DATE)
             day = (int)num;
