@@ -49,6 +49,8 @@ static void copy_matched(char *out, size_t outlen, const char *s, size_t n)
 
 static bool parse_custom_number(const char *s, double *out)
 {
+    if (s[strspn(s, "+-.0123456789eE ")] != '\0') /* decimal only: no hex, inf or nan */
+        return false;
     char *end;
     double v = strtod(s, &end);
     while (*end == ' ')
