@@ -829,6 +829,8 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
             k->next = d;
         k->ops |= day_bits[i];
     }
+    if (k->type == KZ_FT_TIME && (k->ops & (KZ_OP_WITHIN | KZ_OP_OLDER | KZ_OP_NEXT)))
+        k->tb = rcalloc(c->r, 1, sizeof *k->tb);
     const node *pr = get(m, "present"), *ab = get(m, "absent");
     bool b;
     if (pr) {

@@ -33,6 +33,16 @@
 #define KZ_OP_OLDER 0x080u    /* older_than_days */
 #define KZ_OP_NEXT 0x100u     /* within_next_days */
 
+/* Scratch for day tests on time fields: the Unix-time bounds of the tested
+ * days, computed once per local day instead of once per lead. */
+typedef struct kz_tbounds {
+    bool valid;
+    int day;
+    int64_t within_lo, within_hi; /* [lo, hi) */
+    int64_t older_hi;             /* t < older_hi */
+    int64_t next_lo, next_hi;     /* [lo, hi) */
+} kz_tbounds;
+
 typedef struct kz_cond {
     int field;          /* kz_field, or -1 for a custom field */
     const char *name;   /* field name as written (custom fields: the key) */
@@ -49,6 +59,7 @@ typedef struct kz_cond {
     pcre2_code *re;
     const char *pattern;
     bool icase;
+    kz_tbounds *tb; /* time fields with day tests; scratch owned by the rules */
 } kz_cond;
 
 typedef struct kz_rule {

@@ -49,6 +49,8 @@ static void copy_matched(char *out, size_t outlen, const char *s, size_t n)
 
 static bool parse_custom_number(const char *s, double *out)
 {
+    if (s[strspn(s, "+-.0123456789eE ")] != '\0') /* decimal only: no hex, inf or nan */
+        return false;
     char *end;
     double v = strtod(s, &end);
     while (*end == ' ')
@@ -105,7 +107,24 @@ bool kz_cond_eval(const kz_rules *r, const kz_cond *c, const kz_lead *lead, int 
                 return false;
         }
     }
-    if (c->ops & (KZ_OP_WITHIN | KZ_OP_OLDER | KZ_OP_NEXT)) {
+    if (c->tb) {
+        kz_tbounds *b = c->tb;
+        if (!b->valid || b->day != today) {
+            b->within_lo = kz_day_start(today - c->within);
+            b->within_hi = kz_day_start(today + c->within + 1);
+            b->older_hi = kz_day_start(today - c->older);
+            b->next_lo = kz_day_start(today);
+            b->next_hi = kz_day_start(today + c->next + 1);
+            b->day = today;
+            b->valid = true;
+        }
+        if ((c->ops & KZ_OP_WITHIN) && (num < b->within_lo || num >= b->within_hi))
+            return false;
+        if ((c->ops & KZ_OP_OLDER) && num >= b->older_hi)
+            return false;
+        if ((c->ops & KZ_OP_NEXT) && (num < b->next_lo || num >= b->next_hi))
+            return false;
+    } else if (c->ops & (KZ_OP_WITHIN | KZ_OP_OLDER | KZ_OP_NEXT)) {
         int day;
         if (c->type == KZ_FT_DATE)
             day = (int)num;
@@ -260,6 +279,7 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
     out->limit_errors = 0;
     int today = today_of(r, now);
     char m[96];
+    long long sub[KZ_CRIT__COUNT] = {0}; /* wide: thousands of rules cannot overflow */
     if (r->nbehaviour)
         accumulate(r, acts, nacts, now);
     for (size_t i = 0; i < r->nrules; i++) {
@@ -276,6 +296,10 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
             double sum = acc->sum;
             if (ru->has_cap && (ru->cap < 0 ? sum < ru->cap : sum > ru->cap))
                 sum = ru->cap;
+            if (sum > 1e6) /* keep huge activity logs within int arithmetic */
+                sum = 1e6;
+            if (sum < -1e6)
+                sum = -1e6;
             pts = (int)lround(sum);
             if (!ru->nwhen && acc->last)
                 put_activity(m, sizeof m, acc->last);
@@ -284,7 +308,7 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
             out->limit_errors++;
             pts = 0;
         }
-        out->sub[ru->crit] += pts;
+        sub[ru->crit] += pts;
         add_hit(out, ru->crit, ru->label, pts, count, m, limit);
     }
     const kz_persona *best = NULL;
@@ -303,12 +327,15 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
     }
     if (best) {
         out->persona = best->name;
-        out->sub[KZ_CRIT_FIT] += best->points;
+        sub[KZ_CRIT_FIT] += best->points;
         add_hit(out, KZ_CRIT_FIT, best->label, best->points, 1, best->name, false);
     }
     long total = 0;
     for (int c = 0; c < KZ_CRIT__COUNT; c++) {
         const kz_crit_cfg *cfg = &r->crit[c];
+        out->sub[c] = sub[c] > 100000000    ? 100000000
+                      : sub[c] < -100000000 ? -100000000
+                                            : (int)sub[c];
         if (cfg->has_max && out->sub[c] > cfg->max)
             out->sub[c] = cfg->max;
         if (cfg->has_min && out->sub[c] < cfg->min)
