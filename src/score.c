@@ -708,6 +708,9 @@ void kz_rules_summary(const kz_rules *r, kz_buf *out)
     kz_buf_puts(out, "\nstatuses: ");
     for (size_t i = 0; i < r->nstatuses; i++)
         kz_buf_printf(out, "%s%s", i ? ", " : "", r->statuses[i]);
+    for (size_t i = 0; i < r->nautos; i++)
+        kz_buf_printf(out, "%s%s when %s (%d or more)", i ? "; " : "\nset automatically: ",
+                      r->autos[i].status, r->autos[i].label, r->autos[i].at_least);
     kz_buf_printf(out, "\npatterns: %zu regular expressions (%s)\n", r->npatterns,
                   r->npatterns == 0 ? "none to compile"
                   : r->jit          ? "JIT-compiled"
