@@ -139,6 +139,31 @@ BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
 BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 
+-- Triage decisions: who looked at a lead in the triage queue, when, what
+-- they decided, and the lead's grade then (a later band change brings it
+-- back to the queue).
+CREATE TABLE triage (
+    id       INTEGER PRIMARY KEY,
+    lead_id  INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
+    actor    TEXT NOT NULL,
+    at       INTEGER NOT NULL,
+    decision TEXT NOT NULL,
+    grade    TEXT
+);
+CREATE INDEX triage_lead ON triage (lead_id, id);
+
+-- Who has the board open, and on which lead: refreshed by a heartbeat,
+-- ignored once stale, so a crashed board leaves no lock behind.
+CREATE TABLE presence (
+    actor   TEXT NOT NULL,
+    host    TEXT NOT NULL,
+    pid     INTEGER NOT NULL,
+    lead_id INTEGER,                    -- the lead open in the detail view, if any
+    seen    INTEGER NOT NULL,           -- last heartbeat (Unix seconds)
+    PRIMARY KEY (actor, host, pid)
+) WITHOUT ROWID;
+CREATE INDEX presence_lead ON presence (lead_id);
+
 -- Team-wide settings and state (last good rules, ...).
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,

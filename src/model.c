@@ -452,20 +452,22 @@ bool kz_activity_outcome_ok(const char *outcome)
 
 const char *kz_activity_kinds_list(void)
 {
-    return
-#define KZ_X_KLIST(e, n, c, h) n ", "
-        KZ_ACTIVITY_KINDS(KZ_X_KLIST)
-#undef KZ_X_KLIST
-        "(kinds)";
+    static char list[256];
+    if (!list[0])
+        for (size_t i = 0; i < COUNT(activity_kinds); i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+                     activity_kinds[i].name);
+    return list;
 }
 
 const char *kz_activity_outcomes_list(void)
 {
-    return
-#define KZ_X_OLIST(e, n, h) n ", "
-        KZ_ACTIVITY_OUTCOMES(KZ_X_OLIST)
-#undef KZ_X_OLIST
-        "(outcomes)";
+    static char list[512];
+    if (!list[0])
+        for (size_t i = 0; i < COUNT(activity_outcomes); i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
+                     activity_outcomes[i]);
+    return list;
 }
 
 void kz_activity_list_clear(kz_activity_list *l)

@@ -7,6 +7,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <errno.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "kariz/dates.h"
 #include "kariz/hooks.h"
@@ -396,64 +399,51 @@ kz_status kz_pipe_rescore(kz_session *s, int64_t id, kz_err *err)
     return op_end(&o, ks, err);
 }
 
-typedef struct ids {
-    int64_t *v; /* owned */
-    size_t n, cap;
-} ids;
+typedef struct rescore_ctx {
+    const kz_session *s;
+    int64_t now;
+    kz_score *score; /* owned by kz_pipe_rescore_all */
+    kz_progress_fn progress;
+    void *progress_ud;
+} rescore_ctx;
 
-static bool collect_id(const kz_lead *l, void *ud)
+static void rescore_progress(int64_t done, int64_t total, void *ud)
 {
-    ids *x = ud;
-    if (x->n == x->cap) {
-        x->cap = x->cap ? x->cap * 2 : 1024;
-        x->v = kz_xrealloc(x->v, x->cap * sizeof *x->v);
-    }
-    x->v[x->n++] = kz_lead_num(l, KZ_F_ID);
+    rescore_ctx *c = ud;
+    if (c->progress)
+        c->progress(done, total, c->progress_ud);
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* Rescores one lead in place; true when a score field changed. */
+static bool rescore_one(kz_lead *lead, const kz_activity *acts, size_t nacts, void *ud)
+{
+    rescore_ctx *c = ud;
+    kz_score_lead(c->s->rules, lead, acts, nacts, c->now, c->score);
+    const kz_score *sc = c->score;
+    bool same = kz_lead_num(lead, KZ_F_SCORE) == sc->total &&
+                same_str(kz_lead_text(lead, KZ_F_GRADE), sc->grade) &&
+                same_str(kz_lead_text(lead, KZ_F_PERSONA), sc->persona);
+    for (int i = 0; same && i < KZ_CRIT__COUNT; i++)
+        same = kz_lead_num(lead, kz_criterion_field((kz_criterion)i)) == sc->sub[i];
+    if (same)
+        return false;
+    kz_score_apply(sc, lead);
     return true;
 }
 
 kz_status kz_pipe_rescore_all(kz_session *s, kz_progress_fn progress, void *ud,
                               int64_t *changed, kz_err *err)
 {
-    ids all = {0};
-    kz_query q = {0};
-    q.sort = KZ_SORT_ID;
-    if (changed)
-        *changed = 0;
-    kz_status ks = kz_store_list(s->store, &q, false, collect_id, &all, err);
-    kz_lead lead;
-    kz_lead_init(&lead);
-    kz_activity_list acts = {0};
-    kz_score *score = kz_xcalloc(1, sizeof *score);
-    const size_t batch = 2000; /* short write transactions: others keep working */
-    for (size_t i = 0; ks == KZ_OK && i < all.n; i += batch) {
-        if ((ks = kz_store_begin(s->store, err)) != KZ_OK)
-            break;
-        for (size_t j = i; ks == KZ_OK && j < all.n && j < i + batch; j++) {
-            ks = kz_store_lead_get(s->store, all.v[j], &lead, err);
-            if (ks == KZ_ENOTFOUND) { /* deleted meanwhile */
-                ks = KZ_OK;
-                continue;
-            }
-            if (ks == KZ_OK)
-                ks = rescore_into(s, &lead, &acts, score, err);
-            bool ch = false;
-            if (ks == KZ_OK)
-                ks = kz_store_lead_update(s->store, &lead, s->actor, kz_session_now(s), &ch, err);
-            if (ch && changed)
-                (*changed)++;
-        }
-        if (ks == KZ_OK)
-            ks = kz_store_commit(s->store, err);
-        else
-            kz_store_rollback(s->store);
-        if (progress)
-            progress((int64_t)(i + batch < all.n ? i + batch : all.n), (int64_t)all.n, ud);
-    }
-    free(all.v);
-    free(score);
-    kz_lead_free(&lead);
-    kz_activity_list_free(&acts);
+    rescore_ctx c = {s, kz_session_now(s), kz_xcalloc(1, sizeof(kz_score)), progress, ud};
+    /* batches short enough that other people's saves interleave */
+    kz_status ks = kz_store_rescore_all(s->store, 20000, s->actor, c.now, rescore_one, &c,
+                                        rescore_progress, changed, err);
+    free(c.score);
     return ks;
 }
 
@@ -515,4 +505,52 @@ kz_status kz_pipe_add_stakeholder(kz_session *s, kz_stakeholder *sh, kz_err *err
         return kz_store_commit(s->store, err);
     kz_store_rollback(s->store);
     return ks;
+}
+
+static const char *host_name(void)
+{
+    static char host[64];
+    if (!host[0] && gethostname(host, sizeof host - 1) != 0)
+        snprintf(host, sizeof host, "localhost");
+    return host;
+}
+
+kz_status kz_presence_announce(kz_session *s, int64_t lead_id, kz_err *err)
+{
+    return kz_store_presence_set(s->store, s->actor, host_name(), (int)getpid(), lead_id,
+                                 kz_session_now(s), err);
+}
+
+kz_status kz_presence_leave(kz_session *s, kz_err *err)
+{
+    return kz_store_presence_clear(s->store, s->actor, host_name(), (int)getpid(), err);
+}
+
+kz_status kz_presence_others(kz_session *s, int64_t lead_id, char (*names)[KZ_USER_MAX],
+                             size_t cap, size_t *n, kz_err *err)
+{
+    kz_presence rows[64];
+    size_t nrows = 0;
+    *n = 0;
+    kz_status ks = kz_store_presence_list(s->store, kz_session_now(s) - KZ_PRESENCE_STALE, rows,
+                                          64, &nrows, err);
+    if (ks != KZ_OK)
+        return ks;
+    const char *me = host_name();
+    for (size_t i = 0; i < nrows && *n < cap; i++) {
+        const kz_presence *p = &rows[i];
+        bool here = strcmp(p->host, me) == 0;
+        if (here && p->pid == (int)getpid())
+            continue; /* this board */
+        if (here && kill(p->pid, 0) != 0 && errno == ESRCH)
+            continue; /* crashed without saying goodbye */
+        if (lead_id && p->lead_id != lead_id)
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j < *n; j++)
+            dup |= strcmp(names[j], p->actor) == 0;
+        if (!dup)
+            snprintf(names[(*n)++], KZ_USER_MAX, "%.32s", p->actor);
+    }
+    return KZ_OK;
 }

@@ -8,7 +8,7 @@
  * and kz_fold_key keeps non-ASCII characters unchanged.
  *
  * Memory: nothing here allocates except through the caller's kz_buf, and the
- * locale object made once by width_locale(), kept for the process lifetime. */
+ * locale object made once by make_locale(), kept for the process lifetime. */
 #include "kariz/text.h"
 
 #include <locale.h>
@@ -114,9 +114,16 @@ static void put_cp(kz_buf *out, long cp)
 /* ---- classification ---------------------------------------------------- */
 
 /* Bidi controls and zero-width or otherwise invisible format characters:
- * dropped, or shown as "<U+XXXX>" markers. */
+ * dropped, or shown as "<U+XXXX>" markers. Besides the ones text.h lists:
+ * the line/paragraph separators U+2028/U+2029, invisible operators
+ * U+2061-U+2064, deprecated format controls U+206A-U+206F and interlinear
+ * annotation controls U+FFF9-U+FFFB. */
 static bool is_invisible(long cp)
 {
+    /* U+200C ZERO WIDTH NON-JOINER is kept: Persian spelling needs it
+     * (می‌خواهم), and it cannot reorder or hide text. */
+    if (cp == 0x200C)
+        return false;
     return cp == 0x061C || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
            cp == 0x2028 || cp == 0x2029 || (cp >= 0x2060 && cp <= 0x2064) ||
            (cp >= 0x2066 && cp <= 0x206F) || cp == 0xFEFF || (cp >= 0xFFF9 && cp <= 0xFFFB);

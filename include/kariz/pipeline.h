@@ -70,6 +70,20 @@ kz_status kz_pipe_rescore_all(kz_session *s, kz_progress_fn progress, void *ud,
 kz_status kz_pipe_explain(kz_session *s, int64_t id, kz_lead *lead, kz_score *out,
                           kz_err *err);
 
+/* Presence: a board announces itself with a heartbeat (at least every
+ * KZ_PRESENCE_BEAT seconds) naming the lead open in its detail view (0:
+ * none). Entries older than KZ_PRESENCE_STALE seconds, or of processes on
+ * this host that no longer exist, are ignored: a crashed board leaves no
+ * lock behind. */
+#define KZ_PRESENCE_BEAT 10
+#define KZ_PRESENCE_STALE 30
+kz_status kz_presence_announce(kz_session *s, int64_t lead_id, kz_err *err);
+kz_status kz_presence_leave(kz_session *s, kz_err *err);
+/* The other people who have lead_id open (lead_id 0: who has a board
+ * open), deduplicated, at most cap names. */
+kz_status kz_presence_others(kz_session *s, int64_t lead_id, char (*names)[KZ_USER_MAX],
+                             size_t cap, size_t *n, kz_err *err);
+
 /* Stale: idle in its stage longer than the stage allows and no future
  * next step. idle_days/limit are set for the "idle 19 days, limit 14" note. */
 bool kz_lead_is_stale(const kz_rules *r, const kz_lead *lead, int64_t now, int *idle_days,

@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "kariz/buf.h"
 #include "kariz/model.h"
 #include "kariz/status.h"
 
@@ -110,5 +111,38 @@ void kz_score_apply(const kz_score *s, kz_lead *lead);
  * ("opportunity needs pain > 0 (has 0), fit > 0 (has -5)"). */
 kz_status kz_rules_check_entry(const kz_rules *r, const kz_stage *to, const kz_lead *lead,
                                const kz_score *s, kz_err *err);
+
+/* Same, with the clock given (date conditions on fields compare with the
+ * day of `now`); kz_rules_check_entry uses the current time. */
+kz_status kz_rules_check_entry_at(const kz_rules *r, const kz_stage *to, const kz_lead *lead,
+                                  const kz_score *s, int64_t now, kz_err *err);
+/* Appends the entry criteria of `stage` ("pain > 0, interest > 0, fit > 0";
+ * nothing when the stage has none) to out. */
+void kz_rules_describe_entry(const kz_rules *r, const kz_stage *stage, kz_buf *out);
+
+/* ---- text for `kariz score --explain` and `kariz rules check` ----
+ * Both append to out (owned by the caller). Values from data and rules are
+ * written as they are (JSON-escaped in the JSON); sanitise before display. */
+
+/* The explanation of a score as one JSON object:
+ * {"id":N,"score":N,"grade":"warm","persona":"it_director"|null,
+ *  "rules":"ORIGIN","subtotals":{"pain":N,...,"timeline":N},
+ *  "hits":[{"criterion":"pain","rule":"LABEL","points":N,"count":N,
+ *           "matched":"VALUE","limit_hit":false},...],
+ *  "hits_dropped":N,"limit_errors":N}
+ * "id" appears when lead (may be NULL) has an ID. Invalid UTF-8 in values
+ * becomes U+FFFD. */
+void kz_score_explain_json(const kz_rules *r, const kz_lead *lead, const kz_score *s, kz_buf *out);
+/* A one-screen, human summary of the rules: origin, score range and grade
+ * bands, rules per criterion and caps, personas, custom fields, stages with
+ * probabilities, staleness and entry criteria, lost reasons, statuses and
+ * the number of patterns. */
+void kz_rules_summary(const kz_rules *r, kz_buf *out);
+
+/* Declared custom fields and personas, in file order (NULL past the end). */
+size_t kz_rules_custom_field_count(const kz_rules *r);
+const char *kz_rules_custom_field(const kz_rules *r, size_t i);
+size_t kz_rules_persona_count(const kz_rules *r);
+const char *kz_rules_persona_name(const kz_rules *r, size_t i);
 
 #endif

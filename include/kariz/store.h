@@ -126,6 +126,22 @@ kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_le
                         void *ud, kz_err *err);
 kz_status kz_store_count(kz_store *st, const kz_query *q, int64_t *out, kz_err *err);
 
+/* ---- rescoring every lead ---- */
+/* Called for each lead with its custom fields and activities (oldest
+ * first); sets the lead's score fields (score, grade, persona, subtotals)
+ * and returns true when it changed them. Both lists are reused between
+ * calls. */
+typedef bool (*kz_rescore_fn)(kz_lead *lead, const kz_activity *acts, size_t nacts, void *ud);
+/* Walks every lead in id order in write transactions of `batch` leads,
+ * reading leads, custom fields and activities as three ordered streams (no
+ * query per lead), and saves what fn changed: the score fields, a version
+ * bump, and a "grade" event by actor when the band changed. progress (may
+ * be NULL) is told after each batch, with fn's ud. */
+kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, int64_t now,
+                               kz_rescore_fn fn, void *ud,
+                               void (*progress)(int64_t done, int64_t total, void *ud),
+                               int64_t *changed, kz_err *err);
+
 /* ---- activities, stakeholders, events ---- */
 /* Adds an activity (sets a->id; a->at when 0 is set to now) and logs an
  * "activity" event. Must be inside a write transaction. */
@@ -143,6 +159,41 @@ kz_status kz_store_event_add(kz_store *st, kz_event *e, kz_err *err);
  * those that produced a later version (what changed since you read it). */
 kz_status kz_store_events(kz_store *st, int64_t lead_id, int64_t since_version,
                           kz_event_list *out, kz_err *err);
+/* Events of all leads after event id `after_id`, oldest first, at most
+ * `limit` (what others did since the board last looked). */
+kz_status kz_store_events_after(kz_store *st, int64_t after_id, size_t limit,
+                                kz_event_list *out, kz_err *err);
+/* The id of the newest event (0 when none). */
+kz_status kz_store_last_event_id(kz_store *st, int64_t *out, kz_err *err);
+
+/* ---- triage ---- */
+/* Records a triage decision on a lead (with its grade now). */
+kz_status kz_store_triage_add(kz_store *st, int64_t lead_id, const char *actor, int64_t at,
+                              const char *decision, const char *grade, kz_err *err);
+/* Facts about a lead the triage queue needs: whether anybody triaged it,
+ * the grade at the last triage (grade_out "" when never), and whether it has
+ * any activity. */
+kz_status kz_store_triage_facts(kz_store *st, int64_t lead_id, bool *triaged, char *grade_out,
+                                size_t grade_len, bool *touched, kz_err *err);
+
+/* ---- presence: who has which lead open ---- */
+/* Records that actor's board (host, pid) is alive, with lead_id open (0:
+ * none), at time now. Its own short write transaction. */
+kz_status kz_store_presence_set(kz_store *st, const char *actor, const char *host, int pid,
+                                int64_t lead_id, int64_t now, kz_err *err);
+kz_status kz_store_presence_clear(kz_store *st, const char *actor, const char *host, int pid,
+                                  kz_err *err);
+typedef struct kz_presence {
+    char actor[KZ_USER_MAX];
+    char host[64];
+    int pid;
+    int64_t lead_id;
+    int64_t seen;
+} kz_presence;
+/* Boards seen since `since` (heartbeat newer than that), at most cap. */
+kz_status kz_store_presence_list(kz_store *st, int64_t since, kz_presence *out, size_t cap,
+                                 size_t *n, kz_err *err);
+
 /* The last event that set `field` on the lead; KZ_ENOTFOUND when none. */
 kz_status kz_store_blame(kz_store *st, int64_t lead_id, const char *field, kz_event *out,
                          kz_err *err);
@@ -176,5 +227,29 @@ kz_status kz_store_import_finish(kz_store *st, const kz_store_import *imp, const
  * write transaction. */
 kz_status kz_store_import_lead_insert(kz_store *st, kz_lead *lead, int64_t import_id,
                                       const char *actor, int64_t now, kz_err *err);
+
+/* ---- reports (report.c) ---- */
+/* One stage entry of a lead from the event log: its creation (from NULL, to
+ * the stage it was created in) or a stage change. The strings are borrowed
+ * for the duration of the callback. */
+typedef struct kz_stage_entry {
+    int64_t lead_id;
+    int64_t at;       /* Unix seconds */
+    const char *from; /* NULL for the creation */
+    const char *to;
+} kz_stage_entry;
+typedef bool (*kz_stage_entry_fn)(const kz_stage_entry *e, void *ud);
+/* Calls fn for every stage entry of the leads that exist now and belong to
+ * owner (NULL: anyone; "": unassigned), ordered by lead, time and event.
+ * Events of an earlier lead that had the same id are skipped. fn returns
+ * false to stop. */
+kz_status kz_store_stage_entries(kz_store *st, const char *owner, kz_stage_entry_fn fn,
+                                 void *ud, kz_err *err);
+typedef bool (*kz_activity_fn)(const kz_activity *a, void *ud);
+/* Calls fn for every activity of the leads that belong to owner (as above),
+ * ordered by lead, time and id. a->note is NULL (notes are not loaded); the
+ * activity is reused between calls. */
+kz_status kz_store_activities_all(kz_store *st, const char *owner, kz_activity_fn fn, void *ud,
+                                  kz_err *err);
 
 #endif

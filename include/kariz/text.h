@@ -16,9 +16,12 @@
  *   - C0 controls (and DEL) become their Control Pictures (U+2400 block):
  *     ESC -> U+241B, CR -> U+240D, BS -> U+2408, LF -> U+2424 (or a space when
  *     flags has KZ_TEXT_NEWLINE_SPACE), TAB -> a space;
- *   - C1 controls (U+0080-U+009F) and invalid UTF-8 bytes -> U+FFFD;
- *   - bidi controls (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C) and
- *     zero-width characters (U+200B-U+200D, U+2060, U+FEFF) -> shown as
+ *   - C1 controls (U+0080-U+009F) and invalid UTF-8 bytes -> U+FFFD (one
+ *     per invalid byte: overlongs, surrogates, > U+10FFFF, cut sequences);
+ *   - bidi controls (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C),
+ *     zero-width characters (U+200B-U+200D, U+2060, U+FEFF) and other
+ *     invisible format characters (U+2028/9, U+2061-4, U+206A-F,
+ *     U+FFF9-B) -> shown as
  *     U+FFFD-free visible markers "<U+202E>" when KZ_TEXT_SHOW_INVISIBLE,
  *     else dropped;
  *   - everything else printable is kept.

@@ -92,7 +92,8 @@ void kz_cli_print_safe(FILE *out, const char *s);
     X(import, "FILE.csv|- [--map COLUMN=field]... [--on-duplicate skip|update|new] [--rejects FILE] [--dry-run] [--stage S] [--owner U]", "import leads from a CSV file (another CRM's export)") \
     X(intake, "[--on-duplicate skip|update|new]", "create or update leads from JSON lines on standard input") \
     X(export, "[--format csv|json|jsonl] [--stage S] [--owner U] [--search TEXT]", "write leads with every field, custom fields included") \
-    X(rules, "path | check [FILE] | diff FILE", "which rules are in force; check or compare rules files")
+    X(rules, "path | check [FILE] | diff FILE", "which rules are in force; check or compare rules files") \
+    X(report, "funnel|forecast|velocity|losses|channels|scoring [--from DATE] [--to DATE] [--owner U] [--format table|csv|json]", "pipeline reports for managers")
 
 #define KZ_X_DECL(name, usage, summary) int kz_cmd_##name(kz_cli *c, int argc, char **argv);
 KZ_CLI_COMMANDS(KZ_X_DECL)

@@ -49,7 +49,7 @@ int kz_cmd_demo(kz_cli *c, int argc, char **argv)
     int o;
     optind = 1;
     opterr = 0;
-    while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'n':
             if (kz_parse_int(optarg, &n) != KZ_OK || n < 1 || n > 10000000)
@@ -151,7 +151,7 @@ int kz_cmd_score(kz_cli *c, int argc, char **argv)
     int o;
     optind = 1;
     opterr = 0;
-    while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'a': all = true; break;
         case 'x': explain = true; break;

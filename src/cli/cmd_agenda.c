@@ -78,7 +78,7 @@ int kz_cmd_agenda(kz_cli *c, int argc, char **argv)
     int o;
     optind = 1;
     opterr = 0;
-    while ((o = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (o) {
         case 'd':
             if (kz_parse_int(optarg, &days) != KZ_OK || days < 0 || days > 3660)

@@ -17,7 +17,7 @@ static int next_opt(int argc, char **argv, const struct option *opts)
 {
     opterr = 0;
     int idx = 0;
-    int o = getopt_long(argc, argv, "+h", opts, &idx);
+    int o = getopt_long(argc, argv, "h", opts, &idx);
     if (o == '?') {
         const char *bad = argv[optind - 1];
         if (optopt)

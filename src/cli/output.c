@@ -127,7 +127,7 @@ typedef struct column {
 static const column table_cols[] = {
     {"ID", 6, true},     {"NAME", 24, false},  {"COMPANY", 20, false}, {"STAGE", 11, false},
     {"SCORE", 5, true},  {"GRADE", 5, false},  {"VALUE", 10, true},    {"OWNER", 8, false},
-    {"NEXT DUE", 10, false},
+    {"NEXT DUE", 11, false},
 };
 #define NCOLS (sizeof table_cols / sizeof table_cols[0])
 

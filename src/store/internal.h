@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 
+#include "kariz/buf.h"
 #include "kariz/store.h"
 
 #define KZ_STMT_CACHE 96
@@ -38,6 +39,9 @@ void kz_bind_text(sqlite3_stmt *s, int i, const char *v);
 void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l);
 /* Loads custom fields of lead id into l. */
 kz_status kz_load_custom(kz_store *st, int64_t id, kz_lead *l, kz_err *err);
+/* Appends "sqlite3 (pid 12, user bob), ..." for the processes holding
+ * locks on the database or its -wal/-shm files (nothing when unknown). */
+void kz_lock_holders(const char *db_path, kz_buf *out);
 /* "kariz-fault" when $KARIZ_FAULT_WRITES asks for write failures (tests),
  * else NULL: the default file layer. */
 const char *kz_fault_vfs(void);

@@ -214,3 +214,116 @@ kz_status kz_store_blame(kz_store *st, int64_t lead_id, const char *field, kz_ev
     return kz_err_set(err, KZ_ENOTFOUND, "no change to \"%s\" recorded for lead %" PRId64, field,
                       lead_id);
 }
+
+kz_status kz_store_events_after(kz_store *st, int64_t after_id, size_t limit,
+                                kz_event_list *out, kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st,
+                              "SELECT id, lead_id, at, version, actor, kind, field, old_value, "
+                              "new_value, detail FROM events WHERE id > ? ORDER BY id LIMIT ?",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, after_id);
+    sqlite3_bind_int64(s, 2, (sqlite3_int64)(limit ? limit : 100));
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        read_event(s, kz_event_list_push(out));
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "reading recent changes", err);
+    return KZ_OK;
+}
+
+kz_status kz_store_last_event_id(kz_store *st, int64_t *out, kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st, "SELECT coalesce(max(id), 0) FROM events", err);
+    if (!s)
+        return FAIL_STMT(err);
+    int rc = sqlite3_step(s);
+    *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW)
+        return kz_db_error(st, rc, "reading recent changes", err);
+    return KZ_OK;
+}
+
+static kz_status presence_write(kz_store *st, const char *sql, const char *actor,
+                                const char *host, int pid, int64_t lead_id, int64_t now,
+                                kz_err *err)
+{
+    if (st->readonly)
+        return KZ_OK; /* a read-only board cannot announce itself */
+    bool own = !st->in_txn;
+    kz_status ks;
+    if (own && (ks = kz_store_begin(st, err)) != KZ_OK)
+        return ks;
+    sqlite3_stmt *s = kz_stmt(st, sql, err);
+    if (!s) {
+        if (own)
+            kz_store_rollback(st);
+        return FAIL_STMT(err);
+    }
+    kz_bind_text(s, 1, actor);
+    kz_bind_text(s, 2, host);
+    sqlite3_bind_int(s, 3, pid);
+    if (sqlite3_bind_parameter_count(s) >= 5) {
+        if (lead_id)
+            sqlite3_bind_int64(s, 4, lead_id);
+        else
+            sqlite3_bind_null(s, 4);
+        sqlite3_bind_int64(s, 5, now);
+    }
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        ks = kz_db_error(st, rc, "updating presence", err);
+        if (own)
+            kz_store_rollback(st);
+        return ks;
+    }
+    return own ? kz_store_commit(st, err) : KZ_OK;
+}
+
+kz_status kz_store_presence_set(kz_store *st, const char *actor, const char *host, int pid,
+                                int64_t lead_id, int64_t now, kz_err *err)
+{
+    return presence_write(st,
+                          "INSERT INTO presence (actor, host, pid, lead_id, seen) VALUES (?, ?, ?, "
+                          "?, ?) ON CONFLICT (actor, host, pid) DO UPDATE SET lead_id = "
+                          "excluded.lead_id, seen = excluded.seen",
+                          actor, host, pid, lead_id, now, err);
+}
+
+kz_status kz_store_presence_clear(kz_store *st, const char *actor, const char *host, int pid,
+                                  kz_err *err)
+{
+    return presence_write(st, "DELETE FROM presence WHERE actor = ? AND host = ? AND pid = ?",
+                          actor, host, pid, 0, 0, err);
+}
+
+kz_status kz_store_presence_list(kz_store *st, int64_t since, kz_presence *out, size_t cap,
+                                 size_t *n, kz_err *err)
+{
+    *n = 0;
+    sqlite3_stmt *s = kz_stmt(st,
+                              "SELECT actor, host, pid, coalesce(lead_id, 0), seen FROM presence "
+                              "WHERE seen >= ? ORDER BY actor, host, pid",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, since);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap) {
+        kz_presence *p = &out[(*n)++];
+        copy_col(s, 0, p->actor, sizeof p->actor);
+        copy_col(s, 1, p->host, sizeof p->host);
+        p->pid = sqlite3_column_int(s, 2);
+        p->lead_id = sqlite3_column_int64(s, 3);
+        p->seen = sqlite3_column_int64(s, 4);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "reading presence", err);
+    return KZ_OK;
+}

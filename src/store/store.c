@@ -30,11 +30,18 @@ kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err)
     const char *path = st && st->path ? st->path : "database";
     switch (prim) {
     case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-        return kz_err_set(err, KZ_EBUSY,
-                          "%s: the database %s stayed locked by another process for %d ms; "
-                          "nothing was changed, try again",
-                          what, path, st ? st->busy_ms : 0);
+    case SQLITE_LOCKED: {
+        kz_buf who = KZ_BUF_INIT;
+        if (st && st->path)
+            kz_lock_holders(st->path, &who);
+        kz_status ks = kz_err_set(err, KZ_EBUSY,
+                                  "%s: the database %s stayed locked%s%s for %d ms; nothing was "
+                                  "changed, try again",
+                                  what, path, who.len ? " by " : " by another process",
+                                  kz_buf_str(&who), st ? st->busy_ms : 0);
+        kz_buf_free(&who);
+        return ks;
+    }
     case SQLITE_FULL:
         return kz_err_set(err, KZ_EFULL, "%s: disk full writing %s; nothing was changed", what,
                           path);
@@ -201,6 +208,9 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
     st->path = kz_xstrdup(path);
     st->readonly = (flags & KZ_STORE_READONLY) != 0;
     st->busy_ms = 5000;
+    const char *busy = getenv("KARIZ_BUSY_TIMEOUT"); /* milliseconds */
+    if (busy && atoi(busy) > 0)
+        st->busy_ms = atoi(busy);
     build_lead_cols(st);
 
     int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;

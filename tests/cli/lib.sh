@@ -6,7 +6,7 @@ T=$(mktemp -d /tmp/kariz-cli.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export HOME=$T/home XDG_DATA_HOME=$T/data XDG_CONFIG_HOME=$T/config TZ=UTC LC_ALL=C.UTF-8
 mkdir -p "$HOME"
-unset KARIZ_DB KARIZ_RULES KARIZ_NOW NO_COLOR
+unset KARIZ_DB KARIZ_RULES KARIZ_NOW NO_COLOR KARIZ_HOOKS_DIR KARIZ_FAULT_WRITES
 DB=$T/test.db
 ME=$(id -un)
 passes=0

@@ -582,6 +582,118 @@ static void test_readonly(void **state)
     kz_store_close(ro);
 }
 
+static void test_presence_and_recent_events(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t last;
+    assert_int_equal(kz_store_last_event_id(f->st, &last, &err), KZ_OK);
+    assert_int_equal(last, 0);
+    int64_t id = add_lead(f->st, "P", "Q", NULL, "lead", NULL, 1);
+    kz_event_list ev = {0};
+    assert_int_equal(kz_store_events_after(f->st, last, 10, &ev, &err), KZ_OK);
+    assert_int_equal(ev.n, 1);
+    assert_string_equal(ev.v[0].kind, "create");
+    assert_int_equal(ev.v[0].lead_id, id);
+    assert_int_equal(kz_store_last_event_id(f->st, &last, &err), KZ_OK);
+    assert_int_equal(last, ev.v[0].id);
+    kz_event_list_free(&ev);
+
+    assert_int_equal(kz_store_presence_set(f->st, "alice", "h1", 10, id, 1000, &err), KZ_OK);
+    assert_int_equal(kz_store_presence_set(f->st, "bob", "h1", 11, 0, 1000, &err), KZ_OK);
+    assert_int_equal(kz_store_presence_set(f->st, "alice", "h1", 10, 0, 1100, &err), KZ_OK);
+    kz_presence p[4];
+    size_t n;
+    assert_int_equal(kz_store_presence_list(f->st, 1050, p, 4, &n, &err), KZ_OK);
+    assert_int_equal(n, 1); /* bob's heartbeat is too old */
+    assert_string_equal(p[0].actor, "alice");
+    assert_int_equal(p[0].lead_id, 0);
+    assert_int_equal(kz_store_presence_clear(f->st, "alice", "h1", 10, &err), KZ_OK);
+    assert_int_equal(kz_store_presence_list(f->st, 0, p, 4, &n, &err), KZ_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(p[0].actor, "bob");
+}
+
+typedef struct seen {
+    char line[16][64];
+    int n;
+} seen;
+
+/* Records what each lead arrived with, and "scores" it: the number of its
+ * activities, grade "busy" when it has any. */
+static bool score_by_activity(kz_lead *l, const kz_activity *acts, size_t n, void *ud)
+{
+    seen *s = ud;
+    const char *c = kz_lead_custom(l, "tag");
+    snprintf(s->line[s->n++], 64, "%s:%s:%zu:%s", kz_lead_text(l, KZ_F_NAME), c ? c : "-", n,
+             n ? acts[n - 1].note : "");
+    if (kz_lead_num(l, KZ_F_SCORE) == (int64_t)n)
+        return false;
+    kz_lead_set_num(l, KZ_F_SCORE, (int64_t)n);
+    kz_lead_set_text(l, KZ_F_GRADE, n ? "busy" : "idle");
+    return true;
+}
+
+static void test_rescore_streams(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t ids[5];
+    for (int i = 0; i < 5; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "L%d", i);
+        ids[i] = add_lead(f->st, name, "C", NULL, "lead", NULL, 1);
+    }
+    kz_lead l;
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, ids[3], &l, &err), KZ_OK);
+    kz_lead_set_custom(&l, "tag", "vip");
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_update(f->st, &l, "alice", 10, NULL, &err), KZ_OK);
+    const int acts_of[5] = {2, 0, 0, 3, 1};
+    for (int i = 0; i < 5; i++)
+        for (int k = 0; k < acts_of[i]; k++) {
+            kz_activity a = {0};
+            a.lead_id = ids[i];
+            a.at = 100 + k;
+            snprintf(a.kind, sizeof a.kind, "call");
+            snprintf(a.author, sizeof a.author, "alice");
+            char note[16];
+            snprintf(note, sizeof note, "n%d.%d", i, k);
+            a.note = note;
+            assert_int_equal(kz_store_activity_add(f->st, &a, 100 + k, &err), KZ_OK);
+        }
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    seen s = {0};
+    int64_t changed = 0;
+    assert_int_equal(kz_store_rescore_all(f->st, 2, "carol", 500, score_by_activity, &s, NULL,
+                                          &changed, &err), KZ_OK);
+    assert_int_equal(s.n, 5);
+    assert_string_equal(s.line[0], "L0:-:2:n0.1");
+    assert_string_equal(s.line[1], "L1:-:0:");
+    assert_string_equal(s.line[3], "L3:vip:3:n3.2");
+    assert_string_equal(s.line[4], "L4:-:1:n4.0");
+    assert_int_equal(changed, 3);
+    kz_lead_reset(&l);
+    assert_int_equal(kz_store_lead_get(f->st, ids[3], &l, &err), KZ_OK);
+    assert_int_equal(kz_lead_num(&l, KZ_F_SCORE), 3);
+    assert_int_equal(kz_lead_num(&l, KZ_F_VERSION), 3);
+    kz_event e;
+    assert_int_equal(kz_store_blame(f->st, ids[3], "grade", &e, &err), KZ_OK);
+    assert_string_equal(e.actor, "carol");
+    assert_string_equal(e.new_value, "busy");
+    free(e.field);
+    free(e.old_value);
+    free(e.new_value);
+    free(e.detail);
+    /* a second pass changes nothing */
+    memset(&s, 0, sizeof s);
+    assert_int_equal(kz_store_rescore_all(f->st, 3, "carol", 600, score_by_activity, &s, NULL,
+                                          &changed, &err), KZ_OK);
+    assert_int_equal(changed, 0);
+    kz_lead_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -599,6 +711,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_stage_sync_is_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_presence_and_recent_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rescore_streams, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -57,6 +57,10 @@ static const struct san_case san_cases[] = {
     {"ALM dropped", "\xd8\x9c" "x", 0, 0, "x"},
     {"LRM shown", "\xe2\x80\x8e", 0, KZ_TEXT_SHOW_INVISIBLE, "<U+200E>"},
     {"BOM dropped", "\xef\xbb\xbfName", 0, 0, "Name"},
+    {"line separator dropped", "a\xe2\x80\xa8" "b", 0, 0, "ab"},
+    {"invisible times dropped", "a\xe2\x81\xa2" "b", 0, 0, "ab"},
+    {"annotation anchor shown", "\xef\xbf\xb9", 0, KZ_TEXT_SHOW_INVISIBLE, "<U+FFF9>"},
+    {"ZWJ dropped", "\xe2\x80\x8d", 0, 0, ""},
     {"word joiner shown", "\xe2\x81\xa0", 0, KZ_TEXT_SHOW_INVISIBLE, "<U+2060>"},
     {"invalid 0xff", "a\xff" "b", 0, 0, "a\xef\xbf\xbd" "b"},
     {"stray continuation", "\x80", 0, 0, "\xef\xbf\xbd"},
@@ -423,9 +427,22 @@ static void test_fold_key(void **state)
     assert_string_equal(one, "");
 }
 
+static void test_zwnj_kept_for_persian(void **state)
+{
+    (void)state;
+    /* "mi-khaham" with its zero width non-joiner: kept, width unchanged */
+    const char *word = "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae\xd9\x88\xd8\xa7\xd9\x87\xd9\x85";
+    kz_buf b = KZ_BUF_INIT;
+    kz_text_sanitize(&b, word, strlen(word), 0);
+    assert_string_equal(kz_buf_str(&b), word);
+    assert_int_equal(kz_text_width(kz_buf_str(&b)), 7);
+    kz_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_zwnj_kept_for_persian),
         cmocka_unit_test(test_sanitize_table),
         cmocka_unit_test(test_sanitize_appends),
         cmocka_unit_test(test_sanitize_every_byte),

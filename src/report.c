@@ -1,0 +1,999 @@
+/* report.c - computing the managers' reports from the event log, the leads
+ * and their activities, against a pipeline (stages, grade bands, stale and
+ * regrading callbacks). The definitions are in docs/reports.md. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kariz/buf.h"
+#include "kariz/dates.h"
+#include "kariz/model.h"
+#include "kariz/report.h"
+#include "kariz/store.h"
+
+#define NONE_LABEL "(none)"
+#define UNASSIGNED_LABEL "(unassigned)"
+#define NO_DATE_LABEL "no date"
+#define UNKNOWN_STAGE_LABEL "(unknown)"
+
+/* ---- common ---- */
+
+typedef struct period {
+    int64_t start; /* first second counted */
+    int64_t end;   /* first second no longer counted */
+} period;
+
+static period period_of(const kz_report_opts *o)
+{
+    period p;
+    p.start = o->from_day == KZ_REPORT_OPEN_FROM ? INT64_MIN : kz_day_start(o->from_day);
+    p.end = o->to_day == KZ_REPORT_OPEN_TO ? INT64_MAX : kz_day_start(o->to_day + 1);
+    return p;
+}
+
+static bool in_period(const period *p, int64_t t)
+{
+    return t >= p->start && t < p->end;
+}
+
+static int stage_index(const kz_report_pipeline *p, const char *name)
+{
+    if (!name)
+        return -1;
+    for (size_t i = 0; i < p->nstages; i++)
+        if (strcmp(p->stages[i].name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+static void start_report(kz_report *out, const char *name, const char *title,
+                         const kz_report_opts *o)
+{
+    out->name = name;
+    out->title = title;
+    out->from_day = o->from_day;
+    out->to_day = o->to_day;
+    free(out->owner);
+    out->owner = o->owner ? kz_xstrdup(o->owner) : NULL;
+    out->now = o->now;
+}
+
+/* The leads of the owner, in id order. */
+typedef struct lead_vec {
+    kz_lead *v; /* owned, each lead owned */
+    size_t n, cap;
+} lead_vec;
+
+static bool lead_vec_add(const kz_lead *l, void *ud)
+{
+    lead_vec *lv = ud;
+    if (lv->n == lv->cap) {
+        lv->cap = lv->cap ? lv->cap * 2 : 64;
+        lv->v = kz_xrealloc(lv->v, lv->cap * sizeof *lv->v);
+    }
+    kz_lead_init(&lv->v[lv->n]);
+    kz_lead_copy(&lv->v[lv->n], l);
+    lv->n++;
+    return true;
+}
+
+static void lead_vec_free(lead_vec *lv)
+{
+    for (size_t i = 0; i < lv->n; i++)
+        kz_lead_free(&lv->v[i]);
+    free(lv->v);
+    memset(lv, 0, sizeof *lv);
+}
+
+static kz_status load_leads(kz_store *st, const kz_report_opts *o, lead_vec *out, kz_err *err)
+{
+    kz_query q;
+    memset(&q, 0, sizeof q);
+    q.owner = o->owner;
+    q.sort = KZ_SORT_ID;
+    return kz_store_list(st, &q, false, lead_vec_add, out, err);
+}
+
+/* The lead with this id (leads are in id order), or NULL. */
+static const kz_lead *find_lead(const lead_vec *lv, int64_t id)
+{
+    size_t lo = 0, hi = lv->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t mid_id = kz_lead_num(&lv->v[mid], KZ_F_ID);
+        if (mid_id == id)
+            return &lv->v[mid];
+        if (mid_id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+static kz_stage_kind lead_kind(const kz_report_pipeline *p, const kz_lead *l, int *idx)
+{
+    int i = stage_index(p, kz_lead_text(l, KZ_F_STAGE));
+    if (idx)
+        *idx = i;
+    return i < 0 ? KZ_STAGE_OPEN : p->stages[i].kind;
+}
+
+/* Closed (won or lost now) in the period: its close is when it entered the
+ * stage it is in. */
+static bool closed_in(const kz_report_pipeline *p, const kz_lead *l, const period *pd,
+                      bool *won)
+{
+    int idx;
+    kz_stage_kind k = lead_kind(p, l, &idx);
+    if (idx < 0 || k == KZ_STAGE_OPEN)
+        return false;
+    if (!in_period(pd, kz_lead_num(l, KZ_F_STAGE_ENTERED)))
+        return false;
+    *won = k == KZ_STAGE_WON;
+    return true;
+}
+
+/* Buckets keyed by up to two strings, with a few counters. */
+typedef struct bucket {
+    char *a, *b; /* owned */
+    int last_a, last_b; /* 1 sorts the key after every other ("(none)") */
+    int order;          /* sort position before the name (funnel order), or INT_MAX */
+    int64_t v[8];
+    int64_t mark[2]; /* last lead counted, for distinct counts */
+} bucket;
+
+typedef struct buckets {
+    bucket *v; /* owned */
+    size_t n, cap;
+} buckets;
+
+static bucket *bucket_get(buckets *bs, const char *a, const char *b)
+{
+    for (size_t i = 0; i < bs->n; i++)
+        if (strcmp(bs->v[i].a, a) == 0 && (!b || strcmp(bs->v[i].b, b) == 0))
+            return &bs->v[i];
+    if (bs->n == bs->cap) {
+        bs->cap = bs->cap ? bs->cap * 2 : 16;
+        bs->v = kz_xrealloc(bs->v, bs->cap * sizeof *bs->v);
+    }
+    bucket *k = &bs->v[bs->n++];
+    memset(k, 0, sizeof *k);
+    k->a = kz_xstrdup(a);
+    k->b = kz_xstrdup(b ? b : "");
+    k->order = INT_MAX;
+    k->mark[0] = k->mark[1] = -1;
+    return k;
+}
+
+static void buckets_free(buckets *bs)
+{
+    for (size_t i = 0; i < bs->n; i++) {
+        free(bs->v[i].a);
+        free(bs->v[i].b);
+    }
+    free(bs->v);
+    memset(bs, 0, sizeof *bs);
+}
+
+static int cmp_key(const char *x, int lx, const char *y, int ly)
+{
+    if (lx != ly)
+        return lx - ly;
+    return strcmp(x, y);
+}
+
+static int bucket_cmp_name(const void *pa, const void *pb)
+{
+    const bucket *a = pa, *b = pb;
+    if (a->order != b->order)
+        return a->order < b->order ? -1 : 1;
+    int c = cmp_key(a->a, a->last_a, b->a, b->last_a);
+    return c ? c : cmp_key(a->b, a->last_b, b->b, b->last_b);
+}
+
+/* Most first (v[0]), then by name. */
+static int bucket_cmp_count(const void *pa, const void *pb)
+{
+    const bucket *a = pa, *b = pb;
+    if (a->v[0] != b->v[0])
+        return a->v[0] > b->v[0] ? -1 : 1;
+    return bucket_cmp_name(pa, pb);
+}
+
+static const char *or_label(const char *s, const char *label, int *last)
+{
+    bool none = !s || !*s;
+    if (last)
+        *last = none;
+    return none ? label : s;
+}
+
+/* Opens a read snapshot unless the caller has a transaction open. */
+static kz_status snapshot(kz_store *st, bool *opened, kz_err *err)
+{
+    *opened = false;
+    if (kz_store_in_txn(st))
+        return KZ_OK;
+    kz_status ks = kz_store_begin_read(st, err);
+    if (ks == KZ_OK)
+        *opened = true;
+    return ks;
+}
+
+static kz_status end_snapshot(kz_store *st, bool opened, kz_status ks, kz_err *err)
+{
+    if (!opened)
+        return ks;
+    if (ks != KZ_OK) {
+        kz_store_rollback(st);
+        return ks;
+    }
+    return kz_store_commit(st, err);
+}
+
+/* ---- funnel ---- */
+
+static const kz_rcol stage_now_cols[] = {
+    {"stage", "STAGE", KZ_RT_TEXT},
+    {"leads", "LEADS", KZ_RT_COUNT},
+    {"value", "VALUE", KZ_RT_MONEY},
+};
+
+static const kz_rcol conversion_cols[] = {
+    {"stage", "STAGE", KZ_RT_TEXT},      {"reached", "REACHED", KZ_RT_COUNT},
+    {"next", "NEXT", KZ_RT_TEXT},        {"moved_on", "MOVED ON", KZ_RT_COUNT},
+    {"rate", "CONVERSION", KZ_RT_PERCENT},
+};
+
+typedef struct funnel_ctx {
+    const kz_report_pipeline *p;
+    period pd;
+    int *pos;       /* funnel position of each stage, -1 outside the sequence */
+    int64_t *reached;
+    int64_t lead;   /* lead being read */
+    int max_pos;    /* furthest position it entered in the period */
+} funnel_ctx;
+
+static void funnel_flush(funnel_ctx *f)
+{
+    for (int i = 0; i <= f->max_pos; i++)
+        f->reached[i]++;
+    f->max_pos = -1;
+}
+
+static bool funnel_entry(const kz_stage_entry *e, void *ud)
+{
+    funnel_ctx *f = ud;
+    if (e->lead_id != f->lead) {
+        funnel_flush(f);
+        f->lead = e->lead_id;
+    }
+    if (!in_period(&f->pd, e->at))
+        return true;
+    int i = stage_index(f->p, e->to);
+    if (i >= 0 && f->pos[i] > f->max_pos)
+        f->max_pos = f->pos[i];
+    return true;
+}
+
+/* Current leads and value per stage: the pipeline's stages in funnel order,
+ * then any stage the leads are in that the pipeline no longer has. */
+static void stages_now_table(kz_report *out, const kz_report_pipeline *p, const lead_vec *lv)
+{
+    buckets bs = {0};
+    for (size_t i = 0; i < p->nstages; i++)
+        bucket_get(&bs, p->stages[i].name, NULL)->order = (int)i;
+    for (size_t i = 0; i < lv->n; i++) {
+        const char *stage = kz_lead_text(&lv->v[i], KZ_F_STAGE);
+        bucket *b = bucket_get(&bs, stage ? stage : UNKNOWN_STAGE_LABEL, NULL);
+        b->v[0]++;
+        b->v[1] += kz_lead_num(&lv->v[i], KZ_F_VALUE);
+    }
+    qsort(bs.v, bs.n, sizeof *bs.v, bucket_cmp_name);
+    kz_rtable *t = kz_report_table(out, "stages", "Leads per stage now", stage_now_cols, 3,
+                                   "leads");
+    for (size_t i = 0; i < bs.n; i++) {
+        kz_rcell *row = kz_rtable_row(t);
+        kz_rcell_text(&row[0], bs.v[i].a);
+        kz_rcell_int(&row[1], bs.v[i].v[0]);
+        kz_rcell_int(&row[2], bs.v[i].v[1]);
+    }
+    buckets_free(&bs);
+}
+
+kz_status kz_report_funnel(kz_store *st, const kz_report_pipeline *p, const kz_report_opts *o,
+                           kz_report *out, kz_err *err)
+{
+    start_report(out, "funnel", "Funnel", o);
+    bool opened;
+    kz_status ks = snapshot(st, &opened, err);
+    if (ks != KZ_OK)
+        return ks;
+    lead_vec lv = {0};
+    /* the sequence: open stages in order, then the won stage */
+    size_t *seq = kz_xcalloc(p->nstages + 1, sizeof *seq); /* owned here */
+    int *pos = kz_xcalloc(p->nstages + 1, sizeof *pos);     /* owned here */
+    int64_t *reached = kz_xcalloc(p->nstages + 1, sizeof *reached); /* owned here */
+    size_t nseq = 0;
+    for (size_t i = 0; i < p->nstages; i++)
+        pos[i] = -1;
+    for (size_t i = 0; i < p->nstages; i++)
+        if (p->stages[i].kind == KZ_STAGE_OPEN) {
+            pos[i] = (int)nseq;
+            seq[nseq++] = i;
+        }
+    for (size_t i = 0; i < p->nstages; i++)
+        if (p->stages[i].kind == KZ_STAGE_WON) {
+            if (nseq && p->stages[seq[nseq - 1]].kind == KZ_STAGE_WON)
+                pos[i] = pos[seq[nseq - 1]]; /* several won stages: one step */
+            else {
+                pos[i] = (int)nseq;
+                seq[nseq++] = i;
+            }
+        }
+    ks = load_leads(st, o, &lv, err);
+    if (ks == KZ_OK) {
+        funnel_ctx f = {p, period_of(o), pos, reached, -1, -1};
+        ks = kz_store_stage_entries(st, o->owner, funnel_entry, &f, err);
+        funnel_flush(&f);
+    }
+    if (ks == KZ_OK) {
+        stages_now_table(out, p, &lv);
+        kz_rtable *t = kz_report_table(out, "conversion", "Conversion between stages",
+                                       conversion_cols, 5, "reached");
+        for (size_t i = 0; i < nseq; i++) {
+            kz_rcell *row = kz_rtable_row(t);
+            kz_rcell_text(&row[0], p->stages[seq[i]].name);
+            kz_rcell_int(&row[1], reached[i]);
+            if (i + 1 < nseq) {
+                kz_rcell_text(&row[2], p->stages[seq[i + 1]].name);
+                kz_rcell_int(&row[3], reached[i + 1]);
+                kz_rcell_rate(&row[4], reached[i + 1], reached[i]);
+            }
+        }
+        kz_report_note(out, "Reached: leads that entered the stage in the period, or a later "
+                            "one (a lead that skipped a stage counts as having passed it). "
+                            "Leads that were lost count in every stage they passed.");
+    }
+    free(seq);
+    free(pos);
+    free(reached);
+    lead_vec_free(&lv);
+    return end_snapshot(st, opened, ks, err);
+}
+
+/* ---- forecast ---- */
+
+static const kz_rcol month_cols[] = {
+    {"month", "CLOSE MONTH", KZ_RT_TEXT},
+    {"leads", "LEADS", KZ_RT_COUNT},
+    {"value", "VALUE", KZ_RT_MONEY},
+    {"weighted", "WEIGHTED", KZ_RT_MONEY},
+};
+static const kz_rcol owner_cols[] = {
+    {"owner", "OWNER", KZ_RT_TEXT},
+    {"leads", "LEADS", KZ_RT_COUNT},
+    {"value", "VALUE", KZ_RT_MONEY},
+    {"weighted", "WEIGHTED", KZ_RT_MONEY},
+};
+static const kz_rcol month_owner_cols[] = {
+    {"month", "CLOSE MONTH", KZ_RT_TEXT}, {"owner", "OWNER", KZ_RT_TEXT},
+    {"leads", "LEADS", KZ_RT_COUNT},      {"value", "VALUE", KZ_RT_MONEY},
+    {"weighted", "WEIGHTED", KZ_RT_MONEY},
+};
+static const kz_rcol total_cols[] = {
+    {"leads", "LEADS", KZ_RT_COUNT},
+    {"value", "VALUE", KZ_RT_MONEY},
+    {"weighted", "WEIGHTED", KZ_RT_MONEY},
+};
+
+/* value x percent, summed exactly, to minor units (rounded half up). */
+static int64_t weighted_cents(int64_t value_percent)
+{
+    if (value_percent >= 0)
+        return (value_percent + 50) / 100;
+    return -((-value_percent + 50) / 100);
+}
+
+static void money_rows(kz_rtable *t, buckets *bs, bool two_keys)
+{
+    for (size_t i = 0; i < bs->n; i++) {
+        kz_rcell *row = kz_rtable_row(t);
+        size_t c = 0;
+        kz_rcell_text(&row[c++], bs->v[i].a);
+        if (two_keys)
+            kz_rcell_text(&row[c++], bs->v[i].b);
+        kz_rcell_int(&row[c++], bs->v[i].v[0]);
+        kz_rcell_int(&row[c++], bs->v[i].v[1]);
+        kz_rcell_int(&row[c], weighted_cents(bs->v[i].v[2]));
+    }
+}
+
+kz_status kz_report_forecast(kz_store *st, const kz_report_pipeline *p,
+                             const kz_report_opts *o, kz_report *out, kz_err *err)
+{
+    start_report(out, "forecast", "Forecast", o);
+    bool opened;
+    kz_status ks = snapshot(st, &opened, err);
+    if (ks != KZ_OK)
+        return ks;
+    lead_vec lv = {0};
+    ks = load_leads(st, o, &lv, err);
+    buckets months = {0}, owners = {0}, both = {0};
+    int64_t total[3] = {0, 0, 0};
+    for (size_t i = 0; ks == KZ_OK && i < lv.n; i++) {
+        const kz_lead *l = &lv.v[i];
+        int idx;
+        if (lead_kind(p, l, &idx) != KZ_STAGE_OPEN || idx < 0)
+            continue;
+        char month[16];
+        int no_date = 0;
+        const char *close = kz_lead_text(l, KZ_F_CLOSE_DATE);
+        int day;
+        if (close && kz_day_parse_iso(close, &day) == KZ_OK) {
+            if (day < o->from_day || day > o->to_day)
+                continue;
+            snprintf(month, sizeof month, "%.7s", close);
+        } else {
+            snprintf(month, sizeof month, "%s", NO_DATE_LABEL);
+            no_date = 1;
+        }
+        int unassigned;
+        const char *owner = or_label(kz_lead_text(l, KZ_F_OWNER), UNASSIGNED_LABEL, &unassigned);
+        int64_t value = kz_lead_num(l, KZ_F_VALUE);
+        int64_t prob = kz_lead_has(l, KZ_F_PROBABILITY) ? kz_lead_num(l, KZ_F_PROBABILITY)
+                                                        : p->stages[idx].probability;
+        int64_t vp = value * prob;
+        bucket *b[3] = {bucket_get(&months, month, NULL), bucket_get(&owners, owner, NULL),
+                        bucket_get(&both, month, owner)};
+        b[0]->last_a = b[2]->last_a = no_date;
+        b[1]->last_a = b[2]->last_b = unassigned;
+        for (int k = 0; k < 3; k++) {
+            b[k]->v[0]++;
+            b[k]->v[1] += value;
+            b[k]->v[2] += vp;
+        }
+        total[0]++;
+        total[1] += value;
+        total[2] += vp;
+    }
+    if (ks == KZ_OK) {
+        qsort(months.v, months.n, sizeof *months.v, bucket_cmp_name);
+        qsort(owners.v, owners.n, sizeof *owners.v, bucket_cmp_name);
+        qsort(both.v, both.n, sizeof *both.v, bucket_cmp_name);
+        money_rows(kz_report_table(out, "by_month", "Open pipeline by expected close month",
+                                   month_cols, 4, "weighted"),
+                   &months, false);
+        money_rows(kz_report_table(out, "by_owner", "Open pipeline by owner", owner_cols, 4,
+                                   "weighted"),
+                   &owners, false);
+        money_rows(kz_report_table(out, "by_month_owner", "By close month and owner",
+                                   month_owner_cols, 5, "weighted"),
+                   &both, true);
+        kz_rtable *t = kz_report_table(out, "total", "Total", total_cols, 3, NULL);
+        kz_rcell *row = kz_rtable_row(t);
+        kz_rcell_int(&row[0], total[0]);
+        kz_rcell_int(&row[1], total[1]);
+        kz_rcell_int(&row[2], weighted_cents(total[2]));
+        kz_report_note(out, "Weighted: deal value x the win probability of the lead's stage in "
+                            "the rules in force, or the lead's own probability when it has "
+                            "one. Leads without a value count as 0.");
+    }
+    buckets_free(&months);
+    buckets_free(&owners);
+    buckets_free(&both);
+    lead_vec_free(&lv);
+    return end_snapshot(st, opened, ks, err);
+}
+
+/* ---- velocity ---- */
+
+static const kz_rcol velocity_cols[] = {
+    {"stage", "STAGE", KZ_RT_TEXT},         {"entered", "ENTERED", KZ_RT_COUNT},
+    {"median_days", "MEDIAN", KZ_RT_DAYS},  {"p90_days", "90TH PCT", KZ_RT_DAYS},
+    {"leads", "NOW", KZ_RT_COUNT},          {"stale", "STALE", KZ_RT_COUNT},
+};
+static const kz_rcol bottleneck_cols[] = {
+    {"measure", "MEASURE", KZ_RT_TEXT},
+    {"stage", "STAGE", KZ_RT_TEXT},
+    {"median_days", "MEDIAN", KZ_RT_DAYS},
+    {"leads", "NOW", KZ_RT_COUNT},
+};
+
+typedef struct dvec {
+    double *v; /* owned */
+    size_t n, cap;
+} dvec;
+
+static void dvec_push(dvec *d, double x)
+{
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        d->v = kz_xrealloc(d->v, d->cap * sizeof *d->v);
+    }
+    d->v[d->n++] = x;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+typedef struct entry {
+    int64_t at;
+    int stage; /* index in the pipeline, -1 when unknown */
+} entry;
+
+typedef struct velocity_ctx {
+    const kz_report_pipeline *p;
+    period pd;
+    int64_t now;
+    dvec *spells; /* per stage: days spent, one per entry in the period */
+    entry *e;     /* owned: the current lead's entries */
+    size_t ne, cap;
+    int64_t lead;
+} velocity_ctx;
+
+static void velocity_flush(velocity_ctx *v)
+{
+    for (size_t j = 0; j < v->ne; j++) {
+        int s = v->e[j].stage;
+        if (s < 0 || v->p->stages[s].kind != KZ_STAGE_OPEN || !in_period(&v->pd, v->e[j].at))
+            continue;
+        int64_t end = j + 1 < v->ne ? v->e[j + 1].at : v->now;
+        int64_t secs = end - v->e[j].at;
+        dvec_push(&v->spells[s], secs > 0 ? (double)secs / 86400.0 : 0.0);
+    }
+    v->ne = 0;
+}
+
+static bool velocity_entry(const kz_stage_entry *e, void *ud)
+{
+    velocity_ctx *v = ud;
+    if (e->lead_id != v->lead) {
+        velocity_flush(v);
+        v->lead = e->lead_id;
+    }
+    if (v->ne == v->cap) {
+        v->cap = v->cap ? v->cap * 2 : 16;
+        v->e = kz_xrealloc(v->e, v->cap * sizeof *v->e);
+    }
+    v->e[v->ne].at = e->at;
+    v->e[v->ne].stage = stage_index(v->p, e->to);
+    v->ne++;
+    return true;
+}
+
+kz_status kz_report_velocity(kz_store *st, const kz_report_pipeline *p,
+                             const kz_report_opts *o, kz_report *out, kz_err *err)
+{
+    start_report(out, "velocity", "Velocity", o);
+    bool opened;
+    kz_status ks = snapshot(st, &opened, err);
+    if (ks != KZ_OK)
+        return ks;
+    lead_vec lv = {0};
+    velocity_ctx v = {p, period_of(o), o->now, NULL, NULL, 0, 0, -1};
+    v.spells = kz_xcalloc(p->nstages + 1, sizeof *v.spells); /* owned here */
+    int64_t *now_n = kz_xcalloc(p->nstages + 1, sizeof *now_n);   /* owned here */
+    int64_t *stale_n = kz_xcalloc(p->nstages + 1, sizeof *stale_n); /* owned here */
+    ks = load_leads(st, o, &lv, err);
+    if (ks == KZ_OK) {
+        ks = kz_store_stage_entries(st, o->owner, velocity_entry, &v, err);
+        velocity_flush(&v);
+    }
+    if (ks == KZ_OK) {
+        for (size_t i = 0; i < lv.n; i++) {
+            int idx;
+            if (lead_kind(p, &lv.v[i], &idx) != KZ_STAGE_OPEN || idx < 0)
+                continue;
+            now_n[idx]++;
+            if (p->is_stale && p->is_stale(&lv.v[i], o->now, p->ud))
+                stale_n[idx]++;
+        }
+        kz_rtable *t = kz_report_table(out, "stages", "Time spent in each stage", velocity_cols,
+                                       6, "median_days");
+        int wait_i = -1, pile_i = -1;
+        double wait_best = -1, *medians = kz_xcalloc(p->nstages + 1, sizeof *medians);
+        for (size_t i = 0; i < p->nstages; i++) {
+            if (p->stages[i].kind != KZ_STAGE_OPEN)
+                continue;
+            dvec *d = &v.spells[i];
+            qsort(d->v, d->n, sizeof *d->v, cmp_double);
+            kz_rcell *row = kz_rtable_row(t);
+            kz_rcell_text(&row[0], p->stages[i].name);
+            kz_rcell_int(&row[1], (int64_t)d->n);
+            if (d->n) {
+                medians[i] = kz_percentile(d->v, d->n, 0.5);
+                kz_rcell_real(&row[2], medians[i]);
+                kz_rcell_real(&row[3], kz_percentile(d->v, d->n, 0.9));
+                if (medians[i] > wait_best) {
+                    wait_best = medians[i];
+                    wait_i = (int)i;
+                }
+            }
+            kz_rcell_int(&row[4], now_n[i]);
+            kz_rcell_int(&row[5], stale_n[i]);
+            if (now_n[i] > 0 && (pile_i < 0 || now_n[i] > now_n[pile_i]))
+                pile_i = (int)i;
+        }
+        kz_rtable *b = kz_report_table(out, "bottleneck", "Bottleneck", bottleneck_cols, 4, NULL);
+        const char *measures[2] = {"longest_wait", "most_leads"};
+        int which[2] = {wait_i, pile_i};
+        for (int k = 0; k < 2; k++) {
+            kz_rcell *row = kz_rtable_row(b);
+            kz_rcell_text(&row[0], measures[k]);
+            if (which[k] >= 0) {
+                kz_rcell_text(&row[1], p->stages[which[k]].name);
+                if (v.spells[which[k]].n)
+                    kz_rcell_real(&row[2], medians[which[k]]);
+                kz_rcell_int(&row[3], now_n[which[k]]);
+            }
+        }
+        free(medians);
+        kz_report_note(out, "Time in a stage runs from entering it to leaving it; a lead's "
+                            "current stage counts up to now. Only stays that began in the period "
+                            "count. Median and 90th percentile interpolate between ranks.");
+    }
+    for (size_t i = 0; i < p->nstages; i++)
+        free(v.spells[i].v);
+    free(v.spells);
+    free(v.e);
+    free(now_n);
+    free(stale_n);
+    lead_vec_free(&lv);
+    return end_snapshot(st, opened, ks, err);
+}
+
+/* ---- losses ---- */
+
+static const kz_rcol lost_stage_cols[] = {
+    {"stage", "LOST FROM", KZ_RT_TEXT},
+    {"lost", "LOST", KZ_RT_COUNT},
+    {"share", "SHARE", KZ_RT_PERCENT},
+    {"value", "VALUE", KZ_RT_MONEY},
+};
+static const kz_rcol lost_reason_cols[] = {
+    {"reason", "REASON", KZ_RT_TEXT},
+    {"lost", "LOST", KZ_RT_COUNT},
+    {"share", "SHARE", KZ_RT_PERCENT},
+};
+static const kz_rcol source_cols[] = {
+    {"source", "SOURCE", KZ_RT_TEXT}, {"won", "WON", KZ_RT_COUNT},
+    {"lost", "LOST", KZ_RT_COUNT},    {"win_rate", "WIN RATE", KZ_RT_PERCENT},
+};
+
+kz_status kz_report_losses(kz_store *st, const kz_report_pipeline *p, const kz_report_opts *o,
+                           kz_report *out, kz_err *err)
+{
+    start_report(out, "losses", "Losses", o);
+    bool opened;
+    kz_status ks = snapshot(st, &opened, err);
+    if (ks != KZ_OK)
+        return ks;
+    lead_vec lv = {0};
+    ks = load_leads(st, o, &lv, err);
+    period pd = period_of(o);
+    buckets stages = {0}, reasons = {0}, sources = {0};
+    int64_t nlost = 0;
+    for (size_t i = 0; ks == KZ_OK && i < lv.n; i++) {
+        const kz_lead *l = &lv.v[i];
+        bool won;
+        if (!closed_in(p, l, &pd, &won))
+            continue;
+        int last;
+        bucket *src = bucket_get(&sources, or_label(kz_lead_text(l, KZ_F_SOURCE), NONE_LABEL,
+                                                    &last), NULL);
+        src->last_a = last;
+        src->v[won ? 0 : 1]++;
+        if (won)
+            continue;
+        nlost++;
+        const char *from = or_label(kz_lead_text(l, KZ_F_LOST_FROM), UNKNOWN_STAGE_LABEL, &last);
+        bucket *sb = bucket_get(&stages, from, NULL);
+        sb->last_a = last;
+        int fi = stage_index(p, kz_lead_text(l, KZ_F_LOST_FROM));
+        if (fi >= 0)
+            sb->order = fi;
+        sb->v[0]++;
+        sb->v[1] += kz_lead_num(l, KZ_F_VALUE);
+        bucket *rb = bucket_get(&reasons, or_label(kz_lead_text(l, KZ_F_LOST_REASON), NONE_LABEL,
+                                                   &last), NULL);
+        rb->last_a = last;
+        rb->v[0]++;
+    }
+    if (ks == KZ_OK) {
+        qsort(stages.v, stages.n, sizeof *stages.v, bucket_cmp_name);
+        qsort(reasons.v, reasons.n, sizeof *reasons.v, bucket_cmp_count);
+        qsort(sources.v, sources.n, sizeof *sources.v, bucket_cmp_name);
+        kz_rtable *t = kz_report_table(out, "by_stage", "Lost deals by the stage lost from",
+                                       lost_stage_cols, 4, "lost");
+        for (size_t i = 0; i < stages.n; i++) {
+            kz_rcell *row = kz_rtable_row(t);
+            kz_rcell_text(&row[0], stages.v[i].a);
+            kz_rcell_int(&row[1], stages.v[i].v[0]);
+            kz_rcell_rate(&row[2], stages.v[i].v[0], nlost);
+            kz_rcell_int(&row[3], stages.v[i].v[1]);
+        }
+        t = kz_report_table(out, "by_reason", "Lost deals by reason", lost_reason_cols, 3,
+                            "lost");
+        for (size_t i = 0; i < reasons.n; i++) {
+            kz_rcell *row = kz_rtable_row(t);
+            kz_rcell_text(&row[0], reasons.v[i].a);
+            kz_rcell_int(&row[1], reasons.v[i].v[0]);
+            kz_rcell_rate(&row[2], reasons.v[i].v[0], nlost);
+        }
+        t = kz_report_table(out, "win_rate_by_source", "Win rate by source", source_cols, 4,
+                            "win_rate");
+        for (size_t i = 0; i < sources.n; i++) {
+            kz_rcell *row = kz_rtable_row(t);
+            kz_rcell_text(&row[0], sources.v[i].a);
+            kz_rcell_int(&row[1], sources.v[i].v[0]);
+            kz_rcell_int(&row[2], sources.v[i].v[1]);
+            kz_rcell_rate(&row[3], sources.v[i].v[0], sources.v[i].v[0] + sources.v[i].v[1]);
+        }
+        kz_report_note(out, "Deals closed (won or lost) in the period; a deal that was lost and "
+                            "then reopened is open again and not counted as lost.");
+    }
+    buckets_free(&stages);
+    buckets_free(&reasons);
+    buckets_free(&sources);
+    lead_vec_free(&lv);
+    return end_snapshot(st, opened, ks, err);
+}
+
+/* ---- channels ---- */
+
+static const kz_rcol response_cols[] = {
+    {"channel", "CHANNEL", KZ_RT_TEXT},   {"touches", "TOUCHES", KZ_RT_COUNT},
+    {"sent", "SENT", KZ_RT_COUNT},        {"replied", "REPLIED", KZ_RT_COUNT},
+    {"calls", "CALLS", KZ_RT_COUNT},      {"answered", "ANSWERED", KZ_RT_COUNT},
+    {"response_rate", "RESPONSE", KZ_RT_PERCENT},
+};
+static const kz_rcol before_cols[] = {
+    {"channel", "CHANNEL", KZ_RT_TEXT},        {"won_deals", "WON", KZ_RT_COUNT},
+    {"won_share", "OF WON", KZ_RT_PERCENT},    {"lost_deals", "LOST", KZ_RT_COUNT},
+    {"lost_share", "OF LOST", KZ_RT_PERCENT},
+};
+static const kz_rcol closed_cols[] = {
+    {"outcome", "OUTCOME", KZ_RT_TEXT},
+    {"deals", "DEALS", KZ_RT_COUNT},
+};
+
+enum { CH_TOUCHES, CH_SENT, CH_REPLIED, CH_CALLS, CH_ANSWERED, CH_WON, CH_LOST };
+
+typedef struct channel_ctx {
+    const kz_report_pipeline *p;
+    period pd;
+    const lead_vec *lv;
+    buckets ch;
+} channel_ctx;
+
+static bool channel_activity(const kz_activity *a, void *ud)
+{
+    channel_ctx *c = ud;
+    if (!a->channel[0])
+        return true; /* notes */
+    bucket *b = bucket_get(&c->ch, a->channel, NULL);
+    if (in_period(&c->pd, a->at)) {
+        b->v[CH_TOUCHES]++;
+        if (strcmp(a->outcome, "sent") == 0)
+            b->v[CH_SENT]++;
+        if (strcmp(a->outcome, "replied") == 0)
+            b->v[CH_REPLIED]++;
+        if (strcmp(a->kind, "call") == 0) {
+            b->v[CH_CALLS]++;
+            if (strcmp(a->outcome, "answered") == 0 || strcmp(a->outcome, "call_back") == 0)
+                b->v[CH_ANSWERED]++;
+        }
+    }
+    const kz_lead *l = find_lead(c->lv, a->lead_id);
+    bool won;
+    if (l && closed_in(c->p, l, &c->pd, &won) && a->at < kz_lead_num(l, KZ_F_STAGE_ENTERED)) {
+        int k = won ? 0 : 1;
+        if (b->mark[k] != a->lead_id) {
+            b->mark[k] = a->lead_id;
+            b->v[won ? CH_WON : CH_LOST]++;
+        }
+    }
+    return true;
+}
+
+kz_status kz_report_channels(kz_store *st, const kz_report_pipeline *p,
+                             const kz_report_opts *o, kz_report *out, kz_err *err)
+{
+    start_report(out, "channels", "Channels", o);
+    bool opened;
+    kz_status ks = snapshot(st, &opened, err);
+    if (ks != KZ_OK)
+        return ks;
+    lead_vec lv = {0};
+    ks = load_leads(st, o, &lv, err);
+    channel_ctx c = {p, period_of(o), &lv, {0}};
+    if (ks == KZ_OK)
+        ks = kz_store_activities_all(st, o->owner, channel_activity, &c, err);
+    if (ks == KZ_OK) {
+        int64_t nwon = 0, nlost = 0;
+        for (size_t i = 0; i < lv.n; i++) {
+            bool won;
+            if (closed_in(p, &lv.v[i], &c.pd, &won)) {
+                if (won)
+                    nwon++;
+                else
+                    nlost++;
+            }
+        }
+        qsort(c.ch.v, c.ch.n, sizeof *c.ch.v, bucket_cmp_name);
+        kz_rtable *t = kz_report_table(out, "response", "Response rate per channel",
+                                       response_cols, 7, "response_rate");
+        for (size_t i = 0; i < c.ch.n; i++) {
+            const bucket *b = &c.ch.v[i];
+            if (!b->v[CH_TOUCHES])
+                continue;
+            kz_rcell *row = kz_rtable_row(t);
+            kz_rcell_text(&row[0], b->a);
+            kz_rcell_int(&row[1], b->v[CH_TOUCHES]);
+            kz_rcell_int(&row[2], b->v[CH_SENT]);
+            kz_rcell_int(&row[3], b->v[CH_REPLIED]);
+            kz_rcell_int(&row[4], b->v[CH_CALLS]);
+            kz_rcell_int(&row[5], b->v[CH_ANSWERED]);
+            kz_rcell_rate(&row[6], b->v[CH_REPLIED] + b->v[CH_ANSWERED],
+                          b->v[CH_SENT] + b->v[CH_CALLS]);
+        }
+        t = kz_report_table(out, "before_close", "Channels touched before the deal closed",
+                            before_cols, 5, "won_share");
+        for (size_t i = 0; i < c.ch.n; i++) {
+            const bucket *b = &c.ch.v[i];
+            if (!b->v[CH_WON] && !b->v[CH_LOST])
+                continue;
+            kz_rcell *row = kz_rtable_row(t);
+            kz_rcell_text(&row[0], b->a);
+            kz_rcell_int(&row[1], b->v[CH_WON]);
+            kz_rcell_rate(&row[2], b->v[CH_WON], nwon);
+            kz_rcell_int(&row[3], b->v[CH_LOST]);
+            kz_rcell_rate(&row[4], b->v[CH_LOST], nlost);
+        }
+        t = kz_report_table(out, "closed", "Deals closed in the period", closed_cols, 2, NULL);
+        kz_rcell *row = kz_rtable_row(t);
+        kz_rcell_text(&row[0], "won");
+        kz_rcell_int(&row[1], nwon);
+        row = kz_rtable_row(t);
+        kz_rcell_text(&row[0], "lost");
+        kz_rcell_int(&row[1], nlost);
+        kz_report_note(out, "Response: (e-mails replied + calls answered) / (messages sent + "
+                            "calls); a call counts as answered when the outcome is answered or "
+                            "call_back. Before close: share of the won (lost) deals closed in "
+                            "the period that had a touch on the channel before they closed.");
+    }
+    buckets_free(&c.ch);
+    lead_vec_free(&lv);
+    return end_snapshot(st, opened, ks, err);
+}
+
+/* ---- scoring ---- */
+
+static const kz_rcol grade_cols[] = {
+    {"grade", "GRADE", KZ_RT_TEXT},  {"deals", "DEALS", KZ_RT_COUNT},
+    {"won", "WON", KZ_RT_COUNT},     {"lost", "LOST", KZ_RT_COUNT},
+    {"win_rate", "WIN RATE", KZ_RT_PERCENT},
+};
+
+/* The stage each lead was in just before its latest move (for regrading a
+ * closed lead as it stood before it closed). */
+typedef struct prev_ctx {
+    const lead_vec *lv;
+    char **prev; /* per lead in lv: owned copy, or NULL */
+} prev_ctx;
+
+static bool prev_entry(const kz_stage_entry *e, void *ud)
+{
+    prev_ctx *c = ud;
+    const kz_lead *l = find_lead(c->lv, e->lead_id);
+    if (!l)
+        return true;
+    size_t i = (size_t)(l - c->lv->v);
+    free(c->prev[i]);
+    c->prev[i] = e->from ? kz_xstrdup(e->from) : NULL;
+    return true;
+}
+
+kz_status kz_report_scoring_with(kz_store *st, const kz_report_pipeline *p,
+                                 const kz_report_opts *o, kz_report *out, kz_err *err)
+{
+    start_report(out, "scoring", "Lead scoring", o);
+    bool opened;
+    kz_status ks = snapshot(st, &opened, err);
+    if (ks != KZ_OK)
+        return ks;
+    lead_vec lv = {0};
+    ks = load_leads(st, o, &lv, err);
+    period pd = period_of(o);
+    prev_ctx pc = {&lv, NULL};
+    pc.prev = kz_xcalloc(lv.n + 1, sizeof *pc.prev); /* owned here */
+    if (ks == KZ_OK && p->grade)
+        ks = kz_store_stage_entries(st, o->owner, prev_entry, &pc, err);
+    buckets grades = {0};
+    for (size_t i = 0; i < p->ngrades; i++)
+        bucket_get(&grades, p->grades[i], NULL)->order = (int)i;
+    kz_activity_list acts = {0};
+    kz_lead scratch;
+    kz_lead_init(&scratch);
+    for (size_t i = 0; ks == KZ_OK && i < lv.n; i++) {
+        const kz_lead *l = &lv.v[i];
+        bool won;
+        if (!closed_in(p, l, &pd, &won))
+            continue;
+        const char *grade = kz_lead_text(l, KZ_F_GRADE);
+        if (p->grade) {
+            int64_t at = kz_lead_num(l, KZ_F_STAGE_ENTERED);
+            kz_activity_list_clear(&acts);
+            ks = kz_store_activities(st, kz_lead_num(l, KZ_F_ID), &acts, err);
+            if (ks != KZ_OK)
+                break;
+            size_t n = 0;
+            while (n < acts.n && acts.v[n].at < at)
+                n++;
+            kz_lead_copy(&scratch, l);
+            if (pc.prev[i])
+                kz_lead_set_text(&scratch, KZ_F_STAGE, pc.prev[i]);
+            grade = p->grade(&scratch, acts.v, n, at, p->ud);
+        }
+        int last;
+        bucket *b = bucket_get(&grades, or_label(grade, NONE_LABEL, &last), NULL);
+        b->last_a = last;
+        b->v[0]++;
+        b->v[won ? 1 : 2]++;
+    }
+    if (ks == KZ_OK) {
+        qsort(grades.v, grades.n, sizeof *grades.v, bucket_cmp_name);
+        kz_rtable *t = kz_report_table(out, "by_grade", "Win rate of closed deals per grade band",
+                                       grade_cols, 5, "win_rate");
+        for (size_t i = 0; i < grades.n; i++) {
+            const bucket *b = &grades.v[i];
+            kz_rcell *row = kz_rtable_row(t);
+            kz_rcell_text(&row[0], b->a);
+            kz_rcell_int(&row[1], b->v[0]);
+            kz_rcell_int(&row[2], b->v[1]);
+            kz_rcell_int(&row[3], b->v[2]);
+            kz_rcell_rate(&row[4], b->v[1], b->v[0]);
+        }
+        if (p->grade)
+            kz_report_note(out, "Grades recomputed with the given rules: each deal scored as it "
+                                "stood before it closed (in the stage it closed from, with the "
+                                "activities logged before the close, as of the close).");
+        else
+            kz_report_note(out, "Grades as stored on each lead (its last scoring).");
+    }
+    for (size_t i = 0; i < lv.n; i++)
+        free(pc.prev[i]);
+    free(pc.prev);
+    kz_lead_free(&scratch);
+    kz_activity_list_free(&acts);
+    buckets_free(&grades);
+    lead_vec_free(&lv);
+    return end_snapshot(st, opened, ks, err);
+}
+
+/* ---- by name ---- */
+
+kz_status kz_report_run(kz_store *st, const kz_report_pipeline *p, const char *name,
+                        const kz_report_opts *o, kz_report *out, kz_err *err)
+{
+    static const struct {
+        const char *name;
+        kz_status (*fn)(kz_store *, const kz_report_pipeline *, const kz_report_opts *,
+                        kz_report *, kz_err *);
+    } reports[] = {
+        {"funnel", kz_report_funnel},     {"forecast", kz_report_forecast},
+        {"velocity", kz_report_velocity}, {"losses", kz_report_losses},
+        {"channels", kz_report_channels}, {"scoring", kz_report_scoring_with},
+    };
+    for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
+        if (strcmp(reports[i].name, name) == 0)
+            return reports[i].fn(st, p, o, out, err);
+    return kz_err_set(err, KZ_EINVAL, "unknown report \"%s\" (reports: %s)", name,
+                      KZ_REPORT_NAMES);
+}

@@ -1,0 +1,588 @@
+/* report_chart.c - the report as data (tables of typed cells), and its three
+ * renderings: terminal lines with bar charts, CSV and JSON. Pure: no I/O. */
+#include <jansson.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kariz/buf.h"
+#include "kariz/dates.h"
+#include "kariz/model.h"
+#include "kariz/report.h"
+#include "kariz/text.h"
+
+/* ---- building ---- */
+
+void kz_report_init(kz_report *r)
+{
+    memset(r, 0, sizeof *r);
+    r->from_day = KZ_REPORT_OPEN_FROM;
+    r->to_day = KZ_REPORT_OPEN_TO;
+}
+
+void kz_report_free(kz_report *r)
+{
+    for (size_t t = 0; t < r->ntables; t++) {
+        kz_rtable *tb = &r->tables[t];
+        for (size_t i = 0; i < tb->nrows * tb->ncols; i++)
+            free(tb->cells[i].s);
+        free(tb->cells);
+    }
+    free(r->tables);
+    for (size_t i = 0; i < r->nnotes; i++)
+        free(r->notes[i]);
+    free(r->notes);
+    free(r->owner);
+    kz_report_init(r);
+}
+
+kz_rtable *kz_report_table(kz_report *r, const char *key, const char *title,
+                           const kz_rcol *cols, size_t ncols, const char *bar_key)
+{
+    r->tables = kz_xrealloc(r->tables, (r->ntables + 1) * sizeof *r->tables);
+    kz_rtable *t = &r->tables[r->ntables++];
+    memset(t, 0, sizeof *t);
+    t->key = key;
+    t->title = title;
+    if (ncols > KZ_REPORT_MAX_COLS)
+        ncols = KZ_REPORT_MAX_COLS;
+    memcpy(t->cols, cols, ncols * sizeof *cols);
+    t->ncols = ncols;
+    t->bar = -1;
+    for (size_t i = 0; bar_key && i < ncols; i++)
+        if (strcmp(cols[i].key, bar_key) == 0)
+            t->bar = (int)i;
+    return t;
+}
+
+kz_rcell *kz_rtable_row(kz_rtable *t)
+{
+    if (t->nrows == t->caprows) {
+        t->caprows = t->caprows ? t->caprows * 2 : 8;
+        t->cells = kz_xrealloc(t->cells, t->caprows * t->ncols * sizeof *t->cells);
+    }
+    kz_rcell *row = &t->cells[t->nrows * t->ncols];
+    for (size_t i = 0; i < t->ncols; i++) {
+        memset(&row[i], 0, sizeof row[i]);
+        row[i].null = true;
+    }
+    t->nrows++;
+    return row;
+}
+
+kz_rcell *kz_rtable_cell(const kz_rtable *t, size_t row, size_t col)
+{
+    return &t->cells[row * t->ncols + col];
+}
+
+void kz_rcell_text(kz_rcell *c, const char *s)
+{
+    free(c->s);
+    c->s = s ? kz_xstrdup(s) : NULL;
+    c->null = s == NULL;
+}
+
+void kz_rcell_int(kz_rcell *c, int64_t v)
+{
+    c->i = v;
+    c->null = false;
+}
+
+void kz_rcell_real(kz_rcell *c, double v)
+{
+    c->d = v;
+    c->null = false;
+}
+
+void kz_rcell_rate(kz_rcell *c, int64_t num, int64_t den)
+{
+    if (den <= 0) {
+        c->null = true;
+        return;
+    }
+    kz_rcell_real(c, 100.0 * (double)num / (double)den);
+}
+
+void kz_report_note(kz_report *r, const char *fmt, ...)
+{
+    kz_buf b = KZ_BUF_INIT;
+    va_list ap;
+    va_start(ap, fmt);
+    kz_buf_vprintf(&b, fmt, ap);
+    va_end(ap);
+    r->notes = kz_xrealloc(r->notes, (r->nnotes + 1) * sizeof *r->notes);
+    r->notes[r->nnotes++] = kz_buf_take(&b);
+}
+
+const kz_rtable *kz_report_find(const kz_report *r, const char *key)
+{
+    for (size_t i = 0; i < r->ntables; i++)
+        if (strcmp(r->tables[i].key, key) == 0)
+            return &r->tables[i];
+    return NULL;
+}
+
+/* ---- statistics ---- */
+
+double kz_percentile(const double *v, size_t n, double p)
+{
+    if (n == 0)
+        return 0;
+    if (p <= 0)
+        return v[0];
+    if (p >= 1)
+        return v[n - 1];
+    double h = (double)(n - 1) * p;
+    size_t lo = (size_t)floor(h);
+    if (lo + 1 >= n)
+        return v[n - 1];
+    return v[lo] + (h - (double)lo) * (v[lo + 1] - v[lo]);
+}
+
+/* ---- lines ---- */
+
+void kz_lines_free(kz_lines *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+/* Takes the bytes of b (which is left empty) as a new line. */
+static void lines_push(kz_lines *l, kz_buf *b)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 32;
+        l->v = kz_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    char *s = kz_buf_take(b);
+    l->v[l->n++] = s ? s : kz_xstrdup("");
+}
+
+/* ---- bars ---- */
+
+int kz_report_bar(kz_buf *out, double frac, int cols, bool unicode)
+{
+    static const char *const eighths[] = {"\u258f", "\u258e", "\u258d", "\u258c",
+                                          "\u258b", "\u258a", "\u2589"};
+    if (cols <= 0 || !(frac > 0))
+        return 0;
+    if (frac > 1)
+        frac = 1;
+    if (!unicode) {
+        long n = lround(frac * cols);
+        if (n < 1)
+            n = 1;
+        for (long i = 0; i < n; i++)
+            kz_buf_putc(out, '#');
+        return (int)n;
+    }
+    long units = lround(frac * cols * 8);
+    if (units < 1)
+        units = 1;
+    long full = units / 8, rem = units % 8;
+    for (long i = 0; i < full; i++)
+        kz_buf_puts(out, "\u2588");
+    if (rem)
+        kz_buf_puts(out, eighths[rem - 1]);
+    return (int)(full + (rem ? 1 : 0));
+}
+
+/* ---- cell text ---- */
+
+static void day_text(int day, char *out)
+{
+    kz_day_format(day, out);
+}
+
+/* The cell as text: table form (human) or csv form (exact). */
+static void cell_string(const kz_rcol *col, const kz_rcell *c, bool csv, char *out,
+                        size_t outlen)
+{
+    if (c->null) {
+        snprintf(out, outlen, "%s", csv ? "" : "-");
+        return;
+    }
+    switch (col->type) {
+    case KZ_RT_TEXT: snprintf(out, outlen, "%s", c->s ? c->s : ""); break;
+    case KZ_RT_COUNT: snprintf(out, outlen, "%lld", (long long)c->i); break;
+    case KZ_RT_MONEY: kz_format_money(c->i, out, outlen); break;
+    case KZ_RT_PERCENT: snprintf(out, outlen, csv ? "%.1f" : "%.1f%%", c->d); break;
+    case KZ_RT_DAYS: snprintf(out, outlen, csv ? "%.2f" : "%.1fd", c->d); break;
+    }
+}
+
+static double cell_value(const kz_rcol *col, const kz_rcell *c)
+{
+    if (c->null)
+        return 0;
+    switch (col->type) {
+    case KZ_RT_COUNT:
+    case KZ_RT_MONEY: return (double)c->i;
+    case KZ_RT_PERCENT:
+    case KZ_RT_DAYS: return c->d;
+    case KZ_RT_TEXT: break;
+    }
+    return 0;
+}
+
+/* Display width of a cell as the table shows it. */
+static int cell_width(const kz_rcol *col, const kz_rcell *c)
+{
+    if (col->type == KZ_RT_TEXT && !c->null) {
+        kz_buf b = KZ_BUF_INIT; /* owned here */
+        kz_text_sanitize(&b, c->s ? c->s : "", c->s ? strlen(c->s) : 0,
+                         KZ_TEXT_NEWLINE_SPACE | KZ_TEXT_SHOW_INVISIBLE);
+        int w = kz_text_width(kz_buf_str(&b));
+        kz_buf_free(&b);
+        return w;
+    }
+    char buf[64];
+    cell_string(col, c, false, buf, sizeof buf);
+    return (int)strlen(buf);
+}
+
+/* Appends text fitted to the width, cutting what is wider. */
+static void push_fitted(kz_lines *out, const char *text, int width)
+{
+    kz_buf b = KZ_BUF_INIT;
+    kz_text_fit(&b, text, width, true, false);
+    lines_push(out, &b);
+}
+
+static void period_text(const kz_report *r, kz_buf *b)
+{
+    char a[16], z[16];
+    bool from = r->from_day != KZ_REPORT_OPEN_FROM, to = r->to_day != KZ_REPORT_OPEN_TO;
+    if (from)
+        day_text(r->from_day, a);
+    if (to)
+        day_text(r->to_day, z);
+    if (from && to)
+        kz_buf_printf(b, "%s to %s", a, z);
+    else if (from)
+        kz_buf_printf(b, "from %s", a);
+    else if (to)
+        kz_buf_printf(b, "up to %s", z);
+    else
+        kz_buf_puts(b, "all time");
+}
+
+/* Word-wraps a note into lines of at most width columns. */
+static void push_wrapped(kz_lines *out, const char *note, int width)
+{
+    kz_buf clean = KZ_BUF_INIT; /* owned here */
+    kz_text_sanitize(&clean, note, strlen(note), KZ_TEXT_NEWLINE_SPACE | KZ_TEXT_SHOW_INVISIBLE);
+    const char *p = kz_buf_str(&clean);
+    kz_buf line = KZ_BUF_INIT;
+    int used = 0;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        const char *e = strchr(p, ' ');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        char *word = kz_xstrndup(p, n);
+        int w = kz_text_width(word);
+        if (used && used + 1 + w > width) {
+            lines_push(out, &line);
+            used = 0;
+        }
+        if (w > width) {
+            kz_text_fit(&line, word, width, true, false);
+            used = width;
+        } else {
+            if (used) {
+                kz_buf_putc(&line, ' ');
+                used++;
+            }
+            kz_buf_puts(&line, word);
+            used += w;
+        }
+        free(word);
+        p += n;
+    }
+    if (used)
+        lines_push(out, &line);
+    kz_buf_free(&line);
+    kz_buf_free(&clean);
+}
+
+/* Pushes a table line: trailing padding dropped, cut to the width. */
+static void push_line(kz_lines *out, kz_buf *line, int width)
+{
+    while (line->len && line->s[line->len - 1] == ' ')
+        line->s[--line->len] = '\0';
+    if (kz_text_width(kz_buf_str(line)) > width) {
+        kz_buf cut = KZ_BUF_INIT;
+        kz_text_fit(&cut, kz_buf_str(line), width, true, false);
+        kz_buf_free(line);
+        *line = cut;
+    }
+    lines_push(out, line);
+}
+
+static void render_table(const kz_rtable *t, int width, bool unicode, kz_lines *out)
+{
+    push_fitted(out, t->title, width);
+    int w[KZ_REPORT_MAX_COLS];
+    for (size_t c = 0; c < t->ncols; c++) {
+        w[c] = kz_text_width(t->cols[c].label);
+        for (size_t r = 0; r < t->nrows; r++) {
+            int cw = cell_width(&t->cols[c], kz_rtable_cell(t, r, c));
+            if (cw > w[c])
+                w[c] = cw;
+        }
+        int cap = width / 3 > 12 ? width / 3 : 12;
+        if (t->cols[c].type == KZ_RT_TEXT && w[c] > cap)
+            w[c] = cap;
+    }
+    /* Too wide: narrow text columns to 8, then leave out columns from the
+     * right (the csv and json forms have them all), then narrow to 4. */
+    bool shown[KZ_REPORT_MAX_COLS];
+    size_t nshown = t->ncols;
+    for (size_t c = 0; c < t->ncols; c++)
+        shown[c] = true;
+    int total = 0;
+    for (size_t c = 0; c < t->ncols; c++)
+        total += w[c] + (c ? 2 : 0);
+    for (int floor_w = 8; floor_w >= 4; floor_w -= 4) {
+        while (total > width) {
+            int widest = -1;
+            for (size_t c = 0; c < t->ncols; c++)
+                if (shown[c] && t->cols[c].type == KZ_RT_TEXT && w[c] > floor_w &&
+                    (widest < 0 || w[c] > w[widest]))
+                    widest = (int)c;
+            if (widest < 0)
+                break;
+            w[widest]--;
+            total--;
+        }
+        while (total > width && nshown > 1 && floor_w == 8) {
+            size_t c = t->ncols - 1;
+            while (!shown[c])
+                c--;
+            shown[c] = false;
+            nshown--;
+            total -= w[c] + 2;
+        }
+    }
+    size_t lastc = 0;
+    for (size_t c = 0; c < t->ncols; c++)
+        if (shown[c])
+            lastc = c;
+    int barw = t->bar >= 0 && shown[t->bar] ? width - total - 2 : 0;
+    if (barw < 4)
+        barw = 0;
+    double max = 0;
+    if (barw) {
+        const kz_rcol *bc = &t->cols[t->bar];
+        if (bc->type == KZ_RT_PERCENT) {
+            max = 100;
+        } else {
+            for (size_t r = 0; r < t->nrows; r++) {
+                double v = cell_value(bc, kz_rtable_cell(t, r, (size_t)t->bar));
+                if (v > max)
+                    max = v;
+            }
+        }
+    }
+    kz_buf line = KZ_BUF_INIT;
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (!shown[c])
+            continue;
+        if (c)
+            kz_buf_puts(&line, "  ");
+        if (t->cols[c].type == KZ_RT_TEXT)
+            kz_text_fit(&line, t->cols[c].label, w[c], true, c < lastc);
+        else
+            kz_text_fit_right(&line, t->cols[c].label, w[c]);
+    }
+    push_line(out, &line, width);
+    for (size_t r = 0; r < t->nrows; r++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            const kz_rcell *cell = kz_rtable_cell(t, r, c);
+            if (!shown[c])
+                continue;
+            if (c)
+                kz_buf_puts(&line, "  ");
+            if (t->cols[c].type == KZ_RT_TEXT) {
+                kz_text_fit(&line, cell->null ? "-" : (cell->s ? cell->s : ""), w[c], true,
+                            c < lastc || barw);
+            } else {
+                char buf[64];
+                cell_string(&t->cols[c], cell, false, buf, sizeof buf);
+                kz_text_fit_right(&line, buf, w[c]);
+            }
+        }
+        if (barw && max > 0) {
+            double v = cell_value(&t->cols[t->bar], kz_rtable_cell(t, r, (size_t)t->bar));
+            if (v > 0) {
+                kz_buf_puts(&line, "  ");
+                kz_report_bar(&line, v / max, barw, unicode);
+            }
+        }
+        push_line(out, &line, width);
+    }
+    if (t->nrows == 0)
+        push_fitted(out, "(nothing in this period)", width);
+    kz_buf_free(&line);
+}
+
+void kz_report_render(const kz_report *r, int width, bool unicode, kz_lines *out)
+{
+    if (width < 20)
+        width = 20;
+    kz_buf b = KZ_BUF_INIT;
+    kz_buf_printf(&b, "%s, ", r->title);
+    period_text(r, &b);
+    if (r->owner && *r->owner)
+        kz_buf_printf(&b, ", owner %s", r->owner);
+    else if (r->owner)
+        kz_buf_puts(&b, ", unassigned leads");
+    push_fitted(out, kz_buf_str(&b), width);
+    kz_buf_free(&b);
+    for (size_t t = 0; t < r->ntables; t++) {
+        lines_push(out, &b); /* blank line */
+        render_table(&r->tables[t], width, unicode, out);
+    }
+    if (r->nnotes)
+        lines_push(out, &b);
+    for (size_t i = 0; i < r->nnotes; i++)
+        push_wrapped(out, r->notes[i], width);
+}
+
+/* ---- CSV ---- */
+
+static void csv_field(kz_buf *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        kz_buf_puts(out, s);
+        return;
+    }
+    kz_buf_putc(out, '"');
+    for (; *s; s++) {
+        if (*s == '"')
+            kz_buf_putc(out, '"');
+        kz_buf_putc(out, *s);
+    }
+    kz_buf_putc(out, '"');
+}
+
+void kz_report_csv(const kz_report *r, kz_buf *out)
+{
+    for (size_t t = 0; t < r->ntables; t++) {
+        const kz_rtable *tb = &r->tables[t];
+        kz_buf_puts(out, "table");
+        for (size_t c = 0; c < tb->ncols; c++) {
+            kz_buf_putc(out, ',');
+            csv_field(out, tb->cols[c].key);
+        }
+        kz_buf_puts(out, "\r\n");
+        for (size_t row = 0; row < tb->nrows; row++) {
+            csv_field(out, tb->key);
+            for (size_t c = 0; c < tb->ncols; c++) {
+                const kz_rcell *cell = kz_rtable_cell(tb, row, c);
+                kz_buf_putc(out, ',');
+                if (tb->cols[c].type == KZ_RT_TEXT && !cell->null) {
+                    csv_field(out, cell->s ? cell->s : "");
+                } else {
+                    char buf[64];
+                    cell_string(&tb->cols[c], cell, true, buf, sizeof buf);
+                    kz_buf_puts(out, buf);
+                }
+            }
+            kz_buf_puts(out, "\r\n");
+        }
+    }
+}
+
+/* ---- JSON ---- */
+
+/* A JSON string from data: invalid UTF-8 bytes become U+FFFD. */
+static json_t *jstr(const char *s)
+{
+    size_t n = strlen(s);
+    if (kz_utf8_valid(s, n)) {
+        json_t *j = json_stringn(s, n);
+        return j ? j : json_null();
+    }
+    kz_buf b = KZ_BUF_INIT; /* owned here */
+    for (size_t i = 0; i < n;) {
+        long cp;
+        int len = kz_utf8_decode(s + i, n - i, &cp);
+        if (cp < 0)
+            kz_buf_puts(&b, "\xef\xbf\xbd");
+        else
+            kz_buf_append(&b, s + i, (size_t)len);
+        i += (size_t)len;
+    }
+    json_t *j = json_stringn(kz_buf_str(&b), b.len);
+    kz_buf_free(&b);
+    return j ? j : json_null();
+}
+
+static json_t *cell_json(const kz_rcol *col, const kz_rcell *c)
+{
+    if (c->null)
+        return json_null();
+    switch (col->type) {
+    case KZ_RT_TEXT: return jstr(c->s ? c->s : "");
+    case KZ_RT_COUNT: return json_integer(c->i);
+    case KZ_RT_MONEY:
+        if (c->i % 100 == 0)
+            return json_integer(c->i / 100);
+        return json_real((double)c->i / 100.0);
+    case KZ_RT_PERCENT: return json_real(round(c->d * 10.0) / 10.0);
+    case KZ_RT_DAYS: return json_real(round(c->d * 100.0) / 100.0);
+    }
+    return json_null();
+}
+
+static json_t *day_json(int day, int open)
+{
+    if (day == open)
+        return json_null();
+    char buf[16];
+    day_text(day, buf);
+    return json_string(buf);
+}
+
+void kz_report_json(const kz_report *r, kz_buf *out)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "report", json_string(r->name));
+    json_object_set_new(o, "from", day_json(r->from_day, KZ_REPORT_OPEN_FROM));
+    json_object_set_new(o, "to", day_json(r->to_day, KZ_REPORT_OPEN_TO));
+    json_object_set_new(o, "owner", r->owner ? jstr(r->owner) : json_null());
+    char when[32];
+    kz_time_format_iso(r->now, when);
+    json_object_set_new(o, "generated", json_string(when));
+    for (size_t t = 0; t < r->ntables; t++) {
+        const kz_rtable *tb = &r->tables[t];
+        json_t *rows = json_array();
+        for (size_t row = 0; row < tb->nrows; row++) {
+            json_t *jr = json_object();
+            for (size_t c = 0; c < tb->ncols; c++)
+                json_object_set_new(jr, tb->cols[c].key,
+                                    cell_json(&tb->cols[c], kz_rtable_cell(tb, row, c)));
+            json_array_append_new(rows, jr);
+        }
+        json_object_set_new(o, tb->key, rows);
+    }
+    json_t *notes = json_array();
+    for (size_t i = 0; i < r->nnotes; i++)
+        json_array_append_new(notes, jstr(r->notes[i]));
+    json_object_set_new(o, "notes", notes);
+    char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    json_decref(o);
+    if (s) {
+        kz_buf_puts(out, s);
+        kz_buf_putc(out, '\n');
+        free(s);
+    }
+}

@@ -1,0 +1,651 @@
+/* score.c - the scoring engine: evaluates compiled rules against a lead and
+ * its activities, checks stage entry criteria, and writes explanations and
+ * summaries as text into a kz_buf.
+ *
+ * kz_score_lead allocates nothing: PCRE2 match data, the JIT stack and the
+ * per-rule accumulators were created when the rules were loaded (so scoring
+ * is single-threaded per kz_rules). The text functions append to the
+ * caller's kz_buf, which owns its bytes. */
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "kariz/buf.h"
+#include "kariz/dates.h"
+#include "kariz/model.h"
+#include "kariz/rules.h"
+#include "kariz/status.h"
+#include "kariz/text.h"
+#include "rules_internal.h"
+
+/* ---- conditions ---- */
+
+static bool eq_fold(const char *s, size_t n, const char *lit, size_t litlen)
+{
+    if (n != litlen)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char a = s[i];
+        if (a >= 'A' && a <= 'Z')
+            a = (char)(a - 'A' + 'a');
+        if (a != lit[i])
+            return false;
+    }
+    return true;
+}
+
+static void copy_matched(char *out, size_t outlen, const char *s, size_t n)
+{
+    if (!out || !outlen)
+        return;
+    if (n > outlen - 1)
+        n = outlen - 1;
+    memcpy(out, s, n);
+    out[n] = '\0';
+}
+
+static bool parse_custom_number(const char *s, double *out)
+{
+    char *end;
+    double v = strtod(s, &end);
+    while (*end == ' ')
+        end++;
+    if (end == s || *end || v != v)
+        return false;
+    *out = v;
+    return true;
+}
+
+bool kz_cond_eval(const kz_rules *r, const kz_cond *c, const kz_lead *lead, int today,
+                  int64_t now, bool *limit, char *matched, size_t mlen)
+{
+    const char *txt = NULL;
+    bool has;
+    int64_t num = 0;
+    if (c->field >= 0) {
+        has = lead->has[c->field] != 0;
+        txt = lead->txt[c->field];
+        num = lead->num[c->field];
+        if (has && !txt && c->type != KZ_FT_INT && c->type != KZ_FT_MONEY &&
+            c->type != KZ_FT_TIME)
+            txt = "";
+    } else {
+        txt = kz_lead_custom(lead, c->name);
+        has = txt && txt[0];
+    }
+    if (c->ops & KZ_OP_ABSENT)
+        return !has;
+    if (!has)
+        return false;
+    size_t tlen = txt ? strlen(txt) : 0;
+    const char *mstart = txt;
+    size_t mlenv = tlen;
+    if (c->ops & KZ_OP_EQUALS) {
+        bool hit = false;
+        for (size_t i = 0; i < c->nlits && !hit; i++)
+            hit = c->numeric_eq ? num == c->nums[i] : eq_fold(txt, tlen, c->lits[i], c->litlens[i]);
+        if (!hit)
+            return false;
+    }
+    if (c->ops & (KZ_OP_LO | KZ_OP_HI)) {
+        double v;
+        if (c->field >= 0)
+            v = (double)num;
+        else if (!parse_custom_number(txt, &v))
+            return false;
+        if (c->ops & KZ_OP_LO) {
+            if (c->lo_strict ? !(v > c->lo) : !(v >= c->lo))
+                return false;
+        }
+        if (c->ops & KZ_OP_HI) {
+            if (c->hi_strict ? !(v < c->hi) : !(v <= c->hi))
+                return false;
+        }
+    }
+    if (c->ops & (KZ_OP_WITHIN | KZ_OP_OLDER | KZ_OP_NEXT)) {
+        int day;
+        if (c->type == KZ_FT_DATE)
+            day = (int)num;
+        else if (c->type == KZ_FT_TIME)
+            day = kz_day_from_time(num);
+        else if (kz_day_parse_iso(txt, &day) != KZ_OK)
+            return false;
+        if ((c->ops & KZ_OP_WITHIN) && (day < today - c->within || day > today + c->within))
+            return false;
+        if ((c->ops & KZ_OP_OLDER) && !(day < today - c->older))
+            return false;
+        if ((c->ops & KZ_OP_NEXT) && (day < today || day > today + c->next))
+            return false;
+    }
+    if (c->ops & KZ_OP_MATCHES) {
+        int rc = pcre2_match(c->re, (PCRE2_SPTR)txt, tlen, 0, 0, r->md, r->mctx);
+        if (rc == PCRE2_ERROR_MATCHLIMIT || rc == PCRE2_ERROR_DEPTHLIMIT ||
+            rc == PCRE2_ERROR_HEAPLIMIT || rc == PCRE2_ERROR_JIT_STACKLIMIT ||
+            rc == PCRE2_ERROR_NOMEMORY) {
+            if (limit)
+                *limit = true;
+        } else if (rc < 0) {
+            return false;
+        } else {
+            PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+            if (ov[0] <= ov[1] && ov[1] <= tlen) {
+                mstart = txt + ov[0];
+                mlenv = ov[1] - ov[0];
+            }
+        }
+    }
+    if (matched && mlen) {
+        if (c->field >= 0 && c->type == KZ_FT_INT && mlen >= 24) {
+            char tmp[24];
+            size_t n = 0;
+            uint64_t u = num < 0 ? (uint64_t)0 - (uint64_t)num : (uint64_t)num;
+            do {
+                tmp[n++] = (char)('0' + u % 10);
+                u /= 10;
+            } while (u);
+            if (num < 0)
+                tmp[n++] = '-';
+            for (size_t i = 0; i < n; i++)
+                matched[i] = tmp[n - 1 - i];
+            matched[n] = '\0';
+        } else if (c->field >= 0 && (c->type == KZ_FT_INT || c->type == KZ_FT_MONEY ||
+                                     c->type == KZ_FT_TIME))
+            kz_lead_format(lead, (kz_field)c->field, matched, mlen);
+        else
+            copy_matched(matched, mlen, mstart ? mstart : "", mstart ? mlenv : 0);
+    }
+    return true;
+}
+
+/* ---- scoring ---- */
+
+static void add_hit(kz_score *out, kz_criterion crit, const char *label, int points, int count,
+                    const char *matched, bool limit)
+{
+    if (out->nhits >= KZ_SCORE_MAX_HITS) {
+        out->hits_dropped++;
+        return;
+    }
+    kz_score_hit *h = &out->hits[out->nhits++];
+    h->crit = crit;
+    h->rule = label;
+    h->points = points;
+    h->count = count;
+    copy_matched(h->matched, sizeof h->matched, matched, strlen(matched));
+    h->limit_hit = limit;
+}
+
+/* All conditions hold? The first condition's value goes to matched. */
+static bool all_hold(const kz_rules *r, const kz_cond *cs, size_t n, const kz_lead *lead,
+                     int today, int64_t now, bool *limit, char *matched, size_t mlen)
+{
+    matched[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        if (!kz_cond_eval(r, &cs[i], lead, today, now, limit, i == 0 ? matched : NULL,
+                          i == 0 ? mlen : 0))
+            return false;
+    return true;
+}
+
+static void accumulate(const kz_rules *r, const kz_activity *acts, size_t nacts, int64_t now)
+{
+    kz_acc *acc = r->acc;
+    for (size_t i = 0; i < r->nrules; i++) {
+        acc[i].count = 0;
+        acc[i].sum = 0;
+        acc[i].last = NULL;
+    }
+    for (size_t a = 0; a < nacts; a++) {
+        const kz_activity *act = &acts[a];
+        int ki = kz_rules_kind_index(act->kind);
+        int oi = kz_rules_outcome_index(act->outcome);
+        int ci = kz_rules_channel_index(act->channel);
+        uint32_t kb = ki >= 0 ? 1u << ki : 0, ob = oi >= 0 ? 1u << oi : 0,
+                 cb = ci >= 0 ? 1u << ci : 0;
+        double age = (double)(now - act->at) / 86400.0;
+        if (age < 0)
+            age = 0;
+        for (size_t i = 0; i < r->nrules; i++) {
+            const kz_rule *ru = &r->rules[i];
+            if (!ru->behaviour || (ru->kinds && !(ru->kinds & kb)) ||
+                (ru->outcomes && !(ru->outcomes & ob)) || (ru->channels && !(ru->channels & cb)))
+                continue;
+            if (ru->within_days >= 0 && act->at < now - (int64_t)ru->within_days * 86400)
+                continue;
+            acc[i].count++;
+            acc[i].sum += ru->half_life > 0 ? ru->points * exp2(-age / ru->half_life) : ru->points;
+            if (!acc[i].last || act->at >= acc[i].last->at)
+                acc[i].last = act;
+        }
+    }
+}
+
+/* Local day of now, cached in the rules' scratch. */
+static int today_of(const kz_rules *r, int64_t now)
+{
+    kz_rules *m = (kz_rules *)r; /* scratch only */
+    if (!m->day_valid || now < m->day_lo || now >= m->day_hi) {
+        m->day = kz_today(now);
+        m->day_lo = kz_day_start(m->day);
+        m->day_hi = kz_day_start(m->day + 1);
+        m->day_valid = now >= m->day_lo && now < m->day_hi;
+    }
+    return m->day;
+}
+
+static void put_activity(char *out, size_t outlen, const kz_activity *a)
+{
+    size_t kn = strnlen(a->kind, sizeof a->kind), on = strnlen(a->outcome, sizeof a->outcome);
+    if (kn + 1 + on + 1 > outlen)
+        return;
+    memcpy(out, a->kind, kn);
+    out[kn] = ' ';
+    memcpy(out + kn + 1, a->outcome, on);
+    out[kn + 1 + on] = '\0';
+}
+
+void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *acts, size_t nacts,
+                   int64_t now, kz_score *out)
+{
+    out->total = 0;
+    for (int i = 0; i < KZ_CRIT__COUNT; i++)
+        out->sub[i] = 0;
+    out->grade = NULL;
+    out->persona = NULL;
+    out->nhits = 0;
+    out->hits_dropped = 0;
+    out->limit_errors = 0;
+    int today = today_of(r, now);
+    char m[96];
+    if (r->nbehaviour)
+        accumulate(r, acts, nacts, now);
+    for (size_t i = 0; i < r->nrules; i++) {
+        const kz_rule *ru = &r->rules[i];
+        bool limit = false;
+        if (!all_hold(r, ru->when, ru->nwhen, lead, today, now, &limit, m, sizeof m))
+            continue;
+        int pts = ru->points, count = 1;
+        if (ru->behaviour) {
+            const kz_acc *acc = &r->acc[i];
+            if (!acc->count)
+                continue;
+            count = acc->count;
+            double sum = acc->sum;
+            if (ru->has_cap && (ru->cap < 0 ? sum < ru->cap : sum > ru->cap))
+                sum = ru->cap;
+            pts = (int)lround(sum);
+            if (!ru->nwhen && acc->last)
+                put_activity(m, sizeof m, acc->last);
+        }
+        if (limit) {
+            out->limit_errors++;
+            pts = 0;
+        }
+        out->sub[ru->crit] += pts;
+        add_hit(out, ru->crit, ru->label, pts, count, m, limit);
+    }
+    const kz_persona *best = NULL;
+    for (size_t i = 0; i < r->npersonas; i++) {
+        const kz_persona *p = &r->personas[i];
+        bool limit = false;
+        if (!all_hold(r, p->when, p->nwhen, lead, today, now, &limit, m, sizeof m))
+            continue;
+        if (limit) {
+            out->limit_errors++;
+            add_hit(out, KZ_CRIT_FIT, p->label, 0, 1, p->name, true);
+            continue;
+        }
+        if (!best || p->points > best->points)
+            best = p;
+    }
+    if (best) {
+        out->persona = best->name;
+        out->sub[KZ_CRIT_FIT] += best->points;
+        add_hit(out, KZ_CRIT_FIT, best->label, best->points, 1, best->name, false);
+    }
+    long total = 0;
+    for (int c = 0; c < KZ_CRIT__COUNT; c++) {
+        const kz_crit_cfg *cfg = &r->crit[c];
+        if (cfg->has_max && out->sub[c] > cfg->max)
+            out->sub[c] = cfg->max;
+        if (cfg->has_min && out->sub[c] < cfg->min)
+            out->sub[c] = cfg->min;
+        total += out->sub[c];
+    }
+    if (total < r->score_min)
+        total = r->score_min;
+    if (total > r->score_max)
+        total = r->score_max;
+    out->total = (int)total;
+    out->grade = kz_rules_grade_for(r, out->total);
+}
+
+void kz_score_apply(const kz_score *s, kz_lead *lead)
+{
+    kz_lead_set_num(lead, KZ_F_SCORE, s->total);
+    kz_lead_set_text(lead, KZ_F_GRADE, s->grade);
+    if (s->persona)
+        kz_lead_set_text(lead, KZ_F_PERSONA, s->persona);
+    else
+        kz_lead_clear(lead, KZ_F_PERSONA);
+    for (int c = 0; c < KZ_CRIT__COUNT; c++)
+        kz_lead_set_num(lead, kz_criterion_field((kz_criterion)c), s->sub[c]);
+}
+
+/* ---- describing conditions and entry criteria ---- */
+
+static void put_number(kz_buf *b, const kz_cond *c, double v)
+{
+    if (c->type == KZ_FT_MONEY) {
+        char tmp[48];
+        kz_format_money((int64_t)v, tmp, sizeof tmp);
+        kz_buf_puts(b, tmp);
+    } else {
+        kz_buf_printf(b, "%.15g", v);
+    }
+}
+
+static void describe_cond(kz_buf *b, const kz_cond *c)
+{
+    size_t start = b->len;
+#define SEP() (b->len > start ? kz_buf_puts(b, " and ") : (void)0)
+    if (c->ops & KZ_OP_PRESENT) {
+        SEP();
+        kz_buf_printf(b, "%s present", c->name);
+    }
+    if (c->ops & KZ_OP_ABSENT) {
+        SEP();
+        kz_buf_printf(b, "%s absent", c->name);
+    }
+    if (c->ops & KZ_OP_EQUALS) {
+        SEP();
+        kz_buf_printf(b, "%s %s ", c->name, c->nlits > 1 ? "one of" : "=");
+        for (size_t i = 0; i < c->nlits; i++) {
+            if (i)
+                kz_buf_puts(b, ", ");
+            if (c->numeric_eq)
+                put_number(b, c, (double)c->nums[i]);
+            else
+                kz_buf_puts(b, c->lits[i]);
+        }
+    }
+    if (c->ops & KZ_OP_MATCHES) {
+        SEP();
+        kz_buf_printf(b, "%s matches /%s/%s", c->name, c->pattern, c->icase ? "i" : "");
+    }
+    if (c->ops & KZ_OP_LO) {
+        SEP();
+        kz_buf_printf(b, "%s %s ", c->name, c->lo_strict ? ">" : ">=");
+        put_number(b, c, c->lo);
+    }
+    if (c->ops & KZ_OP_HI) {
+        SEP();
+        kz_buf_printf(b, "%s %s ", c->name, c->hi_strict ? "<" : "<=");
+        put_number(b, c, c->hi);
+    }
+    if (c->ops & KZ_OP_WITHIN) {
+        SEP();
+        kz_buf_printf(b, "%s within %d days of today", c->name, c->within);
+    }
+    if (c->ops & KZ_OP_OLDER) {
+        SEP();
+        kz_buf_printf(b, "%s older than %d days", c->name, c->older);
+    }
+    if (c->ops & KZ_OP_NEXT) {
+        SEP();
+        kz_buf_printf(b, "%s within the next %d days", c->name, c->next);
+    }
+#undef SEP
+}
+
+static size_t stage_index(const kz_rules *r, const kz_stage *to)
+{
+    if (to >= r->stages && to < r->stages + r->nstages)
+        return (size_t)(to - r->stages);
+    for (size_t i = 0; i < r->nstages; i++)
+        if (strcmp(r->stages[i].name, to->name) == 0)
+            return i;
+    return r->nstages;
+}
+
+static bool cmp_ok(int cmp, int have, int want)
+{
+    switch (cmp) {
+    case KZ_CMP_GT: return have > want;
+    case KZ_CMP_GE: return have >= want;
+    case KZ_CMP_LT: return have < want;
+    case KZ_CMP_LE: return have <= want;
+    default: return have == want;
+    }
+}
+
+static void describe_entry(kz_buf *b, const kz_entry *e)
+{
+    if (e->kind == KZ_ENTRY_FIELD)
+        describe_cond(b, &e->cond);
+    else
+        kz_buf_puts(b, e->text);
+}
+
+void kz_rules_describe_entry(const kz_rules *r, const kz_stage *stage, kz_buf *out)
+{
+    size_t si = stage ? stage_index(r, stage) : r->nstages;
+    if (si >= r->nstages)
+        return;
+    for (size_t i = 0; i < r->nentries[si]; i++) {
+        if (i)
+            kz_buf_puts(out, ", ");
+        describe_entry(out, &r->entries[si][i]);
+    }
+}
+
+kz_status kz_rules_check_entry(const kz_rules *r, const kz_stage *to, const kz_lead *lead,
+                               const kz_score *s, kz_err *err)
+{
+    return kz_rules_check_entry_at(r, to, lead, s, (int64_t)time(NULL), err);
+}
+
+kz_status kz_rules_check_entry_at(const kz_rules *r, const kz_stage *to, const kz_lead *lead,
+                                  const kz_score *s, int64_t now, kz_err *err)
+{
+    size_t si = to ? stage_index(r, to) : r->nstages;
+    if (si >= r->nstages)
+        return kz_err_set(err, KZ_EINVAL, "unknown stage \"%s\" (stages: %s)",
+                          to && to->name ? to->name : "", r->stage_names);
+    kz_buf b = KZ_BUF_INIT;
+    int fails = 0;
+    int today = kz_today(now);
+    for (size_t i = 0; i < r->nentries[si]; i++) {
+        const kz_entry *e = &r->entries[si][i];
+        char has[120];
+        bool ok;
+        switch (e->kind) {
+        case KZ_ENTRY_CRIT:
+            ok = cmp_ok(e->cmp, s->sub[e->crit], e->value);
+            snprintf(has, sizeof has, "%d", s->sub[e->crit]);
+            break;
+        case KZ_ENTRY_SCORE:
+            ok = cmp_ok(e->cmp, s->total, e->value);
+            snprintf(has, sizeof has, "%d", s->total);
+            break;
+        case KZ_ENTRY_GRADE: {
+            ok = false;
+            for (size_t g = 0; g < r->ngrades; g++)
+                if ((e->grades & (1u << g)) && s->grade && strcmp(s->grade, r->grades[g].name) == 0)
+                    ok = true;
+            snprintf(has, sizeof has, "%s", s->grade ? s->grade : "none");
+            break;
+        }
+        default: {
+            bool limit = false;
+            char val[96];
+            ok = kz_cond_eval(r, &e->cond, lead, today, now, &limit, NULL, 0);
+            const kz_cond *c = &e->cond;
+            const char *txt = c->field >= 0 ? (lead->has[c->field] ? "" : NULL)
+                                            : kz_lead_custom(lead, c->name);
+            if (c->field >= 0 && lead->has[c->field])
+                kz_lead_format(lead, (kz_field)c->field, val, sizeof val);
+            else
+                snprintf(val, sizeof val, "%s", txt ? txt : "");
+            if (!txt || (c->field < 0 && !txt[0]))
+                snprintf(has, sizeof has, "none");
+            else
+                snprintf(has, sizeof has, "\"%s\"", val);
+            break;
+        }
+        }
+        if (ok)
+            continue;
+        if (fails++)
+            kz_buf_puts(&b, ", ");
+        describe_entry(&b, e);
+        kz_buf_printf(&b, " (has %s)", has);
+    }
+    kz_status st = KZ_OK;
+    if (fails)
+        st = kz_err_set(err, KZ_EREFUSED, "%s needs %s", r->stages[si].name, kz_buf_str(&b));
+    kz_buf_free(&b);
+    return st;
+}
+
+/* ---- explanation as JSON ---- */
+
+static void json_str(kz_buf *b, const char *s)
+{
+    if (!s) {
+        kz_buf_puts(b, "null");
+        return;
+    }
+    kz_buf_putc(b, '"');
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == '"' || ch == '\\') {
+            kz_buf_putc(b, '\\');
+            kz_buf_putc(b, (char)ch);
+            i++;
+        } else if (ch < 0x20 || ch == 0x7f) {
+            kz_buf_printf(b, "\\u%04x", ch);
+            i++;
+        } else if (ch < 0x80) {
+            kz_buf_putc(b, (char)ch);
+            i++;
+        } else {
+            long cp;
+            int len = kz_utf8_decode(s + i, n - i, &cp);
+            if (cp < 0) {
+                kz_buf_puts(b, "\\ufffd");
+                i++;
+            } else {
+                kz_buf_append(b, s + i, (size_t)len);
+                i += (size_t)len;
+            }
+        }
+    }
+    kz_buf_putc(b, '"');
+}
+
+void kz_score_explain_json(const kz_rules *r, const kz_lead *lead, const kz_score *s, kz_buf *out)
+{
+    kz_buf_puts(out, "{");
+    if (lead && kz_lead_has(lead, KZ_F_ID))
+        kz_buf_printf(out, "\"id\":%" PRId64 ",", kz_lead_num(lead, KZ_F_ID));
+    kz_buf_printf(out, "\"score\":%d,\"grade\":", s->total);
+    json_str(out, s->grade);
+    kz_buf_puts(out, ",\"persona\":");
+    json_str(out, s->persona);
+    kz_buf_puts(out, ",\"rules\":");
+    json_str(out, r ? r->origin : NULL);
+    kz_buf_puts(out, ",\"subtotals\":{");
+    for (int c = 0; c < KZ_CRIT__COUNT; c++)
+        kz_buf_printf(out, "%s\"%s\":%d", c ? "," : "", kz_criterion_name((kz_criterion)c),
+                      s->sub[c]);
+    kz_buf_puts(out, "},\"hits\":[");
+    for (size_t i = 0; i < s->nhits; i++) {
+        const kz_score_hit *h = &s->hits[i];
+        kz_buf_printf(out, "%s{\"criterion\":\"%s\",\"rule\":", i ? "," : "",
+                      kz_criterion_name(h->crit));
+        json_str(out, h->rule);
+        kz_buf_printf(out, ",\"points\":%d,\"count\":%d,\"matched\":", h->points, h->count);
+        json_str(out, h->matched);
+        kz_buf_printf(out, ",\"limit_hit\":%s}", h->limit_hit ? "true" : "false");
+    }
+    kz_buf_printf(out, "],\"hits_dropped\":%zu,\"limit_errors\":%d}", s->hits_dropped,
+                  s->limit_errors);
+}
+
+/* ---- one-screen summary ---- */
+
+void kz_rules_summary(const kz_rules *r, kz_buf *out)
+{
+    kz_buf_printf(out, "rules: %s\n", r->origin);
+    kz_buf_printf(out, "score: %d to %d; grades: ", r->score_min, r->score_max);
+    for (size_t i = 0; i < r->ngrades; i++) {
+        const kz_grade *g = &r->grades[i];
+        if (g->has_min)
+            kz_buf_printf(out, "%s%s >= %d", i ? ", " : "", g->name, g->min);
+        else
+            kz_buf_printf(out, "%s%s below", i ? ", " : "", g->name);
+    }
+    kz_buf_puts(out, "\ncriteria:\n");
+    for (int c = 0; c < KZ_CRIT__COUNT; c++) {
+        int nattr = 0, nbeh = 0, plus = 0, minus = 0;
+        for (size_t i = 0; i < r->nrules; i++) {
+            const kz_rule *ru = &r->rules[i];
+            if ((int)ru->crit != c)
+                continue;
+            if (ru->behaviour)
+                nbeh++;
+            else
+                nattr++;
+            if (ru->points > 0)
+                plus++;
+            else
+                minus++;
+        }
+        kz_buf_printf(out, "  %-10s %2d rules (%d attribute, %d behaviour; %d add, %d subtract)",
+                      kz_criterion_name((kz_criterion)c), nattr + nbeh, nattr, nbeh, plus, minus);
+        const kz_crit_cfg *cfg = &r->crit[c];
+        if (cfg->has_min)
+            kz_buf_printf(out, " min %d", cfg->min);
+        if (cfg->has_max)
+            kz_buf_printf(out, " max %d", cfg->max);
+        kz_buf_putc(out, '\n');
+    }
+    kz_buf_printf(out, "personas: %zu", r->npersonas);
+    for (size_t i = 0; i < r->npersonas; i++)
+        kz_buf_printf(out, "%s%s (%+d)", i ? ", " : ": ", r->personas[i].name,
+                      r->personas[i].points);
+    kz_buf_printf(out, "\ncustom fields: %zu", r->ncustom);
+    for (size_t i = 0; i < r->ncustom; i++)
+        kz_buf_printf(out, "%s%s", i ? ", " : ": ", r->custom[i]);
+    kz_buf_puts(out, "\nstages:\n");
+    for (size_t i = 0; i < r->nstages; i++) {
+        const kz_stage *st = &r->stages[i];
+        kz_buf_printf(out, "  %-12s %-5s %3d%%", st->name,
+                      st->kind == KZ_STAGE_OPEN  ? "open"
+                      : st->kind == KZ_STAGE_WON ? "won"
+                                                 : "lost",
+                      st->probability);
+        if (st->stale_days)
+            kz_buf_printf(out, "  stale after %d days", st->stale_days);
+        if (r->nentries[i]) {
+            kz_buf_puts(out, "  needs ");
+            kz_rules_describe_entry(r, st, out);
+        }
+        kz_buf_putc(out, '\n');
+    }
+    kz_buf_puts(out, "lost reasons: ");
+    for (size_t i = 0; i < r->nlost; i++)
+        kz_buf_printf(out, "%s%s", i ? ", " : "", r->lost_reasons[i]);
+    kz_buf_puts(out, "\nstatuses: ");
+    for (size_t i = 0; i < r->nstatuses; i++)
+        kz_buf_printf(out, "%s%s", i ? ", " : "", r->statuses[i]);
+    kz_buf_printf(out, "\npatterns: %zu regular expressions (%s)\n", r->npatterns,
+                  r->npatterns == 0 ? "none to compile"
+                  : r->jit          ? "JIT-compiled"
+                                    : "interpreted");
+}

@@ -1,0 +1,63 @@
+/* triage.c (store) - the record of triage decisions. */
+#include <stdio.h>
+#include <string.h>
+
+#include "store/internal.h"
+
+kz_status kz_store_triage_add(kz_store *st, int64_t lead_id, const char *actor, int64_t at,
+                              const char *decision, const char *grade, kz_err *err)
+{
+    bool own = !st->in_txn;
+    kz_status ks;
+    if (own && (ks = kz_store_begin(st, err)) != KZ_OK)
+        return ks;
+    sqlite3_stmt *s = kz_stmt(st,
+                              "INSERT INTO triage (lead_id, actor, at, decision, grade) "
+                              "VALUES (?, ?, ?, ?, ?)",
+                              err);
+    int rc = SQLITE_ERROR;
+    if (s) {
+        sqlite3_bind_int64(s, 1, lead_id);
+        kz_bind_text(s, 2, actor);
+        sqlite3_bind_int64(s, 3, at);
+        kz_bind_text(s, 4, decision);
+        kz_bind_text(s, 5, grade);
+        rc = sqlite3_step(s);
+        sqlite3_reset(s);
+    }
+    if (!s || rc != SQLITE_DONE) {
+        ks = !s ? (err ? err->code : KZ_EDB)
+                : (rc & 0xff) == SQLITE_CONSTRAINT
+                      ? kz_err_set(err, KZ_ENOTFOUND, "no lead with id %lld", (long long)lead_id)
+                      : kz_db_error(st, rc, "recording a triage decision", err);
+        if (own)
+            kz_store_rollback(st);
+        return ks;
+    }
+    return own ? kz_store_commit(st, err) : KZ_OK;
+}
+
+kz_status kz_store_triage_facts(kz_store *st, int64_t lead_id, bool *triaged, char *grade_out,
+                                size_t grade_len, bool *touched, kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(
+        st,
+        "SELECT (SELECT grade FROM triage WHERE lead_id = ?1 ORDER BY id DESC LIMIT 1), "
+        "EXISTS (SELECT 1 FROM triage WHERE lead_id = ?1), "
+        "EXISTS (SELECT 1 FROM activities WHERE lead_id = ?1)",
+        err);
+    if (!s)
+        return err ? err->code : KZ_EDB;
+    sqlite3_bind_int64(s, 1, lead_id);
+    int rc = sqlite3_step(s);
+    if (rc != SQLITE_ROW) {
+        sqlite3_reset(s);
+        return kz_db_error(st, rc, "reading triage state", err);
+    }
+    const char *g = (const char *)sqlite3_column_text(s, 0);
+    snprintf(grade_out, grade_len, "%s", g ? g : "");
+    *triaged = sqlite3_column_int(s, 1) != 0;
+    *touched = sqlite3_column_int(s, 2) != 0;
+    sqlite3_reset(s);
+    return KZ_OK;
+}

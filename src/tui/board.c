@@ -1,0 +1,583 @@
+/* board.c - the kanban view: one column per stage, cards for the leads.
+ *
+ * Only the cards that fit on screen are loaded, per column, with the
+ * store's limit/offset; column headers come from the stage totals the
+ * store keeps (never a scan of leads). */
+#define NCURSES_WIDECHAR 1
+#include <ncursesw/curses.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kariz/dates.h"
+#include "kariz/paths.h"
+#include "kariz/pipeline.h"
+#include "kariz/store.h"
+#include "kariz/text.h"
+#include "tui/tui_int.h"
+
+#define CARD_ROWS 4 /* three lines of card and a gap */
+#define HEADER_ROWS 3
+#define COLLAPSED_W 14
+#define MIN_COL_W 24
+#define MAX_COL_W 40
+
+typedef struct column {
+    const kz_stage *stage; /* owned by the rules */
+    kz_stage_total tot;
+    int64_t nmatch;        /* leads in the column that pass the filters */
+    size_t cur, top;       /* selected card and first visible card (absolute) */
+    kz_lead *cards;        /* owned: the visible cards, ncards used */
+    size_t ncards, capcards;
+    bool collapsed;
+} column;
+
+typedef struct board {
+    column *cols; /* owned */
+    size_t ncols;
+    size_t focus;
+    size_t first;  /* first column shown (sideways scrolling) */
+    int slots;     /* cards that fit in a column */
+    kz_err err;    /* last load error */
+    bool load_failed;
+} board;
+
+static bool filtered(const kz_tui *t)
+{
+    const kz_filter *f = &t->filter;
+    return f->search[0] || f->owner[0] || f->mine || f->grade[0] || f->overdue;
+}
+
+static void make_query(const kz_tui *t, const column *c, kz_query *q)
+{
+    memset(q, 0, sizeof *q);
+    const kz_filter *f = &t->filter;
+    q->stage = c->stage->name;
+    if (f->owner[0]) {
+        q->owner = f->owner;
+    } else if (f->mine) {
+        q->owner = t->s->actor;
+        q->with_unassigned = true;
+    }
+    q->search = f->search[0] ? f->search : NULL;
+    q->grade = f->grade[0] ? f->grade : NULL;
+    q->overdue = f->overdue;
+    q->today_day = t->today;
+    q->sort = (kz_sort)f->sort;
+}
+
+typedef struct collect {
+    column *c;
+    size_t max;
+} collect;
+
+static bool collect_card(const kz_lead *lead, void *ud)
+{
+    collect *cc = ud;
+    column *c = cc->c;
+    if (c->ncards == c->capcards) {
+        size_t ncap = c->capcards ? c->capcards * 2 : 16;
+        c->cards = kz_xrealloc(c->cards, ncap * sizeof *c->cards);
+        for (size_t i = c->capcards; i < ncap; i++)
+            kz_lead_init(&c->cards[i]);
+        c->capcards = ncap;
+    }
+    kz_lead_copy(&c->cards[c->ncards++], lead);
+    return c->ncards < cc->max;
+}
+
+/* Loads the visible window of cards; recounts the matches when count (a
+ * cursor move inside the same data does not need to). */
+static void load_column(board *b, kz_tui *t, column *c, bool count)
+{
+    c->ncards = 0;
+    if (b->load_failed)
+        return;
+    kz_query q;
+    make_query(t, c, &q);
+    if (!count) {
+        /* keep nmatch */
+    } else if (filtered(t)) {
+        if (kz_store_count(t->s->store, &q, &c->nmatch, &b->err) != KZ_OK) {
+            b->load_failed = true;
+            return;
+        }
+    } else {
+        c->nmatch = c->tot.count;
+    }
+    if (c->nmatch <= 0) {
+        c->cur = c->top = 0;
+        return;
+    }
+    if (c->cur >= (size_t)c->nmatch)
+        c->cur = (size_t)c->nmatch - 1;
+    size_t slots = b->slots > 0 ? (size_t)b->slots : 1;
+    if (c->cur < c->top)
+        c->top = c->cur;
+    if (c->cur >= c->top + slots)
+        c->top = c->cur - slots + 1;
+    if (c->top + slots > (size_t)c->nmatch)
+        c->top = (size_t)c->nmatch > slots ? (size_t)c->nmatch - slots : 0;
+    if (c->collapsed || b->slots <= 0)
+        return;
+    q.limit = slots;
+    q.offset = c->top;
+    collect cc = {c, slots};
+    if (kz_store_list(t->s->store, &q, false, collect_card, &cc, &b->err) != KZ_OK)
+        b->load_failed = true;
+}
+
+static void board_reload(kz_view *v, kz_tui *t)
+{
+    board *b = v->priv;
+    b->load_failed = false;
+    kz_rect area = kz_tui_area(t);
+    b->slots = (area.h - HEADER_ROWS + 1) / CARD_ROWS; /* the last gap may fall off */
+    kz_stage_total tot[64];
+    size_t n = 0;
+    const char *owner = t->filter.owner[0] ? t->filter.owner : t->filter.mine ? t->s->actor : NULL;
+    if (kz_store_stage_totals(t->s->store, owner, tot, 64, &n, &b->err) != KZ_OK) {
+        b->load_failed = true;
+        n = 0;
+    }
+    for (size_t i = 0; i < b->ncols; i++) {
+        column *c = &b->cols[i];
+        memset(&c->tot, 0, sizeof c->tot);
+        for (size_t j = 0; j < n; j++)
+            if (strcmp(tot[j].stage, c->stage->name) == 0)
+                c->tot = tot[j];
+        load_column(b, t, c, true);
+    }
+    if (b->load_failed)
+        kz_tui_error(t, "cannot load the board: %s", b->err.msg);
+}
+
+/* ---- layout ---- */
+
+static int col_width(const board *b, const kz_tui *t, const column *c)
+{
+    if (c->collapsed)
+        return COLLAPSED_W;
+    int nopen = 0, fixed = 0;
+    for (size_t i = 0; i < b->ncols; i++) {
+        if (b->cols[i].collapsed)
+            fixed += COLLAPSED_W;
+        else
+            nopen++;
+    }
+    int room = t->cols - fixed;
+    int fit = room / MIN_COL_W; /* open columns that fit side by side */
+    if (fit < 1)
+        fit = 1;
+    int w = nopen <= fit ? (nopen ? room / nopen : room) : t->cols / (fit < nopen ? fit : nopen);
+    if (w < MIN_COL_W)
+        w = MIN_COL_W;
+    if (w > MAX_COL_W)
+        w = MAX_COL_W;
+    return w;
+}
+
+/* Sets b->first so the focused column is on screen; returns how many
+ * columns fit from there. */
+static size_t fit_from(const board *b, const kz_tui *t, size_t first)
+{
+    int x = 0;
+    size_t n = 0;
+    for (size_t i = first; i < b->ncols; i++) {
+        int w = col_width(b, t, &b->cols[i]);
+        if (x + w > t->cols && n > 0)
+            break;
+        x += w;
+        n++;
+    }
+    return n;
+}
+
+static size_t layout(board *b, const kz_tui *t)
+{
+    /* the leftmost start that still shows the focused column, so widening
+     * the terminal brings hidden columns back */
+    b->first = 0;
+    while (b->first < b->focus && b->focus >= b->first + fit_from(b, t, b->first))
+        b->first++;
+    return fit_from(b, t, b->first);
+}
+
+/* ---- drawing ---- */
+
+void kz_fmt_amount(int64_t cents, char *out, size_t outlen)
+{
+    int64_t units = cents / 100;
+    const char *sign = units < 0 ? "-" : "";
+    int64_t a = units < 0 ? -units : units;
+    if (a < 10000)
+        snprintf(out, outlen, "%s%" PRId64, sign, a);
+    else if (a < 1000000)
+        snprintf(out, outlen, "%s%" PRId64 ".%" PRId64 "k", sign, a / 1000, (a % 1000) / 100);
+    else if (a < 1000000000)
+        snprintf(out, outlen, "%s%" PRId64 ".%" PRId64 "M", sign, a / 1000000,
+                 (a % 1000000) / 100000);
+    else
+        snprintf(out, outlen, "%s%" PRId64 ".%" PRId64 "G", sign, a / 1000000000,
+                 (a % 1000000000) / 100000000);
+}
+
+static kz_role grade_role(const kz_tui *t, const char *grade)
+{
+    if (!grade)
+        return KZ_ROLE_CARD;
+    if (strcmp(grade, "hot") == 0)
+        return KZ_ROLE_GRADE_HOT;
+    if (strcmp(grade, "warm") == 0)
+        return KZ_ROLE_GRADE_WARM;
+    if (strcmp(grade, "cold") == 0)
+        return KZ_ROLE_GRADE_COLD;
+    size_t n = kz_rules_grade_count(t->s->rules);
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(kz_rules_grade_name(t->s->rules, i), grade) == 0)
+            return i == 0 ? KZ_ROLE_GRADE_HOT : i + 1 == n ? KZ_ROLE_GRADE_COLD
+                                                           : KZ_ROLE_GRADE_WARM;
+    return KZ_ROLE_CARD;
+}
+
+static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool selected)
+{
+    unsigned base = kz_role_attr(t, selected ? KZ_ROLE_CARD_SELECTED : KZ_ROLE_CARD);
+    for (int i = 0; i < CARD_ROWS - 1; i++)
+        kz_fill(y + i, x, w, base);
+    int inner = w - 2;
+    /* line 1: name, score */
+    char score[24] = "";
+    if (kz_lead_has(l, KZ_F_SCORE))
+        snprintf(score, sizeof score, "%" PRId64, kz_lead_num(l, KZ_F_SCORE));
+    int sw = (int)strlen(score);
+    const char *name = kz_lead_text(l, KZ_F_NAME);
+    kz_draw_text_attr(y, x + 1, inner - sw - 1, name ? name : "(no name)",
+                      selected ? base : kz_role_attr(t, KZ_ROLE_CARD_NAME), false);
+    if (sw)
+        kz_draw_text_attr(y, x + 1 + inner - sw, sw, score,
+                          selected ? base : kz_role_attr(t, grade_role(t, kz_lead_text(l, KZ_F_GRADE))),
+                          false);
+    /* line 2: company */
+    const char *company = kz_lead_text(l, KZ_F_COMPANY);
+    kz_draw_text_attr(y + 1, x + 1, inner, company ? company : "", base, false);
+    /* line 3: value, owner, days in stage, marks */
+    int64_t now = kz_session_now(t->s);
+    char value[32] = "-";
+    if (kz_lead_has(l, KZ_F_VALUE))
+        kz_fmt_amount(kz_lead_num(l, KZ_F_VALUE), value, sizeof value);
+    int64_t entered = kz_lead_num(l, KZ_F_STAGE_ENTERED);
+    int64_t days = entered && now > entered ? (now - entered) / 86400 : 0;
+    const char *owner = kz_lead_text(l, KZ_F_OWNER);
+    bool overdue = kz_lead_is_overdue(l, t->today);
+    int idle = 0, limit = 0;
+    bool stale = kz_lead_is_stale(t->s->rules, l, now, &idle, &limit);
+    /* right: days in stage and the marks, never cut; left: value and owner */
+    char days_s[24];
+    snprintf(days_s, sizeof days_s, "%" PRId64 "d", days);
+    int rw = (int)strlen(days_s) + (overdue ? 5 : 0) + (stale ? 6 : 0);
+    int rx = x + 1 + inner - rw;
+    kz_buf line = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&line, "%s  %s", value, owner && *owner ? owner : "-");
+    kz_draw_text_attr(y + 2, x + 1, inner - rw - 1, kz_buf_str(&line), base, false);
+    rx += kz_draw_text_attr(y + 2, rx, (int)strlen(days_s), days_s, base, false);
+    if (overdue)
+        rx += 1 + kz_draw_text_attr(y + 2, rx + 1, 4, "!due",
+                                    selected ? base : kz_role_attr(t, KZ_ROLE_OVERDUE), false);
+    if (stale)
+        kz_draw_text_attr(y + 2, rx + 1, 5, "stale",
+                          selected ? base : kz_role_attr(t, KZ_ROLE_STALE), false);
+    kz_buf_free(&line);
+}
+
+static void draw_column(board *b, kz_tui *t, size_t ci, int x, int w, kz_rect area)
+{
+    column *c = &b->cols[ci];
+    bool focus = ci == b->focus;
+    kz_buf h = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&h, "%s %" PRId64, c->stage->label ? c->stage->label : c->stage->name,
+                  c->tot.count);
+    if (filtered(t) && c->nmatch != c->tot.count)
+        kz_buf_printf(&h, " (%" PRId64 " shown)", c->nmatch);
+    kz_fill(area.y, x, w - 1, kz_role_attr(t, focus ? KZ_ROLE_HEADER_FOCUS : KZ_ROLE_HEADER));
+    kz_draw_text(t, area.y, x + 1, w - 2, kz_buf_str(&h),
+                 focus ? KZ_ROLE_HEADER_FOCUS : KZ_ROLE_HEADER, false);
+    char v[32], wv[32];
+    kz_fmt_amount(c->tot.value, v, sizeof v);
+    kz_fmt_amount(c->tot.weighted, wv, sizeof wv);
+    kz_buf_reset(&h);
+    if (c->collapsed)
+        kz_buf_printf(&h, "%s", v);
+    else
+        kz_buf_printf(&h, "%s  weighted %s", v, wv);
+    kz_draw_text(t, area.y + 1, x + 1, w - 2, kz_buf_str(&h), KZ_ROLE_TOTALS, false);
+    attrset((attr_t)kz_role_attr(t, KZ_ROLE_HINT));
+    mvhline(area.y + 2, x, ACS_HLINE, w - 1);
+    attrset(A_NORMAL);
+    kz_buf_free(&h);
+    if (c->collapsed) {
+        kz_draw_text(t, area.y + 3, x + 1, w - 2, "(z expands)", KZ_ROLE_HINT, false);
+        return;
+    }
+    if (c->nmatch == 0) {
+        kz_draw_text(t, area.y + 3, x + 1, w - 2, filtered(t) ? "(none match)" : "(no leads)",
+                     KZ_ROLE_HINT, false);
+        return;
+    }
+    int y = area.y + HEADER_ROWS;
+    for (size_t i = 0; i < c->ncards; i++) {
+        draw_card(t, &c->cards[i], y, x, w - 1, focus && c->top + i == c->cur);
+        y += CARD_ROWS;
+    }
+    if (c->top > 0)
+        kz_draw_text(t, area.y + 2, x + w - 4, 2, "↑", KZ_ROLE_HINT, false);
+    if (c->top + c->ncards < (size_t)c->nmatch)
+        kz_draw_text(t, y < area.y + area.h ? y : area.y + area.h - 1, x + w - 4, 2, "↓",
+                     KZ_ROLE_HINT, false);
+}
+
+static void board_draw(kz_view *v, kz_tui *t, kz_rect area)
+{
+    board *b = v->priv;
+    size_t n = layout(b, t);
+    int x = area.x;
+    for (size_t i = b->first; i < b->first + n && i < b->ncols; i++) {
+        int w = col_width(b, t, &b->cols[i]);
+        if (x + w > area.x + area.w)
+            w = area.x + area.w - x;
+        draw_column(b, t, i, x, w, area);
+        x += w;
+    }
+    if (b->first > 0)
+        kz_draw_text(t, area.y + 1, 0, 1, "◀", KZ_ROLE_HEADER_FOCUS, false);
+    if (b->first + n < b->ncols)
+        kz_draw_text(t, area.y + 1, area.w - 1, 1, "▶", KZ_ROLE_HEADER_FOCUS, false);
+}
+
+/* ---- actions ---- */
+
+static column *focused(board *b)
+{
+    return b->ncols ? &b->cols[b->focus] : NULL;
+}
+
+static void set_cursor(board *b, kz_tui *t, column *c, int64_t to)
+{
+    if (to < 0)
+        to = 0;
+    if (c->nmatch > 0 && to >= c->nmatch)
+        to = c->nmatch - 1;
+    c->cur = (size_t)to;
+    if (c->cur >= c->top && c->cur < c->top + c->ncards)
+        return; /* already on screen */
+    load_column(b, t, c, false);
+}
+
+typedef struct search_ctx {
+    kz_view *v;
+} search_ctx;
+
+static void search_changed(kz_tui *t, const char *text, void *ud)
+{
+    search_ctx *sc = ud;
+    snprintf(t->filter.search, sizeof t->filter.search, "%s", text);
+    board_reload(sc->v, t);
+}
+
+static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
+{
+    board *b = v->priv;
+    column *c = focused(b);
+    if (!c)
+        return KZ_UI_UNBOUND;
+    int64_t page = b->slots > 1 ? b->slots : 1;
+    switch (a) {
+    case KZ_ACT_CURSOR_DOWN:
+        set_cursor(b, t, c, (int64_t)c->cur + 1);
+        return KZ_UI_REDRAW;
+    case KZ_ACT_CURSOR_UP:
+        set_cursor(b, t, c, (int64_t)c->cur - 1);
+        return KZ_UI_REDRAW;
+    case KZ_ACT_FIRST:
+        set_cursor(b, t, c, 0);
+        return KZ_UI_REDRAW;
+    case KZ_ACT_LAST:
+        set_cursor(b, t, c, c->nmatch - 1);
+        return KZ_UI_REDRAW;
+    case KZ_ACT_PAGE_DOWN:
+        set_cursor(b, t, c, (int64_t)c->cur + page);
+        return KZ_UI_REDRAW;
+    case KZ_ACT_PAGE_UP:
+        set_cursor(b, t, c, (int64_t)c->cur - page);
+        return KZ_UI_REDRAW;
+    case KZ_ACT_COLUMN_LEFT:
+        if (b->focus > 0)
+            b->focus--;
+        return KZ_UI_REDRAW;
+    case KZ_ACT_COLUMN_RIGHT:
+        if (b->focus + 1 < b->ncols)
+            b->focus++;
+        return KZ_UI_REDRAW;
+    case KZ_ACT_OPEN: {
+        int64_t id, version;
+        if (!v->ops->current(v, &id, &version)) {
+            kz_tui_message(t, "no lead selected");
+            return KZ_UI_REDRAW;
+        }
+        kz_tui_push(t, kz_detail_view_new(t, id));
+        return KZ_UI_REDRAW;
+    }
+    case KZ_ACT_TOGGLE_CLOSED: {
+        bool any = false, collapse = true;
+        for (size_t i = 0; i < b->ncols; i++)
+            if (b->cols[i].stage->kind != KZ_STAGE_OPEN && b->cols[i].collapsed)
+                collapse = false;
+        for (size_t i = 0; i < b->ncols; i++)
+            if (b->cols[i].stage->kind != KZ_STAGE_OPEN) {
+                b->cols[i].collapsed = collapse;
+                any = true;
+            }
+        if (!any)
+            kz_tui_message(t, "the rules define no won or lost stage");
+        return KZ_UI_RELOAD;
+    }
+    case KZ_ACT_ADD:
+        if (t->opts->readonly) {
+            kz_tui_error(t, "read-only: the database is open read-only, so add is refused");
+            return KZ_UI_REDRAW;
+        }
+        return kz_leadop(t, a, 0, 0,
+                         c->stage->kind == KZ_STAGE_OPEN ? c->stage->name : NULL);
+    case KZ_ACT_SEARCH: {
+        char saved[sizeof t->filter.search];
+        memcpy(saved, t->filter.search, sizeof saved);
+        kz_buf text = KZ_BUF_INIT; /* owned */
+        search_ctx sc = {v};
+        for (size_t i = 0; i < b->ncols; i++)
+            b->cols[i].cur = b->cols[i].top = 0;
+        bool ok = kz_prompt_line(t, "search:", t->filter.search, &text, search_changed, &sc);
+        if (!ok)
+            memcpy(t->filter.search, saved, sizeof saved);
+        kz_buf_free(&text);
+        return KZ_UI_RELOAD;
+    }
+    case KZ_ACT_FILTER_MINE:
+        t->filter.mine = !t->filter.mine;
+        t->filter.owner[0] = '\0';
+        kz_tui_message(t, t->filter.mine ? "showing your leads and unassigned ones"
+                                         : "showing everyone's leads");
+        return KZ_UI_RELOAD;
+    case KZ_ACT_FILTER_OVERDUE:
+        t->filter.overdue = !t->filter.overdue;
+        kz_tui_message(t, t->filter.overdue ? "showing leads with an overdue next step"
+                                            : "overdue filter off");
+        return KZ_UI_RELOAD;
+    case KZ_ACT_FILTER_OWNER: {
+        kz_buf text = KZ_BUF_INIT; /* owned */
+        if (kz_prompt_line(t, "owner (empty: anyone):", t->filter.owner, &text, NULL, NULL)) {
+            snprintf(t->filter.owner, sizeof t->filter.owner, "%s", kz_buf_str(&text));
+            kz_trim(t->filter.owner);
+            if (t->filter.owner[0])
+                t->filter.mine = false;
+        }
+        kz_buf_free(&text);
+        return KZ_UI_RELOAD;
+    }
+    case KZ_ACT_FILTER_GRADE: {
+        size_t n = kz_rules_grade_count(t->s->rules);
+        kz_menu_item *items = kz_xcalloc(n + 1, sizeof *items); /* owned */
+        items[0] = (kz_menu_item){'*', "any grade"};
+        for (size_t i = 0; i < n; i++)
+            items[i + 1] = (kz_menu_item){i < 9 ? (kz_key)('1' + i) : 0,
+                                          kz_rules_grade_name(t->s->rules, i)};
+        int pick = kz_prompt_menu(t, "grade", items, n + 1);
+        if (pick == 0)
+            t->filter.grade[0] = '\0';
+        else if (pick > 0)
+            snprintf(t->filter.grade, sizeof t->filter.grade, "%s", items[pick].label);
+        free(items);
+        return KZ_UI_RELOAD;
+    }
+    case KZ_ACT_FILTER_CLEAR:
+        memset(t->filter.search, 0, sizeof t->filter.search);
+        t->filter.owner[0] = t->filter.grade[0] = '\0';
+        t->filter.mine = t->filter.overdue = false;
+        kz_tui_message(t, "filters cleared");
+        return KZ_UI_RELOAD;
+    case KZ_ACT_SORT: {
+        static const kz_menu_item items[] = {
+            {'s', "score (highest first)"}, {'v', "value (highest first)"},
+            {'a', "age in stage (longest first)"}, {'d', "due date (soonest first)"},
+            {'n', "name"}, {'i', "lead number"}};
+        static const int sorts[] = {KZ_SORT_SCORE, KZ_SORT_VALUE, KZ_SORT_AGE,
+                                    KZ_SORT_DUE,   KZ_SORT_NAME,  KZ_SORT_ID};
+        int pick = kz_prompt_menu(t, "sort cards by", items, 6);
+        if (pick >= 0) {
+            t->filter.sort = sorts[pick];
+            kz_tui_message(t, "cards sorted by %s", items[pick].label);
+        }
+        return KZ_UI_RELOAD;
+    }
+    default:
+        return KZ_UI_UNBOUND;
+    }
+}
+
+static bool board_current(kz_view *v, int64_t *id, int64_t *version)
+{
+    board *b = v->priv;
+    column *c = focused(b);
+    if (!c || c->collapsed || c->cur < c->top || c->cur - c->top >= c->ncards)
+        return false;
+    const kz_lead *l = &c->cards[c->cur - c->top];
+    *id = kz_lead_num(l, KZ_F_ID);
+    *version = kz_lead_num(l, KZ_F_VERSION);
+    return true;
+}
+
+static void board_destroy(kz_view *v)
+{
+    board *b = v->priv;
+    for (size_t i = 0; i < b->ncols; i++) {
+        for (size_t j = 0; j < b->cols[i].capcards; j++)
+            kz_lead_free(&b->cols[i].cards[j]);
+        free(b->cols[i].cards);
+    }
+    free(b->cols);
+    free(b);
+    free(v);
+}
+
+static const kz_hint board_hints[] = {
+    {KZ_ACT_HELP, "help"},      {KZ_ACT_QUIT, "quit"},       {KZ_ACT_OPEN, "open"},
+    {KZ_ACT_MOVE_NEXT, "next stage"}, {KZ_ACT_MOVE_PREV, "back a stage"}, {KZ_ACT_WON, "won"},
+    {KZ_ACT_LOST, "lost"},      {KZ_ACT_ADD, "add"},         {KZ_ACT_NOTE, "note"},
+    {KZ_ACT_LOG_CALL, "call"},  {KZ_ACT_FOLLOWUP, "next step"}, {KZ_ACT_SEARCH, "search"},
+    {KZ_ACT_SORT, "sort"},      {KZ_ACT_UNDO, "undo"},       {KZ_ACT_NONE, NULL}};
+
+static const kz_view_ops board_ops = {
+    .title = "board",
+    .keymap = KZ_KM_BOARD,
+    .reload = board_reload,
+    .draw = board_draw,
+    .action = board_action,
+    .current = board_current,
+    .hints = board_hints,
+    .destroy = board_destroy,
+};
+
+kz_view *kz_board_view_new(kz_tui *t)
+{
+    board *b = kz_xcalloc(1, sizeof *b);
+    size_t n = kz_rules_stage_count(t->s->rules);
+    const kz_stage *st = kz_rules_stages(t->s->rules);
+    b->cols = kz_xcalloc(n ? n : 1, sizeof *b->cols);
+    for (size_t i = 0; i < n; i++)
+        b->cols[b->ncols++].stage = &st[i];
+    kz_view *v = kz_xcalloc(1, sizeof *v);
+    v->ops = &board_ops;
+    v->priv = b;
+    return v;
+}

@@ -1,0 +1,375 @@
+/* detail.c - one lead in full: fields, custom fields, the qualification
+ * checklist (pain, interest, fit, BANT), the score explained, activities,
+ * stakeholders and the event history. A scrolling list of lines. */
+#define NCURSES_WIDECHAR 1
+#include <ncursesw/curses.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kariz/dates.h"
+#include "kariz/pipeline.h"
+#include "kariz/rules.h"
+#include "kariz/store.h"
+#include "kariz/text.h"
+#include "tui/tui_int.h"
+
+#define LABEL_W 18
+
+typedef struct dline {
+    kz_role role;   /* role of the label (or the whole line without label) */
+    kz_role trole;  /* role of the text */
+    char *label;    /* owned; may be NULL */
+    char *text;     /* owned; raw data, sanitised when drawn */
+} dline;
+
+typedef struct detail {
+    int64_t id;
+    int64_t version;
+    bool loaded;
+    char title[128];
+    dline *lines; /* owned, n used */
+    size_t n, cap;
+    size_t top;
+    int height; /* rows available at the last draw */
+} detail;
+
+static void clear_lines(detail *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        free(d->lines[i].label);
+        free(d->lines[i].text);
+    }
+    d->n = 0;
+}
+
+static void add_line(detail *d, kz_role role, kz_role trole, const char *label, const char *text)
+{
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 64;
+        d->lines = kz_xrealloc(d->lines, d->cap * sizeof *d->lines);
+    }
+    dline *l = &d->lines[d->n++];
+    l->role = role;
+    l->trole = trole;
+    l->label = label ? kz_xstrdup(label) : NULL;
+    l->text = kz_xstrdup(text ? text : "");
+}
+
+/* Adds text that may hold several lines, one line each. */
+static void add_multiline(detail *d, const char *label, const char *text)
+{
+    const char *p = text ? text : "";
+    bool first = true;
+    do {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char *piece = kz_xstrndup(p, n); /* owned */
+        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, first ? label : "", piece);
+        free(piece);
+        first = false;
+        p = nl ? nl + 1 : NULL;
+    } while (p && *p);
+}
+
+static void section(detail *d, const char *title)
+{
+    add_line(d, KZ_ROLE_DEFAULT, KZ_ROLE_DEFAULT, NULL, "");
+    add_line(d, KZ_ROLE_SECTION, KZ_ROLE_SECTION, NULL, title);
+}
+
+static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
+{
+    char buf[512];
+    const char *name = kz_lead_text(l, KZ_F_NAME);
+    snprintf(d->title, sizeof d->title, "lead %" PRId64, d->id);
+    add_line(d, KZ_ROLE_CARD_NAME, KZ_ROLE_CARD_NAME, NULL, name ? name : "(no name)");
+
+    /* the summary a salesperson reads first */
+    {
+        kz_buf b = KZ_BUF_INIT; /* owned */
+        const char *stage = kz_lead_text(l, KZ_F_STAGE);
+        const kz_stage *st = stage ? kz_rules_stage(t->s->rules, stage) : NULL;
+        char v[32] = "-";
+        if (kz_lead_has(l, KZ_F_VALUE))
+            kz_lead_format(l, KZ_F_VALUE, v, sizeof v);
+        const char *owner = kz_lead_text(l, KZ_F_OWNER);
+        const char *company = kz_lead_text(l, KZ_F_COMPANY);
+        kz_buf_printf(&b, "%s%s%s  value %s  owner %s", company ? company : "",
+                      company ? "  " : "", st && st->label ? st->label : stage ? stage : "-", v,
+                      owner && *owner ? owner : "(unassigned)");
+        add_line(d, KZ_ROLE_DEFAULT, KZ_ROLE_DEFAULT, NULL, kz_buf_str(&b));
+        kz_buf_reset(&b);
+        const char *step = kz_lead_text(l, KZ_F_NEXT_STEP);
+        if (kz_lead_has(l, KZ_F_NEXT_DUE)) {
+            char rel[16];
+            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
+            kz_buf_printf(&b, "next: %s, due %s%s", step ? step : "(no step)", rel,
+                          kz_lead_is_overdue(l, t->today) ? " (overdue)" : "");
+        } else {
+            kz_buf_printf(&b, "next: %s", step ? step : "no next step set (f sets one)");
+        }
+        add_line(d, KZ_ROLE_DEFAULT, kz_lead_is_overdue(l, t->today) ? KZ_ROLE_OVERDUE
+                                                                     : KZ_ROLE_DEFAULT,
+                 NULL, kz_buf_str(&b));
+        kz_buf_free(&b);
+    }
+
+    section(d, "Qualification");
+    for (int c = 0; c < KZ_CRIT__COUNT; c++) {
+        int v = sc ? sc->sub[c] : (int)kz_lead_num(l, kz_criterion_field((kz_criterion)c));
+        snprintf(buf, sizeof buf, "[%s] %+d", v > 0 ? "x" : " ", v);
+        add_line(d, KZ_ROLE_LABEL, v > 0 ? KZ_ROLE_CHECK_YES : KZ_ROLE_CHECK_NO,
+                 kz_criterion_name((kz_criterion)c), buf);
+    }
+
+    section(d, "Score");
+    if (sc) {
+        snprintf(buf, sizeof buf, "%d  grade %s%s%s", sc->total, sc->grade ? sc->grade : "-",
+                 sc->persona ? "  persona " : "", sc->persona ? sc->persona : "");
+        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "total", buf);
+        for (size_t i = 0; i < sc->nhits; i++) {
+            const kz_score_hit *h = &sc->hits[i];
+            kz_buf b = KZ_BUF_INIT; /* owned */
+            kz_buf_printf(&b, "%+4d  %s", h->points, h->rule ? h->rule : "");
+            if (h->count > 1)
+                kz_buf_printf(&b, " (x%d)", h->count);
+            if (h->matched[0])
+                kz_buf_printf(&b, "  \"%s\"", h->matched);
+            if (h->limit_hit)
+                kz_buf_puts(&b, "  (regex limit: no verdict)");
+            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, kz_criterion_name(h->crit),
+                     kz_buf_str(&b));
+            kz_buf_free(&b);
+        }
+        if (sc->hits_dropped) {
+            snprintf(buf, sizeof buf, "%zu more rules matched", sc->hits_dropped);
+            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", buf);
+        }
+        if (sc->nhits == 0)
+            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", "no rule matched");
+    } else {
+        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", "score explanation unavailable");
+    }
+    kz_err err;
+    kz_activity_list acts = {0};
+    section(d, "Activity");
+    if (kz_store_activities(t->s->store, d->id, &acts, &err) == KZ_OK) {
+        for (size_t i = acts.n; i-- > 0;) {
+            const kz_activity *a = &acts.v[i];
+            char when[20];
+            kz_time_format(a->at, when);
+            kz_buf b = KZ_BUF_INIT; /* owned */
+            kz_buf_printf(&b, "%s", a->kind);
+            if (a->outcome[0] && strcmp(a->outcome, "none") != 0)
+                kz_buf_printf(&b, " %s", a->outcome);
+            if (a->author[0])
+                kz_buf_printf(&b, " by %s", a->author);
+            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, when, kz_buf_str(&b));
+            if (a->note && *a->note)
+                add_multiline(d, "", a->note);
+            kz_buf_free(&b);
+        }
+        if (acts.n == 0)
+            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", "nothing logged yet");
+    } else {
+        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_ERROR, "", err.msg);
+    }
+    kz_activity_list_free(&acts);
+
+    kz_stakeholder_list sh = {0};
+    section(d, "Stakeholders");
+    if (kz_store_stakeholders(t->s->store, d->id, &sh, &err) == KZ_OK) {
+        for (size_t i = 0; i < sh.n; i++) {
+            const kz_stakeholder *s = &sh.v[i];
+            kz_buf b = KZ_BUF_INIT; /* owned */
+            kz_buf_printf(&b, "%s", s->name ? s->name : "");
+            if (s->email)
+                kz_buf_printf(&b, "  %s", s->email);
+            if (s->phone)
+                kz_buf_printf(&b, "  %s", s->phone);
+            if (s->note)
+                kz_buf_printf(&b, "  (%s)", s->note);
+            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, s->role ? s->role : "", kz_buf_str(&b));
+            kz_buf_free(&b);
+        }
+        if (sh.n == 0)
+            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", "none recorded");
+    }
+    kz_stakeholder_list_free(&sh);
+
+    section(d, "Fields");
+    for (int f = 0; f < KZ_F__COUNT; f++) {
+        if (!kz_lead_has(l, (kz_field)f))
+            continue;
+        const kz_field_info *fi = kz_field_get((kz_field)f);
+        kz_lead_format(l, (kz_field)f, buf, sizeof buf);
+        if (f == KZ_F_NEXT_DUE) {
+            char rel[16];
+            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
+            size_t len = strlen(buf);
+            snprintf(buf + len, sizeof buf - len, " (%s%s)", rel,
+                     kz_lead_is_overdue(l, t->today) ? ", overdue" : "");
+        }
+        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, fi->name, buf);
+    }
+    int idle = 0, limit = 0;
+    if (kz_lead_is_stale(t->s->rules, l, kz_session_now(t->s), &idle, &limit)) {
+        snprintf(buf, sizeof buf, "stale: idle %d days, the stage allows %d", idle, limit);
+        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_STALE, "stale", buf);
+    }
+    if (l->ncustom) {
+        section(d, "Custom fields");
+        for (size_t i = 0; i < l->ncustom; i++)
+            add_multiline(d, l->custom[i].name, l->custom[i].value);
+    }
+
+    kz_event_list ev = {0};
+    section(d, "History");
+    if (kz_store_events(t->s->store, d->id, 0, &ev, &err) == KZ_OK) {
+        for (size_t i = ev.n; i-- > 0;) {
+            const kz_event *e = &ev.v[i];
+            char when[20];
+            kz_time_format(e->at, when);
+            kz_buf b = KZ_BUF_INIT; /* owned */
+            kz_buf_printf(&b, "%s", e->kind);
+            if (e->field)
+                kz_buf_printf(&b, " %s", e->field);
+            if (e->old_value || e->new_value)
+                kz_buf_printf(&b, ": %s -> %s", e->old_value ? e->old_value : "(none)",
+                              e->new_value ? e->new_value : "(none)");
+            if (e->detail)
+                kz_buf_printf(&b, " [%s]", e->detail);
+            kz_buf_printf(&b, " by %s", e->actor);
+            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, when, kz_buf_str(&b));
+            kz_buf_free(&b);
+        }
+    }
+    kz_event_list_free(&ev);
+}
+
+static void detail_reload(kz_view *v, kz_tui *t)
+{
+    detail *d = v->priv;
+    clear_lines(d);
+    kz_err err;
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_score *sc = kz_xcalloc(1, sizeof *sc); /* owned */
+    kz_status st = kz_store_lead_get(t->s->store, d->id, &l, &err);
+    if (st != KZ_OK) {
+        d->loaded = false;
+        snprintf(d->title, sizeof d->title, "lead %" PRId64, d->id);
+        add_line(d, KZ_ROLE_ERROR, KZ_ROLE_ERROR, NULL, err.msg);
+    } else {
+        d->loaded = true;
+        d->version = kz_lead_num(&l, KZ_F_VERSION);
+        kz_lead scratch;
+        kz_lead_init(&scratch);
+        bool have = kz_pipe_explain(t->s, d->id, &scratch, sc, &err) == KZ_OK;
+        kz_lead_free(&scratch);
+        build(d, t, &l, have ? sc : NULL);
+    }
+    free(sc);
+    kz_lead_free(&l);
+    if (d->top >= d->n)
+        d->top = d->n ? d->n - 1 : 0;
+}
+
+static void detail_draw(kz_view *v, kz_tui *t, kz_rect area)
+{
+    detail *d = v->priv;
+    d->height = area.h;
+    for (int i = 0; i < area.h && d->top + (size_t)i < d->n; i++) {
+        const dline *l = &d->lines[d->top + (size_t)i];
+        int y = area.y + i, x = area.x + 1;
+        if (l->label) {
+            kz_draw_text(t, y, x, LABEL_W - 1, l->label, l->role, false);
+            x += LABEL_W;
+        }
+        kz_draw_text(t, y, x, area.w - (x - area.x) - 1, l->text, l->trole, false);
+    }
+}
+
+static unsigned detail_action(kz_view *v, kz_tui *t, kz_action a)
+{
+    detail *d = v->priv;
+    size_t page = d->height > 2 ? (size_t)d->height - 2 : 1;
+    size_t max = d->n > (size_t)d->height ? d->n - (size_t)d->height : 0;
+    switch (a) {
+    case KZ_ACT_CURSOR_DOWN:
+        if (d->top < max)
+            d->top++;
+        return KZ_UI_REDRAW;
+    case KZ_ACT_CURSOR_UP:
+        if (d->top > 0)
+            d->top--;
+        return KZ_UI_REDRAW;
+    case KZ_ACT_PAGE_DOWN:
+        d->top = d->top + page < max ? d->top + page : max;
+        return KZ_UI_REDRAW;
+    case KZ_ACT_PAGE_UP:
+        d->top = d->top > page ? d->top - page : 0;
+        return KZ_UI_REDRAW;
+    case KZ_ACT_FIRST:
+        d->top = 0;
+        return KZ_UI_REDRAW;
+    case KZ_ACT_LAST:
+        d->top = max;
+        return KZ_UI_REDRAW;
+    case KZ_ACT_QUIT:
+        return KZ_UI_POP | KZ_UI_RELOAD;
+    case KZ_ACT_BACK:
+        return KZ_UI_POP | KZ_UI_RELOAD;
+    default:
+        return KZ_UI_UNBOUND;
+    }
+}
+
+static bool detail_current(kz_view *v, int64_t *id, int64_t *version)
+{
+    detail *d = v->priv;
+    if (!d->loaded)
+        return false;
+    *id = d->id;
+    *version = d->version;
+    return true;
+}
+
+static void detail_destroy(kz_view *v)
+{
+    detail *d = v->priv;
+    clear_lines(d);
+    free(d->lines);
+    free(d);
+    free(v);
+}
+
+static const kz_hint detail_hints[] = {
+    {KZ_ACT_HELP, "help"},      {KZ_ACT_BACK, "back"},       {KZ_ACT_MOVE_NEXT, "next stage"},
+    {KZ_ACT_MOVE_PREV, "back a stage"}, {KZ_ACT_WON, "won"}, {KZ_ACT_LOST, "lost"},
+    {KZ_ACT_EDIT, "edit"},      {KZ_ACT_NOTE, "note"},       {KZ_ACT_LOG_CALL, "call"},
+    {KZ_ACT_FOLLOWUP, "next step"}, {KZ_ACT_ASSIGN, "assign"}, {KZ_ACT_NONE, NULL}};
+
+static const kz_view_ops detail_ops = {
+    .title = "lead",
+    .keymap = KZ_KM_DETAIL,
+    .reload = detail_reload,
+    .draw = detail_draw,
+    .action = detail_action,
+    .current = detail_current,
+    .hints = detail_hints,
+    .destroy = detail_destroy,
+};
+
+kz_view *kz_detail_view_new(kz_tui *t, int64_t id)
+{
+    detail *d = kz_xcalloc(1, sizeof *d);
+    d->id = id;
+    kz_view *v = kz_xcalloc(1, sizeof *v);
+    v->ops = &detail_ops;
+    v->priv = d;
+    return v;
+}

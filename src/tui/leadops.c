@@ -1,0 +1,549 @@
+/* leadops.c - what the board's editing keys do to a lead. Every change
+ * goes through the pipeline (kz_pipe_*), one transaction each; this file
+ * adds the conversation around it: pickers, the override prompt when entry
+ * criteria refuse a move, conflicts, and undo. */
+#define NCURSES_WIDECHAR 1
+#include <ncursesw/curses.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kariz/dates.h"
+#include "kariz/pipeline.h"
+#include "kariz/text.h"
+#include "tui/tui_int.h"
+
+/* Reports a failed pipeline call; a conflict also reloads. */
+static unsigned failed(kz_tui *t, const char *what, const kz_err *err)
+{
+    if (err->code == KZ_ECONFLICT) {
+        kz_tui_error(t, "%s: someone else changed this lead first; reloaded it: check it and "
+                        "try again",
+                     what);
+        return KZ_UI_RELOAD;
+    }
+    kz_tui_error(t, "%s: %s", what, err->msg);
+    return KZ_UI_RELOAD;
+}
+
+static const char *stage_label(const kz_tui *t, const char *name)
+{
+    const kz_stage *st = kz_rules_stage(t->s->rules, name);
+    return st && st->label ? st->label : name;
+}
+
+/* Runs a move (to a stage, or won when `won`); on refusal asks whether to
+ * override and with what reason, then retries with that reason. */
+static kz_status move_with_override(kz_tui *t, int64_t id, int64_t version, const char *stage,
+                                    bool won, bool *cancelled, kz_err *err)
+{
+    *cancelled = false;
+    kz_status st = won ? kz_pipe_won(t->s, id, version, NULL, err)
+                       : kz_pipe_move(t->s, id, version, stage, NULL, err);
+    if (st != KZ_EREFUSED)
+        return st;
+    kz_tui_error(t, "refused: %s", err->msg);
+    kz_buf reason = KZ_BUF_INIT; /* owned */
+    bool ok;
+    for (;;) {
+        ok = kz_prompt_line(t, "override? reason (Esc cancels):", "", &reason, NULL, NULL);
+        if (!ok)
+            break;
+        kz_trim(reason.s ? reason.s : (char[]){0});
+        reason.len = reason.s ? strlen(reason.s) : 0;
+        if (reason.len > 0)
+            break;
+        kz_tui_error(t, "refused: %s; an override needs a reason", err->msg);
+    }
+    if (!ok) {
+        kz_buf_free(&reason);
+        kz_tui_message(t, "not moved: the stage's entry criteria refused it");
+        *cancelled = true;
+        return KZ_EREFUSED;
+    }
+    kz_err_clear(err);
+    st = won ? kz_pipe_won(t->s, id, version, kz_buf_str(&reason), err)
+             : kz_pipe_move(t->s, id, version, stage, kz_buf_str(&reason), err);
+    kz_buf_free(&reason);
+    return st;
+}
+
+static void remember_undo(kz_tui *t, int64_t id, const kz_lead *before, const char *to)
+{
+    kz_err err;
+    kz_lead after;
+    kz_lead_init(&after);
+    t->undo.valid = false;
+    if (kz_store_lead_get(t->s->store, id, &after, &err) == KZ_OK) {
+        t->undo.valid = true;
+        t->undo.id = id;
+        t->undo.version = kz_lead_num(&after, KZ_F_VERSION);
+        const char *from = kz_lead_text(before, KZ_F_STAGE);
+        snprintf(t->undo.from, sizeof t->undo.from, "%s", from ? from : "");
+        const char *lr = kz_lead_text(before, KZ_F_LOST_REASON);
+        snprintf(t->undo.lost_reason, sizeof t->undo.lost_reason, "%s", lr ? lr : "");
+        snprintf(t->undo.to, sizeof t->undo.to, "%s", to);
+    }
+    kz_lead_free(&after);
+}
+
+static unsigned do_undo(kz_tui *t)
+{
+    if (!t->undo.valid) {
+        kz_tui_message(t, "nothing to undo");
+        return KZ_UI_REDRAW;
+    }
+    kz_err err;
+    kz_err_clear(&err);
+    kz_undo u = t->undo;
+    const kz_stage *lost = kz_rules_lost_stage(t->s->rules);
+    kz_status st;
+    if (lost && strcmp(u.from, lost->name) == 0) {
+        st = kz_pipe_lost(t->s, u.id, u.version, u.lost_reason[0] ? u.lost_reason : "other", &err);
+    } else {
+        const kz_stage *won = kz_rules_won_stage(t->s->rules);
+        if (won && strcmp(u.from, won->name) == 0)
+            st = kz_pipe_won(t->s, u.id, u.version, NULL, &err);
+        else
+            st = kz_pipe_move(t->s, u.id, u.version, u.from, NULL, &err);
+        if (st == KZ_EREFUSED) {
+            kz_err_clear(&err);
+            st = won && strcmp(u.from, won->name) == 0
+                     ? kz_pipe_won(t->s, u.id, u.version, "undo on the board", &err)
+                     : kz_pipe_move(t->s, u.id, u.version, u.from, "undo on the board", &err);
+        }
+    }
+    if (st != KZ_OK)
+        return failed(t, "undo", &err);
+    t->undo.valid = false;
+    kz_tui_message(t, "undone: lead %" PRId64 " is back in %s", u.id, stage_label(t, u.from));
+    return KZ_UI_RELOAD;
+}
+
+static unsigned do_move(kz_tui *t, kz_action a, int64_t id, int64_t version, const kz_lead *l)
+{
+    const kz_rules *r = t->s->rules;
+    const char *cur = kz_lead_text(l, KZ_F_STAGE);
+    const kz_stage *cs = cur ? kz_rules_stage(r, cur) : NULL;
+    const kz_stage *to = NULL;
+    bool won = false;
+    kz_err err;
+    kz_err_clear(&err);
+    if (a == KZ_ACT_WON) {
+        won = true;
+        to = kz_rules_won_stage(r);
+        if (!to) {
+            kz_tui_error(t, "the rules define no won stage");
+            return KZ_UI_REDRAW;
+        }
+        if (cs && cs->kind == KZ_STAGE_WON) {
+            kz_tui_message(t, "already won");
+            return KZ_UI_REDRAW;
+        }
+    } else if (a == KZ_ACT_MOVE_NEXT) {
+        if (cs && cs->kind != KZ_STAGE_OPEN) {
+            kz_tui_message(t, "the deal is closed (%s); < reopens it", stage_label(t, cur));
+            return KZ_UI_REDRAW;
+        }
+        to = cur ? kz_rules_next_stage(r, cur) : kz_rules_first_stage(r);
+        if (!to) {
+            kz_tui_message(t, "this is the last open stage: W marks the deal won");
+            return KZ_UI_REDRAW;
+        }
+    } else {
+        if (cs && cs->kind == KZ_STAGE_LOST) {
+            const char *from = kz_lead_text(l, KZ_F_LOST_FROM);
+            to = from ? kz_rules_stage(r, from) : NULL;
+        } else if (cs && cs->kind == KZ_STAGE_WON) {
+            size_t n = kz_rules_stage_count(r);
+            const kz_stage *all = kz_rules_stages(r);
+            for (size_t i = 0; i < n; i++)
+                if (all[i].kind == KZ_STAGE_OPEN)
+                    to = &all[i];
+        } else {
+            to = cur ? kz_rules_prev_stage(r, cur) : NULL;
+        }
+        if (!to) {
+            kz_tui_message(t, "this is the first stage");
+            return KZ_UI_REDRAW;
+        }
+    }
+    bool cancelled;
+    kz_status st = move_with_override(t, id, version, to->name, won, &cancelled, &err);
+    if (cancelled)
+        return KZ_UI_RELOAD;
+    if (st != KZ_OK)
+        return failed(t, won ? "won" : "move", &err);
+    remember_undo(t, id, l, to->name);
+    const char *name = kz_lead_text(l, KZ_F_NAME);
+    kz_buf b = KZ_BUF_INIT; /* owned */
+    kz_text_sanitize(&b, name ? name : "", name ? strlen(name) : 0, KZ_TEXT_NEWLINE_SPACE);
+    kz_tui_message(t, "moved %s to %s (u undoes)", kz_buf_str(&b), to->label ? to->label : to->name);
+    kz_buf_free(&b);
+    return KZ_UI_RELOAD;
+}
+
+static unsigned do_lost(kz_tui *t, int64_t id, int64_t version, const kz_lead *l)
+{
+    size_t n = kz_rules_lost_reason_count(t->s->rules);
+    if (n == 0) {
+        kz_tui_error(t, "the rules define no lost reasons");
+        return KZ_UI_REDRAW;
+    }
+    kz_menu_item *items = kz_xcalloc(n, sizeof *items); /* owned */
+    for (size_t i = 0; i < n; i++) {
+        kz_key k = 0;
+        if (i < 9)
+            k = (kz_key)('1' + i);
+        else if (i < 9 + 26)
+            k = (kz_key)('a' + (i - 9));
+        items[i] = (kz_menu_item){k, kz_rules_lost_reason(t->s->rules, i)};
+    }
+    int pick = kz_prompt_menu(t, "lost: why?", items, n);
+    free(items);
+    if (pick < 0) {
+        kz_tui_message(t, "not marked lost");
+        return KZ_UI_REDRAW;
+    }
+    kz_err err;
+    kz_err_clear(&err);
+    const char *reason = kz_rules_lost_reason(t->s->rules, (size_t)pick);
+    if (kz_pipe_lost(t->s, id, version, reason, &err) != KZ_OK)
+        return failed(t, "lost", &err);
+    const kz_stage *lost = kz_rules_lost_stage(t->s->rules);
+    remember_undo(t, id, l, lost ? lost->name : "lost");
+    kz_tui_message(t, "marked lost (%s); u undoes", reason);
+    return KZ_UI_RELOAD;
+}
+
+static unsigned do_log(kz_tui *t, kz_action a, int64_t id)
+{
+    static const kz_menu_item call[] = {{'a', "answered"},  {'n', "no answer"},
+                                        {'b', "call back later"}, {'v', "voicemail"},
+                                        {'x', "not interested"}};
+    static const char *const call_o[] = {"answered", "no_answer", "call_back", "voicemail",
+                                         "not_interested"};
+    static const kz_menu_item email[] = {{'s', "sent"}, {'r', "replied"}, {'o', "opened"},
+                                         {'b', "bounced"}, {'x', "not interested"}};
+    static const char *const email_o[] = {"sent", "replied", "opened", "bounced",
+                                          "not_interested"};
+    static const kz_menu_item meeting[] = {{'h', "held"}, {'n', "no-show"},
+                                           {'p', "asked for a price"}, {'x', "not interested"}};
+    static const char *const meeting_o[] = {"held", "no_show", "asked_price", "not_interested"};
+    const kz_menu_item *items;
+    const char *const *outcomes;
+    size_t n;
+    const char *kind;
+    if (a == KZ_ACT_LOG_CALL) {
+        items = call, outcomes = call_o, n = 5, kind = "call";
+    } else if (a == KZ_ACT_LOG_EMAIL) {
+        items = email, outcomes = email_o, n = 5, kind = "email";
+    } else {
+        items = meeting, outcomes = meeting_o, n = 4, kind = "meeting";
+    }
+    char title[64];
+    snprintf(title, sizeof title, "%s: outcome?", kind);
+    int pick = kz_prompt_menu(t, title, items, n);
+    if (pick < 0) {
+        kz_tui_message(t, "nothing logged");
+        return KZ_UI_REDRAW;
+    }
+    kz_err err;
+    kz_err_clear(&err);
+    if (kz_pipe_log(t->s, id, kind, outcomes[pick], NULL, NULL, &err) != KZ_OK)
+        return failed(t, "log", &err);
+    kz_tui_message(t, "logged %s: %s", kind, items[pick].label);
+    return KZ_UI_RELOAD;
+}
+
+/* Runs $VISUAL or $EDITOR on an empty file and returns what was written
+ * (owned by the caller) or NULL. The terminal is handed over meanwhile. */
+static char *edit_in_editor(kz_tui *t)
+{
+    const char *ed = getenv("VISUAL");
+    if (!ed || !*ed)
+        ed = getenv("EDITOR");
+    if (!ed || !*ed)
+        ed = "vi";
+    char path[] = "/tmp/kariz-note-XXXXXX";
+    int fd = mkstemp(path);
+    if (fd < 0) {
+        kz_tui_error(t, "cannot create a temporary file: %s", strerror(errno));
+        return NULL;
+    }
+    close(fd);
+    def_prog_mode();
+    endwin();
+    /* the editor owns the terminal meanwhile: its ^C is not the board's */
+    struct sigaction ign, old_int, old_quit;
+    memset(&ign, 0, sizeof ign);
+    ign.sa_handler = SIG_IGN;
+    sigemptyset(&ign.sa_mask);
+    sigaction(SIGINT, &ign, &old_int);
+    sigaction(SIGQUIT, &ign, &old_quit);
+    pid_t pid = fork();
+    if (pid == 0) {
+        signal(SIGINT, SIG_DFL);
+        signal(SIGQUIT, SIG_DFL);
+        execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path, (char *)NULL);
+        _exit(127);
+    }
+    int status = 0;
+    if (pid > 0)
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+            ;
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGQUIT, &old_quit, NULL);
+    reset_prog_mode();
+    refresh();
+    char *text = NULL;
+    if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        kz_tui_error(t, "the editor (%s) failed; no note added", ed);
+    } else {
+        FILE *f = fopen(path, "rb");
+        kz_buf b = KZ_BUF_INIT; /* owned until taken */
+        if (f) {
+            char chunk[4096];
+            size_t n;
+            while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+                kz_buf_append(&b, chunk, n);
+            fclose(f);
+        }
+        while (b.len > 0 && (b.s[b.len - 1] == '\n' || b.s[b.len - 1] == ' '))
+            b.s[--b.len] = '\0';
+        if (b.len > 0)
+            text = kz_buf_take(&b);
+        else
+            kz_tui_message(t, "empty note: nothing added");
+        kz_buf_free(&b);
+    }
+    unlink(path);
+    return text;
+}
+
+static unsigned do_add(kz_tui *t, const char *stage)
+{
+    kz_buf name = KZ_BUF_INIT, company = KZ_BUF_INIT, value = KZ_BUF_INIT; /* owned */
+    unsigned flags = KZ_UI_REDRAW;
+    kz_lead lead;
+    kz_lead_init(&lead);
+    kz_err err;
+    kz_err_clear(&err);
+    if (!kz_prompt_line(t, "new lead: name:", "", &name, NULL, NULL))
+        goto cancelled;
+    kz_trim(name.s ? name.s : (char[]){0});
+    if (!name.s || !*name.s) {
+        kz_tui_error(t, "a lead needs a name; nothing added");
+        goto out;
+    }
+    if (!kz_prompt_line(t, "company:", "", &company, NULL, NULL))
+        goto cancelled;
+    if (!kz_prompt_line(t, "deal value:", "", &value, NULL, NULL))
+        goto cancelled;
+    kz_lead_set_text(&lead, KZ_F_NAME, name.s);
+    if (company.s && *kz_trim(company.s))
+        kz_lead_set_text(&lead, KZ_F_COMPANY, company.s);
+    if (value.s && *kz_trim(value.s) &&
+        kz_lead_assign(&lead, "value", value.s, false, &err) != KZ_OK) {
+        kz_tui_error(t, "%s; nothing added", err.msg);
+        goto out;
+    }
+    if (stage)
+        kz_lead_set_text(&lead, KZ_F_STAGE, stage);
+    kz_lead_set_text(&lead, KZ_F_OWNER, t->s->actor);
+    if (kz_pipe_add(t->s, &lead, &err) != KZ_OK) {
+        flags = failed(t, "add", &err);
+        goto out;
+    }
+    kz_tui_message(t, "added lead %" PRId64, kz_lead_num(&lead, KZ_F_ID));
+    flags = KZ_UI_RELOAD;
+    goto out;
+cancelled:
+    kz_tui_message(t, "nothing added");
+out:
+    kz_lead_free(&lead);
+    kz_buf_free(&name);
+    kz_buf_free(&company);
+    kz_buf_free(&value);
+    return flags;
+}
+
+static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, const kz_lead *l)
+{
+    kz_buf field = KZ_BUF_INIT, value = KZ_BUF_INIT, assign = KZ_BUF_INIT; /* owned */
+    unsigned flags = KZ_UI_REDRAW;
+    kz_err err;
+    kz_err_clear(&err);
+    if (!kz_prompt_line(t, "edit field (name, company, value, email...):", "", &field, NULL,
+                        NULL))
+        goto out;
+    char *fname = kz_trim(field.s ? field.s : (char[]){0});
+    if (!*fname)
+        goto out;
+    int f = kz_field_lookup(fname);
+    char current[512] = "";
+    if (f >= 0) {
+        const kz_field_info *fi = kz_field_get((kz_field)f);
+        if (fi->flags & KZ_FF_RO) {
+            kz_tui_error(t, "%s is computed by kariz and cannot be edited", fname);
+            goto out;
+        }
+        if (fi->flags & KZ_FF_MOVE) {
+            kz_tui_error(t, "%s changes with > < W L (move, won, lost)", fname);
+            goto out;
+        }
+        kz_lead_format(l, (kz_field)f, current, sizeof current);
+    } else if (!kz_custom_name_ok(fname)) {
+        kz_buf safe = KZ_BUF_INIT; /* owned */
+        kz_text_sanitize(&safe, fname, strlen(fname), 0);
+        kz_tui_error(t, "\"%s\" is neither a field nor a valid custom field name",
+                     kz_buf_str(&safe));
+        kz_buf_free(&safe);
+        goto out;
+    } else {
+        const char *cv = kz_lead_custom(l, fname);
+        snprintf(current, sizeof current, "%s", cv ? cv : "");
+    }
+    char label[128];
+    snprintf(label, sizeof label, "%s:", fname);
+    if (!kz_prompt_line(t, label, current, &value, NULL, NULL))
+        goto out;
+    kz_buf_printf(&assign, "%s=%s", fname, kz_buf_str(&value));
+    const char *a[1] = {kz_buf_str(&assign)};
+    if (kz_pipe_set(t->s, id, version, a, 1, &err) != KZ_OK) {
+        flags = failed(t, "edit", &err);
+        goto out;
+    }
+    kz_tui_message(t, "%s saved", fname);
+    flags = KZ_UI_RELOAD;
+out:
+    kz_buf_free(&field);
+    kz_buf_free(&value);
+    kz_buf_free(&assign);
+    return flags;
+}
+
+unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const char *stage_hint)
+{
+    if (t->opts->readonly) {
+        kz_tui_error(t, "read-only: the database is open read-only, so %s is refused",
+                     kz_action_get(a)->name);
+        return KZ_UI_REDRAW;
+    }
+    if (a == KZ_ACT_UNDO)
+        return do_undo(t);
+    if (a == KZ_ACT_ADD)
+        return do_add(t, stage_hint);
+    kz_err err;
+    kz_err_clear(&err);
+    kz_lead l;
+    kz_lead_init(&l);
+    unsigned flags = KZ_UI_REDRAW;
+    if (kz_store_lead_get(t->s->store, id, &l, &err) != KZ_OK) {
+        flags = failed(t, "load", &err);
+        goto out;
+    }
+    if (version && kz_lead_num(&l, KZ_F_VERSION) != version) {
+        kz_tui_error(t, "lead %" PRId64 ": someone else changed it first; reloaded it: check it "
+                        "and try again",
+                     id);
+        flags = KZ_UI_RELOAD;
+        goto out;
+    }
+    kz_buf text = KZ_BUF_INIT; /* owned */
+    switch (a) {
+    case KZ_ACT_MOVE_NEXT:
+    case KZ_ACT_MOVE_PREV:
+    case KZ_ACT_WON:
+        flags = do_move(t, a, id, version, &l);
+        break;
+    case KZ_ACT_LOST:
+        flags = do_lost(t, id, version, &l);
+        break;
+    case KZ_ACT_EDIT:
+        flags = do_edit(t, id, version, &l);
+        break;
+    case KZ_ACT_NOTE:
+        if (kz_prompt_line(t, "note:", "", &text, NULL, NULL) && text.len > 0) {
+            if (kz_pipe_note(t->s, id, kz_buf_str(&text), &err) != KZ_OK)
+                flags = failed(t, "note", &err);
+            else {
+                kz_tui_message(t, "note added");
+                flags = KZ_UI_RELOAD;
+            }
+        }
+        break;
+    case KZ_ACT_NOTE_EDITOR: {
+        char *note = edit_in_editor(t); /* owned */
+        if (note) {
+            if (kz_pipe_note(t->s, id, note, &err) != KZ_OK)
+                flags = failed(t, "note", &err);
+            else {
+                kz_tui_message(t, "note added");
+                flags = KZ_UI_RELOAD;
+            }
+            free(note);
+        }
+        clearok(curscr, TRUE);
+        break;
+    }
+    case KZ_ACT_LOG_CALL:
+    case KZ_ACT_LOG_EMAIL:
+    case KZ_ACT_LOG_MEETING:
+        flags = do_log(t, a, id);
+        break;
+    case KZ_ACT_FOLLOWUP: {
+        const char *step = kz_lead_text(&l, KZ_F_NEXT_STEP);
+        if (!kz_prompt_line(t, "next step:", step ? step : "", &text, NULL, NULL))
+            break;
+        kz_buf due = KZ_BUF_INIT; /* owned */
+        char cur[16] = "";
+        if (kz_lead_has(&l, KZ_F_NEXT_DUE))
+            kz_lead_format(&l, KZ_F_NEXT_DUE, cur, sizeof cur);
+        if (kz_prompt_line(t, "due (today, tomorrow, fri, +3d, next week, YYYY-MM-DD):", cur,
+                           &due, NULL, NULL)) {
+            int day;
+            if (kz_date_parse(kz_buf_str(&due), t->today, &day, &err) != KZ_OK) {
+                kz_tui_error(t, "%s", err.msg);
+            } else if (kz_pipe_followup(t->s, id, version, day, kz_buf_str(&text), &err) !=
+                       KZ_OK) {
+                flags = failed(t, "next step", &err);
+            } else {
+                char rel[16];
+                kz_day_relative(day, t->today, rel);
+                kz_tui_message(t, "next step due %s", rel);
+                flags = KZ_UI_RELOAD;
+            }
+        }
+        kz_buf_free(&due);
+        break;
+    }
+    case KZ_ACT_ASSIGN: {
+        const char *owner = kz_lead_text(&l, KZ_F_OWNER);
+        if (!kz_prompt_line(t, "owner (empty: unassigned):", owner ? owner : "", &text, NULL,
+                            NULL))
+            break;
+        char *o = kz_trim(text.s ? text.s : (char[]){0});
+        if (kz_pipe_assign(t->s, id, version, *o ? o : NULL, &err) != KZ_OK)
+            flags = failed(t, "assign", &err);
+        else {
+            kz_tui_message(t, *o ? "assigned" : "unassigned");
+            flags = KZ_UI_RELOAD;
+        }
+        break;
+    }
+    default:
+        break;
+    }
+    kz_buf_free(&text);
+out:
+    kz_lead_free(&l);
+    return flags;
+}

@@ -1,0 +1,240 @@
+/* prompt.c - modal input on top of the views: a line editor on the bottom
+ * row, and a box of choices. Both redraw through kz_tui_repaint (with an
+ * overlay), so a resize while a prompt is open lays everything out again. */
+#define NCURSES_WIDECHAR 1
+#include <ncursesw/curses.h>
+
+#include <string.h>
+
+#include "kariz/text.h"
+#include "tui/tui_int.h"
+
+typedef struct line_state {
+    const char *label;
+    kz_buf *text;
+} line_state;
+
+static void draw_line(kz_tui *t, void *ud)
+{
+    line_state *ls = ud;
+    int y = t->rows - 1;
+    kz_fill(y, 0, t->cols, kz_role_attr(t, KZ_ROLE_DEFAULT));
+    int x = kz_draw_text(t, y, 0, t->cols / 2, ls->label, KZ_ROLE_PROMPT, false);
+    if (x < t->cols)
+        mvaddch(y, x++, ' ');
+    int room = t->cols - x - 1;
+    if (room < 1)
+        return;
+    /* show the end of the text when it is longer than the room */
+    kz_buf safe = KZ_BUF_INIT; /* owned */
+    kz_text_sanitize(&safe, kz_buf_str(ls->text), ls->text->len, KZ_TEXT_NEWLINE_SPACE);
+    const char *s = kz_buf_str(&safe);
+    while (*s && kz_text_width(s) > room) {
+        long cp;
+        s += kz_utf8_decode(s, strlen(s), &cp);
+    }
+    int used = kz_draw_text(t, y, x, room, s, KZ_ROLE_DEFAULT, false);
+    kz_buf_free(&safe);
+    curs_set(1);
+    move(y, x + used);
+}
+
+static void utf8_put(kz_buf *b, long cp)
+{
+    char u[4];
+    size_t n;
+    if (cp < 0x80) {
+        u[0] = (char)cp;
+        n = 1;
+    } else if (cp < 0x800) {
+        u[0] = (char)(0xC0 | (cp >> 6));
+        u[1] = (char)(0x80 | (cp & 0x3F));
+        n = 2;
+    } else if (cp < 0x10000) {
+        u[0] = (char)(0xE0 | (cp >> 12));
+        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[2] = (char)(0x80 | (cp & 0x3F));
+        n = 3;
+    } else {
+        u[0] = (char)(0xF0 | (cp >> 18));
+        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+        u[3] = (char)(0x80 | (cp & 0x3F));
+        n = 4;
+    }
+    kz_buf_append(b, u, n);
+}
+
+static void delete_last_char(kz_buf *b)
+{
+    while (b->len > 0) {
+        unsigned char c = (unsigned char)b->s[--b->len];
+        if ((c & 0xC0) != 0x80)
+            break;
+    }
+    if (b->s)
+        b->s[b->len] = '\0';
+}
+
+static void delete_last_word(kz_buf *b)
+{
+    while (b->len > 0 && b->s[b->len - 1] == ' ')
+        b->len--;
+    while (b->len > 0 && b->s[b->len - 1] != ' ')
+        b->len--;
+    if (b->s)
+        b->s[b->len] = '\0';
+}
+
+bool kz_prompt_line(kz_tui *t, const char *label, const char *initial, kz_buf *out,
+                    kz_prompt_change_fn on_change, void *ud)
+{
+    kz_buf_reset(out);
+    if (initial)
+        kz_buf_puts(out, initial);
+    line_state ls = {label, out};
+    t->overlay = draw_line;
+    t->overlay_ud = &ls;
+    bool ok = false;
+    bool dirty = false; /* edited since on_change last ran */
+    for (;;) {
+        if (dirty && on_change && !kz_tui_input_pending()) {
+            on_change(t, kz_buf_str(out), ud);
+            dirty = false;
+        }
+        if (!kz_tui_input_pending())
+            kz_tui_repaint(t);
+        kz_key k;
+        if (!kz_tui_read_key(t, &k, false))
+            break;
+        if (k == '\r') {
+            ok = true;
+            break;
+        }
+        if (k == 27 || k == 7 /* ^G */)
+            break;
+        size_t before = out->len;
+        if (k == KZ_KEY_FUNC + KEY_BACKSPACE)
+            delete_last_char(out);
+        else if (k == 21 /* ^U */)
+            kz_buf_reset(out);
+        else if (k == 23 /* ^W */)
+            delete_last_word(out);
+        else if (k >= 32 && k < KZ_KEY_FUNC)
+            utf8_put(out, k);
+        else
+            continue;
+        if (out->len != before)
+            dirty = true;
+    }
+    if (ok && dirty && on_change)
+        on_change(t, kz_buf_str(out), ud);
+    t->overlay = NULL;
+    t->overlay_ud = NULL;
+    curs_set(0);
+    return ok;
+}
+
+typedef struct menu_state {
+    const char *title;
+    const kz_menu_item *items;
+    size_t n;
+    size_t sel;
+    size_t top;
+} menu_state;
+
+static void draw_menu(kz_tui *t, void *ud)
+{
+    menu_state *m = ud;
+    int w = kz_text_width(m->title) + 4;
+    for (size_t i = 0; i < m->n; i++) {
+        int iw = kz_text_width(m->items[i].label) + 8;
+        if (iw > w)
+            w = iw;
+    }
+    if (w > t->cols - 4)
+        w = t->cols - 4;
+    int h = (int)m->n + 2;
+    if (h > t->rows - 4)
+        h = t->rows - 4;
+    int visible = h - 2;
+    if (m->sel < m->top)
+        m->top = m->sel;
+    if (m->sel >= m->top + (size_t)visible)
+        m->top = m->sel - (size_t)visible + 1;
+    int y0 = (t->rows - h) / 2, x0 = (t->cols - w) / 2;
+    unsigned attr = kz_role_attr(t, KZ_ROLE_MENU);
+    for (int y = 0; y < h; y++)
+        kz_fill(y0 + y, x0, w, attr);
+    attrset((attr_t)attr);
+    mvaddch(y0, x0, ACS_ULCORNER);
+    mvhline(y0, x0 + 1, ACS_HLINE, w - 2);
+    mvaddch(y0, x0 + w - 1, ACS_URCORNER);
+    mvaddch(y0 + h - 1, x0, ACS_LLCORNER);
+    mvhline(y0 + h - 1, x0 + 1, ACS_HLINE, w - 2);
+    mvaddch(y0 + h - 1, x0 + w - 1, ACS_LRCORNER);
+    mvvline(y0 + 1, x0, ACS_VLINE, h - 2);
+    mvvline(y0 + 1, x0 + w - 1, ACS_VLINE, h - 2);
+    attrset(A_NORMAL);
+    kz_draw_text(t, y0, x0 + 2, w - 4, m->title, KZ_ROLE_PROMPT, false);
+    for (int i = 0; i < visible && m->top + (size_t)i < m->n; i++) {
+        size_t idx = m->top + (size_t)i;
+        const kz_menu_item *it = &m->items[idx];
+        char key[32] = "";
+        if (it->key)
+            kz_key_name(it->key, key, sizeof key);
+        kz_buf line = KZ_BUF_INIT; /* owned */
+        kz_buf_printf(&line, " %-3s %s", key, it->label);
+        kz_draw_text(t, y0 + 1 + i, x0 + 1, w - 2, kz_buf_str(&line),
+                     idx == m->sel ? KZ_ROLE_MENU_SELECTED : KZ_ROLE_MENU, true);
+        kz_buf_free(&line);
+    }
+}
+
+int kz_prompt_menu(kz_tui *t, const char *title, const kz_menu_item *items, size_t n)
+{
+    if (n == 0)
+        return -1;
+    menu_state m = {title, items, n, 0, 0};
+    t->overlay = draw_menu;
+    t->overlay_ud = &m;
+    int result = -1;
+    for (;;) {
+        kz_tui_repaint(t);
+        kz_key k;
+        if (!kz_tui_read_key(t, &k, false))
+            break;
+        bool picked = false;
+        for (size_t i = 0; i < n; i++)
+            if (items[i].key && items[i].key == k) {
+                result = (int)i;
+                picked = true;
+            }
+        if (picked)
+            break;
+        if (k == '\r') {
+            result = (int)m.sel;
+            break;
+        }
+        if (k == 27 || k == 'q' || k == 7)
+            break;
+        kz_action a = kz_keymap_lookup(&t->km, KZ_KM_GENERIC, k);
+        if (a == KZ_ACT_CURSOR_DOWN && m.sel + 1 < n)
+            m.sel++;
+        else if (a == KZ_ACT_CURSOR_UP && m.sel > 0)
+            m.sel--;
+        else if (a == KZ_ACT_FIRST)
+            m.sel = 0;
+        else if (a == KZ_ACT_LAST)
+            m.sel = n - 1;
+    }
+    t->overlay = NULL;
+    t->overlay_ud = NULL;
+    return result;
+}
+
+bool kz_prompt_yesno(kz_tui *t, const char *question)
+{
+    kz_menu_item items[2] = {{'y', "yes"}, {'n', "no"}};
+    return kz_prompt_menu(t, question, items, 2) == 0;
+}

@@ -1,0 +1,570 @@
+/* tui.c - the board's terminal layer: start-up and restore, signals, the
+ * theme, the layout (title, view area, status, hints), resizing and the
+ * event loop that turns keys into actions for the top view. */
+#define NCURSES_WIDECHAR 1
+#include <ncursesw/curses.h>
+
+#include <errno.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "kariz/dates.h"
+#include "kariz/paths.h"
+#include "kariz/text.h"
+#include "kariz/tui.h"
+#include "tui/tui_int.h"
+
+extern const char kz_embedded_keys[];
+extern const size_t kz_embedded_keys_len;
+
+/* ---- fatal signals: the handler only records; the loop restores ---- */
+
+static volatile sig_atomic_t fatal_signal;
+static bool curses_active;
+
+static void on_fatal_signal(int sig)
+{
+    fatal_signal = sig;
+}
+
+static void install_signals(struct sigaction *saved)
+{
+    static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_fatal_signal;
+    sigemptyset(&sa.sa_mask);
+    sa.sa_flags = 0; /* no SA_RESTART: a blocked read returns so the loop notices */
+    for (int i = 0; i < 3; i++)
+        sigaction(sigs[i], &sa, &saved[i]);
+}
+
+static void restore_signals(const struct sigaction *saved)
+{
+    static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+    for (int i = 0; i < 3; i++)
+        sigaction(sigs[i], &saved[i], NULL);
+}
+
+static void restore_terminal(void)
+{
+    if (curses_active) {
+        curs_set(1);
+        endwin();
+        curses_active = false;
+    }
+}
+
+/* ---- theme ---- */
+
+static const unsigned role_mono[] = {
+#define KZ_X_MONO(e, n, m) m,
+    KZ_TUI_ROLES(KZ_X_MONO)
+#undef KZ_X_MONO
+};
+
+static attr_t to_curses_attrs(unsigned a)
+{
+    attr_t r = A_NORMAL;
+    if (a & KZ_ATTR_BOLD)
+        r |= A_BOLD;
+    if (a & KZ_ATTR_DIM)
+        r |= A_DIM;
+    if (a & KZ_ATTR_UNDERLINE)
+        r |= A_UNDERLINE;
+    if (a & KZ_ATTR_REVERSE)
+        r |= A_REVERSE;
+    if (a & KZ_ATTR_BLINK)
+        r |= A_BLINK;
+    if (a & KZ_ATTR_STANDOUT)
+        r |= A_STANDOUT;
+    return r;
+}
+
+static void theme_apply(kz_tui *t)
+{
+    const char *nc = getenv("NO_COLOR");
+    t->color = has_colors() && !(nc && *nc);
+    if (!t->color)
+        return;
+    start_color();
+    bool defaults = use_default_colors() == OK;
+    for (int i = 0; i < KZ_ROLE__COUNT; i++) {
+        kz_style *st = &t->theme.role[i];
+        int fg = st->fg, bg = st->bg;
+        if (fg >= COLORS)
+            fg = fg % 8;
+        if (bg >= COLORS)
+            bg = bg % 8;
+        if (!defaults) {
+            if (fg < 0)
+                fg = COLOR_WHITE;
+            if (bg < 0)
+                bg = COLOR_BLACK;
+        }
+        if (i + 1 < COLOR_PAIRS)
+            init_pair((short)(i + 1), (short)fg, (short)bg);
+    }
+}
+
+unsigned kz_role_attr(const kz_tui *t, kz_role r)
+{
+    if (r >= KZ_ROLE__COUNT)
+        r = KZ_ROLE_DEFAULT;
+    const kz_style *st = &t->theme.role[r];
+    if (!t->color) /* attributes only: the role's own plus what the config gave */
+        return (unsigned)to_curses_attrs(role_mono[r] | (st->set ? st->attrs : 0));
+    attr_t a = to_curses_attrs(st->attrs);
+    if (st->fg != KZ_COLOR_DEFAULT || st->bg != KZ_COLOR_DEFAULT)
+        a |= COLOR_PAIR(r + 1);
+    else if (!st->set)
+        a |= to_curses_attrs(role_mono[r]);
+    return (unsigned)a;
+}
+
+/* ---- drawing ---- */
+
+int kz_draw_text_attr(int y, int x, int w, const char *s, unsigned attr, bool pad)
+{
+    if (w <= 0)
+        return 0;
+    kz_buf b = KZ_BUF_INIT; /* owned: the sanitised, fitted text */
+    int used = kz_text_fit(&b, s ? s : "", w, true, pad);
+    attrset((attr_t)attr);
+    mvaddstr(y, x, kz_buf_str(&b));
+    attrset(A_NORMAL);
+    kz_buf_free(&b);
+    return used;
+}
+
+int kz_draw_text(kz_tui *t, int y, int x, int w, const char *s, kz_role role, bool pad)
+{
+    return kz_draw_text_attr(y, x, w, s, kz_role_attr(t, role), pad);
+}
+
+void kz_fill(int y, int x, int w, unsigned attr)
+{
+    attrset((attr_t)attr);
+    for (int i = 0; i < w; i++)
+        mvaddch(y, x + i, ' ');
+    attrset(A_NORMAL);
+}
+
+kz_rect kz_tui_area(const kz_tui *t)
+{
+    kz_rect r = {1, 0, t->rows - 3, t->cols};
+    if (r.h < 0)
+        r.h = 0;
+    return r;
+}
+
+static void vmessage(kz_tui *t, bool error, const char *fmt, va_list ap)
+{
+    kz_buf_reset(&t->status);
+    kz_buf_vprintf(&t->status, fmt, ap);
+    t->status_error = error;
+}
+
+void kz_tui_message(kz_tui *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(t, false, fmt, ap);
+    va_end(ap);
+}
+
+void kz_tui_error(kz_tui *t, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(t, true, fmt, ap);
+    va_end(ap);
+}
+
+static const char *sort_name(int sort)
+{
+    switch (sort) {
+    case KZ_SORT_SCORE: return "score";
+    case KZ_SORT_VALUE: return "value";
+    case KZ_SORT_AGE: return "age";
+    case KZ_SORT_DUE: return "due date";
+    case KZ_SORT_NAME: return "name";
+    default: return "number";
+    }
+}
+
+static void draw_title(kz_tui *t)
+{
+    unsigned attr = kz_role_attr(t, KZ_ROLE_TITLE);
+    kz_fill(0, 0, t->cols, attr);
+    kz_buf b = KZ_BUF_INIT; /* owned */
+    kz_view *top = t->stack[t->depth - 1];
+    kz_buf_printf(&b, " kariz  %s", top->ops->title);
+    const kz_filter *f = &t->filter;
+    if (f->search[0])
+        kz_buf_printf(&b, "  search:\"%s\"", f->search);
+    if (f->mine)
+        kz_buf_puts(&b, "  mine");
+    if (f->owner[0])
+        kz_buf_printf(&b, "  owner:%s", f->owner);
+    if (f->grade[0])
+        kz_buf_printf(&b, "  grade:%s", f->grade);
+    if (f->overdue)
+        kz_buf_puts(&b, "  overdue");
+    kz_buf_printf(&b, "  sort:%s", sort_name(f->sort));
+    int x = 0;
+    if (t->opts->readonly) {
+        const char *ro = " READ-ONLY ";
+        x = kz_draw_text(t, 0, 0, t->cols, ro, KZ_ROLE_BANNER, false);
+    }
+    kz_draw_text_attr(0, x, t->cols - x, kz_buf_str(&b), attr, false);
+    kz_buf_free(&b);
+}
+
+static void draw_too_small(kz_tui *t)
+{
+    char line[160];
+    snprintf(line, sizeof line, "terminal too small (%dx%d): kariz needs at least %dx%d", t->cols,
+             t->rows, KZ_TUI_MIN_COLS, KZ_TUI_MIN_ROWS);
+    int y = t->rows / 2;
+    int w = kz_text_width(line);
+    int x = w < t->cols ? (t->cols - w) / 2 : 0;
+    kz_draw_text(t, y > 0 ? y - 1 : 0, x, t->cols - x, line, KZ_ROLE_ERROR, false);
+    if (y + 1 < t->rows)
+        kz_draw_text(t, y + 1, 0, t->cols, "enlarge the window, or press q to quit",
+                     KZ_ROLE_DEFAULT, false);
+}
+
+/* The hint line of a view, from the keys bound now. */
+static void draw_hints(kz_tui *t, const kz_view *v)
+{
+    kz_buf line = KZ_BUF_INIT, keys = KZ_BUF_INIT; /* owned */
+    for (const kz_hint *h = v->ops->hints; h && h->action != KZ_ACT_NONE; h++) {
+        kz_buf_reset(&keys);
+        if (kz_keymap_keys_for(&t->km, v->ops->keymap, h->action, &keys) == 0)
+            continue;
+        /* the first key, without the <> of named keys */
+        const char *k = kz_buf_str(&keys);
+        size_t n = strcspn(k, " ");
+        if (n > 2 && k[0] == '<' && k[n - 1] == '>') {
+            k++;
+            n -= 2;
+        }
+        kz_buf_printf(&line, "%s%.*s %s", line.len ? "  " : "", (int)n, k, h->label);
+    }
+    kz_draw_text(t, t->rows - 1, 0, t->cols, kz_buf_str(&line), KZ_ROLE_HINT, true);
+    kz_buf_free(&line);
+    kz_buf_free(&keys);
+}
+
+void kz_tui_repaint(kz_tui *t)
+{
+    erase();
+    if (t->too_small) {
+        draw_too_small(t);
+        refresh();
+        return;
+    }
+    draw_title(t);
+    kz_view *top = t->stack[t->depth - 1];
+    top->ops->draw(top, t, kz_tui_area(t));
+    kz_draw_text(t, t->rows - 2, 0, t->cols, kz_buf_str(&t->status),
+                 t->status_error ? KZ_ROLE_ERROR : KZ_ROLE_STATUS, true);
+    draw_hints(t, top);
+    if (t->overlay)
+        t->overlay(t, t->overlay_ud);
+    else
+        curs_set(0);
+    refresh();
+}
+
+static void reload_all(kz_tui *t)
+{
+    t->today = kz_today(kz_session_now(t->s));
+    if (t->too_small)
+        return;
+    for (int i = 0; i < t->depth; i++)
+        t->stack[i]->ops->reload(t->stack[i], t);
+}
+
+/* The one place that reacts to a new terminal size. */
+static void handle_resize(kz_tui *t)
+{
+    int r, c;
+    getmaxyx(stdscr, r, c);
+    t->rows = r;
+    t->cols = c;
+    t->too_small = c < KZ_TUI_MIN_COLS || r < KZ_TUI_MIN_ROWS;
+    reload_all(t);
+}
+
+static bool poll_data_version(kz_tui *t)
+{
+    int64_t v;
+    kz_err err;
+    if (kz_store_data_version(t->s->store, &v, &err) != KZ_OK)
+        return false;
+    if (v == t->data_version)
+        return false;
+    t->data_version = v;
+    return true;
+}
+
+bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
+{
+    for (;;) {
+        if (fatal_signal)
+            return false;
+        wint_t ch;
+        int r = get_wch(&ch);
+        if (fatal_signal)
+            return false;
+        if (r == ERR) {
+            /* timeout (once a second) or an interrupted read */
+            if (poll_data && poll_data_version(t)) {
+                reload_all(t);
+                kz_tui_repaint(t);
+            }
+            continue;
+        }
+        if (r == KEY_CODE_YES) {
+            if (ch == KEY_RESIZE) {
+                handle_resize(t);
+                kz_tui_repaint(t);
+                continue;
+            }
+            if (ch == KEY_ENTER) {
+                *key = '\r';
+                return true;
+            }
+            *key = KZ_KEY_FUNC + (int)ch;
+            return true;
+        }
+        if (ch == '\n')
+            ch = '\r';
+        if (ch == 127 || ch == 8) {
+            *key = KZ_KEY_FUNC + KEY_BACKSPACE;
+            return true;
+        }
+        *key = (kz_key)ch;
+        return true;
+    }
+}
+
+bool kz_tui_input_pending(void)
+{
+    wint_t ch;
+    timeout(0);
+    int r = get_wch(&ch);
+    timeout(1000);
+    if (r == ERR)
+        return false;
+    if (r == KEY_CODE_YES)
+        ungetch((int)ch);
+    else
+        unget_wch((wchar_t)ch);
+    return true;
+}
+
+/* ---- views and dispatch ---- */
+
+void kz_tui_push(kz_tui *t, kz_view *v)
+{
+    if (t->depth == KZ_TUI_MAX_VIEWS) {
+        v->ops->destroy(v);
+        return;
+    }
+    t->stack[t->depth++] = v;
+    if (!t->too_small)
+        v->ops->reload(v, t);
+}
+
+static void pop_view(kz_tui *t)
+{
+    if (t->depth <= 1)
+        return;
+    kz_view *v = t->stack[--t->depth];
+    v->ops->destroy(v);
+}
+
+bool kz_action_edits(kz_action a)
+{
+    switch (a) {
+    case KZ_ACT_MOVE_NEXT:
+    case KZ_ACT_MOVE_PREV:
+    case KZ_ACT_WON:
+    case KZ_ACT_LOST:
+    case KZ_ACT_UNDO:
+    case KZ_ACT_ADD:
+    case KZ_ACT_EDIT:
+    case KZ_ACT_NOTE:
+    case KZ_ACT_NOTE_EDITOR:
+    case KZ_ACT_LOG_CALL:
+    case KZ_ACT_LOG_EMAIL:
+    case KZ_ACT_LOG_MEETING:
+    case KZ_ACT_FOLLOWUP:
+    case KZ_ACT_ASSIGN:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static unsigned dispatch(kz_tui *t, kz_action a)
+{
+    kz_view *top = t->stack[t->depth - 1];
+    unsigned f = top->ops->action(top, t, a);
+    if (!(f & KZ_UI_UNBOUND))
+        return f;
+    switch (a) {
+    case KZ_ACT_QUIT:
+        return t->depth > 1 ? KZ_UI_POP | KZ_UI_REDRAW : KZ_UI_QUIT;
+    case KZ_ACT_BACK:
+        return t->depth > 1 ? KZ_UI_POP | KZ_UI_REDRAW : KZ_UI_REDRAW;
+    case KZ_ACT_HELP:
+        kz_tui_push(t, kz_help_view_new(t));
+        return KZ_UI_REDRAW;
+    case KZ_ACT_REDRAW:
+        clearok(curscr, TRUE);
+        kz_buf_reset(&t->status);
+        return KZ_UI_RELOAD;
+    default:
+        break;
+    }
+    if (kz_action_edits(a)) {
+        if (t->opts->readonly) {
+            kz_tui_error(t, "read-only: the database is open read-only, so %s is refused",
+                         kz_action_get(a)->name);
+            return KZ_UI_REDRAW;
+        }
+        int64_t id = 0, version = 0;
+        if (a != KZ_ACT_UNDO && a != KZ_ACT_ADD &&
+            (!top->ops->current || !top->ops->current(top, &id, &version))) {
+            kz_tui_error(t, "no lead selected");
+            return KZ_UI_REDRAW;
+        }
+        return kz_leadop(t, a, id, version, NULL);
+    }
+    kz_tui_message(t, "%s does not apply here", kz_action_get(a)->name);
+    return KZ_UI_REDRAW;
+}
+
+static void unbound_key(kz_tui *t, kz_key key)
+{
+    char name[32];
+    kz_key_name(key, name, sizeof name);
+    kz_tui_message(t, "%s is not bound to anything here (? lists the keys)", name);
+}
+
+static kz_status load_config(kz_tui *t, kz_err *err)
+{
+    for (int i = 0; i < KZ_ROLE__COUNT; i++)
+        t->theme.role[i] = (kz_style){KZ_COLOR_DEFAULT, KZ_COLOR_DEFAULT, 0, false};
+    kz_status st = kz_tui_config_parse("built-in keys.conf", kz_embedded_keys,
+                                       kz_embedded_keys_len, &t->km, &t->theme, err);
+    if (st != KZ_OK)
+        return st;
+    if (t->opts->keys_file)
+        return kz_tui_config_file(t->opts->keys_file, &t->km, &t->theme, err);
+    char path[4096];
+    kz_config_dir(path, sizeof path);
+    size_t len = strlen(path);
+    snprintf(path + len, sizeof path - len, "/keys.conf");
+    struct stat sb;
+    if (stat(path, &sb) != 0)
+        return KZ_OK;
+    return kz_tui_config_file(path, &t->km, &t->theme, err);
+}
+
+kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
+{
+    setlocale(LC_ALL, ""); /* wide characters need the user's UTF-8 locale */
+    kz_tui t;
+    memset(&t, 0, sizeof t);
+    t.s = s;
+    t.opts = opts;
+    t.filter.mine = opts->mine;
+    t.filter.sort = KZ_SORT_SCORE;
+    kz_status st = load_config(&t, err);
+    if (st != KZ_OK) {
+        kz_keymaps_free(&t.km);
+        return st;
+    }
+    kz_err e2;
+    kz_store_data_version(s->store, &t.data_version, &e2);
+    t.today = kz_today(kz_session_now(s));
+
+    struct sigaction saved[3];
+    fatal_signal = 0;
+    install_signals(saved);
+    if (!initscr()) {
+        restore_signals(saved);
+        kz_keymaps_free(&t.km);
+        return kz_err_set(err, KZ_EIO, "cannot start the terminal interface (is TERM set?)");
+    }
+    curses_active = true;
+    cbreak();
+    noecho();
+    nonl();
+    keypad(stdscr, TRUE);
+    set_escdelay(25);
+    timeout(1000);
+    curs_set(0);
+    theme_apply(&t);
+    getmaxyx(stdscr, t.rows, t.cols);
+    t.too_small = t.cols < KZ_TUI_MIN_COLS || t.rows < KZ_TUI_MIN_ROWS;
+
+    kz_tui_push(&t, kz_board_view_new(&t));
+    if (opts->readonly)
+        kz_tui_message(&t, "read-only: browsing only; changes are refused");
+    unsigned flags = KZ_UI_REDRAW;
+    for (;;) {
+        if (flags & KZ_UI_POP)
+            pop_view(&t);
+        if (flags & KZ_UI_RELOAD)
+            reload_all(&t);
+        if (flags & (KZ_UI_REDRAW | KZ_UI_RELOAD | KZ_UI_POP))
+            kz_tui_repaint(&t);
+        if (flags & KZ_UI_QUIT)
+            break;
+        kz_key key;
+        if (!kz_tui_read_key(&t, &key, true))
+            break;
+        if (t.too_small) {
+            kz_action a = kz_keymap_lookup(&t.km, KZ_KM_GENERIC, key);
+            flags = a == KZ_ACT_QUIT ? KZ_UI_QUIT : 0;
+            continue;
+        }
+        kz_view *top = t.stack[t.depth - 1];
+        kz_action a = kz_keymap_lookup(&t.km, top->ops->keymap, key);
+        if (a == KZ_ACT_NONE) {
+            unbound_key(&t, key);
+            flags = KZ_UI_REDRAW;
+            continue;
+        }
+        kz_buf_reset(&t.status);
+        t.status_error = false;
+        flags = dispatch(&t, a);
+    }
+
+    restore_terminal();
+    while (t.depth > 0) {
+        kz_view *v = t.stack[--t.depth];
+        v->ops->destroy(v);
+    }
+    kz_keymaps_free(&t.km);
+    kz_buf_free(&t.status);
+    restore_signals(saved);
+    if (fatal_signal) {
+        int sig = fatal_signal;
+        fatal_signal = 0;
+        return kz_err_set(err, KZ_EINTERRUPTED, "board stopped by signal %d (%s)", sig,
+                          sig == SIGINT ? "interrupt" : sig == SIGTERM ? "terminate" : "hangup");
+    }
+    return KZ_OK;
+}

@@ -1,0 +1,292 @@
+/* tui_int.h - the board's internals, shared by the files in src/tui/.
+ *
+ * Shape: a stack of views (board at the bottom, detail and help above it),
+ * each a table of operations plus private state. The screen layer owns the
+ * terminal, the layout (title, view area, status and hint lines), resizing
+ * and the event loop; views draw only inside the area they are given and
+ * answer actions with flags instead of drawing on their own. */
+#ifndef KARIZ_TUI_INT_H
+#define KARIZ_TUI_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kariz/buf.h"
+#include "kariz/pipeline.h"
+#include "kariz/status.h"
+#include "kariz/tui.h"
+#include "tui/actions.h"
+
+/* ---- actions ---- */
+
+typedef struct kz_action_info {
+    kz_action id;
+    const char *name;
+    kz_action_group group;
+    const char *help;
+} kz_action_info;
+
+const kz_action_info *kz_action_get(kz_action a);
+kz_action kz_action_lookup(const char *name); /* KZ_ACT_NONE when unknown */
+const char *kz_action_group_title(kz_action_group g);
+
+/* ---- keys and key maps ---- */
+
+/* A key: a Unicode code point (control keys are < 32), or a curses function
+ * key code with KZ_KEY_FUNC added. */
+#define KZ_KEY_FUNC 0x1000000
+typedef int kz_key;
+
+/* Key maps a view can use; lookups fall back to "generic". */
+#define KZ_TUI_KEYMAPS(X)                                                                    \
+    X(GENERIC, "generic")                                                                    \
+    X(BOARD, "board")                                                                        \
+    X(DETAIL, "detail")                                                                      \
+    X(HELP, "help")
+
+typedef enum kz_keymap_id {
+#define KZ_X_ENUM(e, n) KZ_KM_##e,
+    KZ_TUI_KEYMAPS(KZ_X_ENUM)
+#undef KZ_X_ENUM
+        KZ_KM__COUNT
+} kz_keymap_id;
+
+typedef struct kz_binding {
+    kz_key key;
+    kz_action action;
+} kz_binding;
+
+typedef struct kz_keymaps {
+    kz_binding *v[KZ_KM__COUNT]; /* owned arrays */
+    size_t n[KZ_KM__COUNT], cap[KZ_KM__COUNT];
+} kz_keymaps;
+
+/* ---- theme: named colour roles ---- */
+
+/*  X(ENUM, name, attributes used on monochrome terminals and with NO_COLOR) */
+#define KZ_TUI_ROLES(X)                                                                      \
+    X(DEFAULT, "default", 0)                                                                 \
+    X(TITLE, "title", KZ_ATTR_REVERSE)                                                       \
+    X(BANNER, "banner.readonly", KZ_ATTR_REVERSE | KZ_ATTR_BOLD)                             \
+    X(STATUS, "status", 0)                                                                   \
+    X(ERROR, "status.error", KZ_ATTR_BOLD)                                                   \
+    X(HINT, "hint", KZ_ATTR_DIM)                                                             \
+    X(HEADER, "column.header", KZ_ATTR_BOLD)                                                 \
+    X(HEADER_FOCUS, "column.header.focus", KZ_ATTR_REVERSE | KZ_ATTR_BOLD)                   \
+    X(TOTALS, "column.totals", 0)                                                            \
+    X(CARD, "card", 0)                                                                       \
+    X(CARD_NAME, "card.name", KZ_ATTR_BOLD)                                                  \
+    X(CARD_SELECTED, "card.selected", KZ_ATTR_REVERSE)                                       \
+    X(GRADE_HOT, "card.hot", KZ_ATTR_BOLD)                                                   \
+    X(GRADE_WARM, "card.warm", 0)                                                            \
+    X(GRADE_COLD, "card.cold", KZ_ATTR_DIM)                                                  \
+    X(OVERDUE, "mark.overdue", KZ_ATTR_BOLD)                                                 \
+    X(STALE, "mark.stale", KZ_ATTR_UNDERLINE)                                                \
+    X(LABEL, "detail.label", KZ_ATTR_BOLD)                                                   \
+    X(SECTION, "detail.section", KZ_ATTR_BOLD | KZ_ATTR_UNDERLINE)                           \
+    X(CHECK_YES, "check.yes", KZ_ATTR_BOLD)                                                  \
+    X(CHECK_NO, "check.no", 0)                                                               \
+    X(HELP_KEY, "help.key", KZ_ATTR_BOLD)                                                    \
+    X(PROMPT, "prompt", KZ_ATTR_BOLD)                                                        \
+    X(MENU, "menu", 0)                                                                       \
+    X(MENU_SELECTED, "menu.selected", KZ_ATTR_REVERSE)
+
+#define KZ_ATTR_BOLD 1u
+#define KZ_ATTR_DIM 2u
+#define KZ_ATTR_UNDERLINE 4u
+#define KZ_ATTR_REVERSE 8u
+#define KZ_ATTR_BLINK 16u
+#define KZ_ATTR_STANDOUT 32u
+
+typedef enum kz_role {
+#define KZ_X_ENUM(e, n, m) KZ_ROLE_##e,
+    KZ_TUI_ROLES(KZ_X_ENUM)
+#undef KZ_X_ENUM
+        KZ_ROLE__COUNT
+} kz_role;
+
+#define KZ_COLOR_DEFAULT (-1)
+typedef struct kz_style {
+    int fg, bg;     /* curses colour numbers, KZ_COLOR_DEFAULT for the terminal's own */
+    unsigned attrs; /* KZ_ATTR_* */
+    bool set;       /* a `color` line configured it */
+} kz_style;
+
+typedef struct kz_theme {
+    kz_style role[KZ_ROLE__COUNT];
+} kz_theme;
+
+const char *kz_role_name(kz_role r);
+
+/* ---- configuration (keys.conf syntax) ----
+ *   bind KEYMAP KEY ACTION      e.g. bind board j cursor-down
+ *   unbind KEYMAP KEY
+ *   color ROLE FG BG [ATTR...]  e.g. color card.hot red default bold
+ * Comments start with #; blank lines are ignored. Errors name file:line. */
+kz_status kz_tui_config_parse(const char *name, const char *text, size_t len, kz_keymaps *km,
+                              kz_theme *theme, kz_err *err);
+kz_status kz_tui_config_file(const char *path, kz_keymaps *km, kz_theme *theme, kz_err *err);
+void kz_keymaps_free(kz_keymaps *km);
+/* The action a key triggers in keymap id (falling back to generic). */
+kz_action kz_keymap_lookup(const kz_keymaps *km, kz_keymap_id id, kz_key key);
+/* Appends the names of the keys bound to action in keymap id (", "
+ * separated, generic ones included); returns how many. */
+int kz_keymap_keys_for(const kz_keymaps *km, kz_keymap_id id, kz_action a, kz_buf *out);
+/* "j", "<Up>", "<C-l>", ... for a key. */
+void kz_key_name(kz_key k, char *out, size_t outlen);
+/* Parses a key name; false when unknown. */
+bool kz_key_parse(const char *s, kz_key *out);
+kz_keymap_id kz_keymap_by_name(const char *name, bool *ok);
+const char *kz_keymap_name(kz_keymap_id id);
+
+/* ---- views ---- */
+
+#define KZ_UI_REDRAW 1u  /* repaint */
+#define KZ_UI_RELOAD 2u  /* reload every view's data, then repaint */
+#define KZ_UI_QUIT 4u    /* leave the board */
+#define KZ_UI_POP 8u     /* close the top view */
+#define KZ_UI_UNBOUND 16u /* the view did not handle the action */
+
+typedef struct kz_tui kz_tui;
+typedef struct kz_view kz_view;
+
+typedef struct kz_rect {
+    int y, x, h, w;
+} kz_rect;
+
+typedef struct kz_hint {
+    kz_action action;
+    const char *label; /* short: "help", "next stage" */
+} kz_hint;
+
+typedef struct kz_view_ops {
+    const char *title;
+    kz_keymap_id keymap;
+    /* Loads data (from the store) for the current size and filters. */
+    void (*reload)(kz_view *v, kz_tui *t);
+    /* Draws inside area; nothing outside it. */
+    void (*draw)(kz_view *v, kz_tui *t, kz_rect area);
+    /* Performs an action; returns KZ_UI_* flags. */
+    unsigned (*action)(kz_view *v, kz_tui *t, kz_action a);
+    /* The lead the view is showing or has selected: id and the version it
+     * read; false when none. */
+    bool (*current)(kz_view *v, int64_t *id, int64_t *version);
+    /* The key hint line: actions worth a reminder, each shown with the
+     * first key bound to it now (so rebinding keeps the line true);
+     * terminated by an entry with action KZ_ACT_NONE. */
+    const struct kz_hint *hints;
+    void (*destroy)(kz_view *v);
+} kz_view_ops;
+
+struct kz_view {
+    const kz_view_ops *ops;
+    void *priv; /* owned by the view; freed by destroy */
+};
+
+/* The board's filters, shared with the title line. */
+typedef struct kz_filter {
+    char search[256];
+    char owner[64];  /* "" none */
+    bool mine;       /* me + unassigned */
+    char grade[64];  /* "" any */
+    bool overdue;
+    int sort;        /* kz_sort */
+} kz_filter;
+
+typedef struct kz_undo {
+    bool valid;
+    int64_t id;
+    int64_t version;     /* the lead's version after the change */
+    char from[64];       /* stage it was in */
+    char lost_reason[128]; /* when it came from lost */
+    char to[64];
+} kz_undo;
+
+#define KZ_TUI_MAX_VIEWS 8
+
+struct kz_tui {
+    kz_session *s;          /* borrowed */
+    const kz_tui_opts *opts; /* borrowed */
+    kz_keymaps km;
+    kz_theme theme;
+    bool color;            /* colours in use (not NO_COLOR, terminal has them) */
+    int rows, cols;
+    kz_buf status;         /* owned */
+    bool status_error;
+    kz_view *stack[KZ_TUI_MAX_VIEWS]; /* owned */
+    int depth;
+    kz_filter filter;
+    kz_undo undo;
+    int64_t data_version;
+    int today;
+    bool too_small;
+    /* Drawn after the views on every repaint while a prompt is open. */
+    void (*overlay)(kz_tui *t, void *ud);
+    void *overlay_ud;
+};
+
+/* The rectangle views draw in (between the title and the status line). */
+kz_rect kz_tui_area(const kz_tui *t);
+
+#define KZ_TUI_MIN_COLS 60
+#define KZ_TUI_MIN_ROWS 15
+
+/* Views. */
+kz_view *kz_board_view_new(kz_tui *t);
+kz_view *kz_detail_view_new(kz_tui *t, int64_t id);
+kz_view *kz_help_view_new(kz_tui *t);
+void kz_tui_push(kz_tui *t, kz_view *v);
+
+/* Status line. */
+void kz_tui_message(kz_tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void kz_tui_error(kz_tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Drawing (screen.c): every string from data passes through text.h here. */
+unsigned kz_role_attr(const kz_tui *t, kz_role r);
+/* Draws s fitted into w columns at y,x (cut with an ellipsis, padded with
+ * spaces when pad); returns the columns used. */
+int kz_draw_text(kz_tui *t, int y, int x, int w, const char *s, kz_role role, bool pad);
+int kz_draw_text_attr(int y, int x, int w, const char *s, unsigned attr, bool pad);
+void kz_fill(int y, int x, int w, unsigned attr);
+
+/* Re-reads everything and repaints (used by prompts while they wait). */
+void kz_tui_repaint(kz_tui *t);
+/* Reads one key, handling resize and the fatal-signal flag; returns false
+ * when the board must stop (signal). */
+bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data);
+
+/* True when more keys are already waiting (typeahead); consumes none. */
+bool kz_tui_input_pending(void);
+
+/* Prompts (prompt.c). Each returns false when cancelled with Esc.
+ * kz_prompt_line: edits a line in the status area; out receives it
+ * (owned by the caller). on_change (may be NULL) is called after each
+ * edit with the current text (filter as you type); while more keys are
+ * already waiting it is held back until they are read, so fast typing on a
+ * large database does not queue one reload per key. */
+typedef void (*kz_prompt_change_fn)(kz_tui *t, const char *text, void *ud);
+bool kz_prompt_line(kz_tui *t, const char *label, const char *initial, kz_buf *out,
+                    kz_prompt_change_fn on_change, void *ud);
+
+typedef struct kz_menu_item {
+    kz_key key;        /* the key that picks it at once; 0 = none */
+    const char *label; /* borrowed; passes through text.h */
+} kz_menu_item;
+/* A box of choices: up/down + Enter, or an item's key. Returns the index or
+ * -1 when cancelled. */
+int kz_prompt_menu(kz_tui *t, const char *title, const kz_menu_item *items, size_t n);
+/* y/n question; true for y. */
+bool kz_prompt_yesno(kz_tui *t, const char *question);
+
+/* Lead operations (leadops.c): run one pipeline call on the lead the top
+ * view has selected, handle refusals (override prompt), conflicts (reload),
+ * read-only sessions, and set the status line. Return KZ_UI_* flags. */
+unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const char *stage_hint);
+/* Whether an action changes data (refused in a read-only session). */
+bool kz_action_edits(kz_action a);
+
+/* Formats an amount in minor units compactly: "950", "12.5k", "3.1M". */
+void kz_fmt_amount(int64_t cents, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Another program holds the database's write lock for a long time: kariz
+# waits a bounded time, names who holds it, and changes nothing.
+. "$(dirname "$0")/lib.sh"
+run k add "Ava Smith" --company Acme; expect_rc 0
+
+coproc HOLDER { python3 -c '
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+c.execute("INSERT INTO meta (key, value) VALUES (\"held\", \"yes\")")
+print("locked", flush=True)
+sys.stdin.readline()
+c.execute("ROLLBACK")
+print("released", flush=True)
+' "$DB"; }
+read -r -t 30 state <&"${HOLDER[0]}"
+expect_eq "$state" locked
+
+t "a bounded wait, then who holds it"
+KARIZ_BUSY_TIMEOUT=300 run k set 1 title=CTO
+expect_rc 5
+has_err "stayed locked by python3 (pid "
+has_err "for 300 ms; nothing was changed, try again"
+t "readers are not blocked"
+run k show 1; expect_rc 0; has_out "Ava Smith"
+
+t "after the lock is released, the retry works"
+echo >&"${HOLDER[1]}"
+read -r -t 30 state <&"${HOLDER[0]}"
+expect_eq "$state" released
+run k set 1 title=CTO; expect_rc 0
+expect_eq "$(sql 'SELECT title FROM leads WHERE id = 1')" CTO
+expect_eq "$(sql "SELECT count(*) FROM meta WHERE key = 'held'")" 0
+
+finish

@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# kariz report: every report over the fixture pipeline
+# (tests/fixtures/report/pipeline.sql, written with the sqlite3 shell into a
+# database that `kariz init` made), with the clock fixed at 2026-03-01.
+# The expected numbers are worked out by hand from the table at the top of
+# the fixture (the same ones tests/unit/test_report.c checks).
+. "$(dirname "$0")/lib.sh"
+: "${KARIZ_FIXTURES:=$(dirname "$0")/../fixtures}"
+export KARIZ_NOW="2026-03-01 00:00"
+# maxw: the widest line of $out in characters
+maxw() { printf '%s\n' "$out" | python3 -c 'import sys; print(max(len(l) for l in sys.stdin.buffer.read().decode("utf-8").split("\n")))'; }
+
+t "help and usage errors"
+run "$KARIZ" report --help; expect_rc 0; has_out "usage: kariz report"; has_out "velocity"
+run "$KARIZ" --help; has_out "report"
+run k report; expect_rc 2; has_err "a report NAME is required"
+run k report weather; expect_rc 2; has_err 'unknown report "weather"'
+run k report funnel extra; expect_rc 2; has_err 'unexpected argument "extra"'
+run k report funnel --format xml; expect_rc 2; has_err '--format "xml": expected table, csv or json'
+run k report funnel --bogus; expect_rc 2; has_err 'unknown option "--bogus"'
+run k report funnel --from; expect_rc 2; has_err 'needs a value'
+run k report funnel; expect_rc 1; has_err "no database at $DB"
+
+t "fixture"
+run k init; expect_rc 0
+sqlite3 "$DB" <"$KARIZ_FIXTURES/report/pipeline.sql" && ok || bad "fixture did not load"
+expect_eq "$(sql 'SELECT count(*) FROM leads')" 8
+
+t "dates"
+run k report funnel --from someday; expect_rc 2; has_err "--from"; has_err '"someday"'
+run k report funnel --to 2026-13-01; expect_rc 2; has_err "--to"
+run k report funnel --from 2026-02-01 --to 2026-01-01; expect_rc 2; has_err "is after --to"
+run k report funnel --from yesterday --format json; expect_rc 0
+expect_eq "$(json 'j["from"]')" 2026-02-28 "yesterday, with the clock at 2026-03-01"
+expect_eq "$(json 'j["to"]')" None
+expect_eq "$(json '[r["reached"] for r in j["conversion"]]')" "[0, 0, 0, 0]"
+
+t "funnel"
+run k report funnel --format json; expect_rc 0
+expect_eq "$(json 'j["report"]')" funnel
+expect_eq "$(json 'j["generated"]')" 2026-03-01T00:00:00Z
+expect_eq "$(json '[(r["stage"], r["leads"], r["value"]) for r in j["stages"]]')" \
+    "[('lead', 1, 3000.5), ('prospect', 1, 0), ('opportunity', 2, 32000), ('won', 2, 18000), ('lost', 2, 9000)]"
+# furthest stage per lead: Ava won, Ben opportunity (skipped lead), Cara
+# prospect (lost, reopened), Dan opportunity, Eve lead, Finn won (skipped
+# prospect), Gus lead (lost), Hana opportunity (created there)
+expect_eq "$(json '[(r["stage"], r["reached"], r["next"], r["moved_on"], r["rate"]) for r in j["conversion"]]')" \
+    "[('lead', 8, 'prospect', 6, 75.0), ('prospect', 6, 'opportunity', 5, 83.3), ('opportunity', 5, 'won', 2, 40.0), ('won', 2, None, None, None)]"
+run k report funnel --from 2026-01-04 --to 2026-01-10 --format json; expect_rc 0
+expect_eq "$(json '[r["reached"] for r in j["conversion"]]')" "[7, 5, 4, 1]"
+expect_eq "$(json '[r["rate"] for r in j["conversion"]]')" "[71.4, 80.0, 25.0, None]"
+run k report funnel --owner bob --format json
+expect_eq "$(json 'j["owner"]')" bob
+expect_eq "$(json '[r["reached"] for r in j["conversion"]]')" "[3, 3, 2, 0]"
+run k report funnel --owner - --format json
+expect_eq "$(json 'j["owner"]')" ""
+expect_eq "$(json '[r["reached"] for r in j["conversion"]]')" "[1, 1, 1, 1]"
+
+t "funnel as csv and as a table"
+run k report funnel --format csv; expect_rc 0
+has_out "table,stage,reached,next,moved_on,rate"
+has_out "conversion,lead,8,prospect,6,75.0"
+has_out "conversion,won,2,,,"
+has_out "stages,lead,1,3000.50"
+COLUMNS=60 run k report funnel; expect_rc 0
+has_out "Funnel, all time"; has_out "Conversion between stages"; has_out "█"
+expect_eq "$(maxw)" 60 "the widest line fills 60 columns"
+LC_ALL=C COLUMNS=50 run k report funnel; expect_rc 0
+has_out "#"; lacks_out "█"
+expect_eq "$(maxw)" 50
+
+t "forecast"
+run k report forecast --format json; expect_rc 0
+# open: Cara prospect without value, Dan 20000 at his own 80%, Eve 3000.50
+# with no close date, Hana 12000 closing 2026-04-02
+expect_eq "$(json '[(r["month"], r["leads"], r["value"]) for r in j["by_month"]]')" \
+    "[('2026-03', 2, 20000), ('2026-04', 1, 12000), ('no date', 1, 3000.5)]"
+expect_eq "$(json 'j["by_month"][0]["weighted"]')" 16000 "Cara 0 + Dan 20000 x 80%"
+expect_eq "$(json '[(r["owner"], r["leads"], r["value"]) for r in j["by_owner"]]')" \
+    "[('alice', 1, 3000.5), ('bob', 3, 32000)]"
+expect_eq "$(json '[(r["month"], r["owner"]) for r in j["by_month_owner"]]')" \
+    "[('2026-03', 'bob'), ('2026-04', 'bob'), ('no date', 'alice')]"
+expect_eq "$(json '(j["total"][0]["leads"], j["total"][0]["value"])')" "(4, 35000.5)"
+run k report forecast --from 2026-04-01 --to 2026-04-30 --format json
+expect_eq "$(json '[r["month"] for r in j["by_month"]]')" "['2026-04', 'no date']"
+
+t "velocity"
+run k report velocity --format json; expect_rc 0
+# lead [1 2 2 2 3 54], prospect [3 3 3 5 47], opportunity [4 4 5 39 50]
+expect_eq "$(json '[(r["stage"], r["entered"], r["median_days"], r["p90_days"], r["leads"]) for r in j["stages"]]')" \
+    "[('lead', 6, 2.0, 28.5, 1), ('prospect', 5, 3.0, 30.2, 1), ('opportunity', 5, 5.0, 45.6, 2)]"
+expect_eq "$(json '[(r["measure"], r["stage"]) for r in j["bottleneck"]]')" \
+    "[('longest_wait', 'opportunity'), ('most_leads', 'opportunity')]"
+run k report velocity --from 2026-01-04 --to 2026-01-10 --format json
+expect_eq "$(json '[r["median_days"] for r in j["stages"]]')" "[27.5, 4.0, 4.5]"
+expect_eq "$(json '[r["p90_days"] for r in j["stages"]]')" "[48.7, 4.8, 36.5]"
+COLUMNS=80 run k report velocity; expect_rc 0; has_out "Bottleneck"; has_out "45.6d"
+
+t "losses"
+run k report losses --format json; expect_rc 0
+# lost now: Ben from opportunity (price), Gus from lead (no budget); Cara
+# was lost and reopened, so she is not a loss
+expect_eq "$(json '[(r["stage"], r["lost"], r["share"], r["value"]) for r in j["by_stage"]]')" \
+    "[('lead', 1, 50.0, 4000), ('opportunity', 1, 50.0, 5000)]"
+expect_eq "$(json '[(r["reason"], r["lost"]) for r in j["by_reason"]]')" \
+    "[('no budget', 1), ('price', 1)]"
+expect_eq "$(json '[(r["source"], r["won"], r["lost"], r["win_rate"]) for r in j["win_rate_by_source"]]')" \
+    "[('referral', 0, 1, 0.0), ('web', 2, 1, 66.7)]"
+run k report losses --from 2026-01-07 --to 2026-01-10 --format json
+expect_eq "$(json '[(r["stage"], r["share"]) for r in j["by_stage"]]')" "[('opportunity', 100.0)]"
+
+t "channels"
+run k report channels --format json; expect_rc 0
+expect_eq "$(json '[(r["channel"], r["touches"], r["sent"], r["replied"], r["calls"], r["answered"], r["response_rate"]) for r in j["response"]]')" \
+    "[('email', 9, 7, 2, 0, 0, 28.6), ('in_person', 1, 0, 0, 0, 0, None), ('phone', 5, 0, 0, 5, 4, 80.0), ('web', 1, 0, 0, 0, 0, None)]"
+expect_eq "$(json '[(r["channel"], r["won_deals"], r["won_share"], r["lost_deals"], r["lost_share"]) for r in j["before_close"]]')" \
+    "[('email', 2, 100.0, 2, 100.0), ('in_person', 1, 50.0, 0, 0.0), ('phone', 2, 100.0, 1, 50.0)]"
+expect_eq "$(json '[(r["outcome"], r["deals"]) for r in j["closed"]]')" "[('won', 2), ('lost', 2)]"
+
+t "scoring"
+run k report scoring --format json; expect_rc 0
+# closed: Ava won hot, Finn won cold, Ben lost warm, Gus lost cold
+expect_eq "$(json 'sorted((r["grade"], r["deals"], r["won"], r["lost"], r["win_rate"]) for r in j["by_grade"])')" \
+    "[('cold', 2, 1, 1, 50.0), ('hot', 1, 1, 0, 100.0), ('warm', 1, 0, 1, 0.0)]"
+
+t "data text is made safe in tables, kept exact in csv"
+sql "UPDATE leads SET source = 'we' || char(27) || '[31mb' WHERE id = 7"
+run k report losses; expect_rc 0
+case "$out" in *$'\e'*) bad "an escape reached the terminal" ;; *) ok ;; esac
+has_out "␛[31mb"
+run k report losses --format csv
+case "$out" in *$'we\e[31mb'*) ok ;; *) bad "csv changed the data" ;; esac
+
+t "read-only database"
+run "$KARIZ" --db "$DB" --read-only report funnel --format json; expect_rc 0
+expect_eq "$(json 'j["conversion"][0]["reached"]')" 8
+
+finish

@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# Rules in force, checking and comparing rules files, entry criteria and
+# overrides, scoring and explanations, the demo pipeline.
+. "$(dirname "$0")/lib.sh"
+export KARIZ_NOW="2026-11-24 10:00"
+run k init; expect_rc 0; has_out "rules: built-in default"
+
+t "which rules are in force"
+run k rules path; expect_rc 0; expect_out "built-in	(built-in default)"
+cp "$KARIZ_SOURCE/rules.yaml" "$T/rules.yaml"
+run k rules path; expect_out "$T/rules.yaml	(team rules beside the database)"
+cp "$KARIZ_SOURCE/rules.yaml" "$T/mine.yaml"
+KARIZ_RULES=$T/mine.yaml run k rules path; expect_out "$T/mine.yaml	(\$KARIZ_RULES)"
+KARIZ_RULES=$T/mine.yaml run "$KARIZ" --db "$DB" --rules "$T/rules.yaml" rules path
+expect_out "$T/rules.yaml	(--rules)"
+
+t "rules check"
+run k rules check; expect_rc 0; has_out "stages:"; has_out "opportunity"; has_out "needs pain > 0"
+printf 'version: 1\nstages:\n  - name: lead\n    probabilty: 5\n' > "$T/bad.yaml"
+run k rules check "$T/bad.yaml"; expect_rc 1
+has_err "$T/bad.yaml:4:5: unknown key \"probabilty\""; has_err 'did you mean "probability"'
+
+t "entry criteria refuse, --force overrides and is recorded"
+run k add "Tiny Shop" --company "Corner Store" --set employees=5; expect_rc 0
+run k move 1 prospect; expect_rc 4
+has_err "refused: prospect needs fit > 0 (has -15)"; has_err "--force --reason"
+expect_eq "$(sql 'SELECT stage FROM leads WHERE id = 1')" lead
+run k move 1 prospect --force --reason "the owner is a friend of the CEO"; expect_rc 0
+expect_eq "$(sql 'SELECT stage FROM leads WHERE id = 1')" prospect
+expect_eq "$(sql "SELECT actor||'|'||detail FROM events WHERE kind = 'override'")" "$ME|the owner is a friend of the CEO"
+run k history 1; has_out "override"; has_out "friend of the CEO"
+run k won 1; expect_rc 0
+run k show 1 --format json; expect_eq "$(json 'j["stage"]')" won
+run k move 1 lead; expect_rc 0   # reopened
+run k lost 1 --reason No_Budget; expect_rc 0
+run k show 1 --format json
+expect_eq "$(json 'j["stage"]+"|"+j["lost_reason"]+"|"+j["lost_from"]')" "lost|no_budget|lead"
+
+t "scores refresh when a change is saved, and explain themselves"
+run k add "Ivan Novak" --company "Globex" --title "Director of IT" --set employees=400 --set industry=Software; id=$out
+run k score "$id"; expect_rc 0; before=$out
+run k log "$id" web asked_price; expect_rc 0
+run k score "$id"; after=$out
+[ "${after%% *}" -gt "${before%% *}" ] && ok || bad "score did not rise after a price request: $before -> $after"
+expect_eq "$(sql "SELECT score FROM leads WHERE id = $id")" "${after%% *}" "stored score is the fresh one"
+run k score "$id" --explain; expect_rc 0
+has_out "Asked for a price"; has_out "Organisation of 100 employees or more"; has_out "fit"
+run k score "$id" --explain --format json; expect_rc 0
+expect_eq "$(json 'j["score"]')" "${after%% *}"
+run k score --all; expect_rc 0; has_out "rescored"
+
+t "a broken team file never replaces working rules"
+cp "$KARIZ_SOURCE/rules.yaml" "$T/rules.yaml"
+sed -i 's/probability: 50/probability: 55/' "$T/rules.yaml"
+run k list; expect_rc 0     # loads the team file: it becomes the last good rules
+expect_eq "$(sql "SELECT probability FROM stages WHERE name = 'opportunity'")" 55
+printf 'stages: [\n' > "$T/rules.yaml"
+run k list; expect_rc 0
+has_err "$T/rules.yaml:"; has_err "keeping the last good rules"
+expect_eq "$(sql "SELECT probability FROM stages WHERE name = 'opportunity'")" 55
+rm "$T/rules.yaml"
+
+t "rules diff is a dry run"
+cp "$KARIZ_SOURCE/rules.yaml" "$T/strict.yaml"
+sed -i 's/  - name: hot\n    min: 70/X/' "$T/strict.yaml"
+python3 - "$T/strict.yaml" <<'PY'
+import sys
+p = sys.argv[1]; s = open(p).read()
+s = s.replace("min: 70", "min: 95").replace("min: 40", "min: 1", 1)
+open(p, "w").write(s)
+PY
+sum=$(sql "SELECT group_concat(id||grade||score||version) FROM leads")
+run k rules diff "$T/strict.yaml"; expect_rc 0
+has_out "would change grade"; has_out "nothing was written"
+has_out "entry criteria"
+expect_eq "$(sql "SELECT group_concat(id||grade||score||version) FROM leads")" "$sum"
+run k rules diff "$T/bad.yaml"; expect_rc 1; has_err "bad.yaml:4:5"
+
+t "demo"
+run "$KARIZ" --db "$T/demo.db" demo --leads 40 --no-board; expect_rc 0; has_out "added 40 demo leads"
+expect_eq "$(sqlite3 "$T/demo.db" 'SELECT count(*) FROM leads')" 40
+expect_eq "$(sqlite3 "$T/demo.db" "SELECT count(DISTINCT stage) FROM leads")" 5
+[ "$(sqlite3 "$T/demo.db" 'SELECT count(*) FROM activities')" -gt 20 ] && ok || bad "demo has few activities"
+expect_eq "$(sqlite3 "$T/demo.db" "SELECT count(*) FROM leads WHERE stage = 'lost' AND (lost_reason IS NULL OR lost_from IS NULL)")" 0
+run "$KARIZ" --db "$T/demo.db" demo --no-board; has_out "already holds 40 leads"
+run "$KARIZ" --db "$T/demo.db" demo --leads 0; expect_rc 2
+
+finish

@@ -1,0 +1,59 @@
+/* Fuzz target: arbitrary bytes as a human date, an ISO day and a time.
+ * Checks that a parsed date formats to a valid ISO day and that an error
+ * carries a printable message. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kariz/buf.h"
+#include "kariz/dates.h"
+#include "kariz/status.h"
+#include "kariz/text.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    char *s = kz_xstrndup((const char *)data, size); /* owned here, freed below */
+    static const int todays[] = {20781 /* 2026-11-24 */, 20788 /* a Monday */, 19782, -719162,
+                                 2932896};
+    for (size_t i = 0; i < sizeof todays / sizeof todays[0]; i++) {
+        kz_err err;
+        int day = 0;
+        kz_status st = kz_date_parse(s, todays[i], &day, &err);
+        if (st == KZ_OK) {
+            char iso[11];
+            int back;
+            kz_day_format(day, iso);
+            if (kz_day_parse_iso(iso, &back) != KZ_OK || back != day)
+                abort();
+            char rel[16];
+            kz_day_relative(day, todays[i], rel);
+        } else {
+            if (st != KZ_EINVAL || err.code != KZ_EINVAL)
+                abort();
+            if (strncmp(err.msg, "cannot read date \"", 18) != 0)
+                abort();
+            for (const char *p = err.msg; *p; p++)
+                if ((unsigned char)*p < 0x20 || *p == 0x7f)
+                    abort();
+            if (!kz_utf8_valid(err.msg, strlen(err.msg)))
+                abort();
+        }
+    }
+    int day;
+    if (kz_day_parse_iso(s, &day) == KZ_OK) {
+        char iso[11];
+        kz_day_format(day, iso);
+        if (strcmp(iso, s) != 0)
+            abort();
+    }
+    int64_t t;
+    if (kz_time_parse(s, &t) == KZ_OK) {
+        char out[21];
+        kz_time_format_iso(t, out);
+        kz_time_format(t, out);
+    }
+    free(s);
+    return 0;
+}

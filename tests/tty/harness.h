@@ -1,0 +1,79 @@
+/* harness.h - drives the real kariz binary in a pseudo-terminal and reads
+ * its screen through libvterm, for terminal tests (tests/tty/test_*.c).
+ *
+ * Tests synchronise on screen content (kt_wait_for), never on time. The
+ * only clock is an overall hang guard (KT_DEADLINE_SECONDS per wait); when
+ * it runs out the test fails and the screen is printed. */
+#ifndef KARIZ_TTY_HARNESS_H
+#define KARIZ_TTY_HARNESS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define KT_DEADLINE_SECONDS 20
+
+typedef struct kt_term kt_term;
+
+/* A fresh temporary directory for the test (database, config); removed by
+ * kt_cleanup. The string is static. Also points XDG_CONFIG_HOME and HOME at
+ * it so a developer's own key bindings never leak into a test. */
+const char *kt_tmpdir(void);
+void kt_cleanup(void);
+/* tmpdir + "/" + name, in a static rotating buffer. */
+const char *kt_path(const char *name);
+/* The binary under test: $KARIZ (the test fails when unset). */
+const char *kt_kariz(void);
+/* Runs argv to completion without a terminal (setup with the CLI); fails
+ * the test unless it exits 0. */
+void kt_run(const char *const argv[]);
+
+/* Runs `$KARIZ --db DB ARGS...` (NULL-terminated) like kt_run. */
+void kt_kariz_run(const char *db, ...);
+/* Starts the board: `$KARIZ --db DB [EXTRA...]` (NULL-terminated). */
+kt_term *kt_board(int rows, int cols, const char *db, ...);
+
+/* Starts argv in a rows x cols pseudo-terminal with TERM=xterm-256color and
+ * LANG=LC_ALL=C.UTF-8. The returned handle is owned by the caller and
+ * released by kt_finish or kt_kill. */
+kt_term *kt_start(const char *const argv[], int rows, int cols);
+/* Writes raw bytes (keys) to the program. */
+void kt_send(kt_term *t, const char *keys);
+void kt_sendn(kt_term *t, const char *keys, size_t n);
+/* Reads the program's output until the screen contains text; fails the
+ * test (printing the screen) when the hang guard expires or the program
+ * exits first. */
+void kt_wait_for(kt_term *t, const char *text);
+/* Reads until the screen no longer contains text. */
+void kt_wait_gone(kt_term *t, const char *text);
+/* Reads whatever output is pending without blocking. */
+void kt_pump(kt_term *t);
+bool kt_contains(kt_term *t, const char *text);
+/* Finds text on screen: row and display column of its first character.
+ * Returns false when absent. */
+bool kt_find(kt_term *t, const char *text, int *row, int *col);
+/* Row n of the screen as UTF-8 (a wide character appears once); static
+ * buffer valid until the next call. */
+const char *kt_screen_row(kt_term *t, int n);
+/* The attributes at a cell (for colour/reverse checks). */
+bool kt_cell_reverse(kt_term *t, int row, int col);
+bool kt_cell_bold(kt_term *t, int row, int col);
+/* True when the cell's foreground is not the default colour. */
+bool kt_cell_coloured(kt_term *t, int row, int col);
+/* The window title the program set with OSC 0/2 ("" when none). */
+const char *kt_title(kt_term *t);
+/* Changes the terminal size (TIOCSWINSZ, which signals the program) and the
+ * emulated screen. */
+void kt_resize(kt_term *t, int rows, int cols);
+int kt_rows(kt_term *t);
+int kt_cols(kt_term *t);
+/* Sends a signal to the program. */
+void kt_signal(kt_term *t, int sig);
+/* Prints the screen to stderr, framed. */
+void kt_dump(kt_term *t);
+/* Sends quit_keys (e.g. "q"), reads until the program exits, and fails
+ * the test unless it exited with status 0. Frees t. */
+void kt_finish(kt_term *t, const char *quit_keys);
+/* Waits for exit and returns the raw wait status. Frees t. */
+int kt_wait_exit(kt_term *t);
+
+#endif

@@ -1,0 +1,271 @@
+/* test_board.c - the board in a terminal: columns with counts and totals,
+ * moving cards and undo, the override prompt, search as you type, the help
+ * screen, resizing, read-only sessions and monochrome display. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "../../src/tui/actions.h"
+
+/* A database of its own for each test: two leads in "lead", one in
+ * "prospect". Grace's organisation is large enough to fit (the default
+ * rules let a lead become a prospect only with fit above 0); Alan shows no
+ * pain, so the rules keep him out of "opportunity". */
+static const char *make_db(const char *name)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s", kt_path(name));
+    kt_kariz_run(path, "add", "--company", "Analytical Engines", "--value", "1000", "--stage",
+                 "lead", "Ada Lovelace", NULL);
+    kt_kariz_run(path, "add", "--company", "Compilers Inc", "--value", "25000", "--stage", "lead",
+                 "--set", "employees=200", "Grace Hopper", NULL);
+    kt_kariz_run(path, "add", "--company", "Bletchley", "--value", "5000", "--stage", "prospect",
+                 "Alan Turing", NULL);
+    return path;
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    kt_cleanup();
+    return 0;
+}
+
+static void test_columns_show_counts_and_totals(void **state)
+{
+    (void)state;
+    const char *db = make_db("columns.db");
+    kt_term *t = kt_board(30, 200, db, NULL); /* wide enough for every stage */
+    kt_wait_for(t, "Ada Lovelace");
+    /* two leads worth 26000 in the first column, one worth 5000 in the second */
+    kt_wait_for(t, "Lead 2");
+    kt_wait_for(t, "26.0k");
+    kt_wait_for(t, "Prospect 1");
+    kt_wait_for(t, "5000");
+    kt_wait_for(t, "Won 0");
+    kt_wait_for(t, "Lost 0");
+    kt_wait_for(t, "Grace Hopper");
+    kt_wait_for(t, "Compilers Inc");
+    kt_finish(t, "q");
+}
+
+static void test_move_card_and_undo(void **state)
+{
+    (void)state;
+    const char *db = make_db("move.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Lead 2");
+    kt_send(t, "g>"); /* the first card of the first column, one stage on */
+    kt_wait_for(t, "Prospect 2");
+    kt_wait_for(t, "Lead 1");
+    kt_wait_for(t, "to Prospect");
+    kt_send(t, "u");
+    kt_wait_for(t, "undone");
+    kt_wait_for(t, "Lead 2");
+    kt_wait_for(t, "Prospect 1");
+    kt_finish(t, "q");
+}
+
+static void test_override_prompt(void **state)
+{
+    (void)state;
+    const char *db = make_db("override.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Alan Turing");
+    /* Alan (prospect) shows no pain yet: opportunity's entry criteria refuse */
+    kt_send(t, "l>");
+    kt_wait_for(t, "override? reason");
+    kt_wait_for(t, "refused");
+    kt_send(t, "\x1b"); /* Esc: nothing moves */
+    kt_wait_for(t, "not moved");
+    kt_wait_for(t, "Prospect 1");
+    kt_send(t, ">");
+    kt_wait_for(t, "override? reason");
+    kt_send(t, "CEO asked for a demo\r");
+    kt_wait_for(t, "Opportunity 1");
+    kt_wait_for(t, "Prospect 0");
+    /* the override and its reason are in the lead's history */
+    kt_send(t, "l\r");
+    kt_wait_for(t, "Qualification");
+    kt_send(t, "G");
+    kt_wait_for(t, "History");
+    kt_wait_for(t, "CEO asked for a demo");
+    kt_send(t, "q");
+    kt_wait_for(t, "Opportunity 1");
+    kt_finish(t, "q");
+}
+
+static void test_search_filters_as_you_type(void **state)
+{
+    (void)state;
+    const char *db = make_db("search.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "/");
+    kt_wait_for(t, "search:");
+    kt_send(t, "tur");
+    kt_wait_gone(t, "Ada Lovelace");
+    kt_wait_for(t, "Alan Turing");
+    kt_send(t, "\x7f\x7f\x7f"); /* backspace three times: everything again */
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "compilers\r");
+    kt_wait_gone(t, "Alan Turing");
+    kt_wait_for(t, "Grace Hopper");
+    kt_wait_for(t, "search:\"compilers\"");
+    kt_send(t, "x"); /* clear the filters */
+    kt_wait_for(t, "Alan Turing");
+    kt_finish(t, "q");
+}
+
+static void test_help_lists_every_action(void **state)
+{
+    (void)state;
+    static const char *const names[] = {
+#define KZ_X_NAME(e, n, g, h) n,
+        KZ_TUI_ACTIONS(KZ_X_NAME)
+#undef KZ_X_NAME
+    };
+    const char *db = make_db("help.db");
+    kt_term *t = kt_board(60, 130, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "?");
+    kt_wait_for(t, "Moving deals");
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char needle[64];
+        snprintf(needle, sizeof needle, " %s ", names[i]);
+        kt_wait_for(t, needle);
+    }
+    kt_wait_for(t, "move-next");
+    kt_send(t, "q");
+    kt_wait_for(t, "Ada Lovelace");
+    kt_finish(t, "q");
+
+    /* docs/keys.md documents the same actions */
+    const char *src = getenv("KARIZ_SOURCE");
+    assert_non_null(src);
+    char path[1024];
+    snprintf(path, sizeof path, "%s/docs/keys.md", src);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    static char doc[65536];
+    size_t n = fread(doc, 1, sizeof doc - 1, f);
+    fclose(f);
+    doc[n] = '\0';
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char needle[64];
+        snprintf(needle, sizeof needle, "`%s`", names[i]);
+        if (!strstr(doc, needle))
+            fail_msg("docs/keys.md does not document the action %s", names[i]);
+    }
+    /* and every default binding in keys.conf appears in its action's row */
+    snprintf(path, sizeof path, "%s/src/tui/keys.conf", src);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    char line[256];
+    int lineno = 0;
+    while (fgets(line, sizeof line, f)) {
+        lineno++;
+        char map[32], key[32], action[64];
+        if (sscanf(line, "bind %31s %31s %63s", map, key, action) != 3)
+            continue;
+        char row_marker[96];
+        snprintf(row_marker, sizeof row_marker, "| `%s` |", action);
+        const char *row = strstr(doc, row_marker);
+        if (!row)
+            fail_msg("keys.conf:%d: docs/keys.md has no row for %s", lineno, action);
+        const char *start = row;
+        while (start > doc && start[-1] != '\n')
+            start--;
+        char cell[64];
+        snprintf(cell, sizeof cell, "`%s`", key);
+        const char *hit = strstr(start, cell);
+        if (!hit || hit > row)
+            fail_msg("keys.conf:%d: docs/keys.md does not list key %s for %s", lineno, key,
+                     action);
+    }
+    fclose(f);
+}
+
+static void test_resize_small_and_back(void **state)
+{
+    (void)state;
+    const char *db = make_db("resize.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_resize(t, 12, 50);
+    kt_wait_for(t, "terminal too small");
+    kt_wait_gone(t, "Ada Lovelace");
+    kt_resize(t, 24, 80);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_wait_gone(t, "terminal too small");
+    /* 80 columns hold three columns: the others scroll into view */
+    kt_wait_gone(t, "Lost 0");
+    kt_send(t, "llllllllll"); /* the last column, however many stages */
+    kt_wait_for(t, "Lost 0");
+    kt_resize(t, 30, 120);
+    kt_wait_for(t, "Lead 2");
+    kt_finish(t, "q");
+}
+
+static void test_readonly_refuses_edits(void **state)
+{
+    (void)state;
+    const char *db = make_db("readonly.db");
+    kt_term *t = kt_board(30, 120, db, "--read-only", NULL);
+    kt_wait_for(t, "READ-ONLY");
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, ">");
+    kt_wait_for(t, "move-next is refused");
+    kt_wait_for(t, "Lead 2");
+    kt_send(t, "a");
+    kt_wait_for(t, "add is refused");
+    kt_finish(t, "q");
+}
+
+static void test_no_color_uses_attributes(void **state)
+{
+    (void)state;
+    const char *db = make_db("nocolor.db");
+    setenv("NO_COLOR", "1", 1);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    unsetenv("NO_COLOR");
+    kt_wait_for(t, "Grace Hopper");
+    int row, col;
+    assert_true(kt_find(t, "Grace Hopper", &row, &col));
+    assert_true(kt_cell_reverse(t, row, col)); /* the selected card */
+    assert_false(kt_cell_coloured(t, row, col));
+    kt_wait_for(t, "Lead 2");
+    assert_true(kt_find(t, "Lead 2", &row, &col));
+    assert_false(kt_cell_coloured(t, row, col));
+    kt_finish(t, "q");
+
+    /* with colours, the same screen uses them */
+    t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Grace Hopper");
+    kt_wait_for(t, "Lead 2");
+    assert_true(kt_find(t, "Lead 2", &row, &col));
+    assert_true(kt_cell_coloured(t, row, col));
+    kt_finish(t, "q");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_columns_show_counts_and_totals),
+        cmocka_unit_test(test_move_card_and_undo),
+        cmocka_unit_test(test_override_prompt),
+        cmocka_unit_test(test_search_filters_as_you_type),
+        cmocka_unit_test(test_help_lists_every_action),
+        cmocka_unit_test(test_resize_small_and_back),
+        cmocka_unit_test(test_readonly_refuses_edits),
+        cmocka_unit_test(test_no_color_uses_attributes),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown_all);
+}

@@ -1,0 +1,393 @@
+/* test_board_work.c - working leads from the board: lost with a reason,
+ * logging touches in two keys, next steps with human dates, adding and
+ * editing leads, notes, the detail view, and the user's key bindings. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static const char *make_db(const char *name)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s", kt_path(name));
+    /* 200 employees: fit enough for the default rules to allow "prospect" */
+    kt_kariz_run(path, "add", "--company", "Analytical Engines", "--value", "1000", "--stage",
+                 "lead", "--set", "employees=200", "Ada Lovelace", NULL);
+    return path;
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    kt_cleanup();
+    return 0;
+}
+
+static void test_lost_with_reason_and_undo(void **state)
+{
+    (void)state;
+    const char *db = make_db("lost.db");
+    kt_term *t = kt_board(30, 200, db, NULL); /* wide enough for every stage */
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "L");
+    kt_wait_for(t, "lost: why?");
+    kt_send(t, "1"); /* the first of the rules' lost reasons */
+    kt_wait_for(t, "marked lost");
+    kt_wait_for(t, "Lost 1");
+    kt_wait_for(t, "Lead 0");
+    kt_send(t, "u");
+    kt_wait_for(t, "Lead 1");
+    kt_wait_for(t, "Lost 0");
+    /* Esc in the picker changes nothing */
+    kt_send(t, "L");
+    kt_wait_for(t, "lost: why?");
+    kt_send(t, "\x1b");
+    kt_wait_for(t, "not marked lost");
+    kt_wait_for(t, "Lead 1");
+    kt_finish(t, "q");
+}
+
+static void test_log_call_in_two_keys_and_detail(void **state)
+{
+    (void)state;
+    const char *db = make_db("log.db");
+    kt_kariz_run(db, "set", "1", "favourite_tea=earl grey", NULL);
+    kt_term *t = kt_board(40, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "c");
+    kt_wait_for(t, "call: outcome?");
+    kt_send(t, "a");
+    kt_wait_for(t, "logged call: answered");
+    kt_send(t, "@");
+    kt_wait_for(t, "email: outcome?");
+    kt_send(t, "r");
+    kt_wait_for(t, "logged email: replied");
+    /* the detail view shows the touches, the checklist and the score */
+    kt_send(t, "\r");
+    kt_wait_for(t, "Qualification");
+    kt_wait_for(t, "budget");
+    kt_wait_for(t, "timeline");
+    kt_wait_for(t, "Score");
+    kt_wait_for(t, "call answered");
+    kt_wait_for(t, "email replied");
+    kt_send(t, "G"); /* the end: custom fields and the history */
+    kt_wait_for(t, "favourite_tea");
+    kt_wait_for(t, "earl grey");
+    kt_send(t, "q");
+    kt_wait_for(t, "Lead 1");
+    kt_finish(t, "q");
+}
+
+static void test_next_step_with_human_date(void **state)
+{
+    (void)state;
+    const char *db = make_db("next.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "f");
+    kt_wait_for(t, "next step:");
+    kt_send(t, "send the deck\r");
+    kt_wait_for(t, "due (");
+    kt_send(t, "tomorrow\r");
+    kt_wait_for(t, "next step due tomorrow");
+    /* a date kariz cannot read is refused with the forms it knows */
+    kt_send(t, "f\r");
+    kt_wait_for(t, "due (");
+    kt_send(t, "\x15" "someday\r"); /* ^U clears the current date first */
+    kt_wait_for(t, "cannot read date");
+    kt_wait_for(t, "Lead 1");
+    kt_finish(t, "q");
+    /* an overdue next step is marked on the card */
+    kt_kariz_run(db, "followup", "1", "2020-01-01", NULL);
+    t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "!due");
+    kt_finish(t, "q");
+}
+
+static void test_add_edit_note_assign(void **state)
+{
+    (void)state;
+    const char *db = make_db("add.db");
+    kt_term *t = kt_board(40, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "a");
+    kt_wait_for(t, "new lead: name:");
+    kt_send(t, "Katherine Johnson\r");
+    kt_wait_for(t, "company:");
+    kt_send(t, "NASA\r");
+    kt_wait_for(t, "deal value:");
+    kt_send(t, "120000\r");
+    kt_wait_for(t, "Katherine Johnson");
+    kt_wait_for(t, "Lead 2");
+    kt_wait_for(t, "121.0k");
+    /* edit Katherine's company: sorted by value she comes first */
+    kt_send(t, "s");
+    kt_wait_for(t, "sort cards by");
+    kt_send(t, "v");
+    kt_wait_for(t, "cards sorted by value");
+    kt_send(t, "g");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "company\r");
+    kt_wait_for(t, "company: NASA");
+    kt_send(t, "\x15" "NASA Langley\r");
+    kt_wait_for(t, "NASA Langley");
+    /* a computed field cannot be edited */
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "score\r");
+    kt_wait_for(t, "computed by kariz");
+    /* a note, and an owner */
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "prefers e-mail\r");
+    kt_wait_for(t, "note added");
+    kt_send(t, "o");
+    kt_wait_for(t, "owner (empty: unassigned):");
+    kt_send(t, "\x15\r");
+    kt_wait_for(t, "unassigned");
+    kt_send(t, "\r");
+    kt_wait_for(t, "prefers e-mail");
+    kt_send(t, "q");
+    kt_wait_for(t, "Lead 2");
+    kt_finish(t, "q");
+}
+
+static void test_user_keys_conf(void **state)
+{
+    (void)state;
+    const char *db = make_db("keys.db");
+    char cfgdir[600], path[700];
+    snprintf(cfgdir, sizeof cfgdir, "%s/config/kariz", kt_tmpdir());
+    char cmd[800];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s'", cfgdir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(path, sizeof path, "%s/keys.conf", cfgdir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "# mine\nbind board J move-next\ncolor card.hot brightred default bold\n");
+    fclose(f);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_wait_for(t, "J next stage"); /* the hint line shows the keys bound now */
+    kt_send(t, "J");
+    kt_wait_for(t, "Prospect 1");
+    kt_send(t, "?");
+    kt_wait_for(t, "move-next");
+    int row, col;
+    assert_true(kt_find(t, "move-next", &row, &col));
+    assert_non_null(strstr(kt_screen_row(t, row), "J"));
+    kt_send(t, "q");
+    kt_wait_for(t, "Prospect 1");
+    kt_finish(t, "q");
+
+    /* a mistake names the file and line, and the board does not open */
+    f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f, "bind board J move-next\n\nbind board K move-nxt\n");
+    fclose(f);
+    t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "keys.conf:3: unknown action \"move-nxt\"");
+    int st = kt_wait_exit(t);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) != 0);
+    unlink(path);
+}
+
+static void test_collapse_closed_columns(void **state)
+{
+    (void)state;
+    const char *db = make_db("collapse.db");
+    kt_term *t = kt_board(30, 200, db, NULL);
+    kt_wait_for(t, "Won 0");
+    kt_wait_for(t, "weighted");
+    kt_send(t, "z");
+    kt_wait_for(t, "(z expands)");
+    kt_send(t, "z");
+    kt_wait_gone(t, "(z expands)");
+    kt_finish(t, "q");
+}
+
+static void test_conflict_reported_and_reloaded(void **state)
+{
+    (void)state;
+    const char *db = make_db("conflict.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    /* someone else saves the lead while the prompt is open */
+    kt_kariz_run(db, "set", "1", "company=Difference Engines", NULL);
+    kt_send(t, "value\r");
+    kt_wait_for(t, "value: 1000");
+    kt_send(t, "\x15" "2000\r");
+    kt_wait_for(t, "someone else changed");
+    kt_wait_for(t, "reloaded");
+    kt_wait_for(t, "Difference Engines");
+    kt_finish(t, "q");
+}
+
+static void test_other_processes_changes_appear(void **state)
+{
+    (void)state;
+    const char *db = make_db("poll.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_kariz_run(db, "add", "--company", "Elsewhere", "--stage", "prospect", "Margaret Hamilton",
+                 NULL);
+    kt_wait_for(t, "Margaret Hamilton");
+    kt_wait_for(t, "Prospect 1");
+    kt_finish(t, "q");
+}
+
+static void test_long_note_in_editor(void **state)
+{
+    (void)state;
+    const char *db = make_db("editor.db");
+    const char *script = kt_path("editor.sh");
+    FILE *f = fopen(script, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\nprintf 'first line of a long note\\nsecond line\\n' > \"$1\"\n");
+    fclose(f);
+    assert_int_equal(chmod(script, 0700), 0);
+    setenv("EDITOR", script, 1);
+    kt_term *t = kt_board(40, 120, db, NULL);
+    unsetenv("EDITOR");
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "N");
+    kt_wait_for(t, "note added");
+    kt_send(t, "\r");
+    kt_wait_for(t, "first line of a long note");
+    kt_wait_for(t, "second line");
+    kt_finish(t, "qq");
+}
+
+static void test_sort_and_mine_filter(void **state)
+{
+    (void)state;
+    const char *db = make_db("sort.db");
+    kt_kariz_run(db, "add", "--company", "Big", "--value", "90000", "--stage", "lead",
+                 "--owner", "someone-else", "Zora Big", NULL);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Zora Big");
+    kt_send(t, "s");
+    kt_wait_for(t, "sort cards by");
+    kt_send(t, "n"); /* by name: Ada first */
+    kt_wait_for(t, "sort:name");
+    kt_wait_for(t, "cards sorted by name"); /* the status line is drawn after the cards */
+    int ada, zora;
+    kt_wait_for(t, "Ada Lovelace");
+    kt_wait_for(t, "Zora Big");
+    assert_true(kt_find(t, "Ada Lovelace", &ada, NULL));
+    assert_true(kt_find(t, "Zora Big", &zora, NULL));
+    assert_true(ada < zora);
+    kt_send(t, "s");
+    kt_wait_for(t, "sort cards by");
+    kt_send(t, "v"); /* by value: Zora first */
+    kt_wait_for(t, "sort:value");
+    kt_wait_for(t, "cards sorted by value");
+    kt_wait_for(t, "Zora Big");
+    kt_wait_for(t, "Ada Lovelace");
+    assert_true(kt_find(t, "Ada Lovelace", &ada, NULL));
+    assert_true(kt_find(t, "Zora Big", &zora, NULL));
+    assert_true(zora < ada);
+    /* mine: my leads and unassigned ones only */
+    kt_send(t, "M");
+    kt_wait_for(t, "showing your leads");
+    kt_wait_gone(t, "Zora Big");
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "M");
+    kt_wait_for(t, "Zora Big");
+    kt_finish(t, "q");
+    /* --mine starts the board narrowed */
+    t = kt_board(30, 120, db, "--mine", NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_wait_for(t, " mine ");
+    kt_wait_for(t, "q quit"); /* the hint line, drawn after the cards */
+    assert_false(kt_contains(t, "Zora Big"));
+    kt_finish(t, "q");
+}
+
+static void test_owner_grade_overdue_filters(void **state)
+{
+    (void)state;
+    const char *db = make_db("filters.db");
+    kt_kariz_run(db, "add", "--company", "Other", "--value", "500", "--stage", "lead", "--owner",
+                 "bob", "Bob's Lead", NULL);
+    kt_kariz_run(db, "followup", "1", "2020-01-01", NULL);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Bob's Lead");
+    kt_wait_for(t, "Ada Lovelace");
+    /* one owner's leads */
+    kt_send(t, "O");
+    kt_wait_for(t, "owner (empty: anyone):");
+    kt_send(t, "bob\r");
+    kt_wait_for(t, "owner:bob");
+    kt_wait_gone(t, "Ada Lovelace");
+    kt_wait_for(t, "Bob's Lead");
+    kt_send(t, "x");
+    kt_wait_for(t, "filters cleared");
+    kt_wait_for(t, "Ada Lovelace");
+    /* overdue next steps only: Ada's is long past */
+    kt_send(t, "!");
+    kt_wait_for(t, "overdue next step");
+    kt_wait_gone(t, "Bob's Lead");
+    kt_wait_for(t, "Ada Lovelace");
+    kt_wait_for(t, "!due");
+    kt_send(t, "!");
+    kt_wait_for(t, "Bob's Lead");
+    /* one grade: the picker lists the rules' grades; "any" clears it */
+    kt_send(t, "r");
+    kt_wait_for(t, "any grade");
+    kt_send(t, "1");
+    kt_wait_for(t, "grade:");
+    kt_send(t, "r");
+    kt_wait_for(t, "any grade");
+    kt_send(t, "*");
+    kt_wait_gone(t, "grade:");
+    kt_finish(t, "q");
+}
+
+static void test_terminate_restores_terminal(void **state)
+{
+    (void)state;
+    const char *db = make_db("signal.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_signal(t, SIGTERM);
+    /* the board leaves the alternate screen: the board is gone */
+    kt_wait_gone(t, "Ada Lovelace");
+    kt_wait_for(t, "board stopped by signal");
+    int st = kt_wait_exit(t);
+    assert_true(WIFEXITED(st));
+    assert_int_not_equal(WEXITSTATUS(st), 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lost_with_reason_and_undo),
+        cmocka_unit_test(test_log_call_in_two_keys_and_detail),
+        cmocka_unit_test(test_next_step_with_human_date),
+        cmocka_unit_test(test_add_edit_note_assign),
+        cmocka_unit_test(test_user_keys_conf),
+        cmocka_unit_test(test_collapse_closed_columns),
+        cmocka_unit_test(test_conflict_reported_and_reloaded),
+        cmocka_unit_test(test_other_processes_changes_appear),
+        cmocka_unit_test(test_long_note_in_editor),
+        cmocka_unit_test(test_sort_and_mine_filter),
+        cmocka_unit_test(test_owner_grade_overdue_filters),
+        cmocka_unit_test(test_terminate_restores_terminal),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown_all);
+}

@@ -1,0 +1,167 @@
+/* The lead field table, value parsing and formatting, custom fields. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include "kariz/model.h"
+
+static void test_field_table(void **state)
+{
+    (void)state;
+    assert_int_equal(kz_field_lookup("id"), KZ_F_ID);
+    assert_int_equal(kz_field_lookup("next_due"), KZ_F_NEXT_DUE);
+    assert_int_equal(kz_field_lookup("Name"), -1);
+    assert_int_equal(kz_field_lookup("favourite"), -1);
+    assert_true(kz_field_get(KZ_F_SCORE)->flags & KZ_FF_RO);
+    assert_true(kz_field_get(KZ_F_STAGE)->flags & KZ_FF_MOVE);
+    assert_int_equal(kz_field_get(KZ_F_VALUE)->type, KZ_FT_MONEY);
+    for (int f = 0; f < KZ_F__COUNT; f++)
+        assert_int_equal(kz_field_lookup(kz_field_get((kz_field)f)->name), f);
+}
+
+static void test_custom_names(void **state)
+{
+    (void)state;
+    assert_true(kz_custom_name_ok("region"));
+    assert_true(kz_custom_name_ok("hubspot.record_id"));
+    assert_true(kz_custom_name_ok("x-1"));
+    assert_false(kz_custom_name_ok(""));
+    assert_false(kz_custom_name_ok("name"));  /* built-in */
+    assert_false(kz_custom_name_ok("Region")); /* lower case only */
+    assert_false(kz_custom_name_ok("-x"));
+    assert_false(kz_custom_name_ok("a b"));
+    char longname[80];
+    memset(longname, 'a', 65);
+    longname[65] = '\0';
+    assert_false(kz_custom_name_ok(longname));
+}
+
+static void test_money(void **state)
+{
+    (void)state;
+    int64_t v;
+    static const struct {
+        const char *in;
+        int64_t cents;
+    } good[] = {{"12500", 1250000}, {"12500.5", 1250050}, {"12500.50", 1250050},
+                {"12,500.05", 1250005}, {"$1200", 120000}, {" 7 ", 700},
+                {"-30", -3000}, {"0.99", 99}, {"\xe2\x82\xac" "40", 4000}};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        assert_int_equal(kz_parse_money(good[i].in, &v), KZ_OK);
+        assert_int_equal(v, good[i].cents);
+    }
+    static const char *const bad[] = {"", "abc", "1.234", "12 500", "1..2", "$", "--1",
+                                      "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(kz_parse_money(bad[i], &v), KZ_EINVAL);
+    char buf[32];
+    kz_format_money(1250050, buf, sizeof buf);
+    assert_string_equal(buf, "12500.50");
+    kz_format_money(1250000, buf, sizeof buf);
+    assert_string_equal(buf, "12500");
+    kz_format_money(-5, buf, sizeof buf);
+    assert_string_equal(buf, "-0.05");
+}
+
+static void test_ints(void **state)
+{
+    (void)state;
+    int64_t v;
+    assert_int_equal(kz_parse_int("1,200", &v), KZ_OK);
+    assert_int_equal(v, 1200);
+    assert_int_equal(kz_parse_int("-4", &v), KZ_OK);
+    assert_int_equal(v, -4);
+    assert_int_equal(kz_parse_int("4.5", &v), KZ_EINVAL);
+    assert_int_equal(kz_parse_int("", &v), KZ_EINVAL);
+    assert_int_equal(kz_parse_int("12abc", &v), KZ_EINVAL);
+    assert_int_equal(kz_parse_int("99999999999999999999999", &v), KZ_EINVAL);
+}
+
+static void test_assign_and_format(void **state)
+{
+    (void)state;
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_err err;
+    assert_int_equal(kz_lead_assign(&l, "close_date", "2026-12-01", false, &err), KZ_OK);
+    assert_string_equal(kz_lead_text(&l, KZ_F_CLOSE_DATE), "2026-12-01");
+    assert_true(kz_lead_num(&l, KZ_F_CLOSE_DATE) > 20000);
+    assert_int_equal(kz_lead_assign(&l, "close_date", "tomorrow", false, &err), KZ_EINVAL);
+    assert_string_equal(err.msg, "field \"close_date\": \"tomorrow\" is not a date (expected YYYY-MM-DD)");
+    assert_int_equal(kz_lead_assign(&l, "owner", "bob.smith", false, &err), KZ_OK);
+    assert_int_equal(kz_lead_assign(&l, "owner", "bob smith", false, &err), KZ_EINVAL);
+    assert_int_equal(kz_lead_assign(&l, "probability", "101", false, &err), KZ_EINVAL);
+    assert_int_equal(kz_lead_assign(&l, "employees", "-1", false, &err), KZ_EINVAL);
+    assert_int_equal(kz_lead_assign(&l, "grade", "hot", false, &err), KZ_EINVAL);
+    assert_int_equal(kz_lead_assign(&l, "grade", "hot", true, &err), KZ_OK);
+    assert_int_equal(kz_lead_assign(&l, "Bad Field", "x", false, &err), KZ_EINVAL);
+    assert_int_equal(kz_lead_assign(&l, "value", "", false, &err), KZ_OK);
+    assert_false(kz_lead_has(&l, KZ_F_VALUE));
+    char buf[64];
+    kz_lead_format(&l, KZ_F_VALUE, buf, sizeof buf);
+    assert_string_equal(buf, "");
+    kz_lead_set_num(&l, KZ_F_CREATED, 0);
+    kz_lead_format(&l, KZ_F_CREATED, buf, sizeof buf);
+    assert_string_equal(buf, "1970-01-01T00:00:00Z");
+    kz_lead_free(&l);
+}
+
+static void test_custom_fields_and_reuse(void **state)
+{
+    (void)state;
+    kz_lead l, c;
+    kz_lead_init(&l);
+    kz_lead_init(&c);
+    kz_lead_set_custom(&l, "a", "1");
+    kz_lead_set_custom(&l, "b", "2");
+    kz_lead_set_custom(&l, "c", "3");
+    kz_lead_set_custom(&l, "b", NULL);
+    assert_int_equal(l.ncustom, 2);
+    assert_null(kz_lead_custom(&l, "b"));
+    assert_string_equal(kz_lead_custom(&l, "c"), "3");
+    kz_lead_set_custom(&l, "a", "one");
+    assert_string_equal(kz_lead_custom(&l, "a"), "one");
+    kz_lead_set_text(&l, KZ_F_NAME, "Reza Rahimi");
+    kz_lead_copy(&c, &l);
+    assert_string_equal(kz_lead_text(&c, KZ_F_NAME), "Reza Rahimi");
+    assert_string_equal(kz_lead_custom(&c, "c"), "3");
+    /* reset keeps capacity: the same lead is reused without leaks */
+    for (int i = 0; i < 100; i++) {
+        kz_lead_reset(&c);
+        assert_null(kz_lead_text(&c, KZ_F_NAME));
+        kz_lead_set_text(&c, KZ_F_NAME, "x");
+        kz_lead_set_custom(&c, "k", "v");
+    }
+    assert_int_equal(c.ncustom, 1);
+    kz_lead_free(&l);
+    kz_lead_free(&c);
+}
+
+static void test_activity_vocabulary(void **state)
+{
+    (void)state;
+    assert_string_equal(kz_activity_kind_channel("call"), "phone");
+    assert_string_equal(kz_activity_kind_channel("email"), "email");
+    assert_null(kz_activity_kind_channel("fax"));
+    assert_true(kz_activity_outcome_ok("no_answer"));
+    assert_false(kz_activity_outcome_ok("maybe"));
+    assert_string_equal(kz_activity_kinds_list(), "call, email, meeting, web, form, chat, sms, note");
+    assert_non_null(strstr(kz_activity_outcomes_list(), "none, answered, no_answer"));
+    assert_true(kz_stakeholder_role_ok("champion"));
+    assert_false(kz_stakeholder_role_ok("boss"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_field_table),      cmocka_unit_test(test_custom_names),
+        cmocka_unit_test(test_money),            cmocka_unit_test(test_ints),
+        cmocka_unit_test(test_assign_and_format), cmocka_unit_test(test_custom_fields_and_reuse),
+        cmocka_unit_test(test_activity_vocabulary),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

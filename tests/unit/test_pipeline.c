@@ -1,0 +1,270 @@
+/* Pipeline operations: one transaction each, rescoring, entry criteria,
+ * conflicts, stale and overdue, presence. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "kariz/dates.h"
+#include "kariz/pipeline.h"
+
+#define NOW 1795521600 /* 2026-11-24 12:00 UTC */
+
+typedef struct fx {
+    char dir[64], path[128];
+    kz_store *st;
+    kz_rules *rules;
+    kz_session s;
+} fx;
+
+static int setup(void **state)
+{
+    setenv("TZ", "UTC", 1);
+    fx *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/kz-pipe-XXXXXX");
+    assert_non_null(mkdtemp(f->dir));
+    snprintf(f->path, sizeof f->path, "%s/p.db", f->dir);
+    kz_err err;
+    assert_int_equal(kz_store_open(f->path, 0, &f->st, &err), KZ_OK);
+    assert_int_equal(kz_rules_load_builtin(&f->rules, &err), KZ_OK);
+    assert_int_equal(kz_store_sync_stages(f->st, kz_rules_stages(f->rules),
+                                          kz_rules_stage_count(f->rules), &err),
+                     KZ_OK);
+    f->s.store = f->st;
+    f->s.rules = f->rules;
+    f->s.actor = "alice";
+    f->s.now = NOW;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fx *f = *state;
+    kz_store_close(f->st);
+    kz_rules_free(f->rules);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", f->dir);
+    assert_int_equal(system(cmd), 0);
+    free(f);
+    return 0;
+}
+
+static int64_t add(fx *f, const char *name, int employees)
+{
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_lead_set_text(&l, KZ_F_NAME, name);
+    kz_lead_set_text(&l, KZ_F_COMPANY, "Co");
+    kz_lead_set_num(&l, KZ_F_EMPLOYEES, employees);
+    kz_err err;
+    assert_int_equal(kz_pipe_add(&f->s, &l, &err), KZ_OK);
+    int64_t id = kz_lead_num(&l, KZ_F_ID);
+    assert_string_equal(kz_lead_text(&l, KZ_F_STAGE), "lead");
+    kz_lead_free(&l);
+    return id;
+}
+
+static void get(fx *f, int64_t id, kz_lead *l)
+{
+    kz_err err;
+    kz_lead_reset(l);
+    assert_int_equal(kz_store_lead_get(f->st, id, l, &err), KZ_OK);
+}
+
+static void test_add_scores_on_the_way_in(void **state)
+{
+    fx *f = *state;
+    kz_lead l;
+    kz_lead_init(&l);
+    int64_t small = add(f, "Small", 3), big = add(f, "Big", 500);
+    get(f, small, &l);
+    assert_int_equal(kz_lead_num(&l, KZ_F_FIT), -15);
+    get(f, big, &l);
+    assert_int_equal(kz_lead_num(&l, KZ_F_FIT), 10);
+    assert_string_equal(kz_lead_text(&l, KZ_F_GRADE), "cold");
+    kz_err err;
+    kz_lead empty;
+    kz_lead_init(&empty);
+    assert_int_equal(kz_pipe_add(&f->s, &empty, &err), KZ_EINVAL);
+    assert_string_equal(err.msg, "a lead needs a name, an e-mail or a company");
+    kz_lead_free(&empty);
+    kz_lead_free(&l);
+}
+
+static void test_move_entry_criteria_and_override(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t id = add(f, "Small", 3);
+    assert_int_equal(kz_pipe_move(&f->s, id, 0, "prospect", NULL, &err), KZ_EREFUSED);
+    assert_string_equal(err.msg, "prospect needs fit > 0 (has -15)");
+    assert_int_equal(kz_pipe_move(&f->s, id, 0, "nowhere", NULL, &err), KZ_EINVAL);
+    assert_non_null(strstr(err.msg, "stages: lead, prospect, opportunity, won, lost"));
+    f->s.now = NOW + 3600;
+    assert_int_equal(kz_pipe_move(&f->s, id, 0, "prospect", "friend of the CEO", &err), KZ_OK);
+    kz_lead l;
+    kz_lead_init(&l);
+    get(f, id, &l);
+    assert_string_equal(kz_lead_text(&l, KZ_F_STAGE), "prospect");
+    assert_int_equal(kz_lead_num(&l, KZ_F_STAGE_ENTERED), NOW + 3600);
+    kz_event_list ev = {0};
+    assert_int_equal(kz_store_events(f->st, id, 0, &ev, &err), KZ_OK);
+    bool override = false, stage = false;
+    for (size_t i = 0; i < ev.n; i++) {
+        override |= strcmp(ev.v[i].kind, "override") == 0 &&
+                    strcmp(ev.v[i].detail, "friend of the CEO") == 0;
+        stage |= strcmp(ev.v[i].kind, "stage") == 0 && strcmp(ev.v[i].new_value, "prospect") == 0;
+    }
+    assert_true(override);
+    assert_true(stage);
+    kz_event_list_free(&ev);
+    /* a big firm with pain and interest goes to opportunity unforced */
+    int64_t big = add(f, "Big", 500);
+    const char *set[] = {"pain_point=moving data by hand"};
+    assert_int_equal(kz_pipe_set(&f->s, big, 0, set, 1, &err), KZ_OK);
+    assert_int_equal(kz_pipe_log(&f->s, big, "call", "answered", NULL, NULL, &err), KZ_OK);
+    assert_int_equal(kz_pipe_move(&f->s, big, 0, "opportunity", NULL, &err), KZ_OK);
+    kz_lead_free(&l);
+}
+
+static void test_stale_versions_conflict(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t id = add(f, "Ava", 50);
+    const char *a[] = {"title=CTO"};
+    assert_int_equal(kz_pipe_set(&f->s, id, 1, a, 1, &err), KZ_OK);
+    const char *b[] = {"title=CEO"};
+    assert_int_equal(kz_pipe_set(&f->s, id, 1, b, 1, &err), KZ_ECONFLICT); /* read version 1 */
+    assert_non_null(strstr(err.msg, "changed by someone else"));
+    assert_int_equal(kz_pipe_move(&f->s, id, 1, "prospect", NULL, &err), KZ_ECONFLICT);
+    kz_lead l;
+    kz_lead_init(&l);
+    get(f, id, &l);
+    assert_string_equal(kz_lead_text(&l, KZ_F_TITLE), "CTO");
+    /* an edited copy saved with its version */
+    kz_lead_set_text(&l, KZ_F_CITY, "Tabriz");
+    assert_int_equal(kz_pipe_save(&f->s, &l, &err), KZ_OK);
+    assert_int_equal(kz_lead_num(&l, KZ_F_VERSION), 3);
+    kz_lead_set_text(&l, KZ_F_STAGE, "won");
+    assert_int_equal(kz_pipe_save(&f->s, &l, &err), KZ_EINVAL);
+    kz_lead_free(&l);
+}
+
+static void test_lost_and_reopen(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t id = add(f, "Ava", 50);
+    assert_int_equal(kz_pipe_lost(&f->s, id, 0, "martians", &err), KZ_EINVAL);
+    assert_non_null(strstr(err.msg, "reasons: price, no_budget"));
+    assert_int_equal(kz_pipe_lost(&f->s, id, 0, "PRICE", &err), KZ_OK);
+    kz_lead l;
+    kz_lead_init(&l);
+    get(f, id, &l);
+    assert_string_equal(kz_lead_text(&l, KZ_F_LOST_REASON), "price");
+    assert_string_equal(kz_lead_text(&l, KZ_F_LOST_FROM), "lead");
+    assert_int_equal(kz_pipe_lost(&f->s, id, 0, "price", &err), KZ_EINVAL);
+    assert_int_equal(kz_pipe_move(&f->s, id, 0, "lead", NULL, &err), KZ_OK);
+    get(f, id, &l);
+    assert_null(kz_lead_text(&l, KZ_F_LOST_REASON));
+    assert_null(kz_lead_text(&l, KZ_F_LOST_FROM));
+    kz_lead_free(&l);
+}
+
+static void test_stale_and_overdue(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    f->s.now = NOW - 20 * 86400;
+    int64_t id = add(f, "Quiet", 50);
+    f->s.now = NOW;
+    kz_lead l;
+    kz_lead_init(&l);
+    get(f, id, &l);
+    int idle, limit;
+    assert_true(kz_lead_is_stale(f->rules, &l, NOW, &idle, &limit));
+    assert_int_equal(idle, 20);
+    assert_int_equal(limit, 7);
+    /* a scheduled next step keeps it fresh; a past one does not */
+    int today = kz_today(NOW);
+    assert_int_equal(kz_pipe_followup(&f->s, id, 0, today + 2, "Call back", &err), KZ_OK);
+    get(f, id, &l);
+    assert_false(kz_lead_is_stale(f->rules, &l, NOW, NULL, NULL));
+    assert_false(kz_lead_is_overdue(&l, today));
+    assert_true(kz_lead_is_overdue(&l, today + 3));
+    assert_true(kz_lead_is_stale(f->rules, &l, NOW + 3 * 86400, NULL, NULL));
+    /* a touch resets idleness */
+    assert_int_equal(kz_pipe_log(&f->s, id, "call", "no_answer", NULL, NULL, &err), KZ_OK);
+    get(f, id, &l);
+    assert_false(kz_lead_is_stale(f->rules, &l, NOW + 3 * 86400, NULL, NULL));
+    /* won deals are never stale */
+    assert_int_equal(kz_pipe_won(&f->s, id, 0, "signed", &err), KZ_OK);
+    get(f, id, &l);
+    assert_false(kz_lead_is_stale(f->rules, &l, NOW + 300 * 86400, NULL, NULL));
+    kz_lead_free(&l);
+}
+
+static void test_log_validates_and_rescores(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t id = add(f, "Ava", 50);
+    assert_int_equal(kz_pipe_log(&f->s, id, "fax", "sent", NULL, NULL, &err), KZ_EINVAL);
+    assert_int_equal(kz_pipe_log(&f->s, id, "call", "perhaps", NULL, NULL, &err), KZ_EINVAL);
+    assert_int_equal(kz_pipe_log(&f->s, 999, "call", "answered", NULL, NULL, &err), KZ_ENOTFOUND);
+    kz_lead l;
+    kz_lead_init(&l);
+    get(f, id, &l);
+    int64_t before = kz_lead_num(&l, KZ_F_INTEREST);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(kz_pipe_log(&f->s, id, "call", "no_answer", NULL, NULL, &err), KZ_OK);
+    get(f, id, &l);
+    assert_int_equal(kz_lead_num(&l, KZ_F_INTEREST), before - 15); /* -5 each, capped at -15 */
+    kz_lead_free(&l);
+}
+
+static void test_presence(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t id = add(f, "Ava", 50);
+    assert_int_equal(kz_presence_announce(&f->s, id, &err), KZ_OK);
+    char names[4][KZ_USER_MAX];
+    size_t n;
+    assert_int_equal(kz_presence_others(&f->s, id, names, 4, &n, &err), KZ_OK);
+    assert_int_equal(n, 0); /* this board itself does not count */
+    char host[64] = {0};
+    gethostname(host, sizeof host - 1);
+    /* bob on another host has it open; carol's board on this host crashed */
+    assert_int_equal(kz_store_presence_set(f->st, "bob", "elsewhere", 4242, id, NOW, &err), KZ_OK);
+    assert_int_equal(kz_store_presence_set(f->st, "carol", host, 999999, id, NOW, &err), KZ_OK);
+    assert_int_equal(kz_store_presence_set(f->st, "dave", "elsewhere", 7, id, NOW - 600, &err), KZ_OK);
+    assert_int_equal(kz_presence_others(&f->s, id, names, 4, &n, &err), KZ_OK);
+    assert_int_equal(n, 1);
+    assert_string_equal(names[0], "bob");
+    assert_int_equal(kz_presence_others(&f->s, id + 1, names, 4, &n, &err), KZ_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(kz_presence_leave(&f->s, &err), KZ_OK);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_add_scores_on_the_way_in, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_move_entry_criteria_and_override, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stale_versions_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lost_and_reopen, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stale_and_overdue, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_log_validates_and_rescores, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_presence, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
