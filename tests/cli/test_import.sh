@@ -14,6 +14,8 @@ run k import "$F/plain.csv" --map nonsense; expect_rc 2; has_err "expected COLUM
 run k import "$F/plain.csv" --map 'Nope=email'; expect_rc 2; has_err 'no column "Nope"'
 run k import "$F/plain.csv" --owner 'Not A User'; expect_rc 2; has_err "not a user name"
 run k import "$T/missing.csv"; expect_rc 1; has_err "cannot open"
+run "$KARIZ" --db "$T/none.db" import "$F/plain.csv" --dry-run; expect_rc 1; has_err "no database"
+[ -e "$T/none.db" ] && bad "a dry run created a database" || ok
 
 t "dry run shows the mapping and writes nothing"
 run k import "$F/hubspot.csv" --dry-run; expect_rc 0
@@ -147,6 +149,7 @@ DB=$T/test.db
 
 t "--map overrides and ignores columns"
 DB=$T/map.db
+k init >/dev/null
 printf 'Full,Mail,Org,Secret\nAva,ava@x.example,Acme,hush\n' > "$T/m.csv"
 run k import "$T/m.csv" --map 'Full=name' --map 'Org=company' --map 'Secret=-' --map 'Mail=contact_mail' --dry-run
 expect_rc 0; has_out '"Secret" -> ignored (--map)'; has_out '"Mail" -> custom field contact_mail (--map)'
