@@ -679,7 +679,7 @@ static bool read_line(FILE *in, kz_buf *b, bool *too_long)
     *too_long = false;
     int ch;
     bool any = false;
-    while ((ch = getc(in)) != EOF) {
+    while ((ch = getc_unlocked(in)) != EOF) {
         any = true;
         if (ch == '\n')
             break;
