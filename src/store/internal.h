@@ -10,6 +10,7 @@
 #include "kariz/store.h"
 
 #define KZ_STMT_CACHE 96
+#define KZ_COUNT_CACHE 64
 
 struct kz_store {
     sqlite3 *db;            /* owned */
@@ -23,6 +24,17 @@ struct kz_store {
     } cache[KZ_STMT_CACHE];
     unsigned next_evict;
     char lead_cols[1024];   /* "name, title, ..." every field but id, in field order */
+    /* search cache (leads.c): temp.kz_hits holds the matches of hits_text
+     * as of data version hits_dv and this connection's hits_changes */
+    bool hits_table;
+    char *hits_text; /* owned */
+    int64_t hits_dv, hits_changes;
+    char counts_key[2048]; /* the grouped count query the counts answer */
+    struct {
+        char stage[64];
+        int64_t n;
+    } counts[KZ_COUNT_CACHE];
+    size_t ncounts;
 };
 
 /* A prepared statement for sql, reset and with bindings cleared; owned by the

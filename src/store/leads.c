@@ -414,19 +414,18 @@ kz_status kz_store_find_by_name_company(kz_store *st, const char *name, const ch
     return KZ_OK;
 }
 
-/* Builds the WHERE clause of a query; binds are listed in order in *nb. */
+/* Builds the WHERE clause of a query; binds are listed in order in *b.
+ * A search refers to temp.kz_hits, filled by search_hits(). */
 typedef struct binds {
     const char *text[8];
     int n;
-    char like[512];
-    char match[600];
 } binds;
 
-static void build_where(kz_buf *sql, const kz_query *q, binds *b)
+static void build_where(kz_buf *sql, const kz_query *q, bool with_stage, binds *b)
 {
     kz_buf_puts(sql, " WHERE 1");
     b->n = 0;
-    if (q->stage) {
+    if (q->stage && with_stage) {
         kz_buf_puts(sql, " AND stage = ?");
         b->text[b->n++] = q->stage;
     }
@@ -441,67 +440,86 @@ static void build_where(kz_buf *sql, const kz_query *q, binds *b)
         kz_buf_puts(sql, " AND grade = ?");
         b->text[b->n++] = q->grade;
     }
-    if (q->overdue) {
-        char day[16];
-        snprintf(day, sizeof day, "%" PRId64, q->today_day);
-        kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due < date(%s * 86400, 'unixepoch')",
-                      day);
-    }
+    if (q->overdue)
+        kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due < date(%" PRId64 " * 86400, 'unixepoch')",
+                      q->today_day);
     if (q->due_by)
         kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due <= date(%" PRId64 " * 86400, 'unixepoch')",
                       q->due_by_day);
     if (q->open_only)
         kz_buf_puts(sql, " AND stage IN (SELECT name FROM stages WHERE kind = 'open')");
-    if (q->search && *q->search) {
-        size_t len = strlen(q->search);
-        if (len >= 3 && len < 200) {
-            /* trigram index: a quoted phrase matches any substring */
-            size_t o = 0;
-            b->match[o++] = '"';
-            for (const char *p = q->search; *p && o + 3 < sizeof b->match; p++) {
-                if (*p == '"')
-                    b->match[o++] = '"';
-                b->match[o++] = *p;
-            }
-            b->match[o++] = '"';
-            b->match[o] = '\0';
-            kz_buf_puts(sql, " AND id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ?)");
-            b->text[b->n++] = b->match;
-        } else {
-            size_t o = 0;
-            b->like[o++] = '%';
-            for (const char *p = q->search; *p && o + 3 < sizeof b->like; p++) {
-                if (*p == '%' || *p == '_' || *p == '\\')
-                    b->like[o++] = '\\';
-                b->like[o++] = *p;
-            }
-            b->like[o++] = '%';
-            b->like[o] = '\0';
-            kz_buf_puts(sql, " AND id IN (SELECT rowid FROM lead_search WHERE name LIKE ?1x "
-                             "ESCAPE '\\' OR company LIKE ?1x ESCAPE '\\' OR email LIKE ?1x "
-                             "ESCAPE '\\' OR notes LIKE ?1x ESCAPE '\\')");
-            b->text[b->n++] = b->like;
-        }
-    }
+    if (q->search && *q->search)
+        kz_buf_puts(sql, " AND id IN temp.kz_hits");
 }
 
-/* Replaces the "?1x" placeholders (one value used several times) with the
- * numbered parameter of the search text. */
-static void number_params(kz_buf *sql, int search_index)
+/* Fills temp.kz_hits with the ids of the leads whose name, company, e-mail
+ * or notes contain text (the trigram index for three characters or more, a
+ * scan below that). The board asks several queries per keystroke with the
+ * same text: they share one fill until the text or the data changes. */
+static kz_status search_hits(kz_store *st, const char *text, kz_err *err)
 {
-    char num[16];
-    snprintf(num, sizeof num, "?%d", search_index);
-    kz_buf out = KZ_BUF_INIT;
-    const char *p = kz_buf_str(sql);
-    const char *hit;
-    while ((hit = strstr(p, "?1x")) != NULL) {
-        kz_buf_append(&out, p, (size_t)(hit - p));
-        kz_buf_puts(&out, num);
-        p = hit + 3;
+    int64_t dv = 0;
+    kz_status ks = kz_store_data_version(st, &dv, err);
+    if (ks != KZ_OK)
+        return ks;
+    if (st->hits_text && strcmp(st->hits_text, text) == 0 && st->hits_dv == dv &&
+        st->hits_changes == sqlite3_total_changes64(st->db))
+        return KZ_OK;
+    if (!st->hits_table) {
+        if ((ks = kz_exec(st, "CREATE TEMP TABLE IF NOT EXISTS kz_hits (id INTEGER PRIMARY KEY)",
+                          err)) != KZ_OK)
+            return ks;
+        st->hits_table = true;
     }
-    kz_buf_puts(&out, p);
-    kz_buf_free(sql);
-    *sql = out;
+    if ((ks = kz_exec(st, "DELETE FROM temp.kz_hits", err)) != KZ_OK)
+        return ks;
+    size_t len = strlen(text);
+    kz_buf pat = KZ_BUF_INIT;
+    sqlite3_stmt *s;
+    if (len >= 3) {
+        /* a quoted phrase matches any substring in the trigram index */
+        kz_buf_putc(&pat, '"');
+        for (const char *p = text; *p; p++) {
+            if (*p == '"')
+                kz_buf_putc(&pat, '"');
+            kz_buf_putc(&pat, *p);
+        }
+        kz_buf_putc(&pat, '"');
+        s = kz_stmt(st, "INSERT INTO temp.kz_hits SELECT rowid FROM lead_search WHERE lead_search "
+                        "MATCH ?1",
+                    err);
+    } else {
+        kz_buf_putc(&pat, '%');
+        for (const char *p = text; *p; p++) {
+            if (*p == '%' || *p == '_' || *p == '\\')
+                kz_buf_putc(&pat, '\\');
+            kz_buf_putc(&pat, *p);
+        }
+        kz_buf_putc(&pat, '%');
+        s = kz_stmt(st, "INSERT INTO temp.kz_hits SELECT rowid FROM lead_search WHERE name LIKE ?1 "
+                        "ESCAPE '\\' OR company LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' "
+                        "OR notes LIKE ?1 ESCAPE '\\'",
+                    err);
+    }
+    if (!s) {
+        kz_buf_free(&pat);
+        return FAIL_STMT(err);
+    }
+    kz_bind_text(s, 1, kz_buf_str(&pat));
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    kz_buf_free(&pat);
+    if (rc != SQLITE_DONE) {
+        free(st->hits_text);
+        st->hits_text = NULL;
+        return kz_db_error(st, rc, "searching", err);
+    }
+    free(st->hits_text);
+    st->hits_text = kz_xstrdup(text);
+    st->hits_dv = dv;
+    st->hits_changes = sqlite3_total_changes64(st->db);
+    st->counts_key[0] = '\0'; /* grouped counts belong to the old hits */
+    return KZ_OK;
 }
 
 static void build_order(kz_buf *sql, const kz_query *q)
@@ -526,11 +544,15 @@ static void build_order(kz_buf *sql, const kz_query *q)
 static kz_status prepare_query(kz_store *st, const kz_query *q, const char *select, bool paged,
                                sqlite3_stmt **out, kz_err *err)
 {
+    if (q->search && *q->search) {
+        kz_status ks = search_hits(st, q->search, err);
+        if (ks != KZ_OK)
+            return ks;
+    }
     kz_buf sql = KZ_BUF_INIT;
     binds b;
     kz_buf_puts(&sql, select);
-    build_where(&sql, q, &b);
-    number_params(&sql, b.n);
+    build_where(&sql, q, true, &b);
     if (paged) {
         build_order(&sql, q);
         if (q->limit)
@@ -578,8 +600,62 @@ kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_le
     return KZ_OK;
 }
 
+/* A search's matches per stage, counted in one grouped query and kept until
+ * the search, the other filters or the data change: the board counts each
+ * of its columns on every keystroke. */
+static kz_status count_by_stage(kz_store *st, const kz_query *q, int64_t *out, kz_err *err)
+{
+    kz_status ks = search_hits(st, q->search, err);
+    if (ks != KZ_OK)
+        return ks;
+    kz_buf sql = KZ_BUF_INIT;
+    binds b;
+    kz_buf_puts(&sql, "SELECT stage, count(*) FROM leads");
+    build_where(&sql, q, false, &b);
+    kz_buf_puts(&sql, " GROUP BY stage");
+    kz_buf key = KZ_BUF_INIT;
+    kz_buf_puts(&key, kz_buf_str(&sql));
+    for (int i = 0; i < b.n; i++)
+        kz_buf_printf(&key, "|%s", b.text[i]);
+    bool fresh = strlen(kz_buf_str(&key)) < sizeof st->counts_key &&
+                 strcmp(st->counts_key, kz_buf_str(&key)) == 0;
+    if (!fresh) {
+        sqlite3_stmt *s = kz_stmt(st, kz_buf_str(&sql), err);
+        if (!s) {
+            ks = FAIL_STMT(err);
+            goto out;
+        }
+        for (int i = 0; i < b.n; i++)
+            kz_bind_text(s, i + 1, b.text[i]);
+        st->ncounts = 0;
+        int rc;
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW && st->ncounts < KZ_COUNT_CACHE) {
+            snprintf(st->counts[st->ncounts].stage, sizeof st->counts[0].stage, "%s",
+                     (const char *)sqlite3_column_text(s, 0));
+            st->counts[st->ncounts++].n = sqlite3_column_int64(s, 1);
+        }
+        sqlite3_reset(s);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            ks = kz_db_error(st, rc, "counting leads", err);
+            goto out;
+        }
+        snprintf(st->counts_key, sizeof st->counts_key, "%s",
+                 strlen(kz_buf_str(&key)) < sizeof st->counts_key ? kz_buf_str(&key) : "");
+    }
+    *out = 0;
+    for (size_t i = 0; i < st->ncounts; i++)
+        if (strcmp(st->counts[i].stage, q->stage) == 0)
+            *out = st->counts[i].n;
+out:
+    kz_buf_free(&sql);
+    kz_buf_free(&key);
+    return ks;
+}
+
 kz_status kz_store_count(kz_store *st, const kz_query *q, int64_t *out, kz_err *err)
 {
+    if (q->search && *q->search && q->stage)
+        return count_by_stage(st, q, out, err);
     sqlite3_stmt *s;
     kz_status ks = prepare_query(st, q, "SELECT count(*) FROM leads", false, &s, err);
     if (ks != KZ_OK)
