@@ -5,7 +5,8 @@
  *
  * usage: ptytime [-r ROWS] [-c COLS] [-t TIMEOUT_S]
  *                -w TEXT [-w TEXT]...           first screen containing every TEXT
- *                [-k KEYS -e TEXT]...           then: send KEYS, wait for TEXT (repeatable)
+ *                [-k KEYS -e TEXT]...           then: send KEYS, wait for TEXT (repeatable;
+ *                                               TEXT @changed: any visible change)
  *                [-q KEYS]                      keys that quit the program at the end
  *                -- COMMAND [ARGS]
  * KEYS take C escapes: \n \r \e \t \xHH. */
@@ -51,6 +52,28 @@ static char *screen_text(void)
     return buf;
 }
 
+/* A hash of every cell's text and look: tells any visible change, even one
+ * that only moves a highlight. */
+static unsigned long screen_hash(void)
+{
+    unsigned long h = 5381;
+    for (int r = 0; r < rows; r++)
+        for (int c = 0; c < cols; c++) {
+            VTermScreenCell cell;
+            VTermPos pos = {r, c};
+            if (!vterm_screen_get_cell(screen, pos, &cell))
+                continue;
+            h = h * 33 + cell.chars[0];
+            h = h * 33 + (unsigned long)(cell.attrs.reverse | cell.attrs.bold << 1 |
+                                         cell.attrs.underline << 2);
+            h = h * 33 + (VTERM_COLOR_IS_INDEXED(&cell.bg) ? cell.bg.indexed.idx
+                                                            : cell.bg.rgb.red ^ cell.bg.rgb.blue);
+            h = h * 33 + (VTERM_COLOR_IS_INDEXED(&cell.fg) ? cell.fg.indexed.idx
+                                                            : cell.fg.rgb.green);
+        }
+    return h;
+}
+
 static int pump(int timeout_ms)
 {
     struct pollfd p = {master, POLLIN, 0};
@@ -69,6 +92,18 @@ static int pump(int timeout_ms)
         if (write(master, out, m) < 0)
             break;
     return 1;
+}
+
+static int wait_changed(unsigned long before, double deadline)
+{
+    for (;;) {
+        if (screen_hash() != before)
+            return 0;
+        double left = deadline - now_ms();
+        if (left <= 0)
+            return -1;
+        pump((int)(left < 50 ? left : 50));
+    }
 }
 
 static int wait_all(char **texts, int n, double deadline)
@@ -165,11 +200,17 @@ int main(int argc, char **argv)
     for (int s = 0; s < nsteps && rc == 0; s++) {
         char k[256];
         size_t n = unescape(keys[s], k);
+        /* let the previous step's output settle before timing this one */
+        while (pump(20) > 0) {
+        }
+        unsigned long before = screen_hash();
         double t1 = now_ms();
         if (write(master, k, n) < 0)
             rc = 1;
         char *e[1] = {expects[s]};
-        if (wait_all(e, 1, t1 + timeout_s * 1000) != 0) {
+        int w = strcmp(expects[s], "@changed") == 0 ? wait_changed(before, t1 + timeout_s * 1000)
+                                                    : wait_all(e, 1, t1 + timeout_s * 1000);
+        if (w != 0) {
             fprintf(stderr, "ptytime: timed out after keys %s waiting for %s; screen:\n%s", keys[s],
                     expects[s], screen_text());
             rc = 1;

@@ -59,11 +59,32 @@ static void start_report(kz_report *out, const char *name, const char *title,
     out->now = o->now;
 }
 
+/* What the reports need of a lead, kept compact: a pipeline of 100 000
+ * leads is read whole. */
+typedef struct rlead {
+    int64_t id;
+    int stage;        /* index in the pipeline, -1 when the rules lack it */
+    char *stage_name; /* owned */
+    char *owner, *source, *lost_from, *lost_reason, *grade, *close_date; /* owned; NULL: absent */
+    int64_t value;   /* minor units, 0 when absent */
+    int prob;        /* the lead's own probability, -1 when it has none */
+    int64_t entered; /* when it entered its stage */
+    bool stale;      /* open and stale as of the report's now */
+} rlead;
+
 /* The leads of the owner, in id order. */
 typedef struct lead_vec {
-    kz_lead *v; /* owned, each lead owned */
+    rlead *v; /* owned, each lead's strings owned */
     size_t n, cap;
+    const kz_report_pipeline *p; /* borrowed, while loading */
+    int64_t now;
 } lead_vec;
+
+static char *dup_text(const kz_lead *l, kz_field f)
+{
+    const char *s = kz_lead_text(l, f);
+    return s ? kz_xstrdup(s) : NULL;
+}
 
 static bool lead_vec_add(const kz_lead *l, void *ud)
 {
@@ -72,39 +93,62 @@ static bool lead_vec_add(const kz_lead *l, void *ud)
         lv->cap = lv->cap ? lv->cap * 2 : 64;
         lv->v = kz_xrealloc(lv->v, lv->cap * sizeof *lv->v);
     }
-    kz_lead_init(&lv->v[lv->n]);
-    kz_lead_copy(&lv->v[lv->n], l);
-    lv->n++;
+    rlead *r = &lv->v[lv->n++];
+    const char *stage = kz_lead_text(l, KZ_F_STAGE);
+    r->id = kz_lead_num(l, KZ_F_ID);
+    r->stage = stage_index(lv->p, stage);
+    r->stage_name = kz_xstrdup(stage ? stage : UNKNOWN_STAGE_LABEL);
+    r->owner = dup_text(l, KZ_F_OWNER);
+    r->source = dup_text(l, KZ_F_SOURCE);
+    r->lost_from = dup_text(l, KZ_F_LOST_FROM);
+    r->lost_reason = dup_text(l, KZ_F_LOST_REASON);
+    r->grade = dup_text(l, KZ_F_GRADE);
+    r->close_date = dup_text(l, KZ_F_CLOSE_DATE);
+    r->value = kz_lead_num(l, KZ_F_VALUE);
+    r->prob = kz_lead_has(l, KZ_F_PROBABILITY) ? (int)kz_lead_num(l, KZ_F_PROBABILITY) : -1;
+    r->entered = kz_lead_num(l, KZ_F_STAGE_ENTERED);
+    r->stale = r->stage >= 0 && lv->p->stages[r->stage].kind == KZ_STAGE_OPEN &&
+               lv->p->is_stale && lv->p->is_stale(l, lv->now, lv->p->ud);
     return true;
 }
 
 static void lead_vec_free(lead_vec *lv)
 {
-    for (size_t i = 0; i < lv->n; i++)
-        kz_lead_free(&lv->v[i]);
+    for (size_t i = 0; i < lv->n; i++) {
+        rlead *r = &lv->v[i];
+        free(r->stage_name);
+        free(r->owner);
+        free(r->source);
+        free(r->lost_from);
+        free(r->lost_reason);
+        free(r->grade);
+        free(r->close_date);
+    }
     free(lv->v);
     memset(lv, 0, sizeof *lv);
 }
 
-static kz_status load_leads(kz_store *st, const kz_report_opts *o, lead_vec *out, kz_err *err)
+static kz_status load_leads(kz_store *st, const kz_report_pipeline *p, const kz_report_opts *o,
+                            lead_vec *out, kz_err *err)
 {
     kz_query q;
     memset(&q, 0, sizeof q);
     q.owner = o->owner;
     q.sort = KZ_SORT_ID;
+    out->p = p;
+    out->now = o->now;
     return kz_store_list(st, &q, false, lead_vec_add, out, err);
 }
 
 /* The lead with this id (leads are in id order), or NULL. */
-static const kz_lead *find_lead(const lead_vec *lv, int64_t id)
+static const rlead *find_lead(const lead_vec *lv, int64_t id)
 {
     size_t lo = 0, hi = lv->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        int64_t mid_id = kz_lead_num(&lv->v[mid], KZ_F_ID);
-        if (mid_id == id)
+        if (lv->v[mid].id == id)
             return &lv->v[mid];
-        if (mid_id < id)
+        if (lv->v[mid].id < id)
             lo = mid + 1;
         else
             hi = mid;
@@ -112,26 +156,19 @@ static const kz_lead *find_lead(const lead_vec *lv, int64_t id)
     return NULL;
 }
 
-static kz_stage_kind lead_kind(const kz_report_pipeline *p, const kz_lead *l, int *idx)
+/* In an open stage of the pipeline. */
+static bool is_open(const kz_report_pipeline *p, const rlead *r)
 {
-    int i = stage_index(p, kz_lead_text(l, KZ_F_STAGE));
-    if (idx)
-        *idx = i;
-    return i < 0 ? KZ_STAGE_OPEN : p->stages[i].kind;
+    return r->stage >= 0 && p->stages[r->stage].kind == KZ_STAGE_OPEN;
 }
 
 /* Closed (won or lost now) in the period: its close is when it entered the
  * stage it is in. */
-static bool closed_in(const kz_report_pipeline *p, const kz_lead *l, const period *pd,
-                      bool *won)
+static bool closed_in(const kz_report_pipeline *p, const rlead *r, const period *pd, bool *won)
 {
-    int idx;
-    kz_stage_kind k = lead_kind(p, l, &idx);
-    if (idx < 0 || k == KZ_STAGE_OPEN)
+    if (r->stage < 0 || p->stages[r->stage].kind == KZ_STAGE_OPEN || !in_period(pd, r->entered))
         return false;
-    if (!in_period(pd, kz_lead_num(l, KZ_F_STAGE_ENTERED)))
-        return false;
-    *won = k == KZ_STAGE_WON;
+    *won = p->stages[r->stage].kind == KZ_STAGE_WON;
     return true;
 }
 
@@ -286,10 +323,9 @@ static void stages_now_table(kz_report *out, const kz_report_pipeline *p, const 
     for (size_t i = 0; i < p->nstages; i++)
         bucket_get(&bs, p->stages[i].name, NULL)->order = (int)i;
     for (size_t i = 0; i < lv->n; i++) {
-        const char *stage = kz_lead_text(&lv->v[i], KZ_F_STAGE);
-        bucket *b = bucket_get(&bs, stage ? stage : UNKNOWN_STAGE_LABEL, NULL);
+        bucket *b = bucket_get(&bs, lv->v[i].stage_name, NULL);
         b->v[0]++;
-        b->v[1] += kz_lead_num(&lv->v[i], KZ_F_VALUE);
+        b->v[1] += lv->v[i].value;
     }
     qsort(bs.v, bs.n, sizeof *bs.v, bucket_cmp_name);
     kz_rtable *t = kz_report_table(out, "stages", "Leads per stage now", stage_now_cols, 3,
@@ -333,7 +369,7 @@ kz_status kz_report_funnel(kz_store *st, const kz_report_pipeline *p, const kz_r
                 seq[nseq++] = i;
             }
         }
-    ks = load_leads(st, o, &lv, err);
+    ks = load_leads(st, p, o, &lv, err);
     if (ks == KZ_OK) {
         funnel_ctx f = {p, period_of(o), pos, reached, -1, -1};
         ks = kz_store_stage_entries(st, o->owner, funnel_entry, &f, err);
@@ -420,17 +456,16 @@ kz_status kz_report_forecast(kz_store *st, const kz_report_pipeline *p,
     if (ks != KZ_OK)
         return ks;
     lead_vec lv = {0};
-    ks = load_leads(st, o, &lv, err);
+    ks = load_leads(st, p, o, &lv, err);
     buckets months = {0}, owners = {0}, both = {0};
     int64_t total[3] = {0, 0, 0};
     for (size_t i = 0; ks == KZ_OK && i < lv.n; i++) {
-        const kz_lead *l = &lv.v[i];
-        int idx;
-        if (lead_kind(p, l, &idx) != KZ_STAGE_OPEN || idx < 0)
+        const rlead *l = &lv.v[i];
+        if (!is_open(p, l))
             continue;
         char month[16];
         int no_date = 0;
-        const char *close = kz_lead_text(l, KZ_F_CLOSE_DATE);
+        const char *close = l->close_date;
         int day;
         if (close && kz_day_parse_iso(close, &day) == KZ_OK) {
             if (day < o->from_day || day > o->to_day)
@@ -441,10 +476,9 @@ kz_status kz_report_forecast(kz_store *st, const kz_report_pipeline *p,
             no_date = 1;
         }
         int unassigned;
-        const char *owner = or_label(kz_lead_text(l, KZ_F_OWNER), UNASSIGNED_LABEL, &unassigned);
-        int64_t value = kz_lead_num(l, KZ_F_VALUE);
-        int64_t prob = kz_lead_has(l, KZ_F_PROBABILITY) ? kz_lead_num(l, KZ_F_PROBABILITY)
-                                                        : p->stages[idx].probability;
+        const char *owner = or_label(l->owner, UNASSIGNED_LABEL, &unassigned);
+        int64_t value = l->value;
+        int64_t prob = l->prob >= 0 ? l->prob : p->stages[l->stage].probability;
         int64_t vp = value * prob;
         bucket *b[3] = {bucket_get(&months, month, NULL), bucket_get(&owners, owner, NULL),
                         bucket_get(&both, month, owner)};
@@ -580,19 +614,18 @@ kz_status kz_report_velocity(kz_store *st, const kz_report_pipeline *p,
     v.spells = kz_xcalloc(p->nstages + 1, sizeof *v.spells); /* owned here */
     int64_t *now_n = kz_xcalloc(p->nstages + 1, sizeof *now_n);   /* owned here */
     int64_t *stale_n = kz_xcalloc(p->nstages + 1, sizeof *stale_n); /* owned here */
-    ks = load_leads(st, o, &lv, err);
+    ks = load_leads(st, p, o, &lv, err);
     if (ks == KZ_OK) {
         ks = kz_store_stage_entries(st, o->owner, velocity_entry, &v, err);
         velocity_flush(&v);
     }
     if (ks == KZ_OK) {
         for (size_t i = 0; i < lv.n; i++) {
-            int idx;
-            if (lead_kind(p, &lv.v[i], &idx) != KZ_STAGE_OPEN || idx < 0)
+            if (!is_open(p, &lv.v[i]))
                 continue;
-            now_n[idx]++;
-            if (p->is_stale && p->is_stale(&lv.v[i], o->now, p->ud))
-                stale_n[idx]++;
+            now_n[lv.v[i].stage]++;
+            if (lv.v[i].stale)
+                stale_n[lv.v[i].stage]++;
         }
         kz_rtable *t = kz_report_table(out, "stages", "Time spent in each stage", velocity_cols,
                                        6, "median_days");
@@ -675,33 +708,31 @@ kz_status kz_report_losses(kz_store *st, const kz_report_pipeline *p, const kz_r
     if (ks != KZ_OK)
         return ks;
     lead_vec lv = {0};
-    ks = load_leads(st, o, &lv, err);
+    ks = load_leads(st, p, o, &lv, err);
     period pd = period_of(o);
     buckets stages = {0}, reasons = {0}, sources = {0};
     int64_t nlost = 0;
     for (size_t i = 0; ks == KZ_OK && i < lv.n; i++) {
-        const kz_lead *l = &lv.v[i];
+        const rlead *l = &lv.v[i];
         bool won;
         if (!closed_in(p, l, &pd, &won))
             continue;
         int last;
-        bucket *src = bucket_get(&sources, or_label(kz_lead_text(l, KZ_F_SOURCE), NONE_LABEL,
-                                                    &last), NULL);
+        bucket *src = bucket_get(&sources, or_label(l->source, NONE_LABEL, &last), NULL);
         src->last_a = last;
         src->v[won ? 0 : 1]++;
         if (won)
             continue;
         nlost++;
-        const char *from = or_label(kz_lead_text(l, KZ_F_LOST_FROM), UNKNOWN_STAGE_LABEL, &last);
+        const char *from = or_label(l->lost_from, UNKNOWN_STAGE_LABEL, &last);
         bucket *sb = bucket_get(&stages, from, NULL);
         sb->last_a = last;
-        int fi = stage_index(p, kz_lead_text(l, KZ_F_LOST_FROM));
+        int fi = stage_index(p, l->lost_from);
         if (fi >= 0)
             sb->order = fi;
         sb->v[0]++;
-        sb->v[1] += kz_lead_num(l, KZ_F_VALUE);
-        bucket *rb = bucket_get(&reasons, or_label(kz_lead_text(l, KZ_F_LOST_REASON), NONE_LABEL,
-                                                   &last), NULL);
+        sb->v[1] += l->value;
+        bucket *rb = bucket_get(&reasons, or_label(l->lost_reason, NONE_LABEL, &last), NULL);
         rb->last_a = last;
         rb->v[0]++;
     }
@@ -790,9 +821,9 @@ static bool channel_activity(const kz_activity *a, void *ud)
                 b->v[CH_ANSWERED]++;
         }
     }
-    const kz_lead *l = find_lead(c->lv, a->lead_id);
+    const rlead *l = find_lead(c->lv, a->lead_id);
     bool won;
-    if (l && closed_in(c->p, l, &c->pd, &won) && a->at < kz_lead_num(l, KZ_F_STAGE_ENTERED)) {
+    if (l && closed_in(c->p, l, &c->pd, &won) && a->at < l->entered) {
         int k = won ? 0 : 1;
         if (b->mark[k] != a->lead_id) {
             b->mark[k] = a->lead_id;
@@ -811,7 +842,7 @@ kz_status kz_report_channels(kz_store *st, const kz_report_pipeline *p,
     if (ks != KZ_OK)
         return ks;
     lead_vec lv = {0};
-    ks = load_leads(st, o, &lv, err);
+    ks = load_leads(st, p, o, &lv, err);
     channel_ctx c = {p, period_of(o), &lv, {0}};
     if (ks == KZ_OK)
         ks = kz_store_activities_all(st, o->owner, channel_activity, &c, err);
@@ -891,7 +922,7 @@ typedef struct prev_ctx {
 static bool prev_entry(const kz_stage_entry *e, void *ud)
 {
     prev_ctx *c = ud;
-    const kz_lead *l = find_lead(c->lv, e->lead_id);
+    const rlead *l = find_lead(c->lv, e->lead_id);
     if (!l)
         return true;
     size_t i = (size_t)(l - c->lv->v);
@@ -909,7 +940,7 @@ kz_status kz_report_scoring_with(kz_store *st, const kz_report_pipeline *p,
     if (ks != KZ_OK)
         return ks;
     lead_vec lv = {0};
-    ks = load_leads(st, o, &lv, err);
+    ks = load_leads(st, p, o, &lv, err);
     period pd = period_of(o);
     prev_ctx pc = {&lv, NULL};
     pc.prev = kz_xcalloc(lv.n + 1, sizeof *pc.prev); /* owned here */
@@ -922,21 +953,22 @@ kz_status kz_report_scoring_with(kz_store *st, const kz_report_pipeline *p,
     kz_lead scratch;
     kz_lead_init(&scratch);
     for (size_t i = 0; ks == KZ_OK && i < lv.n; i++) {
-        const kz_lead *l = &lv.v[i];
+        const rlead *l = &lv.v[i];
         bool won;
         if (!closed_in(p, l, &pd, &won))
             continue;
-        const char *grade = kz_lead_text(l, KZ_F_GRADE);
+        const char *grade = l->grade;
         if (p->grade) {
-            int64_t at = kz_lead_num(l, KZ_F_STAGE_ENTERED);
+            int64_t at = l->entered;
             kz_activity_list_clear(&acts);
-            ks = kz_store_activities(st, kz_lead_num(l, KZ_F_ID), &acts, err);
+            ks = kz_store_lead_get(st, l->id, &scratch, err);
+            if (ks == KZ_OK)
+                ks = kz_store_activities(st, l->id, &acts, err);
             if (ks != KZ_OK)
                 break;
             size_t n = 0;
             while (n < acts.n && acts.v[n].at < at)
                 n++;
-            kz_lead_copy(&scratch, l);
             if (pc.prev[i])
                 kz_lead_set_text(&scratch, KZ_F_STAGE, pc.prev[i]);
             grade = p->grade(&scratch, acts.v, n, at, p->ud);

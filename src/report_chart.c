@@ -376,6 +376,8 @@ static void render_table(const kz_rtable *t, int width, bool unicode, kz_lines *
         if (shown[c])
             lastc = c;
     int barw = t->bar >= 0 && shown[t->bar] ? width - total - 2 : 0;
+    if (barw > KZ_REPORT_BAR_MAX)
+        barw = KZ_REPORT_BAR_MAX;
     if (barw < 4)
         barw = 0;
     double max = 0;

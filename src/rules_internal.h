@@ -33,6 +33,16 @@
 #define KZ_OP_OLDER 0x080u    /* older_than_days */
 #define KZ_OP_NEXT 0x100u     /* within_next_days */
 
+/* Scratch for day tests on time fields: the Unix-time bounds of the tested
+ * days, computed once per local day instead of once per lead. */
+typedef struct kz_tbounds {
+    bool valid;
+    int day;
+    int64_t within_lo, within_hi; /* [lo, hi) */
+    int64_t older_hi;             /* t < older_hi */
+    int64_t next_lo, next_hi;     /* [lo, hi) */
+} kz_tbounds;
+
 typedef struct kz_cond {
     int field;          /* kz_field, or -1 for a custom field */
     const char *name;   /* field name as written (custom fields: the key) */
@@ -49,6 +59,7 @@ typedef struct kz_cond {
     pcre2_code *re;
     const char *pattern;
     bool icase;
+    kz_tbounds *tb; /* time fields with day tests; scratch owned by the rules */
 } kz_cond;
 
 typedef struct kz_rule {
@@ -72,6 +83,15 @@ typedef struct kz_persona {
     kz_cond *when;
     size_t nwhen;
 } kz_persona;
+
+/* A lifecycle status the rules set by themselves when a lead's touches
+ * match (e.g. three unanswered calls -> unresponsive). */
+typedef struct kz_autostatus {
+    const char *status; /* one of the rules' statuses */
+    const char *label;
+    kz_rule match;      /* activity filter (and optional when: conditions) */
+    int at_least;       /* matching activities needed */
+} kz_autostatus;
 
 /* Entry criterion kinds. */
 enum { KZ_ENTRY_CRIT, KZ_ENTRY_SCORE, KZ_ENTRY_GRADE, KZ_ENTRY_FIELD };
@@ -128,6 +148,8 @@ struct kz_rules {
     size_t nlost;
     const char **statuses;
     size_t nstatuses;
+    kz_autostatus *autos;
+    size_t nautos;
     size_t npatterns;
     bool jit;
 

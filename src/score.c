@@ -49,6 +49,8 @@ static void copy_matched(char *out, size_t outlen, const char *s, size_t n)
 
 static bool parse_custom_number(const char *s, double *out)
 {
+    if (s[strspn(s, "+-.0123456789eE ")] != '\0') /* decimal only: no hex, inf or nan */
+        return false;
     char *end;
     double v = strtod(s, &end);
     while (*end == ' ')
@@ -105,7 +107,24 @@ bool kz_cond_eval(const kz_rules *r, const kz_cond *c, const kz_lead *lead, int 
                 return false;
         }
     }
-    if (c->ops & (KZ_OP_WITHIN | KZ_OP_OLDER | KZ_OP_NEXT)) {
+    if (c->tb) {
+        kz_tbounds *b = c->tb;
+        if (!b->valid || b->day != today) {
+            b->within_lo = kz_day_start(today - c->within);
+            b->within_hi = kz_day_start(today + c->within + 1);
+            b->older_hi = kz_day_start(today - c->older);
+            b->next_lo = kz_day_start(today);
+            b->next_hi = kz_day_start(today + c->next + 1);
+            b->day = today;
+            b->valid = true;
+        }
+        if ((c->ops & KZ_OP_WITHIN) && (num < b->within_lo || num >= b->within_hi))
+            return false;
+        if ((c->ops & KZ_OP_OLDER) && num >= b->older_hi)
+            return false;
+        if ((c->ops & KZ_OP_NEXT) && (num < b->next_lo || num >= b->next_hi))
+            return false;
+    } else if (c->ops & (KZ_OP_WITHIN | KZ_OP_OLDER | KZ_OP_NEXT)) {
         int day;
         if (c->type == KZ_FT_DATE)
             day = (int)num;
@@ -224,6 +243,43 @@ static void accumulate(const kz_rules *r, const kz_activity *acts, size_t nacts,
 }
 
 /* Local day of now, cached in the rules' scratch. */
+static int today_of(const kz_rules *r, int64_t now);
+
+const char *kz_rules_auto_status(const kz_rules *r, const kz_lead *lead, const kz_activity *acts,
+                                 size_t nacts, int64_t now, const char **label)
+{
+    for (size_t i = 0; i < r->nautos; i++) {
+        const kz_autostatus *au = &r->autos[i];
+        const kz_rule *ru = &au->match;
+        int count = 0;
+        for (size_t a = 0; a < nacts; a++) {
+            const kz_activity *act = &acts[a];
+            int ki = kz_rules_kind_index(act->kind);
+            int oi = kz_rules_outcome_index(act->outcome);
+            int ci = kz_rules_channel_index(act->channel);
+            if ((ru->kinds && (ki < 0 || !(ru->kinds & (1u << ki)))) ||
+                (ru->outcomes && (oi < 0 || !(ru->outcomes & (1u << oi)))) ||
+                (ru->channels && (ci < 0 || !(ru->channels & (1u << ci)))))
+                continue;
+            if (ru->within_days >= 0 && act->at < now - (int64_t)ru->within_days * 86400)
+                continue;
+            count++;
+        }
+        if (count < au->at_least)
+            continue;
+        bool limit = false;
+        char matched[8];
+        if (ru->nwhen &&
+            !all_hold(r, ru->when, ru->nwhen, lead, today_of(r, now), now, &limit, matched,
+                      sizeof matched))
+            continue;
+        if (label)
+            *label = au->label;
+        return au->status;
+    }
+    return NULL;
+}
+
 static int today_of(const kz_rules *r, int64_t now)
 {
     kz_rules *m = (kz_rules *)r; /* scratch only */
@@ -260,6 +316,7 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
     out->limit_errors = 0;
     int today = today_of(r, now);
     char m[96];
+    long long sub[KZ_CRIT__COUNT] = {0}; /* wide: thousands of rules cannot overflow */
     if (r->nbehaviour)
         accumulate(r, acts, nacts, now);
     for (size_t i = 0; i < r->nrules; i++) {
@@ -276,6 +333,10 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
             double sum = acc->sum;
             if (ru->has_cap && (ru->cap < 0 ? sum < ru->cap : sum > ru->cap))
                 sum = ru->cap;
+            if (sum > 1e6) /* keep huge activity logs within int arithmetic */
+                sum = 1e6;
+            if (sum < -1e6)
+                sum = -1e6;
             pts = (int)lround(sum);
             if (!ru->nwhen && acc->last)
                 put_activity(m, sizeof m, acc->last);
@@ -284,7 +345,7 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
             out->limit_errors++;
             pts = 0;
         }
-        out->sub[ru->crit] += pts;
+        sub[ru->crit] += pts;
         add_hit(out, ru->crit, ru->label, pts, count, m, limit);
     }
     const kz_persona *best = NULL;
@@ -303,12 +364,15 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
     }
     if (best) {
         out->persona = best->name;
-        out->sub[KZ_CRIT_FIT] += best->points;
+        sub[KZ_CRIT_FIT] += best->points;
         add_hit(out, KZ_CRIT_FIT, best->label, best->points, 1, best->name, false);
     }
     long total = 0;
     for (int c = 0; c < KZ_CRIT__COUNT; c++) {
         const kz_crit_cfg *cfg = &r->crit[c];
+        out->sub[c] = sub[c] > 100000000    ? 100000000
+                      : sub[c] < -100000000 ? -100000000
+                                            : (int)sub[c];
         if (cfg->has_max && out->sub[c] > cfg->max)
             out->sub[c] = cfg->max;
         if (cfg->has_min && out->sub[c] < cfg->min)
@@ -644,6 +708,9 @@ void kz_rules_summary(const kz_rules *r, kz_buf *out)
     kz_buf_puts(out, "\nstatuses: ");
     for (size_t i = 0; i < r->nstatuses; i++)
         kz_buf_printf(out, "%s%s", i ? ", " : "", r->statuses[i]);
+    for (size_t i = 0; i < r->nautos; i++)
+        kz_buf_printf(out, "%s%s when %s (%d or more)", i ? "; " : "\nset automatically: ",
+                      r->autos[i].status, r->autos[i].label, r->autos[i].at_least);
     kz_buf_printf(out, "\npatterns: %zu regular expressions (%s)\n", r->npatterns,
                   r->npatterns == 0 ? "none to compile"
                   : r->jit          ? "JIT-compiled"

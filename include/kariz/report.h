@@ -118,9 +118,12 @@ void kz_lines_free(kz_lines *l);
  * one '#'). Returns the columns used (never more than cols). */
 int kz_report_bar(kz_buf *out, double frac, int cols, bool unicode);
 
+#define KZ_REPORT_BAR_MAX 60 /* widest bar drawn, in columns */
+
 /* The report as table text for a terminal `width` columns wide (at least
  * 20): the title, the period, each table with its heading, header row and
- * rows, the charted column drawn as bars in the remaining width, and the
+ * rows, the charted column drawn as bars in the remaining width (at most
+ * KZ_REPORT_BAR_MAX columns), and the
  * notes. Every line is at most `width` display columns. Data text passes
  * through kz_text_fit. Pure: the same report, width and flag give the
  * same lines. Appends to out. */

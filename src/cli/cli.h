@@ -67,6 +67,10 @@ char *kz_show_json(const kz_lead *lead, const kz_activity_list *acts,
 char *kz_events_json(const kz_event_list *ev);
 /* Writes s as a JSON string literal (with quotes) to out. */
 void kz_json_write_string(FILE *out, const char *s);
+/* Width of standard output for tables: $COLUMNS, else the terminal's, else
+ * 80; and whether it can show Unicode block characters (a UTF-8 locale). */
+int kz_cli_output_width(void);
+bool kz_cli_output_unicode(void);
 /* Sanitises for a terminal and prints. */
 void kz_cli_print_safe(FILE *out, const char *s);
 
@@ -92,7 +96,7 @@ void kz_cli_print_safe(FILE *out, const char *s);
     X(import, "FILE.csv|- [--map COLUMN=field]... [--on-duplicate skip|update|new] [--rejects FILE] [--dry-run] [--stage S] [--owner U]", "import leads from a CSV file (another CRM's export)") \
     X(intake, "[--on-duplicate skip|update|new]", "create or update leads from JSON lines on standard input") \
     X(export, "[--format csv|json|jsonl] [--stage S] [--owner U] [--search TEXT]", "write leads with every field, custom fields included") \
-    X(rules, "path | check [FILE] | diff FILE", "which rules are in force; check or compare rules files") \
+    X(rules, "path | check [FILE] | diff FILE | backtest FILE", "which rules are in force; check, compare and backtest rules files") \
     X(report, "funnel|forecast|velocity|losses|channels|scoring [--from DATE] [--to DATE] [--owner U] [--format table|csv|json]", "pipeline reports for managers")
 
 #define KZ_X_DECL(name, usage, summary) int kz_cmd_##name(kz_cli *c, int argc, char **argv);

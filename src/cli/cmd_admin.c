@@ -12,6 +12,7 @@
 #include "kariz/dates.h"
 #include "kariz/demo.h"
 #include "kariz/paths.h"
+#include "kariz/report.h"
 #include "kariz/text.h"
 #include "kariz/tui.h"
 
@@ -322,6 +323,44 @@ static int rules_diff(kz_cli *c, const char *file)
     return rc;
 }
 
+/* The scoring-quality report (win rate per grade band of closed deals)
+ * for the rules in force and for a candidate, one after the other. */
+static int rules_backtest(kz_cli *c, const char *file)
+{
+    kz_rules *next = NULL;
+    if (kz_rules_load_file(file, &next, &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);
+    if (rc) {
+        kz_rules_free(next);
+        return rc;
+    }
+    kz_report_opts ro = {KZ_REPORT_OPEN_FROM, KZ_REPORT_OPEN_TO, NULL, kz_session_now(&c->sess)};
+    const kz_rules *sets[2] = {c->rules, next};
+    const char *names[2] = {kz_rules_origin(c->rules), file};
+    for (int i = 0; i < 2 && !rc; i++) {
+        kz_report rep;
+        kz_report_init(&rep);
+        if (kz_report_scoring(c->store, sets[i], true, &ro, &rep, &c->err) != KZ_OK) {
+            rc = kz_cli_fail(&c->err);
+        } else {
+            printf("%s%s rules: ", i ? "\n" : "", i ? "candidate" : "current");
+            kz_cli_print_safe(stdout, names[i]);
+            putchar('\n');
+            kz_lines lines = {0};
+            kz_report_render(&rep, kz_cli_output_width(), kz_cli_output_unicode(), &lines);
+            for (size_t k = 0; k < lines.n; k++)
+                puts(lines.v[k]);
+            kz_lines_free(&lines);
+        }
+        kz_report_free(&rep);
+    }
+    if (!rc)
+        printf("\nnothing was written\n");
+    kz_rules_free(next);
+    return rc;
+}
+
 int kz_cmd_rules(kz_cli *c, int argc, char **argv)
 {
     const char *help = "Subcommands:\n"
@@ -329,11 +368,14 @@ int kz_cmd_rules(kz_cli *c, int argc, char **argv)
                        "  check [FILE]     validate FILE (default: the rules in force) and\n"
                        "                   summarise what the rules will do\n"
                        "  diff FILE        what FILE would change on this database (grades,\n"
-                       "                   bands, entry criteria), without writing anything\n";
+                       "                   bands, entry criteria), without writing anything\n"
+                       "  backtest FILE    win rate per grade band of the closed deals, regraded\n"
+                       "                   as they stood at closing, under the rules in force and\n"
+                       "                   under FILE, one after the other\n";
     if (argc < 2 || wants_help(argc, argv)) {
         if (argc >= 2)
             return kz_cli_help("rules", help);
-        return kz_cli_usage("rules", "expected path, check or diff");
+        return kz_cli_usage("rules", "expected path, check, diff or backtest");
     }
     const char *sub = argv[1];
     if (strcmp(sub, "path") == 0) {
@@ -381,5 +423,10 @@ int kz_cmd_rules(kz_cli *c, int argc, char **argv)
             return kz_cli_usage("rules", "diff needs the candidate FILE");
         return rules_diff(c, argv[2]);
     }
-    return kz_cli_usage("rules", "unknown subcommand \"%s\" (path, check, diff)", sub);
+    if (strcmp(sub, "backtest") == 0) {
+        if (argc != 3)
+            return kz_cli_usage("rules", "backtest needs the candidate FILE");
+        return rules_backtest(c, argv[2]);
+    }
+    return kz_cli_usage("rules", "unknown subcommand \"%s\" (path, check, diff, backtest)", sub);
 }

@@ -15,7 +15,7 @@
 #include "kariz/report.h"
 
 /* Columns of the output: $COLUMNS, else the terminal's width, else 80. */
-static int output_width(void)
+int kz_cli_output_width(void)
 {
     const char *cols = getenv("COLUMNS");
     int64_t n;
@@ -28,7 +28,7 @@ static int output_width(void)
 }
 
 /* Block characters when the locale's character set is UTF-8. */
-static bool output_unicode(void)
+bool kz_cli_output_unicode(void)
 {
     const char *cs = nl_langinfo(CODESET);
     return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
@@ -134,7 +134,7 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
     }
     if (fmt == KZ_FMT_TABLE) {
         kz_lines lines = {0};
-        kz_report_render(&rep, output_width(), output_unicode(), &lines);
+        kz_report_render(&rep, kz_cli_output_width(), kz_cli_output_unicode(), &lines);
         for (size_t i = 0; i < lines.n; i++)
             puts(lines.v[i]);
         kz_lines_free(&lines);

@@ -143,6 +143,21 @@ static kz_status count_tables(kz_store *st, int *out, kz_err *err)
     return KZ_OK;
 }
 
+static kz_status journal_is_wal(kz_store *st, bool *wal, kz_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(st->db, "PRAGMA journal_mode", -1, &s, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *m = (const char *)sqlite3_column_text(s, 0);
+        *wal = m && strcmp(m, "wal") == 0;
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_OK)
+        return kz_db_error(st, rc, "opening the database", err);
+    return KZ_OK;
+}
+
 static void build_lead_cols(kz_store *st)
 {
     kz_buf b = KZ_BUF_INIT;
@@ -244,7 +259,11 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
                             path, strerror(errno));
             goto fail;
         }
-        if ((ks = kz_exec(st, "PRAGMA journal_mode = WAL", err)) != KZ_OK ||
+        /* Switching to WAL takes a lock: only the first opener does it, so a
+         * reader never waits behind someone else's long write. */
+        bool wal = false;
+        if ((ks = journal_is_wal(st, &wal, err)) != KZ_OK ||
+            (!wal && (ks = kz_exec(st, "PRAGMA journal_mode = WAL", err)) != KZ_OK) ||
             (ks = kz_exec(st, "PRAGMA synchronous = NORMAL", err)) != KZ_OK)
             goto fail;
         if (ver == 0) {

@@ -84,7 +84,8 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
 {
     char buf[512];
     const char *name = kz_lead_text(l, KZ_F_NAME);
-    snprintf(d->title, sizeof d->title, "lead %" PRId64, d->id);
+    snprintf(d->title, sizeof d->title, "lead %" PRId64 " (version %" PRId64 ")", d->id,
+             kz_lead_num(l, KZ_F_VERSION));
     add_line(d, KZ_ROLE_CARD_NAME, KZ_ROLE_CARD_NAME, NULL, name ? name : "(no name)");
 
     /* the summary a salesperson reads first */
@@ -347,6 +348,12 @@ static void detail_destroy(kz_view *v)
     free(v);
 }
 
+static const char *detail_title(kz_view *v)
+{
+    detail *d = v->priv;
+    return d->title;
+}
+
 static const kz_hint detail_hints[] = {
     {KZ_ACT_HELP, "help"},      {KZ_ACT_BACK, "back"},       {KZ_ACT_MOVE_NEXT, "next stage"},
     {KZ_ACT_MOVE_PREV, "back a stage"}, {KZ_ACT_WON, "won"}, {KZ_ACT_LOST, "lost"},
@@ -355,6 +362,7 @@ static const kz_hint detail_hints[] = {
 
 static const kz_view_ops detail_ops = {
     .title = "lead",
+    .title_text = detail_title,
     .keymap = KZ_KM_DETAIL,
     .reload = detail_reload,
     .draw = detail_draw,

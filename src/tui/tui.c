@@ -3,6 +3,7 @@
  * event loop that turns keys into actions for the top view. */
 #define NCURSES_WIDECHAR 1
 #include <ncursesw/curses.h>
+#include <ncursesw/term.h>
 
 #include <errno.h>
 #include <locale.h>
@@ -12,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "kariz/dates.h"
 #include "kariz/paths.h"
@@ -49,6 +52,66 @@ static void restore_signals(const struct sigaction *saved)
     static const int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
     for (int i = 0; i < 3; i++)
         sigaction(sigs[i], &saved[i], NULL);
+}
+
+/* Crash signals (a fault, or abort()) cannot run endwin; the handler only
+ * writes bytes prepared in advance and restores the saved terminal modes,
+ * both async-signal-safe, then lets the signal take its normal course. */
+#define NCRASH 4
+static const int crash_sigs[NCRASH] = {SIGSEGV, SIGBUS, SIGFPE, SIGABRT};
+static struct sigaction crash_saved[NCRASH];
+static struct termios crash_tio;
+static bool crash_have_tio;
+static char crash_reset[128]; /* leave the alternate screen, show the cursor */
+static size_t crash_reset_len;
+
+static void on_crash_signal(int sig, siginfo_t *info, void *ctx)
+{
+    (void)ctx;
+    if (curses_active) {
+        if (crash_reset_len)
+            (void)!write(STDOUT_FILENO, crash_reset, crash_reset_len);
+        if (crash_have_tio)
+            tcsetattr(STDIN_FILENO, TCSANOW, &crash_tio);
+    }
+    for (int i = 0; i < NCRASH; i++)
+        if (crash_sigs[i] == sig)
+            sigaction(sig, &crash_saved[i], NULL);
+    /* sent (kill, abort): deliver again to the previous action; a real fault
+     * re-executes the faulting instruction on return and reaches it too */
+    if (info->si_code <= 0)
+        raise(sig);
+}
+
+static void install_crash_handlers(const struct termios *tio)
+{
+    crash_tio = *tio;
+    crash_have_tio = true;
+    crash_reset_len = 0;
+    const char *caps[2] = {"rmcup", "cnorm"};
+    for (int i = 0; i < 2; i++) {
+        char *seq = tigetstr((char *)caps[i]);
+        if (seq && seq != (char *)-1) {
+            size_t n = strlen(seq);
+            if (crash_reset_len + n < sizeof crash_reset) {
+                memcpy(crash_reset + crash_reset_len, seq, n);
+                crash_reset_len += n;
+            }
+        }
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_crash_signal;
+    sa.sa_flags = SA_SIGINFO;
+    sigemptyset(&sa.sa_mask);
+    for (int i = 0; i < NCRASH; i++)
+        sigaction(crash_sigs[i], &sa, &crash_saved[i]);
+}
+
+static void remove_crash_handlers(void)
+{
+    for (int i = 0; i < NCRASH; i++)
+        sigaction(crash_sigs[i], &crash_saved[i], NULL);
 }
 
 static void restore_terminal(void)
@@ -204,8 +267,11 @@ static void draw_title(kz_tui *t)
     kz_fill(0, 0, t->cols, attr);
     kz_buf b = KZ_BUF_INIT; /* owned */
     kz_view *top = t->stack[t->depth - 1];
-    kz_buf_printf(&b, " kariz  %s", top->ops->title);
-    const kz_filter *f = &t->filter;
+    const char *title = top->ops->title_text ? top->ops->title_text(top) : NULL;
+    kz_buf_printf(&b, " kariz  %s", title ? title : top->ops->title);
+    static const kz_filter none; /* no filters */
+    bool board = top->ops->keymap == KZ_KM_BOARD; /* filters describe the board */
+    const kz_filter *f = board ? &t->filter : &none;
     if (f->search[0])
         kz_buf_printf(&b, "  search:\"%s\"", f->search);
     if (f->mine)
@@ -216,7 +282,8 @@ static void draw_title(kz_tui *t)
         kz_buf_printf(&b, "  grade:%s", f->grade);
     if (f->overdue)
         kz_buf_puts(&b, "  overdue");
-    kz_buf_printf(&b, "  sort:%s", sort_name(f->sort));
+    if (board)
+        kz_buf_printf(&b, "  sort:%s", sort_name(f->sort));
     int x = 0;
     if (t->opts->readonly) {
         const char *ro = " READ-ONLY ";
@@ -502,12 +569,16 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     struct sigaction saved[3];
     fatal_signal = 0;
     install_signals(saved);
+    struct termios tio_before; /* the modes to restore after a crash */
+    bool have_before = tcgetattr(STDIN_FILENO, &tio_before) == 0;
     if (!initscr()) {
         restore_signals(saved);
         kz_keymaps_free(&t.km);
         return kz_err_set(err, KZ_EIO, "cannot start the terminal interface (is TERM set?)");
     }
     curses_active = true;
+    if (have_before)
+        install_crash_handlers(&tio_before);
     cbreak();
     noecho();
     nonl();
@@ -553,6 +624,8 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     }
 
     restore_terminal();
+    if (have_before)
+        remove_crash_handlers();
     while (t.depth > 0) {
         kz_view *v = t.stack[--t.depth];
         v->ops->destroy(v);

@@ -162,6 +162,8 @@ typedef struct kz_hint {
 
 typedef struct kz_view_ops {
     const char *title;
+    /* A title naming what the view shows now (may be NULL: use title). */
+    const char *(*title_text)(kz_view *v);
     kz_keymap_id keymap;
     /* Loads data (from the store) for the current size and filters. */
     void (*reload)(kz_view *v, kz_tui *t);

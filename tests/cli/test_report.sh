@@ -6,6 +6,7 @@
 # the fixture (the same ones tests/unit/test_report.c checks).
 . "$(dirname "$0")/lib.sh"
 : "${KARIZ_FIXTURES:=$(dirname "$0")/../fixtures}"
+: "${KARIZ_SOURCE:=$(dirname "$0")/../..}"
 export KARIZ_NOW="2026-03-01 00:00"
 # maxw: the widest line of $out in characters
 maxw() { printf '%s\n' "$out" | python3 -c 'import sys; print(max(len(l) for l in sys.stdin.buffer.read().decode("utf-8").split("\n")))'; }
@@ -81,6 +82,27 @@ expect_eq "$(json '[(r["owner"], r["leads"], r["value"]) for r in j["by_owner"]]
 expect_eq "$(json '[(r["month"], r["owner"]) for r in j["by_month_owner"]]')" \
     "[('2026-03', 'bob'), ('2026-04', 'bob'), ('no date', 'alice')]"
 expect_eq "$(json '(j["total"][0]["leads"], j["total"][0]["value"])')" "(4, 35000.5)"
+# the built-in rules: lead 5%, opportunity 50%
+expect_eq "$(json '[r["weighted"] for r in j["by_month"]]')" "[16000, 6000, 150.03]" \
+    "Hana 12000 x 50%; Eve 3000.50 x 5% = 150.025, rounded half up"
+expect_eq "$(json 'j["total"][0]["weighted"]')" 22150.03
+expect_eq "$(json '[(r["owner"], r["weighted"]) for r in j["by_owner"]]')" "[('alice', 150.03), ('bob', 22000)]"
+
+t "forecast follows the rules in force at once"
+python3 - "$KARIZ_SOURCE/rules.yaml" "$T/rules.yaml" <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+old = "  - name: opportunity\n    label: Opportunity\n    probability: 50\n"
+assert old in text, "the built-in rules changed shape"
+open(sys.argv[2], "w").write(text.replace(old, old.replace("50", "70")))
+PY
+run k report forecast --format json; expect_rc 0
+expect_eq "$(json '[r["weighted"] for r in j["by_month"]]')" "[16000, 8400, 150.03]" "Hana 12000 x 70%"
+expect_eq "$(json 'j["total"][0]["weighted"]')" 24550.03
+rm -f "$T/rules.yaml"
+run k report forecast --format json
+expect_eq "$(json 'j["total"][0]["weighted"]')" 22150.03 "back to the built-in rules"
+
 run k report forecast --from 2026-04-01 --to 2026-04-30 --format json
 expect_eq "$(json '[r["month"] for r in j["by_month"]]')" "['2026-04', 'no date']"
 
@@ -89,6 +111,9 @@ run k report velocity --format json; expect_rc 0
 # lead [1 2 2 2 3 54], prospect [3 3 3 5 47], opportunity [4 4 5 39 50]
 expect_eq "$(json '[(r["stage"], r["entered"], r["median_days"], r["p90_days"], r["leads"]) for r in j["stages"]]')" \
     "[('lead', 6, 2.0, 28.5, 1), ('prospect', 5, 3.0, 30.2, 1), ('opportunity', 5, 5.0, 45.6, 2)]"
+# stale with the built-in limits (lead 7, prospect 14, opportunity 21 days):
+# Eve idle 54, Cara 47, Dan 50; Hana idle 38 but her next step is due
+expect_eq "$(json '[r["stale"] for r in j["stages"]]')" "[1, 1, 1]"
 expect_eq "$(json '[(r["measure"], r["stage"]) for r in j["bottleneck"]]')" \
     "[('longest_wait', 'opportunity'), ('most_leads', 'opportunity')]"
 run k report velocity --from 2026-01-04 --to 2026-01-10 --format json
@@ -98,12 +123,12 @@ COLUMNS=80 run k report velocity; expect_rc 0; has_out "Bottleneck"; has_out "45
 
 t "losses"
 run k report losses --format json; expect_rc 0
-# lost now: Ben from opportunity (price), Gus from lead (no budget); Cara
+# lost now: Ben from opportunity (price), Gus from lead (no_budget); Cara
 # was lost and reopened, so she is not a loss
 expect_eq "$(json '[(r["stage"], r["lost"], r["share"], r["value"]) for r in j["by_stage"]]')" \
     "[('lead', 1, 50.0, 4000), ('opportunity', 1, 50.0, 5000)]"
 expect_eq "$(json '[(r["reason"], r["lost"]) for r in j["by_reason"]]')" \
-    "[('no budget', 1), ('price', 1)]"
+    "[('no_budget', 1), ('price', 1)]"
 expect_eq "$(json '[(r["source"], r["won"], r["lost"], r["win_rate"]) for r in j["win_rate_by_source"]]')" \
     "[('referral', 0, 1, 0.0), ('web', 2, 1, 66.7)]"
 run k report losses --from 2026-01-07 --to 2026-01-10 --format json
@@ -122,6 +147,32 @@ run k report scoring --format json; expect_rc 0
 # closed: Ava won hot, Finn won cold, Ben lost warm, Gus lost cold
 expect_eq "$(json 'sorted((r["grade"], r["deals"], r["won"], r["lost"], r["win_rate"]) for r in j["by_grade"])')" \
     "[('cold', 2, 1, 1, 50.0), ('hot', 1, 1, 0, 100.0), ('warm', 1, 0, 1, 0.0)]"
+
+t "json keys are stable"
+keys() { run k report "$1" --format json; expect_rc 0; expect_eq "$(json "$2")" "$3" "$1: $2"; }
+head_keys="'report', 'from', 'to', 'owner', 'generated'"
+keys funnel 'list(j)' "[$head_keys, 'stages', 'conversion', 'notes']"
+keys funnel 'list(j["stages"][0])' "['stage', 'leads', 'value']"
+keys funnel 'list(j["conversion"][0])' "['stage', 'reached', 'next', 'moved_on', 'rate']"
+keys forecast 'list(j)' "[$head_keys, 'by_month', 'by_owner', 'by_month_owner', 'total', 'notes']"
+keys forecast '[list(j[t][0]) for t in ("by_month", "by_owner", "by_month_owner", "total")]' \
+    "[['month', 'leads', 'value', 'weighted'], ['owner', 'leads', 'value', 'weighted'], ['month', 'owner', 'leads', 'value', 'weighted'], ['leads', 'value', 'weighted']]"
+keys velocity 'list(j)' "[$head_keys, 'stages', 'bottleneck', 'notes']"
+keys velocity '[list(j[t][0]) for t in ("stages", "bottleneck")]' \
+    "[['stage', 'entered', 'median_days', 'p90_days', 'leads', 'stale'], ['measure', 'stage', 'median_days', 'leads']]"
+keys losses 'list(j)' "[$head_keys, 'by_stage', 'by_reason', 'win_rate_by_source', 'notes']"
+keys losses '[list(j[t][0]) for t in ("by_stage", "by_reason", "win_rate_by_source")]' \
+    "[['stage', 'lost', 'share', 'value'], ['reason', 'lost', 'share'], ['source', 'won', 'lost', 'win_rate']]"
+keys channels 'list(j)' "[$head_keys, 'response', 'before_close', 'closed', 'notes']"
+keys channels '[list(j[t][0]) for t in ("response", "before_close", "closed")]' \
+    "[['channel', 'touches', 'sent', 'replied', 'calls', 'answered', 'response_rate'], ['channel', 'won_deals', 'won_share', 'lost_deals', 'lost_share'], ['outcome', 'deals']]"
+keys scoring 'list(j)' "[$head_keys, 'by_grade', 'notes']"
+keys scoring 'list(j["by_grade"][0])' "['grade', 'deals', 'won', 'lost', 'win_rate']"
+
+t "an empty period"
+run k report losses --from 2030-01-01 --format json; expect_rc 0
+expect_eq "$(json '(j["by_stage"], j["by_reason"], j["win_rate_by_source"])')" "([], [], [])"
+run k report losses --from 2030-01-01; expect_rc 0; has_out "(nothing in this period)"
 
 t "data text is made safe in tables, kept exact in csv"
 sql "UPDATE leads SET source = 'we' || char(27) || '[31mb' WHERE id = 7"

@@ -85,4 +85,12 @@ expect_eq "$(sqlite3 "$T/demo.db" "SELECT count(*) FROM leads WHERE stage = 'los
 run "$KARIZ" --db "$T/demo.db" demo --no-board; has_out "already holds 40 leads"
 run "$KARIZ" --db "$T/demo.db" demo --leads 0; expect_rc 2
 
+t "rules backtest: the closed deals under both rules files"
+sum=$(sqlite3 "$T/demo.db" "SELECT group_concat(id||grade||score||version) FROM leads")
+run "$KARIZ" --db "$T/demo.db" rules backtest "$T/strict.yaml"; expect_rc 0
+has_out "current rules: built-in"; has_out "candidate rules: $T/strict.yaml"
+has_out "Win rate"; has_out "nothing was written"
+expect_eq "$(sqlite3 "$T/demo.db" "SELECT group_concat(id||grade||score||version) FROM leads")" "$sum"
+run "$KARIZ" --db "$T/demo.db" rules backtest; expect_rc 2; has_err "backtest needs the candidate FILE"
+
 finish

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -193,6 +194,8 @@ kt_term *kt_start(const char *const argv[], int rows, int cols)
         setenv("LC_ALL", "C.UTF-8", 1);
         unsetenv("COLUMNS");
         unsetenv("LINES");
+        struct rlimit nocore = {0, 0}; /* tests that end in a signal leave no core */
+        setrlimit(RLIMIT_CORE, &nocore);
         execv(argv[0], (char *const *)argv);
         fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);

@@ -255,6 +255,59 @@ static void test_no_color_uses_attributes(void **state)
     kt_finish(t, "q");
 }
 
+static void test_demo_opens_the_board(void **state)
+{
+    (void)state;
+    const char *argv[] = {kt_kariz(), "--db", kt_path("demo.db"), "demo", "--leads", "40", NULL};
+    kt_term *t = kt_start(argv, 30, 200);
+    kt_wait_for(t, "Lead ");
+    kt_wait_for(t, "Won ");
+    kt_wait_for(t, "weighted");
+    kt_finish(t, "q");
+}
+
+static void test_small_at_start_then_grown(void **state)
+{
+    (void)state;
+    const char *db = make_db("small.db");
+    kt_term *t = kt_board(10, 40, db, NULL);
+    kt_wait_for(t, "terminal too small");
+    kt_resize(t, 30, 120);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "Y"); /* not bound: says so instead of doing anything */
+    kt_wait_for(t, "Y is not bound");
+    kt_finish(t, "q");
+}
+
+static void test_long_column_scrolls(void **state)
+{
+    (void)state;
+    const char *db = kt_path("long.db");
+    for (int i = 1; i <= 20; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Person %02d", i);
+        kt_kariz_run(db, "add", "--company", "Many", "--stage", "lead", name, NULL);
+    }
+    kt_term *t = kt_board(24, 100, db, NULL);
+    kt_wait_for(t, "Lead 20");
+    kt_send(t, "s");
+    kt_wait_for(t, "sort cards by");
+    kt_send(t, "n");
+    kt_wait_for(t, "cards sorted by name");
+    kt_wait_for(t, "Person 01");
+    kt_wait_for(t, "\xe2\x86\x93"); /* a down arrow: more cards below */
+    kt_send(t, "G");
+    kt_wait_for(t, "Person 20");
+    kt_wait_gone(t, "Person 01");
+    kt_send(t, "\x1b[5~"); /* PgUp */
+    kt_send(t, "g");
+    kt_wait_for(t, "Person 01");
+    kt_wait_gone(t, "Person 20");
+    kt_send(t, "\x1b[6~"); /* PgDn */
+    kt_wait_gone(t, "Person 01");
+    kt_finish(t, "q");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -266,6 +319,9 @@ int main(void)
         cmocka_unit_test(test_resize_small_and_back),
         cmocka_unit_test(test_readonly_refuses_edits),
         cmocka_unit_test(test_no_color_uses_attributes),
+        cmocka_unit_test(test_demo_opens_the_board),
+        cmocka_unit_test(test_small_at_start_then_grown),
+        cmocka_unit_test(test_long_column_scrolls),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }

@@ -373,6 +373,20 @@ static void test_terminate_restores_terminal(void **state)
     assert_int_not_equal(WEXITSTATUS(st), 0);
 }
 
+static void test_crash_signal_restores_terminal(void **state)
+{
+    (void)state;
+    const char *db = make_db("crash.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_signal(t, SIGABRT);
+    /* the alternate screen is left before the signal takes its course */
+    kt_wait_gone(t, "Ada Lovelace");
+    int st = kt_wait_exit(t);
+    assert_true(WIFSIGNALED(st));
+    assert_int_equal(WTERMSIG(st), SIGABRT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -388,6 +402,7 @@ int main(void)
         cmocka_unit_test(test_sort_and_mine_filter),
         cmocka_unit_test(test_owner_grade_overdue_filters),
         cmocka_unit_test(test_terminate_restores_terminal),
+        cmocka_unit_test(test_crash_signal_restores_terminal),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }

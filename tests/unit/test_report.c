@@ -451,7 +451,7 @@ static void test_losses(void **state)
     is_text(f, "by_stage", 1, "stage", "opportunity");
     is_int(f, "by_stage", 1, "value", 500000);
     rows(f, "by_reason", 2);
-    is_text(f, "by_reason", 0, "reason", "no budget");
+    is_text(f, "by_reason", 0, "reason", "no_budget");
     is_text(f, "by_reason", 1, "reason", "price");
     is_real(f, "by_reason", 1, "share", 50.0);
     /* closed: web Ava won, Finn won, Ben lost; referral Gus lost */
@@ -621,6 +621,76 @@ static void test_scoring_with_candidate(void **state)
     is_real(f, "by_grade", 2, "win_rate", 0.0);
 }
 
+/* kz_report_scoring and kz_report_pipeline_rules with real rules: a
+ * candidate that grades hot only the leads that replied to an e-mail. */
+static const char candidate[] =
+    "version: 1\n"
+    "grades:\n"
+    "  - name: hot\n"
+    "    min: 10\n"
+    "  - name: cold\n"
+    "criteria:\n"
+    "  interest:\n"
+    "    rules:\n"
+    "      - label: Replied to an e-mail\n"
+    "        points: 10\n"
+    "        activity:\n"
+    "          kind: email\n"
+    "          outcome: replied\n"
+    "stages:\n"
+    "  - {name: lead, probability: 10, stale_days: 14}\n"
+    "  - {name: prospect, probability: 25, stale_days: 21}\n"
+    "  - {name: opportunity, probability: 70, stale_days: 30}\n"
+    "  - {name: won, probability: 100, kind: won}\n"
+    "  - {name: lost, probability: 0, kind: lost}\n"
+    "lost_reasons: [price, timing, no_budget]\n";
+
+static void test_backtest_with_rules(void **state)
+{
+    fx *f = *state;
+    kz_rules *rules = NULL;
+    kz_err err;
+    if (kz_rules_load_buffer("candidate.yaml", candidate, sizeof candidate - 1, &rules, &err) !=
+        KZ_OK)
+        fail_msg("%s", err.msg);
+    /* Ben replied on D9, after he was lost on D8: that reply must not count */
+    exec_sql(f, "INSERT INTO activities (lead_id, at, kind, channel, outcome, author) "
+                "VALUES (2, 1768003200, 'email', 'email', 'replied', 'alice')");
+    kz_report_free(&f->r);
+    assert_int_equal(kz_report_scoring(f->st, rules, true, &f->o, &f->r, &err), KZ_OK);
+    /* replied before closing: Ava only (D2, won D10). hot: Ava won; cold:
+     * Finn won, Ben lost, Gus lost */
+    rows(f, "by_grade", 2);
+    is_text(f, "by_grade", 0, "grade", "hot");
+    is_int(f, "by_grade", 0, "deals", 1);
+    is_real(f, "by_grade", 0, "win_rate", 100.0);
+    is_text(f, "by_grade", 1, "grade", "cold");
+    is_int(f, "by_grade", 1, "deals", 3);
+    is_int(f, "by_grade", 1, "won", 1);
+    is_real(f, "by_grade", 1, "win_rate", 33.3);
+    /* without rescoring: the stored grades */
+    kz_report_free(&f->r);
+    assert_int_equal(kz_report_scoring(f->st, rules, false, &f->o, &f->r, &err), KZ_OK);
+    rows(f, "by_grade", 3);
+    is_text(f, "by_grade", 2, "grade", "warm"); /* not a band of these rules: after them */
+
+    /* the same rules as the pipeline of every report: opportunity at 70%,
+     * stale through kz_lead_is_stale */
+    kz_report_rules rr;
+    memset(&rr, 0, sizeof rr);
+    kz_report_pipeline p;
+    kz_report_pipeline_rules(&p, &rr, rules, false);
+    kz_report_free(&f->r);
+    assert_int_equal(kz_report_run(f->st, &p, "forecast", &f->o, &f->r, &err), KZ_OK);
+    is_int(f, "by_month", 1, "weighted", 840000); /* Hana 12000 x 70% */
+    kz_report_free(&f->r);
+    assert_int_equal(kz_report_run(f->st, &p, "velocity", &f->o, &f->r, &err), KZ_OK);
+    is_int(f, "stages", 0, "stale", 1); /* Eve */
+    is_int(f, "stages", 1, "stale", 1); /* Cara */
+    is_int(f, "stages", 2, "stale", 1); /* Dan; Hana has a next step due */
+    kz_rules_free(rules);
+}
+
 static void test_unknown_report(void **state)
 {
     fx *f = *state;
@@ -677,6 +747,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_channels_owner, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scoring_stored_grades, setup, teardown),
         cmocka_unit_test_setup_teardown(test_scoring_with_candidate, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_backtest_with_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unknown_report, setup, teardown),
         cmocka_unit_test_setup_teardown(test_render_and_formats, setup, teardown),
     };

@@ -147,6 +147,20 @@ static void test_render_unicode(void **state)
     kz_report_free(&r);
 }
 
+static void test_render_bar_cap(void **state)
+{
+    (void)state;
+    kz_report r;
+    sample(&r, "bob");
+    kz_lines l = {0};
+    kz_report_render(&r, 200, false, &l);
+    /* 200 columns leave 176 for bars; they stop at 60 */
+    assert_string_equal(l.v[4] + 24, "############################################################");
+    assert_int_equal(strlen(l.v[4]), 24 + 60);
+    kz_lines_free(&l);
+    kz_report_free(&r);
+}
+
 static void test_render_ascii(void **state)
 {
     (void)state;
@@ -308,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_bars_ascii),
         cmocka_unit_test(test_render_unicode),
         cmocka_unit_test(test_render_ascii),
+        cmocka_unit_test(test_render_bar_cap),
         cmocka_unit_test(test_render_widths),
         cmocka_unit_test(test_render_sanitises_data),
         cmocka_unit_test(test_render_empty_table),

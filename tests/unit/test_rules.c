@@ -284,6 +284,62 @@ static void test_decay_and_window(void **state)
     kz_rules_free(r);
 }
 
+/* Day tests on time fields compare local days, also when `now` moves on. */
+static void test_time_field_days(void **state)
+{
+    (void)state;
+    kz_rules *r = load_team();
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_lead_set_text(&l, KZ_F_NEXT_STEP, "x");
+    kz_score *s = calloc(1, sizeof *s);
+    kz_lead_set_num(&l, KZ_F_TOUCHED, kz_day_start(today() - 7));
+    kz_score_lead(r, &l, NULL, 0, NOW, s);
+    assert_int_equal(s->sub[KZ_CRIT_TIMELINE], 2);
+    kz_lead_set_num(&l, KZ_F_TOUCHED, kz_day_start(today() - 7) - 1);
+    kz_score_lead(r, &l, NULL, 0, NOW, s);
+    assert_int_equal(s->sub[KZ_CRIT_TIMELINE], 0);
+    kz_lead_set_num(&l, KZ_F_TOUCHED, kz_day_start(today() + 8));
+    kz_score_lead(r, &l, NULL, 0, NOW, s);
+    assert_int_equal(s->sub[KZ_CRIT_TIMELINE], 0);
+    /* a day later the same touch is inside the window */
+    kz_score_lead(r, &l, NULL, 0, NOW + DAY, s);
+    assert_int_equal(s->sub[KZ_CRIT_TIMELINE], 2);
+    kz_lead_set_num(&l, KZ_F_TOUCHED, kz_day_start(today() + 8) - 1); /* day +7 */
+    kz_score_lead(r, &l, NULL, 0, NOW, s);
+    assert_int_equal(s->sub[KZ_CRIT_TIMELINE], 2);
+    kz_lead_set_num(&l, KZ_F_TOUCHED, kz_day_start(today() - 7));
+    kz_score_lead(r, &l, NULL, 0, NOW + DAY, s);
+    assert_int_equal(s->sub[KZ_CRIT_TIMELINE], 0);
+    free(s);
+    kz_lead_free(&l);
+    kz_rules_free(r);
+}
+
+/* Custom fields hold text: numeric tests read decimal numbers only. */
+static void test_custom_numbers(void **state)
+{
+    (void)state;
+    kz_rules *r = load_team();
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_lead_set_text(&l, KZ_F_NEXT_STEP, "x");
+    kz_score *s = calloc(1, sizeof *s);
+    const struct {
+        const char *v;
+        int fit;
+    } cases[] = {{"25", 5}, {"24.5", 0}, {" 1e3 ", 5}, {"0x30", 0}, {"inf", 0}, {"lots", 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        kz_lead_set_custom(&l, "seats", cases[i].v);
+        kz_score_lead(r, &l, NULL, 0, NOW, s);
+        if (s->sub[KZ_CRIT_FIT] != cases[i].fit)
+            fail_msg("seats=\"%s\": fit %d, want %d", cases[i].v, s->sub[KZ_CRIT_FIT], cases[i].fit);
+    }
+    free(s);
+    kz_lead_free(&l);
+    kz_rules_free(r);
+}
+
 /* Score with no rule firing: zero subtotals, the lowest band, no persona. */
 static void test_empty_lead(void **state)
 {
@@ -531,6 +587,8 @@ int main(void)
         cmocka_unit_test(test_golden_cold),
         cmocka_unit_test(test_catastrophic_pattern),
         cmocka_unit_test(test_decay_and_window),
+        cmocka_unit_test(test_time_field_days),
+        cmocka_unit_test(test_custom_numbers),
         cmocka_unit_test(test_empty_lead),
         cmocka_unit_test(test_json_escapes_any_bytes),
         cmocka_unit_test(test_hits_dropped),

@@ -24,10 +24,10 @@
 #endif
 #endif
 
+#ifndef KZ_NO_INTERPOSE
 static long allocations;
 static int counting;
 
-#ifndef KZ_NO_INTERPOSE
 extern void *__libc_malloc(size_t n);
 extern void *__libc_calloc(size_t n, size_t size);
 extern void *__libc_realloc(void *p, size_t n);
