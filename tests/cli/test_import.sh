@@ -118,6 +118,9 @@ expect_eq "$(json 'j[0]["stage"]')" prospect
 run k list --search Ines --format json
 expect_eq "$(json 'j[0]["stage"]')" lead
 run k import "$F/plain.csv" --stage nowhere; expect_rc 2; has_err 'unknown stage'
+printf 'name,owner\nOwned,Alice Smith\nFine,alice\n' > "$T/own.csv"
+run k import "$T/own.csv"; expect_rc 1; has_out "1 created"
+has_err 'own.csv: line 2: column "owner": field "owner": "Alice Smith" is not a user name'
 
 t "duplicates: skip (the default), update, new"
 DB=$T/dup.db
