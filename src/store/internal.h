@@ -49,6 +49,11 @@ kz_status kz_exec(kz_store *st, const char *sql, kz_err *err);
 void kz_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Reads a lead row (columns "id, <lead_cols>") into l (reset first). */
 void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l);
+/* Inserts a lead's row with its custom fields, column totals and search
+ * entry; sets its ID. The caller sets timestamps and version and logs. */
+kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err);
+/* Adds a note's text to the lead's search entry. */
+kz_status kz_search_add_note(kz_store *st, int64_t lead_id, const char *note, kz_err *err);
 /* Loads custom fields of lead id into l. */
 kz_status kz_load_custom(kz_store *st, int64_t id, kz_lead *l, kz_err *err);
 /* Appends "sqlite3 (pid 12, user bob), ..." for the processes holding

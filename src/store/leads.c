@@ -10,6 +10,10 @@
 
 #define FAIL_STMT(err) ((err) ? (err)->code : KZ_EDB)
 
+static bool is_text_field(kz_field f);
+/* Same value (or both absent) in a and b? */
+static bool field_equal_any(const kz_lead *a, const kz_lead *b, kz_field f);
+
 static bool is_text_field(kz_field f)
 {
     kz_ftype t = kz_field_get(f)->type;
@@ -145,24 +149,107 @@ static kz_status write_custom(kz_store *st, int64_t id, const char *name, const 
     return KZ_OK;
 }
 
-kz_status kz_store_lead_insert(kz_store *st, kz_lead *lead, const char *actor, int64_t now,
-                               kz_err *err)
+/* ---- the column totals and the search index ----
+ * Kept by these statements, in the transaction that changes the lead (see
+ * schema.sql for why not by triggers). */
+
+static const char *owner_key(const kz_lead *l)
 {
-    if (!st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: lead inserted outside a transaction");
-    kz_lead_set_num(lead, KZ_F_VERSION, 1);
-    kz_lead_set_num(lead, KZ_F_CREATED, now);
-    kz_lead_set_num(lead, KZ_F_UPDATED, now);
-    if (!kz_lead_has(lead, KZ_F_TOUCHED))
-        kz_lead_set_num(lead, KZ_F_TOUCHED, now);
-    if (!kz_lead_has(lead, KZ_F_STAGE_ENTERED))
-        kz_lead_set_num(lead, KZ_F_STAGE_ENTERED, now);
+    const char *o = kz_lead_text(l, KZ_F_OWNER);
+    return o ? o : "";
+}
+
+/* Adds (sign 1) or takes away (sign -1) a lead from its stage's totals. */
+static kz_status totals_apply(kz_store *st, const kz_lead *l, int sign, kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st,
+                              "INSERT INTO stage_totals (stage, owner, n, value, ovr_value, "
+                              "ovr_weighted) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                              "ON CONFLICT (stage, owner) DO UPDATE SET n = n + excluded.n, "
+                              "value = value + excluded.value, ovr_value = ovr_value + "
+                              "excluded.ovr_value, ovr_weighted = ovr_weighted + excluded.ovr_weighted",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    int64_t value = kz_lead_num(l, KZ_F_VALUE);
+    bool ovr = kz_lead_has(l, KZ_F_PROBABILITY);
+    kz_bind_text(s, 1, kz_lead_text(l, KZ_F_STAGE));
+    kz_bind_text(s, 2, owner_key(l));
+    sqlite3_bind_int64(s, 3, sign);
+    sqlite3_bind_int64(s, 4, sign * value);
+    sqlite3_bind_int64(s, 5, ovr ? sign * value : 0);
+    sqlite3_bind_int64(s, 6, ovr ? sign * value * kz_lead_num(l, KZ_F_PROBABILITY) : 0);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "updating column totals", err);
+    return KZ_OK;
+}
+
+static bool totals_differ(const kz_lead *a, const kz_lead *b)
+{
+    const kz_field f[] = {KZ_F_STAGE, KZ_F_OWNER, KZ_F_VALUE, KZ_F_PROBABILITY};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        if (!field_equal_any(a, b, f[i]))
+            return true;
+    return false;
+}
+
+static kz_status search_write(kz_store *st, const char *sql, const kz_lead *l, kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st, sql, err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, kz_lead_num(l, KZ_F_ID));
+    kz_bind_text(s, 2, kz_lead_text(l, KZ_F_NAME));
+    kz_bind_text(s, 3, kz_lead_text(l, KZ_F_COMPANY));
+    kz_bind_text(s, 4, kz_lead_text(l, KZ_F_EMAIL));
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "updating the search index", err);
+    return KZ_OK;
+}
+
+static kz_status search_delete(kz_store *st, int64_t id, kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st, "DELETE FROM lead_search WHERE rowid = ?", err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "updating the search index", err);
+    return KZ_OK;
+}
+
+kz_status kz_search_add_note(kz_store *st, int64_t lead_id, const char *note, kz_err *err)
+{
+    if (!note || !*note)
+        return KZ_OK;
+    sqlite3_stmt *s = kz_stmt(st,
+                              "UPDATE lead_search SET notes = notes || char(10) || ?2 "
+                              "WHERE rowid = ?1",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, lead_id);
+    kz_bind_text(s, 2, note);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "updating the search index", err);
+    return KZ_OK;
+}
+
+kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
+{
     static const kz_field zeroed[] = {KZ_F_SCORE, KZ_F_PAIN, KZ_F_INTEREST, KZ_F_FIT,
                                       KZ_F_BUDGET, KZ_F_AUTHORITY, KZ_F_NEED, KZ_F_TIMELINE};
     for (size_t i = 0; i < sizeof zeroed / sizeof zeroed[0]; i++)
         if (!kz_lead_has(lead, zeroed[i]))
             kz_lead_set_num(lead, zeroed[i], 0);
-
     char sql[2600];
     int n = snprintf(sql, sizeof sql, "INSERT INTO leads (%s) VALUES (?", st->lead_cols);
     for (int f = 2; f < KZ_F__COUNT; f++)
@@ -184,13 +271,36 @@ kz_status kz_store_lead_insert(kz_store *st, kz_lead *lead, const char *actor, i
     }
     int64_t id = sqlite3_last_insert_rowid(st->db);
     kz_lead_set_num(lead, KZ_F_ID, id);
-    for (size_t i = 0; i < lead->ncustom; i++) {
-        kz_status ks = write_custom(st, id, lead->custom[i].name, lead->custom[i].value, err);
-        if (ks != KZ_OK)
-            return ks;
-    }
-    return add_event(st, id, now, 1, actor, "create", NULL, NULL, kz_lead_text(lead, KZ_F_NAME),
-                     kz_lead_text(lead, KZ_F_STAGE), err);
+    kz_status ks = KZ_OK;
+    for (size_t i = 0; ks == KZ_OK && i < lead->ncustom; i++)
+        ks = write_custom(st, id, lead->custom[i].name, lead->custom[i].value, err);
+    if (ks == KZ_OK)
+        ks = totals_apply(st, lead, 1, err);
+    if (ks == KZ_OK)
+        ks = search_write(st,
+                          "INSERT INTO lead_search (rowid, name, company, email, notes) "
+                          "VALUES (?1, ?2, ?3, ?4, '')",
+                          lead, err);
+    return ks;
+}
+
+kz_status kz_store_lead_insert(kz_store *st, kz_lead *lead, const char *actor, int64_t now,
+                               kz_err *err)
+{
+    if (!st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: lead inserted outside a transaction");
+    kz_lead_set_num(lead, KZ_F_VERSION, 1);
+    kz_lead_set_num(lead, KZ_F_CREATED, now);
+    kz_lead_set_num(lead, KZ_F_UPDATED, now);
+    if (!kz_lead_has(lead, KZ_F_TOUCHED))
+        kz_lead_set_num(lead, KZ_F_TOUCHED, now);
+    if (!kz_lead_has(lead, KZ_F_STAGE_ENTERED))
+        kz_lead_set_num(lead, KZ_F_STAGE_ENTERED, now);
+    kz_status ks = kz_insert_lead_row(st, lead, err);
+    if (ks != KZ_OK)
+        return ks;
+    return add_event(st, kz_lead_num(lead, KZ_F_ID), now, 1, actor, "create", NULL, NULL,
+                     kz_lead_text(lead, KZ_F_NAME), kz_lead_text(lead, KZ_F_STAGE), err);
 }
 
 /* Fields whose changes are not worth an event of their own: derived numbers
@@ -206,6 +316,17 @@ static bool field_logged(kz_field f)
     default:
         return true;
     }
+}
+
+static bool field_equal_any(const kz_lead *a, const kz_lead *b, kz_field f)
+{
+    if (a->has[f] != b->has[f])
+        return false;
+    if (!a->has[f])
+        return true;
+    if (is_text_field(f))
+        return strcmp(a->txt[f], b->txt[f]) == 0;
+    return a->num[f] == b->num[f];
 }
 
 static bool field_equal(const kz_lead *a, const kz_lead *b, kz_field f)
@@ -324,6 +445,18 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
     sqlite3_bind_int64(s, KZ_F__COUNT + 1, stored_version);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
+    if (rc == SQLITE_DONE && totals_differ(&cur, lead) &&
+        ((ks = totals_apply(st, &cur, -1, err)) != KZ_OK ||
+         (ks = totals_apply(st, lead, 1, err)) != KZ_OK))
+        goto out;
+    if (rc == SQLITE_DONE &&
+        (!field_equal_any(&cur, lead, KZ_F_NAME) || !field_equal_any(&cur, lead, KZ_F_COMPANY) ||
+         !field_equal_any(&cur, lead, KZ_F_EMAIL)) &&
+        (ks = search_write(st,
+                           "UPDATE lead_search SET name = ?2, company = ?3, email = ?4 "
+                           "WHERE rowid = ?1",
+                           lead, err)) != KZ_OK)
+        goto out;
     if (rc != SQLITE_DONE) {
         kz_lead_set_num(lead, KZ_F_VERSION, read_version);
         ks = kz_db_error(st, rc, "saving a lead", err);
@@ -360,7 +493,11 @@ kz_status kz_store_lead_delete(kz_store *st, int64_t id, int64_t version, const 
             sqlite3_reset(s);
             if (rc != SQLITE_DONE)
                 ks = kz_db_error(st, rc, "deleting a lead", err);
-            else
+            if (ks == KZ_OK)
+                ks = totals_apply(st, &cur, -1, err);
+            if (ks == KZ_OK)
+                ks = search_delete(st, id, err);
+            if (ks == KZ_OK)
                 ks = add_event(st, id, now, kz_lead_num(&cur, KZ_F_VERSION) + 1, actor, "delete",
                                NULL, kz_lead_text(&cur, KZ_F_NAME), NULL, NULL, err);
         }
