@@ -40,6 +40,7 @@ static const char *const period_names[] = {"all time", "last 30 days", "last 90 
 typedef struct cached {
     bool valid;
     int64_t version; /* kz_store_data_version when computed */
+    bool version_known; /* false: the version could not be read; compute again */
     bool mine;
     int from_day, to_day;
     bool failed;
@@ -120,8 +121,8 @@ static void drop_cached(cached *c)
 }
 
 /* Makes the selected report current: computes it unless the kept one was
- * computed for the same data and filters. Returns true when it computed. */
-static bool ensure_computed(reports_view *r)
+ * computed for the same data and filters. */
+static void ensure_computed(reports_view *r)
 {
     kz_tui *t = r->t;
     cached *c = &r->cache[r->cur];
@@ -130,9 +131,9 @@ static bool ensure_computed(reports_view *r)
     bool have_version = kz_store_data_version(t->s->store, &version, &err) == KZ_OK;
     int from, to;
     period_days(r, t->today, &from, &to);
-    if (c->valid && have_version && c->version == version && c->mine == r->mine &&
-        c->from_day == from && c->to_day == to)
-        return false;
+    if (c->valid && c->version_known && have_version && c->version == version &&
+        c->mine == r->mine && c->from_day == from && c->to_day == to)
+        return;
     drop_cached(c);
     if (r->rendered_for == r->cur)
         drop_rendered(r);
@@ -149,6 +150,7 @@ static bool ensure_computed(reports_view *r)
     free(rr);
     c->valid = true;
     c->version = version;
+    c->version_known = have_version;
     c->mine = r->mine;
     c->from_day = from;
     c->to_day = to;
@@ -158,22 +160,18 @@ static bool ensure_computed(reports_view *r)
         snprintf(c->error, sizeof c->error, "%s report: %s", reports[r->cur].name, err.msg);
         kz_tui_error(t, "%s", c->error);
     }
-    if (!have_version)
-        c->valid = false; /* unknown version: compute again next time */
-    return true;
 }
 
-/* Whether s[i..] starts a bar character: '#' in ASCII, a block (U+2588 full
- * or U+2589..U+258F eighths) in Unicode; sets its length. */
-static bool bar_char_at(const char *s, size_t i, bool unicode, size_t *len)
+/* The length of the bar character ending s[0..i) ('#' in ASCII; in Unicode
+ * a block: U+2588 full or U+2589..U+258F eighths), 0 when none. */
+static size_t bar_char_before(const char *s, size_t i, bool unicode)
 {
-    const unsigned char *u = (const unsigned char *)s + i;
-    if (!unicode) {
-        *len = 1;
-        return u[0] == '#';
-    }
-    *len = 3;
-    return u[0] == 0xE2 && u[1] == 0x96 && u[2] >= 0x88 && u[2] <= 0x8F;
+    const unsigned char *u = (const unsigned char *)s;
+    if (!unicode)
+        return i >= 1 && u[i - 1] == '#' ? 1 : 0;
+    return i >= 3 && u[i - 3] == 0xE2 && u[i - 2] == 0x96 && u[i - 1] >= 0x88 && u[i - 1] <= 0x8F
+               ? 3
+               : 0;
 }
 
 /* The byte offset where the bar of a table row starts: a run of bar
@@ -181,19 +179,9 @@ static bool bar_char_at(const char *s, size_t i, bool unicode, size_t *len)
  * width (so it lies beyond every column); the line's length when none. */
 static size_t bar_start(const char *s, bool unicode, int header_w)
 {
-    size_t n = strlen(s), start = n;
-    for (;;) {
-        size_t len, i = start;
-        if (i >= 1 && !unicode && bar_char_at(s, i - 1, false, &len)) {
-            start = i - 1;
-            continue;
-        }
-        if (i >= 3 && unicode && bar_char_at(s, i - 3, true, &len)) {
-            start = i - 3;
-            continue;
-        }
-        break;
-    }
+    size_t n = strlen(s), start = n, len;
+    while ((len = bar_char_before(s, start, unicode)) > 0)
+        start -= len;
     if (start == n || start < 2 || s[start - 1] != ' ' || s[start - 2] != ' ')
         return n;
     char *prefix = kz_xstrndup(s, start); /* owned here */
@@ -424,10 +412,10 @@ static void reports_destroy(kz_view *v)
 static const kz_hint reports_hints[] = {{KZ_ACT_REPORT_NEXT, "next report"},
                                         {KZ_ACT_REPORT_MINE, "mine only"},
                                         {KZ_ACT_REPORT_PERIOD, "period"},
-                                        {KZ_ACT_CURSOR_DOWN, "scroll"},
-                                        {KZ_ACT_PAGE_DOWN, "page"},
                                         {KZ_ACT_BACK, "board"},
                                         {KZ_ACT_HELP, "help"},
+                                        {KZ_ACT_CURSOR_DOWN, "scroll"},
+                                        {KZ_ACT_PAGE_DOWN, "page"},
                                         {KZ_ACT_NONE, NULL}};
 
 static const kz_view_ops reports_ops = {

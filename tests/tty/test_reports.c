@@ -1,7 +1,9 @@
 /* test_reports.c - the report screen of the board: opening it with R, the
  * six reports and the keys that switch between them, scrolling, drawing
  * within the terminal's width after resizes, ASCII bars outside a UTF-8
- * locale, the "mine" and period filters, and the way back to the board. */
+ * locale, the "mine" and period filters, recomputing when another process
+ * changes the data, colours and NO_COLOR, help above the report screen,
+ * read-only sessions, and the way back to the board. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -334,6 +336,28 @@ static void test_no_color_and_colour_roles(void **state)
     kt_finish(t, "qq");
 }
 
+static void test_help_over_reports_and_read_only(void **state)
+{
+    (void)state;
+    const char *db = make_db("help.db");
+    kt_term *t = kt_board(90, 130, db, "--read-only", NULL);
+    kt_wait_for(t, "READ-ONLY");
+    kt_send(t, "R3");
+    kt_wait_for(t, "Velocity, all time");
+    kt_wait_for(t, "READ-ONLY"); /* the banner stays */
+    /* ? lists the report keys; closing it comes back to the report */
+    kt_send(t, "?");
+    kt_wait_for(t, "Reports");
+    kt_wait_for(t, "report-velocity");
+    kt_wait_for(t, "3 v ");
+    kt_wait_for(t, "<Tab>");
+    kt_send(t, "q");
+    kt_wait_for(t, "Velocity, all time");
+    kt_send(t, "q");
+    kt_wait_for(t, "Ada Lovelace");
+    kt_finish(t, "q");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -344,6 +368,7 @@ int main(void)
         cmocka_unit_test(test_mine_and_period),
         cmocka_unit_test(test_new_data_recomputes),
         cmocka_unit_test(test_no_color_and_colour_roles),
+        cmocka_unit_test(test_help_over_reports_and_read_only),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
