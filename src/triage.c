@@ -73,7 +73,7 @@ kz_status kz_triage_build(kz_session *s, const kz_triage_opts *o, kz_triage_queu
     b.today = kz_today(b.now);
     q->n = 0;
     kz_query lq = {0};
-    lq.owner = o && o->owner ? o->owner : s->actor;
+    lq.owner = o && o->all_owners ? NULL : o && o->owner ? o->owner : s->actor;
     lq.with_unassigned = o ? o->with_unassigned : true;
     lq.open_only = true;
     lq.sort = KZ_SORT_ID;

@@ -12,7 +12,8 @@
     X(MOVE, "Moving around")                                                                 \
     X(DEAL, "Moving deals")                                                                  \
     X(WORK, "Working a lead")                                                                \
-    X(FIND, "Filtering and sorting")
+    X(FIND, "Filtering and sorting")                                                         \
+    X(TRIAGE, "Triage")
 
 /*  X(ENUM,          name,             group, help) */
 #define KZ_TUI_ACTIONS(X)                                                                     \
@@ -52,7 +53,12 @@
     X(FILTER_OVERDUE, "filter-overdue", FIND, "show only leads with an overdue next step "   \
                                               "(toggle)")                                     \
     X(FILTER_CLEAR, "filter-clear", FIND, "drop every filter and the search")                 \
-    X(SORT, "sort", FIND, "sort the cards in each column by score, value, age or due date")
+    X(SORT, "sort", FIND, "sort the cards in each column by score, value, age or due date")  \
+    X(TRIAGE, "triage", TRIAGE, "work the queue of leads that need a decision now")           \
+    X(SNOOZE, "snooze", TRIAGE, "triage: put the lead off to a date (quick picks or typed)")  \
+    X(CLAIM, "claim", TRIAGE, "triage: assign the lead to me")                                \
+    X(SET_STATUS, "set-status", TRIAGE, "triage: set the lead's lifecycle status")            \
+    X(SKIP, "skip", TRIAGE, "triage: no decision now; on to the next lead")
 
 typedef enum kz_action {
     KZ_ACT_NONE = 0,

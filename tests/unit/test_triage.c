@@ -104,7 +104,7 @@ static void test_queue_reasons_and_order(void **state)
     assert_int_equal(kz_triage_mark(&f->s, quiet, "skip", &err), KZ_OK);
 
     kz_triage_queue q = {0};
-    kz_triage_opts o = {NULL, true, 0};
+    kz_triage_opts o = {NULL, true, 0, false};
     assert_int_equal(kz_triage_build(&f->s, &o, &q, &err), KZ_OK);
     assert_int_equal(q.n, 5);
     assert_int_equal(q.v[0].id, late);  /* most overdue first */
@@ -126,6 +126,14 @@ static void test_queue_reasons_and_order(void **state)
     char why[64];
     kz_triage_why(&q.v[0], why, sizeof why);
     assert_string_equal(why, "overdue 4d");
+
+    /* every owner's leads: Bob's too */
+    o.all_owners = true;
+    assert_int_equal(kz_triage_build(&f->s, &o, &q, &err), KZ_OK);
+    assert_int_equal(q.n, 6);
+    assert_non_null(find(&q, bobs, NULL));
+    assert_non_null(find(&q, unassigned, NULL));
+    o.all_owners = false;
 
     /* without unassigned leads */
     o.with_unassigned = false;
