@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -349,6 +350,19 @@ static void test_leaving_and_coming_back_resumes(void **state)
     kt_wait_for(t, "triage 4/4, 3 decisions");
     kt_send(t, "k"); /* look back without deciding */
     kt_wait_for(t, "Person 03");
+    /* the help screen opened from triage lists triage's keys */
+    kt_send(t, "?");
+    kt_wait_for(t, "Keys in triage first");
+    int row, col;
+    kt_wait_for(t, "mark the deal lost");
+    assert_true(kt_find(t, "mark the deal lost", &row, &col));
+    assert_non_null(strstr(kt_screen_row(t, row), "d L"));
+    kt_send(t, "G"); /* the end of the list: the triage actions */
+    kt_wait_for(t, " skip ");
+    assert_true(kt_find(t, " skip ", &row, &col));
+    assert_non_null(strstr(kt_screen_row(t, row), "<Space>"));
+    kt_send(t, "q");
+    kt_wait_for(t, "triage 3/4, 2 decisions");
     kt_finish(t, "qq");
 }
 
@@ -357,6 +371,11 @@ static void test_empty_queue(void **state)
     (void)state;
     const char *db = kt_path("empty.db");
     kt_kariz_run(db, "init", NULL);
+    /* the command's usage errors */
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "'%s' --db '%s' triage --bogus 2>/dev/null", kt_kariz(), db);
+    int st = system(cmd);
+    assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 2);
     kt_term *t = kt_board(30, 100, db, "triage", NULL);
     kt_wait_for(t, "Nothing needs a decision now.");
     kt_wait_for(t, "triage: nothing to decide");
