@@ -362,7 +362,7 @@ static void test_leaving_and_coming_back_resumes(void **state)
     assert_true(kt_find(t, " skip ", &row, &col));
     assert_non_null(strstr(kt_screen_row(t, row), "<Space>"));
     kt_send(t, "q");
-    kt_wait_for(t, "triage 3/4, 2 decisions");
+    kt_wait_for(t, "triage 3/4, 3 decisions");
     kt_finish(t, "qq");
 }
 
