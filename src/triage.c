@@ -86,7 +86,8 @@ kz_status kz_triage_build(kz_session *s, const kz_triage_opts *o, kz_triage_queu
         ks = b.ks;
     if (ks != KZ_OK)
         return ks;
-    qsort(q->v, q->n, sizeof *q->v, urgency);
+    if (q->n > 1) /* qsort must not see the NULL array of an empty queue */
+        qsort(q->v, q->n, sizeof *q->v, urgency);
     if (o && o->limit && q->n > o->limit)
         q->n = o->limit;
     return KZ_OK;

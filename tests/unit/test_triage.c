@@ -154,6 +154,18 @@ static void test_queue_reasons_and_order(void **state)
     kz_triage_queue_free(&q);
 }
 
+static void test_empty_queue(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    kz_triage_queue q = {0};
+    assert_int_equal(kz_triage_build(&f->s, NULL, &q, &err), KZ_OK);
+    assert_int_equal(q.n, 0);
+    kz_triage_progress p = {0, 0};
+    assert_int_equal(kz_triage_resume_index(&q, &p), 0);
+    kz_triage_queue_free(&q);
+}
+
 static void test_progress_resumes(void **state)
 {
     fx *f = *state;
@@ -185,6 +197,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_queue_reasons_and_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_resumes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_queue, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
