@@ -427,6 +427,66 @@ static void test_entry_criteria_refuse_and_override(void **state)
     kt_finish(t, "qq");
 }
 
+static void test_next_step_meeting_won_and_typed_date(void **state)
+{
+    (void)state;
+    const char *db = kt_path("more.db");
+    add_leads(db, 4, "-");
+    kt_term *t = kt_board(30, 120, db, "triage", NULL);
+    kt_wait_for(t, "triage 1/4, 0 decisions");
+    kt_send(t, "f"); /* the next step and its date */
+    kt_wait_for(t, "next step:");
+    kt_send(t, "send the deck\r");
+    kt_wait_for(t, "due (");
+    kt_send(t, "2030-01-10\r");
+    kt_wait_for(t, "triage 2/4, 1 decision");
+    show_has(db, 1, "\"next_step\": \"send the deck\"", "\"next_due\": \"2030-01-10\"", NULL);
+    decision_is(db, 1, "next-step");
+
+    kt_send(t, "M"); /* a meeting */
+    kt_wait_for(t, "meeting: outcome?");
+    kt_send(t, "h");
+    kt_wait_for(t, "triage 3/4, 2 decisions");
+    show_has(db, 2, "\"kind\": \"meeting\"", "\"outcome\": \"held\"", NULL);
+    decision_is(db, 2, "meeting");
+
+    kt_send(t, "W"); /* won */
+    kt_wait_for(t, "triage 4/4, 3 decisions");
+    show_has(db, 3, "\"stage\": \"won\"", NULL);
+    history_has(db, 3, "\"new\": \"won\"");
+    decision_is(db, 3, "won");
+
+    /* a typed date kariz cannot read is refused, and the lead stays */
+    kt_send(t, "z");
+    kt_wait_for(t, "snooze until");
+    kt_send(t, "d");
+    kt_wait_for(t, "snooze until (");
+    kt_send(t, "someday\r");
+    kt_wait_for(t, "cannot read date");
+    kt_wait_for(t, "triage 4/4, 3 decisions");
+    kt_send(t, "zd");
+    kt_wait_for(t, "snooze until (");
+    kt_send(t, "2030-01-15\r");
+    kt_wait_for(t, "Queue done: 4 leads, 4 decisions.");
+    show_has(db, 4, "\"next_due\": \"2030-01-15\"", NULL);
+    /* undo puts the due date back (there was none) */
+    kt_send(t, "u");
+    kt_wait_for(t, "triage 4/4, 3 decisions");
+    show_has(db, 4, "\"next_due\": null", NULL);
+    kt_finish(t, "qq");
+
+    /* a read-only session shows the queue but refuses decisions */
+    kt_kariz_run(db, "add", "--owner", "-", "Rita Readonly", NULL);
+    t = kt_board(30, 120, db, "--read-only", "triage", NULL);
+    kt_wait_for(t, "READ-ONLY");
+    kt_wait_for(t, "Rita Readonly");
+    kt_send(t, "m");
+    kt_wait_for(t, "claim is refused");
+    kt_wait_for(t, "triage 1/1, 3 decisions"); /* the pass the undo reopened goes on */
+    show_has(db, 5, "\"owner\": null", NULL);
+    kt_finish(t, "qq");
+}
+
 static void test_hostile_name_shown_safely(void **state)
 {
     (void)state;
@@ -461,6 +521,7 @@ int main(void)
         cmocka_unit_test(test_leaving_and_coming_back_resumes),
         cmocka_unit_test(test_empty_queue),
         cmocka_unit_test(test_entry_criteria_refuse_and_override),
+        cmocka_unit_test(test_next_step_meeting_won_and_typed_date),
         cmocka_unit_test(test_hostile_name_shown_safely),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
