@@ -73,7 +73,7 @@ kz_status kz_triage_build(kz_session *s, const kz_triage_opts *o, kz_triage_queu
     b.today = kz_today(b.now);
     q->n = 0;
     kz_query lq = {0};
-    lq.owner = o && o->owner ? o->owner : s->actor;
+    lq.owner = o && o->all_owners ? NULL : o && o->owner ? o->owner : s->actor;
     lq.with_unassigned = o ? o->with_unassigned : true;
     lq.open_only = true;
     lq.sort = KZ_SORT_ID;
@@ -86,7 +86,8 @@ kz_status kz_triage_build(kz_session *s, const kz_triage_opts *o, kz_triage_queu
         ks = b.ks;
     if (ks != KZ_OK)
         return ks;
-    qsort(q->v, q->n, sizeof *q->v, urgency);
+    if (q->n > 1) /* qsort must not see the NULL array of an empty queue */
+        qsort(q->v, q->n, sizeof *q->v, urgency);
     if (o && o->limit && q->n > o->limit)
         q->n = o->limit;
     return KZ_OK;

@@ -39,6 +39,7 @@ typedef struct kz_triage_opts {
     const char *owner;    /* whose queue (NULL: the session's actor) */
     bool with_unassigned; /* include unassigned leads (default true) */
     size_t limit;         /* 0: no limit */
+    bool all_owners;      /* every owner's leads (owner and with_unassigned ignored) */
 } kz_triage_opts;
 
 /* Builds the queue. */

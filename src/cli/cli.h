@@ -90,6 +90,7 @@ void kz_cli_print_safe(FILE *out, const char *s);
     X(followup, "ID WHEN [--step TEXT]", "set the next step's due date (today, fri, +3d, 2026-12-01...)") \
     X(assign, "ID USER|-", "give a lead to an owner (- unassigns)")                              \
     X(agenda, "[--days N] [--owner U]", "what is due, overdue and stale for you: a morning list") \
+    X(triage, "[--all]", "work the queue of leads that need a decision now")                    \
     X(history, "ID [--format table|json]", "the lead's event log")                               \
     X(blame, "ID FIELD", "who last set a field, and when")                                      \
     X(score, "ID [--explain] [--format table|json] | --all", "rescore leads and explain a score") \

@@ -13,7 +13,8 @@
     X(DEAL, "Moving deals")                                                                  \
     X(WORK, "Working a lead")                                                                \
     X(FIND, "Filtering and sorting")                                                         \
-    X(REPORT, "Reports")
+    X(REPORT, "Reports")                                                                     \
+    X(TRIAGE, "Triage")
 
 /*  X(ENUM,          name,             group, help) */
 #define KZ_TUI_ACTIONS(X)                                                                     \
@@ -70,7 +71,12 @@
     X(REPORT_PREV, "report-prev", REPORT, "the previous report")                              \
     X(REPORT_MINE, "report-mine", REPORT, "count only the leads I own (toggle)")              \
     X(REPORT_PERIOD, "report-period", REPORT, "pick the period: all time, last 30 or 90 days, " \
-                                              "this year")
+                                              "this year") \
+    X(TRIAGE, "triage", TRIAGE, "work the queue of leads that need a decision now")           \
+    X(SNOOZE, "snooze", TRIAGE, "triage: put the lead off to a date (quick picks or typed)")  \
+    X(CLAIM, "claim", TRIAGE, "triage: assign the lead to me")                                \
+    X(SET_STATUS, "set-status", TRIAGE, "triage: set the lead's lifecycle status")            \
+    X(SKIP, "skip", TRIAGE, "triage: no decision now; on to the next lead")
 
 typedef enum kz_action {
     KZ_ACT_NONE = 0,

@@ -46,6 +46,10 @@ static void help_reload(kz_view *v, kz_tui *t)
 {
     help *h = v->priv;
     help_clear(h);
+    /* the view under this one (help is on top when it reloads) */
+    bool from_triage = t->depth >= 2 && t->stack[t->depth - 2]->ops->keymap == KZ_KM_TRIAGE;
+    if (from_triage)
+        add(h, KZ_ROLE_DEFAULT, NULL, "Keys in triage first, then on the board.");
     add(h, KZ_ROLE_DEFAULT, NULL, "Keys on the board (and, for lead actions, in a lead's detail view).");
     add(h, KZ_ROLE_DEFAULT, NULL, "Change them in ~/.config/kariz/keys.conf: bind board KEY ACTION.");
     for (int g = 0; g < KZ_GROUP__COUNT; g++) {
@@ -56,9 +60,14 @@ static void help_reload(kz_view *v, kz_tui *t)
             if ((int)ai->group != g)
                 continue;
             kz_buf keys = KZ_BUF_INIT, text = KZ_BUF_INIT; /* owned */
-            if (kz_keymap_keys_for(&t->km, KZ_KM_BOARD, (kz_action)a, &keys) == 0 &&
+            /* opened from triage: its keys first; actions only triage binds
+             * show its keys from the board too */
+            if ((!from_triage ||
+                 kz_keymap_keys_for(&t->km, KZ_KM_TRIAGE, (kz_action)a, &keys) == 0) &&
+                kz_keymap_keys_for(&t->km, KZ_KM_BOARD, (kz_action)a, &keys) == 0 &&
                 kz_keymap_keys_for(&t->km, KZ_KM_DETAIL, (kz_action)a, &keys) == 0 &&
-                kz_keymap_keys_for(&t->km, KZ_KM_REPORTS, (kz_action)a, &keys) == 0)
+                kz_keymap_keys_for(&t->km, KZ_KM_REPORTS, (kz_action)a, &keys) == 0 &&
+                kz_keymap_keys_for(&t->km, KZ_KM_TRIAGE, (kz_action)a, &keys) == 0)
                 kz_buf_puts(&keys, "(unbound)");
             kz_buf_printf(&text, "%-15s %s", ai->name, ai->help);
             add(h, KZ_ROLE_HELP_KEY, kz_buf_str(&keys), kz_buf_str(&text));

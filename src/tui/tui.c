@@ -499,6 +499,9 @@ static unsigned dispatch(kz_tui *t, kz_action a)
     case KZ_ACT_REPORTS:
         kz_tui_push(t, kz_reports_view_new(t));
         return KZ_UI_REDRAW;
+    case KZ_ACT_TRIAGE:
+        kz_tui_push(t, kz_triage_view_new(t));
+        return KZ_UI_REDRAW;
     case KZ_ACT_REDRAW:
         clearok(curscr, TRUE);
         kz_buf_reset(&t->status);
@@ -594,6 +597,8 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     t.too_small = t.cols < KZ_TUI_MIN_COLS || t.rows < KZ_TUI_MIN_ROWS;
 
     kz_tui_push(&t, kz_board_view_new(&t));
+    if (opts->triage)
+        kz_tui_push(&t, kz_triage_view_new(&t));
     if (opts->readonly)
         kz_tui_message(&t, "read-only: browsing only; changes are refused");
     unsigned flags = KZ_UI_REDRAW;

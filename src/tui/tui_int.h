@@ -44,7 +44,8 @@ typedef int kz_key;
     X(BOARD, "board")                                                                        \
     X(DETAIL, "detail")                                                                      \
     X(HELP, "help")                                                                          \
-    X(REPORTS, "reports")
+    X(REPORTS, "reports")                                                                    \
+    X(TRIAGE, "triage")
 
 typedef enum kz_keymap_id {
 #define KZ_X_ENUM(e, n) KZ_KM_##e,
@@ -245,6 +246,8 @@ kz_view *kz_board_view_new(kz_tui *t);
 kz_view *kz_detail_view_new(kz_tui *t, int64_t id);
 kz_view *kz_help_view_new(kz_tui *t);
 kz_view *kz_reports_view_new(kz_tui *t);
+/* The triage queue, one lead at a time (triage.c). */
+kz_view *kz_triage_view_new(kz_tui *t);
 void kz_tui_push(kz_tui *t, kz_view *v);
 
 /* Status line. */

@@ -104,7 +104,7 @@ static void test_queue_reasons_and_order(void **state)
     assert_int_equal(kz_triage_mark(&f->s, quiet, "skip", &err), KZ_OK);
 
     kz_triage_queue q = {0};
-    kz_triage_opts o = {NULL, true, 0};
+    kz_triage_opts o = {NULL, true, 0, false};
     assert_int_equal(kz_triage_build(&f->s, &o, &q, &err), KZ_OK);
     assert_int_equal(q.n, 5);
     assert_int_equal(q.v[0].id, late);  /* most overdue first */
@@ -127,6 +127,14 @@ static void test_queue_reasons_and_order(void **state)
     kz_triage_why(&q.v[0], why, sizeof why);
     assert_string_equal(why, "overdue 4d");
 
+    /* every owner's leads: Bob's too */
+    o.all_owners = true;
+    assert_int_equal(kz_triage_build(&f->s, &o, &q, &err), KZ_OK);
+    assert_int_equal(q.n, 6);
+    assert_non_null(find(&q, bobs, NULL));
+    assert_non_null(find(&q, unassigned, NULL));
+    o.all_owners = false;
+
     /* without unassigned leads */
     o.with_unassigned = false;
     assert_int_equal(kz_triage_build(&f->s, &o, &q, &err), KZ_OK);
@@ -143,6 +151,18 @@ static void test_queue_reasons_and_order(void **state)
     assert_int_equal(kz_triage_build(&f->s, &o, &q, &err), KZ_OK);
     assert_non_null(find(&q, settled, NULL));
     assert_true(find(&q, settled, NULL)->why & KZ_TRIAGE_REGRADED);
+    kz_triage_queue_free(&q);
+}
+
+static void test_empty_queue(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    kz_triage_queue q = {0};
+    assert_int_equal(kz_triage_build(&f->s, NULL, &q, &err), KZ_OK);
+    assert_int_equal(q.n, 0);
+    kz_triage_progress p = {0, 0};
+    assert_int_equal(kz_triage_resume_index(&q, &p), 0);
     kz_triage_queue_free(&q);
 }
 
@@ -177,6 +197,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_queue_reasons_and_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_resumes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_empty_queue, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,47 @@
+/* cmd_triage.c - `kariz triage`: the board, opened on the triage queue. */
+#include <getopt.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "kariz/tui.h"
+
+int kz_cmd_triage(kz_cli *c, int argc, char **argv)
+{
+    static const struct option opts[] = {{"all", no_argument, 0, 'a'},
+                                         {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    bool all = false;
+    int o;
+    optind = 1;
+    opterr = 0;
+    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        switch (o) {
+        case 'a': all = true; break;
+        case 'h':
+            return kz_cli_help("triage",
+                               "Opens the board on the triage queue: your open leads and\n"
+                               "unassigned ones that are new, overdue, stale or in a new score\n"
+                               "band, most urgent first, one lead at a time. One key decides\n"
+                               "(advance, disqualify, snooze, log a call...) and shows the next\n"
+                               "lead; leaving and coming back resumes where you left off.\n"
+                               "\nOptions:\n"
+                               "  --all            every owner's leads, not only yours and\n"
+                               "                   unassigned ones\n");
+        default: return kz_cli_usage("triage", "unknown option \"%s\"", argv[optind - 1]);
+        }
+    }
+    if (optind != argc)
+        return kz_cli_usage("triage", "unexpected argument \"%s\"", argv[optind]);
+    int rc = kz_cli_open(c, KZ_OPEN_READS | KZ_OPEN_BOARD);
+    if (rc)
+        return rc;
+    kz_tui_opts topts;
+    memset(&topts, 0, sizeof topts);
+    topts.readonly = kz_store_readonly(c->store);
+    topts.triage = true;
+    topts.triage_all = all;
+    if (kz_tui_run(&c->sess, &topts, &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
+    return 0;
+}

@@ -1,0 +1,1085 @@
+/* triage.c - the triage view: the queue of leads that need a decision now
+ * (kariz/triage.h), one lead filling the screen, one key per decision.
+ *
+ * Each decision runs one pipeline call (kz_pipe_*), records itself with
+ * kz_triage_mark, saves the person's progress and shows the next lead at
+ * once. The queue is built when the view opens and kept as it was (a lead
+ * decided on stays behind, even when it would still qualify); leaving and
+ * coming back builds it again and resumes after the last lead decided on.
+ * Undo walks back through the decisions made in this view. */
+#define NCURSES_WIDECHAR 1
+#include <ncursesw/curses.h>
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kariz/dates.h"
+#include "kariz/pipeline.h"
+#include "kariz/rules.h"
+#include "kariz/store.h"
+#include "kariz/text.h"
+#include "kariz/triage.h"
+#include "tui/tui_int.h"
+
+#define LABEL_W 11   /* the label column */
+#define TOUCHES 3      /* the last touches always shown */
+#define MAX_TOUCHES 10 /* the last touches shown when there is room */
+#define UNDO_MAX 32  /* decisions undo can walk back through */
+
+/* How a decision is reverted. */
+typedef enum undo_kind {
+    U_STAGE, /* move back to `stage` */
+    U_SET,   /* apply the assignments in `assign` (status=..., next_due=...) */
+    U_OWNER, /* give back to `owner` ("" unassigned) */
+    U_TOUCH, /* a logged touch: stays logged */
+    U_SKIP   /* nothing changed */
+} undo_kind;
+
+typedef struct tundo {
+    undo_kind kind;
+    int64_t id;
+    size_t idx;      /* the lead's place in the queue */
+    int64_t version; /* the lead's version after the decision */
+    char what[32];   /* "advance", "call", ... for messages */
+    char stage[64];
+    char owner[KZ_USER_MAX];
+    char assign[2][320];
+    int nassign;
+    kz_triage_progress before; /* progress before the decision */
+} tundo;
+
+typedef struct triage {
+    bool all;            /* every owner's leads */
+    bool built;
+    bool build_failed;
+    kz_err build_err;
+    kz_triage_queue q;       /* owned */
+    size_t idx;              /* the lead shown; q.n when the pass is done */
+    kz_triage_progress prog; /* this pass so far */
+    /* the lead shown */
+    bool loaded;
+    kz_err load_err;
+    kz_lead lead;        /* owned */
+    kz_score *sc;        /* owned */
+    bool have_score;
+    kz_activity_list acts; /* owned */
+    tundo *undo;         /* owned, nundo used */
+    size_t nundo;
+    char title[128];
+} triage;
+
+static int64_t current_id(const triage *tr)
+{
+    return tr->idx < tr->q.n ? tr->q.v[tr->idx].id : 0;
+}
+
+/* Reads the lead at the cursor, its score explained and its touches. */
+static void load_current(triage *tr, kz_tui *t)
+{
+    tr->loaded = false;
+    tr->have_score = false;
+    kz_lead_reset(&tr->lead);
+    kz_activity_list_clear(&tr->acts);
+    if (tr->idx >= tr->q.n)
+        return;
+    int64_t id = current_id(tr);
+    kz_err_clear(&tr->load_err);
+    if (kz_store_lead_get(t->s->store, id, &tr->lead, &tr->load_err) != KZ_OK)
+        return;
+    tr->loaded = true;
+    kz_err err;
+    kz_lead scratch;
+    kz_lead_init(&scratch);
+    tr->have_score = kz_pipe_explain(t->s, id, &scratch, tr->sc, &err) == KZ_OK;
+    kz_lead_free(&scratch);
+    if (kz_store_activities(t->s->store, id, &tr->acts, &err) != KZ_OK)
+        kz_activity_list_clear(&tr->acts);
+}
+
+static void triage_reload(kz_view *v, kz_tui *t)
+{
+    triage *tr = v->priv;
+    if (!tr->built) {
+        tr->built = true;
+        kz_triage_opts o = {NULL, true, 0, t->opts->triage_all};
+        kz_err_clear(&tr->build_err);
+        if (kz_triage_build(t->s, &o, &tr->q, &tr->build_err) != KZ_OK) {
+            tr->build_failed = true;
+            tr->q.n = 0;
+        } else {
+            kz_err err;
+            if (kz_triage_progress_get(t->s, &tr->prog, &err) != KZ_OK)
+                memset(&tr->prog, 0, sizeof tr->prog);
+            tr->idx = kz_triage_resume_index(&tr->q, &tr->prog);
+        }
+    }
+    load_current(tr, t);
+}
+
+/* ---- drawing ---- */
+
+/* Draws "label value" at (y, *x) within maxx; advances *x past it and a gap. */
+static void segment(kz_tui *t, int y, int *x, int maxx, const char *label, const char *value,
+                    kz_role role)
+{
+    if (*x >= maxx)
+        return;
+    if (label && *label) {
+        *x += kz_draw_text(t, y, *x, maxx - *x, label, KZ_ROLE_LABEL, false);
+        if (*x < maxx)
+            (*x)++;
+    }
+    if (*x < maxx)
+        *x += kz_draw_text(t, y, *x, maxx - *x, value, role, false);
+    *x += 3;
+}
+
+static kz_role grade_role(const kz_tui *t, const char *grade)
+{
+    size_t n = kz_rules_grade_count(t->s->rules);
+    if (!grade)
+        return KZ_ROLE_DEFAULT;
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(kz_rules_grade_name(t->s->rules, i), grade) == 0)
+            return i == 0 ? KZ_ROLE_GRADE_HOT : i + 1 == n ? KZ_ROLE_GRADE_COLD
+                                                           : KZ_ROLE_GRADE_WARM;
+    return KZ_ROLE_DEFAULT;
+}
+
+/* One row of check marks: "✓ pain +10   ✗ interest 0 ...". */
+static void checks(kz_tui *t, const triage *tr, int y, int x, int maxx, const char *label,
+                   kz_criterion from, kz_criterion to)
+{
+    kz_draw_text(t, y, x, LABEL_W - 1, label, KZ_ROLE_LABEL, false);
+    x += LABEL_W;
+    for (int c = (int)from; c <= (int)to && x < maxx; c++) {
+        int v = tr->have_score ? tr->sc->sub[c]
+                               : (int)kz_lead_num(&tr->lead, kz_criterion_field((kz_criterion)c));
+        kz_role r = v > 0 ? KZ_ROLE_CHECK_YES : KZ_ROLE_CHECK_NO;
+        x += kz_draw_text(t, y, x, maxx - x, v > 0 ? "✓" : "✗", r, false);
+        char text[48];
+        snprintf(text, sizeof text, v ? " %s %+d" : " %s %d", kz_criterion_name((kz_criterion)c), v);
+        if (x < maxx)
+            x += kz_draw_text(t, y, x, maxx - x, text, r, false);
+        x += 3;
+    }
+}
+
+static void centred(kz_tui *t, int y, kz_rect area, const char *text, kz_role role)
+{
+    int w = kz_text_width(text);
+    int x = area.x + (w < area.w ? (area.w - w) / 2 : 0);
+    kz_draw_text(t, y, x, area.w - (x - area.x), text, role, false);
+}
+
+static void draw_message(triage *tr, kz_tui *t, kz_rect area)
+{
+    int y = area.y + area.h / 3;
+    char line[160];
+    if (tr->build_failed) {
+        centred(t, y, area, "cannot build the triage queue", KZ_ROLE_ERROR);
+        centred(t, y + 2, area, tr->build_err.msg, KZ_ROLE_DEFAULT);
+        return;
+    }
+    if (tr->q.n == 0) {
+        centred(t, y, area, "Nothing needs a decision now.", KZ_ROLE_CARD_NAME);
+        centred(t, y + 2, area,
+                t->opts->triage_all
+                    ? "No open lead is new, overdue, stale or in a new score band."
+                    : "None of your leads (or unassigned ones) is new, overdue, stale or in a "
+                      "new score band.",
+                KZ_ROLE_DEFAULT);
+        centred(t, y + 4, area, "q returns to the board.", KZ_ROLE_HINT);
+        return;
+    }
+    snprintf(line, sizeof line, "Queue done: %zu lead%s, %" PRId64 " decision%s.", tr->q.n,
+             tr->q.n == 1 ? "" : "s", tr->prog.decisions, tr->prog.decisions == 1 ? "" : "s");
+    centred(t, y, area, line, KZ_ROLE_CARD_NAME);
+    centred(t, y + 2, area, "u undoes the last decision; k goes back a lead; q returns to the board.",
+            KZ_ROLE_HINT);
+}
+
+static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
+{
+    const kz_lead *l = &tr->lead;
+    const kz_triage_item *it = &tr->q.v[tr->idx];
+    int x0 = area.x + 1, maxx = area.x + area.w - 1, bottom = area.y + area.h;
+    int y = area.y;
+    kz_buf b = KZ_BUF_INIT; /* owned: one line of raw data, sanitised when drawn */
+    char v[64];
+
+    /* who: name and score */
+    const char *grade = kz_lead_text(l, KZ_F_GRADE);
+    char score[64];
+    snprintf(score, sizeof score, "score %" PRId64 "%s%s", kz_lead_num(l, KZ_F_SCORE),
+             grade ? " " : "", grade ? grade : "");
+    int sw = kz_text_width(score);
+    const char *name = kz_lead_text(l, KZ_F_NAME);
+    kz_buf_printf(&b, "%s", name && *name ? name : "(no name)");
+    int nx = x0 + kz_draw_text(t, y, x0, maxx - x0 - sw - 2, kz_buf_str(&b), KZ_ROLE_CARD_NAME,
+                               false);
+    snprintf(v, sizeof v, "  lead %" PRId64, kz_lead_num(l, KZ_F_ID));
+    kz_draw_text(t, y, nx, maxx - nx - sw - 2, v, KZ_ROLE_HINT, false);
+    kz_draw_text(t, y, maxx - sw, sw, score, grade_role(t, grade), false);
+    y++;
+
+    /* what: title at company */
+    kz_buf_reset(&b);
+    const char *title = kz_lead_text(l, KZ_F_TITLE), *company = kz_lead_text(l, KZ_F_COMPANY);
+    if (title && *title)
+        kz_buf_puts(&b, title);
+    if (company && *company)
+        kz_buf_printf(&b, "%s%s", b.len ? " at " : "", company);
+    if (!b.len)
+        kz_buf_puts(&b, "(no title or company)");
+    kz_draw_text(t, y++, x0, maxx - x0, kz_buf_str(&b), KZ_ROLE_DEFAULT, false);
+
+    /* industry, size, value */
+    int x = x0;
+    const char *industry = kz_lead_text(l, KZ_F_INDUSTRY);
+    segment(t, y, &x, maxx, "industry", industry && *industry ? industry : "-", KZ_ROLE_DEFAULT);
+    snprintf(v, sizeof v, "-");
+    if (kz_lead_has(l, KZ_F_EMPLOYEES))
+        snprintf(v, sizeof v, "%" PRId64 " employees", kz_lead_num(l, KZ_F_EMPLOYEES));
+    segment(t, y, &x, maxx, "size", v, KZ_ROLE_DEFAULT);
+    snprintf(v, sizeof v, "-");
+    if (kz_lead_has(l, KZ_F_VALUE))
+        kz_lead_format(l, KZ_F_VALUE, v, sizeof v);
+    kz_buf_reset(&b);
+    const char *cur = kz_lead_text(l, KZ_F_CURRENCY);
+    kz_buf_printf(&b, "%s%s%s", v, cur && *cur ? " " : "", cur && *cur ? cur : "");
+    segment(t, y, &x, maxx, "value", kz_buf_str(&b), KZ_ROLE_DEFAULT);
+    y++;
+
+    /* owner, stage, days in stage */
+    x = x0;
+    const char *owner = kz_lead_text(l, KZ_F_OWNER);
+    segment(t, y, &x, maxx, "owner", owner && *owner ? owner : "(unassigned)", KZ_ROLE_DEFAULT);
+    const char *stage = kz_lead_text(l, KZ_F_STAGE);
+    const kz_stage *st = stage ? kz_rules_stage(t->s->rules, stage) : NULL;
+    int64_t now = kz_session_now(t->s), entered = kz_lead_num(l, KZ_F_STAGE_ENTERED);
+    int64_t days = entered && now > entered ? (now - entered) / 86400 : 0;
+    kz_buf_reset(&b);
+    kz_buf_printf(&b, "%s, %" PRId64 " day%s", st && st->label ? st->label : stage ? stage : "-",
+                  days, days == 1 ? "" : "s");
+    segment(t, y, &x, maxx, "stage", kz_buf_str(&b), KZ_ROLE_DEFAULT);
+    const char *status = kz_lead_text(l, KZ_F_STATUS);
+    if (status && *status)
+        segment(t, y, &x, maxx, "status", status, KZ_ROLE_DEFAULT);
+    y++;
+
+    /* why it is in the queue */
+    char why[64];
+    kz_triage_why(it, why, sizeof why);
+    kz_draw_text(t, y, x0, LABEL_W - 1, "why now", KZ_ROLE_LABEL, false);
+    kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, why,
+                 it->why & KZ_TRIAGE_OVERDUE ? KZ_ROLE_OVERDUE
+                 : it->why & KZ_TRIAGE_STALE ? KZ_ROLE_STALE
+                                             : KZ_ROLE_DEFAULT,
+                 false);
+
+    /* the next step and its due date */
+    kz_buf_reset(&b);
+    const char *step = kz_lead_text(l, KZ_F_NEXT_STEP);
+    bool overdue = kz_lead_is_overdue(l, t->today);
+    kz_buf_puts(&b, step && *step ? step : "(none named)");
+    if (kz_lead_has(l, KZ_F_NEXT_DUE)) {
+        char rel[16], iso[16];
+        kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
+        kz_day_format((int)kz_lead_num(l, KZ_F_NEXT_DUE), iso);
+        kz_buf_printf(&b, ", due %s (%s)%s", iso, rel, overdue ? " overdue" : "");
+    } else {
+        kz_buf_puts(&b, ", no due date");
+    }
+    kz_draw_text(t, y, x0, LABEL_W - 1, "next step", KZ_ROLE_LABEL, false);
+    kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, kz_buf_str(&b),
+                 overdue ? KZ_ROLE_OVERDUE : KZ_ROLE_DEFAULT, false);
+    y++;
+
+    /* qualification at a glance */
+    if (y < bottom)
+        checks(t, tr, y++, x0, maxx, "qualify", KZ_CRIT_PAIN, KZ_CRIT_FIT);
+    if (y < bottom)
+        checks(t, tr, y++, x0, maxx, "BANT", KZ_CRIT_BUDGET, KZ_CRIT_TIMELINE);
+    y++;
+
+    /* the rows left: the score's reasons and the last touches share them;
+     * when short, the last TOUCHES touches come first */
+    int left = bottom - y;
+    size_t nh = tr->have_score ? tr->sc->nhits : 0;
+    int score_want = 2 + (int)nh;                               /* heading, hits or a note */
+    size_t ntouch = tr->acts.n < MAX_TOUCHES ? tr->acts.n : MAX_TOUCHES;
+    int touch_want = 2 + (int)(ntouch ? ntouch : 1);            /* gap, heading, lines */
+    int score_rows = score_want;
+    if (score_want + touch_want > left) {
+        size_t few = ntouch < TOUCHES ? ntouch : TOUCHES;
+        int touch_min = 2 + (int)(few ? few : 1);
+        score_rows = left - touch_min;
+        if (score_rows > score_want)
+            score_rows = score_want;
+        if (score_rows < 1)
+            score_rows = left > 0 ? 1 : 0;
+    }
+
+    if (score_rows > 0 && y < bottom) {
+        kz_buf_reset(&b);
+        if (tr->have_score) {
+            kz_buf_printf(&b, "Score %d, %s", tr->sc->total, tr->sc->grade ? tr->sc->grade : "-");
+            if (tr->sc->persona)
+                kz_buf_printf(&b, ", persona %s", tr->sc->persona);
+        } else {
+            kz_buf_puts(&b, "Score (explanation unavailable)");
+        }
+        kz_draw_text(t, y++, x0, maxx - x0, kz_buf_str(&b), KZ_ROLE_SECTION, false);
+        size_t room = score_rows > 1 ? (size_t)score_rows - 1 : 0;
+        size_t more = tr->have_score ? tr->sc->hits_dropped : 0;
+        size_t show = nh;
+        if (show > room) {
+            show = room ? room - 1 : 0;
+            more += nh - show;
+        }
+        for (size_t i = 0; i < show && y < bottom; i++) {
+            const kz_score_hit *h = &tr->sc->hits[i];
+            kz_buf_reset(&b);
+            kz_buf_printf(&b, "%+4d  %s", h->points, h->rule ? h->rule : "");
+            if (h->count > 1)
+                kz_buf_printf(&b, " (x%d)", h->count);
+            if (h->matched[0])
+                kz_buf_printf(&b, "  \"%s\"", h->matched);
+            kz_draw_text(t, y, x0, LABEL_W - 1, kz_criterion_name(h->crit), KZ_ROLE_LABEL, false);
+            kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, kz_buf_str(&b),
+                         KZ_ROLE_DEFAULT, false);
+        }
+        if (tr->have_score && nh == 0 && room > 0 && y < bottom)
+            kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, "no rule matched",
+                         KZ_ROLE_HINT, false);
+        if (more && y < bottom) {
+            snprintf(v, sizeof v, "%zu more (Enter shows the whole lead)", more);
+            kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, v, KZ_ROLE_HINT, false);
+        }
+    }
+
+    y++;
+    if (y < bottom)
+        kz_draw_text(t, y++, x0, maxx - x0, "Last touches", KZ_ROLE_SECTION, false);
+    if (tr->acts.n == 0 && y < bottom)
+        kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, "nothing logged yet",
+                     KZ_ROLE_HINT, false);
+    for (size_t k = 0; k < ntouch && y < bottom; k++) {
+        const kz_activity *a = &tr->acts.v[tr->acts.n - 1 - k]; /* newest first */
+        char when[20];
+        kz_time_format(a->at, when);
+        kz_buf_reset(&b);
+        kz_buf_printf(&b, "%s  %s", when, a->kind);
+        if (a->outcome[0] && strcmp(a->outcome, "none") != 0)
+            kz_buf_printf(&b, " %s", a->outcome);
+        if (a->author[0])
+            kz_buf_printf(&b, " by %s", a->author);
+        if (a->note && *a->note)
+            kz_buf_printf(&b, ": %s", a->note);
+        kz_draw_text(t, y++, x0, maxx - x0, kz_buf_str(&b), KZ_ROLE_DEFAULT, false);
+    }
+    kz_buf_free(&b);
+}
+
+static void triage_draw(kz_view *v, kz_tui *t, kz_rect area)
+{
+    triage *tr = v->priv;
+    if (tr->build_failed || tr->idx >= tr->q.n) {
+        draw_message(tr, t, area);
+        return;
+    }
+    if (!tr->loaded) {
+        char line[64];
+        snprintf(line, sizeof line, "lead %" PRId64 " cannot be shown:", current_id(tr));
+        centred(t, area.y + area.h / 3, area, line, KZ_ROLE_ERROR);
+        centred(t, area.y + area.h / 3 + 1, area, tr->load_err.msg, KZ_ROLE_DEFAULT);
+        centred(t, area.y + area.h / 3 + 3, area, "Space skips it.", KZ_ROLE_HINT);
+        return;
+    }
+    draw_lead(tr, t, area);
+}
+
+static bool t_all(kz_view *v)
+{
+    return ((const triage *)v->priv)->all;
+}
+
+static const char *triage_title(kz_view *v)
+{
+    triage *tr = v->priv;
+    const char *scope = t_all(v) ? " (every owner)" : "";
+    if (tr->q.n == 0)
+        snprintf(tr->title, sizeof tr->title, "triage: nothing to decide%s", scope);
+    else if (tr->idx >= tr->q.n)
+        snprintf(tr->title, sizeof tr->title, "triage: done, %" PRId64 " decision%s%s",
+                 tr->prog.decisions, tr->prog.decisions == 1 ? "" : "s", scope);
+    else
+        snprintf(tr->title, sizeof tr->title, "triage %zu/%zu, %" PRId64 " decision%s%s",
+                 tr->idx + 1, tr->q.n, tr->prog.decisions, tr->prog.decisions == 1 ? "" : "s",
+                 scope);
+    return tr->title;
+}
+
+/* ---- decisions ---- */
+
+/* The lead's name made safe for the status line (owned by the caller). */
+static char *safe_name(const triage *tr)
+{
+    const char *name = kz_lead_text(&tr->lead, KZ_F_NAME);
+    kz_buf b = KZ_BUF_INIT;
+    if (name && *name)
+        kz_text_sanitize(&b, name, strlen(name), KZ_TEXT_NEWLINE_SPACE);
+    else {
+        char id[32];
+        snprintf(id, sizeof id, "lead %" PRId64, kz_lead_num(&tr->lead, KZ_F_ID));
+        kz_buf_puts(&b, id);
+    }
+    return kz_buf_take(&b);
+}
+
+static unsigned failed(triage *tr, kz_tui *t, const char *what, const kz_err *err)
+{
+    if (err->code == KZ_ECONFLICT)
+        kz_tui_error(t, "%s: someone else changed this lead first; reloaded it: check it and "
+                        "decide again",
+                     what);
+    else
+        kz_tui_error(t, "%s: %s", what, err->msg);
+    load_current(tr, t);
+    return KZ_UI_REDRAW;
+}
+
+/* After a decision landed: records it, saves progress, remembers how to
+ * undo it and shows the next lead. */
+static unsigned decided(triage *tr, kz_tui *t, const char *decision, bool counts, tundo *u)
+{
+    int64_t id = current_id(tr);
+    kz_err err;
+    kz_err_clear(&err);
+    bool mark_ok = kz_triage_mark(t->s, id, decision, &err) == KZ_OK;
+    u->id = id;
+    u->idx = tr->idx;
+    u->before = tr->prog;
+    snprintf(u->what, sizeof u->what, "%s", decision);
+    kz_lead after;
+    kz_lead_init(&after);
+    kz_err gerr;
+    u->version = kz_store_lead_get(t->s->store, id, &after, &gerr) == KZ_OK
+                     ? kz_lead_num(&after, KZ_F_VERSION)
+                     : 0;
+    kz_lead_free(&after);
+    if (tr->nundo == UNDO_MAX) {
+        memmove(tr->undo, tr->undo + 1, (UNDO_MAX - 1) * sizeof *tr->undo);
+        tr->nundo--;
+    }
+    tr->undo[tr->nundo++] = *u;
+
+    tr->prog.last_id = id;
+    if (counts)
+        tr->prog.decisions++;
+    tr->idx++;
+    /* a finished pass starts afresh next time */
+    kz_triage_progress save = tr->prog;
+    if (tr->idx >= tr->q.n)
+        memset(&save, 0, sizeof save);
+    kz_err perr;
+    kz_err_clear(&perr);
+    bool prog_ok = kz_triage_progress_set(t->s, &save, &perr) == KZ_OK;
+    if (!mark_ok || !prog_ok) {
+        char *done = kz_xstrdup(kz_buf_str(&t->status)); /* owned */
+        if (!mark_ok)
+            kz_tui_error(t, "%s; but recording the triage decision failed: %s", done, err.msg);
+        else
+            kz_tui_error(t, "%s; but saving your place in the queue failed: %s", done, perr.msg);
+        free(done);
+    }
+    load_current(tr, t);
+    return KZ_UI_REDRAW;
+}
+
+/* A move (to the next stage, or won); on refusal shows the failed entry
+ * criteria and asks for an override reason. */
+static unsigned decide_move(triage *tr, kz_tui *t, bool won)
+{
+    const kz_rules *r = t->s->rules;
+    const char *cur = kz_lead_text(&tr->lead, KZ_F_STAGE);
+    const kz_stage *to = won ? kz_rules_won_stage(r)
+                         : cur ? kz_rules_next_stage(r, cur)
+                               : kz_rules_first_stage(r);
+    if (!to) {
+        kz_tui_message(t, won ? "the rules define no won stage"
+                              : "this is the last open stage: W marks the deal won");
+        return KZ_UI_REDRAW;
+    }
+    int64_t id = current_id(tr), version = kz_lead_num(&tr->lead, KZ_F_VERSION);
+    kz_err err;
+    kz_err_clear(&err);
+    kz_status st = won ? kz_pipe_won(t->s, id, version, NULL, &err)
+                       : kz_pipe_move(t->s, id, version, to->name, NULL, &err);
+    if (st == KZ_EREFUSED) {
+        kz_tui_error(t, "refused: %s", err.msg);
+        kz_buf reason = KZ_BUF_INIT; /* owned */
+        bool ok;
+        for (;;) {
+            ok = kz_prompt_line(t, "override? reason (Esc cancels):", "", &reason, NULL, NULL);
+            if (!ok)
+                break;
+            if (reason.s) {
+                kz_trim(reason.s);
+                reason.len = strlen(reason.s);
+            }
+            if (reason.len > 0)
+                break;
+            kz_tui_error(t, "refused: %s; an override needs a reason", err.msg);
+        }
+        if (!ok) {
+            kz_buf_free(&reason);
+            kz_tui_message(t, "not moved: the stage's entry criteria refused it");
+            return KZ_UI_REDRAW;
+        }
+        kz_err_clear(&err);
+        st = won ? kz_pipe_won(t->s, id, version, kz_buf_str(&reason), &err)
+                 : kz_pipe_move(t->s, id, version, to->name, kz_buf_str(&reason), &err);
+        kz_buf_free(&reason);
+    }
+    if (st != KZ_OK)
+        return failed(tr, t, won ? "won" : "advance", &err);
+    char *name = safe_name(tr); /* owned */
+    kz_tui_message(t, "moved %s to %s (u undoes)", name, to->label ? to->label : to->name);
+    free(name);
+    tundo u = {0};
+    u.kind = U_STAGE;
+    snprintf(u.stage, sizeof u.stage, "%s", cur ? cur : "");
+    return decided(tr, t, won ? "won" : "advance", true, &u);
+}
+
+/* A menu item key for the i-th of a long list: 1..9, then a..z. */
+static kz_key nth_key(size_t i)
+{
+    if (i < 9)
+        return (kz_key)('1' + i);
+    if (i < 9 + 26)
+        return (kz_key)('a' + (i - 9));
+    return 0;
+}
+
+static unsigned decide_lost(triage *tr, kz_tui *t)
+{
+    size_t n = kz_rules_lost_reason_count(t->s->rules);
+    if (n == 0) {
+        kz_tui_error(t, "the rules define no lost reasons");
+        return KZ_UI_REDRAW;
+    }
+    kz_menu_item *items = kz_xcalloc(n, sizeof *items); /* owned */
+    for (size_t i = 0; i < n; i++)
+        items[i] = (kz_menu_item){nth_key(i), kz_rules_lost_reason(t->s->rules, i)};
+    int pick = kz_prompt_menu(t, "disqualify: why?", items, n);
+    free(items);
+    if (pick < 0) {
+        kz_tui_message(t, "not disqualified");
+        return KZ_UI_REDRAW;
+    }
+    const char *reason = kz_rules_lost_reason(t->s->rules, (size_t)pick);
+    kz_err err;
+    kz_err_clear(&err);
+    const char *cur = kz_lead_text(&tr->lead, KZ_F_STAGE);
+    tundo u = {0};
+    u.kind = U_STAGE;
+    snprintf(u.stage, sizeof u.stage, "%s", cur ? cur : "");
+    if (kz_pipe_lost(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION), reason, &err) !=
+        KZ_OK)
+        return failed(tr, t, "disqualify", &err);
+    char *name = safe_name(tr); /* owned */
+    kz_tui_message(t, "disqualified %s (%s); u undoes", name, reason);
+    free(name);
+    return decided(tr, t, "disqualify", true, &u);
+}
+
+/* Remembers next_due and next_step as assignments that restore them. */
+static void remember_next(const triage *tr, tundo *u)
+{
+    char due[16] = "";
+    if (kz_lead_has(&tr->lead, KZ_F_NEXT_DUE))
+        kz_lead_format(&tr->lead, KZ_F_NEXT_DUE, due, sizeof due);
+    const char *step = kz_lead_text(&tr->lead, KZ_F_NEXT_STEP);
+    u->kind = U_SET;
+    snprintf(u->assign[0], sizeof u->assign[0], "next_due=%s", due);
+    snprintf(u->assign[1], sizeof u->assign[1], "next_step=%s", step ? step : "");
+    u->nassign = 2;
+}
+
+static unsigned set_due(triage *tr, kz_tui *t, int day, const char *step, const char *decision)
+{
+    tundo u = {0};
+    remember_next(tr, &u);
+    kz_err err;
+    kz_err_clear(&err);
+    if (kz_pipe_followup(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION), day, step,
+                         &err) != KZ_OK)
+        return failed(tr, t, decision, &err);
+    char rel[16], iso[16];
+    kz_day_relative(day, t->today, rel);
+    kz_day_format(day, iso);
+    kz_tui_message(t, "%s: next step due %s (%s); u undoes",
+                   strcmp(decision, "snooze") == 0 ? "snoozed" : "next step set", iso, rel);
+    return decided(tr, t, decision, true, &u);
+}
+
+static unsigned decide_snooze(triage *tr, kz_tui *t)
+{
+    static const char *const when[] = {"tomorrow", "in 2 days", "next week", "in 2 weeks",
+                                       "next month"};
+    static const kz_key keys[] = {'t', '2', 'w', 'f', 'm'};
+    enum { NQUICK = 5 };
+    char labels[NQUICK][48];
+    kz_menu_item items[NQUICK + 1];
+    for (int i = 0; i < NQUICK; i++) {
+        int day = t->today;
+        kz_err err;
+        kz_date_parse(when[i], t->today, &day, &err);
+        char iso[16];
+        kz_day_format(day, iso);
+        snprintf(labels[i], sizeof labels[i], "%-11s %s", when[i], iso);
+        items[i] = (kz_menu_item){keys[i], labels[i]};
+    }
+    items[NQUICK] = (kz_menu_item){'d', "another date..."};
+    int pick = kz_prompt_menu(t, "snooze until", items, NQUICK + 1);
+    if (pick < 0) {
+        kz_tui_message(t, "not snoozed");
+        return KZ_UI_REDRAW;
+    }
+    int day;
+    kz_err err;
+    kz_err_clear(&err);
+    if (pick < NQUICK) {
+        if (kz_date_parse(when[pick], t->today, &day, &err) != KZ_OK) {
+            kz_tui_error(t, "%s", err.msg);
+            return KZ_UI_REDRAW;
+        }
+    } else {
+        kz_buf text = KZ_BUF_INIT; /* owned */
+        bool ok = kz_prompt_line(t, "snooze until (tomorrow, fri, +3d, next week, YYYY-MM-DD):",
+                                 "", &text, NULL, NULL);
+        kz_status st = ok ? kz_date_parse(kz_buf_str(&text), t->today, &day, &err) : KZ_OK;
+        kz_buf_free(&text);
+        if (!ok) {
+            kz_tui_message(t, "not snoozed");
+            return KZ_UI_REDRAW;
+        }
+        if (st != KZ_OK) {
+            kz_tui_error(t, "%s", err.msg);
+            return KZ_UI_REDRAW;
+        }
+    }
+    return set_due(tr, t, day, NULL, "snooze");
+}
+
+static unsigned decide_next_step(triage *tr, kz_tui *t)
+{
+    kz_buf step = KZ_BUF_INIT, due = KZ_BUF_INIT; /* owned */
+    unsigned flags = KZ_UI_REDRAW;
+    const char *cur = kz_lead_text(&tr->lead, KZ_F_NEXT_STEP);
+    char curdue[16] = "";
+    if (kz_lead_has(&tr->lead, KZ_F_NEXT_DUE))
+        kz_lead_format(&tr->lead, KZ_F_NEXT_DUE, curdue, sizeof curdue);
+    if (!kz_prompt_line(t, "next step:", cur ? cur : "", &step, NULL, NULL) ||
+        !kz_prompt_line(t, "due (today, tomorrow, fri, +3d, next week, YYYY-MM-DD):", curdue,
+                        &due, NULL, NULL)) {
+        kz_tui_message(t, "next step unchanged");
+        goto out;
+    }
+    int day;
+    kz_err err;
+    kz_err_clear(&err);
+    if (kz_date_parse(kz_buf_str(&due), t->today, &day, &err) != KZ_OK) {
+        kz_tui_error(t, "%s", err.msg);
+        goto out;
+    }
+    flags = set_due(tr, t, day, kz_buf_str(&step), "next-step");
+out:
+    kz_buf_free(&step);
+    kz_buf_free(&due);
+    return flags;
+}
+
+static unsigned decide_log(triage *tr, kz_tui *t, kz_action a)
+{
+    static const kz_menu_item call[] = {{'a', "answered"}, {'n', "no answer"},
+                                        {'b', "call back later"}, {'v', "voicemail"},
+                                        {'x', "not interested"}};
+    static const char *const call_o[] = {"answered", "no_answer", "call_back", "voicemail",
+                                         "not_interested"};
+    static const kz_menu_item email[] = {{'s', "sent"}, {'r', "replied"}, {'o', "opened"},
+                                         {'b', "bounced"}, {'x', "not interested"}};
+    static const char *const email_o[] = {"sent", "replied", "opened", "bounced",
+                                          "not_interested"};
+    static const kz_menu_item meeting[] = {{'h', "held"}, {'n', "no-show"},
+                                           {'p', "asked for a price"}, {'x', "not interested"}};
+    static const char *const meeting_o[] = {"held", "no_show", "asked_price", "not_interested"};
+    const kz_menu_item *items;
+    const char *const *outcomes;
+    size_t n;
+    const char *kind;
+    if (a == KZ_ACT_LOG_CALL)
+        items = call, outcomes = call_o, n = 5, kind = "call";
+    else if (a == KZ_ACT_LOG_EMAIL)
+        items = email, outcomes = email_o, n = 5, kind = "email";
+    else
+        items = meeting, outcomes = meeting_o, n = 4, kind = "meeting";
+    char title[64];
+    snprintf(title, sizeof title, "%s: outcome?", kind);
+    int pick = kz_prompt_menu(t, title, items, n);
+    if (pick < 0) {
+        kz_tui_message(t, "nothing logged");
+        return KZ_UI_REDRAW;
+    }
+    kz_err err;
+    kz_err_clear(&err);
+    if (kz_pipe_log(t->s, current_id(tr), kind, outcomes[pick], NULL, NULL, &err) != KZ_OK)
+        return failed(tr, t, "log", &err);
+    char *name = safe_name(tr); /* owned */
+    kz_tui_message(t, "logged %s with %s: %s", kind, name, items[pick].label);
+    free(name);
+    tundo u = {0};
+    u.kind = U_TOUCH;
+    return decided(tr, t, kind, true, &u);
+}
+
+static unsigned decide_note(triage *tr, kz_tui *t)
+{
+    kz_buf text = KZ_BUF_INIT; /* owned */
+    unsigned flags = KZ_UI_REDRAW;
+    if (!kz_prompt_line(t, "note:", "", &text, NULL, NULL) || text.len == 0) {
+        kz_tui_message(t, "no note added");
+        goto out;
+    }
+    kz_err err;
+    kz_err_clear(&err);
+    if (kz_pipe_note(t->s, current_id(tr), kz_buf_str(&text), &err) != KZ_OK) {
+        flags = failed(tr, t, "note", &err);
+        goto out;
+    }
+    kz_tui_message(t, "note added");
+    tundo u = {0};
+    u.kind = U_TOUCH;
+    flags = decided(tr, t, "note", true, &u);
+out:
+    kz_buf_free(&text);
+    return flags;
+}
+
+static unsigned assign_to(triage *tr, kz_tui *t, const char *owner, const char *decision)
+{
+    const char *old = kz_lead_text(&tr->lead, KZ_F_OWNER);
+    tundo u = {0};
+    u.kind = U_OWNER;
+    snprintf(u.owner, sizeof u.owner, "%s", old ? old : "");
+    kz_err err;
+    kz_err_clear(&err);
+    if (kz_pipe_assign(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION),
+                       owner && *owner ? owner : NULL, &err) != KZ_OK)
+        return failed(tr, t, decision, &err);
+    char *name = safe_name(tr); /* owned */
+    kz_buf who = KZ_BUF_INIT;   /* owned */
+    if (owner && *owner)
+        kz_text_sanitize(&who, owner, strlen(owner), KZ_TEXT_NEWLINE_SPACE);
+    if (owner && *owner)
+        kz_tui_message(t, "%s assigned to %s; u undoes", name, kz_buf_str(&who));
+    else
+        kz_tui_message(t, "%s unassigned; u undoes", name);
+    kz_buf_free(&who);
+    free(name);
+    return decided(tr, t, decision, true, &u);
+}
+
+static unsigned decide_assign(triage *tr, kz_tui *t)
+{
+    const char *owner = kz_lead_text(&tr->lead, KZ_F_OWNER);
+    kz_buf text = KZ_BUF_INIT; /* owned */
+    unsigned flags = KZ_UI_REDRAW;
+    if (!kz_prompt_line(t, "assign to (empty: unassigned):", owner ? owner : "", &text, NULL,
+                        NULL)) {
+        kz_tui_message(t, "owner unchanged");
+        goto out;
+    }
+    const char *o = text.s ? kz_trim(text.s) : "";
+    flags = assign_to(tr, t, o, "assign");
+out:
+    kz_buf_free(&text);
+    return flags;
+}
+
+static unsigned decide_claim(triage *tr, kz_tui *t)
+{
+    const char *owner = kz_lead_text(&tr->lead, KZ_F_OWNER);
+    if (owner && strcmp(owner, t->s->actor) == 0) {
+        kz_tui_message(t, "this lead is already yours");
+        return KZ_UI_REDRAW;
+    }
+    return assign_to(tr, t, t->s->actor, "claim");
+}
+
+static unsigned decide_status(triage *tr, kz_tui *t)
+{
+    size_t n = kz_rules_status_count(t->s->rules);
+    if (n == 0) {
+        kz_tui_error(t, "the rules define no lifecycle statuses");
+        return KZ_UI_REDRAW;
+    }
+    kz_menu_item *items = kz_xcalloc(n, sizeof *items); /* owned */
+    for (size_t i = 0; i < n; i++)
+        items[i] = (kz_menu_item){nth_key(i), kz_rules_status(t->s->rules, i)};
+    int pick = kz_prompt_menu(t, "lifecycle status", items, n);
+    free(items);
+    if (pick < 0) {
+        kz_tui_message(t, "status unchanged");
+        return KZ_UI_REDRAW;
+    }
+    const char *status = kz_rules_status(t->s->rules, (size_t)pick);
+    const char *old = kz_lead_text(&tr->lead, KZ_F_STATUS);
+    tundo u = {0};
+    u.kind = U_SET;
+    snprintf(u.assign[0], sizeof u.assign[0], "status=%s", old ? old : "");
+    u.nassign = 1;
+    char assign[160];
+    snprintf(assign, sizeof assign, "status=%s", status);
+    const char *a[1] = {assign};
+    kz_err err;
+    kz_err_clear(&err);
+    if (kz_pipe_set(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION), a, 1, &err) !=
+        KZ_OK)
+        return failed(tr, t, "status", &err);
+    kz_tui_message(t, "status set to %s; u undoes", status);
+    return decided(tr, t, "status", true, &u);
+}
+
+static unsigned decide_skip(triage *tr, kz_tui *t)
+{
+    kz_tui_message(t, "skipped");
+    tundo u = {0};
+    u.kind = U_SKIP;
+    return decided(tr, t, "skip", true, &u);
+}
+
+/* Goes back to the lead of the undone decision. */
+static void back_to(triage *tr, kz_tui *t, const tundo *u)
+{
+    tr->idx = u->idx < tr->q.n ? u->idx : tr->idx;
+    tr->prog = u->before;
+    kz_err err;
+    kz_triage_progress_set(t->s, &tr->prog, &err);
+    load_current(tr, t);
+}
+
+static unsigned do_undo(triage *tr, kz_tui *t)
+{
+    if (tr->nundo == 0) {
+        kz_tui_message(t, "nothing to undo");
+        return KZ_UI_REDRAW;
+    }
+    tundo u = tr->undo[--tr->nundo];
+    kz_err err;
+    kz_err_clear(&err);
+    kz_status st = KZ_OK;
+    switch (u.kind) {
+    case U_STAGE:
+        st = kz_pipe_move(t->s, u.id, u.version, u.stage, NULL, &err);
+        if (st == KZ_EREFUSED) {
+            kz_err_clear(&err);
+            st = kz_pipe_move(t->s, u.id, u.version, u.stage, "undo in triage", &err);
+        }
+        break;
+    case U_SET: {
+        const char *a[2] = {u.assign[0], u.assign[1]};
+        st = kz_pipe_set(t->s, u.id, u.version, a, (size_t)u.nassign, &err);
+        break;
+    }
+    case U_OWNER:
+        st = kz_pipe_assign(t->s, u.id, u.version, u.owner[0] ? u.owner : NULL, &err);
+        break;
+    case U_TOUCH:
+    case U_SKIP:
+        break;
+    }
+    if (st != KZ_OK) {
+        if (err.code == KZ_ECONFLICT)
+            kz_tui_error(t, "cannot undo the %s on lead %" PRId64
+                            ": someone changed the lead since",
+                         u.what, u.id);
+        else
+            kz_tui_error(t, "cannot undo the %s on lead %" PRId64 ": %s", u.what, u.id, err.msg);
+        return KZ_UI_REDRAW;
+    }
+    back_to(tr, t, &u);
+    if (u.kind == U_TOUCH)
+        kz_tui_message(t, "the %s stays logged (a touch cannot be unlogged); back on lead %" PRId64,
+                       u.what, u.id);
+    else if (u.kind == U_SKIP)
+        kz_tui_message(t, "back on lead %" PRId64, u.id);
+    else
+        kz_tui_message(t, "undone: %s on lead %" PRId64, u.what, u.id);
+    return KZ_UI_REDRAW;
+}
+
+static bool is_decision(kz_action a)
+{
+    switch (a) {
+    case KZ_ACT_MOVE_NEXT:
+    case KZ_ACT_WON:
+    case KZ_ACT_LOST:
+    case KZ_ACT_SNOOZE:
+    case KZ_ACT_FOLLOWUP:
+    case KZ_ACT_LOG_CALL:
+    case KZ_ACT_LOG_EMAIL:
+    case KZ_ACT_LOG_MEETING:
+    case KZ_ACT_NOTE:
+    case KZ_ACT_ASSIGN:
+    case KZ_ACT_CLAIM:
+    case KZ_ACT_SET_STATUS:
+    case KZ_ACT_SKIP:
+    case KZ_ACT_UNDO:
+        return true;
+    default:
+        return false;
+    }
+}
+
+static unsigned triage_action(kz_view *v, kz_tui *t, kz_action a)
+{
+    triage *tr = v->priv;
+    switch (a) {
+    case KZ_ACT_QUIT:
+    case KZ_ACT_BACK:
+        return KZ_UI_POP | KZ_UI_RELOAD;
+    case KZ_ACT_TRIAGE:
+        kz_tui_message(t, "this is the triage queue");
+        return KZ_UI_REDRAW;
+    case KZ_ACT_CURSOR_DOWN:
+    case KZ_ACT_CURSOR_UP:
+    case KZ_ACT_FIRST:
+    case KZ_ACT_LAST:
+        if (tr->q.n == 0)
+            return KZ_UI_REDRAW;
+        if (a == KZ_ACT_CURSOR_DOWN && tr->idx < tr->q.n)
+            tr->idx++;
+        else if (a == KZ_ACT_CURSOR_UP && tr->idx > 0)
+            tr->idx--;
+        else if (a == KZ_ACT_FIRST)
+            tr->idx = 0;
+        else if (a == KZ_ACT_LAST)
+            tr->idx = tr->q.n - 1;
+        load_current(tr, t);
+        return KZ_UI_REDRAW;
+    case KZ_ACT_OPEN:
+        if (!tr->loaded) {
+            kz_tui_message(t, "no lead to open");
+            return KZ_UI_REDRAW;
+        }
+        kz_tui_push(t, kz_detail_view_new(t, current_id(tr)));
+        return KZ_UI_REDRAW;
+    default:
+        break;
+    }
+    if (!is_decision(a))
+        return KZ_UI_UNBOUND;
+    if (t->opts->readonly) {
+        kz_tui_error(t, "read-only: the database is open read-only, so %s is refused",
+                     kz_action_get(a)->name);
+        return KZ_UI_REDRAW;
+    }
+    if (a == KZ_ACT_UNDO)
+        return do_undo(tr, t);
+    if (tr->idx >= tr->q.n) {
+        kz_tui_message(t, "no lead to decide on (u undoes, k goes back, q returns to the board)");
+        return KZ_UI_REDRAW;
+    }
+    if (a == KZ_ACT_SKIP)
+        return decide_skip(tr, t);
+    if (!tr->loaded) {
+        kz_tui_error(t, "lead %" PRId64 " cannot be loaded; Space skips it", current_id(tr));
+        return KZ_UI_REDRAW;
+    }
+    switch (a) {
+    case KZ_ACT_MOVE_NEXT:
+        return decide_move(tr, t, false);
+    case KZ_ACT_WON:
+        return decide_move(tr, t, true);
+    case KZ_ACT_LOST:
+        return decide_lost(tr, t);
+    case KZ_ACT_SNOOZE:
+        return decide_snooze(tr, t);
+    case KZ_ACT_FOLLOWUP:
+        return decide_next_step(tr, t);
+    case KZ_ACT_LOG_CALL:
+    case KZ_ACT_LOG_EMAIL:
+    case KZ_ACT_LOG_MEETING:
+        return decide_log(tr, t, a);
+    case KZ_ACT_NOTE:
+        return decide_note(tr, t);
+    case KZ_ACT_ASSIGN:
+        return decide_assign(tr, t);
+    case KZ_ACT_CLAIM:
+        return decide_claim(tr, t);
+    case KZ_ACT_SET_STATUS:
+        return decide_status(tr, t);
+    default:
+        return KZ_UI_UNBOUND;
+    }
+}
+
+static bool triage_current(kz_view *v, int64_t *id, int64_t *version)
+{
+    triage *tr = v->priv;
+    if (!tr->loaded)
+        return false;
+    *id = current_id(tr);
+    *version = kz_lead_num(&tr->lead, KZ_F_VERSION);
+    return true;
+}
+
+static void triage_destroy(kz_view *v)
+{
+    triage *tr = v->priv;
+    kz_triage_queue_free(&tr->q);
+    kz_lead_free(&tr->lead);
+    kz_activity_list_free(&tr->acts);
+    free(tr->sc);
+    free(tr->undo);
+    free(tr);
+    free(v);
+}
+
+static const kz_hint triage_hints[] = {
+    {KZ_ACT_MOVE_NEXT, "advance"}, {KZ_ACT_LOST, "disqualify"}, {KZ_ACT_SNOOZE, "snooze"},
+    {KZ_ACT_LOG_CALL, "call"},     {KZ_ACT_LOG_EMAIL, "email"}, {KZ_ACT_NOTE, "note"},
+    {KZ_ACT_CLAIM, "mine"},        {KZ_ACT_ASSIGN, "assign"},   {KZ_ACT_SET_STATUS, "status"},
+    {KZ_ACT_SKIP, "skip"},         {KZ_ACT_UNDO, "undo"},       {KZ_ACT_QUIT, "board"},
+    {KZ_ACT_HELP, "help"},         {KZ_ACT_NONE, NULL}};
+
+static const kz_view_ops triage_ops = {
+    .title = "triage",
+    .title_text = triage_title,
+    .keymap = KZ_KM_TRIAGE,
+    .reload = triage_reload,
+    .draw = triage_draw,
+    .action = triage_action,
+    .current = triage_current,
+    .hints = triage_hints,
+    .destroy = triage_destroy,
+};
+
+kz_view *kz_triage_view_new(kz_tui *t)
+{
+    triage *tr = kz_xcalloc(1, sizeof *tr);
+    tr->all = t->opts->triage_all;
+    kz_lead_init(&tr->lead);
+    tr->sc = kz_xcalloc(1, sizeof *tr->sc);
+    tr->undo = kz_xcalloc(UNDO_MAX, sizeof *tr->undo);
+    kz_view *v = kz_xcalloc(1, sizeof *v);
+    v->ops = &triage_ops;
+    v->priv = tr;
+    return v;
+}
