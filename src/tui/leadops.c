@@ -754,6 +754,10 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
         break;
     case KZ_ACT_NOTE_EDITOR: {
         char *note = edit_in_editor(t); /* owned */
+        if (note && kz_tui_stopping()) { /* hung up while the editor ran */
+            free(note);
+            note = NULL;
+        }
         if (note) {
             pending p = {.kind = P_LOG, .id = id, .what = "note", .log_kind = "note",
                          .outcome = "none", .note = note};

@@ -452,6 +452,10 @@ void kz_tui_own_end(kz_tui *t, int64_t mark)
     kz_err err;
     if (mark < 0 || kz_store_last_event_id(t->s->store, &id, &err) != KZ_OK || id <= mark)
         return;
+    if (t->seen_event >= mark) { /* nothing unseen before it: skip it outright */
+        t->seen_event = id;
+        return;
+    }
     t->own[t->own_next] = (kz_own_range){mark, id};
     t->own_next = (t->own_next + 1) % KZ_TUI_OWN_RANGES;
     if (t->nown < KZ_TUI_OWN_RANGES)
@@ -700,6 +704,11 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
         *key = (kz_key)ch;
         return true;
     }
+}
+
+bool kz_tui_stopping(void)
+{
+    return fatal_signal != 0;
 }
 
 bool kz_tui_input_pending(void)

@@ -281,6 +281,10 @@ void kz_tui_repaint(kz_tui *t);
  * when the board must stop (signal). */
 bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data);
 
+/* True once a signal (SIGINT, SIGTERM, SIGHUP) asked the board to stop:
+ * whatever is being edited is abandoned, nothing more is saved. */
+bool kz_tui_stopping(void);
+
 /* True when more keys are already waiting (typeahead); consumes none. */
 bool kz_tui_input_pending(void);
 
