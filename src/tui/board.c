@@ -167,8 +167,8 @@ static void follow(board *b, kz_tui *t, int64_t id)
         if (strcmp(b->cols[i].stage->name, stage) == 0)
             ci = i;
     kz_lead_free(&l);
-    if (ci == b->ncols)
-        return;
+    if (ci == b->ncols || b->cols[ci].collapsed)
+        return; /* not on screen: stay where the cursor was */
     column *c = &b->cols[ci];
     find_ctx fc = {id, 0, false};
     for (size_t i = 0; i < c->ncards && !fc.found; i++)

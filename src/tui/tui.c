@@ -409,14 +409,17 @@ size_t kz_tui_present(const kz_tui *t, int64_t lead_id, const char **names, size
     return n;
 }
 
-/* The lead this board has open in a detail view (0: none). */
+/* The lead this board has open in a detail view, the uppermost one when
+ * another view (help) covers it (0: none). */
 static int64_t open_lead(const kz_tui *t)
 {
-    kz_view *top = t->stack[t->depth - 1];
-    int64_t id = 0, version = 0;
-    if (top->ops->keymap == KZ_KM_DETAIL && top->ops->current &&
-        top->ops->current(top, &id, &version))
-        return id;
+    for (int i = t->depth - 1; i >= 0; i--) {
+        kz_view *v = t->stack[i];
+        int64_t id = 0, version = 0;
+        if (v->ops->keymap == KZ_KM_DETAIL && v->ops->current &&
+            v->ops->current(v, &id, &version))
+            return id;
+    }
     return 0;
 }
 
@@ -428,8 +431,9 @@ static void presence_tick(kz_tui *t)
         return;
     int64_t lead = open_lead(t);
     long long now = mono_seconds();
-    if (t->presence_beat && lead == t->presence_lead &&
-        now - t->presence_beat < (t->presence_failed ? 1 : KZ_PRESENCE_BEAT))
+    /* a failed announcement (the database locked) waits for the next beat
+     * too, so a long-held lock does not stall the board every second */
+    if (t->presence_beat && lead == t->presence_lead && now - t->presence_beat < KZ_PRESENCE_BEAT)
         return;
     kz_err err;
     t->presence_failed = kz_presence_announce(t->s, lead, &err) != KZ_OK;

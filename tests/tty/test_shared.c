@@ -123,6 +123,21 @@ static void test_move_in_one_board_shows_in_the_other(void **state)
     kt_finish(b, "q");
 }
 
+static void test_notice_names_are_sanitised_and_fitted(void **state)
+{
+    (void)state;
+    const char *db = make_db("names.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_kariz_run(db, "add", "--stage", "lead",
+                 "Evil\x1b[2J Corp with a name far too long for any status line at all", NULL);
+    /* the escape is shown as a symbol, the long name is cut with an ellipsis */
+    kt_wait_for(t, "added Evil\xe2\x90\x9b[2J Corp with a name");
+    kt_wait_for(t, "\xe2\x80\xa6");
+    assert_false(kt_contains(t, "status line at all"));
+    kt_finish(t, "q");
+}
+
 static void test_presence_marks_and_also_open(void **state)
 {
     (void)state;
@@ -298,6 +313,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_move_in_one_board_shows_in_the_other),
+        cmocka_unit_test(test_notice_names_are_sanitised_and_fitted),
         cmocka_unit_test(test_presence_marks_and_also_open),
         cmocka_unit_test(test_conflicting_edits_show_the_dialog),
         cmocka_unit_test(test_hangup_mid_edit_saves_nothing),
