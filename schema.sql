@@ -170,8 +170,9 @@ CREATE TABLE meta (
     value TEXT
 ) WITHOUT ROWID;
 
--- Column totals per stage and owner, kept by the triggers below in the same
--- transaction as the change, so the board's headers never scan the leads.
+-- Column totals per stage and owner, kept by the store in the same
+-- transaction as every change to a lead, so the board's headers never scan
+-- the leads.
 -- Weighted value = (value - ovr_value) * stage probability / 100
 --                  + ovr_weighted / 100   (ovr_*: leads overriding probability)
 CREATE TABLE stage_totals (
@@ -184,64 +185,13 @@ CREATE TABLE stage_totals (
     PRIMARY KEY (stage, owner)
 ) WITHOUT ROWID;
 
-CREATE TRIGGER leads_totals_insert AFTER INSERT ON leads
-BEGIN
-    INSERT INTO stage_totals (stage, owner, n, value, ovr_value, ovr_weighted)
-    VALUES (NEW.stage, coalesce(NEW.owner, ''), 1, coalesce(NEW.value, 0),
-            CASE WHEN NEW.probability IS NULL THEN 0 ELSE coalesce(NEW.value, 0) END,
-            coalesce(NEW.value, 0) * coalesce(NEW.probability, 0))
-    ON CONFLICT (stage, owner) DO UPDATE SET
-        n = n + 1, value = value + excluded.value,
-        ovr_value = ovr_value + excluded.ovr_value,
-        ovr_weighted = ovr_weighted + excluded.ovr_weighted;
-END;
-
-CREATE TRIGGER leads_totals_delete AFTER DELETE ON leads
-BEGIN
-    UPDATE stage_totals SET
-        n = n - 1, value = value - coalesce(OLD.value, 0),
-        ovr_value = ovr_value - CASE WHEN OLD.probability IS NULL THEN 0 ELSE coalesce(OLD.value, 0) END,
-        ovr_weighted = ovr_weighted - coalesce(OLD.value, 0) * coalesce(OLD.probability, 0)
-    WHERE stage = OLD.stage AND owner = coalesce(OLD.owner, '');
-END;
-
-CREATE TRIGGER leads_totals_update AFTER UPDATE OF stage, owner, value, probability ON leads
-BEGIN
-    UPDATE stage_totals SET
-        n = n - 1, value = value - coalesce(OLD.value, 0),
-        ovr_value = ovr_value - CASE WHEN OLD.probability IS NULL THEN 0 ELSE coalesce(OLD.value, 0) END,
-        ovr_weighted = ovr_weighted - coalesce(OLD.value, 0) * coalesce(OLD.probability, 0)
-    WHERE stage = OLD.stage AND owner = coalesce(OLD.owner, '');
-    INSERT INTO stage_totals (stage, owner, n, value, ovr_value, ovr_weighted)
-    VALUES (NEW.stage, coalesce(NEW.owner, ''), 1, coalesce(NEW.value, 0),
-            CASE WHEN NEW.probability IS NULL THEN 0 ELSE coalesce(NEW.value, 0) END,
-            coalesce(NEW.value, 0) * coalesce(NEW.probability, 0))
-    ON CONFLICT (stage, owner) DO UPDATE SET
-        n = n + 1, value = value + excluded.value,
-        ovr_value = ovr_value + excluded.ovr_value,
-        ovr_weighted = ovr_weighted + excluded.ovr_weighted;
-END;
-
 -- Full-text search over name, company, e-mail and notes (trigram: any
--- substring of three or more characters, case-insensitive).
+-- substring of three or more characters, case-insensitive); rowid = lead id.
+--
+-- The store writes stage_totals and lead_search itself, in the statements
+-- that change a lead, rather than through triggers: a trigger turns every
+-- insert into a multi-statement write with a statement savepoint, and FTS5
+-- flushes its buffered index at each savepoint, so a bulk import would
+-- rewrite the index once per row.
 CREATE VIRTUAL TABLE lead_search USING fts5 (name, company, email, notes, tokenize = 'trigram');
 
-CREATE TRIGGER leads_search_insert AFTER INSERT ON leads
-BEGIN
-    INSERT INTO lead_search (rowid, name, company, email, notes)
-    VALUES (NEW.id, NEW.name, NEW.company, NEW.email, '');
-END;
-CREATE TRIGGER leads_search_update AFTER UPDATE OF name, company, email ON leads
-BEGIN
-    UPDATE lead_search SET name = NEW.name, company = NEW.company, email = NEW.email
-    WHERE rowid = NEW.id;
-END;
-CREATE TRIGGER leads_search_delete AFTER DELETE ON leads
-BEGIN
-    DELETE FROM lead_search WHERE rowid = OLD.id;
-END;
-CREATE TRIGGER activities_search_insert AFTER INSERT ON activities
-WHEN NEW.note IS NOT NULL AND NEW.note <> ''
-BEGIN
-    UPDATE lead_search SET notes = notes || char(10) || NEW.note WHERE rowid = NEW.lead_id;
-END;

@@ -48,6 +48,7 @@ typedef struct run {
     size_t ndups;
     int64_t row;            /* data rows seen */
     size_t in_batch;
+    struct timespec batch_t0; /* when the open transaction began */
     /* progress */
     int64_t total_bytes;    /* 0 when unknown */
     struct timespec t0, last;
@@ -173,6 +174,7 @@ static kz_status begin_batch(run *r, kz_err *err)
     if (ks != KZ_OK)
         return ks;
     r->in_batch = 0;
+    clock_gettime(CLOCK_MONOTONIC, &r->batch_t0);
     return KZ_OK;
 }
 
@@ -297,7 +299,15 @@ static kz_status after_row(run *r, kz_err *err)
         fflush(NULL);
         raise(SIGKILL);
     }
-    if (kz_store_in_txn(r->s->store) && ++r->in_batch >= (r->o->batch ? r->o->batch : DEFAULT_BATCH))
+    if (!kz_store_in_txn(r->s->store))
+        return KZ_OK;
+    size_t max = r->o->batch ? r->o->batch : DEFAULT_BATCH;
+    /* a batch ends after `max` rows, or, unless the size was set
+     * explicitly, sooner when it has held the write lock for a quarter of a
+     * second (a slow disk, a busy machine): other writers (boards,
+     * salespeople) never wait long */
+    if (++r->in_batch >= max || (!r->o->batch && !r->o->dry_run && r->in_batch % 64 == 0 &&
+                                 seconds_since(&r->batch_t0) > 0.25))
         return commit_batch(r, err);
     return KZ_OK;
 }
@@ -679,7 +689,7 @@ static bool read_line(FILE *in, kz_buf *b, bool *too_long)
     *too_long = false;
     int ch;
     bool any = false;
-    while ((ch = getc(in)) != EOF) {
+    while ((ch = getc_unlocked(in)) != EOF) {
         any = true;
         if (ch == '\n')
             break;

@@ -49,6 +49,7 @@ typedef struct op {
     kz_lead lead;
     kz_activity_list acts;
     kz_score *score; /* owned (large) */
+    bool auto_status; /* a touch was logged: let the rules set the status */
 } op;
 
 static kz_status op_begin(op *o, kz_session *s, int64_t id, int64_t version, kz_err *err)
@@ -123,6 +124,13 @@ static kz_status op_end(op *o, kz_status ks, kz_err *err)
     kz_session *s = o->s;
     if (ks == KZ_OK)
         ks = rescore_into(s, &o->lead, &o->acts, o->score, err);
+    if (ks == KZ_OK && o->auto_status) {
+        const kz_stage *st = kz_rules_stage(s->rules, kz_lead_text(&o->lead, KZ_F_STAGE));
+        const char *status = kz_rules_auto_status(s->rules, &o->lead, o->acts.v, o->acts.n,
+                                                  kz_session_now(s), NULL);
+        if (status && st && st->kind == KZ_STAGE_OPEN)
+            kz_lead_set_text(&o->lead, KZ_F_STATUS, status);
+    }
     if (ks == KZ_OK)
         ks = kz_store_lead_update(s->store, &o->lead, s->actor, kz_session_now(s), NULL, err);
     if (ks == KZ_OK)
@@ -358,6 +366,7 @@ kz_status kz_pipe_log(kz_session *s, int64_t id, const char *kind, const char *o
         a.note = (note && *note) ? (char *)note : NULL;
         ks = kz_store_activity_add(s->store, &a, kz_session_now(s), err);
         kz_lead_set_num(&o.lead, KZ_F_TOUCHED, kz_session_now(s));
+        o.auto_status = true;
     }
     return op_end(&o, ks, err);
 }

@@ -1417,7 +1417,61 @@ static bool parse_custom(ctx *c, const node *s)
 
 static const char *const top_keys[] = {"version",  "score",    "grades", "custom_fields",
                                        "criteria", "personas", "stages", "lost_reasons",
-                                       "statuses"};
+                                       "statuses", "automatic_statuses"};
+
+static bool parse_autos(ctx *c, const node *s)
+{
+    static const char *const keys[] = {"status", "label", "activity", "when", "at_least"};
+    kz_rules *r = c->r;
+    if (!need(c, s, N_SEQ, "automatic_statuses"))
+        return false;
+    r->autos = rcalloc(r, s->n ? s->n : 1, sizeof *r->autos);
+    for (size_t i = 0; i < s->n; i++) {
+        const node *m = s->kids[i];
+        kz_autostatus *a = &r->autos[i];
+        if (!need(c, m, N_MAP, "an automatic status") ||
+            !check_keys(c, m, keys, COUNT(keys), "an automatic status"))
+            return false;
+        const node *v;
+        if (!(v = get(m, "status"))) {
+            fail(c, m, "an automatic status has no status:; expected one of the statuses");
+            return false;
+        }
+        if (!get_text(c, v, "status", &a->status))
+            return false;
+        if (index_of(r->statuses, r->nstatuses, a->status) < 0) {
+            char sug[96], list[600];
+            suggestion(sug, sizeof sug, a->status, r->statuses, r->nstatuses);
+            join(list, sizeof list, r->statuses, r->nstatuses);
+            fail(c, v, "unknown status \"%s\"%s; expected one of %s", a->status, sug, list);
+            return false;
+        }
+        if (!(v = get(m, "label"))) {
+            fail(c, m, "automatic status \"%s\" has no label:; expected a short description",
+                 a->status);
+            return false;
+        }
+        if (!get_text(c, v, "label", &a->label))
+            return false;
+        a->match.label = a->label;
+        a->match.within_days = -1;
+        if (!(v = get(m, "activity"))) {
+            fail(c, m, "automatic status \"%s\" has no activity:; expected the touches that set it",
+                 a->status);
+            return false;
+        }
+        if (!parse_activity(c, v, &a->match))
+            return false;
+        if ((v = get(m, "when")) &&
+            !parse_when(c, v, &a->match.when, &a->match.nwhen, "a condition"))
+            return false;
+        a->at_least = 1;
+        if ((v = get(m, "at_least")) && !get_int(c, v, "at_least", 1, 1000, &a->at_least))
+            return false;
+    }
+    r->nautos = s->n;
+    return true;
+}
 
 static bool compile_all(ctx *c, const node *root)
 {
@@ -1487,6 +1541,8 @@ static bool compile_all(ctx *c, const node *root)
     for (size_t i = 0; i < r->nrules; i++)
         r->nbehaviour += r->rules[i].behaviour;
     if ((v = get(root, "personas")) && !parse_personas(c, v))
+        return false;
+    if ((v = get(root, "automatic_statuses")) && !parse_autos(c, v))
         return false;
     return true;
 }

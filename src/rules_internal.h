@@ -84,6 +84,15 @@ typedef struct kz_persona {
     size_t nwhen;
 } kz_persona;
 
+/* A lifecycle status the rules set by themselves when a lead's touches
+ * match (e.g. three unanswered calls -> unresponsive). */
+typedef struct kz_autostatus {
+    const char *status; /* one of the rules' statuses */
+    const char *label;
+    kz_rule match;      /* activity filter (and optional when: conditions) */
+    int at_least;       /* matching activities needed */
+} kz_autostatus;
+
 /* Entry criterion kinds. */
 enum { KZ_ENTRY_CRIT, KZ_ENTRY_SCORE, KZ_ENTRY_GRADE, KZ_ENTRY_FIELD };
 /* Comparisons. */
@@ -139,6 +148,8 @@ struct kz_rules {
     size_t nlost;
     const char **statuses;
     size_t nstatuses;
+    kz_autostatus *autos;
+    size_t nautos;
     size_t npatterns;
     bool jit;
 

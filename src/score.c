@@ -243,6 +243,43 @@ static void accumulate(const kz_rules *r, const kz_activity *acts, size_t nacts,
 }
 
 /* Local day of now, cached in the rules' scratch. */
+static int today_of(const kz_rules *r, int64_t now);
+
+const char *kz_rules_auto_status(const kz_rules *r, const kz_lead *lead, const kz_activity *acts,
+                                 size_t nacts, int64_t now, const char **label)
+{
+    for (size_t i = 0; i < r->nautos; i++) {
+        const kz_autostatus *au = &r->autos[i];
+        const kz_rule *ru = &au->match;
+        int count = 0;
+        for (size_t a = 0; a < nacts; a++) {
+            const kz_activity *act = &acts[a];
+            int ki = kz_rules_kind_index(act->kind);
+            int oi = kz_rules_outcome_index(act->outcome);
+            int ci = kz_rules_channel_index(act->channel);
+            if ((ru->kinds && (ki < 0 || !(ru->kinds & (1u << ki)))) ||
+                (ru->outcomes && (oi < 0 || !(ru->outcomes & (1u << oi)))) ||
+                (ru->channels && (ci < 0 || !(ru->channels & (1u << ci)))))
+                continue;
+            if (ru->within_days >= 0 && act->at < now - (int64_t)ru->within_days * 86400)
+                continue;
+            count++;
+        }
+        if (count < au->at_least)
+            continue;
+        bool limit = false;
+        char matched[8];
+        if (ru->nwhen &&
+            !all_hold(r, ru->when, ru->nwhen, lead, today_of(r, now), now, &limit, matched,
+                      sizeof matched))
+            continue;
+        if (label)
+            *label = au->label;
+        return au->status;
+    }
+    return NULL;
+}
+
 static int today_of(const kz_rules *r, int64_t now)
 {
     kz_rules *m = (kz_rules *)r; /* scratch only */
@@ -671,6 +708,9 @@ void kz_rules_summary(const kz_rules *r, kz_buf *out)
     kz_buf_puts(out, "\nstatuses: ");
     for (size_t i = 0; i < r->nstatuses; i++)
         kz_buf_printf(out, "%s%s", i ? ", " : "", r->statuses[i]);
+    for (size_t i = 0; i < r->nautos; i++)
+        kz_buf_printf(out, "%s%s when %s (%d or more)", i ? "; " : "\nset automatically: ",
+                      r->autos[i].status, r->autos[i].label, r->autos[i].at_least);
     kz_buf_printf(out, "\npatterns: %zu regular expressions (%s)\n", r->npatterns,
                   r->npatterns == 0 ? "none to compile"
                   : r->jit          ? "JIT-compiled"

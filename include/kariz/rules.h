@@ -103,6 +103,12 @@ typedef struct kz_score {
 /* Scores a lead with its activities as of `now` (Unix seconds). */
 void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *acts,
                    size_t nacts, int64_t now, kz_score *out);
+/* The lifecycle status the rules' automatic_statuses set for a lead with
+ * these activities as of now (the first that holds), or NULL; *label (may
+ * be NULL) gets the rule's label. Pure, like scoring. */
+const char *kz_rules_auto_status(const kz_rules *r, const kz_lead *lead, const kz_activity *acts,
+                                 size_t nacts, int64_t now, const char **label);
+
 /* Copies score, grade, persona and subtotals into the lead's fields. */
 void kz_score_apply(const kz_score *s, kz_lead *lead);
 

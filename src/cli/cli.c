@@ -258,6 +258,10 @@ static int run_board(kz_cli *c, bool mine)
 int kz_cli_main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    /* With $TZ unset, the C library re-reads /etc/localtime on every local
+     * time conversion; naming it once gives the same zone without that. */
+    if (!getenv("TZ"))
+        setenv("TZ", ":/etc/localtime", 0);
     kz_cli c;
     memset(&c, 0, sizeof c);
     bool mine = false;

@@ -145,7 +145,7 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
         rc = 1;
         goto out;
     }
-    if ((rc = kz_cli_open(c, 0)))
+    if ((rc = kz_cli_open(c, o.dry_run ? KZ_OPEN_NOCREATE : 0))) /* a dry run creates nothing */
         goto out;
     o.progress = isatty(STDERR_FILENO) != 0;
     o.kill_after_rows = kill_after();

@@ -1,8 +1,12 @@
-/* faultvfs.c - a thin wrapper over SQLite's default file layer that makes
- * writes fail after a budget, to prove that a full disk or an I/O error
- * loses nothing. Enabled only when $KARIZ_FAULT_WRITES is set (a number:
- * how many writes succeed); $KARIZ_FAULT_KIND picks "full" (default, disk
- * full) or "io" (I/O error). Used by the fault tests. */
+/* faultvfs.c - a thin wrapper over SQLite's default file layer for the
+ * fault tests, enabled only by environment variables:
+ *   $KARIZ_FAULT_WRITES=N   writes fail after N succeeded, to prove that a
+ *                           full disk or an I/O error loses nothing;
+ *                           $KARIZ_FAULT_KIND picks "full" (default) or "io";
+ *   $KARIZ_CRASH_AFTER_WRITES=N  the process kills itself (SIGKILL) at its
+ *                           N-th write, anywhere in a transaction or a
+ *                           commit: a crash at a chosen moment. */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,12 +20,15 @@ typedef struct fault_file {
 static sqlite3_vfs fault_vfs;
 static sqlite3_vfs *real_vfs;
 static long budget = -1; /* writes left; -1: unlimited */
+static long crash_at = -1; /* the write that kills the process; -1: never */
 static int fail_code = SQLITE_FULL;
 
 #define REAL(f) (((fault_file *)(f))->real)
 
 static int spend(void)
 {
+    if (crash_at >= 0 && crash_at-- == 0)
+        raise(SIGKILL);
     if (budget < 0)
         return SQLITE_OK;
     if (budget == 0)
@@ -186,14 +193,16 @@ const char *kz_fault_vfs(void)
 {
     static int done;
     const char *env = getenv("KARIZ_FAULT_WRITES");
-    if (!env || !*env)
+    const char *crash = getenv("KARIZ_CRASH_AFTER_WRITES");
+    if ((!env || !*env) && (!crash || !*crash))
         return NULL;
     if (!done) {
         done = 1;
         real_vfs = sqlite3_vfs_find(NULL);
         if (!real_vfs)
             return NULL;
-        budget = atol(env);
+        budget = env && *env ? atol(env) : -1;
+        crash_at = crash && *crash ? atol(crash) : -1;
         const char *kind = getenv("KARIZ_FAULT_KIND");
         fail_code = kind && strcmp(kind, "io") == 0 ? SQLITE_IOERR_WRITE : SQLITE_FULL;
         fault_vfs.iVersion = 2;

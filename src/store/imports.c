@@ -142,12 +142,6 @@ kz_status kz_store_import_finish(kz_store *st, const kz_store_import *imp, const
     return event(st, 0, now, 0, actor, source, detail, err);
 }
 
-static bool text_field(kz_field f)
-{
-    kz_ftype t = kz_field_get(f)->type;
-    return t == KZ_FT_TEXT || t == KZ_FT_USER || t == KZ_FT_STAGE || t == KZ_FT_DATE;
-}
-
 kz_status kz_store_import_lead_insert(kz_store *st, kz_lead *lead, int64_t import_id,
                                       const char *actor, int64_t now, kz_err *err)
 {
@@ -162,59 +156,13 @@ kz_status kz_store_import_lead_insert(kz_store *st, kz_lead *lead, int64_t impor
     if (!kz_lead_has(lead, KZ_F_STAGE_ENTERED))
         kz_lead_set_num(lead, KZ_F_STAGE_ENTERED, now);
     kz_lead_set_num(lead, KZ_F_IMPORT_ID, import_id);
-    static const kz_field zeroed[] = {KZ_F_SCORE, KZ_F_PAIN, KZ_F_INTEREST, KZ_F_FIT,
-                                      KZ_F_BUDGET, KZ_F_AUTHORITY, KZ_F_NEED, KZ_F_TIMELINE};
-    for (size_t i = 0; i < sizeof zeroed / sizeof zeroed[0]; i++)
-        if (!kz_lead_has(lead, zeroed[i]))
-            kz_lead_set_num(lead, zeroed[i], 0);
-
-    char sql[2600];
-    int n = snprintf(sql, sizeof sql, "INSERT INTO leads (%s) VALUES (?", st->lead_cols);
-    for (int f = 2; f < KZ_F__COUNT; f++)
-        n += snprintf(sql + n, sizeof sql - (size_t)n, ", ?");
-    snprintf(sql + n, sizeof sql - (size_t)n, ")");
-    sqlite3_stmt *s = kz_stmt(st, sql, err);
-    if (!s)
-        return FAIL_STMT(err);
-    for (int f = 1; f < KZ_F__COUNT; f++) {
-        if (!lead->has[f])
-            sqlite3_bind_null(s, f);
-        else if (text_field((kz_field)f))
-            sqlite3_bind_text(s, f, lead->txt[f], -1, SQLITE_STATIC);
-        else
-            sqlite3_bind_int64(s, f, lead->num[f]);
+    kz_status ks = kz_insert_lead_row(st, lead, err);
+    if (ks != KZ_OK) {
+        if (ks != KZ_EINVAL)
+            kz_err_prefix(err, "adding an imported lead");
+        return ks;
     }
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    sqlite3_clear_bindings(s);
-    if (rc != SQLITE_DONE) {
-        if ((rc & 0xff) == SQLITE_CONSTRAINT && strstr(sqlite3_errmsg(st->db), "FOREIGN KEY"))
-            return kz_err_set(err, KZ_EINVAL, "unknown stage \"%s\"",
-                              kz_lead_text(lead, KZ_F_STAGE) ? kz_lead_text(lead, KZ_F_STAGE) : "");
-        return kz_db_error(st, rc, "adding an imported lead", err);
-    }
-    int64_t id = sqlite3_last_insert_rowid(st->db);
-    kz_lead_set_num(lead, KZ_F_ID, id);
-    if (lead->ncustom) {
-        sqlite3_stmt *c = kz_stmt(st,
-                                  "INSERT INTO custom_fields (lead_id, name, value) VALUES (?, ?, ?) "
-                                  "ON CONFLICT (lead_id, name) DO UPDATE SET value = excluded.value",
-                                  err);
-        if (!c)
-            return FAIL_STMT(err);
-        for (size_t i = 0; i < lead->ncustom; i++) {
-            sqlite3_bind_int64(c, 1, id);
-            sqlite3_bind_text(c, 2, lead->custom[i].name, -1, SQLITE_STATIC);
-            sqlite3_bind_text(c, 3, lead->custom[i].value, -1, SQLITE_STATIC);
-            rc = sqlite3_step(c);
-            sqlite3_reset(c);
-            if (rc != SQLITE_DONE) {
-                sqlite3_clear_bindings(c);
-                return kz_db_error(st, rc, "saving custom fields", err);
-            }
-        }
-        sqlite3_clear_bindings(c);
-    }
+    int64_t id = kz_lead_num(lead, KZ_F_ID);
     char detail[48];
     snprintf(detail, sizeof detail, "import %" PRId64, import_id);
     return event(st, id, now, 1, actor, kz_lead_text(lead, KZ_F_NAME), detail, err);

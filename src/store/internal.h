@@ -10,6 +10,7 @@
 #include "kariz/store.h"
 
 #define KZ_STMT_CACHE 96
+#define KZ_COUNT_CACHE 64
 
 struct kz_store {
     sqlite3 *db;            /* owned */
@@ -23,6 +24,17 @@ struct kz_store {
     } cache[KZ_STMT_CACHE];
     unsigned next_evict;
     char lead_cols[1024];   /* "name, title, ..." every field but id, in field order */
+    /* search cache (leads.c): temp.kz_hits holds the matches of hits_text
+     * as of data version hits_dv and this connection's hits_changes */
+    bool hits_table;
+    char *hits_text; /* owned */
+    int64_t hits_dv, hits_changes;
+    char counts_key[2048]; /* the grouped count query the counts answer */
+    struct {
+        char stage[64];
+        int64_t n;
+    } counts[KZ_COUNT_CACHE];
+    size_t ncounts;
 };
 
 /* A prepared statement for sql, reset and with bindings cleared; owned by the
@@ -37,6 +49,11 @@ kz_status kz_exec(kz_store *st, const char *sql, kz_err *err);
 void kz_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Reads a lead row (columns "id, <lead_cols>") into l (reset first). */
 void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l);
+/* Inserts a lead's row with its custom fields, column totals and search
+ * entry; sets its ID. The caller sets timestamps and version and logs. */
+kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err);
+/* Adds a note's text to the lead's search entry. */
+kz_status kz_search_add_note(kz_store *st, int64_t lead_id, const char *note, kz_err *err);
 /* Loads custom fields of lead id into l. */
 kz_status kz_load_custom(kz_store *st, int64_t id, kz_lead *l, kz_err *err);
 /* Appends "sqlite3 (pid 12, user bob), ..." for the processes holding

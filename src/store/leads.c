@@ -10,6 +10,10 @@
 
 #define FAIL_STMT(err) ((err) ? (err)->code : KZ_EDB)
 
+static bool is_text_field(kz_field f);
+/* Same value (or both absent) in a and b? */
+static bool field_equal_any(const kz_lead *a, const kz_lead *b, kz_field f);
+
 static bool is_text_field(kz_field f)
 {
     kz_ftype t = kz_field_get(f)->type;
@@ -145,24 +149,107 @@ static kz_status write_custom(kz_store *st, int64_t id, const char *name, const 
     return KZ_OK;
 }
 
-kz_status kz_store_lead_insert(kz_store *st, kz_lead *lead, const char *actor, int64_t now,
-                               kz_err *err)
+/* ---- the column totals and the search index ----
+ * Kept by these statements, in the transaction that changes the lead (see
+ * schema.sql for why not by triggers). */
+
+static const char *owner_key(const kz_lead *l)
 {
-    if (!st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: lead inserted outside a transaction");
-    kz_lead_set_num(lead, KZ_F_VERSION, 1);
-    kz_lead_set_num(lead, KZ_F_CREATED, now);
-    kz_lead_set_num(lead, KZ_F_UPDATED, now);
-    if (!kz_lead_has(lead, KZ_F_TOUCHED))
-        kz_lead_set_num(lead, KZ_F_TOUCHED, now);
-    if (!kz_lead_has(lead, KZ_F_STAGE_ENTERED))
-        kz_lead_set_num(lead, KZ_F_STAGE_ENTERED, now);
+    const char *o = kz_lead_text(l, KZ_F_OWNER);
+    return o ? o : "";
+}
+
+/* Adds (sign 1) or takes away (sign -1) a lead from its stage's totals. */
+static kz_status totals_apply(kz_store *st, const kz_lead *l, int sign, kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st,
+                              "INSERT INTO stage_totals (stage, owner, n, value, ovr_value, "
+                              "ovr_weighted) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+                              "ON CONFLICT (stage, owner) DO UPDATE SET n = n + excluded.n, "
+                              "value = value + excluded.value, ovr_value = ovr_value + "
+                              "excluded.ovr_value, ovr_weighted = ovr_weighted + excluded.ovr_weighted",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    int64_t value = kz_lead_num(l, KZ_F_VALUE);
+    bool ovr = kz_lead_has(l, KZ_F_PROBABILITY);
+    kz_bind_text(s, 1, kz_lead_text(l, KZ_F_STAGE));
+    kz_bind_text(s, 2, owner_key(l));
+    sqlite3_bind_int64(s, 3, sign);
+    sqlite3_bind_int64(s, 4, sign * value);
+    sqlite3_bind_int64(s, 5, ovr ? sign * value : 0);
+    sqlite3_bind_int64(s, 6, ovr ? sign * value * kz_lead_num(l, KZ_F_PROBABILITY) : 0);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "updating column totals", err);
+    return KZ_OK;
+}
+
+static bool totals_differ(const kz_lead *a, const kz_lead *b)
+{
+    const kz_field f[] = {KZ_F_STAGE, KZ_F_OWNER, KZ_F_VALUE, KZ_F_PROBABILITY};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++)
+        if (!field_equal_any(a, b, f[i]))
+            return true;
+    return false;
+}
+
+static kz_status search_write(kz_store *st, const char *sql, const kz_lead *l, kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st, sql, err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, kz_lead_num(l, KZ_F_ID));
+    kz_bind_text(s, 2, kz_lead_text(l, KZ_F_NAME));
+    kz_bind_text(s, 3, kz_lead_text(l, KZ_F_COMPANY));
+    kz_bind_text(s, 4, kz_lead_text(l, KZ_F_EMAIL));
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "updating the search index", err);
+    return KZ_OK;
+}
+
+static kz_status search_delete(kz_store *st, int64_t id, kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st, "DELETE FROM lead_search WHERE rowid = ?", err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "updating the search index", err);
+    return KZ_OK;
+}
+
+kz_status kz_search_add_note(kz_store *st, int64_t lead_id, const char *note, kz_err *err)
+{
+    if (!note || !*note)
+        return KZ_OK;
+    sqlite3_stmt *s = kz_stmt(st,
+                              "UPDATE lead_search SET notes = notes || char(10) || ?2 "
+                              "WHERE rowid = ?1",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, lead_id);
+    kz_bind_text(s, 2, note);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "updating the search index", err);
+    return KZ_OK;
+}
+
+kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
+{
     static const kz_field zeroed[] = {KZ_F_SCORE, KZ_F_PAIN, KZ_F_INTEREST, KZ_F_FIT,
                                       KZ_F_BUDGET, KZ_F_AUTHORITY, KZ_F_NEED, KZ_F_TIMELINE};
     for (size_t i = 0; i < sizeof zeroed / sizeof zeroed[0]; i++)
         if (!kz_lead_has(lead, zeroed[i]))
             kz_lead_set_num(lead, zeroed[i], 0);
-
     char sql[2600];
     int n = snprintf(sql, sizeof sql, "INSERT INTO leads (%s) VALUES (?", st->lead_cols);
     for (int f = 2; f < KZ_F__COUNT; f++)
@@ -184,13 +271,36 @@ kz_status kz_store_lead_insert(kz_store *st, kz_lead *lead, const char *actor, i
     }
     int64_t id = sqlite3_last_insert_rowid(st->db);
     kz_lead_set_num(lead, KZ_F_ID, id);
-    for (size_t i = 0; i < lead->ncustom; i++) {
-        kz_status ks = write_custom(st, id, lead->custom[i].name, lead->custom[i].value, err);
-        if (ks != KZ_OK)
-            return ks;
-    }
-    return add_event(st, id, now, 1, actor, "create", NULL, NULL, kz_lead_text(lead, KZ_F_NAME),
-                     kz_lead_text(lead, KZ_F_STAGE), err);
+    kz_status ks = KZ_OK;
+    for (size_t i = 0; ks == KZ_OK && i < lead->ncustom; i++)
+        ks = write_custom(st, id, lead->custom[i].name, lead->custom[i].value, err);
+    if (ks == KZ_OK)
+        ks = totals_apply(st, lead, 1, err);
+    if (ks == KZ_OK)
+        ks = search_write(st,
+                          "INSERT INTO lead_search (rowid, name, company, email, notes) "
+                          "VALUES (?1, ?2, ?3, ?4, '')",
+                          lead, err);
+    return ks;
+}
+
+kz_status kz_store_lead_insert(kz_store *st, kz_lead *lead, const char *actor, int64_t now,
+                               kz_err *err)
+{
+    if (!st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: lead inserted outside a transaction");
+    kz_lead_set_num(lead, KZ_F_VERSION, 1);
+    kz_lead_set_num(lead, KZ_F_CREATED, now);
+    kz_lead_set_num(lead, KZ_F_UPDATED, now);
+    if (!kz_lead_has(lead, KZ_F_TOUCHED))
+        kz_lead_set_num(lead, KZ_F_TOUCHED, now);
+    if (!kz_lead_has(lead, KZ_F_STAGE_ENTERED))
+        kz_lead_set_num(lead, KZ_F_STAGE_ENTERED, now);
+    kz_status ks = kz_insert_lead_row(st, lead, err);
+    if (ks != KZ_OK)
+        return ks;
+    return add_event(st, kz_lead_num(lead, KZ_F_ID), now, 1, actor, "create", NULL, NULL,
+                     kz_lead_text(lead, KZ_F_NAME), kz_lead_text(lead, KZ_F_STAGE), err);
 }
 
 /* Fields whose changes are not worth an event of their own: derived numbers
@@ -206,6 +316,17 @@ static bool field_logged(kz_field f)
     default:
         return true;
     }
+}
+
+static bool field_equal_any(const kz_lead *a, const kz_lead *b, kz_field f)
+{
+    if (a->has[f] != b->has[f])
+        return false;
+    if (!a->has[f])
+        return true;
+    if (is_text_field(f))
+        return strcmp(a->txt[f], b->txt[f]) == 0;
+    return a->num[f] == b->num[f];
 }
 
 static bool field_equal(const kz_lead *a, const kz_lead *b, kz_field f)
@@ -324,6 +445,18 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
     sqlite3_bind_int64(s, KZ_F__COUNT + 1, stored_version);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
+    if (rc == SQLITE_DONE && totals_differ(&cur, lead) &&
+        ((ks = totals_apply(st, &cur, -1, err)) != KZ_OK ||
+         (ks = totals_apply(st, lead, 1, err)) != KZ_OK))
+        goto out;
+    if (rc == SQLITE_DONE &&
+        (!field_equal_any(&cur, lead, KZ_F_NAME) || !field_equal_any(&cur, lead, KZ_F_COMPANY) ||
+         !field_equal_any(&cur, lead, KZ_F_EMAIL)) &&
+        (ks = search_write(st,
+                           "UPDATE lead_search SET name = ?2, company = ?3, email = ?4 "
+                           "WHERE rowid = ?1",
+                           lead, err)) != KZ_OK)
+        goto out;
     if (rc != SQLITE_DONE) {
         kz_lead_set_num(lead, KZ_F_VERSION, read_version);
         ks = kz_db_error(st, rc, "saving a lead", err);
@@ -360,7 +493,11 @@ kz_status kz_store_lead_delete(kz_store *st, int64_t id, int64_t version, const 
             sqlite3_reset(s);
             if (rc != SQLITE_DONE)
                 ks = kz_db_error(st, rc, "deleting a lead", err);
-            else
+            if (ks == KZ_OK)
+                ks = totals_apply(st, &cur, -1, err);
+            if (ks == KZ_OK)
+                ks = search_delete(st, id, err);
+            if (ks == KZ_OK)
                 ks = add_event(st, id, now, kz_lead_num(&cur, KZ_F_VERSION) + 1, actor, "delete",
                                NULL, kz_lead_text(&cur, KZ_F_NAME), NULL, NULL, err);
         }
@@ -414,19 +551,18 @@ kz_status kz_store_find_by_name_company(kz_store *st, const char *name, const ch
     return KZ_OK;
 }
 
-/* Builds the WHERE clause of a query; binds are listed in order in *nb. */
+/* Builds the WHERE clause of a query; binds are listed in order in *b.
+ * A search refers to temp.kz_hits, filled by search_hits(). */
 typedef struct binds {
     const char *text[8];
     int n;
-    char like[512];
-    char match[600];
 } binds;
 
-static void build_where(kz_buf *sql, const kz_query *q, binds *b)
+static void build_where(kz_buf *sql, const kz_query *q, bool with_stage, binds *b)
 {
     kz_buf_puts(sql, " WHERE 1");
     b->n = 0;
-    if (q->stage) {
+    if (q->stage && with_stage) {
         kz_buf_puts(sql, " AND stage = ?");
         b->text[b->n++] = q->stage;
     }
@@ -441,67 +577,86 @@ static void build_where(kz_buf *sql, const kz_query *q, binds *b)
         kz_buf_puts(sql, " AND grade = ?");
         b->text[b->n++] = q->grade;
     }
-    if (q->overdue) {
-        char day[16];
-        snprintf(day, sizeof day, "%" PRId64, q->today_day);
-        kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due < date(%s * 86400, 'unixepoch')",
-                      day);
-    }
+    if (q->overdue)
+        kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due < date(%" PRId64 " * 86400, 'unixepoch')",
+                      q->today_day);
     if (q->due_by)
         kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due <= date(%" PRId64 " * 86400, 'unixepoch')",
                       q->due_by_day);
     if (q->open_only)
         kz_buf_puts(sql, " AND stage IN (SELECT name FROM stages WHERE kind = 'open')");
-    if (q->search && *q->search) {
-        size_t len = strlen(q->search);
-        if (len >= 3 && len < 200) {
-            /* trigram index: a quoted phrase matches any substring */
-            size_t o = 0;
-            b->match[o++] = '"';
-            for (const char *p = q->search; *p && o + 3 < sizeof b->match; p++) {
-                if (*p == '"')
-                    b->match[o++] = '"';
-                b->match[o++] = *p;
-            }
-            b->match[o++] = '"';
-            b->match[o] = '\0';
-            kz_buf_puts(sql, " AND id IN (SELECT rowid FROM lead_search WHERE lead_search MATCH ?)");
-            b->text[b->n++] = b->match;
-        } else {
-            size_t o = 0;
-            b->like[o++] = '%';
-            for (const char *p = q->search; *p && o + 3 < sizeof b->like; p++) {
-                if (*p == '%' || *p == '_' || *p == '\\')
-                    b->like[o++] = '\\';
-                b->like[o++] = *p;
-            }
-            b->like[o++] = '%';
-            b->like[o] = '\0';
-            kz_buf_puts(sql, " AND id IN (SELECT rowid FROM lead_search WHERE name LIKE ?1x "
-                             "ESCAPE '\\' OR company LIKE ?1x ESCAPE '\\' OR email LIKE ?1x "
-                             "ESCAPE '\\' OR notes LIKE ?1x ESCAPE '\\')");
-            b->text[b->n++] = b->like;
-        }
-    }
+    if (q->search && *q->search)
+        kz_buf_puts(sql, " AND id IN temp.kz_hits");
 }
 
-/* Replaces the "?1x" placeholders (one value used several times) with the
- * numbered parameter of the search text. */
-static void number_params(kz_buf *sql, int search_index)
+/* Fills temp.kz_hits with the ids of the leads whose name, company, e-mail
+ * or notes contain text (the trigram index for three characters or more, a
+ * scan below that). The board asks several queries per keystroke with the
+ * same text: they share one fill until the text or the data changes. */
+static kz_status search_hits(kz_store *st, const char *text, kz_err *err)
 {
-    char num[16];
-    snprintf(num, sizeof num, "?%d", search_index);
-    kz_buf out = KZ_BUF_INIT;
-    const char *p = kz_buf_str(sql);
-    const char *hit;
-    while ((hit = strstr(p, "?1x")) != NULL) {
-        kz_buf_append(&out, p, (size_t)(hit - p));
-        kz_buf_puts(&out, num);
-        p = hit + 3;
+    int64_t dv = 0;
+    kz_status ks = kz_store_data_version(st, &dv, err);
+    if (ks != KZ_OK)
+        return ks;
+    if (st->hits_text && strcmp(st->hits_text, text) == 0 && st->hits_dv == dv &&
+        st->hits_changes == sqlite3_total_changes64(st->db))
+        return KZ_OK;
+    if (!st->hits_table) {
+        if ((ks = kz_exec(st, "CREATE TEMP TABLE IF NOT EXISTS kz_hits (id INTEGER PRIMARY KEY)",
+                          err)) != KZ_OK)
+            return ks;
+        st->hits_table = true;
     }
-    kz_buf_puts(&out, p);
-    kz_buf_free(sql);
-    *sql = out;
+    if ((ks = kz_exec(st, "DELETE FROM temp.kz_hits", err)) != KZ_OK)
+        return ks;
+    size_t len = strlen(text);
+    kz_buf pat = KZ_BUF_INIT;
+    sqlite3_stmt *s;
+    if (len >= 3) {
+        /* a quoted phrase matches any substring in the trigram index */
+        kz_buf_putc(&pat, '"');
+        for (const char *p = text; *p; p++) {
+            if (*p == '"')
+                kz_buf_putc(&pat, '"');
+            kz_buf_putc(&pat, *p);
+        }
+        kz_buf_putc(&pat, '"');
+        s = kz_stmt(st, "INSERT INTO temp.kz_hits SELECT rowid FROM lead_search WHERE lead_search "
+                        "MATCH ?1",
+                    err);
+    } else {
+        kz_buf_putc(&pat, '%');
+        for (const char *p = text; *p; p++) {
+            if (*p == '%' || *p == '_' || *p == '\\')
+                kz_buf_putc(&pat, '\\');
+            kz_buf_putc(&pat, *p);
+        }
+        kz_buf_putc(&pat, '%');
+        s = kz_stmt(st, "INSERT INTO temp.kz_hits SELECT rowid FROM lead_search WHERE name LIKE ?1 "
+                        "ESCAPE '\\' OR company LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' "
+                        "OR notes LIKE ?1 ESCAPE '\\'",
+                    err);
+    }
+    if (!s) {
+        kz_buf_free(&pat);
+        return FAIL_STMT(err);
+    }
+    kz_bind_text(s, 1, kz_buf_str(&pat));
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    kz_buf_free(&pat);
+    if (rc != SQLITE_DONE) {
+        free(st->hits_text);
+        st->hits_text = NULL;
+        return kz_db_error(st, rc, "searching", err);
+    }
+    free(st->hits_text);
+    st->hits_text = kz_xstrdup(text);
+    st->hits_dv = dv;
+    st->hits_changes = sqlite3_total_changes64(st->db);
+    st->counts_key[0] = '\0'; /* grouped counts belong to the old hits */
+    return KZ_OK;
 }
 
 static void build_order(kz_buf *sql, const kz_query *q)
@@ -526,11 +681,15 @@ static void build_order(kz_buf *sql, const kz_query *q)
 static kz_status prepare_query(kz_store *st, const kz_query *q, const char *select, bool paged,
                                sqlite3_stmt **out, kz_err *err)
 {
+    if (q->search && *q->search) {
+        kz_status ks = search_hits(st, q->search, err);
+        if (ks != KZ_OK)
+            return ks;
+    }
     kz_buf sql = KZ_BUF_INIT;
     binds b;
     kz_buf_puts(&sql, select);
-    build_where(&sql, q, &b);
-    number_params(&sql, b.n);
+    build_where(&sql, q, true, &b);
     if (paged) {
         build_order(&sql, q);
         if (q->limit)
@@ -578,8 +737,62 @@ kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_le
     return KZ_OK;
 }
 
+/* A search's matches per stage, counted in one grouped query and kept until
+ * the search, the other filters or the data change: the board counts each
+ * of its columns on every keystroke. */
+static kz_status count_by_stage(kz_store *st, const kz_query *q, int64_t *out, kz_err *err)
+{
+    kz_status ks = search_hits(st, q->search, err);
+    if (ks != KZ_OK)
+        return ks;
+    kz_buf sql = KZ_BUF_INIT;
+    binds b;
+    kz_buf_puts(&sql, "SELECT stage, count(*) FROM leads");
+    build_where(&sql, q, false, &b);
+    kz_buf_puts(&sql, " GROUP BY stage");
+    kz_buf key = KZ_BUF_INIT;
+    kz_buf_puts(&key, kz_buf_str(&sql));
+    for (int i = 0; i < b.n; i++)
+        kz_buf_printf(&key, "|%s", b.text[i]);
+    bool fresh = strlen(kz_buf_str(&key)) < sizeof st->counts_key &&
+                 strcmp(st->counts_key, kz_buf_str(&key)) == 0;
+    if (!fresh) {
+        sqlite3_stmt *s = kz_stmt(st, kz_buf_str(&sql), err);
+        if (!s) {
+            ks = FAIL_STMT(err);
+            goto out;
+        }
+        for (int i = 0; i < b.n; i++)
+            kz_bind_text(s, i + 1, b.text[i]);
+        st->ncounts = 0;
+        int rc;
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW && st->ncounts < KZ_COUNT_CACHE) {
+            snprintf(st->counts[st->ncounts].stage, sizeof st->counts[0].stage, "%s",
+                     (const char *)sqlite3_column_text(s, 0));
+            st->counts[st->ncounts++].n = sqlite3_column_int64(s, 1);
+        }
+        sqlite3_reset(s);
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+            ks = kz_db_error(st, rc, "counting leads", err);
+            goto out;
+        }
+        snprintf(st->counts_key, sizeof st->counts_key, "%s",
+                 strlen(kz_buf_str(&key)) < sizeof st->counts_key ? kz_buf_str(&key) : "");
+    }
+    *out = 0;
+    for (size_t i = 0; i < st->ncounts; i++)
+        if (strcmp(st->counts[i].stage, q->stage) == 0)
+            *out = st->counts[i].n;
+out:
+    kz_buf_free(&sql);
+    kz_buf_free(&key);
+    return ks;
+}
+
 kz_status kz_store_count(kz_store *st, const kz_query *q, int64_t *out, kz_err *err)
 {
+    if (q->search && *q->search && q->stage)
+        return count_by_stage(st, q, out, err);
     sqlite3_stmt *s;
     kz_status ks = prepare_query(st, q, "SELECT count(*) FROM leads", false, &s, err);
     if (ks != KZ_OK)

@@ -48,6 +48,9 @@ kz_status kz_store_activity_add(kz_store *st, kz_activity *a, int64_t now, kz_er
         return kz_db_error(st, rc, "logging an activity", err);
     }
     a->id = sqlite3_last_insert_rowid(st->db);
+    kz_status ks = kz_search_add_note(st, a->lead_id, a->note, err);
+    if (ks != KZ_OK)
+        return ks;
     kz_event e = {0};
     e.lead_id = a->lead_id;
     e.at = now;

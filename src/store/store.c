@@ -304,6 +304,7 @@ void kz_store_close(kz_store *st)
         free(st->cache[i].sql);
     }
     sqlite3_close(st->db);
+    free(st->hits_text);
     free(st->path);
     free(st);
 }

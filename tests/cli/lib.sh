@@ -18,7 +18,7 @@ k() { "$KARIZ" --db "$DB" "$@"; }
 
 # run CMD...: runs a command, keeping $out, $err and $rc
 run() {
-    "$@" >"$T/out" 2>"$T/err"
+    { "$@" >"$T/out" 2>"$T/err"; } 2>/dev/null  # (bash's own "Killed" notes go nowhere)
     rc=$?
     out=$(cat "$T/out")
     err=$(cat "$T/err")

@@ -49,6 +49,8 @@ DB=$T/one.db
 python3 "$KARIZ_SHARED/bench/gen_leads.py" 2000 --hostile > "$T/gen.csv"
 run k import "$T/gen.csv"; expect_rc 0
 n=$(sql 'select count(*) from leads')
+run k score --all; expect_rc 0; has_out "0 leads changed" # scored by the rules on the way in
+[ "$(sql 'select count(distinct grade) from leads')" -gt 1 ] && ok || bad "every lead got the same grade"
 [ "$n" -gt 1900 ] && ok || bad "only $n leads imported"
 k export > "$T/one.csv"
 k export --format jsonl > "$T/one.jsonl"

@@ -14,6 +14,8 @@ run k import "$F/plain.csv" --map nonsense; expect_rc 2; has_err "expected COLUM
 run k import "$F/plain.csv" --map 'Nope=email'; expect_rc 2; has_err 'no column "Nope"'
 run k import "$F/plain.csv" --owner 'Not A User'; expect_rc 2; has_err "not a user name"
 run k import "$T/missing.csv"; expect_rc 1; has_err "cannot open"
+run "$KARIZ" --db "$T/none.db" import "$F/plain.csv" --dry-run; expect_rc 1; has_err "no database"
+[ -e "$T/none.db" ] && bad "a dry run created a database" || ok
 
 t "dry run shows the mapping and writes nothing"
 run k import "$F/hubspot.csv" --dry-run; expect_rc 0
@@ -50,7 +52,7 @@ expect_eq "$(json 'j["custom"]["notes"]')" "Asked about pricing, 50 seats"
 expect_eq "$(json 'j["custom"]["last_activity_date"]')" 2026-01-07
 expect_eq "$(json 'j["custom"]["lead_status"]')" New
 expect_eq "$(sql "select value = 'Said \"call me later\"' || char(13, 10) || 'then hung up' from custom_fields where lead_id = 2 and name = 'notes'")" 1
-expect_eq "$(sql 'select score = (select score from leads where id = 1) from leads where id = 1')" 1
+run k score --all; expect_rc 0; has_out "0 leads changed" # scored on the way in
 expect_eq "$(sql "select count(*) from events where kind = 'import' and lead_id is null")" 1
 expect_eq "$(sql "select json_extract(detail, '\$.created') || '/' || json_extract(detail, '\$.skipped') || '/' || actor || '/' || new_value from events where kind = 'import' and lead_id is null")" \
     "2/1/$ME/$F/hubspot.csv"
@@ -116,6 +118,9 @@ expect_eq "$(json 'j[0]["stage"]')" prospect
 run k list --search Ines --format json
 expect_eq "$(json 'j[0]["stage"]')" lead
 run k import "$F/plain.csv" --stage nowhere; expect_rc 2; has_err 'unknown stage'
+printf 'name,owner\nOwned,Alice Smith\nFine,alice\n' > "$T/own.csv"
+run k import "$T/own.csv"; expect_rc 1; has_out "1 created"
+has_err 'own.csv: line 2: column "owner": field "owner": "Alice Smith" is not a user name'
 
 t "duplicates: skip (the default), update, new"
 DB=$T/dup.db
@@ -147,6 +152,7 @@ DB=$T/test.db
 
 t "--map overrides and ignores columns"
 DB=$T/map.db
+k init >/dev/null
 printf 'Full,Mail,Org,Secret\nAva,ava@x.example,Acme,hush\n' > "$T/m.csv"
 run k import "$T/m.csv" --map 'Full=name' --map 'Org=company' --map 'Secret=-' --map 'Mail=contact_mail' --dry-run
 expect_rc 0; has_out '"Secret" -> ignored (--map)'; has_out '"Mail" -> custom field contact_mail (--map)'

@@ -15,6 +15,7 @@
 #include "kariz/pipeline.h"
 
 #define NOW 1795521600 /* 2026-11-24 12:00 UTC */
+#define DAY_SECONDS 86400
 
 typedef struct fx {
     char dir[64], path[128];
@@ -231,6 +232,39 @@ static void test_log_validates_and_rescores(void **state)
     kz_lead_free(&l);
 }
 
+static void test_automatic_statuses(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t id = add(f, "Ghost", 50);
+    kz_lead l;
+    kz_lead_init(&l);
+    for (int i = 0; i < 2; i++)
+        assert_int_equal(kz_pipe_log(&f->s, id, "call", "no_answer", NULL, NULL, &err), KZ_OK);
+    get(f, id, &l);
+    assert_null(kz_lead_text(&l, KZ_F_STATUS));
+    assert_int_equal(kz_pipe_log(&f->s, id, "call", "voicemail", NULL, NULL, &err), KZ_OK);
+    get(f, id, &l);
+    assert_string_equal(kz_lead_text(&l, KZ_F_STATUS), "unresponsive"); /* the third attempt */
+    kz_event e;
+    assert_int_equal(kz_store_blame(f->st, id, "status", &e, &err), KZ_OK);
+    assert_string_equal(e.new_value, "unresponsive");
+    free(e.field);
+    free(e.old_value);
+    free(e.new_value);
+    free(e.detail);
+    /* calls more than 30 days old do not count */
+    int64_t old = add(f, "Old", 50);
+    f->s.now = NOW - 40 * DAY_SECONDS;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(kz_pipe_log(&f->s, old, "call", "no_answer", NULL, NULL, &err), KZ_OK);
+    f->s.now = NOW;
+    assert_int_equal(kz_pipe_log(&f->s, old, "call", "call_back", NULL, NULL, &err), KZ_OK);
+    get(f, old, &l);
+    assert_string_equal(kz_lead_text(&l, KZ_F_STATUS), "call_back_later");
+    kz_lead_free(&l);
+}
+
 static void test_presence(void **state)
 {
     fx *f = *state;
@@ -264,6 +298,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lost_and_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_and_overdue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_validates_and_rescores, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_automatic_statuses, setup, teardown),
         cmocka_unit_test_setup_teardown(test_presence, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

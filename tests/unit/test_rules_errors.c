@@ -31,10 +31,23 @@ typedef struct bad_case {
 } bad_case;
 
 static const bad_case cases[] = {
+    {"auto_status_unknown",
+     STAGES "statuses: [lead, unresponsive]\n"
+     "automatic_statuses:\n"
+     "  - status: unresponsiv\n"
+     "    label: x\n"
+     "    activity: {kind: call}\n",
+     "bad.yaml:8:13: unknown status \"unresponsiv\" (did you mean \"unresponsive\"?); expected one of lead, unresponsive"},
+    {"auto_status_no_activity",
+     STAGES "statuses: [lead, unresponsive]\n"
+     "automatic_statuses:\n"
+     "  - status: unresponsive\n"
+     "    label: x\n",
+     "bad.yaml:8:5: automatic status \"unresponsive\" has no activity:; expected the touches that set it"},
     {"unknown_top_key",
      "critera:\n"
      "  pain: []\n" STAGES,
-     "bad.yaml:1:1: unknown key \"critera\" in the rules file (did you mean \"criteria\"?); expected one of version, score, grades, custom_fields, criteria, personas, stages, lost_reasons, statuses"},
+     "bad.yaml:1:1: unknown key \"critera\" in the rules file (did you mean \"criteria\"?); expected one of version, score, grades, custom_fields, criteria, personas, stages, lost_reasons, statuses, automatic_statuses"},
     {"unknown_rule_key",
      "criteria:\n"
      "  pain:\n"

@@ -473,6 +473,47 @@ static void test_queries(void **state)
     assert_int_equal(id, 0);
 }
 
+static void test_search_follows_changes(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    add_lead(f->st, "Ava Smith", "Wonka Inc", NULL, "lead", NULL, 1);
+    add_lead(f->st, "Bo Wonk", "Acme", NULL, "prospect", NULL, 1);
+    kz_query q = {0};
+    q.search = "wonk";
+    q.stage = "lead";
+    int64_t n;
+    assert_int_equal(kz_store_count(f->st, &q, &n, &err), KZ_OK);
+    assert_int_equal(n, 1);
+    q.stage = "prospect";
+    assert_int_equal(kz_store_count(f->st, &q, &n, &err), KZ_OK);
+    assert_int_equal(n, 1);
+    /* another process adds a match: the next count sees it */
+    kz_store *other;
+    assert_int_equal(kz_store_open(f->path, 0, &other, &err), KZ_OK);
+    add_lead(other, "Wonky Tom", "Hooli", NULL, "prospect", NULL, 1);
+    kz_store_close(other);
+    assert_int_equal(kz_store_count(f->st, &q, &n, &err), KZ_OK);
+    assert_int_equal(n, 2);
+    /* this connection adds one: seen too */
+    add_lead(f->st, "Mr Wonkers", "X", NULL, "prospect", NULL, 1);
+    assert_int_equal(kz_store_count(f->st, &q, &n, &err), KZ_OK);
+    assert_int_equal(n, 3);
+    names got = {0};
+    q.sort = KZ_SORT_NAME;
+    assert_int_equal(kz_store_list(f->st, &q, false, collect, &got, &err), KZ_OK);
+    assert_int_equal(got.n, 3);
+    assert_string_equal(got.v[0], "Bo Wonk");
+    /* another filter, another grouped count */
+    q.owner = "nobody";
+    assert_int_equal(kz_store_count(f->st, &q, &n, &err), KZ_OK);
+    assert_int_equal(n, 0);
+    q.owner = NULL;
+    q.search = "wo"; /* short: a scan, same answers */
+    assert_int_equal(kz_store_count(f->st, &q, &n, &err), KZ_OK);
+    assert_int_equal(n, 3);
+}
+
 static void test_notes_are_searchable_and_log_is_append_only(void **state)
 {
     fx *f = *state;
@@ -707,6 +748,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_totals_follow_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_follows_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notes_are_searchable_and_log_is_append_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stage_sync_is_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
