@@ -449,9 +449,18 @@ kz_status kz_pipe_rescore_all(kz_session *s, kz_progress_fn progress, void *ud,
                               int64_t *changed, kz_err *err)
 {
     rescore_ctx c = {s, kz_session_now(s), kz_xcalloc(1, sizeof(kz_score)), progress, ud};
+    /* read only what scoring looks at: the fields the rules name, and the
+     * score fields themselves (to tell what changed) */
+    bool fields[KZ_F__COUNT] = {false};
+    bool custom = kz_rules_fields_used(s->rules, fields);
+    static const kz_field always[] = {KZ_F_ID, KZ_F_VERSION, KZ_F_STAGE, KZ_F_SCORE, KZ_F_GRADE,
+                                      KZ_F_PERSONA, KZ_F_PAIN, KZ_F_INTEREST, KZ_F_FIT,
+                                      KZ_F_BUDGET, KZ_F_AUTHORITY, KZ_F_NEED, KZ_F_TIMELINE};
+    for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
+        fields[always[i]] = true;
     /* batches short enough that other people's saves interleave */
-    kz_status ks = kz_store_rescore_all(s->store, 20000, s->actor, c.now, rescore_one, &c,
-                                        rescore_progress, changed, err);
+    kz_status ks = kz_store_rescore_all(s->store, 20000, s->actor, c.now, fields, custom,
+                                        rescore_one, &c, rescore_progress, changed, err);
     free(c.score);
     return ks;
 }

@@ -716,3 +716,25 @@ void kz_rules_summary(const kz_rules *r, kz_buf *out)
                   : r->jit          ? "JIT-compiled"
                                     : "interpreted");
 }
+
+static void mark_conds(const kz_cond *cs, size_t n, bool *used, bool *custom)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (cs[i].field >= 0)
+            used[cs[i].field] = true;
+        else
+            *custom = true;
+    }
+}
+
+bool kz_rules_fields_used(const kz_rules *r, bool used[KZ_F__COUNT])
+{
+    bool custom = false;
+    for (size_t i = 0; i < r->nrules; i++)
+        mark_conds(r->rules[i].when, r->rules[i].nwhen, used, &custom);
+    for (size_t i = 0; i < r->npersonas; i++)
+        mark_conds(r->personas[i].when, r->personas[i].nwhen, used, &custom);
+    for (size_t i = 0; i < r->nautos; i++)
+        mark_conds(r->autos[i].match.when, r->autos[i].match.nwhen, used, &custom);
+    return custom;
+}

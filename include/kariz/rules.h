@@ -109,6 +109,10 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
 const char *kz_rules_auto_status(const kz_rules *r, const kz_lead *lead, const kz_activity *acts,
                                  size_t nacts, int64_t now, const char **label);
 
+/* Marks in used[] every lead field a scoring condition reads (leaving the
+ * other entries as they are); returns true when custom fields are read. */
+bool kz_rules_fields_used(const kz_rules *r, bool used[KZ_F__COUNT]);
+
 /* Copies score, grade, persona and subtotals into the lead's fields. */
 void kz_score_apply(const kz_score *s, kz_lead *lead);
 

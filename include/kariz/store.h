@@ -139,8 +139,10 @@ typedef bool (*kz_rescore_fn)(kz_lead *lead, const kz_activity *acts, size_t nac
  * query per lead), and saves what fn changed: the score fields, a version
  * bump, and a "grade" event by actor when the band changed. progress (may
  * be NULL) is told after each batch, with fn's ud. */
+/* fields (may be NULL: all) says which lead fields fn needs: the others are
+ * not read (fn sees them absent), and custom fields only when with_custom. */
 kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, int64_t now,
-                               kz_rescore_fn fn, void *ud,
+                               const bool *fields, bool with_custom, kz_rescore_fn fn, void *ud,
                                void (*progress)(int64_t done, int64_t total, void *ud),
                                int64_t *changed, kz_err *err);
 

@@ -73,7 +73,7 @@ static void acts_free(acts *a)
 }
 
 kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, int64_t now,
-                               kz_rescore_fn fn, void *ud,
+                               const bool *fields, bool with_custom, kz_rescore_fn fn, void *ud,
                                void (*progress)(int64_t done, int64_t total, void *ud),
                                int64_t *changed, kz_err *err)
 {
@@ -90,9 +90,15 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
     }
     sqlite3_reset(cnt);
 
+    /* only the columns asked for (NULL in the others' places) */
+    kz_buf cols = KZ_BUF_INIT;
+    for (int f = 1; f < KZ_F__COUNT; f++)
+        kz_buf_printf(&cols, "%s%s", f > 1 ? ", " : "",
+                      !fields || fields[f] ? kz_field_get((kz_field)f)->name : "NULL");
     char sql[1400];
     snprintf(sql, sizeof sql, "SELECT id, %s FROM leads WHERE id > ?1 ORDER BY id LIMIT ?2",
-             st->lead_cols);
+             kz_buf_str(&cols));
+    kz_buf_free(&cols);
     kz_lead lead, before;
     kz_lead_init(&lead);
     kz_lead_init(&before);
@@ -140,13 +146,13 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
         sqlite3_bind_int64(cs, 2, upto);
         sqlite3_bind_int64(as, 1, last);
         sqlite3_bind_int64(as, 2, upto);
-        int crc = sqlite3_step(cs), arc = sqlite3_step(as), rc;
+        int crc = with_custom ? sqlite3_step(cs) : SQLITE_DONE, arc = sqlite3_step(as), rc;
         while ((rc = sqlite3_step(ls)) == SQLITE_ROW) {
             kz_read_lead_row(ls, &lead);
             int64_t id = kz_lead_num(&lead, KZ_F_ID);
-            while (crc == SQLITE_ROW && sqlite3_column_int64(cs, 0) < id)
+            while (with_custom && crc == SQLITE_ROW && sqlite3_column_int64(cs, 0) < id)
                 crc = sqlite3_step(cs);
-            while (crc == SQLITE_ROW && sqlite3_column_int64(cs, 0) == id) {
+            while (with_custom && crc == SQLITE_ROW && sqlite3_column_int64(cs, 0) == id) {
                 kz_lead_set_custom(&lead, (const char *)sqlite3_column_text(cs, 1),
                                    (const char *)sqlite3_column_text(cs, 2));
                 crc = sqlite3_step(cs);

@@ -715,7 +715,7 @@ static void test_rescore_streams(void **state)
     assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
     seen s = {0};
     int64_t changed = 0;
-    assert_int_equal(kz_store_rescore_all(f->st, 2, "carol", 500, score_by_activity, &s, NULL,
+    assert_int_equal(kz_store_rescore_all(f->st, 2, "carol", 500, NULL, true, score_by_activity, &s, NULL,
                                           &changed, &err), KZ_OK);
     assert_int_equal(s.n, 5);
     assert_string_equal(s.line[0], "L0:-:2:n0.1");
@@ -737,7 +737,7 @@ static void test_rescore_streams(void **state)
     free(e.detail);
     /* a second pass changes nothing */
     memset(&s, 0, sizeof s);
-    assert_int_equal(kz_store_rescore_all(f->st, 3, "carol", 600, score_by_activity, &s, NULL,
+    assert_int_equal(kz_store_rescore_all(f->st, 3, "carol", 600, NULL, true, score_by_activity, &s, NULL,
                                           &changed, &err), KZ_OK);
     assert_int_equal(changed, 0);
     kz_lead_free(&l);
