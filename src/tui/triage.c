@@ -1055,7 +1055,7 @@ static void triage_destroy(kz_view *v)
 static const kz_hint triage_hints[] = {
     {KZ_ACT_MOVE_NEXT, "advance"}, {KZ_ACT_LOST, "disqualify"}, {KZ_ACT_SNOOZE, "snooze"},
     {KZ_ACT_LOG_CALL, "call"},     {KZ_ACT_LOG_EMAIL, "email"}, {KZ_ACT_NOTE, "note"},
-    {KZ_ACT_CLAIM, "mine"},        {KZ_ACT_ASSIGN, "assign"},   {KZ_ACT_SET_STATUS, "status"},
+    {KZ_ACT_CLAIM, "claim"},        {KZ_ACT_ASSIGN, "assign"},   {KZ_ACT_SET_STATUS, "status"},
     {KZ_ACT_SKIP, "skip"},         {KZ_ACT_UNDO, "undo"},       {KZ_ACT_QUIT, "board"},
     {KZ_ACT_HELP, "help"},         {KZ_ACT_NONE, NULL}};
 
