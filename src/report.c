@@ -12,6 +12,14 @@
 #include "kariz/report.h"
 #include "kariz/store.h"
 
+/* qsort for arrays that may be empty (and then NULL, which qsort must not
+ * be given). */
+static void sort_n(void *v, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n > 1)
+        qsort(v, n, size, cmp);
+}
+
 #define NONE_LABEL "(none)"
 #define UNASSIGNED_LABEL "(unassigned)"
 #define NO_DATE_LABEL "no date"
@@ -327,7 +335,7 @@ static void stages_now_table(kz_report *out, const kz_report_pipeline *p, const 
         b->v[0]++;
         b->v[1] += lv->v[i].value;
     }
-    qsort(bs.v, bs.n, sizeof *bs.v, bucket_cmp_name);
+    sort_n(bs.v, bs.n, sizeof *bs.v, bucket_cmp_name);
     kz_rtable *t = kz_report_table(out, "stages", "Leads per stage now", stage_now_cols, 3,
                                    "leads");
     for (size_t i = 0; i < bs.n; i++) {
@@ -494,9 +502,9 @@ kz_status kz_report_forecast(kz_store *st, const kz_report_pipeline *p,
         total[2] += vp;
     }
     if (ks == KZ_OK) {
-        qsort(months.v, months.n, sizeof *months.v, bucket_cmp_name);
-        qsort(owners.v, owners.n, sizeof *owners.v, bucket_cmp_name);
-        qsort(both.v, both.n, sizeof *both.v, bucket_cmp_name);
+        sort_n(months.v, months.n, sizeof *months.v, bucket_cmp_name);
+        sort_n(owners.v, owners.n, sizeof *owners.v, bucket_cmp_name);
+        sort_n(both.v, both.n, sizeof *both.v, bucket_cmp_name);
         money_rows(kz_report_table(out, "by_month", "Open pipeline by expected close month",
                                    month_cols, 4, "weighted"),
                    &months, false);
@@ -635,7 +643,7 @@ kz_status kz_report_velocity(kz_store *st, const kz_report_pipeline *p,
             if (p->stages[i].kind != KZ_STAGE_OPEN)
                 continue;
             dvec *d = &v.spells[i];
-            qsort(d->v, d->n, sizeof *d->v, cmp_double);
+            sort_n(d->v, d->n, sizeof *d->v, cmp_double);
             kz_rcell *row = kz_rtable_row(t);
             kz_rcell_text(&row[0], p->stages[i].name);
             kz_rcell_int(&row[1], (int64_t)d->n);
@@ -737,9 +745,9 @@ kz_status kz_report_losses(kz_store *st, const kz_report_pipeline *p, const kz_r
         rb->v[0]++;
     }
     if (ks == KZ_OK) {
-        qsort(stages.v, stages.n, sizeof *stages.v, bucket_cmp_name);
-        qsort(reasons.v, reasons.n, sizeof *reasons.v, bucket_cmp_count);
-        qsort(sources.v, sources.n, sizeof *sources.v, bucket_cmp_name);
+        sort_n(stages.v, stages.n, sizeof *stages.v, bucket_cmp_name);
+        sort_n(reasons.v, reasons.n, sizeof *reasons.v, bucket_cmp_count);
+        sort_n(sources.v, sources.n, sizeof *sources.v, bucket_cmp_name);
         kz_rtable *t = kz_report_table(out, "by_stage", "Lost deals by the stage lost from",
                                        lost_stage_cols, 4, "lost");
         for (size_t i = 0; i < stages.n; i++) {
@@ -857,7 +865,7 @@ kz_status kz_report_channels(kz_store *st, const kz_report_pipeline *p,
                     nlost++;
             }
         }
-        qsort(c.ch.v, c.ch.n, sizeof *c.ch.v, bucket_cmp_name);
+        sort_n(c.ch.v, c.ch.n, sizeof *c.ch.v, bucket_cmp_name);
         kz_rtable *t = kz_report_table(out, "response", "Response rate per channel",
                                        response_cols, 7, "response_rate");
         for (size_t i = 0; i < c.ch.n; i++) {
@@ -980,7 +988,7 @@ kz_status kz_report_scoring_with(kz_store *st, const kz_report_pipeline *p,
         b->v[won ? 1 : 2]++;
     }
     if (ks == KZ_OK) {
-        qsort(grades.v, grades.n, sizeof *grades.v, bucket_cmp_name);
+        sort_n(grades.v, grades.n, sizeof *grades.v, bucket_cmp_name);
         kz_rtable *t = kz_report_table(out, "by_grade", "Win rate of closed deals per grade band",
                                        grade_cols, 5, "win_rate");
         for (size_t i = 0; i < grades.n; i++) {

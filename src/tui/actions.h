@@ -13,6 +13,7 @@
     X(DEAL, "Moving deals")                                                                  \
     X(WORK, "Working a lead")                                                                \
     X(FIND, "Filtering and sorting")                                                         \
+    X(REPORT, "Reports")                                                                     \
     X(TRIAGE, "Triage")
 
 /*  X(ENUM,          name,             group, help) */
@@ -53,7 +54,24 @@
     X(FILTER_OVERDUE, "filter-overdue", FIND, "show only leads with an overdue next step "   \
                                               "(toggle)")                                     \
     X(FILTER_CLEAR, "filter-clear", FIND, "drop every filter and the search")                 \
-    X(SORT, "sort", FIND, "sort the cards in each column by score, value, age or due date")  \
+    X(SORT, "sort", FIND, "sort the cards in each column by score, value, age or due date") \
+    X(REPORTS, "reports", REPORT, "open the report screen (funnel, forecast, velocity, "       \
+                                  "losses, channels, scoring)")                               \
+    X(REPORT_FUNNEL, "report-funnel", REPORT, "funnel: leads per stage, conversion between "   \
+                                              "stages")                                       \
+    X(REPORT_FORECAST, "report-forecast", REPORT, "forecast: open pipeline and weighted "      \
+                                                  "value by close month and owner")           \
+    X(REPORT_VELOCITY, "report-velocity", REPORT, "velocity: time spent in each stage, the "   \
+                                                  "bottleneck")                               \
+    X(REPORT_LOSSES, "report-losses", REPORT, "losses: lost deals by stage and reason, win "   \
+                                              "rate by source")                               \
+    X(REPORT_CHANNELS, "report-channels", REPORT, "channels: response rate per channel")       \
+    X(REPORT_SCORING, "report-scoring", REPORT, "scoring: win rate of closed deals per grade") \
+    X(REPORT_NEXT, "report-next", REPORT, "the next report")                                  \
+    X(REPORT_PREV, "report-prev", REPORT, "the previous report")                              \
+    X(REPORT_MINE, "report-mine", REPORT, "count only the leads I own (toggle)")              \
+    X(REPORT_PERIOD, "report-period", REPORT, "pick the period: all time, last 30 or 90 days, " \
+                                              "this year") \
     X(TRIAGE, "triage", TRIAGE, "work the queue of leads that need a decision now")           \
     X(SNOOZE, "snooze", TRIAGE, "triage: put the lead off to a date (quick picks or typed)")  \
     X(CLAIM, "claim", TRIAGE, "triage: assign the lead to me")                                \

@@ -66,6 +66,7 @@ static void help_reload(kz_view *v, kz_tui *t)
                  kz_keymap_keys_for(&t->km, KZ_KM_TRIAGE, (kz_action)a, &keys) == 0) &&
                 kz_keymap_keys_for(&t->km, KZ_KM_BOARD, (kz_action)a, &keys) == 0 &&
                 kz_keymap_keys_for(&t->km, KZ_KM_DETAIL, (kz_action)a, &keys) == 0 &&
+                kz_keymap_keys_for(&t->km, KZ_KM_REPORTS, (kz_action)a, &keys) == 0 &&
                 kz_keymap_keys_for(&t->km, KZ_KM_TRIAGE, (kz_action)a, &keys) == 0)
                 kz_buf_puts(&keys, "(unbound)");
             kz_buf_printf(&text, "%-15s %s", ai->name, ai->help);

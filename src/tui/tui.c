@@ -496,6 +496,9 @@ static unsigned dispatch(kz_tui *t, kz_action a)
     case KZ_ACT_HELP:
         kz_tui_push(t, kz_help_view_new(t));
         return KZ_UI_REDRAW;
+    case KZ_ACT_REPORTS:
+        kz_tui_push(t, kz_reports_view_new(t));
+        return KZ_UI_REDRAW;
     case KZ_ACT_TRIAGE:
         kz_tui_push(t, kz_triage_view_new(t));
         return KZ_UI_REDRAW;

@@ -44,6 +44,7 @@ typedef int kz_key;
     X(BOARD, "board")                                                                        \
     X(DETAIL, "detail")                                                                      \
     X(HELP, "help")                                                                          \
+    X(REPORTS, "reports")                                                                    \
     X(TRIAGE, "triage")
 
 typedef enum kz_keymap_id {
@@ -91,7 +92,12 @@ typedef struct kz_keymaps {
     X(HELP_KEY, "help.key", KZ_ATTR_BOLD)                                                    \
     X(PROMPT, "prompt", KZ_ATTR_BOLD)                                                        \
     X(MENU, "menu", 0)                                                                       \
-    X(MENU_SELECTED, "menu.selected", KZ_ATTR_REVERSE)
+    X(MENU_SELECTED, "menu.selected", KZ_ATTR_REVERSE)                                       \
+    X(REPORT_TITLE, "report.title", KZ_ATTR_BOLD)                                            \
+    X(REPORT_SECTION, "report.section", KZ_ATTR_BOLD | KZ_ATTR_UNDERLINE)                    \
+    X(REPORT_HEADER, "report.header", KZ_ATTR_BOLD)                                          \
+    X(REPORT_BAR, "report.bar", 0)                                                           \
+    X(REPORT_NOTE, "report.note", KZ_ATTR_DIM)
 
 #define KZ_ATTR_BOLD 1u
 #define KZ_ATTR_DIM 2u
@@ -239,6 +245,7 @@ kz_rect kz_tui_area(const kz_tui *t);
 kz_view *kz_board_view_new(kz_tui *t);
 kz_view *kz_detail_view_new(kz_tui *t, int64_t id);
 kz_view *kz_help_view_new(kz_tui *t);
+kz_view *kz_reports_view_new(kz_tui *t);
 /* The triage queue, one lead at a time (triage.c). */
 kz_view *kz_triage_view_new(kz_tui *t);
 void kz_tui_push(kz_tui *t, kz_view *v);

@@ -133,7 +133,7 @@ static void test_help_lists_every_action(void **state)
 #undef KZ_X_NAME
     };
     const char *db = make_db("help.db");
-    kt_term *t = kt_board(60, 130, db, NULL);
+    kt_term *t = kt_board(90, 130, db, NULL); /* tall enough for the whole list */
     kt_wait_for(t, "Ada Lovelace");
     kt_send(t, "?");
     kt_wait_for(t, "Moving deals");

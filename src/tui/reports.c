@@ -1,0 +1,443 @@
+/* reports.c - the report screen (R on the board): the six managers'
+ * reports of src/report.c drawn as text tables with bar charts, one at a
+ * time, sized to the terminal.
+ *
+ * A report is computed when it is selected and kept per name until the
+ * database changes (kz_store_data_version) or a filter changes; drawing and
+ * resizing only re-render the kept report for the new width. The lines come
+ * from kz_report_render, which fits every piece of data text through
+ * kz_text_fit; they reach curses through kz_draw_text all the same. */
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "kariz/buf.h"
+#include "kariz/dates.h"
+#include "kariz/report.h"
+#include "kariz/store.h"
+#include "kariz/text.h"
+#include "tui/tui_int.h"
+
+#define NREPORTS 6
+
+static const struct {
+    const char *name;
+    kz_action action;
+} reports[NREPORTS] = {
+    {"funnel", KZ_ACT_REPORT_FUNNEL},     {"forecast", KZ_ACT_REPORT_FORECAST},
+    {"velocity", KZ_ACT_REPORT_VELOCITY}, {"losses", KZ_ACT_REPORT_LOSSES},
+    {"channels", KZ_ACT_REPORT_CHANNELS}, {"scoring", KZ_ACT_REPORT_SCORING},
+};
+
+typedef enum period { PERIOD_ALL, PERIOD_30, PERIOD_90, PERIOD_YEAR } period;
+
+static const char *const period_names[] = {"all time", "last 30 days", "last 90 days",
+                                           "this year"};
+
+/* One computed report and what it was computed for. */
+typedef struct cached {
+    bool valid;
+    int64_t version; /* kz_store_data_version when computed */
+    bool version_known; /* false: the version could not be read; compute again */
+    bool mine;
+    int from_day, to_day;
+    bool failed;
+    char error[1152]; /* when failed: "NAME report: " and the message */
+    kz_report rep;    /* owned */
+} cached;
+
+/* What a rendered line is, for its colour. */
+typedef enum line_kind { LK_TITLE, LK_SECTION, LK_HEADER, LK_ROW, LK_BARROW, LK_NOTE } line_kind;
+
+typedef struct reports_view {
+    kz_tui *t; /* borrowed: the screen this view belongs to */
+    int cur;   /* index into reports[] */
+    bool mine;
+    period per;
+    bool unicode;
+    cached cache[NREPORTS];
+    kz_lines lines;     /* owned: the current report rendered */
+    line_kind *kinds;   /* owned: one per line */
+    int *header_w;      /* owned: per line, the width of its table's header row */
+    int rendered_w;     /* width the lines were rendered for; 0: none */
+    int rendered_for;   /* report index the lines show; -1: none */
+    size_t top;
+    int height;
+    kz_buf title; /* owned: title_text's answer (zeroed = empty) */
+} reports_view;
+
+static bool locale_is_utf8(void)
+{
+    const char *cs = nl_langinfo(CODESET);
+    return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
+}
+
+static void period_days(const reports_view *r, int today, int *from, int *to)
+{
+    *from = KZ_REPORT_OPEN_FROM;
+    *to = KZ_REPORT_OPEN_TO;
+    switch (r->per) {
+    case PERIOD_ALL:
+        break;
+    case PERIOD_30:
+        *from = today - 29;
+        *to = today;
+        break;
+    case PERIOD_90:
+        *from = today - 89;
+        *to = today;
+        break;
+    case PERIOD_YEAR: {
+        int y, m, d;
+        kz_day_to_ymd(today, &y, &m, &d);
+        if (!kz_day_from_ymd(y, 1, 1, from))
+            *from = KZ_REPORT_OPEN_FROM;
+        *to = today;
+        break;
+    }
+    }
+}
+
+static void drop_rendered(reports_view *r)
+{
+    kz_lines_free(&r->lines);
+    memset(&r->lines, 0, sizeof r->lines);
+    free(r->kinds);
+    free(r->header_w);
+    r->kinds = NULL;
+    r->header_w = NULL;
+    r->rendered_w = 0;
+    r->rendered_for = -1;
+}
+
+static void drop_cached(cached *c)
+{
+    if (c->valid && !c->failed)
+        kz_report_free(&c->rep);
+    c->valid = false;
+    c->failed = false;
+}
+
+/* Makes the selected report current: computes it unless the kept one was
+ * computed for the same data and filters. */
+static void ensure_computed(reports_view *r)
+{
+    kz_tui *t = r->t;
+    cached *c = &r->cache[r->cur];
+    int64_t version = 0;
+    kz_err err;
+    bool have_version = kz_store_data_version(t->s->store, &version, &err) == KZ_OK;
+    int from, to;
+    period_days(r, t->today, &from, &to);
+    if (c->valid && c->version_known && have_version && c->version == version &&
+        c->mine == r->mine && c->from_day == from && c->to_day == to)
+        return;
+    drop_cached(c);
+    if (r->rendered_for == r->cur)
+        drop_rendered(r);
+    kz_report_rules *rr = kz_xcalloc(1, sizeof *rr); /* owned here, freed below */
+    kz_report_pipeline p;
+    kz_report_pipeline_rules(&p, rr, t->s->rules, false);
+    kz_report_opts o;
+    o.from_day = from;
+    o.to_day = to;
+    o.owner = r->mine && t->s->actor ? t->s->actor : NULL;
+    o.now = kz_session_now(t->s);
+    kz_report_init(&c->rep);
+    kz_status st = kz_report_run(t->s->store, &p, reports[r->cur].name, &o, &c->rep, &err);
+    free(rr);
+    c->valid = true;
+    c->version = version;
+    c->version_known = have_version;
+    c->mine = r->mine;
+    c->from_day = from;
+    c->to_day = to;
+    if (st != KZ_OK) {
+        kz_report_free(&c->rep);
+        c->failed = true;
+        snprintf(c->error, sizeof c->error, "%s report: %s", reports[r->cur].name, err.msg);
+        kz_tui_error(t, "%s", c->error);
+    }
+}
+
+/* The length of the bar character ending s[0..i) ('#' in ASCII; in Unicode
+ * a block: U+2588 full or U+2589..U+258F eighths), 0 when none. */
+static size_t bar_char_before(const char *s, size_t i, bool unicode)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    if (!unicode)
+        return i >= 1 && u[i - 1] == '#' ? 1 : 0;
+    return i >= 3 && u[i - 3] == 0xE2 && u[i - 2] == 0x96 && u[i - 1] >= 0x88 && u[i - 1] <= 0x8F
+               ? 3
+               : 0;
+}
+
+/* The byte offset where the bar of a table row starts: a run of bar
+ * characters ending the line, after two spaces, past the header row's
+ * width (so it lies beyond every column); the line's length when none. */
+static size_t bar_start(const char *s, bool unicode, int header_w)
+{
+    size_t n = strlen(s), start = n, len;
+    while ((len = bar_char_before(s, start, unicode)) > 0)
+        start -= len;
+    if (start == n || start < 2 || s[start - 1] != ' ' || s[start - 2] != ' ')
+        return n;
+    char *prefix = kz_xstrndup(s, start); /* owned here */
+    int w = kz_text_width(prefix);
+    free(prefix);
+    return w >= header_w + 2 ? start : n;
+}
+
+/* Renders the current report for the width and classifies its lines from
+ * the layout kz_report_render documents: the title, then per table a blank
+ * line, its heading, the header row and one line per row (or one "nothing"
+ * line), then a blank line and the notes. */
+static void render(reports_view *r, int width)
+{
+    drop_rendered(r);
+    cached *c = &r->cache[r->cur];
+    r->rendered_w = width;
+    r->rendered_for = r->cur;
+    if (!c->valid || c->failed)
+        return;
+    kz_report_render(&c->rep, width, r->unicode, &r->lines);
+    size_t n = r->lines.n;
+    r->kinds = kz_xcalloc(n ? n : 1, sizeof *r->kinds);
+    r->header_w = kz_xcalloc(n ? n : 1, sizeof *r->header_w);
+    for (size_t i = 0; i < n; i++)
+        r->kinds[i] = LK_NOTE;
+    size_t i = 0;
+    if (n)
+        r->kinds[i++] = LK_TITLE;
+    for (size_t tb = 0; tb < c->rep.ntables && i < n; tb++) {
+        const kz_rtable *table = &c->rep.tables[tb];
+        r->kinds[i++] = LK_ROW; /* blank */
+        if (i < n)
+            r->kinds[i++] = LK_SECTION;
+        int hw = 0;
+        if (i < n) {
+            hw = kz_text_width(r->lines.v[i]);
+            r->kinds[i++] = LK_HEADER;
+        }
+        size_t rows = table->nrows ? table->nrows : 1;
+        for (size_t k = 0; k < rows && i < n; k++, i++) {
+            r->kinds[i] = table->bar >= 0 && table->nrows ? LK_BARROW : LK_ROW;
+            r->header_w[i] = hw;
+        }
+    }
+    size_t page = r->height > 0 ? (size_t)r->height : 1;
+    size_t max = n > page ? n - page : 0;
+    if (r->top > max)
+        r->top = max;
+}
+
+static void reports_reload(kz_view *v, kz_tui *t)
+{
+    reports_view *r = v->priv;
+    ensure_computed(r);
+    render(r, kz_tui_area(t).w - 2);
+}
+
+static void draw_line(reports_view *r, kz_tui *t, int y, int x, int w, size_t i)
+{
+    const char *s = r->lines.v[i];
+    static const kz_role roles[] = {KZ_ROLE_REPORT_TITLE,  KZ_ROLE_REPORT_SECTION,
+                                    KZ_ROLE_REPORT_HEADER, KZ_ROLE_DEFAULT,
+                                    KZ_ROLE_DEFAULT,       KZ_ROLE_REPORT_NOTE};
+    line_kind k = r->kinds[i];
+    if (k != LK_BARROW) {
+        kz_draw_text(t, y, x, w, s, roles[k], false);
+        return;
+    }
+    size_t b = bar_start(s, r->unicode, r->header_w[i]);
+    char *text = kz_xstrndup(s, b); /* owned here */
+    int used = kz_draw_text(t, y, x, w, text, KZ_ROLE_DEFAULT, false);
+    free(text);
+    if (s[b] && used < w)
+        kz_draw_text(t, y, x + used, w - used, s + b, KZ_ROLE_REPORT_BAR, false);
+}
+
+static void reports_draw(kz_view *v, kz_tui *t, kz_rect area)
+{
+    reports_view *r = v->priv;
+    r->height = area.h;
+    int w = area.w - 2;
+    if (w != r->rendered_w || r->rendered_for != r->cur)
+        render(r, w);
+    cached *c = &r->cache[r->cur];
+    if (c->valid && c->failed) {
+        kz_draw_text(t, area.y, 1, w, c->error, KZ_ROLE_ERROR, false);
+        return;
+    }
+    for (int i = 0; i < area.h && r->top + (size_t)i < r->lines.n; i++)
+        draw_line(r, t, area.y + i, 1, w, r->top + (size_t)i);
+}
+
+/* The first key bound to a in the report keymap, without <> ("" if none). */
+static void first_key(kz_tui *t, kz_action a, kz_buf *out)
+{
+    kz_buf keys = KZ_BUF_INIT; /* owned here */
+    if (kz_keymap_keys_for(&t->km, KZ_KM_REPORTS, a, &keys) > 0) {
+        const char *k = kz_buf_str(&keys);
+        size_t n = strcspn(k, " ");
+        if (n > 2 && k[0] == '<' && k[n - 1] == '>') {
+            k++;
+            n -= 2;
+        }
+        kz_buf_printf(out, "%.*s", (int)n, k);
+    }
+    kz_buf_free(&keys);
+}
+
+/* "reports  [1 funnel]  2 forecast ...  mine  last 30 days": the report
+ * shown, the keys that switch, and the filters in force. */
+static const char *reports_title(kz_view *v)
+{
+    reports_view *r = v->priv;
+    kz_buf_reset(&r->title);
+    kz_buf_puts(&r->title, "reports ");
+    kz_buf key = KZ_BUF_INIT; /* owned here */
+    for (int i = 0; i < NREPORTS; i++) {
+        kz_buf_reset(&key);
+        first_key(r->t, reports[i].action, &key);
+        const char *k = kz_buf_str(&key);
+        kz_buf_printf(&r->title, i == r->cur ? " [%s%s%s]" : "  %s%s%s ", k, *k ? " " : "",
+                      reports[i].name);
+    }
+    kz_buf_free(&key);
+    if (r->mine)
+        kz_buf_puts(&r->title, "  mine");
+    if (r->per != PERIOD_ALL)
+        kz_buf_printf(&r->title, "  %s", period_names[r->per]);
+    return kz_buf_str(&r->title);
+}
+
+static void select_report(reports_view *r, int idx)
+{
+    r->cur = (idx % NREPORTS + NREPORTS) % NREPORTS;
+    r->top = 0;
+    ensure_computed(r);
+}
+
+static unsigned pick_period(reports_view *r, kz_tui *t)
+{
+    static const kz_menu_item items[] = {
+        {'a', "all time"}, {'3', "last 30 days"}, {'9', "last 90 days"}, {'y', "this year"}};
+    int pick = kz_prompt_menu(t, "period", items, sizeof items / sizeof items[0]);
+    if (pick < 0)
+        return KZ_UI_REDRAW;
+    r->per = (period)pick;
+    r->top = 0;
+    ensure_computed(r);
+    kz_tui_message(t, "reports over %s", period_names[r->per]);
+    return KZ_UI_REDRAW;
+}
+
+static unsigned reports_action(kz_view *v, kz_tui *t, kz_action a)
+{
+    reports_view *r = v->priv;
+    size_t page = r->height > 2 ? (size_t)r->height - 2 : 1;
+    size_t max = r->lines.n > (size_t)r->height ? r->lines.n - (size_t)r->height : 0;
+    for (int i = 0; i < NREPORTS; i++)
+        if (reports[i].action == a) {
+            select_report(r, i);
+            return KZ_UI_REDRAW;
+        }
+    switch (a) {
+    case KZ_ACT_REPORT_NEXT:
+        select_report(r, r->cur + 1);
+        return KZ_UI_REDRAW;
+    case KZ_ACT_REPORT_PREV:
+        select_report(r, r->cur - 1);
+        return KZ_UI_REDRAW;
+    case KZ_ACT_REPORT_MINE:
+        r->mine = !r->mine;
+        r->top = 0;
+        ensure_computed(r);
+        if (r->mine && !t->s->actor)
+            kz_tui_error(t, "no user name known: the reports count every owner");
+        else
+            kz_tui_message(t, r->mine ? "reports count only your leads"
+                                      : "reports count every owner's leads");
+        return KZ_UI_REDRAW;
+    case KZ_ACT_REPORT_PERIOD:
+        return pick_period(r, t);
+    case KZ_ACT_REPORTS:
+        return KZ_UI_REDRAW; /* already here */
+    case KZ_ACT_CURSOR_DOWN:
+        if (r->top < max)
+            r->top++;
+        return KZ_UI_REDRAW;
+    case KZ_ACT_CURSOR_UP:
+        if (r->top > 0)
+            r->top--;
+        return KZ_UI_REDRAW;
+    case KZ_ACT_PAGE_DOWN:
+        r->top = r->top + page < max ? r->top + page : max;
+        return KZ_UI_REDRAW;
+    case KZ_ACT_PAGE_UP:
+        r->top = r->top > page ? r->top - page : 0;
+        return KZ_UI_REDRAW;
+    case KZ_ACT_FIRST:
+        r->top = 0;
+        return KZ_UI_REDRAW;
+    case KZ_ACT_LAST:
+        r->top = max;
+        return KZ_UI_REDRAW;
+    case KZ_ACT_QUIT:
+    case KZ_ACT_BACK:
+        return KZ_UI_POP;
+    case KZ_ACT_HELP:
+    case KZ_ACT_REDRAW:
+        return KZ_UI_UNBOUND;
+    default:
+        kz_tui_message(t, "%s works on the board: q returns to it", kz_action_get(a)->name);
+        return KZ_UI_REDRAW;
+    }
+}
+
+static void reports_destroy(kz_view *v)
+{
+    reports_view *r = v->priv;
+    for (int i = 0; i < NREPORTS; i++)
+        drop_cached(&r->cache[i]);
+    drop_rendered(r);
+    kz_buf_free(&r->title);
+    free(r);
+    free(v);
+}
+
+static const kz_hint reports_hints[] = {{KZ_ACT_REPORT_NEXT, "next report"},
+                                        {KZ_ACT_REPORT_MINE, "mine only"},
+                                        {KZ_ACT_REPORT_PERIOD, "period"},
+                                        {KZ_ACT_BACK, "board"},
+                                        {KZ_ACT_HELP, "help"},
+                                        {KZ_ACT_CURSOR_DOWN, "scroll"},
+                                        {KZ_ACT_PAGE_DOWN, "page"},
+                                        {KZ_ACT_NONE, NULL}};
+
+static const kz_view_ops reports_ops = {
+    .title = "reports",
+    .title_text = reports_title,
+    .keymap = KZ_KM_REPORTS,
+    .reload = reports_reload,
+    .draw = reports_draw,
+    .action = reports_action,
+    .current = NULL,
+    .hints = reports_hints,
+    .destroy = reports_destroy,
+};
+
+kz_view *kz_reports_view_new(kz_tui *t)
+{
+    kz_view *v = kz_xcalloc(1, sizeof *v);
+    reports_view *r = kz_xcalloc(1, sizeof *r); /* owned by v, freed in destroy */
+    r->t = t;
+    r->unicode = locale_is_utf8();
+    r->rendered_for = -1;
+    v->ops = &reports_ops;
+    v->priv = r;
+    return v;
+}
