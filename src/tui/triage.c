@@ -207,6 +207,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     const kz_triage_item *it = &tr->q.v[tr->idx];
     int x0 = area.x + 1, maxx = area.x + area.w - 1, bottom = area.y + area.h;
     int y = area.y;
+    int gap = area.h >= 20 ? 1 : 0; /* blank lines between blocks, when there is room */
     kz_buf b = KZ_BUF_INIT; /* owned: one line of raw data, sanitised when drawn */
     char v[64];
 
@@ -296,14 +297,14 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     kz_draw_text(t, y, x0, LABEL_W - 1, "next step", KZ_ROLE_LABEL, false);
     kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, kz_buf_str(&b),
                  overdue ? KZ_ROLE_OVERDUE : KZ_ROLE_DEFAULT, false);
-    y++;
+    y += gap;
 
     /* qualification at a glance */
     if (y < bottom)
         checks(t, tr, y++, x0, maxx, "qualify", KZ_CRIT_PAIN, KZ_CRIT_FIT);
     if (y < bottom)
         checks(t, tr, y++, x0, maxx, "BANT", KZ_CRIT_BUDGET, KZ_CRIT_TIMELINE);
-    y++;
+    y += gap;
 
     /* the rows left: the score's reasons and the last touches share them;
      * when short, the last TOUCHES touches come first */
@@ -311,11 +312,11 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     size_t nh = tr->have_score ? tr->sc->nhits : 0;
     int score_want = 2 + (int)nh;                               /* heading, hits or a note */
     size_t ntouch = tr->acts.n < MAX_TOUCHES ? tr->acts.n : MAX_TOUCHES;
-    int touch_want = 2 + (int)(ntouch ? ntouch : 1);            /* gap, heading, lines */
+    int touch_want = gap + 1 + (int)(ntouch ? ntouch : 1);      /* gap, heading, lines */
     int score_rows = score_want;
     if (score_want + touch_want > left) {
         size_t few = ntouch < TOUCHES ? ntouch : TOUCHES;
-        int touch_min = 2 + (int)(few ? few : 1);
+        int touch_min = gap + 1 + (int)(few ? few : 1);
         score_rows = left - touch_min;
         if (score_rows > score_want)
             score_rows = score_want;
@@ -361,7 +362,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
         }
     }
 
-    y++;
+    y += gap;
     if (y < bottom)
         kz_draw_text(t, y++, x0, maxx - x0, "Last touches", KZ_ROLE_SECTION, false);
     if (tr->acts.n == 0 && y < bottom)
