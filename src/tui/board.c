@@ -129,9 +129,74 @@ static void load_column(board *b, kz_tui *t, column *c, bool count)
         b->load_failed = true;
 }
 
+static bool board_current(kz_view *v, int64_t *id, int64_t *version);
+
+typedef struct find_ctx {
+    int64_t id;
+    size_t pos;
+    bool found;
+} find_ctx;
+
+static bool find_card(const kz_lead *lead, void *ud)
+{
+    find_ctx *fc = ud;
+    if (kz_lead_num(lead, KZ_F_ID) == fc->id) {
+        fc->found = true;
+        return false;
+    }
+    fc->pos++;
+    return true;
+}
+
+/* Puts the cursor back on lead id after a reload, wherever it went (its
+ * stage's column, its place in the order); when it left the filter or is
+ * gone, the cursor stays at the same place in its column (the nearest
+ * card). */
+static void follow(board *b, kz_tui *t, int64_t id)
+{
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_err err;
+    if (kz_store_lead_get(t->s->store, id, &l, &err) != KZ_OK) {
+        kz_lead_free(&l);
+        return;
+    }
+    const char *stage = kz_lead_text(&l, KZ_F_STAGE);
+    size_t ci = b->ncols;
+    for (size_t i = 0; i < b->ncols && stage; i++)
+        if (strcmp(b->cols[i].stage->name, stage) == 0)
+            ci = i;
+    kz_lead_free(&l);
+    if (ci == b->ncols || b->cols[ci].collapsed)
+        return; /* not on screen: stay where the cursor was */
+    column *c = &b->cols[ci];
+    find_ctx fc = {id, 0, false};
+    for (size_t i = 0; i < c->ncards && !fc.found; i++)
+        if (kz_lead_num(&c->cards[i], KZ_F_ID) == id) {
+            fc.found = true;
+            fc.pos = c->top + i;
+        }
+    if (!fc.found) { /* outside the visible window: walk the column's order */
+        kz_query q;
+        make_query(t, c, &q);
+        fc.pos = 0;
+        if (kz_store_list(t->s->store, &q, false, find_card, &fc, &err) != KZ_OK)
+            return;
+    }
+    if (!fc.found)
+        return;
+    b->focus = ci;
+    c->cur = fc.pos;
+    if (c->cur < c->top || c->cur >= c->top + c->ncards)
+        load_column(b, t, c, false);
+}
+
 static void board_reload(kz_view *v, kz_tui *t)
 {
     board *b = v->priv;
+    int64_t keep = 0, keep_version = 0;
+    if (!t->follow_lead || !board_current(v, &keep, &keep_version))
+        keep = 0;
     b->load_failed = false;
     kz_rect area = kz_tui_area(t);
     b->slots = (area.h - HEADER_ROWS + 1) / CARD_ROWS; /* the last gap may fall off */
@@ -150,6 +215,8 @@ static void board_reload(kz_view *v, kz_tui *t)
                 c->tot = tot[j];
         load_column(b, t, c, true);
     }
+    if (keep && !b->load_failed)
+        follow(b, t, keep);
     if (b->load_failed)
         kz_tui_error(t, "cannot load the board: %s", b->err.msg);
 }
@@ -260,9 +327,27 @@ static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool sel
         kz_draw_text_attr(y, x + 1 + inner - sw, sw, score,
                           selected ? base : kz_role_attr(t, grade_role(t, kz_lead_text(l, KZ_F_GRADE))),
                           false);
-    /* line 2: company */
+    /* line 2: company, and who else has the lead open ("@bob +1") */
     const char *company = kz_lead_text(l, KZ_F_COMPANY);
-    kz_draw_text_attr(y + 1, x + 1, inner, company ? company : "", base, false);
+    const char *who[8];
+    size_t nwho = kz_tui_present(t, kz_lead_num(l, KZ_F_ID), who, 8);
+    int mw = 0;
+    if (nwho) {
+        kz_buf mark = KZ_BUF_INIT, safe = KZ_BUF_INIT; /* owned */
+        kz_text_sanitize(&safe, who[0], strlen(who[0]), KZ_TEXT_NEWLINE_SPACE);
+        kz_buf_printf(&mark, "@%s", kz_buf_str(&safe));
+        if (nwho > 1)
+            kz_buf_printf(&mark, " +%zu", nwho - 1);
+        mw = kz_text_width(kz_buf_str(&mark));
+        if (mw > inner / 2)
+            mw = inner / 2;
+        kz_draw_text_attr(y + 1, x + 1 + inner - mw, mw, kz_buf_str(&mark),
+                          selected ? base : kz_role_attr(t, KZ_ROLE_PRESENCE), false);
+        kz_buf_free(&mark);
+        kz_buf_free(&safe);
+    }
+    kz_draw_text_attr(y + 1, x + 1, inner - (mw ? mw + 1 : 0), company ? company : "", base,
+                      false);
     /* line 3: value, owner, days in stage, marks */
     int64_t now = kz_session_now(t->s);
     char value[32] = "-";
@@ -379,10 +464,28 @@ typedef struct search_ctx {
     kz_view *v;
 } search_ctx;
 
+/* Searching starts at three characters: from there the trigram index
+ * answers each keystroke; one or two would mean reading every lead. */
+#define KZ_SEARCH_MIN_CHARS 3
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
 static void search_changed(kz_tui *t, const char *text, void *ud)
 {
     search_ctx *sc = ud;
-    snprintf(t->filter.search, sizeof t->filter.search, "%s", text);
+    size_t chars = utf8_chars(text);
+    const char *effective = chars >= KZ_SEARCH_MIN_CHARS ? text : "";
+    if (chars > 0 && chars < KZ_SEARCH_MIN_CHARS)
+        kz_tui_message(t, "type %d or more characters to search", KZ_SEARCH_MIN_CHARS);
+    if (strcmp(effective, t->filter.search) == 0)
+        return;
+    snprintf(t->filter.search, sizeof t->filter.search, "%s", effective);
     board_reload(sc->v, t);
 }
 

@@ -118,6 +118,20 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
         kz_buf_free(&b);
     }
 
+    /* the other people looking at this lead right now */
+    {
+        const char *who[16];
+        size_t n = kz_tui_present(t, d->id, who, 16);
+        if (n) {
+            kz_buf b = KZ_BUF_INIT; /* owned */
+            kz_buf_puts(&b, "also open: ");
+            for (size_t i = 0; i < n; i++)
+                kz_buf_printf(&b, "%s%s", i ? ", " : "", who[i]);
+            add_line(d, KZ_ROLE_PRESENCE, KZ_ROLE_PRESENCE, NULL, kz_buf_str(&b));
+            kz_buf_free(&b);
+        }
+    }
+
     section(d, "Qualification");
     for (int c = 0; c < KZ_CRIT__COUNT; c++) {
         int v = sc ? sc->sub[c] : (int)kz_lead_num(l, kz_criterion_field((kz_criterion)c));

@@ -39,17 +39,285 @@ static const char *stage_label(const kz_tui *t, const char *name)
     return st && st->label ? st->label : name;
 }
 
+/* ---- saving: conflicts and a locked database ----
+ *
+ * Every change is described as a `pending` save before it runs, so that
+ * when someone else saved the lead first (KZ_ECONFLICT) or another program
+ * holds the write lock (KZ_EBUSY) the edit is still at hand: the conflict
+ * dialog shows what changed and offers to reload (drop the edit) or to
+ * re-apply it on the fresh version; a locked database offers to retry.
+ * Nothing is ever written over someone else's change without asking. */
+
+typedef enum pkind { P_SET, P_FOLLOWUP, P_ASSIGN, P_MOVE, P_WON, P_LOST, P_LOG, P_ADD } pkind;
+
+typedef struct pending {
+    pkind kind;
+    int64_t id, version;     /* the lead and the version the user read */
+    const char *what;        /* "edit", "move"... for messages */
+    const char *field;       /* the field it sets, for the conflict dialog */
+    const char *mine;        /* the value it sets, shown as "yours" */
+    const char *assign;      /* P_SET: "field=value" */
+    int day;                 /* P_FOLLOWUP */
+    const char *step;        /* P_FOLLOWUP (may be NULL) */
+    const char *owner;       /* P_ASSIGN (NULL: unassigned) */
+    const char *stage;       /* P_MOVE */
+    const char *reason;      /* P_MOVE, P_WON: override reason (may be NULL); P_LOST: reason */
+    const char *log_kind, *outcome, *note; /* P_LOG */
+    kz_lead *lead;           /* P_ADD */
+    bool pass_refusal;       /* return KZ_EREFUSED to the caller (override prompt) */
+    bool reapplied;          /* saved over someone else's change, on request */
+    kz_err err;              /* the last failure */
+} pending;
+
+/* All strings in pending are borrowed from the caller. */
+static kz_status apply(kz_tui *t, pending *p)
+{
+    kz_err_clear(&p->err);
+    int64_t mark = kz_tui_own_begin(t);
+    kz_status st = KZ_OK;
+    switch (p->kind) {
+    case P_SET: {
+        const char *a[1] = {p->assign};
+        st = kz_pipe_set(t->s, p->id, p->version, a, 1, &p->err);
+        break;
+    }
+    case P_FOLLOWUP:
+        st = kz_pipe_followup(t->s, p->id, p->version, p->day, p->step, &p->err);
+        break;
+    case P_ASSIGN:
+        st = kz_pipe_assign(t->s, p->id, p->version, p->owner, &p->err);
+        break;
+    case P_MOVE:
+        st = kz_pipe_move(t->s, p->id, p->version, p->stage, p->reason, &p->err);
+        break;
+    case P_WON:
+        st = kz_pipe_won(t->s, p->id, p->version, p->reason, &p->err);
+        break;
+    case P_LOST:
+        st = kz_pipe_lost(t->s, p->id, p->version, p->reason, &p->err);
+        break;
+    case P_LOG:
+        st = kz_pipe_log(t->s, p->id, p->log_kind, p->outcome, NULL, p->note, &p->err);
+        break;
+    case P_ADD:
+        st = kz_pipe_add(t->s, p->lead, &p->err);
+        break;
+    }
+    if (st == KZ_OK)
+        kz_tui_own_end(t, mark);
+    return st;
+}
+
+typedef struct conflict_state {
+    const char *title;
+    kz_buf *lines; /* borrowed: the dialog's lines */
+    size_t n;
+} conflict_state;
+
+static void draw_conflict(kz_tui *t, void *ud)
+{
+    conflict_state *c = ud;
+    static const char *const keys = "R reload (drop your change)   A re-apply your change";
+    int w = kz_text_width(c->title) + 4;
+    if (kz_text_width(keys) + 4 > w)
+        w = kz_text_width(keys) + 4;
+    for (size_t i = 0; i < c->n; i++)
+        if (kz_text_width(kz_buf_str(&c->lines[i])) + 4 > w)
+            w = kz_text_width(kz_buf_str(&c->lines[i])) + 4;
+    if (w > t->cols - 2)
+        w = t->cols - 2;
+    int h = (int)c->n + 4;
+    if (h > t->rows - 2)
+        h = t->rows - 2;
+    int y0 = (t->rows - h) / 2, x0 = (t->cols - w) / 2;
+    unsigned attr = kz_role_attr(t, KZ_ROLE_MENU);
+    for (int y = 0; y < h; y++)
+        kz_fill(y0 + y, x0, w, attr);
+    attrset((attr_t)attr);
+    mvaddch(y0, x0, ACS_ULCORNER);
+    mvhline(y0, x0 + 1, ACS_HLINE, w - 2);
+    mvaddch(y0, x0 + w - 1, ACS_URCORNER);
+    mvaddch(y0 + h - 1, x0, ACS_LLCORNER);
+    mvhline(y0 + h - 1, x0 + 1, ACS_HLINE, w - 2);
+    mvaddch(y0 + h - 1, x0 + w - 1, ACS_LRCORNER);
+    mvvline(y0 + 1, x0, ACS_VLINE, h - 2);
+    mvvline(y0 + 1, x0 + w - 1, ACS_VLINE, h - 2);
+    attrset(A_NORMAL);
+    kz_draw_text(t, y0, x0 + 2, w - 4, c->title, KZ_ROLE_PROMPT, false);
+    int room = h - 4;
+    for (int i = 0; i < room && (size_t)i < c->n; i++) {
+        /* when the lines do not fit, the newest (last) ones are kept */
+        size_t idx = c->n > (size_t)room ? c->n - (size_t)room + (size_t)i : (size_t)i;
+        kz_draw_text(t, y0 + 1 + i, x0 + 2, w - 4, kz_buf_str(&c->lines[idx]), KZ_ROLE_MENU,
+                     false);
+    }
+    kz_draw_text(t, y0 + h - 2, x0 + 2, w - 4, keys, KZ_ROLE_PROMPT, false);
+}
+
+/* A new empty line at the end of *lines (n used of cap). */
+static kz_buf *grow(kz_buf **lines, size_t *n, size_t *cap)
+{
+    if (*n == *cap) {
+        *cap *= 2;
+        *lines = kz_xrealloc(*lines, *cap * sizeof **lines);
+        memset(*lines + *n, 0, (*cap - *n) * sizeof **lines);
+    }
+    return &(*lines)[(*n)++];
+}
+
+static const char *or_none(const char *s)
+{
+    return s && *s ? s : "(none)";
+}
+
+/* Shows what others changed on the lead since p->version and asks what to
+ * do; true to re-apply the change, false to drop it (also on a signal). */
+static bool conflict_dialog(kz_tui *t, const pending *p)
+{
+    kz_event_list ev = {0}; /* owned */
+    kz_err err;
+    size_t cap = 8, n = 0;
+    kz_buf *lines = kz_xcalloc(cap, sizeof *lines); /* owned, each line owned */
+
+    if (kz_store_events(t->s->store, p->id, p->version, &ev, &err) == KZ_OK) {
+        for (size_t i = 0; i < ev.n; i++) {
+            const kz_event *e = &ev.v[i];
+            if (strcmp(e->kind, "grade") == 0)
+                continue; /* follows from the other changes */
+            kz_buf *b = grow(&lines, &n, &cap);
+            kz_buf_printf(b, "%s ", e->actor);
+            if (strcmp(e->kind, "activity") == 0)
+                kz_buf_printf(b, "logged %s", e->field ? e->field : "a touch");
+            else if (e->field)
+                kz_buf_printf(b, "set %s to %s (was %s)", e->field, or_none(e->new_value),
+                              or_none(e->old_value));
+            else
+                kz_buf_printf(b, "%s", e->kind);
+            if (p->field && e->field && strcmp(p->field, e->field) == 0)
+                kz_buf_printf(b, "; yours: %s", or_none(p->mine));
+        }
+    } else {
+        kz_buf_printf(grow(&lines, &n, &cap), "cannot read what changed: %s", err.msg);
+    }
+    kz_event_list_free(&ev);
+    if (n == 0)
+        kz_buf_puts(grow(&lines, &n, &cap), "someone else saved it first");
+    if (p->field)
+        kz_buf_printf(grow(&lines, &n, &cap), "your change: %s = %s", p->field, or_none(p->mine));
+#undef ADD_LINE
+    char title[160];
+    snprintf(title, sizeof title,
+             "lead %" PRId64 " was changed while you worked on it (you read version %" PRId64
+             ")",
+             p->id, p->version);
+    conflict_state cs = {title, lines, n};
+    t->overlay = draw_conflict;
+    t->overlay_ud = &cs;
+    bool reapply = false;
+    for (;;) {
+        kz_tui_repaint(t);
+        kz_key k;
+        if (!kz_tui_read_key(t, &k, false))
+            break;
+        if (k == 'a' || k == 'A') {
+            reapply = true;
+            break;
+        }
+        if (k == 'r' || k == 'R' || k == 27 || k == 7)
+            break;
+    }
+    t->overlay = NULL;
+    t->overlay_ud = NULL;
+    for (size_t i = 0; i < n; i++)
+        kz_buf_free(&lines[i]);
+    free(lines);
+    return reapply;
+}
+
+/* The database is locked by another program: says who holds it and waits
+ * for r (retry) or Esc (drop the change); false on Esc or a signal. */
+static bool busy_prompt(kz_tui *t, const pending *p)
+{
+    kz_tui_error(t, "r retries, Esc drops your %s (not saved yet): %s", p->what, p->err.msg);
+    for (;;) {
+        kz_tui_repaint(t);
+        kz_key k;
+        if (!kz_tui_read_key(t, &k, false))
+            return false;
+        if (k == 'r' || k == 'R')
+            return true;
+        if (k == 27 || k == 7)
+            return false;
+    }
+}
+
+/* Runs p until it is saved or the user gives up; true when saved. On
+ * failure the status line says why (except a refusal passed back). */
+static bool save(kz_tui *t, pending *p)
+{
+    for (;;) {
+        kz_status st = apply(t, p);
+        if (st == KZ_OK)
+            return true;
+        if (st == KZ_ECONFLICT && p->kind != P_ADD && p->kind != P_LOG) {
+            if (!conflict_dialog(t, p)) {
+                kz_tui_error(t, "%s: your change was dropped; the lead is reloaded with the "
+                                "other change",
+                             p->what);
+                return false;
+            }
+            kz_lead fresh;
+            kz_lead_init(&fresh);
+            kz_err err;
+            kz_status gs = kz_store_lead_get(t->s->store, p->id, &fresh, &err);
+            if (gs == KZ_OK)
+                p->version = kz_lead_num(&fresh, KZ_F_VERSION);
+            kz_lead_free(&fresh);
+            if (gs != KZ_OK) {
+                kz_tui_error(t, "%s: %s", p->what, err.msg);
+                return false;
+            }
+            p->reapplied = true;
+            continue;
+        }
+        if (st == KZ_EBUSY) {
+            if (busy_prompt(t, p))
+                continue;
+            kz_tui_error(t, "%s: not saved (the database stayed locked); nothing was changed",
+                         p->what);
+            return false;
+        }
+        if (st == KZ_EREFUSED && p->pass_refusal)
+            return false;
+        failed(t, p->what, &p->err);
+        return false;
+    }
+}
+
+/* " (re-applied over the other change)" after a re-applied save. */
+static const char *reapplied(const pending *p)
+{
+    return p->reapplied ? " (re-applied over the other change)" : "";
+}
+
 /* Runs a move (to a stage, or won when `won`); on refusal asks whether to
- * override and with what reason, then retries with that reason. */
-static kz_status move_with_override(kz_tui *t, int64_t id, int64_t version, const char *stage,
-                                    bool won, bool *cancelled, kz_err *err)
+ * override and with what reason, then retries with that reason. True when
+ * saved; *cancelled when the user declined the override. */
+static bool move_with_override(kz_tui *t, int64_t id, int64_t version, const char *stage,
+                               bool won, bool *cancelled, bool *again)
 {
     *cancelled = false;
-    kz_status st = won ? kz_pipe_won(t->s, id, version, NULL, err)
-                       : kz_pipe_move(t->s, id, version, stage, NULL, err);
-    if (st != KZ_EREFUSED)
-        return st;
-    kz_tui_error(t, "refused: %s", err->msg);
+    *again = false;
+    pending p = {.kind = won ? P_WON : P_MOVE, .id = id, .version = version,
+                 .what = won ? "won" : "move", .field = "stage", .mine = stage, .stage = stage,
+                 .pass_refusal = true};
+    if (save(t, &p)) {
+        *again = p.reapplied;
+        return true;
+    }
+    if (p.err.code != KZ_EREFUSED)
+        return false;
+    kz_tui_error(t, "refused: %s", p.err.msg);
     kz_buf reason = KZ_BUF_INIT; /* owned */
     bool ok;
     for (;;) {
@@ -60,19 +328,20 @@ static kz_status move_with_override(kz_tui *t, int64_t id, int64_t version, cons
         reason.len = reason.s ? strlen(reason.s) : 0;
         if (reason.len > 0)
             break;
-        kz_tui_error(t, "refused: %s; an override needs a reason", err->msg);
+        kz_tui_error(t, "refused: %s; an override needs a reason", p.err.msg);
     }
     if (!ok) {
         kz_buf_free(&reason);
         kz_tui_message(t, "not moved: the stage's entry criteria refused it");
         *cancelled = true;
-        return KZ_EREFUSED;
+        return false;
     }
-    kz_err_clear(err);
-    st = won ? kz_pipe_won(t->s, id, version, kz_buf_str(&reason), err)
-             : kz_pipe_move(t->s, id, version, stage, kz_buf_str(&reason), err);
+    p.reason = kz_buf_str(&reason);
+    p.pass_refusal = false;
+    bool saved = save(t, &p);
+    *again = p.reapplied;
     kz_buf_free(&reason);
-    return st;
+    return saved;
 }
 
 static void remember_undo(kz_tui *t, int64_t id, const kz_lead *before, const char *to)
@@ -105,6 +374,7 @@ static unsigned do_undo(kz_tui *t)
     kz_undo u = t->undo;
     const kz_stage *lost = kz_rules_lost_stage(t->s->rules);
     kz_status st;
+    int64_t mark = kz_tui_own_begin(t);
     if (lost && strcmp(u.from, lost->name) == 0) {
         st = kz_pipe_lost(t->s, u.id, u.version, u.lost_reason[0] ? u.lost_reason : "other", &err);
     } else {
@@ -122,6 +392,7 @@ static unsigned do_undo(kz_tui *t)
     }
     if (st != KZ_OK)
         return failed(t, "undo", &err);
+    kz_tui_own_end(t, mark);
     t->undo.valid = false;
     kz_tui_message(t, "undone: lead %" PRId64 " is back in %s", u.id, stage_label(t, u.from));
     return KZ_UI_RELOAD;
@@ -134,8 +405,6 @@ static unsigned do_move(kz_tui *t, kz_action a, int64_t id, int64_t version, con
     const kz_stage *cs = cur ? kz_rules_stage(r, cur) : NULL;
     const kz_stage *to = NULL;
     bool won = false;
-    kz_err err;
-    kz_err_clear(&err);
     if (a == KZ_ACT_WON) {
         won = true;
         to = kz_rules_won_stage(r);
@@ -175,17 +444,15 @@ static unsigned do_move(kz_tui *t, kz_action a, int64_t id, int64_t version, con
             return KZ_UI_REDRAW;
         }
     }
-    bool cancelled;
-    kz_status st = move_with_override(t, id, version, to->name, won, &cancelled, &err);
-    if (cancelled)
+    bool cancelled, again;
+    if (!move_with_override(t, id, version, to->name, won, &cancelled, &again))
         return KZ_UI_RELOAD;
-    if (st != KZ_OK)
-        return failed(t, won ? "won" : "move", &err);
     remember_undo(t, id, l, to->name);
     const char *name = kz_lead_text(l, KZ_F_NAME);
     kz_buf b = KZ_BUF_INIT; /* owned */
     kz_text_sanitize(&b, name ? name : "", name ? strlen(name) : 0, KZ_TEXT_NEWLINE_SPACE);
-    kz_tui_message(t, "moved %s to %s (u undoes)", kz_buf_str(&b), to->label ? to->label : to->name);
+    kz_tui_message(t, "moved %s to %s (u undoes)%s", kz_buf_str(&b),
+                   to->label ? to->label : to->name, again ? " (re-applied over the other change)" : "");
     kz_buf_free(&b);
     return KZ_UI_RELOAD;
 }
@@ -212,14 +479,15 @@ static unsigned do_lost(kz_tui *t, int64_t id, int64_t version, const kz_lead *l
         kz_tui_message(t, "not marked lost");
         return KZ_UI_REDRAW;
     }
-    kz_err err;
-    kz_err_clear(&err);
     const char *reason = kz_rules_lost_reason(t->s->rules, (size_t)pick);
-    if (kz_pipe_lost(t->s, id, version, reason, &err) != KZ_OK)
-        return failed(t, "lost", &err);
+    const kz_stage *lst = kz_rules_lost_stage(t->s->rules);
+    pending p = {.kind = P_LOST, .id = id, .version = version, .what = "lost",
+                 .field = "stage", .mine = lst ? lst->name : "lost", .reason = reason};
+    if (!save(t, &p))
+        return KZ_UI_RELOAD;
     const kz_stage *lost = kz_rules_lost_stage(t->s->rules);
     remember_undo(t, id, l, lost ? lost->name : "lost");
-    kz_tui_message(t, "marked lost (%s); u undoes", reason);
+    kz_tui_message(t, "marked lost (%s); u undoes%s", reason, reapplied(&p));
     return KZ_UI_RELOAD;
 }
 
@@ -255,10 +523,10 @@ static unsigned do_log(kz_tui *t, kz_action a, int64_t id)
         kz_tui_message(t, "nothing logged");
         return KZ_UI_REDRAW;
     }
-    kz_err err;
-    kz_err_clear(&err);
-    if (kz_pipe_log(t->s, id, kind, outcomes[pick], NULL, NULL, &err) != KZ_OK)
-        return failed(t, "log", &err);
+    pending p = {.kind = P_LOG, .id = id, .what = "log", .log_kind = kind,
+                 .outcome = outcomes[pick]};
+    if (!save(t, &p))
+        return KZ_UI_RELOAD;
     kz_tui_message(t, "logged %s: %s", kind, items[pick].label);
     return KZ_UI_RELOAD;
 }
@@ -358,8 +626,9 @@ static unsigned do_add(kz_tui *t, const char *stage)
     if (stage)
         kz_lead_set_text(&lead, KZ_F_STAGE, stage);
     kz_lead_set_text(&lead, KZ_F_OWNER, t->s->actor);
-    if (kz_pipe_add(t->s, &lead, &err) != KZ_OK) {
-        flags = failed(t, "add", &err);
+    pending p = {.kind = P_ADD, .what = "add", .lead = &lead};
+    if (!save(t, &p)) {
+        flags = KZ_UI_RELOAD;
         goto out;
     }
     kz_tui_message(t, "added lead %" PRId64, kz_lead_num(&lead, KZ_F_ID));
@@ -416,12 +685,13 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, const kz_lead *l
     if (!kz_prompt_line(t, label, current, &value, NULL, NULL))
         goto out;
     kz_buf_printf(&assign, "%s=%s", fname, kz_buf_str(&value));
-    const char *a[1] = {kz_buf_str(&assign)};
-    if (kz_pipe_set(t->s, id, version, a, 1, &err) != KZ_OK) {
-        flags = failed(t, "edit", &err);
+    pending p = {.kind = P_SET, .id = id, .version = version, .what = "edit", .field = fname,
+                 .mine = kz_buf_str(&value), .assign = kz_buf_str(&assign)};
+    if (!save(t, &p)) {
+        flags = KZ_UI_RELOAD;
         goto out;
     }
-    kz_tui_message(t, "%s saved", fname);
+    kz_tui_message(t, "%s saved%s", fname, reapplied(&p));
     flags = KZ_UI_RELOAD;
 out:
     kz_buf_free(&field);
@@ -472,8 +742,10 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
         break;
     case KZ_ACT_NOTE:
         if (kz_prompt_line(t, "note:", "", &text, NULL, NULL) && text.len > 0) {
-            if (kz_pipe_note(t->s, id, kz_buf_str(&text), &err) != KZ_OK)
-                flags = failed(t, "note", &err);
+            pending p = {.kind = P_LOG, .id = id, .what = "note", .log_kind = "note",
+                         .outcome = "none", .note = kz_buf_str(&text)};
+            if (!save(t, &p))
+                flags = KZ_UI_RELOAD;
             else {
                 kz_tui_message(t, "note added");
                 flags = KZ_UI_RELOAD;
@@ -482,9 +754,15 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
         break;
     case KZ_ACT_NOTE_EDITOR: {
         char *note = edit_in_editor(t); /* owned */
+        if (note && kz_tui_stopping()) { /* hung up while the editor ran */
+            free(note);
+            note = NULL;
+        }
         if (note) {
-            if (kz_pipe_note(t->s, id, note, &err) != KZ_OK)
-                flags = failed(t, "note", &err);
+            pending p = {.kind = P_LOG, .id = id, .what = "note", .log_kind = "note",
+                         .outcome = "none", .note = note};
+            if (!save(t, &p))
+                flags = KZ_UI_RELOAD;
             else {
                 kz_tui_message(t, "note added");
                 flags = KZ_UI_RELOAD;
@@ -512,16 +790,21 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
             int day;
             if (kz_date_parse(kz_buf_str(&due), t->today, &day, &err) != KZ_OK) {
                 kz_tui_error(t, "%s", err.msg);
-            } else if (kz_pipe_followup(t->s, id, version, day, kz_buf_str(&text), &err) !=
-                       KZ_OK) {
-                flags = failed(t, "next step", &err);
             } else {
+                pending p = {.kind = P_FOLLOWUP, .id = id, .version = version,
+                             .what = "next step", .field = "next_due",
+                             .mine = kz_buf_str(&due), .day = day, .step = kz_buf_str(&text)};
+                if (!save(t, &p)) {
+                    flags = KZ_UI_RELOAD;
+                    goto followup_done;
+                }
                 char rel[16];
                 kz_day_relative(day, t->today, rel);
-                kz_tui_message(t, "next step due %s", rel);
+                kz_tui_message(t, "next step due %s%s", rel, reapplied(&p));
                 flags = KZ_UI_RELOAD;
             }
         }
+    followup_done:
         kz_buf_free(&due);
         break;
     }
@@ -531,10 +814,12 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
                             NULL))
             break;
         char *o = kz_trim(text.s ? text.s : (char[]){0});
-        if (kz_pipe_assign(t->s, id, version, *o ? o : NULL, &err) != KZ_OK)
-            flags = failed(t, "assign", &err);
+        pending p = {.kind = P_ASSIGN, .id = id, .version = version, .what = "assign",
+                     .field = "owner", .mine = o, .owner = *o ? o : NULL};
+        if (!save(t, &p))
+            flags = KZ_UI_RELOAD;
         else {
-            kz_tui_message(t, *o ? "assigned" : "unassigned");
+            kz_tui_message(t, "%s%s", *o ? "assigned" : "unassigned", reapplied(&p));
             flags = KZ_UI_RELOAD;
         }
         break;

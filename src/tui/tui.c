@@ -6,6 +6,7 @@
 #include <ncursesw/term.h>
 
 #include <errno.h>
+#include <inttypes.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -14,10 +15,13 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kariz/dates.h"
 #include "kariz/paths.h"
+#include "kariz/pipeline.h"
+#include "kariz/store.h"
 #include "kariz/text.h"
 #include "kariz/tui.h"
 #include "tui/tui_int.h"
@@ -350,11 +354,290 @@ void kz_tui_repaint(kz_tui *t)
     refresh();
 }
 
+/* ---- other people: presence, own changes, notices ---- */
+
+static long long mono_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec;
+}
+
+/* One presence query per refresh: who else has which lead open. The same
+ * rules as kz_presence_others: this process is not "someone else", and a
+ * board on this host whose process is gone left no one behind. */
+static void presence_refresh(kz_tui *t)
+{
+    kz_presence rows[256];
+    size_t n = 0;
+    kz_err err;
+    t->npresent = 0;
+    if (kz_store_presence_list(t->s->store, kz_session_now(t->s) - KZ_PRESENCE_STALE, rows,
+                               sizeof rows / sizeof rows[0], &n, &err) != KZ_OK)
+        return;
+    char host[64] = "";
+    if (gethostname(host, sizeof host - 1) != 0)
+        snprintf(host, sizeof host, "localhost");
+    free(t->present);
+    t->present = kz_xcalloc(n ? n : 1, sizeof *t->present); /* owned by t */
+    for (size_t i = 0; i < n; i++) {
+        const kz_presence *p = &rows[i];
+        bool here = strcmp(p->host, host) == 0;
+        if (here && p->pid == (int)getpid())
+            continue;
+        if (here && kill(p->pid, 0) != 0 && errno == ESRCH)
+            continue;
+        kz_presence_mark *m = &t->present[t->npresent++];
+        m->lead_id = p->lead_id;
+        snprintf(m->actor, sizeof m->actor, "%s", p->actor);
+    }
+}
+
+size_t kz_tui_present(const kz_tui *t, int64_t lead_id, const char **names, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < t->npresent && n < cap; i++) {
+        const kz_presence_mark *m = &t->present[i];
+        if (m->lead_id != lead_id)
+            continue;
+        bool dup = false;
+        for (size_t j = 0; j < n; j++)
+            dup |= strcmp(names[j], m->actor) == 0;
+        if (!dup)
+            names[n++] = m->actor;
+    }
+    return n;
+}
+
+/* The lead this board has open in a detail view, the uppermost one when
+ * another view (help) covers it (0: none). */
+static int64_t open_lead(const kz_tui *t)
+{
+    for (int i = t->depth - 1; i >= 0; i--) {
+        kz_view *v = t->stack[i];
+        int64_t id = 0, version = 0;
+        if (v->ops->keymap == KZ_KM_DETAIL && v->ops->current &&
+            v->ops->current(v, &id, &version))
+            return id;
+    }
+    return 0;
+}
+
+/* Announces this board when the open lead changed or the heartbeat is due
+ * (at most every KZ_PRESENCE_BEAT seconds); a read-only board cannot. */
+static void presence_tick(kz_tui *t)
+{
+    if (t->opts->readonly || t->depth == 0)
+        return;
+    int64_t lead = open_lead(t);
+    long long now = mono_seconds();
+    /* a failed announcement (the database locked) waits for the next beat
+     * too, so a long-held lock does not stall the board every second */
+    if (t->presence_beat && lead == t->presence_lead && now - t->presence_beat < KZ_PRESENCE_BEAT)
+        return;
+    kz_err err;
+    t->presence_failed = kz_presence_announce(t->s, lead, &err) != KZ_OK;
+    t->presence_lead = lead;
+    t->presence_beat = now;
+}
+
+int64_t kz_tui_own_begin(kz_tui *t)
+{
+    int64_t id = 0;
+    kz_err err;
+    if (kz_store_last_event_id(t->s->store, &id, &err) != KZ_OK)
+        id = -1;
+    return id;
+}
+
+void kz_tui_own_end(kz_tui *t, int64_t mark)
+{
+    int64_t id = 0;
+    kz_err err;
+    if (mark < 0 || kz_store_last_event_id(t->s->store, &id, &err) != KZ_OK || id <= mark)
+        return;
+    if (t->seen_event >= mark) { /* nothing unseen before it: skip it outright */
+        t->seen_event = id;
+        return;
+    }
+    t->own[t->own_next] = (kz_own_range){mark, id};
+    t->own_next = (t->own_next + 1) % KZ_TUI_OWN_RANGES;
+    if (t->nown < KZ_TUI_OWN_RANGES)
+        t->nown++;
+}
+
+static bool own_event(const kz_tui *t, const kz_event *e)
+{
+    if (strcmp(e->actor, t->s->actor) != 0)
+        return false;
+    for (size_t i = 0; i < t->nown; i++)
+        if (e->id > t->own[i].lo && e->id <= t->own[i].hi)
+            return true;
+    return false;
+}
+
+/* How much an event says about what someone did (0: not worth a notice). */
+static int event_weight(const kz_event *e)
+{
+    static const struct {
+        const char *kind;
+        int weight;
+    } w[] = {{"stage", 7}, {"create", 6}, {"delete", 6}, {"owner", 5}, {"field", 4},
+             {"activity", 3}, {"stakeholder", 2}, {"import", 1}};
+    for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+        if (strcmp(e->kind, w[i].kind) == 0)
+            return w[i].weight;
+    return 0;
+}
+
+/* Appends s sanitised and fitted into cols columns. */
+static void put_fitted(kz_buf *b, const char *s, int cols)
+{
+    kz_buf clean = KZ_BUF_INIT, fit = KZ_BUF_INIT; /* owned */
+    kz_text_sanitize(&clean, s ? s : "", s ? strlen(s) : 0, KZ_TEXT_NEWLINE_SPACE);
+    kz_text_fit(&fit, kz_buf_str(&clean), cols, true, false);
+    kz_buf_puts(b, kz_buf_str(&fit));
+    kz_buf_free(&clean);
+    kz_buf_free(&fit);
+}
+
+/* One sentence for what e's author did: "bob moved Acme Ltd to Opportunity". */
+static void describe(kz_tui *t, const kz_event *e, kz_buf *out)
+{
+    put_fitted(out, e->actor, 16);
+    kz_buf lead = KZ_BUF_INIT; /* owned: the lead's name, fitted */
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_err err;
+    const char *name = NULL;
+    if (e->lead_id && kz_store_lead_get(t->s->store, e->lead_id, &l, &err) == KZ_OK) {
+        name = kz_lead_text(&l, KZ_F_NAME);
+        if (!name || !*name)
+            name = kz_lead_text(&l, KZ_F_COMPANY);
+    }
+    if (name && *name)
+        put_fitted(&lead, name, 28);
+    else
+        kz_buf_printf(&lead, "lead %" PRId64, e->lead_id);
+    const char *ln = kz_buf_str(&lead);
+    if (strcmp(e->kind, "stage") == 0) {
+        const kz_stage *st = e->new_value ? kz_rules_stage(t->s->rules, e->new_value) : NULL;
+        if (st && st->kind == KZ_STAGE_WON) {
+            kz_buf_printf(out, " won %s", ln);
+        } else if (st && st->kind == KZ_STAGE_LOST) {
+            kz_buf_printf(out, " lost %s", ln);
+        } else {
+            kz_buf_printf(out, " moved %s to ", ln);
+            put_fitted(out, st && st->label ? st->label : e->new_value, 20);
+        }
+    } else if (strcmp(e->kind, "create") == 0) {
+        kz_buf_printf(out, " added %s", ln);
+    } else if (strcmp(e->kind, "delete") == 0) {
+        kz_buf_printf(out, " deleted lead %" PRId64, e->lead_id);
+    } else if (strcmp(e->kind, "owner") == 0) {
+        if (!e->new_value || !*e->new_value) {
+            kz_buf_printf(out, " unassigned %s", ln);
+        } else if (strcmp(e->new_value, t->s->actor) == 0) {
+            kz_buf_printf(out, " assigned %s to you", ln);
+        } else {
+            kz_buf_printf(out, " assigned %s to ", ln);
+            put_fitted(out, e->new_value, 16);
+        }
+    } else if (strcmp(e->kind, "field") == 0) {
+        kz_buf_puts(out, " changed ");
+        put_fitted(out, e->field ? e->field : "a field", 20);
+        kz_buf_printf(out, " of %s", ln);
+    } else if (strcmp(e->kind, "activity") == 0) {
+        if (e->field && strcmp(e->field, "note") == 0) {
+            kz_buf_printf(out, " added a note to %s", ln);
+        } else {
+            kz_buf_puts(out, " logged ");
+            put_fitted(out, e->field ? e->field : "a touch", 12);
+            kz_buf_printf(out, " on %s", ln);
+        }
+    } else if (strcmp(e->kind, "stakeholder") == 0) {
+        kz_buf_printf(out, " added a stakeholder to %s", ln);
+    } else {
+        kz_buf_puts(out, " imported leads");
+    }
+    kz_lead_free(&l);
+    kz_buf_free(&lead);
+}
+
+/* Reads the events since the last look and puts the latest thing someone
+ * else did in the status line ("+N more" when there were several). The
+ * events of one save (same author, lead and time) count once, told by the
+ * most telling of them. */
+static void announce_others(kz_tui *t)
+{
+    kz_event_list ev = {0}; /* owned */
+    kz_err err;
+    kz_event best;
+    memset(&best, 0, sizeof best);
+    bool have = false;
+    size_t groups = 0;
+    const kz_event *prev = NULL; /* the group's first event, in ev */
+    int group_w = 0;
+    for (;;) {
+        kz_event_list_free(&ev);
+        memset(&ev, 0, sizeof ev);
+        if (kz_store_events_after(t->s->store, t->seen_event, 500, &ev, &err) != KZ_OK ||
+            ev.n == 0)
+            break;
+        prev = NULL;
+        for (size_t i = 0; i < ev.n; i++) {
+            const kz_event *e = &ev.v[i];
+            t->seen_event = e->id;
+            int w = own_event(t, e) ? 0 : event_weight(e);
+            bool same = prev && strcmp(prev->actor, e->actor) == 0 &&
+                        prev->lead_id == e->lead_id && prev->at == e->at;
+            if (!same) {
+                prev = e;
+                group_w = 0;
+            }
+            if (w == 0)
+                continue;
+            if (group_w == 0)
+                groups++;
+            if (w > group_w) {
+                group_w = w;
+                /* the latest group's most telling event */
+                if (have) {
+                    free(best.field);
+                    free(best.old_value);
+                    free(best.new_value);
+                }
+                best = *e;
+                best.field = e->field ? kz_xstrdup(e->field) : NULL;
+                best.old_value = e->old_value ? kz_xstrdup(e->old_value) : NULL;
+                best.new_value = e->new_value ? kz_xstrdup(e->new_value) : NULL;
+                best.detail = NULL;
+                have = true;
+            }
+        }
+        if (ev.n < 500)
+            break;
+    }
+    kz_event_list_free(&ev);
+    if (!have)
+        return;
+    kz_buf msg = KZ_BUF_INIT; /* owned */
+    describe(t, &best, &msg);
+    if (groups > 1)
+        kz_buf_printf(&msg, " (+%zu more)", groups - 1);
+    kz_tui_message(t, "%s", kz_buf_str(&msg));
+    kz_buf_free(&msg);
+    free(best.field);
+    free(best.old_value);
+    free(best.new_value);
+}
+
 static void reload_all(kz_tui *t)
 {
     t->today = kz_today(kz_session_now(t->s));
     if (t->too_small)
         return;
+    presence_refresh(t);
     for (int i = 0; i < t->depth; i++)
         t->stack[i]->ops->reload(t->stack[i], t);
 }
@@ -393,8 +676,12 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
             return false;
         if (r == ERR) {
             /* timeout (once a second) or an interrupted read */
+            presence_tick(t);
             if (poll_data && poll_data_version(t)) {
+                t->follow_lead = true; /* the cursor stays on its lead */
                 reload_all(t);
+                t->follow_lead = false;
+                announce_others(t);
                 kz_tui_repaint(t);
             }
             continue;
@@ -421,6 +708,11 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
         *key = (kz_key)ch;
         return true;
     }
+}
+
+bool kz_tui_stopping(void)
+{
+    return fatal_signal != 0;
 }
 
 bool kz_tui_input_pending(void)
@@ -570,6 +862,8 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     }
     kz_err e2;
     kz_store_data_version(s->store, &t.data_version, &e2);
+    if (kz_store_last_event_id(s->store, &t.seen_event, &e2) != KZ_OK)
+        t.seen_event = 0;
     t.today = kz_today(kz_session_now(s));
 
     struct sigaction saved[3];
@@ -611,6 +905,7 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
             kz_tui_repaint(&t);
         if (flags & KZ_UI_QUIT)
             break;
+        presence_tick(&t);
         kz_key key;
         if (!kz_tui_read_key(&t, &key, true))
             break;
@@ -634,6 +929,11 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     restore_terminal();
     if (have_before)
         remove_crash_handlers();
+    if (t.presence_beat) { /* this board is gone: others stop showing it */
+        kz_err e3;
+        kz_presence_leave(s, &e3);
+    }
+    free(t.present);
     while (t.depth > 0) {
         kz_view *v = t.stack[--t.depth];
         v->ops->destroy(v);

@@ -85,6 +85,7 @@ typedef struct kz_keymaps {
     X(GRADE_COLD, "card.cold", KZ_ATTR_DIM)                                                  \
     X(OVERDUE, "mark.overdue", KZ_ATTR_BOLD)                                                 \
     X(STALE, "mark.stale", KZ_ATTR_UNDERLINE)                                                \
+    X(PRESENCE, "mark.presence", KZ_ATTR_BOLD)                                               \
     X(LABEL, "detail.label", KZ_ATTR_BOLD)                                                   \
     X(SECTION, "detail.section", KZ_ATTR_BOLD | KZ_ATTR_UNDERLINE)                           \
     X(CHECK_YES, "check.yes", KZ_ATTR_BOLD)                                                  \
@@ -214,6 +215,18 @@ typedef struct kz_undo {
 
 #define KZ_TUI_MAX_VIEWS 8
 
+/* A range of event ids (lo, hi] written by one of this board's own saves. */
+typedef struct kz_own_range {
+    int64_t lo, hi;
+} kz_own_range;
+#define KZ_TUI_OWN_RANGES 32
+
+/* Someone else's board with a lead open (lead_id 0: only the board). */
+typedef struct kz_presence_mark {
+    int64_t lead_id;
+    char actor[KZ_USER_MAX];
+} kz_presence_mark;
+
 struct kz_tui {
     kz_session *s;          /* borrowed */
     const kz_tui_opts *opts; /* borrowed */
@@ -233,6 +246,16 @@ struct kz_tui {
     /* Drawn after the views on every repaint while a prompt is open. */
     void (*overlay)(kz_tui *t, void *ud);
     void *overlay_ud;
+    /* Other people on the same database (tui.c). */
+    int64_t seen_event;       /* the newest event already looked at for notices */
+    kz_own_range own[KZ_TUI_OWN_RANGES]; /* events this board wrote (not announced) */
+    size_t nown, own_next;
+    kz_presence_mark *present; /* owned: others' open leads, from the last refresh */
+    size_t npresent;
+    int64_t presence_lead;    /* the lead announced (0: the board) */
+    long long presence_beat;  /* monotonic second of the last announcement; 0: none */
+    bool presence_failed;     /* the last announcement failed (the database locked) */
+    bool follow_lead;         /* the reload under way keeps the cursor on its lead */
 };
 
 /* The rectangle views draw in (between the title and the status line). */
@@ -268,6 +291,10 @@ void kz_tui_repaint(kz_tui *t);
  * when the board must stop (signal). */
 bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data);
 
+/* True once a signal (SIGINT, SIGTERM, SIGHUP) asked the board to stop:
+ * whatever is being edited is abandoned, nothing more is saved. */
+bool kz_tui_stopping(void);
+
 /* True when more keys are already waiting (typeahead); consumes none. */
 bool kz_tui_input_pending(void);
 
@@ -297,6 +324,16 @@ bool kz_prompt_yesno(kz_tui *t, const char *question);
 unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const char *stage_hint);
 /* Whether an action changes data (refused in a read-only session). */
 bool kz_action_edits(kz_action a);
+
+/* Own changes: call kz_tui_own_begin just before a pipeline call and
+ * kz_tui_own_end right after it, so the events it wrote are not announced
+ * to this board as somebody else's. */
+int64_t kz_tui_own_begin(kz_tui *t);
+void kz_tui_own_end(kz_tui *t, int64_t mark);
+/* The other people who have lead_id open, as of the last refresh: fills
+ * names (borrowed from t, valid until the next refresh), returns how many
+ * (at most cap, deduplicated). */
+size_t kz_tui_present(const kz_tui *t, int64_t lead_id, const char **names, size_t cap);
 
 /* Formats an amount in minor units compactly: "950", "12.5k", "3.1M". */
 void kz_fmt_amount(int64_t cents, char *out, size_t outlen);

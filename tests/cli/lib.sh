@@ -44,7 +44,7 @@ expect_eq() { [ "$1" = "$2" ] && ok || bad "got '$1', expected '$2'${3:+ ($3)}";
 json() { printf '%s' "$out" | python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
 
 # sql QUERY: reads the database directly
-sql() { sqlite3 "$DB" "$1"; }
+sql() { sqlite3 -cmd ".timeout 10000" "$DB" "$1"; }
 
 finish() {
     printf '%d passed, %d failed\n' "$passes" "$fails"

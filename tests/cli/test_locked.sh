@@ -29,6 +29,7 @@ t "after the lock is released, the retry works"
 echo >&"${HOLDER[1]}"
 read -r -t 30 state <&"${HOLDER[0]}"
 expect_eq "$state" released
+wait "$HOLDER_PID"
 run k set 1 title=CTO; expect_rc 0
 expect_eq "$(sql 'SELECT title FROM leads WHERE id = 1')" CTO
 expect_eq "$(sql "SELECT count(*) FROM meta WHERE key = 'held'")" 0

@@ -110,7 +110,10 @@ static void test_search_filters_as_you_type(void **state)
     kt_wait_for(t, "Ada Lovelace");
     kt_send(t, "/");
     kt_wait_for(t, "search:");
-    kt_send(t, "tur");
+    kt_send(t, "tu"); /* two characters: not yet */
+    kt_wait_for(t, "type 3 or more characters to search");
+    assert_true(kt_contains(t, "Ada Lovelace"));
+    kt_send(t, "r");
     kt_wait_gone(t, "Ada Lovelace");
     kt_wait_for(t, "Alan Turing");
     kt_send(t, "\x7f\x7f\x7f"); /* backspace three times: everything again */

@@ -231,7 +231,11 @@ static void test_conflict_reported_and_reloaded(void **state)
     kt_send(t, "value\r");
     kt_wait_for(t, "value: 1000");
     kt_send(t, "\x15" "2000\r");
-    kt_wait_for(t, "someone else changed");
+    /* the conflict dialog says what the other save changed; R drops the edit */
+    kt_wait_for(t, "was changed while you worked on it");
+    kt_wait_for(t, "set company to Difference Engines");
+    kt_send(t, "R");
+    kt_wait_for(t, "your change was dropped");
     kt_wait_for(t, "reloaded");
     kt_wait_for(t, "Difference Engines");
     kt_finish(t, "q");

@@ -1,0 +1,323 @@
+/* test_shared.c - several people on one database: two boards at once see
+ * each other's changes (with a notice, the cursor staying on its lead) and
+ * who has which lead open; a save over someone else's change shows the
+ * conflict dialog; a hang-up mid-edit saves nothing and leaves no presence
+ * behind; a long-held write lock keeps the edit and offers a retry. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <pwd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "harness.h"
+
+static const char *make_db(const char *name)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s", kt_path(name));
+    /* Ada scores higher than Grace (200 employees fit the default rules), so
+     * she is the first card of the Lead column */
+    kt_kariz_run(path, "add", "--company", "Analytical Engines", "--value", "1000", "--stage",
+                 "lead", "--set", "employees=200", "Ada Lovelace", NULL);
+    kt_kariz_run(path, "add", "--company", "Navy", "--stage", "lead", "Grace Hopper", NULL);
+    return path;
+}
+
+/* One value from the database through the sqlite3 shell; static buffer. */
+static const char *sql(const char *db, const char *query)
+{
+    static char out[256];
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"%s\"", db, query);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    out[0] = '\0';
+    if (!fgets(out, sizeof out, p))
+        out[0] = '\0';
+    assert_int_equal(pclose(p), 0);
+    out[strcspn(out, "\n")] = '\0';
+    return out;
+}
+
+static const char *me(void)
+{
+    struct passwd *pw = getpwuid(getuid());
+    assert_non_null(pw);
+    return pw->pw_name;
+}
+
+/* True when the card showing text is the selected one (drawn reversed). */
+static bool selected(kt_term *t, const char *text)
+{
+    int row, col;
+    return kt_find(t, text, &row, &col) && kt_cell_reverse(t, row, col);
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    kt_cleanup();
+    return 0;
+}
+
+static void test_move_in_one_board_shows_in_the_other(void **state)
+{
+    (void)state;
+    const char *db = make_db("move.db");
+    setenv("NO_COLOR", "1", 1); /* the selected card is drawn reversed */
+    kt_term *a = kt_board(30, 120, db, NULL);
+    kt_term *b = kt_board(30, 120, db, NULL);
+    unsetenv("NO_COLOR");
+    kt_wait_for(a, "Ada Lovelace");
+    kt_wait_for(b, "Ada Lovelace");
+    assert_true(selected(b, "Ada Lovelace"));
+    /* board A moves Ada on; board B hears about it and keeps Ada selected
+     * although she is now in another column */
+    kt_send(a, ">");
+    kt_wait_for(a, "moved Ada Lovelace to Prospect");
+    char notice[128];
+    snprintf(notice, sizeof notice, "%s moved Ada Lovelace to Prospect", me());
+    kt_wait_for(b, notice);
+    kt_wait_for(b, "Prospect 1");
+    assert_true(selected(b, "Ada Lovelace"));
+    assert_false(selected(b, "Grace Hopper"));
+    /* board A does not announce its own changes to itself: someone adds a
+     * lead while A edits (a prompt holds off the board's polling), A saves,
+     * and A's next look counts only the other person's change */
+    kt_wait_for(a, "Prospect 1");
+    kt_send(a, "e");
+    kt_wait_for(a, "edit field");
+    kt_send(a, "title\r");
+    kt_wait_for(a, "title:");
+    kt_kariz_run(db, "add", "--stage", "lead", "Alan Turing", NULL);
+    kt_send(a, "CTO\r");
+    kt_wait_for(a, "title saved");
+    char added[128];
+    snprintf(added, sizeof added, "%s added Alan Turing", me());
+    kt_wait_for(a, added);
+    assert_false(kt_contains(a, "more)"));
+    kt_wait_for(b, "changed title of Grace Hopper"); /* A's cursor stayed in Lead */
+    /* assignments name the new owner, or "you" */
+    kt_kariz_run(db, "assign", "2", "-", NULL);
+    kt_wait_for(b, "unassigned Grace Hopper");
+    kt_kariz_run(db, "assign", "2", me(), NULL);
+    kt_wait_for(b, "assigned Grace Hopper to you");
+    /* several changes at once (B does not look while a prompt is open):
+     * the latest, and how many more */
+    kt_send(b, "/");
+    kt_wait_for(b, "search:");
+    kt_kariz_run(db, "add", "--stage", "lead", "Charles Babbage", NULL);
+    kt_kariz_run(db, "won", "1", "--force", "--reason", "signed", NULL);
+    kt_send(b, "\x1b");
+    kt_wait_for(b, "won Ada Lovelace (+1 more)");
+    kt_finish(a, "q");
+    kt_finish(b, "q");
+}
+
+static void test_notice_names_are_sanitised_and_fitted(void **state)
+{
+    (void)state;
+    const char *db = make_db("names.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_kariz_run(db, "add", "--stage", "lead",
+                 "Evil\x1b[2J Corp with a name far too long for any status line at all", NULL);
+    /* the escape is shown as a symbol, the long name is cut with an ellipsis */
+    kt_wait_for(t, "added Evil\xe2\x90\x9b[2J Corp with a name");
+    kt_wait_for(t, "\xe2\x80\xa6");
+    assert_false(kt_contains(t, "status line at all"));
+    kt_finish(t, "q");
+}
+
+static void test_presence_marks_and_also_open(void **state)
+{
+    (void)state;
+    const char *db = make_db("presence.db");
+    kt_term *a = kt_board(30, 120, db, NULL);
+    kt_term *b = kt_board(30, 120, db, NULL);
+    kt_wait_for(a, "Ada Lovelace");
+    kt_wait_for(b, "Ada Lovelace");
+    char mark[64];
+    snprintf(mark, sizeof mark, "@%s", me());
+    assert_false(kt_contains(b, mark));
+    /* A opens Ada: B marks her card with A's user */
+    kt_send(a, "\r");
+    kt_wait_for(a, "Qualification");
+    kt_wait_for(b, mark);
+    /* B opens her too: its detail view names the other one looking */
+    kt_send(b, "\r");
+    char also[64];
+    snprintf(also, sizeof also, "also open: %s", me());
+    kt_wait_for(b, also);
+    /* A closes its board: B stops showing it (presence released on exit) */
+    kt_finish(a, "qq");
+    kt_wait_gone(b, also);
+    kt_finish(b, "qq");
+    assert_string_equal(sql(db, "SELECT count(*) FROM presence"), "0");
+}
+
+static void test_conflicting_edits_show_the_dialog(void **state)
+{
+    (void)state;
+    const char *db = make_db("conflict.db");
+    kt_term *a = kt_board(30, 120, db, NULL);
+    kt_term *b = kt_board(30, 120, db, NULL);
+    kt_wait_for(a, "Ada Lovelace");
+    kt_wait_for(b, "Ada Lovelace");
+    /* round one: B starts an edit, A saves the same field first, B drops */
+    kt_send(b, "e");
+    kt_wait_for(b, "edit field");
+    kt_send(b, "title\r");
+    kt_wait_for(b, "title:");
+    kt_send(a, "e");
+    kt_wait_for(a, "edit field");
+    kt_send(a, "title\r");
+    kt_wait_for(a, "title:");
+    kt_send(a, "CTO\r");
+    kt_wait_for(a, "title saved");
+    kt_send(b, "CEO\r");
+    kt_wait_for(b, "was changed while you worked on it");
+    kt_wait_for(b, "set title to CTO");
+    kt_wait_for(b, "yours: CEO");
+    /* the edit is kept while the dialog is open: nothing saved yet */
+    assert_string_equal(sql(db, "SELECT title FROM leads WHERE id = 1"), "CTO");
+    kt_send(b, "R");
+    kt_wait_for(b, "your change was dropped");
+    assert_string_equal(sql(db, "SELECT title FROM leads WHERE id = 1"), "CTO");
+    /* round two: the same, but B re-applies its edit on the fresh version */
+    kt_send(b, "e");
+    kt_wait_for(b, "edit field");
+    kt_send(b, "title\r");
+    kt_wait_for(b, "title: CTO");
+    kt_send(a, "e");
+    kt_wait_for(a, "edit field");
+    kt_send(a, "title\r");
+    kt_wait_for(a, "title: CTO");
+    kt_send(a, "\x15" "VP\r");
+    kt_wait_for(a, "title saved");
+    kt_send(b, "\x15" "CEO\r");
+    kt_wait_for(b, "set title to VP (was CTO)");
+    kt_wait_for(b, "yours: CEO");
+    kt_send(b, "A");
+    kt_wait_for(b, "title saved (re-applied over the other change)");
+    assert_string_equal(sql(db, "SELECT title FROM leads WHERE id = 1"), "CEO");
+    kt_finish(a, "q");
+    kt_finish(b, "q");
+}
+
+static void test_hangup_mid_edit_saves_nothing(void **state)
+{
+    (void)state;
+    const char *db = make_db("hangup.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    /* the board announced itself before reading the first key */
+    assert_string_equal(sql(db, "SELECT count(*) FROM presence"), "1");
+    kt_send(t, "title\r");
+    kt_wait_for(t, "title:");
+    kt_send(t, "Half typed");
+    kt_wait_for(t, "Half typed");
+    const char *before = sql(db, "SELECT version FROM leads WHERE id = 1");
+    char version[32];
+    snprintf(version, sizeof version, "%s", before);
+    kt_signal(t, SIGHUP);
+    int st = kt_wait_exit(t);
+    assert_true(WIFEXITED(st));
+    assert_string_equal(sql(db, "SELECT count(*) FROM leads WHERE title IS NOT NULL"), "0");
+    assert_string_equal(sql(db, "SELECT version FROM leads WHERE id = 1"), version);
+    assert_string_equal(sql(db, "SELECT count(*) FROM presence"), "0");
+}
+
+/* Starts python3 holding the database's write lock until it reads a line;
+ * returns its pid, *to writes to its stdin, *from reads its stdout. */
+static pid_t hold_lock(const char *db, FILE **to, FILE **from)
+{
+    int in[2], out[2];
+    assert_int_equal(pipe(in), 0);
+    assert_int_equal(pipe(out), 0);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        dup2(in[0], 0);
+        dup2(out[1], 1);
+        close(in[1]);
+        close(out[0]);
+        execlp("python3", "python3", "-c",
+               "import sqlite3, sys\n"
+               "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+               "c.execute('BEGIN EXCLUSIVE')\n"
+               "c.execute(\"INSERT INTO meta (key, value) VALUES ('held', 'yes')\")\n"
+               "print('locked', flush=True)\n"
+               "sys.stdin.readline()\n"
+               "c.execute('ROLLBACK')\n"
+               "print('released', flush=True)\n",
+               db, (char *)NULL);
+        _exit(127);
+    }
+    close(in[0]);
+    close(out[1]);
+    *to = fdopen(in[1], "w");
+    *from = fdopen(out[0], "r");
+    char line[64] = "";
+    assert_non_null(fgets(line, sizeof line, *from));
+    assert_string_equal(line, "locked\n");
+    return pid;
+}
+
+static void test_locked_database_keeps_the_edit_and_retries(void **state)
+{
+    (void)state;
+    const char *db = make_db("locked.db");
+    setenv("KARIZ_BUSY_TIMEOUT", "300", 1);
+    kt_term *t = kt_board(30, 160, db, NULL);
+    unsetenv("KARIZ_BUSY_TIMEOUT");
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    FILE *to, *from;
+    pid_t holder = hold_lock(db, &to, &from);
+    kt_send(t, "title\r");
+    kt_wait_for(t, "title:");
+    kt_send(t, "CTO\r");
+    kt_wait_for(t, "stayed locked by python3");
+    kt_wait_for(t, "r retries");
+    /* the other program lets go; the retry saves the same edit */
+    fputs("\n", to);
+    fflush(to);
+    char line[64] = "";
+    assert_non_null(fgets(line, sizeof line, from));
+    assert_string_equal(line, "released\n");
+    fclose(to);
+    fclose(from);
+    int st;
+    assert_int_equal(waitpid(holder, &st, 0), holder);
+    kt_send(t, "r");
+    kt_wait_for(t, "title saved");
+    assert_string_equal(sql(db, "SELECT title FROM leads WHERE id = 1"), "CTO");
+    assert_string_equal(sql(db, "SELECT count(*) FROM meta WHERE key = 'held'"), "0");
+    kt_finish(t, "q");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_move_in_one_board_shows_in_the_other),
+        cmocka_unit_test(test_notice_names_are_sanitised_and_fitted),
+        cmocka_unit_test(test_presence_marks_and_also_open),
+        cmocka_unit_test(test_conflicting_edits_show_the_dialog),
+        cmocka_unit_test(test_hangup_mid_edit_saves_nothing),
+        cmocka_unit_test(test_locked_database_keeps_the_edit_and_retries),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown_all);
+}
