@@ -226,6 +226,17 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     kz_draw_text(t, y, maxx - sw, sw, score, grade_role(t, grade), false);
     y++;
 
+    /* someone else has this lead open: two people deciding at once */
+    const char *who[16];
+    size_t nwho = kz_tui_present(t, it->id, who, 16);
+    if (nwho) {
+        kz_buf_reset(&b);
+        kz_buf_puts(&b, "also open: ");
+        for (size_t i = 0; i < nwho; i++)
+            kz_buf_printf(&b, "%s%s", i ? ", " : "", who[i]);
+        kz_draw_text(t, y++, x0, maxx - x0, kz_buf_str(&b), KZ_ROLE_PRESENCE, false);
+    }
+
     /* what: title at company */
     kz_buf_reset(&b);
     const char *title = kz_lead_text(l, KZ_F_TITLE), *company = kz_lead_text(l, KZ_F_COMPANY);
@@ -518,8 +529,10 @@ static unsigned decide_move(triage *tr, kz_tui *t, bool won)
     int64_t id = current_id(tr), version = kz_lead_num(&tr->lead, KZ_F_VERSION);
     kz_err err;
     kz_err_clear(&err);
+    int64_t mark = kz_tui_own_begin(t);
     kz_status st = won ? kz_pipe_won(t->s, id, version, NULL, &err)
                        : kz_pipe_move(t->s, id, version, to->name, NULL, &err);
+    kz_tui_own_end(t, mark);
     if (st == KZ_EREFUSED) {
         kz_tui_error(t, "refused: %s", err.msg);
         kz_buf reason = KZ_BUF_INIT; /* owned */
@@ -542,8 +555,10 @@ static unsigned decide_move(triage *tr, kz_tui *t, bool won)
             return KZ_UI_REDRAW;
         }
         kz_err_clear(&err);
+        mark = kz_tui_own_begin(t);
         st = won ? kz_pipe_won(t->s, id, version, kz_buf_str(&reason), &err)
                  : kz_pipe_move(t->s, id, version, to->name, kz_buf_str(&reason), &err);
+        kz_tui_own_end(t, mark);
         kz_buf_free(&reason);
     }
     if (st != KZ_OK)
@@ -590,8 +605,11 @@ static unsigned decide_lost(triage *tr, kz_tui *t)
     tundo u = {0};
     u.kind = U_STAGE;
     snprintf(u.stage, sizeof u.stage, "%s", cur ? cur : "");
-    if (kz_pipe_lost(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION), reason, &err) !=
-        KZ_OK)
+    int64_t mark = kz_tui_own_begin(t);
+    kz_status st =
+        kz_pipe_lost(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION), reason, &err);
+    kz_tui_own_end(t, mark);
+    if (st != KZ_OK)
         return failed(tr, t, "disqualify", &err);
     char *name = safe_name(tr); /* owned */
     kz_tui_message(t, "disqualified %s (%s); u undoes", name, reason);
@@ -618,8 +636,11 @@ static unsigned set_due(triage *tr, kz_tui *t, int day, const char *step, const 
     remember_next(tr, &u);
     kz_err err;
     kz_err_clear(&err);
-    if (kz_pipe_followup(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION), day, step,
-                         &err) != KZ_OK)
+    int64_t mark = kz_tui_own_begin(t);
+    kz_status st = kz_pipe_followup(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION),
+                                    day, step, &err);
+    kz_tui_own_end(t, mark);
+    if (st != KZ_OK)
         return failed(tr, t, decision, &err);
     char rel[16], iso[16];
     kz_day_relative(day, t->today, rel);
@@ -739,7 +760,10 @@ static unsigned decide_log(triage *tr, kz_tui *t, kz_action a)
     }
     kz_err err;
     kz_err_clear(&err);
-    if (kz_pipe_log(t->s, current_id(tr), kind, outcomes[pick], NULL, NULL, &err) != KZ_OK)
+    int64_t mark = kz_tui_own_begin(t);
+    kz_status st = kz_pipe_log(t->s, current_id(tr), kind, outcomes[pick], NULL, NULL, &err);
+    kz_tui_own_end(t, mark);
+    if (st != KZ_OK)
         return failed(tr, t, "log", &err);
     char *name = safe_name(tr); /* owned */
     kz_tui_message(t, "logged %s with %s: %s", kind, name, items[pick].label);
@@ -759,7 +783,10 @@ static unsigned decide_note(triage *tr, kz_tui *t)
     }
     kz_err err;
     kz_err_clear(&err);
-    if (kz_pipe_note(t->s, current_id(tr), kz_buf_str(&text), &err) != KZ_OK) {
+    int64_t mark = kz_tui_own_begin(t);
+    kz_status st = kz_pipe_note(t->s, current_id(tr), kz_buf_str(&text), &err);
+    kz_tui_own_end(t, mark);
+    if (st != KZ_OK) {
         flags = failed(tr, t, "note", &err);
         goto out;
     }
@@ -780,8 +807,11 @@ static unsigned assign_to(triage *tr, kz_tui *t, const char *owner, const char *
     snprintf(u.owner, sizeof u.owner, "%s", old ? old : "");
     kz_err err;
     kz_err_clear(&err);
-    if (kz_pipe_assign(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION),
-                       owner && *owner ? owner : NULL, &err) != KZ_OK)
+    int64_t mark = kz_tui_own_begin(t);
+    kz_status st = kz_pipe_assign(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION),
+                                  owner && *owner ? owner : NULL, &err);
+    kz_tui_own_end(t, mark);
+    if (st != KZ_OK)
         return failed(tr, t, decision, &err);
     char *name = safe_name(tr); /* owned */
     kz_buf who = KZ_BUF_INIT;   /* owned */
@@ -850,8 +880,11 @@ static unsigned decide_status(triage *tr, kz_tui *t)
     const char *a[1] = {assign};
     kz_err err;
     kz_err_clear(&err);
-    if (kz_pipe_set(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION), a, 1, &err) !=
-        KZ_OK)
+    int64_t mark = kz_tui_own_begin(t);
+    kz_status st = kz_pipe_set(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION), a, 1,
+                               &err);
+    kz_tui_own_end(t, mark);
+    if (st != KZ_OK)
         return failed(tr, t, "status", &err);
     kz_tui_message(t, "status set to %s; u undoes", status);
     return decided(tr, t, "status", true, &u);
@@ -885,6 +918,7 @@ static unsigned do_undo(triage *tr, kz_tui *t)
     kz_err err;
     kz_err_clear(&err);
     kz_status st = KZ_OK;
+    int64_t mark = kz_tui_own_begin(t);
     switch (u.kind) {
     case U_STAGE:
         st = kz_pipe_move(t->s, u.id, u.version, u.stage, NULL, &err);
@@ -905,6 +939,7 @@ static unsigned do_undo(triage *tr, kz_tui *t)
     case U_SKIP:
         break;
     }
+    kz_tui_own_end(t, mark);
     if (st != KZ_OK) {
         if (err.code == KZ_ECONFLICT)
             kz_tui_error(t, "cannot undo the %s on lead %" PRId64
