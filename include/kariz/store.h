@@ -116,6 +116,8 @@ typedef struct kz_query {
     bool reverse;
     size_t limit;  /* 0: no limit */
     size_t offset;
+    int64_t count_cap; /* kz_store_count stops counting here (0: exact); the
+                          board shows "1000+" rather than read every match */
 } kz_query;
 
 /* Calls fn for each matching lead in order; the kz_lead passed to fn is

@@ -11,6 +11,7 @@
 
 #define KZ_STMT_CACHE 96
 #define KZ_COUNT_CACHE 64
+#define KZ_EXACT_HITS 20000 /* searches with more matches count each column up to a cap */
 
 struct kz_store {
     sqlite3 *db;            /* owned */
@@ -29,6 +30,7 @@ struct kz_store {
     bool hits_table;
     char *hits_text; /* owned */
     int64_t hits_dv, hits_changes;
+    int64_t hits_n; /* how many matches */
     char counts_key[2048]; /* the grouped count query the counts answer */
     struct {
         char stage[64];

@@ -651,6 +651,7 @@ static kz_status search_hits(kz_store *st, const char *text, kz_err *err)
         st->hits_text = NULL;
         return kz_db_error(st, rc, "searching", err);
     }
+    st->hits_n = sqlite3_changes64(st->db);
     free(st->hits_text);
     st->hits_text = kz_xstrdup(text);
     st->hits_dv = dv;
@@ -697,6 +698,29 @@ static kz_status prepare_query(kz_store *st, const kz_query *q, const char *sele
         else if (q->offset)
             kz_buf_printf(&sql, " LIMIT -1 OFFSET %zu", q->offset);
     }
+    sqlite3_stmt *s = kz_stmt(st, kz_buf_str(&sql), err);
+    kz_buf_free(&sql);
+    if (!s)
+        return FAIL_STMT(err);
+    for (int i = 0; i < b.n; i++)
+        kz_bind_text(s, i + 1, b.text[i]);
+    *out = s;
+    return KZ_OK;
+}
+
+static kz_status prepare_count(kz_store *st, const kz_query *q, const char *head,
+                               const char *tail, sqlite3_stmt **out, kz_err *err)
+{
+    if (q->search && *q->search) {
+        kz_status ks = search_hits(st, q->search, err);
+        if (ks != KZ_OK)
+            return ks;
+    }
+    kz_buf sql = KZ_BUF_INIT;
+    binds b;
+    kz_buf_puts(&sql, head);
+    build_where(&sql, q, true, &b);
+    kz_buf_puts(&sql, tail);
     sqlite3_stmt *s = kz_stmt(st, kz_buf_str(&sql), err);
     kz_buf_free(&sql);
     if (!s)
@@ -791,8 +815,32 @@ out:
 
 kz_status kz_store_count(kz_store *st, const kz_query *q, int64_t *out, kz_err *err)
 {
-    if (q->search && *q->search && q->stage)
-        return count_by_stage(st, q, out, err);
+    /* A search with few matches is counted for every column at once; with
+     * many, each column counts only up to its cap, stopping early. */
+    if (q->search && *q->search && q->stage) {
+        kz_status ks = search_hits(st, q->search, err);
+        if (ks != KZ_OK)
+            return ks;
+        if (!q->count_cap || st->hits_n <= KZ_EXACT_HITS)
+            return count_by_stage(st, q, out, err);
+    }
+    if (q->count_cap > 0) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT 1 FROM leads");
+        sqlite3_stmt *s = NULL;
+        kz_buf tail = KZ_BUF_INIT;
+        kz_buf_printf(&tail, " LIMIT %" PRId64 ")", q->count_cap);
+        kz_status ks = prepare_count(st, q, sql, kz_buf_str(&tail), &s, err);
+        kz_buf_free(&tail);
+        if (ks != KZ_OK)
+            return ks;
+        int rc = sqlite3_step(s);
+        *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+        sqlite3_reset(s);
+        if (rc != SQLITE_ROW)
+            return kz_db_error(st, rc, "counting leads", err);
+        return KZ_OK;
+    }
     sqlite3_stmt *s;
     kz_status ks = prepare_query(st, q, "SELECT count(*) FROM leads", false, &s, err);
     if (ks != KZ_OK)

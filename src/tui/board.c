@@ -24,6 +24,11 @@
 #define MIN_COL_W 24
 #define MAX_COL_W 40
 
+/* A filtered column counts its matches up to this many ("1000+ shown"):
+ * counting every match of a common word among a million leads would cost
+ * more than a keystroke may. */
+#define KZ_BOARD_COUNT_CAP 1000
+
 typedef struct column {
     const kz_stage *stage; /* owned by the rules */
     kz_stage_total tot;
@@ -100,6 +105,7 @@ static void load_column(board *b, kz_tui *t, column *c, bool count)
     if (!count) {
         /* keep nmatch */
     } else if (filtered(t)) {
+        q.count_cap = KZ_BOARD_COUNT_CAP;
         if (kz_store_count(t->s->store, &q, &c->nmatch, &b->err) != KZ_OK) {
             b->load_failed = true;
             return;
@@ -384,7 +390,9 @@ static void draw_column(board *b, kz_tui *t, size_t ci, int x, int w, kz_rect ar
     kz_buf h = KZ_BUF_INIT; /* owned */
     kz_buf_printf(&h, "%s %" PRId64, c->stage->label ? c->stage->label : c->stage->name,
                   c->tot.count);
-    if (filtered(t) && c->nmatch != c->tot.count)
+    if (filtered(t) && c->nmatch >= KZ_BOARD_COUNT_CAP && c->tot.count > c->nmatch)
+        kz_buf_printf(&h, " (%" PRId64 "+ shown)", c->nmatch);
+    else if (filtered(t) && c->nmatch != c->tot.count)
         kz_buf_printf(&h, " (%" PRId64 " shown)", c->nmatch);
     kz_fill(area.y, x, w - 1, kz_role_attr(t, focus ? KZ_ROLE_HEADER_FOCUS : KZ_ROLE_HEADER));
     kz_draw_text(t, area.y, x + 1, w - 2, kz_buf_str(&h),

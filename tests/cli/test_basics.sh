@@ -5,7 +5,7 @@
 t "help and version"
 run "$KARIZ" --help; expect_rc 0; has_out "usage: kariz"; has_out "followup"
 run "$KARIZ" --version; expect_rc 0; has_out "kariz "
-for c in init demo add list show set move won lost note log followup assign history blame score rules; do
+for c in init demo add list show set move won lost note log followup assign agenda history blame score rules import intake export report; do
     run "$KARIZ" "$c" --help; expect_rc 0; has_out "usage: kariz $c"
 done
 run "$KARIZ" frobnicate; expect_rc 2; has_err 'unknown command "frobnicate"'

@@ -512,6 +512,14 @@ static void test_search_follows_changes(void **state)
     q.search = "wo"; /* short: a scan, same answers */
     assert_int_equal(kz_store_count(f->st, &q, &n, &err), KZ_OK);
     assert_int_equal(n, 3);
+    /* a capped count stops at the cap */
+    kz_query all = {0};
+    all.count_cap = 2;
+    assert_int_equal(kz_store_count(f->st, &all, &n, &err), KZ_OK);
+    assert_int_equal(n, 2);
+    all.count_cap = 100;
+    assert_int_equal(kz_store_count(f->st, &all, &n, &err), KZ_OK);
+    assert_int_equal(n, 4);
 }
 
 static void test_notes_are_searchable_and_log_is_append_only(void **state)
