@@ -207,6 +207,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     const kz_triage_item *it = &tr->q.v[tr->idx];
     int x0 = area.x + 1, maxx = area.x + area.w - 1, bottom = area.y + area.h;
     int y = area.y;
+    int gap = area.h >= 20 ? 1 : 0; /* blank lines between blocks, when there is room */
     kz_buf b = KZ_BUF_INIT; /* owned: one line of raw data, sanitised when drawn */
     char v[64];
 
@@ -224,6 +225,17 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     kz_draw_text(t, y, nx, maxx - nx - sw - 2, v, KZ_ROLE_HINT, false);
     kz_draw_text(t, y, maxx - sw, sw, score, grade_role(t, grade), false);
     y++;
+
+    /* someone else has this lead open: two people deciding at once */
+    const char *who[16];
+    size_t nwho = kz_tui_present(t, it->id, who, 16);
+    if (nwho) {
+        kz_buf_reset(&b);
+        kz_buf_puts(&b, "also open: ");
+        for (size_t i = 0; i < nwho; i++)
+            kz_buf_printf(&b, "%s%s", i ? ", " : "", who[i]);
+        kz_draw_text(t, y++, x0, maxx - x0, kz_buf_str(&b), KZ_ROLE_PRESENCE, false);
+    }
 
     /* what: title at company */
     kz_buf_reset(&b);
@@ -296,14 +308,14 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     kz_draw_text(t, y, x0, LABEL_W - 1, "next step", KZ_ROLE_LABEL, false);
     kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, kz_buf_str(&b),
                  overdue ? KZ_ROLE_OVERDUE : KZ_ROLE_DEFAULT, false);
-    y++;
+    y += gap;
 
     /* qualification at a glance */
     if (y < bottom)
         checks(t, tr, y++, x0, maxx, "qualify", KZ_CRIT_PAIN, KZ_CRIT_FIT);
     if (y < bottom)
         checks(t, tr, y++, x0, maxx, "BANT", KZ_CRIT_BUDGET, KZ_CRIT_TIMELINE);
-    y++;
+    y += gap;
 
     /* the rows left: the score's reasons and the last touches share them;
      * when short, the last TOUCHES touches come first */
@@ -311,11 +323,11 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     size_t nh = tr->have_score ? tr->sc->nhits : 0;
     int score_want = 2 + (int)nh;                               /* heading, hits or a note */
     size_t ntouch = tr->acts.n < MAX_TOUCHES ? tr->acts.n : MAX_TOUCHES;
-    int touch_want = 2 + (int)(ntouch ? ntouch : 1);            /* gap, heading, lines */
+    int touch_want = gap + 1 + (int)(ntouch ? ntouch : 1);      /* gap, heading, lines */
     int score_rows = score_want;
     if (score_want + touch_want > left) {
         size_t few = ntouch < TOUCHES ? ntouch : TOUCHES;
-        int touch_min = 2 + (int)(few ? few : 1);
+        int touch_min = gap + 1 + (int)(few ? few : 1);
         score_rows = left - touch_min;
         if (score_rows > score_want)
             score_rows = score_want;
@@ -361,7 +373,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
         }
     }
 
-    y++;
+    y += gap;
     if (y < bottom)
         kz_draw_text(t, y++, x0, maxx - x0, "Last touches", KZ_ROLE_SECTION, false);
     if (tr->acts.n == 0 && y < bottom)
@@ -517,8 +529,10 @@ static unsigned decide_move(triage *tr, kz_tui *t, bool won)
     int64_t id = current_id(tr), version = kz_lead_num(&tr->lead, KZ_F_VERSION);
     kz_err err;
     kz_err_clear(&err);
+    int64_t mark = kz_tui_own_begin(t);
     kz_status st = won ? kz_pipe_won(t->s, id, version, NULL, &err)
                        : kz_pipe_move(t->s, id, version, to->name, NULL, &err);
+    kz_tui_own_end(t, mark);
     if (st == KZ_EREFUSED) {
         kz_tui_error(t, "refused: %s", err.msg);
         kz_buf reason = KZ_BUF_INIT; /* owned */
@@ -541,8 +555,10 @@ static unsigned decide_move(triage *tr, kz_tui *t, bool won)
             return KZ_UI_REDRAW;
         }
         kz_err_clear(&err);
+        mark = kz_tui_own_begin(t);
         st = won ? kz_pipe_won(t->s, id, version, kz_buf_str(&reason), &err)
                  : kz_pipe_move(t->s, id, version, to->name, kz_buf_str(&reason), &err);
+        kz_tui_own_end(t, mark);
         kz_buf_free(&reason);
     }
     if (st != KZ_OK)
@@ -589,8 +605,11 @@ static unsigned decide_lost(triage *tr, kz_tui *t)
     tundo u = {0};
     u.kind = U_STAGE;
     snprintf(u.stage, sizeof u.stage, "%s", cur ? cur : "");
-    if (kz_pipe_lost(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION), reason, &err) !=
-        KZ_OK)
+    int64_t mark = kz_tui_own_begin(t);
+    kz_status st =
+        kz_pipe_lost(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION), reason, &err);
+    kz_tui_own_end(t, mark);
+    if (st != KZ_OK)
         return failed(tr, t, "disqualify", &err);
     char *name = safe_name(tr); /* owned */
     kz_tui_message(t, "disqualified %s (%s); u undoes", name, reason);
@@ -617,8 +636,11 @@ static unsigned set_due(triage *tr, kz_tui *t, int day, const char *step, const 
     remember_next(tr, &u);
     kz_err err;
     kz_err_clear(&err);
-    if (kz_pipe_followup(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION), day, step,
-                         &err) != KZ_OK)
+    int64_t mark = kz_tui_own_begin(t);
+    kz_status st = kz_pipe_followup(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION),
+                                    day, step, &err);
+    kz_tui_own_end(t, mark);
+    if (st != KZ_OK)
         return failed(tr, t, decision, &err);
     char rel[16], iso[16];
     kz_day_relative(day, t->today, rel);
@@ -738,7 +760,10 @@ static unsigned decide_log(triage *tr, kz_tui *t, kz_action a)
     }
     kz_err err;
     kz_err_clear(&err);
-    if (kz_pipe_log(t->s, current_id(tr), kind, outcomes[pick], NULL, NULL, &err) != KZ_OK)
+    int64_t mark = kz_tui_own_begin(t);
+    kz_status st = kz_pipe_log(t->s, current_id(tr), kind, outcomes[pick], NULL, NULL, &err);
+    kz_tui_own_end(t, mark);
+    if (st != KZ_OK)
         return failed(tr, t, "log", &err);
     char *name = safe_name(tr); /* owned */
     kz_tui_message(t, "logged %s with %s: %s", kind, name, items[pick].label);
@@ -758,7 +783,10 @@ static unsigned decide_note(triage *tr, kz_tui *t)
     }
     kz_err err;
     kz_err_clear(&err);
-    if (kz_pipe_note(t->s, current_id(tr), kz_buf_str(&text), &err) != KZ_OK) {
+    int64_t mark = kz_tui_own_begin(t);
+    kz_status st = kz_pipe_note(t->s, current_id(tr), kz_buf_str(&text), &err);
+    kz_tui_own_end(t, mark);
+    if (st != KZ_OK) {
         flags = failed(tr, t, "note", &err);
         goto out;
     }
@@ -779,8 +807,11 @@ static unsigned assign_to(triage *tr, kz_tui *t, const char *owner, const char *
     snprintf(u.owner, sizeof u.owner, "%s", old ? old : "");
     kz_err err;
     kz_err_clear(&err);
-    if (kz_pipe_assign(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION),
-                       owner && *owner ? owner : NULL, &err) != KZ_OK)
+    int64_t mark = kz_tui_own_begin(t);
+    kz_status st = kz_pipe_assign(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION),
+                                  owner && *owner ? owner : NULL, &err);
+    kz_tui_own_end(t, mark);
+    if (st != KZ_OK)
         return failed(tr, t, decision, &err);
     char *name = safe_name(tr); /* owned */
     kz_buf who = KZ_BUF_INIT;   /* owned */
@@ -849,8 +880,11 @@ static unsigned decide_status(triage *tr, kz_tui *t)
     const char *a[1] = {assign};
     kz_err err;
     kz_err_clear(&err);
-    if (kz_pipe_set(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION), a, 1, &err) !=
-        KZ_OK)
+    int64_t mark = kz_tui_own_begin(t);
+    kz_status st = kz_pipe_set(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION), a, 1,
+                               &err);
+    kz_tui_own_end(t, mark);
+    if (st != KZ_OK)
         return failed(tr, t, "status", &err);
     kz_tui_message(t, "status set to %s; u undoes", status);
     return decided(tr, t, "status", true, &u);
@@ -884,6 +918,7 @@ static unsigned do_undo(triage *tr, kz_tui *t)
     kz_err err;
     kz_err_clear(&err);
     kz_status st = KZ_OK;
+    int64_t mark = kz_tui_own_begin(t);
     switch (u.kind) {
     case U_STAGE:
         st = kz_pipe_move(t->s, u.id, u.version, u.stage, NULL, &err);
@@ -904,6 +939,7 @@ static unsigned do_undo(triage *tr, kz_tui *t)
     case U_SKIP:
         break;
     }
+    kz_tui_own_end(t, mark);
     if (st != KZ_OK) {
         if (err.code == KZ_ECONFLICT)
             kz_tui_error(t, "cannot undo the %s on lead %" PRId64
@@ -1055,7 +1091,7 @@ static void triage_destroy(kz_view *v)
 static const kz_hint triage_hints[] = {
     {KZ_ACT_MOVE_NEXT, "advance"}, {KZ_ACT_LOST, "disqualify"}, {KZ_ACT_SNOOZE, "snooze"},
     {KZ_ACT_LOG_CALL, "call"},     {KZ_ACT_LOG_EMAIL, "email"}, {KZ_ACT_NOTE, "note"},
-    {KZ_ACT_CLAIM, "mine"},        {KZ_ACT_ASSIGN, "assign"},   {KZ_ACT_SET_STATUS, "status"},
+    {KZ_ACT_CLAIM, "claim"},        {KZ_ACT_ASSIGN, "assign"},   {KZ_ACT_SET_STATUS, "status"},
     {KZ_ACT_SKIP, "skip"},         {KZ_ACT_UNDO, "undo"},       {KZ_ACT_QUIT, "board"},
     {KZ_ACT_HELP, "help"},         {KZ_ACT_NONE, NULL}};
 

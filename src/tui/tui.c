@@ -409,14 +409,15 @@ size_t kz_tui_present(const kz_tui *t, int64_t lead_id, const char **names, size
     return n;
 }
 
-/* The lead this board has open in a detail view, the uppermost one when
- * another view (help) covers it (0: none). */
+/* The lead this board has open in a detail or triage view, the uppermost
+ * one when another view (help) covers it (0: none). */
 static int64_t open_lead(const kz_tui *t)
 {
     for (int i = t->depth - 1; i >= 0; i--) {
         kz_view *v = t->stack[i];
         int64_t id = 0, version = 0;
-        if (v->ops->keymap == KZ_KM_DETAIL && v->ops->current &&
+        if ((v->ops->keymap == KZ_KM_DETAIL || v->ops->keymap == KZ_KM_TRIAGE) &&
+            v->ops->current &&
             v->ops->current(v, &id, &version))
             return id;
     }

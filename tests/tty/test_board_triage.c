@@ -487,6 +487,41 @@ static void test_next_step_meeting_won_and_typed_date(void **state)
     kt_finish(t, "qq");
 }
 
+static void test_shared_with_other_boards(void **state)
+{
+    (void)state;
+    const char *db = kt_path("shared.db");
+    add_leads(db, 2, "-");
+    kt_term *a = kt_board(30, 120, db, "triage", NULL);
+    kt_wait_for(a, "triage 1/2, 0 decisions");
+    /* a board looking at the lead A is deciding on marks it, and another
+     * triage on it says so */
+    kt_term *b = kt_board(30, 120, db, NULL);
+    char mark[64], also[64];
+    snprintf(mark, sizeof mark, "@%s", me());
+    snprintf(also, sizeof also, "also open: %s", me());
+    kt_wait_for(b, mark);
+    kt_send(b, "t");
+    kt_wait_for(b, "triage 1/2");
+    kt_wait_for(b, also);
+    kt_wait_for(a, also);
+    kt_finish(b, "qq");
+    kt_wait_gone(a, also);
+    /* A's own decisions are not announced to it as someone else's: another
+     * person adds a lead while A writes a note (a prompt holds off A's
+     * polling); A's next look names only that */
+    kt_send(a, "n");
+    kt_wait_for(a, "note:");
+    kt_kariz_run(db, "add", "--owner", "-", "Alan Turing", NULL);
+    kt_send(a, "first call booked\r");
+    kt_wait_for(a, "triage 2/2, 1 decision");
+    char added[128];
+    snprintf(added, sizeof added, "%s added Alan Turing", me());
+    kt_wait_for(a, added);
+    assert_false(kt_contains(a, "more)"));
+    kt_finish(a, "qq");
+}
+
 static void test_hostile_name_shown_safely(void **state)
 {
     (void)state;
@@ -522,6 +557,7 @@ int main(void)
         cmocka_unit_test(test_empty_queue),
         cmocka_unit_test(test_entry_criteria_refuse_and_override),
         cmocka_unit_test(test_next_step_meeting_won_and_typed_date),
+        cmocka_unit_test(test_shared_with_other_boards),
         cmocka_unit_test(test_hostile_name_shown_safely),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
