@@ -112,6 +112,8 @@ typedef struct kz_query {
     bool due_by;        /* next_due on or before due_by_day */
     int64_t due_by_day;
     bool open_only;     /* only leads in open stages (not won or lost) */
+    bool stale;         /* only stale leads as of stale_now (see kz_lead_is_stale) */
+    int64_t stale_now;  /* Unix seconds */
     kz_sort sort;
     bool reverse;
     size_t limit;  /* 0: no limit */

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "kariz/buf.h"
+#include "kariz/dates.h"
 #include "store/internal.h"
 
 #define FAIL_STMT(err) ((err) ? (err)->code : KZ_EDB)
@@ -585,6 +586,19 @@ static void build_where(kz_buf *sql, const kz_query *q, bool with_stage, binds *
                       q->due_by_day);
     if (q->open_only)
         kz_buf_puts(sql, " AND stage IN (SELECT name FROM stages WHERE kind = 'open')");
+    if (q->stale) {
+        /* as kz_lead_is_stale: idle (since entering the stage or the last
+         * touch) more whole days than the open stage allows, and no next
+         * step scheduled from today on */
+        char today[16];
+        kz_day_format(kz_today(q->stale_now), today);
+        kz_buf_printf(sql,
+                      " AND EXISTS (SELECT 1 FROM stages s WHERE s.name = leads.stage AND "
+                      "s.kind = 'open' AND s.stale_days > 0 AND max(leads.stage_entered, "
+                      "leads.touched) <= %" PRId64 " - (s.stale_days + 1) * 86400)"
+                      " AND (next_due IS NULL OR next_due < '%s')",
+                      q->stale_now, today);
+    }
     if (q->search && *q->search)
         kz_buf_puts(sql, " AND id IN temp.kz_hits");
 }

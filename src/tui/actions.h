@@ -53,6 +53,8 @@
     X(FILTER_GRADE, "filter-grade", FIND, "show only leads of one grade")                     \
     X(FILTER_OVERDUE, "filter-overdue", FIND, "show only leads with an overdue next step "   \
                                               "(toggle)")                                     \
+    X(FILTER_STALE, "filter-stale", FIND, "show only stale leads: idle past their stage's "   \
+                                          "limit (toggle)")                                   \
     X(FILTER_CLEAR, "filter-clear", FIND, "drop every filter and the search")                 \
     X(SORT, "sort", FIND, "sort the cards in each column by score, value, age or due date") \
     X(REPORTS, "reports", REPORT, "open the report screen (funnel, forecast, velocity, "       \

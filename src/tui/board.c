@@ -52,7 +52,7 @@ typedef struct board {
 static bool filtered(const kz_tui *t)
 {
     const kz_filter *f = &t->filter;
-    return f->search[0] || f->owner[0] || f->mine || f->grade[0] || f->overdue;
+    return f->search[0] || f->owner[0] || f->mine || f->grade[0] || f->overdue || f->stale;
 }
 
 static void make_query(const kz_tui *t, const column *c, kz_query *q)
@@ -70,6 +70,8 @@ static void make_query(const kz_tui *t, const column *c, kz_query *q)
     q->grade = f->grade[0] ? f->grade : NULL;
     q->overdue = f->overdue;
     q->today_day = t->today;
+    q->stale = f->stale;
+    q->stale_now = kz_session_now(t->s);
     q->sort = (kz_sort)f->sort;
 }
 
@@ -585,6 +587,11 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
         kz_tui_message(t, t->filter.overdue ? "showing leads with an overdue next step"
                                             : "overdue filter off");
         return KZ_UI_RELOAD;
+    case KZ_ACT_FILTER_STALE:
+        t->filter.stale = !t->filter.stale;
+        kz_tui_message(t, t->filter.stale ? "showing stale leads (idle past their stage's limit)"
+                                          : "stale filter off");
+        return KZ_UI_RELOAD;
     case KZ_ACT_FILTER_OWNER: {
         kz_buf text = KZ_BUF_INIT; /* owned */
         if (kz_prompt_line(t, "owner (empty: anyone):", t->filter.owner, &text, NULL, NULL)) {
@@ -614,7 +621,7 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
     case KZ_ACT_FILTER_CLEAR:
         memset(t->filter.search, 0, sizeof t->filter.search);
         t->filter.owner[0] = t->filter.grade[0] = '\0';
-        t->filter.mine = t->filter.overdue = false;
+        t->filter.mine = t->filter.overdue = t->filter.stale = false;
         kz_tui_message(t, "filters cleared");
         return KZ_UI_RELOAD;
     case KZ_ACT_SORT: {

@@ -286,6 +286,8 @@ static void draw_title(kz_tui *t)
         kz_buf_printf(&b, "  grade:%s", f->grade);
     if (f->overdue)
         kz_buf_puts(&b, "  overdue");
+    if (f->stale)
+        kz_buf_puts(&b, "  stale");
     if (board)
         kz_buf_printf(&b, "  sort:%s", sort_name(f->sort));
     int x = 0;

@@ -201,6 +201,7 @@ typedef struct kz_filter {
     bool mine;       /* me + unassigned */
     char grade[64];  /* "" any */
     bool overdue;
+    bool stale;      /* idle past the stage's limit */
     int sort;        /* kz_sort */
 } kz_filter;
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "kariz/buf.h"
@@ -522,6 +523,51 @@ static void test_search_follows_changes(void **state)
     assert_int_equal(n, 4);
 }
 
+static int64_t add_aged(kz_store *st, const char *name, const char *stage, int64_t entered,
+                        const char *next_due)
+{
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_lead_set_text(&l, KZ_F_NAME, name);
+    kz_lead_set_text(&l, KZ_F_STAGE, stage);
+    kz_lead_set_num(&l, KZ_F_STAGE_ENTERED, entered);
+    kz_lead_set_num(&l, KZ_F_TOUCHED, entered);
+    if (next_due)
+        kz_lead_set_text(&l, KZ_F_NEXT_DUE, next_due);
+    kz_err err;
+    assert_int_equal(kz_store_begin(st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_insert(st, &l, "alice", entered, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(st, &err), KZ_OK);
+    int64_t id = kz_lead_num(&l, KZ_F_ID);
+    kz_lead_free(&l);
+    return id;
+}
+
+static void test_stale_filter_agrees_with_the_rule(void **state)
+{
+    fx *f = *state;
+    setenv("TZ", "UTC", 1);
+    tzset();
+    const int64_t now = 1795521600; /* 2026-11-24 12:00 UTC; "lead" allows 14 days */
+    add_aged(f->st, "Old", "lead", now - 20 * 86400, NULL);             /* stale */
+    add_aged(f->st, "Planned", "lead", now - 20 * 86400, "2026-11-30"); /* a step ahead */
+    add_aged(f->st, "Today", "lead", now - 20 * 86400, "2026-11-24");   /* due today: fresh */
+    add_aged(f->st, "Late", "lead", now - 20 * 86400, "2026-11-01");    /* overdue step: stale */
+    add_aged(f->st, "Young", "lead", now - 3 * 86400, NULL);
+    add_aged(f->st, "Edge", "lead", now - 15 * 86400 + 60, NULL);       /* 14 whole days */
+    add_aged(f->st, "Closed", "won", now - 300 * 86400, NULL);          /* never stale */
+    names got = {0};
+    kz_query q = {0};
+    q.stale = true;
+    q.stale_now = now;
+    q.sort = KZ_SORT_NAME;
+    kz_err err;
+    assert_int_equal(kz_store_list(f->st, &q, false, collect, &got, &err), KZ_OK);
+    assert_int_equal(got.n, 2);
+    assert_string_equal(got.v[0], "Late");
+    assert_string_equal(got.v[1], "Old");
+}
+
 static void test_notes_are_searchable_and_log_is_append_only(void **state)
 {
     fx *f = *state;
@@ -757,6 +803,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_totals_follow_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_follows_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stale_filter_agrees_with_the_rule, setup, teardown),
         cmocka_unit_test_setup_teardown(test_notes_are_searchable_and_log_is_append_only, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stage_sync_is_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
