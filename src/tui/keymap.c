@@ -334,17 +334,31 @@ static int split_words(char *line, char **w)
 static kz_status parse_line(const char *name, int lineno, char *line, kz_keymaps *km,
                             kz_theme *theme, kz_err *err)
 {
-    char *w[MAX_WORDS];
+    char *w[MAX_WORDS] = {NULL};
     char *p = line;
     while (*p == ' ' || *p == '\t')
         p++;
     if (*p == '#' || *p == '\0' || *p == '\r')
         return KZ_OK;
     int n = split_words(p, w);
+    if (n == 0)
+        return KZ_OK;
     if (n > MAX_WORDS)
         return kz_err_set(err, KZ_EINVAL, "%s:%d: too many words", name, lineno);
     kz_buf safe = KZ_BUF_INIT; /* owned; the offending word, made printable */
     kz_status st = KZ_OK;
+    if (strcmp(w[0], "set") == 0) {
+        bool on = n == 3 && (strcmp(w[2], "on") == 0 || strcmp(w[2], "true") == 0);
+        bool off = n == 3 && (strcmp(w[2], "off") == 0 || strcmp(w[2], "false") == 0);
+        if (n != 3 || strcmp(w[1], "mine") != 0 || (!on && !off)) {
+            st = kz_err_set(err, KZ_EINVAL,
+                            "%s:%d: unknown setting; expected \"set mine on\" or \"set mine off\"",
+                            name, lineno);
+            goto out;
+        }
+        km->mine = on;
+        goto out;
+    }
     if (strcmp(w[0], "bind") == 0 || strcmp(w[0], "unbind") == 0) {
         bool bind = w[0][0] == 'b';
         int want = bind ? 4 : 3;
@@ -358,7 +372,7 @@ static kz_status parse_line(const char *name, int lineno, char *line, kz_keymaps
         if (!ok) {
             kz_text_sanitize(&safe, w[1], strlen(w[1]), 0);
             st = kz_err_set(err, KZ_EINVAL,
-                            "%s:%d: unknown keymap \"%s\" (keymaps: generic, board, detail, help)",
+                            "%s:%d: unknown keymap \"%s\" (keymaps: generic, board, detail, help, reports, triage)",
                             name, lineno, kz_buf_str(&safe));
             goto out;
         }
@@ -436,7 +450,7 @@ static kz_status parse_line(const char *name, int lineno, char *line, kz_keymaps
     } else {
         kz_text_sanitize(&safe, w[0], strlen(w[0]), 0);
         st = kz_err_set(err, KZ_EINVAL,
-                        "%s:%d: unknown command \"%s\" (expected bind, unbind or color)", name,
+                        "%s:%d: unknown command \"%s\" (expected bind, unbind, color or set)", name,
                         lineno, kz_buf_str(&safe));
     }
 out:

@@ -863,6 +863,8 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
         kz_keymaps_free(&t.km);
         return st;
     }
+    if (t.km.mine) /* the personal setting: start with "mine" */
+        t.filter.mine = true;
     kz_err e2;
     kz_store_data_version(s->store, &t.data_version, &e2);
     if (kz_store_last_event_id(s->store, &t.seen_event, &e2) != KZ_OK)

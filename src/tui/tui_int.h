@@ -62,6 +62,7 @@ typedef struct kz_binding {
 typedef struct kz_keymaps {
     kz_binding *v[KZ_KM__COUNT]; /* owned arrays */
     size_t n[KZ_KM__COUNT], cap[KZ_KM__COUNT];
+    bool mine; /* `set mine on`: the board starts narrowed to my leads */
 } kz_keymaps;
 
 /* ---- theme: named colour roles ---- */

@@ -42,10 +42,40 @@ static void test_stale_filter(void **state)
     kt_finish(t, "q");
 }
 
+static void test_mine_by_default_setting(void **state)
+{
+    (void)state;
+    const char *db = kt_path("mine.db");
+    kt_kariz_run(db, "add", "--company", "Mine Co", "My Lead", NULL);
+    kt_kariz_run(db, "add", "--company", "Other Co", "--owner", "somebodyelse", "Their Lead",
+                 NULL);
+    char dir[600], conf[700];
+    snprintf(dir, sizeof dir, "%s/kariz", getenv("XDG_CONFIG_HOME")); /* set by the harness */
+    snprintf(conf, sizeof conf, "%s/keys.conf", dir);
+    char cmd[1600];
+    snprintf(cmd, sizeof cmd, "mkdir -p '%s' && printf 'set mine on\\n' > '%s'", dir, conf);
+    assert_int_equal(system(cmd), 0);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "My Lead");
+    kt_wait_for(t, " mine");
+    assert_false(kt_contains(t, "Their Lead"));
+    kt_send(t, "M"); /* the toggle still works */
+    kt_wait_for(t, "Their Lead");
+    kt_finish(t, "q");
+    /* a mistake in the setting names the line */
+    snprintf(cmd, sizeof cmd, "printf 'bind board j cursor-down\\nset mine maybe\\n' > '%s'", conf);
+    assert_int_equal(system(cmd), 0);
+    t = kt_board(30, 120, db, NULL);
+    assert_int_not_equal(kt_wait_exit(t), 0);
+    snprintf(cmd, sizeof cmd, "rm -f '%s'", conf);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stale_filter),
+        cmocka_unit_test(test_mine_by_default_setting),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
