@@ -4,6 +4,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <inttypes.h>
 #include <locale.h>
 #include <stdarg.h>
@@ -95,6 +96,21 @@ int kz_cli_usage(const char *cmd, const char *fmt, ...)
     fprintf(stderr, "\nusage: kariz %s %s\n", cmd, kz_cli_usage_of(cmd));
     va_end(ap);
     return 2;
+}
+
+int kz_cli_next_opt(int argc, char **argv, const struct option *opts)
+{
+    opterr = 0;
+    int idx = 0;
+    int o = getopt_long(argc, argv, "h", opts, &idx);
+    if (o == '?') {
+        const char *bad = argv[optind - 1];
+        if (optopt)
+            kz_cli_usage(argv[0], "option \"%s\" needs a value", bad);
+        else
+            kz_cli_usage(argv[0], "unknown option \"%s\"", bad);
+    }
+    return o;
 }
 
 bool kz_cli_id(const char *arg, int64_t *id)

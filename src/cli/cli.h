@@ -42,6 +42,11 @@ int kz_cli_fail(const kz_err *err);
 /* Prints a usage error for a command and returns 2. */
 int kz_cli_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* getopt_long over a command's argv (argv[0] is the command), with -h;
+ * returns the option, -1 at the end, '?' after printing a usage error. */
+struct option;
+int kz_cli_next_opt(int argc, char **argv, const struct option *opts);
+
 /* Parses a lead id argument ("12"); prints the error and returns false. */
 bool kz_cli_id(const char *arg, int64_t *id);
 

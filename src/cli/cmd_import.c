@@ -12,21 +12,6 @@
 #include "kariz/text.h"
 
 /* getopt_long with a common --help; '?' after printing a usage error. */
-static int next_opt(int argc, char **argv, const struct option *opts)
-{
-    opterr = 0;
-    int idx = 0;
-    int o = getopt_long(argc, argv, "h", opts, &idx);
-    if (o == '?') {
-        const char *bad = argv[optind - 1];
-        if (optopt)
-            kz_cli_usage(argv[0], "option \"%s\" needs a value", bad);
-        else
-            kz_cli_usage(argv[0], "unknown option \"%s\"", bad);
-    }
-    return o;
-}
-
 static bool parse_dup(const char *s, kz_dup_mode *out)
 {
     if (strcmp(s, "skip") == 0)
@@ -107,7 +92,7 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
     o.maps = maps;
     int rc = 0, op;
     optind = 1;
-    while ((op = next_opt(argc, argv, opts)) != -1) {
+    while ((op = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (op) {
         case 'm':
             if (!strchr(optarg, '=')) {
@@ -184,7 +169,7 @@ int kz_cmd_intake(kz_cli *c, int argc, char **argv)
     kz_import_opts o = {0};
     int op;
     optind = 1;
-    while ((op = next_opt(argc, argv, opts)) != -1) {
+    while ((op = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (op) {
         case 'd':
             if (!parse_dup(optarg, &o.dup))
@@ -328,7 +313,7 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
     x.fmt = EXP_CSV;
     int op;
     optind = 1;
-    while ((op = next_opt(argc, argv, opts)) != -1) {
+    while ((op = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (op) {
         case 'f':
             if (strcmp(optarg, "csv") == 0)

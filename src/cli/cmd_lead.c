@@ -11,23 +11,6 @@
 #include "kariz/paths.h"
 #include "kariz/text.h"
 
-/* getopt_long over a command's argv, with a common --help. Returns the
- * option, -1 at the end, '?' after printing a usage error. */
-static int next_opt(int argc, char **argv, const struct option *opts)
-{
-    opterr = 0;
-    int idx = 0;
-    int o = getopt_long(argc, argv, "h", opts, &idx);
-    if (o == '?') {
-        const char *bad = argv[optind - 1];
-        if (optopt)
-            kz_cli_usage(argv[0], "option \"%s\" needs a value", bad);
-        else
-            kz_cli_usage(argv[0], "unknown option \"%s\"", bad);
-    }
-    return o;
-}
-
 static void reset_getopt(void)
 {
     optind = 1;
@@ -69,7 +52,7 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
     /* (field, value) pairs from the named options, applied after parsing */
     const char *named[6][2] = {{0}};
     size_t nnamed = 0;
-    while ((o = next_opt(argc, argv, opts)) != -1) {
+    while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 'c': named[nnamed][0] = "company"; named[nnamed++][1] = optarg; break;
         case 'e': named[nnamed][0] = "email"; named[nnamed++][1] = optarg; break;
@@ -182,7 +165,7 @@ int kz_cmd_list(kz_cli *c, int argc, char **argv)
     bool mine = false;
     int o;
     reset_getopt();
-    while ((o = next_opt(argc, argv, opts)) != -1) {
+    while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 's': q.stage = optarg; break;
         case 'o': q.owner = strcmp(optarg, "-") == 0 ? "" : optarg; break;
@@ -277,7 +260,7 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
     kz_format fmt = KZ_FMT_TABLE;
     int o;
     reset_getopt();
-    while ((o = next_opt(argc, argv, opts)) != -1) {
+    while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 'f':
             if (!kz_cli_format(optarg, &fmt, false))
@@ -385,7 +368,7 @@ static int move_like(kz_cli *c, int argc, char **argv, bool won)
     const char *reason = NULL;
     int o;
     reset_getopt();
-    while ((o = next_opt(argc, argv, opts)) != -1) {
+    while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 'F': force = true; break;
         case 'r': reason = optarg; break;
@@ -437,7 +420,7 @@ int kz_cmd_lost(kz_cli *c, int argc, char **argv)
     const char *reason = NULL;
     int o;
     reset_getopt();
-    while ((o = next_opt(argc, argv, opts)) != -1) {
+    while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 'r': reason = optarg; break;
         case 'h':
@@ -493,7 +476,7 @@ int kz_cmd_log(kz_cli *c, int argc, char **argv)
     const char *channel = NULL, *note = NULL;
     int o;
     reset_getopt();
-    while ((o = next_opt(argc, argv, opts)) != -1) {
+    while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 'c': channel = optarg; break;
         case 'n': note = optarg; break;
@@ -531,7 +514,7 @@ int kz_cmd_followup(kz_cli *c, int argc, char **argv)
     const char *step = NULL;
     int o;
     reset_getopt();
-    while ((o = next_opt(argc, argv, opts)) != -1) {
+    while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 's': step = optarg; break;
         case 'h':
@@ -581,7 +564,7 @@ int kz_cmd_history(kz_cli *c, int argc, char **argv)
     kz_format fmt = KZ_FMT_TABLE;
     int o;
     reset_getopt();
-    while ((o = next_opt(argc, argv, opts)) != -1) {
+    while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 'f':
             if (!kz_cli_format(optarg, &fmt, false))

@@ -106,31 +106,6 @@ kz_status kz_store_import_progress(kz_store *st, const kz_store_import *imp, kz_
     return save_counts(st, imp, false, 0, err);
 }
 
-static kz_status event(kz_store *st, int64_t lead_id, int64_t now, int64_t version,
-                       const char *actor, const char *newv, const char *detail, kz_err *err)
-{
-    sqlite3_stmt *s = kz_stmt(st,
-                              "INSERT INTO events (lead_id, at, version, actor, kind, new_value, "
-                              "detail) VALUES (?, ?, ?, ?, 'import', ?, ?)",
-                              err);
-    if (!s)
-        return FAIL_STMT(err);
-    if (lead_id)
-        sqlite3_bind_int64(s, 1, lead_id);
-    else
-        sqlite3_bind_null(s, 1);
-    sqlite3_bind_int64(s, 2, now);
-    sqlite3_bind_int64(s, 3, version);
-    kz_bind_text(s, 4, actor);
-    kz_bind_text(s, 5, newv);
-    kz_bind_text(s, 6, detail);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "writing the event log", err);
-    return KZ_OK;
-}
-
 kz_status kz_store_import_finish(kz_store *st, const kz_store_import *imp, const char *source,
                                  const char *actor, const char *detail, int64_t now, kz_err *err)
 {
@@ -139,7 +114,7 @@ kz_status kz_store_import_finish(kz_store *st, const kz_store_import *imp, const
     kz_status ks = save_counts(st, imp, true, now, err);
     if (ks != KZ_OK)
         return ks;
-    return event(st, 0, now, 0, actor, source, detail, err);
+    return kz_event_write(st, 0, now, 0, actor, "import", NULL, NULL, source, detail, err);
 }
 
 kz_status kz_store_import_lead_insert(kz_store *st, kz_lead *lead, int64_t import_id,
@@ -165,5 +140,6 @@ kz_status kz_store_import_lead_insert(kz_store *st, kz_lead *lead, int64_t impor
     int64_t id = kz_lead_num(lead, KZ_F_ID);
     char detail[48];
     snprintf(detail, sizeof detail, "import %" PRId64, import_id);
-    return event(st, id, now, 1, actor, kz_lead_text(lead, KZ_F_NAME), detail, err);
+    return kz_event_write(st, id, now, 1, actor, "import", NULL, NULL, kz_lead_text(lead, KZ_F_NAME),
+                          detail, err);
 }

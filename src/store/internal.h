@@ -56,6 +56,10 @@ void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l);
 kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err);
 /* Adds a note's text to the lead's search entry. */
 kz_status kz_search_add_note(kz_store *st, int64_t lead_id, const char *note, kz_err *err);
+/* Appends one event to the log (lead_id 0: about no single lead). */
+kz_status kz_event_write(kz_store *st, int64_t lead_id, int64_t at, int64_t version,
+                         const char *actor, const char *kind, const char *field,
+                         const char *oldv, const char *newv, const char *detail, kz_err *err);
 /* Loads custom fields of lead id into l. */
 kz_status kz_load_custom(kz_store *st, int64_t id, kz_lead *l, kz_err *err);
 /* Appends "sqlite3 (pid 12, user bob), ..." for the processes holding

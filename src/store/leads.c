@@ -85,7 +85,7 @@ static void bind_field(sqlite3_stmt *s, int col, const kz_lead *l, kz_field f)
         sqlite3_bind_int64(s, col, l->num[f]);
 }
 
-static kz_status add_event(kz_store *st, int64_t lead_id, int64_t at, int64_t version,
+kz_status kz_event_write(kz_store *st, int64_t lead_id, int64_t at, int64_t version,
                            const char *actor, const char *kind, const char *field,
                            const char *oldv, const char *newv, const char *detail, kz_err *err)
 {
@@ -118,7 +118,7 @@ kz_status kz_store_event_add(kz_store *st, kz_event *e, kz_err *err)
 {
     if (!st->in_txn)
         return kz_err_set(err, KZ_EDB, "internal: event written outside a transaction");
-    kz_status ks = add_event(st, e->lead_id, e->at, e->version, e->actor, e->kind, e->field,
+    kz_status ks = kz_event_write(st, e->lead_id, e->at, e->version, e->actor, e->kind, e->field,
                              e->old_value, e->new_value, e->detail, err);
     if (ks == KZ_OK)
         e->id = sqlite3_last_insert_rowid(st->db);
@@ -300,7 +300,7 @@ kz_status kz_store_lead_insert(kz_store *st, kz_lead *lead, const char *actor, i
     kz_status ks = kz_insert_lead_row(st, lead, err);
     if (ks != KZ_OK)
         return ks;
-    return add_event(st, kz_lead_num(lead, KZ_F_ID), now, 1, actor, "create", NULL, NULL,
+    return kz_event_write(st, kz_lead_num(lead, KZ_F_ID), now, 1, actor, "create", NULL, NULL,
                      kz_lead_text(lead, KZ_F_NAME), kz_lead_text(lead, KZ_F_STAGE), err);
 }
 
@@ -403,7 +403,7 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
             ov = cur.has[f] ? oldbuf : NULL;
             nv = lead->has[f] ? newbuf : NULL;
         }
-        if ((ks = add_event(st, id, now, new_version, actor, event_kind((kz_field)f),
+        if ((ks = kz_event_write(st, id, now, new_version, actor, event_kind((kz_field)f),
                             kz_field_get((kz_field)f)->name, ov, nv, NULL, err)) != KZ_OK)
             goto out;
     }
@@ -413,7 +413,7 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
             continue;
         if ((ks = write_custom(st, id, lead->custom[i].name, lead->custom[i].value, err)) !=
                 KZ_OK ||
-            (ks = add_event(st, id, now, new_version, actor, "field", lead->custom[i].name, old,
+            (ks = kz_event_write(st, id, now, new_version, actor, "field", lead->custom[i].name, old,
                             lead->custom[i].value, "custom", err)) != KZ_OK)
             goto out;
     }
@@ -421,7 +421,7 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
         if (kz_lead_custom(lead, cur.custom[i].name))
             continue;
         if ((ks = write_custom(st, id, cur.custom[i].name, NULL, err)) != KZ_OK ||
-            (ks = add_event(st, id, now, new_version, actor, "field", cur.custom[i].name,
+            (ks = kz_event_write(st, id, now, new_version, actor, "field", cur.custom[i].name,
                             cur.custom[i].value, NULL, "custom", err)) != KZ_OK)
             goto out;
     }
@@ -499,7 +499,7 @@ kz_status kz_store_lead_delete(kz_store *st, int64_t id, int64_t version, const 
             if (ks == KZ_OK)
                 ks = search_delete(st, id, err);
             if (ks == KZ_OK)
-                ks = add_event(st, id, now, kz_lead_num(&cur, KZ_F_VERSION) + 1, actor, "delete",
+                ks = kz_event_write(st, id, now, kz_lead_num(&cur, KZ_F_VERSION) + 1, actor, "delete",
                                NULL, kz_lead_text(&cur, KZ_F_NAME), NULL, NULL, err);
         }
     }
