@@ -92,11 +92,7 @@ static kz_status save_counts(kz_store *st, const kz_store_import *imp, bool fini
     sqlite3_bind_int64(s, 6, imp->rejected);
     sqlite3_bind_int(s, 7, finish);
     sqlite3_bind_int64(s, 8, now);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "saving an import's progress", err);
-    return KZ_OK;
+    return kz_step_done(st, s, "saving an import's progress", err);
 }
 
 kz_status kz_store_import_progress(kz_store *st, const kz_store_import *imp, kz_err *err)

@@ -45,6 +45,9 @@ sqlite3_stmt *kz_stmt(kz_store *st, const char *sql, kz_err *err);
 /* Maps the connection's last error to a status with a message; `what` says
  * what was being done ("saving lead 12"). */
 kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err);
+/* Steps a statement that returns no rows, resets it, and maps a failure
+ * to a status naming `what` ("saving settings"). */
+kz_status kz_step_done(kz_store *st, sqlite3_stmt *s, const char *what, kz_err *err);
 /* Runs SQL without results. */
 kz_status kz_exec(kz_store *st, const char *sql, kz_err *err);
 /* Binds text or NULL. */

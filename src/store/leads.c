@@ -107,11 +107,7 @@ kz_status kz_event_write(kz_store *st, int64_t lead_id, int64_t at, int64_t vers
     kz_bind_text(s, 7, oldv);
     kz_bind_text(s, 8, newv);
     kz_bind_text(s, 9, detail);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "writing the event log", err);
-    return KZ_OK;
+    return kz_step_done(st, s, "writing the event log", err);
 }
 
 kz_status kz_store_event_add(kz_store *st, kz_event *e, kz_err *err)
@@ -143,11 +139,7 @@ static kz_status write_custom(kz_store *st, int64_t id, const char *name, const 
     kz_bind_text(s, 2, name);
     if (value)
         kz_bind_text(s, 3, value);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "saving custom fields", err);
-    return KZ_OK;
+    return kz_step_done(st, s, "saving custom fields", err);
 }
 
 /* ---- the column totals and the search index ----
@@ -180,11 +172,7 @@ static kz_status totals_apply(kz_store *st, const kz_lead *l, int sign, kz_err *
     sqlite3_bind_int64(s, 4, sign * value);
     sqlite3_bind_int64(s, 5, ovr ? sign * value : 0);
     sqlite3_bind_int64(s, 6, ovr ? sign * value * kz_lead_num(l, KZ_F_PROBABILITY) : 0);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "updating column totals", err);
-    return KZ_OK;
+    return kz_step_done(st, s, "updating column totals", err);
 }
 
 static bool totals_differ(const kz_lead *a, const kz_lead *b)
@@ -205,11 +193,7 @@ static kz_status search_write(kz_store *st, const char *sql, const kz_lead *l, k
     kz_bind_text(s, 2, kz_lead_text(l, KZ_F_NAME));
     kz_bind_text(s, 3, kz_lead_text(l, KZ_F_COMPANY));
     kz_bind_text(s, 4, kz_lead_text(l, KZ_F_EMAIL));
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "updating the search index", err);
-    return KZ_OK;
+    return kz_step_done(st, s, "updating the search index", err);
 }
 
 static kz_status search_delete(kz_store *st, int64_t id, kz_err *err)
@@ -218,11 +202,7 @@ static kz_status search_delete(kz_store *st, int64_t id, kz_err *err)
     if (!s)
         return FAIL_STMT(err);
     sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "updating the search index", err);
-    return KZ_OK;
+    return kz_step_done(st, s, "updating the search index", err);
 }
 
 kz_status kz_search_add_note(kz_store *st, int64_t lead_id, const char *note, kz_err *err)
@@ -237,11 +217,7 @@ kz_status kz_search_add_note(kz_store *st, int64_t lead_id, const char *note, kz
         return FAIL_STMT(err);
     sqlite3_bind_int64(s, 1, lead_id);
     kz_bind_text(s, 2, note);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "updating the search index", err);
-    return KZ_OK;
+    return kz_step_done(st, s, "updating the search index", err);
 }
 
 kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)

@@ -96,6 +96,15 @@ sqlite3_stmt *kz_stmt(kz_store *st, const char *sql, kz_err *err)
     return s;
 }
 
+kz_status kz_step_done(kz_store *st, sqlite3_stmt *s, const char *what, kz_err *err)
+{
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, what, err);
+    return KZ_OK;
+}
+
 kz_status kz_exec(kz_store *st, const char *sql, kz_err *err)
 {
     int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
