@@ -648,8 +648,6 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, const kz_lead *l
 {
     kz_buf field = KZ_BUF_INIT, value = KZ_BUF_INIT, assign = KZ_BUF_INIT; /* owned */
     unsigned flags = KZ_UI_REDRAW;
-    kz_err err;
-    kz_err_clear(&err);
     if (!kz_prompt_line(t, "edit field (name, company, value, email...):", "", &field, NULL,
                         NULL))
         goto out;

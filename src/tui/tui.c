@@ -439,7 +439,7 @@ static void presence_tick(kz_tui *t)
     if (t->presence_beat && lead == t->presence_lead && now - t->presence_beat < KZ_PRESENCE_BEAT)
         return;
     kz_err err;
-    t->presence_failed = kz_presence_announce(t->s, lead, &err) != KZ_OK;
+    kz_presence_announce(t->s, lead, &err); /* a failure waits for the next beat */
     t->presence_lead = lead;
     t->presence_beat = now;
 }

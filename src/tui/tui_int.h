@@ -256,7 +256,6 @@ struct kz_tui {
     size_t npresent;
     int64_t presence_lead;    /* the lead announced (0: the board) */
     long long presence_beat;  /* monotonic second of the last announcement; 0: none */
-    bool presence_failed;     /* the last announcement failed (the database locked) */
     bool follow_lead;         /* the reload under way keeps the cursor on its lead */
 };
 
