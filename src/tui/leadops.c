@@ -491,7 +491,8 @@ static unsigned do_lost(kz_tui *t, int64_t id, int64_t version, const kz_lead *l
     return KZ_UI_RELOAD;
 }
 
-static unsigned do_log(kz_tui *t, kz_action a, int64_t id)
+int kz_pick_outcome(kz_tui *t, kz_action a, const char **kind, const char **outcome,
+                    const char **label)
 {
     static const kz_menu_item call[] = {{'a', "answered"},  {'n', "no answer"},
                                         {'b', "call back later"}, {'v', "voicemail"},
@@ -508,26 +509,34 @@ static unsigned do_log(kz_tui *t, kz_action a, int64_t id)
     const kz_menu_item *items;
     const char *const *outcomes;
     size_t n;
-    const char *kind;
     if (a == KZ_ACT_LOG_CALL) {
-        items = call, outcomes = call_o, n = 5, kind = "call";
+        items = call, outcomes = call_o, n = 5, *kind = "call";
     } else if (a == KZ_ACT_LOG_EMAIL) {
-        items = email, outcomes = email_o, n = 5, kind = "email";
+        items = email, outcomes = email_o, n = 5, *kind = "email";
     } else {
-        items = meeting, outcomes = meeting_o, n = 4, kind = "meeting";
+        items = meeting, outcomes = meeting_o, n = 4, *kind = "meeting";
     }
     char title[64];
-    snprintf(title, sizeof title, "%s: outcome?", kind);
+    snprintf(title, sizeof title, "%s: outcome?", *kind);
     int pick = kz_prompt_menu(t, title, items, n);
     if (pick < 0) {
         kz_tui_message(t, "nothing logged");
-        return KZ_UI_REDRAW;
+        return -1;
     }
-    pending p = {.kind = P_LOG, .id = id, .what = "log", .log_kind = kind,
-                 .outcome = outcomes[pick]};
+    *outcome = outcomes[pick];
+    *label = items[pick].label;
+    return pick;
+}
+
+static unsigned do_log(kz_tui *t, kz_action a, int64_t id)
+{
+    const char *kind, *outcome, *label;
+    if (kz_pick_outcome(t, a, &kind, &outcome, &label) < 0)
+        return KZ_UI_REDRAW;
+    pending p = {.kind = P_LOG, .id = id, .what = "log", .log_kind = kind, .outcome = outcome};
     if (!save(t, &p))
         return KZ_UI_RELOAD;
-    kz_tui_message(t, "logged %s: %s", kind, items[pick].label);
+    kz_tui_message(t, "logged %s: %s", kind, label);
     return KZ_UI_RELOAD;
 }
 

@@ -729,44 +729,18 @@ out:
 
 static unsigned decide_log(triage *tr, kz_tui *t, kz_action a)
 {
-    static const kz_menu_item call[] = {{'a', "answered"}, {'n', "no answer"},
-                                        {'b', "call back later"}, {'v', "voicemail"},
-                                        {'x', "not interested"}};
-    static const char *const call_o[] = {"answered", "no_answer", "call_back", "voicemail",
-                                         "not_interested"};
-    static const kz_menu_item email[] = {{'s', "sent"}, {'r', "replied"}, {'o', "opened"},
-                                         {'b', "bounced"}, {'x', "not interested"}};
-    static const char *const email_o[] = {"sent", "replied", "opened", "bounced",
-                                          "not_interested"};
-    static const kz_menu_item meeting[] = {{'h', "held"}, {'n', "no-show"},
-                                           {'p', "asked for a price"}, {'x', "not interested"}};
-    static const char *const meeting_o[] = {"held", "no_show", "asked_price", "not_interested"};
-    const kz_menu_item *items;
-    const char *const *outcomes;
-    size_t n;
-    const char *kind;
-    if (a == KZ_ACT_LOG_CALL)
-        items = call, outcomes = call_o, n = 5, kind = "call";
-    else if (a == KZ_ACT_LOG_EMAIL)
-        items = email, outcomes = email_o, n = 5, kind = "email";
-    else
-        items = meeting, outcomes = meeting_o, n = 4, kind = "meeting";
-    char title[64];
-    snprintf(title, sizeof title, "%s: outcome?", kind);
-    int pick = kz_prompt_menu(t, title, items, n);
-    if (pick < 0) {
-        kz_tui_message(t, "nothing logged");
+    const char *kind, *outcome, *label;
+    if (kz_pick_outcome(t, a, &kind, &outcome, &label) < 0)
         return KZ_UI_REDRAW;
-    }
     kz_err err;
     kz_err_clear(&err);
     int64_t mark = kz_tui_own_begin(t);
-    kz_status st = kz_pipe_log(t->s, current_id(tr), kind, outcomes[pick], NULL, NULL, &err);
+    kz_status st = kz_pipe_log(t->s, current_id(tr), kind, outcome, NULL, NULL, &err);
     kz_tui_own_end(t, mark);
     if (st != KZ_OK)
         return failed(tr, t, "log", &err);
     char *name = safe_name(tr); /* owned */
-    kz_tui_message(t, "logged %s with %s: %s", kind, name, items[pick].label);
+    kz_tui_message(t, "logged %s with %s: %s", kind, name, label);
     free(name);
     tundo u = {0};
     u.kind = U_TOUCH;

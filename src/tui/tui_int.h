@@ -270,6 +270,11 @@ kz_view *kz_board_view_new(kz_tui *t);
 kz_view *kz_detail_view_new(kz_tui *t, int64_t id);
 kz_view *kz_help_view_new(kz_tui *t);
 kz_view *kz_reports_view_new(kz_tui *t);
+/* Asks for the outcome of a call, e-mail or meeting (action a: log-call,
+ * log-email or log-meeting) in a choice box: sets the activity kind, its
+ * outcome and the outcome's label; -1 when cancelled (leadops.c). */
+int kz_pick_outcome(kz_tui *t, kz_action a, const char **kind, const char **outcome,
+                    const char **label);
 /* The triage queue, one lead at a time (triage.c). */
 kz_view *kz_triage_view_new(kz_tui *t);
 void kz_tui_push(kz_tui *t, kz_view *v);
