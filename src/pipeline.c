@@ -20,14 +20,19 @@ int64_t kz_session_now(const kz_session *s)
     return s->now ? s->now : (int64_t)time(NULL);
 }
 
-/* Loads the lead's activities and rescores it into its fields. */
+/* Rescores a lead into its fields; loads its activities into acts unless
+ * *loaded says they are there already (an operation scores twice when it
+ * checks entry criteria, and adds no activity in between). */
 static kz_status rescore_into(kz_session *s, kz_lead *lead, kz_activity_list *acts,
-                              kz_score *score, kz_err *err)
+                              bool *loaded, kz_score *score, kz_err *err)
 {
-    kz_activity_list_clear(acts);
-    kz_status ks = kz_store_activities(s->store, kz_lead_num(lead, KZ_F_ID), acts, err);
-    if (ks != KZ_OK)
-        return ks;
+    if (!*loaded) {
+        kz_activity_list_clear(acts);
+        kz_status ks = kz_store_activities(s->store, kz_lead_num(lead, KZ_F_ID), acts, err);
+        if (ks != KZ_OK)
+            return ks;
+        *loaded = true;
+    }
     kz_score_lead(s->rules, lead, acts->v, acts->n, kz_session_now(s), score);
     kz_score_apply(score, lead);
     return KZ_OK;
@@ -48,6 +53,7 @@ typedef struct op {
     kz_lead before; /* as read: what hooks compare against */
     kz_lead lead;
     kz_activity_list acts;
+    bool acts_loaded; /* acts holds the lead's activities */
     kz_score *score; /* owned (large) */
     bool auto_status; /* a touch was logged: let the rules set the status */
 } op;
@@ -123,7 +129,7 @@ static kz_status op_end(op *o, kz_status ks, kz_err *err)
 {
     kz_session *s = o->s;
     if (ks == KZ_OK)
-        ks = rescore_into(s, &o->lead, &o->acts, o->score, err);
+        ks = rescore_into(s, &o->lead, &o->acts, &o->acts_loaded, o->score, err);
     if (ks == KZ_OK && o->auto_status) {
         const kz_stage *st = kz_rules_stage(s->rules, kz_lead_text(&o->lead, KZ_F_STAGE));
         const char *status = kz_rules_auto_status(s->rules, &o->lead, o->acts.v, o->acts.n,
@@ -255,7 +261,7 @@ static kz_status move_checked(op *o, const kz_stage *to, const char *force_reaso
     if (cur && strcmp(cur, to->name) == 0)
         return kz_err_set(err, KZ_EINVAL, "lead %" PRId64 " is already in stage %s",
                           kz_lead_num(&o->lead, KZ_F_ID), to->name);
-    kz_status ks = rescore_into(o->s, &o->lead, &o->acts, o->score, err);
+    kz_status ks = rescore_into(o->s, &o->lead, &o->acts, &o->acts_loaded, o->score, err);
     if (ks != KZ_OK)
         return ks;
     kz_err why;
@@ -366,6 +372,7 @@ kz_status kz_pipe_log(kz_session *s, int64_t id, const char *kind, const char *o
         a.note = (note && *note) ? (char *)note : NULL;
         ks = kz_store_activity_add(s->store, &a, kz_session_now(s), err);
         kz_lead_set_num(&o.lead, KZ_F_TOUCHED, kz_session_now(s));
+        o.acts_loaded = false; /* the new touch counts */
         o.auto_status = true;
     }
     return op_end(&o, ks, err);

@@ -1611,7 +1611,7 @@ kz_status kz_rules_load_buffer(const char *name, const char *text, size_t len, k
     return st;
 }
 
-kz_status kz_rules_load_file(const char *path, kz_rules **out, kz_err *err)
+kz_status kz_rules_read_file(const char *path, kz_buf *text, kz_err *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f)
@@ -1622,26 +1622,31 @@ kz_status kz_rules_load_file(const char *path, kz_rules **out, kz_err *err)
         fclose(f);
         return kz_err_set(err, KZ_EIO, "%s: is a directory; expected a rules file", path);
     }
-    kz_buf b = KZ_BUF_INIT;
+    kz_buf_reset(text);
     char chunk[16384];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
-        kz_buf_append(&b, chunk, n);
-        if (b.len > KZ_RULES_MAX_BYTES)
+        kz_buf_append(text, chunk, n);
+        if (text->len > KZ_RULES_MAX_BYTES)
             break;
     }
     bool ioerr = ferror(f);
     fclose(f);
-    if (ioerr) {
-        kz_buf_free(&b);
+    if (ioerr)
         return kz_err_set(err, KZ_EIO, "%s: read error", path);
-    }
-    kz_status st;
-    if (b.len > KZ_RULES_MAX_BYTES)
-        st = kz_err_set(err, KZ_ERULES,
-                        "%s:1:1: the rules file is larger than %d bytes; expected at most %d bytes",
-                        path, KZ_RULES_MAX_BYTES, KZ_RULES_MAX_BYTES);
-    else
+    if (text->len > KZ_RULES_MAX_BYTES)
+        return kz_err_set(err, KZ_ERULES,
+                          "%s:1:1: the rules file is larger than %d bytes; expected at most %d "
+                          "bytes",
+                          path, KZ_RULES_MAX_BYTES, KZ_RULES_MAX_BYTES);
+    return KZ_OK;
+}
+
+kz_status kz_rules_load_file(const char *path, kz_rules **out, kz_err *err)
+{
+    kz_buf b = KZ_BUF_INIT;
+    kz_status st = kz_rules_read_file(path, &b, err);
+    if (st == KZ_OK)
         st = kz_rules_load_buffer(path, kz_buf_str(&b), b.len, out, err);
     kz_buf_free(&b);
     return st;

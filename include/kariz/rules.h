@@ -38,6 +38,9 @@ kz_field kz_criterion_field(kz_criterion c);
 kz_status kz_rules_load_buffer(const char *name, const char *text, size_t len, kz_rules **out,
                                kz_err *err);
 kz_status kz_rules_load_file(const char *path, kz_rules **out, kz_err *err);
+/* Reads a rules file into text (reset first), refusing directories and
+ * files over the size cap; what kz_rules_load_file parses. */
+kz_status kz_rules_read_file(const char *path, kz_buf *text, kz_err *err);
 /* The default rules.yaml compiled into the binary. */
 const char *kz_rules_builtin_text(void);
 size_t kz_rules_builtin_len(void);

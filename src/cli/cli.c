@@ -157,26 +157,21 @@ static int load_rules(kz_cli *c)
     kz_err_clear(&err);
     if (!c->rules_path[0])
         return kz_rules_load_builtin(&c->rules, &c->err) == KZ_OK ? 0 : kz_cli_fail(&c->err);
-    if (kz_rules_load_file(c->rules_path, &c->rules, &err) == KZ_OK) {
+    kz_buf text = KZ_BUF_INIT; /* the file, read once: parsed, then kept as last good */
+    if (kz_rules_read_file(c->rules_path, &text, &err) == KZ_OK &&
+        kz_rules_load_buffer(c->rules_path, kz_buf_str(&text), text.len, &c->rules, &err) ==
+            KZ_OK) {
         /* remember this file as the last good rules for this database */
-        if (c->store && !kz_store_readonly(c->store)) {
-            FILE *f = fopen(c->rules_path, "rb");
-            kz_buf text = KZ_BUF_INIT;
-            char chunk[8192];
-            size_t n;
-            while (f && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
-                kz_buf_append(&text, chunk, n);
-            if (f)
-                fclose(f);
-            char *old = NULL;
-            if (kz_store_meta_get(c->store, "rules.last_good", &old, NULL) == KZ_OK &&
-                (!old || strcmp(old, kz_buf_str(&text)) != 0))
-                kz_store_meta_set(c->store, "rules.last_good", kz_buf_str(&text), NULL);
-            free(old);
-            kz_buf_free(&text);
-        }
+        char *old = NULL;
+        if (c->store && !kz_store_readonly(c->store) &&
+            kz_store_meta_get(c->store, "rules.last_good", &old, NULL) == KZ_OK &&
+            (!old || strcmp(old, kz_buf_str(&text)) != 0))
+            kz_store_meta_set(c->store, "rules.last_good", kz_buf_str(&text), NULL);
+        free(old);
+        kz_buf_free(&text);
         return 0;
     }
+    kz_buf_free(&text);
     /* A broken file never replaces working rules. */
     fprintf(stderr, "kariz: ");
     kz_cli_print_safe(stderr, err.msg);

@@ -252,24 +252,35 @@ static void print_activities(const kz_activity_list *acts)
     }
 }
 
-int kz_cmd_show(kz_cli *c, int argc, char **argv)
+/* Options of commands that only take --format table|json. Returns -1 to go
+ * on, else the exit status (help shown, or a usage error). */
+static int table_or_json(int argc, char **argv, kz_format *fmt)
 {
     static const struct option opts[] = {{"format", required_argument, 0, 'f'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    kz_format fmt = KZ_FMT_TABLE;
     int o;
     reset_getopt();
     while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 'f':
-            if (!kz_cli_format(optarg, &fmt, false))
-                return kz_cli_usage("show", "--format \"%s\": expected table or json", optarg);
+            if (!kz_cli_format(optarg, fmt, false))
+                return kz_cli_usage(argv[0], "--format \"%s\": expected table or json", optarg);
             break;
-        case 'h': return kz_cli_help("show", "Options:\n  --format F       table (default) or json\n");
+        case 'h':
+            return kz_cli_help(argv[0], "Options:\n  --format F       table (default) or json\n");
         default: return 2;
         }
     }
+    return -1;
+}
+
+int kz_cmd_show(kz_cli *c, int argc, char **argv)
+{
+    kz_format fmt = KZ_FMT_TABLE;
+    int rc0 = table_or_json(argc, argv, &fmt);
+    if (rc0 >= 0)
+        return rc0;
     if (optind + 1 != argc)
         return kz_cli_usage("show", "expected one lead ID");
     int64_t id;
@@ -558,22 +569,10 @@ int kz_cmd_assign(kz_cli *c, int argc, char **argv)
 
 int kz_cmd_history(kz_cli *c, int argc, char **argv)
 {
-    static const struct option opts[] = {{"format", required_argument, 0, 'f'},
-                                         {"help", no_argument, 0, 'h'},
-                                         {0, 0, 0, 0}};
     kz_format fmt = KZ_FMT_TABLE;
-    int o;
-    reset_getopt();
-    while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
-        switch (o) {
-        case 'f':
-            if (!kz_cli_format(optarg, &fmt, false))
-                return kz_cli_usage("history", "--format \"%s\": expected table or json", optarg);
-            break;
-        case 'h': return kz_cli_help("history", "Options:\n  --format F       table (default) or json\n");
-        default: return 2;
-        }
-    }
+    int rc0 = table_or_json(argc, argv, &fmt);
+    if (rc0 >= 0)
+        return rc0;
     if (argc - optind != 1)
         return kz_cli_usage("history", "expected one lead ID");
     int64_t id;

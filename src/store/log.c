@@ -51,15 +51,8 @@ kz_status kz_store_activity_add(kz_store *st, kz_activity *a, int64_t now, kz_er
     kz_status ks = kz_search_add_note(st, a->lead_id, a->note, err);
     if (ks != KZ_OK)
         return ks;
-    kz_event e = {0};
-    e.lead_id = a->lead_id;
-    e.at = now;
-    snprintf(e.actor, sizeof e.actor, "%s", a->author);
-    snprintf(e.kind, sizeof e.kind, "activity");
-    e.field = a->kind;
-    e.new_value = a->outcome[0] ? a->outcome : (char *)"none";
-    e.detail = a->note;
-    return kz_store_event_add(st, &e, err);
+    return kz_event_write(st, a->lead_id, now, 0, a->author, "activity", a->kind, NULL,
+                          a->outcome[0] ? a->outcome : "none", a->note, err);
 }
 
 kz_status kz_store_activities(kz_store *st, int64_t lead_id, kz_activity_list *out, kz_err *err)
@@ -114,14 +107,8 @@ kz_status kz_store_stakeholder_add(kz_store *st, kz_stakeholder *sh, const char 
         return kz_db_error(st, rc, "adding a stakeholder", err);
     }
     sh->id = sqlite3_last_insert_rowid(st->db);
-    kz_event e = {0};
-    e.lead_id = sh->lead_id;
-    e.at = now;
-    snprintf(e.actor, sizeof e.actor, "%s", actor);
-    snprintf(e.kind, sizeof e.kind, "stakeholder");
-    e.field = sh->role;
-    e.new_value = sh->name;
-    return kz_store_event_add(st, &e, err);
+    return kz_event_write(st, sh->lead_id, now, 0, actor, "stakeholder", sh->role, NULL,
+                          sh->name, NULL, err);
 }
 
 kz_status kz_store_stakeholders(kz_store *st, int64_t lead_id, kz_stakeholder_list *out,
