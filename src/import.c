@@ -27,7 +27,7 @@
 #include "kariz/text.h"
 
 #define LIST_MAX 50
-#define DEFAULT_BATCH 2000
+#define DEFAULT_BATCH 20000
 #define PREFIX_HASH (1u << 20) /* bytes of standard input that identify it */
 #define LINE_MAX_BYTES (1u << 20)
 
@@ -277,7 +277,7 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
     int64_t now = kz_session_now(r->s);
     kz_score_lead(r->s->rules, &r->lead, NULL, 0, now, r->score);
     kz_score_apply(r->score, &r->lead);
-    ks = kz_store_import_lead_insert(r->s->store, &r->lead, r->imp.id, r->s->actor, now, err);
+    ks = kz_store_import_lead_insert(r->s->store, &r->lead, r->imp.id, now, err);
     *out = OUT_CREATED;
     return ks;
 }
@@ -369,6 +369,7 @@ static void run_init(run *r, kz_session *s, const kz_import_opts *o, const char 
 {
     memset(r, 0, sizeof *r);
     kz_store_import_tune(s->store, NULL); /* only speed depends on it */
+    kz_store_defer_totals(s->store, true); /* once per batch, at its commit */
     r->s = s;
     r->o = o;
     r->cmd = cmd;
@@ -384,6 +385,7 @@ static void run_free(run *r)
 {
     if (kz_store_in_txn(r->s->store))
         kz_store_rollback(r->s->store);
+    kz_store_defer_totals(r->s->store, false);
     kz_lead_free(&r->lead);
     kz_lead_free(&r->cur);
     kz_activity_list_free(&r->acts);

@@ -78,6 +78,9 @@ static const alias aliases[] = {
     F("createdate", CREATED, 1), F("createddate", CREATED, 1), F("createdtime", CREATED, 1),
     F("createdon", CREATED, 1), F("dealcreated", CREATED, 2), F("personcreated", CREATED, 2),
     F("dateadded", CREATED, 2),
+    /* the last call, e-mail, meeting or note logged in the other system */
+    F("lastactivitydate", TOUCHED, 1), F("lastactivitytime", TOUCHED, 1),
+    F("lastactivity", TOUCHED, 2), F("lastcontacted", TOUCHED, 2),
     /* the source CRM's own record id, kept as custom field record_id */
     {"recordid", KZ_MAP_CUSTOM, -1, 1}, {"leadid", KZ_MAP_CUSTOM, -1, 1},
     {"contactid", KZ_MAP_CUSTOM, -1, 1}, {"dealid", KZ_MAP_CUSTOM, -1, 2},

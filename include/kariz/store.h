@@ -38,6 +38,13 @@ kz_status kz_store_begin_read(kz_store *st, kz_err *err); /* consistent read sna
 kz_status kz_store_commit(kz_store *st, kz_err *err);
 void kz_store_rollback(kz_store *st); /* no-op outside a transaction */
 bool kz_store_in_txn(const kz_store *st);
+/* Column totals (stage_totals) deferred (on) or kept at every change (off,
+ * the default). Deferred, the changes a write transaction makes to leads add
+ * up in memory per stage and owner and reach stage_totals once each, in that
+ * transaction, at kz_store_commit; a rollback drops them with the rest. For
+ * bulk writes (an import batch): one upsert per stage and owner instead of
+ * one per lead. Reads inside the transaction do not see the deferred part. */
+void kz_store_defer_totals(kz_store *st, bool on);
 
 /* A number that changes whenever another connection commits (cheap to poll). */
 kz_status kz_store_data_version(kz_store *st, int64_t *out, kz_err *err);
@@ -162,7 +169,10 @@ kz_status kz_store_stakeholders(kz_store *st, int64_t lead_id, kz_stakeholder_li
 /* Appends an event (e->id, e->at set). Inside a write transaction. */
 kz_status kz_store_event_add(kz_store *st, kz_event *e, kz_err *err);
 /* Appends the lead's events, oldest first; since_version > 0 keeps only
- * those that produced a later version (what changed since you read it). */
+ * those that produced a later version (what changed since you read it).
+ * An imported lead's history starts with its import: an event derived from
+ * the lead's import_id and the imports row (id 0, at the run's start,
+ * version 1, kind "import", detail "from FILE, import N"). */
 kz_status kz_store_events(kz_store *st, int64_t lead_id, int64_t since_version,
                           kz_event_list *out, kz_err *err);
 /* Events of all leads after event id `after_id`, oldest first, at most
@@ -200,7 +210,9 @@ typedef struct kz_presence {
 kz_status kz_store_presence_list(kz_store *st, int64_t since, kz_presence *out, size_t cap,
                                  size_t *n, kz_err *err);
 
-/* The last event that set `field` on the lead; KZ_ENOTFOUND when none. */
+/* The last event that set `field` on the lead, or the event that created or
+ * imported it (the derived one of kz_store_events for an import);
+ * KZ_ENOTFOUND when none. */
 kz_status kz_store_blame(kz_store *st, int64_t lead_id, const char *field, kz_event *out,
                          kz_err *err);
 
@@ -211,7 +223,8 @@ typedef struct kz_store_import {
     int64_t rows_done; /* data rows fully processed and committed */
     int64_t created, updated, skipped, rejected;
 } kz_store_import;
-/* Sizes the connection's page cache for a bulk import (64 MiB). */
+/* Tunes the connection for a bulk import: a 64 MiB page cache, statement
+ * journals in memory, an automatic checkpoint every 8192 pages of log. */
 kz_status kz_store_import_tune(kz_store *st, kz_err *err);
 /* The unfinished import of the input with this fingerprint (the most recent
  * one); *found false when there is none. */
@@ -227,12 +240,14 @@ kz_status kz_store_import_progress(kz_store *st, const kz_store_import *imp, kz_
  * Inside a write transaction. */
 kz_status kz_store_import_finish(kz_store *st, const kz_store_import *imp, const char *source,
                                  const char *actor, const char *detail, int64_t now, kz_err *err);
-/* Inserts an imported lead: like kz_store_lead_insert, but CREATED is kept
- * when the lead has one (its creation in the other system) and IMPORT_ID is
- * set to import_id; the "create" event's detail names the import. Inside a
- * write transaction. */
+/* Inserts an imported lead: like kz_store_lead_insert, but CREATED, TOUCHED
+ * and STAGE_ENTERED are kept when the lead has them (its history in the
+ * other system) and IMPORT_ID is set to import_id. It logs no event of its
+ * own: the run's one "import" event (kz_store_import_finish) and the imports
+ * row stand for it, and kz_store_events shows the import as the first line
+ * of the lead's history. Inside a write transaction. */
 kz_status kz_store_import_lead_insert(kz_store *st, kz_lead *lead, int64_t import_id,
-                                      const char *actor, int64_t now, kz_err *err);
+                                      int64_t now, kz_err *err);
 
 /* ---- reports (report.c) ---- */
 /* One stage entry of a lead from the event log: its creation (from NULL, to

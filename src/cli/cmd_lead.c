@@ -657,6 +657,9 @@ int kz_cmd_blame(kz_cli *c, int argc, char **argv)
         if (strcmp(e.kind, "create") == 0)
             kz_buf_printf(&line, "%s: \"%s\" since the lead was created by %s on %s", field, cur,
                           e.actor, when);
+        else if (strcmp(e.kind, "import") == 0)
+            kz_buf_printf(&line, "%s: \"%s\" since the lead was imported by %s on %s (%s)", field,
+                          cur, e.actor, when, e.detail ? e.detail : "");
         else
             kz_buf_printf(&line, "%s: \"%s\" set by %s on %s (was \"%s\")", field,
                           e.new_value ? e.new_value : "", e.actor, when,

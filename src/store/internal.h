@@ -24,6 +24,8 @@ struct kz_store {
         sqlite3_stmt *stmt; /* owned */
     } cache[KZ_STMT_CACHE];
     unsigned next_evict;
+    unsigned last_hit;      /* the slot kz_stmt returned last: the search starts there */
+    char *insert_sql;       /* owned; kz_insert_lead_row's statement, built once */
     char lead_cols[1024];   /* "name, title, ..." every field but id, in field order */
     /* search cache (leads.c): temp.kz_hits holds the matches of hits_text
      * as of data version hits_dv and this connection's hits_changes */
@@ -37,6 +39,14 @@ struct kz_store {
         int64_t n;
     } counts[KZ_COUNT_CACHE];
     size_t ncounts;
+    /* column totals deferred to the commit (kz_store_defer_totals): the
+     * per-(stage, owner) changes of the open transaction */
+    bool defer_totals;
+    struct kz_totals_delta {
+        char *stage, *owner; /* owned */
+        int64_t n, value, ovr_value, ovr_weighted;
+    } *tdelta;               /* owned, ntdelta used of tdelta_cap */
+    size_t ntdelta, tdelta_cap;
 };
 
 /* A prepared statement for sql, reset and with bindings cleared; owned by the
@@ -59,6 +69,11 @@ void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l);
 kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err);
 /* Adds a note's text to the lead's search entry. */
 kz_status kz_search_add_note(kz_store *st, int64_t lead_id, const char *note, kz_err *err);
+/* Writes the deferred column totals of the open transaction to
+ * stage_totals (kz_store_commit calls it before COMMIT). */
+kz_status kz_totals_flush(kz_store *st, kz_err *err);
+/* Drops the deferred column totals (after a rollback; at close). */
+void kz_totals_discard(kz_store *st);
 /* Appends one event to the log (lead_id 0: about no single lead). */
 kz_status kz_event_write(kz_store *st, int64_t lead_id, int64_t at, int64_t version,
                          const char *actor, const char *kind, const char *field,

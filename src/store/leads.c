@@ -152,8 +152,9 @@ static const char *owner_key(const kz_lead *l)
     return o ? o : "";
 }
 
-/* Adds (sign 1) or takes away (sign -1) a lead from its stage's totals. */
-static kz_status totals_apply(kz_store *st, const kz_lead *l, int sign, kz_err *err)
+static kz_status totals_write(kz_store *st, const char *stage, const char *owner, int64_t n,
+                              int64_t value, int64_t ovr_value, int64_t ovr_weighted,
+                              kz_err *err)
 {
     sqlite3_stmt *s = kz_stmt(st,
                               "INSERT INTO stage_totals (stage, owner, n, value, ovr_value, "
@@ -164,15 +165,79 @@ static kz_status totals_apply(kz_store *st, const kz_lead *l, int sign, kz_err *
                               err);
     if (!s)
         return FAIL_STMT(err);
+    kz_bind_text(s, 1, stage);
+    kz_bind_text(s, 2, owner);
+    sqlite3_bind_int64(s, 3, n);
+    sqlite3_bind_int64(s, 4, value);
+    sqlite3_bind_int64(s, 5, ovr_value);
+    sqlite3_bind_int64(s, 6, ovr_weighted);
+    return kz_step_done(st, s, "updating column totals", err);
+}
+
+/* The deferred change of (stage, owner), added when missing. */
+static struct kz_totals_delta *totals_slot(kz_store *st, const char *stage, const char *owner)
+{
+    for (size_t i = 0; i < st->ntdelta; i++) {
+        struct kz_totals_delta *d = &st->tdelta[i];
+        if (strcmp(d->stage, stage) == 0 && strcmp(d->owner, owner) == 0)
+            return d;
+    }
+    if (st->ntdelta == st->tdelta_cap) {
+        st->tdelta_cap = st->tdelta_cap ? st->tdelta_cap * 2 : 16;
+        st->tdelta = kz_xrealloc(st->tdelta, st->tdelta_cap * sizeof *st->tdelta);
+    }
+    struct kz_totals_delta *d = &st->tdelta[st->ntdelta++];
+    memset(d, 0, sizeof *d);
+    d->stage = kz_xstrdup(stage);
+    d->owner = kz_xstrdup(owner);
+    return d;
+}
+
+/* Adds (sign 1) or takes away (sign -1) a lead from its stage's totals: at
+ * once, or in memory until the commit while the totals are deferred. */
+static kz_status totals_apply(kz_store *st, const kz_lead *l, int sign, kz_err *err)
+{
     int64_t value = kz_lead_num(l, KZ_F_VALUE);
     bool ovr = kz_lead_has(l, KZ_F_PROBABILITY);
-    kz_bind_text(s, 1, kz_lead_text(l, KZ_F_STAGE));
-    kz_bind_text(s, 2, owner_key(l));
-    sqlite3_bind_int64(s, 3, sign);
-    sqlite3_bind_int64(s, 4, sign * value);
-    sqlite3_bind_int64(s, 5, ovr ? sign * value : 0);
-    sqlite3_bind_int64(s, 6, ovr ? sign * value * kz_lead_num(l, KZ_F_PROBABILITY) : 0);
-    return kz_step_done(st, s, "updating column totals", err);
+    const char *stage = kz_lead_text(l, KZ_F_STAGE);
+    int64_t ovr_value = ovr ? sign * value : 0;
+    int64_t ovr_weighted = ovr ? sign * value * kz_lead_num(l, KZ_F_PROBABILITY) : 0;
+    if (!st->defer_totals || !st->in_txn || !stage)
+        return totals_write(st, stage, owner_key(l), sign, sign * value, ovr_value, ovr_weighted,
+                            err);
+    struct kz_totals_delta *d = totals_slot(st, stage, owner_key(l));
+    d->n += sign;
+    d->value += sign * value;
+    d->ovr_value += ovr_value;
+    d->ovr_weighted += ovr_weighted;
+    return KZ_OK;
+}
+
+void kz_totals_discard(kz_store *st)
+{
+    for (size_t i = 0; i < st->ntdelta; i++) {
+        free(st->tdelta[i].stage);
+        free(st->tdelta[i].owner);
+    }
+    st->ntdelta = 0;
+}
+
+kz_status kz_totals_flush(kz_store *st, kz_err *err)
+{
+    kz_status ks = KZ_OK;
+    for (size_t i = 0; ks == KZ_OK && i < st->ntdelta; i++) {
+        const struct kz_totals_delta *d = &st->tdelta[i];
+        if (d->n || d->value || d->ovr_value || d->ovr_weighted)
+            ks = totals_write(st, d->stage, d->owner, d->n, d->value, d->ovr_value,
+                              d->ovr_weighted, err);
+    }
+    kz_totals_discard(st);
+    return ks;
+}
+
+void kz_store_defer_totals(kz_store *st, bool on)
+{
+    st->defer_totals = on;
 }
 
 static bool totals_differ(const kz_lead *a, const kz_lead *b)
@@ -227,12 +292,16 @@ kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
     for (size_t i = 0; i < sizeof zeroed / sizeof zeroed[0]; i++)
         if (!kz_lead_has(lead, zeroed[i]))
             kz_lead_set_num(lead, zeroed[i], 0);
-    char sql[2600];
-    int n = snprintf(sql, sizeof sql, "INSERT INTO leads (%s) VALUES (?", st->lead_cols);
-    for (int f = 2; f < KZ_F__COUNT; f++)
-        n += snprintf(sql + n, sizeof sql - (size_t)n, ", ?");
-    snprintf(sql + n, sizeof sql - (size_t)n, ")");
-    sqlite3_stmt *s = kz_stmt(st, sql, err);
+    if (!st->insert_sql) {
+        kz_buf b = KZ_BUF_INIT; /* ownership passes to st->insert_sql */
+        kz_buf_printf(&b, "INSERT INTO leads (%s) VALUES (?", st->lead_cols);
+        for (int f = 2; f < KZ_F__COUNT; f++)
+            kz_buf_puts(&b, ", ?");
+        kz_buf_putc(&b, ')');
+        st->insert_sql = kz_xstrdup(kz_buf_str(&b));
+        kz_buf_free(&b);
+    }
+    sqlite3_stmt *s = kz_stmt(st, st->insert_sql, err);
     if (!s)
         return FAIL_STMT(err);
     for (int f = 1; f < KZ_F__COUNT; f++)
@@ -474,9 +543,14 @@ kz_status kz_store_lead_delete(kz_store *st, int64_t id, int64_t version, const 
                 ks = totals_apply(st, &cur, -1, err);
             if (ks == KZ_OK)
                 ks = search_delete(st, id, err);
+            /* an imported lead's origin lives in its row (import_id): the
+             * delete event keeps it for the history */
+            char from[48] = "";
+            if (kz_lead_has(&cur, KZ_F_IMPORT_ID))
+                snprintf(from, sizeof from, "import %" PRId64, kz_lead_num(&cur, KZ_F_IMPORT_ID));
             if (ks == KZ_OK)
                 ks = kz_event_write(st, id, now, kz_lead_num(&cur, KZ_F_VERSION) + 1, actor, "delete",
-                               NULL, kz_lead_text(&cur, KZ_F_NAME), NULL, NULL, err);
+                               NULL, kz_lead_text(&cur, KZ_F_NAME), NULL, from[0] ? from : NULL, err);
         }
     }
     kz_lead_free(&cur);

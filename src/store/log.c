@@ -156,6 +156,51 @@ static void read_event(sqlite3_stmt *s, kz_event *e)
     e->detail = dup_col(s, 9);
 }
 
+/* Where an imported lead came from, as the event its history starts with.
+ * An import logs one event for the whole run (lead_id NULL); each lead
+ * records its run in import_id, and the imports row holds who ran it, when
+ * and from which file, so the per-lead line is derived from those: id 0,
+ * at = the run's start, version 1, kind "import", detail "from FILE, import
+ * N". Databases whose imports logged one event per lead keep those: then
+ * nothing is derived. *found false when the lead did not come from an
+ * import (or no longer exists). */
+static kz_status import_origin(kz_store *st, int64_t lead_id, kz_event *e, bool *found,
+                               kz_err *err)
+{
+    *found = false;
+    sqlite3_stmt *s = kz_stmt(st,
+                              "SELECT i.id, i.started, i.actor, i.source FROM leads l "
+                              "JOIN imports i ON i.id = l.import_id WHERE l.id = ?1 AND "
+                              "NOT EXISTS (SELECT 1 FROM events e WHERE e.lead_id = ?1 "
+                              "AND e.kind = 'import')",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, lead_id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        memset(e, 0, sizeof *e);
+        e->lead_id = lead_id;
+        e->at = sqlite3_column_int64(s, 1);
+        e->version = 1;
+        copy_col(s, 2, e->actor, sizeof e->actor);
+        snprintf(e->kind, sizeof e->kind, "import");
+        const char *src = (const char *)sqlite3_column_text(s, 3);
+        kz_buf d = KZ_BUF_INIT; /* ownership passes to e->detail */
+        kz_buf_printf(&d, "from %s, import %" PRId64,
+                      !src || strcmp(src, "-") == 0 ? "standard input" : src,
+                      (int64_t)sqlite3_column_int64(s, 0));
+        e->detail = kz_xstrdup(kz_buf_str(&d));
+        kz_buf_free(&d);
+        *found = true;
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "reading the history", err);
+    return KZ_OK;
+}
+
 kz_status kz_store_events(kz_store *st, int64_t lead_id, int64_t since_version,
                           kz_event_list *out, kz_err *err)
 {
@@ -166,6 +211,7 @@ kz_status kz_store_events(kz_store *st, int64_t lead_id, int64_t since_version,
                               err);
     if (!s)
         return FAIL_STMT(err);
+    size_t first = out->n;
     sqlite3_bind_int64(s, 1, lead_id);
     sqlite3_bind_int64(s, 2, since_version > 0 ? since_version : -1);
     int rc;
@@ -174,6 +220,21 @@ kz_status kz_store_events(kz_store *st, int64_t lead_id, int64_t since_version,
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
         return kz_db_error(st, rc, "reading the history", err);
+    if (since_version > 0)
+        return KZ_OK; /* the import made version 1 */
+    kz_event origin;
+    bool found;
+    kz_status ks = import_origin(st, lead_id, &origin, &found, err);
+    if (ks != KZ_OK || !found)
+        return ks;
+    /* before the lead's own events; after those of an earlier lead that had
+     * the same id and was deleted before the import */
+    size_t at = first;
+    while (at < out->n && out->v[at].at < origin.at)
+        at++;
+    kz_event_list_push(out);
+    memmove(&out->v[at + 1], &out->v[at], (out->n - 1 - at) * sizeof *out->v);
+    out->v[at] = origin;
     return KZ_OK;
 }
 
@@ -192,15 +253,36 @@ kz_status kz_store_blame(kz_store *st, int64_t lead_id, const char *field, kz_ev
     kz_bind_text(s, 2, field);
     sqlite3_bind_int(s, 3, 1);
     int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    bool stored = rc == SQLITE_ROW;
+    if (stored) {
         memset(out, 0, sizeof *out);
         read_event(s, out);
-        sqlite3_reset(s);
-        return KZ_OK;
+        rc = SQLITE_DONE;
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
         return kz_db_error(st, rc, "reading the history", err);
+    kz_event origin;
+    bool found;
+    kz_status ks = import_origin(st, lead_id, &origin, &found, err);
+    if (ks != KZ_OK)
+        return ks;
+    if (found && stored && out->at >= origin.at) { /* a later change */
+        free(origin.detail);
+        return KZ_OK;
+    }
+    if (found) { /* the value came with the import */
+        if (stored) {
+            free(out->field);
+            free(out->old_value);
+            free(out->new_value);
+            free(out->detail);
+        }
+        *out = origin;
+        return KZ_OK;
+    }
+    if (stored)
+        return KZ_OK;
     return kz_err_set(err, KZ_ENOTFOUND, "no change to \"%s\" recorded for lead %" PRId64, field,
                       lead_id);
 }

@@ -67,10 +67,14 @@ kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err)
 
 sqlite3_stmt *kz_stmt(kz_store *st, const char *sql, kz_err *err)
 {
-    for (unsigned i = 0; i < KZ_STMT_CACHE; i++) {
+    /* from the last slot used on: a loop of statements (an import's rows)
+     * finds each one at the first or second look */
+    for (unsigned k = 0; k < KZ_STMT_CACHE; k++) {
+        unsigned i = (st->last_hit + k) % KZ_STMT_CACHE;
         if (st->cache[i].sql && strcmp(st->cache[i].sql, sql) == 0) {
             sqlite3_reset(st->cache[i].stmt);
             sqlite3_clear_bindings(st->cache[i].stmt);
+            st->last_hit = i;
             return st->cache[i].stmt;
         }
     }
@@ -93,6 +97,7 @@ sqlite3_stmt *kz_stmt(kz_store *st, const char *sql, kz_err *err)
     }
     st->cache[slot].sql = kz_xstrdup(sql);
     st->cache[slot].stmt = s;
+    st->last_hit = slot;
     return s;
 }
 
@@ -313,6 +318,9 @@ void kz_store_close(kz_store *st)
         free(st->cache[i].sql);
     }
     sqlite3_close(st->db);
+    kz_totals_discard(st);
+    free(st->tdelta);
+    free(st->insert_sql);
     free(st->hits_text);
     free(st->path);
     free(st);
@@ -370,6 +378,11 @@ kz_status kz_store_commit(kz_store *st, kz_err *err)
 {
     if (!st->in_txn)
         return KZ_OK;
+    kz_status tks = kz_totals_flush(st, err);
+    if (tks != KZ_OK) {
+        kz_store_rollback(st);
+        return tks;
+    }
     sqlite3_stmt *s = kz_stmt(st, "COMMIT", err);
     if (!s)
         return err ? err->code : KZ_EDB;
@@ -386,6 +399,7 @@ kz_status kz_store_commit(kz_store *st, kz_err *err)
 
 void kz_store_rollback(kz_store *st)
 {
+    kz_totals_discard(st);
     if (!st->in_txn)
         return;
     if (!sqlite3_get_autocommit(st->db))

@@ -49,14 +49,28 @@ expect_eq "$(json 'j["created"]')" "2025-03-05T14:07:00Z"
 expect_eq "$(json 'j["import_id"]')" 1
 expect_eq "$(json 'j["custom"]["record_id"]')" 5101
 expect_eq "$(json 'j["custom"]["notes"]')" "Asked about pricing, 50 seats"
-expect_eq "$(json 'j["custom"]["last_activity_date"]')" 2026-01-07
+expect_eq "$(json 'j["touched"]')" "2026-01-07T00:00:00Z" # Last Activity Date: the last touch
+expect_eq "$(json '"last_activity_date" in j["custom"]')" False
 expect_eq "$(json 'j["custom"]["lead_status"]')" New
 expect_eq "$(sql "select value = 'Said \"call me later\"' || char(13, 10) || 'then hung up' from custom_fields where lead_id = 2 and name = 'notes'")" 1
 run k score --all; expect_rc 0; has_out "0 leads changed" # scored on the way in
 expect_eq "$(sql "select count(*) from events where kind = 'import' and lead_id is null")" 1
 expect_eq "$(sql "select json_extract(detail, '\$.created') || '/' || json_extract(detail, '\$.skipped') || '/' || actor || '/' || new_value from events where kind = 'import' and lead_id is null")" \
     "2/1/$ME/$F/hubspot.csv"
-expect_eq "$(sql "select count(*) from events where kind = 'import' and lead_id = 2")" 1
+# one event for the run, none per lead: the history shows the import from the
+# lead's import_id and the imports row
+expect_eq "$(sql "select count(*) from events where kind = 'import' and lead_id is not null")" 0
+run k history 2; expect_rc 0
+has_out "2026-11-20 10:00  $ME"
+has_out "import      (from $F/hubspot.csv, import 1)"
+run k history --format json 2; expect_rc 0
+expect_eq "$(json 'j[0]["kind"] + "/" + str(j[0]["version"]) + "/" + j[0]["detail"]')" "import/1/from $F/hubspot.csv, import 1"
+run k blame 2 title; expect_rc 0
+has_out "title: \"VP of Sales\" since the lead was imported by $ME on 2026-11-20 10:00 (from $F/hubspot.csv, import 1)"
+run k set 2 title=CRO; expect_rc 0
+run k blame 2 title; expect_rc 0; has_out 'title: "CRO" set by'
+run k history 2; expect_rc 0
+expect_eq "$(printf '%s\n' "$out" | sed -n 1p | grep -c 'import ')" 1 # the import comes first
 expect_eq "$(sql 'select rows_done, created, skipped, finished is not null from imports')" "3|2|1|1"
 
 t "Salesforce export: a bad number is rejected with its line, the rest goes in"
@@ -138,6 +152,9 @@ expect_eq "$(sql 'select name, title from leads where id = 1')" "Ava Again|Inter
 expect_eq "$(sql 'select title from leads where id = 2')" "Founder"
 expect_eq "$(sql "select value from custom_fields where lead_id = 1 and name = 'favourite'")" teal
 expect_eq "$(sql "select count(*) from events where lead_id = 1 and kind = 'field' and field = 'title'")" 2
+run k history 1; expect_rc 0
+has_out "(from $T/a.csv, import 1)" # created by the first import, updated by the others
+has_out "title: VP of Sales -> Intern"
 expect_eq "$(sql 'select import_id from leads where id = 1')" 1
 run k import "$T/b.csv" --on-duplicate new; expect_rc 0; has_out "3 created, 0 updated, 0 skipped"
 expect_eq "$(sql 'select count(*) from leads')" 5

@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "kariz/dates.h"
 #include "kariz/import.h"
 
 /* Reads every record of `text` (len bytes); rows[i] is "a|b|c" or
@@ -273,7 +274,7 @@ static void test_map_hubspot(void **state)
     expect_custom(&m, "Lead Status", "lead_status"); /* the weaker claim on status */
     expect_field(&m, "Contact owner", KZ_F_OWNER);
     expect_field(&m, "Create Date", KZ_F_CREATED);
-    expect_custom(&m, "Last Activity Date", "last_activity_date");
+    expect_field(&m, "Last Activity Date", KZ_F_TOUCHED); /* the last touch */
     expect_custom(&m, "Notes", "notes");
 
     const char *row[] = {"100001", "Ava", "Smith", "ava@acme.example", "+1", "Acme Inc",
@@ -287,8 +288,15 @@ static void test_map_hubspot(void **state)
     assert_int_equal(kz_lead_num(&l, KZ_F_REVENUE), 25000050);
     assert_string_equal(kz_lead_custom(&l, "record_id"), "100001");
     assert_string_equal(kz_lead_custom(&l, "lead_status"), "New");
-    assert_null(kz_lead_custom(&l, "last_activity_date")); /* empty cell: nothing */
+    assert_false(kz_lead_has(&l, KZ_F_TOUCHED)); /* empty cell: nothing */
+    assert_null(kz_lead_custom(&l, "last_activity_date"));
     assert_true(kz_lead_has(&l, KZ_F_CREATED));
+    row[17] = "2026-01-07";
+    assert_int_equal(kz_import_row_lead(&m, row, 19, &l, &err), KZ_OK);
+    int64_t t;
+    assert_int_equal(kz_time_parse("2026-01-07", &t), KZ_OK);
+    assert_int_equal(kz_lead_num(&l, KZ_F_TOUCHED), t);
+    row[17] = "";
 
     row[8] = "many";
     assert_int_equal(kz_import_row_lead(&m, row, 19, &l, &err), KZ_EINVAL);

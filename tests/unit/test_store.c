@@ -407,6 +407,133 @@ static void test_totals_follow_changes(void **state)
     kz_lead_free(&l);
 }
 
+static int64_t import_lead(kz_store *st, const char *name, const char *stage, const char *owner,
+                           int64_t value_cents, int64_t import_id, int64_t now)
+{
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_lead_set_text(&l, KZ_F_NAME, name);
+    kz_lead_set_text(&l, KZ_F_STAGE, stage);
+    kz_lead_set_text(&l, KZ_F_OWNER, owner);
+    kz_lead_set_num(&l, KZ_F_VALUE, value_cents);
+    kz_err err;
+    assert_int_equal(kz_store_import_lead_insert(st, &l, import_id, now, &err), KZ_OK);
+    int64_t id = kz_lead_num(&l, KZ_F_ID);
+    kz_lead_free(&l);
+    return id;
+}
+
+/* Deferred totals reach stage_totals at the commit, in the same
+ * transaction; a rollback drops them with the leads. */
+static void test_deferred_totals(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    kz_stage_total t[8];
+    size_t n;
+    int64_t imp;
+    kz_store_defer_totals(f->st, true);
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_import_start(f->st, "a.csv", "fp", "alice", 1000, &imp, &err), KZ_OK);
+    import_lead(f->st, "A", "lead", "alice", 100, imp, 1000);
+    import_lead(f->st, "B", "lead", "bob", 200, imp, 1000);
+    import_lead(f->st, "C", "prospect", "alice", 400, imp, 1000);
+    import_lead(f->st, "D", "lead", "alice", 800, imp, 1000);
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(find_total(t, n, "lead")->count, 0); /* not yet */
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(find_total(t, n, "lead")->count, 3);
+    assert_int_equal(find_total(t, n, "lead")->value, 1100);
+    assert_int_equal(find_total(t, n, "prospect")->count, 1);
+    assert_int_equal(kz_store_stage_totals(f->st, "alice", t, 8, &n, &err), KZ_OK);
+    assert_int_equal(find_total(t, n, "lead")->count, 2);
+    assert_int_equal(find_total(t, n, "lead")->value, 900);
+    /* rolled back: neither the leads nor their totals */
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    import_lead(f->st, "E", "lead", "alice", 1600, imp, 1000);
+    kz_store_rollback(f->st);
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(find_total(t, n, "lead")->count, 3);
+    assert_int_equal(find_total(t, n, "lead")->value, 1100);
+    /* off again: at once */
+    kz_store_defer_totals(f->st, false);
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    import_lead(f->st, "F", "lead", "bob", 3200, imp, 1000);
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(find_total(t, n, "lead")->count, 4);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+}
+
+/* An imported lead logs no event of its own; its history starts with the
+ * import, derived from import_id and the imports row; blame names it until
+ * a later change; a delete keeps the import's number. */
+static void test_import_history(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t imp, early = add_lead(f->st, "Early", "Co", "e@co.example", "lead", "alice", 5);
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_import_start(f->st, "leads.csv", "fp", "bob", 5000, &imp, &err), KZ_OK);
+    int64_t a = import_lead(f->st, "Ava", "lead", "alice", 100, imp, 5030);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    kz_event_list ev = {0};
+    assert_int_equal(kz_store_events(f->st, a, 0, &ev, &err), KZ_OK);
+    assert_int_equal(ev.n, 1);
+    assert_int_equal(ev.v[0].id, 0);
+    assert_int_equal(ev.v[0].at, 5000);
+    assert_int_equal(ev.v[0].version, 1);
+    assert_string_equal(ev.v[0].kind, "import");
+    assert_string_equal(ev.v[0].actor, "bob");
+    assert_string_equal(ev.v[0].detail, "from leads.csv, import 1");
+    kz_event_list_free(&ev);
+    assert_int_equal(kz_store_events(f->st, a, 1, &ev, &err), KZ_OK); /* since version 1 */
+    assert_int_equal(ev.n, 0);
+    kz_event_list_free(&ev);
+    assert_int_equal(kz_store_events(f->st, early, 0, &ev, &err), KZ_OK); /* not imported */
+    assert_int_equal(ev.n, 1);
+    assert_string_equal(ev.v[0].kind, "create");
+    kz_event_list_free(&ev);
+
+    kz_event e;
+    assert_int_equal(kz_store_blame(f->st, a, "title", &e, &err), KZ_OK);
+    assert_string_equal(e.kind, "import");
+    assert_string_equal(e.detail, "from leads.csv, import 1");
+    free(e.detail);
+    kz_lead l;
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, a, &l, &err), KZ_OK);
+    kz_lead_set_text(&l, KZ_F_TITLE, "CTO");
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_update(f->st, &l, "carol", 6000, NULL, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    memset(&e, 0, sizeof e);
+    assert_int_equal(kz_store_blame(f->st, a, "title", &e, &err), KZ_OK);
+    assert_string_equal(e.kind, "field");
+    assert_string_equal(e.new_value, "CTO");
+    free(e.field);
+    free(e.new_value);
+    free(e.old_value);
+    free(e.detail);
+    assert_int_equal(kz_store_events(f->st, a, 0, &ev, &err), KZ_OK);
+    assert_int_equal(ev.n, 2);
+    assert_string_equal(ev.v[0].kind, "import"); /* first */
+    assert_string_equal(ev.v[1].field, "title");
+    kz_event_list_free(&ev);
+
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_delete(f->st, a, 0, "carol", 7000, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_events(f->st, a, 0, &ev, &err), KZ_OK);
+    assert_int_equal(ev.n, 2);
+    assert_string_equal(ev.v[1].kind, "delete");
+    assert_string_equal(ev.v[1].detail, "import 1");
+    kz_event_list_free(&ev);
+    kz_lead_free(&l);
+}
+
 typedef struct names {
     char v[16][64];
     size_t n;
@@ -801,6 +928,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_update_events_and_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rollback_leaves_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_totals_follow_changes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deferred_totals, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_history, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_follows_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_filter_agrees_with_the_rule, setup, teardown),
