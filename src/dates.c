@@ -127,12 +127,17 @@ int kz_today(int64_t now)
     return kz_day_from_time(now);
 }
 
+static int64_t local_to_time(int day, int h, int mi, int sec);
+
 int64_t kz_day_start(int day)
 {
     /* The first second whose local date is `day`. Local midnight may not
      * exist (a clock change at 00:00), so search rather than assume: UTC
      * offsets lie within a day, so the answer is within 48 hours of the UTC
      * midnight of the same date. */
+    int64_t guess = local_to_time(day, 0, 0, 0); /* usually right: check it */
+    if (kz_day_from_time(guess) == day && kz_day_from_time(guess - 1) < day)
+        return guess;
     int64_t lo = (int64_t)day * 86400 - 2 * 86400; /* date(lo) < day */
     int64_t hi = (int64_t)day * 86400 + 2 * 86400; /* date(hi) >= day */
     tzset();
