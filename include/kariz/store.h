@@ -224,7 +224,7 @@ typedef struct kz_store_import {
     int64_t created, updated, skipped, rejected;
 } kz_store_import;
 /* Tunes the connection for a bulk import: a 64 MiB page cache, statement
- * journals in memory, an automatic checkpoint every 8192 pages of log. */
+ * journals in memory, an automatic checkpoint every 32768 pages of log. */
 kz_status kz_store_import_tune(kz_store *st, kz_err *err);
 /* The unfinished import of the input with this fingerprint (the most recent
  * one); *found false when there is none. */
