@@ -119,7 +119,7 @@ typedef struct kz_query {
     size_t limit;  /* 0: no limit */
     size_t offset;
     int64_t count_cap; /* kz_store_count stops counting here (0: exact); the
-                          board shows "1000+" rather than read every match */
+                          board shows "200+" rather than read every match */
 } kz_query;
 
 /* Calls fn for each matching lead in order; the kz_lead passed to fn is
@@ -129,6 +129,16 @@ typedef bool (*kz_lead_fn)(const kz_lead *lead, void *ud);
 kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_lead_fn fn,
                         void *ud, kz_err *err);
 kz_status kz_store_count(kz_store *st, const kz_query *q, int64_t *out, kz_err *err);
+/* As kz_store_count; with count_cap set, *more says the count stopped early
+ * and *out is a lower bound: at count_cap, or, for a search with many
+ * matches, after walking a stretch of the column in order (a few times
+ * count_cap leads, more the rarer the word). */
+kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, bool *more,
+                              kz_err *err);
+/* Test hook: search thresholds other than the defaults (lists the ids of up
+ * to `exact` matches, a bitmap of up to `list`, checks each lead's text
+ * beyond); 0 leaves one as it is. */
+void kz_store_search_tune(kz_store *st, int64_t exact, int64_t list);
 
 /* ---- rescoring every lead ---- */
 /* Called for each lead with its custom fields and activities (oldest

@@ -16,7 +16,7 @@ extern const size_t kz_embedded_schema_len;
 
 /* The schema version this build writes. Bump it together with a new entry
  * in src/store/migrate.c whenever schema.sql changes. */
-#define KZ_SCHEMA_VERSION 1
+#define KZ_SCHEMA_VERSION 2
 
 int kz_store_schema_version(void)
 {
@@ -236,6 +236,13 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
     if (busy && atoi(busy) > 0)
         st->busy_ms = atoi(busy);
     build_lead_cols(st);
+    st->exact_hits = KZ_EXACT_HITS;
+    st->list_hits = KZ_LIST_HITS;
+    /* test hook: "EXACT,LIST" search thresholds (see kz_store_search_tune) */
+    const char *hits = getenv("KARIZ_SEARCH_HITS");
+    long long exact = 0, list = 0;
+    if (hits && sscanf(hits, "%lld,%lld", &exact, &list) == 2)
+        kz_store_search_tune(st, exact, list);
 
     int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, kz_fault_vfs());
@@ -314,6 +321,9 @@ void kz_store_close(kz_store *st)
     }
     sqlite3_close(st->db);
     free(st->hits_text);
+    free(st->hits_bits);
+    free(st->hits_ids);
+    free(st->hits_fold);
     free(st->path);
     free(st);
 }

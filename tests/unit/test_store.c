@@ -474,6 +474,170 @@ static void test_queries(void **state)
     assert_int_equal(id, 0);
 }
 
+/* Everything a search answers, for comparing the ways matches are kept. */
+typedef struct answers {
+    names lists[NSTAGES];
+    int64_t counts[NSTAGES];
+} answers;
+
+static void search_answers(kz_store *st, const char *text, answers *out)
+{
+    kz_err err;
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < NSTAGES; i++) {
+        kz_query q = {0};
+        q.search = text;
+        q.stage = stages[i].name;
+        q.limit = 16;
+        assert_int_equal(kz_store_list(st, &q, false, collect, &out->lists[i], &err), KZ_OK);
+        q.limit = 0;
+        assert_int_equal(kz_store_count(st, &q, &out->counts[i], &err), KZ_OK);
+    }
+}
+
+static void add_note(kz_store *st, int64_t id, const char *note)
+{
+    kz_err err;
+    kz_activity a = {0};
+    a.lead_id = id;
+    snprintf(a.kind, sizeof a.kind, "note");
+    snprintf(a.author, sizeof a.author, "alice");
+    a.note = (char *)note;
+    assert_int_equal(kz_store_begin(st, &err), KZ_OK);
+    assert_int_equal(kz_store_activity_add(st, &a, 5000, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(st, &err), KZ_OK);
+}
+
+/* A rare word's ids, a common word's bitmap and a very common word checked
+ * lead by lead give the same answers; a column's bounded count says when
+ * it stopped early. */
+static void test_search_modes(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    add_lead(f->st, "Ava Öztürk", "Wonka Industries", "ava@wonka.example", "lead", NULL, 1);
+    add_lead(f->st, "Bo Wonk", "Acme", NULL, "prospect", NULL, 1);
+    add_lead(f->st, "Wonky Tom", "Hooli", NULL, "prospect", NULL, 1);
+    int64_t cy = add_lead(f->st, "Cy Smith", "Globex", NULL, "lead", NULL, 1);
+    for (int i = 0; i < 12; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Filler %d", i);
+        add_lead(f->st, name, i % 2 ? "Wonka Subsidiary" : "Initech", NULL, "lead", NULL, 1);
+    }
+    add_note(f->st, cy, "wants the WONKA bar");
+    const char *texts[] = {"wonk", "ÖZTÜRK", "filler", "wonka bar", "nothing like it", "Wo"};
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        answers ids, bitmap, check;
+        kz_store_search_tune(f->st, 1000, 100000);
+        search_answers(f->st, texts[t], &ids);
+        kz_store_search_tune(f->st, 1, 100000);
+        search_answers(f->st, texts[t], &bitmap);
+        kz_store_search_tune(f->st, 1, 1);
+        search_answers(f->st, texts[t], &check);
+        assert_memory_equal(&ids, &bitmap, sizeof ids);
+        assert_memory_equal(&ids, &check, sizeof ids);
+    }
+    answers a;
+    search_answers(f->st, "ÖZTÜRK", &a);
+    assert_int_equal(a.counts[0], 1);
+    assert_string_equal(a.lists[0].v[0], "Ava Öztürk");
+    search_answers(f->st, "wonk", &a);
+    assert_int_equal(a.counts[0], 8); /* Ava, Cy (by the note), six subsidiaries */
+    assert_int_equal(a.counts[1], 2);
+
+    /* bounded counts: a short walk of a common word's column stops early */
+    kz_query q = {0};
+    q.search = "wonk";
+    q.stage = "lead";
+    q.count_cap = 1; /* checking lead by lead: a walk of 5 leads */
+    kz_store_search_tune(f->st, 1, 1);
+    int64_t n;
+    bool more;
+    assert_int_equal(kz_store_count_some(f->st, &q, &n, &more, &err), KZ_OK);
+    assert_true(more);
+    assert_true(n >= 1 && n <= 5);
+    q.count_cap = 4; /* 20 leads: the whole column, exact */
+    assert_int_equal(kz_store_count_some(f->st, &q, &n, &more, &err), KZ_OK);
+    assert_false(more);
+    assert_int_equal(n, 8);
+    kz_store_search_tune(f->st, 1, 100000); /* a bitmap: 100 leads a match */
+    q.count_cap = 1;
+    assert_int_equal(kz_store_count_some(f->st, &q, &n, &more, &err), KZ_OK);
+    assert_false(more);
+    assert_int_equal(n, 8);
+    }
+
+/* The search text follows the lead: a new name replaces the old one and
+ * keeps the notes; a deleted lead is found no more. */
+static void test_search_text_follows_lead(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t id = add_lead(f->st, "Cy Smith", "Globex", "cy@globex.example", "lead", NULL, 1);
+    add_note(f->st, id, "budget approved");
+    answers a;
+    search_answers(f->st, "smith", &a);
+    assert_int_equal(a.counts[0], 1);
+    kz_lead l;
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, id, &l, &err), KZ_OK);
+    kz_lead_set_text(&l, KZ_F_NAME, "Cy Jones\x1fUS");
+    bool changed;
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_update(f->st, &l, "alice", 2000, &changed, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    search_answers(f->st, "smith", &a);
+    assert_int_equal(a.counts[0], 0);
+    search_answers(f->st, "jones", &a);
+    assert_int_equal(a.counts[0], 1);
+    search_answers(f->st, "budget", &a);
+    assert_int_equal(a.counts[0], 1);
+    search_answers(f->st, "globex.ex", &a);
+    assert_int_equal(a.counts[0], 1);
+    /* a field's own separator is a space: no match across fields */
+    search_answers(f->st, "jones us", &a);
+    assert_int_equal(a.counts[0], 1);
+    search_answers(f->st, "us\x1fglobex", &a);
+    assert_int_equal(a.counts[0], 0);
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_delete(f->st, id, kz_lead_num(&l, KZ_F_VERSION), "alice", 3000,
+                                          &err),
+                     KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    search_answers(f->st, "budget", &a);
+    assert_int_equal(a.counts[0], 0);
+    kz_lead_free(&l);
+}
+
+/* A database at schema version 1 is brought forward: its search index is
+ * rebuilt with the notes. */
+static void test_migrates_version_1(void **state)
+{
+    fx *f = *state;
+    kz_store_close(f->st);
+    f->st = NULL;
+    unlink(f->path);
+    char fixture[512];
+    snprintf(fixture, sizeof fixture, "%s/schema-v1.sql", getenv("KARIZ_FIXTURES"));
+    size_t len;
+    char *sql = slurp(fixture, &len);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    free(sql);
+    kz_err err;
+    assert_int_equal(kz_store_open(f->path, 0, &f->st, &err), KZ_OK);
+    answers a;
+    search_answers(f->st, "ÖZTÜRK", &a);
+    assert_int_equal(a.counts[0], 1);
+    search_answers(f->st, "rollout", &a);
+    assert_int_equal(a.counts[0], 1);
+    assert_string_equal(a.lists[0].v[0], "陈伟");
+    search_answers(f->st, "budget approved", &a);
+    assert_int_equal(a.counts[0], 1);
+}
+
 static void test_search_follows_changes(void **state)
 {
     fx *f = *state;
@@ -810,6 +974,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_presence_and_recent_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_streams, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_modes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_text_follows_lead, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrates_version_1, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
