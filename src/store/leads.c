@@ -938,6 +938,20 @@ static void build_order(kz_buf *sql, const kz_query *q)
     }
 }
 
+/* Prepares the statement in sql (freed here) and binds b's texts. */
+static kz_status prepare_bound(kz_store *st, kz_buf *sql, const binds *b, sqlite3_stmt **out,
+                               kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st, kz_buf_str(sql), err);
+    kz_buf_free(sql);
+    if (!s)
+        return FAIL_STMT(err);
+    for (int i = 0; i < b->n; i++)
+        kz_bind_text(s, i + 1, b->text[i]);
+    *out = s;
+    return KZ_OK;
+}
+
 static kz_status prepare_query(kz_store *st, const kz_query *q, const char *select, bool paged,
                                sqlite3_stmt **out, kz_err *err)
 {
@@ -957,14 +971,7 @@ static kz_status prepare_query(kz_store *st, const kz_query *q, const char *sele
         else if (q->offset)
             kz_buf_printf(&sql, " LIMIT -1 OFFSET %zu", q->offset);
     }
-    sqlite3_stmt *s = kz_stmt(st, kz_buf_str(&sql), err);
-    kz_buf_free(&sql);
-    if (!s)
-        return FAIL_STMT(err);
-    for (int i = 0; i < b.n; i++)
-        kz_bind_text(s, i + 1, b.text[i]);
-    *out = s;
-    return KZ_OK;
+    return prepare_bound(st, &sql, &b, out, err);
 }
 
 static kz_status prepare_count(kz_store *st, const kz_query *q, const char *head,
@@ -980,14 +987,7 @@ static kz_status prepare_count(kz_store *st, const kz_query *q, const char *head
     kz_buf_puts(&sql, head);
     build_where(&sql, st, q, true, &b);
     kz_buf_puts(&sql, tail);
-    sqlite3_stmt *s = kz_stmt(st, kz_buf_str(&sql), err);
-    kz_buf_free(&sql);
-    if (!s)
-        return FAIL_STMT(err);
-    for (int i = 0; i < b.n; i++)
-        kz_bind_text(s, i + 1, b.text[i]);
-    *out = s;
-    return KZ_OK;
+    return prepare_bound(st, &sql, &b, out, err);
 }
 
 kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_lead_fn fn,
@@ -1086,12 +1086,10 @@ static kz_status count_walk(kz_store *st, const kz_query *q, int64_t budget, int
     kz_buf_puts(&sql, "), 0) FROM (SELECT id FROM leads");
     build_where(&sql, st, &rest, true, &b);
     kz_buf_printf(&sql, " LIMIT %" PRId64 ") AS sub", budget);
-    sqlite3_stmt *s = kz_stmt(st, kz_buf_str(&sql), err);
-    kz_buf_free(&sql);
-    if (!s)
-        return FAIL_STMT(err);
-    for (int i = 0; i < b.n; i++)
-        kz_bind_text(s, i + 1, b.text[i]);
+    sqlite3_stmt *s;
+    kz_status ks = prepare_bound(st, &sql, &b, &s, err);
+    if (ks != KZ_OK)
+        return ks;
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
         *more = sqlite3_column_int64(s, 0) >= budget;
