@@ -789,6 +789,20 @@ static void test_rescore_streams(void **state)
     kz_lead_free(&l);
 }
 
+/* Opening a store turns SQLite's allocation statistics off (they cost a
+ * global mutex per allocation), so none are counted. */
+static void test_no_memory_statistics(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    add_lead(f->st, "Ava", "Acme", NULL, "lead", NULL, 1);
+    kz_lead l;
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, 1, &l, &err), KZ_OK);
+    kz_lead_free(&l);
+    assert_int_equal(sqlite3_memory_used(), 0);
+}
+
 /* Like score_by_activity, and records whether the company (a field not
  * asked for) was read. */
 static bool score_named(kz_lead *l, const kz_activity *acts, size_t n, void *ud)
@@ -904,6 +918,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_presence_and_recent_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_streams, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_chunks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_memory_statistics, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
