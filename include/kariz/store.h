@@ -144,7 +144,10 @@ void kz_store_search_tune(kz_store *st, int64_t exact, int64_t list);
 /* Called for each lead with its custom fields and activities (oldest
  * first); sets the lead's score fields (score, grade, persona, subtotals)
  * and returns true when it changed them. Both lists are reused between
- * calls. */
+ * calls. It runs on a worker thread, one lead at a time and in id order,
+ * while the calling thread reads and writes the store: it must not touch
+ * the store, and what it shares with the caller (ud) must not be changed
+ * by the caller until kz_store_rescore_all returns. */
 typedef bool (*kz_rescore_fn)(kz_lead *lead, const kz_activity *acts, size_t nacts, void *ud);
 /* Walks every lead in id order in write transactions of `batch` leads,
  * reading leads, custom fields and activities as three ordered streams (no
@@ -152,7 +155,8 @@ typedef bool (*kz_rescore_fn)(kz_lead *lead, const kz_activity *acts, size_t nac
  * bump, and a "grade" event by actor when the band changed. progress (may
  * be NULL) is told after each batch, with fn's ud. */
 /* fields (may be NULL: all) says which lead fields fn needs: the others are
- * not read (fn sees them absent), and custom fields only when with_custom. */
+ * not read (fn sees them absent) except the score fields and the version,
+ * which saving needs; custom fields are read only when with_custom. */
 kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, int64_t now,
                                const bool *fields, bool with_custom, kz_rescore_fn fn, void *ud,
                                void (*progress)(int64_t done, int64_t total, void *ud),
