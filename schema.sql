@@ -186,12 +186,27 @@ CREATE TABLE stage_totals (
 ) WITHOUT ROWID;
 
 -- Full-text search over name, company, e-mail and notes (trigram: any
--- substring of three or more characters, case-insensitive); rowid = lead id.
+-- substring of three or more characters, case-insensitive). lead_text holds
+-- each lead's searchable text, written by the store as
+--     name US company US e-mail US notes
+-- (US = the unit separator, U+001F, which never reaches it from the fields
+-- themselves: the store writes it as a space), each note added after a
+-- newline; lead_search indexes it (an external-content FTS5 table: the
+-- store writes both in one transaction, and tells the index the old text
+-- when it changes). A search never contains US, so no match spans two
+-- fields; one column rather than four makes the index about a fifth smaller
+-- and a query about twice as fast. A word so common that listing its
+-- matches would cost more than a keystroke may is checked against
+-- lead_text, lead by lead, for the cards on screen instead.
 --
--- The store writes stage_totals and lead_search itself, in the statements
--- that change a lead, rather than through triggers: a trigger turns every
--- insert into a multi-statement write with a statement savepoint, and FTS5
--- flushes its buffered index at each savepoint, so a bulk import would
--- rewrite the index once per row.
-CREATE VIRTUAL TABLE lead_search USING fts5 (name, company, email, notes, tokenize = 'trigram');
-
+-- The store writes stage_totals, lead_text and lead_search itself, in the
+-- statements that change a lead, rather than through triggers: a trigger
+-- turns every insert into a multi-statement write with a statement
+-- savepoint, and FTS5 flushes its buffered index at each savepoint, so a
+-- bulk import would rewrite the index once per row.
+CREATE TABLE lead_text (
+    id  INTEGER PRIMARY KEY,                -- the lead's id
+    doc TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE lead_search USING fts5 (doc, content = 'lead_text', content_rowid = 'id',
+                                             tokenize = 'trigram');

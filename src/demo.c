@@ -134,9 +134,18 @@ static kz_status one_lead(kz_session *s, rng *r, int64_t i, int64_t base, kz_err
     for (size_t j = 0; j < nst; j++)
         if (stages[j].kind == KZ_STAGE_OPEN && seen++ == open_pos)
             stage = &stages[j];
-    if (roll >= 80 && roll < 90 && won)
+    /* closed deals (one in five) are won more often the better the fit: a
+     * larger organisation, a senior title (as a real pipeline, so the
+     * scoring report has something to show) */
+    const char *title = kz_lead_text(&l, KZ_F_TITLE);
+    bool senior = strstr(title, "Chief") || strstr(title, "VP") || strstr(title, "Director") ||
+                  strstr(title, "Head") || strstr(title, "Founder") || strcmp(title, "CEO") == 0 ||
+                  strcmp(title, "CTO") == 0;
+    int fit = (emp >= 100 ? 2 : emp >= 20 ? 1 : 0) + (senior ? 1 : 0);
+    bool closed = roll >= 80, winner = closed && (int)(rnd(r) % 10) < 2 + 2 * fit;
+    if (closed && winner && won)
         stage = won;
-    if (roll >= 90 && lost && kz_rules_lost_reason_count(s->rules)) {
+    if (closed && !winner && lost && kz_rules_lost_reason_count(s->rules)) {
         stage = lost;
         kz_lead_set_text(&l, KZ_F_LOST_FROM, stages[between(r, 0, 2) % (int)nst].name);
         kz_lead_set_text(&l, KZ_F_LOST_REASON,
@@ -164,9 +173,12 @@ static kz_status one_lead(kz_session *s, rng *r, int64_t i, int64_t base, kz_err
     if (ks != KZ_OK)
         return ks;
 
-    const touch *set = stage->kind == KZ_STAGE_WON || open_pos == 2 ? hot
-                       : open_pos == 1                              ? warm
-                                                                    : cold;
+    /* won deals were engaged, lost ones mostly went quiet */
+    const touch *set = stage->kind == KZ_STAGE_WON                         ? hot
+                       : stage->kind == KZ_STAGE_LOST                      ? (rnd(r) % 3 ? cold : warm)
+                       : open_pos == 2                                     ? hot
+                       : open_pos == 1                                     ? warm
+                                                                           : cold;
     int ntouch = between(r, 0, 5);
     for (int t = 0; t < ntouch && ks == KZ_OK; t++) {
         s->now = entered - (int64_t)between(r, 0, 20) * 86400 + between(r, 0, 86399);

@@ -126,7 +126,7 @@ typedef struct kz_query {
     size_t limit;  /* 0: no limit */
     size_t offset;
     int64_t count_cap; /* kz_store_count stops counting here (0: exact); the
-                          board shows "1000+" rather than read every match */
+                          board shows "200+" rather than read every match */
 } kz_query;
 
 /* Calls fn for each matching lead in order; the kz_lead passed to fn is
@@ -136,12 +136,25 @@ typedef bool (*kz_lead_fn)(const kz_lead *lead, void *ud);
 kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_lead_fn fn,
                         void *ud, kz_err *err);
 kz_status kz_store_count(kz_store *st, const kz_query *q, int64_t *out, kz_err *err);
+/* As kz_store_count; with count_cap set, *more says the count stopped early
+ * and *out is a lower bound: at count_cap, or, for a search with many
+ * matches, after walking a stretch of the column in order (a few times
+ * count_cap leads, more the rarer the word). */
+kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, bool *more,
+                              kz_err *err);
+/* Test hook: search thresholds other than the defaults (lists the ids of up
+ * to `exact` matches, a bitmap of up to `list`, checks each lead's text
+ * beyond); 0 leaves one as it is. */
+void kz_store_search_tune(kz_store *st, int64_t exact, int64_t list);
 
 /* ---- rescoring every lead ---- */
 /* Called for each lead with its custom fields and activities (oldest
  * first); sets the lead's score fields (score, grade, persona, subtotals)
  * and returns true when it changed them. Both lists are reused between
- * calls. */
+ * calls. It runs on a worker thread, one lead at a time and in id order,
+ * while the calling thread reads and writes the store: it must not touch
+ * the store, and what it shares with the caller (ud) must not be changed
+ * by the caller until kz_store_rescore_all returns. */
 typedef bool (*kz_rescore_fn)(kz_lead *lead, const kz_activity *acts, size_t nacts, void *ud);
 /* Walks every lead in id order in write transactions of `batch` leads,
  * reading leads, custom fields and activities as three ordered streams (no
@@ -149,7 +162,8 @@ typedef bool (*kz_rescore_fn)(kz_lead *lead, const kz_activity *acts, size_t nac
  * bump, and a "grade" event by actor when the band changed. progress (may
  * be NULL) is told after each batch, with fn's ud. */
 /* fields (may be NULL: all) says which lead fields fn needs: the others are
- * not read (fn sees them absent), and custom fields only when with_custom. */
+ * not read (fn sees them absent) except the score fields and the version,
+ * which saving needs; custom fields are read only when with_custom. */
 kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, int64_t now,
                                const bool *fields, bool with_custom, kz_rescore_fn fn, void *ud,
                                void (*progress)(int64_t done, int64_t total, void *ud),

@@ -49,8 +49,7 @@ int kz_cmd_demo(kz_cli *c, int argc, char **argv)
     bool board = true;
     int o;
     optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 'n':
             if (kz_parse_int(optarg, &n) != KZ_OK || n < 1 || n > 10000000)
@@ -64,8 +63,7 @@ int kz_cmd_demo(kz_cli *c, int argc, char **argv)
                                        "then opens the board.\n\nOptions:\n"
                                        "  --leads N        how many leads (default 60)\n"
                                        "  --no-board       only create the data\n");
-        default:
-            return kz_cli_usage("demo", "unknown option \"%s\"", argv[optind - 1]);
+        default: return 2; /* kz_cli_next_opt said why */
         }
     }
     if (optind != argc)
@@ -151,8 +149,7 @@ int kz_cmd_score(kz_cli *c, int argc, char **argv)
     kz_format fmt = KZ_FMT_TABLE;
     int o;
     optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 'a': all = true; break;
         case 'x': explain = true; break;
@@ -165,7 +162,7 @@ int kz_cmd_score(kz_cli *c, int argc, char **argv)
                                         "  --all            rescore every lead\n"
                                         "  --explain        show every rule that fired\n"
                                         "  --format F       table (default) or json, with --explain\n");
-        default: return kz_cli_usage("score", "unknown option \"%s\"", argv[optind - 1]);
+        default: return 2; /* kz_cli_next_opt said why */
         }
     }
     if (all == (argc - optind == 1) || argc - optind > 1)

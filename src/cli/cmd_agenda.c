@@ -77,8 +77,7 @@ int kz_cmd_agenda(kz_cli *c, int argc, char **argv)
     const char *owner = NULL;
     int o;
     optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 'd':
             if (kz_parse_int(optarg, &days) != KZ_OK || days < 0 || days > 3660)
@@ -92,7 +91,7 @@ int kz_cmd_agenda(kz_cli *c, int argc, char **argv)
                                          "for a morning cron mail.\n\nOptions:\n"
                                          "  --days N         how far ahead (default 7)\n"
                                          "  --owner U        someone else's agenda\n");
-        default: return kz_cli_usage("agenda", "unknown option \"%s\"", argv[optind - 1]);
+        default: return 2; /* kz_cli_next_opt said why */
         }
     }
     if (optind != argc)

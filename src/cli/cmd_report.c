@@ -73,8 +73,7 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
     kz_format fmt = KZ_FMT_TABLE;
     int o;
     optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 'F': from = optarg; break;
         case 'T': to = optarg; break;
@@ -85,10 +84,7 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
                                     optarg);
             break;
         case 'h': return kz_cli_help("report", help);
-        default:
-            if (optopt)
-                return kz_cli_usage("report", "option \"%s\" needs a value", argv[optind - 1]);
-            return kz_cli_usage("report", "unknown option \"%s\"", argv[optind - 1]);
+        default: return 2; /* kz_cli_next_opt said why */
         }
     }
     if (optind >= argc)

@@ -14,8 +14,7 @@ int kz_cmd_triage(kz_cli *c, int argc, char **argv)
     bool all = false;
     int o;
     optind = 1;
-    opterr = 0;
-    while ((o = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+    while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 'a': all = true; break;
         case 'h':
@@ -28,7 +27,7 @@ int kz_cmd_triage(kz_cli *c, int argc, char **argv)
                                "\nOptions:\n"
                                "  --all            every owner's leads, not only yours and\n"
                                "                   unassigned ones\n");
-        default: return kz_cli_usage("triage", "unknown option \"%s\"", argv[optind - 1]);
+        default: return 2; /* kz_cli_next_opt said why */
         }
     }
     if (optind != argc)

@@ -5,13 +5,18 @@
 
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "kariz/buf.h"
 #include "kariz/store.h"
 
 #define KZ_STMT_CACHE 96
 #define KZ_COUNT_CACHE 64
-#define KZ_EXACT_HITS 20000 /* searches with more matches count each column up to a cap */
+#define KZ_EXACT_HITS 2000  /* searches with more matches walk each column's index */
+#define KZ_LIST_HITS 50000  /* ... and with more than this, check each lead's text */
+
+/* How a kept search's matches are kept (see search_hits in leads.c). */
+enum { KZ_HITS_IDS, KZ_HITS_BITMAP, KZ_HITS_CHECK };
 
 struct kz_store {
     sqlite3 *db;            /* owned */
@@ -27,12 +32,22 @@ struct kz_store {
     unsigned last_hit;      /* the slot kz_stmt returned last: the search starts there */
     char *insert_sql;       /* owned; kz_insert_lead_row's statement, built once */
     char lead_cols[1024];   /* "name, title, ..." every field but id, in field order */
-    /* search cache (leads.c): temp.kz_hits holds the matches of hits_text
-     * as of data version hits_dv and this connection's hits_changes */
-    bool hits_table;
-    char *hits_text; /* owned */
+    /* search cache (leads.c): the matches of hits_text as of data version
+     * hits_dv and this connection's hits_changes, as a bitmap of lead ids
+     * (read by the SQL function kz_hit) and, when there are at most
+     * KZ_EXACT_HITS, in temp.kz_hits too */
+    bool hits_table, hits_fn;
+    char *hits_text;          /* owned; NULL: no search kept */
     int64_t hits_dv, hits_changes;
-    int64_t hits_n; /* how many matches */
+    int64_t hits_n;           /* how many matches */
+    unsigned char *hits_bits; /* owned, hits_bytes long */
+    size_t hits_bytes;
+    int64_t *hits_ids;        /* owned scratch: the first matches' ids */
+    size_t hits_cap;
+    int hits_mode;            /* KZ_HITS_* */
+    uint32_t *hits_fold;      /* owned: the text case-folded, hits_nfold characters */
+    size_t hits_nfold;
+    int64_t exact_hits, list_hits; /* KZ_EXACT_HITS, KZ_LIST_HITS (tests lower them) */
     char counts_key[2048]; /* the grouped count query the counts answer */
     struct {
         char stage[64];

@@ -1,9 +1,12 @@
 /* leads.c - reading, writing and listing leads, with their custom fields and
  * the events every change leaves in the log. */
 #include <inttypes.h>
+#include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <wctype.h>
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
@@ -249,40 +252,121 @@ static bool totals_differ(const kz_lead *a, const kz_lead *b)
     return false;
 }
 
-static kz_status search_write(kz_store *st, const char *sql, const kz_lead *l, kz_err *err)
+/* The searchable head of a lead's search text: "name US company US e-mail
+ * US" (see schema.sql), a field's own US written as a space. */
+static void search_head(kz_buf *b, const kz_lead *l)
 {
-    sqlite3_stmt *s = kz_stmt(st, sql, err);
-    if (!s)
+    const kz_field f[] = {KZ_F_NAME, KZ_F_COMPANY, KZ_F_EMAIL};
+    for (size_t i = 0; i < sizeof f / sizeof f[0]; i++) {
+        const char *v = kz_lead_text(l, f[i]);
+        for (const char *p = v ? v : ""; *p; p++)
+            kz_buf_putc(b, *p == '\x1f' ? ' ' : *p);
+        kz_buf_putc(b, '\x1f');
+    }
+}
+
+/* Replaces the lead's search text (old: what it was, NULL for a lead not
+ * indexed yet; doc: the new text, NULL to remove it), in lead_text and in
+ * the index, which must be told the old text to forget it. */
+static kz_status search_set(kz_store *st, int64_t id, const char *old, const char *doc,
+                            kz_err *err)
+{
+    sqlite3_stmt *s;
+    kz_status ks;
+    if (old) {
+        if (!(s = kz_stmt(st, "INSERT INTO lead_search (lead_search, rowid, doc) "
+                              "VALUES ('delete', ?1, ?2)",
+                          err)))
+            return FAIL_STMT(err);
+        sqlite3_bind_int64(s, 1, id);
+        kz_bind_text(s, 2, old);
+        if ((ks = kz_step_done(st, s, "updating the search index", err)) != KZ_OK)
+            return ks;
+    }
+    if (!doc) {
+        if (!(s = kz_stmt(st, "DELETE FROM lead_text WHERE id = ?1", err)))
+            return FAIL_STMT(err);
+        sqlite3_bind_int64(s, 1, id);
+        return kz_step_done(st, s, "updating the search index", err);
+    }
+    if (!(s = kz_stmt(st, "INSERT OR REPLACE INTO lead_text (id, doc) VALUES (?1, ?2)", err)))
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, kz_lead_num(l, KZ_F_ID));
-    kz_bind_text(s, 2, kz_lead_text(l, KZ_F_NAME));
-    kz_bind_text(s, 3, kz_lead_text(l, KZ_F_COMPANY));
-    kz_bind_text(s, 4, kz_lead_text(l, KZ_F_EMAIL));
+    sqlite3_bind_int64(s, 1, id);
+    kz_bind_text(s, 2, doc);
+    if ((ks = kz_step_done(st, s, "updating the search index", err)) != KZ_OK)
+        return ks;
+    if (!(s = kz_stmt(st, "INSERT INTO lead_search (rowid, doc) VALUES (?1, ?2)", err)))
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, id);
+    kz_bind_text(s, 2, doc);
     return kz_step_done(st, s, "updating the search index", err);
+}
+
+/* The lead's search text now (NULL: none), into *out (owned by the caller). */
+static kz_status search_get(kz_store *st, int64_t id, char **out, kz_err *err)
+{
+    *out = NULL;
+    sqlite3_stmt *r = kz_stmt(st, "SELECT doc FROM lead_text WHERE id = ?", err);
+    if (!r)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(r, 1, id);
+    int rc = sqlite3_step(r);
+    if (rc == SQLITE_ROW)
+        *out = kz_xstrdup((const char *)sqlite3_column_text(r, 0));
+    sqlite3_reset(r);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "reading the search index", err);
+    return KZ_OK;
+}
+
+/* Writes the lead's search text: a new entry (notes empty), or, for a lead
+ * already indexed, its head rewritten and the notes after it kept. */
+static kz_status search_write(kz_store *st, const kz_lead *l, bool is_new, kz_err *err)
+{
+    int64_t id = kz_lead_num(l, KZ_F_ID);
+    char *old = NULL; /* owned */
+    kz_status ks = is_new ? KZ_OK : search_get(st, id, &old, err);
+    if (ks != KZ_OK)
+        return ks;
+    kz_buf doc = KZ_BUF_INIT; /* owned */
+    search_head(&doc, l);
+    if (old) {
+        /* the notes follow the third separator */
+        const char *p = old;
+        for (int seps = 0; *p && seps < 3; p++)
+            seps += *p == '\x1f';
+        kz_buf_puts(&doc, p);
+    }
+    ks = search_set(st, id, old, kz_buf_str(&doc), err);
+    kz_buf_free(&doc);
+    free(old);
+    return ks;
 }
 
 static kz_status search_delete(kz_store *st, int64_t id, kz_err *err)
 {
-    sqlite3_stmt *s = kz_stmt(st, "DELETE FROM lead_search WHERE rowid = ?", err);
-    if (!s)
-        return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, id);
-    return kz_step_done(st, s, "updating the search index", err);
+    char *old = NULL; /* owned */
+    kz_status ks = search_get(st, id, &old, err);
+    if (ks == KZ_OK && old)
+        ks = search_set(st, id, old, NULL, err);
+    free(old);
+    return ks;
 }
 
 kz_status kz_search_add_note(kz_store *st, int64_t lead_id, const char *note, kz_err *err)
 {
     if (!note || !*note)
         return KZ_OK;
-    sqlite3_stmt *s = kz_stmt(st,
-                              "UPDATE lead_search SET notes = notes || char(10) || ?2 "
-                              "WHERE rowid = ?1",
-                              err);
-    if (!s)
-        return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, lead_id);
-    kz_bind_text(s, 2, note);
-    return kz_step_done(st, s, "updating the search index", err);
+    char *old = NULL; /* owned */
+    kz_status ks = search_get(st, lead_id, &old, err);
+    if (ks != KZ_OK || !old)
+        return ks;
+    kz_buf doc = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&doc, "%s\n%s", old, note);
+    ks = search_set(st, lead_id, old, kz_buf_str(&doc), err);
+    kz_buf_free(&doc);
+    free(old);
+    return ks;
 }
 
 kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
@@ -323,10 +407,7 @@ kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
     if (ks == KZ_OK)
         ks = totals_apply(st, lead, 1, err);
     if (ks == KZ_OK)
-        ks = search_write(st,
-                          "INSERT INTO lead_search (rowid, name, company, email, notes) "
-                          "VALUES (?1, ?2, ?3, ?4, '')",
-                          lead, err);
+        ks = search_write(st, lead, true, err);
     return ks;
 }
 
@@ -498,10 +579,7 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
     if (rc == SQLITE_DONE &&
         (!field_equal_any(&cur, lead, KZ_F_NAME) || !field_equal_any(&cur, lead, KZ_F_COMPANY) ||
          !field_equal_any(&cur, lead, KZ_F_EMAIL)) &&
-        (ks = search_write(st,
-                           "UPDATE lead_search SET name = ?2, company = ?3, email = ?4 "
-                           "WHERE rowid = ?1",
-                           lead, err)) != KZ_OK)
+        (ks = search_write(st, lead, false, err)) != KZ_OK)
         goto out;
     if (rc != SQLITE_DONE) {
         kz_lead_set_num(lead, KZ_F_VERSION, read_version);
@@ -603,13 +681,26 @@ kz_status kz_store_find_by_name_company(kz_store *st, const char *name, const ch
 }
 
 /* Builds the WHERE clause of a query; binds are listed in order in *b.
- * A search refers to temp.kz_hits, filled by search_hits(). */
+ * A search refers to the matches search_hits() keeps. */
 typedef struct binds {
     const char *text[8];
     int n;
 } binds;
 
-static void build_where(kz_buf *sql, const kz_query *q, bool with_stage, binds *b)
+/* The condition that the lead with id `id` matches the kept search. */
+static void search_clause(kz_buf *sql, const kz_store *st, const char *id)
+{
+    switch (st->hits_mode) {
+    case KZ_HITS_IDS: kz_buf_printf(sql, "%s IN temp.kz_hits", id); break;
+    case KZ_HITS_BITMAP: kz_buf_printf(sql, "kz_hit(%s)", id); break;
+    case KZ_HITS_CHECK:
+        kz_buf_printf(sql, "kz_has((SELECT doc FROM lead_text WHERE lead_text.id = %s))", id);
+        break;
+    }
+}
+
+static void build_where(kz_buf *sql, const kz_store *st, const kz_query *q, bool with_stage,
+                        binds *b)
 {
     kz_buf_puts(sql, " WHERE 1");
     b->n = 0;
@@ -649,35 +740,186 @@ static void build_where(kz_buf *sql, const kz_query *q, bool with_stage, binds *
                       " AND (next_due IS NULL OR next_due < '%s')",
                       q->stale_now, today);
     }
-    if (q->search && *q->search)
-        kz_buf_puts(sql, " AND id IN temp.kz_hits");
+    if (q->search && *q->search) {
+        kz_buf_puts(sql, " AND ");
+        search_clause(sql, st, "leads.id");
+    }
 }
 
-/* Fills temp.kz_hits with the ids of the leads whose name, company, e-mail
- * or notes contain text (the trigram index for three characters or more, a
- * scan below that). The board asks several queries per keystroke with the
- * same text: they share one fill until the text or the data changes. */
-static kz_status search_hits(kz_store *st, const char *text, kz_err *err)
+/* kz_hit(id): whether the lead is among the current search's matches (the
+ * bitmap search_hits() fills). */
+static void hit_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const kz_store *st = sqlite3_user_data(ctx);
+    sqlite3_int64 id = sqlite3_value_int64(argv[0]);
+    int hit = id >= 0 && (uint64_t)id / 8 < st->hits_bytes &&
+              ((st->hits_bits[id / 8] >> (id % 8)) & 1);
+    sqlite3_result_int(ctx, hit);
+}
+
+/* Case folding for kz_has: the C library's, in a UTF-8 locale whatever the
+ * process's own (close to the index's Unicode folding). */
+static locale_t fold_locale(void)
+{
+    static locale_t loc;
+    static bool tried;
+    if (!tried) {
+        tried = true;
+        loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+    }
+    return loc;
+}
+
+/* Decodes one UTF-8 character at *p (advancing it); invalid bytes decode
+ * as themselves. */
+static uint32_t next_char(const unsigned char **p)
+{
+    const unsigned char *s = *p;
+    uint32_t c = s[0];
+    int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
+    if (n > 0) {
+        uint32_t v = c & (0x3Fu >> n);
+        int i = 1;
+        for (; i <= n && (s[i] & 0xC0) == 0x80; i++)
+            v = (v << 6) | (s[i] & 0x3F);
+        if (i > n) {
+            *p = s + n + 1;
+            return v;
+        }
+    }
+    *p = s + 1;
+    return c;
+}
+
+static uint32_t fold_char(uint32_t c)
+{
+    if (c < 0x80)
+        return c >= 'A' && c <= 'Z' ? c + 32 : c;
+    locale_t loc = fold_locale();
+    return loc ? (uint32_t)towlower_l((wint_t)c, loc) : c;
+}
+
+/* Folds text into out (owned by the caller) as characters; returns how many. */
+static size_t fold_text(const char *text, uint32_t **out)
+{
+    size_t n = 0, cap = strlen(text) + 1;
+    *out = kz_xmalloc(cap * sizeof **out);
+    for (const unsigned char *p = (const unsigned char *)text; *p;)
+        (*out)[n++] = fold_char(next_char(&p));
+    return n;
+}
+
+/* kz_has(doc): whether doc contains the current search, case-insensitively:
+ * how a word too common to list is checked for the leads on screen. */
+static void has_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const kz_store *st = sqlite3_user_data(ctx);
+    const unsigned char *doc = sqlite3_value_text(argv[0]);
+    int hit = 0;
+    size_t m = st->hits_nfold;
+    if (doc && m) {
+        /* a small window of the last m characters, compared at each end */
+        uint32_t win[64];
+        size_t w = m < 64 ? m : 0, len = 0;
+        const unsigned char *p = doc;
+        if (!w) {
+            uint32_t *all;
+            size_t n = fold_text((const char *)doc, &all);
+            for (size_t i = 0; !hit && i + m <= n; i++)
+                hit = memcmp(all + i, st->hits_fold, m * sizeof *all) == 0;
+            free(all);
+        } else {
+            while (*p && !hit) {
+                uint32_t c = fold_char(next_char(&p));
+                if (len < w) {
+                    win[len++] = c;
+                } else {
+                    memmove(win, win + 1, (w - 1) * sizeof *win);
+                    win[w - 1] = c;
+                }
+                hit = len == w && win[w - 1] == st->hits_fold[w - 1] &&
+                      memcmp(win, st->hits_fold, w * sizeof *win) == 0;
+            }
+        }
+    }
+    sqlite3_result_int(ctx, hit);
+}
+
+static void hits_mark(kz_store *st, int64_t id)
+{
+    size_t byte = (size_t)id / 8;
+    if (byte >= st->hits_bytes) {
+        size_t n = st->hits_bytes ? st->hits_bytes * 2 : 4096;
+        while (n <= byte)
+            n *= 2;
+        st->hits_bits = kz_xrealloc(st->hits_bits, n);
+        memset(st->hits_bits + st->hits_bytes, 0, n - st->hits_bytes);
+        st->hits_bytes = n;
+    }
+    st->hits_bits[byte] |= (unsigned char)(1u << (id % 8));
+}
+
+static size_t utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* Finds the leads whose name, company, e-mail or notes contain text (the
+ * trigram index for three characters or more, a scan below that) and keeps
+ * them for the queries that follow, in one of three ways by how many match:
+ *   - up to KZ_EXACT_HITS: their ids in temp.kz_hits, so a rare word reads
+ *     only its own leads (KZ_HITS_IDS);
+ *   - up to KZ_LIST_HITS: a bitmap of ids that kz_hit(id) reads, so a column
+ *     walks its (stage, score) index and stops once its screen is full
+ *     (KZ_HITS_BITMAP);
+ *   - more: none listed; kz_has(doc) checks each lead the walk reaches
+ *     against its text, and a common word fills a screen within a few
+ *     leads (KZ_HITS_CHECK).
+ * A query that reads every match (full) never checks lead by lead. The
+ * board asks several queries per keystroke with the same text: they share
+ * one search until the text or the data changes. */
+static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *err)
 {
     int64_t dv = 0;
     kz_status ks = kz_store_data_version(st, &dv, err);
     if (ks != KZ_OK)
         return ks;
     if (st->hits_text && strcmp(st->hits_text, text) == 0 && st->hits_dv == dv &&
-        st->hits_changes == sqlite3_total_changes64(st->db))
+        st->hits_changes == sqlite3_total_changes64(st->db) &&
+        !(full && st->hits_mode == KZ_HITS_CHECK))
         return KZ_OK;
+    free(st->hits_text);
+    st->hits_text = NULL;
+    if (!st->hits_fn) {
+        int rc = sqlite3_create_function_v2(st->db, "kz_hit", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY,
+                                            st, hit_fn, NULL, NULL, NULL);
+        if (rc == SQLITE_OK)
+            rc = sqlite3_create_function_v2(st->db, "kz_has", 1,
+                                            SQLITE_UTF8 | SQLITE_DIRECTONLY, st, has_fn, NULL,
+                                            NULL, NULL);
+        if (rc != SQLITE_OK)
+            return kz_db_error(st, rc, "preparing the search", err);
+        st->hits_fn = true;
+    }
+    free(st->hits_fold);
+    st->hits_nfold = fold_text(text, &st->hits_fold);
     if (!st->hits_table) {
         if ((ks = kz_exec(st, "CREATE TEMP TABLE IF NOT EXISTS kz_hits (id INTEGER PRIMARY KEY)",
                           err)) != KZ_OK)
             return ks;
         st->hits_table = true;
     }
-    if ((ks = kz_exec(st, "DELETE FROM temp.kz_hits", err)) != KZ_OK)
-        return ks;
-    size_t len = strlen(text);
+    if (st->hits_bytes)
+        memset(st->hits_bits, 0, st->hits_bytes);
+    st->hits_n = 0;
     kz_buf pat = KZ_BUF_INIT;
     sqlite3_stmt *s;
-    if (len >= 3) {
+    if (utf8_chars(text) >= 3) {
         /* a quoted phrase matches any substring in the trigram index */
         kz_buf_putc(&pat, '"');
         for (const char *p = text; *p; p++) {
@@ -686,9 +928,7 @@ static kz_status search_hits(kz_store *st, const char *text, kz_err *err)
             kz_buf_putc(&pat, *p);
         }
         kz_buf_putc(&pat, '"');
-        s = kz_stmt(st, "INSERT INTO temp.kz_hits SELECT rowid FROM lead_search WHERE lead_search "
-                        "MATCH ?1",
-                    err);
+        s = kz_stmt(st, "SELECT rowid FROM lead_search WHERE lead_search MATCH ?1", err);
     } else {
         kz_buf_putc(&pat, '%');
         for (const char *p = text; *p; p++) {
@@ -697,26 +937,55 @@ static kz_status search_hits(kz_store *st, const char *text, kz_err *err)
             kz_buf_putc(&pat, *p);
         }
         kz_buf_putc(&pat, '%');
-        s = kz_stmt(st, "INSERT INTO temp.kz_hits SELECT rowid FROM lead_search WHERE name LIKE ?1 "
-                        "ESCAPE '\\' OR company LIKE ?1 ESCAPE '\\' OR email LIKE ?1 ESCAPE '\\' "
-                        "OR notes LIKE ?1 ESCAPE '\\'",
-                    err);
+        s = kz_stmt(st, "SELECT id FROM lead_text WHERE doc LIKE ?1 ESCAPE '\\'", err);
     }
     if (!s) {
         kz_buf_free(&pat);
         return FAIL_STMT(err);
     }
     kz_bind_text(s, 1, kz_buf_str(&pat));
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
     kz_buf_free(&pat);
-    if (rc != SQLITE_DONE) {
-        free(st->hits_text);
-        st->hits_text = NULL;
-        return kz_db_error(st, rc, "searching", err);
+    /* the separator between fields (see schema.sql) is in no field: a text
+     * holding it matches nothing */
+    int rc = strchr(text, '\x1f') ? SQLITE_DONE : SQLITE_ROW;
+    size_t nids = 0;
+    st->hits_mode = KZ_HITS_IDS;
+    while (rc == SQLITE_ROW && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (!full && st->hits_n >= st->list_hits) {
+            st->hits_mode = KZ_HITS_CHECK;
+            rc = SQLITE_DONE;
+            break;
+        }
+        int64_t id = sqlite3_column_int64(s, 0);
+        if (id < 0)
+            continue;
+        hits_mark(st, id);
+        if ((int64_t)nids <= st->exact_hits) {
+            if (nids == st->hits_cap) {
+                st->hits_cap = st->hits_cap ? st->hits_cap * 2 : 256;
+                st->hits_ids = kz_xrealloc(st->hits_ids, st->hits_cap * sizeof *st->hits_ids);
+            }
+            st->hits_ids[nids++] = id;
+        }
+        st->hits_n++;
     }
-    st->hits_n = sqlite3_changes64(st->db);
-    free(st->hits_text);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "searching", err);
+    if ((ks = kz_exec(st, "DELETE FROM temp.kz_hits", err)) != KZ_OK)
+        return ks;
+    if (st->hits_mode != KZ_HITS_CHECK && st->hits_n > st->exact_hits)
+        st->hits_mode = KZ_HITS_BITMAP;
+    if (st->hits_mode == KZ_HITS_IDS) {
+        sqlite3_stmt *ins = kz_stmt(st, "INSERT INTO temp.kz_hits (id) VALUES (?)", err);
+        if (!ins)
+            return FAIL_STMT(err);
+        for (size_t i = 0; i < nids; i++) {
+            sqlite3_bind_int64(ins, 1, st->hits_ids[i]);
+            if ((ks = kz_step_done(st, ins, "searching", err)) != KZ_OK)
+                return ks;
+        }
+    }
     st->hits_text = kz_xstrdup(text);
     st->hits_dv = dv;
     st->hits_changes = sqlite3_total_changes64(st->db);
@@ -743,18 +1012,32 @@ static void build_order(kz_buf *sql, const kz_query *q)
     }
 }
 
+/* Prepares the statement in sql (freed here) and binds b's texts. */
+static kz_status prepare_bound(kz_store *st, kz_buf *sql, const binds *b, sqlite3_stmt **out,
+                               kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st, kz_buf_str(sql), err);
+    kz_buf_free(sql);
+    if (!s)
+        return FAIL_STMT(err);
+    for (int i = 0; i < b->n; i++)
+        kz_bind_text(s, i + 1, b->text[i]);
+    *out = s;
+    return KZ_OK;
+}
+
 static kz_status prepare_query(kz_store *st, const kz_query *q, const char *select, bool paged,
                                sqlite3_stmt **out, kz_err *err)
 {
     if (q->search && *q->search) {
-        kz_status ks = search_hits(st, q->search, err);
+        kz_status ks = search_hits(st, q->search, !paged || !q->limit, err);
         if (ks != KZ_OK)
             return ks;
     }
     kz_buf sql = KZ_BUF_INIT;
     binds b;
     kz_buf_puts(&sql, select);
-    build_where(&sql, q, true, &b);
+    build_where(&sql, st, q, true, &b);
     if (paged) {
         build_order(&sql, q);
         if (q->limit)
@@ -762,37 +1045,23 @@ static kz_status prepare_query(kz_store *st, const kz_query *q, const char *sele
         else if (q->offset)
             kz_buf_printf(&sql, " LIMIT -1 OFFSET %zu", q->offset);
     }
-    sqlite3_stmt *s = kz_stmt(st, kz_buf_str(&sql), err);
-    kz_buf_free(&sql);
-    if (!s)
-        return FAIL_STMT(err);
-    for (int i = 0; i < b.n; i++)
-        kz_bind_text(s, i + 1, b.text[i]);
-    *out = s;
-    return KZ_OK;
+    return prepare_bound(st, &sql, &b, out, err);
 }
 
 static kz_status prepare_count(kz_store *st, const kz_query *q, const char *head,
                                const char *tail, sqlite3_stmt **out, kz_err *err)
 {
     if (q->search && *q->search) {
-        kz_status ks = search_hits(st, q->search, err);
+        kz_status ks = search_hits(st, q->search, !q->count_cap, err);
         if (ks != KZ_OK)
             return ks;
     }
     kz_buf sql = KZ_BUF_INIT;
     binds b;
     kz_buf_puts(&sql, head);
-    build_where(&sql, q, true, &b);
+    build_where(&sql, st, q, true, &b);
     kz_buf_puts(&sql, tail);
-    sqlite3_stmt *s = kz_stmt(st, kz_buf_str(&sql), err);
-    kz_buf_free(&sql);
-    if (!s)
-        return FAIL_STMT(err);
-    for (int i = 0; i < b.n; i++)
-        kz_bind_text(s, i + 1, b.text[i]);
-    *out = s;
-    return KZ_OK;
+    return prepare_bound(st, &sql, &b, out, err);
 }
 
 kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_lead_fn fn,
@@ -830,13 +1099,13 @@ kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_le
  * of its columns on every keystroke. */
 static kz_status count_by_stage(kz_store *st, const kz_query *q, int64_t *out, kz_err *err)
 {
-    kz_status ks = search_hits(st, q->search, err);
+    kz_status ks = search_hits(st, q->search, !q->count_cap, err);
     if (ks != KZ_OK)
         return ks;
     kz_buf sql = KZ_BUF_INIT;
     binds b;
     kz_buf_puts(&sql, "SELECT stage, count(*) FROM leads");
-    build_where(&sql, q, false, &b);
+    build_where(&sql, st, q, false, &b);
     kz_buf_puts(&sql, " GROUP BY stage");
     kz_buf key = KZ_BUF_INIT;
     kz_buf_puts(&key, kz_buf_str(&sql));
@@ -877,16 +1146,59 @@ out:
     return ks;
 }
 
+/* A search's count in one column, walking at most `budget` of its leads in
+ * index order: *more when the walk stopped before the column's end. */
+static kz_status count_walk(kz_store *st, const kz_query *q, int64_t budget, int64_t *out,
+                            bool *more, kz_err *err)
+{
+    kz_query rest = *q;
+    rest.search = NULL;
+    kz_buf sql = KZ_BUF_INIT; /* owned */
+    binds b;
+    kz_buf_puts(&sql, "SELECT count(*), coalesce(sum(");
+    search_clause(&sql, st, "sub.id");
+    kz_buf_puts(&sql, "), 0) FROM (SELECT id FROM leads");
+    build_where(&sql, st, &rest, true, &b);
+    kz_buf_printf(&sql, " LIMIT %" PRId64 ") AS sub", budget);
+    sqlite3_stmt *s;
+    kz_status ks = prepare_bound(st, &sql, &b, &s, err);
+    if (ks != KZ_OK)
+        return ks;
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *more = sqlite3_column_int64(s, 0) >= budget;
+        *out = sqlite3_column_int64(s, 1);
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_ROW)
+        return kz_db_error(st, rc, "counting leads", err);
+    return KZ_OK;
+}
+
 kz_status kz_store_count(kz_store *st, const kz_query *q, int64_t *out, kz_err *err)
 {
+    bool more;
+    return kz_store_count_some(st, q, out, &more, err);
+}
+
+kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, bool *more,
+                              kz_err *err)
+{
+    *out = 0;
+    *more = false;
     /* A search with few matches is counted for every column at once; with
-     * many, each column counts only up to its cap, stopping early. */
-    if (q->search && *q->search && q->stage) {
-        kz_status ks = search_hits(st, q->search, err);
+     * many, each column walks a bounded stretch of its index (about
+     * count_cap matches' worth at the least density each way allows). */
+    if (q->search && *q->search) {
+        kz_status ks = search_hits(st, q->search, !q->count_cap, err);
         if (ks != KZ_OK)
             return ks;
-        if (!q->count_cap || st->hits_n <= KZ_EXACT_HITS)
+        if (q->stage && (!q->count_cap || st->hits_mode == KZ_HITS_IDS))
             return count_by_stage(st, q, out, err);
+        if (q->count_cap > 0 && st->hits_mode != KZ_HITS_IDS)
+            return count_walk(st, q,
+                              q->count_cap * (st->hits_mode == KZ_HITS_BITMAP ? 100 : 5), out,
+                              more, err);
     }
     if (q->count_cap > 0) {
         char sql[128];
@@ -903,6 +1215,7 @@ kz_status kz_store_count(kz_store *st, const kz_query *q, int64_t *out, kz_err *
         sqlite3_reset(s);
         if (rc != SQLITE_ROW)
             return kz_db_error(st, rc, "counting leads", err);
+        *more = *out >= q->count_cap;
         return KZ_OK;
     }
     sqlite3_stmt *s;
@@ -915,4 +1228,14 @@ kz_status kz_store_count(kz_store *st, const kz_query *q, int64_t *out, kz_err *
     if (rc != SQLITE_ROW)
         return kz_db_error(st, rc, "counting leads", err);
     return KZ_OK;
+}
+
+void kz_store_search_tune(kz_store *st, int64_t exact, int64_t list)
+{
+    if (exact > 0)
+        st->exact_hits = exact;
+    if (list > 0)
+        st->list_hits = list;
+    free(st->hits_text); /* forget the kept search */
+    st->hits_text = NULL;
 }

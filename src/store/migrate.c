@@ -13,9 +13,23 @@ typedef struct migration {
     const char *sql; /* statements to run */
 } migration;
 
-/* Version 1 is the first released schema: nothing to migrate yet. */
+/* Version 1 is the first released schema. */
 static const migration steps[] = {
-    {0, NULL},
+    /* 2: the search index reads one column of text per lead from
+     * lead_text (see schema.sql), built from the leads and their
+     * activities' notes */
+    {2, "DROP TABLE lead_search;"
+        "CREATE TABLE lead_text (id INTEGER PRIMARY KEY, doc TEXT NOT NULL);"
+        "INSERT INTO lead_text (id, doc) SELECT id, "
+        "replace(coalesce(name, ''), char(31), ' ') || char(31) || "
+        "replace(coalesce(company, ''), char(31), ' ') || char(31) || "
+        "replace(coalesce(email, ''), char(31), ' ') || char(31) || "
+        "coalesce((SELECT group_concat(char(10) || note, '') FROM (SELECT note FROM activities "
+        "WHERE lead_id = leads.id AND note IS NOT NULL AND note <> '' ORDER BY at, id)), '') "
+        "FROM leads;"
+        "CREATE VIRTUAL TABLE lead_search USING fts5 (doc, content = 'lead_text', "
+        "content_rowid = 'id', tokenize = 'trigram');"
+        "INSERT INTO lead_search (lead_search) VALUES ('rebuild');"},
 };
 
 kz_status kz_migrate(kz_store *st, int from, kz_err *err)

@@ -1,7 +1,13 @@
 /* rescore.c - rescoring every lead as three ordered streams (leads, custom
  * fields, activities) merged by lead id: a handful of statements per batch
- * instead of several queries per lead. */
+ * instead of several queries per lead.
+ *
+ * Each batch is one write transaction, read and written in chunks: the main
+ * thread reads a chunk of leads into memory while a worker thread scores the
+ * chunk before it, then writes that one. Only the main thread touches the
+ * database; the worker only calls the scoring callback. */
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +16,10 @@
 #include "store/internal.h"
 
 #define FAIL_STMT(err) ((err) ? (err)->code : KZ_EDB)
+
+/* Leads read, scored and written as one unit within a batch: a quarter of
+ * the batch, at most CHUNK_MAX (two chunks are in memory at a time). */
+#define CHUNK_MAX 2000
 
 static const kz_field score_fields[] = {KZ_F_SCORE, KZ_F_GRADE, KZ_F_PERSONA, KZ_F_PAIN,
                                         KZ_F_INTEREST, KZ_F_FIT, KZ_F_BUDGET, KZ_F_AUTHORITY,
@@ -21,16 +31,28 @@ static bool same_text(const char *a, const char *b)
     return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
+/* Copies column col of s into out (size n), truncating like snprintf. */
+static void copy_col(sqlite3_stmt *s, int col, char *out, size_t n)
+{
+    const char *v = (const char *)sqlite3_column_text(s, col);
+    size_t len = v ? (size_t)sqlite3_column_bytes(s, col) : 0;
+    if (len > n - 1)
+        len = n - 1;
+    if (len)
+        memcpy(out, v, len);
+    out[len] = '\0';
+}
+
 /* Copies the note into the activity, reusing its buffer. */
 static void read_activity(sqlite3_stmt *s, kz_activity *a, size_t *notecap)
 {
     a->id = sqlite3_column_int64(s, 0);
     a->lead_id = sqlite3_column_int64(s, 1);
     a->at = sqlite3_column_int64(s, 2);
-    snprintf(a->kind, sizeof a->kind, "%s", (const char *)sqlite3_column_text(s, 3));
-    snprintf(a->channel, sizeof a->channel, "%s", (const char *)sqlite3_column_text(s, 4));
-    snprintf(a->outcome, sizeof a->outcome, "%s", (const char *)sqlite3_column_text(s, 5));
-    snprintf(a->author, sizeof a->author, "%s", (const char *)sqlite3_column_text(s, 6));
+    copy_col(s, 3, a->kind, sizeof a->kind);
+    copy_col(s, 4, a->channel, sizeof a->channel);
+    copy_col(s, 5, a->outcome, sizeof a->outcome);
+    copy_col(s, 6, a->author, sizeof a->author);
     const char *note = (const char *)sqlite3_column_text(s, 7);
     if (!note) {
         if (a->note)
@@ -54,7 +76,7 @@ typedef struct acts {
 static kz_activity *acts_push(acts *a)
 {
     if (a->n == a->cap) {
-        size_t cap = a->cap ? a->cap * 2 : 64;
+        size_t cap = a->cap ? a->cap * 2 : 8;
         a->v = kz_xrealloc(a->v, cap * sizeof *a->v);
         a->notecap = kz_xrealloc(a->notecap, cap * sizeof *a->notecap);
         memset(a->v + a->cap, 0, (cap - a->cap) * sizeof *a->v);
@@ -70,6 +92,334 @@ static void acts_free(acts *a)
         free(a->v[i].note);
     free(a->v);
     free(a->notecap);
+}
+
+/* One lead of a chunk, as read and then as scored. */
+typedef struct item {
+    kz_lead lead;      /* owned buffers, reused from chunk to chunk */
+    acts al;           /* its activities, oldest first */
+    char *old_grade;   /* owned; the grade as read (valid when had_grade) */
+    size_t old_grade_cap;
+    bool had_grade;
+    bool changed;      /* the callback changed a score field */
+} item;
+
+/* Leads in id order; v[0..cap) are initialised, v[0..n) hold this chunk. */
+typedef struct chunk {
+    item *v; /* owned */
+    size_t n, cap;
+} chunk;
+
+static item *chunk_push(chunk *c)
+{
+    if (c->n == c->cap) {
+        size_t cap = c->cap ? c->cap * 2 : 256;
+        c->v = kz_xrealloc(c->v, cap * sizeof *c->v);
+        memset(c->v + c->cap, 0, (cap - c->cap) * sizeof *c->v);
+        for (size_t i = c->cap; i < cap; i++)
+            kz_lead_init(&c->v[i].lead);
+        c->cap = cap;
+    }
+    return &c->v[c->n++];
+}
+
+static void chunk_free(chunk *c)
+{
+    for (size_t i = 0; i < c->cap; i++) {
+        kz_lead_free(&c->v[i].lead);
+        acts_free(&c->v[i].al);
+        free(c->v[i].old_grade);
+    }
+    free(c->v);
+}
+
+/* ---- the scoring worker ---- */
+
+typedef struct worker {
+    kz_rescore_fn fn;
+    void *ud;
+    pthread_t thread;
+    bool running; /* the thread was started (else chunks are scored inline) */
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    chunk *job;   /* the chunk to score, NULL when idle; guarded by mu */
+    bool quit;    /* guarded by mu */
+} worker;
+
+static void score_chunk(const worker *w, chunk *c)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        item *it = &c->v[i];
+        it->changed = w->fn(&it->lead, it->al.v, it->al.n, w->ud);
+    }
+}
+
+static void *worker_main(void *arg)
+{
+    worker *w = arg;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->job && !w->quit)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->job)
+            break;
+        chunk *c = w->job;
+        pthread_mutex_unlock(&w->mu);
+        score_chunk(w, c);
+        pthread_mutex_lock(&w->mu);
+        w->job = NULL;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+static void worker_start(worker *w, kz_rescore_fn fn, void *ud)
+{
+    memset(w, 0, sizeof *w);
+    w->fn = fn;
+    w->ud = ud;
+    if (pthread_mutex_init(&w->mu, NULL) != 0)
+        return;
+    if (pthread_cond_init(&w->cv, NULL) != 0) {
+        pthread_mutex_destroy(&w->mu);
+        return;
+    }
+    w->running = pthread_create(&w->thread, NULL, worker_main, w) == 0;
+    if (!w->running) {
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+    }
+}
+
+/* Hands c to the worker (scores it here when there is no worker). */
+static void worker_post(worker *w, chunk *c)
+{
+    if (!w->running) {
+        score_chunk(w, c);
+        return;
+    }
+    pthread_mutex_lock(&w->mu);
+    w->job = c;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+}
+
+/* Waits until the chunk posted last is scored. */
+static void worker_wait(worker *w)
+{
+    if (!w->running)
+        return;
+    pthread_mutex_lock(&w->mu);
+    while (w->job)
+        pthread_cond_wait(&w->cv, &w->mu);
+    pthread_mutex_unlock(&w->mu);
+}
+
+static void worker_stop(worker *w)
+{
+    if (!w->running)
+        return;
+    pthread_mutex_lock(&w->mu);
+    w->quit = true;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    pthread_join(w->thread, NULL);
+    pthread_cond_destroy(&w->cv);
+    pthread_mutex_destroy(&w->mu);
+    w->running = false;
+}
+
+/* ---- reading ---- */
+
+/* The lead columns read: "id" then these fields. */
+typedef struct columns {
+    kz_field f[KZ_F__COUNT];
+    bool text[KZ_F__COUNT]; /* read as text (else as a number) */
+    size_t n;
+} columns;
+
+static bool is_text_field(kz_field f)
+{
+    kz_ftype t = kz_field_get(f)->type;
+    return t == KZ_FT_TEXT || t == KZ_FT_USER || t == KZ_FT_STAGE || t == KZ_FT_DATE;
+}
+
+/* Reads a row of "id, <cols>" into l (reset first); the other fields are
+ * absent. */
+static void read_lead(sqlite3_stmt *s, const columns *cols, kz_lead *l)
+{
+    kz_lead_reset(l);
+    kz_lead_set_num(l, KZ_F_ID, sqlite3_column_int64(s, 0));
+    for (size_t k = 0; k < cols->n; k++) {
+        int col = (int)k + 1;
+        if (sqlite3_column_type(s, col) == SQLITE_NULL)
+            continue;
+        if (cols->text[k])
+            kz_lead_set_textn(l, cols->f[k], (const char *)sqlite3_column_text(s, col),
+                              (size_t)sqlite3_column_bytes(s, col));
+        else
+            kz_lead_set_num(l, cols->f[k], sqlite3_column_int64(s, col));
+    }
+}
+
+/* The three streams of one batch: cs and as stay open across its chunks
+ * (crc and arc are their last step's result), ls is run once per chunk. */
+typedef struct streams {
+    sqlite3_stmt *ls, *cs, *as;
+    int crc, arc;
+    bool with_custom;
+    size_t chunk;        /* leads per chunk */
+    const columns *cols; /* what ls reads */
+} streams;
+
+/* Reads up to s->chunk leads with ids in (*last, upto] into c, each with its
+ * custom fields and activities; advances *last. */
+static kz_status read_chunk(kz_store *st, streams *s, int64_t *last, int64_t upto, chunk *c,
+                            kz_err *err)
+{
+    c->n = 0;
+    sqlite3_bind_int64(s->ls, 1, *last);
+    sqlite3_bind_int64(s->ls, 2, upto);
+    sqlite3_bind_int64(s->ls, 3, (sqlite3_int64)s->chunk);
+    int rc;
+    while ((rc = sqlite3_step(s->ls)) == SQLITE_ROW) {
+        item *it = chunk_push(c);
+        kz_lead *lead = &it->lead;
+        read_lead(s->ls, s->cols, lead);
+        int64_t id = kz_lead_num(lead, KZ_F_ID);
+        sqlite3_stmt *cs = s->cs, *as = s->as;
+        while (s->with_custom && s->crc == SQLITE_ROW && sqlite3_column_int64(cs, 0) < id)
+            s->crc = sqlite3_step(cs);
+        while (s->with_custom && s->crc == SQLITE_ROW && sqlite3_column_int64(cs, 0) == id) {
+            kz_lead_set_custom(lead, (const char *)sqlite3_column_text(cs, 1),
+                               (const char *)sqlite3_column_text(cs, 2));
+            s->crc = sqlite3_step(cs);
+        }
+        it->al.n = 0;
+        while (s->arc == SQLITE_ROW && sqlite3_column_int64(as, 1) < id)
+            s->arc = sqlite3_step(as);
+        while (s->arc == SQLITE_ROW && sqlite3_column_int64(as, 1) == id) {
+            kz_activity *a = acts_push(&it->al);
+            read_activity(as, a, &it->al.notecap[it->al.n - 1]);
+            s->arc = sqlite3_step(as);
+        }
+        const char *g = kz_lead_text(lead, KZ_F_GRADE);
+        it->had_grade = g != NULL;
+        if (g) {
+            size_t n = strlen(g) + 1;
+            if (it->old_grade_cap < n) {
+                it->old_grade = kz_xrealloc(it->old_grade, n);
+                it->old_grade_cap = n;
+            }
+            memcpy(it->old_grade, g, n);
+        }
+        it->changed = false;
+        *last = id;
+    }
+    sqlite3_reset(s->ls);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "reading leads", err);
+    if (s->with_custom && s->crc != SQLITE_ROW && s->crc != SQLITE_DONE)
+        return kz_db_error(st, s->crc, "reading custom fields", err);
+    if (s->arc != SQLITE_ROW && s->arc != SQLITE_DONE)
+        return kz_db_error(st, s->arc, "reading activities", err);
+    return KZ_OK;
+}
+
+/* ---- writing ---- */
+
+/* Saves the scored chunk: each changed lead's score fields, version bump
+ * and, when its band changed, a grade event. */
+static kz_status write_chunk(kz_store *st, sqlite3_stmt *us, const chunk *c, const char *actor,
+                             int64_t now, int64_t *changed, kz_err *err)
+{
+    for (size_t k = 0; k < c->n; k++) {
+        const item *it = &c->v[k];
+        if (!it->changed)
+            continue;
+        const kz_lead *lead = &it->lead;
+        sqlite3_bind_int64(us, 1, kz_lead_num(lead, KZ_F_ID));
+        for (size_t i = 0; i < NSCORE; i++) {
+            kz_field f = score_fields[i];
+            int col = (int)i + 2;
+            if (!kz_lead_has(lead, f))
+                sqlite3_bind_null(us, col);
+            else if (f == KZ_F_GRADE || f == KZ_F_PERSONA)
+                kz_bind_text(us, col, kz_lead_text(lead, f));
+            else
+                sqlite3_bind_int64(us, col, kz_lead_num(lead, f));
+        }
+        sqlite3_bind_int64(us, 12, now);
+        int urc = sqlite3_step(us);
+        sqlite3_reset(us);
+        if (urc != SQLITE_DONE)
+            return kz_db_error(st, urc, "saving scores", err);
+        if (changed)
+            (*changed)++;
+        const char *ng = kz_lead_text(lead, KZ_F_GRADE);
+        if (same_text(it->had_grade ? it->old_grade : NULL, ng))
+            continue;
+        kz_event e = {0};
+        e.lead_id = kz_lead_num(lead, KZ_F_ID);
+        e.at = now;
+        e.version = kz_lead_num(lead, KZ_F_VERSION) + 1;
+        snprintf(e.actor, sizeof e.actor, "%s", actor);
+        snprintf(e.kind, sizeof e.kind, "grade");
+        e.field = (char *)"grade";
+        e.old_value = it->had_grade ? it->old_grade : NULL;
+        e.new_value = (char *)ng;
+        kz_status ks = kz_store_event_add(st, &e, err);
+        if (ks != KZ_OK)
+            return ks;
+    }
+    return KZ_OK;
+}
+
+/* ---- the walk ---- */
+
+/* One batch: ids in (last, upto], read, scored and written chunk by chunk
+ * inside the caller's transaction. *done counts the leads walked. */
+static kz_status rescore_batch(kz_store *st, streams *s, worker *w, chunk ch[2], int64_t last,
+                               int64_t upto, const char *actor, int64_t now, int64_t *done,
+                               int64_t *changed, kz_err *err)
+{
+    sqlite3_stmt *us = kz_stmt(st,
+                               "UPDATE leads SET score = ?2, grade = ?3, persona = ?4, pain = "
+                               "?5, interest = ?6, fit = ?7, budget = ?8, authority = ?9, need "
+                               "= ?10, timeline = ?11, version = version + 1, updated = ?12 "
+                               "WHERE id = ?1",
+                               err);
+    if (!us)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s->cs, 1, last);
+    sqlite3_bind_int64(s->cs, 2, upto);
+    sqlite3_bind_int64(s->as, 1, last);
+    sqlite3_bind_int64(s->as, 2, upto);
+    s->crc = s->with_custom ? sqlite3_step(s->cs) : SQLITE_DONE;
+    s->arc = sqlite3_step(s->as);
+    chunk *cur = &ch[0], *next = &ch[1];
+    kz_status ks = read_chunk(st, s, &last, upto, cur, err);
+    if (ks == KZ_OK && cur->n)
+        worker_post(w, cur);
+    while (ks == KZ_OK && cur->n) {
+        /* read the next chunk while the worker scores this one */
+        ks = read_chunk(st, s, &last, upto, next, err);
+        worker_wait(w);
+        if (ks != KZ_OK)
+            break;
+        if (next->n)
+            worker_post(w, next);
+        ks = write_chunk(st, us, cur, actor, now, changed, err);
+        *done += (int64_t)cur->n;
+        chunk *t = cur;
+        cur = next;
+        next = t;
+    }
+    worker_wait(w);
+    sqlite3_reset(s->cs);
+    sqlite3_reset(s->as);
+    return ks;
 }
 
 kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, int64_t now,
@@ -90,142 +440,82 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
     }
     sqlite3_reset(cnt);
 
-    /* only the columns asked for (NULL in the others' places) */
-    kz_buf cols = KZ_BUF_INIT;
-    for (int f = 1; f < KZ_F__COUNT; f++)
-        kz_buf_printf(&cols, "%s%s", f > 1 ? ", " : "",
-                      !fields || fields[f] ? kz_field_get((kz_field)f)->name : "NULL");
-    char sql[1400];
-    snprintf(sql, sizeof sql, "SELECT id, %s FROM leads WHERE id > ?1 ORDER BY id LIMIT ?2",
-             kz_buf_str(&cols));
-    kz_buf_free(&cols);
-    kz_lead lead, before;
-    kz_lead_init(&lead);
-    kz_lead_init(&before);
-    acts al = {0};
+    /* only the columns asked for, and what saving rewrites or needs: the
+     * score fields and the version */
+    bool want[KZ_F__COUNT];
+    for (int f = 0; f < KZ_F__COUNT; f++)
+        want[f] = !fields || fields[f];
+    for (size_t i = 0; i < NSCORE; i++)
+        want[score_fields[i]] = true;
+    want[KZ_F_VERSION] = true;
+    columns cols = {.n = 0};
+    kz_buf sql = KZ_BUF_INIT;
+    kz_buf_printf(&sql, "SELECT id");
+    for (int f = 1; f < KZ_F__COUNT; f++) {
+        if (!want[f])
+            continue;
+        cols.f[cols.n] = (kz_field)f;
+        cols.text[cols.n++] = is_text_field((kz_field)f);
+        kz_buf_printf(&sql, ", %s", kz_field_get((kz_field)f)->name);
+    }
+    kz_buf_printf(&sql, " FROM leads WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3");
+    size_t per_chunk = batch / 4;
+    if (per_chunk < 1)
+        per_chunk = 1;
+    if (per_chunk > CHUNK_MAX)
+        per_chunk = CHUNK_MAX;
+    worker w;
+    worker_start(&w, fn, ud);
+    chunk ch[2] = {{0}, {0}};
     kz_status ks = KZ_OK;
     while (ks == KZ_OK && last < max_id) {
         if ((ks = kz_store_begin(st, err)) != KZ_OK)
             break;
-        sqlite3_stmt *ls = kz_stmt(st, sql, err);
-        sqlite3_stmt *cs = kz_stmt(st,
-                                   "SELECT lead_id, name, value FROM custom_fields WHERE lead_id "
-                                   "> ?1 AND lead_id <= ?2 ORDER BY lead_id, name",
-                                   err);
-        sqlite3_stmt *as = kz_stmt(st,
-                                   "SELECT id, lead_id, at, kind, channel, outcome, author, note "
-                                   "FROM activities WHERE lead_id > ?1 AND lead_id <= ?2 "
-                                   "ORDER BY lead_id, at, id",
-                                   err);
-        sqlite3_stmt *us = kz_stmt(st,
-                                   "UPDATE leads SET score = ?2, grade = ?3, persona = ?4, pain = "
-                                   "?5, interest = ?6, fit = ?7, budget = ?8, authority = ?9, need "
-                                   "= ?10, timeline = ?11, version = version + 1, updated = ?12 "
-                                   "WHERE id = ?1",
-                                   err);
-        if (!ls || !cs || !as || !us) {
-            ks = FAIL_STMT(err);
-            break;
-        }
-        /* the id range of this batch */
+        streams s = {NULL, NULL, NULL, SQLITE_DONE, SQLITE_DONE, with_custom, per_chunk, &cols};
+        s.ls = kz_stmt(st, kz_buf_str(&sql), err);
+        s.cs = kz_stmt(st,
+                       "SELECT lead_id, name, value FROM custom_fields WHERE lead_id "
+                       "> ?1 AND lead_id <= ?2 ORDER BY lead_id, name",
+                       err);
+        s.as = kz_stmt(st,
+                       "SELECT id, lead_id, at, kind, channel, outcome, author, note "
+                       "FROM activities WHERE lead_id > ?1 AND lead_id <= ?2 "
+                       "ORDER BY lead_id, at, id",
+                       err);
+        /* the id range of this batch (none left: leads deleted meanwhile) */
         sqlite3_stmt *rs = kz_stmt(st,
                                    "SELECT max(id) FROM (SELECT id FROM leads WHERE id > ?1 "
                                    "ORDER BY id LIMIT ?2)",
                                    err);
-        if (!rs) {
+        if (!s.ls || !s.cs || !s.as || !rs) {
             ks = FAIL_STMT(err);
             break;
         }
         sqlite3_bind_int64(rs, 1, last);
         sqlite3_bind_int64(rs, 2, (sqlite3_int64)batch);
-        int64_t upto = sqlite3_step(rs) == SQLITE_ROW ? sqlite3_column_int64(rs, 0) : max_id;
+        int rrc = sqlite3_step(rs);
+        bool any = rrc == SQLITE_ROW && sqlite3_column_type(rs, 0) != SQLITE_NULL;
+        int64_t upto = any ? sqlite3_column_int64(rs, 0) : max_id;
         sqlite3_reset(rs);
-        sqlite3_bind_int64(ls, 1, last);
-        sqlite3_bind_int64(ls, 2, (sqlite3_int64)batch);
-        sqlite3_bind_int64(cs, 1, last);
-        sqlite3_bind_int64(cs, 2, upto);
-        sqlite3_bind_int64(as, 1, last);
-        sqlite3_bind_int64(as, 2, upto);
-        int crc = with_custom ? sqlite3_step(cs) : SQLITE_DONE, arc = sqlite3_step(as), rc;
-        while ((rc = sqlite3_step(ls)) == SQLITE_ROW) {
-            kz_read_lead_row(ls, &lead);
-            int64_t id = kz_lead_num(&lead, KZ_F_ID);
-            while (with_custom && crc == SQLITE_ROW && sqlite3_column_int64(cs, 0) < id)
-                crc = sqlite3_step(cs);
-            while (with_custom && crc == SQLITE_ROW && sqlite3_column_int64(cs, 0) == id) {
-                kz_lead_set_custom(&lead, (const char *)sqlite3_column_text(cs, 1),
-                                   (const char *)sqlite3_column_text(cs, 2));
-                crc = sqlite3_step(cs);
-            }
-            al.n = 0;
-            while (arc == SQLITE_ROW && sqlite3_column_int64(as, 1) < id)
-                arc = sqlite3_step(as);
-            while (arc == SQLITE_ROW && sqlite3_column_int64(as, 1) == id) {
-                kz_activity *a = acts_push(&al);
-                read_activity(as, a, &al.notecap[al.n - 1]);
-                arc = sqlite3_step(as);
-            }
-            const char *old_grade_p = kz_lead_text(&lead, KZ_F_GRADE);
-            char old_grade[64];
-            snprintf(old_grade, sizeof old_grade, "%s", old_grade_p ? old_grade_p : "");
-            bool had_grade = old_grade_p != NULL;
-            done++;
-            last = id;
-            if (!fn(&lead, al.v, al.n, ud))
-                continue;
-            sqlite3_bind_int64(us, 1, id);
-            for (size_t i = 0; i < NSCORE; i++) {
-                kz_field f = score_fields[i];
-                int col = (int)i + 2;
-                if (!kz_lead_has(&lead, f))
-                    sqlite3_bind_null(us, col);
-                else if (f == KZ_F_GRADE || f == KZ_F_PERSONA)
-                    kz_bind_text(us, col, kz_lead_text(&lead, f));
-                else
-                    sqlite3_bind_int64(us, col, kz_lead_num(&lead, f));
-            }
-            sqlite3_bind_int64(us, 12, now);
-            int urc = sqlite3_step(us);
-            sqlite3_reset(us);
-            if (urc != SQLITE_DONE) {
-                ks = kz_db_error(st, urc, "saving scores", err);
-                break;
-            }
-            if (changed)
-                (*changed)++;
-            const char *ng = kz_lead_text(&lead, KZ_F_GRADE);
-            if (!same_text(had_grade ? old_grade : NULL, ng)) {
-                kz_event e = {0};
-                e.lead_id = id;
-                e.at = now;
-                e.version = kz_lead_num(&lead, KZ_F_VERSION) + 1;
-                snprintf(e.actor, sizeof e.actor, "%s", actor);
-                snprintf(e.kind, sizeof e.kind, "grade");
-                e.field = (char *)"grade";
-                e.old_value = had_grade ? old_grade : NULL;
-                e.new_value = (char *)ng;
-                if ((ks = kz_store_event_add(st, &e, err)) != KZ_OK)
-                    break;
-            }
+        if (rrc != SQLITE_ROW) {
+            ks = kz_db_error(st, rrc, "reading leads", err);
+            break;
         }
-        if (ks == KZ_OK && rc != SQLITE_DONE && rc != SQLITE_ROW)
-            ks = kz_db_error(st, rc, "reading leads", err);
-        sqlite3_reset(ls);
-        sqlite3_reset(cs);
-        sqlite3_reset(as);
+        if (any)
+            ks = rescore_batch(st, &s, &w, ch, last, upto, actor, now, &done, changed, err);
         if (ks == KZ_OK)
             ks = kz_store_commit(st, err);
         else
             kz_store_rollback(st);
         if (ks == KZ_OK && progress)
             progress(done, total, ud);
-        if (last >= upto && upto >= max_id)
-            break;
+        last = upto;
     }
     if (st->in_txn)
         kz_store_rollback(st);
-    acts_free(&al);
-    kz_lead_free(&lead);
-    kz_lead_free(&before);
+    worker_stop(&w);
+    chunk_free(&ch[0]);
+    chunk_free(&ch[1]);
+    kz_buf_free(&sql);
     return ks;
 }

@@ -16,7 +16,7 @@ extern const size_t kz_embedded_schema_len;
 
 /* The schema version this build writes. Bump it together with a new entry
  * in src/store/migrate.c whenever schema.sql changes. */
-#define KZ_SCHEMA_VERSION 1
+#define KZ_SCHEMA_VERSION 2
 
 int kz_store_schema_version(void)
 {
@@ -223,6 +223,19 @@ fail:
     return rc;
 }
 
+/* SQLite counts every allocation for sqlite3_memory_used() under a global
+ * mutex; kariz reads no such statistics, and counting was about 7% of the
+ * CPU time of rescoring every lead. It can only be turned off before SQLite
+ * initialises (at the first open): later calls are refused, harmlessly. */
+static void engine_config(void)
+{
+    static bool done;
+    if (done)
+        return;
+    done = true;
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err *err)
 {
     struct stat sb;
@@ -241,8 +254,16 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
     if (busy && atoi(busy) > 0)
         st->busy_ms = atoi(busy);
     build_lead_cols(st);
+    st->exact_hits = KZ_EXACT_HITS;
+    st->list_hits = KZ_LIST_HITS;
+    /* test hook: "EXACT,LIST" search thresholds (see kz_store_search_tune) */
+    const char *hits = getenv("KARIZ_SEARCH_HITS");
+    long long exact = 0, list = 0;
+    if (hits && sscanf(hits, "%lld,%lld", &exact, &list) == 2)
+        kz_store_search_tune(st, exact, list);
 
     int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    engine_config();
     int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, kz_fault_vfs());
     kz_status ks;
     if (rc != SQLITE_OK) {
@@ -322,6 +343,9 @@ void kz_store_close(kz_store *st)
     free(st->tdelta);
     free(st->insert_sql);
     free(st->hits_text);
+    free(st->hits_bits);
+    free(st->hits_ids);
+    free(st->hits_fold);
     free(st->path);
     free(st);
 }

@@ -24,15 +24,17 @@
 #define MIN_COL_W 24
 #define MAX_COL_W 40
 
-/* A filtered column counts its matches up to this many ("1000+ shown"):
- * counting every match of a common word among a million leads would cost
- * more than a keystroke may. */
-#define KZ_BOARD_COUNT_CAP 1000
+/* A filtered column counts its matches up to about this many ("200+
+ * shown"), more as the cursor goes further down: counting every match of a
+ * common word among a million leads would cost more than a keystroke may. */
+#define KZ_BOARD_COUNT_CAP 200
 
 typedef struct column {
     const kz_stage *stage; /* owned by the rules */
     kz_stage_total tot;
     int64_t nmatch;        /* leads in the column that pass the filters */
+    bool more;             /* nmatch is a lower bound: the count stopped early */
+    int64_t cap;           /* the count's cap (0: none), doubled as the cursor nears nmatch */
     size_t cur, top;       /* selected card and first visible card (absolute) */
     kz_lead *cards;        /* owned: the visible cards, ncards used */
     size_t ncards, capcards;
@@ -95,33 +97,42 @@ static bool collect_card(const kz_lead *lead, void *ud)
     return c->ncards < cc->max;
 }
 
+/* Counts the column's matches, up to about cap (0: all) when filtered. */
+static void count_column(board *b, kz_tui *t, column *c, int64_t cap)
+{
+    if (b->load_failed)
+        return;
+    if (!filtered(t)) {
+        c->nmatch = c->tot.count;
+        c->more = false;
+        return;
+    }
+    kz_query q;
+    make_query(t, c, &q);
+    c->cap = cap;
+    q.count_cap = cap;
+    if (kz_store_count_some(t->s->store, &q, &c->nmatch, &c->more, &b->err) != KZ_OK)
+        b->load_failed = true;
+}
+
 /* Loads the visible window of cards; recounts the matches when count (a
  * cursor move inside the same data does not need to). */
 static void load_column(board *b, kz_tui *t, column *c, bool count)
 {
     c->ncards = 0;
+    if (count)
+        count_column(b, t, c, KZ_BOARD_COUNT_CAP);
     if (b->load_failed)
         return;
     kz_query q;
     make_query(t, c, &q);
-    if (!count) {
-        /* keep nmatch */
-    } else if (filtered(t)) {
-        q.count_cap = KZ_BOARD_COUNT_CAP;
-        if (kz_store_count(t->s->store, &q, &c->nmatch, &b->err) != KZ_OK) {
-            b->load_failed = true;
-            return;
-        }
-    } else {
-        c->nmatch = c->tot.count;
-    }
+    size_t slots = b->slots > 0 ? (size_t)b->slots : 1;
     if (c->nmatch <= 0) {
         c->cur = c->top = 0;
         return;
     }
     if (c->cur >= (size_t)c->nmatch)
         c->cur = (size_t)c->nmatch - 1;
-    size_t slots = b->slots > 0 ? (size_t)b->slots : 1;
     if (c->cur < c->top)
         c->top = c->cur;
     if (c->cur >= c->top + slots)
@@ -392,7 +403,7 @@ static void draw_column(board *b, kz_tui *t, size_t ci, int x, int w, kz_rect ar
     kz_buf h = KZ_BUF_INIT; /* owned */
     kz_buf_printf(&h, "%s %" PRId64, c->stage->label ? c->stage->label : c->stage->name,
                   c->tot.count);
-    if (filtered(t) && c->nmatch >= KZ_BOARD_COUNT_CAP && c->tot.count > c->nmatch)
+    if (filtered(t) && c->more && c->tot.count > c->nmatch)
         kz_buf_printf(&h, " (%" PRId64 "+ shown)", c->nmatch);
     else if (filtered(t) && c->nmatch != c->tot.count)
         kz_buf_printf(&h, " (%" PRId64 " shown)", c->nmatch);
@@ -462,6 +473,12 @@ static void set_cursor(board *b, kz_tui *t, column *c, int64_t to)
 {
     if (to < 0)
         to = 0;
+    /* a count that stopped early grows as the cursor nears its end */
+    int64_t slots = b->slots > 0 ? b->slots : 1;
+    if (c->more && c->cap > 0 && to + slots >= c->nmatch) {
+        int64_t cap = c->cap * 2 > to + 2 * slots ? c->cap * 2 : to + 2 * slots;
+        count_column(b, t, c, cap);
+    }
     if (c->nmatch > 0 && to >= c->nmatch)
         to = c->nmatch - 1;
     c->cur = (size_t)to;
@@ -517,6 +534,8 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
         set_cursor(b, t, c, 0);
         return KZ_UI_REDRAW;
     case KZ_ACT_LAST:
+        if (c->more)
+            count_column(b, t, c, 0); /* the real end: count them all */
         set_cursor(b, t, c, c->nmatch - 1);
         return KZ_UI_REDRAW;
     case KZ_ACT_PAGE_DOWN:

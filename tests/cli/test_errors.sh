@@ -11,6 +11,12 @@ run k add; expect_rc 2; has_err "a NAME is required"
 run k add "A" "B"; expect_rc 2; has_err "one NAME only"
 run k add "A" --nope; expect_rc 2; has_err 'unknown option "--nope"'
 run k add "A" --company; expect_rc 2; has_err "needs a value"
+for cmd in agenda score demo triage; do
+    run k $cmd --nope; expect_rc 2; has_err "kariz $cmd: unknown option \"--nope\""
+done
+run k agenda --days; expect_rc 2; has_err 'kariz agenda: option "--days" needs a value'
+run k demo --leads; expect_rc 2; has_err 'kariz demo: option "--leads" needs a value'
+run k score --format; expect_rc 2; has_err 'kariz score: option "--format" needs a value'
 run k add "A" --set broken; expect_rc 2; has_err '--set "broken": expected FIELD=VALUE'
 run k list --limit zero; expect_rc 2; has_err '--limit "zero": expected a positive whole number'
 run k list --format xml; expect_rc 2; has_err '--format "xml": expected table, csv or json'

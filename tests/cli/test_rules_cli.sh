@@ -84,6 +84,13 @@ expect_eq "$(sqlite3 "$T/demo.db" "SELECT count(DISTINCT stage) FROM leads")" 5
 expect_eq "$(sqlite3 "$T/demo.db" "SELECT count(*) FROM leads WHERE stage = 'lost' AND (lost_reason IS NULL OR lost_from IS NULL)")" 0
 run "$KARIZ" --db "$T/demo.db" demo --no-board; has_out "already holds 40 leads"
 run "$KARIZ" --db "$T/demo.db" demo --leads 0; expect_rc 2
+# the demo's closed deals were won more often the better the fit and the
+# engagement, so its scoring report separates the bands
+run "$KARIZ" --db "$T/demo300.db" demo --leads 300 --no-board; expect_rc 0
+run "$KARIZ" --db "$T/demo300.db" report scoring --format csv; expect_rc 0
+hot=$(printf '%s\n' "$out" | awk -F, '$2 == "hot" {print $6}')
+cold=$(printf '%s\n' "$out" | awk -F, '$2 == "cold" {print $6}')
+awk -v h="$hot" -v c="$cold" 'BEGIN {exit !(h > c + 20)}' && ok || bad "demo bands: hot $hot%, cold $cold%"
 
 t "rules backtest: the closed deals under both rules files"
 sum=$(sqlite3 "$T/demo.db" "SELECT group_concat(id||grade||score||version) FROM leads")

@@ -601,6 +601,168 @@ static void test_queries(void **state)
     assert_int_equal(id, 0);
 }
 
+/* Everything a search answers, for comparing the ways matches are kept. */
+typedef struct answers {
+    names lists[NSTAGES];
+    int64_t counts[NSTAGES];
+} answers;
+
+static void search_answers(kz_store *st, const char *text, answers *out)
+{
+    kz_err err;
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < NSTAGES; i++) {
+        kz_query q = {0};
+        q.search = text;
+        q.stage = stages[i].name;
+        q.limit = 16;
+        assert_int_equal(kz_store_list(st, &q, false, collect, &out->lists[i], &err), KZ_OK);
+        q.limit = 0;
+        assert_int_equal(kz_store_count(st, &q, &out->counts[i], &err), KZ_OK);
+    }
+}
+
+static void add_note(kz_store *st, int64_t id, const char *note)
+{
+    kz_err err;
+    kz_activity a = {0};
+    a.lead_id = id;
+    snprintf(a.kind, sizeof a.kind, "note");
+    snprintf(a.author, sizeof a.author, "alice");
+    a.note = (char *)note;
+    assert_int_equal(kz_store_begin(st, &err), KZ_OK);
+    assert_int_equal(kz_store_activity_add(st, &a, 5000, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(st, &err), KZ_OK);
+}
+
+/* A rare word's ids, a common word's bitmap and a very common word checked
+ * lead by lead give the same answers; a column's bounded count says when
+ * it stopped early. */
+static void test_search_modes(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    add_lead(f->st, "Ava Öztürk", "Wonka Industries", "ava@wonka.example", "lead", NULL, 1);
+    add_lead(f->st, "Bo Wonk", "Acme", NULL, "prospect", NULL, 1);
+    add_lead(f->st, "Wonky Tom", "Hooli", NULL, "prospect", NULL, 1);
+    int64_t cy = add_lead(f->st, "Cy Smith", "Globex", NULL, "lead", NULL, 1);
+    for (int i = 0; i < 12; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Filler %d", i);
+        add_lead(f->st, name, i % 2 ? "Wonka Subsidiary" : "Initech", NULL, "lead", NULL, 1);
+    }
+    add_note(f->st, cy, "wants the WONKA bar");
+    const char *texts[] = {"wonk", "ÖZTÜRK", "filler", "wonka bar", "nothing like it", "Wo"};
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        answers ids, bitmap, check;
+        kz_store_search_tune(f->st, 1000, 100000);
+        search_answers(f->st, texts[t], &ids);
+        kz_store_search_tune(f->st, 1, 100000);
+        search_answers(f->st, texts[t], &bitmap);
+        kz_store_search_tune(f->st, 1, 1);
+        search_answers(f->st, texts[t], &check);
+        assert_memory_equal(&ids, &bitmap, sizeof ids);
+        assert_memory_equal(&ids, &check, sizeof ids);
+    }
+    answers a;
+    search_answers(f->st, "ÖZTÜRK", &a);
+    assert_int_equal(a.counts[0], 1);
+    assert_string_equal(a.lists[0].v[0], "Ava Öztürk");
+    search_answers(f->st, "wonk", &a);
+    assert_int_equal(a.counts[0], 8); /* Ava, Cy (by the note), six subsidiaries */
+    assert_int_equal(a.counts[1], 2);
+
+    /* bounded counts: a short walk of a common word's column stops early */
+    kz_query q = {0};
+    q.search = "wonk";
+    q.stage = "lead";
+    q.count_cap = 1; /* checking lead by lead: a walk of 5 leads */
+    kz_store_search_tune(f->st, 1, 1);
+    int64_t n;
+    bool more;
+    assert_int_equal(kz_store_count_some(f->st, &q, &n, &more, &err), KZ_OK);
+    assert_true(more);
+    assert_true(n >= 1 && n <= 5);
+    q.count_cap = 4; /* 20 leads: the whole column, exact */
+    assert_int_equal(kz_store_count_some(f->st, &q, &n, &more, &err), KZ_OK);
+    assert_false(more);
+    assert_int_equal(n, 8);
+    kz_store_search_tune(f->st, 1, 100000); /* a bitmap: 100 leads a match */
+    q.count_cap = 1;
+    assert_int_equal(kz_store_count_some(f->st, &q, &n, &more, &err), KZ_OK);
+    assert_false(more);
+    assert_int_equal(n, 8);
+    }
+
+/* The search text follows the lead: a new name replaces the old one and
+ * keeps the notes; a deleted lead is found no more. */
+static void test_search_text_follows_lead(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t id = add_lead(f->st, "Cy Smith", "Globex", "cy@globex.example", "lead", NULL, 1);
+    add_note(f->st, id, "budget approved");
+    answers a;
+    search_answers(f->st, "smith", &a);
+    assert_int_equal(a.counts[0], 1);
+    kz_lead l;
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, id, &l, &err), KZ_OK);
+    kz_lead_set_text(&l, KZ_F_NAME, "Cy Jones\x1fUS");
+    bool changed;
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_update(f->st, &l, "alice", 2000, &changed, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    /* the old name is gone, the notes stay; a field's own separator is a
+     * space, and no match spans two fields */
+    static const struct {
+        const char *text;
+        int64_t n;
+    } after[] = {{"smith", 0}, {"jones", 1},      {"budget", 1},
+                 {"globex.ex", 1}, {"jones us", 1}, {"us\x1fglobex", 0}};
+    for (size_t i = 0; i < sizeof after / sizeof after[0]; i++) {
+        search_answers(f->st, after[i].text, &a);
+        assert_int_equal(a.counts[0], after[i].n);
+    }
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_delete(f->st, id, kz_lead_num(&l, KZ_F_VERSION), "alice", 3000,
+                                          &err),
+                     KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    search_answers(f->st, "budget", &a);
+    assert_int_equal(a.counts[0], 0);
+    kz_lead_free(&l);
+}
+
+/* A database at schema version 1 is brought forward: its search index is
+ * rebuilt with the notes. */
+static void test_migrates_version_1(void **state)
+{
+    fx *f = *state;
+    kz_store_close(f->st);
+    f->st = NULL;
+    unlink(f->path);
+    char fixture[512];
+    snprintf(fixture, sizeof fixture, "%s/schema-v1.sql", getenv("KARIZ_FIXTURES"));
+    size_t len;
+    char *sql = slurp(fixture, &len);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    free(sql);
+    kz_err err;
+    assert_int_equal(kz_store_open(f->path, 0, &f->st, &err), KZ_OK);
+    answers a;
+    search_answers(f->st, "ÖZTÜRK", &a);
+    assert_int_equal(a.counts[0], 1);
+    search_answers(f->st, "rollout", &a);
+    assert_int_equal(a.counts[0], 1);
+    assert_string_equal(a.lists[0].v[0], "陈伟");
+    search_answers(f->st, "budget approved", &a);
+    assert_int_equal(a.counts[0], 1);
+}
+
 static void test_search_follows_changes(void **state)
 {
     fx *f = *state;
@@ -916,6 +1078,113 @@ static void test_rescore_streams(void **state)
     kz_lead_free(&l);
 }
 
+/* Opening a store turns SQLite's allocation statistics off (they cost a
+ * global mutex per allocation), so none are counted. */
+static void test_no_memory_statistics(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    add_lead(f->st, "Ava", "Acme", NULL, "lead", NULL, 1);
+    kz_lead l;
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, 1, &l, &err), KZ_OK);
+    kz_lead_free(&l);
+    assert_int_equal(sqlite3_memory_used(), 0);
+}
+
+/* Like score_by_activity, and records whether the company (a field not
+ * asked for) was read. */
+static bool score_named(kz_lead *l, const kz_activity *acts, size_t n, void *ud)
+{
+    seen *s = ud;
+    const char *c = kz_lead_custom(l, "tag");
+    snprintf(s->line[s->n++], 64, "%s:%s:%s:%zu:%s", kz_lead_text(l, KZ_F_NAME),
+             kz_lead_has(l, KZ_F_COMPANY) ? "company" : "-", c ? c : "-", n,
+             n ? acts[n - 1].note : "");
+    if (kz_lead_num(l, KZ_F_SCORE) == (int64_t)n)
+        return false;
+    kz_lead_set_num(l, KZ_F_SCORE, (int64_t)n);
+    kz_lead_set_text(l, KZ_F_GRADE, n ? "busy" : "idle");
+    return true;
+}
+
+/* Batches of 8 are read, scored and written in chunks of 2: every lead
+ * arrives once, in id order, with its own custom fields and activities,
+ * and only the fields asked for (and the score fields) are read. */
+static void test_rescore_chunks(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    enum { N = 13 };
+    int64_t ids[N];
+    for (int i = 0; i < N; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "L%d", i);
+        ids[i] = add_lead(f->st, name, "C", NULL, "lead", NULL, 1);
+    }
+    kz_lead l;
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, ids[7], &l, &err), KZ_OK);
+    kz_lead_set_custom(&l, "tag", "vip");
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_update(f->st, &l, "alice", 10, NULL, &err), KZ_OK);
+    for (int i = 0; i < N; i++)
+        for (int k = 0; k < i % 3; k++) {
+            kz_activity a = {0};
+            a.lead_id = ids[i];
+            a.at = 100 + k;
+            snprintf(a.kind, sizeof a.kind, "call");
+            snprintf(a.author, sizeof a.author, "alice");
+            char note[16];
+            snprintf(note, sizeof note, "n%d.%d", i, k);
+            a.note = note;
+            assert_int_equal(kz_store_activity_add(f->st, &a, 100 + k, &err), KZ_OK);
+        }
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    bool fields[KZ_F__COUNT] = {false};
+    fields[KZ_F_NAME] = true;
+    seen s = {0};
+    int64_t changed = 0;
+    assert_int_equal(kz_store_rescore_all(f->st, 8, "carol", 500, fields, true, score_named, &s,
+                                          NULL, &changed, &err),
+                     KZ_OK);
+    assert_int_equal(s.n, N);
+    int busy = 0;
+    for (int i = 0; i < N; i++) {
+        char want[64];
+        char note[16] = "";
+        if (i % 3)
+            snprintf(note, sizeof note, "n%d.%d", i, i % 3 - 1);
+        snprintf(want, sizeof want, "L%d:-:%s:%d:%s", i, i == 7 ? "vip" : "-", i % 3, note);
+        assert_string_equal(s.line[i], want);
+        kz_lead_reset(&l);
+        assert_int_equal(kz_store_lead_get(f->st, ids[i], &l, &err), KZ_OK);
+        assert_int_equal(kz_lead_num(&l, KZ_F_SCORE), i % 3);
+        /* lead 7 was saved once before (its tag) */
+        assert_int_equal(kz_lead_num(&l, KZ_F_VERSION), (i % 3 ? 2 : 1) + (i == 7));
+        assert_string_equal(kz_lead_text(&l, KZ_F_COMPANY), "C"); /* untouched */
+        busy += i % 3 != 0;
+    }
+    assert_int_equal(changed, busy);
+    kz_event e;
+    assert_int_equal(kz_store_blame(f->st, ids[N - 2], "grade", &e, &err), KZ_OK);
+    assert_string_equal(e.actor, "carol");
+    assert_string_equal(e.new_value, "busy");
+    assert_int_equal(e.version, 2);
+    free(e.field);
+    free(e.old_value);
+    free(e.new_value);
+    free(e.detail);
+    /* a second pass, in other batches, changes nothing */
+    memset(&s, 0, sizeof s);
+    assert_int_equal(kz_store_rescore_all(f->st, 5, "carol", 600, fields, true, score_named, &s,
+                                          NULL, &changed, &err),
+                     KZ_OK);
+    assert_int_equal(s.n, N);
+    assert_int_equal(changed, 0);
+    kz_lead_free(&l);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -939,6 +1208,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_presence_and_recent_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_streams, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_modes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_text_follows_lead, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrates_version_1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rescore_chunks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_no_memory_statistics, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
