@@ -492,6 +492,24 @@ static void test_import_history(void **state)
     assert_int_equal(kz_store_events(f->st, a, 1, &ev, &err), KZ_OK); /* since version 1 */
     assert_int_equal(ev.n, 0);
     kz_event_list_free(&ev);
+    /* a database from before: its per-lead import event, nothing derived */
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    int64_t old = import_lead(f->st, "Old", "lead", "alice", 100, imp, 5040);
+    kz_event oe = {0};
+    oe.lead_id = old;
+    oe.at = 5040;
+    oe.version = 1;
+    snprintf(oe.actor, sizeof oe.actor, "bob");
+    snprintf(oe.kind, sizeof oe.kind, "import");
+    oe.new_value = "Old";
+    oe.detail = "import 1";
+    assert_int_equal(kz_store_event_add(f->st, &oe, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_events(f->st, old, 0, &ev, &err), KZ_OK);
+    assert_int_equal(ev.n, 1);
+    assert_int_equal(ev.v[0].id, oe.id);
+    assert_string_equal(ev.v[0].detail, "import 1");
+    kz_event_list_free(&ev);
     assert_int_equal(kz_store_events(f->st, early, 0, &ev, &err), KZ_OK); /* not imported */
     assert_int_equal(ev.n, 1);
     assert_string_equal(ev.v[0].kind, "create");
