@@ -1160,7 +1160,7 @@ static kz_status count_walk(kz_store *st, const kz_query *q, int64_t budget, int
     kz_buf_puts(&sql, "), 0) FROM (SELECT id FROM leads");
     build_where(&sql, st, &rest, true, &b);
     kz_buf_printf(&sql, " LIMIT %" PRId64 ") AS sub", budget);
-    sqlite3_stmt *s;
+    sqlite3_stmt *s = NULL;
     kz_status ks = prepare_bound(st, &sql, &b, &s, err);
     if (ks != KZ_OK)
         return ks;
