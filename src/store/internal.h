@@ -14,6 +14,7 @@
 #define KZ_COUNT_CACHE 64
 #define KZ_EXACT_HITS 2000  /* searches with more matches walk each column's index */
 #define KZ_LIST_HITS 50000  /* ... and with more than this, check each lead's text */
+#define KZ_BITMAP_IDS (1 << 24) /* a search's bitmap holds ids below this (2 MiB) */
 
 /* How a kept search's matches are kept (see search_hits in leads.c). */
 enum { KZ_HITS_IDS, KZ_HITS_BITMAP, KZ_HITS_CHECK };

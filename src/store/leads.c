@@ -957,8 +957,13 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
             break;
         }
         int64_t id = sqlite3_column_int64(s, 0);
-        if (id < 0)
-            continue;
+        if (id < 0 || id >= KZ_BITMAP_IDS) {
+            /* ids beyond what a bitmap should hold (not ones kariz hands
+             * out): every lead is checked instead */
+            st->hits_mode = KZ_HITS_CHECK;
+            rc = SQLITE_DONE;
+            break;
+        }
         hits_mark(st, id);
         if ((int64_t)nids <= st->exact_hits) {
             if (nids == st->hits_cap) {
