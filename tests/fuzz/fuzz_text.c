@@ -11,10 +11,12 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-/* Bidi controls and zero-width characters the sanitiser must remove. */
+/* Bidi controls and zero-width characters the sanitiser must remove (not
+ * U+200C, the zero-width non-joiner, which Persian spelling needs). */
 static bool invisible(long cp)
 {
-    return cp == 0x061C || (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) ||
+    return cp == 0x061C || cp == 0x200B || (cp >= 0x200D && cp <= 0x200F) ||
+           (cp >= 0x202A && cp <= 0x202E) ||
            (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2060 || cp == 0xFEFF;
 }
 
