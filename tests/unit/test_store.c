@@ -1046,6 +1046,32 @@ typedef struct seen {
     int n;
 } seen;
 
+/* Logs call k of lead i (note "n<i>.<k>") inside the open transaction. */
+static void add_call(kz_store *st, int64_t id, int i, int k)
+{
+    kz_err err;
+    kz_activity a = {0};
+    a.lead_id = id;
+    a.at = 100 + k;
+    snprintf(a.kind, sizeof a.kind, "call");
+    snprintf(a.author, sizeof a.author, "alice");
+    char note[16];
+    snprintf(note, sizeof note, "n%d.%d", i, k);
+    a.note = note;
+    assert_int_equal(kz_store_activity_add(st, &a, 100 + k, &err), KZ_OK);
+}
+
+/* Score = the number of activities, grade "busy" or "idle"; true when
+ * that changed the lead. */
+static bool score_count(kz_lead *l, size_t n)
+{
+    if (kz_lead_num(l, KZ_F_SCORE) == (int64_t)n)
+        return false;
+    kz_lead_set_num(l, KZ_F_SCORE, (int64_t)n);
+    kz_lead_set_text(l, KZ_F_GRADE, n ? "busy" : "idle");
+    return true;
+}
+
 /* Records what each lead arrived with, and "scores" it: the number of its
  * activities, grade "busy" when it has any. */
 static bool score_by_activity(kz_lead *l, const kz_activity *acts, size_t n, void *ud)
@@ -1054,11 +1080,7 @@ static bool score_by_activity(kz_lead *l, const kz_activity *acts, size_t n, voi
     const char *c = kz_lead_custom(l, "tag");
     snprintf(s->line[s->n++], 64, "%s:%s:%zu:%s", kz_lead_text(l, KZ_F_NAME), c ? c : "-", n,
              n ? acts[n - 1].note : "");
-    if (kz_lead_num(l, KZ_F_SCORE) == (int64_t)n)
-        return false;
-    kz_lead_set_num(l, KZ_F_SCORE, (int64_t)n);
-    kz_lead_set_text(l, KZ_F_GRADE, n ? "busy" : "idle");
-    return true;
+    return score_count(l, n);
 }
 
 static void test_rescore_streams(void **state)
@@ -1079,17 +1101,8 @@ static void test_rescore_streams(void **state)
     assert_int_equal(kz_store_lead_update(f->st, &l, "alice", 10, NULL, &err), KZ_OK);
     const int acts_of[5] = {2, 0, 0, 3, 1};
     for (int i = 0; i < 5; i++)
-        for (int k = 0; k < acts_of[i]; k++) {
-            kz_activity a = {0};
-            a.lead_id = ids[i];
-            a.at = 100 + k;
-            snprintf(a.kind, sizeof a.kind, "call");
-            snprintf(a.author, sizeof a.author, "alice");
-            char note[16];
-            snprintf(note, sizeof note, "n%d.%d", i, k);
-            a.note = note;
-            assert_int_equal(kz_store_activity_add(f->st, &a, 100 + k, &err), KZ_OK);
-        }
+        for (int k = 0; k < acts_of[i]; k++)
+            add_call(f->st, ids[i], i, k);
     assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
     seen s = {0};
     int64_t changed = 0;
@@ -1144,11 +1157,7 @@ static bool score_named(kz_lead *l, const kz_activity *acts, size_t n, void *ud)
     snprintf(s->line[s->n++], 64, "%s:%s:%s:%zu:%s", kz_lead_text(l, KZ_F_NAME),
              kz_lead_has(l, KZ_F_COMPANY) ? "company" : "-", c ? c : "-", n,
              n ? acts[n - 1].note : "");
-    if (kz_lead_num(l, KZ_F_SCORE) == (int64_t)n)
-        return false;
-    kz_lead_set_num(l, KZ_F_SCORE, (int64_t)n);
-    kz_lead_set_text(l, KZ_F_GRADE, n ? "busy" : "idle");
-    return true;
+    return score_count(l, n);
 }
 
 /* Batches of 8 are read, scored and written in chunks of 2: every lead
@@ -1172,17 +1181,8 @@ static void test_rescore_chunks(void **state)
     assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
     assert_int_equal(kz_store_lead_update(f->st, &l, "alice", 10, NULL, &err), KZ_OK);
     for (int i = 0; i < N; i++)
-        for (int k = 0; k < i % 3; k++) {
-            kz_activity a = {0};
-            a.lead_id = ids[i];
-            a.at = 100 + k;
-            snprintf(a.kind, sizeof a.kind, "call");
-            snprintf(a.author, sizeof a.author, "alice");
-            char note[16];
-            snprintf(note, sizeof note, "n%d.%d", i, k);
-            a.note = note;
-            assert_int_equal(kz_store_activity_add(f->st, &a, 100 + k, &err), KZ_OK);
-        }
+        for (int k = 0; k < i % 3; k++)
+            add_call(f->st, ids[i], i, k);
     assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
     bool fields[KZ_F__COUNT] = {false};
     fields[KZ_F_NAME] = true;
