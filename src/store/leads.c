@@ -1035,7 +1035,10 @@ static kz_status prepare_query(kz_store *st, const kz_query *q, const char *sele
                                sqlite3_stmt **out, kz_err *err)
 {
     if (q->search && *q->search) {
-        kz_status ks = search_hits(st, q->search, !paged || !q->limit, err);
+        /* a page in an order an index walks stops early; any other query
+         * reads every match, so they are listed */
+        bool walks = q->sort == KZ_SORT_ID || (q->sort == KZ_SORT_SCORE && q->stage);
+        kz_status ks = search_hits(st, q->search, !paged || !q->limit || !walks, err);
         if (ks != KZ_OK)
             return ks;
     }
