@@ -307,6 +307,35 @@ static int ascii_lower(int c)
     return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
 }
 
+size_t kz_utf8_chars(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+size_t kz_text_fold(const char *s, long **out)
+{
+    size_t len = strlen(s), n = 0;
+    *out = kz_xmalloc((len + 1) * sizeof **out);
+    pthread_once(&utf8_once, make_locale); /* (none: ASCII folding only) */
+    locale_t loc = utf8_locale;
+    for (size_t i = 0; i < len;) {
+        long cp;
+        int k = kz_utf8_decode(s + i, len - i, &cp);
+        if (cp < 0)
+            cp = (unsigned char)s[i];
+        else if (cp >= 'A' && cp <= 'Z')
+            cp += 32;
+        else if (cp >= 0x80 && loc)
+            cp = (long)towlower_l((wint_t)cp, loc);
+        (*out)[n++] = cp;
+        i += (size_t)k;
+    }
+    return n;
+}
+
 int kz_strcasecmp(const char *a, const char *b)
 {
     const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;

@@ -58,6 +58,13 @@ bool kz_utf8_valid(const char *s, size_t n);
  * (1..4) and sets *cp, or returns 1 with *cp = -1 for an invalid byte. */
 int kz_utf8_decode(const char *s, size_t n, long *cp);
 
+/* How many characters s holds (its UTF-8 lead bytes). */
+size_t kz_utf8_chars(const char *s);
+/* The characters of s case-folded (lower case in a UTF-8 locale, whatever
+ * the process's own; an invalid byte stands for itself), into *out (owned
+ * by the caller, freed with free()); returns how many. */
+size_t kz_text_fold(const char *s, long **out);
+
 /* Case-insensitive (ASCII) comparison and trimming helpers. */
 int kz_strcasecmp(const char *a, const char *b);
 /* Trims ASCII white space in place; returns s. */

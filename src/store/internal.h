@@ -46,7 +46,7 @@ struct kz_store {
     int64_t *hits_ids;        /* owned scratch: the first matches' ids */
     size_t hits_cap;
     int hits_mode;            /* KZ_HITS_* */
-    uint32_t *hits_fold;      /* owned: the text case-folded, hits_nfold characters */
+    long *hits_fold;          /* owned: the text case-folded, hits_nfold characters */
     size_t hits_nfold;
     int64_t exact_hits, list_hits; /* KZ_EXACT_HITS, KZ_LIST_HITS (tests lower them) */
     char counts_key[2048]; /* the grouped count query the counts answer */

@@ -1,15 +1,14 @@
 /* leads.c - reading, writing and listing leads, with their custom fields and
  * the events every change leaves in the log. */
 #include <inttypes.h>
-#include <locale.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wctype.h>
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/text.h"
 #include "store/internal.h"
 
 #define FAIL_STMT(err) ((err) ? (err)->code : KZ_EDB)
@@ -758,91 +757,21 @@ static void hit_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, hit);
 }
 
-/* Case folding for kz_has: the C library's, in a UTF-8 locale whatever the
- * process's own (close to the index's Unicode folding). */
-static locale_t fold_locale(void)
-{
-    static locale_t loc;
-    static bool tried;
-    if (!tried) {
-        tried = true;
-        loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-    }
-    return loc;
-}
-
-/* Decodes one UTF-8 character at *p (advancing it); invalid bytes decode
- * as themselves. */
-static uint32_t next_char(const unsigned char **p)
-{
-    const unsigned char *s = *p;
-    uint32_t c = s[0];
-    int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2 : (c & 0xF8) == 0xF0 ? 3 : -1;
-    if (n > 0) {
-        uint32_t v = c & (0x3Fu >> n);
-        int i = 1;
-        for (; i <= n && (s[i] & 0xC0) == 0x80; i++)
-            v = (v << 6) | (s[i] & 0x3F);
-        if (i > n) {
-            *p = s + n + 1;
-            return v;
-        }
-    }
-    *p = s + 1;
-    return c;
-}
-
-static uint32_t fold_char(uint32_t c)
-{
-    if (c < 0x80)
-        return c >= 'A' && c <= 'Z' ? c + 32 : c;
-    locale_t loc = fold_locale();
-    return loc ? (uint32_t)towlower_l((wint_t)c, loc) : c;
-}
-
-/* Folds text into out (owned by the caller) as characters; returns how many. */
-static size_t fold_text(const char *text, uint32_t **out)
-{
-    size_t n = 0, cap = strlen(text) + 1;
-    *out = kz_xmalloc(cap * sizeof **out);
-    for (const unsigned char *p = (const unsigned char *)text; *p;)
-        (*out)[n++] = fold_char(next_char(&p));
-    return n;
-}
-
 /* kz_has(doc): whether doc contains the current search, case-insensitively:
  * how a word too common to list is checked for the leads on screen. */
 static void has_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
     const kz_store *st = sqlite3_user_data(ctx);
-    const unsigned char *doc = sqlite3_value_text(argv[0]);
-    int hit = 0;
+    const char *doc = (const char *)sqlite3_value_text(argv[0]);
     size_t m = st->hits_nfold;
+    int hit = 0;
     if (doc && m) {
-        /* a small window of the last m characters, compared at each end */
-        uint32_t win[64];
-        size_t w = m < 64 ? m : 0, len = 0;
-        const unsigned char *p = doc;
-        if (!w) {
-            uint32_t *all;
-            size_t n = fold_text((const char *)doc, &all);
-            for (size_t i = 0; !hit && i + m <= n; i++)
-                hit = memcmp(all + i, st->hits_fold, m * sizeof *all) == 0;
-            free(all);
-        } else {
-            while (*p && !hit) {
-                uint32_t c = fold_char(next_char(&p));
-                if (len < w) {
-                    win[len++] = c;
-                } else {
-                    memmove(win, win + 1, (w - 1) * sizeof *win);
-                    win[w - 1] = c;
-                }
-                hit = len == w && win[w - 1] == st->hits_fold[w - 1] &&
-                      memcmp(win, st->hits_fold, w * sizeof *win) == 0;
-            }
-        }
+        long *chars; /* owned */
+        size_t n = kz_text_fold(doc, &chars);
+        for (size_t i = 0; !hit && i + m <= n; i++)
+            hit = memcmp(chars + i, st->hits_fold, m * sizeof *chars) == 0;
+        free(chars);
     }
     sqlite3_result_int(ctx, hit);
 }
@@ -859,14 +788,6 @@ static void hits_mark(kz_store *st, int64_t id)
         st->hits_bytes = n;
     }
     st->hits_bits[byte] |= (unsigned char)(1u << (id % 8));
-}
-
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
 }
 
 /* Finds the leads whose name, company, e-mail or notes contain text (the
@@ -907,7 +828,7 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
         st->hits_fn = true;
     }
     free(st->hits_fold);
-    st->hits_nfold = fold_text(text, &st->hits_fold);
+    st->hits_nfold = kz_text_fold(text, &st->hits_fold);
     if (!st->hits_table) {
         if ((ks = kz_exec(st, "CREATE TEMP TABLE IF NOT EXISTS kz_hits (id INTEGER PRIMARY KEY)",
                           err)) != KZ_OK)
@@ -919,7 +840,7 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     st->hits_n = 0;
     kz_buf pat = KZ_BUF_INIT;
     sqlite3_stmt *s;
-    if (utf8_chars(text) >= 3) {
+    if (kz_utf8_chars(text) >= 3) {
         /* a quoted phrase matches any substring in the trigram index */
         kz_buf_putc(&pat, '"');
         for (const char *p = text; *p; p++) {

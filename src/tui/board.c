@@ -495,18 +495,10 @@ typedef struct search_ctx {
  * answers each keystroke; one or two would mean reading every lead. */
 #define KZ_SEARCH_MIN_CHARS 3
 
-static size_t utf8_chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 static void search_changed(kz_tui *t, const char *text, void *ud)
 {
     search_ctx *sc = ud;
-    size_t chars = utf8_chars(text);
+    size_t chars = kz_utf8_chars(text);
     const char *effective = chars >= KZ_SEARCH_MIN_CHARS ? text : "";
     if (chars > 0 && chars < KZ_SEARCH_MIN_CHARS)
         kz_tui_message(t, "type %d or more characters to search", KZ_SEARCH_MIN_CHARS);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -439,6 +440,32 @@ static void test_zwnj_kept_for_persian(void **state)
     kz_buf_free(&b);
 }
 
+static void test_utf8_chars(void **state)
+{
+    (void)state;
+    assert_int_equal(kz_utf8_chars(""), 0);
+    assert_int_equal(kz_utf8_chars("abc"), 3);
+    assert_int_equal(kz_utf8_chars("王芳"), 2);
+    assert_int_equal(kz_utf8_chars("علی"), 3);
+}
+
+/* Folding for search: ASCII and other scripts to lower case whatever the
+ * process's locale; an invalid byte stands for itself. */
+static void test_text_fold(void **state)
+{
+    (void)state;
+    setlocale(LC_ALL, "C");
+    long *f; /* owned */
+    size_t n = kz_text_fold("ÖzTÜRK\xff王", &f);
+    const long want[] = {0xF6, 'z', 't', 0xFC, 'r', 'k', 0xFF, 0x738B};
+    assert_int_equal(n, sizeof want / sizeof want[0]);
+    assert_memory_equal(f, want, sizeof want);
+    free(f);
+    n = kz_text_fold("", &f);
+    assert_int_equal(n, 0);
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -457,6 +484,8 @@ int main(void)
         cmocka_unit_test(test_strcasecmp),
         cmocka_unit_test(test_trim),
         cmocka_unit_test(test_fold_key),
+        cmocka_unit_test(test_utf8_chars),
+        cmocka_unit_test(test_text_fold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
