@@ -78,6 +78,10 @@ kz_status kz_step_done(kz_store *st, sqlite3_stmt *s, const char *what, kz_err *
 kz_status kz_exec(kz_store *st, const char *sql, kz_err *err);
 /* Binds text or NULL. */
 void kz_bind_text(sqlite3_stmt *s, int i, const char *v);
+/* Whether a field is stored as text (else as a number). */
+bool kz_field_is_text(kz_field f);
+/* Reads column col of a row into field f of l (nothing when NULL). */
+void kz_read_lead_col(sqlite3_stmt *s, int col, kz_field f, kz_lead *l);
 /* Reads a lead row (columns "id, <lead_cols>") into l (reset first). */
 void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l);
 /* Inserts a lead's row with its custom fields, column totals and search

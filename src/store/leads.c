@@ -13,29 +13,31 @@
 
 #define FAIL_STMT(err) ((err) ? (err)->code : KZ_EDB)
 
-static bool is_text_field(kz_field f);
 /* Same value (or both absent) in a and b? */
 static bool field_equal_any(const kz_lead *a, const kz_lead *b, kz_field f);
 
-static bool is_text_field(kz_field f)
+bool kz_field_is_text(kz_field f)
 {
     kz_ftype t = kz_field_get(f)->type;
     return t == KZ_FT_TEXT || t == KZ_FT_USER || t == KZ_FT_STAGE || t == KZ_FT_DATE;
 }
 
+void kz_read_lead_col(sqlite3_stmt *s, int col, kz_field f, kz_lead *l)
+{
+    if (sqlite3_column_type(s, col) == SQLITE_NULL)
+        return;
+    if (kz_field_is_text(f))
+        kz_lead_set_textn(l, f, (const char *)sqlite3_column_text(s, col),
+                          (size_t)sqlite3_column_bytes(s, col));
+    else
+        kz_lead_set_num(l, f, sqlite3_column_int64(s, col));
+}
+
 void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l)
 {
     kz_lead_reset(l);
-    for (int f = 0; f < KZ_F__COUNT; f++) {
-        if (sqlite3_column_type(s, f) == SQLITE_NULL)
-            continue;
-        if (is_text_field((kz_field)f)) {
-            const char *v = (const char *)sqlite3_column_text(s, f);
-            kz_lead_set_textn(l, (kz_field)f, v, (size_t)sqlite3_column_bytes(s, f));
-        } else {
-            kz_lead_set_num(l, (kz_field)f, sqlite3_column_int64(s, f));
-        }
-    }
+    for (int f = 0; f < KZ_F__COUNT; f++)
+        kz_read_lead_col(s, f, (kz_field)f, l);
 }
 
 kz_status kz_load_custom(kz_store *st, int64_t id, kz_lead *l, kz_err *err)
@@ -81,7 +83,7 @@ static void bind_field(sqlite3_stmt *s, int col, const kz_lead *l, kz_field f)
 {
     if (!l->has[f])
         sqlite3_bind_null(s, col);
-    else if (is_text_field(f))
+    else if (kz_field_is_text(f))
         kz_bind_text(s, col, l->txt[f]);
     else
         sqlite3_bind_int64(s, col, l->num[f]);
@@ -450,7 +452,7 @@ static bool field_equal_any(const kz_lead *a, const kz_lead *b, kz_field f)
         return false;
     if (!a->has[f])
         return true;
-    if (is_text_field(f))
+    if (kz_field_is_text(f))
         return strcmp(a->txt[f], b->txt[f]) == 0;
     return a->num[f] == b->num[f];
 }
@@ -461,7 +463,7 @@ static bool field_equal(const kz_lead *a, const kz_lead *b, kz_field f)
         return false;
     if (!a->has[f])
         return true;
-    if (is_text_field(f))
+    if (kz_field_is_text(f))
         return strcmp(a->txt[f], b->txt[f]) == 0;
     return a->num[f] == b->num[f];
 }
@@ -519,7 +521,7 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
         if (!field_logged((kz_field)f) || field_equal(lead, &cur, (kz_field)f))
             continue;
         const char *ov = NULL, *nv = NULL;
-        if (is_text_field((kz_field)f)) {
+        if (kz_field_is_text((kz_field)f)) {
             ov = kz_lead_text(&cur, (kz_field)f);
             nv = kz_lead_text(lead, (kz_field)f);
         } else {

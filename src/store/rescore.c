@@ -235,15 +235,8 @@ static void worker_stop(worker *w)
 /* The lead columns read: "id" then these fields. */
 typedef struct columns {
     kz_field f[KZ_F__COUNT];
-    bool text[KZ_F__COUNT]; /* read as text (else as a number) */
     size_t n;
 } columns;
-
-static bool is_text_field(kz_field f)
-{
-    kz_ftype t = kz_field_get(f)->type;
-    return t == KZ_FT_TEXT || t == KZ_FT_USER || t == KZ_FT_STAGE || t == KZ_FT_DATE;
-}
 
 /* Reads a row of "id, <cols>" into l (reset first); the other fields are
  * absent. */
@@ -251,16 +244,8 @@ static void read_lead(sqlite3_stmt *s, const columns *cols, kz_lead *l)
 {
     kz_lead_reset(l);
     kz_lead_set_num(l, KZ_F_ID, sqlite3_column_int64(s, 0));
-    for (size_t k = 0; k < cols->n; k++) {
-        int col = (int)k + 1;
-        if (sqlite3_column_type(s, col) == SQLITE_NULL)
-            continue;
-        if (cols->text[k])
-            kz_lead_set_textn(l, cols->f[k], (const char *)sqlite3_column_text(s, col),
-                              (size_t)sqlite3_column_bytes(s, col));
-        else
-            kz_lead_set_num(l, cols->f[k], sqlite3_column_int64(s, col));
-    }
+    for (size_t k = 0; k < cols->n; k++)
+        kz_read_lead_col(s, (int)k + 1, cols->f[k], l);
 }
 
 /* The three streams of one batch: cs and as stay open across its chunks
@@ -454,8 +439,7 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
     for (int f = 1; f < KZ_F__COUNT; f++) {
         if (!want[f])
             continue;
-        cols.f[cols.n] = (kz_field)f;
-        cols.text[cols.n++] = is_text_field((kz_field)f);
+        cols.f[cols.n++] = (kz_field)f;
         kz_buf_printf(&sql, ", %s", kz_field_get((kz_field)f)->name);
     }
     kz_buf_printf(&sql, " FROM leads WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3");
