@@ -52,6 +52,11 @@ static bool is_text_type(kz_ftype t)
     return t == KZ_FT_TEXT || t == KZ_FT_USER || t == KZ_FT_STAGE || t == KZ_FT_DATE;
 }
 
+bool kz_field_is_text(kz_field f)
+{
+    return is_text_type(kz_field_get(f)->type);
+}
+
 void kz_lead_init(kz_lead *l)
 {
     memset(l, 0, sizeof *l);

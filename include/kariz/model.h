@@ -92,6 +92,8 @@ typedef struct kz_field_info {
 } kz_field_info;
 
 const kz_field_info *kz_field_get(kz_field f);
+/* Whether a field holds text (else a number). */
+bool kz_field_is_text(kz_field f);
 /* Field by name (exact, lower case); -1 when it is not a built-in field. */
 int kz_field_lookup(const char *name);
 /* True when `name` is acceptable as a custom field name: [a-z0-9_][a-z0-9_.-]*,

@@ -29,9 +29,6 @@ void kz_store_close(kz_store *st);
 /* Schema version this build writes (PRAGMA user_version). */
 int kz_store_schema_version(void);
 bool kz_store_readonly(const kz_store *st);
-const char *kz_store_path(const kz_store *st);
-/* Busy timeout in milliseconds (default 5000). */
-void kz_store_set_busy_timeout(kz_store *st, int ms);
 
 kz_status kz_store_begin(kz_store *st, kz_err *err);      /* write transaction */
 kz_status kz_store_begin_read(kz_store *st, kz_err *err); /* consistent read snapshot */
@@ -82,7 +79,9 @@ kz_status kz_store_lead_get(kz_store *st, int64_t id, kz_lead *out, kz_err *err)
 kz_status kz_store_lead_insert(kz_store *st, kz_lead *lead, const char *actor, int64_t now,
                                kz_err *err);
 /* Saves every field of lead that differs from the stored row, logging one
- * event per changed field (kind "stage", "owner", "grade" or "field"), bumps
+ * event per changed field (kind "stage", "owner", "grade" or "field") but
+ * the derived scores and bookkeeping times (a score band change is logged
+ * as "grade"), bumps
  * VERSION and UPDATED (lead is updated to match). lead->num[KZ_F_VERSION] must
  * be the version the caller read, else KZ_ECONFLICT and nothing is written.
  * Must be inside a write transaction. *changed (may be NULL) tells whether

@@ -7,7 +7,6 @@
 #include "kariz/buf.h"
 #include "store/internal.h"
 
-#define FAIL_STMT(err) ((err) ? (err)->code : KZ_EDB)
 
 kz_status kz_store_import_tune(kz_store *st, kz_err *err)
 {

@@ -65,6 +65,9 @@ struct kz_store {
     size_t ntdelta, tdelta_cap;
 };
 
+/* The status after kz_stmt returned NULL (err set, if given). */
+#define FAIL_STMT(err) ((err) ? (err)->code : KZ_EDB)
+
 /* A prepared statement for sql, reset and with bindings cleared; owned by the
  * cache (never finalize it). NULL on error (err set). */
 sqlite3_stmt *kz_stmt(kz_store *st, const char *sql, kz_err *err);
@@ -78,8 +81,6 @@ kz_status kz_step_done(kz_store *st, sqlite3_stmt *s, const char *what, kz_err *
 kz_status kz_exec(kz_store *st, const char *sql, kz_err *err);
 /* Binds text or NULL. */
 void kz_bind_text(sqlite3_stmt *s, int i, const char *v);
-/* Whether a field is stored as text (else as a number). */
-bool kz_field_is_text(kz_field f);
 /* Reads column col of a row into field f of l (nothing when NULL). */
 void kz_read_lead_col(sqlite3_stmt *s, int col, kz_field f, kz_lead *l);
 /* Reads a lead row (columns "id, <lead_cols>") into l (reset first). */

@@ -11,16 +11,9 @@
 #include "kariz/text.h"
 #include "store/internal.h"
 
-#define FAIL_STMT(err) ((err) ? (err)->code : KZ_EDB)
 
 /* Same value (or both absent) in a and b? */
 static bool field_equal_any(const kz_lead *a, const kz_lead *b, kz_field f);
-
-bool kz_field_is_text(kz_field f)
-{
-    kz_ftype t = kz_field_get(f)->type;
-    return t == KZ_FT_TEXT || t == KZ_FT_USER || t == KZ_FT_STAGE || t == KZ_FT_DATE;
-}
 
 void kz_read_lead_col(sqlite3_stmt *s, int col, kz_field f, kz_lead *l)
 {
@@ -383,8 +376,7 @@ kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
         for (int f = 2; f < KZ_F__COUNT; f++)
             kz_buf_puts(&b, ", ?");
         kz_buf_putc(&b, ')');
-        st->insert_sql = kz_xstrdup(kz_buf_str(&b));
-        kz_buf_free(&b);
+        st->insert_sql = kz_buf_take(&b);
     }
     sqlite3_stmt *s = kz_stmt(st, st->insert_sql, err);
     if (!s)
@@ -457,17 +449,6 @@ static bool field_equal_any(const kz_lead *a, const kz_lead *b, kz_field f)
     return a->num[f] == b->num[f];
 }
 
-static bool field_equal(const kz_lead *a, const kz_lead *b, kz_field f)
-{
-    if (a->has[f] != b->has[f])
-        return false;
-    if (!a->has[f])
-        return true;
-    if (kz_field_is_text(f))
-        return strcmp(a->txt[f], b->txt[f]) == 0;
-    return a->num[f] == b->num[f];
-}
-
 static const char *event_kind(kz_field f)
 {
     switch (f) {
@@ -502,7 +483,7 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
     }
     bool any = false;
     for (int f = 1; f < KZ_F__COUNT; f++)
-        if (f != KZ_F_VERSION && f != KZ_F_UPDATED && !field_equal(lead, &cur, (kz_field)f))
+        if (f != KZ_F_VERSION && f != KZ_F_UPDATED && !field_equal_any(lead, &cur, (kz_field)f))
             any = true;
     for (size_t i = 0; i < lead->ncustom && !any; i++) {
         const char *old = kz_lead_custom(&cur, lead->custom[i].name);
@@ -518,7 +499,7 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
     int64_t new_version = stored_version + 1;
     char oldbuf[128], newbuf[128];
     for (int f = 1; f < KZ_F__COUNT; f++) {
-        if (!field_logged((kz_field)f) || field_equal(lead, &cur, (kz_field)f))
+        if (!field_logged((kz_field)f) || field_equal_any(lead, &cur, (kz_field)f))
             continue;
         const char *ov = NULL, *nv = NULL;
         if (kz_field_is_text((kz_field)f)) {
@@ -979,14 +960,10 @@ static kz_status prepare_query(kz_store *st, const kz_query *q, const char *sele
     return prepare_bound(st, &sql, &b, out, err);
 }
 
+/* (the caller has run the search) */
 static kz_status prepare_count(kz_store *st, const kz_query *q, const char *head,
                                const char *tail, sqlite3_stmt **out, kz_err *err)
 {
-    if (q->search && *q->search) {
-        kz_status ks = search_hits(st, q->search, !q->count_cap, err);
-        if (ks != KZ_OK)
-            return ks;
-    }
     kz_buf sql = KZ_BUF_INIT;
     binds b;
     kz_buf_puts(&sql, head);
@@ -1027,12 +1004,10 @@ kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_le
 
 /* A search's matches per stage, counted in one grouped query and kept until
  * the search, the other filters or the data change: the board counts each
- * of its columns on every keystroke. */
+ * of its columns on every keystroke. The caller has run the search. */
 static kz_status count_by_stage(kz_store *st, const kz_query *q, int64_t *out, kz_err *err)
 {
-    kz_status ks = search_hits(st, q->search, !q->count_cap, err);
-    if (ks != KZ_OK)
-        return ks;
+    kz_status ks = KZ_OK;
     kz_buf sql = KZ_BUF_INIT;
     binds b;
     kz_buf_puts(&sql, "SELECT stage, count(*) FROM leads");
@@ -1132,12 +1107,11 @@ kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, boo
                               more, err);
     }
     if (q->count_cap > 0) {
-        char sql[128];
-        snprintf(sql, sizeof sql, "SELECT count(*) FROM (SELECT 1 FROM leads");
         sqlite3_stmt *s = NULL;
         kz_buf tail = KZ_BUF_INIT;
         kz_buf_printf(&tail, " LIMIT %" PRId64 ")", q->count_cap);
-        kz_status ks = prepare_count(st, q, sql, kz_buf_str(&tail), &s, err);
+        kz_status ks = prepare_count(st, q, "SELECT count(*) FROM (SELECT 1 FROM leads",
+                                     kz_buf_str(&tail), &s, err);
         kz_buf_free(&tail);
         if (ks != KZ_OK)
             return ks;

@@ -7,7 +7,6 @@
 #include "kariz/buf.h"
 #include "store/internal.h"
 
-#define FAIL_STMT(err) ((err) ? (err)->code : KZ_EDB)
 
 static char *dup_col(sqlite3_stmt *s, int i)
 {

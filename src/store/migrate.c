@@ -35,18 +35,15 @@ static const migration steps[] = {
 kz_status kz_migrate(kz_store *st, int from, kz_err *err)
 {
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-        if (!steps[i].sql || steps[i].to <= from)
+        if (steps[i].to <= from)
             continue;
         kz_status ks = kz_exec(st, steps[i].sql, err);
         if (ks != KZ_OK) {
             kz_err_prefix(err, "migrating %s to schema version %d", st->path, steps[i].to);
             return ks;
         }
-        char sql[64];
-        snprintf(sql, sizeof sql, "PRAGMA user_version = %d", steps[i].to);
-        if ((ks = kz_exec(st, sql, err)) != KZ_OK)
-            return ks;
     }
+    /* (one transaction, the caller's: the version is set once, at the end) */
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", kz_store_schema_version());
     return kz_exec(st, sql, err);

@@ -5,7 +5,6 @@
 
 #include "store/internal.h"
 
-#define FAIL_STMT(err) ((err) ? (err)->code : KZ_EDB)
 
 /* The owner filter shared by both queries: ?1 NULL for anyone, '' for the
  * unassigned leads. */

@@ -15,7 +15,6 @@
 #include "kariz/buf.h"
 #include "store/internal.h"
 
-#define FAIL_STMT(err) ((err) ? (err)->code : KZ_EDB)
 
 /* Leads read, scored and written as one unit within a batch: a quarter of
  * the batch, at most CHUNK_MAX (two chunks are in memory at a time). */
@@ -345,16 +344,9 @@ static kz_status write_chunk(kz_store *st, sqlite3_stmt *us, const chunk *c, con
         const char *ng = kz_lead_text(lead, KZ_F_GRADE);
         if (same_text(it->had_grade ? it->old_grade : NULL, ng))
             continue;
-        kz_event e = {0};
-        e.lead_id = kz_lead_num(lead, KZ_F_ID);
-        e.at = now;
-        e.version = kz_lead_num(lead, KZ_F_VERSION) + 1;
-        snprintf(e.actor, sizeof e.actor, "%s", actor);
-        snprintf(e.kind, sizeof e.kind, "grade");
-        e.field = (char *)"grade";
-        e.old_value = it->had_grade ? it->old_grade : NULL;
-        e.new_value = (char *)ng;
-        kz_status ks = kz_store_event_add(st, &e, err);
+        kz_status ks = kz_event_write(st, kz_lead_num(lead, KZ_F_ID), now,
+                                      kz_lead_num(lead, KZ_F_VERSION) + 1, actor, "grade", "grade",
+                                      it->had_grade ? it->old_grade : NULL, ng, NULL, err);
         if (ks != KZ_OK)
             return ks;
     }
@@ -419,11 +411,14 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
     if (!cnt)
         return FAIL_STMT(err);
     int64_t max_id = 0;
-    if (sqlite3_step(cnt) == SQLITE_ROW) {
+    int crc = sqlite3_step(cnt);
+    if (crc == SQLITE_ROW) {
         total = sqlite3_column_int64(cnt, 0);
         max_id = sqlite3_column_int64(cnt, 1);
     }
     sqlite3_reset(cnt);
+    if (crc != SQLITE_ROW)
+        return kz_db_error(st, crc, "counting leads", err);
 
     /* only the columns asked for, and what saving rewrites or needs: the
      * score fields and the version */

@@ -355,16 +355,7 @@ bool kz_store_readonly(const kz_store *st)
     return st->readonly;
 }
 
-const char *kz_store_path(const kz_store *st)
-{
-    return st->path;
-}
 
-void kz_store_set_busy_timeout(kz_store *st, int ms)
-{
-    st->busy_ms = ms;
-    sqlite3_busy_timeout(st->db, ms);
-}
 
 kz_status kz_store_begin(kz_store *st, kz_err *err)
 {
@@ -374,7 +365,7 @@ kz_status kz_store_begin(kz_store *st, kz_err *err)
         return kz_err_set(err, KZ_EDB, "internal: a transaction is already open");
     sqlite3_stmt *s = kz_stmt(st, "BEGIN IMMEDIATE", err);
     if (!s)
-        return err ? err->code : KZ_EDB;
+        return FAIL_STMT(err);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
@@ -389,7 +380,7 @@ kz_status kz_store_begin_read(kz_store *st, kz_err *err)
         return kz_err_set(err, KZ_EDB, "internal: a transaction is already open");
     sqlite3_stmt *s = kz_stmt(st, "BEGIN", err);
     if (!s)
-        return err ? err->code : KZ_EDB;
+        return FAIL_STMT(err);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
@@ -409,7 +400,7 @@ kz_status kz_store_commit(kz_store *st, kz_err *err)
     }
     sqlite3_stmt *s = kz_stmt(st, "COMMIT", err);
     if (!s)
-        return err ? err->code : KZ_EDB;
+        return FAIL_STMT(err);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
@@ -440,7 +431,7 @@ kz_status kz_store_data_version(kz_store *st, int64_t *out, kz_err *err)
 {
     sqlite3_stmt *s = kz_stmt(st, "PRAGMA data_version", err);
     if (!s)
-        return err ? err->code : KZ_EDB;
+        return FAIL_STMT(err);
     int rc = sqlite3_step(s);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(s);
@@ -456,7 +447,7 @@ kz_status kz_store_meta_get(kz_store *st, const char *key, char **out, kz_err *e
     *out = NULL;
     sqlite3_stmt *s = kz_stmt(st, "SELECT value FROM meta WHERE key = ?", err);
     if (!s)
-        return err ? err->code : KZ_EDB;
+        return FAIL_STMT(err);
     kz_bind_text(s, 1, key);
     int rc = sqlite3_step(s);
     if (rc == SQLITE_ROW) {
@@ -482,7 +473,7 @@ kz_status kz_store_meta_set(kz_store *st, const char *key, const char *value, kz
     if (!s) {
         if (own)
             kz_store_rollback(st);
-        return err ? err->code : KZ_EDB;
+        return FAIL_STMT(err);
     }
     kz_bind_text(s, 1, key);
     kz_bind_text(s, 2, value);
@@ -512,7 +503,7 @@ static kz_status stages_agree(kz_store *st, const kz_stage *stages, size_t n, bo
                               "FROM stages WHERE retired = 0 ORDER BY position",
                               err);
     if (!s)
-        return err ? err->code : KZ_EDB;
+        return FAIL_STMT(err);
     size_t i = 0;
     bool same = true;
     int rc;
@@ -559,7 +550,7 @@ kz_status kz_store_sync_stages(kz_store *st, const kz_stage *stages, size_t n, k
             "stale_days = excluded.stale_days, kind = excluded.kind, retired = 0",
             err);
         if (!s) {
-            ks = err ? err->code : KZ_EDB;
+            ks = FAIL_STMT(err);
             goto fail;
         }
         kz_bind_text(s, 1, stages[i].name);
@@ -600,7 +591,7 @@ kz_status kz_store_stage_totals(kz_store *st, const char *owner, kz_stage_total 
         "ORDER BY s.retired, s.position";
     sqlite3_stmt *s = kz_stmt(st, owner ? sql_owner : sql_all, err);
     if (!s)
-        return err ? err->code : KZ_EDB;
+        return FAIL_STMT(err);
     if (owner)
         kz_bind_text(s, 1, owner);
     int rc;

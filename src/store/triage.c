@@ -26,7 +26,7 @@ kz_status kz_store_triage_add(kz_store *st, int64_t lead_id, const char *actor, 
         sqlite3_reset(s);
     }
     if (!s || rc != SQLITE_DONE) {
-        ks = !s ? (err ? err->code : KZ_EDB)
+        ks = !s ? (FAIL_STMT(err))
                 : (rc & 0xff) == SQLITE_CONSTRAINT
                       ? kz_err_set(err, KZ_ENOTFOUND, "no lead with id %lld", (long long)lead_id)
                       : kz_db_error(st, rc, "recording a triage decision", err);
@@ -47,7 +47,7 @@ kz_status kz_store_triage_facts(kz_store *st, int64_t lead_id, bool *triaged, ch
         "EXISTS (SELECT 1 FROM activities WHERE lead_id = ?1)",
         err);
     if (!s)
-        return err ? err->code : KZ_EDB;
+        return FAIL_STMT(err);
     sqlite3_bind_int64(s, 1, lead_id);
     int rc = sqlite3_step(s);
     if (rc != SQLITE_ROW) {
