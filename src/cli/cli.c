@@ -141,9 +141,17 @@ bool kz_cli_format(const char *arg, kz_format *out, bool allow_csv)
 
 void kz_cli_print_safe(FILE *out, const char *s)
 {
-    kz_buf b = KZ_BUF_INIT;
-    kz_text_sanitize(&b, s, strlen(s), KZ_TEXT_SHOW_INVISIBLE | KZ_TEXT_NEWLINE_SPACE);
+    kz_cli_print_safe_pad(out, s, 0);
+}
+
+void kz_cli_print_safe_pad(FILE *out, const char *s, int cols)
+{
+    kz_buf b = KZ_BUF_INIT; /* owned */
+    kz_text_sanitize(&b, s ? s : "", s ? strlen(s) : 0,
+                     KZ_TEXT_SHOW_INVISIBLE | KZ_TEXT_NEWLINE_SPACE);
     fputs(kz_buf_str(&b), out);
+    for (int w = kz_text_width(kz_buf_str(&b)); w < cols; w++)
+        putc(' ', out);
     kz_buf_free(&b);
 }
 

@@ -78,6 +78,9 @@ int kz_cli_output_width(void);
 bool kz_cli_output_unicode(void);
 /* Sanitises for a terminal and prints. */
 void kz_cli_print_safe(FILE *out, const char *s);
+/* The same (s may be NULL: nothing), then spaces up to cols display
+ * columns; a longer value is printed whole. */
+void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
 
 /* Command entry points: argv[0] is the command name. */
 #define KZ_CLI_COMMANDS(X)                                                                       \

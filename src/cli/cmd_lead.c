@@ -246,7 +246,13 @@ static void print_activities(const kz_activity_list *acts)
         const kz_activity *a = &acts->v[i];
         char when[32];
         kz_time_format(a->at, when);
-        printf("  %s  %-8s %-8s %-12s ", when, a->author, a->kind, a->outcome);
+        printf("  %s  ", when);
+        kz_cli_print_safe_pad(stdout, a->author, 8);
+        putchar(' ');
+        kz_cli_print_safe_pad(stdout, a->kind, 8);
+        putchar(' ');
+        kz_cli_print_safe_pad(stdout, a->outcome, 12);
+        putchar(' ');
         kz_cli_print_safe(stdout, a->note ? a->note : "");
         putchar('\n');
     }
@@ -322,7 +328,9 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
         if (shs.n) {
             printf("\nstakeholders:\n");
             for (size_t i = 0; i < shs.n; i++) {
-                printf("  %-14s ", shs.v[i].role ? shs.v[i].role : "");
+                printf("  ");
+                kz_cli_print_safe_pad(stdout, shs.v[i].role, 14);
+                putchar(' ');
                 kz_cli_print_safe(stdout, shs.v[i].name);
                 putchar('\n');
             }
@@ -602,7 +610,11 @@ int kz_cmd_history(kz_cli *c, int argc, char **argv)
             const kz_event *e = &ev.v[i];
             char when[32];
             kz_time_format(e->at, when);
-            printf("%s  %-8s %-11s ", when, e->actor, e->kind);
+            printf("%s  ", when);
+            kz_cli_print_safe_pad(stdout, e->actor, 8);
+            putchar(' ');
+            kz_cli_print_safe_pad(stdout, e->kind, 11);
+            putchar(' ');
             kz_buf line = KZ_BUF_INIT;
             if (e->field)
                 kz_buf_printf(&line, "%s: ", e->field);

@@ -42,6 +42,12 @@ check() { # CMD...: its standard output and error are clean
     expect_eq "$(clean "$T/e")" clean "stderr of kariz $*"
 }
 
+# rows another program wrote: a stakeholder role, an activity's outcome and
+# an event's actor holding escapes are shown as safely as names
+sql "INSERT INTO stakeholders (lead_id, name, role) VALUES ($id, 'Sam', 'boss' || char(27) || '[2J');
+     INSERT INTO activities (lead_id, at, kind, outcome, author) VALUES ($id, 1795000000, 'call', 'odd' || char(27) || ']0;t' || char(7), 'bot' || char(13));
+     INSERT INTO events (lead_id, at, actor, kind) VALUES ($id, 1795000000, 'mal' || char(27) || '[5m', 'note');"
+
 t "every table output is clean"
 check list
 check list --search Eve
