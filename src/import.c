@@ -43,7 +43,7 @@ typedef struct run {
     kz_lead lead, cur;
     kz_activity_list acts;
     kz_score *score;        /* owned */
-    kz_buf key, msg;
+    kz_buf key;
     kz_buf dups;            /* "line 7 = lead 3; ..." (first LIST_MAX) */
     size_t ndups;
     int64_t row;            /* data rows seen */
@@ -391,7 +391,6 @@ static void run_free(run *r)
     kz_activity_list_free(&r->acts);
     free(r->score);
     kz_buf_free(&r->key);
-    kz_buf_free(&r->msg);
     kz_buf_free(&r->dups);
 }
 
@@ -661,7 +660,6 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
         goto out;
     if ((ks = finish_run(&r, res, err)) != KZ_OK)
         goto out;
-    res->resumed = skip_rows > 0 || res->resumed;
     summary(&r, res);
     if (rej && r.imp.rejected && o->out)
         fprintf(o->out, "rejected rows written to %s (fix them and import that file)\n",

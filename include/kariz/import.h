@@ -125,7 +125,7 @@ typedef struct kz_import_opts {
     bool dry_run;
     const char *stage;             /* for rows without a stage; NULL: the first stage */
     const char *owner;             /* for rows without an owner; NULL: unassigned */
-    size_t batch;                  /* rows per transaction; 0: up to 2000 (or 1/4 s) */
+    size_t batch;                  /* rows per transaction; 0: up to 20000 (or 1/4 s) */
     bool progress;                 /* draw a progress bar on stderr (a terminal) */
     int64_t kill_after_rows;       /* tests: SIGKILL self after this many rows (0: never) */
     FILE *out;                     /* mapping and summary */

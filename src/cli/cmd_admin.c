@@ -105,7 +105,7 @@ static void progress_bar(int64_t done, int64_t total, void *ud)
     fflush(stderr);
 }
 
-static void print_explain(const kz_rules *r, const kz_lead *lead, const kz_score *s)
+static void print_explain(const kz_lead *lead, const kz_score *s)
 {
     printf("lead %" PRId64 " ", kz_lead_num(lead, KZ_F_ID));
     kz_cli_print_safe(stdout, kz_lead_text(lead, KZ_F_NAME) ? kz_lead_text(lead, KZ_F_NAME) : "");
@@ -135,7 +135,6 @@ static void print_explain(const kz_rules *r, const kz_lead *lead, const kz_score
     }
     if (s->hits_dropped)
         printf("  (%zu more rules fired)\n", s->hits_dropped);
-    (void)r;
 }
 
 int kz_cmd_score(kz_cli *c, int argc, char **argv)
@@ -205,7 +204,7 @@ int kz_cmd_score(kz_cli *c, int argc, char **argv)
         puts(kz_buf_str(&b));
         kz_buf_free(&b);
     } else {
-        print_explain(c->rules, &lead, s);
+        print_explain(&lead, s);
     }
     free(s);
     kz_lead_free(&lead);

@@ -11,7 +11,6 @@
 #include "kariz/import.h"
 #include "kariz/text.h"
 
-/* getopt_long with a common --help; '?' after printing a usage error. */
 static bool parse_dup(const char *s, kz_dup_mode *out)
 {
     if (strcmp(s, "skip") == 0)
@@ -36,7 +35,7 @@ static int64_t kill_after(void)
     return 0;
 }
 
-/* KARIZ_IMPORT_BATCH: rows per transaction (default 2000). */
+/* KARIZ_IMPORT_BATCH: rows per transaction (default 20000). */
 static size_t batch_size(void)
 {
     const char *v = getenv("KARIZ_IMPORT_BATCH");
@@ -194,7 +193,8 @@ int kz_cmd_intake(kz_cli *c, int argc, char **argv)
     o.path = "-";
     o.out = stdout;
     o.diag = stderr;
-    o.batch = batch_size() ? batch_size() : 100;
+    size_t batch = batch_size();
+    o.batch = batch ? batch : 100;
     o.kill_after_rows = kill_after();
     kz_import_result res;
     if (kz_import_intake(&c->sess, &o, &res, &c->err) != KZ_OK)
