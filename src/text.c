@@ -80,8 +80,7 @@ bool kz_utf8_valid(const char *s, size_t n)
     return true;
 }
 
-/* Writes the UTF-8 encoding of a valid code point to b; returns its length. */
-static size_t encode_cp(long cp, char b[4])
+size_t kz_utf8_encode(long cp, char b[4])
 {
     if (cp < 0x80) {
         b[0] = (char)cp;
@@ -108,7 +107,7 @@ static size_t encode_cp(long cp, char b[4])
 static void put_cp(kz_buf *out, long cp)
 {
     char b[4];
-    kz_buf_append(out, b, encode_cp(cp, b));
+    kz_buf_append(out, b, kz_utf8_encode(cp, b));
 }
 
 /* ---- classification ---------------------------------------------------- */
@@ -392,7 +391,7 @@ void kz_fold_key(const char *s, char *out, size_t outlen)
                     continue;
                 }
                 long lc = (long)towlower_l((wint_t)cp, utf8_locale);
-                elen = encode_cp(lc, enc);
+                elen = kz_utf8_encode(lc, enc);
             } else if (is_invisible(cp)) {
                 i += (size_t)len;
                 continue;

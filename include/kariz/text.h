@@ -58,6 +58,9 @@ bool kz_utf8_valid(const char *s, size_t n);
  * (1..4) and sets *cp, or returns 1 with *cp = -1 for an invalid byte. */
 int kz_utf8_decode(const char *s, size_t n, long *cp);
 
+/* Writes the UTF-8 encoding of a valid code point to b; returns its length
+ * (1..4). */
+size_t kz_utf8_encode(long cp, char b[4]);
 /* How many characters s holds (its UTF-8 lead bytes). */
 size_t kz_utf8_chars(const char *s);
 /* The characters of s case-folded (lower case in a UTF-8 locale, whatever

@@ -67,7 +67,8 @@ static void help_reload(kz_view *v, kz_tui *t)
                 kz_keymap_keys_for(&t->km, KZ_KM_BOARD, (kz_action)a, &keys) == 0 &&
                 kz_keymap_keys_for(&t->km, KZ_KM_DETAIL, (kz_action)a, &keys) == 0 &&
                 kz_keymap_keys_for(&t->km, KZ_KM_REPORTS, (kz_action)a, &keys) == 0 &&
-                kz_keymap_keys_for(&t->km, KZ_KM_TRIAGE, (kz_action)a, &keys) == 0)
+                (from_triage ||
+                 kz_keymap_keys_for(&t->km, KZ_KM_TRIAGE, (kz_action)a, &keys) == 0))
                 kz_buf_puts(&keys, "(unbound)");
             kz_buf_printf(&text, "%-15s %s", ai->name, ai->help);
             add(h, KZ_ROLE_HELP_KEY, kz_buf_str(&keys), kz_buf_str(&text));

@@ -58,15 +58,6 @@ const char *kz_action_group_title(kz_action_group g)
     return g < KZ_GROUP__COUNT ? group_titles[g] : "";
 }
 
-const char *kz_role_name(kz_role r)
-{
-    return r < KZ_ROLE__COUNT ? role_names[r] : "";
-}
-
-const char *kz_keymap_name(kz_keymap_id id)
-{
-    return id < KZ_KM__COUNT ? keymap_names[id] : "";
-}
 
 kz_keymap_id kz_keymap_by_name(const char *name, bool *ok)
 {
@@ -127,22 +118,7 @@ void kz_key_name(kz_key k, char *out, size_t outlen)
     }
     /* A code point: encode as UTF-8. */
     char u[5] = {0};
-    unsigned c = (unsigned)k;
-    if (c < 0x80) {
-        u[0] = (char)c;
-    } else if (c < 0x800) {
-        u[0] = (char)(0xC0 | (c >> 6));
-        u[1] = (char)(0x80 | (c & 0x3F));
-    } else if (c < 0x10000) {
-        u[0] = (char)(0xE0 | (c >> 12));
-        u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (c & 0x3F));
-    } else {
-        u[0] = (char)(0xF0 | (c >> 18));
-        u[1] = (char)(0x80 | ((c >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((c >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (c & 0x3F));
-    }
+    kz_utf8_encode(k, u);
     snprintf(out, outlen, "%s", u);
 }
 

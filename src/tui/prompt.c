@@ -42,27 +42,7 @@ static void draw_line(kz_tui *t, void *ud)
 static void utf8_put(kz_buf *b, long cp)
 {
     char u[4];
-    size_t n;
-    if (cp < 0x80) {
-        u[0] = (char)cp;
-        n = 1;
-    } else if (cp < 0x800) {
-        u[0] = (char)(0xC0 | (cp >> 6));
-        u[1] = (char)(0x80 | (cp & 0x3F));
-        n = 2;
-    } else if (cp < 0x10000) {
-        u[0] = (char)(0xE0 | (cp >> 12));
-        u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[2] = (char)(0x80 | (cp & 0x3F));
-        n = 3;
-    } else {
-        u[0] = (char)(0xF0 | (cp >> 18));
-        u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-        u[3] = (char)(0x80 | (cp & 0x3F));
-        n = 4;
-    }
-    kz_buf_append(b, u, n);
+    kz_buf_append(b, u, kz_utf8_encode(cp, u));
 }
 
 static void delete_last_char(kz_buf *b)
@@ -231,10 +211,4 @@ int kz_prompt_menu(kz_tui *t, const char *title, const kz_menu_item *items, size
     t->overlay = NULL;
     t->overlay_ud = NULL;
     return result;
-}
-
-bool kz_prompt_yesno(kz_tui *t, const char *question)
-{
-    kz_menu_item items[2] = {{'y', "yes"}, {'n', "no"}};
-    return kz_prompt_menu(t, question, items, 2) == 0;
 }

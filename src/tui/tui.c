@@ -493,15 +493,11 @@ static int event_weight(const kz_event *e)
     return 0;
 }
 
-/* Appends s sanitised and fitted into cols columns. */
+/* Appends s sanitised and fitted into cols columns (kz_text_fit
+ * sanitises). */
 static void put_fitted(kz_buf *b, const char *s, int cols)
 {
-    kz_buf clean = KZ_BUF_INIT, fit = KZ_BUF_INIT; /* owned */
-    kz_text_sanitize(&clean, s ? s : "", s ? strlen(s) : 0, KZ_TEXT_NEWLINE_SPACE);
-    kz_text_fit(&fit, kz_buf_str(&clean), cols, true, false);
-    kz_buf_puts(b, kz_buf_str(&fit));
-    kz_buf_free(&clean);
-    kz_buf_free(&fit);
+    kz_text_fit(b, s, cols, true, false);
 }
 
 /* One sentence for what e's author did: "bob moved Acme Ltd to Opportunity". */

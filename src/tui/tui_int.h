@@ -126,7 +126,6 @@ typedef struct kz_theme {
     kz_style role[KZ_ROLE__COUNT];
 } kz_theme;
 
-const char *kz_role_name(kz_role r);
 
 /* ---- configuration (keys.conf syntax) ----
  *   bind KEYMAP KEY ACTION      e.g. bind board j cursor-down
@@ -147,7 +146,6 @@ void kz_key_name(kz_key k, char *out, size_t outlen);
 /* Parses a key name; false when unknown. */
 bool kz_key_parse(const char *s, kz_key *out);
 kz_keymap_id kz_keymap_by_name(const char *name, bool *ok);
-const char *kz_keymap_name(kz_keymap_id id);
 
 /* ---- views ---- */
 
@@ -321,8 +319,6 @@ typedef struct kz_menu_item {
 /* A box of choices: up/down + Enter, or an item's key. Returns the index or
  * -1 when cancelled. */
 int kz_prompt_menu(kz_tui *t, const char *title, const kz_menu_item *items, size_t n);
-/* y/n question; true for y. */
-bool kz_prompt_yesno(kz_tui *t, const char *question);
 
 /* Lead operations (leadops.c): run one pipeline call on the lead the top
  * view has selected, handle refusals (override prompt), conflicts (reload),
