@@ -40,7 +40,8 @@ static void set_str(json_t *o, const char *k, const char *v)
         json_object_set_new(o, k, json_string("\xef\xbf\xbd"));
 }
 
-char *kz_hook_event_json(const kz_hook_event *e)
+/* The JSON text of an event (caller frees). */
+static char *kz_hook_event_json(const kz_hook_event *e)
 {
     json_t *o = json_object();
     set_str(o, "event", e->event);

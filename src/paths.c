@@ -32,7 +32,8 @@ static const char *home_dir(void)
     return pw && pw->pw_dir ? pw->pw_dir : "/";
 }
 
-kz_status kz_mkdir_p(const char *path, kz_err *err)
+/* Creates a directory and its parents (mode 0700 for new ones). */
+static kz_status kz_mkdir_p(const char *path, kz_err *err)
 {
     char buf[4096];
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)

@@ -38,28 +38,6 @@ void kz_err_clear(kz_err *err)
     }
 }
 
-const char *kz_status_name(kz_status st)
-{
-    switch (st) {
-    case KZ_OK: return "ok";
-    case KZ_EUSAGE: return "usage";
-    case KZ_EINVAL: return "invalid";
-    case KZ_ENOTFOUND: return "not found";
-    case KZ_ECONFLICT: return "conflict";
-    case KZ_EREFUSED: return "refused";
-    case KZ_EBUSY: return "busy";
-    case KZ_EREADONLY: return "read-only";
-    case KZ_EFULL: return "disk full";
-    case KZ_ENEWER: return "newer database";
-    case KZ_ECORRUPT: return "corrupt";
-    case KZ_EIO: return "I/O error";
-    case KZ_EDB: return "database error";
-    case KZ_ENOMEM: return "out of memory";
-    case KZ_ERULES: return "rules error";
-    case KZ_EINTERRUPTED: return "interrupted";
-    }
-    return "error";
-}
 
 int kz_status_exit(kz_status st)
 {

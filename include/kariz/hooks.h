@@ -29,7 +29,5 @@ typedef struct kz_hook_event {
 void kz_hooks_dir(const char *db_path, char *out, size_t outlen);
 /* Runs the hook for e if one exists; returns at once. */
 void kz_hooks_fire(const char *dir, const kz_hook_event *e);
-/* The JSON text of an event (caller frees). */
-char *kz_hook_event_json(const kz_hook_event *e);
 
 #endif

@@ -19,7 +19,4 @@ kz_status kz_db_path(const char *cli_path, char *out, size_t outlen, kz_err *err
 /* The user's config directory: $XDG_CONFIG_HOME/kariz (~/.config/kariz). */
 void kz_config_dir(char *out, size_t outlen);
 
-/* Creates a directory and its parents (mode 0700 for new ones). */
-kz_status kz_mkdir_p(const char *path, kz_err *err);
-
 #endif

@@ -38,8 +38,6 @@ kz_status kz_err_set(kz_err *err, kz_status code, const char *fmt, ...)
 /* Prefixes the existing message with "prefix: ". */
 void kz_err_prefix(kz_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void kz_err_clear(kz_err *err);
-/* Short name of a status ("conflict", "not found", ...). */
-const char *kz_status_name(kz_status st);
 /* Process exit status for a status: 0 ok, 2 usage, 1 otherwise (3 conflict,
  * 4 refused by entry criteria, 5 busy/locked). */
 int kz_status_exit(kz_status st);
