@@ -97,6 +97,10 @@ kz_status kz_store_lead_delete(kz_store *st, int64_t id, int64_t version, const 
 kz_status kz_store_find_by_email(kz_store *st, const char *email, int64_t *id, kz_err *err);
 kz_status kz_store_find_by_name_company(kz_store *st, const char *name, const char *company,
                                         int64_t *id, kz_err *err);
+/* Up to `limit` lead ids in [lo, hi], lowest first (highest first with
+ * newest_first), into out; *n says how many. A walk of the primary key. */
+kz_status kz_store_lead_ids(kz_store *st, int64_t lo, int64_t hi, bool newest_first,
+                            size_t limit, int64_t *out, size_t *n, kz_err *err);
 
 typedef enum kz_sort {
     KZ_SORT_ID,

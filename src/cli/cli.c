@@ -58,6 +58,19 @@ static void print_main_help(FILE *out)
     fprintf(out, "\nSee kariz(1) and kariz-rules(5).\n");
 }
 
+const char *kz_cli_command(size_t i)
+{
+    return i < NCOMMANDS ? commands[i].name : NULL;
+}
+
+bool kz_cli_command_known(const char *cmd)
+{
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (strcmp(commands[i].name, cmd) == 0)
+            return true;
+    return false;
+}
+
 const char *kz_cli_usage_of(const char *cmd)
 {
     for (size_t i = 0; i < NCOMMANDS; i++)
@@ -329,6 +342,10 @@ int kz_cli_main(int argc, char **argv)
     for (size_t k = 0; k < NCOMMANDS; k++)
         if (strcmp(commands[k].name, argv[i]) == 0)
             cmd = &commands[k];
+    /* `complete` serves the shell completion: not listed with the commands */
+    static const cmd_entry complete = {"complete", "", "", kz_cmd_complete};
+    if (!cmd && strcmp(argv[i], "complete") == 0)
+        cmd = &complete;
     if (!cmd) {
         fprintf(stderr, "kariz: unknown command \"%s\" (commands:", argv[i]);
         for (size_t k = 0; k < NCOMMANDS; k++)

@@ -85,7 +85,7 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
 /* Command entry points: argv[0] is the command name. */
 #define KZ_CLI_COMMANDS(X)                                                                       \
     X(init, "", "create the database (and apply the rules' stages)")                             \
-    X(demo, "[--leads N]", "fill the database with a realistic demo pipeline, then open the board") \
+    X(demo, "[--leads N] [--no-board]", "fill the database with a realistic demo pipeline, then open the board") \
     X(add, "NAME [--company C] [--email E] [--title T] [--value N] [--stage S] [--owner U] [--set FIELD=VALUE]...", "add a lead; prints its id") \
     X(list, "[--stage S] [--owner U | --mine] [--search TEXT] [--grade G] [--overdue] [--sort KEY] [--limit N] [--format table|csv|json]", "list leads") \
     X(show, "ID [--format table|json]", "show one lead with its activities and history")          \
@@ -111,6 +111,12 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
 #define KZ_X_DECL(name, usage, summary) int kz_cmd_##name(kz_cli *c, int argc, char **argv);
 KZ_CLI_COMMANDS(KZ_X_DECL)
 #undef KZ_X_DECL
+
+/* `kariz complete`: words for the shell completion (not in the table). */
+int kz_cmd_complete(kz_cli *c, int argc, char **argv);
+/* The i-th command of the table, NULL past the last; whether cmd is one. */
+const char *kz_cli_command(size_t i);
+bool kz_cli_command_known(const char *cmd);
 
 /* The usage line of a command ("kariz move ID STAGE ..."). */
 const char *kz_cli_usage_of(const char *cmd);
