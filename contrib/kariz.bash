@@ -16,6 +16,17 @@ _kariz_usage_words() {
     printf '%s\n' "${a[@]}"
 }
 
+# _kariz_path WORD: a path as typed on the line ('a b', "a b", a\ b, ~/x)
+# as kariz gets it.
+_kariz_path() {
+    local w=$1
+    case $w in
+    \'*\' | \"*\") w=${w:1:${#w}-2} ;;
+    *) w=${w//\\/} ;;
+    esac
+    printf '%s' "${w/#\~/$HOME}"
+}
+
 # _kariz_placeholder WORD CUR: completes one placeholder of a usage line.
 _kariz_placeholder() {
     local ph=$1 cur=$2
@@ -56,18 +67,17 @@ _kariz() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev= i w cmd= cmdi=0
     ((COMP_CWORD > 0)) && prev=${COMP_WORDS[COMP_CWORD - 1]}
     # the kariz being completed, with the line's --db and --rules
-    local bin=${COMP_WORDS[0]/#\~/$HOME}
-    _kariz_cmd=("$bin")
+    _kariz_cmd=("$(_kariz_path "${COMP_WORDS[0]}")")
     for ((i = 1; i < COMP_CWORD; i++)); do
         w=${COMP_WORDS[i]}
         case $w in
         --db | --rules)
             # (bash splits --db=PATH into --db, =, PATH)
             [ "${COMP_WORDS[i + 1]}" = = ] && i=$((i + 1))
-            ((i + 1 < COMP_CWORD)) && _kariz_cmd+=("$w" "${COMP_WORDS[i + 1]/#\~/$HOME}")
+            ((i + 1 < COMP_CWORD)) && _kariz_cmd+=("$w" "$(_kariz_path "${COMP_WORDS[i + 1]}")")
             i=$((i + 1))
             ;;
-        --db=* | --rules=*) _kariz_cmd+=("$w") ;;
+        --db=* | --rules=*) _kariz_cmd+=("${w%%=*}" "$(_kariz_path "${w#*=}")") ;;
         -*) ;;
         *)
             cmd=$w

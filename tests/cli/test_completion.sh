@@ -90,6 +90,11 @@ comp "$KARIZ" --db "$T/team/team.db" lost 1 --reason w; expect_out went_quiet
 comp "$KARIZ" --db "$T/team/team.db" lost 1 --reason ""; offers price; offers competitor
 comp "$KARIZ" --db "$T/none.db" --rules "$T/team/rules.yaml" list --stage di; expect_out "discovery"
 KARIZ_DB=$T/team/team.db comp "$KARIZ" list --stage di; expect_out "discovery"
+mkdir -p "$T/my team"
+cp "$T/team/rules.yaml" "$T/my team/rules.yaml"
+comp "$KARIZ" --db "'$T/my team/x.db'" list --stage di; expect_out "discovery"
+comp "$KARIZ" --db "${T}/my\\ team/x.db" list --stage di; expect_out "discovery"
+comp "$KARIZ" --db="\"$T/my team/x.db\"" list --stage di; expect_out "discovery"
 
 t "lead ids of the database in force, by prefix, at most 50"
 run k init; expect_rc 0
@@ -117,6 +122,7 @@ done <"$T/cmds"
 
 t "kariz complete itself"
 run "$KARIZ" complete usage move; expect_rc 0; has_out "ID STAGE"
+run "$KARIZ" complete --help; expect_rc 0; has_out "usage: kariz [--db PATH] [--rules PATH] complete"
 run "$KARIZ" complete usage frobnicate; expect_rc 2; has_err 'unknown command "frobnicate"'
 run "$KARIZ" complete frobnicate; expect_rc 2; has_err "expected commands, usage CMD"
 run "$KARIZ" --help; lacks_out "complete"
