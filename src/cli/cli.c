@@ -63,20 +63,24 @@ const char *kz_cli_command(size_t i)
     return i < NCOMMANDS ? commands[i].name : NULL;
 }
 
-bool kz_cli_command_known(const char *cmd)
+/* The table's entry for cmd, NULL when there is none. */
+static const cmd_entry *find_command(const char *cmd)
 {
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (strcmp(commands[i].name, cmd) == 0)
-            return true;
-    return false;
+            return &commands[i];
+    return NULL;
+}
+
+bool kz_cli_command_known(const char *cmd)
+{
+    return find_command(cmd) != NULL;
 }
 
 const char *kz_cli_usage_of(const char *cmd)
 {
-    for (size_t i = 0; i < NCOMMANDS; i++)
-        if (strcmp(commands[i].name, cmd) == 0)
-            return commands[i].usage;
-    return "";
+    const cmd_entry *e = find_command(cmd);
+    return e ? e->usage : "";
 }
 
 int kz_cli_help(const char *cmd, const char *options_help)
@@ -338,10 +342,7 @@ int kz_cli_main(int argc, char **argv)
         cli_close(&c);
         return rc;
     }
-    const cmd_entry *cmd = NULL;
-    for (size_t k = 0; k < NCOMMANDS; k++)
-        if (strcmp(commands[k].name, argv[i]) == 0)
-            cmd = &commands[k];
+    const cmd_entry *cmd = find_command(argv[i]);
     /* `complete` serves the shell completion: not listed with the commands */
     static const cmd_entry complete = {"complete", "", "", kz_cmd_complete};
     if (!cmd && strcmp(argv[i], "complete") == 0)
