@@ -2,7 +2,6 @@
 # kariz export: every field and custom field, csv/json/jsonl, filters, and
 # the round trip export -> import into an empty database -> the same leads.
 . "$(dirname "$0")/lib.sh"
-: "${KARIZ_SHARED:?KARIZ_SHARED must name the shared folder (bench/gen_leads.py)}"
 export KARIZ_NOW="2026-11-20 10:00"
 
 t "help and usage"
@@ -46,7 +45,7 @@ has_out ",=1+1"
 
 t "round trip: hostile generated leads, export, import into an empty database"
 DB=$T/one.db
-python3 "$KARIZ_SHARED/bench/gen_leads.py" 2000 --hostile > "$T/gen.csv"
+gen_leads 2000 --hostile > "$T/gen.csv"
 run k import "$T/gen.csv"; expect_rc 0
 n=$(sql 'select count(*) from leads')
 run k score --all; expect_rc 0; has_out "0 leads changed" # scored by the rules on the way in
