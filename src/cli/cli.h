@@ -64,10 +64,10 @@ void kz_lead_writer_finish(kz_lead_writer *w); /* flushes and frees */
 /* A lead as a JSON object text (all fields, custom fields under "custom").
  * Caller frees the returned string. */
 char *kz_lead_json(const kz_lead *lead, bool pretty);
-/* `show --format json`: the lead plus "activities" and "stakeholders".
- * Caller frees. */
+/* The lead plus its "activities" and "stakeholders" (`show --format json`,
+ * indented; `export --format json|jsonl`, one line). Caller frees. */
 char *kz_show_json(const kz_lead *lead, const kz_activity_list *acts,
-                   const kz_stakeholder_list *shs);
+                   const kz_stakeholder_list *shs, bool pretty);
 /* The event log as a JSON array. Caller frees. */
 char *kz_events_json(const kz_event_list *ev);
 /* Writes s as a JSON string literal (with quotes) to out. */

@@ -157,8 +157,9 @@ int kz_cmd_intake(kz_cli *c, int argc, char **argv)
         "Reads one JSON object a line from standard input, e.g.\n"
         "  {\"name\": \"Ava Smith\", \"email\": \"ava@acme.example\", \"company\": \"Acme\"}\n"
         "Keys are field names or the column names `kariz import` knows; other keys become\n"
-        "custom fields. A bad line is reported with its number and the key; the other\n"
-        "lines still go in.\n"
+        "custom fields. \"activities\" and \"stakeholders\" arrays (as `kariz export\n"
+        "--format jsonl` writes them) are added to the lead the line creates.\n"
+        "A bad line is reported with its number and the key; the other lines still go in.\n"
         "\n"
         "Options:\n"
         "  --on-duplicate M   a line whose e-mail (else name + company) matches a lead:\n"
@@ -235,6 +236,10 @@ static void names_add(names *s, const char *name)
 
 typedef struct export_ctx {
     exp_fmt fmt;
+    kz_cli *c;
+    kz_activity_list acts;    /* JSON: the lead's activities and stakeholders */
+    kz_stakeholder_list shs;
+    kz_status ks;
     names custom;
     kz_buf line;
     size_t rows;
@@ -279,7 +284,16 @@ static bool export_one(const kz_lead *l, void *ud)
         kz_buf_puts(&x->line, "\r\n");
         fwrite(x->line.s, 1, x->line.len, stdout);
     } else {
-        char *s = kz_lead_json(l, false);
+        int64_t id = kz_lead_num(l, KZ_F_ID);
+        kz_activity_list_clear(&x->acts);
+        kz_stakeholder_list_free(&x->shs);
+        memset(&x->shs, 0, sizeof x->shs);
+        x->ks = kz_store_activities(x->c->store, id, &x->acts, &x->c->err);
+        if (x->ks == KZ_OK)
+            x->ks = kz_store_stakeholders(x->c->store, id, &x->shs, &x->c->err);
+        if (x->ks != KZ_OK)
+            return false;
+        char *s = kz_show_json(l, &x->acts, &x->shs, false);
         if (x->fmt == EXP_JSON)
             printf("%s\n%s", x->rows ? "," : "", s);
         else
@@ -298,11 +312,15 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     const char *help =
         "Writes every field of every lead (custom fields included) to standard output,\n"
-        "exactly as stored: nothing is sanitised. `kariz import` reads the CSV back.\n"
+        "exactly as stored: nothing is sanitised. `kariz import` reads the CSV back;\n"
+        "`kariz intake` reads JSON lines back whole, activities and stakeholders too.\n"
         "\n"
         "Options:\n"
         "  --format F       csv (default: one column per field, then custom.NAME\n"
-        "                   columns), json (one array) or jsonl (one object a line)\n"
+        "                   columns: the leads' fields only), json (one array) or\n"
+        "                   jsonl (one object a line); each JSON lead carries its\n"
+        "                   \"activities\" (dates, authors, outcomes, notes) and\n"
+        "                   \"stakeholders\"\n"
         "  --stage S        only leads in stage S\n"
         "  --owner U        only U's leads (- for unassigned ones)\n"
         "  --search TEXT    name, company, e-mail or notes contain TEXT\n";
@@ -311,6 +329,7 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
     export_ctx x;
     memset(&x, 0, sizeof x);
     x.fmt = EXP_CSV;
+    x.c = c;
     int op;
     optind = 1;
     while ((op = kz_cli_next_opt(argc, argv, opts)) != -1) {
@@ -357,6 +376,8 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
     }
     if (ks == KZ_OK)
         ks = kz_store_list(c->store, &q, true, export_one, &x, &c->err);
+    if (ks == KZ_OK)
+        ks = x.ks;
     if (x.fmt == EXP_JSON && ks == KZ_OK)
         fputs(x.rows ? "\n]\n" : "]\n", stdout);
     kz_store_rollback(c->store);
@@ -364,6 +385,8 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
         free(x.custom.v[i]);
     free(x.custom.v);
     kz_buf_free(&x.line);
+    kz_activity_list_free(&x.acts);
+    kz_stakeholder_list_free(&x.shs);
     if (ks != KZ_OK)
         return kz_cli_fail(&c->err);
     if (fflush(stdout) != 0 || ferror(stdout)) {

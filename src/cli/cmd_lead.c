@@ -307,7 +307,7 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
     if (ks != KZ_OK) {
         rc = kz_cli_fail(&c->err);
     } else if (fmt == KZ_FMT_JSON) {
-        char *s = kz_show_json(&lead, &acts, &shs);
+        char *s = kz_show_json(&lead, &acts, &shs, true);
         puts(s);
         free(s);
     } else {
