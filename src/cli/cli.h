@@ -85,15 +85,15 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
 /* Command entry points: argv[0] is the command name. */
 #define KZ_CLI_COMMANDS(X)                                                                       \
     X(init, "", "create the database (and apply the rules' stages)")                             \
-    X(demo, "[--leads N]", "fill the database with a realistic demo pipeline, then open the board") \
-    X(add, "NAME [--company C] [--email E] [--title T] [--value N] [--stage S] [--owner U] [--set FIELD=VALUE]...", "add a lead; prints its id") \
+    X(demo, "[--leads N] [--no-board]", "fill the database with a realistic demo pipeline, then open the board") \
+    X(add, "NAME [--company C] [--email E] [--title T] [--value N] [--stage S] [--owner U] [--set FIELD=VALUE]... [--force]", "add a lead; prints its id") \
     X(list, "[--stage S] [--owner U | --mine] [--search TEXT] [--grade G] [--overdue] [--sort KEY] [--limit N] [--format table|csv|json]", "list leads") \
-    X(show, "ID [--format table|json]", "show one lead with its activities and history")          \
+    X(show, "ID [--format table|json]", "show one lead: its fields, custom fields, stakeholders and activities") \
     X(set, "ID FIELD=VALUE...", "change fields (unknown names are custom fields)")              \
     X(move, "ID STAGE [--force --reason TEXT]", "move a lead to a stage (entry criteria apply)") \
     X(won, "ID [--force --reason TEXT]", "mark a deal won")                                     \
     X(lost, "ID --reason REASON", "mark a deal lost, with one of the rules' lost reasons")      \
-    X(note, "ID TEXT", "add a note")                                                            \
+    X(note, "ID TEXT...|-", "add a note (- reads it from standard input)")               \
     X(log, "ID KIND OUTCOME [--channel C] [--note TEXT]", "log a touch: call, email, meeting...") \
     X(followup, "ID WHEN [--step TEXT]", "set the next step's due date (today, fri, +3d, 2026-12-01...)") \
     X(assign, "ID USER|-", "give a lead to an owner (- unassigns)")                              \
