@@ -134,7 +134,8 @@ static void print_explain(const kz_lead *lead, const kz_score *s)
         }
     }
     if (s->hits_dropped)
-        printf("  (%zu more rules fired)\n", s->hits_dropped);
+        printf("  and %zu more rules fired (counted in the score, not listed)\n",
+               s->hits_dropped);
 }
 
 int kz_cmd_score(kz_cli *c, int argc, char **argv)

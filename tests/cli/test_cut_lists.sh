@@ -26,4 +26,21 @@ dups=$(printf '%s\n' "$out" | grep '^duplicates:')
 expect_eq "$(printf '%s\n' "$dups" | grep -o 'line [0-9]* = lead' | wc -l)" 50 "duplicates named"
 case "$dups" in *" and 30 more") ok ;; *) bad "duplicates line does not end with 'and 30 more'" ;; esac
 
+t "score --explain: rules past the listed ones are counted"
+max=$(sed -n 's/^#define KZ_SCORE_MAX_HITS \([0-9]*\).*/\1/p' "$KARIZ_SOURCE/include/kariz/rules.h")
+{
+    printf 'score: {min: 0, max: 1000}\ncriteria:\n  need:\n'
+    for i in $(seq 1 $((max + 4))); do
+        printf '    - {label: rule%d, points: 1, when: {field: name, present: true}}\n' "$i"
+    done
+    printf 'stages:\n  - {name: lead, probability: 1}\n  - {name: won, probability: 100, kind: won}\n'
+    printf '  - {name: lost, probability: 0, kind: lost}\n'
+} > "$T/many.yaml"
+DB=$T/many.db
+k --rules "$T/many.yaml" add "Ava Smith" >/dev/null
+run k --rules "$T/many.yaml" score 1 --explain; expect_rc 0
+has_out "score $((max + 4))"
+expect_eq "$(printf '%s\n' "$out" | grep -c ' rule[0-9]')" "$max" "rules listed"
+has_out "  and 4 more rules fired (counted in the score, not listed)"
+
 finish
