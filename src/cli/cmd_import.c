@@ -62,6 +62,12 @@ static int check_owner(const char *cmd, const char *owner)
     return rc;
 }
 
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
 int kz_cmd_import(kz_cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -73,6 +79,8 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
         "Reads RFC 4180 CSV (a header row, then one lead a row); - reads standard input.\n"
         "Columns are matched to fields by name (HubSpot, Salesforce, Pipedrive, Zoho and\n"
         "Odoo exports are recognised); every other column becomes a custom field.\n"
+        "A FILE named *.jsonl or *.ndjson is read as JSON lines, as `kariz intake` reads\n"
+        "them (`kariz export --format jsonl` output, activities and stakeholders too).\n"
         "\n"
         "Options:\n"
         "  --map COLUMN=field   map a column yourself (repeatable); field is a lead field,\n"
@@ -122,6 +130,13 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
         goto out;
     }
     o.path = argv[optind];
+    bool jsonl = has_suffix(o.path, ".jsonl") || has_suffix(o.path, ".ndjson");
+    if (jsonl && (o.nmaps || o.rejects_path || o.dry_run)) {
+        rc = kz_cli_usage("import", "%s is JSON lines (by its name): --map, --rejects and "
+                                    "--dry-run read CSV only",
+                          o.path);
+        goto out;
+    }
     if (o.owner && (rc = check_owner("import", o.owner)))
         goto out;
     if (!o.dry_run && c->readonly) {
@@ -137,6 +152,13 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
     o.out = stdout;
     o.diag = stderr;
     kz_import_result res;
+    if (jsonl) { /* `kariz export --format jsonl` output: read as intake reads it */
+        if (kz_import_intake(&c->sess, &o, &res, &c->err) != KZ_OK)
+            rc = kz_cli_fail(&c->err);
+        else
+            rc = res.counts.rejected ? 1 : 0;
+        goto out;
+    }
     if (kz_import_csv(&c->sess, &o, &res, &c->err) != KZ_OK) {
         rc = c->err.code == KZ_EUSAGE ? kz_cli_usage("import", "%s", c->err.msg)
                                       : kz_cli_fail(&c->err);

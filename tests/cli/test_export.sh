@@ -126,6 +126,11 @@ PY
 expect_eq "$(sql 'select count(*) from activities')" "$(sqlite3 "$T/rt1.db" 'select count(*) from activities')"
 expect_eq "$(sql 'select group_concat(score || grade, ",") from (select score, grade from leads order by id)')" \
           "$(sqlite3 "$T/rt1.db" 'select group_concat(score || grade, ",") from (select score, grade from leads order by id)')" "scores and grades"
+DB=$T/rt4.db
+run k import "$T/rt1.jsonl"; expect_rc 0; has_out "$n created, 0 updated, 0 skipped (duplicates), 0 rejected"
+k export --format jsonl | cmp -s - "$T/rt2.jsonl" && ok || bad "kariz import FILE.jsonl differs from intake"
+run k import "$T/rt1.jsonl" --dry-run; expect_rc 2; has_err "JSON lines (by its name): --map, --rejects and --dry-run read CSV only"
+DB=$T/rt2.db
 run k show "$id"; has_out "call_back"; has_out "budget approved by the CFO"; has_out "next_due       2026-11-27"
 run k show 42; has_out "alice    meeting  held         demo went well"; has_out "champion       Olga"
 run k history 42; has_out "alice"
