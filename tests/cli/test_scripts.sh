@@ -71,7 +71,7 @@ mkdir -p "$B"
 run env KARIZ_BUILD_DIR="$B" "$S/scripts/dev" env; expect_rc 2
 expect_eq "$err" "scripts/dev: no $B/kariz yet: run scripts/dev demo (or scripts/dev build) first"
 expect_eq "$out" ""
-ln -s "$KARIZ" "$B/kariz"
+ln -s "$(cd "$(dirname "$KARIZ")" && pwd)/$(basename "$KARIZ")" "$B/kariz"
 run env KARIZ_BUILD_DIR="$B" "$S/scripts/dev" env; expect_rc 0
 lines=$out
 (
@@ -85,6 +85,16 @@ lines=$out
     kariz show 12 >/dev/null || { echo "kariz show 12 failed"; exit 1; }
 ) > "$T/env.out" 2>&1 && ok || bad "the eval'd lines do not work: $(cat "$T/env.out")"
 [ -f "$B/demo.db" ] && ok || bad "the demo database is not where the lines say"
+
+t "scripts/dev test: a missing tool stops it before the build, naming the tool"
+mkdir -p "$T/devbin"
+for c in dirname dpkg-query grep id; do ln -s "$(command -v "$c")" "$T/devbin/$c"; done
+run env PATH="$T/devbin" KARIZ_BUILD_DIR="$T/never" "$BASH" "$S/scripts/dev" test; expect_rc 2
+expect_eq "$err" "scripts/dev: python3 is needed and is not on PATH"
+[ -e "$T/never" ] && bad "a build was started" || ok
+rm "$T/devbin/dpkg-query"   # not Debian: no packages to check, the tools still are
+run env PATH="$T/devbin" KARIZ_BUILD_DIR="$T/never" "$BASH" "$S/scripts/dev" test; expect_rc 2
+expect_eq "$err" "scripts/dev: python3 is needed and is not on PATH"
 
 t "scripts/dev and bench/run: an unknown command or size is named, nothing runs"
 run "$S/scripts/dev" frobnicate; expect_rc 2; has_err 'unknown command "frobnicate"'; has_err "usage: scripts/dev"
