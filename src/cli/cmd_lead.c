@@ -623,9 +623,11 @@ int kz_cmd_followup(kz_cli *c, int argc, char **argv)
         case 's': step = optarg; break;
         case 'h':
             return kz_cli_help("followup",
-                               "WHEN: today, tomorrow, mon..sun, next week, next month, +3d, +2w,\n"
-                               "in 3 days, in 2 weeks, eom, or YYYY-MM-DD (your time zone).\n\n"
-                               "Options:\n  --step TEXT      what the next step is\n");
+                               "WHEN: today, tomorrow, yesterday, mon..sun (the next one), next week,\n"
+                               "next month, +3d, +2w, +1m, in 3 days, in 2 weeks, in 1 month, eom\n"
+                               "(end of month), or YYYY-MM-DD, in your time zone. Prints the next\n"
+                               "step as saved: the lead, the step and the date.\n\n"
+                               "Options:\n  --step TEXT      what the next step is (default: the one it has)\n");
         default: return 2;
         }
     }

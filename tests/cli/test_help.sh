@@ -44,6 +44,13 @@ run k note 1 two words; expect_rc 0
 run k note 1 - <<<'from stdin'; expect_rc 0
 run k show 1; has_out "two words"; has_out "from stdin"
 
+t "followup --help: every WHEN form it lists is accepted"
+run k followup --help; has_out "yesterday"; has_out "+1m"; has_out "in 1 month"; has_out "(end of month)"
+for w in today tomorrow yesterday mon sun "next week" "next month" +3d +2w +1m "in 3 days" \
+         "in 2 weeks" "in 1 month" eom "end of month" 2027-01-15; do
+    run k followup 2 $w; [ "$rc" = 0 ] && ok || bad "followup 2 $w: $err"
+done
+
 t "demo --help names --no-board in its usage"
 run k demo --help; has_out "usage: kariz demo [--leads N] [--no-board]"
 
