@@ -7,18 +7,17 @@
 #   KARIZ_BINARY  default: build-release/kariz (build it with
 #                 cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release)
 #   SIZES         default: 100000 1000000
-# Environment: KARIZ_SHARED (default: ../shared beside the source tree) holds
-# bench/gen_leads.py; BENCH_DIR (default: a temporary directory) holds the
-# generated files and databases.
+# The leads come from scripts/gen-leads. Environment: BENCH_DIR (default: a
+# temporary directory) holds the generated files and databases.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 kariz=${1:-$here/build-release/kariz}
 shift || true
 sizes=${*:-100000 1000000}
-shared=${KARIZ_SHARED:-$here/../shared}
-gen=$shared/bench/gen_leads.py
+gen=$here/scripts/gen-leads
 [ -x "$kariz" ] || { echo "bench: no kariz binary at $kariz" >&2; exit 2; }
 [ -f "$gen" ] || { echo "bench: no generator at $gen" >&2; exit 2; }
+command -v python3 >/dev/null || { echo "bench: python3 is needed (for $gen)" >&2; exit 2; }
 command -v sqlite3 >/dev/null || { echo "bench: the sqlite3 shell is needed" >&2; exit 2; }
 dir=${BENCH_DIR:-$(mktemp -d /tmp/kariz-bench.XXXXXX)}
 [ -n "${BENCH_DIR:-}" ] || trap 'rm -rf "$dir"' EXIT

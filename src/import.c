@@ -42,6 +42,10 @@ typedef struct run {
     bool begun;             /* the imports row exists */
     kz_lead lead, cur;
     kz_activity_list acts;
+    /* an intake line's own activities and stakeholders (kariz export
+     * --format jsonl), written with the lead when it is created */
+    kz_activity_list line_acts;
+    kz_stakeholder_list line_shs;
     kz_score *score;        /* owned */
     kz_buf key;
     kz_buf dups;            /* "line 7 = lead 3; ..." (first LIST_MAX) */
@@ -240,6 +244,27 @@ static kz_status update_existing(run *r, int64_t id, kz_err *err)
     return kz_store_lead_update(r->s->store, &r->cur, r->s->actor, now, NULL, err);
 }
 
+/* Writes the intake line's activities (each logged as of its own time, by
+ * its author, else by the person importing) and stakeholders onto the lead
+ * just created. */
+static kz_status write_line_extras(run *r, int64_t now, kz_err *err)
+{
+    int64_t id = kz_lead_num(&r->lead, KZ_F_ID);
+    kz_status ks = KZ_OK;
+    for (size_t i = 0; i < r->line_acts.n && ks == KZ_OK; i++) {
+        kz_activity *a = &r->line_acts.v[i];
+        a->lead_id = id;
+        if (!a->author[0])
+            snprintf(a->author, sizeof a->author, "%s", r->s->actor);
+        ks = kz_store_activity_add(r->s->store, a, a->at, err);
+    }
+    for (size_t i = 0; i < r->line_shs.n && ks == KZ_OK; i++) {
+        r->line_shs.v[i].lead_id = id;
+        ks = kz_store_stakeholder_add(r->s->store, &r->line_shs.v[i], r->s->actor, now, err);
+    }
+    return ks;
+}
+
 /* Creates, updates or skips r->lead (already validated). */
 static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
 {
@@ -275,11 +300,11 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
     if (!kz_lead_has(&r->lead, KZ_F_OWNER) && r->o->owner)
         kz_lead_set_text(&r->lead, KZ_F_OWNER, r->o->owner);
     int64_t now = kz_session_now(r->s);
-    kz_score_lead(r->s->rules, &r->lead, NULL, 0, now, r->score);
+    kz_score_lead(r->s->rules, &r->lead, r->line_acts.v, r->line_acts.n, now, r->score);
     kz_score_apply(r->score, &r->lead);
     ks = kz_store_import_lead_insert(r->s->store, &r->lead, r->imp.id, now, err);
     *out = OUT_CREATED;
-    return ks;
+    return ks == KZ_OK ? write_line_extras(r, now, err) : ks;
 }
 
 static void count(run *r, outcome o)
@@ -389,6 +414,8 @@ static void run_free(run *r)
     kz_lead_free(&r->lead);
     kz_lead_free(&r->cur);
     kz_activity_list_free(&r->acts);
+    kz_activity_list_free(&r->line_acts);
+    kz_stakeholder_list_free(&r->line_shs);
     free(r->score);
     kz_buf_free(&r->key);
     kz_buf_free(&r->dups);
@@ -738,7 +765,7 @@ kz_status kz_import_intake(kz_session *s, const kz_import_opts *o, kz_import_res
         outcome oc = OUT_REJECTED;
         if (too_long) {
             kz_err_set(&rowerr, KZ_EINVAL, "line longer than %u bytes", (unsigned)LINE_MAX_BYTES);
-        } else if (kz_import_json_lead(line.s, line.len, &r.lead, &rowerr) == KZ_OK &&
+        } else if (kz_import_json_lead(line.s, line.len, &r.lead, &r.line_acts, &r.line_shs, &rowerr) == KZ_OK &&
                    validate(&r, &r.lead, &rowerr) == KZ_OK) {
             ks = write_lead(&r, lineno, &oc, &rowerr);
             if (ks != KZ_OK && ks != KZ_EINVAL) {

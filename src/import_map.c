@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "kariz/buf.h"
+#include "kariz/dates.h"
 #include "kariz/import.h"
 #include "kariz/text.h"
 
@@ -495,9 +496,157 @@ static kz_status json_text(json_t *v, const char *key, char **out, kz_err *err)
     return KZ_OK;
 }
 
-kz_status kz_import_json_lead(const char *line, size_t len, kz_lead *lead, kz_err *err)
+/* One text member of an activity or stakeholder: *out owned, NULL when
+ * absent or null. where names the element, e.g. activities[2]. */
+static kz_status member_text(json_t *obj, const char *where, const char *name, char **out,
+                             kz_err *err)
+{
+    char key[96];
+    snprintf(key, sizeof key, "%s.%s", where, name);
+    json_t *v = json_object_get(obj, name);
+    *out = NULL;
+    return v ? json_text(v, key, out, err) : KZ_OK;
+}
+
+/* Checks that obj has only the members in names (NULL-terminated). */
+static kz_status known_members(json_t *obj, const char *where, const char *const *names,
+                               const char *expected, kz_err *err)
+{
+    const char *k;
+    json_t *v;
+    json_object_foreach(obj, k, v) {
+        bool ok = false;
+        for (size_t i = 0; names[i] && !ok; i++)
+            ok = strcmp(k, names[i]) == 0;
+        if (!ok)
+            return kz_err_set(err, KZ_EINVAL, "key \"%s\".\"%.80s\": unknown (expected %s)",
+                              where, k, expected);
+    }
+    return KZ_OK;
+}
+
+/* Copies a short text member into a fixed buffer, refusing longer text. */
+static kz_status short_text(const char *where, const char *name, const char *t, char *out,
+                            size_t outlen, kz_err *err)
+{
+    if (strlen(t) >= outlen)
+        return kz_err_set(err, KZ_EINVAL, "%s.%s: longer than %zu bytes", where, name,
+                          outlen - 1);
+    snprintf(out, outlen, "%s", t);
+    return KZ_OK;
+}
+
+/* "activities": [{"at", "kind", "channel", "outcome", "author", "note"}...],
+ * as kariz export writes them. An author left out is filled in by the
+ * caller (the person importing). */
+static kz_status json_activities(json_t *arr, kz_activity_list *acts, kz_err *err)
+{
+    static const char *const names[] = {"id",     "lead_id", "at",   "kind", "channel",
+                                        "outcome", "author", "note", NULL};
+    if (!json_is_array(arr))
+        return kz_err_set(err, KZ_EINVAL, "key \"activities\": expected an array of objects");
+    size_t i;
+    json_t *o;
+    json_array_foreach(arr, i, o) {
+        char where[48];
+        snprintf(where, sizeof where, "activities[%zu]", i);
+        if (!json_is_object(o))
+            return kz_err_set(err, KZ_EINVAL, "%s: expected an object {\"at\": ..., \"kind\": ...}",
+                              where);
+        kz_status ks = known_members(o, where, names,
+                                     "at, kind, channel, outcome, author, note", err);
+        if (ks != KZ_OK)
+            return ks;
+        kz_activity *a = kz_activity_list_push(acts);
+        char *at = NULL, *kind = NULL, *channel = NULL, *outcome = NULL, *author = NULL;
+        if ((ks = member_text(o, where, "at", &at, err)) == KZ_OK &&
+            (ks = member_text(o, where, "kind", &kind, err)) == KZ_OK &&
+            (ks = member_text(o, where, "channel", &channel, err)) == KZ_OK &&
+            (ks = member_text(o, where, "outcome", &outcome, err)) == KZ_OK &&
+            (ks = member_text(o, where, "author", &author, err)) == KZ_OK)
+            ks = member_text(o, where, "note", &a->note, err);
+        if (ks == KZ_OK && (!at || kz_time_parse(at, &a->at) != KZ_OK || a->at <= 0))
+            ks = kz_err_set(err, KZ_EINVAL,
+                            "%s.at: expected a time such as 2026-11-20T09:30:00Z, got \"%.40s\"",
+                            where, at ? at : "");
+        if (ks == KZ_OK && (!kind || !kz_activity_kind_channel(kind)))
+            ks = kz_err_set(err, KZ_EINVAL, "%s.kind: \"%.40s\" is not one of: %s", where,
+                            kind ? kind : "", kz_activity_kinds_list());
+        if (ks == KZ_OK)
+            ks = short_text(where, "kind", kind, a->kind, sizeof a->kind, err);
+        if (ks == KZ_OK)
+            ks = short_text(where, "channel",
+                            channel && *channel ? channel : kz_activity_kind_channel(kind),
+                            a->channel, sizeof a->channel, err);
+        if (ks == KZ_OK && outcome && *outcome && !kz_activity_outcome_ok(outcome))
+            ks = kz_err_set(err, KZ_EINVAL, "%s.outcome: \"%.40s\" is not one of: %s", where,
+                            outcome, kz_activity_outcomes_list());
+        if (ks == KZ_OK)
+            ks = short_text(where, "outcome", outcome && *outcome ? outcome : "none", a->outcome,
+                            sizeof a->outcome, err);
+        if (ks == KZ_OK && author)
+            ks = short_text(where, "author", author, a->author, sizeof a->author, err);
+        free(at);
+        free(kind);
+        free(channel);
+        free(outcome);
+        free(author);
+        if (ks != KZ_OK)
+            return ks;
+    }
+    return KZ_OK;
+}
+
+/* "stakeholders": [{"name", "role", "email", "phone", "note"}...]. */
+static kz_status json_stakeholders(json_t *arr, kz_stakeholder_list *shs, kz_err *err)
+{
+    static const char *const names[] = {"id",    "lead_id", "name", "role",
+                                        "email", "phone",   "note", NULL};
+    if (!json_is_array(arr))
+        return kz_err_set(err, KZ_EINVAL, "key \"stakeholders\": expected an array of objects");
+    size_t i;
+    json_t *o;
+    json_array_foreach(arr, i, o) {
+        char where[48];
+        snprintf(where, sizeof where, "stakeholders[%zu]", i);
+        if (!json_is_object(o))
+            return kz_err_set(err, KZ_EINVAL, "%s: expected an object {\"name\": ..., \"role\": ...}",
+                              where);
+        kz_status ks = known_members(o, where, names, "name, role, email, phone, note", err);
+        if (ks != KZ_OK)
+            return ks;
+        if (shs->n == shs->cap) {
+            shs->cap = shs->cap ? shs->cap * 2 : 4;
+            shs->v = kz_xrealloc(shs->v, shs->cap * sizeof *shs->v);
+        }
+        kz_stakeholder *sh = &shs->v[shs->n++];
+        memset(sh, 0, sizeof *sh);
+        if ((ks = member_text(o, where, "name", &sh->name, err)) == KZ_OK &&
+            (ks = member_text(o, where, "role", &sh->role, err)) == KZ_OK &&
+            (ks = member_text(o, where, "email", &sh->email, err)) == KZ_OK &&
+            (ks = member_text(o, where, "phone", &sh->phone, err)) == KZ_OK)
+            ks = member_text(o, where, "note", &sh->note, err);
+        if (ks == KZ_OK && (!sh->name || !*sh->name))
+            ks = kz_err_set(err, KZ_EINVAL, "%s.name: a stakeholder needs a name", where);
+        if (ks == KZ_OK && sh->role && !kz_stakeholder_role_ok(sh->role))
+            ks = kz_err_set(err, KZ_EINVAL, "%s.role: \"%.40s\" is not one of: %s", where,
+                            sh->role, KZ_STAKEHOLDER_ROLES);
+        if (ks != KZ_OK)
+            return ks;
+    }
+    return KZ_OK;
+}
+
+kz_status kz_import_json_lead(const char *line, size_t len, kz_lead *lead,
+                              kz_activity_list *acts, kz_stakeholder_list *shs, kz_err *err)
 {
     kz_lead_reset(lead);
+    if (acts)
+        kz_activity_list_clear(acts);
+    if (shs) {
+        kz_stakeholder_list_free(shs);
+        memset(shs, 0, sizeof *shs);
+    }
     json_error_t jerr;
     json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!o)
@@ -528,6 +677,16 @@ kz_status kz_import_json_lead(const char *line, size_t len, kz_lead *lead, kz_er
                     kz_lead_set_custom(lead, ck, t);
                 free(t);
             }
+            continue;
+        }
+        if (acts && strcmp(key, "activities") == 0 && !json_is_string(v)) {
+            if ((ks = json_activities(v, acts, err)) != KZ_OK)
+                goto out;
+            continue;
+        }
+        if (shs && strcmp(key, "stakeholders") == 0 && !json_is_string(v)) {
+            if ((ks = json_stakeholders(v, shs, err)) != KZ_OK)
+                goto out;
             continue;
         }
         char *t = NULL;

@@ -155,7 +155,12 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *opts, kz_import_res
 kz_status kz_import_intake(kz_session *s, const kz_import_opts *opts, kz_import_result *res,
                            kz_err *err);
 
-/* Converts one JSON line to a lead (reset first). KZ_EINVAL naming the key. */
-kz_status kz_import_json_lead(const char *line, size_t len, kz_lead *lead, kz_err *err);
+/* Converts one JSON line to a lead (reset first). KZ_EINVAL naming the key.
+ * With acts and shs (either may be NULL: the key is then an error), the
+ * "activities" and "stakeholders" arrays `kariz export --format jsonl`
+ * writes are read into them (cleared first), checked (kinds, outcomes,
+ * roles, times); an activity's author is left empty when not given. */
+kz_status kz_import_json_lead(const char *line, size_t len, kz_lead *lead,
+                              kz_activity_list *acts, kz_stakeholder_list *shs, kz_err *err);
 
 #endif

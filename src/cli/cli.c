@@ -88,7 +88,8 @@ int kz_cli_help(const char *cmd, const char *options_help)
     for (size_t i = 0; i < NCOMMANDS; i++) {
         if (strcmp(commands[i].name, cmd) != 0)
             continue;
-        printf("usage: kariz %s %s\n\n%c%s.\n", cmd, commands[i].usage,
+        printf("usage: kariz %s%s%s\n\n%c%s.\n", cmd, *commands[i].usage ? " " : "",
+               commands[i].usage,
                toupper((unsigned char)commands[i].summary[0]), commands[i].summary + 1);
         if (options_help && *options_help)
             printf("\n%s", options_help);
@@ -110,7 +111,8 @@ int kz_cli_usage(const char *cmd, const char *fmt, ...)
     va_start(ap, fmt);
     fprintf(stderr, "kariz %s: ", cmd);
     vfprintf(stderr, fmt, ap);
-    fprintf(stderr, "\nusage: kariz %s %s\n", cmd, kz_cli_usage_of(cmd));
+    const char *u = kz_cli_usage_of(cmd);
+    fprintf(stderr, "\nusage: kariz %s%s%s\n", cmd, *u ? " " : "", u);
     va_end(ap);
     return 2;
 }
@@ -122,7 +124,10 @@ int kz_cli_next_opt(int argc, char **argv, const struct option *opts)
     int o = getopt_long(argc, argv, "h", opts, &idx);
     if (o == '?') {
         const char *bad = argv[optind - 1];
-        if (optopt)
+        const char *eq = strchr(bad, '=');
+        if (optopt && eq && strncmp(bad, "--", 2) == 0)
+            kz_cli_usage(argv[0], "option \"%.*s\" takes no value", (int)(eq - bad), bad);
+        else if (optopt)
             kz_cli_usage(argv[0], "option \"%s\" needs a value", bad);
         else
             kz_cli_usage(argv[0], "unknown option \"%s\"", bad);

@@ -64,10 +64,10 @@ void kz_lead_writer_finish(kz_lead_writer *w); /* flushes and frees */
 /* A lead as a JSON object text (all fields, custom fields under "custom").
  * Caller frees the returned string. */
 char *kz_lead_json(const kz_lead *lead, bool pretty);
-/* `show --format json`: the lead plus "activities" and "stakeholders".
- * Caller frees. */
+/* The lead plus its "activities" and "stakeholders" (`show --format json`,
+ * indented; `export --format json|jsonl`, one line). Caller frees. */
 char *kz_show_json(const kz_lead *lead, const kz_activity_list *acts,
-                   const kz_stakeholder_list *shs);
+                   const kz_stakeholder_list *shs, bool pretty);
 /* The event log as a JSON array. Caller frees. */
 char *kz_events_json(const kz_event_list *ev);
 /* Writes s as a JSON string literal (with quotes) to out. */
@@ -86,14 +86,14 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
 #define KZ_CLI_COMMANDS(X)                                                                       \
     X(init, "", "create the database (and apply the rules' stages)")                             \
     X(demo, "[--leads N] [--no-board]", "fill the database with a realistic demo pipeline, then open the board") \
-    X(add, "NAME [--company C] [--email E] [--title T] [--value N] [--stage S] [--owner U] [--set FIELD=VALUE]...", "add a lead; prints its id") \
+    X(add, "NAME [--company C] [--email E] [--title T] [--value N] [--stage S] [--owner U] [--set FIELD=VALUE]... [--force]", "add a lead; prints its id") \
     X(list, "[--stage S] [--owner U | --mine] [--search TEXT] [--grade G] [--overdue] [--sort KEY] [--limit N] [--format table|csv|json]", "list leads") \
-    X(show, "ID [--format table|json]", "show one lead with its activities and history")          \
+    X(show, "ID [--format table|json]", "show one lead: its fields, custom fields, stakeholders and activities") \
     X(set, "ID FIELD=VALUE...", "change fields (unknown names are custom fields)")              \
     X(move, "ID STAGE [--force --reason TEXT]", "move a lead to a stage (entry criteria apply)") \
     X(won, "ID [--force --reason TEXT]", "mark a deal won")                                     \
     X(lost, "ID --reason REASON", "mark a deal lost, with one of the rules' lost reasons")      \
-    X(note, "ID TEXT", "add a note")                                                            \
+    X(note, "ID TEXT...|-", "add a note (- reads it from standard input)")               \
     X(log, "ID KIND OUTCOME [--channel C] [--note TEXT]", "log a touch: call, email, meeting...") \
     X(followup, "ID WHEN [--step TEXT]", "set the next step's due date (today, fri, +3d, 2026-12-01...)") \
     X(assign, "ID USER|-", "give a lead to an owner (- unassigns)")                              \

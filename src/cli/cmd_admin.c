@@ -134,7 +134,8 @@ static void print_explain(const kz_lead *lead, const kz_score *s)
         }
     }
     if (s->hits_dropped)
-        printf("  (%zu more rules fired)\n", s->hits_dropped);
+        printf("  and %zu more rules fired (counted in the score, not listed)\n",
+               s->hits_dropped);
 }
 
 int kz_cmd_score(kz_cli *c, int argc, char **argv)
@@ -213,15 +214,19 @@ int kz_cmd_score(kz_cli *c, int argc, char **argv)
 
 /* ---- kariz rules ---- */
 
+#define DIFF_EXAMPLES 10 /* leads named under "would no longer pass" */
+
 typedef struct diff_ctx {
     kz_cli *c;
     const kz_rules *next;
     kz_activity_list acts;
     kz_score *cur_s, *new_s; /* owned */
-    int64_t leads, changed_grade, changed_score, refused;
+    int64_t leads, changed_grade, changed_score;
+    int64_t refused;   /* pass the entry criteria now, would not under next */
+    int64_t admitted;  /* fail them now, would pass under next */
     int64_t moves[8][8]; /* [old grade][new grade] */
     kz_buf examples;     /* lines about leads that would fail entry criteria */
-    int nexamples;
+    int64_t nexamples;
     kz_status ks;
 } diff_ctx;
 
@@ -253,12 +258,19 @@ static bool diff_one(const kz_lead *l, void *ud)
         if (a >= 0 && b >= 0)
             d->moves[a][b]++;
     }
+    /* entry criteria: only a change between the two rules counts */
     const kz_stage *stg = kz_rules_stage(d->next, kz_lead_text(l, KZ_F_STAGE));
+    const kz_stage *cur = kz_rules_stage(d->c->rules, kz_lead_text(l, KZ_F_STAGE));
     if (stg && stg->kind == KZ_STAGE_OPEN) {
-        kz_err why;
-        if (kz_rules_check_entry(d->next, stg, l, d->new_s, &why) == KZ_EREFUSED) {
+        kz_err why, was;
+        bool fails_now = cur && cur->kind == KZ_STAGE_OPEN &&
+                         kz_rules_check_entry(d->c->rules, cur, l, d->cur_s, &was) == KZ_EREFUSED;
+        bool fails_next = kz_rules_check_entry(d->next, stg, l, d->new_s, &why) == KZ_EREFUSED;
+        if (fails_now && !fails_next)
+            d->admitted++;
+        if (fails_next && !fails_now) {
             d->refused++;
-            if (d->nexamples++ < 10)
+            if (d->nexamples++ < DIFF_EXAMPLES)
                 kz_buf_printf(&d->examples, "  lead %" PRId64 " (%s): %s\n", kz_lead_num(l, KZ_F_ID),
                               kz_lead_text(l, KZ_F_NAME) ? kz_lead_text(l, KZ_F_NAME) : "",
                               why.msg);
@@ -309,6 +321,14 @@ static int rules_diff(kz_cli *c, const char *file)
             fputs(kz_buf_str(&safe), stdout);
             kz_buf_free(&safe);
         }
+        if (d.refused > DIFF_EXAMPLES)
+            printf("  and %" PRId64 " more\n", d.refused - DIFF_EXAMPLES);
+        if (d.admitted)
+            printf("%" PRId64 " leads that fail their stage's entry criteria now would pass\n",
+                   d.admitted);
+        if (!d.changed_score && !d.changed_grade && !d.refused && !d.admitted)
+            printf("no change: the candidate scores, grades and admits every lead as the rules "
+                   "in force do\n");
         printf("nothing was written\n");
     }
     kz_buf_free(&d.examples);

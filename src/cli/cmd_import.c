@@ -62,6 +62,12 @@ static int check_owner(const char *cmd, const char *owner)
     return rc;
 }
 
+static bool has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n > m && strcmp(s + n - m, suffix) == 0;
+}
+
 int kz_cmd_import(kz_cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -73,6 +79,8 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
         "Reads RFC 4180 CSV (a header row, then one lead a row); - reads standard input.\n"
         "Columns are matched to fields by name (HubSpot, Salesforce, Pipedrive, Zoho and\n"
         "Odoo exports are recognised); every other column becomes a custom field.\n"
+        "A FILE named *.jsonl or *.ndjson is read as JSON lines, as `kariz intake` reads\n"
+        "them (`kariz export --format jsonl` output, activities and stakeholders too).\n"
         "\n"
         "Options:\n"
         "  --map COLUMN=field   map a column yourself (repeatable); field is a lead field,\n"
@@ -122,6 +130,13 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
         goto out;
     }
     o.path = argv[optind];
+    bool jsonl = has_suffix(o.path, ".jsonl") || has_suffix(o.path, ".ndjson");
+    if (jsonl && (o.nmaps || o.rejects_path || o.dry_run)) {
+        rc = kz_cli_usage("import", "%s is JSON lines (by its name): --map, --rejects and "
+                                    "--dry-run read CSV only",
+                          o.path);
+        goto out;
+    }
     if (o.owner && (rc = check_owner("import", o.owner)))
         goto out;
     if (!o.dry_run && c->readonly) {
@@ -137,6 +152,13 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
     o.out = stdout;
     o.diag = stderr;
     kz_import_result res;
+    if (jsonl) { /* `kariz export --format jsonl` output: read as intake reads it */
+        if (kz_import_intake(&c->sess, &o, &res, &c->err) != KZ_OK)
+            rc = kz_cli_fail(&c->err);
+        else
+            rc = res.counts.rejected ? 1 : 0;
+        goto out;
+    }
     if (kz_import_csv(&c->sess, &o, &res, &c->err) != KZ_OK) {
         rc = c->err.code == KZ_EUSAGE ? kz_cli_usage("import", "%s", c->err.msg)
                                       : kz_cli_fail(&c->err);
@@ -157,8 +179,9 @@ int kz_cmd_intake(kz_cli *c, int argc, char **argv)
         "Reads one JSON object a line from standard input, e.g.\n"
         "  {\"name\": \"Ava Smith\", \"email\": \"ava@acme.example\", \"company\": \"Acme\"}\n"
         "Keys are field names or the column names `kariz import` knows; other keys become\n"
-        "custom fields. A bad line is reported with its number and the key; the other\n"
-        "lines still go in.\n"
+        "custom fields. \"activities\" and \"stakeholders\" arrays, as\n"
+        "`kariz export --format jsonl` writes them, are added to the lead the line creates.\n"
+        "A bad line is reported with its number and the key; the other lines still go in.\n"
         "\n"
         "Options:\n"
         "  --on-duplicate M   a line whose e-mail (else name + company) matches a lead:\n"
@@ -235,6 +258,10 @@ static void names_add(names *s, const char *name)
 
 typedef struct export_ctx {
     exp_fmt fmt;
+    kz_cli *c;
+    kz_activity_list acts;    /* JSON: the lead's activities and stakeholders */
+    kz_stakeholder_list shs;
+    kz_status ks;
     names custom;
     kz_buf line;
     size_t rows;
@@ -279,7 +306,16 @@ static bool export_one(const kz_lead *l, void *ud)
         kz_buf_puts(&x->line, "\r\n");
         fwrite(x->line.s, 1, x->line.len, stdout);
     } else {
-        char *s = kz_lead_json(l, false);
+        int64_t id = kz_lead_num(l, KZ_F_ID);
+        kz_activity_list_clear(&x->acts);
+        kz_stakeholder_list_free(&x->shs);
+        memset(&x->shs, 0, sizeof x->shs);
+        x->ks = kz_store_activities(x->c->store, id, &x->acts, &x->c->err);
+        if (x->ks == KZ_OK)
+            x->ks = kz_store_stakeholders(x->c->store, id, &x->shs, &x->c->err);
+        if (x->ks != KZ_OK)
+            return false;
+        char *s = kz_show_json(l, &x->acts, &x->shs, false);
         if (x->fmt == EXP_JSON)
             printf("%s\n%s", x->rows ? "," : "", s);
         else
@@ -298,11 +334,15 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     const char *help =
         "Writes every field of every lead (custom fields included) to standard output,\n"
-        "exactly as stored: nothing is sanitised. `kariz import` reads the CSV back.\n"
+        "exactly as stored: nothing is sanitised. `kariz import` reads the CSV back;\n"
+        "`kariz intake` reads JSON lines back whole, activities and stakeholders too.\n"
         "\n"
         "Options:\n"
         "  --format F       csv (default: one column per field, then custom.NAME\n"
-        "                   columns), json (one array) or jsonl (one object a line)\n"
+        "                   columns: the leads' fields only), json (one array) or\n"
+        "                   jsonl (one object a line); each JSON lead carries its\n"
+        "                   \"activities\" (dates, authors, outcomes, notes) and\n"
+        "                   \"stakeholders\"\n"
         "  --stage S        only leads in stage S\n"
         "  --owner U        only U's leads (- for unassigned ones)\n"
         "  --search TEXT    name, company, e-mail or notes contain TEXT\n";
@@ -311,6 +351,7 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
     export_ctx x;
     memset(&x, 0, sizeof x);
     x.fmt = EXP_CSV;
+    x.c = c;
     int op;
     optind = 1;
     while ((op = kz_cli_next_opt(argc, argv, opts)) != -1) {
@@ -357,6 +398,8 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
     }
     if (ks == KZ_OK)
         ks = kz_store_list(c->store, &q, true, export_one, &x, &c->err);
+    if (ks == KZ_OK)
+        ks = x.ks;
     if (x.fmt == EXP_JSON && ks == KZ_OK)
         fputs(x.rows ? "\n]\n" : "]\n", stdout);
     kz_store_rollback(c->store);
@@ -364,6 +407,8 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
         free(x.custom.v[i]);
     free(x.custom.v);
     kz_buf_free(&x.line);
+    kz_activity_list_free(&x.acts);
+    kz_stakeholder_list_free(&x.shs);
     if (ks != KZ_OK)
         return kz_cli_fail(&c->err);
     if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/import.h"
 #include "kariz/paths.h"
 #include "kariz/text.h"
 
@@ -25,14 +26,48 @@ static int need_write(kz_cli *c, const char *cmd)
     return 0;
 }
 
+/* The same person as an existing lead, by e-mail as import finds
+ * duplicates: refused (1), or with force a warning (0). */
+static int check_duplicate(kz_cli *c, const kz_lead *lead, bool force)
+{
+    kz_buf key = KZ_BUF_INIT;
+    bool by_email = kz_import_dedupe_key(lead, &key) && key.s[0] == 'e';
+    kz_buf_free(&key);
+    if (!by_email)
+        return 0;
+    int64_t existing = 0;
+    kz_lead old;
+    kz_lead_init(&old);
+    if (kz_store_find_by_email(c->store, kz_lead_text(lead, KZ_F_EMAIL), &existing, &c->err) !=
+            KZ_OK ||
+        (existing && kz_store_lead_get(c->store, existing, &old, &c->err) != KZ_OK)) {
+        kz_lead_free(&old);
+        return kz_cli_fail(&c->err);
+    }
+    if (existing) {
+        kz_buf msg = KZ_BUF_INIT;
+        const char *name = kz_lead_text(&old, KZ_F_NAME), *company = kz_lead_text(&old, KZ_F_COMPANY);
+        kz_buf_printf(&msg, "kariz add: %s: lead %" PRId64 " (%s%s%s, %s) has this e-mail%s",
+                      force ? "warning" : "duplicate", existing, name ? name : "(no name)",
+                      company ? ", " : "", company ? company : "",
+                      kz_lead_text(&old, KZ_F_EMAIL),
+                      force ? "; adding anyway (--force)" : "; nothing added (--force adds it anyway)");
+        kz_cli_print_safe(stderr, kz_buf_str(&msg));
+        fputc('\n', stderr);
+        kz_buf_free(&msg);
+    }
+    kz_lead_free(&old);
+    return existing && !force ? 1 : 0;
+}
+
 int kz_cmd_add(kz_cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"company", required_argument, 0, 'c'}, {"email", required_argument, 0, 'e'},
         {"title", required_argument, 0, 't'},   {"value", required_argument, 0, 'v'},
         {"stage", required_argument, 0, 's'},   {"owner", required_argument, 0, 'o'},
-        {"set", required_argument, 0, 'S'},     {"help", no_argument, 0, 'h'},
-        {0, 0, 0, 0}};
+        {"set", required_argument, 0, 'S'},     {"force", no_argument, 0, 'F'},
+        {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     const char *help =
         "Options:\n"
         "  --company C      organisation\n"
@@ -41,12 +76,18 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
         "  --value N        deal value, e.g. 12500 or 12500.50\n"
         "  --stage S        starting stage (default: the first stage)\n"
         "  --owner U        owner's account name (default: you; - for unassigned)\n"
-        "  --set FIELD=VALUE  any other field; unknown names become custom fields\n";
+        "  --set FIELD=VALUE  any other field; unknown names become custom fields\n"
+        "  --force          add it even when a lead has the same e-mail (compared\n"
+        "                   trimmed and case-insensitively, as import does)\n"
+        "\n"
+        "A lead whose e-mail another lead already has is not added (exit status 1)\n"
+        "unless --force is given; either way the message names the existing lead.\n";
     kz_lead lead;
     kz_lead_init(&lead);
     char **sets = kz_xcalloc((size_t)argc, sizeof *sets);
     size_t nsets = 0;
     const char *owner = NULL;
+    bool force = false;
     int rc = 0, o;
     reset_getopt();
     /* (field, value) pairs from the named options, applied after parsing */
@@ -61,6 +102,7 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
         case 's': named[nnamed][0] = "stage"; named[nnamed++][1] = optarg; break;
         case 'o': owner = optarg; break;
         case 'S': sets[nsets++] = optarg; break;
+        case 'F': force = true; break;
         case 'h': rc = kz_cli_help("add", help) - 1; goto out; /* -1: done */
         default: rc = 2; goto out;
         }
@@ -101,6 +143,8 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
         rc = kz_cli_fail(&c->err);
         goto out;
     }
+    if ((rc = check_duplicate(c, &lead, force)))
+        goto out;
     if (kz_pipe_add(&c->sess, &lead, &c->err) != KZ_OK) {
         rc = kz_cli_fail(&c->err);
         goto out;
@@ -131,11 +175,14 @@ static bool parse_sort(const char *s, kz_sort *out)
 
 typedef struct list_ctx {
     kz_lead_writer *w;
+    size_t rows;
 } list_ctx;
 
 static bool list_one(const kz_lead *l, void *ud)
 {
-    kz_lead_writer_add(((list_ctx *)ud)->w, l);
+    list_ctx *lc = ud;
+    kz_lead_writer_add(lc->w, l);
+    lc->rows++;
     return true;
 }
 
@@ -224,9 +271,19 @@ int kz_cmd_list(kz_cli *c, int argc, char **argv)
         kz_buf_free(&names);
     }
     q.today_day = kz_today(kz_session_now(&c->sess));
-    list_ctx lc = {kz_lead_writer_new(fmt, stdout, q.today_day)};
+    list_ctx lc = {kz_lead_writer_new(fmt, stdout, q.today_day), 0};
     kz_status ks = kz_store_list(c->store, &q, fmt == KZ_FMT_JSON, list_one, &lc, &c->err);
     kz_lead_writer_finish(lc.w);
+    if (ks == KZ_OK && fmt == KZ_FMT_TABLE && q.limit && lc.rows == q.limit) {
+        /* a table cut by --limit says how much it left out (CSV and JSON
+         * stay plain data) */
+        kz_query all = q;
+        all.limit = 0;
+        int64_t total = 0;
+        ks = kz_store_count(c->store, &all, &total, &c->err);
+        if (ks == KZ_OK && total > (int64_t)lc.rows)
+            printf("and %" PRId64 " more (--limit %zu)\n", total - (int64_t)lc.rows, q.limit);
+    }
     return ks == KZ_OK ? 0 : kz_cli_fail(&c->err);
 }
 
@@ -307,7 +364,7 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
     if (ks != KZ_OK) {
         rc = kz_cli_fail(&c->err);
     } else if (fmt == KZ_FMT_JSON) {
-        char *s = kz_show_json(&lead, &acts, &shs);
+        char *s = kz_show_json(&lead, &acts, &shs, true);
         puts(s);
         free(s);
     } else {
@@ -525,6 +582,34 @@ int kz_cmd_log(kz_cli *c, int argc, char **argv)
                : kz_cli_fail(&c->err);
 }
 
+/* "next step for Mia Khan (lead 12): call back, due Fri 2026-12-04 (tomorrow)",
+ * as saved (the step kept from before when none was given). */
+static int confirm_followup(kz_cli *c, int64_t id)
+{
+    static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    kz_lead lead;
+    kz_lead_init(&lead);
+    if (kz_store_lead_get(c->store, id, &lead, &c->err) != KZ_OK) {
+        kz_lead_free(&lead);
+        return kz_cli_fail(&c->err);
+    }
+    int due = (int)kz_lead_num(&lead, KZ_F_NEXT_DUE);
+    char date[16], rel[32];
+    kz_day_format(due, date);
+    kz_day_relative(due, kz_today(kz_session_now(&c->sess)), rel);
+    const char *name = kz_lead_text(&lead, KZ_F_NAME), *step = kz_lead_text(&lead, KZ_F_NEXT_STEP);
+    kz_buf line = KZ_BUF_INIT;
+    kz_buf_printf(&line, "next step for %s (lead %" PRId64 "): %s, due %s %s", name ? name : "",
+                  id, step ? step : "(no step named)", wd[kz_day_weekday(due)], date);
+    if (strcmp(rel, date) != 0)
+        kz_buf_printf(&line, " (%s)", rel);
+    kz_cli_print_safe(stdout, kz_buf_str(&line));
+    putchar('\n');
+    kz_buf_free(&line);
+    kz_lead_free(&lead);
+    return 0;
+}
+
 int kz_cmd_followup(kz_cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"step", required_argument, 0, 's'},
@@ -538,9 +623,11 @@ int kz_cmd_followup(kz_cli *c, int argc, char **argv)
         case 's': step = optarg; break;
         case 'h':
             return kz_cli_help("followup",
-                               "WHEN: today, tomorrow, mon..sun, next week, next month, +3d, +2w,\n"
-                               "in 3 days, in 2 weeks, eom, or YYYY-MM-DD (your time zone).\n\n"
-                               "Options:\n  --step TEXT      what the next step is\n");
+                               "WHEN: today, tomorrow, yesterday, mon..sun (the next one), next week,\n"
+                               "next month, +3d, +2w, +1m, in 3 days, in 2 weeks, in 1 month, eom\n"
+                               "(end of month), or YYYY-MM-DD, in your time zone. Prints the next\n"
+                               "step as saved: the lead, the step and the date.\n\n"
+                               "Options:\n  --step TEXT      what the next step is (default: the one it has)\n");
         default: return 2;
         }
     }
@@ -558,7 +645,7 @@ int kz_cmd_followup(kz_cli *c, int argc, char **argv)
     if (!rc && kz_pipe_followup(&c->sess, id, 0, day, step, &c->err) != KZ_OK)
         rc = kz_cli_fail(&c->err);
     kz_buf_free(&when);
-    return rc;
+    return rc ? rc : confirm_followup(c, id);
 }
 
 int kz_cmd_assign(kz_cli *c, int argc, char **argv)

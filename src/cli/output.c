@@ -222,7 +222,7 @@ static json_t *jstr_or_null(const char *s)
 }
 
 char *kz_show_json(const kz_lead *lead, const kz_activity_list *acts,
-                   const kz_stakeholder_list *shs)
+                   const kz_stakeholder_list *shs, bool pretty)
 {
     json_t *o = lead_object(lead);
     json_t *a = json_array();
@@ -254,7 +254,7 @@ char *kz_show_json(const kz_lead *lead, const kz_activity_list *acts,
         json_array_append_new(s, j);
     }
     json_object_set_new(o, "stakeholders", s);
-    char *out = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *out = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER);
     json_decref(o);
     return out ? out : kz_xstrdup("{}");
 }

@@ -1,7 +1,19 @@
 # Helpers for CLI tests: each test script sources this, runs the real kariz
 # binary ($KARIZ) in a private temporary home, and ends with `finish`.
 set -u
-: "${KARIZ:?KARIZ must name the kariz binary}"
+
+# Stop at once, with the one reason, when something the tests need is missing
+# (rather than failing every check that follows). Exit 2: not a test failure.
+need() { printf '%s: %s\n' "${0##*/}" "$1" >&2; exit 2; }
+[ -n "${KARIZ:-}" ] || need "KARIZ must name the kariz binary (ctest sets it; by hand: KARIZ=build/kariz bash $0)"
+[ -e "$KARIZ" ] || need "no kariz binary at $KARIZ (build it first: cmake --build build)"
+[ -f "$KARIZ" ] && [ -x "$KARIZ" ] || need "$KARIZ is not an executable file"
+command -v python3 >/dev/null || need "python3 is needed (apt-get install python3, or scripts/dev deps)"
+command -v sqlite3 >/dev/null || need "the sqlite3 shell is needed (apt-get install sqlite3, or scripts/dev deps)"
+: "${KARIZ_SOURCE:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+GEN_LEADS=$KARIZ_SOURCE/scripts/gen-leads
+[ -f "$GEN_LEADS" ] || need "no lead generator at $GEN_LEADS (KARIZ_SOURCE must name the source tree)"
+
 T=$(mktemp -d /tmp/kariz-cli.XXXXXX)
 trap 'rm -rf "$T"' EXIT
 export HOME=$T/home XDG_DATA_HOME=$T/data XDG_CONFIG_HOME=$T/config TZ=UTC LC_ALL=C.UTF-8
@@ -12,6 +24,9 @@ ME=$(id -un)
 passes=0
 fails=0
 current=""
+
+# gen_leads N [--seed S] [--hostile]: the repository's lead generator (CSV on stdout)
+gen_leads() { python3 "$GEN_LEADS" "$@"; }
 
 # k ARGS...: kariz on the test database
 k() { "$KARIZ" --db "$DB" "$@"; }

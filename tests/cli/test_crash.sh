@@ -4,7 +4,6 @@
 # each: integrity_check is ok, every committed change is there and nothing
 # half-done is, and running the command again finishes the job.
 . "$(dirname "$0")/lib.sh"
-GEN=$KARIZ_SHARED/bench/gen_leads.py
 run k add "Ava Smith" --company Acme --email ava@acme.example; expect_rc 0
 pick() { echo $(( ($1 * 7919 + 13) % $2 + 1 )); } # deterministic "random" write number
 
@@ -42,7 +41,7 @@ for i in $(seq 1 15); do
 done
 
 t "imports: killed, then finished by running the same command again"
-python3 "$GEN" 3000 > "$T/leads.csv"
+gen_leads 3000 > "$T/leads.csv"
 for i in $(seq 1 6); do
     rm -f "$T/imp.db" "$T/imp.db-wal" "$T/imp.db-shm"
     "$KARIZ" --db "$T/imp.db" init >/dev/null

@@ -2,7 +2,6 @@
 # kariz export: every field and custom field, csv/json/jsonl, filters, and
 # the round trip export -> import into an empty database -> the same leads.
 . "$(dirname "$0")/lib.sh"
-: "${KARIZ_SHARED:?KARIZ_SHARED must name the shared folder (bench/gen_leads.py)}"
 export KARIZ_NOW="2026-11-20 10:00"
 
 t "help and usage"
@@ -46,7 +45,7 @@ has_out ",=1+1"
 
 t "round trip: hostile generated leads, export, import into an empty database"
 DB=$T/one.db
-python3 "$KARIZ_SHARED/bench/gen_leads.py" 2000 --hostile > "$T/gen.csv"
+gen_leads 2000 --hostile > "$T/gen.csv"
 run k import "$T/gen.csv"; expect_rc 0
 n=$(sql 'select count(*) from leads')
 run k score --all; expect_rc 0; has_out "0 leads changed" # scored by the rules on the way in
@@ -75,5 +74,89 @@ DB=$T/three.db
 run k intake < "$T/one.jsonl"; expect_rc 0; has_out "$n created"
 k export > "$T/three.csv"
 cmp -s "$T/one.csv" "$T/three.csv" && ok || bad "JSON lines round trip changed the leads"
+
+t "JSON lines round trip: activities, notes, stakeholders, follow-ups, won and lost deals"
+DB=$T/rt1.db
+k demo --no-board --leads 40 >/dev/null
+id=$(k add "Mia Khan" --company Acme --email mia@acme.example --value 9000)
+k log "$id" call call_back --note $'said "later",\nafter \e[2J lunch' >/dev/null
+k log "$id" email replied >/dev/null
+k note "$id" "budget approved by the CFO" >/dev/null
+k followup "$id" fri --step "call back" >/dev/null
+printf '%s\n' '{"name":"Ivan Petrov","company":"Umbrella","email":"ivan@umbrella.example","activities":[{"at":"2026-10-01T09:30:00Z","kind":"meeting","outcome":"held","author":"alice","note":"demo went well"},{"at":"2026-10-03T14:00:00Z","kind":"call","channel":"mobile","author":"bob"}],"stakeholders":[{"name":"Olga","role":"champion","email":"olga@umbrella.example","phone":"+7 1","note":"ally"}]}' |
+    k intake >/dev/null
+n=$(sql 'select count(*) from leads')
+expect_eq "$n" 42
+# the set holds what the round trip must carry
+[ "$(sql "select count(*) from leads where stage = 'won'")" -gt 0 ] && ok || bad "no won deal to carry"
+[ "$(sql "select count(*) from leads where stage = 'lost' and lost_reason is not null and lost_from is not null")" -gt 0 ] && ok || bad "no lost deal to carry"
+[ "$(sql 'select count(*) from stakeholders')" -gt 1 ] && ok || bad "no stakeholders to carry"
+[ "$(sql "select count(distinct author) from activities")" -gt 1 ] && ok || bad "one author only"
+[ "$(sql "select count(*) from activities where kind = 'note'")" -gt 1 ] && ok || bad "no notes to carry"
+[ "$(sql "select count(*) from leads where next_due is not null and next_step is not null")" -gt 1 ] && ok || bad "no follow-ups to carry"
+# scores decay with time: bring the source's up to this moment, as the
+# import scores the leads it creates as of now
+run k score --all; expect_rc 0
+k export --format jsonl > "$T/rt1.jsonl"
+DB=$T/rt2.db
+run k intake < "$T/rt1.jsonl"; expect_rc 0; has_out "$n created, 0 updated, 0 skipped (duplicates), 0 rejected"
+k export --format jsonl > "$T/rt2.jsonl"
+python3 - "$T/rt1.jsonl" "$T/rt2.jsonl" <<'PY' && ok || bad "the leads differ after the JSON lines round trip"
+import json, sys
+a = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+b = [json.loads(l) for l in open(sys.argv[2], encoding="utf-8")]
+assert len(a) == len(b) == 42, (len(a), len(b))
+acts = shs = 0
+for x, y in zip(a, b):
+    assert set(x) == set(y), (set(x) ^ set(y))
+    for key in x:
+        if key in ("updated", "import_id", "version"):  # this database's own bookkeeping
+            continue
+        if key in ("activities", "stakeholders"):
+            assert len(x[key]) == len(y[key]), (x["id"], key, len(x[key]), len(y[key]))
+            for p, q in zip(x[key], y[key]):
+                p.pop("id"), q.pop("id")
+                assert p == q, (x["id"], key, p, q)
+            acts += len(x[key]) if key == "activities" else 0
+            shs += len(x[key]) if key == "stakeholders" else 0
+            continue
+        assert x[key] == y[key], (x["id"], key, x[key], y[key])
+assert acts > 40 and shs > 1, (acts, shs)
+PY
+expect_eq "$(sql 'select count(*) from activities')" "$(sqlite3 "$T/rt1.db" 'select count(*) from activities')"
+expect_eq "$(sql 'select group_concat(score || grade, ",") from (select score, grade from leads order by id)')" \
+          "$(sqlite3 "$T/rt1.db" 'select group_concat(score || grade, ",") from (select score, grade from leads order by id)')" "scores and grades"
+DB=$T/rt4.db
+run k import "$T/rt1.jsonl"; expect_rc 0; has_out "$n created, 0 updated, 0 skipped (duplicates), 0 rejected"
+k export --format jsonl | cmp -s - "$T/rt2.jsonl" && ok || bad "kariz import FILE.jsonl differs from intake"
+run k import "$T/rt1.jsonl" --dry-run; expect_rc 2; has_err "JSON lines (by its name): --map, --rejects and --dry-run read CSV only"
+DB=$T/rt2.db
+run k show "$id"; has_out "call_back"; has_out "budget approved by the CFO"; has_out "next_due       2026-11-27"
+run k show 42; has_out "alice    meeting  held         demo went well"; has_out "champion       Olga"
+run k history 42; has_out "alice"
+run k score --all; has_out "0 leads changed"
+
+t "intake: bad activities and stakeholders are named, the line rejected"
+DB=$T/rt3.db
+printf '%s\n' \
+    '{"name":"A","activities":[{"at":"2026-10-01T09:30:00Z","kind":"fax"}]}' \
+    '{"name":"B","activities":[{"at":"soon","kind":"call"}]}' \
+    '{"name":"C","activities":[{"at":"2026-10-01T09:30:00Z","kind":"call","outcome":"maybe"}]}' \
+    '{"name":"D","activities":[{"at":"2026-10-01T09:30:00Z","kind":"call","mood":"x"}]}' \
+    '{"name":"E","stakeholders":[{"name":"Z","role":"boss"}]}' \
+    '{"name":"F","stakeholders":[{"role":"champion"}]}' \
+    '{"name":"G","activities":{"kind":"call"}}' \
+    '{"name":"H","activities":[{"at":"2026-10-01T09:30:00Z","kind":"call"}]}' > "$T/bad.jsonl"
+run k intake < "$T/bad.jsonl"; expect_rc 1
+has_out "1 created, 0 updated, 0 skipped (duplicates), 7 rejected"
+has_err 'line 1: activities[0].kind: "fax" is not one of: call'
+has_err 'line 2: activities[0].at: expected a time such as 2026-11-20T09:30:00Z, got "soon"'
+has_err 'line 3: activities[0].outcome: "maybe" is not one of:'
+has_err 'line 4: key "activities[0]"."mood": unknown (expected at, kind, channel, outcome, author, note)'
+has_err 'line 5: stakeholders[0].role: "boss" is not one of: champion'
+has_err 'line 6: stakeholders[0].name: a stakeholder needs a name'
+has_err 'line 7: key "activities": expected an array of objects'
+expect_eq "$(sql 'select count(*) from activities')" 1
+expect_eq "$(sql "select author from activities")" "$ME" "an activity without an author is the importer's"
 
 finish

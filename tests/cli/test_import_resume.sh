@@ -4,11 +4,10 @@
 # database stays intact and running the same command again finishes the job
 # with exactly the result of an uninterrupted import.
 . "$(dirname "$0")/lib.sh"
-: "${KARIZ_SHARED:?KARIZ_SHARED must name the shared folder (bench/gen_leads.py)}"
 export KARIZ_NOW="2026-11-20 10:00" KARIZ_IMPORT_BATCH=500
 
 # 3000 hostile rows, some made invalid (rejects) by a bad employee count
-python3 "$KARIZ_SHARED/bench/gen_leads.py" 3000 --hostile --seed 7 | python3 -c '
+gen_leads 3000 --hostile --seed 7 | python3 -c '
 import csv, sys
 r = csv.reader(sys.stdin)
 w = csv.writer(sys.stdout, lineterminator="\r\n")

@@ -100,4 +100,35 @@ has_out "Win rate"; has_out "nothing was written"
 expect_eq "$(sqlite3 "$T/demo.db" "SELECT group_concat(id||grade||score||version) FROM leads")" "$sum"
 run "$KARIZ" --db "$T/demo.db" rules backtest; expect_rc 2; has_err "backtest needs the candidate FILE"
 
+t "rules diff: the rules in force against themselves is no change"
+run "$KARIZ" --db "$T/demo300.db" rules diff "$KARIZ_SOURCE/rules.yaml"; expect_rc 0
+has_out "300 leads; 0 would change score, 0 would change grade"
+has_out "0 leads would no longer pass their stage's entry criteria"
+has_out "no change: the candidate scores, grades and admits every lead as the rules in force do"
+lacks_out "  lead "
+
+t "rules diff: leads that would newly fail entry criteria, ten named and the rest counted"
+python3 - "$KARIZ_SOURCE/rules.yaml" "$T/entry.yaml" <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+s = s.replace("""    entry:
+      - criterion: fit
+        above: 0
+  - name: opportunity""", """    entry:
+      - criterion: fit
+        above: 60
+  - name: opportunity""", 1)
+open(sys.argv[2], "w").write(s)
+PY
+run "$KARIZ" --db "$T/demo300.db" rules diff "$T/entry.yaml"; expect_rc 0
+n=$(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) leads would no longer pass.*/\1/p')
+[ "${n:-0}" -gt 10 ] && ok || bad "only ${n:-0} leads newly fail (the test needs more than 10)"
+expect_eq "$(printf '%s\n' "$out" | grep -c '^  lead ')" 10 "leads named"
+has_out "  and $((n - 10)) more"
+lacks_out "no change"
+# back: the leads that fail now would pass under the rules in force
+run "$KARIZ" --db "$T/demo300.db" --rules "$T/entry.yaml" rules diff "$KARIZ_SOURCE/rules.yaml"; expect_rc 0
+has_out "0 leads would no longer pass"
+has_out "$n leads that fail their stage's entry criteria now would pass"
+
 finish

@@ -474,7 +474,7 @@ static void test_json_lead(void **state)
     const char *ok = "{\"First Name\":\"Ava\",\"last_name\":\"Smith\",\"Email\":\"a@x\","
                      "\"value\":12500.5,\"employees\":40,\"favourite color\":\"teal\","
                      "\"custom\":{\"tier\":\"gold\"},\"score\":99,\"note\":null}";
-    assert_int_equal(kz_import_json_lead(ok, strlen(ok), &l, &err), KZ_OK);
+    assert_int_equal(kz_import_json_lead(ok, strlen(ok), &l, NULL, NULL, &err), KZ_OK);
     assert_string_equal(kz_lead_text(&l, KZ_F_NAME), "Ava Smith");
     assert_int_equal(kz_lead_num(&l, KZ_F_VALUE), 1250050);
     assert_int_equal(kz_lead_num(&l, KZ_F_EMPLOYEES), 40);
@@ -482,14 +482,14 @@ static void test_json_lead(void **state)
     assert_string_equal(kz_lead_custom(&l, "tier"), "gold");
     assert_false(kz_lead_has(&l, KZ_F_SCORE));
     const char *bad = "{\"name\":\"x\",\"employees\":\"lots\"}";
-    assert_int_equal(kz_import_json_lead(bad, strlen(bad), &l, &err), KZ_EINVAL);
+    assert_int_equal(kz_import_json_lead(bad, strlen(bad), &l, NULL, NULL, &err), KZ_EINVAL);
     assert_non_null(strstr(err.msg, "key \"employees\""));
     const char *arr = "[1,2]";
-    assert_int_equal(kz_import_json_lead(arr, strlen(arr), &l, &err), KZ_EINVAL);
+    assert_int_equal(kz_import_json_lead(arr, strlen(arr), &l, NULL, NULL, &err), KZ_EINVAL);
     const char *broken = "{\"name\": ";
-    assert_int_equal(kz_import_json_lead(broken, strlen(broken), &l, &err), KZ_EINVAL);
+    assert_int_equal(kz_import_json_lead(broken, strlen(broken), &l, NULL, NULL, &err), KZ_EINVAL);
     const char *nested = "{\"name\":{\"a\":1}}";
-    assert_int_equal(kz_import_json_lead(nested, strlen(nested), &l, &err), KZ_EINVAL);
+    assert_int_equal(kz_import_json_lead(nested, strlen(nested), &l, NULL, NULL, &err), KZ_EINVAL);
     assert_non_null(strstr(err.msg, "key \"name\""));
     kz_lead_free(&l);
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# kariz add refuses a second lead with an e-mail another lead has (compared
+# as import compares them), naming that lead, unless --force; kariz followup
+# confirms what it saved: whose next step, what, and the resolved date.
+. "$(dirname "$0")/lib.sh"
+export KARIZ_NOW="2026-12-03 09:00" # a Thursday
+
+t "add: a duplicate e-mail, in other case and with spaces, is refused naming the lead"
+run k add "Mia Khan" --company Acme --email Mia.Khan@Acme.example; expect_rc 0; expect_out 1
+run k add "M. Khan" --company "Acme Ltd" --email '  mia.khan@ACME.example '; expect_rc 1
+expect_out ""
+expect_eq "$err" "kariz add: duplicate: lead 1 (Mia Khan, Acme, Mia.Khan@Acme.example) has this e-mail; nothing added (--force adds it anyway)"
+expect_eq "$(sql 'select count(*) from leads')" 1 "nothing added"
+run k add "M. Khan" --set email=MIA.KHAN@acme.example; expect_rc 1; has_err "lead 1 (Mia Khan"
+
+t "add --force adds it anyway, with the warning"
+run k add "M. Khan" --company "Acme Ltd" --email '  mia.khan@ACME.example ' --force; expect_rc 0
+expect_out 2
+expect_eq "$err" "kariz add: warning: lead 1 (Mia Khan, Acme, Mia.Khan@Acme.example) has this e-mail; adding anyway (--force)"
+expect_eq "$(sql 'select count(*) from leads')" 2
+
+t "add: other e-mails, and leads without one, are not duplicates"
+run k add "Mia Khan" --company Acme; expect_rc 0; expect_eq "$err" ""
+run k add "Liam Chen" --email liam@acme.example; expect_rc 0; expect_eq "$err" ""
+
+t "add: the duplicate message is terminal-safe"
+run k add $'Eve\e]0;x\a' --email eve@x.example; expect_rc 0
+run k add "Eve 2" --email EVE@x.example; expect_rc 1
+case "$err" in *$'\e'*) bad "raw escape in the message" ;; *) ok ;; esac
+has_err "Eve"
+
+t "followup confirms the lead, the step and the resolved date"
+run k followup 1 fri --step "call back"; expect_rc 0
+expect_out "next step for Mia Khan (lead 1): call back, due Fri 2026-12-04 (tomorrow)"
+run k followup 1 in 2 weeks; expect_rc 0
+expect_out "next step for Mia Khan (lead 1): call back, due Thu 2026-12-17 (in 14d)"
+run k followup 1 2027-01-15 --step "send the contract"
+expect_out "next step for Mia Khan (lead 1): send the contract, due Fri 2027-01-15"
+run k followup 3 today; expect_out "next step for Mia Khan (lead 3): (no step named), due Thu 2026-12-03 (today)"
+run k show 1 --format json; expect_eq "$(json 'j["next_due"] + " " + j["next_step"]')" "2027-01-15 send the contract"
+
+t "followup: a name with escape sequences is shown safely; errors print no confirmation"
+run k followup 5 tomorrow; expect_rc 0
+case "$out" in *$'\e'*) bad "raw escape in the confirmation" ;; *) ok ;; esac
+has_out "(lead 5): (no step named), due Fri 2026-12-04 (tomorrow)"
+run k followup 1 someday; expect_rc 1; expect_out ""
+run k followup 99 fri; expect_rc 1; expect_out ""
+
+finish
