@@ -20,10 +20,14 @@ typedef struct kz_store kz_store;
 
 #define KZ_STORE_READONLY 1u /* open read-only (no schema creation or migration) */
 #define KZ_STORE_NOCREATE 2u /* fail with KZ_ENOTFOUND when the file does not exist */
+#define KZ_STORE_FILL_EMPTY 4u /* a zero-length file may become a new database (kariz init);
+                                * without it such a file is refused */
 
 /* Opens (creating when allowed) the database at path, applies forward
  * migrations, and refuses a database from a newer kariz with KZ_ENEWER
- * without modifying it. *out is owned by the caller (kz_store_close). */
+ * without modifying it. A zero-length file is refused (KZ_ECORRUPT) unless
+ * flags has KZ_STORE_FILL_EMPTY. *out is owned by the caller
+ * (kz_store_close). */
 kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err *err);
 void kz_store_close(kz_store *st);
 /* Schema version this build writes (PRAGMA user_version). */

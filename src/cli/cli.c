@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
@@ -220,16 +221,28 @@ int kz_cli_open(kz_cli *c, unsigned flags)
         if (!c->readonly && (flags & KZ_OPEN_BOARD))
             fprintf(stderr, "kariz: %s; opening it read-only\n", c->err.msg);
         c->readonly = true;
-    } else if (dk != KZ_OK && !(dk == KZ_ENOTFOUND && !(flags & KZ_OPEN_NOCREATE))) {
+    } else if (dk != KZ_OK && dk != KZ_ENOTFOUND) {
+        /* a missing file or directory: the store says "no database at"
+         * when the command needs one, and creates it otherwise */
         return kz_cli_fail(&c->err);
     }
     unsigned sflags = 0;
     if (c->readonly)
         sflags |= KZ_STORE_READONLY;
-    if (flags & KZ_OPEN_NOCREATE)
+    if (flags & (KZ_OPEN_NOCREATE | KZ_OPEN_READS))
         sflags |= KZ_STORE_NOCREATE;
+    if (flags & KZ_OPEN_INIT)
+        sflags |= KZ_STORE_FILL_EMPTY;
+    bool existed = access(c->db_path, F_OK) == 0;
     if (kz_store_open(c->db_path, sflags, &c->store, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
+    if (!existed && !(flags & KZ_OPEN_INIT)) {
+        /* add, import and intake create a missing database: say so, so that
+         * a mistyped --db is noticed at once */
+        fputs("kariz: created a new database at ", stderr);
+        kz_cli_print_safe(stderr, c->db_path);
+        fputc('\n', stderr);
+    }
     int rc = load_rules(c);
     if (rc)
         return rc;

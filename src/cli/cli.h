@@ -31,8 +31,11 @@ typedef struct kz_cli {
 
 /* Flags for kz_cli_open. */
 #define KZ_OPEN_NOCREATE 1u /* the database must exist */
-#define KZ_OPEN_READS 2u    /* the command only reads: a read-only database is fine */
+#define KZ_OPEN_READS 2u    /* the command only reads: a read-only database is fine; the
+                             * database must exist (a reading command never creates one) */
 #define KZ_OPEN_BOARD 4u    /* the board: says so when it falls back to read-only */
+#define KZ_OPEN_INIT 8u     /* init and demo: may turn an empty file into a database, and says
+                             * itself what it created */
 
 /* Opens the database and the rules in force; prints the error and returns
  * non-zero (the exit status) on failure. */

@@ -236,6 +236,18 @@ static void engine_config(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* Whether path's -wal file holds anything: a database whose pages all still
+ * sit in its write-ahead log can have an empty main file. */
+static bool wal_has_data(const char *path)
+{
+    kz_buf wal = KZ_BUF_INIT;
+    kz_buf_printf(&wal, "%s-wal", path);
+    struct stat sb;
+    bool data = stat(kz_buf_str(&wal), &sb) == 0 && sb.st_size > 0;
+    kz_buf_free(&wal);
+    return data;
+}
+
 kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err *err)
 {
     struct stat sb;
@@ -245,6 +257,10 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
                           path);
     if (exists && S_ISDIR(sb.st_mode))
         return kz_err_set(err, KZ_EINVAL, "%s is a directory, not a database file", path);
+    if (exists && S_ISREG(sb.st_mode) && sb.st_size == 0 && !(flags & KZ_STORE_FILL_EMPTY) &&
+        !wal_has_data(path))
+        return kz_err_set(err, KZ_ECORRUPT,
+                          "%s is empty: not a kariz database; `kariz init` creates one", path);
 
     kz_store *st = kz_xcalloc(1, sizeof *st);
     st->path = kz_xstrdup(path);

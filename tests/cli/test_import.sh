@@ -216,6 +216,7 @@ DB=$T/test.db
 
 t "progress: a bar on a terminal, nothing extra otherwise"
 DB=$T/progress.db
+k init >/dev/null
 python3 "$KARIZ_SHARED/bench/gen_leads.py" 600 > "$T/p.csv"
 run k import "$T/p.csv"; expect_rc 0; expect_eq "$err" "" "stderr when not a terminal"
 lacks_out "rows/s"
