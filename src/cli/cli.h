@@ -58,7 +58,9 @@ typedef enum kz_format { KZ_FMT_TABLE, KZ_FMT_CSV, KZ_FMT_JSON } kz_format;
 bool kz_cli_format(const char *arg, kz_format *out, bool allow_csv);
 
 /* Writers (stdout). The table output sanitises every value for the
- * terminal; csv and json keep the data exact (json replaces invalid UTF-8). */
+ * terminal; csv and json keep the data exact (json replaces invalid UTF-8)
+ * for files and pipes, and are sanitised like the table when out is a
+ * terminal (kz_cli_write_data). */
 typedef struct kz_lead_writer kz_lead_writer;
 kz_lead_writer *kz_lead_writer_new(kz_format fmt, FILE *out, int64_t today_day);
 void kz_lead_writer_add(kz_lead_writer *w, const kz_lead *lead);
@@ -79,6 +81,13 @@ void kz_json_write_string(FILE *out, const char *s);
  * 80; and whether it can show Unicode block characters (a UTF-8 locale). */
 int kz_cli_output_width(void);
 bool kz_cli_output_unicode(void);
+/* Whether out is a terminal. */
+bool kz_cli_tty(FILE *out);
+/* Writes CSV or JSON text s[0..n): the exact bytes to a file or pipe; to a
+ * terminal (tty) sanitised, so that no escape or control sequence in the
+ * data reaches it (controls, bidi and invisible characters shown as
+ * markers, CRLF shown as a line break). */
+void kz_cli_write_data(FILE *out, bool tty, const char *s, size_t n);
 /* Sanitises for a terminal and prints. */
 void kz_cli_print_safe(FILE *out, const char *s);
 /* The same (s may be NULL: nothing), then spaces up to cols display

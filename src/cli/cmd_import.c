@@ -239,6 +239,7 @@ typedef struct export_ctx {
     kz_buf line;
     size_t rows;
     bool collecting; /* first pass of CSV: custom field names */
+    bool tty;        /* standard output is a terminal: sanitised */
 } export_ctx;
 
 static bool is_text(kz_field f)
@@ -277,13 +278,14 @@ static bool export_one(const kz_lead *l, void *ud)
                 kz_csv_put_field(&x->line, v, strlen(v));
         }
         kz_buf_puts(&x->line, "\r\n");
-        fwrite(x->line.s, 1, x->line.len, stdout);
+        kz_cli_write_data(stdout, x->tty, x->line.s, x->line.len);
     } else {
         char *s = kz_lead_json(l, false);
         if (x->fmt == EXP_JSON)
-            printf("%s\n%s", x->rows ? "," : "", s);
-        else
-            printf("%s\n", s);
+            fputs(x->rows ? ",\n" : "\n", stdout);
+        kz_cli_write_data(stdout, x->tty, s, strlen(s));
+        if (x->fmt == EXP_JSONL)
+            fputc('\n', stdout);
         free(s);
     }
     x->rows++;
@@ -298,7 +300,8 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     const char *help =
         "Writes every field of every lead (custom fields included) to standard output,\n"
-        "exactly as stored: nothing is sanitised. `kariz import` reads the CSV back.\n"
+        "exactly as stored (on a terminal, control characters and escape sequences are\n"
+        "shown as visible markers instead). `kariz import` reads the CSV back.\n"
         "\n"
         "Options:\n"
         "  --format F       csv (default: one column per field, then custom.NAME\n"
@@ -311,6 +314,7 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
     export_ctx x;
     memset(&x, 0, sizeof x);
     x.fmt = EXP_CSV;
+    x.tty = kz_cli_tty(stdout);
     int op;
     optind = 1;
     while ((op = kz_cli_next_opt(argc, argv, opts)) != -1) {
@@ -345,13 +349,13 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
         x.collecting = false;
         for (int f = 0; f < KZ_F__COUNT; f++)
             printf("%s%s", f ? "," : "", kz_field_get((kz_field)f)->name);
+        kz_buf_reset(&x.line);
         for (size_t i = 0; i < x.custom.n; i++) {
-            kz_buf_reset(&x.line);
             kz_buf_puts(&x.line, ",custom.");
             kz_buf_puts(&x.line, x.custom.v[i]);
-            fwrite(x.line.s, 1, x.line.len, stdout);
         }
-        fputs("\r\n", stdout);
+        kz_buf_puts(&x.line, "\r\n");
+        kz_cli_write_data(stdout, x.tty, x.line.s, x.line.len);
     } else if (ks == KZ_OK && x.fmt == EXP_JSON) {
         fputs("[", stdout);
     }
