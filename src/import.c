@@ -112,7 +112,7 @@ static void diag(run *r, const char *fmt, ...)
     kz_buf_vprintf(&raw, fmt, ap);
     va_end(ap);
     kz_text_sanitize(&safe, raw.s ? raw.s : "", raw.len,
-                     KZ_TEXT_NEWLINE_SPACE | KZ_TEXT_SHOW_INVISIBLE);
+                     KZ_TEXT_NEWLINE_SPACE);
     if (r->drawn && r->o->diag == stderr)
         fputs("\r\033[K", stderr);
     r->drawn = false;
@@ -424,7 +424,7 @@ static void summary(run *r, const kz_import_result *res)
     if (res->resumed)
         kz_buf_printf(&b, "(resumed after row %" PRId64 " of an interrupted run)\n",
                       res->resumed_at);
-    kz_text_sanitize(&safe, b.s, b.len, KZ_TEXT_KEEP_NEWLINE | KZ_TEXT_SHOW_INVISIBLE);
+    kz_text_sanitize(&safe, b.s, b.len, KZ_TEXT_KEEP_NEWLINE);
     fputs(kz_buf_str(&safe), out);
     kz_buf_free(&b);
     kz_buf_free(&safe);

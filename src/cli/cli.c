@@ -149,7 +149,7 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols)
 {
     kz_buf b = KZ_BUF_INIT; /* owned */
     kz_text_sanitize(&b, s ? s : "", s ? strlen(s) : 0,
-                     KZ_TEXT_SHOW_INVISIBLE | KZ_TEXT_NEWLINE_SPACE);
+                     KZ_TEXT_NEWLINE_SPACE);
     fputs(kz_buf_str(&b), out);
     for (int w = kz_text_width(kz_buf_str(&b)); w < cols; w++)
         putc(' ', out);

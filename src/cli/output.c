@@ -118,7 +118,7 @@ void kz_cli_write_data(FILE *out, bool tty, const char *s, size_t n)
         return;
     }
     kz_buf safe = KZ_BUF_INIT;
-    kz_text_sanitize(&safe, s, n, KZ_TEXT_KEEP_NEWLINE | KZ_TEXT_SHOW_INVISIBLE);
+    kz_text_sanitize(&safe, s, n, KZ_TEXT_KEEP_NEWLINE);
     fputs(kz_buf_str(&safe), out);
     kz_buf_free(&safe);
 }

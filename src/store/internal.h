@@ -74,6 +74,12 @@ sqlite3_stmt *kz_stmt(kz_store *st, const char *sql, kz_err *err);
 /* Maps the connection's last error to a status with a message; `what` says
  * what was being done ("saving lead 12"). */
 kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err);
+/* Column col as text (NULL for SQL NULL), its length in *len (may be NULL).
+ * kariz's strings end at a NUL byte, but another program may have stored
+ * one inside a value: each is shown as U+2400 SYMBOL FOR NULL, so the rest
+ * of the value is not lost. The result points into the statement's row, or
+ * into *scratch (owned by the caller) when a NUL was replaced. */
+const char *kz_col_text(sqlite3_stmt *s, int col, kz_buf *scratch, size_t *len);
 /* Steps a statement that returns no rows, resets it, and maps a failure
  * to a status naming `what` ("saving settings"). */
 kz_status kz_step_done(kz_store *st, sqlite3_stmt *s, const char *what, kz_err *err);

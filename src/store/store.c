@@ -26,7 +26,13 @@ int kz_store_schema_version(void)
 kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err)
 {
     int prim = rc & 0xff;
-    const char *msg = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+    /* The connection's message describes its last call: when that is not
+     * the failure rc reports (a later call succeeded, or rc came from a
+     * statement already reset), it would read "not an error"; SQLite's text
+     * for rc itself is the real reason then. */
+    const char *msg = st && st->db && (sqlite3_errcode(st->db) & 0xff) == prim
+                          ? sqlite3_errmsg(st->db)
+                          : sqlite3_errstr(rc);
     const char *path = st && st->path ? st->path : "database";
     switch (prim) {
     case SQLITE_BUSY:
@@ -63,6 +69,26 @@ kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err)
     default:
         return kz_err_set(err, KZ_EDB, "%s: %s", what, msg);
     }
+}
+
+const char *kz_col_text(sqlite3_stmt *s, int col, kz_buf *scratch, size_t *len)
+{
+    const char *v = (const char *)sqlite3_column_text(s, col);
+    size_t n = v ? (size_t)sqlite3_column_bytes(s, col) : 0;
+    if (n && memchr(v, '\0', n)) {
+        kz_buf_reset(scratch);
+        for (size_t i = 0; i < n; i++) {
+            if (v[i])
+                kz_buf_putc(scratch, v[i]);
+            else
+                kz_buf_puts(scratch, "\xe2\x90\x80");
+        }
+        v = scratch->s;
+        n = scratch->len;
+    }
+    if (len)
+        *len = n;
+    return v;
 }
 
 sqlite3_stmt *kz_stmt(kz_store *st, const char *sql, kz_err *err)
