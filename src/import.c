@@ -47,6 +47,8 @@ typedef struct run {
     kz_buf dups;            /* "line 7 = lead 3; ..." (first LIST_MAX) */
     size_t ndups;
     int64_t row;            /* data rows seen */
+    int64_t committed;      /* data rows in committed batches (resumed ones included) */
+    bool any_committed;     /* the imports row is in the database */
     size_t in_batch;
     struct timespec batch_t0; /* when the open transaction began */
     /* progress */
@@ -188,8 +190,13 @@ static kz_status commit_batch(run *r, kz_err *err)
         ks = kz_store_import_progress(r->s->store, &r->imp, err);
     if (ks == KZ_OK)
         ks = kz_store_commit(r->s->store, err);
-    if (ks != KZ_OK)
+    if (ks != KZ_OK) {
         kz_store_rollback(r->s->store);
+    } else {
+        r->committed = r->row;
+        r->any_committed = true;
+        kz_store_import_batch_end(r->s->store);
+    }
     r->in_batch = 0;
     return ks;
 }
@@ -476,6 +483,35 @@ static void fingerprint(const kz_import_opts *o, fnv *content, char *out, size_t
     snprintf(out, n, "csv:%016" PRIx64 ":%" PRIu64, f.h, content->n);
 }
 
+/* An import that stopped on a write error: which rows are in the database
+ * and where a re-run resumes, in place of "nothing was changed" (true only
+ * of the batch that failed). */
+static void report_stop(run *r, kz_status ks, kz_err *err)
+{
+    kz_buf m = KZ_BUF_INIT;
+    static const char untouched[] = "; nothing was changed";
+    size_t n = strlen(err->msg), u = sizeof untouched - 1;
+    if (n >= u && strcmp(err->msg + n - u, untouched) == 0)
+        n -= u;
+    kz_buf_append(&m, err->msg, n);
+    kz_buf_puts(&m, "; the batch being written was not saved");
+    if (r->any_committed && r->committed > 0) {
+        kz_buf_printf(&m,
+                      "; rows 2-%" PRId64 " of %s are in the database (import %" PRId64
+                      "); re-running ",
+                      r->committed + 1, r->source, r->imp.id);
+        if (r->o->rerun)
+            kz_buf_printf(&m, "`%s`", r->o->rerun);
+        else
+            kz_buf_puts(&m, "the same `kariz import` command");
+        kz_buf_printf(&m, " resumes from row %" PRId64, r->committed + 2);
+    } else {
+        kz_buf_printf(&m, "; no row of %s is in the database", r->source);
+    }
+    kz_err_set(err, ks, "%s", kz_buf_str(&m));
+    kz_buf_free(&m);
+}
+
 static void write_reject(FILE *rej, const kz_import_map *m, const kz_csv_row *row,
                          const char *reason, kz_buf *line)
 {
@@ -597,7 +633,8 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
             goto out;
         if (found) {
             r.begun = true;
-            skip_rows = r.imp.rows_done;
+            r.any_committed = true;
+            skip_rows = r.committed = r.imp.rows_done;
             res->resumed = true;
             res->resumed_at = skip_rows;
             diag(&r, "resuming import %" PRId64 " of %s after row %" PRId64, r.imp.id, r.source,
@@ -666,6 +703,8 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
                 o->rejects_path);
 out:
     progress(&r, 0, true);
+    if (ks != KZ_OK && ks != KZ_EUSAGE && ks != KZ_EINVAL && r.begun && !o->dry_run)
+        report_stop(&r, ks, err);
     if (rej && fclose(rej) != 0 && ks == KZ_OK)
         ks = kz_err_set(err, KZ_EIO, "writing the rejects file %s: %s", o->rejects_path,
                         strerror(errno));

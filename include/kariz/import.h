@@ -128,6 +128,8 @@ typedef struct kz_import_opts {
     size_t batch;                  /* rows per transaction; 0: up to 20000 (or 1/4 s) */
     bool progress;                 /* draw a progress bar on stderr (a terminal) */
     int64_t kill_after_rows;       /* tests: SIGKILL self after this many rows (0: never) */
+    const char *rerun;             /* the command that resumes this import, for messages
+                                    * (NULL: "the same kariz import command") */
     FILE *out;                     /* mapping and summary */
     FILE *diag;                    /* per-row rejects and notes */
 } kz_import_opts;
@@ -144,7 +146,11 @@ typedef struct kz_import_result {
  * done and a fingerprint of the input and options, so running the same
  * command again after an interruption resumes after the last committed
  * batch. Each lead is scored by the rules in force in the transaction that
- * writes it. Per-row problems are reported and counted, never fatal. */
+ * writes it. Per-row problems are reported and counted, never fatal. When
+ * writing fails (a full disk, an I/O error), err says which rows are in the
+ * database (the committed batches: "rows 2-40001 of FILE are in the database
+ * (import 7)", rows counted like a spreadsheet's, the header being row 1)
+ * and the row a re-run resumes from. */
 kz_status kz_import_csv(kz_session *s, const kz_import_opts *opts, kz_import_result *res,
                         kz_err *err);
 

@@ -241,8 +241,12 @@ typedef struct kz_store_import {
     int64_t created, updated, skipped, rejected;
 } kz_store_import;
 /* Tunes the connection for a bulk import: a 64 MiB page cache, statement
- * journals in memory, an automatic checkpoint every 32768 pages of log. */
+ * journals in memory, and checkpoints left to kz_store_import_batch_end. */
 kz_status kz_store_import_tune(kz_store *st, kz_err *err);
+/* After an import batch committed: once the write-ahead log holds 16 MiB,
+ * copies it into the database (a passive checkpoint: it never waits), so
+ * the log stays bounded by that plus one batch. */
+void kz_store_import_batch_end(kz_store *st);
 /* The unfinished import of the input with this fingerprint (the most recent
  * one); *found false when there is none. */
 kz_status kz_store_import_find(kz_store *st, const char *fingerprint, kz_store_import *out,

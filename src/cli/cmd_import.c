@@ -45,6 +45,45 @@ static size_t batch_size(void)
     return 0;
 }
 
+/* Appends arg quoted for a POSIX shell (as is when nothing needs quoting). */
+static void shell_word(kz_buf *b, const char *arg)
+{
+    bool plain = *arg != '\0';
+    for (const char *p = arg; *p && plain; p++)
+        plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,@+-%",
+                       *p) != NULL;
+    if (plain) {
+        kz_buf_puts(b, arg);
+        return;
+    }
+    kz_buf_putc(b, '\'');
+    for (const char *p = arg; *p; p++) {
+        if (*p == '\'')
+            kz_buf_puts(b, "'\\''");
+        else
+            kz_buf_putc(b, *p);
+    }
+    kz_buf_putc(b, '\'');
+}
+
+/* The command line that runs this import again (and so resumes it). */
+static void rerun_command(const kz_cli *c, int argc, char **argv, kz_buf *b)
+{
+    kz_buf_puts(b, "kariz");
+    if (c->db_opt) {
+        kz_buf_puts(b, " --db ");
+        shell_word(b, c->db_opt);
+    }
+    if (c->rules_opt) {
+        kz_buf_puts(b, " --rules ");
+        shell_word(b, c->rules_opt);
+    }
+    for (int i = 0; i < argc; i++) {
+        kz_buf_putc(b, ' ');
+        shell_word(b, argv[i]);
+    }
+}
+
 static int check_owner(const char *cmd, const char *owner)
 {
     kz_lead l;
@@ -136,8 +175,13 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
     o.batch = batch_size();
     o.out = stdout;
     o.diag = stderr;
+    kz_buf rerun = KZ_BUF_INIT;
+    rerun_command(c, argc, argv, &rerun);
+    o.rerun = kz_buf_str(&rerun);
     kz_import_result res;
-    if (kz_import_csv(&c->sess, &o, &res, &c->err) != KZ_OK) {
+    kz_status ks = kz_import_csv(&c->sess, &o, &res, &c->err);
+    kz_buf_free(&rerun);
+    if (ks != KZ_OK) {
         rc = c->err.code == KZ_EUSAGE ? kz_cli_usage("import", "%s", c->err.msg)
                                       : kz_cli_fail(&c->err);
         goto out;

@@ -25,6 +25,8 @@ struct kz_store {
     bool readonly;
     bool in_txn;
     int busy_ms;
+    int wal_frames;         /* pages in the write-ahead log after the last commit */
+    bool no_autockpt;       /* an import checkpoints between its batches instead */
     struct {
         char *sql;          /* owned */
         sqlite3_stmt *stmt; /* owned */

@@ -262,6 +262,18 @@ static void engine_config(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* After each commit in WAL mode: how long the log is. SQLite's automatic
+ * checkpoint is a hook of the same kind; kariz checkpoints itself (at the
+ * default 1000 pages, and between import batches: kz_store_import_batch_end). */
+static int wal_committed(void *ud, sqlite3 *db, const char *name, int frames)
+{
+    kz_store *st = ud;
+    st->wal_frames = frames;
+    if (frames >= 1000 && !st->no_autockpt)
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
+
 /* Whether path's -wal file holds anything: a database whose pages all still
  * sit in its write-ahead log can have an empty main file. */
 static bool wal_has_data(const char *path)
@@ -314,6 +326,7 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
     }
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, st->busy_ms);
+    sqlite3_wal_hook(st->db, wal_committed, st);
 
     /* Read the version before anything that could write to the file. */
     int ver = 0;
