@@ -512,12 +512,24 @@ static void report_stop(run *r, kz_status ks, kz_err *err)
     kz_buf_free(&m);
 }
 
+/* A rejected row: its fields under the header's columns, the reason in the
+ * kariz_reject_reason column, then any extra fields. A malformed row (whose
+ * fields could not be read) is written as it stands in the file, byte for
+ * byte, with the reason as one more field after it. */
 static void write_reject(FILE *rej, const kz_import_map *m, const kz_csv_row *row,
                          const char *reason, kz_buf *line)
 {
     if (!rej)
         return;
     kz_buf_reset(line);
+    if (row->bad) {
+        kz_buf_append(line, row->raw, row->raw_len);
+        kz_buf_putc(line, ',');
+        kz_csv_put_field(line, reason, strlen(reason));
+        kz_buf_puts(line, "\r\n");
+        fwrite(line->s, 1, line->len, rej);
+        return;
+    }
     for (size_t i = 0; i < m->n; i++) {
         if (i)
             kz_buf_putc(line, ',');
@@ -559,6 +571,7 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
     size_t prefix_len = 0;
     fnv content = {1469598103934665603ULL, 0};
     kz_buf line = KZ_BUF_INIT;
+    int64_t rej_rows = 0; /* rows in the rejects file */
 
     /* fingerprint: the whole file, or the first MiB of standard input */
     if (is_stdin) {
@@ -598,6 +611,19 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
         ks = kz_err_set(err, KZ_EINVAL, "%s: the header row is malformed: %s", r.source,
                         row.reason);
         goto out;
+    }
+    for (size_t i = 0; i < row.n; i++) {
+        for (size_t k = 0; k < row.len[i]; k++) {
+            unsigned char ch = (unsigned char)row.v[i][k];
+            if ((ch < 0x20 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 0x7f) {
+                ks = kz_err_set(err, KZ_EINVAL,
+                                "%s: line %" PRId64 ", column %zu: the header holds control "
+                                "bytes (0x%02x): this is not a CSV text file (expected a "
+                                "header row of column names)",
+                                r.source, row.line, i + 1, ch);
+                goto out;
+            }
+        }
     }
     if ((ks = kz_import_map_build((const char *const *)row.v, row.n, o->maps, o->nmaps, &map,
                                   err)) != KZ_OK)
@@ -681,6 +707,7 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
             else
                 snprintf(reason, sizeof reason, "line %" PRId64 ": %s", row.line, rowerr.msg);
             write_reject(rej, &map, &row, reason, &line);
+            rej_rows++;
             if (replay)
                 continue;
             diag(&r, "%s: %s", r.source, reason);
@@ -693,6 +720,13 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
             goto out;
     }
     progress(&r, 0, true);
+    if (r.row == 0) {
+        ks = kz_err_set(err, KZ_EINVAL,
+                        "%s: no data rows after the header (line 1 holds %zu column%s); "
+                        "expected one lead a line after it, each line ending in LF, CRLF or CR",
+                        r.source, map.n, map.n == 1 ? "" : "s");
+        goto out;
+    }
     if ((ks = commit_batch(&r, err)) != KZ_OK)
         goto out;
     if ((ks = finish_run(&r, res, err)) != KZ_OK)
@@ -708,6 +742,8 @@ out:
     if (rej && fclose(rej) != 0 && ks == KZ_OK)
         ks = kz_err_set(err, KZ_EIO, "writing the rejects file %s: %s", o->rejects_path,
                         strerror(errno));
+    if (rej && ks != KZ_OK && !rej_rows)
+        unlink(o->rejects_path); /* a failed import leaves no empty rejects file behind */
     kz_csv_free(csv);
     free(prefix);
     kz_import_map_free(&map);
