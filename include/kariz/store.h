@@ -33,6 +33,10 @@ void kz_store_close(kz_store *st);
 /* Schema version this build writes (PRAGMA user_version). */
 int kz_store_schema_version(void);
 bool kz_store_readonly(const kz_store *st);
+/* A read-only open of a database in a directory the user cannot write, that
+ * nobody else had open: read as it stands in its file (see
+ * docs/reliability.md), until someone opens it to write. */
+bool kz_store_snapshot(const kz_store *st);
 
 kz_status kz_store_begin(kz_store *st, kz_err *err);      /* write transaction */
 kz_status kz_store_begin_read(kz_store *st, kz_err *err); /* consistent read snapshot */

@@ -220,6 +220,8 @@ int kz_cli_open(kz_cli *c, unsigned flags)
     if (dk == KZ_EREADONLY && (flags & KZ_OPEN_READS)) {
         if (!c->readonly && (flags & KZ_OPEN_BOARD))
             fprintf(stderr, "kariz: %s; opening it read-only\n", c->err.msg);
+        if (!c->readonly)
+            snprintf(c->readonly_why, sizeof c->readonly_why, "%s", c->err.msg);
         c->readonly = true;
     } else if (dk != KZ_OK && dk != KZ_ENOTFOUND) {
         /* a missing file or directory: the store says "no database at"
@@ -282,6 +284,7 @@ static int run_board(kz_cli *c, bool mine)
     kz_tui_opts opts = {0};
     opts.mine = mine;
     opts.readonly = kz_store_readonly(c->store);
+    opts.readonly_why = c->readonly_why[0] ? c->readonly_why : NULL;
     if (kz_tui_run(&c->sess, &opts, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
     return 0;

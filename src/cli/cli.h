@@ -17,7 +17,8 @@ int kz_cli_main(int argc, char **argv);
 typedef struct kz_cli {
     const char *db_opt;    /* --db */
     const char *rules_opt; /* --rules */
-    bool readonly;         /* --read-only */
+    bool readonly;         /* --read-only, or a database the user cannot write */
+    char readonly_why[1100]; /* why a database was opened read-only ("" for --read-only) */
     char db_path[4096];
     kz_store *store;       /* owned; NULL until opened */
     kz_rules *rules;       /* owned */

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "kariz/buf.h"
 #include "kariz/store.h"
@@ -23,6 +24,11 @@ struct kz_store {
     sqlite3 *db;            /* owned */
     char *path;             /* owned */
     bool readonly;
+    bool snapshot;          /* opened immutable: nobody had it open, and its directory is
+                             * not writable for the -shm file (see open_snapshot) */
+    int64_t dv_bias;        /* added to data_version: it changes when the connection does */
+    int64_t snap_size;      /* the snapshot's file when it was opened */
+    struct timespec snap_mtime;
     bool in_txn;
     int busy_ms;
     int wal_frames;         /* pages in the write-ahead log after the last commit */
