@@ -173,7 +173,8 @@ int kz_cmd_score(kz_cli *c, int argc, char **argv)
     int64_t id = 0;
     if (!all && !kz_cli_id(argv[optind], &id))
         return 2;
-    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE);
+    /* explaining only reads: it works on a database the user cannot write */
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | (explain ? KZ_OPEN_READS : 0));
     if (rc)
         return rc;
     if (all) {

@@ -37,6 +37,10 @@ run ro export
 expect_rc 0; has_out "Grace Hopper"
 run ro report funnel
 expect_rc 0
+run ro score 1 --explain
+expect_rc 0
+run ro history 1
+expect_rc 0; has_out "Ada Lovelace"
 run ro --read-only list
 expect_rc 0; has_out "Ada Lovelace"
 [ ! -e "$DB-shm" ] && [ ! -e "$DB-wal" ] && ok || bad "a read created files beside the database"
