@@ -525,7 +525,13 @@ static void write_reject(FILE *rej, const kz_import_map *m, const kz_csv_row *ro
     if (row->bad) {
         kz_buf_append(line, row->raw, row->raw_len);
         kz_buf_putc(line, ',');
-        kz_csv_put_field(line, reason, strlen(reason));
+        kz_buf why = KZ_BUF_INIT;
+        kz_buf_puts(&why, reason);
+        if (row->raw_cut)
+            kz_buf_printf(&why, " (only the row's first %u bytes are kept here)",
+                          (unsigned)KZ_CSV_ROW_MAX);
+        kz_csv_put_field(line, why.s, why.len);
+        kz_buf_free(&why);
         kz_buf_puts(line, "\r\n");
         fwrite(line->s, 1, line->len, rej);
         return;

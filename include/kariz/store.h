@@ -26,17 +26,16 @@ typedef struct kz_store kz_store;
 /* Opens (creating when allowed) the database at path, applies forward
  * migrations, and refuses a database from a newer kariz with KZ_ENEWER
  * without modifying it. A zero-length file is refused (KZ_ECORRUPT) unless
- * flags has KZ_STORE_FILL_EMPTY. *out is owned by the caller
- * (kz_store_close). */
+ * flags has KZ_STORE_FILL_EMPTY. Read-only, a database in WAL mode whose
+ * -shm file the user can neither find nor create (a directory they cannot
+ * write, nobody using the database) is read as an immutable file until
+ * someone opens it (see kz_store_data_version and docs/reliability.md).
+ * *out is owned by the caller (kz_store_close). */
 kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err *err);
 void kz_store_close(kz_store *st);
 /* Schema version this build writes (PRAGMA user_version). */
 int kz_store_schema_version(void);
 bool kz_store_readonly(const kz_store *st);
-/* A read-only open of a database in a directory the user cannot write, that
- * nobody else had open: read as it stands in its file (see
- * docs/reliability.md), until someone opens it to write. */
-bool kz_store_snapshot(const kz_store *st);
 
 kz_status kz_store_begin(kz_store *st, kz_err *err);      /* write transaction */
 kz_status kz_store_begin_read(kz_store *st, kz_err *err); /* consistent read snapshot */
@@ -51,7 +50,10 @@ bool kz_store_in_txn(const kz_store *st);
  * one per lead. Reads inside the transaction do not see the deferred part. */
 void kz_store_defer_totals(kz_store *st, bool on);
 
-/* A number that changes whenever another connection commits (cheap to poll). */
+/* A number that changes whenever another connection commits (cheap to poll).
+ * On a database read as an immutable file, it also notices someone opening
+ * it (its -shm appears) or having changed it, and reconnects (the number
+ * changes then too). */
 kz_status kz_store_data_version(kz_store *st, int64_t *out, kz_err *err);
 
 /* ---- settings kept in the database (team-wide) ---- */

@@ -483,10 +483,6 @@ bool kz_store_readonly(const kz_store *st)
     return st->readonly;
 }
 
-bool kz_store_snapshot(const kz_store *st)
-{
-    return st->snapshot;
-}
 
 
 
