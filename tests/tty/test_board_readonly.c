@@ -68,6 +68,26 @@ static void test_board_read_only_directory(void **state)
         assert_int_equal(chmod(dir, 0555), 0);
     }
     kt_wait_for(t, "Grace Brewster Hopper");
+    /* someone keeps it open while changing it (the change stays in the
+     * -wal, the file itself unchanged): the board reads through their -shm */
+    if (!root)
+        assert_int_equal(chmod(dir, 0755), 0);
+    const char *holder_argv[] = {
+        "/usr/bin/python3", "-c",
+        "import sqlite3, sys\n"
+        "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+        "c.execute('PRAGMA wal_autocheckpoint = 0')\n"
+        "c.execute(\"UPDATE leads SET company = 'Navy Yard' WHERE id = 2\")\n"
+        "print('held', flush=True)\n"
+        "sys.stdin.read()\n",
+        db, NULL};
+    kt_term *holder = kt_start(holder_argv, 5, 40);
+    kt_wait_for(holder, "held");
+    if (!root)
+        assert_int_equal(chmod(dir, 0555), 0);
+    kt_wait_for(t, "Navy Yard");
+    kt_send(holder, "\x04"); /* end of input: the holder closes */
+    kt_wait_exit(holder);
     kt_finish(t, "q");
 }
 
