@@ -3,8 +3,10 @@
 
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -152,8 +154,26 @@ static const char *sys_user_name(uid_t u)
     return pw ? pw->pw_name : NULL;
 }
 
+static long sys_fs_type(const char *dir)
+{
+    struct statfs sfs;
+    return statfs(dir, &sfs) == 0 ? (long)sfs.f_type : 0;
+}
+
 kz_status kz_deploy_check(const char *db_path, kz_buf *warnings, kz_err *err)
 {
+    return kz_deploy_check_with(db_path, sys_fs_type, warnings, err);
+}
+
+kz_status kz_deploy_check_with(const char *db_path, long (*fs_type_of)(const char *dir),
+                               kz_buf *warnings, kz_err *err)
+{
+    /* SQLite opens the file a symbolic link points to, and keeps its -wal
+     * and -shm beside it: the checks are about that file and directory
+     * (a local link to a database on NFS is on NFS) */
+    char resolved[PATH_MAX];
+    if (realpath(db_path, resolved))
+        db_path = resolved;
     kz_deploy_facts f;
     memset(&f, 0, sizeof f);
     f.db_path = db_path;
@@ -168,9 +188,7 @@ kz_status kz_deploy_check(const char *db_path, kz_buf *warnings, kz_err *err)
     if (stat(dir, &f.dir) != 0)
         return kz_err_set(err, KZ_ENOTFOUND, "the database's directory %s does not exist (%s)", dir,
                           strerror(errno));
-    struct statfs sfs;
-    if (statfs(dir, &sfs) == 0)
-        f.fs_type = (long)sfs.f_type;
+    f.fs_type = fs_type_of(dir);
     f.db_exists = stat(db_path, &f.db) == 0;
     char side[4200];
     snprintf(side, sizeof side, "%s-wal", db_path);

@@ -51,6 +51,8 @@ typedef struct run {
     kz_buf dups;            /* "line 7 = lead 3; ..." (first LIST_MAX) */
     size_t ndups;
     int64_t row;            /* data rows seen */
+    int64_t committed;      /* data rows in committed batches (resumed ones included) */
+    bool any_committed;     /* the imports row is in the database */
     size_t in_batch;
     struct timespec batch_t0; /* when the open transaction began */
     /* progress */
@@ -116,7 +118,7 @@ static void diag(run *r, const char *fmt, ...)
     kz_buf_vprintf(&raw, fmt, ap);
     va_end(ap);
     kz_text_sanitize(&safe, raw.s ? raw.s : "", raw.len,
-                     KZ_TEXT_NEWLINE_SPACE | KZ_TEXT_SHOW_INVISIBLE);
+                     KZ_TEXT_NEWLINE_SPACE);
     if (r->drawn && r->o->diag == stderr)
         fputs("\r\033[K", stderr);
     r->drawn = false;
@@ -192,8 +194,13 @@ static kz_status commit_batch(run *r, kz_err *err)
         ks = kz_store_import_progress(r->s->store, &r->imp, err);
     if (ks == KZ_OK)
         ks = kz_store_commit(r->s->store, err);
-    if (ks != KZ_OK)
+    if (ks != KZ_OK) {
         kz_store_rollback(r->s->store);
+    } else {
+        r->committed = r->row;
+        r->any_committed = true;
+        kz_store_import_batch_end(r->s->store);
+    }
     r->in_batch = 0;
     return ks;
 }
@@ -451,7 +458,7 @@ static void summary(run *r, const kz_import_result *res)
     if (res->resumed)
         kz_buf_printf(&b, "(resumed after row %" PRId64 " of an interrupted run)\n",
                       res->resumed_at);
-    kz_text_sanitize(&safe, b.s, b.len, KZ_TEXT_KEEP_NEWLINE | KZ_TEXT_SHOW_INVISIBLE);
+    kz_text_sanitize(&safe, b.s, b.len, KZ_TEXT_KEEP_NEWLINE);
     fputs(kz_buf_str(&safe), out);
     kz_buf_free(&b);
     kz_buf_free(&safe);
@@ -503,12 +510,59 @@ static void fingerprint(const kz_import_opts *o, fnv *content, char *out, size_t
     snprintf(out, n, "csv:%016" PRIx64 ":%" PRIu64, f.h, content->n);
 }
 
+/* An import that stopped on a write error: which rows are in the database
+ * and where a re-run resumes, in place of "nothing was changed" (true only
+ * of the batch that failed). */
+static void report_stop(run *r, kz_status ks, kz_err *err)
+{
+    kz_buf m = KZ_BUF_INIT;
+    static const char untouched[] = "; nothing was changed";
+    size_t n = strlen(err->msg), u = sizeof untouched - 1;
+    if (n >= u && strcmp(err->msg + n - u, untouched) == 0)
+        n -= u;
+    kz_buf_append(&m, err->msg, n);
+    kz_buf_puts(&m, "; the batch being written was not saved");
+    if (r->any_committed && r->committed > 0) {
+        kz_buf_printf(&m,
+                      "; rows 2-%" PRId64 " of %s are in the database (import %" PRId64
+                      "); re-running ",
+                      r->committed + 1, r->source, r->imp.id);
+        if (r->o->rerun)
+            kz_buf_printf(&m, "`%s`", r->o->rerun);
+        else
+            kz_buf_puts(&m, "the same `kariz import` command");
+        kz_buf_printf(&m, " resumes from row %" PRId64, r->committed + 2);
+    } else {
+        kz_buf_printf(&m, "; no row of %s is in the database", r->source);
+    }
+    kz_err_set(err, ks, "%s", kz_buf_str(&m));
+    kz_buf_free(&m);
+}
+
+/* A rejected row: its fields under the header's columns, the reason in the
+ * kariz_reject_reason column, then any extra fields. A malformed row (whose
+ * fields could not be read) is written as it stands in the file, byte for
+ * byte, with the reason as one more field after it. */
 static void write_reject(FILE *rej, const kz_import_map *m, const kz_csv_row *row,
                          const char *reason, kz_buf *line)
 {
     if (!rej)
         return;
     kz_buf_reset(line);
+    if (row->bad) {
+        kz_buf_append(line, row->raw, row->raw_len);
+        kz_buf_putc(line, ',');
+        kz_buf why = KZ_BUF_INIT;
+        kz_buf_puts(&why, reason);
+        if (row->raw_cut)
+            kz_buf_printf(&why, " (only the row's first %u bytes are kept here)",
+                          (unsigned)KZ_CSV_ROW_MAX);
+        kz_csv_put_field(line, why.s, why.len);
+        kz_buf_free(&why);
+        kz_buf_puts(line, "\r\n");
+        fwrite(line->s, 1, line->len, rej);
+        return;
+    }
     for (size_t i = 0; i < m->n; i++) {
         if (i)
             kz_buf_putc(line, ',');
@@ -550,6 +604,7 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
     size_t prefix_len = 0;
     fnv content = {1469598103934665603ULL, 0};
     kz_buf line = KZ_BUF_INIT;
+    int64_t rej_rows = 0; /* rows in the rejects file */
 
     /* fingerprint: the whole file, or the first MiB of standard input */
     if (is_stdin) {
@@ -590,6 +645,19 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
                         row.reason);
         goto out;
     }
+    for (size_t i = 0; i < row.n; i++) {
+        for (size_t k = 0; k < row.len[i]; k++) {
+            unsigned char ch = (unsigned char)row.v[i][k];
+            if ((ch < 0x20 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 0x7f) {
+                ks = kz_err_set(err, KZ_EINVAL,
+                                "%s: line %" PRId64 ", column %zu: the header holds control "
+                                "bytes (0x%02x): this is not a CSV text file (expected a "
+                                "header row of column names)",
+                                r.source, row.line, i + 1, ch);
+                goto out;
+            }
+        }
+    }
     if ((ks = kz_import_map_build((const char *const *)row.v, row.n, o->maps, o->nmaps, &map,
                                   err)) != KZ_OK)
         goto out;
@@ -624,7 +692,8 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
             goto out;
         if (found) {
             r.begun = true;
-            skip_rows = r.imp.rows_done;
+            r.any_committed = true;
+            skip_rows = r.committed = r.imp.rows_done;
             res->resumed = true;
             res->resumed_at = skip_rows;
             diag(&r, "resuming import %" PRId64 " of %s after row %" PRId64, r.imp.id, r.source,
@@ -671,6 +740,7 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
             else
                 snprintf(reason, sizeof reason, "line %" PRId64 ": %s", row.line, rowerr.msg);
             write_reject(rej, &map, &row, reason, &line);
+            rej_rows++;
             if (replay)
                 continue;
             diag(&r, "%s: %s", r.source, reason);
@@ -683,6 +753,13 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
             goto out;
     }
     progress(&r, 0, true);
+    if (r.row == 0) {
+        ks = kz_err_set(err, KZ_EINVAL,
+                        "%s: no data rows after the header (line 1 holds %zu column%s); "
+                        "expected one lead a line after it, each line ending in LF, CRLF or CR",
+                        r.source, map.n, map.n == 1 ? "" : "s");
+        goto out;
+    }
     if ((ks = commit_batch(&r, err)) != KZ_OK)
         goto out;
     if ((ks = finish_run(&r, res, err)) != KZ_OK)
@@ -693,9 +770,13 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
                 o->rejects_path);
 out:
     progress(&r, 0, true);
+    if (ks != KZ_OK && ks != KZ_EUSAGE && ks != KZ_EINVAL && r.begun && !o->dry_run)
+        report_stop(&r, ks, err);
     if (rej && fclose(rej) != 0 && ks == KZ_OK)
         ks = kz_err_set(err, KZ_EIO, "writing the rejects file %s: %s", o->rejects_path,
                         strerror(errno));
+    if (rej && ks != KZ_OK && !rej_rows)
+        unlink(o->rejects_path); /* a failed import leaves no empty rejects file behind */
     kz_csv_free(csv);
     free(prefix);
     kz_import_map_free(&map);

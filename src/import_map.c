@@ -366,7 +366,7 @@ void kz_import_map_describe(const kz_import_map *m, kz_buf *out)
     for (size_t i = 0; i < m->n; i++) {
         kz_buf_puts(out, "  \"");
         kz_text_sanitize(out, m->header[i], strlen(m->header[i]),
-                         KZ_TEXT_NEWLINE_SPACE | KZ_TEXT_SHOW_INVISIBLE);
+                         KZ_TEXT_NEWLINE_SPACE);
         kz_buf_puts(out, "\" -> ");
         const kz_map_col *c = &m->col[i];
         switch (c->kind) {

@@ -235,7 +235,7 @@ static int cell_width(const kz_rcol *col, const kz_rcell *c)
     if (col->type == KZ_RT_TEXT && !c->null) {
         kz_buf b = KZ_BUF_INIT; /* owned here */
         kz_text_sanitize(&b, c->s ? c->s : "", c->s ? strlen(c->s) : 0,
-                         KZ_TEXT_NEWLINE_SPACE | KZ_TEXT_SHOW_INVISIBLE);
+                         KZ_TEXT_NEWLINE_SPACE);
         int w = kz_text_width(kz_buf_str(&b));
         kz_buf_free(&b);
         return w;
@@ -275,7 +275,7 @@ static void period_text(const kz_report *r, kz_buf *b)
 static void push_wrapped(kz_lines *out, const char *note, int width)
 {
     kz_buf clean = KZ_BUF_INIT; /* owned here */
-    kz_text_sanitize(&clean, note, strlen(note), KZ_TEXT_NEWLINE_SPACE | KZ_TEXT_SHOW_INVISIBLE);
+    kz_text_sanitize(&clean, note, strlen(note), KZ_TEXT_NEWLINE_SPACE);
     const char *p = kz_buf_str(&clean);
     kz_buf line = KZ_BUF_INIT;
     int used = 0;

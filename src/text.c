@@ -112,8 +112,8 @@ static void put_cp(kz_buf *out, long cp)
 
 /* ---- classification ---------------------------------------------------- */
 
-/* Bidi controls and zero-width or otherwise invisible format characters:
- * dropped, or shown as "<U+XXXX>" markers. Besides the ones text.h lists:
+/* Bidi controls and zero-width or otherwise invisible format characters,
+ * shown as "<U+XXXX>" markers (always four hex digits: 8 columns). Besides the ones text.h lists:
  * the line/paragraph separators U+2028/U+2029, invisible operators
  * U+2061-U+2064, deprecated format controls U+206A-U+206F and interlinear
  * annotation controls U+FFF9-U+FFFB. */
@@ -151,7 +151,7 @@ int kz_char_width(long cp)
     if (cp < 0x7F)
         return 1;
     if (is_invisible(cp))
-        return 0;
+        return 8; /* its marker, "<U+202E>" */
     pthread_once(&utf8_once, make_locale);
     if (utf8_locale == (locale_t)0)
         return 1;
@@ -196,8 +196,7 @@ void kz_text_sanitize(kz_buf *out, const char *s, size_t n, unsigned flags)
         } else if (cp < 0xA0) {
             put_cp(out, REPLACEMENT);
         } else if (is_invisible(cp)) {
-            if (flags & KZ_TEXT_SHOW_INVISIBLE)
-                kz_buf_printf(out, "<U+%04lX>", (unsigned long)cp);
+            kz_buf_printf(out, "<U+%04lX>", (unsigned long)cp);
         } else {
             kz_buf_append(out, s + i, (size_t)len);
         }

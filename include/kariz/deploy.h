@@ -37,7 +37,13 @@ typedef struct kz_deploy_facts {
  * an error (err says what is wrong and how to fix it). */
 kz_status kz_deploy_assess(const kz_deploy_facts *f, kz_buf *warnings, kz_err *err);
 
-/* Gathers the facts for db_path from the system and assesses them. */
+/* Gathers the facts for db_path from the system and assesses them. A
+ * symbolic link is followed first (realpath): the file, its directory and
+ * its file system are those of the database it points to. */
 kz_status kz_deploy_check(const char *db_path, kz_buf *warnings, kz_err *err);
+/* The same, with the file system type of a directory read by fs_type_of
+ * (statfs f_type; tests inject one). */
+kz_status kz_deploy_check_with(const char *db_path, long (*fs_type_of)(const char *dir),
+                               kz_buf *warnings, kz_err *err);
 
 #endif

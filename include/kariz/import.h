@@ -32,16 +32,21 @@ typedef struct kz_csv_row {
     int64_t line;     /* physical line (1-based) where the record starts */
     bool bad;         /* malformed: `reason` says what and where; fields may be partial */
     char reason[320];
+    const char *raw;  /* the record's bytes as they stand in the input, without the line */
+    size_t raw_len;   /* break that ended it (not NUL-terminated) */
+    bool raw_cut;     /* raw holds only the first KZ_CSV_ROW_MAX bytes */
 } kz_csv_row;
 
 /* Reads CSV from `in` (borrowed; may be a pipe). `prefix` (copied, may be
  * NULL) holds bytes already read from `in` that come first. A UTF-8 byte
  * order mark at the start is skipped. Quoted fields may hold commas, doubled
- * quotes and line breaks; records end at LF or CRLF; blank lines and rows of
- * only empty fields are skipped. Memory stays bounded by the limits above:
- * a longer field or row, too many fields, a NUL byte, a stray quote or an
- * unterminated quoted field make that one record `bad`, and reading goes on
- * with the next line. Caller frees with kz_csv_free. */
+ * quotes and line breaks; records end at LF or CRLF, or at CR in a file
+ * whose first line ends in a lone CR; blank lines and rows of only empty
+ * fields are skipped. A quote inside an unquoted field is a literal quote.
+ * Memory stays bounded by the limits above (a field of exactly
+ * KZ_CSV_FIELD_MAX bytes is read): a longer field or row, too many fields,
+ * a NUL byte, text after a closing quote or an unterminated quoted field
+ * make that one record `bad`, and reading goes on with the next line. Caller frees with kz_csv_free. */
 kz_csv *kz_csv_new(FILE *in, const char *prefix, size_t prefix_len);
 /* KZ_OK with the next record in *row, KZ_ENOTFOUND after the last one,
  * KZ_EIO when reading fails (err says why). */
@@ -128,6 +133,8 @@ typedef struct kz_import_opts {
     size_t batch;                  /* rows per transaction; 0: up to 20000 (or 1/4 s) */
     bool progress;                 /* draw a progress bar on stderr (a terminal) */
     int64_t kill_after_rows;       /* tests: SIGKILL self after this many rows (0: never) */
+    const char *rerun;             /* the command that resumes this import, for messages
+                                    * (NULL: "the same kariz import command") */
     FILE *out;                     /* mapping and summary */
     FILE *diag;                    /* per-row rejects and notes */
 } kz_import_opts;
@@ -144,7 +151,11 @@ typedef struct kz_import_result {
  * done and a fingerprint of the input and options, so running the same
  * command again after an interruption resumes after the last committed
  * batch. Each lead is scored by the rules in force in the transaction that
- * writes it. Per-row problems are reported and counted, never fatal. */
+ * writes it. Per-row problems are reported and counted, never fatal. When
+ * writing fails (a full disk, an I/O error), err says which rows are in the
+ * database (the committed batches: "rows 2-40001 of FILE are in the database
+ * (import 7)", rows counted like a spreadsheet's, the header being row 1)
+ * and the row a re-run resumes from. */
 kz_status kz_import_csv(kz_session *s, const kz_import_opts *opts, kz_import_result *res,
                         kz_err *err);
 

@@ -20,10 +20,17 @@ typedef struct kz_store kz_store;
 
 #define KZ_STORE_READONLY 1u /* open read-only (no schema creation or migration) */
 #define KZ_STORE_NOCREATE 2u /* fail with KZ_ENOTFOUND when the file does not exist */
+#define KZ_STORE_FILL_EMPTY 4u /* a zero-length file may become a new database (kariz init);
+                                * without it such a file is refused */
 
 /* Opens (creating when allowed) the database at path, applies forward
  * migrations, and refuses a database from a newer kariz with KZ_ENEWER
- * without modifying it. *out is owned by the caller (kz_store_close). */
+ * without modifying it. A zero-length file is refused (KZ_ECORRUPT) unless
+ * flags has KZ_STORE_FILL_EMPTY. Read-only, a database in WAL mode whose
+ * -shm file the user can neither find nor create (a directory they cannot
+ * write, nobody using the database) is read as an immutable file until
+ * someone opens it (see kz_store_data_version and docs/reliability.md).
+ * *out is owned by the caller (kz_store_close). */
 kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err *err);
 void kz_store_close(kz_store *st);
 /* Schema version this build writes (PRAGMA user_version). */
@@ -43,7 +50,10 @@ bool kz_store_in_txn(const kz_store *st);
  * one per lead. Reads inside the transaction do not see the deferred part. */
 void kz_store_defer_totals(kz_store *st, bool on);
 
-/* A number that changes whenever another connection commits (cheap to poll). */
+/* A number that changes whenever another connection commits (cheap to poll).
+ * On a database read as an immutable file, it also notices someone opening
+ * it (its -shm appears) or having changed it, and reconnects (the number
+ * changes then too). */
 kz_status kz_store_data_version(kz_store *st, int64_t *out, kz_err *err);
 
 /* ---- settings kept in the database (team-wide) ---- */
@@ -241,8 +251,12 @@ typedef struct kz_store_import {
     int64_t created, updated, skipped, rejected;
 } kz_store_import;
 /* Tunes the connection for a bulk import: a 64 MiB page cache, statement
- * journals in memory, an automatic checkpoint every 32768 pages of log. */
+ * journals in memory, and checkpoints left to kz_store_import_batch_end. */
 kz_status kz_store_import_tune(kz_store *st, kz_err *err);
+/* After an import batch committed: once the write-ahead log holds 16 MiB,
+ * copies it into the database (a passive checkpoint: it never waits), so
+ * the log stays bounded by that plus one batch. */
+void kz_store_import_batch_end(kz_store *st);
 /* The unfinished import of the input with this fingerprint (the most recent
  * one); *found false when there is none. */
 kz_status kz_store_import_find(kz_store *st, const char *fingerprint, kz_store_import *out,

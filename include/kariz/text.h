@@ -19,16 +19,15 @@
  *   - C1 controls (U+0080-U+009F) and invalid UTF-8 bytes -> U+FFFD (one
  *     per invalid byte: overlongs, surrogates, > U+10FFFF, cut sequences);
  *   - bidi controls (U+202A-U+202E, U+2066-U+2069, U+200E/F, U+061C),
- *     zero-width characters (U+200B-U+200D, U+2060, U+FEFF) and other
+ *     zero-width characters (U+200B, U+200D, U+2060, U+FEFF) and other
  *     invisible format characters (U+2028/9, U+2061-4, U+206A-F,
- *     U+FFF9-B) -> shown as
- *     U+FFFD-free visible markers "<U+202E>" when KZ_TEXT_SHOW_INVISIBLE,
- *     else dropped;
+ *     U+FFF9-B) -> visible markers "<U+202E>", so nothing can reorder or
+ *     hide the text around it; U+200C ZERO WIDTH NON-JOINER is kept
+ *     (Persian spelling needs it);
  *   - everything else printable is kept.
  * With KZ_TEXT_NEWLINE_SPACE or KZ_TEXT_KEEP_NEWLINE a CR directly before an
  * LF is dropped (CRLF is one line break). Flags may be combined. */
 #define KZ_TEXT_NEWLINE_SPACE 1u
-#define KZ_TEXT_SHOW_INVISIBLE 2u
 #define KZ_TEXT_KEEP_NEWLINE 4u /* multi-line views: keep LF as is */
 void kz_text_sanitize(kz_buf *out, const char *s, size_t n, unsigned flags);
 
@@ -37,7 +36,7 @@ int kz_text_width(const char *s);
 
 /* Columns one code point takes as kz_text_sanitize renders it (cp -1 is an
  * invalid byte, shown as U+FFFD): 2 for wide CJK and emoji, 0 for combining
- * marks and dropped invisible characters, 1 otherwise. Independent of the
+ * marks, 8 for an invisible character (its "<U+XXXX>" marker), 1 otherwise. Independent of the
  * process locale. */
 int kz_char_width(long cp);
 

@@ -9,6 +9,7 @@ typedef struct kz_tui_opts {
     const char *keys_file; /* user's key/colour config; NULL: $XDG_CONFIG_HOME/kariz/keys.conf if present */
     bool mine;             /* start narrowed to the user's own (and unassigned) leads */
     bool readonly;         /* database opened read-only: show a banner, refuse edits */
+    const char *readonly_why; /* why, when the user could not write it (NULL: --read-only) */
     bool triage;           /* open the triage queue on top of the board (`kariz triage`) */
     bool triage_all;       /* the queue covers every owner's leads, not only the user's */
 } kz_tui_opts;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
@@ -170,7 +171,7 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols)
 {
     kz_buf b = KZ_BUF_INIT; /* owned */
     kz_text_sanitize(&b, s ? s : "", s ? strlen(s) : 0,
-                     KZ_TEXT_SHOW_INVISIBLE | KZ_TEXT_NEWLINE_SPACE);
+                     KZ_TEXT_NEWLINE_SPACE);
     fputs(kz_buf_str(&b), out);
     for (int w = kz_text_width(kz_buf_str(&b)); w < cols; w++)
         putc(' ', out);
@@ -241,17 +242,31 @@ int kz_cli_open(kz_cli *c, unsigned flags)
     if (dk == KZ_EREADONLY && (flags & KZ_OPEN_READS)) {
         if (!c->readonly && (flags & KZ_OPEN_BOARD))
             fprintf(stderr, "kariz: %s; opening it read-only\n", c->err.msg);
+        if (!c->readonly)
+            snprintf(c->readonly_why, sizeof c->readonly_why, "%s", c->err.msg);
         c->readonly = true;
-    } else if (dk != KZ_OK && !(dk == KZ_ENOTFOUND && !(flags & KZ_OPEN_NOCREATE))) {
+    } else if (dk != KZ_OK && dk != KZ_ENOTFOUND) {
+        /* a missing file or directory: the store says "no database at"
+         * when the command needs one, and creates it otherwise */
         return kz_cli_fail(&c->err);
     }
     unsigned sflags = 0;
     if (c->readonly)
         sflags |= KZ_STORE_READONLY;
-    if (flags & KZ_OPEN_NOCREATE)
+    if (flags & (KZ_OPEN_NOCREATE | KZ_OPEN_READS))
         sflags |= KZ_STORE_NOCREATE;
+    if (flags & KZ_OPEN_INIT)
+        sflags |= KZ_STORE_FILL_EMPTY;
+    bool existed = access(c->db_path, F_OK) == 0;
     if (kz_store_open(c->db_path, sflags, &c->store, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
+    if (!existed && !(flags & KZ_OPEN_INIT)) {
+        /* add, import and intake create a missing database: say so, so that
+         * a mistyped --db is noticed at once */
+        fputs("kariz: created a new database at ", stderr);
+        kz_cli_print_safe(stderr, c->db_path);
+        fputc('\n', stderr);
+    }
     int rc = load_rules(c);
     if (rc)
         return rc;
@@ -291,6 +306,7 @@ static int run_board(kz_cli *c, bool mine)
     kz_tui_opts opts = {0};
     opts.mine = mine;
     opts.readonly = kz_store_readonly(c->store);
+    opts.readonly_why = c->readonly_why[0] ? c->readonly_why : NULL;
     if (kz_tui_run(&c->sess, &opts, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
     return 0;

@@ -17,7 +17,8 @@ int kz_cli_main(int argc, char **argv);
 typedef struct kz_cli {
     const char *db_opt;    /* --db */
     const char *rules_opt; /* --rules */
-    bool readonly;         /* --read-only */
+    bool readonly;         /* --read-only, or a database the user cannot write */
+    char readonly_why[1100]; /* why a database was opened read-only ("" for --read-only) */
     char db_path[4096];
     kz_store *store;       /* owned; NULL until opened */
     kz_rules *rules;       /* owned */
@@ -31,8 +32,11 @@ typedef struct kz_cli {
 
 /* Flags for kz_cli_open. */
 #define KZ_OPEN_NOCREATE 1u /* the database must exist */
-#define KZ_OPEN_READS 2u    /* the command only reads: a read-only database is fine */
+#define KZ_OPEN_READS 2u    /* the command only reads: a read-only database is fine; the
+                             * database must exist (a reading command never creates one) */
 #define KZ_OPEN_BOARD 4u    /* the board: says so when it falls back to read-only */
+#define KZ_OPEN_INIT 8u     /* init and demo: may turn an empty file into a database, and says
+                             * itself what it created */
 
 /* Opens the database and the rules in force; prints the error and returns
  * non-zero (the exit status) on failure. */
@@ -55,7 +59,9 @@ typedef enum kz_format { KZ_FMT_TABLE, KZ_FMT_CSV, KZ_FMT_JSON } kz_format;
 bool kz_cli_format(const char *arg, kz_format *out, bool allow_csv);
 
 /* Writers (stdout). The table output sanitises every value for the
- * terminal; csv and json keep the data exact (json replaces invalid UTF-8). */
+ * terminal; csv and json keep the data exact (json replaces invalid UTF-8)
+ * for files and pipes, and are sanitised like the table when out is a
+ * terminal (kz_cli_write_data). */
 typedef struct kz_lead_writer kz_lead_writer;
 kz_lead_writer *kz_lead_writer_new(kz_format fmt, FILE *out, int64_t today_day);
 void kz_lead_writer_add(kz_lead_writer *w, const kz_lead *lead);
@@ -76,6 +82,13 @@ void kz_json_write_string(FILE *out, const char *s);
  * 80; and whether it can show Unicode block characters (a UTF-8 locale). */
 int kz_cli_output_width(void);
 bool kz_cli_output_unicode(void);
+/* Whether out is a terminal. */
+bool kz_cli_tty(FILE *out);
+/* Writes CSV or JSON text s[0..n): the exact bytes to a file or pipe; to a
+ * terminal (tty) sanitised, so that no escape or control sequence in the
+ * data reaches it (controls, bidi and invisible characters shown as
+ * markers, CRLF shown as a line break). */
+void kz_cli_write_data(FILE *out, bool tty, const char *s, size_t n);
 /* Sanitises for a terminal and prints. */
 void kz_cli_print_safe(FILE *out, const char *s);
 /* The same (s may be NULL: nothing), then spaces up to cols display

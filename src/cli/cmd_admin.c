@@ -31,7 +31,7 @@ int kz_cmd_init(kz_cli *c, int argc, char **argv)
                                    "an existing database is left as it is.\n");
     if (argc != 1)
         return kz_cli_usage("init", "unexpected argument \"%s\"", argv[1]);
-    int rc = kz_cli_open(c, 0);
+    int rc = kz_cli_open(c, KZ_OPEN_INIT);
     if (rc)
         return rc;
     printf("database %s (schema version %d)\nrules: %s\n", c->db_path, kz_store_schema_version(),
@@ -68,7 +68,7 @@ int kz_cmd_demo(kz_cli *c, int argc, char **argv)
     }
     if (optind != argc)
         return kz_cli_usage("demo", "unexpected argument \"%s\"", argv[optind]);
-    int rc = kz_cli_open(c, 0);
+    int rc = kz_cli_open(c, KZ_OPEN_INIT);
     if (rc)
         return rc;
     kz_query q = {0};
@@ -174,7 +174,8 @@ int kz_cmd_score(kz_cli *c, int argc, char **argv)
     int64_t id = 0;
     if (!all && !kz_cli_id(argv[optind], &id))
         return 2;
-    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE);
+    /* explaining only reads: it works on a database the user cannot write */
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | (explain ? KZ_OPEN_READS : 0));
     if (rc)
         return rc;
     if (all) {

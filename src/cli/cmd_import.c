@@ -45,6 +45,45 @@ static size_t batch_size(void)
     return 0;
 }
 
+/* Appends arg quoted for a POSIX shell (as is when nothing needs quoting). */
+static void shell_word(kz_buf *b, const char *arg)
+{
+    bool plain = *arg != '\0';
+    for (const char *p = arg; *p && plain; p++)
+        plain = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./=:,@+-%",
+                       *p) != NULL;
+    if (plain) {
+        kz_buf_puts(b, arg);
+        return;
+    }
+    kz_buf_putc(b, '\'');
+    for (const char *p = arg; *p; p++) {
+        if (*p == '\'')
+            kz_buf_puts(b, "'\\''");
+        else
+            kz_buf_putc(b, *p);
+    }
+    kz_buf_putc(b, '\'');
+}
+
+/* The command line that runs this import again (and so resumes it). */
+static void rerun_command(const kz_cli *c, int argc, char **argv, kz_buf *b)
+{
+    kz_buf_puts(b, "kariz");
+    if (c->db_opt) {
+        kz_buf_puts(b, " --db ");
+        shell_word(b, c->db_opt);
+    }
+    if (c->rules_opt) {
+        kz_buf_puts(b, " --rules ");
+        shell_word(b, c->rules_opt);
+    }
+    for (int i = 0; i < argc; i++) {
+        kz_buf_putc(b, ' ');
+        shell_word(b, argv[i]);
+    }
+}
+
 static int check_owner(const char *cmd, const char *owner)
 {
     kz_lead l;
@@ -151,15 +190,14 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
     o.batch = batch_size();
     o.out = stdout;
     o.diag = stderr;
+    kz_buf rerun = KZ_BUF_INIT;
+    rerun_command(c, argc, argv, &rerun);
+    o.rerun = kz_buf_str(&rerun);
     kz_import_result res;
-    if (jsonl) { /* `kariz export --format jsonl` output: read as intake reads it */
-        if (kz_import_intake(&c->sess, &o, &res, &c->err) != KZ_OK)
-            rc = kz_cli_fail(&c->err);
-        else
-            rc = res.counts.rejected ? 1 : 0;
-        goto out;
-    }
-    if (kz_import_csv(&c->sess, &o, &res, &c->err) != KZ_OK) {
+    kz_status ks = jsonl ? kz_import_intake(&c->sess, &o, &res, &c->err) /* `kariz export --format jsonl` output */
+                         : kz_import_csv(&c->sess, &o, &res, &c->err);
+    kz_buf_free(&rerun);
+    if (ks != KZ_OK) {
         rc = c->err.code == KZ_EUSAGE ? kz_cli_usage("import", "%s", c->err.msg)
                                       : kz_cli_fail(&c->err);
         goto out;
@@ -266,6 +304,7 @@ typedef struct export_ctx {
     kz_buf line;
     size_t rows;
     bool collecting; /* first pass of CSV: custom field names */
+    bool tty;        /* standard output is a terminal: sanitised */
 } export_ctx;
 
 static bool is_text(kz_field f)
@@ -304,7 +343,7 @@ static bool export_one(const kz_lead *l, void *ud)
                 kz_csv_put_field(&x->line, v, strlen(v));
         }
         kz_buf_puts(&x->line, "\r\n");
-        fwrite(x->line.s, 1, x->line.len, stdout);
+        kz_cli_write_data(stdout, x->tty, x->line.s, x->line.len);
     } else {
         int64_t id = kz_lead_num(l, KZ_F_ID);
         kz_activity_list_clear(&x->acts);
@@ -317,9 +356,10 @@ static bool export_one(const kz_lead *l, void *ud)
             return false;
         char *s = kz_show_json(l, &x->acts, &x->shs, false);
         if (x->fmt == EXP_JSON)
-            printf("%s\n%s", x->rows ? "," : "", s);
-        else
-            printf("%s\n", s);
+            fputs(x->rows ? ",\n" : "\n", stdout);
+        kz_cli_write_data(stdout, x->tty, s, strlen(s));
+        if (x->fmt == EXP_JSONL)
+            fputc('\n', stdout);
         free(s);
     }
     x->rows++;
@@ -334,7 +374,8 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
     const char *help =
         "Writes every field of every lead (custom fields included) to standard output,\n"
-        "exactly as stored: nothing is sanitised. `kariz import` reads the CSV back;\n"
+        "exactly as stored (on a terminal, control characters and escape sequences are\n"
+        "shown as visible markers instead). `kariz import` reads the CSV back;\n"
         "`kariz intake` reads JSON lines back whole, activities and stakeholders too.\n"
         "\n"
         "Options:\n"
@@ -352,6 +393,7 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
     memset(&x, 0, sizeof x);
     x.fmt = EXP_CSV;
     x.c = c;
+    x.tty = kz_cli_tty(stdout);
     int op;
     optind = 1;
     while ((op = kz_cli_next_opt(argc, argv, opts)) != -1) {
@@ -376,7 +418,7 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
     }
     if (optind != argc)
         return kz_cli_usage("export", "unexpected argument \"%s\"", argv[optind]);
-    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE);
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);
     if (rc)
         return rc;
     kz_status ks = kz_store_begin_read(c->store, &c->err); /* both passes see one snapshot */
@@ -386,13 +428,13 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
         x.collecting = false;
         for (int f = 0; f < KZ_F__COUNT; f++)
             printf("%s%s", f ? "," : "", kz_field_get((kz_field)f)->name);
+        kz_buf_reset(&x.line);
         for (size_t i = 0; i < x.custom.n; i++) {
-            kz_buf_reset(&x.line);
             kz_buf_puts(&x.line, ",custom.");
             kz_buf_puts(&x.line, x.custom.v[i]);
-            fwrite(x.line.s, 1, x.line.len, stdout);
         }
-        fputs("\r\n", stdout);
+        kz_buf_puts(&x.line, "\r\n");
+        kz_cli_write_data(stdout, x.tty, x.line.s, x.line.len);
     } else if (ks == KZ_OK && x.fmt == EXP_JSON) {
         fputs("[", stdout);
     }

@@ -100,7 +100,7 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
     if (!known)
         return kz_cli_usage("report", "unknown report \"%s\" (reports: %s)", name,
                             KZ_REPORT_NAMES);
-    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE);
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);
     if (rc)
         return rc;
     kz_report_opts ro;
@@ -140,7 +140,7 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
             kz_report_csv(&rep, &b);
         else
             kz_report_json(&rep, &b);
-        fputs(kz_buf_str(&b), stdout);
+        kz_cli_write_data(stdout, kz_cli_tty(stdout), kz_buf_str(&b), b.len);
         kz_buf_free(&b);
     }
     kz_report_free(&rep);

@@ -4,10 +4,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/import.h"
 #include "kariz/text.h"
 
 /* JSON strings must be valid UTF-8: invalid bytes become U+FFFD. The
@@ -100,22 +102,25 @@ struct kz_lead_writer {
     FILE *out;
     int64_t today;
     size_t rows;
-    kz_buf line; /* scratch for one table row */
+    bool tty;    /* out is a terminal: CSV and JSON are sanitised */
+    kz_buf line; /* scratch for one row */
 };
 
-static void csv_field(FILE *out, const char *s)
+bool kz_cli_tty(FILE *out)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, out);
+    return isatty(fileno(out)) == 1;
+}
+
+void kz_cli_write_data(FILE *out, bool tty, const char *s, size_t n)
+{
+    if (!tty) {
+        fwrite(s, 1, n, out);
         return;
     }
-    fputc('"', out);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', out);
-        fputc(*s, out);
-    }
-    fputc('"', out);
+    kz_buf safe = KZ_BUF_INIT;
+    kz_text_sanitize(&safe, s, n, KZ_TEXT_KEEP_NEWLINE);
+    fputs(kz_buf_str(&safe), out);
+    kz_buf_free(&safe);
 }
 
 typedef struct column {
@@ -147,6 +152,7 @@ kz_lead_writer *kz_lead_writer_new(kz_format fmt, FILE *out, int64_t today_day)
     w->fmt = fmt;
     w->out = out;
     w->today = today_day;
+    w->tty = kz_cli_tty(out);
     if (fmt == KZ_FMT_TABLE) {
         for (size_t i = 0; i < NCOLS; i++)
             table_cell(w, i, table_cols[i].title);
@@ -185,23 +191,27 @@ void kz_lead_writer_add(kz_lead_writer *w, const kz_lead *l)
         table_cell(w, 8, buf);
         fprintf(w->out, "%s\n", kz_buf_str(&w->line));
     } else if (w->fmt == KZ_FMT_CSV) {
+        kz_buf_reset(&w->line);
         for (int f = 0; f < KZ_F__COUNT; f++) {
             if (f)
-                fputc(',', w->out);
+                kz_buf_putc(&w->line, ',');
             if (kz_field_get((kz_field)f)->type == KZ_FT_TEXT ||
                 kz_field_get((kz_field)f)->type == KZ_FT_USER ||
                 kz_field_get((kz_field)f)->type == KZ_FT_STAGE) {
                 const char *t = kz_lead_text(l, (kz_field)f);
-                csv_field(w->out, t ? t : "");
+                if (t)
+                    kz_csv_put_field(&w->line, t, strlen(t));
             } else {
                 kz_lead_format(l, (kz_field)f, buf, sizeof buf);
-                csv_field(w->out, buf);
+                kz_csv_put_field(&w->line, buf, strlen(buf));
             }
         }
-        fputs("\r\n", w->out);
+        kz_buf_puts(&w->line, "\r\n");
+        kz_cli_write_data(w->out, w->tty, w->line.s, w->line.len);
     } else {
         char *s = kz_lead_json(l, false);
-        fprintf(w->out, "%s\n%s", w->rows ? "," : "", s);
+        fputs(w->rows ? ",\n" : "\n", w->out);
+        kz_cli_write_data(w->out, w->tty, s, strlen(s));
         free(s);
     }
     w->rows++;

@@ -8,6 +8,9 @@
 #include "store/internal.h"
 
 
+/* The log an import lets grow before it checkpoints between batches. */
+#define IMPORT_WAL_PAGES 4096
+
 kz_status kz_store_import_tune(kz_store *st, kz_err *err)
 {
     /* A bulk import touches index pages all over the file: a bigger page
@@ -15,18 +18,31 @@ kz_status kz_store_import_tune(kz_store *st, kz_err *err)
      * the connection closes). Each lead insert fires triggers, so SQLite
      * keeps a statement journal for it: in memory, not a temporary file
      * rewritten for every row. Every batch rewrites many of the same pages
-     * (index interior pages, the search index's newest segments): with the
-     * default automatic checkpoint at 1000 pages, each commit was followed
-     * by a checkpoint copying them back into the database file and syncing
-     * it; at 32768 pages (128 MiB of log at most) one checkpoint covers many
-     * batches and copies a page rewritten by all of them once (at 1M rows:
-     * 44 s -> 41 s; 8192 pages buys most of it at 100k rows). */
+     * (index interior pages, the search index's newest segments): a
+     * checkpoint after every commit (the automatic one at 1000 pages) copied
+     * them back into the database file and synced it each time; the import
+     * lets the log reach IMPORT_WAL_PAGES (16 MiB of 4 KiB pages) first, so
+     * one checkpoint covers several batches. The log file keeps the size it
+     * reached; journal_size_limit cuts it back to that bound when it starts
+     * over, so a crash or a reader that held a checkpoint back never leaves
+     * a log larger than the database behind. */
     kz_status ks = kz_exec(st, "PRAGMA cache_size = -65536", err);
     if (ks == KZ_OK)
         ks = kz_exec(st, "PRAGMA temp_store = MEMORY", err);
     if (ks == KZ_OK)
-        ks = kz_exec(st, "PRAGMA wal_autocheckpoint = 32768", err);
+        ks = kz_exec(st, "PRAGMA journal_size_limit = 16777216", err);
+    if (ks == KZ_OK)
+        st->no_autockpt = true;
     return ks;
+}
+
+void kz_store_import_batch_end(kz_store *st)
+{
+    /* PASSIVE: never waits for readers or writers (a board reading holds
+     * back only the pages it still needs); the next batch then starts the
+     * log over from its beginning once every reader has moved past it */
+    if (st->wal_frames >= IMPORT_WAL_PAGES)
+        sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
 
 kz_status kz_store_import_find(kz_store *st, const char *fingerprint, kz_store_import *out,

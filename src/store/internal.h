@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "kariz/buf.h"
 #include "kariz/store.h"
@@ -23,8 +24,15 @@ struct kz_store {
     sqlite3 *db;            /* owned */
     char *path;             /* owned */
     bool readonly;
+    bool snapshot;          /* opened immutable: nobody had it open, and its directory is
+                             * not writable for the -shm file (see open_snapshot) */
+    int64_t dv_bias;        /* added to data_version: it changes when the connection does */
+    int64_t snap_size;      /* the snapshot's file when it was opened */
+    struct timespec snap_mtime;
     bool in_txn;
     int busy_ms;
+    int wal_frames;         /* pages in the write-ahead log after the last commit */
+    bool no_autockpt;       /* an import checkpoints between its batches instead */
     struct {
         char *sql;          /* owned */
         sqlite3_stmt *stmt; /* owned */
@@ -74,6 +82,12 @@ sqlite3_stmt *kz_stmt(kz_store *st, const char *sql, kz_err *err);
 /* Maps the connection's last error to a status with a message; `what` says
  * what was being done ("saving lead 12"). */
 kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err);
+/* Column col as text (NULL for SQL NULL), its length in *len (may be NULL).
+ * kariz's strings end at a NUL byte, but another program may have stored
+ * one inside a value: each is shown as U+2400 SYMBOL FOR NULL, so the rest
+ * of the value is not lost. The result points into the statement's row, or
+ * into *scratch (owned by the caller) when a NUL was replaced. */
+const char *kz_col_text(sqlite3_stmt *s, int col, kz_buf *scratch, size_t *len);
 /* Steps a statement that returns no rows, resets it, and maps a failure
  * to a status naming `what` ("saving settings"). */
 kz_status kz_step_done(kz_store *st, sqlite3_stmt *s, const char *what, kz_err *err);

@@ -19,10 +19,13 @@ void kz_read_lead_col(sqlite3_stmt *s, int col, kz_field f, kz_lead *l)
 {
     if (sqlite3_column_type(s, col) == SQLITE_NULL)
         return;
-    if (kz_field_is_text(f))
-        kz_lead_set_textn(l, f, (const char *)sqlite3_column_text(s, col),
-                          (size_t)sqlite3_column_bytes(s, col));
-    else
+    if (kz_field_is_text(f)) {
+        kz_buf scratch = KZ_BUF_INIT;
+        size_t n;
+        const char *v = kz_col_text(s, col, &scratch, &n);
+        kz_lead_set_textn(l, f, v, n);
+        kz_buf_free(&scratch);
+    } else
         kz_lead_set_num(l, f, sqlite3_column_int64(s, col));
 }
 
@@ -41,9 +44,11 @@ kz_status kz_load_custom(kz_store *st, int64_t id, kz_lead *l, kz_err *err)
         return FAIL_STMT(err);
     sqlite3_bind_int64(s, 1, id);
     int rc;
+    kz_buf scratch = KZ_BUF_INIT;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW)
         kz_lead_set_custom(l, (const char *)sqlite3_column_text(s, 0),
-                           (const char *)sqlite3_column_text(s, 1));
+                           kz_col_text(s, 1, &scratch, NULL));
+    kz_buf_free(&scratch);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
         return kz_db_error(st, rc, "reading custom fields", err);

@@ -10,14 +10,20 @@
 
 static char *dup_col(sqlite3_stmt *s, int i)
 {
-    const char *v = (const char *)sqlite3_column_text(s, i);
-    return v ? kz_xstrndup(v, (size_t)sqlite3_column_bytes(s, i)) : NULL;
+    kz_buf scratch = KZ_BUF_INIT;
+    size_t n;
+    const char *v = kz_col_text(s, i, &scratch, &n);
+    char *d = v ? kz_xstrndup(v, n) : NULL;
+    kz_buf_free(&scratch);
+    return d;
 }
 
 static void copy_col(sqlite3_stmt *s, int i, char *out, size_t outlen)
 {
-    const char *v = (const char *)sqlite3_column_text(s, i);
+    kz_buf scratch = KZ_BUF_INIT;
+    const char *v = kz_col_text(s, i, &scratch, NULL);
     snprintf(out, outlen, "%s", v ? v : "");
+    kz_buf_free(&scratch);
 }
 
 kz_status kz_store_activity_add(kz_store *st, kz_activity *a, int64_t now, kz_err *err)

@@ -267,6 +267,7 @@ static kz_status read_chunk(kz_store *st, streams *s, int64_t *last, int64_t upt
     sqlite3_bind_int64(s->ls, 2, upto);
     sqlite3_bind_int64(s->ls, 3, (sqlite3_int64)s->chunk);
     int rc;
+    kz_buf scratch = KZ_BUF_INIT; /* a custom value holding a NUL */
     while ((rc = sqlite3_step(s->ls)) == SQLITE_ROW) {
         item *it = chunk_push(c);
         kz_lead *lead = &it->lead;
@@ -277,7 +278,7 @@ static kz_status read_chunk(kz_store *st, streams *s, int64_t *last, int64_t upt
             s->crc = sqlite3_step(cs);
         while (s->with_custom && s->crc == SQLITE_ROW && sqlite3_column_int64(cs, 0) == id) {
             kz_lead_set_custom(lead, (const char *)sqlite3_column_text(cs, 1),
-                               (const char *)sqlite3_column_text(cs, 2));
+                               kz_col_text(cs, 2, &scratch, NULL));
             s->crc = sqlite3_step(cs);
         }
         it->al.n = 0;
@@ -301,6 +302,7 @@ static kz_status read_chunk(kz_store *st, streams *s, int64_t *last, int64_t upt
         it->changed = false;
         *last = id;
     }
+    kz_buf_free(&scratch);
     sqlite3_reset(s->ls);
     if (rc != SQLITE_DONE)
         return kz_db_error(st, rc, "reading leads", err);

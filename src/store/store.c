@@ -26,7 +26,13 @@ int kz_store_schema_version(void)
 kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err)
 {
     int prim = rc & 0xff;
-    const char *msg = st && st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(rc);
+    /* The connection's message describes its last call: when that is not
+     * the failure rc reports (a later call succeeded, or rc came from a
+     * statement already reset), it would read "not an error"; SQLite's text
+     * for rc itself is the real reason then. */
+    const char *msg = st && st->db && (sqlite3_errcode(st->db) & 0xff) == prim
+                          ? sqlite3_errmsg(st->db)
+                          : sqlite3_errstr(rc);
     const char *path = st && st->path ? st->path : "database";
     switch (prim) {
     case SQLITE_BUSY:
@@ -63,6 +69,26 @@ kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err)
     default:
         return kz_err_set(err, KZ_EDB, "%s: %s", what, msg);
     }
+}
+
+const char *kz_col_text(sqlite3_stmt *s, int col, kz_buf *scratch, size_t *len)
+{
+    const char *v = (const char *)sqlite3_column_text(s, col);
+    size_t n = v ? (size_t)sqlite3_column_bytes(s, col) : 0;
+    if (n && memchr(v, '\0', n)) {
+        kz_buf_reset(scratch);
+        for (size_t i = 0; i < n; i++) {
+            if (v[i])
+                kz_buf_putc(scratch, v[i]);
+            else
+                kz_buf_puts(scratch, "\xe2\x90\x80");
+        }
+        v = scratch->s;
+        n = scratch->len;
+    }
+    if (len)
+        *len = n;
+    return v;
 }
 
 sqlite3_stmt *kz_stmt(kz_store *st, const char *sql, kz_err *err)
@@ -236,6 +262,97 @@ static void engine_config(void)
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
 }
 
+/* After each commit in WAL mode: how long the log is. SQLite's automatic
+ * checkpoint is a hook of the same kind; kariz checkpoints itself (at the
+ * default 1000 pages, and between import batches: kz_store_import_batch_end). */
+static int wal_committed(void *ud, sqlite3 *db, const char *name, int frames)
+{
+    kz_store *st = ud;
+    st->wal_frames = frames;
+    if (frames >= 1000 && !st->no_autockpt)
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
+
+/* Whether path's -wal file holds anything: a database whose pages all still
+ * sit in its write-ahead log can have an empty main file. */
+static bool wal_has_data(const char *path)
+{
+    kz_buf wal = KZ_BUF_INIT;
+    kz_buf_printf(&wal, "%s-wal", path);
+    struct stat sb;
+    bool data = stat(kz_buf_str(&wal), &sb) == 0 && sb.st_size > 0;
+    kz_buf_free(&wal);
+    return data;
+}
+
+/* path as the file name of a URI (RFC 3986: %, ? and # escaped). */
+static void uri_path(kz_buf *b, const char *path)
+{
+    kz_buf_puts(b, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#' || *p < 0x21 || *p > 0x7e)
+            kz_buf_printf(b, "%%%02X", *p);
+        else
+            kz_buf_putc(b, (char)*p);
+    }
+}
+
+static void connection_setup(kz_store *st);
+static void snapshot_mark(kz_store *st);
+
+/* A database in WAL mode is read through its -shm file (the log's index
+ * shared by every process using it). A read-only open works when the -shm
+ * file exists (someone has the database open), or can be created. When
+ * neither holds (a directory the user cannot write, and nobody using the
+ * database), nobody is writing it and the database file alone holds all of
+ * it (an empty or absent -wal): it is read as an immutable file, without
+ * locks or -shm. Should another process start writing meanwhile, its
+ * changes go to the -wal first; kz_store_data_version notices the -shm it
+ * creates and moves this connection over to it. A -wal holding changes with
+ * no -shm (a writer that crashed) cannot be read this way and is refused. */
+static kz_status open_snapshot(kz_store *st, kz_err *err)
+{
+    kz_buf side = KZ_BUF_INIT;
+    kz_buf_printf(&side, "%s-shm", st->path);
+    struct stat sb;
+    bool shm = stat(kz_buf_str(&side), &sb) == 0;
+    kz_buf_free(&side);
+    if (shm)
+        return kz_err_set(err, KZ_EREADONLY,
+                          "cannot read %s: its -shm file exists but is not readable by you",
+                          st->path);
+    if (wal_has_data(st->path))
+        return kz_err_set(err, KZ_EREADONLY,
+                          "cannot read %s: its -wal file holds changes not yet in the database, "
+                          "and reading them needs a -shm file, which you cannot create (the "
+                          "directory is not writable by you); someone who can write the "
+                          "directory can open the database once (`kariz list`) to fold them in",
+                          st->path);
+    sqlite3_close(st->db);
+    st->db = NULL;
+    kz_buf uri = KZ_BUF_INIT;
+    uri_path(&uri, st->path);
+    kz_buf_puts(&uri, "?immutable=1");
+    int rc = sqlite3_open_v2(kz_buf_str(&uri), &st->db,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                             kz_fault_vfs());
+    kz_buf_free(&uri);
+    if (rc != SQLITE_OK)
+        return kz_db_error(st, rc, "opening the database", err);
+    connection_setup(st);
+    st->snapshot = true;
+    snapshot_mark(st);
+    return KZ_OK;
+}
+
+static void connection_setup(kz_store *st)
+{
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, st->busy_ms);
+    sqlite3_wal_hook(st->db, wal_committed, st);
+}
+
 kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err *err)
 {
     struct stat sb;
@@ -245,6 +362,10 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
                           path);
     if (exists && S_ISDIR(sb.st_mode))
         return kz_err_set(err, KZ_EINVAL, "%s is a directory, not a database file", path);
+    if (exists && S_ISREG(sb.st_mode) && sb.st_size == 0 && !(flags & KZ_STORE_FILL_EMPTY) &&
+        !wal_has_data(path))
+        return kz_err_set(err, KZ_ECORRUPT,
+                          "%s is empty: not a kariz database; `kariz init` creates one", path);
 
     kz_store *st = kz_xcalloc(1, sizeof *st);
     st->path = kz_xstrdup(path);
@@ -270,12 +391,19 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
         ks = kz_db_error(st, rc, "opening the database", err);
         goto fail;
     }
-    sqlite3_extended_result_codes(st->db, 1);
-    sqlite3_busy_timeout(st->db, st->busy_ms);
+    connection_setup(st);
 
     /* Read the version before anything that could write to the file. */
     int ver = 0;
-    if ((ks = read_user_version(st, &ver, err)) != KZ_OK)
+    ks = read_user_version(st, &ver, err);
+    if (ks != KZ_OK && st->readonly &&
+        ((sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_READONLY ||
+         (sqlite3_extended_errcode(st->db) & 0xff) == SQLITE_CANTOPEN)) {
+        /* WAL mode, and no -shm file this user can create */
+        if ((ks = open_snapshot(st, err)) == KZ_OK)
+            ks = read_user_version(st, &ver, err);
+    }
+    if (ks != KZ_OK)
         goto fail;
     if (ver > KZ_SCHEMA_VERSION) {
         ks = kz_err_set(err, KZ_ENEWER,
@@ -357,6 +485,7 @@ bool kz_store_readonly(const kz_store *st)
 
 
 
+
 kz_status kz_store_begin(kz_store *st, kz_err *err)
 {
     if (st->readonly)
@@ -427,8 +556,90 @@ bool kz_store_in_txn(const kz_store *st)
     return st->in_txn;
 }
 
+/* The snapshot's database file as it was when it was opened. */
+static void snapshot_mark(kz_store *st)
+{
+    struct stat sb;
+    if (stat(st->path, &sb) == 0) {
+        st->snap_size = (int64_t)sb.st_size;
+        st->snap_mtime = sb.st_mtim;
+    }
+}
+
+/* A snapshot (an immutable read) stays valid only while nobody writes. When
+ * the -shm file has appeared (someone opened the database), the connection
+ * moves over to reading through it, so that their changes show and their
+ * checkpoints cannot change pages under this reader; when the file changed
+ * meanwhile (someone came, wrote and left), it is read afresh. */
+static kz_status snapshot_refresh(kz_store *st, bool *moved, kz_err *err)
+{
+    *moved = false;
+    if (!st->snapshot || st->in_txn)
+        return KZ_OK;
+    kz_buf side = KZ_BUF_INIT;
+    kz_buf_printf(&side, "%s-shm", st->path);
+    struct stat sb;
+    bool shm = stat(kz_buf_str(&side), &sb) == 0;
+    kz_buf_free(&side);
+    bool changed = stat(st->path, &sb) == 0 &&
+                   ((int64_t)sb.st_size != st->snap_size ||
+                    sb.st_mtim.tv_sec != st->snap_mtime.tv_sec ||
+                    sb.st_mtim.tv_nsec != st->snap_mtime.tv_nsec);
+    if (!shm && !changed)
+        return KZ_OK;
+    kz_buf name = KZ_BUF_INIT;
+    if (shm) {
+        kz_buf_puts(&name, st->path);
+    } else {
+        uri_path(&name, st->path);
+        kz_buf_puts(&name, "?immutable=1");
+    }
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(kz_buf_str(&name), &db,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX |
+                                 (shm ? 0 : SQLITE_OPEN_URI),
+                             kz_fault_vfs());
+    kz_buf_free(&name);
+    sqlite3_stmt *s = NULL;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        rc = SQLITE_OK;
+    sqlite3_finalize(s);
+    if (rc != SQLITE_OK) {
+        sqlite3_close(db); /* not readable that way (yet): keep the snapshot */
+        return KZ_OK;
+    }
+    /* drop everything tied to the old connection */
+    for (unsigned i = 0; i < KZ_STMT_CACHE; i++) {
+        sqlite3_finalize(st->cache[i].stmt);
+        free(st->cache[i].sql);
+        st->cache[i].sql = NULL;
+        st->cache[i].stmt = NULL;
+    }
+    sqlite3_close(st->db);
+    st->db = db;
+    connection_setup(st);
+    st->hits_fn = st->hits_table = false;
+    free(st->hits_text);
+    st->hits_text = NULL;
+    st->ncounts = 0;
+    st->counts_key[0] = '\0';
+    st->snapshot = !shm;
+    if (st->snapshot)
+        snapshot_mark(st);
+    *moved = true;
+    return kz_exec(st, "PRAGMA foreign_keys = ON", err);
+}
+
 kz_status kz_store_data_version(kz_store *st, int64_t *out, kz_err *err)
 {
+    bool moved;
+    kz_status ks = snapshot_refresh(st, &moved, err);
+    if (ks != KZ_OK)
+        return ks;
+    if (moved)
+        st->dv_bias += 1000000; /* a new connection counts from its own start */
     sqlite3_stmt *s = kz_stmt(st, "PRAGMA data_version", err);
     if (!s)
         return FAIL_STMT(err);
@@ -437,7 +648,7 @@ kz_status kz_store_data_version(kz_store *st, int64_t *out, kz_err *err)
         sqlite3_reset(s);
         return kz_db_error(st, rc, "checking for changes", err);
     }
-    *out = sqlite3_column_int64(s, 0);
+    *out = sqlite3_column_int64(s, 0) + st->dv_bias;
     sqlite3_reset(s);
     return KZ_OK;
 }

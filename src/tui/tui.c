@@ -894,7 +894,10 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     kz_tui_push(&t, kz_board_view_new(&t));
     if (opts->triage)
         kz_tui_push(&t, kz_triage_view_new(&t));
-    if (opts->readonly)
+    if (opts->readonly && opts->readonly_why)
+        kz_tui_message(&t, "read-only: %s; browsing only, changes are refused",
+                       opts->readonly_why);
+    else if (opts->readonly)
         kz_tui_message(&t, "read-only: browsing only; changes are refused");
     unsigned flags = KZ_UI_REDRAW;
     for (;;) {

@@ -1,7 +1,7 @@
 /* Fuzz target: the streaming CSV reader, then the header mapping and the
  * row-to-lead conversion over whatever records come out. Checks the
- * reader's promises: fields within the limits, no NUL byte in a good
- * record, line numbers that never go backwards. */
+ * reader's promises: fields and the original text within the limits, no
+ * NUL byte in a good record, line numbers that never go backwards. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,6 +37,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
         last_line = row.line;
         if (row.n > KZ_CSV_COLS_MAX)
+            abort();
+        if (row.raw_len > KZ_CSV_ROW_MAX || (row.raw_len && !row.raw))
             abort();
         for (size_t i = 0; i < row.n; i++) {
             if (row.len[i] > KZ_CSV_FIELD_MAX || row.v[i][row.len[i]] != '\0')

@@ -115,17 +115,76 @@ static void test_csv_stray_quote_recovers(void **state)
 {
     (void)state;
     parsed p;
-    PARSE("a,b\nx,y\"z\n1,2\n\"q\"junk,3\n4,5\n", &p);
-    assert_int_equal(p.n, 5);
-    assert_string_equal(p.rows[1],
-                        "BAD:line 2, column 2: malformed CSV (a quote inside an unquoted field, "
-                        "or text after a closing quote)");
-    assert_string_equal(p.rows[2], "1|2");
-    assert_int_equal(p.lines[2], 3);
-    assert_non_null(strstr(p.rows[3], "BAD:line 4, column 1: malformed CSV"));
-    assert_string_equal(p.rows[4], "4|5");
-    assert_int_equal(p.lines[4], 5);
+    PARSE("a,b\n1,2\n\"q\"junk,3\n4,5\n", &p);
+    assert_int_equal(p.n, 4);
+    assert_string_equal(p.rows[1], "1|2");
+    assert_string_equal(p.rows[2],
+                        "BAD:line 3, column 1: malformed CSV (text after a closing quote; a "
+                        "quote inside a quoted field is written twice: \"\")");
+    assert_string_equal(p.rows[3], "4|5");
+    assert_int_equal(p.lines[3], 4);
     parsed_free(&p);
+}
+
+/* A quote inside an unquoted field is a literal quote, as spreadsheet
+ * programs read it. */
+static void test_csv_quote_inside_unquoted_field(void **state)
+{
+    (void)state;
+    parsed p;
+    PARSE("name,height,note\nAda,5'11\",x\"y\"z\nBob \"the builder\",6,\"\"\n\"q\",a\"\n", &p);
+    assert_int_equal(p.n, 4);
+    assert_string_equal(p.rows[1], "Ada|5'11\"|x\"y\"z");
+    assert_string_equal(p.rows[2], "Bob \"the builder\"|6|");
+    assert_string_equal(p.rows[3], "q|a\"");
+    parsed_free(&p);
+}
+
+/* CR-only line ends (old Mac, some spreadsheet exports): CR ends a record. */
+static void test_csv_cr_only_lines(void **state)
+{
+    (void)state;
+    parsed p;
+    PARSE("name,note\rAda,\"two\rlines\"\r\rBob,b\nc\rCy,x", &p);
+    assert_int_equal(p.n, 4);
+    assert_string_equal(p.rows[0], "name|note");
+    assert_string_equal(p.rows[1], "Ada|two\rlines");
+    assert_int_equal(p.lines[1], 2);
+    assert_string_equal(p.rows[2], "Bob|b\nc"); /* an LF is an ordinary byte here */
+    assert_int_equal(p.lines[2], 5);
+    assert_string_equal(p.rows[3], "Cy|x");
+    parsed_free(&p);
+    /* CRLF files are not taken for CR-only ones */
+    PARSE("a,b\r\n1,2\r\n", &p);
+    assert_int_equal(p.n, 2);
+    assert_string_equal(p.rows[1], "1|2");
+    parsed_free(&p);
+}
+
+/* The original bytes of each record, without its line break. */
+static void test_csv_raw_text(void **state)
+{
+    (void)state;
+    static const char text[] = "a,b\r\n\"x\"junk,1\r\n2,\"open\nstill\n";
+    FILE *f = fmemopen((void *)text, sizeof text - 1, "rb");
+    kz_csv *c = kz_csv_new(f, NULL, 0);
+    kz_csv_row row;
+    kz_err err;
+    assert_int_equal(kz_csv_next(c, &row, &err), KZ_OK);
+    assert_int_equal(row.raw_len, 3);
+    assert_memory_equal(row.raw, "a,b", 3);
+    assert_int_equal(kz_csv_next(c, &row, &err), KZ_OK);
+    assert_true(row.bad);
+    assert_int_equal(row.raw_len, 9);
+    assert_memory_equal(row.raw, "\"x\"junk,1", 9);
+    assert_int_equal(kz_csv_next(c, &row, &err), KZ_OK);
+    assert_true(row.bad);
+    assert_int_equal(row.raw_len, 13);
+    assert_memory_equal(row.raw, "2,\"open\nstill", 13);
+    assert_false(row.raw_cut);
+    assert_int_equal(kz_csv_next(c, &row, &err), KZ_ENOTFOUND);
+    kz_csv_free(c);
+    fclose(f);
 }
 
 static void test_csv_nul_byte(void **state)
@@ -143,6 +202,39 @@ static void test_csv_nul_byte(void **state)
 static void test_csv_field_cap(void **state)
 {
     (void)state;
+    /* exactly the limit is read, quoted or not */
+    for (int quoted = 0; quoted < 2; quoted++) {
+        size_t lim = KZ_CSV_FIELD_MAX;
+        char *t = malloc(lim + 64);
+        size_t k = (size_t)sprintf(t, "a,b\n1,%s", quoted ? "\"" : "");
+        memset(t + k, 'z', lim);
+        k += lim;
+        k += (size_t)sprintf(t + k, "%s\n2,3\n", quoted ? "\"" : "");
+        FILE *f = fmemopen(t, k, "rb");
+        kz_csv *c = kz_csv_new(f, NULL, 0);
+        kz_csv_row row;
+        kz_err err;
+        assert_int_equal(kz_csv_next(c, &row, &err), KZ_OK);
+        assert_int_equal(kz_csv_next(c, &row, &err), KZ_OK);
+        assert_false(row.bad);
+        assert_int_equal(row.len[1], lim);
+        assert_int_equal(kz_csv_next(c, &row, &err), KZ_OK);
+        assert_string_equal(row.v[0], "2");
+        kz_csv_free(c);
+        fclose(f);
+        /* one byte over: an error naming line and column */
+        k = (size_t)sprintf(t, "a,b\n1,%s", quoted ? "\"" : "");
+        memset(t + k, 'z', lim + 1);
+        k += lim + 1;
+        k += (size_t)sprintf(t + k, "%s\n2,3\n", quoted ? "\"" : "");
+        parsed p;
+        parse_all(t, k, &p);
+        assert_int_equal(p.n, 3);
+        assert_string_equal(p.rows[1], "BAD:line 2, column 2: field longer than 1048576 bytes");
+        assert_string_equal(p.rows[2], "2|3");
+        parsed_free(&p);
+        free(t);
+    }
     size_t big = KZ_CSV_FIELD_MAX + 100;
     char *text = malloc(big + 64);
     size_t n = 0;
@@ -502,6 +594,9 @@ int main(void)
         cmocka_unit_test(test_csv_blank_lines),
         cmocka_unit_test(test_csv_unterminated_quote),
         cmocka_unit_test(test_csv_stray_quote_recovers),
+        cmocka_unit_test(test_csv_quote_inside_unquoted_field),
+        cmocka_unit_test(test_csv_cr_only_lines),
+        cmocka_unit_test(test_csv_raw_text),
         cmocka_unit_test(test_csv_nul_byte),
         cmocka_unit_test(test_csv_field_cap),
         cmocka_unit_test(test_csv_too_many_columns),

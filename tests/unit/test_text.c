@@ -50,19 +50,23 @@ static const struct san_case san_cases[] = {
     {"C1 NEL", "\xc2\x85", 0, 0, "\xef\xbf\xbd"},
     {"NBSP kept", "\xc2\xa0", 0, 0, "\xc2\xa0"},
     {"raw C1 byte", "\x9b", 0, 0, "\xef\xbf\xbd"},
-    {"RLO dropped", "abc\xe2\x80\xae" "def", 0, 0, "abcdef"},
-    {"RLO shown", "abc\xe2\x80\xae" "def", 0, KZ_TEXT_SHOW_INVISIBLE, "abc<U+202E>def"},
-    {"ZWSP dropped", "a\xe2\x80\x8b" "b", 0, 0, "ab"},
-    {"ZWSP shown", "a\xe2\x80\x8b" "b", 0, KZ_TEXT_SHOW_INVISIBLE, "a<U+200B>b"},
-    {"LRI..PDI dropped", "\xe2\x81\xa6" "x\xe2\x81\xa9", 0, 0, "x"},
-    {"ALM dropped", "\xd8\x9c" "x", 0, 0, "x"},
-    {"LRM shown", "\xe2\x80\x8e", 0, KZ_TEXT_SHOW_INVISIBLE, "<U+200E>"},
-    {"BOM dropped", "\xef\xbb\xbfName", 0, 0, "Name"},
-    {"line separator dropped", "a\xe2\x80\xa8" "b", 0, 0, "ab"},
-    {"invisible times dropped", "a\xe2\x81\xa2" "b", 0, 0, "ab"},
-    {"annotation anchor shown", "\xef\xbf\xb9", 0, KZ_TEXT_SHOW_INVISIBLE, "<U+FFF9>"},
-    {"ZWJ dropped", "\xe2\x80\x8d", 0, 0, ""},
-    {"word joiner shown", "\xe2\x81\xa0", 0, KZ_TEXT_SHOW_INVISIBLE, "<U+2060>"},
+    /* bidi controls and zero-width characters: always a visible marker */
+    {"RLO shown", "abc\xe2\x80\xae" "def", 0, 0, "abc<U+202E>def"},
+    {"RLO shown in a single line", "abc\xe2\x80\xae" "def", 0, KZ_TEXT_NEWLINE_SPACE,
+     "abc<U+202E>def"},
+    {"ZWSP shown", "a\xe2\x80\x8b" "b", 0, 0, "a<U+200B>b"},
+    {"LRI..PDI shown", "\xe2\x81\xa6" "x\xe2\x81\xa9", 0, 0, "<U+2066>x<U+2069>"},
+    {"ALM shown", "\xd8\x9c" "x", 0, 0, "<U+061C>x"},
+    {"LRM shown", "\xe2\x80\x8e", 0, 0, "<U+200E>"},
+    {"BOM shown", "\xef\xbb\xbfName", 0, 0, "<U+FEFF>Name"},
+    {"line separator shown", "a\xe2\x80\xa8" "b", 0, 0, "a<U+2028>b"},
+    {"invisible times shown", "a\xe2\x81\xa2" "b", 0, 0, "a<U+2062>b"},
+    {"annotation anchor shown", "\xef\xbf\xb9", 0, 0, "<U+FFF9>"},
+    {"ZWJ shown", "\xe2\x80\x8d", 0, 0, "<U+200D>"},
+    {"word joiner shown", "\xe2\x81\xa0", 0, 0, "<U+2060>"},
+    /* the zero-width non-joiner is Persian spelling (mi-khaham), kept */
+    {"ZWNJ kept", "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae", 0, 0,
+     "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xae"},
     {"invalid 0xff", "a\xff" "b", 0, 0, "a\xef\xbf\xbd" "b"},
     {"stray continuation", "\x80", 0, 0, "\xef\xbf\xbd"},
     {"truncated 3-byte at end", "a\xe4\xb8", 0, 0, "a\xef\xbf\xbd\xef\xbf\xbd"},
@@ -140,7 +144,7 @@ static const struct width_case width_cases[] = {
     {"\xe2\x80\xa6", 1},                              /* … */
     {"\xef\xbf\xbd", 1},                              /* U+FFFD */
     {"\xe2\x90\x9b", 1},                              /* ␛ control picture */
-    {"\xe2\x80\x8b", 0},                              /* ZWSP (dropped when sanitised) */
+    {"\xe2\x80\x8b", 8},                              /* ZWSP (shown as <U+200B>) */
     {"\xff", 1},                                      /* invalid byte shows as U+FFFD */
     {"\x1b", 1},                                      /* ESC shows as ␛ */
 };
@@ -187,7 +191,8 @@ static void test_char_width(void **state)
     assert_int_equal(kz_char_width(0x0301), 0);
     assert_int_equal(kz_char_width(0x064E), 0);
     assert_int_equal(kz_char_width(0x1F680), 2);
-    assert_int_equal(kz_char_width(0x202E), 0);
+    assert_int_equal(kz_char_width(0x202E), 8); /* "<U+202E>" */
+    assert_int_equal(kz_char_width(0x200C), 0);
     assert_int_equal(kz_char_width(-1), 1);
     assert_int_equal(kz_char_width(0x9B), 1);
 }
@@ -235,7 +240,7 @@ static const struct fit_case fit_cases[] = {
     /* Data is sanitised before fitting: ESC is a picture, LF a space. */
     {"a\x1b[2J", 10, true, false, "a\xe2\x90\x9b[2J", 5},
     {"a\nb", 10, true, false, "a b", 3},
-    {"x\xe2\x80\xaey", 5, true, true, "xy   ", 5},
+    {"x\xe2\x80\xaey", 12, true, true, "x<U+202E>y  ", 12},
     /* Persian text: one column per letter. */
     {"\xd8\xb3\xd9\x84\xd8\xa7\xd9\x85", 3, true, false, "\xd8\xb3\xd9\x84\xe2\x80\xa6", 3},
 };

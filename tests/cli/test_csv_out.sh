@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# CSV and JSON to a file or pipe keep the exact bytes, escape sequences
+# included (tests/tty/test_data_output.c shows them sanitised on a terminal).
+. "$(dirname "$0")/lib.sh"
+
+name=$'Mallory\e]52;c;cHduZWQ=\aRed\e[31mX'
+company=$'Evil\e]0;pwned\aCorp'
+k add --company "$company" "$name" >/dev/null 2>&1
+
+t "list --format csv to a pipe: exact bytes"
+k list --format csv | tail -n 1 > "$T/list.csv"
+grep -qF "$name" "$T/list.csv" && ok || bad "the name's bytes changed in list CSV"
+grep -qF "$company" "$T/list.csv" && ok || bad "the company's bytes changed in list CSV"
+
+t "export to a file: exact bytes, and it imports back the same"
+k export > "$T/export.csv"
+grep -qF "$name" "$T/export.csv" && ok || bad "the name's bytes changed in the export"
+k export --format jsonl > "$T/export.jsonl"
+expect_eq "$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["name"] == sys.argv[2])' "$T/export.jsonl" "$name")" True
+DB=$T/back.db
+k import "$T/export.csv" >/dev/null 2>&1
+expect_eq "$(sql "SELECT name = CAST(x'$(printf '%s' "$name" | od -An -tx1 | tr -d ' \n')' AS TEXT) FROM leads")" 1
+
+finish

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Opening a database: reading commands never create one, an empty file is
+# refused, and the commands that bring data in say when they created one.
+. "$(dirname "$0")/lib.sh"
+
+t "reading commands never create a database"
+for cmd in "list" "show 1" "history 1" "blame 1 name" "report funnel" "export" "agenda" \
+    "score 1 --explain" "triage" ""; do
+    # shellcheck disable=SC2086
+    run "$KARIZ" --db "$T/nope.db" $cmd
+    expect_rc 1
+    has_err "no database at $T/nope.db (create one with \`kariz init\`)"
+    [ ! -e "$T/nope.db" ] && ok || bad "kariz $cmd created $T/nope.db"
+done
+
+t "a mistyped directory is the same missing database"
+run "$KARIZ" --db "$T/typo/leads.db" list
+expect_rc 1; has_err "no database at $T/typo/leads.db"
+[ ! -e "$T/typo" ] && ok || bad "the directory was created"
+
+t "a zero-length file is refused, not read as an empty pipeline"
+: > "$T/empty.db"
+for cmd in "list" "add Ada" "import $T/x.csv" ""; do
+    # shellcheck disable=SC2086
+    run "$KARIZ" --db "$T/empty.db" $cmd
+    expect_rc 1
+    has_err "$T/empty.db is empty: not a kariz database; \`kariz init\` creates one"
+    expect_eq "$(stat -c %s "$T/empty.db")" 0 "kariz $cmd left the file empty"
+done
+run "$KARIZ" --db "$T/empty.db" init
+expect_rc 0; has_out "database $T/empty.db (schema version"
+run "$KARIZ" --db "$T/empty.db" list
+expect_rc 0
+
+t "init and demo create quietly; add, import and intake create and say so"
+run "$KARIZ" --db "$T/init.db" init
+expect_rc 0; expect_eq "$err" ""
+run "$KARIZ" --db "$T/demo.db" demo --no-board --leads 3
+expect_rc 0; expect_eq "$err" ""
+run "$KARIZ" --db "$T/add.db" add Ada
+expect_rc 0; has_err "kariz: created a new database at $T/add.db"
+run "$KARIZ" --db "$T/add.db" add Grace
+expect_rc 0; expect_eq "$err" "" "no note once it exists"
+printf 'name\nAda\n' > "$T/x.csv"
+run "$KARIZ" --db "$T/imp.db" import "$T/x.csv"
+expect_rc 0; has_err "created a new database at $T/imp.db"
+run "$KARIZ" --db "$T/dry.db" import --dry-run "$T/x.csv"
+expect_rc 1; has_err "no database at $T/dry.db"
+run sh -c "echo '{\"name\":\"Ada\"}' | \"$KARIZ\" --db \"$T/in.db\" intake"
+expect_rc 0; has_err "created a new database at $T/in.db"
+
+finish
