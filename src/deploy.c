@@ -2,6 +2,7 @@
 #include "kariz/deploy.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -68,18 +69,107 @@ static bool can_write(const kz_deploy_facts *f, const struct stat *st)
     return (st->st_mode & S_IWOTH) != 0;
 }
 
+/* The team's group: the directory's when it is setgid (files created there
+ * take it), else the database's, else the directory's. */
+static gid_t team_gid(const kz_deploy_facts *f)
+{
+    if ((f->dir.st_mode & S_ISGID) || !f->db_exists)
+        return f->dir.st_gid;
+    return f->db.st_gid;
+}
+
+/* Is group g the private group of user u (named after them, as Debian's
+ * user private groups are)? */
+static bool private_group_of(const kz_deploy_facts *f, gid_t g, uid_t u)
+{
+    const char *gn = f->group_name ? f->group_name(g) : NULL;
+    const char *un = f->user_name ? f->user_name(u) : NULL;
+    return gn && un && strcmp(gn, un) == 0;
+}
+
+/* Does this look like a database the team shares (not one person's own)? */
+static bool shared_setup(const kz_deploy_facts *f)
+{
+    if (f->dir.st_mode & (S_IWGRP | S_ISGID))
+        return true;
+    if (f->db_exists && (f->db.st_uid != f->uid || (f->db.st_mode & S_IWGRP)))
+        return true;
+    return false;
+}
+
+/* The database's path and its side files that exist, for a fix command. */
+static void files_arg(const kz_deploy_facts *f, char *out, size_t n)
+{
+    size_t len = (size_t)snprintf(out, n, "%s", f->db_path);
+    if (f->wal_exists && len < n)
+        len += (size_t)snprintf(out + len, n - len, " %s-wal", f->db_path);
+    if (f->shm_exists && len < n)
+        snprintf(out + len, n - len, " %s-shm", f->db_path);
+}
+
 static kz_status side_file(const kz_deploy_facts *f, const char *suffix, const struct stat *st,
                            kz_err *err)
 {
     if (can_write(f, st))
         return KZ_OK;
-    char ub[32], gb[32];
+    char ub[32], gb[32], tb[32];
     return kz_err_set(err, KZ_EREADONLY,
                       "the database's %s file %s%s is not writable by you (owner %s, group %s, "
-                      "mode %04o): make it group-writable for the team (chmod g+w) -- see "
-                      "docs/deployment.md",
+                      "mode %04o): its owner or root can give it to the team's group: chgrp %s "
+                      "%s%s && chmod g+rw %s%s (`kariz team check` lists every such file; see "
+                      "docs/deployment.md)",
                       suffix, f->db_path, suffix, uname_of(f, st->st_uid, ub, sizeof ub),
-                      gname(f, st->st_gid, gb, sizeof gb), (unsigned)(st->st_mode & 07777));
+                      gname(f, st->st_gid, gb, sizeof gb), (unsigned)(st->st_mode & 07777),
+                      gname(f, team_gid(f), tb, sizeof tb), f->db_path, suffix, f->db_path,
+                      suffix);
+}
+
+/* The database belongs to its creator's private group rather than the
+ * team's: nobody else can be "added" to that group. */
+static bool private_group_db(const kz_deploy_facts *f)
+{
+    return f->db_exists && f->db.st_gid != f->dir.st_gid &&
+           private_group_of(f, f->db.st_gid, f->db.st_uid);
+}
+
+/* Warnings about a shared set-up that works now but will fail someone. */
+static void team_warnings(const kz_deploy_facts *f, kz_buf *warnings)
+{
+    char gb[32], tb[32], ub[32], db[32], files[8400];
+    if (!shared_setup(f))
+        return;
+    files_arg(f, files, sizeof files);
+    const char *team = gname(f, team_gid(f), tb, sizeof tb);
+    if ((f->dir.st_mode & S_IWGRP) && !(f->dir.st_mode & S_ISGID))
+        kz_buf_printf(warnings,
+                      "warning: the database's directory has no setgid bit (mode %04o), so the "
+                      "files kariz creates there (the -wal and -shm files, rejects, exports) "
+                      "get their creator's own group instead of %s: chmod g+s on the "
+                      "directory of %s\n",
+                      (unsigned)(f->dir.st_mode & 07777), team, f->db_path);
+    if (!f->db_exists)
+        return;
+    if (f->db.st_gid != f->dir.st_gid) {
+        const char *dbg = gname(f, f->db.st_gid, gb, sizeof gb);
+        const char *dirg = gname(f, f->dir.st_gid, db, sizeof db);
+        if (private_group_of(f, f->db.st_gid, f->db.st_uid))
+            kz_buf_printf(warnings,
+                          "warning: the database %s belongs to %s's private group %s, not the "
+                          "team's group %s: chgrp %s %s\n",
+                          f->db_path, uname_of(f, f->db.st_uid, ub, sizeof ub), dbg, dirg, dirg,
+                          files);
+        else
+            kz_buf_printf(warnings,
+                          "warning: the database %s belongs to group %s but its directory to "
+                          "group %s; make them agree: chgrp %s %s (or chgrp %s on the "
+                          "directory)\n",
+                          f->db_path, dbg, dirg, dirg, files, dbg);
+    }
+    if (!(f->db.st_mode & S_IWGRP) && can_write(f, &f->db))
+        kz_buf_printf(warnings,
+                      "warning: the database %s is not group-writable (mode %04o): colleagues "
+                      "in group %s cannot save changes: chmod g+rw %s\n",
+                      f->db_path, (unsigned)(f->db.st_mode & 07777), team, files);
 }
 
 kz_status kz_deploy_assess(const kz_deploy_facts *f, kz_buf *warnings, kz_err *err)
@@ -93,7 +183,8 @@ kz_status kz_deploy_assess(const kz_deploy_facts *f, kz_buf *warnings, kz_err *e
                           "database on the server's local disk and let everyone ssh in (see "
                           "docs/deployment.md)",
                           f->db_path, net);
-    char gb[32], ub[32];
+    char gb[32], ub[32], tb[32], files[8400];
+    files_arg(f, files, sizeof files);
     if (f->db_exists) {
         if (f->db.st_mode & S_IWOTH)
             kz_buf_printf(warnings,
@@ -102,19 +193,36 @@ kz_status kz_deploy_assess(const kz_deploy_facts *f, kz_buf *warnings, kz_err *e
                           f->db_path, (unsigned)(f->db.st_mode & 07777), f->db_path);
         if (!can_write(f, &f->db)) {
             bool grp_w = (f->db.st_mode & S_IWGRP) != 0;
-            if (grp_w && !in_group(f, f->db.st_gid) && f->db.st_uid != f->uid)
+            if (private_group_db(f)) {
+                const char *owner = uname_of(f, f->db.st_uid, ub, sizeof ub);
+                const char *team = gname(f, f->dir.st_gid, tb, sizeof tb);
+                kz_err_set(err, KZ_EREADONLY,
+                           "the database %s belongs to %s's private group %s, not the team's "
+                           "group %s, so only %s can write it: %s or root can fix it: chgrp %s "
+                           "%s && chmod g+rw %s",
+                           f->db_path, owner, gname(f, f->db.st_gid, gb, sizeof gb), team, owner,
+                           owner, team, files, files);
+            } else if (grp_w && !in_group(f, f->db.st_gid) && f->db.st_uid != f->uid)
                 kz_err_set(err, KZ_EREADONLY,
                            "you are not in group %s, which may write the database %s: ask an "
                            "administrator to add you (usermod -aG %s %s) and log in again",
                            gname(f, f->db.st_gid, gb, sizeof gb), f->db_path,
                            gname(f, f->db.st_gid, gb, sizeof gb),
                            uname_of(f, f->uid, ub, sizeof ub));
+            else if (!grp_w && in_group(f, f->db.st_gid))
+                kz_err_set(err, KZ_EREADONLY,
+                           "the database %s is not group-writable (owner %s, group %s, mode "
+                           "%04o): its owner or root can fix it: chmod g+rw %s",
+                           f->db_path, uname_of(f, f->db.st_uid, ub, sizeof ub),
+                           gname(f, f->db.st_gid, gb, sizeof gb),
+                           (unsigned)(f->db.st_mode & 07777), files);
             else
                 kz_err_set(err, KZ_EREADONLY,
                            "the database %s is read-only for you (owner %s, group %s, mode %04o)",
                            f->db_path, uname_of(f, f->db.st_uid, ub, sizeof ub),
                            gname(f, f->db.st_gid, gb, sizeof gb),
                            (unsigned)(f->db.st_mode & 07777));
+            team_warnings(f, warnings);
             return KZ_EREADONLY;
         }
         if (f->wal_exists && side_file(f, "-wal", &f->wal, err) != KZ_OK)
@@ -122,16 +230,18 @@ kz_status kz_deploy_assess(const kz_deploy_facts *f, kz_buf *warnings, kz_err *e
         if (f->shm_exists && side_file(f, "-shm", &f->shm, err) != KZ_OK)
             return KZ_EREADONLY;
     }
+    team_warnings(f, warnings);
     if (!can_write(f, &f->dir)) {
         /* SQLite creates the -wal and -shm files beside the database */
         if (f->db_exists && f->wal_exists && f->shm_exists)
             return KZ_OK;
+        const char *dirg = gname(f, f->dir.st_gid, gb, sizeof gb);
         return kz_err_set(err, KZ_EREADONLY,
                           "the directory of %s is not writable by you (owner %s, group %s, mode "
-                          "%04o); kariz needs to create the database's -wal and -shm files there",
+                          "%04o); kariz needs to create the database's -wal and -shm files there: "
+                          "chmod g+w on it for group %s (and add yourself to it)",
                           f->db_path, uname_of(f, f->dir.st_uid, ub, sizeof ub),
-                          gname(f, f->dir.st_gid, gb, sizeof gb),
-                          (unsigned)(f->dir.st_mode & 07777));
+                          dirg, (unsigned)(f->dir.st_mode & 07777), dirg);
     }
     if ((f->dir.st_mode & S_IWOTH) && !(f->dir.st_mode & S_ISVTX))
         kz_buf_printf(warnings,
@@ -152,40 +262,95 @@ static const char *sys_user_name(uid_t u)
     return pw ? pw->pw_name : NULL;
 }
 
-kz_status kz_deploy_check(const char *db_path, kz_buf *warnings, kz_err *err)
+/* The directory part of a path. */
+static void dir_of(const char *path, char *dir, size_t n)
 {
-    kz_deploy_facts f;
-    memset(&f, 0, sizeof f);
-    f.db_path = db_path;
-    char dir[4096];
-    const char *slash = strrchr(db_path, '/');
-    if (slash == db_path)
-        snprintf(dir, sizeof dir, "/");
+    const char *slash = strrchr(path, '/');
+    if (slash == path)
+        snprintf(dir, n, "/");
     else if (slash)
-        snprintf(dir, sizeof dir, "%.*s", (int)(slash - db_path), db_path);
+        snprintf(dir, n, "%.*s", (int)(slash - path), path);
     else
-        snprintf(dir, sizeof dir, ".");
-    if (stat(dir, &f.dir) != 0)
+        snprintf(dir, n, ".");
+}
+
+/* The system's facts for db_path; groups must hold 257 entries. */
+static kz_status gather(const char *db_path, kz_deploy_facts *f, gid_t *groups, kz_err *err)
+{
+    memset(f, 0, sizeof *f);
+    f->db_path = db_path;
+    char dir[4096];
+    dir_of(db_path, dir, sizeof dir);
+    if (stat(dir, &f->dir) != 0)
         return kz_err_set(err, KZ_ENOTFOUND, "the database's directory %s does not exist (%s)", dir,
                           strerror(errno));
     struct statfs sfs;
     if (statfs(dir, &sfs) == 0)
-        f.fs_type = (long)sfs.f_type;
-    f.db_exists = stat(db_path, &f.db) == 0;
+        f->fs_type = (long)sfs.f_type;
+    f->db_exists = stat(db_path, &f->db) == 0;
     char side[4200];
     snprintf(side, sizeof side, "%s-wal", db_path);
-    f.wal_exists = stat(side, &f.wal) == 0;
+    f->wal_exists = stat(side, &f->wal) == 0;
     snprintf(side, sizeof side, "%s-shm", db_path);
-    f.shm_exists = stat(side, &f.shm) == 0;
-    f.uid = getuid();
-    gid_t groups[256];
-    int n = getgroups(255, groups);
+    f->shm_exists = stat(side, &f->shm) == 0;
+    f->uid = getuid();
+    int n = getgroups(256, groups);
     if (n < 0)
         n = 0;
     groups[n++] = getgid();
-    f.groups = groups;
-    f.ngroups = (size_t)n;
-    f.group_name = sys_group_name;
-    f.user_name = sys_user_name;
+    f->groups = groups;
+    f->ngroups = (size_t)n;
+    f->group_name = sys_group_name;
+    f->user_name = sys_user_name;
+    return KZ_OK;
+}
+
+kz_status kz_deploy_check(const char *db_path, kz_buf *warnings, kz_err *err)
+{
+    kz_deploy_facts f;
+    gid_t groups[257];
+    kz_status st = gather(db_path, &f, groups, err);
+    if (st != KZ_OK)
+        return st;
     return kz_deploy_assess(&f, warnings, err);
+}
+
+void kz_deploy_explain_readonly(const char *db_path, kz_buf *out)
+{
+    kz_deploy_facts f;
+    gid_t groups[257];
+    kz_err err;
+    kz_buf ignored = KZ_BUF_INIT;
+    if (gather(db_path, &f, groups, &err) == KZ_OK &&
+        kz_deploy_assess(&f, &ignored, &err) == KZ_EREADONLY) {
+        kz_buf_puts(out, err.msg);
+    } else {
+        char ub[32], gb[32];
+        kz_buf_printf(out,
+                      "the database %s or its -wal or -shm file was not writable by you for a "
+                      "moment; they are now owner %s, group %s, mode %04o: try again, and if "
+                      "it recurs run `kariz team check`",
+                      db_path, uname_of(&f, f.db.st_uid, ub, sizeof ub),
+                      gname(&f, f.db.st_gid, gb, sizeof gb), (unsigned)(f.db.st_mode & 07777));
+    }
+    kz_buf_free(&ignored);
+}
+
+void kz_deploy_umask(void)
+{
+    mode_t old = umask(0);
+    umask(old & ~(mode_t)070);
+}
+
+kz_status kz_deploy_create_db(const char *db_path, kz_err *err)
+{
+    int fd = open(db_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0) {
+        if (errno == EEXIST)
+            return KZ_OK;
+        return kz_err_set(err, errno == EACCES || errno == EROFS ? KZ_EREADONLY : KZ_EIO,
+                          "cannot create the database %s: %s", db_path, strerror(errno));
+    }
+    close(fd);
+    return KZ_OK;
 }

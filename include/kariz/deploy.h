@@ -40,4 +40,20 @@ kz_status kz_deploy_assess(const kz_deploy_facts *f, kz_buf *warnings, kz_err *e
 /* Gathers the facts for db_path from the system and assesses them. */
 kz_status kz_deploy_check(const char *db_path, kz_buf *warnings, kz_err *err);
 
+/* Why a write to db_path was refused as read-only: names the file that is
+ * not writable by this user (database, -wal, -shm, directory), its owner,
+ * group and mode, and the command that fixes it. Appends to out. */
+void kz_deploy_explain_readonly(const char *db_path, kz_buf *out);
+
+/* Sets the process umask once at start-up so that it never masks the group
+ * bits (the others' bits are kept): every file kariz creates (database,
+ * -wal, -shm, rejects, exports, the hooks log) is group read-write from the
+ * moment it exists, and takes the directory's group when it is setgid. */
+void kz_deploy_umask(void);
+
+/* Creates db_path as an empty file (which SQLite takes for a new database)
+ * with mode 0666 less the umask, unless it exists: SQLite itself would
+ * create it 0644, and its -wal and -shm files copy the database's mode. */
+kz_status kz_deploy_create_db(const char *db_path, kz_err *err);
+
 #endif

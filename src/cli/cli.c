@@ -223,6 +223,10 @@ int kz_cli_open(kz_cli *c, unsigned flags)
     } else if (dk != KZ_OK && !(dk == KZ_ENOTFOUND && !(flags & KZ_OPEN_NOCREATE))) {
         return kz_cli_fail(&c->err);
     }
+    struct stat sb;
+    if (dk == KZ_OK && !c->readonly && !(flags & KZ_OPEN_NOCREATE) && stat(c->db_path, &sb) != 0 &&
+        kz_deploy_create_db(c->db_path, &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
     unsigned sflags = 0;
     if (c->readonly)
         sflags |= KZ_STORE_READONLY;
