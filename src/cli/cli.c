@@ -341,6 +341,12 @@ int kz_cli_main(int argc, char **argv)
         return 2;
     }
     rc = cmd->exec(&c, argc - i, argv + i);
+    const char *refused = kz_hooks_take_notice();
+    if (refused) {
+        fprintf(stderr, "kariz: ");
+        kz_cli_print_safe(stderr, refused);
+        fputc('\n', stderr);
+    }
     cli_close(&c);
     return rc;
 }
