@@ -1,10 +1,12 @@
 /* deploy.c - checking a shared database's file system and permissions. */
 #include "kariz/deploy.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/statfs.h>
@@ -353,4 +355,182 @@ kz_status kz_deploy_create_db(const char *db_path, kz_err *err)
     }
     close(fd);
     return KZ_OK;
+}
+
+/* One problem of a team set-up: what is wrong with path, and the fix. */
+static void problem(kz_buf *report, int *count, const char *path, const char *fix,
+                    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+static void problem(kz_buf *report, int *count, const char *path, const char *fix,
+                    const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    kz_buf_printf(report, "problem: %s: ", path);
+    kz_buf_vprintf(report, fmt, ap);
+    kz_buf_printf(report, "; fix: %s\n", fix);
+    va_end(ap);
+    (*count)++;
+}
+
+static const char *group_str(gid_t g, char *buf, size_t n)
+{
+    const char *s = sys_group_name(g);
+    if (s)
+        snprintf(buf, n, "%s", s);
+    else
+        snprintf(buf, n, "%u", (unsigned)g);
+    return buf;
+}
+
+static const char *user_str(uid_t u, char *buf, size_t n)
+{
+    const char *s = sys_user_name(u);
+    if (s)
+        snprintf(buf, n, "%s", s);
+    else
+        snprintf(buf, n, "uid %u", (unsigned)u);
+    return buf;
+}
+
+/* A file the whole team writes: the team's group, group read-write, not
+ * writable by everyone. */
+static void check_shared(kz_buf *r, int *n, const char *path, const struct stat *st, gid_t team,
+                         mode_t need)
+{
+    char fix[5000], a[64], b[64];
+    if (st->st_gid != team) {
+        snprintf(fix, sizeof fix, "chgrp %s %s", group_str(team, a, sizeof a), path);
+        problem(r, n, path, fix, "group %s, not the team's group %s",
+                group_str(st->st_gid, b, sizeof b), a);
+    }
+    if ((st->st_mode & need) != need) {
+        snprintf(fix, sizeof fix, "chmod g+%s %s", need == (S_IRGRP | S_IWGRP) ? "rw" : "r", path);
+        problem(r, n, path, fix, "mode %04o: the team's group cannot %s it",
+                (unsigned)(st->st_mode & 07777), (need & S_IWGRP) ? "write" : "read");
+    }
+    if (st->st_mode & S_IWOTH) {
+        snprintf(fix, sizeof fix, "chmod o-w %s", path);
+        problem(r, n, path, fix, "writable by everyone (mode %04o)",
+                (unsigned)(st->st_mode & 07777));
+    }
+}
+
+/* A hook or the hooks directory: what runs as every member must be
+ * changeable only by root or the database's owner. */
+static void check_admin_only(kz_buf *r, int *n, const char *path, const struct stat *st,
+                             uid_t owner)
+{
+    char fix[5000], a[64], b[64];
+    if (st->st_uid != 0 && st->st_uid != owner) {
+        snprintf(fix, sizeof fix, "chown %s %s", user_str(owner, a, sizeof a), path);
+        problem(r, n, path, fix,
+                "owned by %s: only root or the database's owner %s may own hooks, which run "
+                "as every colleague who changes a lead (kariz refuses to run them)",
+                user_str(st->st_uid, b, sizeof b), a);
+    }
+    if (st->st_mode & (S_IWGRP | S_IWOTH)) {
+        snprintf(fix, sizeof fix, "chmod go-w %s", path);
+        problem(r, n, path, fix,
+                "writable by %s (mode %04o): others could change what runs as everyone (kariz "
+                "refuses to run hooks from it)",
+                (st->st_mode & S_IWOTH) ? "everyone" : "its group",
+                (unsigned)(st->st_mode & 07777));
+    }
+}
+
+int kz_team_check(const char *dir, const char *db_path, kz_buf *report)
+{
+    int n = 0;
+    char fix[5000], a[64], path[4600];
+    struct stat dst, st;
+    if (stat(dir, &dst) != 0 || !S_ISDIR(dst.st_mode)) {
+        snprintf(fix, sizeof fix, "kariz team init %s --group GROUP", dir);
+        problem(report, &n, dir, fix, "not a directory (%s)", strerror(errno ? errno : ENOTDIR));
+        return n;
+    }
+    bool db_exists = stat(db_path, &st) == 0;
+    gid_t team = (dst.st_mode & S_ISGID) || !db_exists ? dst.st_gid : st.st_gid;
+    uid_t owner = db_exists ? st.st_uid : dst.st_uid;
+    /* what the start-up check tells this user */
+    kz_buf warn = KZ_BUF_INIT;
+    kz_err err;
+    kz_err_clear(&err);
+    kz_status ks = kz_deploy_check(db_path, &warn, &err);
+    if (ks != KZ_OK && ks != KZ_ENOTFOUND) {
+        kz_buf_printf(report, "problem: %s\n", err.msg);
+        n++;
+    }
+    kz_buf_free(&warn);
+    /* the directory */
+    if (!(dst.st_mode & S_ISGID)) {
+        snprintf(fix, sizeof fix, "chmod g+s %s", dir);
+        problem(report, &n, dir, fix,
+                "no setgid bit (mode %04o): files created there get their creator's group",
+                (unsigned)(dst.st_mode & 07777));
+    }
+    if ((dst.st_mode & S_IRWXG) != S_IRWXG) {
+        snprintf(fix, sizeof fix, "chmod g+rwx %s", dir);
+        problem(report, &n, dir, fix,
+                "mode %04o: the team's group cannot create the database's -wal and -shm files",
+                (unsigned)(dst.st_mode & 07777));
+    }
+    if ((dst.st_mode & S_IWOTH) && !(dst.st_mode & S_ISVTX)) {
+        snprintf(fix, sizeof fix, "chmod o-w %s", dir);
+        problem(report, &n, dir, fix, "writable by everyone: anyone could replace the database");
+    }
+    if (dst.st_gid != team) {
+        snprintf(fix, sizeof fix, "chgrp %s %s", group_str(team, a, sizeof a), dir);
+        problem(report, &n, dir, fix, "group differs from the database's (%s)", a);
+    }
+    /* the database and its side files */
+    if (!db_exists) {
+        snprintf(fix, sizeof fix, "kariz team init %s --group %s", dir,
+                 group_str(team, a, sizeof a));
+        problem(report, &n, db_path, fix, "no database");
+    } else {
+        check_shared(report, &n, db_path, &st, team, S_IRGRP | S_IWGRP);
+    }
+    static const char *const sides[] = {"-wal", "-shm"};
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(path, sizeof path, "%s%s", db_path, sides[i]);
+        if (stat(path, &st) == 0)
+            check_shared(report, &n, path, &st, team, S_IRGRP | S_IWGRP);
+    }
+    /* the rules everyone scores by */
+    snprintf(path, sizeof path, "%s/rules.yaml", dir);
+    if (stat(path, &st) == 0)
+        check_shared(report, &n, path, &st, team, S_IRGRP);
+    /* the hooks: changeable by the administrator only */
+    char hooks[4200];
+    snprintf(hooks, sizeof hooks, "%s/hooks", dir);
+    if (stat(hooks, &st) == 0 && S_ISDIR(st.st_mode)) {
+        check_admin_only(report, &n, hooks, &st, owner);
+        DIR *d = opendir(hooks);
+        struct dirent *de;
+        bool have_log = false;
+        while (d && (de = readdir(d)) != NULL) {
+            if (de->d_name[0] == '.')
+                continue;
+            snprintf(path, sizeof path, "%s/%s", hooks, de->d_name);
+            if (stat(path, &st) != 0)
+                continue;
+            if (strcmp(de->d_name, "hooks.log") == 0) {
+                have_log = true;
+                check_shared(report, &n, path, &st, team, S_IRGRP | S_IWGRP);
+            } else if (S_ISREG(st.st_mode)) {
+                check_admin_only(report, &n, path, &st, owner);
+            }
+        }
+        if (d)
+            closedir(d);
+        snprintf(path, sizeof path, "%s/hooks.log", hooks);
+        if (!have_log) {
+            snprintf(fix, sizeof fix, "install -m 0660 -g %s /dev/null %s",
+                     group_str(team, a, sizeof a), path);
+            problem(report, &n, path, fix,
+                    "missing: members cannot create it in the hooks directory, so hook "
+                    "failures go unlogged");
+        }
+    }
+    return n;
 }

@@ -56,4 +56,14 @@ void kz_deploy_umask(void);
  * create it 0644, and its -wal and -shm files copy the database's mode. */
 kz_status kz_deploy_create_db(const char *db_path, kz_err *err);
 
+/* `kariz team check`: every problem of the team directory dir whose
+ * database is db_path, for the whole team (not just this user): the
+ * directory (setgid, group, modes), the database, -wal and -shm (the team's
+ * group, group read-write), rules.yaml (group-readable), the hooks
+ * directory and each hook (owned by root or the database's owner, writable
+ * by nobody else) and hooks/hooks.log, plus what the start-up check tells
+ * this user. Appends "problem: PATH: what; fix: COMMAND" lines to report
+ * and returns how many. */
+int kz_team_check(const char *dir, const char *db_path, kz_buf *report);
+
 #endif

@@ -14,14 +14,19 @@ sfx=$$
 G=kzt_sales$sfx
 ALICE=kzt_alice$sfx BOB=kzt_bob$sfx CAROL=kzt_carol$sfx EVE=kzt_eve$sfx
 cleanup() {
-    for u in "$ALICE" "$BOB" "$CAROL" "$EVE"; do userdel "$u" >/dev/null 2>&1; done
+    for u in "$ALICE" "$BOB" "$CAROL" "$EVE"; do
+        userdel -f "$u" >/dev/null 2>&1
+        groupdel "$u" >/dev/null 2>&1
+    done
     groupdel "$G" >/dev/null 2>&1
     rm -rf "$T" "${W:-}"
 }
 trap cleanup EXIT
+trap "exit 1" INT TERM HUP
 groupadd "$G"
-for u in "$ALICE" "$BOB" "$CAROL"; do useradd -M -N -g users -G "$G" -s /bin/sh "$u"; done
-useradd -M -N -g users -s /bin/sh "$EVE"
+# each with a private group of their own, as Debian makes them
+for u in "$ALICE" "$BOB" "$CAROL"; do useradd -M -U -G "$G" -s /bin/sh "$u"; done
+useradd -M -U -s /bin/sh "$EVE"
 
 # The build tree may not be readable by others: a world-readable copy.
 W=$(mktemp -d /tmp/kzt-team.XXXXXX)
@@ -71,5 +76,91 @@ has_err "$TDB is not group-writable (owner $ALICE, group $G, mode 0640)"
 has_err "chmod g+rw $TDB"
 case "$err" in *"attempt to write"*) bad "raw SQLite message" ;; *) ok ;; esac
 chmod 660 "$TDB"
+
+t "a database in its creator's private group: the real group and the fix are named"
+P=$W/plain
+install -d -m 0777 "$P"
+chmod +t "$P"
+TDB=$P/team.db
+run as "$ALICE" 022 "$KZ" init; expect_rc 0
+expect_eq "$(mode "$TDB")" "664 $ALICE"
+run as "$BOB" 022 "$KZ" note 1 "x"; expect_rc 1
+has_err "belongs to $ALICE's private group $ALICE, not the team's group"
+lacks_err() { case "$err" in *"$1"*) bad "stderr has: $1" ;; *) ok ;; esac; }
+lacks_err "usermod -aG $ALICE"
+
+t "kariz team init: a directory, database, rules and hooks both can use"
+D=$W/team
+run "$KZ" team init "$D" --group "$G"; expect_rc 0
+has_out "created $D: group $G, mode 2770"
+has_out "created $D/team.db: group $G, mode 0660"
+has_out "created $D/rules.yaml: group $G, mode 0664 (the built-in rules"
+has_out "created $D/hooks: yours, mode 0755"
+has_out "export KARIZ_DB=$D/team.db"
+expect_eq "$(stat -c '%a %G' "$D")" "2770 $G"
+expect_eq "$(stat -c '%a %G' "$D/team.db")" "660 $G"
+expect_eq "$(stat -c '%a %G' "$D/rules.yaml")" "664 $G"
+expect_eq "$(stat -c '%a %U' "$D/hooks")" "755 root"
+expect_eq "$(stat -c '%a %G' "$D/hooks/hooks.log")" "660 $G"
+TDB=$D/team.db
+run as "$ALICE" 077 "$KZ" add "Bea Jones" --company Initech; expect_rc 0; expect_out 1
+run as "$BOB" 022 "$KZ" note 1 "called"; expect_rc 0
+run as "$CAROL" 002 "$KZ" move 1 prospect --force --reason "test"; expect_rc 0
+run as "$ALICE" 077 "$KZ" rules path; expect_rc 0; has_out "$D/rules.yaml"
+run as "$BOB" 022 "$KZ" team check; expect_rc 0; has_out "$D: no problems"
+run as "$EVE" 022 "$KZ" list; expect_rc 1
+
+t "team init refuses an unknown group and a file that is not a kariz database"
+run "$KZ" team init "$W/other" --group "nosuch$sfx"; expect_rc 2
+has_err "--group \"nosuch$sfx\": no such group on this system (create it first: groupadd nosuch$sfx)"
+[ -e "$W/other" ] && bad "created the directory anyway" || ok
+mkdir "$W/junk"; echo "not a database" > "$W/junk/team.db"
+run "$KZ" team init "$W/junk" --group "$G"; expect_rc 1
+has_err "$W/junk/team.db holds a database already that kariz cannot use"
+expect_eq "$(stat -c '%a %G' "$W/junk")" "755 root" "nothing changed"
+
+t "team init over a kariz database keeps its data and fixes its modes"
+chmod 600 "$D/team.db"; chgrp "$ALICE" "$D/team.db"
+run "$KZ" team init "$D" --group "$G"; expect_rc 0
+has_out "kept $D/team.db: a kariz database already, its data untouched; group $G, mode 0660 (was group $ALICE, mode 0600)"
+expect_eq "$(stat -c '%a %G' "$D/team.db")" "660 $G"
+run as "$BOB" 022 "$KZ" show 1; expect_rc 0; has_out "Bea Jones"
+
+t "team check reports every problem, with its fix, and fails"
+chmod g-s "$D"; chmod 640 "$D/team.db"; chmod 775 "$D/hooks"; chmod 666 "$D/rules.yaml"
+run "$KZ" team check "$D"; expect_rc 1
+has_out "problem: $D: no setgid bit (mode 0770): files created there get their creator's group; fix: chmod g+s $D"
+has_out "problem: $D/team.db: mode 0640: the team's group cannot write it; fix: chmod g+rw $D/team.db"
+has_out "problem: $D/hooks: writable by its group (mode 0775)"
+has_out "fix: chmod go-w $D/hooks"
+has_out "problem: $D/rules.yaml: writable by everyone (mode 0666); fix: chmod o-w $D/rules.yaml"
+has_out "4 problems in $D"
+chmod g+s "$D"; chmod 660 "$D/team.db"; chmod 755 "$D/hooks"; chmod 664 "$D/rules.yaml"
+
+t "a hook a colleague could change is refused, logged, and the user told"
+mkfifo -m 0666 "$W/fifo"
+printf '#!/bin/sh\n{ env; echo "fds: $(ls /proc/self/fd | tr "\\n" " ")"; } > %s\n' "$W/fifo" > "$D/hooks/stage-changed"
+chown "$EVE" "$D/hooks/stage-changed"; chmod 0777 "$D/hooks/stage-changed"
+run "$KZ" team check "$D"; expect_rc 1
+has_out "problem: $D/hooks/stage-changed: owned by $EVE: only root or the database's owner root may own hooks"
+run as "$BOB" 022 "$KZ" move 1 opportunity --force --reason t; expect_rc 0
+has_err "hook stage-changed refused to run: the hook $D/hooks/stage-changed is owned by $EVE; only root or the database's owner root may own hooks"
+grep -q "stage-changed: refused to run: the hook $D/hooks/stage-changed is owned by $EVE" "$D/hooks/hooks.log" && ok || bad "hooks.log: $(cat "$D/hooks/hooks.log")"
+# a member's hook in a group-writable hooks directory
+chown "$BOB" "$D/hooks/stage-changed"; chmod 0755 "$D/hooks/stage-changed"
+chgrp "$G" "$D/hooks"; chmod 0775 "$D/hooks"
+run as "$ALICE" 077 "$KZ" move 1 prospect --force --reason t; expect_rc 0
+has_err "the hooks directory $D/hooks is writable by its group (mode 0775)"
+expect_eq "$(grep -c "refused to run" "$D/hooks/hooks.log")" 2
+
+t "a trusted hook runs as the colleague, with a clean environment and descriptors"
+chown root "$D/hooks/stage-changed"; chmod 0755 "$D/hooks"
+EXTRA_ENV="LD_PRELOAD= LD_LIBRARY_PATH=/nonexistent" as "$BOB" 022 sh -c 'exec "$0" move 1 opportunity --force --reason t 7</dev/null' "$KZ" &
+out=$(timeout 30 cat "$W/fifo"); wait
+has_out "USER=$BOB"
+has_out "KARIZ_EVENT=stage-changed"
+has_out "PATH=/usr/local/bin:/usr/bin:/bin"
+case "$out" in *LD_*|*KARIZ_DB=*) bad "inherited variables reach the hook" ;; *) ok ;; esac
+has_out "fds: 0 1 2 3 "   # 3 is ls's own directory
 
 finish
