@@ -109,6 +109,10 @@ run as "$CAROL" 002 "$KZ" move 1 prospect --force --reason "test"; expect_rc 0
 run as "$ALICE" 077 "$KZ" rules path; expect_rc 0; has_out "$D/rules.yaml"
 run as "$BOB" 022 "$KZ" team check; expect_rc 0; has_out "$D: no problems"
 run as "$EVE" 022 "$KZ" list; expect_rc 1
+# a rejects file written into the team's directory with umask 077
+printf 'name,email\nCy Young,cy@example.com\n' > "$W/leads.csv"; chmod 644 "$W/leads.csv"
+run as "$ALICE" 077 "$KZ" import "$W/leads.csv" --rejects "$D/rejects.csv"; expect_rc 0
+expect_eq "$(stat -c '%a %G' "$D/rejects.csv")" "660 $G"
 
 t "team init refuses an unknown group and a file that is not a kariz database"
 run "$KZ" team init "$W/other" --group "nosuch$sfx"; expect_rc 2
