@@ -9,8 +9,9 @@
  * to hooks.log in the hooks directory, never fatal.
  *
  * A hook runs only when it and its directory (and, for a symbolic link, the
- * file it names and that file's directory) are owned by root or by the
- * database's owner and are writable by nobody else, as sshd's StrictModes
+ * file it names and that file's directory) are owned by root, by the
+ * database's owner or by the user running kariz (as whom the hook runs)
+ * and are writable by nobody else, as sshd's StrictModes
  * and git's safe.directory demand: any other hook would run as every
  * colleague who changes a lead. A refused hook is logged once per process
  * and its reason kept for the user (kz_hooks_take_notice).

@@ -1,5 +1,6 @@
 /* cmd_team.c - team: setting up a team's shared directory on a server, and
  * checking one. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -106,6 +107,37 @@ static int write_rules(const char *path, bool *created)
     return close(fd);
 }
 
+/* Another SQLite database in dir than team.db (its name in out)? */
+static bool other_database(const char *dir, char *out, size_t n)
+{
+    DIR *d = opendir(dir);
+    if (!d)
+        return false;
+    struct dirent *de;
+    bool found = false;
+    while (!found && (de = readdir(d)) != NULL) {
+        size_t len = strlen(de->d_name);
+        if (de->d_name[0] == '.' || strcmp(de->d_name, "team.db") == 0 ||
+            (len > 4 && (strcmp(de->d_name + len - 4, "-wal") == 0 ||
+                         strcmp(de->d_name + len - 4, "-shm") == 0)))
+            continue;
+        char path[4400], head[16];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        if (fd < 0)
+            continue;
+        struct stat st;
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && read(fd, head, 16) == 16 &&
+            memcmp(head, "SQLite format 3", 16) == 0) {
+            snprintf(out, n, "%s", de->d_name);
+            found = true;
+        }
+        close(fd);
+    }
+    closedir(d);
+    return found;
+}
+
 static int team_init(kz_cli *c, const char *dir, const char *group)
 {
     struct group *gr = getgrnam(group);
@@ -121,6 +153,16 @@ static int team_init(kz_cli *c, const char *dir, const char *group)
     snprintf(hooks, sizeof hooks, "%s/hooks", dir);
     snprintf(log, sizeof log, "%s/hooks.log", hooks);
 
+    /* One database per team directory: another would split the team. */
+    char other[256];
+    if (other_database(dir, other, sizeof other)) {
+        fprintf(stderr,
+                "kariz team init: %s holds the database %s already, and the team's is %s; "
+                "nothing was changed: to keep it, rename it (mv %s/%s %s) and run this again, "
+                "or choose another directory\n",
+                dir, other, db, dir, other, db);
+        return 1;
+    }
     /* An existing database is kept only when it is a kariz database. */
     struct stat st;
     bool had_db = stat(db, &st) == 0;

@@ -123,6 +123,11 @@ run "$KZ" team init "$W/junk" --group "$G"; expect_rc 1
 has_err "$W/junk/team.db holds a database already that kariz cannot use"
 expect_eq "$(stat -c '%a %G' "$W/junk")" "755 root" "nothing changed"
 
+mkdir "$W/old"; TDB=$W/old/sales.db "$KZ" --db "$W/old/sales.db" init >/dev/null
+run "$KZ" team init "$W/old" --group "$G"; expect_rc 1
+has_err "$W/old holds the database sales.db already, and the team's is $W/old/team.db; nothing was changed: to keep it, rename it (mv $W/old/sales.db $W/old/team.db)"
+[ -e "$W/old/team.db" ] && bad "created team.db beside it" || ok
+
 t "team init over a kariz database keeps its data and fixes its modes"
 chmod 600 "$D/team.db"; chgrp "$ALICE" "$D/team.db"
 run "$KZ" team init "$D" --group "$G"; expect_rc 0
@@ -166,5 +171,13 @@ has_out "KARIZ_EVENT=stage-changed"
 has_out "PATH=/usr/local/bin:/usr/bin:/bin"
 case "$out" in *LD_*|*KARIZ_DB=*) bad "inherited variables reach the hook" ;; *) ok ;; esac
 has_out "fds: 0 1 2 3 "   # 3 is ls's own directory
+
+t "a hook of one's own in a private hooks directory runs as oneself"
+install -d -m 0755 -o "$BOB" "$W/bobhooks"
+install -m 0755 -o "$BOB" "$D/hooks/stage-changed" "$W/bobhooks/stage-changed"
+EXTRA_ENV="KARIZ_HOOKS_DIR=$W/bobhooks" as "$BOB" 022 "$KZ" move 1 prospect --force --reason t &
+out=$(timeout 30 cat "$W/fifo"); wait
+has_out "USER=$BOB"
+has_out "KARIZ_HOOKS_DIR=$W/bobhooks"
 
 finish
