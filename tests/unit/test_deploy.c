@@ -5,9 +5,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kariz/deploy.h"
+#include "kariz/store.h"
+#include "store/internal.h"
 
 static const char *names(gid_t g)
 {
@@ -196,6 +201,32 @@ static void test_private_group_named_as_such(void **state)
     kz_buf_free(&w);
 }
 
+/* SQLite's "attempt to write a readonly database" never reaches the user:
+ * the store asks the deploy checks which file it was. */
+static void test_readonly_write_explained(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/kz-deploy-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/team.db", dir);
+    kz_err err;
+    assert_int_equal(kz_deploy_create_db(path, &err), KZ_OK);
+    kz_store *st = NULL;
+    assert_int_equal(kz_store_open(path, 0, &st, &err), KZ_OK);
+    assert_int_equal(kz_db_error(st, SQLITE_READONLY, "saving", &err), KZ_EREADONLY);
+    assert_null(strstr(err.msg, "attempt to write"));
+    char want[200];
+    snprintf(want, sizeof want, "saving: the database %s or its -wal or -shm file was not "
+                                "writable by you for a moment; they are now owner ", path);
+    assert_non_null(strstr(err.msg, want));
+    assert_non_null(strstr(err.msg, "run `kariz team check`"));
+    kz_store_close(st);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -206,6 +237,7 @@ int main(void)
         cmocka_unit_test(test_read_only_directory),
         cmocka_unit_test(test_team_setup_warnings),
         cmocka_unit_test(test_private_group_named_as_such),
+        cmocka_unit_test(test_readonly_write_explained),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
