@@ -41,21 +41,25 @@ static bool in_group(const kz_deploy_facts *f, gid_t g)
     return false;
 }
 
+/* The name of group g (else its number) in buf, for messages. */
 static const char *gname(const kz_deploy_facts *f, gid_t g, char *buf, size_t n)
 {
     const char *s = f->group_name ? f->group_name(g) : NULL;
     if (s)
-        return s;
-    snprintf(buf, n, "%u", (unsigned)g);
+        snprintf(buf, n, "%s", s);
+    else
+        snprintf(buf, n, "%u", (unsigned)g);
     return buf;
 }
 
+/* The name of user u (else "uid N") in buf. */
 static const char *uname_of(const kz_deploy_facts *f, uid_t u, char *buf, size_t n)
 {
     const char *s = f->user_name ? f->user_name(u) : NULL;
     if (s)
-        return s;
-    snprintf(buf, n, "uid %u", (unsigned)u);
+        snprintf(buf, n, "%s", s);
+    else
+        snprintf(buf, n, "uid %u", (unsigned)u);
     return buf;
 }
 
@@ -114,7 +118,7 @@ static kz_status side_file(const kz_deploy_facts *f, const char *suffix, const s
 {
     if (can_write(f, st))
         return KZ_OK;
-    char ub[32], gb[32], tb[32];
+    char ub[64], gb[64], tb[64];
     return kz_err_set(err, KZ_EREADONLY,
                       "the database's %s file %s%s is not writable by you (owner %s, group %s, "
                       "mode %04o): its owner or root can give it to the team's group: chgrp %s "
@@ -137,7 +141,7 @@ static bool private_group_db(const kz_deploy_facts *f)
 /* Warnings about a shared set-up that works now but will fail someone. */
 static void team_warnings(const kz_deploy_facts *f, kz_buf *warnings)
 {
-    char gb[32], tb[32], ub[32], db[32], files[8400];
+    char gb[64], tb[64], ub[64], db[64], files[8400];
     if (!shared_setup(f))
         return;
     files_arg(f, files, sizeof files);
@@ -185,7 +189,7 @@ kz_status kz_deploy_assess(const kz_deploy_facts *f, kz_buf *warnings, kz_err *e
                           "database on the server's local disk and let everyone ssh in (see "
                           "docs/deployment.md)",
                           f->db_path, net);
-    char gb[32], ub[32], tb[32], files[8400];
+    char gb[64], ub[64], tb[64], files[8400];
     files_arg(f, files, sizeof files);
     if (f->db_exists) {
         if (f->db.st_mode & S_IWOTH)
@@ -327,7 +331,7 @@ void kz_deploy_explain_readonly(const char *db_path, kz_buf *out)
         kz_deploy_assess(&f, &ignored, &err) == KZ_EREADONLY) {
         kz_buf_puts(out, err.msg);
     } else {
-        char ub[32], gb[32];
+        char ub[64], gb[64];
         kz_buf_printf(out,
                       "the database %s or its -wal or -shm file was not writable by you for a "
                       "moment; they are now owner %s, group %s, mode %04o: try again, and if "
@@ -372,24 +376,18 @@ static void problem(kz_buf *report, int *count, const char *path, const char *fi
     (*count)++;
 }
 
+/* Names from the system's databases, for kz_team_check's messages. */
+static const kz_deploy_facts sys_names = {.group_name = sys_group_name,
+                                          .user_name = sys_user_name};
+
 static const char *group_str(gid_t g, char *buf, size_t n)
 {
-    const char *s = sys_group_name(g);
-    if (s)
-        snprintf(buf, n, "%s", s);
-    else
-        snprintf(buf, n, "%u", (unsigned)g);
-    return buf;
+    return gname(&sys_names, g, buf, n);
 }
 
 static const char *user_str(uid_t u, char *buf, size_t n)
 {
-    const char *s = sys_user_name(u);
-    if (s)
-        snprintf(buf, n, "%s", s);
-    else
-        snprintf(buf, n, "uid %u", (unsigned)u);
-    return buf;
+    return uname_of(&sys_names, u, buf, n);
 }
 
 /* A file the whole team writes: the team's group, group read-write, not

@@ -16,9 +16,9 @@
 #include <unistd.h>
 
 #include "kariz/dates.h"
+#include "kariz/hooks.h"
 #include "kariz/pipeline.h"
 #include "kariz/text.h"
-#include "kariz/hooks.h"
 #include "tui/tui_int.h"
 
 /* Reports a failed pipeline call; a conflict also reloads. */

@@ -19,12 +19,12 @@
 #include <unistd.h>
 
 #include "kariz/dates.h"
+#include "kariz/hooks.h"
 #include "kariz/paths.h"
 #include "kariz/pipeline.h"
 #include "kariz/store.h"
 #include "kariz/text.h"
 #include "kariz/tui.h"
-#include "kariz/hooks.h"
 #include "tui/tui_int.h"
 
 extern const char kz_embedded_keys[];
