@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <grp.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,22 +27,52 @@
     "  check [DIR]             report every problem of the set-up (default: the database's\n"   \
     "                          directory); exit status 1 when there is one\n"
 
+/* Prints a line (sanitised: paths come from the file system and the
+ * command line) to out, after prefix. */
+static void vline(FILE *out, const char *prefix, const char *fmt, va_list ap)
+{
+    kz_buf b = KZ_BUF_INIT; /* owned */
+    kz_buf_vprintf(&b, fmt, ap);
+    fputs(prefix, out);
+    kz_cli_print_safe(out, kz_buf_str(&b));
+    fputc('\n', out);
+    kz_buf_free(&b);
+}
+
+static void init_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void init_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vline(stderr, "kariz team init: ", fmt, ap);
+    va_end(ap);
+}
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vline(stdout, "", fmt, ap);
+    va_end(ap);
+}
+
 /* Gives path the group and mode; says what changed. */
 static bool set_owner_mode(const char *path, uid_t uid, gid_t gid, mode_t mode, kz_buf *did)
 {
     struct stat st;
     if (stat(path, &st) != 0) {
-        fprintf(stderr, "kariz team init: %s: %s\n", path, strerror(errno));
+        init_error("%s: %s", path, strerror(errno));
         return false;
     }
     if ((st.st_gid != gid || (uid != (uid_t)-1 && st.st_uid != uid)) &&
         chown(path, uid, gid) != 0) {
-        fprintf(stderr, "kariz team init: cannot give %s to group %u: %s\n", path, (unsigned)gid,
+        init_error("cannot give %s to group %u: %s", path, (unsigned)gid,
                 strerror(errno));
         return false;
     }
     if ((st.st_mode & 07777) != mode && chmod(path, mode) != 0) {
-        fprintf(stderr, "kariz team init: cannot set the mode of %s to %04o: %s\n", path,
+        init_error("cannot set the mode of %s to %04o: %s", path,
                 (unsigned)mode, strerror(errno));
         return false;
     }
@@ -69,7 +100,7 @@ static bool make_dir(const char *dir, bool *created)
                 if (!c)
                     *created = true;
             } else if (errno != EEXIST) {
-                fprintf(stderr, "kariz team init: cannot create the directory %s: %s\n", buf,
+                init_error("cannot create the directory %s: %s", buf,
                         strerror(errno));
                 return false;
             }
@@ -80,7 +111,7 @@ static bool make_dir(const char *dir, bool *created)
     }
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        fprintf(stderr, "kariz team init: %s exists and is not a directory\n", dir);
+        init_error("%s exists and is not a directory", dir);
         return false;
     }
     return true;
@@ -138,8 +169,12 @@ static bool other_database(const char *dir, char *out, size_t n)
     return found;
 }
 
-static int team_init(kz_cli *c, const char *dir, const char *group)
+static int team_init(kz_cli *c, const char *dir_arg, const char *group)
 {
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", dir_arg);
+    for (size_t len = strlen(dir); len > 1 && dir[len - 1] == '/';)
+        dir[--len] = '\0';
     struct group *gr = getgrnam(group);
     if (!gr)
         return kz_cli_usage("team",
@@ -156,10 +191,9 @@ static int team_init(kz_cli *c, const char *dir, const char *group)
     /* One database per team directory: another would split the team. */
     char other[256];
     if (other_database(dir, other, sizeof other)) {
-        fprintf(stderr,
-                "kariz team init: %s holds the database %s already, and the team's is %s; "
+        init_error("%s holds the database %s already, and the team's is %s; "
                 "nothing was changed: to keep it, rename it (mv %s/%s %s) and run this again, "
-                "or choose another directory\n",
+                "or choose another directory",
                 dir, other, db, dir, other, db);
         return 1;
     }
@@ -172,9 +206,8 @@ static int team_init(kz_cli *c, const char *dir, const char *group)
         kz_status ks = kz_store_open(db, KZ_STORE_READONLY, &probe, &err);
         kz_store_close(probe);
         if (ks != KZ_OK && ks != KZ_EREADONLY) {
-            fprintf(stderr,
-                    "kariz team init: %s holds a database already that kariz cannot use (%s); "
-                    "nothing was changed: move it away or choose another directory\n",
+            init_error("%s holds a database already that kariz cannot use (%s); "
+                    "nothing was changed: move it away or choose another directory",
                     db, err.msg);
             return 1;
         }
@@ -183,12 +216,12 @@ static int team_init(kz_cli *c, const char *dir, const char *group)
     bool created;
     if (!make_dir(dir, &created) || !set_owner_mode(dir, (uid_t)-1, gid, 02770, NULL))
         goto fail;
-    printf("%s %s: group %s, mode 2770 (setgid: files created in it get group %s)\n",
+    say("%s %s: group %s, mode 2770 (setgid: files created in it get group %s)",
            created ? "created" : "set", dir, group, group);
 
     bool rules_new;
     if (write_rules(rules, &rules_new) != 0) {
-        fprintf(stderr, "kariz team init: cannot write %s: %s\n", rules, strerror(errno));
+        init_error("cannot write %s: %s", rules, strerror(errno));
         goto fail;
     }
     struct stat rst;
@@ -197,7 +230,7 @@ static int team_init(kz_cli *c, const char *dir, const char *group)
     kz_buf_reset(&did);
     if (!set_owner_mode(rules, (uid_t)-1, gid, rmode, &did))
         goto fail;
-    printf("%s %s: group %s, mode %04o%s%s\n", rules_new ? "created" : "kept", rules, group,
+    say("%s %s: group %s, mode %04o%s%s", rules_new ? "created" : "kept", rules, group,
            (unsigned)rmode, rules_new ? " (the built-in rules; edit them for the team)" : "",
            kz_buf_str(&did));
 
@@ -213,10 +246,10 @@ static int team_init(kz_cli *c, const char *dir, const char *group)
     if (kz_cli_open(c, 0) != 0)
         goto fail;
     if (had_db)
-        printf("kept %s: a kariz database already, its data untouched; group %s, mode 0660%s\n",
+        say("kept %s: a kariz database already, its data untouched; group %s, mode 0660%s",
                db, group, kz_buf_str(&did));
     else
-        printf("created %s: group %s, mode 0660 (its -wal and -shm files get the same)\n", db,
+        say("created %s: group %s, mode 0660 (its -wal and -shm files get the same)", db,
                group);
     static const char *const sides[] = {"-wal", "-shm"};
     for (size_t i = 0; i < 2; i++) {
@@ -228,32 +261,32 @@ static int team_init(kz_cli *c, const char *dir, const char *group)
         if (!set_owner_mode(side, (uid_t)-1, gid, 0660, &did))
             goto fail;
         if (did.len)
-            printf("fixed %s: group %s, mode 0660%s\n", side, group, kz_buf_str(&did));
+            say("fixed %s: group %s, mode 0660%s", side, group, kz_buf_str(&did));
     }
 
     if (!make_dir(hooks, &created) || !set_owner_mode(hooks, getuid(), gid, 0755, NULL))
         goto fail;
-    printf("%s %s: yours, mode 0755 (only you can add or change hooks; they run as whoever "
-           "makes a change)\n",
+    say("%s %s: yours, mode 0755 (only you can add or change hooks; they run as whoever "
+           "makes a change)",
            created ? "created" : "set", hooks);
     int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0660);
     if (fd < 0) {
-        fprintf(stderr, "kariz team init: cannot create %s: %s\n", log, strerror(errno));
+        init_error("cannot create %s: %s", log, strerror(errno));
         goto fail;
     }
     close(fd);
     if (!set_owner_mode(log, (uid_t)-1, gid, 0660, NULL))
         goto fail;
-    printf("created %s: group %s, mode 0660\n", log, group);
-    printf("\nnext: add each member (usermod -aG %s NAME; they log in again) and tell everyone\n"
-           "  export KARIZ_DB=%s\n"
-           "(e.g. in /etc/profile.d/kariz.sh); `kariz team check %s` checks the set-up.\n",
-           group, db, dir);
+    say("created %s: group %s, mode 0660", log, group);
+    say("%s", "");
+    say("next: add each member (usermod -aG %s NAME; they log in again) and tell everyone", group);
+    say("  export KARIZ_DB=%s", db);
+    say("(e.g. in /etc/profile.d/kariz.sh); `kariz team check %s` checks the set-up.", dir);
     kz_buf_free(&did);
     return 0;
 fail:
     kz_buf_free(&did);
-    fprintf(stderr, "kariz team init: stopped; what is printed above was done\n");
+    init_error("stopped; what is printed above was done");
     return 1;
 }
 
@@ -284,18 +317,14 @@ static int team_check(kz_cli *c, const char *dir_arg)
     }
     kz_buf report = KZ_BUF_INIT;
     int n = kz_team_check(dir, db, &report);
-    for (char *line = report.s, *nl; line && *line; line = nl + 1) {
-        nl = strchr(line, '\n');
-        if (!nl)
-            break;
+    for (char *line = report.s, *nl; line && (nl = strchr(line, '\n')) != NULL; line = nl + 1) {
         *nl = '\0';
-        kz_cli_print_safe(stdout, line);
-        putchar('\n');
+        say("%s", line);
     }
     if (n)
-        printf("%d problem%s in %s\n", n, n == 1 ? "" : "s", dir);
+        say("%d problem%s in %s", n, n == 1 ? "" : "s", dir);
     else
-        printf("%s: no problems (directory, database, -wal, -shm, rules, hooks)\n", dir);
+        say("%s: no problems (directory, database, -wal, -shm, rules, hooks)", dir);
     kz_buf_free(&report);
     return n ? 1 : 0;
 }
