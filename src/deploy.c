@@ -414,17 +414,27 @@ static void check_shared(kz_buf *r, int *n, const char *path, const struct stat 
 }
 
 /* A hook or the hooks directory: what runs as every member must be
- * changeable only by root or the database's owner. */
+ * changeable only by root or owner (the database's, when trusted; else
+ * (uid_t)-1). */
 static void check_admin_only(kz_buf *r, int *n, const char *path, const struct stat *st,
                              uid_t owner)
 {
     char fix[5000], a[64], b[64];
     if (st->st_uid != 0 && st->st_uid != owner) {
-        snprintf(fix, sizeof fix, "chown %s %s", user_str(owner, a, sizeof a), path);
-        problem(r, n, path, fix,
-                "owned by %s: only root or the database's owner %s may own hooks, which run "
-                "as every colleague who changes a lead (kariz refuses to run them)",
-                user_str(st->st_uid, b, sizeof b), a);
+        snprintf(fix, sizeof fix, "chown %s %s",
+                 owner == (uid_t)-1 ? "root" : user_str(owner, a, sizeof a), path);
+        if (owner != (uid_t)-1)
+            problem(r, n, path, fix,
+                    "owned by %s: only root or the database's owner %s may own hooks, which "
+                    "run as every colleague who changes a lead (kariz refuses to run them)",
+                    user_str(st->st_uid, b, sizeof b), a);
+        else
+            problem(r, n, path, fix,
+                    "owned by %s: only root may own hooks here, which run as every colleague "
+                    "who changes a lead (the database's owner is not trusted with them when "
+                    "others may write its directory and so could have replaced it; kariz "
+                    "refuses to run them)",
+                    user_str(st->st_uid, b, sizeof b));
     }
     if (st->st_mode & (S_IWGRP | S_IWOTH)) {
         snprintf(fix, sizeof fix, "chmod go-w %s", path);
@@ -448,7 +458,12 @@ int kz_team_check(const char *dir, const char *db_path, kz_buf *report)
     }
     bool db_exists = stat(db_path, &st) == 0;
     gid_t team = (dst.st_mode & S_ISGID) || !db_exists ? dst.st_gid : st.st_gid;
-    uid_t owner = db_exists ? st.st_uid : dst.st_uid;
+    /* who may own hooks besides root: the database's owner, unless others
+     * could have replaced the database (as hooks.c decides) */
+    uid_t owner = (uid_t)-1;
+    if (db_exists && (!(dst.st_mode & (S_IWGRP | S_IWOTH)) || (dst.st_mode & S_ISVTX) ||
+                      dst.st_uid == st.st_uid))
+        owner = st.st_uid;
     /* what the start-up check tells this user */
     kz_buf warn = KZ_BUF_INIT;
     kz_err err;

@@ -45,7 +45,21 @@ void kz_hooks_dir(const char *db_path, char *out, size_t outlen)
     }
     if (stat(out, &sb) != 0 || !S_ISDIR(sb.st_mode))
         out[0] = '\0';
-    hooks_owner_known = db_path && stat(db_path, &sb) == 0;
+    /* The database's owner is trusted only when nobody else could have put
+     * the database there: a member who may write its directory could
+     * replace it with one of their own, and so own "the database". */
+    struct stat dir;
+    char dpath[4096];
+    const char *slash = db_path ? strrchr(db_path, '/') : NULL;
+    if (!slash)
+        snprintf(dpath, sizeof dpath, ".");
+    else if (slash == db_path)
+        snprintf(dpath, sizeof dpath, "/");
+    else
+        snprintf(dpath, sizeof dpath, "%.*s", (int)(slash - db_path), db_path);
+    hooks_owner_known = db_path && stat(db_path, &sb) == 0 && stat(dpath, &dir) == 0 &&
+                        (!(dir.st_mode & (S_IWGRP | S_IWOTH)) || (dir.st_mode & S_ISVTX) ||
+                         dir.st_uid == sb.st_uid);
     if (hooks_owner_known)
         hooks_owner = sb.st_uid;
 }
@@ -81,8 +95,11 @@ static bool trusted(const char *what, const char *path, char *why, size_t n)
                      what, path, owner_name(st.st_uid, a, sizeof a),
                      owner_name(hooks_owner, b, sizeof b));
         else
-            snprintf(why, n, "%s %s is owned by %s, not root", what, path,
-                     owner_name(st.st_uid, a, sizeof a));
+            snprintf(why, n,
+                     "%s %s is owned by %s, not root (the database's owner is not trusted "
+                     "with hooks when others may write the database's directory and so "
+                     "could have replaced it: chown root on the hooks)",
+                     what, path, owner_name(st.st_uid, a, sizeof a));
         return false;
     }
     if (st.st_mode & (S_IWGRP | S_IWOTH)) {

@@ -13,7 +13,9 @@
  * database's owner or by the user running kariz (as whom the hook runs)
  * and are writable by nobody else, as sshd's StrictModes
  * and git's safe.directory demand: any other hook would run as every
- * colleague who changes a lead. A refused hook is logged once per process
+ * colleague who changes a lead. The database's owner counts only when they
+ * own its directory too, or nobody else may write it (else a member could
+ * have replaced the database with their own). A refused hook is logged once per process
  * and its reason kept for the user (kz_hooks_take_notice).
  *
  * Hooks (and the board's editor) start with a clean environment

@@ -180,4 +180,14 @@ out=$(timeout 30 cat "$W/fifo"); wait
 has_out "USER=$BOB"
 has_out "KARIZ_HOOKS_DIR=$W/bobhooks"
 
+t "the database's owner is not trusted with hooks where others could replace the database"
+# alice created $W/srv/team.db, but anyone in the group may write $W/srv,
+# so bob could have replaced the database with one he owns
+TDB=$W/srv/team.db
+as "$ALICE" 022 sh -c 'mkdir -m 0755 "$0/hooks" && printf "#!/bin/sh\nexit 0\n" > "$0/hooks/stage-changed" && chmod 0755 "$0/hooks/stage-changed"' "$W/srv"
+run as "$BOB" 022 "$KZ" move 1 prospect --force --reason t; expect_rc 0
+has_err "hook stage-changed refused to run: the hooks directory $W/srv/hooks is owned by $ALICE, not root (the database's owner is not trusted with hooks when others may write the database's directory"
+run "$KZ" team check "$W/srv"; expect_rc 1
+has_out "problem: $W/srv/hooks: owned by $ALICE: only root may own hooks here"
+
 finish
