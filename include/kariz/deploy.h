@@ -46,4 +46,30 @@ kz_status kz_deploy_check(const char *db_path, kz_buf *warnings, kz_err *err);
 kz_status kz_deploy_check_with(const char *db_path, long (*fs_type_of)(const char *dir),
                                kz_buf *warnings, kz_err *err);
 
+/* Why a write to db_path was refused as read-only: names the file that is
+ * not writable by this user (database, -wal, -shm, directory), its owner,
+ * group and mode, and the command that fixes it. Appends to out. */
+void kz_deploy_explain_readonly(const char *db_path, kz_buf *out);
+
+/* Sets the process umask once at start-up so that it never masks the group
+ * bits (the others' bits are kept): every file kariz creates (database,
+ * -wal, -shm, rejects, exports, the hooks log) is group read-write from the
+ * moment it exists, and takes the directory's group when it is setgid. */
+void kz_deploy_umask(void);
+
+/* Creates db_path as an empty file (which SQLite takes for a new database)
+ * with mode 0666 less the umask, unless it exists: SQLite itself would
+ * create it 0644, and its -wal and -shm files copy the database's mode. */
+kz_status kz_deploy_create_db(const char *db_path, kz_err *err);
+
+/* `kariz team check`: every problem of the team directory dir whose
+ * database is db_path, for the whole team (not just this user): the
+ * directory (setgid, group, modes), the database, -wal and -shm (the team's
+ * group, group read-write), rules.yaml (group-readable), the hooks
+ * directory and each hook (owned by root or the database's owner, writable
+ * by nobody else) and hooks/hooks.log, plus what the start-up check tells
+ * this user. Appends "problem: PATH: what; fix: COMMAND" lines to report
+ * and returns how many. */
+int kz_team_check(const char *dir, const char *db_path, kz_buf *report);
+
 #endif

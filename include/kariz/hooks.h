@@ -6,10 +6,24 @@
  *   lead-created, stage-changed, won, lost, assigned, grade-changed.
  * Hooks run detached, never block the user, are killed after a time limit
  * (KARIZ_HOOK_TIMEOUT seconds, default 10), and their failures are logged
- * to hooks.log in the hooks directory, never fatal. */
+ * to hooks.log in the hooks directory, never fatal.
+ *
+ * A hook runs only when it and its directory (and, for a symbolic link, the
+ * file it names and that file's directory) are owned by root, by the
+ * database's owner or by the user running kariz (as whom the hook runs)
+ * and are writable by nobody else, as sshd's StrictModes
+ * and git's safe.directory demand: any other hook would run as every
+ * colleague who changes a lead. The database's owner counts only when they
+ * own its directory too, or nobody else may write it (else a member could
+ * have replaced the database with their own). A refused hook is logged once per process
+ * and its reason kept for the user (kz_hooks_take_notice).
+ *
+ * Hooks (and the board's editor) start with a clean environment
+ * (kz_child_env) and only descriptors 0-2 open (kz_child_close_fds). */
 #ifndef KARIZ_HOOKS_H
 #define KARIZ_HOOKS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,9 +39,26 @@ typedef struct kz_hook_event {
     int64_t at;
 } kz_hook_event;
 
-/* The hooks directory for a database path (out gets "" when none exists). */
+/* The hooks directory for a database path (out gets "" when none exists);
+ * remembers the database's owner, who may own hooks besides root. */
 void kz_hooks_dir(const char *db_path, char *out, size_t outlen);
-/* Runs the hook for e if one exists; returns at once. */
+/* Runs the hook for e if one exists and is safe to run (see above); returns
+ * at once. The hook gets the event as JSON on standard input and as
+ * KARIZ_EVENT, KARIZ_LEAD_ID, KARIZ_ACTOR and KARIZ_HOOKS_DIR. */
 void kz_hooks_fire(const char *dir, const kz_hook_event *e);
+/* The latest refusal not yet shown ("hook won refused to run: ..."), once;
+ * NULL when there is none. Static storage. */
+const char *kz_hooks_take_notice(void);
+
+/* The environment a program kariz starts gets, and nothing else: PATH
+ * /usr/local/bin:/usr/bin:/bin, HOME, USER and LOGNAME (from the password
+ * database), TZ, LANG and LC_*, with terminal also TERM and COLORTERM, then
+ * the NAME, VALUE pairs of extra (NULL-terminated; NULL values skipped).
+ * No loader variables (LD_*) or anything else inherited. Free with
+ * kz_child_env_free. */
+char **kz_child_env(bool terminal, const char *const *extra);
+void kz_child_env_free(char **env);
+/* In a child before exec: closes every descriptor above 2. */
+void kz_child_close_fds(void);
 
 #endif

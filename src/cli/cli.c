@@ -250,14 +250,19 @@ int kz_cli_open(kz_cli *c, unsigned flags)
          * when the command needs one, and creates it otherwise */
         return kz_cli_fail(&c->err);
     }
+    bool existed = access(c->db_path, F_OK) == 0;
+    bool creates = !c->readonly && !(flags & (KZ_OPEN_NOCREATE | KZ_OPEN_READS));
+    /* kariz makes the file itself (group read-write, see kz_deploy_umask)
+     * before SQLite opens it; the store then fills the empty file it made */
+    if (dk == KZ_OK && creates && !existed && kz_deploy_create_db(c->db_path, &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
     unsigned sflags = 0;
     if (c->readonly)
         sflags |= KZ_STORE_READONLY;
-    if (flags & (KZ_OPEN_NOCREATE | KZ_OPEN_READS))
+    if (!creates)
         sflags |= KZ_STORE_NOCREATE;
-    if (flags & KZ_OPEN_INIT)
+    if ((flags & KZ_OPEN_INIT) || (creates && !existed))
         sflags |= KZ_STORE_FILL_EMPTY;
-    bool existed = access(c->db_path, F_OK) == 0;
     if (kz_store_open(c->db_path, sflags, &c->store, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
     if (!existed && !(flags & KZ_OPEN_INIT)) {
@@ -376,6 +381,12 @@ int kz_cli_main(int argc, char **argv)
         return 2;
     }
     rc = cmd->exec(&c, argc - i, argv + i);
+    const char *refused = kz_hooks_take_notice();
+    if (refused) {
+        fprintf(stderr, "kariz: ");
+        kz_cli_print_safe(stderr, refused);
+        fputc('\n', stderr);
+    }
     cli_close(&c);
     return rc;
 }

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "kariz/buf.h"
+#include "kariz/deploy.h"
 #include "store/internal.h"
 
 extern const char kz_embedded_schema[];
@@ -51,9 +52,14 @@ kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err)
     case SQLITE_FULL:
         return kz_err_set(err, KZ_EFULL, "%s: disk full writing %s; nothing was changed", what,
                           path);
-    case SQLITE_READONLY:
-        return kz_err_set(err, KZ_EREADONLY, "%s: the database %s is read-only (%s)", what, path,
-                          msg);
+    case SQLITE_READONLY: {
+        /* never SQLite's bare "attempt to write a readonly database" */
+        kz_buf why = KZ_BUF_INIT;
+        kz_deploy_explain_readonly(path, &why);
+        kz_status ks = kz_err_set(err, KZ_EREADONLY, "%s: %s", what, kz_buf_str(&why));
+        kz_buf_free(&why);
+        return ks;
+    }
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
         return kz_err_set(err, KZ_ECORRUPT, "%s: %s is not a kariz database or is damaged (%s)",

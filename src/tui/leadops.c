@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "kariz/dates.h"
+#include "kariz/hooks.h"
 #include "kariz/pipeline.h"
 #include "kariz/text.h"
 #include "tui/tui_int.h"
@@ -565,13 +566,18 @@ static char *edit_in_editor(kz_tui *t)
     sigemptyset(&ign.sa_mask);
     sigaction(SIGINT, &ign, &old_int);
     sigaction(SIGQUIT, &ign, &old_quit);
+    /* the editor gets the terminal and a clean environment, nothing else */
+    char **env = kz_child_env(true, NULL);
     pid_t pid = fork();
     if (pid == 0) {
         signal(SIGINT, SIG_DFL);
         signal(SIGQUIT, SIG_DFL);
-        execl("/bin/sh", "sh", "-c", "exec $0 \"$1\"", ed, path, (char *)NULL);
+        kz_child_close_fds();
+        char *argv[] = {"sh", "-c", "exec $0 \"$1\"", (char *)ed, path, NULL};
+        execve("/bin/sh", argv, env);
         _exit(127);
     }
+    kz_child_env_free(env);
     int status = 0;
     if (pid > 0)
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)

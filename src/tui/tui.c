@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "kariz/dates.h"
+#include "kariz/hooks.h"
 #include "kariz/paths.h"
 #include "kariz/pipeline.h"
 #include "kariz/store.h"
@@ -905,6 +906,11 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
             pop_view(&t);
         if (flags & KZ_UI_RELOAD)
             reload_all(&t);
+        const char *refused = kz_hooks_take_notice(); /* a hook refused by the last change */
+        if (refused) {
+            kz_tui_error(&t, "%s", refused);
+            flags |= KZ_UI_REDRAW;
+        }
         if (flags & (KZ_UI_REDRAW | KZ_UI_RELOAD | KZ_UI_POP))
             kz_tui_repaint(&t);
         if (flags & KZ_UI_QUIT)

@@ -276,6 +276,76 @@ static void test_long_note_in_editor(void **state)
     kt_finish(t, "qq");
 }
 
+/* The editor gets a clean environment (no loader variables, a fixed PATH)
+ * and only the terminal's descriptors. */
+static void test_editor_starts_clean(void **state)
+{
+    (void)state;
+    const char *db = make_db("editor-env.db");
+    const char *script = kt_path("editor-env.sh");
+    const char *report = kt_path("editor-env.txt");
+    FILE *f = fopen(script, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\n{ env; echo fds: $(ls /proc/self/fd); } > '%s'\n"
+               "echo clean editor > \"$1\"\n",
+            report);
+    fclose(f);
+    assert_int_equal(chmod(script, 0700), 0);
+    setenv("EDITOR", script, 1);
+    setenv("LD_LIBRARY_PATH", "/nonexistent-kariz-test", 1);
+    setenv("KARIZ_TEST_SECRET", "leaked", 1);
+    kt_term *t = kt_board(40, 120, db, NULL);
+    unsetenv("EDITOR");
+    unsetenv("LD_LIBRARY_PATH");
+    unsetenv("KARIZ_TEST_SECRET");
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "N");
+    kt_wait_for(t, "note added");
+    kt_finish(t, "q");
+    f = fopen(report, "r");
+    assert_non_null(f);
+    char text[8192];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    text[n] = '\0';
+    fclose(f);
+    assert_null(strstr(text, "LD_LIBRARY_PATH"));
+    assert_null(strstr(text, "KARIZ_TEST_SECRET"));
+    assert_non_null(strstr(text, "PATH=/usr/local/bin:/usr/bin:/bin\n"));
+    assert_non_null(strstr(text, "TERM="));
+    /* ls's own directory descriptor is 3: nothing of kariz's beyond 0-2 */
+    assert_non_null(strstr(text, "fds: 0 1 2 3\n"));
+}
+
+/* A hook others could change is not run; the status line says why, once. */
+static void test_refused_hook_on_the_status_line(void **state)
+{
+    (void)state;
+    const char *db = make_db("hooks-refused.db");
+    const char *dir = kt_path("refused-hooks");
+    assert_int_equal(mkdir(dir, 0755), 0);
+    char hook[600], ran[600];
+    snprintf(hook, sizeof hook, "%s/stage-changed", dir);
+    snprintf(ran, sizeof ran, "%s/ran", dir);
+    FILE *f = fopen(hook, "w");
+    assert_non_null(f);
+    fprintf(f, "#!/bin/sh\ntouch '%s'\n", ran);
+    fclose(f);
+    assert_int_equal(chmod(hook, 0777), 0);
+    setenv("KARIZ_HOOKS_DIR", dir, 1);
+    kt_term *t = kt_board(30, 160, db, NULL);
+    unsetenv("KARIZ_HOOKS_DIR");
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, ">");
+    kt_wait_for(t, "hook stage-changed refused to run");
+    kt_wait_for(t, "is writable by everyone (mode 0777)");
+    /* once per process: the next move says what it did */
+    kt_send(t, "l"); /* to Ada, in the next column */
+    kt_send(t, "<");
+    kt_wait_for(t, "moved Ada Lovelace to Lead");
+    kt_finish(t, "q");
+    assert_int_not_equal(access(ran, F_OK), 0);
+}
+
 static void test_sort_and_mine_filter(void **state)
 {
     (void)state;
@@ -403,6 +473,8 @@ int main(void)
         cmocka_unit_test(test_conflict_reported_and_reloaded),
         cmocka_unit_test(test_other_processes_changes_appear),
         cmocka_unit_test(test_long_note_in_editor),
+        cmocka_unit_test(test_editor_starts_clean),
+        cmocka_unit_test(test_refused_hook_on_the_status_line),
         cmocka_unit_test(test_sort_and_mine_filter),
         cmocka_unit_test(test_owner_grade_overdue_filters),
         cmocka_unit_test(test_terminate_restores_terminal),

@@ -5,9 +5,14 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "kariz/deploy.h"
+#include "kariz/store.h"
+#include "store/internal.h"
 
 static const char *names(gid_t g)
 {
@@ -16,7 +21,12 @@ static const char *names(gid_t g)
 
 static const char *users(uid_t u)
 {
-    return u == 1000 ? "alice" : u == 1001 ? "bob" : NULL;
+    return u == 1000 ? "alice" : u == 1001 ? "bob" : u == 1002 ? "carol" : NULL;
+}
+
+static const char *names_upg(gid_t g)
+{
+    return g == 100 ? "sales" : g == 200 ? "staff" : g == 1001 ? "bob" : NULL;
 }
 
 static gid_t alice_groups[] = {200};
@@ -121,6 +131,102 @@ static void test_read_only_directory(void **state)
     kz_buf_free(&w);
 }
 
+static void test_team_setup_warnings(void **state)
+{
+    (void)state;
+    static gid_t g[] = {100};
+    kz_deploy_facts f = base();
+    f.groups = g;
+    kz_buf w = KZ_BUF_INIT;
+    kz_err err;
+    /* a group-writable directory without the setgid bit */
+    f.dir.st_mode = 040770;
+    assert_int_equal(kz_deploy_assess(&f, &w, &err), KZ_OK);
+    assert_non_null(strstr(kz_buf_str(&w), "has no setgid bit (mode 0770)"));
+    assert_non_null(strstr(kz_buf_str(&w), "instead of sales: chmod g+s on the directory of "
+                                           "/srv/kariz/team.db"));
+    /* the database in another group than its directory */
+    kz_buf_reset(&w);
+    f.dir.st_mode = 042770;
+    f.db.st_gid = 200;
+    f.uid = 1001; /* bob, the owner, may still write */
+    assert_int_equal(kz_deploy_assess(&f, &w, &err), KZ_OK);
+    assert_non_null(strstr(kz_buf_str(&w), "belongs to group staff but its directory to group "
+                                           "sales; make them agree: chgrp sales /srv/kariz/team.db"));
+    /* a database not group-writable: fine for its owner, who is told */
+    kz_buf_reset(&w);
+    f.db.st_gid = 100;
+    f.db.st_mode = 0100644;
+    assert_int_equal(kz_deploy_assess(&f, &w, &err), KZ_OK);
+    assert_non_null(strstr(kz_buf_str(&w), "is not group-writable (mode 0644): colleagues in "
+                                           "group sales cannot save changes: chmod g+rw "
+                                           "/srv/kariz/team.db"));
+    /* ... and refused, with the fix, for a member */
+    f.uid = 1000;
+    assert_int_equal(kz_deploy_assess(&f, &w, &err), KZ_EREADONLY);
+    assert_string_equal(err.msg, "the database /srv/kariz/team.db is not group-writable (owner "
+                                 "bob, group sales, mode 0644): its owner or root can fix it: "
+                                 "chmod g+rw /srv/kariz/team.db");
+    /* a personal database is nobody else's business */
+    kz_buf_reset(&w);
+    f.dir.st_mode = 040700;
+    f.dir.st_uid = 1000;
+    f.db.st_uid = 1000;
+    assert_int_equal(kz_deploy_assess(&f, &w, &err), KZ_OK);
+    assert_int_equal(w.len, 0);
+    kz_buf_free(&w);
+}
+
+static void test_private_group_named_as_such(void **state)
+{
+    (void)state;
+    static gid_t g[] = {200, 100};
+    kz_deploy_facts f = base();
+    f.groups = g;
+    f.ngroups = 2;
+    f.group_name = names_upg;
+    f.db.st_gid = 1001; /* bob's private group: nobody can be added to it */
+    f.db.st_mode = 0100640;
+    f.wal_exists = true;
+    f.wal = f.db;
+    kz_buf w = KZ_BUF_INIT;
+    kz_err err;
+    assert_int_equal(kz_deploy_assess(&f, &w, &err), KZ_EREADONLY);
+    assert_string_equal(err.msg, "the database /srv/kariz/team.db belongs to bob's private group "
+                                 "bob, not the team's group sales, so only bob can write it: bob "
+                                 "or root can fix it: chgrp sales /srv/kariz/team.db "
+                                 "/srv/kariz/team.db-wal && chmod g+rw /srv/kariz/team.db "
+                                 "/srv/kariz/team.db-wal");
+    assert_null(strstr(err.msg, "usermod"));
+    kz_buf_free(&w);
+}
+
+/* SQLite's "attempt to write a readonly database" never reaches the user:
+ * the store asks the deploy checks which file it was. */
+static void test_readonly_write_explained(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/kz-deploy-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/team.db", dir);
+    kz_err err;
+    assert_int_equal(kz_deploy_create_db(path, &err), KZ_OK);
+    kz_store *st = NULL;
+    assert_int_equal(kz_store_open(path, 0, &st, &err), KZ_OK);
+    assert_int_equal(kz_db_error(st, SQLITE_READONLY, "saving", &err), KZ_EREADONLY);
+    assert_null(strstr(err.msg, "attempt to write"));
+    char want[200];
+    snprintf(want, sizeof want, "saving: the database %s or its -wal or -shm file was not "
+                                "writable by you for a moment; they are now owner ", path);
+    assert_non_null(strstr(err.msg, want));
+    assert_non_null(strstr(err.msg, "run `kariz team check`"));
+    kz_store_close(st);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -129,6 +235,9 @@ int main(void)
         cmocka_unit_test(test_world_writable_warns),
         cmocka_unit_test(test_network_fs_refused),
         cmocka_unit_test(test_read_only_directory),
+        cmocka_unit_test(test_team_setup_warnings),
+        cmocka_unit_test(test_private_group_named_as_such),
+        cmocka_unit_test(test_readonly_write_explained),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
