@@ -33,6 +33,7 @@ typedef struct kz_cli {
 #define KZ_OPEN_NOCREATE 1u /* the database must exist */
 #define KZ_OPEN_READS 2u    /* the command only reads: a read-only database is fine */
 #define KZ_OPEN_BOARD 4u    /* the board: says so when it falls back to read-only */
+#define KZ_OPEN_SCORES 8u   /* the command shows scores: bring those due up to date first */
 
 /* Opens the database and the rules in force; prints the error and returns
  * non-zero (the exit status) on failure. */

@@ -173,7 +173,7 @@ int kz_cmd_score(kz_cli *c, int argc, char **argv)
     int64_t id = 0;
     if (!all && !kz_cli_id(argv[optind], &id))
         return 2;
-    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE);
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | (all ? 0 : KZ_OPEN_SCORES));
     if (rc)
         return rc;
     if (all) {

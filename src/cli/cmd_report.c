@@ -100,7 +100,7 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
     if (!known)
         return kz_cli_usage("report", "unknown report \"%s\" (reports: %s)", name,
                             KZ_REPORT_NAMES);
-    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE);
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_SCORES);
     if (rc)
         return rc;
     kz_report_opts ro;
