@@ -124,6 +124,11 @@ static void fire_hooks(const kz_session *s, const kz_lead *before, const kz_lead
     }
 }
 
+static bool same_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
 /* Rescores, saves and commits (or rolls back on any failure). */
 static kz_status op_end(op *o, kz_status ks, kz_err *err)
 {
@@ -134,8 +139,13 @@ static kz_status op_end(op *o, kz_status ks, kz_err *err)
         const kz_stage *st = kz_rules_stage(s->rules, kz_lead_text(&o->lead, KZ_F_STAGE));
         const char *status = kz_rules_auto_status(s->rules, &o->lead, o->acts.v, o->acts.n,
                                                   kz_session_now(s), NULL);
-        if (status && st && st->kind == KZ_STAGE_OPEN)
+        if (status && st && st->kind == KZ_STAGE_OPEN &&
+            !same_str(status, kz_lead_text(&o->lead, KZ_F_STATUS))) {
             kz_lead_set_text(&o->lead, KZ_F_STATUS, status);
+            /* rules may score the status: the stored score is the one of
+             * the lead as saved */
+            ks = rescore_into(s, &o->lead, &o->acts, &o->acts_loaded, o->score, err);
+        }
     }
     if (ks == KZ_OK)
         ks = kz_store_lead_update(s->store, &o->lead, s->actor, kz_session_now(s), NULL, err);
@@ -428,11 +438,6 @@ static void rescore_progress(int64_t done, int64_t total, void *ud)
     rescore_ctx *c = ud;
     if (c->progress)
         c->progress(done, total, c->progress_ud);
-}
-
-static bool same_str(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
 /* Rescores one lead in place; true when a score field changed. */

@@ -79,4 +79,36 @@ run "$KARIZ" --db "$OLD" list; expect_rc 0; has_out "Initech"
 expect_eq "$(sqlite3 "$OLD" 'select count(*) from leads where score_due <= 1795514400 or score_at is null')" 0
 run "$KARIZ" --db "$OLD" score --all; expect_out "rescored; 0 leads changed"
 
+t "a status the rules set by themselves is scored in the same save"
+SDB=$T/status.db
+cat > "$T/status.yaml" <<'YAML'
+criteria:
+  interest:
+    rules:
+      - label: Gone quiet
+        points: -10
+        when: {field: status, equals: unresponsive}
+      - label: Any touch
+        points: 20
+        activity: {kind: call}
+stages:
+  - {name: lead, probability: 5}
+  - {name: won, probability: 100, kind: won}
+  - {name: lost, probability: 0, kind: lost}
+automatic_statuses:
+  - status: unresponsive
+    label: Two unanswered calls
+    activity: {kind: call, outcome: no_answer}
+    at_least: 2
+YAML
+export KARIZ_NOW="2026-11-24 10:00" KARIZ_RULES="$T/status.yaml"
+run "$KARIZ" --db "$SDB" add "Quiet Quinn"; expect_rc 0
+run "$KARIZ" --db "$SDB" log 1 call no_answer; expect_rc 0
+run "$KARIZ" --db "$SDB" log 1 call no_answer; expect_rc 0
+expect_eq "$(sqlite3 "$SDB" 'select status, score from leads')" "unresponsive|30"
+run "$KARIZ" --db "$SDB" score 1 --explain --format json
+expect_eq "$(json 'j["score"]')" 30
+run "$KARIZ" --db "$SDB" score --all; expect_out "rescored; 0 leads changed"
+unset KARIZ_RULES
+
 finish
