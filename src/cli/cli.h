@@ -107,7 +107,7 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
     X(intake, "[--on-duplicate skip|update|new]", "create or update leads from JSON lines on standard input") \
     X(export, "[--format csv|json|jsonl] [--stage S] [--owner U] [--search TEXT]", "write leads with every field, custom fields included") \
     X(rules, "path | check [FILE] | diff FILE | backtest FILE", "which rules are in force; check, compare and backtest rules files") \
-    X(report, "funnel|forecast|velocity|losses|channels|scoring [--from DATE] [--to DATE] [--owner U] [--format table|csv|json]", "pipeline reports for managers")
+    X(report, "funnel|forecast|velocity|losses|channels|scoring [--period P | --from DATE --to DATE] [--owner U] [--format table|csv|json]", "pipeline reports for managers")
 
 #define KZ_X_DECL(name, usage, summary) int kz_cmd_##name(kz_cli *c, int argc, char **argv);
 KZ_CLI_COMMANDS(KZ_X_DECL)
