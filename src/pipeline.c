@@ -500,17 +500,23 @@ kz_status kz_pipe_explain(kz_session *s, int64_t id, kz_lead *lead, kz_score *ou
     if (ks != KZ_OK)
         return ks;
     /* the explanation is of the stored score: one due by now is brought up
-     * to date first (with the others due), so the two are one number */
-    if (kz_lead_has(lead, KZ_F_SCORE_DUE) &&
-        kz_lead_num(lead, KZ_F_SCORE_DUE) <= kz_session_now(s) &&
-        !kz_store_readonly(s->store) &&
-        kz_pipe_rescore_due(s, NULL, err) == KZ_OK &&
-        (ks = kz_store_lead_get(s->store, id, lead, err)) != KZ_OK)
-        return ks;
+     * to date first (with the others due), so the two are one number; one
+     * that stays due (a read-only database, a lock) is explained as of when
+     * it was computed */
+    int64_t now = kz_session_now(s), at = now;
+    if (kz_lead_has(lead, KZ_F_SCORE_DUE) && kz_lead_num(lead, KZ_F_SCORE_DUE) <= now) {
+        kz_err ignored;
+        if (!kz_store_readonly(s->store) && kz_pipe_rescore_due(s, NULL, &ignored) == KZ_OK &&
+            (ks = kz_store_lead_get(s->store, id, lead, err)) != KZ_OK)
+            return ks;
+        if (kz_lead_has(lead, KZ_F_SCORE_DUE) && kz_lead_num(lead, KZ_F_SCORE_DUE) <= now &&
+            kz_lead_has(lead, KZ_F_SCORE_AT))
+            at = kz_lead_num(lead, KZ_F_SCORE_AT);
+    }
     kz_activity_list acts = {0};
     ks = kz_store_activities(s->store, id, &acts, err);
     if (ks == KZ_OK)
-        kz_score_lead(s->rules, lead, acts.v, acts.n, kz_session_now(s), out);
+        kz_score_lead(s->rules, lead, acts.v, acts.n, at, out);
     kz_activity_list_free(&acts);
     return ks;
 }

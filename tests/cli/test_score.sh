@@ -65,11 +65,19 @@ warm>cold"
 export KARIZ_NOW="2027-07-31 10:01"
 run k score --all; expect_out "rescored; 0 leads changed"
 
-t "a read-only database shows the scores as stored"
+t "a read-only database shows the scores as stored, and explains them as computed"
+export KARIZ_NOW="2027-08-01 10:00"
+run k log 1 email replied; expect_rc 0   # 5 points, decaying
+run k score 1; stored=$out
+expect_eq "$stored" "9 cold"
 export KARIZ_NOW="2028-01-01 10:00"
 before=$(sql 'select score || score_due from leads')
-run k --read-only list; expect_rc 0
+run k --read-only list --format json; expect_rc 0
+expect_eq "$(json 'j[0]["score"], j[0]["grade"]' | tr -d "(),'")" "$stored"
+run k --read-only score 1 --explain --format json; expect_rc 0
+expect_eq "$(json 'j["score"], j["grade"]' | tr -d "(),'")" "$stored"
 expect_eq "$(sql 'select score || score_due from leads')" "$before"
+run k score 1; expect_out "0 cold"   # writable: brought up to date
 
 t "a database from schema version 1 has every score due, brought up to date by the first list"
 OLD=$T/old.db
