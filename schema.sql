@@ -75,6 +75,8 @@ CREATE TABLE leads (
     updated       INTEGER NOT NULL,
     import_id     INTEGER REFERENCES imports(id),
     version       INTEGER NOT NULL DEFAULT 1,
+    score_at      INTEGER,  -- when the stored score was computed
+    score_due     INTEGER,  -- when it can next change by itself (decay, windows, dates); NULL: never
     email_key     TEXT GENERATED ALWAYS AS (lower(trim(email))) VIRTUAL
 );
 
@@ -85,6 +87,7 @@ CREATE INDEX leads_email       ON leads (email_key) WHERE email_key IS NOT NULL 
 CREATE INDEX leads_name_company ON leads (lower(name), lower(company));
 CREATE INDEX leads_due         ON leads (next_due) WHERE next_due IS NOT NULL;
 CREATE INDEX leads_import      ON leads (import_id) WHERE import_id IS NOT NULL;
+CREATE INDEX leads_score_due   ON leads (score_due) WHERE score_due IS NOT NULL;
 
 -- Every column an import could not map, and every field a team adds.
 CREATE TABLE custom_fields (

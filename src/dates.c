@@ -446,6 +446,135 @@ kz_status kz_date_parse(const char *s, int today, int *day, kz_err *err)
     return KZ_OK;
 }
 
+/* ---- report periods: reading backwards ---- */
+
+static const char PERIOD_EXPECTED[] =
+    "expected a day (today, yesterday, mon..sun for the last such day, -3d, -2w, -1m, "
+    "3 days ago, YYYY-MM-DD) or a period (this or last week, month, quarter or year; "
+    "last 7 days, last 4 weeks, last 3 months)";
+
+static kz_status period_error(kz_err *err, const char *input, const char *why)
+{
+    kz_buf q = KZ_BUF_INIT; /* owned here, freed below */
+    kz_text_fit(&q, input, 60, true, false);
+    kz_err_set(err, KZ_EINVAL, "cannot read period \"%s\": %s", kz_buf_str(&q), why);
+    kz_buf_free(&q);
+    return KZ_EINVAL;
+}
+
+/* The first and last day of the calendar week, month, quarter or year
+ * (`unit`) that holds `day`, moved back by `back` of them. */
+static bool calendar_period(const char *unit, int day, int back, long long *from, long long *to)
+{
+    int y, m, d;
+    if (strcmp(unit, "week") == 0) {
+        long long mon = (long long)day - kz_day_weekday(day) - 7LL * back;
+        *from = mon;
+        *to = mon + 6;
+        return true;
+    }
+    int months = strcmp(unit, "month") == 0 ? 1 : strcmp(unit, "quarter") == 0 ? 3
+                                               : strcmp(unit, "year") == 0  ? 12
+                                                                            : 0;
+    if (!months)
+        return false;
+    kz_day_to_ymd(day, &y, &m, &d);
+    long long first = (long long)y * 12 + (m - 1) / months * months - (long long)back * months;
+    long long fy = floor_div(first, 12);
+    int fm = (int)(first - fy * 12) + 1;
+    long long ny = floor_div(first + months, 12);
+    int nm = (int)(first + months - ny * 12) + 1;
+    *from = days_from_civil(fy, fm, 1);
+    *to = days_from_civil(ny, nm, 1) - 1;
+    return true;
+}
+
+kz_status kz_period_parse(const char *s, int today, int *from, int *to, bool *one_day,
+                          kz_err *err)
+{
+    char w[48];
+    if (!s)
+        s = "";
+    if (!normalise(s, w, sizeof w) || w[0] == '\0')
+        return period_error(err, s, PERIOD_EXPECTED);
+    long long lo, hi;
+    bool day = true;
+    int wd, n;
+    const char *p;
+    if ((wd = weekday_name(w)) >= 0) {
+        lo = (long long)today - (kz_day_weekday(today) - wd + 7) % 7;
+    } else if (w[0] == '-') {
+        p = w + 1;
+        enum unit u;
+        if (!read_count(&p, &n) || (u = unit_word(p, true)) == U_NONE)
+            return period_error(err, s, PERIOD_EXPECTED);
+        lo = apply_unit(today, u, -n);
+    } else if (is_digit(w[0]) && (p = w, read_count(&p, &n)) && *p == ' ' &&
+               strlen(p) > 5 && strcmp(p + strlen(p) - 4, " ago") == 0) {
+        char word[16];
+        size_t len = strlen(p) - 5;
+        if (len >= sizeof word)
+            return period_error(err, s, PERIOD_EXPECTED);
+        memcpy(word, p + 1, len);
+        word[len] = '\0';
+        enum unit u = unit_word(word, false);
+        if (u == U_NONE)
+            return period_error(err, s, PERIOD_EXPECTED);
+        lo = apply_unit(today, u, -n);
+    } else if (strncmp(w, "this ", 5) == 0 || strncmp(w, "last ", 5) == 0) {
+        bool last = w[0] == 'l';
+        p = w + 5;
+        day = false;
+        if (last && is_digit(*p)) { /* last 7 days: the 7 days ending today */
+            enum unit u;
+            if (!read_count(&p, &n) || n < 1 || *p != ' ' ||
+                (u = unit_word(p + 1, false)) == U_NONE)
+                return period_error(err, s, PERIOD_EXPECTED);
+            hi = today;
+            lo = apply_unit(today, u, -n) + 1;
+        } else if (!calendar_period(p, today, last ? 1 : 0, &lo, &hi)) {
+            return period_error(err, s, PERIOD_EXPECTED);
+        }
+    } else {
+        /* today, yesterday, YYYY-MM-DD and the forward forms read as for
+         * follow-ups (a weekday above reads backwards) */
+        int d;
+        kz_err derr;
+        if (kz_date_parse(s, today, &d, &derr) != KZ_OK) {
+            if (strlen(w) == 10 && is_digit(w[0]) && w[4] == '-') {
+                const char *why = strstr(derr.msg, "\": ");
+                return period_error(err, s, why ? why + 3 : PERIOD_EXPECTED);
+            }
+            return period_error(err, s, PERIOD_EXPECTED);
+        }
+        lo = d;
+    }
+    if (day)
+        hi = lo;
+    long long ry;
+    int rm, rd;
+    civil_from_days(lo, &ry, &rm, &rd);
+    if (ry < MIN_YEAR || ry > MAX_YEAR)
+        return period_error(err, s, "it falls outside the years 0001..9999");
+    civil_from_days(hi, &ry, &rm, &rd);
+    if (ry < MIN_YEAR || ry > MAX_YEAR)
+        return period_error(err, s, "it falls outside the years 0001..9999");
+    *from = (int)lo;
+    *to = (int)hi;
+    if (one_day)
+        *one_day = day;
+    return KZ_OK;
+}
+
+kz_status kz_period_span(const char *s, int today, int *from, int *to, kz_err *err)
+{
+    bool one_day;
+    kz_status st = kz_period_parse(s, today, from, to, &one_day, err);
+    if (st == KZ_OK && one_day && *from <= today)
+        *to = today;
+    return st;
+}
+
 void kz_day_relative(int day, int today, char *out)
 {
     long long diff = (long long)day - today;

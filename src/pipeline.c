@@ -124,6 +124,11 @@ static void fire_hooks(const kz_session *s, const kz_lead *before, const kz_lead
     }
 }
 
+static bool same_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
 /* Rescores, saves and commits (or rolls back on any failure). */
 static kz_status op_end(op *o, kz_status ks, kz_err *err)
 {
@@ -134,8 +139,13 @@ static kz_status op_end(op *o, kz_status ks, kz_err *err)
         const kz_stage *st = kz_rules_stage(s->rules, kz_lead_text(&o->lead, KZ_F_STAGE));
         const char *status = kz_rules_auto_status(s->rules, &o->lead, o->acts.v, o->acts.n,
                                                   kz_session_now(s), NULL);
-        if (status && st && st->kind == KZ_STAGE_OPEN)
+        if (status && st && st->kind == KZ_STAGE_OPEN &&
+            !same_str(status, kz_lead_text(&o->lead, KZ_F_STATUS))) {
             kz_lead_set_text(&o->lead, KZ_F_STATUS, status);
+            /* rules may score the status: the stored score is the one of
+             * the lead as saved */
+            ks = rescore_into(s, &o->lead, &o->acts, &o->acts_loaded, o->score, err);
+        }
     }
     if (ks == KZ_OK)
         ks = kz_store_lead_update(s->store, &o->lead, s->actor, kz_session_now(s), NULL, err);
@@ -430,11 +440,6 @@ static void rescore_progress(int64_t done, int64_t total, void *ud)
         c->progress(done, total, c->progress_ud);
 }
 
-static bool same_str(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
-}
-
 /* Rescores one lead in place; true when a score field changed. */
 static bool rescore_one(kz_lead *lead, const kz_activity *acts, size_t nacts, void *ud)
 {
@@ -446,25 +451,42 @@ static bool rescore_one(kz_lead *lead, const kz_activity *acts, size_t nacts, vo
                 same_str(kz_lead_text(lead, KZ_F_PERSONA), sc->persona);
     for (int i = 0; same && i < KZ_CRIT__COUNT; i++)
         same = kz_lead_num(lead, kz_criterion_field((kz_criterion)i)) == sc->sub[i];
-    if (same)
-        return false;
-    kz_score_apply(sc, lead);
-    return true;
+    kz_score_apply(sc, lead); /* score_at and score_due move even when the score stays */
+    return !same;
+}
+
+/* Which lead fields rescoring reads: what the rules name, and the score
+ * fields themselves (to tell what changed). */
+static bool rescore_fields(const kz_session *s, bool fields[KZ_F__COUNT])
+{
+    bool custom = kz_rules_fields_used(s->rules, fields);
+    static const kz_field always[] = {KZ_F_ID, KZ_F_VERSION, KZ_F_STAGE, KZ_F_SCORE, KZ_F_GRADE,
+                                      KZ_F_PERSONA, KZ_F_PAIN, KZ_F_INTEREST, KZ_F_FIT,
+                                      KZ_F_BUDGET, KZ_F_AUTHORITY, KZ_F_NEED, KZ_F_TIMELINE,
+                                      KZ_F_SCORE_AT, KZ_F_SCORE_DUE};
+    for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
+        fields[always[i]] = true;
+    return custom;
+}
+
+kz_status kz_pipe_rescore_due(kz_session *s, int64_t *changed, kz_err *err)
+{
+    rescore_ctx c = {s, kz_session_now(s), kz_xcalloc(1, sizeof(kz_score)), NULL, NULL};
+    bool fields[KZ_F__COUNT] = {false};
+    bool custom = rescore_fields(s, fields);
+    kz_status ks = kz_store_rescore_due(s->store, 500, s->actor, c.now, fields, custom,
+                                        rescore_one, &c, changed, err);
+    free(c.score);
+    return ks;
 }
 
 kz_status kz_pipe_rescore_all(kz_session *s, kz_progress_fn progress, void *ud,
                               int64_t *changed, kz_err *err)
 {
     rescore_ctx c = {s, kz_session_now(s), kz_xcalloc(1, sizeof(kz_score)), progress, ud};
-    /* read only what scoring looks at: the fields the rules name, and the
-     * score fields themselves (to tell what changed) */
+    /* read only what scoring looks at */
     bool fields[KZ_F__COUNT] = {false};
-    bool custom = kz_rules_fields_used(s->rules, fields);
-    static const kz_field always[] = {KZ_F_ID, KZ_F_VERSION, KZ_F_STAGE, KZ_F_SCORE, KZ_F_GRADE,
-                                      KZ_F_PERSONA, KZ_F_PAIN, KZ_F_INTEREST, KZ_F_FIT,
-                                      KZ_F_BUDGET, KZ_F_AUTHORITY, KZ_F_NEED, KZ_F_TIMELINE};
-    for (size_t i = 0; i < sizeof always / sizeof always[0]; i++)
-        fields[always[i]] = true;
+    bool custom = rescore_fields(s, fields);
     /* batches short enough that other people's saves interleave */
     kz_status ks = kz_store_rescore_all(s->store, 20000, s->actor, c.now, fields, custom,
                                         rescore_one, &c, rescore_progress, changed, err);
@@ -477,10 +499,24 @@ kz_status kz_pipe_explain(kz_session *s, int64_t id, kz_lead *lead, kz_score *ou
     kz_status ks = kz_store_lead_get(s->store, id, lead, err);
     if (ks != KZ_OK)
         return ks;
+    /* the explanation is of the stored score: one due by now is brought up
+     * to date first (with the others due), so the two are one number; one
+     * that stays due (a read-only database, a lock) is explained as of when
+     * it was computed */
+    int64_t now = kz_session_now(s), at = now;
+    if (kz_lead_has(lead, KZ_F_SCORE_DUE) && kz_lead_num(lead, KZ_F_SCORE_DUE) <= now) {
+        kz_err ignored;
+        if (!kz_store_readonly(s->store) && kz_pipe_rescore_due(s, NULL, &ignored) == KZ_OK &&
+            (ks = kz_store_lead_get(s->store, id, lead, err)) != KZ_OK)
+            return ks;
+        if (kz_lead_has(lead, KZ_F_SCORE_DUE) && kz_lead_num(lead, KZ_F_SCORE_DUE) <= now &&
+            kz_lead_has(lead, KZ_F_SCORE_AT))
+            at = kz_lead_num(lead, KZ_F_SCORE_AT);
+    }
     kz_activity_list acts = {0};
     ks = kz_store_activities(s->store, id, &acts, err);
     if (ks == KZ_OK)
-        kz_score_lead(s->rules, lead, acts.v, acts.n, kz_session_now(s), out);
+        kz_score_lead(s->rules, lead, acts.v, acts.n, at, out);
     kz_activity_list_free(&acts);
     return ks;
 }

@@ -499,7 +499,8 @@ static const char *const cond_keys[] = {
 static bool computed_field(int f)
 {
     return f == KZ_F_SCORE || f == KZ_F_GRADE || f == KZ_F_PERSONA ||
-           (f >= KZ_F_PAIN && f <= KZ_F_TIMELINE);
+           (f >= KZ_F_PAIN && f <= KZ_F_TIMELINE) || f == KZ_F_SCORE_AT ||
+           f == KZ_F_SCORE_DUE;
 }
 
 static const char *type_word(kz_ftype t)

@@ -124,6 +124,8 @@ typedef struct kz_acc {
     int count;
     double sum;
     const kz_activity *last;
+    int64_t next; /* the earliest time after now at which an activity enters
+                   * its decay (a future one) or leaves the window; 0: none */
 } kz_acc;
 
 struct kz_rules {

@@ -7,6 +7,7 @@
  * is single-threaded per kz_rules). The text functions append to the
  * caller's kz_buf, which owns its bytes. */
 #include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -209,6 +210,13 @@ static bool all_hold(const kz_rules *r, const kz_cond *cs, size_t n, const kz_le
     return true;
 }
 
+/* Keeps the earlier of *due and t (0 means none). */
+static void due_min(int64_t *due, int64_t t)
+{
+    if (t > 0 && (*due == 0 || t < *due))
+        *due = t;
+}
+
 static void accumulate(const kz_rules *r, const kz_activity *acts, size_t nacts, int64_t now)
 {
     kz_acc *acc = r->acc;
@@ -216,6 +224,7 @@ static void accumulate(const kz_rules *r, const kz_activity *acts, size_t nacts,
         acc[i].count = 0;
         acc[i].sum = 0;
         acc[i].last = NULL;
+        acc[i].next = 0;
     }
     for (size_t a = 0; a < nacts; a++) {
         const kz_activity *act = &acts[a];
@@ -234,6 +243,10 @@ static void accumulate(const kz_rules *r, const kz_activity *acts, size_t nacts,
                 continue;
             if (ru->within_days >= 0 && act->at < now - (int64_t)ru->within_days * 86400)
                 continue;
+            if (ru->within_days >= 0)
+                due_min(&acc[i].next, act->at + (int64_t)ru->within_days * 86400 + 1);
+            if (act->at > now && ru->half_life > 0)
+                due_min(&acc[i].next, act->at);
             acc[i].count++;
             acc[i].sum += ru->half_life > 0 ? ru->points * exp2(-age / ru->half_life) : ru->points;
             if (!acc[i].last || act->at >= acc[i].last->at)
@@ -303,6 +316,93 @@ static void put_activity(char *out, size_t outlen, const kz_activity *a)
     out[kn + 1 + on] = '\0';
 }
 
+/* The day value a date test of c reads from the lead; false when it has
+ * none (the test fails, and keeps failing while the lead is unchanged). */
+static bool cond_day(const kz_cond *c, const kz_lead *lead, int *day)
+{
+    if (c->field >= 0) {
+        if (!lead->has[c->field])
+            return false;
+        if (c->type == KZ_FT_DATE) {
+            *day = (int)lead->num[c->field];
+            return true;
+        }
+        if (c->type == KZ_FT_TIME) {
+            *day = kz_day_from_time(lead->num[c->field]);
+            return true;
+        }
+        const char *txt = lead->txt[c->field];
+        return txt && kz_day_parse_iso(txt, day) == KZ_OK;
+    }
+    const char *txt = kz_lead_custom(lead, c->name);
+    return txt && txt[0] && kz_day_parse_iso(txt, day) == KZ_OK;
+}
+
+/* Keeps in *next the earliest day after today on which a date test of c
+ * can change its verdict for this lead. */
+static void cond_next_day(const kz_cond *c, const kz_lead *lead, int today, int *next)
+{
+    if (!(c->ops & (KZ_OP_WITHIN | KZ_OP_OLDER | KZ_OP_NEXT)))
+        return;
+    int d;
+    if (!cond_day(c, lead, &d))
+        return;
+    /* within: d-w <= today <= d+w; older: today > d+o; next: d-n <= today <= d */
+    int turns[5] = {0};
+    int n = 0;
+    if (c->ops & KZ_OP_WITHIN) {
+        turns[n++] = d - c->within;
+        turns[n++] = d + c->within + 1;
+    }
+    if (c->ops & KZ_OP_OLDER)
+        turns[n++] = d + c->older + 1;
+    if (c->ops & KZ_OP_NEXT) {
+        turns[n++] = d - c->next;
+        turns[n++] = d + 1;
+    }
+    for (int i = 0; i < n; i++)
+        if (turns[i] > today && turns[i] < *next)
+            *next = turns[i];
+}
+
+/* When a decaying sum `sum` (all its activities' ages growing together, so
+ * the sum halves every half_life days), now held at `pts` after rounding
+ * and cap, first rounds to another value: when |sum| falls below |pts| - 0.5.
+ * 0 when it never does (pts is 0). Rounded down to the second, and a
+ * second early, so that it is never later than the change. */
+static int64_t decay_due(double sum, int pts, double half_life, int64_t now)
+{
+    if (pts == 0 || half_life <= 0)
+        return 0;
+    double a = fabs(sum), thr = fabs((double)pts) - 0.5;
+    if (!(a > thr) || thr <= 0)
+        return now + 1;
+    double secs = half_life * 86400.0 * log2(a / thr);
+    if (!(secs < 1e12))
+        return 0;
+    int64_t t = now + (int64_t)floor(secs) - 1;
+    return t > now ? t : now + 1;
+}
+
+/* The earliest time after now at which any date condition of the rules and
+ * personas turns for this lead: local midnight of that day when it is
+ * tomorrow (cached with today), else up to two hours before it (clock
+ * changes), so that scoring calls no mktime; 0: none. */
+static int64_t dates_due(const kz_rules *r, const kz_lead *lead, int today)
+{
+    int next = INT_MAX;
+    for (size_t i = 0; i < r->nrules; i++)
+        for (size_t k = 0; k < r->rules[i].nwhen; k++)
+            cond_next_day(&r->rules[i].when[k], lead, today, &next);
+    for (size_t i = 0; i < r->npersonas; i++)
+        for (size_t k = 0; k < r->personas[i].nwhen; k++)
+            cond_next_day(&r->personas[i].when[k], lead, today, &next);
+    if (next == INT_MAX)
+        return 0;
+    int64_t tomorrow = r->day_valid && r->day == today ? r->day_hi : kz_day_start(today + 1);
+    return next == today + 1 ? tomorrow : tomorrow + (int64_t)(next - today - 1) * 86400 - 7200;
+}
+
 void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *acts, size_t nacts,
                    int64_t now, kz_score *out)
 {
@@ -314,6 +414,8 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
     out->nhits = 0;
     out->hits_dropped = 0;
     out->limit_errors = 0;
+    out->at = now;
+    out->due = 0;
     int today = today_of(r, now);
     char m[96];
     long long sub[KZ_CRIT__COUNT] = {0}; /* wide: thousands of rules cannot overflow */
@@ -327,6 +429,7 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
         int pts = ru->points, count = 1;
         if (ru->behaviour) {
             const kz_acc *acc = &r->acc[i];
+            due_min(&out->due, acc->next);
             if (!acc->count)
                 continue;
             count = acc->count;
@@ -338,6 +441,8 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
             if (sum < -1e6)
                 sum = -1e6;
             pts = (int)lround(sum);
+            if (!limit)
+                due_min(&out->due, decay_due(acc->sum, pts, ru->half_life, now));
             if (!ru->nwhen && acc->last)
                 put_activity(m, sizeof m, acc->last);
         }
@@ -385,6 +490,7 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
         total = r->score_max;
     out->total = (int)total;
     out->grade = kz_rules_grade_for(r, out->total);
+    due_min(&out->due, dates_due(r, lead, today));
 }
 
 void kz_score_apply(const kz_score *s, kz_lead *lead)
@@ -397,6 +503,11 @@ void kz_score_apply(const kz_score *s, kz_lead *lead)
         kz_lead_clear(lead, KZ_F_PERSONA);
     for (int c = 0; c < KZ_CRIT__COUNT; c++)
         kz_lead_set_num(lead, kz_criterion_field((kz_criterion)c), s->sub[c]);
+    kz_lead_set_num(lead, KZ_F_SCORE_AT, s->at);
+    if (s->due)
+        kz_lead_set_num(lead, KZ_F_SCORE_DUE, s->due);
+    else
+        kz_lead_clear(lead, KZ_F_SCORE_DUE);
 }
 
 /* ---- describing conditions and entry criteria ---- */

@@ -38,6 +38,26 @@ kz_status kz_day_parse_iso(const char *s, int *day);
  * KZ_EINVAL with a message that quotes the input and lists the forms. */
 kz_status kz_date_parse(const char *s, int today, int *day, kz_err *err);
 
+/* Parses a report period relative to `today`, reading backwards (a
+ * weekday is the last one, today included):
+ *   one day: today, yesterday, mon..sun / monday..sunday, -3d, -2w, -1m,
+ *     3 days ago, 2 weeks ago, 1 month ago, YYYY-MM-DD, and the forward
+ *     forms of kz_date_parse (+3d, tomorrow, end of month...):
+ *     *from = *to = that day and *one_day = true;
+ *   a period: this week / last week (Monday to Sunday), this / last month,
+ *     quarter or year (the whole calendar period), last N days, last N
+ *     weeks, last N months (the N days, 7N days or N months ending today):
+ *     its first and last day and *one_day = false (one_day may be NULL).
+ * Case-insensitive, spaces as for kz_date_parse. KZ_EINVAL with a message
+ * that quotes the input and lists the forms. */
+kz_status kz_period_parse(const char *s, int today, int *from, int *to, bool *one_day,
+                          kz_err *err);
+
+/* The same, read as a whole period: a day alone runs from that day to
+ * today ("-7d": the last seven days and today; "mon": since Monday). What
+ * `kariz report --period` and the report screen's period filter read. */
+kz_status kz_period_span(const char *s, int today, int *from, int *to, kz_err *err);
+
 /* Short relative form for display: "today", "tomorrow", "in 3d", "2d ago",
  * "2026-12-01" beyond two weeks. out needs 16 bytes. */
 void kz_day_relative(int day, int today, char *out);

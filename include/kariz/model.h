@@ -75,7 +75,9 @@ typedef enum kz_ftype {
     X(CREATED, "created", TIME, KZ_FF_RO, "when the lead was created")                     \
     X(UPDATED, "updated", TIME, KZ_FF_RO, "last save")                                     \
     X(IMPORT_ID, "import_id", INT, KZ_FF_RO, "the import that created the lead")           \
-    X(VERSION, "version", INT, KZ_FF_RO, "save counter for conflict detection")
+    X(VERSION, "version", INT, KZ_FF_RO, "save counter for conflict detection")            \
+    X(SCORE_AT, "score_at", TIME, KZ_FF_RO, "when the stored score was computed")          \
+    X(SCORE_DUE, "score_due", TIME, KZ_FF_RO, "when the score can next change by itself")
 
 typedef enum kz_field {
 #define KZ_X_ENUM(e, n, t, f, h) KZ_F_##e,

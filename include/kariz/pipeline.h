@@ -66,7 +66,15 @@ kz_status kz_pipe_rescore(kz_session *s, int64_t id, kz_err *err);
 typedef void (*kz_progress_fn)(int64_t done, int64_t total, void *ud);
 kz_status kz_pipe_rescore_all(kz_session *s, kz_progress_fn progress, void *ud,
                               int64_t *changed, kz_err *err);
-/* Computes the score of a stored lead without writing. */
+/* Brings every lead whose score is due (kz_store_rescore_due) up to date
+ * as of the session's clock; *changed (may be NULL) counts the leads whose
+ * score changed. The board calls it when it opens and as time passes, and
+ * the CLI before commands that show scores. */
+kz_status kz_pipe_rescore_due(kz_session *s, int64_t *changed, kz_err *err);
+/* Explains the stored score of a lead: brings it up to date first when it
+ * is due (and the store is writable), then scores it as of now, or, when
+ * it stays due, as of when it was computed (score_at), so the explanation
+ * and the stored score are one number. */
 kz_status kz_pipe_explain(kz_session *s, int64_t id, kz_lead *lead, kz_score *out,
                           kz_err *err);
 

@@ -101,9 +101,16 @@ typedef struct kz_score {
     kz_score_hit hits[KZ_SCORE_MAX_HITS];
     size_t hits_dropped;       /* hits past KZ_SCORE_MAX_HITS */
     int limit_errors;          /* rules whose regex hit a PCRE2 limit */
+    int64_t at;                /* the time the score was computed for */
+    int64_t due;               /* the earliest time after `at` at which the score can
+                                * change with no change to the lead (a decaying term
+                                * reaches its next rounded value, an activity leaves
+                                * a rule's window, a date condition turns); 0: never */
 } kz_score;
 
-/* Scores a lead with its activities as of `now` (Unix seconds). */
+/* Scores a lead with its activities as of `now` (Unix seconds), and finds
+ * when the score is next due (out->due): a lower bound, so that a score
+ * recomputed before it is the same number. */
 void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *acts,
                    size_t nacts, int64_t now, kz_score *out);
 /* The lifecycle status the rules' automatic_statuses set for a lead with
@@ -116,7 +123,8 @@ const char *kz_rules_auto_status(const kz_rules *r, const kz_lead *lead, const k
  * other entries as they are); returns true when custom fields are read. */
 bool kz_rules_fields_used(const kz_rules *r, bool used[KZ_F__COUNT]);
 
-/* Copies score, grade, persona and subtotals into the lead's fields. */
+/* Copies score, grade, persona, subtotals and the time the score was
+ * computed and is next due (score_at, score_due) into the lead's fields. */
 void kz_score_apply(const kz_score *s, kz_lead *lead);
 
 /* Checks the entry criteria of stage `to` for a lead with score s.

@@ -162,8 +162,10 @@ void kz_store_search_tune(kz_store *st, int64_t exact, int64_t list);
 
 /* ---- rescoring every lead ---- */
 /* Called for each lead with its custom fields and activities (oldest
- * first); sets the lead's score fields (score, grade, persona, subtotals)
- * and returns true when it changed them. Both lists are reused between
+ * first); sets the lead's score fields (score, grade, persona, subtotals,
+ * score_at, score_due) and returns true when it changed the score, grade,
+ * persona or a subtotal (a moved score_due alone is saved without a version
+ * bump). Both lists are reused between
  * calls. It runs on a worker thread, one lead at a time and in id order,
  * while the calling thread reads and writes the store: it must not touch
  * the store, and what it shares with the caller (ud) must not be changed
@@ -180,6 +182,18 @@ typedef bool (*kz_rescore_fn)(kz_lead *lead, const kz_activity *acts, size_t nac
 kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, int64_t now,
                                const bool *fields, bool with_custom, kz_rescore_fn fn, void *ud,
                                void (*progress)(int64_t done, int64_t total, void *ud),
+                               int64_t *changed, kz_err *err);
+/* Rescores only the leads whose score is due (score_due <= now: a decaying
+ * term, a window or a date condition may have changed it since it was
+ * stored), found through their index, in write transactions of `batch`
+ * leads; fn as above, and it must set score_due past now (or clear it).
+ * Saves what fn changed as kz_store_rescore_all does, and for a lead whose
+ * score stayed the same only the new score_at and score_due. When many
+ * leads are due at once (a database migrated from an older schema) it
+ * walks every lead with kz_store_rescore_all. Nothing due: one indexed
+ * count, no write. *changed (may be NULL) counts leads whose score changed. */
+kz_status kz_store_rescore_due(kz_store *st, size_t batch, const char *actor, int64_t now,
+                               const bool *fields, bool with_custom, kz_rescore_fn fn, void *ud,
                                int64_t *changed, kz_err *err);
 
 /* ---- activities, stakeholders, events ---- */

@@ -292,6 +292,14 @@ int kz_cli_open(kz_cli *c, unsigned flags)
         }
         c->sess.now = t;
     }
+    /* scores decay and windows close as time passes: the ones due since
+     * they were stored are recomputed before anything shows them */
+    if ((flags & KZ_OPEN_SCORES) && !c->readonly) {
+        kz_err err = {0};
+        if (kz_pipe_rescore_due(&c->sess, NULL, &err) != KZ_OK)
+            fprintf(stderr, "kariz: scores due for recomputing were left as stored: %s\n",
+                    err.msg);
+    }
     return 0;
 }
 
@@ -305,7 +313,7 @@ static void cli_close(kz_cli *c)
 
 static int run_board(kz_cli *c, bool mine)
 {
-    int rc = kz_cli_open(c, KZ_OPEN_READS | KZ_OPEN_BOARD);
+    int rc = kz_cli_open(c, KZ_OPEN_READS | KZ_OPEN_BOARD | KZ_OPEN_SCORES);
     if (rc)
         return rc;
     kz_tui_opts opts = {0};

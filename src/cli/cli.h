@@ -37,6 +37,7 @@ typedef struct kz_cli {
 #define KZ_OPEN_BOARD 4u    /* the board: says so when it falls back to read-only */
 #define KZ_OPEN_INIT 8u     /* init and demo: may turn an empty file into a database, and says
                              * itself what it created */
+#define KZ_OPEN_SCORES 16u  /* the command shows scores: bring those due up to date first */
 
 /* Opens the database and the rules in force; prints the error and returns
  * non-zero (the exit status) on failure. */
@@ -120,7 +121,7 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
     X(export, "[--format csv|json|jsonl] [--stage S] [--owner U] [--search TEXT]", "write leads with every field, custom fields included") \
     X(rules, "path | check [FILE] | diff FILE | backtest FILE", "which rules are in force; check, compare and backtest rules files") \
     X(team, "init DIR --group GROUP | check [DIR]", "set up a team's shared directory on a server, or check one") \
-    X(report, "funnel|forecast|velocity|losses|channels|scoring [--from DATE] [--to DATE] [--owner U] [--format table|csv|json]", "pipeline reports for managers")
+    X(report, "funnel|forecast|velocity|losses|channels|scoring [--period P | --from DATE --to DATE] [--owner U] [--format table|csv|json]", "pipeline reports for managers")
 
 #define KZ_X_DECL(name, usage, summary) int kz_cmd_##name(kz_cli *c, int argc, char **argv);
 KZ_CLI_COMMANDS(KZ_X_DECL)

@@ -175,7 +175,7 @@ int kz_cmd_score(kz_cli *c, int argc, char **argv)
     if (!all && !kz_cli_id(argv[optind], &id))
         return 2;
     /* explaining only reads: it works on a database the user cannot write */
-    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | (explain ? KZ_OPEN_READS : 0));
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | (explain ? KZ_OPEN_READS : 0) | (all ? 0 : KZ_OPEN_SCORES));
     if (rc)
         return rc;
     if (all) {

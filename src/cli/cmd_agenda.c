@@ -96,7 +96,7 @@ int kz_cmd_agenda(kz_cli *c, int argc, char **argv)
     }
     if (optind != argc)
         return kz_cli_usage("agenda", "unexpected argument \"%s\"", argv[optind]);
-    int rc = kz_cli_open(c, KZ_OPEN_READS);
+    int rc = kz_cli_open(c, KZ_OPEN_READS | KZ_OPEN_SCORES);
     if (rc)
         return rc;
     agenda a;

@@ -418,7 +418,7 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
     }
     if (optind != argc)
         return kz_cli_usage("export", "unexpected argument \"%s\"", argv[optind]);
-    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS | KZ_OPEN_SCORES);
     if (rc)
         return rc;
     kz_status ks = kz_store_begin_read(c->store, &c->err); /* both passes see one snapshot */

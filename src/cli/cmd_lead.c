@@ -245,7 +245,7 @@ int kz_cmd_list(kz_cli *c, int argc, char **argv)
         return kz_cli_usage("list", "unexpected argument \"%s\"", argv[optind]);
     if (mine && q.owner)
         return kz_cli_usage("list", "--mine and --owner cannot be combined");
-    int rc = kz_cli_open(c, KZ_OPEN_READS);
+    int rc = kz_cli_open(c, KZ_OPEN_READS | KZ_OPEN_SCORES);
     if (rc)
         return rc;
     if (mine)
@@ -349,7 +349,7 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
     int64_t id;
     if (!kz_cli_id(argv[optind], &id))
         return 2;
-    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS | KZ_OPEN_SCORES);
     if (rc)
         return rc;
     kz_lead lead;

@@ -34,15 +34,21 @@ bool kz_cli_output_unicode(void)
     return cs && (strcasecmp(cs, "UTF-8") == 0 || strcasecmp(cs, "utf8") == 0);
 }
 
-static int parse_day(const char *opt, const char *arg, int today, int *day)
+static int period_error(const char *opt, const kz_err *err)
+{
+    fprintf(stderr, "kariz report: %s: ", opt);
+    kz_cli_print_safe(stderr, err->msg);
+    fprintf(stderr, "\nusage: kariz report %s\n", kz_cli_usage_of("report"));
+    return 2;
+}
+
+/* Reads --from or --to (kz_period_parse, backwards from today) into the
+ * first and last day it names. */
+static int parse_period(const char *opt, const char *arg, int today, int *from, int *to)
 {
     kz_err err;
-    if (kz_date_parse(arg, today, day, &err) != KZ_OK) {
-        fprintf(stderr, "kariz report: %s: ", opt);
-        kz_cli_print_safe(stderr, err.msg);
-        fprintf(stderr, "\nusage: kariz report %s\n", kz_cli_usage_of("report"));
-        return 2;
-    }
+    if (kz_period_parse(arg, today, from, to, NULL, &err) != KZ_OK)
+        return period_error(opt, &err);
     return 0;
 }
 
@@ -50,6 +56,7 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"from", required_argument, 0, 'F'},  {"to", required_argument, 0, 'T'},
+        {"period", required_argument, 0, 'p'},
         {"owner", required_argument, 0, 'o'}, {"format", required_argument, 0, 'f'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
     const char *help =
@@ -62,14 +69,19 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
         "  scoring    win rate of closed deals per grade band\n"
         "\n"
         "Options:\n"
-        "  --from DATE      first day of the period: YYYY-MM-DD or a human date as for\n"
-        "                   followup (yesterday, mon, +3d...); default: the beginning\n"
-        "  --to DATE        last day of the period (default: no end)\n"
+        "  --period P       the period: this week, last week, this month, last month,\n"
+        "                   this or last quarter or year, last 7 days, last 3 months;\n"
+        "                   a day alone (mon, -7d, 2026-11-01) means from then to today\n"
+        "  --from DATE      first day of the period: YYYY-MM-DD or a day read backwards\n"
+        "                   (yesterday, mon = the last Monday, -7d, 2 weeks ago), or\n"
+        "                   the first day of a period (last month); default: the beginning\n"
+        "  --to DATE        last day of the period, read the same way (last week: its\n"
+        "                   Sunday); default: no end\n"
         "  --owner U        only U's leads (- for unassigned ones)\n"
         "  --format F       table (default), csv or json\n"
         "\n"
         "See docs/reports.md for how each number is counted.\n";
-    const char *from = NULL, *to = NULL, *owner = NULL;
+    const char *from = NULL, *to = NULL, *period = NULL, *owner = NULL;
     kz_format fmt = KZ_FMT_TABLE;
     int o;
     optind = 1;
@@ -77,6 +89,7 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
         switch (o) {
         case 'F': from = optarg; break;
         case 'T': to = optarg; break;
+        case 'p': period = optarg; break;
         case 'o': owner = strcmp(optarg, "-") == 0 ? "" : optarg; break;
         case 'f':
             if (!kz_cli_format(optarg, &fmt, true))
@@ -100,7 +113,9 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
     if (!known)
         return kz_cli_usage("report", "unknown report \"%s\" (reports: %s)", name,
                             KZ_REPORT_NAMES);
-    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);
+    if (period && (from || to))
+        return kz_cli_usage("report", "--period goes without --from and --to");
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS | KZ_OPEN_SCORES);
     if (rc)
         return rc;
     kz_report_opts ro;
@@ -109,13 +124,29 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
     ro.from_day = KZ_REPORT_OPEN_FROM;
     ro.to_day = KZ_REPORT_OPEN_TO;
     int today = kz_today(ro.now);
-    if (from && (rc = parse_day("--from", from, today, &ro.from_day)))
-        return rc;
-    if (to && (rc = parse_day("--to", to, today, &ro.to_day)))
-        return rc;
+    int lo, hi;
+    if (period) {
+        kz_err err;
+        if (kz_period_span(period, today, &ro.from_day, &ro.to_day, &err) != KZ_OK)
+            return period_error("--period", &err);
+    }
+    if (from) {
+        if ((rc = parse_period("--from", from, today, &lo, &hi)))
+            return rc;
+        ro.from_day = lo;
+    }
+    if (to) {
+        if ((rc = parse_period("--to", to, today, &lo, &hi)))
+            return rc;
+        ro.to_day = hi;
+    }
     if (ro.from_day != KZ_REPORT_OPEN_FROM && ro.to_day != KZ_REPORT_OPEN_TO &&
-        ro.from_day > ro.to_day)
-        return kz_cli_usage("report", "--from %s is after --to %s", from, to);
+        ro.from_day > ro.to_day) {
+        char f[11], t[11];
+        kz_day_format(ro.from_day, f);
+        kz_day_format(ro.to_day, t);
+        return kz_cli_usage("report", "--from %s (%s) is after --to %s (%s)", from, f, to, t);
+    }
 
     kz_report_rules rr;
     memset(&rr, 0, sizeof rr);

@@ -32,7 +32,7 @@ int kz_cmd_triage(kz_cli *c, int argc, char **argv)
     }
     if (optind != argc)
         return kz_cli_usage("triage", "unexpected argument \"%s\"", argv[optind]);
-    int rc = kz_cli_open(c, KZ_OPEN_READS | KZ_OPEN_BOARD);
+    int rc = kz_cli_open(c, KZ_OPEN_READS | KZ_OPEN_BOARD | KZ_OPEN_SCORES);
     if (rc)
         return rc;
     kz_tui_opts topts;

@@ -437,6 +437,7 @@ static bool field_logged(kz_field f)
     case KZ_F_STAGE_ENTERED: case KZ_F_SCORE: case KZ_F_PAIN: case KZ_F_INTEREST:
     case KZ_F_FIT: case KZ_F_BUDGET: case KZ_F_AUTHORITY: case KZ_F_NEED:
     case KZ_F_TIMELINE: case KZ_F_PERSONA: case KZ_F_IMPORT_ID: case KZ_F_CREATED:
+    case KZ_F_SCORE_AT: case KZ_F_SCORE_DUE:
         return false;
     default:
         return true;
@@ -488,7 +489,8 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
     }
     bool any = false;
     for (int f = 1; f < KZ_F__COUNT; f++)
-        if (f != KZ_F_VERSION && f != KZ_F_UPDATED && !field_equal_any(lead, &cur, (kz_field)f))
+        if (f != KZ_F_VERSION && f != KZ_F_UPDATED && f != KZ_F_SCORE_AT &&
+            !field_equal_any(lead, &cur, (kz_field)f))
             any = true;
     for (size_t i = 0; i < lead->ncustom && !any; i++) {
         const char *old = kz_lead_custom(&cur, lead->custom[i].name);

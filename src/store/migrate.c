@@ -30,6 +30,13 @@ static const migration steps[] = {
         "CREATE VIRTUAL TABLE lead_search USING fts5 (doc, content = 'lead_text', "
         "content_rowid = 'id', tokenize = 'trigram');"
         "INSERT INTO lead_search (lead_search) VALUES ('rebuild');"},
+    /* 3: when each score was computed and is next due; every stored score
+     * is due at once, so the first command that shows scores (or the
+     * board) brings them up to date */
+    {3, "ALTER TABLE leads ADD COLUMN score_at INTEGER;"
+        "ALTER TABLE leads ADD COLUMN score_due INTEGER;"
+        "UPDATE leads SET score_due = 0;"
+        "CREATE INDEX leads_score_due ON leads (score_due) WHERE score_due IS NOT NULL;"},
 };
 
 kz_status kz_migrate(kz_store *st, int from, kz_err *err)

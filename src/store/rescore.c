@@ -22,7 +22,8 @@
 
 static const kz_field score_fields[] = {KZ_F_SCORE, KZ_F_GRADE, KZ_F_PERSONA, KZ_F_PAIN,
                                         KZ_F_INTEREST, KZ_F_FIT, KZ_F_BUDGET, KZ_F_AUTHORITY,
-                                        KZ_F_NEED, KZ_F_TIMELINE};
+                                        KZ_F_NEED, KZ_F_TIMELINE, KZ_F_SCORE_AT,
+                                        KZ_F_SCORE_DUE};
 #define NSCORE (sizeof score_fields / sizeof score_fields[0])
 
 static bool same_text(const char *a, const char *b)
@@ -100,8 +101,29 @@ typedef struct item {
     char *old_grade;   /* owned; the grade as read (valid when had_grade) */
     size_t old_grade_cap;
     bool had_grade;
+    bool had_due;      /* score_due as read */
+    int64_t old_due;
     bool changed;      /* the callback changed a score field */
 } item;
+
+/* Remembers what saving compares against: the grade and due time as read. */
+static void item_mark(item *it)
+{
+    const kz_lead *lead = &it->lead;
+    const char *g = kz_lead_text(lead, KZ_F_GRADE);
+    it->had_grade = g != NULL;
+    if (g) {
+        size_t n = strlen(g) + 1;
+        if (it->old_grade_cap < n) {
+            it->old_grade = kz_xrealloc(it->old_grade, n);
+            it->old_grade_cap = n;
+        }
+        memcpy(it->old_grade, g, n);
+    }
+    it->had_due = kz_lead_has(lead, KZ_F_SCORE_DUE);
+    it->old_due = it->had_due ? kz_lead_num(lead, KZ_F_SCORE_DUE) : 0;
+    it->changed = false;
+}
 
 /* Leads in id order; v[0..cap) are initialised, v[0..n) hold this chunk. */
 typedef struct chunk {
@@ -289,17 +311,7 @@ static kz_status read_chunk(kz_store *st, streams *s, int64_t *last, int64_t upt
             read_activity(as, a, &it->al.notecap[it->al.n - 1]);
             s->arc = sqlite3_step(as);
         }
-        const char *g = kz_lead_text(lead, KZ_F_GRADE);
-        it->had_grade = g != NULL;
-        if (g) {
-            size_t n = strlen(g) + 1;
-            if (it->old_grade_cap < n) {
-                it->old_grade = kz_xrealloc(it->old_grade, n);
-                it->old_grade_cap = n;
-            }
-            memcpy(it->old_grade, g, n);
-        }
-        it->changed = false;
+        item_mark(it);
         *last = id;
     }
     kz_buf_free(&scratch);
@@ -315,44 +327,87 @@ static kz_status read_chunk(kz_store *st, streams *s, int64_t *last, int64_t upt
 
 /* ---- writing ---- */
 
-/* Saves the scored chunk: each changed lead's score fields, version bump
- * and, when its band changed, a grade event. */
-static kz_status write_chunk(kz_store *st, sqlite3_stmt *us, const chunk *c, const char *actor,
+/* The statements saving uses: us rewrites the score fields and bumps the
+ * version, ds moves only the time the score is next due. */
+typedef struct savers {
+    sqlite3_stmt *us, *ds;
+} savers;
+
+static kz_status savers_get(kz_store *st, savers *sv, kz_err *err)
+{
+    sv->us = kz_stmt(st,
+                     "UPDATE leads SET score = ?2, grade = ?3, persona = ?4, pain = "
+                     "?5, interest = ?6, fit = ?7, budget = ?8, authority = ?9, need "
+                     "= ?10, timeline = ?11, score_at = ?12, score_due = ?13, "
+                     "version = version + 1, updated = ?14 WHERE id = ?1",
+                     err);
+    sv->ds = sv->us ? kz_stmt(st, "UPDATE leads SET score_at = ?2, score_due = ?3 WHERE id = ?1",
+                              err)
+                    : NULL;
+    return sv->us && sv->ds ? KZ_OK : FAIL_STMT(err);
+}
+
+static void bind_opt_time(sqlite3_stmt *s, int col, const kz_lead *lead, kz_field f)
+{
+    if (kz_lead_has(lead, f))
+        sqlite3_bind_int64(s, col, kz_lead_num(lead, f));
+    else
+        sqlite3_bind_null(s, col);
+}
+
+/* Saves one scored lead: when a score field changed, the score fields,
+ * a version bump and, when its band changed, a grade event; when only the
+ * time it is next due moved, that time. */
+static kz_status write_item(kz_store *st, const savers *sv, const item *it, const char *actor,
+                            int64_t now, int64_t *changed, kz_err *err)
+{
+    const kz_lead *lead = &it->lead;
+    if (!it->changed) {
+        bool has = kz_lead_has(lead, KZ_F_SCORE_DUE);
+        if (has == it->had_due && (!has || kz_lead_num(lead, KZ_F_SCORE_DUE) == it->old_due))
+            return KZ_OK;
+        sqlite3_bind_int64(sv->ds, 1, kz_lead_num(lead, KZ_F_ID));
+        bind_opt_time(sv->ds, 2, lead, KZ_F_SCORE_AT);
+        bind_opt_time(sv->ds, 3, lead, KZ_F_SCORE_DUE);
+        int drc = sqlite3_step(sv->ds);
+        sqlite3_reset(sv->ds);
+        return drc == SQLITE_DONE ? KZ_OK : kz_db_error(st, drc, "saving scores", err);
+    }
+    sqlite3_stmt *us = sv->us;
+    sqlite3_bind_int64(us, 1, kz_lead_num(lead, KZ_F_ID));
+    for (size_t i = 0; i < NSCORE; i++) {
+        kz_field f = score_fields[i];
+        int col = (int)i + 2;
+        if (!kz_lead_has(lead, f))
+            sqlite3_bind_null(us, col);
+        else if (kz_field_is_text(f))
+            kz_bind_text(us, col, kz_lead_text(lead, f));
+        else
+            sqlite3_bind_int64(us, col, kz_lead_num(lead, f));
+    }
+    sqlite3_bind_int64(us, 14, now);
+    int urc = sqlite3_step(us);
+    sqlite3_reset(us);
+    if (urc != SQLITE_DONE)
+        return kz_db_error(st, urc, "saving scores", err);
+    if (changed)
+        (*changed)++;
+    const char *ng = kz_lead_text(lead, KZ_F_GRADE);
+    if (same_text(it->had_grade ? it->old_grade : NULL, ng))
+        return KZ_OK;
+    return kz_event_write(st, kz_lead_num(lead, KZ_F_ID), now,
+                          kz_lead_num(lead, KZ_F_VERSION) + 1, actor, "grade", "grade",
+                          it->had_grade ? it->old_grade : NULL, ng, NULL, err);
+}
+
+/* Saves the scored chunk, lead by lead. */
+static kz_status write_chunk(kz_store *st, const savers *sv, const chunk *c, const char *actor,
                              int64_t now, int64_t *changed, kz_err *err)
 {
-    for (size_t k = 0; k < c->n; k++) {
-        const item *it = &c->v[k];
-        if (!it->changed)
-            continue;
-        const kz_lead *lead = &it->lead;
-        sqlite3_bind_int64(us, 1, kz_lead_num(lead, KZ_F_ID));
-        for (size_t i = 0; i < NSCORE; i++) {
-            kz_field f = score_fields[i];
-            int col = (int)i + 2;
-            if (!kz_lead_has(lead, f))
-                sqlite3_bind_null(us, col);
-            else if (f == KZ_F_GRADE || f == KZ_F_PERSONA)
-                kz_bind_text(us, col, kz_lead_text(lead, f));
-            else
-                sqlite3_bind_int64(us, col, kz_lead_num(lead, f));
-        }
-        sqlite3_bind_int64(us, 12, now);
-        int urc = sqlite3_step(us);
-        sqlite3_reset(us);
-        if (urc != SQLITE_DONE)
-            return kz_db_error(st, urc, "saving scores", err);
-        if (changed)
-            (*changed)++;
-        const char *ng = kz_lead_text(lead, KZ_F_GRADE);
-        if (same_text(it->had_grade ? it->old_grade : NULL, ng))
-            continue;
-        kz_status ks = kz_event_write(st, kz_lead_num(lead, KZ_F_ID), now,
-                                      kz_lead_num(lead, KZ_F_VERSION) + 1, actor, "grade", "grade",
-                                      it->had_grade ? it->old_grade : NULL, ng, NULL, err);
-        if (ks != KZ_OK)
-            return ks;
-    }
-    return KZ_OK;
+    kz_status ks = KZ_OK;
+    for (size_t k = 0; ks == KZ_OK && k < c->n; k++)
+        ks = write_item(st, sv, &c->v[k], actor, now, changed, err);
+    return ks;
 }
 
 /* ---- the walk ---- */
@@ -363,14 +418,10 @@ static kz_status rescore_batch(kz_store *st, streams *s, worker *w, chunk ch[2],
                                int64_t upto, const char *actor, int64_t now, int64_t *done,
                                int64_t *changed, kz_err *err)
 {
-    sqlite3_stmt *us = kz_stmt(st,
-                               "UPDATE leads SET score = ?2, grade = ?3, persona = ?4, pain = "
-                               "?5, interest = ?6, fit = ?7, budget = ?8, authority = ?9, need "
-                               "= ?10, timeline = ?11, version = version + 1, updated = ?12 "
-                               "WHERE id = ?1",
-                               err);
-    if (!us)
-        return FAIL_STMT(err);
+    savers sv;
+    kz_status ks = savers_get(st, &sv, err);
+    if (ks != KZ_OK)
+        return ks;
     sqlite3_bind_int64(s->cs, 1, last);
     sqlite3_bind_int64(s->cs, 2, upto);
     sqlite3_bind_int64(s->as, 1, last);
@@ -378,7 +429,7 @@ static kz_status rescore_batch(kz_store *st, streams *s, worker *w, chunk ch[2],
     s->crc = s->with_custom ? sqlite3_step(s->cs) : SQLITE_DONE;
     s->arc = sqlite3_step(s->as);
     chunk *cur = &ch[0], *next = &ch[1];
-    kz_status ks = read_chunk(st, s, &last, upto, cur, err);
+    ks = read_chunk(st, s, &last, upto, cur, err);
     if (ks == KZ_OK && cur->n)
         worker_post(w, cur);
     while (ks == KZ_OK && cur->n) {
@@ -389,7 +440,7 @@ static kz_status rescore_batch(kz_store *st, streams *s, worker *w, chunk ch[2],
             break;
         if (next->n)
             worker_post(w, next);
-        ks = write_chunk(st, us, cur, actor, now, changed, err);
+        ks = write_chunk(st, &sv, cur, actor, now, changed, err);
         *done += (int64_t)cur->n;
         chunk *t = cur;
         cur = next;
@@ -498,5 +549,91 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
     chunk_free(&ch[0]);
     chunk_free(&ch[1]);
     kz_buf_free(&sql);
+    return ks;
+}
+
+/* Due leads at or past this count are rescored by the streaming walk of
+ * every lead rather than one by one. */
+#define DUE_STREAM_FROM 5000
+
+kz_status kz_store_rescore_due(kz_store *st, size_t batch, const char *actor, int64_t now,
+                               const bool *fields, bool with_custom, kz_rescore_fn fn, void *ud,
+                               int64_t *changed, kz_err *err)
+{
+    if (changed)
+        *changed = 0;
+    sqlite3_stmt *cs = kz_stmt(st,
+                               "SELECT count(*) FROM (SELECT 1 FROM leads WHERE score_due <= ?1 "
+                               "LIMIT ?2)",
+                               err);
+    if (!cs)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(cs, 1, now);
+    sqlite3_bind_int64(cs, 2, DUE_STREAM_FROM);
+    int crc = sqlite3_step(cs);
+    int64_t due = crc == SQLITE_ROW ? sqlite3_column_int64(cs, 0) : 0;
+    sqlite3_reset(cs);
+    if (crc != SQLITE_ROW)
+        return kz_db_error(st, crc, "finding leads whose score is due", err);
+    if (due == 0)
+        return KZ_OK;
+    if (due >= DUE_STREAM_FROM)
+        return kz_store_rescore_all(st, batch, actor, now, fields, with_custom, fn, ud, NULL,
+                                    changed, err);
+
+    if (batch < 1)
+        batch = 1;
+    int64_t *ids = kz_xcalloc(batch, sizeof *ids); /* owned */
+    item it;
+    memset(&it, 0, sizeof it);
+    kz_lead_init(&it.lead);
+    kz_activity_list al = {0};
+    kz_status ks = KZ_OK;
+    size_t n;
+    do {
+        n = 0;
+        if ((ks = kz_store_begin(st, err)) != KZ_OK)
+            break;
+        sqlite3_stmt *ds = kz_stmt(st,
+                                   "SELECT id FROM leads WHERE score_due <= ?1 "
+                                   "ORDER BY score_due, id LIMIT ?2",
+                                   err);
+        savers sv;
+        ks = ds ? savers_get(st, &sv, err) : FAIL_STMT(err);
+        if (ks == KZ_OK) {
+            sqlite3_bind_int64(ds, 1, now);
+            sqlite3_bind_int64(ds, 2, (sqlite3_int64)batch);
+            int rc;
+            while ((rc = sqlite3_step(ds)) == SQLITE_ROW)
+                ids[n++] = sqlite3_column_int64(ds, 0);
+            sqlite3_reset(ds);
+            if (rc != SQLITE_DONE)
+                ks = kz_db_error(st, rc, "finding leads whose score is due", err);
+        }
+        for (size_t i = 0; ks == KZ_OK && i < n; i++) {
+            kz_lead_reset(&it.lead);
+            kz_activity_list_clear(&al);
+            if ((ks = kz_store_lead_get(st, ids[i], &it.lead, err)) != KZ_OK ||
+                (ks = kz_store_activities(st, ids[i], &al, err)) != KZ_OK)
+                break;
+            item_mark(&it);
+            it.changed = fn(&it.lead, al.v, al.n, ud);
+            /* a score due again at once would be walked for ever */
+            if (kz_lead_has(&it.lead, KZ_F_SCORE_DUE) &&
+                kz_lead_num(&it.lead, KZ_F_SCORE_DUE) <= now)
+                kz_lead_clear(&it.lead, KZ_F_SCORE_DUE);
+            ks = write_item(st, &sv, &it, actor, now, changed, err);
+        }
+        if (ks == KZ_OK)
+            ks = kz_store_commit(st, err);
+        else
+            kz_store_rollback(st);
+    } while (ks == KZ_OK && n == batch);
+    if (st->in_txn)
+        kz_store_rollback(st);
+    kz_activity_list_free(&al);
+    kz_lead_free(&it.lead);
+    free(it.old_grade);
+    free(ids);
     return ks;
 }

@@ -72,8 +72,8 @@
     X(REPORT_NEXT, "report-next", REPORT, "the next report")                                  \
     X(REPORT_PREV, "report-prev", REPORT, "the previous report")                              \
     X(REPORT_MINE, "report-mine", REPORT, "count only the leads I own (toggle)")              \
-    X(REPORT_PERIOD, "report-period", REPORT, "pick the period: all time, last 30 or 90 days, " \
-                                              "this year") \
+    X(REPORT_PERIOD, "report-period", REPORT, "pick the period (last week, this month...) " \
+                                              "or type one") \
     X(TRIAGE, "triage", TRIAGE, "work the queue of leads that need a decision now")           \
     X(SNOOZE, "snooze", TRIAGE, "triage: put the lead off to a date (quick picks or typed)")  \
     X(CLAIM, "claim", TRIAGE, "triage: assign the lead to me")                                \

@@ -31,10 +31,13 @@ static const struct {
     {"channels", KZ_ACT_REPORT_CHANNELS}, {"scoring", KZ_ACT_REPORT_SCORING},
 };
 
-typedef enum period { PERIOD_ALL, PERIOD_30, PERIOD_90, PERIOD_YEAR } period;
-
-static const char *const period_names[] = {"all time", "last 30 days", "last 90 days",
-                                           "this year"};
+/* The periods the menu offers, as kz_period_span reads them ("" is all
+ * time); the last item prompts for any other. */
+static const kz_menu_item period_items[] = {
+    {'a', "all time"},   {'w', "this week"},    {'l', "last week"},   {'m', "this month"},
+    {'n', "last month"}, {'3', "last 30 days"}, {'9', "last 90 days"}, {'q', "last quarter"},
+    {'y', "this year"},  {'/', "other period..."}};
+#define NPERIOD_ITEMS (sizeof period_items / sizeof period_items[0])
 
 /* One computed report and what it was computed for. */
 typedef struct cached {
@@ -55,7 +58,7 @@ typedef struct reports_view {
     kz_tui *t; /* borrowed: the screen this view belongs to */
     int cur;   /* index into reports[] */
     bool mine;
-    period per;
+    char period[48]; /* as typed or picked ("" : all time), read by kz_period_span */
     bool unicode;
     cached cache[NREPORTS];
     kz_lines lines;     /* owned: the current report rendered */
@@ -78,25 +81,9 @@ static void period_days(const reports_view *r, int today, int *from, int *to)
 {
     *from = KZ_REPORT_OPEN_FROM;
     *to = KZ_REPORT_OPEN_TO;
-    switch (r->per) {
-    case PERIOD_ALL:
-        break;
-    case PERIOD_30:
-        *from = today - 29;
-        *to = today;
-        break;
-    case PERIOD_90:
-        *from = today - 89;
-        *to = today;
-        break;
-    case PERIOD_YEAR: {
-        int y, m, d;
-        kz_day_to_ymd(today, &y, &m, &d);
-        if (!kz_day_from_ymd(y, 1, 1, from))
-            *from = KZ_REPORT_OPEN_FROM;
-        *to = today;
-        break;
-    }
+    if (r->period[0] && kz_period_span(r->period, today, from, to, NULL) != KZ_OK) {
+        *from = KZ_REPORT_OPEN_FROM; /* (checked when it was picked) */
+        *to = KZ_REPORT_OPEN_TO;
     }
 }
 
@@ -309,8 +296,8 @@ static const char *reports_title(kz_view *v)
     kz_buf_free(&key);
     if (r->mine)
         kz_buf_puts(&r->title, "  mine");
-    if (r->per != PERIOD_ALL)
-        kz_buf_printf(&r->title, "  %s", period_names[r->per]);
+    if (r->period[0])
+        kz_buf_printf(&r->title, "  %s", r->period);
     return kz_buf_str(&r->title);
 }
 
@@ -323,15 +310,33 @@ static void select_report(reports_view *r, int idx)
 
 static unsigned pick_period(reports_view *r, kz_tui *t)
 {
-    static const kz_menu_item items[] = {
-        {'a', "all time"}, {'3', "last 30 days"}, {'9', "last 90 days"}, {'y', "this year"}};
-    int pick = kz_prompt_menu(t, "period", items, sizeof items / sizeof items[0]);
+    int pick = kz_prompt_menu(t, "period", period_items, NPERIOD_ITEMS);
     if (pick < 0)
         return KZ_UI_REDRAW;
-    r->per = (period)pick;
-    r->top = 0;
-    ensure_computed(r);
-    kz_tui_message(t, "reports over %s", period_names[r->per]);
+    kz_buf text = KZ_BUF_INIT; /* owned here */
+    if (pick == 0) {
+        kz_buf_puts(&text, "");
+    } else if ((size_t)pick + 1 < NPERIOD_ITEMS) {
+        kz_buf_puts(&text, period_items[pick].label);
+    } else if (!kz_prompt_line(t, "period (last week, -7d, mon, 2026-01-01...):", r->period,
+                               &text, NULL, NULL)) {
+        kz_buf_free(&text);
+        return KZ_UI_REDRAW;
+    }
+    const char *p = kz_buf_str(&text);
+    int from, to;
+    kz_err err;
+    if (p[0] && kz_period_span(p, t->today, &from, &to, &err) != KZ_OK) {
+        kz_tui_error(t, "%s", err.msg);
+    } else if (strlen(p) >= sizeof r->period) {
+        kz_tui_error(t, "a period is at most %zu characters", sizeof r->period - 1);
+    } else {
+        snprintf(r->period, sizeof r->period, "%s", p);
+        r->top = 0;
+        ensure_computed(r);
+        kz_tui_message(t, "reports over %s", r->period[0] ? r->period : "all time");
+    }
+    kz_buf_free(&text);
     return KZ_UI_REDRAW;
 }
 

@@ -665,6 +665,20 @@ static bool poll_data_version(kz_tui *t)
     return true;
 }
 
+/* Scores decay and windows close while the board is open: recomputes the
+ * ones due by now (an indexed count when none is); true when a score
+ * changed, so the views reload. */
+static bool rescore_due(kz_tui *t)
+{
+    if (t->opts->readonly)
+        return false;
+    int64_t changed = 0;
+    kz_err err;
+    if (kz_pipe_rescore_due(t->s, &changed, &err) != KZ_OK)
+        return false; /* busy: the next tick tries again */
+    return changed > 0;
+}
+
 bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
 {
     for (;;) {
@@ -677,7 +691,8 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
         if (r == ERR) {
             /* timeout (once a second) or an interrupted read */
             presence_tick(t);
-            if (poll_data && poll_data_version(t)) {
+            bool rescored = poll_data && rescore_due(t);
+            if (poll_data && (poll_data_version(t) | rescored)) {
                 t->follow_lead = true; /* the cursor stays on its lead */
                 reload_all(t);
                 t->follow_lead = false;

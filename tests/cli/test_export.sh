@@ -17,7 +17,7 @@ k add --company Globex --stage prospect --owner bob --set 'tier=gold "plus"' "Li
 k add --owner - "Noah Novak" >/dev/null
 run k export; expect_rc 0
 header=$(printf '%s\n' "$out" | head -1 | tr -d '\r')
-case "$header" in "id,name,title,company,"*",version,custom.favourite_color,custom.tier") ok ;; *) bad "header: $header" ;; esac
+case "$header" in "id,name,title,company,"*",version,score_at,score_due,custom.favourite_color,custom.tier") ok ;; *) bad "header: $header" ;; esac
 expect_eq "$(printf '%s\n' "$out" | wc -l)" 4
 has_out '"Acme, Inc"'
 has_out '"gold ""plus"""'
@@ -33,7 +33,7 @@ run k export --stage prospect --format jsonl; expect_eq "$(printf '%s\n' "$out" 
 run k export --owner alice --format jsonl; has_out "Ava Smith"; lacks_out "Liam"
 run k export --owner - --format jsonl; has_out "Noah Novak"; lacks_out "Ava"
 run k export --search globex --format csv; has_out "Liam Kim"; lacks_out "Ava Smith"
-expect_eq "$(printf '%s\n' "$out" | head -1 | tr -d '\r' | sed 's/.*version//')" ",custom.tier"
+expect_eq "$(printf '%s\n' "$out" | head -1 | tr -d '\r' | sed 's/.*score_due//')" ",custom.tier"
 run k export --stage nowhere --format json; expect_rc 0; expect_out "[]"
 
 t "CSV export keeps bytes exact"

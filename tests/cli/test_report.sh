@@ -36,6 +36,37 @@ expect_eq "$(json 'j["from"]')" 2026-02-28 "yesterday, with the clock at 2026-03
 expect_eq "$(json 'j["to"]')" None
 expect_eq "$(json '[r["reached"] for r in j["conversion"]]')" "[0, 0, 0, 0]"
 
+t "periods read backwards (the clock: Sunday 2026-03-01)"
+period() { # ARGS...: "FROM TO" of the funnel report over them
+    run k report funnel --format json "$@"
+    [ "$rc" = 0 ] || bad "report funnel $*: exit status $rc"
+    json 'j["from"], j["to"]' | tr -d "(),'"
+}
+expect_eq "$(period --from mon)" "2026-02-23 None" "mon: the last Monday"
+expect_eq "$(period --from sun)" "2026-03-01 None" "sun: today is one"
+expect_eq "$(period --from -7d)" "2026-02-22 None"
+expect_eq "$(period --from '2 weeks ago' --to yesterday)" "2026-02-15 2026-02-28"
+expect_eq "$(period --period 'last week')" "2026-02-16 2026-02-22"
+expect_eq "$(period --period 'this week')" "2026-02-23 2026-03-01"
+expect_eq "$(period --period 'This  Month')" "2026-03-01 2026-03-31"
+expect_eq "$(period --period 'last month')" "2026-02-01 2026-02-28"
+expect_eq "$(period --period 'last quarter')" "2025-10-01 2025-12-31"
+expect_eq "$(period --period 'last year')" "2025-01-01 2025-12-31"
+expect_eq "$(period --period 'last 7 days')" "2026-02-23 2026-03-01"
+expect_eq "$(period --period -7d)" "2026-02-22 2026-03-01" "a day alone: from then to today"
+expect_eq "$(period --period 2026-01-04)" "2026-01-04 2026-03-01"
+expect_eq "$(period --from 'last month' --to 'last month')" "2026-02-01 2026-02-28"
+expect_eq "$(period --from 'last quarter' --to 'last month')" "2025-10-01 2026-02-28"
+# the same days, however they are written, give the same report
+run k report funnel --format csv --period 'last quarter'; a=$out
+run k report funnel --format csv --from 2025-10-01 --to 2025-12-31; expect_out "$a"
+run k report funnel --period 'last week' --from mon; expect_rc 2
+has_err "--period goes without --from and --to"
+run k report funnel --period 'next fortnight'; expect_rc 2
+has_err '--period: cannot read period "next fortnight": expected a day'
+run k report funnel --from 'this month' --to 'last month'; expect_rc 2
+has_err '--from this month (2026-03-01) is after --to last month (2026-02-28)'
+
 t "funnel"
 run k report funnel --format json; expect_rc 0
 expect_eq "$(json 'j["report"]')" funnel

@@ -290,6 +290,43 @@ static void test_mine_and_period(void **state)
     kt_finish(t, "qq");
 }
 
+/* Periods read backwards from today, picked from the menu or typed: with
+ * the clock on Friday 2025-03-14, "this week" holds the losses of Tuesday
+ * the 11th, "last week" none; "mon" is the last Monday; a period that does
+ * not read is refused with what was expected, and the filter stays. */
+static void test_typed_period(void **state)
+{
+    (void)state;
+    const char *db = make_db("periods.db");
+    setenv("KARIZ_NOW", "2025-03-14 10:00", 1);
+    kt_term *t = kt_board(40, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "R4");
+    kt_wait_for(t, "competitor");
+    kt_send(t, "p");
+    kt_wait_for(t, "last quarter");
+    kt_send(t, "l");
+    kt_wait_for(t, "reports over last week");
+    kt_wait_for(t, "(nothing in this period)");
+    kt_wait_gone(t, "competitor");
+    kt_send(t, "pw");
+    kt_wait_for(t, "reports over this week");
+    kt_wait_for(t, "competitor");
+    kt_send(t, "p/");
+    kt_wait_for(t, "period (last week, -7d, mon");
+    kt_send(t, "\x15-3d\r"); /* Ctrl-U clears the line: since Tuesday the 11th */
+    kt_wait_for(t, "reports over -3d");
+    kt_wait_for(t, "competitor");
+    kt_send(t, "p/\x15wed\r"); /* the last Wednesday: the 12th, after the losses */
+    kt_wait_for(t, "reports over wed");
+    kt_wait_for(t, "(nothing in this period)");
+    kt_send(t, "p/\x15next fortnight\r");
+    kt_wait_for(t, "cannot read period \"next fortnight\"");
+    kt_wait_for(t, "  wed");
+    kt_finish(t, "qq");
+    unsetenv("KARIZ_NOW");
+}
+
 static void test_new_data_recomputes(void **state)
 {
     (void)state;
@@ -366,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_resize_redraws_within_width),
         cmocka_unit_test(test_ascii_bars_outside_utf8),
         cmocka_unit_test(test_mine_and_period),
+        cmocka_unit_test(test_typed_period),
         cmocka_unit_test(test_new_data_recomputes),
         cmocka_unit_test(test_no_color_and_colour_roles),
         cmocka_unit_test(test_help_over_reports_and_read_only),

@@ -380,6 +380,135 @@ static void test_parse_null_err(void **state)
     assert_int_equal(kz_date_parse(NULL, 0, &day, NULL), KZ_EINVAL);
 }
 
+/* ---- report periods, read backwards ------------------------------------------------ */
+
+static const struct period_case {
+    const char *today, *in, *from, *to;
+    bool one_day;
+} period_cases[] = {
+    /* 2026-11-24 is a Tuesday */
+    {"2026-11-24", "today", "2026-11-24", "2026-11-24", true},
+    {"2026-11-24", "yesterday", "2026-11-23", "2026-11-23", true},
+    {"2026-11-24", "mon", "2026-11-23", "2026-11-23", true},
+    {"2026-11-24", "Monday", "2026-11-23", "2026-11-23", true},
+    {"2026-11-24", "tue", "2026-11-24", "2026-11-24", true}, /* today is one */
+    {"2026-11-24", "wed", "2026-11-18", "2026-11-18", true},
+    {"2026-11-24", "sun", "2026-11-22", "2026-11-22", true},
+    {"2026-11-24", "-7d", "2026-11-17", "2026-11-17", true},
+    {"2026-11-24", "-2w", "2026-11-10", "2026-11-10", true},
+    {"2026-11-24", "-1m", "2026-10-24", "2026-10-24", true},
+    {"2026-03-31", "-1m", "2026-02-28", "2026-02-28", true},
+    {"2026-11-24", "3 days ago", "2026-11-21", "2026-11-21", true},
+    {"2026-11-24", "1 week  ago", "2026-11-17", "2026-11-17", true},
+    {"2026-11-24", "2 months ago", "2026-09-24", "2026-09-24", true},
+    {"2026-11-24", "2026-11-01", "2026-11-01", "2026-11-01", true},
+    {"2026-11-24", "+3d", "2026-11-27", "2026-11-27", true}, /* forward forms still read */
+    {"2026-11-24", "end of month", "2026-11-30", "2026-11-30", true},
+    {"2026-11-24", "this week", "2026-11-23", "2026-11-29", false},
+    {"2026-11-24", "last week", "2026-11-16", "2026-11-22", false},
+    {"2026-11-23", "last week", "2026-11-16", "2026-11-22", false}, /* on a Monday */
+    {"2026-11-29", "last week", "2026-11-16", "2026-11-22", false}, /* on a Sunday */
+    {"2026-01-02", "last week", "2025-12-22", "2025-12-28", false},
+    {"2026-11-24", "this month", "2026-11-01", "2026-11-30", false},
+    {"2026-11-24", "LAST MONTH", "2026-10-01", "2026-10-31", false},
+    {"2026-03-15", "last month", "2026-02-01", "2026-02-28", false},
+    {"2026-01-15", "last month", "2025-12-01", "2025-12-31", false},
+    {"2026-11-24", "this quarter", "2026-10-01", "2026-12-31", false},
+    {"2026-11-24", "last quarter", "2026-07-01", "2026-09-30", false},
+    {"2026-02-10", "last quarter", "2025-10-01", "2025-12-31", false},
+    {"2026-11-24", "this year", "2026-01-01", "2026-12-31", false},
+    {"2026-11-24", "last year", "2025-01-01", "2025-12-31", false},
+    {"2024-03-10", "last year", "2023-01-01", "2023-12-31", false},
+    {"2026-11-24", "last 7 days", "2026-11-18", "2026-11-24", false},
+    {"2026-11-24", "last 1 day", "2026-11-24", "2026-11-24", false},
+    {"2026-11-24", "last 2 weeks", "2026-11-11", "2026-11-24", false},
+    {"2026-11-24", "last 3 months", "2026-08-25", "2026-11-24", false},
+};
+
+static void test_period_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof period_cases / sizeof period_cases[0]; i++) {
+        const struct period_case *c = &period_cases[i];
+        kz_err err;
+        memset(&err, 0, sizeof err);
+        int from = -99, to = -99;
+        bool one = !c->one_day;
+        if (kz_period_parse(c->in, D(c->today), &from, &to, &one, &err) != KZ_OK)
+            fail_msg("\"%s\" on %s: %s", c->in, c->today, err.msg);
+        char f[11], t[11];
+        kz_day_format(from, f);
+        kz_day_format(to, t);
+        if (strcmp(f, c->from) != 0 || strcmp(t, c->to) != 0 || one != c->one_day)
+            fail_msg("\"%s\" on %s: got %s..%s%s, want %s..%s%s", c->in, c->today, f, t,
+                     one ? " (a day)" : "", c->from, c->to, c->one_day ? " (a day)" : "");
+    }
+}
+
+/* Every weekday name asked on every day of a week lands 0..6 days back on
+ * that weekday. */
+static void test_period_weekdays_back(void **state)
+{
+    (void)state;
+    static const char *const names[7] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+    for (int today = D("2026-11-23"); today < D("2026-11-30"); today++) {
+        for (int w = 0; w < 7; w++) {
+            int from, to;
+            assert_int_equal(kz_period_parse(names[w], today, &from, &to, NULL, NULL), KZ_OK);
+            assert_int_equal(from, to);
+            assert_true(from <= today && from > today - 7);
+            assert_int_equal(kz_day_weekday(from), w);
+        }
+    }
+}
+
+/* As a whole period, a day alone runs to today; a period keeps its end. */
+static void test_period_span(void **state)
+{
+    (void)state;
+    int today = D("2026-11-24"), from, to;
+    assert_int_equal(kz_period_span("-7d", today, &from, &to, NULL), KZ_OK);
+    assert_int_equal(from, D("2026-11-17"));
+    assert_int_equal(to, today);
+    assert_int_equal(kz_period_span("mon", today, &from, &to, NULL), KZ_OK);
+    assert_int_equal(from, D("2026-11-23"));
+    assert_int_equal(to, today);
+    assert_int_equal(kz_period_span("today", today, &from, &to, NULL), KZ_OK);
+    assert_int_equal(from, today);
+    assert_int_equal(to, today);
+    assert_int_equal(kz_period_span("last week", today, &from, &to, NULL), KZ_OK);
+    assert_int_equal(from, D("2026-11-16"));
+    assert_int_equal(to, D("2026-11-22"));
+    assert_int_equal(kz_period_span("+3d", today, &from, &to, NULL), KZ_OK); /* ahead: that day */
+    assert_int_equal(from, D("2026-11-27"));
+    assert_int_equal(to, D("2026-11-27"));
+    from = to = -99;
+    assert_int_equal(kz_period_span("soon", today, &from, &to, NULL), KZ_EINVAL);
+    assert_int_equal(from, -99);
+}
+
+static void test_period_errors(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"", "   ", "nope", "last", "last fortnight", "this day",
+                                      "-3", "-3x", "3 days", "3 parsecs ago", "last 0 days",
+                                      "last 7", "next quarter x", "2026-02-30", NULL};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        kz_err err;
+        memset(&err, 0, sizeof err);
+        int from = -99, to = -99;
+        if (kz_period_parse(bad[i], D("2026-11-24"), &from, &to, NULL, &err) != KZ_EINVAL)
+            fail_msg("\"%s\" accepted", bad[i] ? bad[i] : "(null)");
+        assert_int_equal(from, -99);
+        assert_int_equal(to, -99);
+        assert_non_null(strstr(err.msg, "cannot read period \""));
+        if (bad[i] && strcmp(bad[i], "2026-02-30") == 0)
+            assert_non_null(strstr(err.msg, "2026-02 has days 01..28"));
+        else
+            assert_non_null(strstr(err.msg, "expected a day (today, yesterday"));
+    }
+}
+
 /* ---- local time ------------------------------------------------------------------ */
 
 static void test_day_from_time_zones(void **state)
@@ -559,6 +688,10 @@ int main(void)
         cmocka_unit_test(test_weekday_names_all_days),
         cmocka_unit_test(test_parse_errors),
         cmocka_unit_test(test_parse_null_err),
+        cmocka_unit_test(test_period_table),
+        cmocka_unit_test(test_period_weekdays_back),
+        cmocka_unit_test(test_period_errors),
+        cmocka_unit_test(test_period_span),
         cmocka_unit_test(test_day_from_time_zones),
         cmocka_unit_test(test_day_start),
         cmocka_unit_test(test_time_format),

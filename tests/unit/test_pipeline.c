@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "kariz/dates.h"
 #include "kariz/pipeline.h"
 
@@ -232,6 +234,99 @@ static void test_log_validates_and_rescores(void **state)
     kz_lead_free(&l);
 }
 
+static int64_t num_of(fx *f, int64_t id, kz_field field, bool *has)
+{
+    kz_lead l;
+    kz_lead_init(&l);
+    get(f, id, &l);
+    *has = kz_lead_has(&l, field);
+    int64_t v = kz_lead_num(&l, field);
+    kz_lead_free(&l);
+    return v;
+}
+
+static void sql_exec(fx *f, const char *q)
+{
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char *msg = NULL;
+    if (sqlite3_exec(db, q, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", q, msg);
+    sqlite3_close(db);
+}
+
+/* Only the leads whose score is due are recomputed: before it, nothing is
+ * written; at it, the score or only its due time moves (no version bump
+ * for the latter); a lead that nothing can change is never due. */
+static void test_rescore_due(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t a = add(f, "Ava", 50), b = add(f, "Bo", 50);
+    assert_int_equal(kz_pipe_log(&f->s, a, "email", "replied", NULL, NULL, &err), KZ_OK);
+    bool has;
+    int64_t due = num_of(f, a, KZ_F_SCORE_DUE, &has);
+    assert_true(has && due > NOW);
+    assert_int_equal(num_of(f, a, KZ_F_SCORE_AT, &has), NOW);
+    num_of(f, b, KZ_F_SCORE_DUE, &has);
+    assert_false(has);
+    int64_t va = num_of(f, a, KZ_F_VERSION, &has), vb = num_of(f, b, KZ_F_VERSION, &has);
+    int64_t score = num_of(f, a, KZ_F_SCORE, &has);
+
+    int64_t changed = -1;
+    f->s.now = due - 1;
+    assert_int_equal(kz_pipe_rescore_due(&f->s, &changed, &err), KZ_OK);
+    assert_int_equal(changed, 0);
+    assert_int_equal(num_of(f, a, KZ_F_SCORE_DUE, &has), due);
+    assert_int_equal(num_of(f, a, KZ_F_SCORE_AT, &has), NOW);
+
+    /* due a second early: the score may still be the same, and then only
+     * the due time moves on, until the score falls */
+    int steps = 0;
+    for (;;) {
+        f->s.now = num_of(f, a, KZ_F_SCORE_DUE, &has);
+        assert_true(has);
+        assert_int_equal(kz_pipe_rescore_due(&f->s, &changed, &err), KZ_OK);
+        assert_int_equal(num_of(f, a, KZ_F_SCORE_AT, &has), f->s.now);
+        assert_true(num_of(f, a, KZ_F_SCORE_DUE, &has) > f->s.now);
+        if (changed)
+            break;
+        assert_int_equal(num_of(f, a, KZ_F_VERSION, &has), va);
+        assert_true(++steps < 5);
+    }
+    assert_int_equal(changed, 1);
+    assert_int_equal(num_of(f, a, KZ_F_SCORE, &has), score - 1);
+    assert_int_equal(num_of(f, a, KZ_F_VERSION, &has), va + 1);
+    assert_int_equal(num_of(f, b, KZ_F_VERSION, &has), vb);
+    assert_true(f->s.now - due < 5);
+}
+
+/* Many leads due at once (a database from an older schema) are recomputed
+ * by the walk over every lead rather than one by one: all of them, and
+ * nothing is due after. */
+static void test_rescore_due_many(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    add(f, "Ava", 50);
+    sql_exec(f, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000) "
+                "INSERT INTO leads (name, stage, score, grade, stage_entered, touched, created, "
+                "updated, score_due) SELECT 'lead ' || i, 'lead', 99, 'hot', 0, 0, 0, 0, 0 FROM n");
+    int64_t changed = 0;
+    assert_int_equal(kz_pipe_rescore_due(&f->s, &changed, &err), KZ_OK);
+    assert_int_equal(changed, 6000);
+    kz_query q = {0};
+    int64_t n = -1;
+    q.grade = "hot";
+    assert_int_equal(kz_store_count(f->st, &q, &n, &err), KZ_OK);
+    assert_int_equal(n, 0);
+    assert_int_equal(kz_pipe_rescore_due(&f->s, &changed, &err), KZ_OK);
+    assert_int_equal(changed, 0);
+    assert_int_equal(kz_pipe_rescore_all(&f->s, NULL, NULL, &changed, &err), KZ_OK);
+    assert_int_equal(changed, 0);
+}
+
 static void test_automatic_statuses(void **state)
 {
     fx *f = *state;
@@ -298,6 +393,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_lost_and_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_and_overdue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_validates_and_rescores, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rescore_due, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rescore_due_many, setup, teardown),
         cmocka_unit_test_setup_teardown(test_automatic_statuses, setup, teardown),
         cmocka_unit_test_setup_teardown(test_presence, setup, teardown),
     };

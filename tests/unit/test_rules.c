@@ -3,6 +3,7 @@
  * tests/fixtures/rules/golden/ (KARIZ_GOLDEN_UPDATE=1 rewrites them, to be
  * reviewed with git diff); entry criteria; the catastrophic pattern;
  * the default rules; resolving which rules file is in force. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -279,6 +280,114 @@ static void test_decay_and_window(void **state)
     assert_int_equal(s->nhits, 1);
     assert_int_equal(s->hits[0].count, 2);
     assert_string_equal(s->hits[0].matched, "web visited");
+    free(s);
+    kz_lead_free(&l);
+    kz_rules_free(r);
+}
+
+/* Every subtotal and every hit's points of two scores agree. */
+static bool same_score(const kz_score *a, const kz_score *b)
+{
+    if (a->total != b->total || a->nhits != b->nhits)
+        return false;
+    for (int c = 0; c < KZ_CRIT__COUNT; c++)
+        if (a->sub[c] != b->sub[c])
+            return false;
+    for (size_t i = 0; i < a->nhits; i++)
+        if (a->hits[i].points != b->hits[i].points || a->hits[i].count != b->hits[i].count)
+            return false;
+    return true;
+}
+
+/* The score is due at s->due: the same at every second before it (checked
+ * at the second before and at points in between), and some term has moved
+ * within `slack` seconds after. */
+static void check_due(const kz_rules *r, const kz_lead *l, const kz_activity *a, size_t n,
+                      int64_t now, int64_t slack)
+{
+    kz_score *s = calloc(1, sizeof *s), *t = calloc(1, sizeof *t);
+    kz_score_lead(r, l, a, n, now, s);
+    assert_int_equal(s->at, now);
+    assert_true(s->due > now);
+    int64_t due = s->due;
+    for (int k = 0; k <= 64; k++) {
+        int64_t at = now + (due - 1 - now) * k / 64;
+        kz_score_lead(r, l, a, n, at, t);
+        if (!same_score(s, t))
+            fail_msg("score changed at %lld, before it was due at %lld", (long long)at,
+                     (long long)due);
+    }
+    kz_score_lead(r, l, a, n, due + slack, t);
+    assert_false(same_score(s, t));
+    free(s);
+    free(t);
+}
+
+/* When a score is next due: the moment a decaying sum reaches its next
+ * rounded value, an activity leaves a rule's window, a future activity
+ * starts to decay, or a date condition turns; never when nothing can. */
+static void test_score_due(void **state)
+{
+    (void)state;
+    kz_rules *r = load_team();
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_lead_set_text(&l, KZ_F_NEXT_STEP, "x");
+    kz_score *s = calloc(1, sizeof *s);
+    kz_activity a[2];
+
+    /* nothing that time changes: never due */
+    kz_score_lead(r, &l, NULL, 0, NOW, s);
+    assert_int_equal(s->due, 0);
+    act(&a[0], "call", "phone", "no_answer", NOW - 3 * DAY); /* no decay, no window */
+    kz_score_lead(r, &l, a, 1, NOW, s);
+    assert_int_equal(s->due, 0);
+
+    /* decay: 8 points, half-life 10 days; 8 rounds to 8 until 7.5, then to
+     * 7 until 6.5, ... and 0 from below 0.5 on, after which it stays */
+    act(&a[0], "web", "web", "visited", NOW);
+    kz_score_lead(r, &l, a, 1, NOW, s);
+    assert_int_equal(s->sub[KZ_CRIT_INTEREST], 8);
+    double days = 10 * log2(8 / 7.5);
+    assert_true(s->due <= NOW + (int64_t)(days * DAY));
+    assert_true(s->due >= NOW + (int64_t)(days * DAY) - 2);
+    check_due(r, &l, a, 1, NOW, 2);
+    check_due(r, &l, a, 1, NOW + 7 * DAY, 2);
+    check_due(r, &l, a, 1, NOW + 35 * DAY, 2);
+    kz_score_lead(r, &l, a, 1, NOW + 40 * DAY, s); /* 8 / 16 = 0.5 rounds to 1 */
+    assert_int_equal(s->sub[KZ_CRIT_INTEREST], 1);
+    kz_score_lead(r, &l, a, 1, NOW + 41 * DAY, s);
+    assert_int_equal(s->sub[KZ_CRIT_INTEREST], 0);
+    assert_int_equal(s->due, 0);
+
+    /* two touches decay together */
+    act(&a[1], "web", "web", "visited", NOW - 3 * DAY);
+    check_due(r, &l, a, 2, NOW, 2);
+
+    /* a window: asked for a price 29 days ago counts for one more day */
+    act(&a[0], "web", "web", "asked_price", NOW - 29 * DAY);
+    kz_score_lead(r, &l, a, 1, NOW, s);
+    assert_int_equal(s->due, NOW - 29 * DAY + 30 * DAY + 1);
+    check_due(r, &l, a, 1, NOW, 0);
+
+    /* an activity dated ahead does not decay before its time: due no later
+     * than then */
+    act(&a[0], "web", "web", "visited", NOW + 5 * DAY);
+    kz_score_lead(r, &l, a, 1, NOW, s);
+    assert_true(s->due > NOW && s->due <= NOW + 5 * DAY);
+    kz_score_lead(r, &l, a, 1, NOW + 5 * DAY, s);
+    assert_int_equal(s->sub[KZ_CRIT_INTEREST], 8);
+    check_due(r, &l, a, 1, NOW + 5 * DAY, 2);
+
+    /* a date condition: touched within 7 days turns at the local midnight
+     * after the seventh day */
+    kz_lead_set_num(&l, KZ_F_TOUCHED, NOW);
+    kz_score_lead(r, &l, NULL, 0, NOW, s);
+    assert_int_equal(s->sub[KZ_CRIT_TIMELINE], 2);
+    assert_true(s->due <= kz_day_start(today() + 8));
+    assert_true(s->due > kz_day_start(today() + 8) - 3 * 3600);
+    check_due(r, &l, NULL, 0, NOW, 3 * 3600);
+    check_due(r, &l, NULL, 0, kz_day_start(today() + 7) + 60, 0);
     free(s);
     kz_lead_free(&l);
     kz_rules_free(r);
@@ -587,6 +696,7 @@ int main(void)
         cmocka_unit_test(test_golden_cold),
         cmocka_unit_test(test_catastrophic_pattern),
         cmocka_unit_test(test_decay_and_window),
+        cmocka_unit_test(test_score_due),
         cmocka_unit_test(test_time_field_days),
         cmocka_unit_test(test_custom_numbers),
         cmocka_unit_test(test_empty_lead),

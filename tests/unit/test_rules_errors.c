@@ -146,6 +146,13 @@ static const bad_case cases[] = {
      "      points: 5\n"
      "      when: {field: score, above: 50}\n" STAGES,
      "bad.yaml:5:21: field \"score\" is computed by scoring and cannot be read by a rule; expected an input field such as title or employees"},
+    {"computed_due",
+     "criteria:\n"
+     "  fit:\n"
+     "    - label: x\n"
+     "      points: 5\n"
+     "      when: {field: score_due, within_days: 1}\n" STAGES,
+     "bad.yaml:5:21: field \"score_due\" is computed by scoring and cannot be read by a rule; expected an input field such as title or employees"},
     {"no_won_stage",
      "stages:\n"
      "  - {name: lead, probability: 5}\n"
