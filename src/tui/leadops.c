@@ -289,6 +289,9 @@ static void rebase_undo(kz_undo *u, const kz_lead *fresh)
 bool kz_change_save(kz_tui *t, kz_change *p)
 {
     for (;;) {
+        kz_err gerr;
+        if (p->before && p->id && kz_store_lead_get(t->s->store, p->id, p->before, &gerr) != KZ_OK)
+            kz_lead_reset(p->before);
         kz_status st = apply(t, p);
         if (st == KZ_OK)
             return true;
@@ -336,13 +339,13 @@ const char *kz_change_reapplied(const kz_change *p)
 }
 
 bool kz_lead_move(kz_tui *t, int64_t id, int64_t version, const char *stage, bool won,
-                  bool *cancelled, bool *again)
+                  kz_lead *before, bool *cancelled, bool *again)
 {
     *cancelled = false;
     *again = false;
     kz_change p = {.kind = won ? KZ_CH_WON : KZ_CH_MOVE, .id = id, .version = version,
                    .what = won ? "won" : "move", .field = "stage", .mine = stage,
-                   .stage = stage, .pass_refusal = true};
+                   .stage = stage, .before = before, .pass_refusal = true};
     if (kz_change_save(t, &p)) {
         *again = p.reapplied;
         return true;
@@ -467,7 +470,7 @@ static unsigned do_undo(kz_tui *t)
     return KZ_UI_RELOAD;
 }
 
-static unsigned do_move(kz_tui *t, kz_action a, int64_t id, int64_t version, const kz_lead *l)
+static unsigned do_move(kz_tui *t, kz_action a, int64_t id, int64_t version, kz_lead *l)
 {
     const kz_rules *r = t->s->rules;
     const char *cur = kz_lead_text(l, KZ_F_STAGE);
@@ -514,7 +517,7 @@ static unsigned do_move(kz_tui *t, kz_action a, int64_t id, int64_t version, con
         }
     }
     bool cancelled, again;
-    if (!kz_lead_move(t, id, version, to->name, won, &cancelled, &again))
+    if (!kz_lead_move(t, id, version, to->name, won, l, &cancelled, &again))
         return KZ_UI_RELOAD;
     remember_undo(t, id, l, won ? "won" : "move");
     t->told_id = id;
@@ -547,7 +550,7 @@ const char *kz_pick_lost_reason(kz_tui *t, const char *title)
     return pick < 0 ? NULL : kz_rules_lost_reason(t->s->rules, (size_t)pick);
 }
 
-static unsigned do_lost(kz_tui *t, int64_t id, int64_t version, const kz_lead *l)
+static unsigned do_lost(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
 {
     const char *reason = kz_pick_lost_reason(t, "lost: why?");
     if (!reason) {
@@ -557,7 +560,8 @@ static unsigned do_lost(kz_tui *t, int64_t id, int64_t version, const kz_lead *l
     }
     const kz_stage *lost = kz_rules_lost_stage(t->s->rules);
     kz_change p = {.kind = KZ_CH_LOST, .id = id, .version = version, .what = "lost",
-                   .field = "stage", .mine = lost ? lost->name : "lost", .reason = reason};
+                   .field = "stage", .mine = lost ? lost->name : "lost", .reason = reason,
+                   .before = l};
     if (!kz_change_save(t, &p))
         return KZ_UI_RELOAD;
     remember_undo(t, id, l, "lost");
@@ -740,7 +744,7 @@ out:
     return flags;
 }
 
-static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, const kz_lead *l)
+static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
 {
     kz_buf field = KZ_BUF_INIT, value = KZ_BUF_INIT, assign = KZ_BUF_INIT; /* owned */
     unsigned flags = KZ_UI_REDRAW;
@@ -780,7 +784,8 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, const kz_lead *l
         goto out;
     kz_buf_printf(&assign, "%s=%s", fname, kz_buf_str(&value));
     kz_change p = {.kind = KZ_CH_SET, .id = id, .version = version, .what = "edit",
-                   .field = fname, .mine = kz_buf_str(&value), .assign = kz_buf_str(&assign)};
+                   .field = fname, .mine = kz_buf_str(&value), .assign = kz_buf_str(&assign),
+                   .before = l};
     if (!kz_change_save(t, &p)) {
         flags = KZ_UI_RELOAD;
         goto out;
@@ -889,7 +894,8 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
             } else {
                 kz_change p = {.kind = KZ_CH_FOLLOWUP, .id = id, .version = version,
                                .what = "next step", .field = "next_due",
-                               .mine = kz_buf_str(&due), .day = day, .step = kz_buf_str(&text)};
+                               .mine = kz_buf_str(&due), .day = day, .step = kz_buf_str(&text),
+                               .before = &l};
                 if (!kz_change_save(t, &p)) {
                     flags = KZ_UI_RELOAD;
                     goto followup_done;
@@ -913,7 +919,7 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
             break;
         char *o = kz_trim(text.s ? text.s : (char[]){0});
         kz_change p = {.kind = KZ_CH_ASSIGN, .id = id, .version = version, .what = "assign",
-                       .field = "owner", .mine = o, .owner = *o ? o : NULL};
+                       .field = "owner", .mine = o, .owner = *o ? o : NULL, .before = &l};
         if (!kz_change_save(t, &p))
             flags = KZ_UI_RELOAD;
         else {

@@ -355,6 +355,8 @@ typedef struct kz_change {
     const char *log_kind, *outcome, *note; /* LOG */
     kz_lead *lead;           /* ADD */
     kz_undo *undo;           /* RESTORE */
+    kz_lead *before;         /* (may be NULL) set to the lead as it was just before
+                                the save landed: what undo puts back */
     bool pass_refusal;       /* return KZ_EREFUSED to the caller (override prompt) */
     bool reapplied;          /* saved over someone else's change, on request */
     kz_err err;              /* the last failure */
@@ -368,9 +370,9 @@ const char *kz_change_reapplied(const kz_change *c);
 /* Moves lead id (read at version) to `stage`, or won when `won`; when the
  * stage's entry criteria refuse, asks for an override reason and retries.
  * True when saved; *cancelled when the user declined the override;
- * *again when re-applied over someone else's change. */
+ * *again when re-applied over someone else's change; before as in kz_change. */
 bool kz_lead_move(kz_tui *t, int64_t id, int64_t version, const char *stage, bool won,
-                  bool *cancelled, bool *again);
+                  kz_lead *before, bool *cancelled, bool *again);
 /* Asks why a deal is lost (the rules' reasons) in a choice box titled
  * title; the reason, or NULL when cancelled or the rules define none (the
  * status line says which). */
