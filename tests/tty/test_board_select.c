@@ -3,7 +3,9 @@
  * (with a word on where the lead went) when it leaves; a new lead is
  * selected; confirmations name the lead; undo walks back several changes
  * and restores exactly what was there, and a colleague's change since is a
- * conflict. After each step the database says where the change landed. */
+ * conflict. After each step the database says where the change landed;
+ * the morning session runs all of it in one go, triage and a report
+ * included. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -232,6 +234,130 @@ static void test_undo_several_steps(void **state)
     kt_finish(t, "q");
 }
 
+/* The id of the lead triage shows now, by the "NAME  lead N" header. */
+static int triage_lead(kt_term *t)
+{
+    static const char *const names[] = {"Mia Khan", "Paul Chen", "Grace Hopper", "Zara Ahmadi"};
+    for (int i = 0; i < 4; i++) {
+        char head[64];
+        snprintf(head, sizeof head, "%s  lead %d", names[i], i + 1);
+        if (kt_contains(t, head))
+            return i + 1;
+    }
+    kt_dump(t);
+    fail_msg("triage shows none of the leads");
+    return 0;
+}
+
+/* Fails unless the query (a format) answers want. */
+static void where(const char *db, const char *want, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void where(const char *db, const char *want, const char *fmt, ...)
+{
+    char q[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(q, sizeof q, fmt, ap);
+    va_end(ap);
+    const char *got = kt_sql(db, q);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s: \"%s\", expected \"%s\"", q, got, want);
+}
+
+/* A salesperson's morning, key by key: every change lands on the lead that
+ * was highlighted (the database says so after each step). */
+static void test_morning_session(void **state)
+{
+    (void)state;
+    const char *db = make_db("morning.db");
+    setenv("NO_COLOR", "1", 1);
+    kt_term *t = kt_board(30, 160, db, NULL);
+    unsetenv("NO_COLOR");
+    kt_wait_for(t, "Grace Hopper");
+    /* add a lead: it is selected, at the bottom of Lead (score 0) */
+    kt_send(t, "a");
+    kt_wait_for(t, "new lead: name:");
+    kt_send(t, "Zara Ahmadi\rAhmadi Tiles\r700\r");
+    kt_wait_for(t, "added Zara Ahmadi (lead 4)");
+    assert_string_equal(kt_sql(db, "SELECT name || ',' || stage FROM leads WHERE id = 4"),
+                        "Zara Ahmadi,lead");
+    send_sync(t, "");
+    assert_true(selected(t, "Zara Ahmadi "));
+    assert_true(row_of(t, "Zara Ahmadi ") > row_of(t, "Grace Hopper"));
+    /* log a call: the score rises, Zara climbs above Grace, the highlight
+     * with her; the note that follows is hers */
+    kt_send(t, "ca");
+    kt_wait_for(t, "call logged with Zara Ahmadi: answered");
+    where(db, "1", "SELECT count(*) FROM activities WHERE kind = 'call' AND lead_id = %d", 4);
+    assert_true(row_of(t, "Zara Ahmadi ") < row_of(t, "Grace Hopper"));
+    assert_true(selected(t, "Zara Ahmadi "));
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "wants a quote by Friday\r");
+    kt_wait_for(t, "note added to Zara Ahmadi");
+    where(db, "1", "SELECT count(*) FROM activities WHERE kind = 'note' AND lead_id = %d", 4);
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities WHERE kind = 'note'"), "1");
+    /* edit a field */
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "title\rFounder\r");
+    kt_wait_for(t, "title of Zara Ahmadi saved");
+    where(db, "Founder", "SELECT title FROM leads WHERE id = %d", 4);
+    const char *e = kt_sql(db, "SELECT stage_entered FROM leads WHERE id = 4");
+    char entered[64];
+    snprintf(entered, sizeof entered, "%s", e);
+    /* move the card (the entry criteria ask for a reason) */
+    kt_send(t, ">");
+    kt_wait_for(t, "override? reason");
+    kt_send(t, "met the founder\r");
+    kt_wait_for(t, "moved Zara Ahmadi to Prospect");
+    where(db, "prospect", "SELECT stage FROM leads WHERE id = %d", 4);
+    assert_false(selected(t, "Zara Ahmadi "));
+    /* undo, several steps: the move, then the title */
+    kt_send(t, "u");
+    kt_wait_for(t, "undone: move of Zara Ahmadi; back in Lead (1 more to undo)");
+    where(db, "lead", "SELECT stage FROM leads WHERE id = %d", 4);
+    where(db, entered, "SELECT stage_entered FROM leads WHERE id = %d", 4);
+    send_sync(t, "");
+    assert_true(selected(t, "Zara Ahmadi "));
+    kt_send(t, "u");
+    kt_wait_for(t, "undone: edit of title of Zara Ahmadi");
+    where(db, "1", "SELECT count(*) FROM leads WHERE title IS NULL AND id = %d", 4);
+    /* the note and the call stay logged */
+    where(db, "2", "SELECT count(*) FROM activities WHERE lead_id = %d", 4);
+    /* triage a few leads: each decision lands on the lead shown */
+    kt_send(t, "t");
+    kt_wait_for(t, "triage 1/");
+    int first = triage_lead(t);
+    kt_send(t, "cn");
+    kt_wait_for(t, "call logged with");
+    where(db, "1",
+          "SELECT count(*) FROM activities WHERE kind = 'call' AND outcome = 'no_answer' "
+          "AND lead_id = %d",
+          first);
+    kt_wait_for(t, "triage 2/");
+    int second = triage_lead(t);
+    assert_int_not_equal(first, second);
+    kt_send(t, "S1"); /* the rules' first status */
+    kt_wait_for(t, "status of");
+    where(db, "subscriber", "SELECT status FROM leads WHERE id = %d", second);
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM leads WHERE status = 'subscriber'"), "1");
+    kt_wait_for(t, "triage 3/");
+    int third = triage_lead(t);
+    kt_send(t, "o");
+    kt_wait_for(t, "assign to");
+    kt_send(t, "\x15" "dave\r");
+    kt_wait_for(t, "assigned to dave");
+    where(db, "dave", "SELECT owner FROM leads WHERE id = %d", third);
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM leads WHERE owner = 'dave'"), "1");
+    /* and a report, then back to the board */
+    kt_send(t, "q");
+    kt_wait_for(t, "Grace Hopper");
+    kt_send(t, "R");
+    kt_wait_for(t, "Funnel, all time");
+    kt_finish(t, "qq");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -239,6 +365,7 @@ int main(void)
         cmocka_unit_test(test_selection_survives_other_changes),
         cmocka_unit_test(test_new_lead_is_selected),
         cmocka_unit_test(test_undo_several_steps),
+        cmocka_unit_test(test_morning_session),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
