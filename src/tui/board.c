@@ -149,8 +149,6 @@ static void load_column(board *b, kz_tui *t, column *c, bool count)
         b->load_failed = true;
 }
 
-static bool board_current(kz_view *v, int64_t *id, int64_t *version);
-
 typedef struct find_ctx {
     int64_t id;
     size_t pos;
@@ -179,7 +177,7 @@ static void note_sel(column *c)
 
 /* Where lead id stands in column c now (its place in the filtered order);
  * false when it is not in the column or does not pass the filters. */
-static bool find_in(board *b, kz_tui *t, column *c, int64_t id, size_t *pos)
+static bool find_in(kz_tui *t, column *c, int64_t id, size_t *pos)
 {
     for (size_t i = 0; i < c->ncards; i++)
         if (kz_lead_num(&c->cards[i], KZ_F_ID) == id) {
@@ -195,7 +193,6 @@ static bool find_in(board *b, kz_tui *t, column *c, int64_t id, size_t *pos)
     kz_err err;
     if (kz_store_list(t->s->store, &q, false, find_card, &fc, &err) != KZ_OK || !fc.found)
         return false;
-    (void)b;
     *pos = fc.pos;
     return true;
 }
@@ -233,7 +230,7 @@ static void keep_selection(board *b, kz_tui *t, column *c, bool focus, const cha
     bool exists = kz_store_lead_get(t->s->store, id, &l, &err) == KZ_OK;
     const char *stage = exists ? kz_lead_text(&l, KZ_F_STAGE) : NULL;
     bool here = stage && strcmp(stage, c->stage->name) == 0;
-    if (here && find_in(b, t, c, id, &pos)) {
+    if (here && find_in(t, c, id, &pos)) {
         c->cur = pos;
         if (c->cur < c->top || c->cur >= c->top + c->ncards)
             load_column(b, t, c, false);
@@ -280,7 +277,7 @@ static void select_lead(board *b, kz_tui *t, int64_t id)
             load_column(b, t, c, false);
         }
         size_t pos;
-        if (!find_in(b, t, c, id, &pos)) {
+        if (!find_in(t, c, id, &pos)) {
             kz_buf name = KZ_BUF_INIT; /* owned */
             kz_lead_label(&l, &name);
             kz_buf_printf(&name, " does not match the filter (x clears it)");

@@ -440,7 +440,10 @@ static const char *triage_title(kz_view *v)
 static char *lead_name(const triage *tr)
 {
     kz_buf b = KZ_BUF_INIT;
-    kz_lead_label(&tr->lead, &b);
+    if (tr->loaded)
+        kz_lead_label(&tr->lead, &b);
+    else
+        kz_buf_printf(&b, "lead %" PRId64, current_id(tr));
     char *r = kz_buf_take(&b);
     kz_buf_free(&b);
     return r ? r : kz_xstrdup("");
@@ -787,7 +790,9 @@ static unsigned decide_status(triage *tr, kz_tui *t)
 
 static unsigned decide_skip(triage *tr, kz_tui *t)
 {
-    kz_tui_message(t, "skipped");
+    char *name = lead_name(tr); /* owned */
+    kz_tui_message(t, "skipped %s", name);
+    free(name);
     tundo u = {0};
     u.kind = U_SKIP;
     return decided(tr, t, "skip", true, &u);
