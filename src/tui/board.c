@@ -175,10 +175,18 @@ static void note_sel(column *c)
         c->sel = kz_lead_num(&c->cards[c->cur - c->top], KZ_F_ID);
 }
 
+/* How far past the cursor a reload looks for the selected lead in its
+ * column's order: a lead that fell further (its score dropped a lot) in a
+ * huge column is not chased through all of it. */
+#define KZ_BOARD_FIND_REACH 5000
+
 /* Where lead id stands in column c now (its place in the filtered order);
- * false when it is not in the column or does not pass the filters. */
-static bool find_in(kz_tui *t, column *c, int64_t id, size_t *pos)
+ * false when it is not in the column, does not pass the filters, or (when
+ * *beyond is set) stands further down than the search looked: `reach`
+ * places past the cursor (0: the whole column). */
+static bool find_in(kz_tui *t, column *c, int64_t id, size_t reach, size_t *pos, bool *beyond)
 {
+    *beyond = false;
     for (size_t i = 0; i < c->ncards; i++)
         if (kz_lead_num(&c->cards[i], KZ_F_ID) == id) {
             *pos = c->top + i;
@@ -189,10 +197,15 @@ static bool find_in(kz_tui *t, column *c, int64_t id, size_t *pos)
     /* outside the visible window: walk the column's order */
     kz_query q;
     make_query(t, c, &q);
+    q.limit = reach ? c->cur + reach : 0;
     find_ctx fc = {id, 0, false};
     kz_err err;
-    if (kz_store_list(t->s->store, &q, false, find_card, &fc, &err) != KZ_OK || !fc.found)
+    if (kz_store_list(t->s->store, &q, false, find_card, &fc, &err) != KZ_OK)
         return false;
+    if (!fc.found) {
+        *beyond = q.limit && fc.pos >= q.limit;
+        return false;
+    }
     *pos = fc.pos;
     return true;
 }
@@ -221,6 +234,7 @@ static void keep_selection(board *b, kz_tui *t, column *c, bool focus, const cha
     if (!id)
         goto done;
     size_t pos;
+    bool beyond = false;
     if (c->cur >= c->top && c->cur - c->top < c->ncards &&
         kz_lead_num(&c->cards[c->cur - c->top], KZ_F_ID) == id)
         goto done; /* still where it was */
@@ -230,10 +244,12 @@ static void keep_selection(board *b, kz_tui *t, column *c, bool focus, const cha
     bool exists = kz_store_lead_get(t->s->store, id, &l, &err) == KZ_OK;
     const char *stage = exists ? kz_lead_text(&l, KZ_F_STAGE) : NULL;
     bool here = stage && strcmp(stage, c->stage->name) == 0;
-    if (here && find_in(t, c, id, &pos)) {
+    if (here && find_in(t, c, id, KZ_BOARD_FIND_REACH, &pos, &beyond)) {
         c->cur = pos;
         if (c->cur < c->top || c->cur >= c->top + c->ncards)
             load_column(b, t, c, false);
+    } else if (beyond) {
+        /* far down its column now: g/G and the search find it */
     } else if (focus && t->told_id != id && name && *name) {
         kz_buf note = KZ_BUF_INIT; /* owned */
         if (!exists) {
@@ -277,7 +293,8 @@ static void select_lead(board *b, kz_tui *t, int64_t id)
             load_column(b, t, c, false);
         }
         size_t pos;
-        if (!find_in(t, c, id, &pos)) {
+        bool beyond;
+        if (!find_in(t, c, id, 0, &pos, &beyond)) {
             kz_buf name = KZ_BUF_INIT; /* owned */
             kz_lead_label(&l, &name);
             kz_buf_printf(&name, " does not match the filter (x clears it)");

@@ -168,7 +168,20 @@ static void test_new_lead_is_selected(void **state)
     kt_send(t, "Founder\r");
     kt_wait_for(t, "title of Zara Ahmadi saved");
     assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 4"), "Founder");
-    kt_finish(t, "q");
+    /* the detail view's confirmations name the lead too */
+    kt_send(t, "\r");
+    kt_wait_for(t, "Qualification");
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "sent the catalogue\r");
+    kt_wait_for(t, "note added to Zara Ahmadi");
+    assert_string_equal(kt_sql(db, "SELECT lead_id FROM activities WHERE kind = 'note'"), "4");
+    kt_send(t, "o");
+    kt_wait_for(t, "owner (empty: unassigned):");
+    kt_send(t, "\x15" "dave\r");
+    kt_wait_for(t, "Zara Ahmadi assigned to dave");
+    assert_string_equal(kt_sql(db, "SELECT owner FROM leads WHERE id = 4"), "dave");
+    kt_finish(t, "qq");
 }
 
 /* Undo walks back several changes and restores exactly what was there
