@@ -174,6 +174,29 @@ static const char *or_none(const char *s)
     return s && *s ? s : "(none)";
 }
 
+/* A field's value as text (custom fields by name); NULL when absent. */
+static const char *value_of(const kz_lead *l, const char *field, char *buf, size_t len)
+{
+    int f = kz_field_lookup(field);
+    if (f < 0)
+        return kz_lead_custom(l, field);
+    if (!kz_lead_has(l, (kz_field)f))
+        return NULL;
+    kz_lead_format(l, (kz_field)f, buf, len);
+    return buf;
+}
+
+/* "; yours (undo): VALUE" for a field the undo u puts back to VALUE
+ * (nothing for a field it does not set). */
+static void undo_value(kz_buf *b, const kz_undo *u, const char *field)
+{
+    char v1[128], v2[128];
+    const char *was = value_of(&u->before, field, v1, sizeof v1);
+    const char *now = value_of(&u->after, field, v2, sizeof v2);
+    if (strcmp(was ? was : "", now ? now : "") != 0)
+        kz_buf_printf(b, "; yours (undo): %s", or_none(was));
+}
+
 /* Shows what others changed on the lead since p->version and asks what to
  * do; true to re-apply the change, false to drop it (also on a signal). */
 static bool conflict_dialog(kz_tui *t, const kz_change *p)
@@ -199,6 +222,8 @@ static bool conflict_dialog(kz_tui *t, const kz_change *p)
                 kz_buf_printf(b, "%s", e->kind);
             if (p->field && e->field && strcmp(p->field, e->field) == 0)
                 kz_buf_printf(b, "; yours: %s", or_none(p->mine));
+            else if (p->kind == KZ_CH_RESTORE && e->field)
+                undo_value(b, p->undo, e->field);
         }
     } else {
         kz_buf_printf(grow(&lines, &n, &cap), "cannot read what changed: %s", err.msg);
@@ -405,12 +430,14 @@ bool kz_undo_capture(kz_tui *t, kz_undo *u, int64_t id, const kz_lead *before,
     return true;
 }
 
-bool kz_undo_apply(kz_tui *t, kz_undo *u)
+bool kz_undo_apply(kz_tui *t, kz_undo *u, bool *dropped)
 {
     kz_change p = {.kind = KZ_CH_RESTORE, .id = u->id,
                    .version = kz_lead_num(&u->after, KZ_F_VERSION), .what = "undo",
                    .undo = u};
-    return kz_change_save(t, &p);
+    bool ok = kz_change_save(t, &p);
+    *dropped = !ok && p.err.code == KZ_ECONFLICT;
+    return ok;
 }
 
 void kz_undo_stack_free(kz_tui *t)
@@ -446,8 +473,13 @@ static unsigned do_undo(kz_tui *t)
     }
     kz_undo *u = &t->undo[t->nundo - 1];
     char *name = label_of(t, u->id); /* owned */
-    if (!kz_undo_apply(t, u)) {
-        /* kept, so that it can be tried again (or dropped by the next) */
+    bool dropped;
+    if (!kz_undo_apply(t, u, &dropped)) {
+        /* dropped in the conflict dialog: gone; else kept to try again */
+        if (dropped) {
+            kz_undo_free(u);
+            t->nundo--;
+        }
         free(name);
         return KZ_UI_RELOAD;
     }

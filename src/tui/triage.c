@@ -816,8 +816,14 @@ static unsigned do_undo(triage *tr, kz_tui *t)
     }
     tundo *u = &tr->undo[tr->nundo - 1];
     /* the shared undo: a colleague's change since is the conflict dialog;
-     * an undo not done stays on the stack */
-    if (u->kind == U_CHANGE && !kz_undo_apply(t, &u->change)) {
+     * an undo dropped there leaves the stack, one that failed otherwise
+     * stays on it */
+    bool dropped = false;
+    if (u->kind == U_CHANGE && !kz_undo_apply(t, &u->change, &dropped)) {
+        if (dropped) { /* the decision stays; its undo is gone */
+            kz_undo_free(&u->change);
+            tr->nundo--;
+        }
         load_current(tr, t);
         return KZ_UI_REDRAW;
     }

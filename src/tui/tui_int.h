@@ -384,11 +384,12 @@ void kz_lead_label(const kz_lead *l, kz_buf *out);
  * the lead as read before it) into u; false when the lead cannot be read.
  * kz_undo_apply puts back what the change set, through kz_change_save (a
  * colleague's change to the same fields since is a conflict shown in the
- * dialog, never overwritten silently); true when done. The board keeps a
+ * dialog, never overwritten silently); true when done, false with
+ * *dropped set when the user dropped it in that dialog. The board keeps a
  * stack of them (kz_undo_push, kz_undo_pop; kz_undo_stack_free at exit). */
 bool kz_undo_capture(kz_tui *t, kz_undo *u, int64_t id, const kz_lead *before,
                      const char *what);
-bool kz_undo_apply(kz_tui *t, kz_undo *u);
+bool kz_undo_apply(kz_tui *t, kz_undo *u, bool *dropped);
 void kz_undo_free(kz_undo *u);
 void kz_undo_stack_free(kz_tui *t);
 /* Whether an action changes data (refused in a read-only session). */

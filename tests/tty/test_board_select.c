@@ -239,11 +239,14 @@ static void test_undo_several_steps(void **state)
     kt_wait_for(t, "changed title of Mia Khan");
     kt_send(t, "u");
     kt_wait_for(t, "was changed while you worked on it");
-    kt_wait_for(t, "set title to Chair (was COO)");
+    kt_wait_for(t, "set title to Chair (was COO); yours (undo): CTO");
     assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "Chair");
     kt_send(t, "R");
     kt_wait_for(t, "your change was dropped");
     assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "Chair");
+    /* the dropped undo is gone from the stack */
+    kt_send(t, "u");
+    kt_wait_for(t, "nothing to undo");
     kt_finish(t, "q");
 }
 
