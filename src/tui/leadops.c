@@ -307,6 +307,19 @@ static void rebase_undo(kz_undo *u, const kz_lead *fresh)
         else
             kz_lead_set_num(&after, (kz_field)f, kz_lead_num(&u->before, (kz_field)f));
     }
+    /* custom fields the change did not set: as before too */
+    for (size_t i = 0; i < fresh->ncustom; i++) {
+        const char *name = fresh->custom[i].name;
+        const char *b = kz_lead_custom(&u->before, name), *a = kz_lead_custom(&u->after, name);
+        if (strcmp(b ? b : "", a ? a : "") == 0)
+            kz_lead_set_custom(&after, name, b);
+    }
+    for (size_t i = 0; i < u->before.ncustom; i++) {
+        const char *name = u->before.custom[i].name;
+        const char *a = kz_lead_custom(&u->after, name);
+        if (a && strcmp(a, u->before.custom[i].value) == 0)
+            kz_lead_set_custom(&after, name, a);
+    }
     kz_lead_copy(&u->after, &after);
     kz_lead_free(&after);
 }

@@ -247,6 +247,22 @@ static void test_undo_several_steps(void **state)
     /* the dropped undo is gone from the stack */
     kt_send(t, "u");
     kt_wait_for(t, "nothing to undo");
+    /* re-applied in the dialog, the undo puts back what the edit replaced,
+     * and leaves the colleague's other change alone */
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "title\r");
+    kt_wait_for(t, "title: Chair");
+    kt_send(t, "\x15" "VP\r");
+    kt_wait_for(t, "title of Mia Khan saved");
+    kt_kariz_run(db, "set", "1", "title=Board", "phone=555", NULL);
+    kt_wait_for(t, "changed");
+    kt_send(t, "u");
+    kt_wait_for(t, "set title to Board (was VP); yours (undo): Chair");
+    kt_send(t, "A");
+    kt_wait_for(t, "undone: edit of title of Mia Khan");
+    assert_string_equal(kt_sql(db, "SELECT title || ',' || phone FROM leads WHERE id = 1"),
+                        "Chair,555");
     kt_finish(t, "q");
 }
 
