@@ -123,6 +123,13 @@ static void test_selection_survives_other_changes(void **state)
     kt_wait_for(t, "filters cleared");
     send_sync(t, "");
     assert_true(selected(t, "Grace Hopper"));
+    /* so does a sort that puts her last (lead number) */
+    kt_send(t, "s");
+    kt_wait_for(t, "sort cards by");
+    kt_send(t, "i");
+    kt_wait_for(t, "cards sorted by lead number");
+    assert_true(row_of(t, "Grace Hopper") > row_of(t, "Paul Chen"));
+    assert_true(selected(t, "Grace Hopper"));
     /* a colleague moves her on: the highlight goes to her neighbour */
     kt_kariz_run(db, "move", "3", "prospect", "--force", "--reason", "met at the fair", NULL);
     kt_wait_for(t, "Prospect 1");
