@@ -229,7 +229,7 @@ static void add_note(kz_tui *t, const char *note)
 static void keep_selection(board *b, kz_tui *t, column *c, bool focus, const char *name)
 {
     int64_t id = c->sel;
-    if (c->collapsed)
+    if (c->collapsed || b->slots <= 0)
         return; /* no cards shown: the cursor waits on its lead */
     if (!id)
         goto done;
