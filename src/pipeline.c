@@ -58,7 +58,83 @@ typedef struct op {
     bool auto_status; /* a touch was logged: let the rules set the status */
 } op;
 
-static kz_status op_begin(op *o, kz_session *s, int64_t id, int64_t version, kz_err *err)
+/* A field's value as the event log writes it (text as is, numbers and dates
+ * formatted; custom fields by name); NULL when the lead has none. */
+static const char *field_value(const kz_lead *l, const char *name, char *buf, size_t len)
+{
+    int f = kz_field_lookup(name);
+    if (f < 0)
+        return kz_lead_custom(l, name);
+    if (!kz_lead_has(l, (kz_field)f))
+        return NULL;
+    if (kz_field_is_text((kz_field)f))
+        return kz_lead_text(l, (kz_field)f);
+    kz_lead_format(l, (kz_field)f, buf, len);
+    return buf;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+    return strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+static bool names_field(const char *const *fields, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(fields[i], name) == 0)
+            return true;
+    return false;
+}
+
+static bool is_field_event(const kz_event *e)
+{
+    return e->field && (strcmp(e->kind, "field") == 0 || strcmp(e->kind, "stage") == 0 ||
+                        strcmp(e->kind, "owner") == 0);
+}
+
+/* Why a change to `field` by someone else is a conflict: who set it to
+ * what, and what it was when you read it. */
+static kz_status conflict_err(kz_err *err, int64_t id, int64_t version, const kz_event *e)
+{
+    return kz_err_set(err, KZ_ECONFLICT,
+                      "lead %" PRId64 " was changed by someone else: %s set %s to \"%s\" "
+                      "(was \"%s\") after you read version %" PRId64
+                      "; reload it and apply your change again",
+                      id, e->actor, e->field, e->new_value ? e->new_value : "",
+                      e->old_value ? e->old_value : "", version);
+}
+
+/* The conflict rule: a change made on version `version` of the lead may be
+ * applied to a later version unless someone else changed one of the fields
+ * it sets since then (the event log says which). The latest save that did
+ * is reported (its first such field). */
+static kz_status check_fields(kz_session *s, int64_t id, int64_t version, int64_t stored,
+                              const char *const *fields, size_t n, kz_err *err)
+{
+    if (!version || stored == version)
+        return KZ_OK;
+    if (version > stored)
+        return kz_err_set(err, KZ_ECONFLICT,
+                          "lead %" PRId64 " is at version %" PRId64 ", older than the version %"
+                          PRId64 " you read; reload it and apply your change again",
+                          id, stored, version);
+    kz_event_list ev = {0}; /* owned */
+    kz_status ks = kz_store_events(s->store, id, version, &ev, err);
+    const kz_event *hit = NULL;
+    for (size_t i = 0; ks == KZ_OK && i < ev.n; i++)
+        if (is_field_event(&ev.v[i]) && names_field(fields, n, ev.v[i].field) &&
+            (!hit || hit->version != ev.v[i].version))
+            hit = &ev.v[i];
+    if (hit)
+        ks = conflict_err(err, id, version, hit);
+    kz_event_list_free(&ev);
+    return ks;
+}
+
+/* Loads the lead in a write transaction; `version` is the version the
+ * caller read (0: any) and fields[0..n) the fields the operation sets. */
+static kz_status op_begin(op *o, kz_session *s, int64_t id, int64_t version,
+                          const char *const *fields, size_t n, kz_err *err)
 {
     memset(o, 0, sizeof *o);
     o->s = s;
@@ -71,13 +147,14 @@ static kz_status op_begin(op *o, kz_session *s, int64_t id, int64_t version, kz_
     ks = kz_store_lead_get(s->store, id, &o->lead, err);
     if (ks == KZ_OK)
         kz_lead_copy(&o->before, &o->lead);
-    if (ks == KZ_OK && version && kz_lead_num(&o->lead, KZ_F_VERSION) != version)
-        ks = kz_err_set(err, KZ_ECONFLICT,
-                        "lead %" PRId64 " was changed by someone else (you read version %" PRId64
-                        ", it is now at %" PRId64 "); reload it and apply your change again",
-                        id, version, kz_lead_num(&o->lead, KZ_F_VERSION));
+    if (ks == KZ_OK)
+        ks = check_fields(s, id, version, kz_lead_num(&o->lead, KZ_F_VERSION), fields, n, err);
     return ks;
 }
+
+/* The fields a stage change sets. */
+static const char *const stage_fields[] = {"stage", "lost_reason", "lost_from"};
+#define NSTAGE_FIELDS (sizeof stage_fields / sizeof stage_fields[0])
 
 static bool text_differs(const kz_lead *a, const kz_lead *b, kz_field f)
 {
@@ -122,11 +199,6 @@ static void fire_hooks(const kz_session *s, const kz_lead *before, const kz_lead
         }
         kz_hooks_fire(s->hooks_dir, &e);
     }
-}
-
-static bool same_str(const char *a, const char *b)
-{
-    return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
 /* Rescores, saves and commits (or rolls back on any failure). */
@@ -212,8 +284,22 @@ kz_status kz_pipe_add(kz_session *s, kz_lead *lead, kz_err *err)
 kz_status kz_pipe_set(kz_session *s, int64_t id, int64_t version, const char *const *assign,
                       size_t n, kz_err *err)
 {
+    /* the fields it sets, for the conflict rule */
+    char(*names)[80] = kz_xcalloc(n ? n : 1, sizeof *names); /* owned */
+    const char **fields = kz_xcalloc(n ? n : 1, sizeof *fields); /* owned */
+    for (size_t i = 0; i < n; i++) {
+        const char *eq = strchr(assign[i], '=');
+        size_t len = eq ? (size_t)(eq - assign[i]) : strlen(assign[i]);
+        snprintf(names[i], sizeof names[i], "%.*s", (int)len, assign[i]);
+        int f = kz_field_lookup(names[i]);
+        if (f >= 0) /* "Title=..." sets title */
+            snprintf(names[i], sizeof names[i], "%s", kz_field_get((kz_field)f)->name);
+        fields[i] = names[i];
+    }
     op o;
-    kz_status ks = op_begin(&o, s, id, version, err);
+    kz_status ks = op_begin(&o, s, id, version, fields, n, err);
+    free(fields);
+    free(names);
     for (size_t i = 0; ks == KZ_OK && i < n; i++) {
         const char *eq = strchr(assign[i], '=');
         if (!eq || eq == assign[i]) {
@@ -234,16 +320,74 @@ kz_status kz_pipe_set(kz_session *s, int64_t id, int64_t version, const char *co
     return op_end(&o, ks, err);
 }
 
+/* Merges an edited copy (read at version `version`) into the stored lead
+ * o->lead: the fields someone else changed since are kept as they are now
+ * when the copy still holds what was read, and are a conflict when the copy
+ * changed them too (to something else); every other field is the copy's. */
+static kz_status merge_edit(op *o, const kz_lead *edited, int64_t version, kz_err *err)
+{
+    int64_t id = kz_lead_num(edited, KZ_F_ID);
+    kz_lead merged;
+    kz_lead_init(&merged);
+    kz_lead_copy(&merged, edited);
+    kz_status ks = KZ_OK;
+    if (version && version != kz_lead_num(&o->lead, KZ_F_VERSION)) {
+        kz_event_list ev = {0}; /* owned */
+        ks = kz_store_events(o->s->store, id, version, &ev, err);
+        for (size_t i = 0; ks == KZ_OK && i < ev.n; i++) {
+            const kz_event *e = &ev.v[i];
+            if (!is_field_event(e))
+                continue;
+            /* what the copy was read with: the first change's old value */
+            const kz_event *first = e;
+            for (size_t j = 0; j < i; j++)
+                if (is_field_event(&ev.v[j]) && strcmp(ev.v[j].field, e->field) == 0)
+                    first = &ev.v[j];
+            if (first != e)
+                continue; /* that field is settled at its first change */
+            char b1[128], b2[128];
+            const char *mine = field_value(edited, e->field, b1, sizeof b1);
+            const char *now = field_value(&o->lead, e->field, b2, sizeof b2);
+            if (same_str(mine, e->old_value) || same_str(mine, now)) {
+                /* untouched in the copy (or set the same way): theirs stands */
+                int f = kz_field_lookup(e->field);
+                if (f < 0)
+                    kz_lead_set_custom(&merged, e->field, now);
+                else if (!kz_lead_has(&o->lead, (kz_field)f))
+                    kz_lead_clear(&merged, (kz_field)f);
+                else if (kz_field_is_text((kz_field)f))
+                    kz_lead_set_text(&merged, (kz_field)f, kz_lead_text(&o->lead, (kz_field)f));
+                else
+                    kz_lead_set_num(&merged, (kz_field)f, kz_lead_num(&o->lead, (kz_field)f));
+                continue;
+            }
+            const kz_event *last = e; /* the latest value of that field */
+            for (size_t j = i + 1; j < ev.n; j++)
+                if (is_field_event(&ev.v[j]) && strcmp(ev.v[j].field, e->field) == 0)
+                    last = &ev.v[j];
+            ks = conflict_err(err, id, version, last);
+        }
+        kz_event_list_free(&ev);
+    }
+    if (ks == KZ_OK) {
+        kz_lead_set_num(&merged, KZ_F_VERSION, kz_lead_num(&o->lead, KZ_F_VERSION));
+        kz_lead_copy(&o->lead, &merged);
+    }
+    kz_lead_free(&merged);
+    return ks;
+}
+
 kz_status kz_pipe_save(kz_session *s, kz_lead *edited, kz_err *err)
 {
     op o;
     int64_t id = kz_lead_num(edited, KZ_F_ID);
-    kz_status ks = op_begin(&o, s, id, kz_lead_num(edited, KZ_F_VERSION), err);
+    /* the field-level rule is applied by merge_edit */
+    kz_status ks = op_begin(&o, s, id, 0, NULL, 0, err);
     const char *was = kz_lead_text(&o.lead, KZ_F_STAGE), *now = kz_lead_text(edited, KZ_F_STAGE);
     if (ks == KZ_OK && (!now || strcmp(was, now) != 0))
         ks = kz_err_set(err, KZ_EINVAL, "the stage changes with move, won or lost, not by editing");
     if (ks == KZ_OK)
-        kz_lead_copy(&o.lead, edited);
+        ks = merge_edit(&o, edited, kz_lead_num(edited, KZ_F_VERSION), err);
     ks = op_end(&o, ks, err);
     if (ks == KZ_OK)
         ks = kz_store_lead_get(s->store, id, edited, err);
@@ -302,7 +446,7 @@ kz_status kz_pipe_move(kz_session *s, int64_t id, int64_t version, const char *s
         return kz_err_set(err, KZ_EINVAL,
                           "a lead is lost with a reason: use `kariz lost ID --reason REASON`");
     op o;
-    ks = op_begin(&o, s, id, version, err);
+    ks = op_begin(&o, s, id, version, stage_fields, NSTAGE_FIELDS, err);
     if (ks == KZ_OK)
         ks = move_checked(&o, to, force_reason, err);
     return op_end(&o, ks, err);
@@ -315,7 +459,7 @@ kz_status kz_pipe_won(kz_session *s, int64_t id, int64_t version, const char *fo
     if (!won)
         return kz_err_set(err, KZ_EINVAL, "the rules define no won stage");
     op o;
-    kz_status ks = op_begin(&o, s, id, version, err);
+    kz_status ks = op_begin(&o, s, id, version, stage_fields, NSTAGE_FIELDS, err);
     if (ks == KZ_OK)
         ks = move_checked(&o, won, force_reason, err);
     return op_end(&o, ks, err);
@@ -342,7 +486,7 @@ kz_status kz_pipe_lost(kz_session *s, int64_t id, int64_t version, const char *r
         return ks;
     }
     op o;
-    kz_status ks = op_begin(&o, s, id, version, err);
+    kz_status ks = op_begin(&o, s, id, version, stage_fields, NSTAGE_FIELDS, err);
     if (ks == KZ_OK) {
         const char *cur = kz_lead_text(&o.lead, KZ_F_STAGE);
         if (strcmp(cur, lost->name) == 0) {
@@ -371,7 +515,7 @@ kz_status kz_pipe_log(kz_session *s, int64_t id, const char *kind, const char *o
     if (channel && (strlen(channel) >= sizeof((kz_activity *)0)->channel || !*channel))
         return kz_err_set(err, KZ_EINVAL, "channel \"%s\": expected a short name such as phone, email, web", channel);
     op o;
-    kz_status ks = op_begin(&o, s, id, 0, err);
+    kz_status ks = op_begin(&o, s, id, 0, NULL, 0, err);
     if (ks == KZ_OK) {
         kz_activity a = {0};
         a.lead_id = id;
@@ -398,8 +542,9 @@ kz_status kz_pipe_note(kz_session *s, int64_t id, const char *text, kz_err *err)
 kz_status kz_pipe_followup(kz_session *s, int64_t id, int64_t version, int due_day,
                            const char *step, kz_err *err)
 {
+    static const char *const fields[] = {"next_due", "next_step"};
     op o;
-    kz_status ks = op_begin(&o, s, id, version, err);
+    kz_status ks = op_begin(&o, s, id, version, fields, step ? 2 : 1, err);
     if (ks == KZ_OK) {
         kz_lead_set_date(&o.lead, KZ_F_NEXT_DUE, due_day);
         if (step)
@@ -411,17 +556,78 @@ kz_status kz_pipe_followup(kz_session *s, int64_t id, int64_t version, int due_d
 kz_status kz_pipe_assign(kz_session *s, int64_t id, int64_t version, const char *owner,
                          kz_err *err)
 {
+    static const char *const fields[] = {"owner"};
     op o;
-    kz_status ks = op_begin(&o, s, id, version, err);
+    kz_status ks = op_begin(&o, s, id, version, fields, 1, err);
     if (ks == KZ_OK)
         ks = kz_lead_assign(&o.lead, "owner", owner ? owner : "", false, err);
+    return op_end(&o, ks, err);
+}
+
+/* The fields an undo puts back: everything a person or an operation sets,
+ * not the lead's identity, its save counter or the derived scores. */
+static bool restorable(kz_field f)
+{
+    switch (f) {
+    case KZ_F_ID: case KZ_F_VERSION: case KZ_F_UPDATED: case KZ_F_CREATED:
+    case KZ_F_IMPORT_ID: case KZ_F_SCORE: case KZ_F_GRADE: case KZ_F_PAIN:
+    case KZ_F_INTEREST: case KZ_F_FIT: case KZ_F_BUDGET: case KZ_F_AUTHORITY:
+    case KZ_F_NEED: case KZ_F_TIMELINE: case KZ_F_PERSONA:
+        return false;
+    default:
+        return true;
+    }
+}
+
+static bool same_field(const kz_lead *a, const kz_lead *b, kz_field f)
+{
+    if (kz_lead_has(a, f) != kz_lead_has(b, f))
+        return false;
+    if (!kz_lead_has(a, f))
+        return true;
+    if (kz_field_is_text(f))
+        return strcmp(kz_lead_text(a, f), kz_lead_text(b, f)) == 0;
+    return kz_lead_num(a, f) == kz_lead_num(b, f);
+}
+
+kz_status kz_pipe_restore(kz_session *s, const kz_lead *before, const kz_lead *after,
+                          kz_err *err)
+{
+    int64_t id = kz_lead_num(after, KZ_F_ID);
+    /* the fields the change set, each of which goes back */
+    const char *names[KZ_F__COUNT + 64];
+    size_t n = 0;
+    for (int f = 1; f < KZ_F__COUNT; f++)
+        if (restorable((kz_field)f) && !same_field(before, after, (kz_field)f))
+            names[n++] = kz_field_get((kz_field)f)->name;
+    for (size_t i = 0; i < after->ncustom && n < sizeof names / sizeof names[0]; i++)
+        if (!same_str(kz_lead_custom(before, after->custom[i].name), after->custom[i].value))
+            names[n++] = after->custom[i].name;
+    for (size_t i = 0; i < before->ncustom && n < sizeof names / sizeof names[0]; i++)
+        if (!kz_lead_custom(after, before->custom[i].name))
+            names[n++] = before->custom[i].name;
+    op o;
+    kz_status ks = op_begin(&o, s, id, kz_lead_num(after, KZ_F_VERSION), names, n, err);
+    for (size_t i = 0; ks == KZ_OK && i < n; i++) {
+        int f = kz_field_lookup(names[i]);
+        if (f >= 0 && !same_field(&o.lead, after, (kz_field)f))
+            continue; /* moved on since (a touch logged): the newer time stays */
+        if (f < 0)
+            kz_lead_set_custom(&o.lead, names[i], kz_lead_custom(before, names[i]));
+        else if (!kz_lead_has(before, (kz_field)f))
+            kz_lead_clear(&o.lead, (kz_field)f);
+        else if (kz_field_is_text((kz_field)f))
+            kz_lead_set_text(&o.lead, (kz_field)f, kz_lead_text(before, (kz_field)f));
+        else
+            kz_lead_set_num(&o.lead, (kz_field)f, kz_lead_num(before, (kz_field)f));
+    }
     return op_end(&o, ks, err);
 }
 
 kz_status kz_pipe_rescore(kz_session *s, int64_t id, kz_err *err)
 {
     op o;
-    kz_status ks = op_begin(&o, s, id, 0, err);
+    kz_status ks = op_begin(&o, s, id, 0, NULL, 0, err);
     return op_end(&o, ks, err);
 }
 

@@ -3,7 +3,11 @@
  * it with the rules in force, logs events and commits, or changes nothing.
  *
  * `version` arguments are the lead version the caller read (optimistic
- * concurrency); pass 0 to act on whatever is current (one-shot CLI use). */
+ * concurrency); pass 0 to act on whatever is current (one-shot CLI use).
+ * The check is per field: a change read at an older version is applied to
+ * the current one unless someone else has since changed a field it sets
+ * (the event log says which); then it is KZ_ECONFLICT, its message names
+ * the field, their value and who set it, and nothing is written. */
 #ifndef KARIZ_PIPELINE_H
 #define KARIZ_PIPELINE_H
 
@@ -33,7 +37,9 @@ kz_status kz_pipe_add(kz_session *s, kz_lead *lead, kz_err *err);
 kz_status kz_pipe_set(kz_session *s, int64_t id, int64_t version, const char *const *assign,
                       size_t n, kz_err *err);
 
-/* Saves an edited lead (lead->num[KZ_F_VERSION] is the version read). */
+/* Saves an edited lead (lead->num[KZ_F_VERSION] is the version read).
+ * Fields someone else changed since are kept as they are now when the copy
+ * still holds what was read; changed in the copy too, they are a conflict. */
 kz_status kz_pipe_save(kz_session *s, kz_lead *lead, kz_err *err);
 
 /* Moves a lead to `stage`, enforcing its entry criteria unless
@@ -59,6 +65,16 @@ kz_status kz_pipe_assign(kz_session *s, int64_t id, int64_t version, const char 
 
 /* Adds a person at the buyer (champion, decision maker...). */
 kz_status kz_pipe_add_stakeholder(kz_session *s, kz_stakeholder *sh, kz_err *err);
+
+/* Undoes a change: `before` and `after` are the lead as read just before
+ * and just after it (after's version is the one the change produced).
+ * Every field the change set goes back to its value in `before` (stage,
+ * the time it entered it, lost reason, status, next step, owner, custom
+ * fields...); the lead is rescored. Someone else's change to one of those
+ * fields since is KZ_ECONFLICT (nothing is written); their changes to other
+ * fields stay. Activities logged stay logged. */
+kz_status kz_pipe_restore(kz_session *s, const kz_lead *before, const kz_lead *after,
+                          kz_err *err);
 
 /* Rescores one lead (writes only when something changed). */
 kz_status kz_pipe_rescore(kz_session *s, int64_t id, kz_err *err);

@@ -479,14 +479,6 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
     if (ks != KZ_OK)
         goto out;
     int64_t read_version = kz_lead_num(lead, KZ_F_VERSION);
-    int64_t stored_version = kz_lead_num(&cur, KZ_F_VERSION);
-    if (read_version != stored_version) {
-        ks = kz_err_set(err, KZ_ECONFLICT,
-                        "lead %" PRId64 " was changed by someone else (you read version %" PRId64
-                        ", it is now at %" PRId64 "); reload it and apply your change again",
-                        id, read_version, stored_version);
-        goto out;
-    }
     bool any = false;
     for (int f = 1; f < KZ_F__COUNT; f++)
         if (f != KZ_F_VERSION && f != KZ_F_UPDATED && f != KZ_F_SCORE_AT &&
@@ -500,10 +492,58 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
     for (size_t i = 0; i < cur.ncustom && !any; i++)
         if (!kz_lead_custom(lead, cur.custom[i].name))
             any = true;
-    if (!any)
+    if (!any && read_version == kz_lead_num(&cur, KZ_F_VERSION))
         goto out;
 
-    int64_t new_version = stored_version + 1;
+    /* The save itself is one conditional UPDATE (... AND version = the
+     * version read): a row count of zero means someone else saved first,
+     * and nothing (no custom field, no event) is written. */
+    int64_t new_version = read_version + 1;
+    kz_lead_set_num(lead, KZ_F_UPDATED, now);
+    char sql[2600];
+    int n = snprintf(sql, sizeof sql, "UPDATE leads SET ");
+    for (int f = 1; f < KZ_F__COUNT; f++)
+        n += snprintf(sql + n, sizeof sql - (size_t)n, "%s%s = ?%d", f > 1 ? ", " : "",
+                      kz_field_get((kz_field)f)->name, f);
+    snprintf(sql + n, sizeof sql - (size_t)n, " WHERE id = ?%d AND version = ?%d", KZ_F__COUNT,
+             KZ_F__COUNT + 1);
+    sqlite3_stmt *s = kz_stmt(st, sql, err);
+    if (!s) {
+        ks = FAIL_STMT(err);
+        goto out;
+    }
+    kz_lead_set_num(lead, KZ_F_VERSION, new_version);
+    for (int f = 1; f < KZ_F__COUNT; f++)
+        bind_field(s, f, lead, (kz_field)f);
+    sqlite3_bind_int64(s, KZ_F__COUNT, id);
+    sqlite3_bind_int64(s, KZ_F__COUNT + 1, read_version);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE && sqlite3_changes(st->db) != 1) {
+        kz_lead_set_num(lead, KZ_F_VERSION, read_version);
+        ks = kz_err_set(err, KZ_ECONFLICT,
+                        "lead %" PRId64 " was changed by someone else (you read version %" PRId64
+                        ", it is now at %" PRId64 "); reload it and apply your change again",
+                        id, read_version, kz_lead_num(&cur, KZ_F_VERSION));
+        goto out;
+    }
+    if (rc != SQLITE_DONE) {
+        kz_lead_set_num(lead, KZ_F_VERSION, read_version);
+        ks = kz_db_error(st, rc, "saving a lead", err);
+        if ((rc & 0xff) == SQLITE_CONSTRAINT && strstr(sqlite3_errmsg(st->db), "FOREIGN KEY"))
+            ks = kz_err_set(err, KZ_EINVAL, "unknown stage \"%s\"",
+                            kz_lead_text(lead, KZ_F_STAGE) ? kz_lead_text(lead, KZ_F_STAGE) : "");
+        goto out;
+    }
+    if (totals_differ(&cur, lead) &&
+        ((ks = totals_apply(st, &cur, -1, err)) != KZ_OK ||
+         (ks = totals_apply(st, lead, 1, err)) != KZ_OK))
+        goto out;
+    if ((!field_equal_any(&cur, lead, KZ_F_NAME) || !field_equal_any(&cur, lead, KZ_F_COMPANY) ||
+         !field_equal_any(&cur, lead, KZ_F_EMAIL)) &&
+        (ks = search_write(st, lead, false, err)) != KZ_OK)
+        goto out;
+
     char oldbuf[128], newbuf[128];
     for (int f = 1; f < KZ_F__COUNT; f++) {
         if (!field_logged((kz_field)f) || field_equal_any(lead, &cur, (kz_field)f))
@@ -539,44 +579,6 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
             (ks = kz_event_write(st, id, now, new_version, actor, "field", cur.custom[i].name,
                             cur.custom[i].value, NULL, "custom", err)) != KZ_OK)
             goto out;
-    }
-
-    kz_lead_set_num(lead, KZ_F_UPDATED, now);
-    char sql[2600];
-    int n = snprintf(sql, sizeof sql, "UPDATE leads SET ");
-    for (int f = 1; f < KZ_F__COUNT; f++)
-        n += snprintf(sql + n, sizeof sql - (size_t)n, "%s%s = ?%d", f > 1 ? ", " : "",
-                      kz_field_get((kz_field)f)->name, f);
-    snprintf(sql + n, sizeof sql - (size_t)n, " WHERE id = ?%d AND version = ?%d", KZ_F__COUNT,
-             KZ_F__COUNT + 1);
-    sqlite3_stmt *s = kz_stmt(st, sql, err);
-    if (!s) {
-        ks = FAIL_STMT(err);
-        goto out;
-    }
-    kz_lead_set_num(lead, KZ_F_VERSION, new_version);
-    for (int f = 1; f < KZ_F__COUNT; f++)
-        bind_field(s, f, lead, (kz_field)f);
-    sqlite3_bind_int64(s, KZ_F__COUNT, id);
-    sqlite3_bind_int64(s, KZ_F__COUNT + 1, stored_version);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE && totals_differ(&cur, lead) &&
-        ((ks = totals_apply(st, &cur, -1, err)) != KZ_OK ||
-         (ks = totals_apply(st, lead, 1, err)) != KZ_OK))
-        goto out;
-    if (rc == SQLITE_DONE &&
-        (!field_equal_any(&cur, lead, KZ_F_NAME) || !field_equal_any(&cur, lead, KZ_F_COMPANY) ||
-         !field_equal_any(&cur, lead, KZ_F_EMAIL)) &&
-        (ks = search_write(st, lead, false, err)) != KZ_OK)
-        goto out;
-    if (rc != SQLITE_DONE) {
-        kz_lead_set_num(lead, KZ_F_VERSION, read_version);
-        ks = kz_db_error(st, rc, "saving a lead", err);
-        if ((rc & 0xff) == SQLITE_CONSTRAINT && strstr(sqlite3_errmsg(st->db), "FOREIGN KEY"))
-            ks = kz_err_set(err, KZ_EINVAL, "unknown stage \"%s\"",
-                            kz_lead_text(lead, KZ_F_STAGE) ? kz_lead_text(lead, KZ_F_STAGE) : "");
-        goto out;
     }
     if (changed)
         *changed = true;

@@ -37,7 +37,7 @@
     X(MOVE_PREV, "move-prev", DEAL, "move the lead back to the previous stage")               \
     X(WON, "won", DEAL, "mark the deal won")                                                  \
     X(LOST, "lost", DEAL, "mark the deal lost, picking a reason")                             \
-    X(UNDO, "undo", DEAL, "undo the last stage change made on this board")                    \
+    X(UNDO, "undo", DEAL, "undo the last change made on this board; again: the one before")                    \
     X(ADD, "add", WORK, "add a lead (name, company, value) to the selected open stage")       \
     X(EDIT, "edit", WORK, "edit one field of the lead")                                       \
     X(NOTE, "note", WORK, "add a one-line note")                                              \

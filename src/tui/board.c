@@ -36,6 +36,7 @@ typedef struct column {
     bool more;             /* nmatch is a lower bound: the count stopped early */
     int64_t cap;           /* the count's cap (0: none), doubled as the cursor nears nmatch */
     size_t cur, top;       /* selected card and first visible card (absolute) */
+    int64_t sel;           /* the lead the cursor is on (0: none): reloads keep it there */
     kz_lead *cards;        /* owned: the visible cards, ncards used */
     size_t ncards, capcards;
     bool collapsed;
@@ -148,8 +149,6 @@ static void load_column(board *b, kz_tui *t, column *c, bool count)
         b->load_failed = true;
 }
 
-static bool board_current(kz_view *v, int64_t *id, int64_t *version);
-
 typedef struct find_ctx {
     int64_t id;
     size_t pos;
@@ -167,11 +166,115 @@ static bool find_card(const kz_lead *lead, void *ud)
     return true;
 }
 
-/* Puts the cursor back on lead id after a reload, wherever it went (its
- * stage's column, its place in the order); when it left the filter or is
- * gone, the cursor stays at the same place in its column (the nearest
- * card). */
-static void follow(board *b, kz_tui *t, int64_t id)
+/* The lead at the cursor, remembered so that the next reload finds it
+ * again wherever the new order put it. */
+static void note_sel(column *c)
+{
+    c->sel = 0;
+    if (c->cur >= c->top && c->cur - c->top < c->ncards)
+        c->sel = kz_lead_num(&c->cards[c->cur - c->top], KZ_F_ID);
+}
+
+/* How far past the cursor a reload looks for the selected lead in its
+ * column's order: a lead that fell further (its score dropped a lot) in a
+ * huge column is not chased through all of it. */
+#define KZ_BOARD_FIND_REACH 5000
+
+/* Where lead id stands in column c now (its place in the filtered order);
+ * false when it is not in the column, does not pass the filters, or (when
+ * *beyond is set) stands further down than the search looked: `reach`
+ * places past the cursor (0: the whole column). */
+static bool find_in(kz_tui *t, column *c, int64_t id, size_t reach, size_t *pos, bool *beyond)
+{
+    *beyond = false;
+    for (size_t i = 0; i < c->ncards; i++)
+        if (kz_lead_num(&c->cards[i], KZ_F_ID) == id) {
+            *pos = c->top + i;
+            return true;
+        }
+    if (c->collapsed || c->nmatch <= 0)
+        return false;
+    /* outside the visible window: walk the column's order */
+    kz_query q;
+    make_query(t, c, &q);
+    q.limit = reach ? c->cur + reach : 0;
+    find_ctx fc = {id, 0, false};
+    kz_err err;
+    if (kz_store_list(t->s->store, &q, false, find_card, &fc, &err) != KZ_OK)
+        return false;
+    if (!fc.found) {
+        *beyond = q.limit && fc.pos >= q.limit;
+        return false;
+    }
+    *pos = fc.pos;
+    return true;
+}
+
+/* Adds a note to the status line (after what is there already). */
+static void add_note(kz_tui *t, const char *note)
+{
+    if (strstr(kz_buf_str(&t->status), note))
+        return;
+    if (t->status.len == 0)
+        kz_tui_message(t, "%s", note);
+    else
+        kz_buf_printf(&t->status, "; %s", note);
+}
+
+/* Puts column c's cursor back on its lead after a reload. When the lead
+ * left the column (moved, filtered out, deleted) the cursor stays at the
+ * same place: on the lead that now stands where it stood. The focused
+ * column says on the status line where its lead went (name: its label
+ * before the reload). */
+static void keep_selection(board *b, kz_tui *t, column *c, bool focus, const char *name)
+{
+    int64_t id = c->sel;
+    if (c->collapsed || b->slots <= 0)
+        return; /* no cards shown: the cursor waits on its lead */
+    if (!id)
+        goto done;
+    size_t pos;
+    bool beyond = false;
+    if (c->cur >= c->top && c->cur - c->top < c->ncards &&
+        kz_lead_num(&c->cards[c->cur - c->top], KZ_F_ID) == id)
+        goto done; /* still where it was */
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_err err;
+    bool exists = kz_store_lead_get(t->s->store, id, &l, &err) == KZ_OK;
+    const char *stage = exists ? kz_lead_text(&l, KZ_F_STAGE) : NULL;
+    bool here = stage && strcmp(stage, c->stage->name) == 0;
+    if (here && find_in(t, c, id, KZ_BOARD_FIND_REACH, &pos, &beyond)) {
+        c->cur = pos;
+        if (c->cur < c->top || c->cur >= c->top + c->ncards)
+            load_column(b, t, c, false);
+    } else if (beyond) {
+        /* far down its column now: g/G and the search find it */
+    } else if (focus && t->told_id != id && name && *name) {
+        kz_buf note = KZ_BUF_INIT; /* owned */
+        if (!exists) {
+            kz_buf_printf(&note, "%s was deleted", name);
+        } else if (!here) {
+            const kz_stage *st = stage ? kz_rules_stage(t->s->rules, stage) : NULL;
+            const char *label = st && st->label ? st->label : stage ? stage : "?";
+            /* unless the status line tells it ("bob moved Mia Khan to Prospect") */
+            if (!strstr(kz_buf_str(&t->status), name) || !strstr(kz_buf_str(&t->status), label))
+                kz_buf_printf(&note, "%s moved to %s", name, label);
+        } else {
+            kz_buf_printf(&note, "%s no longer matches the filter", name);
+        }
+        if (note.len)
+            add_note(t, kz_buf_str(&note));
+        kz_buf_free(&note);
+    }
+    kz_lead_free(&l);
+done:
+    note_sel(c);
+}
+
+/* Selects a lead that was just added: its column focused (and expanded),
+ * the cursor on it. */
+static void select_lead(board *b, kz_tui *t, int64_t id)
 {
     kz_lead l;
     kz_lead_init(&l);
@@ -181,41 +284,36 @@ static void follow(board *b, kz_tui *t, int64_t id)
         return;
     }
     const char *stage = kz_lead_text(&l, KZ_F_STAGE);
-    size_t ci = b->ncols;
-    for (size_t i = 0; i < b->ncols && stage; i++)
-        if (strcmp(b->cols[i].stage->name, stage) == 0)
-            ci = i;
-    kz_lead_free(&l);
-    if (ci == b->ncols || b->cols[ci].collapsed)
-        return; /* not on screen: stay where the cursor was */
-    column *c = &b->cols[ci];
-    find_ctx fc = {id, 0, false};
-    for (size_t i = 0; i < c->ncards && !fc.found; i++)
-        if (kz_lead_num(&c->cards[i], KZ_F_ID) == id) {
-            fc.found = true;
-            fc.pos = c->top + i;
+    for (size_t i = 0; i < b->ncols && stage; i++) {
+        column *c = &b->cols[i];
+        if (strcmp(c->stage->name, stage) != 0)
+            continue;
+        if (c->collapsed) {
+            c->collapsed = false;
+            load_column(b, t, c, false);
         }
-    if (!fc.found) { /* outside the visible window: walk the column's order */
-        kz_query q;
-        make_query(t, c, &q);
-        fc.pos = 0;
-        if (kz_store_list(t->s->store, &q, false, find_card, &fc, &err) != KZ_OK)
-            return;
-    }
-    if (!fc.found)
-        return;
-    b->focus = ci;
-    c->cur = fc.pos;
-    if (c->cur < c->top || c->cur >= c->top + c->ncards)
+        size_t pos;
+        bool beyond;
+        if (!find_in(t, c, id, 0, &pos, &beyond)) {
+            kz_buf name = KZ_BUF_INIT; /* owned */
+            kz_lead_label(&l, &name);
+            kz_buf_printf(&name, " does not match the filter (x clears it)");
+            add_note(t, kz_buf_str(&name));
+            kz_buf_free(&name);
+            break;
+        }
+        b->focus = i;
+        c->cur = pos;
         load_column(b, t, c, false);
+        note_sel(c);
+        break;
+    }
+    kz_lead_free(&l);
 }
 
 static void board_reload(kz_view *v, kz_tui *t)
 {
     board *b = v->priv;
-    int64_t keep = 0, keep_version = 0;
-    if (!t->follow_lead || !board_current(v, &keep, &keep_version))
-        keep = 0;
     b->load_failed = false;
     kz_rect area = kz_tui_area(t);
     b->slots = (area.h - HEADER_ROWS + 1) / CARD_ROWS; /* the last gap may fall off */
@@ -226,6 +324,12 @@ static void board_reload(kz_view *v, kz_tui *t)
         b->load_failed = true;
         n = 0;
     }
+    /* the focused column's lead as it was, to say where it went */
+    kz_buf name = KZ_BUF_INIT; /* owned */
+    column *fc = b->ncols ? &b->cols[b->focus] : NULL;
+    if (fc && fc->sel && fc->cur >= fc->top && fc->cur - fc->top < fc->ncards &&
+        kz_lead_num(&fc->cards[fc->cur - fc->top], KZ_F_ID) == fc->sel)
+        kz_lead_label(&fc->cards[fc->cur - fc->top], &name);
     for (size_t i = 0; i < b->ncols; i++) {
         column *c = &b->cols[i];
         memset(&c->tot, 0, sizeof c->tot);
@@ -233,9 +337,14 @@ static void board_reload(kz_view *v, kz_tui *t)
             if (strcmp(tot[j].stage, c->stage->name) == 0)
                 c->tot = tot[j];
         load_column(b, t, c, true);
+        if (!b->load_failed)
+            keep_selection(b, t, c, i == b->focus, kz_buf_str(&name));
     }
-    if (keep && !b->load_failed)
-        follow(b, t, keep);
+    kz_buf_free(&name);
+    if (t->select_id && !b->load_failed)
+        select_lead(b, t, t->select_id);
+    t->select_id = 0;
+    t->told_id = 0;
     if (b->load_failed)
         kz_tui_error(t, "cannot load the board: %s", b->err.msg);
 }
@@ -482,9 +591,9 @@ static void set_cursor(board *b, kz_tui *t, column *c, int64_t to)
     if (c->nmatch > 0 && to >= c->nmatch)
         to = c->nmatch - 1;
     c->cur = (size_t)to;
-    if (c->cur >= c->top && c->cur < c->top + c->ncards)
-        return; /* already on screen */
-    load_column(b, t, c, false);
+    if (c->cur < c->top || c->cur >= c->top + c->ncards)
+        load_column(b, t, c, false);
+    note_sel(c);
 }
 
 typedef struct search_ctx {
@@ -579,8 +688,6 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
         memcpy(saved, t->filter.search, sizeof saved);
         kz_buf text = KZ_BUF_INIT; /* owned */
         search_ctx sc = {v};
-        for (size_t i = 0; i < b->ncols; i++)
-            b->cols[i].cur = b->cols[i].top = 0;
         bool ok = kz_prompt_line(t, "search:", t->filter.search, &text, search_changed, &sc);
         if (!ok)
             memcpy(t->filter.search, saved, sizeof saved);

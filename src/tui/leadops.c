@@ -1,7 +1,8 @@
-/* leadops.c - what the board's editing keys do to a lead. Every change
- * goes through the pipeline (kz_pipe_*), one transaction each; this file
- * adds the conversation around it: pickers, the override prompt when entry
- * criteria refuse a move, conflicts, and undo. */
+/* leadops.c - what the editing keys of the board, the detail view and
+ * triage do to a lead. Every change goes through the pipeline (kz_pipe_*),
+ * one transaction each; this file adds the conversation around it: pickers,
+ * the override prompt when entry criteria refuse a move, conflicts, undo,
+ * and a status line that names the lead acted on. */
 #define NCURSES_WIDECHAR 1
 #include <ncursesw/curses.h>
 
@@ -21,15 +22,36 @@
 #include "kariz/text.h"
 #include "tui/tui_int.h"
 
-/* Reports a failed pipeline call; a conflict also reloads. */
+void kz_lead_label(const kz_lead *l, kz_buf *out)
+{
+    const char *name = kz_lead_text(l, KZ_F_NAME);
+    kz_buf_reset(out);
+    if (name && *name)
+        kz_text_sanitize(out, name, strlen(name), KZ_TEXT_NEWLINE_SPACE);
+    else
+        kz_buf_printf(out, "lead %" PRId64, kz_lead_num(l, KZ_F_ID));
+}
+
+/* The name of lead id as stored now, for a message (owned by the caller). */
+static char *label_of(kz_tui *t, int64_t id)
+{
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_err err;
+    kz_buf b = KZ_BUF_INIT; /* owned until taken */
+    if (kz_store_lead_get(t->s->store, id, &l, &err) == KZ_OK)
+        kz_lead_label(&l, &b);
+    else
+        kz_buf_printf(&b, "lead %" PRId64, id);
+    kz_lead_free(&l);
+    char *r = kz_buf_take(&b);
+    kz_buf_free(&b);
+    return r ? r : kz_xstrdup("");
+}
+
+/* Reports a failed pipeline call and reloads. */
 static unsigned failed(kz_tui *t, const char *what, const kz_err *err)
 {
-    if (err->code == KZ_ECONFLICT) {
-        kz_tui_error(t, "%s: someone else changed this lead first; reloaded it: check it and "
-                        "try again",
-                     what);
-        return KZ_UI_RELOAD;
-    }
     kz_tui_error(t, "%s: %s", what, err->msg);
     return KZ_UI_RELOAD;
 }
@@ -42,66 +64,48 @@ static const char *stage_label(const kz_tui *t, const char *name)
 
 /* ---- saving: conflicts and a locked database ----
  *
- * Every change is described as a `pending` save before it runs, so that
- * when someone else saved the lead first (KZ_ECONFLICT) or another program
- * holds the write lock (KZ_EBUSY) the edit is still at hand: the conflict
- * dialog shows what changed and offers to reload (drop the edit) or to
- * re-apply it on the fresh version; a locked database offers to retry.
- * Nothing is ever written over someone else's change without asking. */
+ * Every change is described as a kz_change before it runs, so that when
+ * someone else changed the same field first (KZ_ECONFLICT) or another
+ * program holds the write lock (KZ_EBUSY) the edit is still at hand: the
+ * conflict dialog shows what changed and offers to reload (drop the edit)
+ * or to re-apply it on the fresh version; a locked database offers to
+ * retry. Nothing is ever written over someone else's change without
+ * asking. */
 
-typedef enum pkind { P_SET, P_FOLLOWUP, P_ASSIGN, P_MOVE, P_WON, P_LOST, P_LOG, P_ADD } pkind;
-
-typedef struct pending {
-    pkind kind;
-    int64_t id, version;     /* the lead and the version the user read */
-    const char *what;        /* "edit", "move"... for messages */
-    const char *field;       /* the field it sets, for the conflict dialog */
-    const char *mine;        /* the value it sets, shown as "yours" */
-    const char *assign;      /* P_SET: "field=value" */
-    int day;                 /* P_FOLLOWUP */
-    const char *step;        /* P_FOLLOWUP (may be NULL) */
-    const char *owner;       /* P_ASSIGN (NULL: unassigned) */
-    const char *stage;       /* P_MOVE */
-    const char *reason;      /* P_MOVE, P_WON: override reason (may be NULL); P_LOST: reason */
-    const char *log_kind, *outcome, *note; /* P_LOG */
-    kz_lead *lead;           /* P_ADD */
-    bool pass_refusal;       /* return KZ_EREFUSED to the caller (override prompt) */
-    bool reapplied;          /* saved over someone else's change, on request */
-    kz_err err;              /* the last failure */
-} pending;
-
-/* All strings in pending are borrowed from the caller. */
-static kz_status apply(kz_tui *t, pending *p)
+static kz_status apply(kz_tui *t, kz_change *p)
 {
     kz_err_clear(&p->err);
     int64_t mark = kz_tui_own_begin(t);
     kz_status st = KZ_OK;
     switch (p->kind) {
-    case P_SET: {
+    case KZ_CH_SET: {
         const char *a[1] = {p->assign};
         st = kz_pipe_set(t->s, p->id, p->version, a, 1, &p->err);
         break;
     }
-    case P_FOLLOWUP:
+    case KZ_CH_FOLLOWUP:
         st = kz_pipe_followup(t->s, p->id, p->version, p->day, p->step, &p->err);
         break;
-    case P_ASSIGN:
+    case KZ_CH_ASSIGN:
         st = kz_pipe_assign(t->s, p->id, p->version, p->owner, &p->err);
         break;
-    case P_MOVE:
+    case KZ_CH_MOVE:
         st = kz_pipe_move(t->s, p->id, p->version, p->stage, p->reason, &p->err);
         break;
-    case P_WON:
+    case KZ_CH_WON:
         st = kz_pipe_won(t->s, p->id, p->version, p->reason, &p->err);
         break;
-    case P_LOST:
+    case KZ_CH_LOST:
         st = kz_pipe_lost(t->s, p->id, p->version, p->reason, &p->err);
         break;
-    case P_LOG:
+    case KZ_CH_LOG:
         st = kz_pipe_log(t->s, p->id, p->log_kind, p->outcome, NULL, p->note, &p->err);
         break;
-    case P_ADD:
+    case KZ_CH_ADD:
         st = kz_pipe_add(t->s, p->lead, &p->err);
+        break;
+    case KZ_CH_RESTORE:
+        st = kz_pipe_restore(t->s, &p->undo->before, &p->undo->after, &p->err);
         break;
     }
     if (st == KZ_OK)
@@ -171,9 +175,32 @@ static const char *or_none(const char *s)
     return s && *s ? s : "(none)";
 }
 
+/* A field's value as text (custom fields by name); NULL when absent. */
+static const char *value_of(const kz_lead *l, const char *field, char *buf, size_t len)
+{
+    int f = kz_field_lookup(field);
+    if (f < 0)
+        return kz_lead_custom(l, field);
+    if (!kz_lead_has(l, (kz_field)f))
+        return NULL;
+    kz_lead_format(l, (kz_field)f, buf, len);
+    return buf;
+}
+
+/* "; yours (undo): VALUE" for a field the undo u puts back to VALUE
+ * (nothing for a field it does not set). */
+static void undo_value(kz_buf *b, const kz_undo *u, const char *field)
+{
+    char v1[128], v2[128];
+    const char *was = value_of(&u->before, field, v1, sizeof v1);
+    const char *now = value_of(&u->after, field, v2, sizeof v2);
+    if (strcmp(was ? was : "", now ? now : "") != 0)
+        kz_buf_printf(b, "; yours (undo): %s", or_none(was));
+}
+
 /* Shows what others changed on the lead since p->version and asks what to
  * do; true to re-apply the change, false to drop it (also on a signal). */
-static bool conflict_dialog(kz_tui *t, const pending *p)
+static bool conflict_dialog(kz_tui *t, const kz_change *p)
 {
     kz_event_list ev = {0}; /* owned */
     kz_err err;
@@ -196,6 +223,8 @@ static bool conflict_dialog(kz_tui *t, const pending *p)
                 kz_buf_printf(b, "%s", e->kind);
             if (p->field && e->field && strcmp(p->field, e->field) == 0)
                 kz_buf_printf(b, "; yours: %s", or_none(p->mine));
+            else if (p->kind == KZ_CH_RESTORE && e->field)
+                undo_value(b, p->undo, e->field);
         }
     } else {
         kz_buf_printf(grow(&lines, &n, &cap), "cannot read what changed: %s", err.msg);
@@ -205,7 +234,8 @@ static bool conflict_dialog(kz_tui *t, const pending *p)
         kz_buf_puts(grow(&lines, &n, &cap), "someone else saved it first");
     if (p->field)
         kz_buf_printf(grow(&lines, &n, &cap), "your change: %s = %s", p->field, or_none(p->mine));
-#undef ADD_LINE
+    else
+        kz_buf_printf(grow(&lines, &n, &cap), "your change: %s", p->what);
     char title[160];
     snprintf(title, sizeof title,
              "lead %" PRId64 " was changed while you worked on it (you read version %" PRId64
@@ -237,7 +267,7 @@ static bool conflict_dialog(kz_tui *t, const pending *p)
 
 /* The database is locked by another program: says who holds it and waits
  * for r (retry) or Esc (drop the change); false on Esc or a signal. */
-static bool busy_prompt(kz_tui *t, const pending *p)
+static bool busy_prompt(kz_tui *t, const kz_change *p)
 {
     kz_tui_error(t, "r retries, Esc drops your %s (not saved yet): %s", p->what, p->err.msg);
     for (;;) {
@@ -252,15 +282,59 @@ static bool busy_prompt(kz_tui *t, const pending *p)
     }
 }
 
-/* Runs p until it is saved or the user gives up; true when saved. On
- * failure the status line says why (except a refusal passed back). */
-static bool save(kz_tui *t, pending *p)
+/* Re-bases an undo on the lead as it is now (re-applying it over someone
+ * else's change): the fields the change set are taken as they are now, so
+ * that the undo puts each of them back. */
+static void rebase_undo(kz_undo *u, const kz_lead *fresh)
+{
+    kz_lead after;
+    kz_lead_init(&after);
+    kz_lead_copy(&after, fresh);
+    for (int f = 1; f < KZ_F__COUNT; f++) {
+        bool same = kz_lead_has(&u->before, (kz_field)f) == kz_lead_has(&u->after, (kz_field)f) &&
+                    (!kz_lead_has(&u->before, (kz_field)f) ||
+                     (kz_field_is_text((kz_field)f)
+                          ? strcmp(kz_lead_text(&u->before, (kz_field)f),
+                                   kz_lead_text(&u->after, (kz_field)f)) == 0
+                          : kz_lead_num(&u->before, (kz_field)f) ==
+                                kz_lead_num(&u->after, (kz_field)f)));
+        if (!same || f == KZ_F_VERSION)
+            continue;
+        /* untouched by the change: as before, so the undo leaves it alone */
+        if (!kz_lead_has(&u->before, (kz_field)f))
+            kz_lead_clear(&after, (kz_field)f);
+        else if (kz_field_is_text((kz_field)f))
+            kz_lead_set_text(&after, (kz_field)f, kz_lead_text(&u->before, (kz_field)f));
+        else
+            kz_lead_set_num(&after, (kz_field)f, kz_lead_num(&u->before, (kz_field)f));
+    }
+    /* custom fields the change did not set: as before too */
+    for (size_t i = 0; i < fresh->ncustom; i++) {
+        const char *name = fresh->custom[i].name;
+        const char *b = kz_lead_custom(&u->before, name), *a = kz_lead_custom(&u->after, name);
+        if (strcmp(b ? b : "", a ? a : "") == 0)
+            kz_lead_set_custom(&after, name, b);
+    }
+    for (size_t i = 0; i < u->before.ncustom; i++) {
+        const char *name = u->before.custom[i].name;
+        const char *a = kz_lead_custom(&u->after, name);
+        if (a && strcmp(a, u->before.custom[i].value) == 0)
+            kz_lead_set_custom(&after, name, a);
+    }
+    kz_lead_copy(&u->after, &after);
+    kz_lead_free(&after);
+}
+
+bool kz_change_save(kz_tui *t, kz_change *p)
 {
     for (;;) {
+        kz_err gerr;
+        if (p->before && p->id && kz_store_lead_get(t->s->store, p->id, p->before, &gerr) != KZ_OK)
+            kz_lead_reset(p->before);
         kz_status st = apply(t, p);
         if (st == KZ_OK)
             return true;
-        if (st == KZ_ECONFLICT && p->kind != P_ADD && p->kind != P_LOG) {
+        if (st == KZ_ECONFLICT && p->kind != KZ_CH_ADD) {
             if (!conflict_dialog(t, p)) {
                 kz_tui_error(t, "%s: your change was dropped; the lead is reloaded with the "
                                 "other change",
@@ -271,8 +345,11 @@ static bool save(kz_tui *t, pending *p)
             kz_lead_init(&fresh);
             kz_err err;
             kz_status gs = kz_store_lead_get(t->s->store, p->id, &fresh, &err);
-            if (gs == KZ_OK)
+            if (gs == KZ_OK) {
                 p->version = kz_lead_num(&fresh, KZ_F_VERSION);
+                if (p->kind == KZ_CH_RESTORE)
+                    rebase_undo(p->undo, &fresh);
+            }
             kz_lead_free(&fresh);
             if (gs != KZ_OK) {
                 kz_tui_error(t, "%s: %s", p->what, err.msg);
@@ -295,24 +372,20 @@ static bool save(kz_tui *t, pending *p)
     }
 }
 
-/* " (re-applied over the other change)" after a re-applied save. */
-static const char *reapplied(const pending *p)
+const char *kz_change_reapplied(const kz_change *p)
 {
     return p->reapplied ? " (re-applied over the other change)" : "";
 }
 
-/* Runs a move (to a stage, or won when `won`); on refusal asks whether to
- * override and with what reason, then retries with that reason. True when
- * saved; *cancelled when the user declined the override. */
-static bool move_with_override(kz_tui *t, int64_t id, int64_t version, const char *stage,
-                               bool won, bool *cancelled, bool *again)
+bool kz_lead_move(kz_tui *t, int64_t id, int64_t version, const char *stage, bool won,
+                  kz_lead *before, bool *cancelled, bool *again)
 {
     *cancelled = false;
     *again = false;
-    pending p = {.kind = won ? P_WON : P_MOVE, .id = id, .version = version,
-                 .what = won ? "won" : "move", .field = "stage", .mine = stage, .stage = stage,
-                 .pass_refusal = true};
-    if (save(t, &p)) {
+    kz_change p = {.kind = won ? KZ_CH_WON : KZ_CH_MOVE, .id = id, .version = version,
+                   .what = won ? "won" : "move", .field = "stage", .mine = stage,
+                   .stage = stage, .before = before, .pass_refusal = true};
+    if (kz_change_save(t, &p)) {
         *again = p.reapplied;
         return true;
     }
@@ -339,67 +412,111 @@ static bool move_with_override(kz_tui *t, int64_t id, int64_t version, const cha
     }
     p.reason = kz_buf_str(&reason);
     p.pass_refusal = false;
-    bool saved = save(t, &p);
+    bool saved = kz_change_save(t, &p);
     *again = p.reapplied;
     kz_buf_free(&reason);
     return saved;
 }
 
-static void remember_undo(kz_tui *t, int64_t id, const kz_lead *before, const char *to)
+/* ---- undo ---- */
+
+void kz_undo_free(kz_undo *u)
+{
+    kz_lead_free(&u->before);
+    kz_lead_free(&u->after);
+    memset(u, 0, sizeof *u);
+}
+
+bool kz_undo_capture(kz_tui *t, kz_undo *u, int64_t id, const kz_lead *before,
+                     const char *what)
 {
     kz_err err;
-    kz_lead after;
-    kz_lead_init(&after);
-    t->undo.valid = false;
-    if (kz_store_lead_get(t->s->store, id, &after, &err) == KZ_OK) {
-        t->undo.valid = true;
-        t->undo.id = id;
-        t->undo.version = kz_lead_num(&after, KZ_F_VERSION);
-        const char *from = kz_lead_text(before, KZ_F_STAGE);
-        snprintf(t->undo.from, sizeof t->undo.from, "%s", from ? from : "");
-        const char *lr = kz_lead_text(before, KZ_F_LOST_REASON);
-        snprintf(t->undo.lost_reason, sizeof t->undo.lost_reason, "%s", lr ? lr : "");
-        snprintf(t->undo.to, sizeof t->undo.to, "%s", to);
+    memset(u, 0, sizeof *u);
+    kz_lead_init(&u->before);
+    kz_lead_init(&u->after);
+    if (kz_store_lead_get(t->s->store, id, &u->after, &err) != KZ_OK) {
+        kz_undo_free(u);
+        return false;
     }
-    kz_lead_free(&after);
+    u->id = id;
+    kz_lead_copy(&u->before, before);
+    snprintf(u->what, sizeof u->what, "%s", what);
+    return true;
+}
+
+bool kz_undo_apply(kz_tui *t, kz_undo *u, bool *dropped)
+{
+    kz_change p = {.kind = KZ_CH_RESTORE, .id = u->id,
+                   .version = kz_lead_num(&u->after, KZ_F_VERSION), .what = "undo",
+                   .undo = u};
+    bool ok = kz_change_save(t, &p);
+    *dropped = !ok && p.err.code == KZ_ECONFLICT;
+    return ok;
+}
+
+void kz_undo_stack_free(kz_tui *t)
+{
+    for (size_t i = 0; i < t->nundo; i++)
+        kz_undo_free(&t->undo[i]);
+    free(t->undo);
+    t->undo = NULL;
+    t->nundo = 0;
+}
+
+/* Remembers a change just saved on lead id (before: as read before it) on
+ * the board's undo stack; the oldest falls off a full stack. */
+static void remember_undo(kz_tui *t, int64_t id, const kz_lead *before, const char *what)
+{
+    if (!t->undo)
+        t->undo = kz_xcalloc(KZ_UNDO_MAX, sizeof *t->undo);
+    if (t->nundo == KZ_UNDO_MAX) {
+        kz_undo_free(&t->undo[0]);
+        memmove(t->undo, t->undo + 1, (KZ_UNDO_MAX - 1) * sizeof *t->undo);
+        t->nundo--;
+        memset(&t->undo[t->nundo], 0, sizeof *t->undo);
+    }
+    if (kz_undo_capture(t, &t->undo[t->nundo], id, before, what))
+        t->nundo++;
 }
 
 static unsigned do_undo(kz_tui *t)
 {
-    if (!t->undo.valid) {
+    if (t->nundo == 0) {
         kz_tui_message(t, "nothing to undo");
         return KZ_UI_REDRAW;
     }
-    kz_err err;
-    kz_err_clear(&err);
-    kz_undo u = t->undo;
-    const kz_stage *lost = kz_rules_lost_stage(t->s->rules);
-    kz_status st;
-    int64_t mark = kz_tui_own_begin(t);
-    if (lost && strcmp(u.from, lost->name) == 0) {
-        st = kz_pipe_lost(t->s, u.id, u.version, u.lost_reason[0] ? u.lost_reason : "other", &err);
-    } else {
-        const kz_stage *won = kz_rules_won_stage(t->s->rules);
-        if (won && strcmp(u.from, won->name) == 0)
-            st = kz_pipe_won(t->s, u.id, u.version, NULL, &err);
-        else
-            st = kz_pipe_move(t->s, u.id, u.version, u.from, NULL, &err);
-        if (st == KZ_EREFUSED) {
-            kz_err_clear(&err);
-            st = won && strcmp(u.from, won->name) == 0
-                     ? kz_pipe_won(t->s, u.id, u.version, "undo on the board", &err)
-                     : kz_pipe_move(t->s, u.id, u.version, u.from, "undo on the board", &err);
+    kz_undo *u = &t->undo[t->nundo - 1];
+    char *name = label_of(t, u->id); /* owned */
+    bool dropped;
+    if (!kz_undo_apply(t, u, &dropped)) {
+        /* dropped in the conflict dialog: gone; else kept to try again */
+        if (dropped) {
+            kz_undo_free(u);
+            t->nundo--;
         }
+        free(name);
+        return KZ_UI_RELOAD;
     }
-    if (st != KZ_OK)
-        return failed(t, "undo", &err);
-    kz_tui_own_end(t, mark);
-    t->undo.valid = false;
-    kz_tui_message(t, "undone: lead %" PRId64 " is back in %s", u.id, stage_label(t, u.from));
+    const char *was = kz_lead_text(&u->before, KZ_F_STAGE);
+    const char *now = kz_lead_text(&u->after, KZ_F_STAGE);
+    kz_buf msg = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&msg, "undone: %s of %s", u->what, name);
+    if (was && (!now || strcmp(was, now) != 0)) {
+        kz_buf_printf(&msg, "; back in %s", stage_label(t, was));
+        t->told_id = u->id;
+    }
+    if (t->nundo > 1)
+        kz_buf_printf(&msg, " (%zu more to undo)", t->nundo - 1);
+    kz_tui_message(t, "%s", kz_buf_str(&msg));
+    kz_buf_free(&msg);
+    free(name);
+    t->select_id = u->id; /* the board shows the lead undone */
+    kz_undo_free(u);
+    t->nundo--;
     return KZ_UI_RELOAD;
 }
 
-static unsigned do_move(kz_tui *t, kz_action a, int64_t id, int64_t version, const kz_lead *l)
+static unsigned do_move(kz_tui *t, kz_action a, int64_t id, int64_t version, kz_lead *l)
 {
     const kz_rules *r = t->s->rules;
     const char *cur = kz_lead_text(l, KZ_F_STAGE);
@@ -446,24 +563,24 @@ static unsigned do_move(kz_tui *t, kz_action a, int64_t id, int64_t version, con
         }
     }
     bool cancelled, again;
-    if (!move_with_override(t, id, version, to->name, won, &cancelled, &again))
+    if (!kz_lead_move(t, id, version, to->name, won, l, &cancelled, &again))
         return KZ_UI_RELOAD;
-    remember_undo(t, id, l, to->name);
-    const char *name = kz_lead_text(l, KZ_F_NAME);
+    remember_undo(t, id, l, won ? "won" : "move");
+    t->told_id = id;
     kz_buf b = KZ_BUF_INIT; /* owned */
-    kz_text_sanitize(&b, name ? name : "", name ? strlen(name) : 0, KZ_TEXT_NEWLINE_SPACE);
+    kz_lead_label(l, &b);
     kz_tui_message(t, "moved %s to %s (u undoes)%s", kz_buf_str(&b),
                    to->label ? to->label : to->name, again ? " (re-applied over the other change)" : "");
     kz_buf_free(&b);
     return KZ_UI_RELOAD;
 }
 
-static unsigned do_lost(kz_tui *t, int64_t id, int64_t version, const kz_lead *l)
+const char *kz_pick_lost_reason(kz_tui *t, const char *title)
 {
     size_t n = kz_rules_lost_reason_count(t->s->rules);
     if (n == 0) {
         kz_tui_error(t, "the rules define no lost reasons");
-        return KZ_UI_REDRAW;
+        return NULL;
     }
     kz_menu_item *items = kz_xcalloc(n, sizeof *items); /* owned */
     for (size_t i = 0; i < n; i++) {
@@ -474,21 +591,32 @@ static unsigned do_lost(kz_tui *t, int64_t id, int64_t version, const kz_lead *l
             k = (kz_key)('a' + (i - 9));
         items[i] = (kz_menu_item){k, kz_rules_lost_reason(t->s->rules, i)};
     }
-    int pick = kz_prompt_menu(t, "lost: why?", items, n);
+    int pick = kz_prompt_menu(t, title, items, n);
     free(items);
-    if (pick < 0) {
-        kz_tui_message(t, "not marked lost");
+    return pick < 0 ? NULL : kz_rules_lost_reason(t->s->rules, (size_t)pick);
+}
+
+static unsigned do_lost(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
+{
+    const char *reason = kz_pick_lost_reason(t, "lost: why?");
+    if (!reason) {
+        if (kz_rules_lost_reason_count(t->s->rules) > 0)
+            kz_tui_message(t, "not marked lost");
         return KZ_UI_REDRAW;
     }
-    const char *reason = kz_rules_lost_reason(t->s->rules, (size_t)pick);
-    const kz_stage *lst = kz_rules_lost_stage(t->s->rules);
-    pending p = {.kind = P_LOST, .id = id, .version = version, .what = "lost",
-                 .field = "stage", .mine = lst ? lst->name : "lost", .reason = reason};
-    if (!save(t, &p))
-        return KZ_UI_RELOAD;
     const kz_stage *lost = kz_rules_lost_stage(t->s->rules);
-    remember_undo(t, id, l, lost ? lost->name : "lost");
-    kz_tui_message(t, "marked lost (%s); u undoes%s", reason, reapplied(&p));
+    kz_change p = {.kind = KZ_CH_LOST, .id = id, .version = version, .what = "lost",
+                   .field = "stage", .mine = lost ? lost->name : "lost", .reason = reason,
+                   .before = l};
+    if (!kz_change_save(t, &p))
+        return KZ_UI_RELOAD;
+    remember_undo(t, id, l, "lost");
+    t->told_id = id;
+    kz_buf b = KZ_BUF_INIT; /* owned */
+    kz_lead_label(l, &b);
+    kz_tui_message(t, "%s marked lost (%s); u undoes%s", kz_buf_str(&b), reason,
+                   kz_change_reapplied(&p));
+    kz_buf_free(&b);
     return KZ_UI_RELOAD;
 }
 
@@ -529,15 +657,19 @@ int kz_pick_outcome(kz_tui *t, kz_action a, const char **kind, const char **outc
     return pick;
 }
 
-static unsigned do_log(kz_tui *t, kz_action a, int64_t id)
+static unsigned do_log(kz_tui *t, kz_action a, int64_t id, const kz_lead *l)
 {
     const char *kind, *outcome, *label;
     if (kz_pick_outcome(t, a, &kind, &outcome, &label) < 0)
         return KZ_UI_REDRAW;
-    pending p = {.kind = P_LOG, .id = id, .what = "log", .log_kind = kind, .outcome = outcome};
-    if (!save(t, &p))
+    kz_change p = {.kind = KZ_CH_LOG, .id = id, .what = "log", .log_kind = kind,
+                   .outcome = outcome};
+    if (!kz_change_save(t, &p))
         return KZ_UI_RELOAD;
-    kz_tui_message(t, "logged %s: %s", kind, label);
+    kz_buf b = KZ_BUF_INIT; /* owned */
+    kz_lead_label(l, &b);
+    kz_tui_message(t, "%s logged with %s: %s", kind, kz_buf_str(&b), label);
+    kz_buf_free(&b);
     return KZ_UI_RELOAD;
 }
 
@@ -641,12 +773,16 @@ static unsigned do_add(kz_tui *t, const char *stage)
     if (stage)
         kz_lead_set_text(&lead, KZ_F_STAGE, stage);
     kz_lead_set_text(&lead, KZ_F_OWNER, t->s->actor);
-    pending p = {.kind = P_ADD, .what = "add", .lead = &lead};
-    if (!save(t, &p)) {
+    kz_change p = {.kind = KZ_CH_ADD, .what = "add", .lead = &lead};
+    if (!kz_change_save(t, &p)) {
         flags = KZ_UI_RELOAD;
         goto out;
     }
-    kz_tui_message(t, "added lead %" PRId64, kz_lead_num(&lead, KZ_F_ID));
+    kz_buf_reset(&name);
+    kz_lead_label(&lead, &name);
+    kz_tui_message(t, "added %s (lead %" PRId64 ")", kz_buf_str(&name),
+                   kz_lead_num(&lead, KZ_F_ID));
+    t->select_id = kz_lead_num(&lead, KZ_F_ID); /* the board shows it selected */
     flags = KZ_UI_RELOAD;
     goto out;
 cancelled:
@@ -659,7 +795,7 @@ out:
     return flags;
 }
 
-static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, const kz_lead *l)
+static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
 {
     kz_buf field = KZ_BUF_INIT, value = KZ_BUF_INIT, assign = KZ_BUF_INIT; /* owned */
     unsigned flags = KZ_UI_REDRAW;
@@ -698,13 +834,20 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, const kz_lead *l
     if (!kz_prompt_line(t, label, current, &value, NULL, NULL))
         goto out;
     kz_buf_printf(&assign, "%s=%s", fname, kz_buf_str(&value));
-    pending p = {.kind = P_SET, .id = id, .version = version, .what = "edit", .field = fname,
-                 .mine = kz_buf_str(&value), .assign = kz_buf_str(&assign)};
-    if (!save(t, &p)) {
+    kz_change p = {.kind = KZ_CH_SET, .id = id, .version = version, .what = "edit",
+                   .field = fname, .mine = kz_buf_str(&value), .assign = kz_buf_str(&assign),
+                   .before = l};
+    if (!kz_change_save(t, &p)) {
         flags = KZ_UI_RELOAD;
         goto out;
     }
-    kz_tui_message(t, "%s saved%s", fname, reapplied(&p));
+    char what[48];
+    snprintf(what, sizeof what, "edit of %s", fname);
+    remember_undo(t, id, l, what);
+    kz_buf who = KZ_BUF_INIT; /* owned */
+    kz_lead_label(l, &who);
+    kz_tui_message(t, "%s of %s saved%s", fname, kz_buf_str(&who), kz_change_reapplied(&p));
+    kz_buf_free(&who);
     flags = KZ_UI_RELOAD;
 out:
     kz_buf_free(&field);
@@ -733,14 +876,10 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
         flags = failed(t, "load", &err);
         goto out;
     }
-    if (version && kz_lead_num(&l, KZ_F_VERSION) != version) {
-        kz_tui_error(t, "lead %" PRId64 ": someone else changed it first; reloaded it: check it "
-                        "and try again",
-                     id);
-        flags = KZ_UI_RELOAD;
-        goto out;
-    }
-    kz_buf text = KZ_BUF_INIT; /* owned */
+    /* someone else's save since the view read it is no reason to refuse:
+     * the pipeline's conflict rule looks at the fields this change sets */
+    kz_buf text = KZ_BUF_INIT, who = KZ_BUF_INIT; /* owned */
+    kz_lead_label(&l, &who);
     switch (a) {
     case KZ_ACT_MOVE_NEXT:
     case KZ_ACT_MOVE_PREV:
@@ -755,12 +894,12 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
         break;
     case KZ_ACT_NOTE:
         if (kz_prompt_line(t, "note:", "", &text, NULL, NULL) && text.len > 0) {
-            pending p = {.kind = P_LOG, .id = id, .what = "note", .log_kind = "note",
-                         .outcome = "none", .note = kz_buf_str(&text)};
-            if (!save(t, &p))
+            kz_change p = {.kind = KZ_CH_LOG, .id = id, .what = "note", .log_kind = "note",
+                           .outcome = "none", .note = kz_buf_str(&text)};
+            if (!kz_change_save(t, &p))
                 flags = KZ_UI_RELOAD;
             else {
-                kz_tui_message(t, "note added");
+                kz_tui_message(t, "note added to %s", kz_buf_str(&who));
                 flags = KZ_UI_RELOAD;
             }
         }
@@ -772,12 +911,12 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
             note = NULL;
         }
         if (note) {
-            pending p = {.kind = P_LOG, .id = id, .what = "note", .log_kind = "note",
-                         .outcome = "none", .note = note};
-            if (!save(t, &p))
+            kz_change p = {.kind = KZ_CH_LOG, .id = id, .what = "note", .log_kind = "note",
+                           .outcome = "none", .note = note};
+            if (!kz_change_save(t, &p))
                 flags = KZ_UI_RELOAD;
             else {
-                kz_tui_message(t, "note added");
+                kz_tui_message(t, "note added to %s", kz_buf_str(&who));
                 flags = KZ_UI_RELOAD;
             }
             free(note);
@@ -788,7 +927,7 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
     case KZ_ACT_LOG_CALL:
     case KZ_ACT_LOG_EMAIL:
     case KZ_ACT_LOG_MEETING:
-        flags = do_log(t, a, id);
+        flags = do_log(t, a, id, &l);
         break;
     case KZ_ACT_FOLLOWUP: {
         const char *step = kz_lead_text(&l, KZ_F_NEXT_STEP);
@@ -804,16 +943,19 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
             if (kz_date_parse(kz_buf_str(&due), t->today, &day, &err) != KZ_OK) {
                 kz_tui_error(t, "%s", err.msg);
             } else {
-                pending p = {.kind = P_FOLLOWUP, .id = id, .version = version,
-                             .what = "next step", .field = "next_due",
-                             .mine = kz_buf_str(&due), .day = day, .step = kz_buf_str(&text)};
-                if (!save(t, &p)) {
+                kz_change p = {.kind = KZ_CH_FOLLOWUP, .id = id, .version = version,
+                               .what = "next step", .field = "next_due",
+                               .mine = kz_buf_str(&due), .day = day, .step = kz_buf_str(&text),
+                               .before = &l};
+                if (!kz_change_save(t, &p)) {
                     flags = KZ_UI_RELOAD;
                     goto followup_done;
                 }
                 char rel[16];
                 kz_day_relative(day, t->today, rel);
-                kz_tui_message(t, "next step due %s%s", rel, reapplied(&p));
+                remember_undo(t, id, &l, "next step");
+                kz_tui_message(t, "%s: next step due %s%s", kz_buf_str(&who), rel,
+                               kz_change_reapplied(&p));
                 flags = KZ_UI_RELOAD;
             }
         }
@@ -827,12 +969,20 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
                             NULL))
             break;
         char *o = kz_trim(text.s ? text.s : (char[]){0});
-        pending p = {.kind = P_ASSIGN, .id = id, .version = version, .what = "assign",
-                     .field = "owner", .mine = o, .owner = *o ? o : NULL};
-        if (!save(t, &p))
+        kz_change p = {.kind = KZ_CH_ASSIGN, .id = id, .version = version, .what = "assign",
+                       .field = "owner", .mine = o, .owner = *o ? o : NULL, .before = &l};
+        if (!kz_change_save(t, &p))
             flags = KZ_UI_RELOAD;
         else {
-            kz_tui_message(t, "%s%s", *o ? "assigned" : "unassigned", reapplied(&p));
+            remember_undo(t, id, &l, "assignment");
+            kz_buf safe = KZ_BUF_INIT; /* owned */
+            kz_text_sanitize(&safe, o, strlen(o), KZ_TEXT_NEWLINE_SPACE);
+            if (*o)
+                kz_tui_message(t, "%s assigned to %s%s", kz_buf_str(&who), kz_buf_str(&safe),
+                               kz_change_reapplied(&p));
+            else
+                kz_tui_message(t, "%s unassigned%s", kz_buf_str(&who), kz_change_reapplied(&p));
+            kz_buf_free(&safe);
             flags = KZ_UI_RELOAD;
         }
         break;
@@ -841,7 +991,9 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
         break;
     }
     kz_buf_free(&text);
+    kz_buf_free(&who);
 out:
     kz_lead_free(&l);
     return flags;
 }
+

@@ -1,7 +1,8 @@
 /* triage.c - the triage view: the queue of leads that need a decision now
  * (kariz/triage.h), one lead filling the screen, one key per decision.
  *
- * Each decision runs one pipeline call (kz_pipe_*), records itself with
+ * Each decision runs one of the lead operations shared with the board
+ * (leadops.c: one pipeline call, with the conflict dialog), records itself with
  * kz_triage_mark, saves the person's progress and shows the next lead at
  * once. The queue is built when the view opens and kept as it was (a lead
  * decided on stays behind, even when it would still qualify); leaving and
@@ -26,27 +27,20 @@
 #define LABEL_W 11   /* the label column */
 #define TOUCHES 3      /* the last touches always shown */
 #define MAX_TOUCHES 10 /* the last touches shown when there is room */
-#define UNDO_MAX 32  /* decisions undo can walk back through */
 
 /* How a decision is reverted. */
 typedef enum undo_kind {
-    U_STAGE, /* move back to `stage` */
-    U_SET,   /* apply the assignments in `assign` (status=..., next_due=...) */
-    U_OWNER, /* give back to `owner` ("" unassigned) */
-    U_TOUCH, /* a logged touch: stays logged */
-    U_SKIP   /* nothing changed */
+    U_CHANGE, /* the lead changed: put back what the change set (kz_undo) */
+    U_TOUCH,  /* a logged touch: stays logged */
+    U_SKIP    /* nothing changed */
 } undo_kind;
 
 typedef struct tundo {
     undo_kind kind;
     int64_t id;
     size_t idx;      /* the lead's place in the queue */
-    int64_t version; /* the lead's version after the decision */
     char what[32];   /* "advance", "call", ... for messages */
-    char stage[64];
-    char owner[KZ_USER_MAX];
-    char assign[2][320];
-    int nassign;
+    kz_undo change;  /* owned: U_CHANGE */
     kz_triage_progress before; /* progress before the decision */
 } tundo;
 
@@ -435,37 +429,38 @@ static const char *triage_title(kz_view *v)
     return tr->title;
 }
 
-/* ---- decisions ---- */
+/* ---- decisions ----
+ *
+ * Each decision is one of the lead operations shared with the board
+ * (leadops.c: kz_change_save with its conflict dialog, kz_lead_move with
+ * the override prompt, the outcome and lost-reason pickers); this file adds
+ * the queue around them. */
 
-/* The lead's name made safe for the status line (owned by the caller). */
-static char *safe_name(const triage *tr)
+/* The shown lead's name for the status line (owned by the caller). */
+static char *lead_name(const triage *tr)
 {
-    const char *name = kz_lead_text(&tr->lead, KZ_F_NAME);
     kz_buf b = KZ_BUF_INIT;
-    if (name && *name)
-        kz_text_sanitize(&b, name, strlen(name), KZ_TEXT_NEWLINE_SPACE);
-    else {
-        char id[32];
-        snprintf(id, sizeof id, "lead %" PRId64, kz_lead_num(&tr->lead, KZ_F_ID));
-        kz_buf_puts(&b, id);
-    }
-    return kz_buf_take(&b);
+    if (tr->loaded)
+        kz_lead_label(&tr->lead, &b);
+    else
+        kz_buf_printf(&b, "lead %" PRId64, current_id(tr));
+    char *r = kz_buf_take(&b);
+    kz_buf_free(&b);
+    return r ? r : kz_xstrdup("");
 }
 
-static unsigned failed(triage *tr, kz_tui *t, const char *what, const kz_err *err)
+/* A decision that did not land: the status line says why already; the
+ * lead is read again (someone else's change shows). */
+static unsigned not_decided(triage *tr, kz_tui *t)
 {
-    if (err->code == KZ_ECONFLICT)
-        kz_tui_error(t, "%s: someone else changed this lead first; reloaded it: check it and "
-                        "decide again",
-                     what);
-    else
-        kz_tui_error(t, "%s: %s", what, err->msg);
     load_current(tr, t);
     return KZ_UI_REDRAW;
 }
 
 /* After a decision landed: records it, saves progress, remembers how to
- * undo it and shows the next lead. */
+ * undo it and shows the next lead. u->change, when kind is U_CHANGE, is
+ * captured here: tr->lead holds the lead as it was just before the save
+ * (kz_change.before). */
 static unsigned decided(triage *tr, kz_tui *t, const char *decision, bool counts, tundo *u)
 {
     int64_t id = current_id(tr);
@@ -476,15 +471,11 @@ static unsigned decided(triage *tr, kz_tui *t, const char *decision, bool counts
     u->idx = tr->idx;
     u->before = tr->prog;
     snprintf(u->what, sizeof u->what, "%s", decision);
-    kz_lead after;
-    kz_lead_init(&after);
-    kz_err gerr;
-    u->version = kz_store_lead_get(t->s->store, id, &after, &gerr) == KZ_OK
-                     ? kz_lead_num(&after, KZ_F_VERSION)
-                     : 0;
-    kz_lead_free(&after);
-    if (tr->nundo == UNDO_MAX) {
-        memmove(tr->undo, tr->undo + 1, (UNDO_MAX - 1) * sizeof *tr->undo);
+    if (u->kind == U_CHANGE && !kz_undo_capture(t, &u->change, id, &tr->lead, decision))
+        u->kind = U_SKIP; /* cannot read it back: undo only walks the queue back */
+    if (tr->nundo == KZ_UNDO_MAX) {
+        kz_undo_free(&tr->undo[0].change);
+        memmove(tr->undo, tr->undo + 1, (KZ_UNDO_MAX - 1) * sizeof *tr->undo);
         tr->nundo--;
     }
     tr->undo[tr->nundo++] = *u;
@@ -512,8 +503,8 @@ static unsigned decided(triage *tr, kz_tui *t, const char *decision, bool counts
     return KZ_UI_REDRAW;
 }
 
-/* A move (to the next stage, or won); on refusal shows the failed entry
- * criteria and asks for an override reason. */
+/* A move (to the next stage, or won); on refusal the shared override
+ * prompt asks for a reason. */
 static unsigned decide_move(triage *tr, kz_tui *t, bool won)
 {
     const kz_rules *r = t->s->rules;
@@ -526,49 +517,16 @@ static unsigned decide_move(triage *tr, kz_tui *t, bool won)
                               : "this is the last open stage: W marks the deal won");
         return KZ_UI_REDRAW;
     }
-    int64_t id = current_id(tr), version = kz_lead_num(&tr->lead, KZ_F_VERSION);
-    kz_err err;
-    kz_err_clear(&err);
-    int64_t mark = kz_tui_own_begin(t);
-    kz_status st = won ? kz_pipe_won(t->s, id, version, NULL, &err)
-                       : kz_pipe_move(t->s, id, version, to->name, NULL, &err);
-    kz_tui_own_end(t, mark);
-    if (st == KZ_EREFUSED) {
-        kz_tui_error(t, "refused: %s", err.msg);
-        kz_buf reason = KZ_BUF_INIT; /* owned */
-        bool ok;
-        for (;;) {
-            ok = kz_prompt_line(t, "override? reason (Esc cancels):", "", &reason, NULL, NULL);
-            if (!ok)
-                break;
-            if (reason.s) {
-                kz_trim(reason.s);
-                reason.len = strlen(reason.s);
-            }
-            if (reason.len > 0)
-                break;
-            kz_tui_error(t, "refused: %s; an override needs a reason", err.msg);
-        }
-        if (!ok) {
-            kz_buf_free(&reason);
-            kz_tui_message(t, "not moved: the stage's entry criteria refused it");
-            return KZ_UI_REDRAW;
-        }
-        kz_err_clear(&err);
-        mark = kz_tui_own_begin(t);
-        st = won ? kz_pipe_won(t->s, id, version, kz_buf_str(&reason), &err)
-                 : kz_pipe_move(t->s, id, version, to->name, kz_buf_str(&reason), &err);
-        kz_tui_own_end(t, mark);
-        kz_buf_free(&reason);
-    }
-    if (st != KZ_OK)
-        return failed(tr, t, won ? "won" : "advance", &err);
-    char *name = safe_name(tr); /* owned */
-    kz_tui_message(t, "moved %s to %s (u undoes)", name, to->label ? to->label : to->name);
+    bool cancelled, again;
+    if (!kz_lead_move(t, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION), to->name, won,
+                      &tr->lead, &cancelled, &again))
+        return cancelled ? KZ_UI_REDRAW : not_decided(tr, t);
+    char *name = lead_name(tr); /* owned */
+    kz_tui_message(t, "moved %s to %s (u undoes)%s", name, to->label ? to->label : to->name,
+                   again ? " (re-applied over the other change)" : "");
     free(name);
     tundo u = {0};
-    u.kind = U_STAGE;
-    snprintf(u.stage, sizeof u.stage, "%s", cur ? cur : "");
+    u.kind = U_CHANGE;
     return decided(tr, t, won ? "won" : "advance", true, &u);
 }
 
@@ -584,69 +542,45 @@ static kz_key nth_key(size_t i)
 
 static unsigned decide_lost(triage *tr, kz_tui *t)
 {
-    size_t n = kz_rules_lost_reason_count(t->s->rules);
-    if (n == 0) {
-        kz_tui_error(t, "the rules define no lost reasons");
+    const char *reason = kz_pick_lost_reason(t, "disqualify: why?");
+    if (!reason) {
+        if (kz_rules_lost_reason_count(t->s->rules) > 0)
+            kz_tui_message(t, "not disqualified");
         return KZ_UI_REDRAW;
     }
-    kz_menu_item *items = kz_xcalloc(n, sizeof *items); /* owned */
-    for (size_t i = 0; i < n; i++)
-        items[i] = (kz_menu_item){nth_key(i), kz_rules_lost_reason(t->s->rules, i)};
-    int pick = kz_prompt_menu(t, "disqualify: why?", items, n);
-    free(items);
-    if (pick < 0) {
-        kz_tui_message(t, "not disqualified");
-        return KZ_UI_REDRAW;
-    }
-    const char *reason = kz_rules_lost_reason(t->s->rules, (size_t)pick);
-    kz_err err;
-    kz_err_clear(&err);
-    const char *cur = kz_lead_text(&tr->lead, KZ_F_STAGE);
-    tundo u = {0};
-    u.kind = U_STAGE;
-    snprintf(u.stage, sizeof u.stage, "%s", cur ? cur : "");
-    int64_t mark = kz_tui_own_begin(t);
-    kz_status st =
-        kz_pipe_lost(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION), reason, &err);
-    kz_tui_own_end(t, mark);
-    if (st != KZ_OK)
-        return failed(tr, t, "disqualify", &err);
-    char *name = safe_name(tr); /* owned */
-    kz_tui_message(t, "disqualified %s (%s); u undoes", name, reason);
+    const kz_stage *lost = kz_rules_lost_stage(t->s->rules);
+    kz_change c = {.kind = KZ_CH_LOST, .id = current_id(tr),
+                   .version = kz_lead_num(&tr->lead, KZ_F_VERSION), .what = "disqualify",
+                   .field = "stage", .mine = lost ? lost->name : "lost", .reason = reason,
+                   .before = &tr->lead};
+    if (!kz_change_save(t, &c))
+        return not_decided(tr, t);
+    char *name = lead_name(tr); /* owned */
+    kz_tui_message(t, "disqualified %s (%s); u undoes%s", name, reason, kz_change_reapplied(&c));
     free(name);
+    tundo u = {0};
+    u.kind = U_CHANGE;
     return decided(tr, t, "disqualify", true, &u);
-}
-
-/* Remembers next_due and next_step as assignments that restore them. */
-static void remember_next(const triage *tr, tundo *u)
-{
-    char due[16] = "";
-    if (kz_lead_has(&tr->lead, KZ_F_NEXT_DUE))
-        kz_lead_format(&tr->lead, KZ_F_NEXT_DUE, due, sizeof due);
-    const char *step = kz_lead_text(&tr->lead, KZ_F_NEXT_STEP);
-    u->kind = U_SET;
-    snprintf(u->assign[0], sizeof u->assign[0], "next_due=%s", due);
-    snprintf(u->assign[1], sizeof u->assign[1], "next_step=%s", step ? step : "");
-    u->nassign = 2;
 }
 
 static unsigned set_due(triage *tr, kz_tui *t, int day, const char *step, const char *decision)
 {
-    tundo u = {0};
-    remember_next(tr, &u);
-    kz_err err;
-    kz_err_clear(&err);
-    int64_t mark = kz_tui_own_begin(t);
-    kz_status st = kz_pipe_followup(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION),
-                                    day, step, &err);
-    kz_tui_own_end(t, mark);
-    if (st != KZ_OK)
-        return failed(tr, t, decision, &err);
-    char rel[16], iso[16];
-    kz_day_relative(day, t->today, rel);
+    char iso[16], rel[16];
     kz_day_format(day, iso);
-    kz_tui_message(t, "%s: next step due %s (%s); u undoes",
-                   strcmp(decision, "snooze") == 0 ? "snoozed" : "next step set", iso, rel);
+    kz_day_relative(day, t->today, rel);
+    kz_change c = {.kind = KZ_CH_FOLLOWUP, .id = current_id(tr),
+                   .version = kz_lead_num(&tr->lead, KZ_F_VERSION), .what = decision,
+                   .field = "next_due", .mine = iso, .day = day, .step = step,
+                   .before = &tr->lead};
+    if (!kz_change_save(t, &c))
+        return not_decided(tr, t);
+    char *name = lead_name(tr); /* owned */
+    kz_tui_message(t, "%s %s: next step due %s (%s); u undoes%s",
+                   strcmp(decision, "snooze") == 0 ? "snoozed" : "next step set for", name, iso,
+                   rel, kz_change_reapplied(&c));
+    free(name);
+    tundo u = {0};
+    u.kind = U_CHANGE;
     return decided(tr, t, decision, true, &u);
 }
 
@@ -732,15 +666,12 @@ static unsigned decide_log(triage *tr, kz_tui *t, kz_action a)
     const char *kind, *outcome, *label;
     if (kz_pick_outcome(t, a, &kind, &outcome, &label) < 0)
         return KZ_UI_REDRAW;
-    kz_err err;
-    kz_err_clear(&err);
-    int64_t mark = kz_tui_own_begin(t);
-    kz_status st = kz_pipe_log(t->s, current_id(tr), kind, outcome, NULL, NULL, &err);
-    kz_tui_own_end(t, mark);
-    if (st != KZ_OK)
-        return failed(tr, t, "log", &err);
-    char *name = safe_name(tr); /* owned */
-    kz_tui_message(t, "logged %s with %s: %s", kind, name, label);
+    kz_change c = {.kind = KZ_CH_LOG, .id = current_id(tr), .what = "log", .log_kind = kind,
+                   .outcome = outcome};
+    if (!kz_change_save(t, &c))
+        return not_decided(tr, t);
+    char *name = lead_name(tr); /* owned */
+    kz_tui_message(t, "%s logged with %s: %s", kind, name, label);
     free(name);
     tundo u = {0};
     u.kind = U_TOUCH;
@@ -755,16 +686,15 @@ static unsigned decide_note(triage *tr, kz_tui *t)
         kz_tui_message(t, "no note added");
         goto out;
     }
-    kz_err err;
-    kz_err_clear(&err);
-    int64_t mark = kz_tui_own_begin(t);
-    kz_status st = kz_pipe_note(t->s, current_id(tr), kz_buf_str(&text), &err);
-    kz_tui_own_end(t, mark);
-    if (st != KZ_OK) {
-        flags = failed(tr, t, "note", &err);
+    kz_change c = {.kind = KZ_CH_LOG, .id = current_id(tr), .what = "note", .log_kind = "note",
+                   .outcome = "none", .note = kz_buf_str(&text)};
+    if (!kz_change_save(t, &c)) {
+        flags = not_decided(tr, t);
         goto out;
     }
-    kz_tui_message(t, "note added");
+    char *name = lead_name(tr); /* owned */
+    kz_tui_message(t, "note added to %s", name);
+    free(name);
     tundo u = {0};
     u.kind = U_TOUCH;
     flags = decided(tr, t, "note", true, &u);
@@ -775,28 +705,25 @@ out:
 
 static unsigned assign_to(triage *tr, kz_tui *t, const char *owner, const char *decision)
 {
-    const char *old = kz_lead_text(&tr->lead, KZ_F_OWNER);
-    tundo u = {0};
-    u.kind = U_OWNER;
-    snprintf(u.owner, sizeof u.owner, "%s", old ? old : "");
-    kz_err err;
-    kz_err_clear(&err);
-    int64_t mark = kz_tui_own_begin(t);
-    kz_status st = kz_pipe_assign(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION),
-                                  owner && *owner ? owner : NULL, &err);
-    kz_tui_own_end(t, mark);
-    if (st != KZ_OK)
-        return failed(tr, t, decision, &err);
-    char *name = safe_name(tr); /* owned */
+    kz_change c = {.kind = KZ_CH_ASSIGN, .id = current_id(tr),
+                   .version = kz_lead_num(&tr->lead, KZ_F_VERSION), .what = decision,
+                   .field = "owner", .mine = owner ? owner : "",
+                   .owner = owner && *owner ? owner : NULL, .before = &tr->lead};
+    if (!kz_change_save(t, &c))
+        return not_decided(tr, t);
+    char *name = lead_name(tr); /* owned */
     kz_buf who = KZ_BUF_INIT;   /* owned */
     if (owner && *owner)
         kz_text_sanitize(&who, owner, strlen(owner), KZ_TEXT_NEWLINE_SPACE);
     if (owner && *owner)
-        kz_tui_message(t, "%s assigned to %s; u undoes", name, kz_buf_str(&who));
+        kz_tui_message(t, "%s assigned to %s; u undoes%s", name, kz_buf_str(&who),
+                       kz_change_reapplied(&c));
     else
-        kz_tui_message(t, "%s unassigned; u undoes", name);
+        kz_tui_message(t, "%s unassigned; u undoes%s", name, kz_change_reapplied(&c));
     kz_buf_free(&who);
     free(name);
+    tundo u = {0};
+    u.kind = U_CHANGE;
     return decided(tr, t, decision, true, &u);
 }
 
@@ -844,29 +771,28 @@ static unsigned decide_status(triage *tr, kz_tui *t)
         return KZ_UI_REDRAW;
     }
     const char *status = kz_rules_status(t->s->rules, (size_t)pick);
-    const char *old = kz_lead_text(&tr->lead, KZ_F_STATUS);
-    tundo u = {0};
-    u.kind = U_SET;
-    snprintf(u.assign[0], sizeof u.assign[0], "status=%s", old ? old : "");
-    u.nassign = 1;
     char assign[160];
     snprintf(assign, sizeof assign, "status=%s", status);
-    const char *a[1] = {assign};
-    kz_err err;
-    kz_err_clear(&err);
-    int64_t mark = kz_tui_own_begin(t);
-    kz_status st = kz_pipe_set(t->s, current_id(tr), kz_lead_num(&tr->lead, KZ_F_VERSION), a, 1,
-                               &err);
-    kz_tui_own_end(t, mark);
-    if (st != KZ_OK)
-        return failed(tr, t, "status", &err);
-    kz_tui_message(t, "status set to %s; u undoes", status);
+    kz_change c = {.kind = KZ_CH_SET, .id = current_id(tr),
+                   .version = kz_lead_num(&tr->lead, KZ_F_VERSION), .what = "status",
+                   .field = "status", .mine = status, .assign = assign,
+                   .before = &tr->lead};
+    if (!kz_change_save(t, &c))
+        return not_decided(tr, t);
+    char *name = lead_name(tr); /* owned */
+    kz_tui_message(t, "status of %s set to %s; u undoes%s", name, status,
+                   kz_change_reapplied(&c));
+    free(name);
+    tundo u = {0};
+    u.kind = U_CHANGE;
     return decided(tr, t, "status", true, &u);
 }
 
 static unsigned decide_skip(triage *tr, kz_tui *t)
 {
-    kz_tui_message(t, "skipped");
+    char *name = lead_name(tr); /* owned */
+    kz_tui_message(t, "skipped %s", name);
+    free(name);
     tundo u = {0};
     u.kind = U_SKIP;
     return decided(tr, t, "skip", true, &u);
@@ -888,49 +814,32 @@ static unsigned do_undo(triage *tr, kz_tui *t)
         kz_tui_message(t, "nothing to undo");
         return KZ_UI_REDRAW;
     }
-    tundo u = tr->undo[--tr->nundo];
-    kz_err err;
-    kz_err_clear(&err);
-    kz_status st = KZ_OK;
-    int64_t mark = kz_tui_own_begin(t);
-    switch (u.kind) {
-    case U_STAGE:
-        st = kz_pipe_move(t->s, u.id, u.version, u.stage, NULL, &err);
-        if (st == KZ_EREFUSED) {
-            kz_err_clear(&err);
-            st = kz_pipe_move(t->s, u.id, u.version, u.stage, "undo in triage", &err);
+    tundo *u = &tr->undo[tr->nundo - 1];
+    /* the shared undo: a colleague's change since is the conflict dialog;
+     * an undo dropped there leaves the stack, one that failed otherwise
+     * stays on it */
+    bool dropped = false;
+    if (u->kind == U_CHANGE && !kz_undo_apply(t, &u->change, &dropped)) {
+        if (dropped) { /* the decision stays; its undo is gone */
+            kz_undo_free(&u->change);
+            tr->nundo--;
         }
-        break;
-    case U_SET: {
-        const char *a[2] = {u.assign[0], u.assign[1]};
-        st = kz_pipe_set(t->s, u.id, u.version, a, (size_t)u.nassign, &err);
-        break;
-    }
-    case U_OWNER:
-        st = kz_pipe_assign(t->s, u.id, u.version, u.owner[0] ? u.owner : NULL, &err);
-        break;
-    case U_TOUCH:
-    case U_SKIP:
-        break;
-    }
-    kz_tui_own_end(t, mark);
-    if (st != KZ_OK) {
-        if (err.code == KZ_ECONFLICT)
-            kz_tui_error(t, "cannot undo the %s on lead %" PRId64
-                            ": someone changed the lead since",
-                         u.what, u.id);
-        else
-            kz_tui_error(t, "cannot undo the %s on lead %" PRId64 ": %s", u.what, u.id, err.msg);
+        load_current(tr, t);
         return KZ_UI_REDRAW;
     }
-    back_to(tr, t, &u);
-    if (u.kind == U_TOUCH)
-        kz_tui_message(t, "the %s stays logged (a touch cannot be unlogged); back on lead %" PRId64,
-                       u.what, u.id);
-    else if (u.kind == U_SKIP)
-        kz_tui_message(t, "back on lead %" PRId64, u.id);
+    tundo done = *u;
+    tr->nundo--;
+    back_to(tr, t, &done);
+    char *name = lead_name(tr); /* owned */
+    if (done.kind == U_TOUCH)
+        kz_tui_message(t, "the %s stays logged (a touch cannot be unlogged); back on %s",
+                       done.what, name);
+    else if (done.kind == U_SKIP)
+        kz_tui_message(t, "back on %s", name);
     else
-        kz_tui_message(t, "undone: %s on lead %" PRId64, u.what, u.id);
+        kz_tui_message(t, "undone: %s of %s", done.what, name);
+    free(name);
+    kz_undo_free(&done.change);
     return KZ_UI_REDRAW;
 }
 
@@ -1057,6 +966,8 @@ static void triage_destroy(kz_view *v)
     kz_lead_free(&tr->lead);
     kz_activity_list_free(&tr->acts);
     free(tr->sc);
+    for (size_t i = 0; i < tr->nundo; i++)
+        kz_undo_free(&tr->undo[i].change);
     free(tr->undo);
     free(tr);
     free(v);
@@ -1087,7 +998,7 @@ kz_view *kz_triage_view_new(kz_tui *t)
     tr->all = t->opts->triage_all;
     kz_lead_init(&tr->lead);
     tr->sc = kz_xcalloc(1, sizeof *tr->sc);
-    tr->undo = kz_xcalloc(UNDO_MAX, sizeof *tr->undo);
+    tr->undo = kz_xcalloc(KZ_UNDO_MAX, sizeof *tr->undo);
     kz_view *v = kz_xcalloc(1, sizeof *v);
     v->ops = &triage_ops;
     v->priv = tr;

@@ -692,11 +692,11 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
             /* timeout (once a second) or an interrupted read */
             presence_tick(t);
             bool rescored = poll_data && rescore_due(t);
-            if (poll_data && (poll_data_version(t) | rescored)) {
-                t->follow_lead = true; /* the cursor stays on its lead */
+            bool others = poll_data && poll_data_version(t);
+            if (others || rescored) {
+                if (others)
+                    announce_others(t); /* the board adds where the selected lead went */
                 reload_all(t);
-                t->follow_lead = false;
-                announce_others(t);
                 kz_tui_repaint(t);
             }
             continue;
@@ -959,6 +959,7 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
         kz_presence_leave(s, &e3);
     }
     free(t.present);
+    kz_undo_stack_free(&t);
     while (t.depth > 0) {
         kz_view *v = t.stack[--t.depth];
         v->ops->destroy(v);

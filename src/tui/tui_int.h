@@ -204,14 +204,15 @@ typedef struct kz_filter {
     int sort;        /* kz_sort */
 } kz_filter;
 
+/* One undoable change of a lead: the lead as read just before it and just
+ * after it (after's version is the one the change produced). */
 typedef struct kz_undo {
-    bool valid;
     int64_t id;
-    int64_t version;     /* the lead's version after the change */
-    char from[64];       /* stage it was in */
-    char lost_reason[128]; /* when it came from lost */
-    char to[64];
+    char what[48];  /* "move", "edit of title"... for messages */
+    kz_lead before; /* owned */
+    kz_lead after;  /* owned */
 } kz_undo;
+#define KZ_UNDO_MAX 32 /* changes undo can walk back through */
 
 #define KZ_TUI_MAX_VIEWS 8
 
@@ -239,7 +240,10 @@ struct kz_tui {
     kz_view *stack[KZ_TUI_MAX_VIEWS]; /* owned */
     int depth;
     kz_filter filter;
-    kz_undo undo;
+    kz_undo *undo;         /* owned: the board's undo stack (KZ_UNDO_MAX), nundo used */
+    size_t nundo;
+    int64_t select_id;     /* a lead the next reload selects (a new one), 0: none */
+    int64_t told_id;       /* the lead whose new place the status line already tells */
     int64_t data_version;
     int today;
     bool too_small;
@@ -254,7 +258,6 @@ struct kz_tui {
     size_t npresent;
     int64_t presence_lead;    /* the lead announced (0: the board) */
     long long presence_beat;  /* monotonic second of the last announcement; 0: none */
-    bool follow_lead;         /* the reload under way keeps the cursor on its lead */
 };
 
 /* The rectangle views draw in (between the title and the status line). */
@@ -321,9 +324,74 @@ typedef struct kz_menu_item {
 int kz_prompt_menu(kz_tui *t, const char *title, const kz_menu_item *items, size_t n);
 
 /* Lead operations (leadops.c): run one pipeline call on the lead the top
- * view has selected, handle refusals (override prompt), conflicts (reload),
- * read-only sessions, and set the status line. Return KZ_UI_* flags. */
+ * view has selected, handle refusals (override prompt), conflicts (the
+ * conflict dialog), read-only sessions, and set the status line, which
+ * names the lead acted on. Return KZ_UI_* flags. */
 unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const char *stage_hint);
+
+/* The one implementation of saving a change, shared by the board, the
+ * detail view and triage: a change is described before it runs, so that
+ * when someone else changed the same field first (KZ_ECONFLICT) the
+ * conflict dialog shows what changed (field, their value, yours, who) and
+ * offers to drop the change or re-apply it, and when another program holds
+ * the write lock (KZ_EBUSY) the user may retry. */
+typedef enum kz_change_kind {
+    KZ_CH_SET, KZ_CH_FOLLOWUP, KZ_CH_ASSIGN, KZ_CH_MOVE, KZ_CH_WON, KZ_CH_LOST, KZ_CH_LOG,
+    KZ_CH_ADD, KZ_CH_RESTORE
+} kz_change_kind;
+
+typedef struct kz_change {
+    kz_change_kind kind;
+    int64_t id, version;     /* the lead and the version the user read */
+    const char *what;        /* "edit", "move"... for messages */
+    const char *field;       /* the field it sets, for the conflict dialog */
+    const char *mine;        /* the value it sets, shown as "yours" */
+    const char *assign;      /* SET: "field=value" */
+    int day;                 /* FOLLOWUP */
+    const char *step;        /* FOLLOWUP (may be NULL) */
+    const char *owner;       /* ASSIGN (NULL: unassigned) */
+    const char *stage;       /* MOVE */
+    const char *reason;      /* MOVE, WON: override reason (may be NULL); LOST: reason */
+    const char *log_kind, *outcome, *note; /* LOG */
+    kz_lead *lead;           /* ADD */
+    kz_undo *undo;           /* RESTORE */
+    kz_lead *before;         /* (may be NULL) set to the lead as it was just before
+                                the save landed: what undo puts back */
+    bool pass_refusal;       /* return KZ_EREFUSED to the caller (override prompt) */
+    bool reapplied;          /* saved over someone else's change, on request */
+    kz_err err;              /* the last failure */
+} kz_change;
+/* Runs c until it is saved or the user gives up; true when saved. On
+ * failure the status line says why (except a refusal passed back). All
+ * strings in c are borrowed. */
+bool kz_change_save(kz_tui *t, kz_change *c);
+/* " (re-applied over the other change)" after a re-applied save, else "". */
+const char *kz_change_reapplied(const kz_change *c);
+/* Moves lead id (read at version) to `stage`, or won when `won`; when the
+ * stage's entry criteria refuse, asks for an override reason and retries.
+ * True when saved; *cancelled when the user declined the override;
+ * *again when re-applied over someone else's change; before as in kz_change. */
+bool kz_lead_move(kz_tui *t, int64_t id, int64_t version, const char *stage, bool won,
+                  kz_lead *before, bool *cancelled, bool *again);
+/* Asks why a deal is lost (the rules' reasons) in a choice box titled
+ * title; the reason, or NULL when cancelled or the rules define none (the
+ * status line says which). */
+const char *kz_pick_lost_reason(kz_tui *t, const char *title);
+/* The lead's name for the status line, sanitised ("lead N" without one). */
+void kz_lead_label(const kz_lead *l, kz_buf *out);
+
+/* Undo. kz_undo_capture records a change just saved on lead id (before:
+ * the lead as read before it) into u; false when the lead cannot be read.
+ * kz_undo_apply puts back what the change set, through kz_change_save (a
+ * colleague's change to the same fields since is a conflict shown in the
+ * dialog, never overwritten silently); true when done, false with
+ * *dropped set when the user dropped it in that dialog. The board keeps a
+ * stack of them (kz_undo_push, kz_undo_pop; kz_undo_stack_free at exit). */
+bool kz_undo_capture(kz_tui *t, kz_undo *u, int64_t id, const kz_lead *before,
+                     const char *what);
+bool kz_undo_apply(kz_tui *t, kz_undo *u, bool *dropped);
+void kz_undo_free(kz_undo *u);
+void kz_undo_stack_free(kz_tui *t);
 /* Whether an action changes data (refused in a read-only session). */
 bool kz_action_edits(kz_action a);
 

@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+#include <sqlite3.h>
 #include <vterm.h>
 
 #include <setjmp.h>
@@ -494,4 +495,25 @@ void kt_finish(kt_term *t, const char *quit_keys)
     if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
         fail_msg("the program ended with %s %d", WIFEXITED(st) ? "exit status" : "signal",
                  WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+}
+
+const char *kt_sql(const char *db, const char *query)
+{
+    static char out[1024];
+    sqlite3 *h = NULL;
+    out[0] = '\0';
+    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+        fail_msg("cannot open %s: %s", db, h ? sqlite3_errmsg(h) : "out of memory");
+    sqlite3_busy_timeout(h, 5000);
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(h, query, -1, &st, NULL) != SQLITE_OK)
+        fail_msg("%s: %s", query, sqlite3_errmsg(h));
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
+        snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
+    else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        fail_msg("%s: %s", query, sqlite3_errmsg(h));
+    sqlite3_finalize(st);
+    sqlite3_close(h);
+    return out;
 }

@@ -29,6 +29,11 @@ void kt_run(const char *const argv[]);
 
 /* Runs `$KARIZ --db DB ARGS...` (NULL-terminated) like kt_run. */
 void kt_kariz_run(const char *db, ...);
+/* The first column of the first row of query on the database at db, read
+ * with the sqlite3 library ("" for no row or NULL); static buffer valid
+ * until the next call. Fails the test on an SQL error. */
+const char *kt_sql(const char *db, const char *query);
+
 /* Starts the board: `$KARIZ --db DB [EXTRA...]` (NULL-terminated). */
 kt_term *kt_board(int rows, int cols, const char *db, ...);
 

@@ -522,6 +522,55 @@ static void test_shared_with_other_boards(void **state)
     kt_finish(a, "qq");
 }
 
+/* A decision on a field someone else changed meanwhile opens the same
+ * conflict dialog as the board (what they changed, yours); re-applying it
+ * saves the decision. A change to another field is no conflict. */
+static void test_conflict_in_triage_shows_the_dialog(void **state)
+{
+    (void)state;
+    const char *db = kt_path("tconflict.db");
+    add_leads(db, 2, "-");
+    kt_term *t = kt_board(30, 120, db, "triage", NULL);
+    kt_wait_for(t, "triage 1/2, 0 decisions");
+    kt_wait_for(t, "Person 01");
+    /* the owner picker is open while a colleague claims the lead */
+    kt_send(t, "o");
+    kt_wait_for(t, "assign to");
+    kt_kariz_run(db, "assign", "1", "carol", NULL);
+    kt_send(t, "dave\r");
+    kt_wait_for(t, "was changed while you worked on it");
+    kt_wait_for(t, "set owner to carol");
+    kt_wait_for(t, "yours: dave");
+    char *owner = sql(db, "SELECT owner FROM leads WHERE id = 1");
+    assert_string_equal(owner, "carol\n");
+    free(owner);
+    kt_send(t, "A");
+    kt_wait_for(t, "Person 01 assigned to dave; u undoes (re-applied over the other change)");
+    kt_wait_for(t, "triage 2/2, 1 decision");
+    owner = sql(db, "SELECT owner FROM leads WHERE id = 1");
+    assert_string_equal(owner, "dave\n");
+    free(owner);
+    /* a colleague's title edit is no conflict for a call */
+    kt_send(t, "c");
+    kt_wait_for(t, "call: outcome?");
+    kt_kariz_run(db, "set", "2", "title=CFO", NULL);
+    kt_send(t, "a");
+    kt_wait_for(t, "call logged with Person 02: answered");
+    char *calls = sql(db, "SELECT lead_id FROM activities WHERE kind = 'call'");
+    assert_string_equal(calls, "2\n");
+    free(calls);
+    /* undo walks back: the call stays logged; the owner goes back to what
+     * the lead had just before the decision landed (the colleague's) */
+    kt_send(t, "u");
+    kt_wait_for(t, "the call stays logged");
+    kt_send(t, "u");
+    kt_wait_for(t, "undone: assign of Person 01");
+    owner = sql(db, "SELECT owner FROM leads WHERE id = 1");
+    assert_string_equal(owner, "carol\n");
+    free(owner);
+    kt_finish(t, "qq");
+}
+
 static void test_hostile_name_shown_safely(void **state)
 {
     (void)state;
@@ -544,7 +593,7 @@ static void test_hostile_name_shown_safely(void **state)
     kt_send(t, "c");
     kt_wait_for(t, "call: outcome?");
     kt_send(t, "n");
-    kt_wait_for(t, "logged call with Mallory\xe2\x90\x9b[31mRed");
+    kt_wait_for(t, "call logged with Mallory\xe2\x90\x9b[31mRed");
     kt_finish(t, "qq");
 }
 
@@ -558,6 +607,7 @@ int main(void)
         cmocka_unit_test(test_entry_criteria_refuse_and_override),
         cmocka_unit_test(test_next_step_meeting_won_and_typed_date),
         cmocka_unit_test(test_shared_with_other_boards),
+        cmocka_unit_test(test_conflict_in_triage_shows_the_dialog),
         cmocka_unit_test(test_hostile_name_shown_safely),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);

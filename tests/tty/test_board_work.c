@@ -68,11 +68,11 @@ static void test_log_call_in_two_keys_and_detail(void **state)
     kt_send(t, "c");
     kt_wait_for(t, "call: outcome?");
     kt_send(t, "a");
-    kt_wait_for(t, "logged call: answered");
+    kt_wait_for(t, "call logged with Ada Lovelace: answered");
     kt_send(t, "@");
     kt_wait_for(t, "email: outcome?");
     kt_send(t, "r");
-    kt_wait_for(t, "logged email: replied");
+    kt_wait_for(t, "email logged with Ada Lovelace: replied");
     /* the detail view shows the touches, the checklist and the score */
     kt_send(t, "\r");
     kt_wait_for(t, "Qualification");
@@ -226,18 +226,40 @@ static void test_conflict_reported_and_reloaded(void **state)
     kt_wait_for(t, "Ada Lovelace");
     kt_send(t, "e");
     kt_wait_for(t, "edit field");
-    /* someone else saves the lead while the prompt is open */
-    kt_kariz_run(db, "set", "1", "company=Difference Engines", NULL);
+    /* someone else saves the same field while the prompt is open */
+    kt_kariz_run(db, "set", "1", "value=3000", "company=Difference Engines", NULL);
     kt_send(t, "value\r");
     kt_wait_for(t, "value: 1000");
     kt_send(t, "\x15" "2000\r");
     /* the conflict dialog says what the other save changed; R drops the edit */
     kt_wait_for(t, "was changed while you worked on it");
-    kt_wait_for(t, "set company to Difference Engines");
+    kt_wait_for(t, "set value to 3000 (was 1000); yours: 2000");
     kt_send(t, "R");
     kt_wait_for(t, "your change was dropped");
     kt_wait_for(t, "reloaded");
     kt_wait_for(t, "Difference Engines");
+    kt_wait_for(t, "3000  root");
+    kt_finish(t, "q");
+}
+
+/* A colleague's change to another field is no conflict: the edit lands and
+ * theirs stays. */
+static void test_other_field_is_no_conflict(void **state)
+{
+    (void)state;
+    const char *db = make_db("noconflict.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_kariz_run(db, "set", "1", "company=Difference Engines", NULL);
+    kt_send(t, "value\r");
+    kt_wait_for(t, "value: 1000");
+    kt_send(t, "\x15" "2000\r");
+    kt_wait_for(t, "value of Ada Lovelace saved");
+    kt_wait_for(t, "2000  root");
+    kt_wait_for(t, "Difference Engines");
+    assert_false(kt_contains(t, "was changed while you worked on it"));
     kt_finish(t, "q");
 }
 
@@ -407,7 +429,10 @@ static void test_owner_grade_overdue_filters(void **state)
     kt_wait_for(t, "owner (empty: anyone):");
     kt_send(t, "bob\r");
     kt_wait_for(t, "owner:bob");
-    kt_wait_gone(t, "Ada Lovelace");
+    kt_wait_for(t, "Ada Lovelace no longer matches the filter");
+    int row, col;
+    assert_true(kt_find(t, "Ada Lovelace", &row, &col));
+    assert_int_equal(row, kt_rows(t) - 2); /* only on the status line */
     kt_wait_for(t, "Bob's Lead");
     kt_send(t, "x");
     kt_wait_for(t, "filters cleared");
@@ -415,7 +440,11 @@ static void test_owner_grade_overdue_filters(void **state)
     /* overdue next steps only: Ada's is long past */
     kt_send(t, "!");
     kt_wait_for(t, "overdue next step");
-    kt_wait_gone(t, "Bob's Lead");
+    /* the selected card left the filter: the status line says so, and
+     * the name is nowhere else on screen */
+    kt_wait_for(t, "Bob's Lead no longer matches the filter");
+    assert_true(kt_find(t, "Bob's Lead", &row, &col));
+    assert_int_equal(row, kt_rows(t) - 2);
     kt_wait_for(t, "Ada Lovelace");
     kt_wait_for(t, "!due");
     kt_send(t, "!");
@@ -471,6 +500,7 @@ int main(void)
         cmocka_unit_test(test_user_keys_conf),
         cmocka_unit_test(test_collapse_closed_columns),
         cmocka_unit_test(test_conflict_reported_and_reloaded),
+        cmocka_unit_test(test_other_field_is_no_conflict),
         cmocka_unit_test(test_other_processes_changes_appear),
         cmocka_unit_test(test_long_note_in_editor),
         cmocka_unit_test(test_editor_starts_clean),

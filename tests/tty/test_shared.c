@@ -32,21 +32,6 @@ static const char *make_db(const char *name)
     return path;
 }
 
-/* One value from the database through the sqlite3 shell; static buffer. */
-static const char *sql(const char *db, const char *query)
-{
-    static char out[256];
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"%s\"", db, query);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    out[0] = '\0';
-    if (!fgets(out, sizeof out, p))
-        out[0] = '\0';
-    assert_int_equal(pclose(p), 0);
-    out[strcspn(out, "\n")] = '\0';
-    return out;
-}
 
 static const char *me(void)
 {
@@ -80,16 +65,17 @@ static void test_move_in_one_board_shows_in_the_other(void **state)
     kt_wait_for(a, "Ada Lovelace");
     kt_wait_for(b, "Ada Lovelace");
     assert_true(selected(b, "Ada Lovelace"));
-    /* board A moves Ada on; board B hears about it and keeps Ada selected
-     * although she is now in another column */
+    /* board A moves Ada on; board B hears about it: Ada left B's column,
+     * so B's highlight goes to the lead now standing where she stood, and
+     * the status line says where she went */
     kt_send(a, ">");
     kt_wait_for(a, "moved Ada Lovelace to Prospect");
     char notice[128];
     snprintf(notice, sizeof notice, "%s moved Ada Lovelace to Prospect", me());
     kt_wait_for(b, notice);
     kt_wait_for(b, "Prospect 1");
-    assert_true(selected(b, "Ada Lovelace"));
-    assert_false(selected(b, "Grace Hopper"));
+    assert_true(selected(b, "Grace Hopper"));
+    assert_false(selected(b, "Ada Lovelace"));
     /* board A does not announce its own changes to itself: someone adds a
      * lead while A edits (a prompt holds off the board's polling), A saves,
      * and A's next look counts only the other person's change */
@@ -100,7 +86,7 @@ static void test_move_in_one_board_shows_in_the_other(void **state)
     kt_wait_for(a, "title:");
     kt_kariz_run(db, "add", "--stage", "lead", "Alan Turing", NULL);
     kt_send(a, "CTO\r");
-    kt_wait_for(a, "title saved");
+    kt_wait_for(a, "title of Grace Hopper saved");
     char added[128];
     snprintf(added, sizeof added, "%s added Alan Turing", me());
     kt_wait_for(a, added);
@@ -162,7 +148,7 @@ static void test_presence_marks_and_also_open(void **state)
     kt_finish(a, "qq");
     kt_wait_gone(b, also);
     kt_finish(b, "qq");
-    assert_string_equal(sql(db, "SELECT count(*) FROM presence"), "0");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM presence"), "0");
 }
 
 static void test_conflicting_edits_show_the_dialog(void **state)
@@ -183,16 +169,16 @@ static void test_conflicting_edits_show_the_dialog(void **state)
     kt_send(a, "title\r");
     kt_wait_for(a, "title:");
     kt_send(a, "CTO\r");
-    kt_wait_for(a, "title saved");
+    kt_wait_for(a, "title of Ada Lovelace saved");
     kt_send(b, "CEO\r");
     kt_wait_for(b, "was changed while you worked on it");
     kt_wait_for(b, "set title to CTO");
     kt_wait_for(b, "yours: CEO");
     /* the edit is kept while the dialog is open: nothing saved yet */
-    assert_string_equal(sql(db, "SELECT title FROM leads WHERE id = 1"), "CTO");
+    assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "CTO");
     kt_send(b, "R");
     kt_wait_for(b, "your change was dropped");
-    assert_string_equal(sql(db, "SELECT title FROM leads WHERE id = 1"), "CTO");
+    assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "CTO");
     /* round two: the same, but B re-applies its edit on the fresh version */
     kt_send(b, "e");
     kt_wait_for(b, "edit field");
@@ -203,13 +189,13 @@ static void test_conflicting_edits_show_the_dialog(void **state)
     kt_send(a, "title\r");
     kt_wait_for(a, "title: CTO");
     kt_send(a, "\x15" "VP\r");
-    kt_wait_for(a, "title saved");
+    kt_wait_for(a, "title of Ada Lovelace saved");
     kt_send(b, "\x15" "CEO\r");
     kt_wait_for(b, "set title to VP (was CTO)");
     kt_wait_for(b, "yours: CEO");
     kt_send(b, "A");
-    kt_wait_for(b, "title saved (re-applied over the other change)");
-    assert_string_equal(sql(db, "SELECT title FROM leads WHERE id = 1"), "CEO");
+    kt_wait_for(b, "title of Ada Lovelace saved (re-applied over the other change)");
+    assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "CEO");
     kt_finish(a, "q");
     kt_finish(b, "q");
 }
@@ -223,20 +209,20 @@ static void test_hangup_mid_edit_saves_nothing(void **state)
     kt_send(t, "e");
     kt_wait_for(t, "edit field");
     /* the board announced itself before reading the first key */
-    assert_string_equal(sql(db, "SELECT count(*) FROM presence"), "1");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM presence"), "1");
     kt_send(t, "title\r");
     kt_wait_for(t, "title:");
     kt_send(t, "Half typed");
     kt_wait_for(t, "Half typed");
-    const char *before = sql(db, "SELECT version FROM leads WHERE id = 1");
+    const char *before = kt_sql(db, "SELECT version FROM leads WHERE id = 1");
     char version[32];
     snprintf(version, sizeof version, "%s", before);
     kt_signal(t, SIGHUP);
     int st = kt_wait_exit(t);
     assert_true(WIFEXITED(st));
-    assert_string_equal(sql(db, "SELECT count(*) FROM leads WHERE title IS NOT NULL"), "0");
-    assert_string_equal(sql(db, "SELECT version FROM leads WHERE id = 1"), version);
-    assert_string_equal(sql(db, "SELECT count(*) FROM presence"), "0");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM leads WHERE title IS NOT NULL"), "0");
+    assert_string_equal(kt_sql(db, "SELECT version FROM leads WHERE id = 1"), version);
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM presence"), "0");
 }
 
 /* Starts python3 holding the database's write lock until it reads a line;
@@ -303,9 +289,9 @@ static void test_locked_database_keeps_the_edit_and_retries(void **state)
     int st;
     assert_int_equal(waitpid(holder, &st, 0), holder);
     kt_send(t, "r");
-    kt_wait_for(t, "title saved");
-    assert_string_equal(sql(db, "SELECT title FROM leads WHERE id = 1"), "CTO");
-    assert_string_equal(sql(db, "SELECT count(*) FROM meta WHERE key = 'held'"), "0");
+    kt_wait_for(t, "title of Ada Lovelace saved");
+    assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "CTO");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM meta WHERE key = 'held'"), "0");
     kt_finish(t, "q");
 }
 

@@ -145,19 +145,133 @@ static void test_stale_versions_conflict(void **state)
     const char *a[] = {"title=CTO"};
     assert_int_equal(kz_pipe_set(&f->s, id, 1, a, 1, &err), KZ_OK);
     const char *b[] = {"title=CEO"};
+    f->s.actor = "bob";
     assert_int_equal(kz_pipe_set(&f->s, id, 1, b, 1, &err), KZ_ECONFLICT); /* read version 1 */
     assert_non_null(strstr(err.msg, "changed by someone else"));
-    assert_int_equal(kz_pipe_move(&f->s, id, 1, "prospect", NULL, &err), KZ_ECONFLICT);
+    /* the message says what changed, to what, and who changed it */
+    assert_non_null(strstr(err.msg, "alice set title to \"CTO\" (was \"\")"));
     kz_lead l;
     kz_lead_init(&l);
     get(f, id, &l);
     assert_string_equal(kz_lead_text(&l, KZ_F_TITLE), "CTO");
+    assert_int_equal(kz_lead_num(&l, KZ_F_VERSION), 2);
     /* an edited copy saved with its version */
     kz_lead_set_text(&l, KZ_F_CITY, "Tabriz");
     assert_int_equal(kz_pipe_save(&f->s, &l, &err), KZ_OK);
     assert_int_equal(kz_lead_num(&l, KZ_F_VERSION), 3);
     kz_lead_set_text(&l, KZ_F_STAGE, "won");
     assert_int_equal(kz_pipe_save(&f->s, &l, &err), KZ_EINVAL);
+    kz_lead_free(&l);
+}
+
+/* A conflict is raised only when someone else changed what you save. */
+/* Undo puts back exactly what a change set, unless someone else changed
+ * the same fields since. */
+static void test_restore_undoes_exactly(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t id = add(f, "Paul Chen", 500);
+    kz_lead before, after, l;
+    kz_lead_init(&before);
+    kz_lead_init(&after);
+    kz_lead_init(&l);
+    f->s.now = NOW + 5 * DAY_SECONDS;
+    assert_int_equal(kz_pipe_move(&f->s, id, 0, "prospect", "ok", &err), KZ_OK);
+    f->s.now = NOW + 9 * DAY_SECONDS;
+    get(f, id, &before);
+    assert_int_equal(kz_pipe_lost(&f->s, id, 0, "price", &err), KZ_OK);
+    get(f, id, &after);
+    /* a colleague sets the phone: no conflict with the undo */
+    f->s.actor = "bob";
+    const char *phone[] = {"phone=555"};
+    assert_int_equal(kz_pipe_set(&f->s, id, 0, phone, 1, &err), KZ_OK);
+    f->s.actor = "alice";
+    f->s.now = NOW + 10 * DAY_SECONDS;
+    assert_int_equal(kz_pipe_restore(&f->s, &before, &after, &err), KZ_OK);
+    get(f, id, &l);
+    assert_string_equal(kz_lead_text(&l, KZ_F_STAGE), "prospect");
+    assert_int_equal(kz_lead_num(&l, KZ_F_STAGE_ENTERED), NOW + 5 * DAY_SECONDS);
+    assert_false(kz_lead_has(&l, KZ_F_LOST_REASON));
+    assert_false(kz_lead_has(&l, KZ_F_LOST_FROM));
+    assert_string_equal(kz_lead_text(&l, KZ_F_PHONE), "555");
+    /* undoing a change a colleague has since changed again is a conflict */
+    kz_lead_copy(&before, &l);
+    const char *title[] = {"title=CFO"};
+    assert_int_equal(kz_pipe_set(&f->s, id, 0, title, 1, &err), KZ_OK);
+    get(f, id, &after);
+    f->s.actor = "bob";
+    const char *t2[] = {"title=CEO"};
+    assert_int_equal(kz_pipe_set(&f->s, id, 0, t2, 1, &err), KZ_OK);
+    f->s.actor = "alice";
+    assert_int_equal(kz_pipe_restore(&f->s, &before, &after, &err), KZ_ECONFLICT);
+    assert_non_null(strstr(err.msg, "bob set title to \"CEO\""));
+    get(f, id, &l);
+    assert_string_equal(kz_lead_text(&l, KZ_F_TITLE), "CEO");
+    kz_lead_free(&before);
+    kz_lead_free(&after);
+    kz_lead_free(&l);
+}
+
+static void test_conflicts_are_per_field(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t id = add(f, "Mia Khan", 500);
+    kz_lead mine, l;
+    kz_lead_init(&mine);
+    kz_lead_init(&l);
+    get(f, id, &mine); /* alice reads version 1 */
+    /* bob changes the phone, then logs a call */
+    f->s.actor = "bob";
+    const char *phone[] = {"phone=+98 21 5555"};
+    assert_int_equal(kz_pipe_set(&f->s, id, 1, phone, 1, &err), KZ_OK);
+    assert_int_equal(kz_pipe_log(&f->s, id, "call", "answered", NULL, NULL, &err), KZ_OK);
+    f->s.actor = "alice";
+    /* saving the title on version 1: bob changed other fields only */
+    const char *title[] = {"title=VP Sales"};
+    assert_int_equal(kz_pipe_set(&f->s, id, 1, title, 1, &err), KZ_OK);
+    get(f, id, &l);
+    assert_string_equal(kz_lead_text(&l, KZ_F_TITLE), "VP Sales");
+    assert_string_equal(kz_lead_text(&l, KZ_F_PHONE), "+98 21 5555");
+    /* a next step and a move on version 1 are no conflict either */
+    assert_int_equal(kz_pipe_followup(&f->s, id, 1, kz_today(NOW) + 2, "demo", &err), KZ_OK);
+    assert_int_equal(kz_pipe_assign(&f->s, id, 1, "alice", &err), KZ_OK);
+    /* an edited copy of version 1 keeps bob's phone and adds alice's city */
+    kz_lead_set_text(&mine, KZ_F_CITY, "Shiraz");
+    assert_int_equal(kz_pipe_save(&f->s, &mine, &err), KZ_OK);
+    get(f, id, &l);
+    assert_string_equal(kz_lead_text(&l, KZ_F_CITY), "Shiraz");
+    assert_string_equal(kz_lead_text(&l, KZ_F_PHONE), "+98 21 5555");
+    assert_string_equal(kz_lead_text(&l, KZ_F_TITLE), "VP Sales");
+    assert_string_equal(kz_lead_text(&l, KZ_F_OWNER), "alice");
+    /* but a copy of version 1 that changes the phone too is a conflict,
+     * and nothing of it is written */
+    int64_t v = kz_lead_num(&l, KZ_F_VERSION);
+    kz_event_list ev = {0};
+    assert_int_equal(kz_store_events(f->st, id, 0, &ev, &err), KZ_OK);
+    size_t nev = ev.n;
+    kz_event_list_free(&ev);
+    kz_lead_reset(&mine);
+    get(f, id, &mine);
+    kz_lead_set_num(&mine, KZ_F_VERSION, 1);
+    kz_lead_set_text(&mine, KZ_F_PHONE, "+98 21 6666");
+    kz_lead_set_text(&mine, KZ_F_CITY, "Yazd");
+    assert_int_equal(kz_pipe_save(&f->s, &mine, &err), KZ_ECONFLICT);
+    assert_non_null(strstr(err.msg, "bob set phone to \"+98 21 5555\""));
+    get(f, id, &l);
+    assert_int_equal(kz_lead_num(&l, KZ_F_VERSION), v);
+    assert_string_equal(kz_lead_text(&l, KZ_F_CITY), "Shiraz");
+    assert_int_equal(kz_store_events(f->st, id, 0, &ev, &err), KZ_OK);
+    assert_int_equal(ev.n, nev);
+    kz_event_list_free(&ev);
+    /* the same field changed by someone else is a conflict for a move too */
+    f->s.actor = "bob";
+    assert_int_equal(kz_pipe_lost(&f->s, id, 0, "price", &err), KZ_OK);
+    f->s.actor = "alice";
+    assert_int_equal(kz_pipe_move(&f->s, id, v, "prospect", "ok", &err), KZ_ECONFLICT);
+    assert_non_null(strstr(err.msg, "bob set stage to \"lost\""));
+    kz_lead_free(&mine);
     kz_lead_free(&l);
 }
 
@@ -390,6 +504,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_add_scores_on_the_way_in, setup, teardown),
         cmocka_unit_test_setup_teardown(test_move_entry_criteria_and_override, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_versions_conflict, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_conflicts_are_per_field, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restore_undoes_exactly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lost_and_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_and_overdue, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_validates_and_rescores, setup, teardown),

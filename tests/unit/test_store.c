@@ -271,7 +271,11 @@ static void test_update_events_and_conflict(void **state)
     /* the second's save is a conflict and writes nothing */
     kz_lead_set_text(&b, KZ_F_TITLE, "CEO");
     assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    kz_lead_set_custom(&b, "region", "APAC");
     assert_int_equal(kz_store_lead_update(f->st, &b, "bob", 3000, &changed, &err), KZ_ECONFLICT);
+    assert_false(changed);
+    assert_int_equal(kz_lead_num(&b, KZ_F_VERSION), 1);
+    assert_int_equal(count_events(f->st, id), nev); /* not even inside the transaction */
     kz_store_rollback(f->st);
     assert_non_null(strstr(err.msg, "changed by someone else"));
     kz_lead g;

@@ -1,0 +1,410 @@
+/* test_board_select.c - the lead you act on is the lead you see: the
+ * highlight stays on its lead when a column reorders, goes to the neighbour
+ * (with a word on where the lead went) when it leaves; a new lead is
+ * selected; confirmations name the lead; undo walks back several changes
+ * and restores exactly what was there, and a colleague's change since is a
+ * conflict. After each step the database says where the change landed;
+ * the morning session runs all of it in one go, triage and a report
+ * included. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+/* Mia scores higher than Paul (200 employees fit the default rules), so
+ * she is the first card of the Lead column and Paul the second. */
+static const char *make_db(const char *name)
+{
+    static char path[512];
+    snprintf(path, sizeof path, "%s", kt_path(name));
+    kt_kariz_run(path, "add", "--company", "Khan Textiles", "--value", "1000", "--stage",
+                 "lead", "--set", "employees=200", "Mia Khan", NULL);
+    kt_kariz_run(path, "add", "--company", "Chen Freight", "--value", "2000", "--stage",
+                 "lead", "--set", "employees=200", "Paul Chen", NULL);
+    kt_kariz_run(path, "add", "--company", "Navy", "--stage", "lead", "Grace Hopper", NULL);
+    return path;
+}
+
+/* True when the card showing text is the selected one (drawn reversed). */
+static bool selected(kt_term *t, const char *text)
+{
+    int row, col;
+    return kt_find(t, text, &row, &col) && kt_cell_reverse(t, row, col);
+}
+
+static int row_of(kt_term *t, const char *text)
+{
+    int row, col;
+    assert_true(kt_find(t, text, &row, &col));
+    return row;
+}
+
+/* Sends keys, then waits until the board has handled them: an unbound key
+ * after them answers on the status line once the keys before it are done. */
+static void send_sync(kt_term *t, const char *keys)
+{
+    kt_send(t, keys);
+    kt_send(t, "%");
+    kt_wait_for(t, "% is not bound");
+}
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    kt_cleanup();
+    return 0;
+}
+
+/* A call that raises the score reorders the column; the note that follows
+ * lands on the lead called, not on the one now standing where it stood. */
+static void test_call_then_note_on_the_same_lead(void **state)
+{
+    (void)state;
+    const char *db = make_db("callnote.db");
+    setenv("NO_COLOR", "1", 1);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    unsetenv("NO_COLOR");
+    kt_wait_for(t, "Paul Chen");
+    assert_true(row_of(t, "Mia Khan") < row_of(t, "Paul Chen"));
+    send_sync(t, "j");
+    assert_true(selected(t, "Paul Chen"));
+    kt_send(t, "c");
+    kt_wait_for(t, "call: outcome?");
+    kt_send(t, "a");
+    kt_wait_for(t, "call logged with Paul Chen: answered");
+    assert_string_equal(kt_sql(db, "SELECT lead_id FROM activities WHERE kind = 'call'"), "2");
+    /* Paul now outscores Mia: he went to the top, and the highlight with him */
+    assert_true(row_of(t, "Paul Chen") < row_of(t, "Mia Khan"));
+    assert_true(selected(t, "Paul Chen"));
+    assert_false(selected(t, "Mia Khan"));
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "prefers mornings\r");
+    kt_wait_for(t, "note added to Paul Chen");
+    assert_string_equal(kt_sql(db, "SELECT lead_id FROM activities WHERE kind = 'note'"), "2");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities WHERE lead_id = 1"), "0");
+    kt_finish(t, "q");
+}
+
+/* Someone else's change reorders the column: the highlight stays on its
+ * lead; when the lead leaves the column, it goes to the neighbour and the
+ * status line says where the lead went. */
+static void test_selection_survives_other_changes(void **state)
+{
+    (void)state;
+    const char *db = make_db("others.db");
+    setenv("NO_COLOR", "1", 1);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    unsetenv("NO_COLOR");
+    kt_wait_for(t, "Grace Hopper");
+    send_sync(t, "G"); /* the last card: Grace */
+    assert_true(selected(t, "Grace Hopper"));
+    assert_true(row_of(t, "Grace Hopper") > row_of(t, "Paul Chen"));
+    /* a colleague gives Grace a big firm and a title: she climbs to the top */
+    kt_kariz_run(db, "set", "3", "employees=5000", "title=CEO", NULL);
+    kt_wait_for(t, "of Grace Hopper");
+    send_sync(t, "");
+    assert_true(row_of(t, "Grace Hopper") < row_of(t, "Mia Khan"));
+    assert_true(selected(t, "Grace Hopper"));
+    /* a search keeps her too */
+    kt_send(t, "/");
+    kt_wait_for(t, "search:");
+    kt_send(t, "Hop\r");
+    kt_wait_for(t, "Lead 3 (1 shown)");
+    assert_true(selected(t, "Grace Hopper"));
+    kt_send(t, "x");
+    kt_wait_for(t, "filters cleared");
+    send_sync(t, "");
+    assert_true(selected(t, "Grace Hopper"));
+    /* so does a sort that puts her last (lead number) */
+    kt_send(t, "s");
+    kt_wait_for(t, "sort cards by");
+    kt_send(t, "i");
+    kt_wait_for(t, "cards sorted by lead number");
+    assert_true(row_of(t, "Grace Hopper") > row_of(t, "Paul Chen"));
+    assert_true(selected(t, "Grace Hopper"));
+    /* a colleague moves her on: the highlight goes to her neighbour */
+    kt_kariz_run(db, "move", "3", "prospect", "--force", "--reason", "met at the fair", NULL);
+    kt_wait_for(t, "Prospect 1");
+    kt_wait_for(t, "moved Grace Hopper to Prospect");
+    assert_false(selected(t, "Grace Hopper"));
+    assert_true(selected(t, "Paul Chen") || selected(t, "Mia Khan"));
+    /* and a note goes to the highlighted lead */
+    const char *who = selected(t, "Paul Chen") ? "Paul Chen" : "Mia Khan";
+    const char *id = selected(t, "Paul Chen") ? "2" : "1";
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "after the fair\r");
+    char msg[64];
+    snprintf(msg, sizeof msg, "note added to %s", who);
+    kt_wait_for(t, msg);
+    assert_string_equal(kt_sql(db, "SELECT lead_id FROM activities WHERE kind = 'note'"), id);
+    kt_finish(t, "q");
+}
+
+/* A new lead is selected, in its column; the next key acts on it. */
+static void test_new_lead_is_selected(void **state)
+{
+    (void)state;
+    const char *db = make_db("add.db");
+    setenv("NO_COLOR", "1", 1);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    unsetenv("NO_COLOR");
+    kt_wait_for(t, "Mia Khan");
+    kt_send(t, "a");
+    kt_wait_for(t, "new lead: name:");
+    kt_send(t, "Zara Ahmadi\r");
+    kt_wait_for(t, "company:");
+    kt_send(t, "Ahmadi Tiles\r");
+    kt_wait_for(t, "deal value:");
+    kt_send(t, "500\r");
+    kt_wait_for(t, "added Zara Ahmadi (lead 4)");
+    kt_wait_for(t, "Zara Ahmadi ");
+    assert_true(selected(t, "Zara Ahmadi "));
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "title\r");
+    kt_wait_for(t, "title:");
+    kt_send(t, "Founder\r");
+    kt_wait_for(t, "title of Zara Ahmadi saved");
+    assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 4"), "Founder");
+    /* the detail view's confirmations name the lead too */
+    kt_send(t, "\r");
+    kt_wait_for(t, "Qualification");
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "sent the catalogue\r");
+    kt_wait_for(t, "note added to Zara Ahmadi");
+    assert_string_equal(kt_sql(db, "SELECT lead_id FROM activities WHERE kind = 'note'"), "4");
+    kt_send(t, "o");
+    kt_wait_for(t, "owner (empty: unassigned):");
+    kt_send(t, "\x15" "dave\r");
+    kt_wait_for(t, "Zara Ahmadi assigned to dave");
+    assert_string_equal(kt_sql(db, "SELECT owner FROM leads WHERE id = 4"), "dave");
+    kt_finish(t, "qq");
+}
+
+/* Undo walks back several changes and restores exactly what was there
+ * (days in stage, lost reason, title); a colleague's change since to the
+ * same field is a conflict shown in the dialog, never overwritten. */
+static void test_undo_several_steps(void **state)
+{
+    (void)state;
+    const char *db = make_db("undo.db");
+    kt_kariz_run(db, "set", "1", "title=CTO", NULL);
+    setenv("KARIZ_NOW", "2026-11-25 10:00", 1);
+    kt_term *t = kt_board(30, 160, db, NULL);
+    unsetenv("KARIZ_NOW");
+    kt_wait_for(t, "Mia Khan");
+    const char *entered = kt_sql(db, "SELECT stage_entered FROM leads WHERE id = 1");
+    char was_entered[64];
+    snprintf(was_entered, sizeof was_entered, "%s", entered);
+    /* 1: edit the title */
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "title\r");
+    kt_wait_for(t, "title: CTO");
+    kt_send(t, "\x15" "CEO\r");
+    kt_wait_for(t, "title of Mia Khan saved");
+    assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "CEO");
+    /* 2: mark her lost */
+    kt_send(t, "L");
+    kt_wait_for(t, "lost: why?");
+    kt_send(t, "1");
+    kt_wait_for(t, "Mia Khan marked lost (price)");
+    assert_string_equal(kt_sql(db, "SELECT stage || ',' || lost_reason FROM leads WHERE id = 1"),
+                        "lost,price");
+    /* undo the loss: back in Lead, the stage-entered time as it was */
+    kt_send(t, "u");
+    kt_wait_for(t, "undone: lost of Mia Khan; back in Lead (1 more to undo)");
+    assert_string_equal(kt_sql(db, "SELECT stage FROM leads WHERE id = 1"), "lead");
+    assert_string_equal(kt_sql(db, "SELECT stage_entered FROM leads WHERE id = 1"), was_entered);
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM leads WHERE id = 1 AND "
+                                   "lost_reason IS NULL AND lost_from IS NULL"),
+                        "1");
+    /* undo the edit: the title is back */
+    kt_send(t, "u");
+    kt_wait_for(t, "undone: edit of title of Mia Khan");
+    assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "CTO");
+    kt_send(t, "u");
+    kt_wait_for(t, "nothing to undo");
+    /* an edit that a colleague has changed since: undo is a conflict */
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "title\r");
+    kt_wait_for(t, "title: CTO");
+    kt_send(t, "\x15" "COO\r");
+    kt_wait_for(t, "title of Mia Khan saved");
+    kt_kariz_run(db, "set", "1", "title=Chair", NULL);
+    kt_wait_for(t, "changed title of Mia Khan");
+    kt_send(t, "u");
+    kt_wait_for(t, "was changed while you worked on it");
+    kt_wait_for(t, "set title to Chair (was COO); yours (undo): CTO");
+    assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "Chair");
+    kt_send(t, "R");
+    kt_wait_for(t, "your change was dropped");
+    assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "Chair");
+    /* the dropped undo is gone from the stack */
+    kt_send(t, "u");
+    kt_wait_for(t, "nothing to undo");
+    /* re-applied in the dialog, the undo puts back what the edit replaced,
+     * and leaves the colleague's other change alone */
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "title\r");
+    kt_wait_for(t, "title: Chair");
+    kt_send(t, "\x15" "VP\r");
+    kt_wait_for(t, "title of Mia Khan saved");
+    kt_kariz_run(db, "set", "1", "title=Board", "phone=555", NULL);
+    kt_wait_for(t, "changed");
+    kt_send(t, "u");
+    kt_wait_for(t, "set title to Board (was VP); yours (undo): Chair");
+    kt_send(t, "A");
+    kt_wait_for(t, "undone: edit of title of Mia Khan");
+    assert_string_equal(kt_sql(db, "SELECT title || ',' || phone FROM leads WHERE id = 1"),
+                        "Chair,555");
+    kt_finish(t, "q");
+}
+
+/* The id of the lead triage shows now, by the "NAME  lead N" header. */
+static int triage_lead(kt_term *t)
+{
+    static const char *const names[] = {"Mia Khan", "Paul Chen", "Grace Hopper", "Zara Ahmadi"};
+    for (int i = 0; i < 4; i++) {
+        char head[64];
+        snprintf(head, sizeof head, "%s  lead %d", names[i], i + 1);
+        if (kt_contains(t, head))
+            return i + 1;
+    }
+    kt_dump(t);
+    fail_msg("triage shows none of the leads");
+    return 0;
+}
+
+/* Fails unless the query (a format) answers want. */
+static void where(const char *db, const char *want, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void where(const char *db, const char *want, const char *fmt, ...)
+{
+    char q[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(q, sizeof q, fmt, ap);
+    va_end(ap);
+    const char *got = kt_sql(db, q);
+    if (strcmp(got, want) != 0)
+        fail_msg("%s: \"%s\", expected \"%s\"", q, got, want);
+}
+
+/* A salesperson's morning, key by key: every change lands on the lead that
+ * was highlighted (the database says so after each step). */
+static void test_morning_session(void **state)
+{
+    (void)state;
+    const char *db = make_db("morning.db");
+    setenv("NO_COLOR", "1", 1);
+    kt_term *t = kt_board(30, 160, db, NULL);
+    unsetenv("NO_COLOR");
+    kt_wait_for(t, "Grace Hopper");
+    /* add a lead: it is selected, at the bottom of Lead (score 0) */
+    kt_send(t, "a");
+    kt_wait_for(t, "new lead: name:");
+    kt_send(t, "Zara Ahmadi\rAhmadi Tiles\r700\r");
+    kt_wait_for(t, "added Zara Ahmadi (lead 4)");
+    assert_string_equal(kt_sql(db, "SELECT name || ',' || stage FROM leads WHERE id = 4"),
+                        "Zara Ahmadi,lead");
+    send_sync(t, "");
+    assert_true(selected(t, "Zara Ahmadi "));
+    assert_true(row_of(t, "Zara Ahmadi ") > row_of(t, "Grace Hopper"));
+    /* log a call: the score rises, Zara climbs above Grace, the highlight
+     * with her; the note that follows is hers */
+    kt_send(t, "ca");
+    kt_wait_for(t, "call logged with Zara Ahmadi: answered");
+    where(db, "1", "SELECT count(*) FROM activities WHERE kind = 'call' AND lead_id = %d", 4);
+    assert_true(row_of(t, "Zara Ahmadi ") < row_of(t, "Grace Hopper"));
+    assert_true(selected(t, "Zara Ahmadi "));
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "wants a quote by Friday\r");
+    kt_wait_for(t, "note added to Zara Ahmadi");
+    where(db, "1", "SELECT count(*) FROM activities WHERE kind = 'note' AND lead_id = %d", 4);
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities WHERE kind = 'note'"), "1");
+    /* edit a field */
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "title\rFounder\r");
+    kt_wait_for(t, "title of Zara Ahmadi saved");
+    where(db, "Founder", "SELECT title FROM leads WHERE id = %d", 4);
+    const char *e = kt_sql(db, "SELECT stage_entered FROM leads WHERE id = 4");
+    char entered[64];
+    snprintf(entered, sizeof entered, "%s", e);
+    /* move the card (the entry criteria ask for a reason) */
+    kt_send(t, ">");
+    kt_wait_for(t, "override? reason");
+    kt_send(t, "met the founder\r");
+    kt_wait_for(t, "moved Zara Ahmadi to Prospect");
+    where(db, "prospect", "SELECT stage FROM leads WHERE id = %d", 4);
+    assert_false(selected(t, "Zara Ahmadi "));
+    /* undo, several steps: the move, then the title */
+    kt_send(t, "u");
+    kt_wait_for(t, "undone: move of Zara Ahmadi; back in Lead (1 more to undo)");
+    where(db, "lead", "SELECT stage FROM leads WHERE id = %d", 4);
+    where(db, entered, "SELECT stage_entered FROM leads WHERE id = %d", 4);
+    send_sync(t, "");
+    assert_true(selected(t, "Zara Ahmadi "));
+    kt_send(t, "u");
+    kt_wait_for(t, "undone: edit of title of Zara Ahmadi");
+    where(db, "1", "SELECT count(*) FROM leads WHERE title IS NULL AND id = %d", 4);
+    /* the note and the call stay logged */
+    where(db, "2", "SELECT count(*) FROM activities WHERE lead_id = %d", 4);
+    /* triage a few leads: each decision lands on the lead shown */
+    kt_send(t, "t");
+    kt_wait_for(t, "triage 1/");
+    int first = triage_lead(t);
+    kt_send(t, "cn");
+    kt_wait_for(t, "call logged with");
+    where(db, "1",
+          "SELECT count(*) FROM activities WHERE kind = 'call' AND outcome = 'no_answer' "
+          "AND lead_id = %d",
+          first);
+    kt_wait_for(t, "triage 2/");
+    int second = triage_lead(t);
+    assert_int_not_equal(first, second);
+    kt_send(t, "S1"); /* the rules' first status */
+    kt_wait_for(t, "status of");
+    where(db, "subscriber", "SELECT status FROM leads WHERE id = %d", second);
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM leads WHERE status = 'subscriber'"), "1");
+    kt_wait_for(t, "triage 3/");
+    int third = triage_lead(t);
+    kt_send(t, "o");
+    kt_wait_for(t, "assign to");
+    kt_send(t, "\x15" "dave\r");
+    kt_wait_for(t, "assigned to dave");
+    where(db, "dave", "SELECT owner FROM leads WHERE id = %d", third);
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM leads WHERE owner = 'dave'"), "1");
+    /* and a report, then back to the board */
+    kt_send(t, "q");
+    kt_wait_for(t, "Grace Hopper");
+    kt_send(t, "R");
+    kt_wait_for(t, "Funnel, all time");
+    kt_finish(t, "qq");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_call_then_note_on_the_same_lead),
+        cmocka_unit_test(test_selection_survives_other_changes),
+        cmocka_unit_test(test_new_lead_is_selected),
+        cmocka_unit_test(test_undo_several_steps),
+        cmocka_unit_test(test_morning_session),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown_all);
+}
