@@ -657,6 +657,7 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, const kz_lead *l
 {
     kz_buf field = KZ_BUF_INIT, value = KZ_BUF_INIT, assign = KZ_BUF_INIT; /* owned */
     unsigned flags = KZ_UI_REDRAW;
+    kz_err err;
     if (!kz_prompt_line(t, "edit field (name, company, value, email...):", "", &field, NULL,
                         NULL))
         goto out;
@@ -676,6 +677,9 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, const kz_lead *l
             goto out;
         }
         kz_lead_format(l, (kz_field)f, current, sizeof current);
+    } else if (kz_pipe_check_field(t->s, l, fname, &err) != KZ_OK) {
+        kz_tui_error(t, "%s", err.msg);
+        goto out;
     } else if (!kz_custom_name_ok(fname)) {
         kz_buf safe = KZ_BUF_INIT; /* owned */
         kz_text_sanitize(&safe, fname, strlen(fname), 0);
@@ -821,6 +825,10 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
                             NULL))
             break;
         char *o = kz_trim(text.s ? text.s : (char[]){0});
+        if (!kz_prompt_owner_ok(t, o)) {
+            kz_tui_message(t, "owner unchanged");
+            break;
+        }
         pending p = {.kind = P_ASSIGN, .id = id, .version = version, .what = "assign",
                      .field = "owner", .mine = o, .owner = *o ? o : NULL};
         if (!save(t, &p))

@@ -12,6 +12,7 @@
 typedef struct line_state {
     const char *label;
     kz_buf *text;
+    bool selected; /* the pre-filled value, untouched: typing replaces it */
 } line_state;
 
 static void draw_line(kz_tui *t, void *ud)
@@ -33,8 +34,12 @@ static void draw_line(kz_tui *t, void *ud)
         long cp;
         s += kz_utf8_decode(s, strlen(s), &cp);
     }
-    int used = kz_draw_text(t, y, x, room, s, KZ_ROLE_DEFAULT, false);
+    int used = kz_draw_text(t, y, x, room, s, ls->selected ? KZ_ROLE_MENU_SELECTED
+                                                               : KZ_ROLE_DEFAULT, false);
     kz_buf_free(&safe);
+    if (ls->selected) /* say what the highlight means, when there is room */
+        kz_draw_text(t, y, x + used + 1, room - used - 1, "(typing replaces it; End edits it)",
+                     KZ_ROLE_HINT, false);
     curs_set(1);
     move(y, x + used);
 }
@@ -72,7 +77,7 @@ bool kz_prompt_line(kz_tui *t, const char *label, const char *initial, kz_buf *o
     kz_buf_reset(out);
     if (initial)
         kz_buf_puts(out, initial);
-    line_state ls = {label, out};
+    line_state ls = {label, out, out->len > 0};
     t->overlay = draw_line;
     t->overlay_ud = &ls;
     bool ok = false;
@@ -94,6 +99,25 @@ bool kz_prompt_line(kz_tui *t, const char *label, const char *initial, kz_buf *o
         if (k == 27 || k == 7 /* ^G */)
             break;
         size_t before = out->len;
+        if (ls.selected) {
+            /* a movement key keeps the value to edit it; typing or deleting
+             * replaces all of it, as after a selection in readline */
+            bool printable = k >= 32 && k < KZ_KEY_FUNC;
+            if (k == KZ_KEY_FUNC + KEY_RIGHT || k == KZ_KEY_FUNC + KEY_END ||
+                k == KZ_KEY_FUNC + KEY_LEFT || k == KZ_KEY_FUNC + KEY_HOME || k == 5 /* ^E */ ||
+                k == 1 /* ^A */) {
+                ls.selected = false;
+                continue;
+            }
+            if (!printable && k != KZ_KEY_FUNC + KEY_BACKSPACE && k != KZ_KEY_FUNC + KEY_DC &&
+                k != 21 /* ^U */ && k != 23 /* ^W */)
+                continue; /* no meaning here: the value stays as it is */
+            ls.selected = false;
+            kz_buf_reset(out);
+            dirty = true;
+            if (!printable)
+                continue;
+        }
         if (k == KZ_KEY_FUNC + KEY_BACKSPACE)
             delete_last_char(out);
         else if (k == 21 /* ^U */)
@@ -211,4 +235,18 @@ int kz_prompt_menu(kz_tui *t, const char *title, const kz_menu_item *items, size
     t->overlay = NULL;
     t->overlay_ud = NULL;
     return result;
+}
+
+bool kz_prompt_owner_ok(kz_tui *t, const char *owner)
+{
+    if (!owner || !*owner || kz_user_known(t->s, owner))
+        return true;
+    kz_buf title = KZ_BUF_INIT, yes = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&title, "\"%s\" is not a known user", owner);
+    kz_buf_printf(&yes, "assign to %s anyway", owner);
+    const kz_menu_item items[2] = {{'y', kz_buf_str(&yes)}, {'n', "no: keep the owner"}};
+    int pick = kz_prompt_menu(t, kz_buf_str(&title), items, 2);
+    kz_buf_free(&title);
+    kz_buf_free(&yes);
+    return pick == 0;
 }

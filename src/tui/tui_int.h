@@ -320,6 +320,10 @@ typedef struct kz_menu_item {
  * -1 when cancelled. */
 int kz_prompt_menu(kz_tui *t, const char *title, const kz_menu_item *items, size_t n);
 
+/* True when owner (from an assign prompt) is a known user (kz_user_known)
+ * or the person confirms it in a yes/no box; false when they decline. */
+bool kz_prompt_owner_ok(kz_tui *t, const char *owner);
+
 /* Lead operations (leadops.c): run one pipeline call on the lead the top
  * view has selected, handle refusals (override prompt), conflicts (reload),
  * read-only sessions, and set the status line. Return KZ_UI_* flags. */

@@ -1,6 +1,7 @@
 /* test_board_keys.c - the board and its terminal: the board and triage stop
  * when their terminal goes away, with or without a SIGHUP, and leave no
- * presence behind. */
+ * presence behind; prompts: a pre-filled value is replaced by typing, a
+ * misspelt field name is refused, an unknown owner is asked about. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -56,6 +57,10 @@ static void test_board_leaves_when_terminal_closes_without_sighup(void **state)
     kt_send(t, "\r"); /* a detail view: the presence row names the lead */
     kt_wait_for(t, "Analytical Engines");
     kt_wait_for(t, "Stakeholders");
+    /* the board announces the open lead before it reads the next key: once
+     * that key's answer is on screen the presence row is written */
+    kt_send(t, "%");
+    kt_wait_for(t, "% is not bound");
     assert_string_equal(sql(db, "SELECT count(*) FROM presence WHERE lead_id = 1"), "1");
     int st = kt_hangup(t);
     assert_true(WIFEXITED(st));
@@ -98,12 +103,123 @@ static void test_menu_leaves_when_terminal_closes_without_sighup(void **state)
     assert_string_equal(sql(db, "SELECT count(*) FROM presence"), "0");
 }
 
+/* A pre-filled value is replaced by typing; End (or another movement key)
+ * edits it instead. */
+static void test_prefilled_value_replaced_by_typing(void **state)
+{
+    (void)state;
+    const char *db = make_db("prefill.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "company\r");
+    kt_wait_for(t, "company: Analytical Engines");
+    kt_wait_for(t, "typing replaces it");
+    int row, col;
+    assert_true(kt_find(t, "Analytical Engines (typing", &row, &col));
+    /* shown selected (reversed, or in the selection colours) */
+    assert_true(kt_cell_reverse(t, row, col) || kt_cell_coloured(t, row, col));
+    kt_send(t, "Babbage");
+    kt_wait_for(t, "company: Babbage");
+    kt_wait_gone(t, "typing replaces it");
+    assert_true(kt_find(t, "company: Babbage", &row, &col));
+    assert_false(kt_cell_reverse(t, row, col + 9) || kt_cell_coloured(t, row, col + 9));
+    kt_send(t, "\r");
+    kt_wait_for(t, "company saved");
+    assert_string_equal(sql(db, "SELECT company FROM leads WHERE id = 1"), "Babbage");
+    /* End keeps the value to extend it */
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "company\r");
+    kt_wait_for(t, "company: Babbage");
+    kt_send(t, "\x1bOF"); /* End (keypad mode) */
+    kt_wait_gone(t, "typing replaces it");
+    kt_send(t, " Ltd\r");
+    kt_wait_for(t, "company saved");
+    assert_string_equal(sql(db, "SELECT company FROM leads WHERE id = 1"), "Babbage Ltd");
+    /* Backspace on the untouched value clears it all */
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "title\r");
+    kt_wait_for(t, "title:");
+    kt_send(t, "CTO\r");
+    kt_wait_for(t, "title saved");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "title\r");
+    kt_wait_for(t, "title: CTO");
+    kt_send(t, "\x7f" "VP\r");
+    kt_wait_for(t, "title saved");
+    assert_string_equal(sql(db, "SELECT title FROM leads WHERE id = 1"), "VP");
+    kt_finish(t, "q");
+}
+
+/* A misspelt field name is refused at once, naming the field it resembles. */
+static void test_misspelt_field_refused_on_the_board(void **state)
+{
+    (void)state;
+    const char *db = make_db("misspelt.db");
+    kt_term *t = kt_board(30, 140, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "compnay\r");
+    kt_wait_for(t, "did you mean company?");
+    assert_false(kt_contains(t, "compnay:"));
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "favourite_colour\r"); /* far from any field: a custom field */
+    kt_wait_for(t, "favourite_colour:");
+    kt_send(t, "blue\r");
+    kt_wait_for(t, "favourite_colour saved");
+    kt_finish(t, "q");
+    assert_string_equal(sql(db, "SELECT count(*) FROM custom_fields WHERE name = 'compnay'"), "0");
+}
+
+/* Assigning to a name that is no known user asks first. */
+static void test_assign_unknown_user_asks(void **state)
+{
+    (void)state;
+    const char *db = make_db("assign.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    char owner[64];
+    snprintf(owner, sizeof owner, "%s", sql(db, "SELECT owner FROM leads WHERE id = 1"));
+    kt_send(t, "o");
+    kt_wait_for(t, "owner (empty: unassigned):");
+    kt_send(t, "nosuch_zq\r");
+    kt_wait_for(t, "\"nosuch_zq\" is not a known user");
+    kt_wait_for(t, "assign to nosuch_zq anyway");
+    kt_send(t, "n");
+    kt_wait_for(t, "owner unchanged");
+    assert_string_equal(sql(db, "SELECT owner FROM leads WHERE id = 1"), owner);
+    kt_send(t, "o");
+    kt_wait_for(t, "owner (empty: unassigned):");
+    kt_send(t, "nosuch_zq\r");
+    kt_wait_for(t, "is not a known user");
+    kt_send(t, "y");
+    kt_wait_for(t, "assigned");
+    assert_string_equal(sql(db, "SELECT owner FROM leads WHERE id = 1"), "nosuch_zq");
+    /* a known account is assigned without a question */
+    kt_send(t, "o");
+    kt_wait_for(t, "owner (empty: unassigned):");
+    kt_send(t, "\x15" "daemon\r");
+    kt_wait_for(t, "1000  daemon");
+    assert_false(kt_contains(t, "not a known user"));
+    assert_string_equal(sql(db, "SELECT owner FROM leads WHERE id = 1"), "daemon");
+    kt_finish(t, "q");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_board_leaves_when_terminal_closes_without_sighup),
         cmocka_unit_test(test_triage_leaves_when_terminal_closes),
         cmocka_unit_test(test_menu_leaves_when_terminal_closes_without_sighup),
+        cmocka_unit_test(test_prefilled_value_replaced_by_typing),
+        cmocka_unit_test(test_misspelt_field_refused_on_the_board),
+        cmocka_unit_test(test_assign_unknown_user_asks),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     kt_cleanup();

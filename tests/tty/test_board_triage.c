@@ -227,6 +227,8 @@ static void test_each_decision_lands(void **state)
     kt_send(t, "o"); /* assign to someone */
     kt_wait_for(t, "assign to");
     kt_send(t, "\x15" "bob\r");
+    kt_wait_for(t, "\"bob\" is not a known user"); /* no such account here: asked first */
+    kt_send(t, "y");
     kt_wait_for(t, "triage 10/10, 9 decisions");
     show_has(db, 9, "\"owner\": \"bob\"", NULL);
     decision_is(db, 9, "assign");
