@@ -117,7 +117,14 @@ typedef struct conflict_state {
 static void draw_conflict(kz_tui *t, void *ud)
 {
     conflict_state *c = ud;
-    static const char *const keys = "R reload (drop your change)   A re-apply your change";
+    char reload[32] = "?", reapply[32] = "?", keys[128]; /* the keys bound now */
+    kz_key k = kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_RELOAD);
+    if (k)
+        kz_key_name(k, reload, sizeof reload);
+    if ((k = kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_REAPPLY)) != 0)
+        kz_key_name(k, reapply, sizeof reapply);
+    snprintf(keys, sizeof keys, "%s reload (drop your change)   %s re-apply your change", reload,
+             reapply);
     int w = kz_text_width(c->title) + 4;
     if (kz_text_width(keys) + 4 > w)
         w = kz_text_width(keys) + 4;
@@ -219,11 +226,12 @@ static bool conflict_dialog(kz_tui *t, const pending *p)
         kz_key k;
         if (!kz_tui_read_key(t, &k, false))
             break;
-        if (k == 'a' || k == 'A') {
+        kz_action a = kz_keymap_lookup_own(&t->km, KZ_KM_DIALOG, k);
+        if (a == KZ_ACT_REAPPLY) {
             reapply = true;
             break;
         }
-        if (k == 'r' || k == 'R' || k == 27 || k == 7)
+        if (a == KZ_ACT_RELOAD || a == KZ_ACT_CANCEL)
             break;
     }
     t->overlay = NULL;
@@ -238,15 +246,21 @@ static bool conflict_dialog(kz_tui *t, const pending *p)
  * for r (retry) or Esc (drop the change); false on Esc or a signal. */
 static bool busy_prompt(kz_tui *t, const pending *p)
 {
-    kz_tui_error(t, "r retries, Esc drops your %s (not saved yet): %s", p->what, p->err.msg);
+    char retry[32] = "?";
+    kz_key rk = kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_RETRY);
+    if (rk)
+        kz_key_name(rk, retry, sizeof retry);
+    kz_tui_error(t, "%s retries, Esc drops your %s (not saved yet): %s", retry, p->what,
+                 p->err.msg);
     for (;;) {
         kz_tui_repaint(t);
         kz_key k;
         if (!kz_tui_read_key(t, &k, false))
             return false;
-        if (k == 'r' || k == 'R')
+        kz_action a = kz_keymap_lookup_own(&t->km, KZ_KM_DIALOG, k);
+        if (a == KZ_ACT_RETRY)
             return true;
-        if (k == 27 || k == 7)
+        if (a == KZ_ACT_CANCEL)
             return false;
     }
 }

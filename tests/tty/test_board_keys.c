@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -199,7 +200,7 @@ static void test_assign_unknown_user_asks(void **state)
     kt_send(t, "nosuch_zq\r");
     kt_wait_for(t, "is not a known user");
     kt_send(t, "y");
-    kt_wait_for(t, "assigned");
+    kt_wait_for(t, "1000  nosuch_zq"); /* the card shows the new owner */
     assert_string_equal(sql(db, "SELECT owner FROM leads WHERE id = 1"), "nosuch_zq");
     /* a known account is assigned without a question */
     kt_send(t, "o");
@@ -211,6 +212,190 @@ static void test_assign_unknown_user_asks(void **state)
     kt_finish(t, "q");
 }
 
+/* The help screen's rows between the title and the status line hold no
+ * cut-off text (an ellipsis). */
+static void assert_help_uncut(kt_term *t)
+{
+    for (int r = 1; r < kt_rows(t) - 2; r++)
+        if (strstr(kt_screen_row(t, r), "\xe2\x80\xa6")) {
+            kt_dump(t);
+            fail_msg("help row %d is cut off: %s", r, kt_screen_row(t, r));
+        }
+}
+
+/* Waits until the screen is drawn in full: an unbound key's message on
+ * the status line comes after every row above it. */
+static void settle(kt_term *t)
+{
+    kt_send(t, "%");
+    kt_wait_for(t, "% is not bound");
+}
+
+/* Pages through the help to its end, checking every screen; the last
+ * line is the last dialog action's. */
+static void page_through_help(kt_term *t)
+{
+    kt_wait_for(t, " kariz  help  1-");
+    settle(t);
+    assert_help_uncut(t);
+    /* the title says where the screen is: "help  1-20 of 83" */
+    size_t first = 0, last = 0, total = 1;
+    for (int i = 0; i < 40 && last < total; i++) {
+        kt_send(t, "\x1b[6~"); /* PgDown: its repaint clears the message */
+        kt_wait_gone(t, "% is not bound");
+        assert_int_equal(sscanf(kt_screen_row(t, 0), " kariz  help  %zu-%zu of %zu", &first,
+                                &last, &total),
+                         3);
+        assert_help_uncut(t);
+        settle(t);
+    }
+    kt_wait_for(t, " retry            database locked");
+}
+
+/* `?` lists the keys of the view it is pressed in, and nothing is cut off,
+ * at 80x24 and at the smallest size. */
+static void test_help_per_view_and_small(void **state)
+{
+    (void)state;
+    const char *db = make_db("help-views.db");
+    kt_term *t = kt_board(24, 80, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "?");
+    kt_wait_for(t, "Keys on the board.");
+    page_through_help(t);
+    assert_false(kt_contains(t, "report-funnel"));
+    kt_send(t, "q");
+    kt_wait_gone(t, "Keys on the board.");
+
+    /* a lead's detail view: lead actions, no board filters */
+    kt_send(t, "\r");
+    kt_wait_for(t, "Stakeholders");
+    kt_send(t, "?");
+    kt_wait_for(t, "Keys in a lead's detail view.");
+    assert_false(kt_contains(t, "toggle-closed"));
+    assert_false(kt_contains(t, "(unbound)"));
+    kt_send(t, "\x1b[6~");
+    kt_wait_for(t, "move-next");
+    assert_false(kt_contains(t, "filter-mine"));
+    kt_send(t, "G");
+    kt_wait_for(t, "conflict-reapply");
+    settle(t);
+    assert_false(kt_contains(t, "filter-mine"));
+    assert_false(kt_contains(t, " search "));
+    assert_help_uncut(t);
+    kt_send(t, "qq");
+    kt_wait_gone(t, "Stakeholders");
+
+    /* the report screen: its reports, no lead actions */
+    kt_send(t, "R");
+    kt_wait_for(t, "funnel");
+    kt_send(t, "?");
+    kt_wait_for(t, "Keys on the report screen.");
+    kt_send(t, "\x1b[6~");
+    kt_wait_for(t, "report-funnel");
+    assert_false(kt_contains(t, "move-next"));
+    kt_send(t, "G");
+    kt_wait_for(t, "retry");
+    settle(t);
+    assert_false(kt_contains(t, "log-call"));
+    assert_help_uncut(t);
+    kt_send(t, "qq");
+    kt_wait_for(t, "Ada Lovelace");
+
+    /* the smallest terminal kariz accepts */
+    kt_resize(t, 15, 60);
+    kt_send(t, "t");
+    kt_wait_for(t, "triage 1/");
+    kt_send(t, "?");
+    kt_wait_for(t, "Keys in triage");
+    page_through_help(t);
+    kt_send(t, "g");
+    kt_wait_for(t, "Keys in triage");
+    kt_wait_for(t, " kariz  help  1-");
+    for (int i = 0; i < 80 && !kt_contains(t, " claim "); i++) {
+        char before[256];
+        snprintf(before, sizeof before, "%s", kt_screen_row(t, 0));
+        kt_send(t, "j");
+        kt_wait_gone(t, before);
+        kt_pump(t);
+    }
+    kt_wait_for(t, " claim ");
+    kt_finish(t, "qqq");
+}
+
+/* In triage the lead actions keep their keys: e edits, m logs a meeting;
+ * claim is C. */
+static void test_triage_keys_mean_what_they_mean_on_the_board(void **state)
+{
+    (void)state;
+    const char *db = make_db("triage-keys.db");
+    kt_kariz_run(db, "add", "--owner", "-", "Una Assigned", NULL);
+    kt_term *t = kt_board(30, 120, db, "triage", NULL);
+    kt_wait_for(t, "triage 1/");
+    kt_wait_for(t, "C claim"); /* the key bar shows triage's own keys */
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "\x1b");
+    kt_wait_gone(t, "edit field");
+    kt_send(t, "m");
+    kt_wait_for(t, "meeting: outcome?");
+    kt_send(t, "\x1b");
+    kt_wait_gone(t, "meeting: outcome?");
+    kt_send(t, "@");
+    kt_wait_for(t, "email: outcome?");
+    kt_send(t, "\x1b");
+    kt_wait_gone(t, "email: outcome?");
+    kt_finish(t, "qq");
+}
+
+/* The keys of prompts and dialogs come from keys.conf's dialog keymap. */
+static void test_dialog_keys_rebindable(void **state)
+{
+    (void)state;
+    const char *db = make_db("dialog-keys.db");
+    char dir[600], path[700];
+    snprintf(dir, sizeof dir, "%s/config/kariz", kt_tmpdir());
+    mkdir(dir, 0700);
+    snprintf(path, sizeof path, "%s/keys.conf", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("bind dialog <C-x> accept\n"
+          "unbind dialog <End>\n"
+          "bind dialog <C-r> edit-value\n"
+          "unbind dialog y\n"
+          "bind dialog Y yes\n",
+          f);
+    fclose(f);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "n");
+    kt_wait_for(t, "note");
+    kt_send(t, "bound accept\x18"); /* ^X accepts */
+    kt_wait_for(t, "note added");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "company\r");
+    kt_wait_for(t, "company: Analytical Engines (typing replaces it");
+    kt_send(t, "\x12 Ltd\r"); /* ^R keeps the value */
+    kt_wait_for(t, "company saved");
+    assert_string_equal(sql(db, "SELECT company FROM leads WHERE id = 1"),
+                        "Analytical Engines Ltd");
+    kt_send(t, "o");
+    kt_wait_for(t, "owner (empty: unassigned):");
+    kt_send(t, "nosuch_zq\r");
+    kt_wait_for(t, "is not a known user");
+    kt_wait_for(t, "Y   assign to nosuch_zq anyway");
+    kt_send(t, "Y");
+    kt_wait_for(t, "1000  nosuch_zq"); /* the card shows the new owner */
+    assert_string_equal(sql(db, "SELECT owner FROM leads WHERE id = 1"), "nosuch_zq");
+    kt_send(t, "?");
+    kt_wait_for(t, "Keys on the board.");
+    kt_send(t, "G");
+    kt_wait_for(t, "<C-x>");
+    kt_finish(t, "qq");
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -220,6 +405,9 @@ int main(void)
         cmocka_unit_test(test_prefilled_value_replaced_by_typing),
         cmocka_unit_test(test_misspelt_field_refused_on_the_board),
         cmocka_unit_test(test_assign_unknown_user_asks),
+        cmocka_unit_test(test_help_per_view_and_small),
+        cmocka_unit_test(test_triage_keys_mean_what_they_mean_on_the_board),
+        cmocka_unit_test(test_dialog_keys_rebindable),
     };
     int rc = cmocka_run_group_tests(tests, NULL, NULL);
     kt_cleanup();
