@@ -709,6 +709,10 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, const kz_lead *l
     snprintf(label, sizeof label, "%s:", fname);
     if (!kz_prompt_line(t, label, current, &value, NULL, NULL))
         goto out;
+    if (f == KZ_F_OWNER && !kz_prompt_owner_ok(t, kz_trim(value.s ? value.s : (char[]){0}))) {
+        kz_tui_message(t, "owner unchanged");
+        goto out;
+    }
     kz_buf_printf(&assign, "%s=%s", fname, kz_buf_str(&value));
     pending p = {.kind = P_SET, .id = id, .version = version, .what = "edit", .field = fname,
                  .mine = kz_buf_str(&value), .assign = kz_buf_str(&assign)};

@@ -234,7 +234,7 @@ int kz_prompt_menu(kz_tui *t, const char *title, const kz_menu_item *items, size
             result = (int)m.sel;
             break;
         }
-        if (a == KZ_ACT_CANCEL || a == KZ_ACT_NO)
+        if (a == KZ_ACT_CANCEL)
             break;
         a = kz_keymap_lookup(&t->km, KZ_KM_GENERIC, k);
         if (a == KZ_ACT_CURSOR_DOWN && m.sel + 1 < n)

@@ -209,6 +209,16 @@ static void test_assign_unknown_user_asks(void **state)
     kt_wait_for(t, "1000  daemon");
     assert_false(kt_contains(t, "not a known user"));
     assert_string_equal(sql(db, "SELECT owner FROM leads WHERE id = 1"), "daemon");
+    /* editing the owner field asks the same */
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "owner\r");
+    kt_wait_for(t, "owner: daemon");
+    kt_send(t, "ghost_zq\r");
+    kt_wait_for(t, "\"ghost_zq\" is not a known user");
+    kt_send(t, "\x1b");
+    kt_wait_for(t, "owner unchanged");
+    assert_string_equal(sql(db, "SELECT owner FROM leads WHERE id = 1"), "daemon");
     kt_finish(t, "q");
 }
 
