@@ -244,6 +244,9 @@ kz_status kz_pipe_add(kz_session *s, kz_lead *lead, kz_err *err)
         return ks;
     if ((ks = check_status(s, NULL, lead, err)) != KZ_OK)
         return ks;
+    for (size_t i = 0; i < lead->ncustom; i++) /* --set names, as kz_pipe_set checks them */
+        if ((ks = kz_pipe_check_field(s, NULL, lead->custom[i].name, err)) != KZ_OK)
+            return ks;
     const kz_stage *stg = kz_rules_stage(s->rules, kz_lead_text(lead, KZ_F_STAGE));
     if (stg->kind == KZ_STAGE_LOST && !kz_lead_has(lead, KZ_F_LOST_REASON))
         return kz_err_set(err, KZ_EINVAL,

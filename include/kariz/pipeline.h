@@ -26,7 +26,8 @@ typedef struct kz_session {
 int64_t kz_session_now(const kz_session *s);
 
 /* Creates a lead (stage defaults to the first stage, owner stays as given).
- * Validates stage and owner; scores it; sets lead's ID and version. */
+ * Validates stage and owner, custom field names (as kz_pipe_check_field)
+ * and the status; scores it; sets lead's ID and version. */
 kz_status kz_pipe_add(kz_session *s, kz_lead *lead, kz_err *err);
 
 /* Applies FIELD=VALUE assignments (custom fields for unknown names). */

@@ -15,6 +15,8 @@ run k set 1 Title=CTO; expect_rc 1; has_err "did you mean title?"
 run k set 1 pain_pont=manual; expect_rc 1; has_err "did you mean pain_point?"
 expect_eq "$(version 1)" "$v1" "nothing written"
 expect_eq "$(sql "SELECT count(*) FROM custom_fields")" 0 "no custom field written"
+run k add "Cy Typo" --set compnay=Globex; expect_rc 1; has_err "did you mean company?"
+expect_eq "$(sql "SELECT count(*) FROM leads")" 2 "no lead added"
 run k set 1 pain_point=manual; expect_rc 0
 run k set 1 favourite_colour=blue; expect_rc 0
 run k show 1 --format json; expect_eq "$(json 'j["custom"]["favourite_colour"]')" blue
