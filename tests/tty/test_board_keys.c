@@ -168,6 +168,21 @@ static void test_misspelt_field_refused_on_the_board(void **state)
     kt_send(t, "compnay\r");
     kt_wait_for(t, "did you mean company?");
     assert_false(kt_contains(t, "compnay:"));
+    /* values are checked in the pipeline, on the board as in the CLI */
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "value\r");
+    kt_wait_for(t, "value: 1000");
+    kt_send(t, "-500\r");
+    kt_wait_for(t, "\"-500\" is negative");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "status\r");
+    kt_wait_for(t, "status:");
+    kt_send(t, "qualifed\r");
+    kt_wait_for(t, "status \"qualifed\" is not one of the rules' statuses (subscriber");
+    assert_string_equal(sql(db, "SELECT value || ' ' || ifnull(status, '-') FROM leads WHERE id = 1"),
+                        "100000 -");
     kt_send(t, "e");
     kt_wait_for(t, "edit field");
     kt_send(t, "favourite_colour\r"); /* far from any field: a custom field */
