@@ -358,6 +358,11 @@ kz_status kz_lead_assign(kz_lead *l, const char *name, const char *value, bool a
                               "field \"%s\": \"%s\" is not an amount (expected e.g. 12500 or "
                               "12500.50)",
                               name, value);
+        if (v < 0)
+            return kz_err_set(err, KZ_EINVAL,
+                              "field \"%s\": \"%s\" is negative (expected an amount of 0 or "
+                              "more, e.g. 12500 or 12500.50)",
+                              name, value);
         kz_lead_set_num(l, (kz_field)f, v);
         return KZ_OK;
     case KZ_FT_DATE: {
@@ -463,6 +468,108 @@ const char *kz_activity_kinds_list(void)
             snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? ", " : "",
                      activity_kinds[i].name);
     return list;
+}
+
+/* The outcomes each kind of touch can have. */
+static const struct {
+    const char *kind;
+    const char *const outcomes[12]; /* NULL-terminated */
+} kind_outcomes[] = {
+    {"call", {"none", "answered", "no_answer", "call_back", "voicemail", "asked_price",
+              "requested_info", "not_interested"}},
+    {"email", {"none", "sent", "replied", "opened", "clicked", "bounced", "asked_price",
+               "requested_info", "not_interested"}},
+    {"meeting", {"none", "held", "no_show", "asked_price", "requested_info", "not_interested"}},
+    {"web", {"none", "visited", "clicked", "asked_price", "requested_info"}},
+    {"form", {"none", "sent", "asked_price", "requested_info", "not_interested"}},
+    {"chat", {"none", "answered", "no_answer", "replied", "asked_price", "requested_info",
+              "not_interested"}},
+    {"sms", {"none", "sent", "replied", "clicked", "bounced", "asked_price", "requested_info",
+             "not_interested"}},
+    {"note", {"none"}},
+};
+
+static int kind_index(const char *kind)
+{
+    for (size_t i = 0; i < COUNT(kind_outcomes); i++)
+        if (strcmp(kind_outcomes[i].kind, kind) == 0)
+            return (int)i;
+    return -1;
+}
+
+bool kz_activity_outcome_fits(const char *kind, const char *outcome)
+{
+    int k = kind_index(kind);
+    if (k < 0)
+        return false;
+    for (const char *const *o = kind_outcomes[k].outcomes; *o; o++)
+        if (strcmp(*o, outcome) == 0)
+            return true;
+    return false;
+}
+
+const char *kz_activity_outcomes_for(const char *kind)
+{
+    static char lists[COUNT(kind_outcomes)][256];
+    int k = kind_index(kind);
+    if (k < 0)
+        return "";
+    char *list = lists[k];
+    if (!list[0])
+        for (const char *const *o = kind_outcomes[k].outcomes; *o; o++)
+            snprintf(list + strlen(list), sizeof lists[k] - strlen(list), "%s%s",
+                     o == kind_outcomes[k].outcomes ? "" : ", ", *o);
+    return list;
+}
+
+/* Edit distance with transpositions (optimal string alignment), ignoring
+ * case; stops early above limit (returns limit + 1). */
+static int name_distance(const char *a, const char *b, int limit)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return limit + 1;
+    if ((la > lb ? la - lb : lb - la) > (size_t)limit)
+        return limit + 1;
+    int d[65][65];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = (int)i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = (int)j;
+    for (size_t i = 1; i <= la; i++) {
+        for (size_t j = 1; j <= lb; j++) {
+            int ca = tolower((unsigned char)a[i - 1]), cb = tolower((unsigned char)b[j - 1]);
+            int cost = ca != cb;
+            int v = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < v)
+                v = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < v)
+                v = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && ca == tolower((unsigned char)b[j - 2]) &&
+                tolower((unsigned char)a[i - 2]) == cb && d[i - 2][j - 2] + 1 < v)
+                v = d[i - 2][j - 2] + 1;
+            d[i][j] = v;
+        }
+    }
+    return d[la][lb];
+}
+
+const char *kz_field_suggest(const char *name, const char *const *extra, size_t nextra)
+{
+    int limit = strlen(name) <= 4 ? 1 : 2;
+    const char *best = NULL;
+    int best_d = limit + 1;
+    for (size_t i = 0; i < KZ_F__COUNT + nextra; i++) {
+        const char *cand = i < KZ_F__COUNT ? field_info[i].name : extra[i - KZ_F__COUNT];
+        if (strcmp(cand, name) == 0)
+            return NULL;
+        int dist = name_distance(name, cand, limit);
+        if (dist < best_d) {
+            best_d = dist;
+            best = cand;
+        }
+    }
+    return best;
 }
 
 const char *kz_activity_outcomes_list(void)

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 #include <errno.h>
+#include <pwd.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -44,6 +45,68 @@ static kz_status check_stage(const kz_session *s, const char *stage, kz_err *err
         return kz_err_set(err, KZ_EINVAL, "unknown stage \"%s\" (stages: %s)", stage,
                           kz_rules_stage_names(s->rules));
     return KZ_OK;
+}
+
+/* A status a person sets must be one the rules declare (when they declare
+ * any); a status that was already there (imported, or set by an older
+ * rules file) is left alone. */
+static kz_status check_status(const kz_session *s, const kz_lead *before, const kz_lead *lead,
+                              kz_err *err)
+{
+    const char *st = kz_lead_text(lead, KZ_F_STATUS);
+    const char *was = before ? kz_lead_text(before, KZ_F_STATUS) : NULL;
+    size_t n = kz_rules_status_count(s->rules);
+    if (!st || !*st || n == 0 || (was && strcmp(was, st) == 0))
+        return KZ_OK;
+    kz_buf list = KZ_BUF_INIT; /* owned */
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(kz_rules_status(s->rules, i), st) == 0) {
+            kz_buf_free(&list);
+            return KZ_OK;
+        }
+        kz_buf_printf(&list, "%s%s", i ? ", " : "", kz_rules_status(s->rules, i));
+    }
+    kz_err_set(err, KZ_EINVAL, "status \"%s\" is not one of the rules' statuses (%s)", st,
+               kz_buf_str(&list));
+    kz_buf_free(&list);
+    return KZ_EINVAL;
+}
+
+kz_status kz_pipe_check_field(const kz_session *s, const kz_lead *lead, const char *name,
+                              kz_err *err)
+{
+    if (kz_field_lookup(name) >= 0 || (lead && kz_lead_custom(lead, name)))
+        return KZ_OK;
+    size_t n = kz_rules_custom_field_count(s->rules);
+    const char **declared = kz_xcalloc(n ? n : 1, sizeof *declared); /* owned */
+    for (size_t i = 0; i < n; i++) {
+        declared[i] = kz_rules_custom_field(s->rules, i);
+        if (strcmp(declared[i], name) == 0) {
+            free(declared);
+            return KZ_OK;
+        }
+    }
+    const char *near = kz_field_suggest(name, declared, n);
+    kz_status ks = KZ_OK;
+    if (near)
+        ks = kz_err_set(err, KZ_EINVAL,
+                        "field \"%s\": no such field; did you mean %s? (a new custom field "
+                        "of that name must be declared under custom_fields in the rules)",
+                        name, near);
+    free(declared);
+    return ks;
+}
+
+bool kz_user_known(kz_session *s, const char *name)
+{
+    if (!name || !*name || strcmp(name, s->actor) == 0 || getpwnam(name))
+        return true;
+    kz_query q = {0};
+    q.owner = name;
+    q.count_cap = 1;
+    int64_t n = 0;
+    kz_err err;
+    return kz_store_count(s->store, &q, &n, &err) == KZ_OK && n > 0;
 }
 
 /* The state every operation below shares: one lead loaded inside a write
@@ -261,6 +324,11 @@ kz_status kz_pipe_add(kz_session *s, kz_lead *lead, kz_err *err)
     kz_status ks = check_stage(s, kz_lead_text(lead, KZ_F_STAGE), err);
     if (ks != KZ_OK)
         return ks;
+    if ((ks = check_status(s, NULL, lead, err)) != KZ_OK)
+        return ks;
+    for (size_t i = 0; i < lead->ncustom; i++) /* --set names, as kz_pipe_set checks them */
+        if ((ks = kz_pipe_check_field(s, NULL, lead->custom[i].name, err)) != KZ_OK)
+            return ks;
     const kz_stage *stg = kz_rules_stage(s->rules, kz_lead_text(lead, KZ_F_STAGE));
     if (stg->kind == KZ_STAGE_LOST && !kz_lead_has(lead, KZ_F_LOST_REASON))
         return kz_err_set(err, KZ_EINVAL,
@@ -315,8 +383,12 @@ kz_status kz_pipe_set(kz_session *s, int64_t id, int64_t version, const char *co
                             field);
             break;
         }
-        ks = kz_lead_assign(&o.lead, field, eq + 1, false, err);
+        ks = kz_pipe_check_field(s, &o.lead, field, err);
+        if (ks == KZ_OK)
+            ks = kz_lead_assign(&o.lead, field, eq + 1, false, err);
     }
+    if (ks == KZ_OK)
+        ks = check_status(s, &o.before, &o.lead, err);
     return op_end(&o, ks, err);
 }
 
@@ -388,6 +460,8 @@ kz_status kz_pipe_save(kz_session *s, kz_lead *edited, kz_err *err)
         ks = kz_err_set(err, KZ_EINVAL, "the stage changes with move, won or lost, not by editing");
     if (ks == KZ_OK)
         ks = merge_edit(&o, edited, kz_lead_num(edited, KZ_F_VERSION), err);
+    if (ks == KZ_OK)
+        ks = check_status(s, &o.before, &o.lead, err);
     ks = op_end(&o, ks, err);
     if (ks == KZ_OK)
         ks = kz_store_lead_get(s->store, id, edited, err);
@@ -510,8 +584,12 @@ kz_status kz_pipe_log(kz_session *s, int64_t id, const char *kind, const char *o
     if (!outcome || !*outcome)
         outcome = "none";
     if (!kz_activity_outcome_ok(outcome))
-        return kz_err_set(err, KZ_EINVAL, "unknown outcome \"%s\" (outcomes: %s)", outcome,
-                          kz_activity_outcomes_list());
+        return kz_err_set(err, KZ_EINVAL, "unknown outcome \"%s\" (outcomes of %s: %s)",
+                          outcome, kind, kz_activity_outcomes_for(kind));
+    if (!kz_activity_outcome_fits(kind, outcome))
+        return kz_err_set(err, KZ_EINVAL, "outcome \"%s\" cannot happen to %s %s (outcomes of "
+                          "%s: %s)", outcome, strcmp(kind, "email") == 0 ? "an" : "a", kind,
+                          kind, kz_activity_outcomes_for(kind));
     if (channel && (strlen(channel) >= sizeof((kz_activity *)0)->channel || !*channel))
         return kz_err_set(err, KZ_EINVAL, "channel \"%s\": expected a short name such as phone, email, web", channel);
     op o;

@@ -185,9 +185,22 @@ void kz_format_money(int64_t cents, char *out, size_t outlen);
 /* Returns the default channel of an activity kind, or NULL for an unknown kind. */
 const char *kz_activity_kind_channel(const char *kind);
 bool kz_activity_outcome_ok(const char *outcome);
+/* Whether outcome can happen to a touch of this kind: a call is answered,
+ * never replied to; an e-mail is replied to, never answered. */
+bool kz_activity_outcome_fits(const char *kind, const char *outcome);
 /* "call, email, ..." lists for error messages (static strings). */
 const char *kz_activity_kinds_list(void);
 const char *kz_activity_outcomes_list(void);
+/* The outcomes a touch of kind can have, "none, answered, ..." (static;
+ * "" for an unknown kind). */
+const char *kz_activity_outcomes_for(const char *kind);
+
+/* The name a misspelt field name most likely meant: the closest of the
+ * built-in fields and the nextra names in extra, when it is at most two
+ * edits away (one for names of four letters or fewer; a transposition is
+ * one edit; case is ignored). NULL when nothing is that close or name is
+ * itself one of them. */
+const char *kz_field_suggest(const char *name, const char *const *extra, size_t nextra);
 
 #define KZ_USER_MAX 33 /* Unix account names are at most 32 bytes */
 

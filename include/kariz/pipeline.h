@@ -30,12 +30,25 @@ typedef struct kz_session {
 int64_t kz_session_now(const kz_session *s);
 
 /* Creates a lead (stage defaults to the first stage, owner stays as given).
- * Validates stage and owner; scores it; sets lead's ID and version. */
+ * Validates stage and owner, custom field names (as kz_pipe_check_field)
+ * and the status; scores it; sets lead's ID and version. */
 kz_status kz_pipe_add(kz_session *s, kz_lead *lead, kz_err *err);
 
 /* Applies FIELD=VALUE assignments (custom fields for unknown names). */
 kz_status kz_pipe_set(kz_session *s, int64_t id, int64_t version, const char *const *assign,
                       size_t n, kz_err *err);
+
+/* Whether name may be set on lead (may be NULL): a built-in field, a custom
+ * field the rules declare or the lead already has, or a new name that is
+ * not a likely misspelling of one of those; otherwise KZ_EINVAL with "did
+ * you mean FIELD?". kz_pipe_set checks every name this way. */
+kz_status kz_pipe_check_field(const kz_session *s, const kz_lead *lead, const char *name,
+                              kz_err *err);
+
+/* Whether name is someone a lead can be assigned to without asking: an
+ * account in the passwd database (as the system's name service sees it),
+ * the acting user or the owner of some lead already. */
+bool kz_user_known(kz_session *s, const char *name);
 
 /* Saves an edited lead (lead->num[KZ_F_VERSION] is the version read).
  * Fields someone else changed since are kept as they are now when the copy
@@ -52,8 +65,10 @@ kz_status kz_pipe_won(kz_session *s, int64_t id, int64_t version, const char *fo
 kz_status kz_pipe_lost(kz_session *s, int64_t id, int64_t version, const char *reason,
                        kz_err *err);
 
-/* Logs a touch: kind (call, email, ...), outcome (answered, ...), channel
- * (NULL: the kind's default), optional note. Rescores. */
+/* Logs a touch: kind (call, email, ...), outcome (answered, ...; one that
+ * fits the kind), channel (NULL: the kind's default), optional note.
+ * Rescores. A status set by kz_pipe_add, _set or _save must be one of the
+ * rules' statuses. */
 kz_status kz_pipe_log(kz_session *s, int64_t id, const char *kind, const char *outcome,
                       const char *channel, const char *note, kz_err *err);
 kz_status kz_pipe_note(kz_session *s, int64_t id, const char *text, kz_err *err);

@@ -14,7 +14,14 @@ typedef struct kz_tui_opts {
     bool triage_all;       /* the queue covers every owner's leads, not only the user's */
 } kz_tui_opts;
 
-/* Runs the board until the user quits. The session is borrowed. Restores the
+/* KZ_OK when standard input and output are both a terminal; otherwise a
+ * KZ_EUSAGE error saying so and naming the commands to use instead (for
+ * the board, or for triage when opts->triage). */
+kz_status kz_tui_need_terminal(const kz_tui_opts *opts, kz_err *err);
+
+/* Runs the board until the user quits (refused without a terminal, as
+ * kz_tui_need_terminal). It also stops when its terminal goes away (hung
+ * up or closed), with or without a SIGHUP. The session is borrowed. Restores the
  * terminal on every exit path (including fatal signals). Returns KZ_OK or
  * the error that stopped the board (already restored terminal). */
 kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err);

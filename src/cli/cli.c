@@ -313,10 +313,12 @@ static void cli_close(kz_cli *c)
 
 static int run_board(kz_cli *c, bool mine)
 {
+    kz_tui_opts opts = {0};
+    if (kz_tui_need_terminal(&opts, &c->err) != KZ_OK) /* before opening: nothing written */
+        return kz_cli_fail(&c->err);
     int rc = kz_cli_open(c, KZ_OPEN_READS | KZ_OPEN_BOARD | KZ_OPEN_SCORES);
     if (rc)
         return rc;
-    kz_tui_opts opts = {0};
     opts.mine = mine;
     opts.readonly = kz_store_readonly(c->store);
     opts.readonly_why = c->readonly_why[0] ? c->readonly_why : NULL;

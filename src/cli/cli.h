@@ -103,14 +103,14 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
     X(add, "NAME [--company C] [--email E] [--title T] [--value N] [--stage S] [--owner U] [--set FIELD=VALUE]... [--force]", "add a lead; prints its id") \
     X(list, "[--stage S] [--owner U | --mine] [--search TEXT] [--grade G] [--overdue] [--sort KEY] [--limit N] [--format table|csv|json]", "list leads") \
     X(show, "ID [--format table|json]", "show one lead: its fields, custom fields, stakeholders and activities") \
-    X(set, "ID FIELD=VALUE...", "change fields (unknown names are custom fields)")              \
+    X(set, "ID FIELD=VALUE... [--force]", "change fields (unknown names are custom fields)")              \
     X(move, "ID STAGE [--force --reason TEXT]", "move a lead to a stage (entry criteria apply)") \
     X(won, "ID [--force --reason TEXT]", "mark a deal won")                                     \
     X(lost, "ID --reason REASON", "mark a deal lost, with one of the rules' lost reasons")      \
     X(note, "ID TEXT...|-", "add a note (- reads it from standard input)")               \
     X(log, "ID KIND OUTCOME [--channel C] [--note TEXT]", "log a touch: call, email, meeting...") \
     X(followup, "ID WHEN [--step TEXT]", "set the next step's due date (today, fri, +3d, 2026-12-01...)") \
-    X(assign, "ID USER|-", "give a lead to an owner (- unassigns)")                              \
+    X(assign, "ID USER|- [--force]", "give a lead to an owner (- unassigns)")                              \
     X(agenda, "[--days N] [--owner U]", "what is due, overdue and stale for you: a morning list") \
     X(triage, "[--all]", "work the queue of leads that need a decision now")                    \
     X(history, "ID [--format table|json]", "the lead's event log")                               \

@@ -412,11 +412,45 @@ static int open_for_write(kz_cli *c, const char *cmd, const char *idarg, int64_t
     return rc ? rc : kz_cli_open(c, KZ_OPEN_NOCREATE);
 }
 
+/* --force among the arguments: removed from argv (returns true when found). */
+static bool take_force(int *argc, char **argv)
+{
+    bool found = false;
+    int n = 0;
+    for (int i = 0; i < *argc; i++) {
+        if (i > 0 && strcmp(argv[i], "--force") == 0)
+            found = true;
+        else
+            argv[n++] = argv[i];
+    }
+    *argc = n;
+    return found;
+}
+
+/* An owner who is not a known user (kz_user_known) is refused unless
+ * forced: most often a misspelt name. */
+static int check_known_owner(kz_cli *c, const char *cmd, const char *owner, bool force)
+{
+    if (force || !owner || !*owner || kz_user_known(&c->sess, owner))
+        return 0;
+    fprintf(stderr, "kariz %s: \"", cmd);
+    kz_cli_print_safe(stderr, owner);
+    fprintf(stderr, "\" is not a known user (no such account here, and no lead is owned by "
+                    "that name); check the spelling, or add --force to assign anyway\n");
+    return 1;
+}
+
 int kz_cmd_set(kz_cli *c, int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
         return kz_cli_help("set", "FIELD is a built-in field (see kariz(1)) or a custom field;\n"
-                                  "an empty VALUE clears the field.\n");
+                                  "an empty VALUE clears the field. A name one or two letters\n"
+                                  "away from a field is refused (did you mean ...?) unless the\n"
+                                  "rules declare it under custom_fields.\n"
+                                  "\nOptions:\n"
+                                  "  --force          set owner= to a name that is not a known\n"
+                                  "                   user (no account, owns no lead)\n");
+    bool force = take_force(&argc, argv);
     if (argc < 3)
         return kz_cli_usage("set", "expected ID and at least one FIELD=VALUE");
     for (int i = 2; i < argc; i++)
@@ -426,6 +460,10 @@ int kz_cmd_set(kz_cli *c, int argc, char **argv)
     int rc = open_for_write(c, "set", argv[1], &id);
     if (rc)
         return rc;
+    for (int i = 2; i < argc; i++)
+        if (strncmp(argv[i], "owner=", 6) == 0 &&
+            (rc = check_known_owner(c, "set", argv[i] + 6, force)) != 0)
+            return rc;
     if (kz_pipe_set(&c->sess, id, 0, (const char *const *)argv + 2, (size_t)argc - 2,
                     &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
@@ -651,7 +689,12 @@ int kz_cmd_followup(kz_cli *c, int argc, char **argv)
 int kz_cmd_assign(kz_cli *c, int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-        return kz_cli_help("assign", "USER is a Unix account name; - leaves the lead unassigned.\n");
+        return kz_cli_help("assign", "USER is a Unix account name; - leaves the lead unassigned.\n"
+                                     "A name that is not a known user (no account here, owns no\n"
+                                     "lead) is refused unless forced.\n"
+                                     "\nOptions:\n"
+                                     "  --force          assign to that name anyway\n");
+    bool force = take_force(&argc, argv);
     if (argc != 3)
         return kz_cli_usage("assign", "expected a lead ID and a USER (or -)");
     int64_t id;
@@ -659,6 +702,8 @@ int kz_cmd_assign(kz_cli *c, int argc, char **argv)
     if (rc)
         return rc;
     const char *owner = strcmp(argv[2], "-") == 0 ? NULL : argv[2];
+    if ((rc = check_known_owner(c, "assign", owner, force)) != 0)
+        return rc;
     return kz_pipe_assign(&c->sess, id, 0, owner, &c->err) == KZ_OK ? 0 : kz_cli_fail(&c->err);
 }
 

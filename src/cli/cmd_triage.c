@@ -32,11 +32,14 @@ int kz_cmd_triage(kz_cli *c, int argc, char **argv)
     }
     if (optind != argc)
         return kz_cli_usage("triage", "unexpected argument \"%s\"", argv[optind]);
+    kz_tui_opts topts;
+    memset(&topts, 0, sizeof topts);
+    topts.triage = true;
+    if (kz_tui_need_terminal(&topts, &c->err) != KZ_OK) /* before opening: nothing written */
+        return kz_cli_fail(&c->err);
     int rc = kz_cli_open(c, KZ_OPEN_READS | KZ_OPEN_BOARD | KZ_OPEN_SCORES);
     if (rc)
         return rc;
-    kz_tui_opts topts;
-    memset(&topts, 0, sizeof topts);
     topts.readonly = kz_store_readonly(c->store);
     topts.readonly_why = c->readonly_why[0] ? c->readonly_why : NULL;
     topts.triage = true;

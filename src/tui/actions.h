@@ -14,75 +14,97 @@
     X(WORK, "Working a lead")                                                                \
     X(FIND, "Filtering and sorting")                                                         \
     X(REPORT, "Reports")                                                                     \
-    X(TRIAGE, "Triage")
+    X(TRIAGE, "Triage")                                                                      \
+    X(DIALOG, "Prompts and dialogs")
 
-/*  X(ENUM,          name,             group, help) */
+/* The views an action applies in (help lists a view's actions only). */
+#define KZ_IN_BOARD 1u
+#define KZ_IN_DETAIL 2u
+#define KZ_IN_TRIAGE 4u
+#define KZ_IN_REPORTS 8u
+#define KZ_IN_HELP 16u
+#define KZ_IN_DIALOG 32u /* prompts, choice boxes, the conflict and lock dialogs */
+
+/*  X(ENUM,          name,             group, views, help) */
 #define KZ_TUI_ACTIONS(X)                                                                     \
-    X(QUIT, "quit", VIEW, "leave the board (closes a detail or help view first)")             \
-    X(BACK, "back", VIEW, "close the current view and return to the board")                    \
-    X(HELP, "help", VIEW, "show this list of keys")                                           \
-    X(REDRAW, "redraw", VIEW, "repaint the screen and reload from the database")              \
-    X(OPEN, "open", VIEW, "open the selected lead's detail view")                             \
-    X(TOGGLE_CLOSED, "toggle-closed", VIEW, "collapse or expand the won and lost columns")    \
-    X(CURSOR_UP, "cursor-up", MOVE, "previous card (scroll up in a detail view)")             \
-    X(CURSOR_DOWN, "cursor-down", MOVE, "next card (scroll down in a detail view)")           \
-    X(COLUMN_LEFT, "column-left", MOVE, "column to the left")                                 \
-    X(COLUMN_RIGHT, "column-right", MOVE, "column to the right")                              \
-    X(FIRST, "first", MOVE, "first card of the column (top of a view)")                       \
-    X(LAST, "last", MOVE, "last card of the column (end of a view)")                          \
-    X(PAGE_UP, "page-up", MOVE, "one screen up")                                              \
-    X(PAGE_DOWN, "page-down", MOVE, "one screen down")                                        \
-    X(MOVE_NEXT, "move-next", DEAL, "move the lead to the next stage (asks to override "      \
+    X(QUIT, "quit", VIEW, KZ_IN_BOARD | KZ_IN_TRIAGE, "leave the board (closes a detail or help view first)")             \
+    X(BACK, "back", VIEW, KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP, "close the current view and return to the board")                    \
+    X(HELP, "help", VIEW, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS, "show this list of keys")                                           \
+    X(REDRAW, "redraw", VIEW, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP, "repaint the screen and reload from the database")              \
+    X(OPEN, "open", VIEW, KZ_IN_BOARD | KZ_IN_TRIAGE, "open the selected lead's detail view")                             \
+    X(TOGGLE_CLOSED, "toggle-closed", VIEW, KZ_IN_BOARD, "collapse or expand the won and lost columns")    \
+    X(CURSOR_UP, "cursor-up", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, "previous card (scroll up in a detail view)")             \
+    X(CURSOR_DOWN, "cursor-down", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, "next card (scroll down in a detail view)")           \
+    X(COLUMN_LEFT, "column-left", MOVE, KZ_IN_BOARD, "column to the left")                                 \
+    X(COLUMN_RIGHT, "column-right", MOVE, KZ_IN_BOARD, "column to the right")                              \
+    X(FIRST, "first", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, "first card of the column (top of a view)")                       \
+    X(LAST, "last", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, "last card of the column (end of a view)")                          \
+    X(PAGE_UP, "page-up", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_REPORTS | KZ_IN_HELP, "one screen up")                                              \
+    X(PAGE_DOWN, "page-down", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_REPORTS | KZ_IN_HELP, "one screen down")                                        \
+    X(MOVE_NEXT, "move-next", DEAL, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "move the lead to the next stage (asks to override "      \
                                     "entry criteria)")                                        \
-    X(MOVE_PREV, "move-prev", DEAL, "move the lead back to the previous stage")               \
-    X(WON, "won", DEAL, "mark the deal won")                                                  \
-    X(LOST, "lost", DEAL, "mark the deal lost, picking a reason")                             \
-    X(UNDO, "undo", DEAL, "undo the last change made on this board; again: the one before")                    \
-    X(ADD, "add", WORK, "add a lead (name, company, value) to the selected open stage")       \
-    X(EDIT, "edit", WORK, "edit one field of the lead")                                       \
-    X(NOTE, "note", WORK, "add a one-line note")                                              \
-    X(NOTE_EDITOR, "note-editor", WORK, "write a long note in $VISUAL or $EDITOR")            \
-    X(LOG_CALL, "log-call", WORK, "log a call, then press a key for its outcome")            \
-    X(LOG_EMAIL, "log-email", WORK, "log an e-mail, then press a key for its outcome")       \
-    X(LOG_MEETING, "log-meeting", WORK, "log a meeting, then press a key for its outcome")   \
-    X(FOLLOWUP, "next-step", WORK, "set the next step and its due date (tomorrow, fri, +3d)") \
-    X(ASSIGN, "assign", WORK, "assign the lead to an owner")                                  \
-    X(SEARCH, "search", FIND, "filter the board as you type (name, company, e-mail, notes)") \
-    X(FILTER_MINE, "filter-mine", FIND, "show only my leads and unassigned ones (toggle)")   \
-    X(FILTER_OWNER, "filter-owner", FIND, "show only one owner's leads")                      \
-    X(FILTER_GRADE, "filter-grade", FIND, "show only leads of one grade")                     \
-    X(FILTER_OVERDUE, "filter-overdue", FIND, "show only leads with an overdue next step "   \
+    X(MOVE_PREV, "move-prev", DEAL, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "move the lead back to the previous stage")               \
+    X(WON, "won", DEAL, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "mark the deal won")                                                  \
+    X(LOST, "lost", DEAL, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "mark the deal lost, picking a reason")                             \
+    X(UNDO, "undo", DEAL, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "undo the last change made on this board; again: the one before")                    \
+    X(ADD, "add", WORK, KZ_IN_BOARD, "add a lead (name, company, value) to the selected open stage")       \
+    X(EDIT, "edit", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "edit one field of the lead")                                       \
+    X(NOTE, "note", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "add a one-line note")                                              \
+    X(NOTE_EDITOR, "note-editor", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "write a long note in $VISUAL or $EDITOR")            \
+    X(LOG_CALL, "log-call", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "log a call, then press a key for its outcome")            \
+    X(LOG_EMAIL, "log-email", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "log an e-mail, then press a key for its outcome")       \
+    X(LOG_MEETING, "log-meeting", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "log a meeting, then press a key for its outcome")   \
+    X(FOLLOWUP, "next-step", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "set the next step and its due date (tomorrow, fri, +3d)") \
+    X(ASSIGN, "assign", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "assign the lead to an owner")                                  \
+    X(SEARCH, "search", FIND, KZ_IN_BOARD, "filter the board as you type (name, company, e-mail, notes)") \
+    X(FILTER_MINE, "filter-mine", FIND, KZ_IN_BOARD, "show only my leads and unassigned ones (toggle)")   \
+    X(FILTER_OWNER, "filter-owner", FIND, KZ_IN_BOARD, "show only one owner's leads")                      \
+    X(FILTER_GRADE, "filter-grade", FIND, KZ_IN_BOARD, "show only leads of one grade")                     \
+    X(FILTER_OVERDUE, "filter-overdue", FIND, KZ_IN_BOARD, "show only leads with an overdue next step "   \
                                               "(toggle)")                                     \
-    X(FILTER_STALE, "filter-stale", FIND, "show only stale leads: idle past their stage's "   \
+    X(FILTER_STALE, "filter-stale", FIND, KZ_IN_BOARD, "show only stale leads: idle past their stage's "   \
                                           "limit (toggle)")                                   \
-    X(FILTER_CLEAR, "filter-clear", FIND, "drop every filter and the search")                 \
-    X(SORT, "sort", FIND, "sort the cards in each column by score, value, age or due date") \
-    X(REPORTS, "reports", REPORT, "open the report screen (funnel, forecast, velocity, "       \
+    X(FILTER_CLEAR, "filter-clear", FIND, KZ_IN_BOARD, "drop every filter and the search")                 \
+    X(SORT, "sort", FIND, KZ_IN_BOARD, "sort the cards in each column by score, value, age or due date") \
+    X(REPORTS, "reports", REPORT, KZ_IN_BOARD, "open the report screen (funnel, forecast, velocity, "       \
                                   "losses, channels, scoring)")                               \
-    X(REPORT_FUNNEL, "report-funnel", REPORT, "funnel: leads per stage, conversion between "   \
+    X(REPORT_FUNNEL, "report-funnel", REPORT, KZ_IN_REPORTS, "funnel: leads per stage, conversion between "   \
                                               "stages")                                       \
-    X(REPORT_FORECAST, "report-forecast", REPORT, "forecast: open pipeline and weighted "      \
+    X(REPORT_FORECAST, "report-forecast", REPORT, KZ_IN_REPORTS, "forecast: open pipeline and weighted "      \
                                                   "value by close month and owner")           \
-    X(REPORT_VELOCITY, "report-velocity", REPORT, "velocity: time spent in each stage, the "   \
+    X(REPORT_VELOCITY, "report-velocity", REPORT, KZ_IN_REPORTS, "velocity: time spent in each stage, the "   \
                                                   "bottleneck")                               \
-    X(REPORT_LOSSES, "report-losses", REPORT, "losses: lost deals by stage and reason, win "   \
+    X(REPORT_LOSSES, "report-losses", REPORT, KZ_IN_REPORTS, "losses: lost deals by stage and reason, win "   \
                                               "rate by source")                               \
-    X(REPORT_CHANNELS, "report-channels", REPORT, "channels: response rate per channel")       \
-    X(REPORT_SCORING, "report-scoring", REPORT, "scoring: win rate of closed deals per grade") \
-    X(REPORT_NEXT, "report-next", REPORT, "the next report")                                  \
-    X(REPORT_PREV, "report-prev", REPORT, "the previous report")                              \
-    X(REPORT_MINE, "report-mine", REPORT, "count only the leads I own (toggle)")              \
-    X(REPORT_PERIOD, "report-period", REPORT, "pick the period (last week, this month...) " \
+    X(REPORT_CHANNELS, "report-channels", REPORT, KZ_IN_REPORTS, "channels: response rate per channel")       \
+    X(REPORT_SCORING, "report-scoring", REPORT, KZ_IN_REPORTS, "scoring: win rate of closed deals per grade") \
+    X(REPORT_NEXT, "report-next", REPORT, KZ_IN_REPORTS, "the next report")                                  \
+    X(REPORT_PREV, "report-prev", REPORT, KZ_IN_REPORTS, "the previous report")                              \
+    X(REPORT_MINE, "report-mine", REPORT, KZ_IN_REPORTS, "count only the leads I own (toggle)")              \
+    X(REPORT_PERIOD, "report-period", REPORT, KZ_IN_REPORTS, "pick the period (last week, this month...) " \
                                               "or type one") \
-    X(TRIAGE, "triage", TRIAGE, "work the queue of leads that need a decision now")           \
-    X(SNOOZE, "snooze", TRIAGE, "triage: put the lead off to a date (quick picks or typed)")  \
-    X(CLAIM, "claim", TRIAGE, "triage: assign the lead to me")                                \
-    X(SET_STATUS, "set-status", TRIAGE, "triage: set the lead's lifecycle status")            \
-    X(SKIP, "skip", TRIAGE, "triage: no decision now; on to the next lead")
+    X(TRIAGE, "triage", TRIAGE, KZ_IN_BOARD, "work the queue of leads that need a decision now")           \
+    X(SNOOZE, "snooze", TRIAGE, KZ_IN_TRIAGE, "triage: put the lead off to a date (quick picks or typed)")  \
+    X(CLAIM, "claim", TRIAGE, KZ_IN_TRIAGE, "triage: assign the lead to me")                                \
+    X(SET_STATUS, "set-status", TRIAGE, KZ_IN_TRIAGE, "triage: set the lead's lifecycle status")            \
+    X(SKIP, "skip", TRIAGE, KZ_IN_TRIAGE, "triage: no decision now; on to the next lead")                 \
+    X(ACCEPT, "accept", DIALOG, KZ_IN_DIALOG, "accept the line typed, or the highlighted choice")         \
+    X(CANCEL, "cancel", DIALOG, KZ_IN_DIALOG, "cancel the prompt or box; nothing changes")               \
+    X(DELETE_CHAR, "delete-char", DIALOG, KZ_IN_DIALOG, "delete the character before the cursor")        \
+    X(DELETE_WORD, "delete-word", DIALOG, KZ_IN_DIALOG, "delete the word before the cursor")             \
+    X(DELETE_LINE, "delete-line", DIALOG, KZ_IN_DIALOG, "delete the whole line")                         \
+    X(EDIT_VALUE, "edit-value", DIALOG, KZ_IN_DIALOG, "keep a pre-filled value to edit it (typing "       \
+                                           "replaces it)")                                    \
+    X(YES, "yes", DIALOG, KZ_IN_DIALOG, "yes, in a yes/no box")                                          \
+    X(NO, "no", DIALOG, KZ_IN_DIALOG, "no, in a yes/no box")                                             \
+    X(RELOAD, "conflict-reload", DIALOG, KZ_IN_DIALOG, "conflict dialog: reload and drop your change")  \
+    X(REAPPLY, "conflict-reapply", DIALOG, KZ_IN_DIALOG, "conflict dialog: reload and apply your change " \
+                                              "again")                                        \
+    X(RETRY, "retry", DIALOG, KZ_IN_DIALOG, "database locked: try the change again")
 
 typedef enum kz_action {
     KZ_ACT_NONE = 0,
-#define KZ_X_ENUM(e, n, g, h) KZ_ACT_##e,
+#define KZ_X_ENUM(e, n, g, v, h) KZ_ACT_##e,
     KZ_TUI_ACTIONS(KZ_X_ENUM)
 #undef KZ_X_ENUM
         KZ_ACT__COUNT

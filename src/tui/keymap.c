@@ -14,8 +14,8 @@
 #include "tui/tui_int.h"
 
 static const kz_action_info actions[] = {
-    {KZ_ACT_NONE, "none", KZ_GROUP_VIEW, ""},
-#define KZ_X_INFO(e, n, g, h) {KZ_ACT_##e, n, KZ_GROUP_##g, h},
+    {KZ_ACT_NONE, "none", KZ_GROUP_VIEW, 0, ""},
+#define KZ_X_INFO(e, n, g, v, h) {KZ_ACT_##e, n, KZ_GROUP_##g, v, h},
     KZ_TUI_ACTIONS(KZ_X_INFO)
 #undef KZ_X_INFO
 };
@@ -214,6 +214,20 @@ kz_action kz_keymap_lookup(const kz_keymaps *km, kz_keymap_id id, kz_key key)
     if (id != KZ_KM_GENERIC && keymap_find(km, KZ_KM_GENERIC, key, &a))
         return a;
     return KZ_ACT_NONE;
+}
+
+kz_action kz_keymap_lookup_own(const kz_keymaps *km, kz_keymap_id id, kz_key key)
+{
+    kz_action a;
+    return keymap_find(km, id, key, &a) ? a : KZ_ACT_NONE;
+}
+
+kz_key kz_keymap_first_key(const kz_keymaps *km, kz_keymap_id id, kz_action a)
+{
+    for (size_t i = 0; i < km->n[id]; i++)
+        if (km->v[id][i].action == a)
+            return km->v[id][i].key;
+    return 0;
 }
 
 int kz_keymap_keys_for(const kz_keymaps *km, kz_keymap_id id, kz_action a, kz_buf *out)

@@ -122,7 +122,14 @@ typedef struct conflict_state {
 static void draw_conflict(kz_tui *t, void *ud)
 {
     conflict_state *c = ud;
-    static const char *const keys = "R reload (drop your change)   A re-apply your change";
+    char reload[32] = "?", reapply[32] = "?", keys[128]; /* the keys bound now */
+    kz_key k = kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_RELOAD);
+    if (k)
+        kz_key_name(k, reload, sizeof reload);
+    if ((k = kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_REAPPLY)) != 0)
+        kz_key_name(k, reapply, sizeof reapply);
+    snprintf(keys, sizeof keys, "%s reload (drop your change)   %s re-apply your change", reload,
+             reapply);
     int w = kz_text_width(c->title) + 4;
     if (kz_text_width(keys) + 4 > w)
         w = kz_text_width(keys) + 4;
@@ -250,11 +257,12 @@ static bool conflict_dialog(kz_tui *t, const kz_change *p)
         kz_key k;
         if (!kz_tui_read_key(t, &k, false))
             break;
-        if (k == 'a' || k == 'A') {
+        kz_action a = kz_keymap_lookup_own(&t->km, KZ_KM_DIALOG, k);
+        if (a == KZ_ACT_REAPPLY) {
             reapply = true;
             break;
         }
-        if (k == 'r' || k == 'R' || k == 27 || k == 7)
+        if (a == KZ_ACT_RELOAD || a == KZ_ACT_CANCEL)
             break;
     }
     t->overlay = NULL;
@@ -269,15 +277,21 @@ static bool conflict_dialog(kz_tui *t, const kz_change *p)
  * for r (retry) or Esc (drop the change); false on Esc or a signal. */
 static bool busy_prompt(kz_tui *t, const kz_change *p)
 {
-    kz_tui_error(t, "r retries, Esc drops your %s (not saved yet): %s", p->what, p->err.msg);
+    char retry[32] = "?";
+    kz_key rk = kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_RETRY);
+    if (rk)
+        kz_key_name(rk, retry, sizeof retry);
+    kz_tui_error(t, "%s retries, Esc drops your %s (not saved yet): %s", retry, p->what,
+                 p->err.msg);
     for (;;) {
         kz_tui_repaint(t);
         kz_key k;
         if (!kz_tui_read_key(t, &k, false))
             return false;
-        if (k == 'r' || k == 'R')
+        kz_action a = kz_keymap_lookup_own(&t->km, KZ_KM_DIALOG, k);
+        if (a == KZ_ACT_RETRY)
             return true;
-        if (k == 27 || k == 7)
+        if (a == KZ_ACT_CANCEL)
             return false;
     }
 }
@@ -799,6 +813,7 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
 {
     kz_buf field = KZ_BUF_INIT, value = KZ_BUF_INIT, assign = KZ_BUF_INIT; /* owned */
     unsigned flags = KZ_UI_REDRAW;
+    kz_err err;
     if (!kz_prompt_line(t, "edit field (name, company, value, email...):", "", &field, NULL,
                         NULL))
         goto out;
@@ -818,6 +833,9 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
             goto out;
         }
         kz_lead_format(l, (kz_field)f, current, sizeof current);
+    } else if (kz_pipe_check_field(t->s, l, fname, &err) != KZ_OK) {
+        kz_tui_error(t, "%s", err.msg);
+        goto out;
     } else if (!kz_custom_name_ok(fname)) {
         kz_buf safe = KZ_BUF_INIT; /* owned */
         kz_text_sanitize(&safe, fname, strlen(fname), 0);
@@ -833,6 +851,10 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
     snprintf(label, sizeof label, "%s:", fname);
     if (!kz_prompt_line(t, label, current, &value, NULL, NULL))
         goto out;
+    if (f == KZ_F_OWNER && !kz_prompt_owner_ok(t, kz_trim(value.s ? value.s : (char[]){0}))) {
+        kz_tui_message(t, "owner unchanged");
+        goto out;
+    }
     kz_buf_printf(&assign, "%s=%s", fname, kz_buf_str(&value));
     kz_change p = {.kind = KZ_CH_SET, .id = id, .version = version, .what = "edit",
                    .field = fname, .mine = kz_buf_str(&value), .assign = kz_buf_str(&assign),
@@ -969,6 +991,10 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
                             NULL))
             break;
         char *o = kz_trim(text.s ? text.s : (char[]){0});
+        if (!kz_prompt_owner_ok(t, o)) {
+            kz_tui_message(t, "owner unchanged");
+            break;
+        }
         kz_change p = {.kind = KZ_CH_ASSIGN, .id = id, .version = version, .what = "assign",
                        .field = "owner", .mine = o, .owner = *o ? o : NULL, .before = &l};
         if (!kz_change_save(t, &p))

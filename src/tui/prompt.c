@@ -12,6 +12,7 @@
 typedef struct line_state {
     const char *label;
     kz_buf *text;
+    bool selected; /* the pre-filled value, untouched: typing replaces it */
 } line_state;
 
 static void draw_line(kz_tui *t, void *ud)
@@ -33,8 +34,25 @@ static void draw_line(kz_tui *t, void *ud)
         long cp;
         s += kz_utf8_decode(s, strlen(s), &cp);
     }
-    int used = kz_draw_text(t, y, x, room, s, KZ_ROLE_DEFAULT, false);
+    int used = kz_draw_text(t, y, x, room, s, ls->selected ? KZ_ROLE_MENU_SELECTED
+                                                               : KZ_ROLE_DEFAULT, false);
     kz_buf_free(&safe);
+    if (ls->selected) { /* say what the highlight means, when there is room */
+        char key[32] = "";
+        kz_key k = kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_EDIT_VALUE);
+        if (k)
+            kz_key_name(k, key, sizeof key);
+        kz_buf hint = KZ_BUF_INIT; /* owned */
+        size_t n = strlen(key);
+        if (n > 2 && key[0] == '<' && key[n - 1] == '>') /* End, not <End> */
+            kz_buf_printf(&hint, "(typing replaces it; %.*s edits it)", (int)n - 2, key + 1);
+        else if (n)
+            kz_buf_printf(&hint, "(typing replaces it; %s edits it)", key);
+        else
+            kz_buf_puts(&hint, "(typing replaces it)");
+        kz_draw_text(t, y, x + used + 1, room - used - 1, kz_buf_str(&hint), KZ_ROLE_HINT, false);
+        kz_buf_free(&hint);
+    }
     curs_set(1);
     move(y, x + used);
 }
@@ -72,7 +90,7 @@ bool kz_prompt_line(kz_tui *t, const char *label, const char *initial, kz_buf *o
     kz_buf_reset(out);
     if (initial)
         kz_buf_puts(out, initial);
-    line_state ls = {label, out};
+    line_state ls = {label, out, out->len > 0};
     t->overlay = draw_line;
     t->overlay_ud = &ls;
     bool ok = false;
@@ -87,21 +105,40 @@ bool kz_prompt_line(kz_tui *t, const char *label, const char *initial, kz_buf *o
         kz_key k;
         if (!kz_tui_read_key(t, &k, false))
             break;
-        if (k == '\r') {
+        /* characters are text; other keys are looked up in the dialog keymap */
+        bool printable = k >= 32 && k < KZ_KEY_FUNC;
+        kz_action a = printable ? KZ_ACT_NONE : kz_keymap_lookup_own(&t->km, KZ_KM_DIALOG, k);
+        if (a == KZ_ACT_ACCEPT) {
             ok = true;
             break;
         }
-        if (k == 27 || k == 7 /* ^G */)
+        if (a == KZ_ACT_CANCEL)
             break;
         size_t before = out->len;
-        if (k == KZ_KEY_FUNC + KEY_BACKSPACE)
-            delete_last_char(out);
-        else if (k == 21 /* ^U */)
+        if (ls.selected) {
+            /* edit-value keeps the pre-filled value to edit it; typing or
+             * deleting replaces all of it, as after a selection in readline */
+            if (a == KZ_ACT_EDIT_VALUE) {
+                ls.selected = false;
+                continue;
+            }
+            if (!printable && a != KZ_ACT_DELETE_CHAR && a != KZ_ACT_DELETE_WORD &&
+                a != KZ_ACT_DELETE_LINE)
+                continue; /* no meaning here: the value stays as it is */
+            ls.selected = false;
             kz_buf_reset(out);
-        else if (k == 23 /* ^W */)
-            delete_last_word(out);
-        else if (k >= 32 && k < KZ_KEY_FUNC)
+            dirty = true;
+            if (!printable)
+                continue;
+        }
+        if (printable)
             utf8_put(out, k);
+        else if (a == KZ_ACT_DELETE_CHAR)
+            delete_last_char(out);
+        else if (a == KZ_ACT_DELETE_LINE)
+            kz_buf_reset(out);
+        else if (a == KZ_ACT_DELETE_WORD)
+            delete_last_word(out);
         else
             continue;
         if (out->len != before)
@@ -192,13 +229,14 @@ int kz_prompt_menu(kz_tui *t, const char *title, const kz_menu_item *items, size
             }
         if (picked)
             break;
-        if (k == '\r') {
+        kz_action a = kz_keymap_lookup_own(&t->km, KZ_KM_DIALOG, k);
+        if (a == KZ_ACT_ACCEPT) {
             result = (int)m.sel;
             break;
         }
-        if (k == 27 || k == 'q' || k == 7)
+        if (a == KZ_ACT_CANCEL)
             break;
-        kz_action a = kz_keymap_lookup(&t->km, KZ_KM_GENERIC, k);
+        a = kz_keymap_lookup(&t->km, KZ_KM_GENERIC, k);
         if (a == KZ_ACT_CURSOR_DOWN && m.sel + 1 < n)
             m.sel++;
         else if (a == KZ_ACT_CURSOR_UP && m.sel > 0)
@@ -211,4 +249,20 @@ int kz_prompt_menu(kz_tui *t, const char *title, const kz_menu_item *items, size
     t->overlay = NULL;
     t->overlay_ud = NULL;
     return result;
+}
+
+bool kz_prompt_owner_ok(kz_tui *t, const char *owner)
+{
+    if (!owner || !*owner || kz_user_known(t->s, owner))
+        return true;
+    kz_buf title = KZ_BUF_INIT, yes = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&title, "\"%s\" is not a known user", owner);
+    kz_buf_printf(&yes, "assign to %s anyway", owner);
+    const kz_menu_item items[2] = {
+        {kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_YES), kz_buf_str(&yes)},
+        {kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_NO), "no: keep the owner"}};
+    int pick = kz_prompt_menu(t, kz_buf_str(&title), items, 2);
+    kz_buf_free(&title);
+    kz_buf_free(&yes);
+    return pick == 0;
 }

@@ -738,6 +738,10 @@ static unsigned decide_assign(triage *tr, kz_tui *t)
         goto out;
     }
     const char *o = text.s ? kz_trim(text.s) : "";
+    if (!kz_prompt_owner_ok(t, o)) {
+        kz_tui_message(t, "owner unchanged");
+        goto out;
+    }
     flags = assign_to(tr, t, o, "assign");
 out:
     kz_buf_free(&text);

@@ -8,11 +8,13 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <termios.h>
 #include <time.h>
@@ -34,6 +36,26 @@ extern const size_t kz_embedded_keys_len;
 
 static volatile sig_atomic_t fatal_signal;
 static bool curses_active;
+/* The terminal went away (hung up, closed) without a signal saying so. */
+static bool terminal_lost;
+
+/* Whether the board's terminal is gone: the tty hung up (its master side
+ * closed, the SSH connection dropped) or input reached end of file. A read
+ * that keeps failing would otherwise spin, since curses reports it only as
+ * "no key". A process that ignores or never receives SIGHUP needs this. */
+static bool terminal_gone(void)
+{
+    struct pollfd p = {.fd = STDIN_FILENO, .events = POLLIN};
+    if (poll(&p, 1, 0) < 0)
+        return false;
+    if (p.revents & (POLLHUP | POLLERR | POLLNVAL))
+        return true;
+    if (p.revents & POLLIN) { /* readable with nothing to read: end of file */
+        int avail = 0;
+        return ioctl(STDIN_FILENO, FIONREAD, &avail) == 0 && avail == 0;
+    }
+    return false;
+}
 
 static void on_fatal_signal(int sig)
 {
@@ -682,14 +704,19 @@ static bool rescore_due(kz_tui *t)
 bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
 {
     for (;;) {
-        if (fatal_signal)
+        if (fatal_signal || terminal_lost)
             return false;
         wint_t ch;
         int r = get_wch(&ch);
         if (fatal_signal)
             return false;
         if (r == ERR) {
-            /* timeout (once a second) or an interrupted read */
+            /* timeout (once a second), an interrupted read, or a terminal
+             * that is gone */
+            if (terminal_gone()) {
+                terminal_lost = true;
+                return false;
+            }
             presence_tick(t);
             bool rescored = poll_data && rescore_due(t);
             bool others = poll_data && poll_data_version(t);
@@ -727,7 +754,7 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
 
 bool kz_tui_stopping(void)
 {
-    return fatal_signal != 0;
+    return fatal_signal != 0 || terminal_lost;
 }
 
 bool kz_tui_input_pending(void)
@@ -861,8 +888,27 @@ static kz_status load_config(kz_tui *t, kz_err *err)
     return kz_tui_config_file(path, &t->km, &t->theme, err);
 }
 
+kz_status kz_tui_need_terminal(const kz_tui_opts *opts, kz_err *err)
+{
+    if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+        return KZ_OK;
+    const char *which = !isatty(STDIN_FILENO) ? "standard input" : "standard output";
+    if (opts->triage)
+        return kz_err_set(err, KZ_EUSAGE,
+                          "triage needs a terminal (%s is not one); it has no batch mode: "
+                          "from a script, `kariz agenda` and `kariz list --overdue` find the "
+                          "leads, `kariz move`, `kariz lost`, `kariz followup` and "
+                          "`kariz assign` decide", which);
+    return kz_err_set(err, KZ_EUSAGE,
+                      "the board needs a terminal (%s is not one); from a script use the "
+                      "commands: `kariz list`, `kariz show ID`, `kariz --help`", which);
+}
+
 kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
 {
+    kz_status st = kz_tui_need_terminal(opts, err);
+    if (st != KZ_OK)
+        return st;
     setlocale(LC_ALL, ""); /* wide characters need the user's UTF-8 locale */
     kz_tui t;
     memset(&t, 0, sizeof t);
@@ -870,7 +916,7 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     t.opts = opts;
     t.filter.mine = opts->mine;
     t.filter.sort = KZ_SORT_SCORE;
-    kz_status st = load_config(&t, err);
+    st = load_config(&t, err);
     if (st != KZ_OK) {
         kz_keymaps_free(&t.km);
         return st;
@@ -885,6 +931,7 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
 
     struct sigaction saved[3];
     fatal_signal = 0;
+    terminal_lost = false;
     install_signals(saved);
     struct termios tio_before; /* the modes to restore after a crash */
     bool have_before = tcgetattr(STDIN_FILENO, &tio_before) == 0;
@@ -967,6 +1014,11 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     kz_keymaps_free(&t.km);
     kz_buf_free(&t.status);
     restore_signals(saved);
+    if (terminal_lost) {
+        terminal_lost = false;
+        return kz_err_set(err, KZ_EINTERRUPTED,
+                          "board stopped: its terminal went away (hung up or closed)");
+    }
     if (fatal_signal) {
         int sig = fatal_signal;
         fatal_signal = 0;

@@ -24,6 +24,7 @@ typedef struct kz_action_info {
     kz_action id;
     const char *name;
     kz_action_group group;
+    unsigned views; /* KZ_IN_*: where it applies */
     const char *help;
 } kz_action_info;
 
@@ -45,7 +46,8 @@ typedef int kz_key;
     X(DETAIL, "detail")                                                                      \
     X(HELP, "help")                                                                          \
     X(REPORTS, "reports")                                                                    \
-    X(TRIAGE, "triage")
+    X(TRIAGE, "triage")                                                                      \
+    X(DIALOG, "dialog")
 
 typedef enum kz_keymap_id {
 #define KZ_X_ENUM(e, n) KZ_KM_##e,
@@ -138,6 +140,10 @@ kz_status kz_tui_config_file(const char *path, kz_keymaps *km, kz_theme *theme, 
 void kz_keymaps_free(kz_keymaps *km);
 /* The action a key triggers in keymap id (falling back to generic). */
 kz_action kz_keymap_lookup(const kz_keymaps *km, kz_keymap_id id, kz_key key);
+/* The action a key has in keymap id itself (no generic fallback). */
+kz_action kz_keymap_lookup_own(const kz_keymaps *km, kz_keymap_id id, kz_key key);
+/* The first key bound to action a in keymap id itself (0: none). */
+kz_key kz_keymap_first_key(const kz_keymaps *km, kz_keymap_id id, kz_action a);
 /* Appends the names of the keys bound to action in keymap id (", "
  * separated, generic ones included); returns how many. */
 int kz_keymap_keys_for(const kz_keymaps *km, kz_keymap_id id, kz_action a, kz_buf *out);
@@ -322,6 +328,10 @@ typedef struct kz_menu_item {
 /* A box of choices: up/down + Enter, or an item's key. Returns the index or
  * -1 when cancelled. */
 int kz_prompt_menu(kz_tui *t, const char *title, const kz_menu_item *items, size_t n);
+
+/* True when owner (from an assign prompt) is a known user (kz_user_known)
+ * or the person confirms it in a yes/no box; false when they decline. */
+bool kz_prompt_owner_ok(kz_tui *t, const char *owner);
 
 /* Lead operations (leadops.c): run one pipeline call on the lead the top
  * view has selected, handle refusals (override prompt), conflicts (the

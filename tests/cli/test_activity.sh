@@ -31,7 +31,7 @@ run k followup 1 in 2 weeks; run k show 1 --format json; expect_eq "$(json 'j["n
 run k followup 1 2026-11-20; run k list --overdue; has_out "Ava Smith"; has_out "2026-11-20!"
 
 t "assign"
-USER=mallory LOGNAME=mallory run k assign 1 bob; expect_rc 0
+USER=mallory LOGNAME=mallory run k assign 1 bob --force; expect_rc 0
 run k show 1 --format json; expect_eq "$(json 'j["owner"]')" bob
 run k assign 1 -; run k show 1 --format json; expect_eq "$(json 'j["owner"]')" None
 

@@ -52,7 +52,7 @@ run k move 1 lead; expect_rc 1; has_err "already in stage lead"
 run k move 1 lost; expect_rc 1; has_err "kariz lost ID --reason"
 run k lost 1 --reason "aliens"; expect_rc 1; has_err 'unknown lost reason "aliens" (reasons:'
 run k log 1 telegram answered; expect_rc 1; has_err 'unknown activity kind "telegram" (kinds: call, email'
-run k log 1 call maybe; expect_rc 1; has_err 'unknown outcome "maybe" (outcomes:'
+run k log 1 call maybe; expect_rc 1; has_err 'unknown outcome "maybe" (outcomes of call:'
 run k followup 1 someday; expect_rc 1; has_err 'someday'
 run k note 1 ""; expect_rc 1; has_err "a note needs some text"
 run k blame 1 "no such"; expect_rc 2; has_err "is not a field name"

@@ -26,7 +26,7 @@ expect_eq "$(json 'j["event"]+":"+j["old"]+">"+j["new"]')" "stage-changed:lead>p
 k won 1 --force --reason "signed" &
 read_event; wait
 expect_eq "$(json 'j["event"]')" won
-k assign 1 bob &
+k assign 1 bob --force &
 read_event; wait
 expect_eq "$(json 'j["event"]+":"+j["new"]')" "assigned:bob"
 

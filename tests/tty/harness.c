@@ -14,6 +14,7 @@
 #include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -177,6 +178,13 @@ static int settermprop_cb(VTermProp prop, VTermValue *val, void *user)
 
 static const VTermScreenCallbacks screen_cbs = {.settermprop = settermprop_cb};
 
+static bool block_sighup;
+
+void kt_block_sighup(bool on)
+{
+    block_sighup = on;
+}
+
 kt_term *kt_start(const char *const argv[], int rows, int cols)
 {
     kt_tmpdir();
@@ -197,6 +205,12 @@ kt_term *kt_start(const char *const argv[], int rows, int cols)
         unsetenv("LINES");
         struct rlimit nocore = {0, 0}; /* tests that end in a signal leave no core */
         setrlimit(RLIMIT_CORE, &nocore);
+        if (block_sighup) {
+            sigset_t hup;
+            sigemptyset(&hup);
+            sigaddset(&hup, SIGHUP);
+            sigprocmask(SIG_BLOCK, &hup, NULL);
+        }
         execv(argv[0], (char *const *)argv);
         fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -479,6 +493,33 @@ int kt_wait_exit(kt_term *t)
         ;
     vterm_free(t->vt);
     close(t->fd);
+    free(t);
+    return st;
+}
+
+int kt_hangup(kt_term *t)
+{
+    /* a pidfd becomes readable when the process exits: poll it with the
+     * hang guard as the only timeout */
+    int pfd = (int)syscall(SYS_pidfd_open, t->pid, 0);
+    if (pfd < 0)
+        fail_msg("pidfd_open: %s", strerror(errno));
+    close(t->fd);
+    struct pollfd p = {.fd = pfd, .events = POLLIN};
+    int r;
+    while ((r = poll(&p, 1, KT_DEADLINE_SECONDS * 1000)) < 0 && errno == EINTR)
+        ;
+    close(pfd);
+    if (r == 0) {
+        kill(t->pid, SIGKILL);
+        waitpid(t->pid, NULL, 0);
+        fail_msg("hang guard: the program did not exit within %d s of losing its terminal",
+                 KT_DEADLINE_SECONDS);
+    }
+    int st = 0;
+    while (waitpid(t->pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    vterm_free(t->vt);
     free(t);
     return st;
 }

@@ -73,6 +73,14 @@ int kt_rows(kt_term *t);
 int kt_cols(kt_term *t);
 /* Sends a signal to the program. */
 void kt_signal(kt_term *t, int sig);
+/* Whether programs started from now on begin with SIGHUP blocked (the mask
+ * survives exec): they never receive the hangup a closing terminal sends. */
+void kt_block_sighup(bool on);
+/* Closes the master side of the pseudo-terminal, as a terminal window or an
+ * SSH connection going away, and waits for the program to exit (failing
+ * the test when the hang guard expires first). Returns the raw wait
+ * status. Frees t. */
+int kt_hangup(kt_term *t);
 /* Prints the screen to stderr, framed. */
 void kt_dump(kt_term *t);
 /* Sends quit_keys (e.g. "q"), reads until the program exits, and fails

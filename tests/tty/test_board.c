@@ -158,23 +158,48 @@ static void test_search_counts_common_word(void **state)
     kt_finish(t, "q");
 }
 
+static bool kz_test_is_action(const char *const *names, const char *name)
+{
+    for (int i = 0; i < KZ_ACT__COUNT - 1; i++)
+        if (strcmp(names[i], name) == 0)
+            return true;
+    return false;
+}
+
 static void test_help_lists_every_action(void **state)
 {
     (void)state;
     static const char *const names[] = {
-#define KZ_X_NAME(e, n, g, h) n,
+#define KZ_X_NAME(e, n, g, v, h) n,
         KZ_TUI_ACTIONS(KZ_X_NAME)
 #undef KZ_X_NAME
+    };
+    static const unsigned views[] = {
+#define KZ_X_VIEWS(e, n, g, v, h) v,
+        KZ_TUI_ACTIONS(KZ_X_VIEWS)
+#undef KZ_X_VIEWS
     };
     const char *db = make_db("help.db");
     kt_term *t = kt_board(90, 130, db, NULL); /* tall enough for the whole list */
     kt_wait_for(t, "Ada Lovelace");
     kt_send(t, "?");
     kt_wait_for(t, "Moving deals");
+    kt_wait_for(t, "database locked: try the change again"); /* the last line */
+    /* the board's help lists the board's actions and the dialogs' keys,
+     * and nothing that only another view has */
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-        char needle[64];
-        snprintf(needle, sizeof needle, " %s ", names[i]);
-        kt_wait_for(t, needle);
+        /* the action's name starts the text column (after 19 columns of keys) */
+        bool listed = false;
+        size_t len = strlen(names[i]);
+        for (int r = 0; r < kt_rows(t) && !listed; r++) {
+            const char *row = kt_screen_row(t, r);
+            listed = strlen(row) > 19 + len && strncmp(row + 19, names[i], len) == 0 &&
+                     row[19 + len] == ' ';
+        }
+        if ((views[i] & (KZ_IN_BOARD | KZ_IN_DIALOG)) && !listed)
+            fail_msg("the board's help does not list %s", names[i]);
+        if (!(views[i] & (KZ_IN_BOARD | KZ_IN_DIALOG)) && listed)
+            fail_msg("the board's help lists %s, which does not apply there", names[i]);
     }
     kt_wait_for(t, "move-next");
     kt_send(t, "q");
@@ -225,6 +250,56 @@ static void test_help_lists_every_action(void **state)
                      action);
     }
     fclose(f);
+
+    /* and every key the page lists for an action is bound to it: "`K`" on
+     * the board or everywhere, "`K` (MAP)" in that keymap */
+    snprintf(path, sizeof path, "%s/src/tui/keys.conf", src);
+    f = fopen(path, "r");
+    assert_non_null(f);
+    static char binds[32768]; /* "MAP KEY ACTION\n" for every bind line */
+    size_t bl = 0;
+    while (fgets(line, sizeof line, f)) {
+        char map[32], key[32], action[64];
+        if (sscanf(line, "bind %31s %31s %63s", map, key, action) == 3)
+            bl += (size_t)snprintf(binds + bl, sizeof binds - bl, "%s %s %s\n", map, key,
+                                   action);
+    }
+    fclose(f);
+    for (const char *l = doc; *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : l + strlen(l)) {
+        if (strncmp(l, "| `", 3) != 0)
+            continue;
+        const char *end = strchr(l, '\n');
+        size_t ll = end ? (size_t)(end - l) : strlen(l);
+        char row[1024];
+        snprintf(row, sizeof row, "%.*s", (int)(ll < sizeof row ? ll : sizeof row - 1), l);
+        char *sep = strstr(row, " | `"); /* the keys cell ends where the action's begins */
+        if (!sep)
+            continue;
+        char action[64];
+        if (sscanf(sep + 4, "%63[^`]", action) != 1 || !kz_test_is_action(names, action))
+            continue;
+        *sep = '\0';
+        for (char *k = strtok(row + 2, ","); k; k = strtok(NULL, ",")) {
+            char key[32], map[32] = "";
+            while (*k == ' ')
+                k++;
+            if (sscanf(k, "`%31[^`]` (%31[^)])", key, map) < 1)
+                fail_msg("docs/keys.md: cannot read the key \"%s\" for %s", k, action);
+            char want[160];
+            bool found = false;
+            const char *maps[2] = {map[0] ? map : "generic", map[0] ? NULL : "board"};
+            for (int m = 0; m < 2 && !found; m++) {
+                if (!maps[m])
+                    continue;
+                snprintf(want, sizeof want, "%s %s %s\n", maps[m], key, action);
+                found = strstr(binds, want) != NULL &&
+                        (strstr(binds, want) == binds || strstr(binds, want)[-1] == '\n');
+            }
+            if (!found)
+                fail_msg("docs/keys.md lists %s%s%s for %s, but keys.conf does not bind it",
+                         key, map[0] ? " in " : "", map, action);
+        }
+    }
 }
 
 static void test_resize_small_and_back(void **state)

@@ -167,7 +167,7 @@ static void test_each_decision_lands(void **state)
 
     kt_wait_for(t, "Person 01");
     kt_wait_for(t, "(unassigned)");
-    kt_send(t, "m"); /* claim */
+    kt_send(t, "C"); /* claim */
     kt_wait_for(t, "triage 3/10, 2 decisions");
     char owner[128];
     snprintf(owner, sizeof owner, "\"owner\": \"%s\"", me());
@@ -194,7 +194,7 @@ static void test_each_decision_lands(void **state)
     history_has(db, 4, "\"kind\": \"activity\"");
     decision_is(db, 4, "call");
 
-    kt_send(t, "e"); /* an e-mail */
+    kt_send(t, "@"); /* an e-mail */
     kt_wait_for(t, "email: outcome?");
     kt_send(t, "r");
     kt_wait_for(t, "triage 6/10, 5 decisions");
@@ -227,6 +227,8 @@ static void test_each_decision_lands(void **state)
     kt_send(t, "o"); /* assign to someone */
     kt_wait_for(t, "assign to");
     kt_send(t, "\x15" "bob\r");
+    kt_wait_for(t, "\"bob\" is not a known user"); /* no such account here: asked first */
+    kt_send(t, "y");
     kt_wait_for(t, "triage 10/10, 9 decisions");
     show_has(db, 9, "\"owner\": \"bob\"", NULL);
     decision_is(db, 9, "assign");
@@ -276,8 +278,8 @@ static void test_twenty_decisions_near_one_key_each(void **state)
     /* a typical morning: advance, claim, skip, log calls and e-mails,
      * snooze, disqualify, set a status */
     static const char *const script[20] = {
-        "a", "m", "ca", "a", " ", "zt", "m", "cn", "a", "d2",
-        "m", "a", "es", "S4", " ", "a", "cb", "m", "a", " "};
+        "a", "C", "ca", "a", " ", "zt", "C", "cn", "a", "d2",
+        "C", "a", "@s", "S4", " ", "a", "cb", "C", "a", " "};
     keys_sent = 0;
     for (int i = 0; i < 20; i++) {
         press(t, script[i]);
@@ -346,13 +348,13 @@ static void test_leaving_and_coming_back_resumes(void **state)
     t = kt_board(30, 100, db, "triage", NULL);
     kt_wait_for(t, "triage 3/4, 2 decisions");
     kt_wait_for(t, "Person 03");
-    kt_send(t, "m");
+    kt_send(t, "C");
     kt_wait_for(t, "triage 4/4, 3 decisions");
     kt_send(t, "k"); /* look back without deciding */
     kt_wait_for(t, "Person 03");
     /* the help screen opened from triage lists triage's keys */
     kt_send(t, "?");
-    kt_wait_for(t, "Keys in triage first");
+    kt_wait_for(t, "Keys in triage");
     int row, col;
     kt_wait_for(t, "mark the deal lost");
     assert_true(kt_find(t, "mark the deal lost", &row, &col));
@@ -443,7 +445,7 @@ static void test_next_step_meeting_won_and_typed_date(void **state)
     show_has(db, 1, "\"next_step\": \"send the deck\"", "\"next_due\": \"2030-01-10\"", NULL);
     decision_is(db, 1, "next-step");
 
-    kt_send(t, "M"); /* a meeting */
+    kt_send(t, "m"); /* a meeting */
     kt_wait_for(t, "meeting: outcome?");
     kt_send(t, "h");
     kt_wait_for(t, "triage 3/4, 2 decisions");
@@ -480,7 +482,7 @@ static void test_next_step_meeting_won_and_typed_date(void **state)
     t = kt_board(30, 120, db, "--read-only", "triage", NULL);
     kt_wait_for(t, "READ-ONLY");
     kt_wait_for(t, "Rita Readonly");
-    kt_send(t, "m");
+    kt_send(t, "C");
     kt_wait_for(t, "claim is refused");
     kt_wait_for(t, "triage 1/1, 3 decisions"); /* the pass the undo reopened goes on */
     show_has(db, 5, "\"owner\": null", NULL);

@@ -155,6 +155,37 @@ static void test_activity_vocabulary(void **state)
     assert_false(kz_stakeholder_role_ok("boss"));
 }
 
+static void test_outcomes_fit_their_kind(void **state)
+{
+    (void)state;
+    assert_true(kz_activity_outcome_fits("call", "answered"));
+    assert_true(kz_activity_outcome_fits("email", "replied"));
+    assert_true(kz_activity_outcome_fits("meeting", "held"));
+    assert_true(kz_activity_outcome_fits("form", "requested_info"));
+    assert_false(kz_activity_outcome_fits("call", "replied"));
+    assert_false(kz_activity_outcome_fits("email", "answered"));
+    assert_false(kz_activity_outcome_fits("note", "answered"));
+    assert_false(kz_activity_outcome_fits("fax", "none"));
+    assert_string_equal(kz_activity_outcomes_for("meeting"),
+                        "none, held, no_show, asked_price, requested_info, not_interested");
+    assert_string_equal(kz_activity_outcomes_for("fax"), "");
+}
+
+static void test_field_suggestions(void **state)
+{
+    (void)state;
+    const char *extra[] = {"pain_point"};
+    assert_string_equal(kz_field_suggest("compnay", NULL, 0), "company");   /* transposed */
+    assert_string_equal(kz_field_suggest("ownr", NULL, 0), "owner");        /* one missing */
+    assert_string_equal(kz_field_suggest("Title", NULL, 0), "title");       /* case only */
+    assert_string_equal(kz_field_suggest("closedate", NULL, 0), "close_date");
+    assert_string_equal(kz_field_suggest("pain_pont", extra, 1), "pain_point");
+    assert_null(kz_field_suggest("pain_point", extra, 1)); /* itself */
+    assert_null(kz_field_suggest("company", NULL, 0));
+    assert_null(kz_field_suggest("favourite_colour", NULL, 0));
+    assert_null(kz_field_suggest("size", NULL, 0)); /* short: one edit at most */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -162,6 +193,7 @@ int main(void)
         cmocka_unit_test(test_money),            cmocka_unit_test(test_ints),
         cmocka_unit_test(test_assign_and_format), cmocka_unit_test(test_custom_fields_and_reuse),
         cmocka_unit_test(test_activity_vocabulary),
+        cmocka_unit_test(test_outcomes_fit_their_kind), cmocka_unit_test(test_field_suggestions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Values a person types are checked before anything is written: misspelt
+# field names, negative amounts, undeclared statuses, outcomes a touch
+# cannot have, and owners who are not known users.
+. "$(dirname "$0")/lib.sh"
+run k add "Ava Smith" --company Acme; expect_rc 0
+run k add "Ben Jones" --company Initech; expect_rc 0
+version() { sql "SELECT version FROM leads WHERE id = $1"; }
+v1=$(version 1)
+
+t "a misspelt field name is refused with the field it resembles"
+run k set 1 compnay=Globex; expect_rc 1; has_err 'field "compnay": no such field; did you mean company?'
+run k set 1 ownr=root; expect_rc 1; has_err "did you mean owner?"
+run k set 1 Title=CTO; expect_rc 1; has_err "did you mean title?"
+run k set 1 pain_pont=manual; expect_rc 1; has_err "did you mean pain_point?"
+expect_eq "$(version 1)" "$v1" "nothing written"
+expect_eq "$(sql "SELECT count(*) FROM custom_fields")" 0 "no custom field written"
+run k add "Cy Typo" --set compnay=Globex; expect_rc 1; has_err "did you mean company?"
+expect_eq "$(sql "SELECT count(*) FROM leads")" 2 "no lead added"
+run k set 1 pain_point=manual; expect_rc 0
+run k set 1 favourite_colour=blue; expect_rc 0
+run k show 1 --format json; expect_eq "$(json 'j["custom"]["favourite_colour"]')" blue
+
+t "declared custom fields are taken as they are"
+sed 's/^custom_fields:$/custom_fields:\n  - companx/' "$KARIZ_SOURCE/rules.yaml" > "$T/custom.yaml"
+run k --rules "$T/custom.yaml" set 1 companx=yes; expect_rc 0
+run k set 2 companx=yes; expect_rc 1; has_err "did you mean company?"  # without the rules that declare it
+run k set 1 companx=no; expect_rc 0  # a custom field the lead has already
+
+t "a negative amount is refused"
+run k set 1 value=-500; expect_rc 1; has_err 'field "value": "-500" is negative'
+run k set 1 revenue=-1; expect_rc 1; has_err "is negative"
+run k add "Cy Neg" --value -10; expect_rc 1; has_err "is negative"
+expect_eq "$(sql "SELECT count(*) FROM leads")" 2
+
+t "an undeclared status is refused with the statuses"
+run k set 1 status=qualifed; expect_rc 1
+has_err 'status "qualifed" is not one of the rules'"'"' statuses (subscriber, lead, unqualified, qualified'
+run k set 1 status=qualified; expect_rc 0
+run k show 1 --format json; expect_eq "$(json 'j["status"]')" qualified
+
+t "an outcome the touch cannot have is refused with its outcomes"
+run k log 1 call replied; expect_rc 1
+has_err 'outcome "replied" cannot happen to a call (outcomes of call: none, answered, no_answer'
+run k log 1 email answered; expect_rc 1; has_err 'cannot happen to an email (outcomes of email: none, sent, replied'
+run k log 1 meeting voicemail; expect_rc 1; has_err "cannot happen to a meeting"
+expect_eq "$(sql "SELECT count(*) FROM activities")" 0
+run k log 1 call answered; expect_rc 0
+run k log 1 email replied; expect_rc 0
+
+t "an owner who is not a known user is refused unless forced"
+v2=$(version 2)
+run k assign 2 nosuch_zq; expect_rc 1
+has_err '"nosuch_zq" is not a known user'; has_err "--force"
+run k set 2 owner=nosuch_zq; expect_rc 1; has_err "is not a known user"
+expect_eq "$(version 2)" "$v2" "nothing written"
+run k assign 2 root; expect_rc 0
+run k assign 2 "$ME"; expect_rc 0
+run k assign 2 nosuch_zq --force; expect_rc 0
+run k show 2 --format json; expect_eq "$(json 'j["owner"]')" nosuch_zq
+# an existing owner is known
+run k assign 1 nosuch_zq; expect_rc 0
+run k set 1 owner=ghost_zq --force; expect_rc 0
+
+finish
