@@ -1032,8 +1032,10 @@ kz_status kz_report_run(kz_store *st, const kz_report_pipeline *p, const char *n
         {"channels", kz_report_channels}, {"scoring", kz_report_scoring_with},
     };
     for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
-        if (strcmp(reports[i].name, name) == 0)
+        if (strcmp(reports[i].name, name) == 0) {
+            out->currency = p->currency;
             return reports[i].fn(st, p, o, out, err);
+        }
     return kz_err_set(err, KZ_EINVAL, "unknown report \"%s\" (reports: %s)", name,
                       KZ_REPORT_NAMES);
 }

@@ -10,6 +10,7 @@
 #include "kariz/buf.h"
 #include "kariz/dates.h"
 #include "kariz/model.h"
+#include "kariz/money.h"
 #include "kariz/report.h"
 #include "kariz/text.h"
 
@@ -148,6 +149,7 @@ void kz_lines_free(kz_lines *l)
     for (size_t i = 0; i < l->n; i++)
         free(l->v[i]);
     free(l->v);
+    free(l->bars);
     memset(l, 0, sizeof *l);
 }
 
@@ -157,8 +159,10 @@ static void lines_push(kz_lines *l, kz_buf *b)
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 32;
         l->v = kz_xrealloc(l->v, l->cap * sizeof *l->v);
+        l->bars = kz_xrealloc(l->bars, l->cap * sizeof *l->bars);
     }
     char *s = kz_buf_take(b);
+    l->bars[l->n] = (kz_bar_span){0, 0};
     l->v[l->n++] = s ? s : kz_xstrdup("");
 }
 
@@ -198,10 +202,38 @@ static void day_text(int day, char *out)
     kz_day_format(day, out);
 }
 
-/* The cell as text: table form (human) or csv form (exact). */
-static void cell_string(const kz_rcol *col, const kz_rcell *c, bool csv, char *out,
-                        size_t outlen)
+/* How a table's text form shows its money columns: one scale per column
+ * (from its values, so different amounts never read the same), and the
+ * currency. NULL: the csv form, exact amounts. */
+typedef struct money_fmt {
+    kz_money_scale scale[KZ_REPORT_MAX_COLS];
+    const char *currency;
+} money_fmt;
+
+static void money_fmt_init(money_fmt *m, const kz_rtable *t, const char *currency)
 {
+    int64_t *v = kz_xcalloc(t->nrows ? t->nrows : 1, sizeof *v);
+    for (size_t c = 0; c < t->ncols; c++) {
+        if (t->cols[c].type != KZ_RT_MONEY)
+            continue;
+        size_t n = 0;
+        for (size_t r = 0; r < t->nrows; r++) {
+            const kz_rcell *cell = kz_rtable_cell(t, r, c);
+            if (!cell->null)
+                v[n++] = cell->i;
+        }
+        m->scale[c] = kz_money_scale_for(v, n);
+    }
+    free(v);
+    m->currency = currency;
+}
+
+/* The cell of column ci as text: table form (m set: human) or csv form
+ * (m NULL: exact). */
+static void cell_string(const kz_rcol *col, size_t ci, const kz_rcell *c, const money_fmt *m,
+                        char *out, size_t outlen)
+{
+    bool csv = !m;
     if (c->null) {
         snprintf(out, outlen, "%s", csv ? "" : "-");
         return;
@@ -209,7 +241,12 @@ static void cell_string(const kz_rcol *col, const kz_rcell *c, bool csv, char *o
     switch (col->type) {
     case KZ_RT_TEXT: snprintf(out, outlen, "%s", c->s ? c->s : ""); break;
     case KZ_RT_COUNT: snprintf(out, outlen, "%lld", (long long)c->i); break;
-    case KZ_RT_MONEY: kz_format_money(c->i, out, outlen); break;
+    case KZ_RT_MONEY:
+        if (m)
+            kz_money_short(c->i, m->scale[ci], m->currency, out, outlen);
+        else
+            kz_money_plain(c->i, out, outlen);
+        break;
     case KZ_RT_PERCENT: snprintf(out, outlen, csv ? "%.1f" : "%.1f%%", c->d); break;
     case KZ_RT_DAYS: snprintf(out, outlen, csv ? "%.2f" : "%.1fd", c->d); break;
     }
@@ -230,7 +267,7 @@ static double cell_value(const kz_rcol *col, const kz_rcell *c)
 }
 
 /* Display width of a cell as the table shows it. */
-static int cell_width(const kz_rcol *col, const kz_rcell *c)
+static int cell_width(const kz_rcol *col, size_t ci, const kz_rcell *c, const money_fmt *m)
 {
     if (col->type == KZ_RT_TEXT && !c->null) {
         kz_buf b = KZ_BUF_INIT; /* owned here */
@@ -240,9 +277,9 @@ static int cell_width(const kz_rcol *col, const kz_rcell *c)
         kz_buf_free(&b);
         return w;
     }
-    char buf[64];
-    cell_string(col, c, false, buf, sizeof buf);
-    return (int)strlen(buf);
+    char buf[80];
+    cell_string(col, ci, c, m, buf, sizeof buf);
+    return kz_text_width(buf);
 }
 
 /* Appends text fitted to the width, cutting what is wider. */
@@ -326,14 +363,17 @@ static void push_line(kz_lines *out, kz_buf *line, int width)
     lines_push(out, line);
 }
 
-static void render_table(const kz_rtable *t, int width, bool unicode, kz_lines *out)
+static void render_table(const kz_rtable *t, const char *currency, int width, bool unicode,
+                         kz_lines *out)
 {
     push_fitted(out, t->title, width);
+    money_fmt m;
+    money_fmt_init(&m, t, currency);
     int w[KZ_REPORT_MAX_COLS];
     for (size_t c = 0; c < t->ncols; c++) {
         w[c] = kz_text_width(t->cols[c].label);
         for (size_t r = 0; r < t->nrows; r++) {
-            int cw = cell_width(&t->cols[c], kz_rtable_cell(t, r, c));
+            int cw = cell_width(&t->cols[c], c, kz_rtable_cell(t, r, c), &m);
             if (cw > w[c])
                 w[c] = cw;
         }
@@ -400,12 +440,15 @@ static void render_table(const kz_rtable *t, int width, bool unicode, kz_lines *
         if (c)
             kz_buf_puts(&line, "  ");
         if (t->cols[c].type == KZ_RT_TEXT)
-            kz_text_fit(&line, t->cols[c].label, w[c], true, c < lastc);
+            kz_text_fit(&line, t->cols[c].label, w[c], true, c < lastc || barw);
         else
             kz_text_fit_right(&line, t->cols[c].label, w[c]);
+        if (barw && (int)c == t->bar)
+            kz_buf_printf(&line, "  %*s", barw, ""); /* the bars stand beside their column */
     }
     push_line(out, &line, width);
     for (size_t r = 0; r < t->nrows; r++) {
+        kz_bar_span bar = {0, 0};
         for (size_t c = 0; c < t->ncols; c++) {
             const kz_rcell *cell = kz_rtable_cell(t, r, c);
             if (!shown[c])
@@ -416,19 +459,26 @@ static void render_table(const kz_rtable *t, int width, bool unicode, kz_lines *
                 kz_text_fit(&line, cell->null ? "-" : (cell->s ? cell->s : ""), w[c], true,
                             c < lastc || barw);
             } else {
-                char buf[64];
-                cell_string(&t->cols[c], cell, false, buf, sizeof buf);
+                char buf[80];
+                cell_string(&t->cols[c], c, cell, &m, buf, sizeof buf);
                 kz_text_fit_right(&line, buf, w[c]);
             }
-        }
-        if (barw && max > 0) {
-            double v = cell_value(&t->cols[t->bar], kz_rtable_cell(t, r, (size_t)t->bar));
-            if (v > 0) {
+            if (barw && (int)c == t->bar) {
+                double v = max > 0 ? cell_value(&t->cols[c], cell) : 0;
                 kz_buf_puts(&line, "  ");
-                kz_report_bar(&line, v / max, barw, unicode);
+                bar.at = line.len;
+                int used = v > 0 ? kz_report_bar(&line, v / max, barw, unicode) : 0;
+                bar.len = line.len - bar.at;
+                kz_buf_printf(&line, "%*s", barw - used, "");
             }
         }
         push_line(out, &line, width);
+        size_t n = strlen(out->v[out->n - 1]); /* the line may have been cut */
+        if (bar.at > n)
+            bar.at = n;
+        if (bar.at + bar.len > n)
+            bar.len = n - bar.at;
+        out->bars[out->n - 1] = bar;
     }
     if (t->nrows == 0)
         push_fitted(out, "(nothing in this period)", width);
@@ -450,7 +500,7 @@ void kz_report_render(const kz_report *r, int width, bool unicode, kz_lines *out
     kz_buf_free(&b);
     for (size_t t = 0; t < r->ntables; t++) {
         lines_push(out, &b); /* blank line */
-        render_table(&r->tables[t], width, unicode, out);
+        render_table(&r->tables[t], r->currency, width, unicode, out);
     }
     if (r->nnotes)
         lines_push(out, &b);
@@ -494,7 +544,7 @@ void kz_report_csv(const kz_report *r, kz_buf *out)
                     csv_field(out, cell->s ? cell->s : "");
                 } else {
                     char buf[64];
-                    cell_string(&tb->cols[c], cell, true, buf, sizeof buf);
+                    cell_string(&tb->cols[c], c, cell, NULL, buf, sizeof buf);
                     kz_buf_puts(out, buf);
                 }
             }
@@ -535,10 +585,7 @@ static json_t *cell_json(const kz_rcol *col, const kz_rcell *c)
     switch (col->type) {
     case KZ_RT_TEXT: return jstr(c->s ? c->s : "");
     case KZ_RT_COUNT: return json_integer(c->i);
-    case KZ_RT_MONEY:
-        if (c->i % 100 == 0)
-            return json_integer(c->i / 100);
-        return json_real((double)c->i / 100.0);
+    case KZ_RT_MONEY: return kz_money_json(c->i);
     case KZ_RT_PERCENT: return json_real(round(c->d * 10.0) / 10.0);
     case KZ_RT_DAYS: return json_real(round(c->d * 100.0) / 100.0);
     }
@@ -580,7 +627,7 @@ void kz_report_json(const kz_report *r, kz_buf *out)
     for (size_t i = 0; i < r->nnotes; i++)
         json_array_append_new(notes, jstr(r->notes[i]));
     json_object_set_new(o, "notes", notes);
-    char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | KZ_MONEY_JSON_FLAGS);
     json_decref(o);
     if (s) {
         kz_buf_puts(out, s);

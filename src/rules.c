@@ -18,6 +18,7 @@
 
 #include "kariz/buf.h"
 #include "kariz/model.h"
+#include "kariz/money.h"
 #include "kariz/rules.h"
 #include "kariz/status.h"
 #include "kariz/text.h"
@@ -522,9 +523,9 @@ static bool get_number(ctx *c, const node *n, const kz_cond *k, const char *what
         return false;
     if (k->type == KZ_FT_MONEY) {
         int64_t v;
-        if (kz_parse_money(n->val, &v) != KZ_OK) {
-            fail(c, n, "%s is \"%s\"; expected an amount in whole currency such as 25000 or 1999.50",
-                 what, n->val);
+        kz_err e;
+        if (kz_money_parse(n->val, &v, &e) != KZ_OK) {
+            fail(c, n, "%s: %s", what, e.msg);
             return false;
         }
         *out = (double)v;
@@ -1417,7 +1418,31 @@ static bool parse_custom(ctx *c, const node *s)
 
 static const char *const top_keys[] = {"version",  "score",    "grades", "custom_fields",
                                        "criteria", "personas", "stages", "lost_reasons",
-                                       "statuses", "automatic_statuses"};
+                                       "statuses", "automatic_statuses", "currency"};
+
+/* currency: a three-letter code (EUR) or a symbol ($, €, ﷼): what
+ * kz_money_parse accepts beside an amount. */
+static bool parse_currency(ctx *c, const node *n)
+{
+    if (!need(c, n, N_SCALAR, "currency"))
+        return false;
+    const char *v = n->val;
+    size_t len = strlen(v);
+    bool code = len == 3;
+    for (size_t i = 0; code && i < 3; i++)
+        code = v[i] >= 'A' && v[i] <= 'Z';
+    bool symbol = len > 0 && len <= 8 && kz_utf8_valid(v, len);
+    for (size_t i = 0; symbol && i < len; i++)
+        symbol = v[i] == '$' || (unsigned char)v[i] >= 0x80;
+    if (!code && !symbol) {
+        fail(c, n, "currency is \"%s\"; expected a three-letter code such as EUR or a symbol "
+                   "such as \"$\" or \"\xe2\x82\xac\"",
+             v);
+        return false;
+    }
+    c->r->currency = rdup(c->r, v);
+    return true;
+}
 
 static bool parse_autos(ctx *c, const node *s)
 {
@@ -1494,6 +1519,9 @@ static bool compile_all(ctx *c, const node *root)
             return false;
     }
     if ((v = get(root, "custom_fields")) && !parse_custom(c, v))
+        return false;
+    r->currency = "";
+    if ((v = get(root, "currency")) && !parse_currency(c, v))
         return false;
     r->score_min = 0;
     r->score_max = 100;
@@ -1773,6 +1801,11 @@ const char *kz_rules_stage_names(const kz_rules *r)
 {
     return r->stage_names;
 }
+const char *kz_rules_currency(const kz_rules *r)
+{
+    return r->currency ? r->currency : "";
+}
+
 size_t kz_rules_lost_reason_count(const kz_rules *r)
 {
     return r->nlost;

@@ -146,6 +146,7 @@ struct kz_rules {
     const char *stage_names;
     const char **lost_reasons;
     size_t nlost;
+    const char *currency; /* "" when the rules name none */
     const char **statuses;
     size_t nstatuses;
     kz_autostatus *autos;

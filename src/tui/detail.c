@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kariz/dates.h"
+#include "kariz/money.h"
 #include "kariz/pipeline.h"
 #include "kariz/rules.h"
 #include "kariz/store.h"
@@ -93,9 +94,9 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
         kz_buf b = KZ_BUF_INIT; /* owned */
         const char *stage = kz_lead_text(l, KZ_F_STAGE);
         const kz_stage *st = stage ? kz_rules_stage(t->s->rules, stage) : NULL;
-        char v[32] = "-";
+        char v[64] = "-";
         if (kz_lead_has(l, KZ_F_VALUE))
-            kz_lead_format(l, KZ_F_VALUE, v, sizeof v);
+            kz_money_full(kz_lead_num(l, KZ_F_VALUE), kz_tui_currency(t, l), v, sizeof v);
         const char *owner = kz_lead_text(l, KZ_F_OWNER);
         const char *company = kz_lead_text(l, KZ_F_COMPANY);
         kz_buf_printf(&b, "%s%s%s  value %s  owner %s", company ? company : "",

@@ -622,16 +622,27 @@ static unsigned do_add(kz_tui *t, const char *stage)
     }
     if (!kz_prompt_line(t, "company:", "", &company, NULL, NULL))
         goto cancelled;
-    if (!kz_prompt_line(t, "deal value:", "", &value, NULL, NULL))
-        goto cancelled;
+    /* a value kariz cannot read is asked again, with what was typed, and
+     * what was wrong with it on the status line, rather than dropping the
+     * whole form */
+    {
+        char *typed = kz_xstrdup(""); /* owned */
+        for (;;) {
+            kz_buf_reset(&value);
+            bool entered = kz_prompt_line(t, "deal value:", typed, &value, NULL, NULL);
+            free(typed);
+            if (!entered)
+                goto cancelled;
+            if (!value.s || !*kz_trim(value.s) ||
+                kz_lead_assign(&lead, "value", value.s, false, &err) == KZ_OK)
+                break;
+            typed = kz_xstrdup(value.s);
+            kz_tui_error(t, "%s; mend it, or Esc to cancel", err.msg);
+        }
+    }
     kz_lead_set_text(&lead, KZ_F_NAME, name.s);
     if (company.s && *kz_trim(company.s))
         kz_lead_set_text(&lead, KZ_F_COMPANY, company.s);
-    if (value.s && *kz_trim(value.s) &&
-        kz_lead_assign(&lead, "value", value.s, false, &err) != KZ_OK) {
-        kz_tui_error(t, "%s; nothing added", err.msg);
-        goto out;
-    }
     if (stage)
         kz_lead_set_text(&lead, KZ_F_STAGE, stage);
     kz_lead_set_text(&lead, KZ_F_OWNER, t->s->actor);

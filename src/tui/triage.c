@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "kariz/dates.h"
+#include "kariz/money.h"
 #include "kariz/pipeline.h"
 #include "kariz/rules.h"
 #include "kariz/store.h"
@@ -258,11 +259,8 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     segment(t, y, &x, maxx, "size", v, KZ_ROLE_DEFAULT);
     snprintf(v, sizeof v, "-");
     if (kz_lead_has(l, KZ_F_VALUE))
-        kz_lead_format(l, KZ_F_VALUE, v, sizeof v);
-    kz_buf_reset(&b);
-    const char *cur = kz_lead_text(l, KZ_F_CURRENCY);
-    kz_buf_printf(&b, "%s%s%s", v, cur && *cur ? " " : "", cur && *cur ? cur : "");
-    segment(t, y, &x, maxx, "value", kz_buf_str(&b), KZ_ROLE_DEFAULT);
+        kz_money_full(kz_lead_num(l, KZ_F_VALUE), kz_tui_currency(t, l), v, sizeof v);
+    segment(t, y, &x, maxx, "value", v, KZ_ROLE_DEFAULT);
     y++;
 
     /* owner, stage, days in stage */

@@ -1,0 +1,149 @@
+/* test_board_numbers.c - numbers on the board read right at a glance:
+ * column totals side by side in one scale, amounts typed as the board
+ * prints them, scroll marks that never cover a card's text, the needed
+ * size in a terminal too small for the board, and the sort key's figure on
+ * every card. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    kt_cleanup();
+    return 0;
+}
+
+/* 1,012,000 and 1,080,000 side by side: cut to one decimal both read
+ * "1.0M"; rounded, in one scale for the row, they differ. */
+static void test_header_totals_share_a_scale(void **state)
+{
+    (void)state;
+    const char *db = kt_path("totals.db");
+    kt_kariz_run(db, "add", "--value", "1,012,000", "--stage", "lead", "Ada Lovelace", NULL);
+    kt_kariz_run(db, "add", "--value", "1.08M", "--stage", "prospect", "Alan Turing", NULL);
+    kt_term *t = kt_board(30, 200, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_wait_for(t, "Alan Turing");
+    int row, col;
+    assert_true(kt_find(t, "Lead 1", &row, &col));
+    const char *totals = kt_screen_row(t, row + 1);
+    if (!strstr(totals, "1.01M") || !strstr(totals, "1.08M")) {
+        kt_dump(t);
+        fail_msg("the totals row reads \"%s\"", totals);
+    }
+    kt_finish(t, "q");
+}
+
+/* The rules' currency is shown with every amount on the board, and an
+ * amount typed with it is taken. */
+static void test_currency_from_rules(void **state)
+{
+    (void)state;
+    const char *rules = kt_path("eur-rules.yaml");
+    FILE *f = fopen(rules, "w");
+    assert_non_null(f);
+    fputs("currency: EUR\n"
+          "stages:\n"
+          "  - {name: lead, probability: 10}\n"
+          "  - {name: won, probability: 100, kind: won}\n"
+          "  - {name: lost, probability: 0, kind: lost}\n",
+          f);
+    fclose(f);
+    const char *db = kt_path("currency.db");
+    kt_kariz_run(db, "--rules", rules, "add", "--value", "45k EUR", "Grace Hopper", NULL);
+    kt_term *t = kt_board(30, 120, db, "--rules", rules, NULL);
+    kt_wait_for(t, "Grace Hopper");
+    kt_wait_for(t, "45.0k EUR  weighted 4.5k EUR"); /* one scale for the row */
+    kt_wait_for(t, "45k EUR  root"); /* the card, on its own */
+    kt_finish(t, "q");
+}
+
+/* 21 rows leave the board 18: four cards, the last one's gap off the
+ * screen; the "more below" mark must not land on that card's text. */
+static void test_scroll_mark_leaves_cards_whole(void **state)
+{
+    (void)state;
+    const char *db = kt_path("long.db");
+    for (int i = 1; i <= 8; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "Person %02d", i);
+        kt_kariz_run(db, "add", "--company", "Many", "--value", "1000", "--stage", "lead", name,
+                     NULL);
+    }
+    kt_term *t = kt_board(21, 100, db, NULL);
+    kt_wait_for(t, "Lead 8");
+    kt_wait_for(t, "Person 04");
+    kt_wait_for(t, "\xe2\x86\x93"); /* the down arrow */
+    for (int y = 0; y < kt_rows(t); y++) {
+        const char *r = kt_screen_row(t, y);
+        if (strncmp(r, "1,000  ", 7) == 0) {
+            /* every card's last line keeps its days in stage */
+            const char *cut = strstr(r, "1,000");
+            if (!strstr(cut, "0d")) {
+                kt_dump(t);
+                fail_msg("row %d lost its days in stage: \"%s\"", y, r);
+            }
+        }
+    }
+    kt_finish(t, "q");
+}
+
+/* Ten columns: the message still says what size kariz needs. */
+static void test_too_small_says_size_when_narrow(void **state)
+{
+    (void)state;
+    const char *db = kt_path("narrow.db");
+    kt_kariz_run(db, "add", "Ada Lovelace", NULL);
+    kt_term *t = kt_board(8, 10, db, NULL);
+    kt_wait_for(t, "need 60x15");
+    kt_resize(t, 8, 30);
+    kt_wait_for(t, "too small: needs 60x15");
+    kt_resize(t, 30, 100);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_finish(t, "q");
+}
+
+/* A value the form cannot read is asked again with what was typed. */
+static void test_new_lead_keeps_a_bad_value(void **state)
+{
+    (void)state;
+    const char *db = kt_path("form.db");
+    kt_kariz_run(db, "add", "Ada Lovelace", NULL);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "a");
+    kt_wait_for(t, "new lead: name:");
+    kt_send(t, "Katherine Johnson\r");
+    kt_wait_for(t, "company:");
+    kt_send(t, "NASA\r");
+    kt_wait_for(t, "deal value:");
+    kt_send(t, "12kk\r");
+    kt_wait_for(t, "\"12kk\" is not an amount (expected e.g. 12500, 12,500.50, 45k or 1.2M); "
+                   "mend it, or Esc to cancel");
+    kt_wait_for(t, "deal value: 12kk");
+    kt_send(t, "\x7f\r"); /* one backspace mends it: 12k */
+    kt_wait_for(t, "Katherine Johnson");
+    kt_wait_for(t, "12k  root");
+    kt_finish(t, "q");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_header_totals_share_a_scale),
+        cmocka_unit_test(test_currency_from_rules),
+        cmocka_unit_test(test_scroll_mark_leaves_cards_whole),
+        cmocka_unit_test(test_too_small_says_size_when_narrow),
+        cmocka_unit_test(test_new_lead_keeps_a_bad_value),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown_all);
+}
