@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/labels.h"
 #include "kariz/paths.h"
 #include "kariz/text.h"
 
@@ -613,16 +614,10 @@ int kz_cmd_history(kz_cli *c, int argc, char **argv)
             printf("%s  ", when);
             kz_cli_print_safe_pad(stdout, e->actor, 8);
             putchar(' ');
-            kz_cli_print_safe_pad(stdout, e->kind, 11);
+            kz_cli_print_safe_pad(stdout, kz_label_event_kind(e->kind), 11);
             putchar(' ');
             kz_buf line = KZ_BUF_INIT;
-            if (e->field)
-                kz_buf_printf(&line, "%s: ", e->field);
-            if (e->old_value || e->new_value)
-                kz_buf_printf(&line, "%s -> %s", e->old_value ? e->old_value : "(none)",
-                              e->new_value ? e->new_value : "(none)");
-            if (e->detail)
-                kz_buf_printf(&line, "%s(%s)", line.len ? " " : "", e->detail);
+            kz_label_event(c->rules, e, &line);
             kz_cli_print_safe(stdout, kz_buf_str(&line));
             kz_buf_free(&line);
             putchar('\n');
@@ -665,7 +660,17 @@ int kz_cmd_blame(kz_cli *c, int argc, char **argv)
             kz_lead_format(&lead, (kz_field)f, cur, sizeof cur);
         else
             snprintf(cur, sizeof cur, "%s", kz_lead_custom(&lead, field) ? kz_lead_custom(&lead, field) : "");
-        kz_buf line = KZ_BUF_INIT;
+        kz_buf line = KZ_BUF_INIT, label = KZ_BUF_INIT, was = KZ_BUF_INIT, now_v = KZ_BUF_INIT;
+        kz_label_key(field, &label);
+        kz_buf shown = KZ_BUF_INIT;
+        kz_label_value(c->rules, field, cur, &shown);
+        snprintf(cur, sizeof cur, "%s", *cur ? kz_buf_str(&shown) : "");
+        kz_buf_free(&shown);
+        field = kz_buf_str(&label);
+        if (e.old_value)
+            kz_label_value(c->rules, e.field ? e.field : argv[2], e.old_value, &was);
+        if (e.new_value)
+            kz_label_value(c->rules, e.field ? e.field : argv[2], e.new_value, &now_v);
         if (strcmp(e.kind, "create") == 0)
             kz_buf_printf(&line, "%s: \"%s\" since the lead was created by %s on %s", field, cur,
                           e.actor, when);
@@ -674,11 +679,13 @@ int kz_cmd_blame(kz_cli *c, int argc, char **argv)
                           cur, e.actor, when, e.detail ? e.detail : "");
         else
             kz_buf_printf(&line, "%s: \"%s\" set by %s on %s (was \"%s\")", field,
-                          e.new_value ? e.new_value : "", e.actor, when,
-                          e.old_value ? e.old_value : "");
+                          kz_buf_str(&now_v), e.actor, when, kz_buf_str(&was));
         kz_cli_print_safe(stdout, kz_buf_str(&line));
         putchar('\n');
         kz_buf_free(&line);
+        kz_buf_free(&label);
+        kz_buf_free(&was);
+        kz_buf_free(&now_v);
     }
     free(e.field);
     free(e.old_value);

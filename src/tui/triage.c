@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "kariz/dates.h"
+#include "kariz/labels.h"
 #include "kariz/money.h"
 #include "kariz/pipeline.h"
 #include "kariz/rules.h"
@@ -382,9 +383,8 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
         char when[20];
         kz_time_format(a->at, when);
         kz_buf_reset(&b);
-        kz_buf_printf(&b, "%s  %s", when, a->kind);
-        if (a->outcome[0] && strcmp(a->outcome, "none") != 0)
-            kz_buf_printf(&b, " %s", a->outcome);
+        kz_buf_printf(&b, "%s  ", when);
+        kz_label_activity(a->kind, a->outcome, &b);
         if (a->author[0])
             kz_buf_printf(&b, " by %s", a->author);
         if (a->note && *a->note)

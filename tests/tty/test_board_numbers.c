@@ -136,6 +136,33 @@ static void test_new_lead_keeps_a_bad_value(void **state)
     kt_finish(t, "q");
 }
 
+/* The detail view reads in words: activity outcomes, field names and
+ * amounts, never the names kariz stores. */
+static void test_detail_in_words(void **state)
+{
+    (void)state;
+    const char *db = kt_path("words.db");
+    kt_kariz_run(db, "add", "--value", "12500", "Ava Smith", NULL);
+    kt_kariz_run(db, "log", "1", "call", "no_answer", NULL);
+    kt_kariz_run(db, "set", "1", "value=1234567.89", "next_due=2026-11-25", NULL);
+    kt_term *t = kt_board(90, 120, db, NULL);
+    kt_wait_for(t, "Ava Smith");
+    kt_send(t, "\r");
+    kt_wait_for(t, "call, no answer by");
+    kt_wait_for(t, "changed value: 12,500 -> 1,234,567.89");
+    kt_wait_for(t, "next due");
+    kt_wait_for(t, "1,234,567.89");
+    for (int y = 0; y < kt_rows(t); y++) {
+        const char *r = kt_screen_row(t, y);
+        /* the activity and history lines start with their date */
+        if (strstr(r, "next_due") || (strstr(r, "2026-") && strstr(r, "no_answer"))) {
+            kt_dump(t);
+            fail_msg("row %d shows an internal name or an unformatted amount: %s", y, r);
+        }
+    }
+    kt_finish(t, "qq");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -144,6 +171,7 @@ int main(void)
         cmocka_unit_test(test_scroll_mark_leaves_cards_whole),
         cmocka_unit_test(test_too_small_says_size_when_narrow),
         cmocka_unit_test(test_new_lead_keeps_a_bad_value),
+        cmocka_unit_test(test_detail_in_words),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
