@@ -355,8 +355,27 @@ static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool sel
         kz_buf_free(&mark);
         kz_buf_free(&safe);
     }
-    kz_draw_text_attr(y + 1, x + 1, inner - (mw ? mw + 1 : 0), company ? company : "", base,
+    /* sorted by due date, the card says when its next step is due before
+     * the company (value and age sorts read the value and the days in stage
+     * that every card shows) */
+    kz_buf second = KZ_BUF_INIT; /* owned */
+    if (t->filter.sort == KZ_SORT_DUE) {
+        char rel[16] = "";
+        if (kz_lead_has(l, KZ_F_NEXT_DUE))
+            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
+        kz_buf_printf(&second, "%s%s%s", rel[0] ? "due " : "no due date", rel,
+                      company && *company ? "  " : "");
+    }
+    int dw = kz_text_width(kz_buf_str(&second));
+    int room = inner - (mw ? mw + 1 : 0);
+    if (dw > room)
+        dw = room;
+    kz_draw_text_attr(y + 1, x + 1, dw, kz_buf_str(&second),
+                      selected || !kz_lead_is_overdue(l, t->today) ? base
+                                                                   : kz_role_attr(t, KZ_ROLE_OVERDUE),
                       false);
+    kz_buf_free(&second);
+    kz_draw_text_attr(y + 1, x + 1 + dw, room - dw, company ? company : "", base, false);
     /* line 3: value, owner, days in stage, marks */
     int64_t now = kz_session_now(t->s);
     char value[48] = "-";

@@ -163,6 +163,38 @@ static void test_detail_in_words(void **state)
     kt_finish(t, "qq");
 }
 
+/* Sorted by due date, every card shows when its next step is due. */
+static void test_due_sort_shows_due_dates(void **state)
+{
+    (void)state;
+    setenv("KARIZ_NOW", "2026-11-20 10:00", 1);
+    const char *db = kt_path("due.db");
+    kt_kariz_run(db, "add", "--value", "1000", "--company", "Analytical Engines", "--set",
+                 "next_due=2026-11-23", "Ada Lovelace", NULL);
+    kt_kariz_run(db, "add", "--value", "2000", "--set", "next_due=2026-11-18", "Alan Turing",
+                 NULL);
+    kt_kariz_run(db, "add", "--value", "3000", "Grace Hopper", NULL);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Grace Hopper");
+    assert_false(kt_contains(t, "due in 3d"));
+    kt_send(t, "s");
+    kt_wait_for(t, "sort cards by");
+    kt_send(t, "d");
+    kt_wait_for(t, "cards sorted by due date");
+    kt_wait_for(t, "due 2d ago");
+    kt_wait_for(t, "due in 3d  Analytica"); /* before the company */
+    kt_wait_for(t, "no due date");
+    kt_wait_for(t, "2,000  root"); /* the amounts stay whole */
+    kt_wait_for(t, "3,000  root");
+    int alan, ada, grace, col;
+    assert_true(kt_find(t, "Alan Turing", &alan, &col));
+    assert_true(kt_find(t, "Ada Lovelace", &ada, &col));
+    assert_true(kt_find(t, "Grace Hopper", &grace, &col));
+    assert_true(alan < ada && ada < grace); /* soonest first, none last */
+    kt_finish(t, "q");
+    unsetenv("KARIZ_NOW");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -172,6 +204,7 @@ int main(void)
         cmocka_unit_test(test_too_small_says_size_when_narrow),
         cmocka_unit_test(test_new_lead_keeps_a_bad_value),
         cmocka_unit_test(test_detail_in_words),
+        cmocka_unit_test(test_due_sort_shows_due_dates),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
