@@ -282,7 +282,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     y++;
 
     /* why it is in the queue */
-    char why[64];
+    char why[320];
     kz_triage_why(it, why, sizeof why);
     kz_draw_text(t, y, x0, LABEL_W - 1, "why now", KZ_ROLE_LABEL, false);
     kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, why,
