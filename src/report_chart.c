@@ -9,6 +9,7 @@
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/labels.h"
 #include "kariz/model.h"
 #include "kariz/money.h"
 #include "kariz/report.h"
@@ -208,9 +209,33 @@ static void day_text(int day, char *out)
 typedef struct money_fmt {
     kz_money_scale scale[KZ_REPORT_MAX_COLS];
     const char *currency;
+    const kz_report *r; /* stage labels */
 } money_fmt;
 
-static void money_fmt_init(money_fmt *m, const kz_rtable *t, const char *currency)
+static bool is_text(kz_rtype t)
+{
+    return t == KZ_RT_TEXT || t == KZ_RT_STAGE || t == KZ_RT_KEY;
+}
+
+/* A text cell as the table shows it: a stage by its label, a key as words. */
+static void shown_text(const money_fmt *m, const kz_rcol *col, const kz_rcell *c, kz_buf *out)
+{
+    const char *s = c->null ? "-" : c->s ? c->s : "";
+    if (!c->null && col->type == KZ_RT_STAGE) {
+        for (size_t i = 0; m && m->r && i < m->r->nstages; i++)
+            if (strcmp(m->r->stages[i].name, s) == 0 && m->r->stages[i].label) {
+                kz_buf_puts(out, m->r->stages[i].label);
+                return;
+            }
+        kz_label_key(s, out);
+    } else if (!c->null && col->type == KZ_RT_KEY) {
+        kz_label_key(s, out);
+    } else {
+        kz_buf_puts(out, s);
+    }
+}
+
+static void money_fmt_init(money_fmt *m, const kz_rtable *t, const kz_report *rep)
 {
     int64_t *v = kz_xcalloc(t->nrows ? t->nrows : 1, sizeof *v);
     for (size_t c = 0; c < t->ncols; c++) {
@@ -225,7 +250,8 @@ static void money_fmt_init(money_fmt *m, const kz_rtable *t, const char *currenc
         m->scale[c] = kz_money_scale_for(v, n);
     }
     free(v);
-    m->currency = currency;
+    m->currency = rep ? rep->currency : NULL;
+    m->r = rep;
 }
 
 /* The cell of column ci as text: table form (m set: human) or csv form
@@ -239,7 +265,9 @@ static void cell_string(const kz_rcol *col, size_t ci, const kz_rcell *c, const 
         return;
     }
     switch (col->type) {
-    case KZ_RT_TEXT: snprintf(out, outlen, "%s", c->s ? c->s : ""); break;
+    case KZ_RT_TEXT:
+    case KZ_RT_STAGE:
+    case KZ_RT_KEY: snprintf(out, outlen, "%s", c->s ? c->s : ""); break;
     case KZ_RT_COUNT: snprintf(out, outlen, "%lld", (long long)c->i); break;
     case KZ_RT_MONEY:
         if (m)
@@ -261,7 +289,9 @@ static double cell_value(const kz_rcol *col, const kz_rcell *c)
     case KZ_RT_MONEY: return (double)c->i;
     case KZ_RT_PERCENT:
     case KZ_RT_DAYS: return c->d;
-    case KZ_RT_TEXT: break;
+    case KZ_RT_TEXT:
+    case KZ_RT_STAGE:
+    case KZ_RT_KEY: break;
     }
     return 0;
 }
@@ -269,12 +299,14 @@ static double cell_value(const kz_rcol *col, const kz_rcell *c)
 /* Display width of a cell as the table shows it. */
 static int cell_width(const kz_rcol *col, size_t ci, const kz_rcell *c, const money_fmt *m)
 {
-    if (col->type == KZ_RT_TEXT && !c->null) {
-        kz_buf b = KZ_BUF_INIT; /* owned here */
-        kz_text_sanitize(&b, c->s ? c->s : "", c->s ? strlen(c->s) : 0,
+    if (is_text(col->type) && !c->null) {
+        kz_buf shown = KZ_BUF_INIT, b = KZ_BUF_INIT; /* owned here */
+        shown_text(m, col, c, &shown);
+        kz_text_sanitize(&b, kz_buf_str(&shown), shown.len,
                          KZ_TEXT_NEWLINE_SPACE | KZ_TEXT_SHOW_INVISIBLE);
         int w = kz_text_width(kz_buf_str(&b));
         kz_buf_free(&b);
+        kz_buf_free(&shown);
         return w;
     }
     char buf[80];
@@ -363,12 +395,12 @@ static void push_line(kz_lines *out, kz_buf *line, int width)
     lines_push(out, line);
 }
 
-static void render_table(const kz_rtable *t, const char *currency, int width, bool unicode,
+static void render_table(const kz_report *rep, const kz_rtable *t, int width, bool unicode,
                          kz_lines *out)
 {
     push_fitted(out, t->title, width);
     money_fmt m;
-    money_fmt_init(&m, t, currency);
+    money_fmt_init(&m, t, rep);
     int w[KZ_REPORT_MAX_COLS];
     for (size_t c = 0; c < t->ncols; c++) {
         w[c] = kz_text_width(t->cols[c].label);
@@ -378,7 +410,7 @@ static void render_table(const kz_rtable *t, const char *currency, int width, bo
                 w[c] = cw;
         }
         int cap = width / 3 > 12 ? width / 3 : 12;
-        if (t->cols[c].type == KZ_RT_TEXT && w[c] > cap)
+        if (is_text(t->cols[c].type) && w[c] > cap)
             w[c] = cap;
     }
     /* Too wide: narrow text columns to 8, then leave out columns from the
@@ -394,7 +426,7 @@ static void render_table(const kz_rtable *t, const char *currency, int width, bo
         while (total > width) {
             int widest = -1;
             for (size_t c = 0; c < t->ncols; c++)
-                if (shown[c] && t->cols[c].type == KZ_RT_TEXT && w[c] > floor_w &&
+                if (shown[c] && is_text(t->cols[c].type) && w[c] > floor_w &&
                     (widest < 0 || w[c] > w[widest]))
                     widest = (int)c;
             if (widest < 0)
@@ -439,7 +471,7 @@ static void render_table(const kz_rtable *t, const char *currency, int width, bo
             continue;
         if (c)
             kz_buf_puts(&line, "  ");
-        if (t->cols[c].type == KZ_RT_TEXT)
+        if (is_text(t->cols[c].type))
             kz_text_fit(&line, t->cols[c].label, w[c], true, c < lastc || barw);
         else
             kz_text_fit_right(&line, t->cols[c].label, w[c]);
@@ -455,9 +487,11 @@ static void render_table(const kz_rtable *t, const char *currency, int width, bo
                 continue;
             if (c)
                 kz_buf_puts(&line, "  ");
-            if (t->cols[c].type == KZ_RT_TEXT) {
-                kz_text_fit(&line, cell->null ? "-" : (cell->s ? cell->s : ""), w[c], true,
-                            c < lastc || barw);
+            if (is_text(t->cols[c].type)) {
+                kz_buf words = KZ_BUF_INIT; /* owned here */
+                shown_text(&m, &t->cols[c], cell, &words);
+                kz_text_fit(&line, kz_buf_str(&words), w[c], true, c < lastc || barw);
+                kz_buf_free(&words);
             } else {
                 char buf[80];
                 cell_string(&t->cols[c], c, cell, &m, buf, sizeof buf);
@@ -500,7 +534,7 @@ void kz_report_render(const kz_report *r, int width, bool unicode, kz_lines *out
     kz_buf_free(&b);
     for (size_t t = 0; t < r->ntables; t++) {
         lines_push(out, &b); /* blank line */
-        render_table(&r->tables[t], r->currency, width, unicode, out);
+        render_table(r, &r->tables[t], width, unicode, out);
     }
     if (r->nnotes)
         lines_push(out, &b);
@@ -540,7 +574,7 @@ void kz_report_csv(const kz_report *r, kz_buf *out)
             for (size_t c = 0; c < tb->ncols; c++) {
                 const kz_rcell *cell = kz_rtable_cell(tb, row, c);
                 kz_buf_putc(out, ',');
-                if (tb->cols[c].type == KZ_RT_TEXT && !cell->null) {
+                if (is_text(tb->cols[c].type) && !cell->null) {
                     csv_field(out, cell->s ? cell->s : "");
                 } else {
                     char buf[64];
@@ -583,7 +617,9 @@ static json_t *cell_json(const kz_rcol *col, const kz_rcell *c)
     if (c->null)
         return json_null();
     switch (col->type) {
-    case KZ_RT_TEXT: return jstr(c->s ? c->s : "");
+    case KZ_RT_TEXT:
+    case KZ_RT_STAGE:
+    case KZ_RT_KEY: return jstr(c->s ? c->s : "");
     case KZ_RT_COUNT: return json_integer(c->i);
     case KZ_RT_MONEY: return kz_money_json(c->i);
     case KZ_RT_PERCENT: return json_real(round(c->d * 10.0) / 10.0);

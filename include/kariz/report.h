@@ -30,6 +30,8 @@
 
 typedef enum kz_rtype {
     KZ_RT_TEXT,    /* s */
+    KZ_RT_STAGE,   /* s, a stage name: tables show its label, CSV and JSON the name */
+    KZ_RT_KEY,     /* s, a key (lost reason, channel, outcome): tables show it as words */
     KZ_RT_COUNT,   /* i */
     KZ_RT_MONEY,   /* i, minor units (cents) */
     KZ_RT_PERCENT, /* d, 0..100 */
@@ -76,6 +78,8 @@ typedef struct kz_report {
     char **notes; /* owned: sentences shown under the tables */
     size_t nnotes;
     const char *currency; /* borrowed from the pipeline: the text form's currency */
+    const kz_stage *stages; /* borrowed from the pipeline: labels for STAGE cells */
+    size_t nstages;
 } kz_report;
 
 void kz_report_init(kz_report *r);

@@ -29,4 +29,13 @@ has_out 'stage: "Lost" set by'; has_out '(was "Lead")'
 t "JSON keeps the names"
 run k history 1 --format json; expect_rc 0
 has_out '"new": "no_budget"'; has_out '"kind": "stage"'
+t "reports: stages by label and reasons in words; CSV and JSON keep the names"
+run k report losses; expect_rc 0
+has_out "no budget"; lacks_out "no_budget"; has_out "Lead "
+run k report funnel; expect_rc 0
+has_out "Prospect"; lacks_out "prospect "
+run k report losses --format csv; expect_rc 0
+has_out "by_reason,no_budget,"; has_out "by_stage,lead,"
+run k report losses --format json; expect_rc 0
+has_out '"reason": "no_budget"'
 finish

@@ -209,7 +209,7 @@ static void test_resize_redraws_within_width(void **state)
     kt_send(t, "R");
     kt_wait_for(t, "Conversion between stages");
     /* wide: the stages reached have bars, beside the column they measure */
-    kt_wait_for(t, "lead               5  " FULL_BLOCK);
+    kt_wait_for(t, "Lead               5  " FULL_BLOCK);
     assert_within_width(t);
 
     /* narrow: the columns take the width, the bars of that table go */
@@ -219,14 +219,14 @@ static void test_resize_redraws_within_width(void **state)
     assert_null(strstr(kt_screen_row(t, row_of(t, "40.0%")), FULL_BLOCK));
     assert_within_width(t);
     /* the stage counts keep a bar */
-    kt_wait_for(t, "lost             3  " FULL_BLOCK);
+    kt_wait_for(t, "Lost             3  " FULL_BLOCK);
 
     /* too small, then back: the report again */
     kt_resize(t, 10, 40);
     kt_wait_for(t, "terminal too small");
     kt_resize(t, 40, 160);
     kt_wait_for(t, "Reached: leads that entered the stage in the period, or a later one");
-    kt_wait_for(t, "lead               5  " FULL_BLOCK);
+    kt_wait_for(t, "Lead               5  " FULL_BLOCK);
     assert_within_width(t);
     kt_finish(t, "qq");
 }
