@@ -17,6 +17,7 @@
 #include <yaml.h>
 
 #include "kariz/buf.h"
+#include "kariz/labels.h"
 #include "kariz/model.h"
 #include "kariz/money.h"
 #include "kariz/rules.h"
@@ -1416,6 +1417,20 @@ static bool parse_custom(ctx *c, const node *s)
 
 /* ---- load ---- */
 
+/* The words people read for a list of keys ("no_budget" -> "no budget"). */
+static const char **key_labels(kz_rules *r, const char *const *keys, size_t n)
+{
+    const char **labels = rcalloc(r, n ? n : 1, sizeof *labels);
+    kz_buf b = KZ_BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        kz_buf_reset(&b);
+        kz_label_key(keys[i], &b);
+        labels[i] = rdup(r, kz_buf_str(&b));
+    }
+    kz_buf_free(&b);
+    return labels;
+}
+
 static const char *const top_keys[] = {"version",  "score",    "grades", "custom_fields",
                                        "criteria", "personas", "stages", "lost_reasons",
                                        "statuses", "automatic_statuses", "currency"};
@@ -1549,6 +1564,8 @@ static bool compile_all(ctx *c, const node *root)
         r->statuses = (const char **)default_statuses;
         r->nstatuses = COUNT(default_statuses);
     }
+    r->lost_labels = key_labels(r, r->lost_reasons, r->nlost);
+    r->status_labels = key_labels(r, r->statuses, r->nstatuses);
     const node *stages = get(root, "stages");
     if (!stages) {
         fail(c, root, "the rules file has no stages:; expected the pipeline stages in funnel order");
@@ -1801,6 +1818,16 @@ const char *kz_rules_stage_names(const kz_rules *r)
 {
     return r->stage_names;
 }
+const char *kz_rules_lost_reason_label(const kz_rules *r, size_t i)
+{
+    return i < r->nlost ? r->lost_labels[i] : "";
+}
+
+const char *kz_rules_status_label(const kz_rules *r, size_t i)
+{
+    return i < r->nstatuses ? r->status_labels[i] : "";
+}
+
 const char *kz_rules_currency(const kz_rules *r)
 {
     return r->currency ? r->currency : "";

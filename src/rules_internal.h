@@ -147,6 +147,8 @@ struct kz_rules {
     const char **lost_reasons;
     size_t nlost;
     const char *currency; /* "" when the rules name none */
+    const char **lost_labels;   /* per lost reason, in words */
+    const char **status_labels; /* per status, in words */
     const char **statuses;
     size_t nstatuses;
     kz_autostatus *autos;

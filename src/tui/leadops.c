@@ -471,7 +471,7 @@ static unsigned do_lost(kz_tui *t, int64_t id, int64_t version, const kz_lead *l
             k = (kz_key)('1' + i);
         else if (i < 9 + 26)
             k = (kz_key)('a' + (i - 9));
-        items[i] = (kz_menu_item){k, kz_rules_lost_reason(t->s->rules, i)};
+        items[i] = (kz_menu_item){k, kz_rules_lost_reason_label(t->s->rules, i)};
     }
     int pick = kz_prompt_menu(t, "lost: why?", items, n);
     free(items);
@@ -487,7 +487,8 @@ static unsigned do_lost(kz_tui *t, int64_t id, int64_t version, const kz_lead *l
         return KZ_UI_RELOAD;
     const kz_stage *lost = kz_rules_lost_stage(t->s->rules);
     remember_undo(t, id, l, lost ? lost->name : "lost");
-    kz_tui_message(t, "marked lost (%s); u undoes%s", reason, reapplied(&p));
+    kz_tui_message(t, "marked lost (%s); u undoes%s",
+                   kz_rules_lost_reason_label(t->s->rules, (size_t)pick), reapplied(&p));
     return KZ_UI_RELOAD;
 }
 

@@ -589,7 +589,7 @@ static unsigned decide_lost(triage *tr, kz_tui *t)
     }
     kz_menu_item *items = kz_xcalloc(n, sizeof *items); /* owned */
     for (size_t i = 0; i < n; i++)
-        items[i] = (kz_menu_item){nth_key(i), kz_rules_lost_reason(t->s->rules, i)};
+        items[i] = (kz_menu_item){nth_key(i), kz_rules_lost_reason_label(t->s->rules, i)};
     int pick = kz_prompt_menu(t, "disqualify: why?", items, n);
     free(items);
     if (pick < 0) {
@@ -610,7 +610,8 @@ static unsigned decide_lost(triage *tr, kz_tui *t)
     if (st != KZ_OK)
         return failed(tr, t, "disqualify", &err);
     char *name = safe_name(tr); /* owned */
-    kz_tui_message(t, "disqualified %s (%s); u undoes", name, reason);
+    kz_tui_message(t, "disqualified %s (%s); u undoes", name,
+                   kz_rules_lost_reason_label(t->s->rules, (size_t)pick));
     free(name);
     return decided(tr, t, "disqualify", true, &u);
 }
@@ -834,7 +835,7 @@ static unsigned decide_status(triage *tr, kz_tui *t)
     }
     kz_menu_item *items = kz_xcalloc(n, sizeof *items); /* owned */
     for (size_t i = 0; i < n; i++)
-        items[i] = (kz_menu_item){nth_key(i), kz_rules_status(t->s->rules, i)};
+        items[i] = (kz_menu_item){nth_key(i), kz_rules_status_label(t->s->rules, i)};
     int pick = kz_prompt_menu(t, "lifecycle status", items, n);
     free(items);
     if (pick < 0) {

@@ -195,6 +195,25 @@ static void test_due_sort_shows_due_dates(void **state)
     unsetenv("KARIZ_NOW");
 }
 
+/* The lost-reason picker lists the rules' reasons in words, and the
+ * message after it says the reason so. */
+static void test_lost_reasons_in_words(void **state)
+{
+    (void)state;
+    const char *db = kt_path("reasons.db");
+    kt_kariz_run(db, "add", "Ada Lovelace", NULL);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "L");
+    kt_wait_for(t, "lost: why?");
+    kt_wait_for(t, "no budget");
+    kt_wait_for(t, "no decision");
+    assert_false(kt_contains(t, "no_budget"));
+    kt_send(t, "2"); /* the second of the default reasons: no_budget */
+    kt_wait_for(t, "marked lost (no budget)");
+    kt_finish(t, "q");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -205,6 +224,7 @@ int main(void)
         cmocka_unit_test(test_new_lead_keeps_a_bad_value),
         cmocka_unit_test(test_detail_in_words),
         cmocka_unit_test(test_due_sort_shows_due_dates),
+        cmocka_unit_test(test_lost_reasons_in_words),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
