@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "kariz/dates.h"
+#include "kariz/labels.h"
 #include "kariz/paths.h"
 #include "kariz/pipeline.h"
 #include "kariz/store.h"
@@ -559,14 +560,20 @@ static void describe(kz_tui *t, const kz_event *e, kz_buf *out)
         }
     } else if (strcmp(e->kind, "field") == 0) {
         kz_buf_puts(out, " changed ");
-        put_fitted(out, e->field ? e->field : "a field", 20);
+        kz_buf words = KZ_BUF_INIT; /* owned: the field in words */
+        kz_label_key(e->field ? e->field : "a field", &words);
+        put_fitted(out, kz_buf_str(&words), 20);
+        kz_buf_free(&words);
         kz_buf_printf(out, " of %s", ln);
     } else if (strcmp(e->kind, "activity") == 0) {
         if (e->field && strcmp(e->field, "note") == 0) {
             kz_buf_printf(out, " added a note to %s", ln);
         } else {
             kz_buf_puts(out, " logged ");
-            put_fitted(out, e->field ? e->field : "a touch", 12);
+            kz_buf words = KZ_BUF_INIT; /* owned: the activity in words */
+            kz_label_activity(e->field ? e->field : "a touch", e->new_value, &words);
+            put_fitted(out, kz_buf_str(&words), 24);
+            kz_buf_free(&words);
             kz_buf_printf(out, " on %s", ln);
         }
     } else if (strcmp(e->kind, "stakeholder") == 0) {

@@ -214,6 +214,21 @@ static void test_lost_reasons_in_words(void **state)
     kt_finish(t, "q");
 }
 
+/* Notices of other people's changes name fields and touches in words. */
+static void test_notices_in_words(void **state)
+{
+    (void)state;
+    const char *db = kt_path("notices.db");
+    kt_kariz_run(db, "add", "Ada Lovelace", NULL);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_kariz_run(db, "set", "1", "next_due=2027-01-04", NULL);
+    kt_wait_for(t, "changed next due of Ada Lovelace");
+    kt_kariz_run(db, "log", "1", "call", "no_answer", NULL);
+    kt_wait_for(t, "logged call, no answer on Ada Lovelace");
+    kt_finish(t, "q");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -225,6 +240,7 @@ int main(void)
         cmocka_unit_test(test_detail_in_words),
         cmocka_unit_test(test_due_sort_shows_due_dates),
         cmocka_unit_test(test_lost_reasons_in_words),
+        cmocka_unit_test(test_notices_in_words),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
