@@ -9,6 +9,7 @@
 #include "kariz/buf.h"
 #include "kariz/dates.h"
 #include "kariz/labels.h"
+#include "kariz/money.h"
 #include "kariz/paths.h"
 #include "kariz/text.h"
 
@@ -250,9 +251,10 @@ static void print_activities(const kz_activity_list *acts)
         printf("  %s  ", when);
         kz_cli_print_safe_pad(stdout, a->author, 8);
         putchar(' ');
-        kz_cli_print_safe_pad(stdout, a->kind, 8);
-        putchar(' ');
-        kz_cli_print_safe_pad(stdout, a->outcome, 12);
+        kz_buf what = KZ_BUF_INIT; /* owned: "call, no answer" */
+        kz_label_activity(a->kind, a->outcome, &what);
+        kz_cli_print_safe_pad(stdout, kz_buf_str(&what), 24);
+        kz_buf_free(&what);
         putchar(' ');
         kz_cli_print_safe(stdout, a->note ? a->note : "");
         putchar('\n');
@@ -313,12 +315,26 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
         free(s);
     } else {
         char buf[128];
+        kz_buf words = KZ_BUF_INIT; /* owned */
+        const char *cur = kz_lead_text(&lead, KZ_F_CURRENCY);
         for (int f = 0; f < KZ_F__COUNT; f++) {
             kz_lead_format(&lead, (kz_field)f, buf, sizeof buf);
             const kz_field_info *fi = kz_field_get((kz_field)f);
             const char *v = fi->type == KZ_FT_TEXT ? kz_lead_text(&lead, (kz_field)f) : buf;
+            /* values in words: amounts in full, stages by label, reasons */
+            if (fi->type == KZ_FT_MONEY && kz_lead_has(&lead, (kz_field)f)) {
+                kz_money_full(kz_lead_num(&lead, (kz_field)f),
+                              cur && *cur ? cur : kz_rules_currency(c->rules), buf, sizeof buf);
+            } else if (v && *v &&
+                       (f == KZ_F_STAGE || f == KZ_F_LOST_FROM || f == KZ_F_LOST_REASON ||
+                        f == KZ_F_STATUS)) {
+                kz_buf_reset(&words);
+                kz_label_value(c->rules, fi->name, v, &words);
+                v = kz_buf_str(&words);
+            }
             show_line(fi->name, v);
         }
+        kz_buf_free(&words);
         int idle, limit;
         if (kz_lead_is_stale(c->rules, &lead, kz_session_now(&c->sess), &idle, &limit)) {
             snprintf(buf, sizeof buf, "idle %d days, limit %d", idle, limit);

@@ -20,6 +20,11 @@ has_out "moved       Lead -> Lost"
 has_out "lost reason: (none) -> no budget"
 lacks_out "no_budget"; lacks_out "no_answer"; lacks_out "stage: "; lacks_out "next_due"
 
+t "show in words"
+run k show 1; expect_rc 0
+has_out "45,000"; has_out "no budget"; has_out "call, no answer"
+lacks_out "no_budget"; lacks_out "no_answer"
+
 t "blame in words"
 run k blame 1 lost_reason; expect_rc 0
 has_out 'lost reason: "no budget" set by'
