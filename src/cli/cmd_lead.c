@@ -40,7 +40,7 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
         "  --company C      organisation\n"
         "  --email E        e-mail address (used to find duplicates)\n"
         "  --title T        job title\n"
-        "  --value N        deal value, e.g. 12500 or 12500.50\n"
+        "  --value N        deal value, e.g. 12500, 12,500.50, 45k or 1.2M\n"
         "  --stage S        starting stage (default: the first stage)\n"
         "  --owner U        owner's account name (default: you; - for unassigned)\n"
         "  --set FIELD=VALUE  any other field; unknown names become custom fields\n";
