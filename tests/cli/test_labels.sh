@@ -31,6 +31,11 @@ has_out 'lost reason: "no budget" set by'
 run k blame 1 stage; expect_rc 0
 has_out 'stage: "Lost" set by'; has_out '(was "Lead")'
 
+t "agenda names stages by label"
+k add "Still Waiting" >/dev/null
+run env KARIZ_NOW="2026-12-20 10:00" "$KARIZ" --db "$DB" agenda; expect_rc 0
+has_out "Lead        Still Waiting"
+
 t "JSON keeps the names"
 run k history 1 --format json; expect_rc 0
 has_out '"new": "no_budget"'; has_out '"kind": "stage"'
