@@ -203,7 +203,7 @@ static void day_text(int day, char *out)
     kz_day_format(day, out);
 }
 
-/* How a table's text form shows its money columns: one scale per column
+/* How a table's text form shows its amounts: one scale for the table
  * (from its values, so different amounts never read the same), and the
  * currency. NULL: the csv form, exact amounts. */
 typedef struct money_fmt {
@@ -235,20 +235,21 @@ static void shown_text(const money_fmt *m, const kz_rcol *col, const kz_rcell *c
     }
 }
 
+/* One scale for every amount of the table, so that a row's value and
+ * weighted value, and the rows under each other, compare at a glance. */
 static void money_fmt_init(money_fmt *m, const kz_rtable *t, const kz_report *rep)
 {
-    int64_t *v = kz_xcalloc(t->nrows ? t->nrows : 1, sizeof *v);
-    for (size_t c = 0; c < t->ncols; c++) {
-        if (t->cols[c].type != KZ_RT_MONEY)
-            continue;
-        size_t n = 0;
-        for (size_t r = 0; r < t->nrows; r++) {
+    int64_t *v = kz_xcalloc(t->nrows * t->ncols + 1, sizeof *v);
+    size_t n = 0;
+    for (size_t c = 0; c < t->ncols; c++)
+        for (size_t r = 0; t->cols[c].type == KZ_RT_MONEY && r < t->nrows; r++) {
             const kz_rcell *cell = kz_rtable_cell(t, r, c);
             if (!cell->null)
                 v[n++] = cell->i;
         }
-        m->scale[c] = kz_money_scale_for(v, n);
-    }
+    kz_money_scale sc = kz_money_scale_for(v, n);
+    for (size_t c = 0; c < t->ncols; c++)
+        m->scale[c] = sc;
     free(v);
     m->currency = rep ? rep->currency : NULL;
     m->r = rep;

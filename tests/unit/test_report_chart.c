@@ -317,6 +317,43 @@ static void test_rates(void **state)
     assert_true(c.null);
 }
 
+/* A table's amounts share one unit, rounded, with the decimals that keep
+ * different amounts apart: 1,012,000 and 1,080,000 never both read 1.0M. */
+static void test_render_money_one_scale(void **state)
+{
+    (void)state;
+    static const kz_rcol mcols[] = {
+        {"owner", "OWNER", KZ_RT_TEXT},
+        {"value", "VALUE", KZ_RT_MONEY},
+        {"weighted", "WEIGHTED", KZ_RT_MONEY},
+    };
+    kz_report r;
+    kz_report_init(&r);
+    r.name = "money";
+    r.title = "Money";
+    r.currency = "EUR";
+    kz_rtable *t = kz_report_table(&r, "owners", "By owner", mcols, 3, NULL);
+    kz_rcell *row = kz_rtable_row(t);
+    kz_rcell_text(&row[0], "alice");
+    kz_rcell_int(&row[1], 101200000);
+    kz_rcell_int(&row[2], 5060000);
+    row = kz_rtable_row(t);
+    kz_rcell_text(&row[0], "bob");
+    kz_rcell_int(&row[1], 108000000);
+    kz_rcell_int(&row[2], 54000000);
+    kz_lines l = {0};
+    kz_report_render(&r, 80, true, &l);
+    assert_string_equal(l.v[3], "OWNER      VALUE   WEIGHTED");
+    assert_string_equal(l.v[4], "alice  1.01M EUR  0.05M EUR");
+    assert_string_equal(l.v[5], "bob    1.08M EUR  0.54M EUR");
+    kz_lines_free(&l);
+    kz_buf csv = KZ_BUF_INIT;
+    kz_report_csv(&r, &csv);
+    assert_non_null(strstr(kz_buf_str(&csv), "owners,alice,1012000,50600\r\n"));
+    kz_buf_free(&csv);
+    kz_report_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -324,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_bars_unicode),
         cmocka_unit_test(test_bars_ascii),
         cmocka_unit_test(test_render_unicode),
+        cmocka_unit_test(test_render_money_one_scale),
         cmocka_unit_test(test_render_ascii),
         cmocka_unit_test(test_render_bar_cap),
         cmocka_unit_test(test_render_widths),
