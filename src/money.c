@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kariz/buf.h"
 #include "kariz/money.h"
+#include "kariz/text.h"
 
 static const int64_t pow10s[] = {1,
                                  10,
@@ -44,9 +46,14 @@ static size_t currency_len(const char *p)
     return n;
 }
 
+/* Sets err to `"INPUT" WHY`, the input made printable and fitted. */
 static kz_status bad(kz_err *err, const char *s, const char *why)
 {
-    return kz_err_set(err, KZ_EINVAL, "\"%s\" %s", s, why);
+    kz_buf q = KZ_BUF_INIT; /* owned here */
+    kz_text_fit(&q, s, 60, true, false);
+    kz_err_set(err, KZ_EINVAL, "\"%s\" %s", kz_buf_str(&q), why);
+    kz_buf_free(&q);
+    return KZ_EINVAL;
 }
 
 #define NOT_AN_AMOUNT "is not an amount (expected e.g. 12500, 12,500.50, 45k or 1.2M)"
@@ -116,7 +123,7 @@ kz_status kz_money_parse(const char *s, int64_t *out, kz_err *err)
     int64_t cents;
     if (shift >= 0) {
         if (mant > KZ_MONEY_MAX / pow10s[shift])
-            return bad(err, s, "is too large (at most 999,999,999,999,999.99)");
+            return bad(err, s, "is too large (at most 1,000,000,000,000,000)");
         cents = mant * pow10s[shift];
     } else {
         if (-shift >= 18 || mant % pow10s[-shift] != 0)
@@ -124,7 +131,7 @@ kz_status kz_money_parse(const char *s, int64_t *out, kz_err *err)
         cents = mant / pow10s[-shift];
     }
     if (cents > KZ_MONEY_MAX)
-        return bad(err, s, "is too large (at most 999,999,999,999,999.99)");
+        return bad(err, s, "is too large (at most 1,000,000,000,000,000)");
     if (neg && cents != 0)
         return bad(err, s, "is negative; expected an amount of 0 or more");
     *out = cents;
@@ -191,7 +198,7 @@ static void grouped(uint64_t q, int d, const char *suffix, char *out, size_t out
 void kz_money_full(int64_t cents, const char *currency, char *out, size_t outlen)
 {
     uint64_t a = magnitude(cents);
-    char num[48];
+    char num[96];
     if (a % 100)
         grouped(a, 2, "", num, sizeof num);
     else
@@ -285,7 +292,7 @@ void kz_money_short(int64_t cents, kz_money_scale sc, const char *currency, char
     if (sc.decimals < 0 || sc.decimals > sc.pow + 2)
         sc.decimals = sc.pow + 2;
     uint64_t q = scaled(cents, sc);
-    char num[48] = "0"; /* zero reads 0 in any scale */
+    char num[96] = "0"; /* zero reads 0 in any scale */
     if (cents != 0)
         grouped(q, sc.decimals, suffix_of(sc.pow), num, sizeof num);
     with_currency(cents < 0 && q > 0, num, currency, out, outlen);

@@ -14,8 +14,9 @@
 
 #include "kariz/status.h"
 
-/* The largest amount kariz takes: 999,999,999,999,999.99 (in cents). */
-#define KZ_MONEY_MAX INT64_C(99999999999999999)
+/* The largest amount kariz takes: 1,000,000,000,000,000 (a quadrillion, in
+ * cents), so that every shortened form of an amount reads back. */
+#define KZ_MONEY_MAX INT64_C(100000000000000000)
 
 /* Parses what a person types, and what the formatters print: "12500",
  * "12,500.50", "45k", "1.2M", "3B", with or without a currency (a symbol

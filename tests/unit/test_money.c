@@ -26,7 +26,7 @@ static void test_parse(void **state)
         {"1.234567M", 123456700}, {"45k EUR", 4500000},      {"EUR 1,234.50", 123450},
         {"\xe2\x82\xac" "1.2M", 120000000}, {"1,234,567 \xe2\x82\xac", 123456700},
         {"0", 0},                 {"-0", 0},                 {"12345678901.23", 1234567890123},
-        {"999,999,999,999,999.99", 99999999999999999},
+        {"999,999,999,999,999.99", 99999999999999999}, {"1,000,000B", 100000000000000000},
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         int64_t v = -1;
@@ -38,7 +38,7 @@ static void test_parse(void **state)
     static const char *const bad[] = {"",     "abc",       "1.234",   "12 500",  "1..2",
                                       "$",    "--1",       "12 apples", "k",     "1.2.3",
                                       "1.2MM", "$12 EUR",  "1.2345678k", "45 k",    "12eur",
-                                      "99999999999999999999", "1,000,000,000,000,000"};
+                                      "99999999999999999999", "1,000,000,000,000,000.01"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         int64_t v = 7;
         kz_err err;
@@ -61,6 +61,9 @@ static void test_negative_refused(void **state)
     assert_int_equal(v, 7);
     assert_int_equal(kz_money_parse("1.234", &v, &err), KZ_EINVAL);
     assert_string_equal(err.msg, "\"1.234\" is more precise than a cent");
+    /* what was typed is quoted made printable, never raw */
+    assert_int_equal(kz_money_parse("\x1b[2J5", &v, &err), KZ_EINVAL);
+    assert_null(strchr(err.msg, '\x1b'));
 }
 
 static void test_plain_and_full(void **state)
