@@ -422,15 +422,23 @@ static void draw_column(board *b, kz_tui *t, size_t ci, int x, int w, kz_rect ar
     kz_fill(area.y, x, w - 1, kz_role_attr(t, focus ? KZ_ROLE_HEADER_FOCUS : KZ_ROLE_HEADER));
     kz_draw_text(t, area.y, x + 1, w - 2, kz_buf_str(&h),
                  focus ? KZ_ROLE_HEADER_FOCUS : KZ_ROLE_HEADER, false);
+    /* the totals in the longest form that fits, so no amount is ever cut:
+     * "45k EUR  weighted 4.5k EUR", "45k EUR / 4.5k EUR", "45k / 4.5k" */
     char v[48], wv[48];
     const char *cur = kz_tui_currency(t, NULL);
-    kz_money_short(c->tot.value, money, cur, v, sizeof v);
-    kz_money_short(c->tot.weighted, money, cur, wv, sizeof wv);
     kz_buf_reset(&h);
-    if (c->collapsed)
-        kz_buf_printf(&h, "%s", v);
-    else
-        kz_buf_printf(&h, "%s  weighted %s", v, wv);
+    for (int form = 0; form < 3; form++) {
+        const char *fc = form < 2 ? cur : NULL;
+        kz_money_short(c->tot.value, money, fc, v, sizeof v);
+        kz_money_short(c->tot.weighted, money, fc, wv, sizeof wv);
+        kz_buf_reset(&h);
+        if (c->collapsed)
+            kz_buf_printf(&h, "%s", v);
+        else
+            kz_buf_printf(&h, form == 0 ? "%s  weighted %s" : "%s / %s", v, wv);
+        if (kz_text_width(kz_buf_str(&h)) <= w - 2)
+            break;
+    }
     kz_draw_text(t, area.y + 1, x + 1, w - 2, kz_buf_str(&h), KZ_ROLE_TOTALS, false);
     attrset((attr_t)kz_role_attr(t, KZ_ROLE_HINT));
     mvhline(area.y + 2, x, ACS_HLINE, w - 1);

@@ -64,6 +64,9 @@ static void test_currency_from_rules(void **state)
     kt_wait_for(t, "Grace Hopper");
     kt_wait_for(t, "45.0k EUR  weighted 4.5k EUR"); /* one scale for the row */
     kt_wait_for(t, "45k EUR  root"); /* the card, on its own */
+    /* narrow columns: a shorter form of the totals, never a cut amount */
+    kt_resize(t, 30, 72); /* three columns of 24 */
+    kt_wait_for(t, "45.0k EUR / 4.5k EUR");
     kt_finish(t, "q");
 }
 
