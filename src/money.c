@@ -91,8 +91,10 @@ kz_status kz_money_parse(const char *s, int64_t *out, kz_err *err)
             digits++;
             if (dot)
                 fd++;
-        } else if (c == ',' && !dot && digits > 0 && isdigit((unsigned char)p[1])) {
-            continue;
+        } else if (c == ',' && !dot && digits > 0 && isdigit((unsigned char)p[1]) &&
+                   isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) &&
+                   !isdigit((unsigned char)p[4])) {
+            continue; /* a thousands separator: three digits follow */
         } else if (c == '.' && !dot && isdigit((unsigned char)p[1])) {
             dot = true;
         } else {
