@@ -12,6 +12,7 @@
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/money.h"
 
 static const kz_field_info field_info[KZ_F__COUNT] = {
 #define KZ_X_INFO(e, n, t, f, h) [KZ_F_##e] = {n, KZ_FT_##t, f, h},
@@ -252,72 +253,6 @@ kz_status kz_parse_int(const char *s, int64_t *out)
     return KZ_OK;
 }
 
-kz_status kz_parse_money(const char *s, int64_t *out)
-{
-    while (isspace((unsigned char)*s))
-        s++;
-    bool neg = false;
-    if (*s == '-') {
-        neg = true;
-        s++;
-    }
-    /* an optional currency symbol: $ € £ ¥ or a 3-letter code prefix */
-    if (*s == '$')
-        s++;
-    else if (strncmp(s, "\xe2\x82\xac", 3) == 0 || strncmp(s, "\xc2\xa3", 2) == 0 ||
-             strncmp(s, "\xc2\xa5", 2) == 0)
-        s += (unsigned char)*s == 0xe2 ? 3 : 2;
-    int64_t whole = 0, frac = 0;
-    int fracdigits = 0;
-    bool any = false, dot = false;
-    const char *p = s;
-    for (; *p; p++) {
-        unsigned char c = (unsigned char)*p;
-        if (isdigit(c)) {
-            any = true;
-            if (dot) {
-                if (fracdigits == 2)
-                    return KZ_EINVAL; /* more than cents */
-                frac = frac * 10 + (c - '0');
-                fracdigits++;
-            } else {
-                if (whole > (INT64_MAX / 100 - 9) / 10)
-                    return KZ_EINVAL;
-                whole = whole * 10 + (c - '0');
-            }
-        } else if (c == ',' && !dot && any && isdigit((unsigned char)p[1])) {
-            continue;
-        } else if (c == '.' && !dot) {
-            dot = true;
-        } else if (isspace(c)) {
-            while (isspace((unsigned char)*p))
-                p++;
-            if (*p)
-                return KZ_EINVAL;
-            break;
-        } else {
-            return KZ_EINVAL;
-        }
-    }
-    if (!any)
-        return KZ_EINVAL;
-    if (fracdigits == 1)
-        frac *= 10;
-    int64_t v = whole * 100 + frac;
-    *out = neg ? -v : v;
-    return KZ_OK;
-}
-
-void kz_format_money(int64_t cents, char *out, size_t outlen)
-{
-    bool neg = cents < 0;
-    uint64_t a = neg ? (uint64_t)(-(cents + 1)) + 1 : (uint64_t)cents;
-    if (a % 100)
-        snprintf(out, outlen, "%s%" PRIu64 ".%02u", neg ? "-" : "", a / 100, (unsigned)(a % 100));
-    else
-        snprintf(out, outlen, "%s%" PRIu64, neg ? "-" : "", a / 100);
-}
-
 kz_status kz_lead_assign(kz_lead *l, const char *name, const char *value, bool allow_ro,
                          kz_err *err)
 {
@@ -353,16 +288,10 @@ kz_status kz_lead_assign(kz_lead *l, const char *name, const char *value, bool a
         kz_lead_set_num(l, (kz_field)f, v);
         return KZ_OK;
     case KZ_FT_MONEY:
-        if (kz_parse_money(value, &v) != KZ_OK)
-            return kz_err_set(err, KZ_EINVAL,
-                              "field \"%s\": \"%s\" is not an amount (expected e.g. 12500 or "
-                              "12500.50)",
-                              name, value);
-        if (v < 0)
-            return kz_err_set(err, KZ_EINVAL,
-                              "field \"%s\": \"%s\" is negative (expected an amount of 0 or "
-                              "more, e.g. 12500 or 12500.50)",
-                              name, value);
+        if (kz_money_parse(value, &v, err) != KZ_OK) {
+            kz_err_prefix(err, "field \"%s\"", name);
+            return KZ_EINVAL;
+        }
         kz_lead_set_num(l, (kz_field)f, v);
         return KZ_OK;
     case KZ_FT_DATE: {
@@ -412,7 +341,7 @@ void kz_lead_format(const kz_lead *l, kz_field f, char *out, size_t outlen)
         snprintf(out, outlen, "%" PRId64, l->num[f]);
         break;
     case KZ_FT_MONEY:
-        kz_format_money(l->num[f], out, outlen);
+        kz_money_plain(l->num[f], out, outlen);
         break;
     case KZ_FT_TIME: {
         char buf[32];

@@ -281,14 +281,14 @@ static kz_status end_snapshot(kz_store *st, bool opened, kz_status ks, kz_err *e
 /* ---- funnel ---- */
 
 static const kz_rcol stage_now_cols[] = {
-    {"stage", "STAGE", KZ_RT_TEXT},
+    {"stage", "STAGE", KZ_RT_STAGE},
     {"leads", "LEADS", KZ_RT_COUNT},
     {"value", "VALUE", KZ_RT_MONEY},
 };
 
 static const kz_rcol conversion_cols[] = {
-    {"stage", "STAGE", KZ_RT_TEXT},      {"reached", "REACHED", KZ_RT_COUNT},
-    {"next", "NEXT", KZ_RT_TEXT},        {"moved_on", "MOVED ON", KZ_RT_COUNT},
+    {"stage", "STAGE", KZ_RT_STAGE},      {"reached", "REACHED", KZ_RT_COUNT},
+    {"next", "NEXT", KZ_RT_STAGE},        {"moved_on", "MOVED ON", KZ_RT_COUNT},
     {"rate", "CONVERSION", KZ_RT_PERCENT},
 };
 
@@ -533,13 +533,13 @@ kz_status kz_report_forecast(kz_store *st, const kz_report_pipeline *p,
 /* ---- velocity ---- */
 
 static const kz_rcol velocity_cols[] = {
-    {"stage", "STAGE", KZ_RT_TEXT},         {"entered", "ENTERED", KZ_RT_COUNT},
+    {"stage", "STAGE", KZ_RT_STAGE},         {"entered", "ENTERED", KZ_RT_COUNT},
     {"median_days", "MEDIAN", KZ_RT_DAYS},  {"p90_days", "90TH PCT", KZ_RT_DAYS},
     {"leads", "NOW", KZ_RT_COUNT},          {"stale", "STALE", KZ_RT_COUNT},
 };
 static const kz_rcol bottleneck_cols[] = {
     {"measure", "MEASURE", KZ_RT_TEXT},
-    {"stage", "STAGE", KZ_RT_TEXT},
+    {"stage", "STAGE", KZ_RT_STAGE},
     {"median_days", "MEDIAN", KZ_RT_DAYS},
     {"leads", "NOW", KZ_RT_COUNT},
 };
@@ -692,13 +692,13 @@ kz_status kz_report_velocity(kz_store *st, const kz_report_pipeline *p,
 /* ---- losses ---- */
 
 static const kz_rcol lost_stage_cols[] = {
-    {"stage", "LOST FROM", KZ_RT_TEXT},
+    {"stage", "LOST FROM", KZ_RT_STAGE},
     {"lost", "LOST", KZ_RT_COUNT},
     {"share", "SHARE", KZ_RT_PERCENT},
     {"value", "VALUE", KZ_RT_MONEY},
 };
 static const kz_rcol lost_reason_cols[] = {
-    {"reason", "REASON", KZ_RT_TEXT},
+    {"reason", "REASON", KZ_RT_KEY},
     {"lost", "LOST", KZ_RT_COUNT},
     {"share", "SHARE", KZ_RT_PERCENT},
 };
@@ -787,18 +787,18 @@ kz_status kz_report_losses(kz_store *st, const kz_report_pipeline *p, const kz_r
 /* ---- channels ---- */
 
 static const kz_rcol response_cols[] = {
-    {"channel", "CHANNEL", KZ_RT_TEXT},   {"touches", "TOUCHES", KZ_RT_COUNT},
+    {"channel", "CHANNEL", KZ_RT_KEY},   {"touches", "TOUCHES", KZ_RT_COUNT},
     {"sent", "SENT", KZ_RT_COUNT},        {"replied", "REPLIED", KZ_RT_COUNT},
     {"calls", "CALLS", KZ_RT_COUNT},      {"answered", "ANSWERED", KZ_RT_COUNT},
     {"response_rate", "RESPONSE", KZ_RT_PERCENT},
 };
 static const kz_rcol before_cols[] = {
-    {"channel", "CHANNEL", KZ_RT_TEXT},        {"won_deals", "WON", KZ_RT_COUNT},
+    {"channel", "CHANNEL", KZ_RT_KEY},        {"won_deals", "WON", KZ_RT_COUNT},
     {"won_share", "OF WON", KZ_RT_PERCENT},    {"lost_deals", "LOST", KZ_RT_COUNT},
     {"lost_share", "OF LOST", KZ_RT_PERCENT},
 };
 static const kz_rcol closed_cols[] = {
-    {"outcome", "OUTCOME", KZ_RT_TEXT},
+    {"outcome", "OUTCOME", KZ_RT_KEY},
     {"deals", "DEALS", KZ_RT_COUNT},
 };
 
@@ -1032,8 +1032,12 @@ kz_status kz_report_run(kz_store *st, const kz_report_pipeline *p, const char *n
         {"channels", kz_report_channels}, {"scoring", kz_report_scoring_with},
     };
     for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
-        if (strcmp(reports[i].name, name) == 0)
+        if (strcmp(reports[i].name, name) == 0) {
+            out->currency = p->currency;
+            out->stages = p->stages;
+            out->nstages = p->nstages;
             return reports[i].fn(st, p, o, out, err);
+        }
     return kz_err_set(err, KZ_EINVAL, "unknown report \"%s\" (reports: %s)", name,
                       KZ_REPORT_NAMES);
 }

@@ -9,7 +9,9 @@
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/labels.h"
 #include "kariz/model.h"
+#include "kariz/money.h"
 #include "kariz/report.h"
 #include "kariz/text.h"
 
@@ -148,6 +150,7 @@ void kz_lines_free(kz_lines *l)
     for (size_t i = 0; i < l->n; i++)
         free(l->v[i]);
     free(l->v);
+    free(l->bars);
     memset(l, 0, sizeof *l);
 }
 
@@ -157,8 +160,10 @@ static void lines_push(kz_lines *l, kz_buf *b)
     if (l->n == l->cap) {
         l->cap = l->cap ? l->cap * 2 : 32;
         l->v = kz_xrealloc(l->v, l->cap * sizeof *l->v);
+        l->bars = kz_xrealloc(l->bars, l->cap * sizeof *l->bars);
     }
     char *s = kz_buf_take(b);
+    l->bars[l->n] = (kz_bar_span){0, 0};
     l->v[l->n++] = s ? s : kz_xstrdup("");
 }
 
@@ -198,18 +203,79 @@ static void day_text(int day, char *out)
     kz_day_format(day, out);
 }
 
-/* The cell as text: table form (human) or csv form (exact). */
-static void cell_string(const kz_rcol *col, const kz_rcell *c, bool csv, char *out,
-                        size_t outlen)
+/* How a table's text form shows its amounts: one scale for the table
+ * (from its values, so different amounts never read the same), and the
+ * currency. NULL: the csv form, exact amounts. */
+typedef struct money_fmt {
+    kz_money_scale scale[KZ_REPORT_MAX_COLS];
+    const char *currency;
+    const kz_report *r; /* stage labels */
+} money_fmt;
+
+static bool is_text(kz_rtype t)
 {
+    return t == KZ_RT_TEXT || t == KZ_RT_STAGE || t == KZ_RT_KEY;
+}
+
+/* A text cell as the table shows it: a stage by its label, a key as words. */
+static void shown_text(const money_fmt *m, const kz_rcol *col, const kz_rcell *c, kz_buf *out)
+{
+    const char *s = c->null ? "-" : c->s ? c->s : "";
+    if (!c->null && col->type == KZ_RT_STAGE) {
+        for (size_t i = 0; m && m->r && i < m->r->nstages; i++)
+            if (strcmp(m->r->stages[i].name, s) == 0 && m->r->stages[i].label) {
+                kz_buf_puts(out, m->r->stages[i].label);
+                return;
+            }
+        kz_label_key(s, out);
+    } else if (!c->null && col->type == KZ_RT_KEY) {
+        kz_label_key(s, out);
+    } else {
+        kz_buf_puts(out, s);
+    }
+}
+
+/* One scale for every amount of the table, so that a row's value and
+ * weighted value, and the rows under each other, compare at a glance. */
+static void money_fmt_init(money_fmt *m, const kz_rtable *t, const kz_report *rep)
+{
+    int64_t *v = kz_xcalloc(t->nrows * t->ncols + 1, sizeof *v);
+    size_t n = 0;
+    for (size_t c = 0; c < t->ncols; c++)
+        for (size_t r = 0; t->cols[c].type == KZ_RT_MONEY && r < t->nrows; r++) {
+            const kz_rcell *cell = kz_rtable_cell(t, r, c);
+            if (!cell->null)
+                v[n++] = cell->i;
+        }
+    kz_money_scale sc = kz_money_scale_for(v, n);
+    for (size_t c = 0; c < t->ncols; c++)
+        m->scale[c] = sc;
+    free(v);
+    m->currency = rep ? rep->currency : NULL;
+    m->r = rep;
+}
+
+/* The cell of column ci as text: table form (m set: human) or csv form
+ * (m NULL: exact). */
+static void cell_string(const kz_rcol *col, size_t ci, const kz_rcell *c, const money_fmt *m,
+                        char *out, size_t outlen)
+{
+    bool csv = !m;
     if (c->null) {
         snprintf(out, outlen, "%s", csv ? "" : "-");
         return;
     }
     switch (col->type) {
-    case KZ_RT_TEXT: snprintf(out, outlen, "%s", c->s ? c->s : ""); break;
+    case KZ_RT_TEXT:
+    case KZ_RT_STAGE:
+    case KZ_RT_KEY: snprintf(out, outlen, "%s", c->s ? c->s : ""); break;
     case KZ_RT_COUNT: snprintf(out, outlen, "%lld", (long long)c->i); break;
-    case KZ_RT_MONEY: kz_format_money(c->i, out, outlen); break;
+    case KZ_RT_MONEY:
+        if (m)
+            kz_money_short(c->i, m->scale[ci], m->currency, out, outlen);
+        else
+            kz_money_plain(c->i, out, outlen);
+        break;
     case KZ_RT_PERCENT: snprintf(out, outlen, csv ? "%.1f" : "%.1f%%", c->d); break;
     case KZ_RT_DAYS: snprintf(out, outlen, csv ? "%.2f" : "%.1fd", c->d); break;
     }
@@ -224,25 +290,29 @@ static double cell_value(const kz_rcol *col, const kz_rcell *c)
     case KZ_RT_MONEY: return (double)c->i;
     case KZ_RT_PERCENT:
     case KZ_RT_DAYS: return c->d;
-    case KZ_RT_TEXT: break;
+    case KZ_RT_TEXT:
+    case KZ_RT_STAGE:
+    case KZ_RT_KEY: break;
     }
     return 0;
 }
 
 /* Display width of a cell as the table shows it. */
-static int cell_width(const kz_rcol *col, const kz_rcell *c)
+static int cell_width(const kz_rcol *col, size_t ci, const kz_rcell *c, const money_fmt *m)
 {
-    if (col->type == KZ_RT_TEXT && !c->null) {
-        kz_buf b = KZ_BUF_INIT; /* owned here */
-        kz_text_sanitize(&b, c->s ? c->s : "", c->s ? strlen(c->s) : 0,
+    if (is_text(col->type) && !c->null) {
+        kz_buf shown = KZ_BUF_INIT, b = KZ_BUF_INIT; /* owned here */
+        shown_text(m, col, c, &shown);
+        kz_text_sanitize(&b, kz_buf_str(&shown), shown.len,
                          KZ_TEXT_NEWLINE_SPACE);
         int w = kz_text_width(kz_buf_str(&b));
         kz_buf_free(&b);
+        kz_buf_free(&shown);
         return w;
     }
-    char buf[64];
-    cell_string(col, c, false, buf, sizeof buf);
-    return (int)strlen(buf);
+    char buf[80];
+    cell_string(col, ci, c, m, buf, sizeof buf);
+    return kz_text_width(buf);
 }
 
 /* Appends text fitted to the width, cutting what is wider. */
@@ -326,19 +396,22 @@ static void push_line(kz_lines *out, kz_buf *line, int width)
     lines_push(out, line);
 }
 
-static void render_table(const kz_rtable *t, int width, bool unicode, kz_lines *out)
+static void render_table(const kz_report *rep, const kz_rtable *t, int width, bool unicode,
+                         kz_lines *out)
 {
     push_fitted(out, t->title, width);
+    money_fmt m;
+    money_fmt_init(&m, t, rep);
     int w[KZ_REPORT_MAX_COLS];
     for (size_t c = 0; c < t->ncols; c++) {
         w[c] = kz_text_width(t->cols[c].label);
         for (size_t r = 0; r < t->nrows; r++) {
-            int cw = cell_width(&t->cols[c], kz_rtable_cell(t, r, c));
+            int cw = cell_width(&t->cols[c], c, kz_rtable_cell(t, r, c), &m);
             if (cw > w[c])
                 w[c] = cw;
         }
         int cap = width / 3 > 12 ? width / 3 : 12;
-        if (t->cols[c].type == KZ_RT_TEXT && w[c] > cap)
+        if (is_text(t->cols[c].type) && w[c] > cap)
             w[c] = cap;
     }
     /* Too wide: narrow text columns to 8, then leave out columns from the
@@ -354,7 +427,7 @@ static void render_table(const kz_rtable *t, int width, bool unicode, kz_lines *
         while (total > width) {
             int widest = -1;
             for (size_t c = 0; c < t->ncols; c++)
-                if (shown[c] && t->cols[c].type == KZ_RT_TEXT && w[c] > floor_w &&
+                if (shown[c] && is_text(t->cols[c].type) && w[c] > floor_w &&
                     (widest < 0 || w[c] > w[widest]))
                     widest = (int)c;
             if (widest < 0)
@@ -399,36 +472,48 @@ static void render_table(const kz_rtable *t, int width, bool unicode, kz_lines *
             continue;
         if (c)
             kz_buf_puts(&line, "  ");
-        if (t->cols[c].type == KZ_RT_TEXT)
-            kz_text_fit(&line, t->cols[c].label, w[c], true, c < lastc);
+        if (is_text(t->cols[c].type))
+            kz_text_fit(&line, t->cols[c].label, w[c], true, c < lastc || barw);
         else
             kz_text_fit_right(&line, t->cols[c].label, w[c]);
+        if (barw && (int)c == t->bar)
+            kz_buf_printf(&line, "  %*s", barw, ""); /* the bars stand beside their column */
     }
     push_line(out, &line, width);
     for (size_t r = 0; r < t->nrows; r++) {
+        kz_bar_span bar = {0, 0};
         for (size_t c = 0; c < t->ncols; c++) {
             const kz_rcell *cell = kz_rtable_cell(t, r, c);
             if (!shown[c])
                 continue;
             if (c)
                 kz_buf_puts(&line, "  ");
-            if (t->cols[c].type == KZ_RT_TEXT) {
-                kz_text_fit(&line, cell->null ? "-" : (cell->s ? cell->s : ""), w[c], true,
-                            c < lastc || barw);
+            if (is_text(t->cols[c].type)) {
+                kz_buf words = KZ_BUF_INIT; /* owned here */
+                shown_text(&m, &t->cols[c], cell, &words);
+                kz_text_fit(&line, kz_buf_str(&words), w[c], true, c < lastc || barw);
+                kz_buf_free(&words);
             } else {
-                char buf[64];
-                cell_string(&t->cols[c], cell, false, buf, sizeof buf);
+                char buf[80];
+                cell_string(&t->cols[c], c, cell, &m, buf, sizeof buf);
                 kz_text_fit_right(&line, buf, w[c]);
             }
-        }
-        if (barw && max > 0) {
-            double v = cell_value(&t->cols[t->bar], kz_rtable_cell(t, r, (size_t)t->bar));
-            if (v > 0) {
+            if (barw && (int)c == t->bar) {
+                double v = max > 0 ? cell_value(&t->cols[c], cell) : 0;
                 kz_buf_puts(&line, "  ");
-                kz_report_bar(&line, v / max, barw, unicode);
+                bar.at = line.len;
+                int used = v > 0 ? kz_report_bar(&line, v / max, barw, unicode) : 0;
+                bar.len = line.len - bar.at;
+                kz_buf_printf(&line, "%*s", barw - used, "");
             }
         }
         push_line(out, &line, width);
+        size_t n = strlen(out->v[out->n - 1]); /* the line may have been cut */
+        if (bar.at > n)
+            bar.at = n;
+        if (bar.at + bar.len > n)
+            bar.len = n - bar.at;
+        out->bars[out->n - 1] = bar;
     }
     if (t->nrows == 0)
         push_fitted(out, "(nothing in this period)", width);
@@ -450,7 +535,7 @@ void kz_report_render(const kz_report *r, int width, bool unicode, kz_lines *out
     kz_buf_free(&b);
     for (size_t t = 0; t < r->ntables; t++) {
         lines_push(out, &b); /* blank line */
-        render_table(&r->tables[t], width, unicode, out);
+        render_table(r, &r->tables[t], width, unicode, out);
     }
     if (r->nnotes)
         lines_push(out, &b);
@@ -490,11 +575,11 @@ void kz_report_csv(const kz_report *r, kz_buf *out)
             for (size_t c = 0; c < tb->ncols; c++) {
                 const kz_rcell *cell = kz_rtable_cell(tb, row, c);
                 kz_buf_putc(out, ',');
-                if (tb->cols[c].type == KZ_RT_TEXT && !cell->null) {
+                if (is_text(tb->cols[c].type) && !cell->null) {
                     csv_field(out, cell->s ? cell->s : "");
                 } else {
                     char buf[64];
-                    cell_string(&tb->cols[c], cell, true, buf, sizeof buf);
+                    cell_string(&tb->cols[c], c, cell, NULL, buf, sizeof buf);
                     kz_buf_puts(out, buf);
                 }
             }
@@ -533,12 +618,11 @@ static json_t *cell_json(const kz_rcol *col, const kz_rcell *c)
     if (c->null)
         return json_null();
     switch (col->type) {
-    case KZ_RT_TEXT: return jstr(c->s ? c->s : "");
+    case KZ_RT_TEXT:
+    case KZ_RT_STAGE:
+    case KZ_RT_KEY: return jstr(c->s ? c->s : "");
     case KZ_RT_COUNT: return json_integer(c->i);
-    case KZ_RT_MONEY:
-        if (c->i % 100 == 0)
-            return json_integer(c->i / 100);
-        return json_real((double)c->i / 100.0);
+    case KZ_RT_MONEY: return kz_money_json(c->i);
     case KZ_RT_PERCENT: return json_real(round(c->d * 10.0) / 10.0);
     case KZ_RT_DAYS: return json_real(round(c->d * 100.0) / 100.0);
     }
@@ -580,7 +664,7 @@ void kz_report_json(const kz_report *r, kz_buf *out)
     for (size_t i = 0; i < r->nnotes; i++)
         json_array_append_new(notes, jstr(r->notes[i]));
     json_object_set_new(o, "notes", notes);
-    char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(12));
+    char *s = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER | KZ_MONEY_JSON_FLAGS);
     json_decref(o);
     if (s) {
         kz_buf_puts(out, s);

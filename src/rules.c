@@ -17,7 +17,9 @@
 #include <yaml.h>
 
 #include "kariz/buf.h"
+#include "kariz/labels.h"
 #include "kariz/model.h"
+#include "kariz/money.h"
 #include "kariz/rules.h"
 #include "kariz/status.h"
 #include "kariz/text.h"
@@ -523,9 +525,9 @@ static bool get_number(ctx *c, const node *n, const kz_cond *k, const char *what
         return false;
     if (k->type == KZ_FT_MONEY) {
         int64_t v;
-        if (kz_parse_money(n->val, &v) != KZ_OK) {
-            fail(c, n, "%s is \"%s\"; expected an amount in whole currency such as 25000 or 1999.50",
-                 what, n->val);
+        kz_err e;
+        if (kz_money_parse(n->val, &v, &e) != KZ_OK) {
+            fail(c, n, "%s: %s", what, e.msg);
             return false;
         }
         *out = (double)v;
@@ -1416,9 +1418,47 @@ static bool parse_custom(ctx *c, const node *s)
 
 /* ---- load ---- */
 
+/* The words people read for a list of keys ("no_budget" -> "no budget"). */
+static const char **key_labels(kz_rules *r, const char *const *keys, size_t n)
+{
+    const char **labels = rcalloc(r, n ? n : 1, sizeof *labels);
+    kz_buf b = KZ_BUF_INIT;
+    for (size_t i = 0; i < n; i++) {
+        kz_buf_reset(&b);
+        kz_label_key(keys[i], &b);
+        labels[i] = rdup(r, kz_buf_str(&b));
+    }
+    kz_buf_free(&b);
+    return labels;
+}
+
 static const char *const top_keys[] = {"version",  "score",    "grades", "custom_fields",
                                        "criteria", "personas", "stages", "lost_reasons",
-                                       "statuses", "automatic_statuses"};
+                                       "statuses", "automatic_statuses", "currency"};
+
+/* currency: a three-letter code (EUR) or a symbol ($, €, ﷼): what
+ * kz_money_parse accepts beside an amount. */
+static bool parse_currency(ctx *c, const node *n)
+{
+    if (!need(c, n, N_SCALAR, "currency"))
+        return false;
+    const char *v = n->val;
+    size_t len = strlen(v);
+    bool code = len == 3;
+    for (size_t i = 0; code && i < 3; i++)
+        code = v[i] >= 'A' && v[i] <= 'Z';
+    bool symbol = len > 0 && len <= 8 && kz_utf8_valid(v, len);
+    for (size_t i = 0; symbol && i < len; i++)
+        symbol = v[i] == '$' || (unsigned char)v[i] >= 0x80;
+    if (!code && !symbol) {
+        fail(c, n, "currency is \"%s\"; expected a three-letter code such as EUR or a symbol "
+                   "such as \"$\" or \"\xe2\x82\xac\"",
+             v);
+        return false;
+    }
+    c->r->currency = rdup(c->r, v);
+    return true;
+}
 
 static bool parse_autos(ctx *c, const node *s)
 {
@@ -1496,6 +1536,9 @@ static bool compile_all(ctx *c, const node *root)
     }
     if ((v = get(root, "custom_fields")) && !parse_custom(c, v))
         return false;
+    r->currency = "";
+    if ((v = get(root, "currency")) && !parse_currency(c, v))
+        return false;
     r->score_min = 0;
     r->score_max = 100;
     if ((v = get(root, "score")) && !parse_score(c, v))
@@ -1522,6 +1565,8 @@ static bool compile_all(ctx *c, const node *root)
         r->statuses = (const char **)default_statuses;
         r->nstatuses = COUNT(default_statuses);
     }
+    r->lost_labels = key_labels(r, r->lost_reasons, r->nlost);
+    r->status_labels = key_labels(r, r->statuses, r->nstatuses);
     const node *stages = get(root, "stages");
     if (!stages) {
         fail(c, root, "the rules file has no stages:; expected the pipeline stages in funnel order");
@@ -1774,6 +1819,21 @@ const char *kz_rules_stage_names(const kz_rules *r)
 {
     return r->stage_names;
 }
+const char *kz_rules_lost_reason_label(const kz_rules *r, size_t i)
+{
+    return i < r->nlost ? r->lost_labels[i] : "";
+}
+
+const char *kz_rules_status_label(const kz_rules *r, size_t i)
+{
+    return i < r->nstatuses ? r->status_labels[i] : "";
+}
+
+const char *kz_rules_currency(const kz_rules *r)
+{
+    return r->currency ? r->currency : "";
+}
+
 size_t kz_rules_lost_reason_count(const kz_rules *r)
 {
     return r->nlost;

@@ -148,6 +148,9 @@ struct kz_rules {
     const char *stage_names;
     const char **lost_reasons;
     size_t nlost;
+    const char *currency; /* "" when the rules name none */
+    const char **lost_labels;   /* per lost reason, in words */
+    const char **status_labels; /* per status, in words */
     const char **statuses;
     size_t nstatuses;
     kz_autostatus *autos;

@@ -17,6 +17,7 @@
 #include "kariz/buf.h"
 #include "kariz/dates.h"
 #include "kariz/model.h"
+#include "kariz/money.h"
 #include "kariz/rules.h"
 #include "kariz/status.h"
 #include "kariz/text.h"
@@ -516,7 +517,7 @@ static void put_number(kz_buf *b, const kz_cond *c, double v)
 {
     if (c->type == KZ_FT_MONEY) {
         char tmp[48];
-        kz_format_money((int64_t)v, tmp, sizeof tmp);
+        kz_money_plain((int64_t)v, tmp, sizeof tmp);
         kz_buf_puts(b, tmp);
     } else {
         kz_buf_printf(b, "%.15g", v);

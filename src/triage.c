@@ -28,16 +28,23 @@ static bool consider(const kz_lead *l, void *ud)
         it.why |= KZ_TRIAGE_OVERDUE;
         it.overdue_days = b->today - (int)kz_lead_num(l, KZ_F_NEXT_DUE);
     }
-    int limit;
-    if (kz_lead_is_stale(b->s->rules, l, b->now, &it.idle_days, &limit))
+    if (kz_lead_is_stale(b->s->rules, l, b->now, &it.idle_days, &it.stale_limit)) {
         it.why |= KZ_TRIAGE_STALE;
+        const char *name = kz_lead_text(l, KZ_F_STAGE);
+        const kz_stage *st = name ? kz_rules_stage(b->s->rules, name) : NULL;
+        it.stage = st ? (st->label ? st->label : st->name) : NULL;
+        const char *step = kz_lead_text(l, KZ_F_NEXT_STEP);
+        it.no_step = !kz_lead_has(l, KZ_F_NEXT_DUE) && !(step && *step);
+    }
     bool triaged, touched;
     char grade[32];
     b->ks = kz_store_triage_facts(b->s->store, it.id, &triaged, grade, sizeof grade, &touched,
                                   b->err);
     if (b->ks != KZ_OK)
         return false;
-    if (!triaged && !touched)
+    /* new: nobody has looked at it yet; a lead that has waited past its
+     * stage's limit is stale rather than new */
+    if (!triaged && !touched && !(it.why & KZ_TRIAGE_STALE))
         it.why |= KZ_TRIAGE_NEW;
     const char *now_grade = kz_lead_text(l, KZ_F_GRADE);
     if (triaged && strcmp(grade, now_grade ? now_grade : "") != 0)
@@ -104,8 +111,15 @@ void kz_triage_why(const kz_triage_item *it, char *out, size_t outlen)
     kz_buf b = KZ_BUF_INIT;
     if (it->why & KZ_TRIAGE_OVERDUE)
         kz_buf_printf(&b, "overdue %dd", it->overdue_days);
-    if (it->why & KZ_TRIAGE_STALE)
+    if (it->why & KZ_TRIAGE_STALE) {
         kz_buf_printf(&b, "%sidle %dd", b.len ? ", " : "", it->idle_days);
+        if (it->stage)
+            kz_buf_printf(&b, " in %s", it->stage);
+        if (it->stale_limit > 0)
+            kz_buf_printf(&b, " (allows %dd)", it->stale_limit);
+        if (it->no_step)
+            kz_buf_puts(&b, ", no next step");
+    }
     if (it->why & KZ_TRIAGE_NEW)
         kz_buf_printf(&b, "%snew", b.len ? ", " : "");
     if (it->why & KZ_TRIAGE_REGRADED)

@@ -147,10 +147,8 @@ kz_status kz_lead_assign(kz_lead *l, const char *name, const char *value, bool a
  * dropped), dates as YYYY-MM-DD, times as YYYY-MM-DDTHH:MM:SSZ. */
 void kz_lead_format(const kz_lead *l, kz_field f, char *out, size_t outlen);
 
-/* Value parsers shared by the CLI, import and rules. */
+/* Value parsers shared by the CLI, import and rules (money: money.h). */
 kz_status kz_parse_int(const char *s, int64_t *out);   /* KZ_EINVAL when not whole */
-kz_status kz_parse_money(const char *s, int64_t *out); /* "12500", "12,500.5", "$1200" */
-void kz_format_money(int64_t cents, char *out, size_t outlen);
 
 /* ---- activities (touches) ---- */
 

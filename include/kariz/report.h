@@ -30,6 +30,8 @@
 
 typedef enum kz_rtype {
     KZ_RT_TEXT,    /* s */
+    KZ_RT_STAGE,   /* s, a stage name: tables show its label, CSV and JSON the name */
+    KZ_RT_KEY,     /* s, a key (lost reason, channel, outcome): tables show it as words */
     KZ_RT_COUNT,   /* i */
     KZ_RT_MONEY,   /* i, minor units (cents) */
     KZ_RT_PERCENT, /* d, 0..100 */
@@ -75,6 +77,9 @@ typedef struct kz_report {
     size_t ntables;
     char **notes; /* owned: sentences shown under the tables */
     size_t nnotes;
+    const char *currency; /* borrowed from the pipeline: the text form's currency */
+    const kz_stage *stages; /* borrowed from the pipeline: labels for STAGE cells */
+    size_t nstages;
 } kz_report;
 
 void kz_report_init(kz_report *r);
@@ -105,8 +110,14 @@ double kz_percentile(const double *v, size_t n, double p);
 
 /* ---- rendering ---- */
 
+/* Where a line's bar lies, in bytes of the line; len 0: no bar. */
+typedef struct kz_bar_span {
+    size_t at, len;
+} kz_bar_span;
+
 typedef struct kz_lines {
     char **v; /* owned: each line owned, UTF-8, no newline */
+    kz_bar_span *bars; /* owned: per line, its bar (beside the column it measures) */
     size_t n, cap;
 } kz_lines;
 void kz_lines_free(kz_lines *l);
@@ -163,6 +174,7 @@ typedef struct kz_report_pipeline {
     const char *(*grade)(const kz_lead *lead, const kz_activity *acts, size_t nacts,
                          int64_t at, void *ud);
     void *ud;
+    const char *currency; /* shown with amounts in the text form; NULL or "": none */
 } kz_report_pipeline;
 
 /* Report names, in the order `kariz report` lists them. */
@@ -230,6 +242,7 @@ static inline void kz_report_pipeline_rules(kz_report_pipeline *p, kz_report_rul
     p->is_stale = kz_report_rules_stale_;
     p->grade = rescore ? kz_report_rules_grade_ : NULL;
     p->ud = rr;
+    p->currency = kz_rules_currency(r);
 }
 
 /* Win rate per grade band of the closed deals, with the leads regraded by

@@ -70,8 +70,14 @@ const kz_stage *kz_rules_lost_stage(const kz_rules *r);
 /* "lead, prospect, ..." for error messages; owned by r. */
 const char *kz_rules_stage_names(const kz_rules *r);
 
+/* The currency money is shown in (`currency:`, a code or a symbol), ""
+ * when the rules name none; owned by r. */
+const char *kz_rules_currency(const kz_rules *r);
 size_t kz_rules_lost_reason_count(const kz_rules *r);
 const char *kz_rules_lost_reason(const kz_rules *r, size_t i);
+/* A lost reason or status in words for menus ("no budget"); owned by r. */
+const char *kz_rules_lost_reason_label(const kz_rules *r, size_t i);
+const char *kz_rules_status_label(const kz_rules *r, size_t i);
 size_t kz_rules_status_count(const kz_rules *r);
 const char *kz_rules_status(const kz_rules *r, size_t i);
 /* Grade band for a score ("hot", "warm", "cold", ...). */

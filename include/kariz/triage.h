@@ -26,7 +26,10 @@ typedef struct kz_triage_item {
     int64_t id;
     unsigned why;     /* KZ_TRIAGE_* bits */
     int overdue_days; /* when overdue */
-    int idle_days;    /* when stale */
+    int idle_days;    /* when stale: days without a touch or a stage move */
+    int stale_limit;  /* when stale: the days its stage allows */
+    const char *stage; /* when stale: the stage's label; borrowed from the rules */
+    bool no_step;     /* when stale: no next step is set */
     int score;
 } kz_triage_item;
 
@@ -46,7 +49,10 @@ typedef struct kz_triage_opts {
 kz_status kz_triage_build(kz_session *s, const kz_triage_opts *o, kz_triage_queue *q,
                           kz_err *err);
 void kz_triage_queue_free(kz_triage_queue *q);
-/* "new, overdue 3d" style summary of why (out needs 64 bytes). */
+/* Why the lead is in the queue, in words: "overdue 4d", "idle 30d in
+ * Prospect (allows 14d), no next step", "new", "band changed". A lead idle
+ * past its stage's limit is not "new", however untouched. out needs 320
+ * bytes for every reason at once (a stage label is at most 200). */
 void kz_triage_why(const kz_triage_item *it, char *out, size_t outlen);
 
 /* Records that the session's actor triaged lead id (decided or skipped):

@@ -62,7 +62,9 @@ static bool stale_one(const kz_lead *l, void *ud)
         return true;
     char why[64];
     snprintf(why, sizeof why, "idle %d days, limit %d", idle, limit);
-    line(&a->stale, l, kz_lead_text(l, KZ_F_STAGE), why);
+    const char *name = kz_lead_text(l, KZ_F_STAGE);
+    const kz_stage *st = name ? kz_rules_stage(a->c->rules, name) : NULL;
+    line(&a->stale, l, st && st->label ? st->label : name, why); /* the stage by its label */
     a->nstale++;
     return true;
 }

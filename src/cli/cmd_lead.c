@@ -9,6 +9,8 @@
 #include "kariz/buf.h"
 #include "kariz/dates.h"
 #include "kariz/import.h"
+#include "kariz/labels.h"
+#include "kariz/money.h"
 #include "kariz/paths.h"
 #include "kariz/text.h"
 
@@ -73,7 +75,7 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
         "  --company C      organisation\n"
         "  --email E        e-mail address (used to find duplicates)\n"
         "  --title T        job title\n"
-        "  --value N        deal value, e.g. 12500 or 12500.50\n"
+        "  --value N        deal value, e.g. 12500, 12,500.50, 45k or 1.2M\n"
         "  --stage S        starting stage (default: the first stage)\n"
         "  --owner U        owner's account name (default: you; - for unassigned)\n"
         "  --set FIELD=VALUE  any other field; unknown names become custom fields\n"
@@ -306,9 +308,10 @@ static void print_activities(const kz_activity_list *acts)
         printf("  %s  ", when);
         kz_cli_print_safe_pad(stdout, a->author, 8);
         putchar(' ');
-        kz_cli_print_safe_pad(stdout, a->kind, 8);
-        putchar(' ');
-        kz_cli_print_safe_pad(stdout, a->outcome, 12);
+        kz_buf what = KZ_BUF_INIT; /* owned: "call, no answer" */
+        kz_label_activity(a->kind, a->outcome, &what);
+        kz_cli_print_safe_pad(stdout, kz_buf_str(&what), 24);
+        kz_buf_free(&what);
         putchar(' ');
         kz_cli_print_safe(stdout, a->note ? a->note : "");
         putchar('\n');
@@ -369,12 +372,26 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
         free(s);
     } else {
         char buf[128];
+        kz_buf words = KZ_BUF_INIT; /* owned */
+        const char *cur = kz_lead_text(&lead, KZ_F_CURRENCY);
         for (int f = 0; f < KZ_F__COUNT; f++) {
             kz_lead_format(&lead, (kz_field)f, buf, sizeof buf);
             const kz_field_info *fi = kz_field_get((kz_field)f);
             const char *v = fi->type == KZ_FT_TEXT ? kz_lead_text(&lead, (kz_field)f) : buf;
+            /* values in words: amounts in full, stages by label, reasons */
+            if (fi->type == KZ_FT_MONEY && kz_lead_has(&lead, (kz_field)f)) {
+                kz_money_full(kz_lead_num(&lead, (kz_field)f),
+                              cur && *cur ? cur : kz_rules_currency(c->rules), buf, sizeof buf);
+            } else if (v && *v &&
+                       (f == KZ_F_STAGE || f == KZ_F_LOST_FROM || f == KZ_F_LOST_REASON ||
+                        f == KZ_F_STATUS)) {
+                kz_buf_reset(&words);
+                kz_label_value(c->rules, fi->name, v, &words);
+                v = kz_buf_str(&words);
+            }
             show_line(fi->name, v);
         }
+        kz_buf_free(&words);
         int idle, limit;
         if (kz_lead_is_stale(c->rules, &lead, kz_session_now(&c->sess), &idle, &limit)) {
             snprintf(buf, sizeof buf, "idle %d days, limit %d", idle, limit);
@@ -745,16 +762,10 @@ int kz_cmd_history(kz_cli *c, int argc, char **argv)
             printf("%s  ", when);
             kz_cli_print_safe_pad(stdout, e->actor, 8);
             putchar(' ');
-            kz_cli_print_safe_pad(stdout, e->kind, 11);
+            kz_cli_print_safe_pad(stdout, kz_label_event_kind(e->kind), 11);
             putchar(' ');
             kz_buf line = KZ_BUF_INIT;
-            if (e->field)
-                kz_buf_printf(&line, "%s: ", e->field);
-            if (e->old_value || e->new_value)
-                kz_buf_printf(&line, "%s -> %s", e->old_value ? e->old_value : "(none)",
-                              e->new_value ? e->new_value : "(none)");
-            if (e->detail)
-                kz_buf_printf(&line, "%s(%s)", line.len ? " " : "", e->detail);
+            kz_label_event(c->rules, e, &line);
             kz_cli_print_safe(stdout, kz_buf_str(&line));
             kz_buf_free(&line);
             putchar('\n');
@@ -797,7 +808,17 @@ int kz_cmd_blame(kz_cli *c, int argc, char **argv)
             kz_lead_format(&lead, (kz_field)f, cur, sizeof cur);
         else
             snprintf(cur, sizeof cur, "%s", kz_lead_custom(&lead, field) ? kz_lead_custom(&lead, field) : "");
-        kz_buf line = KZ_BUF_INIT;
+        kz_buf line = KZ_BUF_INIT, label = KZ_BUF_INIT, was = KZ_BUF_INIT, now_v = KZ_BUF_INIT;
+        kz_label_key(field, &label);
+        kz_buf shown = KZ_BUF_INIT;
+        kz_label_value(c->rules, field, cur, &shown);
+        snprintf(cur, sizeof cur, "%s", *cur ? kz_buf_str(&shown) : "");
+        kz_buf_free(&shown);
+        field = kz_buf_str(&label);
+        if (e.old_value)
+            kz_label_value(c->rules, e.field ? e.field : argv[2], e.old_value, &was);
+        if (e.new_value)
+            kz_label_value(c->rules, e.field ? e.field : argv[2], e.new_value, &now_v);
         if (strcmp(e.kind, "create") == 0)
             kz_buf_printf(&line, "%s: \"%s\" since the lead was created by %s on %s", field, cur,
                           e.actor, when);
@@ -806,11 +827,13 @@ int kz_cmd_blame(kz_cli *c, int argc, char **argv)
                           cur, e.actor, when, e.detail ? e.detail : "");
         else
             kz_buf_printf(&line, "%s: \"%s\" set by %s on %s (was \"%s\")", field,
-                          e.new_value ? e.new_value : "", e.actor, when,
-                          e.old_value ? e.old_value : "");
+                          kz_buf_str(&now_v), e.actor, when, kz_buf_str(&was));
         kz_cli_print_safe(stdout, kz_buf_str(&line));
         putchar('\n');
         kz_buf_free(&line);
+        kz_buf_free(&label);
+        kz_buf_free(&was);
+        kz_buf_free(&now_v);
     }
     free(e.field);
     free(e.old_value);

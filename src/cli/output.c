@@ -10,6 +10,7 @@
 #include "kariz/buf.h"
 #include "kariz/dates.h"
 #include "kariz/import.h"
+#include "kariz/money.h"
 #include "kariz/text.h"
 
 /* JSON strings must be valid UTF-8: invalid bytes become U+FFFD. The
@@ -40,13 +41,6 @@ static json_t *jstr(const char *s)
     return j ? j : json_null();
 }
 
-static json_t *money_json(int64_t cents)
-{
-    if (cents % 100 == 0)
-        return json_integer(cents / 100);
-    return json_real((double)cents / 100.0);
-}
-
 static json_t *lead_object(const kz_lead *l)
 {
     json_t *o = json_object();
@@ -58,7 +52,7 @@ static json_t *lead_object(const kz_lead *l)
         } else {
             switch (fi->type) {
             case KZ_FT_INT: v = json_integer(kz_lead_num(l, (kz_field)f)); break;
-            case KZ_FT_MONEY: v = money_json(kz_lead_num(l, (kz_field)f)); break;
+            case KZ_FT_MONEY: v = kz_money_json(kz_lead_num(l, (kz_field)f)); break;
             case KZ_FT_TIME: {
                 char buf[32];
                 kz_lead_format(l, (kz_field)f, buf, sizeof buf);
@@ -83,7 +77,8 @@ static json_t *lead_object(const kz_lead *l)
 char *kz_lead_json(const kz_lead *lead, bool pretty)
 {
     json_t *o = lead_object(lead);
-    char *s = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER);
+    char *s = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER |
+                                KZ_MONEY_JSON_FLAGS);
     json_decref(o);
     return s ? s : kz_xstrdup("{}");
 }
@@ -131,7 +126,7 @@ typedef struct column {
 
 static const column table_cols[] = {
     {"ID", 6, true},     {"NAME", 24, false},  {"COMPANY", 20, false}, {"STAGE", 11, false},
-    {"SCORE", 5, true},  {"GRADE", 5, false},  {"VALUE", 10, true},    {"OWNER", 8, false},
+    {"SCORE", 5, true},  {"GRADE", 5, false},  {"VALUE", 14, true},    {"OWNER", 8, false},
     {"NEXT DUE", 11, false},
 };
 #define NCOLS (sizeof table_cols / sizeof table_cols[0])
@@ -180,7 +175,13 @@ void kz_lead_writer_add(kz_lead_writer *w, const kz_lead *l)
         kz_lead_format(l, KZ_F_SCORE, buf, sizeof buf);
         table_cell(w, 4, buf);
         table_cell(w, 5, kz_lead_text(l, KZ_F_GRADE) ? kz_lead_text(l, KZ_F_GRADE) : "");
-        kz_lead_format(l, KZ_F_VALUE, buf, sizeof buf);
+        buf[0] = '\0';
+        if (kz_lead_has(l, KZ_F_VALUE)) {
+            /* in full, 1,234,567.89, or shortened when that would not fit */
+            kz_money_full(kz_lead_num(l, KZ_F_VALUE), NULL, buf, sizeof buf);
+            if (kz_text_width(buf) > table_cols[6].width)
+                kz_money_compact(kz_lead_num(l, KZ_F_VALUE), NULL, buf, sizeof buf);
+        }
         table_cell(w, 6, buf);
         table_cell(w, 7, kz_lead_text(l, KZ_F_OWNER) ? kz_lead_text(l, KZ_F_OWNER) : "-");
         const char *due = kz_lead_text(l, KZ_F_NEXT_DUE);
@@ -264,7 +265,8 @@ char *kz_show_json(const kz_lead *lead, const kz_activity_list *acts,
         json_array_append_new(s, j);
     }
     json_object_set_new(o, "stakeholders", s);
-    char *out = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER);
+    char *out = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER |
+                                  KZ_MONEY_JSON_FLAGS);
     json_decref(o);
     return out ? out : kz_xstrdup("{}");
 }

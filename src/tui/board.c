@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kariz/dates.h"
+#include "kariz/money.h"
 #include "kariz/paths.h"
 #include "kariz/pipeline.h"
 #include "kariz/store.h"
@@ -402,21 +403,10 @@ static size_t layout(board *b, const kz_tui *t)
 
 /* ---- drawing ---- */
 
-void kz_fmt_amount(int64_t cents, char *out, size_t outlen)
+const char *kz_tui_currency(const kz_tui *t, const kz_lead *l)
 {
-    int64_t units = cents / 100;
-    const char *sign = units < 0 ? "-" : "";
-    int64_t a = units < 0 ? -units : units;
-    if (a < 10000)
-        snprintf(out, outlen, "%s%" PRId64, sign, a);
-    else if (a < 1000000)
-        snprintf(out, outlen, "%s%" PRId64 ".%" PRId64 "k", sign, a / 1000, (a % 1000) / 100);
-    else if (a < 1000000000)
-        snprintf(out, outlen, "%s%" PRId64 ".%" PRId64 "M", sign, a / 1000000,
-                 (a % 1000000) / 100000);
-    else
-        snprintf(out, outlen, "%s%" PRId64 ".%" PRId64 "G", sign, a / 1000000000,
-                 (a % 1000000000) / 100000000);
+    const char *own = l ? kz_lead_text(l, KZ_F_CURRENCY) : NULL;
+    return own && *own ? own : kz_rules_currency(t->s->rules);
 }
 
 static kz_role grade_role(const kz_tui *t, const char *grade)
@@ -474,13 +464,32 @@ static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool sel
         kz_buf_free(&mark);
         kz_buf_free(&safe);
     }
-    kz_draw_text_attr(y + 1, x + 1, inner - (mw ? mw + 1 : 0), company ? company : "", base,
+    /* sorted by due date, the card says when its next step is due before
+     * the company (value and age sorts read the value and the days in stage
+     * that every card shows) */
+    kz_buf second = KZ_BUF_INIT; /* owned */
+    if (t->filter.sort == KZ_SORT_DUE) {
+        char rel[16] = "";
+        if (kz_lead_has(l, KZ_F_NEXT_DUE))
+            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
+        kz_buf_printf(&second, "%s%s%s", rel[0] ? "due " : "no due date", rel,
+                      company && *company ? "  " : "");
+    }
+    int dw = kz_text_width(kz_buf_str(&second));
+    int room = inner - (mw ? mw + 1 : 0);
+    if (dw > room)
+        dw = room;
+    kz_draw_text_attr(y + 1, x + 1, dw, kz_buf_str(&second),
+                      selected || !kz_lead_is_overdue(l, t->today) ? base
+                                                                   : kz_role_attr(t, KZ_ROLE_OVERDUE),
                       false);
+    kz_buf_free(&second);
+    kz_draw_text_attr(y + 1, x + 1 + dw, room - dw, company ? company : "", base, false);
     /* line 3: value, owner, days in stage, marks */
     int64_t now = kz_session_now(t->s);
-    char value[32] = "-";
+    char value[48] = "-";
     if (kz_lead_has(l, KZ_F_VALUE))
-        kz_fmt_amount(kz_lead_num(l, KZ_F_VALUE), value, sizeof value);
+        kz_money_compact(kz_lead_num(l, KZ_F_VALUE), kz_tui_currency(t, l), value, sizeof value);
     int64_t entered = kz_lead_num(l, KZ_F_STAGE_ENTERED);
     int64_t days = entered && now > entered ? (now - entered) / 86400 : 0;
     const char *owner = kz_lead_text(l, KZ_F_OWNER);
@@ -505,7 +514,10 @@ static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool sel
     kz_buf_free(&line);
 }
 
-static void draw_column(board *b, kz_tui *t, size_t ci, int x, int w, kz_rect area)
+/* money: the one scale of every column's totals, so that the headers side
+ * by side never show different amounts alike */
+static void draw_column(board *b, kz_tui *t, size_t ci, int x, int w, kz_rect area,
+                        kz_money_scale money)
 {
     column *c = &b->cols[ci];
     bool focus = ci == b->focus;
@@ -519,14 +531,23 @@ static void draw_column(board *b, kz_tui *t, size_t ci, int x, int w, kz_rect ar
     kz_fill(area.y, x, w - 1, kz_role_attr(t, focus ? KZ_ROLE_HEADER_FOCUS : KZ_ROLE_HEADER));
     kz_draw_text(t, area.y, x + 1, w - 2, kz_buf_str(&h),
                  focus ? KZ_ROLE_HEADER_FOCUS : KZ_ROLE_HEADER, false);
-    char v[32], wv[32];
-    kz_fmt_amount(c->tot.value, v, sizeof v);
-    kz_fmt_amount(c->tot.weighted, wv, sizeof wv);
+    /* the totals in the longest form that fits, so no amount is ever cut:
+     * "45k EUR  weighted 4.5k EUR", "45k EUR / 4.5k EUR", "45k / 4.5k" */
+    char v[48], wv[48];
+    const char *cur = kz_tui_currency(t, NULL);
     kz_buf_reset(&h);
-    if (c->collapsed)
-        kz_buf_printf(&h, "%s", v);
-    else
-        kz_buf_printf(&h, "%s  weighted %s", v, wv);
+    for (int form = 0; form < 3; form++) {
+        const char *fc = form < 2 ? cur : NULL;
+        kz_money_short(c->tot.value, money, fc, v, sizeof v);
+        kz_money_short(c->tot.weighted, money, fc, wv, sizeof wv);
+        kz_buf_reset(&h);
+        if (c->collapsed)
+            kz_buf_printf(&h, "%s", v);
+        else
+            kz_buf_printf(&h, form == 0 ? "%s  weighted %s" : "%s / %s", v, wv);
+        if (kz_text_width(kz_buf_str(&h)) <= w - 2)
+            break;
+    }
     kz_draw_text(t, area.y + 1, x + 1, w - 2, kz_buf_str(&h), KZ_ROLE_TOTALS, false);
     attrset((attr_t)kz_role_attr(t, KZ_ROLE_HINT));
     mvhline(area.y + 2, x, ACS_HLINE, w - 1);
@@ -546,23 +567,36 @@ static void draw_column(board *b, kz_tui *t, size_t ci, int x, int w, kz_rect ar
         draw_card(t, &c->cards[i], y, x, w - 1, focus && c->top + i == c->cur);
         y += CARD_ROWS;
     }
+    /* the scroll marks stand where no card has text: "↑" on the rule under
+     * the header, "↓" in the gap under the last card, or beside "↑" when
+     * that gap fell off the screen */
     if (c->top > 0)
-        kz_draw_text(t, area.y + 2, x + w - 4, 2, "↑", KZ_ROLE_HINT, false);
-    if (c->top + c->ncards < (size_t)c->nmatch)
-        kz_draw_text(t, y < area.y + area.h ? y : area.y + area.h - 1, x + w - 4, 2, "↓",
-                     KZ_ROLE_HINT, false);
+        kz_draw_text(t, area.y + 2, x + w - 4, 1, "↑", KZ_ROLE_HINT, false);
+    if (c->top + c->ncards < (size_t)c->nmatch) {
+        if (y - 1 < area.y + area.h)
+            kz_draw_text(t, y - 1, x + w - 4, 1, "↓", KZ_ROLE_HINT, false);
+        else
+            kz_draw_text(t, area.y + 2, x + w - 3, 1, "↓", KZ_ROLE_HINT, false);
+    }
 }
 
 static void board_draw(kz_view *v, kz_tui *t, kz_rect area)
 {
     board *b = v->priv;
     size_t n = layout(b, t);
+    int64_t *sums = kz_xcalloc(2 * b->ncols + 1, sizeof *sums); /* owned here */
+    for (size_t i = 0; i < b->ncols; i++) {
+        sums[2 * i] = b->cols[i].tot.value;
+        sums[2 * i + 1] = b->cols[i].tot.weighted;
+    }
+    kz_money_scale money = kz_money_scale_for(sums, 2 * b->ncols);
+    free(sums);
     int x = area.x;
     for (size_t i = b->first; i < b->first + n && i < b->ncols; i++) {
         int w = col_width(b, t, &b->cols[i]);
         if (x + w > area.x + area.w)
             w = area.x + area.w - x;
-        draw_column(b, t, i, x, w, area);
+        draw_column(b, t, i, x, w, area, money);
         x += w;
     }
     if (b->first > 0)

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "kariz/dates.h"
+#include "kariz/labels.h"
+#include "kariz/money.h"
 #include "kariz/pipeline.h"
 #include "kariz/rules.h"
 #include "kariz/store.h"
@@ -93,9 +95,9 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
         kz_buf b = KZ_BUF_INIT; /* owned */
         const char *stage = kz_lead_text(l, KZ_F_STAGE);
         const kz_stage *st = stage ? kz_rules_stage(t->s->rules, stage) : NULL;
-        char v[32] = "-";
+        char v[64] = "-";
         if (kz_lead_has(l, KZ_F_VALUE))
-            kz_lead_format(l, KZ_F_VALUE, v, sizeof v);
+            kz_money_full(kz_lead_num(l, KZ_F_VALUE), kz_tui_currency(t, l), v, sizeof v);
         const char *owner = kz_lead_text(l, KZ_F_OWNER);
         const char *company = kz_lead_text(l, KZ_F_COMPANY);
         kz_buf_printf(&b, "%s%s%s  value %s  owner %s", company ? company : "",
@@ -177,9 +179,7 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
             char when[20];
             kz_time_format(a->at, when);
             kz_buf b = KZ_BUF_INIT; /* owned */
-            kz_buf_printf(&b, "%s", a->kind);
-            if (a->outcome[0] && strcmp(a->outcome, "none") != 0)
-                kz_buf_printf(&b, " %s", a->outcome);
+            kz_label_activity(a->kind, a->outcome, &b);
             if (a->author[0])
                 kz_buf_printf(&b, " by %s", a->author);
             add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, when, kz_buf_str(&b));
@@ -221,6 +221,15 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
             continue;
         const kz_field_info *fi = kz_field_get((kz_field)f);
         kz_lead_format(l, (kz_field)f, buf, sizeof buf);
+        if (fi->type == KZ_FT_MONEY) {
+            kz_money_full(kz_lead_num(l, (kz_field)f), kz_tui_currency(t, l), buf, sizeof buf);
+        } else if (f == KZ_F_STAGE || f == KZ_F_LOST_FROM || f == KZ_F_LOST_REASON ||
+                   f == KZ_F_STATUS) {
+            kz_buf words = KZ_BUF_INIT; /* owned */
+            kz_label_value(t->s->rules, fi->name, buf, &words);
+            snprintf(buf, sizeof buf, "%s", kz_buf_str(&words));
+            kz_buf_free(&words);
+        }
         if (f == KZ_F_NEXT_DUE) {
             char rel[16];
             kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
@@ -228,7 +237,10 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
             snprintf(buf + len, sizeof buf - len, " (%s%s)", rel,
                      kz_lead_is_overdue(l, t->today) ? ", overdue" : "");
         }
-        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, fi->name, buf);
+        kz_buf flabel = KZ_BUF_INIT; /* owned */
+        kz_label_key(fi->name, &flabel);
+        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, kz_buf_str(&flabel), buf);
+        kz_buf_free(&flabel);
     }
     int idle = 0, limit = 0;
     if (kz_lead_is_stale(t->s->rules, l, kz_session_now(t->s), &idle, &limit)) {
@@ -249,14 +261,8 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
             char when[20];
             kz_time_format(e->at, when);
             kz_buf b = KZ_BUF_INIT; /* owned */
-            kz_buf_printf(&b, "%s", e->kind);
-            if (e->field)
-                kz_buf_printf(&b, " %s", e->field);
-            if (e->old_value || e->new_value)
-                kz_buf_printf(&b, ": %s -> %s", e->old_value ? e->old_value : "(none)",
-                              e->new_value ? e->new_value : "(none)");
-            if (e->detail)
-                kz_buf_printf(&b, " [%s]", e->detail);
+            kz_buf_printf(&b, "%s ", kz_label_event_kind(e->kind));
+            kz_label_event(t->s->rules, e, &b);
             kz_buf_printf(&b, " by %s", e->actor);
             add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, when, kz_buf_str(&b));
             kz_buf_free(&b);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "kariz/dates.h"
+#include "kariz/labels.h"
 #include "kariz/hooks.h"
 #include "kariz/pipeline.h"
 #include "kariz/text.h"
@@ -603,7 +604,7 @@ const char *kz_pick_lost_reason(kz_tui *t, const char *title)
             k = (kz_key)('1' + i);
         else if (i < 9 + 26)
             k = (kz_key)('a' + (i - 9));
-        items[i] = (kz_menu_item){k, kz_rules_lost_reason(t->s->rules, i)};
+        items[i] = (kz_menu_item){k, kz_rules_lost_reason_label(t->s->rules, i)};
     }
     int pick = kz_prompt_menu(t, title, items, n);
     free(items);
@@ -628,8 +629,11 @@ static unsigned do_lost(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
     t->told_id = id;
     kz_buf b = KZ_BUF_INIT; /* owned */
     kz_lead_label(l, &b);
-    kz_tui_message(t, "%s marked lost (%s); u undoes%s", kz_buf_str(&b), reason,
+    kz_buf why = KZ_BUF_INIT; /* owned */
+    kz_label_value(t->s->rules, "lost_reason", reason, &why);
+    kz_tui_message(t, "%s marked lost (%s); u undoes%s", kz_buf_str(&b), kz_buf_str(&why),
                    kz_change_reapplied(&p));
+    kz_buf_free(&why);
     kz_buf_free(&b);
     return KZ_UI_RELOAD;
 }
@@ -774,16 +778,27 @@ static unsigned do_add(kz_tui *t, const char *stage)
     }
     if (!kz_prompt_line(t, "company:", "", &company, NULL, NULL))
         goto cancelled;
-    if (!kz_prompt_line(t, "deal value:", "", &value, NULL, NULL))
-        goto cancelled;
+    /* a value kariz cannot read is asked again, with what was typed, and
+     * what was wrong with it on the status line, rather than dropping the
+     * whole form */
+    {
+        char *typed = kz_xstrdup(""); /* owned */
+        for (;;) {
+            kz_buf_reset(&value);
+            bool entered = kz_prompt_line(t, "deal value:", typed, &value, NULL, NULL);
+            free(typed);
+            if (!entered)
+                goto cancelled;
+            if (!value.s || !*kz_trim(value.s) ||
+                kz_lead_assign(&lead, "value", value.s, false, &err) == KZ_OK)
+                break;
+            typed = kz_xstrdup(value.s);
+            kz_tui_error(t, "%s; mend it, or Esc to cancel", err.msg);
+        }
+    }
     kz_lead_set_text(&lead, KZ_F_NAME, name.s);
     if (company.s && *kz_trim(company.s))
         kz_lead_set_text(&lead, KZ_F_COMPANY, company.s);
-    if (value.s && *kz_trim(value.s) &&
-        kz_lead_assign(&lead, "value", value.s, false, &err) != KZ_OK) {
-        kz_tui_error(t, "%s; nothing added", err.msg);
-        goto out;
-    }
     if (stage)
         kz_lead_set_text(&lead, KZ_F_STAGE, stage);
     kz_lead_set_text(&lead, KZ_F_OWNER, t->s->actor);

@@ -63,7 +63,6 @@ typedef struct reports_view {
     cached cache[NREPORTS];
     kz_lines lines;     /* owned: the current report rendered */
     line_kind *kinds;   /* owned: one per line */
-    int *header_w;      /* owned: per line, the width of its table's header row */
     int rendered_w;     /* width the lines were rendered for; 0: none */
     int rendered_for;   /* report index the lines show; -1: none */
     size_t top;
@@ -92,9 +91,7 @@ static void drop_rendered(reports_view *r)
     kz_lines_free(&r->lines);
     memset(&r->lines, 0, sizeof r->lines);
     free(r->kinds);
-    free(r->header_w);
     r->kinds = NULL;
-    r->header_w = NULL;
     r->rendered_w = 0;
     r->rendered_for = -1;
 }
@@ -149,34 +146,6 @@ static void ensure_computed(reports_view *r)
     }
 }
 
-/* The length of the bar character ending s[0..i) ('#' in ASCII; in Unicode
- * a block: U+2588 full or U+2589..U+258F eighths), 0 when none. */
-static size_t bar_char_before(const char *s, size_t i, bool unicode)
-{
-    const unsigned char *u = (const unsigned char *)s;
-    if (!unicode)
-        return i >= 1 && u[i - 1] == '#' ? 1 : 0;
-    return i >= 3 && u[i - 3] == 0xE2 && u[i - 2] == 0x96 && u[i - 1] >= 0x88 && u[i - 1] <= 0x8F
-               ? 3
-               : 0;
-}
-
-/* The byte offset where the bar of a table row starts: a run of bar
- * characters ending the line, after two spaces, past the header row's
- * width (so it lies beyond every column); the line's length when none. */
-static size_t bar_start(const char *s, bool unicode, int header_w)
-{
-    size_t n = strlen(s), start = n, len;
-    while ((len = bar_char_before(s, start, unicode)) > 0)
-        start -= len;
-    if (start == n || start < 2 || s[start - 1] != ' ' || s[start - 2] != ' ')
-        return n;
-    char *prefix = kz_xstrndup(s, start); /* owned here */
-    int w = kz_text_width(prefix);
-    free(prefix);
-    return w >= header_w + 2 ? start : n;
-}
-
 /* Renders the current report for the width and classifies its lines from
  * the layout kz_report_render documents: the title, then per table a blank
  * line, its heading, the header row and one line per row (or one "nothing"
@@ -192,7 +161,6 @@ static void render(reports_view *r, int width)
     kz_report_render(&c->rep, width, r->unicode, &r->lines);
     size_t n = r->lines.n;
     r->kinds = kz_xcalloc(n ? n : 1, sizeof *r->kinds);
-    r->header_w = kz_xcalloc(n ? n : 1, sizeof *r->header_w);
     for (size_t i = 0; i < n; i++)
         r->kinds[i] = LK_NOTE;
     size_t i = 0;
@@ -203,15 +171,11 @@ static void render(reports_view *r, int width)
         r->kinds[i++] = LK_ROW; /* blank */
         if (i < n)
             r->kinds[i++] = LK_SECTION;
-        int hw = 0;
-        if (i < n) {
-            hw = kz_text_width(r->lines.v[i]);
+        if (i < n)
             r->kinds[i++] = LK_HEADER;
-        }
         size_t rows = table->nrows ? table->nrows : 1;
         for (size_t k = 0; k < rows && i < n; k++, i++) {
             r->kinds[i] = table->bar >= 0 && table->nrows ? LK_BARROW : LK_ROW;
-            r->header_w[i] = hw;
         }
     }
     size_t page = r->height > 0 ? (size_t)r->height : 1;
@@ -238,12 +202,18 @@ static void draw_line(reports_view *r, kz_tui *t, int y, int x, int w, size_t i)
         kz_draw_text(t, y, x, w, s, roles[k], false);
         return;
     }
-    size_t b = bar_start(s, r->unicode, r->header_w[i]);
-    char *text = kz_xstrndup(s, b); /* owned here */
+    /* the bar in its colour, between the text before and after it */
+    kz_bar_span bar = r->lines.bars[i];
+    char *text = kz_xstrndup(s, bar.at); /* owned here */
     int used = kz_draw_text(t, y, x, w, text, KZ_ROLE_DEFAULT, false);
     free(text);
-    if (s[b] && used < w)
-        kz_draw_text(t, y, x + used, w - used, s + b, KZ_ROLE_REPORT_BAR, false);
+    if (bar.len && used < w) {
+        text = kz_xstrndup(s + bar.at, bar.len);
+        used += kz_draw_text(t, y, x + used, w - used, text, KZ_ROLE_REPORT_BAR, false);
+        free(text);
+    }
+    if (s[bar.at + bar.len] && used < w)
+        kz_draw_text(t, y, x + used, w - used, s + bar.at + bar.len, KZ_ROLE_DEFAULT, false);
 }
 
 static void reports_draw(kz_view *v, kz_tui *t, kz_rect area)

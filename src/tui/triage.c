@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "kariz/dates.h"
+#include "kariz/labels.h"
+#include "kariz/money.h"
 #include "kariz/pipeline.h"
 #include "kariz/rules.h"
 #include "kariz/store.h"
@@ -252,11 +254,8 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     segment(t, y, &x, maxx, "size", v, KZ_ROLE_DEFAULT);
     snprintf(v, sizeof v, "-");
     if (kz_lead_has(l, KZ_F_VALUE))
-        kz_lead_format(l, KZ_F_VALUE, v, sizeof v);
-    kz_buf_reset(&b);
-    const char *cur = kz_lead_text(l, KZ_F_CURRENCY);
-    kz_buf_printf(&b, "%s%s%s", v, cur && *cur ? " " : "", cur && *cur ? cur : "");
-    segment(t, y, &x, maxx, "value", kz_buf_str(&b), KZ_ROLE_DEFAULT);
+        kz_money_full(kz_lead_num(l, KZ_F_VALUE), kz_tui_currency(t, l), v, sizeof v);
+    segment(t, y, &x, maxx, "value", v, KZ_ROLE_DEFAULT);
     y++;
 
     /* owner, stage, days in stage */
@@ -277,7 +276,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     y++;
 
     /* why it is in the queue */
-    char why[64];
+    char why[320];
     kz_triage_why(it, why, sizeof why);
     kz_draw_text(t, y, x0, LABEL_W - 1, "why now", KZ_ROLE_LABEL, false);
     kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, why,
@@ -378,9 +377,8 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
         char when[20];
         kz_time_format(a->at, when);
         kz_buf_reset(&b);
-        kz_buf_printf(&b, "%s  %s", when, a->kind);
-        if (a->outcome[0] && strcmp(a->outcome, "none") != 0)
-            kz_buf_printf(&b, " %s", a->outcome);
+        kz_buf_printf(&b, "%s  ", when);
+        kz_label_activity(a->kind, a->outcome, &b);
         if (a->author[0])
             kz_buf_printf(&b, " by %s", a->author);
         if (a->note && *a->note)
@@ -556,7 +554,11 @@ static unsigned decide_lost(triage *tr, kz_tui *t)
     if (!kz_change_save(t, &c))
         return not_decided(tr, t);
     char *name = lead_name(tr); /* owned */
-    kz_tui_message(t, "disqualified %s (%s); u undoes%s", name, reason, kz_change_reapplied(&c));
+    kz_buf why = KZ_BUF_INIT; /* owned */
+    kz_label_value(t->s->rules, "lost_reason", reason, &why);
+    kz_tui_message(t, "disqualified %s (%s); u undoes%s", name, kz_buf_str(&why),
+                   kz_change_reapplied(&c));
+    kz_buf_free(&why);
     free(name);
     tundo u = {0};
     u.kind = U_CHANGE;
@@ -767,7 +769,7 @@ static unsigned decide_status(triage *tr, kz_tui *t)
     }
     kz_menu_item *items = kz_xcalloc(n, sizeof *items); /* owned */
     for (size_t i = 0; i < n; i++)
-        items[i] = (kz_menu_item){nth_key(i), kz_rules_status(t->s->rules, i)};
+        items[i] = (kz_menu_item){nth_key(i), kz_rules_status_label(t->s->rules, i)};
     int pick = kz_prompt_menu(t, "lifecycle status", items, n);
     free(items);
     if (pick < 0) {

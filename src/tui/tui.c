@@ -22,6 +22,7 @@
 
 #include "kariz/dates.h"
 #include "kariz/hooks.h"
+#include "kariz/labels.h"
 #include "kariz/paths.h"
 #include "kariz/pipeline.h"
 #include "kariz/store.h"
@@ -324,15 +325,30 @@ static void draw_title(kz_tui *t)
 
 static void draw_too_small(kz_tui *t)
 {
-    char line[160];
-    snprintf(line, sizeof line, "terminal too small (%dx%d): kariz needs at least %dx%d", t->cols,
-             t->rows, KZ_TUI_MIN_COLS, KZ_TUI_MIN_ROWS);
+    /* the longest wording that fits the width, so the needed size shows
+     * even in a terminal ten columns wide */
+    char forms[5][160];
+    snprintf(forms[0], sizeof forms[0], "terminal too small (%dx%d): kariz needs at least %dx%d",
+             t->cols, t->rows, KZ_TUI_MIN_COLS, KZ_TUI_MIN_ROWS);
+    snprintf(forms[1], sizeof forms[1], "terminal too small: needs %dx%d", KZ_TUI_MIN_COLS,
+             KZ_TUI_MIN_ROWS);
+    snprintf(forms[2], sizeof forms[2], "too small: needs %dx%d", KZ_TUI_MIN_COLS,
+             KZ_TUI_MIN_ROWS);
+    snprintf(forms[3], sizeof forms[3], "need %dx%d", KZ_TUI_MIN_COLS, KZ_TUI_MIN_ROWS);
+    snprintf(forms[4], sizeof forms[4], "%dx%d", KZ_TUI_MIN_COLS, KZ_TUI_MIN_ROWS);
+    const char *line = forms[4];
+    for (int i = 0; i < 5; i++)
+        if (kz_text_width(forms[i]) <= t->cols) {
+            line = forms[i];
+            break;
+        }
     int y = t->rows / 2;
     int w = kz_text_width(line);
     int x = w < t->cols ? (t->cols - w) / 2 : 0;
     kz_draw_text(t, y > 0 ? y - 1 : 0, x, t->cols - x, line, KZ_ROLE_ERROR, false);
     if (y + 1 < t->rows)
-        kz_draw_text(t, y + 1, 0, t->cols, "enlarge the window, or press q to quit",
+        kz_draw_text(t, y + 1, 0, t->cols,
+                     t->cols >= 40 ? "enlarge the window, or press q to quit" : "q quits",
                      KZ_ROLE_DEFAULT, false);
 }
 
@@ -567,14 +583,20 @@ static void describe(kz_tui *t, const kz_event *e, kz_buf *out)
         }
     } else if (strcmp(e->kind, "field") == 0) {
         kz_buf_puts(out, " changed ");
-        put_fitted(out, e->field ? e->field : "a field", 20);
+        kz_buf words = KZ_BUF_INIT; /* owned: the field in words */
+        kz_label_key(e->field ? e->field : "a field", &words);
+        put_fitted(out, kz_buf_str(&words), 20);
+        kz_buf_free(&words);
         kz_buf_printf(out, " of %s", ln);
     } else if (strcmp(e->kind, "activity") == 0) {
         if (e->field && strcmp(e->field, "note") == 0) {
             kz_buf_printf(out, " added a note to %s", ln);
         } else {
             kz_buf_puts(out, " logged ");
-            put_fitted(out, e->field ? e->field : "a touch", 12);
+            kz_buf words = KZ_BUF_INIT; /* owned: the activity in words */
+            kz_label_activity(e->field ? e->field : "a touch", e->new_value, &words);
+            put_fitted(out, kz_buf_str(&words), 24);
+            kz_buf_free(&words);
             kz_buf_printf(out, " on %s", ln);
         }
     } else if (strcmp(e->kind, "stakeholder") == 0) {

@@ -415,7 +415,8 @@ void kz_tui_own_end(kz_tui *t, int64_t mark);
  * (at most cap, deduplicated). */
 size_t kz_tui_present(const kz_tui *t, int64_t lead_id, const char **names, size_t cap);
 
-/* Formats an amount in minor units compactly: "950", "12.5k", "3.1M". */
-void kz_fmt_amount(int64_t cents, char *out, size_t outlen);
+/* The currency a lead's amounts are shown in: its own (the currency field)
+ * when set, else the rules' (l NULL: the rules'). Borrowed. */
+const char *kz_tui_currency(const kz_tui *t, const kz_lead *l);
 
 #endif

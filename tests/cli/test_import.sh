@@ -62,7 +62,7 @@ expect_eq "$(sql "select json_extract(detail, '\$.created') || '/' || json_extra
 expect_eq "$(sql "select count(*) from events where kind = 'import' and lead_id is not null")" 0
 run k history 2; expect_rc 0
 has_out "2026-11-20 10:00  $ME"
-has_out "import      (from $F/hubspot.csv, import 1)"
+has_out "imported    (from $F/hubspot.csv, import 1)"
 run k history --format json 2; expect_rc 0
 expect_eq "$(json 'j[0]["kind"] + "/" + str(j[0]["version"]) + "/" + j[0]["detail"]')" "import/1/from $F/hubspot.csv, import 1"
 run k blame 2 title; expect_rc 0

@@ -48,7 +48,7 @@ static void test_columns_show_counts_and_totals(void **state)
     kt_wait_for(t, "Lead 2");
     kt_wait_for(t, "26.0k");
     kt_wait_for(t, "Prospect 1");
-    kt_wait_for(t, "5000");
+    kt_wait_for(t, "5,000  root");
     kt_wait_for(t, "Won 0");
     kt_wait_for(t, "Lost 0");
     kt_wait_for(t, "Grace Hopper");

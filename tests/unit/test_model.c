@@ -40,33 +40,6 @@ static void test_custom_names(void **state)
     assert_false(kz_custom_name_ok(longname));
 }
 
-static void test_money(void **state)
-{
-    (void)state;
-    int64_t v;
-    static const struct {
-        const char *in;
-        int64_t cents;
-    } good[] = {{"12500", 1250000}, {"12500.5", 1250050}, {"12500.50", 1250050},
-                {"12,500.05", 1250005}, {"$1200", 120000}, {" 7 ", 700},
-                {"-30", -3000}, {"0.99", 99}, {"\xe2\x82\xac" "40", 4000}};
-    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
-        assert_int_equal(kz_parse_money(good[i].in, &v), KZ_OK);
-        assert_int_equal(v, good[i].cents);
-    }
-    static const char *const bad[] = {"", "abc", "1.234", "12 500", "1..2", "$", "--1",
-                                      "99999999999999999999"};
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        assert_int_equal(kz_parse_money(bad[i], &v), KZ_EINVAL);
-    char buf[32];
-    kz_format_money(1250050, buf, sizeof buf);
-    assert_string_equal(buf, "12500.50");
-    kz_format_money(1250000, buf, sizeof buf);
-    assert_string_equal(buf, "12500");
-    kz_format_money(-5, buf, sizeof buf);
-    assert_string_equal(buf, "-0.05");
-}
-
 static void test_ints(void **state)
 {
     (void)state;
@@ -190,7 +163,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_field_table),      cmocka_unit_test(test_custom_names),
-        cmocka_unit_test(test_money),            cmocka_unit_test(test_ints),
+        cmocka_unit_test(test_ints),
         cmocka_unit_test(test_assign_and_format), cmocka_unit_test(test_custom_fields_and_reuse),
         cmocka_unit_test(test_activity_vocabulary),
         cmocka_unit_test(test_outcomes_fit_their_kind), cmocka_unit_test(test_field_suggestions),

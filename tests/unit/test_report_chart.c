@@ -129,16 +129,18 @@ static void test_render_unicode(void **state)
     sample(&r, "bob");
     kz_lines l = {0};
     kz_report_render(&r, 40, true, &l);
-    /* widths: OWNER 5, DEALS 5, VALUE 8 -> 5+2+5+2+8 = 22; bar gets
-     * 40 - 22 - 2 = 16 columns; 4 of 4 deals = 16 blocks, 1 of 4 = 4 */
+    /* widths: OWNER 5, DEALS 5, VALUE 5 ("12.5k": one scale for the
+     * column) -> 5+2+5+2+5 = 19; the bars chart DEALS and stand beside it,
+     * 40 - 19 - 2 = 19 columns wide; 4 of 4 deals = 19 blocks, 1 of 4 =
+     * 4.75 blocks */
     const char *want[] = {
         "Sample, all time",
         "",
         "By owner",
-        "OWNER  DEALS     VALUE",
-        "alice      4  12500.50  ████████████████",
-        "bob        1         0  ████",
-        "carol      0         -",
+        "OWNER  DEALS                       VALUE",
+        "alice      4  ███████████████████  12.5k",
+        "bob        1  ████▊                    0",
+        "carol      0                           -",
     };
     assert_int_equal(l.n, sizeof want / sizeof want[0]);
     for (size_t i = 0; i < l.n; i++)
@@ -154,9 +156,10 @@ static void test_render_bar_cap(void **state)
     sample(&r, "bob");
     kz_lines l = {0};
     kz_report_render(&r, 200, false, &l);
-    /* 200 columns leave 176 for bars; they stop at 60 */
-    assert_string_equal(l.v[4] + 24, "############################################################");
-    assert_int_equal(strlen(l.v[4]), 24 + 60);
+    /* 200 columns leave 179 for bars; they stop at 60 */
+    assert_string_equal(l.v[4] + 14,
+                        "############################################################  12.5k");
+    assert_int_equal(strlen(l.v[4]), 14 + 60 + 7);
     kz_lines_free(&l);
     kz_report_free(&r);
 }
@@ -171,10 +174,10 @@ static void test_render_ascii(void **state)
     r.owner = kz_xstrdup("alice");
     kz_lines l = {0};
     kz_report_render(&r, 30, false, &l);
-    /* bar: 30 - 22 - 2 = 6 columns; 1 of 4 -> 1.5 -> 2 */
+    /* bar: 30 - 19 - 2 = 9 columns; 1 of 4 -> 2.25 -> 2 */
     assert_string_equal(l.v[0], "Sample, 2026-01-01 to 2026-01…");
-    assert_string_equal(l.v[4], "alice      4  12500.50  ######");
-    assert_string_equal(l.v[5], "bob        1         0  ##");
+    assert_string_equal(l.v[4], "alice      4  #########  12.5k");
+    assert_string_equal(l.v[5], "bob        1  ##             0");
     for (size_t i = 0; i < l.n; i++)
         assert_null(strstr(l.v[i], "\xe2\x96")); /* no block characters */
     kz_lines_free(&l);
@@ -314,6 +317,43 @@ static void test_rates(void **state)
     assert_true(c.null);
 }
 
+/* A table's amounts share one unit, rounded, with the decimals that keep
+ * different amounts apart: 1,012,000 and 1,080,000 never both read 1.0M. */
+static void test_render_money_one_scale(void **state)
+{
+    (void)state;
+    static const kz_rcol mcols[] = {
+        {"owner", "OWNER", KZ_RT_TEXT},
+        {"value", "VALUE", KZ_RT_MONEY},
+        {"weighted", "WEIGHTED", KZ_RT_MONEY},
+    };
+    kz_report r;
+    kz_report_init(&r);
+    r.name = "money";
+    r.title = "Money";
+    r.currency = "EUR";
+    kz_rtable *t = kz_report_table(&r, "owners", "By owner", mcols, 3, NULL);
+    kz_rcell *row = kz_rtable_row(t);
+    kz_rcell_text(&row[0], "alice");
+    kz_rcell_int(&row[1], 101200000);
+    kz_rcell_int(&row[2], 5060000);
+    row = kz_rtable_row(t);
+    kz_rcell_text(&row[0], "bob");
+    kz_rcell_int(&row[1], 108000000);
+    kz_rcell_int(&row[2], 54000000);
+    kz_lines l = {0};
+    kz_report_render(&r, 80, true, &l);
+    assert_string_equal(l.v[3], "OWNER      VALUE   WEIGHTED");
+    assert_string_equal(l.v[4], "alice  1.01M EUR  0.05M EUR");
+    assert_string_equal(l.v[5], "bob    1.08M EUR  0.54M EUR");
+    kz_lines_free(&l);
+    kz_buf csv = KZ_BUF_INIT;
+    kz_report_csv(&r, &csv);
+    assert_non_null(strstr(kz_buf_str(&csv), "owners,alice,1012000,50600\r\n"));
+    kz_buf_free(&csv);
+    kz_report_free(&r);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_bars_unicode),
         cmocka_unit_test(test_bars_ascii),
         cmocka_unit_test(test_render_unicode),
+        cmocka_unit_test(test_render_money_one_scale),
         cmocka_unit_test(test_render_ascii),
         cmocka_unit_test(test_render_bar_cap),
         cmocka_unit_test(test_render_widths),

@@ -44,10 +44,16 @@ static const bad_case cases[] = {
      "  - status: unresponsive\n"
      "    label: x\n",
      "bad.yaml:8:5: automatic status \"unresponsive\" has no activity:; expected the touches that set it"},
+    {"currency_word",
+     "currency: euro\n" STAGES,
+     "bad.yaml:1:11: currency is \"euro\"; expected a three-letter code such as EUR or a symbol such as \"$\" or \"\xe2\x82\xac\""},
+    {"currency_list",
+     STAGES "currency: [EUR]\n",
+     "bad.yaml:6:11: currency is a list; expected a single value"},
     {"unknown_top_key",
      "critera:\n"
      "  pain: []\n" STAGES,
-     "bad.yaml:1:1: unknown key \"critera\" in the rules file (did you mean \"criteria\"?); expected one of version, score, grades, custom_fields, criteria, personas, stages, lost_reasons, statuses, automatic_statuses"},
+     "bad.yaml:1:1: unknown key \"critera\" in the rules file (did you mean \"criteria\"?); expected one of version, score, grades, custom_fields, criteria, personas, stages, lost_reasons, statuses, automatic_statuses, currency"},
     {"unknown_rule_key",
      "criteria:\n"
      "  pain:\n"
@@ -186,7 +192,7 @@ static const bad_case cases[] = {
      "    - label: x\n"
      "      points: 5\n"
      "      when: {field: value, at_least: lots}\n" STAGES,
-     "bad.yaml:5:38: at_least is \"lots\"; expected an amount in whole currency such as 25000 or 1999.50"},
+     "bad.yaml:5:38: at_least: \"lots\" is not an amount (expected e.g. 12500, 12,500.50, 45k or 1.2M)"},
     {"unknown_status",
      "criteria:\n"
      "  fit:\n"
@@ -369,7 +375,17 @@ static void test_minimal_defaults(void **state)
     assert_int_equal(kz_rules_status_count(r), 12);
     assert_string_equal(kz_rules_status(r, 11), "friends_and_family");
     assert_string_equal(kz_rules_origin(r), "min.yaml");
+    assert_string_equal(kz_rules_currency(r), ""); /* none unless the rules name one */
     kz_rules_free(r);
+    static const char *const currencies[] = {"EUR", "$", "\xe2\x82\xac", "\xef\xb7\xbc"};
+    for (size_t i = 0; i < sizeof currencies / sizeof currencies[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "currency: \"%s\"\n%s", currencies[i], STAGES);
+        if (kz_rules_load_buffer("cur.yaml", text, strlen(text), &r, &err) != KZ_OK)
+            fail_msg("%s", err.msg);
+        assert_string_equal(kz_rules_currency(r), currencies[i]);
+        kz_rules_free(r);
+    }
 }
 
 int main(void)

@@ -123,7 +123,7 @@ static void test_queue_reasons_and_order(void **state)
     find(&q, fresh, &pf);
     find(&q, unassigned, &pu);
     assert_true(pf < pu);
-    char why[64];
+    char why[320];
     kz_triage_why(&q.v[0], why, sizeof why);
     assert_string_equal(why, "overdue 4d");
 
@@ -183,7 +183,7 @@ static void test_progress_resumes(void **state)
     f->s.actor = "bob"; /* progress is per person */
     assert_int_equal(kz_triage_progress_get(&f->s, &back, &err), KZ_OK);
     assert_int_equal(back.decisions, 0);
-    kz_triage_item items[3] = {{5, 1, 0, 0, 0}, {7, 1, 0, 0, 0}, {9, 1, 0, 0, 0}};
+    kz_triage_item items[3] = {{.id = 5, .why = 1}, {.id = 7, .why = 1}, {.id = 9, .why = 1}};
     kz_triage_queue q = {items, 3, 3};
     assert_int_equal(kz_triage_resume_index(&q, &p), 2);
     p.last_id = 9;
@@ -192,10 +192,49 @@ static void test_progress_resumes(void **state)
     assert_int_equal(kz_triage_resume_index(&q, &p), 0);
 }
 
+/* A lead that has sat in one stage past its stale limit: the why-now line
+ * says how long, where and against what limit, whether a next step is set,
+ * and never calls it new. */
+static void test_why_for_a_lead_long_in_one_stage(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int today = kz_today(NOW);
+    int64_t waiting = add(f, "Waiting", "alice", NOW - 30 * DAY, 500);  /* no next step */
+    int64_t planned = add(f, "Planned", "alice", NOW - 30 * DAY, 500);  /* a step, overdue */
+    int64_t booked = add(f, "Booked", "alice", NOW - 30 * DAY, 500);    /* a step ahead */
+    int64_t saved = f->s.now;
+    f->s.now = NOW - 30 * DAY; /* the steps were planned the day the leads came in */
+    assert_int_equal(kz_pipe_followup(&f->s, planned, 0, today - 20, "Call back", &err), KZ_OK);
+    assert_int_equal(kz_pipe_followup(&f->s, booked, 0, today + 5, "Demo", &err), KZ_OK);
+    f->s.now = saved;
+
+    kz_triage_queue q = {0};
+    kz_triage_opts o = {NULL, true, 0, false};
+    assert_int_equal(kz_triage_build(&f->s, &o, &q, &err), KZ_OK);
+    char why[320];
+    const kz_triage_item *it = find(&q, waiting, NULL);
+    assert_non_null(it);
+    assert_int_equal(it->why, KZ_TRIAGE_STALE); /* stale, not new */
+    kz_triage_why(it, why, sizeof why);
+    assert_string_equal(why, "idle 30d in Lead (allows 7d), no next step");
+    it = find(&q, planned, NULL);
+    assert_non_null(it);
+    kz_triage_why(it, why, sizeof why);
+    assert_string_equal(why, "overdue 20d, idle 30d in Lead (allows 7d)");
+    /* a next step ahead keeps a lead fresh: it is only waiting to be looked at */
+    it = find(&q, booked, NULL);
+    assert_non_null(it);
+    kz_triage_why(it, why, sizeof why);
+    assert_string_equal(why, "new");
+    kz_triage_queue_free(&q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_queue_reasons_and_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_why_for_a_lead_long_in_one_stage, setup, teardown),
         cmocka_unit_test_setup_teardown(test_progress_resumes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_queue, setup, teardown),
     };

@@ -1,0 +1,38 @@
+/* labels.h - what people read instead of kariz's internal names: field
+ * names, lost reasons, statuses, activity kinds and outcomes, event kinds
+ * and stage names become words ("no budget", "call, no answer", "moved",
+ * "Prospect"), for the board, the detail view, triage and the CLI's text
+ * output. Machine forms (JSON, CSV, `kariz set` arguments) keep the names.
+ * Pure: no I/O. The text written is data: callers sanitise it for the
+ * terminal as any other. */
+#ifndef KARIZ_LABELS_H
+#define KARIZ_LABELS_H
+
+#include "kariz/buf.h"
+#include "kariz/model.h"
+#include "kariz/rules.h"
+
+/* A key as words: "no_budget" -> "no budget", "next_due" -> "next due".
+ * Appends to out. */
+void kz_label_key(const char *key, kz_buf *out);
+
+/* A field's value as people read it: a stage (stage, lost_from) by its
+ * label from the rules, a lost reason or status as words, an amount in
+ * full with the rules' currency; anything else as stored. value NULL or
+ * empty: "(none)". Appends to out. */
+void kz_label_value(const kz_rules *r, const char *field, const char *value, kz_buf *out);
+
+/* An activity: "call, no answer", "meeting, held", "note". Appends. */
+void kz_label_activity(const char *kind, const char *outcome, kz_buf *out);
+
+/* An event kind as a verb or noun: create -> "created", field ->
+ * "changed", stage -> "moved", owner -> "assigned", ...; unknown kinds as
+ * words. Static. */
+const char *kz_label_event_kind(const char *kind);
+
+/* What an event changed, without who and when: "value: 12,500 -> 45,000",
+ * "Lead -> Lost", "lost reason: (none) -> no budget", "created: Ava Smith
+ * (Lead)". Appends to out. */
+void kz_label_event(const kz_rules *r, const kz_event *e, kz_buf *out);
+
+#endif

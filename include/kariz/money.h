@@ -1,0 +1,64 @@
+/* money.h - amounts of money: the one parser and the one set of formatters
+ * that the board, the detail view, triage, reports and the CLI share.
+ *
+ * An amount is an int64_t in minor units (cents): 1250050 is 12,500.50.
+ * The currency is text from the rules file (`currency: EUR` or
+ * `currency: "€"`), or NULL/"" for none: a symbol is written before the
+ * number ("€45k"), a code after it ("45k EUR"). Pure: no I/O. */
+#ifndef KARIZ_MONEY_H
+#define KARIZ_MONEY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "kariz/status.h"
+
+/* The largest amount kariz takes: 1,000,000,000,000,000 (a quadrillion, in
+ * cents), so that every shortened form of an amount reads back. */
+#define KZ_MONEY_MAX INT64_C(100000000000000000)
+
+/* Parses what a person types, and what the formatters print: "12500",
+ * "12,500.50", "45k", "1.2M", "3B", with or without a currency (a symbol
+ * such as $ € £ ¥ before or after the number, or a three-letter code such
+ * as EUR). A negative amount, more precision than a cent and anything that
+ * is not an amount are refused; err (may be NULL) says which, quoting s. */
+kz_status kz_money_parse(const char *s, int64_t *out, kz_err *err);
+
+/* The exact amount, as CSV, events and field values carry it: 1250050
+ * cents -> "12500.50", whole amounts without decimals ("12500"); no
+ * separators, no currency. */
+void kz_money_plain(int64_t cents, char *out, size_t outlen);
+
+/* The full amount for people: thousands separators, cents only when there
+ * are any, the currency: "€1,234,567.89", "12,500 EUR". */
+void kz_money_full(int64_t cents, const char *currency, char *out, size_t outlen);
+
+/* A shortened amount's unit and precision. */
+typedef struct kz_money_scale {
+    int pow;      /* 0 (units), 3 (k), 6 (M) or 9 (B) */
+    int decimals; /* digits after the point, 0 .. pow + 2 */
+} kz_money_scale;
+
+/* The scale for a row of amounts shown side by side (a board's column
+ * headers, a report column): one unit for all, chosen from the largest,
+ * and enough decimals (rounded, never cut) that different amounts never
+ * read the same and no amount other than zero reads 0. */
+kz_money_scale kz_money_scale_for(const int64_t *cents, size_t n);
+
+/* An amount in a given scale: "1.01M", "45k", "€9,999", "-1.2M EUR". */
+void kz_money_short(int64_t cents, kz_money_scale sc, const char *currency, char *out,
+                    size_t outlen);
+
+/* One amount on its own, shortened to about three significant digits with
+ * trailing zeros dropped: "45k", "1.2M", "12.5k", "980". */
+void kz_money_compact(int64_t cents, const char *currency, char *out, size_t outlen);
+
+/* The amount as a JSON number in major units that carries it exactly: an
+ * integer when whole, else a real that json_dumps prints with its cents
+ * and nothing more when given KZ_MONEY_JSON_FLAGS (for amounts below ten
+ * trillion, the range a double holds to the cent). Needs <jansson.h>. */
+struct json_t *kz_money_json(int64_t cents);
+#define KZ_MONEY_JSON_FLAGS JSON_REAL_PRECISION(15)
+
+#endif

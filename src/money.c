@@ -1,0 +1,326 @@
+/* money.c - parsing and formatting amounts of money (see money.h). */
+#include <ctype.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kariz/buf.h"
+#include "kariz/money.h"
+#include "kariz/text.h"
+
+static const int64_t pow10s[] = {1,
+                                 10,
+                                 100,
+                                 1000,
+                                 10000,
+                                 100000,
+                                 1000000,
+                                 10000000,
+                                 100000000,
+                                 1000000000,
+                                 INT64_C(10000000000),
+                                 INT64_C(100000000000),
+                                 INT64_C(1000000000000),
+                                 INT64_C(10000000000000),
+                                 INT64_C(100000000000000),
+                                 INT64_C(1000000000000000),
+                                 INT64_C(10000000000000000),
+                                 INT64_C(100000000000000000),
+                                 INT64_C(1000000000000000000)};
+
+/* ---- parsing ---- */
+
+/* A currency marker at p: a three-letter upper-case code, or a symbol (one
+ * or more non-ASCII characters, or $). Returns its length in bytes, 0 when
+ * there is none. */
+static size_t currency_len(const char *p)
+{
+    if (isupper((unsigned char)p[0]) && isupper((unsigned char)p[1]) &&
+        isupper((unsigned char)p[2]) && !isalnum((unsigned char)p[3]))
+        return 3;
+    size_t n = 0;
+    while (p[n] == '$' || (unsigned char)p[n] >= 0x80)
+        n++;
+    return n;
+}
+
+/* Sets err to `"INPUT" WHY`, the input made printable and fitted. */
+static kz_status bad(kz_err *err, const char *s, const char *why)
+{
+    kz_buf q = KZ_BUF_INIT; /* owned here */
+    kz_text_fit(&q, s, 60, true, false);
+    kz_err_set(err, KZ_EINVAL, "\"%s\" %s", kz_buf_str(&q), why);
+    kz_buf_free(&q);
+    return KZ_EINVAL;
+}
+
+#define NOT_AN_AMOUNT "is not an amount (expected e.g. 12500, 12,500.50, 45k or 1.2M)"
+
+kz_status kz_money_parse(const char *s, int64_t *out, kz_err *err)
+{
+    const char *p = s;
+    bool neg = false;
+    size_t cur = 0;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p == '-' || *p == '+') {
+        neg = *p == '-';
+        p++;
+    }
+    if ((cur = currency_len(p)) > 0) {
+        p += cur;
+        while (isspace((unsigned char)*p))
+            p++;
+        if (!neg && (*p == '-' || *p == '+')) {
+            neg = *p == '-';
+            p++;
+        }
+    }
+    /* the digits: grouped by commas before the point, then the fraction */
+    int64_t mant = 0;
+    int fd = 0, digits = 0;
+    bool dot = false;
+    for (;; p++) {
+        unsigned char c = (unsigned char)*p;
+        if (isdigit(c)) {
+            if (mant > (INT64_MAX - 9) / 10)
+                return bad(err, s, "is too large");
+            mant = mant * 10 + (c - '0');
+            digits++;
+            if (dot)
+                fd++;
+        } else if (c == ',' && !dot && digits > 0 && isdigit((unsigned char)p[1]) &&
+                   isdigit((unsigned char)p[2]) && isdigit((unsigned char)p[3]) &&
+                   !isdigit((unsigned char)p[4])) {
+            continue; /* a thousands separator: three digits follow */
+        } else if (c == '.' && !dot && isdigit((unsigned char)p[1])) {
+            dot = true;
+        } else {
+            break;
+        }
+    }
+    if (digits == 0)
+        return bad(err, s, NOT_AN_AMOUNT);
+    int pow = 0;
+    if (*p && strchr("kKmMbB", *p) && !isalnum((unsigned char)p[1])) {
+        pow = *p == 'k' || *p == 'K' ? 3 : *p == 'm' || *p == 'M' ? 6 : 9;
+        p++;
+    }
+    while (isspace((unsigned char)*p))
+        p++;
+    size_t after = currency_len(p);
+    if (after > 0) {
+        if (cur > 0)
+            return bad(err, s, NOT_AN_AMOUNT);
+        p += after;
+        while (isspace((unsigned char)*p))
+            p++;
+    }
+    if (*p)
+        return bad(err, s, NOT_AN_AMOUNT);
+    /* cents = mant * 10^(pow + 2 - fd) */
+    int shift = pow + 2 - fd;
+    int64_t cents;
+    if (shift >= 0) {
+        if (mant > KZ_MONEY_MAX / pow10s[shift])
+            return bad(err, s, "is too large (at most 1,000,000,000,000,000)");
+        cents = mant * pow10s[shift];
+    } else {
+        if (-shift >= 18 || mant % pow10s[-shift] != 0)
+            return bad(err, s, "is more precise than a cent");
+        cents = mant / pow10s[-shift];
+    }
+    if (cents > KZ_MONEY_MAX)
+        return bad(err, s, "is too large (at most 1,000,000,000,000,000)");
+    if (neg && cents != 0)
+        return bad(err, s, "is negative; expected an amount of 0 or more");
+    *out = cents;
+    return KZ_OK;
+}
+
+/* ---- formatting ---- */
+
+static uint64_t magnitude(int64_t v)
+{
+    return v < 0 ? (uint64_t)(-(v + 1)) + 1 : (uint64_t)v;
+}
+
+void kz_money_plain(int64_t cents, char *out, size_t outlen)
+{
+    uint64_t a = magnitude(cents);
+    if (a % 100)
+        snprintf(out, outlen, "%s%" PRIu64 ".%02u", cents < 0 ? "-" : "", a / 100,
+                 (unsigned)(a % 100));
+    else
+        snprintf(out, outlen, "%s%" PRIu64, cents < 0 ? "-" : "", a / 100);
+}
+
+static bool is_code(const char *currency)
+{
+    for (const char *p = currency; *p; p++)
+        if (!isalpha((unsigned char)*p))
+            return false;
+    return true;
+}
+
+/* Writes sign, currency symbol, number and currency code to out. */
+static void with_currency(bool neg, const char *num, const char *currency, char *out,
+                          size_t outlen)
+{
+    const char *sign = neg ? "-" : "";
+    if (!currency || !*currency)
+        snprintf(out, outlen, "%s%s", sign, num);
+    else if (is_code(currency))
+        snprintf(out, outlen, "%s%s %s", sign, num, currency);
+    else
+        snprintf(out, outlen, "%s%s%s", sign, currency, num);
+}
+
+/* q with d digits after the point and thousands separators; suffix after. */
+static void grouped(uint64_t q, int d, const char *suffix, char *out, size_t outlen)
+{
+    uint64_t ip = q / (uint64_t)pow10s[d], fp = q % (uint64_t)pow10s[d];
+    char digits[32], buf[48];
+    snprintf(digits, sizeof digits, "%" PRIu64, ip);
+    size_t n = strlen(digits), o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (i && (n - i) % 3 == 0)
+            buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    if (d > 0)
+        snprintf(out, outlen, "%s.%0*" PRIu64 "%s", buf, d, fp, suffix);
+    else
+        snprintf(out, outlen, "%s%s", buf, suffix);
+}
+
+void kz_money_full(int64_t cents, const char *currency, char *out, size_t outlen)
+{
+    uint64_t a = magnitude(cents);
+    char num[96];
+    if (a % 100)
+        grouped(a, 2, "", num, sizeof num);
+    else
+        grouped(a / 100, 0, "", num, sizeof num);
+    with_currency(cents < 0, num, currency, out, outlen);
+}
+
+/* |cents| in steps of the scale's last digit, rounded half away from zero. */
+static uint64_t scaled(int64_t cents, kz_money_scale sc)
+{
+    uint64_t step = (uint64_t)pow10s[sc.pow + 2 - sc.decimals];
+    uint64_t a = magnitude(cents);
+    return a / step + (a % step * 2 >= step ? 1 : 0);
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static int int_digits(uint64_t v)
+{
+    int n = 1;
+    while (v >= 10) {
+        v /= 10;
+        n++;
+    }
+    return n;
+}
+
+/* The unit for an amount of a cents: units below 10,000, k below a
+ * million, M below a billion, then B. */
+static int unit_for(uint64_t a)
+{
+    return a < UINT64_C(1000000) ? 0 : a < UINT64_C(100000000) ? 3 : a < UINT64_C(100000000000) ? 6 : 9;
+}
+
+/* Decimals for about three significant digits of a in unit pow. */
+static int base_decimals(uint64_t a, int pow)
+{
+    if (pow == 0)
+        return 0;
+    int d = 3 - int_digits(a / (uint64_t)pow10s[pow + 2]);
+    return d < 0 ? 0 : d;
+}
+
+kz_money_scale kz_money_scale_for(const int64_t *cents, size_t n)
+{
+    uint64_t max = 0;
+    for (size_t i = 0; i < n; i++)
+        if (magnitude(cents[i]) > max)
+            max = magnitude(cents[i]);
+    kz_money_scale sc = {unit_for(max), 0};
+    sc.decimals = base_decimals(max, sc.pow);
+    if (n == 0)
+        return sc;
+    int64_t *v = malloc(n * sizeof *v);
+    if (!v)
+        return (kz_money_scale){0, 2};
+    memcpy(v, cents, n * sizeof *v);
+    qsort(v, n, sizeof *v, cmp_i64);
+    /* rounding keeps the order, so neighbours are the only ones that can
+     * meet; a sign keeps a negative amount apart from a positive one */
+    for (; sc.decimals < sc.pow + 2; sc.decimals++) {
+        bool ok = true;
+        for (size_t i = 0; i < n && ok; i++) {
+            if (v[i] != 0 && scaled(v[i], sc) == 0)
+                ok = false;
+            if (i > 0 && v[i] != v[i - 1] && (v[i] < 0) == (v[i - 1] < 0) &&
+                scaled(v[i], sc) == scaled(v[i - 1], sc))
+                ok = false;
+        }
+        if (ok)
+            break;
+    }
+    free(v);
+    return sc;
+}
+
+static const char *suffix_of(int pow)
+{
+    return pow == 3 ? "k" : pow == 6 ? "M" : pow == 9 ? "B" : "";
+}
+
+void kz_money_short(int64_t cents, kz_money_scale sc, const char *currency, char *out,
+                    size_t outlen)
+{
+    if (sc.pow != 0 && sc.pow != 3 && sc.pow != 6 && sc.pow != 9)
+        sc.pow = 0;
+    if (sc.decimals < 0 || sc.decimals > sc.pow + 2)
+        sc.decimals = sc.pow + 2;
+    uint64_t q = scaled(cents, sc);
+    char num[96] = "0"; /* zero reads 0 in any scale */
+    if (cents != 0)
+        grouped(q, sc.decimals, suffix_of(sc.pow), num, sizeof num);
+    with_currency(cents < 0 && q > 0, num, currency, out, outlen);
+}
+
+void kz_money_compact(int64_t cents, const char *currency, char *out, size_t outlen)
+{
+    kz_money_scale sc = kz_money_scale_for(&cents, 1);
+    uint64_t q = scaled(cents, sc);
+    /* 999,950 reads 1.00M rather than 1000k */
+    if ((sc.pow == 0 && q >= 10000) ||
+        (sc.pow > 0 && sc.pow < 9 && q >= (uint64_t)pow10s[sc.decimals + 3])) {
+        sc.pow += 3;
+        sc.decimals = 2;
+        q = scaled(cents, sc);
+    }
+    while (sc.decimals > 0 && q % 10 == 0) {
+        sc.decimals--;
+        q /= 10;
+    }
+    kz_money_short(cents, sc, currency, out, outlen);
+}
+
+struct json_t *kz_money_json(int64_t cents)
+{
+    if (cents % 100 == 0)
+        return json_integer(cents / 100);
+    return json_real((double)cents / 100.0);
+}

@@ -1,0 +1,192 @@
+/* Money: the parser, the exact, full, shortened and row formatters, JSON. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kariz/money.h"
+
+static void test_parse(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        int64_t cents;
+    } good[] = {
+        {"12500", 1250000},       {"12500.5", 1250050},      {"12500.50", 1250050},
+        {"12,500.05", 1250005},   {"1,234.50", 123450},      {"$1200", 120000},
+        {" 7 ", 700},             {"0.99", 99},              {"\xe2\x82\xac" "40", 4000},
+        {"45k", 4500000},         {"45K", 4500000},          {"1.2M", 120000000},
+        {"1.01M", 101000000},     {"3B", 300000000000},       {"12.5k", 1250000},
+        {"1.234567M", 123456700}, {"45k EUR", 4500000},      {"EUR 1,234.50", 123450},
+        {"\xe2\x82\xac" "1.2M", 120000000}, {"1,234,567 \xe2\x82\xac", 123456700},
+        {"0", 0},                 {"-0", 0},                 {"12345678901.23", 1234567890123},
+        {"999,999,999,999,999.99", 99999999999999999}, {"1,000,000B", 100000000000000000},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        int64_t v = -1;
+        kz_err err;
+        if (kz_money_parse(good[i].in, &v, &err) != KZ_OK)
+            fail_msg("\"%s\": %s", good[i].in, err.msg);
+        assert_int_equal(v, good[i].cents);
+    }
+    static const char *const bad[] = {"",     "abc",       "1.234",   "12 500",  "1..2",
+                                      "$",    "--1",       "12 apples", "k",     "1.2.3",
+                                      "1.2MM", "$12 EUR",  "1.2345678k", "45 k",    "12eur",
+                                      "99999999999999999999", "1,000,000,000,000,000.01",
+                                      "1,2", "12,5000", "1.234,50"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int64_t v = 7;
+        kz_err err;
+        if (kz_money_parse(bad[i], &v, &err) != KZ_EINVAL)
+            fail_msg("\"%s\" was taken as %lld", bad[i], (long long)v);
+        assert_int_equal(v, 7);
+        assert_non_null(strstr(err.msg, bad[i])); /* the message quotes what was typed */
+    }
+}
+
+static void test_negative_refused(void **state)
+{
+    (void)state;
+    int64_t v = 7;
+    kz_err err;
+    assert_int_equal(kz_money_parse("-30", &v, &err), KZ_EINVAL);
+    assert_string_equal(err.msg, "\"-30\" is negative; expected an amount of 0 or more");
+    assert_int_equal(kz_money_parse("-$5k", &v, &err), KZ_EINVAL);
+    assert_int_equal(kz_money_parse("$-5", &v, &err), KZ_EINVAL);
+    assert_int_equal(v, 7);
+    assert_int_equal(kz_money_parse("1.234", &v, &err), KZ_EINVAL);
+    assert_string_equal(err.msg, "\"1.234\" is more precise than a cent");
+    /* what was typed is quoted made printable, never raw */
+    assert_int_equal(kz_money_parse("\x1b[2J5", &v, &err), KZ_EINVAL);
+    assert_null(strchr(err.msg, '\x1b'));
+}
+
+static void test_plain_and_full(void **state)
+{
+    (void)state;
+    char buf[64];
+    kz_money_plain(1250050, buf, sizeof buf);
+    assert_string_equal(buf, "12500.50");
+    kz_money_plain(1250000, buf, sizeof buf);
+    assert_string_equal(buf, "12500");
+    kz_money_plain(-5, buf, sizeof buf);
+    assert_string_equal(buf, "-0.05");
+    kz_money_full(123456789, NULL, buf, sizeof buf);
+    assert_string_equal(buf, "1,234,567.89");
+    kz_money_full(123456700, "", buf, sizeof buf);
+    assert_string_equal(buf, "1,234,567");
+    kz_money_full(99900, "EUR", buf, sizeof buf);
+    assert_string_equal(buf, "999 EUR");
+    kz_money_full(123456700, "\xe2\x82\xac", buf, sizeof buf);
+    assert_string_equal(buf, "\xe2\x82\xac" "1,234,567");
+    kz_money_full(-100000, "$", buf, sizeof buf);
+    assert_string_equal(buf, "-$1,000");
+}
+
+static void test_compact_rounds(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t cents;
+        const char *out;
+    } cases[] = {
+        {0, "0"},                   {98000, "980"},         {999900, "9,999"},
+        {4500000, "45k"},           {1250000, "12.5k"},     {1299999, "13k"},
+        {123456700, "1.23M"},       {108000000, "1.08M"},   {120000000, "1.2M"},
+        {199999900, "2M"},          {99995000, "1M"},       {300000000000, "3B"},
+        {-4500000, "-45k"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char buf[64];
+        kz_money_compact(cases[i].cents, NULL, buf, sizeof buf);
+        if (strcmp(buf, cases[i].out) != 0)
+            fail_msg("%lld cents: \"%s\", expected \"%s\"", (long long)cases[i].cents, buf,
+                     cases[i].out);
+    }
+    char buf[64];
+    kz_money_compact(4500000, "EUR", buf, sizeof buf);
+    assert_string_equal(buf, "45k EUR");
+    kz_money_compact(120000000, "\xe2\x82\xac", buf, sizeof buf);
+    assert_string_equal(buf, "\xe2\x82\xac" "1.2M");
+}
+
+/* Every value of a row in its scale, joined by spaces. */
+static void row(const int64_t *v, size_t n, char *out, size_t outlen)
+{
+    kz_money_scale sc = kz_money_scale_for(v, n);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        char one[64];
+        kz_money_short(v[i], sc, NULL, one, sizeof one);
+        if (i)
+            strncat(out, " ", outlen - strlen(out) - 1);
+        strncat(out, one, outlen - strlen(out) - 1);
+    }
+}
+
+static void test_row_scale(void **state)
+{
+    (void)state;
+    char buf[256];
+    /* one unit for the row, and values that differ never read alike */
+    const int64_t a[] = {101200000, 108000000};
+    row(a, 2, buf, sizeof buf);
+    assert_string_equal(buf, "1.01M 1.08M");
+    const int64_t b[] = {101200000, 101250000, 500000};
+    row(b, 3, buf, sizeof buf);
+    assert_string_equal(buf, "1.012M 1.013M 0.005M");
+    /* no amount other than zero reads 0 */
+    const int64_t c[] = {250000000, 4500000, 0};
+    row(c, 3, buf, sizeof buf);
+    assert_string_equal(buf, "2.50M 0.05M 0");
+    /* equal amounts stay equal; a row of small amounts keeps its units */
+    const int64_t d[] = {120000, 120000, 99900};
+    row(d, 3, buf, sizeof buf);
+    assert_string_equal(buf, "1,200 1,200 999");
+    const int64_t e[] = {10, 30};
+    row(e, 2, buf, sizeof buf);
+    assert_string_equal(buf, "0.1 0.3");
+    /* amounts a cent apart in a large row: down to the cent */
+    const int64_t f[] = {123456789, 123456788};
+    row(f, 2, buf, sizeof buf);
+    assert_string_equal(buf, "1.23456789M 1.23456788M");
+    row(NULL, 0, buf, sizeof buf);
+    assert_string_equal(buf, "");
+}
+
+static void test_json_exact(void **state)
+{
+    (void)state;
+    static const struct {
+        int64_t cents;
+        const char *text;
+    } cases[] = {
+        {30, "0.3"},                       /* 0.1 + 0.2 */
+        {123456789, "1234567.89"},         {1234567890123, "12345678901.23"},
+        {999999999999999, "9999999999999.99"}, {1250000, "12500"},
+        {99999999999999900, "999999999999999"}, {5, "0.05"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        json_t *j = kz_money_json(cases[i].cents);
+        char *s = json_dumps(j, JSON_ENCODE_ANY | KZ_MONEY_JSON_FLAGS);
+        assert_string_equal(s, cases[i].text);
+        free(s);
+        json_decref(j);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_parse),          cmocka_unit_test(test_negative_refused),
+        cmocka_unit_test(test_plain_and_full), cmocka_unit_test(test_compact_rounds),
+        cmocka_unit_test(test_row_scale),      cmocka_unit_test(test_json_exact),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
