@@ -25,7 +25,10 @@
     "                          an existing kariz database there keeps its data and gets\n"       \
     "                          its group and modes fixed\n"                                      \
     "  check [DIR]             report every problem of the set-up (default: the database's\n"   \
-    "                          directory); exit status 1 when there is one\n"
+    "                          directory); exit status 1 when there is one\n"               \
+    "\n"                                                                                         \
+    "Options:\n"                                                                                 \
+    "  --group GROUP           init: the Unix group of the team (it must exist)\n"
 
 /* Prints a line (sanitised: paths come from the file system and the
  * command line) to out, after prefix. */
@@ -243,7 +246,7 @@ static int team_init(kz_cli *c, const char *dir_arg, const char *group)
         goto fail;
     c->db_opt = db;
     c->rules_opt = NULL;
-    if (kz_cli_open(c, 0) != 0)
+    if (kz_cli_open(c, KZ_OPEN_INIT) != 0)
         goto fail;
     if (had_db)
         say("kept %s: a kariz database already, its data untouched; group %s, mode 0660%s",

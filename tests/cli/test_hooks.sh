@@ -47,7 +47,7 @@ rm -f "$T/hooks/lost"
 mkfifo "$T/envout"
 printf '#!/bin/sh\n{ env; echo "fds: $(ls /proc/self/fd | tr "\\n" " ")"; } > "%s"\n' "$T/envout" > "$T/hooks/assigned"
 chmod 755 "$T/hooks/assigned"
-LD_PRELOAD= LD_LIBRARY_PATH=/nonexistent KARIZ_SECRET=leak PATH="$T/bin:$PATH" k assign 1 carol 7</dev/null 8>/dev/null &
+LD_PRELOAD= LD_LIBRARY_PATH=/nonexistent KARIZ_SECRET=leak PATH="$T/bin:$PATH" k assign 1 carol --force 7</dev/null 8>/dev/null &
 out=$(timeout 30 cat "$T/envout"); wait
 case "$out" in *LD_*|*KARIZ_SECRET*|*"$T/bin"*) bad "inherited variables reach the hook" ;; *) ok ;; esac
 has_out "PATH=/usr/local/bin:/usr/bin:/bin"
@@ -59,13 +59,13 @@ has_out "fds: 0 1 2 3 "   # 3 is ls's own directory
 
 t "a hook others can change is refused, logged once, and the user told"
 chmod 777 "$T/hooks/assigned"
-run k assign 1 dave; expect_rc 0
+run k assign 1 dave --force; expect_rc 0
 has_err "hook assigned refused to run: the hook $T/hooks/assigned is writable by everyone (mode 0777)"
 has_err "chmod go-w $T/hooks/assigned"
 grep -q "assigned: refused to run: the hook $T/hooks/assigned is writable by everyone" "$T/hooks/hooks.log" && ok || bad "hooks.log: $(cat "$T/hooks/hooks.log")"
 chmod 755 "$T/hooks/assigned"
 chmod 775 "$T/hooks"
-run k assign 1 erin; expect_rc 0
+run k assign 1 erin --force; expect_rc 0
 has_err "the hooks directory $T/hooks is writable by its group (mode 0775)"
 chmod 755 "$T/hooks"
 

@@ -213,7 +213,7 @@ static void test_readonly_write_explained(void **state)
     kz_err err;
     assert_int_equal(kz_deploy_create_db(path, &err), KZ_OK);
     kz_store *st = NULL;
-    assert_int_equal(kz_store_open(path, 0, &st, &err), KZ_OK);
+    assert_int_equal(kz_store_open(path, KZ_STORE_FILL_EMPTY, &st, &err), KZ_OK);
     assert_int_equal(kz_db_error(st, SQLITE_READONLY, "saving", &err), KZ_EREADONLY);
     assert_null(strstr(err.msg, "attempt to write"));
     char want[200];
