@@ -68,6 +68,12 @@ int kz_cmd_demo(kz_cli *c, int argc, char **argv)
     }
     if (optind != argc)
         return kz_cli_usage("demo", "unexpected argument \"%s\"", argv[optind]);
+    kz_tui_opts topts = {0};
+    kz_err why;
+    kz_err_clear(&why);
+    bool no_terminal = board && kz_tui_need_terminal(&topts, &why) != KZ_OK;
+    if (no_terminal)
+        board = false; /* the data still goes in; the board waits for a terminal */
     int rc = kz_cli_open(c, KZ_OPEN_INIT);
     if (rc)
         return rc;
@@ -83,9 +89,13 @@ int kz_cmd_demo(kz_cli *c, int argc, char **argv)
     } else if (!board || !isatty(STDOUT_FILENO)) {
         printf("%s already holds %" PRId64 " leads; no demo data added\n", c->db_path, have);
     }
+    if (no_terminal) {
+        fprintf(stderr, "kariz demo: %s; open the board from a terminal with: kariz --db ", why.msg);
+        kz_cli_print_safe(stderr, c->db_path);
+        fputc('\n', stderr);
+    }
     if (!board)
         return 0;
-    kz_tui_opts topts = {0};
     if (kz_tui_run(&c->sess, &topts, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
     return 0;
