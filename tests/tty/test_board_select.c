@@ -186,6 +186,8 @@ static void test_new_lead_is_selected(void **state)
     kt_send(t, "o");
     kt_wait_for(t, "owner (empty: unassigned):");
     kt_send(t, "\x15" "dave\r");
+    kt_wait_for(t, "\"dave\" is not a known user"); /* no such account: asked first */
+    kt_send(t, "y");
     kt_wait_for(t, "Zara Ahmadi assigned to dave");
     assert_string_equal(kt_sql(db, "SELECT owner FROM leads WHERE id = 4"), "dave");
     kt_finish(t, "qq");
@@ -386,6 +388,8 @@ static void test_morning_session(void **state)
     kt_send(t, "o");
     kt_wait_for(t, "assign to");
     kt_send(t, "\x15" "dave\r");
+    kt_wait_for(t, "\"dave\" is not a known user"); /* no such account: asked first */
+    kt_send(t, "y");
     kt_wait_for(t, "assigned to dave");
     where(db, "dave", "SELECT owner FROM leads WHERE id = %d", third);
     assert_string_equal(kt_sql(db, "SELECT count(*) FROM leads WHERE owner = 'dave'"), "1");

@@ -538,8 +538,10 @@ static void test_conflict_in_triage_shows_the_dialog(void **state)
     /* the owner picker is open while a colleague claims the lead */
     kt_send(t, "o");
     kt_wait_for(t, "assign to");
-    kt_kariz_run(db, "assign", "1", "carol", NULL);
+    kt_kariz_run(db, "assign", "--force", "1", "carol", NULL); /* no account: forced */
     kt_send(t, "dave\r");
+    kt_wait_for(t, "\"dave\" is not a known user"); /* asked first, then the conflict */
+    kt_send(t, "y");
     kt_wait_for(t, "was changed while you worked on it");
     kt_wait_for(t, "set owner to carol");
     kt_wait_for(t, "yours: dave");
