@@ -127,7 +127,7 @@ static void test_prefilled_value_replaced_by_typing(void **state)
     assert_true(kt_find(t, "company: Babbage", &row, &col));
     assert_false(kt_cell_reverse(t, row, col + 9) || kt_cell_coloured(t, row, col + 9));
     kt_send(t, "\r");
-    kt_wait_for(t, "company saved");
+    kt_wait_for(t, "company of Ada Lovelace saved");
     assert_string_equal(sql(db, "SELECT company FROM leads WHERE id = 1"), "Babbage");
     /* End keeps the value to extend it */
     kt_send(t, "e");
@@ -137,7 +137,7 @@ static void test_prefilled_value_replaced_by_typing(void **state)
     kt_send(t, "\x1bOF"); /* End (keypad mode) */
     kt_wait_gone(t, "typing replaces it");
     kt_send(t, " Ltd\r");
-    kt_wait_for(t, "company saved");
+    kt_wait_for(t, "company of Ada Lovelace saved");
     assert_string_equal(sql(db, "SELECT company FROM leads WHERE id = 1"), "Babbage Ltd");
     /* Backspace on the untouched value clears it all */
     kt_send(t, "e");
@@ -145,13 +145,13 @@ static void test_prefilled_value_replaced_by_typing(void **state)
     kt_send(t, "title\r");
     kt_wait_for(t, "title:");
     kt_send(t, "CTO\r");
-    kt_wait_for(t, "title saved");
+    kt_wait_for(t, "title of Ada Lovelace saved");
     kt_send(t, "e");
     kt_wait_for(t, "edit field");
     kt_send(t, "title\r");
     kt_wait_for(t, "title: CTO");
     kt_send(t, "\x7f" "VP\r");
-    kt_wait_for(t, "title saved");
+    kt_wait_for(t, "title of Ada Lovelace saved");
     assert_string_equal(sql(db, "SELECT title FROM leads WHERE id = 1"), "VP");
     kt_finish(t, "q");
 }
@@ -188,7 +188,7 @@ static void test_misspelt_field_refused_on_the_board(void **state)
     kt_send(t, "favourite_colour\r"); /* far from any field: a custom field */
     kt_wait_for(t, "favourite_colour:");
     kt_send(t, "blue\r");
-    kt_wait_for(t, "favourite_colour saved");
+    kt_wait_for(t, "favourite_colour of Ada Lovelace saved");
     kt_finish(t, "q");
     assert_string_equal(sql(db, "SELECT count(*) FROM custom_fields WHERE name = 'compnay'"), "0");
 }
@@ -215,13 +215,15 @@ static void test_assign_unknown_user_asks(void **state)
     kt_send(t, "nosuch_zq\r");
     kt_wait_for(t, "is not a known user");
     kt_send(t, "y");
-    kt_wait_for(t, "1000  nosuch_zq"); /* the card shows the new owner */
+    kt_wait_for(t, "Ada Lovelace assigned to nosuch_zq");
+    kt_wait_for(t, "1,000  nosuch_zq"); /* the card shows the new owner */
     assert_string_equal(sql(db, "SELECT owner FROM leads WHERE id = 1"), "nosuch_zq");
     /* a known account is assigned without a question */
     kt_send(t, "o");
     kt_wait_for(t, "owner (empty: unassigned):");
     kt_send(t, "\x15" "daemon\r");
-    kt_wait_for(t, "1000  daemon");
+    kt_wait_for(t, "Ada Lovelace assigned to daemon");
+    kt_wait_for(t, "1,000  daemon");
     assert_false(kt_contains(t, "not a known user"));
     assert_string_equal(sql(db, "SELECT owner FROM leads WHERE id = 1"), "daemon");
     /* editing the owner field asks the same */
@@ -396,13 +398,13 @@ static void test_dialog_keys_rebindable(void **state)
     kt_send(t, "n");
     kt_wait_for(t, "note");
     kt_send(t, "bound accept\x18"); /* ^X accepts */
-    kt_wait_for(t, "note added");
+    kt_wait_for(t, "note added to Ada Lovelace");
     kt_send(t, "e");
     kt_wait_for(t, "edit field");
     kt_send(t, "company\r");
     kt_wait_for(t, "company: Analytical Engines (typing replaces it");
     kt_send(t, "\x12 Ltd\r"); /* ^R keeps the value */
-    kt_wait_for(t, "company saved");
+    kt_wait_for(t, "company of Ada Lovelace saved");
     assert_string_equal(sql(db, "SELECT company FROM leads WHERE id = 1"),
                         "Analytical Engines Ltd");
     kt_send(t, "o");
@@ -411,7 +413,8 @@ static void test_dialog_keys_rebindable(void **state)
     kt_wait_for(t, "is not a known user");
     kt_wait_for(t, "Y   assign to nosuch_zq anyway");
     kt_send(t, "Y");
-    kt_wait_for(t, "1000  nosuch_zq"); /* the card shows the new owner */
+    kt_wait_for(t, "Ada Lovelace assigned to nosuch_zq");
+    kt_wait_for(t, "1,000  nosuch_zq"); /* the card shows the new owner */
     assert_string_equal(sql(db, "SELECT owner FROM leads WHERE id = 1"), "nosuch_zq");
     kt_send(t, "?");
     kt_wait_for(t, "Keys on the board.");

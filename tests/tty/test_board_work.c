@@ -238,7 +238,7 @@ static void test_conflict_reported_and_reloaded(void **state)
     kt_wait_for(t, "your change was dropped");
     kt_wait_for(t, "reloaded");
     kt_wait_for(t, "Difference Engines");
-    kt_wait_for(t, "3000  root");
+    kt_wait_for(t, "3,000  root");
     kt_finish(t, "q");
 }
 
@@ -257,7 +257,7 @@ static void test_other_field_is_no_conflict(void **state)
     kt_wait_for(t, "value: 1000");
     kt_send(t, "\x15" "2000\r");
     kt_wait_for(t, "value of Ada Lovelace saved");
-    kt_wait_for(t, "2000  root");
+    kt_wait_for(t, "2,000  root");
     kt_wait_for(t, "Difference Engines");
     assert_false(kt_contains(t, "was changed while you worked on it"));
     kt_finish(t, "q");
