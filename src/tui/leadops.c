@@ -785,7 +785,8 @@ static unsigned do_add(kz_tui *t, const char *stage)
         char *typed = kz_xstrdup(""); /* owned */
         for (;;) {
             kz_buf_reset(&value);
-            bool entered = kz_prompt_line(t, "deal value:", typed, &value, NULL, NULL);
+            bool entered = *typed ? kz_prompt_mend(t, "deal value:", typed, &value)
+                                  : kz_prompt_line(t, "deal value:", typed, &value, NULL, NULL);
             free(typed);
             if (!entered)
                 goto cancelled;

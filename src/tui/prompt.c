@@ -84,13 +84,27 @@ static void delete_last_word(kz_buf *b)
         b->s[b->len] = '\0';
 }
 
+static bool prompt_line(kz_tui *t, const char *label, const char *initial, bool select,
+                        kz_buf *out, kz_prompt_change_fn on_change, void *ud);
+
 bool kz_prompt_line(kz_tui *t, const char *label, const char *initial, kz_buf *out,
                     kz_prompt_change_fn on_change, void *ud)
+{
+    return prompt_line(t, label, initial, true, out, on_change, ud);
+}
+
+bool kz_prompt_mend(kz_tui *t, const char *label, const char *typed, kz_buf *out)
+{
+    return prompt_line(t, label, typed, false, out, NULL, NULL);
+}
+
+static bool prompt_line(kz_tui *t, const char *label, const char *initial, bool select,
+                        kz_buf *out, kz_prompt_change_fn on_change, void *ud)
 {
     kz_buf_reset(out);
     if (initial)
         kz_buf_puts(out, initial);
-    line_state ls = {label, out, out->len > 0};
+    line_state ls = {label, out, select && out->len > 0};
     t->overlay = draw_line;
     t->overlay_ud = &ls;
     bool ok = false;

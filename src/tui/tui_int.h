@@ -320,6 +320,10 @@ bool kz_tui_input_pending(void);
 typedef void (*kz_prompt_change_fn)(kz_tui *t, const char *text, void *ud);
 bool kz_prompt_line(kz_tui *t, const char *label, const char *initial, kz_buf *out,
                     kz_prompt_change_fn on_change, void *ud);
+/* kz_prompt_mend: asks again for a line that was refused, with what was
+ * typed ready to edit (not selected: typing adds to it, as the person is
+ * mending it, not replacing it). */
+bool kz_prompt_mend(kz_tui *t, const char *label, const char *typed, kz_buf *out);
 
 typedef struct kz_menu_item {
     kz_key key;        /* the key that picks it at once; 0 = none */
