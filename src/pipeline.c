@@ -764,6 +764,19 @@ kz_status kz_pipe_rescore_due(kz_session *s, int64_t *changed, kz_err *err)
     return ks;
 }
 
+kz_status kz_pipe_rescore_due_now(kz_session *s, int64_t *changed, kz_err *err)
+{
+    rescore_ctx c = {s, kz_session_now(s), kz_xcalloc(1, sizeof(kz_score)), NULL, NULL};
+    bool fields[KZ_F__COUNT] = {false};
+    bool custom = rescore_fields(s, fields);
+    kz_store_wait_for_locks(s->store, false);
+    kz_status ks = kz_store_rescore_due_batch(s->store, 200, s->actor, c.now, fields, custom,
+                                              rescore_one, &c, changed, err);
+    kz_store_wait_for_locks(s->store, true);
+    free(c.score);
+    return ks;
+}
+
 kz_status kz_pipe_rescore_all(kz_session *s, kz_progress_fn progress, void *ud,
                               int64_t *changed, kz_err *err)
 {

@@ -97,6 +97,11 @@ kz_status kz_pipe_rescore(kz_session *s, int64_t id, kz_err *err);
 typedef void (*kz_progress_fn)(int64_t done, int64_t total, void *ud);
 kz_status kz_pipe_rescore_all(kz_session *s, kz_progress_fn progress, void *ud,
                               int64_t *changed, kz_err *err);
+/* One step of kz_pipe_rescore_due for an event loop: at most 200 due
+ * leads, and KZ_EBUSY at once (nothing written) when another process
+ * holds the write lock, rather than waiting for it; the next call goes on. */
+kz_status kz_pipe_rescore_due_now(kz_session *s, int64_t *changed, kz_err *err);
+
 /* Brings every lead whose score is due (kz_store_rescore_due) up to date
  * as of the session's clock; *changed (may be NULL) counts the leads whose
  * score changed. The board calls it when it opens and as time passes, and

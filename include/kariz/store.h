@@ -195,6 +195,15 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
 kz_status kz_store_rescore_due(kz_store *st, size_t batch, const char *actor, int64_t now,
                                const bool *fields, bool with_custom, kz_rescore_fn fn, void *ud,
                                int64_t *changed, kz_err *err);
+/* The same for at most one batch of the leads due soonest, never the walk
+ * of every lead: for an event loop that must stay responsive. */
+kz_status kz_store_rescore_due_batch(kz_store *st, size_t batch, const char *actor, int64_t now,
+                                     const bool *fields, bool with_custom, kz_rescore_fn fn,
+                                     void *ud, int64_t *changed, kz_err *err);
+/* Whether a write waits for another process's lock (the busy timeout, the
+ * default) or fails at once with KZ_EBUSY (for work that can try again
+ * later, such as the board's background rescoring). */
+void kz_store_wait_for_locks(kz_store *st, bool wait);
 
 /* ---- activities, stakeholders, events ---- */
 /* Adds an activity (sets a->id; a->at when 0 is set to now) and logs an

@@ -556,9 +556,27 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
  * every lead rather than one by one. */
 #define DUE_STREAM_FROM 5000
 
+static kz_status rescore_due(kz_store *st, size_t batch, bool one_batch, const char *actor,
+                             int64_t now, const bool *fields, bool with_custom, kz_rescore_fn fn,
+                             void *ud, int64_t *changed, kz_err *err);
+
 kz_status kz_store_rescore_due(kz_store *st, size_t batch, const char *actor, int64_t now,
                                const bool *fields, bool with_custom, kz_rescore_fn fn, void *ud,
                                int64_t *changed, kz_err *err)
+{
+    return rescore_due(st, batch, false, actor, now, fields, with_custom, fn, ud, changed, err);
+}
+
+kz_status kz_store_rescore_due_batch(kz_store *st, size_t batch, const char *actor, int64_t now,
+                                     const bool *fields, bool with_custom, kz_rescore_fn fn,
+                                     void *ud, int64_t *changed, kz_err *err)
+{
+    return rescore_due(st, batch, true, actor, now, fields, with_custom, fn, ud, changed, err);
+}
+
+static kz_status rescore_due(kz_store *st, size_t batch, bool one_batch, const char *actor,
+                             int64_t now, const bool *fields, bool with_custom, kz_rescore_fn fn,
+                             void *ud, int64_t *changed, kz_err *err)
 {
     if (changed)
         *changed = 0;
@@ -577,7 +595,7 @@ kz_status kz_store_rescore_due(kz_store *st, size_t batch, const char *actor, in
         return kz_db_error(st, crc, "finding leads whose score is due", err);
     if (due == 0)
         return KZ_OK;
-    if (due >= DUE_STREAM_FROM)
+    if (due >= DUE_STREAM_FROM && !one_batch)
         return kz_store_rescore_all(st, batch, actor, now, fields, with_custom, fn, ud, NULL,
                                     changed, err);
 
@@ -628,7 +646,7 @@ kz_status kz_store_rescore_due(kz_store *st, size_t batch, const char *actor, in
             ks = kz_store_commit(st, err);
         else
             kz_store_rollback(st);
-    } while (ks == KZ_OK && n == batch);
+    } while (ks == KZ_OK && n == batch && !one_batch);
     if (st->in_txn)
         kz_store_rollback(st);
     kz_activity_list_free(&al);

@@ -304,6 +304,11 @@ static void uri_path(kz_buf *b, const char *path)
     }
 }
 
+void kz_store_wait_for_locks(kz_store *st, bool wait)
+{
+    sqlite3_busy_timeout(st->db, wait ? st->busy_ms : 0);
+}
+
 static void connection_setup(kz_store *st);
 static void snapshot_mark(kz_store *st);
 

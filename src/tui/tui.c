@@ -718,8 +718,10 @@ static bool rescore_due(kz_tui *t)
         return false;
     int64_t changed = 0;
     kz_err err;
-    if (kz_pipe_rescore_due(t->s, &changed, &err) != KZ_OK)
-        return false; /* busy: the next tick tries again */
+    /* one batch a tick, never waiting for another writer's lock: the keys
+     * stay live; what is left or was locked out goes in the next ticks */
+    if (kz_pipe_rescore_due_now(t->s, &changed, &err) != KZ_OK)
+        return false;
     return changed > 0;
 }
 

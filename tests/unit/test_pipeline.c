@@ -441,6 +441,40 @@ static void test_rescore_due_many(void **state)
     assert_int_equal(changed, 0);
 }
 
+/* The board's step of due rescoring: one batch at a time, the soonest
+ * first, and never waiting for another process's write lock (the busy
+ * timeout here is ten minutes, so waiting would hang the test). */
+static void test_rescore_due_now_is_one_batch_and_never_waits(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    sql_exec(f, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 6000) "
+                "INSERT INTO leads (name, stage, score, grade, stage_entered, touched, created, "
+                "updated, score_due) SELECT 'lead ' || i, 'lead', 99, 'hot', 0, 0, 0, 0, 0 FROM n");
+    int64_t changed = 0;
+    assert_int_equal(kz_pipe_rescore_due_now(&f->s, &changed, &err), KZ_OK);
+    assert_int_equal(changed, 200);
+    kz_query q = {0};
+    int64_t n = -1;
+    q.grade = "hot";
+    assert_int_equal(kz_store_count(f->st, &q, &n, &err), KZ_OK);
+    assert_int_equal(n, 5800);
+
+    setenv("KARIZ_BUSY_TIMEOUT", "600000", 1);
+    kz_store *other = NULL;
+    assert_int_equal(kz_store_open(f->path, 0, &other, &err), KZ_OK);
+    unsetenv("KARIZ_BUSY_TIMEOUT");
+    assert_int_equal(kz_store_begin(other, &err), KZ_OK);
+    assert_int_equal(kz_pipe_rescore_due_now(&f->s, &changed, &err), KZ_EBUSY);
+    kz_store_rollback(other);
+    kz_store_close(other);
+    assert_int_equal(kz_store_count(f->st, &q, &n, &err), KZ_OK);
+    assert_int_equal(n, 5800);
+    /* and saves wait for locks again as before */
+    assert_int_equal(kz_pipe_rescore_due(&f->s, &changed, &err), KZ_OK);
+    assert_int_equal(changed, 5800);
+}
+
 static void test_automatic_statuses(void **state)
 {
     fx *f = *state;
@@ -511,6 +545,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_log_validates_and_rescores, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_due, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_due_many, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rescore_due_now_is_one_batch_and_never_waits, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_automatic_statuses, setup, teardown),
         cmocka_unit_test_setup_teardown(test_presence, setup, teardown),
     };
