@@ -373,6 +373,14 @@ kz_status kz_deploy_create_db(const char *db_path, kz_err *err)
 {
     int fd = open(db_path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0666);
     if (fd < 0) {
+        struct stat lst;
+        if (errno == EEXIST && lstat(db_path, &lst) == 0 && S_ISLNK(lst.st_mode))
+            /* a link to nowhere: SQLite would create its target unchecked,
+             * wherever it points, at the user's umask */
+            return kz_err_set(err, KZ_EINVAL,
+                              "%s is a symbolic link to a file that does not exist; create the "
+                              "database where it points (kariz init --db TARGET) or remove the link",
+                              db_path);
         if (errno == EEXIST)
             return KZ_OK;
         return kz_err_set(err, errno == EACCES || errno == EROFS ? KZ_EREADONLY : KZ_EIO,

@@ -96,6 +96,8 @@ int kz_cmd_demo(kz_cli *c, int argc, char **argv)
     }
     if (!board)
         return 0;
+    topts.readonly = kz_store_readonly(c->store);
+    topts.readonly_why = c->readonly_why[0] ? c->readonly_why : NULL;
     if (kz_tui_run(&c->sess, &topts, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
     return 0;
@@ -295,7 +297,7 @@ static int rules_diff(kz_cli *c, const char *file)
     kz_rules *next = NULL;
     if (kz_rules_load_file(file, &next, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
-    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE);
+    int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS); /* a diff writes nothing */
     if (rc) {
         kz_rules_free(next);
         return rc;

@@ -494,6 +494,29 @@ static void remember_undo(kz_tui *t, int64_t id, const kz_lead *before, const ch
         t->nundo++;
 }
 
+/* After u (the top of the stack) was undone: the changes below it on the
+ * same lead that left the version u was made on find the lead as they left
+ * it again (u and its undo were this board's own), so they check for
+ * colleagues' changes from the undo's version on, not from before u, and a
+ * second undo of one field is no conflict with oneself. Only when nobody
+ * saved the lead between u and its undo. */
+static void rebase_below(kz_tui *t, const kz_undo *u)
+{
+    kz_lead fresh;
+    kz_lead_init(&fresh);
+    kz_err err;
+    if (kz_store_lead_get(t->s->store, u->id, &fresh, &err) == KZ_OK &&
+        kz_lead_num(&fresh, KZ_F_VERSION) == kz_lead_num(&u->after, KZ_F_VERSION) + 1) {
+        int64_t base = kz_lead_num(&u->before, KZ_F_VERSION);
+        for (size_t i = 0; i + 1 < t->nundo; i++) {
+            kz_undo *o = &t->undo[i];
+            if (o->id == u->id && kz_lead_num(&o->after, KZ_F_VERSION) == base)
+                kz_lead_set_num(&o->after, KZ_F_VERSION, kz_lead_num(&fresh, KZ_F_VERSION));
+        }
+    }
+    kz_lead_free(&fresh);
+}
+
 static unsigned do_undo(kz_tui *t)
 {
     if (t->nundo == 0) {
@@ -526,6 +549,7 @@ static unsigned do_undo(kz_tui *t)
     kz_buf_free(&msg);
     free(name);
     t->select_id = u->id; /* the board shows the lead undone */
+    rebase_below(t, u);
     kz_undo_free(u);
     t->nundo--;
     return KZ_UI_RELOAD;

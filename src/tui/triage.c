@@ -271,8 +271,11 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
                   days, days == 1 ? "" : "s");
     segment(t, y, &x, maxx, "stage", kz_buf_str(&b), KZ_ROLE_DEFAULT);
     const char *status = kz_lead_text(l, KZ_F_STATUS);
-    if (status && *status)
-        segment(t, y, &x, maxx, "status", status, KZ_ROLE_DEFAULT);
+    if (status && *status) {
+        kz_buf_reset(&b);
+        kz_label_value(t->s->rules, "status", status, &b);
+        segment(t, y, &x, maxx, "status", kz_buf_str(&b), KZ_ROLE_DEFAULT);
+    }
     y++;
 
     /* why it is in the queue */
@@ -786,8 +789,11 @@ static unsigned decide_status(triage *tr, kz_tui *t)
     if (!kz_change_save(t, &c))
         return not_decided(tr, t);
     char *name = lead_name(tr); /* owned */
-    kz_tui_message(t, "status of %s set to %s; u undoes%s", name, status,
+    kz_buf label = KZ_BUF_INIT; /* owned */
+    kz_label_value(t->s->rules, "status", status, &label);
+    kz_tui_message(t, "status of %s set to %s; u undoes%s", name, kz_buf_str(&label),
                    kz_change_reapplied(&c));
+    kz_buf_free(&label);
     free(name);
     tundo u = {0};
     u.kind = U_CHANGE;

@@ -51,4 +51,12 @@ expect_rc 1; has_err "no database at $T/dry.db"
 run sh -c "echo '{\"name\":\"Ada\"}' | \"$KARIZ\" --db \"$T/in.db\" intake"
 expect_rc 0; has_err "created a new database at $T/in.db"
 
+t "a link to a database that does not exist is refused, not followed to create it"
+mkdir -p "$T/elsewhere"
+ln -s "$T/elsewhere/team.db" "$T/link.db"
+run "$KARIZ" --db "$T/link.db" add Ada
+expect_rc 1
+has_err "$T/link.db is a symbolic link to a file that does not exist"
+[ ! -e "$T/elsewhere/team.db" ] && ok || bad "the link's target was created"
+
 finish

@@ -41,6 +41,9 @@ run ro score 1 --explain
 expect_rc 0
 run ro history 1
 expect_rc 0; has_out "Ada Lovelace"
+cp "$KARIZ_SOURCE/rules.yaml" "$T/same-rules.yaml"; chmod 644 "$T/same-rules.yaml"
+run ro rules diff "$T/same-rules.yaml"
+expect_rc 0; has_out "no change"
 run ro --read-only list
 expect_rc 0; has_out "Ada Lovelace"
 [ ! -e "$DB-shm" ] && [ ! -e "$DB-wal" ] && ok || bad "a read created files beside the database"

@@ -196,6 +196,38 @@ static void test_new_lead_is_selected(void **state)
 /* Undo walks back several changes and restores exactly what was there
  * (days in stage, lost reason, title); a colleague's change since to the
  * same field is a conflict shown in the dialog, never overwritten. */
+/* Two changes of one field, both undone: the second undo is no conflict
+ * with the board's own first undo, and the field is as it was. */
+static void test_undo_one_field_twice(void **state)
+{
+    (void)state;
+    const char *db = make_db("undo2.db");
+    kt_kariz_run(db, "set", "1", "title=CTO", NULL);
+    kt_term *t = kt_board(30, 160, db, NULL);
+    kt_wait_for(t, "Mia Khan");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "title\r");
+    kt_wait_for(t, "title: CTO");
+    kt_send(t, "\x15" "CEO\r");
+    kt_wait_for(t, "title of Mia Khan saved");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "title\r");
+    kt_wait_for(t, "title: CEO");
+    kt_send(t, "\x15" "VP\r");
+    kt_wait_for(t, "title of Mia Khan saved");
+    assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "VP");
+    kt_send(t, "u");
+    kt_wait_for(t, "undone: edit of title of Mia Khan (1 more to undo)");
+    assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "CEO");
+    kt_send(t, "u");
+    kt_wait_for(t, "undone: edit of title of Mia Khan");
+    assert_false(kt_contains(t, "changed while"));
+    assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "CTO");
+    kt_finish(t, "q");
+}
+
 static void test_undo_several_steps(void **state)
 {
     (void)state;
@@ -408,6 +440,7 @@ int main(void)
         cmocka_unit_test(test_selection_survives_other_changes),
         cmocka_unit_test(test_new_lead_is_selected),
         cmocka_unit_test(test_undo_several_steps),
+        cmocka_unit_test(test_undo_one_field_twice),
         cmocka_unit_test(test_morning_session),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
