@@ -140,6 +140,11 @@ kz_status kz_triage_mark(kz_session *s, int64_t id, const char *decision, kz_err
     return ks;
 }
 
+kz_status kz_triage_unmark(kz_session *s, int64_t id, kz_err *err)
+{
+    return kz_store_triage_remove_last(s->store, id, s->actor, err);
+}
+
 static void progress_key(const kz_session *s, char *key, size_t n)
 {
     snprintf(key, n, "triage.progress.%s", s->actor);

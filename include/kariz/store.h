@@ -236,6 +236,10 @@ kz_status kz_store_last_event_id(kz_store *st, int64_t *out, kz_err *err);
 /* Records a triage decision on a lead (with its grade now). */
 kz_status kz_store_triage_add(kz_store *st, int64_t lead_id, const char *actor, int64_t at,
                               const char *decision, const char *grade, kz_err *err);
+/* Takes back the last triage decision actor recorded on a lead (an undone
+ * decision does not count); nothing to take back is no error. */
+kz_status kz_store_triage_remove_last(kz_store *st, int64_t lead_id, const char *actor,
+                                      kz_err *err);
 /* Facts about a lead the triage queue needs: whether anybody triaged it,
  * the grade at the last triage (grade_out "" when never), and whether it has
  * any activity. */

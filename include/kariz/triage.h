@@ -58,6 +58,9 @@ void kz_triage_why(const kz_triage_item *it, char *out, size_t outlen);
 /* Records that the session's actor triaged lead id (decided or skipped):
  * it leaves the "new" and "regraded" reasons behind. */
 kz_status kz_triage_mark(kz_session *s, int64_t id, const char *decision, kz_err *err);
+/* Undoes kz_triage_mark: the actor's last decision on lead id no longer
+ * counts, so the lead is back in the queue for the reasons it had. */
+kz_status kz_triage_unmark(kz_session *s, int64_t id, kz_err *err);
 
 /* Where the person left off, and how many decisions they made in the
  * current pass; kept per user in the database. */

@@ -37,6 +37,22 @@ kz_status kz_store_triage_add(kz_store *st, int64_t lead_id, const char *actor, 
     return own ? kz_store_commit(st, err) : KZ_OK;
 }
 
+kz_status kz_store_triage_remove_last(kz_store *st, int64_t lead_id, const char *actor,
+                                      kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st,
+                              "DELETE FROM triage WHERE id = (SELECT max(id) FROM triage "
+                              "WHERE lead_id = ?1 AND actor = ?2)",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, lead_id);
+    kz_bind_text(s, 2, actor);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    return rc == SQLITE_DONE ? KZ_OK : kz_db_error(st, rc, "taking back a triage decision", err);
+}
+
 kz_status kz_store_triage_facts(kz_store *st, int64_t lead_id, bool *triaged, char *grade_out,
                                 size_t grade_len, bool *touched, kz_err *err)
 {

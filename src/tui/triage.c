@@ -44,6 +44,7 @@ typedef struct tundo {
     char what[32];   /* "advance", "call", ... for messages */
     kz_undo change;  /* owned: U_CHANGE */
     kz_triage_progress before; /* progress before the decision */
+    bool marked;               /* the decision was recorded (kz_triage_mark) */
 } tundo;
 
 typedef struct triage {
@@ -469,6 +470,7 @@ static unsigned decided(triage *tr, kz_tui *t, const char *decision, bool counts
     kz_err_clear(&err);
     bool mark_ok = kz_triage_mark(t->s, id, decision, &err) == KZ_OK;
     u->id = id;
+    u->marked = mark_ok;
     u->idx = tr->idx;
     u->before = tr->prog;
     snprintf(u->what, sizeof u->what, "%s", decision);
@@ -841,6 +843,9 @@ static unsigned do_undo(triage *tr, kz_tui *t)
     }
     tundo done = *u;
     tr->nundo--;
+    kz_err uerr;
+    if (done.marked && kz_triage_unmark(t->s, done.id, &uerr) != KZ_OK)
+        kz_tui_error(t, "taking the decision back failed: %s", uerr.msg);
     back_to(tr, t, &done);
     char *name = lead_name(tr); /* owned */
     if (done.kind == U_TOUCH)

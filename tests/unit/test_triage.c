@@ -103,6 +103,10 @@ static void test_queue_reasons_and_order(void **state)
     assert_int_equal(kz_triage_mark(&f->s, later, "skip", &err), KZ_OK);
     assert_int_equal(kz_triage_mark(&f->s, quiet, "skip", &err), KZ_OK);
 
+    /* an undone decision does not count: the lead stays in the queue */
+    assert_int_equal(kz_triage_mark(&f->s, fresh, "skip", &err), KZ_OK);
+    assert_int_equal(kz_triage_unmark(&f->s, fresh, &err), KZ_OK);
+
     kz_triage_queue q = {0};
     kz_triage_opts o = {NULL, true, 0, false};
     assert_int_equal(kz_triage_build(&f->s, &o, &q, &err), KZ_OK);
