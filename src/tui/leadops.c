@@ -178,11 +178,6 @@ static kz_buf *grow(kz_buf **lines, size_t *n, size_t *cap)
     return &(*lines)[(*n)++];
 }
 
-static const char *or_none(const char *s)
-{
-    return s && *s ? s : "(none)";
-}
-
 /* A field's value as text (custom fields by name); NULL when absent. */
 static const char *value_of(const kz_lead *l, const char *field, char *buf, size_t len)
 {
@@ -197,13 +192,15 @@ static const char *value_of(const kz_lead *l, const char *field, char *buf, size
 
 /* "; yours (undo): VALUE" for a field the undo u puts back to VALUE
  * (nothing for a field it does not set). */
-static void undo_value(kz_buf *b, const kz_undo *u, const char *field)
+static void undo_value(const kz_rules *r, kz_buf *b, const kz_undo *u, const char *field)
 {
     char v1[128], v2[128];
     const char *was = value_of(&u->before, field, v1, sizeof v1);
     const char *now = value_of(&u->after, field, v2, sizeof v2);
-    if (strcmp(was ? was : "", now ? now : "") != 0)
-        kz_buf_printf(b, "; yours (undo): %s", or_none(was));
+    if (strcmp(was ? was : "", now ? now : "") != 0) {
+        kz_buf_puts(b, "; yours (undo): ");
+        kz_label_value(r, field, was, b);
+    }
 }
 
 /* Shows what others changed on the lead since p->version and asks what to
@@ -222,17 +219,29 @@ static bool conflict_dialog(kz_tui *t, const kz_change *p)
                 continue; /* follows from the other changes */
             kz_buf *b = grow(&lines, &n, &cap);
             kz_buf_printf(b, "%s ", e->actor);
-            if (strcmp(e->kind, "activity") == 0)
-                kz_buf_printf(b, "logged %s", e->field ? e->field : "a touch");
-            else if (e->field)
-                kz_buf_printf(b, "set %s to %s (was %s)", e->field, or_none(e->new_value),
-                              or_none(e->old_value));
-            else
-                kz_buf_printf(b, "%s", e->kind);
-            if (p->field && e->field && strcmp(p->field, e->field) == 0)
-                kz_buf_printf(b, "; yours: %s", or_none(p->mine));
+            if (strcmp(e->kind, "activity") == 0) {
+                kz_buf_puts(b, "logged ");
+                if (e->field)
+                    kz_label_key(e->field, b);
+                else
+                    kz_buf_puts(b, "a touch");
+            } else if (e->field) { /* in words, as history says it */
+                kz_buf_puts(b, "set ");
+                kz_label_key(e->field, b);
+                kz_buf_puts(b, " to ");
+                kz_label_value(t->s->rules, e->field, e->new_value, b);
+                kz_buf_puts(b, " (was ");
+                kz_label_value(t->s->rules, e->field, e->old_value, b);
+                kz_buf_puts(b, ")");
+            } else {
+                kz_buf_puts(b, kz_label_event_kind(e->kind));
+            }
+            if (p->field && e->field && strcmp(p->field, e->field) == 0) {
+                kz_buf_puts(b, "; yours: ");
+                kz_label_value(t->s->rules, p->field, p->mine, b);
+            }
             else if (p->kind == KZ_CH_RESTORE && e->field)
-                undo_value(b, p->undo, e->field);
+                undo_value(t->s->rules, b, p->undo, e->field);
         }
     } else {
         kz_buf_printf(grow(&lines, &n, &cap), "cannot read what changed: %s", err.msg);
@@ -240,8 +249,13 @@ static bool conflict_dialog(kz_tui *t, const kz_change *p)
     kz_event_list_free(&ev);
     if (n == 0)
         kz_buf_puts(grow(&lines, &n, &cap), "someone else saved it first");
-    if (p->field)
-        kz_buf_printf(grow(&lines, &n, &cap), "your change: %s = %s", p->field, or_none(p->mine));
+    if (p->field) {
+        kz_buf *b = grow(&lines, &n, &cap);
+        kz_buf_puts(b, "your change: ");
+        kz_label_key(p->field, b);
+        kz_buf_puts(b, " = ");
+        kz_label_value(t->s->rules, p->field, p->mine, b);
+    }
     else
         kz_buf_printf(grow(&lines, &n, &cap), "your change: %s", p->what);
     char title[160];

@@ -233,7 +233,7 @@ static void test_conflict_reported_and_reloaded(void **state)
     kt_send(t, "\x15" "2000\r");
     /* the conflict dialog says what the other save changed; R drops the edit */
     kt_wait_for(t, "was changed while you worked on it");
-    kt_wait_for(t, "set value to 3000 (was 1000); yours: 2000");
+    kt_wait_for(t, "set value to 3,000 (was 1,000); yours: 2,000");
     kt_send(t, "R");
     kt_wait_for(t, "your change was dropped");
     kt_wait_for(t, "reloaded");
