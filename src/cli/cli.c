@@ -263,8 +263,22 @@ int kz_cli_open(kz_cli *c, unsigned flags)
         sflags |= KZ_STORE_NOCREATE;
     if ((flags & KZ_OPEN_INIT) || (creates && !existed))
         sflags |= KZ_STORE_FILL_EMPTY;
-    if (kz_store_open(c->db_path, sflags, &c->store, &c->err) != KZ_OK)
-        return kz_cli_fail(&c->err);
+    if (kz_store_open(c->db_path, sflags, &c->store, &c->err) != KZ_OK) {
+        /* a command that only reads still reads what it cannot open for
+         * writing (a read-only mount, a snapshot: the permission bits the
+         * start-up checks read do not show those) */
+        kz_err rw = c->err;
+        if (!(flags & KZ_OPEN_READS) || c->readonly || existed == false ||
+            rw.code == KZ_ECORRUPT || rw.code == KZ_EINVAL ||
+            kz_store_open(c->db_path, sflags | KZ_STORE_READONLY, &c->store, &c->err) != KZ_OK) {
+            c->err = rw;
+            return kz_cli_fail(&c->err);
+        }
+        if (flags & KZ_OPEN_BOARD)
+            fprintf(stderr, "kariz: %s; opening it read-only\n", rw.msg);
+        snprintf(c->readonly_why, sizeof c->readonly_why, "%s", rw.msg);
+        c->readonly = true;
+    }
     if (!existed && !(flags & KZ_OPEN_INIT)) {
         /* add, import and intake create a missing database: say so, so that
          * a mistyped --db is noticed at once */
