@@ -555,15 +555,18 @@ int kz_cmd_lost(kz_cli *c, int argc, char **argv)
         switch (o) {
         case 'r': reason = optarg; break;
         case 'h':
-            return kz_cli_help("lost", "Options:\n  --reason REASON  one of the lost reasons in the "
+            return kz_cli_help("lost", "The reason may also follow the ID: kariz lost 23 price.\n\n"
+                                       "Options:\n  --reason REASON  one of the lost reasons in the "
                                        "rules (kariz rules check lists them)\n");
         default: return 2;
         }
     }
-    if (argc - optind != 1)
-        return kz_cli_usage("lost", "expected one lead ID");
+    if (argc - optind == 2 && !reason)
+        reason = argv[optind + 1]; /* kariz lost 23 price: the reason after the ID */
+    else if (argc - optind != 1)
+        return kz_cli_usage("lost", "expected one lead ID and its reason");
     if (!reason || !*reason)
-        return kz_cli_usage("lost", "--reason REASON is required");
+        return kz_cli_usage("lost", "--reason REASON is required (or the reason after the ID)");
     int64_t id;
     int rc = open_for_write(c, "lost", argv[optind], &id);
     if (rc)

@@ -51,6 +51,8 @@ run k set 1 close_date=2026-02-30; expect_rc 1; has_err 'field "close_date": "20
 run k move 1 lead; expect_rc 1; has_err "already in stage lead"
 run k move 1 lost; expect_rc 1; has_err "kariz lost ID --reason"
 run k lost 1 --reason "aliens"; expect_rc 1; has_err 'unknown lost reason "aliens" (reasons:'
+run k lost 1 aliens; expect_rc 1; has_err 'unknown lost reason "aliens" (reasons:'
+run k lost 1 price extra; expect_rc 2; has_err "expected one lead ID and its reason"
 run k log 1 telegram answered; expect_rc 1; has_err 'unknown activity kind "telegram" (kinds: call, email'
 run k log 1 call maybe; expect_rc 1; has_err 'unknown outcome "maybe" (outcomes of call:'
 run k followup 1 someday; expect_rc 1; has_err 'someday'
