@@ -753,28 +753,31 @@ static bool rescore_fields(const kz_session *s, bool fields[KZ_F__COUNT])
     return custom;
 }
 
-kz_status kz_pipe_rescore_due(kz_session *s, int64_t *changed, kz_err *err)
+/* All due leads in batches of 500, or (one_step) one batch of 200 that
+ * never waits for another process's lock. */
+static kz_status rescore_due(kz_session *s, bool one_step, int64_t *changed, kz_err *err)
 {
     rescore_ctx c = {s, kz_session_now(s), kz_xcalloc(1, sizeof(kz_score)), NULL, NULL};
     bool fields[KZ_F__COUNT] = {false};
     bool custom = rescore_fields(s, fields);
-    kz_status ks = kz_store_rescore_due(s->store, 500, s->actor, c.now, fields, custom,
-                                        rescore_one, &c, changed, err);
+    if (one_step)
+        kz_store_wait_for_locks(s->store, false);
+    kz_status ks = kz_store_rescore_due(s->store, one_step ? 200 : 500, one_step, s->actor, c.now,
+                                        fields, custom, rescore_one, &c, changed, err);
+    if (one_step)
+        kz_store_wait_for_locks(s->store, true);
     free(c.score);
     return ks;
 }
 
+kz_status kz_pipe_rescore_due(kz_session *s, int64_t *changed, kz_err *err)
+{
+    return rescore_due(s, false, changed, err);
+}
+
 kz_status kz_pipe_rescore_due_now(kz_session *s, int64_t *changed, kz_err *err)
 {
-    rescore_ctx c = {s, kz_session_now(s), kz_xcalloc(1, sizeof(kz_score)), NULL, NULL};
-    bool fields[KZ_F__COUNT] = {false};
-    bool custom = rescore_fields(s, fields);
-    kz_store_wait_for_locks(s->store, false);
-    kz_status ks = kz_store_rescore_due_batch(s->store, 200, s->actor, c.now, fields, custom,
-                                              rescore_one, &c, changed, err);
-    kz_store_wait_for_locks(s->store, true);
-    free(c.score);
-    return ks;
+    return rescore_due(s, true, changed, err);
 }
 
 kz_status kz_pipe_rescore_all(kz_session *s, kz_progress_fn progress, void *ud,

@@ -191,15 +191,12 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
  * score stayed the same only the new score_at and score_due. When many
  * leads are due at once (a database migrated from an older schema) it
  * walks every lead with kz_store_rescore_all. Nothing due: one indexed
- * count, no write. *changed (may be NULL) counts leads whose score changed. */
-kz_status kz_store_rescore_due(kz_store *st, size_t batch, const char *actor, int64_t now,
-                               const bool *fields, bool with_custom, kz_rescore_fn fn, void *ud,
-                               int64_t *changed, kz_err *err);
-/* The same for at most one batch of the leads due soonest, never the walk
- * of every lead: for an event loop that must stay responsive. */
-kz_status kz_store_rescore_due_batch(kz_store *st, size_t batch, const char *actor, int64_t now,
-                                     const bool *fields, bool with_custom, kz_rescore_fn fn,
-                                     void *ud, int64_t *changed, kz_err *err);
+ * count, no write. *changed (may be NULL) counts leads whose score changed.
+ * one_batch: at most one batch of the leads due soonest, never the walk of
+ * every lead (for an event loop that must stay responsive). */
+kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const char *actor,
+                               int64_t now, const bool *fields, bool with_custom,
+                               kz_rescore_fn fn, void *ud, int64_t *changed, kz_err *err);
 /* Whether a write waits for another process's lock (the busy timeout, the
  * default) or fails at once with KZ_EBUSY (for work that can try again
  * later, such as the board's background rescoring). */

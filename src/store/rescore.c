@@ -556,27 +556,9 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
  * every lead rather than one by one. */
 #define DUE_STREAM_FROM 5000
 
-static kz_status rescore_due(kz_store *st, size_t batch, bool one_batch, const char *actor,
-                             int64_t now, const bool *fields, bool with_custom, kz_rescore_fn fn,
-                             void *ud, int64_t *changed, kz_err *err);
-
-kz_status kz_store_rescore_due(kz_store *st, size_t batch, const char *actor, int64_t now,
-                               const bool *fields, bool with_custom, kz_rescore_fn fn, void *ud,
-                               int64_t *changed, kz_err *err)
-{
-    return rescore_due(st, batch, false, actor, now, fields, with_custom, fn, ud, changed, err);
-}
-
-kz_status kz_store_rescore_due_batch(kz_store *st, size_t batch, const char *actor, int64_t now,
-                                     const bool *fields, bool with_custom, kz_rescore_fn fn,
-                                     void *ud, int64_t *changed, kz_err *err)
-{
-    return rescore_due(st, batch, true, actor, now, fields, with_custom, fn, ud, changed, err);
-}
-
-static kz_status rescore_due(kz_store *st, size_t batch, bool one_batch, const char *actor,
-                             int64_t now, const bool *fields, bool with_custom, kz_rescore_fn fn,
-                             void *ud, int64_t *changed, kz_err *err)
+kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const char *actor,
+                               int64_t now, const bool *fields, bool with_custom,
+                               kz_rescore_fn fn, void *ud, int64_t *changed, kz_err *err)
 {
     if (changed)
         *changed = 0;

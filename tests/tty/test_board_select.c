@@ -196,6 +196,21 @@ static void test_new_lead_is_selected(void **state)
 /* Undo walks back several changes and restores exactly what was there
  * (days in stage, lost reason, title); a colleague's change since to the
  * same field is a conflict shown in the dialog, never overwritten. */
+/* Edits Mia Khan's title on the board from was to now (the pre-filled
+ * value cleared first) and waits for the confirmation. */
+static void edit_title(kt_term *t, const char *was, const char *now)
+{
+    char shown[64], keys[64];
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "title\r");
+    snprintf(shown, sizeof shown, "title: %s", was);
+    kt_wait_for(t, shown);
+    snprintf(keys, sizeof keys, "\x15%s\r", now);
+    kt_send(t, keys);
+    kt_wait_for(t, "title of Mia Khan saved");
+}
+
 /* Two changes of one field, both undone: the second undo is no conflict
  * with the board's own first undo, and the field is as it was. */
 static void test_undo_one_field_twice(void **state)
@@ -205,18 +220,8 @@ static void test_undo_one_field_twice(void **state)
     kt_kariz_run(db, "set", "1", "title=CTO", NULL);
     kt_term *t = kt_board(30, 160, db, NULL);
     kt_wait_for(t, "Mia Khan");
-    kt_send(t, "e");
-    kt_wait_for(t, "edit field");
-    kt_send(t, "title\r");
-    kt_wait_for(t, "title: CTO");
-    kt_send(t, "\x15" "CEO\r");
-    kt_wait_for(t, "title of Mia Khan saved");
-    kt_send(t, "e");
-    kt_wait_for(t, "edit field");
-    kt_send(t, "title\r");
-    kt_wait_for(t, "title: CEO");
-    kt_send(t, "\x15" "VP\r");
-    kt_wait_for(t, "title of Mia Khan saved");
+    edit_title(t, "CTO", "CEO");
+    edit_title(t, "CEO", "VP");
     assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "VP");
     kt_send(t, "u");
     kt_wait_for(t, "undone: edit of title of Mia Khan (1 more to undo)");
@@ -241,12 +246,7 @@ static void test_undo_several_steps(void **state)
     char was_entered[64];
     snprintf(was_entered, sizeof was_entered, "%s", entered);
     /* 1: edit the title */
-    kt_send(t, "e");
-    kt_wait_for(t, "edit field");
-    kt_send(t, "title\r");
-    kt_wait_for(t, "title: CTO");
-    kt_send(t, "\x15" "CEO\r");
-    kt_wait_for(t, "title of Mia Khan saved");
+    edit_title(t, "CTO", "CEO");
     assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "CEO");
     /* 2: mark her lost */
     kt_send(t, "L");
@@ -270,12 +270,7 @@ static void test_undo_several_steps(void **state)
     kt_send(t, "u");
     kt_wait_for(t, "nothing to undo");
     /* an edit that a colleague has changed since: undo is a conflict */
-    kt_send(t, "e");
-    kt_wait_for(t, "edit field");
-    kt_send(t, "title\r");
-    kt_wait_for(t, "title: CTO");
-    kt_send(t, "\x15" "COO\r");
-    kt_wait_for(t, "title of Mia Khan saved");
+    edit_title(t, "CTO", "COO");
     kt_kariz_run(db, "set", "1", "title=Chair", NULL);
     kt_wait_for(t, "changed title of Mia Khan");
     kt_send(t, "u");
@@ -290,12 +285,7 @@ static void test_undo_several_steps(void **state)
     kt_wait_for(t, "nothing to undo");
     /* re-applied in the dialog, the undo puts back what the edit replaced,
      * and leaves the colleague's other change alone */
-    kt_send(t, "e");
-    kt_wait_for(t, "edit field");
-    kt_send(t, "title\r");
-    kt_wait_for(t, "title: Chair");
-    kt_send(t, "\x15" "VP\r");
-    kt_wait_for(t, "title of Mia Khan saved");
+    edit_title(t, "Chair", "VP");
     kt_kariz_run(db, "set", "1", "title=Board", "phone=555", NULL);
     kt_wait_for(t, "changed");
     kt_send(t, "u");
