@@ -1,6 +1,7 @@
 /* cli.c - kariz's entry point: global options, the command table, and the
  * shared set-up (database, rules in force) every command uses. */
 #include "cli/cli.h"
+#include "kariz/i18n.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -343,7 +344,7 @@ static int run_board(kz_cli *c, bool mine)
 
 int kz_cli_main(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
+    kz_i18n_init();
     /* With $TZ unset, the C library re-reads /etc/localtime on every local
      * time conversion; naming it once gives the same zone without that. */
     if (!getenv("TZ"))
