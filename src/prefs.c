@@ -1,0 +1,173 @@
+/* prefs.c - resolves the display settings: locale, team, user, environment. */
+#include "kariz/prefs.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kariz/paths.h"
+
+typedef struct {
+    const char *key;
+    const char *env;
+    const char *words[2]; /* index = enum value */
+    const char *allowed;
+} pref_def;
+
+static const pref_def defs[] = {
+    {"calendar", "KARIZ_CALENDAR", {"gregorian", "persian"}, "gregorian or persian"},
+    {"digits", "KARIZ_DIGITS", {"latin", "persian"}, "latin or persian"},
+    {"bidi", "KARIZ_BIDI", {"terminal", "kariz"}, "terminal or kariz"},
+    {"direction", "KARIZ_DIRECTION", {"ltr", "rtl"}, "ltr or rtl"},
+};
+enum { NDEFS = sizeof defs / sizeof defs[0] };
+
+static kz_prefs cur;
+static bool resolved;
+static char team[NDEFS][16]; /* the team's words, "" when not set */
+
+static int def_index(const char *key)
+{
+    for (int i = 0; i < NDEFS; i++)
+        if (strcmp(defs[i].key, key) == 0)
+            return i;
+    return -1;
+}
+
+static int word_value(int di, const char *v)
+{
+    for (int w = 0; w < 2; w++)
+        if (strcasecmp(defs[di].words[w], v) == 0)
+            return w;
+    return -1;
+}
+
+bool kz_prefs_valid(const char *key, const char *value)
+{
+    int di = def_index(key);
+    return di >= 0 && value && word_value(di, value) >= 0;
+}
+
+const char *kz_prefs_words(const char *key)
+{
+    int di = def_index(key);
+    return di >= 0 ? defs[di].allowed : "";
+}
+
+static void set_value(int di, int v)
+{
+    switch (di) {
+    case 0: cur.calendar = (kz_calendar_kind)v; break;
+    case 1: cur.digits = (kz_digits_kind)v; break;
+    case 2: cur.bidi = (kz_bidi_kind)v; break;
+    case 3: cur.direction = (kz_direction)v; break;
+    }
+}
+
+static void apply_word(const char *key, const char *v)
+{
+    int di = def_index(key);
+    if (di < 0 || !v)
+        return;
+    int w = word_value(di, v);
+    if (w >= 0)
+        set_value(di, w);
+}
+
+static bool starts_fa(const char *v)
+{
+    return v && v[0] == 'f' && v[1] == 'a' && (v[2] == 0 || v[2] == '_' || v[2] == '.' ||
+                                                 v[2] == ':' || v[2] == '@');
+}
+
+static bool locale_is_persian(void)
+{
+    const char *lang = getenv("LANGUAGE");
+    if (lang && *lang)
+        return starts_fa(lang);
+    const char *v = getenv("LC_ALL");
+    if (!v || !*v)
+        v = getenv("LC_MESSAGES");
+    if (!v || !*v)
+        v = getenv("LANG");
+    return starts_fa(v);
+}
+
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = 0;
+    return s;
+}
+
+/* The user's file: unknown keys and words are ignored here and reported
+ * by `kariz rules check`-style tools, never fatal to opening the board. */
+static void apply_user_file(void)
+{
+    char dir[4096], path[4200];
+    kz_config_dir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/settings", dir);
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return;
+    char line[512];
+    while (fgets(line, sizeof line, f)) {
+        char *hash = strchr(line, '#');
+        if (hash)
+            *hash = 0;
+        char *eq = strchr(line, '=');
+        if (!eq)
+            continue;
+        *eq = 0;
+        apply_word(trim(line), trim(eq + 1));
+    }
+    fclose(f);
+}
+
+static void resolve(void)
+{
+    bool fa = locale_is_persian();
+    cur.calendar = fa ? KZ_CAL_PERSIAN : KZ_CAL_GREGORIAN;
+    cur.digits = fa ? KZ_DIGITS_PERSIAN : KZ_DIGITS_LATIN;
+    cur.bidi = KZ_BIDI_TERMINAL;
+    cur.direction = fa ? KZ_DIR_RTL : KZ_DIR_LTR;
+    for (int i = 0; i < NDEFS; i++)
+        if (team[i][0])
+            apply_word(defs[i].key, team[i]);
+    apply_user_file();
+    for (int i = 0; i < NDEFS; i++)
+        apply_word(defs[i].key, getenv(defs[i].env));
+    cur.week_start = cur.calendar == KZ_CAL_PERSIAN ? 5 : 0;
+    resolved = true;
+}
+
+const kz_prefs *kz_prefs_get(void)
+{
+    if (!resolved)
+        resolve();
+    return &cur;
+}
+
+kz_status kz_prefs_team(const char *calendar, const char *digits, const char *bidi,
+                        const char *direction, kz_err *err)
+{
+    const char *vals[NDEFS] = {calendar, digits, bidi, direction};
+    for (int i = 0; i < NDEFS; i++)
+        if (vals[i] && word_value(i, vals[i]) < 0)
+            return kz_err_set(err, KZ_EINVAL, "%s is \"%s\"; expected %s", defs[i].key, vals[i],
+                              defs[i].allowed);
+    for (int i = 0; i < NDEFS; i++)
+        snprintf(team[i], sizeof team[i], "%s", vals[i] ? vals[i] : "");
+    resolve();
+    return KZ_OK;
+}
+
+void kz_prefs_reset(void)
+{
+    memset(team, 0, sizeof team);
+    resolved = false;
+}
