@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/import.h"
 #include "kariz/money.h"
 #include "kariz/text.h"
@@ -125,10 +126,10 @@ typedef struct column {
 } column;
 
 static const column table_cols[] = {
-    {"ID", 6, true},     {"NAME", 24, false},  {"COMPANY", 20, false}, {"STAGE", 11, false},
-    {"SCORE", 5, true},  {"GRADE", 5, false},  {"VALUE", 14, true},    {"OWNER", 8, false},
-    {"NEXT DUE", 11, false},
-};
+    {N_("ID"), 6, true},       {N_("NAME"), 24, false},  {N_("COMPANY"), 20, false},
+    {N_("STAGE"), 11, false},  {N_("SCORE"), 5, true},   {N_("GRADE"), 5, false},
+    {N_("VALUE"), 14, true},   {N_("OWNER"), 8, false},  {N_("NEXT DUE"), 11, false},
+}; /* titles translated where shown, fitted to the columns' display widths */
 #define NCOLS (sizeof table_cols / sizeof table_cols[0])
 
 static void table_cell(kz_lead_writer *w, size_t i, const char *s)
@@ -150,7 +151,7 @@ kz_lead_writer *kz_lead_writer_new(kz_format fmt, FILE *out, int64_t today_day)
     w->tty = kz_cli_tty(out);
     if (fmt == KZ_FMT_TABLE) {
         for (size_t i = 0; i < NCOLS; i++)
-            table_cell(w, i, table_cols[i].title);
+            table_cell(w, i, _(table_cols[i].title));
         fprintf(out, "%s\n", kz_buf_str(&w->line));
     } else if (fmt == KZ_FMT_CSV) {
         for (int f = 0; f < KZ_F__COUNT; f++)
