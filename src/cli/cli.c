@@ -95,7 +95,9 @@ int kz_cli_help(const char *cmd, const char *options_help)
         unsigned char first = (unsigned char)summary[0];
         printf(_("usage: kariz %s%s%s\n"), cmd, *commands[i].usage ? " " : "",
                commands[i].usage);
-        printf("\n%c%s.\n", first < 0x80 ? toupper(first) : first, summary + 1);
+        size_t len = strlen(summary); /* "...": no full stop after it */
+        printf("\n%c%s%s\n", first < 0x80 ? toupper(first) : first, summary + 1,
+               len && summary[len - 1] == '.' ? "" : ".");
         if (options_help && *options_help)
             printf("\n%s", options_help);
     }

@@ -29,9 +29,11 @@ static void line(kz_buf *b, const kz_lead *l, const char *when, const char *what
     kz_text_fit(b, when, 10, false, true);
     kz_buf_puts(b, "  ");
     kz_buf name = KZ_BUF_INIT;
-    kz_buf_printf(&name, "%s%s%s", kz_lead_text(l, KZ_F_NAME) ? kz_lead_text(l, KZ_F_NAME) : "",
-                  kz_lead_text(l, KZ_F_COMPANY) ? ", " : "",
-                  kz_lead_text(l, KZ_F_COMPANY) ? kz_lead_text(l, KZ_F_COMPANY) : "");
+    const char *who = kz_lead_text(l, KZ_F_NAME) ? kz_lead_text(l, KZ_F_NAME) : "";
+    if (kz_lead_text(l, KZ_F_COMPANY))
+        kz_buf_printf(&name, _("%s, %s"), who, kz_lead_text(l, KZ_F_COMPANY));
+    else
+        kz_buf_puts(&name, who);
     kz_text_fit(b, kz_buf_str(&name), 34, true, true);
     kz_buf_free(&name);
     kz_buf_puts(b, "  ");

@@ -50,13 +50,18 @@ static int check_duplicate(kz_cli *c, const kz_lead *lead, bool force)
     if (existing) {
         kz_buf msg = KZ_BUF_INIT;
         const char *name = kz_lead_text(&old, KZ_F_NAME), *company = kz_lead_text(&old, KZ_F_COMPANY);
+        kz_buf who = KZ_BUF_INIT; /* owned: "Mia Khan, Acme" */
+        if (company)
+            kz_buf_printf(&who, _("%s, %s"), name ? name : _("(no name)"), company);
+        else
+            kz_buf_puts(&who, name ? name : _("(no name)"));
         kz_buf_printf(&msg,
-                      force ? _("kariz add: warning: lead %" PRId64 " (%s%s%s, %s) has this "
+                      force ? _("kariz add: warning: lead %" PRId64 " (%s, %s) has this "
                                 "e-mail; adding anyway (--force)")
-                            : _("kariz add: duplicate: lead %" PRId64 " (%s%s%s, %s) has this "
+                            : _("kariz add: duplicate: lead %" PRId64 " (%s, %s) has this "
                                 "e-mail; nothing added (--force adds it anyway)"),
-                      existing, name ? name : _("(no name)"), company ? ", " : "",
-                      company ? company : "", kz_lead_text(&old, KZ_F_EMAIL));
+                      existing, kz_buf_str(&who), kz_lead_text(&old, KZ_F_EMAIL));
+        kz_buf_free(&who);
         kz_cli_print_safe(stderr, kz_buf_str(&msg));
         fputc('\n', stderr);
         kz_buf_free(&msg);

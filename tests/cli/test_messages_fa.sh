@@ -49,10 +49,11 @@ run fa team; expect_rc 2; has_err "kariz team: init یا check انتظار می
 t "confirmations and summaries in Persian"
 run fa add "Mina Karimi" --company "Pars Tile" --email mina@pars.example --value 45k; expect_rc 0
 run fa add "Mina K." --email MINA@pars.example; expect_rc 1
-has_err "kariz add: تکراری: سرنخ 1 (Mina Karimi, Pars Tile، mina@pars.example) همین ایمیل را دارد؛ چیزی افزوده نشد"
+has_err "kariz add: تکراری: سرنخ 1 (Mina Karimi، Pars Tile، mina@pars.example) همین ایمیل را دارد؛ چیزی افزوده نشد"
 run fa followup 1 2026-11-23 --step "call back"; expect_rc 0
 has_out "گام بعدی برای Mina Karimi (سرنخ 1): call back، سررسید دوشنبه 2026-11-23"
 run fa agenda --days 1; has_out "گذشته از سررسید (0)"; has_out "سررسید تا 1 روز دیگر (0)"; has_out "  هیچ"
+run fa agenda; has_out "سررسید تا 7 روز دیگر (1)"; has_out "Mina Karimi، Pars Tile"
 run fa score --all; expect_out "امتیازها دوباره حساب شد؛ 0 سرنخ تغییر کرد"
 run fa move 1; expect_rc 2; has_err "kariz move: یک ID سرنخ و یک STAGE انتظار می‌رفت"
 
@@ -60,6 +61,10 @@ t "a count decides the English form: one day, one lead, one problem"
 run en agenda --days 1; has_out "Due in the next 1 day (0)"
 run en agenda --days 2; has_out "Due in the next 2 days (0)"
 run en score --all; expect_out "rescored; 0 leads changed"
+
+t "a summary that ends in an ellipsis gets no full stop after it"
+run en log --help; has_out "Log a touch: call, email, meeting..."; lacks_out "meeting...."
+run en won --help; has_out "Mark a deal won."
 
 t "the list table: a translated title wider than its column widens the column"
 fa add "Reza Ahmadi" --company "Kavir Steel" --value 1.2M >/dev/null
