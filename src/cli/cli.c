@@ -39,8 +39,7 @@ static const cmd_entry commands[] = {
 
 static void print_main_help(FILE *out)
 {
-    fprintf(out,
-            "usage: kariz [--db PATH] [--rules PATH] [--read-only] [COMMAND [ARGS]]\n"
+    fputs(_("usage: kariz [--db PATH] [--rules PATH] [--read-only] [COMMAND [ARGS]]\n"
             "\n"
             "A terminal sales pipeline. Without a command, opens the board.\n"
             "\n"
@@ -54,10 +53,10 @@ static void print_main_help(FILE *out)
             "  --help          this help; `kariz COMMAND --help` for one command\n"
             "  --version       print the version\n"
             "\n"
-            "Commands:\n");
+            "Commands:\n"), out);
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\nSee kariz(1) and kariz-rules(5).\n");
+        fprintf(out, "  %-9s %s\n", commands[i].name, _(commands[i].summary));
+    fputs(_("\nSee kariz(1) and kariz-rules(5).\n"), out);
 }
 
 const char *kz_cli_command(size_t i)
@@ -90,9 +89,15 @@ int kz_cli_help(const char *cmd, const char *options_help)
     for (size_t i = 0; i < NCOMMANDS; i++) {
         if (strcmp(commands[i].name, cmd) != 0)
             continue;
-        printf("usage: kariz %s%s%s\n\n%c%s.\n", cmd, *commands[i].usage ? " " : "",
-               commands[i].usage,
-               toupper((unsigned char)commands[i].summary[0]), commands[i].summary + 1);
+        /* the summary as a sentence: its first letter capitalised (a
+         * translation in a script without case is shown as it is) */
+        const char *summary = _(commands[i].summary);
+        unsigned char first = (unsigned char)summary[0];
+        printf(_("usage: kariz %s%s%s\n"), cmd, *commands[i].usage ? " " : "",
+               commands[i].usage);
+        size_t len = strlen(summary); /* "...": no full stop after it */
+        printf("\n%c%s%s\n", first < 0x80 ? toupper(first) : first, summary + 1,
+               len && summary[len - 1] == '.' ? "" : ".");
         if (options_help && *options_help)
             printf("\n%s", options_help);
     }
@@ -114,7 +119,8 @@ int kz_cli_usage(const char *cmd, const char *fmt, ...)
     fprintf(stderr, "kariz %s: ", cmd);
     vfprintf(stderr, fmt, ap);
     const char *u = kz_cli_usage_of(cmd);
-    fprintf(stderr, "\nusage: kariz %s%s%s\n", cmd, *u ? " " : "", u);
+    fputc('\n', stderr);
+    fprintf(stderr, _("usage: kariz %s%s%s\n"), cmd, *u ? " " : "", u);
     va_end(ap);
     return 2;
 }
@@ -128,11 +134,11 @@ int kz_cli_next_opt(int argc, char **argv, const struct option *opts)
         const char *bad = argv[optind - 1];
         const char *eq = strchr(bad, '=');
         if (optopt && eq && strncmp(bad, "--", 2) == 0)
-            kz_cli_usage(argv[0], "option \"%.*s\" takes no value", (int)(eq - bad), bad);
+            kz_cli_usage(argv[0], _("option \"%.*s\" takes no value"), (int)(eq - bad), bad);
         else if (optopt)
-            kz_cli_usage(argv[0], "option \"%s\" needs a value", bad);
+            kz_cli_usage(argv[0], _("option \"%s\" needs a value"), bad);
         else
-            kz_cli_usage(argv[0], "unknown option \"%s\"", bad);
+            kz_cli_usage(argv[0], _("unknown option \"%s\""), bad);
     }
     return o;
 }
@@ -141,9 +147,12 @@ bool kz_cli_id(const char *arg, int64_t *id)
 {
     int64_t v;
     if (!arg || kz_parse_int(arg, &v) != KZ_OK || v <= 0 || strchr(arg, ',')) {
-        fprintf(stderr, "kariz: lead id \"");
-        kz_cli_print_safe(stderr, arg ? arg : "");
-        fprintf(stderr, "\": expected a positive whole number\n");
+        /* the argument sanitised, inside the translated sentence */
+        kz_buf safe = KZ_BUF_INIT; /* owned */
+        kz_text_sanitize(&safe, arg ? arg : "", arg ? strlen(arg) : 0, KZ_TEXT_NEWLINE_SPACE);
+        fprintf(stderr, _("kariz: lead id \"%s\": expected a positive whole number\n"),
+                kz_buf_str(&safe));
+        kz_buf_free(&safe);
         return false;
     }
     *id = v;
@@ -213,13 +222,13 @@ static int load_rules(kz_cli *c)
         kz_store_meta_get(c->store, "rules.last_good", &last, NULL);
     if (last &&
         kz_rules_load_buffer("last good rules", last, strlen(last), &c->rules, NULL) == KZ_OK) {
-        fprintf(stderr, "\nkariz: keeping the last good rules of this database in force\n");
+        fputs(_("\nkariz: keeping the last good rules of this database in force\n"), stderr);
         snprintf(c->rules_why, sizeof c->rules_why,
-                 "last good rules kept (the file %s does not load)", c->rules_path);
+                 _("last good rules kept (the file %s does not load)"), c->rules_path);
     } else {
-        fprintf(stderr, "\nkariz: using the built-in rules until the file is fixed\n");
+        fputs(_("\nkariz: using the built-in rules until the file is fixed\n"), stderr);
         snprintf(c->rules_why, sizeof c->rules_why,
-                 "built-in rules (the file %s does not load)", c->rules_path);
+                 _("built-in rules (the file %s does not load)"), c->rules_path);
         c->rules_path[0] = '\0';
         if (kz_rules_load_builtin(&c->rules, &c->err) != KZ_OK) {
             free(last);
@@ -242,7 +251,7 @@ int kz_cli_open(kz_cli *c, unsigned flags)
     kz_buf_free(&warnings);
     if (dk == KZ_EREADONLY && (flags & KZ_OPEN_READS)) {
         if (!c->readonly && (flags & KZ_OPEN_BOARD))
-            fprintf(stderr, "kariz: %s; opening it read-only\n", c->err.msg);
+            fprintf(stderr, _("kariz: %s; opening it read-only\n"), c->err.msg);
         if (!c->readonly)
             snprintf(c->readonly_why, sizeof c->readonly_why, "%s", c->err.msg);
         c->readonly = true;
@@ -276,14 +285,14 @@ int kz_cli_open(kz_cli *c, unsigned flags)
             return kz_cli_fail(&c->err);
         }
         if (flags & KZ_OPEN_BOARD)
-            fprintf(stderr, "kariz: %s; opening it read-only\n", rw.msg);
+            fprintf(stderr, _("kariz: %s; opening it read-only\n"), rw.msg);
         snprintf(c->readonly_why, sizeof c->readonly_why, "%s", rw.msg);
         c->readonly = true;
     }
     if (!existed && !(flags & KZ_OPEN_INIT)) {
         /* add, import and intake create a missing database: say so, so that
          * a mistyped --db is noticed at once */
-        fputs("kariz: created a new database at ", stderr);
+        fputs(_("kariz: created a new database at "), stderr);
         kz_cli_print_safe(stderr, c->db_path);
         fputc('\n', stderr);
     }
@@ -302,7 +311,8 @@ int kz_cli_open(kz_cli *c, unsigned flags)
     if (fixed && *fixed) {
         int64_t t;
         if (kz_time_parse(fixed, &t) != KZ_OK) {
-            fprintf(stderr, "kariz: $KARIZ_NOW \"%s\": expected YYYY-MM-DD[ HH:MM[:SS]]\n", fixed);
+            fprintf(stderr, _("kariz: $KARIZ_NOW \"%s\": expected YYYY-MM-DD[ HH:MM[:SS]]\n"),
+                    fixed);
             return 2;
         }
         c->sess.now = t;
@@ -312,7 +322,7 @@ int kz_cli_open(kz_cli *c, unsigned flags)
     if ((flags & KZ_OPEN_SCORES) && !c->readonly) {
         kz_err err = {0};
         if (kz_pipe_rescore_due(&c->sess, NULL, &err) != KZ_OK)
-            fprintf(stderr, "kariz: scores due for recomputing were left as stored: %s\n",
+            fprintf(stderr, _("kariz: scores due for recomputing were left as stored: %s\n"),
                     err.msg);
     }
     return 0;
@@ -369,19 +379,19 @@ int kz_cli_main(int argc, char **argv)
         } else if (strncmp(a, "--db", 4) == 0 && (a[4] == '\0' || a[4] == '=')) {
             val = a[4] == '=' ? a + 5 : (i + 1 < argc ? argv[++i] : NULL);
             if (!val || !*val) {
-                fprintf(stderr, "kariz: --db needs a PATH\n");
+                fputs(_("kariz: --db needs a PATH\n"), stderr);
                 return 2;
             }
             c.db_opt = val;
         } else if (strncmp(a, "--rules", 7) == 0 && (a[7] == '\0' || a[7] == '=')) {
             val = a[7] == '=' ? a + 8 : (i + 1 < argc ? argv[++i] : NULL);
             if (!val || !*val) {
-                fprintf(stderr, "kariz: --rules needs a PATH\n");
+                fputs(_("kariz: --rules needs a PATH\n"), stderr);
                 return 2;
             }
             c.rules_opt = val;
         } else if (a[0] == '-') {
-            fprintf(stderr, "kariz: unknown option \"%s\" (see kariz --help)\n", a);
+            fprintf(stderr, _("kariz: unknown option \"%s\" (see kariz --help)\n"), a);
             return 2;
         } else {
             break;
@@ -399,7 +409,7 @@ int kz_cli_main(int argc, char **argv)
     if (!cmd && strcmp(argv[i], "complete") == 0)
         cmd = &complete;
     if (!cmd) {
-        fprintf(stderr, "kariz: unknown command \"%s\" (commands:", argv[i]);
+        fprintf(stderr, _("kariz: unknown command \"%s\" (commands:"), argv[i]);
         for (size_t k = 0; k < NCOMMANDS; k++)
             fprintf(stderr, " %s", commands[k].name);
         fprintf(stderr, ")\n");

@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "kariz/i18n.h"
 #include "kariz/model.h"
 #include "kariz/pipeline.h"
 #include "kariz/rules.h"
@@ -98,30 +99,30 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
 
 /* Command entry points: argv[0] is the command name. */
 #define KZ_CLI_COMMANDS(X)                                                                       \
-    X(init, "", "create the database (and apply the rules' stages)")                             \
-    X(demo, "[--leads N] [--no-board]", "fill the database with a realistic demo pipeline, then open the board") \
-    X(add, "NAME [--company C] [--email E] [--title T] [--value N] [--stage S] [--owner U] [--set FIELD=VALUE]... [--force]", "add a lead; prints its id") \
-    X(list, "[--stage S] [--owner U | --mine] [--search TEXT] [--grade G] [--overdue] [--sort KEY] [--limit N] [--format table|csv|json]", "list leads") \
-    X(show, "ID [--format table|json]", "show one lead: its fields, custom fields, stakeholders and activities") \
-    X(set, "ID FIELD=VALUE... [--force]", "change fields (unknown names are custom fields)")              \
-    X(move, "ID STAGE [--force --reason TEXT]", "move a lead to a stage (entry criteria apply)") \
-    X(won, "ID [--force --reason TEXT]", "mark a deal won")                                     \
-    X(lost, "ID --reason REASON", "mark a deal lost, with one of the rules' lost reasons")      \
-    X(note, "ID TEXT...|-", "add a note (- reads it from standard input)")               \
-    X(log, "ID KIND OUTCOME [--channel C] [--note TEXT]", "log a touch: call, email, meeting...") \
-    X(followup, "ID WHEN [--step TEXT]", "set the next step's due date (today, fri, +3d, 2026-12-01...)") \
-    X(assign, "ID USER|- [--force]", "give a lead to an owner (- unassigns)")                              \
-    X(agenda, "[--days N] [--owner U]", "what is due, overdue and stale for you: a morning list") \
-    X(triage, "[--all]", "work the queue of leads that need a decision now")                    \
-    X(history, "ID [--format table|json]", "the lead's event log")                               \
-    X(blame, "ID FIELD", "who last set a field, and when")                                      \
-    X(score, "ID [--explain] [--format table|json] | --all", "rescore leads and explain a score") \
-    X(import, "FILE.csv|- [--map COLUMN=field]... [--on-duplicate skip|update|new] [--rejects FILE] [--dry-run] [--stage S] [--owner U]", "import leads from a CSV file (another CRM's export)") \
-    X(intake, "[--on-duplicate skip|update|new]", "create or update leads from JSON lines on standard input") \
-    X(export, "[--format csv|json|jsonl] [--stage S] [--owner U] [--search TEXT]", "write leads with every field, custom fields included") \
-    X(rules, "path | check [FILE] | diff FILE | backtest FILE", "which rules are in force; check, compare and backtest rules files") \
-    X(team, "init DIR --group GROUP | check [DIR]", "set up a team's shared directory on a server, or check one") \
-    X(report, "funnel|forecast|velocity|losses|channels|scoring [--period P | --from DATE --to DATE] [--owner U] [--format table|csv|json]", "pipeline reports for managers")
+    X(init, "", N_("create the database (and apply the rules' stages)"))                             \
+    X(demo, "[--leads N] [--no-board]", N_("fill the database with a realistic demo pipeline, then open the board")) \
+    X(add, "NAME [--company C] [--email E] [--title T] [--value N] [--stage S] [--owner U] [--set FIELD=VALUE]... [--force]", N_("add a lead; prints its id")) \
+    X(list, "[--stage S] [--owner U | --mine] [--search TEXT] [--grade G] [--overdue] [--sort KEY] [--limit N] [--format table|csv|json]", N_("list leads")) \
+    X(show, "ID [--format table|json]", N_("show one lead: its fields, custom fields, stakeholders and activities")) \
+    X(set, "ID FIELD=VALUE... [--force]", N_("change fields (unknown names are custom fields)"))              \
+    X(move, "ID STAGE [--force --reason TEXT]", N_("move a lead to a stage (entry criteria apply)")) \
+    X(won, "ID [--force --reason TEXT]", N_("mark a deal won"))                                     \
+    X(lost, "ID --reason REASON", N_("mark a deal lost, with one of the rules' lost reasons"))      \
+    X(note, "ID TEXT...|-", N_("add a note (- reads it from standard input)"))               \
+    X(log, "ID KIND OUTCOME [--channel C] [--note TEXT]", N_("log a touch: call, email, meeting...")) \
+    X(followup, "ID WHEN [--step TEXT]", N_("set the next step's due date (today, fri, +3d, 2026-12-01...)")) \
+    X(assign, "ID USER|- [--force]", N_("give a lead to an owner (- unassigns)"))                              \
+    X(agenda, "[--days N] [--owner U]", N_("what is due, overdue and stale for you: a morning list")) \
+    X(triage, "[--all]", N_("work the queue of leads that need a decision now"))                    \
+    X(history, "ID [--format table|json]", N_("the lead's event log"))                               \
+    X(blame, "ID FIELD", N_("who last set a field, and when"))                                      \
+    X(score, "ID [--explain] [--format table|json] | --all", N_("rescore leads and explain a score")) \
+    X(import, "FILE.csv|- [--map COLUMN=field]... [--on-duplicate skip|update|new] [--rejects FILE] [--dry-run] [--stage S] [--owner U]", N_("import leads from a CSV file (another CRM's export)")) \
+    X(intake, "[--on-duplicate skip|update|new]", N_("create or update leads from JSON lines on standard input")) \
+    X(export, "[--format csv|json|jsonl] [--stage S] [--owner U] [--search TEXT]", N_("write leads with every field, custom fields included")) \
+    X(rules, "path | check [FILE] | diff FILE | backtest FILE", N_("which rules are in force; check, compare and backtest rules files")) \
+    X(team, "init DIR --group GROUP | check [DIR]", N_("set up a team's shared directory on a server, or check one")) \
+    X(report, "funnel|forecast|velocity|losses|channels|scoring [--period P | --from DATE --to DATE] [--owner U] [--format table|csv|json]", N_("pipeline reports for managers"))
 
 #define KZ_X_DECL(name, usage, summary) int kz_cmd_##name(kz_cli *c, int argc, char **argv);
 KZ_CLI_COMMANDS(KZ_X_DECL)

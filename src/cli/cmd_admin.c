@@ -11,6 +11,7 @@
 #include "kariz/buf.h"
 #include "kariz/dates.h"
 #include "kariz/demo.h"
+#include "kariz/i18n.h"
 #include "kariz/paths.h"
 #include "kariz/report.h"
 #include "kariz/text.h"
@@ -27,15 +28,15 @@ static bool wants_help(int argc, char **argv)
 int kz_cmd_init(kz_cli *c, int argc, char **argv)
 {
     if (wants_help(argc, argv))
-        return kz_cli_help("init", "Creates the database file (and its directory) when missing;\n"
-                                   "an existing database is left as it is.\n");
+        return kz_cli_help("init", _("Creates the database file (and its directory) when missing;\n"
+                                     "an existing database is left as it is.\n"));
     if (argc != 1)
-        return kz_cli_usage("init", "unexpected argument \"%s\"", argv[1]);
+        return kz_cli_usage("init", _("unexpected argument \"%s\""), argv[1]);
     int rc = kz_cli_open(c, KZ_OPEN_INIT);
     if (rc)
         return rc;
-    printf("database %s (schema version %d)\nrules: %s\n", c->db_path, kz_store_schema_version(),
-           c->rules_why);
+    printf(_("database %s (schema version %d)\nrules: %s\n"), c->db_path,
+           kz_store_schema_version(), c->rules_why);
     return 0;
 }
 
@@ -53,21 +54,21 @@ int kz_cmd_demo(kz_cli *c, int argc, char **argv)
         switch (o) {
         case 'n':
             if (kz_parse_int(optarg, &n) != KZ_OK || n < 1 || n > 10000000)
-                return kz_cli_usage("demo", "--leads \"%s\": expected a whole number from 1 to 10000000",
+                return kz_cli_usage("demo", _("--leads \"%s\": expected a whole number from 1 to 10000000"),
                                     optarg);
             break;
         case 'B': board = false; break;
         case 'h':
-            return kz_cli_help("demo", "Adds a realistic demo pipeline (leads, touches, notes,\n"
+            return kz_cli_help("demo", _("Adds a realistic demo pipeline (leads, touches, notes,\n"
                                        "won and lost deals) when the database holds no leads yet,\n"
                                        "then opens the board.\n\nOptions:\n"
                                        "  --leads N        how many leads (default 60)\n"
-                                       "  --no-board       only create the data\n");
+                                       "  --no-board       only create the data\n"));
         default: return 2; /* kz_cli_next_opt said why */
         }
     }
     if (optind != argc)
-        return kz_cli_usage("demo", "unexpected argument \"%s\"", argv[optind]);
+        return kz_cli_usage("demo", _("unexpected argument \"%s\""), argv[optind]);
     kz_tui_opts topts = {0};
     kz_err why;
     kz_err_clear(&why);
@@ -85,12 +86,17 @@ int kz_cmd_demo(kz_cli *c, int argc, char **argv)
         if (kz_demo_fill(&c->sess, n, &c->err) != KZ_OK)
             return kz_cli_fail(&c->err);
         if (!board || !isatty(STDOUT_FILENO))
-            printf("added %" PRId64 " demo leads to %s\n", n, c->db_path);
+            printf(P_("added %" PRId64 " demo lead to %s\n", "added %" PRId64 " demo leads to %s\n",
+                      (unsigned long)n),
+                   n, c->db_path);
     } else if (!board || !isatty(STDOUT_FILENO)) {
-        printf("%s already holds %" PRId64 " leads; no demo data added\n", c->db_path, have);
+        printf(P_("%s already holds %" PRId64 " lead; no demo data added\n",
+                  "%s already holds %" PRId64 " leads; no demo data added\n", (unsigned long)have),
+               c->db_path, have);
     }
     if (no_terminal) {
-        fprintf(stderr, "kariz demo: %s; open the board from a terminal with: kariz --db ", why.msg);
+        fprintf(stderr, _("kariz demo: %s; open the board from a terminal with: kariz --db "),
+                why.msg);
         kz_cli_print_safe(stderr, c->db_path);
         fputc('\n', stderr);
     }
@@ -108,7 +114,7 @@ static void progress_bar(int64_t done, int64_t total, void *ud)
     (void)ud;
     int width = 40;
     int fill = total ? (int)(done * width / total) : width;
-    fprintf(stderr, "\rscoring [");
+    fprintf(stderr, "\r%s [", _("scoring"));
     for (int i = 0; i < width; i++)
         fputc(i < fill ? '#' : '.', stderr);
     fprintf(stderr, "] %" PRId64 "/%" PRId64, done, total);
@@ -119,11 +125,11 @@ static void progress_bar(int64_t done, int64_t total, void *ud)
 
 static void print_explain(const kz_lead *lead, const kz_score *s)
 {
-    printf("lead %" PRId64 " ", kz_lead_num(lead, KZ_F_ID));
+    printf(_("lead %" PRId64 " "), kz_lead_num(lead, KZ_F_ID));
     kz_cli_print_safe(stdout, kz_lead_text(lead, KZ_F_NAME) ? kz_lead_text(lead, KZ_F_NAME) : "");
-    printf(": score %d (%s)", s->total, s->grade ? s->grade : "-");
+    printf(_(": score %d (%s)"), s->total, s->grade ? s->grade : "-");
     if (s->persona)
-        printf(", persona %s", s->persona);
+        printf(_(", persona %s"), s->persona);
     printf("\n");
     for (int c = 0; c < KZ_CRIT__COUNT; c++) {
         printf("  %-10s %4d\n", kz_criterion_name((kz_criterion)c), s->sub[c]);
@@ -141,12 +147,14 @@ static void print_explain(const kz_lead *lead, const kz_score *s)
                 printf("]");
             }
             if (h->limit_hit)
-                printf(" (pattern hit its match limit: no verdict)");
+                fputs(_(" (pattern hit its match limit: no verdict)"), stdout);
             printf("\n");
         }
     }
     if (s->hits_dropped)
-        printf("  and %zu more rules fired (counted in the score, not listed)\n",
+        printf(P_("  and %zu more rule fired (counted in the score, not listed)\n",
+                  "  and %zu more rules fired (counted in the score, not listed)\n",
+                  (unsigned long)s->hits_dropped),
                s->hits_dropped);
 }
 
@@ -167,22 +175,22 @@ int kz_cmd_score(kz_cli *c, int argc, char **argv)
         case 'x': explain = true; break;
         case 'f':
             if (!kz_cli_format(optarg, &fmt, false))
-                return kz_cli_usage("score", "--format \"%s\": expected table or json", optarg);
+                return kz_cli_usage("score", _("--format \"%s\": expected table or json"), optarg);
             break;
         case 'h':
-            return kz_cli_help("score", "Options:\n"
-                                        "  --all            rescore every lead\n"
-                                        "  --explain        show every rule that fired\n"
-                                        "  --format F       table (default) or json, with --explain\n");
+            return kz_cli_help("score", _("Options:\n"
+                                          "  --all            rescore every lead\n"
+                                          "  --explain        show every rule that fired\n"
+                                          "  --format F       table (default) or json, with --explain\n"));
         default: return 2; /* kz_cli_next_opt said why */
         }
     }
     if (all == (argc - optind == 1) || argc - optind > 1)
-        return kz_cli_usage("score", "expected one lead ID, or --all");
+        return kz_cli_usage("score", "%s", _("expected one lead ID, or --all"));
     if (all && explain)
-        return kz_cli_usage("score", "--explain goes with one lead ID");
+        return kz_cli_usage("score", "%s", _("--explain goes with one lead ID"));
     if (fmt == KZ_FMT_JSON && !explain)
-        return kz_cli_usage("score", "--format json goes with --explain");
+        return kz_cli_usage("score", "%s", _("--format json goes with --explain"));
     int64_t id = 0;
     if (!all && !kz_cli_id(argv[optind], &id))
         return 2;
@@ -192,7 +200,7 @@ int kz_cmd_score(kz_cli *c, int argc, char **argv)
         return rc;
     if (all) {
         if (c->readonly) {
-            fprintf(stderr, "kariz score: the database is open read-only (--read-only)\n");
+            fprintf(stderr, _("kariz %s: the database is open read-only (--read-only)\n"), "score");
             return 1;
         }
         int64_t changed = 0;
@@ -200,7 +208,9 @@ int kz_cmd_score(kz_cli *c, int argc, char **argv)
         if (kz_pipe_rescore_all(&c->sess, tty ? progress_bar : NULL, NULL, &changed, &c->err) !=
             KZ_OK)
             return kz_cli_fail(&c->err);
-        printf("rescored; %" PRId64 " leads changed\n", changed);
+        printf(P_("rescored; %" PRId64 " lead changed\n", "rescored; %" PRId64 " leads changed\n",
+                  (unsigned long)changed),
+               changed);
         return 0;
     }
     if (!c->readonly && kz_pipe_rescore(&c->sess, id, &c->err) != KZ_OK)
@@ -284,7 +294,7 @@ static bool diff_one(const kz_lead *l, void *ud)
         if (fails_next && !fails_now) {
             d->refused++;
             if (d->nexamples++ < DIFF_EXAMPLES)
-                kz_buf_printf(&d->examples, "  lead %" PRId64 " (%s): %s\n", kz_lead_num(l, KZ_F_ID),
+                kz_buf_printf(&d->examples, _("  lead %" PRId64 " (%s): %s\n"), kz_lead_num(l, KZ_F_ID),
                               kz_lead_text(l, KZ_F_NAME) ? kz_lead_text(l, KZ_F_NAME) : "",
                               why.msg);
         }
@@ -319,15 +329,28 @@ static int rules_diff(kz_cli *c, const char *file)
     if (ks != KZ_OK) {
         rc = kz_cli_fail(&c->err);
     } else {
-        printf("rules in force: %s\ncandidate:      %s\n\n", kz_rules_origin(c->rules), file);
-        printf("%" PRId64 " leads; %" PRId64 " would change score, %" PRId64 " would change grade\n",
-               d.leads, d.changed_score, d.changed_grade);
+        /* the two labels, translated, padded to the wider one's columns */
+        const char *in_force = _("rules in force:"), *candidate = _("candidate:");
+        int lw = kz_text_width(in_force), cw = kz_text_width(candidate);
+        int w = (lw > cw ? lw : cw) + 1;
+        kz_cli_print_safe_pad(stdout, in_force, w);
+        kz_cli_print_safe(stdout, kz_rules_origin(c->rules));
+        putchar('\n');
+        kz_cli_print_safe_pad(stdout, candidate, w);
+        kz_cli_print_safe(stdout, file);
+        fputs("\n\n", stdout);
+        printf(P_("%" PRId64 " lead; ", "%" PRId64 " leads; ", (unsigned long)d.leads), d.leads);
+        printf(_("%" PRId64 " would change score, %" PRId64 " would change grade\n"),
+               d.changed_score, d.changed_grade);
         for (size_t a = 0; a < kz_rules_grade_count(c->rules) && a < 8; a++)
             for (size_t b = 0; b < kz_rules_grade_count(next) && b < 8; b++)
                 if (d.moves[a][b])
                     printf("  %-8s -> %-8s %" PRId64 "\n", kz_rules_grade_name(c->rules, a),
                            kz_rules_grade_name(next, b), d.moves[a][b]);
-        printf("%" PRId64 " leads would no longer pass their stage's entry criteria\n", d.refused);
+        printf(P_("%" PRId64 " lead would no longer pass its stage's entry criteria\n",
+                  "%" PRId64 " leads would no longer pass their stage's entry criteria\n",
+                  (unsigned long)d.refused),
+               d.refused);
         if (d.examples.len) {
             kz_buf safe = KZ_BUF_INIT;
             kz_text_sanitize(&safe, d.examples.s, d.examples.len, KZ_TEXT_KEEP_NEWLINE);
@@ -335,14 +358,17 @@ static int rules_diff(kz_cli *c, const char *file)
             kz_buf_free(&safe);
         }
         if (d.refused > DIFF_EXAMPLES)
-            printf("  and %" PRId64 " more\n", d.refused - DIFF_EXAMPLES);
+            printf(_("  and %" PRId64 " more\n"), d.refused - DIFF_EXAMPLES);
         if (d.admitted)
-            printf("%" PRId64 " leads that fail their stage's entry criteria now would pass\n",
+            printf(P_("%" PRId64 " lead that fails its stage's entry criteria now would pass\n",
+                      "%" PRId64 " leads that fail their stage's entry criteria now would pass\n",
+                      (unsigned long)d.admitted),
                    d.admitted);
         if (!d.changed_score && !d.changed_grade && !d.refused && !d.admitted)
-            printf("no change: the candidate scores, grades and admits every lead as the rules "
-                   "in force do\n");
-        printf("nothing was written\n");
+            fputs(_("no change: the candidate scores, grades and admits every lead as the rules "
+                    "in force do\n"),
+                  stdout);
+        fputs(_("nothing was written\n"), stdout);
     }
     kz_buf_free(&d.examples);
     kz_activity_list_free(&d.acts);
@@ -373,7 +399,7 @@ static int rules_backtest(kz_cli *c, const char *file)
         if (kz_report_scoring(c->store, sets[i], true, &ro, &rep, &c->err) != KZ_OK) {
             rc = kz_cli_fail(&c->err);
         } else {
-            printf("%s%s rules: ", i ? "\n" : "", i ? "candidate" : "current");
+            fputs(i ? _("\ncandidate rules: ") : _("current rules: "), stdout);
             kz_cli_print_safe(stdout, names[i]);
             putchar('\n');
             kz_lines lines = {0};
@@ -385,14 +411,14 @@ static int rules_backtest(kz_cli *c, const char *file)
         kz_report_free(&rep);
     }
     if (!rc)
-        printf("\nnothing was written\n");
+        printf("\n%s", _("nothing was written\n"));
     kz_rules_free(next);
     return rc;
 }
 
 int kz_cmd_rules(kz_cli *c, int argc, char **argv)
 {
-    const char *help = "Subcommands:\n"
+    const char *help = _("Subcommands:\n"
                        "  path             which rules file is in force, and why\n"
                        "  check [FILE]     validate FILE (default: the rules in force) and\n"
                        "                   summarise what the rules will do\n"
@@ -400,16 +426,16 @@ int kz_cmd_rules(kz_cli *c, int argc, char **argv)
                        "                   bands, entry criteria), without writing anything\n"
                        "  backtest FILE    win rate per grade band of the closed deals, regraded\n"
                        "                   as they stood at closing, under the rules in force and\n"
-                       "                   under FILE, one after the other\n";
+                       "                   under FILE, one after the other\n");
     if (argc < 2 || wants_help(argc, argv)) {
         if (argc >= 2)
             return kz_cli_help("rules", help);
-        return kz_cli_usage("rules", "expected path, check, diff or backtest");
+        return kz_cli_usage("rules", "%s", _("expected path, check, diff or backtest"));
     }
     const char *sub = argv[1];
     if (strcmp(sub, "path") == 0) {
         if (argc != 2)
-            return kz_cli_usage("rules", "path takes no arguments");
+            return kz_cli_usage("rules", "%s", _("path takes no arguments"));
         char dbp[4096];
         if (kz_db_path(c->db_opt, dbp, sizeof dbp, &c->err) != KZ_OK)
             return kz_cli_fail(&c->err);
@@ -421,7 +447,7 @@ int kz_cmd_rules(kz_cli *c, int argc, char **argv)
     }
     if (strcmp(sub, "check") == 0) {
         if (argc > 3)
-            return kz_cli_usage("rules", "check takes at most one FILE");
+            return kz_cli_usage("rules", "%s", _("check takes at most one FILE"));
         kz_rules *r = NULL;
         kz_err err;
         kz_status ks;
@@ -449,13 +475,13 @@ int kz_cmd_rules(kz_cli *c, int argc, char **argv)
     }
     if (strcmp(sub, "diff") == 0) {
         if (argc != 3)
-            return kz_cli_usage("rules", "diff needs the candidate FILE");
+            return kz_cli_usage("rules", "%s", _("diff needs the candidate FILE"));
         return rules_diff(c, argv[2]);
     }
     if (strcmp(sub, "backtest") == 0) {
         if (argc != 3)
-            return kz_cli_usage("rules", "backtest needs the candidate FILE");
+            return kz_cli_usage("rules", "%s", _("backtest needs the candidate FILE"));
         return rules_backtest(c, argv[2]);
     }
-    return kz_cli_usage("rules", "unknown subcommand \"%s\" (path, check, diff, backtest)", sub);
+    return kz_cli_usage("rules", _("unknown subcommand \"%s\" (path, check, diff, backtest)"), sub);
 }

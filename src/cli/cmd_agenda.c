@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/text.h"
 
 typedef struct agenda {
@@ -28,9 +29,11 @@ static void line(kz_buf *b, const kz_lead *l, const char *when, const char *what
     kz_text_fit(b, when, 10, false, true);
     kz_buf_puts(b, "  ");
     kz_buf name = KZ_BUF_INIT;
-    kz_buf_printf(&name, "%s%s%s", kz_lead_text(l, KZ_F_NAME) ? kz_lead_text(l, KZ_F_NAME) : "",
-                  kz_lead_text(l, KZ_F_COMPANY) ? ", " : "",
-                  kz_lead_text(l, KZ_F_COMPANY) ? kz_lead_text(l, KZ_F_COMPANY) : "");
+    const char *who = kz_lead_text(l, KZ_F_NAME) ? kz_lead_text(l, KZ_F_NAME) : "";
+    if (kz_lead_text(l, KZ_F_COMPANY))
+        kz_buf_printf(&name, _("%s, %s"), who, kz_lead_text(l, KZ_F_COMPANY));
+    else
+        kz_buf_puts(&name, who);
     kz_text_fit(b, kz_buf_str(&name), 34, true, true);
     kz_buf_free(&name);
     kz_buf_puts(b, "  ");
@@ -43,7 +46,7 @@ static bool due_one(const kz_lead *l, void *ud)
     agenda *a = ud;
     char rel[32];
     kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), a->today, rel);
-    const char *step = kz_lead_text(l, KZ_F_NEXT_STEP) ? kz_lead_text(l, KZ_F_NEXT_STEP) : "(no step named)";
+    const char *step = kz_lead_text(l, KZ_F_NEXT_STEP) ? kz_lead_text(l, KZ_F_NEXT_STEP) : _("(no step named)");
     if (kz_lead_is_overdue(l, a->today)) {
         line(&a->overdue, l, rel, step);
         a->noverdue++;
@@ -61,7 +64,8 @@ static bool stale_one(const kz_lead *l, void *ud)
     if (!kz_lead_is_stale(a->c->rules, l, a->now, &idle, &limit))
         return true;
     char why[64];
-    snprintf(why, sizeof why, "idle %d days, limit %d", idle, limit);
+    snprintf(why, sizeof why, P_("idle %d day, limit %d", "idle %d days, limit %d", idle), idle,
+             limit);
     const char *name = kz_lead_text(l, KZ_F_STAGE);
     const kz_stage *st = name ? kz_rules_stage(a->c->rules, name) : NULL;
     line(&a->stale, l, st && st->label ? st->label : name, why); /* the stage by its label */
@@ -83,21 +87,21 @@ int kz_cmd_agenda(kz_cli *c, int argc, char **argv)
         switch (o) {
         case 'd':
             if (kz_parse_int(optarg, &days) != KZ_OK || days < 0 || days > 3660)
-                return kz_cli_usage("agenda", "--days \"%s\": expected a whole number from 0 to 3660",
+                return kz_cli_usage("agenda", _("--days \"%s\": expected a whole number from 0 to 3660"),
                                     optarg);
             break;
         case 'o': owner = optarg; break;
         case 'h':
-            return kz_cli_help("agenda", "Lists your open leads whose next step is overdue or due\n"
+            return kz_cli_help("agenda", _("Lists your open leads whose next step is overdue or due\n"
                                          "within N days, and your stale leads; plain text, ready\n"
                                          "for a morning cron mail.\n\nOptions:\n"
                                          "  --days N         how far ahead (default 7)\n"
-                                         "  --owner U        someone else's agenda\n");
+                                         "  --owner U        someone else's agenda\n"));
         default: return 2; /* kz_cli_next_opt said why */
         }
     }
     if (optind != argc)
-        return kz_cli_usage("agenda", "unexpected argument \"%s\"", argv[optind]);
+        return kz_cli_usage("agenda", _("unexpected argument \"%s\""), argv[optind]);
     int rc = kz_cli_open(c, KZ_OPEN_READS | KZ_OPEN_SCORES);
     if (rc)
         return rc;
@@ -125,11 +129,16 @@ int kz_cmd_agenda(kz_cli *c, int argc, char **argv)
     } else {
         char today[16];
         kz_day_format(a.today, today);
-        printf("Agenda for %s, %s\n", q.owner, today);
-        printf("\nOverdue (%d)\n%s", a.noverdue, a.noverdue ? kz_buf_str(&a.overdue) : "  nothing\n");
-        printf("\nDue in the next %" PRId64 " days (%d)\n%s", days, a.ndue,
-               a.ndue ? kz_buf_str(&a.due) : "  nothing\n");
-        printf("\nStale (%d)\n%s", a.nstale, a.nstale ? kz_buf_str(&a.stale) : "  nothing\n");
+        const char *nothing = _("  nothing\n");
+        printf(_("Agenda for %s, %s\n"), q.owner, today);
+        printf(_("\nOverdue (%d)\n"), a.noverdue);
+        fputs(a.noverdue ? kz_buf_str(&a.overdue) : nothing, stdout);
+        printf(P_("\nDue in the next %lld day (%d)\n", "\nDue in the next %lld days (%d)\n",
+                  (unsigned long)days),
+               (long long)days, a.ndue);
+        fputs(a.ndue ? kz_buf_str(&a.due) : nothing, stdout);
+        printf(_("\nStale (%d)\n"), a.nstale);
+        fputs(a.nstale ? kz_buf_str(&a.stale) : nothing, stdout);
     }
     kz_buf_free(&a.overdue);
     kz_buf_free(&a.due);

@@ -9,12 +9,13 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "kariz/i18n.h"
 #include "kariz/paths.h"
 #include "kariz/text.h"
 
-#define COMPLETE_USAGE                                                                           \
-    "usage: kariz [--db PATH] [--rules PATH] complete commands | usage CMD | stages |\n"       \
-    "             reasons | grades | ids [PREFIX]\n"
+static const char complete_usage[] = /* translated where shown */
+    N_("usage: kariz [--db PATH] [--rules PATH] complete commands | usage CMD | stages |\n"
+       "             reasons | grades | ids [PREFIX]\n");
 /* At most this many lead ids are offered. */
 #define COMPLETE_IDS 50
 
@@ -94,8 +95,8 @@ int kz_cmd_complete(kz_cli *c, int argc, char **argv)
 {
     const char *what = argc >= 2 ? argv[1] : "";
     if (strcmp(what, "--help") == 0 || strcmp(what, "-h") == 0) {
-        fputs(COMPLETE_USAGE "\nThe words shell completion offers, one a line (see kariz(1)).\n",
-              stdout);
+        fputs(_(complete_usage), stdout);
+        fputs(_("\nThe words shell completion offers, one a line (see kariz(1)).\n"), stdout);
         return 0;
     }
     if (strcmp(what, "commands") == 0 && argc == 2) {
@@ -105,9 +106,10 @@ int kz_cmd_complete(kz_cli *c, int argc, char **argv)
     }
     if (strcmp(what, "usage") == 0 && argc == 3) {
         if (!kz_cli_command_known(argv[2])) {
-            fprintf(stderr, "kariz complete: unknown command \"");
-            kz_cli_print_safe(stderr, argv[2]);
-            fprintf(stderr, "\"\n");
+            kz_buf safe = KZ_BUF_INIT; /* owned */
+            kz_text_sanitize(&safe, argv[2], strlen(argv[2]), KZ_TEXT_NEWLINE_SPACE);
+            fprintf(stderr, _("kariz complete: unknown command \"%s\"\n"), kz_buf_str(&safe));
+            kz_buf_free(&safe);
             return 2;
         }
         puts(kz_cli_usage_of(argv[2]));
@@ -133,7 +135,9 @@ int kz_cmd_complete(kz_cli *c, int argc, char **argv)
         kz_rules_free(owned);
         return rc;
     }
-    fprintf(stderr, "kariz complete: expected commands, usage CMD, stages, reasons, grades "
-                    "or ids [PREFIX]\n" COMPLETE_USAGE);
+    fputs(_("kariz complete: expected commands, usage CMD, stages, reasons, grades "
+            "or ids [PREFIX]\n"),
+          stderr);
+    fputs(_(complete_usage), stderr);
     return 2;
 }

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "kariz/buf.h"
+#include "kariz/i18n.h"
 #include "kariz/import.h"
 #include "kariz/text.h"
 
@@ -114,7 +115,7 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
         {"rejects", required_argument, 0, 'r'}, {"dry-run", no_argument, 0, 'n'},
         {"stage", required_argument, 0, 's'},   {"owner", required_argument, 0, 'o'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
-    const char *help =
+    const char *help = _(
         "Reads RFC 4180 CSV (a header row, then one lead a row); - reads standard input.\n"
         "Columns are matched to fields by name (HubSpot, Salesforce, Pipedrive, Zoho and\n"
         "Odoo exports are recognised); every other column becomes a custom field.\n"
@@ -132,7 +133,7 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
         "  --owner U            owner for rows that have none (default: unassigned)\n"
         "\n"
         "Run the same command again after an interruption: it resumes where it stopped.\n"
-        "Exit status 1 when rows were rejected. See docs/import.md.\n";
+        "Exit status 1 when rows were rejected. See docs/import.md.\n");
     kz_import_opts o = {0};
     const char **maps = kz_xcalloc((size_t)argc + 1, sizeof *maps);
     o.maps = maps;
@@ -142,14 +143,14 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
         switch (op) {
         case 'm':
             if (!strchr(optarg, '=')) {
-                rc = kz_cli_usage("import", "--map \"%s\": expected COLUMN=field", optarg);
+                rc = kz_cli_usage("import", _("--map \"%s\": expected COLUMN=field"), optarg);
                 goto out;
             }
             maps[o.nmaps++] = optarg;
             break;
         case 'd':
             if (!parse_dup(optarg, &o.dup)) {
-                rc = kz_cli_usage("import", "--on-duplicate \"%s\": expected skip, update or new",
+                rc = kz_cli_usage("import", _("--on-duplicate \"%s\": expected skip, update or new"),
                                   optarg);
                 goto out;
             }
@@ -163,23 +164,23 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
         }
     }
     if (optind + 1 != argc) {
-        rc = kz_cli_usage("import", optind >= argc ? "a FILE.csv (or - for standard input) is "
-                                                     "required"
-                                                   : "one FILE only");
+        rc = kz_cli_usage("import", "%s",
+                          optind >= argc ? _("a FILE.csv (or - for standard input) is required")
+                                         : _("one FILE only"));
         goto out;
     }
     o.path = argv[optind];
     bool jsonl = has_suffix(o.path, ".jsonl") || has_suffix(o.path, ".ndjson");
     if (jsonl && (o.nmaps || o.rejects_path || o.dry_run)) {
-        rc = kz_cli_usage("import", "%s is JSON lines (by its name): --map, --rejects and "
-                                    "--dry-run read CSV only",
+        rc = kz_cli_usage("import", _("%s is JSON lines (by its name): --map, --rejects and "
+                                      "--dry-run read CSV only"),
                           o.path);
         goto out;
     }
     if (o.owner && (rc = check_owner("import", o.owner)))
         goto out;
     if (!o.dry_run && c->readonly) {
-        fprintf(stderr, "kariz import: the database is open read-only (--read-only)\n");
+        fprintf(stderr, _("kariz %s: the database is open read-only (--read-only)\n"), "import");
         rc = 1;
         goto out;
     }
@@ -213,7 +214,7 @@ int kz_cmd_intake(kz_cli *c, int argc, char **argv)
     static const struct option opts[] = {{"on-duplicate", required_argument, 0, 'd'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *help =
+    const char *help = _(
         "Reads one JSON object a line from standard input, e.g.\n"
         "  {\"name\": \"Ava Smith\", \"email\": \"ava@acme.example\", \"company\": \"Acme\"}\n"
         "Keys are field names or the column names `kariz import` knows; other keys become\n"
@@ -225,7 +226,7 @@ int kz_cmd_intake(kz_cli *c, int argc, char **argv)
         "  --on-duplicate M   a line whose e-mail (else name + company) matches a lead:\n"
         "                     skip (default), update that lead, or new (add anyway)\n"
         "\n"
-        "Exit status 1 when lines were rejected.\n";
+        "Exit status 1 when lines were rejected.\n");
     kz_import_opts o = {0};
     int op;
     optind = 1;
@@ -233,7 +234,7 @@ int kz_cmd_intake(kz_cli *c, int argc, char **argv)
         switch (op) {
         case 'd':
             if (!parse_dup(optarg, &o.dup))
-                return kz_cli_usage("intake", "--on-duplicate \"%s\": expected skip, update or new",
+                return kz_cli_usage("intake", _("--on-duplicate \"%s\": expected skip, update or new"),
                                     optarg);
             break;
         case 'h': return kz_cli_help("intake", help);
@@ -241,11 +242,11 @@ int kz_cmd_intake(kz_cli *c, int argc, char **argv)
         }
     }
     if (optind != argc)
-        return kz_cli_usage("intake", "unexpected argument \"%s\" (lines are read from standard "
-                                      "input)",
+        return kz_cli_usage("intake", _("unexpected argument \"%s\" (lines are read from standard "
+                                        "input)"),
                             argv[optind]);
     if (c->readonly) {
-        fprintf(stderr, "kariz intake: the database is open read-only (--read-only)\n");
+        fprintf(stderr, _("kariz %s: the database is open read-only (--read-only)\n"), "intake");
         return 1;
     }
     int rc = kz_cli_open(c, 0);
@@ -372,7 +373,7 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
         {"format", required_argument, 0, 'f'}, {"stage", required_argument, 0, 's'},
         {"owner", required_argument, 0, 'o'},  {"search", required_argument, 0, 'q'},
         {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
-    const char *help =
+    const char *help = _(
         "Writes every field of every lead (custom fields included) to standard output,\n"
         "exactly as stored (on a terminal, control characters and escape sequences are\n"
         "shown as visible markers instead). `kariz import` reads the CSV back;\n"
@@ -386,7 +387,7 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
         "                   \"stakeholders\"\n"
         "  --stage S        only leads in stage S\n"
         "  --owner U        only U's leads (- for unassigned ones)\n"
-        "  --search TEXT    name, company, e-mail or notes contain TEXT\n";
+        "  --search TEXT    name, company, e-mail or notes contain TEXT\n");
     kz_query q = {0};
     q.sort = KZ_SORT_ID;
     export_ctx x;
@@ -406,7 +407,7 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
             else if (strcmp(optarg, "jsonl") == 0)
                 x.fmt = EXP_JSONL;
             else
-                return kz_cli_usage("export", "--format \"%s\": expected csv, json or jsonl",
+                return kz_cli_usage("export", _("--format \"%s\": expected csv, json or jsonl"),
                                     optarg);
             break;
         case 's': q.stage = optarg; break;
@@ -417,7 +418,7 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
         }
     }
     if (optind != argc)
-        return kz_cli_usage("export", "unexpected argument \"%s\"", argv[optind]);
+        return kz_cli_usage("export", _("unexpected argument \"%s\""), argv[optind]);
     int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS | KZ_OPEN_SCORES);
     if (rc)
         return rc;
@@ -454,7 +455,7 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
     if (ks != KZ_OK)
         return kz_cli_fail(&c->err);
     if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "kariz export: writing the output failed\n");
+        fputs(_("kariz export: writing the output failed\n"), stderr);
         return 1;
     }
     return 0;

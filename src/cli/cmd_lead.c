@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/import.h"
 #include "kariz/labels.h"
 #include "kariz/money.h"
@@ -22,7 +23,7 @@ static void reset_getopt(void)
 static int need_write(kz_cli *c, const char *cmd)
 {
     if (c->readonly) {
-        fprintf(stderr, "kariz %s: the database is open read-only (--read-only)\n", cmd);
+        fprintf(stderr, _("kariz %s: the database is open read-only (--read-only)\n"), cmd);
         return 1;
     }
     return 0;
@@ -49,11 +50,18 @@ static int check_duplicate(kz_cli *c, const kz_lead *lead, bool force)
     if (existing) {
         kz_buf msg = KZ_BUF_INIT;
         const char *name = kz_lead_text(&old, KZ_F_NAME), *company = kz_lead_text(&old, KZ_F_COMPANY);
-        kz_buf_printf(&msg, "kariz add: %s: lead %" PRId64 " (%s%s%s, %s) has this e-mail%s",
-                      force ? "warning" : "duplicate", existing, name ? name : "(no name)",
-                      company ? ", " : "", company ? company : "",
-                      kz_lead_text(&old, KZ_F_EMAIL),
-                      force ? "; adding anyway (--force)" : "; nothing added (--force adds it anyway)");
+        kz_buf who = KZ_BUF_INIT; /* owned: "Mia Khan, Acme" */
+        if (company)
+            kz_buf_printf(&who, _("%s, %s"), name ? name : _("(no name)"), company);
+        else
+            kz_buf_puts(&who, name ? name : _("(no name)"));
+        kz_buf_printf(&msg,
+                      force ? _("kariz add: warning: lead %" PRId64 " (%s, %s) has this "
+                                "e-mail; adding anyway (--force)")
+                            : _("kariz add: duplicate: lead %" PRId64 " (%s, %s) has this "
+                                "e-mail; nothing added (--force adds it anyway)"),
+                      existing, kz_buf_str(&who), kz_lead_text(&old, KZ_F_EMAIL));
+        kz_buf_free(&who);
         kz_cli_print_safe(stderr, kz_buf_str(&msg));
         fputc('\n', stderr);
         kz_buf_free(&msg);
@@ -70,7 +78,7 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
         {"stage", required_argument, 0, 's'},   {"owner", required_argument, 0, 'o'},
         {"set", required_argument, 0, 'S'},     {"force", no_argument, 0, 'F'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
-    const char *help =
+    const char *help = _(
         "Options:\n"
         "  --company C      organisation\n"
         "  --email E        e-mail address (used to find duplicates)\n"
@@ -83,7 +91,7 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
         "                   trimmed and case-insensitively, as import does)\n"
         "\n"
         "A lead whose e-mail another lead already has is not added (exit status 1)\n"
-        "unless --force is given; either way the message names the existing lead.\n";
+        "unless --force is given; either way the message names the existing lead.\n");
     kz_lead lead;
     kz_lead_init(&lead);
     char **sets = kz_xcalloc((size_t)argc, sizeof *sets);
@@ -112,8 +120,8 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
             nnamed = 5; /* repeated options overwrite the last slot */
     }
     if (optind + 1 != argc) {
-        rc = kz_cli_usage("add", optind >= argc ? "a NAME is required"
-                                                : "one NAME only (quote names with spaces)");
+        rc = kz_cli_usage("add", "%s", optind >= argc ? _("a NAME is required")
+                                                      : _("one NAME only (quote names with spaces)"));
         goto out;
     }
     kz_lead_set_text(&lead, KZ_F_NAME, argv[optind]);
@@ -126,7 +134,7 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
     for (size_t i = 0; i < nsets; i++) {
         const char *eq = strchr(sets[i], '=');
         if (!eq || eq == sets[i]) {
-            rc = kz_cli_usage("add", "--set \"%s\": expected FIELD=VALUE", sets[i]);
+            rc = kz_cli_usage("add", _("--set \"%s\": expected FIELD=VALUE"), sets[i]);
             goto out;
         }
         char field[80];
@@ -197,7 +205,7 @@ int kz_cmd_list(kz_cli *c, int argc, char **argv)
         {"sort", required_argument, 0, 'S'},   {"limit", required_argument, 0, 'n'},
         {"format", required_argument, 0, 'f'}, {"help", no_argument, 0, 'h'},
         {0, 0, 0, 0}};
-    const char *help =
+    const char *help = _(
         "Options:\n"
         "  --stage S        only leads in stage S\n"
         "  --owner U        only U's leads (- for unassigned ones)\n"
@@ -207,7 +215,7 @@ int kz_cmd_list(kz_cli *c, int argc, char **argv)
         "  --overdue        only leads whose next step is overdue\n"
         "  --sort KEY       score, value, age, due, name or id (default: id)\n"
         "  --limit N        at most N leads\n"
-        "  --format F       table (default), csv or json\n";
+        "  --format F       table (default), csv or json\n");
     kz_query q = {0};
     q.sort = KZ_SORT_ID;
     kz_format fmt = KZ_FMT_TABLE;
@@ -224,36 +232,36 @@ int kz_cmd_list(kz_cli *c, int argc, char **argv)
         case 'd': q.overdue = true; break;
         case 'S':
             if (!parse_sort(optarg, &q.sort))
-                return kz_cli_usage("list", "--sort \"%s\": expected score, value, age, due, name or id",
+                return kz_cli_usage("list", _("--sort \"%s\": expected score, value, age, due, name or id"),
                                     optarg);
             break;
         case 'n': {
             int64_t n;
             if (kz_parse_int(optarg, &n) != KZ_OK || n <= 0)
-                return kz_cli_usage("list", "--limit \"%s\": expected a positive whole number",
+                return kz_cli_usage("list", _("--limit \"%s\": expected a positive whole number"),
                                     optarg);
             q.limit = (size_t)n;
             break;
         }
         case 'f':
             if (!kz_cli_format(optarg, &fmt, true))
-                return kz_cli_usage("list", "--format \"%s\": expected table, csv or json", optarg);
+                return kz_cli_usage("list", _("--format \"%s\": expected table, csv or json"), optarg);
             break;
         case 'h': return kz_cli_help("list", help);
         default: return 2;
         }
     }
     if (optind != argc)
-        return kz_cli_usage("list", "unexpected argument \"%s\"", argv[optind]);
+        return kz_cli_usage("list", _("unexpected argument \"%s\""), argv[optind]);
     if (mine && q.owner)
-        return kz_cli_usage("list", "--mine and --owner cannot be combined");
+        return kz_cli_usage("list", "%s", _("--mine and --owner cannot be combined"));
     int rc = kz_cli_open(c, KZ_OPEN_READS | KZ_OPEN_SCORES);
     if (rc)
         return rc;
     if (mine)
         q.owner = c->sess.actor;
     if (q.stage && !kz_rules_stage(c->rules, q.stage)) {
-        kz_err_set(&c->err, KZ_EINVAL, "unknown stage \"%s\" (stages: %s)", q.stage,
+        kz_err_set(&c->err, KZ_EINVAL, _("unknown stage \"%s\" (stages: %s)"), q.stage,
                    kz_rules_stage_names(c->rules));
         return kz_cli_fail(&c->err);
     }
@@ -265,7 +273,7 @@ int kz_cmd_list(kz_cli *c, int argc, char **argv)
             kz_buf_printf(&names, "%s%s", i ? ", " : "", kz_rules_grade_name(c->rules, i));
         }
         if (!ok) {
-            kz_err_set(&c->err, KZ_EINVAL, "unknown grade \"%s\" (grades: %s)", q.grade,
+            kz_err_set(&c->err, KZ_EINVAL, _("unknown grade \"%s\" (grades: %s)"), q.grade,
                        kz_buf_str(&names));
             kz_buf_free(&names);
             return kz_cli_fail(&c->err);
@@ -284,17 +292,19 @@ int kz_cmd_list(kz_cli *c, int argc, char **argv)
         int64_t total = 0;
         ks = kz_store_count(c->store, &all, &total, &c->err);
         if (ks == KZ_OK && total > (int64_t)lc.rows)
-            printf("and %" PRId64 " more (--limit %zu)\n", total - (int64_t)lc.rows, q.limit);
+            printf(_("and %" PRId64 " more (--limit %zu)\n"), total - (int64_t)lc.rows, q.limit);
     }
     return ks == KZ_OK ? 0 : kz_cli_fail(&c->err);
 }
 
-/* Prints "label  value" with the value made safe for the terminal. */
+/* Prints "label  value" made safe for the terminal, the label padded to 14
+ * display columns (a translated or custom field's name may be wider). */
 static void show_line(const char *label, const char *value)
 {
     if (!value || !*value)
         return;
-    printf("%-14s ", label);
+    kz_cli_print_safe_pad(stdout, label, 14);
+    putchar(' ');
     kz_cli_print_safe(stdout, value);
     putchar('\n');
 }
@@ -331,10 +341,10 @@ static int table_or_json(int argc, char **argv, kz_format *fmt)
         switch (o) {
         case 'f':
             if (!kz_cli_format(optarg, fmt, false))
-                return kz_cli_usage(argv[0], "--format \"%s\": expected table or json", optarg);
+                return kz_cli_usage(argv[0], _("--format \"%s\": expected table or json"), optarg);
             break;
         case 'h':
-            return kz_cli_help(argv[0], "Options:\n  --format F       table (default) or json\n");
+            return kz_cli_help(argv[0], _("Options:\n  --format F       table (default) or json\n"));
         default: return 2;
         }
     }
@@ -348,7 +358,7 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
     if (rc0 >= 0)
         return rc0;
     if (optind + 1 != argc)
-        return kz_cli_usage("show", "expected one lead ID");
+        return kz_cli_usage("show", "%s", _("expected one lead ID"));
     int64_t id;
     if (!kz_cli_id(argv[optind], &id))
         return 2;
@@ -394,13 +404,14 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
         kz_buf_free(&words);
         int idle, limit;
         if (kz_lead_is_stale(c->rules, &lead, kz_session_now(&c->sess), &idle, &limit)) {
-            snprintf(buf, sizeof buf, "idle %d days, limit %d", idle, limit);
-            show_line("stale", buf);
+            snprintf(buf, sizeof buf, P_("idle %d day, limit %d", "idle %d days, limit %d", idle),
+                     idle, limit);
+            show_line(_("stale"), buf);
         }
         for (size_t i = 0; i < lead.ncustom; i++)
             show_line(lead.custom[i].name, lead.custom[i].value);
         if (shs.n) {
-            printf("\nstakeholders:\n");
+            fputs(_("\nstakeholders:\n"), stdout);
             for (size_t i = 0; i < shs.n; i++) {
                 printf("  ");
                 kz_cli_print_safe_pad(stdout, shs.v[i].role, 14);
@@ -410,7 +421,7 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
             }
         }
         if (acts.n) {
-            printf("\nactivities:\n");
+            fputs(_("\nactivities:\n"), stdout);
             print_activities(&acts);
         }
     }
@@ -450,29 +461,32 @@ static int check_known_owner(kz_cli *c, const char *cmd, const char *owner, bool
 {
     if (force || !owner || !*owner || kz_user_known(&c->sess, owner))
         return 0;
-    fprintf(stderr, "kariz %s: \"", cmd);
-    kz_cli_print_safe(stderr, owner);
-    fprintf(stderr, "\" is not a known user (no such account here, and no lead is owned by "
-                    "that name); check the spelling, or add --force to assign anyway\n");
+    kz_buf safe = KZ_BUF_INIT; /* owned */
+    kz_text_sanitize(&safe, owner, strlen(owner), KZ_TEXT_NEWLINE_SPACE);
+    fprintf(stderr, _("kariz %s: \"%s\" is not a known user (no such account here, and no lead "
+                      "is owned by that name); check the spelling, or add --force to assign "
+                      "anyway\n"),
+            cmd, kz_buf_str(&safe));
+    kz_buf_free(&safe);
     return 1;
 }
 
 int kz_cmd_set(kz_cli *c, int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-        return kz_cli_help("set", "FIELD is a built-in field (see kariz(1)) or a custom field;\n"
+        return kz_cli_help("set", _("FIELD is a built-in field (see kariz(1)) or a custom field;\n"
                                   "an empty VALUE clears the field. A name one or two letters\n"
                                   "away from a field is refused (did you mean ...?) unless the\n"
                                   "rules declare it under custom_fields.\n"
                                   "\nOptions:\n"
                                   "  --force          set owner= to a name that is not a known\n"
-                                  "                   user (no account, owns no lead)\n");
+                                  "                   user (no account, owns no lead)\n"));
     bool force = take_force(&argc, argv);
     if (argc < 3)
-        return kz_cli_usage("set", "expected ID and at least one FIELD=VALUE");
+        return kz_cli_usage("set", "%s", _("expected ID and at least one FIELD=VALUE"));
     for (int i = 2; i < argc; i++)
         if (!strchr(argv[i], '=') || argv[i][0] == '=')
-            return kz_cli_usage("set", "\"%s\": expected FIELD=VALUE", argv[i]);
+            return kz_cli_usage("set", _("\"%s\": expected FIELD=VALUE"), argv[i]);
     int64_t id;
     int rc = open_for_write(c, "set", argv[1], &id);
     if (rc)
@@ -504,19 +518,20 @@ static int move_like(kz_cli *c, int argc, char **argv, bool won)
         case 'F': force = true; break;
         case 'r': reason = optarg; break;
         case 'h':
-            return kz_cli_help(cmd, "Options:\n"
-                                    "  --force          override the stage's entry criteria\n"
-                                    "  --reason TEXT    why (required with --force; recorded)\n");
+            return kz_cli_help(cmd, _("Options:\n"
+                                      "  --force          override the stage's entry criteria\n"
+                                      "  --reason TEXT    why (required with --force; recorded)\n"));
         default: return 2;
         }
     }
     int want = won ? 1 : 2;
     if (argc - optind != want)
-        return kz_cli_usage(cmd, won ? "expected one lead ID" : "expected a lead ID and a STAGE");
+        return kz_cli_usage(cmd, "%s",
+                            won ? _("expected one lead ID") : _("expected a lead ID and a STAGE"));
     if (force && (!reason || !*reason))
-        return kz_cli_usage(cmd, "--force needs --reason TEXT saying why");
+        return kz_cli_usage(cmd, "%s", _("--force needs --reason TEXT saying why"));
     if (reason && !force)
-        return kz_cli_usage(cmd, "--reason goes with --force");
+        return kz_cli_usage(cmd, "%s", _("--reason goes with --force"));
     int64_t id;
     int rc = open_for_write(c, cmd, argv[optind], &id);
     if (rc)
@@ -525,9 +540,9 @@ static int move_like(kz_cli *c, int argc, char **argv, bool won)
                        : kz_pipe_move(&c->sess, id, 0, argv[optind + 1], force ? reason : NULL,
                                       &c->err);
     if (ks == KZ_EREFUSED) {
-        kz_err_prefix(&c->err, "refused");
+        kz_err_prefix(&c->err, _("refused"));
         rc = kz_cli_fail(&c->err);
-        fprintf(stderr, "kariz: to override, add --force --reason TEXT\n");
+        fputs(_("kariz: to override, add --force --reason TEXT\n"), stderr);
         return rc;
     }
     return ks == KZ_OK ? 0 : kz_cli_fail(&c->err);
@@ -555,18 +570,18 @@ int kz_cmd_lost(kz_cli *c, int argc, char **argv)
         switch (o) {
         case 'r': reason = optarg; break;
         case 'h':
-            return kz_cli_help("lost", "The reason may also follow the ID: kariz lost 23 price.\n\n"
-                                       "Options:\n  --reason REASON  one of the lost reasons in the "
-                                       "rules (kariz rules check lists them)\n");
+            return kz_cli_help("lost", _("The reason may also follow the ID: kariz lost 23 price.\n\n"
+                                         "Options:\n  --reason REASON  one of the lost reasons in the "
+                                         "rules (kariz rules check lists them)\n"));
         default: return 2;
         }
     }
     if (argc - optind == 2 && !reason)
         reason = argv[optind + 1]; /* kariz lost 23 price: the reason after the ID */
     else if (argc - optind != 1)
-        return kz_cli_usage("lost", "expected one lead ID and its reason");
+        return kz_cli_usage("lost", "%s", _("expected one lead ID and its reason"));
     if (!reason || !*reason)
-        return kz_cli_usage("lost", "--reason REASON is required (or the reason after the ID)");
+        return kz_cli_usage("lost", "%s", _("--reason REASON is required (or the reason after the ID)"));
     int64_t id;
     int rc = open_for_write(c, "lost", argv[optind], &id);
     if (rc)
@@ -577,9 +592,9 @@ int kz_cmd_lost(kz_cli *c, int argc, char **argv)
 int kz_cmd_note(kz_cli *c, int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-        return kz_cli_help("note", "TEXT may be several words; - reads the note from standard input.\n");
+        return kz_cli_help("note", _("TEXT may be several words; - reads the note from standard input.\n"));
     if (argc < 3)
-        return kz_cli_usage("note", "expected a lead ID and the note's TEXT");
+        return kz_cli_usage("note", "%s", _("expected a lead ID and the note's TEXT"));
     int64_t id;
     int rc = open_for_write(c, "note", argv[1], &id);
     if (rc)
@@ -617,9 +632,9 @@ int kz_cmd_log(kz_cli *c, int argc, char **argv)
         case 'h': {
             kz_buf h = KZ_BUF_INIT;
             kz_buf_printf(&h,
-                          "KIND is one of: %s\nOUTCOME is one of: %s\n\nOptions:\n"
-                          "  --channel C      the channel (default: the kind's own, e.g. phone)\n"
-                          "  --note TEXT      a note with the touch\n",
+                          _("KIND is one of: %s\nOUTCOME is one of: %s\n\nOptions:\n"
+                            "  --channel C      the channel (default: the kind's own, e.g. phone)\n"
+                            "  --note TEXT      a note with the touch\n"),
                           kz_activity_kinds_list(), kz_activity_outcomes_list());
             kz_cli_help("log", kz_buf_str(&h));
             kz_buf_free(&h);
@@ -629,7 +644,7 @@ int kz_cmd_log(kz_cli *c, int argc, char **argv)
         }
     }
     if (argc - optind != 3)
-        return kz_cli_usage("log", "expected a lead ID, a KIND and an OUTCOME");
+        return kz_cli_usage("log", "%s", _("expected a lead ID, a KIND and an OUTCOME"));
     int64_t id;
     int rc = open_for_write(c, "log", argv[optind], &id);
     if (rc)
@@ -644,7 +659,8 @@ int kz_cmd_log(kz_cli *c, int argc, char **argv)
  * as saved (the step kept from before when none was given). */
 static int confirm_followup(kz_cli *c, int64_t id)
 {
-    static const char *const wd[] = {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"};
+    static const char *const wd[] = {N_("Mon"), N_("Tue"), N_("Wed"), N_("Thu"),
+                                     N_("Fri"), N_("Sat"), N_("Sun")};
     kz_lead lead;
     kz_lead_init(&lead);
     if (kz_store_lead_get(c->store, id, &lead, &c->err) != KZ_OK) {
@@ -657,8 +673,9 @@ static int confirm_followup(kz_cli *c, int64_t id)
     kz_day_relative(due, kz_today(kz_session_now(&c->sess)), rel);
     const char *name = kz_lead_text(&lead, KZ_F_NAME), *step = kz_lead_text(&lead, KZ_F_NEXT_STEP);
     kz_buf line = KZ_BUF_INIT;
-    kz_buf_printf(&line, "next step for %s (lead %" PRId64 "): %s, due %s %s", name ? name : "",
-                  id, step ? step : "(no step named)", wd[kz_day_weekday(due)], date);
+    kz_buf_printf(&line, _("next step for %s (lead %" PRId64 "): %s, due %s %s"),
+                  name ? name : "", id, step ? step : _("(no step named)"),
+                  _(wd[kz_day_weekday(due)]), date);
     if (strcmp(rel, date) != 0)
         kz_buf_printf(&line, " (%s)", rel);
     kz_cli_print_safe(stdout, kz_buf_str(&line));
@@ -681,16 +698,16 @@ int kz_cmd_followup(kz_cli *c, int argc, char **argv)
         case 's': step = optarg; break;
         case 'h':
             return kz_cli_help("followup",
-                               "WHEN: today, tomorrow, yesterday, mon..sun (the next one), next week,\n"
+                               _("WHEN: today, tomorrow, yesterday, mon..sun (the next one), next week,\n"
                                "next month, +3d, +2w, +1m, in 3 days, in 2 weeks, in 1 month, eom\n"
                                "(end of month), or YYYY-MM-DD, in your time zone. Prints the next\n"
                                "step as saved: the lead, the step and the date.\n\n"
-                               "Options:\n  --step TEXT      what the next step is (default: the one it has)\n");
+                               "Options:\n  --step TEXT      what the next step is (default: the one it has)\n"));
         default: return 2;
         }
     }
     if (argc - optind < 2)
-        return kz_cli_usage("followup", "expected a lead ID and WHEN");
+        return kz_cli_usage("followup", "%s", _("expected a lead ID and WHEN"));
     kz_buf when = KZ_BUF_INIT;
     for (int i = optind + 1; i < argc; i++)
         kz_buf_printf(&when, "%s%s", i > optind + 1 ? " " : "", argv[i]);
@@ -709,14 +726,14 @@ int kz_cmd_followup(kz_cli *c, int argc, char **argv)
 int kz_cmd_assign(kz_cli *c, int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-        return kz_cli_help("assign", "USER is a Unix account name; - leaves the lead unassigned.\n"
+        return kz_cli_help("assign", _("USER is a Unix account name; - leaves the lead unassigned.\n"
                                      "A name that is not a known user (no account here, owns no\n"
                                      "lead) is refused unless forced.\n"
                                      "\nOptions:\n"
-                                     "  --force          assign to that name anyway\n");
+                                     "  --force          assign to that name anyway\n"));
     bool force = take_force(&argc, argv);
     if (argc != 3)
-        return kz_cli_usage("assign", "expected a lead ID and a USER (or -)");
+        return kz_cli_usage("assign", "%s", _("expected a lead ID and a USER (or -)"));
     int64_t id;
     int rc = open_for_write(c, "assign", argv[1], &id);
     if (rc)
@@ -734,7 +751,7 @@ int kz_cmd_history(kz_cli *c, int argc, char **argv)
     if (rc0 >= 0)
         return rc0;
     if (argc - optind != 1)
-        return kz_cli_usage("history", "expected one lead ID");
+        return kz_cli_usage("history", "%s", _("expected one lead ID"));
     int64_t id;
     if (!kz_cli_id(argv[optind], &id))
         return 2;
@@ -750,7 +767,7 @@ int kz_cmd_history(kz_cli *c, int argc, char **argv)
     if (ks == KZ_OK)
         ks = kz_store_events(c->store, id, 0, &ev, &c->err);
     if (ks == KZ_OK && ev.n == 0)
-        ks = kz_err_set(&c->err, KZ_ENOTFOUND, "no lead with id %" PRId64, id);
+        ks = kz_err_set(&c->err, KZ_ENOTFOUND, _("no lead with id %" PRId64), id);
     if (ks != KZ_OK) {
         rc = kz_cli_fail(&c->err);
     } else if (fmt == KZ_FMT_JSON) {
@@ -782,15 +799,15 @@ int kz_cmd_history(kz_cli *c, int argc, char **argv)
 int kz_cmd_blame(kz_cli *c, int argc, char **argv)
 {
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
-        return kz_cli_help("blame", "FIELD is a built-in or custom field name.\n");
+        return kz_cli_help("blame", _("FIELD is a built-in or custom field name.\n"));
     if (argc != 3)
-        return kz_cli_usage("blame", "expected a lead ID and a FIELD");
+        return kz_cli_usage("blame", "%s", _("expected a lead ID and a FIELD"));
     int64_t id;
     if (!kz_cli_id(argv[1], &id))
         return 2;
     const char *field = argv[2];
     if (kz_field_lookup(field) < 0 && !kz_custom_name_ok(field))
-        return kz_cli_usage("blame", "\"%s\" is not a field name", field);
+        return kz_cli_usage("blame", _("\"%s\" is not a field name"), field);
     int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);
     if (rc)
         return rc;
@@ -823,13 +840,13 @@ int kz_cmd_blame(kz_cli *c, int argc, char **argv)
         if (e.new_value)
             kz_label_value(c->rules, e.field ? e.field : argv[2], e.new_value, &now_v);
         if (strcmp(e.kind, "create") == 0)
-            kz_buf_printf(&line, "%s: \"%s\" since the lead was created by %s on %s", field, cur,
+            kz_buf_printf(&line, _("%s: \"%s\" since the lead was created by %s on %s"), field, cur,
                           e.actor, when);
         else if (strcmp(e.kind, "import") == 0)
-            kz_buf_printf(&line, "%s: \"%s\" since the lead was imported by %s on %s (%s)", field,
+            kz_buf_printf(&line, _("%s: \"%s\" since the lead was imported by %s on %s (%s)"), field,
                           cur, e.actor, when, e.detail ? e.detail : "");
         else
-            kz_buf_printf(&line, "%s: \"%s\" set by %s on %s (was \"%s\")", field,
+            kz_buf_printf(&line, _("%s: \"%s\" set by %s on %s (was \"%s\")"), field,
                           kz_buf_str(&now_v), e.actor, when, kz_buf_str(&was));
         kz_cli_print_safe(stdout, kz_buf_str(&line));
         putchar('\n');

@@ -12,6 +12,7 @@
 #include "cli/cli.h"
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/report.h"
 
 /* Columns of the output: $COLUMNS, else the terminal's width, else 80. */
@@ -38,7 +39,8 @@ static int period_error(const char *opt, const kz_err *err)
 {
     fprintf(stderr, "kariz report: %s: ", opt);
     kz_cli_print_safe(stderr, err->msg);
-    fprintf(stderr, "\nusage: kariz report %s\n", kz_cli_usage_of("report"));
+    fputc('\n', stderr);
+    fprintf(stderr, _("usage: kariz %s%s%s\n"), "report", " ", kz_cli_usage_of("report"));
     return 2;
 }
 
@@ -59,7 +61,7 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
         {"period", required_argument, 0, 'p'},
         {"owner", required_argument, 0, 'o'}, {"format", required_argument, 0, 'f'},
         {"help", no_argument, 0, 'h'},        {0, 0, 0, 0}};
-    const char *help =
+    const char *help = _(
         "Reports:\n"
         "  funnel     leads per stage now; conversion between stages in the period\n"
         "  forecast   open pipeline value and weighted value by close month and owner\n"
@@ -80,7 +82,7 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
         "  --owner U        only U's leads (- for unassigned ones)\n"
         "  --format F       table (default), csv or json\n"
         "\n"
-        "See docs/reports.md for how each number is counted.\n";
+        "See docs/reports.md for how each number is counted.\n");
     const char *from = NULL, *to = NULL, *period = NULL, *owner = NULL;
     kz_format fmt = KZ_FMT_TABLE;
     int o;
@@ -93,7 +95,7 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
         case 'o': owner = strcmp(optarg, "-") == 0 ? "" : optarg; break;
         case 'f':
             if (!kz_cli_format(optarg, &fmt, true))
-                return kz_cli_usage("report", "--format \"%s\": expected table, csv or json",
+                return kz_cli_usage("report", _("--format \"%s\": expected table, csv or json"),
                                     optarg);
             break;
         case 'h': return kz_cli_help("report", help);
@@ -101,9 +103,9 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
         }
     }
     if (optind >= argc)
-        return kz_cli_usage("report", "a report NAME is required (%s)", KZ_REPORT_NAMES);
+        return kz_cli_usage("report", _("a report NAME is required (%s)"), KZ_REPORT_NAMES);
     if (optind + 1 < argc)
-        return kz_cli_usage("report", "unexpected argument \"%s\"", argv[optind + 1]);
+        return kz_cli_usage("report", _("unexpected argument \"%s\""), argv[optind + 1]);
     const char *name = argv[optind];
     static const char *const names[] = {"funnel", "forecast", "velocity",
                                         "losses", "channels", "scoring"};
@@ -111,10 +113,10 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         known = known || strcmp(names[i], name) == 0;
     if (!known)
-        return kz_cli_usage("report", "unknown report \"%s\" (reports: %s)", name,
+        return kz_cli_usage("report", _("unknown report \"%s\" (reports: %s)"), name,
                             KZ_REPORT_NAMES);
     if (period && (from || to))
-        return kz_cli_usage("report", "--period goes without --from and --to");
+        return kz_cli_usage("report", "%s", _("--period goes without --from and --to"));
     int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS | KZ_OPEN_SCORES);
     if (rc)
         return rc;
@@ -145,7 +147,7 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
         char f[11], t[11];
         kz_day_format(ro.from_day, f);
         kz_day_format(ro.to_day, t);
-        return kz_cli_usage("report", "--from %s (%s) is after --to %s (%s)", from, f, to, t);
+        return kz_cli_usage("report", _("--from %s (%s) is after --to %s (%s)"), from, f, to, t);
     }
 
     kz_report_rules rr;

@@ -15,20 +15,21 @@
 #include "cli/cli.h"
 #include "kariz/buf.h"
 #include "kariz/deploy.h"
+#include "kariz/i18n.h"
 #include "kariz/paths.h"
 #include "kariz/rules.h"
 
-#define TEAM_HELP                                                                               \
-    "  init DIR --group GROUP  create DIR (setgid, group GROUP, mode 2770), the database\n"      \
-    "                          DIR/team.db (0660), DIR/rules.yaml (the built-in rules,\n"        \
-    "                          0664) and DIR/hooks/ (yours, 0755) with hooks.log (0660);\n"      \
-    "                          an existing kariz database there keeps its data and gets\n"       \
-    "                          its group and modes fixed\n"                                      \
-    "  check [DIR]             report every problem of the set-up (default: the database's\n"   \
-    "                          directory); exit status 1 when there is one\n"               \
-    "\n"                                                                                         \
-    "Options:\n"                                                                                 \
-    "  --group GROUP           init: the Unix group of the team (it must exist)\n"
+static const char team_help[] = /* translated where shown */
+    N_("  init DIR --group GROUP  create DIR (setgid, group GROUP, mode 2770), the database\n"
+       "                          DIR/team.db (0660), DIR/rules.yaml (the built-in rules,\n"
+       "                          0664) and DIR/hooks/ (yours, 0755) with hooks.log (0660);\n"
+       "                          an existing kariz database there keeps its data and gets\n"
+       "                          its group and modes fixed\n"
+       "  check [DIR]             report every problem of the set-up (default: the database's\n"
+       "                          directory); exit status 1 when there is one\n"
+       "\n"
+       "Options:\n"
+       "  --group GROUP           init: the Unix group of the team (it must exist)\n");
 
 /* Prints a line (sanitised: paths come from the file system and the
  * command line) to out, after prefix. */
@@ -70,12 +71,12 @@ static bool set_owner_mode(const char *path, uid_t uid, gid_t gid, mode_t mode, 
     }
     if ((st.st_gid != gid || (uid != (uid_t)-1 && st.st_uid != uid)) &&
         chown(path, uid, gid) != 0) {
-        init_error("cannot give %s to group %u: %s", path, (unsigned)gid,
+        init_error(_("cannot give %s to group %u: %s"), path, (unsigned)gid,
                 strerror(errno));
         return false;
     }
     if ((st.st_mode & 07777) != mode && chmod(path, mode) != 0) {
-        init_error("cannot set the mode of %s to %04o: %s", path,
+        init_error(_("cannot set the mode of %s to %04o: %s"), path,
                 (unsigned)mode, strerror(errno));
         return false;
     }
@@ -83,7 +84,7 @@ static bool set_owner_mode(const char *path, uid_t uid, gid_t gid, mode_t mode, 
         struct group *was = getgrgid(st.st_gid);
         char num[16];
         snprintf(num, sizeof num, "%u", (unsigned)st.st_gid);
-        kz_buf_printf(did, " (was group %s, mode %04o)", was ? was->gr_name : num,
+        kz_buf_printf(did, _(" (was group %s, mode %04o)"), was ? was->gr_name : num,
                       (unsigned)(st.st_mode & 07777));
     }
     return true;
@@ -103,7 +104,7 @@ static bool make_dir(const char *dir, bool *created)
                 if (!c)
                     *created = true;
             } else if (errno != EEXIST) {
-                init_error("cannot create the directory %s: %s", buf,
+                init_error(_("cannot create the directory %s: %s"), buf,
                         strerror(errno));
                 return false;
             }
@@ -114,7 +115,7 @@ static bool make_dir(const char *dir, bool *created)
     }
     struct stat st;
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        init_error("%s exists and is not a directory", dir);
+        init_error(_("%s exists and is not a directory"), dir);
         return false;
     }
     return true;
@@ -181,8 +182,8 @@ static int team_init(kz_cli *c, const char *dir_arg, const char *group)
     struct group *gr = getgrnam(group);
     if (!gr)
         return kz_cli_usage("team",
-                            "--group \"%s\": no such group on this system (create it first: "
-                            "groupadd %s)",
+                            _("--group \"%s\": no such group on this system (create it first: "
+                              "groupadd %s)"),
                             group, group);
     gid_t gid = gr->gr_gid;
     char db[4200], rules[4200], hooks[4200], log[4300];
@@ -194,9 +195,9 @@ static int team_init(kz_cli *c, const char *dir_arg, const char *group)
     /* One database per team directory: another would split the team. */
     char other[256];
     if (other_database(dir, other, sizeof other)) {
-        init_error("%s holds the database %s already, and the team's is %s; "
-                "nothing was changed: to keep it, rename it (mv %s/%s %s) and run this again, "
-                "or choose another directory",
+        init_error(_("%s holds the database %s already, and the team's is %s; "
+                     "nothing was changed: to keep it, rename it (mv %s/%s %s) and run this "
+                     "again, or choose another directory"),
                 dir, other, db, dir, other, db);
         return 1;
     }
@@ -209,8 +210,8 @@ static int team_init(kz_cli *c, const char *dir_arg, const char *group)
         kz_status ks = kz_store_open(db, KZ_STORE_READONLY, &probe, &err);
         kz_store_close(probe);
         if (ks != KZ_OK && ks != KZ_EREADONLY) {
-            init_error("%s holds a database already that kariz cannot use (%s); "
-                    "nothing was changed: move it away or choose another directory",
+            init_error(_("%s holds a database already that kariz cannot use (%s); "
+                         "nothing was changed: move it away or choose another directory"),
                     db, err.msg);
             return 1;
         }
@@ -219,12 +220,13 @@ static int team_init(kz_cli *c, const char *dir_arg, const char *group)
     bool created;
     if (!make_dir(dir, &created) || !set_owner_mode(dir, (uid_t)-1, gid, 02770, NULL))
         goto fail;
-    say("%s %s: group %s, mode 2770 (setgid: files created in it get group %s)",
-           created ? "created" : "set", dir, group, group);
+    say(created ? _("created %s: group %s, mode 2770 (setgid: files created in it get group %s)")
+                : _("set %s: group %s, mode 2770 (setgid: files created in it get group %s)"),
+        dir, group, group);
 
     bool rules_new;
     if (write_rules(rules, &rules_new) != 0) {
-        init_error("cannot write %s: %s", rules, strerror(errno));
+        init_error(_("cannot write %s: %s"), rules, strerror(errno));
         goto fail;
     }
     struct stat rst;
@@ -233,9 +235,10 @@ static int team_init(kz_cli *c, const char *dir_arg, const char *group)
     kz_buf_reset(&did);
     if (!set_owner_mode(rules, (uid_t)-1, gid, rmode, &did))
         goto fail;
-    say("%s %s: group %s, mode %04o%s%s", rules_new ? "created" : "kept", rules, group,
-           (unsigned)rmode, rules_new ? " (the built-in rules; edit them for the team)" : "",
-           kz_buf_str(&did));
+    say(rules_new ? _("created %s: group %s, mode %04o (the built-in rules; edit them for the "
+                      "team)%s")
+                  : _("kept %s: group %s, mode %04o%s"),
+        rules, group, (unsigned)rmode, kz_buf_str(&did));
 
     if (!had_db && kz_deploy_create_db(db, &c->err) != KZ_OK) {
         kz_cli_fail(&c->err);
@@ -249,10 +252,10 @@ static int team_init(kz_cli *c, const char *dir_arg, const char *group)
     if (kz_cli_open(c, KZ_OPEN_INIT) != 0)
         goto fail;
     if (had_db)
-        say("kept %s: a kariz database already, its data untouched; group %s, mode 0660%s",
+        say(_("kept %s: a kariz database already, its data untouched; group %s, mode 0660%s"),
                db, group, kz_buf_str(&did));
     else
-        say("created %s: group %s, mode 0660 (its -wal and -shm files get the same)", db,
+        say(_("created %s: group %s, mode 0660 (its -wal and -shm files get the same)"), db,
                group);
     static const char *const sides[] = {"-wal", "-shm"};
     for (size_t i = 0; i < 2; i++) {
@@ -264,32 +267,35 @@ static int team_init(kz_cli *c, const char *dir_arg, const char *group)
         if (!set_owner_mode(side, (uid_t)-1, gid, 0660, &did))
             goto fail;
         if (did.len)
-            say("fixed %s: group %s, mode 0660%s", side, group, kz_buf_str(&did));
+            say(_("fixed %s: group %s, mode 0660%s"), side, group, kz_buf_str(&did));
     }
 
     if (!make_dir(hooks, &created) || !set_owner_mode(hooks, getuid(), gid, 0755, NULL))
         goto fail;
-    say("%s %s: yours, mode 0755 (only you can add or change hooks; they run as whoever "
-           "makes a change)",
-           created ? "created" : "set", hooks);
+    say(created ? _("created %s: yours, mode 0755 (only you can add or change hooks; they run "
+                    "as whoever makes a change)")
+                : _("set %s: yours, mode 0755 (only you can add or change hooks; they run as "
+                    "whoever makes a change)"),
+        hooks);
     int fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0660);
     if (fd < 0) {
-        init_error("cannot create %s: %s", log, strerror(errno));
+        init_error(_("cannot create %s: %s"), log, strerror(errno));
         goto fail;
     }
     close(fd);
     if (!set_owner_mode(log, (uid_t)-1, gid, 0660, NULL))
         goto fail;
-    say("created %s: group %s, mode 0660", log, group);
+    say(_("created %s: group %s, mode 0660"), log, group);
     say("%s", "");
-    say("next: add each member (usermod -aG %s NAME; they log in again) and tell everyone", group);
+    say(_("next: add each member (usermod -aG %s NAME; they log in again) and tell everyone"),
+        group);
     say("  export KARIZ_DB=%s", db);
-    say("(e.g. in /etc/profile.d/kariz.sh); `kariz team check %s` checks the set-up.", dir);
+    say(_("(e.g. in /etc/profile.d/kariz.sh); `kariz team check %s` checks the set-up."), dir);
     kz_buf_free(&did);
     return 0;
 fail:
     kz_buf_free(&did);
-    init_error("stopped; what is printed above was done");
+    init_error("%s", _("stopped; what is printed above was done"));
     return 1;
 }
 
@@ -325,9 +331,9 @@ static int team_check(kz_cli *c, const char *dir_arg)
         say("%s", line);
     }
     if (n)
-        say("%d problem%s in %s", n, n == 1 ? "" : "s", dir);
+        say(P_("%d problem in %s", "%d problems in %s", (unsigned long)n), n, dir);
     else
-        say("%s: no problems (directory, database, -wal, -shm, rules, hooks)", dir);
+        say(_("%s: no problems (directory, database, -wal, -shm, rules, hooks)"), dir);
     kz_buf_free(&report);
     return n ? 1 : 0;
 }
@@ -342,29 +348,29 @@ int kz_cmd_team(kz_cli *c, int argc, char **argv)
     while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 'g': group = optarg; break;
-        case 'h': return kz_cli_help("team", TEAM_HELP);
+        case 'h': return kz_cli_help("team", _(team_help));
         default: return 2;
         }
     }
     int rest = argc - optind;
     char **args = argv + optind;
     if (rest < 1)
-        return kz_cli_usage("team", "expected init or check");
+        return kz_cli_usage("team", "%s", _("expected init or check"));
     if (strcmp(args[0], "init") == 0) {
         if (rest < 2)
-            return kz_cli_usage("team", "init needs the directory DIR");
+            return kz_cli_usage("team", "%s", _("init needs the directory DIR"));
         if (rest > 2)
-            return kz_cli_usage("team", "unexpected argument \"%s\"", args[2]);
+            return kz_cli_usage("team", _("unexpected argument \"%s\""), args[2]);
         if (!group || !*group)
-            return kz_cli_usage("team", "init needs --group GROUP (the team's Unix group)");
+            return kz_cli_usage("team", "%s", _("init needs --group GROUP (the team's Unix group)"));
         return team_init(c, args[1], group);
     }
     if (strcmp(args[0], "check") == 0) {
         if (group)
-            return kz_cli_usage("team", "check takes no --group");
+            return kz_cli_usage("team", "%s", _("check takes no --group"));
         if (rest > 2)
-            return kz_cli_usage("team", "unexpected argument \"%s\"", args[2]);
+            return kz_cli_usage("team", _("unexpected argument \"%s\""), args[2]);
         return team_check(c, rest == 2 ? args[1] : NULL);
     }
-    return kz_cli_usage("team", "\"%s\": expected init or check", args[0]);
+    return kz_cli_usage("team", _("\"%s\": expected init or check"), args[0]);
 }

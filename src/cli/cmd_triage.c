@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "kariz/i18n.h"
 #include "kariz/tui.h"
 
 int kz_cmd_triage(kz_cli *c, int argc, char **argv)
@@ -19,19 +20,19 @@ int kz_cmd_triage(kz_cli *c, int argc, char **argv)
         case 'a': all = true; break;
         case 'h':
             return kz_cli_help("triage",
-                               "Opens the board on the triage queue: your open leads and\n"
+                               _("Opens the board on the triage queue: your open leads and\n"
                                "unassigned ones that are new, overdue, stale or in a new score\n"
                                "band, most urgent first, one lead at a time. One key decides\n"
                                "(advance, disqualify, snooze, log a call...) and shows the next\n"
                                "lead; leaving and coming back resumes where you left off.\n"
                                "\nOptions:\n"
                                "  --all            every owner's leads, not only yours and\n"
-                               "                   unassigned ones\n");
+                               "                   unassigned ones\n"));
         default: return 2; /* kz_cli_next_opt said why */
         }
     }
     if (optind != argc)
-        return kz_cli_usage("triage", "unexpected argument \"%s\"", argv[optind]);
+        return kz_cli_usage("triage", _("unexpected argument \"%s\""), argv[optind]);
     kz_tui_opts topts;
     memset(&topts, 0, sizeof topts);
     topts.triage = true;

@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/import.h"
 #include "kariz/money.h"
 #include "kariz/text.h"
@@ -92,13 +93,16 @@ void kz_json_write_string(FILE *out, const char *s)
     json_decref(j);
 }
 
+#define NCOLS 9 /* table_cols below */
+
 struct kz_lead_writer {
     kz_format fmt;
     FILE *out;
     int64_t today;
     size_t rows;
-    bool tty;    /* out is a terminal: CSV and JSON are sanitised */
-    kz_buf line; /* scratch for one row */
+    bool tty;          /* out is a terminal: CSV and JSON are sanitised */
+    int widths[NCOLS]; /* table: each column's width, its title's when that is wider */
+    kz_buf line;       /* scratch for one row */
 };
 
 bool kz_cli_tty(FILE *out)
@@ -125,20 +129,20 @@ typedef struct column {
 } column;
 
 static const column table_cols[] = {
-    {"ID", 6, true},     {"NAME", 24, false},  {"COMPANY", 20, false}, {"STAGE", 11, false},
-    {"SCORE", 5, true},  {"GRADE", 5, false},  {"VALUE", 14, true},    {"OWNER", 8, false},
-    {"NEXT DUE", 11, false},
-};
-#define NCOLS (sizeof table_cols / sizeof table_cols[0])
+    {N_("ID"), 6, true},       {N_("NAME"), 24, false},  {N_("COMPANY"), 20, false},
+    {N_("STAGE"), 11, false},  {N_("SCORE"), 5, true},   {N_("GRADE"), 5, false},
+    {N_("VALUE"), 14, true},   {N_("OWNER"), 8, false},  {N_("NEXT DUE"), 11, false},
+}; /* titles translated where shown; a wider title widens its column */
+_Static_assert(sizeof table_cols / sizeof table_cols[0] == NCOLS, "NCOLS");
 
 static void table_cell(kz_lead_writer *w, size_t i, const char *s)
 {
     if (i)
         kz_buf_puts(&w->line, "  ");
     if (table_cols[i].right)
-        kz_text_fit_right(&w->line, s, table_cols[i].width);
+        kz_text_fit_right(&w->line, s, w->widths[i]);
     else
-        kz_text_fit(&w->line, s, table_cols[i].width, true, i + 1 < NCOLS);
+        kz_text_fit(&w->line, s, w->widths[i], true, i + 1 < NCOLS);
 }
 
 kz_lead_writer *kz_lead_writer_new(kz_format fmt, FILE *out, int64_t today_day)
@@ -149,8 +153,12 @@ kz_lead_writer *kz_lead_writer_new(kz_format fmt, FILE *out, int64_t today_day)
     w->today = today_day;
     w->tty = kz_cli_tty(out);
     if (fmt == KZ_FMT_TABLE) {
+        for (size_t i = 0; i < NCOLS; i++) {
+            int tw = kz_text_width(_(table_cols[i].title));
+            w->widths[i] = tw > table_cols[i].width ? tw : table_cols[i].width;
+        }
         for (size_t i = 0; i < NCOLS; i++)
-            table_cell(w, i, table_cols[i].title);
+            table_cell(w, i, _(table_cols[i].title));
         fprintf(out, "%s\n", kz_buf_str(&w->line));
     } else if (fmt == KZ_FMT_CSV) {
         for (int f = 0; f < KZ_F__COUNT; f++)
@@ -179,7 +187,7 @@ void kz_lead_writer_add(kz_lead_writer *w, const kz_lead *l)
         if (kz_lead_has(l, KZ_F_VALUE)) {
             /* in full, 1,234,567.89, or shortened when that would not fit */
             kz_money_full(kz_lead_num(l, KZ_F_VALUE), NULL, buf, sizeof buf);
-            if (kz_text_width(buf) > table_cols[6].width)
+            if (kz_text_width(buf) > w->widths[6])
                 kz_money_compact(kz_lead_num(l, KZ_F_VALUE), NULL, buf, sizeof buf);
         }
         table_cell(w, 6, buf);

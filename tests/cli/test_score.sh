@@ -45,7 +45,7 @@ t "a command that shows no scores leaves them as stored"
 export KARIZ_NOW="2027-06-01 10:00"
 run k history 1; expect_rc 0
 expect_eq "$(sql 'select score from leads')" 2
-run k score --all; expect_rc 0; expect_out "rescored; 1 leads changed"
+run k score --all; expect_rc 0; expect_out "rescored; 1 lead changed"
 expect_eq "$(sql 'select score, score_due is null from leads')" "0|1"
 run k list; has_out "Ava Smith"
 expect_eq "$(sql 'select score, score_due is null from leads')" "0|1"
