@@ -243,11 +243,12 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     int y = area.y;
     int gap = area.h >= 20 ? 1 : 0; /* blank lines between blocks, when there is room */
     kz_buf b = KZ_BUF_INIT; /* owned: one line of raw data, sanitised when drawn */
-    char v[64];
+    char v[160]; /* translated text: room for a longer language than English */
 
     /* who: name and score */
     const char *grade = kz_lead_text(l, KZ_F_GRADE);
-    char score[64];
+    char score[128];
+
     if (grade)
         snprintf(score, sizeof score, _("score %" PRId64 " %s"), kz_lead_num(l, KZ_F_SCORE),
                  grade);
