@@ -355,14 +355,23 @@ static void board_reload(kz_view *v, kz_tui *t)
 
 /* ---- layout ---- */
 
+/* A collapsed column: COLLAPSED_W, or as wide as its "(z expands)" needs
+ * in the user's language (in display columns), at most MIN_COL_W. */
+static int collapsed_width(void)
+{
+    int w = kz_text_width(_("(z expands)")) + 3;
+    return w < COLLAPSED_W ? COLLAPSED_W : w > MIN_COL_W ? MIN_COL_W : w;
+}
+
 static int col_width(const board *b, const kz_tui *t, const column *c)
 {
     if (c->collapsed)
-        return COLLAPSED_W;
+        return collapsed_width();
     int nopen = 0, fixed = 0;
     for (size_t i = 0; i < b->ncols; i++) {
         if (b->cols[i].collapsed)
-            fixed += COLLAPSED_W;
+            fixed += collapsed_width();
+
         else
             nopen++;
     }

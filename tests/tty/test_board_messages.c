@@ -47,6 +47,7 @@ static const char catalogue[] =
     "msgid \"stale\"\nmsgstr \"راکد\"\n\n"
     "#, c-format\nmsgid \"%<PRId64>d\"\nmsgstr \"%<PRId64> روز\"\n\n"
     "msgid \"Moving deals\"\nmsgstr \"انتقال معاملات\"\n\n"
+    "msgid \"(z expands)\"\nmsgstr \"(z گسترش بده)\"\n\n"
     "msgid \"leave the board (closes a detail or help view first)\"\n"
     "msgstr \"" LONG_HELP "\"\n\n"
     "msgid \"type %d or more character to search\"\n"
@@ -109,9 +110,13 @@ static void test_board_in_persian(void **state)
     kt_wait_for(t, "search: ab");
     kt_send(t, "\x1b");
     kt_wait_gone(t, "search: ab");
-
+    /* a collapsed column is as wide as its translated hint needs (13
+     * columns here, where "(z expands)" takes 11) */
+    kt_send(t, "z");
+    kt_wait_for(t, "(z گسترش بده)");
     kt_finish(t, "q");
 }
+
 
 static void test_help_wraps_translated_text_by_columns(void **state)
 {
