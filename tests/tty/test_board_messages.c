@@ -48,6 +48,7 @@ static const char catalogue[] =
     "#, c-format\nmsgid \"%<PRId64>d\"\nmsgstr \"%<PRId64> روز\"\n\n"
     "msgid \"Moving deals\"\nmsgstr \"انتقال معاملات\"\n\n"
     "msgid \"(z expands)\"\nmsgstr \"(z گسترش بده)\"\n\n"
+    "#, c-format\nmsgid \"%s changed %s of %s\"\nmsgstr \"%s، %s را در %s تغییر داد\"\n\n"
     "msgid \"leave the board (closes a detail or help view first)\"\n"
     "msgstr \"" LONG_HELP "\"\n\n"
     "msgid \"type %d or more character to search\"\n"
@@ -114,7 +115,12 @@ static void test_board_in_persian(void **state)
      * columns here, where "(z expands)" takes 11) */
     kt_send(t, "z");
     kt_wait_for(t, "(z گسترش بده)");
+    /* what someone else did is one sentence of the language, in its own
+     * word order */
+    kt_kariz_run(db, "set", "1", "title=CTO", NULL);
+    kt_wait_for(t, "، title را در Old Lead تغییر داد");
     kt_finish(t, "q");
+
 }
 
 
