@@ -6,16 +6,23 @@
 #ifndef KARIZ_TUI_ACTIONS_H
 #define KARIZ_TUI_ACTIONS_H
 
+/* The group titles and the help texts are marked for translation and
+ * translated where shown (help.c); N_ as in kariz/i18n.h, so that this
+ * header needs nothing else. */
+#ifndef N_
+#define N_(s) (s)
+#endif
+
 /* Action groups, in the order help shows them. */
 #define KZ_TUI_GROUPS(X)                                                                     \
-    X(VIEW, "View")                                                                          \
-    X(MOVE, "Moving around")                                                                 \
-    X(DEAL, "Moving deals")                                                                  \
-    X(WORK, "Working a lead")                                                                \
-    X(FIND, "Filtering and sorting")                                                         \
-    X(REPORT, "Reports")                                                                     \
-    X(TRIAGE, "Triage")                                                                      \
-    X(DIALOG, "Prompts and dialogs")
+    X(VIEW, N_("View"))                                                                          \
+    X(MOVE, N_("Moving around"))                                                                 \
+    X(DEAL, N_("Moving deals"))                                                                  \
+    X(WORK, N_("Working a lead"))                                                                \
+    X(FIND, N_("Filtering and sorting"))                                                         \
+    X(REPORT, N_("Reports"))                                                                     \
+    X(TRIAGE, N_("Triage"))                                                                      \
+    X(DIALOG, N_("Prompts and dialogs"))
 
 /* The views an action applies in (help lists a view's actions only). */
 #define KZ_IN_BOARD 1u
@@ -27,80 +34,80 @@
 
 /*  X(ENUM,          name,             group, views, help) */
 #define KZ_TUI_ACTIONS(X)                                                                     \
-    X(QUIT, "quit", VIEW, KZ_IN_BOARD | KZ_IN_TRIAGE, "leave the board (closes a detail or help view first)")             \
-    X(BACK, "back", VIEW, KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP, "close the current view and return to the board")                    \
-    X(HELP, "help", VIEW, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS, "show this list of keys")                                           \
-    X(REDRAW, "redraw", VIEW, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP, "repaint the screen and reload from the database")              \
-    X(OPEN, "open", VIEW, KZ_IN_BOARD | KZ_IN_TRIAGE, "open the selected lead's detail view")                             \
-    X(TOGGLE_CLOSED, "toggle-closed", VIEW, KZ_IN_BOARD, "collapse or expand the won and lost columns")    \
-    X(CURSOR_UP, "cursor-up", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, "previous card (scroll up in a detail view)")             \
-    X(CURSOR_DOWN, "cursor-down", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, "next card (scroll down in a detail view)")           \
-    X(COLUMN_LEFT, "column-left", MOVE, KZ_IN_BOARD, "column to the left")                                 \
-    X(COLUMN_RIGHT, "column-right", MOVE, KZ_IN_BOARD, "column to the right")                              \
-    X(FIRST, "first", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, "first card of the column (top of a view)")                       \
-    X(LAST, "last", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, "last card of the column (end of a view)")                          \
-    X(PAGE_UP, "page-up", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_REPORTS | KZ_IN_HELP, "one screen up")                                              \
-    X(PAGE_DOWN, "page-down", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_REPORTS | KZ_IN_HELP, "one screen down")                                        \
-    X(MOVE_NEXT, "move-next", DEAL, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "move the lead to the next stage (asks to override "      \
-                                    "entry criteria)")                                        \
-    X(MOVE_PREV, "move-prev", DEAL, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "move the lead back to the previous stage")               \
-    X(WON, "won", DEAL, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "mark the deal won")                                                  \
-    X(LOST, "lost", DEAL, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "mark the deal lost, picking a reason")                             \
-    X(UNDO, "undo", DEAL, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "undo the last change made on this board; again: the one before")                    \
-    X(ADD, "add", WORK, KZ_IN_BOARD, "add a lead (name, company, value) to the selected open stage")       \
-    X(EDIT, "edit", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "edit one field of the lead")                                       \
-    X(NOTE, "note", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "add a one-line note")                                              \
-    X(NOTE_EDITOR, "note-editor", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "write a long note in $VISUAL or $EDITOR")            \
-    X(LOG_CALL, "log-call", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "log a call, then press a key for its outcome")            \
-    X(LOG_EMAIL, "log-email", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "log an e-mail, then press a key for its outcome")       \
-    X(LOG_MEETING, "log-meeting", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "log a meeting, then press a key for its outcome")   \
-    X(FOLLOWUP, "next-step", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "set the next step and its due date (tomorrow, fri, +3d)") \
-    X(ASSIGN, "assign", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "assign the lead to an owner")                                  \
-    X(SEARCH, "search", FIND, KZ_IN_BOARD, "filter the board as you type (name, company, e-mail, notes)") \
-    X(FILTER_MINE, "filter-mine", FIND, KZ_IN_BOARD, "show only my leads and unassigned ones (toggle)")   \
-    X(FILTER_OWNER, "filter-owner", FIND, KZ_IN_BOARD, "show only one owner's leads")                      \
-    X(FILTER_GRADE, "filter-grade", FIND, KZ_IN_BOARD, "show only leads of one grade")                     \
-    X(FILTER_OVERDUE, "filter-overdue", FIND, KZ_IN_BOARD, "show only leads with an overdue next step "   \
-                                              "(toggle)")                                     \
-    X(FILTER_STALE, "filter-stale", FIND, KZ_IN_BOARD, "show only stale leads: idle past their stage's "   \
-                                          "limit (toggle)")                                   \
-    X(FILTER_CLEAR, "filter-clear", FIND, KZ_IN_BOARD, "drop every filter and the search")                 \
-    X(SORT, "sort", FIND, KZ_IN_BOARD, "sort the cards in each column by score, value, age or due date") \
-    X(REPORTS, "reports", REPORT, KZ_IN_BOARD, "open the report screen (funnel, forecast, velocity, "       \
-                                  "losses, channels, scoring)")                               \
-    X(REPORT_FUNNEL, "report-funnel", REPORT, KZ_IN_REPORTS, "funnel: leads per stage, conversion between "   \
-                                              "stages")                                       \
-    X(REPORT_FORECAST, "report-forecast", REPORT, KZ_IN_REPORTS, "forecast: open pipeline and weighted "      \
-                                                  "value by close month and owner")           \
-    X(REPORT_VELOCITY, "report-velocity", REPORT, KZ_IN_REPORTS, "velocity: time spent in each stage, the "   \
-                                                  "bottleneck")                               \
-    X(REPORT_LOSSES, "report-losses", REPORT, KZ_IN_REPORTS, "losses: lost deals by stage and reason, win "   \
-                                              "rate by source")                               \
-    X(REPORT_CHANNELS, "report-channels", REPORT, KZ_IN_REPORTS, "channels: response rate per channel")       \
-    X(REPORT_SCORING, "report-scoring", REPORT, KZ_IN_REPORTS, "scoring: win rate of closed deals per grade") \
-    X(REPORT_NEXT, "report-next", REPORT, KZ_IN_REPORTS, "the next report")                                  \
-    X(REPORT_PREV, "report-prev", REPORT, KZ_IN_REPORTS, "the previous report")                              \
-    X(REPORT_MINE, "report-mine", REPORT, KZ_IN_REPORTS, "count only the leads I own (toggle)")              \
-    X(REPORT_PERIOD, "report-period", REPORT, KZ_IN_REPORTS, "pick the period (last week, this month...) " \
-                                              "or type one") \
-    X(TRIAGE, "triage", TRIAGE, KZ_IN_BOARD, "work the queue of leads that need a decision now")           \
-    X(SNOOZE, "snooze", TRIAGE, KZ_IN_TRIAGE, "triage: put the lead off to a date (quick picks or typed)")  \
-    X(CLAIM, "claim", TRIAGE, KZ_IN_TRIAGE, "triage: assign the lead to me")                                \
-    X(SET_STATUS, "set-status", TRIAGE, KZ_IN_TRIAGE, "triage: set the lead's lifecycle status")            \
-    X(SKIP, "skip", TRIAGE, KZ_IN_TRIAGE, "triage: no decision now; on to the next lead")                 \
-    X(ACCEPT, "accept", DIALOG, KZ_IN_DIALOG, "accept the line typed, or the highlighted choice")         \
-    X(CANCEL, "cancel", DIALOG, KZ_IN_DIALOG, "cancel the prompt or box; nothing changes")               \
-    X(DELETE_CHAR, "delete-char", DIALOG, KZ_IN_DIALOG, "delete the character before the cursor")        \
-    X(DELETE_WORD, "delete-word", DIALOG, KZ_IN_DIALOG, "delete the word before the cursor")             \
-    X(DELETE_LINE, "delete-line", DIALOG, KZ_IN_DIALOG, "delete the whole line")                         \
-    X(EDIT_VALUE, "edit-value", DIALOG, KZ_IN_DIALOG, "keep a pre-filled value to edit it (typing "       \
-                                           "replaces it)")                                    \
-    X(YES, "yes", DIALOG, KZ_IN_DIALOG, "yes, in a yes/no box")                                          \
-    X(NO, "no", DIALOG, KZ_IN_DIALOG, "no, in a yes/no box")                                             \
-    X(RELOAD, "conflict-reload", DIALOG, KZ_IN_DIALOG, "conflict dialog: reload and drop your change")  \
-    X(REAPPLY, "conflict-reapply", DIALOG, KZ_IN_DIALOG, "conflict dialog: reload and apply your change " \
-                                              "again")                                        \
-    X(RETRY, "retry", DIALOG, KZ_IN_DIALOG, "database locked: try the change again")
+    X(QUIT, "quit", VIEW, KZ_IN_BOARD | KZ_IN_TRIAGE, N_("leave the board (closes a detail or help view first)"))             \
+    X(BACK, "back", VIEW, KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP, N_("close the current view and return to the board"))                    \
+    X(HELP, "help", VIEW, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS, N_("show this list of keys"))                                           \
+    X(REDRAW, "redraw", VIEW, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP, N_("repaint the screen and reload from the database"))              \
+    X(OPEN, "open", VIEW, KZ_IN_BOARD | KZ_IN_TRIAGE, N_("open the selected lead's detail view"))                             \
+    X(TOGGLE_CLOSED, "toggle-closed", VIEW, KZ_IN_BOARD, N_("collapse or expand the won and lost columns"))    \
+    X(CURSOR_UP, "cursor-up", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, N_("previous card (scroll up in a detail view)"))             \
+    X(CURSOR_DOWN, "cursor-down", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, N_("next card (scroll down in a detail view)"))           \
+    X(COLUMN_LEFT, "column-left", MOVE, KZ_IN_BOARD, N_("column to the left"))                                 \
+    X(COLUMN_RIGHT, "column-right", MOVE, KZ_IN_BOARD, N_("column to the right"))                              \
+    X(FIRST, "first", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, N_("first card of the column (top of a view)"))                       \
+    X(LAST, "last", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, N_("last card of the column (end of a view)"))                          \
+    X(PAGE_UP, "page-up", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_REPORTS | KZ_IN_HELP, N_("one screen up"))                                              \
+    X(PAGE_DOWN, "page-down", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_REPORTS | KZ_IN_HELP, N_("one screen down"))                                        \
+    X(MOVE_NEXT, "move-next", DEAL, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, N_("move the lead to the next stage (asks to override "      \
+                                    "entry criteria)"))                                        \
+    X(MOVE_PREV, "move-prev", DEAL, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, N_("move the lead back to the previous stage"))               \
+    X(WON, "won", DEAL, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, N_("mark the deal won"))                                                  \
+    X(LOST, "lost", DEAL, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, N_("mark the deal lost, picking a reason"))                             \
+    X(UNDO, "undo", DEAL, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, N_("undo the last change made on this board; again: the one before"))                    \
+    X(ADD, "add", WORK, KZ_IN_BOARD, N_("add a lead (name, company, value) to the selected open stage"))       \
+    X(EDIT, "edit", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, N_("edit one field of the lead"))                                       \
+    X(NOTE, "note", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, N_("add a one-line note"))                                              \
+    X(NOTE_EDITOR, "note-editor", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, N_("write a long note in $VISUAL or $EDITOR"))            \
+    X(LOG_CALL, "log-call", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, N_("log a call, then press a key for its outcome"))            \
+    X(LOG_EMAIL, "log-email", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, N_("log an e-mail, then press a key for its outcome"))       \
+    X(LOG_MEETING, "log-meeting", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, N_("log a meeting, then press a key for its outcome"))   \
+    X(FOLLOWUP, "next-step", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, N_("set the next step and its due date (tomorrow, fri, +3d)")) \
+    X(ASSIGN, "assign", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, N_("assign the lead to an owner"))                                  \
+    X(SEARCH, "search", FIND, KZ_IN_BOARD, N_("filter the board as you type (name, company, e-mail, notes)")) \
+    X(FILTER_MINE, "filter-mine", FIND, KZ_IN_BOARD, N_("show only my leads and unassigned ones (toggle)"))   \
+    X(FILTER_OWNER, "filter-owner", FIND, KZ_IN_BOARD, N_("show only one owner's leads"))                      \
+    X(FILTER_GRADE, "filter-grade", FIND, KZ_IN_BOARD, N_("show only leads of one grade"))                     \
+    X(FILTER_OVERDUE, "filter-overdue", FIND, KZ_IN_BOARD, N_("show only leads with an overdue next step "   \
+                                              "(toggle)"))                                     \
+    X(FILTER_STALE, "filter-stale", FIND, KZ_IN_BOARD, N_("show only stale leads: idle past their stage's "   \
+                                          "limit (toggle)"))                                   \
+    X(FILTER_CLEAR, "filter-clear", FIND, KZ_IN_BOARD, N_("drop every filter and the search"))                 \
+    X(SORT, "sort", FIND, KZ_IN_BOARD, N_("sort the cards in each column by score, value, age or due date")) \
+    X(REPORTS, "reports", REPORT, KZ_IN_BOARD, N_("open the report screen (funnel, forecast, velocity, "       \
+                                  "losses, channels, scoring)"))                               \
+    X(REPORT_FUNNEL, "report-funnel", REPORT, KZ_IN_REPORTS, N_("funnel: leads per stage, conversion between "   \
+                                              "stages"))                                       \
+    X(REPORT_FORECAST, "report-forecast", REPORT, KZ_IN_REPORTS, N_("forecast: open pipeline and weighted "      \
+                                                  "value by close month and owner"))           \
+    X(REPORT_VELOCITY, "report-velocity", REPORT, KZ_IN_REPORTS, N_("velocity: time spent in each stage, the "   \
+                                                  "bottleneck"))                               \
+    X(REPORT_LOSSES, "report-losses", REPORT, KZ_IN_REPORTS, N_("losses: lost deals by stage and reason, win "   \
+                                              "rate by source"))                               \
+    X(REPORT_CHANNELS, "report-channels", REPORT, KZ_IN_REPORTS, N_("channels: response rate per channel"))       \
+    X(REPORT_SCORING, "report-scoring", REPORT, KZ_IN_REPORTS, N_("scoring: win rate of closed deals per grade")) \
+    X(REPORT_NEXT, "report-next", REPORT, KZ_IN_REPORTS, N_("the next report"))                                  \
+    X(REPORT_PREV, "report-prev", REPORT, KZ_IN_REPORTS, N_("the previous report"))                              \
+    X(REPORT_MINE, "report-mine", REPORT, KZ_IN_REPORTS, N_("count only the leads I own (toggle)"))              \
+    X(REPORT_PERIOD, "report-period", REPORT, KZ_IN_REPORTS, N_("pick the period (last week, this month...) " \
+                                              "or type one")) \
+    X(TRIAGE, "triage", TRIAGE, KZ_IN_BOARD, N_("work the queue of leads that need a decision now"))           \
+    X(SNOOZE, "snooze", TRIAGE, KZ_IN_TRIAGE, N_("triage: put the lead off to a date (quick picks or typed)"))  \
+    X(CLAIM, "claim", TRIAGE, KZ_IN_TRIAGE, N_("triage: assign the lead to me"))                                \
+    X(SET_STATUS, "set-status", TRIAGE, KZ_IN_TRIAGE, N_("triage: set the lead's lifecycle status"))            \
+    X(SKIP, "skip", TRIAGE, KZ_IN_TRIAGE, N_("triage: no decision now; on to the next lead"))                 \
+    X(ACCEPT, "accept", DIALOG, KZ_IN_DIALOG, N_("accept the line typed, or the highlighted choice"))         \
+    X(CANCEL, "cancel", DIALOG, KZ_IN_DIALOG, N_("cancel the prompt or box; nothing changes"))               \
+    X(DELETE_CHAR, "delete-char", DIALOG, KZ_IN_DIALOG, N_("delete the character before the cursor"))        \
+    X(DELETE_WORD, "delete-word", DIALOG, KZ_IN_DIALOG, N_("delete the word before the cursor"))             \
+    X(DELETE_LINE, "delete-line", DIALOG, KZ_IN_DIALOG, N_("delete the whole line"))                         \
+    X(EDIT_VALUE, "edit-value", DIALOG, KZ_IN_DIALOG, N_("keep a pre-filled value to edit it (typing "       \
+                                           "replaces it)"))                                    \
+    X(YES, "yes", DIALOG, KZ_IN_DIALOG, N_("yes, in a yes/no box"))                                          \
+    X(NO, "no", DIALOG, KZ_IN_DIALOG, N_("no, in a yes/no box"))                                             \
+    X(RELOAD, "conflict-reload", DIALOG, KZ_IN_DIALOG, N_("conflict dialog: reload and drop your change"))  \
+    X(REAPPLY, "conflict-reapply", DIALOG, KZ_IN_DIALOG, N_("conflict dialog: reload and apply your change " \
+                                              "again"))                                        \
+    X(RETRY, "retry", DIALOG, KZ_IN_DIALOG, N_("database locked: try the change again"))
 
 typedef enum kz_action {
     KZ_ACT_NONE = 0,

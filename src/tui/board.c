@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/money.h"
 #include "kariz/paths.h"
 #include "kariz/pipeline.h"
@@ -254,15 +255,15 @@ static void keep_selection(board *b, kz_tui *t, column *c, bool focus, const cha
     } else if (focus && t->told_id != id && name && *name) {
         kz_buf note = KZ_BUF_INIT; /* owned */
         if (!exists) {
-            kz_buf_printf(&note, "%s was deleted", name);
+            kz_buf_printf(&note, _("%s was deleted"), name);
         } else if (!here) {
             const kz_stage *st = stage ? kz_rules_stage(t->s->rules, stage) : NULL;
             const char *label = st && st->label ? st->label : stage ? stage : "?";
             /* unless the status line tells it ("bob moved Mia Khan to Prospect") */
             if (!strstr(kz_buf_str(&t->status), name) || !strstr(kz_buf_str(&t->status), label))
-                kz_buf_printf(&note, "%s moved to %s", name, label);
+                kz_buf_printf(&note, _("%s moved to %s"), name, label);
         } else {
-            kz_buf_printf(&note, "%s no longer matches the filter", name);
+            kz_buf_printf(&note, _("%s no longer matches the filter"), name);
         }
         if (note.len)
             add_note(t, kz_buf_str(&note));
@@ -296,11 +297,13 @@ static void select_lead(board *b, kz_tui *t, int64_t id)
         size_t pos;
         bool beyond;
         if (!find_in(t, c, id, 0, &pos, &beyond)) {
-            kz_buf name = KZ_BUF_INIT; /* owned */
+            kz_buf name = KZ_BUF_INIT, note = KZ_BUF_INIT; /* owned */
             kz_lead_label(&l, &name);
-            kz_buf_printf(&name, " does not match the filter (x clears it)");
-            add_note(t, kz_buf_str(&name));
+            kz_buf_printf(&note, _("%s does not match the filter (x clears it)"),
+                          kz_buf_str(&name));
+            add_note(t, kz_buf_str(&note));
             kz_buf_free(&name);
+            kz_buf_free(&note);
             break;
         }
         b->focus = i;
@@ -347,19 +350,28 @@ static void board_reload(kz_view *v, kz_tui *t)
     t->select_id = 0;
     t->told_id = 0;
     if (b->load_failed)
-        kz_tui_error(t, "cannot load the board: %s", b->err.msg);
+        kz_tui_error(t, _("cannot load the board: %s"), b->err.msg);
 }
 
 /* ---- layout ---- */
 
+/* A collapsed column: COLLAPSED_W, or as wide as its "(z expands)" needs
+ * in the user's language (in display columns), at most MIN_COL_W. */
+static int collapsed_width(void)
+{
+    int w = kz_text_width(_("(z expands)")) + 3;
+    return w < COLLAPSED_W ? COLLAPSED_W : w > MIN_COL_W ? MIN_COL_W : w;
+}
+
 static int col_width(const board *b, const kz_tui *t, const column *c)
 {
     if (c->collapsed)
-        return COLLAPSED_W;
+        return collapsed_width();
     int nopen = 0, fixed = 0;
     for (size_t i = 0; i < b->ncols; i++) {
         if (b->cols[i].collapsed)
-            fixed += COLLAPSED_W;
+            fixed += collapsed_width();
+
         else
             nopen++;
     }
@@ -439,7 +451,7 @@ static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool sel
         snprintf(score, sizeof score, "%" PRId64, kz_lead_num(l, KZ_F_SCORE));
     int sw = (int)strlen(score);
     const char *name = kz_lead_text(l, KZ_F_NAME);
-    kz_draw_text_attr(y, x + 1, inner - sw - 1, name ? name : "(no name)",
+    kz_draw_text_attr(y, x + 1, inner - sw - 1, name ? name : _("(no name)"),
                       selected ? base : kz_role_attr(t, KZ_ROLE_CARD_NAME), false);
     if (sw)
         kz_draw_text_attr(y, x + 1 + inner - sw, sw, score,
@@ -472,8 +484,12 @@ static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool sel
         char rel[16] = "";
         if (kz_lead_has(l, KZ_F_NEXT_DUE))
             kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
-        kz_buf_printf(&second, "%s%s%s", rel[0] ? "due " : "no due date", rel,
-                      company && *company ? "  " : "");
+        if (rel[0])
+            kz_buf_printf(&second, _("due %s"), rel);
+        else
+            kz_buf_puts(&second, _("no due date"));
+        if (company && *company)
+            kz_buf_puts(&second, "  ");
     }
     int dw = kz_text_width(kz_buf_str(&second));
     int room = inner - (mw ? mw + 1 : 0);
@@ -497,19 +513,24 @@ static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool sel
     int idle = 0, limit = 0;
     bool stale = kz_lead_is_stale(t->s->rules, l, now, &idle, &limit);
     /* right: days in stage and the marks, never cut; left: value and owner */
-    char days_s[24];
-    snprintf(days_s, sizeof days_s, "%" PRId64 "d", days);
-    int rw = (int)strlen(days_s) + (overdue ? 5 : 0) + (stale ? 6 : 0);
+    char days_s[64];
+    /* TRANSLATORS: days a card has been in its stage, on the card ("12d") */
+    snprintf(days_s, sizeof days_s, _("%" PRId64 "d"), days);
+    /* TRANSLATORS: the marks on a card: its next step is overdue; it is stale */
+    const char *due_mark = _("!due"), *stale_mark = _("stale");
+    int days_w = kz_text_width(days_s), due_w = kz_text_width(due_mark),
+        stale_w = kz_text_width(stale_mark);
+    int rw = days_w + (overdue ? 1 + due_w : 0) + (stale ? 1 + stale_w : 0);
     int rx = x + 1 + inner - rw;
     kz_buf line = KZ_BUF_INIT; /* owned */
     kz_buf_printf(&line, "%s  %s", value, owner && *owner ? owner : "-");
     kz_draw_text_attr(y + 2, x + 1, inner - rw - 1, kz_buf_str(&line), base, false);
-    rx += kz_draw_text_attr(y + 2, rx, (int)strlen(days_s), days_s, base, false);
+    rx += kz_draw_text_attr(y + 2, rx, days_w, days_s, base, false);
     if (overdue)
-        rx += 1 + kz_draw_text_attr(y + 2, rx + 1, 4, "!due",
+        rx += 1 + kz_draw_text_attr(y + 2, rx + 1, due_w, due_mark,
                                     selected ? base : kz_role_attr(t, KZ_ROLE_OVERDUE), false);
     if (stale)
-        kz_draw_text_attr(y + 2, rx + 1, 5, "stale",
+        kz_draw_text_attr(y + 2, rx + 1, stale_w, stale_mark,
                           selected ? base : kz_role_attr(t, KZ_ROLE_STALE), false);
     kz_buf_free(&line);
 }
@@ -525,9 +546,9 @@ static void draw_column(board *b, kz_tui *t, size_t ci, int x, int w, kz_rect ar
     kz_buf_printf(&h, "%s %" PRId64, c->stage->label ? c->stage->label : c->stage->name,
                   c->tot.count);
     if (filtered(t) && c->more && c->tot.count > c->nmatch)
-        kz_buf_printf(&h, " (%" PRId64 "+ shown)", c->nmatch);
+        kz_buf_printf(&h, _(" (%" PRId64 "+ shown)"), c->nmatch);
     else if (filtered(t) && c->nmatch != c->tot.count)
-        kz_buf_printf(&h, " (%" PRId64 " shown)", c->nmatch);
+        kz_buf_printf(&h, _(" (%" PRId64 " shown)"), c->nmatch);
     kz_fill(area.y, x, w - 1, kz_role_attr(t, focus ? KZ_ROLE_HEADER_FOCUS : KZ_ROLE_HEADER));
     kz_draw_text(t, area.y, x + 1, w - 2, kz_buf_str(&h),
                  focus ? KZ_ROLE_HEADER_FOCUS : KZ_ROLE_HEADER, false);
@@ -544,7 +565,7 @@ static void draw_column(board *b, kz_tui *t, size_t ci, int x, int w, kz_rect ar
         if (c->collapsed)
             kz_buf_printf(&h, "%s", v);
         else
-            kz_buf_printf(&h, form == 0 ? "%s  weighted %s" : "%s / %s", v, wv);
+            kz_buf_printf(&h, form == 0 ? _("%s  weighted %s") : "%s / %s", v, wv);
         if (kz_text_width(kz_buf_str(&h)) <= w - 2)
             break;
     }
@@ -554,11 +575,11 @@ static void draw_column(board *b, kz_tui *t, size_t ci, int x, int w, kz_rect ar
     attrset(A_NORMAL);
     kz_buf_free(&h);
     if (c->collapsed) {
-        kz_draw_text(t, area.y + 3, x + 1, w - 2, "(z expands)", KZ_ROLE_HINT, false);
+        kz_draw_text(t, area.y + 3, x + 1, w - 2, _("(z expands)"), KZ_ROLE_HINT, false);
         return;
     }
     if (c->nmatch == 0) {
-        kz_draw_text(t, area.y + 3, x + 1, w - 2, filtered(t) ? "(none match)" : "(no leads)",
+        kz_draw_text(t, area.y + 3, x + 1, w - 2, filtered(t) ? _("(none match)") : _("(no leads)"),
                      KZ_ROLE_HINT, false);
         return;
     }
@@ -644,7 +665,10 @@ static void search_changed(kz_tui *t, const char *text, void *ud)
     size_t chars = kz_utf8_chars(text);
     const char *effective = chars >= KZ_SEARCH_MIN_CHARS ? text : "";
     if (chars > 0 && chars < KZ_SEARCH_MIN_CHARS)
-        kz_tui_message(t, "type %d or more characters to search", KZ_SEARCH_MIN_CHARS);
+        kz_tui_message(t,
+                       P_("type %d or more character to search",
+                          "type %d or more characters to search", KZ_SEARCH_MIN_CHARS),
+                       KZ_SEARCH_MIN_CHARS);
     if (strcmp(effective, t->filter.search) == 0)
         return;
     snprintf(t->filter.search, sizeof t->filter.search, "%s", effective);
@@ -690,7 +714,7 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
     case KZ_ACT_OPEN: {
         int64_t id, version;
         if (!v->ops->current(v, &id, &version)) {
-            kz_tui_message(t, "no lead selected");
+            kz_tui_message(t, _("no lead selected"));
             return KZ_UI_REDRAW;
         }
         kz_tui_push(t, kz_detail_view_new(t, id));
@@ -707,12 +731,12 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
                 any = true;
             }
         if (!any)
-            kz_tui_message(t, "the rules define no won or lost stage");
+            kz_tui_message(t, _("the rules define no won or lost stage"));
         return KZ_UI_RELOAD;
     }
     case KZ_ACT_ADD:
         if (t->opts->readonly) {
-            kz_tui_error(t, "read-only: the database is open read-only, so add is refused");
+            kz_tui_error(t, _("read-only: the database is open read-only, so add is refused"));
             return KZ_UI_REDRAW;
         }
         return kz_leadop(t, a, 0, 0,
@@ -722,7 +746,7 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
         memcpy(saved, t->filter.search, sizeof saved);
         kz_buf text = KZ_BUF_INIT; /* owned */
         search_ctx sc = {v};
-        bool ok = kz_prompt_line(t, "search:", t->filter.search, &text, search_changed, &sc);
+        bool ok = kz_prompt_line(t, _("search:"), t->filter.search, &text, search_changed, &sc);
         if (!ok)
             memcpy(t->filter.search, saved, sizeof saved);
         kz_buf_free(&text);
@@ -731,22 +755,23 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
     case KZ_ACT_FILTER_MINE:
         t->filter.mine = !t->filter.mine;
         t->filter.owner[0] = '\0';
-        kz_tui_message(t, t->filter.mine ? "showing your leads and unassigned ones"
-                                         : "showing everyone's leads");
+        kz_tui_message(t, "%s", t->filter.mine ? _("showing your leads and unassigned ones")
+                                               : _("showing everyone's leads"));
         return KZ_UI_RELOAD;
     case KZ_ACT_FILTER_OVERDUE:
         t->filter.overdue = !t->filter.overdue;
-        kz_tui_message(t, t->filter.overdue ? "showing leads with an overdue next step"
-                                            : "overdue filter off");
+        kz_tui_message(t, "%s", t->filter.overdue ? _("showing leads with an overdue next step")
+                                                  : _("overdue filter off"));
         return KZ_UI_RELOAD;
     case KZ_ACT_FILTER_STALE:
         t->filter.stale = !t->filter.stale;
-        kz_tui_message(t, t->filter.stale ? "showing stale leads (idle past their stage's limit)"
-                                          : "stale filter off");
+        kz_tui_message(t, "%s",
+                       t->filter.stale ? _("showing stale leads (idle past their stage's limit)")
+                                       : _("stale filter off"));
         return KZ_UI_RELOAD;
     case KZ_ACT_FILTER_OWNER: {
         kz_buf text = KZ_BUF_INIT; /* owned */
-        if (kz_prompt_line(t, "owner (empty: anyone):", t->filter.owner, &text, NULL, NULL)) {
+        if (kz_prompt_line(t, _("owner (empty: anyone):"), t->filter.owner, &text, NULL, NULL)) {
             snprintf(t->filter.owner, sizeof t->filter.owner, "%s", kz_buf_str(&text));
             kz_trim(t->filter.owner);
             if (t->filter.owner[0])
@@ -758,11 +783,11 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
     case KZ_ACT_FILTER_GRADE: {
         size_t n = kz_rules_grade_count(t->s->rules);
         kz_menu_item *items = kz_xcalloc(n + 1, sizeof *items); /* owned */
-        items[0] = (kz_menu_item){'*', "any grade"};
+        items[0] = (kz_menu_item){'*', _("any grade")};
         for (size_t i = 0; i < n; i++)
             items[i + 1] = (kz_menu_item){i < 9 ? (kz_key)('1' + i) : 0,
                                           kz_rules_grade_name(t->s->rules, i)};
-        int pick = kz_prompt_menu(t, "grade", items, n + 1);
+        int pick = kz_prompt_menu(t, _("grade"), items, n + 1);
         if (pick == 0)
             t->filter.grade[0] = '\0';
         else if (pick > 0)
@@ -774,19 +799,22 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
         memset(t->filter.search, 0, sizeof t->filter.search);
         t->filter.owner[0] = t->filter.grade[0] = '\0';
         t->filter.mine = t->filter.overdue = t->filter.stale = false;
-        kz_tui_message(t, "filters cleared");
+        kz_tui_message(t, _("filters cleared"));
         return KZ_UI_RELOAD;
     case KZ_ACT_SORT: {
-        static const kz_menu_item items[] = {
-            {'s', "score (highest first)"}, {'v', "value (highest first)"},
-            {'a', "age in stage (longest first)"}, {'d', "due date (soonest first)"},
-            {'n', "name"}, {'i', "lead number"}};
+        static const kz_menu_item choices[] = {
+            {'s', N_("score (highest first)")}, {'v', N_("value (highest first)")},
+            {'a', N_("age in stage (longest first)")}, {'d', N_("due date (soonest first)")},
+            {'n', N_("name")}, {'i', N_("lead number")}};
         static const int sorts[] = {KZ_SORT_SCORE, KZ_SORT_VALUE, KZ_SORT_AGE,
                                     KZ_SORT_DUE,   KZ_SORT_NAME,  KZ_SORT_ID};
-        int pick = kz_prompt_menu(t, "sort cards by", items, 6);
+        kz_menu_item items[6];
+        for (size_t i = 0; i < 6; i++)
+            items[i] = (kz_menu_item){choices[i].key, _(choices[i].label)};
+        int pick = kz_prompt_menu(t, _("sort cards by"), items, 6);
         if (pick >= 0) {
             t->filter.sort = sorts[pick];
-            kz_tui_message(t, "cards sorted by %s", items[pick].label);
+            kz_tui_message(t, _("cards sorted by %s"), items[pick].label);
         }
         return KZ_UI_RELOAD;
     }
@@ -821,14 +849,15 @@ static void board_destroy(kz_view *v)
 }
 
 static const kz_hint board_hints[] = {
-    {KZ_ACT_HELP, "help"},      {KZ_ACT_QUIT, "quit"},       {KZ_ACT_OPEN, "open"},
-    {KZ_ACT_MOVE_NEXT, "next stage"}, {KZ_ACT_MOVE_PREV, "back a stage"}, {KZ_ACT_WON, "won"},
-    {KZ_ACT_LOST, "lost"},      {KZ_ACT_ADD, "add"},         {KZ_ACT_NOTE, "note"},
-    {KZ_ACT_LOG_CALL, "call"},  {KZ_ACT_FOLLOWUP, "next step"}, {KZ_ACT_SEARCH, "search"},
-    {KZ_ACT_SORT, "sort"},      {KZ_ACT_UNDO, "undo"},       {KZ_ACT_NONE, NULL}};
+    {KZ_ACT_HELP, N_("help")},      {KZ_ACT_QUIT, N_("quit")},       {KZ_ACT_OPEN, N_("open")},
+    {KZ_ACT_MOVE_NEXT, N_("next stage")}, {KZ_ACT_MOVE_PREV, N_("back a stage")}, {KZ_ACT_WON, N_("won")},
+    {KZ_ACT_LOST, N_("lost")},      {KZ_ACT_ADD, N_("add")},         {KZ_ACT_NOTE, N_("note")},
+    {KZ_ACT_LOG_CALL, N_("call")},  {KZ_ACT_FOLLOWUP, N_("next step")}, {KZ_ACT_SEARCH, N_("search")},
+    {KZ_ACT_SORT, N_("sort")},      {KZ_ACT_UNDO, N_("undo")},       {KZ_ACT_NONE, NULL}};
 
 static const kz_view_ops board_ops = {
-    .title = "board",
+    .title = N_("board"),
+
     .keymap = KZ_KM_BOARD,
     .reload = board_reload,
     .draw = board_draw,

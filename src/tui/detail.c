@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/labels.h"
 #include "kariz/money.h"
 #include "kariz/pipeline.h"
@@ -86,9 +87,9 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
 {
     char buf[512];
     const char *name = kz_lead_text(l, KZ_F_NAME);
-    snprintf(d->title, sizeof d->title, "lead %" PRId64 " (version %" PRId64 ")", d->id,
+    snprintf(d->title, sizeof d->title, _("lead %" PRId64 " (version %" PRId64 ")"), d->id,
              kz_lead_num(l, KZ_F_VERSION));
-    add_line(d, KZ_ROLE_CARD_NAME, KZ_ROLE_CARD_NAME, NULL, name ? name : "(no name)");
+    add_line(d, KZ_ROLE_CARD_NAME, KZ_ROLE_CARD_NAME, NULL, name ? name : _("(no name)"));
 
     /* the summary a salesperson reads first */
     {
@@ -100,19 +101,19 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
             kz_money_full(kz_lead_num(l, KZ_F_VALUE), kz_tui_currency(t, l), v, sizeof v);
         const char *owner = kz_lead_text(l, KZ_F_OWNER);
         const char *company = kz_lead_text(l, KZ_F_COMPANY);
-        kz_buf_printf(&b, "%s%s%s  value %s  owner %s", company ? company : "",
-                      company ? "  " : "", st && st->label ? st->label : stage ? stage : "-", v,
-                      owner && *owner ? owner : "(unassigned)");
+        kz_buf_printf(&b, "%s%s%s", company ? company : "", company ? "  " : "",
+                      st && st->label ? st->label : stage ? stage : "-");
+        kz_buf_printf(&b, _("  value %s  owner %s"), v, owner && *owner ? owner : _("(unassigned)"));
         add_line(d, KZ_ROLE_DEFAULT, KZ_ROLE_DEFAULT, NULL, kz_buf_str(&b));
         kz_buf_reset(&b);
         const char *step = kz_lead_text(l, KZ_F_NEXT_STEP);
         if (kz_lead_has(l, KZ_F_NEXT_DUE)) {
             char rel[16];
             kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
-            kz_buf_printf(&b, "next: %s, due %s%s", step ? step : "(no step)", rel,
-                          kz_lead_is_overdue(l, t->today) ? " (overdue)" : "");
+            kz_buf_printf(&b, _("next: %s, due %s%s"), step ? step : _("(no step)"), rel,
+                          kz_lead_is_overdue(l, t->today) ? _(" (overdue)") : "");
         } else {
-            kz_buf_printf(&b, "next: %s", step ? step : "no next step set (f sets one)");
+            kz_buf_printf(&b, _("next: %s"), step ? step : _("no next step set (f sets one)"));
         }
         add_line(d, KZ_ROLE_DEFAULT, kz_lead_is_overdue(l, t->today) ? KZ_ROLE_OVERDUE
                                                                      : KZ_ROLE_DEFAULT,
@@ -126,7 +127,7 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
         size_t n = kz_tui_present(t, d->id, who, 16);
         if (n) {
             kz_buf b = KZ_BUF_INIT; /* owned */
-            kz_buf_puts(&b, "also open: ");
+            kz_buf_puts(&b, _("also open: "));
             for (size_t i = 0; i < n; i++)
                 kz_buf_printf(&b, "%s%s", i ? ", " : "", who[i]);
             add_line(d, KZ_ROLE_PRESENCE, KZ_ROLE_PRESENCE, NULL, kz_buf_str(&b));
@@ -134,7 +135,7 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
         }
     }
 
-    section(d, "Qualification");
+    section(d, _("Qualification"));
     for (int c = 0; c < KZ_CRIT__COUNT; c++) {
         int v = sc ? sc->sub[c] : (int)kz_lead_num(l, kz_criterion_field((kz_criterion)c));
         snprintf(buf, sizeof buf, "[%s] %+d", v > 0 ? "x" : " ", v);
@@ -142,11 +143,13 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
                  kz_criterion_name((kz_criterion)c), buf);
     }
 
-    section(d, "Score");
+    section(d, _("Score"));
     if (sc) {
-        snprintf(buf, sizeof buf, "%d  grade %s%s%s", sc->total, sc->grade ? sc->grade : "-",
-                 sc->persona ? "  persona " : "", sc->persona ? sc->persona : "");
-        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "total", buf);
+        int len = snprintf(buf, sizeof buf, _("%d  grade %s"), sc->total,
+                           sc->grade ? sc->grade : "-");
+        if (sc->persona && len >= 0 && (size_t)len < sizeof buf)
+            snprintf(buf + len, sizeof buf - (size_t)len, _("  persona %s"), sc->persona);
+        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, _("total"), buf);
         for (size_t i = 0; i < sc->nhits; i++) {
             const kz_score_hit *h = &sc->hits[i];
             kz_buf b = KZ_BUF_INIT; /* owned */
@@ -156,23 +159,25 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
             if (h->matched[0])
                 kz_buf_printf(&b, "  \"%s\"", h->matched);
             if (h->limit_hit)
-                kz_buf_puts(&b, "  (regex limit: no verdict)");
+                kz_buf_puts(&b, _("  (regex limit: no verdict)"));
             add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, kz_criterion_name(h->crit),
                      kz_buf_str(&b));
             kz_buf_free(&b);
         }
         if (sc->hits_dropped) {
-            snprintf(buf, sizeof buf, "%zu more rules matched", sc->hits_dropped);
+            snprintf(buf, sizeof buf,
+                     P_("%zu more rule matched", "%zu more rules matched", sc->hits_dropped),
+                     sc->hits_dropped);
             add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", buf);
         }
         if (sc->nhits == 0)
-            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", "no rule matched");
+            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", _("no rule matched"));
     } else {
-        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", "score explanation unavailable");
+        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", _("score explanation unavailable"));
     }
     kz_err err;
     kz_activity_list acts = {0};
-    section(d, "Activity");
+    section(d, _("Activity"));
     if (kz_store_activities(t->s->store, d->id, &acts, &err) == KZ_OK) {
         for (size_t i = acts.n; i-- > 0;) {
             const kz_activity *a = &acts.v[i];
@@ -181,21 +186,21 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
             kz_buf b = KZ_BUF_INIT; /* owned */
             kz_label_activity(a->kind, a->outcome, &b);
             if (a->author[0])
-                kz_buf_printf(&b, " by %s", a->author);
+                kz_buf_printf(&b, _(" by %s"), a->author);
             add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, when, kz_buf_str(&b));
             if (a->note && *a->note)
                 add_multiline(d, "", a->note);
             kz_buf_free(&b);
         }
         if (acts.n == 0)
-            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", "nothing logged yet");
+            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", _("nothing logged yet"));
     } else {
         add_line(d, KZ_ROLE_LABEL, KZ_ROLE_ERROR, "", err.msg);
     }
     kz_activity_list_free(&acts);
 
     kz_stakeholder_list sh = {0};
-    section(d, "Stakeholders");
+    section(d, _("Stakeholders"));
     if (kz_store_stakeholders(t->s->store, d->id, &sh, &err) == KZ_OK) {
         for (size_t i = 0; i < sh.n; i++) {
             const kz_stakeholder *s = &sh.v[i];
@@ -211,11 +216,11 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
             kz_buf_free(&b);
         }
         if (sh.n == 0)
-            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", "none recorded");
+            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", _("none recorded"));
     }
     kz_stakeholder_list_free(&sh);
 
-    section(d, "Fields");
+    section(d, _("Fields"));
     for (int f = 0; f < KZ_F__COUNT; f++) {
         if (!kz_lead_has(l, (kz_field)f))
             continue;
@@ -235,7 +240,7 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
             kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
             size_t len = strlen(buf);
             snprintf(buf + len, sizeof buf - len, " (%s%s)", rel,
-                     kz_lead_is_overdue(l, t->today) ? ", overdue" : "");
+                     kz_lead_is_overdue(l, t->today) ? _(", overdue") : "");
         }
         kz_buf flabel = KZ_BUF_INIT; /* owned */
         kz_label_key(fi->name, &flabel);
@@ -244,17 +249,20 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
     }
     int idle = 0, limit = 0;
     if (kz_lead_is_stale(t->s->rules, l, kz_session_now(t->s), &idle, &limit)) {
-        snprintf(buf, sizeof buf, "stale: idle %d days, the stage allows %d", idle, limit);
-        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_STALE, "stale", buf);
+        snprintf(buf, sizeof buf,
+                 P_("stale: idle %d day, the stage allows %d",
+                    "stale: idle %d days, the stage allows %d", idle),
+                 idle, limit);
+        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_STALE, _("stale"), buf);
     }
     if (l->ncustom) {
-        section(d, "Custom fields");
+        section(d, _("Custom fields"));
         for (size_t i = 0; i < l->ncustom; i++)
             add_multiline(d, l->custom[i].name, l->custom[i].value);
     }
 
     kz_event_list ev = {0};
-    section(d, "History");
+    section(d, _("History"));
     if (kz_store_events(t->s->store, d->id, 0, &ev, &err) == KZ_OK) {
         for (size_t i = ev.n; i-- > 0;) {
             const kz_event *e = &ev.v[i];
@@ -263,7 +271,7 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
             kz_buf b = KZ_BUF_INIT; /* owned */
             kz_buf_printf(&b, "%s ", kz_label_event_kind(e->kind));
             kz_label_event(t->s->rules, e, &b);
-            kz_buf_printf(&b, " by %s", e->actor);
+            kz_buf_printf(&b, _(" by %s"), e->actor);
             add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, when, kz_buf_str(&b));
             kz_buf_free(&b);
         }
@@ -282,7 +290,8 @@ static void detail_reload(kz_view *v, kz_tui *t)
     kz_status st = kz_store_lead_get(t->s->store, d->id, &l, &err);
     if (st != KZ_OK) {
         d->loaded = false;
-        snprintf(d->title, sizeof d->title, "lead %" PRId64, d->id);
+        snprintf(d->title, sizeof d->title, _("lead %" PRId64), d->id);
+
         add_line(d, KZ_ROLE_ERROR, KZ_ROLE_ERROR, NULL, err.msg);
     } else {
         d->loaded = true;
@@ -375,13 +384,14 @@ static const char *detail_title(kz_view *v)
 }
 
 static const kz_hint detail_hints[] = {
-    {KZ_ACT_HELP, "help"},      {KZ_ACT_BACK, "back"},       {KZ_ACT_MOVE_NEXT, "next stage"},
-    {KZ_ACT_MOVE_PREV, "back a stage"}, {KZ_ACT_WON, "won"}, {KZ_ACT_LOST, "lost"},
-    {KZ_ACT_EDIT, "edit"},      {KZ_ACT_NOTE, "note"},       {KZ_ACT_LOG_CALL, "call"},
-    {KZ_ACT_FOLLOWUP, "next step"}, {KZ_ACT_ASSIGN, "assign"}, {KZ_ACT_NONE, NULL}};
+    {KZ_ACT_HELP, N_("help")},      {KZ_ACT_BACK, N_("back")},       {KZ_ACT_MOVE_NEXT, N_("next stage")},
+    {KZ_ACT_MOVE_PREV, N_("back a stage")}, {KZ_ACT_WON, N_("won")}, {KZ_ACT_LOST, N_("lost")},
+    {KZ_ACT_EDIT, N_("edit")},      {KZ_ACT_NOTE, N_("note")},       {KZ_ACT_LOG_CALL, N_("call")},
+    {KZ_ACT_FOLLOWUP, N_("next step")}, {KZ_ACT_ASSIGN, N_("assign")}, {KZ_ACT_NONE, NULL}};
 
 static const kz_view_ops detail_ops = {
-    .title = "lead",
+    .title = N_("lead"),
+
     .title_text = detail_title,
     .keymap = KZ_KM_DETAIL,
     .reload = detail_reload,

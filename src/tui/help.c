@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kariz/buf.h"
+#include "kariz/i18n.h"
 #include "kariz/text.h"
 #include "tui/tui_int.h"
 
@@ -26,7 +27,8 @@ typedef struct help {
     size_t nrows;  /* screen rows the lines take at the last width drawn */
     int height;
     int width;     /* the terminal's width at the last reload */
-    char title[64];
+    char title[128];
+
 } help;
 
 static void add(help *h, kz_role role, const char *keys, const char *text)
@@ -54,10 +56,10 @@ static const struct {
     unsigned views;
     const char *title;
 } help_for[] = {
-    {KZ_KM_BOARD, KZ_IN_BOARD, "Keys on the board."},
-    {KZ_KM_DETAIL, KZ_IN_DETAIL, "Keys in a lead's detail view."},
-    {KZ_KM_TRIAGE, KZ_IN_TRIAGE, "Keys in triage (one lead at a time)."},
-    {KZ_KM_REPORTS, KZ_IN_REPORTS, "Keys on the report screen."},
+    {KZ_KM_BOARD, KZ_IN_BOARD, N_("Keys on the board.")},
+    {KZ_KM_DETAIL, KZ_IN_DETAIL, N_("Keys in a lead's detail view.")},
+    {KZ_KM_TRIAGE, KZ_IN_TRIAGE, N_("Keys in triage (one lead at a time).")},
+    {KZ_KM_REPORTS, KZ_IN_REPORTS, N_("Keys on the report screen.")},
 };
 
 static void add_action(help *h, kz_tui *t, kz_keymap_id km, kz_action a)
@@ -65,8 +67,9 @@ static void add_action(help *h, kz_tui *t, kz_keymap_id km, kz_action a)
     const kz_action_info *ai = kz_action_get(a);
     kz_buf keys = KZ_BUF_INIT, text = KZ_BUF_INIT; /* owned */
     if (kz_keymap_keys_for(&t->km, km, a, &keys) == 0)
-        kz_buf_puts(&keys, "(unbound)");
-    kz_buf_printf(&text, "%-16s %s", ai->name, ai->help);
+        kz_buf_puts(&keys, _("(unbound)"));
+    /* the name is what keys.conf binds: never translated, ASCII */
+    kz_buf_printf(&text, "%-16s %s", ai->name, _(ai->help));
     add(h, KZ_ROLE_HELP_KEY, kz_buf_str(&keys), kz_buf_str(&text));
     kz_buf_free(&keys);
     kz_buf_free(&text);
@@ -84,9 +87,9 @@ static void help_reload(kz_view *v, kz_tui *t)
     for (size_t i = 0; i < sizeof help_for / sizeof help_for[0]; i++)
         if (help_for[i].km == under)
             w = i;
-    add(h, KZ_ROLE_DEFAULT, NULL, help_for[w].title);
+    add(h, KZ_ROLE_DEFAULT, NULL, _(help_for[w].title));
     add(h, KZ_ROLE_DEFAULT, NULL,
-        "Change them in ~/.config/kariz/keys.conf: bind KEYMAP KEY ACTION (see docs/keys.md).");
+        _("Change them in ~/.config/kariz/keys.conf: bind KEYMAP KEY ACTION (see docs/keys.md)."));
     for (int g = 0; g < KZ_GROUP__COUNT; g++) {
         if (g == KZ_GROUP_DIALOG)
             continue;
@@ -97,17 +100,17 @@ static void help_reload(kz_view *v, kz_tui *t)
                 continue;
             if (!titled) {
                 add(h, KZ_ROLE_DEFAULT, NULL, "");
-                add(h, KZ_ROLE_SECTION, NULL, kz_action_group_title((kz_action_group)g));
+                add(h, KZ_ROLE_SECTION, NULL, _(kz_action_group_title((kz_action_group)g)));
                 titled = true;
             }
             add_action(h, t, help_for[w].km, (kz_action)a);
         }
     }
     add(h, KZ_ROLE_DEFAULT, NULL, "");
-    add(h, KZ_ROLE_SECTION, NULL, kz_action_group_title(KZ_GROUP_DIALOG));
+    add(h, KZ_ROLE_SECTION, NULL, _(kz_action_group_title(KZ_GROUP_DIALOG)));
     add(h, KZ_ROLE_DEFAULT, NULL,
-        "In a line prompt every character is text. In a choice box the key beside a choice "
-        "picks it; cursor-up and cursor-down move. Keymap: dialog.");
+        _("In a line prompt every character is text. In a choice box the key beside a choice "
+          "picks it; cursor-up and cursor-down move. Keymap: dialog."));
     for (int a = 1; a < KZ_ACT__COUNT; a++)
         if (kz_action_get((kz_action)a)->group == KZ_GROUP_DIALOG)
             add_action(h, t, KZ_KM_DIALOG, (kz_action)a);
@@ -125,12 +128,28 @@ static size_t wrap(kz_tui *t, const char *s, int x, int w, kz_role role, size_t 
     size_t rows = 0;
     do {
         size_t len = strlen(s), cut = len;
-        if (kz_text_width(s) > w) { /* the last space that fits (text here is ASCII) */
-            cut = (size_t)w;
-            while (cut > 0 && s[cut] != ' ')
-                cut--;
-            if (cut == 0)
-                cut = (size_t)w;
+        if (kz_text_width(s) > w) {
+            /* the last space within w display columns (or right after
+             * them); a word longer than the line is cut after the
+             * characters that fit */
+            size_t i = 0, fits = 0, space = 0;
+            int cols = 0;
+            while (i < len) {
+                long cp;
+                int n = kz_utf8_decode(s + i, len - i, &cp);
+                int cw = kz_char_width(cp);
+                if (cols + cw > w)
+                    break;
+                if (s[i] == ' ')
+                    space = i;
+                cols += cw;
+                i += (size_t)n;
+                fits = i;
+            }
+            if (i < len && s[i] == ' ')
+                space = i;
+            long first;
+            cut = space > 0 ? space : fits > 0 ? fits : (size_t)kz_utf8_decode(s, len, &first);
         }
         size_t r = row + rows;
         if (fn && r >= top && r < top + (size_t)height)
@@ -192,8 +211,8 @@ static const char *help_title(kz_view *v)
     size_t last = h->top + (size_t)(h->height > 0 ? h->height : 0);
     if (last > h->nrows)
         last = h->nrows;
-    snprintf(h->title, sizeof h->title, "help  %zu-%zu of %zu", h->nrows ? h->top + 1 : 0, last,
-             h->nrows);
+    snprintf(h->title, sizeof h->title, _("help  %zu-%zu of %zu"), h->nrows ? h->top + 1 : 0,
+             last, h->nrows);
     return h->title;
 }
 
@@ -237,7 +256,7 @@ static unsigned help_action(kz_view *v, kz_tui *t, kz_action a)
     case KZ_ACT_HELP:
         return KZ_UI_POP;
     default:
-        kz_tui_message(t, "close help first (q)");
+        kz_tui_message(t, _("close help first (q)"));
         return KZ_UI_REDRAW;
     }
 }
@@ -251,13 +270,14 @@ static void help_destroy(kz_view *v)
     free(v);
 }
 
-static const kz_hint help_hints[] = {{KZ_ACT_BACK, "close help"},
-                                     {KZ_ACT_CURSOR_DOWN, "scroll"},
-                                     {KZ_ACT_PAGE_DOWN, "page"},
+static const kz_hint help_hints[] = {{KZ_ACT_BACK, N_("close help")},
+                                     {KZ_ACT_CURSOR_DOWN, N_("scroll")},
+                                     {KZ_ACT_PAGE_DOWN, N_("page")},
                                      {KZ_ACT_NONE, NULL}};
 
 static const kz_view_ops help_ops = {
-    .title = "help",
+    .title = N_("help"),
+
     .title_text = help_title,
     .keymap = KZ_KM_HELP,
     .reload = help_reload,

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kariz/buf.h"
+#include "kariz/i18n.h"
 #include "kariz/text.h"
 #include "tui/tui_int.h"
 
@@ -334,7 +335,7 @@ static kz_status parse_line(const char *name, int lineno, char *line, kz_keymaps
     if (n == 0)
         return KZ_OK;
     if (n > MAX_WORDS)
-        return kz_err_set(err, KZ_EINVAL, "%s:%d: too many words", name, lineno);
+        return kz_err_set(err, KZ_EINVAL, _("%s:%d: too many words"), name, lineno);
     kz_buf safe = KZ_BUF_INIT; /* owned; the offending word, made printable */
     kz_status st = KZ_OK;
     if (strcmp(w[0], "set") == 0) {
@@ -342,7 +343,7 @@ static kz_status parse_line(const char *name, int lineno, char *line, kz_keymaps
         bool off = n == 3 && (strcmp(w[2], "off") == 0 || strcmp(w[2], "false") == 0);
         if (n != 3 || strcmp(w[1], "mine") != 0 || (!on && !off)) {
             st = kz_err_set(err, KZ_EINVAL,
-                            "%s:%d: unknown setting; expected \"set mine on\" or \"set mine off\"",
+                            _("%s:%d: unknown setting; expected \"set mine on\" or \"set mine off\""),
                             name, lineno);
             goto out;
         }
@@ -353,7 +354,7 @@ static kz_status parse_line(const char *name, int lineno, char *line, kz_keymaps
         bool bind = w[0][0] == 'b';
         int want = bind ? 4 : 3;
         if (n != want) {
-            st = kz_err_set(err, KZ_EINVAL, "%s:%d: expected \"%s\"", name, lineno,
+            st = kz_err_set(err, KZ_EINVAL, _("%s:%d: expected \"%s\""), name, lineno,
                             bind ? "bind KEYMAP KEY ACTION" : "unbind KEYMAP KEY");
             goto out;
         }
@@ -362,7 +363,7 @@ static kz_status parse_line(const char *name, int lineno, char *line, kz_keymaps
         if (!ok) {
             kz_text_sanitize(&safe, w[1], strlen(w[1]), 0);
             st = kz_err_set(err, KZ_EINVAL,
-                            "%s:%d: unknown keymap \"%s\" (keymaps: generic, board, detail, help, reports, triage)",
+                            _("%s:%d: unknown keymap \"%s\" (keymaps: generic, board, detail, help, reports, triage)"),
                             name, lineno, kz_buf_str(&safe));
             goto out;
         }
@@ -370,9 +371,9 @@ static kz_status parse_line(const char *name, int lineno, char *line, kz_keymaps
         if (!kz_key_parse(w[2], &key)) {
             kz_text_sanitize(&safe, w[2], strlen(w[2]), 0);
             st = kz_err_set(err, KZ_EINVAL,
-                            "%s:%d: unknown key \"%s\" (a character, ^X, <C-x>, <F1>..<F12>, "
-                            "<Up>, <Down>, <Left>, <Right>, <PgUp>, <PgDown>, <Home>, <End>, "
-                            "<Enter>, <Esc>, <Tab>, <Space>, <Backspace>, <Delete>, <Hash>)",
+                            _("%s:%d: unknown key \"%s\" (a character, ^X, <C-x>, <F1>..<F12>, "
+                              "<Up>, <Down>, <Left>, <Right>, <PgUp>, <PgDown>, <Home>, <End>, "
+                              "<Enter>, <Esc>, <Tab>, <Space>, <Backspace>, <Delete>, <Hash>)"),
                             name, lineno, kz_buf_str(&safe));
             goto out;
         }
@@ -382,8 +383,8 @@ static kz_status parse_line(const char *name, int lineno, char *line, kz_keymaps
             if (a == KZ_ACT_NONE) {
                 kz_text_sanitize(&safe, w[3], strlen(w[3]), 0);
                 st = kz_err_set(err, KZ_EINVAL,
-                                "%s:%d: unknown action \"%s\" (the actions are listed by ? on "
-                                "the board and in docs/keys.md)",
+                                _("%s:%d: unknown action \"%s\" (the actions are listed by ? on "
+                                  "the board and in docs/keys.md)"),
                                 name, lineno, kz_buf_str(&safe));
                 goto out;
             }
@@ -391,7 +392,7 @@ static kz_status parse_line(const char *name, int lineno, char *line, kz_keymaps
         keymap_set(km, id, key, a);
     } else if (strcmp(w[0], "color") == 0) {
         if (n < 4) {
-            st = kz_err_set(err, KZ_EINVAL, "%s:%d: expected \"color ROLE FG BG [ATTR...]\"",
+            st = kz_err_set(err, KZ_EINVAL, _("%s:%d: expected \"color ROLE FG BG [ATTR...]\""),
                             name, lineno);
             goto out;
         }
@@ -404,7 +405,7 @@ static kz_status parse_line(const char *name, int lineno, char *line, kz_keymaps
             kz_buf list = KZ_BUF_INIT; /* owned */
             for (int i = 0; i < KZ_ROLE__COUNT; i++)
                 kz_buf_printf(&list, "%s%s", i ? ", " : "", role_names[i]);
-            st = kz_err_set(err, KZ_EINVAL, "%s:%d: unknown colour role \"%s\" (roles: %s)", name,
+            st = kz_err_set(err, KZ_EINVAL, _("%s:%d: unknown colour role \"%s\" (roles: %s)"), name,
                             lineno, kz_buf_str(&safe), kz_buf_str(&list));
             kz_buf_free(&list);
             goto out;
@@ -414,8 +415,8 @@ static kz_status parse_line(const char *name, int lineno, char *line, kz_keymaps
             if (!parse_color(w[i], i == 2 ? &style.fg : &style.bg)) {
                 kz_text_sanitize(&safe, w[i], strlen(w[i]), 0);
                 st = kz_err_set(err, KZ_EINVAL,
-                                "%s:%d: unknown colour \"%s\" (default, black, red, green, "
-                                "yellow, blue, magenta, cyan, white, bright<colour>, color0..255)",
+                                _("%s:%d: unknown colour \"%s\" (default, black, red, green, "
+                                  "yellow, blue, magenta, cyan, white, bright<colour>, color0..255)"),
                                 name, lineno, kz_buf_str(&safe));
                 goto out;
             }
@@ -430,8 +431,8 @@ static kz_status parse_line(const char *name, int lineno, char *line, kz_keymaps
             if (!found) {
                 kz_text_sanitize(&safe, w[i], strlen(w[i]), 0);
                 st = kz_err_set(err, KZ_EINVAL,
-                                "%s:%d: unknown attribute \"%s\" (normal, bold, dim, underline, "
-                                "reverse, blink, standout)",
+                                _("%s:%d: unknown attribute \"%s\" (normal, bold, dim, underline, "
+                                  "reverse, blink, standout)"),
                                 name, lineno, kz_buf_str(&safe));
                 goto out;
             }
@@ -440,7 +441,7 @@ static kz_status parse_line(const char *name, int lineno, char *line, kz_keymaps
     } else {
         kz_text_sanitize(&safe, w[0], strlen(w[0]), 0);
         st = kz_err_set(err, KZ_EINVAL,
-                        "%s:%d: unknown command \"%s\" (expected bind, unbind, color or set)", name,
+                        _("%s:%d: unknown command \"%s\" (expected bind, unbind, color or set)"), name,
                         lineno, kz_buf_str(&safe));
     }
 out:
@@ -461,7 +462,7 @@ kz_status kz_tui_config_parse(const char *name, const char *text, size_t len, kz
         char *line = kz_xstrndup(text + pos, end - pos); /* owned */
         if (memchr(text + pos, '\0', end - pos)) {
             free(line);
-            return kz_err_set(err, KZ_EINVAL, "%s:%d: NUL byte in the line", name, lineno);
+            return kz_err_set(err, KZ_EINVAL, _("%s:%d: NUL byte in the line"), name, lineno);
         }
         kz_status st = parse_line(name, lineno, line, km, theme, err);
         free(line);
@@ -487,7 +488,7 @@ kz_status kz_tui_config_file(const char *path, kz_keymaps *km, kz_theme *theme, 
     fclose(f);
     kz_status st;
     if (bad)
-        st = kz_err_set(err, KZ_EIO, "%s: read error", path);
+        st = kz_err_set(err, KZ_EIO, _("%s: read error"), path);
     else
         st = kz_tui_config_parse(path, kz_buf_str(&b), b.len, km, theme, err);
     kz_buf_free(&b);

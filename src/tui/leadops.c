@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/labels.h"
 #include "kariz/hooks.h"
 #include "kariz/pipeline.h"
@@ -30,7 +31,7 @@ void kz_lead_label(const kz_lead *l, kz_buf *out)
     if (name && *name)
         kz_text_sanitize(out, name, strlen(name), KZ_TEXT_NEWLINE_SPACE);
     else
-        kz_buf_printf(out, "lead %" PRId64, kz_lead_num(l, KZ_F_ID));
+        kz_buf_printf(out, _("lead %" PRId64), kz_lead_num(l, KZ_F_ID));
 }
 
 /* The name of lead id as stored now, for a message (owned by the caller). */
@@ -43,7 +44,7 @@ static char *label_of(kz_tui *t, int64_t id)
     if (kz_store_lead_get(t->s->store, id, &l, &err) == KZ_OK)
         kz_lead_label(&l, &b);
     else
-        kz_buf_printf(&b, "lead %" PRId64, id);
+        kz_buf_printf(&b, _("lead %" PRId64), id);
     kz_lead_free(&l);
     char *r = kz_buf_take(&b);
     kz_buf_free(&b);
@@ -123,14 +124,14 @@ typedef struct conflict_state {
 static void draw_conflict(kz_tui *t, void *ud)
 {
     conflict_state *c = ud;
-    char reload[32] = "?", reapply[32] = "?", keys[128]; /* the keys bound now */
+    char reload[32] = "?", reapply[32] = "?", keys[256]; /* the keys bound now */
     kz_key k = kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_RELOAD);
     if (k)
         kz_key_name(k, reload, sizeof reload);
     if ((k = kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_REAPPLY)) != 0)
         kz_key_name(k, reapply, sizeof reapply);
-    snprintf(keys, sizeof keys, "%s reload (drop your change)   %s re-apply your change", reload,
-             reapply);
+    snprintf(keys, sizeof keys, _("%s reload (drop your change)   %s re-apply your change"),
+             reload, reapply);
     int w = kz_text_width(c->title) + 4;
     if (kz_text_width(keys) + 4 > w)
         w = kz_text_width(keys) + 4;
@@ -198,8 +199,10 @@ static void undo_value(const kz_rules *r, kz_buf *b, const kz_undo *u, const cha
     const char *was = value_of(&u->before, field, v1, sizeof v1);
     const char *now = value_of(&u->after, field, v2, sizeof v2);
     if (strcmp(was ? was : "", now ? now : "") != 0) {
-        kz_buf_puts(b, "; yours (undo): ");
-        kz_label_value(r, field, was, b);
+        kz_buf words = KZ_BUF_INIT; /* owned */
+        kz_label_value(r, field, was, &words);
+        kz_buf_printf(b, _("; yours (undo): %s"), kz_buf_str(&words));
+        kz_buf_free(&words);
     }
 }
 
@@ -218,50 +221,58 @@ static bool conflict_dialog(kz_tui *t, const kz_change *p)
             if (strcmp(e->kind, "grade") == 0)
                 continue; /* follows from the other changes */
             kz_buf *b = grow(&lines, &n, &cap);
-            kz_buf_printf(b, "%s ", e->actor);
+            /* whole sentences, so that a language may put the words in its own order */
+            kz_buf w1 = KZ_BUF_INIT, w2 = KZ_BUF_INIT, w3 = KZ_BUF_INIT; /* owned */
             if (strcmp(e->kind, "activity") == 0) {
-                kz_buf_puts(b, "logged ");
                 if (e->field)
-                    kz_label_key(e->field, b);
+                    kz_label_key(e->field, &w1);
                 else
-                    kz_buf_puts(b, "a touch");
+                    kz_buf_puts(&w1, _("a touch"));
+                /* TRANSLATORS: "bob logged call" */
+                kz_buf_printf(b, _("%s logged %s"), e->actor, kz_buf_str(&w1));
             } else if (e->field) { /* in words, as history says it */
-                kz_buf_puts(b, "set ");
-                kz_label_key(e->field, b);
-                kz_buf_puts(b, " to ");
-                kz_label_value(t->s->rules, e->field, e->new_value, b);
-                kz_buf_puts(b, " (was ");
-                kz_label_value(t->s->rules, e->field, e->old_value, b);
-                kz_buf_puts(b, ")");
+                kz_label_key(e->field, &w1);
+                kz_label_value(t->s->rules, e->field, e->new_value, &w2);
+                kz_label_value(t->s->rules, e->field, e->old_value, &w3);
+                /* TRANSLATORS: "bob set value to 45,000 EUR (was 12,500 EUR)" */
+                kz_buf_printf(b, _("%s set %s to %s (was %s)"), e->actor, kz_buf_str(&w1),
+                              kz_buf_str(&w2), kz_buf_str(&w3));
             } else {
-                kz_buf_puts(b, kz_label_event_kind(e->kind));
+                kz_buf_printf(b, "%s %s", e->actor, kz_label_event_kind(e->kind));
             }
+            kz_buf_free(&w1);
+            kz_buf_free(&w2);
+            kz_buf_free(&w3);
             if (p->field && e->field && strcmp(p->field, e->field) == 0) {
-                kz_buf_puts(b, "; yours: ");
-                kz_label_value(t->s->rules, p->field, p->mine, b);
+                kz_buf mine = KZ_BUF_INIT; /* owned */
+                kz_label_value(t->s->rules, p->field, p->mine, &mine);
+                kz_buf_printf(b, _("; yours: %s"), kz_buf_str(&mine));
+                kz_buf_free(&mine);
             }
             else if (p->kind == KZ_CH_RESTORE && e->field)
                 undo_value(t->s->rules, b, p->undo, e->field);
         }
     } else {
-        kz_buf_printf(grow(&lines, &n, &cap), "cannot read what changed: %s", err.msg);
+        kz_buf_printf(grow(&lines, &n, &cap), _("cannot read what changed: %s"), err.msg);
     }
     kz_event_list_free(&ev);
     if (n == 0)
-        kz_buf_puts(grow(&lines, &n, &cap), "someone else saved it first");
+        kz_buf_puts(grow(&lines, &n, &cap), _("someone else saved it first"));
     if (p->field) {
         kz_buf *b = grow(&lines, &n, &cap);
-        kz_buf_puts(b, "your change: ");
-        kz_label_key(p->field, b);
-        kz_buf_puts(b, " = ");
-        kz_label_value(t->s->rules, p->field, p->mine, b);
+        kz_buf f = KZ_BUF_INIT, v = KZ_BUF_INIT; /* owned */
+        kz_label_key(p->field, &f);
+        kz_label_value(t->s->rules, p->field, p->mine, &v);
+        kz_buf_printf(b, _("your change: %s = %s"), kz_buf_str(&f), kz_buf_str(&v));
+        kz_buf_free(&f);
+        kz_buf_free(&v);
     }
     else
-        kz_buf_printf(grow(&lines, &n, &cap), "your change: %s", p->what);
-    char title[160];
+        kz_buf_printf(grow(&lines, &n, &cap), _("your change: %s"), p->what);
+    char title[320];
     snprintf(title, sizeof title,
-             "lead %" PRId64 " was changed while you worked on it (you read version %" PRId64
-             ")",
+             _("lead %" PRId64 " was changed while you worked on it (you read version %" PRId64
+               ")"),
              p->id, p->version);
     conflict_state cs = {title, lines, n};
     t->overlay = draw_conflict;
@@ -296,7 +307,7 @@ static bool busy_prompt(kz_tui *t, const kz_change *p)
     kz_key rk = kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_RETRY);
     if (rk)
         kz_key_name(rk, retry, sizeof retry);
-    kz_tui_error(t, "%s retries, Esc drops your %s (not saved yet): %s", retry, p->what,
+    kz_tui_error(t, _("%s retries, Esc drops your %s (not saved yet): %s"), retry, p->what,
                  p->err.msg);
     for (;;) {
         kz_tui_repaint(t);
@@ -365,8 +376,8 @@ bool kz_change_save(kz_tui *t, kz_change *p)
             return true;
         if (st == KZ_ECONFLICT && p->kind != KZ_CH_ADD) {
             if (!conflict_dialog(t, p)) {
-                kz_tui_error(t, "%s: your change was dropped; the lead is reloaded with the "
-                                "other change",
+                kz_tui_error(t, _("%s: your change was dropped; the lead is reloaded with the "
+                                  "other change"),
                              p->what);
                 return false;
             }
@@ -390,7 +401,7 @@ bool kz_change_save(kz_tui *t, kz_change *p)
         if (st == KZ_EBUSY) {
             if (busy_prompt(t, p))
                 continue;
-            kz_tui_error(t, "%s: not saved (the database stayed locked); nothing was changed",
+            kz_tui_error(t, _("%s: not saved (the database stayed locked); nothing was changed"),
                          p->what);
             return false;
         }
@@ -403,7 +414,7 @@ bool kz_change_save(kz_tui *t, kz_change *p)
 
 const char *kz_change_reapplied(const kz_change *p)
 {
-    return p->reapplied ? " (re-applied over the other change)" : "";
+    return p->reapplied ? _(" (re-applied over the other change)") : "";
 }
 
 bool kz_lead_move(kz_tui *t, int64_t id, int64_t version, const char *stage, bool won,
@@ -412,7 +423,7 @@ bool kz_lead_move(kz_tui *t, int64_t id, int64_t version, const char *stage, boo
     *cancelled = false;
     *again = false;
     kz_change p = {.kind = won ? KZ_CH_WON : KZ_CH_MOVE, .id = id, .version = version,
-                   .what = won ? "won" : "move", .field = "stage", .mine = stage,
+                   .what = won ? _("won") : _("move"), .field = "stage", .mine = stage,
                    .stage = stage, .before = before, .pass_refusal = true};
     if (kz_change_save(t, &p)) {
         *again = p.reapplied;
@@ -420,22 +431,22 @@ bool kz_lead_move(kz_tui *t, int64_t id, int64_t version, const char *stage, boo
     }
     if (p.err.code != KZ_EREFUSED)
         return false;
-    kz_tui_error(t, "refused: %s", p.err.msg);
+    kz_tui_error(t, _("refused: %s"), p.err.msg);
     kz_buf reason = KZ_BUF_INIT; /* owned */
     bool ok;
     for (;;) {
-        ok = kz_prompt_line(t, "override? reason (Esc cancels):", "", &reason, NULL, NULL);
+        ok = kz_prompt_line(t, _("override? reason (Esc cancels):"), "", &reason, NULL, NULL);
         if (!ok)
             break;
         kz_trim(reason.s ? reason.s : (char[]){0});
         reason.len = reason.s ? strlen(reason.s) : 0;
         if (reason.len > 0)
             break;
-        kz_tui_error(t, "refused: %s; an override needs a reason", p.err.msg);
+        kz_tui_error(t, _("refused: %s; an override needs a reason"), p.err.msg);
     }
     if (!ok) {
         kz_buf_free(&reason);
-        kz_tui_message(t, "not moved: the stage's entry criteria refused it");
+        kz_tui_message(t, _("not moved: the stage's entry criteria refused it"));
         *cancelled = true;
         return false;
     }
@@ -476,7 +487,7 @@ bool kz_undo_capture(kz_tui *t, kz_undo *u, int64_t id, const kz_lead *before,
 bool kz_undo_apply(kz_tui *t, kz_undo *u, bool *dropped)
 {
     kz_change p = {.kind = KZ_CH_RESTORE, .id = u->id,
-                   .version = kz_lead_num(&u->after, KZ_F_VERSION), .what = "undo",
+                   .version = kz_lead_num(&u->after, KZ_F_VERSION), .what = _("undo"),
                    .undo = u};
     bool ok = kz_change_save(t, &p);
     *dropped = !ok && p.err.code == KZ_ECONFLICT;
@@ -534,7 +545,7 @@ static void rebase_below(kz_tui *t, const kz_undo *u)
 static unsigned do_undo(kz_tui *t)
 {
     if (t->nundo == 0) {
-        kz_tui_message(t, "nothing to undo");
+        kz_tui_message(t, _("nothing to undo"));
         return KZ_UI_REDRAW;
     }
     kz_undo *u = &t->undo[t->nundo - 1];
@@ -552,13 +563,15 @@ static unsigned do_undo(kz_tui *t)
     const char *was = kz_lead_text(&u->before, KZ_F_STAGE);
     const char *now = kz_lead_text(&u->after, KZ_F_STAGE);
     kz_buf msg = KZ_BUF_INIT; /* owned */
-    kz_buf_printf(&msg, "undone: %s of %s", u->what, name);
+    /* TRANSLATORS: "undone: move of Ada Lovelace" */
+    kz_buf_printf(&msg, _("undone: %s of %s"), u->what, name);
     if (was && (!now || strcmp(was, now) != 0)) {
-        kz_buf_printf(&msg, "; back in %s", stage_label(t, was));
+        kz_buf_printf(&msg, _("; back in %s"), stage_label(t, was));
         t->told_id = u->id;
     }
     if (t->nundo > 1)
-        kz_buf_printf(&msg, " (%zu more to undo)", t->nundo - 1);
+        kz_buf_printf(&msg, P_(" (%zu more to undo)", " (%zu more to undo)", t->nundo - 1),
+                      t->nundo - 1);
     kz_tui_message(t, "%s", kz_buf_str(&msg));
     kz_buf_free(&msg);
     free(name);
@@ -580,21 +593,21 @@ static unsigned do_move(kz_tui *t, kz_action a, int64_t id, int64_t version, kz_
         won = true;
         to = kz_rules_won_stage(r);
         if (!to) {
-            kz_tui_error(t, "the rules define no won stage");
+            kz_tui_error(t, _("the rules define no won stage"));
             return KZ_UI_REDRAW;
         }
         if (cs && cs->kind == KZ_STAGE_WON) {
-            kz_tui_message(t, "already won");
+            kz_tui_message(t, _("already won"));
             return KZ_UI_REDRAW;
         }
     } else if (a == KZ_ACT_MOVE_NEXT) {
         if (cs && cs->kind != KZ_STAGE_OPEN) {
-            kz_tui_message(t, "the deal is closed (%s); < reopens it", stage_label(t, cur));
+            kz_tui_message(t, _("the deal is closed (%s); < reopens it"), stage_label(t, cur));
             return KZ_UI_REDRAW;
         }
         to = cur ? kz_rules_next_stage(r, cur) : kz_rules_first_stage(r);
         if (!to) {
-            kz_tui_message(t, "this is the last open stage: W marks the deal won");
+            kz_tui_message(t, _("this is the last open stage: W marks the deal won"));
             return KZ_UI_REDRAW;
         }
     } else {
@@ -611,19 +624,20 @@ static unsigned do_move(kz_tui *t, kz_action a, int64_t id, int64_t version, kz_
             to = cur ? kz_rules_prev_stage(r, cur) : NULL;
         }
         if (!to) {
-            kz_tui_message(t, "this is the first stage");
+            kz_tui_message(t, _("this is the first stage"));
             return KZ_UI_REDRAW;
         }
     }
     bool cancelled, again;
     if (!kz_lead_move(t, id, version, to->name, won, l, &cancelled, &again))
         return KZ_UI_RELOAD;
-    remember_undo(t, id, l, won ? "won" : "move");
+    remember_undo(t, id, l, won ? _("won") : _("move"));
     t->told_id = id;
     kz_buf b = KZ_BUF_INIT; /* owned */
     kz_lead_label(l, &b);
-    kz_tui_message(t, "moved %s to %s (u undoes)%s", kz_buf_str(&b),
-                   to->label ? to->label : to->name, again ? " (re-applied over the other change)" : "");
+    kz_tui_message(t, _("moved %s to %s (u undoes)%s"), kz_buf_str(&b),
+                   to->label ? to->label : to->name,
+                   again ? _(" (re-applied over the other change)") : "");
     kz_buf_free(&b);
     return KZ_UI_RELOAD;
 }
@@ -632,7 +646,7 @@ const char *kz_pick_lost_reason(kz_tui *t, const char *title)
 {
     size_t n = kz_rules_lost_reason_count(t->s->rules);
     if (n == 0) {
-        kz_tui_error(t, "the rules define no lost reasons");
+        kz_tui_error(t, _("the rules define no lost reasons"));
         return NULL;
     }
     kz_menu_item *items = kz_xcalloc(n, sizeof *items); /* owned */
@@ -651,65 +665,82 @@ const char *kz_pick_lost_reason(kz_tui *t, const char *title)
 
 static unsigned do_lost(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
 {
-    const char *reason = kz_pick_lost_reason(t, "lost: why?");
+    const char *reason = kz_pick_lost_reason(t, _("lost: why?"));
     if (!reason) {
         if (kz_rules_lost_reason_count(t->s->rules) > 0)
-            kz_tui_message(t, "not marked lost");
+            kz_tui_message(t, _("not marked lost"));
         return KZ_UI_REDRAW;
     }
     const kz_stage *lost = kz_rules_lost_stage(t->s->rules);
-    kz_change p = {.kind = KZ_CH_LOST, .id = id, .version = version, .what = "lost",
+    kz_change p = {.kind = KZ_CH_LOST, .id = id, .version = version, .what = _("lost"),
                    .field = "stage", .mine = lost ? lost->name : "lost", .reason = reason,
                    .before = l};
     if (!kz_change_save(t, &p))
         return KZ_UI_RELOAD;
-    remember_undo(t, id, l, "lost");
+    remember_undo(t, id, l, _("lost"));
     t->told_id = id;
     kz_buf b = KZ_BUF_INIT; /* owned */
     kz_lead_label(l, &b);
     kz_buf why = KZ_BUF_INIT; /* owned */
     kz_label_value(t->s->rules, "lost_reason", reason, &why);
-    kz_tui_message(t, "%s marked lost (%s); u undoes%s", kz_buf_str(&b), kz_buf_str(&why),
+    kz_tui_message(t, _("%s marked lost (%s); u undoes%s"), kz_buf_str(&b), kz_buf_str(&why),
                    kz_change_reapplied(&p));
     kz_buf_free(&why);
     kz_buf_free(&b);
     return KZ_UI_RELOAD;
 }
 
+const char *kz_activity_word(const char *kind)
+{
+    if (strcmp(kind, "call") == 0)
+        return _("call");
+    if (strcmp(kind, "email") == 0)
+        return _("email");
+    if (strcmp(kind, "meeting") == 0)
+        return _("meeting");
+    return kind;
+}
+
 int kz_pick_outcome(kz_tui *t, kz_action a, const char **kind, const char **outcome,
                     const char **label)
 {
-    static const kz_menu_item call[] = {{'a', "answered"},  {'n', "no answer"},
-                                        {'b', "call back later"}, {'v', "voicemail"},
-                                        {'x', "not interested"}};
+
+    /* the labels are translated where shown; the outcomes are what the
+     * store keeps */
+    static const kz_menu_item call[] = {{'a', N_("answered")},  {'n', N_("no answer")},
+                                        {'b', N_("call back later")}, {'v', N_("voicemail")},
+                                        {'x', N_("not interested")}};
     static const char *const call_o[] = {"answered", "no_answer", "call_back", "voicemail",
                                          "not_interested"};
-    static const kz_menu_item email[] = {{'s', "sent"}, {'r', "replied"}, {'o', "opened"},
-                                         {'b', "bounced"}, {'x', "not interested"}};
+    static const kz_menu_item email[] = {{'s', N_("sent")}, {'r', N_("replied")}, {'o', N_("opened")},
+                                         {'b', N_("bounced")}, {'x', N_("not interested")}};
     static const char *const email_o[] = {"sent", "replied", "opened", "bounced",
                                           "not_interested"};
-    static const kz_menu_item meeting[] = {{'h', "held"}, {'n', "no-show"},
-                                           {'p', "asked for a price"}, {'x', "not interested"}};
+    static const kz_menu_item meeting[] = {{'h', N_("held")}, {'n', N_("no-show")},
+                                           {'p', N_("asked for a price")}, {'x', N_("not interested")}};
     static const char *const meeting_o[] = {"held", "no_show", "asked_price", "not_interested"};
     const kz_menu_item *items;
     const char *const *outcomes;
+    const char *title;
     size_t n;
     if (a == KZ_ACT_LOG_CALL) {
-        items = call, outcomes = call_o, n = 5, *kind = "call";
+        items = call, outcomes = call_o, n = 5, *kind = "call", title = _("call: outcome?");
     } else if (a == KZ_ACT_LOG_EMAIL) {
-        items = email, outcomes = email_o, n = 5, *kind = "email";
+        items = email, outcomes = email_o, n = 5, *kind = "email", title = _("email: outcome?");
     } else {
-        items = meeting, outcomes = meeting_o, n = 4, *kind = "meeting";
+        items = meeting, outcomes = meeting_o, n = 4, *kind = "meeting",
+        title = _("meeting: outcome?");
     }
-    char title[64];
-    snprintf(title, sizeof title, "%s: outcome?", *kind);
-    int pick = kz_prompt_menu(t, title, items, n);
+    kz_menu_item shown[5];
+    for (size_t i = 0; i < n; i++)
+        shown[i] = (kz_menu_item){items[i].key, _(items[i].label)};
+    int pick = kz_prompt_menu(t, title, shown, n);
     if (pick < 0) {
-        kz_tui_message(t, "nothing logged");
+        kz_tui_message(t, _("nothing logged"));
         return -1;
     }
     *outcome = outcomes[pick];
-    *label = items[pick].label;
+    *label = shown[pick].label;
     return pick;
 }
 
@@ -718,13 +749,14 @@ static unsigned do_log(kz_tui *t, kz_action a, int64_t id, const kz_lead *l)
     const char *kind, *outcome, *label;
     if (kz_pick_outcome(t, a, &kind, &outcome, &label) < 0)
         return KZ_UI_REDRAW;
-    kz_change p = {.kind = KZ_CH_LOG, .id = id, .what = "log", .log_kind = kind,
+    kz_change p = {.kind = KZ_CH_LOG, .id = id, .what = _("log"), .log_kind = kind,
                    .outcome = outcome};
     if (!kz_change_save(t, &p))
         return KZ_UI_RELOAD;
     kz_buf b = KZ_BUF_INIT; /* owned */
     kz_lead_label(l, &b);
-    kz_tui_message(t, "%s logged with %s: %s", kind, kz_buf_str(&b), label);
+    /* TRANSLATORS: "call logged with Ada Lovelace: no answer" */
+    kz_tui_message(t, _("%s logged with %s: %s"), kz_activity_word(kind), kz_buf_str(&b), label);
     kz_buf_free(&b);
     return KZ_UI_RELOAD;
 }
@@ -741,7 +773,7 @@ static char *edit_in_editor(kz_tui *t)
     char path[] = "/tmp/kariz-note-XXXXXX";
     int fd = mkstemp(path);
     if (fd < 0) {
-        kz_tui_error(t, "cannot create a temporary file: %s", strerror(errno));
+        kz_tui_error(t, _("cannot create a temporary file: %s"), strerror(errno));
         return NULL;
     }
     close(fd);
@@ -776,7 +808,7 @@ static char *edit_in_editor(kz_tui *t)
     refresh();
     char *text = NULL;
     if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-        kz_tui_error(t, "the editor (%s) failed; no note added", ed);
+        kz_tui_error(t, _("the editor (%s) failed; no note added"), ed);
     } else {
         FILE *f = fopen(path, "rb");
         kz_buf b = KZ_BUF_INIT; /* owned until taken */
@@ -792,7 +824,7 @@ static char *edit_in_editor(kz_tui *t)
         if (b.len > 0)
             text = kz_buf_take(&b);
         else
-            kz_tui_message(t, "empty note: nothing added");
+            kz_tui_message(t, _("empty note: nothing added"));
         kz_buf_free(&b);
     }
     unlink(path);
@@ -807,14 +839,14 @@ static unsigned do_add(kz_tui *t, const char *stage)
     kz_lead_init(&lead);
     kz_err err;
     kz_err_clear(&err);
-    if (!kz_prompt_line(t, "new lead: name:", "", &name, NULL, NULL))
+    if (!kz_prompt_line(t, _("new lead: name:"), "", &name, NULL, NULL))
         goto cancelled;
     kz_trim(name.s ? name.s : (char[]){0});
     if (!name.s || !*name.s) {
-        kz_tui_error(t, "a lead needs a name; nothing added");
+        kz_tui_error(t, _("a lead needs a name; nothing added"));
         goto out;
     }
-    if (!kz_prompt_line(t, "company:", "", &company, NULL, NULL))
+    if (!kz_prompt_line(t, _("company:"), "", &company, NULL, NULL))
         goto cancelled;
     /* a value kariz cannot read is asked again, with what was typed, and
      * what was wrong with it on the status line, rather than dropping the
@@ -823,8 +855,8 @@ static unsigned do_add(kz_tui *t, const char *stage)
         char *typed = kz_xstrdup(""); /* owned */
         for (;;) {
             kz_buf_reset(&value);
-            bool entered = *typed ? kz_prompt_mend(t, "deal value:", typed, &value)
-                                  : kz_prompt_line(t, "deal value:", typed, &value, NULL, NULL);
+            bool entered = *typed ? kz_prompt_mend(t, _("deal value:"), typed, &value)
+                                  : kz_prompt_line(t, _("deal value:"), typed, &value, NULL, NULL);
             free(typed);
             if (!entered)
                 goto cancelled;
@@ -832,7 +864,7 @@ static unsigned do_add(kz_tui *t, const char *stage)
                 kz_lead_assign(&lead, "value", value.s, false, &err) == KZ_OK)
                 break;
             typed = kz_xstrdup(value.s);
-            kz_tui_error(t, "%s; mend it, or Esc to cancel", err.msg);
+            kz_tui_error(t, _("%s; mend it, or Esc to cancel"), err.msg);
         }
     }
     kz_lead_set_text(&lead, KZ_F_NAME, name.s);
@@ -841,20 +873,20 @@ static unsigned do_add(kz_tui *t, const char *stage)
     if (stage)
         kz_lead_set_text(&lead, KZ_F_STAGE, stage);
     kz_lead_set_text(&lead, KZ_F_OWNER, t->s->actor);
-    kz_change p = {.kind = KZ_CH_ADD, .what = "add", .lead = &lead};
+    kz_change p = {.kind = KZ_CH_ADD, .what = _("add"), .lead = &lead};
     if (!kz_change_save(t, &p)) {
         flags = KZ_UI_RELOAD;
         goto out;
     }
     kz_buf_reset(&name);
     kz_lead_label(&lead, &name);
-    kz_tui_message(t, "added %s (lead %" PRId64 ")", kz_buf_str(&name),
+    kz_tui_message(t, _("added %s (lead %" PRId64 ")"), kz_buf_str(&name),
                    kz_lead_num(&lead, KZ_F_ID));
     t->select_id = kz_lead_num(&lead, KZ_F_ID); /* the board shows it selected */
     flags = KZ_UI_RELOAD;
     goto out;
 cancelled:
-    kz_tui_message(t, "nothing added");
+    kz_tui_message(t, _("nothing added"));
 out:
     kz_lead_free(&lead);
     kz_buf_free(&name);
@@ -868,7 +900,7 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
     kz_buf field = KZ_BUF_INIT, value = KZ_BUF_INIT, assign = KZ_BUF_INIT; /* owned */
     unsigned flags = KZ_UI_REDRAW;
     kz_err err;
-    if (!kz_prompt_line(t, "edit field (name, company, value, email...):", "", &field, NULL,
+    if (!kz_prompt_line(t, _("edit field (name, company, value, email...):"), "", &field, NULL,
                         NULL))
         goto out;
     char *fname = kz_trim(field.s ? field.s : (char[]){0});
@@ -879,11 +911,11 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
     if (f >= 0) {
         const kz_field_info *fi = kz_field_get((kz_field)f);
         if (fi->flags & KZ_FF_RO) {
-            kz_tui_error(t, "%s is computed by kariz and cannot be edited", fname);
+            kz_tui_error(t, _("%s is computed by kariz and cannot be edited"), fname);
             goto out;
         }
         if (fi->flags & KZ_FF_MOVE) {
-            kz_tui_error(t, "%s changes with > < W L (move, won, lost)", fname);
+            kz_tui_error(t, _("%s changes with > < W L (move, won, lost)"), fname);
             goto out;
         }
         kz_lead_format(l, (kz_field)f, current, sizeof current);
@@ -893,7 +925,7 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
     } else if (!kz_custom_name_ok(fname)) {
         kz_buf safe = KZ_BUF_INIT; /* owned */
         kz_text_sanitize(&safe, fname, strlen(fname), 0);
-        kz_tui_error(t, "\"%s\" is neither a field nor a valid custom field name",
+        kz_tui_error(t, _("\"%s\" is neither a field nor a valid custom field name"),
                      kz_buf_str(&safe));
         kz_buf_free(&safe);
         goto out;
@@ -906,23 +938,24 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
     if (!kz_prompt_line(t, label, current, &value, NULL, NULL))
         goto out;
     if (f == KZ_F_OWNER && !kz_prompt_owner_ok(t, kz_trim(value.s ? value.s : (char[]){0}))) {
-        kz_tui_message(t, "owner unchanged");
+        kz_tui_message(t, _("owner unchanged"));
         goto out;
     }
     kz_buf_printf(&assign, "%s=%s", fname, kz_buf_str(&value));
-    kz_change p = {.kind = KZ_CH_SET, .id = id, .version = version, .what = "edit",
+    kz_change p = {.kind = KZ_CH_SET, .id = id, .version = version, .what = _("edit"),
                    .field = fname, .mine = kz_buf_str(&value), .assign = kz_buf_str(&assign),
                    .before = l};
     if (!kz_change_save(t, &p)) {
         flags = KZ_UI_RELOAD;
         goto out;
     }
-    char what[48];
-    snprintf(what, sizeof what, "edit of %s", fname);
+    char what[sizeof t->undo->what];
+    snprintf(what, sizeof what, _("edit of %s"), fname);
     remember_undo(t, id, l, what);
     kz_buf who = KZ_BUF_INIT; /* owned */
     kz_lead_label(l, &who);
-    kz_tui_message(t, "%s of %s saved%s", fname, kz_buf_str(&who), kz_change_reapplied(&p));
+    /* TRANSLATORS: "value of Ada Lovelace saved" */
+    kz_tui_message(t, _("%s of %s saved%s"), fname, kz_buf_str(&who), kz_change_reapplied(&p));
     kz_buf_free(&who);
     flags = KZ_UI_RELOAD;
 out:
@@ -935,7 +968,7 @@ out:
 unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const char *stage_hint)
 {
     if (t->opts->readonly) {
-        kz_tui_error(t, "read-only: the database is open read-only, so %s is refused",
+        kz_tui_error(t, _("read-only: the database is open read-only, so %s is refused"),
                      kz_action_get(a)->name);
         return KZ_UI_REDRAW;
     }
@@ -949,7 +982,7 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
     kz_lead_init(&l);
     unsigned flags = KZ_UI_REDRAW;
     if (kz_store_lead_get(t->s->store, id, &l, &err) != KZ_OK) {
-        flags = failed(t, "load", &err);
+        flags = failed(t, _("load"), &err);
         goto out;
     }
     /* someone else's save since the view read it is no reason to refuse:
@@ -969,13 +1002,13 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
         flags = do_edit(t, id, version, &l);
         break;
     case KZ_ACT_NOTE:
-        if (kz_prompt_line(t, "note:", "", &text, NULL, NULL) && text.len > 0) {
-            kz_change p = {.kind = KZ_CH_LOG, .id = id, .what = "note", .log_kind = "note",
+        if (kz_prompt_line(t, _("note:"), "", &text, NULL, NULL) && text.len > 0) {
+            kz_change p = {.kind = KZ_CH_LOG, .id = id, .what = _("note"), .log_kind = "note",
                            .outcome = "none", .note = kz_buf_str(&text)};
             if (!kz_change_save(t, &p))
                 flags = KZ_UI_RELOAD;
             else {
-                kz_tui_message(t, "note added to %s", kz_buf_str(&who));
+                kz_tui_message(t, _("note added to %s"), kz_buf_str(&who));
                 flags = KZ_UI_RELOAD;
             }
         }
@@ -987,12 +1020,12 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
             note = NULL;
         }
         if (note) {
-            kz_change p = {.kind = KZ_CH_LOG, .id = id, .what = "note", .log_kind = "note",
+            kz_change p = {.kind = KZ_CH_LOG, .id = id, .what = _("note"), .log_kind = "note",
                            .outcome = "none", .note = note};
             if (!kz_change_save(t, &p))
                 flags = KZ_UI_RELOAD;
             else {
-                kz_tui_message(t, "note added to %s", kz_buf_str(&who));
+                kz_tui_message(t, _("note added to %s"), kz_buf_str(&who));
                 flags = KZ_UI_RELOAD;
             }
             free(note);
@@ -1007,20 +1040,20 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
         break;
     case KZ_ACT_FOLLOWUP: {
         const char *step = kz_lead_text(&l, KZ_F_NEXT_STEP);
-        if (!kz_prompt_line(t, "next step:", step ? step : "", &text, NULL, NULL))
+        if (!kz_prompt_line(t, _("next step:"), step ? step : "", &text, NULL, NULL))
             break;
         kz_buf due = KZ_BUF_INIT; /* owned */
         char cur[16] = "";
         if (kz_lead_has(&l, KZ_F_NEXT_DUE))
             kz_lead_format(&l, KZ_F_NEXT_DUE, cur, sizeof cur);
-        if (kz_prompt_line(t, "due (today, tomorrow, fri, +3d, next week, YYYY-MM-DD):", cur,
+        if (kz_prompt_line(t, _("due (today, tomorrow, fri, +3d, next week, YYYY-MM-DD):"), cur,
                            &due, NULL, NULL)) {
             int day;
             if (kz_date_parse(kz_buf_str(&due), t->today, &day, &err) != KZ_OK) {
                 kz_tui_error(t, "%s", err.msg);
             } else {
                 kz_change p = {.kind = KZ_CH_FOLLOWUP, .id = id, .version = version,
-                               .what = "next step", .field = "next_due",
+                               .what = _("next step"), .field = "next_due",
                                .mine = kz_buf_str(&due), .day = day, .step = kz_buf_str(&text),
                                .before = &l};
                 if (!kz_change_save(t, &p)) {
@@ -1029,8 +1062,8 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
                 }
                 char rel[16];
                 kz_day_relative(day, t->today, rel);
-                remember_undo(t, id, &l, "next step");
-                kz_tui_message(t, "%s: next step due %s%s", kz_buf_str(&who), rel,
+                remember_undo(t, id, &l, _("next step"));
+                kz_tui_message(t, _("%s: next step due %s%s"), kz_buf_str(&who), rel,
                                kz_change_reapplied(&p));
                 flags = KZ_UI_RELOAD;
             }
@@ -1041,27 +1074,28 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
     }
     case KZ_ACT_ASSIGN: {
         const char *owner = kz_lead_text(&l, KZ_F_OWNER);
-        if (!kz_prompt_line(t, "owner (empty: unassigned):", owner ? owner : "", &text, NULL,
+        if (!kz_prompt_line(t, _("owner (empty: unassigned):"), owner ? owner : "", &text, NULL,
                             NULL))
             break;
         char *o = kz_trim(text.s ? text.s : (char[]){0});
         if (!kz_prompt_owner_ok(t, o)) {
-            kz_tui_message(t, "owner unchanged");
+            kz_tui_message(t, _("owner unchanged"));
             break;
         }
-        kz_change p = {.kind = KZ_CH_ASSIGN, .id = id, .version = version, .what = "assign",
+        kz_change p = {.kind = KZ_CH_ASSIGN, .id = id, .version = version, .what = _("assign"),
                        .field = "owner", .mine = o, .owner = *o ? o : NULL, .before = &l};
         if (!kz_change_save(t, &p))
             flags = KZ_UI_RELOAD;
         else {
-            remember_undo(t, id, &l, "assignment");
+            remember_undo(t, id, &l, _("assignment"));
             kz_buf safe = KZ_BUF_INIT; /* owned */
             kz_text_sanitize(&safe, o, strlen(o), KZ_TEXT_NEWLINE_SPACE);
             if (*o)
-                kz_tui_message(t, "%s assigned to %s%s", kz_buf_str(&who), kz_buf_str(&safe),
+                kz_tui_message(t, _("%s assigned to %s%s"), kz_buf_str(&who), kz_buf_str(&safe),
                                kz_change_reapplied(&p));
             else
-                kz_tui_message(t, "%s unassigned%s", kz_buf_str(&who), kz_change_reapplied(&p));
+                kz_tui_message(t, _("%s unassigned%s"), kz_buf_str(&who), kz_change_reapplied(&p));
+
             kz_buf_free(&safe);
             flags = KZ_UI_RELOAD;
         }

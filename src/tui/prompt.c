@@ -6,7 +6,9 @@
 
 #include <string.h>
 
+#include "kariz/i18n.h"
 #include "kariz/text.h"
+
 #include "tui/tui_int.h"
 
 typedef struct line_state {
@@ -45,11 +47,11 @@ static void draw_line(kz_tui *t, void *ud)
         kz_buf hint = KZ_BUF_INIT; /* owned */
         size_t n = strlen(key);
         if (n > 2 && key[0] == '<' && key[n - 1] == '>') /* End, not <End> */
-            kz_buf_printf(&hint, "(typing replaces it; %.*s edits it)", (int)n - 2, key + 1);
+            kz_buf_printf(&hint, _("(typing replaces it; %.*s edits it)"), (int)n - 2, key + 1);
         else if (n)
-            kz_buf_printf(&hint, "(typing replaces it; %s edits it)", key);
+            kz_buf_printf(&hint, _("(typing replaces it; %s edits it)"), key);
         else
-            kz_buf_puts(&hint, "(typing replaces it)");
+            kz_buf_puts(&hint, _("(typing replaces it)"));
         kz_draw_text(t, y, x + used + 1, room - used - 1, kz_buf_str(&hint), KZ_ROLE_HINT, false);
         kz_buf_free(&hint);
     }
@@ -270,11 +272,12 @@ bool kz_prompt_owner_ok(kz_tui *t, const char *owner)
     if (!owner || !*owner || kz_user_known(t->s, owner))
         return true;
     kz_buf title = KZ_BUF_INIT, yes = KZ_BUF_INIT; /* owned */
-    kz_buf_printf(&title, "\"%s\" is not a known user", owner);
-    kz_buf_printf(&yes, "assign to %s anyway", owner);
+    kz_buf_printf(&title, _("\"%s\" is not a known user"), owner);
+    kz_buf_printf(&yes, _("assign to %s anyway"), owner);
     const kz_menu_item items[2] = {
         {kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_YES), kz_buf_str(&yes)},
-        {kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_NO), "no: keep the owner"}};
+        {kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_NO), _("no: keep the owner")}};
+
     int pick = kz_prompt_menu(t, kz_buf_str(&title), items, 2);
     kz_buf_free(&title);
     kz_buf_free(&yes);

@@ -15,6 +15,7 @@
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/report.h"
 #include "kariz/store.h"
 #include "kariz/text.h"
@@ -22,22 +23,42 @@
 
 #define NREPORTS 6
 
+/* name: what kz_report_run (and `kariz report`) reads; label: what the
+ * title line shows, translated there */
 static const struct {
     const char *name;
+    const char *label;
     kz_action action;
 } reports[NREPORTS] = {
-    {"funnel", KZ_ACT_REPORT_FUNNEL},     {"forecast", KZ_ACT_REPORT_FORECAST},
-    {"velocity", KZ_ACT_REPORT_VELOCITY}, {"losses", KZ_ACT_REPORT_LOSSES},
-    {"channels", KZ_ACT_REPORT_CHANNELS}, {"scoring", KZ_ACT_REPORT_SCORING},
+    {"funnel", N_("funnel"), KZ_ACT_REPORT_FUNNEL},
+    {"forecast", N_("forecast"), KZ_ACT_REPORT_FORECAST},
+    {"velocity", N_("velocity"), KZ_ACT_REPORT_VELOCITY},
+    {"losses", N_("losses"), KZ_ACT_REPORT_LOSSES},
+    {"channels", N_("channels"), KZ_ACT_REPORT_CHANNELS},
+    {"scoring", N_("scoring"), KZ_ACT_REPORT_SCORING},
 };
 
 /* The periods the menu offers, as kz_period_span reads them ("" is all
- * time); the last item prompts for any other. */
+ * time); the last item prompts for any other. The labels are the words
+ * kz_period_span reads; the menu and the title show them translated. */
 static const kz_menu_item period_items[] = {
-    {'a', "all time"},   {'w', "this week"},    {'l', "last week"},   {'m', "this month"},
-    {'n', "last month"}, {'3', "last 30 days"}, {'9', "last 90 days"}, {'q', "last quarter"},
-    {'y', "this year"},  {'/', "other period..."}};
+    {'a', N_("all time")},   {'w', N_("this week")},    {'l', N_("last week")},
+    {'m', N_("this month")}, {'n', N_("last month")},   {'3', N_("last 30 days")},
+    {'9', N_("last 90 days")}, {'q', N_("last quarter")}, {'y', N_("this year")},
+    {'/', N_("other period...")}};
 #define NPERIOD_ITEMS (sizeof period_items / sizeof period_items[0])
+
+/* A period as the user reads it: one the menu offers in the user's
+ * language, one typed as it was typed ("" : all time). */
+static const char *period_shown(const char *period)
+{
+    if (!period[0])
+        return _("all time");
+    for (size_t i = 0; i + 1 < NPERIOD_ITEMS; i++)
+        if (strcmp(period, period_items[i].label) == 0)
+            return _(period_items[i].label);
+    return period;
+}
 
 /* One computed report and what it was computed for. */
 typedef struct cached {
@@ -141,7 +162,8 @@ static void ensure_computed(reports_view *r)
     if (st != KZ_OK) {
         kz_report_free(&c->rep);
         c->failed = true;
-        snprintf(c->error, sizeof c->error, "%s report: %s", reports[r->cur].name, err.msg);
+        snprintf(c->error, sizeof c->error, _("%s report: %s"), _(reports[r->cur].label),
+                 err.msg);
         kz_tui_error(t, "%s", c->error);
     }
 }
@@ -254,20 +276,20 @@ static const char *reports_title(kz_view *v)
 {
     reports_view *r = v->priv;
     kz_buf_reset(&r->title);
-    kz_buf_puts(&r->title, "reports ");
+    kz_buf_printf(&r->title, "%s ", _("reports"));
     kz_buf key = KZ_BUF_INIT; /* owned here */
     for (int i = 0; i < NREPORTS; i++) {
         kz_buf_reset(&key);
         first_key(r->t, reports[i].action, &key);
         const char *k = kz_buf_str(&key);
         kz_buf_printf(&r->title, i == r->cur ? " [%s%s%s]" : "  %s%s%s ", k, *k ? " " : "",
-                      reports[i].name);
+                      _(reports[i].label));
     }
     kz_buf_free(&key);
     if (r->mine)
-        kz_buf_puts(&r->title, "  mine");
+        kz_buf_puts(&r->title, _("  mine"));
     if (r->period[0])
-        kz_buf_printf(&r->title, "  %s", r->period);
+        kz_buf_printf(&r->title, "  %s", period_shown(r->period));
     return kz_buf_str(&r->title);
 }
 
@@ -280,7 +302,10 @@ static void select_report(reports_view *r, int idx)
 
 static unsigned pick_period(reports_view *r, kz_tui *t)
 {
-    int pick = kz_prompt_menu(t, "period", period_items, NPERIOD_ITEMS);
+    kz_menu_item items[NPERIOD_ITEMS];
+    for (size_t i = 0; i < NPERIOD_ITEMS; i++)
+        items[i] = (kz_menu_item){period_items[i].key, _(period_items[i].label)};
+    int pick = kz_prompt_menu(t, _("period"), items, NPERIOD_ITEMS);
     if (pick < 0)
         return KZ_UI_REDRAW;
     kz_buf text = KZ_BUF_INIT; /* owned here */
@@ -288,7 +313,7 @@ static unsigned pick_period(reports_view *r, kz_tui *t)
         kz_buf_puts(&text, "");
     } else if ((size_t)pick + 1 < NPERIOD_ITEMS) {
         kz_buf_puts(&text, period_items[pick].label);
-    } else if (!kz_prompt_line(t, "period (last week, -7d, mon, 2026-01-01...):", r->period,
+    } else if (!kz_prompt_line(t, _("period (last week, -7d, mon, 2026-01-01...):"), r->period,
                                &text, NULL, NULL)) {
         kz_buf_free(&text);
         return KZ_UI_REDRAW;
@@ -299,12 +324,15 @@ static unsigned pick_period(reports_view *r, kz_tui *t)
     if (p[0] && kz_period_span(p, t->today, &from, &to, &err) != KZ_OK) {
         kz_tui_error(t, "%s", err.msg);
     } else if (strlen(p) >= sizeof r->period) {
-        kz_tui_error(t, "a period is at most %zu characters", sizeof r->period - 1);
+        kz_tui_error(t,
+                     P_("a period is at most %zu character", "a period is at most %zu characters",
+                        sizeof r->period - 1),
+                     sizeof r->period - 1);
     } else {
         snprintf(r->period, sizeof r->period, "%s", p);
         r->top = 0;
         ensure_computed(r);
-        kz_tui_message(t, "reports over %s", r->period[0] ? r->period : "all time");
+        kz_tui_message(t, _("reports over %s"), period_shown(r->period));
     }
     kz_buf_free(&text);
     return KZ_UI_REDRAW;
@@ -332,10 +360,10 @@ static unsigned reports_action(kz_view *v, kz_tui *t, kz_action a)
         r->top = 0;
         ensure_computed(r);
         if (r->mine && !t->s->actor)
-            kz_tui_error(t, "no user name known: the reports count every owner");
+            kz_tui_error(t, _("no user name known: the reports count every owner"));
         else
-            kz_tui_message(t, r->mine ? "reports count only your leads"
-                                      : "reports count every owner's leads");
+            kz_tui_message(t, "%s", r->mine ? _("reports count only your leads")
+                                            : _("reports count every owner's leads"));
         return KZ_UI_REDRAW;
     case KZ_ACT_REPORT_PERIOD:
         return pick_period(r, t);
@@ -368,7 +396,7 @@ static unsigned reports_action(kz_view *v, kz_tui *t, kz_action a)
     case KZ_ACT_REDRAW:
         return KZ_UI_UNBOUND;
     default:
-        kz_tui_message(t, "%s works on the board: q returns to it", kz_action_get(a)->name);
+        kz_tui_message(t, _("%s works on the board: q returns to it"), kz_action_get(a)->name);
         return KZ_UI_REDRAW;
     }
 }
@@ -384,17 +412,18 @@ static void reports_destroy(kz_view *v)
     free(v);
 }
 
-static const kz_hint reports_hints[] = {{KZ_ACT_REPORT_NEXT, "next report"},
-                                        {KZ_ACT_REPORT_MINE, "mine only"},
-                                        {KZ_ACT_REPORT_PERIOD, "period"},
-                                        {KZ_ACT_BACK, "board"},
-                                        {KZ_ACT_HELP, "help"},
-                                        {KZ_ACT_CURSOR_DOWN, "scroll"},
-                                        {KZ_ACT_PAGE_DOWN, "page"},
+static const kz_hint reports_hints[] = {{KZ_ACT_REPORT_NEXT, N_("next report")},
+                                        {KZ_ACT_REPORT_MINE, N_("mine only")},
+                                        {KZ_ACT_REPORT_PERIOD, N_("period")},
+                                        {KZ_ACT_BACK, N_("board")},
+                                        {KZ_ACT_HELP, N_("help")},
+                                        {KZ_ACT_CURSOR_DOWN, N_("scroll")},
+                                        {KZ_ACT_PAGE_DOWN, N_("page")},
                                         {KZ_ACT_NONE, NULL}};
 
 static const kz_view_ops reports_ops = {
-    .title = "reports",
+    .title = N_("reports"),
+
     .title_text = reports_title,
     .keymap = KZ_KM_REPORTS,
     .reload = reports_reload,

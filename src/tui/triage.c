@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/labels.h"
 #include "kariz/money.h"
 #include "kariz/pipeline.h"
@@ -26,7 +27,7 @@
 #include "kariz/triage.h"
 #include "tui/tui_int.h"
 
-#define LABEL_W 11   /* the label column */
+#define LABEL_W label_w() /* the label column */
 #define TOUCHES 3      /* the last touches always shown */
 #define MAX_TOUCHES 10 /* the last touches shown when there is room */
 
@@ -41,7 +42,7 @@ typedef struct tundo {
     undo_kind kind;
     int64_t id;
     size_t idx;      /* the lead's place in the queue */
-    char what[32];   /* "advance", "call", ... for messages */
+    char what[96];   /* "advance", "call", ... for messages (translated) */
     kz_undo change;  /* owned: U_CHANGE */
     kz_triage_progress before; /* progress before the decision */
     bool marked;               /* the decision was recorded (kz_triage_mark) */
@@ -64,8 +65,38 @@ typedef struct triage {
     kz_activity_list acts; /* owned */
     tundo *undo;         /* owned, nundo used */
     size_t nundo;
-    char title[128];
+    char title[256];
 } triage;
+
+/* The labels of the lead's rows, translated where drawn. */
+static const char *const row_labels[] = {N_("why now"), N_("next step"), N_("qualify"), "BANT"};
+
+/* The label column: 11 columns, or wider when a translated label needs
+ * it (measured in display columns), at most 20. */
+static int label_w(void)
+{
+    int w = 11;
+    for (size_t i = 0; i < sizeof row_labels / sizeof row_labels[0]; i++) {
+        int lw = kz_text_width(_(row_labels[i])) + 2;
+        if (lw > w)
+            w = lw;
+    }
+    return w > 20 ? 20 : w;
+}
+
+/* A decision (as kz_triage_mark records it) in the user's language, for
+ * messages. */
+static const char *decision_word(const char *d)
+{
+    static const char *const words[] = {N_("advance"), N_("won"),    N_("disqualify"),
+                                        N_("snooze"),  N_("next-step"), N_("note"),
+                                        N_("assign"),  N_("claim"),  N_("status"),
+                                        N_("skip")};
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(d, words[i]) == 0)
+            return _(words[i]);
+    return kz_activity_word(d);
+}
 
 static int64_t current_id(const triage *tr)
 {
@@ -149,7 +180,7 @@ static kz_role grade_role(const kz_tui *t, const char *grade)
 static void checks(kz_tui *t, const triage *tr, int y, int x, int maxx, const char *label,
                    kz_criterion from, kz_criterion to)
 {
-    kz_draw_text(t, y, x, LABEL_W - 1, label, KZ_ROLE_LABEL, false);
+    kz_draw_text(t, y, x, LABEL_W - 1, _(label), KZ_ROLE_LABEL, false);
     x += LABEL_W;
     for (int c = (int)from; c <= (int)to && x < maxx; c++) {
         int v = tr->have_score ? tr->sc->sub[c]
@@ -176,25 +207,31 @@ static void draw_message(triage *tr, kz_tui *t, kz_rect area)
     int y = area.y + area.h / 3;
     char line[160];
     if (tr->build_failed) {
-        centred(t, y, area, "cannot build the triage queue", KZ_ROLE_ERROR);
+        centred(t, y, area, _("cannot build the triage queue"), KZ_ROLE_ERROR);
         centred(t, y + 2, area, tr->build_err.msg, KZ_ROLE_DEFAULT);
         return;
     }
     if (tr->q.n == 0) {
-        centred(t, y, area, "Nothing needs a decision now.", KZ_ROLE_CARD_NAME);
+        centred(t, y, area, _("Nothing needs a decision now."), KZ_ROLE_CARD_NAME);
         centred(t, y + 2, area,
                 t->opts->triage_all
-                    ? "No open lead is new, overdue, stale or in a new score band."
-                    : "None of your leads (or unassigned ones) is new, overdue, stale or in a "
-                      "new score band.",
+                    ? _("No open lead is new, overdue, stale or in a new score band.")
+                    : _("None of your leads (or unassigned ones) is new, overdue, stale or in a "
+                        "new score band."),
                 KZ_ROLE_DEFAULT);
-        centred(t, y + 4, area, "q returns to the board.", KZ_ROLE_HINT);
+        centred(t, y + 4, area, _("q returns to the board."), KZ_ROLE_HINT);
         return;
     }
-    snprintf(line, sizeof line, "Queue done: %zu lead%s, %" PRId64 " decision%s.", tr->q.n,
-             tr->q.n == 1 ? "" : "s", tr->prog.decisions, tr->prog.decisions == 1 ? "" : "s");
+    char leads[64], decisions[64];
+    snprintf(leads, sizeof leads, P_("%zu lead", "%zu leads", tr->q.n), tr->q.n);
+    snprintf(decisions, sizeof decisions,
+             P_("%" PRId64 " decision", "%" PRId64 " decisions", tr->prog.decisions),
+             tr->prog.decisions);
+    /* TRANSLATORS: "Queue done: 3 leads, 2 decisions." */
+    snprintf(line, sizeof line, _("Queue done: %s, %s."), leads, decisions);
     centred(t, y, area, line, KZ_ROLE_CARD_NAME);
-    centred(t, y + 2, area, "u undoes the last decision; k goes back a lead; q returns to the board.",
+    centred(t, y + 2, area,
+            _("u undoes the last decision; k goes back a lead; q returns to the board."),
             KZ_ROLE_HINT);
 }
 
@@ -206,19 +243,25 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     int y = area.y;
     int gap = area.h >= 20 ? 1 : 0; /* blank lines between blocks, when there is room */
     kz_buf b = KZ_BUF_INIT; /* owned: one line of raw data, sanitised when drawn */
-    char v[64];
+    char v[160]; /* translated text: room for a longer language than English */
 
     /* who: name and score */
     const char *grade = kz_lead_text(l, KZ_F_GRADE);
-    char score[64];
-    snprintf(score, sizeof score, "score %" PRId64 "%s%s", kz_lead_num(l, KZ_F_SCORE),
-             grade ? " " : "", grade ? grade : "");
+    char score[128];
+
+    if (grade)
+        snprintf(score, sizeof score, _("score %" PRId64 " %s"), kz_lead_num(l, KZ_F_SCORE),
+                 grade);
+    else
+        snprintf(score, sizeof score, _("score %" PRId64), kz_lead_num(l, KZ_F_SCORE));
     int sw = kz_text_width(score);
     const char *name = kz_lead_text(l, KZ_F_NAME);
-    kz_buf_printf(&b, "%s", name && *name ? name : "(no name)");
+    kz_buf_printf(&b, "%s", name && *name ? name : _("(no name)"));
     int nx = x0 + kz_draw_text(t, y, x0, maxx - x0 - sw - 2, kz_buf_str(&b), KZ_ROLE_CARD_NAME,
                                false);
-    snprintf(v, sizeof v, "  lead %" PRId64, kz_lead_num(l, KZ_F_ID));
+    char idtext[48];
+    snprintf(idtext, sizeof idtext, _("lead %" PRId64), kz_lead_num(l, KZ_F_ID));
+    snprintf(v, sizeof v, "  %s", idtext);
     kz_draw_text(t, y, nx, maxx - nx - sw - 2, v, KZ_ROLE_HINT, false);
     kz_draw_text(t, y, maxx - sw, sw, score, grade_role(t, grade), false);
     y++;
@@ -228,7 +271,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     size_t nwho = kz_tui_present(t, it->id, who, 16);
     if (nwho) {
         kz_buf_reset(&b);
-        kz_buf_puts(&b, "also open: ");
+        kz_buf_puts(&b, _("also open: "));
         for (size_t i = 0; i < nwho; i++)
             kz_buf_printf(&b, "%s%s", i ? ", " : "", who[i]);
         kz_draw_text(t, y++, x0, maxx - x0, kz_buf_str(&b), KZ_ROLE_PRESENCE, false);
@@ -237,52 +280,61 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     /* what: title at company */
     kz_buf_reset(&b);
     const char *title = kz_lead_text(l, KZ_F_TITLE), *company = kz_lead_text(l, KZ_F_COMPANY);
-    if (title && *title)
+    if (title && *title && company && *company)
+        /* TRANSLATORS: a job title at a company: "CTO at Acme Ltd" */
+        kz_buf_printf(&b, _("%s at %s"), title, company);
+    else if (title && *title)
         kz_buf_puts(&b, title);
-    if (company && *company)
-        kz_buf_printf(&b, "%s%s", b.len ? " at " : "", company);
+    else if (company && *company)
+        kz_buf_puts(&b, company);
     if (!b.len)
-        kz_buf_puts(&b, "(no title or company)");
+        kz_buf_puts(&b, _("(no title or company)"));
     kz_draw_text(t, y++, x0, maxx - x0, kz_buf_str(&b), KZ_ROLE_DEFAULT, false);
 
     /* industry, size, value */
     int x = x0;
     const char *industry = kz_lead_text(l, KZ_F_INDUSTRY);
-    segment(t, y, &x, maxx, "industry", industry && *industry ? industry : "-", KZ_ROLE_DEFAULT);
+    segment(t, y, &x, maxx, _("industry"), industry && *industry ? industry : "-",
+            KZ_ROLE_DEFAULT);
     snprintf(v, sizeof v, "-");
     if (kz_lead_has(l, KZ_F_EMPLOYEES))
-        snprintf(v, sizeof v, "%" PRId64 " employees", kz_lead_num(l, KZ_F_EMPLOYEES));
-    segment(t, y, &x, maxx, "size", v, KZ_ROLE_DEFAULT);
+        snprintf(v, sizeof v,
+                 P_("%" PRId64 " employee", "%" PRId64 " employees",
+                    kz_lead_num(l, KZ_F_EMPLOYEES)),
+                 kz_lead_num(l, KZ_F_EMPLOYEES));
+    segment(t, y, &x, maxx, _("size"), v, KZ_ROLE_DEFAULT);
     snprintf(v, sizeof v, "-");
     if (kz_lead_has(l, KZ_F_VALUE))
         kz_money_full(kz_lead_num(l, KZ_F_VALUE), kz_tui_currency(t, l), v, sizeof v);
-    segment(t, y, &x, maxx, "value", v, KZ_ROLE_DEFAULT);
+    segment(t, y, &x, maxx, _("value"), v, KZ_ROLE_DEFAULT);
     y++;
 
     /* owner, stage, days in stage */
     x = x0;
     const char *owner = kz_lead_text(l, KZ_F_OWNER);
-    segment(t, y, &x, maxx, "owner", owner && *owner ? owner : "(unassigned)", KZ_ROLE_DEFAULT);
+    segment(t, y, &x, maxx, _("owner"), owner && *owner ? owner : _("(unassigned)"),
+            KZ_ROLE_DEFAULT);
     const char *stage = kz_lead_text(l, KZ_F_STAGE);
     const kz_stage *st = stage ? kz_rules_stage(t->s->rules, stage) : NULL;
     int64_t now = kz_session_now(t->s), entered = kz_lead_num(l, KZ_F_STAGE_ENTERED);
     int64_t days = entered && now > entered ? (now - entered) / 86400 : 0;
     kz_buf_reset(&b);
-    kz_buf_printf(&b, "%s, %" PRId64 " day%s", st && st->label ? st->label : stage ? stage : "-",
-                  days, days == 1 ? "" : "s");
-    segment(t, y, &x, maxx, "stage", kz_buf_str(&b), KZ_ROLE_DEFAULT);
+    /* TRANSLATORS: a stage and the days the lead has been in it: "Prospect, 3 days" */
+    kz_buf_printf(&b, P_("%s, %" PRId64 " day", "%s, %" PRId64 " days", days),
+                  st && st->label ? st->label : stage ? stage : "-", days);
+    segment(t, y, &x, maxx, _("stage"), kz_buf_str(&b), KZ_ROLE_DEFAULT);
     const char *status = kz_lead_text(l, KZ_F_STATUS);
     if (status && *status) {
         kz_buf_reset(&b);
         kz_label_value(t->s->rules, "status", status, &b);
-        segment(t, y, &x, maxx, "status", kz_buf_str(&b), KZ_ROLE_DEFAULT);
+        segment(t, y, &x, maxx, _("status"), kz_buf_str(&b), KZ_ROLE_DEFAULT);
     }
     y++;
 
     /* why it is in the queue */
     char why[320];
     kz_triage_why(it, why, sizeof why);
-    kz_draw_text(t, y, x0, LABEL_W - 1, "why now", KZ_ROLE_LABEL, false);
+    kz_draw_text(t, y, x0, LABEL_W - 1, _(row_labels[0]), KZ_ROLE_LABEL, false);
     kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, why,
                  it->why & KZ_TRIAGE_OVERDUE ? KZ_ROLE_OVERDUE
                  : it->why & KZ_TRIAGE_STALE ? KZ_ROLE_STALE
@@ -293,25 +345,25 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     kz_buf_reset(&b);
     const char *step = kz_lead_text(l, KZ_F_NEXT_STEP);
     bool overdue = kz_lead_is_overdue(l, t->today);
-    kz_buf_puts(&b, step && *step ? step : "(none named)");
+    kz_buf_puts(&b, step && *step ? step : _("(none named)"));
     if (kz_lead_has(l, KZ_F_NEXT_DUE)) {
         char rel[16], iso[16];
         kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
         kz_day_format((int)kz_lead_num(l, KZ_F_NEXT_DUE), iso);
-        kz_buf_printf(&b, ", due %s (%s)%s", iso, rel, overdue ? " overdue" : "");
+        kz_buf_printf(&b, _(", due %s (%s)%s"), iso, rel, overdue ? _(" overdue") : "");
     } else {
-        kz_buf_puts(&b, ", no due date");
+        kz_buf_puts(&b, _(", no due date"));
     }
-    kz_draw_text(t, y, x0, LABEL_W - 1, "next step", KZ_ROLE_LABEL, false);
+    kz_draw_text(t, y, x0, LABEL_W - 1, _(row_labels[1]), KZ_ROLE_LABEL, false);
     kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, kz_buf_str(&b),
                  overdue ? KZ_ROLE_OVERDUE : KZ_ROLE_DEFAULT, false);
     y += gap;
 
     /* qualification at a glance */
     if (y < bottom)
-        checks(t, tr, y++, x0, maxx, "qualify", KZ_CRIT_PAIN, KZ_CRIT_FIT);
+        checks(t, tr, y++, x0, maxx, row_labels[2], KZ_CRIT_PAIN, KZ_CRIT_FIT);
     if (y < bottom)
-        checks(t, tr, y++, x0, maxx, "BANT", KZ_CRIT_BUDGET, KZ_CRIT_TIMELINE);
+        checks(t, tr, y++, x0, maxx, row_labels[3], KZ_CRIT_BUDGET, KZ_CRIT_TIMELINE);
     y += gap;
 
     /* the rows left: the score's reasons and the last touches share them;
@@ -335,11 +387,12 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     if (score_rows > 0 && y < bottom) {
         kz_buf_reset(&b);
         if (tr->have_score) {
-            kz_buf_printf(&b, "Score %d, %s", tr->sc->total, tr->sc->grade ? tr->sc->grade : "-");
+            kz_buf_printf(&b, _("Score %d, %s"), tr->sc->total,
+                          tr->sc->grade ? tr->sc->grade : "-");
             if (tr->sc->persona)
-                kz_buf_printf(&b, ", persona %s", tr->sc->persona);
+                kz_buf_printf(&b, _(", persona %s"), tr->sc->persona);
         } else {
-            kz_buf_puts(&b, "Score (explanation unavailable)");
+            kz_buf_puts(&b, _("Score (explanation unavailable)"));
         }
         kz_draw_text(t, y++, x0, maxx - x0, kz_buf_str(&b), KZ_ROLE_SECTION, false);
         size_t room = score_rows > 1 ? (size_t)score_rows - 1 : 0;
@@ -362,19 +415,22 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
                          KZ_ROLE_DEFAULT, false);
         }
         if (tr->have_score && nh == 0 && room > 0 && y < bottom)
-            kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, "no rule matched",
+            kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, _("no rule matched"),
                          KZ_ROLE_HINT, false);
         if (more && y < bottom) {
-            snprintf(v, sizeof v, "%zu more (Enter shows the whole lead)", more);
+            snprintf(v, sizeof v,
+                     P_("%zu more (Enter shows the whole lead)",
+                        "%zu more (Enter shows the whole lead)", more),
+                     more);
             kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, v, KZ_ROLE_HINT, false);
         }
     }
 
     y += gap;
     if (y < bottom)
-        kz_draw_text(t, y++, x0, maxx - x0, "Last touches", KZ_ROLE_SECTION, false);
+        kz_draw_text(t, y++, x0, maxx - x0, _("Last touches"), KZ_ROLE_SECTION, false);
     if (tr->acts.n == 0 && y < bottom)
-        kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, "nothing logged yet",
+        kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, _("nothing logged yet"),
                      KZ_ROLE_HINT, false);
     for (size_t k = 0; k < ntouch && y < bottom; k++) {
         const kz_activity *a = &tr->acts.v[tr->acts.n - 1 - k]; /* newest first */
@@ -384,7 +440,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
         kz_buf_printf(&b, "%s  ", when);
         kz_label_activity(a->kind, a->outcome, &b);
         if (a->author[0])
-            kz_buf_printf(&b, " by %s", a->author);
+            kz_buf_printf(&b, _(" by %s"), a->author);
         if (a->note && *a->note)
             kz_buf_printf(&b, ": %s", a->note);
         kz_draw_text(t, y++, x0, maxx - x0, kz_buf_str(&b), KZ_ROLE_DEFAULT, false);
@@ -400,11 +456,11 @@ static void triage_draw(kz_view *v, kz_tui *t, kz_rect area)
         return;
     }
     if (!tr->loaded) {
-        char line[64];
-        snprintf(line, sizeof line, "lead %" PRId64 " cannot be shown:", current_id(tr));
+        char line[160];
+        snprintf(line, sizeof line, _("lead %" PRId64 " cannot be shown:"), current_id(tr));
         centred(t, area.y + area.h / 3, area, line, KZ_ROLE_ERROR);
         centred(t, area.y + area.h / 3 + 1, area, tr->load_err.msg, KZ_ROLE_DEFAULT);
-        centred(t, area.y + area.h / 3 + 3, area, "Space skips it.", KZ_ROLE_HINT);
+        centred(t, area.y + area.h / 3 + 3, area, _("Space skips it."), KZ_ROLE_HINT);
         return;
     }
     draw_lead(tr, t, area);
@@ -418,16 +474,20 @@ static bool t_all(kz_view *v)
 static const char *triage_title(kz_view *v)
 {
     triage *tr = v->priv;
-    const char *scope = t_all(v) ? " (every owner)" : "";
+    const char *scope = t_all(v) ? _(" (every owner)") : "";
+    int64_t n = tr->prog.decisions;
     if (tr->q.n == 0)
-        snprintf(tr->title, sizeof tr->title, "triage: nothing to decide%s", scope);
+        snprintf(tr->title, sizeof tr->title, _("triage: nothing to decide%s"), scope);
     else if (tr->idx >= tr->q.n)
-        snprintf(tr->title, sizeof tr->title, "triage: done, %" PRId64 " decision%s%s",
-                 tr->prog.decisions, tr->prog.decisions == 1 ? "" : "s", scope);
+        snprintf(tr->title, sizeof tr->title,
+                 P_("triage: done, %" PRId64 " decision%s", "triage: done, %" PRId64 " decisions%s",
+                    n),
+                 n, scope);
     else
-        snprintf(tr->title, sizeof tr->title, "triage %zu/%zu, %" PRId64 " decision%s%s",
-                 tr->idx + 1, tr->q.n, tr->prog.decisions, tr->prog.decisions == 1 ? "" : "s",
-                 scope);
+        snprintf(tr->title, sizeof tr->title,
+                 P_("triage %zu/%zu, %" PRId64 " decision%s",
+                    "triage %zu/%zu, %" PRId64 " decisions%s", n),
+                 tr->idx + 1, tr->q.n, n, scope);
     return tr->title;
 }
 
@@ -445,7 +505,7 @@ static char *lead_name(const triage *tr)
     if (tr->loaded)
         kz_lead_label(&tr->lead, &b);
     else
-        kz_buf_printf(&b, "lead %" PRId64, current_id(tr));
+        kz_buf_printf(&b, _("lead %" PRId64), current_id(tr));
     char *r = kz_buf_take(&b);
     kz_buf_free(&b);
     return r ? r : kz_xstrdup("");
@@ -473,8 +533,9 @@ static unsigned decided(triage *tr, kz_tui *t, const char *decision, bool counts
     u->marked = mark_ok;
     u->idx = tr->idx;
     u->before = tr->prog;
-    snprintf(u->what, sizeof u->what, "%s", decision);
-    if (u->kind == U_CHANGE && !kz_undo_capture(t, &u->change, id, &tr->lead, decision))
+    const char *shown = decision_word(decision);
+    snprintf(u->what, sizeof u->what, "%s", shown);
+    if (u->kind == U_CHANGE && !kz_undo_capture(t, &u->change, id, &tr->lead, shown))
         u->kind = U_SKIP; /* cannot read it back: undo only walks the queue back */
     if (tr->nundo == KZ_UNDO_MAX) {
         kz_undo_free(&tr->undo[0].change);
@@ -497,9 +558,10 @@ static unsigned decided(triage *tr, kz_tui *t, const char *decision, bool counts
     if (!mark_ok || !prog_ok) {
         char *done = kz_xstrdup(kz_buf_str(&t->status)); /* owned */
         if (!mark_ok)
-            kz_tui_error(t, "%s; but recording the triage decision failed: %s", done, err.msg);
+            kz_tui_error(t, _("%s; but recording the triage decision failed: %s"), done, err.msg);
         else
-            kz_tui_error(t, "%s; but saving your place in the queue failed: %s", done, perr.msg);
+            kz_tui_error(t, _("%s; but saving your place in the queue failed: %s"), done,
+                         perr.msg);
         free(done);
     }
     load_current(tr, t);
@@ -516,8 +578,8 @@ static unsigned decide_move(triage *tr, kz_tui *t, bool won)
                          : cur ? kz_rules_next_stage(r, cur)
                                : kz_rules_first_stage(r);
     if (!to) {
-        kz_tui_message(t, won ? "the rules define no won stage"
-                              : "this is the last open stage: W marks the deal won");
+        kz_tui_message(t, "%s", won ? _("the rules define no won stage")
+                                    : _("this is the last open stage: W marks the deal won"));
         return KZ_UI_REDRAW;
     }
     bool cancelled, again;
@@ -525,8 +587,8 @@ static unsigned decide_move(triage *tr, kz_tui *t, bool won)
                       &tr->lead, &cancelled, &again))
         return cancelled ? KZ_UI_REDRAW : not_decided(tr, t);
     char *name = lead_name(tr); /* owned */
-    kz_tui_message(t, "moved %s to %s (u undoes)%s", name, to->label ? to->label : to->name,
-                   again ? " (re-applied over the other change)" : "");
+    kz_tui_message(t, _("moved %s to %s (u undoes)%s"), name, to->label ? to->label : to->name,
+                   again ? _(" (re-applied over the other change)") : "");
     free(name);
     tundo u = {0};
     u.kind = U_CHANGE;
@@ -545,15 +607,15 @@ static kz_key nth_key(size_t i)
 
 static unsigned decide_lost(triage *tr, kz_tui *t)
 {
-    const char *reason = kz_pick_lost_reason(t, "disqualify: why?");
+    const char *reason = kz_pick_lost_reason(t, _("disqualify: why?"));
     if (!reason) {
         if (kz_rules_lost_reason_count(t->s->rules) > 0)
-            kz_tui_message(t, "not disqualified");
+            kz_tui_message(t, _("not disqualified"));
         return KZ_UI_REDRAW;
     }
     const kz_stage *lost = kz_rules_lost_stage(t->s->rules);
     kz_change c = {.kind = KZ_CH_LOST, .id = current_id(tr),
-                   .version = kz_lead_num(&tr->lead, KZ_F_VERSION), .what = "disqualify",
+                   .version = kz_lead_num(&tr->lead, KZ_F_VERSION), .what = _("disqualify"),
                    .field = "stage", .mine = lost ? lost->name : "lost", .reason = reason,
                    .before = &tr->lead};
     if (!kz_change_save(t, &c))
@@ -561,7 +623,7 @@ static unsigned decide_lost(triage *tr, kz_tui *t)
     char *name = lead_name(tr); /* owned */
     kz_buf why = KZ_BUF_INIT; /* owned */
     kz_label_value(t->s->rules, "lost_reason", reason, &why);
-    kz_tui_message(t, "disqualified %s (%s); u undoes%s", name, kz_buf_str(&why),
+    kz_tui_message(t, _("disqualified %s (%s); u undoes%s"), name, kz_buf_str(&why),
                    kz_change_reapplied(&c));
     kz_buf_free(&why);
     free(name);
@@ -576,15 +638,19 @@ static unsigned set_due(triage *tr, kz_tui *t, int day, const char *step, const 
     kz_day_format(day, iso);
     kz_day_relative(day, t->today, rel);
     kz_change c = {.kind = KZ_CH_FOLLOWUP, .id = current_id(tr),
-                   .version = kz_lead_num(&tr->lead, KZ_F_VERSION), .what = decision,
-                   .field = "next_due", .mine = iso, .day = day, .step = step,
+                   .version = kz_lead_num(&tr->lead, KZ_F_VERSION),
+                   .what = decision_word(decision), .field = "next_due", .mine = iso, .day = day,
+                   .step = step,
                    .before = &tr->lead};
     if (!kz_change_save(t, &c))
         return not_decided(tr, t);
     char *name = lead_name(tr); /* owned */
-    kz_tui_message(t, "%s %s: next step due %s (%s); u undoes%s",
-                   strcmp(decision, "snooze") == 0 ? "snoozed" : "next step set for", name, iso,
-                   rel, kz_change_reapplied(&c));
+    if (strcmp(decision, "snooze") == 0)
+        kz_tui_message(t, _("snoozed %s: next step due %s (%s); u undoes%s"), name, iso, rel,
+                       kz_change_reapplied(&c));
+    else
+        kz_tui_message(t, _("next step set for %s: next step due %s (%s); u undoes%s"), name,
+                       iso, rel, kz_change_reapplied(&c));
     free(name);
     tundo u = {0};
     u.kind = U_CHANGE;
@@ -597,21 +663,30 @@ static unsigned decide_snooze(triage *tr, kz_tui *t)
                                        "next month"};
     static const kz_key keys[] = {'t', '2', 'w', 'f', 'm'};
     enum { NQUICK = 5 };
-    char labels[NQUICK][48];
+    /* when[] is what kz_date_parse reads; the menu shows it translated,
+     * the dates lined up in one column measured in display columns */
+    static const char *const shown[] = {N_("tomorrow"), N_("in 2 days"), N_("next week"),
+                                        N_("in 2 weeks"), N_("next month")};
+    char labels[NQUICK][160];
     kz_menu_item items[NQUICK + 1];
+    int col = 11;
+    for (int i = 0; i < NQUICK; i++)
+        if (kz_text_width(_(shown[i])) > col)
+            col = kz_text_width(_(shown[i]));
     for (int i = 0; i < NQUICK; i++) {
         int day = t->today;
         kz_err err;
         kz_date_parse(when[i], t->today, &day, &err);
         char iso[16];
         kz_day_format(day, iso);
-        snprintf(labels[i], sizeof labels[i], "%-11s %s", when[i], iso);
+        const char *w = _(shown[i]);
+        snprintf(labels[i], sizeof labels[i], "%s%*s %s", w, col - kz_text_width(w), "", iso);
         items[i] = (kz_menu_item){keys[i], labels[i]};
     }
-    items[NQUICK] = (kz_menu_item){'d', "another date..."};
-    int pick = kz_prompt_menu(t, "snooze until", items, NQUICK + 1);
+    items[NQUICK] = (kz_menu_item){'d', _("another date...")};
+    int pick = kz_prompt_menu(t, _("snooze until"), items, NQUICK + 1);
     if (pick < 0) {
-        kz_tui_message(t, "not snoozed");
+        kz_tui_message(t, _("not snoozed"));
         return KZ_UI_REDRAW;
     }
     int day;
@@ -624,12 +699,12 @@ static unsigned decide_snooze(triage *tr, kz_tui *t)
         }
     } else {
         kz_buf text = KZ_BUF_INIT; /* owned */
-        bool ok = kz_prompt_line(t, "snooze until (tomorrow, fri, +3d, next week, YYYY-MM-DD):",
+        bool ok = kz_prompt_line(t, _("snooze until (tomorrow, fri, +3d, next week, YYYY-MM-DD):"),
                                  "", &text, NULL, NULL);
         kz_status st = ok ? kz_date_parse(kz_buf_str(&text), t->today, &day, &err) : KZ_OK;
         kz_buf_free(&text);
         if (!ok) {
-            kz_tui_message(t, "not snoozed");
+            kz_tui_message(t, _("not snoozed"));
             return KZ_UI_REDRAW;
         }
         if (st != KZ_OK) {
@@ -648,10 +723,10 @@ static unsigned decide_next_step(triage *tr, kz_tui *t)
     char curdue[16] = "";
     if (kz_lead_has(&tr->lead, KZ_F_NEXT_DUE))
         kz_lead_format(&tr->lead, KZ_F_NEXT_DUE, curdue, sizeof curdue);
-    if (!kz_prompt_line(t, "next step:", cur ? cur : "", &step, NULL, NULL) ||
-        !kz_prompt_line(t, "due (today, tomorrow, fri, +3d, next week, YYYY-MM-DD):", curdue,
+    if (!kz_prompt_line(t, _("next step:"), cur ? cur : "", &step, NULL, NULL) ||
+        !kz_prompt_line(t, _("due (today, tomorrow, fri, +3d, next week, YYYY-MM-DD):"), curdue,
                         &due, NULL, NULL)) {
-        kz_tui_message(t, "next step unchanged");
+        kz_tui_message(t, _("next step unchanged"));
         goto out;
     }
     int day;
@@ -673,12 +748,12 @@ static unsigned decide_log(triage *tr, kz_tui *t, kz_action a)
     const char *kind, *outcome, *label;
     if (kz_pick_outcome(t, a, &kind, &outcome, &label) < 0)
         return KZ_UI_REDRAW;
-    kz_change c = {.kind = KZ_CH_LOG, .id = current_id(tr), .what = "log", .log_kind = kind,
+    kz_change c = {.kind = KZ_CH_LOG, .id = current_id(tr), .what = _("log"), .log_kind = kind,
                    .outcome = outcome};
     if (!kz_change_save(t, &c))
         return not_decided(tr, t);
     char *name = lead_name(tr); /* owned */
-    kz_tui_message(t, "%s logged with %s: %s", kind, name, label);
+    kz_tui_message(t, _("%s logged with %s: %s"), kz_activity_word(kind), name, label);
     free(name);
     tundo u = {0};
     u.kind = U_TOUCH;
@@ -689,18 +764,18 @@ static unsigned decide_note(triage *tr, kz_tui *t)
 {
     kz_buf text = KZ_BUF_INIT; /* owned */
     unsigned flags = KZ_UI_REDRAW;
-    if (!kz_prompt_line(t, "note:", "", &text, NULL, NULL) || text.len == 0) {
-        kz_tui_message(t, "no note added");
+    if (!kz_prompt_line(t, _("note:"), "", &text, NULL, NULL) || text.len == 0) {
+        kz_tui_message(t, _("no note added"));
         goto out;
     }
-    kz_change c = {.kind = KZ_CH_LOG, .id = current_id(tr), .what = "note", .log_kind = "note",
+    kz_change c = {.kind = KZ_CH_LOG, .id = current_id(tr), .what = _("note"), .log_kind = "note",
                    .outcome = "none", .note = kz_buf_str(&text)};
     if (!kz_change_save(t, &c)) {
         flags = not_decided(tr, t);
         goto out;
     }
     char *name = lead_name(tr); /* owned */
-    kz_tui_message(t, "note added to %s", name);
+    kz_tui_message(t, _("note added to %s"), name);
     free(name);
     tundo u = {0};
     u.kind = U_TOUCH;
@@ -713,8 +788,8 @@ out:
 static unsigned assign_to(triage *tr, kz_tui *t, const char *owner, const char *decision)
 {
     kz_change c = {.kind = KZ_CH_ASSIGN, .id = current_id(tr),
-                   .version = kz_lead_num(&tr->lead, KZ_F_VERSION), .what = decision,
-                   .field = "owner", .mine = owner ? owner : "",
+                   .version = kz_lead_num(&tr->lead, KZ_F_VERSION),
+                   .what = decision_word(decision), .field = "owner", .mine = owner ? owner : "",
                    .owner = owner && *owner ? owner : NULL, .before = &tr->lead};
     if (!kz_change_save(t, &c))
         return not_decided(tr, t);
@@ -723,10 +798,10 @@ static unsigned assign_to(triage *tr, kz_tui *t, const char *owner, const char *
     if (owner && *owner)
         kz_text_sanitize(&who, owner, strlen(owner), KZ_TEXT_NEWLINE_SPACE);
     if (owner && *owner)
-        kz_tui_message(t, "%s assigned to %s; u undoes%s", name, kz_buf_str(&who),
+        kz_tui_message(t, _("%s assigned to %s; u undoes%s"), name, kz_buf_str(&who),
                        kz_change_reapplied(&c));
     else
-        kz_tui_message(t, "%s unassigned; u undoes%s", name, kz_change_reapplied(&c));
+        kz_tui_message(t, _("%s unassigned; u undoes%s"), name, kz_change_reapplied(&c));
     kz_buf_free(&who);
     free(name);
     tundo u = {0};
@@ -739,14 +814,14 @@ static unsigned decide_assign(triage *tr, kz_tui *t)
     const char *owner = kz_lead_text(&tr->lead, KZ_F_OWNER);
     kz_buf text = KZ_BUF_INIT; /* owned */
     unsigned flags = KZ_UI_REDRAW;
-    if (!kz_prompt_line(t, "assign to (empty: unassigned):", owner ? owner : "", &text, NULL,
+    if (!kz_prompt_line(t, _("assign to (empty: unassigned):"), owner ? owner : "", &text, NULL,
                         NULL)) {
-        kz_tui_message(t, "owner unchanged");
+        kz_tui_message(t, _("owner unchanged"));
         goto out;
     }
     const char *o = text.s ? kz_trim(text.s) : "";
     if (!kz_prompt_owner_ok(t, o)) {
-        kz_tui_message(t, "owner unchanged");
+        kz_tui_message(t, _("owner unchanged"));
         goto out;
     }
     flags = assign_to(tr, t, o, "assign");
@@ -759,7 +834,7 @@ static unsigned decide_claim(triage *tr, kz_tui *t)
 {
     const char *owner = kz_lead_text(&tr->lead, KZ_F_OWNER);
     if (owner && strcmp(owner, t->s->actor) == 0) {
-        kz_tui_message(t, "this lead is already yours");
+        kz_tui_message(t, _("this lead is already yours"));
         return KZ_UI_REDRAW;
     }
     return assign_to(tr, t, t->s->actor, "claim");
@@ -769,23 +844,23 @@ static unsigned decide_status(triage *tr, kz_tui *t)
 {
     size_t n = kz_rules_status_count(t->s->rules);
     if (n == 0) {
-        kz_tui_error(t, "the rules define no lifecycle statuses");
+        kz_tui_error(t, _("the rules define no lifecycle statuses"));
         return KZ_UI_REDRAW;
     }
     kz_menu_item *items = kz_xcalloc(n, sizeof *items); /* owned */
     for (size_t i = 0; i < n; i++)
         items[i] = (kz_menu_item){nth_key(i), kz_rules_status_label(t->s->rules, i)};
-    int pick = kz_prompt_menu(t, "lifecycle status", items, n);
+    int pick = kz_prompt_menu(t, _("lifecycle status"), items, n);
     free(items);
     if (pick < 0) {
-        kz_tui_message(t, "status unchanged");
+        kz_tui_message(t, _("status unchanged"));
         return KZ_UI_REDRAW;
     }
     const char *status = kz_rules_status(t->s->rules, (size_t)pick);
     char assign[160];
     snprintf(assign, sizeof assign, "status=%s", status);
     kz_change c = {.kind = KZ_CH_SET, .id = current_id(tr),
-                   .version = kz_lead_num(&tr->lead, KZ_F_VERSION), .what = "status",
+                   .version = kz_lead_num(&tr->lead, KZ_F_VERSION), .what = _("status"),
                    .field = "status", .mine = status, .assign = assign,
                    .before = &tr->lead};
     if (!kz_change_save(t, &c))
@@ -793,7 +868,7 @@ static unsigned decide_status(triage *tr, kz_tui *t)
     char *name = lead_name(tr); /* owned */
     kz_buf label = KZ_BUF_INIT; /* owned */
     kz_label_value(t->s->rules, "status", status, &label);
-    kz_tui_message(t, "status of %s set to %s; u undoes%s", name, kz_buf_str(&label),
+    kz_tui_message(t, _("status of %s set to %s; u undoes%s"), name, kz_buf_str(&label),
                    kz_change_reapplied(&c));
     kz_buf_free(&label);
     free(name);
@@ -805,7 +880,7 @@ static unsigned decide_status(triage *tr, kz_tui *t)
 static unsigned decide_skip(triage *tr, kz_tui *t)
 {
     char *name = lead_name(tr); /* owned */
-    kz_tui_message(t, "skipped %s", name);
+    kz_tui_message(t, _("skipped %s"), name);
     free(name);
     tundo u = {0};
     u.kind = U_SKIP;
@@ -825,7 +900,7 @@ static void back_to(triage *tr, kz_tui *t, const tundo *u)
 static unsigned do_undo(triage *tr, kz_tui *t)
 {
     if (tr->nundo == 0) {
-        kz_tui_message(t, "nothing to undo");
+        kz_tui_message(t, _("nothing to undo"));
         return KZ_UI_REDRAW;
     }
     tundo *u = &tr->undo[tr->nundo - 1];
@@ -845,16 +920,16 @@ static unsigned do_undo(triage *tr, kz_tui *t)
     tr->nundo--;
     kz_err uerr;
     if (done.marked && kz_triage_unmark(t->s, done.id, &uerr) != KZ_OK)
-        kz_tui_error(t, "taking the decision back failed: %s", uerr.msg);
+        kz_tui_error(t, _("taking the decision back failed: %s"), uerr.msg);
     back_to(tr, t, &done);
     char *name = lead_name(tr); /* owned */
     if (done.kind == U_TOUCH)
-        kz_tui_message(t, "the %s stays logged (a touch cannot be unlogged); back on %s",
+        kz_tui_message(t, _("the %s stays logged (a touch cannot be unlogged); back on %s"),
                        done.what, name);
     else if (done.kind == U_SKIP)
-        kz_tui_message(t, "back on %s", name);
+        kz_tui_message(t, _("back on %s"), name);
     else
-        kz_tui_message(t, "undone: %s of %s", done.what, name);
+        kz_tui_message(t, _("undone: %s of %s"), done.what, name);
     free(name);
     kz_undo_free(&done.change);
     return KZ_UI_REDRAW;
@@ -891,7 +966,7 @@ static unsigned triage_action(kz_view *v, kz_tui *t, kz_action a)
     case KZ_ACT_BACK:
         return KZ_UI_POP | KZ_UI_RELOAD;
     case KZ_ACT_TRIAGE:
-        kz_tui_message(t, "this is the triage queue");
+        kz_tui_message(t, _("this is the triage queue"));
         return KZ_UI_REDRAW;
     case KZ_ACT_CURSOR_DOWN:
     case KZ_ACT_CURSOR_UP:
@@ -911,7 +986,7 @@ static unsigned triage_action(kz_view *v, kz_tui *t, kz_action a)
         return KZ_UI_REDRAW;
     case KZ_ACT_OPEN:
         if (!tr->loaded) {
-            kz_tui_message(t, "no lead to open");
+            kz_tui_message(t, _("no lead to open"));
             return KZ_UI_REDRAW;
         }
         kz_tui_push(t, kz_detail_view_new(t, current_id(tr)));
@@ -922,20 +997,20 @@ static unsigned triage_action(kz_view *v, kz_tui *t, kz_action a)
     if (!is_decision(a))
         return KZ_UI_UNBOUND;
     if (t->opts->readonly) {
-        kz_tui_error(t, "read-only: the database is open read-only, so %s is refused",
+        kz_tui_error(t, _("read-only: the database is open read-only, so %s is refused"),
                      kz_action_get(a)->name);
         return KZ_UI_REDRAW;
     }
     if (a == KZ_ACT_UNDO)
         return do_undo(tr, t);
     if (tr->idx >= tr->q.n) {
-        kz_tui_message(t, "no lead to decide on (u undoes, k goes back, q returns to the board)");
+        kz_tui_message(t, _("no lead to decide on (u undoes, k goes back, q returns to the board)"));
         return KZ_UI_REDRAW;
     }
     if (a == KZ_ACT_SKIP)
         return decide_skip(tr, t);
     if (!tr->loaded) {
-        kz_tui_error(t, "lead %" PRId64 " cannot be loaded; Space skips it", current_id(tr));
+        kz_tui_error(t, _("lead %" PRId64 " cannot be loaded; Space skips it"), current_id(tr));
         return KZ_UI_REDRAW;
     }
     switch (a) {
@@ -991,14 +1066,15 @@ static void triage_destroy(kz_view *v)
 }
 
 static const kz_hint triage_hints[] = {
-    {KZ_ACT_MOVE_NEXT, "advance"}, {KZ_ACT_LOST, "disqualify"}, {KZ_ACT_SNOOZE, "snooze"},
-    {KZ_ACT_LOG_CALL, "call"},     {KZ_ACT_LOG_EMAIL, "email"}, {KZ_ACT_NOTE, "note"},
-    {KZ_ACT_CLAIM, "claim"},        {KZ_ACT_ASSIGN, "assign"},   {KZ_ACT_SET_STATUS, "status"},
-    {KZ_ACT_SKIP, "skip"},         {KZ_ACT_UNDO, "undo"},       {KZ_ACT_QUIT, "board"},
-    {KZ_ACT_HELP, "help"},         {KZ_ACT_NONE, NULL}};
+    {KZ_ACT_MOVE_NEXT, N_("advance")}, {KZ_ACT_LOST, N_("disqualify")}, {KZ_ACT_SNOOZE, N_("snooze")},
+    {KZ_ACT_LOG_CALL, N_("call")},     {KZ_ACT_LOG_EMAIL, N_("email")}, {KZ_ACT_NOTE, N_("note")},
+    {KZ_ACT_CLAIM, N_("claim")},        {KZ_ACT_ASSIGN, N_("assign")},   {KZ_ACT_SET_STATUS, N_("status")},
+    {KZ_ACT_SKIP, N_("skip")},         {KZ_ACT_UNDO, N_("undo")},       {KZ_ACT_QUIT, N_("board")},
+    {KZ_ACT_HELP, N_("help")},         {KZ_ACT_NONE, NULL}};
 
 static const kz_view_ops triage_ops = {
-    .title = "triage",
+    .title = N_("triage"),
+
     .title_text = triage_title,
     .keymap = KZ_KM_TRIAGE,
     .reload = triage_reload,

@@ -22,6 +22,7 @@
 
 #include "kariz/dates.h"
 #include "kariz/hooks.h"
+#include "kariz/i18n.h"
 #include "kariz/labels.h"
 #include "kariz/paths.h"
 #include "kariz/pipeline.h"
@@ -280,12 +281,12 @@ void kz_tui_error(kz_tui *t, const char *fmt, ...)
 static const char *sort_name(int sort)
 {
     switch (sort) {
-    case KZ_SORT_SCORE: return "score";
-    case KZ_SORT_VALUE: return "value";
-    case KZ_SORT_AGE: return "age";
-    case KZ_SORT_DUE: return "due date";
-    case KZ_SORT_NAME: return "name";
-    default: return "number";
+    case KZ_SORT_SCORE: return _("score");
+    case KZ_SORT_VALUE: return _("value");
+    case KZ_SORT_AGE: return _("age");
+    case KZ_SORT_DUE: return _("due date");
+    case KZ_SORT_NAME: return _("name");
+    default: return _("number");
     }
 }
 
@@ -296,27 +297,28 @@ static void draw_title(kz_tui *t)
     kz_buf b = KZ_BUF_INIT; /* owned */
     kz_view *top = t->stack[t->depth - 1];
     const char *title = top->ops->title_text ? top->ops->title_text(top) : NULL;
-    kz_buf_printf(&b, " kariz  %s", title ? title : top->ops->title);
+    kz_buf_printf(&b, " kariz  %s", title ? title : _(top->ops->title));
     static const kz_filter none; /* no filters */
     bool board = top->ops->keymap == KZ_KM_BOARD; /* filters describe the board */
     const kz_filter *f = board ? &t->filter : &none;
+    /* TRANSLATORS: the filters and the sort named on the title line */
     if (f->search[0])
-        kz_buf_printf(&b, "  search:\"%s\"", f->search);
+        kz_buf_printf(&b, _("  search:\"%s\""), f->search);
     if (f->mine)
-        kz_buf_puts(&b, "  mine");
+        kz_buf_puts(&b, _("  mine"));
     if (f->owner[0])
-        kz_buf_printf(&b, "  owner:%s", f->owner);
+        kz_buf_printf(&b, _("  owner:%s"), f->owner);
     if (f->grade[0])
-        kz_buf_printf(&b, "  grade:%s", f->grade);
+        kz_buf_printf(&b, _("  grade:%s"), f->grade);
     if (f->overdue)
-        kz_buf_puts(&b, "  overdue");
+        kz_buf_puts(&b, _("  overdue"));
     if (f->stale)
-        kz_buf_puts(&b, "  stale");
+        kz_buf_puts(&b, _("  stale"));
     if (board)
-        kz_buf_printf(&b, "  sort:%s", sort_name(f->sort));
+        kz_buf_printf(&b, _("  sort:%s"), sort_name(f->sort));
     int x = 0;
     if (t->opts->readonly) {
-        const char *ro = " READ-ONLY ";
+        const char *ro = _(" READ-ONLY ");
         x = kz_draw_text(t, 0, 0, t->cols, ro, KZ_ROLE_BANNER, false);
     }
     kz_draw_text_attr(0, x, t->cols - x, kz_buf_str(&b), attr, false);
@@ -328,13 +330,13 @@ static void draw_too_small(kz_tui *t)
     /* the longest wording that fits the width, so the needed size shows
      * even in a terminal ten columns wide */
     char forms[5][160];
-    snprintf(forms[0], sizeof forms[0], "terminal too small (%dx%d): kariz needs at least %dx%d",
+    snprintf(forms[0], sizeof forms[0], _("terminal too small (%dx%d): kariz needs at least %dx%d"),
              t->cols, t->rows, KZ_TUI_MIN_COLS, KZ_TUI_MIN_ROWS);
-    snprintf(forms[1], sizeof forms[1], "terminal too small: needs %dx%d", KZ_TUI_MIN_COLS,
+    snprintf(forms[1], sizeof forms[1], _("terminal too small: needs %dx%d"), KZ_TUI_MIN_COLS,
              KZ_TUI_MIN_ROWS);
-    snprintf(forms[2], sizeof forms[2], "too small: needs %dx%d", KZ_TUI_MIN_COLS,
+    snprintf(forms[2], sizeof forms[2], _("too small: needs %dx%d"), KZ_TUI_MIN_COLS,
              KZ_TUI_MIN_ROWS);
-    snprintf(forms[3], sizeof forms[3], "need %dx%d", KZ_TUI_MIN_COLS, KZ_TUI_MIN_ROWS);
+    snprintf(forms[3], sizeof forms[3], _("need %dx%d"), KZ_TUI_MIN_COLS, KZ_TUI_MIN_ROWS);
     snprintf(forms[4], sizeof forms[4], "%dx%d", KZ_TUI_MIN_COLS, KZ_TUI_MIN_ROWS);
     const char *line = forms[4];
     for (int i = 0; i < 5; i++)
@@ -347,9 +349,11 @@ static void draw_too_small(kz_tui *t)
     int x = w < t->cols ? (t->cols - w) / 2 : 0;
     kz_draw_text(t, y > 0 ? y - 1 : 0, x, t->cols - x, line, KZ_ROLE_ERROR, false);
     if (y + 1 < t->rows)
-        kz_draw_text(t, y + 1, 0, t->cols,
-                     t->cols >= 40 ? "enlarge the window, or press q to quit" : "q quits",
+    {
+        const char *how = _("enlarge the window, or press q to quit");
+        kz_draw_text(t, y + 1, 0, t->cols, kz_text_width(how) <= t->cols ? how : _("q quits"),
                      KZ_ROLE_DEFAULT, false);
+    }
 }
 
 /* The hint line of a view, from the keys bound now. */
@@ -367,7 +371,7 @@ static void draw_hints(kz_tui *t, const kz_view *v)
             k++;
             n -= 2;
         }
-        kz_buf_printf(&line, "%s%.*s %s", line.len ? "  " : "", (int)n, k, h->label);
+        kz_buf_printf(&line, "%s%.*s %s", line.len ? "  " : "", (int)n, k, _(h->label));
     }
     kz_draw_text(t, t->rows - 1, 0, t->cols, kz_buf_str(&line), KZ_ROLE_HINT, true);
     kz_buf_free(&line);
@@ -542,7 +546,9 @@ static void put_fitted(kz_buf *b, const char *s, int cols)
 /* One sentence for what e's author did: "bob moved Acme Ltd to Opportunity". */
 static void describe(kz_tui *t, const kz_event *e, kz_buf *out)
 {
-    put_fitted(out, e->actor, 16);
+    kz_buf who = KZ_BUF_INIT, what = KZ_BUF_INIT; /* owned: the author, the object, fitted */
+    put_fitted(&who, e->actor, 16);
+    const char *wn = kz_buf_str(&who);
     kz_buf lead = KZ_BUF_INIT; /* owned: the lead's name, fitted */
     kz_lead l;
     kz_lead_init(&l);
@@ -556,56 +562,65 @@ static void describe(kz_tui *t, const kz_event *e, kz_buf *out)
     if (name && *name)
         put_fitted(&lead, name, 28);
     else
-        kz_buf_printf(&lead, "lead %" PRId64, e->lead_id);
+        kz_buf_printf(&lead, _("lead %" PRId64), e->lead_id);
     const char *ln = kz_buf_str(&lead);
+    /* whole sentences, so that a language may put the words in its own order */
     if (strcmp(e->kind, "stage") == 0) {
         const kz_stage *st = e->new_value ? kz_rules_stage(t->s->rules, e->new_value) : NULL;
         if (st && st->kind == KZ_STAGE_WON) {
-            kz_buf_printf(out, " won %s", ln);
+            kz_buf_printf(out, _("%s won %s"), wn, ln);
         } else if (st && st->kind == KZ_STAGE_LOST) {
-            kz_buf_printf(out, " lost %s", ln);
+            kz_buf_printf(out, _("%s lost %s"), wn, ln);
         } else {
-            kz_buf_printf(out, " moved %s to ", ln);
-            put_fitted(out, st && st->label ? st->label : e->new_value, 20);
+            put_fitted(&what, st && st->label ? st->label : e->new_value, 20);
+            kz_buf_printf(out, _("%s moved %s to %s"), wn, ln, kz_buf_str(&what));
         }
     } else if (strcmp(e->kind, "create") == 0) {
-        kz_buf_printf(out, " added %s", ln);
+        kz_buf_printf(out, _("%s added %s"), wn, ln);
     } else if (strcmp(e->kind, "delete") == 0) {
-        kz_buf_printf(out, " deleted lead %" PRId64, e->lead_id);
+        kz_buf_printf(out, _("%s deleted lead %" PRId64), wn, e->lead_id);
     } else if (strcmp(e->kind, "owner") == 0) {
         if (!e->new_value || !*e->new_value) {
-            kz_buf_printf(out, " unassigned %s", ln);
+            kz_buf_printf(out, _("%s unassigned %s"), wn, ln);
         } else if (strcmp(e->new_value, t->s->actor) == 0) {
-            kz_buf_printf(out, " assigned %s to you", ln);
+            kz_buf_printf(out, _("%s assigned %s to you"), wn, ln);
         } else {
-            kz_buf_printf(out, " assigned %s to ", ln);
-            put_fitted(out, e->new_value, 16);
+            put_fitted(&what, e->new_value, 16);
+            kz_buf_printf(out, _("%s assigned %s to %s"), wn, ln, kz_buf_str(&what));
         }
     } else if (strcmp(e->kind, "field") == 0) {
-        kz_buf_puts(out, " changed ");
         kz_buf words = KZ_BUF_INIT; /* owned: the field in words */
-        kz_label_key(e->field ? e->field : "a field", &words);
-        put_fitted(out, kz_buf_str(&words), 20);
+        if (e->field)
+            kz_label_key(e->field, &words);
+        else
+            kz_buf_puts(&words, _("a field"));
+        put_fitted(&what, kz_buf_str(&words), 20);
         kz_buf_free(&words);
-        kz_buf_printf(out, " of %s", ln);
+        /* TRANSLATORS: "bob changed next due of Acme Ltd" */
+        kz_buf_printf(out, _("%s changed %s of %s"), wn, kz_buf_str(&what), ln);
     } else if (strcmp(e->kind, "activity") == 0) {
         if (e->field && strcmp(e->field, "note") == 0) {
-            kz_buf_printf(out, " added a note to %s", ln);
+            kz_buf_printf(out, _("%s added a note to %s"), wn, ln);
         } else {
-            kz_buf_puts(out, " logged ");
             kz_buf words = KZ_BUF_INIT; /* owned: the activity in words */
-            kz_label_activity(e->field ? e->field : "a touch", e->new_value, &words);
-            put_fitted(out, kz_buf_str(&words), 24);
+            if (e->field)
+                kz_label_activity(e->field, e->new_value, &words);
+            else
+                kz_buf_puts(&words, _("a touch"));
+            put_fitted(&what, kz_buf_str(&words), 24);
             kz_buf_free(&words);
-            kz_buf_printf(out, " on %s", ln);
+            /* TRANSLATORS: "bob logged call, no answer on Acme Ltd" */
+            kz_buf_printf(out, _("%s logged %s on %s"), wn, kz_buf_str(&what), ln);
         }
     } else if (strcmp(e->kind, "stakeholder") == 0) {
-        kz_buf_printf(out, " added a stakeholder to %s", ln);
+        kz_buf_printf(out, _("%s added a stakeholder to %s"), wn, ln);
     } else {
-        kz_buf_puts(out, " imported leads");
+        kz_buf_printf(out, _("%s imported leads"), wn);
     }
     kz_lead_free(&l);
     kz_buf_free(&lead);
+    kz_buf_free(&who);
+    kz_buf_free(&what);
 }
 
 /* Reads the events since the last look and puts the latest thing someone
@@ -668,7 +683,7 @@ static void announce_others(kz_tui *t)
     kz_buf msg = KZ_BUF_INIT; /* owned */
     describe(t, &best, &msg);
     if (groups > 1)
-        kz_buf_printf(&msg, " (+%zu more)", groups - 1);
+        kz_buf_printf(&msg, P_(" (+%zu more)", " (+%zu more)", groups - 1), groups - 1);
     kz_tui_message(t, "%s", kz_buf_str(&msg));
     kz_buf_free(&msg);
     free(best.field);
@@ -869,19 +884,19 @@ static unsigned dispatch(kz_tui *t, kz_action a)
     }
     if (kz_action_edits(a)) {
         if (t->opts->readonly) {
-            kz_tui_error(t, "read-only: the database is open read-only, so %s is refused",
+            kz_tui_error(t, _("read-only: the database is open read-only, so %s is refused"),
                          kz_action_get(a)->name);
             return KZ_UI_REDRAW;
         }
         int64_t id = 0, version = 0;
         if (a != KZ_ACT_UNDO && a != KZ_ACT_ADD &&
             (!top->ops->current || !top->ops->current(top, &id, &version))) {
-            kz_tui_error(t, "no lead selected");
+            kz_tui_error(t, _("no lead selected"));
             return KZ_UI_REDRAW;
         }
         return kz_leadop(t, a, id, version, NULL);
     }
-    kz_tui_message(t, "%s does not apply here", kz_action_get(a)->name);
+    kz_tui_message(t, _("%s does not apply here"), kz_action_get(a)->name);
     return KZ_UI_REDRAW;
 }
 
@@ -889,7 +904,7 @@ static void unbound_key(kz_tui *t, kz_key key)
 {
     char name[32];
     kz_key_name(key, name, sizeof name);
-    kz_tui_message(t, "%s is not bound to anything here (? lists the keys)", name);
+    kz_tui_message(t, _("%s is not bound to anything here (? lists the keys)"), name);
 }
 
 static kz_status load_config(kz_tui *t, kz_err *err)
@@ -916,16 +931,16 @@ kz_status kz_tui_need_terminal(const kz_tui_opts *opts, kz_err *err)
 {
     if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
         return KZ_OK;
-    const char *which = !isatty(STDIN_FILENO) ? "standard input" : "standard output";
+    const char *which = !isatty(STDIN_FILENO) ? _("standard input") : _("standard output");
     if (opts->triage)
         return kz_err_set(err, KZ_EUSAGE,
-                          "triage needs a terminal (%s is not one); it has no batch mode: "
-                          "from a script, `kariz agenda` and `kariz list --overdue` find the "
-                          "leads, `kariz move`, `kariz lost`, `kariz followup` and "
-                          "`kariz assign` decide", which);
+                          _("triage needs a terminal (%s is not one); it has no batch mode: "
+                            "from a script, `kariz agenda` and `kariz list --overdue` find the "
+                            "leads, `kariz move`, `kariz lost`, `kariz followup` and "
+                            "`kariz assign` decide"), which);
     return kz_err_set(err, KZ_EUSAGE,
-                      "the board needs a terminal (%s is not one); from a script use the "
-                      "commands: `kariz list`, `kariz show ID`, `kariz --help`", which);
+                      _("the board needs a terminal (%s is not one); from a script use the "
+                        "commands: `kariz list`, `kariz show ID`, `kariz --help`"), which);
 }
 
 kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
@@ -962,7 +977,7 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     if (!initscr()) {
         restore_signals(saved);
         kz_keymaps_free(&t.km);
-        return kz_err_set(err, KZ_EIO, "cannot start the terminal interface (is TERM set?)");
+        return kz_err_set(err, KZ_EIO, _("cannot start the terminal interface (is TERM set?)"));
     }
     curses_active = true;
     if (have_before)
@@ -982,10 +997,10 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     if (opts->triage)
         kz_tui_push(&t, kz_triage_view_new(&t));
     if (opts->readonly && opts->readonly_why)
-        kz_tui_message(&t, "read-only: %s; browsing only, changes are refused",
+        kz_tui_message(&t, _("read-only: %s; browsing only, changes are refused"),
                        opts->readonly_why);
     else if (opts->readonly)
-        kz_tui_message(&t, "read-only: browsing only; changes are refused");
+        kz_tui_message(&t, _("read-only: browsing only; changes are refused"));
     unsigned flags = KZ_UI_REDRAW;
     for (;;) {
         if (flags & KZ_UI_POP)
@@ -1041,13 +1056,15 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     if (terminal_lost) {
         terminal_lost = false;
         return kz_err_set(err, KZ_EINTERRUPTED,
-                          "board stopped: its terminal went away (hung up or closed)");
+                          _("board stopped: its terminal went away (hung up or closed)"));
     }
     if (fatal_signal) {
         int sig = fatal_signal;
         fatal_signal = 0;
-        return kz_err_set(err, KZ_EINTERRUPTED, "board stopped by signal %d (%s)", sig,
-                          sig == SIGINT ? "interrupt" : sig == SIGTERM ? "terminate" : "hangup");
+        return kz_err_set(err, KZ_EINTERRUPTED, _("board stopped by signal %d (%s)"), sig,
+                          sig == SIGINT ? _("interrupt") : sig == SIGTERM ? _("terminate")
+                                                                         : _("hangup"));
+
     }
     return KZ_OK;
 }

@@ -214,7 +214,8 @@ typedef struct kz_filter {
  * after it (after's version is the one the change produced). */
 typedef struct kz_undo {
     int64_t id;
-    char what[48];  /* "move", "edit of title"... for messages */
+    char what[96];  /* "move", "edit of title"... for messages (translated) */
+
     kz_lead before; /* owned */
     kz_lead after;  /* owned */
 } kz_undo;
@@ -282,6 +283,9 @@ kz_view *kz_reports_view_new(kz_tui *t);
  * outcome and the outcome's label; -1 when cancelled (leadops.c). */
 int kz_pick_outcome(kz_tui *t, kz_action a, const char **kind, const char **outcome,
                     const char **label);
+/* An activity kind the outcome box sets ("call", "email", "meeting") in
+ * the user's language, for messages; any other kind as it is. */
+const char *kz_activity_word(const char *kind);
 /* The triage queue, one lead at a time (triage.c). */
 kz_view *kz_triage_view_new(kz_tui *t);
 void kz_tui_push(kz_tui *t, kz_view *v);
