@@ -675,9 +675,16 @@ kz_status kz_import_row_lead(const kz_import_map *m, const char *const *cells, s
                 kz_lead_set_text(lead, KZ_F_OWNER, v);
                 break;
             }
-            if (kz_import_map_is_date(c) &&
-                kz_import_date_read(v, c->dates, date, sizeof date, &derr) == KZ_OK)
-                v = date;
+            if (kz_import_map_is_date(c)) {
+                /* a date field takes the day as written, without its time
+                 * ("2024-07-31 00:00", "2024-07-31T00:00:00+02:00") */
+                char day[48];
+                snprintf(day, sizeof day, "%.*s", (int)strcspn(v, " T"), v);
+                bool only_day = kz_field_get((kz_field)c->field)->type == KZ_FT_DATE;
+                if (kz_import_date_read(only_day ? day : v, c->dates, date, sizeof date,
+                                        &derr) == KZ_OK)
+                    v = date;
+            }
             if (kz_lead_assign(lead, kz_field_get((kz_field)c->field)->name, v, true, err) !=
                 KZ_OK) {
                 kz_err_prefix(err, "column \"%.80s\"", m->header[i]);

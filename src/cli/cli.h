@@ -116,7 +116,7 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
     X(history, "ID [--format table|json]", "the lead's event log")                               \
     X(blame, "ID FIELD", "who last set a field, and when")                                      \
     X(score, "ID [--explain] [--format table|json] | --all", "rescore leads and explain a score") \
-    X(import, "FILE.csv...|- [--map COLUMN=field]... [--on-duplicate skip|update|new] [--rejects FILE] [--dry-run] [--stage S] [--owner U] [--kind K] [--date-format dmy|mdy]", "import leads, deals, activities and notes from CSV files (another CRM's export)") \
+    X(import, "FILE.csv...|- [--map COLUMN=field]... [--on-duplicate skip|update|new] [--rejects FILE] [--dry-run] [--stage S] [--owner U] [--kind contacts|deals|activities|notes] [--date-format dmy|mdy]", "import leads, deals, activities and notes from CSV files (another CRM's export)") \
     X(intake, "[--on-duplicate skip|update|new]", "create or update leads from JSON lines on standard input") \
     X(export, "[--format csv|json|jsonl] [--stage S] [--owner U] [--search TEXT]", "write leads with every field, custom fields included") \
     X(rules, "path | check [FILE] | diff FILE | backtest FILE", "which rules are in force; check, compare and backtest rules files") \

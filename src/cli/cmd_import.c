@@ -266,8 +266,8 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
     o.path = argv[optind];
     bool jsonl = has_suffix(o.path, ".jsonl") || has_suffix(o.path, ".ndjson");
     if (jsonl && (o.nmaps || o.rejects_path || o.dry_run || o.kind || o.date_order)) {
-        rc = kz_cli_usage("import", "%s is JSON lines (by its name): --map, --rejects, "
-                                    "--dry-run, --kind and --date-format read CSV only",
+        rc = kz_cli_usage("import", "%s is JSON lines (by its name): --map, --rejects and "
+                                    "--dry-run read CSV only, as do --kind and --date-format",
                           o.path);
         goto out;
     }

@@ -626,6 +626,22 @@ static void test_dates(void **state)
     assert_int_equal(kz_import_date_read("soon", KZ_DATES_UNKNOWN, out, sizeof out, &err),
                      KZ_EINVAL);
 
+    /* a date field takes the day as written, whatever the time after it */
+    const char *h[] = {"Close Date", "Create Date"};
+    kz_import_map m;
+    assert_int_equal(kz_import_map_build(h, 2, NULL, 0, &m, &err), KZ_OK);
+    kz_lead l;
+    kz_lead_init(&l);
+    const char *row[] = {"2024-07-31T00:00:00+02:00", "2024-05-09T14:07:00+03:30"};
+    assert_int_equal(kz_import_row_lead(&m, row, 2, &l, &err), KZ_OK);
+    char buf[40];
+    kz_lead_format(&l, KZ_F_CLOSE_DATE, buf, sizeof buf);
+    assert_string_equal(buf, "2024-07-31");
+    kz_lead_format(&l, KZ_F_CREATED, buf, sizeof buf);
+    assert_string_equal(buf, "2024-05-09T10:37:00Z");
+    kz_lead_free(&l);
+    kz_import_map_free(&m);
+
     kz_date_scan sc = {0};
     bool mixed;
     kz_import_date_scan(&sc, "03/04/2024");
