@@ -539,12 +539,21 @@ static kz_status write_activity(run *r, const kz_import_map *m, const kz_csv_row
         ks = find_named_lead(r, &r->lead, &id, err);
     if (ks != KZ_OK)
         return ks;
+    if (!id && email)
+        return kz_err_set(err, KZ_EINVAL,
+                          _("no lead has the e-mail %.80s (import the contacts first, or in "
+                            "the same run)"),
+                          email);
+    if (!id && name)
+        return kz_err_set(err, KZ_EINVAL,
+                          _("no lead is named %.80s (import the contacts first, or in the same "
+                            "run)"),
+                          name);
     if (!id)
         return kz_err_set(err, KZ_EINVAL,
-                          _("no lead is %s%.80s%s (import the contacts first, or in the same "
-                            "run)"),
-                          email ? _("e-mail ") : name ? "" : _("record id "),
-                          email ? email : name ? name : rid, name && !email ? _(" by name") : "");
+                          _("no lead has the record id %.80s (import the contacts first, or in "
+                            "the same run)"),
+                          rid);
     const char *acc = author ? match_person(r, author) : NULL;
     snprintf(a.author, sizeof a.author, "%s", acc ? acc : r->s->actor);
     kz_buf text = KZ_BUF_INIT;

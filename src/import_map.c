@@ -174,7 +174,7 @@ static const alias act_aliases[] = {
  * person's own id in the source CRM (matched to the lead's record_id). */
 static const char *const ref_ids[] = {"whoid", "personid", "contactid", "leadid", "parentid",
                                       "associatedcontactid", "associatedcontactids",
-                                      "contactrecordid", "recordid"};
+                                      "contactrecordid"};
 #undef F
 
 /* Read-only fields that an import keeps (history of the lead in the other

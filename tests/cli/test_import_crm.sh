@@ -34,7 +34,7 @@ has_out '"Ada Owner" -> ada (the rules'"'"' owners map): 4 rows'
 has_out '"Zed Unknown": 3 rows'
 has_out 'owners: {"Ada Owner": ada}'
 has_out '"appointmentscheduled" -> prospect (HubSpot): 1 row'
-has_err "activities.csv: line 6: no lead is e-mail nobody@nowhere.example"
+has_err "activities.csv: line 6: no lead has the e-mail nobody@nowhere.example"
 expect_eq "$(lead 1 'j["name"], j["email"], j["company"], j["title"], j["phone"]')" \
     "('Ava Smith', 'ava@acme.example', 'Acme Inc', 'CTO', '+1-555-0101')"
 expect_eq "$(lead 1 'j["owner"], j["stage"], j["status"], j["source"]')" \
@@ -62,6 +62,16 @@ run k import "$C/hubspot/contacts.csv" "$C/hubspot/deals.csv" "$C/hubspot/activi
 has_out "all 3 files: 14 rows: 0 created, 0 updated, 13 skipped, 1 rejected"
 expect_eq "$(k export --format jsonl | sed 's/"updated":"[^"]*"//')" "$before"
 expect_eq "$(sql "select count(*) from events where kind <> 'import'")" "$events"
+
+t "HubSpot: a notes export adds notes with their dates and authors"
+run k import "$C/hubspot/notes.csv"; expect_rc 0
+has_out "imported notes $C/hubspot/notes.csv (import 7): 2 rows: 2 added to leads"
+expect_eq "$(lead 2 '[(a["at"], a["kind"], a["author"], a["note"]) for a in j["activities"] if a["kind"] == "note"]')" \
+    "[('2024-05-16T08:15:00Z', 'note', 'ada', 'Budget approved for Q3')]"
+expect_eq "$(lead 5 '[(a["kind"], a["author"], a["note"]) for a in j["activities"]]')" \
+    "[('note', '$ME', '(by Zed Unknown) Prefers e-mail over calls')]"
+run k import "$C/hubspot/notes.csv"; expect_rc 0
+has_out "0 added to leads, 2 skipped"
 
 t "a dry run of several files tries them together and writes nothing"
 fresh hubspot_dry
