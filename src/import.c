@@ -7,8 +7,9 @@
  * run would report.
  *
  * Memory: one lead, one scratch lead and the current CSV record at a time;
- * the summary keeps at most LIST_MAX duplicates to show. Nothing grows with
- * the input. */
+ * the summary keeps at most LIST_MAX duplicates to show and WORDS_MAX
+ * distinct owner, stage and status words; the account database is read
+ * once a file. Nothing else grows with the input. */
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
