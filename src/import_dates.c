@@ -26,7 +26,7 @@ static void ascii_digits(const char *s, char *out, size_t outlen)
     while (*p && o + 1 < outlen) {
         if ((p[0] == 0xDB && p[1] >= 0xB0 && p[1] <= 0xB9) ||
             (p[0] == 0xD9 && p[1] >= 0xA0 && p[1] <= 0xA9)) {
-            out[o++] = (char)('0' + (p[1] & 0x0F) - (p[0] == 0xDB ? 0 : 0));
+            out[o++] = (char)('0' + (p[1] & 0x0F)); /* U+06F0 is DB B0, U+0660 is D9 A0 */
             p += 2;
         } else if (p[0] == 0xD9 && p[1] == 0xAB) { /* ARABIC DECIMAL SEPARATOR ٫ */
             out[o++] = '/';

@@ -169,8 +169,11 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     const char *help =
         "Reads RFC 4180 CSV (a header row, then one lead a row); - reads standard input.\n"
-        "Columns are matched to fields by name (HubSpot, Salesforce, Pipedrive, Zoho and\n"
-        "Odoo exports are recognised); every other column becomes a custom field.\n"
+        "Columns are matched to fields by name (HubSpot, Salesforce, Pipedrive, Zoho,\n"
+        "Odoo and Persian CRMs' exports are recognised); every other column becomes a\n"
+        "custom field. Owners given as names or e-mails are matched to accounts (the\n"
+        "rules' owners: map, full names); stage and status words by meaning (a\n"
+        "built-in table, the rules' stage_map:). The summary lists what nobody matched.\n"
         "Several files (contacts, deals, activities, notes, in any order) are one\n"
         "migration: they are applied in that order, with one summary.\n"
         "A FILE named *.jsonl or *.ndjson is read as JSON lines, as `kariz intake` reads\n"
@@ -180,7 +183,8 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
         "  --map COLUMN=field   map a column yourself (repeatable); field is a lead field,\n"
         "                       first_name, last_name, a custom field name, or - to ignore\n"
         "  --on-duplicate M     a row whose e-mail (else name + company) matches a lead:\n"
-        "                       skip (default), update that lead, or new (add anyway)\n"
+        "                       skip (default), update that lead (a deals file's\n"
+        "                       default), or new (add anyway)\n"
         "  --rejects FILE       write rejected rows to FILE (CSV, with a reason column)\n"
         "  --dry-run            show the mapping and the counts; write nothing\n"
         "  --stage S            stage for rows that have none (default: the first stage)\n"
