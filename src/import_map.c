@@ -1,7 +1,7 @@
 /* import_map.c - which lead field each column of another CRM's export (or
  * each key of an intake line) fills, and turning a row into a lead.
  *
- * Header cells are compared folded (kz_fold_key: lower case, spaces and
+ * Header cells are compared folded (kz_import_fold: lower case, spaces and
  * punctuation dropped), so "Company Name", "company_name" and "COMPANY-NAME"
  * are one name. When several columns claim one field, the strongest claim
  * wins (an explicit --map, then the field's own name, then its usual
@@ -193,7 +193,7 @@ static kz_map_col alias_lookup(const char *header, int *prio)
     c.field = -1;
     *prio = 100;
     char key[128];
-    kz_fold_key(header, key, sizeof key);
+    kz_import_fold(header, key, sizeof key);
     if (strcmp(header, REJECT_COLUMN) == 0) {
         c.kind = KZ_MAP_IGNORE;
         c.why = "reason of an earlier reject";
@@ -423,7 +423,7 @@ kz_file_kind kz_import_detect_kind(const char *const *header, size_t n)
          body = false, parent = false;
     for (size_t i = 0; i < n; i++) {
         char key[128];
-        kz_fold_key(header[i], key, sizeof key);
+        kz_import_fold(header[i], key, sizeof key);
         notes |= KEY_IN(key, note_keys);
         acts |= KEY_IN(key, activity_keys);
         deals |= KEY_IN(key, deal_keys);
@@ -454,7 +454,7 @@ bool kz_import_map_is_date(const kz_map_col *c)
 static kz_map_col activity_claim(const char *header, int *prio)
 {
     char key[128];
-    kz_fold_key(header, key, sizeof key);
+    kz_import_fold(header, key, sizeof key);
     kz_map_col c;
     memset(&c, 0, sizeof c);
     c.field = -1;
@@ -508,7 +508,7 @@ kz_status kz_import_map_build_kind(const char *const *header, size_t n,
     bool acts = kind == KZ_KIND_ACTIVITIES || kind == KZ_KIND_NOTES;
     for (size_t i = 0; i < n; i++) {
         char key[128];
-        kz_fold_key(header[i], key, sizeof key);
+        kz_import_fold(header[i], key, sizeof key);
         claim[i] = acts ? activity_claim(header[i], &prio[i]) : alias_lookup(header[i], &prio[i]);
         if (kariz_export && strcmp(header[i], "id") == 0) {
             claim[i].kind = KZ_MAP_IGNORE;

@@ -3,8 +3,9 @@
  * stage_map: extends and overrides), and the people named as owners and
  * authors (display names and e-mails matched to the team's accounts).
  *
- * Words are compared folded (kz_fold_key: case, spaces and punctuation set
- * aside), so "Closed Won", "closedwon" and "CLOSED_WON" are one word.
+ * Words are compared folded (kz_import_fold: case, spaces and punctuation
+ * set aside, Arabic letter forms read as Persian ones), so "Closed Won",
+ * "closedwon" and "CLOSED_WON" are one word.
  *
  * Memory: the table is static; a kz_owner_match owns its copy of the
  * account database, read once when it is made. */
@@ -15,6 +16,28 @@
 #include "kariz/i18n.h"
 #include "kariz/import.h"
 #include "kariz/text.h"
+
+void kz_import_fold(const char *s, char *out, size_t outlen)
+{
+    char persian[512];
+    size_t o = 0;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && o + 3 < sizeof persian) {
+        if (p[0] == 0xD9 && (p[1] == 0x8A || p[1] == 0x89)) { /* ي ى -> ی */
+            persian[o++] = (char)0xDB;
+            persian[o++] = (char)0x8C;
+            p += 2;
+        } else if (p[0] == 0xD9 && p[1] == 0x83) { /* ك -> ک */
+            persian[o++] = (char)0xDA;
+            persian[o++] = (char)0xA9;
+            p += 2;
+        } else {
+            persian[o++] = (char)*p++;
+        }
+    }
+    persian[o] = '\0';
+    kz_fold_key(persian, out, outlen);
+}
 
 /* stage: kariz's stock stage ("won" and "lost" stand for the rules' won and
  * lost stages, whatever their names); status: a stock lifecycle status. */
@@ -147,7 +170,7 @@ bool kz_import_word(const kz_rules *r, const char *word, kz_word_meaning *out)
         return true;
     }
     char key[256], k2[256];
-    kz_fold_key(word, key, sizeof key);
+    kz_import_fold(word, key, sizeof key);
     if (!key[0])
         return false;
     for (size_t i = 0; i < NSTOCK; i++) {
@@ -242,7 +265,7 @@ const char *kz_owner_match_find(kz_owner_match *m, const char *value, const char
             return m->v[i].login;
         }
     char key[256];
-    kz_fold_key(value, key, sizeof key);
+    kz_import_fold(value, key, sizeof key);
     if (key[0]) {
         const account *hit = NULL;
         int hits = 0;
@@ -314,7 +337,7 @@ static const char *const not_done[] = {"0",          "no",         "false",    "
 static const char *word_lookup(const word_to *v, size_t n, const char *word)
 {
     char key[128];
-    kz_fold_key(word, key, sizeof key);
+    kz_import_fold(word, key, sizeof key);
     for (size_t i = 0; key[0] && i < n; i++)
         if (strcmp(v[i].word, key) == 0)
             return v[i].to;
@@ -334,7 +357,7 @@ const char *kz_import_activity_outcome(const char *word)
 bool kz_import_activity_done(const char *word)
 {
     char key[128];
-    kz_fold_key(word, key, sizeof key);
+    kz_import_fold(word, key, sizeof key);
     for (size_t i = 0; i < sizeof not_done / sizeof not_done[0]; i++)
         if (strcmp(not_done[i], key) == 0)
             return false;

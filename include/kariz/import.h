@@ -179,6 +179,11 @@ kz_status kz_import_date_read(const char *cell, kz_date_order order, char *out, 
 
 /* ---- other CRMs' words and people ---- */
 
+/* kz_fold_key of s with the Arabic letter forms some Persian exports hold
+ * (ي ى ك) read as the Persian ones (ی ک): how headers, stage and status
+ * words and people's names are compared. */
+void kz_import_fold(const char *s, char *out, size_t outlen);
+
 /* What a stage or status word from an export means here. */
 typedef struct kz_word_meaning {
     const char *stage;       /* a stage of the rules in force, or NULL */

@@ -164,6 +164,11 @@ expect_eq "$(lead 2 'j["owner"], j["stage"], j["created"]')" "('ada', 'prospect'
 expect_eq "$(lead 3 'j["owner"], j["custom"]["crm_owner"], j["stage"], j["created"]')" \
     "(None, 'زهرا مرادی', 'won', '2024-04-03T00:00:00Z')"
 expect_eq "$(lead 4 'j["stage"], j["created"]')" "('lead', '2024-03-19T00:00:00Z')"
+# the same labels and words written with Arabic letter forms (ي ك)
+printf 'نام,نام خانوادگي,ايميل,شركت,مرحله\nنيما,كاظمي,nima@kish.example,كيش,مشتري بالقوه\n' > "$T/arabic.csv"
+run k import "$T/arabic.csv"; expect_rc 0
+expect_eq "$(lead 5 'j["name"], j["email"], j["company"], j["stage"]')" \
+    "('نيما كاظمي', 'nima@kish.example', 'كيش', 'prospect')"
 
 t "owners: a full name in the account database, an e-mail, an unknown name"
 fresh owners
