@@ -9,6 +9,7 @@
  *
  * Memory: the table is static; a kz_owner_match owns its copy of the
  * account database, read once when it is made. */
+#include <pthread.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,6 +137,16 @@ static const stock_word stock[] = {
 
 #define NSTOCK (sizeof stock / sizeof stock[0])
 
+/* The table's words folded, once (a row's word is compared with each). */
+static char stock_keys[NSTOCK][64];
+static pthread_once_t stock_once = PTHREAD_ONCE_INIT;
+
+static void fold_stock(void)
+{
+    for (size_t i = 0; i < NSTOCK; i++)
+        kz_import_fold(stock[i].word, stock_keys[i], sizeof stock_keys[i]);
+}
+
 static const char *stock_stage(const kz_rules *r, const char *name)
 {
     if (!name)
@@ -169,13 +180,13 @@ bool kz_import_word(const kz_rules *r, const char *word, kz_word_meaning *out)
         out->from = N_("the rules' stage_map");
         return true;
     }
-    char key[256], k2[256];
+    char key[256];
     kz_import_fold(word, key, sizeof key);
     if (!key[0])
         return false;
+    pthread_once(&stock_once, fold_stock);
     for (size_t i = 0; i < NSTOCK; i++) {
-        kz_fold_key(stock[i].word, k2, sizeof k2);
-        if (strcmp(key, k2) != 0)
+        if (strcmp(key, stock_keys[i]) != 0)
             continue;
         /* a pipeline without the stock stage or status: that part is unknown */
         out->stage = stock_stage(r, stock[i].stage);
