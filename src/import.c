@@ -903,19 +903,20 @@ static void write_reject(FILE *rej, const kz_import_map *m, const kz_csv_row *ro
 /* Tells each date column's order (day or month first) from all its cells,
  * or from --date-format. A column that shows both orders, or only cells
  * either order reads, is an error before anything is written. Standard
- * input cannot be read twice: its cells must tell their own order. */
-static kz_status date_orders(run *r, kz_import_map *m, bool is_stdin, kz_err *err)
+ * input cannot be read twice: its first MiB (prefix) tells. */
+static kz_status date_orders(run *r, kz_import_map *m, const char *prefix, size_t prefix_len,
+                             kz_err *err)
 {
     bool any = false;
     for (size_t i = 0; i < m->n; i++) {
         any |= kz_import_map_is_date(&m->col[i]);
         m->col[i].dates = r->o->date_order;
     }
-    if (!any || is_stdin || r->o->date_order != KZ_DATES_UNKNOWN)
+    if (!any || r->o->date_order != KZ_DATES_UNKNOWN || (prefix && !prefix_len))
         return KZ_OK;
-    FILE *in = fopen(r->o->path, "rb");
+    FILE *in = prefix ? fmemopen((void *)prefix, prefix_len, "rb") : fopen(r->o->path, "rb");
     if (!in)
-        return kz_err_set(err, KZ_EIO, "cannot open %s: %s", r->o->path, strerror(errno));
+        return kz_err_set(err, KZ_EIO, "cannot open %s: %s", r->source, strerror(errno));
     kz_date_scan *scan = kz_xcalloc(m->n, sizeof *scan);
     kz_csv *csv = kz_csv_new(in, NULL, 0);
     kz_csv_row row;
@@ -1003,9 +1004,7 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
     }
     char fp[96];
     fingerprint(o, &content, fp, sizeof fp);
-    csv = kz_csv_new(in, prefix, prefix_len);
-    free(prefix);
-    prefix = NULL;
+    csv = kz_csv_new(in, prefix, prefix_len); /* the prefix is kept for the date scan */
 
     /* the header */
     kz_csv_row row;
@@ -1041,7 +1040,10 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
     if (r.kind == KZ_KIND_DEALS && !o->dup_set)
         r.dup = KZ_DUP_UPDATE; /* a deal updates the lead it belongs to */
     bool acts = r.kind == KZ_KIND_ACTIVITIES || r.kind == KZ_KIND_NOTES;
-    if ((ks = date_orders(&r, &map, is_stdin, err)) != KZ_OK)
+    ks = date_orders(&r, &map, prefix, prefix_len, err);
+    free(prefix);
+    prefix = NULL;
+    if (ks != KZ_OK)
         goto out;
     if (o->dry_run && o->out) {
         kz_buf d = KZ_BUF_INIT;

@@ -230,6 +230,8 @@ expect_eq "$(sql 'select count(*) from leads')" 0
 printf 'name,created\nA,13/04/2024\nB,04/13/2024\n' > "$T/mixed.csv"
 run k import "$T/mixed.csv"; expect_rc 1
 has_err 'holds day-first dates (13/04/2024) and month-first ones (04/13/2024)'
+run k import - < "$T/mixed.csv"; expect_rc 1
+has_err 'standard input: column "created" holds day-first dates'
 run k import "$T/amb.csv" --date-format mdy; expect_rc 0
 expect_eq "$(lead 1 'j["created"]')" "2024-03-04T00:00:00Z"
 run k import "$T/amb.csv" --date-format ymd; expect_rc 2; has_err "expected dmy"
