@@ -916,7 +916,7 @@ static kz_status date_orders(run *r, kz_import_map *m, const char *prefix, size_
         return KZ_OK;
     FILE *in = prefix ? fmemopen((void *)prefix, prefix_len, "rb") : fopen(r->o->path, "rb");
     if (!in)
-        return kz_err_set(err, KZ_EIO, "cannot open %s: %s", r->source, strerror(errno));
+        return kz_err_set(err, KZ_EIO, _("cannot open %s: %s"), r->source, strerror(errno));
     kz_date_scan *scan = kz_xcalloc(m->n, sizeof *scan);
     kz_csv *csv = kz_csv_new(in, NULL, 0);
     kz_csv_row row;
@@ -1281,7 +1281,7 @@ kz_status kz_import_file_kind(const char *path, kz_file_kind *kind, kz_err *err)
 {
     FILE *in = fopen(path, "rb");
     if (!in)
-        return kz_err_set(err, errno == ENOENT ? KZ_ENOTFOUND : KZ_EIO, "cannot open %s: %s",
+        return kz_err_set(err, errno == ENOENT ? KZ_ENOTFOUND : KZ_EIO, _("cannot open %s: %s"),
                           path, strerror(errno));
     kz_csv *csv = kz_csv_new(in, NULL, 0);
     kz_csv_row row;
