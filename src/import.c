@@ -7,8 +7,9 @@
  * run would report.
  *
  * Memory: one lead, one scratch lead and the current CSV record at a time;
- * the summary keeps at most LIST_MAX duplicates to show. Nothing grows with
- * the input. */
+ * the summary keeps at most LIST_MAX duplicates to show and WORDS_MAX
+ * distinct owner, stage and status words; the account database is read
+ * once a file. Nothing else grows with the input. */
 #include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
@@ -22,6 +23,7 @@
 #include <unistd.h>
 
 #include "kariz/buf.h"
+#include "kariz/i18n.h"
 #include "kariz/import.h"
 #include "kariz/rules.h"
 #include "kariz/text.h"
@@ -30,6 +32,7 @@
 #define DEFAULT_BATCH 20000
 #define PREFIX_HASH (1u << 20) /* bytes of standard input that identify it */
 #define LINE_MAX_BYTES (1u << 20)
+#define WORDS_MAX 1000 /* distinct owner, stage and status words a summary lists */
 
 typedef enum outcome { OUT_CREATED, OUT_UPDATED, OUT_SKIPPED, OUT_REJECTED } outcome;
 
@@ -47,6 +50,12 @@ typedef struct run {
     kz_activity_list line_acts;
     kz_stakeholder_list line_shs;
     kz_score *score;        /* owned */
+    kz_owner_match *owners; /* owned: the accounts owners and authors are matched to */
+    kz_import_tally own_tally; /* when the caller keeps none */
+    kz_import_tally *tally;
+    kz_file_kind kind;      /* the file's records */
+    kz_dup_mode dup;        /* a deals file updates the leads its deals belong to */
+    kz_buf note;            /* an activity's note text */
     kz_buf key;
     kz_buf dups;            /* "line 7 = lead 3; ..." (first LIST_MAX) */
     size_t ndups;
@@ -141,6 +150,145 @@ static const kz_stage *find_stage(const kz_rules *rules, const char *name)
     return NULL;
 }
 
+/* Counts one owner, stage or status word the file used, with what it
+ * became (meaning NULL: nothing matched). */
+static void tally_word(run *r, char what, const char *word, const char *meaning, const char *why)
+{
+    kz_import_tally *t = r->tally;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].what == what && strcmp(t->v[i].word, word) == 0) {
+            t->v[i].count++;
+            return;
+        }
+    if (t->n >= WORDS_MAX)
+        return;
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 16;
+        t->v = kz_xrealloc(t->v, t->cap * sizeof *t->v);
+    }
+    kz_import_word_count *w = &t->v[t->n++];
+    w->word = kz_xstrdup(word);
+    w->meaning = meaning ? kz_xstrdup(meaning) : NULL;
+    w->why = why;
+    w->what = what;
+    w->count = 1;
+}
+
+/* A person the file names as owner or author: the account, or NULL (the
+ * name is then listed as unmatched). */
+static const char *match_person(run *r, const char *name)
+{
+    const char *why = NULL;
+    const char *acc = kz_owner_match_find(r->owners, name, &why);
+    if (!acc || strcmp(acc, name) != 0)
+        tally_word(r, 'o', name, acc, why);
+    return acc;
+}
+
+static bool status_known(const kz_rules *rules, const char *s, const char **canon)
+{
+    for (size_t i = 0; i < kz_rules_status_count(rules); i++)
+        if (kz_strcasecmp(kz_rules_status(rules, i), s) == 0 ||
+            kz_strcasecmp(kz_rules_status_label(rules, i), s) == 0) {
+            *canon = kz_rules_status(rules, i);
+            return true;
+        }
+    return false;
+}
+
+/* A lost deal's reason when the file gives none: the word's, else "other"
+ * (else the rules' first reason). */
+static void default_reason(run *r, kz_lead *l, const char *reason)
+{
+    if (kz_lead_has(l, KZ_F_LOST_REASON))
+        return;
+    const kz_rules *rules = r->s->rules;
+    const char *pick = reason;
+    for (size_t i = 0; !pick && i < kz_rules_lost_reason_count(rules); i++)
+        if (strcmp(kz_rules_lost_reason(rules, i), "other") == 0)
+            pick = "other";
+    if (!pick && kz_rules_lost_reason_count(rules))
+        pick = kz_rules_lost_reason(rules, 0);
+    if (pick)
+        kz_lead_set_text(l, KZ_F_LOST_REASON, pick);
+}
+
+static void describe_meaning(const kz_word_meaning *wm, char *out, size_t n)
+{
+    snprintf(out, n, "%s%s%s%s", wm->stage ? wm->stage : "", wm->stage && wm->status ? ", " : "",
+             wm->status ? _("status ") : "", wm->status ? wm->status : "");
+}
+
+/* The owner matched to an account (else unassigned, the name kept as
+ * custom field crm_owner); a stage and a status in another CRM's words
+ * turned into the rules' own (else kept as crm_stage / crm_status). */
+static void translate(run *r, kz_lead *l)
+{
+    const kz_rules *rules = r->s->rules;
+    const char *ow = kz_lead_text(l, KZ_F_OWNER);
+    if (ow) {
+        const char *acc = match_person(r, ow);
+        if (!acc) {
+            kz_lead_set_custom(l, "crm_owner", ow);
+            kz_lead_clear(l, KZ_F_OWNER);
+        } else if (acc != ow && strcmp(acc, ow) != 0) {
+            kz_lead_set_text(l, KZ_F_OWNER, acc);
+        }
+    }
+    char meaning[160];
+    kz_word_meaning wm;
+    const char *reason = NULL;
+    const char *sname = kz_lead_text(l, KZ_F_STAGE);
+    if (sname && !find_stage(rules, sname)) {
+        if (kz_import_word(rules, sname, &wm) && wm.stage) {
+            describe_meaning(&wm, meaning, sizeof meaning);
+            tally_word(r, 's', sname, meaning, wm.from);
+            if (wm.status && !kz_lead_has(l, KZ_F_STATUS))
+                kz_lead_set_text(l, KZ_F_STATUS, wm.status);
+            reason = wm.lost_reason;
+            kz_lead_set_text(l, KZ_F_STAGE, wm.stage);
+        } else {
+            tally_word(r, 's', sname, NULL, NULL);
+            kz_lead_set_custom(l, "crm_stage", sname);
+            kz_lead_clear(l, KZ_F_STAGE);
+        }
+    }
+    const char *stt = kz_lead_text(l, KZ_F_STATUS), *canon;
+    if (stt && status_known(rules, stt, &canon)) {
+        if (strcmp(canon, stt) != 0)
+            kz_lead_set_text(l, KZ_F_STATUS, canon);
+    } else if (stt) {
+        if (kz_import_word(rules, stt, &wm)) {
+            describe_meaning(&wm, meaning, sizeof meaning);
+            tally_word(r, 't', stt, meaning, wm.from);
+            /* a status that closes the deal (Pipedrive's won/lost) outranks an
+             * open stage; any other only fills in a missing stage */
+            const kz_stage *to = wm.stage ? kz_rules_stage(rules, wm.stage) : NULL;
+            const char *cur = kz_lead_text(l, KZ_F_STAGE);
+            const kz_stage *now = cur ? find_stage(rules, cur) : NULL;
+            if (to && (!now || (to->kind != KZ_STAGE_OPEN && now->kind == KZ_STAGE_OPEN))) {
+                if (now && to->kind == KZ_STAGE_LOST && !kz_lead_has(l, KZ_F_LOST_FROM))
+                    kz_lead_set_text(l, KZ_F_LOST_FROM, now->name);
+                kz_lead_set_text(l, KZ_F_STAGE, to->name);
+                reason = wm.lost_reason;
+            }
+            if (wm.status)
+                kz_lead_set_text(l, KZ_F_STATUS, wm.status);
+            else
+                kz_lead_clear(l, KZ_F_STATUS);
+        } else {
+            tally_word(r, 't', stt, NULL, NULL);
+            kz_lead_set_custom(l, "crm_status", stt);
+            kz_lead_clear(l, KZ_F_STATUS);
+        }
+    }
+    const char *fin = kz_lead_text(l, KZ_F_STAGE);
+    const kz_stage *st = fin ? kz_rules_stage(rules, fin) : NULL;
+    if (st && st->kind == KZ_STAGE_LOST && (reason || (sname && strcmp(fin, sname) != 0) ||
+                                           !sname))
+        default_reason(r, l, reason); /* lost in another CRM's words: a reason of its own */
+}
+
 /* Checks what can be checked without the database; canonicalises the stage. */
 static kz_status validate(run *r, kz_lead *l, kz_err *err)
 {
@@ -148,6 +296,7 @@ static kz_status validate(run *r, kz_lead *l, kz_err *err)
                *company = kz_lead_text(l, KZ_F_COMPANY);
     if (!name && !email && !company)
         return kz_err_set(err, KZ_EINVAL, "no name, no e-mail and no company");
+    translate(r, l);
     const char *sname = kz_lead_text(l, KZ_F_STAGE);
     if (sname) {
         const kz_stage *st = find_stage(r->s->rules, sname);
@@ -224,12 +373,33 @@ static void note_dup(run *r, int64_t line, int64_t id)
                       line, id);
 }
 
-/* Applies the row's values onto the existing lead and saves it rescored. */
-static kz_status update_existing(run *r, int64_t id, kz_err *err)
+/* Whether field f of the row already holds on the lead. */
+static bool same_value(const kz_lead *a, const kz_lead *b, kz_field f)
+{
+    if (kz_lead_has(a, f) != kz_lead_has(b, f))
+        return false;
+    if (kz_field_is_text(f) && kz_field_get(f)->type != KZ_FT_DATE)
+        return strcmp(kz_lead_text(a, f), kz_lead_text(b, f)) == 0;
+    return kz_lead_num(a, f) == kz_lead_num(b, f);
+}
+
+/* Applies the row's values onto the existing lead and saves it rescored;
+ * *changed false (nothing written) when the lead holds them all already. */
+static kz_status update_existing(run *r, int64_t id, bool *changed, kz_err *err)
 {
     kz_status ks = kz_store_lead_get(r->s->store, id, &r->cur, err);
     if (ks != KZ_OK)
         return ks;
+    *changed = false;
+    for (int f = 1; f < KZ_F__COUNT && !*changed; f++)
+        *changed = r->lead.has[f] && !(kz_field_get((kz_field)f)->flags & KZ_FF_RO) &&
+                   !same_value(&r->lead, &r->cur, (kz_field)f);
+    for (size_t i = 0; i < r->lead.ncustom && !*changed; i++) {
+        const char *was = kz_lead_custom(&r->cur, r->lead.custom[i].name);
+        *changed = !was || strcmp(was, r->lead.custom[i].value) != 0;
+    }
+    if (!*changed)
+        return KZ_OK;
     int64_t now = kz_session_now(r->s);
     for (int f = 1; f < KZ_F__COUNT; f++) {
         if (!r->lead.has[f] || (kz_field_get((kz_field)f)->flags & KZ_FF_RO))
@@ -238,6 +408,11 @@ static kz_status update_existing(run *r, int64_t id, kz_err *err)
             const char *was = kz_lead_text(&r->cur, KZ_F_STAGE);
             if (was && strcmp(was, kz_lead_text(&r->lead, KZ_F_STAGE)) != 0)
                 kz_lead_set_num(&r->cur, KZ_F_STAGE_ENTERED, now);
+            const kz_stage *from = was ? kz_rules_stage(r->s->rules, was) : NULL,
+                           *to = kz_rules_stage(r->s->rules, kz_lead_text(&r->lead, KZ_F_STAGE));
+            if (from && to && from->kind == KZ_STAGE_OPEN && to->kind == KZ_STAGE_LOST &&
+                !kz_lead_has(&r->lead, KZ_F_LOST_FROM))
+                kz_lead_set_text(&r->cur, KZ_F_LOST_FROM, from->name); /* where it was lost */
         }
         copy_field(&r->cur, &r->lead, (kz_field)f);
     }
@@ -279,10 +454,13 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
     if ((ks = begin_batch(r, err)) != KZ_OK)
         return ks;
     int64_t existing = 0;
-    if (r->o->dup != KZ_DUP_NEW && kz_import_dedupe_key(&r->lead, &r->key)) {
+    if (r->dup != KZ_DUP_NEW && kz_import_dedupe_key(&r->lead, &r->key)) {
         if (r->key.s[0] == 'e')
             ks = kz_store_find_by_email(r->s->store, kz_lead_text(&r->lead, KZ_F_EMAIL),
                                         &existing, err);
+        else if (r->kind == KZ_KIND_DEALS) /* the deal's contact, at its company */
+            ks = kz_store_find_by_person(r->s->store, kz_lead_text(&r->lead, KZ_F_NAME),
+                                         kz_lead_text(&r->lead, KZ_F_COMPANY), &existing, err);
         else
             ks = kz_store_find_by_name_company(r->s->store, kz_lead_text(&r->lead, KZ_F_NAME),
                                                kz_lead_text(&r->lead, KZ_F_COMPANY), &existing,
@@ -290,15 +468,16 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
         if (ks != KZ_OK)
             return ks;
     }
-    if (existing && r->o->dup == KZ_DUP_SKIP) {
+    if (existing && r->dup == KZ_DUP_SKIP) {
         note_dup(r, line, existing);
         *out = OUT_SKIPPED;
         return KZ_OK;
     }
     if (existing) {
         note_dup(r, line, existing);
-        ks = update_existing(r, existing, err);
-        *out = OUT_UPDATED;
+        bool changed = true;
+        ks = update_existing(r, existing, &changed, err);
+        *out = changed ? OUT_UPDATED : OUT_SKIPPED;
         return ks;
     }
     if (!kz_lead_has(&r->lead, KZ_F_STAGE))
@@ -312,6 +491,109 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
     ks = kz_store_import_lead_insert(r->s->store, &r->lead, r->imp.id, now, err);
     *out = OUT_CREATED;
     return ks == KZ_OK ? write_line_extras(r, now, err) : ks;
+}
+
+/* The lead an activity or a deal row names: by the source CRM's id of the
+ * person (custom field record_id), else by e-mail, else by name (and
+ * company); 0 when none. */
+static kz_status find_named_lead(run *r, const kz_lead *ref, int64_t *id, kz_err *err)
+{
+    *id = 0;
+    kz_status ks = KZ_OK;
+    const char *rid = kz_lead_custom(ref, "record_id"), *email = kz_lead_text(ref, KZ_F_EMAIL),
+               *name = kz_lead_text(ref, KZ_F_NAME);
+    if (rid)
+        ks = kz_store_find_by_custom(r->s->store, "record_id", rid, id, err);
+    if (ks == KZ_OK && !*id && email)
+        ks = kz_store_find_by_email(r->s->store, email, id, err);
+    if (ks == KZ_OK && !*id && name)
+        ks = kz_store_find_by_person(r->s->store, name, kz_lead_text(ref, KZ_F_COMPANY), id, err);
+    return ks;
+}
+
+/* One row of an activities or notes file: the activity goes onto the lead
+ * it names, as of its own time and by its author, unless that lead has it
+ * already (a re-import adds nothing); the lead is rescored. */
+static kz_status write_activity(run *r, const kz_import_map *m, const kz_csv_row *row,
+                                outcome *out, kz_err *err)
+{
+    const char *const *cells = (const char *const *)row->v;
+    if (kz_import_row_lead(m, cells, row->n, &r->lead, err) != KZ_OK)
+        return KZ_EINVAL;
+    kz_activity a;
+    const char *author;
+    bool done;
+    if (kz_import_row_activity(m, cells, row->n, &a, &r->note, &author, &done, err) != KZ_OK)
+        return KZ_EINVAL;
+    if (!done) {
+        *out = OUT_SKIPPED; /* a to-do, not a touch */
+        return KZ_OK;
+    }
+    const char *rid = kz_lead_custom(&r->lead, "record_id"),
+               *email = kz_lead_text(&r->lead, KZ_F_EMAIL), *name = kz_lead_text(&r->lead, KZ_F_NAME);
+    if (!rid && !email && !name)
+        return kz_err_set(err, KZ_EINVAL,
+                          _("no person: expected a column with the contact's e-mail, name or id"));
+    kz_status ks = begin_batch(r, err);
+    int64_t id = 0;
+    if (ks == KZ_OK)
+        ks = find_named_lead(r, &r->lead, &id, err);
+    if (ks != KZ_OK)
+        return ks;
+    if (!id && email)
+        return kz_err_set(err, KZ_EINVAL,
+                          _("no lead has the e-mail %.80s (import the contacts first, or in "
+                            "the same run)"),
+                          email);
+    if (!id && name)
+        return kz_err_set(err, KZ_EINVAL,
+                          _("no lead is named %.80s (import the contacts first, or in the same "
+                            "run)"),
+                          name);
+    if (!id)
+        return kz_err_set(err, KZ_EINVAL,
+                          _("no lead has the record id %.80s (import the contacts first, or in "
+                            "the same run)"),
+                          rid);
+    const char *acc = author ? match_person(r, author) : NULL;
+    snprintf(a.author, sizeof a.author, "%s", acc ? acc : r->s->actor);
+    kz_buf text = KZ_BUF_INIT;
+    if (author && !acc) /* nobody here: the name stays with the note */
+        kz_buf_printf(&text, _("(by %s) "), author);
+    kz_buf_append(&text, r->note.s ? r->note.s : "", r->note.len);
+    a.note = text.len ? (char *)kz_buf_str(&text) : NULL;
+    a.lead_id = id;
+    kz_activity_list_clear(&r->acts);
+    ks = kz_store_activities(r->s->store, id, &r->acts, err);
+    for (size_t i = 0; ks == KZ_OK && i < r->acts.n; i++) {
+        const kz_activity *b = &r->acts.v[i];
+        if (b->at == a.at && strcmp(b->kind, a.kind) == 0 &&
+            strcmp(b->note ? b->note : "", a.note ? a.note : "") == 0) {
+            *out = OUT_SKIPPED; /* imported before */
+            kz_buf_free(&text);
+            return KZ_OK;
+        }
+    }
+    if (ks == KZ_OK)
+        ks = kz_store_activity_add(r->s->store, &a, a.at, err);
+    if (ks == KZ_OK)
+        ks = kz_store_lead_get(r->s->store, id, &r->cur, err);
+    if (ks == KZ_OK) {
+        kz_activity *copy = kz_activity_list_push(&r->acts);
+        *copy = a;
+        copy->note = a.note ? kz_xstrdup(a.note) : NULL;
+        if (a.at > kz_lead_num(&r->cur, KZ_F_TOUCHED))
+            kz_lead_set_num(&r->cur, KZ_F_TOUCHED, a.at);
+        int64_t now = kz_session_now(r->s);
+        kz_score_lead(r->s->rules, &r->cur, r->acts.v, r->acts.n, now, r->score);
+        kz_score_apply(r->score, &r->cur);
+        ks = kz_store_lead_update(r->s->store, &r->cur, r->s->actor, now, NULL, err);
+    }
+    kz_buf_free(&text);
+    *out = OUT_CREATED;
+    if (ks == KZ_OK && r->tally)
+        r->tally->matched++;
+    return ks;
 }
 
 static void count(run *r, outcome o)
@@ -382,11 +664,12 @@ static kz_status finish_run(run *r, kz_import_result *res, kz_err *err)
                                 detail ? detail : "{}", kz_session_now(r->s), err);
     free(detail);
     if (ks == KZ_OK && r->o->dry_run) {
-        kz_store_rollback(r->s->store);
+        if (!r->o->dry_run_shared) /* else the caller rolls every file back at once */
+            kz_store_rollback(r->s->store);
     } else if (ks == KZ_OK) {
         ks = kz_store_commit(r->s->store, err);
     }
-    if (ks != KZ_OK)
+    if (ks != KZ_OK && !r->o->dry_run_shared)
         kz_store_rollback(r->s->store);
     res->import_id = r->o->dry_run ? 0 : r->imp.id;
     res->counts.rows = r->row;
@@ -405,6 +688,10 @@ static void run_init(run *r, kz_session *s, const kz_import_opts *o, const char 
     r->s = s;
     r->o = o;
     r->cmd = cmd;
+    r->dup = o->dup;
+    r->kind = KZ_KIND_CONTACTS;
+    r->owners = kz_owner_match_new(s->rules);
+    r->tally = o->tally ? o->tally : &r->own_tally;
     r->source = strcmp(o->path, "-") == 0 ? "standard input" : o->path;
     kz_lead_init(&r->lead);
     kz_lead_init(&r->cur);
@@ -415,7 +702,7 @@ static void run_init(run *r, kz_session *s, const kz_import_opts *o, const char 
 
 static void run_free(run *r)
 {
-    if (kz_store_in_txn(r->s->store))
+    if (kz_store_in_txn(r->s->store) && !r->o->dry_run_shared)
         kz_store_rollback(r->s->store);
     kz_store_defer_totals(r->s->store, false);
     kz_lead_free(&r->lead);
@@ -424,6 +711,9 @@ static void run_free(run *r)
     kz_activity_list_free(&r->line_acts);
     kz_stakeholder_list_free(&r->line_shs);
     free(r->score);
+    kz_owner_match_free(r->owners);
+    kz_import_tally_free(&r->own_tally);
+    kz_buf_free(&r->note);
     kz_buf_free(&r->key);
     kz_buf_free(&r->dups);
 }
@@ -435,7 +725,31 @@ static void summary(run *r, const kz_import_result *res)
         return;
     kz_buf b = KZ_BUF_INIT, safe = KZ_BUF_INIT;
     const kz_import_counts *c = &res->counts;
-    if (r->o->dry_run)
+    bool acts = r->kind == KZ_KIND_ACTIVITIES || r->kind == KZ_KIND_NOTES;
+    if (r->tally) { /* activities added are counted apart (tally->matched) */
+        kz_import_counts *t = &r->tally->total;
+        t->rows += c->rows;
+        t->created += acts ? 0 : c->created;
+        t->updated += c->updated;
+        t->skipped += c->skipped;
+        t->rejected += c->rejected;
+        r->tally->files++;
+    }
+    if (acts && r->o->dry_run)
+        kz_buf_printf(&b,
+                      _("dry run of %s (%s): %" PRId64 " rows: would add %" PRId64
+                        " to leads, skip %" PRId64 " (already there, or to-dos not done), "
+                        "reject %" PRId64 "; nothing was written\n"),
+                      r->source, kz_file_kind_name(r->kind), c->rows, c->created, c->skipped,
+                      c->rejected);
+    else if (acts)
+        kz_buf_printf(&b,
+                      _("imported %s %s (import %" PRId64 "): %" PRId64 " rows: %" PRId64
+                        " added to leads, %" PRId64 " skipped (already there, or to-dos not "
+                        "done), %" PRId64 " rejected\n"),
+                      kz_file_kind_name(r->kind), r->source, res->import_id, c->rows,
+                      c->created, c->skipped, c->rejected);
+    else if (r->o->dry_run)
         kz_buf_printf(&b,
                       "dry run of %s: %" PRId64 " rows: would create %" PRId64
                       ", update %" PRId64 ", skip %" PRId64 " (duplicates), reject %" PRId64
@@ -449,7 +763,7 @@ static void summary(run *r, const kz_import_result *res)
                       strcmp(r->cmd, "import") == 0 ? "imported" : "took in", r->source,
                       res->import_id, c->rows, c->created, c->updated, c->skipped, c->rejected);
     if (r->ndups) {
-        kz_buf_printf(&b, "duplicates%s: %s", r->o->dup == KZ_DUP_UPDATE ? " (updated)" : "",
+        kz_buf_printf(&b, "duplicates%s: %s", r->dup == KZ_DUP_UPDATE ? " (updated)" : "",
                       kz_buf_str(&r->dups));
         if (r->ndups > LIST_MAX)
             kz_buf_printf(&b, " and %zu more", r->ndups - LIST_MAX);
@@ -459,6 +773,8 @@ static void summary(run *r, const kz_import_result *res)
         kz_buf_printf(&b, "(resumed after row %" PRId64 " of an interrupted run)\n",
                       res->resumed_at);
     kz_text_sanitize(&safe, b.s, b.len, KZ_TEXT_KEEP_NEWLINE);
+    if (r->tally == &r->own_tally) /* nobody sums up several files: the words now */
+        kz_import_tally_describe(r->tally, r->o->dry_run, &safe);
     fputs(kz_buf_str(&safe), out);
     kz_buf_free(&b);
     kz_buf_free(&safe);
@@ -506,6 +822,11 @@ static void fingerprint(const kz_import_opts *o, fnv *content, char *out, size_t
     if (o->owner) {
         fnv_add(&f, "\0owner=", 7);
         fnv_add(&f, o->owner, strlen(o->owner));
+    }
+    if (o->kind != KZ_KIND_AUTO || o->date_order != KZ_DATES_UNKNOWN) {
+        char k[32];
+        snprintf(k, sizeof k, "%ckind=%d/%d", 0, (int)o->kind, (int)o->date_order);
+        fnv_add(&f, k, 1 + strlen(k + 1));
     }
     snprintf(out, n, "csv:%016" PRIx64 ":%" PRIu64, f.h, content->n);
 }
@@ -579,6 +900,62 @@ static void write_reject(FILE *rej, const kz_import_map *m, const kz_csv_row *ro
     fwrite(line->s, 1, line->len, rej);
 }
 
+/* Tells each date column's order (day or month first) from all its cells,
+ * or from --date-format. A column that shows both orders, or only cells
+ * either order reads, is an error before anything is written. Standard
+ * input cannot be read twice: its first MiB (prefix) tells. */
+static kz_status date_orders(run *r, kz_import_map *m, const char *prefix, size_t prefix_len,
+                             kz_err *err)
+{
+    bool any = false;
+    for (size_t i = 0; i < m->n; i++) {
+        any |= kz_import_map_is_date(&m->col[i]);
+        m->col[i].dates = r->o->date_order;
+    }
+    if (!any || r->o->date_order != KZ_DATES_UNKNOWN || (prefix && !prefix_len))
+        return KZ_OK;
+    FILE *in = prefix ? fmemopen((void *)prefix, prefix_len, "rb") : fopen(r->o->path, "rb");
+    if (!in)
+        return kz_err_set(err, KZ_EIO, _("cannot open %s: %s"), r->source, strerror(errno));
+    kz_date_scan *scan = kz_xcalloc(m->n, sizeof *scan);
+    kz_csv *csv = kz_csv_new(in, NULL, 0);
+    kz_csv_row row;
+    kz_status ks;
+    bool header = true;
+    while ((ks = kz_csv_next(csv, &row, err)) == KZ_OK) {
+        if (header || row.bad) {
+            header = false;
+            continue;
+        }
+        for (size_t i = 0; i < m->n && i < row.n; i++)
+            if (kz_import_map_is_date(&m->col[i]) && row.v[i][0])
+                kz_import_date_scan(&scan[i], row.v[i]);
+    }
+    if (ks == KZ_ENOTFOUND)
+        ks = KZ_OK;
+    for (size_t i = 0; ks == KZ_OK && i < m->n; i++) {
+        if (!kz_import_map_is_date(&m->col[i]))
+            continue;
+        bool mixed;
+        m->col[i].dates = kz_import_date_order(&scan[i], &mixed);
+        if (mixed)
+            ks = kz_err_set(err, KZ_EINVAL,
+                            _("%s: column \"%.80s\" holds day-first dates (%s) and month-first "
+                              "ones (%s); expected one order in a column"),
+                            r->source, m->header[i], scan[i].dmy_eg, scan[i].mdy_eg);
+        else if (m->col[i].dates == KZ_DATES_UNKNOWN && scan[i].either)
+            ks = kz_err_set(err, KZ_EINVAL,
+                            _("%s: column \"%.80s\": dates such as %s may be day-first or "
+                              "month-first, and no date in the column tells; say which with "
+                              "--date-format dmy or --date-format mdy"),
+                            r->source, m->header[i], scan[i].either_eg);
+    }
+    kz_csv_free(csv);
+    fclose(in);
+    free(scan);
+    return ks;
+}
+
 kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result *res,
                         kz_err *err)
 {
@@ -627,9 +1004,7 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
     }
     char fp[96];
     fingerprint(o, &content, fp, sizeof fp);
-    csv = kz_csv_new(in, prefix, prefix_len);
-    free(prefix);
-    prefix = NULL;
+    csv = kz_csv_new(in, prefix, prefix_len); /* the prefix is kept for the date scan */
 
     /* the header */
     kz_csv_row row;
@@ -658,8 +1033,17 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
             }
         }
     }
-    if ((ks = kz_import_map_build((const char *const *)row.v, row.n, o->maps, o->nmaps, &map,
-                                  err)) != KZ_OK)
+    if ((ks = kz_import_map_build_kind((const char *const *)row.v, row.n, o->maps, o->nmaps,
+                                       o->kind, &map, err)) != KZ_OK)
+        goto out;
+    r.kind = map.kind;
+    if (r.kind == KZ_KIND_DEALS && !o->dup_set)
+        r.dup = KZ_DUP_UPDATE; /* a deal updates the lead it belongs to */
+    bool acts = r.kind == KZ_KIND_ACTIVITIES || r.kind == KZ_KIND_NOTES;
+    ks = date_orders(&r, &map, prefix, prefix_len, err);
+    free(prefix);
+    prefix = NULL;
+    if (ks != KZ_OK)
         goto out;
     if (o->dry_run && o->out) {
         kz_buf d = KZ_BUF_INIT;
@@ -718,6 +1102,17 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
         outcome oc = OUT_REJECTED;
         if (row.bad) {
             kz_err_set(&rowerr, KZ_EINVAL, "%s", row.reason);
+        } else if (acts) {
+            if (replay)
+                continue;
+            ks = write_activity(&r, &map, &row, &oc, &rowerr);
+            if (ks != KZ_OK && ks != KZ_EINVAL) {
+                *err = rowerr;
+                goto out;
+            }
+            if (ks == KZ_EINVAL)
+                oc = OUT_REJECTED;
+            ks = KZ_OK;
         } else if (kz_import_row_lead(&map, (const char *const *)row.v, row.n, &r.lead,
                                       &rowerr) == KZ_OK &&
                    validate(&r, &r.lead, &rowerr) == KZ_OK) {
@@ -880,4 +1275,101 @@ out:
     if (!is_stdin)
         fclose(in);
     return ks;
+}
+
+kz_status kz_import_file_kind(const char *path, kz_file_kind *kind, kz_err *err)
+{
+    FILE *in = fopen(path, "rb");
+    if (!in)
+        return kz_err_set(err, errno == ENOENT ? KZ_ENOTFOUND : KZ_EIO, _("cannot open %s: %s"),
+                          path, strerror(errno));
+    kz_csv *csv = kz_csv_new(in, NULL, 0);
+    kz_csv_row row;
+    kz_status ks = kz_csv_next(csv, &row, err);
+    *kind = KZ_KIND_CONTACTS;
+    if (ks == KZ_OK && !row.bad)
+        *kind = kz_import_detect_kind((const char *const *)row.v, row.n);
+    if (ks == KZ_ENOTFOUND)
+        ks = KZ_OK; /* the import itself says the file is empty */
+    kz_csv_free(csv);
+    fclose(in);
+    return ks;
+}
+
+/* ---- the summary of a whole migration ---- */
+
+void kz_import_tally_free(kz_import_tally *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        free(t->v[i].word);
+        free(t->v[i].meaning);
+    }
+    free(t->v);
+    memset(t, 0, sizeof *t);
+}
+
+static void put_words(const kz_import_tally *t, char what, bool matched, kz_buf *out)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        const kz_import_word_count *w = &t->v[i];
+        if (w->what != what || (w->meaning != NULL) != matched)
+            continue;
+        kz_buf_puts(out, "  \"");
+        kz_text_sanitize(out, w->word, strlen(w->word), KZ_TEXT_NEWLINE_SPACE);
+        kz_buf_puts(out, "\"");
+        if (matched) {
+            kz_buf_puts(out, " -> ");
+            kz_text_sanitize(out, w->meaning, strlen(w->meaning), KZ_TEXT_NEWLINE_SPACE);
+            if (w->why)
+                kz_buf_printf(out, " (%s)", _(w->why));
+        }
+        kz_buf_printf(out, P_(": %" PRId64 " row\n", ": %" PRId64 " rows\n", w->count), w->count);
+    }
+}
+
+static bool has_words(const kz_import_tally *t, char what, bool matched)
+{
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].what == what && (t->v[i].meaning != NULL) == matched)
+            return true;
+    return false;
+}
+
+void kz_import_tally_describe(const kz_import_tally *t, bool dry_run, kz_buf *out)
+{
+    if (t->files > 1)
+        kz_buf_printf(out,
+                      dry_run ? _("all %zu files: %" PRId64 " rows: would create %" PRId64
+                                  ", update %" PRId64 ", skip %" PRId64 ", reject %" PRId64 "\n")
+                              : _("all %zu files: %" PRId64 " rows: %" PRId64 " created, %" PRId64
+                                  " updated, %" PRId64 " skipped, %" PRId64 " rejected\n"),
+                      t->files, t->total.rows, t->total.created, t->total.updated,
+                      t->total.skipped, t->total.rejected);
+    if (t->matched)
+        kz_buf_printf(out, _("activities and notes added to leads: %" PRId64 "\n"), t->matched);
+    if (has_words(t, 'o', true)) {
+        kz_buf_puts(out, _("owners and authors matched to accounts:\n"));
+        put_words(t, 'o', true, out);
+    }
+    if (has_words(t, 'o', false)) {
+        kz_buf_puts(out, _("owners and authors nobody matches (their leads are unassigned, the "
+                           "name kept as custom field crm_owner; an activity's author is kept "
+                           "in its note):\n"));
+        put_words(t, 'o', false, out);
+        kz_buf_puts(out, _("  map them in the rules file, e.g.  owners: {\"Ada Owner\": ada}, "
+                           "or give the account the person's full name\n"));
+    }
+    if (has_words(t, 's', true) || has_words(t, 't', true)) {
+        kz_buf_puts(out, _("stages and statuses mapped:\n"));
+        put_words(t, 's', true, out);
+        put_words(t, 't', true, out);
+    }
+    if (has_words(t, 's', false) || has_words(t, 't', false)) {
+        kz_buf_puts(out, _("stages and statuses nobody maps (kept as custom fields crm_stage and "
+                           "crm_status; those leads start in the first stage):\n"));
+        put_words(t, 's', false, out);
+        put_words(t, 't', false, out);
+        kz_buf_puts(out, _("  map them in the rules file, e.g.  stage_map: {\"Demo Booked\": "
+                           "prospect}\n"));
+    }
 }

@@ -1,7 +1,7 @@
 /* import_map.c - which lead field each column of another CRM's export (or
  * each key of an intake line) fills, and turning a row into a lead.
  *
- * Header cells are compared folded (kz_fold_key: lower case, spaces and
+ * Header cells are compared folded (kz_import_fold: lower case, spaces and
  * punctuation dropped), so "Company Name", "company_name" and "COMPANY-NAME"
  * are one name. When several columns claim one field, the strongest claim
  * wins (an explicit --map, then the field's own name, then its usual
@@ -19,6 +19,7 @@
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/import.h"
 #include "kariz/text.h"
 
@@ -36,6 +37,8 @@ typedef struct alias {
 static const alias aliases[] = {
     /* name and its parts */
     F("fullname", NAME, 1), F("personname", NAME, 1), F("contactname", NAME, 1),
+    F("primarycontact", NAME, 2), F("contactfullname", NAME, 2),
+    {"personfirstname", KZ_MAP_FIRST_NAME, -1, 1}, {"personlastname", KZ_MAP_LAST_NAME, -1, 1},
     F("leadname", NAME, 2), F("contact", NAME, 2), F("person", NAME, 2),
     {"firstname", KZ_MAP_FIRST_NAME, -1, 1}, {"givenname", KZ_MAP_FIRST_NAME, -1, 1},
     {"lastname", KZ_MAP_LAST_NAME, -1, 1},   {"surname", KZ_MAP_LAST_NAME, -1, 1},
@@ -43,6 +46,8 @@ static const alias aliases[] = {
     /* contact details */
     F("emailaddress", EMAIL, 1), F("personemail", EMAIL, 1), F("primaryemail", EMAIL, 1),
     F("workemail", EMAIL, 2), F("email1", EMAIL, 2), F("mail", EMAIL, 2),
+    F("emailfrom", EMAIL, 1), F("personemailwork", EMAIL, 2), F("contactemail", EMAIL, 1),
+    F("personphonework", PHONE, 2), F("personphonemobile", PHONE, 2),
     F("phonenumber", PHONE, 1), F("personphone", PHONE, 1), F("telephone", PHONE, 1),
     F("workphone", PHONE, 2), F("mobile", PHONE, 2), F("mobilephone", PHONE, 2),
     F("mobilephonenumber", PHONE, 2), F("mobilenumber", PHONE, 2),
@@ -50,6 +55,8 @@ static const alias aliases[] = {
     F("companyname", COMPANY, 1), F("organization", COMPANY, 1), F("organisation", COMPANY, 1),
     F("organizationname", COMPANY, 1), F("organisationname", COMPANY, 1),
     F("accountname", COMPANY, 1), F("account", COMPANY, 2), F("personorganization", COMPANY, 2),
+    F("partnername", COMPANY, 1), F("associatedcompany", COMPANY, 2), F("companyaccount", COMPANY, 2),
+    F("function", TITLE, 2), F("countryid", COUNTRY, 2), F("sourceid", SOURCE, 2),
     F("jobtitle", TITLE, 1), F("designation", TITLE, 1), F("jobposition", TITLE, 1),
     F("position", TITLE, 2), F("persontitle", TITLE, 2), F("role", TITLE, 3),
     F("organizationindustry", INDUSTRY, 2), F("sector", INDUSTRY, 2),
@@ -60,33 +67,114 @@ static const alias aliases[] = {
     F("countryregion", COUNTRY, 1), F("organizationcountry", COUNTRY, 2),
     F("personcountry", COUNTRY, 2), F("organizationcity", CITY, 2), F("town", CITY, 2),
     /* the deal */
-    F("dealvalue", VALUE, 1), F("amount", VALUE, 1), F("expectedrevenue", VALUE, 1),
+    F("dealvalue", VALUE, 1), F("amount", VALUE, 1), F("expectedrevenue", VALUE, 2),
     F("dealamount", VALUE, 1), F("opportunityamount", VALUE, 1), F("dealsize", VALUE, 2),
     F("dealcurrency", CURRENCY, 1), F("currencycode", CURRENCY, 1),
     F("expectedclosedate", CLOSE_DATE, 1), F("dealexpectedclosedate", CLOSE_DATE, 1),
     F("expectedclosing", CLOSE_DATE, 1), F("closingdate", CLOSE_DATE, 1),
     F("dealclosedate", CLOSE_DATE, 2), F("dealprobability", PROBABILITY, 1),
+    F("closedate", CLOSE_DATE, 1), F("datedeadline", CLOSE_DATE, 1), F("stageid", STAGE, 1),
+    F("stagename", STAGE, 1), F("dealstatus", STATUS, 2), F("hsleadstatus", STATUS, 2),
+    F("lossreason", LOST_REASON, 1), F("lostreasonid", LOST_REASON, 1),
     F("dealstage", STAGE, 1), F("pipelinestage", STAGE, 1), F("salesstage", STAGE, 1),
-    F("dealstatus", STATUS, 2), F("lostreason", LOST_REASON, 1), F("deallostreason", LOST_REASON, 1),
+    F("lostreason", LOST_REASON, 1), F("deallostreason", LOST_REASON, 1),
     /* who owns it, where it came from, where it stands */
     F("contactowner", OWNER, 1), F("leadowner", OWNER, 1), F("salesperson", OWNER, 1),
     F("dealowner", OWNER, 1), F("ownername", OWNER, 2), F("assignedto", OWNER, 2),
     F("personowner", OWNER, 2), F("organizationowner", OWNER, 3),
+    F("opportunityowner", OWNER, 1), F("hubspotownerid", OWNER, 2), F("userid", OWNER, 2),
+    F("ownerid", OWNER, 2),
     F("originalsource", SOURCE, 1), F("leadsource", SOURCE, 1), F("personsource", SOURCE, 2),
     F("dealsource", SOURCE, 2), F("channel", SOURCE, 3), F("lifecyclestage", STATUS, 1),
     F("leadstatus", STATUS, 2), F("contactstatus", STATUS, 2),
     F("nextactivity", NEXT_STEP, 2), F("nextactivitydate", NEXT_DUE, 2),
     F("createdate", CREATED, 1), F("createddate", CREATED, 1), F("createdtime", CREATED, 1),
     F("createdon", CREATED, 1), F("dealcreated", CREATED, 2), F("personcreated", CREATED, 2),
-    F("dateadded", CREATED, 2),
+    F("dateadded", CREATED, 2), F("personpersoncreated", CREATED, 2), F("dealdealcreated", CREATED, 2),
     /* the last call, e-mail, meeting or note logged in the other system */
     F("lastactivitydate", TOUCHED, 1), F("lastactivitytime", TOUCHED, 1),
     F("lastactivity", TOUCHED, 2), F("lastcontacted", TOUCHED, 2),
+    F("hslastactivitydate", TOUCHED, 2), F("personlastactivitydate", TOUCHED, 2),
+    F("deallastactivitydate", TOUCHED, 2),
+    /* a deal's contact as HubSpot writes it: "Ava Smith (ava@acme.example)" */
+    {"associatedcontact", KZ_MAP_CONTACT, -1, 1},
+    /* Persian CRMs' labels (folded: spaces and the zero-width non-joiner go) */
+    {"\xd9\x86\xd8\xa7\xd9\x85", KZ_MAP_FIRST_NAME, -1, 2}, /* نام */
+    {"\xd9\x86\xd8\xa7\xd9\x85\xd8\xae\xd8\xa7\xd9\x86\xd9\x88\xd8\xa7\xd8\xaf\xda\xaf\xdb\x8c",
+     KZ_MAP_LAST_NAME, -1, 1}, /* نام خانوادگی */
+    F("\xd9\x86\xd8\xa7\xd9\x85\xd9\x88\xd9\x86\xd8\xa7\xd9\x85\xd8\xae\xd8\xa7\xd9\x86"
+      "\xd9\x88\xd8\xa7\xd8\xaf\xda\xaf\xdb\x8c", NAME, 1), /* نام و نام خانوادگی */
+    F("\xd8\xa7\xdb\x8c\xd9\x85\xdb\x8c\xd9\x84", EMAIL, 1), /* ایمیل */
+    F("\xd9\xbe\xd8\xb3\xd8\xaa\xd8\xa7\xd9\x84\xda\xa9\xd8\xaa\xd8\xb1\xd9\x88\xd9\x86"
+      "\xdb\x8c\xda\xa9", EMAIL, 1), /* پست الکترونیک */
+    F("\xd8\xb4\xd8\xb1\xda\xa9\xd8\xaa", COMPANY, 1), /* شرکت */
+    F("\xd9\x86\xd8\xa7\xd9\x85\xd8\xb4\xd8\xb1\xda\xa9\xd8\xaa", COMPANY, 1), /* نام شرکت */
+    F("\xd8\xb3\xd8\xa7\xd8\xb2\xd9\x85\xd8\xa7\xd9\x86", COMPANY, 2), /* سازمان */
+    F("\xd8\xaa\xd9\x84\xd9\x81\xd9\x86\xd9\x87\xd9\x85\xd8\xb1\xd8\xa7\xd9\x87", PHONE, 1), /* تلفن همراه */
+    F("\xd9\x85\xd9\x88\xd8\xa8\xd8\xa7\xdb\x8c\xd9\x84", PHONE, 1), /* موبایل */
+    F("\xd8\xaa\xd9\x84\xd9\x81\xd9\x86", PHONE, 2), /* تلفن */
+    F("\xd8\xb3\xd9\x85\xd8\xaa", TITLE, 1), /* سمت */
+    F("\xd9\x85\xd8\xa7\xd9\x84\xda\xa9", OWNER, 1), /* مالک */
+    F("\xda\xa9\xd8\xa7\xd8\xb1\xd8\xb4\xd9\x86\xd8\xa7\xd8\xb3\xd9\x81\xd8\xb1\xd9\x88"
+      "\xd8\xb4", OWNER, 1), /* کارشناس فروش */
+    F("\xd9\x85\xd8\xb1\xd8\xad\xd9\x84\xd9\x87", STAGE, 1), /* مرحله */
+    F("\xd9\x88\xd8\xb6\xd8\xb9\xdb\x8c\xd8\xaa", STATUS, 1), /* وضعیت */
+    F("\xd9\x85\xd9\x86\xd8\xa8\xd8\xb9", SOURCE, 1), /* منبع */
+    F("\xd9\x85\xd8\xa8\xd9\x84\xd8\xba", VALUE, 1), /* مبلغ */
+    F("\xd8\xb4\xd9\x87\xd8\xb1", CITY, 1), /* شهر */
+    F("\xd8\xb5\xd9\x86\xd8\xb9\xd8\xaa", INDUSTRY, 1), /* صنعت */
+    F("\xd8\xaa\xd8\xa7\xd8\xb1\xdb\x8c\xd8\xae\xd8\xa7\xdb\x8c\xd8\xac\xd8\xa7\xd8\xaf",
+      CREATED, 1), /* تاریخ ایجاد */
+    F("\xd8\xa2\xd8\xae\xd8\xb1\xdb\x8c\xd9\x86\xd9\x81\xd8\xb9\xd8\xa7\xd9\x84\xdb\x8c"
+      "\xd8\xaa", TOUCHED, 1), /* آخرین فعالیت */
+    {"\xd8\xb4\xd9\x86\xd8\xa7\xd8\xb3\xd9\x87", KZ_MAP_CUSTOM, -1, 1}, /* شناسه */
     /* the source CRM's own record id, kept as custom field record_id */
     {"recordid", KZ_MAP_CUSTOM, -1, 1}, {"leadid", KZ_MAP_CUSTOM, -1, 1},
     {"contactid", KZ_MAP_CUSTOM, -1, 1}, {"dealid", KZ_MAP_CUSTOM, -1, 2},
     {"personid", KZ_MAP_CUSTOM, -1, 2}, {"id", KZ_MAP_CUSTOM, -1, 3},
+    {"hsobjectid", KZ_MAP_CUSTOM, -1, 1}, {"opportunityid", KZ_MAP_CUSTOM, -1, 1},
 };
+
+/* Columns of an activities or notes file (Pipedrive's "Activity - ...",
+ * HubSpot's calls, tasks and notes, Salesforce's tasks, Persian labels). */
+#define A(k, kind, p) {k, KZ_MAP_ACT_##kind, -1, p}
+static const alias act_aliases[] = {
+    A("activityduedate", AT, 1), A("activitydate", AT, 1), A("duedate", AT, 1),
+    A("date", AT, 2), A("notedate", AT, 1), A("noteaddtime", AT, 1), A("addtime", AT, 2),
+    A("createdate", AT, 3), A("createddate", AT, 3), A("activitymarkedasdonetime", AT, 2),
+    A("timestamp", AT, 2), A("calldate", AT, 1), A("meetingstarttime", AT, 1),
+    A("\xd8\xaa\xd8\xa7\xd8\xb1\xdb\x8c\xd8\xae", AT, 1), /* تاریخ */
+    A("activityduetime", TIME, 1), A("duetime", TIME, 1), A("time", TIME, 2),
+    A("activitytype", KIND, 1), A("type", KIND, 2), A("tasktype", KIND, 1),
+    A("tasksubtype", KIND, 1), A("engagementtype", KIND, 1),
+    A("\xd9\x86\xd9\x88\xd8\xb9", KIND, 1), /* نوع */
+    A("activitysubject", SUBJECT, 1), A("subject", SUBJECT, 1), A("calltitle", SUBJECT, 1),
+    A("tasktitle", SUBJECT, 1), A("meetingname", SUBJECT, 1), A("title", SUBJECT, 2),
+    A("\xd9\x85\xd9\x88\xd8\xb6\xd9\x88\xd8\xb9", SUBJECT, 1), /* موضوع */
+    A("activitynote", NOTE, 1), A("note", NOTE, 1), A("notes", NOTE, 1), A("callnotes", NOTE, 1),
+    A("description", NOTE, 1), A("notebody", NOTE, 1), A("notecontent", NOTE, 1),
+    A("body", NOTE, 2), A("content", NOTE, 2), A("comments", NOTE, 2), A("tasknotes", NOTE, 1),
+    A("meetingdescription", NOTE, 1),
+    A("\xdb\x8c\xd8\xa7\xd8\xaf\xd8\xaf\xd8\xa7\xd8\xb4\xd8\xaa", NOTE, 1), /* یادداشت */
+    A("\xd8\xaa\xd9\x88\xd8\xb6\xdb\x8c\xd8\xad\xd8\xa7\xd8\xaa", NOTE, 1), /* توضیحات */
+    A("calloutcome", OUTCOME, 1), A("outcome", OUTCOME, 1), A("calldisposition", OUTCOME, 1),
+    A("callresult", OUTCOME, 1), A("meetingoutcome", OUTCOME, 1), A("result", OUTCOME, 2),
+    A("\xd9\x86\xd8\xaa\xdb\x8c\xd8\xac\xd9\x87", OUTCOME, 1), /* نتیجه */
+    A("activityassignedtouser", AUTHOR, 1), A("activityassignedto", AUTHOR, 1),
+    A("assignedto", AUTHOR, 1), A("activityuser", AUTHOR, 1), A("noteuser", AUTHOR, 1),
+    A("user", AUTHOR, 2), A("author", AUTHOR, 1), A("createdby", AUTHOR, 2),
+    A("activityowner", AUTHOR, 1), A("owner", AUTHOR, 2), A("hubspotownerid", AUTHOR, 3),
+    A("ownerid", AUTHOR, 3), A("activitycreatedby", AUTHOR, 2),
+    A("\xda\xa9\xd8\xa7\xd8\xb1\xd8\xa8\xd8\xb1", AUTHOR, 1), /* کاربر */
+    A("activitydone", DONE, 1), A("done", DONE, 1), A("status", DONE, 2), A("taskstatus", DONE, 1),
+};
+#undef A
+
+/* Columns of an activities or notes file that say whose it is: the
+ * person's own id in the source CRM (matched to the lead's record_id). */
+static const char *const ref_ids[] = {"whoid", "personid", "contactid", "leadid", "parentid",
+                                      "associatedcontactid", "associatedcontactids",
+                                      "contactrecordid"};
 #undef F
 
 /* Read-only fields that an import keeps (history of the lead in the other
@@ -105,7 +193,7 @@ static kz_map_col alias_lookup(const char *header, int *prio)
     c.field = -1;
     *prio = 100;
     char key[128];
-    kz_fold_key(header, key, sizeof key);
+    kz_import_fold(header, key, sizeof key);
     if (strcmp(header, REJECT_COLUMN) == 0) {
         c.kind = KZ_MAP_IGNORE;
         c.why = "reason of an earlier reject";
@@ -203,6 +291,7 @@ static void target_key(const kz_map_col *c, char *out, size_t n)
     case KZ_MAP_LAST_NAME: snprintf(out, n, "last"); break;
     case KZ_MAP_CUSTOM: snprintf(out, n, "c:%s", c->custom); break;
     case KZ_MAP_IGNORE: out[0] = '\0'; break;
+    default: snprintf(out, n, "k:%d", (int)c->kind); break;
     }
 }
 
@@ -278,20 +367,164 @@ static kz_status parse_override(const char *spec, const char *const *header, siz
     return KZ_OK;
 }
 
+static bool key_in(const char *key, const char *const *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(key, v[i]) == 0)
+            return true;
+    return false;
+}
+
+#define KEY_IN(key, arr) key_in(key, arr, sizeof arr / sizeof arr[0])
+
+/* A deal's own title, and a deal's own id, in a deals export. */
+static const char *const deal_title_keys[] = {"dealname", "dealtitle", "opportunityname"};
+static const char *const deal_id_keys[] = {"dealid", "recordid", "id", "opportunityid",
+                                           "hsobjectid"};
+/* Headers that only an activities or a notes file has. */
+static const char *const activity_keys[] = {
+    "activitysubject", "activitytype", "activityduedate", "activitynote", "calloutcome",
+    "callnotes",       "calldisposition", "tasktype",     "tasksubtype", "whoid",
+    "calltitle",       "tasktitle",    "engagementtype",  "activityassignedtouser"};
+static const char *const note_keys[] = {"notebody", "notecontent", "noteaddtime"};
+static const char *const deal_keys[] = {"dealname",  "dealtitle",        "opportunityname",
+                                        "dealstage", "stagename",        "opportunityowner",
+                                        "dealowner", "dealvalue",        "dealamount",
+                                        "opportunityamount"};
+
+const char *kz_file_kind_name(kz_file_kind k)
+{
+    switch (k) {
+    case KZ_KIND_CONTACTS: return "contacts";
+    case KZ_KIND_DEALS: return "deals";
+    case KZ_KIND_ACTIVITIES: return "activities";
+    case KZ_KIND_NOTES: return "notes";
+    default: return "auto";
+    }
+}
+
+bool kz_file_kind_parse(const char *name, kz_file_kind *out)
+{
+    for (int k = KZ_KIND_AUTO; k <= KZ_KIND_NOTES; k++)
+        if (strcmp(name, kz_file_kind_name((kz_file_kind)k)) == 0) {
+            *out = (kz_file_kind)k;
+            return true;
+        }
+    if (strcmp(name, "leads") == 0) {
+        *out = KZ_KIND_CONTACTS;
+        return true;
+    }
+    return false;
+}
+
+kz_file_kind kz_import_detect_kind(const char *const *header, size_t n)
+{
+    bool deals = false, acts = false, notes = false, subject = false, when = false,
+         body = false, parent = false;
+    for (size_t i = 0; i < n; i++) {
+        char key[128];
+        kz_import_fold(header[i], key, sizeof key);
+        notes |= KEY_IN(key, note_keys);
+        acts |= KEY_IN(key, activity_keys);
+        deals |= KEY_IN(key, deal_keys);
+        subject |= strcmp(key, "subject") == 0;
+        when |= strcmp(key, "activitydate") == 0 || strcmp(key, "duedate") == 0;
+        body |= strcmp(key, "body") == 0;
+        parent |= strcmp(key, "parentid") == 0;
+    }
+    if (notes || (body && parent))
+        return KZ_KIND_NOTES;
+    if (acts || (subject && when))
+        return KZ_KIND_ACTIVITIES;
+    return deals ? KZ_KIND_DEALS : KZ_KIND_CONTACTS;
+}
+
+bool kz_import_map_is_date(const kz_map_col *c)
+{
+    if (c->kind == KZ_MAP_ACT_AT)
+        return true;
+    if (c->kind != KZ_MAP_FIELD)
+        return false;
+    kz_ftype t = kz_field_get((kz_field)c->field)->type;
+    return t == KZ_FT_DATE || t == KZ_FT_TIME;
+}
+
+/* The claim of a header in an activities or notes file: a part of the
+ * activity, or a field that names the lead it belongs to. */
+static kz_map_col activity_claim(const char *header, int *prio)
+{
+    char key[128];
+    kz_import_fold(header, key, sizeof key);
+    kz_map_col c;
+    memset(&c, 0, sizeof c);
+    c.field = -1;
+    for (size_t i = 0; i < sizeof act_aliases / sizeof act_aliases[0]; i++)
+        if (strcmp(act_aliases[i].key, key) == 0) {
+            c.kind = act_aliases[i].kind;
+            *prio = act_aliases[i].prio;
+            return c;
+        }
+    if (KEY_IN(key, ref_ids)) { /* record_id: the person's id in the source CRM */
+        c.kind = KZ_MAP_CUSTOM;
+        snprintf(c.custom, sizeof c.custom, "%s", RECORD_ID);
+        *prio = 1;
+        return c;
+    }
+    c = alias_lookup(header, prio);
+    if (c.kind == KZ_MAP_FIRST_NAME || c.kind == KZ_MAP_LAST_NAME || c.kind == KZ_MAP_CONTACT ||
+        (c.kind == KZ_MAP_FIELD && (c.field == KZ_F_NAME || c.field == KZ_F_EMAIL ||
+                                    c.field == KZ_F_COMPANY)))
+        return c;
+    memset(&c, 0, sizeof c);
+    c.kind = KZ_MAP_IGNORE;
+    c.field = -1;
+    c.why = N_("not part of an activity or of whose it is");
+    *prio = 100;
+    return c;
+}
+
 kz_status kz_import_map_build(const char *const *header, size_t n,
                               const char *const *overrides, size_t noverrides,
                               kz_import_map *out, kz_err *err)
 {
+    return kz_import_map_build_kind(header, n, overrides, noverrides, KZ_KIND_AUTO, out, err);
+}
+
+kz_status kz_import_map_build_kind(const char *const *header, size_t n,
+                                   const char *const *overrides, size_t noverrides,
+                                   kz_file_kind kind, kz_import_map *out, kz_err *err)
+{
     memset(out, 0, sizeof *out);
+    if (kind == KZ_KIND_AUTO)
+        kind = kz_import_detect_kind(header, n);
     kz_map_col *claim = kz_xcalloc(n ? n : 1, sizeof *claim);
     int *prio = kz_xcalloc(n ? n : 1, sizeof *prio);
     bool kariz_export = find_column(header, n, "version") >= 0 &&
                         find_column(header, n, "import_id") >= 0;
+    /* Odoo's technical field names: "name" is the lead's title there */
+    bool odoo = find_column(header, n, "email_from") >= 0 ||
+                find_column(header, n, "partner_name") >= 0 ||
+                find_column(header, n, "stage_id") >= 0;
+    bool acts = kind == KZ_KIND_ACTIVITIES || kind == KZ_KIND_NOTES;
     for (size_t i = 0; i < n; i++) {
-        claim[i] = alias_lookup(header[i], &prio[i]);
+        char key[128];
+        kz_import_fold(header[i], key, sizeof key);
+        claim[i] = acts ? activity_claim(header[i], &prio[i]) : alias_lookup(header[i], &prio[i]);
         if (kariz_export && strcmp(header[i], "id") == 0) {
             claim[i].kind = KZ_MAP_IGNORE;
             claim[i].why = "kariz's lead number; new leads are numbered anew";
+        }
+        if (acts)
+            continue;
+        if (KEY_IN(key, deal_title_keys) || (odoo && strcmp(key, "name") == 0)) {
+            memset(&claim[i], 0, sizeof claim[i]);
+            claim[i].kind = KZ_MAP_CUSTOM;
+            claim[i].field = -1;
+            snprintf(claim[i].custom, sizeof claim[i].custom, "deal_name");
+            prio[i] = 1;
+        } else if (kind == KZ_KIND_DEALS && claim[i].kind == KZ_MAP_CUSTOM &&
+                   strcmp(claim[i].custom, RECORD_ID) == 0 && KEY_IN(key, deal_id_keys)) {
+            snprintf(claim[i].custom, sizeof claim[i].custom, "deal_id");
         }
     }
     for (size_t k = 0; k < noverrides; k++) {
@@ -310,6 +543,7 @@ kz_status kz_import_map_build(const char *const *header, size_t n,
     for (size_t i = 0; i < n; i++)
         has_name |= claim[i].kind == KZ_MAP_FIELD && claim[i].field == KZ_F_NAME;
     out->n = n;
+    out->kind = kind;
     out->col = kz_xcalloc(n ? n : 1, sizeof *out->col);
     out->header = kz_xcalloc(n ? n : 1, sizeof *out->header);
     for (size_t i = 0; i < n; i++)
@@ -375,12 +609,26 @@ void kz_import_map_describe(const kz_import_map *m, kz_buf *out)
         case KZ_MAP_FIRST_NAME: kz_buf_puts(out, "name (first part)"); break;
         case KZ_MAP_LAST_NAME: kz_buf_puts(out, "name (last part)"); break;
         case KZ_MAP_CUSTOM: kz_buf_printf(out, "custom field %s", c->custom); break;
+        case KZ_MAP_CONTACT: kz_buf_puts(out, _("name and email (a contact)")); break;
+        case KZ_MAP_ACT_AT: kz_buf_puts(out, _("activity: when")); break;
+        case KZ_MAP_ACT_TIME: kz_buf_puts(out, _("activity: time of day")); break;
+        case KZ_MAP_ACT_KIND: kz_buf_puts(out, _("activity: kind")); break;
+        case KZ_MAP_ACT_SUBJECT: kz_buf_puts(out, _("activity: subject")); break;
+        case KZ_MAP_ACT_NOTE: kz_buf_puts(out, _("activity: note")); break;
+        case KZ_MAP_ACT_OUTCOME: kz_buf_puts(out, _("activity: outcome")); break;
+        case KZ_MAP_ACT_AUTHOR: kz_buf_puts(out, _("activity: author")); break;
+        case KZ_MAP_ACT_DONE: kz_buf_puts(out, _("activity: done")); break;
         }
+        if (kz_import_map_is_date(c) && c->dates != KZ_DATES_UNKNOWN)
+            kz_buf_puts(out, c->dates == KZ_DATES_DMY ? _(" (dates day first)")
+                                                      : _(" (dates month first)"));
         if (c->why)
             kz_buf_printf(out, " (%s)", c->why);
         kz_buf_putc(out, '\n');
     }
 }
+
+static void set_contact(kz_lead *lead, const char *v);
 
 /* Joins first and last name parts into the name field. */
 static void set_name_parts(kz_lead *lead, const char *first, const char *last)
@@ -407,6 +655,8 @@ kz_status kz_import_row_lead(const kz_import_map *m, const char *const *cells, s
             return kz_err_set(err, KZ_EINVAL, "the row has %zu fields, the header only %zu", n,
                               m->n);
     const char *first = NULL, *last = NULL;
+    char date[48];
+    kz_err derr;
     size_t upto = n < m->n ? n : m->n;
     for (size_t i = 0; i < upto; i++) {
         const char *v = cells[i];
@@ -418,17 +668,65 @@ kz_status kz_import_row_lead(const kz_import_map *m, const char *const *cells, s
         case KZ_MAP_FIRST_NAME: first = v; break;
         case KZ_MAP_LAST_NAME: last = v; break;
         case KZ_MAP_CUSTOM: kz_lead_set_custom(lead, c->custom, v); break;
+        case KZ_MAP_CONTACT: set_contact(lead, v); break;
         case KZ_MAP_FIELD:
+            if (c->field == KZ_F_OWNER) {
+                /* a name or an e-mail: matched to an account by the import */
+                kz_lead_set_text(lead, KZ_F_OWNER, v);
+                break;
+            }
+            if (kz_import_map_is_date(c)) {
+                /* a date field takes the day as written, without its time
+                 * ("2024-07-31 00:00", "2024-07-31T00:00:00+02:00") */
+                char day[48];
+                snprintf(day, sizeof day, "%.*s", (int)strcspn(v, " T"), v);
+                bool only_day = kz_field_get((kz_field)c->field)->type == KZ_FT_DATE;
+                if (kz_import_date_read(only_day ? day : v, c->dates, date, sizeof date,
+                                        &derr) == KZ_OK)
+                    v = date;
+            }
             if (kz_lead_assign(lead, kz_field_get((kz_field)c->field)->name, v, true, err) !=
                 KZ_OK) {
                 kz_err_prefix(err, "column \"%.80s\"", m->header[i]);
                 return KZ_EINVAL;
             }
             break;
+        default: break; /* a part of an activity */
         }
     }
     set_name_parts(lead, first, last);
     return KZ_OK;
+}
+
+/* The person in "Ava Smith (ava@acme.example)", "ava@acme.example" or
+ * "Ava Smith" (the first of a ;-separated list), as HubSpot writes a deal's
+ * associated contact. */
+static void set_contact(kz_lead *lead, const char *v)
+{
+    size_t len = strcspn(v, ";");
+    char buf[512];
+    snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), v);
+    char *open = strrchr(buf, '('), *close = open ? strchr(open, ')') : NULL;
+    char *email = NULL, *name = buf;
+    if (open && close && memchr(open, '@', (size_t)(close - open))) {
+        *close = '\0';
+        email = open + 1;
+        *open = '\0';
+    } else if (strchr(buf, '@') && !strchr(buf, ' ')) {
+        email = buf;
+        name = NULL;
+    }
+    if (name) {
+        size_t n = strlen(name);
+        while (n && name[n - 1] == ' ')
+            name[--n] = '\0';
+        while (*name == ' ')
+            name++;
+        if (*name && !kz_lead_has(lead, KZ_F_NAME))
+            kz_lead_set_text(lead, KZ_F_NAME, name);
+    }
+    if (email && *email && !kz_lead_has(lead, KZ_F_EMAIL))
+        kz_lead_set_text(lead, KZ_F_EMAIL, email);
 }
 
 /* Appends s trimmed and lower-cased (ASCII, like the store's lower()). */
@@ -703,7 +1001,12 @@ kz_status kz_import_json_lead(const char *line, size_t len, kz_lead *lead,
         case KZ_MAP_IGNORE: break;
         case KZ_MAP_FIRST_NAME: free(first); first = t; t = NULL; break;
         case KZ_MAP_LAST_NAME: free(last); last = t; t = NULL; break;
+        case KZ_MAP_CONTACT: set_contact(lead, t); break;
         case KZ_MAP_FIELD:
+            if (c.field == KZ_F_OWNER) {
+                kz_lead_set_text(lead, KZ_F_OWNER, t); /* matched to an account by the import */
+                break;
+            }
             if (kz_lead_assign(lead, kz_field_get((kz_field)c.field)->name, t, true, err) !=
                 KZ_OK) {
                 kz_err_prefix(err, "key \"%.80s\"", key);
@@ -721,6 +1024,7 @@ kz_status kz_import_json_lead(const char *line, size_t len, kz_lead *lead,
             }
             kz_lead_set_custom(lead, c.custom, t);
             break;
+        default: break;
         }
         free(t);
     }
@@ -730,4 +1034,78 @@ out:
     free(last);
     json_decref(o);
     return ks;
+}
+
+/* ---- activities and notes files ---- */
+
+kz_status kz_import_row_activity(const kz_import_map *m, const char *const *cells, size_t n,
+                                 kz_activity *a, kz_buf *note, const char **author, bool *done,
+                                 kz_err *err)
+{
+    memset(a, 0, sizeof *a);
+    kz_buf_reset(note);
+    *author = NULL;
+    *done = true;
+    const char *at = NULL, *tod = NULL, *kind = NULL, *subject = NULL, *body = NULL,
+               *outcome = NULL;
+    long at_col = -1;
+    bool call_columns = false;
+    size_t upto = n < m->n ? n : m->n;
+    for (size_t i = 0; i < upto; i++) {
+        const char *v = cells[i];
+        char key[64];
+        kz_fold_key(m->header[i], key, sizeof key);
+        call_columns |= strncmp(key, "call", 4) == 0;
+        if (!v[0])
+            continue;
+        switch (m->col[i].kind) {
+        case KZ_MAP_ACT_AT: if (!at) { at = v; at_col = (long)i; } break;
+        case KZ_MAP_ACT_TIME: tod = v; break;
+        case KZ_MAP_ACT_KIND: kind = v; break;
+        case KZ_MAP_ACT_SUBJECT: subject = v; break;
+        case KZ_MAP_ACT_NOTE: body = v; break;
+        case KZ_MAP_ACT_OUTCOME: outcome = v; break;
+        case KZ_MAP_ACT_AUTHOR: *author = v; break;
+        case KZ_MAP_ACT_DONE: *done = kz_import_activity_done(v); break;
+        default: break;
+        }
+    }
+    if (!at)
+        return kz_err_set(err, KZ_EINVAL, _("no date: an activity needs the day it happened"));
+    char text[64], both[96];
+    kz_status ks = kz_import_date_read(at, m->col[at_col].dates, text, sizeof text, err);
+    if (ks == KZ_OK && tod && strlen(text) == 10) {
+        snprintf(both, sizeof both, "%s %.20s", text, tod);
+        ks = kz_import_date_read(both, KZ_DATES_UNKNOWN, text, sizeof text, err);
+    }
+    if (ks == KZ_OK && kz_time_parse(text, &a->at) != KZ_OK)
+        ks = kz_err_set(err, KZ_EINVAL, _("\"%.60s\" is not a time"), at);
+    if (ks != KZ_OK) {
+        kz_err_prefix(err, "column \"%.80s\"", m->header[at_col]);
+        return KZ_EINVAL;
+    }
+    const char *k = m->kind == KZ_KIND_NOTES ? "note"
+                    : kind                   ? kz_import_activity_kind(kind)
+                    : call_columns           ? "call"
+                                             : "note";
+    if (!k) {
+        k = "note";
+        kz_buf_printf(note, "[%s] ", kind); /* a type kariz has no kind for */
+    }
+    snprintf(a->kind, sizeof a->kind, "%s", k);
+    snprintf(a->channel, sizeof a->channel, "%s", kz_activity_kind_channel(k));
+    const char *oc = outcome ? kz_import_activity_outcome(outcome) : NULL;
+    if (oc && kz_activity_outcome_fits(k, oc))
+        snprintf(a->outcome, sizeof a->outcome, "%s", oc);
+    else
+        snprintf(a->outcome, sizeof a->outcome, "none");
+    if (subject)
+        kz_buf_puts(note, subject);
+    if (subject && body)
+        kz_buf_puts(note, ": ");
+    if (body)
+        kz_buf_puts(note, body);
+    if (outcome && strcmp(a->outcome, "none") == 0)
+        kz_buf_printf(note, "%s(%s)", note->len ? " " : "", outcome);
+    return KZ_OK;
 }

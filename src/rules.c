@@ -17,6 +17,7 @@
 #include <yaml.h>
 
 #include "kariz/buf.h"
+#include "kariz/i18n.h"
 #include "kariz/labels.h"
 #include "kariz/model.h"
 #include "kariz/money.h"
@@ -1434,7 +1435,8 @@ static const char **key_labels(kz_rules *r, const char *const *keys, size_t n)
 
 static const char *const top_keys[] = {"version",  "score",    "grades", "custom_fields",
                                        "criteria", "personas", "stages", "lost_reasons",
-                                       "statuses", "automatic_statuses", "currency"};
+                                       "statuses", "automatic_statuses", "currency",
+                                       "owners",   "stage_map"};
 
 /* currency: a three-letter code (EUR) or a symbol ($, €, ﷼): what
  * kz_money_parse accepts beside an amount. */
@@ -1514,6 +1516,178 @@ static bool parse_autos(ctx *c, const node *s)
     return true;
 }
 
+/* The folded form of a word in an export ("Ada  Owner" -> "adaowner"). */
+static const char *word_key(ctx *c, const node *k, const char *what)
+{
+    char key[256];
+    kz_fold_key(k->val, key, sizeof key);
+    if (!key[0]) {
+        fail(c, k, _("%s key \"%s\" has no letters or digits; expected a name, an e-mail or "
+                     "a word from an export"),
+             what, k->val);
+        return NULL;
+    }
+    return rdup(c->r, key);
+}
+
+static bool word_unique(ctx *c, const kz_word_map *v, size_t n, const char *key, const node *k,
+                        const char *what)
+{
+    for (size_t j = 0; j < n; j++)
+        if (strcmp(v[j].key, key) == 0) {
+            fail(c, k, _("%s: \"%s\" is the same as an earlier key once case, spaces and "
+                         "punctuation are set aside; expected each name once"),
+                 what, k->val);
+            return false;
+        }
+    return true;
+}
+
+/* owners: {"Ada Owner": ada, "ada@acme.example": ada}: who a name or an
+ * e-mail in another CRM's export is among the team's accounts. */
+static bool parse_owners(ctx *c, const node *m)
+{
+    kz_rules *r = c->r;
+    if (!need(c, m, N_MAP, "owners"))
+        return false;
+    r->owner_words = rcalloc(r, m->n ? m->n / 2 : 1, sizeof *r->owner_words);
+    for (size_t i = 0; i + 1 < m->n; i += 2) {
+        const node *k = m->kids[i], *v = m->kids[i + 1];
+        if (!need(c, k, N_SCALAR, "a key in owners") || !need(c, v, N_SCALAR, "an owner"))
+            return false;
+        const char *key = word_key(c, k, "owners:");
+        if (!key || !word_unique(c, r->owner_words, r->nowner_words, key, k, "owners"))
+            return false;
+        kz_lead tmp;
+        kz_lead_init(&tmp);
+        kz_err e;
+        kz_err_clear(&e);
+        bool ok = kz_lead_assign(&tmp, "owner", v->val, false, &e) == KZ_OK && v->val[0];
+        kz_lead_free(&tmp);
+        if (!ok) {
+            fail(c, v, _("owners: \"%s\" maps to \"%s\"; expected a Unix account name"), k->val,
+                 v->val);
+            return false;
+        }
+        kz_word_map *w = &r->owner_words[r->nowner_words++];
+        w->key = key;
+        w->account = rdup(r, v->val);
+    }
+    return true;
+}
+
+/* stage_map: {"Appointment Scheduled": prospect, "Closed Lost": {stage: lost,
+ * lost_reason: other}, "Nurture": {status: subscriber}}: what another CRM's
+ * stage or status word means here. A plain value names a stage, else a
+ * status. Parsed after stages, statuses and lost reasons. */
+static bool parse_stage_map(ctx *c, const node *m)
+{
+    static const char *const keys[] = {"stage", "status", "lost_reason"};
+    kz_rules *r = c->r;
+    if (!need(c, m, N_MAP, "stage_map"))
+        return false;
+    r->stage_words = rcalloc(r, m->n ? m->n / 2 : 1, sizeof *r->stage_words);
+    char list[600];
+    for (size_t i = 0; i + 1 < m->n; i += 2) {
+        const node *k = m->kids[i], *v = m->kids[i + 1];
+        if (!need(c, k, N_SCALAR, "a key in stage_map"))
+            return false;
+        const char *key = word_key(c, k, "stage_map:");
+        if (!key || !word_unique(c, r->stage_words, r->nstage_words, key, k, "stage_map"))
+            return false;
+        kz_word_map *w = &r->stage_words[r->nstage_words];
+        w->key = key;
+        const node *st = NULL, *stt = NULL, *lr = NULL;
+        if (v->type == N_SCALAR) {
+            if (kz_rules_stage(r, v->val))
+                st = v;
+            else if (index_of(r->statuses, r->nstatuses, v->val) >= 0)
+                stt = v;
+            else {
+                join(list, sizeof list, r->statuses, r->nstatuses);
+                fail(c, v, _("stage_map: \"%s\" maps to \"%s\", neither a stage nor a status; "
+                             "expected a stage (%s) or a status (%s)"),
+                     k->val, v->val, r->stage_names, list);
+                return false;
+            }
+        } else {
+            if (!need(c, v, N_MAP, "a stage_map entry") ||
+                !check_keys(c, v, keys, COUNT(keys), "a stage_map entry"))
+                return false;
+            st = get(v, "stage");
+            stt = get(v, "status");
+            lr = get(v, "lost_reason");
+            if (!st && !stt) {
+                fail(c, v, _("stage_map: \"%s\" has neither stage: nor status:; expected at "
+                             "least one"),
+                     k->val);
+                return false;
+            }
+        }
+        if (st) {
+            if (!need(c, st, N_SCALAR, "stage") || !kz_rules_stage(r, st->val)) {
+                if (st->type == N_SCALAR)
+                    fail(c, st, _("stage_map: unknown stage \"%s\"; expected one of %s"), st->val,
+                         r->stage_names);
+                return false;
+            }
+            w->stage = rdup(r, st->val);
+        }
+        if (stt) {
+            if (!need(c, stt, N_SCALAR, "status"))
+                return false;
+            if (index_of(r->statuses, r->nstatuses, stt->val) < 0) {
+                join(list, sizeof list, r->statuses, r->nstatuses);
+                fail(c, stt, _("stage_map: unknown status \"%s\"; expected one of %s"), stt->val,
+                     list);
+                return false;
+            }
+            w->status = rdup(r, stt->val);
+        }
+        if (lr) {
+            if (!need(c, lr, N_SCALAR, "lost_reason"))
+                return false;
+            if (index_of(r->lost_reasons, r->nlost, lr->val) < 0) {
+                join(list, sizeof list, r->lost_reasons, r->nlost);
+                fail(c, lr, _("stage_map: unknown lost reason \"%s\"; expected one of %s"),
+                     lr->val, list);
+                return false;
+            }
+            w->lost_reason = rdup(r, lr->val);
+        }
+        r->nstage_words++;
+    }
+    return true;
+}
+
+static const kz_word_map *word_find(const kz_word_map *v, size_t n, const char *word)
+{
+    char key[256];
+    kz_fold_key(word, key, sizeof key);
+    for (size_t i = 0; key[0] && i < n; i++)
+        if (strcmp(v[i].key, key) == 0)
+            return &v[i];
+    return NULL;
+}
+
+const char *kz_rules_owner_alias(const kz_rules *r, const char *name)
+{
+    const kz_word_map *w = word_find(r->owner_words, r->nowner_words, name);
+    return w ? w->account : NULL;
+}
+
+bool kz_rules_stage_word(const kz_rules *r, const char *word, const char **stage,
+                         const char **status, const char **lost_reason)
+{
+    const kz_word_map *w = word_find(r->stage_words, r->nstage_words, word);
+    if (!w)
+        return false;
+    *stage = w->stage;
+    *status = w->status;
+    *lost_reason = w->lost_reason;
+    return true;
+}
+
 static bool compile_all(ctx *c, const node *root)
 {
     kz_rules *r = c->r;
@@ -1589,6 +1763,10 @@ static bool compile_all(ctx *c, const node *root)
     if ((v = get(root, "personas")) && !parse_personas(c, v))
         return false;
     if ((v = get(root, "automatic_statuses")) && !parse_autos(c, v))
+        return false;
+    if ((v = get(root, "owners")) && !parse_owners(c, v))
+        return false;
+    if ((v = get(root, "stage_map")) && !parse_stage_map(c, v))
         return false;
     return true;
 }

@@ -108,6 +108,15 @@ typedef struct kz_entry {
     const char *text; /* "pain > 0", "grade hot or warm", "value present" */
 } kz_entry;
 
+/* One entry of owners: or stage_map: (key folded with kz_fold_key). */
+typedef struct kz_word_map {
+    const char *key;
+    const char *account;     /* owners: */
+    const char *stage;       /* stage_map: each may be NULL */
+    const char *status;
+    const char *lost_reason;
+} kz_word_map;
+
 typedef struct kz_grade {
     const char *name;
     bool has_min;
@@ -155,6 +164,10 @@ struct kz_rules {
     size_t nstatuses;
     kz_autostatus *autos;
     size_t nautos;
+    kz_word_map *owner_words;  /* owners: folded name or e-mail -> account */
+    size_t nowner_words;
+    kz_word_map *stage_words;  /* stage_map: folded word -> stage / status / reason */
+    size_t nstage_words;
     size_t npatterns;
     bool jit;
 

@@ -166,6 +166,18 @@ void kz_score_explain_json(const kz_rules *r, const kz_lead *lead, const kz_scor
  * the number of patterns. */
 void kz_rules_summary(const kz_rules *r, kz_buf *out);
 
+/* ---- words from other CRMs' exports (kariz import) ----
+ * Both compare case-, space- and punctuation-insensitively (kz_fold_key). */
+
+/* The account the rules' owners: map gives a person's name or e-mail, or
+ * NULL; owned by r. */
+const char *kz_rules_owner_alias(const kz_rules *r, const char *name);
+/* What the rules' stage_map: says a stage or status word means: true with
+ * *stage, *status and *lost_reason (each may be NULL; owned by r), false
+ * when the map does not name the word. */
+bool kz_rules_stage_word(const kz_rules *r, const char *word, const char **stage,
+                         const char **status, const char **lost_reason);
+
 /* Declared custom fields and personas, in file order (NULL past the end). */
 size_t kz_rules_custom_field_count(const kz_rules *r);
 const char *kz_rules_custom_field(const kz_rules *r, size_t i);

@@ -107,6 +107,14 @@ kz_status kz_store_lead_delete(kz_store *st, int64_t id, int64_t version, const 
 kz_status kz_store_find_by_email(kz_store *st, const char *email, int64_t *id, kz_err *err);
 kz_status kz_store_find_by_name_company(kz_store *st, const char *name, const char *company,
                                         int64_t *id, kz_err *err);
+/* The lead whose custom field name holds exactly value (the lowest id), 0
+ * when none does. */
+kz_status kz_store_find_by_custom(kz_store *st, const char *name, const char *value, int64_t *id,
+                                  kz_err *err);
+/* The lead with this name (case-insensitive, trimmed) at this company
+ * (NULL: any), whether it has an e-mail or not; 0 when none. */
+kz_status kz_store_find_by_person(kz_store *st, const char *name, const char *company, int64_t *id,
+                                  kz_err *err);
 /* Up to `limit` lead ids in [lo, hi], lowest first (highest first with
  * newest_first), into out; *n says how many. A walk of the primary key. */
 kz_status kz_store_lead_ids(kz_store *st, int64_t lo, int64_t hi, bool newest_first,

@@ -117,7 +117,7 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
     X(history, "ID [--format table|json]", N_("the lead's event log"))                               \
     X(blame, "ID FIELD", N_("who last set a field, and when"))                                      \
     X(score, "ID [--explain] [--format table|json] | --all", N_("rescore leads and explain a score")) \
-    X(import, "FILE.csv|- [--map COLUMN=field]... [--on-duplicate skip|update|new] [--rejects FILE] [--dry-run] [--stage S] [--owner U]", N_("import leads from a CSV file (another CRM's export)")) \
+    X(import, "FILE.csv...|- [--map COLUMN=field]... [--on-duplicate skip|update|new] [--rejects FILE] [--dry-run] [--stage S] [--owner U] [--kind contacts|deals|activities|notes] [--date-format dmy|mdy]", N_("import leads, deals, activities and notes from CSV files (another CRM's export)")) \
     X(intake, "[--on-duplicate skip|update|new]", N_("create or update leads from JSON lines on standard input")) \
     X(export, "[--format csv|json|jsonl] [--stage S] [--owner U] [--search TEXT]", N_("write leads with every field, custom fields included")) \
     X(rules, "path | check [FILE] | diff FILE | backtest FILE", N_("which rules are in force; check, compare and backtest rules files")) \

@@ -108,17 +108,74 @@ static bool has_suffix(const char *s, const char *suffix)
     return n > m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* A migration: CSV files applied contacts first, then deals, activities
+ * and notes (each file's kind told by its header or by --kind), one summary
+ * of them all. A dry run tries them all in one transaction rolled back at
+ * the end, so deals and activities find the contacts the same run adds. */
+static kz_status import_files(kz_cli *c, kz_import_opts *o, const char *const *files, size_t n,
+                              int *rc)
+{
+    const char **order = kz_xcalloc(n, sizeof *order);
+    kz_file_kind *kinds = kz_xcalloc(n, sizeof *kinds);
+    kz_status ks = KZ_OK;
+    for (size_t i = 0; i < n && ks == KZ_OK; i++) {
+        kinds[i] = o->kind;
+        if (n > 1)
+            ks = kz_import_file_kind(files[i], &kinds[i], &c->err);
+    }
+    size_t k = 0;
+    for (int kind = KZ_KIND_AUTO; kind <= KZ_KIND_NOTES; kind++)
+        for (size_t i = 0; i < n; i++)
+            if ((int)kinds[i] == kind)
+                order[k++] = files[i];
+    kz_import_tally tally = {0};
+    o->tally = &tally;
+    o->dry_run_shared = o->dry_run && n > 1;
+    if (ks == KZ_OK && o->dry_run_shared)
+        ks = kz_store_begin(c->store, &c->err);
+    int64_t rejected = 0;
+    for (size_t i = 0; i < n && ks == KZ_OK; i++) {
+        kz_import_result res;
+        o->path = order[i];
+        if (n > 1 && i > 0)
+            fputc('\n', stdout);
+        ks = kz_import_csv(&c->sess, o, &res, &c->err);
+        rejected += res.counts.rejected;
+        if (ks != KZ_OK && i > 0)
+            kz_err_prefix(&c->err, _("%s (the files before it are done)"), order[i]);
+    }
+    if (o->dry_run_shared && kz_store_in_txn(c->store))
+        kz_store_rollback(c->store);
+    if (ks == KZ_OK) {
+        kz_buf b = KZ_BUF_INIT;
+        kz_import_tally_describe(&tally, o->dry_run, &b);
+        fputs(kz_buf_str(&b), stdout);
+        kz_buf_free(&b);
+    }
+    kz_import_tally_free(&tally);
+    free(order);
+    free(kinds);
+    *rc = rejected ? 1 : 0;
+    return ks;
+}
+
 int kz_cmd_import(kz_cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
         {"map", required_argument, 0, 'm'},     {"on-duplicate", required_argument, 0, 'd'},
         {"rejects", required_argument, 0, 'r'}, {"dry-run", no_argument, 0, 'n'},
         {"stage", required_argument, 0, 's'},   {"owner", required_argument, 0, 'o'},
+        {"kind", required_argument, 0, 'k'},    {"date-format", required_argument, 0, 'D'},
         {"help", no_argument, 0, 'h'},          {0, 0, 0, 0}};
     const char *help = _(
         "Reads RFC 4180 CSV (a header row, then one lead a row); - reads standard input.\n"
-        "Columns are matched to fields by name (HubSpot, Salesforce, Pipedrive, Zoho and\n"
-        "Odoo exports are recognised); every other column becomes a custom field.\n"
+        "Columns are matched to fields by name (HubSpot, Salesforce, Pipedrive, Zoho,\n"
+        "Odoo and Persian CRMs' exports are recognised); every other column becomes a\n"
+        "custom field. Owners given as names or e-mails are matched to accounts (the\n"
+        "rules' owners: map, full names); stage and status words by meaning (a\n"
+        "built-in table, the rules' stage_map:). The summary lists what nobody matched.\n"
+        "Several files (contacts, deals, activities, notes, in any order) are one\n"
+        "migration: they are applied in that order, with one summary.\n"
         "A FILE named *.jsonl or *.ndjson is read as JSON lines, as `kariz intake` reads\n"
         "them (the JSON lines `kariz export` writes, activities and stakeholders too).\n"
         "\n"
@@ -126,18 +183,23 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
         "  --map COLUMN=field   map a column yourself (repeatable); field is a lead field,\n"
         "                       first_name, last_name, a custom field name, or - to ignore\n"
         "  --on-duplicate M     a row whose e-mail (else name + company) matches a lead:\n"
-        "                       skip (default), update that lead, or new (add anyway)\n"
+        "                       skip (default), update that lead (a deals file's\n"
+        "                       default), or new (add anyway)\n"
         "  --rejects FILE       write rejected rows to FILE (CSV, with a reason column)\n"
         "  --dry-run            show the mapping and the counts; write nothing\n"
         "  --stage S            stage for rows that have none (default: the first stage)\n"
         "  --owner U            owner for rows that have none (default: unassigned)\n"
+        "  --kind K             what one FILE holds: contacts, deals, activities or notes\n"
+        "                       (default: told by its header)\n"
+        "  --date-format F      dmy (20/05/2024) or mdy (05/20/2024), for dates the\n"
+        "                       columns cannot tell\n"
         "\n"
         "Run the same command again after an interruption: it resumes where it stopped.\n"
         "Exit status 1 when rows were rejected. See docs/import.md.\n");
     kz_import_opts o = {0};
     const char **maps = kz_xcalloc((size_t)argc + 1, sizeof *maps);
     o.maps = maps;
-    int rc = 0, op;
+    int rc = 0, op, nfiles = 0;
     optind = 1;
     while ((op = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (op) {
@@ -148,7 +210,28 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
             }
             maps[o.nmaps++] = optarg;
             break;
+        case 'k':
+            if (!kz_file_kind_parse(optarg, &o.kind)) {
+                rc = kz_cli_usage("import", _("--kind \"%s\": expected contacts, deals, "
+                                              "activities or notes"),
+                                  optarg);
+                goto out;
+            }
+            break;
+        case 'D':
+            if (strcmp(optarg, "dmy") == 0)
+                o.date_order = KZ_DATES_DMY;
+            else if (strcmp(optarg, "mdy") == 0)
+                o.date_order = KZ_DATES_MDY;
+            else {
+                rc = kz_cli_usage("import", _("--date-format \"%s\": expected dmy (day first, "
+                                              "20/05/2024) or mdy (month first, 05/20/2024)"),
+                                  optarg);
+                goto out;
+            }
+            break;
         case 'd':
+            o.dup_set = true;
             if (!parse_dup(optarg, &o.dup)) {
                 rc = kz_cli_usage("import", _("--on-duplicate \"%s\": expected skip, update or new"),
                                   optarg);
@@ -163,17 +246,32 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
         default: rc = 2; goto out;
         }
     }
-    if (optind + 1 != argc) {
-        rc = kz_cli_usage("import", "%s",
-                          optind >= argc ? _("a FILE.csv (or - for standard input) is required")
-                                         : _("one FILE only"));
+    if (optind >= argc) {
+        rc = kz_cli_usage("import", "%s", _("a FILE.csv (or - for standard input) is required"));
+        goto out;
+    }
+    nfiles = argc - optind;
+    for (int i = optind; i < argc && nfiles > 1; i++) {
+        const char *f = argv[i];
+        if (strcmp(f, "-") == 0 || has_suffix(f, ".jsonl") || has_suffix(f, ".ndjson")) {
+            rc = kz_cli_usage("import", _("%s: several files are CSV files; import standard "
+                                          "input and JSON lines on their own"),
+                              f);
+            goto out;
+        }
+    }
+    if (nfiles > 1 && (o.kind != KZ_KIND_AUTO || o.rejects_path)) {
+        rc = kz_cli_usage("import", _("%s is for one FILE: with several, each file's header "
+                                      "tells its kind; import a file on its own to give --kind "
+                                      "or to collect its rejects"),
+                          o.kind != KZ_KIND_AUTO ? "--kind" : "--rejects");
         goto out;
     }
     o.path = argv[optind];
     bool jsonl = has_suffix(o.path, ".jsonl") || has_suffix(o.path, ".ndjson");
-    if (jsonl && (o.nmaps || o.rejects_path || o.dry_run)) {
+    if (jsonl && (o.nmaps || o.rejects_path || o.dry_run || o.kind || o.date_order)) {
         rc = kz_cli_usage("import", _("%s is JSON lines (by its name): --map, --rejects and "
-                                      "--dry-run read CSV only"),
+                                      "--dry-run read CSV only, as do --kind and --date-format"),
                           o.path);
         goto out;
     }
@@ -195,15 +293,19 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
     rerun_command(c, argc, argv, &rerun);
     o.rerun = kz_buf_str(&rerun);
     kz_import_result res;
-    kz_status ks = jsonl ? kz_import_intake(&c->sess, &o, &res, &c->err) /* `kariz export --format jsonl` output */
-                         : kz_import_csv(&c->sess, &o, &res, &c->err);
+    kz_status ks;
+    if (jsonl) {
+        ks = kz_import_intake(&c->sess, &o, &res, &c->err); /* `kariz export --format jsonl` output */
+        rc = ks == KZ_OK && res.counts.rejected ? 1 : 0;
+    } else {
+        ks = import_files(c, &o, (const char *const *)argv + optind, (size_t)nfiles, &rc);
+    }
     kz_buf_free(&rerun);
     if (ks != KZ_OK) {
         rc = c->err.code == KZ_EUSAGE ? kz_cli_usage("import", "%s", c->err.msg)
                                       : kz_cli_fail(&c->err);
         goto out;
     }
-    rc = res.counts.rejected ? 1 : 0;
 out:
     free(maps);
     return rc;

@@ -671,6 +671,53 @@ kz_status kz_store_find_by_name_company(kz_store *st, const char *name, const ch
     return KZ_OK;
 }
 
+kz_status kz_store_find_by_custom(kz_store *st, const char *name, const char *value, int64_t *id,
+                                  kz_err *err)
+{
+    *id = 0;
+    sqlite3_stmt *s = kz_stmt(st,
+                              "SELECT lead_id FROM custom_fields WHERE name = ?1 AND value = ?2 "
+                              "ORDER BY lead_id LIMIT 1",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    kz_bind_text(s, 1, name);
+    kz_bind_text(s, 2, value);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "looking up a lead", err);
+    return KZ_OK;
+}
+
+kz_status kz_store_find_by_person(kz_store *st, const char *name, const char *company, int64_t *id,
+                                  kz_err *err)
+{
+    *id = 0;
+    sqlite3_stmt *s = kz_stmt(st,
+                              "SELECT id FROM leads WHERE lower(name) = lower(trim(?1)) AND "
+                              "(?2 IS NULL OR lower(company) = lower(trim(?2))) "
+                              "ORDER BY id LIMIT 1",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    kz_bind_text(s, 1, name ? name : "");
+    kz_bind_text(s, 2, company);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "looking up a lead", err);
+    return KZ_OK;
+}
+
 /* Builds the WHERE clause of a query; binds are listed in order in *b.
  * A search refers to the matches search_hits() keeps. */
 typedef struct binds {

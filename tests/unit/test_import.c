@@ -12,6 +12,7 @@
 
 #include "kariz/dates.h"
 #include "kariz/import.h"
+#include "kariz/rules.h"
 
 /* Reads every record of `text` (len bytes); rows[i] is "a|b|c" or
  * "BAD:<reason>", lines[i] the starting line. Caller frees rows. */
@@ -395,9 +396,9 @@ static void test_map_hubspot(void **state)
     assert_non_null(strstr(err.msg, "column \"Number of Employees\""));
     assert_non_null(strstr(err.msg, "not a whole number"));
     row[8] = "5";
-    row[15] = "Alice Smith";
-    assert_int_equal(kz_import_row_lead(&m, row, 19, &l, &err), KZ_EINVAL);
-    assert_non_null(strstr(err.msg, "not a user name"));
+    row[15] = "Alice Smith"; /* a person's name: matched to an account by the import */
+    assert_int_equal(kz_import_row_lead(&m, row, 19, &l, &err), KZ_OK);
+    assert_string_equal(kz_lead_text(&l, KZ_F_OWNER), "Alice Smith");
     kz_lead_free(&l);
     kz_import_map_free(&m);
 }
@@ -427,8 +428,8 @@ static void test_map_salesforce_pipedrive_zoho_odoo(void **state)
                         "Organization - Name", "Deal - Value", "Deal - Currency",
                         "Deal - Stage", "Deal - Owner", "Deal - Expected close date"};
     assert_int_equal(kz_import_map_build(pd, 10, NULL, 0, &m, &err), KZ_OK);
-    expect_custom(&m, "Deal - ID", "record_id");
-    expect_custom(&m, "Deal - Title", "deal_title");
+    expect_custom(&m, "Deal - ID", "deal_id"); /* a deals file: the deal's own id */
+    expect_custom(&m, "Deal - Title", "deal_name");
     expect_field(&m, "Person - Name", KZ_F_NAME);
     expect_field(&m, "Person - Email", KZ_F_EMAIL);
     expect_field(&m, "Organization - Name", KZ_F_COMPANY);
@@ -586,6 +587,118 @@ static void test_json_lead(void **state)
     kz_lead_free(&l);
 }
 
+/* Dates as other CRMs write them, into kariz's own text. */
+static void test_dates(void **state)
+{
+    (void)state;
+    char out[48];
+    kz_err err;
+    kz_err_clear(&err);
+    struct { const char *in; kz_date_order o; const char *want; } ok[] = {
+        {"2024-05-09", KZ_DATES_UNKNOWN, "2024-05-09"},
+        {"2024/05/09 14:07", KZ_DATES_UNKNOWN, "2024-05-09 14:07:00"},
+        {"13/05/2024", KZ_DATES_UNKNOWN, "2024-05-13"},
+        {"05/13/2024", KZ_DATES_UNKNOWN, "2024-05-13"},
+        {"03/04/2024", KZ_DATES_DMY, "2024-04-03"},
+        {"03/04/2024", KZ_DATES_MDY, "2024-03-04"},
+        {"9.5.2024 2:07 PM", KZ_DATES_DMY, "2024-05-09 14:07:00"},
+        {"2024-05-09T14:07:00Z", KZ_DATES_UNKNOWN, "2024-05-09T14:07:00Z"},
+        {"2024-05-09T14:07:00+03:30", KZ_DATES_UNKNOWN, "2024-05-09T10:37:00Z"},
+        {"2024-05-09 14:07:00.250-0500", KZ_DATES_UNKNOWN, "2024-05-09T19:07:00Z"},
+        {"1403/02/20", KZ_DATES_UNKNOWN, "2024-05-09"},
+        {"\xdb\xb1\xdb\xb4\xdb\xb0\xdb\xb3/\xdb\xb0\xdb\xb2/\xdb\xb2\xdb\xb0",
+         KZ_DATES_UNKNOWN, "2024-05-09"}, /* ۱۴۰۳/۰۲/۲۰ */
+        {"\xd9\xa1\xd9\xa4\xd9\xa0\xd9\xa3/\xd9\xa0\xd9\xa2/\xd9\xa2\xd9\xa0",
+         KZ_DATES_UNKNOWN, "2024-05-09"}, /* Arabic-Indic digits */
+    };
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        assert_int_equal(kz_import_date_read(ok[i].in, ok[i].o, out, sizeof out, &err), KZ_OK);
+        assert_string_equal(out, ok[i].want);
+    }
+    assert_int_equal(kz_import_date_read("03/04/2024", KZ_DATES_UNKNOWN, out, sizeof out, &err),
+                     KZ_EINVAL);
+    assert_non_null(strstr(err.msg, "--date-format"));
+    assert_int_equal(kz_import_date_read("1403/12/30", KZ_DATES_UNKNOWN, out, sizeof out, &err),
+                     KZ_OK); /* 1403 is a leap year: Esfand has 30 days */
+    assert_int_equal(kz_import_date_read("1404/12/30", KZ_DATES_UNKNOWN, out, sizeof out, &err),
+                     KZ_EINVAL);
+    assert_non_null(strstr(err.msg, "Solar Hijri"));
+    assert_int_equal(kz_import_date_read("soon", KZ_DATES_UNKNOWN, out, sizeof out, &err),
+                     KZ_EINVAL);
+
+    /* a date field takes the day as written, whatever the time after it */
+    const char *h[] = {"Close Date", "Create Date"};
+    kz_import_map m;
+    assert_int_equal(kz_import_map_build(h, 2, NULL, 0, &m, &err), KZ_OK);
+    kz_lead l;
+    kz_lead_init(&l);
+    const char *row[] = {"2024-07-31T00:00:00+02:00", "2024-05-09T14:07:00+03:30"};
+    assert_int_equal(kz_import_row_lead(&m, row, 2, &l, &err), KZ_OK);
+    char buf[40];
+    kz_lead_format(&l, KZ_F_CLOSE_DATE, buf, sizeof buf);
+    assert_string_equal(buf, "2024-07-31");
+    kz_lead_format(&l, KZ_F_CREATED, buf, sizeof buf);
+    assert_string_equal(buf, "2024-05-09T10:37:00Z");
+    kz_lead_free(&l);
+    kz_import_map_free(&m);
+
+    kz_date_scan sc = {0};
+    bool mixed;
+    kz_import_date_scan(&sc, "03/04/2024");
+    assert_int_equal(kz_import_date_order(&sc, &mixed), KZ_DATES_UNKNOWN);
+    assert_false(mixed);
+    kz_import_date_scan(&sc, "25/04/2024");
+    assert_int_equal(kz_import_date_order(&sc, &mixed), KZ_DATES_DMY);
+    kz_import_date_scan(&sc, "04/25/2024");
+    assert_int_equal(kz_import_date_order(&sc, &mixed), KZ_DATES_UNKNOWN);
+    assert_true(mixed);
+}
+
+/* Other CRMs' stage and status words, and the kinds of their files. */
+static void test_words_and_kinds(void **state)
+{
+    (void)state;
+    kz_rules *r = NULL;
+    kz_err err;
+    kz_err_clear(&err);
+    assert_int_equal(kz_rules_load_builtin(&r, &err), KZ_OK);
+    kz_word_meaning wm;
+    assert_true(kz_import_word(r, "Closed Won", &wm));
+    assert_string_equal(wm.stage, "won");
+    assert_true(kz_import_word(r, "closed_lost_to competition", &wm));
+    assert_string_equal(wm.stage, "lost");
+    assert_string_equal(wm.lost_reason, "competitor");
+    assert_true(kz_import_word(r, "Open - Not Contacted", &wm));
+    assert_string_equal(wm.status, "lead");
+    assert_false(kz_import_word(r, "Somewhere Else", &wm));
+    kz_rules_free(r);
+    const char *load =
+        "stages:\n  - {name: new, probability: 10}\n  - {name: done, kind: won, probability: 100}\n"
+        "  - {name: gone, kind: lost, probability: 0}\n"
+        "stage_map:\n  \"Demo Booked\": new\n";
+    if (kz_rules_load_buffer("t.yaml", load, strlen(load), &r, &err) != KZ_OK)
+        fail_msg("%s", err.msg);
+    assert_true(kz_import_word(r, "demo booked", &wm));
+    assert_string_equal(wm.stage, "new");
+    assert_true(kz_import_word(r, "closedwon", &wm)); /* the rules' won stage, by kind */
+    assert_string_equal(wm.stage, "done");
+    assert_false(kz_import_word(r, "Prospecting", &wm)); /* no such stock stage here */
+    kz_rules_free(r);
+
+    assert_string_equal(kz_import_activity_kind("Log a Call"), "call");
+    assert_string_equal(kz_import_activity_outcome("Left voicemail"), "voicemail");
+    assert_false(kz_import_activity_done("Not Started"));
+    assert_true(kz_import_activity_done("Completed"));
+    const char *pd[] = {"Activity - Subject", "Activity - Due date", "Person - Email"};
+    assert_int_equal(kz_import_detect_kind(pd, 3), KZ_KIND_ACTIVITIES);
+    const char *hd[] = {"Deal Name", "Amount"};
+    assert_int_equal(kz_import_detect_kind(hd, 2), KZ_KIND_DEALS);
+    const char *nt[] = {"Note body", "Associated Contact"};
+    assert_int_equal(kz_import_detect_kind(nt, 2), KZ_KIND_NOTES);
+    const char *ct[] = {"First Name", "Email"};
+    assert_int_equal(kz_import_detect_kind(ct, 2), KZ_KIND_CONTACTS);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -608,6 +721,8 @@ int main(void)
         cmocka_unit_test(test_custom_name),
         cmocka_unit_test(test_dedupe_key),
         cmocka_unit_test(test_json_lead),
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_words_and_kinds),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
