@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "kariz/i18n.h"
 #include "kariz/labels.h"
 #include "kariz/money.h"
 
@@ -19,7 +20,7 @@ static bool is(const char *a, const char *b)
 void kz_label_value(const kz_rules *r, const char *field, const char *value, kz_buf *out)
 {
     if (!value || !*value) {
-        kz_buf_puts(out, "(none)");
+        kz_buf_puts(out, _("(none)"));
         return;
     }
     int f = field ? kz_field_lookup(field) : -1;
@@ -30,7 +31,16 @@ void kz_label_value(const kz_rules *r, const char *field, const char *value, kz_
         else
             kz_label_key(value, out);
     } else if (f == KZ_F_LOST_REASON || f == KZ_F_STATUS) {
-        kz_label_key(value, out);
+        /* the rules' words for it (in the message language), else the key in words */
+        bool lost = f == KZ_F_LOST_REASON;
+        size_t n = r ? (lost ? kz_rules_lost_reason_count(r) : kz_rules_status_count(r)) : 0, i;
+        for (i = 0; i < n; i++)
+            if (strcmp(value, lost ? kz_rules_lost_reason(r, i) : kz_rules_status(r, i)) == 0)
+                break;
+        if (i < n)
+            kz_buf_puts(out, lost ? kz_rules_lost_reason_label(r, i) : kz_rules_status_label(r, i));
+        else
+            kz_label_key(value, out);
     } else if (f >= 0 && kz_field_get((kz_field)f)->type == KZ_FT_MONEY) {
         int64_t cents;
         char buf[64];
@@ -71,9 +81,9 @@ const char *kz_label_event_kind(const char *kind)
 void kz_label_event(const kz_rules *r, const kz_event *e, kz_buf *out)
 {
     if (is(e->kind, "create")) {
-        kz_buf_puts(out, e->new_value ? e->new_value : "(no name)");
+        kz_buf_puts(out, e->new_value ? e->new_value : _("(no name)"));
         if (e->detail) {
-            kz_buf_puts(out, " in ");
+            kz_buf_puts(out, _(" in "));
             kz_label_value(r, "stage", e->detail, out);
         }
         return;
@@ -85,7 +95,7 @@ void kz_label_event(const kz_rules *r, const kz_event *e, kz_buf *out)
         return;
     }
     if (is(e->kind, "stakeholder")) {
-        kz_buf_printf(out, "%s, ", e->new_value ? e->new_value : "(no name)");
+        kz_buf_printf(out, "%s, ", e->new_value ? e->new_value : _("(no name)"));
         kz_label_key(e->field, out);
         return;
     }
