@@ -13,6 +13,9 @@ expected_tree() {
         "$d/README.md" "$d/rules.yaml" "$d/examples/stage-changed" \
         "$p/share/bash-completion/completions/kariz"
     for f in "$KARIZ_SOURCE"/docs/*.md; do echo "$d/$(basename "$f")"; done
+    for f in "$KARIZ_SOURCE"/po/*.po; do
+        echo "$p/share/locale/$(basename "$f" .po)/LC_MESSAGES/kariz.mo"
+    done
 }
 
 t "cmake --install --prefix"
