@@ -435,6 +435,7 @@ static void check_shared(kz_buf *r, int *n, const char *path, const struct stat 
     }
     if ((st->st_mode & need) != need) {
         snprintf(fix, sizeof fix, "chmod g+%s %s", need == (S_IRGRP | S_IWGRP) ? "rw" : "r", path);
+        /* TRANSLATORS: %s is "read" or "write" */
         problem(r, n, path, fix, _("mode %04o: the team's group cannot %s it"),
                 (unsigned)(st->st_mode & 07777), (need & S_IWGRP) ? _("write") : _("read"));
     }

@@ -227,6 +227,7 @@ static void test_undo_one_field_twice(void **state)
     kt_wait_for(t, "undone: edit of title of Mia Khan (1 more to undo)");
     assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "CEO");
     kt_send(t, "u");
+    kt_wait_gone(t, "(1 more to undo)"); /* the first undo's message, a prefix of the next */
     kt_wait_for(t, "undone: edit of title of Mia Khan");
     assert_false(kt_contains(t, "changed while"));
     assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "CTO");
