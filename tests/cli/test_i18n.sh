@@ -59,6 +59,11 @@ EOF
 run $CHECK catalogue "$T/c/fa.po" "$T/c/msgs.c"; expect_rc 1
 has_out 'empty translation of "two"'; has_out 'fuzzy translation of "three"'
 has_out 'no translation for "four"'; lacks_out '"one"'
+t "a translation in another part of the catalogue counts"
+printf 'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "two"\nmsgstr "دو"\n' \
+    >"$T/c/fa-part.po"
+run $CHECK catalogue "$T/c/fa.po" "$T/c/fa-part.po" "$T/c/msgs.c"; expect_rc 1
+lacks_out '"two"'; has_out 'fuzzy translation of "three"'
 printf '\nmsgid "one"\nmsgstr "یک"\n' >>"$T/c/fa.po" # twice: msgfmt refuses it
 run $CHECK catalogue "$T/c/fa.po" "$T/c/msgs.c"; expect_rc 1; has_out "msgfmt --check"
 
@@ -69,8 +74,13 @@ for dir in src src/store src/cli src/tui; do
     run $CHECK unmarked "$KARIZ_SOURCE/$dir"; expect_rc 0
 done
 
-t "po/fa.po translates every marked message, and msgfmt --check passes"
-run $CHECK catalogue "$KARIZ_SOURCE/po/fa.po" "$SRC" "$SRC/store" "$SRC/cli" "$SRC/tui"
+t "the Persian catalogue translates every marked message, and msgfmt --check passes"
+# po/fa.po, and the parts of it the command line and the board keep
+# (po/fa-cli.po, po/fa-tui.po) where they are there
+shopt -s nullglob
+parts=("$KARIZ_SOURCE"/po/fa-*.po)
+shopt -u nullglob
+run $CHECK catalogue "$KARIZ_SOURCE"/po/fa.po "${parts[@]}" "$SRC" "$SRC/store" "$SRC/cli" "$SRC/tui"
 expect_rc 0
 
 t "an error in Persian, with the exit status of the English one"
