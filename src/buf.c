@@ -1,5 +1,6 @@
 /* buf.c - growable byte buffer and aborting allocators. */
 #include "kariz/buf.h"
+#include "kariz/i18n.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -8,7 +9,7 @@
 
 static void oom(void)
 {
-    fputs("kariz: out of memory\n", stderr);
+    fputs(_("kariz: out of memory\n"), stderr);
     abort();
 }
 

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "kariz/buf.h"
+#include "kariz/i18n.h"
 #include "kariz/status.h"
 #include "kariz/text.h"
 
@@ -337,15 +338,15 @@ static long long apply_unit(int today, enum unit u, int n)
     return today;
 }
 
-static const char EXPECTED[] = "expected today, tomorrow, a weekday (mon..sun), next week, +3d, "
-                               "in 2 weeks or YYYY-MM-DD";
+static const char EXPECTED[] = N_("expected today, tomorrow, a weekday (mon..sun), next week, "
+                                  "+3d, in 2 weeks or YYYY-MM-DD");
 
 /* Sets err to `cannot read date "INPUT": WHY`, the input made printable. */
 static kz_status date_error(kz_err *err, const char *input, const char *why)
 {
     kz_buf q = KZ_BUF_INIT; /* owned here, freed below */
     kz_text_fit(&q, input, 60, true, false);
-    kz_err_set(err, KZ_EINVAL, "cannot read date \"%s\": %s", kz_buf_str(&q), why);
+    kz_err_set(err, KZ_EINVAL, _("cannot read date \"%s\": %s"), kz_buf_str(&q), _(why));
     kz_buf_free(&q);
     return KZ_EINVAL;
 }
@@ -424,12 +425,13 @@ kz_status kz_date_parse(const char *s, int today, int *day, kz_err *err)
         if (!iso_shape(w, &y, &m, &d))
             return date_error(err, s, EXPECTED);
         if (y < MIN_YEAR || y > MAX_YEAR)
-            return date_error(err, s, "the year must be 0001..9999");
+            return date_error(err, s, _("the year must be 0001..9999"));
         if (m < 1 || m > 12)
-            return date_error(err, s, "the month must be 01..12");
+            return date_error(err, s, _("the month must be 01..12"));
         if (d < 1 || d > kz_days_in_month(y, m)) {
-            char why[64];
-            snprintf(why, sizeof why, "%04d-%02d has days 01..%02d", y, m, kz_days_in_month(y, m));
+            char why[128];
+            snprintf(why, sizeof why, _("%04d-%02d has days 01..%02d"), y, m,
+                     kz_days_in_month(y, m));
             return date_error(err, s, why);
         }
         r = days_from_civil(y, m, d);
@@ -441,7 +443,7 @@ kz_status kz_date_parse(const char *s, int today, int *day, kz_err *err)
     int rm, rd;
     civil_from_days(r, &ry, &rm, &rd);
     if (ry < MIN_YEAR || ry > MAX_YEAR)
-        return date_error(err, s, "the date falls outside the years 0001..9999");
+        return date_error(err, s, _("the date falls outside the years 0001..9999"));
     *day = (int)r;
     return KZ_OK;
 }
@@ -449,15 +451,15 @@ kz_status kz_date_parse(const char *s, int today, int *day, kz_err *err)
 /* ---- report periods: reading backwards ---- */
 
 static const char PERIOD_EXPECTED[] =
-    "expected a day (today, yesterday, mon..sun for the last such day, -3d, -2w, -1m, "
-    "3 days ago, YYYY-MM-DD) or a period (this or last week, month, quarter or year; "
-    "last 7 days, last 4 weeks, last 3 months)";
+    N_("expected a day (today, yesterday, mon..sun for the last such day, -3d, -2w, -1m, "
+       "3 days ago, YYYY-MM-DD) or a period (this or last week, month, quarter or year; "
+       "last 7 days, last 4 weeks, last 3 months)");
 
 static kz_status period_error(kz_err *err, const char *input, const char *why)
 {
     kz_buf q = KZ_BUF_INIT; /* owned here, freed below */
     kz_text_fit(&q, input, 60, true, false);
-    kz_err_set(err, KZ_EINVAL, "cannot read period \"%s\": %s", kz_buf_str(&q), why);
+    kz_err_set(err, KZ_EINVAL, _("cannot read period \"%s\": %s"), kz_buf_str(&q), _(why));
     kz_buf_free(&q);
     return KZ_EINVAL;
 }
@@ -555,10 +557,10 @@ kz_status kz_period_parse(const char *s, int today, int *from, int *to, bool *on
     int rm, rd;
     civil_from_days(lo, &ry, &rm, &rd);
     if (ry < MIN_YEAR || ry > MAX_YEAR)
-        return period_error(err, s, "it falls outside the years 0001..9999");
+        return period_error(err, s, _("it falls outside the years 0001..9999"));
     civil_from_days(hi, &ry, &rm, &rd);
     if (ry < MIN_YEAR || ry > MAX_YEAR)
-        return period_error(err, s, "it falls outside the years 0001..9999");
+        return period_error(err, s, _("it falls outside the years 0001..9999"));
     *from = (int)lo;
     *to = (int)hi;
     if (one_day)
@@ -580,18 +582,21 @@ void kz_day_relative(int day, int today, char *out)
     long long diff = (long long)day - today;
     char tmp[48];
     if (diff == 0)
-        snprintf(tmp, sizeof tmp, "today");
+        snprintf(tmp, sizeof tmp, _("today"));
     else if (diff == 1)
-        snprintf(tmp, sizeof tmp, "tomorrow");
+        snprintf(tmp, sizeof tmp, _("tomorrow"));
     else if (diff == -1)
-        snprintf(tmp, sizeof tmp, "yesterday");
+        snprintf(tmp, sizeof tmp, _("yesterday"));
     else if (diff > 1 && diff <= 14)
-        snprintf(tmp, sizeof tmp, "in %dd", (int)diff);
+        snprintf(tmp, sizeof tmp, _("in %dd"), (int)diff);
     else if (diff < -1 && diff >= -14)
-        snprintf(tmp, sizeof tmp, "%dd ago", (int)-diff);
+        snprintf(tmp, sizeof tmp, _("%dd ago"), (int)-diff);
     else
         kz_day_format(day, tmp);
     size_t n = strlen(tmp);
-    memcpy(out, tmp, n < 15 ? n : 15);
-    out[n < 15 ? n : 15] = '\0';
+    if (n > 15) /* (a translation cut on a character boundary) */
+        for (n = 15; n > 0 && ((unsigned char)tmp[n] & 0xC0) == 0x80;)
+            n--;
+    memcpy(out, tmp, n);
+    out[n] = '\0';
 }

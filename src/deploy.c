@@ -1,5 +1,6 @@
 /* deploy.c - checking a shared database's file system and permissions. */
 #include "kariz/deploy.h"
+#include "kariz/i18n.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -122,10 +123,10 @@ static kz_status side_file(const kz_deploy_facts *f, const char *suffix, const s
         return KZ_OK;
     char ub[64], gb[64], tb[64];
     return kz_err_set(err, KZ_EREADONLY,
-                      "the database's %s file %s%s is not writable by you (owner %s, group %s, "
-                      "mode %04o): its owner or root can give it to the team's group: chgrp %s "
-                      "%s%s && chmod g+rw %s%s (`kariz team check` lists every such file; see "
-                      "docs/deployment.md)",
+                      _("the database's %s file %s%s is not writable by you (owner %s, group %s, "
+                        "mode %04o): its owner or root can give it to the team's group: chgrp %s "
+                        "%s%s && chmod g+rw %s%s (`kariz team check` lists every such file; see "
+                        "docs/deployment.md)"),
                       suffix, f->db_path, suffix, uname_of(f, st->st_uid, ub, sizeof ub),
                       gname(f, st->st_gid, gb, sizeof gb), (unsigned)(st->st_mode & 07777),
                       gname(f, team_gid(f), tb, sizeof tb), f->db_path, suffix, f->db_path,
@@ -150,10 +151,10 @@ static void team_warnings(const kz_deploy_facts *f, kz_buf *warnings)
     const char *team = gname(f, team_gid(f), tb, sizeof tb);
     if ((f->dir.st_mode & S_IWGRP) && !(f->dir.st_mode & S_ISGID))
         kz_buf_printf(warnings,
-                      "warning: the database's directory has no setgid bit (mode %04o), so the "
-                      "files kariz creates there (the -wal and -shm files, rejects, exports) "
-                      "get their creator's own group instead of %s: chmod g+s on the "
-                      "directory of %s\n",
+                      _("warning: the database's directory has no setgid bit (mode %04o), so the "
+                        "files kariz creates there (the -wal and -shm files, rejects, exports) "
+                        "get their creator's own group instead of %s: chmod g+s on the "
+                        "directory of %s\n"),
                       (unsigned)(f->dir.st_mode & 07777), team, f->db_path);
     if (!f->db_exists)
         return;
@@ -162,21 +163,21 @@ static void team_warnings(const kz_deploy_facts *f, kz_buf *warnings)
         const char *dirg = gname(f, f->dir.st_gid, db, sizeof db);
         if (private_group_of(f, f->db.st_gid, f->db.st_uid))
             kz_buf_printf(warnings,
-                          "warning: the database %s belongs to %s's private group %s, not the "
-                          "team's group %s: chgrp %s %s\n",
+                          _("warning: the database %s belongs to %s's private group %s, not the "
+                            "team's group %s: chgrp %s %s\n"),
                           f->db_path, uname_of(f, f->db.st_uid, ub, sizeof ub), dbg, dirg, dirg,
                           files);
         else
             kz_buf_printf(warnings,
-                          "warning: the database %s belongs to group %s but its directory to "
-                          "group %s; make them agree: chgrp %s %s (or chgrp %s on the "
-                          "directory)\n",
+                          _("warning: the database %s belongs to group %s but its directory to "
+                            "group %s; make them agree: chgrp %s %s (or chgrp %s on the "
+                            "directory)\n"),
                           f->db_path, dbg, dirg, dirg, files, dbg);
     }
     if (!(f->db.st_mode & S_IWGRP) && can_write(f, &f->db))
         kz_buf_printf(warnings,
-                      "warning: the database %s is not group-writable (mode %04o): colleagues "
-                      "in group %s cannot save changes: chmod g+rw %s\n",
+                      _("warning: the database %s is not group-writable (mode %04o): colleagues "
+                        "in group %s cannot save changes: chmod g+rw %s\n"),
                       f->db_path, (unsigned)(f->db.st_mode & 07777), team, files);
 }
 
@@ -185,19 +186,19 @@ kz_status kz_deploy_assess(const kz_deploy_facts *f, kz_buf *warnings, kz_err *e
     const char *net = kz_fs_network_kind(f->fs_type);
     if (net)
         return kz_err_set(err, KZ_EREFUSED,
-                          "the database %s is on a network file system (%s): SQLite's locking "
-                          "is unreliable there and its WAL mode needs memory shared between "
-                          "processes on one machine, so kariz refuses to use it; keep the "
-                          "database on the server's local disk and let everyone ssh in (see "
-                          "docs/deployment.md)",
+                          _("the database %s is on a network file system (%s): SQLite's locking "
+                            "is unreliable there and its WAL mode needs memory shared between "
+                            "processes on one machine, so kariz refuses to use it; keep the "
+                            "database on the server's local disk and let everyone ssh in (see "
+                            "docs/deployment.md)"),
                           f->db_path, net);
     char gb[64], ub[64], tb[64], files[8400];
     files_arg(f, files, sizeof files);
     if (f->db_exists) {
         if (f->db.st_mode & S_IWOTH)
             kz_buf_printf(warnings,
-                          "warning: the database %s is writable by everyone (mode %04o); "
-                          "restrict it to the team's group: chmod o-w %s\n",
+                          _("warning: the database %s is writable by everyone (mode %04o); "
+                            "restrict it to the team's group: chmod o-w %s\n"),
                           f->db_path, (unsigned)(f->db.st_mode & 07777), f->db_path);
         if (!can_write(f, &f->db)) {
             bool grp_w = (f->db.st_mode & S_IWGRP) != 0;
@@ -205,31 +206,31 @@ kz_status kz_deploy_assess(const kz_deploy_facts *f, kz_buf *warnings, kz_err *e
                 const char *owner = uname_of(f, f->db.st_uid, ub, sizeof ub);
                 const char *team = gname(f, f->dir.st_gid, tb, sizeof tb);
                 kz_err_set(err, KZ_EREADONLY,
-                           "the database %s belongs to %s's private group %s, not the team's "
-                           "group %s, so only %s can write it: %s or root can fix it: chgrp %s "
-                           "%s && chmod g+rw %s",
+                           _("the database %s belongs to %s's private group %s, not the team's "
+                             "group %s, so only %s can write it: %s or root can fix it: chgrp %s "
+                             "%s && chmod g+rw %s"),
                            f->db_path, owner, gname(f, f->db.st_gid, gb, sizeof gb), team, owner,
                            owner, team, files, files);
             } else if (grp_w && !in_group(f, f->db.st_gid) && f->db.st_uid != f->uid)
                 kz_err_set(err, KZ_EREADONLY,
-                           "you are not in group %s, which may write the database %s: ask an "
-                           "administrator to add you (usermod -aG %s %s) and log in again",
+                           _("you are not in group %s, which may write the database %s: ask an "
+                             "administrator to add you (usermod -aG %s %s) and log in again"),
                            gname(f, f->db.st_gid, gb, sizeof gb), f->db_path,
                            gname(f, f->db.st_gid, gb, sizeof gb),
                            uname_of(f, f->uid, ub, sizeof ub));
             else if (!grp_w && in_group(f, f->db.st_gid))
                 kz_err_set(err, KZ_EREADONLY,
-                           "the database %s is not group-writable (owner %s, group %s, mode "
-                           "%04o): its owner or root can fix it: chmod g+rw %s",
+                           _("the database %s is not group-writable (owner %s, group %s, mode "
+                             "%04o): its owner or root can fix it: chmod g+rw %s"),
                            f->db_path, uname_of(f, f->db.st_uid, ub, sizeof ub),
                            gname(f, f->db.st_gid, gb, sizeof gb),
                            (unsigned)(f->db.st_mode & 07777), files);
             else
-                kz_err_set(err, KZ_EREADONLY,
-                           "the database %s is read-only for you (owner %s, group %s, mode %04o)",
-                           f->db_path, uname_of(f, f->db.st_uid, ub, sizeof ub),
-                           gname(f, f->db.st_gid, gb, sizeof gb),
-                           (unsigned)(f->db.st_mode & 07777));
+                kz_err_set(
+                    err, KZ_EREADONLY,
+                    _("the database %s is read-only for you (owner %s, group %s, mode %04o)"),
+                    f->db_path, uname_of(f, f->db.st_uid, ub, sizeof ub),
+                    gname(f, f->db.st_gid, gb, sizeof gb), (unsigned)(f->db.st_mode & 07777));
             team_warnings(f, warnings);
             return KZ_EREADONLY;
         }
@@ -244,17 +245,18 @@ kz_status kz_deploy_assess(const kz_deploy_facts *f, kz_buf *warnings, kz_err *e
         if (f->db_exists && f->wal_exists && f->shm_exists)
             return KZ_OK;
         const char *dirg = gname(f, f->dir.st_gid, gb, sizeof gb);
-        return kz_err_set(err, KZ_EREADONLY,
-                          "the directory of %s is not writable by you (owner %s, group %s, mode "
-                          "%04o); kariz needs to create the database's -wal and -shm files there: "
-                          "chmod g+w on it for group %s (and add yourself to it)",
-                          f->db_path, uname_of(f, f->dir.st_uid, ub, sizeof ub),
-                          dirg, (unsigned)(f->dir.st_mode & 07777), dirg);
+        return kz_err_set(
+            err, KZ_EREADONLY,
+            _("the directory of %s is not writable by you (owner %s, group %s, mode "
+              "%04o); kariz needs to create the database's -wal and -shm files there: "
+              "chmod g+w on it for group %s (and add yourself to it)"),
+            f->db_path, uname_of(f, f->dir.st_uid, ub, sizeof ub), dirg,
+            (unsigned)(f->dir.st_mode & 07777), dirg);
     }
     if ((f->dir.st_mode & S_IWOTH) && !(f->dir.st_mode & S_ISVTX))
         kz_buf_printf(warnings,
-                      "warning: the database's directory is writable by everyone; anyone could "
-                      "replace the database: chmod o-w on it\n");
+                      _("warning: the database's directory is writable by everyone; anyone could "
+                        "replace the database: chmod o-w on it\n"));
     return KZ_OK;
 }
 
@@ -303,8 +305,8 @@ static kz_status gather(const char *db_path, long (*fs_type_of)(const char *dir)
     char dir[4096];
     dir_of(db_path, dir, sizeof dir);
     if (stat(dir, &f->dir) != 0)
-        return kz_err_set(err, KZ_ENOTFOUND, "the database's directory %s does not exist (%s)", dir,
-                          strerror(errno));
+        return kz_err_set(err, KZ_ENOTFOUND, _("the database's directory %s does not exist (%s)"),
+                          dir, strerror(errno));
     f->fs_type = fs_type_of(dir);
     f->db_exists = stat(db_path, &f->db) == 0;
     char side[4200];
@@ -354,9 +356,9 @@ void kz_deploy_explain_readonly(const char *db_path, kz_buf *out)
     } else {
         char ub[64], gb[64];
         kz_buf_printf(out,
-                      "the database %s or its -wal or -shm file was not writable by you for a "
-                      "moment; they are now owner %s, group %s, mode %04o: try again, and if "
-                      "it recurs run `kariz team check`",
+                      _("the database %s or its -wal or -shm file was not writable by you for a "
+                        "moment; they are now owner %s, group %s, mode %04o: try again, and if "
+                        "it recurs run `kariz team check`"),
                       db_path, uname_of(&f, f.db.st_uid, ub, sizeof ub),
                       gname(&f, f.db.st_gid, gb, sizeof gb), (unsigned)(f.db.st_mode & 07777));
     }
@@ -377,14 +379,15 @@ kz_status kz_deploy_create_db(const char *db_path, kz_err *err)
         if (errno == EEXIST && lstat(db_path, &lst) == 0 && S_ISLNK(lst.st_mode))
             /* a link to nowhere: SQLite would create its target unchecked,
              * wherever it points, at the user's umask */
-            return kz_err_set(err, KZ_EINVAL,
-                              "%s is a symbolic link to a file that does not exist; create the "
-                              "database where it points (kariz init --db TARGET) or remove the link",
-                              db_path);
+            return kz_err_set(
+                err, KZ_EINVAL,
+                _("%s is a symbolic link to a file that does not exist; create the "
+                  "database where it points (kariz init --db TARGET) or remove the link"),
+                db_path);
         if (errno == EEXIST)
             return KZ_OK;
         return kz_err_set(err, errno == EACCES || errno == EROFS ? KZ_EREADONLY : KZ_EIO,
-                          "cannot create the database %s: %s", db_path, strerror(errno));
+                          _("cannot create the database %s: %s"), db_path, strerror(errno));
     }
     close(fd);
     return KZ_OK;
@@ -398,9 +401,9 @@ static void problem(kz_buf *report, int *count, const char *path, const char *fi
 {
     va_list ap;
     va_start(ap, fmt);
-    kz_buf_printf(report, "problem: %s: ", path);
+    kz_buf_printf(report, _("problem: %s: "), path);
     kz_buf_vprintf(report, fmt, ap);
-    kz_buf_printf(report, "; fix: %s\n", fix);
+    kz_buf_printf(report, _("; fix: %s\n"), fix);
     va_end(ap);
     (*count)++;
 }
@@ -427,17 +430,18 @@ static void check_shared(kz_buf *r, int *n, const char *path, const struct stat 
     char fix[5000], a[64], b[64];
     if (st->st_gid != team) {
         snprintf(fix, sizeof fix, "chgrp %s %s", group_str(team, a, sizeof a), path);
-        problem(r, n, path, fix, "group %s, not the team's group %s",
+        problem(r, n, path, fix, _("group %s, not the team's group %s"),
                 group_str(st->st_gid, b, sizeof b), a);
     }
     if ((st->st_mode & need) != need) {
         snprintf(fix, sizeof fix, "chmod g+%s %s", need == (S_IRGRP | S_IWGRP) ? "rw" : "r", path);
-        problem(r, n, path, fix, "mode %04o: the team's group cannot %s it",
-                (unsigned)(st->st_mode & 07777), (need & S_IWGRP) ? "write" : "read");
+        /* TRANSLATORS: %s is "read" or "write" */
+        problem(r, n, path, fix, _("mode %04o: the team's group cannot %s it"),
+                (unsigned)(st->st_mode & 07777), (need & S_IWGRP) ? _("write") : _("read"));
     }
     if (st->st_mode & S_IWOTH) {
         snprintf(fix, sizeof fix, "chmod o-w %s", path);
-        problem(r, n, path, fix, "writable by everyone (mode %04o)",
+        problem(r, n, path, fix, _("writable by everyone (mode %04o)"),
                 (unsigned)(st->st_mode & 07777));
     }
 }
@@ -454,23 +458,23 @@ static void check_admin_only(kz_buf *r, int *n, const char *path, const struct s
                  owner == (uid_t)-1 ? "root" : user_str(owner, a, sizeof a), path);
         if (owner != (uid_t)-1)
             problem(r, n, path, fix,
-                    "owned by %s: only root or the database's owner %s may own hooks, which "
-                    "run as every colleague who changes a lead (kariz refuses to run them)",
+                    _("owned by %s: only root or the database's owner %s may own hooks, which "
+                      "run as every colleague who changes a lead (kariz refuses to run them)"),
                     user_str(st->st_uid, b, sizeof b), a);
         else
             problem(r, n, path, fix,
-                    "owned by %s: only root may own hooks here, which run as every colleague "
-                    "who changes a lead (the database's owner is not trusted with them when "
-                    "others may write its directory and so could have replaced it; kariz "
-                    "refuses to run them)",
+                    _("owned by %s: only root may own hooks here, which run as every colleague "
+                      "who changes a lead (the database's owner is not trusted with them when "
+                      "others may write its directory and so could have replaced it; kariz "
+                      "refuses to run them)"),
                     user_str(st->st_uid, b, sizeof b));
     }
     if (st->st_mode & (S_IWGRP | S_IWOTH)) {
         snprintf(fix, sizeof fix, "chmod go-w %s", path);
         problem(r, n, path, fix,
-                "writable by %s (mode %04o): others could change what runs as everyone (kariz "
-                "refuses to run hooks from it)",
-                (st->st_mode & S_IWOTH) ? "everyone" : "its group",
+                _("writable by %s (mode %04o): others could change what runs as everyone (kariz "
+                  "refuses to run hooks from it)"),
+                (st->st_mode & S_IWOTH) ? _("everyone") : _("its group"),
                 (unsigned)(st->st_mode & 07777));
     }
 }
@@ -482,7 +486,7 @@ int kz_team_check(const char *dir, const char *db_path, kz_buf *report)
     struct stat dst, st;
     if (stat(dir, &dst) != 0 || !S_ISDIR(dst.st_mode)) {
         snprintf(fix, sizeof fix, "kariz team init %s --group GROUP", dir);
-        problem(report, &n, dir, fix, "not a directory (%s)", strerror(errno ? errno : ENOTDIR));
+        problem(report, &n, dir, fix, _("not a directory (%s)"), strerror(errno ? errno : ENOTDIR));
         return n;
     }
     bool db_exists = stat(db_path, &st) == 0;
@@ -499,7 +503,7 @@ int kz_team_check(const char *dir, const char *db_path, kz_buf *report)
     kz_err_clear(&err);
     kz_status ks = kz_deploy_check(db_path, &warn, &err);
     if (ks != KZ_OK && ks != KZ_ENOTFOUND) {
-        kz_buf_printf(report, "problem: %s\n", err.msg);
+        kz_buf_printf(report, _("problem: %s\n"), err.msg);
         n++;
     }
     kz_buf_free(&warn);
@@ -507,28 +511,28 @@ int kz_team_check(const char *dir, const char *db_path, kz_buf *report)
     if (!(dst.st_mode & S_ISGID)) {
         snprintf(fix, sizeof fix, "chmod g+s %s", dir);
         problem(report, &n, dir, fix,
-                "no setgid bit (mode %04o): files created there get their creator's group",
+                _("no setgid bit (mode %04o): files created there get their creator's group"),
                 (unsigned)(dst.st_mode & 07777));
     }
     if ((dst.st_mode & S_IRWXG) != S_IRWXG) {
         snprintf(fix, sizeof fix, "chmod g+rwx %s", dir);
         problem(report, &n, dir, fix,
-                "mode %04o: the team's group cannot create the database's -wal and -shm files",
+                _("mode %04o: the team's group cannot create the database's -wal and -shm files"),
                 (unsigned)(dst.st_mode & 07777));
     }
     if ((dst.st_mode & S_IWOTH) && !(dst.st_mode & S_ISVTX)) {
         snprintf(fix, sizeof fix, "chmod o-w %s", dir);
-        problem(report, &n, dir, fix, "writable by everyone: anyone could replace the database");
+        problem(report, &n, dir, fix, _("writable by everyone: anyone could replace the database"));
     }
     if (dst.st_gid != team) {
         snprintf(fix, sizeof fix, "chgrp %s %s", group_str(team, a, sizeof a), dir);
-        problem(report, &n, dir, fix, "group differs from the database's (%s)", a);
+        problem(report, &n, dir, fix, _("group differs from the database's (%s)"), a);
     }
     /* the database and its side files */
     if (!db_exists) {
         snprintf(fix, sizeof fix, "kariz team init %s --group %s", dir,
                  group_str(team, a, sizeof a));
-        problem(report, &n, db_path, fix, "no database");
+        problem(report, &n, db_path, fix, _("no database"));
     } else {
         check_shared(report, &n, db_path, &st, team, S_IRGRP | S_IWGRP);
     }
@@ -570,8 +574,8 @@ int kz_team_check(const char *dir, const char *db_path, kz_buf *report)
             snprintf(fix, sizeof fix, "install -m 0660 -g %s /dev/null %s",
                      group_str(team, a, sizeof a), path);
             problem(report, &n, path, fix,
-                    "missing: members cannot create it in the hooks directory, so hook "
-                    "failures go unlogged");
+                    _("missing: members cannot create it in the hooks directory, so hook "
+                      "failures go unlogged"));
         }
     }
     return n;

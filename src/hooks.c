@@ -18,6 +18,7 @@
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/paths.h"
 
 static void log_failure(const char *dir, const char *hook, const char *what);
@@ -82,7 +83,7 @@ static bool trusted(const char *what, const char *path, char *why, size_t n)
     struct stat st;
     char a[64], b[64];
     if (stat(path, &st) != 0) {
-        snprintf(why, n, "%s %s cannot be checked (%s)", what, path, strerror(errno));
+        snprintf(why, n, _("%s %s cannot be checked (%s)"), what, path, strerror(errno));
         return false;
     }
     /* (your own file runs as you: nobody else could have changed it) */
@@ -90,23 +91,23 @@ static bool trusted(const char *what, const char *path, char *why, size_t n)
         (!hooks_owner_known || st.st_uid != hooks_owner)) {
         if (hooks_owner_known)
             snprintf(why, n,
-                     "%s %s is owned by %s; only root or the database's owner %s may own "
-                     "hooks, which run as everyone who changes a lead",
+                     _("%s %s is owned by %s; only root or the database's owner %s may own "
+                       "hooks, which run as everyone who changes a lead"),
                      what, path, owner_name(st.st_uid, a, sizeof a),
                      owner_name(hooks_owner, b, sizeof b));
         else
             snprintf(why, n,
-                     "%s %s is owned by %s, not root (the database's owner is not trusted "
-                     "with hooks when others may write the database's directory and so "
-                     "could have replaced it: chown root on the hooks)",
+                     _("%s %s is owned by %s, not root (the database's owner is not trusted "
+                       "with hooks when others may write the database's directory and so "
+                       "could have replaced it: chown root on the hooks)"),
                      what, path, owner_name(st.st_uid, a, sizeof a));
         return false;
     }
     if (st.st_mode & (S_IWGRP | S_IWOTH)) {
         snprintf(why, n,
-                 "%s %s is writable by %s (mode %04o), so others could change what runs as "
-                 "you: chmod go-w %s",
-                 what, path, (st.st_mode & S_IWOTH) ? "everyone" : "its group",
+                 _("%s %s is writable by %s (mode %04o), so others could change what runs as "
+                   "you: chmod go-w %s"),
+                 what, path, (st.st_mode & S_IWOTH) ? _("everyone") : _("its group"),
                  (unsigned)(st.st_mode & 07777), path);
         return false;
     }
@@ -122,7 +123,7 @@ static bool hook_trusted(const char *dir, const char *hook, char *why, size_t n)
     if (!trusted("the hooks directory", dir, why, n) || !trusted("the hook", hook, why, n))
         return false;
     if (!realpath(hook, real)) {
-        snprintf(why, n, "the hook %s cannot be resolved (%s)", hook, strerror(errno));
+        snprintf(why, n, _("the hook %s cannot be resolved (%s)"), hook, strerror(errno));
         return false;
     }
     snprintf(parent, sizeof parent, "%s", real);
@@ -142,7 +143,7 @@ static void refuse(const char *dir, const char *event, const char *why)
     if (i < sizeof refused / sizeof refused[0])
         snprintf(refused[i], sizeof refused[i], "%s", event);
     char msg[10100];
-    snprintf(msg, sizeof msg, "refused to run: %s", why);
+    snprintf(msg, sizeof msg, _("refused to run: %s"), why);
     log_failure(dir, event, msg);
     snprintf(notice, sizeof notice, "hook %s %s", event, msg);
 }
@@ -272,7 +273,7 @@ static void supervise(const char *dir, const char *hook, const char *json, char 
         _exit(1);
     pid_t pid = fork();
     if (pid < 0) {
-        log_failure(dir, hook, "cannot start");
+        log_failure(dir, hook, _("cannot start"));
         _exit(1);
     }
     if (pid == 0) {
@@ -301,7 +302,7 @@ static void supervise(const char *dir, const char *hook, const char *json, char 
             kill(pid, SIGKILL);
             waitpid(pid, &status, 0);
             char msg[64];
-            snprintf(msg, sizeof msg, "killed after %d s time limit", timeout);
+            snprintf(msg, sizeof msg, _("killed after %d s time limit"), timeout);
             log_failure(dir, hook, msg);
             _exit(1);
         }
@@ -310,11 +311,11 @@ static void supervise(const char *dir, const char *hook, const char *json, char 
     }
     if (WIFEXITED(status) && WEXITSTATUS(status) != 0) {
         char msg[64];
-        snprintf(msg, sizeof msg, "exited with status %d", WEXITSTATUS(status));
+        snprintf(msg, sizeof msg, _("exited with status %d"), WEXITSTATUS(status));
         log_failure(dir, hook, msg);
     } else if (WIFSIGNALED(status)) {
         char msg[64];
-        snprintf(msg, sizeof msg, "killed by signal %d", WTERMSIG(status));
+        snprintf(msg, sizeof msg, _("killed by signal %d"), WTERMSIG(status));
         log_failure(dir, hook, msg);
     }
     _exit(0);

@@ -95,7 +95,8 @@ static void progress(run *r, int64_t bytes, bool final)
         r->drawn = false;
         return;
     }
-    fprintf(stderr, "\r\033[K%s: %" PRId64 " rows, %.0f rows/s", r->cmd, r->row, rate);
+    fputs("\r\033[K", stderr);
+    fprintf(stderr, _("%s: %" PRId64 " rows, %.0f rows/s"), r->cmd, r->row, rate);
     if (r->total_bytes > 0 && bytes > 0) {
         double frac = (double)bytes / (double)r->total_bytes;
         if (frac > 1)
@@ -107,7 +108,7 @@ static void progress(run *r, int64_t bytes, bool final)
         fprintf(stderr, "] %3.0f%%", frac * 100);
         if (frac > 0.01) {
             long eta = (long)(el / frac - el);
-            fprintf(stderr, "  ETA %ld:%02ld", eta / 60, eta % 60);
+            fprintf(stderr, _("  ETA %ld:%02ld"), eta / 60, eta % 60);
         }
     }
     fflush(stderr);
@@ -295,24 +296,25 @@ static kz_status validate(run *r, kz_lead *l, kz_err *err)
     const char *name = kz_lead_text(l, KZ_F_NAME), *email = kz_lead_text(l, KZ_F_EMAIL),
                *company = kz_lead_text(l, KZ_F_COMPANY);
     if (!name && !email && !company)
-        return kz_err_set(err, KZ_EINVAL, "no name, no e-mail and no company");
+        return kz_err_set(err, KZ_EINVAL, _("no name, no e-mail and no company"));
     translate(r, l);
     const char *sname = kz_lead_text(l, KZ_F_STAGE);
     if (sname) {
         const kz_stage *st = find_stage(r->s->rules, sname);
         if (!st)
-            return kz_err_set(err, KZ_EINVAL, "unknown stage \"%.80s\" (stages: %s)", sname,
+            return kz_err_set(err, KZ_EINVAL, _("unknown stage \"%.80s\" (stages: %s)"), sname,
                               kz_rules_stage_names(r->s->rules));
         if (strcmp(st->name, sname) != 0)
             kz_lead_set_text(l, KZ_F_STAGE, st->name);
         if (st->kind == KZ_STAGE_LOST && !kz_lead_has(l, KZ_F_LOST_REASON))
-            return kz_err_set(err, KZ_EINVAL, "a lead in stage %s needs a lost reason", st->name);
+            return kz_err_set(err, KZ_EINVAL, _("a lead in stage %s needs a lost reason"),
+                              st->name);
     }
     const char *lf = kz_lead_text(l, KZ_F_LOST_FROM);
     if (lf) {
         const kz_stage *st = find_stage(r->s->rules, lf);
         if (!st)
-            return kz_err_set(err, KZ_EINVAL, "lost_from: unknown stage \"%.80s\" (stages: %s)",
+            return kz_err_set(err, KZ_EINVAL, _("lost_from: unknown stage \"%.80s\" (stages: %s)"),
                               lf, kz_rules_stage_names(r->s->rules));
         kz_lead_set_text(l, KZ_F_LOST_FROM, st->name);
     }
@@ -369,7 +371,7 @@ static void note_dup(run *r, int64_t line, int64_t id)
 {
     r->ndups++;
     if (r->ndups <= LIST_MAX)
-        kz_buf_printf(&r->dups, "%sline %" PRId64 " = lead %" PRId64, r->ndups > 1 ? ", " : "",
+        kz_buf_printf(&r->dups, _("%sline %" PRId64 " = lead %" PRId64), r->ndups > 1 ? ", " : "",
                       line, id);
 }
 
@@ -692,7 +694,7 @@ static void run_init(run *r, kz_session *s, const kz_import_opts *o, const char 
     r->kind = KZ_KIND_CONTACTS;
     r->owners = kz_owner_match_new(s->rules);
     r->tally = o->tally ? o->tally : &r->own_tally;
-    r->source = strcmp(o->path, "-") == 0 ? "standard input" : o->path;
+    r->source = strcmp(o->path, "-") == 0 ? _("standard input") : o->path;
     kz_lead_init(&r->lead);
     kz_lead_init(&r->cur);
     r->score = kz_xcalloc(1, sizeof *r->score);
@@ -751,26 +753,26 @@ static void summary(run *r, const kz_import_result *res)
                       c->created, c->skipped, c->rejected);
     else if (r->o->dry_run)
         kz_buf_printf(&b,
-                      "dry run of %s: %" PRId64 " rows: would create %" PRId64
-                      ", update %" PRId64 ", skip %" PRId64 " (duplicates), reject %" PRId64
-                      "; nothing was written\n",
+                      _("dry run of %s: %" PRId64 " rows: would create %" PRId64
+                        ", update %" PRId64 ", skip %" PRId64 " (duplicates), reject %" PRId64
+                        "; nothing was written\n"),
                       r->source, c->rows, c->created, c->updated, c->skipped, c->rejected);
     else
         kz_buf_printf(&b,
-                      "%s %s (import %" PRId64 "): %" PRId64 " rows: %" PRId64
-                      " created, %" PRId64 " updated, %" PRId64 " skipped (duplicates), %" PRId64
-                      " rejected\n",
-                      strcmp(r->cmd, "import") == 0 ? "imported" : "took in", r->source,
+                      _("%s %s (import %" PRId64 "): %" PRId64 " rows: %" PRId64
+                        " created, %" PRId64 " updated, %" PRId64 " skipped (duplicates), %" PRId64
+                        " rejected\n"),
+                      strcmp(r->cmd, "import") == 0 ? _("imported") : _("took in"), r->source,
                       res->import_id, c->rows, c->created, c->updated, c->skipped, c->rejected);
     if (r->ndups) {
-        kz_buf_printf(&b, "duplicates%s: %s", r->dup == KZ_DUP_UPDATE ? " (updated)" : "",
+        kz_buf_printf(&b, _("duplicates%s: %s"), r->dup == KZ_DUP_UPDATE ? _(" (updated)") : "",
                       kz_buf_str(&r->dups));
         if (r->ndups > LIST_MAX)
-            kz_buf_printf(&b, " and %zu more", r->ndups - LIST_MAX);
+            kz_buf_printf(&b, _(" and %zu more"), r->ndups - LIST_MAX);
         kz_buf_putc(&b, '\n');
     }
     if (res->resumed)
-        kz_buf_printf(&b, "(resumed after row %" PRId64 " of an interrupted run)\n",
+        kz_buf_printf(&b, _("(resumed after row %" PRId64 " of an interrupted run)\n"),
                       res->resumed_at);
     kz_text_sanitize(&safe, b.s, b.len, KZ_TEXT_KEEP_NEWLINE);
     if (r->tally == &r->own_tally) /* nobody sums up several files: the words now */
@@ -837,24 +839,25 @@ static void fingerprint(const kz_import_opts *o, fnv *content, char *out, size_t
 static void report_stop(run *r, kz_status ks, kz_err *err)
 {
     kz_buf m = KZ_BUF_INIT;
-    static const char untouched[] = "; nothing was changed";
-    size_t n = strlen(err->msg), u = sizeof untouched - 1;
+    /* (the store's messages end so, in the message language) */
+    const char *untouched = _("; nothing was changed");
+    size_t n = strlen(err->msg), u = strlen(untouched);
     if (n >= u && strcmp(err->msg + n - u, untouched) == 0)
         n -= u;
     kz_buf_append(&m, err->msg, n);
-    kz_buf_puts(&m, "; the batch being written was not saved");
+    kz_buf_puts(&m, _("; the batch being written was not saved"));
     if (r->any_committed && r->committed > 0) {
         kz_buf_printf(&m,
-                      "; rows 2-%" PRId64 " of %s are in the database (import %" PRId64
-                      "); re-running ",
+                      _("; rows 2-%" PRId64 " of %s are in the database (import %" PRId64
+                        "); re-running "),
                       r->committed + 1, r->source, r->imp.id);
         if (r->o->rerun)
             kz_buf_printf(&m, "`%s`", r->o->rerun);
         else
-            kz_buf_puts(&m, "the same `kariz import` command");
-        kz_buf_printf(&m, " resumes from row %" PRId64, r->committed + 2);
+            kz_buf_puts(&m, _("the same `kariz import` command"));
+        kz_buf_printf(&m, _(" resumes from row %" PRId64), r->committed + 2);
     } else {
-        kz_buf_printf(&m, "; no row of %s is in the database", r->source);
+        kz_buf_printf(&m, _("; no row of %s is in the database"), r->source);
     }
     kz_err_set(err, ks, "%s", kz_buf_str(&m));
     kz_buf_free(&m);
@@ -876,7 +879,7 @@ static void write_reject(FILE *rej, const kz_import_map *m, const kz_csv_row *ro
         kz_buf why = KZ_BUF_INIT;
         kz_buf_puts(&why, reason);
         if (row->raw_cut)
-            kz_buf_printf(&why, " (only the row's first %u bytes are kept here)",
+            kz_buf_printf(&why, _(" (only the row's first %u bytes are kept here)"),
                           (unsigned)KZ_CSV_ROW_MAX);
         kz_csv_put_field(line, why.s, why.len);
         kz_buf_free(&why);
@@ -963,12 +966,12 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
     bool is_stdin = strcmp(o->path, "-") == 0;
     FILE *in = is_stdin ? stdin : fopen(o->path, "rb");
     if (!in)
-        return kz_err_set(err, errno == ENOENT ? KZ_ENOTFOUND : KZ_EIO, "cannot open %s: %s",
+        return kz_err_set(err, errno == ENOENT ? KZ_ENOTFOUND : KZ_EIO, _("cannot open %s: %s"),
                           o->path, strerror(errno));
     if (o->stage && !kz_rules_stage(s->rules, o->stage)) {
         if (!is_stdin)
             fclose(in);
-        return kz_err_set(err, KZ_EUSAGE, "--stage \"%s\": unknown stage (stages: %s)", o->stage,
+        return kz_err_set(err, KZ_EUSAGE, _("--stage \"%s\": unknown stage (stages: %s)"), o->stage,
                           kz_rules_stage_names(s->rules));
     }
     run r;
@@ -998,7 +1001,7 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
             fnv_add(&content, chunk, n);
         free(chunk);
         if (ferror(in) || fseek(in, 0, SEEK_SET) != 0) {
-            ks = kz_err_set(err, KZ_EIO, "reading %s: %s", o->path, strerror(errno));
+            ks = kz_err_set(err, KZ_EIO, _("reading %s: %s"), o->path, strerror(errno));
             goto out;
         }
     }
@@ -1010,13 +1013,13 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
     kz_csv_row row;
     ks = kz_csv_next(csv, &row, err);
     if (ks == KZ_ENOTFOUND) {
-        ks = kz_err_set(err, KZ_EINVAL, "%s: empty file (expected a header row)", r.source);
+        ks = kz_err_set(err, KZ_EINVAL, _("%s: empty file (expected a header row)"), r.source);
         goto out;
     }
     if (ks != KZ_OK)
         goto out;
     if (row.bad) {
-        ks = kz_err_set(err, KZ_EINVAL, "%s: the header row is malformed: %s", r.source,
+        ks = kz_err_set(err, KZ_EINVAL, _("%s: the header row is malformed: %s"), r.source,
                         row.reason);
         goto out;
     }
@@ -1025,9 +1028,9 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
             unsigned char ch = (unsigned char)row.v[i][k];
             if ((ch < 0x20 && ch != '\t' && ch != '\r' && ch != '\n') || ch == 0x7f) {
                 ks = kz_err_set(err, KZ_EINVAL,
-                                "%s: line %" PRId64 ", column %zu: the header holds control "
-                                "bytes (0x%02x): this is not a CSV text file (expected a "
-                                "header row of column names)",
+                                _("%s: line %" PRId64 ", column %zu: the header holds control "
+                                  "bytes (0x%02x): this is not a CSV text file (expected a "
+                                  "header row of column names)"),
                                 r.source, row.line, i + 1, ch);
                 goto out;
             }
@@ -1054,7 +1057,7 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
     if (o->rejects_path) {
         rej = fopen(o->rejects_path, "wb");
         if (!rej) {
-            ks = kz_err_set(err, KZ_EIO, "cannot write the rejects file %s: %s", o->rejects_path,
+            ks = kz_err_set(err, KZ_EIO, _("cannot write the rejects file %s: %s"), o->rejects_path,
                             strerror(errno));
             goto out;
         }
@@ -1080,7 +1083,7 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
             skip_rows = r.committed = r.imp.rows_done;
             res->resumed = true;
             res->resumed_at = skip_rows;
-            diag(&r, "resuming import %" PRId64 " of %s after row %" PRId64, r.imp.id, r.source,
+            diag(&r, _("resuming import %" PRId64 " of %s after row %" PRId64), r.imp.id, r.source,
                  skip_rows);
         }
     }
@@ -1133,7 +1136,7 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
             if (row.bad)
                 snprintf(reason, sizeof reason, "%s", rowerr.msg);
             else
-                snprintf(reason, sizeof reason, "line %" PRId64 ": %s", row.line, rowerr.msg);
+                snprintf(reason, sizeof reason, _("line %" PRId64 ": %s"), row.line, rowerr.msg);
             write_reject(rej, &map, &row, reason, &line);
             rej_rows++;
             if (replay)
@@ -1150,9 +1153,12 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
     progress(&r, 0, true);
     if (r.row == 0) {
         ks = kz_err_set(err, KZ_EINVAL,
-                        "%s: no data rows after the header (line 1 holds %zu column%s); "
-                        "expected one lead a line after it, each line ending in LF, CRLF or CR",
-                        r.source, map.n, map.n == 1 ? "" : "s");
+                        P_("%s: no data rows after the header (line 1 holds %zu column); "
+                           "expected one lead a line after it, each line ending in LF, CRLF or CR",
+                           "%s: no data rows after the header (line 1 holds %zu columns); "
+                           "expected one lead a line after it, each line ending in LF, CRLF or CR",
+                           map.n),
+                        r.source, map.n);
         goto out;
     }
     if ((ks = commit_batch(&r, err)) != KZ_OK)
@@ -1168,7 +1174,7 @@ out:
     if (ks != KZ_OK && ks != KZ_EUSAGE && ks != KZ_EINVAL && r.begun && !o->dry_run)
         report_stop(&r, ks, err);
     if (rej && fclose(rej) != 0 && ks == KZ_OK)
-        ks = kz_err_set(err, KZ_EIO, "writing the rejects file %s: %s", o->rejects_path,
+        ks = kz_err_set(err, KZ_EIO, _("writing the rejects file %s: %s"), o->rejects_path,
                         strerror(errno));
     if (rej && ks != KZ_OK && !rej_rows)
         unlink(o->rejects_path); /* a failed import leaves no empty rejects file behind */
@@ -1213,7 +1219,7 @@ kz_status kz_import_intake(kz_session *s, const kz_import_opts *o, kz_import_res
     bool is_stdin = strcmp(o->path, "-") == 0;
     FILE *in = is_stdin ? stdin : fopen(o->path, "rb");
     if (!in)
-        return kz_err_set(err, KZ_EIO, "cannot open %s: %s", o->path, strerror(errno));
+        return kz_err_set(err, KZ_EIO, _("cannot open %s: %s"), o->path, strerror(errno));
     run r;
     run_init(&r, s, o, "intake");
     kz_buf line = KZ_BUF_INIT;
@@ -1240,7 +1246,8 @@ kz_status kz_import_intake(kz_session *s, const kz_import_opts *o, kz_import_res
         kz_err_clear(&rowerr);
         outcome oc = OUT_REJECTED;
         if (too_long) {
-            kz_err_set(&rowerr, KZ_EINVAL, "line longer than %u bytes", (unsigned)LINE_MAX_BYTES);
+            kz_err_set(&rowerr, KZ_EINVAL, _("line longer than %u bytes"),
+                       (unsigned)LINE_MAX_BYTES);
         } else if (kz_import_json_lead(line.s, line.len, &r.lead, &r.line_acts, &r.line_shs, &rowerr) == KZ_OK &&
                    validate(&r, &r.lead, &rowerr) == KZ_OK) {
             ks = write_lead(&r, lineno, &oc, &rowerr);
@@ -1252,7 +1259,7 @@ kz_status kz_import_intake(kz_session *s, const kz_import_opts *o, kz_import_res
                 oc = OUT_REJECTED;
         }
         if (oc == OUT_REJECTED) {
-            diag(&r, "line %" PRId64 ": %s", lineno, rowerr.msg);
+            diag(&r, _("line %" PRId64 ": %s"), lineno, rowerr.msg);
             if ((ks = begin_batch(&r, err)) != KZ_OK)
                 goto out;
         }
@@ -1261,7 +1268,7 @@ kz_status kz_import_intake(kz_session *s, const kz_import_opts *o, kz_import_res
             goto out;
     }
     if (ferror(in)) {
-        ks = kz_err_set(err, KZ_EIO, "reading %s: %s", r.source, strerror(errno));
+        ks = kz_err_set(err, KZ_EIO, _("reading %s: %s"), r.source, strerror(errno));
         goto out;
     }
     if ((ks = commit_batch(&r, err)) != KZ_OK)

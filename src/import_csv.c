@@ -33,6 +33,7 @@
 #include <string.h>
 
 #include "kariz/buf.h"
+#include "kariz/i18n.h"
 #include "kariz/import.h"
 
 #define READ_CHUNK 65536
@@ -198,21 +199,21 @@ static void on_field(void *s, size_t n, void *ud)
     if (c->bad)
         return;
     if (c->nf >= KZ_CSV_COLS_MAX) {
-        mark_bad(c, "line %" PRId64 ": more than %d fields in one row", c->rec_line,
+        mark_bad(c, _("line %" PRId64 ": more than %d fields in one row"), c->rec_line,
                  KZ_CSV_COLS_MAX);
         return;
     }
     if (n > KZ_CSV_FIELD_MAX) {
-        mark_bad(c, "line %" PRId64 ", column %zu: field longer than %u bytes", c->rec_line, col,
+        mark_bad(c, _("line %" PRId64 ", column %zu: field longer than %u bytes"), c->rec_line, col,
                  (unsigned)KZ_CSV_FIELD_MAX);
         return;
     }
     if (n && memchr(s, '\0', n)) {
-        mark_bad(c, "line %" PRId64 ", column %zu: NUL byte in the field", c->rec_line, col);
+        mark_bad(c, _("line %" PRId64 ", column %zu: NUL byte in the field"), c->rec_line, col);
         return;
     }
     if (c->data.len + n + 1 > KZ_CSV_ROW_MAX) {
-        mark_bad(c, "line %" PRId64 ": row longer than %u bytes", c->rec_line,
+        mark_bad(c, _("line %" PRId64 ": row longer than %u bytes"), c->rec_line,
                  (unsigned)KZ_CSV_ROW_MAX);
         return;
     }
@@ -266,7 +267,7 @@ static bool refill(kz_csv *c, kz_err *err, kz_status *ks)
         size_t n = fread(c->buf, 1, READ_CHUNK, c->in);
         if (n == 0) {
             if (ferror(c->in)) {
-                *ks = kz_err_set(err, KZ_EIO, "reading the input: %s", strerror(errno));
+                *ks = kz_err_set(err, KZ_EIO, _("reading the input: %s"), strerror(errno));
                 return false;
             }
             c->eof = true;
@@ -343,15 +344,15 @@ static void parse_error(kz_csv *c)
         e = csv_error(&c->p);
     }
     if (e == CSV_ENOMEM || e == CSV_ETOOBIG) {
-        mark_bad(c, "line %" PRId64 ", column %zu: field longer than %u bytes", c->line, col,
+        mark_bad(c, _("line %" PRId64 ", column %zu: field longer than %u bytes"), c->line, col,
                  (unsigned)KZ_CSV_FIELD_MAX);
         /* still inside the quotes, unless the field's closing quote was
          * just read */
         c->discard_q = c->p.quoted != 0 && c->p.pstate != CSV_FIELD_MIGHT_HAVE_ENDED;
     } else {
         mark_bad(c,
-                 "line %" PRId64 ", column %zu: malformed CSV (text after a closing quote; "
-                 "a quote inside a quoted field is written twice: \"\")",
+                 _("line %" PRId64 ", column %zu: malformed CSV (text after a closing quote; "
+                   "a quote inside a quoted field is written twice: \"\")"),
                  c->line, col);
         c->discard_q = false;
         /* libcsv stops before the offending byte; a stray quote must not
@@ -395,8 +396,8 @@ kz_status kz_csv_next(kz_csv *c, kz_csv_row *row, kz_err *err)
                 bool open = c->p.pstate != CSV_ROW_NOT_BEGUN;
                 if (csv_fini(&c->p, on_field, on_record, c) != 0) {
                     mark_bad(c,
-                             "line %" PRId64 ": quoted field not closed (a \" is missing) "
-                             "before the end of the input",
+                             _("line %" PRId64 ": quoted field not closed (a \" is missing) "
+                               "before the end of the input"),
                              c->rec_line);
                     c->ready = true;
                 } else if (open && !c->ready && c->bad) {

@@ -196,7 +196,7 @@ static kz_map_col alias_lookup(const char *header, int *prio)
     kz_import_fold(header, key, sizeof key);
     if (strcmp(header, REJECT_COLUMN) == 0) {
         c.kind = KZ_MAP_IGNORE;
-        c.why = "reason of an earlier reject";
+        c.why = _("reason of an earlier reject");
         *prio = 0;
         return c;
     }
@@ -213,7 +213,7 @@ static kz_map_col alias_lookup(const char *header, int *prio)
         *prio = 0;
         if ((kz_field_get((kz_field)f)->flags & KZ_FF_RO) && !ro_importable(f)) {
             c.kind = KZ_MAP_IGNORE;
-            c.why = "computed by kariz";
+            c.why = _("computed by kariz");
             return c;
         }
         c.kind = KZ_MAP_FIELD;
@@ -324,13 +324,13 @@ static kz_status parse_override(const char *spec, const char *const *header, siz
 {
     const char *eq = strrchr(spec, '=');
     if (!eq || eq == spec || !eq[1])
-        return kz_err_set(err, KZ_EUSAGE, "--map \"%s\": expected COLUMN=field", spec);
+        return kz_err_set(err, KZ_EUSAGE, _("--map \"%s\": expected COLUMN=field"), spec);
     char colname[1024];
     snprintf(colname, sizeof colname, "%.*s", (int)(eq - spec), spec);
     const char *field = eq + 1;
     *col = find_column(header, n, colname);
     if (*col < 0)
-        return kz_err_set(err, KZ_EUSAGE, "--map \"%s\": the file has no column \"%s\"", spec,
+        return kz_err_set(err, KZ_EUSAGE, _("--map \"%s\": the file has no column \"%s\""), spec,
                           colname);
     memset(target, 0, sizeof *target);
     target->why = "--map";
@@ -350,8 +350,8 @@ static kz_status parse_override(const char *spec, const char *const *header, siz
     int f = kz_field_lookup(field);
     if (f == KZ_F_ID || (f >= 0 && (kz_field_get((kz_field)f)->flags & KZ_FF_RO) &&
                          !ro_importable(f)))
-        return kz_err_set(err, KZ_EUSAGE, "--map \"%s\": field \"%s\" is computed by kariz", spec,
-                          field);
+        return kz_err_set(err, KZ_EUSAGE, _("--map \"%s\": field \"%s\" is computed by kariz"),
+                          spec, field);
     if (f >= 0) {
         target->kind = KZ_MAP_FIELD;
         target->field = f;
@@ -359,8 +359,8 @@ static kz_status parse_override(const char *spec, const char *const *header, siz
     }
     if (!kz_custom_name_ok(field))
         return kz_err_set(err, KZ_EUSAGE,
-                          "--map \"%s\": \"%s\" is neither a field nor a valid custom field name "
-                          "(lower-case letters, digits, _ . -; or - to ignore the column)",
+                          _("--map \"%s\": \"%s\" is neither a field nor a valid custom field name "
+                            "(lower-case letters, digits, _ . -; or - to ignore the column)"),
                           spec, field);
     target->kind = KZ_MAP_CUSTOM;
     snprintf(target->custom, sizeof target->custom, "%s", field);
@@ -512,7 +512,7 @@ kz_status kz_import_map_build_kind(const char *const *header, size_t n,
         claim[i] = acts ? activity_claim(header[i], &prio[i]) : alias_lookup(header[i], &prio[i]);
         if (kariz_export && strcmp(header[i], "id") == 0) {
             claim[i].kind = KZ_MAP_IGNORE;
-            claim[i].why = "kariz's lead number; new leads are numbered anew";
+            claim[i].why = _("kariz's lead number; new leads are numbered anew");
         }
         if (acts)
             continue;
@@ -604,11 +604,11 @@ void kz_import_map_describe(const kz_import_map *m, kz_buf *out)
         kz_buf_puts(out, "\" -> ");
         const kz_map_col *c = &m->col[i];
         switch (c->kind) {
-        case KZ_MAP_IGNORE: kz_buf_puts(out, "ignored"); break;
+        case KZ_MAP_IGNORE: kz_buf_puts(out, _("ignored")); break;
         case KZ_MAP_FIELD: kz_buf_puts(out, kz_field_get((kz_field)c->field)->name); break;
-        case KZ_MAP_FIRST_NAME: kz_buf_puts(out, "name (first part)"); break;
-        case KZ_MAP_LAST_NAME: kz_buf_puts(out, "name (last part)"); break;
-        case KZ_MAP_CUSTOM: kz_buf_printf(out, "custom field %s", c->custom); break;
+        case KZ_MAP_FIRST_NAME: kz_buf_puts(out, _("name (first part)")); break;
+        case KZ_MAP_LAST_NAME: kz_buf_puts(out, _("name (last part)")); break;
+        case KZ_MAP_CUSTOM: kz_buf_printf(out, _("custom field %s"), c->custom); break;
         case KZ_MAP_CONTACT: kz_buf_puts(out, _("name and email (a contact)")); break;
         case KZ_MAP_ACT_AT: kz_buf_puts(out, _("activity: when")); break;
         case KZ_MAP_ACT_TIME: kz_buf_puts(out, _("activity: time of day")); break;
@@ -652,7 +652,7 @@ kz_status kz_import_row_lead(const kz_import_map *m, const char *const *cells, s
     kz_lead_reset(lead);
     for (size_t i = m->n; i < n; i++)
         if (cells[i][0])
-            return kz_err_set(err, KZ_EINVAL, "the row has %zu fields, the header only %zu", n,
+            return kz_err_set(err, KZ_EINVAL, _("the row has %zu fields, the header only %zu"), n,
                               m->n);
     const char *first = NULL, *last = NULL;
     char date[48];
@@ -687,7 +687,7 @@ kz_status kz_import_row_lead(const kz_import_map *m, const char *const *cells, s
             }
             if (kz_lead_assign(lead, kz_field_get((kz_field)c->field)->name, v, true, err) !=
                 KZ_OK) {
-                kz_err_prefix(err, "column \"%.80s\"", m->header[i]);
+                kz_err_prefix(err, _("column \"%.80s\""), m->header[i]);
                 return KZ_EINVAL;
             }
             break;
@@ -789,7 +789,7 @@ static kz_status json_text(json_t *v, const char *key, char **out, kz_err *err)
     case JSON_FALSE: *out = kz_xstrdup("false"); break;
     case JSON_NULL: break;
     default:
-        return kz_err_set(err, KZ_EINVAL, "key \"%.80s\": expected a string or a number", key);
+        return kz_err_set(err, KZ_EINVAL, _("key \"%.80s\": expected a string or a number"), key);
     }
     return KZ_OK;
 }
@@ -817,7 +817,7 @@ static kz_status known_members(json_t *obj, const char *where, const char *const
         for (size_t i = 0; names[i] && !ok; i++)
             ok = strcmp(k, names[i]) == 0;
         if (!ok)
-            return kz_err_set(err, KZ_EINVAL, "key \"%s\".\"%.80s\": unknown (expected %s)",
+            return kz_err_set(err, KZ_EINVAL, _("key \"%s\".\"%.80s\": unknown (expected %s)"),
                               where, k, expected);
     }
     return KZ_OK;
@@ -828,7 +828,7 @@ static kz_status short_text(const char *where, const char *name, const char *t, 
                             size_t outlen, kz_err *err)
 {
     if (strlen(t) >= outlen)
-        return kz_err_set(err, KZ_EINVAL, "%s.%s: longer than %zu bytes", where, name,
+        return kz_err_set(err, KZ_EINVAL, _("%s.%s: longer than %zu bytes"), where, name,
                           outlen - 1);
     snprintf(out, outlen, "%s", t);
     return KZ_OK;
@@ -842,15 +842,15 @@ static kz_status json_activities(json_t *arr, kz_activity_list *acts, kz_err *er
     static const char *const names[] = {"id",     "lead_id", "at",   "kind", "channel",
                                         "outcome", "author", "note", NULL};
     if (!json_is_array(arr))
-        return kz_err_set(err, KZ_EINVAL, "key \"activities\": expected an array of objects");
+        return kz_err_set(err, KZ_EINVAL, _("key \"activities\": expected an array of objects"));
     size_t i;
     json_t *o;
     json_array_foreach(arr, i, o) {
         char where[48];
         snprintf(where, sizeof where, "activities[%zu]", i);
         if (!json_is_object(o))
-            return kz_err_set(err, KZ_EINVAL, "%s: expected an object {\"at\": ..., \"kind\": ...}",
-                              where);
+            return kz_err_set(err, KZ_EINVAL,
+                              _("%s: expected an object {\"at\": ..., \"kind\": ...}"), where);
         kz_status ks = known_members(o, where, names,
                                      "at, kind, channel, outcome, author, note", err);
         if (ks != KZ_OK)
@@ -865,10 +865,10 @@ static kz_status json_activities(json_t *arr, kz_activity_list *acts, kz_err *er
             ks = member_text(o, where, "note", &a->note, err);
         if (ks == KZ_OK && (!at || kz_time_parse(at, &a->at) != KZ_OK || a->at <= 0))
             ks = kz_err_set(err, KZ_EINVAL,
-                            "%s.at: expected a time such as 2026-11-20T09:30:00Z, got \"%.40s\"",
+                            _("%s.at: expected a time such as 2026-11-20T09:30:00Z, got \"%.40s\""),
                             where, at ? at : "");
         if (ks == KZ_OK && (!kind || !kz_activity_kind_channel(kind)))
-            ks = kz_err_set(err, KZ_EINVAL, "%s.kind: \"%.40s\" is not one of: %s", where,
+            ks = kz_err_set(err, KZ_EINVAL, _("%s.kind: \"%.40s\" is not one of: %s"), where,
                             kind ? kind : "", kz_activity_kinds_list());
         if (ks == KZ_OK)
             ks = short_text(where, "kind", kind, a->kind, sizeof a->kind, err);
@@ -877,7 +877,7 @@ static kz_status json_activities(json_t *arr, kz_activity_list *acts, kz_err *er
                             channel && *channel ? channel : kz_activity_kind_channel(kind),
                             a->channel, sizeof a->channel, err);
         if (ks == KZ_OK && outcome && *outcome && !kz_activity_outcome_ok(outcome))
-            ks = kz_err_set(err, KZ_EINVAL, "%s.outcome: \"%.40s\" is not one of: %s", where,
+            ks = kz_err_set(err, KZ_EINVAL, _("%s.outcome: \"%.40s\" is not one of: %s"), where,
                             outcome, kz_activity_outcomes_list());
         if (ks == KZ_OK)
             ks = short_text(where, "outcome", outcome && *outcome ? outcome : "none", a->outcome,
@@ -901,15 +901,15 @@ static kz_status json_stakeholders(json_t *arr, kz_stakeholder_list *shs, kz_err
     static const char *const names[] = {"id",    "lead_id", "name", "role",
                                         "email", "phone",   "note", NULL};
     if (!json_is_array(arr))
-        return kz_err_set(err, KZ_EINVAL, "key \"stakeholders\": expected an array of objects");
+        return kz_err_set(err, KZ_EINVAL, _("key \"stakeholders\": expected an array of objects"));
     size_t i;
     json_t *o;
     json_array_foreach(arr, i, o) {
         char where[48];
         snprintf(where, sizeof where, "stakeholders[%zu]", i);
         if (!json_is_object(o))
-            return kz_err_set(err, KZ_EINVAL, "%s: expected an object {\"name\": ..., \"role\": ...}",
-                              where);
+            return kz_err_set(err, KZ_EINVAL,
+                              _("%s: expected an object {\"name\": ..., \"role\": ...}"), where);
         kz_status ks = known_members(o, where, names, "name, role, email, phone, note", err);
         if (ks != KZ_OK)
             return ks;
@@ -925,9 +925,9 @@ static kz_status json_stakeholders(json_t *arr, kz_stakeholder_list *shs, kz_err
             (ks = member_text(o, where, "phone", &sh->phone, err)) == KZ_OK)
             ks = member_text(o, where, "note", &sh->note, err);
         if (ks == KZ_OK && (!sh->name || !*sh->name))
-            ks = kz_err_set(err, KZ_EINVAL, "%s.name: a stakeholder needs a name", where);
+            ks = kz_err_set(err, KZ_EINVAL, _("%s.name: a stakeholder needs a name"), where);
         if (ks == KZ_OK && sh->role && !kz_stakeholder_role_ok(sh->role))
-            ks = kz_err_set(err, KZ_EINVAL, "%s.role: \"%.40s\" is not one of: %s", where,
+            ks = kz_err_set(err, KZ_EINVAL, _("%s.role: \"%.40s\" is not one of: %s"), where,
                             sh->role, KZ_STAKEHOLDER_ROLES);
         if (ks != KZ_OK)
             return ks;
@@ -948,11 +948,12 @@ kz_status kz_import_json_lead(const char *line, size_t len, kz_lead *lead,
     json_error_t jerr;
     json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!o)
-        return kz_err_set(err, KZ_EINVAL, "not valid JSON (column %d: %s)", jerr.column, jerr.text);
+        return kz_err_set(err, KZ_EINVAL, _("not valid JSON (column %d: %s)"), jerr.column,
+                          jerr.text);
     kz_status ks = KZ_OK;
     if (!json_is_object(o)) {
         json_decref(o);
-        return kz_err_set(err, KZ_EINVAL, "expected a JSON object {\"name\": ...}");
+        return kz_err_set(err, KZ_EINVAL, _("expected a JSON object {\"name\": ...}"));
     }
     bool kariz_export = json_object_get(o, "version") && json_object_get(o, "import_id");
     char *first = NULL, *last = NULL;
@@ -966,7 +967,8 @@ kz_status kz_import_json_lead(const char *line, size_t len, kz_lead *lead,
                 char *t = NULL;
                 if (!kz_custom_name_ok(ck)) {
                     ks = kz_err_set(err, KZ_EINVAL,
-                                    "key \"custom\".\"%.80s\": not a valid custom field name", ck);
+                                    _("key \"custom\".\"%.80s\": not a valid custom field name"),
+                                    ck);
                     goto out;
                 }
                 if ((ks = json_text(cv, ck, &t, err)) != KZ_OK)
@@ -1009,7 +1011,7 @@ kz_status kz_import_json_lead(const char *line, size_t len, kz_lead *lead,
             }
             if (kz_lead_assign(lead, kz_field_get((kz_field)c.field)->name, t, true, err) !=
                 KZ_OK) {
-                kz_err_prefix(err, "key \"%.80s\"", key);
+                kz_err_prefix(err, _("key \"%.80s\""), key);
                 free(t);
                 ks = KZ_EINVAL;
                 goto out;

@@ -2,13 +2,51 @@
 #include <inttypes.h>
 #include <string.h>
 
+#include "kariz/i18n.h"
 #include "kariz/labels.h"
 #include "kariz/money.h"
 
+/* The words of kariz's own keys, for the message catalogue: kz_label_key
+ * looks its words up there, so these read in the user's language (a
+ * team's own keys read as their words). */
+static const char *const own_words[] = {
+    /* lead fields */
+    N_("id"), N_("name"), N_("title"), N_("company"), N_("industry"), N_("employees"),
+    N_("revenue"), N_("country"), N_("city"), N_("email"), N_("phone"), N_("value"),
+    N_("currency"), N_("close date"), N_("probability"), N_("owner"), N_("stage"),
+    N_("status"), N_("source"), N_("next step"), N_("next due"), N_("score"), N_("grade"),
+    N_("pain"), N_("interest"), N_("fit"), N_("budget"), N_("authority"), N_("need"),
+    N_("timeline"), N_("persona"), N_("lost reason"), N_("lost from"), N_("stage entered"),
+    N_("touched"), N_("created"), N_("updated"), N_("import id"), N_("version"),
+    N_("score at"), N_("score due"),
+    /* activity kinds and outcomes */
+    N_("call"), N_("meeting"), N_("web"), N_("form"), N_("chat"), N_("sms"), N_("note"),
+    N_("answered"), N_("no answer"), N_("call back"), N_("voicemail"), N_("sent"),
+    N_("replied"), N_("opened"), N_("clicked"), N_("bounced"), N_("held"), N_("no show"),
+    N_("visited"), N_("asked price"), N_("requested info"), N_("not interested"),
+    /* stakeholder roles */
+    N_("champion"), N_("decision maker"), N_("influencer"), N_("user"), N_("gatekeeper"),
+    N_("contact"),
+    /* the default lost reasons and statuses */
+    N_("price"), N_("no budget"), N_("no decision"), N_("competitor"), N_("timing"),
+    N_("unresponsive"), N_("other"), N_("subscriber"), N_("lead"), N_("unqualified"),
+    N_("qualified"), N_("call back later"), N_("opportunity"), N_("lost opportunity"),
+    N_("customer"), N_("former customer"), N_("evangelist"), N_("friends and family"),
+};
+
 void kz_label_key(const char *key, kz_buf *out)
 {
+    kz_buf words = KZ_BUF_INIT;
     for (const char *p = key ? key : ""; *p; p++)
-        kz_buf_putc(out, *p == '_' ? ' ' : *p);
+        kz_buf_putc(&words, *p == '_' ? ' ' : *p);
+    const char *w = kz_buf_str(&words);
+    for (size_t i = 0; i < sizeof own_words / sizeof own_words[0]; i++)
+        if (strcmp(own_words[i], w) == 0) {
+            w = _(own_words[i]);
+            break;
+        }
+    kz_buf_puts(out, w);
+    kz_buf_free(&words);
 }
 
 static bool is(const char *a, const char *b)
@@ -19,7 +57,7 @@ static bool is(const char *a, const char *b)
 void kz_label_value(const kz_rules *r, const char *field, const char *value, kz_buf *out)
 {
     if (!value || !*value) {
-        kz_buf_puts(out, "(none)");
+        kz_buf_puts(out, _("(none)"));
         return;
     }
     int f = field ? kz_field_lookup(field) : -1;
@@ -30,7 +68,16 @@ void kz_label_value(const kz_rules *r, const char *field, const char *value, kz_
         else
             kz_label_key(value, out);
     } else if (f == KZ_F_LOST_REASON || f == KZ_F_STATUS) {
-        kz_label_key(value, out);
+        /* the rules' words for it (in the message language), else the key in words */
+        bool lost = f == KZ_F_LOST_REASON;
+        size_t n = r ? (lost ? kz_rules_lost_reason_count(r) : kz_rules_status_count(r)) : 0, i;
+        for (i = 0; i < n; i++)
+            if (strcmp(value, lost ? kz_rules_lost_reason(r, i) : kz_rules_status(r, i)) == 0)
+                break;
+        if (i < n)
+            kz_buf_puts(out, lost ? kz_rules_lost_reason_label(r, i) : kz_rules_status_label(r, i));
+        else
+            kz_label_key(value, out);
     } else if (f >= 0 && kz_field_get((kz_field)f)->type == KZ_FT_MONEY) {
         int64_t cents;
         char buf[64];
@@ -57,23 +104,23 @@ void kz_label_activity(const char *kind, const char *outcome, kz_buf *out)
 const char *kz_label_event_kind(const char *kind)
 {
     static const char *const words[][2] = {
-        {"create", "created"},       {"field", "changed"},    {"stage", "moved"},
-        {"owner", "assigned"},       {"grade", "regraded"},   {"activity", "logged"},
-        {"stakeholder", "stakeholder"}, {"override", "override"}, {"import", "imported"},
-        {"delete", "deleted"},       {"rules", "rules"},
+        {"create", N_("created")},       {"field", N_("changed")},    {"stage", N_("moved")},
+        {"owner", N_("assigned")},       {"grade", N_("regraded")},   {"activity", N_("logged")},
+        {"stakeholder", N_("stakeholder")}, {"override", N_("override")},
+        {"import", N_("imported")},      {"delete", N_("deleted")},   {"rules", N_("rules")},
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (is(kind, words[i][0]))
-            return words[i][1];
-    return "changed";
+            return _(words[i][1]);
+    return _("changed");
 }
 
 void kz_label_event(const kz_rules *r, const kz_event *e, kz_buf *out)
 {
     if (is(e->kind, "create")) {
-        kz_buf_puts(out, e->new_value ? e->new_value : "(no name)");
+        kz_buf_puts(out, e->new_value ? e->new_value : _("(no name)"));
         if (e->detail) {
-            kz_buf_puts(out, " in ");
+            kz_buf_puts(out, _(" in "));
             kz_label_value(r, "stage", e->detail, out);
         }
         return;
@@ -85,7 +132,7 @@ void kz_label_event(const kz_rules *r, const kz_event *e, kz_buf *out)
         return;
     }
     if (is(e->kind, "stakeholder")) {
-        kz_buf_printf(out, "%s, ", e->new_value ? e->new_value : "(no name)");
+        kz_buf_printf(out, "%s, ", e->new_value ? e->new_value : _("(no name)"));
         kz_label_key(e->field, out);
         return;
     }

@@ -1,5 +1,6 @@
 /* model.c - the lead field table, lead values, and the small value types of
  * the data model (activities, stakeholders, events). */
+#include "kariz/i18n.h"
 #include "kariz/model.h"
 
 #include <ctype.h>
@@ -260,15 +261,15 @@ kz_status kz_lead_assign(kz_lead *l, const char *name, const char *value, bool a
     if (f < 0) {
         if (!kz_custom_name_ok(name))
             return kz_err_set(err, KZ_EINVAL,
-                              "field \"%s\": not a built-in field, and not a valid custom field "
-                              "name (lower-case letters, digits, _ . -; at most 64 bytes)",
+                              _("field \"%s\": not a built-in field, and not a valid custom field "
+                                "name (lower-case letters, digits, _ . -; at most 64 bytes)"),
                               name);
         kz_lead_set_custom(l, name, value);
         return KZ_OK;
     }
     const kz_field_info *fi = &field_info[f];
     if ((fi->flags & KZ_FF_RO) && !allow_ro)
-        return kz_err_set(err, KZ_EINVAL, "field \"%s\" is computed by kariz and cannot be set",
+        return kz_err_set(err, KZ_EINVAL, _("field \"%s\" is computed by kariz and cannot be set"),
                           name);
     if (!value || !*value) {
         kz_lead_clear(l, (kz_field)f);
@@ -278,18 +279,19 @@ kz_status kz_lead_assign(kz_lead *l, const char *name, const char *value, bool a
     switch (fi->type) {
     case KZ_FT_INT:
         if (kz_parse_int(value, &v) != KZ_OK)
-            return kz_err_set(err, KZ_EINVAL, "field \"%s\": \"%s\" is not a whole number", name,
+            return kz_err_set(err, KZ_EINVAL, _("field \"%s\": \"%s\" is not a whole number"), name,
                               value);
         if (f == KZ_F_PROBABILITY && (v < 0 || v > 100))
             return kz_err_set(err, KZ_EINVAL,
-                              "field \"probability\": %" PRId64 " is outside 0..100 (percent)", v);
+                              _("field \"probability\": %" PRId64 " is outside 0..100 (percent)"),
+                              v);
         if (f == KZ_F_EMPLOYEES && v < 0)
-            return kz_err_set(err, KZ_EINVAL, "field \"employees\": must not be negative");
+            return kz_err_set(err, KZ_EINVAL, _("field \"employees\": must not be negative"));
         kz_lead_set_num(l, (kz_field)f, v);
         return KZ_OK;
     case KZ_FT_MONEY:
         if (kz_money_parse(value, &v, err) != KZ_OK) {
-            kz_err_prefix(err, "field \"%s\"", name);
+            kz_err_prefix(err, _("field \"%s\""), name);
             return KZ_EINVAL;
         }
         kz_lead_set_num(l, (kz_field)f, v);
@@ -297,15 +299,16 @@ kz_status kz_lead_assign(kz_lead *l, const char *name, const char *value, bool a
     case KZ_FT_DATE: {
         int day;
         if (kz_day_parse_iso(value, &day) != KZ_OK)
-            return kz_err_set(err, KZ_EINVAL, "field \"%s\": \"%s\" is not a date (expected YYYY-MM-DD)",
-                              name, value);
+            return kz_err_set(err, KZ_EINVAL,
+                              _("field \"%s\": \"%s\" is not a date (expected YYYY-MM-DD)"), name,
+                              value);
         kz_lead_set_date(l, (kz_field)f, day);
         return KZ_OK;
     }
     case KZ_FT_TIME: {
         if (kz_time_parse(value, &v) != KZ_OK)
             return kz_err_set(err, KZ_EINVAL,
-                              "field \"%s\": \"%s\" is not a time (expected YYYY-MM-DD HH:MM)",
+                              _("field \"%s\": \"%s\" is not a time (expected YYYY-MM-DD HH:MM)"),
                               name, value);
         kz_lead_set_num(l, (kz_field)f, v);
         return KZ_OK;
@@ -315,8 +318,8 @@ kz_status kz_lead_assign(kz_lead *l, const char *name, const char *value, bool a
             unsigned char c = (unsigned char)*p;
             if (!(isalnum(c) || c == '_' || c == '-' || c == '.') || p - value >= KZ_USER_MAX - 1)
                 return kz_err_set(err, KZ_EINVAL,
-                                  "field \"%s\": \"%s\" is not a user name (expected a Unix "
-                                  "account name)",
+                                  _("field \"%s\": \"%s\" is not a user name (expected a Unix "
+                                    "account name)"),
                                   name, value);
         }
         kz_lead_set_text(l, (kz_field)f, value);

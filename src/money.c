@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kariz/buf.h"
+#include "kariz/i18n.h"
 #include "kariz/money.h"
 #include "kariz/text.h"
 
@@ -51,12 +52,12 @@ static kz_status bad(kz_err *err, const char *s, const char *why)
 {
     kz_buf q = KZ_BUF_INIT; /* owned here */
     kz_text_fit(&q, s, 60, true, false);
-    kz_err_set(err, KZ_EINVAL, "\"%s\" %s", kz_buf_str(&q), why);
+    kz_err_set(err, KZ_EINVAL, "\"%s\" %s", kz_buf_str(&q), _(why));
     kz_buf_free(&q);
     return KZ_EINVAL;
 }
 
-#define NOT_AN_AMOUNT "is not an amount (expected e.g. 12500, 12,500.50, 45k or 1.2M)"
+#define NOT_AN_AMOUNT N_("is not an amount (expected e.g. 12500, 12,500.50, 45k or 1.2M)")
 
 kz_status kz_money_parse(const char *s, int64_t *out, kz_err *err)
 {
@@ -86,7 +87,7 @@ kz_status kz_money_parse(const char *s, int64_t *out, kz_err *err)
         unsigned char c = (unsigned char)*p;
         if (isdigit(c)) {
             if (mant > (INT64_MAX - 9) / 10)
-                return bad(err, s, "is too large");
+                return bad(err, s, _("is too large"));
             mant = mant * 10 + (c - '0');
             digits++;
             if (dot)
@@ -125,17 +126,17 @@ kz_status kz_money_parse(const char *s, int64_t *out, kz_err *err)
     int64_t cents;
     if (shift >= 0) {
         if (mant > KZ_MONEY_MAX / pow10s[shift])
-            return bad(err, s, "is too large (at most 1,000,000,000,000,000)");
+            return bad(err, s, _("is too large (at most 1,000,000,000,000,000)"));
         cents = mant * pow10s[shift];
     } else {
         if (-shift >= 18 || mant % pow10s[-shift] != 0)
-            return bad(err, s, "is more precise than a cent");
+            return bad(err, s, _("is more precise than a cent"));
         cents = mant / pow10s[-shift];
     }
     if (cents > KZ_MONEY_MAX)
-        return bad(err, s, "is too large (at most 1,000,000,000,000,000)");
+        return bad(err, s, _("is too large (at most 1,000,000,000,000,000)"));
     if (neg && cents != 0)
-        return bad(err, s, "is negative; expected an amount of 0 or more");
+        return bad(err, s, _("is negative; expected an amount of 0 or more"));
     *out = cents;
     return KZ_OK;
 }

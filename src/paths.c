@@ -1,4 +1,5 @@
 /* paths.c - the acting user and the locations of kariz's files. */
+#include "kariz/i18n.h"
 #include "kariz/paths.h"
 
 #include <errno.h>
@@ -37,13 +38,13 @@ static kz_status kz_mkdir_p(const char *path, kz_err *err)
 {
     char buf[4096];
     if (snprintf(buf, sizeof buf, "%s", path) >= (int)sizeof buf)
-        return kz_err_set(err, KZ_EINVAL, "path too long: %s", path);
+        return kz_err_set(err, KZ_EINVAL, _("path too long: %s"), path);
     for (char *p = buf + 1;; p++) {
         if (*p == '/' || *p == '\0') {
             char c = *p;
             *p = '\0';
             if (mkdir(buf, 0700) != 0 && errno != EEXIST)
-                return kz_err_set(err, KZ_EIO, "cannot create directory %s: %s", buf,
+                return kz_err_set(err, KZ_EIO, _("cannot create directory %s: %s"), buf,
                                   strerror(errno));
             *p = c;
             if (!c)
@@ -60,7 +61,7 @@ kz_status kz_db_path(const char *cli_path, char *out, size_t outlen, kz_err *err
         p = getenv("KARIZ_DB");
     if (p && *p) {
         if (snprintf(out, outlen, "%s", p) >= (int)outlen)
-            return kz_err_set(err, KZ_EINVAL, "database path too long");
+            return kz_err_set(err, KZ_EINVAL, _("database path too long"));
         return KZ_OK;
     }
     char dir[4096];
@@ -73,7 +74,7 @@ kz_status kz_db_path(const char *cli_path, char *out, size_t outlen, kz_err *err
     if (st != KZ_OK)
         return st;
     if (snprintf(out, outlen, "%s/kariz.db", dir) >= (int)outlen)
-        return kz_err_set(err, KZ_EINVAL, "database path too long");
+        return kz_err_set(err, KZ_EINVAL, _("database path too long"));
     return KZ_OK;
 }
 

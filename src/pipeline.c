@@ -1,5 +1,6 @@
 /* pipeline.c - salesperson operations shared by the CLI and the board.
  * Each is one write transaction: change, rescore, log, commit — or nothing. */
+#include "kariz/i18n.h"
 #include "kariz/pipeline.h"
 
 #include <inttypes.h>
@@ -42,7 +43,7 @@ static kz_status rescore_into(kz_session *s, kz_lead *lead, kz_activity_list *ac
 static kz_status check_stage(const kz_session *s, const char *stage, kz_err *err)
 {
     if (!kz_rules_stage(s->rules, stage))
-        return kz_err_set(err, KZ_EINVAL, "unknown stage \"%s\" (stages: %s)", stage,
+        return kz_err_set(err, KZ_EINVAL, _("unknown stage \"%s\" (stages: %s)"), stage,
                           kz_rules_stage_names(s->rules));
     return KZ_OK;
 }
@@ -66,7 +67,7 @@ static kz_status check_status(const kz_session *s, const kz_lead *before, const 
         }
         kz_buf_printf(&list, "%s%s", i ? ", " : "", kz_rules_status(s->rules, i));
     }
-    kz_err_set(err, KZ_EINVAL, "status \"%s\" is not one of the rules' statuses (%s)", st,
+    kz_err_set(err, KZ_EINVAL, _("status \"%s\" is not one of the rules' statuses (%s)"), st,
                kz_buf_str(&list));
     kz_buf_free(&list);
     return KZ_EINVAL;
@@ -90,8 +91,8 @@ kz_status kz_pipe_check_field(const kz_session *s, const kz_lead *lead, const ch
     kz_status ks = KZ_OK;
     if (near)
         ks = kz_err_set(err, KZ_EINVAL,
-                        "field \"%s\": no such field; did you mean %s? (a new custom field "
-                        "of that name must be declared under custom_fields in the rules)",
+                        _("field \"%s\": no such field; did you mean %s? (a new custom field "
+                          "of that name must be declared under custom_fields in the rules)"),
                         name, near);
     free(declared);
     return ks;
@@ -160,9 +161,9 @@ static bool is_field_event(const kz_event *e)
 static kz_status conflict_err(kz_err *err, int64_t id, int64_t version, const kz_event *e)
 {
     return kz_err_set(err, KZ_ECONFLICT,
-                      "lead %" PRId64 " was changed by someone else: %s set %s to \"%s\" "
-                      "(was \"%s\") after you read version %" PRId64
-                      "; reload it and apply your change again",
+                      _("lead %" PRId64 " was changed by someone else: %s set %s to \"%s\" "
+                        "(was \"%s\") after you read version %" PRId64
+                        "; reload it and apply your change again"),
                       id, e->actor, e->field, e->new_value ? e->new_value : "",
                       e->old_value ? e->old_value : "", version);
 }
@@ -178,8 +179,8 @@ static kz_status check_fields(kz_session *s, int64_t id, int64_t version, int64_
         return KZ_OK;
     if (version > stored)
         return kz_err_set(err, KZ_ECONFLICT,
-                          "lead %" PRId64 " is at version %" PRId64 ", older than the version %"
-                          PRId64 " you read; reload it and apply your change again",
+                          _("lead %" PRId64 " is at version %" PRId64 ", older than the version %"
+                          PRId64 " you read; reload it and apply your change again"),
                           id, stored, version);
     kz_event_list ev = {0}; /* owned */
     kz_status ks = kz_store_events(s->store, id, version, &ev, err);
@@ -318,7 +319,7 @@ kz_status kz_pipe_add(kz_session *s, kz_lead *lead, kz_err *err)
 {
     const char *name = kz_lead_text(lead, KZ_F_NAME);
     if ((!name || !*name) && !kz_lead_text(lead, KZ_F_EMAIL) && !kz_lead_text(lead, KZ_F_COMPANY))
-        return kz_err_set(err, KZ_EINVAL, "a lead needs a name, an e-mail or a company");
+        return kz_err_set(err, KZ_EINVAL, _("a lead needs a name, an e-mail or a company"));
     if (!kz_lead_has(lead, KZ_F_STAGE))
         kz_lead_set_text(lead, KZ_F_STAGE, kz_rules_first_stage(s->rules)->name);
     kz_status ks = check_stage(s, kz_lead_text(lead, KZ_F_STAGE), err);
@@ -332,7 +333,7 @@ kz_status kz_pipe_add(kz_session *s, kz_lead *lead, kz_err *err)
     const kz_stage *stg = kz_rules_stage(s->rules, kz_lead_text(lead, KZ_F_STAGE));
     if (stg->kind == KZ_STAGE_LOST && !kz_lead_has(lead, KZ_F_LOST_REASON))
         return kz_err_set(err, KZ_EINVAL,
-                          "a lead created as lost needs a lost reason (lost_reason=...)");
+                          _("a lead created as lost needs a lost reason (lost_reason=...)"));
     kz_score *score = kz_xcalloc(1, sizeof *score);
     kz_score_lead(s->rules, lead, NULL, 0, kz_session_now(s), score);
     kz_score_apply(score, lead);
@@ -371,7 +372,7 @@ kz_status kz_pipe_set(kz_session *s, int64_t id, int64_t version, const char *co
     for (size_t i = 0; ks == KZ_OK && i < n; i++) {
         const char *eq = strchr(assign[i], '=');
         if (!eq || eq == assign[i]) {
-            ks = kz_err_set(err, KZ_EUSAGE, "\"%s\": expected FIELD=VALUE", assign[i]);
+            ks = kz_err_set(err, KZ_EUSAGE, _("\"%s\": expected FIELD=VALUE"), assign[i]);
             break;
         }
         char field[80];
@@ -379,7 +380,7 @@ kz_status kz_pipe_set(kz_session *s, int64_t id, int64_t version, const char *co
         int f = kz_field_lookup(field);
         if (f == KZ_F_STAGE || f == KZ_F_LOST_REASON || f == KZ_F_LOST_FROM) {
             ks = kz_err_set(err, KZ_EINVAL,
-                            "field \"%s\" changes with `kariz move`, `won` or `lost`, not `set`",
+                            _("field \"%s\" changes with `kariz move`, `won` or `lost`, not `set`"),
                             field);
             break;
         }
@@ -457,7 +458,8 @@ kz_status kz_pipe_save(kz_session *s, kz_lead *edited, kz_err *err)
     kz_status ks = op_begin(&o, s, id, 0, NULL, 0, err);
     const char *was = kz_lead_text(&o.lead, KZ_F_STAGE), *now = kz_lead_text(edited, KZ_F_STAGE);
     if (ks == KZ_OK && (!now || strcmp(was, now) != 0))
-        ks = kz_err_set(err, KZ_EINVAL, "the stage changes with move, won or lost, not by editing");
+        ks = kz_err_set(err, KZ_EINVAL,
+                        _("the stage changes with move, won or lost, not by editing"));
     if (ks == KZ_OK)
         ks = merge_edit(&o, edited, kz_lead_num(edited, KZ_F_VERSION), err);
     if (ks == KZ_OK)
@@ -487,7 +489,7 @@ static kz_status move_checked(op *o, const kz_stage *to, const char *force_reaso
 {
     const char *cur = kz_lead_text(&o->lead, KZ_F_STAGE);
     if (cur && strcmp(cur, to->name) == 0)
-        return kz_err_set(err, KZ_EINVAL, "lead %" PRId64 " is already in stage %s",
+        return kz_err_set(err, KZ_EINVAL, _("lead %" PRId64 " is already in stage %s"),
                           kz_lead_num(&o->lead, KZ_F_ID), to->name);
     kz_status ks = rescore_into(o->s, &o->lead, &o->acts, &o->acts_loaded, o->score, err);
     if (ks != KZ_OK)
@@ -518,7 +520,7 @@ kz_status kz_pipe_move(kz_session *s, int64_t id, int64_t version, const char *s
     const kz_stage *to = kz_rules_stage(s->rules, stage);
     if (to->kind == KZ_STAGE_LOST)
         return kz_err_set(err, KZ_EINVAL,
-                          "a lead is lost with a reason: use `kariz lost ID --reason REASON`");
+                          _("a lead is lost with a reason: use `kariz lost ID --reason REASON`"));
     op o;
     ks = op_begin(&o, s, id, version, stage_fields, NSTAGE_FIELDS, err);
     if (ks == KZ_OK)
@@ -531,7 +533,7 @@ kz_status kz_pipe_won(kz_session *s, int64_t id, int64_t version, const char *fo
 {
     const kz_stage *won = kz_rules_won_stage(s->rules);
     if (!won)
-        return kz_err_set(err, KZ_EINVAL, "the rules define no won stage");
+        return kz_err_set(err, KZ_EINVAL, _("the rules define no won stage"));
     op o;
     kz_status ks = op_begin(&o, s, id, version, stage_fields, NSTAGE_FIELDS, err);
     if (ks == KZ_OK)
@@ -544,7 +546,7 @@ kz_status kz_pipe_lost(kz_session *s, int64_t id, int64_t version, const char *r
 {
     const kz_stage *lost = kz_rules_lost_stage(s->rules);
     if (!lost)
-        return kz_err_set(err, KZ_EINVAL, "the rules define no lost stage");
+        return kz_err_set(err, KZ_EINVAL, _("the rules define no lost stage"));
     const char *canon = NULL;
     size_t nr = kz_rules_lost_reason_count(s->rules);
     for (size_t i = 0; reason && i < nr; i++)
@@ -554,7 +556,7 @@ kz_status kz_pipe_lost(kz_session *s, int64_t id, int64_t version, const char *r
         kz_buf list = KZ_BUF_INIT;
         for (size_t i = 0; i < nr; i++)
             kz_buf_printf(&list, "%s%s", i ? ", " : "", kz_rules_lost_reason(s->rules, i));
-        kz_status ks = kz_err_set(err, KZ_EINVAL, "unknown lost reason \"%s\" (reasons: %s)",
+        kz_status ks = kz_err_set(err, KZ_EINVAL, _("unknown lost reason \"%s\" (reasons: %s)"),
                                   reason ? reason : "", kz_buf_str(&list));
         kz_buf_free(&list);
         return ks;
@@ -564,7 +566,7 @@ kz_status kz_pipe_lost(kz_session *s, int64_t id, int64_t version, const char *r
     if (ks == KZ_OK) {
         const char *cur = kz_lead_text(&o.lead, KZ_F_STAGE);
         if (strcmp(cur, lost->name) == 0) {
-            ks = kz_err_set(err, KZ_EINVAL, "lead %" PRId64 " is already lost", id);
+            ks = kz_err_set(err, KZ_EINVAL, _("lead %" PRId64 " is already lost"), id);
         } else {
             kz_lead_set_text(&o.lead, KZ_F_LOST_FROM, cur);
             kz_lead_set_text(&o.lead, KZ_F_LOST_REASON, canon);
@@ -579,19 +581,23 @@ kz_status kz_pipe_log(kz_session *s, int64_t id, const char *kind, const char *o
 {
     const char *defchan = kz_activity_kind_channel(kind);
     if (!defchan)
-        return kz_err_set(err, KZ_EINVAL, "unknown activity kind \"%s\" (kinds: %s)", kind,
+        return kz_err_set(err, KZ_EINVAL, _("unknown activity kind \"%s\" (kinds: %s)"), kind,
                           kz_activity_kinds_list());
     if (!outcome || !*outcome)
         outcome = "none";
     if (!kz_activity_outcome_ok(outcome))
-        return kz_err_set(err, KZ_EINVAL, "unknown outcome \"%s\" (outcomes of %s: %s)",
+        return kz_err_set(err, KZ_EINVAL, _("unknown outcome \"%s\" (outcomes of %s: %s)"),
                           outcome, kind, kz_activity_outcomes_for(kind));
     if (!kz_activity_outcome_fits(kind, outcome))
-        return kz_err_set(err, KZ_EINVAL, "outcome \"%s\" cannot happen to %s %s (outcomes of "
-                          "%s: %s)", outcome, strcmp(kind, "email") == 0 ? "an" : "a", kind,
+        /* TRANSLATORS: the second and third %s are an article ("a" or "an")
+           and an activity kind: "cannot happen to an email" */
+        return kz_err_set(err, KZ_EINVAL, _("outcome \"%s\" cannot happen to %s %s (outcomes of "
+                          "%s: %s)"), outcome, strcmp(kind, "email") == 0 ? _("an") : _("a"), kind,
                           kind, kz_activity_outcomes_for(kind));
     if (channel && (strlen(channel) >= sizeof((kz_activity *)0)->channel || !*channel))
-        return kz_err_set(err, KZ_EINVAL, "channel \"%s\": expected a short name such as phone, email, web", channel);
+        return kz_err_set(err, KZ_EINVAL,
+                          _("channel \"%s\": expected a short name such as phone, email, web"),
+                          channel);
     op o;
     kz_status ks = op_begin(&o, s, id, 0, NULL, 0, err);
     if (ks == KZ_OK) {
@@ -613,7 +619,7 @@ kz_status kz_pipe_log(kz_session *s, int64_t id, const char *kind, const char *o
 kz_status kz_pipe_note(kz_session *s, int64_t id, const char *text, kz_err *err)
 {
     if (!text || !*text)
-        return kz_err_set(err, KZ_EINVAL, "a note needs some text");
+        return kz_err_set(err, KZ_EINVAL, _("a note needs some text"));
     return kz_pipe_log(s, id, "note", "none", NULL, text, err);
 }
 
@@ -854,10 +860,10 @@ bool kz_lead_is_overdue(const kz_lead *lead, int today)
 kz_status kz_pipe_add_stakeholder(kz_session *s, kz_stakeholder *sh, kz_err *err)
 {
     if (!sh->name || !*sh->name)
-        return kz_err_set(err, KZ_EINVAL, "a stakeholder needs a name");
+        return kz_err_set(err, KZ_EINVAL, _("a stakeholder needs a name"));
     if (sh->role && !kz_stakeholder_role_ok(sh->role))
-        return kz_err_set(err, KZ_EINVAL, "unknown stakeholder role \"%s\" (roles: %s)", sh->role,
-                          KZ_STAKEHOLDER_ROLES);
+        return kz_err_set(err, KZ_EINVAL, _("unknown stakeholder role \"%s\" (roles: %s)"),
+                          sh->role, KZ_STAKEHOLDER_ROLES);
     kz_status ks = kz_store_begin(s->store, err);
     if (ks != KZ_OK)
         return ks;

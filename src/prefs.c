@@ -1,4 +1,5 @@
 /* prefs.c - resolves the display settings: locale, team, user, environment. */
+#include "kariz/i18n.h"
 #include "kariz/prefs.h"
 
 #include <ctype.h>
@@ -158,7 +159,7 @@ kz_status kz_prefs_team(const char *calendar, const char *digits, const char *bi
     const char *vals[NDEFS] = {calendar, digits, bidi, direction};
     for (int i = 0; i < NDEFS; i++)
         if (vals[i] && word_value(i, vals[i]) < 0)
-            return kz_err_set(err, KZ_EINVAL, "%s is \"%s\"; expected %s", defs[i].key, vals[i],
+            return kz_err_set(err, KZ_EINVAL, _("%s is \"%s\"; expected %s"), defs[i].key, vals[i],
                               defs[i].allowed);
     for (int i = 0; i < NDEFS; i++)
         snprintf(team[i], sizeof team[i], "%s", vals[i] ? vals[i] : "");

@@ -8,6 +8,7 @@
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/model.h"
 #include "kariz/report.h"
 #include "kariz/store.h"
@@ -281,15 +282,15 @@ static kz_status end_snapshot(kz_store *st, bool opened, kz_status ks, kz_err *e
 /* ---- funnel ---- */
 
 static const kz_rcol stage_now_cols[] = {
-    {"stage", "STAGE", KZ_RT_STAGE},
-    {"leads", "LEADS", KZ_RT_COUNT},
-    {"value", "VALUE", KZ_RT_MONEY},
+    {"stage", N_("STAGE"), KZ_RT_STAGE},
+    {"leads", N_("LEADS"), KZ_RT_COUNT},
+    {"value", N_("VALUE"), KZ_RT_MONEY},
 };
 
 static const kz_rcol conversion_cols[] = {
-    {"stage", "STAGE", KZ_RT_STAGE},      {"reached", "REACHED", KZ_RT_COUNT},
-    {"next", "NEXT", KZ_RT_STAGE},        {"moved_on", "MOVED ON", KZ_RT_COUNT},
-    {"rate", "CONVERSION", KZ_RT_PERCENT},
+    {"stage", N_("STAGE"), KZ_RT_STAGE},      {"reached", N_("REACHED"), KZ_RT_COUNT},
+    {"next", N_("NEXT"), KZ_RT_STAGE},        {"moved_on", N_("MOVED ON"), KZ_RT_COUNT},
+    {"rate", N_("CONVERSION"), KZ_RT_PERCENT},
 };
 
 typedef struct funnel_ctx {
@@ -336,7 +337,7 @@ static void stages_now_table(kz_report *out, const kz_report_pipeline *p, const 
         b->v[1] += lv->v[i].value;
     }
     sort_n(bs.v, bs.n, sizeof *bs.v, bucket_cmp_name);
-    kz_rtable *t = kz_report_table(out, "stages", "Leads per stage now", stage_now_cols, 3,
+    kz_rtable *t = kz_report_table(out, "stages", N_("Leads per stage now"), stage_now_cols, 3,
                                    "leads");
     for (size_t i = 0; i < bs.n; i++) {
         kz_rcell *row = kz_rtable_row(t);
@@ -350,7 +351,7 @@ static void stages_now_table(kz_report *out, const kz_report_pipeline *p, const 
 kz_status kz_report_funnel(kz_store *st, const kz_report_pipeline *p, const kz_report_opts *o,
                            kz_report *out, kz_err *err)
 {
-    start_report(out, "funnel", "Funnel", o);
+    start_report(out, "funnel", N_("Funnel"), o);
     bool opened;
     kz_status ks = snapshot(st, &opened, err);
     if (ks != KZ_OK)
@@ -385,7 +386,7 @@ kz_status kz_report_funnel(kz_store *st, const kz_report_pipeline *p, const kz_r
     }
     if (ks == KZ_OK) {
         stages_now_table(out, p, &lv);
-        kz_rtable *t = kz_report_table(out, "conversion", "Conversion between stages",
+        kz_rtable *t = kz_report_table(out, "conversion", N_("Conversion between stages"),
                                        conversion_cols, 5, "reached");
         for (size_t i = 0; i < nseq; i++) {
             kz_rcell *row = kz_rtable_row(t);
@@ -397,9 +398,9 @@ kz_status kz_report_funnel(kz_store *st, const kz_report_pipeline *p, const kz_r
                 kz_rcell_rate(&row[4], reached[i + 1], reached[i]);
             }
         }
-        kz_report_note(out, "Reached: leads that entered the stage in the period, or a later "
-                            "one (a lead that skipped a stage counts as having passed it). "
-                            "Leads that were lost count in every stage they passed.");
+        kz_report_note(out, N_("Reached: leads that entered the stage in the period, or a later "
+                               "one (a lead that skipped a stage counts as having passed it). "
+                               "Leads that were lost count in every stage they passed."));
     }
     free(seq);
     free(pos);
@@ -411,26 +412,26 @@ kz_status kz_report_funnel(kz_store *st, const kz_report_pipeline *p, const kz_r
 /* ---- forecast ---- */
 
 static const kz_rcol month_cols[] = {
-    {"month", "CLOSE MONTH", KZ_RT_TEXT},
-    {"leads", "LEADS", KZ_RT_COUNT},
-    {"value", "VALUE", KZ_RT_MONEY},
-    {"weighted", "WEIGHTED", KZ_RT_MONEY},
+    {"month", N_("CLOSE MONTH"), KZ_RT_TEXT},
+    {"leads", N_("LEADS"), KZ_RT_COUNT},
+    {"value", N_("VALUE"), KZ_RT_MONEY},
+    {"weighted", N_("WEIGHTED"), KZ_RT_MONEY},
 };
 static const kz_rcol owner_cols[] = {
-    {"owner", "OWNER", KZ_RT_TEXT},
-    {"leads", "LEADS", KZ_RT_COUNT},
-    {"value", "VALUE", KZ_RT_MONEY},
-    {"weighted", "WEIGHTED", KZ_RT_MONEY},
+    {"owner", N_("OWNER"), KZ_RT_TEXT},
+    {"leads", N_("LEADS"), KZ_RT_COUNT},
+    {"value", N_("VALUE"), KZ_RT_MONEY},
+    {"weighted", N_("WEIGHTED"), KZ_RT_MONEY},
 };
 static const kz_rcol month_owner_cols[] = {
-    {"month", "CLOSE MONTH", KZ_RT_TEXT}, {"owner", "OWNER", KZ_RT_TEXT},
-    {"leads", "LEADS", KZ_RT_COUNT},      {"value", "VALUE", KZ_RT_MONEY},
-    {"weighted", "WEIGHTED", KZ_RT_MONEY},
+    {"month", N_("CLOSE MONTH"), KZ_RT_TEXT}, {"owner", N_("OWNER"), KZ_RT_TEXT},
+    {"leads", N_("LEADS"), KZ_RT_COUNT},      {"value", N_("VALUE"), KZ_RT_MONEY},
+    {"weighted", N_("WEIGHTED"), KZ_RT_MONEY},
 };
 static const kz_rcol total_cols[] = {
-    {"leads", "LEADS", KZ_RT_COUNT},
-    {"value", "VALUE", KZ_RT_MONEY},
-    {"weighted", "WEIGHTED", KZ_RT_MONEY},
+    {"leads", N_("LEADS"), KZ_RT_COUNT},
+    {"value", N_("VALUE"), KZ_RT_MONEY},
+    {"weighted", N_("WEIGHTED"), KZ_RT_MONEY},
 };
 
 /* value x percent, summed exactly, to minor units (rounded half up). */
@@ -458,7 +459,7 @@ static void money_rows(kz_rtable *t, buckets *bs, bool two_keys)
 kz_status kz_report_forecast(kz_store *st, const kz_report_pipeline *p,
                              const kz_report_opts *o, kz_report *out, kz_err *err)
 {
-    start_report(out, "forecast", "Forecast", o);
+    start_report(out, "forecast", N_("Forecast"), o);
     bool opened;
     kz_status ks = snapshot(st, &opened, err);
     if (ks != KZ_OK)
@@ -505,23 +506,23 @@ kz_status kz_report_forecast(kz_store *st, const kz_report_pipeline *p,
         sort_n(months.v, months.n, sizeof *months.v, bucket_cmp_name);
         sort_n(owners.v, owners.n, sizeof *owners.v, bucket_cmp_name);
         sort_n(both.v, both.n, sizeof *both.v, bucket_cmp_name);
-        money_rows(kz_report_table(out, "by_month", "Open pipeline by expected close month",
+        money_rows(kz_report_table(out, "by_month", N_("Open pipeline by expected close month"),
                                    month_cols, 4, "weighted"),
                    &months, false);
-        money_rows(kz_report_table(out, "by_owner", "Open pipeline by owner", owner_cols, 4,
+        money_rows(kz_report_table(out, "by_owner", N_("Open pipeline by owner"), owner_cols, 4,
                                    "weighted"),
                    &owners, false);
-        money_rows(kz_report_table(out, "by_month_owner", "By close month and owner",
+        money_rows(kz_report_table(out, "by_month_owner", N_("By close month and owner"),
                                    month_owner_cols, 5, "weighted"),
                    &both, true);
-        kz_rtable *t = kz_report_table(out, "total", "Total", total_cols, 3, NULL);
+        kz_rtable *t = kz_report_table(out, "total", N_("Total"), total_cols, 3, NULL);
         kz_rcell *row = kz_rtable_row(t);
         kz_rcell_int(&row[0], total[0]);
         kz_rcell_int(&row[1], total[1]);
         kz_rcell_int(&row[2], weighted_cents(total[2]));
-        kz_report_note(out, "Weighted: deal value x the win probability of the lead's stage in "
-                            "the rules in force, or the lead's own probability when it has "
-                            "one. Leads without a value count as 0.");
+        kz_report_note(out, N_("Weighted: deal value x the win probability of the lead's stage in "
+                               "the rules in force, or the lead's own probability when it has "
+                               "one. Leads without a value count as 0."));
     }
     buckets_free(&months);
     buckets_free(&owners);
@@ -533,15 +534,15 @@ kz_status kz_report_forecast(kz_store *st, const kz_report_pipeline *p,
 /* ---- velocity ---- */
 
 static const kz_rcol velocity_cols[] = {
-    {"stage", "STAGE", KZ_RT_STAGE},         {"entered", "ENTERED", KZ_RT_COUNT},
-    {"median_days", "MEDIAN", KZ_RT_DAYS},  {"p90_days", "90TH PCT", KZ_RT_DAYS},
-    {"leads", "NOW", KZ_RT_COUNT},          {"stale", "STALE", KZ_RT_COUNT},
+    {"stage", N_("STAGE"), KZ_RT_STAGE},         {"entered", N_("ENTERED"), KZ_RT_COUNT},
+    {"median_days", N_("MEDIAN"), KZ_RT_DAYS},  {"p90_days", N_("90TH PCT"), KZ_RT_DAYS},
+    {"leads", N_("NOW"), KZ_RT_COUNT},          {"stale", N_("STALE"), KZ_RT_COUNT},
 };
 static const kz_rcol bottleneck_cols[] = {
-    {"measure", "MEASURE", KZ_RT_TEXT},
-    {"stage", "STAGE", KZ_RT_STAGE},
-    {"median_days", "MEDIAN", KZ_RT_DAYS},
-    {"leads", "NOW", KZ_RT_COUNT},
+    {"measure", N_("MEASURE"), KZ_RT_TEXT},
+    {"stage", N_("STAGE"), KZ_RT_STAGE},
+    {"median_days", N_("MEDIAN"), KZ_RT_DAYS},
+    {"leads", N_("NOW"), KZ_RT_COUNT},
 };
 
 typedef struct dvec {
@@ -612,7 +613,7 @@ static bool velocity_entry(const kz_stage_entry *e, void *ud)
 kz_status kz_report_velocity(kz_store *st, const kz_report_pipeline *p,
                              const kz_report_opts *o, kz_report *out, kz_err *err)
 {
-    start_report(out, "velocity", "Velocity", o);
+    start_report(out, "velocity", N_("Velocity"), o);
     bool opened;
     kz_status ks = snapshot(st, &opened, err);
     if (ks != KZ_OK)
@@ -635,7 +636,7 @@ kz_status kz_report_velocity(kz_store *st, const kz_report_pipeline *p,
             if (lv.v[i].stale)
                 stale_n[lv.v[i].stage]++;
         }
-        kz_rtable *t = kz_report_table(out, "stages", "Time spent in each stage", velocity_cols,
+        kz_rtable *t = kz_report_table(out, "stages", N_("Time spent in each stage"), velocity_cols,
                                        6, "median_days");
         int wait_i = -1, pile_i = -1;
         double wait_best = -1, *medians = kz_xcalloc(p->nstages + 1, sizeof *medians);
@@ -661,7 +662,8 @@ kz_status kz_report_velocity(kz_store *st, const kz_report_pipeline *p,
             if (now_n[i] > 0 && (pile_i < 0 || now_n[i] > now_n[pile_i]))
                 pile_i = (int)i;
         }
-        kz_rtable *b = kz_report_table(out, "bottleneck", "Bottleneck", bottleneck_cols, 4, NULL);
+        kz_rtable *b =
+            kz_report_table(out, "bottleneck", N_("Bottleneck"), bottleneck_cols, 4, NULL);
         const char *measures[2] = {"longest_wait", "most_leads"};
         int which[2] = {wait_i, pile_i};
         for (int k = 0; k < 2; k++) {
@@ -675,9 +677,10 @@ kz_status kz_report_velocity(kz_store *st, const kz_report_pipeline *p,
             }
         }
         free(medians);
-        kz_report_note(out, "Time in a stage runs from entering it to leaving it; a lead's "
-                            "current stage counts up to now. Only stays that began in the period "
-                            "count. Median and 90th percentile interpolate between ranks.");
+        kz_report_note(out,
+                       N_("Time in a stage runs from entering it to leaving it; a lead's "
+                          "current stage counts up to now. Only stays that began in the period "
+                          "count. Median and 90th percentile interpolate between ranks."));
     }
     for (size_t i = 0; i < p->nstages; i++)
         free(v.spells[i].v);
@@ -692,25 +695,25 @@ kz_status kz_report_velocity(kz_store *st, const kz_report_pipeline *p,
 /* ---- losses ---- */
 
 static const kz_rcol lost_stage_cols[] = {
-    {"stage", "LOST FROM", KZ_RT_STAGE},
-    {"lost", "LOST", KZ_RT_COUNT},
-    {"share", "SHARE", KZ_RT_PERCENT},
-    {"value", "VALUE", KZ_RT_MONEY},
+    {"stage", N_("LOST FROM"), KZ_RT_STAGE},
+    {"lost", N_("LOST"), KZ_RT_COUNT},
+    {"share", N_("SHARE"), KZ_RT_PERCENT},
+    {"value", N_("VALUE"), KZ_RT_MONEY},
 };
 static const kz_rcol lost_reason_cols[] = {
-    {"reason", "REASON", KZ_RT_KEY},
-    {"lost", "LOST", KZ_RT_COUNT},
-    {"share", "SHARE", KZ_RT_PERCENT},
+    {"reason", N_("REASON"), KZ_RT_KEY},
+    {"lost", N_("LOST"), KZ_RT_COUNT},
+    {"share", N_("SHARE"), KZ_RT_PERCENT},
 };
 static const kz_rcol source_cols[] = {
-    {"source", "SOURCE", KZ_RT_TEXT}, {"won", "WON", KZ_RT_COUNT},
-    {"lost", "LOST", KZ_RT_COUNT},    {"win_rate", "WIN RATE", KZ_RT_PERCENT},
+    {"source", N_("SOURCE"), KZ_RT_TEXT}, {"won", N_("WON"), KZ_RT_COUNT},
+    {"lost", N_("LOST"), KZ_RT_COUNT},    {"win_rate", N_("WIN RATE"), KZ_RT_PERCENT},
 };
 
 kz_status kz_report_losses(kz_store *st, const kz_report_pipeline *p, const kz_report_opts *o,
                            kz_report *out, kz_err *err)
 {
-    start_report(out, "losses", "Losses", o);
+    start_report(out, "losses", N_("Losses"), o);
     bool opened;
     kz_status ks = snapshot(st, &opened, err);
     if (ks != KZ_OK)
@@ -748,7 +751,7 @@ kz_status kz_report_losses(kz_store *st, const kz_report_pipeline *p, const kz_r
         sort_n(stages.v, stages.n, sizeof *stages.v, bucket_cmp_name);
         sort_n(reasons.v, reasons.n, sizeof *reasons.v, bucket_cmp_count);
         sort_n(sources.v, sources.n, sizeof *sources.v, bucket_cmp_name);
-        kz_rtable *t = kz_report_table(out, "by_stage", "Lost deals by the stage lost from",
+        kz_rtable *t = kz_report_table(out, "by_stage", N_("Lost deals by the stage lost from"),
                                        lost_stage_cols, 4, "lost");
         for (size_t i = 0; i < stages.n; i++) {
             kz_rcell *row = kz_rtable_row(t);
@@ -757,7 +760,7 @@ kz_status kz_report_losses(kz_store *st, const kz_report_pipeline *p, const kz_r
             kz_rcell_rate(&row[2], stages.v[i].v[0], nlost);
             kz_rcell_int(&row[3], stages.v[i].v[1]);
         }
-        t = kz_report_table(out, "by_reason", "Lost deals by reason", lost_reason_cols, 3,
+        t = kz_report_table(out, "by_reason", N_("Lost deals by reason"), lost_reason_cols, 3,
                             "lost");
         for (size_t i = 0; i < reasons.n; i++) {
             kz_rcell *row = kz_rtable_row(t);
@@ -765,7 +768,7 @@ kz_status kz_report_losses(kz_store *st, const kz_report_pipeline *p, const kz_r
             kz_rcell_int(&row[1], reasons.v[i].v[0]);
             kz_rcell_rate(&row[2], reasons.v[i].v[0], nlost);
         }
-        t = kz_report_table(out, "win_rate_by_source", "Win rate by source", source_cols, 4,
+        t = kz_report_table(out, "win_rate_by_source", N_("Win rate by source"), source_cols, 4,
                             "win_rate");
         for (size_t i = 0; i < sources.n; i++) {
             kz_rcell *row = kz_rtable_row(t);
@@ -774,8 +777,8 @@ kz_status kz_report_losses(kz_store *st, const kz_report_pipeline *p, const kz_r
             kz_rcell_int(&row[2], sources.v[i].v[1]);
             kz_rcell_rate(&row[3], sources.v[i].v[0], sources.v[i].v[0] + sources.v[i].v[1]);
         }
-        kz_report_note(out, "Deals closed (won or lost) in the period; a deal that was lost and "
-                            "then reopened is open again and not counted as lost.");
+        kz_report_note(out, N_("Deals closed (won or lost) in the period; a deal that was lost and "
+                               "then reopened is open again and not counted as lost."));
     }
     buckets_free(&stages);
     buckets_free(&reasons);
@@ -787,19 +790,19 @@ kz_status kz_report_losses(kz_store *st, const kz_report_pipeline *p, const kz_r
 /* ---- channels ---- */
 
 static const kz_rcol response_cols[] = {
-    {"channel", "CHANNEL", KZ_RT_KEY},   {"touches", "TOUCHES", KZ_RT_COUNT},
-    {"sent", "SENT", KZ_RT_COUNT},        {"replied", "REPLIED", KZ_RT_COUNT},
-    {"calls", "CALLS", KZ_RT_COUNT},      {"answered", "ANSWERED", KZ_RT_COUNT},
-    {"response_rate", "RESPONSE", KZ_RT_PERCENT},
+    {"channel", N_("CHANNEL"), KZ_RT_KEY},   {"touches", N_("TOUCHES"), KZ_RT_COUNT},
+    {"sent", N_("SENT"), KZ_RT_COUNT},        {"replied", N_("REPLIED"), KZ_RT_COUNT},
+    {"calls", N_("CALLS"), KZ_RT_COUNT},      {"answered", N_("ANSWERED"), KZ_RT_COUNT},
+    {"response_rate", N_("RESPONSE"), KZ_RT_PERCENT},
 };
 static const kz_rcol before_cols[] = {
-    {"channel", "CHANNEL", KZ_RT_KEY},        {"won_deals", "WON", KZ_RT_COUNT},
-    {"won_share", "OF WON", KZ_RT_PERCENT},    {"lost_deals", "LOST", KZ_RT_COUNT},
-    {"lost_share", "OF LOST", KZ_RT_PERCENT},
+    {"channel", N_("CHANNEL"), KZ_RT_KEY},        {"won_deals", N_("WON"), KZ_RT_COUNT},
+    {"won_share", N_("OF WON"), KZ_RT_PERCENT},    {"lost_deals", N_("LOST"), KZ_RT_COUNT},
+    {"lost_share", N_("OF LOST"), KZ_RT_PERCENT},
 };
 static const kz_rcol closed_cols[] = {
-    {"outcome", "OUTCOME", KZ_RT_KEY},
-    {"deals", "DEALS", KZ_RT_COUNT},
+    {"outcome", N_("OUTCOME"), KZ_RT_KEY},
+    {"deals", N_("DEALS"), KZ_RT_COUNT},
 };
 
 enum { CH_TOUCHES, CH_SENT, CH_REPLIED, CH_CALLS, CH_ANSWERED, CH_WON, CH_LOST };
@@ -844,7 +847,7 @@ static bool channel_activity(const kz_activity *a, void *ud)
 kz_status kz_report_channels(kz_store *st, const kz_report_pipeline *p,
                              const kz_report_opts *o, kz_report *out, kz_err *err)
 {
-    start_report(out, "channels", "Channels", o);
+    start_report(out, "channels", N_("Channels"), o);
     bool opened;
     kz_status ks = snapshot(st, &opened, err);
     if (ks != KZ_OK)
@@ -866,7 +869,7 @@ kz_status kz_report_channels(kz_store *st, const kz_report_pipeline *p,
             }
         }
         sort_n(c.ch.v, c.ch.n, sizeof *c.ch.v, bucket_cmp_name);
-        kz_rtable *t = kz_report_table(out, "response", "Response rate per channel",
+        kz_rtable *t = kz_report_table(out, "response", N_("Response rate per channel"),
                                        response_cols, 7, "response_rate");
         for (size_t i = 0; i < c.ch.n; i++) {
             const bucket *b = &c.ch.v[i];
@@ -882,7 +885,7 @@ kz_status kz_report_channels(kz_store *st, const kz_report_pipeline *p,
             kz_rcell_rate(&row[6], b->v[CH_REPLIED] + b->v[CH_ANSWERED],
                           b->v[CH_SENT] + b->v[CH_CALLS]);
         }
-        t = kz_report_table(out, "before_close", "Channels touched before the deal closed",
+        t = kz_report_table(out, "before_close", N_("Channels touched before the deal closed"),
                             before_cols, 5, "won_share");
         for (size_t i = 0; i < c.ch.n; i++) {
             const bucket *b = &c.ch.v[i];
@@ -895,17 +898,17 @@ kz_status kz_report_channels(kz_store *st, const kz_report_pipeline *p,
             kz_rcell_int(&row[3], b->v[CH_LOST]);
             kz_rcell_rate(&row[4], b->v[CH_LOST], nlost);
         }
-        t = kz_report_table(out, "closed", "Deals closed in the period", closed_cols, 2, NULL);
+        t = kz_report_table(out, "closed", N_("Deals closed in the period"), closed_cols, 2, NULL);
         kz_rcell *row = kz_rtable_row(t);
         kz_rcell_text(&row[0], "won");
         kz_rcell_int(&row[1], nwon);
         row = kz_rtable_row(t);
         kz_rcell_text(&row[0], "lost");
         kz_rcell_int(&row[1], nlost);
-        kz_report_note(out, "Response: (e-mails replied + calls answered) / (messages sent + "
-                            "calls); a call counts as answered when the outcome is answered or "
-                            "call_back. Before close: share of the won (lost) deals closed in "
-                            "the period that had a touch on the channel before they closed.");
+        kz_report_note(out, N_("Response: (e-mails replied + calls answered) / (messages sent + "
+                               "calls); a call counts as answered when the outcome is answered or "
+                               "call_back. Before close: share of the won (lost) deals closed in "
+                               "the period that had a touch on the channel before they closed."));
     }
     buckets_free(&c.ch);
     lead_vec_free(&lv);
@@ -915,9 +918,9 @@ kz_status kz_report_channels(kz_store *st, const kz_report_pipeline *p,
 /* ---- scoring ---- */
 
 static const kz_rcol grade_cols[] = {
-    {"grade", "GRADE", KZ_RT_TEXT},  {"deals", "DEALS", KZ_RT_COUNT},
-    {"won", "WON", KZ_RT_COUNT},     {"lost", "LOST", KZ_RT_COUNT},
-    {"win_rate", "WIN RATE", KZ_RT_PERCENT},
+    {"grade", N_("GRADE"), KZ_RT_TEXT},  {"deals", N_("DEALS"), KZ_RT_COUNT},
+    {"won", N_("WON"), KZ_RT_COUNT},     {"lost", N_("LOST"), KZ_RT_COUNT},
+    {"win_rate", N_("WIN RATE"), KZ_RT_PERCENT},
 };
 
 /* The stage each lead was in just before its latest move (for regrading a
@@ -942,7 +945,7 @@ static bool prev_entry(const kz_stage_entry *e, void *ud)
 kz_status kz_report_scoring_with(kz_store *st, const kz_report_pipeline *p,
                                  const kz_report_opts *o, kz_report *out, kz_err *err)
 {
-    start_report(out, "scoring", "Lead scoring", o);
+    start_report(out, "scoring", N_("Lead scoring"), o);
     bool opened;
     kz_status ks = snapshot(st, &opened, err);
     if (ks != KZ_OK)
@@ -989,8 +992,9 @@ kz_status kz_report_scoring_with(kz_store *st, const kz_report_pipeline *p,
     }
     if (ks == KZ_OK) {
         sort_n(grades.v, grades.n, sizeof *grades.v, bucket_cmp_name);
-        kz_rtable *t = kz_report_table(out, "by_grade", "Win rate of closed deals per grade band",
-                                       grade_cols, 5, "win_rate");
+        kz_rtable *t =
+            kz_report_table(out, "by_grade", N_("Win rate of closed deals per grade band"),
+                            grade_cols, 5, "win_rate");
         for (size_t i = 0; i < grades.n; i++) {
             const bucket *b = &grades.v[i];
             kz_rcell *row = kz_rtable_row(t);
@@ -1001,11 +1005,11 @@ kz_status kz_report_scoring_with(kz_store *st, const kz_report_pipeline *p,
             kz_rcell_rate(&row[4], b->v[1], b->v[0]);
         }
         if (p->grade)
-            kz_report_note(out, "Grades recomputed with the given rules: each deal scored as it "
-                                "stood before it closed (in the stage it closed from, with the "
-                                "activities logged before the close, as of the close).");
+            kz_report_note(out, N_("Grades recomputed with the given rules: each deal scored as it "
+                                   "stood before it closed (in the stage it closed from, with the "
+                                   "activities logged before the close, as of the close)."));
         else
-            kz_report_note(out, "Grades as stored on each lead (its last scoring).");
+            kz_report_note(out, N_("Grades as stored on each lead (its last scoring)."));
     }
     for (size_t i = 0; i < lv.n; i++)
         free(pc.prev[i]);
@@ -1038,6 +1042,6 @@ kz_status kz_report_run(kz_store *st, const kz_report_pipeline *p, const char *n
             out->nstages = p->nstages;
             return reports[i].fn(st, p, o, out, err);
         }
-    return kz_err_set(err, KZ_EINVAL, "unknown report \"%s\" (reports: %s)", name,
+    return kz_err_set(err, KZ_EINVAL, _("unknown report \"%s\" (reports: %s)"), name,
                       KZ_REPORT_NAMES);
 }

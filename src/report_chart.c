@@ -9,6 +9,7 @@
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/labels.h"
 #include "kariz/model.h"
 #include "kariz/money.h"
@@ -332,13 +333,13 @@ static void period_text(const kz_report *r, kz_buf *b)
     if (to)
         day_text(r->to_day, z);
     if (from && to)
-        kz_buf_printf(b, "%s to %s", a, z);
+        kz_buf_printf(b, _("%s to %s"), a, z);
     else if (from)
-        kz_buf_printf(b, "from %s", a);
+        kz_buf_printf(b, _("from %s"), a);
     else if (to)
-        kz_buf_printf(b, "up to %s", z);
+        kz_buf_printf(b, _("up to %s"), z);
     else
-        kz_buf_puts(b, "all time");
+        kz_buf_puts(b, _("all time"));
 }
 
 /* Word-wraps a note into lines of at most width columns. */
@@ -399,12 +400,12 @@ static void push_line(kz_lines *out, kz_buf *line, int width)
 static void render_table(const kz_report *rep, const kz_rtable *t, int width, bool unicode,
                          kz_lines *out)
 {
-    push_fitted(out, t->title, width);
+    push_fitted(out, _(t->title), width);
     money_fmt m;
     money_fmt_init(&m, t, rep);
     int w[KZ_REPORT_MAX_COLS];
     for (size_t c = 0; c < t->ncols; c++) {
-        w[c] = kz_text_width(t->cols[c].label);
+        w[c] = kz_text_width(_(t->cols[c].label));
         for (size_t r = 0; r < t->nrows; r++) {
             int cw = cell_width(&t->cols[c], c, kz_rtable_cell(t, r, c), &m);
             if (cw > w[c])
@@ -473,9 +474,9 @@ static void render_table(const kz_report *rep, const kz_rtable *t, int width, bo
         if (c)
             kz_buf_puts(&line, "  ");
         if (is_text(t->cols[c].type))
-            kz_text_fit(&line, t->cols[c].label, w[c], true, c < lastc || barw);
+            kz_text_fit(&line, _(t->cols[c].label), w[c], true, c < lastc || barw);
         else
-            kz_text_fit_right(&line, t->cols[c].label, w[c]);
+            kz_text_fit_right(&line, _(t->cols[c].label), w[c]);
         if (barw && (int)c == t->bar)
             kz_buf_printf(&line, "  %*s", barw, ""); /* the bars stand beside their column */
     }
@@ -525,12 +526,13 @@ void kz_report_render(const kz_report *r, int width, bool unicode, kz_lines *out
     if (width < 20)
         width = 20;
     kz_buf b = KZ_BUF_INIT;
-    kz_buf_printf(&b, "%s, ", r->title);
+    /* TRANSLATORS: a report's title and its period ("Funnel, all time") */
+    kz_buf_printf(&b, _("%s, "), _(r->title));
     period_text(r, &b);
     if (r->owner && *r->owner)
-        kz_buf_printf(&b, ", owner %s", r->owner);
+        kz_buf_printf(&b, _(", owner %s"), r->owner);
     else if (r->owner)
-        kz_buf_puts(&b, ", unassigned leads");
+        kz_buf_puts(&b, _(", unassigned leads"));
     push_fitted(out, kz_buf_str(&b), width);
     kz_buf_free(&b);
     for (size_t t = 0; t < r->ntables; t++) {
@@ -540,7 +542,7 @@ void kz_report_render(const kz_report *r, int width, bool unicode, kz_lines *out
     if (r->nnotes)
         lines_push(out, &b);
     for (size_t i = 0; i < r->nnotes; i++)
-        push_wrapped(out, r->notes[i], width);
+        push_wrapped(out, _(r->notes[i]), width);
 }
 
 /* ---- CSV ---- */

@@ -183,7 +183,7 @@ static kz_status parse_tree(ctx *c, const char *text, size_t len, node **root)
 {
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p))
-        return kz_err_set(c->err, KZ_ENOMEM, "%s: out of memory", c->name);
+        return kz_err_set(c->err, KZ_ENOMEM, _("%s: out of memory"), c->name);
     yaml_parser_set_input_string(&p, (const unsigned char *)text, len);
     node *stack[KZ_RULES_MAX_DEPTH + 1];
     int depth = 0, docs = 0;
@@ -203,8 +203,8 @@ static kz_status parse_tree(ctx *c, const char *text, size_t len, node **root)
             if (p.context)
                 snprintf(ctxs, sizeof ctxs, " (%s)", p.context);
             st = kz_err_set(c->err, KZ_ERULES,
-                            "%s:%d:%d: YAML syntax error: %s%s; expected well-formed YAML",
-                            c->name, line, col, p.problem ? p.problem : "unknown problem", ctxs);
+                            _("%s:%d:%d: YAML syntax error: %s%s; expected well-formed YAML"),
+                            c->name, line, col, p.problem ? p.problem : _("unknown problem"), ctxs);
             break;
         }
         yaml_event_type_t t = ev.type;
@@ -218,16 +218,16 @@ static kz_status parse_tree(ctx *c, const char *text, size_t len, node **root)
             anchor = ev.data.mapping_start.anchor;
         if (t == YAML_ALIAS_EVENT) {
             st = fail(c, &fake,
-                      "alias \"*%s\" refused: rules files may not use YAML anchors or aliases; "
-                      "expected the value written out",
+                      _("alias \"*%s\" refused: rules files may not use YAML anchors or aliases; "
+                        "expected the value written out"),
                       (const char *)ev.data.alias.anchor);
         } else if (anchor) {
             st = fail(c, &fake,
-                      "anchor \"&%s\" refused: rules files may not use YAML anchors or aliases; "
-                      "expected the value written out",
+                      _("anchor \"&%s\" refused: rules files may not use YAML anchors or aliases; "
+                        "expected the value written out"),
                       (const char *)anchor);
         } else if (t == YAML_DOCUMENT_START_EVENT && ++docs > 1) {
-            st = fail(c, &fake, "a second YAML document; expected one document per rules file");
+            st = fail(c, &fake, _("a second YAML document; expected one document per rules file"));
         } else if (t == YAML_SCALAR_EVENT || t == YAML_SEQUENCE_START_EVENT ||
                    t == YAML_MAPPING_START_EVENT) {
             node *n = new_node(c, t == YAML_SCALAR_EVENT           ? N_SCALAR
@@ -238,7 +238,7 @@ static kz_status parse_tree(ctx *c, const char *text, size_t len, node **root)
                 n->len = ev.data.scalar.length;
                 n->val = kz_xstrndup((const char *)ev.data.scalar.value, n->len);
                 if (strlen(n->val) != n->len)
-                    st = fail(c, n, "a value holds a NUL byte; expected text");
+                    st = fail(c, n, _("a value holds a NUL byte; expected text"));
             }
             if (depth == 0)
                 *root = n;
@@ -246,7 +246,7 @@ static kz_status parse_tree(ctx *c, const char *text, size_t len, node **root)
                 add_kid(stack[depth - 1], n);
             if (st == KZ_OK && t != YAML_SCALAR_EVENT) {
                 if (depth >= KZ_RULES_MAX_DEPTH)
-                    st = fail(c, n, "nesting deeper than %d levels; expected a flatter file",
+                    st = fail(c, n, _("nesting deeper than %d levels; expected a flatter file"),
                               KZ_RULES_MAX_DEPTH);
                 else
                     stack[depth++] = n;
@@ -287,7 +287,9 @@ static void *rcalloc(kz_rules *r, size_t n, size_t size)
 
 static const char *kind_name(const node *n)
 {
-    return n->type == N_SCALAR ? "a single value" : n->type == N_SEQ ? "a list" : "a mapping";
+    return n->type == N_SCALAR ? _("a single value")
+           : n->type == N_SEQ  ? _("a list")
+                               : _("a mapping");
 }
 
 static size_t edit_distance(const char *a, const char *b)
@@ -354,8 +356,10 @@ static bool need(ctx *c, const node *n, int type, const char *what)
 {
     if (n->type == type)
         return true;
-    const char *want = type == N_SCALAR ? "a single value" : type == N_SEQ ? "a list" : "a mapping";
-    fail(c, n, "%s is %s; expected %s", what, kind_name(n), want);
+    const char *want = type == N_SCALAR ? _("a single value")
+                       : type == N_SEQ  ? _("a list")
+                                        : _("a mapping");
+    fail(c, n, _("%s is %s; expected %s"), what, kind_name(n), want);
     return false;
 }
 
@@ -366,19 +370,21 @@ static bool check_keys(ctx *c, const node *m, const char *const *allowed, size_t
     for (size_t i = 0; i < m->n; i += 2) {
         const node *k = m->kids[i];
         if (k->type != N_SCALAR) {
-            fail(c, k, "a key in %s is %s; expected a plain name", where, kind_name(k));
+            fail(c, k, _("a key in %s is %s; expected a plain name"), where, kind_name(k));
             return false;
         }
         if (index_of(allowed, na, k->val) < 0) {
             char sug[96], list[600];
             suggestion(sug, sizeof sug, k->val, allowed, na);
             join(list, sizeof list, allowed, na);
-            fail(c, k, "unknown key \"%s\" in %s%s; expected one of %s", k->val, where, sug, list);
+            fail(c, k, _("unknown key \"%s\" in %s%s; expected one of %s"), k->val, where, sug,
+                 list);
             return false;
         }
         for (size_t j = 0; j < i; j += 2)
             if (strcmp(m->kids[j]->val, k->val) == 0) {
-                fail(c, k, "duplicate key \"%s\" in %s (first at line %d); expected each key once",
+                fail(c, k,
+                     _("duplicate key \"%s\" in %s (first at line %d); expected each key once"),
                      k->val, where, m->kids[j]->line);
                 return false;
             }
@@ -409,7 +415,8 @@ static bool get_int(ctx *c, const node *n, const char *what, long lo, long hi, i
     errno = 0;
     long v = strtol(n->val, &end, 10);
     if (!n->val[0] || *end || errno || v < lo || v > hi) {
-        fail(c, n, "%s is \"%s\"; expected a whole number from %ld to %ld", what, n->val, lo, hi);
+        fail(c, n, _("%s is \"%s\"; expected a whole number from %ld to %ld"), what, n->val, lo,
+             hi);
         return false;
     }
     *out = (int)v;
@@ -425,7 +432,7 @@ static bool get_bool(ctx *c, const node *n, const char *what, bool *out)
     } else if (strcmp(n->val, "false") == 0) {
         *out = false;
     } else {
-        fail(c, n, "%s is \"%s\"; expected true or false", what, n->val);
+        fail(c, n, _("%s is \"%s\"; expected true or false"), what, n->val);
         return false;
     }
     return true;
@@ -436,7 +443,8 @@ static bool get_text(ctx *c, const node *n, const char *what, const char **out)
     if (!need(c, n, N_SCALAR, what))
         return false;
     if (!n->val[0] || n->len > 200) {
-        fail(c, n, "%s is %s; expected text of 1 to 200 bytes", what, n->val[0] ? "too long" : "empty");
+        fail(c, n, _("%s is %s; expected text of 1 to 200 bytes"), what,
+             n->val[0] ? _("too long") : _("empty"));
         return false;
     }
     *out = rdup(c->r, n->val);
@@ -459,7 +467,8 @@ static bool get_key_name(ctx *c, const node *n, const char *what, const char **o
     if (!need(c, n, N_SCALAR, what))
         return false;
     if (!simple_key(n->val)) {
-        fail(c, n, "%s \"%s\" is not a simple key; expected 1 to 64 lower-case letters, digits or _",
+        fail(c, n,
+             _("%s \"%s\" is not a simple key; expected 1 to 64 lower-case letters, digits or _"),
              what, n->val);
         return false;
     }
@@ -467,23 +476,46 @@ static bool get_key_name(ctx *c, const node *n, const char *what, const char **o
     return true;
 }
 
-/* A list of distinct simple keys. */
-static bool get_key_list(ctx *c, const node *n, const char *what, const char ***out, size_t *nout)
+static const char *const keyed_label_keys[] = {"name", "label", "label_fa"};
+
+/* A list of distinct simple keys. With labels (else NULL), an item may be a
+ * mapping instead, {name: KEY, label: WORDS, label_fa: WORDS}: labels[i]
+ * and labels_fa[i] get the words given for item i, or NULL. */
+static bool get_key_list(ctx *c, const node *n, const char *what, const char ***out, size_t *nout,
+                         const char ***labels, const char ***labels_fa)
 {
     if (!need(c, n, N_SEQ, what))
         return false;
     if (n->n == 0) {
-        fail(c, n, "%s is an empty list; expected at least one name", what);
+        fail(c, n, _("%s is an empty list; expected at least one name"), what);
         return false;
     }
     const char **v = rcalloc(c->r, n->n, sizeof *v);
+    if (labels) {
+        *labels = rcalloc(c->r, n->n, sizeof **labels);
+        *labels_fa = rcalloc(c->r, n->n, sizeof **labels_fa);
+    }
     for (size_t i = 0; i < n->n; i++) {
-        if (!get_key_name(c, n->kids[i], what, &v[i]))
+        const node *item = n->kids[i], *k = item, *l;
+        if (labels && item->type == N_MAP) {
+            if (!check_keys(c, item, keyed_label_keys, COUNT(keyed_label_keys), what))
+                return false;
+            if (!(k = get(item, "name"))) {
+                fail(c, item, _("an item of %s has no name:; expected a simple key"), what);
+                return false;
+            }
+            if ((l = get(item, "label")) && !get_text(c, l, "label", &(*labels)[i]))
+                return false;
+            if ((l = get(item, "label_fa")) && !get_text(c, l, "label_fa", &(*labels_fa)[i]))
+                return false;
+        }
+        if (!get_key_name(c, k, what, &v[i]))
             return false;
         for (size_t j = 0; j < i; j++)
             if (strcmp(v[j], v[i]) == 0) {
-                fail(c, n->kids[i], "duplicate name \"%s\" in %s (first at line %d); expected each once",
-                     v[i], what, n->kids[j]->line);
+                fail(c, n->kids[i],
+                     _("duplicate name \"%s\" in %s (first at line %d); expected each once"), v[i],
+                     what, n->kids[j]->line);
                 return false;
             }
     }
@@ -509,13 +541,13 @@ static bool computed_field(int f)
 static const char *type_word(kz_ftype t)
 {
     switch (t) {
-    case KZ_FT_INT: return "a whole number";
-    case KZ_FT_MONEY: return "an amount of money";
-    case KZ_FT_DATE: return "a date";
-    case KZ_FT_TIME: return "a time";
-    case KZ_FT_USER: return "a user";
-    case KZ_FT_STAGE: return "a stage";
-    default: return "text";
+    case KZ_FT_INT: return _("a whole number");
+    case KZ_FT_MONEY: return _("an amount of money");
+    case KZ_FT_DATE: return _("a date");
+    case KZ_FT_TIME: return _("a time");
+    case KZ_FT_USER: return _("a user");
+    case KZ_FT_STAGE: return _("a stage");
+    default: return _("text");
     }
 }
 
@@ -540,7 +572,8 @@ static bool get_number(ctx *c, const node *n, const kz_cond *k, const char *what
     bool whole = k->type == KZ_FT_INT;
     if (!n->val[0] || *end || errno || v != v || v > 9e15 || v < -9e15 ||
         (whole && v != (double)(int64_t)v)) {
-        fail(c, n, "%s is \"%s\"; expected %s", what, n->val, whole ? "a whole number" : "a number");
+        fail(c, n, _("%s is \"%s\"; expected %s"), what, n->val,
+             whole ? _("a whole number") : _("a number"));
         return false;
     }
     *out = v;
@@ -570,7 +603,7 @@ static bool check_vocab(ctx *c, const node *n, const kz_cond *k)
             tmp[i] = c->r->stages[i].name;
         char sug[96];
         suggestion(sug, sizeof sug, n->val, tmp, c->r->nstages);
-        fail(c, n, "unknown stage \"%s\"%s; expected one of %s", n->val, sug, c->r->stage_names);
+        fail(c, n, _("unknown stage \"%s\"%s; expected one of %s"), n->val, sug, c->r->stage_names);
         return false;
     }
     if (k->field == KZ_F_STATUS) {
@@ -593,7 +626,7 @@ static bool check_vocab(ctx *c, const node *n, const kz_cond *k)
     suggestion(sug, sizeof sug, low, names, nn);
     join(buf, sizeof buf, names, nn);
     list = buf;
-    fail(c, n, "unknown %s \"%s\"%s; expected one of %s", what, n->val, sug, list);
+    fail(c, n, _("unknown %s \"%s\"%s; expected one of %s"), what, n->val, sug, list);
     return false;
 }
 
@@ -626,8 +659,8 @@ static bool compile_pattern(ctx *c, const node *n, kz_cond *k)
     if (!re) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(errcode, msg, sizeof msg);
-        fail(c, n, "bad regular expression \"%s\": %s at offset %zu of the pattern; expected a "
-                   "PCRE2 pattern",
+        fail(c, n, _("bad regular expression \"%s\": %s at offset %zu of the pattern; expected a "
+                     "PCRE2 pattern"),
              n->val, (const char *)msg, (size_t)off);
         return false;
     }
@@ -652,7 +685,7 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
         return false;
     const node *fn = get(m, "field");
     if (!fn) {
-        fail(c, m, "%s has no field:; expected the lead field the condition reads", where);
+        fail(c, m, _("%s has no field:; expected the lead field the condition reads"), where);
         return false;
     }
     if (!need(c, fn, N_SCALAR, "field"))
@@ -662,8 +695,8 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
     k->name = rdup(c->r, fn->val);
     if (f >= 0) {
         if (computed_field(f)) {
-            fail(c, fn, "field \"%s\" is computed by scoring and cannot be read by a rule; "
-                        "expected an input field such as title or employees",
+            fail(c, fn, _("field \"%s\" is computed by scoring and cannot be read by a rule; "
+                          "expected an input field such as title or employees"),
                  fn->val);
             return false;
         }
@@ -679,8 +712,8 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
                 names[nn++] = c->r->custom[i];
             char sug[96];
             suggestion(sug, sizeof sug, fn->val, names, nn);
-            fail(c, fn, "unknown field \"%s\"%s; expected a lead field or a custom field "
-                        "declared under custom_fields:",
+            fail(c, fn, _("unknown field \"%s\"%s; expected a lead field or a custom field "
+                          "declared under custom_fields:"),
                  fn->val, sug);
             return false;
         }
@@ -695,13 +728,13 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
 
     const node *eq = get(m, "equals"), *one = get(m, "one_of");
     if (eq && one) {
-        fail(c, get_key(m, "one_of"), "equals and one_of together; expected one of them");
+        fail(c, get_key(m, "one_of"), _("equals and one_of together; expected one of them"));
         return false;
     }
     if ((eq || one) && !texty && !numeric) {
         fail(c, get_key(m, eq ? "equals" : "one_of"),
-             "equals/one_of on \"%s\", which holds %s; expected within_days, older_than_days, "
-             "within_next_days or present",
+             _("equals/one_of on \"%s\", which holds %s; expected within_days, older_than_days, "
+               "within_next_days or present"),
              k->name, type_word(k->type));
         return false;
     }
@@ -718,7 +751,7 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
         if (!need(c, one, N_SEQ, "one_of"))
             return false;
         if (one->n == 0) {
-            fail(c, one, "one_of is an empty list; expected at least one value");
+            fail(c, one, _("one_of is an empty list; expected at least one value"));
             return false;
         }
         k->nlits = one->n;
@@ -734,8 +767,8 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
     if (ic) {
         if (!mt) {
             fail(c, get_key(m, "ignore_case"),
-                 "ignore_case without matches; expected it beside a matches: pattern "
-                 "(equals and one_of always ignore case)");
+                 _("ignore_case without matches; expected it beside a matches: pattern "
+                   "(equals and one_of always ignore case)"));
             return false;
         }
         if (!get_bool(c, ic, "ignore_case", &k->icase))
@@ -744,7 +777,7 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
     if (mt) {
         if (!texty) {
             fail(c, get_key(m, "matches"),
-                 "matches on \"%s\", which holds %s; expected a text field", k->name,
+                 _("matches on \"%s\", which holds %s; expected a text field"), k->name,
                  type_word(k->type));
             return false;
         }
@@ -759,30 +792,30 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
             continue;
         if (!numeric && !custom) {
             fail(c, get_key(m, num_ops[i]),
-                 "%s on \"%s\", which holds %s; expected a numeric field (employees, revenue, "
-                 "value, probability, ...) or a custom field",
+                 _("%s on \"%s\", which holds %s; expected a numeric field (employees, revenue, "
+                   "value, probability, ...) or a custom field"),
                  num_ops[i], k->name, type_word(k->type));
             return false;
         }
         if (i < 2 && (k->ops & KZ_OP_LO)) {
-            fail(c, get_key(m, num_ops[i]), "a second lower bound (%s); expected one of above, "
-                                            "at_least or between", num_ops[i]);
+            fail(c, get_key(m, num_ops[i]), _("a second lower bound (%s); expected one of above, "
+                                              "at_least or between"), num_ops[i]);
             return false;
         }
         if ((i == 2 || i == 3) && (k->ops & KZ_OP_HI)) {
-            fail(c, get_key(m, num_ops[i]), "a second upper bound (%s); expected one of below, "
-                                            "at_most or between", num_ops[i]);
+            fail(c, get_key(m, num_ops[i]), _("a second upper bound (%s); expected one of below, "
+                                              "at_most or between"), num_ops[i]);
             return false;
         }
         if (i == 4) {
             if (k->ops & (KZ_OP_LO | KZ_OP_HI)) {
-                fail(c, get_key(m, "between"), "between with another bound; expected between "
-                                               "alone or at_least/above with at_most/below");
+                fail(c, get_key(m, "between"), _("between with another bound; expected between "
+                                                 "alone or at_least/above with at_most/below"));
                 return false;
             }
             if (v->type != N_SEQ || v->n != 2) {
-                fail(c, v, "between is %s; expected a list of two numbers [low, high]",
-                     v->type == N_SEQ ? "a list without exactly two items" : kind_name(v));
+                fail(c, v, _("between is %s; expected a list of two numbers [low, high]"),
+                     v->type == N_SEQ ? _("a list without exactly two items") : kind_name(v));
                 return false;
             }
             if (!get_number(c, v->kids[0], k, "between", &k->lo) ||
@@ -805,7 +838,8 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
         }
     }
     if ((k->ops & KZ_OP_LO) && (k->ops & KZ_OP_HI) && k->lo > k->hi) {
-        fail(c, m, "the range on \"%s\" is empty (low bound above high bound); expected low <= high",
+        fail(c, m,
+             _("the range on \"%s\" is empty (low bound above high bound); expected low <= high"),
              k->name);
         return false;
     }
@@ -817,8 +851,8 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
             continue;
         if (!datey) {
             fail(c, get_key(m, day_ops[i]),
-                 "%s on \"%s\", which holds %s; expected a date or time field (close_date, "
-                 "next_due, created, touched, ...) or a custom field",
+                 _("%s on \"%s\", which holds %s; expected a date or time field (close_date, "
+                   "next_due, created, touched, ...) or a custom field"),
                  day_ops[i], k->name, type_word(k->type));
             return false;
         }
@@ -848,21 +882,22 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
         k->ops |= b ? KZ_OP_ABSENT : KZ_OP_PRESENT;
     }
     if ((k->ops & KZ_OP_PRESENT) && (k->ops & KZ_OP_ABSENT)) {
-        fail(c, pr ? pr : ab, "the condition on \"%s\" asks for the field both present and "
-                              "absent; expected one",
+        fail(c, pr ? pr : ab, _("the condition on \"%s\" asks for the field both present and "
+                                "absent; expected one"),
              k->name);
         return false;
     }
     if ((k->ops & KZ_OP_ABSENT) && (k->ops & ~KZ_OP_ABSENT)) {
-        fail(c, m, "the condition on \"%s\" tests a value and also wants the field absent; "
-                   "expected absent alone",
+        fail(c, m, _("the condition on \"%s\" tests a value and also wants the field absent; "
+                     "expected absent alone"),
              k->name);
         return false;
     }
     if (!k->ops) {
-        fail(c, m, "the condition on \"%s\" has no test; expected one of equals, one_of, matches, "
-                   "above, at_least, below, at_most, between, present, absent, within_days, "
-                   "older_than_days, within_next_days",
+        fail(c, m,
+             _("the condition on \"%s\" has no test; expected one of equals, one_of, matches, "
+               "above, at_least, below, at_most, between, present, absent, within_days, "
+               "older_than_days, within_next_days"),
              k->name);
         return false;
     }
@@ -878,11 +913,11 @@ static bool parse_when(ctx *c, const node *w, kz_cond **out, size_t *nout, const
         return parse_cond(c, w, *out, where);
     }
     if (w->type != N_SEQ) {
-        fail(c, w, "when is %s; expected a list of conditions", kind_name(w));
+        fail(c, w, _("when is %s; expected a list of conditions"), kind_name(w));
         return false;
     }
     if (w->n == 0) {
-        fail(c, w, "when is an empty list; expected at least one condition");
+        fail(c, w, _("when is an empty list; expected at least one condition"));
         return false;
     }
     *out = rcalloc(c->r, w->n, sizeof **out);
@@ -900,8 +935,8 @@ static bool parse_vocab_list(ctx *c, const node *v, const char *what, const char
 {
     size_t n = v->type == N_SEQ ? v->n : 1;
     if (v->type == N_MAP || (v->type == N_SEQ && v->n == 0)) {
-        fail(c, v, "%s is %s; expected a name or a list of names", what,
-             v->type == N_MAP ? "a mapping" : "an empty list");
+        fail(c, v, _("%s is %s; expected a name or a list of names"), what,
+             v->type == N_MAP ? _("a mapping") : _("an empty list"));
         return false;
     }
     for (size_t i = 0; i < n; i++) {
@@ -913,7 +948,7 @@ static bool parse_vocab_list(ctx *c, const node *v, const char *what, const char
             char sug[96], list[600];
             suggestion(sug, sizeof sug, s->val, names, nn);
             join(list, sizeof list, names, nn);
-            fail(c, s, "unknown %s \"%s\"%s; expected one of %s", what, s->val, sug, list);
+            fail(c, s, _("unknown %s \"%s\"%s; expected one of %s"), what, s->val, sug, list);
             return false;
         }
         *mask |= 1u << ix;
@@ -953,13 +988,13 @@ static bool parse_rule(ctx *c, const node *m, kz_criterion crit, kz_rule *ru)
     ru->within_days = -1;
     const node *v;
     if (!(v = get(m, "label"))) {
-        fail(c, m, "a rule has no label:; expected a short description shown in explanations");
+        fail(c, m, _("a rule has no label:; expected a short description shown in explanations"));
         return false;
     }
     if (!get_text(c, v, "label", &ru->label))
         return false;
     if (!(v = get(m, "points"))) {
-        fail(c, m, "rule \"%s\" has no points:; expected a whole number (negative to subtract)",
+        fail(c, m, _("rule \"%s\" has no points:; expected a whole number (negative to subtract)"),
              ru->label);
         return false;
     }
@@ -970,21 +1005,22 @@ static bool parse_rule(ctx *c, const node *m, kz_criterion crit, kz_rule *ru)
     if ((v = get(m, "activity")) && !parse_activity(c, v, ru))
         return false;
     if (!ru->nwhen && !ru->behaviour) {
-        fail(c, m, "rule \"%s\" has neither when: nor activity:; expected at least one", ru->label);
+        fail(c, m, _("rule \"%s\" has neither when: nor activity:; expected at least one"),
+             ru->label);
         return false;
     }
     if ((v = get(m, "cap"))) {
         if (!ru->behaviour) {
-            fail(c, get_key(m, "cap"), "cap on rule \"%s\", which has no activity:; expected cap "
-                                       "only on behaviour rules (they count activities)",
+            fail(c, get_key(m, "cap"), _("cap on rule \"%s\", which has no activity:; expected cap "
+                                         "only on behaviour rules (they count activities)"),
                  ru->label);
             return false;
         }
         if (!get_int(c, v, "cap", -100000, 100000, &ru->cap))
             return false;
         if (ru->cap == 0 || (ru->cap < 0) != (ru->points < 0)) {
-            fail(c, v, "cap %d does not bound points %d; expected a number with the same sign as "
-                       "points",
+            fail(c, v, _("cap %d does not bound points %d; expected a number with the same sign as "
+                         "points"),
                  ru->cap, ru->points);
             return false;
         }
@@ -993,8 +1029,8 @@ static bool parse_rule(ctx *c, const node *m, kz_criterion crit, kz_rule *ru)
     if ((v = get(m, "half_life_days"))) {
         if (!ru->behaviour) {
             fail(c, get_key(m, "half_life_days"),
-                 "half_life_days on rule \"%s\", which has no activity:; expected decay only on "
-                 "behaviour rules",
+                 _("half_life_days on rule \"%s\", which has no activity:; expected decay only on "
+                   "behaviour rules"),
                  ru->label);
             return false;
         }
@@ -1039,7 +1075,7 @@ static bool parse_criteria(ctx *c, const node *m, rule_vec *rv)
                 cfg->has_min = true;
             }
             if (cfg->has_max && cfg->has_min && cfg->min > cfg->max) {
-                fail(c, x, "min %d is above max %d for %s; expected min <= max", cfg->min,
+                fail(c, x, _("min %d is above max %d for %s; expected min <= max"), cfg->min,
                      cfg->max, crit_names[crit]);
                 return false;
             }
@@ -1048,7 +1084,7 @@ static bool parse_criteria(ctx *c, const node *m, rule_vec *rv)
                 continue;
         }
         if (list->type != N_SEQ) {
-            fail(c, list, "the rules of %s are %s; expected a list of rules", crit_names[crit],
+            fail(c, list, _("the rules of %s are %s; expected a list of rules"), crit_names[crit],
                  kind_name(list));
             return false;
         }
@@ -1081,27 +1117,28 @@ static bool parse_personas(ctx *c, const node *s)
             return false;
         const node *v;
         if (!(v = get(m, "name"))) {
-            fail(c, m, "a persona has no name:; expected a simple key such as it_director");
+            fail(c, m, _("a persona has no name:; expected a simple key such as it_director"));
             return false;
         }
         if (!get_key_name(c, v, "persona name", &p->name))
             return false;
         for (size_t j = 0; j < i; j++)
             if (strcmp(r->personas[j].name, p->name) == 0) {
-                fail(c, v, "duplicate persona \"%s\"; expected each persona name once", p->name);
+                fail(c, v, _("duplicate persona \"%s\"; expected each persona name once"), p->name);
                 return false;
             }
         p->label = p->name;
         if ((v = get(m, "label")) && !get_text(c, v, "label", &p->label))
             return false;
         if (!(v = get(m, "points"))) {
-            fail(c, m, "persona \"%s\" has no points:; expected the fit points it awards", p->name);
+            fail(c, m, _("persona \"%s\" has no points:; expected the fit points it awards"),
+                 p->name);
             return false;
         }
         if (!get_int(c, v, "points", -1000, 1000, &p->points))
             return false;
         if (!(v = get(m, "when"))) {
-            fail(c, m, "persona \"%s\" has no when:; expected the conditions that describe it",
+            fail(c, m, _("persona \"%s\" has no when:; expected the conditions that describe it"),
                  p->name);
             return false;
         }
@@ -1124,7 +1161,7 @@ static bool parse_score(ctx *c, const node *m)
     if ((v = get(m, "max")) && !get_int(c, v, "max", -100000, 100000, &c->r->score_max))
         return false;
     if (c->r->score_min >= c->r->score_max) {
-        fail(c, m, "score min %d is not below max %d; expected min < max", c->r->score_min,
+        fail(c, m, _("score min %d is not below max %d; expected min < max"), c->r->score_min,
              c->r->score_max);
         return false;
     }
@@ -1137,7 +1174,7 @@ static bool parse_grades(ctx *c, const node *s)
     if (!need(c, s, N_SEQ, "grades"))
         return false;
     if (s->n == 0 || s->n > 32) {
-        fail(c, s, "grades has %zu bands; expected 1 to 32", s->n);
+        fail(c, s, _("grades has %zu bands; expected 1 to 32"), s->n);
         return false;
     }
     kz_rules *r = c->r;
@@ -1150,14 +1187,14 @@ static bool parse_grades(ctx *c, const node *s)
             return false;
         const node *v = get(m, "name");
         if (!v) {
-            fail(c, m, "a grade has no name:; expected a simple key such as hot");
+            fail(c, m, _("a grade has no name:; expected a simple key such as hot"));
             return false;
         }
         if (!get_key_name(c, v, "grade name", &g->name))
             return false;
         for (size_t j = 0; j < i; j++)
             if (strcmp(r->grades[j].name, g->name) == 0) {
-                fail(c, v, "duplicate grade \"%s\"; expected each grade name once", g->name);
+                fail(c, v, _("duplicate grade \"%s\"; expected each grade name once"), g->name);
                 return false;
             }
         if ((v = get(m, "min"))) {
@@ -1165,14 +1202,15 @@ static bool parse_grades(ctx *c, const node *s)
                 return false;
             g->has_min = true;
             if (i > 0 && (!r->grades[i - 1].has_min || r->grades[i - 1].min <= g->min)) {
-                fail(c, v, "grade \"%s\" starts at %d, not below the band before it; expected "
-                           "bands best first with falling min values",
+                fail(c, v, _("grade \"%s\" starts at %d, not below the band before it; expected "
+                             "bands best first with falling min values"),
                      g->name, g->min);
                 return false;
             }
         } else if (i + 1 < s->n) {
-            fail(c, m, "grade \"%s\" has no min: but is not the last band; expected min: on every "
-                       "band but the last",
+            fail(c, m,
+                 _("grade \"%s\" has no min: but is not the last band; expected min: on every "
+                   "band but the last"),
                  g->name);
             return false;
         }
@@ -1180,7 +1218,7 @@ static bool parse_grades(ctx *c, const node *s)
     return true;
 }
 
-static const char *const stage_keys[] = {"name",       "label", "probability",
+static const char *const stage_keys[] = {"name",       "label", "label_fa", "probability",
                                          "stale_days", "kind",  "entry"};
 
 static bool parse_stage_names(ctx *c, const node *s)
@@ -1188,7 +1226,8 @@ static bool parse_stage_names(ctx *c, const node *s)
     if (!need(c, s, N_SEQ, "stages"))
         return false;
     if (s->n == 0 || s->n > 64) {
-        fail(c, s, "stages has %zu stages; expected 3 to 64 (open stages, one won, one lost)", s->n);
+        fail(c, s, _("stages has %zu stages; expected 3 to 64 (open stages, one won, one lost)"),
+             s->n);
         return false;
     }
     kz_rules *r = c->r;
@@ -1205,20 +1244,26 @@ static bool parse_stage_names(ctx *c, const node *s)
             goto bad;
         const node *v = get(m, "name");
         if (!v) {
-            fail(c, m, "a stage has no name:; expected a simple key such as prospect");
+            fail(c, m, _("a stage has no name:; expected a simple key such as prospect"));
             goto bad;
         }
         if (!get_key_name(c, v, "stage name", &st->name))
             goto bad;
         for (size_t j = 0; j < i; j++)
             if (strcmp(r->stages[j].name, st->name) == 0) {
-                fail(c, v, "duplicate stage \"%s\" (first at line %d); expected each stage name once",
+                fail(c, v,
+                     _("duplicate stage \"%s\" (first at line %d); expected each stage name once"),
                      st->name, get(s->kids[j], "name")->line);
                 goto bad;
             }
         st->label = st->name;
         if ((v = get(m, "label")) && !get_text(c, v, "label", &st->label))
             goto bad;
+        st->label_rules = st->label;
+        const char *fa = NULL;
+        if ((v = get(m, "label_fa")) && !get_text(c, v, "label_fa", &fa))
+            goto bad;
+        st->label = kz_i18n_label(st->label, fa);
         st->position = (int)i;
         st->kind = KZ_STAGE_OPEN;
         if ((v = get(m, "kind"))) {
@@ -1229,13 +1274,15 @@ static bool parse_stage_names(ctx *c, const node *s)
             if (k < 0) {
                 char sug[96];
                 suggestion(sug, sizeof sug, v->val, kinds, 3);
-                fail(c, v, "unknown stage kind \"%s\"%s; expected open, won or lost", v->val, sug);
+                fail(c, v, _("unknown stage kind \"%s\"%s; expected open, won or lost"), v->val,
+                     sug);
                 goto bad;
             }
             st->kind = (kz_stage_kind)k;
         }
         if (!(v = get(m, "probability"))) {
-            fail(c, m, "stage \"%s\" has no probability:; expected its win probability in percent",
+            fail(c, m,
+                 _("stage \"%s\" has no probability:; expected its win probability in percent"),
                  st->name);
             goto bad;
         }
@@ -1244,26 +1291,29 @@ static bool parse_stage_names(ctx *c, const node *s)
         if ((v = get(m, "stale_days")) && !get_int(c, v, "stale_days", 0, 3650, &st->stale_days))
             goto bad;
         if (st->kind == KZ_STAGE_WON && nwon++) {
-            fail(c, get(m, "kind"), "a second won stage \"%s\"; expected exactly one stage of kind won",
-                 st->name);
+            fail(c, get(m, "kind"),
+                 _("a second won stage \"%s\"; expected exactly one stage of kind won"), st->name);
             goto bad;
         }
         if (st->kind == KZ_STAGE_LOST && nlost++) {
             fail(c, get(m, "kind"),
-                 "a second lost stage \"%s\"; expected exactly one stage of kind lost", st->name);
+                 _("a second lost stage \"%s\"; expected exactly one stage of kind lost"),
+                 st->name);
             goto bad;
         }
         if (st->kind == KZ_STAGE_OPEN)
             nopen++;
         if (i == 0 && st->kind != KZ_STAGE_OPEN) {
-            fail(c, m, "the first stage \"%s\" is %s; expected an open stage where new leads start",
+            fail(c, m,
+                 _("the first stage \"%s\" is %s; expected an open stage where new leads start"),
                  st->name, st->kind == KZ_STAGE_WON ? "won" : "lost");
             goto bad;
         }
         kz_buf_printf(&names, "%s%s", i ? ", " : "", st->name);
     }
     if (!nwon || !nlost) {
-        fail(c, s, "stages has no %s stage; expected one stage with kind: won and one with kind: lost",
+        fail(c, s,
+             _("stages has no %s stage; expected one stage with kind: won and one with kind: lost"),
              nwon ? "lost" : "won");
         goto bad;
     }
@@ -1287,9 +1337,12 @@ static bool parse_entry(ctx *c, const node *m, kz_entry *e, const char *stage)
     const node *cn = get(m, "criterion"), *gn = get(m, "grade"), *fn = get(m, "field");
     int nkinds = !!cn + !!gn + !!fn;
     if (nkinds != 1) {
-        fail(c, m, "an entry criterion of stage \"%s\" names %s; expected exactly one of "
-                   "criterion:, grade: or field:",
-             stage, nkinds ? "more than one of criterion, grade and field" : "none of criterion, grade and field");
+        fail(c, m,
+             _("an entry criterion of stage \"%s\" names %s; expected exactly one of "
+               "criterion:, grade: or field:"),
+             stage,
+             nkinds ? _("more than one of criterion, grade and field")
+                    : _("none of criterion, grade and field"));
         return false;
     }
     char text[256];
@@ -1309,8 +1362,9 @@ static bool parse_entry(ctx *c, const node *m, kz_entry *e, const char *stage)
             gnames[i] = c->r->grades[i].name;
         for (size_t i = 0; i < COUNT(cmp_keys); i++)
             if (get(m, cmp_keys[i])) {
-                fail(c, get_key(m, cmp_keys[i]), "%s with grade:; expected grade: alone (a name or a "
-                                                 "list of names)",
+                fail(c, get_key(m, cmp_keys[i]),
+                     _("%s with grade:; expected grade: alone (a name or a "
+                       "list of names)"),
                      cmp_keys[i]);
                 return false;
             }
@@ -1337,8 +1391,8 @@ static bool parse_entry(ctx *c, const node *m, kz_entry *e, const char *stage)
         names[KZ_CRIT__COUNT] = "score";
         char sug[96];
         suggestion(sug, sizeof sug, cn->val, names, KZ_CRIT__COUNT + 1);
-        fail(c, cn, "unknown criterion \"%s\"%s in the entry criteria of stage \"%s\"; expected "
-                    "one of pain, interest, fit, budget, authority, need, timeline or score",
+        fail(c, cn, _("unknown criterion \"%s\"%s in the entry criteria of stage \"%s\"; expected "
+                      "one of pain, interest, fit, budget, authority, need, timeline or score"),
              cn->val, sug, stage);
         return false;
     }
@@ -1350,8 +1404,8 @@ static bool parse_entry(ctx *c, const node *m, kz_entry *e, const char *stage)
         if (!v)
             continue;
         if (found++) {
-            fail(c, get_key(m, cmp_keys[i]), "a second comparison (%s) for %s; expected one of "
-                                             "above, at_least, below, at_most or equals",
+            fail(c, get_key(m, cmp_keys[i]), _("a second comparison (%s) for %s; expected one of "
+                                               "above, at_least, below, at_most or equals"),
                  cmp_keys[i], cn->val);
             return false;
         }
@@ -1360,8 +1414,8 @@ static bool parse_entry(ctx *c, const node *m, kz_entry *e, const char *stage)
             return false;
     }
     if (!found) {
-        fail(c, m, "entry criterion on %s has no comparison; expected one of above, at_least, "
-                   "below, at_most or equals",
+        fail(c, m, _("entry criterion on %s has no comparison; expected one of above, at_least, "
+                     "below, at_most or equals"),
              cn->val);
         return false;
     }
@@ -1399,17 +1453,18 @@ static bool parse_custom(ctx *c, const node *s)
         if (!need(c, v, N_SCALAR, "a custom field"))
             return false;
         if (kz_field_lookup(v->val) >= 0) {
-            fail(c, v, "\"%s\" is a built-in field; expected a new name for a custom field", v->val);
+            fail(c, v, _("\"%s\" is a built-in field; expected a new name for a custom field"),
+                 v->val);
             return false;
         }
         if (!kz_custom_name_ok(v->val)) {
-            fail(c, v, "custom field name \"%s\" is not valid; expected 1 to 64 of a-z, 0-9, _ "
-                       "(and . or - after the first)",
+            fail(c, v, _("custom field name \"%s\" is not valid; expected 1 to 64 of a-z, 0-9, _ "
+                         "(and . or - after the first)"),
                  v->val);
             return false;
         }
         if (index_of(r->custom, r->ncustom, v->val) >= 0) {
-            fail(c, v, "custom field \"%s\" is declared twice; expected each name once", v->val);
+            fail(c, v, _("custom field \"%s\" is declared twice; expected each name once"), v->val);
             return false;
         }
         r->custom[r->ncustom++] = rdup(r, v->val);
@@ -1419,12 +1474,18 @@ static bool parse_custom(ctx *c, const node *s)
 
 /* ---- load ---- */
 
-/* The words people read for a list of keys ("no_budget" -> "no budget"). */
-static const char **key_labels(kz_rules *r, const char *const *keys, size_t n)
+/* The words people read for a list of keys ("no_budget" -> "no budget"),
+ * where given (NULL, or NULL entries) has none from the rules file. */
+static const char **key_labels(kz_rules *r, const char *const *keys, size_t n,
+                               const char **given)
 {
     const char **labels = rcalloc(r, n ? n : 1, sizeof *labels);
     kz_buf b = KZ_BUF_INIT;
     for (size_t i = 0; i < n; i++) {
+        if (given && given[i]) {
+            labels[i] = given[i];
+            continue;
+        }
         kz_buf_reset(&b);
         kz_label_key(keys[i], &b);
         labels[i] = rdup(r, kz_buf_str(&b));
@@ -1453,8 +1514,8 @@ static bool parse_currency(ctx *c, const node *n)
     for (size_t i = 0; symbol && i < len; i++)
         symbol = v[i] == '$' || (unsigned char)v[i] >= 0x80;
     if (!code && !symbol) {
-        fail(c, n, "currency is \"%s\"; expected a three-letter code such as EUR or a symbol "
-                   "such as \"$\" or \"\xe2\x82\xac\"",
+        fail(c, n, _("currency is \"%s\"; expected a three-letter code such as EUR or a symbol "
+                     "such as \"$\" or \"\xe2\x82\xac\""),
              v);
         return false;
     }
@@ -1477,7 +1538,7 @@ static bool parse_autos(ctx *c, const node *s)
             return false;
         const node *v;
         if (!(v = get(m, "status"))) {
-            fail(c, m, "an automatic status has no status:; expected one of the statuses");
+            fail(c, m, _("an automatic status has no status:; expected one of the statuses"));
             return false;
         }
         if (!get_text(c, v, "status", &a->status))
@@ -1486,11 +1547,11 @@ static bool parse_autos(ctx *c, const node *s)
             char sug[96], list[600];
             suggestion(sug, sizeof sug, a->status, r->statuses, r->nstatuses);
             join(list, sizeof list, r->statuses, r->nstatuses);
-            fail(c, v, "unknown status \"%s\"%s; expected one of %s", a->status, sug, list);
+            fail(c, v, _("unknown status \"%s\"%s; expected one of %s"), a->status, sug, list);
             return false;
         }
         if (!(v = get(m, "label"))) {
-            fail(c, m, "automatic status \"%s\" has no label:; expected a short description",
+            fail(c, m, _("automatic status \"%s\" has no label:; expected a short description"),
                  a->status);
             return false;
         }
@@ -1499,7 +1560,8 @@ static bool parse_autos(ctx *c, const node *s)
         a->match.label = a->label;
         a->match.within_days = -1;
         if (!(v = get(m, "activity"))) {
-            fail(c, m, "automatic status \"%s\" has no activity:; expected the touches that set it",
+            fail(c, m,
+                 _("automatic status \"%s\" has no activity:; expected the touches that set it"),
                  a->status);
             return false;
         }
@@ -1692,11 +1754,12 @@ static bool compile_all(ctx *c, const node *root)
 {
     kz_rules *r = c->r;
     if (!root) {
-        fail(c, NULL, "the rules file is empty; expected a mapping with at least stages:");
+        fail(c, NULL, _("the rules file is empty; expected a mapping with at least stages:"));
         return false;
     }
     if (root->type != N_MAP) {
-        fail(c, root, "the rules file is %s; expected a mapping of sections (stages:, criteria:, ...)",
+        fail(c, root,
+             _("the rules file is %s; expected a mapping of sections (stages:, criteria:, ...)"),
              kind_name(root));
         return false;
     }
@@ -1726,24 +1789,27 @@ static bool compile_all(ctx *c, const node *root)
         r->ngrades = 3;
     }
     if ((v = get(root, "lost_reasons"))) {
-        if (!get_key_list(c, v, "lost_reasons", &r->lost_reasons, &r->nlost))
+        if (!get_key_list(c, v, "lost_reasons", &r->lost_reasons, &r->nlost, &r->lost_labels,
+                          &r->lost_labels_fa))
             return false;
     } else {
         r->lost_reasons = (const char **)default_lost;
         r->nlost = COUNT(default_lost);
     }
     if ((v = get(root, "statuses"))) {
-        if (!get_key_list(c, v, "statuses", &r->statuses, &r->nstatuses))
+        if (!get_key_list(c, v, "statuses", &r->statuses, &r->nstatuses, &r->status_labels,
+                          &r->status_labels_fa))
             return false;
     } else {
         r->statuses = (const char **)default_statuses;
         r->nstatuses = COUNT(default_statuses);
     }
-    r->lost_labels = key_labels(r, r->lost_reasons, r->nlost);
-    r->status_labels = key_labels(r, r->statuses, r->nstatuses);
+    r->lost_labels = key_labels(r, r->lost_reasons, r->nlost, r->lost_labels);
+    r->status_labels = key_labels(r, r->statuses, r->nstatuses, r->status_labels);
     const node *stages = get(root, "stages");
     if (!stages) {
-        fail(c, root, "the rules file has no stages:; expected the pipeline stages in funnel order");
+        fail(c, root,
+             _("the rules file has no stages:; expected the pipeline stages in funnel order"));
         return false;
     }
     if (!parse_stage_names(c, stages) || !parse_stage_entries(c, stages))
@@ -1802,7 +1868,7 @@ kz_status kz_rules_load_buffer(const char *name, const char *text, size_t len, k
         name = "rules";
     if (len > KZ_RULES_MAX_BYTES)
         return kz_err_set(err, KZ_ERULES,
-                          "%s:1:1: the rules file is %zu bytes; expected at most %d bytes", name,
+                          _("%s:1:1: the rules file is %zu bytes; expected at most %d bytes"), name,
                           len, KZ_RULES_MAX_BYTES);
     kz_rules *r = kz_xcalloc(1, sizeof *r);
     ctx c = {.name = name, .err = err, .r = r};
@@ -1816,7 +1882,7 @@ kz_status kz_rules_load_buffer(const char *name, const char *text, size_t len, k
         r->md = pcre2_match_data_create(1, NULL);
         if (!r->mctx || !r->md) {
             kz_rules_free(r);
-            return kz_err_set(err, KZ_ENOMEM, "%s: out of memory", name);
+            return kz_err_set(err, KZ_ENOMEM, _("%s: out of memory"), name);
         }
         pcre2_set_match_limit(r->mctx, KZ_RULES_MATCH_LIMIT);
         pcre2_set_depth_limit(r->mctx, KZ_RULES_DEPTH_LIMIT);
@@ -1840,11 +1906,11 @@ kz_status kz_rules_read_file(const char *path, kz_buf *text, kz_err *err)
     FILE *f = fopen(path, "rb");
     if (!f)
         return kz_err_set(err, errno == ENOENT ? KZ_ENOTFOUND : KZ_EIO,
-                          "%s: cannot open the rules file: %s", path, strerror(errno));
+                          _("%s: cannot open the rules file: %s"), path, strerror(errno));
     struct stat sb;
     if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
         fclose(f);
-        return kz_err_set(err, KZ_EIO, "%s: is a directory; expected a rules file", path);
+        return kz_err_set(err, KZ_EIO, _("%s: is a directory; expected a rules file"), path);
     }
     kz_buf_reset(text);
     char chunk[16384];
@@ -1857,11 +1923,11 @@ kz_status kz_rules_read_file(const char *path, kz_buf *text, kz_err *err)
     bool ioerr = ferror(f);
     fclose(f);
     if (ioerr)
-        return kz_err_set(err, KZ_EIO, "%s: read error", path);
+        return kz_err_set(err, KZ_EIO, _("%s: read error"), path);
     if (text->len > KZ_RULES_MAX_BYTES)
         return kz_err_set(err, KZ_ERULES,
-                          "%s:1:1: the rules file is larger than %d bytes; expected at most %d "
-                          "bytes",
+                          _("%s:1:1: the rules file is larger than %d bytes; expected at most %d "
+                            "bytes"),
                           path, KZ_RULES_MAX_BYTES, KZ_RULES_MAX_BYTES);
     return KZ_OK;
 }
@@ -1903,7 +1969,7 @@ const char *kz_rules_origin(const kz_rules *r)
 void kz_rules_resolve(const char *cli_path, const char *db_path, char *path_out, size_t path_len,
                       const char **why_out)
 {
-    const char *why = "built-in default";
+    const char *why = _("built-in default");
     if (path_len)
         path_out[0] = '\0';
     const char *env = getenv("KARIZ_RULES");
@@ -1929,7 +1995,7 @@ void kz_rules_resolve(const char *cli_path, const char *db_path, char *path_out,
         struct stat sb;
         if (stat(cand, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
             snprintf(path_out, path_len, "%s", cand);
-            why = "team rules beside the database";
+            why = _("team rules beside the database");
         }
     }
     if (why_out)
@@ -1999,12 +2065,16 @@ const char *kz_rules_stage_names(const kz_rules *r)
 }
 const char *kz_rules_lost_reason_label(const kz_rules *r, size_t i)
 {
-    return i < r->nlost ? r->lost_labels[i] : "";
+    return i >= r->nlost ? ""
+           : r->lost_labels_fa ? kz_i18n_label(r->lost_labels[i], r->lost_labels_fa[i])
+                               : r->lost_labels[i];
 }
 
 const char *kz_rules_status_label(const kz_rules *r, size_t i)
 {
-    return i < r->nstatuses ? r->status_labels[i] : "";
+    return i >= r->nstatuses ? ""
+           : r->status_labels_fa ? kz_i18n_label(r->status_labels[i], r->status_labels_fa[i])
+                                 : r->status_labels[i];
 }
 
 const char *kz_rules_currency(const kz_rules *r)

@@ -160,6 +160,8 @@ struct kz_rules {
     const char *currency; /* "" when the rules name none */
     const char **lost_labels;   /* per lost reason, in words */
     const char **status_labels; /* per status, in words */
+    const char **lost_labels_fa;   /* per lost reason, its label_fa: or NULL */
+    const char **status_labels_fa; /* per status, its label_fa: or NULL */
     const char **statuses;
     size_t nstatuses;
     kz_autostatus *autos;

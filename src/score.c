@@ -16,6 +16,7 @@
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/model.h"
 #include "kariz/money.h"
 #include "kariz/rules.h"
@@ -530,15 +531,15 @@ static void describe_cond(kz_buf *b, const kz_cond *c)
 #define SEP() (b->len > start ? kz_buf_puts(b, " and ") : (void)0)
     if (c->ops & KZ_OP_PRESENT) {
         SEP();
-        kz_buf_printf(b, "%s present", c->name);
+        kz_buf_printf(b, _("%s present"), c->name);
     }
     if (c->ops & KZ_OP_ABSENT) {
         SEP();
-        kz_buf_printf(b, "%s absent", c->name);
+        kz_buf_printf(b, _("%s absent"), c->name);
     }
     if (c->ops & KZ_OP_EQUALS) {
         SEP();
-        kz_buf_printf(b, "%s %s ", c->name, c->nlits > 1 ? "one of" : "=");
+        kz_buf_printf(b, "%s %s ", c->name, c->nlits > 1 ? _("one of") : "=");
         for (size_t i = 0; i < c->nlits; i++) {
             if (i)
                 kz_buf_puts(b, ", ");
@@ -550,7 +551,7 @@ static void describe_cond(kz_buf *b, const kz_cond *c)
     }
     if (c->ops & KZ_OP_MATCHES) {
         SEP();
-        kz_buf_printf(b, "%s matches /%s/%s", c->name, c->pattern, c->icase ? "i" : "");
+        kz_buf_printf(b, _("%s matches /%s/%s"), c->name, c->pattern, c->icase ? "i" : "");
     }
     if (c->ops & KZ_OP_LO) {
         SEP();
@@ -564,15 +565,15 @@ static void describe_cond(kz_buf *b, const kz_cond *c)
     }
     if (c->ops & KZ_OP_WITHIN) {
         SEP();
-        kz_buf_printf(b, "%s within %d days of today", c->name, c->within);
+        kz_buf_printf(b, _("%s within %d days of today"), c->name, c->within);
     }
     if (c->ops & KZ_OP_OLDER) {
         SEP();
-        kz_buf_printf(b, "%s older than %d days", c->name, c->older);
+        kz_buf_printf(b, _("%s older than %d days"), c->name, c->older);
     }
     if (c->ops & KZ_OP_NEXT) {
         SEP();
-        kz_buf_printf(b, "%s within the next %d days", c->name, c->next);
+        kz_buf_printf(b, _("%s within the next %d days"), c->name, c->next);
     }
 #undef SEP
 }
@@ -629,7 +630,7 @@ kz_status kz_rules_check_entry_at(const kz_rules *r, const kz_stage *to, const k
 {
     size_t si = to ? stage_index(r, to) : r->nstages;
     if (si >= r->nstages)
-        return kz_err_set(err, KZ_EINVAL, "unknown stage \"%s\" (stages: %s)",
+        return kz_err_set(err, KZ_EINVAL, _("unknown stage \"%s\" (stages: %s)"),
                           to && to->name ? to->name : "", r->stage_names);
     kz_buf b = KZ_BUF_INIT;
     int fails = 0;
@@ -678,11 +679,11 @@ kz_status kz_rules_check_entry_at(const kz_rules *r, const kz_stage *to, const k
         if (fails++)
             kz_buf_puts(&b, ", ");
         describe_entry(&b, e);
-        kz_buf_printf(&b, " (has %s)", has);
+        kz_buf_printf(&b, _(" (has %s)"), has);
     }
     kz_status st = KZ_OK;
     if (fails)
-        st = kz_err_set(err, KZ_EREFUSED, "%s needs %s", r->stages[si].name, kz_buf_str(&b));
+        st = kz_err_set(err, KZ_EREFUSED, _("%s needs %s"), r->stages[si].name, kz_buf_str(&b));
     kz_buf_free(&b);
     return st;
 }
@@ -757,16 +758,16 @@ void kz_score_explain_json(const kz_rules *r, const kz_lead *lead, const kz_scor
 
 void kz_rules_summary(const kz_rules *r, kz_buf *out)
 {
-    kz_buf_printf(out, "rules: %s\n", r->origin);
-    kz_buf_printf(out, "score: %d to %d; grades: ", r->score_min, r->score_max);
+    kz_buf_printf(out, _("rules: %s\n"), r->origin);
+    kz_buf_printf(out, _("score: %d to %d; grades: "), r->score_min, r->score_max);
     for (size_t i = 0; i < r->ngrades; i++) {
         const kz_grade *g = &r->grades[i];
         if (g->has_min)
             kz_buf_printf(out, "%s%s >= %d", i ? ", " : "", g->name, g->min);
         else
-            kz_buf_printf(out, "%s%s below", i ? ", " : "", g->name);
+            kz_buf_printf(out, _("%s%s below"), i ? ", " : "", g->name);
     }
-    kz_buf_puts(out, "\ncriteria:\n");
+    kz_buf_puts(out, _("\ncriteria:\n"));
     for (int c = 0; c < KZ_CRIT__COUNT; c++) {
         int nattr = 0, nbeh = 0, plus = 0, minus = 0;
         for (size_t i = 0; i < r->nrules; i++) {
@@ -782,23 +783,23 @@ void kz_rules_summary(const kz_rules *r, kz_buf *out)
             else
                 minus++;
         }
-        kz_buf_printf(out, "  %-10s %2d rules (%d attribute, %d behaviour; %d add, %d subtract)",
+        kz_buf_printf(out, _("  %-10s %2d rules (%d attribute, %d behaviour; %d add, %d subtract)"),
                       kz_criterion_name((kz_criterion)c), nattr + nbeh, nattr, nbeh, plus, minus);
         const kz_crit_cfg *cfg = &r->crit[c];
         if (cfg->has_min)
-            kz_buf_printf(out, " min %d", cfg->min);
+            kz_buf_printf(out, _(" min %d"), cfg->min);
         if (cfg->has_max)
-            kz_buf_printf(out, " max %d", cfg->max);
+            kz_buf_printf(out, _(" max %d"), cfg->max);
         kz_buf_putc(out, '\n');
     }
-    kz_buf_printf(out, "personas: %zu", r->npersonas);
+    kz_buf_printf(out, _("personas: %zu"), r->npersonas);
     for (size_t i = 0; i < r->npersonas; i++)
         kz_buf_printf(out, "%s%s (%+d)", i ? ", " : ": ", r->personas[i].name,
                       r->personas[i].points);
-    kz_buf_printf(out, "\ncustom fields: %zu", r->ncustom);
+    kz_buf_printf(out, _("\ncustom fields: %zu"), r->ncustom);
     for (size_t i = 0; i < r->ncustom; i++)
         kz_buf_printf(out, "%s%s", i ? ", " : ": ", r->custom[i]);
-    kz_buf_puts(out, "\nstages:\n");
+    kz_buf_puts(out, _("\nstages:\n"));
     for (size_t i = 0; i < r->nstages; i++) {
         const kz_stage *st = &r->stages[i];
         kz_buf_printf(out, "  %-12s %-5s %3d%%", st->name,
@@ -807,26 +808,26 @@ void kz_rules_summary(const kz_rules *r, kz_buf *out)
                                                  : "lost",
                       st->probability);
         if (st->stale_days)
-            kz_buf_printf(out, "  stale after %d days", st->stale_days);
+            kz_buf_printf(out, _("  stale after %d days"), st->stale_days);
         if (r->nentries[i]) {
-            kz_buf_puts(out, "  needs ");
+            kz_buf_puts(out, _("  needs "));
             kz_rules_describe_entry(r, st, out);
         }
         kz_buf_putc(out, '\n');
     }
-    kz_buf_puts(out, "lost reasons: ");
+    kz_buf_puts(out, _("lost reasons: "));
     for (size_t i = 0; i < r->nlost; i++)
         kz_buf_printf(out, "%s%s", i ? ", " : "", r->lost_reasons[i]);
-    kz_buf_puts(out, "\nstatuses: ");
+    kz_buf_puts(out, _("\nstatuses: "));
     for (size_t i = 0; i < r->nstatuses; i++)
         kz_buf_printf(out, "%s%s", i ? ", " : "", r->statuses[i]);
     for (size_t i = 0; i < r->nautos; i++)
-        kz_buf_printf(out, "%s%s when %s (%d or more)", i ? "; " : "\nset automatically: ",
+        kz_buf_printf(out, _("%s%s when %s (%d or more)"), i ? "; " : _("\nset automatically: "),
                       r->autos[i].status, r->autos[i].label, r->autos[i].at_least);
-    kz_buf_printf(out, "\npatterns: %zu regular expressions (%s)\n", r->npatterns,
-                  r->npatterns == 0 ? "none to compile"
-                  : r->jit          ? "JIT-compiled"
-                                    : "interpreted");
+    kz_buf_printf(out, _("\npatterns: %zu regular expressions (%s)\n"), r->npatterns,
+                  r->npatterns == 0 ? _("none to compile")
+                  : r->jit          ? _("JIT-compiled")
+                                    : _("interpreted"));
 }
 
 static void mark_conds(const kz_cond *cs, size_t n, bool *used, bool *custom)

@@ -8,6 +8,7 @@
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 
 typedef struct build {
     kz_session *s;
@@ -110,20 +111,20 @@ void kz_triage_why(const kz_triage_item *it, char *out, size_t outlen)
 {
     kz_buf b = KZ_BUF_INIT;
     if (it->why & KZ_TRIAGE_OVERDUE)
-        kz_buf_printf(&b, "overdue %dd", it->overdue_days);
+        kz_buf_printf(&b, _("overdue %dd"), it->overdue_days);
     if (it->why & KZ_TRIAGE_STALE) {
-        kz_buf_printf(&b, "%sidle %dd", b.len ? ", " : "", it->idle_days);
+        kz_buf_printf(&b, _("%sidle %dd"), b.len ? ", " : "", it->idle_days);
         if (it->stage)
-            kz_buf_printf(&b, " in %s", it->stage);
+            kz_buf_printf(&b, _(" in %s"), it->stage);
         if (it->stale_limit > 0)
-            kz_buf_printf(&b, " (allows %dd)", it->stale_limit);
+            kz_buf_printf(&b, _(" (allows %dd)"), it->stale_limit);
         if (it->no_step)
-            kz_buf_puts(&b, ", no next step");
+            kz_buf_puts(&b, _(", no next step"));
     }
     if (it->why & KZ_TRIAGE_NEW)
-        kz_buf_printf(&b, "%snew", b.len ? ", " : "");
+        kz_buf_printf(&b, _("%snew"), b.len ? ", " : "");
     if (it->why & KZ_TRIAGE_REGRADED)
-        kz_buf_printf(&b, "%sband changed", b.len ? ", " : "");
+        kz_buf_printf(&b, _("%sband changed"), b.len ? ", " : "");
     snprintf(out, outlen, "%s", kz_buf_str(&b));
     kz_buf_free(&b);
 }

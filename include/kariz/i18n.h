@@ -18,4 +18,13 @@
  * install tree's locale directory. Safe to call more than once. */
 void kz_i18n_init(void);
 
+/* The language messages are shown in: the Language of the catalogue
+ * gettext uses now (as LANGUAGE, LC_ALL, LC_MESSAGES and LANG choose it),
+ * such as "fa", or "en" when no catalogue is in use. */
+const char *kz_i18n_lang(void);
+
+/* label_fa when messages are in Persian and it is given, else label: for
+ * the labels a rules file gives in two languages. */
+const char *kz_i18n_label(const char *label, const char *label_fa);
+
 #endif

@@ -272,6 +272,9 @@ typedef struct kz_stage {
     int probability;   /* win probability in percent */
     int stale_days;    /* most idle days before a lead counts as stale; 0 = never */
     kz_stage_kind kind;
+    /* label: as the rules file writes it, what the store records; NULL: label.
+     * (label is the one shown: label_fa: when messages are in Persian) */
+    const char *label_rules;
 } kz_stage;
 
 #endif

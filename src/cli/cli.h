@@ -67,6 +67,10 @@ bool kz_cli_format(const char *arg, kz_format *out, bool allow_csv);
 typedef struct kz_lead_writer kz_lead_writer;
 kz_lead_writer *kz_lead_writer_new(kz_format fmt, FILE *out, int64_t today_day);
 void kz_lead_writer_add(kz_lead_writer *w, const kz_lead *lead);
+/* With the rules, the table's STAGE shows a stage by its label when the
+ * rules give one in the message language (label_fa: in Persian), else by
+ * its id; CSV and JSON keep the id. */
+void kz_lead_writer_rules(kz_lead_writer *w, const kz_rules *rules);
 void kz_lead_writer_finish(kz_lead_writer *w); /* flushes and frees */
 
 /* A lead as a JSON object text (all fields, custom fields under "custom").

@@ -282,6 +282,7 @@ int kz_cmd_list(kz_cli *c, int argc, char **argv)
     }
     q.today_day = kz_today(kz_session_now(&c->sess));
     list_ctx lc = {kz_lead_writer_new(fmt, stdout, q.today_day), 0};
+    kz_lead_writer_rules(lc.w, c->rules);
     kz_status ks = kz_store_list(c->store, &q, fmt == KZ_FMT_JSON, list_one, &lc, &c->err);
     kz_lead_writer_finish(lc.w);
     if (ks == KZ_OK && fmt == KZ_FMT_TABLE && q.limit && lc.rows == q.limit) {

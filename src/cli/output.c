@@ -103,7 +103,21 @@ struct kz_lead_writer {
     bool tty;          /* out is a terminal: CSV and JSON are sanitised */
     int widths[NCOLS]; /* table: each column's width, its title's when that is wider */
     kz_buf line;       /* scratch for one row */
+    const kz_rules *rules; /* NULL: stages by id */
 };
+
+void kz_lead_writer_rules(kz_lead_writer *w, const kz_rules *rules)
+{
+    w->rules = rules;
+}
+
+/* The table's STAGE: the id, or the label in the message language. */
+static const char *stage_cell(const kz_lead_writer *w, const kz_lead *l)
+{
+    const char *id = kz_lead_text(l, KZ_F_STAGE);
+    const kz_stage *st = w->rules && id ? kz_rules_stage(w->rules, id) : NULL;
+    return st && st->label_rules && st->label != st->label_rules ? st->label : id;
+}
 
 bool kz_cli_tty(FILE *out)
 {
@@ -179,7 +193,7 @@ void kz_lead_writer_add(kz_lead_writer *w, const kz_lead *l)
         table_cell(w, 0, buf);
         table_cell(w, 1, kz_lead_text(l, KZ_F_NAME) ? kz_lead_text(l, KZ_F_NAME) : "");
         table_cell(w, 2, kz_lead_text(l, KZ_F_COMPANY) ? kz_lead_text(l, KZ_F_COMPANY) : "");
-        table_cell(w, 3, kz_lead_text(l, KZ_F_STAGE));
+        table_cell(w, 3, stage_cell(w, l));
         kz_lead_format(l, KZ_F_SCORE, buf, sizeof buf);
         table_cell(w, 4, buf);
         table_cell(w, 5, kz_lead_text(l, KZ_F_GRADE) ? kz_lead_text(l, KZ_F_GRADE) : "");

@@ -9,6 +9,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "kariz/i18n.h"
 #include "store/internal.h"
 
 static void describe_pid(long pid, kz_buf *out)
@@ -32,8 +33,8 @@ static void describe_pid(long pid, kz_buf *out)
     for (char *p = comm; *p; p++)
         if (!isprint((unsigned char)*p))
             *p = '?';
-    kz_buf_printf(out, "%s%s (pid %ld%s%s)", out->len ? ", " : "", comm, pid,
-                  user ? ", user " : "", user ? user : "");
+    kz_buf_printf(out, _("%s%s (pid %ld%s%s)"), out->len ? ", " : "", comm, pid,
+                  user ? _(", user ") : "", user ? user : "");
 }
 
 void kz_lock_holders(const char *db_path, kz_buf *out)

@@ -1,4 +1,5 @@
 /* ids.c (store) - lead ids by range, for completion. */
+#include "kariz/i18n.h"
 #include "store/internal.h"
 
 kz_status kz_store_lead_ids(kz_store *st, int64_t lo, int64_t hi, bool newest_first,
@@ -22,6 +23,6 @@ kz_status kz_store_lead_ids(kz_store *st, int64_t lo, int64_t hi, bool newest_fi
         out[(*n)++] = sqlite3_column_int64(s, 0);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-        return kz_db_error(st, rc, "listing lead ids", err);
+        return kz_db_error(st, rc, _("listing lead ids"), err);
     return KZ_OK;
 }

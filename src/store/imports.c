@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kariz/buf.h"
+#include "kariz/i18n.h"
 #include "store/internal.h"
 
 
@@ -70,7 +71,7 @@ kz_status kz_store_import_find(kz_store *st, const char *fingerprint, kz_store_i
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "looking for an unfinished import", err);
+        return kz_db_error(st, rc, _("looking for an unfinished import"), err);
     return KZ_OK;
 }
 
@@ -78,7 +79,7 @@ kz_status kz_store_import_start(kz_store *st, const char *source, const char *fi
                                 const char *actor, int64_t now, int64_t *id, kz_err *err)
 {
     if (!st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: import started outside a transaction");
+        return kz_err_set(err, KZ_EDB, _("internal: import started outside a transaction"));
     sqlite3_stmt *s = kz_stmt(st,
                               "INSERT INTO imports (source, fingerprint, actor, started) "
                               "VALUES (?, ?, ?, ?)",
@@ -92,7 +93,7 @@ kz_status kz_store_import_start(kz_store *st, const char *source, const char *fi
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "recording an import", err);
+        return kz_db_error(st, rc, _("recording an import"), err);
     *id = sqlite3_last_insert_rowid(st->db);
     return KZ_OK;
 }
@@ -115,13 +116,13 @@ static kz_status save_counts(kz_store *st, const kz_store_import *imp, bool fini
     sqlite3_bind_int64(s, 6, imp->rejected);
     sqlite3_bind_int(s, 7, finish);
     sqlite3_bind_int64(s, 8, now);
-    return kz_step_done(st, s, "saving an import's progress", err);
+    return kz_step_done(st, s, _("saving an import's progress"), err);
 }
 
 kz_status kz_store_import_progress(kz_store *st, const kz_store_import *imp, kz_err *err)
 {
     if (!st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: import progress outside a transaction");
+        return kz_err_set(err, KZ_EDB, _("internal: import progress outside a transaction"));
     return save_counts(st, imp, false, 0, err);
 }
 
@@ -129,7 +130,7 @@ kz_status kz_store_import_finish(kz_store *st, const kz_store_import *imp, const
                                  const char *actor, const char *detail, int64_t now, kz_err *err)
 {
     if (!st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: import finished outside a transaction");
+        return kz_err_set(err, KZ_EDB, _("internal: import finished outside a transaction"));
     kz_status ks = save_counts(st, imp, true, now, err);
     if (ks != KZ_OK)
         return ks;
@@ -140,7 +141,7 @@ kz_status kz_store_import_lead_insert(kz_store *st, kz_lead *lead, int64_t impor
                                       int64_t now, kz_err *err)
 {
     if (!st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: lead inserted outside a transaction");
+        return kz_err_set(err, KZ_EDB, _("internal: lead inserted outside a transaction"));
     kz_lead_set_num(lead, KZ_F_VERSION, 1);
     if (!kz_lead_has(lead, KZ_F_CREATED))
         kz_lead_set_num(lead, KZ_F_CREATED, now);
@@ -152,7 +153,7 @@ kz_status kz_store_import_lead_insert(kz_store *st, kz_lead *lead, int64_t impor
     kz_lead_set_num(lead, KZ_F_IMPORT_ID, import_id);
     kz_status ks = kz_insert_lead_row(st, lead, err);
     if (ks != KZ_OK && ks != KZ_EINVAL)
-        kz_err_prefix(err, "adding an imported lead");
+        kz_err_prefix(err, _("adding an imported lead"));
     /* no event per lead: its history shows the import from import_id and
      * the imports row (kz_store_events), and the run logs one event */
     return ks;

@@ -8,6 +8,7 @@
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/text.h"
 #include "store/internal.h"
 
@@ -51,7 +52,7 @@ kz_status kz_load_custom(kz_store *st, int64_t id, kz_lead *l, kz_err *err)
     kz_buf_free(&scratch);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading custom fields", err);
+        return kz_db_error(st, rc, _("reading custom fields"), err);
     return KZ_OK;
 }
 
@@ -66,11 +67,11 @@ kz_status kz_store_lead_get(kz_store *st, int64_t id, kz_lead *out, kz_err *err)
     int rc = sqlite3_step(s);
     if (rc == SQLITE_DONE) {
         sqlite3_reset(s);
-        return kz_err_set(err, KZ_ENOTFOUND, "no lead with id %" PRId64, id);
+        return kz_err_set(err, KZ_ENOTFOUND, _("no lead with id %" PRId64), id);
     }
     if (rc != SQLITE_ROW) {
         sqlite3_reset(s);
-        return kz_db_error(st, rc, "reading a lead", err);
+        return kz_db_error(st, rc, _("reading a lead"), err);
     }
     kz_read_lead_row(s, out);
     sqlite3_reset(s);
@@ -109,13 +110,13 @@ kz_status kz_event_write(kz_store *st, int64_t lead_id, int64_t at, int64_t vers
     kz_bind_text(s, 7, oldv);
     kz_bind_text(s, 8, newv);
     kz_bind_text(s, 9, detail);
-    return kz_step_done(st, s, "writing the event log", err);
+    return kz_step_done(st, s, _("writing the event log"), err);
 }
 
 kz_status kz_store_event_add(kz_store *st, kz_event *e, kz_err *err)
 {
     if (!st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: event written outside a transaction");
+        return kz_err_set(err, KZ_EDB, _("internal: event written outside a transaction"));
     kz_status ks = kz_event_write(st, e->lead_id, e->at, e->version, e->actor, e->kind, e->field,
                              e->old_value, e->new_value, e->detail, err);
     if (ks == KZ_OK)
@@ -141,7 +142,7 @@ static kz_status write_custom(kz_store *st, int64_t id, const char *name, const 
     kz_bind_text(s, 2, name);
     if (value)
         kz_bind_text(s, 3, value);
-    return kz_step_done(st, s, "saving custom fields", err);
+    return kz_step_done(st, s, _("saving custom fields"), err);
 }
 
 /* ---- the column totals and the search index ----
@@ -173,7 +174,7 @@ static kz_status totals_write(kz_store *st, const char *stage, const char *owner
     sqlite3_bind_int64(s, 4, value);
     sqlite3_bind_int64(s, 5, ovr_value);
     sqlite3_bind_int64(s, 6, ovr_weighted);
-    return kz_step_done(st, s, "updating column totals", err);
+    return kz_step_done(st, s, _("updating column totals"), err);
 }
 
 /* The deferred change of (stage, owner), added when missing. */
@@ -279,26 +280,26 @@ static kz_status search_set(kz_store *st, int64_t id, const char *old, const cha
             return FAIL_STMT(err);
         sqlite3_bind_int64(s, 1, id);
         kz_bind_text(s, 2, old);
-        if ((ks = kz_step_done(st, s, "updating the search index", err)) != KZ_OK)
+        if ((ks = kz_step_done(st, s, _("updating the search index"), err)) != KZ_OK)
             return ks;
     }
     if (!doc) {
         if (!(s = kz_stmt(st, "DELETE FROM lead_text WHERE id = ?1", err)))
             return FAIL_STMT(err);
         sqlite3_bind_int64(s, 1, id);
-        return kz_step_done(st, s, "updating the search index", err);
+        return kz_step_done(st, s, _("updating the search index"), err);
     }
     if (!(s = kz_stmt(st, "INSERT OR REPLACE INTO lead_text (id, doc) VALUES (?1, ?2)", err)))
         return FAIL_STMT(err);
     sqlite3_bind_int64(s, 1, id);
     kz_bind_text(s, 2, doc);
-    if ((ks = kz_step_done(st, s, "updating the search index", err)) != KZ_OK)
+    if ((ks = kz_step_done(st, s, _("updating the search index"), err)) != KZ_OK)
         return ks;
     if (!(s = kz_stmt(st, "INSERT INTO lead_search (rowid, doc) VALUES (?1, ?2)", err)))
         return FAIL_STMT(err);
     sqlite3_bind_int64(s, 1, id);
     kz_bind_text(s, 2, doc);
-    return kz_step_done(st, s, "updating the search index", err);
+    return kz_step_done(st, s, _("updating the search index"), err);
 }
 
 /* The lead's search text now (NULL: none), into *out (owned by the caller). */
@@ -314,7 +315,7 @@ static kz_status search_get(kz_store *st, int64_t id, char **out, kz_err *err)
         *out = kz_xstrdup((const char *)sqlite3_column_text(r, 0));
     sqlite3_reset(r);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading the search index", err);
+        return kz_db_error(st, rc, _("reading the search index"), err);
     return KZ_OK;
 }
 
@@ -391,9 +392,9 @@ kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
-        kz_status ks = kz_db_error(st, rc, "adding a lead", err);
+        kz_status ks = kz_db_error(st, rc, _("adding a lead"), err);
         if ((rc & 0xff) == SQLITE_CONSTRAINT && strstr(sqlite3_errmsg(st->db), "FOREIGN KEY"))
-            ks = kz_err_set(err, KZ_EINVAL, "unknown stage \"%s\"",
+            ks = kz_err_set(err, KZ_EINVAL, _("unknown stage \"%s\""),
                             kz_lead_text(lead, KZ_F_STAGE) ? kz_lead_text(lead, KZ_F_STAGE) : "");
         return ks;
     }
@@ -413,7 +414,7 @@ kz_status kz_store_lead_insert(kz_store *st, kz_lead *lead, const char *actor, i
                                kz_err *err)
 {
     if (!st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: lead inserted outside a transaction");
+        return kz_err_set(err, KZ_EDB, _("internal: lead inserted outside a transaction"));
     kz_lead_set_num(lead, KZ_F_VERSION, 1);
     kz_lead_set_num(lead, KZ_F_CREATED, now);
     kz_lead_set_num(lead, KZ_F_UPDATED, now);
@@ -471,7 +472,7 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
     if (changed)
         *changed = false;
     if (!st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: lead saved outside a transaction");
+        return kz_err_set(err, KZ_EDB, _("internal: lead saved outside a transaction"));
     int64_t id = kz_lead_num(lead, KZ_F_ID);
     kz_lead cur;
     kz_lead_init(&cur);
@@ -522,16 +523,16 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
     if (rc == SQLITE_DONE && sqlite3_changes(st->db) != 1) {
         kz_lead_set_num(lead, KZ_F_VERSION, read_version);
         ks = kz_err_set(err, KZ_ECONFLICT,
-                        "lead %" PRId64 " was changed by someone else (you read version %" PRId64
-                        ", it is now at %" PRId64 "); reload it and apply your change again",
+                        _("lead %" PRId64 " was changed by someone else (you read version %" PRId64
+                          ", it is now at %" PRId64 "); reload it and apply your change again"),
                         id, read_version, kz_lead_num(&cur, KZ_F_VERSION));
         goto out;
     }
     if (rc != SQLITE_DONE) {
         kz_lead_set_num(lead, KZ_F_VERSION, read_version);
-        ks = kz_db_error(st, rc, "saving a lead", err);
+        ks = kz_db_error(st, rc, _("saving a lead"), err);
         if ((rc & 0xff) == SQLITE_CONSTRAINT && strstr(sqlite3_errmsg(st->db), "FOREIGN KEY"))
-            ks = kz_err_set(err, KZ_EINVAL, "unknown stage \"%s\"",
+            ks = kz_err_set(err, KZ_EINVAL, _("unknown stage \"%s\""),
                             kz_lead_text(lead, KZ_F_STAGE) ? kz_lead_text(lead, KZ_F_STAGE) : "");
         goto out;
     }
@@ -591,13 +592,13 @@ kz_status kz_store_lead_delete(kz_store *st, int64_t id, int64_t version, const 
                                int64_t now, kz_err *err)
 {
     if (!st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: lead deleted outside a transaction");
+        return kz_err_set(err, KZ_EDB, _("internal: lead deleted outside a transaction"));
     kz_lead cur;
     kz_lead_init(&cur);
     kz_status ks = kz_store_lead_get(st, id, &cur, err);
     if (ks == KZ_OK && version && kz_lead_num(&cur, KZ_F_VERSION) != version)
         ks = kz_err_set(err, KZ_ECONFLICT,
-                        "lead %" PRId64 " was changed by someone else since you read it", id);
+                        _("lead %" PRId64 " was changed by someone else since you read it"), id);
     if (ks == KZ_OK) {
         sqlite3_stmt *s = kz_stmt(st, "DELETE FROM leads WHERE id = ?", err);
         if (!s) {
@@ -607,7 +608,7 @@ kz_status kz_store_lead_delete(kz_store *st, int64_t id, int64_t version, const 
             int rc = sqlite3_step(s);
             sqlite3_reset(s);
             if (rc != SQLITE_DONE)
-                ks = kz_db_error(st, rc, "deleting a lead", err);
+                ks = kz_db_error(st, rc, _("deleting a lead"), err);
             if (ks == KZ_OK)
                 ks = totals_apply(st, &cur, -1, err);
             if (ks == KZ_OK)
@@ -643,7 +644,7 @@ kz_status kz_store_find_by_email(kz_store *st, const char *email, int64_t *id, k
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "looking up an e-mail", err);
+        return kz_db_error(st, rc, _("looking up an e-mail"), err);
     return KZ_OK;
 }
 
@@ -667,7 +668,7 @@ kz_status kz_store_find_by_name_company(kz_store *st, const char *name, const ch
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "looking up a lead", err);
+        return kz_db_error(st, rc, _("looking up a lead"), err);
     return KZ_OK;
 }
 
@@ -863,7 +864,7 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
                                             SQLITE_UTF8 | SQLITE_DIRECTONLY, st, has_fn, NULL,
                                             NULL, NULL);
         if (rc != SQLITE_OK)
-            return kz_db_error(st, rc, "preparing the search", err);
+            return kz_db_error(st, rc, _("preparing the search"), err);
         st->hits_fn = true;
     }
     free(st->hits_fold);
@@ -936,7 +937,7 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "searching", err);
+        return kz_db_error(st, rc, _("searching"), err);
     if ((ks = kz_exec(st, "DELETE FROM temp.kz_hits", err)) != KZ_OK)
         return ks;
     if (st->hits_mode != KZ_HITS_CHECK && st->hits_n > st->exact_hits)
@@ -947,7 +948,7 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
             return FAIL_STMT(err);
         for (size_t i = 0; i < nids; i++) {
             sqlite3_bind_int64(ins, 1, st->hits_ids[i]);
-            if ((ks = kz_step_done(st, ins, "searching", err)) != KZ_OK)
+            if ((ks = kz_step_done(st, ins, _("searching"), err)) != KZ_OK)
                 return ks;
         }
     }
@@ -1054,7 +1055,7 @@ kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_le
     if (ks != KZ_OK)
         return ks;
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "listing leads", err);
+        return kz_db_error(st, rc, _("listing leads"), err);
     return KZ_OK;
 }
 
@@ -1092,7 +1093,7 @@ static kz_status count_by_stage(kz_store *st, const kz_query *q, int64_t *out, k
         }
         sqlite3_reset(s);
         if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-            ks = kz_db_error(st, rc, "counting leads", err);
+            ks = kz_db_error(st, rc, _("counting leads"), err);
             goto out;
         }
         snprintf(st->counts_key, sizeof st->counts_key, "%s",
@@ -1133,7 +1134,7 @@ static kz_status count_walk(kz_store *st, const kz_query *q, int64_t budget, int
     }
     sqlite3_reset(s);
     if (rc != SQLITE_ROW)
-        return kz_db_error(st, rc, "counting leads", err);
+        return kz_db_error(st, rc, _("counting leads"), err);
     return KZ_OK;
 }
 
@@ -1175,7 +1176,7 @@ kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, boo
         *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
         sqlite3_reset(s);
         if (rc != SQLITE_ROW)
-            return kz_db_error(st, rc, "counting leads", err);
+            return kz_db_error(st, rc, _("counting leads"), err);
         *more = *out >= q->count_cap;
         return KZ_OK;
     }
@@ -1187,7 +1188,7 @@ kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, boo
     *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     sqlite3_reset(s);
     if (rc != SQLITE_ROW)
-        return kz_db_error(st, rc, "counting leads", err);
+        return kz_db_error(st, rc, _("counting leads"), err);
     return KZ_OK;
 }
 

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "kariz/buf.h"
+#include "kariz/i18n.h"
 #include "store/internal.h"
 
 
@@ -29,7 +30,7 @@ static void copy_col(sqlite3_stmt *s, int i, char *out, size_t outlen)
 kz_status kz_store_activity_add(kz_store *st, kz_activity *a, int64_t now, kz_err *err)
 {
     if (!st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: activity written outside a transaction");
+        return kz_err_set(err, KZ_EDB, _("internal: activity written outside a transaction"));
     if (!a->at)
         a->at = now;
     sqlite3_stmt *s = kz_stmt(st,
@@ -49,8 +50,8 @@ kz_status kz_store_activity_add(kz_store *st, kz_activity *a, int64_t now, kz_er
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
         if ((rc & 0xff) == SQLITE_CONSTRAINT)
-            return kz_err_set(err, KZ_ENOTFOUND, "no lead with id %" PRId64, a->lead_id);
-        return kz_db_error(st, rc, "logging an activity", err);
+            return kz_err_set(err, KZ_ENOTFOUND, _("no lead with id %" PRId64), a->lead_id);
+        return kz_db_error(st, rc, _("logging an activity"), err);
     }
     a->id = sqlite3_last_insert_rowid(st->db);
     kz_status ks = kz_search_add_note(st, a->lead_id, a->note, err);
@@ -83,7 +84,7 @@ kz_status kz_store_activities(kz_store *st, int64_t lead_id, kz_activity_list *o
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading activities", err);
+        return kz_db_error(st, rc, _("reading activities"), err);
     return KZ_OK;
 }
 
@@ -91,7 +92,7 @@ kz_status kz_store_stakeholder_add(kz_store *st, kz_stakeholder *sh, const char 
                                    int64_t now, kz_err *err)
 {
     if (!st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: stakeholder written outside a transaction");
+        return kz_err_set(err, KZ_EDB, _("internal: stakeholder written outside a transaction"));
     sqlite3_stmt *s = kz_stmt(st,
                               "INSERT INTO stakeholders (lead_id, name, role, email, phone, note) "
                               "VALUES (?, ?, ?, ?, ?, ?)",
@@ -108,8 +109,8 @@ kz_status kz_store_stakeholder_add(kz_store *st, kz_stakeholder *sh, const char 
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
         if ((rc & 0xff) == SQLITE_CONSTRAINT)
-            return kz_err_set(err, KZ_ENOTFOUND, "no lead with id %" PRId64, sh->lead_id);
-        return kz_db_error(st, rc, "adding a stakeholder", err);
+            return kz_err_set(err, KZ_ENOTFOUND, _("no lead with id %" PRId64), sh->lead_id);
+        return kz_db_error(st, rc, _("adding a stakeholder"), err);
     }
     sh->id = sqlite3_last_insert_rowid(st->db);
     return kz_event_write(st, sh->lead_id, now, 0, actor, "stakeholder", sh->role, NULL,
@@ -143,7 +144,7 @@ kz_status kz_store_stakeholders(kz_store *st, int64_t lead_id, kz_stakeholder_li
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading stakeholders", err);
+        return kz_db_error(st, rc, _("reading stakeholders"), err);
     return KZ_OK;
 }
 
@@ -202,7 +203,7 @@ static kz_status import_origin(kz_store *st, int64_t lead_id, kz_event *e, bool 
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading the history", err);
+        return kz_db_error(st, rc, _("reading the history"), err);
     return KZ_OK;
 }
 
@@ -224,7 +225,7 @@ kz_status kz_store_events(kz_store *st, int64_t lead_id, int64_t since_version,
         read_event(s, kz_event_list_push(out));
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading the history", err);
+        return kz_db_error(st, rc, _("reading the history"), err);
     if (since_version > 0)
         return KZ_OK; /* the import made version 1 */
     kz_event origin;
@@ -266,7 +267,7 @@ kz_status kz_store_blame(kz_store *st, int64_t lead_id, const char *field, kz_ev
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading the history", err);
+        return kz_db_error(st, rc, _("reading the history"), err);
     kz_event origin;
     bool found;
     kz_status ks = import_origin(st, lead_id, &origin, &found, err);
@@ -288,7 +289,7 @@ kz_status kz_store_blame(kz_store *st, int64_t lead_id, const char *field, kz_ev
     }
     if (stored)
         return KZ_OK;
-    return kz_err_set(err, KZ_ENOTFOUND, "no change to \"%s\" recorded for lead %" PRId64, field,
+    return kz_err_set(err, KZ_ENOTFOUND, _("no change to \"%s\" recorded for lead %" PRId64), field,
                       lead_id);
 }
 
@@ -308,7 +309,7 @@ kz_status kz_store_events_after(kz_store *st, int64_t after_id, size_t limit,
         read_event(s, kz_event_list_push(out));
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading recent changes", err);
+        return kz_db_error(st, rc, _("reading recent changes"), err);
     return KZ_OK;
 }
 
@@ -321,7 +322,7 @@ kz_status kz_store_last_event_id(kz_store *st, int64_t *out, kz_err *err)
     *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
     sqlite3_reset(s);
     if (rc != SQLITE_ROW)
-        return kz_db_error(st, rc, "reading recent changes", err);
+        return kz_db_error(st, rc, _("reading recent changes"), err);
     return KZ_OK;
 }
 
@@ -354,7 +355,7 @@ static kz_status presence_write(kz_store *st, const char *sql, const char *actor
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
-        ks = kz_db_error(st, rc, "updating presence", err);
+        ks = kz_db_error(st, rc, _("updating presence"), err);
         if (own)
             kz_store_rollback(st);
         return ks;
@@ -401,6 +402,6 @@ kz_status kz_store_presence_list(kz_store *st, int64_t since, kz_presence *out, 
     }
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading presence", err);
+        return kz_db_error(st, rc, _("reading presence"), err);
     return KZ_OK;
 }

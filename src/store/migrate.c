@@ -6,6 +6,7 @@
  * to N here (and a test that opens an old database). */
 #include <stdio.h>
 
+#include "kariz/i18n.h"
 #include "store/internal.h"
 
 typedef struct migration {
@@ -46,7 +47,7 @@ kz_status kz_migrate(kz_store *st, int from, kz_err *err)
             continue;
         kz_status ks = kz_exec(st, steps[i].sql, err);
         if (ks != KZ_OK) {
-            kz_err_prefix(err, "migrating %s to schema version %d", st->path, steps[i].to);
+            kz_err_prefix(err, _("migrating %s to schema version %d"), st->path, steps[i].to);
             return ks;
         }
     }

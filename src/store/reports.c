@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kariz/i18n.h"
 #include "store/internal.h"
 
 
@@ -50,7 +51,7 @@ kz_status kz_store_stage_entries(kz_store *st, const char *owner, kz_stage_entry
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading stage changes from the event log", err);
+        return kz_db_error(st, rc, _("reading stage changes from the event log"), err);
     return KZ_OK;
 }
 
@@ -90,6 +91,6 @@ kz_status kz_store_activities_all(kz_store *st, const char *owner, kz_activity_f
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading activities", err);
+        return kz_db_error(st, rc, _("reading activities"), err);
     return KZ_OK;
 }

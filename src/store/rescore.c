@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "kariz/buf.h"
+#include "kariz/i18n.h"
 #include "store/internal.h"
 
 
@@ -317,11 +318,11 @@ static kz_status read_chunk(kz_store *st, streams *s, int64_t *last, int64_t upt
     kz_buf_free(&scratch);
     sqlite3_reset(s->ls);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading leads", err);
+        return kz_db_error(st, rc, _("reading leads"), err);
     if (s->with_custom && s->crc != SQLITE_ROW && s->crc != SQLITE_DONE)
-        return kz_db_error(st, s->crc, "reading custom fields", err);
+        return kz_db_error(st, s->crc, _("reading custom fields"), err);
     if (s->arc != SQLITE_ROW && s->arc != SQLITE_DONE)
-        return kz_db_error(st, s->arc, "reading activities", err);
+        return kz_db_error(st, s->arc, _("reading activities"), err);
     return KZ_OK;
 }
 
@@ -371,7 +372,7 @@ static kz_status write_item(kz_store *st, const savers *sv, const item *it, cons
         bind_opt_time(sv->ds, 3, lead, KZ_F_SCORE_DUE);
         int drc = sqlite3_step(sv->ds);
         sqlite3_reset(sv->ds);
-        return drc == SQLITE_DONE ? KZ_OK : kz_db_error(st, drc, "saving scores", err);
+        return drc == SQLITE_DONE ? KZ_OK : kz_db_error(st, drc, _("saving scores"), err);
     }
     sqlite3_stmt *us = sv->us;
     sqlite3_bind_int64(us, 1, kz_lead_num(lead, KZ_F_ID));
@@ -389,7 +390,7 @@ static kz_status write_item(kz_store *st, const savers *sv, const item *it, cons
     int urc = sqlite3_step(us);
     sqlite3_reset(us);
     if (urc != SQLITE_DONE)
-        return kz_db_error(st, urc, "saving scores", err);
+        return kz_db_error(st, urc, _("saving scores"), err);
     if (changed)
         (*changed)++;
     const char *ng = kz_lead_text(lead, KZ_F_GRADE);
@@ -471,7 +472,7 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
     }
     sqlite3_reset(cnt);
     if (crc != SQLITE_ROW)
-        return kz_db_error(st, crc, "counting leads", err);
+        return kz_db_error(st, crc, _("counting leads"), err);
 
     /* only the columns asked for, and what saving rewrites or needs: the
      * score fields and the version */
@@ -530,7 +531,7 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
         int64_t upto = any ? sqlite3_column_int64(rs, 0) : max_id;
         sqlite3_reset(rs);
         if (rrc != SQLITE_ROW) {
-            ks = kz_db_error(st, rrc, "reading leads", err);
+            ks = kz_db_error(st, rrc, _("reading leads"), err);
             break;
         }
         if (any)
@@ -574,7 +575,7 @@ kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const
     int64_t due = crc == SQLITE_ROW ? sqlite3_column_int64(cs, 0) : 0;
     sqlite3_reset(cs);
     if (crc != SQLITE_ROW)
-        return kz_db_error(st, crc, "finding leads whose score is due", err);
+        return kz_db_error(st, crc, _("finding leads whose score is due"), err);
     if (due == 0)
         return KZ_OK;
     if (due >= DUE_STREAM_FROM && !one_batch)
@@ -608,7 +609,7 @@ kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const
                 ids[n++] = sqlite3_column_int64(ds, 0);
             sqlite3_reset(ds);
             if (rc != SQLITE_DONE)
-                ks = kz_db_error(st, rc, "finding leads whose score is due", err);
+                ks = kz_db_error(st, rc, _("finding leads whose score is due"), err);
         }
         for (size_t i = 0; ks == KZ_OK && i < n; i++) {
             kz_lead_reset(&it.lead);

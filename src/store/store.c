@@ -10,6 +10,7 @@
 
 #include "kariz/buf.h"
 #include "kariz/deploy.h"
+#include "kariz/i18n.h"
 #include "store/internal.h"
 
 extern const char kz_embedded_schema[];
@@ -42,15 +43,15 @@ kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err)
         if (st && st->path)
             kz_lock_holders(st->path, &who);
         kz_status ks = kz_err_set(err, KZ_EBUSY,
-                                  "%s: the database %s stayed locked%s%s for %d ms; nothing was "
-                                  "changed, try again",
-                                  what, path, who.len ? " by " : " by another process",
+                                  _("%s: the database %s stayed locked%s%s for %d ms; nothing was "
+                                    "changed, try again"),
+                                  what, path, who.len ? _(" by ") : _(" by another process"),
                                   kz_buf_str(&who), st ? st->busy_ms : 0);
         kz_buf_free(&who);
         return ks;
     }
     case SQLITE_FULL:
-        return kz_err_set(err, KZ_EFULL, "%s: disk full writing %s; nothing was changed", what,
+        return kz_err_set(err, KZ_EFULL, _("%s: disk full writing %s; nothing was changed"), what,
                           path);
     case SQLITE_READONLY: {
         /* never SQLite's bare "attempt to write a readonly database" */
@@ -62,14 +63,14 @@ kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err)
     }
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-        return kz_err_set(err, KZ_ECORRUPT, "%s: %s is not a kariz database or is damaged (%s)",
+        return kz_err_set(err, KZ_ECORRUPT, _("%s: %s is not a kariz database or is damaged (%s)"),
                           what, path, msg);
     case SQLITE_IOERR:
-        return kz_err_set(err, KZ_EIO, "%s: I/O error on %s (%s)", what, path, msg);
+        return kz_err_set(err, KZ_EIO, _("%s: I/O error on %s (%s)"), what, path, msg);
     case SQLITE_CANTOPEN:
-        return kz_err_set(err, KZ_EIO, "%s: cannot open %s (%s)", what, path, msg);
+        return kz_err_set(err, KZ_EIO, _("%s: cannot open %s (%s)"), what, path, msg);
     case SQLITE_NOMEM:
-        return kz_err_set(err, KZ_ENOMEM, "%s: out of memory", what);
+        return kz_err_set(err, KZ_ENOMEM, _("%s: out of memory"), what);
     case SQLITE_CONSTRAINT:
         return kz_err_set(err, KZ_EINVAL, "%s: %s", what, msg);
     default:
@@ -113,7 +114,7 @@ sqlite3_stmt *kz_stmt(kz_store *st, const char *sql, kz_err *err)
     sqlite3_stmt *s = NULL;
     int rc = sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
     if (rc != SQLITE_OK) {
-        kz_db_error(st, rc, "preparing a query", err);
+        kz_db_error(st, rc, _("preparing a query"), err);
         return NULL;
     }
     unsigned slot = KZ_STMT_CACHE;
@@ -146,7 +147,7 @@ kz_status kz_exec(kz_store *st, const char *sql, kz_err *err)
 {
     int rc = sqlite3_exec(st->db, sql, NULL, NULL, NULL);
     if (rc != SQLITE_OK)
-        return kz_db_error(st, rc, "updating the database", err);
+        return kz_db_error(st, rc, _("updating the database"), err);
     return KZ_OK;
 }
 
@@ -171,7 +172,7 @@ static kz_status read_user_version(kz_store *st, int *out, kz_err *err)
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_OK)
-        return kz_db_error(st, rc, "opening the database", err);
+        return kz_db_error(st, rc, _("opening the database"), err);
     return KZ_OK;
 }
 
@@ -185,7 +186,7 @@ static kz_status count_tables(kz_store *st, int *out, kz_err *err)
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_OK)
-        return kz_db_error(st, rc, "opening the database", err);
+        return kz_db_error(st, rc, _("opening the database"), err);
     return KZ_OK;
 }
 
@@ -200,7 +201,7 @@ static kz_status journal_is_wal(kz_store *st, bool *wal, kz_err *err)
     }
     sqlite3_finalize(s);
     if (rc != SQLITE_OK)
-        return kz_db_error(st, rc, "opening the database", err);
+        return kz_db_error(st, rc, _("opening the database"), err);
     return KZ_OK;
 }
 
@@ -232,15 +233,15 @@ static kz_status create_schema(kz_store *st, kz_err *err)
     }
     if (ntables != 0) {
         rc = kz_err_set(err, KZ_ECORRUPT,
-                        "%s holds tables but is not a kariz database (no schema version); "
-                        "refusing to touch it",
+                        _("%s holds tables but is not a kariz database (no schema version); "
+                          "refusing to touch it"),
                         st->path);
         goto fail;
     }
     char *emsg = NULL;
     int src = sqlite3_exec(st->db, kz_embedded_schema, NULL, NULL, &emsg);
     if (src != SQLITE_OK) {
-        rc = kz_err_set(err, KZ_EDB, "creating the schema in %s: %s", st->path,
+        rc = kz_err_set(err, KZ_EDB, _("creating the schema in %s: %s"), st->path,
                         emsg ? emsg : sqlite3_errstr(src));
         sqlite3_free(emsg);
         goto fail;
@@ -331,14 +332,14 @@ static kz_status open_snapshot(kz_store *st, kz_err *err)
     kz_buf_free(&side);
     if (shm)
         return kz_err_set(err, KZ_EREADONLY,
-                          "cannot read %s: its -shm file exists but is not readable by you",
+                          _("cannot read %s: its -shm file exists but is not readable by you"),
                           st->path);
     if (wal_has_data(st->path))
         return kz_err_set(err, KZ_EREADONLY,
-                          "cannot read %s: its -wal file holds changes not yet in the database, "
-                          "and reading them needs a -shm file, which you cannot create (the "
-                          "directory is not writable by you); someone who can write the "
-                          "directory can open the database once (`kariz list`) to fold them in",
+                          _("cannot read %s: its -wal file holds changes not yet in the database, "
+                            "and reading them needs a -shm file, which you cannot create (the "
+                            "directory is not writable by you); someone who can write the "
+                            "directory can open the database once (`kariz list`) to fold them in"),
                           st->path);
     sqlite3_close(st->db);
     st->db = NULL;
@@ -350,7 +351,7 @@ static kz_status open_snapshot(kz_store *st, kz_err *err)
                              kz_fault_vfs());
     kz_buf_free(&uri);
     if (rc != SQLITE_OK)
-        return kz_db_error(st, rc, "opening the database", err);
+        return kz_db_error(st, rc, _("opening the database"), err);
     connection_setup(st);
     st->snapshot = true;
     snapshot_mark(st);
@@ -369,14 +370,14 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
     struct stat sb;
     bool exists = stat(path, &sb) == 0;
     if (!exists && (flags & (KZ_STORE_NOCREATE | KZ_STORE_READONLY)))
-        return kz_err_set(err, KZ_ENOTFOUND, "no database at %s (create one with `kariz init`)",
+        return kz_err_set(err, KZ_ENOTFOUND, _("no database at %s (create one with `kariz init`)"),
                           path);
     if (exists && S_ISDIR(sb.st_mode))
-        return kz_err_set(err, KZ_EINVAL, "%s is a directory, not a database file", path);
+        return kz_err_set(err, KZ_EINVAL, _("%s is a directory, not a database file"), path);
     if (exists && S_ISREG(sb.st_mode) && sb.st_size == 0 && !(flags & KZ_STORE_FILL_EMPTY) &&
         !wal_has_data(path))
         return kz_err_set(err, KZ_ECORRUPT,
-                          "%s is empty: not a kariz database; `kariz init` creates one", path);
+                          _("%s is empty: not a kariz database; `kariz init` creates one"), path);
 
     kz_store *st = kz_xcalloc(1, sizeof *st);
     st->path = kz_xstrdup(path);
@@ -399,7 +400,7 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
     int rc = sqlite3_open_v2(path, &st->db, oflags | SQLITE_OPEN_NOMUTEX, kz_fault_vfs());
     kz_status ks;
     if (rc != SQLITE_OK) {
-        ks = kz_db_error(st, rc, "opening the database", err);
+        ks = kz_db_error(st, rc, _("opening the database"), err);
         goto fail;
     }
     connection_setup(st);
@@ -418,8 +419,8 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
         goto fail;
     if (ver > KZ_SCHEMA_VERSION) {
         ks = kz_err_set(err, KZ_ENEWER,
-                        "%s was written by a newer kariz (schema version %d; this kariz knows "
-                        "up to %d): upgrade kariz to use it; the database was not modified",
+                        _("%s was written by a newer kariz (schema version %d; this kariz knows "
+                          "up to %d): upgrade kariz to use it; the database was not modified"),
                         path, ver, KZ_SCHEMA_VERSION);
         goto fail;
     }
@@ -428,8 +429,8 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
     if (!st->readonly) {
         if (access(path, W_OK) != 0) {
             ks = kz_err_set(err, KZ_EREADONLY,
-                            "the database %s is not writable by you (%s); open it read-only "
-                            "with --read-only",
+                            _("the database %s is not writable by you (%s); open it read-only "
+                              "with --read-only"),
                             path, strerror(errno));
             goto fail;
         }
@@ -455,8 +456,8 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
         }
     } else if (ver < KZ_SCHEMA_VERSION) {
         ks = kz_err_set(err, KZ_EREADONLY,
-                        "%s has schema version %d and needs upgrading to %d, which a "
-                        "read-only open cannot do",
+                        _("%s has schema version %d and needs upgrading to %d, which a "
+                          "read-only open cannot do"),
                         path, ver, KZ_SCHEMA_VERSION);
         goto fail;
     }
@@ -500,16 +501,16 @@ bool kz_store_readonly(const kz_store *st)
 kz_status kz_store_begin(kz_store *st, kz_err *err)
 {
     if (st->readonly)
-        return kz_err_set(err, KZ_EREADONLY, "the database %s is open read-only", st->path);
+        return kz_err_set(err, KZ_EREADONLY, _("the database %s is open read-only"), st->path);
     if (st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: a transaction is already open");
+        return kz_err_set(err, KZ_EDB, _("internal: a transaction is already open"));
     sqlite3_stmt *s = kz_stmt(st, "BEGIN IMMEDIATE", err);
     if (!s)
         return FAIL_STMT(err);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "starting a change", err);
+        return kz_db_error(st, rc, _("starting a change"), err);
     st->in_txn = true;
     return KZ_OK;
 }
@@ -517,14 +518,14 @@ kz_status kz_store_begin(kz_store *st, kz_err *err)
 kz_status kz_store_begin_read(kz_store *st, kz_err *err)
 {
     if (st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: a transaction is already open");
+        return kz_err_set(err, KZ_EDB, _("internal: a transaction is already open"));
     sqlite3_stmt *s = kz_stmt(st, "BEGIN", err);
     if (!s)
         return FAIL_STMT(err);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading", err);
+        return kz_db_error(st, rc, _("reading"), err);
     st->in_txn = true;
     return KZ_OK;
 }
@@ -544,7 +545,7 @@ kz_status kz_store_commit(kz_store *st, kz_err *err)
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
-        kz_status ks = kz_db_error(st, rc, "saving", err);
+        kz_status ks = kz_db_error(st, rc, _("saving"), err);
         kz_store_rollback(st);
         return ks;
     }
@@ -657,7 +658,7 @@ kz_status kz_store_data_version(kz_store *st, int64_t *out, kz_err *err)
     int rc = sqlite3_step(s);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(s);
-        return kz_db_error(st, rc, "checking for changes", err);
+        return kz_db_error(st, rc, _("checking for changes"), err);
     }
     *out = sqlite3_column_int64(s, 0) + st->dv_bias;
     sqlite3_reset(s);
@@ -679,7 +680,7 @@ kz_status kz_store_meta_get(kz_store *st, const char *key, char **out, kz_err *e
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading settings", err);
+        return kz_db_error(st, rc, _("reading settings"), err);
     return KZ_OK;
 }
 
@@ -702,7 +703,7 @@ kz_status kz_store_meta_set(kz_store *st, const char *key, const char *value, kz
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
-        ks = kz_db_error(st, rc, "saving settings", err);
+        ks = kz_db_error(st, rc, _("saving settings"), err);
         if (own)
             kz_store_rollback(st);
         return ks;
@@ -735,8 +736,9 @@ static kz_status stages_agree(kz_store *st, const kz_stage *stages, size_t n, bo
             break;
         }
         const kz_stage *g = &stages[i++];
+        const char *label = g->label_rules ? g->label_rules : g->label; /* in any language */
         if (strcmp((const char *)sqlite3_column_text(s, 0), g->name) != 0 ||
-            strcmp((const char *)sqlite3_column_text(s, 1), g->label) != 0 ||
+            strcmp((const char *)sqlite3_column_text(s, 1), label) != 0 ||
             sqlite3_column_int(s, 2) != g->position || sqlite3_column_int(s, 3) != g->probability ||
             sqlite3_column_int(s, 4) != g->stale_days ||
             strcmp((const char *)sqlite3_column_text(s, 5), stage_kind_name(g->kind)) != 0)
@@ -744,7 +746,7 @@ static kz_status stages_agree(kz_store *st, const kz_stage *stages, size_t n, bo
     }
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading stages", err);
+        return kz_db_error(st, rc, _("reading stages"), err);
     *agree = same && i == n;
     return KZ_OK;
 }
@@ -776,7 +778,7 @@ kz_status kz_store_sync_stages(kz_store *st, const kz_stage *stages, size_t n, k
             goto fail;
         }
         kz_bind_text(s, 1, stages[i].name);
-        kz_bind_text(s, 2, stages[i].label);
+        kz_bind_text(s, 2, stages[i].label_rules ? stages[i].label_rules : stages[i].label);
         sqlite3_bind_int(s, 3, stages[i].position);
         sqlite3_bind_int(s, 4, stages[i].probability);
         sqlite3_bind_int(s, 5, stages[i].stale_days);
@@ -784,7 +786,7 @@ kz_status kz_store_sync_stages(kz_store *st, const kz_stage *stages, size_t n, k
         int rc = sqlite3_step(s);
         sqlite3_reset(s);
         if (rc != SQLITE_DONE) {
-            ks = kz_db_error(st, rc, "saving stages", err);
+            ks = kz_db_error(st, rc, _("saving stages"), err);
             goto fail;
         }
     }
@@ -829,6 +831,6 @@ kz_status kz_store_stage_totals(kz_store *st, const char *owner, kz_stage_total 
     }
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading column totals", err);
+        return kz_db_error(st, rc, _("reading column totals"), err);
     return KZ_OK;
 }

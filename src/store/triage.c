@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "kariz/i18n.h"
 #include "store/internal.h"
 
 kz_status kz_store_triage_add(kz_store *st, int64_t lead_id, const char *actor, int64_t at,
@@ -28,8 +29,8 @@ kz_status kz_store_triage_add(kz_store *st, int64_t lead_id, const char *actor, 
     if (!s || rc != SQLITE_DONE) {
         ks = !s ? (FAIL_STMT(err))
                 : (rc & 0xff) == SQLITE_CONSTRAINT
-                      ? kz_err_set(err, KZ_ENOTFOUND, "no lead with id %lld", (long long)lead_id)
-                      : kz_db_error(st, rc, "recording a triage decision", err);
+                      ? kz_err_set(err, KZ_ENOTFOUND, _("no lead with id %lld"), (long long)lead_id)
+                      : kz_db_error(st, rc, _("recording a triage decision"), err);
         if (own)
             kz_store_rollback(st);
         return ks;
@@ -50,7 +51,7 @@ kz_status kz_store_triage_remove_last(kz_store *st, int64_t lead_id, const char 
     kz_bind_text(s, 2, actor);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
-    return rc == SQLITE_DONE ? KZ_OK : kz_db_error(st, rc, "taking back a triage decision", err);
+    return rc == SQLITE_DONE ? KZ_OK : kz_db_error(st, rc, _("taking back a triage decision"), err);
 }
 
 kz_status kz_store_triage_facts(kz_store *st, int64_t lead_id, bool *triaged, char *grade_out,
@@ -68,7 +69,7 @@ kz_status kz_store_triage_facts(kz_store *st, int64_t lead_id, bool *triaged, ch
     int rc = sqlite3_step(s);
     if (rc != SQLITE_ROW) {
         sqlite3_reset(s);
-        return kz_db_error(st, rc, "reading triage state", err);
+        return kz_db_error(st, rc, _("reading triage state"), err);
     }
     const char *g = (const char *)sqlite3_column_text(s, 0);
     snprintf(grade_out, grade_len, "%s", g ? g : "");

@@ -19,6 +19,10 @@ trap 'rm -rf "$T"' EXIT
 export HOME=$T/home XDG_DATA_HOME=$T/data XDG_CONFIG_HOME=$T/config TZ=UTC LC_ALL=C.UTF-8
 mkdir -p "$HOME"
 unset KARIZ_DB KARIZ_RULES KARIZ_NOW NO_COLOR KARIZ_HOOKS_DIR KARIZ_FAULT_WRITES
+# Messages in English unless a test asks for a language (LANGUAGE=fa); the
+# catalogues come from the build tree (locale/ beside the binary).
+unset LANGUAGE LC_MESSAGES LANG
+export KARIZ_LOCALEDIR=${KARIZ_LOCALEDIR:-$(cd "$(dirname "$KARIZ")" && pwd)/locale}
 DB=$T/test.db
 ME=$(id -un)
 passes=0

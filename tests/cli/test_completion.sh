@@ -81,7 +81,7 @@ import sys
 s = open(sys.argv[1]).read()
 s = s.replace("  - name: prospect\n",
               "  - name: discovery\n    label: Discovery\n    probability: 10\n  - name: prospect\n", 1)
-s = s.replace("lost_reasons: [price,", "lost_reasons: [went_quiet, price,", 1)
+s = s.replace("lost_reasons:\n", "lost_reasons:\n  - went_quiet\n", 1)
 open(sys.argv[2], "w").write(s)
 PY
 run "$KARIZ" --db "$T/team/team.db" init; expect_rc 0

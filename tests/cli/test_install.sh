@@ -13,6 +13,10 @@ expected_tree() {
         "$d/README.md" "$d/rules.yaml" "$d/examples/stage-changed" \
         "$p/share/bash-completion/completions/kariz"
     for f in "$KARIZ_SOURCE"/docs/*.md; do echo "$d/$(basename "$f")"; done
+    for f in "$KARIZ_SOURCE"/po/*.po; do # po/LANG.po, or its parts po/LANG-PART.po
+        f=$(basename "$f" .po)
+        echo "$p/share/locale/${f%%-*}/LC_MESSAGES/kariz.mo"
+    done | sort -u
 }
 
 t "cmake --install --prefix"

@@ -53,6 +53,13 @@ const char *kt_tmpdir(void)
         unsetenv("NO_COLOR");
         unsetenv("EDITOR");
         unsetenv("VISUAL");
+        /* the message catalogues of the build tree: locale/ beside the binary */
+        const char *k = getenv("KARIZ"), *slash = k ? strrchr(k, '/') : NULL;
+        if (slash && !getenv("KARIZ_LOCALEDIR")) {
+            char loc[1024];
+            snprintf(loc, sizeof loc, "%.*s/locale", (int)(slash - k), k);
+            setenv("KARIZ_LOCALEDIR", loc, 1);
+        }
     }
     return tmpdir;
 }

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "kariz/i18n.h"
 #include "kariz/labels.h"
 
 static kz_rules *rules;
@@ -56,6 +57,43 @@ static void test_keys_and_values(void **state)
     assert_string_equal(kz_rules_lost_reason_label(rules, 1), "no budget");
 }
 
+/* Labels the rules file gives: a stage's label_fa and lost reasons and
+ * statuses written as {name, label, label_fa}. Messages here are in English
+ * (no catalogue is bound), so the English words show; the Persian ones show
+ * under LANGUAGE=fa (tests/cli/test_i18n.sh). */
+static void test_labels_from_the_rules(void **state)
+{
+    (void)state;
+    static const char text[] = "stages:\n"
+                               "  - {name: lead, label: New lead, label_fa: سرنخ, probability: 5}\n"
+                               "  - {name: won, probability: 100, kind: won, label_fa: برنده}\n"
+                               "  - {name: lost, probability: 0, kind: lost}\n"
+                               "lost_reasons:\n"
+                               "  - {name: price, label: Too dear, label_fa: گران}\n"
+                               "  - no_budget\n"
+                               "  - {name: timing, label_fa: زمان‌بندی}\n"
+                               "statuses: [{name: lead, label: Fresh}, customer]\n";
+    kz_rules *r;
+    kz_err err;
+    assert_int_equal(kz_rules_load_buffer("fa.yaml", text, strlen(text), &r, &err), KZ_OK);
+    assert_string_equal(kz_rules_stage(r, "lead")->label, "New lead");
+    assert_string_equal(kz_rules_stage(r, "lead")->label_rules, "New lead");
+    assert_string_equal(kz_rules_stage(r, "won")->label, "won");
+    assert_int_equal(kz_rules_lost_reason_count(r), 3);
+    assert_string_equal(kz_rules_lost_reason(r, 0), "price");
+    assert_string_equal(kz_rules_lost_reason_label(r, 0), "Too dear");
+    assert_string_equal(kz_rules_lost_reason_label(r, 1), "no budget");
+    assert_string_equal(kz_rules_lost_reason_label(r, 2), "timing");
+    assert_string_equal(kz_rules_status_label(r, 0), "Fresh");
+    assert_string_equal(kz_rules_status_label(r, 1), "customer");
+    EXPECT(kz_label_value(r, "lost_reason", "price", &b_), "Too dear");
+    EXPECT(kz_label_value(r, "status", "lead", &b_), "Fresh");
+    EXPECT(kz_label_value(r, "status", "gone_away", &b_), "gone away"); /* no longer one */
+    assert_string_equal(kz_i18n_lang(), "en");
+    assert_string_equal(kz_i18n_label("Won", "برنده"), "Won");
+    kz_rules_free(r);
+}
+
 static void test_events(void **state)
 {
     (void)state;
@@ -89,6 +127,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_keys_and_values),
+        cmocka_unit_test(test_labels_from_the_rules),
         cmocka_unit_test(test_events),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -25,11 +25,11 @@
 #define NOW D(59)                                  /* 2026-03-01 */
 
 static kz_stage stages[] = {
-    {"lead", "Lead", 0, 10, 14, KZ_STAGE_OPEN},
-    {"prospect", "Prospect", 1, 25, 21, KZ_STAGE_OPEN},
-    {"opportunity", "Opportunity", 2, 60, 30, KZ_STAGE_OPEN},
-    {"won", "Won", 3, 100, 0, KZ_STAGE_WON},
-    {"lost", "Lost", 4, 0, 0, KZ_STAGE_LOST},
+    {"lead", "Lead", 0, 10, 14, KZ_STAGE_OPEN, NULL},
+    {"prospect", "Prospect", 1, 25, 21, KZ_STAGE_OPEN, NULL},
+    {"opportunity", "Opportunity", 2, 60, 30, KZ_STAGE_OPEN, NULL},
+    {"won", "Won", 3, 100, 0, KZ_STAGE_WON, NULL},
+    {"lost", "Lost", 4, 0, 0, KZ_STAGE_LOST, NULL},
 };
 #define NSTAGES (sizeof stages / sizeof stages[0])
 static const char *const grades[] = {"hot", "warm", "cold"};

@@ -257,6 +257,16 @@ static const bad_case cases[] = {
     {"bad_lost_reason_key",
      "lost_reasons: [price, No Budget]\n" STAGES,
      "bad.yaml:1:23: lost_reasons \"No Budget\" is not a simple key; expected 1 to 64 lower-case letters, digits or _"},
+    {"lost_reason_labelled_no_name",
+     "lost_reasons:\n  - {label: Too dear, label_fa: x}\n" STAGES,
+     "bad.yaml:2:5: an item of lost_reasons has no name:; expected a simple key"},
+    {"status_labelled_unknown_key",
+     "statuses:\n  - {name: lead, lable: x}\n" STAGES,
+     "bad.yaml:2:18: unknown key \"lable\" in statuses (did you mean \"label\"?); expected one of name, label, label_fa"},
+    {"stage_label_fa_empty",
+     "stages:\n  - {name: lead, probability: 5, label_fa: \"\"}\n"
+     "  - {name: won, probability: 100, kind: won}\n  - {name: lost, probability: 0, kind: lost}\n",
+     "bad.yaml:2:44: label_fa is empty; expected text of 1 to 200 bytes"},
     {"builtin_as_custom",
      "custom_fields: [title]\n" STAGES,
      "bad.yaml:1:17: \"title\" is a built-in field; expected a new name for a custom field"},
@@ -354,7 +364,7 @@ static void test_file_errors(void **state)
     char want[512];
     snprintf(want, sizeof want,
              "%s:2:18: unknown key \"probabilty\" in a stage (did you mean \"probability\"?); "
-             "expected one of name, label, probability, stale_days, kind, entry",
+             "expected one of name, label, label_fa, probability, stale_days, kind, entry",
              path);
     assert_string_equal(err.msg, want);
     assert_null(r);

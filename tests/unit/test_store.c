@@ -18,11 +18,11 @@
 #include "kariz/store.h"
 
 static const kz_stage stages[] = {
-    {"lead", "Lead", 0, 5, 14, KZ_STAGE_OPEN},
-    {"prospect", "Prospect", 1, 15, 21, KZ_STAGE_OPEN},
-    {"opportunity", "Opportunity", 2, 50, 30, KZ_STAGE_OPEN},
-    {"won", "Won", 3, 100, 0, KZ_STAGE_WON},
-    {"lost", "Lost", 4, 0, 0, KZ_STAGE_LOST},
+    {"lead", "Lead", 0, 5, 14, KZ_STAGE_OPEN, NULL},
+    {"prospect", "Prospect", 1, 15, 21, KZ_STAGE_OPEN, NULL},
+    {"opportunity", "Opportunity", 2, 50, 30, KZ_STAGE_OPEN, NULL},
+    {"won", "Won", 3, 100, 0, KZ_STAGE_WON, NULL},
+    {"lost", "Lost", 4, 0, 0, KZ_STAGE_LOST, NULL},
 };
 #define NSTAGES (sizeof stages / sizeof stages[0])
 

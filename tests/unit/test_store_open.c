@@ -68,7 +68,7 @@ static void test_nul_inside_a_value_is_shown(void **state)
     kz_store *st = NULL;
     kz_err err;
     assert_int_equal(kz_store_open(f->path, 0, &st, &err), KZ_OK);
-    static const kz_stage stages[] = {{"lead", "Lead", 0, 5, 14, KZ_STAGE_OPEN}};
+    static const kz_stage stages[] = {{"lead", "Lead", 0, 5, 14, KZ_STAGE_OPEN, NULL}};
     assert_int_equal(kz_store_sync_stages(st, stages, 1, &err), KZ_OK);
     kz_lead l;
     kz_lead_init(&l);
