@@ -225,7 +225,8 @@ int kz_cmd_score(kz_cli *c, int argc, char **argv)
     } else if (fmt == KZ_FMT_JSON) {
         kz_buf b = KZ_BUF_INIT;
         kz_score_explain_json(c->rules, &lead, s, &b);
-        puts(kz_buf_str(&b));
+        kz_buf_putc(&b, '\n');
+        kz_cli_write_data(stdout, kz_cli_tty(stdout), kz_buf_str(&b), b.len);
         kz_buf_free(&b);
     } else {
         print_explain(&lead, s);

@@ -378,7 +378,8 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
         rc = kz_cli_fail(&c->err);
     } else if (fmt == KZ_FMT_JSON) {
         char *s = kz_show_json(&lead, &acts, &shs, true);
-        puts(s);
+        kz_cli_write_data(stdout, kz_cli_tty(stdout), s, strlen(s));
+        putchar('\n');
         free(s);
     } else {
         char buf[128];
@@ -772,7 +773,8 @@ int kz_cmd_history(kz_cli *c, int argc, char **argv)
         rc = kz_cli_fail(&c->err);
     } else if (fmt == KZ_FMT_JSON) {
         char *s = kz_events_json(&ev);
-        puts(s);
+        kz_cli_write_data(stdout, kz_cli_tty(stdout), s, strlen(s));
+        putchar('\n');
         free(s);
     } else {
         for (size_t i = 0; i < ev.n; i++) {
