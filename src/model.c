@@ -488,17 +488,26 @@ static int name_distance(const char *a, const char *b, int limit)
 
 const char *kz_field_suggest(const char *name, const char *const *extra, size_t nextra)
 {
+    const char **cands = kz_xcalloc(KZ_F__COUNT + nextra, sizeof *cands); /* owned */
+    for (size_t i = 0; i < KZ_F__COUNT + nextra; i++)
+        cands[i] = i < KZ_F__COUNT ? field_info[i].name : extra[i - KZ_F__COUNT];
+    const char *best = kz_name_suggest(name, cands, KZ_F__COUNT + nextra);
+    free(cands);
+    return best;
+}
+
+const char *kz_name_suggest(const char *name, const char *const *cands, size_t n)
+{
     int limit = strlen(name) <= 4 ? 1 : 2;
     const char *best = NULL;
     int best_d = limit + 1;
-    for (size_t i = 0; i < KZ_F__COUNT + nextra; i++) {
-        const char *cand = i < KZ_F__COUNT ? field_info[i].name : extra[i - KZ_F__COUNT];
-        if (strcmp(cand, name) == 0)
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(cands[i], name) == 0)
             return NULL;
-        int dist = name_distance(name, cand, limit);
+        int dist = name_distance(name, cands[i], limit);
         if (dist < best_d) {
             best_d = dist;
-            best = cand;
+            best = cands[i];
         }
     }
     return best;

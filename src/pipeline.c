@@ -15,6 +15,7 @@
 
 #include "kariz/dates.h"
 #include "kariz/hooks.h"
+#include "kariz/i18n.h"
 #include "kariz/text.h"
 
 int64_t kz_session_now(const kz_session *s)
@@ -102,12 +103,55 @@ bool kz_user_known(kz_session *s, const char *name)
 {
     if (!name || !*name || strcmp(name, s->actor) == 0 || getpwnam(name))
         return true;
+    if (!s->store) /* no database yet: nobody owns a lead */
+        return false;
     kz_query q = {0};
     q.owner = name;
     q.count_cap = 1;
     int64_t n = 0;
     kz_err err;
     return kz_store_count(s->store, &q, &n, &err) == KZ_OK && n > 0;
+}
+
+kz_status kz_user_check(kz_session *s, const char *name, kz_err *err)
+{
+    if (kz_user_known(s, name))
+        return KZ_OK;
+    /* the closest of the accounts here and the owners of leads */
+    size_t n = 0, cap = 64, nowners = 0;
+    kz_buf names = KZ_BUF_INIT; /* owned: the accounts' names, NUL-separated */
+    size_t *offs = kz_xcalloc(cap, sizeof *offs); /* owned */
+    setpwent();
+    for (struct passwd *pw; (pw = getpwent()) != NULL;) {
+        if (n == cap) {
+            cap *= 2;
+            offs = kz_xrealloc(offs, cap * sizeof *offs);
+        }
+        offs[n++] = names.len;
+        kz_buf_append(&names, pw->pw_name, strlen(pw->pw_name) + 1);
+    }
+    endpwent();
+    char **owners = NULL;
+    kz_err ignored;
+    if (s->store && kz_store_owners(s->store, &owners, &nowners, &ignored) != KZ_OK)
+        nowners = 0; /* the hint is only a hint */
+    const char **cands = kz_xcalloc(n + nowners + 1, sizeof *cands); /* owned */
+    for (size_t i = 0; i < n; i++)
+        cands[i] = names.s + offs[i];
+    for (size_t i = 0; i < nowners; i++)
+        cands[n + i] = owners[i];
+    const char *near = kz_name_suggest(name, cands, n + nowners);
+    kz_status ks = near ? kz_err_set(err, KZ_EINVAL, _("no account named \"%s\" (did you mean %s?)"),
+                                     name, near)
+                        : kz_err_set(err, KZ_EINVAL,
+                                     _("no account named \"%s\", and no lead is owned by that "
+                                       "name"),
+                                     name);
+    kz_store_owners_free(owners, nowners);
+    free(cands);
+    free(offs);
+    kz_buf_free(&names);
+    return ks;
 }
 
 /* The state every operation below shares: one lead loaded inside a write

@@ -199,6 +199,9 @@ const char *kz_activity_outcomes_for(const char *kind);
  * one edit; case is ignored). NULL when nothing is that close or name is
  * itself one of them. */
 const char *kz_field_suggest(const char *name, const char *const *extra, size_t nextra);
+/* The same for any names: the closest of the n names in cands (borrowed;
+ * the one returned is one of them), by the same distance. */
+const char *kz_name_suggest(const char *name, const char *const *cands, size_t n);
 
 #define KZ_USER_MAX 33 /* Unix account names are at most 32 bytes */
 

@@ -47,8 +47,13 @@ kz_status kz_pipe_check_field(const kz_session *s, const kz_lead *lead, const ch
 
 /* Whether name is someone a lead can be assigned to without asking: an
  * account in the passwd database (as the system's name service sees it),
- * the acting user or the owner of some lead already. */
+ * the acting user or the owner of some lead already (none when s has no
+ * store yet). */
 bool kz_user_known(kz_session *s, const char *name);
+/* kz_user_known as a verdict for a person to read: KZ_OK for a known user,
+ * else KZ_EINVAL naming the name and, when one is close (kz_name_suggest),
+ * the account or owner of leads it most likely meant. */
+kz_status kz_user_check(kz_session *s, const char *name, kz_err *err);
 
 /* Saves an edited lead (lead->num[KZ_F_VERSION] is the version read).
  * Fields someone else changed since are kept as they are now when the copy

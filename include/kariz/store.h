@@ -79,6 +79,11 @@ typedef struct kz_stage_total {
  * order; returns the number of stages in *n (at most cap). */
 kz_status kz_store_stage_totals(kz_store *st, const char *owner, kz_stage_total *out,
                                 size_t cap, size_t *n, kz_err *err);
+/* Every name some lead has as its owner, sorted (from the column totals,
+ * never a scan of leads). *out and its n strings are owned by the caller:
+ * kz_store_owners_free. */
+kz_status kz_store_owners(kz_store *st, char ***out, size_t *n, kz_err *err);
+void kz_store_owners_free(char **owners, size_t n);
 
 /* ---- leads ---- */
 /* Reads lead id (with its custom fields) into out (reset first). */

@@ -116,13 +116,23 @@ int kz_cli_usage(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    kz_buf msg = KZ_BUF_INIT; /* owned: the arguments it quotes may hold anything */
+    kz_buf_vprintf(&msg, fmt, ap);
+    va_end(ap);
     fprintf(stderr, "kariz %s: ", cmd);
-    vfprintf(stderr, fmt, ap);
+    kz_cli_print_safe(stderr, kz_buf_str(&msg));
+    kz_buf_free(&msg);
     const char *u = kz_cli_usage_of(cmd);
     fputc('\n', stderr);
     fprintf(stderr, _("usage: kariz %s%s%s\n"), cmd, *u ? " " : "", u);
-    va_end(ap);
     return 2;
+}
+
+const char *kz_cli_safe(kz_buf *scratch, const char *s)
+{
+    kz_buf_reset(scratch);
+    kz_text_sanitize(scratch, s, strlen(s), KZ_TEXT_NEWLINE_SPACE);
+    return kz_buf_str(scratch);
 }
 
 int kz_cli_next_opt(int argc, char **argv, const struct option *opts)
@@ -250,8 +260,11 @@ int kz_cli_open(kz_cli *c, unsigned flags)
         fputs(kz_buf_str(&warnings), stderr);
     kz_buf_free(&warnings);
     if (dk == KZ_EREADONLY && (flags & KZ_OPEN_READS)) {
-        if (!c->readonly && (flags & KZ_OPEN_BOARD))
-            fprintf(stderr, _("kariz: %s; opening it read-only\n"), c->err.msg);
+        if (!c->readonly && (flags & KZ_OPEN_BOARD)) {
+            kz_buf b = KZ_BUF_INIT; /* owned */
+            fprintf(stderr, _("kariz: %s; opening it read-only\n"), kz_cli_safe(&b, c->err.msg));
+            kz_buf_free(&b);
+        }
         if (!c->readonly)
             snprintf(c->readonly_why, sizeof c->readonly_why, "%s", c->err.msg);
         c->readonly = true;
@@ -284,8 +297,11 @@ int kz_cli_open(kz_cli *c, unsigned flags)
             c->err = rw;
             return kz_cli_fail(&c->err);
         }
-        if (flags & KZ_OPEN_BOARD)
-            fprintf(stderr, _("kariz: %s; opening it read-only\n"), rw.msg);
+        if (flags & KZ_OPEN_BOARD) {
+            kz_buf b = KZ_BUF_INIT; /* owned */
+            fprintf(stderr, _("kariz: %s; opening it read-only\n"), kz_cli_safe(&b, rw.msg));
+            kz_buf_free(&b);
+        }
         snprintf(c->readonly_why, sizeof c->readonly_why, "%s", rw.msg);
         c->readonly = true;
     }
@@ -311,8 +327,10 @@ int kz_cli_open(kz_cli *c, unsigned flags)
     if (fixed && *fixed) {
         int64_t t;
         if (kz_time_parse(fixed, &t) != KZ_OK) {
+            kz_buf b = KZ_BUF_INIT; /* owned */
             fprintf(stderr, _("kariz: $KARIZ_NOW \"%s\": expected YYYY-MM-DD[ HH:MM[:SS]]\n"),
-                    fixed);
+                    kz_cli_safe(&b, fixed));
+            kz_buf_free(&b);
             return 2;
         }
         c->sess.now = t;
@@ -321,9 +339,12 @@ int kz_cli_open(kz_cli *c, unsigned flags)
      * they were stored are recomputed before anything shows them */
     if ((flags & KZ_OPEN_SCORES) && !c->readonly) {
         kz_err err = {0};
-        if (kz_pipe_rescore_due(&c->sess, NULL, &err) != KZ_OK)
+        if (kz_pipe_rescore_due(&c->sess, NULL, &err) != KZ_OK) {
+            kz_buf b = KZ_BUF_INIT; /* owned */
             fprintf(stderr, _("kariz: scores due for recomputing were left as stored: %s\n"),
-                    err.msg);
+                    kz_cli_safe(&b, err.msg));
+            kz_buf_free(&b);
+        }
     }
     return 0;
 }
@@ -391,7 +412,9 @@ int kz_cli_main(int argc, char **argv)
             }
             c.rules_opt = val;
         } else if (a[0] == '-') {
-            fprintf(stderr, _("kariz: unknown option \"%s\" (see kariz --help)\n"), a);
+            kz_buf b = KZ_BUF_INIT; /* owned */
+            fprintf(stderr, _("kariz: unknown option \"%s\" (see kariz --help)\n"), kz_cli_safe(&b, a));
+            kz_buf_free(&b);
             return 2;
         } else {
             break;
@@ -409,7 +432,9 @@ int kz_cli_main(int argc, char **argv)
     if (!cmd && strcmp(argv[i], "complete") == 0)
         cmd = &complete;
     if (!cmd) {
-        fprintf(stderr, _("kariz: unknown command \"%s\" (commands:"), argv[i]);
+        kz_buf b = KZ_BUF_INIT; /* owned */
+        fprintf(stderr, _("kariz: unknown command \"%s\" (commands:"), kz_cli_safe(&b, argv[i]));
+        kz_buf_free(&b);
         for (size_t k = 0; k < NCOMMANDS; k++)
             fprintf(stderr, " %s", commands[k].name);
         fprintf(stderr, ")\n");

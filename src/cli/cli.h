@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "kariz/buf.h"
 #include "kariz/i18n.h"
 #include "kariz/model.h"
 #include "kariz/pipeline.h"
@@ -97,6 +98,9 @@ bool kz_cli_tty(FILE *out);
 void kz_cli_write_data(FILE *out, bool tty, const char *s, size_t n);
 /* Sanitises for a terminal and prints. */
 void kz_cli_print_safe(FILE *out, const char *s);
+/* s sanitised for a terminal (one line), for a translated format's %s:
+ * kept in scratch (a kz_buf the caller owns and frees). */
+const char *kz_cli_safe(kz_buf *scratch, const char *s);
 /* The same (s may be NULL: nothing), then spaces up to cols display
  * columns; a longer value is printed whole. */
 void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);

@@ -35,8 +35,11 @@ int kz_cmd_init(kz_cli *c, int argc, char **argv)
     int rc = kz_cli_open(c, KZ_OPEN_INIT);
     if (rc)
         return rc;
-    printf(_("database %s (schema version %d)\nrules: %s\n"), c->db_path,
-           kz_store_schema_version(), c->rules_why);
+    kz_buf b1 = KZ_BUF_INIT, b2 = KZ_BUF_INIT; /* owned */
+    printf(_("database %s (schema version %d)\nrules: %s\n"), kz_cli_safe(&b1, c->db_path),
+           kz_store_schema_version(), kz_cli_safe(&b2, c->rules_why));
+    kz_buf_free(&b1);
+    kz_buf_free(&b2);
     return 0;
 }
 
@@ -82,18 +85,23 @@ int kz_cmd_demo(kz_cli *c, int argc, char **argv)
     int64_t have = 0;
     if (kz_store_count(c->store, &q, &have, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
+    kz_buf path = KZ_BUF_INIT; /* owned */
+    kz_cli_safe(&path, c->db_path);
     if (have == 0) {
-        if (kz_demo_fill(&c->sess, n, &c->err) != KZ_OK)
+        if (kz_demo_fill(&c->sess, n, &c->err) != KZ_OK) {
+            kz_buf_free(&path);
             return kz_cli_fail(&c->err);
+        }
         if (!board || !isatty(STDOUT_FILENO))
             printf(P_("added %" PRId64 " demo lead to %s\n", "added %" PRId64 " demo leads to %s\n",
                       (unsigned long)n),
-                   n, c->db_path);
+                   n, kz_buf_str(&path));
     } else if (!board || !isatty(STDOUT_FILENO)) {
         printf(P_("%s already holds %" PRId64 " lead; no demo data added\n",
                   "%s already holds %" PRId64 " leads; no demo data added\n", (unsigned long)have),
-               c->db_path, have);
+               kz_buf_str(&path), have);
     }
+    kz_buf_free(&path);
     if (no_terminal) {
         fprintf(stderr, _("kariz demo: %s; open the board from a terminal with: kariz --db "),
                 why.msg);
@@ -123,16 +131,24 @@ static void progress_bar(int64_t done, int64_t total, void *ud)
     fflush(stderr);
 }
 
+/* The grade, persona and rule names come from the team's rules file and
+ * the name from the database: all of it is sanitised, and the criterion
+ * column padded by display width. */
 static void print_explain(const kz_lead *lead, const kz_score *s)
 {
-    printf(_("lead %" PRId64 " "), kz_lead_num(lead, KZ_F_ID));
-    kz_cli_print_safe(stdout, kz_lead_text(lead, KZ_F_NAME) ? kz_lead_text(lead, KZ_F_NAME) : "");
-    printf(_(": score %d (%s)"), s->total, s->grade ? s->grade : "-");
+    kz_buf head = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&head, _("lead %" PRId64 " "), kz_lead_num(lead, KZ_F_ID));
+    kz_buf_puts(&head, kz_lead_text(lead, KZ_F_NAME) ? kz_lead_text(lead, KZ_F_NAME) : "");
+    kz_buf_printf(&head, _(": score %d (%s)"), s->total, s->grade ? s->grade : "-");
     if (s->persona)
-        printf(_(", persona %s"), s->persona);
-    printf("\n");
+        kz_buf_printf(&head, _(", persona %s"), s->persona);
+    kz_cli_print_safe(stdout, kz_buf_str(&head));
+    putchar('\n');
+    kz_buf_free(&head);
     for (int c = 0; c < KZ_CRIT__COUNT; c++) {
-        printf("  %-10s %4d\n", kz_criterion_name((kz_criterion)c), s->sub[c]);
+        fputs("  ", stdout);
+        kz_cli_print_safe_pad(stdout, kz_criterion_name((kz_criterion)c), 10);
+        printf(" %4d\n", s->sub[c]);
         for (size_t i = 0; i < s->nhits; i++) {
             const kz_score_hit *h = &s->hits[i];
             if ((int)h->crit != c)
@@ -221,11 +237,14 @@ int kz_cmd_score(kz_cli *c, int argc, char **argv)
     if (kz_pipe_explain(&c->sess, id, &lead, s, &c->err) != KZ_OK) {
         rc = kz_cli_fail(&c->err);
     } else if (!explain) {
-        printf("%d %s\n", s->total, s->grade ? s->grade : "");
+        printf("%d ", s->total);
+        kz_cli_print_safe(stdout, s->grade);
+        putchar('\n');
     } else if (fmt == KZ_FMT_JSON) {
         kz_buf b = KZ_BUF_INIT;
         kz_score_explain_json(c->rules, &lead, s, &b);
-        puts(kz_buf_str(&b));
+        kz_buf_putc(&b, '\n');
+        kz_cli_write_data(stdout, kz_cli_tty(stdout), kz_buf_str(&b), b.len);
         kz_buf_free(&b);
     } else {
         print_explain(&lead, s);
@@ -344,9 +363,13 @@ static int rules_diff(kz_cli *c, const char *file)
                d.changed_score, d.changed_grade);
         for (size_t a = 0; a < kz_rules_grade_count(c->rules) && a < 8; a++)
             for (size_t b = 0; b < kz_rules_grade_count(next) && b < 8; b++)
-                if (d.moves[a][b])
-                    printf("  %-8s -> %-8s %" PRId64 "\n", kz_rules_grade_name(c->rules, a),
-                           kz_rules_grade_name(next, b), d.moves[a][b]);
+                if (d.moves[a][b]) {
+                    fputs("  ", stdout);
+                    kz_cli_print_safe_pad(stdout, kz_rules_grade_name(c->rules, a), 8);
+                    fputs(" -> ", stdout);
+                    kz_cli_print_safe_pad(stdout, kz_rules_grade_name(next, b), 8);
+                    printf(" %" PRId64 "\n", d.moves[a][b]);
+                }
         printf(P_("%" PRId64 " lead would no longer pass its stage's entry criteria\n",
                   "%" PRId64 " leads would no longer pass their stage's entry criteria\n",
                   (unsigned long)d.refused),
@@ -442,7 +465,10 @@ int kz_cmd_rules(kz_cli *c, int argc, char **argv)
         char path[4096];
         const char *why = "";
         kz_rules_resolve(c->rules_opt, dbp, path, sizeof path, &why);
-        printf("%s\t(%s)\n", path[0] ? path : "built-in", why);
+        kz_cli_print_safe(stdout, path[0] ? path : "built-in");
+        fputs("\t(", stdout);
+        kz_cli_print_safe(stdout, why);
+        fputs(")\n", stdout);
         return 0;
     }
     if (strcmp(sub, "check") == 0) {

@@ -130,7 +130,9 @@ int kz_cmd_agenda(kz_cli *c, int argc, char **argv)
         char today[16];
         kz_day_format(a.today, today);
         const char *nothing = _("  nothing\n");
-        printf(_("Agenda for %s, %s\n"), q.owner, today);
+        kz_buf who = KZ_BUF_INIT; /* owned */
+        printf(_("Agenda for %s, %s\n"), kz_cli_safe(&who, q.owner), today);
+        kz_buf_free(&who);
         printf(_("\nOverdue (%d)\n"), a.noverdue);
         fputs(a.noverdue ? kz_buf_str(&a.overdue) : nothing, stdout);
         printf(P_("\nDue in the next %lld day (%d)\n", "\nDue in the next %lld days (%d)\n",

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "kariz/buf.h"
@@ -70,6 +71,9 @@ static int check_duplicate(kz_cli *c, const kz_lead *lead, bool force)
     return existing && !force ? 1 : 0;
 }
 
+static int check_known_owner(kz_cli *c, const char *cmd, const char *arg, const char *owner,
+                             bool force);
+
 int kz_cmd_add(kz_cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -88,10 +92,13 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
         "  --owner U        owner's account name (default: you; - for unassigned)\n"
         "  --set FIELD=VALUE  any other field; unknown names become custom fields\n"
         "  --force          add it even when a lead has the same e-mail (compared\n"
-        "                   trimmed and case-insensitively, as import does)\n"
+        "                   trimmed and case-insensitively, as import does), or\n"
+        "                   when the owner is not a known user\n"
         "\n"
         "A lead whose e-mail another lead already has is not added (exit status 1)\n"
-        "unless --force is given; either way the message names the existing lead.\n");
+        "unless --force is given; either way the message names the existing lead.\n"
+        "Nor is a lead whose owner has no account here and owns no lead yet: the\n"
+        "message names the closest known name.\n");
     kz_lead lead;
     kz_lead_init(&lead);
     char **sets = kz_xcalloc((size_t)argc, sizeof *sets);
@@ -144,15 +151,26 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
             goto out;
         }
     }
-    if ((rc = need_write(c, "add")) || (rc = kz_cli_open(c, 0)))
+    if ((rc = need_write(c, "add")))
         goto out;
     if (!owner)
-        owner = c->sess.actor;
+        owner = kz_current_user();
     if (strcmp(owner, "-") != 0 &&
         kz_lead_assign(&lead, "owner", owner, false, &c->err) != KZ_OK) {
         rc = kz_cli_fail(&c->err);
         goto out;
     }
+    /* a database add would create knows no owner of leads yet: an unknown
+     * owner is refused before anything is created */
+    if (kz_db_path(c->db_opt, c->db_path, sizeof c->db_path, &c->err) == KZ_OK &&
+        access(c->db_path, F_OK) != 0) {
+        c->sess.actor = kz_current_user();
+        if ((rc = check_known_owner(c, "add", "--owner", kz_lead_text(&lead, KZ_F_OWNER), force)))
+            goto out;
+    }
+    if ((rc = kz_cli_open(c, 0)) ||
+        (rc = check_known_owner(c, "add", "--owner", kz_lead_text(&lead, KZ_F_OWNER), force)))
+        goto out;
     if ((rc = check_duplicate(c, &lead, force)))
         goto out;
     if (kz_pipe_add(&c->sess, &lead, &c->err) != KZ_OK) {
@@ -379,7 +397,8 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
         rc = kz_cli_fail(&c->err);
     } else if (fmt == KZ_FMT_JSON) {
         char *s = kz_show_json(&lead, &acts, &shs, true);
-        puts(s);
+        kz_cli_write_data(stdout, kz_cli_tty(stdout), s, strlen(s));
+        putchar('\n');
         free(s);
     } else {
         char buf[128];
@@ -456,20 +475,24 @@ static bool take_force(int *argc, char **argv)
     return found;
 }
 
-/* An owner who is not a known user (kz_user_known) is refused unless
- * forced: most often a misspelt name. */
-static int check_known_owner(kz_cli *c, const char *cmd, const char *owner, bool force)
+/* An owner who is not a known user (kz_user_check, the board's check too)
+ * is refused unless forced: most often a misspelt name. arg names the
+ * argument that gave it ("--owner", "owner", "USER"). Returns the exit
+ * status, 0 when the owner may be given the lead. */
+static int check_known_owner(kz_cli *c, const char *cmd, const char *arg, const char *owner,
+                             bool force)
 {
-    if (force || !owner || !*owner || kz_user_known(&c->sess, owner))
+    kz_err err;
+    if (force || !owner || !*owner || kz_user_check(&c->sess, owner, &err) == KZ_OK)
         return 0;
-    kz_buf safe = KZ_BUF_INIT; /* owned */
-    kz_text_sanitize(&safe, owner, strlen(owner), KZ_TEXT_NEWLINE_SPACE);
-    fprintf(stderr, _("kariz %s: \"%s\" is not a known user (no such account here, and no lead "
-                      "is owned by that name); check the spelling, or add --force to assign "
-                      "anyway\n"),
-            cmd, kz_buf_str(&safe));
-    kz_buf_free(&safe);
-    return 1;
+    kz_buf msg = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&msg, _("kariz %s: %s: %s; nothing was written: check the spelling, or add "
+                          "--force to give the lead to that name anyway"),
+                  cmd, arg, err.msg);
+    kz_cli_print_safe(stderr, kz_buf_str(&msg));
+    fputc('\n', stderr);
+    kz_buf_free(&msg);
+    return kz_status_exit(err.code);
 }
 
 int kz_cmd_set(kz_cli *c, int argc, char **argv)
@@ -494,7 +517,7 @@ int kz_cmd_set(kz_cli *c, int argc, char **argv)
         return rc;
     for (int i = 2; i < argc; i++)
         if (strncmp(argv[i], "owner=", 6) == 0 &&
-            (rc = check_known_owner(c, "set", argv[i] + 6, force)) != 0)
+            (rc = check_known_owner(c, "set", "owner", argv[i] + 6, force)) != 0)
             return rc;
     if (kz_pipe_set(&c->sess, id, 0, (const char *const *)argv + 2, (size_t)argc - 2,
                     &c->err) != KZ_OK)
@@ -740,7 +763,7 @@ int kz_cmd_assign(kz_cli *c, int argc, char **argv)
     if (rc)
         return rc;
     const char *owner = strcmp(argv[2], "-") == 0 ? NULL : argv[2];
-    if ((rc = check_known_owner(c, "assign", owner, force)) != 0)
+    if ((rc = check_known_owner(c, "assign", "USER", owner, force)) != 0)
         return rc;
     return kz_pipe_assign(&c->sess, id, 0, owner, &c->err) == KZ_OK ? 0 : kz_cli_fail(&c->err);
 }
@@ -773,7 +796,8 @@ int kz_cmd_history(kz_cli *c, int argc, char **argv)
         rc = kz_cli_fail(&c->err);
     } else if (fmt == KZ_FMT_JSON) {
         char *s = kz_events_json(&ev);
-        puts(s);
+        kz_cli_write_data(stdout, kz_cli_tty(stdout), s, strlen(s));
+        putchar('\n');
         free(s);
     } else {
         for (size_t i = 0; i < ev.n; i++) {

@@ -797,6 +797,42 @@ fail:
     return ks;
 }
 
+kz_status kz_store_owners(kz_store *st, char ***out, size_t *n, kz_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    sqlite3_stmt *s = kz_stmt(st,
+                              "SELECT owner FROM stage_totals WHERE owner <> '' GROUP BY owner "
+                              "HAVING sum(n) > 0 ORDER BY owner",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    size_t cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            *out = kz_xrealloc(*out, cap * sizeof **out);
+        }
+        (*out)[(*n)++] = kz_xstrdup((const char *)sqlite3_column_text(s, 0));
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE) {
+        kz_store_owners_free(*out, *n);
+        *out = NULL;
+        *n = 0;
+        return kz_db_error(st, rc, "reading the owners of leads", err);
+    }
+    return KZ_OK;
+}
+
+void kz_store_owners_free(char **owners, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(owners[i]);
+    free(owners);
+}
+
 kz_status kz_store_stage_totals(kz_store *st, const char *owner, kz_stage_total *out,
                                 size_t cap, size_t *n, kz_err *err)
 {

@@ -47,7 +47,7 @@ run k blame 1 next_due; has_out "2026-11-20"
 t "agenda"
 run k add "Due Soon" --company Wonka; expect_rc 0; soon=$out
 run k add "Far Off" --company Hooli; far=$out
-run k add "Not Mine" --owner bob; other=$out
+run k add "Not Mine" --owner bob --force; other=$out
 run k assign 1 "$ME"
 run k followup 1 yesterday --step "Call back"
 run k followup "$soon" tomorrow --step "Send proposal"

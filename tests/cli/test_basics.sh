@@ -25,7 +25,7 @@ run "$KARIZ" --db "$T/missing.db" show 1; expect_rc 1; has_err "no database at $
 t "add prints the id"
 run k add "Ava Smith" --company "Acme Inc" --email ava@acme.example --title CTO --value 12500.50
 expect_rc 0; expect_out 1
-run k add "Liam Kim" --company Globex --stage prospect --owner bob --set industry=Software --set employees=250 --set favourite_color=teal
+run k add "Liam Kim" --company Globex --stage prospect --owner bob --force --set industry=Software --set employees=250 --set favourite_color=teal
 expect_rc 0; expect_out 2
 run k add "Noah Novak" --owner -; expect_rc 0; expect_out 3
 

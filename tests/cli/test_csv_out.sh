@@ -21,4 +21,18 @@ DB=$T/back.db
 k import "$T/export.csv" >/dev/null 2>&1
 expect_eq "$(sql "SELECT name = CAST(x'$(printf '%s' "$name" | od -An -tx1 | tr -d ' \n')' AS TEXT) FROM leads")" 1
 
+t "show, history and score --explain as JSON to a pipe: exact JSON, C1 and bidi included"
+c1=$'C1\xc2\x9b31mLead\xe2\x80\xaeevil'
+DB=$T/json.db
+k add "$c1" --set source=guide >/dev/null 2>&1
+k set 1 "title=$c1"
+run k show 1 --format json; expect_rc 0
+expect_eq "$(json 'j["name"] == j["title"]')" True
+grep -qF "$c1" "$T/out" && ok || bad "the name's bytes changed in show --format json"
+run k history 1 --format json; expect_rc 0
+grep -qF "$c1" "$T/out" && ok || bad "the title's bytes changed in history --format json"
+expect_eq "$(json '[e["new"] for e in j if e["field"] == "title"][0]')" "$c1"
+run k score 1 --explain --format json; expect_rc 0
+expect_eq "$(json 'j["hits"][0]["matched"]')" guide
+
 finish

@@ -12,8 +12,8 @@ run k export; expect_rc 1; has_err "no database"
 
 t "formats and filters"
 k init >/dev/null
-k add --company "Acme, Inc" --email ava@acme.example --value 12500.50 --owner alice --set favourite_color=teal "Ava Smith" >/dev/null
-k add --company Globex --stage prospect --owner bob --set 'tier=gold "plus"' "Liam Kim" >/dev/null
+k add --company "Acme, Inc" --email ava@acme.example --value 12500.50 --owner alice --force --set favourite_color=teal "Ava Smith" >/dev/null
+k add --company Globex --stage prospect --owner bob --force --set 'tier=gold "plus"' "Liam Kim" >/dev/null
 k add --owner - "Noah Novak" >/dev/null
 run k export; expect_rc 0
 header=$(printf '%s\n' "$out" | head -1 | tr -d '\r')

@@ -62,6 +62,22 @@ check lost "$id" --reason "$(printf 'x\033[2J')"
 check set "$id" "$(printf 'bad\033[2Jfield')=1"
 check rules check "$(printf '/nonexistent/\033[2J.yaml')"
 
+t "arguments, paths and settings quoted in messages are clean too"
+esc=$(printf 'x\033]0;pwned\007\302\233\342\200\256y')
+check list --sort "$esc"                 # a usage error quoting the argument
+check add "Zed" --set "$esc"
+check "$esc"                             # unknown command
+check "--$esc"                           # unknown option
+check agenda --owner "$esc"
+check assign "$id" "$esc"
+KARIZ_RULES=$T/$esc.yaml check rules path
+KARIZ_NOW=$esc check list
+"$KARIZ" --db "$T/$esc.db" init >"$T/o" 2>"$T/e"
+expect_eq "$(clean "$T/o")" clean "stdout of kariz init in a directory named with escapes"
+expect_eq "$(clean "$T/e")" clean "stderr of kariz init in a directory named with escapes"
+"$KARIZ" --db "$T/$esc.db" demo --leads 1 --no-board >"$T/o" 2>"$T/e"
+expect_eq "$(clean "$T/o")" clean "stdout of kariz demo in a directory named with escapes"
+
 t "visible, not dropped: the reader sees something is there"
 run k list
 has_out "Eve␛[2J"

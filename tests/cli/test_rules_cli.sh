@@ -76,6 +76,21 @@ has_out "entry criteria"
 expect_eq "$(sql "SELECT group_concat(id||grade||score||version) FROM leads")" "$sum"
 run k rules diff "$T/bad.yaml"; expect_rc 1; has_err "bad.yaml:4:5"
 
+t "score --explain and rules diff lay out the rules' names in display columns"
+run k score "$id" --explain; expect_rc 0
+# one line per criterion: the name padded to 10 columns, the points in 4
+expect_eq "$(printf '%s\n' "$out" | grep -cE '^  (pain|interest|fit|budget|authority|need|timeline) {1,}-?[0-9]+$')" 7
+expect_eq "$(printf '%s\n' "$out" | grep -E '^  (pain|interest|fit|budget|authority|need|timeline) ' | awk '{ print length($0) }' | sort -u)" 17
+python3 - "$KARIZ_SOURCE/rules.yaml" "$T/hot.yaml" <<'PY'
+import sys
+s = open(sys.argv[1]).read()
+open(sys.argv[2], "w").write(s.replace("min: 70", "min: 41", 1).replace("min: 40", "min: 1", 1))
+PY
+run k rules diff "$T/hot.yaml"; expect_rc 0
+# leads move up a band: "  warm     -> hot      N", grade names padded to 8 columns
+printf '%s\n' "$out" | grep -qE '^  (warm    |cold    ) -> (hot     |warm    ) [0-9]+$' && ok ||
+    bad "no grade move laid out in columns"
+
 t "demo"
 run "$KARIZ" --db "$T/demo.db" demo --leads 40 --no-board; expect_rc 0; has_out "added 40 demo leads"
 expect_eq "$(sqlite3 "$T/demo.db" 'SELECT count(*) FROM leads')" 40

@@ -51,8 +51,10 @@ run k log 1 email replied; expect_rc 0
 t "an owner who is not a known user is refused unless forced"
 v2=$(version 2)
 run k assign 2 nosuch_zq; expect_rc 1
-has_err '"nosuch_zq" is not a known user'; has_err "--force"
-run k set 2 owner=nosuch_zq; expect_rc 1; has_err "is not a known user"
+has_err 'kariz assign: USER: no account named "nosuch_zq", and no lead is owned by that name'
+has_err "nothing was written"; has_err "--force"
+run k set 2 owner=nosuch_zq; expect_rc 1
+has_err 'kariz set: owner: no account named "nosuch_zq", and no lead is owned by that name'
 expect_eq "$(version 2)" "$v2" "nothing written"
 run k assign 2 root; expect_rc 0
 run k assign 2 "$ME"; expect_rc 0
@@ -61,5 +63,31 @@ run k show 2 --format json; expect_eq "$(json 'j["owner"]')" nosuch_zq
 # an existing owner is known
 run k assign 1 nosuch_zq; expect_rc 0
 run k set 1 owner=ghost_zq --force; expect_rc 0
+
+t "a misspelt owner is refused with the closest account or owner of leads"
+v2=$(version 2)
+run k assign 2 "${ME}x"; expect_rc 1; has_err "no account named \"${ME}x\" (did you mean $ME?)"
+run k set 2 owner=ghost_zx; expect_rc 1; has_err 'no account named "ghost_zx" (did you mean ghost_zq?)'
+run k assign 2 $'nosuch_zq\e]0;pwned\a'; expect_rc 1
+has_err $'"nosuch_zq\u241b]0;pwned\u2407"'
+case "$err" in *$'\e'*) bad "the name reached the terminal raw" ;; *) ok ;; esac
+expect_eq "$(version 2)" "$v2" "nothing written"
+
+t "add --owner: the same check, nothing added"
+n=$(sql "SELECT count(*) FROM leads")
+run k add "Dee Typo" --owner "${ME}x"; expect_rc 1
+has_err "kariz add: --owner: no account named \"${ME}x\" (did you mean $ME?)"
+run k add "Dee Typo" --owner nosuch_zz; expect_rc 1; has_err 'no account named "nosuch_zz"'
+expect_eq "$(sql "SELECT count(*) FROM leads")" "$n" "no lead added"
+expect_eq "$(sql "SELECT count(*) FROM events WHERE kind = 'create'")" "$n" "no event logged"
+run "$KARIZ" --db "$T/new.db" add "Dee New" --owner nosuch_zz; expect_rc 1
+has_err 'no account named "nosuch_zz"'
+[ -e "$T/new.db" ] && bad "a database was created for a lead that was refused" || ok
+run k add "Dee Root" --owner root; expect_rc 0
+run k add "Dee Known" --owner ghost_zq; expect_rc 0   # owns a lead already
+run k add "Dee Forced" --owner nosuch_zz --force; expect_rc 0
+run k show "$out" --format json; expect_eq "$(json 'j["owner"]')" nosuch_zz
+run k add "Dee Nobody" --owner -; expect_rc 0
+run k show "$out" --format json; expect_eq "$(json 'j["owner"]')" None
 
 finish

@@ -47,7 +47,7 @@ static void test_mine_by_default_setting(void **state)
     (void)state;
     const char *db = kt_path("mine.db");
     kt_kariz_run(db, "add", "--company", "Mine Co", "My Lead", NULL);
-    kt_kariz_run(db, "add", "--company", "Other Co", "--owner", "somebodyelse", "Their Lead",
+    kt_kariz_run(db, "add", "--company", "Other Co", "--owner", "somebodyelse", "--force", "Their Lead",
                  NULL);
     char dir[600], conf[700];
     snprintf(dir, sizeof dir, "%s/kariz", getenv("XDG_CONFIG_HOME")); /* set by the harness */

@@ -121,7 +121,7 @@ static void add_leads(const char *db, int n, const char *owner)
         snprintf(name, sizeof name, "Person %02d", i);
         /* 200 employees: fit enough for "prospect"; the same for all, so
          * the queue keeps the order they were added in */
-        kt_kariz_run(db, "add", "--company", "Acme", "--value", "1000", "--owner", owner, "--set",
+        kt_kariz_run(db, "add", "--company", "Acme", "--value", "1000", "--owner", owner, "--force", "--set",
                      "employees=200", name, NULL);
     }
 }
@@ -386,7 +386,7 @@ static void test_empty_queue(void **state)
     kt_finish(t, "qq");
 
     /* someone else's lead is not in my queue, but is with --all */
-    kt_kariz_run(db, "add", "--owner", "bob", "--value", "10", "Bob's Lead", NULL);
+    kt_kariz_run(db, "add", "--owner", "bob", "--force", "--value", "10", "Bob's Lead", NULL);
     t = kt_board(30, 100, db, "triage", NULL);
     kt_wait_for(t, "Nothing needs a decision now.");
     kt_finish(t, "qq");

@@ -373,7 +373,7 @@ static void test_sort_and_mine_filter(void **state)
     (void)state;
     const char *db = make_db("sort.db");
     kt_kariz_run(db, "add", "--company", "Big", "--value", "90000", "--stage", "lead",
-                 "--owner", "someone-else", "Zora Big", NULL);
+                 "--owner", "someone-else", "--force", "Zora Big", NULL);
     kt_term *t = kt_board(30, 120, db, NULL);
     kt_wait_for(t, "Zora Big");
     kt_send(t, "s");
@@ -419,7 +419,7 @@ static void test_owner_grade_overdue_filters(void **state)
     (void)state;
     const char *db = make_db("filters.db");
     kt_kariz_run(db, "add", "--company", "Other", "--value", "500", "--stage", "lead", "--owner",
-                 "bob", "Bob's Lead", NULL);
+                 "bob", "--force", "Bob's Lead", NULL);
     kt_kariz_run(db, "followup", "1", "2020-01-01", NULL);
     kt_term *t = kt_board(30, 120, db, NULL);
     kt_wait_for(t, "Bob's Lead");

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -68,6 +69,63 @@ static void test_export_jsonl_c1_and_bidi_on_a_terminal(void **state)
     assert_int_equal(WEXITSTATUS(st), 0);
 }
 
+/* C1 (CSI as one character) and a bidi override in a value, as the
+ * terminal shows them: the visible markers, never obeyed. */
+#define HOSTILE "C1\xc2\x9b" "31mLead\xe2\x80\xae" "evil"
+#define HOSTILE_SHOWN "C1\xef\xbf\xbd" "31mLead<U+202E>evil"
+
+static void expect_shown(const char *const argv[], const char *shown)
+{
+    kt_term *t = kt_start(argv, 120, 400); /* a long line stays one row, all of it on the screen */
+    kt_wait_for(t, shown);
+    int st = kt_wait_exit(t);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+}
+
+static void test_show_and_history_json_on_a_terminal(void **state)
+{
+    (void)state;
+    const char *db = kt_path("json.db");
+    kt_kariz_run(db, "add", HOSTILE, NULL);
+    kt_kariz_run(db, "set", "1", "title=" HOSTILE, NULL);
+    const char *show[] = {kt_kariz(), "--db", db, "show", "1", "--format", "json", NULL};
+    expect_shown(show, "\"name\": \"" HOSTILE_SHOWN "\"");
+    const char *history[] = {kt_kariz(), "--db", db, "history", "1", "--format", "json", NULL};
+    expect_shown(history, "\"new\": \"" HOSTILE_SHOWN "\"");
+}
+
+/* score --explain --format json names the rules that fired: a label from
+ * the team's rules file is data too. */
+static void test_score_explain_json_on_a_terminal(void **state)
+{
+    (void)state;
+    const char *src = getenv("KARIZ_SOURCE");
+    assert_non_null(src);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/rules.yaml", src);
+    FILE *in = fopen(path, "r");
+    assert_non_null(in);
+    static char text[1 << 20];
+    size_t n = fread(text, 1, sizeof text - 1, in);
+    fclose(in);
+    text[n] = '\0';
+    const char *label = "label: Downloaded a guide, ebook or webinar about the problem";
+    char *at = strstr(text, label);
+    assert_non_null(at);
+    const char *rules = kt_path("hostile-rules.yaml");
+    FILE *out = fopen(rules, "w");
+    assert_non_null(out);
+    fprintf(out, "%.*slabel: \"Guide C1\\u009b31mLead\\u202eevil\"%s", (int)(at - text), text,
+            at + strlen(label));
+    fclose(out);
+    const char *db = kt_path("explain.db");
+    kt_kariz_run(db, "--rules", rules, "add", "Ada", "--set", "source=guide", NULL);
+    const char *argv[] = {kt_kariz(), "--db", db, "--rules", rules, "score", "1", "--explain",
+                          "--format", "json", NULL};
+    expect_shown(argv, "\"rule\":\"Guide " HOSTILE_SHOWN "\"");
+}
+
 /* A NUL byte another program stored inside a name, and bidi and zero-width
  * characters: the whole name with visible markers, on the board and in the
  * CLI table. */
@@ -112,6 +170,8 @@ int main(void)
         cmocka_unit_test(test_export_csv_on_a_terminal),
         cmocka_unit_test(test_export_jsonl_c1_and_bidi_on_a_terminal),
         cmocka_unit_test(test_nul_and_invisible_characters_on_the_board),
+        cmocka_unit_test(test_show_and_history_json_on_a_terminal),
+        cmocka_unit_test(test_score_explain_json_on_a_terminal),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }

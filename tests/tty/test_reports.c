@@ -33,7 +33,7 @@ static const char *make_db(const char *name)
     kt_kariz_run(path, "add", "--company", "Compilers Inc", "--value", "25000", "--set",
                  "employees=200", "Grace Hopper", NULL);
     kt_kariz_run(path, "add", "--company", "Bletchley", "--value", "5000", "--owner", "alice",
-                 "Alan Turing", NULL);
+                 "--force", "Alan Turing", NULL); /* alice has no account here */
     kt_kariz_run(path, "add", "--company", "Sperry", "--value", "8000", "--owner", "alice",
                  "--set", "employees=200", "Jean Bartik", NULL);
     kt_kariz_run(path, "add", "--company", "Xerox", "--value", "12000", "Alan Kay", NULL);

@@ -159,6 +159,21 @@ static void test_field_suggestions(void **state)
     assert_null(kz_field_suggest("size", NULL, 0)); /* short: one edit at most */
 }
 
+/* Names other than fields (accounts, owners): the same distance, only the
+ * names given. */
+static void test_name_suggestions(void **state)
+{
+    (void)state;
+    const char *users[] = {"bob", "alice", "mahsa"};
+    assert_string_equal(kz_name_suggest("bobb", users, 3), "bob");
+    assert_string_equal(kz_name_suggest("alcie", users, 3), "alice");
+    assert_string_equal(kz_name_suggest("Mahsa", users, 3), "mahsa");
+    assert_null(kz_name_suggest("bob", users, 3));   /* itself */
+    assert_null(kz_name_suggest("carol", users, 3)); /* nothing close */
+    assert_null(kz_name_suggest("owner", users, 3)); /* fields are not names */
+    assert_null(kz_name_suggest("bob", NULL, 0));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -167,6 +182,7 @@ int main(void)
         cmocka_unit_test(test_assign_and_format), cmocka_unit_test(test_custom_fields_and_reuse),
         cmocka_unit_test(test_activity_vocabulary),
         cmocka_unit_test(test_outcomes_fit_their_kind), cmocka_unit_test(test_field_suggestions),
+        cmocka_unit_test(test_name_suggestions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
