@@ -288,17 +288,26 @@ static kz_status search_set(kz_store *st, int64_t id, const char *old, const cha
         sqlite3_bind_int64(s, 1, id);
         return kz_step_done(st, s, "updating the search index", err);
     }
-    if (!(s = kz_stmt(st, "INSERT OR REPLACE INTO lead_text (id, doc) VALUES (?1, ?2)", err)))
+    /* kept in the search form, so "كريم" finds "کریم" through the index */
+    kz_buf form = KZ_BUF_INIT; /* owned */
+    kz_text_search_form(&form, doc);
+    if (!(s = kz_stmt(st, "INSERT OR REPLACE INTO lead_text (id, doc) VALUES (?1, ?2)", err))) {
+        kz_buf_free(&form);
         return FAIL_STMT(err);
+    }
     sqlite3_bind_int64(s, 1, id);
-    kz_bind_text(s, 2, doc);
-    if ((ks = kz_step_done(st, s, "updating the search index", err)) != KZ_OK)
-        return ks;
-    if (!(s = kz_stmt(st, "INSERT INTO lead_search (rowid, doc) VALUES (?1, ?2)", err)))
-        return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, id);
-    kz_bind_text(s, 2, doc);
-    return kz_step_done(st, s, "updating the search index", err);
+    kz_bind_text(s, 2, kz_buf_str(&form));
+    if ((ks = kz_step_done(st, s, "updating the search index", err)) == KZ_OK) {
+        if ((s = kz_stmt(st, "INSERT INTO lead_search (rowid, doc) VALUES (?1, ?2)", err))) {
+            sqlite3_bind_int64(s, 1, id);
+            kz_bind_text(s, 2, kz_buf_str(&form));
+            ks = kz_step_done(st, s, "updating the search index", err);
+        } else {
+            ks = FAIL_STMT(err);
+        }
+    }
+    kz_buf_free(&form);
+    return ks;
 }
 
 /* The lead's search text now (NULL: none), into *out (owned by the caller). */
@@ -830,8 +839,12 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     if (st->hits_bytes)
         memset(st->hits_bits, 0, st->hits_bytes);
     st->hits_n = 0;
-    kz_buf pat = KZ_BUF_INIT;
+    kz_buf pat = KZ_BUF_INIT, form = KZ_BUF_INIT; /* owned */
     sqlite3_stmt *s;
+    /* the index holds the search form (search_set): so does the query */
+    const char *stored = text;
+    kz_text_search_form(&form, stored);
+    text = kz_buf_str(&form);
     if (kz_utf8_chars(text) >= 3) {
         /* a quoted phrase matches any substring in the trigram index */
         kz_buf_putc(&pat, '"');
@@ -854,6 +867,7 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     }
     if (!s) {
         kz_buf_free(&pat);
+        kz_buf_free(&form);
         return FAIL_STMT(err);
     }
     kz_bind_text(s, 1, kz_buf_str(&pat));
@@ -861,6 +875,8 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     /* the separator between fields (see schema.sql) is in no field: a text
      * holding it matches nothing */
     int rc = strchr(text, '\x1f') ? SQLITE_DONE : SQLITE_ROW;
+    kz_buf_free(&form);
+    text = stored;
     size_t nids = 0;
     st->hits_mode = KZ_HITS_IDS;
     while (rc == SQLITE_ROW && (rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -924,7 +940,8 @@ static void build_order(kz_buf *sql, const kz_query *q)
         kz_buf_printf(sql, " ORDER BY next_due IS NULL, next_due %s, id %s", asc, asc);
         break;
     case KZ_SORT_NAME:
-        kz_buf_printf(sql, " ORDER BY name COLLATE NOCASE %s, id %s", asc, asc);
+        /* kz_name: ICU collation for the user's language (store.c) */
+        kz_buf_printf(sql, " ORDER BY name COLLATE kz_name %s, id %s", asc, asc);
         break;
     case KZ_SORT_ID: kz_buf_printf(sql, " ORDER BY id %s", asc); break;
     }

@@ -2,6 +2,7 @@
  * settings, stages and column totals. */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,7 +11,10 @@
 
 #include "kariz/buf.h"
 #include "kariz/deploy.h"
+#include "kariz/text.h"
 #include "store/internal.h"
+
+#include <unicode/ucol.h>
 
 extern const char kz_embedded_schema[];
 extern const size_t kz_embedded_schema_len;
@@ -357,8 +361,64 @@ static kz_status open_snapshot(kz_store *st, kz_err *err)
     return KZ_OK;
 }
 
+/* ---- the name collation ---- */
+
+static UCollator *name_coll; /* kept for the process lifetime; NULL: bytes */
+static pthread_once_t name_coll_once = PTHREAD_ONCE_INIT;
+
+/* The collator of the user's collation locale (LC_ALL, LC_COLLATE, LANG:
+ * "fa_IR.UTF-8" sorts by ICU's Persian rules), ignoring case. */
+static void name_coll_open(void)
+{
+    const char *v = getenv("LC_ALL");
+    if (!v || !*v)
+        v = getenv("LC_COLLATE");
+    if (!v || !*v)
+        v = getenv("LANG");
+    char loc[64] = "";
+    if (v && strcmp(v, "C") != 0 && strcmp(v, "POSIX") != 0)
+        snprintf(loc, sizeof loc, "%.*s", (int)strcspn(v, ".@"), v);
+    UErrorCode ec = U_ZERO_ERROR;
+    name_coll = ucol_open(loc, &ec);
+    if (U_FAILURE(ec)) {
+        name_coll = NULL;
+        return;
+    }
+    ucol_setStrength(name_coll, UCOL_SECONDARY);
+}
+
+/* kz_name: names in the order of the user's language, the letters search
+ * treats as one (kz_text_search_form: Arabic and Persian yeh and kaf, the
+ * non-joiner) compared as one. */
+static int name_collate(void *ud, int na, const void *a, int nb, const void *b)
+{
+    (void)ud;
+    kz_buf x = KZ_BUF_INIT, y = KZ_BUF_INIT, fx = KZ_BUF_INIT, fy = KZ_BUF_INIT; /* owned */
+    kz_buf_append(&x, a, (size_t)na);
+    kz_buf_append(&y, b, (size_t)nb);
+    kz_text_search_form(&fx, kz_buf_str(&x));
+    kz_text_search_form(&fy, kz_buf_str(&y));
+    int r;
+    if (name_coll) {
+        UErrorCode ec = U_ZERO_ERROR;
+        r = (int)ucol_strcollUTF8(name_coll, kz_buf_str(&fx), (int32_t)fx.len, kz_buf_str(&fy),
+                                  (int32_t)fy.len, &ec);
+        if (U_FAILURE(ec))
+            r = strcmp(kz_buf_str(&fx), kz_buf_str(&fy));
+    } else {
+        r = strcmp(kz_buf_str(&fx), kz_buf_str(&fy));
+    }
+    kz_buf_free(&x);
+    kz_buf_free(&y);
+    kz_buf_free(&fx);
+    kz_buf_free(&fy);
+    return r;
+}
+
 static void connection_setup(kz_store *st)
 {
+    pthread_once(&name_coll_once, name_coll_open);
+    sqlite3_create_collation_v2(st->db, "kz_name", SQLITE_UTF8, NULL, name_collate, NULL);
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, st->busy_ms);
     sqlite3_wal_hook(st->db, wal_committed, st);

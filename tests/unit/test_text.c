@@ -471,6 +471,80 @@ static void test_text_fold(void **state)
     free(f);
 }
 
+/* ---- visual order (bidi: kariz) ---- */
+
+/* ایران shaped and in visual order: ن ا ر ی ا, each in its joined form */
+#define IRAN_VISUAL "\xef\xbb\xa5\xef\xba\x8d\xef\xba\xae\xef\xaf\xbe\xef\xba\x8d"
+
+static void visual_is(const char *in, int cols, const char *want, int want_w)
+{
+    kz_buf b = KZ_BUF_INIT;
+    int w = kz_text_visual(&b, in, cols, true);
+    assert_string_equal(kz_buf_str(&b), want);
+    assert_int_equal(w, want_w);
+    assert_int_equal(kz_text_width(kz_buf_str(&b)), want_w);
+    kz_buf_free(&b);
+}
+
+static void test_visual_mixed_field(void **state)
+{
+    (void)state;
+    /* a left-to-right field: the Persian word stays between, reversed and joined */
+    visual_is("Acme \xd8\xa7\xdb\x8c\xd8\xb1\xd8\xa7\xd9\x86 ltd", 40, "Acme " IRAN_VISUAL " ltd",
+              14);
+    /* a right-to-left field: the first word at the right, the e-mail whole */
+    visual_is("\xd8\xa7\xdb\x8c\xd8\xb1\xd8\xa7\xd9\x86 ali@x.ir", 40,
+              "ali@x.ir " IRAN_VISUAL, 14);
+    /* Latin text and numbers alone: unchanged; a phone keeps its order */
+    visual_is("Acme Ltd", 40, "Acme Ltd", 8);
+    visual_is("0912 345 6789", 40, "0912 345 6789", 13);
+    /* lam-alef joins into one cell: لا -> U+FEFB */
+    visual_is("\xd9\x84\xd8\xa7", 10, "\xef\xbb\xbb", 1);
+    /* the non-joiner keeps می apart from شود and takes no cell */
+    visual_is("\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb4\xd9\x88\xd8\xaf", 10,
+              "\xef\xba\xa9\xef\xbb\xae\xef\xba\xb7" "\xef\xaf\xbd\xef\xbb\xa3", 5);
+}
+
+static void test_visual_cuts_the_logical_end(void **state)
+{
+    (void)state;
+    /* "ایران ltd" in 4 columns: ایر + …, the ellipsis after the cut in
+     * reading order, so on the left of a right-to-left field */
+    visual_is("\xd8\xa7\xdb\x8c\xd8\xb1\xd8\xa7\xd9\x86 ltd", 4,
+              "\xe2\x80\xa6\xef\xba\xae\xef\xaf\xbe\xef\xba\x8d", 4);
+    /* a left-to-right field keeps its start */
+    visual_is("Acme \xd8\xa7\xdb\x8c\xd8\xb1\xd8\xa7\xd9\x86 ltd", 7,
+              "Acme \xef\xba\x8d\xe2\x80\xa6", 7);
+    /* text is still sanitised: an override cannot reorder anything */
+    kz_buf b = KZ_BUF_INIT;
+    kz_text_visual(&b, "a\xe2\x80\xae" "b", 20, true);
+    assert_string_equal(kz_buf_str(&b), "a<U+202E>b");
+    kz_buf_free(&b);
+    assert_int_equal(kz_text_visual(&b, "x", 0, true), 0);
+}
+
+static void test_search_form(void **state)
+{
+    (void)state;
+    kz_buf b = KZ_BUF_INIT;
+    /* كريم (Arabic kaf and yeh) -> کریم */
+    kz_text_search_form(&b, "\xd9\x83\xd8\xb1\xd9\x8a\xd9\x85");
+    assert_string_equal(kz_buf_str(&b), "\xda\xa9\xd8\xb1\xdb\x8c\xd9\x85");
+    kz_buf_reset(&b);
+    /* می‌شود -> میشود; مُحَمَّد -> محمد; Latin unchanged */
+    kz_text_search_form(&b, "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb4\xd9\x88\xd8\xaf "
+                            "\xd9\x85\xd9\x8f\xd8\xad\xd9\x8e\xd9\x85\xd9\x91\xd9\x8e\xd8\xaf Ab");
+    assert_string_equal(kz_buf_str(&b), "\xd9\x85\xdb\x8c\xd8\xb4\xd9\x88\xd8\xaf "
+                                        "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf Ab");
+    kz_buf_free(&b);
+    long *f; /* owned: folding for search does the same */
+    size_t n = kz_text_fold("\xd9\x83\xe2\x80\x8c\xd9\x8a", &f);
+    const long want[] = {0x06A9, 0x06CC};
+    assert_int_equal(n, 2);
+    assert_memory_equal(f, want, sizeof want);
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -491,6 +565,9 @@ int main(void)
         cmocka_unit_test(test_fold_key),
         cmocka_unit_test(test_utf8_chars),
         cmocka_unit_test(test_text_fold),
+        cmocka_unit_test(test_visual_mixed_field),
+        cmocka_unit_test(test_visual_cuts_the_logical_end),
+        cmocka_unit_test(test_search_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
