@@ -374,11 +374,20 @@ int kz_text_visual(kz_buf *out, const char *s, int cols, bool ellipsis)
         kz_text_sanitize(&clean, s, strlen(s), KZ_TEXT_NEWLINE_SPACE);
     int w = fit_clean(&cut, kz_buf_str(&clean), clean.len, cols, ellipsis);
     if (has_rtl(kz_buf_str(&cut), cut.len)) {
-        size_t start = out->len;
-        if (reorder(out, kz_buf_str(&cut), cut.len))
-            w = width_n(out->s + start, out->len - start);
-        else
-            kz_buf_append(out, kz_buf_str(&cut), cut.len);
+        /* each stretch between runs of two or more spaces on its own: the
+         * cells of a table line keep their places */
+        size_t start = out->len, i = 0;
+        const char *c = kz_buf_str(&cut);
+        while (i < cut.len) {
+            size_t j = i;
+            while (j < cut.len && !(c[j] == ' ' && j + 1 < cut.len && c[j + 1] == ' '))
+                j++;
+            if (!has_rtl(c + i, j - i) || !reorder(out, c + i, j - i))
+                kz_buf_append(out, c + i, j - i);
+            for (i = j; i < cut.len && c[i] == ' '; i++)
+                kz_buf_putc(out, ' ');
+        }
+        w = width_n(out->s + start, out->len - start);
     } else {
         kz_buf_append(out, kz_buf_str(&cut), cut.len);
     }

@@ -60,6 +60,8 @@ int kz_text_fit_right(kz_buf *out, const char *s, int cols);
  * its first strong letter's, left-to-right when it has none, so a phone
  * number keeps its order). "Acme ایران ltd" keeps Acme on the left and ltd
  * on the right with the Persian word between, letters right to left.
+ * A run of two or more spaces separates fields reordered each on its own
+ * (the cells of a table line, a card's value and owner stay in place).
  * U+200C ZERO WIDTH NON-JOINER has done its work in shaping and is left
  * out. Appends to out; returns the columns appended (no padding). Text
  * with no right-to-left letters comes out as kz_text_fit gives it. */

@@ -474,6 +474,7 @@ static void test_text_fold(void **state)
 /* ---- visual order (bidi: kariz) ---- */
 
 /* ایران shaped and in visual order: ن ا ر ی ا, each in its joined form */
+#define IRAN "\xd8\xa7\xdb\x8c\xd8\xb1\xd8\xa7\xd9\x86"
 #define IRAN_VISUAL "\xef\xbb\xa5\xef\xba\x8d\xef\xba\xae\xef\xaf\xbe\xef\xba\x8d"
 
 static void visual_is(const char *in, int cols, const char *want, int want_w)
@@ -503,6 +504,16 @@ static void test_visual_mixed_field(void **state)
     /* the non-joiner keeps می apart from شود and takes no cell */
     visual_is("\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb4\xd9\x88\xd8\xaf", 10,
               "\xef\xba\xa9\xef\xbb\xae\xef\xba\xb7" "\xef\xaf\xbd\xef\xbb\xa3", 5);
+}
+
+/* A table line: two or more spaces part its cells, each reordered on its
+ * own, so a Persian cell does not carry the numbers beside it away. */
+static void test_visual_cells_keep_their_places(void **state)
+{
+    (void)state;
+    visual_is(IRAN "  12  " IRAN, 40, IRAN_VISUAL "  12  " IRAN_VISUAL, 16);
+    /* one space is inside a field: the whole field is reordered */
+    visual_is(IRAN " 12", 40, "12 " IRAN_VISUAL, 8);
 }
 
 static void test_visual_cuts_the_logical_end(void **state)
@@ -566,6 +577,7 @@ int main(void)
         cmocka_unit_test(test_utf8_chars),
         cmocka_unit_test(test_text_fold),
         cmocka_unit_test(test_visual_mixed_field),
+        cmocka_unit_test(test_visual_cells_keep_their_places),
         cmocka_unit_test(test_visual_cuts_the_logical_end),
         cmocka_unit_test(test_search_form),
     };
