@@ -841,6 +841,7 @@ static const kz_view_ops board_ops = {
     .current = board_current,
     .hints = board_hints,
     .destroy = board_destroy,
+    .mirrors = true,
 };
 
 kz_view *kz_board_view_new(kz_tui *t)

@@ -421,7 +421,7 @@ void kz_tui_repaint(kz_tui *t)
     kz_rect area = kz_tui_area(t);
     /* right to left: the view's layout mirrored (the first stage's column
      * on the right, labels on the right, text at the right of its cell) */
-    mirror_on = t->rtl;
+    mirror_on = t->rtl && top->ops->mirrors;
     mirror_x0 = area.x;
     mirror_w = area.w;
     top->ops->draw(top, t, area);

@@ -196,6 +196,9 @@ typedef struct kz_view_ops {
      * terminated by an entry with action KZ_ACT_NONE. */
     const struct kz_hint *hints;
     void (*destroy)(kz_view *v);
+    /* Laid out in cells (the board, a lead, triage): drawn mirrored under
+     * direction rtl. Views of running text (help, reports) stay as they are. */
+    bool mirrors;
 } kz_view_ops;
 
 struct kz_view {
