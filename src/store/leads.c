@@ -361,6 +361,54 @@ static kz_status search_delete(kz_store *st, int64_t id, kz_err *err)
     return ks;
 }
 
+kz_status kz_search_refold(kz_store *st, kz_err *err)
+{
+    char *done = NULL; /* owned */
+    kz_status ks = kz_store_meta_get(st, "search_form", &done, err);
+    bool have = done && strcmp(done, "1") == 0;
+    free(done);
+    if (ks != KZ_OK || have)
+        return ks;
+    if ((ks = kz_store_begin(st, err)) != KZ_OK)
+        return ks;
+    /* only texts holding a letter or mark the search form changes */
+    sqlite3_stmt *s = kz_stmt(st, "SELECT id, doc FROM lead_text WHERE doc GLOB "
+                                  "'*[\xd9\x83\xd9\x8a\xd9\x89\xe2\x80\x8c\xd9\xb0"
+                                  "\xd9\x8b-\xd9\x9f]*'",
+                              err);
+    if (!s) {
+        kz_store_rollback(st);
+        return FAIL_STMT(err);
+    }
+    int64_t *ids = NULL; /* owned: the ids and texts to rewrite */
+    char **docs = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            ids = kz_xrealloc(ids, cap * sizeof *ids);
+            docs = kz_xrealloc(docs, cap * sizeof *docs);
+        }
+        ids[n] = sqlite3_column_int64(s, 0);
+        docs[n++] = kz_xstrdup((const char *)sqlite3_column_text(s, 1));
+    }
+    sqlite3_reset(s);
+    ks = rc == SQLITE_DONE ? KZ_OK : kz_db_error(st, rc, "reading the search text", err);
+    for (size_t i = 0; i < n && ks == KZ_OK; i++)
+        ks = search_set(st, ids[i], docs[i], docs[i], err);
+    for (size_t i = 0; i < n; i++)
+        free(docs[i]);
+    free(docs);
+    free(ids);
+    if (ks == KZ_OK)
+        ks = kz_store_meta_set(st, "search_form", "1", err);
+    if (ks == KZ_OK)
+        return kz_store_commit(st, err);
+    kz_store_rollback(st);
+    return ks;
+}
+
 kz_status kz_search_add_note(kz_store *st, int64_t lead_id, const char *note, kz_err *err)
 {
     if (!note || !*note)

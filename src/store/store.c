@@ -513,6 +513,12 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
             if ((ks = kz_exec(st, "COMMIT", err)) != KZ_OK)
                 goto fail;
         }
+        /* search text from before the search form: refolded once; when
+         * another process holds the database, at a later open */
+        kz_err ignored;
+        kz_store_wait_for_locks(st, false);
+        kz_search_refold(st, &ignored);
+        kz_store_wait_for_locks(st, true);
     } else if (ver < KZ_SCHEMA_VERSION) {
         ks = kz_err_set(err, KZ_EREADONLY,
                         "%s has schema version %d and needs upgrading to %d, which a "

@@ -752,6 +752,40 @@ static void test_search_persian_letters(void **state)
         }
 }
 
+/* Search text written before the search form (Arabic letters, a
+ * non-joiner) is brought into it at the next open, once. */
+static void test_search_text_refolded_once(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t id = add_lead(f->st, "Kian", NULL, NULL, "lead", NULL, 1);
+    kz_store_close(f->st);
+    /* as an older kariz wrote it: كيان and می‌شود, unfolded */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO lead_search (lead_search, rowid, doc) SELECT 'delete', id, doc "
+             "FROM lead_text WHERE id = %lld;"
+             "UPDATE lead_text SET doc = '\xd9\x83\xd9\x8a\xd8\xa7\xd9\x86\x1f\x1f\x1f\n"
+             "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb4\xd9\x88\xd8\xaf' WHERE id = %lld;"
+             "INSERT INTO lead_search (rowid, doc) SELECT id, doc FROM lead_text WHERE id = %lld;"
+             "DELETE FROM meta WHERE key = 'search_form';",
+             (long long)id, (long long)id, (long long)id);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(kz_store_open(f->path, 0, &f->st, &err), KZ_OK);
+    answers a;
+    search_answers(f->st, "\xda\xa9\xdb\x8c\xd8\xa7\xd9\x86", &a); /* کیان */
+    assert_int_equal(a.counts[0], 1);
+    search_answers(f->st, "\xd9\x85\xdb\x8c\xd8\xb4\xd9\x88\xd8\xaf", &a); /* میشود */
+    assert_int_equal(a.counts[0], 1);
+    char *v = NULL;
+    assert_int_equal(kz_store_meta_get(f->st, "search_form", &v, &err), KZ_OK);
+    assert_string_equal(v, "1");
+    free(v);
+}
+
 /* Sorting by name follows the language's collation: Persian names in the
  * order of the Persian alphabet (پ after ب, گ after ک, which code points
  * would not give), the Arabic kaf sorting as the Persian one. */
@@ -1320,6 +1354,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_search_modes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_persian_letters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sort_by_name_collation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_text_refolded_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_text_follows_lead, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_large_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrates_version_1, setup, teardown),
