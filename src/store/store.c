@@ -387,29 +387,55 @@ static void name_coll_open(void)
     ucol_setStrength(name_coll, UCOL_SECONDARY);
 }
 
+/* Whether s[0..n) holds a character kz_text_search_form changes (the
+ * Arabic kaf, yeh, alef maksura, diacritics U+064B-U+065F and U+0670, the
+ * non-joiner): most names do not, and are compared as they are. */
+static bool needs_form(const unsigned char *s, int n)
+{
+    for (int i = 0; i + 1 < n; i++) {
+        if (s[i] == 0xD9 && (s[i + 1] == 0x83 || (s[i + 1] >= 0x89 && s[i + 1] <= 0x9F) ||
+                             s[i + 1] == 0xB0))
+            return true;
+        if (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && s[i + 2] == 0x8C)
+            return true;
+    }
+    return false;
+}
+
 /* kz_name: names in the order of the user's language, the letters search
  * treats as one (kz_text_search_form: Arabic and Persian yeh and kaf, the
- * non-joiner) compared as one. */
+ * non-joiner) compared as one. Called for every comparison of a sort, so
+ * it allocates only for a name that needs its search form. */
 static int name_collate(void *ud, int na, const void *a, int nb, const void *b)
 {
     (void)ud;
-    kz_buf x = KZ_BUF_INIT, y = KZ_BUF_INIT, fx = KZ_BUF_INIT, fy = KZ_BUF_INIT; /* owned */
-    kz_buf_append(&x, a, (size_t)na);
-    kz_buf_append(&y, b, (size_t)nb);
-    kz_text_search_form(&fx, kz_buf_str(&x));
-    kz_text_search_form(&fy, kz_buf_str(&y));
-    int r;
-    if (name_coll) {
-        UErrorCode ec = U_ZERO_ERROR;
-        r = (int)ucol_strcollUTF8(name_coll, kz_buf_str(&fx), (int32_t)fx.len, kz_buf_str(&fy),
-                                  (int32_t)fy.len, &ec);
-        if (U_FAILURE(ec))
-            r = strcmp(kz_buf_str(&fx), kz_buf_str(&fy));
-    } else {
-        r = strcmp(kz_buf_str(&fx), kz_buf_str(&fy));
+    kz_buf fx = KZ_BUF_INIT, fy = KZ_BUF_INIT; /* owned: search forms, when needed */
+    const char *x = a, *y = b;
+    if (needs_form(a, na)) {
+        kz_buf raw = KZ_BUF_INIT; /* owned */
+        kz_buf_append(&raw, a, (size_t)na);
+        kz_text_search_form(&fx, kz_buf_str(&raw));
+        kz_buf_free(&raw);
+        x = kz_buf_str(&fx);
+        na = (int)fx.len;
     }
-    kz_buf_free(&x);
-    kz_buf_free(&y);
+    if (needs_form(b, nb)) {
+        kz_buf raw = KZ_BUF_INIT; /* owned */
+        kz_buf_append(&raw, b, (size_t)nb);
+        kz_text_search_form(&fy, kz_buf_str(&raw));
+        kz_buf_free(&raw);
+        y = kz_buf_str(&fy);
+        nb = (int)fy.len;
+    }
+    int r = 0;
+    UErrorCode ec = U_ZERO_ERROR;
+    if (name_coll)
+        r = (int)ucol_strcollUTF8(name_coll, x, na, y, nb, &ec);
+    if (!name_coll || U_FAILURE(ec)) {
+        r = memcmp(x, y, (size_t)(na < nb ? na : nb));
+        if (r == 0)
+            r = na < nb ? -1 : na > nb;
+    }
     kz_buf_free(&fx);
     kz_buf_free(&fy);
     return r;
