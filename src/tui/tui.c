@@ -22,9 +22,9 @@
 
 #include "kariz/dates.h"
 #include "kariz/hooks.h"
+#include "kariz/i18n.h"
 #include "kariz/labels.h"
 #include "kariz/paths.h"
-#include "kariz/i18n.h"
 #include "kariz/pipeline.h"
 #include "kariz/prefs.h"
 #include "kariz/store.h"
@@ -236,11 +236,6 @@ int kz_mirror_x(int x, int w)
     return mirror_on ? mirror_x0 + mirror_w - (x - mirror_x0) - w : x;
 }
 
-bool kz_tui_bidi_kariz(void)
-{
-    return draw_visual;
-}
-
 int kz_draw_text_attr(int y, int x, int w, const char *s, unsigned attr, bool pad)
 {
     if (w <= 0)
@@ -250,12 +245,27 @@ int kz_draw_text_attr(int y, int x, int w, const char *s, unsigned attr, bool pa
                            : kz_text_fit(&b, s ? s : "", w, true, false);
     attrset((attr_t)attr);
     if (mirror_on) {
-        /* the cell mirrored, its text at the cell's right edge */
+        /* the cell mirrored, its text at the cell's right edge; the spaces
+         * around the text change sides too, so "  lead 41" drawn after a
+         * name keeps its gap towards the name, now on its right */
         int mx = kz_mirror_x(x, w);
         if (pad)
             for (int i = 0; i < w - used; i++)
                 mvaddch(y, mx + i, ' ');
-        mvaddstr(y, mx + w - used, kz_buf_str(&b));
+        const char *bs = kz_buf_str(&b);
+        size_t lead = 0, trail = 0;
+        while (lead < b.len && bs[lead] == ' ')
+            lead++;
+        while (trail < b.len - lead && bs[b.len - 1 - trail] == ' ')
+            trail++;
+        kz_buf m = KZ_BUF_INIT; /* owned */
+        for (size_t i = 0; i < trail; i++)
+            kz_buf_putc(&m, ' ');
+        kz_buf_append(&m, bs + lead, b.len - lead - trail);
+        for (size_t i = 0; i < lead; i++)
+            kz_buf_putc(&m, ' ');
+        mvaddstr(y, mx + w - used, kz_buf_str(&m));
+        kz_buf_free(&m);
     } else {
         for (int i = used; pad && i < w; i++)
             kz_buf_putc(&b, ' ');

@@ -309,8 +309,6 @@ void kz_fill(int y, int x, int w, unsigned attr);
  * columns at x really starts (the view's span mirrored); x otherwise. The
  * drawing functions above do this themselves; curses calls in a view use it. */
 int kz_mirror_x(int x, int w);
-/* True while right-to-left text is reordered by kariz (bidi: kariz). */
-bool kz_tui_bidi_kariz(void);
 /* The sample toggle-bidi shows: "sales pipeline" in Persian, کاریز فروش. */
 #define KZ_TUI_BIDI_SAMPLE "\xda\xa9\xd8\xa7\xd8\xb1\xdb\x8c\xd8\xb2 \xd9\x81\xd8\xb1\xd9\x88\xd8\xb4"
 

@@ -128,6 +128,26 @@ static void test_rtl_detail_labels_on_the_right(void **state)
     kt_finish(t, "qq");
 }
 
+/* Triage mirrored: the lead's name at the right edge, what follows it in
+ * reading order to its left, the gap between them kept. */
+static void test_rtl_triage(void **state)
+{
+    (void)state;
+    const char *db = make_db("triage.db");
+    kt_term *t = kt_board(30, 100, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "t");
+    kt_wait_gone(t, "Alan Turing");
+    kt_wait_for(t, "Grace Hopper"); /* the first in the queue: the highest score */
+    int row, col;
+    assert_true(kt_find(t, "Grace Hopper", &row, &col));
+    assert_int_equal(col + (int)strlen("Grace Hopper"), 100 - 1);
+    const char *r = kt_screen_row(t, row);
+    /* the row is ASCII: bytes are columns */
+    assert_true(col >= 3 && r[col - 1] == ' ' && r[col - 2] == ' ' && r[col - 3] != ' ');
+    kt_finish(t, "qq");
+}
+
 /* bidi: kariz lays a mixed name out in visual order (Acme left, ltd right,
  * the Persian word between, its letters right to left and joined); the
  * terminal setting writes it in logical order; B switches and says which. */
@@ -206,6 +226,7 @@ int main(void)
         cmocka_unit_test_setup(test_rtl_board_reads_right_to_left, setup),
         cmocka_unit_test_setup(test_rtl_keys_follow_the_eye, setup),
         cmocka_unit_test_setup(test_rtl_detail_labels_on_the_right, setup),
+        cmocka_unit_test_setup(test_rtl_triage, setup),
         cmocka_unit_test_setup(test_bidi_kariz_visual_order, setup),
         cmocka_unit_test_setup(test_bidi_kariz_on_rtl_board, setup),
         cmocka_unit_test_setup(test_cli_list_to_a_terminal, setup),
