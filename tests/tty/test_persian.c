@@ -4,8 +4,9 @@
  * right in a lead's detail view, right-to-left text laid out by kariz
  * (bidi: kariz) or by the terminal, the key that switches between them,
  * and the Persian demo's names on the first screen. Dates and digits are
- * held Latin and Gregorian here (KARIZ_DIGITS, KARIZ_CALENDAR): this file
- * is about script and direction. */
+ * held Latin and Gregorian here (KARIZ_DIGITS, KARIZ_CALENDAR) and the
+ * messages English (KARIZ_LOCALEDIR names a directory without the
+ * catalogue): this file is about script and direction. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -32,6 +33,7 @@ static int setup(void **state)
     kt_env("LC_ALL", "fa_IR.UTF-8");
     kt_env("KARIZ_DIGITS", "latin");
     kt_env("KARIZ_CALENDAR", "gregorian");
+    kt_env("KARIZ_LOCALEDIR", kt_path("no-catalogue"));
     kt_env("KARIZ_BIDI", NULL);
     kt_env("KARIZ_DIRECTION", NULL);
     return 0;
