@@ -343,16 +343,26 @@ static bool reorder(kz_buf *out, const char *cut, size_t n)
                                  &ec);
     if (U_FAILURE(ec))
         goto done;
+    /* a diacritic shaping gave a spacing form of its own (after a digit, a
+     * space) goes back to the mark: never wider than the text */
+    for (int32_t i = 0; i < slen; i++)
+        if (shaped[i] >= 0xFE70 && shaped[i] <= 0xFE7F && shaped[i] != 0xFE73 &&
+            shaped[i] != 0xFE75)
+            shaped[i] = (UChar)(0x064B + (shaped[i] - 0xFE70) / 2);
     bidi = ubidi_openSized(slen, 0, &ec);
     ubidi_setPara(bidi, shaped, slen, UBIDI_DEFAULT_LTR, NULL, &ec);
     int32_t vlen = ubidi_writeReordered(bidi, vis, slen * 2 + 1,
-                                        UBIDI_DO_MIRRORING | UBIDI_REMOVE_BIDI_CONTROLS, &ec);
+                                        UBIDI_DO_MIRRORING | UBIDI_REMOVE_BIDI_CONTROLS |
+                                            UBIDI_KEEP_BASE_COMBINING,
+                                        &ec);
     if (U_FAILURE(ec))
         goto done;
     for (int32_t i = 0; i < vlen;) {
         UChar32 cp;
         U16_NEXT(vis, i, vlen, cp);
-        if (cp != 0x200C) /* the non-joiner's work is done in shaping */
+        /* the non-joiner's work is done in shaping; a NUL (never in
+         * sanitised text) is only ever ICU's terminator */
+        if (cp != 0x200C && cp != 0)
             put_cp(out, cp);
     }
     ok = true;

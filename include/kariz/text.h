@@ -62,8 +62,9 @@ int kz_text_fit_right(kz_buf *out, const char *s, int cols);
  * on the right with the Persian word between, letters right to left.
  * A run of two or more spaces separates fields reordered each on its own
  * (the cells of a table line, a card's value and owner stay in place).
- * U+200C ZERO WIDTH NON-JOINER has done its work in shaping and is left
- * out. Appends to out; returns the columns appended (no padding). Text
+ * Diacritics stay after the letter they belong to (terminals draw a mark
+ * on the cell before it). U+200C ZERO WIDTH NON-JOINER has done its work in
+ * shaping and is left out. Appends to out; returns the columns appended (no padding). Text
  * with no right-to-left letters comes out as kz_text_fit gives it. */
 int kz_text_visual(kz_buf *out, const char *s, int cols, bool ellipsis);
 

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -499,6 +500,10 @@ static void test_visual_mixed_field(void **state)
     /* Latin text and numbers alone: unchanged; a phone keeps its order */
     visual_is("Acme Ltd", 40, "Acme Ltd", 8);
     visual_is("0912 345 6789", 40, "0912 345 6789", 13);
+    /* a fatha after a digit keeps no cell of its own (no spacing form) */
+    visual_is("\xd8\xa7 1\xd9\x8e", 10, "1\xd9\x8e \xef\xba\x8d", 3);
+    /* a mark on a Persian letter follows it in visual order too: مَن -> ن مَ */
+    visual_is("\xd9\x85\xd9\x8e\xd9\x86", 10, "\xef\xbb\xa6\xef\xbb\xa3\xd9\x8e", 2);
     /* lam-alef joins into one cell: لا -> U+FEFB */
     visual_is("\xd9\x84\xd8\xa7", 10, "\xef\xbb\xbb", 1);
     /* the non-joiner keeps می apart from شود and takes no cell */
@@ -532,6 +537,36 @@ static void test_visual_cuts_the_logical_end(void **state)
     assert_string_equal(kz_buf_str(&b), "a<U+202E>b");
     kz_buf_free(&b);
     assert_int_equal(kz_text_visual(&b, "x", 0, true), 0);
+}
+
+/* Whatever the field and the width: valid UTF-8, never wider than the
+ * budget, the width returned the width drawn (a fixed-seed walk over
+ * Persian and Latin letters, lam-alef, digits, brackets, spaces, marks,
+ * controls, wide characters and invalid bytes). */
+static void test_visual_any_field_fits(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "\xd9\x84", "\xd8\xa7", "\xdb\x8c", "\xda\xa9", "\xd9\x85", "\xe2\x80\x8c",
+        "\xd9\x8e", "\xdb\xb1", "1", "a", "Z", " ", "  ", "(", ")", "@", ".", "\t", "\x1b",
+        "\xe2\x80\xae", "\xe7\x8e\x8b", "\xef\xbb\xbb", "\xff", "\xd7\x90", "-"};
+    uint64_t r = 0x9e3779b97f4a7c15ull;
+    for (int round = 0; round < 3000; round++) {
+        kz_buf in = KZ_BUF_INIT, out = KZ_BUF_INIT;
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        int n = (int)(r % 24);
+        for (int i = 0; i < n; i++) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            kz_buf_puts(&in, pieces[r % (sizeof pieces / sizeof pieces[0])]);
+        }
+        int cols = (int)(r >> 20) % 30;
+        int w = kz_text_visual(&out, kz_buf_str(&in), cols, (r >> 40) & 1);
+        assert_true(w >= 0 && w <= (cols > 0 ? cols : 0));
+        assert_true(kz_utf8_valid(kz_buf_str(&out), out.len));
+        assert_int_equal(kz_text_width(kz_buf_str(&out)), w);
+        kz_buf_free(&in);
+        kz_buf_free(&out);
+    }
 }
 
 static void test_search_form(void **state)
@@ -579,6 +614,7 @@ int main(void)
         cmocka_unit_test(test_visual_mixed_field),
         cmocka_unit_test(test_visual_cells_keep_their_places),
         cmocka_unit_test(test_visual_cuts_the_logical_end),
+        cmocka_unit_test(test_visual_any_field_fits),
         cmocka_unit_test(test_search_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
