@@ -320,9 +320,9 @@ static bool has_rtl(const char *s, size_t n)
     return false;
 }
 
-/* Shapes and reorders cut[0..n) (sanitised, already cut) into out; false
- * when ICU failed (out untouched). */
-static bool reorder(kz_buf *out, const char *cut, size_t n)
+/* Shapes (when shape) and reorders cut[0..n) (sanitised, already cut)
+ * into out; false when ICU failed (out untouched). */
+static bool reorder(kz_buf *out, const char *cut, size_t n, bool shape)
 {
     UErrorCode ec = U_ZERO_ERROR;
     int32_t ulen = 0;
@@ -337,10 +337,14 @@ static bool reorder(kz_buf *out, const char *cut, size_t n)
     UBiDi *bidi = NULL;
     bool ok = false;
     u_strFromUTF8(u, ulen + 1, NULL, cut, (int32_t)n, &ec);
-    int32_t slen = u_shapeArabic(u, ulen, shaped, ulen + 1,
-                                 U_SHAPE_LETTERS_SHAPE | U_SHAPE_TEXT_DIRECTION_LOGICAL |
-                                     U_SHAPE_LENGTH_GROW_SHRINK,
-                                 &ec);
+    int32_t slen = ulen;
+    if (shape)
+        slen = u_shapeArabic(u, ulen, shaped, ulen + 1,
+                             U_SHAPE_LETTERS_SHAPE | U_SHAPE_TEXT_DIRECTION_LOGICAL |
+                                 U_SHAPE_LENGTH_GROW_SHRINK,
+                             &ec);
+    else
+        memcpy(shaped, u, (size_t)ulen * sizeof *u);
     if (U_FAILURE(ec))
         goto done;
     /* a diacritic shaping gave a spacing form of its own (after a digit, a
@@ -352,17 +356,13 @@ static bool reorder(kz_buf *out, const char *cut, size_t n)
     bidi = ubidi_openSized(slen, 0, &ec);
     ubidi_setPara(bidi, shaped, slen, UBIDI_DEFAULT_LTR, NULL, &ec);
     int32_t vlen = ubidi_writeReordered(bidi, vis, slen * 2 + 1,
-                                        UBIDI_DO_MIRRORING | UBIDI_REMOVE_BIDI_CONTROLS |
-                                            UBIDI_KEEP_BASE_COMBINING,
-                                        &ec);
+                                        UBIDI_DO_MIRRORING | UBIDI_KEEP_BASE_COMBINING, &ec);
     if (U_FAILURE(ec))
         goto done;
     for (int32_t i = 0; i < vlen;) {
         UChar32 cp;
         U16_NEXT(vis, i, vlen, cp);
-        /* the non-joiner's work is done in shaping; a NUL (never in
-         * sanitised text) is only ever ICU's terminator */
-        if (cp != 0x200C && cp != 0)
+        if (cp != 0x200C) /* the non-joiner's work is done in shaping */
             put_cp(out, cp);
     }
     ok = true;
@@ -392,8 +392,19 @@ int kz_text_visual(kz_buf *out, const char *s, int cols, bool ellipsis)
             size_t j = i;
             while (j < cut.len && !(c[j] == ' ' && j + 1 < cut.len && c[j + 1] == ' '))
                 j++;
-            if (!has_rtl(c + i, j - i) || !reorder(out, c + i, j - i))
+            /* shaping must not widen the field (odd marks and broken
+             * text can); then it is only reordered */
+            kz_buf seg = KZ_BUF_INIT; /* owned */
+            if (has_rtl(c + i, j - i) && reorder(&seg, c + i, j - i, true) &&
+                width_n(kz_buf_str(&seg), seg.len) > width_n(c + i, j - i)) {
+                kz_buf_reset(&seg);
+                reorder(&seg, c + i, j - i, false);
+            }
+            if (seg.len)
+                kz_buf_append(out, kz_buf_str(&seg), seg.len);
+            else
                 kz_buf_append(out, c + i, j - i);
+            kz_buf_free(&seg);
             for (i = j; i < cut.len && c[i] == ' '; i++)
                 kz_buf_putc(out, ' ');
         }
