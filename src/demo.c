@@ -26,43 +26,138 @@ static int between(rng *r, int lo, int hi) /* inclusive */
 
 #define PICK(r, arr) (arr[rnd(r) % (sizeof(arr) / sizeof(arr[0]))])
 
-static const char *const first[] = {"Ava", "Liam", "Noah", "Emma", "Mia", "Sara", "Omid",
-                                    "Reza", "Lena", "Ivan", "Yuki", "Chen", "Amir", "Nika",
-                                    "Paul", "Ines", "Kofi", "Maya", "Tom", "Zara"};
-static const char *const last[] = {"Smith", "Garcia", "Kim", "Novak", "Rahimi", "Tanaka",
-                                   "Okafor", "Muller", "Rossi", "Dubois", "Silva", "Khan",
-                                   "Larsen", "Moradi", "Chen"};
-/* Names in their own scripts: the board lays them out by display width. */
-static const char *const native[] = {"علی محمدی", "نگار کریمی", "王芳", "佐藤 健", "مریم رضایی",
-                                     "김민준"};
-static const char *const companies[] = {"Acme", "Globex", "Initech", "Umbrella", "Hooli",
-                                        "Vandelay", "Stark", "Wayne", "Tyrell", "Cyberdyne",
-                                        "Soylent", "Aperture", "Wonka", "Oscorp", "Pied Piper"};
-static const char *const suffixes[] = {"Inc", "GmbH", "Ltd", "LLC", "Co"};
-static const char *const titles[] = {"CEO", "CTO", "VP of Sales", "Head of Operations",
-                                     "Sales Manager", "Marketing Coordinator", "Procurement Lead",
-                                     "Intern", "Founder", "Director of IT", "Office Manager",
-                                     "Chief Financial Officer"};
-static const char *const industries[] = {"Software", "Manufacturing", "Retail", "Healthcare",
-                                         "Logistics", "Education", "Finance", "Media"};
-static const char *const sources[] = {"Web form", "Ebook download", "Cold call", "Trade show",
-                                      "Referral", "Paid ad click", "Pricing page", "Webinar"};
-static const struct {
-    const char *country, *city;
-} places[] = {{"United States", "Austin"}, {"Germany", "Berlin"}, {"Iran", "Tabriz"},
-              {"Japan", "Osaka"},          {"Nigeria", "Lagos"},  {"Canada", "Toronto"},
-              {"India", "Pune"}};
+/* One language's demo data. Every table has the same length and order in
+ * each language (the Persian one translates the English one entry by
+ * entry), so both draw the same random numbers and build the same
+ * pipeline: the same stages, values, touches and dates, in other words. */
+#define N_FIRST 20
+#define N_LAST 15
+#define N_NATIVE 6
+#define N_COMPANY 15
+#define N_SUFFIX 5
+#define N_TITLE 12
+#define N_INDUSTRY 8
+#define N_SOURCE 8
+#define N_PLACE 7
+#define N_NOTE 10
+#define N_STEP 6
+
+typedef struct demo_lang {
+    const char *first[N_FIRST], *first_latin[N_FIRST]; /* latin: for e-mail addresses */
+    const char *last[N_LAST], *last_latin[N_LAST];
+    const char *native[N_NATIVE]; /* names in other scripts than the language's own */
+    const char *companies[N_COMPANY], *domains[N_COMPANY];
+    const char *suffixes[N_SUFFIX]; /* "" for none */
+    const char *titles[N_TITLE];
+    const char *industries[N_INDUSTRY];
+    const char *sources[N_SOURCE];
+    struct {
+        const char *country, *city;
+    } places[N_PLACE];
+    const char *notes[N_NOTE];
+    const char *steps[N_STEP];
+    const char *phone;    /* before the lead number's last four digits */
+    const char *mail_tld; /* after the company's domain */
+    const char *currency;
+    int64_t scale;        /* amounts: the English demo's (dollars) times this */
+} demo_lang;
+
+/* Senior titles, by their place in the titles tables (as the rules read
+ * them: chief, VP, head of, founder, director). */
+static const bool senior_title[N_TITLE] = {true,  true, true,  true, false, false,
+                                           false, false, true, true, false, true};
+
+static const demo_lang lang_en = {
+    .first = {"Ava", "Liam", "Noah", "Emma", "Mia", "Sara", "Omid", "Reza", "Lena", "Ivan",
+              "Yuki", "Chen", "Amir", "Nika", "Paul", "Ines", "Kofi", "Maya", "Tom", "Zara"},
+    .first_latin = {"Ava", "Liam", "Noah", "Emma", "Mia", "Sara", "Omid", "Reza", "Lena", "Ivan",
+                    "Yuki", "Chen", "Amir", "Nika", "Paul", "Ines", "Kofi", "Maya", "Tom", "Zara"},
+    .last = {"Smith", "Garcia", "Kim", "Novak", "Rahimi", "Tanaka", "Okafor", "Muller", "Rossi",
+             "Dubois", "Silva", "Khan", "Larsen", "Moradi", "Chen"},
+    .last_latin = {"Smith", "Garcia", "Kim", "Novak", "Rahimi", "Tanaka", "Okafor", "Muller",
+                   "Rossi", "Dubois", "Silva", "Khan", "Larsen", "Moradi", "Chen"},
+    /* names in their own scripts: the board lays them out by display width */
+    .native = {"علی محمدی", "نگار کریمی", "王芳", "佐藤 健", "مریم رضایی", "김민준"},
+    .companies = {"Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark", "Wayne",
+                  "Tyrell", "Cyberdyne", "Soylent", "Aperture", "Wonka", "Oscorp", "Pied Piper"},
+    .domains = {"acme", "globex", "initech", "umbrella", "hooli", "vandelay", "stark", "wayne",
+                "tyrell", "cyberdyne", "soylent", "aperture", "wonka", "oscorp", "piedpiper"},
+    .suffixes = {"Inc", "GmbH", "Ltd", "LLC", "Co"},
+    .titles = {"CEO", "CTO", "VP of Sales", "Head of Operations", "Sales Manager",
+               "Marketing Coordinator", "Procurement Lead", "Intern", "Founder", "Director of IT",
+               "Office Manager", "Chief Financial Officer"},
+    .industries = {"Software", "Manufacturing", "Retail", "Healthcare", "Logistics", "Education",
+                   "Finance", "Media"},
+    .sources = {"Web form", "Ebook download", "Cold call", "Trade show", "Referral",
+                "Paid ad click", "Pricing page", "Webinar"},
+    .places = {{"United States", "Austin"}, {"Germany", "Berlin"}, {"Iran", "Tabriz"},
+               {"Japan", "Osaka"}, {"Nigeria", "Lagos"}, {"Canada", "Toronto"}, {"India", "Pune"}},
+    .notes = {"Asked about pricing for 50 seats", "Downloaded the CRM buyer's guide",
+              "Budget approved for Q3", "Needs sign-off from the CFO",
+              "Evaluating two competitors", "Moving data by hand between tools today",
+              "Wants a demo next week", "Timeline: within 30 days",
+              "Small team, happy with spreadsheets",
+              "Has two kids; loves sailing (ask about the regatta)"},
+    .steps = {"Call back", "Send proposal", "Book a demo", "Follow up on pricing",
+              "Intro to the CFO", "Send case study"},
+    .phone = "+1-555-",
+    .mail_tld = "example",
+    .currency = "USD",
+    .scale = 1,
+};
+
+/* The Persian demo: Iranian people, companies and cities, notes and next
+ * steps as an Iranian sales team writes them, amounts in toman. */
+static const demo_lang lang_fa = {
+    .first = {"آوا", "لیلا", "نوید", "الهام", "مینا", "سارا", "امید", "رضا", "لاله", "ایمان",
+              "یاسمن", "کامران", "امیر", "نیکا", "پرویز", "شیرین", "کیوان", "مریم", "طاها",
+              "زهرا"},
+    .first_latin = {"Ava", "Leila", "Navid", "Elham", "Mina", "Sara", "Omid", "Reza", "Laleh",
+                    "Iman", "Yasaman", "Kamran", "Amir", "Nika", "Parviz", "Shirin", "Keyvan",
+                    "Maryam", "Taha", "Zahra"},
+    .last = {"محمدی", "حسینی", "کریمی", "رضایی", "رحیمی", "احمدی", "جعفری", "موسوی", "صادقی",
+             "نوری", "کاظمی", "قاسمی", "یزدانی", "مرادی", "طاهری"},
+    .last_latin = {"Mohammadi", "Hosseini", "Karimi", "Rezaei", "Rahimi", "Ahmadi", "Jafari",
+                   "Mousavi", "Sadeghi", "Nouri", "Kazemi", "Ghasemi", "Yazdani", "Moradi",
+                   "Taheri"},
+    /* foreign contacts: Latin and other scripts on a right-to-left board */
+    .native = {"Anna Müller", "John Smith", "佐藤 健", "Marco Rossi", "Olga Ivanova",
+               "Kemal Yıldız"},
+    .companies = {"صنایع غذایی آریا", "فولاد سپاهان", "پتروشیمی خلیج", "داروسازی البرز",
+                  "نرم‌افزار نوین", "کاشی پارس", "حمل‌ونقل کاروان", "بیمه آسیا", "فرش کاشان",
+                  "چاپ و نشر آفتاب", "الکترونیک پیشرو", "کشت و صنعت مهر", "ساختمانی آرمان",
+                  "بازرگانی ستاره", "تجهیزات پزشکی سینا"},
+    .domains = {"ariafood", "sepahansteel", "khalijpetro", "alborzpharma", "novinsoft",
+                "parstile", "karvan", "asiains", "kashancarpet", "aftabpub", "pishro",
+                "mehragro", "armanbuild", "setarehtrade", "sinamed"},
+    .suffixes = {"", "(سهامی خاص)", "", "(سهامی عام)", "و شرکا"},
+    .titles = {"مدیرعامل", "مدیر فنی", "معاون فروش", "مدیر عملیات", "کارشناس فروش",
+               "هماهنگ‌کننده بازاریابی", "مسئول خرید", "کارآموز", "بنیان‌گذار",
+               "مدیر فناوری اطلاعات", "مسئول دفتر", "مدیر مالی"},
+    .industries = {"نرم‌افزار", "تولید", "خرده‌فروشی", "سلامت", "لجستیک", "آموزش", "مالی",
+                   "رسانه"},
+    .sources = {"فرم وب‌سایت", "دانلود کتاب الکترونیکی", "تماس سرد", "نمایشگاه", "معرفی",
+                "کلیک تبلیغ", "صفحه قیمت", "وبینار"},
+    .places = {{"ایران", "تهران"}, {"ایران", "اصفهان"}, {"ایران", "تبریز"}, {"ایران", "شیراز"},
+               {"ایران", "مشهد"}, {"ایران", "کرج"}, {"امارات", "دبی"}},
+    .notes = {"قیمت را برای ۵۰ کاربر پرسید", "راهنمای خرید CRM را دانلود کرد",
+              "بودجه برای فصل سوم تأیید شد", "امضای مدیر مالی لازم است",
+              "دو رقیب را بررسی می‌کند", "داده‌ها را فعلاً دستی بین ابزارها جابه‌جا می‌کنند",
+              "هفته بعد دمو می‌خواهد", "زمان‌بندی: ظرف ۳۰ روز",
+              "تیم کوچک، از اکسل راضی است",
+              "دو فرزند دارد؛ عاشق کوهنوردی است (درباره دماوند بپرس)"},
+    .steps = {"تماس مجدد", "ارسال پیش‌فاکتور", "هماهنگی جلسه دمو", "پیگیری قیمت",
+              "معرفی به مدیر مالی", "ارسال نمونه موفق"},
+    .phone = "0912 555 ",
+    .mail_tld = "example.ir",
+    .currency = "IRT",
+    .scale = 60000, /* about a dollar's worth, in toman */
+};
+
+#define PICK_AT(r, n) (rnd(r) % (uint32_t)(n))
+
 static const int sizes[] = {3, 8, 25, 60, 150, 400, 1200, 5000};
 static const char *const owners[] = {"alice", "bob", "carol"};
-static const char *const notes[] = {
-    "Asked about pricing for 50 seats",      "Downloaded the CRM buyer's guide",
-    "Budget approved for Q3",                "Needs sign-off from the CFO",
-    "Evaluating two competitors",            "Moving data by hand between tools today",
-    "Wants a demo next week",                "Timeline: within 30 days",
-    "Small team, happy with spreadsheets",   "Has two kids; loves sailing (ask about the regatta)",
-};
-static const char *const steps[] = {"Call back", "Send proposal", "Book a demo",
-                                    "Follow up on pricing", "Intro to the CFO", "Send case study"};
 
 typedef struct touch {
     const char *kind, *outcome;
@@ -74,52 +169,51 @@ static const touch warm[] = {{"call", "answered"}, {"email", "replied"},       {
 static const touch hot[] = {{"meeting", "held"},     {"call", "answered"}, {"email", "replied"},
                             {"web", "asked_price"},  {"meeting", "held"},  {"call", "answered"}};
 
-static kz_status one_lead(kz_session *s, rng *r, int64_t i, int64_t base, kz_err *err)
+static kz_status one_lead(kz_session *s, const demo_lang *lg, rng *r, int64_t i, int64_t base,
+                          kz_err *err)
 {
     kz_lead l;
     kz_lead_init(&l);
-    char buf[256];
+    char buf[256], who[128];
     bool nat = rnd(r) % 12 == 0;
-    const char *fn = PICK(r, first), *ln = PICK(r, last);
+    uint32_t fi = PICK_AT(r, N_FIRST), li = PICK_AT(r, N_LAST);
     if (nat)
-        snprintf(buf, sizeof buf, "%s", PICK(r, native));
+        snprintf(buf, sizeof buf, "%s", lg->native[PICK_AT(r, N_NATIVE)]);
     else
-        snprintf(buf, sizeof buf, "%s %s", fn, ln);
+        snprintf(buf, sizeof buf, "%s %s", lg->first[fi], lg->last[li]);
     kz_lead_set_text(&l, KZ_F_NAME, buf);
-    const char *co = PICK(r, companies);
-    char company[64];
-    snprintf(company, sizeof company, "%s %s", co, PICK(r, suffixes));
+    uint32_t ci = PICK_AT(r, N_COMPANY);
+    const char *suffix = lg->suffixes[PICK_AT(r, N_SUFFIX)];
+    char company[128];
+    snprintf(company, sizeof company, "%s%s%s", lg->companies[ci], *suffix ? " " : "", suffix);
     kz_lead_set_text(&l, KZ_F_COMPANY, company);
-    char dom[32];
-    size_t k = 0;
-    for (const char *p = co; *p && k + 1 < sizeof dom; p++)
-        if (*p != ' ')
-            dom[k++] = (char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p);
-    dom[k] = '\0';
+    const char *fn = lg->first_latin[fi];
     if (nat)
-        snprintf(buf, sizeof buf, "contact%lld@%s.example", (long long)i, dom);
+        snprintf(who, sizeof who, "contact%lld", (long long)i);
     else
-        snprintf(buf, sizeof buf, "%c%c.%s%lld@%s.example", fn[0] | 32, fn[1], ln, (long long)i,
-                 dom);
+        snprintf(who, sizeof who, "%c%c.%s%lld", fn[0] | 32, fn[1], lg->last_latin[li],
+                 (long long)i);
+    snprintf(buf, sizeof buf, "%s@%s.%s", who, lg->domains[ci], lg->mail_tld);
     for (char *p = buf; *p; p++)
         if (*p >= 'A' && *p <= 'Z')
             *p += 32;
     kz_lead_set_text(&l, KZ_F_EMAIL, buf);
-    kz_lead_set_text(&l, KZ_F_TITLE, PICK(r, titles));
-    kz_lead_set_text(&l, KZ_F_INDUSTRY, PICK(r, industries));
+    uint32_t ti = PICK_AT(r, N_TITLE);
+    kz_lead_set_text(&l, KZ_F_TITLE, lg->titles[ti]);
+    kz_lead_set_text(&l, KZ_F_INDUSTRY, lg->industries[PICK_AT(r, N_INDUSTRY)]);
     int emp = PICK(r, sizes);
     kz_lead_set_num(&l, KZ_F_EMPLOYEES, emp);
-    kz_lead_set_num(&l, KZ_F_REVENUE, (int64_t)emp * between(r, 40, 400) * 1000 * 100);
-    int pl = between(r, 0, (int)(sizeof places / sizeof places[0]) - 1);
-    kz_lead_set_text(&l, KZ_F_COUNTRY, places[pl].country);
-    kz_lead_set_text(&l, KZ_F_CITY, places[pl].city);
-    snprintf(buf, sizeof buf, "+1-555-%04d", (int)(i % 10000));
+    kz_lead_set_num(&l, KZ_F_REVENUE, (int64_t)emp * between(r, 40, 400) * 1000 * 100 * lg->scale);
+    int pl = between(r, 0, N_PLACE - 1);
+    kz_lead_set_text(&l, KZ_F_COUNTRY, lg->places[pl].country);
+    kz_lead_set_text(&l, KZ_F_CITY, lg->places[pl].city);
+    snprintf(buf, sizeof buf, "%s%04d", lg->phone, (int)(i % 10000));
     kz_lead_set_text(&l, KZ_F_PHONE, buf);
-    kz_lead_set_text(&l, KZ_F_SOURCE, PICK(r, sources));
-    kz_lead_set_text(&l, KZ_F_CURRENCY, "USD");
+    kz_lead_set_text(&l, KZ_F_SOURCE, lg->sources[PICK_AT(r, N_SOURCE)]);
+    kz_lead_set_text(&l, KZ_F_CURRENCY, lg->currency);
     int64_t value = (int64_t)(emp < 25 ? between(r, 2, 12) : emp < 400 ? between(r, 10, 60)
                                                                       : between(r, 40, 150)) *
-                    1000 * 100;
+                    1000 * 100 * lg->scale;
     if (rnd(r) % 10)
         kz_lead_set_num(&l, KZ_F_VALUE, value);
 
@@ -137,10 +231,7 @@ static kz_status one_lead(kz_session *s, rng *r, int64_t i, int64_t base, kz_err
     /* closed deals (one in five) are won more often the better the fit: a
      * larger organisation, a senior title (as a real pipeline, so the
      * scoring report has something to show) */
-    const char *title = kz_lead_text(&l, KZ_F_TITLE);
-    bool senior = strstr(title, "Chief") || strstr(title, "VP") || strstr(title, "Director") ||
-                  strstr(title, "Head") || strstr(title, "Founder") || strcmp(title, "CEO") == 0 ||
-                  strcmp(title, "CTO") == 0;
+    bool senior = senior_title[ti];
     int fit = (emp >= 100 ? 2 : emp >= 20 ? 1 : 0) + (senior ? 1 : 0);
     bool closed = roll >= 80, winner = closed && (int)(rnd(r) % 10) < 2 + 2 * fit;
     if (closed && winner && won)
@@ -189,19 +280,20 @@ static kz_status one_lead(kz_session *s, rng *r, int64_t i, int64_t base, kz_err
     }
     if (ks == KZ_OK && rnd(r) % 3 == 0) {
         s->now = entered + 3600;
-        ks = kz_pipe_note(s, id, PICK(r, notes), err);
+        ks = kz_pipe_note(s, id, lg->notes[PICK_AT(r, N_NOTE)], err);
     }
     if (ks == KZ_OK && stage->kind == KZ_STAGE_OPEN && rnd(r) % 10 < 6) {
         s->now = base - 86400;
-        ks = kz_pipe_followup(s, id, 0, kz_today(base) + between(r, -5, 14), PICK(r, steps), err);
+        ks = kz_pipe_followup(s, id, 0, kz_today(base) + between(r, -5, 14),
+                               lg->steps[PICK_AT(r, N_STEP)], err);
     }
     if (ks == KZ_OK && open_pos == 2 && stage->kind == KZ_STAGE_OPEN) {
         s->now = entered + 7200;
         kz_stakeholder champion = {0}, boss = {0};
         champion.lead_id = boss.lead_id = id;
-        champion.name = (char *)PICK(r, first);
+        champion.name = (char *)lg->first[PICK_AT(r, N_FIRST)];
         champion.role = (char *)"champion";
-        boss.name = (char *)PICK(r, last);
+        boss.name = (char *)lg->last[PICK_AT(r, N_LAST)];
         boss.role = (char *)"decision_maker";
         ks = kz_pipe_add_stakeholder(s, &champion, err);
         if (ks == KZ_OK)
@@ -210,14 +302,15 @@ static kz_status one_lead(kz_session *s, rng *r, int64_t i, int64_t base, kz_err
     return ks;
 }
 
-kz_status kz_demo_fill(kz_session *s, int64_t n, kz_err *err)
+kz_status kz_demo_fill(kz_session *s, int64_t n, kz_demo_language lang, kz_err *err)
 {
+    const demo_lang *lg = lang == KZ_DEMO_FA ? &lang_fa : &lang_en;
     int64_t saved = s->now;
     int64_t base = kz_session_now(s);
     rng r = {0x9e3779b97f4a7c15ull};
     kz_status ks = KZ_OK;
     for (int64_t i = 0; i < n && ks == KZ_OK; i++)
-        ks = one_lead(s, &r, i, base, err);
+        ks = one_lead(s, lg, &r, i, base, err);
     s->now = saved;
     return ks;
 }

@@ -95,6 +95,11 @@ static bool locale_is_persian(void)
     return starts_fa(v);
 }
 
+bool kz_prefs_locale_persian(void)
+{
+    return locale_is_persian();
+}
+
 static char *trim(char *s)
 {
     while (isspace((unsigned char)*s))

@@ -13,11 +13,16 @@
 
 #include <locale.h>
 #include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 #include <wctype.h>
 
 #include "kariz/buf.h"
+
+#include <unicode/ubidi.h>
+#include <unicode/ushape.h>
+#include <unicode/ustring.h>
 
 /* ---- UTF-8 ------------------------------------------------------------ */
 
@@ -298,6 +303,120 @@ int kz_text_fit_right(kz_buf *out, const char *s, int cols)
     return cols;
 }
 
+/* ---- visual order (bidi: kariz) ------------------------------------------ */
+
+/* Right-to-left letters (Hebrew, Arabic, Syriac, Thaana, N'Ko, ... and
+ * their presentation forms): the text needs reordering only when it has one. */
+static bool has_rtl(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        long cp;
+        i += (size_t)kz_utf8_decode(s + i, n - i, &cp);
+        if ((cp >= 0x0590 && cp <= 0x08FF) || (cp >= 0xFB1D && cp <= 0xFDFF) ||
+            (cp >= 0xFE70 && cp <= 0xFEFE) || (cp >= 0x10800 && cp <= 0x10FFF) ||
+            (cp >= 0x1E800 && cp <= 0x1EFFF))
+            return true;
+    }
+    return false;
+}
+
+/* Shapes (when shape) and reorders cut[0..n) (sanitised, already cut)
+ * into out; false when ICU failed (out untouched). */
+static bool reorder(kz_buf *out, const char *cut, size_t n, bool shape)
+{
+    UErrorCode ec = U_ZERO_ERROR;
+    int32_t ulen = 0;
+    u_strFromUTF8(NULL, 0, &ulen, cut, (int32_t)n, &ec);
+    if (ec != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(ec))
+        return false;
+    ec = U_ZERO_ERROR;
+    /* owned here: the UTF-16 text, its shaped form and its visual order */
+    UChar *u = kz_xmalloc(((size_t)ulen + 1) * sizeof *u);
+    UChar *shaped = kz_xmalloc(((size_t)ulen + 1) * sizeof *shaped);
+    UChar *vis = kz_xmalloc(((size_t)ulen * 2 + 1) * sizeof *vis);
+    UBiDi *bidi = NULL;
+    bool ok = false;
+    u_strFromUTF8(u, ulen + 1, NULL, cut, (int32_t)n, &ec);
+    int32_t slen = ulen;
+    if (shape)
+        slen = u_shapeArabic(u, ulen, shaped, ulen + 1,
+                             U_SHAPE_LETTERS_SHAPE | U_SHAPE_TEXT_DIRECTION_LOGICAL |
+                                 U_SHAPE_LENGTH_GROW_SHRINK,
+                             &ec);
+    else
+        memcpy(shaped, u, (size_t)ulen * sizeof *u);
+    if (U_FAILURE(ec))
+        goto done;
+    /* a diacritic shaping gave a spacing form of its own (after a digit, a
+     * space) goes back to the mark: never wider than the text */
+    for (int32_t i = 0; i < slen; i++)
+        if (shaped[i] >= 0xFE70 && shaped[i] <= 0xFE7F && shaped[i] != 0xFE73 &&
+            shaped[i] != 0xFE75)
+            shaped[i] = (UChar)(0x064B + (shaped[i] - 0xFE70) / 2);
+    bidi = ubidi_openSized(slen, 0, &ec);
+    ubidi_setPara(bidi, shaped, slen, UBIDI_DEFAULT_LTR, NULL, &ec);
+    int32_t vlen = ubidi_writeReordered(bidi, vis, slen * 2 + 1,
+                                        UBIDI_DO_MIRRORING | UBIDI_KEEP_BASE_COMBINING, &ec);
+    if (U_FAILURE(ec))
+        goto done;
+    for (int32_t i = 0; i < vlen;) {
+        UChar32 cp;
+        U16_NEXT(vis, i, vlen, cp);
+        if (cp != 0x200C) /* the non-joiner's work is done in shaping */
+            put_cp(out, cp);
+    }
+    ok = true;
+done:
+    if (bidi)
+        ubidi_close(bidi);
+    free(u);
+    free(shaped);
+    free(vis);
+    return ok;
+}
+
+int kz_text_visual(kz_buf *out, const char *s, int cols, bool ellipsis)
+{
+    if (cols <= 0)
+        return 0;
+    kz_buf clean = KZ_BUF_INIT, cut = KZ_BUF_INIT; /* owned here, freed below */
+    if (s)
+        kz_text_sanitize(&clean, s, strlen(s), KZ_TEXT_NEWLINE_SPACE);
+    int w = fit_clean(&cut, kz_buf_str(&clean), clean.len, cols, ellipsis);
+    if (has_rtl(kz_buf_str(&cut), cut.len)) {
+        /* each stretch between runs of two or more spaces on its own: the
+         * cells of a table line keep their places */
+        size_t start = out->len, i = 0;
+        const char *c = kz_buf_str(&cut);
+        while (i < cut.len) {
+            size_t j = i;
+            while (j < cut.len && !(c[j] == ' ' && j + 1 < cut.len && c[j + 1] == ' '))
+                j++;
+            /* shaping must not widen the field (odd marks and broken
+             * text can); then it is only reordered */
+            kz_buf seg = KZ_BUF_INIT; /* owned */
+            if (has_rtl(c + i, j - i) && reorder(&seg, c + i, j - i, true) &&
+                width_n(kz_buf_str(&seg), seg.len) > width_n(c + i, j - i)) {
+                kz_buf_reset(&seg);
+                reorder(&seg, c + i, j - i, false);
+            }
+            if (seg.len)
+                kz_buf_append(out, kz_buf_str(&seg), seg.len);
+            else
+                kz_buf_append(out, c + i, j - i);
+            kz_buf_free(&seg);
+            for (i = j; i < cut.len && c[i] == ' '; i++)
+                kz_buf_putc(out, ' ');
+        }
+        w = width_n(out->s + start, out->len - start);
+    } else {
+        kz_buf_append(out, kz_buf_str(&cut), cut.len);
+    }
+    kz_buf_free(&cut);
+    kz_buf_free(&clean);
+    return w;
+}
+
 /* ---- small string helpers ---------------------------------------------------- */
 
 static int ascii_lower(int c)
@@ -313,6 +432,40 @@ size_t kz_utf8_chars(const char *s)
     return n;
 }
 
+/* One character as search compares it (-1: left out): the Arabic forms of
+ * yeh and kaf that Persian keyboards and older systems type are the
+ * Persian letters; the non-joiner and Arabic diacritics do not count. */
+static long search_char(long cp)
+{
+    switch (cp) {
+    case 0x064A: /* ARABIC LETTER YEH */
+    case 0x0649: /* ARABIC LETTER ALEF MAKSURA */
+        return 0x06CC; /* ARABIC LETTER FARSI YEH */
+    case 0x0643: /* ARABIC LETTER KAF */
+        return 0x06A9; /* ARABIC LETTER KEHEH */
+    case 0x200C: /* ZERO WIDTH NON-JOINER */
+    case 0x0670: /* ARABIC LETTER SUPERSCRIPT ALEF */
+        return -1;
+    default:
+        return cp >= 0x064B && cp <= 0x065F ? -1 : cp; /* harakat, tanwin, ... */
+    }
+}
+
+void kz_text_search_form(kz_buf *out, const char *s)
+{
+    size_t n = strlen(s);
+    for (size_t i = 0; i < n;) {
+        long cp;
+        int len = kz_utf8_decode(s + i, n - i, &cp);
+        long f = cp < 0x80 ? cp : search_char(cp);
+        if (f == cp)
+            kz_buf_append(out, s + i, (size_t)len);
+        else if (f >= 0)
+            put_cp(out, f);
+        i += (size_t)len;
+    }
+}
+
 size_t kz_text_fold(const char *s, long **out)
 {
     size_t len = strlen(s), n = 0;
@@ -326,9 +479,10 @@ size_t kz_text_fold(const char *s, long **out)
             cp = (unsigned char)s[i];
         else if (cp >= 'A' && cp <= 'Z')
             cp += 32;
-        else if (cp >= 0x80 && loc)
+        else if (cp >= 0x80 && (cp = search_char(cp)) >= 0 && loc)
             cp = (long)towlower_l((wint_t)cp, loc);
-        (*out)[n++] = cp;
+        if (cp >= 0) /* (left out of the search form: -1) */
+            (*out)[n++] = cp;
         i += (size_t)k;
     }
     return n;

@@ -49,6 +49,10 @@ bool kz_prefs_valid(const char *key, const char *value);
 /* The allowed words of a key, for messages ("gregorian or persian"). */
 const char *kz_prefs_words(const char *key);
 
+/* Whether the locale says Persian (LANGUAGE, else LC_ALL, LC_MESSAGES or
+ * LANG starting with "fa"): the defaults above, and `kariz demo`'s language. */
+bool kz_prefs_locale_persian(void);
+
 /* Forgets everything resolved (tests, and after the user's file changed). */
 void kz_prefs_reset(void);
 

@@ -50,6 +50,24 @@ int kz_text_fit(kz_buf *out, const char *s, int cols, bool ellipsis, bool pad);
 /* Same as kz_text_fit but right-aligned (numbers in tables). */
 int kz_text_fit_right(kz_buf *out, const char *s, int cols);
 
+/* The visual form of one field, for terminals that do not lay out
+ * right-to-left text themselves (bidi: kariz). Sanitises s, cuts it to
+ * `cols` columns in logical order (the end of the text goes, with "…" when
+ * ellipsis), then shapes Arabic-script letters into their joined
+ * presentation forms (ICU u_shapeArabic) and reorders the field into the
+ * order the eye reads, left to right on screen (ICU ubidi, the Unicode
+ * Bidirectional Algorithm, mirroring brackets; the field's direction is
+ * its first strong letter's, left-to-right when it has none, so a phone
+ * number keeps its order). "Acme ایران ltd" keeps Acme on the left and ltd
+ * on the right with the Persian word between, letters right to left.
+ * A run of two or more spaces separates fields reordered each on its own
+ * (the cells of a table line, a card's value and owner stay in place).
+ * Diacritics stay after the letter they belong to (terminals draw a mark
+ * on the cell before it). U+200C ZERO WIDTH NON-JOINER has done its work in
+ * shaping and is left out. Appends to out; returns the columns appended (no padding). Text
+ * with no right-to-left letters comes out as kz_text_fit gives it. */
+int kz_text_visual(kz_buf *out, const char *s, int cols, bool ellipsis);
+
 /* True when s[0..n) is valid UTF-8. */
 bool kz_utf8_valid(const char *s, size_t n);
 
@@ -62,9 +80,17 @@ int kz_utf8_decode(const char *s, size_t n, long *cp);
 size_t kz_utf8_encode(long cp, char b[4]);
 /* How many characters s holds (its UTF-8 lead bytes). */
 size_t kz_utf8_chars(const char *s);
+/* The form of s that search compares, appended to out: the Arabic letters
+ * yeh (U+064A) and alef maksura (U+0649) become the Persian yeh (U+06CC),
+ * the Arabic kaf (U+0643) the Persian kaf (U+06A9); the zero width
+ * non-joiner (U+200C) and Arabic diacritics (U+064B-U+065F, U+0670) are
+ * left out. So "كريم" finds "کریم" and "میشود" finds "می‌شود". Case is
+ * left as it is (the search index ignores it). */
+void kz_text_search_form(kz_buf *out, const char *s);
 /* The characters of s case-folded (lower case in a UTF-8 locale, whatever
- * the process's own; an invalid byte stands for itself), into *out (owned
- * by the caller, freed with free()); returns how many. */
+ * the process's own; an invalid byte stands for itself), in the search
+ * form of kz_text_search_form, into *out (owned by the caller, freed with
+ * free()); returns how many. */
 size_t kz_text_fold(const char *s, long **out);
 
 /* Case-insensitive (ASCII) comparison and trimming helpers. */

@@ -108,7 +108,7 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
 /* Command entry points: argv[0] is the command name. */
 #define KZ_CLI_COMMANDS(X)                                                                       \
     X(init, "", N_("create the database (and apply the rules' stages)"))                             \
-    X(demo, "[--leads N] [--no-board]", N_("fill the database with a realistic demo pipeline, then open the board")) \
+    X(demo, "[--leads N] [--lang fa|en] [--no-board]", N_("fill the database with a realistic demo pipeline, then open the board")) \
     X(add, "NAME [--company C] [--email E] [--title T] [--value N] [--stage S] [--owner U] [--set FIELD=VALUE]... [--force]", N_("add a lead; prints its id")) \
     X(list, "[--stage S] [--owner U | --mine] [--search TEXT] [--grade G] [--overdue] [--sort KEY] [--limit N] [--format table|csv|json]", N_("list leads")) \
     X(show, "ID [--format table|json]", N_("show one lead: its fields, custom fields, stakeholders and activities")) \

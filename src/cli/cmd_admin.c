@@ -13,6 +13,7 @@
 #include "kariz/demo.h"
 #include "kariz/i18n.h"
 #include "kariz/paths.h"
+#include "kariz/prefs.h"
 #include "kariz/report.h"
 #include "kariz/text.h"
 #include "kariz/tui.h"
@@ -46,10 +47,13 @@ int kz_cmd_init(kz_cli *c, int argc, char **argv)
 int kz_cmd_demo(kz_cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"leads", required_argument, 0, 'n'},
+                                         {"lang", required_argument, 0, 'l'},
                                          {"no-board", no_argument, 0, 'B'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     int64_t n = 60;
+    /* Persian under a Persian locale (LANG=fa_IR.UTF-8, LANGUAGE=fa) */
+    kz_demo_language lang = kz_prefs_locale_persian() ? KZ_DEMO_FA : KZ_DEMO_EN;
     bool board = true;
     int o;
     optind = 1;
@@ -60,12 +64,22 @@ int kz_cmd_demo(kz_cli *c, int argc, char **argv)
                 return kz_cli_usage("demo", _("--leads \"%s\": expected a whole number from 1 to 10000000"),
                                     optarg);
             break;
+        case 'l':
+            if (strcmp(optarg, "fa") == 0)
+                lang = KZ_DEMO_FA;
+            else if (strcmp(optarg, "en") == 0)
+                lang = KZ_DEMO_EN;
+            else
+                return kz_cli_usage("demo", _("--lang \"%s\": expected fa or en"), optarg);
+            break;
         case 'B': board = false; break;
         case 'h':
             return kz_cli_help("demo", _("Adds a realistic demo pipeline (leads, touches, notes,\n"
                                        "won and lost deals) when the database holds no leads yet,\n"
                                        "then opens the board.\n\nOptions:\n"
                                        "  --leads N        how many leads (default 60)\n"
+                                       "  --lang fa|en     Persian or English names and notes\n"
+                                       "                   (default: Persian under a Persian locale)\n"
                                        "  --no-board       only create the data\n"));
         default: return 2; /* kz_cli_next_opt said why */
         }
@@ -88,7 +102,7 @@ int kz_cmd_demo(kz_cli *c, int argc, char **argv)
     kz_buf path = KZ_BUF_INIT; /* owned */
     kz_cli_safe(&path, c->db_path);
     if (have == 0) {
-        if (kz_demo_fill(&c->sess, n, &c->err) != KZ_OK) {
+        if (kz_demo_fill(&c->sess, n, lang, &c->err) != KZ_OK) {
             kz_buf_free(&path);
             return kz_cli_fail(&c->err);
         }

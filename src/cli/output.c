@@ -12,6 +12,7 @@
 #include "kariz/i18n.h"
 #include "kariz/import.h"
 #include "kariz/money.h"
+#include "kariz/prefs.h"
 #include "kariz/text.h"
 
 /* JSON strings must be valid UTF-8: invalid bytes become U+FFFD. The
@@ -153,10 +154,17 @@ static void table_cell(kz_lead_writer *w, size_t i, const char *s)
 {
     if (i)
         kz_buf_puts(&w->line, "  ");
-    if (table_cols[i].right)
+    if (table_cols[i].right) {
         kz_text_fit_right(&w->line, s, w->widths[i]);
-    else
+    } else if (w->tty && kz_prefs_get()->bidi == KZ_BIDI_KARIZ) {
+        /* bidi: kariz, to a terminal only: each cell in visual order (a
+         * pipe or a file gets the text as stored) */
+        int used = kz_text_visual(&w->line, s, w->widths[i], true);
+        for (; i + 1 < NCOLS && used < w->widths[i]; used++)
+            kz_buf_putc(&w->line, ' ');
+    } else {
         kz_text_fit(&w->line, s, w->widths[i], true, i + 1 < NCOLS);
+    }
 }
 
 kz_lead_writer *kz_lead_writer_new(kz_format fmt, FILE *out, int64_t today_day)

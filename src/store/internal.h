@@ -103,6 +103,10 @@ void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l);
  * entry; sets its ID. The caller sets timestamps and version and logs. */
 kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err);
 /* Adds a note's text to the lead's search entry. */
+/* Brings the search text written before its search form (kz_text_search_form)
+ * into that form, once per database (meta "search_form"); a database
+ * another process holds locked is left for the next open. */
+kz_status kz_search_refold(kz_store *st, kz_err *err);
 kz_status kz_search_add_note(kz_store *st, int64_t lead_id, const char *note, kz_err *err);
 /* Writes the deferred column totals of the open transaction to
  * stage_totals (kz_store_commit calls it before COMMIT). */

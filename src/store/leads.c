@@ -289,17 +289,26 @@ static kz_status search_set(kz_store *st, int64_t id, const char *old, const cha
         sqlite3_bind_int64(s, 1, id);
         return kz_step_done(st, s, _("updating the search index"), err);
     }
-    if (!(s = kz_stmt(st, "INSERT OR REPLACE INTO lead_text (id, doc) VALUES (?1, ?2)", err)))
+    /* kept in the search form, so "كريم" finds "کریم" through the index */
+    kz_buf form = KZ_BUF_INIT; /* owned */
+    kz_text_search_form(&form, doc);
+    if (!(s = kz_stmt(st, "INSERT OR REPLACE INTO lead_text (id, doc) VALUES (?1, ?2)", err))) {
+        kz_buf_free(&form);
         return FAIL_STMT(err);
+    }
     sqlite3_bind_int64(s, 1, id);
-    kz_bind_text(s, 2, doc);
-    if ((ks = kz_step_done(st, s, _("updating the search index"), err)) != KZ_OK)
-        return ks;
-    if (!(s = kz_stmt(st, "INSERT INTO lead_search (rowid, doc) VALUES (?1, ?2)", err)))
-        return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, id);
-    kz_bind_text(s, 2, doc);
-    return kz_step_done(st, s, _("updating the search index"), err);
+    kz_bind_text(s, 2, kz_buf_str(&form));
+    if ((ks = kz_step_done(st, s, _("updating the search index"), err)) == KZ_OK) {
+        if ((s = kz_stmt(st, "INSERT INTO lead_search (rowid, doc) VALUES (?1, ?2)", err))) {
+            sqlite3_bind_int64(s, 1, id);
+            kz_bind_text(s, 2, kz_buf_str(&form));
+            ks = kz_step_done(st, s, _("updating the search index"), err);
+        } else {
+            ks = FAIL_STMT(err);
+        }
+    }
+    kz_buf_free(&form);
+    return ks;
 }
 
 /* The lead's search text now (NULL: none), into *out (owned by the caller). */
@@ -350,6 +359,54 @@ static kz_status search_delete(kz_store *st, int64_t id, kz_err *err)
     if (ks == KZ_OK && old)
         ks = search_set(st, id, old, NULL, err);
     free(old);
+    return ks;
+}
+
+kz_status kz_search_refold(kz_store *st, kz_err *err)
+{
+    char *done = NULL; /* owned */
+    kz_status ks = kz_store_meta_get(st, "search_form", &done, err);
+    bool have = done && strcmp(done, "1") == 0;
+    free(done);
+    if (ks != KZ_OK || have)
+        return ks;
+    if ((ks = kz_store_begin(st, err)) != KZ_OK)
+        return ks;
+    /* only texts holding a letter or mark the search form changes */
+    sqlite3_stmt *s = kz_stmt(st, "SELECT id, doc FROM lead_text WHERE doc GLOB "
+                                  "'*[\xd9\x83\xd9\x8a\xd9\x89\xe2\x80\x8c\xd9\xb0"
+                                  "\xd9\x8b-\xd9\x9f]*'",
+                              err);
+    if (!s) {
+        kz_store_rollback(st);
+        return FAIL_STMT(err);
+    }
+    int64_t *ids = NULL; /* owned: the ids and texts to rewrite */
+    char **docs = NULL;
+    size_t n = 0, cap = 0;
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        if (n == cap) {
+            cap = cap ? cap * 2 : 64;
+            ids = kz_xrealloc(ids, cap * sizeof *ids);
+            docs = kz_xrealloc(docs, cap * sizeof *docs);
+        }
+        ids[n] = sqlite3_column_int64(s, 0);
+        docs[n++] = kz_xstrdup((const char *)sqlite3_column_text(s, 1));
+    }
+    sqlite3_reset(s);
+    ks = rc == SQLITE_DONE ? KZ_OK : kz_db_error(st, rc, "reading the search text", err);
+    for (size_t i = 0; i < n && ks == KZ_OK; i++)
+        ks = search_set(st, ids[i], docs[i], docs[i], err);
+    for (size_t i = 0; i < n; i++)
+        free(docs[i]);
+    free(docs);
+    free(ids);
+    if (ks == KZ_OK)
+        ks = kz_store_meta_set(st, "search_form", "1", err);
+    if (ks == KZ_OK)
+        return kz_store_commit(st, err);
+    kz_store_rollback(st);
     return ks;
 }
 
@@ -878,8 +935,12 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     if (st->hits_bytes)
         memset(st->hits_bits, 0, st->hits_bytes);
     st->hits_n = 0;
-    kz_buf pat = KZ_BUF_INIT;
+    kz_buf pat = KZ_BUF_INIT, form = KZ_BUF_INIT; /* owned */
     sqlite3_stmt *s;
+    /* the index holds the search form (search_set): so does the query */
+    const char *stored = text;
+    kz_text_search_form(&form, stored);
+    text = kz_buf_str(&form);
     if (kz_utf8_chars(text) >= 3) {
         /* a quoted phrase matches any substring in the trigram index */
         kz_buf_putc(&pat, '"');
@@ -902,6 +963,7 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     }
     if (!s) {
         kz_buf_free(&pat);
+        kz_buf_free(&form);
         return FAIL_STMT(err);
     }
     kz_bind_text(s, 1, kz_buf_str(&pat));
@@ -909,6 +971,8 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     /* the separator between fields (see schema.sql) is in no field: a text
      * holding it matches nothing */
     int rc = strchr(text, '\x1f') ? SQLITE_DONE : SQLITE_ROW;
+    kz_buf_free(&form);
+    text = stored;
     size_t nids = 0;
     st->hits_mode = KZ_HITS_IDS;
     while (rc == SQLITE_ROW && (rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -972,7 +1036,8 @@ static void build_order(kz_buf *sql, const kz_query *q)
         kz_buf_printf(sql, " ORDER BY next_due IS NULL, next_due %s, id %s", asc, asc);
         break;
     case KZ_SORT_NAME:
-        kz_buf_printf(sql, " ORDER BY name COLLATE NOCASE %s, id %s", asc, asc);
+        /* kz_name: ICU collation for the user's language (store.c) */
+        kz_buf_printf(sql, " ORDER BY name COLLATE kz_name %s, id %s", asc, asc);
         break;
     case KZ_SORT_ID: kz_buf_printf(sql, " ORDER BY id %s", asc); break;
     }

@@ -2,6 +2,7 @@
  * settings, stages and column totals. */
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,7 +12,10 @@
 #include "kariz/buf.h"
 #include "kariz/deploy.h"
 #include "kariz/i18n.h"
+#include "kariz/text.h"
 #include "store/internal.h"
+
+#include <unicode/ucol.h>
 
 extern const char kz_embedded_schema[];
 extern const size_t kz_embedded_schema_len;
@@ -358,8 +362,90 @@ static kz_status open_snapshot(kz_store *st, kz_err *err)
     return KZ_OK;
 }
 
+/* ---- the name collation ---- */
+
+static UCollator *name_coll; /* kept for the process lifetime; NULL: bytes */
+static pthread_once_t name_coll_once = PTHREAD_ONCE_INIT;
+
+/* The collator of the user's collation locale (LC_ALL, LC_COLLATE, LANG:
+ * "fa_IR.UTF-8" sorts by ICU's Persian rules), ignoring case. */
+static void name_coll_open(void)
+{
+    const char *v = getenv("LC_ALL");
+    if (!v || !*v)
+        v = getenv("LC_COLLATE");
+    if (!v || !*v)
+        v = getenv("LANG");
+    char loc[64] = "";
+    if (v && strcmp(v, "C") != 0 && strcmp(v, "POSIX") != 0)
+        snprintf(loc, sizeof loc, "%.*s", (int)strcspn(v, ".@"), v);
+    UErrorCode ec = U_ZERO_ERROR;
+    name_coll = ucol_open(loc, &ec);
+    if (U_FAILURE(ec)) {
+        name_coll = NULL;
+        return;
+    }
+    ucol_setStrength(name_coll, UCOL_SECONDARY);
+}
+
+/* Whether s[0..n) holds a character kz_text_search_form changes (the
+ * Arabic kaf, yeh, alef maksura, diacritics U+064B-U+065F and U+0670, the
+ * non-joiner): most names do not, and are compared as they are. */
+static bool needs_form(const unsigned char *s, int n)
+{
+    for (int i = 0; i + 1 < n; i++) {
+        if (s[i] == 0xD9 && (s[i + 1] == 0x83 || (s[i + 1] >= 0x89 && s[i + 1] <= 0x9F) ||
+                             s[i + 1] == 0xB0))
+            return true;
+        if (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && s[i + 2] == 0x8C)
+            return true;
+    }
+    return false;
+}
+
+/* kz_name: names in the order of the user's language, the letters search
+ * treats as one (kz_text_search_form: Arabic and Persian yeh and kaf, the
+ * non-joiner) compared as one. Called for every comparison of a sort, so
+ * it allocates only for a name that needs its search form. */
+static int name_collate(void *ud, int na, const void *a, int nb, const void *b)
+{
+    (void)ud;
+    kz_buf fx = KZ_BUF_INIT, fy = KZ_BUF_INIT; /* owned: search forms, when needed */
+    const char *x = a, *y = b;
+    if (needs_form(a, na)) {
+        kz_buf raw = KZ_BUF_INIT; /* owned */
+        kz_buf_append(&raw, a, (size_t)na);
+        kz_text_search_form(&fx, kz_buf_str(&raw));
+        kz_buf_free(&raw);
+        x = kz_buf_str(&fx);
+        na = (int)fx.len;
+    }
+    if (needs_form(b, nb)) {
+        kz_buf raw = KZ_BUF_INIT; /* owned */
+        kz_buf_append(&raw, b, (size_t)nb);
+        kz_text_search_form(&fy, kz_buf_str(&raw));
+        kz_buf_free(&raw);
+        y = kz_buf_str(&fy);
+        nb = (int)fy.len;
+    }
+    int r = 0;
+    UErrorCode ec = U_ZERO_ERROR;
+    if (name_coll)
+        r = (int)ucol_strcollUTF8(name_coll, x, na, y, nb, &ec);
+    if (!name_coll || U_FAILURE(ec)) {
+        r = memcmp(x, y, (size_t)(na < nb ? na : nb));
+        if (r == 0)
+            r = na < nb ? -1 : na > nb;
+    }
+    kz_buf_free(&fx);
+    kz_buf_free(&fy);
+    return r;
+}
+
 static void connection_setup(kz_store *st)
 {
+    pthread_once(&name_coll_once, name_coll_open);
+    sqlite3_create_collation_v2(st->db, "kz_name", SQLITE_UTF8, NULL, name_collate, NULL);
     sqlite3_extended_result_codes(st->db, 1);
     sqlite3_busy_timeout(st->db, st->busy_ms);
     sqlite3_wal_hook(st->db, wal_committed, st);
@@ -454,6 +540,12 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
             if ((ks = kz_exec(st, "COMMIT", err)) != KZ_OK)
                 goto fail;
         }
+        /* search text from before the search form: refolded once; when
+         * another process holds the database, at a later open */
+        kz_err ignored;
+        kz_store_wait_for_locks(st, false);
+        kz_search_refold(st, &ignored);
+        kz_store_wait_for_locks(st, true);
     } else if (ver < KZ_SCHEMA_VERSION) {
         ks = kz_err_set(err, KZ_EREADONLY,
                         _("%s has schema version %d and needs upgrading to %d, which a "

@@ -40,6 +40,7 @@
     X(REDRAW, "redraw", VIEW, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP, N_("repaint the screen and reload from the database"))              \
     X(OPEN, "open", VIEW, KZ_IN_BOARD | KZ_IN_TRIAGE, N_("open the selected lead's detail view"))                             \
     X(TOGGLE_CLOSED, "toggle-closed", VIEW, KZ_IN_BOARD, N_("collapse or expand the won and lost columns"))    \
+    X(TOGGLE_BIDI, "toggle-bidi", VIEW, KZ_IN_BOARD, N_("switch who lays out right-to-left text, the terminal or kariz, and show a Persian sample")) \
     X(CURSOR_UP, "cursor-up", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, N_("previous card (scroll up in a detail view)"))             \
     X(CURSOR_DOWN, "cursor-down", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, N_("next card (scroll down in a detail view)"))           \
     X(COLUMN_LEFT, "column-left", MOVE, KZ_IN_BOARD, N_("column to the left"))                                 \

@@ -571,7 +571,7 @@ static void draw_column(board *b, kz_tui *t, size_t ci, int x, int w, kz_rect ar
     }
     kz_draw_text(t, area.y + 1, x + 1, w - 2, kz_buf_str(&h), KZ_ROLE_TOTALS, false);
     attrset((attr_t)kz_role_attr(t, KZ_ROLE_HINT));
-    mvhline(area.y + 2, x, ACS_HLINE, w - 1);
+    mvhline(area.y + 2, kz_mirror_x(x, w - 1), ACS_HLINE, w - 1);
     attrset(A_NORMAL);
     kz_buf_free(&h);
     if (c->collapsed) {
@@ -620,10 +620,12 @@ static void board_draw(kz_view *v, kz_tui *t, kz_rect area)
         draw_column(b, t, i, x, w, area, money);
         x += w;
     }
+    /* the marks point where the hidden columns are (mirrored in rtl) */
     if (b->first > 0)
-        kz_draw_text(t, area.y + 1, 0, 1, "◀", KZ_ROLE_HEADER_FOCUS, false);
+        kz_draw_text(t, area.y + 1, 0, 1, t->rtl ? "▶" : "◀", KZ_ROLE_HEADER_FOCUS, false);
     if (b->first + n < b->ncols)
-        kz_draw_text(t, area.y + 1, area.w - 1, 1, "▶", KZ_ROLE_HEADER_FOCUS, false);
+        kz_draw_text(t, area.y + 1, area.w - 1, 1, t->rtl ? "◀" : "▶", KZ_ROLE_HEADER_FOCUS,
+                     false);
 }
 
 /* ---- actions ---- */
@@ -704,12 +706,15 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
         set_cursor(b, t, c, (int64_t)c->cur - page);
         return KZ_UI_REDRAW;
     case KZ_ACT_COLUMN_LEFT:
-        if (b->focus > 0)
-            b->focus--;
-        return KZ_UI_REDRAW;
     case KZ_ACT_COLUMN_RIGHT:
-        if (b->focus + 1 < b->ncols)
+        /* the column the eye sees there: right to left, the next stage is
+         * on the left */
+        if ((a == KZ_ACT_COLUMN_LEFT) != t->rtl) {
+            if (b->focus > 0)
+                b->focus--;
+        } else if (b->focus + 1 < b->ncols) {
             b->focus++;
+        }
         return KZ_UI_REDRAW;
     case KZ_ACT_OPEN: {
         int64_t id, version;
@@ -865,6 +870,7 @@ static const kz_view_ops board_ops = {
     .current = board_current,
     .hints = board_hints,
     .destroy = board_destroy,
+    .mirrors = true,
 };
 
 kz_view *kz_board_view_new(kz_tui *t)

@@ -400,6 +400,7 @@ static const kz_view_ops detail_ops = {
     .current = detail_current,
     .hints = detail_hints,
     .destroy = detail_destroy,
+    .mirrors = true,
 };
 
 kz_view *kz_detail_view_new(kz_tui *t, int64_t id)

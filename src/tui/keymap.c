@@ -207,6 +207,15 @@ static bool keymap_find(const kz_keymaps *km, kz_keymap_id id, kz_key key, kz_ac
     return false;
 }
 
+void kz_keymap_mirror(kz_keymaps *km)
+{
+    if (kz_keymap_lookup(km, KZ_KM_BOARD, '>') != KZ_ACT_MOVE_NEXT ||
+        kz_keymap_lookup(km, KZ_KM_BOARD, '<') != KZ_ACT_MOVE_PREV)
+        return; /* bound otherwise by the user: left as bound */
+    keymap_set(km, KZ_KM_BOARD, '<', KZ_ACT_MOVE_NEXT);
+    keymap_set(km, KZ_KM_BOARD, '>', KZ_ACT_MOVE_PREV);
+}
+
 kz_action kz_keymap_lookup(const kz_keymaps *km, kz_keymap_id id, kz_key key)
 {
     kz_action a;

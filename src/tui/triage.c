@@ -1083,6 +1083,7 @@ static const kz_view_ops triage_ops = {
     .current = triage_current,
     .hints = triage_hints,
     .destroy = triage_destroy,
+    .mirrors = true,
 };
 
 kz_view *kz_triage_view_new(kz_tui *t)

@@ -26,6 +26,7 @@
 #include "kariz/labels.h"
 #include "kariz/paths.h"
 #include "kariz/pipeline.h"
+#include "kariz/prefs.h"
 #include "kariz/store.h"
 #include "kariz/text.h"
 #include "kariz/tui.h"
@@ -221,17 +222,58 @@ unsigned kz_role_attr(const kz_tui *t, kz_role r)
 
 /* ---- drawing ---- */
 
+/* How right-to-left text is drawn in this session: bidi (kariz: reordered
+ * and shaped here, kz_text_visual; terminal: written in logical order for
+ * the terminal to lay out), from the settings, switched by toggle-bidi;
+ * and the span of a view drawn right to left (direction rtl), mirrored
+ * while the view draws. */
+static bool draw_visual;
+static bool mirror_on;
+static int mirror_x0, mirror_w;
+
+int kz_mirror_x(int x, int w)
+{
+    return mirror_on ? mirror_x0 + mirror_w - (x - mirror_x0) - w : x;
+}
+
 int kz_draw_text_attr(int y, int x, int w, const char *s, unsigned attr, bool pad)
 {
     if (w <= 0)
         return 0;
     kz_buf b = KZ_BUF_INIT; /* owned: the sanitised, fitted text */
-    int used = kz_text_fit(&b, s ? s : "", w, true, pad);
+    int used = draw_visual ? kz_text_visual(&b, s ? s : "", w, true)
+                           : kz_text_fit(&b, s ? s : "", w, true, false);
     attrset((attr_t)attr);
-    mvaddstr(y, x, kz_buf_str(&b));
+    if (mirror_on) {
+        /* the cell mirrored, its text at the cell's right edge; the spaces
+         * around the text change sides too, so "  lead 41" drawn after a
+         * name keeps its gap towards the name, now on its right */
+        int mx = kz_mirror_x(x, w);
+        if (pad)
+            for (int i = 0; i < w - used; i++)
+                mvaddch(y, mx + i, ' ');
+        const char *bs = kz_buf_str(&b);
+        size_t lead = 0, trail = 0;
+        while (lead < b.len && bs[lead] == ' ')
+            lead++;
+        while (trail < b.len - lead && bs[b.len - 1 - trail] == ' ')
+            trail++;
+        kz_buf m = KZ_BUF_INIT; /* owned */
+        for (size_t i = 0; i < trail; i++)
+            kz_buf_putc(&m, ' ');
+        kz_buf_append(&m, bs + lead, b.len - lead - trail);
+        for (size_t i = 0; i < lead; i++)
+            kz_buf_putc(&m, ' ');
+        mvaddstr(y, mx + w - used, kz_buf_str(&m));
+        kz_buf_free(&m);
+    } else {
+        for (int i = used; pad && i < w; i++)
+            kz_buf_putc(&b, ' ');
+        mvaddstr(y, x, kz_buf_str(&b));
+    }
     attrset(A_NORMAL);
     kz_buf_free(&b);
-    return used;
+    return pad ? w : used;
 }
 
 int kz_draw_text(kz_tui *t, int y, int x, int w, const char *s, kz_role role, bool pad)
@@ -241,6 +283,7 @@ int kz_draw_text(kz_tui *t, int y, int x, int w, const char *s, kz_role role, bo
 
 void kz_fill(int y, int x, int w, unsigned attr)
 {
+    x = kz_mirror_x(x, w);
     attrset((attr_t)attr);
     for (int i = 0; i < w; i++)
         mvaddch(y, x + i, ' ');
@@ -388,7 +431,14 @@ void kz_tui_repaint(kz_tui *t)
     }
     draw_title(t);
     kz_view *top = t->stack[t->depth - 1];
-    top->ops->draw(top, t, kz_tui_area(t));
+    kz_rect area = kz_tui_area(t);
+    /* right to left: the view's layout mirrored (the first stage's column
+     * on the right, labels on the right, text at the right of its cell) */
+    mirror_on = t->rtl && top->ops->mirrors;
+    mirror_x0 = area.x;
+    mirror_w = area.w;
+    top->ops->draw(top, t, area);
+    mirror_on = false;
     kz_draw_text(t, t->rows - 2, 0, t->cols, kz_buf_str(&t->status),
                  t->status_error ? KZ_ROLE_ERROR : KZ_ROLE_STATUS, true);
     draw_hints(t, top);
@@ -879,6 +929,16 @@ static unsigned dispatch(kz_tui *t, kz_action a)
         clearok(curscr, TRUE);
         kz_buf_reset(&t->status);
         return KZ_UI_RELOAD;
+    case KZ_ACT_TOGGLE_BIDI:
+        /* the sample is drawn the new way: the user sees which reads right */
+        draw_visual = !draw_visual;
+        clearok(curscr, TRUE);
+        kz_tui_message(t, draw_visual ? _("bidi: kariz (kariz lays out right-to-left text); "
+                                          "this should read \"%s\": %s")
+                                      : _("bidi: terminal (the terminal lays out right-to-left "
+                                          "text); this should read \"%s\": %s"),
+                       _("sales pipeline"), KZ_TUI_BIDI_SAMPLE);
+        return KZ_UI_REDRAW;
     default:
         break;
     }
@@ -962,6 +1022,10 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     }
     if (t.km.mine) /* the personal setting: start with "mine" */
         t.filter.mine = true;
+    draw_visual = kz_prefs_get()->bidi == KZ_BIDI_KARIZ;
+    t.rtl = kz_prefs_get()->direction == KZ_DIR_RTL;
+    if (t.rtl) /* the pointing keys follow the eye on a right-to-left board */
+        kz_keymap_mirror(&t.km);
     kz_err e2;
     kz_store_data_version(s->store, &t.data_version, &e2);
     if (kz_store_last_event_id(s->store, &t.seen_event, &e2) != KZ_OK)

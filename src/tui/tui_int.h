@@ -138,6 +138,10 @@ kz_status kz_tui_config_parse(const char *name, const char *text, size_t len, kz
                               kz_theme *theme, kz_err *err);
 kz_status kz_tui_config_file(const char *path, kz_keymaps *km, kz_theme *theme, kz_err *err);
 void kz_keymaps_free(kz_keymaps *km);
+/* A right-to-left board: the keys that point (`<` and `>`, while they
+ * move a lead back and on) swap on the board, so `<` moves it to the next
+ * stage, whose column is on the left. */
+void kz_keymap_mirror(kz_keymaps *km);
 /* The action a key triggers in keymap id (falling back to generic). */
 kz_action kz_keymap_lookup(const kz_keymaps *km, kz_keymap_id id, kz_key key);
 /* The action a key has in keymap id itself (no generic fallback). */
@@ -192,6 +196,9 @@ typedef struct kz_view_ops {
      * terminated by an entry with action KZ_ACT_NONE. */
     const struct kz_hint *hints;
     void (*destroy)(kz_view *v);
+    /* Laid out in cells (the board, a lead, triage): drawn mirrored under
+     * direction rtl. Views of running text (help, reports) stay as they are. */
+    bool mirrors;
 } kz_view_ops;
 
 struct kz_view {
@@ -254,6 +261,7 @@ struct kz_tui {
     int64_t data_version;
     int today;
     bool too_small;
+    bool rtl;              /* direction rtl: views drawn right to left */
     /* Drawn after the views on every repaint while a prompt is open. */
     void (*overlay)(kz_tui *t, void *ud);
     void *overlay_ud;
@@ -301,6 +309,12 @@ unsigned kz_role_attr(const kz_tui *t, kz_role r);
 int kz_draw_text(kz_tui *t, int y, int x, int w, const char *s, kz_role role, bool pad);
 int kz_draw_text_attr(int y, int x, int w, const char *s, unsigned attr, bool pad);
 void kz_fill(int y, int x, int w, unsigned attr);
+/* While a view draws right to left (direction rtl), where a cell of w
+ * columns at x really starts (the view's span mirrored); x otherwise. The
+ * drawing functions above do this themselves; curses calls in a view use it. */
+int kz_mirror_x(int x, int w);
+/* The sample toggle-bidi shows: "sales pipeline" in Persian, کاریز فروش. */
+#define KZ_TUI_BIDI_SAMPLE "\xda\xa9\xd8\xa7\xd8\xb1\xdb\x8c\xd8\xb2 \xd9\x81\xd8\xb1\xd9\x88\xd8\xb4"
 
 /* Re-reads everything and repaints (used by prompts while they wait). */
 void kz_tui_repaint(kz_tui *t);

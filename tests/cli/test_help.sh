@@ -52,6 +52,6 @@ for w in today tomorrow yesterday mon sun "next week" "next month" +3d +2w +1m "
 done
 
 t "demo --help names --no-board in its usage"
-run k demo --help; has_out "usage: kariz demo [--leads N] [--no-board]"
+run k demo --help; has_out "usage: kariz demo [--leads N] [--lang fa|en] [--no-board]"
 
 finish

@@ -1,4 +1,5 @@
-/* Fuzz target: arbitrary bytes through the sanitiser and the fitters.
+/* Fuzz target: arbitrary bytes through the sanitiser, the fitters and the
+ * visual order of right-to-left text.
  * Sanitised output must be valid UTF-8 without C0 controls or DEL, and a
  * fitted string must take exactly the columns reported. */
 #include <stdbool.h>
@@ -78,6 +79,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         int w = kz_text_fit_right(&b, s, cols);
         check_clean(&b, false);
         if (w != cols || kz_text_width(kz_buf_str(&b)) != cols)
+            abort();
+        /* visual order (bidi: kariz): as clean, never wider than the budget */
+        kz_buf_reset(&b);
+        w = kz_text_visual(&b, s, cols, cols & 1);
+        check_clean(&b, false);
+        if (w != kz_text_width(kz_buf_str(&b)) || w > cols || w < 0)
             abort();
     }
     size_t keylen = size % 64 + 1;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <locale.h>
 #include <poll.h>
 #include <pty.h>
 #include <signal.h>
@@ -95,6 +96,52 @@ const char *kt_kariz(void)
     return k;
 }
 
+/* The environment kt_env set, for every program started from now on. */
+#define KT_MAX_ENV 16
+static char env_name[KT_MAX_ENV][64], env_value[KT_MAX_ENV][256];
+static bool env_unset[KT_MAX_ENV];
+static int env_n;
+
+void kt_env(const char *name, const char *value)
+{
+    int i = 0;
+    while (i < env_n && strcmp(env_name[i], name) != 0)
+        i++;
+    if (i == env_n) {
+        if (env_n == KT_MAX_ENV)
+            fail_msg("kt_env: more than %d variables", KT_MAX_ENV);
+        env_n++;
+    }
+    snprintf(env_name[i], sizeof env_name[i], "%s", name);
+    snprintf(env_value[i], sizeof env_value[i], "%s", value ? value : "");
+    env_unset[i] = value == NULL;
+}
+
+void kt_env_clear(void)
+{
+    env_n = 0;
+}
+
+/* In a child, after the harness's own defaults. */
+static void apply_env(void)
+{
+    for (int i = 0; i < env_n; i++) {
+        if (env_unset[i])
+            unsetenv(env_name[i]);
+        else
+            setenv(env_name[i], env_value[i], 1);
+    }
+}
+
+void kt_need_locale(const char *name)
+{
+    locale_t l = newlocale(LC_ALL_MASK, name, (locale_t)0);
+    if (l == (locale_t)0)
+        fail_msg("the %s locale is not installed: scripts/dev deps (or scripts/dev test) "
+                 "generates it (localedef -i fa_IR -f UTF-8 fa_IR.UTF-8)", name);
+    freelocale(l);
+}
+
 void kt_run(const char *const argv[])
 {
     kt_tmpdir();
@@ -105,6 +152,7 @@ void kt_run(const char *const argv[])
         int null = open("/dev/null", O_WRONLY);
         if (null >= 0)
             dup2(null, STDOUT_FILENO);
+        apply_env();
         execv(argv[0], (char *const *)argv);
         fprintf(stderr, "exec %s: %s\n", argv[0], strerror(errno));
         _exit(127);
@@ -210,6 +258,7 @@ kt_term *kt_start(const char *const argv[], int rows, int cols)
         setenv("LC_ALL", "C.UTF-8", 1);
         unsetenv("COLUMNS");
         unsetenv("LINES");
+        apply_env();
         struct rlimit nocore = {0, 0}; /* tests that end in a signal leave no core */
         setrlimit(RLIMIT_CORE, &nocore);
         if (block_sighup) {

@@ -34,11 +34,21 @@ void kt_kariz_run(const char *db, ...);
  * until the next call. Fails the test on an SQL error. */
 const char *kt_sql(const char *db, const char *query);
 
+/* Sets (value NULL: unsets) a variable in the environment of every
+ * program kt_run and kt_start start from now on, after their own defaults:
+ * kt_env("LANG", "fa_IR.UTF-8"), kt_env("KARIZ_BIDI", "kariz"). */
+void kt_env(const char *name, const char *value);
+/* Forgets every kt_env. */
+void kt_env_clear(void);
+/* Fails the test, saying how to install it, unless the C library has the
+ * locale (tests under the Persian locale: "fa_IR.UTF-8"). */
+void kt_need_locale(const char *name);
+
 /* Starts the board: `$KARIZ --db DB [EXTRA...]` (NULL-terminated). */
 kt_term *kt_board(int rows, int cols, const char *db, ...);
 
 /* Starts argv in a rows x cols pseudo-terminal with TERM=xterm-256color and
- * LANG=LC_ALL=C.UTF-8. The returned handle is owned by the caller and
+ * LANG=LC_ALL=C.UTF-8 (then what kt_env set). The returned handle is owned by the caller and
  * released by kt_finish or kt_kill. */
 kt_term *kt_start(const char *const argv[], int rows, int cols);
 /* Writes raw bytes (keys) to the program. */

@@ -716,6 +716,100 @@ static void test_search_modes(void **state)
     assert_int_equal(n, 8);
     }
 
+/* Persian search: the Arabic yeh and kaf find the Persian letters (and the
+ * other way round), the non-joiner and diacritics do not count, whichever
+ * way the matches are kept (ids, bitmap, lead by lead). */
+static void test_search_persian_letters(void **state)
+{
+    fx *f = *state;
+    add_lead(f->st, "\xda\xa9\xd8\xb1\xdb\x8c\xd9\x85 \xd8\xb3\xd8\xb9\xdb\x8c\xd8\xaf\xdb\x8c", /* کریم سعیدی */
+             "Aria", NULL, "lead", NULL, 1);
+    int64_t b = add_lead(f->st, "Bahar Nouri", "Sepahan", NULL, "prospect", NULL, 1);
+    add_note(f->st, b, "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb4\xd9\x88\xd8\xaf"); /* می‌شود */
+    add_lead(f->st, "\xd9\x85\xd8\xad\xd9\x85\xd9\x91\xd8\xaf", "Tabriz", NULL, "lead", NULL, 1); /* محمّد */
+    add_lead(f->st, "\xd9\x83\xd9\x8a\xd8\xa7\xd9\x86", "Kian", NULL, "lead", NULL, 1); /* كيان, Arabic letters */
+    static const struct {
+        const char *text;
+        int lead, prospect;
+        const char *first;
+    } cases[] = {
+        {"\xd9\x83\xd8\xb1\xd9\x8a\xd9\x85", 1, 0, "\xda\xa9\xd8\xb1\xdb\x8c\xd9\x85 \xd8\xb3\xd8\xb9\xdb\x8c\xd8\xaf\xdb\x8c"}, /* كريم */
+        {"\xda\xa9\xd8\xb1\xdb\x8c\xd9\x85", 1, 0, NULL},          /* کریم */
+        {"\xd9\x85\xdb\x8c\xd8\xb4\xd9\x88\xd8\xaf", 0, 1, NULL},  /* میشود */
+        {"\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb4\xd9\x88\xd8\xaf", 0, 1, NULL}, /* می‌شود */
+        {"\xd9\x85\xd8\xad\xd9\x85\xd8\xaf", 1, 0, NULL},          /* محمد without the shadda */
+        {"\xda\xa9\xdb\x8c\xd8\xa7\xd9\x86", 1, 0, NULL},          /* کیان, Persian letters */
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++)
+        for (int mode = 0; mode < 3; mode++) {
+            kz_store_search_tune(f->st, mode == 0 ? 1000 : 1, mode == 2 ? 1 : 100000);
+            answers a;
+            search_answers(f->st, cases[c].text, &a);
+            assert_int_equal(a.counts[0], cases[c].lead);
+            assert_int_equal(a.counts[1], cases[c].prospect);
+            if (cases[c].first)
+                assert_string_equal(a.lists[0].v[0], cases[c].first);
+        }
+}
+
+/* Search text written before the search form (Arabic letters, a
+ * non-joiner) is brought into it at the next open, once. */
+static void test_search_text_refolded_once(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t id = add_lead(f->st, "Kian", NULL, NULL, "lead", NULL, 1);
+    kz_store_close(f->st);
+    /* as an older kariz wrote it: كيان and می‌شود, unfolded */
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO lead_search (lead_search, rowid, doc) SELECT 'delete', id, doc "
+             "FROM lead_text WHERE id = %lld;"
+             "UPDATE lead_text SET doc = '\xd9\x83\xd9\x8a\xd8\xa7\xd9\x86\x1f\x1f\x1f\n"
+             "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb4\xd9\x88\xd8\xaf' WHERE id = %lld;"
+             "INSERT INTO lead_search (rowid, doc) SELECT id, doc FROM lead_text WHERE id = %lld;"
+             "DELETE FROM meta WHERE key = 'search_form';",
+             (long long)id, (long long)id, (long long)id);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    assert_int_equal(kz_store_open(f->path, 0, &f->st, &err), KZ_OK);
+    answers a;
+    search_answers(f->st, "\xda\xa9\xdb\x8c\xd8\xa7\xd9\x86", &a); /* کیان */
+    assert_int_equal(a.counts[0], 1);
+    search_answers(f->st, "\xd9\x85\xdb\x8c\xd8\xb4\xd9\x88\xd8\xaf", &a); /* میشود */
+    assert_int_equal(a.counts[0], 1);
+    char *v = NULL;
+    assert_int_equal(kz_store_meta_get(f->st, "search_form", &v, &err), KZ_OK);
+    assert_string_equal(v, "1");
+    free(v);
+}
+
+/* Sorting by name follows the language's collation: Persian names in the
+ * order of the Persian alphabet (پ after ب, گ after ک, which code points
+ * would not give), the Arabic kaf sorting as the Persian one. */
+static void test_sort_by_name_collation(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    add_lead(f->st, "\xda\xaf\xd9\x84\xd8\xb1\xd8\xae", NULL, NULL, "lead", NULL, 1);  /* گلرخ */
+    add_lead(f->st, "\xd9\xbe\xd8\xb1\xdb\x8c\xd8\xa7", NULL, NULL, "lead", NULL, 1);  /* پریا */
+    add_lead(f->st, "\xd8\xa8\xd9\x87\xd8\xa7\xd8\xb1", NULL, NULL, "lead", NULL, 1);  /* بهار */
+    add_lead(f->st, "\xd9\x83\xd8\xa7\xd9\x88\xd9\x87", NULL, NULL, "lead", NULL, 1);  /* كاوه, Arabic kaf */
+    add_lead(f->st, "\xd8\xaa\xd8\xa7\xd8\xb1\xd8\xa7", NULL, NULL, "lead", NULL, 1);  /* تارا */
+    names got = {0};
+    kz_query q = {0};
+    q.sort = KZ_SORT_NAME;
+    assert_int_equal(kz_store_list(f->st, &q, false, collect, &got, &err), KZ_OK);
+    assert_int_equal(got.n, 5);
+    assert_string_equal(got.v[0], "\xd8\xa8\xd9\x87\xd8\xa7\xd8\xb1"); /* ب */
+    assert_string_equal(got.v[1], "\xd9\xbe\xd8\xb1\xdb\x8c\xd8\xa7"); /* پ */
+    assert_string_equal(got.v[2], "\xd8\xaa\xd8\xa7\xd8\xb1\xd8\xa7"); /* ت */
+    assert_string_equal(got.v[3], "\xd9\x83\xd8\xa7\xd9\x88\xd9\x87"); /* ک */
+    assert_string_equal(got.v[4], "\xda\xaf\xd9\x84\xd8\xb1\xd8\xae"); /* گ */
+}
+
 /* A lead id too large for the search's bitmap (not one kariz hands out,
  * but a database may hold it): the search checks each lead instead, with
  * the same answers. */
@@ -1234,6 +1328,8 @@ static void test_rescore_chunks(void **state)
 
 int main(void)
 {
+    /* name sorts follow the collation locale (kz_name): the same one each run */
+    setenv("LC_ALL", "C.UTF-8", 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_new_database_has_schema_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_database_refused_untouched, setup, teardown),
@@ -1256,6 +1352,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_presence_and_recent_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_streams, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_modes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_persian_letters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sort_by_name_collation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_text_refolded_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_text_follows_lead, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_large_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrates_version_1, setup, teardown),

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -471,6 +472,125 @@ static void test_text_fold(void **state)
     free(f);
 }
 
+/* ---- visual order (bidi: kariz) ---- */
+
+/* ایران shaped and in visual order: ن ا ر ی ا, each in its joined form */
+#define IRAN "\xd8\xa7\xdb\x8c\xd8\xb1\xd8\xa7\xd9\x86"
+#define IRAN_VISUAL "\xef\xbb\xa5\xef\xba\x8d\xef\xba\xae\xef\xaf\xbe\xef\xba\x8d"
+
+static void visual_is(const char *in, int cols, const char *want, int want_w)
+{
+    kz_buf b = KZ_BUF_INIT;
+    int w = kz_text_visual(&b, in, cols, true);
+    assert_string_equal(kz_buf_str(&b), want);
+    assert_int_equal(w, want_w);
+    assert_int_equal(kz_text_width(kz_buf_str(&b)), want_w);
+    kz_buf_free(&b);
+}
+
+static void test_visual_mixed_field(void **state)
+{
+    (void)state;
+    /* a left-to-right field: the Persian word stays between, reversed and joined */
+    visual_is("Acme \xd8\xa7\xdb\x8c\xd8\xb1\xd8\xa7\xd9\x86 ltd", 40, "Acme " IRAN_VISUAL " ltd",
+              14);
+    /* a right-to-left field: the first word at the right, the e-mail whole */
+    visual_is("\xd8\xa7\xdb\x8c\xd8\xb1\xd8\xa7\xd9\x86 ali@x.ir", 40,
+              "ali@x.ir " IRAN_VISUAL, 14);
+    /* Latin text and numbers alone: unchanged; a phone keeps its order */
+    visual_is("Acme Ltd", 40, "Acme Ltd", 8);
+    visual_is("0912 345 6789", 40, "0912 345 6789", 13);
+    /* a fatha after a digit keeps no cell of its own (no spacing form) */
+    visual_is("\xd8\xa7 1\xd9\x8e", 10, "1\xd9\x8e \xef\xba\x8d", 3);
+    /* a mark on a Persian letter follows it in visual order too: مَن -> ن مَ */
+    visual_is("\xd9\x85\xd9\x8e\xd9\x86", 10, "\xef\xbb\xa6\xef\xbb\xa3\xd9\x8e", 2);
+    /* lam-alef joins into one cell: لا -> U+FEFB */
+    visual_is("\xd9\x84\xd8\xa7", 10, "\xef\xbb\xbb", 1);
+    /* the non-joiner keeps می apart from شود and takes no cell */
+    visual_is("\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb4\xd9\x88\xd8\xaf", 10,
+              "\xef\xba\xa9\xef\xbb\xae\xef\xba\xb7" "\xef\xaf\xbd\xef\xbb\xa3", 5);
+}
+
+/* A table line: two or more spaces part its cells, each reordered on its
+ * own, so a Persian cell does not carry the numbers beside it away. */
+static void test_visual_cells_keep_their_places(void **state)
+{
+    (void)state;
+    visual_is(IRAN "  12  " IRAN, 40, IRAN_VISUAL "  12  " IRAN_VISUAL, 16);
+    /* one space is inside a field: the whole field is reordered */
+    visual_is(IRAN " 12", 40, "12 " IRAN_VISUAL, 8);
+}
+
+static void test_visual_cuts_the_logical_end(void **state)
+{
+    (void)state;
+    /* "ایران ltd" in 4 columns: ایر + …, the ellipsis after the cut in
+     * reading order, so on the left of a right-to-left field */
+    visual_is("\xd8\xa7\xdb\x8c\xd8\xb1\xd8\xa7\xd9\x86 ltd", 4,
+              "\xe2\x80\xa6\xef\xba\xae\xef\xaf\xbe\xef\xba\x8d", 4);
+    /* a left-to-right field keeps its start */
+    visual_is("Acme \xd8\xa7\xdb\x8c\xd8\xb1\xd8\xa7\xd9\x86 ltd", 7,
+              "Acme \xef\xba\x8d\xe2\x80\xa6", 7);
+    /* text is still sanitised: an override cannot reorder anything */
+    kz_buf b = KZ_BUF_INIT;
+    kz_text_visual(&b, "a\xe2\x80\xae" "b", 20, true);
+    assert_string_equal(kz_buf_str(&b), "a<U+202E>b");
+    kz_buf_free(&b);
+    assert_int_equal(kz_text_visual(&b, "x", 0, true), 0);
+}
+
+/* Whatever the field and the width: valid UTF-8, never wider than the
+ * budget, the width returned the width drawn (a fixed-seed walk over
+ * Persian and Latin letters, lam-alef, digits, brackets, spaces, marks,
+ * controls, wide characters and invalid bytes). */
+static void test_visual_any_field_fits(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {
+        "\xd9\x84", "\xd8\xa7", "\xdb\x8c", "\xda\xa9", "\xd9\x85", "\xe2\x80\x8c",
+        "\xd9\x8e", "\xdb\xb1", "1", "a", "Z", " ", "  ", "(", ")", "@", ".", "\t", "\x1b",
+        "\xe2\x80\xae", "\xe7\x8e\x8b", "\xef\xbb\xbb", "\xff", "\xd7\x90", "-"};
+    uint64_t r = 0x9e3779b97f4a7c15ull;
+    for (int round = 0; round < 3000; round++) {
+        kz_buf in = KZ_BUF_INIT, out = KZ_BUF_INIT;
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        int n = (int)(r % 24);
+        for (int i = 0; i < n; i++) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            kz_buf_puts(&in, pieces[r % (sizeof pieces / sizeof pieces[0])]);
+        }
+        int cols = (int)(r >> 20) % 30;
+        int w = kz_text_visual(&out, kz_buf_str(&in), cols, (r >> 40) & 1);
+        assert_true(w >= 0 && w <= (cols > 0 ? cols : 0));
+        assert_true(kz_utf8_valid(kz_buf_str(&out), out.len));
+        assert_int_equal(kz_text_width(kz_buf_str(&out)), w);
+        kz_buf_free(&in);
+        kz_buf_free(&out);
+    }
+}
+
+static void test_search_form(void **state)
+{
+    (void)state;
+    kz_buf b = KZ_BUF_INIT;
+    /* كريم (Arabic kaf and yeh) -> کریم */
+    kz_text_search_form(&b, "\xd9\x83\xd8\xb1\xd9\x8a\xd9\x85");
+    assert_string_equal(kz_buf_str(&b), "\xda\xa9\xd8\xb1\xdb\x8c\xd9\x85");
+    kz_buf_reset(&b);
+    /* می‌شود -> میشود; مُحَمَّد -> محمد; Latin unchanged */
+    kz_text_search_form(&b, "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd8\xb4\xd9\x88\xd8\xaf "
+                            "\xd9\x85\xd9\x8f\xd8\xad\xd9\x8e\xd9\x85\xd9\x91\xd9\x8e\xd8\xaf Ab");
+    assert_string_equal(kz_buf_str(&b), "\xd9\x85\xdb\x8c\xd8\xb4\xd9\x88\xd8\xaf "
+                                        "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf Ab");
+    kz_buf_free(&b);
+    long *f; /* owned: folding for search does the same */
+    size_t n = kz_text_fold("\xd9\x83\xe2\x80\x8c\xd9\x8a", &f);
+    const long want[] = {0x06A9, 0x06CC};
+    assert_int_equal(n, 2);
+    assert_memory_equal(f, want, sizeof want);
+    free(f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -491,6 +611,11 @@ int main(void)
         cmocka_unit_test(test_fold_key),
         cmocka_unit_test(test_utf8_chars),
         cmocka_unit_test(test_text_fold),
+        cmocka_unit_test(test_visual_mixed_field),
+        cmocka_unit_test(test_visual_cells_keep_their_places),
+        cmocka_unit_test(test_visual_cuts_the_logical_end),
+        cmocka_unit_test(test_visual_any_field_fits),
+        cmocka_unit_test(test_search_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

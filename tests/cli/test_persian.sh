@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Persian in the CLI: kariz demo's Persian pipeline (by locale or --lang),
+# search that folds the Arabic yeh and kaf and the non-joiner, and the name
+# sort by the language's collation.
+. "$(dirname "$0")/lib.sh"
+
+stages() { sqlite3 "$1" "SELECT stage || '=' || count(*) FROM leads GROUP BY stage ORDER BY stage" | tr '\n' ' '; }
+
+t "demo under a Persian locale: the same pipeline in Persian"
+run "$KARIZ" --db "$T/en.db" demo --no-board; expect_rc 0; has_out "added 60 demo leads"
+LANGUAGE=fa run "$KARIZ" --db "$T/fa.db" demo --no-board; expect_rc 0
+expect_eq "$(stages "$T/fa.db")" "$(stages "$T/en.db")" "stages per lead"
+expect_eq "$(sqlite3 "$T/fa.db" "SELECT name || ', ' || company || ', ' || city FROM leads WHERE id = 1")" \
+          "لاله کاظمی, تجهیزات پزشکی سینا, کرج" "the first lead"
+[ "$(sqlite3 "$T/fa.db" "SELECT count(*) FROM leads WHERE company LIKE 'صنایع غذایی آریا%' OR company LIKE 'فولاد سپاهان%'")" -gt 0 ] &&
+    ok || bad "no Aria or Sepahan among the companies"
+[ "$(sqlite3 "$T/fa.db" "SELECT count(*) FROM leads WHERE name GLOB '*[A-Za-z]*'")" -lt 10 ] && ok || bad "mostly Latin names"
+[ "$(sqlite3 "$T/fa.db" "SELECT count(DISTINCT currency) || currency FROM leads")" = "1IRT" ] && ok || bad "amounts are not in toman"
+sqlite3 "$T/fa.db" "SELECT phone FROM leads" | grep -qv '^0912 555 [0-9]\{4\}$' && bad "a phone is not Iranian" || ok
+sqlite3 "$T/fa.db" "SELECT email FROM leads" | grep -qv '@.*\.ir$' && bad "an e-mail is not Iranian" || ok
+[ "$(sqlite3 "$T/fa.db" "SELECT count(*) FROM activities WHERE note GLOB '*[ا-ی]*'")" -gt 0 ] && ok || bad "no Persian notes"
+[ "$(sqlite3 "$T/fa.db" "SELECT count(*) FROM leads WHERE next_step GLOB '*[ا-ی]*'")" -gt 0 ] && ok || bad "no Persian next steps"
+LANG=fa_IR.UTF-8 LC_ALL= run "$KARIZ" --db "$T/fa2.db" demo --no-board; expect_rc 0
+expect_eq "$(sqlite3 "$T/fa2.db" "SELECT name FROM leads WHERE id = 1")" "$(sqlite3 "$T/fa.db" "SELECT name FROM leads WHERE id = 1")"
+
+t "demo --lang picks the language whatever the locale"
+run "$KARIZ" --db "$T/fa3.db" demo --no-board --lang fa; expect_rc 0
+expect_eq "$(sqlite3 "$T/fa3.db" "SELECT name FROM leads WHERE id = 1")" "$(sqlite3 "$T/fa.db" "SELECT name FROM leads WHERE id = 1")"
+LANGUAGE=fa run "$KARIZ" --db "$T/en2.db" demo --no-board --lang en; expect_rc 0
+expect_eq "$(sqlite3 "$T/en2.db" "SELECT name FROM leads WHERE id = 1")" "$(sqlite3 "$T/en.db" "SELECT name FROM leads WHERE id = 1")"
+run "$KARIZ" --db "$T/x.db" demo --no-board --lang de; expect_rc 2; has_err '--lang "de": expected fa or en'
+[ -e "$T/x.db" ] && bad "a refused demo created a database" || ok
+
+t "search folds Persian letters"
+run k add "کریم سعیدی"; expect_rc 0
+run k add "بهار نوری" --company "می‌شود"; expect_rc 0
+run k list --search "كريم"; expect_rc 0; has_out "کریم سعیدی"; lacks_out "بهار"
+run k list --search "میشود"; expect_rc 0; has_out "بهار نوری"; lacks_out "کریم"
+
+t "bidi: kariz reorders only for a terminal: a pipe gets the text as stored"
+KARIZ_BIDI=kariz run k list --search "كريم"; has_out "کریم سعیدی"
+
+t "sort by name follows the collation"
+run k add "پریا"; run k add "تارا"; run k add "گلرخ"
+run k list --sort name --format csv
+names=$(printf '%s\n' "$out" | tail -n +2 | cut -d, -f2 | tr '\n' ' ')
+expect_eq "$names" "بهار نوری پریا تارا کریم سعیدی گلرخ "
+
+finish
