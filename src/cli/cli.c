@@ -290,6 +290,9 @@ int kz_cli_open(kz_cli *c, unsigned flags)
     int rc = load_rules(c);
     if (rc)
         return rc;
+    /* the team's calendar, digits and direction, from the rules in force */
+    if (kz_rules_apply_prefs(c->rules, &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
     if (kz_store_sync_stages(c->store, kz_rules_stages(c->rules), kz_rules_stage_count(c->rules),
                              &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
