@@ -14,6 +14,9 @@
 #include <time.h>
 
 #include "kariz/buf.h"
+#include "kariz/calendar.h"
+#include "kariz/i18n.h"
+#include "kariz/prefs.h"
 #include "kariz/status.h"
 #include "kariz/text.h"
 
@@ -575,23 +578,80 @@ kz_status kz_period_span(const char *s, int today, int *from, int *to, kz_err *e
     return st;
 }
 
-void kz_day_relative(int day, int today, char *out)
+static bool persian_calendar(void)
 {
-    long long diff = (long long)day - today;
-    char tmp[48];
-    if (diff == 0)
-        snprintf(tmp, sizeof tmp, "today");
-    else if (diff == 1)
-        snprintf(tmp, sizeof tmp, "tomorrow");
-    else if (diff == -1)
-        snprintf(tmp, sizeof tmp, "yesterday");
-    else if (diff > 1 && diff <= 14)
-        snprintf(tmp, sizeof tmp, "in %dd", (int)diff);
-    else if (diff < -1 && diff >= -14)
-        snprintf(tmp, sizeof tmp, "%dd ago", (int)-diff);
+    return kz_prefs_get()->calendar == KZ_CAL_PERSIAN;
+}
+
+/* "12 آذر 1405" (with_year) or "12 آذر"; false when ICU cannot convert. */
+static bool persian_text(int day, bool with_year, char *out, size_t outlen)
+{
+    int py, pm, pd;
+    if (!kz_persian_from_day(day, &py, &pm, &pd))
+        return false;
+    if (with_year)
+        snprintf(out, outlen, "%d %s %d", pd, kz_persian_month_name(pm), py);
     else
-        kz_day_format(day, tmp);
-    size_t n = strlen(tmp);
-    memcpy(out, tmp, n < 15 ? n : 15);
-    out[n < 15 ? n : 15] = '\0';
+        snprintf(out, outlen, "%d %s", pd, kz_persian_month_name(pm));
+    return true;
+}
+
+void kz_day_show(int day, char *out, size_t outlen)
+{
+    if (outlen == 0)
+        return;
+    char iso[11];
+    if (!persian_calendar() || !persian_text(day, true, out, outlen)) {
+        kz_day_format(day, iso);
+        snprintf(out, outlen, "%s", iso);
+    }
+    kz_digits_show(out, outlen);
+}
+
+void kz_day_show_short(int day, int today, char *out, size_t outlen)
+{
+    int py, pm, pd, ty, tm, td;
+    if (outlen && persian_calendar() && kz_persian_from_day(day, &py, &pm, &pd) &&
+        kz_persian_from_day(today, &ty, &tm, &td) && py == ty) {
+        persian_text(day, false, out, outlen);
+        kz_digits_show(out, outlen);
+        return;
+    }
+    kz_day_show(day, out, outlen);
+}
+
+void kz_time_show(int64_t t, char *out, size_t outlen)
+{
+    if (outlen == 0)
+        return;
+    char when[17];
+    kz_time_format(t, when);
+    char date[KZ_DATE_TEXT];
+    if (persian_calendar() && persian_text(kz_day_from_time(t), true, date, sizeof date))
+        snprintf(out, outlen, "%s %s", date, when + 11);
+    else
+        snprintf(out, outlen, "%s", when);
+    kz_digits_show(out, outlen);
+}
+
+void kz_day_relative(int day, int today, char *out, size_t outlen)
+{
+    if (outlen == 0)
+        return;
+    long long diff = (long long)day - today;
+    if (diff == 0)
+        snprintf(out, outlen, "%s", _("today"));
+    else if (diff == 1)
+        snprintf(out, outlen, "%s", _("tomorrow"));
+    else if (diff == -1)
+        snprintf(out, outlen, "%s", _("yesterday"));
+    else if (diff > 1 && diff <= 14)
+        snprintf(out, outlen, _("in %dd"), (int)diff);
+    else if (diff < -1 && diff >= -14)
+        snprintf(out, outlen, _("%dd ago"), (int)-diff);
+    else {
+        kz_day_show_short(day, today, out, outlen);
+        return;
+    }
+    kz_digits_show(out, outlen);
 }

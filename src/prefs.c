@@ -6,7 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kariz/buf.h"
 #include "kariz/paths.h"
+#include "kariz/text.h"
 
 typedef struct {
     const char *key;
@@ -164,6 +166,20 @@ kz_status kz_prefs_team(const char *calendar, const char *digits, const char *bi
         snprintf(team[i], sizeof team[i], "%s", vals[i] ? vals[i] : "");
     resolve();
     return KZ_OK;
+}
+
+void kz_digits_show(char *s, size_t size)
+{
+    if (size == 0 || kz_prefs_get()->digits != KZ_DIGITS_PERSIAN)
+        return;
+    kz_buf b = KZ_BUF_INIT; /* owned here */
+    kz_text_digits(&b, s, true);
+    size_t n = b.len < size - 1 ? b.len : size - 1;
+    while (n > 0 && n < b.len && ((unsigned char)b.s[n] & 0xC0) == 0x80)
+        n--; /* never cut inside a character */
+    memcpy(s, kz_buf_str(&b), n);
+    s[n] = '\0';
+    kz_buf_free(&b);
 }
 
 void kz_prefs_reset(void)

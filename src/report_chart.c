@@ -12,6 +12,7 @@
 #include "kariz/labels.h"
 #include "kariz/model.h"
 #include "kariz/money.h"
+#include "kariz/prefs.h"
 #include "kariz/report.h"
 #include "kariz/text.h"
 
@@ -279,6 +280,8 @@ static void cell_string(const kz_rcol *col, size_t ci, const kz_rcell *c, const 
     case KZ_RT_PERCENT: snprintf(out, outlen, csv ? "%.1f" : "%.1f%%", c->d); break;
     case KZ_RT_DAYS: snprintf(out, outlen, csv ? "%.2f" : "%.1fd", c->d); break;
     }
+    if (!csv && !is_text(col->type))
+        kz_digits_show(out, outlen); /* the table form: the digits in force */
 }
 
 static double cell_value(const kz_rcol *col, const kz_rcell *c)
@@ -325,12 +328,12 @@ static void push_fitted(kz_lines *out, const char *text, int width)
 
 static void period_text(const kz_report *r, kz_buf *b)
 {
-    char a[16], z[16];
+    char a[KZ_DATE_TEXT], z[KZ_DATE_TEXT];
     bool from = r->from_day != KZ_REPORT_OPEN_FROM, to = r->to_day != KZ_REPORT_OPEN_TO;
     if (from)
-        day_text(r->from_day, a);
+        kz_day_show(r->from_day, a, sizeof a);
     if (to)
-        day_text(r->to_day, z);
+        kz_day_show(r->to_day, z, sizeof z);
     if (from && to)
         kz_buf_printf(b, "%s to %s", a, z);
     else if (from)

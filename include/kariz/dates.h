@@ -6,6 +6,7 @@
 #define KARIZ_DATES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "kariz/status.h"
@@ -58,9 +59,23 @@ kz_status kz_period_parse(const char *s, int today, int *from, int *to, bool *on
  * `kariz report --period` and the report screen's period filter read. */
 kz_status kz_period_span(const char *s, int today, int *from, int *to, kz_err *err);
 
+/* Dates and times for people, in the calendar and digits in force
+ * (include/kariz/prefs.h). Never for JSON, CSV, events or anything a
+ * script reads: those keep kz_day_format / kz_time_format_iso.
+ * KZ_DATE_TEXT bytes hold any of them. */
+#define KZ_DATE_TEXT 64
+/* The full date: "2026-12-03" in the Gregorian calendar, "۱۲ آذر ۱۴۰۵"
+ * (day, month name, year) in the Persian one. */
+void kz_day_show(int day, char *out, size_t outlen);
+/* Where room is tight: as kz_day_show, but in the Persian calendar without
+ * the year when it is today's year ("۱۲ آذر"). */
+void kz_day_show_short(int day, int today, char *out, size_t outlen);
+/* A moment: "2026-12-03 14:30", or "۱۲ آذر ۱۴۰۵ ۱۴:۳۰" (local time). */
+void kz_time_show(int64_t t, char *out, size_t outlen);
 /* Short relative form for display: "today", "tomorrow", "in 3d", "2d ago",
- * "2026-12-01" beyond two weeks. out needs 16 bytes. */
-void kz_day_relative(int day, int today, char *out);
+ * and beyond two weeks the date (kz_day_show_short: "2026-12-01", "۱۰ آذر"),
+ * in the digits in force. */
+void kz_day_relative(int day, int today, char *out, size_t outlen);
 /* Format a Unix time as "YYYY-MM-DD HH:MM" local (out needs 17 bytes). */
 void kz_time_format(int64_t t, char *out);
 /* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" (out needs 21 bytes). */

@@ -17,6 +17,7 @@
 #define KARIZ_PREFS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "kariz/status.h"
 
@@ -48,6 +49,12 @@ kz_status kz_prefs_team(const char *calendar, const char *digits, const char *bi
 bool kz_prefs_valid(const char *key, const char *value);
 /* The allowed words of a key, for messages ("gregorian or persian"). */
 const char *kz_prefs_words(const char *key);
+
+/* Numbers kariz writes for people in the digits in force: rewrites the
+ * Latin digits and separators of s (kz_text_digits) in place when digits
+ * are Persian, cut on a character boundary to fit `size` bytes. Never for
+ * JSON, CSV or any other machine format. */
+void kz_digits_show(char *s, size_t size);
 
 /* Forgets everything resolved (tests, and after the user's file changed). */
 void kz_prefs_reset(void);

@@ -140,7 +140,8 @@ int kz_cli_next_opt(int argc, char **argv, const struct option *opts)
 bool kz_cli_id(const char *arg, int64_t *id)
 {
     int64_t v;
-    if (!arg || kz_parse_int(arg, &v) != KZ_OK || v <= 0 || strchr(arg, ',')) {
+    if (!arg || kz_parse_int(arg, &v) != KZ_OK || v <= 0 || strchr(arg, ',') ||
+        strstr(arg, "\xd9\xac") /* U+066C, a Persian thousands separator */) {
         fprintf(stderr, "kariz: lead id \"");
         kz_cli_print_safe(stderr, arg ? arg : "");
         fprintf(stderr, "\": expected a positive whole number\n");

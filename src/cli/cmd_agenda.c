@@ -41,8 +41,8 @@ static void line(kz_buf *b, const kz_lead *l, const char *when, const char *what
 static bool due_one(const kz_lead *l, void *ud)
 {
     agenda *a = ud;
-    char rel[32];
-    kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), a->today, rel);
+    char rel[KZ_DATE_TEXT];
+    kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), a->today, rel, sizeof rel);
     const char *step = kz_lead_text(l, KZ_F_NEXT_STEP) ? kz_lead_text(l, KZ_F_NEXT_STEP) : "(no step named)";
     if (kz_lead_is_overdue(l, a->today)) {
         line(&a->overdue, l, rel, step);
@@ -123,8 +123,8 @@ int kz_cmd_agenda(kz_cli *c, int argc, char **argv)
     if (ks != KZ_OK) {
         rc = kz_cli_fail(&c->err);
     } else {
-        char today[16];
-        kz_day_format(a.today, today);
+        char today[KZ_DATE_TEXT];
+        kz_day_show(a.today, today, sizeof today);
         printf("Agenda for %s, %s\n", q.owner, today);
         printf("\nOverdue (%d)\n%s", a.noverdue, a.noverdue ? kz_buf_str(&a.overdue) : "  nothing\n");
         printf("\nDue in the next %" PRId64 " days (%d)\n%s", days, a.ndue,

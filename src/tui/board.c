@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "kariz/dates.h"
+#include "kariz/prefs.h"
 #include "kariz/money.h"
 #include "kariz/paths.h"
 #include "kariz/pipeline.h"
@@ -437,7 +438,8 @@ static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool sel
     char score[24] = "";
     if (kz_lead_has(l, KZ_F_SCORE))
         snprintf(score, sizeof score, "%" PRId64, kz_lead_num(l, KZ_F_SCORE));
-    int sw = (int)strlen(score);
+    kz_digits_show(score, sizeof score);
+    int sw = kz_text_width(score);
     const char *name = kz_lead_text(l, KZ_F_NAME);
     kz_draw_text_attr(y, x + 1, inner - sw - 1, name ? name : "(no name)",
                       selected ? base : kz_role_attr(t, KZ_ROLE_CARD_NAME), false);
@@ -469,9 +471,9 @@ static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool sel
      * that every card shows) */
     kz_buf second = KZ_BUF_INIT; /* owned */
     if (t->filter.sort == KZ_SORT_DUE) {
-        char rel[16] = "";
+        char rel[KZ_DATE_TEXT] = "";
         if (kz_lead_has(l, KZ_F_NEXT_DUE))
-            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
+            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel, sizeof rel);
         kz_buf_printf(&second, "%s%s%s", rel[0] ? "due " : "no due date", rel,
                       company && *company ? "  " : "");
     }
@@ -499,12 +501,14 @@ static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool sel
     /* right: days in stage and the marks, never cut; left: value and owner */
     char days_s[24];
     snprintf(days_s, sizeof days_s, "%" PRId64 "d", days);
-    int rw = (int)strlen(days_s) + (overdue ? 5 : 0) + (stale ? 6 : 0);
+    kz_digits_show(days_s, sizeof days_s);
+    int dsw = kz_text_width(days_s);
+    int rw = dsw + (overdue ? 5 : 0) + (stale ? 6 : 0);
     int rx = x + 1 + inner - rw;
     kz_buf line = KZ_BUF_INIT; /* owned */
     kz_buf_printf(&line, "%s  %s", value, owner && *owner ? owner : "-");
     kz_draw_text_attr(y + 2, x + 1, inner - rw - 1, kz_buf_str(&line), base, false);
-    rx += kz_draw_text_attr(y + 2, rx, (int)strlen(days_s), days_s, base, false);
+    rx += kz_draw_text_attr(y + 2, rx, dsw, days_s, base, false);
     if (overdue)
         rx += 1 + kz_draw_text_attr(y + 2, rx + 1, 4, "!due",
                                     selected ? base : kz_role_attr(t, KZ_ROLE_OVERDUE), false);
@@ -522,12 +526,16 @@ static void draw_column(board *b, kz_tui *t, size_t ci, int x, int w, kz_rect ar
     column *c = &b->cols[ci];
     bool focus = ci == b->focus;
     kz_buf h = KZ_BUF_INIT; /* owned */
-    kz_buf_printf(&h, "%s %" PRId64, c->stage->label ? c->stage->label : c->stage->name,
-                  c->tot.count);
+    char count[48], shown[48]; /* no separators: a column header is narrow */
+    snprintf(count, sizeof count, "%" PRId64, c->tot.count);
+    snprintf(shown, sizeof shown, "%" PRId64, c->nmatch);
+    kz_digits_show(count, sizeof count);
+    kz_digits_show(shown, sizeof shown);
+    kz_buf_printf(&h, "%s %s", c->stage->label ? c->stage->label : c->stage->name, count);
     if (filtered(t) && c->more && c->tot.count > c->nmatch)
-        kz_buf_printf(&h, " (%" PRId64 "+ shown)", c->nmatch);
+        kz_buf_printf(&h, " (%s+ shown)", shown);
     else if (filtered(t) && c->nmatch != c->tot.count)
-        kz_buf_printf(&h, " (%" PRId64 " shown)", c->nmatch);
+        kz_buf_printf(&h, " (%s shown)", shown);
     kz_fill(area.y, x, w - 1, kz_role_attr(t, focus ? KZ_ROLE_HEADER_FOCUS : KZ_ROLE_HEADER));
     kz_draw_text(t, area.y, x + 1, w - 2, kz_buf_str(&h),
                  focus ? KZ_ROLE_HEADER_FOCUS : KZ_ROLE_HEADER, false);

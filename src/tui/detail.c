@@ -107,8 +107,8 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
         kz_buf_reset(&b);
         const char *step = kz_lead_text(l, KZ_F_NEXT_STEP);
         if (kz_lead_has(l, KZ_F_NEXT_DUE)) {
-            char rel[16];
-            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
+            char rel[KZ_DATE_TEXT];
+            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel, sizeof rel);
             kz_buf_printf(&b, "next: %s, due %s%s", step ? step : "(no step)", rel,
                           kz_lead_is_overdue(l, t->today) ? " (overdue)" : "");
         } else {
@@ -176,8 +176,8 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
     if (kz_store_activities(t->s->store, d->id, &acts, &err) == KZ_OK) {
         for (size_t i = acts.n; i-- > 0;) {
             const kz_activity *a = &acts.v[i];
-            char when[20];
-            kz_time_format(a->at, when);
+            char when[KZ_DATE_TEXT];
+            kz_time_show(a->at, when, sizeof when);
             kz_buf b = KZ_BUF_INIT; /* owned */
             kz_label_activity(a->kind, a->outcome, &b);
             if (a->author[0])
@@ -220,7 +220,7 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
         if (!kz_lead_has(l, (kz_field)f))
             continue;
         const kz_field_info *fi = kz_field_get((kz_field)f);
-        kz_lead_format(l, (kz_field)f, buf, sizeof buf);
+        kz_lead_show(l, (kz_field)f, buf, sizeof buf);
         if (fi->type == KZ_FT_MONEY) {
             kz_money_full(kz_lead_num(l, (kz_field)f), kz_tui_currency(t, l), buf, sizeof buf);
         } else if (f == KZ_F_STAGE || f == KZ_F_LOST_FROM || f == KZ_F_LOST_REASON ||
@@ -231,8 +231,8 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
             kz_buf_free(&words);
         }
         if (f == KZ_F_NEXT_DUE) {
-            char rel[16];
-            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
+            char rel[KZ_DATE_TEXT];
+            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel, sizeof rel);
             size_t len = strlen(buf);
             snprintf(buf + len, sizeof buf - len, " (%s%s)", rel,
                      kz_lead_is_overdue(l, t->today) ? ", overdue" : "");
@@ -258,8 +258,8 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
     if (kz_store_events(t->s->store, d->id, 0, &ev, &err) == KZ_OK) {
         for (size_t i = ev.n; i-- > 0;) {
             const kz_event *e = &ev.v[i];
-            char when[20];
-            kz_time_format(e->at, when);
+            char when[KZ_DATE_TEXT];
+            kz_time_show(e->at, when, sizeof when);
             kz_buf b = KZ_BUF_INIT; /* owned */
             kz_buf_printf(&b, "%s ", kz_label_event_kind(e->kind));
             kz_label_event(t->s->rules, e, &b);

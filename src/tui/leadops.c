@@ -1027,8 +1027,8 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
                     flags = KZ_UI_RELOAD;
                     goto followup_done;
                 }
-                char rel[16];
-                kz_day_relative(day, t->today, rel);
+                char rel[KZ_DATE_TEXT];
+                kz_day_relative(day, t->today, rel, sizeof rel);
                 remember_undo(t, id, &l, "next step");
                 kz_tui_message(t, "%s: next step due %s%s", kz_buf_str(&who), rel,
                                kz_change_reapplied(&p));

@@ -295,9 +295,9 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     bool overdue = kz_lead_is_overdue(l, t->today);
     kz_buf_puts(&b, step && *step ? step : "(none named)");
     if (kz_lead_has(l, KZ_F_NEXT_DUE)) {
-        char rel[16], iso[16];
-        kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
-        kz_day_format((int)kz_lead_num(l, KZ_F_NEXT_DUE), iso);
+        char rel[KZ_DATE_TEXT], iso[KZ_DATE_TEXT];
+        kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel, sizeof rel);
+        kz_day_show((int)kz_lead_num(l, KZ_F_NEXT_DUE), iso, sizeof iso);
         kz_buf_printf(&b, ", due %s (%s)%s", iso, rel, overdue ? " overdue" : "");
     } else {
         kz_buf_puts(&b, ", no due date");
@@ -378,8 +378,8 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
                      KZ_ROLE_HINT, false);
     for (size_t k = 0; k < ntouch && y < bottom; k++) {
         const kz_activity *a = &tr->acts.v[tr->acts.n - 1 - k]; /* newest first */
-        char when[20];
-        kz_time_format(a->at, when);
+        char when[KZ_DATE_TEXT];
+        kz_time_show(a->at, when, sizeof when);
         kz_buf_reset(&b);
         kz_buf_printf(&b, "%s  ", when);
         kz_label_activity(a->kind, a->outcome, &b);
@@ -572,9 +572,9 @@ static unsigned decide_lost(triage *tr, kz_tui *t)
 
 static unsigned set_due(triage *tr, kz_tui *t, int day, const char *step, const char *decision)
 {
-    char iso[16], rel[16];
+    char iso[16], rel[KZ_DATE_TEXT];
     kz_day_format(day, iso);
-    kz_day_relative(day, t->today, rel);
+    kz_day_relative(day, t->today, rel, sizeof rel);
     kz_change c = {.kind = KZ_CH_FOLLOWUP, .id = current_id(tr),
                    .version = kz_lead_num(&tr->lead, KZ_F_VERSION), .what = decision,
                    .field = "next_due", .mine = iso, .day = day, .step = step,
@@ -597,14 +597,14 @@ static unsigned decide_snooze(triage *tr, kz_tui *t)
                                        "next month"};
     static const kz_key keys[] = {'t', '2', 'w', 'f', 'm'};
     enum { NQUICK = 5 };
-    char labels[NQUICK][48];
+    char labels[NQUICK][96];
     kz_menu_item items[NQUICK + 1];
     for (int i = 0; i < NQUICK; i++) {
         int day = t->today;
         kz_err err;
         kz_date_parse(when[i], t->today, &day, &err);
-        char iso[16];
-        kz_day_format(day, iso);
+        char iso[KZ_DATE_TEXT];
+        kz_day_show(day, iso, sizeof iso);
         snprintf(labels[i], sizeof labels[i], "%-11s %s", when[i], iso);
         items[i] = (kz_menu_item){keys[i], labels[i]};
     }

@@ -27,8 +27,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             kz_day_format(day, iso);
             if (kz_day_parse_iso(iso, &back) != KZ_OK || back != day)
                 abort();
-            char rel[16];
-            kz_day_relative(day, todays[i], rel);
+            char rel[KZ_DATE_TEXT], shown[KZ_DATE_TEXT];
+            kz_day_relative(day, todays[i], rel, sizeof rel);
+            kz_day_show(day, shown, sizeof shown);
+            if (!kz_utf8_valid(rel, strlen(rel)) || !kz_utf8_valid(shown, strlen(shown)))
+                abort();
         } else {
             if (st != KZ_EINVAL || err.code != KZ_EINVAL)
                 abort();

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "kariz/dates.h"
+#include "kariz/prefs.h"
 #include "kariz/status.h"
 
 static void set_tz(const char *tz)
@@ -667,15 +668,83 @@ static void test_relative(void **state)
     };
     int today = D("2026-11-24");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char out[16];
-        kz_day_relative(today + cases[i].diff, today, out);
+        char out[KZ_DATE_TEXT];
+        kz_day_relative(today + cases[i].diff, today, out, sizeof out);
         if (strcmp(out, cases[i].want) != 0)
             fail_msg("diff %d: got %s", cases[i].diff, out);
     }
 }
 
+static void use_prefs(const char *calendar, const char *digits)
+{
+    setenv("KARIZ_CALENDAR", calendar, 1);
+    setenv("KARIZ_DIGITS", digits, 1);
+    kz_prefs_reset();
+}
+
+/* Dates for people follow the calendar and digits in force; the exact
+ * forms never do. */
+static void test_show_persian(void **state)
+{
+    (void)state;
+    set_tz("UTC");
+    char out[KZ_DATE_TEXT];
+    int day = D("2026-12-03"), today = D("2026-11-24");
+    use_prefs("persian", "persian");
+    kz_day_show(day, out, sizeof out);
+    assert_string_equal(out, "۱۲ آذر ۱۴۰۵");
+    kz_day_show_short(day, today, out, sizeof out);
+    assert_string_equal(out, "۱۲ آذر");
+    kz_day_show_short(D("2027-03-21"), today, out, sizeof out); /* Nowruz: the next year */
+    assert_string_equal(out, "۱ فروردین ۱۴۰۶");
+    kz_time_show((int64_t)day * 86400 + 14 * 3600 + 5 * 60, out, sizeof out);
+    assert_string_equal(out, "۱۲ آذر ۱۴۰۵ ۱۴:۰۵");
+    kz_day_relative(today + 3, today, out, sizeof out);
+    assert_string_equal(out, "in ۳d");
+    kz_day_relative(today, today, out, sizeof out);
+    assert_string_equal(out, "today");
+    kz_day_relative(today + 15, today, out, sizeof out);
+    assert_string_equal(out, "۱۸ آذر");
+    kz_day_format(day, out);
+    assert_string_equal(out, "2026-12-03");
+    kz_time_format_iso((int64_t)day * 86400, out);
+    assert_string_equal(out, "2026-12-03T00:00:00Z");
+
+    use_prefs("persian", "latin");
+    kz_day_show(day, out, sizeof out);
+    assert_string_equal(out, "12 آذر 1405");
+    kz_day_show(D("2024-05-09"), out, sizeof out);
+    assert_string_equal(out, "20 اردیبهشت 1403");
+
+    use_prefs("gregorian", "persian");
+    kz_day_show(day, out, sizeof out);
+    assert_string_equal(out, "۲۰۲۶-۱۲-۰۳");
+
+    use_prefs("gregorian", "latin");
+    kz_day_show(day, out, sizeof out);
+    assert_string_equal(out, "2026-12-03");
+    kz_day_show_short(day, today, out, sizeof out);
+    assert_string_equal(out, "2026-12-03");
+    kz_time_show((int64_t)day * 86400 + 14 * 3600 + 5 * 60, out, sizeof out);
+    assert_string_equal(out, "2026-12-03 14:05");
+    /* a small buffer is cut on a character boundary */
+    use_prefs("persian", "persian");
+    char small[8];
+    kz_day_show(day, small, sizeof small);
+    assert_string_equal(small, "۱۲ آ");
+    unsetenv("KARIZ_CALENDAR");
+    unsetenv("KARIZ_DIGITS");
+    kz_prefs_reset();
+}
+
 int main(void)
 {
+    unsetenv("KARIZ_CALENDAR");
+    unsetenv("KARIZ_DIGITS");
+    unsetenv("LANGUAGE");
+    unsetenv("LC_ALL");
+    setenv("LANG", "C", 1);
+    setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_days),
         cmocka_unit_test(test_invalid_ymd),
@@ -697,6 +766,7 @@ int main(void)
         cmocka_unit_test(test_time_format),
         cmocka_unit_test(test_time_parse),
         cmocka_unit_test(test_relative),
+        cmocka_unit_test(test_show_persian),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

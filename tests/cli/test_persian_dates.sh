@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# The Persian calendar and digits on the command line: text output shows
+# Solar Hijri dates and Persian digits when the settings say so; JSON and
+# CSV keep ISO dates and Latin digits whatever the settings; toman and rial
+# from the rules file.
+. "$(dirname "$0")/lib.sh"
+export KARIZ_NOW="2026-12-03 10:00"
+k init >/dev/null
+k add "Mia Khan" --value 1200000 >/dev/null
+k add "Liam Chen" >/dev/null
+k followup 1 2026-12-15 --step "send the contract" >/dev/null
+k set 1 close_date=2027-03-21 >/dev/null
+
+t "the Gregorian calendar is the default: ISO dates, Latin digits"
+run k followup 2 2026-12-06; expect_rc 0
+expect_out "next step for Liam Chen (lead 2): (no step named), due Sun 2026-12-06 (in 3d)"
+
+t "KARIZ_CALENDAR=persian: followup, list and show in the Solar Hijri calendar"
+export KARIZ_CALENDAR=persian
+run k followup 2 2026-12-06; expect_rc 0
+expect_out "next step for Liam Chen (lead 2): (no step named), due Sun 15 آذر 1405 (in 3d)"
+run k list --sort id; expect_rc 0
+has_out "24 آذر"; lacks_out "2026-12-15"
+run k show 1; expect_rc 0
+has_out "1 فروردین 1406"; has_out "24 آذر 1405"; lacks_out "2027-03-21"
+run k agenda; expect_rc 0
+has_out "12 آذر 1405"
+
+t "KARIZ_DIGITS=persian: digits and separators for people"
+export KARIZ_DIGITS=persian
+run k followup 2 2026-12-06; expect_rc 0
+expect_out "next step for Liam Chen (lead 2): (no step named), due Sun ۱۵ آذر ۱۴۰۵ (in ۳d)"
+run k list --sort id; expect_rc 0
+has_out "۱٬۲۰۰٬۰۰۰"; has_out "۲۴ آذر"
+run k show 1; expect_rc 0
+has_out "۱ فروردین ۱۴۰۶"; has_out "value"; has_out "۱٬۲۰۰٬۰۰۰"
+
+t "JSON and CSV keep ISO dates and Latin digits"
+run k show 1 --format json; expect_rc 0
+expect_eq "$(json 'j["next_due"] + " " + j["close_date"] + " " + str(j["value"])')" \
+    "2026-12-15 2027-03-21 1200000"
+lacks_out "۱"; lacks_out "آذر"
+run k list --format csv --sort id; expect_rc 0
+has_out ",1200000,"; has_out "2026-12-15"; lacks_out "۱"; lacks_out "آذر"
+run k history 1 --format json; expect_rc 0
+lacks_out "۱"; lacks_out "آذر"
+
+t "the user's settings file, over the locale"
+unset KARIZ_CALENDAR KARIZ_DIGITS
+mkdir -p "$XDG_CONFIG_HOME/kariz"
+printf '# mine\ncalendar = persian\n' >"$XDG_CONFIG_HOME/kariz/settings"
+run k followup 2 2026-12-06; expect_rc 0
+has_out "due Sun 15 آذر 1405"
+rm "$XDG_CONFIG_HOME/kariz/settings"
+
+t "calendar: and digits: in the team's rules; a user's variable wins"
+cat >"$T/fa.yaml" <<'YAML'
+calendar: persian
+digits: persian
+currency: IRT
+stages:
+  - {name: lead, probability: 10}
+  - {name: won, probability: 100, kind: won}
+  - {name: lost, probability: 0, kind: lost}
+YAML
+run k --rules "$T/fa.yaml" show 1; expect_rc 0
+has_out "۱٬۲۰۰٬۰۰۰ تومان"; has_out "۱ فروردین ۱۴۰۶"
+run env KARIZ_DIGITS=latin "$KARIZ" --db "$DB" --rules "$T/fa.yaml" show 1; expect_rc 0
+has_out "1,200,000 IRT"; has_out "1 فروردین 1406"
+run env KARIZ_CALENDAR=gregorian KARIZ_DIGITS=latin "$KARIZ" --db "$DB" --rules "$T/fa.yaml" show 1
+has_out "2027-03-21"
+
+t "a bad word in the rules is refused with line, column and the words"
+printf 'calendar: jalali\nstages:\n  - {name: lead, probability: 10}\n' >"$T/bad.yaml"
+run k --rules "$T/bad.yaml" rules check "$T/bad.yaml"; expect_rc 1
+has_err 'bad.yaml:1:11: calendar is "jalali"; expected gregorian or persian'
+
+finish
