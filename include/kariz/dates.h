@@ -33,14 +33,27 @@ kz_status kz_day_parse_iso(const char *s, int *day);
 
 /* Parses a human date relative to `today`:
  *   today, tomorrow, yesterday, mon..sun / monday..sunday (the next such day,
- *   never today), next week (next Monday), next month (1st of next month),
- *   +3d, +2w, +1m, in 3 days, in 2 weeks, in 1 month, YYYY-MM-DD, and
- *   "end of month" / "eom". Case-insensitive, surrounding spaces ignored.
+ *   never today), next week (the next week's first day: Monday, Saturday in
+ *   the Persian calendar), next month (1st of next month, of the calendar
+ *   in force), +3d, +2w, +1m (months of the calendar in force), in 3 days,
+ *   in 2 weeks, in 1 month, YYYY-MM-DD, and "end of month" / "eom".
+ *   In Persian, whatever the calendar: امروز فردا پس‌فردا دیروز, the
+ *   weekdays شنبه .. جمعه (with or without the non-joiner or a space),
+ *   "۳ روز دیگر" (روز/هفته/ماه, دیگر/بعد), هفته بعد/آینده, ماه بعد/آینده,
+ *   آخر ماه, Solar Hijri dates Y/M/D or Y-M-D with a year 1300..1499
+ *   (1405/9/15; Y/M/D with another year is Gregorian), and "15 آذر [1405]"
+ *   or "15 azar [1405]" (without a year the next such date, today
+ *   included). Persian and Arabic-Indic digits read as Latin; Arabic yeh
+ *   and kaf as their Persian forms. Case-insensitive, surrounding spaces
+ *   ignored.
  * KZ_EINVAL with a message that quotes the input and lists the forms. */
 kz_status kz_date_parse(const char *s, int today, int *day, kz_err *err);
 
 /* Parses a report period relative to `today`, reading backwards (a
- * weekday is the last one, today included):
+ * weekday is the last one, today included), in the calendar in force
+ * (Persian months, seasons as quarters, Nowruz years and Saturday weeks in
+ * the Persian one), with the Persian words (این هفته, ماه قبل, فصل گذشته,
+ * امسال, پارسال, "۷ روز اخیر", "۳ روز پیش") and the Persian day forms:
  *   one day: today, yesterday, mon..sun / monday..sunday, -3d, -2w, -1m,
  *     3 days ago, 2 weeks ago, 1 month ago, YYYY-MM-DD, and the forward
  *     forms of kz_date_parse (+3d, tomorrow, end of month...):

@@ -70,6 +70,25 @@ has_out "1,200,000 IRT"; has_out "1 فروردین 1406"
 run env KARIZ_CALENDAR=gregorian KARIZ_DIGITS=latin "$KARIZ" --db "$DB" --rules "$T/fa.yaml" show 1
 has_out "2027-03-21"
 
+t "Persian dates and digits typed on the command line, in either calendar"
+run k followup ۲ "۱۴۰۵/۹/۱۵"; expect_rc 0
+has_out "(lead 2)"; has_out "2026-12-06"
+run k followup 2 "پس‌فردا"; expect_rc 0; has_out "2026-12-05"
+run k followup 2 "۳ روز دیگر"; expect_rc 0; has_out "2026-12-06"
+run k followup 2 "15 آذر"; expect_rc 0; has_out "2026-12-06"
+run k followup 2 "سه شنبه"; expect_rc 0; has_out "Tue 2026-12-08"
+run k show 2 --format json; expect_eq "$(json 'j["next_due"]')" 2026-12-08
+run k set ۲ "value=۴۵ هزار" "probability=۵۰" "close_date=۲۰۲۷-۰۱-۱۵"; expect_rc 0
+run k show 2 --format json
+expect_eq "$(json 'str(j["value"]) + " " + str(j["probability"]) + " " + j["close_date"]')" \
+    "45000 50 2027-01-15"
+run k add "Ava Smith" --value "۱٬۲۰۰٬۰۰۰ تومان"; expect_rc 0
+run k followup 2 "1405/13/01"; expect_rc 1
+has_err 'cannot read date "1405/13/01": the month must be 1..12'
+run k followup 2 "someday"; expect_rc 1
+has_err "or in Persian فردا"
+run k report forecast --period "ماه قبل"; expect_rc 0
+
 t "a bad word in the rules is refused with line, column and the words"
 printf 'calendar: jalali\nstages:\n  - {name: lead, probability: 10}\n' >"$T/bad.yaml"
 run k --rules "$T/bad.yaml" rules check "$T/bad.yaml"; expect_rc 1
