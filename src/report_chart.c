@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "kariz/buf.h"
+#include "kariz/calendar.h"
 #include "kariz/dates.h"
 #include "kariz/labels.h"
 #include "kariz/model.h"
@@ -215,7 +216,22 @@ typedef struct money_fmt {
 
 static bool is_text(kz_rtype t)
 {
-    return t == KZ_RT_TEXT || t == KZ_RT_STAGE || t == KZ_RT_KEY;
+    return t == KZ_RT_TEXT || t == KZ_RT_STAGE || t == KZ_RT_KEY || t == KZ_RT_MONTH;
+}
+
+/* A month key as a table shows it: "1405-09" as "آذر 1405", any other as it
+ * is; in the digits in force. */
+static void month_text(const char *key, kz_buf *out)
+{
+    int y, m, n = 0;
+    char buf[96];
+    if (sscanf(key, "%4d-%2d%n", &y, &m, &n) == 2 && key[n] == '\0' && y >= 1300 && y <= 1499 &&
+        m >= 1 && m <= 12)
+        snprintf(buf, sizeof buf, "%s %d", kz_persian_month_name(m), y);
+    else
+        snprintf(buf, sizeof buf, "%s", key);
+    kz_digits_show(buf, sizeof buf);
+    kz_buf_puts(out, buf);
 }
 
 /* A text cell as the table shows it: a stage by its label, a key as words. */
@@ -231,6 +247,8 @@ static void shown_text(const money_fmt *m, const kz_rcol *col, const kz_rcell *c
         kz_label_key(s, out);
     } else if (!c->null && col->type == KZ_RT_KEY) {
         kz_label_key(s, out);
+    } else if (!c->null && col->type == KZ_RT_MONTH) {
+        month_text(s, out);
     } else {
         kz_buf_puts(out, s);
     }
@@ -269,7 +287,8 @@ static void cell_string(const kz_rcol *col, size_t ci, const kz_rcell *c, const 
     switch (col->type) {
     case KZ_RT_TEXT:
     case KZ_RT_STAGE:
-    case KZ_RT_KEY: snprintf(out, outlen, "%s", c->s ? c->s : ""); break;
+    case KZ_RT_KEY:
+    case KZ_RT_MONTH: snprintf(out, outlen, "%s", c->s ? c->s : ""); break;
     case KZ_RT_COUNT: snprintf(out, outlen, "%lld", (long long)c->i); break;
     case KZ_RT_MONEY:
         if (m)
@@ -295,7 +314,8 @@ static double cell_value(const kz_rcol *col, const kz_rcell *c)
     case KZ_RT_DAYS: return c->d;
     case KZ_RT_TEXT:
     case KZ_RT_STAGE:
-    case KZ_RT_KEY: break;
+    case KZ_RT_KEY:
+    case KZ_RT_MONTH: break;
     }
     return 0;
 }
@@ -623,7 +643,8 @@ static json_t *cell_json(const kz_rcol *col, const kz_rcell *c)
     switch (col->type) {
     case KZ_RT_TEXT:
     case KZ_RT_STAGE:
-    case KZ_RT_KEY: return jstr(c->s ? c->s : "");
+    case KZ_RT_KEY:
+    case KZ_RT_MONTH: return jstr(c->s ? c->s : "");
     case KZ_RT_COUNT: return json_integer(c->i);
     case KZ_RT_MONEY: return kz_money_json(c->i);
     case KZ_RT_PERCENT: return json_real(round(c->d * 10.0) / 10.0);

@@ -89,6 +89,16 @@ run k followup 2 "someday"; expect_rc 1
 has_err "or in Persian فردا"
 run k report forecast --period "ماه قبل"; expect_rc 0
 
+t "the forecast groups by Persian month; CSV and JSON carry the key"
+run env KARIZ_CALENDAR=persian "$KARIZ" --db "$DB" report forecast; expect_rc 0
+has_out "فروردین 1406"; has_out "دی 1405"; lacks_out "2027-03"
+run env KARIZ_CALENDAR=persian "$KARIZ" --db "$DB" report forecast --format json; expect_rc 0
+has_out '"1406-01"'; has_out '"1405-10"'; lacks_out "فروردین"
+run env KARIZ_CALENDAR=persian "$KARIZ" --db "$DB" report forecast --format csv; expect_rc 0
+has_out "by_month,1406-01,"
+run k report forecast --format json; expect_rc 0
+has_out '"2027-03"'; has_out '"2027-01"'
+
 t "a bad word in the rules is refused with line, column and the words"
 printf 'calendar: jalali\nstages:\n  - {name: lead, probability: 10}\n' >"$T/bad.yaml"
 run k --rules "$T/bad.yaml" rules check "$T/bad.yaml"; expect_rc 1
