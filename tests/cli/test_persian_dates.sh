@@ -99,6 +99,21 @@ has_out "by_month,1406-01,"
 run k report forecast --format json; expect_rc 0
 has_out '"2027-03"'; has_out '"2027-01"'
 
+t "history shows changed dates and numbers in the calendar and digits in force"
+run env KARIZ_CALENDAR=persian KARIZ_DIGITS=persian "$KARIZ" --db "$DB" history 1; expect_rc 0
+has_out "۱ فروردین ۱۴۰۶"; lacks_out "2027-03-21"
+run env KARIZ_CALENDAR=persian KARIZ_DIGITS=persian "$KARIZ" --db "$DB" history 2; expect_rc 0
+has_out "۵۰"; has_out "۲۵ دی ۱۴۰۵"
+
+t "rules that fail to load leave the last good settings"
+cp "$T/fa.yaml" "$T/team.yaml"
+run k --rules "$T/team.yaml" show 1; expect_rc 0; has_out "۱ فروردین ۱۴۰۶"
+printf 'calendar: persian\ndigits: persain\n' >"$T/team.yaml"
+run k --rules "$T/team.yaml" show 1; expect_rc 0
+has_err 'digits is "persain"; expected latin or persian'
+has_err "keeping the last good rules"
+has_out "۱٬۲۰۰٬۰۰۰ تومان"; has_out "۱ فروردین ۱۴۰۶"
+
 t "a bad word in the rules is refused with line, column and the words"
 printf 'calendar: jalali\nstages:\n  - {name: lead, probability: 10}\n' >"$T/bad.yaml"
 run k --rules "$T/bad.yaml" rules check "$T/bad.yaml"; expect_rc 1
