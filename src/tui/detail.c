@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kariz/dates.h"
+#include "kariz/prefs.h"
 #include "kariz/labels.h"
 #include "kariz/money.h"
 #include "kariz/pipeline.h"
@@ -138,19 +139,25 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
     for (int c = 0; c < KZ_CRIT__COUNT; c++) {
         int v = sc ? sc->sub[c] : (int)kz_lead_num(l, kz_criterion_field((kz_criterion)c));
         snprintf(buf, sizeof buf, "[%s] %+d", v > 0 ? "x" : " ", v);
+        kz_digits_show(buf, sizeof buf);
         add_line(d, KZ_ROLE_LABEL, v > 0 ? KZ_ROLE_CHECK_YES : KZ_ROLE_CHECK_NO,
                  kz_criterion_name((kz_criterion)c), buf);
     }
 
     section(d, "Score");
     if (sc) {
-        snprintf(buf, sizeof buf, "%d  grade %s%s%s", sc->total, sc->grade ? sc->grade : "-",
+        char total[32], points[32];
+        snprintf(total, sizeof total, "%d", sc->total);
+        kz_digits_show(total, sizeof total);
+        snprintf(buf, sizeof buf, "%s  grade %s%s%s", total, sc->grade ? sc->grade : "-",
                  sc->persona ? "  persona " : "", sc->persona ? sc->persona : "");
         add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "total", buf);
         for (size_t i = 0; i < sc->nhits; i++) {
             const kz_score_hit *h = &sc->hits[i];
             kz_buf b = KZ_BUF_INIT; /* owned */
-            kz_buf_printf(&b, "%+4d  %s", h->points, h->rule ? h->rule : "");
+            snprintf(points, sizeof points, "%+4d", h->points);
+            kz_digits_show(points, sizeof points);
+            kz_buf_printf(&b, "%s  %s", points, h->rule ? h->rule : "");
             if (h->count > 1)
                 kz_buf_printf(&b, " (x%d)", h->count);
             if (h->matched[0])
