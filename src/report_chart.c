@@ -346,6 +346,31 @@ static void push_fitted(kz_lines *out, const char *text, int width)
     lines_push(out, &b);
 }
 
+/* In the Persian calendar, a period that is exactly a Solar Hijri month,
+ * season or year by its name ("آذر ۱۴۰۵", "پاییز ۱۴۰۵", "۱۴۰۵"); false
+ * for any other period. */
+static bool persian_period_name(int from, int to, kz_buf *b)
+{
+    static const char *const seasons[4] = {"بهار", "تابستان", "پاییز", "زمستان"};
+    int fy, fm, fd, ty, tm, td;
+    if (kz_prefs_get()->calendar != KZ_CAL_PERSIAN || !kz_persian_from_day(from, &fy, &fm, &fd) ||
+        !kz_persian_from_day(to, &ty, &tm, &td) || fd != 1 ||
+        td != kz_persian_days_in_month(ty, tm) || fy != ty)
+        return false;
+    char buf[96];
+    if (fm == tm)
+        snprintf(buf, sizeof buf, "%s %d", kz_persian_month_name(fm), fy);
+    else if (fm == 1 && tm == 12)
+        snprintf(buf, sizeof buf, "%d", fy);
+    else if ((fm - 1) % 3 == 0 && tm == fm + 2)
+        snprintf(buf, sizeof buf, "%s %d", seasons[(fm - 1) / 3], fy);
+    else
+        return false;
+    kz_digits_show(buf, sizeof buf);
+    kz_buf_puts(b, buf);
+    return true;
+}
+
 static void period_text(const kz_report *r, kz_buf *b)
 {
     char a[KZ_DATE_TEXT], z[KZ_DATE_TEXT];
@@ -354,6 +379,8 @@ static void period_text(const kz_report *r, kz_buf *b)
         kz_day_show(r->from_day, a, sizeof a);
     if (to)
         kz_day_show(r->to_day, z, sizeof z);
+    if (from && to && persian_period_name(r->from_day, r->to_day, b))
+        return;
     if (from && to)
         kz_buf_printf(b, "%s to %s", a, z);
     else if (from)

@@ -114,6 +114,14 @@ has_err 'digits is "persain"; expected latin or persian'
 has_err "keeping the last good rules"
 has_out "۱٬۲۰۰٬۰۰۰ تومان"; has_out "۱ فروردین ۱۴۰۶"
 
+t "a report over a Persian season or month is named by it"
+run env KARIZ_CALENDAR=persian "$KARIZ" --db "$DB" report forecast --period "last quarter"
+expect_rc 0; has_out "Forecast, تابستان 1405"
+run env KARIZ_CALENDAR=persian "$KARIZ" --db "$DB" report forecast --period "این ماه"
+expect_rc 0; has_out "Forecast, آذر 1405"
+run k report forecast --period "last quarter"; expect_rc 0
+has_out "Forecast, 2026-07-01 to 2026-09-30"
+
 t "a bad word in the rules is refused with line, column and the words"
 printf 'calendar: jalali\nstages:\n  - {name: lead, probability: 10}\n' >"$T/bad.yaml"
 run k --rules "$T/bad.yaml" rules check "$T/bad.yaml"; expect_rc 1

@@ -439,6 +439,47 @@ static void test_forecast_persian_months(void **state)
     kz_prefs_reset();
 }
 
+/* The text form names a period that is a Solar Hijri month, season or
+ * year; any other period reads from its first day to its last. */
+static void test_persian_period_names(void **state)
+{
+    fx *f = *state;
+    static const struct {
+        int fy, fm, fd, ty, tm, td;
+        const char *title;
+    } cases[] = {
+        {2026, 11, 22, 2026, 12, 21, "Forecast, آذر ۱۴۰۵"},
+        {2026, 9, 23, 2026, 12, 21, "Forecast, پاییز ۱۴۰۵"},
+        {2026, 6, 22, 2026, 9, 22, "Forecast, تابستان ۱۴۰۵"},
+        {2026, 3, 21, 2026, 6, 21, "Forecast, بهار ۱۴۰۵"},
+        {2026, 12, 22, 2027, 3, 20, "Forecast, زمستان ۱۴۰۵"},
+        {2026, 3, 21, 2027, 3, 20, "Forecast, ۱۴۰۵"},
+        {2026, 11, 22, 2026, 12, 20, "Forecast, ۱ آذر ۱۴۰۵ to ۲۹ آذر ۱۴۰۵"},
+        {2026, 10, 23, 2026, 12, 21, "Forecast, ۱ آبان ۱۴۰۵ to ۳۰ آذر ۱۴۰۵"},
+    };
+    setenv("KARIZ_CALENDAR", "persian", 1);
+    setenv("KARIZ_DIGITS", "persian", 1);
+    kz_prefs_reset();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        f->o.from_day = day_of(cases[i].fy, cases[i].fm, cases[i].fd);
+        f->o.to_day = day_of(cases[i].ty, cases[i].tm, cases[i].td);
+        run(f, "forecast");
+        kz_lines lines = {0};
+        kz_report_render(&f->r, 80, true, &lines);
+        if (strcmp(lines.v[0], cases[i].title) != 0)
+            fail_msg("got \"%s\", want \"%s\"", lines.v[0], cases[i].title);
+        kz_lines_free(&lines);
+    }
+    unsetenv("KARIZ_CALENDAR");
+    unsetenv("KARIZ_DIGITS");
+    kz_prefs_reset();
+    run(f, "forecast");
+    kz_lines lines = {0};
+    kz_report_render(&f->r, 80, true, &lines);
+    assert_string_equal(lines.v[0], "Forecast, 2026-10-23 to 2026-12-21");
+    kz_lines_free(&lines);
+}
+
 /* ---- velocity ---- */
 
 static void test_velocity(void **state)
@@ -802,6 +843,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_forecast_follows_the_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forecast_close_dates_in_period, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forecast_persian_months, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_persian_period_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_velocity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_velocity_period, setup, teardown),
         cmocka_unit_test_setup_teardown(test_losses, setup, teardown),
