@@ -343,15 +343,17 @@ kz_money_scale kz_money_scale_for(const int64_t *cents, size_t n)
     return sc;
 }
 
-static const char *suffix_of(int pow)
+/* The unit of a shortened amount: k, M, B, or with words (one amount on
+ * its own, in Persian digits) هزار, میلیون, میلیارد. */
+static const char *suffix_of(int pow, bool words)
 {
-    if (persian_digits())
+    if (words)
         return pow == 3 ? " هزار" : pow == 6 ? " میلیون" : pow == 9 ? " میلیارد" : "";
     return pow == 3 ? "k" : pow == 6 ? "M" : pow == 9 ? "B" : "";
 }
 
-void kz_money_short(int64_t cents, kz_money_scale sc, const char *currency, char *out,
-                    size_t outlen)
+static void short_form(int64_t cents, kz_money_scale sc, const char *currency, bool words,
+                       char *out, size_t outlen)
 {
     if (sc.pow != 0 && sc.pow != 3 && sc.pow != 6 && sc.pow != 9)
         sc.pow = 0;
@@ -360,9 +362,15 @@ void kz_money_short(int64_t cents, kz_money_scale sc, const char *currency, char
     uint64_t q = scaled(cents, sc);
     char num[96] = "0"; /* zero reads 0 in any scale */
     if (cents != 0)
-        grouped(q, sc.decimals, suffix_of(sc.pow), num, sizeof num);
+        grouped(q, sc.decimals, suffix_of(sc.pow, words), num, sizeof num);
     with_currency(cents < 0 && q > 0, num, currency, out, outlen);
     kz_digits_show(out, outlen);
+}
+
+void kz_money_short(int64_t cents, kz_money_scale sc, const char *currency, char *out,
+                    size_t outlen)
+{
+    short_form(cents, sc, currency, false, out, outlen);
 }
 
 void kz_num_show(int64_t v, char *out, size_t outlen)
@@ -388,7 +396,7 @@ void kz_money_compact(int64_t cents, const char *currency, char *out, size_t out
         sc.decimals--;
         q /= 10;
     }
-    kz_money_short(cents, sc, currency, out, outlen);
+    short_form(cents, sc, currency, persian_digits(), out, outlen);
 }
 
 struct json_t *kz_money_json(int64_t cents)

@@ -10,7 +10,8 @@
  * "۱٬۲۰۰ ریال").
  *
  * The formatters for people write the digits in force (kz_prefs: ۱٬۲۳۴٫۵
- * when digits are Persian, and shortened amounts as "۱٫۲ میلیون"); the
+ * when digits are Persian; one amount shortened on its own reads
+ * "۱٫۲ میلیون", a row in one scale "۱٫۲M" to stay narrow); the
  * plain and JSON forms are always Latin. The parser reads Persian and
  * Arabic-Indic digits as well as Latin ones. No other I/O. */
 #ifndef KARIZ_MONEY_H

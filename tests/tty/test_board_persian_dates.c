@@ -42,7 +42,8 @@ static void test_card_and_detail(void **state)
     const char *db = make_db("cards.db");
     kt_term *t = kt_board(60, 140, db, NULL);
     kt_wait_for(t, "Mia Khan");
-    kt_wait_for(t, "۱٫۲ میلیون"); /* the card's value and the column's total */
+    kt_wait_for(t, "۱٫۲ میلیون"); /* the card's value */
+    kt_wait_for(t, "۱٫۲۰M  weighted ۰٫۰۶M"); /* the column's totals, in one scale */
     kt_wait_for(t, "۰d");          /* days in stage */
     kt_send(t, "\r");
     kt_wait_for(t, "total             ۵  grade cold"); /* the score */
@@ -75,6 +76,23 @@ static void test_prompt_takes_persian_dates(void **state)
     kt_finish(t, "q");
 }
 
+/* Triage shows the due date in the Solar Hijri calendar, and its snooze
+ * menu the dates each choice falls on. */
+static void test_triage(void **state)
+{
+    (void)state;
+    const char *db = make_db("triage.db");
+    kt_term *t = kt_board(30, 120, db, "triage", NULL);
+    kt_wait_for(t, "Mia Khan");
+    kt_wait_for(t, "due ۱۵ آذر ۱۴۰۵ (in ۳d)");
+    kt_send(t, "z");
+    kt_wait_for(t, "snooze until");
+    kt_wait_for(t, "۱۳ آذر ۱۴۰۵"); /* tomorrow */
+    kt_send(t, "\x1b");
+    kt_wait_gone(t, "snooze until");
+    kt_finish(t, "qq");
+}
+
 /* The report screen groups the forecast by Persian month. */
 static void test_report_screen(void **state)
 {
@@ -93,6 +111,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_card_and_detail),
         cmocka_unit_test(test_prompt_takes_persian_dates),
+        cmocka_unit_test(test_triage),
         cmocka_unit_test(test_report_screen),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);

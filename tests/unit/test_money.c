@@ -236,6 +236,9 @@ static void test_persian_display(void **state)
     assert_string_equal(out, "۱٫۲ میلیون تومان");
     kz_money_compact(4500000, NULL, out, sizeof out);
     assert_string_equal(out, "۴۵ هزار");
+    kz_money_scale sc = {6, 1};
+    kz_money_short(120000000, sc, "IRT", out, sizeof out); /* a row: narrow */
+    assert_string_equal(out, "۱٫۲M تومان");
     kz_money_compact(98000, "EUR", out, sizeof out);
     assert_string_equal(out, "۹۸۰ EUR");
     int64_t back = 0;
