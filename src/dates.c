@@ -575,11 +575,13 @@ static int month_name_date(const char *s, const char *w, int today, long long *r
     if (!kz_persian_from_day(today, &ty, &tm, &td))
         return 0;
     bool given = y != 0;
+    if (given && (y < 1300 || y > 1499))
+        return date_error(err, s, _("a Solar Hijri year is 1300..1499")), -1;
     if (!given)
         y = ty;
     if (d < 1 || d > kz_persian_days_in_month(y, m)) {
         char why[128];
-        snprintf(why, sizeof why, "%s %d has days 1..%d", kz_persian_month_name(m), y,
+        snprintf(why, sizeof why, _("%s %d has days 1..%d"), kz_persian_month_name(m), y,
                  kz_persian_days_in_month(y, m));
         return date_error(err, s, why), -1;
     }
@@ -605,9 +607,9 @@ static int numeric_date(const char *s, const char *w, long long *r, kz_err *err)
     if (y >= 1300 && y <= 1499) {
         char why[96];
         if (m < 1 || m > 12)
-            return date_error(err, s, "the month must be 1..12"), -1;
+            return date_error(err, s, _("the month must be 1..12")), -1;
         if (d < 1 || d > kz_persian_days_in_month(y, m)) {
-            snprintf(why, sizeof why, "%d/%02d (%s) has days 1..%d", y, m,
+            snprintf(why, sizeof why, _("%d/%02d (%s) has days 1..%d"), y, m,
                      kz_persian_month_name(m), kz_persian_days_in_month(y, m));
             return date_error(err, s, why), -1;
         }

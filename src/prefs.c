@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "kariz/buf.h"
+#include "kariz/i18n.h"
 #include "kariz/paths.h"
 #include "kariz/text.h"
 
@@ -160,7 +161,7 @@ kz_status kz_prefs_team(const char *calendar, const char *digits, const char *bi
     const char *vals[NDEFS] = {calendar, digits, bidi, direction};
     for (int i = 0; i < NDEFS; i++)
         if (vals[i] && word_value(i, vals[i]) < 0)
-            return kz_err_set(err, KZ_EINVAL, "%s is \"%s\"; expected %s", defs[i].key, vals[i],
+            return kz_err_set(err, KZ_EINVAL, _("%s is \"%s\"; expected %s"), defs[i].key, vals[i],
                               defs[i].allowed);
     for (int i = 0; i < NDEFS; i++)
         snprintf(team[i], sizeof team[i], "%s", vals[i] ? vals[i] : "");

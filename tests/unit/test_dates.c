@@ -842,6 +842,7 @@ static void test_parse_persian_errors(void **state)
         {"1404/12/30", "cannot read date \"1404/12/30\": 1404/12 (اسفند) has days 1..29"},
         {"۱۴۰۵/۷/۳۱", "cannot read date \"۱۴۰۵/۷/۳۱\": 1405/07 (مهر) has days 1..30"},
         {"30 اسفند 1404", "cannot read date \"30 اسفند 1404\": اسفند 1404 has days 1..29"},
+        {"15 آذر 2026", "cannot read date \"15 آذر 2026\": a Solar Hijri year is 1300..1499"},
         {"۳ روز", "cannot read date \"۳ روز\": " EXPECTED},
         {"۳ سال دیگر", "cannot read date \"۳ سال دیگر\": " EXPECTED},
         {"15 آذرماه", "cannot read date \"15 آذرماه\": " EXPECTED},
