@@ -874,8 +874,11 @@ void kz_day_show_short(int day, int today, char *out, size_t outlen)
 {
     int py, pm, pd, ty, tm, td;
     if (outlen && persian_calendar() && kz_persian_from_day(day, &py, &pm, &pd) &&
-        kz_persian_from_day(today, &ty, &tm, &td) && py == ty) {
-        persian_text(day, false, out, outlen);
+        kz_persian_from_day(today, &ty, &tm, &td)) {
+        if (py == ty)
+            persian_text(day, false, out, outlen);
+        else /* another year: the numeric form, as narrow as an ISO date */
+            snprintf(out, outlen, "%04d/%02d/%02d", py, pm, pd);
         kz_digits_show(out, outlen);
         return;
     }

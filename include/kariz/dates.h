@@ -81,7 +81,8 @@ kz_status kz_period_span(const char *s, int today, int *from, int *to, kz_err *e
  * (day, month name, year) in the Persian one. */
 void kz_day_show(int day, char *out, size_t outlen);
 /* Where room is tight: as kz_day_show, but in the Persian calendar without
- * the year when it is today's year ("۱۲ آذر"). */
+ * the year when it is today's year ("۱۲ آذر"), and in another year as
+ * numbers ("۱۴۰۶/۰۱/۰۱", no wider than an ISO date). */
 void kz_day_show_short(int day, int today, char *out, size_t outlen);
 /* A moment: "2026-12-03 14:30", or "۱۲ آذر ۱۴۰۵ ۱۴:۳۰" (local time). */
 void kz_time_show(int64_t t, char *out, size_t outlen);

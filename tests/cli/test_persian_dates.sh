@@ -122,6 +122,11 @@ expect_rc 0; has_out "Forecast, آذر 1405"
 run k report forecast --period "last quarter"; expect_rc 0
 has_out "Forecast, 2026-07-01 to 2026-09-30"
 
+t "the list's narrow due column: this year by month name, another year in numbers"
+k followup 2 2027-04-01 >/dev/null
+run env KARIZ_CALENDAR=persian "$KARIZ" --db "$DB" list --sort id; expect_rc 0
+has_out "1406/01/12"; has_out "24 آذر"
+
 t "a bad word in the rules is refused with line, column and the words"
 printf 'calendar: jalali\nstages:\n  - {name: lead, probability: 10}\n' >"$T/bad.yaml"
 run k --rules "$T/bad.yaml" rules check "$T/bad.yaml"; expect_rc 1
