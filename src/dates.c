@@ -899,6 +899,11 @@ void kz_time_show(int64_t t, char *out, size_t outlen)
     kz_digits_show(out, outlen);
 }
 
+int kz_time_show_cols(void)
+{
+    return persian_calendar() ? 23 : 16;
+}
+
 void kz_day_relative(int day, int today, char *out, size_t outlen)
 {
     if (outlen == 0)

@@ -86,6 +86,9 @@ void kz_day_show(int day, char *out, size_t outlen);
 void kz_day_show_short(int day, int today, char *out, size_t outlen);
 /* A moment: "2026-12-03 14:30", or "۱۲ آذر ۱۴۰۵ ۱۴:۳۰" (local time). */
 void kz_time_show(int64_t t, char *out, size_t outlen);
+/* The widest kz_time_show text, in display columns (16, or 23 in the
+ * Persian calendar: "۳۱ اردیبهشت ۱۴۰۵ ۲۳:۵۹"), to line up columns. */
+int kz_time_show_cols(void);
 /* Short relative form for display: "today", "tomorrow", "in 3d", "2d ago",
  * and beyond two weeks the date (kz_day_show_short: "2026-12-01", "۱۰ آذر"),
  * in the digits in force. */

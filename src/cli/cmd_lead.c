@@ -305,7 +305,9 @@ static void print_activities(const kz_activity_list *acts)
         const kz_activity *a = &acts->v[i];
         char when[KZ_DATE_TEXT];
         kz_time_show(a->at, when, sizeof when);
-        printf("  %s  ", when);
+        fputs("  ", stdout);
+        kz_cli_print_safe_pad(stdout, when, kz_time_show_cols());
+        fputs("  ", stdout);
         kz_cli_print_safe_pad(stdout, a->author, 8);
         putchar(' ');
         kz_buf what = KZ_BUF_INIT; /* owned: "call, no answer" */
@@ -763,7 +765,8 @@ int kz_cmd_history(kz_cli *c, int argc, char **argv)
             const kz_event *e = &ev.v[i];
             char when[KZ_DATE_TEXT];
             kz_time_show(e->at, when, sizeof when);
-            printf("%s  ", when);
+            kz_cli_print_safe_pad(stdout, when, kz_time_show_cols());
+            fputs("  ", stdout);
             kz_cli_print_safe_pad(stdout, e->actor, 8);
             putchar(' ');
             kz_cli_print_safe_pad(stdout, kz_label_event_kind(e->kind), 11);

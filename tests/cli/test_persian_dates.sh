@@ -104,6 +104,9 @@ run env KARIZ_CALENDAR=persian KARIZ_DIGITS=persian "$KARIZ" --db "$DB" history 
 has_out "۱ فروردین ۱۴۰۶"; lacks_out "2027-03-21"
 run env KARIZ_CALENDAR=persian KARIZ_DIGITS=persian "$KARIZ" --db "$DB" history 2; expect_rc 0
 has_out "۵۰"; has_out "۲۵ دی ۱۴۰۵"
+# the actor column lines up whatever the month's name: 23 columns of time, 2 spaces
+expect_eq "$(printf '%s\n' "$out" | python3 -c '
+import sys; print(sorted({l.index("'"$ME"'") for l in sys.stdin if "'"$ME"'" in l}))')" "[25]"
 
 t "rules that fail to load leave the last good settings"
 cp "$T/fa.yaml" "$T/team.yaml"

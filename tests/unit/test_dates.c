@@ -702,6 +702,7 @@ static void test_show_persian(void **state)
     assert_string_equal(out, "۱۲ آذر ۱۴۰۵ ۱۴:۰۵");
     kz_day_relative(today + 3, today, out, sizeof out);
     assert_string_equal(out, "in ۳d");
+    assert_int_equal(kz_time_show_cols(), 23);
     kz_day_relative(today, today, out, sizeof out);
     assert_string_equal(out, "today");
     kz_day_relative(today + 15, today, out, sizeof out);
@@ -728,6 +729,7 @@ static void test_show_persian(void **state)
     assert_string_equal(out, "2026-12-03");
     kz_time_show((int64_t)day * 86400 + 14 * 3600 + 5 * 60, out, sizeof out);
     assert_string_equal(out, "2026-12-03 14:05");
+    assert_int_equal(kz_time_show_cols(), 16);
     /* a small buffer is cut on a character boundary */
     use_prefs("persian", "persian");
     char small[8];
