@@ -56,6 +56,11 @@ const char *kz_prefs_words(const char *key);
  * JSON, CSV or any other machine format. */
 void kz_digits_show(char *s, size_t size);
 
+/* The first setting of the user's file or the environment that was
+ * ignored, as "FILE:LINE: calendar is \"jalali\"; expected gregorian or
+ * persian; ignored", or NULL when every one read. */
+const char *kz_prefs_warning(void);
+
 /* Forgets everything resolved (tests, and after the user's file changed). */
 void kz_prefs_reset(void);
 

@@ -20,6 +20,7 @@
 #include "kariz/deploy.h"
 #include "kariz/hooks.h"
 #include "kariz/paths.h"
+#include "kariz/prefs.h"
 #include "kariz/text.h"
 #include "kariz/tui.h"
 
@@ -294,6 +295,11 @@ int kz_cli_open(kz_cli *c, unsigned flags)
     /* the team's calendar, digits and direction, from the rules in force */
     if (kz_rules_apply_prefs(c->rules, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
+    if (kz_prefs_warning()) {
+        fputs("kariz: ", stderr);
+        kz_cli_print_safe(stderr, kz_prefs_warning());
+        fputc('\n', stderr);
+    }
     if (kz_store_sync_stages(c->store, kz_rules_stages(c->rules), kz_rules_stage_count(c->rules),
                              &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);

@@ -51,7 +51,21 @@ mkdir -p "$XDG_CONFIG_HOME/kariz"
 printf '# mine\ncalendar = persian\n' >"$XDG_CONFIG_HOME/kariz/settings"
 run k followup 2 2026-12-06; expect_rc 0
 has_out "due Sun 15 آذر 1405"
+t "a setting that does not read is named on stderr and ignored"
+printf 'digits = persian\ncalendar = jalali\n' >"$XDG_CONFIG_HOME/kariz/settings"
+run k followup 2 2026-12-06; expect_rc 0
+has_err "kariz: $XDG_CONFIG_HOME/kariz/settings:2: calendar is \"jalali\"; expected gregorian or persian; ignored"
+has_out "due Sun ۲۰۲۶-۱۲-۰۶"
+printf 'calendar persian\n' >"$XDG_CONFIG_HOME/kariz/settings"
+run k followup 2 2026-12-06; expect_rc 0
+has_err 'settings:1: "calendar persian" is not a setting; expected key = value; ignored'
+printf 'calender = persian\n' >"$XDG_CONFIG_HOME/kariz/settings"
+run k followup 2 2026-12-06; expect_rc 0
+has_err 'settings:1: unknown setting "calender"; expected calendar, digits, bidi or direction; ignored'
 rm "$XDG_CONFIG_HOME/kariz/settings"
+run env KARIZ_DIGITS=arabic "$KARIZ" --db "$DB" followup 2 2026-12-06; expect_rc 0
+has_err 'kariz: KARIZ_DIGITS: "arabic"; expected latin or persian; ignored'
+has_out "due Sun 2026-12-06"
 
 t "calendar: and digits: in the team's rules; a user's variable wins"
 cat >"$T/fa.yaml" <<'YAML'
