@@ -3,10 +3,13 @@
  * Civil-date arithmetic is pure integer math on the proleptic Gregorian
  * calendar (Howard Hinnant's days_from_civil / civil_from_days). Only the
  * mapping between Unix time and the local day touches the C library's time
- * zone support (localtime_r, after tzset so $TZ is honoured).
+ * zone support (localtime_r, after tzset so $TZ is honoured). The Solar
+ * Hijri calendar comes from calendar.c (ICU); which calendar and digits
+ * people see, and which calendar's months and weeks "next month" and "this
+ * quarter" mean, from prefs.c.
  *
- * Memory: nothing is allocated except a kz_buf used to quote bad input in an
- * error message, freed before returning. */
+ * Memory: nothing is allocated except kz_bufs used to quote bad input in an
+ * error message and to normalise typed digits, freed before returning. */
 #include "kariz/dates.h"
 
 #include <stdio.h>
