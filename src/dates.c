@@ -888,6 +888,21 @@ void kz_day_show_short(int day, int today, char *out, size_t outlen)
     kz_day_show(day, out, outlen);
 }
 
+void kz_day_input(int day, char *out, size_t outlen)
+{
+    int py, pm, pd;
+    char iso[11];
+    if (outlen == 0)
+        return;
+    if (persian_calendar() && kz_persian_from_day(day, &py, &pm, &pd) && py >= 1300 && py <= 1499)
+        snprintf(out, outlen, "%04d/%02d/%02d", py, pm, pd);
+    else {
+        kz_day_format(day, iso);
+        snprintf(out, outlen, "%s", iso);
+    }
+    kz_digits_show(out, outlen);
+}
+
 void kz_time_show(int64_t t, char *out, size_t outlen)
 {
     if (outlen == 0)

@@ -84,6 +84,10 @@ void kz_day_show(int day, char *out, size_t outlen);
  * the year when it is today's year ("۱۲ آذر"), and in another year as
  * numbers ("۱۴۰۶/۰۱/۰۱", no wider than an ISO date). */
 void kz_day_show_short(int day, int today, char *out, size_t outlen);
+/* A date as a prompt offers it for editing, in a form kz_date_parse reads
+ * back: "2026-12-06", or "1405/09/15" in the Persian calendar (in the
+ * digits in force). */
+void kz_day_input(int day, char *out, size_t outlen);
 /* A moment: "2026-12-03 14:30", or "۱۲ آذر ۱۴۰۵ ۱۴:۳۰" (local time). */
 void kz_time_show(int64_t t, char *out, size_t outlen);
 /* The widest kz_time_show text, in display columns (16, or 23 in the

@@ -1010,9 +1010,9 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
         if (!kz_prompt_line(t, "next step:", step ? step : "", &text, NULL, NULL))
             break;
         kz_buf due = KZ_BUF_INIT; /* owned */
-        char cur[16] = "";
+        char cur[KZ_DATE_TEXT] = "";
         if (kz_lead_has(&l, KZ_F_NEXT_DUE))
-            kz_lead_format(&l, KZ_F_NEXT_DUE, cur, sizeof cur);
+            kz_day_input((int)kz_lead_num(&l, KZ_F_NEXT_DUE), cur, sizeof cur);
         if (kz_prompt_line(t, "due (today, tomorrow, fri, +3d, next week, YYYY-MM-DD):", cur,
                            &due, NULL, NULL)) {
             int day;

@@ -645,9 +645,9 @@ static unsigned decide_next_step(triage *tr, kz_tui *t)
     kz_buf step = KZ_BUF_INIT, due = KZ_BUF_INIT; /* owned */
     unsigned flags = KZ_UI_REDRAW;
     const char *cur = kz_lead_text(&tr->lead, KZ_F_NEXT_STEP);
-    char curdue[16] = "";
+    char curdue[KZ_DATE_TEXT] = "";
     if (kz_lead_has(&tr->lead, KZ_F_NEXT_DUE))
-        kz_lead_format(&tr->lead, KZ_F_NEXT_DUE, curdue, sizeof curdue);
+        kz_day_input((int)kz_lead_num(&tr->lead, KZ_F_NEXT_DUE), curdue, sizeof curdue);
     if (!kz_prompt_line(t, "next step:", cur ? cur : "", &step, NULL, NULL) ||
         !kz_prompt_line(t, "due (today, tomorrow, fri, +3d, next week, YYYY-MM-DD):", curdue,
                         &due, NULL, NULL)) {

@@ -68,7 +68,7 @@ static void test_prompt_takes_persian_dates(void **state)
     kt_send(t, "f");
     kt_wait_for(t, "next step");
     kt_send(t, "\r"); /* keep the step */
-    kt_wait_for(t, "due");
+    kt_wait_for(t, "۱۴۰۵/۰۹/۱۵"); /* the due date offered for editing */
     kt_send(t, "\x15"); /* clear what is pre-filled */
     kt_send(t, "۱۴۰۵/۹/۲۰\r");
     kt_wait_for(t, "next step due in ۸d");

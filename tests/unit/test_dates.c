@@ -707,6 +707,11 @@ static void test_show_persian(void **state)
     assert_string_equal(out, "today");
     kz_day_relative(today + 15, today, out, sizeof out);
     assert_string_equal(out, "۱۸ آذر");
+    kz_day_input(day, out, sizeof out);
+    assert_string_equal(out, "۱۴۰۵/۰۹/۱۲");
+    int back = 0;
+    assert_int_equal(kz_date_parse(out, today, &back, NULL), KZ_OK);
+    assert_int_equal(back, day);
     kz_day_format(day, out);
     assert_string_equal(out, "2026-12-03");
     kz_time_format_iso((int64_t)day * 86400, out);
@@ -726,6 +731,8 @@ static void test_show_persian(void **state)
     kz_day_show(day, out, sizeof out);
     assert_string_equal(out, "2026-12-03");
     kz_day_show_short(day, today, out, sizeof out);
+    assert_string_equal(out, "2026-12-03");
+    kz_day_input(day, out, sizeof out);
     assert_string_equal(out, "2026-12-03");
     kz_time_show((int64_t)day * 86400 + 14 * 3600 + 5 * 60, out, sizeof out);
     assert_string_equal(out, "2026-12-03 14:05");
