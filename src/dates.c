@@ -630,6 +630,22 @@ static int numeric_date(const char *s, const char *w, long long *r, kz_err *err)
     return 1;
 }
 
+kz_status kz_day_parse_date(const char *s, int *day)
+{
+    char w[96];
+    long long r;
+    if (!normalise(s ? s : "", w, sizeof w))
+        return KZ_EINVAL;
+    if (kz_day_parse_iso(w, day) == KZ_OK)
+        return KZ_OK;
+    int y, m, d, len = 0;
+    if (sscanf(w, "%4d%*c%2d%*c%2d%n", &y, &m, &d, &len) != 3 || w[len] != '\0' || y < 1300 ||
+        y > 1499 || numeric_date(w, w, &r, NULL) != 1)
+        return KZ_EINVAL;
+    *day = (int)r;
+    return KZ_OK;
+}
+
 kz_status kz_date_parse(const char *s, int today, int *day, kz_err *err)
 {
     char w[96], en[48];

@@ -12,6 +12,7 @@
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/money.h"
 #include "kariz/prefs.h"
 #include "kariz/text.h"
@@ -310,12 +311,9 @@ kz_status kz_lead_assign(kz_lead *l, const char *name, const char *value, bool a
         return KZ_OK;
     case KZ_FT_DATE: {
         int day;
-        kz_buf latin = KZ_BUF_INIT; /* owned here: ۱۴۰۵ reads as 1405 */
-        kz_text_latin_digits(&latin, value);
-        kz_status ds = kz_day_parse_iso(kz_buf_str(&latin), &day);
-        kz_buf_free(&latin);
-        if (ds != KZ_OK)
-            return kz_err_set(err, KZ_EINVAL, "field \"%s\": \"%s\" is not a date (expected YYYY-MM-DD)",
+        if (kz_day_parse_date(value, &day) != KZ_OK)
+            return kz_err_set(err, KZ_EINVAL, _("field \"%s\": \"%s\" is not a date (expected YYYY-MM-DD, or "
+                                "a Solar Hijri date such as 1405/09/15)"),
                               name, value);
         kz_lead_set_date(l, (kz_field)f, day);
         return KZ_OK;

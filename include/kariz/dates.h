@@ -30,6 +30,10 @@ int kz_day_add_months(int day, int months);
 void kz_day_format(int day, char *out);
 /* Strict YYYY-MM-DD. */
 kz_status kz_day_parse_iso(const char *s, int *day);
+/* A date that names its day, as a date field takes it: YYYY-MM-DD, or a
+ * Solar Hijri Y/M/D or Y-M-D with a year 1300..1499 (1405/9/15), in Latin,
+ * Persian or Arabic-Indic digits. KZ_EINVAL otherwise. */
+kz_status kz_day_parse_date(const char *s, int *day);
 
 /* Parses a human date relative to `today`:
  *   today, tomorrow, yesterday, mon..sun / monday..sunday (the next such day,

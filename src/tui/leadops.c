@@ -887,6 +887,8 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
             goto out;
         }
         kz_lead_format(l, (kz_field)f, current, sizeof current);
+        if (fi->type == KZ_FT_DATE && kz_lead_has(l, (kz_field)f)) /* 1405/09/15 in Persian */
+            kz_day_input((int)kz_lead_num(l, (kz_field)f), current, sizeof current);
     } else if (kz_pipe_check_field(t->s, l, fname, &err) != KZ_OK) {
         kz_tui_error(t, "%s", err.msg);
         goto out;

@@ -76,6 +76,25 @@ static void test_prompt_takes_persian_dates(void **state)
     kt_finish(t, "q");
 }
 
+/* The field editor offers a date field in the Solar Hijri calendar and
+ * takes one back. */
+static void test_edit_close_date(void **state)
+{
+    (void)state;
+    const char *db = make_db("edit.db");
+    kt_term *t = kt_board(30, 140, db, NULL);
+    kt_wait_for(t, "Mia Khan");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "close_date\r");
+    kt_wait_for(t, "۱۴۰۶/۰۱/۰۱");
+    kt_send(t, "\x15");
+    kt_send(t, "۱۴۰۵/۱۲/۲۹\r");
+    kt_wait_for(t, "close_date of Mia Khan saved");
+    kt_finish(t, "q");
+    assert_string_equal(kt_sql(db, "SELECT close_date FROM leads WHERE id = 1"), "2027-03-20");
+}
+
 /* Triage shows the due date in the Solar Hijri calendar, and its snooze
  * menu the dates each choice falls on. */
 static void test_triage(void **state)
@@ -111,6 +130,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_card_and_detail),
         cmocka_unit_test(test_prompt_takes_persian_dates),
+        cmocka_unit_test(test_edit_close_date),
         cmocka_unit_test(test_triage),
         cmocka_unit_test(test_report_screen),
     };
