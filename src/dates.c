@@ -3,10 +3,13 @@
  * Civil-date arithmetic is pure integer math on the proleptic Gregorian
  * calendar (Howard Hinnant's days_from_civil / civil_from_days). Only the
  * mapping between Unix time and the local day touches the C library's time
- * zone support (localtime_r, after tzset so $TZ is honoured).
+ * zone support (localtime_r, after tzset so $TZ is honoured). The Solar
+ * Hijri calendar comes from calendar.c (ICU); which calendar and digits
+ * people see, and which calendar's months and weeks "next month" and "this
+ * quarter" mean, from prefs.c.
  *
- * Memory: nothing is allocated except a kz_buf used to quote bad input in an
- * error message, freed before returning. */
+ * Memory: nothing is allocated except kz_bufs used to quote bad input in an
+ * error message and to normalise typed digits, freed before returning. */
 #include "kariz/dates.h"
 
 #include <stdio.h>
@@ -14,7 +17,9 @@
 #include <time.h>
 
 #include "kariz/buf.h"
+#include "kariz/calendar.h"
 #include "kariz/i18n.h"
+#include "kariz/prefs.h"
 #include "kariz/status.h"
 #include "kariz/text.h"
 
@@ -323,6 +328,57 @@ static enum unit unit_word(const char *w, bool short_form)
     return U_NONE;
 }
 
+static bool persian_calendar(void);
+
+/* `day` moved by `months` months of the calendar in force, the day of
+ * month clamped to the target month's length. */
+static int add_months(int day, int months)
+{
+    int py, pm, pd;
+    if (!persian_calendar() || !kz_persian_from_day(day, &py, &pm, &pd))
+        return kz_day_add_months(day, months);
+    long long idx = (long long)py * 12 + (pm - 1) + months;
+    int ny = (int)floor_div(idx, 12), nm = (int)(idx - (long long)ny * 12) + 1;
+    int dim = kz_persian_days_in_month(ny, nm);
+    int r;
+    if (!kz_day_from_persian(ny, nm, pd > dim ? dim : pd, &r))
+        return kz_day_add_months(day, months);
+    return r;
+}
+
+/* The first day of the month of the calendar in force that holds `day`,
+ * moved by `months`; *last (may be NULL) its last day. */
+static long long month_start(int day, int months, long long *last)
+{
+    int py, pm, pd, first, next;
+    if (persian_calendar() && kz_persian_from_day(day, &py, &pm, &pd)) {
+        long long idx = (long long)py * 12 + (pm - 1) + months;
+        int fy = (int)floor_div(idx, 12), fm = (int)(idx - (long long)fy * 12) + 1;
+        int ny = (int)floor_div(idx + 1, 12), nm = (int)(idx + 1 - (long long)ny * 12) + 1;
+        if (kz_day_from_persian(fy, fm, 1, &first) && kz_day_from_persian(ny, nm, 1, &next)) {
+            if (last)
+                *last = (long long)next - 1;
+            return first;
+        }
+    }
+    int y, m, d;
+    kz_day_to_ymd(day, &y, &m, &d);
+    long long idx = (long long)y * 12 + (m - 1) + months;
+    long long fy = floor_div(idx, 12), ny = floor_div(idx + 1, 12);
+    int fm = (int)(idx - fy * 12) + 1, nm = (int)(idx + 1 - ny * 12) + 1;
+    if (last)
+        *last = days_from_civil(ny, nm, 1) - 1;
+    return days_from_civil(fy, fm, 1);
+}
+
+/* The first day of the week that holds `day`: Monday, or Saturday in the
+ * Persian calendar (kz_prefs week_start). */
+static long long week_start(long long day)
+{
+    int ws = kz_prefs_get()->week_start;
+    return day - (kz_day_weekday((int)day) - ws + 7) % 7;
+}
+
 static long long apply_unit(int today, enum unit u, int n)
 {
     switch (u) {
@@ -331,15 +387,16 @@ static long long apply_unit(int today, enum unit u, int n)
     case U_WEEK:
         return (long long)today + 7LL * n;
     case U_MONTH:
-        return kz_day_add_months(today, n);
+        return add_months(today, n);
     case U_NONE:
         break;
     }
     return today;
 }
 
-static const char EXPECTED[] = N_("expected today, tomorrow, a weekday (mon..sun), next week, "
-                                  "+3d, in 2 weeks or YYYY-MM-DD");
+static const char EXPECTED[] = N_("expected today, tomorrow, a weekday (mon..sun), next week, +3d, "
+                               "in 2 weeks or YYYY-MM-DD, or in Persian فردا, پس‌فردا, شنبه, "
+                               "۳ روز دیگر, هفته بعد, ماه بعد, ۱۵ آذر or ۱۴۰۵/۰۹/۱۵");
 
 /* Sets err to `cannot read date "INPUT": WHY`, the input made printable. */
 static kz_status date_error(kz_err *err, const char *input, const char *why)
@@ -351,9 +408,47 @@ static kz_status date_error(kz_err *err, const char *input, const char *why)
     return KZ_EINVAL;
 }
 
-/* Lower-cased copy of s with white space trimmed and runs of it made one
- * space; false when it does not fit. */
+/* Arabic letters typed for their Persian look-alikes, and the zero-width
+ * non-joiner (سه‌شنبه and سهشنبه are one word to the parser). */
+static const struct {
+    const char *from, *to;
+} letter_folds[] = {
+    {"\xd9\x8a", "\xdb\x8c"}, /* ARABIC YEH -> FARSI YEH */
+    {"\xd9\x89", "\xdb\x8c"}, /* ALEF MAKSURA -> FARSI YEH */
+    {"\xd9\x83", "\xda\xa9"}, /* ARABIC KAF -> KEHEH */
+    {"\xe2\x80\x8c", ""},      /* ZERO WIDTH NON-JOINER */
+};
+
+/* Lower-cased copy of s with Persian and Arabic-Indic digits made Latin,
+ * Arabic letter forms folded to Persian ones, white space trimmed and runs
+ * of it made one space; false when it does not fit. */
+static bool normalise_latin(const char *s, char *out, size_t outlen);
+
 static bool normalise(const char *s, char *out, size_t outlen)
+{
+    kz_buf latin = KZ_BUF_INIT; /* owned here */
+    kz_text_latin_digits(&latin, s);
+    kz_buf folded = KZ_BUF_INIT; /* owned here */
+    for (const char *p = kz_buf_str(&latin); *p;) {
+        size_t k;
+        for (k = 0; k < sizeof letter_folds / sizeof letter_folds[0]; k++) {
+            size_t n = strlen(letter_folds[k].from);
+            if (strncmp(p, letter_folds[k].from, n) == 0) {
+                kz_buf_puts(&folded, letter_folds[k].to);
+                p += n;
+                break;
+            }
+        }
+        if (k == sizeof letter_folds / sizeof letter_folds[0])
+            kz_buf_putc(&folded, *p++);
+    }
+    bool ok = normalise_latin(kz_buf_str(&folded), out, outlen);
+    kz_buf_free(&folded);
+    kz_buf_free(&latin);
+    return ok;
+}
+
+static bool normalise_latin(const char *s, char *out, size_t outlen)
 {
     size_t o = 0;
     bool space = false;
@@ -377,18 +472,194 @@ static bool normalise(const char *s, char *out, size_t outlen)
     return true;
 }
 
+/* The Persian words of a form, as the English one they mean. */
+static const struct {
+    const char *fa, *en;
+} fa_words[] = {
+    {"امروز", "today"},         {"فردا", "tomorrow"},         {"دیروز", "yesterday"},
+    {"پسفردا", "+2d"},          {"پس فردا", "+2d"},           {"پریروز", "-2d"},
+    {"هفته بعد", "next week"},  {"هفته آینده", "next week"},  {"هفته دیگر", "next week"},
+    {"ماه بعد", "next month"},  {"ماه آینده", "next month"},  {"ماه دیگر", "next month"},
+    {"آخر ماه", "eom"},         {"پایان ماه", "eom"},
+    /* reading backwards, for report periods */
+    {"این هفته", "this week"},  {"هفته قبل", "last week"},    {"هفته گذشته", "last week"},
+    {"هفته پیش", "last week"},  {"این ماه", "this month"},    {"ماه قبل", "last month"},
+    {"ماه گذشته", "last month"}, {"ماه پیش", "last month"},   {"این فصل", "this quarter"},
+    {"فصل قبل", "last quarter"}, {"فصل گذشته", "last quarter"}, {"امسال", "this year"},
+    {"پارسال", "last year"},    {"سال قبل", "last year"},     {"سال گذشته", "last year"},
+};
+
+/* Weekdays, Monday first (kz_day_weekday), without the non-joiner. */
+static const char *const fa_weekdays[7] = {"دوشنبه", "سهشنبه", "چهارشنبه", "پنجشنبه",
+                                           "جمعه",   "شنبه",   "یکشنبه"};
+
+/* The Latin spellings of the Persian months (Farvardin .. Esfand). */
+static const char *const fa_month_latin[12][2] = {
+    {"farvardin", NULL}, {"ordibehesht", NULL}, {"khordad", NULL}, {"tir", NULL},
+    {"mordad", "amordad"}, {"shahrivar", NULL}, {"mehr", NULL},   {"aban", NULL},
+    {"azar", NULL},      {"dey", "dei"},       {"bahman", NULL},  {"esfand", NULL},
+};
+
+static int persian_month(const char *w)
+{
+    for (int m = 1; m <= 12; m++)
+        if (strcmp(w, kz_persian_month_name(m)) == 0 || strcmp(w, fa_month_latin[m - 1][0]) == 0 ||
+            (fa_month_latin[m - 1][1] && strcmp(w, fa_month_latin[m - 1][1]) == 0))
+            return m;
+    return 0;
+}
+
+/* Rewrites a Persian form in w (normalised) as the English form it means,
+ * into en: the words above, weekdays (with or without the space inside:
+ * سه شنبه), and "N روز|هفته|ماه دیگر|بعد" (+Nd), "N روز|هفته|ماه پیش|قبل"
+ * (N days ago), "N روز|هفته|ماه اخیر|گذشته" (last N days). False when w
+ * is none of them. */
+static bool persian_alias(const char *w, char *en, size_t enlen)
+{
+    for (size_t i = 0; i < sizeof fa_words / sizeof fa_words[0]; i++)
+        if (strcmp(w, fa_words[i].fa) == 0) {
+            snprintf(en, enlen, "%s", fa_words[i].en);
+            return true;
+        }
+    char nospace[96];
+    size_t o = 0;
+    for (const char *p = w; *p && o + 1 < sizeof nospace; p++)
+        if (*p != ' ')
+            nospace[o++] = *p;
+    nospace[o] = '\0';
+    for (int i = 0; i < 7; i++)
+        if (strcmp(nospace, fa_weekdays[i]) == 0) {
+            snprintf(en, enlen, "%s", weekday_long[i]);
+            return true;
+        }
+    int n, len = 0;
+    char unit[32], dir[32];
+    if (sscanf(w, "%6d %31s %31s%n", &n, unit, dir, &len) == 3 && w[len] == '\0' && n >= 0) {
+        const char *u = strcmp(unit, "روز") == 0    ? "d"
+                        : strcmp(unit, "هفته") == 0 ? "w"
+                        : strcmp(unit, "ماه") == 0  ? "m"
+                                                    : NULL;
+        const char *uw = u ? (u[0] == 'd' ? "days" : u[0] == 'w' ? "weeks" : "months") : NULL;
+        if (!u)
+            return false;
+        if (strcmp(dir, "دیگر") == 0 || strcmp(dir, "بعد") == 0)
+            snprintf(en, enlen, "+%d%s", n, u);
+        else if (strcmp(dir, "پیش") == 0 || strcmp(dir, "قبل") == 0)
+            snprintf(en, enlen, "%d %s ago", n, uw);
+        else if (strcmp(dir, "اخیر") == 0 || strcmp(dir, "گذشته") == 0)
+            snprintf(en, enlen, "last %d %s", n, uw);
+        else
+            return false;
+        return true;
+    }
+    return false;
+}
+
+/* A date with its month named, "15 آذر", "15 azar 1405" (Solar Hijri): the
+ * day, or without a year the next such date from today on. 0: not this
+ * form; 1: *r set; -1: err set. */
+static int month_name_date(const char *s, const char *w, int today, long long *r, kz_err *err)
+{
+    int d, y = 0, len = 0;
+    char name[48];
+    if (sscanf(w, "%2d %47s%n", &d, name, &len) != 2)
+        return 0;
+    if (w[len] == ' ') {
+        int ylen = 0;
+        if (sscanf(w + len, " %4d%n", &y, &ylen) != 1 || w[len + ylen] != '\0')
+            return 0;
+    } else if (w[len] != '\0') {
+        return 0;
+    }
+    int m = persian_month(name);
+    if (!m)
+        return 0;
+    int ty, tm, td, day;
+    if (!kz_persian_from_day(today, &ty, &tm, &td))
+        return 0;
+    bool given = y != 0;
+    if (given && (y < 1300 || y > 1499))
+        return date_error(err, s, _("a Solar Hijri year is 1300..1499")), -1;
+    if (!given)
+        y = ty;
+    if (d < 1 || d > kz_persian_days_in_month(y, m)) {
+        char why[128];
+        snprintf(why, sizeof why, _("%s %d has days 1..%d"), kz_persian_month_name(m), y,
+                 kz_persian_days_in_month(y, m));
+        return date_error(err, s, why), -1;
+    }
+    if (!kz_day_from_persian(y, m, d, &day))
+        return date_error(err, s, EXPECTED), -1;
+    if (!given && day < today && !kz_day_from_persian(y + 1, m, d, &day))
+        return date_error(err, s, EXPECTED), -1;
+    *r = day;
+    return 1;
+}
+
+/* Y/M/D or Y-M-D with one- or two-digit month and day: a year 1300..1499
+ * is Solar Hijri (1405/09/15), any other Gregorian (2026/12/15). 0: not
+ * this form (strict YYYY-MM-DD is left to the ISO reader); 1: *r set;
+ * -1: err set. */
+static int numeric_date(const char *s, const char *w, long long *r, kz_err *err)
+{
+    int y, m, d, len = 0;
+    char s1, s2;
+    if (sscanf(w, "%4d%c%2d%c%2d%n", &y, &s1, &m, &s2, &d, &len) != 5 || w[len] != '\0' ||
+        s1 != s2 || (s1 != '/' && s1 != '-') || !is_digit(w[0]))
+        return 0;
+    if (y >= 1300 && y <= 1499) {
+        char why[96];
+        if (m < 1 || m > 12)
+            return date_error(err, s, _("the month must be 1..12")), -1;
+        if (d < 1 || d > kz_persian_days_in_month(y, m)) {
+            snprintf(why, sizeof why, _("%d/%02d (%s) has days 1..%d"), y, m,
+                     kz_persian_month_name(m), kz_persian_days_in_month(y, m));
+            return date_error(err, s, why), -1;
+        }
+        int day;
+        if (!kz_day_from_persian(y, m, d, &day))
+            return date_error(err, s, EXPECTED), -1;
+        *r = day;
+        return 1;
+    }
+    if (s1 == '-')
+        return 0; /* Gregorian YYYY-MM-DD: the ISO reader below, strict as ever */
+    if (y < MIN_YEAR || m < 1 || m > 12 || d < 1 || d > kz_days_in_month(y, m))
+        return date_error(err, s, EXPECTED), -1;
+    *r = days_from_civil(y, m, d);
+    return 1;
+}
+
+kz_status kz_day_parse_date(const char *s, int *day)
+{
+    char w[96];
+    long long r;
+    if (!normalise(s ? s : "", w, sizeof w))
+        return KZ_EINVAL;
+    if (kz_day_parse_iso(w, day) == KZ_OK)
+        return KZ_OK;
+    int y, m, d, len = 0;
+    if (sscanf(w, "%4d%*c%2d%*c%2d%n", &y, &m, &d, &len) != 3 || w[len] != '\0' || y < 1300 ||
+        y > 1499 || numeric_date(w, w, &r, NULL) != 1)
+        return KZ_EINVAL;
+    *day = (int)r;
+    return KZ_OK;
+}
+
 kz_status kz_date_parse(const char *s, int today, int *day, kz_err *err)
 {
-    char w[48];
+    char w[96], en[48];
     if (!s)
         s = "";
     if (!normalise(s, w, sizeof w))
         return date_error(err, s, EXPECTED);
+    if (persian_alias(w, en, sizeof en))
+        snprintf(w, sizeof w, "%s", en);
     if (w[0] == '\0')
         return date_error(err, s, EXPECTED);
 
     long long r;
-    int wd;
+    int wd, k;
     if (strcmp(w, "today") == 0) {
         r = today;
     } else if (strcmp(w, "tomorrow") == 0) {
@@ -399,15 +670,15 @@ kz_status kz_date_parse(const char *s, int today, int *day, kz_err *err)
         int ahead = (wd - kz_day_weekday(today) + 7) % 7;
         r = (long long)today + (ahead == 0 ? 7 : ahead);
     } else if (strcmp(w, "next week") == 0) {
-        r = (long long)today + 7 - kz_day_weekday(today);
+        r = week_start(today) + 7;
     } else if (strcmp(w, "next month") == 0) {
-        int y, m, d;
-        kz_day_to_ymd(kz_day_add_months(today, 1), &y, &m, &d);
-        r = (long long)days_from_civil(y, m, 1);
+        r = month_start(today, 1, NULL);
     } else if (strcmp(w, "eom") == 0 || strcmp(w, "end of month") == 0) {
-        int y, m, d;
-        kz_day_to_ymd(today, &y, &m, &d);
-        r = (long long)days_from_civil(y, m, kz_days_in_month(y, m));
+        month_start(today, 0, &r);
+    } else if ((k = month_name_date(s, w, today, &r, err)) != 0 ||
+               (k = numeric_date(s, w, &r, err)) != 0) {
+        if (k < 0)
+            return KZ_EINVAL;
     } else if (w[0] == '+' || strncmp(w, "in ", 3) == 0) {
         bool short_form = w[0] == '+';
         const char *p = short_form ? w + 1 : w + 3;
@@ -452,8 +723,9 @@ kz_status kz_date_parse(const char *s, int today, int *day, kz_err *err)
 
 static const char PERIOD_EXPECTED[] =
     N_("expected a day (today, yesterday, mon..sun for the last such day, -3d, -2w, -1m, "
-       "3 days ago, YYYY-MM-DD) or a period (this or last week, month, quarter or year; "
-       "last 7 days, last 4 weeks, last 3 months)");
+    "3 days ago, YYYY-MM-DD) or a period (this or last week, month, quarter or year; "
+    "last 7 days, last 4 weeks, last 3 months), or in Persian دیروز, شنبه, ۳ روز پیش, "
+    "۱۴۰۵/۰۹/۱۵, این هفته, ماه قبل, فصل قبل, امسال or ۷ روز اخیر");
 
 static kz_status period_error(kz_err *err, const char *input, const char *why)
 {
@@ -465,14 +737,16 @@ static kz_status period_error(kz_err *err, const char *input, const char *why)
 }
 
 /* The first and last day of the calendar week, month, quarter or year
- * (`unit`) that holds `day`, moved back by `back` of them. */
+ * (`unit`) that holds `day`, moved back by `back` of them: in the calendar
+ * in force (a Persian quarter is a season, Farvardin to Khordad and so on;
+ * a week starts on kz_prefs week_start). */
 static bool calendar_period(const char *unit, int day, int back, long long *from, long long *to)
 {
     int y, m, d;
     if (strcmp(unit, "week") == 0) {
-        long long mon = (long long)day - kz_day_weekday(day) - 7LL * back;
-        *from = mon;
-        *to = mon + 6;
+        long long first = week_start(day) - 7LL * back;
+        *from = first;
+        *to = first + 6;
         return true;
     }
     int months = strcmp(unit, "month") == 0 ? 1 : strcmp(unit, "quarter") == 0 ? 3
@@ -480,6 +754,13 @@ static bool calendar_period(const char *unit, int day, int back, long long *from
                                                                             : 0;
     if (!months)
         return false;
+    int py, pm, pd, fday;
+    if (persian_calendar() && kz_persian_from_day(day, &py, &pm, &pd) &&
+        kz_day_from_persian(py, (pm - 1) / months * months + 1, 1, &fday)) {
+        *from = month_start(fday, -back * months, NULL);
+        month_start(fday, -back * months + months - 1, to);
+        return true;
+    }
     kz_day_to_ymd(day, &y, &m, &d);
     long long first = (long long)y * 12 + (m - 1) / months * months - (long long)back * months;
     long long fy = floor_div(first, 12);
@@ -494,11 +775,13 @@ static bool calendar_period(const char *unit, int day, int back, long long *from
 kz_status kz_period_parse(const char *s, int today, int *from, int *to, bool *one_day,
                           kz_err *err)
 {
-    char w[48];
+    char w[96], en[48];
     if (!s)
         s = "";
     if (!normalise(s, w, sizeof w) || w[0] == '\0')
         return period_error(err, s, PERIOD_EXPECTED);
+    if (persian_alias(w, en, sizeof en))
+        snprintf(w, sizeof w, "%s", en);
     long long lo, hi;
     bool day = true;
     int wd, n;
@@ -543,7 +826,7 @@ kz_status kz_period_parse(const char *s, int today, int *from, int *to, bool *on
         int d;
         kz_err derr;
         if (kz_date_parse(s, today, &d, &derr) != KZ_OK) {
-            if (strlen(w) == 10 && is_digit(w[0]) && w[4] == '-') {
+            if (!strstr(derr.msg, EXPECTED)) { /* a date, but not a valid one */
                 const char *why = strstr(derr.msg, "\": ");
                 return period_error(err, s, why ? why + 3 : PERIOD_EXPECTED);
             }
@@ -577,26 +860,103 @@ kz_status kz_period_span(const char *s, int today, int *from, int *to, kz_err *e
     return st;
 }
 
-void kz_day_relative(int day, int today, char *out)
+static bool persian_calendar(void)
 {
-    long long diff = (long long)day - today;
-    char tmp[48];
-    if (diff == 0)
-        snprintf(tmp, sizeof tmp, _("today"));
-    else if (diff == 1)
-        snprintf(tmp, sizeof tmp, _("tomorrow"));
-    else if (diff == -1)
-        snprintf(tmp, sizeof tmp, _("yesterday"));
-    else if (diff > 1 && diff <= 14)
-        snprintf(tmp, sizeof tmp, _("in %dd"), (int)diff);
-    else if (diff < -1 && diff >= -14)
-        snprintf(tmp, sizeof tmp, _("%dd ago"), (int)-diff);
+    return kz_prefs_get()->calendar == KZ_CAL_PERSIAN;
+}
+
+/* "12 آذر 1405" (with_year) or "12 آذر"; false when ICU cannot convert. */
+static bool persian_text(int day, bool with_year, char *out, size_t outlen)
+{
+    int py, pm, pd;
+    if (!kz_persian_from_day(day, &py, &pm, &pd))
+        return false;
+    if (with_year)
+        snprintf(out, outlen, "%d %s %d", pd, kz_persian_month_name(pm), py);
     else
-        kz_day_format(day, tmp);
-    size_t n = strlen(tmp);
-    if (n > 15) /* (a translation cut on a character boundary) */
-        for (n = 15; n > 0 && ((unsigned char)tmp[n] & 0xC0) == 0x80;)
-            n--;
-    memcpy(out, tmp, n);
-    out[n] = '\0';
+        snprintf(out, outlen, "%d %s", pd, kz_persian_month_name(pm));
+    return true;
+}
+
+void kz_day_show(int day, char *out, size_t outlen)
+{
+    if (outlen == 0)
+        return;
+    char iso[11];
+    if (!persian_calendar() || !persian_text(day, true, out, outlen)) {
+        kz_day_format(day, iso);
+        snprintf(out, outlen, "%s", iso);
+    }
+    kz_digits_show(out, outlen);
+}
+
+void kz_day_show_short(int day, int today, char *out, size_t outlen)
+{
+    int py, pm, pd, ty, tm, td;
+    if (outlen && persian_calendar() && kz_persian_from_day(day, &py, &pm, &pd) &&
+        kz_persian_from_day(today, &ty, &tm, &td)) {
+        if (py == ty)
+            persian_text(day, false, out, outlen);
+        else /* another year: the numeric form, as narrow as an ISO date */
+            snprintf(out, outlen, "%04d/%02d/%02d", py, pm, pd);
+        kz_digits_show(out, outlen);
+        return;
+    }
+    kz_day_show(day, out, outlen);
+}
+
+void kz_day_input(int day, char *out, size_t outlen)
+{
+    int py, pm, pd;
+    char iso[11];
+    if (outlen == 0)
+        return;
+    if (persian_calendar() && kz_persian_from_day(day, &py, &pm, &pd) && py >= 1300 && py <= 1499)
+        snprintf(out, outlen, "%04d/%02d/%02d", py, pm, pd);
+    else {
+        kz_day_format(day, iso);
+        snprintf(out, outlen, "%s", iso);
+    }
+    kz_digits_show(out, outlen);
+}
+
+void kz_time_show(int64_t t, char *out, size_t outlen)
+{
+    if (outlen == 0)
+        return;
+    char when[17];
+    kz_time_format(t, when);
+    char date[KZ_DATE_TEXT];
+    if (persian_calendar() && persian_text(kz_day_from_time(t), true, date, sizeof date))
+        snprintf(out, outlen, "%s %s", date, when + 11);
+    else
+        snprintf(out, outlen, "%s", when);
+    kz_digits_show(out, outlen);
+}
+
+int kz_time_show_cols(void)
+{
+    return persian_calendar() ? 23 : 16;
+}
+
+void kz_day_relative(int day, int today, char *out, size_t outlen)
+{
+    if (outlen == 0)
+        return;
+    long long diff = (long long)day - today;
+    if (diff == 0)
+        snprintf(out, outlen, "%s", _("today"));
+    else if (diff == 1)
+        snprintf(out, outlen, "%s", _("tomorrow"));
+    else if (diff == -1)
+        snprintf(out, outlen, "%s", _("yesterday"));
+    else if (diff > 1 && diff <= 14)
+        snprintf(out, outlen, _("in %dd"), (int)diff);
+    else if (diff < -1 && diff >= -14)
+        snprintf(out, outlen, _("%dd ago"), (int)-diff);
+    else {
+        kz_day_show_short(day, today, out, outlen);
+        return;
+    }
+    kz_digits_show(out, outlen);
 }

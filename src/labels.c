@@ -1,10 +1,13 @@
 /* labels.c - words for kariz's internal names (see labels.h). */
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "kariz/i18n.h"
+#include "kariz/dates.h"
 #include "kariz/labels.h"
 #include "kariz/money.h"
+#include "kariz/prefs.h"
 
 /* The words of kariz's own keys, for the message catalogue: kz_label_key
  * looks its words up there, so these read in the user's language (a
@@ -61,6 +64,8 @@ void kz_label_value(const kz_rules *r, const char *field, const char *value, kz_
         return;
     }
     int f = field ? kz_field_lookup(field) : -1;
+    int day;
+    int64_t num;
     if (f == KZ_F_STAGE || f == KZ_F_LOST_FROM) {
         const kz_stage *st = r ? kz_rules_stage(r, value) : NULL;
         if (st && st->label)
@@ -87,6 +92,17 @@ void kz_label_value(const kz_rules *r, const char *field, const char *value, kz_
         } else {
             kz_buf_puts(out, value);
         }
+    } else if (f >= 0 && kz_field_get((kz_field)f)->type == KZ_FT_DATE &&
+               kz_day_parse_iso(value, &day) == KZ_OK) {
+        char buf[KZ_DATE_TEXT]; /* in the calendar in force */
+        kz_day_show(day, buf, sizeof buf);
+        kz_buf_puts(out, buf);
+    } else if (f >= 0 && kz_field_get((kz_field)f)->type == KZ_FT_INT &&
+               kz_parse_int(value, &num) == KZ_OK) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%" PRId64, num);
+        kz_digits_show(buf, sizeof buf);
+        kz_buf_puts(out, buf);
     } else {
         kz_buf_puts(out, value);
     }

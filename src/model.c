@@ -13,7 +13,10 @@
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/money.h"
+#include "kariz/prefs.h"
+#include "kariz/text.h"
 
 static const kz_field_info field_info[KZ_F__COUNT] = {
 #define KZ_X_INFO(e, n, t, f, h) [KZ_F_##e] = {n, KZ_FT_##t, f, h},
@@ -211,7 +214,19 @@ void kz_lead_set_custom(kz_lead *l, const char *name, const char *value)
     set_owned(&c->value, value);
 }
 
+static kz_status parse_latin_int(const char *s, int64_t *out);
+
 kz_status kz_parse_int(const char *s, int64_t *out)
+{
+    /* Persian and Arabic-Indic digits read as Latin ones */
+    kz_buf latin = KZ_BUF_INIT; /* owned here */
+    kz_status st = kz_text_latin_digits(&latin, s) ? parse_latin_int(kz_buf_str(&latin), out)
+                                                   : parse_latin_int(s, out);
+    kz_buf_free(&latin);
+    return st;
+}
+
+static kz_status parse_latin_int(const char *s, int64_t *out)
 {
     while (isspace((unsigned char)*s))
         s++;
@@ -298,10 +313,10 @@ kz_status kz_lead_assign(kz_lead *l, const char *name, const char *value, bool a
         return KZ_OK;
     case KZ_FT_DATE: {
         int day;
-        if (kz_day_parse_iso(value, &day) != KZ_OK)
-            return kz_err_set(err, KZ_EINVAL,
-                              _("field \"%s\": \"%s\" is not a date (expected YYYY-MM-DD)"), name,
-                              value);
+        if (kz_day_parse_date(value, &day) != KZ_OK)
+            return kz_err_set(err, KZ_EINVAL, _("field \"%s\": \"%s\" is not a date (expected YYYY-MM-DD, or "
+                                "a Solar Hijri date such as 1405/09/15)"),
+                              name, value);
         kz_lead_set_date(l, (kz_field)f, day);
         return KZ_OK;
     }
@@ -356,6 +371,21 @@ void kz_lead_format(const kz_lead *l, kz_field f, char *out, size_t outlen)
         snprintf(out, outlen, "%s", l->txt[f] ? l->txt[f] : "");
         break;
     }
+}
+
+void kz_lead_show(const kz_lead *l, kz_field f, char *out, size_t outlen)
+{
+    kz_lead_format(l, f, out, outlen);
+    const kz_prefs *p = kz_prefs_get();
+    if (!out[0] || (p->calendar == KZ_CAL_GREGORIAN && p->digits == KZ_DIGITS_LATIN))
+        return; /* the exact form is what a Gregorian, Latin reader sees */
+    int day;
+    if (field_info[f].type == KZ_FT_DATE && kz_day_parse_iso(out, &day) == KZ_OK)
+        kz_day_show(day, out, outlen);
+    else if (field_info[f].type == KZ_FT_TIME)
+        kz_time_show(l->num[f], out, outlen);
+    else if (field_info[f].type == KZ_FT_INT || field_info[f].type == KZ_FT_MONEY)
+        kz_digits_show(out, outlen);
 }
 
 /* ---- activities ---- */

@@ -9,6 +9,7 @@
 #include "kariz/buf.h"
 #include "kariz/i18n.h"
 #include "kariz/money.h"
+#include "kariz/prefs.h"
 #include "kariz/text.h"
 
 static const int64_t pow10s[] = {1,
@@ -59,7 +60,45 @@ static kz_status bad(kz_err *err, const char *s, const char *why)
 
 #define NOT_AN_AMOUNT N_("is not an amount (expected e.g. 12500, 12,500.50, 45k or 1.2M)")
 
+/* The Persian words for a thousand, a million and a billion (what the
+ * formatters write after a shortened amount in Persian digits). */
+static const char *const scale_words[3] = {"هزار", "میلیون", "میلیارد"};
+
+/* A scale word at p ("k", "M", "B" or a Persian one, which may follow a
+ * space): its power of ten, and *len its length with the space; 0 when
+ * there is none. */
+static int scale_at(const char *p, size_t *len)
+{
+    if (*p && strchr("kKmMbB", *p) && !isalnum((unsigned char)p[1])) {
+        *len = 1;
+        return *p == 'k' || *p == 'K' ? 3 : *p == 'm' || *p == 'M' ? 6 : 9;
+    }
+    size_t sp = *p == ' ' ? 1 : 0;
+    for (int i = 0; i < 3; i++) {
+        size_t n = strlen(scale_words[i]);
+        if (strncmp(p + sp, scale_words[i], n) == 0 && (p[sp + n] == 0 || p[sp + n] == ' ')) {
+            *len = sp + n;
+            return 3 * (i + 1);
+        }
+    }
+    return 0;
+}
+
+static kz_status parse_latin(const char *s, const char *shown, int64_t *out, kz_err *err);
+
 kz_status kz_money_parse(const char *s, int64_t *out, kz_err *err)
+{
+    /* Persian and Arabic-Indic digits and separators read as Latin ones */
+    kz_buf latin = KZ_BUF_INIT; /* owned here */
+    kz_status st = kz_text_latin_digits(&latin, s) ? parse_latin(kz_buf_str(&latin), s, out, err)
+                                                   : parse_latin(s, s, out, err);
+    kz_buf_free(&latin);
+    return st;
+}
+
+/* kz_money_parse on Latin digits; `shown` is what the person typed, for
+ * messages. */
+static kz_status parse_latin(const char *s, const char *shown, int64_t *out, kz_err *err)
 {
     const char *p = s;
     bool neg = false;
@@ -87,7 +126,7 @@ kz_status kz_money_parse(const char *s, int64_t *out, kz_err *err)
         unsigned char c = (unsigned char)*p;
         if (isdigit(c)) {
             if (mant > (INT64_MAX - 9) / 10)
-                return bad(err, s, _("is too large"));
+                return bad(err, shown, _("is too large"));
             mant = mant * 10 + (c - '0');
             digits++;
             if (dot)
@@ -103,40 +142,38 @@ kz_status kz_money_parse(const char *s, int64_t *out, kz_err *err)
         }
     }
     if (digits == 0)
-        return bad(err, s, NOT_AN_AMOUNT);
-    int pow = 0;
-    if (*p && strchr("kKmMbB", *p) && !isalnum((unsigned char)p[1])) {
-        pow = *p == 'k' || *p == 'K' ? 3 : *p == 'm' || *p == 'M' ? 6 : 9;
-        p++;
-    }
+        return bad(err, shown, NOT_AN_AMOUNT);
+    size_t slen = 0;
+    int pow = scale_at(p, &slen);
+    p += slen;
     while (isspace((unsigned char)*p))
         p++;
     size_t after = currency_len(p);
     if (after > 0) {
         if (cur > 0)
-            return bad(err, s, NOT_AN_AMOUNT);
+            return bad(err, shown, NOT_AN_AMOUNT);
         p += after;
         while (isspace((unsigned char)*p))
             p++;
     }
     if (*p)
-        return bad(err, s, NOT_AN_AMOUNT);
+        return bad(err, shown, NOT_AN_AMOUNT);
     /* cents = mant * 10^(pow + 2 - fd) */
     int shift = pow + 2 - fd;
     int64_t cents;
     if (shift >= 0) {
         if (mant > KZ_MONEY_MAX / pow10s[shift])
-            return bad(err, s, _("is too large (at most 1,000,000,000,000,000)"));
+            return bad(err, shown, _("is too large (at most 1,000,000,000,000,000)"));
         cents = mant * pow10s[shift];
     } else {
         if (-shift >= 18 || mant % pow10s[-shift] != 0)
-            return bad(err, s, _("is more precise than a cent"));
+            return bad(err, shown, _("is more precise than a cent"));
         cents = mant / pow10s[-shift];
     }
     if (cents > KZ_MONEY_MAX)
-        return bad(err, s, _("is too large (at most 1,000,000,000,000,000)"));
+        return bad(err, shown, _("is too large (at most 1,000,000,000,000,000)"));
     if (neg && cents != 0)
-        return bad(err, s, _("is negative; expected an amount of 0 or more"));
+        return bad(err, shown, _("is negative; expected an amount of 0 or more"));
     *out = cents;
     return KZ_OK;
 }
@@ -158,6 +195,25 @@ void kz_money_plain(int64_t cents, char *out, size_t outlen)
         snprintf(out, outlen, "%s%" PRIu64, cents < 0 ? "-" : "", a / 100);
 }
 
+/* Toman and rial: whole amounts, the unit after the number ("تومان" with
+ * Persian digits, the code with Latin ones). NULL for other currencies. */
+static const char *iranian_unit(const char *currency)
+{
+    if (!currency)
+        return NULL;
+    bool fa = kz_prefs_get()->digits == KZ_DIGITS_PERSIAN;
+    if (strcmp(currency, "IRT") == 0)
+        return fa ? "تومان" : "IRT";
+    if (strcmp(currency, "IRR") == 0)
+        return fa ? "ریال" : "IRR";
+    return NULL;
+}
+
+static bool persian_digits(void)
+{
+    return kz_prefs_get()->digits == KZ_DIGITS_PERSIAN;
+}
+
 static bool is_code(const char *currency)
 {
     for (const char *p = currency; *p; p++)
@@ -171,7 +227,10 @@ static void with_currency(bool neg, const char *num, const char *currency, char 
                           size_t outlen)
 {
     const char *sign = neg ? "-" : "";
-    if (!currency || !*currency)
+    const char *unit = iranian_unit(currency);
+    if (unit)
+        snprintf(out, outlen, "%s%s %s", sign, num, unit);
+    else if (!currency || !*currency)
         snprintf(out, outlen, "%s%s", sign, num);
     else if (is_code(currency))
         snprintf(out, outlen, "%s%s %s", sign, num, currency);
@@ -202,11 +261,14 @@ void kz_money_full(int64_t cents, const char *currency, char *out, size_t outlen
 {
     uint64_t a = magnitude(cents);
     char num[96];
+    if (iranian_unit(currency))
+        a = (a + 50) / 100 * 100; /* toman and rial have no minor units */
     if (a % 100)
         grouped(a, 2, "", num, sizeof num);
     else
         grouped(a / 100, 0, "", num, sizeof num);
     with_currency(cents < 0, num, currency, out, outlen);
+    kz_digits_show(out, outlen);
 }
 
 /* |cents| in steps of the scale's last digit, rounded half away from zero. */
@@ -282,13 +344,17 @@ kz_money_scale kz_money_scale_for(const int64_t *cents, size_t n)
     return sc;
 }
 
-static const char *suffix_of(int pow)
+/* The unit of a shortened amount: k, M, B, or with words (one amount on
+ * its own, in Persian digits) هزار, میلیون, میلیارد. */
+static const char *suffix_of(int pow, bool words)
 {
+    if (words)
+        return pow == 3 ? " هزار" : pow == 6 ? " میلیون" : pow == 9 ? " میلیارد" : "";
     return pow == 3 ? "k" : pow == 6 ? "M" : pow == 9 ? "B" : "";
 }
 
-void kz_money_short(int64_t cents, kz_money_scale sc, const char *currency, char *out,
-                    size_t outlen)
+static void short_form(int64_t cents, kz_money_scale sc, const char *currency, bool words,
+                       char *out, size_t outlen)
 {
     if (sc.pow != 0 && sc.pow != 3 && sc.pow != 6 && sc.pow != 9)
         sc.pow = 0;
@@ -297,8 +363,23 @@ void kz_money_short(int64_t cents, kz_money_scale sc, const char *currency, char
     uint64_t q = scaled(cents, sc);
     char num[96] = "0"; /* zero reads 0 in any scale */
     if (cents != 0)
-        grouped(q, sc.decimals, suffix_of(sc.pow), num, sizeof num);
+        grouped(q, sc.decimals, suffix_of(sc.pow, words), num, sizeof num);
     with_currency(cents < 0 && q > 0, num, currency, out, outlen);
+    kz_digits_show(out, outlen);
+}
+
+void kz_money_short(int64_t cents, kz_money_scale sc, const char *currency, char *out,
+                    size_t outlen)
+{
+    short_form(cents, sc, currency, false, out, outlen);
+}
+
+void kz_num_show(int64_t v, char *out, size_t outlen)
+{
+    char num[96];
+    grouped(magnitude(v), 0, "", num, sizeof num);
+    snprintf(out, outlen, "%s%s", v < 0 ? "-" : "", num);
+    kz_digits_show(out, outlen);
 }
 
 void kz_money_compact(int64_t cents, const char *currency, char *out, size_t outlen)
@@ -316,7 +397,7 @@ void kz_money_compact(int64_t cents, const char *currency, char *out, size_t out
         sc.decimals--;
         q /= 10;
     }
-    kz_money_short(cents, sc, currency, out, outlen);
+    short_form(cents, sc, currency, persian_digits(), out, outlen);
 }
 
 struct json_t *kz_money_json(int64_t cents)

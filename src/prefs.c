@@ -3,11 +3,15 @@
 #include "kariz/prefs.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "kariz/buf.h"
+#include "kariz/i18n.h"
 #include "kariz/paths.h"
+#include "kariz/text.h"
 
 typedef struct {
     const char *key;
@@ -26,6 +30,7 @@ enum { NDEFS = sizeof defs / sizeof defs[0] };
 
 static kz_prefs cur;
 static bool resolved;
+static char warning[1024]; /* the first setting ignored, "" when none */
 static char team[NDEFS][16]; /* the team's words, "" when not set */
 
 static int def_index(const char *key)
@@ -110,8 +115,44 @@ static char *trim(char *s)
     return s;
 }
 
-/* The user's file: unknown keys and words are ignored here and reported
- * by `kariz rules check`-style tools, never fatal to opening the board. */
+/* Notes the first setting that was ignored, for kz_prefs_warning:
+ * "WHERE[:LINE]: " and the message. */
+__attribute__((format(printf, 3, 4))) static void ignored(const char *where, int line,
+                                                          const char *fmt, ...)
+{
+    if (warning[0])
+        return;
+    int n = line > 0 ? snprintf(warning, sizeof warning, "%s:%d: ", where, line)
+                     : snprintf(warning, sizeof warning, "%s: ", where);
+    if (n < 0 || (size_t)n >= sizeof warning)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(warning + n, sizeof warning - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+/* A word from the user's file or the environment: applied when it is one of
+ * the key's words, otherwise noted and ignored. */
+static void apply_checked(const char *where, int line, const char *key, const char *v)
+{
+    int di = def_index(key);
+    if (di < 0) {
+        ignored(where, line,
+                _("unknown setting \"%s\"; expected calendar, digits, bidi or direction; "
+                  "ignored"),
+                key);
+        return;
+    }
+    if (word_value(di, v) < 0) {
+        ignored(where, line, _("%s is \"%s\"; expected %s; ignored"), key, v, defs[di].allowed);
+        return;
+    }
+    apply_word(key, v);
+}
+
+/* The user's file: a line that does not read is ignored and noted (see
+ * kz_prefs_warning), never fatal to opening the board. */
 static void apply_user_file(void)
 {
     char dir[4096], path[4200];
@@ -121,15 +162,21 @@ static void apply_user_file(void)
     if (!f)
         return;
     char line[512];
+    int n = 0;
     while (fgets(line, sizeof line, f)) {
+        n++;
         char *hash = strchr(line, '#');
         if (hash)
             *hash = 0;
         char *eq = strchr(line, '=');
-        if (!eq)
+        if (!eq) {
+            if (*trim(line))
+                ignored(path, n, _("\"%s\" is not a setting; expected key = value; ignored"),
+                        trim(line));
             continue;
+        }
         *eq = 0;
-        apply_word(trim(line), trim(eq + 1));
+        apply_checked(path, n, trim(line), trim(eq + 1));
     }
     fclose(f);
 }
@@ -141,12 +188,18 @@ static void resolve(void)
     cur.digits = fa ? KZ_DIGITS_PERSIAN : KZ_DIGITS_LATIN;
     cur.bidi = KZ_BIDI_TERMINAL;
     cur.direction = fa ? KZ_DIR_RTL : KZ_DIR_LTR;
+    warning[0] = '\0';
     for (int i = 0; i < NDEFS; i++)
         if (team[i][0])
             apply_word(defs[i].key, team[i]);
     apply_user_file();
-    for (int i = 0; i < NDEFS; i++)
-        apply_word(defs[i].key, getenv(defs[i].env));
+    for (int i = 0; i < NDEFS; i++) {
+        const char *v = getenv(defs[i].env);
+        if (v && *v && word_value(i, v) < 0)
+            ignored(defs[i].env, 0, _("\"%s\"; expected %s; ignored"), v, defs[i].allowed);
+        else
+            apply_word(defs[i].key, v);
+    }
     cur.week_start = cur.calendar == KZ_CAL_PERSIAN ? 5 : 0;
     resolved = true;
 }
@@ -170,6 +223,26 @@ kz_status kz_prefs_team(const char *calendar, const char *digits, const char *bi
         snprintf(team[i], sizeof team[i], "%s", vals[i] ? vals[i] : "");
     resolve();
     return KZ_OK;
+}
+
+void kz_digits_show(char *s, size_t size)
+{
+    if (size == 0 || kz_prefs_get()->digits != KZ_DIGITS_PERSIAN)
+        return;
+    kz_buf b = KZ_BUF_INIT; /* owned here */
+    kz_text_digits(&b, s, true);
+    size_t n = b.len < size - 1 ? b.len : size - 1;
+    while (n > 0 && n < b.len && ((unsigned char)b.s[n] & 0xC0) == 0x80)
+        n--; /* never cut inside a character */
+    memcpy(s, kz_buf_str(&b), n);
+    s[n] = '\0';
+    kz_buf_free(&b);
+}
+
+const char *kz_prefs_warning(void)
+{
+    kz_prefs_get();
+    return warning[0] ? warning : NULL;
 }
 
 void kz_prefs_reset(void)

@@ -7,9 +7,11 @@
 #include <string.h>
 
 #include "kariz/buf.h"
+#include "kariz/calendar.h"
 #include "kariz/dates.h"
 #include "kariz/i18n.h"
 #include "kariz/model.h"
+#include "kariz/prefs.h"
 #include "kariz/report.h"
 #include "kariz/store.h"
 
@@ -412,7 +414,7 @@ kz_status kz_report_funnel(kz_store *st, const kz_report_pipeline *p, const kz_r
 /* ---- forecast ---- */
 
 static const kz_rcol month_cols[] = {
-    {"month", N_("CLOSE MONTH"), KZ_RT_TEXT},
+    {"month", N_("CLOSE MONTH"), KZ_RT_MONTH},
     {"leads", N_("LEADS"), KZ_RT_COUNT},
     {"value", N_("VALUE"), KZ_RT_MONEY},
     {"weighted", N_("WEIGHTED"), KZ_RT_MONEY},
@@ -424,7 +426,7 @@ static const kz_rcol owner_cols[] = {
     {"weighted", N_("WEIGHTED"), KZ_RT_MONEY},
 };
 static const kz_rcol month_owner_cols[] = {
-    {"month", N_("CLOSE MONTH"), KZ_RT_TEXT}, {"owner", N_("OWNER"), KZ_RT_TEXT},
+    {"month", N_("CLOSE MONTH"), KZ_RT_MONTH}, {"owner", N_("OWNER"), KZ_RT_TEXT},
     {"leads", N_("LEADS"), KZ_RT_COUNT},      {"value", N_("VALUE"), KZ_RT_MONEY},
     {"weighted", N_("WEIGHTED"), KZ_RT_MONEY},
 };
@@ -479,7 +481,11 @@ kz_status kz_report_forecast(kz_store *st, const kz_report_pipeline *p,
         if (close && kz_day_parse_iso(close, &day) == KZ_OK) {
             if (day < o->from_day || day > o->to_day)
                 continue;
-            snprintf(month, sizeof month, "%.7s", close);
+            int py, pm, pd; /* the month of the calendar in force: 1405-09 is Azar */
+            if (kz_prefs_get()->calendar == KZ_CAL_PERSIAN && kz_persian_from_day(day, &py, &pm, &pd))
+                snprintf(month, sizeof month, "%04d-%02d", py, pm);
+            else
+                snprintf(month, sizeof month, "%.7s", close);
         } else {
             snprintf(month, sizeof month, "%s", NO_DATE_LABEL);
             no_date = 1;

@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "kariz/buf.h"
+#include "kariz/calendar.h"
 #include "kariz/dates.h"
 #include "kariz/i18n.h"
 #include "kariz/labels.h"
 #include "kariz/model.h"
 #include "kariz/money.h"
+#include "kariz/prefs.h"
 #include "kariz/report.h"
 #include "kariz/text.h"
 
@@ -215,7 +217,22 @@ typedef struct money_fmt {
 
 static bool is_text(kz_rtype t)
 {
-    return t == KZ_RT_TEXT || t == KZ_RT_STAGE || t == KZ_RT_KEY;
+    return t == KZ_RT_TEXT || t == KZ_RT_STAGE || t == KZ_RT_KEY || t == KZ_RT_MONTH;
+}
+
+/* A month key as a table shows it: "1405-09" as "آذر 1405", any other as it
+ * is; in the digits in force. */
+static void month_text(const char *key, kz_buf *out)
+{
+    int y, m, n = 0;
+    char buf[96];
+    if (sscanf(key, "%4d-%2d%n", &y, &m, &n) == 2 && key[n] == '\0' && y >= 1300 && y <= 1499 &&
+        m >= 1 && m <= 12)
+        snprintf(buf, sizeof buf, "%s %d", kz_persian_month_name(m), y);
+    else
+        snprintf(buf, sizeof buf, "%s", key);
+    kz_digits_show(buf, sizeof buf);
+    kz_buf_puts(out, buf);
 }
 
 /* A text cell as the table shows it: a stage by its label, a key as words. */
@@ -231,6 +248,8 @@ static void shown_text(const money_fmt *m, const kz_rcol *col, const kz_rcell *c
         kz_label_key(s, out);
     } else if (!c->null && col->type == KZ_RT_KEY) {
         kz_label_key(s, out);
+    } else if (!c->null && col->type == KZ_RT_MONTH) {
+        month_text(s, out);
     } else {
         kz_buf_puts(out, s);
     }
@@ -269,7 +288,8 @@ static void cell_string(const kz_rcol *col, size_t ci, const kz_rcell *c, const 
     switch (col->type) {
     case KZ_RT_TEXT:
     case KZ_RT_STAGE:
-    case KZ_RT_KEY: snprintf(out, outlen, "%s", c->s ? c->s : ""); break;
+    case KZ_RT_KEY:
+    case KZ_RT_MONTH: snprintf(out, outlen, "%s", c->s ? c->s : ""); break;
     case KZ_RT_COUNT: snprintf(out, outlen, "%lld", (long long)c->i); break;
     case KZ_RT_MONEY:
         if (m)
@@ -280,6 +300,8 @@ static void cell_string(const kz_rcol *col, size_t ci, const kz_rcell *c, const 
     case KZ_RT_PERCENT: snprintf(out, outlen, csv ? "%.1f" : "%.1f%%", c->d); break;
     case KZ_RT_DAYS: snprintf(out, outlen, csv ? "%.2f" : "%.1fd", c->d); break;
     }
+    if (!csv && !is_text(col->type))
+        kz_digits_show(out, outlen); /* the table form: the digits in force */
 }
 
 static double cell_value(const kz_rcol *col, const kz_rcell *c)
@@ -293,7 +315,8 @@ static double cell_value(const kz_rcol *col, const kz_rcell *c)
     case KZ_RT_DAYS: return c->d;
     case KZ_RT_TEXT:
     case KZ_RT_STAGE:
-    case KZ_RT_KEY: break;
+    case KZ_RT_KEY:
+    case KZ_RT_MONTH: break;
     }
     return 0;
 }
@@ -324,14 +347,41 @@ static void push_fitted(kz_lines *out, const char *text, int width)
     lines_push(out, &b);
 }
 
+/* In the Persian calendar, a period that is exactly a Solar Hijri month,
+ * season or year by its name ("آذر ۱۴۰۵", "پاییز ۱۴۰۵", "۱۴۰۵"); false
+ * for any other period. */
+static bool persian_period_name(int from, int to, kz_buf *b)
+{
+    static const char *const seasons[4] = {"بهار", "تابستان", "پاییز", "زمستان"};
+    int fy, fm, fd, ty, tm, td;
+    if (kz_prefs_get()->calendar != KZ_CAL_PERSIAN || !kz_persian_from_day(from, &fy, &fm, &fd) ||
+        !kz_persian_from_day(to, &ty, &tm, &td) || fd != 1 ||
+        td != kz_persian_days_in_month(ty, tm) || fy != ty)
+        return false;
+    char buf[96];
+    if (fm == tm)
+        snprintf(buf, sizeof buf, "%s %d", kz_persian_month_name(fm), fy);
+    else if (fm == 1 && tm == 12)
+        snprintf(buf, sizeof buf, "%d", fy);
+    else if ((fm - 1) % 3 == 0 && tm == fm + 2)
+        snprintf(buf, sizeof buf, "%s %d", seasons[(fm - 1) / 3], fy);
+    else
+        return false;
+    kz_digits_show(buf, sizeof buf);
+    kz_buf_puts(b, buf);
+    return true;
+}
+
 static void period_text(const kz_report *r, kz_buf *b)
 {
-    char a[16], z[16];
+    char a[KZ_DATE_TEXT], z[KZ_DATE_TEXT];
     bool from = r->from_day != KZ_REPORT_OPEN_FROM, to = r->to_day != KZ_REPORT_OPEN_TO;
     if (from)
-        day_text(r->from_day, a);
+        kz_day_show(r->from_day, a, sizeof a);
     if (to)
-        day_text(r->to_day, z);
+        kz_day_show(r->to_day, z, sizeof z);
+    if (from && to && persian_period_name(r->from_day, r->to_day, b))
+        return;
     if (from && to)
         kz_buf_printf(b, _("%s to %s"), a, z);
     else if (from)
@@ -622,7 +672,8 @@ static json_t *cell_json(const kz_rcol *col, const kz_rcell *c)
     switch (col->type) {
     case KZ_RT_TEXT:
     case KZ_RT_STAGE:
-    case KZ_RT_KEY: return jstr(c->s ? c->s : "");
+    case KZ_RT_KEY:
+    case KZ_RT_MONTH: return jstr(c->s ? c->s : "");
     case KZ_RT_COUNT: return json_integer(c->i);
     case KZ_RT_MONEY: return kz_money_json(c->i);
     case KZ_RT_PERCENT: return json_real(round(c->d * 10.0) / 10.0);

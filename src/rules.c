@@ -21,6 +21,7 @@
 #include "kariz/labels.h"
 #include "kariz/model.h"
 #include "kariz/money.h"
+#include "kariz/prefs.h"
 #include "kariz/rules.h"
 #include "kariz/status.h"
 #include "kariz/text.h"
@@ -1497,7 +1498,7 @@ static const char **key_labels(kz_rules *r, const char *const *keys, size_t n,
 static const char *const top_keys[] = {"version",  "score",    "grades", "custom_fields",
                                        "criteria", "personas", "stages", "lost_reasons",
                                        "statuses", "automatic_statuses", "currency",
-                                       "owners",   "stage_map"};
+                                       "owners",   "stage_map", "calendar", "digits", "bidi", "direction"};
 
 /* currency: a three-letter code (EUR) or a symbol ($, €, ﷼): what
  * kz_money_parse accepts beside an amount. */
@@ -1520,6 +1521,24 @@ static bool parse_currency(ctx *c, const node *n)
         return false;
     }
     c->r->currency = rdup(c->r, v);
+    return true;
+}
+
+/* calendar:, digits:, bidi:, direction: the team's display settings, one
+ * of the words kz_prefs knows for each. */
+static bool parse_pref(ctx *c, const node *root, const char *key, const char **out)
+{
+    *out = NULL;
+    const node *n = get(root, key);
+    if (!n)
+        return true;
+    if (!need(c, n, N_SCALAR, key))
+        return false;
+    if (!kz_prefs_valid(key, n->val)) {
+        fail(c, n, _("%s is \"%s\"; expected %s"), key, n->val, kz_prefs_words(key));
+        return false;
+    }
+    *out = rdup(c->r, n->val);
     return true;
 }
 
@@ -1775,6 +1794,10 @@ static bool compile_all(ctx *c, const node *root)
         return false;
     r->currency = "";
     if ((v = get(root, "currency")) && !parse_currency(c, v))
+        return false;
+    if (!parse_pref(c, root, "calendar", &r->calendar) ||
+        !parse_pref(c, root, "digits", &r->digits) || !parse_pref(c, root, "bidi", &r->bidi) ||
+        !parse_pref(c, root, "direction", &r->direction))
         return false;
     r->score_min = 0;
     r->score_max = 100;
@@ -2080,6 +2103,11 @@ const char *kz_rules_status_label(const kz_rules *r, size_t i)
 const char *kz_rules_currency(const kz_rules *r)
 {
     return r->currency ? r->currency : "";
+}
+
+kz_status kz_rules_apply_prefs(const kz_rules *r, kz_err *err)
+{
+    return kz_prefs_team(r->calendar, r->digits, r->bidi, r->direction, err);
 }
 
 size_t kz_rules_lost_reason_count(const kz_rules *r)

@@ -158,6 +158,8 @@ struct kz_rules {
     const char **lost_reasons;
     size_t nlost;
     const char *currency; /* "" when the rules name none */
+    /* calendar:, digits:, bidi:, direction: (NULL when not set) */
+    const char *calendar, *digits, *bidi, *direction;
     const char **lost_labels;   /* per lost reason, in words */
     const char **status_labels; /* per status, in words */
     const char **lost_labels_fa;   /* per lost reason, its label_fa: or NULL */

@@ -424,6 +424,48 @@ static int ascii_lower(int c)
     return (c >= 'A' && c <= 'Z') ? c - 'A' + 'a' : c;
 }
 
+void kz_text_digits(kz_buf *out, const char *s, bool persian)
+{
+    if (!persian) {
+        kz_buf_puts(out, s);
+        return;
+    }
+    for (const char *p = s; *p; p++) {
+        bool between = p > s && p[-1] >= '0' && p[-1] <= '9' && p[1] >= '0' && p[1] <= '9';
+        if (*p >= '0' && *p <= '9') {
+            char d[2] = {(char)0xDB, (char)(0xB0 + (*p - '0'))}; /* U+06F0 + n */
+            kz_buf_append(out, d, 2);
+        } else if (*p == ',' && between) {
+            kz_buf_puts(out, "\xd9\xac"); /* U+066C ARABIC THOUSANDS SEPARATOR */
+        } else if (*p == '.' && between) {
+            kz_buf_puts(out, "\xd9\xab"); /* U+066B ARABIC DECIMAL SEPARATOR */
+        } else {
+            kz_buf_putc(out, *p);
+        }
+    }
+}
+
+bool kz_text_latin_digits(kz_buf *out, const char *s)
+{
+    bool changed = false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        /* U+06F0..U+06F9 are DB B0..DB B9; U+0660..U+0669 are D9 A0..D9 A9 */
+        if (p[0] == 0xDB && p[1] >= 0xB0 && p[1] <= 0xB9) {
+            kz_buf_putc(out, (char)('0' + p[1] - 0xB0));
+        } else if (p[0] == 0xD9 && p[1] >= 0xA0 && p[1] <= 0xA9) {
+            kz_buf_putc(out, (char)('0' + p[1] - 0xA0));
+        } else if (p[0] == 0xD9 && (p[1] == 0xAC || p[1] == 0xAB)) {
+            kz_buf_putc(out, p[1] == 0xAC ? ',' : '.');
+        } else {
+            kz_buf_putc(out, (char)*p);
+            continue;
+        }
+        p++;
+        changed = true;
+    }
+    return changed;
+}
+
 size_t kz_utf8_chars(const char *s)
 {
     size_t n = 0;

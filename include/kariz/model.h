@@ -146,6 +146,10 @@ kz_status kz_lead_assign(kz_lead *l, const char *name, const char *value, bool a
 /* Canonical text of a field ("" when absent): money as 12500.50 (trailing .00
  * dropped), dates as YYYY-MM-DD, times as YYYY-MM-DDTHH:MM:SSZ. */
 void kz_lead_format(const kz_lead *l, kz_field f, char *out, size_t outlen);
+/* The field as a person reads it: as kz_lead_format, with dates and times
+ * in the calendar in force and numbers in its digits (kz_day_show,
+ * kz_time_show, kz_digits_show). Never for CSV, JSON or events. */
+void kz_lead_show(const kz_lead *l, kz_field f, char *out, size_t outlen);
 
 /* Value parsers shared by the CLI, import and rules (money: money.h). */
 kz_status kz_parse_int(const char *s, int64_t *out);   /* KZ_EINVAL when not whole */

@@ -4,7 +4,16 @@
  * An amount is an int64_t in minor units (cents): 1250050 is 12,500.50.
  * The currency is text from the rules file (`currency: EUR` or
  * `currency: "€"`), or NULL/"" for none: a symbol is written before the
- * number ("€45k"), a code after it ("45k EUR"). Pure: no I/O. */
+ * number ("€45k"), a code after it ("45k EUR"). Toman (`IRT`) and rial
+ * (`IRR`) are whole: no minor units are shown, and the unit follows the
+ * number ("1,200,000 IRT"; with Persian digits "۱٬۲۰۰٬۰۰۰ تومان",
+ * "۱٬۲۰۰ ریال").
+ *
+ * The formatters for people write the digits in force (kz_prefs: ۱٬۲۳۴٫۵
+ * when digits are Persian; one amount shortened on its own reads
+ * "۱٫۲ میلیون", a row in one scale "۱٫۲M" to stay narrow); the
+ * plain and JSON forms are always Latin. The parser reads Persian and
+ * Arabic-Indic digits as well as Latin ones. No other I/O. */
 #ifndef KARIZ_MONEY_H
 #define KARIZ_MONEY_H
 
@@ -21,7 +30,8 @@
 /* Parses what a person types, and what the formatters print: "12500",
  * "12,500.50", "45k", "1.2M", "3B", with or without a currency (a symbol
  * such as $ € £ ¥ before or after the number, or a three-letter code such
- * as EUR). A negative amount, more precision than a cent and anything that
+ * as EUR), in Latin, Persian or Arabic-Indic digits; "هزار", "میلیون" and
+ * "میلیارد" read as k, M and B. A negative amount, more precision than a cent and anything that
  * is not an amount are refused; err (may be NULL) says which, quoting s. */
 kz_status kz_money_parse(const char *s, int64_t *out, kz_err *err);
 
@@ -53,6 +63,10 @@ void kz_money_short(int64_t cents, kz_money_scale sc, const char *currency, char
 /* One amount on its own, shortened to about three significant digits with
  * trailing zeros dropped: "45k", "1.2M", "12.5k", "980". */
 void kz_money_compact(int64_t cents, const char *currency, char *out, size_t outlen);
+
+/* A count or score for people: thousands separators and the digits in
+ * force ("1,234", "۱٬۲۳۴"). */
+void kz_num_show(int64_t v, char *out, size_t outlen);
 
 /* The amount as a JSON number in major units that carries it exactly: an
  * integer when whole, else a real that json_dumps prints with its cents

@@ -17,6 +17,7 @@
 #define KARIZ_PREFS_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "kariz/status.h"
 
@@ -52,6 +53,16 @@ const char *kz_prefs_words(const char *key);
 /* Whether the locale says Persian (LANGUAGE, else LC_ALL, LC_MESSAGES or
  * LANG starting with "fa"): the defaults above, and `kariz demo`'s language. */
 bool kz_prefs_locale_persian(void);
+/* Numbers kariz writes for people in the digits in force: rewrites the
+ * Latin digits and separators of s (kz_text_digits) in place when digits
+ * are Persian, cut on a character boundary to fit `size` bytes. Never for
+ * JSON, CSV or any other machine format. */
+void kz_digits_show(char *s, size_t size);
+
+/* The first setting of the user's file or the environment that was
+ * ignored, as "FILE:LINE: calendar is \"jalali\"; expected gregorian or
+ * persian; ignored", or NULL when every one read. */
+const char *kz_prefs_warning(void);
 
 /* Forgets everything resolved (tests, and after the user's file changed). */
 void kz_prefs_reset(void);

@@ -35,7 +35,10 @@ typedef enum kz_rtype {
     KZ_RT_COUNT,   /* i */
     KZ_RT_MONEY,   /* i, minor units (cents) */
     KZ_RT_PERCENT, /* d, 0..100 */
-    KZ_RT_DAYS     /* d, days (fractional) */
+    KZ_RT_DAYS,    /* d, days (fractional) */
+    KZ_RT_MONTH    /* s, a month "YYYY-MM" of the calendar in force (a year 1300..1499 is
+                    * Solar Hijri): tables show a Persian one by name ("آذر 1405"), CSV
+                    * and JSON the key */
 } kz_rtype;
 
 typedef struct kz_rcol {

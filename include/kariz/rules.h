@@ -73,6 +73,10 @@ const char *kz_rules_stage_names(const kz_rules *r);
 /* The currency money is shown in (`currency:`, a code or a symbol), ""
  * when the rules name none; owned by r. */
 const char *kz_rules_currency(const kz_rules *r);
+/* Hands the team's display settings (calendar:, digits:, bidi:,
+ * direction:, each optional) to kz_prefs_team: called when the rules in
+ * force load, so that rules which fail to load leave the last good ones. */
+kz_status kz_rules_apply_prefs(const kz_rules *r, kz_err *err);
 size_t kz_rules_lost_reason_count(const kz_rules *r);
 const char *kz_rules_lost_reason(const kz_rules *r, size_t i);
 /* A lost reason or status in words for menus ("no budget"); owned by r. */

@@ -93,6 +93,19 @@ void kz_text_search_form(kz_buf *out, const char *s);
  * free()); returns how many. */
 size_t kz_text_fold(const char *s, long **out);
 
+/* Digits for people. kz_text_digits appends s to out with, when persian,
+ * the Latin digits written as Persian ones (U+06F0..U+06F9), a comma
+ * between digits as the Arabic thousands separator (U+066C, ۱٬۲۳۴) and a
+ * point between digits as the Arabic decimal separator (U+066B, ۱٫۵);
+ * anything else is copied. For numbers kariz writes itself, never for data. */
+void kz_text_digits(kz_buf *out, const char *s, bool persian);
+/* The one normaliser for what people type where a number is read (amounts,
+ * scores, ids, counts, dates): appends s to out with Persian (U+06F0..9)
+ * and Arabic-Indic (U+0660..9) digits made Latin, U+066C made "," and
+ * U+066B made "."; anything else is copied. Returns true when it changed
+ * something. */
+bool kz_text_latin_digits(kz_buf *out, const char *s);
+
 /* Case-insensitive (ASCII) comparison and trimming helpers. */
 int kz_strcasecmp(const char *a, const char *b);
 /* Trims ASCII white space in place; returns s. */

@@ -20,6 +20,7 @@
 #include "kariz/deploy.h"
 #include "kariz/hooks.h"
 #include "kariz/paths.h"
+#include "kariz/prefs.h"
 #include "kariz/text.h"
 #include "kariz/tui.h"
 
@@ -156,7 +157,8 @@ int kz_cli_next_opt(int argc, char **argv, const struct option *opts)
 bool kz_cli_id(const char *arg, int64_t *id)
 {
     int64_t v;
-    if (!arg || kz_parse_int(arg, &v) != KZ_OK || v <= 0 || strchr(arg, ',')) {
+    if (!arg || kz_parse_int(arg, &v) != KZ_OK || v <= 0 || strchr(arg, ',') ||
+        strstr(arg, "\xd9\xac") /* U+066C, a Persian thousands separator */) {
         /* the argument sanitised, inside the translated sentence */
         kz_buf safe = KZ_BUF_INIT; /* owned */
         kz_text_sanitize(&safe, arg ? arg : "", arg ? strlen(arg) : 0, KZ_TEXT_NEWLINE_SPACE);
@@ -315,6 +317,14 @@ int kz_cli_open(kz_cli *c, unsigned flags)
     int rc = load_rules(c);
     if (rc)
         return rc;
+    /* the team's calendar, digits and direction, from the rules in force */
+    if (kz_rules_apply_prefs(c->rules, &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
+    if (kz_prefs_warning()) {
+        fputs("kariz: ", stderr);
+        kz_cli_print_safe(stderr, kz_prefs_warning());
+        fputc('\n', stderr);
+    }
     if (kz_store_sync_stages(c->store, kz_rules_stages(c->rules), kz_rules_stage_count(c->rules),
                              &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);

@@ -44,8 +44,8 @@ static void line(kz_buf *b, const kz_lead *l, const char *when, const char *what
 static bool due_one(const kz_lead *l, void *ud)
 {
     agenda *a = ud;
-    char rel[32];
-    kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), a->today, rel);
+    char rel[KZ_DATE_TEXT];
+    kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), a->today, rel, sizeof rel);
     const char *step = kz_lead_text(l, KZ_F_NEXT_STEP) ? kz_lead_text(l, KZ_F_NEXT_STEP) : _("(no step named)");
     if (kz_lead_is_overdue(l, a->today)) {
         line(&a->overdue, l, rel, step);
@@ -127,8 +127,8 @@ int kz_cmd_agenda(kz_cli *c, int argc, char **argv)
     if (ks != KZ_OK) {
         rc = kz_cli_fail(&c->err);
     } else {
-        char today[16];
-        kz_day_format(a.today, today);
+        char today[KZ_DATE_TEXT];
+        kz_day_show(a.today, today, sizeof today);
         const char *nothing = _("  nothing\n");
         kz_buf who = KZ_BUF_INIT; /* owned */
         printf(_("Agenda for %s, %s\n"), kz_cli_safe(&who, q.owner), today);

@@ -332,9 +332,11 @@ static void print_activities(const kz_activity_list *acts)
 {
     for (size_t i = 0; i < acts->n; i++) {
         const kz_activity *a = &acts->v[i];
-        char when[32];
-        kz_time_format(a->at, when);
-        printf("  %s  ", when);
+        char when[KZ_DATE_TEXT];
+        kz_time_show(a->at, when, sizeof when);
+        fputs("  ", stdout);
+        kz_cli_print_safe_pad(stdout, when, kz_time_show_cols());
+        fputs("  ", stdout);
         kz_cli_print_safe_pad(stdout, a->author, 8);
         putchar(' ');
         kz_buf what = KZ_BUF_INIT; /* owned: "call, no answer" */
@@ -405,7 +407,7 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
         kz_buf words = KZ_BUF_INIT; /* owned */
         const char *cur = kz_lead_text(&lead, KZ_F_CURRENCY);
         for (int f = 0; f < KZ_F__COUNT; f++) {
-            kz_lead_format(&lead, (kz_field)f, buf, sizeof buf);
+            kz_lead_show(&lead, (kz_field)f, buf, sizeof buf);
             const kz_field_info *fi = kz_field_get((kz_field)f);
             const char *v = fi->type == KZ_FT_TEXT ? kz_lead_text(&lead, (kz_field)f) : buf;
             /* values in words: amounts in full, stages by label, reasons */
@@ -692,15 +694,16 @@ static int confirm_followup(kz_cli *c, int64_t id)
         return kz_cli_fail(&c->err);
     }
     int due = (int)kz_lead_num(&lead, KZ_F_NEXT_DUE);
-    char date[16], rel[32];
-    kz_day_format(due, date);
-    kz_day_relative(due, kz_today(kz_session_now(&c->sess)), rel);
+    char date[KZ_DATE_TEXT], rel[KZ_DATE_TEXT];
+    kz_day_show(due, date, sizeof date);
+    int today = kz_today(kz_session_now(&c->sess));
+    kz_day_relative(due, today, rel, sizeof rel);
     const char *name = kz_lead_text(&lead, KZ_F_NAME), *step = kz_lead_text(&lead, KZ_F_NEXT_STEP);
     kz_buf line = KZ_BUF_INIT;
     kz_buf_printf(&line, _("next step for %s (lead %" PRId64 "): %s, due %s %s"),
                   name ? name : "", id, step ? step : _("(no step named)"),
                   _(wd[kz_day_weekday(due)]), date);
-    if (strcmp(rel, date) != 0)
+    if (due - today >= -14 && due - today <= 14) /* beyond, rel is the date again */
         kz_buf_printf(&line, " (%s)", rel);
     kz_cli_print_safe(stdout, kz_buf_str(&line));
     putchar('\n');
@@ -802,9 +805,10 @@ int kz_cmd_history(kz_cli *c, int argc, char **argv)
     } else {
         for (size_t i = 0; i < ev.n; i++) {
             const kz_event *e = &ev.v[i];
-            char when[32];
-            kz_time_format(e->at, when);
-            printf("%s  ", when);
+            char when[KZ_DATE_TEXT];
+            kz_time_show(e->at, when, sizeof when);
+            kz_cli_print_safe_pad(stdout, when, kz_time_show_cols());
+            fputs("  ", stdout);
             kz_cli_print_safe_pad(stdout, e->actor, 8);
             putchar(' ');
             kz_cli_print_safe_pad(stdout, kz_label_event_kind(e->kind), 11);
@@ -845,8 +849,8 @@ int kz_cmd_blame(kz_cli *c, int argc, char **argv)
     if (ks != KZ_OK) {
         rc = kz_cli_fail(&c->err);
     } else {
-        char when[32];
-        kz_time_format(e.at, when);
+        char when[KZ_DATE_TEXT];
+        kz_time_show(e.at, when, sizeof when);
         char cur[256];
         int f = kz_field_lookup(field);
         if (f >= 0)

@@ -144,9 +144,9 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
     }
     if (ro.from_day != KZ_REPORT_OPEN_FROM && ro.to_day != KZ_REPORT_OPEN_TO &&
         ro.from_day > ro.to_day) {
-        char f[11], t[11];
-        kz_day_format(ro.from_day, f);
-        kz_day_format(ro.to_day, t);
+        char f[KZ_DATE_TEXT], t[KZ_DATE_TEXT];
+        kz_day_show(ro.from_day, f, sizeof f);
+        kz_day_show(ro.to_day, t, sizeof t);
         return kz_cli_usage("report", _("--from %s (%s) is after --to %s (%s)"), from, f, to, t);
     }
 

@@ -197,12 +197,12 @@ void kz_lead_writer_add(kz_lead_writer *w, const kz_lead *l)
     char buf[64];
     if (w->fmt == KZ_FMT_TABLE) {
         kz_buf_reset(&w->line);
-        kz_lead_format(l, KZ_F_ID, buf, sizeof buf);
+        kz_lead_show(l, KZ_F_ID, buf, sizeof buf);
         table_cell(w, 0, buf);
         table_cell(w, 1, kz_lead_text(l, KZ_F_NAME) ? kz_lead_text(l, KZ_F_NAME) : "");
         table_cell(w, 2, kz_lead_text(l, KZ_F_COMPANY) ? kz_lead_text(l, KZ_F_COMPANY) : "");
         table_cell(w, 3, stage_cell(w, l));
-        kz_lead_format(l, KZ_F_SCORE, buf, sizeof buf);
+        kz_lead_show(l, KZ_F_SCORE, buf, sizeof buf);
         table_cell(w, 4, buf);
         table_cell(w, 5, kz_lead_text(l, KZ_F_GRADE) ? kz_lead_text(l, KZ_F_GRADE) : "");
         buf[0] = '\0';
@@ -214,11 +214,10 @@ void kz_lead_writer_add(kz_lead_writer *w, const kz_lead *l)
         }
         table_cell(w, 6, buf);
         table_cell(w, 7, kz_lead_text(l, KZ_F_OWNER) ? kz_lead_text(l, KZ_F_OWNER) : "-");
-        const char *due = kz_lead_text(l, KZ_F_NEXT_DUE);
-        if (due && kz_lead_is_overdue(l, (int)w->today))
-            snprintf(buf, sizeof buf, "%s!", due);
-        else
-            snprintf(buf, sizeof buf, "%s", due ? due : "");
+        char due[KZ_DATE_TEXT - 2] = ""; /* "2026-12-03", or "۱۲ آذر" this year */
+        if (kz_lead_has(l, KZ_F_NEXT_DUE))
+            kz_day_show_short((int)kz_lead_num(l, KZ_F_NEXT_DUE), (int)w->today, due, sizeof due);
+        snprintf(buf, sizeof buf, "%s%s", due, due[0] && kz_lead_is_overdue(l, (int)w->today) ? "!" : "");
         table_cell(w, 8, buf);
         fprintf(w->out, "%s\n", kz_buf_str(&w->line));
     } else if (w->fmt == KZ_FMT_CSV) {

@@ -13,6 +13,7 @@
 
 #include "kariz/dates.h"
 #include "kariz/i18n.h"
+#include "kariz/prefs.h"
 #include "kariz/money.h"
 #include "kariz/paths.h"
 #include "kariz/pipeline.h"
@@ -449,7 +450,8 @@ static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool sel
     char score[24] = "";
     if (kz_lead_has(l, KZ_F_SCORE))
         snprintf(score, sizeof score, "%" PRId64, kz_lead_num(l, KZ_F_SCORE));
-    int sw = (int)strlen(score);
+    kz_digits_show(score, sizeof score);
+    int sw = kz_text_width(score);
     const char *name = kz_lead_text(l, KZ_F_NAME);
     kz_draw_text_attr(y, x + 1, inner - sw - 1, name ? name : _("(no name)"),
                       selected ? base : kz_role_attr(t, KZ_ROLE_CARD_NAME), false);
@@ -481,9 +483,9 @@ static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool sel
      * that every card shows) */
     kz_buf second = KZ_BUF_INIT; /* owned */
     if (t->filter.sort == KZ_SORT_DUE) {
-        char rel[16] = "";
+        char rel[KZ_DATE_TEXT] = "";
         if (kz_lead_has(l, KZ_F_NEXT_DUE))
-            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
+            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel, sizeof rel);
         if (rel[0])
             kz_buf_printf(&second, _("due %s"), rel);
         else
@@ -516,6 +518,7 @@ static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool sel
     char days_s[64];
     /* TRANSLATORS: days a card has been in its stage, on the card ("12d") */
     snprintf(days_s, sizeof days_s, _("%" PRId64 "d"), days);
+    kz_digits_show(days_s, sizeof days_s);
     /* TRANSLATORS: the marks on a card: its next step is overdue; it is stale */
     const char *due_mark = _("!due"), *stale_mark = _("stale");
     int days_w = kz_text_width(days_s), due_w = kz_text_width(due_mark),
@@ -543,12 +546,16 @@ static void draw_column(board *b, kz_tui *t, size_t ci, int x, int w, kz_rect ar
     column *c = &b->cols[ci];
     bool focus = ci == b->focus;
     kz_buf h = KZ_BUF_INIT; /* owned */
-    kz_buf_printf(&h, "%s %" PRId64, c->stage->label ? c->stage->label : c->stage->name,
-                  c->tot.count);
+    char count[48], shown[48]; /* no separators: a column header is narrow */
+    snprintf(count, sizeof count, "%" PRId64, c->tot.count);
+    snprintf(shown, sizeof shown, "%" PRId64, c->nmatch);
+    kz_digits_show(count, sizeof count);
+    kz_digits_show(shown, sizeof shown);
+    kz_buf_printf(&h, "%s %s", c->stage->label ? c->stage->label : c->stage->name, count);
     if (filtered(t) && c->more && c->tot.count > c->nmatch)
-        kz_buf_printf(&h, _(" (%" PRId64 "+ shown)"), c->nmatch);
+        kz_buf_printf(&h, _(" (%s+ shown)"), shown);
     else if (filtered(t) && c->nmatch != c->tot.count)
-        kz_buf_printf(&h, _(" (%" PRId64 " shown)"), c->nmatch);
+        kz_buf_printf(&h, _(" (%s shown)"), shown);
     kz_fill(area.y, x, w - 1, kz_role_attr(t, focus ? KZ_ROLE_HEADER_FOCUS : KZ_ROLE_HEADER));
     kz_draw_text(t, area.y, x + 1, w - 2, kz_buf_str(&h),
                  focus ? KZ_ROLE_HEADER_FOCUS : KZ_ROLE_HEADER, false);

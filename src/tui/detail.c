@@ -11,6 +11,7 @@
 
 #include "kariz/dates.h"
 #include "kariz/i18n.h"
+#include "kariz/prefs.h"
 #include "kariz/labels.h"
 #include "kariz/money.h"
 #include "kariz/pipeline.h"
@@ -108,8 +109,8 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
         kz_buf_reset(&b);
         const char *step = kz_lead_text(l, KZ_F_NEXT_STEP);
         if (kz_lead_has(l, KZ_F_NEXT_DUE)) {
-            char rel[16];
-            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
+            char rel[KZ_DATE_TEXT];
+            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel, sizeof rel);
             kz_buf_printf(&b, _("next: %s, due %s%s"), step ? step : _("(no step)"), rel,
                           kz_lead_is_overdue(l, t->today) ? _(" (overdue)") : "");
         } else {
@@ -139,21 +140,26 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
     for (int c = 0; c < KZ_CRIT__COUNT; c++) {
         int v = sc ? sc->sub[c] : (int)kz_lead_num(l, kz_criterion_field((kz_criterion)c));
         snprintf(buf, sizeof buf, "[%s] %+d", v > 0 ? "x" : " ", v);
+        kz_digits_show(buf, sizeof buf);
         add_line(d, KZ_ROLE_LABEL, v > 0 ? KZ_ROLE_CHECK_YES : KZ_ROLE_CHECK_NO,
                  kz_criterion_name((kz_criterion)c), buf);
     }
 
     section(d, _("Score"));
     if (sc) {
-        int len = snprintf(buf, sizeof buf, _("%d  grade %s"), sc->total,
-                           sc->grade ? sc->grade : "-");
+        char total[32], points[32];
+        snprintf(total, sizeof total, "%d", sc->total);
+        kz_digits_show(total, sizeof total);
+        int len = snprintf(buf, sizeof buf, _("%s  grade %s"), total, sc->grade ? sc->grade : "-");
         if (sc->persona && len >= 0 && (size_t)len < sizeof buf)
             snprintf(buf + len, sizeof buf - (size_t)len, _("  persona %s"), sc->persona);
         add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, _("total"), buf);
         for (size_t i = 0; i < sc->nhits; i++) {
             const kz_score_hit *h = &sc->hits[i];
             kz_buf b = KZ_BUF_INIT; /* owned */
-            kz_buf_printf(&b, "%+4d  %s", h->points, h->rule ? h->rule : "");
+            snprintf(points, sizeof points, "%+4d", h->points);
+            kz_digits_show(points, sizeof points);
+            kz_buf_printf(&b, "%s  %s", points, h->rule ? h->rule : "");
             if (h->count > 1)
                 kz_buf_printf(&b, " (x%d)", h->count);
             if (h->matched[0])
@@ -181,8 +187,8 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
     if (kz_store_activities(t->s->store, d->id, &acts, &err) == KZ_OK) {
         for (size_t i = acts.n; i-- > 0;) {
             const kz_activity *a = &acts.v[i];
-            char when[20];
-            kz_time_format(a->at, when);
+            char when[KZ_DATE_TEXT];
+            kz_time_show(a->at, when, sizeof when);
             kz_buf b = KZ_BUF_INIT; /* owned */
             kz_label_activity(a->kind, a->outcome, &b);
             if (a->author[0])
@@ -225,7 +231,7 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
         if (!kz_lead_has(l, (kz_field)f))
             continue;
         const kz_field_info *fi = kz_field_get((kz_field)f);
-        kz_lead_format(l, (kz_field)f, buf, sizeof buf);
+        kz_lead_show(l, (kz_field)f, buf, sizeof buf);
         if (fi->type == KZ_FT_MONEY) {
             kz_money_full(kz_lead_num(l, (kz_field)f), kz_tui_currency(t, l), buf, sizeof buf);
         } else if (f == KZ_F_STAGE || f == KZ_F_LOST_FROM || f == KZ_F_LOST_REASON ||
@@ -236,8 +242,8 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
             kz_buf_free(&words);
         }
         if (f == KZ_F_NEXT_DUE) {
-            char rel[16];
-            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
+            char rel[KZ_DATE_TEXT];
+            kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel, sizeof rel);
             size_t len = strlen(buf);
             snprintf(buf + len, sizeof buf - len, " (%s%s)", rel,
                      kz_lead_is_overdue(l, t->today) ? _(", overdue") : "");
@@ -266,8 +272,8 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
     if (kz_store_events(t->s->store, d->id, 0, &ev, &err) == KZ_OK) {
         for (size_t i = ev.n; i-- > 0;) {
             const kz_event *e = &ev.v[i];
-            char when[20];
-            kz_time_format(e->at, when);
+            char when[KZ_DATE_TEXT];
+            kz_time_show(e->at, when, sizeof when);
             kz_buf b = KZ_BUF_INIT; /* owned */
             kz_buf_printf(&b, "%s ", kz_label_event_kind(e->kind));
             kz_label_event(t->s->rules, e, &b);

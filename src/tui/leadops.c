@@ -919,6 +919,8 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
             goto out;
         }
         kz_lead_format(l, (kz_field)f, current, sizeof current);
+        if (fi->type == KZ_FT_DATE && kz_lead_has(l, (kz_field)f)) /* 1405/09/15 in Persian */
+            kz_day_input((int)kz_lead_num(l, (kz_field)f), current, sizeof current);
     } else if (kz_pipe_check_field(t->s, l, fname, &err) != KZ_OK) {
         kz_tui_error(t, "%s", err.msg);
         goto out;
@@ -1043,9 +1045,9 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
         if (!kz_prompt_line(t, _("next step:"), step ? step : "", &text, NULL, NULL))
             break;
         kz_buf due = KZ_BUF_INIT; /* owned */
-        char cur[16] = "";
+        char cur[KZ_DATE_TEXT] = "";
         if (kz_lead_has(&l, KZ_F_NEXT_DUE))
-            kz_lead_format(&l, KZ_F_NEXT_DUE, cur, sizeof cur);
+            kz_day_input((int)kz_lead_num(&l, KZ_F_NEXT_DUE), cur, sizeof cur);
         if (kz_prompt_line(t, _("due (today, tomorrow, fri, +3d, next week, YYYY-MM-DD):"), cur,
                            &due, NULL, NULL)) {
             int day;
@@ -1060,8 +1062,8 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
                     flags = KZ_UI_RELOAD;
                     goto followup_done;
                 }
-                char rel[16];
-                kz_day_relative(day, t->today, rel);
+                char rel[KZ_DATE_TEXT];
+                kz_day_relative(day, t->today, rel, sizeof rel);
                 remember_undo(t, id, &l, _("next step"));
                 kz_tui_message(t, _("%s: next step due %s%s"), kz_buf_str(&who), rel,
                                kz_change_reapplied(&p));

@@ -347,9 +347,9 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     bool overdue = kz_lead_is_overdue(l, t->today);
     kz_buf_puts(&b, step && *step ? step : _("(none named)"));
     if (kz_lead_has(l, KZ_F_NEXT_DUE)) {
-        char rel[16], iso[16];
-        kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel);
-        kz_day_format((int)kz_lead_num(l, KZ_F_NEXT_DUE), iso);
+        char rel[KZ_DATE_TEXT], iso[KZ_DATE_TEXT];
+        kz_day_relative((int)kz_lead_num(l, KZ_F_NEXT_DUE), t->today, rel, sizeof rel);
+        kz_day_show((int)kz_lead_num(l, KZ_F_NEXT_DUE), iso, sizeof iso);
         kz_buf_printf(&b, _(", due %s (%s)%s"), iso, rel, overdue ? _(" overdue") : "");
     } else {
         kz_buf_puts(&b, _(", no due date"));
@@ -434,8 +434,8 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
                      KZ_ROLE_HINT, false);
     for (size_t k = 0; k < ntouch && y < bottom; k++) {
         const kz_activity *a = &tr->acts.v[tr->acts.n - 1 - k]; /* newest first */
-        char when[20];
-        kz_time_format(a->at, when);
+        char when[KZ_DATE_TEXT];
+        kz_time_show(a->at, when, sizeof when);
         kz_buf_reset(&b);
         kz_buf_printf(&b, "%s  ", when);
         kz_label_activity(a->kind, a->outcome, &b);
@@ -634,9 +634,9 @@ static unsigned decide_lost(triage *tr, kz_tui *t)
 
 static unsigned set_due(triage *tr, kz_tui *t, int day, const char *step, const char *decision)
 {
-    char iso[16], rel[16];
+    char iso[16], rel[KZ_DATE_TEXT];
     kz_day_format(day, iso);
-    kz_day_relative(day, t->today, rel);
+    kz_day_relative(day, t->today, rel, sizeof rel);
     kz_change c = {.kind = KZ_CH_FOLLOWUP, .id = current_id(tr),
                    .version = kz_lead_num(&tr->lead, KZ_F_VERSION),
                    .what = decision_word(decision), .field = "next_due", .mine = iso, .day = day,
@@ -677,8 +677,8 @@ static unsigned decide_snooze(triage *tr, kz_tui *t)
         int day = t->today;
         kz_err err;
         kz_date_parse(when[i], t->today, &day, &err);
-        char iso[16];
-        kz_day_format(day, iso);
+        char iso[KZ_DATE_TEXT];
+        kz_day_show(day, iso, sizeof iso);
         const char *w = _(shown[i]);
         snprintf(labels[i], sizeof labels[i], "%s%*s %s", w, col - kz_text_width(w), "", iso);
         items[i] = (kz_menu_item){keys[i], labels[i]};
@@ -720,9 +720,9 @@ static unsigned decide_next_step(triage *tr, kz_tui *t)
     kz_buf step = KZ_BUF_INIT, due = KZ_BUF_INIT; /* owned */
     unsigned flags = KZ_UI_REDRAW;
     const char *cur = kz_lead_text(&tr->lead, KZ_F_NEXT_STEP);
-    char curdue[16] = "";
+    char curdue[KZ_DATE_TEXT] = "";
     if (kz_lead_has(&tr->lead, KZ_F_NEXT_DUE))
-        kz_lead_format(&tr->lead, KZ_F_NEXT_DUE, curdue, sizeof curdue);
+        kz_day_input((int)kz_lead_num(&tr->lead, KZ_F_NEXT_DUE), curdue, sizeof curdue);
     if (!kz_prompt_line(t, _("next step:"), cur ? cur : "", &step, NULL, NULL) ||
         !kz_prompt_line(t, _("due (today, tomorrow, fri, +3d, next week, YYYY-MM-DD):"), curdue,
                         &due, NULL, NULL)) {

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "kariz/dates.h"
+#include "kariz/prefs.h"
 #include "kariz/status.h"
 
 static void set_tz(const char *tz)
@@ -306,7 +307,8 @@ static void test_weekday_names_all_days(void **state)
 }
 
 #define EXPECTED                                                                                   \
-    "expected today, tomorrow, a weekday (mon..sun), next week, +3d, in 2 weeks or YYYY-MM-DD"
+    "expected today, tomorrow, a weekday (mon..sun), next week, +3d, in 2 weeks or YYYY-MM-DD, " \
+    "or in Persian فردا, پس‌فردا, شنبه, ۳ روز دیگر, هفته بعد, ماه بعد, ۱۵ آذر or ۱۴۰۵/۰۹/۱۵"
 
 struct bad_case {
     const char *in;
@@ -667,15 +669,268 @@ static void test_relative(void **state)
     };
     int today = D("2026-11-24");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        char out[16];
-        kz_day_relative(today + cases[i].diff, today, out);
+        char out[KZ_DATE_TEXT];
+        kz_day_relative(today + cases[i].diff, today, out, sizeof out);
         if (strcmp(out, cases[i].want) != 0)
             fail_msg("diff %d: got %s", cases[i].diff, out);
     }
 }
 
+static void use_prefs(const char *calendar, const char *digits)
+{
+    setenv("KARIZ_CALENDAR", calendar, 1);
+    setenv("KARIZ_DIGITS", digits, 1);
+    kz_prefs_reset();
+}
+
+/* Dates for people follow the calendar and digits in force; the exact
+ * forms never do. */
+static void test_show_persian(void **state)
+{
+    (void)state;
+    set_tz("UTC");
+    char out[KZ_DATE_TEXT];
+    int day = D("2026-12-03"), today = D("2026-11-24");
+    use_prefs("persian", "persian");
+    kz_day_show(day, out, sizeof out);
+    assert_string_equal(out, "۱۲ آذر ۱۴۰۵");
+    kz_day_show_short(day, today, out, sizeof out);
+    assert_string_equal(out, "۱۲ آذر");
+    kz_day_show_short(D("2027-03-21"), today, out, sizeof out); /* Nowruz: the next year */
+    assert_string_equal(out, "۱۴۰۶/۰۱/۰۱");
+    kz_time_show((int64_t)day * 86400 + 14 * 3600 + 5 * 60, out, sizeof out);
+    assert_string_equal(out, "۱۲ آذر ۱۴۰۵ ۱۴:۰۵");
+    kz_day_relative(today + 3, today, out, sizeof out);
+    assert_string_equal(out, "in ۳d");
+    assert_int_equal(kz_time_show_cols(), 23);
+    kz_day_relative(today, today, out, sizeof out);
+    assert_string_equal(out, "today");
+    kz_day_relative(today + 15, today, out, sizeof out);
+    assert_string_equal(out, "۱۸ آذر");
+    kz_day_input(day, out, sizeof out);
+    assert_string_equal(out, "۱۴۰۵/۰۹/۱۲");
+    int back = 0;
+    assert_int_equal(kz_date_parse(out, today, &back, NULL), KZ_OK);
+    assert_int_equal(back, day);
+    kz_day_format(day, out);
+    assert_string_equal(out, "2026-12-03");
+    kz_time_format_iso((int64_t)day * 86400, out);
+    assert_string_equal(out, "2026-12-03T00:00:00Z");
+
+    use_prefs("persian", "latin");
+    kz_day_show(day, out, sizeof out);
+    assert_string_equal(out, "12 آذر 1405");
+    kz_day_show(D("2024-05-09"), out, sizeof out);
+    assert_string_equal(out, "20 اردیبهشت 1403");
+
+    use_prefs("gregorian", "persian");
+    kz_day_show(day, out, sizeof out);
+    assert_string_equal(out, "۲۰۲۶-۱۲-۰۳");
+
+    use_prefs("gregorian", "latin");
+    kz_day_show(day, out, sizeof out);
+    assert_string_equal(out, "2026-12-03");
+    kz_day_show_short(day, today, out, sizeof out);
+    assert_string_equal(out, "2026-12-03");
+    kz_day_input(day, out, sizeof out);
+    assert_string_equal(out, "2026-12-03");
+    kz_time_show((int64_t)day * 86400 + 14 * 3600 + 5 * 60, out, sizeof out);
+    assert_string_equal(out, "2026-12-03 14:05");
+    assert_int_equal(kz_time_show_cols(), 16);
+    /* a small buffer is cut on a character boundary */
+    use_prefs("persian", "persian");
+    char small[8];
+    kz_day_show(day, small, sizeof small);
+    assert_string_equal(small, "۱۲ آ");
+    unsetenv("KARIZ_CALENDAR");
+    unsetenv("KARIZ_DIGITS");
+    kz_prefs_reset();
+}
+
+struct fa_case {
+    const char *in;
+    const char *gregorian; /* the day with calendar: gregorian */
+    const char *persian;   /* with calendar: persian (NULL: the same) */
+};
+
+/* Every Persian form, typed on Thursday 2026-12-03 (12 Azar 1405). */
+static const struct fa_case fa_cases[] = {
+    {"امروز", "2026-12-03", NULL},
+    {"فردا", "2026-12-04", NULL},
+    {"  فردا ", "2026-12-04", NULL},
+    {"پس\u200cفردا", "2026-12-05", NULL},
+    {"پسفردا", "2026-12-05", NULL},
+    {"پس فردا", "2026-12-05", NULL},
+    {"دیروز", "2026-12-02", NULL},
+    {"شنبه", "2026-12-05", NULL},
+    {"یکشنبه", "2026-12-06", NULL},
+    {"یک‌شنبه", "2026-12-06", NULL},
+    {"يکشنبه", "2026-12-06", NULL},  /* Arabic yeh */
+    {"يكشنبه", "2026-12-06", NULL},  /* Arabic yeh and kaf */
+    {"دوشنبه", "2026-12-07", NULL},
+    {"سه\u200cشنبه", "2026-12-08", NULL},
+    {"سهشنبه", "2026-12-08", NULL},
+    {"سه شنبه", "2026-12-08", NULL},
+    {"چهارشنبه", "2026-12-09", NULL},
+    {"پنجشنبه", "2026-12-10", NULL}, /* never today */
+    {"پنج\u200cشنبه", "2026-12-10", NULL},
+    {"جمعه", "2026-12-04", NULL},
+    {"۳ روز دیگر", "2026-12-06", NULL},
+    {"3 روز دیگر", "2026-12-06", NULL},
+    {"٣ روز دیگر", "2026-12-06", NULL},
+    {"۳ روز بعد", "2026-12-06", NULL},
+    {"۲ هفته دیگر", "2026-12-17", NULL},
+    {"۱ ماه دیگر", "2027-01-03", "2027-01-02"}, /* 12 Dey 1405 */
+    {"هفته بعد", "2026-12-07", "2026-12-05"},  /* Monday; Saturday */
+    {"هفته آینده", "2026-12-07", "2026-12-05"},
+    {"next week", "2026-12-07", "2026-12-05"},
+    {"ماه بعد", "2027-01-01", "2026-12-22"},   /* 1 Dey 1405 */
+    {"next month", "2027-01-01", "2026-12-22"},
+    {"eom", "2026-12-31", "2026-12-21"},       /* 30 Azar 1405 */
+    {"1405/09/15", "2026-12-06", NULL},
+    {"۱۴۰۵/۹/۱۵", "2026-12-06", NULL},
+    {"١٤٠٥/٩/١٥", "2026-12-06", NULL},
+    {"1405-09-15", "2026-12-06", NULL},
+    {"۱۴۰۵-۰۹-۱۵", "2026-12-06", NULL},
+    {"1403/12/30", "2025-03-20", NULL},         /* a leap year's Esfand 30 */
+    {"1357/11/22", "1979-02-11", NULL},
+    {"2026/12/15", "2026-12-15", NULL},
+    {"15 آذر", "2026-12-06", NULL},
+    {"۱۵ آذر", "2026-12-06", NULL},
+    {"۱۵ آذر ۱۴۰۵", "2026-12-06", NULL},
+    {"15 azar", "2026-12-06", NULL},
+    {"15 Azar 1405", "2026-12-06", NULL},
+    {"12 آذر", "2026-12-03", NULL},             /* today */
+    {"10 آذر", "2027-12-01", NULL},             /* gone: next year's */
+    {"1 dey", "2026-12-22", NULL},
+    {"1 Dei", "2026-12-22", NULL},
+    {"1 farvardin", "2027-03-21", NULL},
+    {"20 ordibehesht 1403", "2024-05-09", NULL},
+    {"1 mordad 1405", "2026-07-23", NULL},
+    {"1 amordad 1405", "2026-07-23", NULL},
+    {"2026-12-15", "2026-12-15", NULL},
+    {"tomorrow", "2026-12-04", NULL},
+};
+
+static void use_calendar(const char *calendar)
+{
+    setenv("KARIZ_CALENDAR", calendar, 1);
+    kz_prefs_reset();
+}
+
+static void test_parse_persian_forms(void **state)
+{
+    (void)state;
+    int today = D("2026-12-03");
+    for (int cal = 0; cal < 2; cal++) {
+        use_calendar(cal ? "persian" : "gregorian");
+        for (size_t i = 0; i < sizeof fa_cases / sizeof fa_cases[0]; i++) {
+            const char *want = cal && fa_cases[i].persian ? fa_cases[i].persian
+                                                          : fa_cases[i].gregorian;
+            int day = 0;
+            kz_err err;
+            if (kz_date_parse(fa_cases[i].in, today, &day, &err) != KZ_OK)
+                fail_msg("\"%s\" (%s): %s", fa_cases[i].in, cal ? "persian" : "gregorian",
+                         err.msg);
+            char iso[11];
+            kz_day_format(day, iso);
+            if (strcmp(iso, want) != 0)
+                fail_msg("\"%s\" (%s): got %s, want %s", fa_cases[i].in,
+                         cal ? "persian" : "gregorian", iso, want);
+        }
+    }
+    unsetenv("KARIZ_CALENDAR");
+    kz_prefs_reset();
+}
+
+static void test_parse_persian_errors(void **state)
+{
+    (void)state;
+    static const struct bad_case cases[] = {
+        {"1405/13/01", "cannot read date \"1405/13/01\": the month must be 1..12"},
+        {"1404/12/30", "cannot read date \"1404/12/30\": 1404/12 (اسفند) has days 1..29"},
+        {"۱۴۰۵/۷/۳۱", "cannot read date \"۱۴۰۵/۷/۳۱\": 1405/07 (مهر) has days 1..30"},
+        {"30 اسفند 1404", "cannot read date \"30 اسفند 1404\": اسفند 1404 has days 1..29"},
+        {"15 آذر 2026", "cannot read date \"15 آذر 2026\": a Solar Hijri year is 1300..1499"},
+        {"۳ روز", "cannot read date \"۳ روز\": " EXPECTED},
+        {"۳ سال دیگر", "cannot read date \"۳ سال دیگر\": " EXPECTED},
+        {"15 آذرماه", "cannot read date \"15 آذرماه\": " EXPECTED},
+        {"شنبه‌ها", "cannot read date \"شنبه‌ها\": " EXPECTED},
+        {"2026/13/01", "cannot read date \"2026/13/01\": " EXPECTED},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        kz_err err;
+        int day = -99;
+        if (kz_date_parse(cases[i].in, D("2026-12-03"), &day, &err) != KZ_EINVAL)
+            fail_msg("\"%s\" accepted", cases[i].in);
+        assert_int_equal(day, -99);
+        if (strcmp(err.msg, cases[i].msg) != 0)
+            fail_msg("\"%s\": message %s", cases[i].in, err.msg);
+    }
+}
+
+struct fa_period {
+    const char *in;
+    const char *from, *to;
+};
+
+/* Periods follow the calendar: Persian months and seasons, weeks from
+ * Saturday; typed on Thursday 2026-12-03 (12 Azar 1405). */
+static void test_period_persian(void **state)
+{
+    (void)state;
+    static const struct fa_period persian[] = {
+        {"this month", "2026-11-22", "2026-12-21"},   {"این ماه", "2026-11-22", "2026-12-21"},
+        {"last month", "2026-10-23", "2026-11-21"},   {"ماه قبل", "2026-10-23", "2026-11-21"},
+        {"ماه گذشته", "2026-10-23", "2026-11-21"},   {"this quarter", "2026-09-23", "2026-12-21"},
+        {"این فصل", "2026-09-23", "2026-12-21"},     {"last quarter", "2026-06-22", "2026-09-22"},
+        {"فصل قبل", "2026-06-22", "2026-09-22"},     {"this year", "2026-03-21", "2027-03-20"},
+        {"امسال", "2026-03-21", "2027-03-20"},       {"last year", "2025-03-21", "2026-03-20"},
+        {"پارسال", "2025-03-21", "2026-03-20"},      {"this week", "2026-11-28", "2026-12-04"},
+        {"این هفته", "2026-11-28", "2026-12-04"},    {"last week", "2026-11-21", "2026-11-27"},
+        {"هفته گذشته", "2026-11-21", "2026-11-27"},  {"۷ روز اخیر", "2026-11-27", "2026-12-03"},
+        {"۳ روز پیش", "2026-11-30", "2026-11-30"},   {"شنبه", "2026-11-28", "2026-11-28"},
+        {"دیروز", "2026-12-02", "2026-12-02"},       {"۱۴۰۵/۰۹/۰۱", "2026-11-22", "2026-11-22"},
+    };
+    static const struct fa_period gregorian[] = {
+        {"this month", "2026-12-01", "2026-12-31"},  {"این ماه", "2026-12-01", "2026-12-31"},
+        {"this week", "2026-11-30", "2026-12-06"},   {"last quarter", "2026-07-01", "2026-09-30"},
+        {"1405/09/01", "2026-11-22", "2026-11-22"},
+    };
+    int today = D("2026-12-03");
+    for (int cal = 0; cal < 2; cal++) {
+        use_calendar(cal ? "persian" : "gregorian");
+        const struct fa_period *v = cal ? persian : gregorian;
+        size_t n = cal ? sizeof persian / sizeof persian[0] : sizeof gregorian / sizeof gregorian[0];
+        for (size_t i = 0; i < n; i++) {
+            int from, to;
+            kz_err err;
+            if (kz_period_parse(v[i].in, today, &from, &to, NULL, &err) != KZ_OK)
+                fail_msg("\"%s\": %s", v[i].in, err.msg);
+            char f[11], t[11];
+            kz_day_format(from, f);
+            kz_day_format(to, t);
+            if (strcmp(f, v[i].from) != 0 || strcmp(t, v[i].to) != 0)
+                fail_msg("\"%s\" (%s): got %s..%s, want %s..%s", v[i].in,
+                         cal ? "persian" : "gregorian", f, t, v[i].from, v[i].to);
+        }
+    }
+    kz_err err;
+    int from, to;
+    assert_int_equal(kz_period_parse("1404/12/30", today, &from, &to, NULL, &err), KZ_EINVAL);
+    assert_string_equal(err.msg, "cannot read period \"1404/12/30\": 1404/12 (اسفند) has days 1..29");
+    unsetenv("KARIZ_CALENDAR");
+    kz_prefs_reset();
+}
+
 int main(void)
 {
+    unsetenv("KARIZ_CALENDAR");
+    unsetenv("KARIZ_DIGITS");
+    unsetenv("LANGUAGE");
+    unsetenv("LC_ALL");
+    setenv("LANG", "C", 1);
+    setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_known_days),
         cmocka_unit_test(test_invalid_ymd),
@@ -697,6 +952,10 @@ int main(void)
         cmocka_unit_test(test_time_format),
         cmocka_unit_test(test_time_parse),
         cmocka_unit_test(test_relative),
+        cmocka_unit_test(test_show_persian),
+        cmocka_unit_test(test_parse_persian_forms),
+        cmocka_unit_test(test_parse_persian_errors),
+        cmocka_unit_test(test_period_persian),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

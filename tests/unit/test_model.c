@@ -64,7 +64,17 @@ static void test_assign_and_format(void **state)
     assert_string_equal(kz_lead_text(&l, KZ_F_CLOSE_DATE), "2026-12-01");
     assert_true(kz_lead_num(&l, KZ_F_CLOSE_DATE) > 20000);
     assert_int_equal(kz_lead_assign(&l, "close_date", "tomorrow", false, &err), KZ_EINVAL);
-    assert_string_equal(err.msg, "field \"close_date\": \"tomorrow\" is not a date (expected YYYY-MM-DD)");
+    assert_string_equal(err.msg, "field \"close_date\": \"tomorrow\" is not a date (expected "
+                                 "YYYY-MM-DD, or a Solar Hijri date such as 1405/09/15)");
+    /* a Solar Hijri date, in any digits, is stored as its ISO day */
+    assert_int_equal(kz_lead_assign(&l, "close_date", "1405/09/15", false, &err), KZ_OK);
+    assert_string_equal(kz_lead_text(&l, KZ_F_CLOSE_DATE), "2026-12-06");
+    assert_int_equal(kz_lead_assign(&l, "close_date", "۱۴۰۵/۱۲/۲۹", false, &err), KZ_OK);
+    assert_string_equal(kz_lead_text(&l, KZ_F_CLOSE_DATE), "2027-03-20");
+    assert_int_equal(kz_lead_assign(&l, "close_date", "۲۰۲۷-۰۱-۱۵", false, &err), KZ_OK);
+    assert_string_equal(kz_lead_text(&l, KZ_F_CLOSE_DATE), "2027-01-15");
+    assert_int_equal(kz_lead_assign(&l, "close_date", "1404/12/30", false, &err), KZ_EINVAL);
+    assert_int_equal(kz_lead_assign(&l, "close_date", "2026/12/15", false, &err), KZ_EINVAL);
     assert_int_equal(kz_lead_assign(&l, "owner", "bob.smith", false, &err), KZ_OK);
     assert_int_equal(kz_lead_assign(&l, "owner", "bob smith", false, &err), KZ_EINVAL);
     assert_int_equal(kz_lead_assign(&l, "probability", "101", false, &err), KZ_EINVAL);

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "kariz/money.h"
+#include "kariz/prefs.h"
+#include "kariz/text.h"
 
 static void test_parse(void **state)
 {
@@ -181,12 +183,123 @@ static void test_json_exact(void **state)
     }
 }
 
+static void use_digits(const char *digits)
+{
+    setenv("KARIZ_DIGITS", digits, 1);
+    kz_prefs_reset();
+}
+
+/* Persian and Arabic-Indic digits, their separators and the Persian scale
+ * words are read as amounts, and what the Persian formatters write reads
+ * back. */
+static void test_parse_persian_digits(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in;
+        int64_t cents;
+    } good[] = {
+        {"۱۲۵۰۰", 1250000},           {"۱۲٬۵۰۰٫۵۰", 1250050},     {"١٢٥٠٠", 1250000},
+        {"١٢٬٥٠٠", 1250000},          {"۱۲,۵۰۰", 1250000},        {"۴۵k", 4500000},
+        {"۱٫۲ میلیون", 120000000},   {"۴۵ هزار", 4500000},        {"۳ میلیارد", 300000000000},
+        {"۱٬۲۰۰٬۰۰۰ تومان", 120000000}, {"1,200,000 IRT", 120000000}, {"۵۰۰ ریال", 50000},
+        {"۱٫۲ میلیون تومان", 120000000}, {"12۵00", 1250000},
+    };
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        int64_t v = -1;
+        kz_err err;
+        if (kz_money_parse(good[i].in, &v, &err) != KZ_OK)
+            fail_msg("\"%s\": %s", good[i].in, err.msg);
+        assert_int_equal(v, good[i].cents);
+    }
+    int64_t v;
+    kz_err err;
+    assert_int_equal(kz_money_parse("۱۲ apples", &v, &err), KZ_EINVAL);
+    /* the message quotes what was typed, not its Latin form */
+    assert_non_null(strstr(err.msg, "\"۱۲ apples\""));
+}
+
+static void test_persian_display(void **state)
+{
+    (void)state;
+    char out[128];
+    use_digits("persian");
+    kz_money_full(123456789, NULL, out, sizeof out);
+    assert_string_equal(out, "۱٬۲۳۴٬۵۶۷٫۸۹");
+    kz_money_full(120000000, "IRT", out, sizeof out);
+    assert_string_equal(out, "۱٬۲۰۰٬۰۰۰ تومان");
+    kz_money_full(120000000, "IRR", out, sizeof out);
+    assert_string_equal(out, "۱٬۲۰۰٬۰۰۰ ریال");
+    kz_money_full(120000049, "IRT", out, sizeof out); /* whole: no minor units */
+    assert_string_equal(out, "۱٬۲۰۰٬۰۰۰ تومان");
+    kz_money_compact(120000000, "IRT", out, sizeof out);
+    assert_string_equal(out, "۱٫۲ میلیون تومان");
+    kz_money_compact(4500000, NULL, out, sizeof out);
+    assert_string_equal(out, "۴۵ هزار");
+    kz_money_scale sc = {6, 1};
+    kz_money_short(120000000, sc, "IRT", out, sizeof out); /* a row: narrow */
+    assert_string_equal(out, "۱٫۲M تومان");
+    kz_money_compact(98000, "EUR", out, sizeof out);
+    assert_string_equal(out, "۹۸۰ EUR");
+    int64_t back = 0;
+    kz_money_compact(120000000, "IRT", out, sizeof out);
+    assert_int_equal(kz_money_parse(out, &back, NULL), KZ_OK);
+    assert_int_equal(back, 120000000);
+    kz_num_show(1234567, out, sizeof out);
+    assert_string_equal(out, "۱٬۲۳۴٬۵۶۷");
+    kz_num_show(-42, out, sizeof out);
+    assert_string_equal(out, "-۴۲");
+    /* the exact forms stay Latin whatever the digits */
+    kz_money_plain(123456789, out, sizeof out);
+    assert_string_equal(out, "1234567.89");
+    json_t *j = kz_money_json(120000000);
+    assert_int_equal(json_integer_value(j), 1200000);
+    json_decref(j);
+
+    use_digits("latin");
+    kz_money_full(120000000, "IRT", out, sizeof out);
+    assert_string_equal(out, "1,200,000 IRT");
+    kz_money_full(120000000, "IRR", out, sizeof out);
+    assert_string_equal(out, "1,200,000 IRR");
+    kz_money_compact(120000000, "IRT", out, sizeof out);
+    assert_string_equal(out, "1.2M IRT");
+    kz_num_show(1234567, out, sizeof out);
+    assert_string_equal(out, "1,234,567");
+    unsetenv("KARIZ_DIGITS");
+    kz_prefs_reset();
+}
+
+static void test_digit_text(void **state)
+{
+    (void)state;
+    kz_buf b = KZ_BUF_INIT;
+    kz_text_digits(&b, "1,234.5 and 3, then .5", true);
+    assert_string_equal(kz_buf_str(&b), "۱٬۲۳۴٫۵ and ۳, then .۵");
+    kz_buf_reset(&b);
+    kz_text_digits(&b, "1,234.5", false);
+    assert_string_equal(kz_buf_str(&b), "1,234.5");
+    kz_buf_reset(&b);
+    assert_true(kz_text_latin_digits(&b, "۱۴۰۵/۹/۱۵ ٣٤ ۱٬۲۳۴٫۵"));
+    assert_string_equal(kz_buf_str(&b), "1405/9/15 34 1,234.5");
+    kz_buf_reset(&b);
+    assert_false(kz_text_latin_digits(&b, "plain 12, آذر"));
+    assert_string_equal(kz_buf_str(&b), "plain 12, آذر");
+    kz_buf_free(&b);
+}
+
 int main(void)
 {
+    unsetenv("KARIZ_DIGITS");
+    setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
+    setenv("LANG", "C", 1);
+    unsetenv("LANGUAGE");
+    unsetenv("LC_ALL");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse),          cmocka_unit_test(test_negative_refused),
         cmocka_unit_test(test_plain_and_full), cmocka_unit_test(test_compact_rounds),
         cmocka_unit_test(test_row_scale),      cmocka_unit_test(test_json_exact),
+        cmocka_unit_test(test_parse_persian_digits), cmocka_unit_test(test_persian_display),
+        cmocka_unit_test(test_digit_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -17,6 +17,7 @@
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/prefs.h"
 #include "kariz/report.h"
 #include "kariz/store.h"
 #include "kariz/text.h"
@@ -374,6 +375,109 @@ static void test_forecast_close_dates_in_period(void **state)
     is_text(f, "by_month", 0, "month", "2026-04");
     is_text(f, "by_month", 1, "month", "no date");
     is_int(f, "total", 0, "leads", 2);
+}
+
+/* With the Persian calendar the forecast groups by Solar Hijri month: Dan
+ * (2026-03-20, 29 Esfand 1404) and Cara (moved to Nowruz, 2026-03-21 =
+ * 1 Farvardin 1405) fall in different months though both close in March;
+ * Cara joins Hana (2026-04-02, 13 Farvardin 1405). Tables name the month;
+ * CSV and JSON carry its key in Latin digits. */
+static void test_forecast_persian_months(void **state)
+{
+    fx *f = *state;
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, "UPDATE leads SET close_date = '2026-03-21' WHERE id = 3",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
+    sqlite3_close(db);
+    setenv("KARIZ_CALENDAR", "persian", 1);
+    setenv("KARIZ_DIGITS", "persian", 1);
+    kz_prefs_reset();
+    run(f, "forecast");
+    rows(f, "by_month", 3);
+    is_text(f, "by_month", 0, "month", "1404-12");
+    is_int(f, "by_month", 0, "leads", 1);
+    is_int(f, "by_month", 0, "value", 2000000);
+    is_int(f, "by_month", 0, "weighted", 1600000);
+    is_text(f, "by_month", 1, "month", "1405-01");
+    is_int(f, "by_month", 1, "leads", 2);
+    is_int(f, "by_month", 1, "value", 1200000);
+    is_int(f, "by_month", 1, "weighted", 720000);
+    is_text(f, "by_month", 2, "month", "no date");
+    rows(f, "by_month_owner", 3);
+    is_text(f, "by_month_owner", 1, "month", "1405-01");
+    is_text(f, "by_month_owner", 1, "owner", "bob");
+    kz_lines lines = {0};
+    kz_report_render(&f->r, 80, true, &lines);
+    bool esfand = false, farvardin = false;
+    for (size_t i = 0; i < lines.n; i++) {
+        esfand = esfand || strstr(lines.v[i], "اسفند ۱۴۰۴");
+        farvardin = farvardin || strstr(lines.v[i], "فروردین ۱۴۰۵");
+        assert_null(strstr(lines.v[i], "1405"));
+    }
+    assert_true(esfand);
+    assert_true(farvardin);
+    kz_lines_free(&lines);
+    kz_buf b = KZ_BUF_INIT;
+    kz_report_csv(&f->r, &b);
+    assert_non_null(strstr(kz_buf_str(&b), "by_month,1405-01,2,12000,7200\r\n"));
+    assert_null(strstr(kz_buf_str(&b), "فروردین"));
+    kz_buf_reset(&b);
+    kz_report_json(&f->r, &b);
+    assert_non_null(strstr(kz_buf_str(&b), "\"1404-12\""));
+    assert_null(strstr(kz_buf_str(&b), "\xdb\xb1")); /* no Persian digit one */
+    kz_buf_free(&b);
+    /* the Gregorian calendar groups them by March */
+    setenv("KARIZ_CALENDAR", "gregorian", 1);
+    kz_prefs_reset();
+    run(f, "forecast");
+    is_text(f, "by_month", 0, "month", "2026-03");
+    is_int(f, "by_month", 0, "leads", 2);
+    unsetenv("KARIZ_CALENDAR");
+    unsetenv("KARIZ_DIGITS");
+    kz_prefs_reset();
+}
+
+/* The text form names a period that is a Solar Hijri month, season or
+ * year; any other period reads from its first day to its last. */
+static void test_persian_period_names(void **state)
+{
+    fx *f = *state;
+    static const struct {
+        int fy, fm, fd, ty, tm, td;
+        const char *title;
+    } cases[] = {
+        {2026, 11, 22, 2026, 12, 21, "Forecast, آذر ۱۴۰۵"},
+        {2026, 9, 23, 2026, 12, 21, "Forecast, پاییز ۱۴۰۵"},
+        {2026, 6, 22, 2026, 9, 22, "Forecast, تابستان ۱۴۰۵"},
+        {2026, 3, 21, 2026, 6, 21, "Forecast, بهار ۱۴۰۵"},
+        {2026, 12, 22, 2027, 3, 20, "Forecast, زمستان ۱۴۰۵"},
+        {2026, 3, 21, 2027, 3, 20, "Forecast, ۱۴۰۵"},
+        {2026, 11, 22, 2026, 12, 20, "Forecast, ۱ آذر ۱۴۰۵ to ۲۹ آذر ۱۴۰۵"},
+        {2026, 10, 23, 2026, 12, 21, "Forecast, ۱ آبان ۱۴۰۵ to ۳۰ آذر ۱۴۰۵"},
+    };
+    setenv("KARIZ_CALENDAR", "persian", 1);
+    setenv("KARIZ_DIGITS", "persian", 1);
+    kz_prefs_reset();
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        f->o.from_day = day_of(cases[i].fy, cases[i].fm, cases[i].fd);
+        f->o.to_day = day_of(cases[i].ty, cases[i].tm, cases[i].td);
+        run(f, "forecast");
+        kz_lines lines = {0};
+        kz_report_render(&f->r, 80, true, &lines);
+        if (strcmp(lines.v[0], cases[i].title) != 0)
+            fail_msg("got \"%s\", want \"%s\"", lines.v[0], cases[i].title);
+        kz_lines_free(&lines);
+    }
+    unsetenv("KARIZ_CALENDAR");
+    unsetenv("KARIZ_DIGITS");
+    kz_prefs_reset();
+    run(f, "forecast");
+    kz_lines lines = {0};
+    kz_report_render(&f->r, 80, true, &lines);
+    assert_string_equal(lines.v[0], "Forecast, 2026-10-23 to 2026-12-21");
+    kz_lines_free(&lines);
 }
 
 /* ---- velocity ---- */
@@ -738,6 +842,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_forecast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forecast_follows_the_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forecast_close_dates_in_period, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_forecast_persian_months, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_persian_period_names, setup, teardown),
         cmocka_unit_test_setup_teardown(test_velocity, setup, teardown),
         cmocka_unit_test_setup_teardown(test_velocity_period, setup, teardown),
         cmocka_unit_test_setup_teardown(test_losses, setup, teardown),

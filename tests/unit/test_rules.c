@@ -18,6 +18,7 @@
 #include "kariz/buf.h"
 #include "kariz/dates.h"
 #include "kariz/model.h"
+#include "kariz/prefs.h"
 #include "kariz/rules.h"
 #include "kariz/status.h"
 
@@ -688,6 +689,52 @@ static void test_resolve(void **state)
     rmdir(dir);
 }
 
+/* calendar:, digits:, bidi: and direction: reach the display settings when
+ * the rules are applied; a user's own variable still wins. */
+static void test_team_prefs(void **state)
+{
+    (void)state;
+    static const char text[] = "calendar: persian\n"
+                               "digits: persian\n"
+                               "bidi: kariz\n"
+                               "direction: rtl\n"
+                               "stages:\n"
+                               "  - {name: lead, probability: 5}\n"
+                               "  - {name: won, probability: 100, kind: won}\n"
+                               "  - {name: lost, probability: 0, kind: lost}\n";
+    const char *env[] = {"KARIZ_CALENDAR", "KARIZ_DIGITS", "KARIZ_BIDI", "KARIZ_DIRECTION",
+                         "LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES"};
+    for (size_t i = 0; i < sizeof env / sizeof env[0]; i++)
+        unsetenv(env[i]);
+    setenv("XDG_CONFIG_HOME", "/nonexistent", 1);
+    kz_prefs_reset();
+    assert_int_equal(kz_prefs_get()->calendar, KZ_CAL_GREGORIAN);
+    kz_rules *r = NULL;
+    kz_err err = {0};
+    assert_int_equal(kz_rules_load_buffer("fa.yaml", text, strlen(text), &r, &err), KZ_OK);
+    assert_int_equal(kz_rules_apply_prefs(r, &err), KZ_OK);
+    const kz_prefs *p = kz_prefs_get();
+    assert_int_equal(p->calendar, KZ_CAL_PERSIAN);
+    assert_int_equal(p->digits, KZ_DIGITS_PERSIAN);
+    assert_int_equal(p->bidi, KZ_BIDI_KARIZ);
+    assert_int_equal(p->direction, KZ_DIR_RTL);
+    assert_int_equal(p->week_start, 5);
+    setenv("KARIZ_DIGITS", "latin", 1);
+    assert_int_equal(kz_rules_apply_prefs(r, &err), KZ_OK);
+    assert_int_equal(kz_prefs_get()->digits, KZ_DIGITS_LATIN);
+    assert_int_equal(kz_prefs_get()->calendar, KZ_CAL_PERSIAN);
+    unsetenv("KARIZ_DIGITS");
+    kz_rules_free(r);
+    /* rules without the settings give back the locale's defaults */
+    assert_int_equal(kz_rules_load_buffer("plain.yaml", text + 61, strlen(text + 61), &r, &err),
+                     KZ_OK);
+    assert_int_equal(kz_rules_apply_prefs(r, &err), KZ_OK);
+    assert_int_equal(kz_prefs_get()->calendar, KZ_CAL_GREGORIAN);
+    assert_int_equal(kz_prefs_get()->week_start, 0);
+    kz_rules_free(r);
+    kz_prefs_reset();
+}
+
 int main(void)
 {
     setenv("TZ", "UTC", 1);
@@ -706,6 +753,7 @@ int main(void)
         cmocka_unit_test(test_default_rules),
         cmocka_unit_test(test_man_page_example),
         cmocka_unit_test(test_resolve),
+        cmocka_unit_test(test_team_prefs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
