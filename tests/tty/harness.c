@@ -483,11 +483,23 @@ static double now_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void wait_cond(kt_term *t, const char *text, bool want)
+typedef struct {
+    const char *text;
+    bool want;
+} has_text;
+
+static bool shows_text(kt_term *t, void *arg)
+{
+    const has_text *h = arg;
+    return kt_contains(t, h->text) == h->want;
+}
+
+static void wait_until(kt_term *t, bool (*ok)(kt_term *, void *), void *arg, const char *text,
+                       bool want)
 {
     double deadline = now_s() + KT_DEADLINE_SECONDS;
     for (;;) {
-        if (kt_contains(t, text) == want)
+        if (ok(t, arg))
             return;
         if (t->eof) {
             kt_dump(t);
@@ -504,6 +516,12 @@ static void wait_cond(kt_term *t, const char *text, bool want)
     }
 }
 
+static void wait_cond(kt_term *t, const char *text, bool want)
+{
+    has_text h = {text, want};
+    wait_until(t, shows_text, &h, text, want);
+}
+
 void kt_wait_for(kt_term *t, const char *text)
 {
     wait_cond(t, text, true);
@@ -512,6 +530,11 @@ void kt_wait_for(kt_term *t, const char *text)
 void kt_wait_gone(kt_term *t, const char *text)
 {
     wait_cond(t, text, false);
+}
+
+void kt_wait_until(kt_term *t, bool (*ok)(kt_term *, void *), void *arg, const char *what)
+{
+    wait_until(t, ok, arg, what, true);
 }
 
 void kt_resize(kt_term *t, int rows, int cols)

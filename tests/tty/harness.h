@@ -60,6 +60,9 @@ void kt_sendn(kt_term *t, const char *keys, size_t n);
 void kt_wait_for(kt_term *t, const char *text);
 /* Reads until the screen no longer contains text. */
 void kt_wait_gone(kt_term *t, const char *text);
+/* Waits until ok(t, arg) holds (a screen that is drawn in pieces: every
+ * card of a column whole); `what` names it when the hang guard fails. */
+void kt_wait_until(kt_term *t, bool (*ok)(kt_term *, void *), void *arg, const char *what);
 /* Reads whatever output is pending without blocking. */
 void kt_pump(kt_term *t);
 bool kt_contains(kt_term *t, const char *text);

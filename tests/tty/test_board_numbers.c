@@ -72,6 +72,17 @@ static void test_currency_from_rules(void **state)
 
 /* 21 rows leave the board 18: four cards, the last one's gap off the
  * screen; the "more below" mark must not land on that card's text. */
+static bool four_last_lines(kt_term *t, void *arg)
+{
+    (void)arg;
+    int n = 0;
+    for (int y = 0; y < kt_rows(t); y++) {
+        const char *line3 = strstr(kt_screen_row(t, y), "1,000  root");
+        n += line3 && strstr(line3, "0d");
+    }
+    return n >= 4;
+}
+
 static void test_scroll_mark_leaves_cards_whole(void **state)
 {
     (void)state;
@@ -86,6 +97,10 @@ static void test_scroll_mark_leaves_cards_whole(void **state)
     kt_wait_for(t, "Lead 8");
     kt_wait_for(t, "Person 04");
     kt_wait_for(t, "\xe2\x86\x93"); /* the down arrow */
+    /* the screen may arrive in pieces: wait for four cards' last lines, each
+     * with its days in stage (the hang guard shows the screen when one never
+     * gets them) */
+    kt_wait_until(t, four_last_lines, NULL, "four cards' last lines");
     int cards = 0;
     for (int y = 0; y < kt_rows(t); y++) {
         const char *r = kt_screen_row(t, y);
