@@ -195,17 +195,63 @@ static kz_status one_lead(kz_session *s, rng *r, int64_t i, int64_t base, kz_err
         s->now = base - 86400;
         ks = kz_pipe_followup(s, id, 0, kz_today(base) + between(r, -5, 14), PICK(r, steps), err);
     }
-    if (ks == KZ_OK && open_pos == 2 && stage->kind == KZ_STAGE_OPEN) {
-        s->now = entered + 7200;
-        kz_stakeholder champion = {0}, boss = {0};
-        champion.lead_id = boss.lead_id = id;
-        champion.name = (char *)PICK(r, first);
-        champion.role = (char *)"champion";
-        boss.name = (char *)PICK(r, last);
-        boss.role = (char *)"decision_maker";
-        ks = kz_pipe_add_stakeholder(s, &champion, err);
-        if (ks == KZ_OK)
-            ks = kz_pipe_add_stakeholder(s, &boss, err);
+    /* the people around the deal, as a real pipeline has them: most
+     * opportunities know their decision maker, won deals more often had a
+     * champion and reached the decision maker than lost ones (so the
+     * stakeholder report has something to show); each is added before the
+     * deal closed */
+    int want_dm, want_champ, want_reach, want_blocker;
+    if (stage->kind == KZ_STAGE_WON)
+        want_dm = 90, want_champ = 70, want_reach = 65, want_blocker = 0;
+    else if (stage->kind == KZ_STAGE_LOST)
+        want_dm = 50, want_champ = 25, want_reach = 20, want_blocker = 15;
+    else if (open_pos == 2)
+        want_dm = 100, want_champ = 60, want_reach = 50, want_blocker = 10;
+    else if (open_pos == 1)
+        want_dm = 40, want_champ = 30, want_reach = 20, want_blocker = 5;
+    else
+        want_dm = want_champ = want_reach = want_blocker = 0;
+    static const char *const boss_titles[] = {"CFO", "COO", "VP Operations", "Managing Director",
+                                              "Head of Procurement"};
+    static const char *const champ_titles[] = {"Operations Manager", "IT Lead", "Team Lead",
+                                               "Project Manager", "Sales Operations Analyst"};
+    static const char *const blocker_titles[] = {"IT Security Officer", "Procurement Officer"};
+    int64_t people_at = created + (entered > created ? (entered - created) / 3 : 0) + 3600;
+    struct {
+        int chance;
+        const char *role;
+        const char *const *titles;
+        size_t ntitles;
+    } people[] = {{want_dm, "decision_maker", boss_titles, 5},
+                  {want_champ, "champion", champ_titles, 5},
+                  {want_blocker, "blocker", blocker_titles, 2}};
+    int64_t dm_id = 0;
+    for (size_t p = 0; ks == KZ_OK && p < sizeof people / sizeof people[0]; p++) {
+        if (between(r, 0, 99) >= people[p].chance)
+            continue;
+        char mail[96];
+        const char *given = PICK(r, first), *family = PICK(r, last);
+        char name[96];
+        snprintf(name, sizeof name, "%s %s", given, family);
+        snprintf(mail, sizeof mail, "%c.%s%lld@%s.example", given[0] | 32, family,
+                 (long long)id, dom);
+        for (char *q = mail; *q; q++)
+            if (*q >= 'A' && *q <= 'Z')
+                *q += 32;
+        kz_stakeholder sh = {0};
+        sh.lead_id = id;
+        sh.name = name;
+        sh.role = (char *)people[p].role;
+        sh.title = (char *)people[p].titles[rnd(r) % people[p].ntitles];
+        sh.email = mail;
+        s->now = people_at + (int64_t)p * 600;
+        ks = kz_pipe_add_stakeholder(s, &sh, err);
+        if (p == 0)
+            dm_id = sh.id;
+    }
+    if (ks == KZ_OK && dm_id && between(r, 0, 99) < want_reach) {
+        s->now = people_at + 86400 < entered ? people_at + 86400 : people_at + 1800;
+        ks = kz_pipe_log_with(s, id, dm_id, "meeting", "held", NULL, NULL, err);
     }
     return ks;
 }

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "kariz/account.h"
+#include "kariz/i18n.h"
 #include "kariz/buf.h"
 #include "kariz/import.h"
 #include "kariz/text.h"
@@ -107,6 +109,17 @@ static bool has_suffix(const char *s, const char *suffix)
     return n > m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* Companies of the import that colleagues already work, one line each. */
+static void worked_notices(kz_cli *c, int64_t import_id)
+{
+    kz_buf lines = KZ_BUF_INIT; /* owned */
+    if (kz_account_import_notices(c->store, c->rules, import_id, c->sess.actor, &lines)) {
+        fprintf(stderr, "kariz import: %s\n", _("companies colleagues already work:"));
+        kz_cli_write_data(stderr, kz_cli_tty(stderr), kz_buf_str(&lines), lines.len);
+    }
+    kz_buf_free(&lines);
+}
+
 int kz_cmd_import(kz_cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {
@@ -203,6 +216,8 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
         goto out;
     }
     rc = res.counts.rejected ? 1 : 0;
+    if (res.import_id)
+        worked_notices(c, res.import_id);
 out:
     free(maps);
     return rc;

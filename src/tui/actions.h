@@ -56,6 +56,7 @@
     X(LOG_MEETING, "log-meeting", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "log a meeting, then press a key for its outcome")   \
     X(FOLLOWUP, "next-step", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "set the next step and its due date (tomorrow, fri, +3d)") \
     X(ASSIGN, "assign", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, "assign the lead to an owner")                                  \
+    X(STAKEHOLDERS, "stakeholders", WORK, KZ_IN_DETAIL, "add, edit or remove the people around the deal (decision maker, champion...)") \
     X(SEARCH, "search", FIND, KZ_IN_BOARD, "filter the board as you type (name, company, e-mail, notes)") \
     X(FILTER_MINE, "filter-mine", FIND, KZ_IN_BOARD, "show only my leads and unassigned ones (toggle)")   \
     X(FILTER_OWNER, "filter-owner", FIND, KZ_IN_BOARD, "show only one owner's leads")                      \
@@ -67,7 +68,7 @@
     X(FILTER_CLEAR, "filter-clear", FIND, KZ_IN_BOARD, "drop every filter and the search")                 \
     X(SORT, "sort", FIND, KZ_IN_BOARD, "sort the cards in each column by score, value, age or due date") \
     X(REPORTS, "reports", REPORT, KZ_IN_BOARD, "open the report screen (funnel, forecast, velocity, "       \
-                                  "losses, channels, scoring)")                               \
+                                  "losses, channels, scoring, stakeholders)")                               \
     X(REPORT_FUNNEL, "report-funnel", REPORT, KZ_IN_REPORTS, "funnel: leads per stage, conversion between "   \
                                               "stages")                                       \
     X(REPORT_FORECAST, "report-forecast", REPORT, KZ_IN_REPORTS, "forecast: open pipeline and weighted "      \
@@ -78,6 +79,7 @@
                                               "rate by source")                               \
     X(REPORT_CHANNELS, "report-channels", REPORT, KZ_IN_REPORTS, "channels: response rate per channel")       \
     X(REPORT_SCORING, "report-scoring", REPORT, KZ_IN_REPORTS, "scoring: win rate of closed deals per grade") \
+    X(REPORT_STAKEHOLDERS, "report-stakeholders", REPORT, KZ_IN_REPORTS, "stakeholders: win rate and cycle of closed deals by champion and decision maker") \
     X(REPORT_NEXT, "report-next", REPORT, KZ_IN_REPORTS, "the next report")                                  \
     X(REPORT_PREV, "report-prev", REPORT, KZ_IN_REPORTS, "the previous report")                              \
     X(REPORT_MINE, "report-mine", REPORT, KZ_IN_REPORTS, "count only the leads I own (toggle)")              \

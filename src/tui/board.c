@@ -499,11 +499,19 @@ static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool sel
     /* right: days in stage and the marks, never cut; left: value and owner */
     char days_s[24];
     snprintf(days_s, sizeof days_s, "%" PRId64 "d", days);
-    int rw = (int)strlen(days_s) + (overdue ? 5 : 0) + (stale ? 6 : 0);
+    /* the people known: D a decision maker, C a champion */
+    char people[4] = "";
+    bool dm = kz_lead_has_role(l, "decision_maker"), champ = kz_lead_has_role(l, "champion");
+    snprintf(people, sizeof people, "%s%s", dm ? "D" : "", champ ? "C" : "");
+    int pw = (int)strlen(people);
+    int rw = (pw ? pw + 1 : 0) + (int)strlen(days_s) + (overdue ? 5 : 0) + (stale ? 6 : 0);
     int rx = x + 1 + inner - rw;
     kz_buf line = KZ_BUF_INIT; /* owned */
     kz_buf_printf(&line, "%s  %s", value, owner && *owner ? owner : "-");
     kz_draw_text_attr(y + 2, x + 1, inner - rw - 1, kz_buf_str(&line), base, false);
+    if (pw)
+        rx += 1 + kz_draw_text_attr(y + 2, rx, pw, people,
+                                    selected ? base : kz_role_attr(t, KZ_ROLE_PRESENCE), false);
     rx += kz_draw_text_attr(y + 2, rx, (int)strlen(days_s), days_s, base, false);
     if (overdue)
         rx += 1 + kz_draw_text_attr(y + 2, rx + 1, 4, "!due",

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/labels.h"
 #include "kariz/money.h"
 #include "kariz/pipeline.h"
@@ -199,19 +200,30 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
     if (kz_store_stakeholders(t->s->store, d->id, &sh, &err) == KZ_OK) {
         for (size_t i = 0; i < sh.n; i++) {
             const kz_stakeholder *s = &sh.v[i];
-            kz_buf b = KZ_BUF_INIT; /* owned */
+            kz_buf b = KZ_BUF_INIT, role = KZ_BUF_INIT; /* owned */
+            kz_label_value(t->s->rules, "role", s->role, &role);
             kz_buf_printf(&b, "%s", s->name ? s->name : "");
+            if (s->title)
+                kz_buf_printf(&b, ", %s", s->title);
             if (s->email)
                 kz_buf_printf(&b, "  %s", s->email);
             if (s->phone)
                 kz_buf_printf(&b, "  %s", s->phone);
+            if (s->last_touch) {
+                char rel[32];
+                kz_day_relative(kz_day_from_time(s->last_touch), t->today, rel);
+                kz_buf_printf(&b, _("  touched %s"), rel);
+            } else {
+                kz_buf_puts(&b, _("  not touched yet"));
+            }
             if (s->note)
                 kz_buf_printf(&b, "  (%s)", s->note);
-            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, s->role ? s->role : "", kz_buf_str(&b));
+            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, kz_buf_str(&role), kz_buf_str(&b));
             kz_buf_free(&b);
+            kz_buf_free(&role);
         }
         if (sh.n == 0)
-            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", "none recorded");
+            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", _("none recorded (p adds one)"));
     }
     kz_stakeholder_list_free(&sh);
 
@@ -344,6 +356,8 @@ static unsigned detail_action(kz_view *v, kz_tui *t, kz_action a)
         return KZ_UI_POP | KZ_UI_RELOAD;
     case KZ_ACT_BACK:
         return KZ_UI_POP | KZ_UI_RELOAD;
+    case KZ_ACT_STAKEHOLDERS:
+        return d->loaded ? kz_stakeholder_edit(t, d->id, d->version) : KZ_UI_REDRAW;
     default:
         return KZ_UI_UNBOUND;
     }
@@ -378,7 +392,8 @@ static const kz_hint detail_hints[] = {
     {KZ_ACT_HELP, "help"},      {KZ_ACT_BACK, "back"},       {KZ_ACT_MOVE_NEXT, "next stage"},
     {KZ_ACT_MOVE_PREV, "back a stage"}, {KZ_ACT_WON, "won"}, {KZ_ACT_LOST, "lost"},
     {KZ_ACT_EDIT, "edit"},      {KZ_ACT_NOTE, "note"},       {KZ_ACT_LOG_CALL, "call"},
-    {KZ_ACT_FOLLOWUP, "next step"}, {KZ_ACT_ASSIGN, "assign"}, {KZ_ACT_NONE, NULL}};
+    {KZ_ACT_FOLLOWUP, "next step"}, {KZ_ACT_ASSIGN, "assign"},
+    {KZ_ACT_STAKEHOLDERS, "people"}, {KZ_ACT_NONE, NULL}};
 
 static const kz_view_ops detail_ops = {
     .title = "lead",

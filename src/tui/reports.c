@@ -20,7 +20,7 @@
 #include "kariz/text.h"
 #include "tui/tui_int.h"
 
-#define NREPORTS 6
+#define NREPORTS 7
 
 static const struct {
     const char *name;
@@ -29,6 +29,7 @@ static const struct {
     {"funnel", KZ_ACT_REPORT_FUNNEL},     {"forecast", KZ_ACT_REPORT_FORECAST},
     {"velocity", KZ_ACT_REPORT_VELOCITY}, {"losses", KZ_ACT_REPORT_LOSSES},
     {"channels", KZ_ACT_REPORT_CHANNELS}, {"scoring", KZ_ACT_REPORT_SCORING},
+    {"stakeholders", KZ_ACT_REPORT_STAKEHOLDERS},
 };
 
 /* The periods the menu offers, as kz_period_span reads them ("" is all

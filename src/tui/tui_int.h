@@ -337,6 +337,11 @@ int kz_prompt_menu(kz_tui *t, const char *title, const kz_menu_item *items, size
  * or the person confirms it in a yes/no box; false when they decline. */
 bool kz_prompt_owner_ok(kz_tui *t, const char *owner);
 
+/* The people around a deal (leadops.c): a menu to add a stakeholder (name,
+ * role, title) or to change or remove one of the lead's, saved through the
+ * pipeline with the lead version the view read. Returns KZ_UI_* flags. */
+unsigned kz_stakeholder_edit(kz_tui *t, int64_t id, int64_t version);
+
 /* Lead operations (leadops.c): run one pipeline call on the lead the top
  * view has selected, handle refusals (override prompt), conflicts (the
  * conflict dialog), read-only sessions, and set the status line, which

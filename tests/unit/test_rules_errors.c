@@ -53,7 +53,7 @@ static const bad_case cases[] = {
     {"unknown_top_key",
      "critera:\n"
      "  pain: []\n" STAGES,
-     "bad.yaml:1:1: unknown key \"critera\" in the rules file (did you mean \"criteria\"?); expected one of version, score, grades, custom_fields, criteria, personas, stages, lost_reasons, statuses, automatic_statuses, currency"},
+     "bad.yaml:1:1: unknown key \"critera\" in the rules file (did you mean \"criteria\"?); expected one of version, score, grades, custom_fields, criteria, personas, stages, lost_reasons, statuses, automatic_statuses, currency, stakeholder_roles"},
     {"unknown_rule_key",
      "criteria:\n"
      "  pain:\n"

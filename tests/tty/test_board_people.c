@@ -1,0 +1,110 @@
+/* test_board_people.c - the people around a deal on the board: a champion
+ * added from the detail view (p) shows on the card at once, with the
+ * decision maker's mark; changing and removing one goes through the same
+ * key; adding a lead at a company a colleague works says so. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static int teardown_all(void **state)
+{
+    (void)state;
+    kt_cleanup();
+    return 0;
+}
+
+static void test_champion_from_the_detail_view(void **state)
+{
+    (void)state;
+    const char *db = kt_path("people.db");
+    kt_kariz_run(db, "add", "--company", "Khan Textiles", "--value", "1000", "--set",
+                 "employees=200", "Mia Khan", NULL);
+    kt_kariz_run(db, "add", "--company", "Navy", "Grace Hopper", NULL);
+    kt_kariz_run(db, "stakeholder", "add", "1", "Dana Boss", "--role", "decision_maker", NULL);
+    kt_term *t = kt_board(30, 160, db, NULL);
+    kt_wait_for(t, "Mia Khan");
+    /* her decision maker is known: D on her card; no champion yet */
+    kt_wait_for(t, " D 0d");
+    assert_false(kt_contains(t, "DC 0d"));
+    kt_send(t, "\r");
+    kt_wait_for(t, "Stakeholders");
+    kt_wait_for(t, "Dana Boss");
+    kt_send(t, "p");
+    kt_wait_for(t, "add a stakeholder");
+    kt_send(t, "a");
+    kt_wait_for(t, "stakeholder's name:");
+    kt_send(t, "Cy Champ\r");
+    kt_wait_for(t, "role of Cy Champ?");
+    kt_send(t, "3"); /* the third role: champion */
+    kt_wait_for(t, "title (Enter: none):");
+    kt_send(t, "CFO\r");
+    kt_wait_for(t, "added Cy Champ, champion");
+    kt_wait_for(t, "Cy Champ, CFO");
+    assert_string_equal(kt_sql(db, "SELECT name || ',' || role || ',' || title FROM stakeholders "
+                                   "WHERE lead_id = 1 ORDER BY id DESC LIMIT 1"),
+                        "Cy Champ,champion,CFO");
+    /* back on the board the card shows both */
+    kt_send(t, "\x1b");
+    kt_wait_for(t, "DC 0d");
+    /* change her role, then remove her, through the same key */
+    kt_send(t, "\r");
+    kt_wait_for(t, "Cy Champ, CFO");
+    kt_send(t, "p");
+    kt_wait_for(t, "Cy Champ (champion)");
+    kt_send(t, "2");
+    kt_wait_for(t, "Cy Champ: change what?");
+    kt_send(t, "r");
+    kt_wait_for(t, "new role?");
+    kt_send(t, "4"); /* influencer */
+    kt_wait_for(t, "role of Cy Champ saved");
+    assert_string_equal(kt_sql(db, "SELECT role FROM stakeholders WHERE name = 'Cy Champ'"),
+                        "influencer");
+    kt_send(t, "p");
+    kt_wait_for(t, "Cy Champ (influencer)");
+    kt_send(t, "2");
+    kt_wait_for(t, "Cy Champ: change what?");
+    kt_send(t, "d");
+    kt_wait_for(t, "removed Cy Champ");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM stakeholders"), "1");
+    kt_send(t, "\x1b");
+    kt_wait_for(t, " D 0d");
+    kt_finish(t, "q");
+}
+
+static void test_adding_a_lead_another_works(void **state)
+{
+    (void)state;
+    const char *db = kt_path("worked.db");
+    kt_kariz_run(db, "add", "--company", "Acme Ltd", "--owner", "bob", "--force", "Ann Acme",
+                 NULL);
+    kt_kariz_run(db, "add", "--company", "ACME Inc.", "--owner", "bob", "--force", "Al Acme",
+                 NULL);
+    kt_term *t = kt_board(30, 160, db, NULL);
+    kt_wait_for(t, "Ann Acme");
+    kt_send(t, "a");
+    kt_wait_for(t, "new lead: name:");
+    kt_send(t, "Eve New\r");
+    kt_wait_for(t, "company:");
+    kt_send(t, "acme\r");
+    kt_wait_for(t, "deal value:");
+    kt_send(t, "\r");
+    kt_wait_for(t, "Acme Ltd: 2 open leads owned by bob");
+    kt_finish(t, "q");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_champion_from_the_detail_view),
+        cmocka_unit_test(test_adding_a_lead_another_works),
+    };
+    return cmocka_run_group_tests(tests, NULL, teardown_all);
+}
