@@ -33,6 +33,7 @@
     X(REDRAW, "redraw", VIEW, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP, "repaint the screen and reload from the database")              \
     X(OPEN, "open", VIEW, KZ_IN_BOARD | KZ_IN_TRIAGE, "open the selected lead's detail view")                             \
     X(TOGGLE_CLOSED, "toggle-closed", VIEW, KZ_IN_BOARD, "collapse or expand the won and lost columns")    \
+    X(ACCOUNT, "account", VIEW, KZ_IN_BOARD | KZ_IN_DETAIL, "the lead's company as an account: all its leads, owners, values and people") \
     X(CURSOR_UP, "cursor-up", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, "previous card (scroll up in a detail view)")             \
     X(CURSOR_DOWN, "cursor-down", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, "next card (scroll down in a detail view)")           \
     X(COLUMN_LEFT, "column-left", MOVE, KZ_IN_BOARD, "column to the left")                                 \

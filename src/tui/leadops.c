@@ -102,7 +102,8 @@ static kz_status apply(kz_tui *t, kz_change *p)
         st = kz_pipe_lost(t->s, p->id, p->version, p->reason, &p->err);
         break;
     case KZ_CH_LOG:
-        st = kz_pipe_log(t->s, p->id, p->log_kind, p->outcome, NULL, p->note, &p->err);
+        st = kz_pipe_log_with(t->s, p->id, p->with, p->log_kind, p->outcome, NULL, p->note,
+                              &p->err);
         break;
     case KZ_CH_ADD:
         st = kz_pipe_add(t->s, p->lead, &p->err);
@@ -715,19 +716,66 @@ int kz_pick_outcome(kz_tui *t, kz_action a, const char **kind, const char **outc
     return pick;
 }
 
+/* Who a touch was with, when the lead has stakeholders: a menu of them
+ * (0 or Enter on the first item: nobody in particular). -1: cancelled. */
+static int pick_with(kz_tui *t, int64_t id, int64_t *with, kz_buf *name)
+{
+    *with = 0;
+    kz_stakeholder_list shs = {0}; /* owned */
+    kz_err err;
+    if (kz_store_stakeholders(t->s->store, id, &shs, &err) != KZ_OK || shs.n == 0) {
+        kz_stakeholder_list_free(&shs);
+        return 0;
+    }
+    size_t n = shs.n < 9 ? shs.n : 9;
+    kz_menu_item items[10];
+    kz_buf labels[9];
+    items[0] = (kz_menu_item){'0', _("nobody in particular")};
+    for (size_t i = 0; i < n; i++) {
+        labels[i] = (kz_buf)KZ_BUF_INIT;
+        kz_buf_printf(&labels[i], "%s (", shs.v[i].name ? shs.v[i].name : "");
+        kz_label_value(t->s->rules, "role", shs.v[i].role, &labels[i]);
+        kz_buf_puts(&labels[i], ")");
+        items[i + 1] = (kz_menu_item){(kz_key)('1' + (int)i), kz_buf_str(&labels[i])};
+    }
+    int pick = kz_prompt_menu(t, _("with whom?"), items, n + 1);
+    if (pick > 0) {
+        *with = shs.v[pick - 1].id;
+        kz_buf_puts(name, shs.v[pick - 1].name ? shs.v[pick - 1].name : "");
+    }
+    for (size_t i = 0; i < n; i++)
+        kz_buf_free(&labels[i]);
+    kz_stakeholder_list_free(&shs);
+    return pick < 0 ? -1 : 0;
+}
+
 static unsigned do_log(kz_tui *t, kz_action a, int64_t id, const kz_lead *l)
 {
     const char *kind, *outcome, *label;
     if (kz_pick_outcome(t, a, &kind, &outcome, &label) < 0)
         return KZ_UI_REDRAW;
+    int64_t with = 0;
+    kz_buf with_name = KZ_BUF_INIT; /* owned */
+    if (pick_with(t, id, &with, &with_name) < 0) {
+        kz_buf_free(&with_name);
+        kz_tui_message(t, "nothing logged");
+        return KZ_UI_REDRAW;
+    }
     kz_change p = {.kind = KZ_CH_LOG, .id = id, .what = "log", .log_kind = kind,
-                   .outcome = outcome};
-    if (!kz_change_save(t, &p))
+                   .outcome = outcome, .with = with};
+    if (!kz_change_save(t, &p)) {
+        kz_buf_free(&with_name);
         return KZ_UI_RELOAD;
+    }
     kz_buf b = KZ_BUF_INIT; /* owned */
     kz_lead_label(l, &b);
-    kz_tui_message(t, "%s logged with %s: %s", kind, kz_buf_str(&b), label);
+    if (with)
+        kz_tui_message(t, _("%s with %s logged on %s: %s"), kind, kz_buf_str(&with_name),
+                       kz_buf_str(&b), label);
+    else
+        kz_tui_message(t, "%s logged with %s: %s", kind, kz_buf_str(&b), label);
     kz_buf_free(&b);
+    kz_buf_free(&with_name);
     return KZ_UI_RELOAD;
 }
 

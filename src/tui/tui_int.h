@@ -275,6 +275,9 @@ kz_rect kz_tui_area(const kz_tui *t);
 /* Views. */
 kz_view *kz_board_view_new(kz_tui *t);
 kz_view *kz_detail_view_new(kz_tui *t, int64_t id);
+/* The account of lead id's company (detail.c): its leads with stages,
+ * owners and values, its people, open and weighted value, last touch. */
+kz_view *kz_account_view_new(kz_tui *t, int64_t id);
 kz_view *kz_help_view_new(kz_tui *t);
 kz_view *kz_reports_view_new(kz_tui *t);
 /* Asks for the outcome of a call, e-mail or meeting (action a: log-call,
@@ -372,6 +375,7 @@ typedef struct kz_change {
     const char *stage;       /* MOVE */
     const char *reason;      /* MOVE, WON: override reason (may be NULL); LOST: reason */
     const char *log_kind, *outcome, *note; /* LOG */
+    int64_t with;            /* LOG: the stakeholder it was with (0: nobody) */
     kz_lead *lead;           /* ADD */
     kz_undo *undo;           /* RESTORE */
     kz_lead *before;         /* (may be NULL) set to the lead as it was just before

@@ -1,7 +1,8 @@
 /* test_board_people.c - the people around a deal on the board: a champion
  * added from the detail view (p) shows on the card at once, with the
  * decision maker's mark; changing and removing one goes through the same
- * key; adding a lead at a company a colleague works says so. */
+ * key; a call names who it was with; adding a lead at a company a
+ * colleague works says so, and A shows the company as an account. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -74,6 +75,18 @@ static void test_champion_from_the_detail_view(void **state)
     kt_send(t, "d");
     kt_wait_for(t, "removed Cy Champ");
     assert_string_equal(kt_sql(db, "SELECT count(*) FROM stakeholders"), "1");
+    /* a call with the decision maker: who it was with is asked */
+    kt_send(t, "c");
+    kt_wait_for(t, "call: outcome?");
+    kt_send(t, "a");
+    kt_wait_for(t, "with whom?");
+    kt_wait_for(t, "Dana Boss (decision maker)");
+    kt_send(t, "1");
+    kt_wait_for(t, "call with Dana Boss logged on Mia Khan");
+    assert_string_equal(kt_sql(db, "SELECT s.name FROM activities a JOIN stakeholders s ON "
+                                   "s.id = a.stakeholder_id"),
+                        "Dana Boss");
+    kt_wait_for(t, "touched today");
     kt_send(t, "\x1b");
     kt_wait_for(t, " D 0d");
     kt_finish(t, "q");
@@ -97,6 +110,14 @@ static void test_adding_a_lead_another_works(void **state)
     kt_wait_for(t, "deal value:");
     kt_send(t, "\r");
     kt_wait_for(t, "Acme Ltd: 2 open leads owned by bob");
+    /* A shows the company as an account */
+    kt_send(t, "A");
+    kt_wait_for(t, "account Acme Ltd");
+    kt_wait_for(t, "3 leads, 3 open");
+    kt_wait_for(t, "Al Acme");
+    kt_wait_for(t, "Eve New");
+    kt_send(t, "\x1b");
+    kt_wait_gone(t, "3 leads, 3 open");
     kt_finish(t, "q");
 }
 
