@@ -13,7 +13,7 @@
 static const char *const legal_forms[] = {
     "ltd",   "limited", "inc",  "incorporated", "llc", "llp", "lp",   "plc", "corp",
     "corporation", "co", "company", "gmbh", "ag",   "sa",  "sas", "sarl", "bv",  "nv",
-    "oy",    "ab",   "as",   "spa",  "srl",  "pty",  "kg",  "pjs", "sdn", "bhd"};
+    "oy",    "ab",   "as",   "spa",  "srl",  "pty",  "kg",  "pjs", "sdn", "bhd", "&"};
 
 static bool is_legal_form(const char *w, size_t n)
 {

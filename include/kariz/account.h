@@ -21,7 +21,8 @@
 
 /* A company name's key, appended to out: case-folded, punctuation dropped,
  * words joined by one space, legal forms at the end (ltd, inc, llc, gmbh,
- * plc, corp, co, sa, ag, bv, ...) dropped. Empty when nothing is left. */
+ * plc, corp, co, sa, ag, bv, ..., and "&" before them) dropped, keeping at
+ * least one word. Empty when nothing is left. */
 void kz_company_key(const char *company, kz_buf *out);
 /* The domain of an e-mail address in lower case, appended to out; false
  * (nothing appended) when there is none or it is a free mail provider's
