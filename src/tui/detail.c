@@ -293,11 +293,11 @@ static void build_account(detail *d, kz_tui *t)
     kz_account a;
     kz_err err;
     if (kz_account_load(t->s->store, t->s->rules, idb, &a, &err) != KZ_OK) {
-        snprintf(d->title, sizeof d->title, "account of lead %" PRId64, d->id);
+        snprintf(d->title, sizeof d->title, _("account of lead %" PRId64), d->id);
         add_line(d, KZ_ROLE_ERROR, KZ_ROLE_ERROR, NULL, err.msg);
         return;
     }
-    snprintf(d->title, sizeof d->title, "account %.100s", a.name);
+    snprintf(d->title, sizeof d->title, _("account %.100s"), a.name);
     const char *cur = kz_tui_currency(t, NULL);
     char v1[64], v2[64];
     kz_money_full(a.open_value, cur, v1, sizeof v1);

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/hooks.h"
 #include "kariz/labels.h"
 #include "kariz/paths.h"
@@ -603,9 +604,9 @@ static void describe(kz_tui *t, const kz_event *e, kz_buf *out)
         /* field "stakeholder.ID" (added or removed) or "stakeholder.ID.FIELD" */
         const char *dot = e->field ? strchr(e->field, '.') : NULL;
         if (dot && strchr(dot + 1, '.'))
-            kz_buf_printf(out, " changed a stakeholder of %s", ln);
+            kz_buf_printf(out, _(" changed a stakeholder of %s"), ln);
         else if (!e->new_value && e->old_value)
-            kz_buf_printf(out, " removed a stakeholder from %s", ln);
+            kz_buf_printf(out, _(" removed a stakeholder from %s"), ln);
         else
             kz_buf_printf(out, " added a stakeholder to %s", ln);
     } else {

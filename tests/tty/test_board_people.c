@@ -30,6 +30,7 @@ static void test_champion_from_the_detail_view(void **state)
                  "employees=200", "Mia Khan", NULL);
     kt_kariz_run(db, "add", "--company", "Navy", "Grace Hopper", NULL);
     kt_kariz_run(db, "stakeholder", "add", "1", "Dana Boss", "--role", "decision_maker", NULL);
+    kt_kariz_run(db, "stakeholder", "add", "2", "Nora Navy", "--role", "champion", NULL);
     kt_term *t = kt_board(30, 160, db, NULL);
     kt_wait_for(t, "Mia Khan");
     /* her decision maker is known: D on her card; no champion yet */
@@ -74,7 +75,7 @@ static void test_champion_from_the_detail_view(void **state)
     kt_wait_for(t, "Cy Champ: change what?");
     kt_send(t, "d");
     kt_wait_for(t, "removed Cy Champ");
-    assert_string_equal(kt_sql(db, "SELECT count(*) FROM stakeholders"), "1");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM stakeholders WHERE lead_id = 1"), "1");
     /* a call with the decision maker: who it was with is asked */
     kt_send(t, "c");
     kt_wait_for(t, "call: outcome?");
@@ -89,7 +90,11 @@ static void test_champion_from_the_detail_view(void **state)
     kt_wait_for(t, "touched today");
     kt_send(t, "\x1b");
     kt_wait_for(t, " D 0d");
-    kt_finish(t, "q");
+    /* triage lists the people with their roles and last touch */
+    kt_send(t, "t");
+    kt_wait_for(t, "Grace Hopper");
+    kt_wait_for(t, "people     Nora Navy (champion)");
+    kt_finish(t, "qq");
 }
 
 static void test_adding_a_lead_another_works(void **state)
