@@ -540,7 +540,10 @@ static int account_alias(kz_cli *c, int argc, char **argv)
         return kz_cli_usage("account", _("a company name needs a letter or a digit"));
     }
     if (!un && strcmp(kz_buf_str(&a), kz_buf_str(&b)) == 0) {
-        printf(_("\"%s\" and \"%s\" are already one company\n"), argv[1], argv[2]);
+        kz_buf line = KZ_BUF_INIT;
+        kz_buf_printf(&line, _("\"%s\" and \"%s\" are already one company"), argv[1], argv[2]);
+        print_line(kz_buf_str(&line));
+        kz_buf_free(&line);
         kz_buf_free(&a);
         kz_buf_free(&b);
         return 0;

@@ -43,6 +43,10 @@ run k account alias "Acme Group" "Acme Ltd"; expect_rc 0
 has_out '"Acme Group" is now the account of "Acme Ltd"'
 run k account acme --format json; expect_eq "$(json 'len(j["leads"])')" 6
 run k add "Kim Group" --company "ACME GROUP" --owner carol; has_err "Acme Ltd: 2 open leads owned by bob, 1 by dan"
+run k account alias "ACME, Ltd." "acme"; expect_rc 0; has_out "are already one company"
+run k account alias "$(printf 'Evil\033[2J')" "Acme"; expect_rc 0
+case "$out" in *$'\033'*) bad "an escape reached the terminal raw" ;; *) ok ;; esac
+run k account unalias "$(printf 'Evil\033[2J')"; expect_rc 0
 run k account unalias "Acme Group"; expect_rc 0
 run k account acme --format json; expect_eq "$(json 'len(j["leads"])')" 5
 
