@@ -106,11 +106,14 @@ CREATE TABLE activities (
     channel TEXT NOT NULL DEFAULT '',
     outcome TEXT NOT NULL DEFAULT 'none',
     author  TEXT NOT NULL,
-    note    TEXT
+    note    TEXT,
+    stakeholder_id INTEGER REFERENCES stakeholders(id) ON DELETE SET NULL -- who it was with
 );
 CREATE INDEX activities_lead ON activities (lead_id, at);
+CREATE INDEX activities_stakeholder ON activities (stakeholder_id) WHERE stakeholder_id IS NOT NULL;
 
--- People at the buyer: champion, decision maker, influencer...
+-- People at the buyer: decision maker, champion, influencer... (role: one
+-- of the rules' stakeholder_roles ids).
 CREATE TABLE stakeholders (
     id      INTEGER PRIMARY KEY,
     lead_id INTEGER NOT NULL REFERENCES leads(id) ON DELETE CASCADE,
@@ -118,9 +121,20 @@ CREATE TABLE stakeholders (
     role    TEXT,
     email   TEXT,
     phone   TEXT,
-    note    TEXT
+    note    TEXT,
+    title   TEXT,
+    created INTEGER NOT NULL DEFAULT 0,
+    updated INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX stakeholders_lead ON stakeholders (lead_id);
+
+-- Two spellings of one company: leads whose company's key (lower case,
+-- punctuation and legal suffixes dropped: see account.h) is `alias` belong
+-- to the account whose key is `company`.
+CREATE TABLE company_aliases (
+    alias   TEXT PRIMARY KEY,
+    company TEXT NOT NULL
+) WITHOUT ROWID;
 
 -- The append-only event log: who did what, when, old and new value.
 CREATE TABLE events (

@@ -287,17 +287,71 @@ static kz_status one_lead(kz_session *s, const demo_lang *lg, rng *r, int64_t i,
         ks = kz_pipe_followup(s, id, 0, kz_today(base) + between(r, -5, 14),
                                lg->steps[PICK_AT(r, N_STEP)], err);
     }
-    if (ks == KZ_OK && open_pos == 2 && stage->kind == KZ_STAGE_OPEN) {
-        s->now = entered + 7200;
-        kz_stakeholder champion = {0}, boss = {0};
-        champion.lead_id = boss.lead_id = id;
-        champion.name = (char *)lg->first[PICK_AT(r, N_FIRST)];
-        champion.role = (char *)"champion";
-        boss.name = (char *)lg->last[PICK_AT(r, N_LAST)];
-        boss.role = (char *)"decision_maker";
-        ks = kz_pipe_add_stakeholder(s, &champion, err);
-        if (ks == KZ_OK)
-            ks = kz_pipe_add_stakeholder(s, &boss, err);
+    /* the people around the deal, as a real pipeline has them: most
+     * opportunities know their decision maker, won deals more often had a
+     * champion and reached the decision maker than lost ones (so the
+     * stakeholder report has something to show); each is added before the
+     * deal closed */
+    int want_dm, want_champ, want_reach, want_blocker;
+    if (stage->kind == KZ_STAGE_WON)
+        want_dm = 90, want_champ = 70, want_reach = 65, want_blocker = 0;
+    else if (stage->kind == KZ_STAGE_LOST)
+        want_dm = 50, want_champ = 25, want_reach = 20, want_blocker = 15;
+    else if (open_pos == 2)
+        want_dm = 100, want_champ = 60, want_reach = 50, want_blocker = 10;
+    else if (open_pos == 1)
+        want_dm = 40, want_champ = 30, want_reach = 20, want_blocker = 5;
+    else
+        want_dm = want_champ = want_reach = want_blocker = 0;
+    static const char *const boss_titles[] = {"CFO", "COO", "VP Operations", "Managing Director",
+                                              "Head of Procurement"};
+    static const char *const champ_titles[] = {"Operations Manager", "IT Lead", "Team Lead",
+                                               "Project Manager", "Sales Operations Analyst"};
+    static const char *const blocker_titles[] = {"IT Security Officer", "Procurement Officer"};
+    static const char *const boss_titles_fa[] = {"مدیر مالی", "مدیر عملیات", "معاون عملیات",
+                                                 "مدیرعامل", "مدیر تدارکات"};
+    static const char *const champ_titles_fa[] = {"مدیر بهره‌برداری", "سرپرست فناوری اطلاعات",
+                                                  "سرپرست تیم", "مدیر پروژه",
+                                                  "کارشناس عملیات فروش"};
+    static const char *const blocker_titles_fa[] = {"مسئول امنیت فناوری اطلاعات",
+                                                    "کارشناس تدارکات"};
+    bool fa = lg == &lang_fa;
+    int64_t people_at = created + (entered > created ? (entered - created) / 3 : 0) + 3600;
+    struct {
+        int chance;
+        const char *role;
+        const char *const *titles;
+        size_t ntitles;
+    } people[] = {{want_dm, "decision_maker", fa ? boss_titles_fa : boss_titles, 5},
+                  {want_champ, "champion", fa ? champ_titles_fa : champ_titles, 5},
+                  {want_blocker, "blocker", fa ? blocker_titles_fa : blocker_titles, 2}};
+    int64_t dm_id = 0;
+    for (size_t p = 0; ks == KZ_OK && p < sizeof people / sizeof people[0]; p++) {
+        if (between(r, 0, 99) >= people[p].chance)
+            continue;
+        char mail[96];
+        uint32_t gi = PICK_AT(r, N_FIRST), fi = PICK_AT(r, N_LAST);
+        char name[160];
+        snprintf(name, sizeof name, "%s %s", lg->first[gi], lg->last[fi]);
+        snprintf(mail, sizeof mail, "%c.%s%lld@%s.%s", lg->first_latin[gi][0] | 32,
+                 lg->last_latin[fi], (long long)id, lg->domains[ci], lg->mail_tld);
+        for (char *q = mail; *q; q++)
+            if (*q >= 'A' && *q <= 'Z')
+                *q += 32;
+        kz_stakeholder sh = {0};
+        sh.lead_id = id;
+        sh.name = name;
+        sh.role = (char *)people[p].role;
+        sh.title = (char *)people[p].titles[rnd(r) % people[p].ntitles];
+        sh.email = mail;
+        s->now = people_at + (int64_t)p * 600;
+        ks = kz_pipe_add_stakeholder(s, &sh, err);
+        if (p == 0)
+            dm_id = sh.id;
+    }
+    if (ks == KZ_OK && dm_id && between(r, 0, 99) < want_reach) {
+        s->now = people_at + 86400 < entered ? people_at + 86400 : people_at + 1800;
+        ks = kz_pipe_log_with(s, id, dm_id, "meeting", "held", NULL, NULL, err);
     }
     return ks;
 }

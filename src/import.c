@@ -25,6 +25,7 @@
 #include "kariz/buf.h"
 #include "kariz/i18n.h"
 #include "kariz/import.h"
+#include "kariz/i18n.h"
 #include "kariz/rules.h"
 #include "kariz/text.h"
 
@@ -435,18 +436,60 @@ static kz_status write_line_extras(run *r, int64_t now, kz_err *err)
 {
     int64_t id = kz_lead_num(&r->lead, KZ_F_ID);
     kz_status ks = KZ_OK;
+    /* stakeholders first: an activity's stakeholder_id names one by the
+     * exporting database's id, which becomes the id given here */
+    int64_t *was = kz_xcalloc(r->line_shs.n + 1, sizeof *was); /* owned */
+    for (size_t i = 0; i < r->line_shs.n && ks == KZ_OK; i++) {
+        was[i] = r->line_shs.v[i].id;
+        r->line_shs.v[i].lead_id = id;
+        ks = kz_store_stakeholder_add(r->s->store, &r->line_shs.v[i], r->s->actor, now, err);
+    }
     for (size_t i = 0; i < r->line_acts.n && ks == KZ_OK; i++) {
         kz_activity *a = &r->line_acts.v[i];
         a->lead_id = id;
         if (!a->author[0])
             snprintf(a->author, sizeof a->author, "%s", r->s->actor);
+        int64_t sid = 0;
+        for (size_t k = 0; a->stakeholder_id && k < r->line_shs.n; k++)
+            if (was[k] == a->stakeholder_id)
+                sid = r->line_shs.v[k].id;
+        a->stakeholder_id = sid;
         ks = kz_store_activity_add(r->s->store, a, a->at, err);
     }
-    for (size_t i = 0; i < r->line_shs.n && ks == KZ_OK; i++) {
-        r->line_shs.v[i].lead_id = id;
-        ks = kz_store_stakeholder_add(r->s->store, &r->line_shs.v[i], r->s->actor, now, err);
-    }
+    free(was);
     return ks;
+}
+
+/* An intake line's stakeholders as the rules read them: the lead's roles,
+ * and the role of whoever each touch was with. A role the rules do not
+ * have is refused. */
+static kz_status line_roles(run *r, kz_err *err)
+{
+    size_t n = 0;
+    r->lead.roles[0] = '\0';
+    for (size_t i = 0; i < r->line_shs.n; i++) {
+        const char *role = r->line_shs.v[i].role;
+        if (role && *role && kz_rules_role_index(r->s->rules, role) < 0)
+            return kz_err_set(err, KZ_EINVAL,
+                              _("stakeholders[%zu].role: \"%.40s\" is not one of: %s"), i, role,
+                              kz_rules_role_names(r->s->rules));
+        if (!role || !*role || kz_lead_has_role(&r->lead, role))
+            continue;
+        int w = snprintf(r->lead.roles + n, sizeof r->lead.roles - n, "%s%s", n ? " " : "", role);
+        if (w < 0 || (size_t)w >= sizeof r->lead.roles - n) {
+            r->lead.roles[n] = '\0';
+            break;
+        }
+        n += (size_t)w;
+    }
+    for (size_t i = 0; i < r->line_acts.n; i++) {
+        kz_activity *a = &r->line_acts.v[i];
+        a->with_role[0] = '\0';
+        for (size_t k = 0; a->stakeholder_id && k < r->line_shs.n; k++)
+            if (r->line_shs.v[k].id == a->stakeholder_id && r->line_shs.v[k].role)
+                snprintf(a->with_role, sizeof a->with_role, "%s", r->line_shs.v[k].role);
+    }
+    return KZ_OK;
 }
 
 /* Creates, updates or skips r->lead (already validated). */
@@ -488,6 +531,8 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
     if (!kz_lead_has(&r->lead, KZ_F_OWNER) && r->o->owner)
         kz_lead_set_text(&r->lead, KZ_F_OWNER, r->o->owner);
     int64_t now = kz_session_now(r->s);
+    if ((ks = line_roles(r, err)) != KZ_OK)
+        return ks;
     kz_score_lead(r->s->rules, &r->lead, r->line_acts.v, r->line_acts.n, now, r->score);
     kz_score_apply(r->score, &r->lead);
     ks = kz_store_import_lead_insert(r->s->store, &r->lead, r->imp.id, now, err);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "kariz/buf.h"
+#include "kariz/i18n.h"
 #include "kariz/dates.h"
 #include "kariz/i18n.h"
 #include "kariz/import.h"
@@ -840,7 +841,7 @@ static kz_status short_text(const char *where, const char *name, const char *t, 
 static kz_status json_activities(json_t *arr, kz_activity_list *acts, kz_err *err)
 {
     static const char *const names[] = {"id",     "lead_id", "at",   "kind", "channel",
-                                        "outcome", "author", "note", NULL};
+                                        "outcome", "author", "note", "stakeholder_id", NULL};
     if (!json_is_array(arr))
         return kz_err_set(err, KZ_EINVAL, _("key \"activities\": expected an array of objects"));
     size_t i;
@@ -856,6 +857,8 @@ static kz_status json_activities(json_t *arr, kz_activity_list *acts, kz_err *er
         if (ks != KZ_OK)
             return ks;
         kz_activity *a = kz_activity_list_push(acts);
+        json_t *sid = json_object_get(o, "stakeholder_id"); /* the exporting database's */
+        a->stakeholder_id = json_is_integer(sid) ? (int64_t)json_integer_value(sid) : 0;
         char *at = NULL, *kind = NULL, *channel = NULL, *outcome = NULL, *author = NULL;
         if ((ks = member_text(o, where, "at", &at, err)) == KZ_OK &&
             (ks = member_text(o, where, "kind", &kind, err)) == KZ_OK &&
@@ -898,8 +901,8 @@ static kz_status json_activities(json_t *arr, kz_activity_list *acts, kz_err *er
 /* "stakeholders": [{"name", "role", "email", "phone", "note"}...]. */
 static kz_status json_stakeholders(json_t *arr, kz_stakeholder_list *shs, kz_err *err)
 {
-    static const char *const names[] = {"id",    "lead_id", "name", "role",
-                                        "email", "phone",   "note", NULL};
+    static const char *const names[] = {"id",    "lead_id", "name", "role",       "title",
+                                        "email", "phone",   "note", "last_touch", NULL};
     if (!json_is_array(arr))
         return kz_err_set(err, KZ_EINVAL, _("key \"stakeholders\": expected an array of objects"));
     size_t i;
@@ -908,9 +911,9 @@ static kz_status json_stakeholders(json_t *arr, kz_stakeholder_list *shs, kz_err
         char where[48];
         snprintf(where, sizeof where, "stakeholders[%zu]", i);
         if (!json_is_object(o))
-            return kz_err_set(err, KZ_EINVAL,
-                              _("%s: expected an object {\"name\": ..., \"role\": ...}"), where);
-        kz_status ks = known_members(o, where, names, "name, role, email, phone, note", err);
+            return kz_err_set(err, KZ_EINVAL, _("%s: expected an object {\"name\": ..., \"role\": ...}"),
+                              where);
+        kz_status ks = known_members(o, where, names, "name, role, title, email, phone, note", err);
         if (ks != KZ_OK)
             return ks;
         if (shs->n == shs->cap) {
@@ -919,16 +922,22 @@ static kz_status json_stakeholders(json_t *arr, kz_stakeholder_list *shs, kz_err
         }
         kz_stakeholder *sh = &shs->v[shs->n++];
         memset(sh, 0, sizeof *sh);
+        /* the exporting database's id: what its activities' stakeholder_id name */
+        json_t *sid = json_object_get(o, "id");
+        sh->id = json_is_integer(sid) ? (int64_t)json_integer_value(sid) : 0;
         if ((ks = member_text(o, where, "name", &sh->name, err)) == KZ_OK &&
             (ks = member_text(o, where, "role", &sh->role, err)) == KZ_OK &&
             (ks = member_text(o, where, "email", &sh->email, err)) == KZ_OK &&
-            (ks = member_text(o, where, "phone", &sh->phone, err)) == KZ_OK)
+            (ks = member_text(o, where, "phone", &sh->phone, err)) == KZ_OK &&
+            (ks = member_text(o, where, "title", &sh->title, err)) == KZ_OK)
             ks = member_text(o, where, "note", &sh->note, err);
         if (ks == KZ_OK && (!sh->name || !*sh->name))
             ks = kz_err_set(err, KZ_EINVAL, _("%s.name: a stakeholder needs a name"), where);
         if (ks == KZ_OK && sh->role && !kz_stakeholder_role_ok(sh->role))
-            ks = kz_err_set(err, KZ_EINVAL, _("%s.role: \"%.40s\" is not one of: %s"), where,
-                            sh->role, KZ_STAKEHOLDER_ROLES);
+            ks = kz_err_set(err, KZ_EINVAL,
+                            _("%s.role: \"%.40s\" is not a role id; expected a-z, 0-9 and _, "
+                              "as in the rules' stakeholder_roles"),
+                            where, sh->role);
         if (ks != KZ_OK)
             return ks;
     }

@@ -6,6 +6,8 @@
 #include "kariz/i18n.h"
 #include "kariz/dates.h"
 #include "kariz/labels.h"
+
+#include "kariz/i18n.h"
 #include "kariz/money.h"
 #include "kariz/prefs.h"
 
@@ -81,6 +83,10 @@ void kz_label_value(const kz_rules *r, const char *field, const char *value, kz_
                 break;
         if (i < n)
             kz_buf_puts(out, lost ? kz_rules_lost_reason_label(r, i) : kz_rules_status_label(r, i));
+    } else if (f < 0 && field && strcmp(field, "role") == 0) { /* a stakeholder's role */
+        int i = r ? kz_rules_role_index(r, value) : -1;
+        if (i >= 0)
+            kz_buf_puts(out, kz_rules_role_label(r, (size_t)i));
         else
             kz_label_key(value, out);
     } else if (f >= 0 && kz_field_get((kz_field)f)->type == KZ_FT_MONEY) {
@@ -148,8 +154,25 @@ void kz_label_event(const kz_rules *r, const kz_event *e, kz_buf *out)
         return;
     }
     if (is(e->kind, "stakeholder")) {
-        kz_buf_printf(out, "%s, ", e->new_value ? e->new_value : _("(no name)"));
-        kz_label_key(e->field, out);
+        /* field "stakeholder.ID" (added or removed) or "stakeholder.ID.FIELD" */
+        const char *dot = e->field ? strchr(e->field, '.') : NULL;
+        const char *attr = dot ? strchr(dot + 1, '.') : NULL;
+        if (attr) {
+            kz_buf_printf(out, "%s: ", e->detail ? e->detail : "");
+            kz_label_key(attr + 1, out);
+            kz_buf_puts(out, ": ");
+            kz_label_value(r, attr + 1, e->old_value, out);
+            kz_buf_puts(out, " -> ");
+            kz_label_value(r, attr + 1, e->new_value, out);
+            return;
+        }
+        const char *who = e->new_value ? e->new_value : e->old_value;
+        kz_buf_printf(out, e->new_value ? _("added %s") : _("removed %s"), who ? who : "");
+        if (e->detail && *e->detail) {
+            kz_buf_puts(out, " (");
+            kz_label_value(r, "role", e->detail, out);
+            kz_buf_puts(out, ")");
+        }
         return;
     }
     bool stage = is(e->kind, "stage") || (is(e->kind, "override") && is(e->field, "stage"));

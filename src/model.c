@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "kariz/buf.h"
+#include "kariz/i18n.h"
 #include "kariz/dates.h"
 #include "kariz/i18n.h"
 #include "kariz/money.h"
@@ -87,6 +88,7 @@ void kz_lead_reset(kz_lead *l)
         if (l->txt[i])
             l->txt[i][0] = '\0';
     l->ncustom = 0;
+    l->roles[0] = '\0';
 }
 
 void kz_lead_copy(kz_lead *dst, const kz_lead *src)
@@ -104,6 +106,16 @@ void kz_lead_copy(kz_lead *dst, const kz_lead *src)
     }
     for (size_t i = 0; i < src->ncustom; i++)
         kz_lead_set_custom(dst, src->custom[i].name, src->custom[i].value);
+    memcpy(dst->roles, src->roles, sizeof dst->roles);
+}
+
+bool kz_lead_has_role(const kz_lead *l, const char *role)
+{
+    size_t n = strlen(role);
+    for (const char *p = l->roles; n && (p = strstr(p, role)) != NULL; p += n)
+        if ((p == l->roles || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+            return true;
+    return false;
 }
 
 bool kz_lead_has(const kz_lead *l, kz_field f)
@@ -584,24 +596,93 @@ kz_activity *kz_activity_list_push(kz_activity_list *l)
 
 bool kz_stakeholder_role_ok(const char *role)
 {
-    static const char *const roles[] = {"champion", "decision_maker", "influencer",
-                                        "user", "gatekeeper", "contact"};
-    for (size_t i = 0; i < COUNT(roles); i++)
-        if (strcmp(roles[i], role) == 0)
-            return true;
-    return false;
+    size_t n = role ? strlen(role) : 0;
+    if (n == 0 || n > 47 || !(role[0] >= 'a' && role[0] <= 'z'))
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((role[i] >= 'a' && role[i] <= 'z') || (role[i] >= '0' && role[i] <= '9') ||
+              role[i] == '_'))
+            return false;
+    return true;
+}
+
+static char **sh_slot(kz_stakeholder *s, const char *name)
+{
+    if (strcmp(name, "name") == 0)
+        return &s->name;
+    if (strcmp(name, "role") == 0)
+        return &s->role;
+    if (strcmp(name, "title") == 0)
+        return &s->title;
+    if (strcmp(name, "email") == 0)
+        return &s->email;
+    if (strcmp(name, "phone") == 0)
+        return &s->phone;
+    if (strcmp(name, "note") == 0)
+        return &s->note;
+    return NULL;
+}
+
+const char *kz_stakeholder_field(const kz_stakeholder *s, const char *name)
+{
+    char **slot = sh_slot((kz_stakeholder *)s, name);
+    return slot ? *slot : NULL;
+}
+
+kz_status kz_stakeholder_set_field(kz_stakeholder *s, const char *name, const char *value,
+                                   kz_err *err)
+{
+    char **slot = sh_slot(s, name);
+    if (!slot)
+        return kz_err_set(err, KZ_EINVAL, _("stakeholder field \"%s\": no such field (fields: %s)"),
+                          name, KZ_STAKEHOLDER_FIELDS);
+    if (slot == &s->name && (!value || !*value))
+        return kz_err_set(err, KZ_EINVAL, _("a stakeholder needs a name"));
+    free(*slot);
+    *slot = value && *value ? kz_xstrdup(value) : NULL;
+    return KZ_OK;
+}
+
+void kz_stakeholder_free(kz_stakeholder *s)
+{
+    free(s->name);
+    free(s->role);
+    free(s->title);
+    free(s->email);
+    free(s->phone);
+    free(s->note);
+    memset(s, 0, sizeof *s);
+}
+
+void kz_stakeholder_copy(kz_stakeholder *dst, const kz_stakeholder *src)
+{
+    if (dst == src)
+        return;
+    kz_stakeholder_free(dst);
+    *dst = *src;
+    dst->name = src->name ? kz_xstrdup(src->name) : NULL;
+    dst->role = src->role ? kz_xstrdup(src->role) : NULL;
+    dst->title = src->title ? kz_xstrdup(src->title) : NULL;
+    dst->email = src->email ? kz_xstrdup(src->email) : NULL;
+    dst->phone = src->phone ? kz_xstrdup(src->phone) : NULL;
+    dst->note = src->note ? kz_xstrdup(src->note) : NULL;
+}
+
+kz_stakeholder *kz_stakeholder_list_push(kz_stakeholder_list *l)
+{
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 8;
+        l->v = kz_xrealloc(l->v, l->cap * sizeof *l->v);
+    }
+    kz_stakeholder *s = &l->v[l->n++];
+    memset(s, 0, sizeof *s);
+    return s;
 }
 
 void kz_stakeholder_list_free(kz_stakeholder_list *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        kz_stakeholder *s = &l->v[i];
-        free(s->name);
-        free(s->role);
-        free(s->email);
-        free(s->phone);
-        free(s->note);
-    }
+    for (size_t i = 0; i < l->n; i++)
+        kz_stakeholder_free(&l->v[i]);
     free(l->v);
     memset(l, 0, sizeof *l);
 }

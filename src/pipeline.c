@@ -623,6 +623,13 @@ kz_status kz_pipe_lost(kz_session *s, int64_t id, int64_t version, const char *r
 kz_status kz_pipe_log(kz_session *s, int64_t id, const char *kind, const char *outcome,
                       const char *channel, const char *note, kz_err *err)
 {
+    return kz_pipe_log_with(s, id, 0, kind, outcome, channel, note, err);
+}
+
+kz_status kz_pipe_log_with(kz_session *s, int64_t id, int64_t stakeholder_id, const char *kind,
+                           const char *outcome, const char *channel, const char *note,
+                           kz_err *err)
+{
     const char *defchan = kz_activity_kind_channel(kind);
     if (!defchan)
         return kz_err_set(err, KZ_EINVAL, _("unknown activity kind \"%s\" (kinds: %s)"), kind,
@@ -652,6 +659,7 @@ kz_status kz_pipe_log(kz_session *s, int64_t id, const char *kind, const char *o
         snprintf(a.outcome, sizeof a.outcome, "%s", outcome);
         snprintf(a.author, sizeof a.author, "%s", s->actor);
         a.note = (note && *note) ? (char *)note : NULL;
+        a.stakeholder_id = stakeholder_id;
         ks = kz_store_activity_add(s->store, &a, kz_session_now(s), err);
         kz_lead_set_num(&o.lead, KZ_F_TOUCHED, kz_session_now(s));
         o.acts_loaded = false; /* the new touch counts */
@@ -901,20 +909,220 @@ bool kz_lead_is_overdue(const kz_lead *lead, int today)
     return kz_lead_has(lead, KZ_F_NEXT_DUE) && kz_lead_num(lead, KZ_F_NEXT_DUE) < today;
 }
 
+/* ---- stakeholders ----
+ * A change to the people around a deal is a change to the lead: it is
+ * rescored (rules read the roles), its version moves on, and every change
+ * is an event "stakeholder" whose field names the person
+ * ("stakeholder.7" when added or removed, "stakeholder.7.role" when one of
+ * their fields changed), so conflicts are per person and field as for the
+ * lead's own fields. */
+
+static kz_status check_role(const kz_session *s, const char *role, kz_err *err)
+{
+    if (role && kz_rules_role_index(s->rules, role) < 0)
+        return kz_err_set(err, KZ_EINVAL, _("unknown stakeholder role \"%s\" (roles: %s)"), role,
+                          kz_rules_role_names(s->rules));
+    return KZ_OK;
+}
+
+static bool is_people_event(const kz_event *e)
+{
+    return e->field && strcmp(e->kind, "stakeholder") == 0;
+}
+
+/* Someone else changed one of fields[0..n) of a stakeholder since version? */
+static kz_status check_people(kz_session *s, int64_t id, int64_t version, int64_t stored,
+                              const char *const *fields, size_t n, kz_err *err)
+{
+    if (!version || stored == version)
+        return KZ_OK;
+    if (version > stored)
+        return check_fields(s, id, version, stored, NULL, 0, err);
+    kz_event_list ev = {0}; /* owned */
+    kz_status ks = kz_store_events(s->store, id, version, &ev, err);
+    const kz_event *hit = NULL;
+    for (size_t i = 0; ks == KZ_OK && i < ev.n; i++)
+        if (is_people_event(&ev.v[i]) && names_field(fields, n, ev.v[i].field))
+            hit = &ev.v[i];
+    if (hit)
+        ks = conflict_err(err, id, version, hit);
+    kz_event_list_free(&ev);
+    return ks;
+}
+
+/* Ends a stakeholder operation: the lead, read again with its new roles,
+ * is rescored and saved (its version moves on even when no field of its
+ * own changed), then the events are written with that version. */
+static kz_status people_end(op *o, kz_status ks, kz_event *ev, size_t nev, kz_err *err)
+{
+    kz_session *s = o->s;
+    int64_t id = kz_lead_num(&o->lead, KZ_F_ID);
+    int64_t read = kz_lead_num(&o->lead, KZ_F_VERSION);
+    if (ks == KZ_OK)
+        ks = kz_store_lead_get(s->store, id, &o->lead, err);
+    if (ks == KZ_OK) {
+        kz_lead_set_num(&o->lead, KZ_F_TOUCHED, kz_session_now(s));
+        ks = rescore_into(s, &o->lead, &o->acts, &o->acts_loaded, o->score, err);
+    }
+    bool changed = false;
+    if (ks == KZ_OK)
+        ks = kz_store_lead_update(s->store, &o->lead, s->actor, kz_session_now(s), &changed, err);
+    if (ks == KZ_OK && !changed)
+        ks = kz_store_lead_bump(s->store, id, read, kz_session_now(s), err);
+    if (ks == KZ_OK && !changed)
+        kz_lead_set_num(&o->lead, KZ_F_VERSION, read + 1);
+    for (size_t i = 0; ks == KZ_OK && i < nev; i++) {
+        ev[i].lead_id = id;
+        ev[i].at = kz_session_now(s);
+        ev[i].version = kz_lead_num(&o->lead, KZ_F_VERSION);
+        snprintf(ev[i].actor, sizeof ev[i].actor, "%s", s->actor);
+        snprintf(ev[i].kind, sizeof ev[i].kind, "stakeholder");
+        ks = kz_store_event_add(s->store, &ev[i], err);
+    }
+    if (ks == KZ_OK)
+        ks = kz_store_commit(s->store, err);
+    else
+        kz_store_rollback(s->store);
+    if (ks == KZ_OK)
+        fire_hooks(s, &o->before, &o->lead);
+    kz_lead_free(&o->before);
+    kz_lead_free(&o->lead);
+    kz_activity_list_free(&o->acts);
+    free(o->score);
+    return ks;
+}
+
 kz_status kz_pipe_add_stakeholder(kz_session *s, kz_stakeholder *sh, kz_err *err)
 {
     if (!sh->name || !*sh->name)
         return kz_err_set(err, KZ_EINVAL, _("a stakeholder needs a name"));
-    if (sh->role && !kz_stakeholder_role_ok(sh->role))
-        return kz_err_set(err, KZ_EINVAL, _("unknown stakeholder role \"%s\" (roles: %s)"),
-                          sh->role, KZ_STAKEHOLDER_ROLES);
-    kz_status ks = kz_store_begin(s->store, err);
+    kz_status ks = check_role(s, sh->role, err);
     if (ks != KZ_OK)
         return ks;
-    ks = kz_store_stakeholder_add(s->store, sh, s->actor, kz_session_now(s), err);
+    op o;
+    ks = op_begin(&o, s, sh->lead_id, 0, NULL, 0, err);
     if (ks == KZ_OK)
-        return kz_store_commit(s->store, err);
-    kz_store_rollback(s->store);
+        ks = kz_store_stakeholder_insert(s->store, sh, kz_session_now(s), err);
+    char field[40];
+    snprintf(field, sizeof field, "stakeholder.%" PRId64, sh->id);
+    kz_event e = {0};
+    e.field = field;
+    e.new_value = sh->name;
+    e.detail = sh->role;
+    return people_end(&o, ks, &e, 1, err);
+}
+
+kz_status kz_pipe_set_stakeholder(kz_session *s, int64_t sid, int64_t version,
+                                  const char *const *assign, size_t n, kz_err *err)
+{
+    kz_stakeholder cur = {0}, next = {0}; /* owned */
+    kz_status ks = kz_store_stakeholder_get(s->store, sid, &cur, err);
+    if (ks != KZ_OK)
+        return ks;
+    kz_stakeholder_copy(&next, &cur);
+    char(*fields)[48] = kz_xcalloc(2 * n + 1, sizeof *fields); /* owned */
+    const char **names = kz_xcalloc(2 * n + 1, sizeof *names);   /* owned */
+    size_t nf = 0;
+    snprintf(fields[nf], sizeof fields[nf], "stakeholder.%" PRId64, sid);
+    names[nf] = fields[nf];
+    nf++;
+    for (size_t i = 0; ks == KZ_OK && i < n; i++) {
+        const char *eq = strchr(assign[i], '=');
+        if (!eq || eq == assign[i]) {
+            ks = kz_err_set(err, KZ_EUSAGE, _("\"%s\": expected FIELD=VALUE (fields: %s)"),
+                            assign[i], KZ_STAKEHOLDER_FIELDS);
+            break;
+        }
+        char name[32];
+        snprintf(name, sizeof name, "%.*s", (int)(eq - assign[i] < 31 ? eq - assign[i] : 31),
+                 assign[i]);
+        ks = kz_stakeholder_set_field(&next, name, eq + 1, err);
+        if (ks == KZ_OK && strcmp(name, "role") == 0)
+            ks = check_role(s, next.role, err);
+        if (ks == KZ_OK) {
+            snprintf(fields[nf], sizeof fields[nf], "stakeholder.%" PRId64 ".%s", sid, name);
+            names[nf] = fields[nf];
+            nf++;
+        }
+    }
+    op o;
+    bool begun = false;
+    if (ks == KZ_OK) {
+        ks = op_begin(&o, s, cur.lead_id, 0, NULL, 0, err);
+        begun = true;
+    }
+    if (ks == KZ_OK)
+        ks = check_people(s, cur.lead_id, version, kz_lead_num(&o.lead, KZ_F_VERSION), names, nf,
+                          err);
+    /* read again inside the transaction: what is saved starts from now */
+    kz_stakeholder now = {0}; /* owned */
+    if (ks == KZ_OK)
+        ks = kz_store_stakeholder_get(s->store, sid, &now, err);
+    kz_event ev[6] = {{0}};
+    char evf[6][48];
+    size_t nev = 0;
+    static const char *const all[] = {"name", "role", "title", "email", "phone", "note"};
+    for (size_t i = 0; ks == KZ_OK && i < 6; i++) {
+        const char *was = kz_stakeholder_field(&cur, all[i]);
+        const char *want = kz_stakeholder_field(&next, all[i]);
+        if (same_str(was, want))
+            continue;
+        kz_stakeholder_set_field(&now, all[i], want, err);
+        snprintf(evf[nev], sizeof evf[nev], "stakeholder.%" PRId64 ".%s", sid, all[i]);
+        ev[nev].field = evf[nev];
+        ev[nev].old_value = (char *)kz_stakeholder_field(&cur, all[i]);
+        ev[nev].new_value = (char *)want;
+        ev[nev].detail = next.name;
+        nev++;
+    }
+    if (ks == KZ_OK && nev)
+        ks = kz_store_stakeholder_update(s->store, &now, kz_session_now(s), err);
+    if (begun && ks == KZ_OK && nev == 0) {
+        /* nothing to change: leave the lead as it is */
+        kz_store_rollback(s->store);
+        kz_lead_free(&o.before);
+        kz_lead_free(&o.lead);
+        kz_activity_list_free(&o.acts);
+        free(o.score);
+    } else if (begun) {
+        ks = people_end(&o, ks, ev, nev, err);
+    }
+    kz_stakeholder_free(&now);
+    kz_stakeholder_free(&cur);
+    kz_stakeholder_free(&next);
+    free(fields);
+    free(names);
+    return ks;
+}
+
+kz_status kz_pipe_remove_stakeholder(kz_session *s, int64_t sid, int64_t version, kz_err *err)
+{
+    kz_stakeholder cur = {0}; /* owned */
+    kz_status ks = kz_store_stakeholder_get(s->store, sid, &cur, err);
+    if (ks != KZ_OK)
+        return ks;
+    op o;
+    ks = op_begin(&o, s, cur.lead_id, 0, NULL, 0, err);
+    char fields[7][48];
+    const char *names[7];
+    static const char *const all[] = {"name", "role", "title", "email", "phone", "note"};
+    snprintf(fields[0], sizeof fields[0], "stakeholder.%" PRId64, sid);
+    names[0] = fields[0];
+    for (size_t i = 0; i < 6; i++) {
+        snprintf(fields[i + 1], sizeof fields[i + 1], "stakeholder.%" PRId64 ".%s", sid, all[i]);
+        names[i + 1] = fields[i + 1];
+    }
+    if (ks == KZ_OK)
+        ks = check_people(s, cur.lead_id, version, kz_lead_num(&o.lead, KZ_F_VERSION), names, 7,
+                          err);
+    if (ks == KZ_OK)
+        ks = kz_store_stakeholder_delete(s->store, sid, err);
+    kz_event e = {0};
+    e.field = fields[0];
+    e.old_value = cur.name;
+    e.detail = cur.role;
+    ks = people_end(&o, ks, &e, 1, err);
+    kz_stakeholder_free(&cur);
     return ks;
 }
 

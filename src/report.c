@@ -80,6 +80,7 @@ typedef struct rlead {
     int64_t value;   /* minor units, 0 when absent */
     int prob;        /* the lead's own probability, -1 when it has none */
     int64_t entered; /* when it entered its stage */
+    int64_t created; /* when the lead was created */
     bool stale;      /* open and stale as of the report's now */
 } rlead;
 
@@ -118,6 +119,7 @@ static bool lead_vec_add(const kz_lead *l, void *ud)
     r->value = kz_lead_num(l, KZ_F_VALUE);
     r->prob = kz_lead_has(l, KZ_F_PROBABILITY) ? (int)kz_lead_num(l, KZ_F_PROBABILITY) : -1;
     r->entered = kz_lead_num(l, KZ_F_STAGE_ENTERED);
+    r->created = kz_lead_num(l, KZ_F_CREATED);
     r->stale = r->stage >= 0 && lv->p->stages[r->stage].kind == KZ_STAGE_OPEN &&
                lv->p->is_stale && lv->p->is_stale(l, lv->now, lv->p->ud);
     return true;
@@ -1027,6 +1029,127 @@ kz_status kz_report_scoring_with(kz_store *st, const kz_report_pipeline *p,
     return end_snapshot(st, opened, ks, err);
 }
 
+/* ---- stakeholders ---- */
+
+static const kz_rcol coverage_cols[] = {
+    {"coverage", "COVERAGE", KZ_RT_TEXT},         {"deals", "DEALS", KZ_RT_COUNT},
+    {"won", "WON", KZ_RT_COUNT},                  {"lost", "LOST", KZ_RT_COUNT},
+    {"win_rate", "WIN RATE", KZ_RT_PERCENT},      {"median_days", "MEDIAN DAYS", KZ_RT_DAYS},
+    {"mean_days", "MEAN DAYS", KZ_RT_DAYS},
+};
+
+/* One row of a coverage table: the closed deals of one kind of coverage
+ * and their cycle lengths (days from creation to close). */
+typedef struct coverage {
+    const char *key;
+    int64_t won, lost;
+    double *days; /* owned */
+    size_t n, cap;
+} coverage;
+
+static void coverage_add(coverage *c, bool won, double days)
+{
+    if (c->n == c->cap) {
+        c->cap = c->cap ? c->cap * 2 : 16;
+        c->days = kz_xrealloc(c->days, c->cap * sizeof *c->days);
+    }
+    c->days[c->n++] = days;
+    if (won)
+        c->won++;
+    else
+        c->lost++;
+}
+
+static void coverage_table(kz_report *out, const char *key, const char *title, coverage *rows,
+                           size_t nrows)
+{
+    kz_rtable *t = kz_report_table(out, key, title, coverage_cols,
+                                   sizeof coverage_cols / sizeof coverage_cols[0], "win_rate");
+    for (size_t i = 0; i < nrows; i++) {
+        coverage *c = &rows[i];
+        kz_rcell *row = kz_rtable_row(t);
+        kz_rcell_text(&row[0], c->key);
+        kz_rcell_int(&row[1], c->won + c->lost);
+        kz_rcell_int(&row[2], c->won);
+        kz_rcell_int(&row[3], c->lost);
+        kz_rcell_rate(&row[4], c->won, c->won + c->lost);
+        if (c->n) {
+            sort_n(c->days, c->n, sizeof *c->days, cmp_double);
+            double sum = 0;
+            for (size_t k = 0; k < c->n; k++)
+                sum += c->days[k];
+            kz_rcell_real(&row[5], kz_percentile(c->days, c->n, 0.5));
+            kz_rcell_real(&row[6], sum / (double)c->n);
+        }
+    }
+}
+
+kz_status kz_report_stakeholders(kz_store *st, const kz_report_pipeline *p,
+                                 const kz_report_opts *o, kz_report *out, kz_err *err)
+{
+    start_report(out, "stakeholders", "Stakeholder coverage", o);
+    bool opened;
+    kz_status ks = snapshot(st, &opened, err);
+    if (ks != KZ_OK)
+        return ks;
+    lead_vec lv = {0};
+    ks = load_leads(st, p, o, &lv, err);
+    period pd = period_of(o);
+    coverage champ[2] = {{"champion known", 0, 0, NULL, 0, 0}, {"no champion", 0, 0, NULL, 0, 0}};
+    coverage dm[3] = {{"reached", 0, 0, NULL, 0, 0},
+                      {"known, not reached", 0, 0, NULL, 0, 0},
+                      {"not known", 0, 0, NULL, 0, 0}};
+    kz_stakeholder_list shs = {0};
+    kz_activity_list acts = {0};
+    for (size_t i = 0; ks == KZ_OK && i < lv.n; i++) {
+        const rlead *l = &lv.v[i];
+        bool won;
+        if (!closed_in(p, l, &pd, &won))
+            continue;
+        int64_t closed = l->entered;
+        kz_stakeholder_list_free(&shs);
+        kz_activity_list_clear(&acts);
+        ks = kz_store_stakeholders(st, l->id, &shs, err);
+        if (ks == KZ_OK)
+            ks = kz_store_activities(st, l->id, &acts, err);
+        if (ks != KZ_OK)
+            break;
+        /* known before the close: added by then (0: added before kariz
+         * recorded when) */
+        bool has_champ = false, has_dm = false, reached = false;
+        for (size_t k = 0; k < shs.n; k++) {
+            const kz_stakeholder *sh = &shs.v[k];
+            if (!sh->role || sh->created > closed)
+                continue;
+            has_champ |= strcmp(sh->role, "champion") == 0;
+            has_dm |= strcmp(sh->role, "decision_maker") == 0;
+        }
+        for (size_t k = 0; k < acts.n; k++)
+            reached |= acts.v[k].at <= closed && strcmp(acts.v[k].with_role, "decision_maker") == 0;
+        double days = l->created && closed >= l->created ? (double)(closed - l->created) / 86400.0
+                                                         : 0.0;
+        coverage_add(&champ[has_champ ? 0 : 1], won, days);
+        coverage_add(&dm[reached ? 0 : has_dm ? 1 : 2], won, days);
+    }
+    if (ks == KZ_OK) {
+        coverage_table(out, "by_champion", "Closed deals by champion", champ, 2);
+        coverage_table(out, "by_decision_maker", "Closed deals by access to the decision maker",
+                       dm, 3);
+        kz_report_note(out, "Deals closed (won or lost) in the period. A champion or decision "
+                            "maker counts when added before the close; the decision maker is "
+                            "reached when a touch was logged with them before it. Days: from "
+                            "the lead's creation to its close.");
+    }
+    for (size_t i = 0; i < 2; i++)
+        free(champ[i].days);
+    for (size_t i = 0; i < 3; i++)
+        free(dm[i].days);
+    kz_stakeholder_list_free(&shs);
+    kz_activity_list_free(&acts);
+    lead_vec_free(&lv);
+    return end_snapshot(st, opened, ks, err);
+}
+
 /* ---- by name ---- */
 
 kz_status kz_report_run(kz_store *st, const kz_report_pipeline *p, const char *name,
@@ -1040,6 +1163,7 @@ kz_status kz_report_run(kz_store *st, const kz_report_pipeline *p, const char *n
         {"funnel", kz_report_funnel},     {"forecast", kz_report_forecast},
         {"velocity", kz_report_velocity}, {"losses", kz_report_losses},
         {"channels", kz_report_channels}, {"scoring", kz_report_scoring_with},
+        {"stakeholders", kz_report_stakeholders},
     };
     for (size_t i = 0; i < sizeof reports / sizeof reports[0]; i++)
         if (strcmp(reports[i].name, name) == 0) {

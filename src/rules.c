@@ -528,7 +528,7 @@ static bool get_key_list(ctx *c, const node *n, const char *what, const char ***
 /* ---- conditions ---- */
 
 static const char *const cond_keys[] = {
-    "field",   "equals",  "one_of",  "matches",     "ignore_case",     "above",
+    "field",   "stakeholder", "equals",  "one_of",  "matches",     "ignore_case",     "above",
     "at_least", "below",  "at_most", "between",     "present",         "absent",
     "within_days", "older_than_days", "within_next_days"};
 
@@ -679,11 +679,48 @@ static bool compile_pattern(ctx *c, const node *n, kz_cond *k)
     return true;
 }
 
+/* The index of a stakeholder role, or -1 (with an error naming the
+ * roles) when the rules have no such role. */
+static int role_index(ctx *c, const node *n)
+{
+    int i = index_of(c->r->roles, c->r->nroles, n->val);
+    if (i < 0) {
+        char sug[96];
+        suggestion(sug, sizeof sug, n->val, c->r->roles, c->r->nroles);
+        fail(c, n, "unknown stakeholder role \"%s\"%s; expected one of %s (stakeholder_roles:)",
+             n->val, sug, c->r->role_names);
+    }
+    return i;
+}
+
+/* "stakeholder: ROLE" [present: false]: the lead has (has no) stakeholder
+ * in that role. */
+static bool parse_role_cond(ctx *c, const node *m, kz_cond *k, const char *where)
+{
+    static const char *const keys[] = {"stakeholder", "present"};
+    const node *sn = get(m, "stakeholder");
+    if (!check_keys(c, m, keys, COUNT(keys), where) || !need(c, sn, N_SCALAR, "stakeholder"))
+        return false;
+    if (role_index(c, sn) < 0)
+        return false;
+    k->field = KZ_COND_ROLE;
+    k->name = rdup(c->r, sn->val);
+    k->type = KZ_FT_TEXT;
+    bool present = true;
+    const node *pn = get(m, "present");
+    if (pn && !get_bool(c, pn, "present", &present))
+        return false;
+    k->ops = present ? KZ_OP_PRESENT : KZ_OP_ABSENT;
+    return true;
+}
+
 static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
 {
     memset(k, 0, sizeof *k);
     if (!need(c, m, N_MAP, where) || !check_keys(c, m, cond_keys, COUNT(cond_keys), where))
         return false;
+    if (get(m, "stakeholder") && !get(m, "field"))
+        return parse_role_cond(c, m, k, where);
     const node *fn = get(m, "field");
     if (!fn) {
         fail(c, m, _("%s has no field:; expected the lead field the condition reads"), where);
@@ -959,7 +996,7 @@ static bool parse_vocab_list(ctx *c, const node *v, const char *what, const char
 
 static bool parse_activity(ctx *c, const node *a, kz_rule *ru)
 {
-    static const char *const keys[] = {"kind", "channel", "outcome", "within_days"};
+    static const char *const keys[] = {"kind", "channel", "outcome", "within_days", "with"};
     if (!need(c, a, N_MAP, "activity") || !check_keys(c, a, keys, COUNT(keys), "activity"))
         return false;
     const node *v;
@@ -971,6 +1008,9 @@ static bool parse_activity(ctx *c, const node *a, kz_rule *ru)
         return false;
     if ((v = get(a, "outcome")) &&
         !parse_vocab_list(c, v, "outcome", outcome_names, COUNT(outcome_names), &ru->outcomes))
+        return false;
+    if ((v = get(a, "with")) &&
+        !parse_vocab_list(c, v, "stakeholder role", c->r->roles, c->r->nroles, &ru->with))
         return false;
     ru->within_days = -1;
     if ((v = get(a, "within_days")) && !get_int(c, v, "within_days", 1, 36500, &ru->within_days))
@@ -1336,17 +1376,25 @@ static bool parse_entry(ctx *c, const node *m, kz_entry *e, const char *stage)
     if (!need(c, m, N_MAP, "an entry criterion"))
         return false;
     const node *cn = get(m, "criterion"), *gn = get(m, "grade"), *fn = get(m, "field");
-    int nkinds = !!cn + !!gn + !!fn;
+    const node *sn = get(m, "stakeholder");
+    int nkinds = !!cn + !!gn + !!fn + !!sn;
     if (nkinds != 1) {
         fail(c, m,
              _("an entry criterion of stage \"%s\" names %s; expected exactly one of "
-               "criterion:, grade: or field:"),
+               "criterion:, grade:, field: or stakeholder:"),
              stage,
-             nkinds ? _("more than one of criterion, grade and field")
-                    : _("none of criterion, grade and field"));
+             nkinds ? _("more than one of criterion, grade, field and stakeholder")
+                    : _("none of criterion, grade, field and stakeholder"));
         return false;
     }
     char text[256];
+    if (sn) {
+        e->kind = KZ_ENTRY_FIELD;
+        if (!parse_cond(c, m, &e->cond, "an entry criterion"))
+            return false;
+        e->text = e->cond.name;
+        return true;
+    }
     if (fn) {
         e->kind = KZ_ENTRY_FIELD;
         if (!parse_cond(c, m, &e->cond, "an entry criterion"))
@@ -1498,7 +1546,7 @@ static const char **key_labels(kz_rules *r, const char *const *keys, size_t n,
 static const char *const top_keys[] = {"version",  "score",    "grades", "custom_fields",
                                        "criteria", "personas", "stages", "lost_reasons",
                                        "statuses", "automatic_statuses", "currency",
-                                       "owners",   "stage_map", "calendar", "digits", "bidi", "direction"};
+                                       "owners",   "stage_map", "calendar", "digits", "bidi", "direction", "stakeholder_roles"};
 
 /* currency: a three-letter code (EUR) or a symbol ($, €, ﷼): what
  * kz_money_parse accepts beside an amount. */
@@ -1767,6 +1815,71 @@ bool kz_rules_stage_word(const kz_rules *r, const char *word, const char **stage
     *status = w->status;
     *lost_reason = w->lost_reason;
     return true;
+/* stakeholder_roles: a list of role ids, or of {name, label} mappings. */
+static bool parse_roles(ctx *c, const node *s)
+{
+    kz_rules *r = c->r;
+    if (!need(c, s, N_SEQ, "stakeholder_roles"))
+        return false;
+    if (s->n == 0 || s->n > 32) {
+        fail(c, s, "stakeholder_roles has %zu roles; expected 1 to 32", s->n);
+        return false;
+    }
+    r->roles = rcalloc(r, s->n, sizeof *r->roles);
+    r->role_labels = rcalloc(r, s->n, sizeof *r->role_labels);
+    kz_buf b = KZ_BUF_INIT;
+    for (size_t i = 0; i < s->n; i++) {
+        const node *v = s->kids[i], *nn = v, *ln = NULL;
+        if (v->type == N_MAP) {
+            static const char *const keys[] = {"name", "label"};
+            if (!check_keys(c, v, keys, COUNT(keys), "a stakeholder role"))
+                goto fail;
+            if (!(nn = get(v, "name"))) {
+                fail(c, v, "a stakeholder role has no name:; expected an id such as decision_maker");
+                goto fail;
+            }
+            ln = get(v, "label");
+        }
+        if (!need(c, nn, N_SCALAR, "a stakeholder role"))
+            goto fail;
+        if (!kz_stakeholder_role_ok(nn->val)) {
+            fail(c, nn, "stakeholder role \"%s\" is not a valid id; expected 1 to 47 of a-z, 0-9 "
+                        "and _, starting with a letter",
+                 nn->val);
+            goto fail;
+        }
+        if (index_of(r->roles, r->nroles, nn->val) >= 0) {
+            fail(c, nn, "stakeholder role \"%s\" is declared twice; expected each role once",
+                 nn->val);
+            goto fail;
+        }
+        const char *label = NULL;
+        if (ln && !get_text(c, ln, "label", &label))
+            goto fail;
+        r->roles[r->nroles] = rdup(r, nn->val);
+        if (!label) {
+            kz_buf_reset(&b);
+            kz_label_key(nn->val, &b);
+            label = kz_buf_str(&b);
+        }
+        r->role_labels[r->nroles++] = rdup(r, label);
+    }
+    kz_buf_free(&b);
+    return true;
+fail:
+    kz_buf_free(&b);
+    return false;
+}
+
+static void default_roles(kz_rules *r)
+{
+    static const char *const ids[] = {"decision_maker", "economic_buyer", "champion",
+                                      "influencer",     "user",           "blocker"};
+    static const char *const labels[] = {"decision maker", "economic buyer", "champion",
+                                         "influencer",     "user",           "blocker"};
+    r->roles = (const char **)ids;
+    r->role_labels = (const char **)labels;
+    r->nroles = COUNT(ids);
 }
 
 static bool compile_all(ctx *c, const node *root)
@@ -1826,6 +1939,17 @@ static bool compile_all(ctx *c, const node *root)
     } else {
         r->statuses = (const char **)default_statuses;
         r->nstatuses = COUNT(default_statuses);
+    }
+    if ((v = get(root, "stakeholder_roles"))) {
+        if (!parse_roles(c, v))
+            return false;
+    } else {
+        default_roles(r);
+    }
+    {
+        char list[600];
+        join(list, sizeof list, r->roles, r->nroles);
+        r->role_names = rdup(r, list);
     }
     r->lost_labels = key_labels(r, r->lost_reasons, r->nlost, r->lost_labels);
     r->status_labels = key_labels(r, r->statuses, r->nstatuses, r->status_labels);
@@ -2156,4 +2280,29 @@ size_t kz_rules_persona_count(const kz_rules *r)
 const char *kz_rules_persona_name(const kz_rules *r, size_t i)
 {
     return i < r->npersonas ? r->personas[i].name : NULL;
+}
+
+size_t kz_rules_role_count(const kz_rules *r)
+{
+    return r->nroles;
+}
+
+const char *kz_rules_role(const kz_rules *r, size_t i)
+{
+    return i < r->nroles ? r->roles[i] : NULL;
+}
+
+const char *kz_rules_role_label(const kz_rules *r, size_t i)
+{
+    return i < r->nroles ? r->role_labels[i] : NULL;
+}
+
+int kz_rules_role_index(const kz_rules *r, const char *role)
+{
+    return role ? index_of(r->roles, r->nroles, role) : -1;
+}
+
+const char *kz_rules_role_names(const kz_rules *r)
+{
+    return r->role_names;
 }

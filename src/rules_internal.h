@@ -43,8 +43,12 @@ typedef struct kz_tbounds {
     int64_t next_lo, next_hi;     /* [lo, hi) */
 } kz_tbounds;
 
+/* kz_cond.field for a condition on the lead's stakeholders
+ * ("stakeholder: champion"): name is the role; ops PRESENT or ABSENT. */
+#define KZ_COND_ROLE (-2)
+
 typedef struct kz_cond {
-    int field;          /* kz_field, or -1 for a custom field */
+    int field;          /* kz_field, -1 for a custom field, KZ_COND_ROLE */
     const char *name;   /* field name as written (custom fields: the key) */
     kz_ftype type;      /* custom fields behave as TEXT */
     unsigned ops;
@@ -70,6 +74,8 @@ typedef struct kz_rule {
     size_t nwhen;
     bool behaviour;   /* has an activity: block */
     uint32_t kinds, outcomes, channels; /* bit masks; 0 = any */
+    uint32_t with;    /* stakeholder roles (bit i: the rules' role i) the touch was
+                       * with; 0 = any touch */
     int within_days;  /* -1: any age */
     bool has_cap;
     int cap;          /* bound on the rule's total, same sign as points */
@@ -166,6 +172,10 @@ struct kz_rules {
     const char **status_labels_fa; /* per status, its label_fa: or NULL */
     const char **statuses;
     size_t nstatuses;
+    const char **roles;       /* stakeholder role ids, at most 32 */
+    const char **role_labels; /* per role, as people read it */
+    size_t nroles;
+    const char *role_names;   /* "decision_maker, champion, ..." */
     kz_autostatus *autos;
     size_t nautos;
     kz_word_map *owner_words;  /* owners: folded name or e-mail -> account */

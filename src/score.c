@@ -70,6 +70,12 @@ bool kz_cond_eval(const kz_rules *r, const kz_cond *c, const kz_lead *lead, int 
     const char *txt = NULL;
     bool has;
     int64_t num = 0;
+    if (c->field == KZ_COND_ROLE) {
+        has = kz_lead_has_role(lead, c->name);
+        if (has && matched && mlen)
+            snprintf(matched, mlen, "%s", c->name);
+        return (c->ops & KZ_OP_ABSENT) ? !has : has;
+    }
     if (c->field >= 0) {
         has = lead->has[c->field] != 0;
         txt = lead->txt[c->field];
@@ -235,13 +241,16 @@ static void accumulate(const kz_rules *r, const kz_activity *acts, size_t nacts,
         int ci = kz_rules_channel_index(act->channel);
         uint32_t kb = ki >= 0 ? 1u << ki : 0, ob = oi >= 0 ? 1u << oi : 0,
                  cb = ci >= 0 ? 1u << ci : 0;
+        int wi = act->with_role[0] ? kz_rules_role_index(r, act->with_role) : -1;
+        uint32_t wb = wi >= 0 ? 1u << wi : 0;
         double age = (double)(now - act->at) / 86400.0;
         if (age < 0)
             age = 0;
         for (size_t i = 0; i < r->nrules; i++) {
             const kz_rule *ru = &r->rules[i];
             if (!ru->behaviour || (ru->kinds && !(ru->kinds & kb)) ||
-                (ru->outcomes && !(ru->outcomes & ob)) || (ru->channels && !(ru->channels & cb)))
+                (ru->outcomes && !(ru->outcomes & ob)) || (ru->channels && !(ru->channels & cb)) ||
+                (ru->with && !(ru->with & wb)))
                 continue;
             if (ru->within_days >= 0 && act->at < now - (int64_t)ru->within_days * 86400)
                 continue;
@@ -272,9 +281,11 @@ const char *kz_rules_auto_status(const kz_rules *r, const kz_lead *lead, const k
             int ki = kz_rules_kind_index(act->kind);
             int oi = kz_rules_outcome_index(act->outcome);
             int ci = kz_rules_channel_index(act->channel);
+            int wi = act->with_role[0] ? kz_rules_role_index(r, act->with_role) : -1;
             if ((ru->kinds && (ki < 0 || !(ru->kinds & (1u << ki)))) ||
                 (ru->outcomes && (oi < 0 || !(ru->outcomes & (1u << oi)))) ||
-                (ru->channels && (ci < 0 || !(ru->channels & (1u << ci)))))
+                (ru->channels && (ci < 0 || !(ru->channels & (1u << ci)))) ||
+                (ru->with && (wi < 0 || !(ru->with & (1u << wi)))))
                 continue;
             if (ru->within_days >= 0 && act->at < now - (int64_t)ru->within_days * 86400)
                 continue;
@@ -528,6 +539,10 @@ static void put_number(kz_buf *b, const kz_cond *c, double v)
 static void describe_cond(kz_buf *b, const kz_cond *c)
 {
     size_t start = b->len;
+    if (c->field == KZ_COND_ROLE) {
+        kz_buf_printf(b, (c->ops & KZ_OP_ABSENT) ? "no %s known" : "a known %s", c->name);
+        return;
+    }
 #define SEP() (b->len > start ? kz_buf_puts(b, " and ") : (void)0)
     if (c->ops & KZ_OP_PRESENT) {
         SEP();
@@ -661,6 +676,10 @@ kz_status kz_rules_check_entry_at(const kz_rules *r, const kz_stage *to, const k
             char val[96];
             ok = kz_cond_eval(r, &e->cond, lead, today, now, &limit, NULL, 0);
             const kz_cond *c = &e->cond;
+            if (c->field == KZ_COND_ROLE) {
+                snprintf(has, sizeof has, "%.100s", lead->roles[0] ? lead->roles : "none");
+                break;
+            }
             const char *txt = c->field >= 0 ? (lead->has[c->field] ? "" : NULL)
                                             : kz_lead_custom(lead, c->name);
             if (c->field >= 0 && lead->has[c->field])
@@ -818,6 +837,7 @@ void kz_rules_summary(const kz_rules *r, kz_buf *out)
     kz_buf_puts(out, _("lost reasons: "));
     for (size_t i = 0; i < r->nlost; i++)
         kz_buf_printf(out, "%s%s", i ? ", " : "", r->lost_reasons[i]);
+    kz_buf_printf(out, _("\nstakeholder roles: %s"), r->role_names);
     kz_buf_puts(out, _("\nstatuses: "));
     for (size_t i = 0; i < r->nstatuses; i++)
         kz_buf_printf(out, "%s%s", i ? ", " : "", r->statuses[i]);
@@ -835,7 +855,7 @@ static void mark_conds(const kz_cond *cs, size_t n, bool *used, bool *custom)
     for (size_t i = 0; i < n; i++) {
         if (cs[i].field >= 0)
             used[cs[i].field] = true;
-        else
+        else if (cs[i].field != KZ_COND_ROLE)
             *custom = true;
     }
 }

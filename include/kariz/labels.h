@@ -17,7 +17,7 @@
 void kz_label_key(const char *key, kz_buf *out);
 
 /* A field's value as people read it: a stage (stage, lost_from) by its
- * label from the rules, a lost reason or status as words, an amount in
+ * label from the rules, a stakeholder's role ("role") by its rules label, a lost reason or status as words, an amount in
  * full with the rules' currency; anything else as stored. value NULL or
  * empty: "(none)". Appends to out. */
 void kz_label_value(const kz_rules *r, const char *field, const char *value, kz_buf *out);
@@ -32,7 +32,8 @@ const char *kz_label_event_kind(const char *kind);
 
 /* What an event changed, without who and when: "value: 12,500 -> 45,000",
  * "Lead -> Lost", "lost reason: (none) -> no budget", "created: Ava Smith
- * (Lead)". Appends to out. */
+ * (Lead)", "added Mia Khan (champion)", "Mia Khan: role: influencer ->
+ * champion". Appends to out. */
 void kz_label_event(const kz_rules *r, const kz_event *e, kz_buf *out);
 
 #endif

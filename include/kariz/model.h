@@ -107,6 +107,8 @@ typedef struct kz_custom {
     char *value; /* owned */
 } kz_custom;
 
+#define KZ_LEAD_ROLES_MAX 256
+
 /* One lead. Text values are owned by the lead; kz_lead_reset keeps their
  * capacity so a lead reused in a loop (scoring, listing) stops allocating. */
 typedef struct kz_lead {
@@ -116,7 +118,14 @@ typedef struct kz_lead {
     size_t txtcap[KZ_F__COUNT];
     kz_custom *custom; /* owned array, ncustom used, capcustom allocated */
     size_t ncustom, capcustom;
+    /* The roles of the lead's stakeholders, each once, separated by spaces
+     * ("champion decision_maker"; "" when none is known): read by the store
+     * with the lead, for rules and the card's markers. Not a field. */
+    char roles[KZ_LEAD_ROLES_MAX];
 } kz_lead;
+
+/* Whether role is one of lead->roles. */
+bool kz_lead_has_role(const kz_lead *l, const char *role);
 
 void kz_lead_init(kz_lead *l);
 void kz_lead_free(kz_lead *l);
@@ -218,6 +227,8 @@ typedef struct kz_activity {
     char outcome[24];
     char author[KZ_USER_MAX];
     char *note; /* owned; may be NULL */
+    int64_t stakeholder_id; /* the stakeholder it was with; 0: none */
+    char with_role[48];     /* that stakeholder's role as read ("" when none) */
 } kz_activity;
 
 typedef struct kz_activity_list {
@@ -230,20 +241,37 @@ kz_activity *kz_activity_list_push(kz_activity_list *l);
 
 /* ---- stakeholders ---- */
 
-#define KZ_STAKEHOLDER_ROLES "champion, decision_maker, influencer, user, gatekeeper, contact"
+/* Whether role has the shape of a role id (1 to 47 of a-z, 0-9, _, starting
+ * with a letter). Which roles exist is the rules' stakeholder_roles
+ * (kz_rules_role_index). */
 bool kz_stakeholder_role_ok(const char *role);
+
+/* The stakeholder fields `kariz stakeholder set` and the board edit. */
+#define KZ_STAKEHOLDER_FIELDS "name, role, title, email, phone, note"
 
 typedef struct kz_stakeholder {
     int64_t id;
     int64_t lead_id;
-    char *name, *role, *email, *phone, *note; /* owned; may be NULL */
+    char *name, *role, *title, *email, *phone, *note; /* owned; may be NULL */
+    int64_t created, updated; /* Unix seconds; 0 when unknown */
+    int64_t last_touch;       /* the latest activity with them (0: none), as read */
 } kz_stakeholder;
+
+/* The text of a stakeholder field by name (NULL for an unknown name or an
+ * absent value); kz_stakeholder_set_field sets one (NULL or "" clears;
+ * the name cannot be cleared). */
+const char *kz_stakeholder_field(const kz_stakeholder *s, const char *name);
+kz_status kz_stakeholder_set_field(kz_stakeholder *s, const char *name, const char *value,
+                                   kz_err *err);
+void kz_stakeholder_copy(kz_stakeholder *dst, const kz_stakeholder *src);
+void kz_stakeholder_free(kz_stakeholder *s);
 
 typedef struct kz_stakeholder_list {
     kz_stakeholder *v; /* owned */
     size_t n, cap;
 } kz_stakeholder_list;
 void kz_stakeholder_list_free(kz_stakeholder_list *l);
+kz_stakeholder *kz_stakeholder_list_push(kz_stakeholder_list *l); /* zeroed */
 
 /* ---- events: the append-only log ---- */
 

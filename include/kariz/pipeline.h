@@ -76,6 +76,11 @@ kz_status kz_pipe_lost(kz_session *s, int64_t id, int64_t version, const char *r
  * rules' statuses. */
 kz_status kz_pipe_log(kz_session *s, int64_t id, const char *kind, const char *outcome,
                       const char *channel, const char *note, kz_err *err);
+/* The same, with one of the lead's stakeholders (0: nobody in particular):
+ * "a call with the CFO"; rules read it with `with: ROLE`. */
+kz_status kz_pipe_log_with(kz_session *s, int64_t id, int64_t stakeholder_id, const char *kind,
+                           const char *outcome, const char *channel, const char *note,
+                           kz_err *err);
 kz_status kz_pipe_note(kz_session *s, int64_t id, const char *text, kz_err *err);
 /* Sets the next step's due day (and text when step != NULL). */
 kz_status kz_pipe_followup(kz_session *s, int64_t id, int64_t version, int due_day,
@@ -83,8 +88,19 @@ kz_status kz_pipe_followup(kz_session *s, int64_t id, int64_t version, int due_d
 kz_status kz_pipe_assign(kz_session *s, int64_t id, int64_t version, const char *owner,
                          kz_err *err);
 
-/* Adds a person at the buyer (champion, decision maker...). */
+/* The people around a deal. Roles must be among the rules' stakeholder
+ * roles. Each change rescores the lead, moves its version on and is a
+ * "stakeholder" event (field "stakeholder.ID" for adding and removing,
+ * "stakeholder.ID.FIELD" for a change); `version` is the lead version the
+ * caller read (0: any): someone else's change since to the same person's
+ * same field (or removing them) is KZ_ECONFLICT. */
+/* Adds sh to the lead sh->lead_id (sets sh->id). */
 kz_status kz_pipe_add_stakeholder(kz_session *s, kz_stakeholder *sh, kz_err *err);
+/* Applies FIELD=VALUE (name, role, title, email, phone, note) to one. */
+kz_status kz_pipe_set_stakeholder(kz_session *s, int64_t stakeholder_id, int64_t version,
+                                  const char *const *assign, size_t n, kz_err *err);
+kz_status kz_pipe_remove_stakeholder(kz_session *s, int64_t stakeholder_id, int64_t version,
+                                     kz_err *err);
 
 /* Undoes a change: `before` and `after` are the lead as read just before
  * and just after it (after's version is the one the change produced).

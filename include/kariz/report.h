@@ -181,7 +181,7 @@ typedef struct kz_report_pipeline {
 } kz_report_pipeline;
 
 /* Report names, in the order `kariz report` lists them. */
-#define KZ_REPORT_NAMES "funnel, forecast, velocity, losses, channels, scoring"
+#define KZ_REPORT_NAMES "funnel, forecast, velocity, losses, channels, scoring, stakeholders"
 
 /* Computes report `name` into out (initialised by the caller with
  * kz_report_init; freed with kz_report_free even on failure). KZ_EINVAL for
@@ -200,6 +200,12 @@ kz_status kz_report_losses(kz_store *st, const kz_report_pipeline *p, const kz_r
                            kz_report *out, kz_err *err);
 kz_status kz_report_channels(kz_store *st, const kz_report_pipeline *p,
                              const kz_report_opts *o, kz_report *out, kz_err *err);
+/* Win rate and cycle length (days from creation to close) of the deals
+ * closed in the period, by stakeholder coverage: a champion known or not,
+ * the decision maker reached, known but not reached, or not known (roles
+ * champion and decision_maker, as the default rules name them). */
+kz_status kz_report_stakeholders(kz_store *st, const kz_report_pipeline *p,
+                                 const kz_report_opts *o, kz_report *out, kz_err *err);
 kz_status kz_report_scoring_with(kz_store *st, const kz_report_pipeline *p,
                                  const kz_report_opts *o, kz_report *out, kz_err *err);
 

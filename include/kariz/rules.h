@@ -84,6 +84,15 @@ const char *kz_rules_lost_reason_label(const kz_rules *r, size_t i);
 const char *kz_rules_status_label(const kz_rules *r, size_t i);
 size_t kz_rules_status_count(const kz_rules *r);
 const char *kz_rules_status(const kz_rules *r, size_t i);
+/* Stakeholder roles (stakeholder_roles:, or the default decision_maker,
+ * economic_buyer, champion, influencer, user, blocker), in file order:
+ * ids, labels in words, the index of an id (-1: none such), and
+ * "decision_maker, economic_buyer, ..." for messages. Owned by r. */
+size_t kz_rules_role_count(const kz_rules *r);
+const char *kz_rules_role(const kz_rules *r, size_t i);
+const char *kz_rules_role_label(const kz_rules *r, size_t i);
+int kz_rules_role_index(const kz_rules *r, const char *role);
+const char *kz_rules_role_names(const kz_rules *r);
 /* Grade band for a score ("hot", "warm", "cold", ...). */
 const char *kz_rules_grade_for(const kz_rules *r, int score);
 size_t kz_rules_grade_count(const kz_rules *r);

@@ -103,6 +103,11 @@ kz_status kz_store_lead_insert(kz_store *st, kz_lead *lead, const char *actor, i
  * anything differed; when nothing did, no version bump and no event. */
 kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, int64_t now,
                                bool *changed, kz_err *err);
+/* Moves a lead's version on from `version` (and sets updated) with no
+ * change to its fields: a change to its stakeholders. KZ_ECONFLICT when it
+ * is no longer at `version`. Inside a write transaction. */
+kz_status kz_store_lead_bump(kz_store *st, int64_t id, int64_t version, int64_t now,
+                             kz_err *err);
 /* Deletes a lead and its activities, stakeholders and custom fields; logs a
  * "delete" event. Must be inside a write transaction. */
 kz_status kz_store_lead_delete(kz_store *st, int64_t id, int64_t version, const char *actor,
@@ -222,8 +227,22 @@ kz_status kz_store_activity_add(kz_store *st, kz_activity *a, int64_t now, kz_er
 /* Appends the lead's activities, oldest first. */
 kz_status kz_store_activities(kz_store *st, int64_t lead_id, kz_activity_list *out,
                               kz_err *err);
+/* Adds a stakeholder (sets s->id, created, updated) and logs a
+ * "stakeholder" event for it (version 0: an import's lead); the pipeline
+ * writes its own events with kz_store_stakeholder_insert. An activity's
+ * stakeholder_id must be one of its lead's stakeholders (else KZ_ENOTFOUND);
+ * with_role is filled in. Inside a write transaction. */
 kz_status kz_store_stakeholder_add(kz_store *st, kz_stakeholder *s, const char *actor,
                                    int64_t now, kz_err *err);
+kz_status kz_store_stakeholder_insert(kz_store *st, kz_stakeholder *s, int64_t now, kz_err *err);
+/* Saves every field of s (by s->id); sets updated. */
+kz_status kz_store_stakeholder_update(kz_store *st, const kz_stakeholder *s, int64_t now,
+                                      kz_err *err);
+/* Removes a stakeholder; activities with them stay, naming nobody. */
+kz_status kz_store_stakeholder_delete(kz_store *st, int64_t id, kz_err *err);
+/* One stakeholder (out freed first; KZ_ENOTFOUND when there is none). */
+kz_status kz_store_stakeholder_get(kz_store *st, int64_t id, kz_stakeholder *out, kz_err *err);
+/* Appends the lead's stakeholders, oldest first, each with its last touch. */
 kz_status kz_store_stakeholders(kz_store *st, int64_t lead_id, kz_stakeholder_list *out,
                                 kz_err *err);
 /* Appends an event (e->id, e->at set). Inside a write transaction. */
@@ -241,6 +260,23 @@ kz_status kz_store_events_after(kz_store *st, int64_t after_id, size_t limit,
                                 kz_event_list *out, kz_err *err);
 /* The id of the newest event (0 when none). */
 kz_status kz_store_last_event_id(kz_store *st, int64_t *out, kz_err *err);
+
+/* ---- accounts (account.h) ---- */
+/* Calls fn for every lead (with roles, without custom fields) whose
+ * company's key (kz_company_key, through company_aliases) is key, or whose
+ * e-mail domain is one of domains[0..nd), oldest first. */
+kz_status kz_store_company_leads(kz_store *st, const char *key, const char *const *domains,
+                                 size_t nd, kz_lead_fn fn, void *ud, kz_err *err);
+/* Calls fn for every lead an import run created or updated last (with
+ * roles, without custom fields), in id order. */
+kz_status kz_store_import_leads(kz_store *st, int64_t import_id, kz_lead_fn fn, void *ud,
+                                kz_err *err);
+/* The company key an alias key stands for (*out owned; NULL when none). */
+kz_status kz_store_company_alias_get(kz_store *st, const char *alias, char **out, kz_err *err);
+/* Declares the key alias to be the company key company (company NULL:
+ * forgets the alias). Its own write transaction. */
+kz_status kz_store_company_alias_set(kz_store *st, const char *alias, const char *company,
+                                     kz_err *err);
 
 /* ---- triage ---- */
 /* Records a triage decision on a lead (with its grade now). */

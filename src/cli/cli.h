@@ -8,6 +8,8 @@
 
 #include "kariz/buf.h"
 #include "kariz/i18n.h"
+#include <jansson.h>
+
 #include "kariz/model.h"
 #include "kariz/pipeline.h"
 #include "kariz/rules.h"
@@ -81,6 +83,9 @@ char *kz_lead_json(const kz_lead *lead, bool pretty);
  * indented; `export --format json|jsonl`, one line). Caller frees. */
 char *kz_show_json(const kz_lead *lead, const kz_activity_list *acts,
                    const kz_stakeholder_list *shs, bool pretty);
+/* A stakeholder as a JSON object ("id", "name", "role", "title", "email",
+ * "phone", "note", "last_touch"); the caller owns the reference. */
+json_t *kz_cli_stakeholder_json(const kz_stakeholder *s);
 /* The event log as a JSON array. Caller frees. */
 char *kz_events_json(const kz_event_list *ev);
 /* Writes s as a JSON string literal (with quotes) to out. */
@@ -117,7 +122,7 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
     X(won, "ID [--force --reason TEXT]", N_("mark a deal won"))                                     \
     X(lost, "ID --reason REASON", N_("mark a deal lost, with one of the rules' lost reasons"))      \
     X(note, "ID TEXT...|-", N_("add a note (- reads it from standard input)"))               \
-    X(log, "ID KIND OUTCOME [--channel C] [--note TEXT]", N_("log a touch: call, email, meeting...")) \
+    X(log, "ID KIND OUTCOME [--channel C] [--note TEXT] [--with WHO]", N_("log a touch: call, email, meeting...")) \
     X(followup, "ID WHEN [--step TEXT]", N_("set the next step's due date (today, fri, +3d, 2026-12-01...)")) \
     X(assign, "ID USER|- [--force]", N_("give a lead to an owner (- unassigns)"))                              \
     X(agenda, "[--days N] [--owner U]", N_("what is due, overdue and stale for you: a morning list")) \
@@ -130,11 +135,17 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
     X(export, "[--format csv|json|jsonl] [--stage S] [--owner U] [--search TEXT]", N_("write leads with every field, custom fields included")) \
     X(rules, "path | check [FILE] | diff FILE | backtest FILE", N_("which rules are in force; check, compare and backtest rules files")) \
     X(team, "init DIR --group GROUP | check [DIR]", N_("set up a team's shared directory on a server, or check one")) \
-    X(report, "funnel|forecast|velocity|losses|channels|scoring [--period P | --from DATE --to DATE] [--owner U] [--format table|csv|json]", N_("pipeline reports for managers"))
+    X(stakeholder, "add ID NAME --role ROLE [--title T] [--email E] [--phone P] [--note N] | set SID FIELD=VALUE... | rm SID | list ID [--format table|csv|json]", N_("the people around a deal: decision maker, champion...")) \
+    X(account, "NAME|ID [--format table|json] | alias SPELLING COMPANY | unalias SPELLING", N_("a company's leads, owners, values and people")) \
+    X(report, "funnel|forecast|velocity|losses|channels|scoring|stakeholders [--period P | --from DATE --to DATE] [--owner U] [--format table|csv|json]", N_("pipeline reports for managers"))
 
 #define KZ_X_DECL(name, usage, summary) int kz_cmd_##name(kz_cli *c, int argc, char **argv);
 KZ_CLI_COMMANDS(KZ_X_DECL)
 #undef KZ_X_DECL
+
+/* A stakeholder of lead by id, name (case-insensitive) or role: 0 with
+ * *sid set, else the exit status (the error printed). */
+int kz_cli_stakeholder_arg(kz_cli *c, int64_t lead, const char *arg, int64_t *sid);
 
 /* `kariz complete`: words for the shell completion (not in the table). */
 int kz_cmd_complete(kz_cli *c, int argc, char **argv);

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "kariz/account.h"
+#include "kariz/i18n.h"
 #include "kariz/buf.h"
 #include "kariz/i18n.h"
 #include "kariz/import.h"
@@ -108,6 +110,16 @@ static bool has_suffix(const char *s, const char *suffix)
     return n > m && strcmp(s + n - m, suffix) == 0;
 }
 
+/* Companies of the import that colleagues already work, one line each. */
+static void worked_notices(kz_cli *c, int64_t import_id)
+{
+    kz_buf lines = KZ_BUF_INIT; /* owned */
+    if (kz_account_import_notices(c->store, c->rules, import_id, c->sess.actor, &lines)) {
+        fprintf(stderr, "kariz import: %s\n", _("companies colleagues already work:"));
+        kz_cli_write_data(stderr, kz_cli_tty(stderr), kz_buf_str(&lines), lines.len);
+    }
+    kz_buf_free(&lines);
+
 /* A migration: CSV files applied contacts first, then deals, activities
  * and notes (each file's kind told by its header or by --kind), one summary
  * of them all. A dry run tries them all in one transaction rolled back at
@@ -141,6 +153,8 @@ static kz_status import_files(kz_cli *c, kz_import_opts *o, const char *const *f
             fputc('\n', stdout);
         ks = kz_import_csv(&c->sess, o, &res, &c->err);
         rejected += res.counts.rejected;
+        if (ks == KZ_OK && res.import_id && !o->dry_run)
+            worked_notices(c, res.import_id);
         if (ks != KZ_OK && i > 0)
             kz_err_prefix(&c->err, _("%s (the files before it are done)"), order[i]);
     }
@@ -297,6 +311,8 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
     if (jsonl) {
         ks = kz_import_intake(&c->sess, &o, &res, &c->err); /* `kariz export --format jsonl` output */
         rc = ks == KZ_OK && res.counts.rejected ? 1 : 0;
+        if (ks == KZ_OK && res.import_id)
+            worked_notices(c, res.import_id);
     } else {
         ks = import_files(c, &o, (const char *const *)argv + optind, (size_t)nfiles, &rc);
     }

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "kariz/account.h"
 #include "kariz/buf.h"
 #include "kariz/dates.h"
 #include "kariz/i18n.h"
@@ -28,6 +29,21 @@ static int need_write(kz_cli *c, const char *cmd)
         return 1;
     }
     return 0;
+}
+
+/* Another salesperson already works the new lead's company: say so (on
+ * standard error: standard output is the new id). */
+static void worked_notice(kz_cli *c, const kz_lead *lead)
+{
+    kz_buf note = KZ_BUF_INIT; /* owned */
+    const char *owner = kz_lead_text(lead, KZ_F_OWNER);
+    if (kz_account_worked_by_others(c->store, c->rules, lead, owner ? owner : c->sess.actor,
+                                    &note)) {
+        fputs("kariz: ", stderr);
+        kz_cli_print_safe(stderr, kz_buf_str(&note));
+        fputc('\n', stderr);
+    }
+    kz_buf_free(&note);
 }
 
 /* The same person as an existing lead, by e-mail as import finds
@@ -178,6 +194,7 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
         goto out;
     }
     printf("%" PRId64 "\n", kz_lead_num(&lead, KZ_F_ID));
+    worked_notice(c, &lead);
 out:
     if (rc < 0)
         rc = 0;
@@ -423,7 +440,6 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
             }
             show_line(fi->name, v);
         }
-        kz_buf_free(&words);
         int idle, limit;
         if (kz_lead_is_stale(c->rules, &lead, kz_session_now(&c->sess), &idle, &limit)) {
             snprintf(buf, sizeof buf, P_("idle %d day, limit %d", "idle %d days, limit %d", idle),
@@ -435,10 +451,16 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
         if (shs.n) {
             fputs(_("\nstakeholders:\n"), stdout);
             for (size_t i = 0; i < shs.n; i++) {
+                kz_buf_reset(&words);
+                kz_label_value(c->rules, "role", shs.v[i].role, &words);
                 printf("  ");
-                kz_cli_print_safe_pad(stdout, shs.v[i].role, 14);
+                kz_cli_print_safe_pad(stdout, kz_buf_str(&words), 15);
                 putchar(' ');
                 kz_cli_print_safe(stdout, shs.v[i].name);
+                if (shs.v[i].title) {
+                    fputs(", ", stdout);
+                    kz_cli_print_safe(stdout, shs.v[i].title);
+                }
                 putchar('\n');
             }
         }
@@ -446,6 +468,7 @@ int kz_cmd_show(kz_cli *c, int argc, char **argv)
             fputs(_("\nactivities:\n"), stdout);
             print_activities(&acts);
         }
+        kz_buf_free(&words);
     }
     kz_lead_free(&lead);
     kz_activity_list_free(&acts);
@@ -646,21 +669,24 @@ int kz_cmd_log(kz_cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"channel", required_argument, 0, 'c'},
                                          {"note", required_argument, 0, 'n'},
+                                         {"with", required_argument, 0, 'w'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *channel = NULL, *note = NULL;
+    const char *channel = NULL, *note = NULL, *with = NULL;
     int o;
     reset_getopt();
     while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 'c': channel = optarg; break;
         case 'n': note = optarg; break;
+        case 'w': with = optarg; break;
         case 'h': {
             kz_buf h = KZ_BUF_INIT;
             kz_buf_printf(&h,
                           _("KIND is one of: %s\nOUTCOME is one of: %s\n\nOptions:\n"
                             "  --channel C      the channel (default: the kind's own, e.g. phone)\n"
-                            "  --note TEXT      a note with the touch\n"),
+                            "  --note TEXT      a note with the touch\n"
+                            "  --with WHO       the stakeholder it was with (id, name or role)\n"),
                           kz_activity_kinds_list(), kz_activity_outcomes_list());
             kz_cli_help("log", kz_buf_str(&h));
             kz_buf_free(&h);
@@ -675,8 +701,11 @@ int kz_cmd_log(kz_cli *c, int argc, char **argv)
     int rc = open_for_write(c, "log", argv[optind], &id);
     if (rc)
         return rc;
-    return kz_pipe_log(&c->sess, id, argv[optind + 1], argv[optind + 2], channel, note, &c->err) ==
-                   KZ_OK
+    int64_t sid = 0;
+    if (with && (rc = kz_cli_stakeholder_arg(c, id, with, &sid)) != 0)
+        return rc;
+    return kz_pipe_log_with(&c->sess, id, sid, argv[optind + 1], argv[optind + 2], channel, note,
+                            &c->err) == KZ_OK
                ? 0
                : kz_cli_fail(&c->err);
 }

@@ -69,6 +69,8 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
         "  losses     lost deals by stage lost from and by reason; win rate by source\n"
         "  channels   response rate per channel; channels touched before wins and losses\n"
         "  scoring    win rate of closed deals per grade band\n"
+        "  stakeholders  win rate and cycle length of closed deals by stakeholder\n"
+        "             coverage: champion known or not, decision maker reached or not\n"
         "\n"
         "Options:\n"
         "  --period P       the period: this week, last week, this month, last month,\n"
@@ -107,8 +109,8 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
     if (optind + 1 < argc)
         return kz_cli_usage("report", _("unexpected argument \"%s\""), argv[optind + 1]);
     const char *name = argv[optind];
-    static const char *const names[] = {"funnel", "forecast", "velocity",
-                                        "losses", "channels", "scoring"};
+    static const char *const names[] = {"funnel",   "forecast", "velocity",    "losses",
+                                        "channels", "scoring",  "stakeholders"};
     bool known = false;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         known = known || strcmp(names[i], name) == 0;

@@ -261,6 +261,26 @@ static json_t *jstr_or_null(const char *s)
     return s ? jstr(s) : json_null();
 }
 
+json_t *kz_cli_stakeholder_json(const kz_stakeholder *x)
+{
+    json_t *j = json_object();
+    json_object_set_new(j, "id", json_integer(x->id));
+    json_object_set_new(j, "name", jstr_or_null(x->name));
+    json_object_set_new(j, "role", jstr_or_null(x->role));
+    json_object_set_new(j, "title", jstr_or_null(x->title));
+    json_object_set_new(j, "email", jstr_or_null(x->email));
+    json_object_set_new(j, "phone", jstr_or_null(x->phone));
+    json_object_set_new(j, "note", jstr_or_null(x->note));
+    if (x->last_touch) {
+        char when[32];
+        kz_time_format_iso(x->last_touch, when);
+        json_object_set_new(j, "last_touch", jstr(when));
+    } else {
+        json_object_set_new(j, "last_touch", json_null());
+    }
+    return j;
+}
+
 char *kz_show_json(const kz_lead *lead, const kz_activity_list *acts,
                    const kz_stakeholder_list *shs, bool pretty)
 {
@@ -278,21 +298,14 @@ char *kz_show_json(const kz_lead *lead, const kz_activity_list *acts,
         json_object_set_new(j, "outcome", jstr(x->outcome));
         json_object_set_new(j, "author", jstr(x->author));
         json_object_set_new(j, "note", jstr_or_null(x->note));
+        json_object_set_new(j, "stakeholder_id",
+                            x->stakeholder_id ? json_integer(x->stakeholder_id) : json_null());
         json_array_append_new(a, j);
     }
     json_object_set_new(o, "activities", a);
     json_t *s = json_array();
-    for (size_t i = 0; i < shs->n; i++) {
-        const kz_stakeholder *x = &shs->v[i];
-        json_t *j = json_object();
-        json_object_set_new(j, "id", json_integer(x->id));
-        json_object_set_new(j, "name", jstr_or_null(x->name));
-        json_object_set_new(j, "role", jstr_or_null(x->role));
-        json_object_set_new(j, "email", jstr_or_null(x->email));
-        json_object_set_new(j, "phone", jstr_or_null(x->phone));
-        json_object_set_new(j, "note", jstr_or_null(x->note));
-        json_array_append_new(s, j);
-    }
+    for (size_t i = 0; i < shs->n; i++)
+        json_array_append_new(s, kz_cli_stakeholder_json(&shs->v[i]));
     json_object_set_new(o, "stakeholders", s);
     char *out = json_dumps(o, (pretty ? JSON_INDENT(2) : JSON_COMPACT) | JSON_PRESERVE_ORDER |
                                   KZ_MONEY_JSON_FLAGS);

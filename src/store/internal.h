@@ -46,6 +46,7 @@ struct kz_store {
      * (read by the SQL function kz_hit) and, when there are at most
      * KZ_EXACT_HITS, in temp.kz_hits too */
     bool hits_table, hits_fn;
+    bool company_fn;        /* kz_company_key() is registered */
     char *hits_text;          /* owned; NULL: no search kept */
     int64_t hits_dv, hits_changes;
     int64_t hits_n;           /* how many matches */
@@ -97,6 +98,15 @@ kz_status kz_exec(kz_store *st, const char *sql, kz_err *err);
 void kz_bind_text(sqlite3_stmt *s, int i, const char *v);
 /* Reads column col of a row into field f of l (nothing when NULL). */
 void kz_read_lead_col(sqlite3_stmt *s, int col, kz_field f, kz_lead *l);
+/* The roles of a lead's stakeholders as one column (kz_lead.roles), for
+ * "SELECT id, <lead_cols>, " KZ_ROLES_COL " FROM leads". */
+#define KZ_ROLES_COL                                                                       \
+    "coalesce((SELECT group_concat(role, ' ') FROM (SELECT DISTINCT role FROM stakeholders " \
+    "WHERE stakeholders.lead_id = leads.id AND role IS NOT NULL AND role <> '')), '')"
+/* Reads the roles column into l->roles. */
+void kz_read_lead_roles(sqlite3_stmt *s, int col, kz_lead *l);
+/* Reads "coalesce(stakeholder_id, 0), <its role>" at col, col + 1. */
+void kz_read_activity_with(sqlite3_stmt *s, int col, kz_activity *a);
 /* Reads a lead row (columns "id, <lead_cols>") into l (reset first). */
 void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l);
 /* Inserts a lead's row with its custom fields, column totals and search

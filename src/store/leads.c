@@ -30,11 +30,19 @@ void kz_read_lead_col(sqlite3_stmt *s, int col, kz_field f, kz_lead *l)
         kz_lead_set_num(l, f, sqlite3_column_int64(s, col));
 }
 
+void kz_read_lead_roles(sqlite3_stmt *s, int col, kz_lead *l)
+{
+    const unsigned char *v = sqlite3_column_text(s, col);
+    snprintf(l->roles, sizeof l->roles, "%s", v ? (const char *)v : "");
+}
+
 void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l)
 {
     kz_lead_reset(l);
     for (int f = 0; f < KZ_F__COUNT; f++)
         kz_read_lead_col(s, f, (kz_field)f, l);
+    if (sqlite3_column_count(s) > KZ_F__COUNT)
+        kz_read_lead_roles(s, KZ_F__COUNT, l);
 }
 
 kz_status kz_load_custom(kz_store *st, int64_t id, kz_lead *l, kz_err *err)
@@ -58,8 +66,9 @@ kz_status kz_load_custom(kz_store *st, int64_t id, kz_lead *l, kz_err *err)
 
 kz_status kz_store_lead_get(kz_store *st, int64_t id, kz_lead *out, kz_err *err)
 {
-    char sql[1200];
-    snprintf(sql, sizeof sql, "SELECT id, %s FROM leads WHERE id = ?", st->lead_cols);
+    char sql[1600];
+    snprintf(sql, sizeof sql, "SELECT id, %s, " KZ_ROLES_COL " FROM leads WHERE id = ?",
+             st->lead_cols);
     sqlite3_stmt *s = kz_stmt(st, sql, err);
     if (!s)
         return FAIL_STMT(err);
@@ -521,6 +530,32 @@ static const char *event_kind(kz_field f)
     case KZ_F_GRADE: return "grade";
     default: return "field";
     }
+}
+
+kz_status kz_store_lead_bump(kz_store *st, int64_t id, int64_t version, int64_t now,
+                             kz_err *err)
+{
+    if (!st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: lead saved outside a transaction");
+    sqlite3_stmt *s = kz_stmt(st,
+                              "UPDATE leads SET version = version + 1, updated = ? "
+                              "WHERE id = ? AND version = ?",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, now);
+    sqlite3_bind_int64(s, 2, id);
+    sqlite3_bind_int64(s, 3, version);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "saving a lead", err);
+    if (sqlite3_changes(st->db) != 1)
+        return kz_err_set(err, KZ_ECONFLICT,
+                          "lead %" PRId64 " was changed by someone else (you read version %" PRId64
+                          "); reload it and apply your change again",
+                          id, version);
+    return KZ_OK;
 }
 
 kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, int64_t now,
@@ -1097,8 +1132,8 @@ static kz_status prepare_count(kz_store *st, const kz_query *q, const char *head
 kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_lead_fn fn,
                         void *ud, kz_err *err)
 {
-    char select[1200];
-    snprintf(select, sizeof select, "SELECT id, %s FROM leads", st->lead_cols);
+    char select[1600];
+    snprintf(select, sizeof select, "SELECT id, %s, " KZ_ROLES_COL " FROM leads", st->lead_cols);
     sqlite3_stmt *s;
     kz_status ks = prepare_query(st, q, select, true, &s, err);
     if (ks != KZ_OK)

@@ -33,9 +33,27 @@ kz_status kz_store_activity_add(kz_store *st, kz_activity *a, int64_t now, kz_er
         return kz_err_set(err, KZ_EDB, _("internal: activity written outside a transaction"));
     if (!a->at)
         a->at = now;
+    if (a->stakeholder_id) {
+        /* whoever it was with must be someone on this lead */
+        sqlite3_stmt *q = kz_stmt(st, "SELECT role FROM stakeholders WHERE id = ? AND lead_id = ?",
+                                  err);
+        if (!q)
+            return FAIL_STMT(err);
+        sqlite3_bind_int64(q, 1, a->stakeholder_id);
+        sqlite3_bind_int64(q, 2, a->lead_id);
+        int qrc = sqlite3_step(q);
+        if (qrc == SQLITE_ROW)
+            copy_col(q, 0, a->with_role, sizeof a->with_role);
+        sqlite3_reset(q);
+        if (qrc == SQLITE_DONE)
+            return kz_err_set(err, KZ_ENOTFOUND, _("lead %" PRId64 " has no stakeholder %" PRId64),
+                              a->lead_id, a->stakeholder_id);
+        if (qrc != SQLITE_ROW)
+            return kz_db_error(st, qrc, "reading a stakeholder", err);
+    }
     sqlite3_stmt *s = kz_stmt(st,
                               "INSERT INTO activities (lead_id, at, kind, channel, outcome, "
-                              "author, note) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                              "author, note, stakeholder_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                               err);
     if (!s)
         return FAIL_STMT(err);
@@ -46,6 +64,10 @@ kz_status kz_store_activity_add(kz_store *st, kz_activity *a, int64_t now, kz_er
     kz_bind_text(s, 5, a->outcome[0] ? a->outcome : "none");
     kz_bind_text(s, 6, a->author);
     kz_bind_text(s, 7, a->note);
+    if (a->stakeholder_id)
+        sqlite3_bind_int64(s, 8, a->stakeholder_id);
+    else
+        sqlite3_bind_null(s, 8);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
@@ -61,10 +83,21 @@ kz_status kz_store_activity_add(kz_store *st, kz_activity *a, int64_t now, kz_er
                           a->outcome[0] ? a->outcome : "none", a->note, err);
 }
 
+/* The role of the stakeholder an activity was with, as a column. */
+#define WITH_ROLE_COL                                                                      \
+    "coalesce((SELECT role FROM stakeholders WHERE stakeholders.id = activities.stakeholder_id), '')"
+
+void kz_read_activity_with(sqlite3_stmt *s, int col, kz_activity *a)
+{
+    a->stakeholder_id = sqlite3_column_int64(s, col);
+    copy_col(s, col + 1, a->with_role, sizeof a->with_role);
+}
+
 kz_status kz_store_activities(kz_store *st, int64_t lead_id, kz_activity_list *out, kz_err *err)
 {
     sqlite3_stmt *s = kz_stmt(st,
-                              "SELECT id, lead_id, at, kind, channel, outcome, author, note "
+                              "SELECT id, lead_id, at, kind, channel, outcome, author, note, "
+                              "coalesce(stakeholder_id, 0), " WITH_ROLE_COL " "
                               "FROM activities WHERE lead_id = ? ORDER BY at, id",
                               err);
     if (!s)
@@ -81,6 +114,7 @@ kz_status kz_store_activities(kz_store *st, int64_t lead_id, kz_activity_list *o
         copy_col(s, 5, a->outcome, sizeof a->outcome);
         copy_col(s, 6, a->author, sizeof a->author);
         a->note = dup_col(s, 7);
+        kz_read_activity_with(s, 8, a);
     }
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
@@ -88,14 +122,13 @@ kz_status kz_store_activities(kz_store *st, int64_t lead_id, kz_activity_list *o
     return KZ_OK;
 }
 
-kz_status kz_store_stakeholder_add(kz_store *st, kz_stakeholder *sh, const char *actor,
-                                   int64_t now, kz_err *err)
+kz_status kz_store_stakeholder_insert(kz_store *st, kz_stakeholder *sh, int64_t now, kz_err *err)
 {
     if (!st->in_txn)
         return kz_err_set(err, KZ_EDB, _("internal: stakeholder written outside a transaction"));
     sqlite3_stmt *s = kz_stmt(st,
-                              "INSERT INTO stakeholders (lead_id, name, role, email, phone, note) "
-                              "VALUES (?, ?, ?, ?, ?, ?)",
+                              "INSERT INTO stakeholders (lead_id, name, role, email, phone, note, "
+                              "title, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                               err);
     if (!s)
         return FAIL_STMT(err);
@@ -105,6 +138,9 @@ kz_status kz_store_stakeholder_add(kz_store *st, kz_stakeholder *sh, const char 
     kz_bind_text(s, 4, sh->email);
     kz_bind_text(s, 5, sh->phone);
     kz_bind_text(s, 6, sh->note);
+    kz_bind_text(s, 7, sh->title);
+    sqlite3_bind_int64(s, 8, now);
+    sqlite3_bind_int64(s, 9, now);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
@@ -113,39 +149,125 @@ kz_status kz_store_stakeholder_add(kz_store *st, kz_stakeholder *sh, const char 
         return kz_db_error(st, rc, _("adding a stakeholder"), err);
     }
     sh->id = sqlite3_last_insert_rowid(st->db);
-    return kz_event_write(st, sh->lead_id, now, 0, actor, "stakeholder", sh->role, NULL,
-                          sh->name, NULL, err);
+    sh->created = sh->updated = now;
+    return KZ_OK;
+}
+
+kz_status kz_store_stakeholder_add(kz_store *st, kz_stakeholder *sh, const char *actor,
+                                   int64_t now, kz_err *err)
+{
+    kz_status ks = kz_store_stakeholder_insert(st, sh, now, err);
+    if (ks != KZ_OK)
+        return ks;
+    char field[40];
+    snprintf(field, sizeof field, "stakeholder.%" PRId64, sh->id);
+    return kz_event_write(st, sh->lead_id, now, 0, actor, "stakeholder", field, NULL, sh->name,
+                          sh->role, err);
+}
+
+kz_status kz_store_stakeholder_update(kz_store *st, const kz_stakeholder *sh, int64_t now,
+                                      kz_err *err)
+{
+    if (!st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: stakeholder written outside a transaction");
+    sqlite3_stmt *s = kz_stmt(st,
+                              "UPDATE stakeholders SET name = ?, role = ?, email = ?, phone = ?, "
+                              "note = ?, title = ?, updated = ? WHERE id = ?",
+                              err);
+    if (!s)
+        return FAIL_STMT(err);
+    kz_bind_text(s, 1, sh->name);
+    kz_bind_text(s, 2, sh->role);
+    kz_bind_text(s, 3, sh->email);
+    kz_bind_text(s, 4, sh->phone);
+    kz_bind_text(s, 5, sh->note);
+    kz_bind_text(s, 6, sh->title);
+    sqlite3_bind_int64(s, 7, now);
+    sqlite3_bind_int64(s, 8, sh->id);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "saving a stakeholder", err);
+    return KZ_OK;
+}
+
+kz_status kz_store_stakeholder_delete(kz_store *st, int64_t id, kz_err *err)
+{
+    if (!st->in_txn)
+        return kz_err_set(err, KZ_EDB, "internal: stakeholder written outside a transaction");
+    sqlite3_stmt *s = kz_stmt(st, "DELETE FROM stakeholders WHERE id = ?", err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "removing a stakeholder", err);
+    return KZ_OK;
+}
+
+#define SH_COLS                                                                            \
+    "id, lead_id, name, role, email, phone, note, title, created, updated, "              \
+    "coalesce((SELECT max(at) FROM activities WHERE activities.stakeholder_id = "          \
+    "stakeholders.id), 0)"
+
+static void read_stakeholder(sqlite3_stmt *s, kz_stakeholder *sh)
+{
+    sh->id = sqlite3_column_int64(s, 0);
+    sh->lead_id = sqlite3_column_int64(s, 1);
+    sh->name = dup_col(s, 2);
+    sh->role = dup_col(s, 3);
+    sh->email = dup_col(s, 4);
+    sh->phone = dup_col(s, 5);
+    sh->note = dup_col(s, 6);
+    sh->title = dup_col(s, 7);
+    sh->created = sqlite3_column_int64(s, 8);
+    sh->updated = sqlite3_column_int64(s, 9);
+    sh->last_touch = sqlite3_column_int64(s, 10);
+}
+
+kz_status kz_store_stakeholder_get(kz_store *st, int64_t id, kz_stakeholder *out, kz_err *err)
+{
+    sqlite3_stmt *s = kz_stmt(st, "SELECT " SH_COLS " FROM stakeholders WHERE id = ?", err);
+    if (!s)
+        return FAIL_STMT(err);
+    sqlite3_bind_int64(s, 1, id);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        kz_stakeholder_free(out);
+        read_stakeholder(s, out);
+    }
+    sqlite3_reset(s);
+    if (rc == SQLITE_DONE)
+        return kz_err_set(err, KZ_ENOTFOUND, _("no stakeholder with id %" PRId64), id);
+    if (rc != SQLITE_ROW)
+        return kz_db_error(st, rc, "reading a stakeholder", err);
+    return KZ_OK;
+}
+
+/* Appends the rows of a prepared "SELECT SH_COLS ..." statement. */
+static kz_status read_stakeholders(kz_store *st, sqlite3_stmt *s, kz_stakeholder_list *out,
+                                   kz_err *err)
+{
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+        read_stakeholder(s, kz_stakeholder_list_push(out));
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, "reading stakeholders", err);
+    return KZ_OK;
 }
 
 kz_status kz_store_stakeholders(kz_store *st, int64_t lead_id, kz_stakeholder_list *out,
                                 kz_err *err)
 {
     sqlite3_stmt *s = kz_stmt(st,
-                              "SELECT id, lead_id, name, role, email, phone, note FROM "
-                              "stakeholders WHERE lead_id = ? ORDER BY id",
+                              "SELECT " SH_COLS " FROM stakeholders WHERE lead_id = ? ORDER BY id",
                               err);
     if (!s)
         return FAIL_STMT(err);
     sqlite3_bind_int64(s, 1, lead_id);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        if (out->n == out->cap) {
-            out->cap = out->cap ? out->cap * 2 : 8;
-            out->v = kz_xrealloc(out->v, out->cap * sizeof *out->v);
-        }
-        kz_stakeholder *sh = &out->v[out->n++];
-        sh->id = sqlite3_column_int64(s, 0);
-        sh->lead_id = sqlite3_column_int64(s, 1);
-        sh->name = dup_col(s, 2);
-        sh->role = dup_col(s, 3);
-        sh->email = dup_col(s, 4);
-        sh->phone = dup_col(s, 5);
-        sh->note = dup_col(s, 6);
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, _("reading stakeholders"), err);
-    return KZ_OK;
+    return read_stakeholders(st, s, out, err);
 }
 
 static void read_event(sqlite3_stmt *s, kz_event *e)

@@ -38,6 +38,18 @@ static const migration steps[] = {
         "ALTER TABLE leads ADD COLUMN score_due INTEGER;"
         "UPDATE leads SET score_due = 0;"
         "CREATE INDEX leads_score_due ON leads (score_due) WHERE score_due IS NOT NULL;"},
+    /* 4: stakeholders carry a title and when they were added and changed,
+     * an activity names the stakeholder it was with, and two spellings of
+     * a company can be declared one account */
+    {4, "ALTER TABLE stakeholders ADD COLUMN title TEXT;"
+        "ALTER TABLE stakeholders ADD COLUMN created INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE stakeholders ADD COLUMN updated INTEGER NOT NULL DEFAULT 0;"
+        "ALTER TABLE activities ADD COLUMN stakeholder_id INTEGER "
+        "REFERENCES stakeholders(id) ON DELETE SET NULL;"
+        "CREATE INDEX activities_stakeholder ON activities (stakeholder_id) "
+        "WHERE stakeholder_id IS NOT NULL;"
+        "CREATE TABLE company_aliases (alias TEXT PRIMARY KEY, company TEXT NOT NULL) "
+        "WITHOUT ROWID;"},
 };
 
 kz_status kz_migrate(kz_store *st, int from, kz_err *err)

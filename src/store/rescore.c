@@ -54,6 +54,7 @@ static void read_activity(sqlite3_stmt *s, kz_activity *a, size_t *notecap)
     copy_col(s, 4, a->channel, sizeof a->channel);
     copy_col(s, 5, a->outcome, sizeof a->outcome);
     copy_col(s, 6, a->author, sizeof a->author);
+    kz_read_activity_with(s, 8, a);
     const char *note = (const char *)sqlite3_column_text(s, 7);
     if (!note) {
         if (a->note)
@@ -268,6 +269,7 @@ static void read_lead(sqlite3_stmt *s, const columns *cols, kz_lead *l)
     kz_lead_set_num(l, KZ_F_ID, sqlite3_column_int64(s, 0));
     for (size_t k = 0; k < cols->n; k++)
         kz_read_lead_col(s, (int)k + 1, cols->f[k], l);
+    kz_read_lead_roles(s, (int)cols->n + 1, l);
 }
 
 /* The three streams of one batch: cs and as stay open across its chunks
@@ -491,7 +493,7 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
         cols.f[cols.n++] = (kz_field)f;
         kz_buf_printf(&sql, ", %s", kz_field_get((kz_field)f)->name);
     }
-    kz_buf_printf(&sql, " FROM leads WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3");
+    kz_buf_printf(&sql, ", " KZ_ROLES_COL " FROM leads WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3");
     size_t per_chunk = batch / 4;
     if (per_chunk < 1)
         per_chunk = 1;
@@ -511,7 +513,9 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
                        "> ?1 AND lead_id <= ?2 ORDER BY lead_id, name",
                        err);
         s.as = kz_stmt(st,
-                       "SELECT id, lead_id, at, kind, channel, outcome, author, note "
+                       "SELECT id, lead_id, at, kind, channel, outcome, author, note, "
+                       "coalesce(stakeholder_id, 0), coalesce((SELECT role FROM stakeholders "
+                       "WHERE stakeholders.id = activities.stakeholder_id), '') "
                        "FROM activities WHERE lead_id > ?1 AND lead_id <= ?2 "
                        "ORDER BY lead_id, at, id",
                        err);

@@ -41,6 +41,7 @@
     X(OPEN, "open", VIEW, KZ_IN_BOARD | KZ_IN_TRIAGE, N_("open the selected lead's detail view"))                             \
     X(TOGGLE_CLOSED, "toggle-closed", VIEW, KZ_IN_BOARD, N_("collapse or expand the won and lost columns"))    \
     X(TOGGLE_BIDI, "toggle-bidi", VIEW, KZ_IN_BOARD, N_("switch who lays out right-to-left text, the terminal or kariz, and show a Persian sample")) \
+    X(ACCOUNT, "account", VIEW, KZ_IN_BOARD | KZ_IN_DETAIL, N_("the lead's company as an account: all its leads, owners, values and people")) \
     X(CURSOR_UP, "cursor-up", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, N_("previous card (scroll up in a detail view)"))             \
     X(CURSOR_DOWN, "cursor-down", MOVE, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE | KZ_IN_REPORTS | KZ_IN_HELP | KZ_IN_DIALOG, N_("next card (scroll down in a detail view)"))           \
     X(COLUMN_LEFT, "column-left", MOVE, KZ_IN_BOARD, N_("column to the left"))                                 \
@@ -64,6 +65,7 @@
     X(LOG_MEETING, "log-meeting", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, N_("log a meeting, then press a key for its outcome"))   \
     X(FOLLOWUP, "next-step", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, N_("set the next step and its due date (tomorrow, fri, +3d)")) \
     X(ASSIGN, "assign", WORK, KZ_IN_BOARD | KZ_IN_DETAIL | KZ_IN_TRIAGE, N_("assign the lead to an owner"))                                  \
+    X(STAKEHOLDERS, "stakeholders", WORK, KZ_IN_DETAIL, N_("add, edit or remove the people around the deal (decision maker, champion...)")) \
     X(SEARCH, "search", FIND, KZ_IN_BOARD, N_("filter the board as you type (name, company, e-mail, notes)")) \
     X(FILTER_MINE, "filter-mine", FIND, KZ_IN_BOARD, N_("show only my leads and unassigned ones (toggle)"))   \
     X(FILTER_OWNER, "filter-owner", FIND, KZ_IN_BOARD, N_("show only one owner's leads"))                      \
@@ -75,7 +77,7 @@
     X(FILTER_CLEAR, "filter-clear", FIND, KZ_IN_BOARD, N_("drop every filter and the search"))                 \
     X(SORT, "sort", FIND, KZ_IN_BOARD, N_("sort the cards in each column by score, value, age or due date")) \
     X(REPORTS, "reports", REPORT, KZ_IN_BOARD, N_("open the report screen (funnel, forecast, velocity, "       \
-                                  "losses, channels, scoring)"))                               \
+                                  "losses, channels, scoring, stakeholders)"))                               \
     X(REPORT_FUNNEL, "report-funnel", REPORT, KZ_IN_REPORTS, N_("funnel: leads per stage, conversion between "   \
                                               "stages"))                                       \
     X(REPORT_FORECAST, "report-forecast", REPORT, KZ_IN_REPORTS, N_("forecast: open pipeline and weighted "      \
@@ -86,6 +88,7 @@
                                               "rate by source"))                               \
     X(REPORT_CHANNELS, "report-channels", REPORT, KZ_IN_REPORTS, N_("channels: response rate per channel"))       \
     X(REPORT_SCORING, "report-scoring", REPORT, KZ_IN_REPORTS, N_("scoring: win rate of closed deals per grade")) \
+    X(REPORT_STAKEHOLDERS, "report-stakeholders", REPORT, KZ_IN_REPORTS, N_("stakeholders: win rate and cycle of closed deals by champion and decision maker")) \
     X(REPORT_NEXT, "report-next", REPORT, KZ_IN_REPORTS, N_("the next report"))                                  \
     X(REPORT_PREV, "report-prev", REPORT, KZ_IN_REPORTS, N_("the previous report"))                              \
     X(REPORT_MINE, "report-mine", REPORT, KZ_IN_REPORTS, N_("count only the leads I own (toggle)"))              \

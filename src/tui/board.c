@@ -519,15 +519,23 @@ static void draw_card(kz_tui *t, const kz_lead *l, int y, int x, int w, bool sel
     /* TRANSLATORS: days a card has been in its stage, on the card ("12d") */
     snprintf(days_s, sizeof days_s, _("%" PRId64 "d"), days);
     kz_digits_show(days_s, sizeof days_s);
+    /* the people known: D a decision maker, C a champion */
+    char people[4] = "";
+    bool dm = kz_lead_has_role(l, "decision_maker"), champ = kz_lead_has_role(l, "champion");
+    snprintf(people, sizeof people, "%s%s", dm ? "D" : "", champ ? "C" : "");
+    int pw = (int)strlen(people);
     /* TRANSLATORS: the marks on a card: its next step is overdue; it is stale */
     const char *due_mark = _("!due"), *stale_mark = _("stale");
     int days_w = kz_text_width(days_s), due_w = kz_text_width(due_mark),
         stale_w = kz_text_width(stale_mark);
-    int rw = days_w + (overdue ? 1 + due_w : 0) + (stale ? 1 + stale_w : 0);
+    int rw = (pw ? pw + 1 : 0) + days_w + (overdue ? 1 + due_w : 0) + (stale ? 1 + stale_w : 0);
     int rx = x + 1 + inner - rw;
     kz_buf line = KZ_BUF_INIT; /* owned */
     kz_buf_printf(&line, "%s  %s", value, owner && *owner ? owner : "-");
     kz_draw_text_attr(y + 2, x + 1, inner - rw - 1, kz_buf_str(&line), base, false);
+    if (pw)
+        rx += 1 + kz_draw_text_attr(y + 2, rx, pw, people,
+                                    selected ? base : kz_role_attr(t, KZ_ROLE_PRESENCE), false);
     rx += kz_draw_text_attr(y + 2, rx, days_w, days_s, base, false);
     if (overdue)
         rx += 1 + kz_draw_text_attr(y + 2, rx + 1, due_w, due_mark,

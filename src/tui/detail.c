@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kariz/account.h"
 #include "kariz/dates.h"
 #include "kariz/i18n.h"
 #include "kariz/prefs.h"
@@ -31,6 +32,7 @@ typedef struct dline {
 
 typedef struct detail {
     int64_t id;
+    bool account; /* the account of the lead's company, not the lead */
     int64_t version;
     bool loaded;
     char title[128];
@@ -210,19 +212,30 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
     if (kz_store_stakeholders(t->s->store, d->id, &sh, &err) == KZ_OK) {
         for (size_t i = 0; i < sh.n; i++) {
             const kz_stakeholder *s = &sh.v[i];
-            kz_buf b = KZ_BUF_INIT; /* owned */
+            kz_buf b = KZ_BUF_INIT, role = KZ_BUF_INIT; /* owned */
+            kz_label_value(t->s->rules, "role", s->role, &role);
             kz_buf_printf(&b, "%s", s->name ? s->name : "");
+            if (s->title)
+                kz_buf_printf(&b, ", %s", s->title);
             if (s->email)
                 kz_buf_printf(&b, "  %s", s->email);
             if (s->phone)
                 kz_buf_printf(&b, "  %s", s->phone);
+            if (s->last_touch) {
+                char rel[32];
+                kz_day_relative(kz_day_from_time(s->last_touch), t->today, rel);
+                kz_buf_printf(&b, _("  touched %s"), rel);
+            } else {
+                kz_buf_puts(&b, _("  not touched yet"));
+            }
             if (s->note)
                 kz_buf_printf(&b, "  (%s)", s->note);
-            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, s->role ? s->role : "", kz_buf_str(&b));
+            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, kz_buf_str(&role), kz_buf_str(&b));
             kz_buf_free(&b);
+            kz_buf_free(&role);
         }
         if (sh.n == 0)
-            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", _("none recorded"));
+            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", _("none recorded (p adds one)"));
     }
     kz_stakeholder_list_free(&sh);
 
@@ -285,10 +298,79 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
     kz_event_list_free(&ev);
 }
 
+/* The account view: the lines of the lead's company as an account. */
+static void build_account(detail *d, kz_tui *t)
+{
+    char idb[32];
+    snprintf(idb, sizeof idb, "%" PRId64, d->id);
+    kz_account a;
+    kz_err err;
+    if (kz_account_load(t->s->store, t->s->rules, idb, &a, &err) != KZ_OK) {
+        snprintf(d->title, sizeof d->title, _("account of lead %" PRId64), d->id);
+        add_line(d, KZ_ROLE_ERROR, KZ_ROLE_ERROR, NULL, err.msg);
+        return;
+    }
+    snprintf(d->title, sizeof d->title, _("account %.100s"), a.name);
+    const char *cur = kz_tui_currency(t, NULL);
+    char v1[64], v2[64];
+    kz_money_full(a.open_value, cur, v1, sizeof v1);
+    kz_money_full(a.weighted, cur, v2, sizeof v2);
+    kz_buf b = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&b, _("%zu leads, %zu open, open value %s, weighted %s"), a.nleads, a.nopen,
+                  v1, v2);
+    add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, a.name, kz_buf_str(&b));
+    kz_buf_reset(&b);
+    if (a.last_touch) {
+        char when[32];
+        kz_time_format(a.last_touch, when);
+        kz_buf_printf(&b, _("%s by %s"), when, a.last_by);
+    } else {
+        kz_buf_puts(&b, _("none logged"));
+    }
+    add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, _("last touch"), kz_buf_str(&b));
+    section(d, _("Leads"));
+    for (size_t i = 0; i < a.nleads; i++) {
+        const kz_lead *l = &a.leads[i];
+        kz_buf_reset(&b);
+        const char *n = kz_lead_text(l, KZ_F_NAME), *o = kz_lead_text(l, KZ_F_OWNER);
+        kz_buf_printf(&b, "%s  ", n ? n : "(no name)");
+        kz_label_value(t->s->rules, "stage", kz_lead_text(l, KZ_F_STAGE), &b);
+        kz_buf_printf(&b, "  %s", o && *o ? o : _("(unassigned)"));
+        if (kz_lead_has(l, KZ_F_VALUE)) {
+            kz_money_full(kz_lead_num(l, KZ_F_VALUE), kz_tui_currency(t, l), v1, sizeof v1);
+            kz_buf_printf(&b, "  %s", v1);
+        }
+        snprintf(idb, sizeof idb, "#%" PRId64, kz_lead_num(l, KZ_F_ID));
+        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, idb, kz_buf_str(&b));
+    }
+    section(d, _("Stakeholders"));
+    for (size_t i = 0; i < a.people.n; i++) {
+        const kz_stakeholder *s = &a.people.v[i];
+        kz_buf role = KZ_BUF_INIT;
+        kz_label_value(t->s->rules, "role", s->role, &role);
+        kz_buf_reset(&b);
+        kz_buf_printf(&b, "%s%s%s  #%" PRId64, s->name ? s->name : "", s->title ? ", " : "",
+                      s->title ? s->title : "", s->lead_id);
+        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, kz_buf_str(&role), kz_buf_str(&b));
+        kz_buf_free(&role);
+    }
+    if (a.people.n == 0)
+        add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, "", _("none recorded"));
+    kz_buf_free(&b);
+    kz_account_free(&a);
+}
+
 static void detail_reload(kz_view *v, kz_tui *t)
 {
     detail *d = v->priv;
     clear_lines(d);
+    if (d->account) {
+        d->loaded = true;
+        build_account(d, t);
+        if (d->top >= d->n)
+            d->top = d->n ? d->n - 1 : 0;
+        return;
+    }
     kz_err err;
     kz_lead l;
     kz_lead_init(&l);
@@ -359,6 +441,10 @@ static unsigned detail_action(kz_view *v, kz_tui *t, kz_action a)
         return KZ_UI_POP | KZ_UI_RELOAD;
     case KZ_ACT_BACK:
         return KZ_UI_POP | KZ_UI_RELOAD;
+    case KZ_ACT_STAKEHOLDERS:
+        if (d->account)
+            return KZ_UI_UNBOUND;
+        return d->loaded ? kz_stakeholder_edit(t, d->id, d->version) : KZ_UI_REDRAW;
     default:
         return KZ_UI_UNBOUND;
     }
@@ -367,7 +453,7 @@ static unsigned detail_action(kz_view *v, kz_tui *t, kz_action a)
 static bool detail_current(kz_view *v, int64_t *id, int64_t *version)
 {
     detail *d = v->priv;
-    if (!d->loaded)
+    if (!d->loaded || d->account)
         return false;
     *id = d->id;
     *version = d->version;
@@ -393,7 +479,8 @@ static const kz_hint detail_hints[] = {
     {KZ_ACT_HELP, N_("help")},      {KZ_ACT_BACK, N_("back")},       {KZ_ACT_MOVE_NEXT, N_("next stage")},
     {KZ_ACT_MOVE_PREV, N_("back a stage")}, {KZ_ACT_WON, N_("won")}, {KZ_ACT_LOST, N_("lost")},
     {KZ_ACT_EDIT, N_("edit")},      {KZ_ACT_NOTE, N_("note")},       {KZ_ACT_LOG_CALL, N_("call")},
-    {KZ_ACT_FOLLOWUP, N_("next step")}, {KZ_ACT_ASSIGN, N_("assign")}, {KZ_ACT_NONE, NULL}};
+    {KZ_ACT_FOLLOWUP, N_("next step")}, {KZ_ACT_ASSIGN, N_("assign")}, {KZ_ACT_STAKEHOLDERS, N_("people")},
+    {KZ_ACT_NONE, NULL}};
 
 static const kz_view_ops detail_ops = {
     .title = N_("lead"),
@@ -408,6 +495,13 @@ static const kz_view_ops detail_ops = {
     .destroy = detail_destroy,
     .mirrors = true,
 };
+
+kz_view *kz_account_view_new(kz_tui *t, int64_t id)
+{
+    kz_view *v = kz_detail_view_new(t, id);
+    ((detail *)v->priv)->account = true;
+    return v;
+}
 
 kz_view *kz_detail_view_new(kz_tui *t, int64_t id)
 {

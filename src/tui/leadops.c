@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kariz/account.h"
 #include "kariz/dates.h"
 #include "kariz/i18n.h"
 #include "kariz/labels.h"
@@ -101,7 +102,8 @@ static kz_status apply(kz_tui *t, kz_change *p)
         st = kz_pipe_lost(t->s, p->id, p->version, p->reason, &p->err);
         break;
     case KZ_CH_LOG:
-        st = kz_pipe_log(t->s, p->id, p->log_kind, p->outcome, NULL, p->note, &p->err);
+        st = kz_pipe_log_with(t->s, p->id, p->with, p->log_kind, p->outcome, NULL, p->note,
+                              &p->err);
         break;
     case KZ_CH_ADD:
         st = kz_pipe_add(t->s, p->lead, &p->err);
@@ -744,20 +746,67 @@ int kz_pick_outcome(kz_tui *t, kz_action a, const char **kind, const char **outc
     return pick;
 }
 
+/* Who a touch was with, when the lead has stakeholders: a menu of them
+ * (0 or Enter on the first item: nobody in particular). -1: cancelled. */
+static int pick_with(kz_tui *t, int64_t id, int64_t *with, kz_buf *name)
+{
+    *with = 0;
+    kz_stakeholder_list shs = {0}; /* owned */
+    kz_err err;
+    if (kz_store_stakeholders(t->s->store, id, &shs, &err) != KZ_OK || shs.n == 0) {
+        kz_stakeholder_list_free(&shs);
+        return 0;
+    }
+    size_t n = shs.n < 9 ? shs.n : 9;
+    kz_menu_item items[10];
+    kz_buf labels[9];
+    items[0] = (kz_menu_item){'0', _("nobody in particular")};
+    for (size_t i = 0; i < n; i++) {
+        labels[i] = (kz_buf)KZ_BUF_INIT;
+        kz_buf_printf(&labels[i], "%s (", shs.v[i].name ? shs.v[i].name : "");
+        kz_label_value(t->s->rules, "role", shs.v[i].role, &labels[i]);
+        kz_buf_puts(&labels[i], ")");
+        items[i + 1] = (kz_menu_item){(kz_key)('1' + (int)i), kz_buf_str(&labels[i])};
+    }
+    int pick = kz_prompt_menu(t, _("with whom?"), items, n + 1);
+    if (pick > 0) {
+        *with = shs.v[pick - 1].id;
+        kz_buf_puts(name, shs.v[pick - 1].name ? shs.v[pick - 1].name : "");
+    }
+    for (size_t i = 0; i < n; i++)
+        kz_buf_free(&labels[i]);
+    kz_stakeholder_list_free(&shs);
+    return pick < 0 ? -1 : 0;
+}
+
 static unsigned do_log(kz_tui *t, kz_action a, int64_t id, const kz_lead *l)
 {
     const char *kind, *outcome, *label;
     if (kz_pick_outcome(t, a, &kind, &outcome, &label) < 0)
         return KZ_UI_REDRAW;
+    int64_t with = 0;
+    kz_buf with_name = KZ_BUF_INIT; /* owned */
+    if (pick_with(t, id, &with, &with_name) < 0) {
+        kz_buf_free(&with_name);
+        kz_tui_message(t, "%s", _("nothing logged"));
+        return KZ_UI_REDRAW;
+    }
     kz_change p = {.kind = KZ_CH_LOG, .id = id, .what = _("log"), .log_kind = kind,
-                   .outcome = outcome};
-    if (!kz_change_save(t, &p))
+                   .outcome = outcome, .with = with};
+    if (!kz_change_save(t, &p)) {
+        kz_buf_free(&with_name);
         return KZ_UI_RELOAD;
+    }
     kz_buf b = KZ_BUF_INIT; /* owned */
     kz_lead_label(l, &b);
-    /* TRANSLATORS: "call logged with Ada Lovelace: no answer" */
-    kz_tui_message(t, _("%s logged with %s: %s"), kz_activity_word(kind), kz_buf_str(&b), label);
+    if (with)
+        kz_tui_message(t, _("%s with %s logged on %s: %s"), kz_activity_word(kind),
+                       kz_buf_str(&with_name), kz_buf_str(&b), label);
+    else /* TRANSLATORS: "call logged with Ada Lovelace: no answer" */
+        kz_tui_message(t, _("%s logged with %s: %s"), kz_activity_word(kind), kz_buf_str(&b),
+                       label);
     kz_buf_free(&b);
+    kz_buf_free(&with_name);
     return KZ_UI_RELOAD;
 }
 
@@ -880,8 +929,13 @@ static unsigned do_add(kz_tui *t, const char *stage)
     }
     kz_buf_reset(&name);
     kz_lead_label(&lead, &name);
-    kz_tui_message(t, _("added %s (lead %" PRId64 ")"), kz_buf_str(&name),
-                   kz_lead_num(&lead, KZ_F_ID));
+    kz_buf_reset(&value);
+    if (kz_account_worked_by_others(t->s->store, t->s->rules, &lead, t->s->actor, &value))
+        kz_tui_message(t, _("added %s (lead %" PRId64 "); %s"), kz_buf_str(&name),
+                       kz_lead_num(&lead, KZ_F_ID), kz_buf_str(&value));
+    else
+        kz_tui_message(t, _("added %s (lead %" PRId64 ")"), kz_buf_str(&name),
+                       kz_lead_num(&lead, KZ_F_ID));
     t->select_id = kz_lead_num(&lead, KZ_F_ID); /* the board shows it selected */
     flags = KZ_UI_RELOAD;
     goto out;
@@ -964,6 +1018,159 @@ out:
     kz_buf_free(&field);
     kz_buf_free(&value);
     kz_buf_free(&assign);
+    return flags;
+}
+
+/* ---- the people around a deal ---- */
+
+/* A role from the rules' roles, as a menu; NULL when cancelled. */
+static const char *pick_role(kz_tui *t, const char *title)
+{
+    size_t n = kz_rules_role_count(t->s->rules);
+    kz_menu_item *items = kz_xcalloc(n ? n : 1, sizeof *items); /* owned */
+    for (size_t i = 0; i < n; i++)
+        items[i] = (kz_menu_item){(kz_key)(i < 9 ? '1' + (int)i : 0),
+                                  kz_rules_role_label(t->s->rules, i)};
+    int pick = kz_prompt_menu(t, title, items, n);
+    free(items);
+    return pick < 0 ? NULL : kz_rules_role(t->s->rules, (size_t)pick);
+}
+
+static unsigned people_failed(kz_tui *t, const kz_err *err)
+{
+    kz_tui_error(t, "%s", err->msg);
+    return KZ_UI_RELOAD;
+}
+
+static unsigned people_add(kz_tui *t, int64_t id)
+{
+    kz_buf name = KZ_BUF_INIT, title = KZ_BUF_INIT, role = KZ_BUF_INIT; /* owned */
+    unsigned flags = KZ_UI_REDRAW;
+    if (!kz_prompt_line(t, _("stakeholder's name:"), "", &name, NULL, NULL) || !name.s ||
+        !*kz_trim(name.s)) {
+        kz_tui_message(t, "%s", _("nobody added"));
+        goto out;
+    }
+    kz_buf_printf(&role, _("role of %s?"), name.s);
+    const char *r = pick_role(t, kz_buf_str(&role));
+    if (!r) {
+        kz_tui_message(t, "%s", _("nobody added"));
+        goto out;
+    }
+    if (!kz_prompt_line(t, _("title (Enter: none):"), "", &title, NULL, NULL)) {
+        kz_tui_message(t, "%s", _("nobody added"));
+        goto out;
+    }
+    kz_stakeholder sh = {0};
+    sh.lead_id = id;
+    sh.name = name.s;
+    sh.role = (char *)r;
+    sh.title = title.s && *kz_trim(title.s) ? title.s : NULL;
+    kz_err err;
+    if (kz_pipe_add_stakeholder(t->s, &sh, &err) != KZ_OK) {
+        flags = people_failed(t, &err);
+        goto out;
+    }
+    kz_buf_reset(&role);
+    kz_label_value(t->s->rules, "role", r, &role);
+    kz_tui_message(t, _("added %s, %s"), name.s, kz_buf_str(&role));
+    flags = KZ_UI_RELOAD;
+out:
+    kz_buf_free(&name);
+    kz_buf_free(&title);
+    kz_buf_free(&role);
+    return flags;
+}
+
+/* Changes one field of a stakeholder, or removes them. */
+static unsigned people_change(kz_tui *t, const kz_stakeholder *sh, int64_t version)
+{
+    static const kz_menu_item items[] = {
+        {'r', N_("role")},  {'t', N_("title")}, {'n', N_("name")},  {'e', N_("e-mail")},
+        {'p', N_("phone")}, {'o', N_("note")},  {'d', N_("remove")}};
+    static const char *const fields[] = {"role", "title", "name", "email", "phone", "note", NULL};
+    kz_menu_item tr[sizeof items / sizeof items[0]];
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++)
+        tr[i] = (kz_menu_item){items[i].key, _(items[i].label)};
+    kz_buf title = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&title, _("%s: change what?"), sh->name ? sh->name : "");
+    int pick = kz_prompt_menu(t, kz_buf_str(&title), tr, sizeof tr / sizeof tr[0]);
+    kz_buf_free(&title);
+    if (pick < 0) {
+        kz_tui_message(t, "%s", _("nothing changed"));
+        return KZ_UI_REDRAW;
+    }
+    kz_err err;
+    if (!fields[pick]) {
+        if (kz_pipe_remove_stakeholder(t->s, sh->id, version, &err) != KZ_OK)
+            return people_failed(t, &err);
+        kz_tui_message(t, _("removed %s"), sh->name ? sh->name : "");
+        return KZ_UI_RELOAD;
+    }
+    kz_buf value = KZ_BUF_INIT, assign = KZ_BUF_INIT; /* owned */
+    unsigned flags = KZ_UI_REDRAW;
+    if (strcmp(fields[pick], "role") == 0) {
+        const char *r = pick_role(t, _("new role?"));
+        if (!r)
+            goto unchanged;
+        kz_buf_puts(&value, r);
+    } else {
+        kz_buf label = KZ_BUF_INIT;
+        kz_buf_printf(&label, "%s:", tr[pick].label);
+        const char *cur = kz_stakeholder_field(sh, fields[pick]);
+        bool ok = kz_prompt_line(t, kz_buf_str(&label), cur ? cur : "", &value, NULL, NULL);
+        kz_buf_free(&label);
+        if (!ok)
+            goto unchanged;
+    }
+    kz_buf_printf(&assign, "%s=%s", fields[pick], kz_buf_str(&value));
+    const char *a[] = {kz_buf_str(&assign)};
+    if (kz_pipe_set_stakeholder(t->s, sh->id, version, a, 1, &err) != KZ_OK) {
+        flags = people_failed(t, &err);
+        goto out;
+    }
+    kz_tui_message(t, _("%s of %s saved"), tr[pick].label, sh->name ? sh->name : "");
+    flags = KZ_UI_RELOAD;
+    goto out;
+unchanged:
+    kz_tui_message(t, "%s", _("nothing changed"));
+out:
+    kz_buf_free(&value);
+    kz_buf_free(&assign);
+    return flags;
+}
+
+unsigned kz_stakeholder_edit(kz_tui *t, int64_t id, int64_t version)
+{
+    if (t->opts->readonly) {
+        kz_tui_error(t, "read-only: the database is open read-only, so %s is refused",
+                     kz_action_get(KZ_ACT_STAKEHOLDERS)->name);
+        return KZ_UI_REDRAW;
+    }
+    kz_stakeholder_list shs = {0}; /* owned */
+    kz_err err;
+    if (kz_store_stakeholders(t->s->store, id, &shs, &err) != KZ_OK)
+        return people_failed(t, &err);
+    size_t n = shs.n < 9 ? shs.n : 9;
+    kz_menu_item items[10];
+    kz_buf labels[9];
+    items[0] = (kz_menu_item){'a', _("add a stakeholder")};
+    for (size_t i = 0; i < n; i++) {
+        labels[i] = (kz_buf)KZ_BUF_INIT;
+        kz_buf_printf(&labels[i], "%s (", shs.v[i].name ? shs.v[i].name : "");
+        kz_label_value(t->s->rules, "role", shs.v[i].role, &labels[i]);
+        kz_buf_puts(&labels[i], ")");
+        items[i + 1] = (kz_menu_item){(kz_key)('1' + (int)i), kz_buf_str(&labels[i])};
+    }
+    int pick = kz_prompt_menu(t, _("stakeholders"), items, n + 1);
+    unsigned flags = KZ_UI_REDRAW;
+    if (pick == 0)
+        flags = people_add(t, id);
+    else if (pick > 0)
+        flags = people_change(t, &shs.v[pick - 1], version);
+    for (size_t i = 0; i < n; i++)
+        kz_buf_free(&labels[i]);
+    kz_stakeholder_list_free(&shs);
     return flags;
 }
 

@@ -21,7 +21,7 @@
 #include "kariz/text.h"
 #include "tui/tui_int.h"
 
-#define NREPORTS 6
+#define NREPORTS 7
 
 /* name: what kz_report_run (and `kariz report`) reads; label: what the
  * title line shows, translated there */
@@ -36,6 +36,7 @@ static const struct {
     {"losses", N_("losses"), KZ_ACT_REPORT_LOSSES},
     {"channels", N_("channels"), KZ_ACT_REPORT_CHANNELS},
     {"scoring", N_("scoring"), KZ_ACT_REPORT_SCORING},
+    {"stakeholders", N_("stakeholders"), KZ_ACT_REPORT_STAKEHOLDERS},
 };
 
 /* The periods the menu offers, as kz_period_span reads them ("" is all

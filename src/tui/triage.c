@@ -357,6 +357,31 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     kz_draw_text(t, y, x0, LABEL_W - 1, _(row_labels[1]), KZ_ROLE_LABEL, false);
     kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, kz_buf_str(&b),
                  overdue ? KZ_ROLE_OVERDUE : KZ_ROLE_DEFAULT, false);
+
+    /* the people around the deal, with their roles and last touch */
+    kz_stakeholder_list shs = {0}; /* owned */
+    kz_err serr;
+    kz_buf_reset(&b);
+    if (kz_store_stakeholders(t->s->store, kz_lead_num(l, KZ_F_ID), &shs, &serr) == KZ_OK) {
+        for (size_t i = 0; i < shs.n; i++) {
+            kz_buf_printf(&b, "%s%s (", i ? ", " : "", shs.v[i].name ? shs.v[i].name : "");
+            kz_label_value(t->s->rules, "role", shs.v[i].role, &b);
+            if (shs.v[i].last_touch) {
+                char rel[32];
+                kz_day_relative(kz_day_from_time(shs.v[i].last_touch), t->today, rel);
+                kz_buf_printf(&b, _(", touched %s"), rel);
+            }
+            kz_buf_puts(&b, ")");
+        }
+        if (!shs.n)
+            kz_buf_puts(&b, _("none known"));
+        if (y < bottom) {
+            kz_draw_text(t, y, x0, LABEL_W - 1, _("people"), KZ_ROLE_LABEL, false);
+            kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, kz_buf_str(&b),
+                         KZ_ROLE_DEFAULT, false);
+        }
+    }
+    kz_stakeholder_list_free(&shs);
     y += gap;
 
     /* qualification at a glance */

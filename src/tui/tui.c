@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "kariz/dates.h"
+#include "kariz/i18n.h"
 #include "kariz/hooks.h"
 #include "kariz/i18n.h"
 #include "kariz/labels.h"
@@ -663,7 +664,14 @@ static void describe(kz_tui *t, const kz_event *e, kz_buf *out)
             kz_buf_printf(out, _("%s logged %s on %s"), wn, kz_buf_str(&what), ln);
         }
     } else if (strcmp(e->kind, "stakeholder") == 0) {
-        kz_buf_printf(out, _("%s added a stakeholder to %s"), wn, ln);
+        /* field "stakeholder.ID" (added or removed) or "stakeholder.ID.FIELD" */
+        const char *dot = e->field ? strchr(e->field, '.') : NULL;
+        if (dot && strchr(dot + 1, '.'))
+            kz_buf_printf(out, _("%s changed a stakeholder of %s"), wn, ln);
+        else if (!e->new_value && e->old_value)
+            kz_buf_printf(out, _("%s removed a stakeholder from %s"), wn, ln);
+        else
+            kz_buf_printf(out, _("%s added a stakeholder to %s"), wn, ln);
     } else {
         kz_buf_printf(out, _("%s imported leads"), wn);
     }
@@ -925,6 +933,15 @@ static unsigned dispatch(kz_tui *t, kz_action a)
     case KZ_ACT_TRIAGE:
         kz_tui_push(t, kz_triage_view_new(t));
         return KZ_UI_REDRAW;
+    case KZ_ACT_ACCOUNT: {
+        int64_t id = 0, version = 0;
+        if (!top->ops->current || !top->ops->current(top, &id, &version)) {
+            kz_tui_error(t, "no lead selected");
+            return KZ_UI_REDRAW;
+        }
+        kz_tui_push(t, kz_account_view_new(t, id));
+        return KZ_UI_REDRAW;
+    }
     case KZ_ACT_REDRAW:
         clearok(curscr, TRUE);
         kz_buf_reset(&t->status);

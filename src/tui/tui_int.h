@@ -284,6 +284,9 @@ kz_rect kz_tui_area(const kz_tui *t);
 /* Views. */
 kz_view *kz_board_view_new(kz_tui *t);
 kz_view *kz_detail_view_new(kz_tui *t, int64_t id);
+/* The account of lead id's company (detail.c): its leads with stages,
+ * owners and values, its people, open and weighted value, last touch. */
+kz_view *kz_account_view_new(kz_tui *t, int64_t id);
 kz_view *kz_help_view_new(kz_tui *t);
 kz_view *kz_reports_view_new(kz_tui *t);
 /* Asks for the outcome of a call, e-mail or meeting (action a: log-call,
@@ -355,6 +358,11 @@ int kz_prompt_menu(kz_tui *t, const char *title, const kz_menu_item *items, size
  * or the person confirms it in a yes/no box; false when they decline. */
 bool kz_prompt_owner_ok(kz_tui *t, const char *owner);
 
+/* The people around a deal (leadops.c): a menu to add a stakeholder (name,
+ * role, title) or to change or remove one of the lead's, saved through the
+ * pipeline with the lead version the view read. Returns KZ_UI_* flags. */
+unsigned kz_stakeholder_edit(kz_tui *t, int64_t id, int64_t version);
+
 /* Lead operations (leadops.c): run one pipeline call on the lead the top
  * view has selected, handle refusals (override prompt), conflicts (the
  * conflict dialog), read-only sessions, and set the status line, which
@@ -385,6 +393,7 @@ typedef struct kz_change {
     const char *stage;       /* MOVE */
     const char *reason;      /* MOVE, WON: override reason (may be NULL); LOST: reason */
     const char *log_kind, *outcome, *note; /* LOG */
+    int64_t with;            /* LOG: the stakeholder it was with (0: nobody) */
     kz_lead *lead;           /* ADD */
     kz_undo *undo;           /* RESTORE */
     kz_lead *before;         /* (may be NULL) set to the lead as it was just before

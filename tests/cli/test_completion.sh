@@ -59,7 +59,7 @@ comp "$KARIZ" import leads.csv --kind ""; expect_eq "$out" "$(words activities c
 comp "$KARIZ" import leads.csv --date-format ""; expect_eq "$out" "$(words dmy mdy)"
 comp "$KARIZ" list --sort ""; expect_eq "$out" "$(words age due id name score value)"
 comp "$KARIZ" list --grade ""; expect_eq "$out" "$(words cold hot warm)"
-comp "$KARIZ" report ""; expect_eq "$out" "$(words channels forecast funnel losses scoring velocity)"
+comp "$KARIZ" report ""; expect_eq "$out" "$(words channels forecast funnel losses scoring stakeholders velocity)"
 comp "$KARIZ" report funnel --format ""; expect_eq "$out" "$(words csv json table)"
 comp "$KARIZ" rules ""; expect_eq "$out" "$(words backtest check diff path)"
 : >"$T/candidate.yaml"

@@ -132,7 +132,7 @@ k export --format jsonl | cmp -s - "$T/rt2.jsonl" && ok || bad "kariz import FIL
 run k import "$T/rt1.jsonl" --dry-run; expect_rc 2; has_err "JSON lines (by its name): --map, --rejects and --dry-run read CSV only"
 DB=$T/rt2.db
 run k show "$id"; has_out "call, call back"; has_out "budget approved by the CFO"; has_out "next_due       2026-11-27"
-run k show 42; has_out "alice    meeting, held"; has_out "demo went well"; has_out "champion       Olga"
+run k show 42; has_out "alice    meeting, held"; has_out "demo went well"; has_out "champion        Olga"
 run k history 42; has_out "alice"
 run k score --all; has_out "0 leads changed"
 
@@ -153,7 +153,7 @@ has_err 'line 1: activities[0].kind: "fax" is not one of: call'
 has_err 'line 2: activities[0].at: expected a time such as 2026-11-20T09:30:00Z, got "soon"'
 has_err 'line 3: activities[0].outcome: "maybe" is not one of:'
 has_err 'line 4: key "activities[0]"."mood": unknown (expected at, kind, channel, outcome, author, note)'
-has_err 'line 5: stakeholders[0].role: "boss" is not one of: champion'
+has_err 'line 5: stakeholders[0].role: "boss" is not one of: decision_maker, economic_buyer, champion'
 has_err 'line 6: stakeholders[0].name: a stakeholder needs a name'
 has_err 'line 7: key "activities": expected an array of objects'
 expect_eq "$(sql 'select count(*) from activities')" 1

@@ -15,7 +15,7 @@ KARIZ_RULES=$T/mine.yaml run "$KARIZ" --db "$DB" --rules "$T/rules.yaml" rules p
 expect_out "$T/rules.yaml	(--rules)"
 
 t "rules check"
-run k rules check; expect_rc 0; has_out "stages:"; has_out "opportunity"; has_out "needs pain > 0"
+run k rules check; expect_rc 0; has_out "stages:"; has_out "opportunity"; has_out "needs a known decision_maker, pain > 0"
 printf 'version: 1\nstages:\n  - name: lead\n    probabilty: 5\n' > "$T/bad.yaml"
 run k rules check "$T/bad.yaml"; expect_rc 1
 has_err "$T/bad.yaml:4:5: unknown key \"probabilty\""; has_err 'did you mean "probability"'

@@ -403,11 +403,12 @@ static void test_entry_criteria_refuse_and_override(void **state)
     /* a prospect with no pain shown: "opportunity" refuses it */
     kt_kariz_run(db, "add", "--company", "Bletchley", "--value", "5000", "--stage", "prospect",
                  "Alan Turing", NULL);
-    kt_term *t = kt_board(30, 120, db, "triage", NULL);
+    /* wide enough for the whole refusal and what follows it */
+    kt_term *t = kt_board(30, 160, db, "triage", NULL);
     kt_wait_for(t, "Alan Turing");
     kt_send(t, "a");
     kt_wait_for(t, "override? reason");
-    kt_wait_for(t, "refused: opportunity needs pain");
+    kt_wait_for(t, "refused: opportunity needs a known decision_maker (has none), pain");
     kt_send(t, "\x1b"); /* Esc: nothing moves, the lead stays */
     kt_wait_for(t, "not moved");
     kt_wait_for(t, "triage 1/1, 0 decisions");

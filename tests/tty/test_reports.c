@@ -146,6 +146,12 @@ static void test_open_every_report_and_back(void **state)
     kt_wait_for(t, "Channels, all time");
     kt_send(t, "s");
     kt_wait_for(t, "Lead scoring, all time");
+    kt_send(t, "7");
+    kt_wait_for(t, "[7 stakeholders]");
+    kt_wait_for(t, "Closed deals by champion");
+    kt_wait_for(t, "Closed deals by access to the decision maker");
+    kt_send(t, "S");
+    kt_wait_for(t, "Stakeholder coverage, all time");
 
     /* Tab and BackTab cycle, wrapping at both ends */
     kt_send(t, "\t");
@@ -155,12 +161,12 @@ static void test_open_every_report_and_back(void **state)
     kt_send(t, "\x1b[Z"); /* BackTab */
     kt_wait_for(t, "Funnel, all time");
     kt_send(t, "\x1b[Z");
-    kt_wait_for(t, "Lead scoring, all time");
+    kt_wait_for(t, "Stakeholder coverage, all time");
 
     /* a lead action is not for this screen */
     kt_send(t, ">");
     kt_wait_for(t, "move-next works on the board");
-    kt_wait_for(t, "Lead scoring, all time");
+    kt_wait_for(t, "Stakeholder coverage, all time");
 
     /* q returns to the board; Esc too */
     kt_send(t, "q");

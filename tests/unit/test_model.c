@@ -135,7 +135,11 @@ static void test_activity_vocabulary(void **state)
     assert_string_equal(kz_activity_kinds_list(), "call, email, meeting, web, form, chat, sms, note");
     assert_non_null(strstr(kz_activity_outcomes_list(), "none, answered, no_answer"));
     assert_true(kz_stakeholder_role_ok("champion"));
-    assert_false(kz_stakeholder_role_ok("boss"));
+    assert_true(kz_stakeholder_role_ok("economic_buyer2"));
+    assert_false(kz_stakeholder_role_ok("Boss"));
+    assert_false(kz_stakeholder_role_ok("2nd"));
+    assert_false(kz_stakeholder_role_ok("decision maker"));
+    assert_false(kz_stakeholder_role_ok(""));
 }
 
 static void test_outcomes_fit_their_kind(void **state)

@@ -133,6 +133,14 @@ static void test_move_entry_criteria_and_override(void **state)
     const char *set[] = {"pain_point=moving data by hand"};
     assert_int_equal(kz_pipe_set(&f->s, big, 0, set, 1, &err), KZ_OK);
     assert_int_equal(kz_pipe_log(&f->s, big, "call", "answered", NULL, NULL, &err), KZ_OK);
+    /* ... once its decision maker is known */
+    assert_int_equal(kz_pipe_move(&f->s, big, 0, "opportunity", NULL, &err), KZ_EREFUSED);
+    assert_string_equal(err.msg, "opportunity needs a known decision_maker (has none)");
+    kz_stakeholder dm = {0};
+    dm.lead_id = big;
+    dm.name = "Dana";
+    dm.role = "decision_maker";
+    assert_int_equal(kz_pipe_add_stakeholder(&f->s, &dm, &err), KZ_OK);
     assert_int_equal(kz_pipe_move(&f->s, big, 0, "opportunity", NULL, &err), KZ_OK);
     kz_lead_free(&l);
 }
@@ -210,6 +218,103 @@ static void test_restore_undoes_exactly(void **state)
     assert_string_equal(kz_lead_text(&l, KZ_F_TITLE), "CEO");
     kz_lead_free(&before);
     kz_lead_free(&after);
+    kz_lead_free(&l);
+}
+
+/* The default rules read the people around a deal: a known decision maker
+ * (+5), a touch with them in the last 30 days (+5, gone once the touch is
+ * older), a champion (+10), a blocker (-10); every change rescores the
+ * lead, moves its version on and is an event; conflicts are per person and
+ * field. */
+static void test_stakeholders_score_and_conflict(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t id = add(f, "Ava", 50);
+    kz_lead l;
+    kz_lead_init(&l);
+    get(f, id, &l);
+    int auth0 = (int)kz_lead_num(&l, KZ_F_AUTHORITY);
+    kz_stakeholder dm = {0}, ch = {0}, bl = {0};
+    dm.lead_id = ch.lead_id = bl.lead_id = id;
+    dm.name = "Dana";
+    dm.role = "decision_maker";
+    ch.name = "Cy";
+    ch.role = "champion";
+    bl.name = "Bo";
+    bl.role = "blocker";
+    assert_int_equal(kz_pipe_add_stakeholder(&f->s, &dm, &err), KZ_OK);
+    get(f, id, &l);
+    assert_string_equal(l.roles, "decision_maker");
+    assert_int_equal(kz_lead_num(&l, KZ_F_AUTHORITY), auth0 + 5);
+    assert_int_equal(kz_pipe_log_with(&f->s, id, dm.id, "call", "answered", NULL, NULL, &err),
+                     KZ_OK);
+    get(f, id, &l);
+    assert_int_equal(kz_lead_num(&l, KZ_F_AUTHORITY), auth0 + 10);
+    assert_int_equal(kz_pipe_add_stakeholder(&f->s, &ch, &err), KZ_OK);
+    get(f, id, &l);
+    assert_int_equal(kz_lead_num(&l, KZ_F_AUTHORITY), 20); /* authority's cap */
+    assert_true(kz_lead_has_role(&l, "champion"));
+    assert_false(kz_lead_has_role(&l, "blocker"));
+    /* the explanation names the rules */
+    kz_score *sc = calloc(1, sizeof *sc);
+    assert_int_equal(kz_pipe_explain(&f->s, id, &l, sc, &err), KZ_OK);
+    bool champ = false, reached = false;
+    for (size_t i = 0; i < sc->nhits; i++) {
+        champ |= strcmp(sc->hits[i].rule, "A champion argues for us inside") == 0;
+        reached |= strcmp(sc->hits[i].rule, "Reached the decision maker in the last 30 days") == 0;
+    }
+    assert_true(champ);
+    assert_true(reached);
+    /* 31 days on, the touch no longer counts */
+    f->s.now = NOW + 31 * 86400;
+    assert_int_equal(kz_pipe_explain(&f->s, id, &l, sc, &err), KZ_OK);
+    reached = false;
+    for (size_t i = 0; i < sc->nhits; i++)
+        reached |= strcmp(sc->hits[i].rule, "Reached the decision maker in the last 30 days") == 0;
+    assert_false(reached);
+    f->s.now = NOW;
+    free(sc);
+    /* a blocker takes points away */
+    get(f, id, &l);
+    int before = (int)kz_lead_num(&l, KZ_F_AUTHORITY);
+    assert_int_equal(kz_pipe_add_stakeholder(&f->s, &bl, &err), KZ_OK);
+    get(f, id, &l);
+    assert_true(kz_lead_num(&l, KZ_F_AUTHORITY) < before);
+
+    /* conflicts: alice changes Cy's title on version v; bob, who read v,
+     * may change Cy's role and Dana's title, not Cy's title, nor remove Cy */
+    int64_t v = kz_lead_num(&l, KZ_F_VERSION);
+    const char *t1[] = {"title=CFO"};
+    f->s.actor = "alice";
+    assert_int_equal(kz_pipe_set_stakeholder(&f->s, ch.id, v, t1, 1, &err), KZ_OK);
+    get(f, id, &l);
+    assert_int_equal(kz_lead_num(&l, KZ_F_VERSION), v + 1);
+    f->s.actor = "bob";
+    const char *t2[] = {"title=CEO"};
+    assert_int_equal(kz_pipe_set_stakeholder(&f->s, ch.id, v, t2, 1, &err), KZ_ECONFLICT);
+    assert_non_null(strstr(err.msg, "alice set stakeholder."));
+    assert_non_null(strstr(err.msg, ".title to \"CFO\""));
+    assert_int_equal(kz_pipe_remove_stakeholder(&f->s, ch.id, v, &err), KZ_ECONFLICT);
+    const char *r2[] = {"role=influencer"};
+    assert_int_equal(kz_pipe_set_stakeholder(&f->s, ch.id, v, r2, 1, &err), KZ_OK);
+    assert_int_equal(kz_pipe_set_stakeholder(&f->s, dm.id, v, t2, 1, &err), KZ_OK);
+    /* a lead field edit is no conflict with a stakeholder change */
+    const char *city[] = {"city=Tabriz"};
+    assert_int_equal(kz_pipe_set(&f->s, id, v, city, 1, &err), KZ_OK);
+    kz_stakeholder got = {0};
+    assert_int_equal(kz_store_stakeholder_get(f->st, ch.id, &got, &err), KZ_OK);
+    assert_string_equal(got.title, "CFO");
+    assert_string_equal(got.role, "influencer");
+    kz_stakeholder_free(&got);
+    /* a role the rules do not have is refused, naming the roles */
+    const char *bad[] = {"role=boss"};
+    assert_int_equal(kz_pipe_set_stakeholder(&f->s, ch.id, 0, bad, 1, &err), KZ_EINVAL);
+    assert_non_null(strstr(err.msg, "roles: decision_maker, economic_buyer, champion"));
+    /* touches with someone of another lead are refused */
+    int64_t other = add(f, "Other", 5);
+    assert_int_equal(kz_pipe_log_with(&f->s, other, ch.id, "call", "answered", NULL, NULL, &err),
+                     KZ_ENOTFOUND);
     kz_lead_free(&l);
 }
 
@@ -539,6 +644,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_move_entry_criteria_and_override, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_versions_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_conflicts_are_per_field, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_stakeholders_score_and_conflict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restore_undoes_exactly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lost_and_reopen, setup, teardown),
         cmocka_unit_test_setup_teardown(test_stale_and_overdue, setup, teardown),

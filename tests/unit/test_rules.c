@@ -589,12 +589,15 @@ static void test_default_rules(void **state)
     kz_score_lead(r, &l, NULL, 0, NOW, s);
     assert_int_equal(kz_rules_check_entry(r, kz_rules_stage(r, "opportunity"), &l, s, &err),
                      KZ_EREFUSED);
-    assert_string_equal(err.msg, "opportunity needs pain > 0 (has 0), interest > 0 (has 0), "
-                                 "fit > 0 (has 0)");
+    assert_string_equal(err.msg, "opportunity needs a known decision_maker (has none), "
+                                 "pain > 0 (has 0), interest > 0 (has 0), fit > 0 (has 0)");
     kz_buf b = KZ_BUF_INIT;
     kz_rules_summary(r, &b);
     assert_non_null(strstr(kz_buf_str(&b), "opportunity  open   50%  stale after 21 days  needs "
-                                           "pain > 0, interest > 0, fit > 0\n"));
+                                           "a known decision_maker, pain > 0, interest > 0, "
+                                           "fit > 0\n"));
+    assert_non_null(strstr(kz_buf_str(&b), "\nstakeholder roles: decision_maker, economic_buyer, "
+                                           "champion, influencer, user, blocker\n"));
     kz_buf_free(&b);
     free(s);
     kz_lead_free(&l);

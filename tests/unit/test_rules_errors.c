@@ -31,6 +31,33 @@ typedef struct bad_case {
 } bad_case;
 
 static const bad_case cases[] = {
+    {"stakeholder_role_unknown",
+     STAGES "criteria:\n"
+     "  authority:\n"
+     "    - label: x\n"
+     "      points: 5\n"
+     "      when: [{stakeholder: champoin}]\n",
+     "bad.yaml:10:28: unknown stakeholder role \"champoin\" (did you mean \"champion\"?); expected one of decision_maker, economic_buyer, champion, influencer, user, blocker (stakeholder_roles:)"},
+    {"stakeholder_with_unknown",
+     STAGES "criteria:\n"
+     "  authority:\n"
+     "    - label: x\n"
+     "      points: 5\n"
+     "      activity: {with: boss}\n",
+     "bad.yaml:10:24: unknown stakeholder role \"boss\"; expected one of decision_maker, economic_buyer, champion, influencer, user, blocker"},
+    {"stakeholder_roles_twice",
+     "stakeholder_roles: [champion, champion]\n" STAGES,
+     "bad.yaml:1:31: stakeholder role \"champion\" is declared twice; expected each role once"},
+    {"stakeholder_role_id",
+     "stakeholder_roles: [Decision Maker]\n" STAGES,
+     "bad.yaml:1:21: stakeholder role \"Decision Maker\" is not a valid id; expected 1 to 47 of a-z, 0-9 and _, starting with a letter"},
+    {"stakeholder_entry_unknown",
+     "stages:\n"
+     "  - {name: lead, probability: 5}\n"
+     "  - {name: opportunity, probability: 50, entry: [{stakeholder: cfo}]}\n"
+     "  - {name: won, probability: 100, kind: won}\n"
+     "  - {name: lost, probability: 0, kind: lost}\n",
+     "bad.yaml:3:64: unknown stakeholder role \"cfo\"; expected one of decision_maker, economic_buyer, champion, influencer, user, blocker (stakeholder_roles:)"},
     {"auto_status_unknown",
      STAGES "statuses: [lead, unresponsive]\n"
      "automatic_statuses:\n"
@@ -65,7 +92,7 @@ static const bad_case cases[] = {
     {"unknown_top_key",
      "critera:\n"
      "  pain: []\n" STAGES,
-     "bad.yaml:1:1: unknown key \"critera\" in the rules file (did you mean \"criteria\"?); expected one of version, score, grades, custom_fields, criteria, personas, stages, lost_reasons, statuses, automatic_statuses, currency, owners, stage_map, calendar, digits, bidi, direction"},
+     "bad.yaml:1:1: unknown key \"critera\" in the rules file (did you mean \"criteria\"?); expected one of version, score, grades, custom_fields, criteria, personas, stages, lost_reasons, statuses, automatic_statuses, currency, owners, stage_map, calendar, digits, bidi, direction, stakeholder_roles"},
     {"unknown_rule_key",
      "criteria:\n"
      "  pain:\n"

@@ -904,6 +904,50 @@ static void test_migrates_version_1(void **state)
     assert_int_equal(a.counts[0], 1);
 }
 
+/* A database at schema version 3 is brought forward: its stakeholders
+ * keep their roles (and the lead reads them), activities name nobody,
+ * and companies have no aliases yet. */
+static void test_migrates_version_3(void **state)
+{
+    fx *f = *state;
+    kz_store_close(f->st);
+    f->st = NULL;
+    unlink(f->path);
+    char fixture[512];
+    snprintf(fixture, sizeof fixture, "%s/schema-v3.sql", getenv("KARIZ_FIXTURES"));
+    size_t len;
+    char *sql = slurp(fixture, &len);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    free(sql);
+    kz_err err;
+    assert_int_equal(kz_store_open(f->path, 0, &f->st, &err), KZ_OK);
+    kz_lead l;
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, 1, &l, &err), KZ_OK);
+    assert_string_equal(l.roles, "champion");
+    kz_lead_free(&l);
+    kz_stakeholder_list shs = {0};
+    assert_int_equal(kz_store_stakeholders(f->st, 1, &shs, &err), KZ_OK);
+    assert_int_equal(shs.n, 1);
+    assert_string_equal(shs.v[0].name, "Mia Khan");
+    assert_null(shs.v[0].title);
+    assert_int_equal(shs.v[0].last_touch, 0);
+    kz_stakeholder_list_free(&shs);
+    kz_activity_list acts = {0};
+    assert_int_equal(kz_store_activities(f->st, 1, &acts, &err), KZ_OK);
+    assert_int_equal(acts.n, 1);
+    assert_int_equal(acts.v[0].stakeholder_id, 0);
+    assert_string_equal(acts.v[0].with_role, "");
+    kz_activity_list_free(&acts);
+    char *canon = NULL;
+    assert_int_equal(kz_store_company_alias_get(f->st, "wonka", &canon, &err), KZ_OK);
+    assert_null(canon);
+    assert_int_equal(kz_store_company_alias_set(f->st, "wonka", "wonka industries", &err), KZ_OK);
+}
+
 static void test_search_follows_changes(void **state)
 {
     fx *f = *state;
@@ -1358,6 +1402,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_search_text_follows_lead, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_large_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrates_version_1, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrates_version_3, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_memory_statistics, setup, teardown),
     };

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# The people around a deal: kariz stakeholder add/set/rm/list and their
+# errors, the events they leave, touches with one of them, and the rules
+# that score and gate on them.
+. "$(dirname "$0")/lib.sh"
+export KARIZ_NOW="2026-11-24 10:00"
+run k add "Ava Smith" --company "Acme Ltd" --email ava@acme.example --value 20000; expect_rc 0
+
+t "add, with every option"
+run k stakeholder add 1 "Mia Khan" --role champion --title CFO --email mia@acme.example \
+    --phone "+44 20 7946 0000" --note "argues for us"
+expect_rc 0; has_out "stakeholder 1 on Ava Smith, Acme Ltd (lead 1): Mia Khan, champion"
+run k stakeholder list 1 --format json; expect_rc 0
+expect_eq "$(json '(j[0]["name"], j[0]["role"], j[0]["title"], j[0]["email"], j[0]["phone"], j[0]["note"])')" \
+    "('Mia Khan', 'champion', 'CFO', 'mia@acme.example', '+44 20 7946 0000', 'argues for us')"
+run k stakeholder list 1; expect_rc 0; has_out "Mia Khan"; has_out "champion"; has_out "CFO"
+has_out "not touched yet"
+
+t "add: errors"
+run k stakeholder add 1 "Joe Bloggs" --role ceo; expect_rc 1
+has_err 'unknown stakeholder role "ceo"'
+has_err "roles: decision_maker, economic_buyer, champion, influencer, user, blocker"
+run k stakeholder add 99 "Joe Bloggs" --role champion; expect_rc 1; has_err "no lead with id 99"
+run k stakeholder add 1; expect_rc 2; has_err "the stakeholder needs a NAME after the lead ID"
+run k stakeholder add 1 ""; expect_rc 2; has_err "needs a NAME"
+run k stakeholder add 1 "Joe Bloggs"; expect_rc 2; has_err "--role ROLE is required (roles: decision_maker"
+run k stakeholder add x "Joe" --role user; expect_rc 2; has_err 'lead id "x"'
+run k stakeholder frob; expect_rc 2; has_err 'unknown subcommand "frob"'
+expect_eq "$(sql 'select count(*) from stakeholders')" 1 "nothing written by a failed add"
+
+t "set and its errors"
+run k stakeholder set 1 role=influencer title="VP Finance"; expect_rc 0
+has_out "Mia Khan, influencer"
+expect_eq "$(sql 'select role, title from stakeholders where id = 1')" "influencer|VP Finance"
+run k stakeholder set 1 role=boss; expect_rc 1; has_err 'unknown stakeholder role "boss" (roles:'
+run k stakeholder set 1 colour=red; expect_rc 1; has_err 'stakeholder field "colour": no such field'
+run k stakeholder set 1 name=; expect_rc 1; has_err "a stakeholder needs a name"
+run k stakeholder set 1 role; expect_rc 2; has_err "expected FIELD=VALUE"
+run k stakeholder set 42 role=user; expect_rc 1; has_err "no stakeholder with id 42"
+expect_eq "$(sql 'select role, title from stakeholders where id = 1')" "influencer|VP Finance" \
+    "a refused set changes nothing"
+run k stakeholder set 1 title=; expect_rc 0
+expect_eq "$(sql 'select title is null from stakeholders where id = 1')" 1
+
+t "every change is an event, and moves the lead's version on"
+v0=$(sql 'select version from leads where id = 1')
+run k stakeholder add 1 "Bo Boss" --role decision_maker; expect_rc 0
+expect_eq "$(sql 'select version from leads where id = 1')" $((v0 + 1))
+run k history 1; expect_rc 0
+has_out "added Mia Khan (champion)"; has_out "Mia Khan: role: champion -> influencer"
+has_out "added Bo Boss (decision maker)"
+run k history 1 --format json
+expect_eq "$(json '[e["field"] for e in j if e["kind"] == "stakeholder"][-1]')" "stakeholder.2"
+
+t "a touch with a stakeholder: by name, role or id"
+run k log 1 call answered --with "bo boss"; expect_rc 0
+expect_eq "$(sql 'select stakeholder_id from activities order by id desc limit 1')" 2
+run k log 1 meeting held --with decision_maker; expect_rc 0
+run k log 1 email sent --with 1; expect_rc 0
+expect_eq "$(sql 'select group_concat(coalesce(stakeholder_id, 0)) from activities')" "2,2,1"
+run k log 1 call answered --with "Nobody"; expect_rc 1
+has_err 'lead 1 has no stakeholder "Nobody" (it has: 1 Mia Khan, 2 Bo Boss)'
+run k stakeholder list 1 --format csv; expect_rc 0
+has_out "id,lead,name,role,title,email,phone,note,last_touch"
+has_out "2,1,Bo Boss,decision_maker,,,,,2026-11-24T10:00:00Z"
+run k show 1 --format json
+expect_eq "$(json '[a["stakeholder_id"] for a in j["activities"]]')" "[2, 2, 1]"
+expect_eq "$(json '[s["name"] for s in j["stakeholders"]]')" "['Mia Khan', 'Bo Boss']"
+
+t "rm"
+run k stakeholder rm 1; expect_rc 0; has_out "removed stakeholder 1 (Mia Khan) from Ava Smith"
+run k stakeholder rm 1; expect_rc 1; has_err "no stakeholder with id 1"
+run k stakeholder rm; expect_rc 2; has_err "expected one stakeholder ID"
+run k history 1; has_out "removed Mia Khan (influencer)"
+expect_eq "$(sql 'select count(*) from activities where stakeholder_id is null')" 1 \
+    "the touch with a removed person stays, naming nobody"
+
+t "export and intake carry stakeholders"
+run k export --format jsonl; expect_rc 0
+printf '%s\n' "$out" > "$T/out.jsonl"
+DB=$T/copy.db run k intake < "$T/out.jsonl"; expect_rc 0
+expect_eq "$(sqlite3 "$T/copy.db" 'select name, role from stakeholders')" "Bo Boss|decision_maker"
+expect_eq "$(sqlite3 "$T/copy.db" 'select count(*) from activities a join stakeholders s on s.id = a.stakeholder_id where s.name = "Bo Boss"')" 2 \
+    "the touches with him name him in the copy"
+
+finish
