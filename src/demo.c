@@ -330,11 +330,11 @@ static kz_status one_lead(kz_session *s, const demo_lang *lg, rng *r, int64_t i,
         if (between(r, 0, 99) >= people[p].chance)
             continue;
         char mail[96];
-        uint32_t gi = PICK_AT(r, N_FIRST), fi = PICK_AT(r, N_LAST);
+        uint32_t gi = PICK_AT(r, N_FIRST), li2 = PICK_AT(r, N_LAST);
         char name[160];
-        snprintf(name, sizeof name, "%s %s", lg->first[gi], lg->last[fi]);
+        snprintf(name, sizeof name, "%s %s", lg->first[gi], lg->last[li2]);
         snprintf(mail, sizeof mail, "%c.%s%lld@%s.%s", lg->first_latin[gi][0] | 32,
-                 lg->last_latin[fi], (long long)id, lg->domains[ci], lg->mail_tld);
+                 lg->last_latin[li2], (long long)id, lg->domains[ci], lg->mail_tld);
         for (char *q = mail; *q; q++)
             if (*q >= 'A' && *q <= 'Z')
                 *q += 32;

@@ -83,6 +83,8 @@ void kz_label_value(const kz_rules *r, const char *field, const char *value, kz_
                 break;
         if (i < n)
             kz_buf_puts(out, lost ? kz_rules_lost_reason_label(r, i) : kz_rules_status_label(r, i));
+        else
+            kz_label_key(value, out);
     } else if (f < 0 && field && strcmp(field, "role") == 0) { /* a stakeholder's role */
         int i = r ? kz_rules_role_index(r, value) : -1;
         if (i >= 0)

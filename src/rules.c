@@ -1815,6 +1815,8 @@ bool kz_rules_stage_word(const kz_rules *r, const char *word, const char **stage
     *status = w->status;
     *lost_reason = w->lost_reason;
     return true;
+}
+
 /* stakeholder_roles: a list of role ids, or of {name, label} mappings. */
 static bool parse_roles(ctx *c, const node *s)
 {

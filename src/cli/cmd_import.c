@@ -119,6 +119,7 @@ static void worked_notices(kz_cli *c, int64_t import_id)
         kz_cli_write_data(stderr, kz_cli_tty(stderr), kz_buf_str(&lines), lines.len);
     }
     kz_buf_free(&lines);
+}
 
 /* A migration: CSV files applied contacts first, then deals, activities
  * and notes (each file's kind told by its header or by --kind), one summary

@@ -282,8 +282,8 @@ static void print_people(kz_cli *c, const kz_stakeholder_list *shs, kz_format fm
         putchar(' ');
         char touch[48];
         if (s->last_touch) {
-            char rel[32];
-            kz_day_relative(kz_day_from_time(s->last_touch), kz_today(now), rel);
+            char rel[KZ_DATE_TEXT];
+            kz_day_relative(kz_day_from_time(s->last_touch), kz_today(now), rel, sizeof rel);
             snprintf(touch, sizeof touch, _("touched %s"), rel);
         } else {
             snprintf(touch, sizeof touch, "%s", _("not touched yet"));
@@ -462,8 +462,8 @@ static void account_table(kz_cli *c, const kz_account *a)
     print_line(kz_buf_str(&h));
     kz_buf_reset(&h);
     if (a->last_touch) {
-        char when[32];
-        kz_time_format(a->last_touch, when);
+        char when[KZ_DATE_TEXT];
+        kz_time_show(a->last_touch, when, sizeof when);
         kz_buf_printf(&h, _("last touch: %s by %s"), when, a->last_by);
     } else {
         kz_buf_puts(&h, _("last touch: none logged"));

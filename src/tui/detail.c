@@ -222,8 +222,8 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
             if (s->phone)
                 kz_buf_printf(&b, "  %s", s->phone);
             if (s->last_touch) {
-                char rel[32];
-                kz_day_relative(kz_day_from_time(s->last_touch), t->today, rel);
+                char rel[KZ_DATE_TEXT];
+                kz_day_relative(kz_day_from_time(s->last_touch), t->today, rel, sizeof rel);
                 kz_buf_printf(&b, _("  touched %s"), rel);
             } else {
                 kz_buf_puts(&b, _("  not touched yet"));
@@ -321,8 +321,8 @@ static void build_account(detail *d, kz_tui *t)
     add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, a.name, kz_buf_str(&b));
     kz_buf_reset(&b);
     if (a.last_touch) {
-        char when[32];
-        kz_time_format(a.last_touch, when);
+        char when[KZ_DATE_TEXT];
+        kz_time_show(a.last_touch, when, sizeof when);
         kz_buf_printf(&b, _("%s by %s"), when, a.last_by);
     } else {
         kz_buf_puts(&b, _("none logged"));

@@ -367,8 +367,8 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
             kz_buf_printf(&b, "%s%s (", i ? ", " : "", shs.v[i].name ? shs.v[i].name : "");
             kz_label_value(t->s->rules, "role", shs.v[i].role, &b);
             if (shs.v[i].last_touch) {
-                char rel[32];
-                kz_day_relative(kz_day_from_time(shs.v[i].last_touch), t->today, rel);
+                char rel[KZ_DATE_TEXT];
+                kz_day_relative(kz_day_from_time(shs.v[i].last_touch), t->today, rel, sizeof rel);
                 kz_buf_printf(&b, _(", touched %s"), rel);
             }
             kz_buf_puts(&b, ")");
@@ -659,8 +659,9 @@ static unsigned decide_lost(triage *tr, kz_tui *t)
 
 static unsigned set_due(triage *tr, kz_tui *t, int day, const char *step, const char *decision)
 {
-    char iso[16], rel[KZ_DATE_TEXT];
-    kz_day_format(day, iso);
+    char iso[16], shown[KZ_DATE_TEXT], rel[KZ_DATE_TEXT];
+    kz_day_format(day, iso); /* what the change records */
+    kz_day_show(day, shown, sizeof shown);
     kz_day_relative(day, t->today, rel, sizeof rel);
     kz_change c = {.kind = KZ_CH_FOLLOWUP, .id = current_id(tr),
                    .version = kz_lead_num(&tr->lead, KZ_F_VERSION),
@@ -671,11 +672,11 @@ static unsigned set_due(triage *tr, kz_tui *t, int day, const char *step, const 
         return not_decided(tr, t);
     char *name = lead_name(tr); /* owned */
     if (strcmp(decision, "snooze") == 0)
-        kz_tui_message(t, _("snoozed %s: next step due %s (%s); u undoes%s"), name, iso, rel,
+        kz_tui_message(t, _("snoozed %s: next step due %s (%s); u undoes%s"), name, shown, rel,
                        kz_change_reapplied(&c));
     else
         kz_tui_message(t, _("next step set for %s: next step due %s (%s); u undoes%s"), name,
-                       iso, rel, kz_change_reapplied(&c));
+                       shown, rel, kz_change_reapplied(&c));
     free(name);
     tundo u = {0};
     u.kind = U_CHANGE;

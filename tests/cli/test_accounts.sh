@@ -3,23 +3,23 @@
 # spellings made one; and the "already worked by" notice of kariz add.
 . "$(dirname "$0")/lib.sh"
 export KARIZ_NOW="2026-11-24 10:00"
-k add "Ava Smith" --company "Acme Ltd" --email ava@acme.example --value 20000 --owner bob >/dev/null
-k add "Cy Jones" --company "ACME, Inc." --value 5000 --owner bob >/dev/null
-k add "Dee Free" --company "Other Co" --email dee@gmail.com --owner carol >/dev/null
+k add "Ava Smith" --company "Acme Ltd" --email ava@acme.example --value 20000 --owner bob --force >/dev/null
+k add "Cy Jones" --company "ACME, Inc." --value 5000 --owner bob --force >/dev/null
+k add "Dee Free" --company "Other Co" --email dee@gmail.com --owner carol --force >/dev/null
 k stakeholder add 1 "Mia Khan" --role champion --title CFO >/dev/null
 k log 1 call answered --with "Mia Khan"
 k won 2 >/dev/null
 
 t "the notice: adding a lead at a company colleagues work"
-run k add "Eve New" --company "acme" --owner carol; expect_rc 0; expect_out 4
+run k add "Eve New" --company "acme" --owner carol --force; expect_rc 0; expect_out 4
 has_err "kariz: Acme Ltd: 1 open lead owned by bob"
 t "by e-mail domain, with no company"
-run k add "Fay Mail" --email fay@acme.example --owner carol; expect_rc 0; expect_out 5
+run k add "Fay Mail" --email fay@acme.example --owner carol --force; expect_rc 0; expect_out 5
 has_err "Acme Ltd: 1 open lead owned by bob"
 t "bob adding one hears of carol's two; nothing for a free mail domain or a new company"
-run k add "Gus Bob" --company "Acme Ltd" --owner bob; expect_rc 0
+run k add "Gus Bob" --company "Acme Ltd" --owner bob --force; expect_rc 0
 expect_eq "$err" "kariz: Acme Ltd: 2 open leads owned by carol"
-run k add "Hal Mail" --email hal@gmail.com --owner bob; expect_rc 0; expect_eq "$err" ""
+run k add "Hal Mail" --email hal@gmail.com --owner bob --force; expect_rc 0; expect_eq "$err" ""
 run k add "Ivy New" --company "Brand New GmbH"; expect_rc 0; expect_eq "$err" ""
 
 t "kariz account: leads, owners, values, people, open and weighted value, last touch"
@@ -37,12 +37,12 @@ expect_eq "$(json '[(s["name"], s["role"], s["lead"]) for s in j["stakeholders"]
 run k account 5 --format json; expect_eq "$(json 'j["account"]')" "Acme Ltd"
 
 t "two spellings are one company"
-k add "Jo Group" --company "Acme Group" --owner dan >/dev/null
+k add "Jo Group" --company "Acme Group" --owner dan --force >/dev/null
 run k account "Acme Group" --format json; expect_eq "$(json 'len(j["leads"])')" 1
 run k account alias "Acme Group" "Acme Ltd"; expect_rc 0
 has_out '"Acme Group" is now the account of "Acme Ltd"'
 run k account acme --format json; expect_eq "$(json 'len(j["leads"])')" 6
-run k add "Kim Group" --company "ACME GROUP" --owner carol; has_err "Acme Ltd: 2 open leads owned by bob, 1 by dan"
+run k add "Kim Group" --company "ACME GROUP" --owner carol --force; has_err "Acme Ltd: 2 open leads owned by bob, 1 by dan"
 run k account alias "ACME, Ltd." "acme"; expect_rc 0; has_out "are already one company"
 run k account alias "$(printf 'Evil\033[2J')" "Acme"; expect_rc 0
 case "$out" in *$'\033'*) bad "an escape reached the terminal raw" ;; *) ok ;; esac
