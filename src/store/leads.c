@@ -740,6 +740,21 @@ kz_status kz_store_find_by_email(kz_store *st, const char *email, int64_t *id, k
     return KZ_OK;
 }
 
+/* Steps s for at most one row: its first column into *id (left 0 when
+ * there is none). */
+static kz_status step_one_id(kz_store *st, sqlite3_stmt *s, int64_t *id, kz_err *err)
+{
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_ROW) {
+        *id = sqlite3_column_int64(s, 0);
+        rc = SQLITE_DONE;
+    }
+    sqlite3_reset(s);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, _("looking up a lead"), err);
+    return KZ_OK;
+}
+
 kz_status kz_store_find_by_name_company(kz_store *st, const char *name, const char *company,
                                         int64_t *id, kz_err *err)
 {
@@ -753,15 +768,7 @@ kz_status kz_store_find_by_name_company(kz_store *st, const char *name, const ch
         return FAIL_STMT(err);
     kz_bind_text(s, 1, name ? name : "");
     kz_bind_text(s, 2, company);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(s, 0);
-        rc = SQLITE_DONE;
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, _("looking up a lead"), err);
-    return KZ_OK;
+    return step_one_id(st, s, id, err);
 }
 
 kz_status kz_store_find_by_custom(kz_store *st, const char *name, const char *value, int64_t *id,
@@ -776,15 +783,7 @@ kz_status kz_store_find_by_custom(kz_store *st, const char *name, const char *va
         return FAIL_STMT(err);
     kz_bind_text(s, 1, name);
     kz_bind_text(s, 2, value);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(s, 0);
-        rc = SQLITE_DONE;
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "looking up a lead", err);
-    return KZ_OK;
+    return step_one_id(st, s, id, err);
 }
 
 kz_status kz_store_find_by_person(kz_store *st, const char *name, const char *company, int64_t *id,
@@ -800,15 +799,7 @@ kz_status kz_store_find_by_person(kz_store *st, const char *name, const char *co
         return FAIL_STMT(err);
     kz_bind_text(s, 1, name ? name : "");
     kz_bind_text(s, 2, company);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(s, 0);
-        rc = SQLITE_DONE;
-    }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "looking up a lead", err);
-    return KZ_OK;
+    return step_one_id(st, s, id, err);
 }
 
 /* Builds the WHERE clause of a query; binds are listed in order in *b.
