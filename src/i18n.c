@@ -1,19 +1,62 @@
 /* i18n.c - binds kariz's message catalogue. */
 #include "kariz/i18n.h"
 
+#include <limits.h>
 #include <locale.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef KARIZ_LOCALEDIR
 #define KARIZ_LOCALEDIR "/usr/share/locale"
 #endif
 
+static bool is_dir(const char *path)
+{
+    struct stat sb;
+    return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+/* Where the catalogues are for this binary: $KARIZ_LOCALEDIR; else beside
+ * it, a build tree's locale/ (build/kariz, build/locale) or an install
+ * tree's ../share/locale (~/.local/bin/kariz, ~/.local/share/locale), so
+ * a binary run where it was built, or installed under any prefix, finds
+ * its own; else the directory it was configured for. */
+static const char *locale_dir(char *buf, size_t size)
+{
+    const char *dir = getenv("KARIZ_LOCALEDIR");
+    if (dir && *dir)
+        return dir;
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = '\0';
+        char *slash = strrchr(exe, '/');
+        if (slash) {
+            *slash = '\0';
+            snprintf(buf, size, "%s/locale/fa/LC_MESSAGES", exe);
+            if (is_dir(buf)) {
+                snprintf(buf, size, "%s/locale", exe);
+                return buf;
+            }
+            snprintf(buf, size, "%s/../share/locale/fa/LC_MESSAGES/kariz.mo", exe);
+            if (access(buf, R_OK) == 0) {
+                snprintf(buf, size, "%s/../share/locale", exe);
+                return buf;
+            }
+        }
+    }
+    return KARIZ_LOCALEDIR;
+}
+
 void kz_i18n_init(void)
 {
     setlocale(LC_ALL, "");
-    const char *dir = getenv("KARIZ_LOCALEDIR");
-    bindtextdomain("kariz", dir && *dir ? dir : KARIZ_LOCALEDIR);
+    char buf[PATH_MAX + 64];
+    bindtextdomain("kariz", locale_dir(buf, sizeof buf));
     bind_textdomain_codeset("kariz", "UTF-8");
     textdomain("kariz");
 }
