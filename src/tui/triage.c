@@ -188,7 +188,7 @@ static void checks(kz_tui *t, const triage *tr, int y, int x, int maxx, const ch
         kz_role r = v > 0 ? KZ_ROLE_CHECK_YES : KZ_ROLE_CHECK_NO;
         x += kz_draw_text(t, y, x, maxx - x, v > 0 ? "✓" : "✗", r, false);
         char text[48];
-        snprintf(text, sizeof text, v ? " %s %+d" : " %s %d", kz_criterion_name((kz_criterion)c), v);
+        snprintf(text, sizeof text, v ? " %s %+d" : " %s %d", kz_label_criterion((kz_criterion)c), v);
         if (x < maxx)
             x += kz_draw_text(t, y, x, maxx - x, text, r, false);
         x += 3;
@@ -410,7 +410,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
                 kz_buf_printf(&b, " (x%d)", h->count);
             if (h->matched[0])
                 kz_buf_printf(&b, "  \"%s\"", h->matched);
-            kz_draw_text(t, y, x0, LABEL_W - 1, kz_criterion_name(h->crit), KZ_ROLE_LABEL, false);
+            kz_draw_text(t, y, x0, LABEL_W - 1, kz_label_criterion(h->crit), KZ_ROLE_LABEL, false);
             kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, kz_buf_str(&b),
                          KZ_ROLE_DEFAULT, false);
         }
