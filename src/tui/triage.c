@@ -21,6 +21,7 @@
 #include "kariz/labels.h"
 #include "kariz/money.h"
 #include "kariz/pipeline.h"
+#include "kariz/prefs.h"
 #include "kariz/rules.h"
 #include "kariz/store.h"
 #include "kariz/text.h"
@@ -189,6 +190,7 @@ static void checks(kz_tui *t, const triage *tr, int y, int x, int maxx, const ch
         x += kz_draw_text(t, y, x, maxx - x, v > 0 ? "✓" : "✗", r, false);
         char text[48];
         snprintf(text, sizeof text, v ? " %s %+d" : " %s %d", kz_label_criterion((kz_criterion)c), v);
+        kz_digits_show(text, sizeof text);
         if (x < maxx)
             x += kz_draw_text(t, y, x, maxx - x, text, r, false);
         x += 3;
@@ -261,6 +263,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
                                false);
     char idtext[48];
     snprintf(idtext, sizeof idtext, _("lead %" PRId64), kz_lead_num(l, KZ_F_ID));
+    kz_digits_show(idtext, sizeof idtext);
     snprintf(v, sizeof v, "  %s", idtext);
     kz_draw_text(t, y, nx, maxx - nx - sw - 2, v, KZ_ROLE_HINT, false);
     kz_draw_text(t, y, maxx - sw, sw, score, grade_role(t, grade), false);
@@ -302,6 +305,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
                  P_("%" PRId64 " employee", "%" PRId64 " employees",
                     kz_lead_num(l, KZ_F_EMPLOYEES)),
                  kz_lead_num(l, KZ_F_EMPLOYEES));
+    kz_digits_show(v, sizeof v);
     segment(t, y, &x, maxx, _("size"), v, KZ_ROLE_DEFAULT);
     snprintf(v, sizeof v, "-");
     if (kz_lead_has(l, KZ_F_VALUE))
@@ -488,6 +492,7 @@ static const char *triage_title(kz_view *v)
                  P_("triage %zu/%zu, %" PRId64 " decision%s",
                     "triage %zu/%zu, %" PRId64 " decisions%s", n),
                  tr->idx + 1, tr->q.n, n, scope);
+    kz_digits_show(tr->title, sizeof tr->title); /* the words are kariz's own */
     return tr->title;
 }
 

@@ -107,12 +107,18 @@ static void test_session(void **state)
     kt_wait_for(t, "تومان");
     no_latin_digits(t, 1, kt_rows(t) - 2);
 
-    /* triage: its title and its checklist in Persian */
+    /* triage: its title and its checklist in Persian, in Persian digits */
     kt_send(t, "t");
-    kt_wait_for(t, " kariz  غربال ");
+    kt_wait_for(t, " kariz  غربال ۱/");
     kt_wait_for(t, "چرا اکنون");
     kt_wait_for(t, "تناسب");
     assert_false(kt_contains(t, "fit"));
+    int row, col;
+    no_latin_digits(t, 0, 1);
+    assert_true(kt_find(t, "تناسب", &row, &col));
+    no_latin_digits(t, row, row + 1);
+    assert_true(kt_find(t, "اختیار تصمیم", &row, &col));
+    no_latin_digits(t, row, row + 1);
     kt_send(t, "q");
     kt_wait_gone(t, "چرا اکنون");
 
