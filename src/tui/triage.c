@@ -251,11 +251,14 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     const char *grade = kz_lead_text(l, KZ_F_GRADE);
     char score[128];
 
+    char points[32];
+    snprintf(points, sizeof points, "%" PRId64, kz_lead_num(l, KZ_F_SCORE));
+    kz_digits_show(points, sizeof points);
     if (grade)
-        snprintf(score, sizeof score, _("score %" PRId64 " %s"), kz_lead_num(l, KZ_F_SCORE),
-                 grade);
+        /* TRANSLATORS: the score (in the digits in force) and its grade: "score 45 warm" */
+        snprintf(score, sizeof score, _("score %s %s"), points, grade);
     else
-        snprintf(score, sizeof score, _("score %" PRId64), kz_lead_num(l, KZ_F_SCORE));
+        snprintf(score, sizeof score, _("score %s"), points);
     int sw = kz_text_width(score);
     const char *name = kz_lead_text(l, KZ_F_NAME);
     kz_buf_printf(&b, "%s", name && *name ? name : _("(no name)"));
@@ -323,9 +326,13 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     int64_t now = kz_session_now(t->s), entered = kz_lead_num(l, KZ_F_STAGE_ENTERED);
     int64_t days = entered && now > entered ? (now - entered) / 86400 : 0;
     kz_buf_reset(&b);
-    /* TRANSLATORS: a stage and the days the lead has been in it: "Prospect, 3 days" */
-    kz_buf_printf(&b, P_("%s, %" PRId64 " day", "%s, %" PRId64 " days", days),
-                  st && st->label ? st->label : stage ? stage : "-", days);
+    char ndays[32];
+    snprintf(ndays, sizeof ndays, "%" PRId64, days);
+    kz_digits_show(ndays, sizeof ndays);
+    /* TRANSLATORS: a stage and the days the lead has been in it (a number in
+     * the digits in force): "Prospect, 3 days" */
+    kz_buf_printf(&b, P_("%s, %s day", "%s, %s days", days),
+                  st && st->label ? st->label : stage ? stage : "-", ndays);
     segment(t, y, &x, maxx, _("stage"), kz_buf_str(&b), KZ_ROLE_DEFAULT);
     const char *status = kz_lead_text(l, KZ_F_STATUS);
     if (status && *status) {
