@@ -1092,7 +1092,7 @@ kz_status kz_import_row_activity(const kz_import_map *m, const char *const *cell
     if (ks == KZ_OK && kz_time_parse(text, &a->at) != KZ_OK)
         ks = kz_err_set(err, KZ_EINVAL, _("\"%.60s\" is not a time"), at);
     if (ks != KZ_OK) {
-        kz_err_prefix(err, "column \"%.80s\"", m->header[at_col]);
+        kz_err_prefix(err, _("column \"%.80s\""), m->header[at_col]);
         return KZ_EINVAL;
     }
     const char *k = m->kind == KZ_KIND_NOTES ? "note"

@@ -54,6 +54,11 @@ void kz_label_key(const char *key, kz_buf *out)
     kz_buf_free(&words);
 }
 
+const char *kz_label_criterion(kz_criterion c)
+{
+    return _(kz_criterion_name(c)); /* among own_words */
+}
+
 static bool is(const char *a, const char *b)
 {
     return a && strcmp(a, b) == 0;

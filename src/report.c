@@ -23,10 +23,20 @@ static void sort_n(void *v, size_t n, size_t size, int (*cmp)(const void *, cons
         qsort(v, n, size, cmp);
 }
 
-#define NONE_LABEL "(none)"
-#define UNASSIGNED_LABEL "(unassigned)"
-#define NO_DATE_LABEL "no date"
-#define UNKNOWN_STAGE_LABEL "(unknown)"
+#define NONE_LABEL N_("(none)")
+#define UNASSIGNED_LABEL N_("(unassigned)")
+#define NO_DATE_LABEL N_("no date")
+#define UNKNOWN_STAGE_LABEL N_("(unknown)")
+
+const char *kz_report_no_value(const char *s)
+{
+    static const char *const words[] = {NONE_LABEL, UNASSIGNED_LABEL, NO_DATE_LABEL,
+                                        UNKNOWN_STAGE_LABEL};
+    for (size_t i = 0; s && i < sizeof words / sizeof words[0]; i++)
+        if (strcmp(s, words[i]) == 0)
+            return _(words[i]);
+    return NULL;
+}
 
 /* ---- common ---- */
 

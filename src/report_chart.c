@@ -235,11 +235,15 @@ static void month_text(const char *key, kz_buf *out)
     kz_buf_puts(out, buf);
 }
 
-/* A text cell as the table shows it: a stage by its label, a key as words. */
+/* A text cell as the table shows it: a stage by its label, a key as words,
+ * no value in the user's language. */
 static void shown_text(const money_fmt *m, const kz_rcol *col, const kz_rcell *c, kz_buf *out)
 {
     const char *s = c->null ? "-" : c->s ? c->s : "";
-    if (!c->null && col->type == KZ_RT_STAGE) {
+    const char *none = c->null ? NULL : kz_report_no_value(s);
+    if (none) {
+        kz_buf_puts(out, none);
+    } else if (!c->null && col->type == KZ_RT_STAGE) {
         for (size_t i = 0; m && m->r && i < m->r->nstages; i++)
             if (strcmp(m->r->stages[i].name, s) == 0 && m->r->stages[i].label) {
                 kz_buf_puts(out, m->r->stages[i].label);

@@ -16,6 +16,10 @@
  * Appends to out. */
 void kz_label_key(const char *key, kz_buf *out);
 
+/* A qualification criterion as a word of the user's language: pain ->
+ * "pain", or "درد" in Persian. Static. */
+const char *kz_label_criterion(kz_criterion c);
+
 /* A field's value as people read it: a stage (stage, lost_from) by its
  * label from the rules, a stakeholder's role ("role") by its rules label, a lost reason or status as words, an amount in
  * full with the rules' currency; anything else as stored. value NULL or

@@ -41,6 +41,12 @@ typedef enum kz_rtype {
                     * and JSON the key */
 } kz_rtype;
 
+/* The words a report puts in a text, stage or month cell where leads have
+ * no value ("(none)", "(unassigned)", "no date", "(unknown)"): CSV and JSON
+ * carry them as they are; tables show this, the same in the user's
+ * language. NULL for any other text. */
+const char *kz_report_no_value(const char *s);
+
 typedef struct kz_rcol {
     const char *key;   /* machine name (csv header, json key); static */
     const char *label; /* column heading in tables; static */

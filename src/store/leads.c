@@ -404,7 +404,7 @@ kz_status kz_search_refold(kz_store *st, kz_err *err)
         docs[n++] = kz_xstrdup((const char *)sqlite3_column_text(s, 1));
     }
     sqlite3_reset(s);
-    ks = rc == SQLITE_DONE ? KZ_OK : kz_db_error(st, rc, "reading the search text", err);
+    ks = rc == SQLITE_DONE ? KZ_OK : kz_db_error(st, rc, _("reading the search text"), err);
     for (size_t i = 0; i < n && ks == KZ_OK; i++)
         ks = search_set(st, ids[i], docs[i], docs[i], err);
     for (size_t i = 0; i < n; i++)

@@ -913,7 +913,7 @@ kz_status kz_store_owners(kz_store *st, char ***out, size_t *n, kz_err *err)
         kz_store_owners_free(*out, *n);
         *out = NULL;
         *n = 0;
-        return kz_db_error(st, rc, "reading the owners of leads", err);
+        return kz_db_error(st, rc, _("reading the owners of leads"), err);
     }
     return KZ_OK;
 }

@@ -144,7 +144,7 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
         snprintf(buf, sizeof buf, "[%s] %+d", v > 0 ? "x" : " ", v);
         kz_digits_show(buf, sizeof buf);
         add_line(d, KZ_ROLE_LABEL, v > 0 ? KZ_ROLE_CHECK_YES : KZ_ROLE_CHECK_NO,
-                 kz_criterion_name((kz_criterion)c), buf);
+                 kz_label_criterion((kz_criterion)c), buf);
     }
 
     section(d, _("Score"));
@@ -168,7 +168,7 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
                 kz_buf_printf(&b, "  \"%s\"", h->matched);
             if (h->limit_hit)
                 kz_buf_puts(&b, _("  (regex limit: no verdict)"));
-            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, kz_criterion_name(h->crit),
+            add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, kz_label_criterion(h->crit),
                      kz_buf_str(&b));
             kz_buf_free(&b);
         }

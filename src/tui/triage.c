@@ -21,6 +21,7 @@
 #include "kariz/labels.h"
 #include "kariz/money.h"
 #include "kariz/pipeline.h"
+#include "kariz/prefs.h"
 #include "kariz/rules.h"
 #include "kariz/store.h"
 #include "kariz/text.h"
@@ -188,7 +189,8 @@ static void checks(kz_tui *t, const triage *tr, int y, int x, int maxx, const ch
         kz_role r = v > 0 ? KZ_ROLE_CHECK_YES : KZ_ROLE_CHECK_NO;
         x += kz_draw_text(t, y, x, maxx - x, v > 0 ? "✓" : "✗", r, false);
         char text[48];
-        snprintf(text, sizeof text, v ? " %s %+d" : " %s %d", kz_criterion_name((kz_criterion)c), v);
+        snprintf(text, sizeof text, v ? " %s %+d" : " %s %d", kz_label_criterion((kz_criterion)c), v);
+        kz_digits_show(text, sizeof text);
         if (x < maxx)
             x += kz_draw_text(t, y, x, maxx - x, text, r, false);
         x += 3;
@@ -249,11 +251,14 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     const char *grade = kz_lead_text(l, KZ_F_GRADE);
     char score[128];
 
+    char points[32];
+    snprintf(points, sizeof points, "%" PRId64, kz_lead_num(l, KZ_F_SCORE));
+    kz_digits_show(points, sizeof points);
     if (grade)
-        snprintf(score, sizeof score, _("score %" PRId64 " %s"), kz_lead_num(l, KZ_F_SCORE),
-                 grade);
+        /* TRANSLATORS: the score (in the digits in force) and its grade: "score 45 warm" */
+        snprintf(score, sizeof score, _("score %s %s"), points, grade);
     else
-        snprintf(score, sizeof score, _("score %" PRId64), kz_lead_num(l, KZ_F_SCORE));
+        snprintf(score, sizeof score, _("score %s"), points);
     int sw = kz_text_width(score);
     const char *name = kz_lead_text(l, KZ_F_NAME);
     kz_buf_printf(&b, "%s", name && *name ? name : _("(no name)"));
@@ -261,6 +266,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
                                false);
     char idtext[48];
     snprintf(idtext, sizeof idtext, _("lead %" PRId64), kz_lead_num(l, KZ_F_ID));
+    kz_digits_show(idtext, sizeof idtext);
     snprintf(v, sizeof v, "  %s", idtext);
     kz_draw_text(t, y, nx, maxx - nx - sw - 2, v, KZ_ROLE_HINT, false);
     kz_draw_text(t, y, maxx - sw, sw, score, grade_role(t, grade), false);
@@ -302,6 +308,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
                  P_("%" PRId64 " employee", "%" PRId64 " employees",
                     kz_lead_num(l, KZ_F_EMPLOYEES)),
                  kz_lead_num(l, KZ_F_EMPLOYEES));
+    kz_digits_show(v, sizeof v);
     segment(t, y, &x, maxx, _("size"), v, KZ_ROLE_DEFAULT);
     snprintf(v, sizeof v, "-");
     if (kz_lead_has(l, KZ_F_VALUE))
@@ -319,9 +326,13 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     int64_t now = kz_session_now(t->s), entered = kz_lead_num(l, KZ_F_STAGE_ENTERED);
     int64_t days = entered && now > entered ? (now - entered) / 86400 : 0;
     kz_buf_reset(&b);
-    /* TRANSLATORS: a stage and the days the lead has been in it: "Prospect, 3 days" */
-    kz_buf_printf(&b, P_("%s, %" PRId64 " day", "%s, %" PRId64 " days", days),
-                  st && st->label ? st->label : stage ? stage : "-", days);
+    char ndays[32];
+    snprintf(ndays, sizeof ndays, "%" PRId64, days);
+    kz_digits_show(ndays, sizeof ndays);
+    /* TRANSLATORS: a stage and the days the lead has been in it (a number in
+     * the digits in force): "Prospect, 3 days" */
+    kz_buf_printf(&b, P_("%s, %s day", "%s, %s days", days),
+                  st && st->label ? st->label : stage ? stage : "-", ndays);
     segment(t, y, &x, maxx, _("stage"), kz_buf_str(&b), KZ_ROLE_DEFAULT);
     const char *status = kz_lead_text(l, KZ_F_STATUS);
     if (status && *status) {
@@ -435,7 +446,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
                 kz_buf_printf(&b, " (x%d)", h->count);
             if (h->matched[0])
                 kz_buf_printf(&b, "  \"%s\"", h->matched);
-            kz_draw_text(t, y, x0, LABEL_W - 1, kz_criterion_name(h->crit), KZ_ROLE_LABEL, false);
+            kz_draw_text(t, y, x0, LABEL_W - 1, kz_label_criterion(h->crit), KZ_ROLE_LABEL, false);
             kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, kz_buf_str(&b),
                          KZ_ROLE_DEFAULT, false);
         }
@@ -513,6 +524,7 @@ static const char *triage_title(kz_view *v)
                  P_("triage %zu/%zu, %" PRId64 " decision%s",
                     "triage %zu/%zu, %" PRId64 " decisions%s", n),
                  tr->idx + 1, tr->q.n, n, scope);
+    kz_digits_show(tr->title, sizeof tr->title); /* the words are kariz's own */
     return tr->title;
 }
 
