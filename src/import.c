@@ -259,6 +259,15 @@ static void translate(run *r, kz_lead *l)
     if (stt && status_known(rules, stt, &canon)) {
         if (strcmp(canon, stt) != 0)
             kz_lead_set_text(l, KZ_F_STATUS, canon);
+        /* a status of the rules' own that implies a stage (HubSpot's lifecycle
+         * customer, opportunity) places a lead the row gives no stage */
+        if (!kz_lead_has(l, KZ_F_STAGE) && kz_import_word(rules, canon, &wm) && wm.stage) {
+            wm.status = canon;
+            describe_meaning(&wm, meaning, sizeof meaning);
+            tally_word(r, 't', stt, meaning, wm.from);
+            kz_lead_set_text(l, KZ_F_STAGE, wm.stage);
+            reason = wm.lost_reason;
+        }
     } else if (stt) {
         if (kz_import_word(rules, stt, &wm)) {
             describe_meaning(&wm, meaning, sizeof meaning);
