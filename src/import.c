@@ -58,8 +58,10 @@ typedef struct run {
     kz_dup_mode dup;        /* a deals file updates the leads its deals belong to */
     kz_buf note;            /* an activity's note text */
     kz_buf key;
-    kz_buf dups;            /* "line 7 = lead 3; ..." (first LIST_MAX) */
-    size_t ndups;
+    kz_buf dups[2];         /* "line 7 = lead 3, ..." (first LIST_MAX): left as they */
+    size_t ndups[2];        /* were [0], updated [1] */
+    kz_buf unnamed;         /* deals without a contact: "line 4 = lead 9, ..." */
+    size_t nunnamed;
     int64_t row;            /* data rows seen */
     int64_t committed;      /* data rows in committed batches (resumed ones included) */
     bool any_committed;     /* the imports row is in the database */
@@ -152,13 +154,29 @@ static const kz_stage *find_stage(const kz_rules *rules, const char *name)
     return NULL;
 }
 
+/* Whether tally entry w is the stage or status word `word` (folded alike:
+ * "Appointment Scheduled" is "appointmentscheduled") with the same meaning
+ * (NULL: nobody maps it), whether a stage or a status column held it. */
+static bool same_word(const kz_import_word_count *w, char what, const char *word,
+                      const char *meaning)
+{
+    if (what == 'o' || w->what == 'o')
+        return w->what == what && strcmp(w->word, word) == 0;
+    if ((w->meaning != NULL) != (meaning != NULL) || (meaning && strcmp(w->meaning, meaning) != 0))
+        return false;
+    char a[256], b[256];
+    kz_import_fold(w->word, a, sizeof a);
+    kz_import_fold(word, b, sizeof b);
+    return strcmp(a, b) == 0;
+}
+
 /* Counts one owner, stage or status word the file used, with what it
  * became (meaning NULL: nothing matched). */
 static void tally_word(run *r, char what, const char *word, const char *meaning, const char *why)
 {
     kz_import_tally *t = r->tally;
     for (size_t i = 0; i < t->n; i++)
-        if (t->v[i].what == what && strcmp(t->v[i].word, word) == 0) {
+        if (same_word(&t->v[i], what, word, meaning)) {
             t->v[i].count++;
             return;
         }
@@ -259,6 +277,15 @@ static void translate(run *r, kz_lead *l)
     if (stt && status_known(rules, stt, &canon)) {
         if (strcmp(canon, stt) != 0)
             kz_lead_set_text(l, KZ_F_STATUS, canon);
+        /* a status of the rules' own that implies a stage (HubSpot's lifecycle
+         * customer, opportunity) places a lead the row gives no stage */
+        if (!kz_lead_has(l, KZ_F_STAGE) && kz_import_word(rules, canon, &wm) && wm.stage) {
+            wm.status = canon;
+            describe_meaning(&wm, meaning, sizeof meaning);
+            tally_word(r, 't', stt, meaning, wm.from);
+            kz_lead_set_text(l, KZ_F_STAGE, wm.stage);
+            reason = wm.lost_reason;
+        }
     } else if (stt) {
         if (kz_import_word(rules, stt, &wm)) {
             describe_meaning(&wm, meaning, sizeof meaning);
@@ -368,12 +395,13 @@ static void copy_field(kz_lead *dst, const kz_lead *src, kz_field f)
         kz_lead_set_num(dst, f, kz_lead_num(src, f));
 }
 
-static void note_dup(run *r, int64_t line, int64_t id)
+static void note_dup(run *r, int64_t line, int64_t id, bool updated)
 {
-    r->ndups++;
-    if (r->ndups <= LIST_MAX)
-        kz_buf_printf(&r->dups, _("%sline %" PRId64 " = lead %" PRId64), r->ndups > 1 ? ", " : "",
-                      line, id);
+    size_t *n = &r->ndups[updated];
+    (*n)++;
+    if (*n <= LIST_MAX)
+        kz_buf_printf(&r->dups[updated], _("%sline %" PRId64 " = lead %" PRId64),
+                      *n > 1 ? ", " : "", line, id);
 }
 
 /* Whether field f of the row already holds on the lead. */
@@ -492,12 +520,29 @@ static kz_status line_roles(run *r, kz_err *err)
     return KZ_OK;
 }
 
+/* A deal that names no contact (or only an e-mail nobody has): the lead
+ * created for it is named after the deal, else after the contact's e-mail. */
+static bool name_from_deal(run *r)
+{
+    if (r->kind != KZ_KIND_DEALS || kz_lead_has(&r->lead, KZ_F_NAME))
+        return false;
+    const char *deal = kz_lead_custom(&r->lead, "deal_name");
+    const char *name = deal && deal[0] ? deal : kz_lead_text(&r->lead, KZ_F_EMAIL);
+    if (!name || !name[0])
+        return false;
+    kz_lead_set_text(&r->lead, KZ_F_NAME, name);
+    return true;
+}
+
 /* Creates, updates or skips r->lead (already validated). */
 static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
 {
     kz_status ks;
     if ((ks = begin_batch(r, err)) != KZ_OK)
         return ks;
+    /* without an e-mail the deal's name is the lead's only identity: found
+     * by it again when the file is imported again */
+    bool unnamed = !kz_lead_has(&r->lead, KZ_F_EMAIL) && name_from_deal(r);
     int64_t existing = 0;
     if (r->dup != KZ_DUP_NEW && kz_import_dedupe_key(&r->lead, &r->key)) {
         if (r->key.s[0] == 'e')
@@ -514,17 +559,20 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
             return ks;
     }
     if (existing && r->dup == KZ_DUP_SKIP) {
-        note_dup(r, line, existing);
+        note_dup(r, line, existing, false);
         *out = OUT_SKIPPED;
         return KZ_OK;
     }
     if (existing) {
-        note_dup(r, line, existing);
         bool changed = true;
         ks = update_existing(r, existing, &changed, err);
+        if (ks == KZ_OK)
+            note_dup(r, line, existing, changed);
         *out = changed ? OUT_UPDATED : OUT_SKIPPED;
         return ks;
     }
+    if (name_from_deal(r))
+        unnamed = true;
     if (!kz_lead_has(&r->lead, KZ_F_STAGE))
         kz_lead_set_text(&r->lead, KZ_F_STAGE,
                          r->o->stage ? r->o->stage : kz_rules_first_stage(r->s->rules)->name);
@@ -537,6 +585,10 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
     kz_score_apply(r->score, &r->lead);
     ks = kz_store_import_lead_insert(r->s->store, &r->lead, r->imp.id, now, err);
     *out = OUT_CREATED;
+    if (ks == KZ_OK && unnamed && ++r->nunnamed <= LIST_MAX)
+        kz_buf_printf(&r->unnamed, _("%sline %" PRId64 " = lead %" PRId64 " \"%s\""),
+                      r->nunnamed > 1 ? ", " : "", line, kz_lead_num(&r->lead, KZ_F_ID),
+                      kz_lead_text(&r->lead, KZ_F_NAME));
     return ks == KZ_OK ? write_line_extras(r, now, err) : ks;
 }
 
@@ -762,7 +814,9 @@ static void run_free(run *r)
     kz_import_tally_free(&r->own_tally);
     kz_buf_free(&r->note);
     kz_buf_free(&r->key);
-    kz_buf_free(&r->dups);
+    kz_buf_free(&r->dups[0]);
+    kz_buf_free(&r->dups[1]);
+    kz_buf_free(&r->unnamed);
 }
 
 static void summary(run *r, const kz_import_result *res)
@@ -809,11 +863,27 @@ static void summary(run *r, const kz_import_result *res)
                         " rejected\n"),
                       strcmp(r->cmd, "import") == 0 ? _("imported") : _("took in"), r->source,
                       res->import_id, c->rows, c->created, c->updated, c->skipped, c->rejected);
-    if (r->ndups) {
-        kz_buf_printf(&b, _("duplicates%s: %s"), r->dup == KZ_DUP_UPDATE ? _(" (updated)") : "",
-                      kz_buf_str(&r->dups));
-        if (r->ndups > LIST_MAX)
-            kz_buf_printf(&b, _(" and %zu more"), r->ndups - LIST_MAX);
+    for (int u = 1; u >= 0; u--) { /* the leads updated, then those left as they were */
+        if (!r->ndups[u])
+            continue;
+        kz_buf_puts(&b, u                        ? _("duplicates (updated): ")
+                        : r->dup == KZ_DUP_UPDATE ? _("duplicates (already up to date): ")
+                                                  : _("duplicates: "));
+        kz_buf_puts(&b, kz_buf_str(&r->dups[u]));
+        if (r->ndups[u] > LIST_MAX)
+            kz_buf_printf(&b, _(" and %zu more"), r->ndups[u] - LIST_MAX);
+        kz_buf_putc(&b, '\n');
+    }
+    if (r->nunnamed) {
+        kz_buf_printf(&b,
+                      P_("%zu deal names no contact kariz knows; created as a lead named after "
+                         "the deal (or the contact's e-mail): %s",
+                         "%zu deals name no contact kariz knows; created as leads named after "
+                         "the deal (or the contact's e-mail): %s",
+                         r->nunnamed),
+                      r->nunnamed, kz_buf_str(&r->unnamed));
+        if (r->nunnamed > LIST_MAX)
+            kz_buf_printf(&b, _(" and %zu more"), r->nunnamed - LIST_MAX);
         kz_buf_putc(&b, '\n');
     }
     if (res->resumed)

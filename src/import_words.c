@@ -52,10 +52,12 @@ static const stock_word stock[] = {
     /* HubSpot: lifecycle stages (contacts), lead statuses, the default
      * sales pipeline's deal stages (label and internal value) */
     {"subscriber", "lead", "subscriber", NULL, "HubSpot"},
+    {"lead", "lead", "lead", NULL, "HubSpot"},
     {"marketingqualifiedlead", "lead", "qualified", NULL, "HubSpot"},
     {"Marketing Qualified Lead", "lead", "qualified", NULL, "HubSpot"},
     {"salesqualifiedlead", "prospect", "qualified", NULL, "HubSpot"},
     {"Sales Qualified Lead", "prospect", "qualified", NULL, "HubSpot"},
+    {"opportunity", "opportunity", "opportunity", NULL, "HubSpot"},
     {"customer", "won", "customer", NULL, "HubSpot"},
     {"evangelist", "won", "evangelist", NULL, "HubSpot"},
     {"NEW", NULL, "lead", NULL, "HubSpot"},
