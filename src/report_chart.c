@@ -235,10 +235,20 @@ static void month_text(const char *key, kz_buf *out)
     kz_buf_puts(out, buf);
 }
 
+/* The words reports put in a text cell where a lead has no value: CSV and
+ * JSON keep them as they are, the table shows them translated. */
+static const char *const placeholders[] = {N_("(none)"), N_("(unassigned)"), N_("no date"),
+                                           N_("(unknown)")};
+
 /* A text cell as the table shows it: a stage by its label, a key as words. */
 static void shown_text(const money_fmt *m, const kz_rcol *col, const kz_rcell *c, kz_buf *out)
 {
     const char *s = c->null ? "-" : c->s ? c->s : "";
+    for (size_t i = 0; !c->null && i < sizeof placeholders / sizeof placeholders[0]; i++)
+        if (strcmp(s, placeholders[i]) == 0) {
+            kz_buf_puts(out, _(placeholders[i]));
+            return;
+        }
     if (!c->null && col->type == KZ_RT_STAGE) {
         for (size_t i = 0; m && m->r && i < m->r->nstages; i++)
             if (strcmp(m->r->stages[i].name, s) == 0 && m->r->stages[i].label) {
@@ -298,10 +308,15 @@ static void cell_string(const kz_rcol *col, size_t ci, const kz_rcell *c, const 
             kz_money_plain(c->i, out, outlen);
         break;
     case KZ_RT_PERCENT: snprintf(out, outlen, csv ? "%.1f" : "%.1f%%", c->d); break;
-    case KZ_RT_DAYS: snprintf(out, outlen, csv ? "%.2f" : "%.1fd", c->d); break;
+    /* TRANSLATORS: days in a report table (12.5d), kept short */
+    case KZ_RT_DAYS: snprintf(out, outlen, csv ? "%.2f" : _("%.1fd"), c->d); break;
     }
     if (!csv && !is_text(col->type))
         kz_digits_show(out, outlen); /* the table form: the digits in force */
+    size_t len = strlen(out);
+    if (!csv && col->type == KZ_RT_PERCENT && kz_prefs_get()->digits == KZ_DIGITS_PERSIAN &&
+        len > 0 && out[len - 1] == '%' && len + 1 < outlen)
+        snprintf(out + len - 1, outlen - (len - 1), "\xd9\xaa"); /* U+066A ARABIC PERCENT SIGN */
 }
 
 static double cell_value(const kz_rcol *col, const kz_rcell *c)
