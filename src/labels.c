@@ -37,6 +37,8 @@ static const char *const own_words[] = {
     N_("unresponsive"), N_("other"), N_("subscriber"), N_("lead"), N_("unqualified"),
     N_("qualified"), N_("call back later"), N_("opportunity"), N_("lost opportunity"),
     N_("customer"), N_("former customer"), N_("evangelist"), N_("friends and family"),
+    /* the velocity report's bottleneck measures */
+    N_("longest wait"), N_("most leads"),
 };
 
 void kz_label_key(const char *key, kz_buf *out)

@@ -702,6 +702,35 @@ void kz_event_list_free(kz_event_list *l)
     memset(l, 0, sizeof *l);
 }
 
+bool kz_event_is_undo(const kz_event *e)
+{
+    return e->detail && strcmp(e->kind, "create") != 0 && strcmp(e->detail, "undo") == 0;
+}
+
+static bool same_opt(const char *a, const char *b)
+{
+    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+}
+
+void kz_events_undone(const kz_event *v, size_t n, long *by)
+{
+    for (size_t i = 0; i < n; i++)
+        by[i] = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (!kz_event_is_undo(&v[i]) || !v[i].field)
+            continue;
+        for (size_t j = i; j-- > 0;) {
+            const kz_event *e = &v[j];
+            if (by[j] >= 0 || kz_event_is_undo(e) || e->lead_id != v[i].lead_id ||
+                !same_opt(e->field, v[i].field) || strcmp(e->kind, v[i].kind) != 0)
+                continue;
+            if (same_opt(e->old_value, v[i].new_value) && same_opt(e->new_value, v[i].old_value))
+                by[j] = (long)i;
+            break; /* only the latest change of the field can be the one undone */
+        }
+    }
+}
+
 kz_event *kz_event_list_push(kz_event_list *l)
 {
     if (l->n == l->cap) {

@@ -744,6 +744,8 @@ kz_status kz_pipe_restore(kz_session *s, const kz_lead *before, const kz_lead *a
             names[n++] = before->custom[i].name;
     op o;
     kz_status ks = op_begin(&o, s, id, kz_lead_num(after, KZ_F_VERSION), names, n, err);
+    if (ks == KZ_OK) /* logged as an undo: history and reports take the change back */
+        kz_store_mark_undo(s->store);
     for (size_t i = 0; ks == KZ_OK && i < n; i++) {
         int f = kz_field_lookup(names[i]);
         if (f >= 0 && !same_field(&o.lead, after, (kz_field)f))

@@ -557,7 +557,7 @@ static const kz_rcol velocity_cols[] = {
     {"leads", N_("NOW"), KZ_RT_COUNT},          {"stale", N_("STALE"), KZ_RT_COUNT},
 };
 static const kz_rcol bottleneck_cols[] = {
-    {"measure", N_("MEASURE"), KZ_RT_TEXT},
+    {"measure", N_("MEASURE"), KZ_RT_KEY},
     {"stage", N_("STAGE"), KZ_RT_STAGE},
     {"median_days", N_("MEDIAN"), KZ_RT_DAYS},
     {"leads", N_("NOW"), KZ_RT_COUNT},

@@ -302,10 +302,15 @@ static void cell_string(const kz_rcol *col, size_t ci, const kz_rcell *c, const 
             kz_money_plain(c->i, out, outlen);
         break;
     case KZ_RT_PERCENT: snprintf(out, outlen, csv ? "%.1f" : "%.1f%%", c->d); break;
-    case KZ_RT_DAYS: snprintf(out, outlen, csv ? "%.2f" : "%.1fd", c->d); break;
+    /* TRANSLATORS: days in a report table (12.5d), kept short */
+    case KZ_RT_DAYS: snprintf(out, outlen, csv ? "%.2f" : _("%.1fd"), c->d); break;
     }
     if (!csv && !is_text(col->type))
         kz_digits_show(out, outlen); /* the table form: the digits in force */
+    size_t len = strlen(out);
+    if (!csv && col->type == KZ_RT_PERCENT && kz_prefs_get()->digits == KZ_DIGITS_PERSIAN &&
+        len > 0 && out[len - 1] == '%' && len + 1 < outlen)
+        snprintf(out + len - 1, outlen - (len - 1), "\xd9\xaa"); /* U+066A ARABIC PERCENT SIGN */
 }
 
 static double cell_value(const kz_rcol *col, const kz_rcell *c)

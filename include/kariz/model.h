@@ -295,6 +295,14 @@ typedef struct kz_event_list {
 } kz_event_list;
 void kz_event_list_free(kz_event_list *l);
 kz_event *kz_event_list_push(kz_event_list *l);
+/* An undo's event: it takes back an earlier change of its field (detail
+ * "undo", written by a save after kz_store_mark_undo). */
+bool kz_event_is_undo(const kz_event *e);
+/* Pairs each undo event of v[0..n) (oldest first) with the change it took
+ * back: by[i] is the index of the undo event that took back v[i], or -1.
+ * An undo of a field setting it from A back to B takes back the latest
+ * change of that field on the same lead, from B to A, not yet taken back. */
+void kz_events_undone(const kz_event *v, size_t n, long *by);
 
 /* ---- stages ---- */
 

@@ -108,7 +108,8 @@ kz_status kz_pipe_remove_stakeholder(kz_session *s, int64_t stakeholder_id, int6
  * the time it entered it, lost reason, status, next step, owner, custom
  * fields...); the lead is rescored. Someone else's change to one of those
  * fields since is KZ_ECONFLICT (nothing is written); their changes to other
- * fields stay. Activities logged stay logged. */
+ * fields stay. Activities logged stay logged. The events it logs are an
+ * undo (kz_store_mark_undo): the change undone counts in no report. */
 kz_status kz_pipe_restore(kz_session *s, const kz_lead *before, const kz_lead *after,
                           kz_err *err);
 

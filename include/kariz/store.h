@@ -245,6 +245,10 @@ kz_status kz_store_stakeholder_get(kz_store *st, int64_t id, kz_stakeholder *out
 /* Appends the lead's stakeholders, oldest first, each with its last touch. */
 kz_status kz_store_stakeholders(kz_store *st, int64_t lead_id, kz_stakeholder_list *out,
                                 kz_err *err);
+/* Makes the next kz_store_lead_update of this write transaction an undo:
+ * each event it logs has detail "undo" and takes back the lead's earlier
+ * change of that field (kz_events_undone); reports count neither. */
+void kz_store_mark_undo(kz_store *st);
 /* Appends an event (e->id, e->at set). Inside a write transaction. */
 kz_status kz_store_event_add(kz_store *st, kz_event *e, kz_err *err);
 /* Appends the lead's events, oldest first; since_version > 0 keeps only

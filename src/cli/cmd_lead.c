@@ -832,22 +832,39 @@ int kz_cmd_history(kz_cli *c, int argc, char **argv)
         putchar('\n');
         free(s);
     } else {
+        long *by = kz_xcalloc(ev.n ? ev.n : 1, sizeof *by);
+        kz_events_undone(ev.v, ev.n, by);
         for (size_t i = 0; i < ev.n; i++) {
             const kz_event *e = &ev.v[i];
+            bool undo = kz_event_is_undo(e);
             char when[KZ_DATE_TEXT];
             kz_time_show(e->at, when, sizeof when);
             kz_cli_print_safe_pad(stdout, when, kz_time_show_cols());
             fputs("  ", stdout);
             kz_cli_print_safe_pad(stdout, e->actor, 8);
             putchar(' ');
-            kz_cli_print_safe_pad(stdout, kz_label_event_kind(e->kind), 11);
+            /* TRANSLATORS: history's kind column for an undo (at most 11 columns) */
+            kz_cli_print_safe_pad(stdout, undo ? _("undid") : kz_label_event_kind(e->kind), 11);
             putchar(' ');
             kz_buf line = KZ_BUF_INIT;
-            kz_label_event(c->rules, e, &line);
+            kz_event shown = *e;
+            if (undo)
+                shown.detail = NULL; /* said in words below */
+            kz_label_event(c->rules, &shown, &line);
+            if (by[i] >= 0) {
+                kz_time_show(ev.v[by[i]].at, when, sizeof when);
+                kz_buf_printf(&line, _(" (undone at %s)"), when);
+            }
+            for (size_t j = 0; undo && j < i; j++)
+                if (by[j] == (long)i) {
+                    kz_time_show(ev.v[j].at, when, sizeof when);
+                    kz_buf_printf(&line, _(" (undo of the change at %s)"), when);
+                }
             kz_cli_print_safe(stdout, kz_buf_str(&line));
             kz_buf_free(&line);
             putchar('\n');
         }
+        free(by);
     }
     kz_event_list_free(&ev);
     kz_lead_free(&lead);

@@ -316,6 +316,8 @@ char *kz_show_json(const kz_lead *lead, const kz_activity_list *acts,
 char *kz_events_json(const kz_event_list *ev)
 {
     json_t *a = json_array();
+    long *by = kz_xcalloc(ev->n ? ev->n : 1, sizeof *by);
+    kz_events_undone(ev->v, ev->n, by);
     for (size_t i = 0; i < ev->n; i++) {
         const kz_event *e = &ev->v[i];
         char when[32];
@@ -331,8 +333,12 @@ char *kz_events_json(const kz_event_list *ev)
         json_object_set_new(j, "old", jstr_or_null(e->old_value));
         json_object_set_new(j, "new", jstr_or_null(e->new_value));
         json_object_set_new(j, "detail", jstr_or_null(e->detail));
+        /* the id of the undo that took this change back, or null */
+        json_object_set_new(j, "undone_by", by[i] >= 0 ? json_integer(ev->v[by[i]].id)
+                                                       : json_null());
         json_array_append_new(a, j);
     }
+    free(by);
     char *out = json_dumps(a, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
     json_decref(a);
     return out ? out : kz_xstrdup("[]");

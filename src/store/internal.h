@@ -30,6 +30,7 @@ struct kz_store {
     int64_t snap_size;      /* the snapshot's file when it was opened */
     struct timespec snap_mtime;
     bool in_txn;
+    bool undo_next;         /* the next lead save logs its events as an undo */
     int busy_ms;
     int wal_frames;         /* pages in the write-ahead log after the last commit */
     bool no_autockpt;       /* an import checkpoints between its batches instead */

@@ -558,11 +558,18 @@ kz_status kz_store_lead_bump(kz_store *st, int64_t id, int64_t version, int64_t 
     return KZ_OK;
 }
 
+void kz_store_mark_undo(kz_store *st)
+{
+    st->undo_next = true;
+}
+
 kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, int64_t now,
                                bool *changed, kz_err *err)
 {
     if (changed)
         *changed = false;
+    bool undo = st->undo_next;
+    st->undo_next = false;
     if (!st->in_txn)
         return kz_err_set(err, KZ_EDB, _("internal: lead saved outside a transaction"));
     int64_t id = kz_lead_num(lead, KZ_F_ID);
@@ -652,7 +659,8 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
             nv = lead->has[f] ? newbuf : NULL;
         }
         if ((ks = kz_event_write(st, id, now, new_version, actor, event_kind((kz_field)f),
-                            kz_field_get((kz_field)f)->name, ov, nv, NULL, err)) != KZ_OK)
+                            kz_field_get((kz_field)f)->name, ov, nv, undo ? "undo" : NULL,
+                            err)) != KZ_OK)
             goto out;
     }
     for (size_t i = 0; i < lead->ncustom; i++) {
@@ -662,7 +670,7 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
         if ((ks = write_custom(st, id, lead->custom[i].name, lead->custom[i].value, err)) !=
                 KZ_OK ||
             (ks = kz_event_write(st, id, now, new_version, actor, "field", lead->custom[i].name, old,
-                            lead->custom[i].value, "custom", err)) != KZ_OK)
+                            lead->custom[i].value, undo ? "undo" : "custom", err)) != KZ_OK)
             goto out;
     }
     for (size_t i = 0; i < cur.ncustom; i++) {
@@ -670,7 +678,7 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
             continue;
         if ((ks = write_custom(st, id, cur.custom[i].name, NULL, err)) != KZ_OK ||
             (ks = kz_event_write(st, id, now, new_version, actor, "field", cur.custom[i].name,
-                            cur.custom[i].value, NULL, "custom", err)) != KZ_OK)
+                            cur.custom[i].value, NULL, undo ? "undo" : "custom", err)) != KZ_OK)
             goto out;
     }
     if (changed)

@@ -1,8 +1,10 @@
 /* reports.c - the queries behind the managers' reports (src/report.c): stage
  * entries from the event log and every activity, filtered by owner. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "kariz/buf.h"
 #include "kariz/i18n.h"
 #include "store/internal.h"
 
@@ -10,6 +12,37 @@
 /* The owner filter shared by both queries: ?1 NULL for anyone, '' for the
  * unassigned leads. */
 #define OWNER_FILTER "(?1 IS NULL OR coalesce(l.owner, '') = ?1)"
+
+/* Hands one lead's stage events (oldest first) to fn, leaving out the
+ * undos and the changes they took back; false when fn said stop. */
+static bool emit_lead(kz_event_list *l, kz_stage_entry_fn fn, void *ud)
+{
+    long *by = kz_xcalloc(l->n ? l->n : 1, sizeof *by);
+    kz_events_undone(l->v, l->n, by);
+    bool go = true;
+    for (size_t i = 0; go && i < l->n; i++) {
+        const kz_event *e = &l->v[i];
+        if (by[i] >= 0 || kz_event_is_undo(e))
+            continue;
+        kz_stage_entry se = {.lead_id = e->lead_id, .at = e->at, .from = NULL,
+                             .to = e->new_value};
+        if (strcmp(e->kind, "create") == 0)
+            se.to = e->detail;
+        else
+            se.from = e->old_value;
+        if (se.to) /* a creation without its stage says nothing */
+            go = fn(&se, ud);
+    }
+    free(by);
+    kz_event_list_free(l);
+    return go;
+}
+
+static char *col_dup(sqlite3_stmt *s, int col)
+{
+    const char *v = (const char *)sqlite3_column_text(s, col);
+    return v ? kz_xstrdup(v) : NULL;
+}
 
 kz_status kz_store_stage_entries(kz_store *st, const char *owner, kz_stage_entry_fn fn,
                                  void *ud, kz_err *err)
@@ -30,26 +63,28 @@ kz_status kz_store_stage_entries(kz_store *st, const char *owner, kz_stage_entry
         return FAIL_STMT(err);
     kz_bind_text(s, 1, owner);
     int rc;
+    kz_event_list lead = {0}; /* one lead's stage events, undos paired at its end */
+    bool go = true;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        kz_stage_entry e;
-        e.lead_id = sqlite3_column_int64(s, 0);
-        e.at = sqlite3_column_int64(s, 1);
-        const char *kind = (const char *)sqlite3_column_text(s, 2);
-        if (kind && strcmp(kind, "create") == 0) {
-            e.from = NULL;
-            e.to = (const char *)sqlite3_column_text(s, 5);
-        } else {
-            e.from = (const char *)sqlite3_column_text(s, 3);
-            e.to = (const char *)sqlite3_column_text(s, 4);
-        }
-        if (!e.to)
-            continue; /* a creation without its stage says nothing */
-        if (!fn(&e, ud)) {
-            rc = SQLITE_DONE;
+        int64_t id = sqlite3_column_int64(s, 0);
+        if (lead.n && lead.v[0].lead_id != id && !(go = emit_lead(&lead, fn, ud)))
             break;
-        }
+        kz_event *e = kz_event_list_push(&lead);
+        e->lead_id = id;
+        e->at = sqlite3_column_int64(s, 1);
+        const char *kind = (const char *)sqlite3_column_text(s, 2);
+        snprintf(e->kind, sizeof e->kind, "%s", kind ? kind : "");
+        e->field = kz_xstrdup("stage");
+        e->old_value = col_dup(s, 3);
+        e->new_value = col_dup(s, 4);
+        e->detail = col_dup(s, 5);
     }
+    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        rc = SQLITE_DONE;
     sqlite3_reset(s);
+    if (go && rc == SQLITE_DONE && lead.n)
+        emit_lead(&lead, fn, ud);
+    kz_event_list_free(&lead);
     if (rc != SQLITE_DONE)
         return kz_db_error(st, rc, _("reading stage changes from the event log"), err);
     return KZ_OK;

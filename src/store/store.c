@@ -648,6 +648,7 @@ kz_status kz_store_commit(kz_store *st, kz_err *err)
 void kz_store_rollback(kz_store *st)
 {
     kz_totals_discard(st);
+    st->undo_next = false;
     if (!st->in_txn)
         return;
     if (!sqlite3_get_autocommit(st->db))

@@ -171,6 +171,12 @@ static void draw_row(kz_tui *t, int y, int x, int w, const char *s, size_t n, kz
     free(part);
 }
 
+size_t kz_tui_wrap_draw(kz_tui *t, const char *s, int y, int x, int w, int height,
+                        kz_role role)
+{
+    return wrap(t, s, x, w, role, 0, draw_row, 0, height, y);
+}
+
 /* Lays the lines out at width cols: draws those in [top, top+height) when
  * fn is set; returns the rows they take. */
 static size_t layout(kz_tui *t, const help *h, int cols, size_t top, int height, int y0,

@@ -90,6 +90,8 @@ typedef struct reports_view {
     size_t top;
     int height;
     kz_buf title; /* owned: title_text's answer (zeroed = empty) */
+    kz_buf period_error; /* owned: why the period typed was refused, shown whole
+                          * above the report until the next key ("": none) */
 } reports_view;
 
 static bool locale_is_utf8(void)
@@ -247,8 +249,15 @@ static void reports_draw(kz_view *v, kz_tui *t, kz_rect area)
     if (w != r->rendered_w || r->rendered_for != r->cur)
         render(r, w);
     cached *c = &r->cache[r->cur];
+    if (r->period_error.len) { /* the whole message, then a blank row */
+        int rows = (int)kz_tui_wrap_draw(t, kz_buf_str(&r->period_error), area.y, 1, w, area.h,
+                                         KZ_ROLE_ERROR) + 1;
+        area.y += rows < area.h ? rows : area.h;
+        area.h -= rows < area.h ? rows : area.h;
+    }
     if (c->valid && c->failed) {
-        kz_draw_text(t, area.y, 1, w, c->error, KZ_ROLE_ERROR, false);
+        if (area.h > 0)
+            kz_draw_text(t, area.y, 1, w, c->error, KZ_ROLE_ERROR, false);
         return;
     }
     for (int i = 0; i < area.h && r->top + (size_t)i < r->lines.n; i++)
@@ -323,7 +332,8 @@ static unsigned pick_period(reports_view *r, kz_tui *t)
     int from, to;
     kz_err err;
     if (p[0] && kz_period_span(p, t->today, &from, &to, &err) != KZ_OK) {
-        kz_tui_error(t, "%s", err.msg);
+        kz_buf_puts(&r->period_error, err.msg); /* wrapped above the report */
+        kz_tui_error(t, "%s", _("period not changed: what kariz reads is above the report"));
     } else if (strlen(p) >= sizeof r->period) {
         kz_tui_error(t,
                      P_("a period is at most %zu character", "a period is at most %zu characters",
@@ -342,6 +352,7 @@ static unsigned pick_period(reports_view *r, kz_tui *t)
 static unsigned reports_action(kz_view *v, kz_tui *t, kz_action a)
 {
     reports_view *r = v->priv;
+    kz_buf_reset(&r->period_error); /* shown until the next key */
     size_t page = r->height > 2 ? (size_t)r->height - 2 : 1;
     size_t max = r->lines.n > (size_t)r->height ? r->lines.n - (size_t)r->height : 0;
     for (int i = 0; i < NREPORTS; i++)
@@ -409,6 +420,7 @@ static void reports_destroy(kz_view *v)
         drop_cached(&r->cache[i]);
     drop_rendered(r);
     kz_buf_free(&r->title);
+    kz_buf_free(&r->period_error);
     free(r);
     free(v);
 }

@@ -312,6 +312,10 @@ unsigned kz_role_attr(const kz_tui *t, kz_role r);
 int kz_draw_text(kz_tui *t, int y, int x, int w, const char *s, kz_role role, bool pad);
 int kz_draw_text_attr(int y, int x, int w, const char *s, unsigned attr, bool pad);
 void kz_fill(int y, int x, int w, unsigned attr);
+/* Draws s wrapped at spaces into w columns from y,x, at most height rows
+ * (help.c); returns the rows it takes. */
+size_t kz_tui_wrap_draw(kz_tui *t, const char *s, int y, int x, int w, int height,
+                        kz_role role);
 /* While a view draws right to left (direction rtl), where a cell of w
  * columns at x really starts (the view's span mirrored); x otherwise. The
  * drawing functions above do this themselves; curses calls in a view use it. */

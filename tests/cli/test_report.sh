@@ -152,6 +152,19 @@ expect_eq "$(json '[r["median_days"] for r in j["stages"]]')" "[27.5, 4.0, 4.5]"
 expect_eq "$(json '[r["p90_days"] for r in j["stages"]]')" "[48.7, 4.8, 36.5]"
 COLUMNS=80 run k report velocity; expect_rc 0; has_out "Bottleneck"; has_out "45.6d"
 
+t "report tables: words for the bottleneck measures and placeholders, units in the language and digits in force; CSV and JSON keep the ids"
+COLUMNS=100 run k report velocity; expect_rc 0
+has_out "longest wait  "; has_out "most leads  "; lacks_out "longest_wait"; lacks_out "most_leads"
+run k report velocity --format csv; has_out "bottleneck,longest_wait,opportunity,"
+COLUMNS=100 KARIZ_DIGITS=persian LANGUAGE=fa run k report velocity; expect_rc 0
+has_out "طولانی‌ترین انتظار"; has_out "صدک ۹۰"; has_out "۴۵٫۶ روز"; lacks_out "45.6"; lacks_out "۴۵٫۶d"
+COLUMNS=100 KARIZ_DIGITS=persian LANGUAGE=fa run k report funnel; expect_rc 0
+has_out "۷۵٫۰٪"; lacks_out "%"
+COLUMNS=100 KARIZ_DIGITS=latin LANGUAGE=fa run k report funnel; has_out "75.0%" # Latin digits keep the Latin sign
+COLUMNS=100 KARIZ_DIGITS=persian LANGUAGE=fa run k report forecast; expect_rc 0
+has_out "بی‌تاریخ"; lacks_out "no date"
+KARIZ_DIGITS=persian LANGUAGE=fa run k report forecast --format csv; has_out "by_month,no date,"
+
 t "losses"
 run k report losses --format json; expect_rc 0
 # lost now: Ben from opportunity (price), Gus from lead (no_budget); Cara

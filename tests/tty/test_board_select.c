@@ -329,6 +329,60 @@ static void where(const char *db, const char *want, const char *fmt, ...)
         fail_msg("%s: \"%s\", expected \"%s\"", q, got, want);
 }
 
+/* The first line of `kariz CMD...` (on db) that starts with prefix. */
+static void kariz_line(const char *db, const char *cmd, const char *prefix, char *out, size_t n)
+{
+    char sh[1024];
+    snprintf(sh, sizeof sh, "'%s' --db '%s' %s", kt_kariz(), db, cmd);
+    FILE *p = popen(sh, "r");
+    assert_non_null(p);
+    *out = '\0';
+    char line[512];
+    while (fgets(line, sizeof line, p))
+        if (!*out && strncmp(line, prefix, strlen(prefix)) == 0) {
+            line[strcspn(line, "\r\n")] = '\0';
+            snprintf(out, n, "%s", line);
+        }
+    pclose(p);
+}
+
+/* A win and a loss, each undone with u: the funnel counts neither, and the
+ * history shows each undo as the undo of its change. */
+static void test_undone_win_and_loss_leave_the_reports(void **state)
+{
+    (void)state;
+    const char *db = make_db("undo-report.db");
+    kt_term *t = kt_board(30, 160, db, NULL);
+    kt_wait_for(t, "Mia Khan");
+    kt_send(t, "W");
+    kt_wait_for(t, "Won 1");
+    kt_send(t, "u");
+    kt_wait_for(t, "undone: won of Mia Khan");
+    kt_wait_for(t, "Won 0");
+    kt_send(t, "L");
+    kt_wait_for(t, "lost: why?");
+    kt_send(t, "1");
+    kt_wait_for(t, "Mia Khan marked lost (price)");
+    kt_send(t, "u");
+    kt_wait_for(t, "Lost 0");
+    kt_finish(t, "q");
+    assert_string_equal(kt_sql(db, "SELECT stage FROM leads WHERE id = 1"), "lead");
+    char line[512];
+    kariz_line(db, "report funnel --format csv", "conversion,lead,", line, sizeof line);
+    assert_string_equal(line, "conversion,lead,3,prospect,0,0.0");
+    kariz_line(db, "report funnel --format csv", "conversion,won,", line, sizeof line);
+    assert_string_equal(line, "conversion,won,0,,,");
+    kariz_line(db, "report losses --format csv", "by_stage,", line, sizeof line);
+    assert_string_equal(line, "");
+    kariz_line(db, "history 1 | grep 'Lead -> Won'", "", line, sizeof line);
+    assert_non_null(strstr(line, "(undone at "));
+    kariz_line(db, "history 1 | grep 'Won -> Lead'", "", line, sizeof line);
+    assert_non_null(strstr(line, "undid"));
+    assert_non_null(strstr(line, "(undo of the change at "));
+    kariz_line(db, "history 1 | grep 'Lead -> Lost'", "", line, sizeof line);
+    assert_non_null(strstr(line, "(undone at "));
+}
+
 /* A salesperson's morning, key by key: every change lands on the lead that
  * was highlighted (the database says so after each step). */
 static void test_morning_session(void **state)
@@ -433,6 +487,7 @@ int main(void)
         cmocka_unit_test(test_new_lead_is_selected),
         cmocka_unit_test(test_undo_several_steps),
         cmocka_unit_test(test_undo_one_field_twice),
+        cmocka_unit_test(test_undone_win_and_loss_leave_the_reports),
         cmocka_unit_test(test_morning_session),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);

@@ -299,7 +299,8 @@ static void test_mine_and_period(void **state)
 /* Periods read backwards from today, picked from the menu or typed: with
  * the clock on Friday 2025-03-14, "this week" holds the losses of Tuesday
  * the 11th, "last week" none; "mon" is the last Monday; a period that does
- * not read is refused with what was expected, and the filter stays. */
+ * not read is refused with all that was expected, shown whole above the
+ * report until the next key, and the filter stays. */
 static void test_typed_period(void **state)
 {
     (void)state;
@@ -329,6 +330,14 @@ static void test_typed_period(void **state)
     kt_send(t, "p/\x15next fortnight\r");
     kt_wait_for(t, "cannot read period \"next fortnight\"");
     kt_wait_for(t, "  wed");
+    /* the whole message, wrapped above the report: the forms at its end too */
+    kt_wait_for(t, "period not changed");
+    kt_wait_for(t, "YYYY-MM-DD) or a period");
+    kt_wait_for(t, "months), or in Persian");
+    assert_true(row_of(t, "months), or in Persian") <
+                row_of(t, "(nothing in this period)"));
+    kt_send(t, "j"); /* the next key: the report alone again */
+    kt_wait_gone(t, "cannot read period");
     kt_finish(t, "qq");
     unsetenv("KARIZ_NOW");
 }

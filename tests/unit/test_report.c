@@ -318,6 +318,38 @@ static void test_funnel_reused_id(void **state)
     is_int(f, "stages", 1, "entered", 5);
 }
 
+/* Eve (lead 5, in lead since D5) was moved on to won and lost on D20 and
+ * each move undone, one after another, as the board's u does: an undone
+ * change counts in no report, nor does the undo itself. */
+static void test_undone_moves_count_nowhere(void **state)
+{
+    fx *f = *state;
+    exec_sql(f, "INSERT INTO events (lead_id, at, version, actor, kind, field, old_value, "
+                "new_value, detail) VALUES "
+                "(5, 1767225600+20*86400, 2, 'alice', 'stage', 'stage', 'lead', 'prospect', NULL),"
+                "(5, 1767225600+20*86400, 3, 'alice', 'stage', 'stage', 'prospect', 'opportunity', NULL),"
+                "(5, 1767225600+20*86400, 4, 'alice', 'stage', 'stage', 'opportunity', 'won', NULL),"
+                "(5, 1767225600+20*86400, 5, 'alice', 'stage', 'stage', 'won', 'opportunity', 'undo'),"
+                "(5, 1767225600+20*86400, 6, 'alice', 'stage', 'stage', 'opportunity', 'lost', NULL),"
+                "(5, 1767225600+20*86400, 7, 'alice', 'stage', 'stage', 'lost', 'opportunity', 'undo'),"
+                "(5, 1767225600+20*86400, 8, 'alice', 'stage', 'stage', 'opportunity', 'prospect', 'undo'),"
+                "(5, 1767225600+20*86400, 9, 'alice', 'stage', 'stage', 'prospect', 'lead', 'undo');");
+    run(f, "funnel"); /* as in test_funnel_all_time */
+    is_int(f, "conversion", 0, "reached", 8);
+    is_int(f, "conversion", 0, "moved_on", 6);
+    is_int(f, "conversion", 1, "reached", 6);
+    is_int(f, "conversion", 2, "reached", 5);
+    is_int(f, "conversion", 2, "moved_on", 2);
+    is_int(f, "conversion", 3, "reached", 2);
+    run(f, "velocity"); /* as in test_velocity: Eve's one stay in lead, 54 days */
+    is_int(f, "stages", 0, "entered", 6);
+    is_real(f, "stages", 0, "median_days", 2.0);
+    is_real(f, "stages", 0, "p90_days", 28.5);
+    is_int(f, "stages", 1, "entered", 5);
+    is_int(f, "stages", 2, "entered", 5);
+    is_real(f, "stages", 2, "p90_days", 45.6);
+}
+
 /* ---- forecast ---- */
 
 static void test_forecast(void **state)
@@ -839,6 +871,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_funnel_period, setup, teardown),
         cmocka_unit_test_setup_teardown(test_funnel_owner, setup, teardown),
         cmocka_unit_test_setup_teardown(test_funnel_reused_id, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_undone_moves_count_nowhere, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forecast, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forecast_follows_the_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_forecast_close_dates_in_period, setup, teardown),
