@@ -1042,10 +1042,10 @@ kz_status kz_report_scoring_with(kz_store *st, const kz_report_pipeline *p,
 /* ---- stakeholders ---- */
 
 static const kz_rcol coverage_cols[] = {
-    {"coverage", "COVERAGE", KZ_RT_TEXT},         {"deals", "DEALS", KZ_RT_COUNT},
-    {"won", "WON", KZ_RT_COUNT},                  {"lost", "LOST", KZ_RT_COUNT},
-    {"win_rate", "WIN RATE", KZ_RT_PERCENT},      {"median_days", "MEDIAN DAYS", KZ_RT_DAYS},
-    {"mean_days", "MEAN DAYS", KZ_RT_DAYS},
+    {"coverage", N_("COVERAGE"), KZ_RT_TEXT},     {"deals", N_("DEALS"), KZ_RT_COUNT},
+    {"won", N_("WON"), KZ_RT_COUNT},              {"lost", N_("LOST"), KZ_RT_COUNT},
+    {"win_rate", N_("WIN RATE"), KZ_RT_PERCENT},  {"median_days", N_("MEDIAN DAYS"), KZ_RT_DAYS},
+    {"mean_days", N_("MEAN DAYS"), KZ_RT_DAYS},
 };
 
 /* One row of a coverage table: the closed deals of one kind of coverage
@@ -1097,7 +1097,7 @@ static void coverage_table(kz_report *out, const char *key, const char *title, c
 kz_status kz_report_stakeholders(kz_store *st, const kz_report_pipeline *p,
                                  const kz_report_opts *o, kz_report *out, kz_err *err)
 {
-    start_report(out, "stakeholders", "Stakeholder coverage", o);
+    start_report(out, "stakeholders", N_("Stakeholder coverage"), o);
     bool opened;
     kz_status ks = snapshot(st, &opened, err);
     if (ks != KZ_OK)
@@ -1142,13 +1142,13 @@ kz_status kz_report_stakeholders(kz_store *st, const kz_report_pipeline *p,
         coverage_add(&dm[reached ? 0 : has_dm ? 1 : 2], won, days);
     }
     if (ks == KZ_OK) {
-        coverage_table(out, "by_champion", "Closed deals by champion", champ, 2);
-        coverage_table(out, "by_decision_maker", "Closed deals by access to the decision maker",
-                       dm, 3);
-        kz_report_note(out, "Deals closed (won or lost) in the period. A champion or decision "
-                            "maker counts when added before the close; the decision maker is "
-                            "reached when a touch was logged with them before it. Days: from "
-                            "the lead's creation to its close.");
+        coverage_table(out, "by_champion", N_("Closed deals by champion"), champ, 2);
+        coverage_table(out, "by_decision_maker",
+                       N_("Closed deals by access to the decision maker"), dm, 3);
+        kz_report_note(out, N_("Deals closed (won or lost) in the period. A champion or decision "
+                               "maker counts when added before the close; the decision maker is "
+                               "reached when a touch was logged with them before it. Days: from "
+                               "the lead's creation to its close."));
     }
     for (size_t i = 0; i < 2; i++)
         free(champ[i].days);

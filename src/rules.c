@@ -687,7 +687,7 @@ static int role_index(ctx *c, const node *n)
     if (i < 0) {
         char sug[96];
         suggestion(sug, sizeof sug, n->val, c->r->roles, c->r->nroles);
-        fail(c, n, "unknown stakeholder role \"%s\"%s; expected one of %s (stakeholder_roles:)",
+        fail(c, n, _("unknown stakeholder role \"%s\"%s; expected one of %s (stakeholder_roles:)"),
              n->val, sug, c->r->role_names);
     }
     return i;
@@ -1824,7 +1824,7 @@ static bool parse_roles(ctx *c, const node *s)
     if (!need(c, s, N_SEQ, "stakeholder_roles"))
         return false;
     if (s->n == 0 || s->n > 32) {
-        fail(c, s, "stakeholder_roles has %zu roles; expected 1 to 32", s->n);
+        fail(c, s, _("stakeholder_roles has %zu roles; expected 1 to 32"), s->n);
         return false;
     }
     r->roles = rcalloc(r, s->n, sizeof *r->roles);
@@ -1837,7 +1837,8 @@ static bool parse_roles(ctx *c, const node *s)
             if (!check_keys(c, v, keys, COUNT(keys), "a stakeholder role"))
                 goto fail;
             if (!(nn = get(v, "name"))) {
-                fail(c, v, "a stakeholder role has no name:; expected an id such as decision_maker");
+                fail(c, v,
+                     _("a stakeholder role has no name:; expected an id such as decision_maker"));
                 goto fail;
             }
             ln = get(v, "label");
@@ -1845,13 +1846,13 @@ static bool parse_roles(ctx *c, const node *s)
         if (!need(c, nn, N_SCALAR, "a stakeholder role"))
             goto fail;
         if (!kz_stakeholder_role_ok(nn->val)) {
-            fail(c, nn, "stakeholder role \"%s\" is not a valid id; expected 1 to 47 of a-z, 0-9 "
-                        "and _, starting with a letter",
+            fail(c, nn, _("stakeholder role \"%s\" is not a valid id; expected 1 to 47 of a-z, "
+                          "0-9 and _, starting with a letter"),
                  nn->val);
             goto fail;
         }
         if (index_of(r->roles, r->nroles, nn->val) >= 0) {
-            fail(c, nn, "stakeholder role \"%s\" is declared twice; expected each role once",
+            fail(c, nn, _("stakeholder role \"%s\" is declared twice; expected each role once"),
                  nn->val);
             goto fail;
         }

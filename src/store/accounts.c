@@ -6,6 +6,7 @@
 
 #include "kariz/account.h"
 #include "kariz/buf.h"
+#include "kariz/i18n.h"
 #include "store/internal.h"
 
 /* kz_company_key(company) as an SQL function. */
@@ -27,7 +28,7 @@ static kz_status register_fn(kz_store *st, kz_err *err)
                                         SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY,
                                         NULL, company_key_fn, NULL, NULL, NULL);
     if (rc != SQLITE_OK)
-        return kz_db_error(st, rc, "preparing the account query", err);
+        return kz_db_error(st, rc, _("preparing the account query"), err);
     st->company_fn = true;
     return KZ_OK;
 }
@@ -72,7 +73,7 @@ kz_status kz_store_company_leads(kz_store *st, const char *key, const char *cons
     sqlite3_reset(s);
     kz_lead_free(&l);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading an account's leads", err);
+        return kz_db_error(st, rc, _("reading an account's leads"), err);
     return KZ_OK;
 }
 
@@ -100,7 +101,7 @@ kz_status kz_store_import_leads(kz_store *st, int64_t import_id, kz_lead_fn fn, 
     sqlite3_reset(s);
     kz_lead_free(&l);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading an import's leads", err);
+        return kz_db_error(st, rc, _("reading an import's leads"), err);
     return KZ_OK;
 }
 
@@ -116,7 +117,7 @@ kz_status kz_store_company_alias_get(kz_store *st, const char *alias, char **out
         *out = kz_xstrdup((const char *)sqlite3_column_text(s, 0));
     sqlite3_reset(s);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading company aliases", err);
+        return kz_db_error(st, rc, _("reading company aliases"), err);
     return KZ_OK;
 }
 
@@ -142,7 +143,7 @@ kz_status kz_store_company_alias_set(kz_store *st, const char *alias, const char
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
         kz_store_rollback(st);
-        return kz_db_error(st, rc, "saving a company alias", err);
+        return kz_db_error(st, rc, _("saving a company alias"), err);
     }
     return kz_store_commit(st, err);
 }

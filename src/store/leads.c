@@ -536,7 +536,7 @@ kz_status kz_store_lead_bump(kz_store *st, int64_t id, int64_t version, int64_t 
                              kz_err *err)
 {
     if (!st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: lead saved outside a transaction");
+        return kz_err_set(err, KZ_EDB, _("internal: lead saved outside a transaction"));
     sqlite3_stmt *s = kz_stmt(st,
                               "UPDATE leads SET version = version + 1, updated = ? "
                               "WHERE id = ? AND version = ?",
@@ -549,11 +549,11 @@ kz_status kz_store_lead_bump(kz_store *st, int64_t id, int64_t version, int64_t 
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "saving a lead", err);
+        return kz_db_error(st, rc, _("saving a lead"), err);
     if (sqlite3_changes(st->db) != 1)
         return kz_err_set(err, KZ_ECONFLICT,
-                          "lead %" PRId64 " was changed by someone else (you read version %" PRId64
-                          "); reload it and apply your change again",
+                          _("lead %" PRId64 " was changed by someone else (you read version "
+                            "%" PRId64 "); reload it and apply your change again"),
                           id, version);
     return KZ_OK;
 }

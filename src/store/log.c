@@ -49,7 +49,7 @@ kz_status kz_store_activity_add(kz_store *st, kz_activity *a, int64_t now, kz_er
             return kz_err_set(err, KZ_ENOTFOUND, _("lead %" PRId64 " has no stakeholder %" PRId64),
                               a->lead_id, a->stakeholder_id);
         if (qrc != SQLITE_ROW)
-            return kz_db_error(st, qrc, "reading a stakeholder", err);
+            return kz_db_error(st, qrc, _("reading a stakeholder"), err);
     }
     sqlite3_stmt *s = kz_stmt(st,
                               "INSERT INTO activities (lead_id, at, kind, channel, outcome, "
@@ -169,7 +169,7 @@ kz_status kz_store_stakeholder_update(kz_store *st, const kz_stakeholder *sh, in
                                       kz_err *err)
 {
     if (!st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: stakeholder written outside a transaction");
+        return kz_err_set(err, KZ_EDB, _("internal: stakeholder written outside a transaction"));
     sqlite3_stmt *s = kz_stmt(st,
                               "UPDATE stakeholders SET name = ?, role = ?, email = ?, phone = ?, "
                               "note = ?, title = ?, updated = ? WHERE id = ?",
@@ -187,14 +187,14 @@ kz_status kz_store_stakeholder_update(kz_store *st, const kz_stakeholder *sh, in
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "saving a stakeholder", err);
+        return kz_db_error(st, rc, _("saving a stakeholder"), err);
     return KZ_OK;
 }
 
 kz_status kz_store_stakeholder_delete(kz_store *st, int64_t id, kz_err *err)
 {
     if (!st->in_txn)
-        return kz_err_set(err, KZ_EDB, "internal: stakeholder written outside a transaction");
+        return kz_err_set(err, KZ_EDB, _("internal: stakeholder written outside a transaction"));
     sqlite3_stmt *s = kz_stmt(st, "DELETE FROM stakeholders WHERE id = ?", err);
     if (!s)
         return FAIL_STMT(err);
@@ -202,7 +202,7 @@ kz_status kz_store_stakeholder_delete(kz_store *st, int64_t id, kz_err *err)
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "removing a stakeholder", err);
+        return kz_db_error(st, rc, _("removing a stakeholder"), err);
     return KZ_OK;
 }
 
@@ -241,7 +241,7 @@ kz_status kz_store_stakeholder_get(kz_store *st, int64_t id, kz_stakeholder *out
     if (rc == SQLITE_DONE)
         return kz_err_set(err, KZ_ENOTFOUND, _("no stakeholder with id %" PRId64), id);
     if (rc != SQLITE_ROW)
-        return kz_db_error(st, rc, "reading a stakeholder", err);
+        return kz_db_error(st, rc, _("reading a stakeholder"), err);
     return KZ_OK;
 }
 
@@ -254,7 +254,7 @@ static kz_status read_stakeholders(kz_store *st, sqlite3_stmt *s, kz_stakeholder
         read_stakeholder(s, kz_stakeholder_list_push(out));
     sqlite3_reset(s);
     if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, "reading stakeholders", err);
+        return kz_db_error(st, rc, _("reading stakeholders"), err);
     return KZ_OK;
 }
 

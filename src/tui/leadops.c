@@ -1143,7 +1143,7 @@ out:
 unsigned kz_stakeholder_edit(kz_tui *t, int64_t id, int64_t version)
 {
     if (t->opts->readonly) {
-        kz_tui_error(t, "read-only: the database is open read-only, so %s is refused",
+        kz_tui_error(t, _("read-only: the database is open read-only, so %s is refused"),
                      kz_action_get(KZ_ACT_STAKEHOLDERS)->name);
         return KZ_UI_REDRAW;
     }

@@ -936,7 +936,7 @@ static unsigned dispatch(kz_tui *t, kz_action a)
     case KZ_ACT_ACCOUNT: {
         int64_t id = 0, version = 0;
         if (!top->ops->current || !top->ops->current(top, &id, &version)) {
-            kz_tui_error(t, "no lead selected");
+            kz_tui_error(t, _("no lead selected"));
             return KZ_UI_REDRAW;
         }
         kz_tui_push(t, kz_account_view_new(t, id));

@@ -109,4 +109,16 @@ expect_eq "$(fa complete usage list)" "$(en complete usage list)" "usage line fo
 expect_eq "$(fa complete commands)" "$(en complete commands)" "command names"
 run fa list --format csv; has_out ",lead,"
 
+t "the people around a deal, the account and the stakeholder report in Persian"
+run fa stakeholder add 1 "Sara Ahmadi" --role champion; expect_rc 0
+has_out "ذی‌نفع 1 در Mina Karimi"
+run fa stakeholder rm abc; expect_rc 2
+has_err 'شناسهٔ ذی‌نفع "abc": انتظار می‌رفت عدد صحیح مثبت'
+run fa stakeholder list 1; expect_rc 0; has_out "هنوز ارتباطی نبوده"
+run fa account 1; expect_rc 0; has_out "آخرین ارتباط: ۲۹ آبان ۱۴۰۵ ۱۰:۰۰ توسط "; has_out "ذی‌نفعان:"
+run fa report stakeholders; expect_rc 0
+has_out "پوشش ذی‌نفعان"; has_out "معامله‌های بسته بر پایهٔ حامی"
+has_out "معامله‌های بسته بر پایهٔ دسترسی به تصمیم‌گیرنده"; has_out "میانهٔ روزها"
+has_out "معامله‌هایی که در دوره بسته شدند"
+run en report stakeholders; has_out "Stakeholder coverage"; has_out "MEDIAN DAYS"
 finish
