@@ -21,6 +21,7 @@
 #include "kariz/labels.h"
 #include "kariz/money.h"
 #include "kariz/pipeline.h"
+#include "kariz/prefs.h"
 #include "kariz/rules.h"
 #include "kariz/store.h"
 #include "kariz/text.h"
@@ -229,6 +230,7 @@ static void draw_message(triage *tr, kz_tui *t, kz_rect area)
              tr->prog.decisions);
     /* TRANSLATORS: "Queue done: 3 leads, 2 decisions." */
     snprintf(line, sizeof line, _("Queue done: %s, %s."), leads, decisions);
+    kz_digits_show(line, sizeof line);
     centred(t, y, area, line, KZ_ROLE_CARD_NAME);
     centred(t, y + 2, area,
             _("u undoes the last decision; k goes back a lead; q returns to the board."),
@@ -302,6 +304,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
                  P_("%" PRId64 " employee", "%" PRId64 " employees",
                     kz_lead_num(l, KZ_F_EMPLOYEES)),
                  kz_lead_num(l, KZ_F_EMPLOYEES));
+    kz_digits_show(v, sizeof v);
     segment(t, y, &x, maxx, _("size"), v, KZ_ROLE_DEFAULT);
     snprintf(v, sizeof v, "-");
     if (kz_lead_has(l, KZ_F_VALUE))
@@ -319,9 +322,19 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     int64_t now = kz_session_now(t->s), entered = kz_lead_num(l, KZ_F_STAGE_ENTERED);
     int64_t days = entered && now > entered ? (now - entered) / 86400 : 0;
     kz_buf_reset(&b);
+    /* the days in the digits in force, the stage's name as the rules write
+     * it: the name goes in after the digits are shown */
+    char stage_days[160];
     /* TRANSLATORS: a stage and the days the lead has been in it: "Prospect, 3 days" */
-    kz_buf_printf(&b, P_("%s, %" PRId64 " day", "%s, %" PRId64 " days", days),
-                  st && st->label ? st->label : stage ? stage : "-", days);
+    snprintf(stage_days, sizeof stage_days, P_("%s, %" PRId64 " day", "%s, %" PRId64 " days", days),
+             "\x01", days);
+    kz_digits_show(stage_days, sizeof stage_days);
+    const char *mark = strchr(stage_days, '\x01');
+    kz_buf_append(&b, stage_days, mark ? (size_t)(mark - stage_days) : strlen(stage_days));
+    if (mark) {
+        kz_buf_puts(&b, st && st->label ? st->label : stage ? stage : "-");
+        kz_buf_puts(&b, mark + 1);
+    }
     segment(t, y, &x, maxx, _("stage"), kz_buf_str(&b), KZ_ROLE_DEFAULT);
     const char *status = kz_lead_text(l, KZ_F_STATUS);
     if (status && *status) {
@@ -412,8 +425,10 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     if (score_rows > 0 && y < bottom) {
         kz_buf_reset(&b);
         if (tr->have_score) {
-            kz_buf_printf(&b, _("Score %d, %s"), tr->sc->total,
-                          tr->sc->grade ? tr->sc->grade : "-");
+            char total[32];
+            snprintf(total, sizeof total, "%d", tr->sc->total);
+            kz_digits_show(total, sizeof total);
+            kz_buf_printf(&b, _("Score %s, %s"), total, tr->sc->grade ? tr->sc->grade : "-");
             if (tr->sc->persona)
                 kz_buf_printf(&b, _(", persona %s"), tr->sc->persona);
         } else {
@@ -430,11 +445,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
         for (size_t i = 0; i < show && y < bottom; i++) {
             const kz_score_hit *h = &tr->sc->hits[i];
             kz_buf_reset(&b);
-            kz_buf_printf(&b, "%+4d  %s", h->points, h->rule ? h->rule : "");
-            if (h->count > 1)
-                kz_buf_printf(&b, " (x%d)", h->count);
-            if (h->matched[0])
-                kz_buf_printf(&b, "  \"%s\"", h->matched);
+            kz_tui_score_hit(t, &tr->lead, h, &b);
             kz_draw_text(t, y, x0, LABEL_W - 1, kz_criterion_name(h->crit), KZ_ROLE_LABEL, false);
             kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, kz_buf_str(&b),
                          KZ_ROLE_DEFAULT, false);
@@ -513,6 +524,7 @@ static const char *triage_title(kz_view *v)
                  P_("triage %zu/%zu, %" PRId64 " decision%s",
                     "triage %zu/%zu, %" PRId64 " decisions%s", n),
                  tr->idx + 1, tr->q.n, n, scope);
+    kz_digits_show(tr->title, sizeof tr->title);
     return tr->title;
 }
 

@@ -382,6 +382,8 @@ static void draw_too_small(kz_tui *t)
              KZ_TUI_MIN_ROWS);
     snprintf(forms[3], sizeof forms[3], _("need %dx%d"), KZ_TUI_MIN_COLS, KZ_TUI_MIN_ROWS);
     snprintf(forms[4], sizeof forms[4], "%dx%d", KZ_TUI_MIN_COLS, KZ_TUI_MIN_ROWS);
+    for (int i = 0; i < 5; i++)
+        kz_digits_show(forms[i], sizeof forms[i]);
     const char *line = forms[4];
     for (int i = 0; i < 5; i++)
         if (kz_text_width(forms[i]) <= t->cols) {

@@ -449,5 +449,10 @@ size_t kz_tui_present(const kz_tui *t, int64_t lead_id, const char **names, size
 /* The currency a lead's amounts are shown in: its own (the currency field)
  * when set, else the rules' (l NULL: the rules'). Borrowed. */
 const char *kz_tui_currency(const kz_tui *t, const kz_lead *l);
+/* One rule's part of a lead's score as people read it, appended to out:
+ * its points and label, how often it counted, and the value that matched,
+ * an amount through the money formatter; numbers in the digits in force.
+ * For the detail view and triage. */
+void kz_tui_score_hit(const kz_tui *t, const kz_lead *l, const kz_score_hit *h, kz_buf *out);
 
 #endif
