@@ -2,7 +2,8 @@
  * the Persian catalogue of the build tree): the detail view's title, its
  * score evidence (an amount through the money formatter) and activity
  * lines (the whole Solar Hijri date and time, the outcome after a Persian
- * comma), triage's counts, and the size a too-small terminal needs. The
+ * comma), triage's counts, the size a too-small terminal needs, and a
+ * searched column's count of cards shown. The
  * layout is held left to right and laid out by the terminal (libvterm
  * shows the logical order): this file is about the numbers. */
 #include <stdarg.h>
@@ -133,12 +134,29 @@ static void test_too_small_in_persian_digits(void **state)
     kt_finish(t, "q");
 }
 
+/* A search narrows a column: its header says how many are shown, in
+ * Persian: سرنخ ۲ (۱ نمایان). */
+static void test_search_header_in_persian(void **state)
+{
+    (void)state;
+    const char *db = make_db("search.db");
+    kt_kariz_run(db, "add", "--stage", "lead", "Ada Lovelace", NULL);
+    kt_term *t = kt_board(30, 140, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "/grace\r");
+    kt_wait_gone(t, "Ada Lovelace");
+    kt_wait_for(t, " \xdb\xb2 (\xdb\xb1 \xd9\x86\xd9\x85\xd8\xa7\xdb\x8c\xd8\xa7\xd9\x86)");
+    assert_false(kt_contains(t, "shown"));
+    kt_finish(t, "q");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_detail_numbers, setup),
         cmocka_unit_test_setup(test_triage_numbers, setup),
         cmocka_unit_test_setup(test_too_small_in_persian_digits, setup),
+        cmocka_unit_test_setup(test_search_header_in_persian, setup),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
