@@ -146,6 +146,21 @@ static void test_rtl_detail_and_triage_keys_as_the_board(void **state)
     kt_finish(t, "qq");
 }
 
+/* A won deal: the message names the key that reopens it, `>` on a
+ * right-to-left board. */
+static void test_rtl_reopen_key_named(void **state)
+{
+    (void)state;
+    const char *db = make_db("reopen.db");
+    kt_kariz_run(db, "won", "3", NULL);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Won 1");
+    kt_send(t, "hhh"); /* lead, prospect, opportunity, won: leftwards */
+    kt_send(t, "g<");
+    kt_wait_for(t, "the deal is closed (Won); > reopens it");
+    kt_finish(t, "q");
+}
+
 /* The first ASCII character after the first `marker` on the row, spaces
  * skipped: the key drawn beside a label that reads right to left. */
 static char key_after(const char *row, const char *marker)
@@ -303,6 +318,7 @@ int main(void)
         cmocka_unit_test_setup(test_rtl_keys_follow_the_eye, setup),
         cmocka_unit_test_setup(test_rtl_detail_and_triage_keys_as_the_board, setup),
         cmocka_unit_test_setup(test_bidi_kariz_key_bar_not_mirrored, setup),
+        cmocka_unit_test_setup(test_rtl_reopen_key_named, setup),
         cmocka_unit_test_setup(test_rtl_detail_labels_on_the_right, setup),
         cmocka_unit_test_setup(test_rtl_triage, setup),
         cmocka_unit_test_setup(test_bidi_kariz_visual_order, setup),

@@ -51,9 +51,11 @@ static bool has_latin_digit(const char *s)
     return false;
 }
 
+/* The row that shows text, once the screen shows it. */
 static const char *row_with(kt_term *t, const char *text)
 {
     int row, col;
+    kt_wait_for(t, text);
     if (!kt_find(t, text, &row, &col)) {
         kt_dump(t);
         fail_msg("\"%s\" is not on the screen", text);
