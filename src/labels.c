@@ -125,11 +125,17 @@ void kz_label_value(const kz_rules *r, const char *field, const char *value, kz_
 
 void kz_label_activity(const char *kind, const char *outcome, kz_buf *out)
 {
-    kz_label_key(kind, out);
-    if (outcome && *outcome && strcmp(outcome, "none") != 0) {
-        kz_buf_puts(out, ", ");
-        kz_label_key(outcome, out);
+    if (!outcome || !*outcome || strcmp(outcome, "none") == 0) {
+        kz_label_key(kind, out);
+        return;
     }
+    kz_buf k = KZ_BUF_INIT, o = KZ_BUF_INIT; /* owned */
+    kz_label_key(kind, &k);
+    kz_label_key(outcome, &o);
+    /* TRANSLATORS: an activity and its outcome ("call, no answer") */
+    kz_buf_printf(out, _("%s, %s"), kz_buf_str(&k), kz_buf_str(&o));
+    kz_buf_free(&k);
+    kz_buf_free(&o);
 }
 
 const char *kz_label_event_kind(const char *kind)

@@ -191,7 +191,7 @@ bool kz_cond_eval(const kz_rules *r, const kz_cond *c, const kz_lead *lead, int 
 /* ---- scoring ---- */
 
 static void add_hit(kz_score *out, kz_criterion crit, const char *label, int points, int count,
-                    const char *matched, bool limit)
+                    const char *matched, int field, bool limit)
 {
     if (out->nhits >= KZ_SCORE_MAX_HITS) {
         out->hits_dropped++;
@@ -203,6 +203,7 @@ static void add_hit(kz_score *out, kz_criterion crit, const char *label, int poi
     h->points = points;
     h->count = count;
     copy_matched(h->matched, sizeof h->matched, matched, strlen(matched));
+    h->field = field >= 0 && field < KZ_F__COUNT ? field : -1;
     h->limit_hit = limit;
 }
 
@@ -464,7 +465,8 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
             pts = 0;
         }
         sub[ru->crit] += pts;
-        add_hit(out, ru->crit, ru->label, pts, count, m, limit);
+        add_hit(out, ru->crit, ru->label, pts, count, m,
+                ru->nwhen && m[0] ? ru->when[0].field : -1, limit);
     }
     const kz_persona *best = NULL;
     for (size_t i = 0; i < r->npersonas; i++) {
@@ -474,7 +476,7 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
             continue;
         if (limit) {
             out->limit_errors++;
-            add_hit(out, KZ_CRIT_FIT, p->label, 0, 1, p->name, true);
+            add_hit(out, KZ_CRIT_FIT, p->label, 0, 1, p->name, -1, true);
             continue;
         }
         if (!best || p->points > best->points)
@@ -483,7 +485,7 @@ void kz_score_lead(const kz_rules *r, const kz_lead *lead, const kz_activity *ac
     if (best) {
         out->persona = best->name;
         sub[KZ_CRIT_FIT] += best->points;
-        add_hit(out, KZ_CRIT_FIT, best->label, best->points, 1, best->name, false);
+        add_hit(out, KZ_CRIT_FIT, best->label, best->points, 1, best->name, -1, false);
     }
     long total = 0;
     for (int c = 0; c < KZ_CRIT__COUNT; c++) {

@@ -108,6 +108,7 @@ typedef struct kz_score_hit {
     int points;       /* after caps and decay */
     int count;        /* behaviour rules: matching activities counted */
     char matched[96]; /* the value that matched, truncated */
+    int field;        /* the kz_field of the value that matched, -1: none or custom */
     bool limit_hit;   /* a regex hit its match limit: no verdict */
 } kz_score_hit;
 

@@ -9,6 +9,7 @@
 #include "kariz/buf.h"
 #include "kariz/dates.h"
 #include "kariz/i18n.h"
+#include "kariz/prefs.h"
 #include "kariz/text.h"
 
 typedef struct agenda {
@@ -23,6 +24,7 @@ static void line(kz_buf *b, const kz_lead *l, const char *when, const char *what
 {
     char id[24];
     snprintf(id, sizeof id, "%" PRId64, kz_lead_num(l, KZ_F_ID));
+    kz_digits_show(id, sizeof id);
     kz_buf_puts(b, "  ");
     kz_text_fit_right(b, id, 6);
     kz_buf_puts(b, "  ");
@@ -66,6 +68,7 @@ static bool stale_one(const kz_lead *l, void *ud)
     char why[64];
     snprintf(why, sizeof why, P_("idle %d day, limit %d", "idle %d days, limit %d", idle), idle,
              limit);
+    kz_digits_show(why, sizeof why);
     const char *name = kz_lead_text(l, KZ_F_STAGE);
     const kz_stage *st = name ? kz_rules_stage(a->c->rules, name) : NULL;
     line(&a->stale, l, st && st->label ? st->label : name, why); /* the stage by its label */
@@ -133,13 +136,22 @@ int kz_cmd_agenda(kz_cli *c, int argc, char **argv)
         kz_buf who = KZ_BUF_INIT; /* owned */
         printf(_("Agenda for %s, %s\n"), kz_cli_safe(&who, q.owner), today);
         kz_buf_free(&who);
-        printf(_("\nOverdue (%d)\n"), a.noverdue);
+        /* the headings' counts in the digits in force */
+        char head[256];
+        snprintf(head, sizeof head, _("\nOverdue (%d)\n"), a.noverdue);
+        kz_digits_show(head, sizeof head);
+        fputs(head, stdout);
         fputs(a.noverdue ? kz_buf_str(&a.overdue) : nothing, stdout);
-        printf(P_("\nDue in the next %lld day (%d)\n", "\nDue in the next %lld days (%d)\n",
-                  (unsigned long)days),
-               (long long)days, a.ndue);
+        snprintf(head, sizeof head,
+                 P_("\nDue in the next %lld day (%d)\n", "\nDue in the next %lld days (%d)\n",
+                    (unsigned long)days),
+                 (long long)days, a.ndue);
+        kz_digits_show(head, sizeof head);
+        fputs(head, stdout);
         fputs(a.ndue ? kz_buf_str(&a.due) : nothing, stdout);
-        printf(_("\nStale (%d)\n"), a.nstale);
+        snprintf(head, sizeof head, _("\nStale (%d)\n"), a.nstale);
+        kz_digits_show(head, sizeof head);
+        fputs(head, stdout);
         fputs(a.nstale ? kz_buf_str(&a.stale) : nothing, stdout);
     }
     kz_buf_free(&a.overdue);

@@ -422,6 +422,29 @@ const char *kz_tui_currency(const kz_tui *t, const kz_lead *l)
     return own && *own ? own : kz_rules_currency(t->s->rules);
 }
 
+void kz_tui_score_hit(const kz_tui *t, const kz_lead *l, const kz_score_hit *h, kz_buf *out)
+{
+    char n[160];
+    snprintf(n, sizeof n, "%+4d", h->points);
+    kz_digits_show(n, sizeof n);
+    kz_buf_printf(out, "%s  %s", n, h->rule ? h->rule : "");
+    if (h->count > 1) {
+        snprintf(n, sizeof n, " (x%d)", h->count);
+        kz_digits_show(n, sizeof n);
+        kz_buf_puts(out, n);
+    }
+    bool money = h->matched[0] && h->field >= 0 && kz_lead_has(l, (kz_field)h->field) &&
+                 kz_field_get((kz_field)h->field)->type == KZ_FT_MONEY;
+    if (money) {
+        kz_money_full(kz_lead_num(l, (kz_field)h->field), kz_tui_currency(t, l), n, sizeof n);
+        kz_buf_printf(out, "  %s", n);
+    } else if (h->matched[0]) {
+        kz_buf_printf(out, "  \"%s\"", h->matched);
+    }
+    if (h->limit_hit)
+        kz_buf_puts(out, _("  (regex limit: no verdict)"));
+}
+
 static kz_role grade_role(const kz_tui *t, const char *grade)
 {
     if (!grade)

@@ -92,6 +92,7 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
     const char *name = kz_lead_text(l, KZ_F_NAME);
     snprintf(d->title, sizeof d->title, _("lead %" PRId64 " (version %" PRId64 ")"), d->id,
              kz_lead_num(l, KZ_F_VERSION));
+    kz_digits_show(d->title, sizeof d->title);
     add_line(d, KZ_ROLE_CARD_NAME, KZ_ROLE_CARD_NAME, NULL, name ? name : _("(no name)"));
 
     /* the summary a salesperson reads first */
@@ -149,7 +150,7 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
 
     section(d, _("Score"));
     if (sc) {
-        char total[32], points[32];
+        char total[32];
         snprintf(total, sizeof total, "%d", sc->total);
         kz_digits_show(total, sizeof total);
         int len = snprintf(buf, sizeof buf, _("%s  grade %s"), total, sc->grade ? sc->grade : "-");
@@ -159,15 +160,7 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
         for (size_t i = 0; i < sc->nhits; i++) {
             const kz_score_hit *h = &sc->hits[i];
             kz_buf b = KZ_BUF_INIT; /* owned */
-            snprintf(points, sizeof points, "%+4d", h->points);
-            kz_digits_show(points, sizeof points);
-            kz_buf_printf(&b, "%s  %s", points, h->rule ? h->rule : "");
-            if (h->count > 1)
-                kz_buf_printf(&b, " (x%d)", h->count);
-            if (h->matched[0])
-                kz_buf_printf(&b, "  \"%s\"", h->matched);
-            if (h->limit_hit)
-                kz_buf_puts(&b, _("  (regex limit: no verdict)"));
+            kz_tui_score_hit(t, l, h, &b);
             add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, kz_label_criterion(h->crit),
                      kz_buf_str(&b));
             kz_buf_free(&b);
@@ -400,12 +393,25 @@ static void detail_draw(kz_view *v, kz_tui *t, kz_rect area)
 {
     detail *d = v->priv;
     d->height = area.h;
+    /* the label column as wide as its widest label (a date and time in
+     * the Persian calendar, a long role), at least LABEL_W, at most a
+     * third of the view */
+    int label_w = LABEL_W, most = area.w / 3;
+    for (size_t i = 0; i < d->n && label_w < most; i++) {
+        if (!d->lines[i].label || !d->lines[i].label[0])
+            continue;
+        kz_buf b = KZ_BUF_INIT; /* owned */
+        int w = kz_text_fit(&b, d->lines[i].label, most, false, false) + 1;
+        kz_buf_free(&b);
+        if (w > label_w)
+            label_w = w < most ? w : most;
+    }
     for (int i = 0; i < area.h && d->top + (size_t)i < d->n; i++) {
         const dline *l = &d->lines[d->top + (size_t)i];
         int y = area.y + i, x = area.x + 1;
         if (l->label) {
-            kz_draw_text(t, y, x, LABEL_W - 1, l->label, l->role, false);
-            x += LABEL_W;
+            kz_draw_text(t, y, x, label_w - 1, l->label, l->role, false);
+            x += label_w;
         }
         kz_draw_text(t, y, x, area.w - (x - area.x) - 1, l->text, l->trole, false);
     }

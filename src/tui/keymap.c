@@ -209,11 +209,13 @@ static bool keymap_find(const kz_keymaps *km, kz_keymap_id id, kz_key key, kz_ac
 
 void kz_keymap_mirror(kz_keymaps *km)
 {
-    if (kz_keymap_lookup(km, KZ_KM_BOARD, '>') != KZ_ACT_MOVE_NEXT ||
-        kz_keymap_lookup(km, KZ_KM_BOARD, '<') != KZ_ACT_MOVE_PREV)
+    /* swapped where they are bound (everywhere), so the board, the detail
+     * view and triage agree; a view's own binding of either stays */
+    if (kz_keymap_lookup(km, KZ_KM_GENERIC, '>') != KZ_ACT_MOVE_NEXT ||
+        kz_keymap_lookup(km, KZ_KM_GENERIC, '<') != KZ_ACT_MOVE_PREV)
         return; /* bound otherwise by the user: left as bound */
-    keymap_set(km, KZ_KM_BOARD, '<', KZ_ACT_MOVE_NEXT);
-    keymap_set(km, KZ_KM_BOARD, '>', KZ_ACT_MOVE_PREV);
+    keymap_set(km, KZ_KM_GENERIC, '<', KZ_ACT_MOVE_NEXT);
+    keymap_set(km, KZ_KM_GENERIC, '>', KZ_ACT_MOVE_PREV);
 }
 
 kz_action kz_keymap_lookup(const kz_keymaps *km, kz_keymap_id id, kz_key key)

@@ -604,7 +604,14 @@ static unsigned do_move(kz_tui *t, kz_action a, int64_t id, int64_t version, kz_
         }
     } else if (a == KZ_ACT_MOVE_NEXT) {
         if (cs && cs->kind != KZ_STAGE_OPEN) {
-            kz_tui_message(t, _("the deal is closed (%s); < reopens it"), stage_label(t, cur));
+            /* the key that moves a lead back here (> under rtl) */
+            kz_buf keys = KZ_BUF_INIT; /* owned */
+            kz_keymap_keys_for(&t->km, t->stack[t->depth - 1]->ops->keymap, KZ_ACT_MOVE_PREV,
+                               &keys);
+            const char *k = kz_buf_str(&keys);
+            kz_tui_message(t, _("the deal is closed (%s); %.*s reopens it"), stage_label(t, cur),
+                           keys.len ? (int)strcspn(k, " ") : 1, keys.len ? k : "<");
+            kz_buf_free(&keys);
             return KZ_UI_REDRAW;
         }
         to = cur ? kz_rules_next_stage(r, cur) : kz_rules_first_stage(r);

@@ -231,6 +231,7 @@ static void draw_message(triage *tr, kz_tui *t, kz_rect area)
              tr->prog.decisions);
     /* TRANSLATORS: "Queue done: 3 leads, 2 decisions." */
     snprintf(line, sizeof line, _("Queue done: %s, %s."), leads, decisions);
+    kz_digits_show(line, sizeof line);
     centred(t, y, area, line, KZ_ROLE_CARD_NAME);
     centred(t, y + 2, area,
             _("u undoes the last decision; k goes back a lead; q returns to the board."),
@@ -423,8 +424,10 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
     if (score_rows > 0 && y < bottom) {
         kz_buf_reset(&b);
         if (tr->have_score) {
-            kz_buf_printf(&b, _("Score %d, %s"), tr->sc->total,
-                          tr->sc->grade ? tr->sc->grade : "-");
+            char total[32];
+            snprintf(total, sizeof total, "%d", tr->sc->total);
+            kz_digits_show(total, sizeof total);
+            kz_buf_printf(&b, _("Score %s, %s"), total, tr->sc->grade ? tr->sc->grade : "-");
             if (tr->sc->persona)
                 kz_buf_printf(&b, _(", persona %s"), tr->sc->persona);
         } else {
@@ -441,11 +444,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
         for (size_t i = 0; i < show && y < bottom; i++) {
             const kz_score_hit *h = &tr->sc->hits[i];
             kz_buf_reset(&b);
-            kz_buf_printf(&b, "%+4d  %s", h->points, h->rule ? h->rule : "");
-            if (h->count > 1)
-                kz_buf_printf(&b, " (x%d)", h->count);
-            if (h->matched[0])
-                kz_buf_printf(&b, "  \"%s\"", h->matched);
+            kz_tui_score_hit(t, &tr->lead, h, &b);
             kz_draw_text(t, y, x0, LABEL_W - 1, kz_label_criterion(h->crit), KZ_ROLE_LABEL, false);
             kz_draw_text(t, y++, x0 + LABEL_W, maxx - x0 - LABEL_W, kz_buf_str(&b),
                          KZ_ROLE_DEFAULT, false);

@@ -382,6 +382,8 @@ static void draw_too_small(kz_tui *t)
              KZ_TUI_MIN_ROWS);
     snprintf(forms[3], sizeof forms[3], _("need %dx%d"), KZ_TUI_MIN_COLS, KZ_TUI_MIN_ROWS);
     snprintf(forms[4], sizeof forms[4], "%dx%d", KZ_TUI_MIN_COLS, KZ_TUI_MIN_ROWS);
+    for (int i = 0; i < 5; i++)
+        kz_digits_show(forms[i], sizeof forms[i]);
     const char *line = forms[4];
     for (int i = 0; i < 5; i++)
         if (kz_text_width(forms[i]) <= t->cols) {
@@ -404,6 +406,7 @@ static void draw_too_small(kz_tui *t)
 static void draw_hints(kz_tui *t, const kz_view *v)
 {
     kz_buf line = KZ_BUF_INIT, keys = KZ_BUF_INIT; /* owned */
+    int x = 0; /* bidi: kariz: the next hint's column */
     for (const kz_hint *h = v->ops->hints; h && h->action != KZ_ACT_NONE; h++) {
         kz_buf_reset(&keys);
         if (kz_keymap_keys_for(&t->km, v->ops->keymap, h->action, &keys) == 0)
@@ -415,9 +418,38 @@ static void draw_hints(kz_tui *t, const kz_view *v)
             k++;
             n -= 2;
         }
-        kz_buf_printf(&line, "%s%.*s %s", line.len ? "  " : "", (int)n, k, _(h->label));
+        if (!draw_visual) {
+            kz_buf_printf(&line, "%s%.*s %s", line.len ? "  " : "", (int)n, k, _(h->label));
+            continue;
+        }
+        /* kariz lays the text out: the key is drawn as a field of its own,
+         * never mirrored ("<" stays the key that is pressed), beside its
+         * label: at the label's right when the label reads right to left */
+        if (x == 0)
+            kz_fill(t->rows - 1, 0, t->cols, kz_role_attr(t, KZ_ROLE_HINT));
+        char key[32];
+        snprintf(key, sizeof key, "%.*s", (int)(n < sizeof key ? n : sizeof key - 1), k);
+        const char *label = _(h->label);
+        kz_buf vis = KZ_BUF_INIT, plain = KZ_BUF_INIT; /* owned */
+        kz_text_visual(&vis, label, t->cols, false);
+        kz_text_fit(&plain, label, t->cols, false, false);
+        bool rtl_label = strcmp(kz_buf_str(&vis), kz_buf_str(&plain)) != 0;
+        kz_buf_free(&vis);
+        kz_buf_free(&plain);
+        int kw = kz_text_width(key), lw = kz_text_width(label);
+        if (x > 0)
+            x += 2;
+        if (x + kw + 1 + lw > t->cols)
+            break;
+        unsigned attr = kz_role_attr(t, KZ_ROLE_HINT);
+        kz_draw_text_attr(t->rows - 1, rtl_label ? x + lw + 1 : x, kw, key, attr, false);
+        kz_draw_text_attr(t->rows - 1, rtl_label ? x : x + kw + 1, lw, label, attr, false);
+        x += kw + 1 + lw;
     }
-    kz_draw_text(t, t->rows - 1, 0, t->cols, kz_buf_str(&line), KZ_ROLE_HINT, true);
+    if (!draw_visual)
+        kz_draw_text(t, t->rows - 1, 0, t->cols, kz_buf_str(&line), KZ_ROLE_HINT, true);
+    else if (x == 0)
+        kz_fill(t->rows - 1, 0, t->cols, kz_role_attr(t, KZ_ROLE_HINT));
     kz_buf_free(&line);
     kz_buf_free(&keys);
 }

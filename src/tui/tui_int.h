@@ -139,8 +139,8 @@ kz_status kz_tui_config_parse(const char *name, const char *text, size_t len, kz
 kz_status kz_tui_config_file(const char *path, kz_keymaps *km, kz_theme *theme, kz_err *err);
 void kz_keymaps_free(kz_keymaps *km);
 /* A right-to-left board: the keys that point (`<` and `>`, while they
- * move a lead back and on) swap on the board, so `<` moves it to the next
- * stage, whose column is on the left. */
+ * move a lead back and on) swap in every view (board, detail view,
+ * triage), so `<` moves it to the next stage, whose column is on the left. */
 void kz_keymap_mirror(kz_keymaps *km);
 /* The action a key triggers in keymap id (falling back to generic). */
 kz_action kz_keymap_lookup(const kz_keymaps *km, kz_keymap_id id, kz_key key);
@@ -453,5 +453,10 @@ size_t kz_tui_present(const kz_tui *t, int64_t lead_id, const char **names, size
 /* The currency a lead's amounts are shown in: its own (the currency field)
  * when set, else the rules' (l NULL: the rules'). Borrowed. */
 const char *kz_tui_currency(const kz_tui *t, const kz_lead *l);
+/* One rule's part of a lead's score as people read it, appended to out:
+ * its points and label, how often it counted, and the value that matched,
+ * an amount through the money formatter; numbers in the digits in force.
+ * For the detail view and triage. */
+void kz_tui_score_hit(const kz_tui *t, const kz_lead *l, const kz_score_hit *h, kz_buf *out);
 
 #endif

@@ -53,8 +53,9 @@ has_err "kariz add: تکراری: سرنخ 1 (Mina Karimi، Pars Tile، mina@par
 run fa followup 1 2026-11-23 --step "call back"; expect_rc 0
 # under the Persian locale the due day is a Solar Hijri one, in Persian digits
 has_out "گام بعدی برای Mina Karimi (سرنخ 1): call back، سررسید دوشنبه ۲ آذر ۱۴۰۵ (+۳ روز)"
-run fa agenda --days 1; has_out "گذشته از سررسید (0)"; has_out "سررسید تا 1 روز دیگر (0)"; has_out "  هیچ"
-run fa agenda; has_out "سررسید تا 7 روز دیگر (1)"; has_out "Mina Karimi، Pars Tile"
+run fa agenda --days 1; has_out "گذشته از سررسید (۰)"; has_out "سررسید تا ۱ روز دیگر (۰)"; has_out "  هیچ"
+run fa agenda; has_out "سررسید تا ۷ روز دیگر (۱)"; has_out "Mina Karimi، Pars Tile"
+has_out "     ۱  "  # the id in Persian digits
 run fa score --all; expect_out "امتیازها دوباره حساب شد؛ 0 سرنخ تغییر کرد"
 run fa move 1; expect_rc 2; has_err "kariz move: یک ID سرنخ و یک STAGE انتظار می‌رفت"
 

@@ -34,6 +34,11 @@ run k list --sort id; expect_rc 0
 has_out "۱٬۲۰۰٬۰۰۰"; has_out "۲۴ آذر"
 run k show 1; expect_rc 0
 has_out "۱ فروردین ۱۴۰۶"; has_out "value"; has_out "۱٬۲۰۰٬۰۰۰"
+run k agenda; expect_rc 0
+has_out "Due in the next ۷ days (۱)"; has_out "     ۲  in ۳d"; lacks_out "(1)"
+# in Persian, the days to a step in words, never "+۳ روز"
+run env LANGUAGE=fa "$KARIZ" --db "$DB" agenda; expect_rc 0
+has_out "     ۲  ۳ روز بعد"; lacks_out "+"
 
 t "JSON and CSV keep ISO dates and Latin digits"
 run k show 1 --format json; expect_rc 0

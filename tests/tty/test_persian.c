@@ -109,6 +109,95 @@ static void test_rtl_keys_follow_the_eye(void **state)
     kt_finish(t, "q");
 }
 
+/* The detail view and triage agree with the board: `<` moves the lead to
+ * the next stage, and the key bar and help say so. */
+static void test_rtl_detail_and_triage_keys_as_the_board(void **state)
+{
+    (void)state;
+    const char *db = make_db("detail-keys.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Lead 2");
+    kt_send(t, "g\r"); /* Grace, in the first stage */
+    kt_wait_gone(t, "Ada Lovelace");
+    kt_wait_for(t, "< next stage");
+    kt_wait_for(t, "> back a stage");
+    kt_send(t, "<");
+    kt_wait_for(t, "to Prospect");
+    assert_false(kt_contains(t, "this is the first stage"));
+    kt_send(t, "?");
+    kt_wait_for(t, "move-next");
+    int row, col;
+    assert_true(kt_find(t, "move-next", &row, &col));
+    assert_true(strstr(kt_screen_row(t, row), "<") != NULL);
+    assert_true(kt_find(t, "move-prev", &row, &col));
+    assert_true(strstr(kt_screen_row(t, row), ">") != NULL);
+    kt_send(t, "q");
+    kt_wait_gone(t, "move-next");
+    kt_send(t, "q");
+    kt_wait_for(t, "Prospect 2");
+    /* triage: `<` advances Grace, the first in the queue, too (to the
+     * opportunity stage, whose entry criteria she does not meet) */
+    kt_send(t, "t");
+    kt_wait_for(t, "triage 1/3");
+    kt_send(t, "<");
+    kt_wait_for(t, "refused: opportunity needs");
+    kt_send(t, "\x1b");
+    kt_wait_gone(t, "override?");
+    kt_finish(t, "qq");
+}
+
+/* A won deal: the message names the key that reopens it, `>` on a
+ * right-to-left board. */
+static void test_rtl_reopen_key_named(void **state)
+{
+    (void)state;
+    const char *db = make_db("reopen.db");
+    kt_kariz_run(db, "won", "3", NULL);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Won 1");
+    kt_send(t, "hhh"); /* lead, prospect, opportunity, won: leftwards */
+    kt_send(t, "g<");
+    kt_wait_for(t, "the deal is closed (Won); > reopens it");
+    kt_finish(t, "q");
+}
+
+/* The first ASCII character after the first `marker` on the row, spaces
+ * skipped: the key drawn beside a label that reads right to left. */
+static char key_after(const char *row, const char *marker)
+{
+    const char *p = strstr(row, marker);
+    if (!p)
+        fail_msg("\"%s\" is not on the row \"%s\"", marker, row);
+    for (p += strlen(marker); *p; p++)
+        if ((unsigned char)*p < 0x80 && *p != ' ')
+            return *p;
+    return 0;
+}
+
+/* bidi: kariz under Persian messages: the key bar shows the key that is
+ * pressed beside its label, never mirrored by the layout: `<` beside
+ * مرحلهٔ بعد (its ع, medial form U+FECC), `>` beside مرحلهٔ قبل (its ق,
+ * initial form U+FED7); so in the detail view. */
+static void test_bidi_kariz_key_bar_not_mirrored(void **state)
+{
+    (void)state;
+    const char *db = make_db("bidi-keys.db");
+    kt_env("KARIZ_LOCALEDIR", getenv("KARIZ_LOCALEDIR"));
+    kt_env("LANGUAGE", "fa");
+    kt_env("KARIZ_BIDI", "kariz");
+    kt_term *t = kt_board(30, 160, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_wait_for(t, "\xef\xbb\x8c");
+    assert_int_equal(key_after(kt_screen_row(t, 29), "\xef\xbb\x8c"), '<');
+    assert_int_equal(key_after(kt_screen_row(t, 29), "\xef\xbb\x97"), '>');
+    kt_send(t, "gj\r");
+    kt_wait_gone(t, "Grace Hopper");
+    kt_wait_for(t, "\xef\xbb\x8c");
+    assert_int_equal(key_after(kt_screen_row(t, 29), "\xef\xbb\x8c"), '<');
+    assert_int_equal(key_after(kt_screen_row(t, 29), "\xef\xbb\x97"), '>');
+    kt_finish(t, "qq");
+}
+
 /* A lead's detail view: labels on the right, values to their left. */
 static void test_rtl_detail_labels_on_the_right(void **state)
 {
@@ -227,6 +316,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_rtl_board_reads_right_to_left, setup),
         cmocka_unit_test_setup(test_rtl_keys_follow_the_eye, setup),
+        cmocka_unit_test_setup(test_rtl_detail_and_triage_keys_as_the_board, setup),
+        cmocka_unit_test_setup(test_bidi_kariz_key_bar_not_mirrored, setup),
+        cmocka_unit_test_setup(test_rtl_reopen_key_named, setup),
         cmocka_unit_test_setup(test_rtl_detail_labels_on_the_right, setup),
         cmocka_unit_test_setup(test_rtl_triage, setup),
         cmocka_unit_test_setup(test_bidi_kariz_visual_order, setup),
