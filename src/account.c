@@ -214,26 +214,51 @@ static kz_status leads_of(kz_store *st, const char *company, const char *email, 
     return account_leads(st, kz_buf_str(key), c, err);
 }
 
+/* A company spelling and the position of its lead, ordered by spelling, then
+ * by position. */
+typedef struct spelling {
+    const char *s;
+    size_t at;
+} spelling;
+
+static int spelling_cmp(const void *a, const void *b)
+{
+    const spelling *x = a, *y = b;
+    int c = strcmp(x->s, y->s);
+    return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
 /* The company as most of the leads spell it (the first on a tie); NULL
- * when none has one. */
+ * when none has one. The spellings are sorted, so equal ones are counted
+ * as one run, whatever the number of leads. */
 static const char *common_spelling(const collect *c)
 {
-    const char *best = NULL;
-    size_t most = 0;
+    spelling *v = kz_xmalloc((c->n ? c->n : 1) * sizeof *v); /* owned */
+    size_t n = 0;
     for (size_t i = 0; i < c->n; i++) {
         const char *ci = kz_lead_text(&c->v[i], KZ_F_COMPANY);
-        if (!ci || !*ci)
-            continue;
-        size_t votes = 0;
-        for (size_t j = 0; j < c->n; j++) {
-            const char *cj = kz_lead_text(&c->v[j], KZ_F_COMPANY);
-            votes += cj && strcmp(ci, cj) == 0;
-        }
-        if (votes > most) {
-            most = votes;
-            best = ci;
+        if (ci && *ci) {
+            v[n].s = ci;
+            v[n++].at = i;
         }
     }
+    if (n > 1)
+        qsort(v, n, sizeof *v, spelling_cmp);
+    const char *best = NULL;
+    size_t most = 0, best_at = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && strcmp(v[j].s, v[i].s) == 0)
+            j++;
+        /* v[i] is the run's first lead */
+        if (j - i > most || (j - i == most && v[i].at < best_at)) {
+            most = j - i;
+            best = v[i].s;
+            best_at = v[i].at;
+        }
+        i = j;
+    }
+    free(v);
     return best;
 }
 

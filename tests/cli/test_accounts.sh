@@ -66,6 +66,16 @@ notices=$(printf '%s\n' "$err" | grep -E '^(Globex|Acme)' || true)
 expect_eq "$(printf '%s\n' "$notices" | sed 's/:.*//')" "Globex Inc
 Acme Ltd" "Globex, then Acme, each once"
 
+t "an account is named as most of its leads spell it, on a tie as the first"
+i=0
+for c in "Zeta Ltd" "ZETA LTD" "ZETA LTD" "Zeta Ltd"; do
+    i=$((i + 1))
+    k add "Zed $i" --company "$c" --owner bob --force >/dev/null 2>&1
+done
+run k account zeta --format json; expect_eq "$(json 'j["account"]')" "Zeta Ltd"
+k add "Zed Last" --company "ZETA LTD" --owner bob --force >/dev/null 2>&1
+run k account zeta --format json; expect_eq "$(json 'j["account"]')" "ZETA LTD"
+
 t "errors"
 run k account "Nobody Here"; expect_rc 1; has_err 'no leads at a company "Nobody Here"'
 run k account; expect_rc 2; has_err "expected a company NAME"
