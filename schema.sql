@@ -77,7 +77,16 @@ CREATE TABLE leads (
     version       INTEGER NOT NULL DEFAULT 1,
     score_at      INTEGER,  -- when the stored score was computed
     score_due     INTEGER,  -- when it can next change by itself (decay, windows, dates); NULL: never
-    email_key     TEXT GENERATED ALWAYS AS (lower(trim(email))) VIRTUAL
+    email_key     TEXT GENERATED ALWAYS AS (lower(trim(email))) VIRTUAL,
+    -- The account a lead belongs to (see account.h), written by the store
+    -- with every insert and every save of the lead, so finding a company's
+    -- leads reads an index instead of every row: kz_company_key(company)
+    -- ("acme" for "ACME, Inc."; NULL when empty) and
+    -- kz_email_company_domain(email) ("acme.com"; NULL for none or a free
+    -- mail provider's). The aliases are not applied here: they change
+    -- without the leads changing, and the query maps them.
+    company_key   TEXT,
+    email_domain  TEXT
 );
 
 -- The board reads one column at a time, best first: these match its queries.
@@ -88,6 +97,8 @@ CREATE INDEX leads_name_company ON leads (lower(name), lower(company));
 CREATE INDEX leads_due         ON leads (next_due) WHERE next_due IS NOT NULL;
 CREATE INDEX leads_import      ON leads (import_id) WHERE import_id IS NOT NULL;
 CREATE INDEX leads_score_due   ON leads (score_due) WHERE score_due IS NOT NULL;
+CREATE INDEX leads_company_key ON leads (company_key) WHERE company_key IS NOT NULL;
+CREATE INDEX leads_email_domain ON leads (email_domain) WHERE email_domain IS NOT NULL;
 
 -- Every column an import could not map, and every field a team adds.
 CREATE TABLE custom_fields (
@@ -135,6 +146,7 @@ CREATE TABLE company_aliases (
     alias   TEXT PRIMARY KEY,
     company TEXT NOT NULL
 ) WITHOUT ROWID;
+CREATE INDEX company_aliases_company ON company_aliases (company);
 
 -- The append-only event log: who did what, when, old and new value.
 CREATE TABLE events (

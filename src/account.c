@@ -214,26 +214,51 @@ static kz_status leads_of(kz_store *st, const char *company, const char *email, 
     return account_leads(st, kz_buf_str(key), c, err);
 }
 
+/* A company spelling and the position of its lead, ordered by spelling, then
+ * by position. */
+typedef struct spelling {
+    const char *s;
+    size_t at;
+} spelling;
+
+static int spelling_cmp(const void *a, const void *b)
+{
+    const spelling *x = a, *y = b;
+    int c = strcmp(x->s, y->s);
+    return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
 /* The company as most of the leads spell it (the first on a tie); NULL
- * when none has one. */
+ * when none has one. The spellings are sorted, so equal ones are counted
+ * as one run, whatever the number of leads. */
 static const char *common_spelling(const collect *c)
 {
-    const char *best = NULL;
-    size_t most = 0;
+    spelling *v = kz_xmalloc((c->n ? c->n : 1) * sizeof *v); /* owned */
+    size_t n = 0;
     for (size_t i = 0; i < c->n; i++) {
         const char *ci = kz_lead_text(&c->v[i], KZ_F_COMPANY);
-        if (!ci || !*ci)
-            continue;
-        size_t votes = 0;
-        for (size_t j = 0; j < c->n; j++) {
-            const char *cj = kz_lead_text(&c->v[j], KZ_F_COMPANY);
-            votes += cj && strcmp(ci, cj) == 0;
-        }
-        if (votes > most) {
-            most = votes;
-            best = ci;
+        if (ci && *ci) {
+            v[n].s = ci;
+            v[n++].at = i;
         }
     }
+    if (n > 1)
+        qsort(v, n, sizeof *v, spelling_cmp);
+    const char *best = NULL;
+    size_t most = 0, best_at = 0;
+    for (size_t i = 0; i < n;) {
+        size_t j = i;
+        while (j < n && strcmp(v[j].s, v[i].s) == 0)
+            j++;
+        /* v[i] is the run's first lead */
+        if (j - i > most || (j - i == most && v[i].at < best_at)) {
+            most = j - i;
+            best = v[i].s;
+            best_at = v[i].at;
+        }
+        i = j;
+    }
+    free(v);
     return best;
 }
 
@@ -380,6 +405,19 @@ bool kz_account_worked_by_others(kz_store *st, const kz_rules *r, const kz_lead 
     return total > 0;
 }
 
+/* An import's lead and its account key, ordered by key, then by position. */
+typedef struct keyed {
+    char *key; /* owned */
+    size_t at;
+} keyed;
+
+static int keyed_cmp(const void *a, const void *b)
+{
+    const keyed *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
 size_t kz_account_import_notices(kz_store *st, const kz_rules *r, int64_t import_id,
                                  const char *actor, kz_buf *out)
 {
@@ -389,25 +427,33 @@ size_t kz_account_import_notices(kz_store *st, const kz_rules *r, int64_t import
         collect_free(&c);
         return 0;
     }
-    size_t lines = 0;
-    kz_buf seen = KZ_BUF_INIT, key = KZ_BUF_INIT, line = KZ_BUF_INIT; /* owned */
-    kz_buf_putc(&seen, '\n');
+    /* each company once, at its first lead: the keys sorted (by key, then
+     * position), the first of each run of equal keys marked */
+    keyed *ks = kz_xmalloc((c.n ? c.n : 1) * sizeof *ks); /* owned */
+    bool *first = kz_xmalloc((c.n ? c.n : 1) * sizeof *first); /* owned */
+    size_t nk = 0;
+    kz_buf key = KZ_BUF_INIT, line = KZ_BUF_INIT; /* owned */
     for (size_t i = 0; i < c.n; i++) {
         const kz_lead *l = &c.v[i];
+        first[i] = false;
         kz_buf_reset(&key);
         kz_company_key(kz_lead_text(l, KZ_F_COMPANY), &key);
         if (!key.len)
             kz_email_company_domain(kz_lead_text(l, KZ_F_EMAIL), &key);
         if (!key.len)
             continue;
-        kz_buf_putc(&key, '\n');
-        kz_buf probe = KZ_BUF_INIT;
-        kz_buf_printf(&probe, "\n%s", kz_buf_str(&key));
-        bool dup = strstr(kz_buf_str(&seen), kz_buf_str(&probe)) != NULL;
-        kz_buf_free(&probe);
-        if (dup)
+        ks[nk].key = kz_xstrdup(kz_buf_str(&key));
+        ks[nk++].at = i;
+    }
+    if (nk > 1)
+        qsort(ks, nk, sizeof *ks, keyed_cmp);
+    for (size_t i = 0; i < nk; i++)
+        first[ks[i].at] = i == 0 || strcmp(ks[i - 1].key, ks[i].key) != 0;
+    size_t lines = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        if (!first[i])
             continue;
-        kz_buf_puts(&seen, kz_buf_str(&key));
+        const kz_lead *l = &c.v[i];
         const char *owner = kz_lead_text(l, KZ_F_OWNER);
         kz_buf_reset(&line);
         if (kz_account_worked_by_others(st, r, l, owner && *owner ? owner : actor, &line)) {
@@ -415,7 +461,10 @@ size_t kz_account_import_notices(kz_store *st, const kz_rules *r, int64_t import
             lines++;
         }
     }
-    kz_buf_free(&seen);
+    for (size_t i = 0; i < nk; i++)
+        free(ks[i].key);
+    free(ks);
+    free(first);
     kz_buf_free(&key);
     kz_buf_free(&line);
     collect_free(&c);

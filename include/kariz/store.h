@@ -268,7 +268,9 @@ kz_status kz_store_last_event_id(kz_store *st, int64_t *out, kz_err *err);
 /* ---- accounts (account.h) ---- */
 /* Calls fn for every lead (with roles, without custom fields) whose
  * company's key (kz_company_key, through company_aliases) is key, or whose
- * e-mail domain is one of domains[0..nd), oldest first. */
+ * company e-mail domain (kz_email_company_domain) is one of
+ * domains[0..nd), oldest first. Read by index: the store keeps both of
+ * each lead in indexed columns, written with every insert and save. */
 kz_status kz_store_company_leads(kz_store *st, const char *key, const char *const *domains,
                                  size_t nd, kz_lead_fn fn, void *ud, kz_err *err);
 /* Calls fn for every lead an import run created or updated last (with

@@ -47,7 +47,7 @@ struct kz_store {
      * (read by the SQL function kz_hit) and, when there are at most
      * KZ_EXACT_HITS, in temp.kz_hits too */
     bool hits_table, hits_fn;
-    bool company_fn;        /* kz_company_key() is registered */
+    bool company_fn;        /* kz_company_key(), kz_email_domain() are registered */
     char *hits_text;          /* owned; NULL: no search kept */
     int64_t hits_dv, hits_changes;
     int64_t hits_n;           /* how many matches */
@@ -108,6 +108,17 @@ void kz_read_lead_col(sqlite3_stmt *s, int col, kz_field f, kz_lead *l);
 void kz_read_lead_roles(sqlite3_stmt *s, int col, kz_lead *l);
 /* Reads "coalesce(stakeholder_id, 0), <its role>" at col, col + 1. */
 void kz_read_activity_with(sqlite3_stmt *s, int col, kz_activity *a);
+/* The account columns every insert and save of a lead writes (schema.sql),
+ * bound by kz_bind_account_cols at parameters i and i + 1. */
+#define KZ_ACCOUNT_COLS "company_key, email_domain"
+/* Binds a lead's account columns at i and i + 1: kz_company_key of its
+ * company and kz_email_company_domain of its e-mail (account.h), each NULL
+ * when empty. */
+void kz_bind_account_cols(sqlite3_stmt *s, int i, const kz_lead *l);
+/* Registers kz_company_key(company) and kz_email_domain(email), the same
+ * functions as SQL functions, with which the migration to schema version 5
+ * fills the account columns of the leads already stored. */
+kz_status kz_store_account_fns(kz_store *st, kz_err *err);
 /* Reads a lead row (columns "id, <lead_cols>") into l (reset first). */
 void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l);
 /* Inserts a lead's row with its custom fields, column totals and search

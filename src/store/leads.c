@@ -444,8 +444,8 @@ kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
             kz_lead_set_num(lead, zeroed[i], 0);
     if (!st->insert_sql) {
         kz_buf b = KZ_BUF_INIT; /* ownership passes to st->insert_sql */
-        kz_buf_printf(&b, "INSERT INTO leads (%s) VALUES (?", st->lead_cols);
-        for (int f = 2; f < KZ_F__COUNT; f++)
+        kz_buf_printf(&b, "INSERT INTO leads (%s, " KZ_ACCOUNT_COLS ") VALUES (?", st->lead_cols);
+        for (int f = 2; f < KZ_F__COUNT + 2; f++)
             kz_buf_puts(&b, ", ?");
         kz_buf_putc(&b, ')');
         st->insert_sql = kz_buf_take(&b);
@@ -455,6 +455,7 @@ kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
         return FAIL_STMT(err);
     for (int f = 1; f < KZ_F__COUNT; f++)
         bind_field(s, f, lead, (kz_field)f);
+    kz_bind_account_cols(s, KZ_F__COUNT, lead);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc != SQLITE_DONE) {
@@ -600,13 +601,15 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
      * and nothing (no custom field, no event) is written. */
     int64_t new_version = read_version + 1;
     kz_lead_set_num(lead, KZ_F_UPDATED, now);
-    char sql[2600];
+    char sql[3000];
     int n = snprintf(sql, sizeof sql, "UPDATE leads SET ");
     for (int f = 1; f < KZ_F__COUNT; f++)
         n += snprintf(sql + n, sizeof sql - (size_t)n, "%s%s = ?%d", f > 1 ? ", " : "",
                       kz_field_get((kz_field)f)->name, f);
-    snprintf(sql + n, sizeof sql - (size_t)n, " WHERE id = ?%d AND version = ?%d", KZ_F__COUNT,
-             KZ_F__COUNT + 1);
+    /* the account columns follow the fields: company_key, email_domain */
+    snprintf(sql + n, sizeof sql - (size_t)n,
+             ", company_key = ?%d, email_domain = ?%d WHERE id = ?%d AND version = ?%d",
+             KZ_F__COUNT, KZ_F__COUNT + 1, KZ_F__COUNT + 2, KZ_F__COUNT + 3);
     sqlite3_stmt *s = kz_stmt(st, sql, err);
     if (!s) {
         ks = FAIL_STMT(err);
@@ -615,8 +618,9 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
     kz_lead_set_num(lead, KZ_F_VERSION, new_version);
     for (int f = 1; f < KZ_F__COUNT; f++)
         bind_field(s, f, lead, (kz_field)f);
-    sqlite3_bind_int64(s, KZ_F__COUNT, id);
-    sqlite3_bind_int64(s, KZ_F__COUNT + 1, read_version);
+    kz_bind_account_cols(s, KZ_F__COUNT, lead);
+    sqlite3_bind_int64(s, KZ_F__COUNT + 2, id);
+    sqlite3_bind_int64(s, KZ_F__COUNT + 3, read_version);
     int rc = sqlite3_step(s);
     sqlite3_reset(s);
     if (rc == SQLITE_DONE && sqlite3_changes(st->db) != 1) {

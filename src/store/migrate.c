@@ -12,6 +12,7 @@
 typedef struct migration {
     int to;          /* the version this step produces */
     const char *sql; /* statements to run */
+    kz_status (*prepare)(kz_store *st, kz_err *err); /* run first, when set */
 } migration;
 
 /* Version 1 is the first released schema. */
@@ -30,14 +31,14 @@ static const migration steps[] = {
         "FROM leads;"
         "CREATE VIRTUAL TABLE lead_search USING fts5 (doc, content = 'lead_text', "
         "content_rowid = 'id', tokenize = 'trigram');"
-        "INSERT INTO lead_search (lead_search) VALUES ('rebuild');"},
+        "INSERT INTO lead_search (lead_search) VALUES ('rebuild');", NULL},
     /* 3: when each score was computed and is next due; every stored score
      * is due at once, so the first command that shows scores (or the
      * board) brings them up to date */
     {3, "ALTER TABLE leads ADD COLUMN score_at INTEGER;"
         "ALTER TABLE leads ADD COLUMN score_due INTEGER;"
         "UPDATE leads SET score_due = 0;"
-        "CREATE INDEX leads_score_due ON leads (score_due) WHERE score_due IS NOT NULL;"},
+        "CREATE INDEX leads_score_due ON leads (score_due) WHERE score_due IS NOT NULL;", NULL},
     /* 4: stakeholders carry a title and when they were added and changed,
      * an activity names the stakeholder it was with, and two spellings of
      * a company can be declared one account */
@@ -49,7 +50,19 @@ static const migration steps[] = {
         "CREATE INDEX activities_stakeholder ON activities (stakeholder_id) "
         "WHERE stakeholder_id IS NOT NULL;"
         "CREATE TABLE company_aliases (alias TEXT PRIMARY KEY, company TEXT NOT NULL) "
-        "WITHOUT ROWID;"},
+        "WITHOUT ROWID;", NULL},
+    /* 5: each lead's company key and company e-mail domain in indexed
+     * columns (see schema.sql), filled by the account module's own
+     * functions, so an account's leads are read by index */
+    {5,
+     "ALTER TABLE leads ADD COLUMN company_key TEXT;"
+     "ALTER TABLE leads ADD COLUMN email_domain TEXT;"
+     "UPDATE leads SET company_key = kz_company_key(company), "
+     "email_domain = kz_email_domain(email) WHERE company IS NOT NULL OR email IS NOT NULL;"
+     "CREATE INDEX leads_company_key ON leads (company_key) WHERE company_key IS NOT NULL;"
+     "CREATE INDEX leads_email_domain ON leads (email_domain) WHERE email_domain IS NOT NULL;"
+     "CREATE INDEX company_aliases_company ON company_aliases (company);",
+     kz_store_account_fns},
 };
 
 kz_status kz_migrate(kz_store *st, int from, kz_err *err)
@@ -57,7 +70,9 @@ kz_status kz_migrate(kz_store *st, int from, kz_err *err)
     for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         if (steps[i].to <= from)
             continue;
-        kz_status ks = kz_exec(st, steps[i].sql, err);
+        kz_status ks = steps[i].prepare ? steps[i].prepare(st, err) : KZ_OK;
+        if (ks == KZ_OK)
+            ks = kz_exec(st, steps[i].sql, err);
         if (ks != KZ_OK) {
             kz_err_prefix(err, _("migrating %s to schema version %d"), st->path, steps[i].to);
             return ks;

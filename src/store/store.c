@@ -22,7 +22,7 @@ extern const size_t kz_embedded_schema_len;
 
 /* The schema version this build writes. Bump it together with a new entry
  * in src/store/migrate.c whenever schema.sql changes. */
-#define KZ_SCHEMA_VERSION 4
+#define KZ_SCHEMA_VERSION 5
 
 int kz_store_schema_version(void)
 {

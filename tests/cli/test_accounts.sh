@@ -58,6 +58,24 @@ has_err "Acme Ltd: 2 open leads owned by bob"
 case "$err" in *"Fresh Co"*) bad "a new company is no notice" ;; *) ok ;; esac
 expect_eq "$(printf '%s\n' "$err" | grep -c 'Acme Ltd')" 1 "one line per company"
 
+t "import names each company once, in the order the file first names it"
+k add "Gil Moss" --company "Globex Inc" --owner dan --force >/dev/null
+printf 'name,company,email\nNo One,Initrode,no@initrode.example\nG1,Globex,\nA1,ACME Ltd.,\nG2,GLOBEX inc,\nA2,Acme,\nG3,,g3@globex.example\n' > "$T/mixed.csv"
+run k import "$T/mixed.csv" --owner carol; expect_rc 0
+notices=$(printf '%s\n' "$err" | grep -E '^(Globex|Acme)' || true)
+expect_eq "$(printf '%s\n' "$notices" | sed 's/:.*//')" "Globex Inc
+Acme Ltd" "Globex, then Acme, each once"
+
+t "an account is named as most of its leads spell it, on a tie as the first"
+i=0
+for c in "Zeta Ltd" "ZETA LTD" "ZETA LTD" "Zeta Ltd"; do
+    i=$((i + 1))
+    k add "Zed $i" --company "$c" --owner bob --force >/dev/null 2>&1
+done
+run k account zeta --format json; expect_eq "$(json 'j["account"]')" "Zeta Ltd"
+k add "Zed Last" --company "ZETA LTD" --owner bob --force >/dev/null 2>&1
+run k account zeta --format json; expect_eq "$(json 'j["account"]')" "ZETA LTD"
+
 t "errors"
 run k account "Nobody Here"; expect_rc 1; has_err 'no leads at a company "Nobody Here"'
 run k account; expect_rc 2; has_err "expected a company NAME"

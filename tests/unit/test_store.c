@@ -1,5 +1,6 @@
 /* Store: schema creation and versions, optimistic updates, transactions,
  * the event log, custom fields, totals and queries. */
+#include <inttypes.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -948,6 +949,138 @@ static void test_migrates_version_3(void **state)
     assert_int_equal(kz_store_company_alias_set(f->st, "wonka", "wonka industries", &err), KZ_OK);
 }
 
+/* The ids kz_store_company_leads answers, as "1 2 3". */
+static bool ids_of(const kz_lead *l, void *ud)
+{
+    kz_buf_printf(ud, "%s%" PRId64, ((kz_buf *)ud)->len ? " " : "", kz_lead_num(l, KZ_F_ID));
+    return true;
+}
+
+static void company_ids(kz_store *st, const char *key, const char *domain, char *out, size_t size)
+{
+    kz_buf b = KZ_BUF_INIT;
+    kz_err err;
+    assert_int_equal(kz_store_company_leads(st, key, &domain, domain ? 1 : 0, ids_of, &b, &err),
+                     KZ_OK);
+    snprintf(out, size, "%s", kz_buf_str(&b));
+    kz_buf_free(&b);
+}
+
+/* A lead's stored account columns, as "company_key|email_domain" (NULL: "-"). */
+static void account_cols(const char *path, int64_t id, char *out, size_t size)
+{
+    sqlite3 *db;
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db,
+                                        "SELECT coalesce(company_key, '-') || '|' || "
+                                        "coalesce(email_domain, '-') FROM leads WHERE id = ?",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
+    sqlite3_bind_int64(s, 1, id);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    snprintf(out, size, "%s", (const char *)sqlite3_column_text(s, 0));
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+}
+
+/* A database at schema version 4 is brought forward: every lead's company
+ * key and company e-mail domain are filled, and an account's leads are
+ * found through them (by key, alias and domain). */
+static void test_migrates_version_4(void **state)
+{
+    fx *f = *state;
+    kz_store_close(f->st);
+    f->st = NULL;
+    unlink(f->path);
+    char fixture[512];
+    snprintf(fixture, sizeof fixture, "%s/schema-v4.sql", getenv("KARIZ_FIXTURES"));
+    size_t len;
+    char *sql = slurp(fixture, &len);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db, sql, NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(db);
+    free(sql);
+    kz_err err;
+    assert_int_equal(kz_store_open(f->path, 0, &f->st, &err), KZ_OK);
+    static const char *const want[] = {"wonka industries|wonka.example", "wonka industries|-",
+                                       "-|wonka.example", "wonka group|-",
+                                       "initech|initech.example"};
+    char got[128];
+    for (int64_t id = 1; id <= 5; id++) {
+        account_cols(f->path, id, got, sizeof got);
+        assert_string_equal(got, want[id - 1]);
+    }
+    /* "wonka group" is an alias of "wonka industries": its lead counts there */
+    company_ids(f->st, "wonka industries", NULL, got, sizeof got);
+    assert_string_equal(got, "1 2 4");
+    company_ids(f->st, "wonka industries", "wonka.example", got, sizeof got);
+    assert_string_equal(got, "1 2 3 4");
+    company_ids(f->st, "wonka group", NULL, got, sizeof got);
+    assert_string_equal(got, "");
+    company_ids(f->st, "", "initech.example", got, sizeof got);
+    assert_string_equal(got, "5");
+    /* a new lead gets its columns from the store */
+    int64_t id = add_lead(f->st, "Fay Wu", "Wonka Industries GmbH", "fay@gmail.com", "lead", "bob",
+                          -1);
+    account_cols(f->path, id, got, sizeof got);
+    assert_string_equal(got, "wonka industries|-");
+}
+
+/* Every save of a lead's company or e-mail rewrites its account columns, so
+ * the account follows the change; an alias counts from when it is made. */
+static void test_account_columns_follow_changes(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t id = add_lead(f->st, "Ava Smith", "Globex Corp.", "Ava@Globex.EX", "lead", "bob", -1);
+    int64_t other = add_lead(f->st, "Bo Wonk", "", "", "lead", "bob", -1);
+    char got[128];
+    account_cols(f->path, id, got, sizeof got);
+    assert_string_equal(got, "globex|globex.ex");
+    account_cols(f->path, other, got, sizeof got);
+    assert_string_equal(got, "-|-");
+    company_ids(f->st, "globex", NULL, got, sizeof got);
+    assert_string_equal(got, "1");
+
+    kz_lead l;
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, id, &l, &err), KZ_OK);
+    kz_lead_set_text(&l, KZ_F_COMPANY, "Initech, LLC");
+    kz_lead_set_text(&l, KZ_F_EMAIL, "ava@gmail.com");
+    bool changed = false;
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_update(f->st, &l, "alice", 2000, &changed, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    assert_true(changed);
+    account_cols(f->path, id, got, sizeof got);
+    assert_string_equal(got, "initech|-");
+    company_ids(f->st, "globex", "globex.ex", got, sizeof got);
+    assert_string_equal(got, "");
+    company_ids(f->st, "initech", NULL, got, sizeof got);
+    assert_string_equal(got, "1");
+
+    assert_int_equal(kz_store_lead_get(f->st, other, &l, &err), KZ_OK);
+    kz_lead_set_text(&l, KZ_F_COMPANY, "INITECH Holdings");
+    kz_lead_set_text(&l, KZ_F_EMAIL, "bo@initech.example");
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_update(f->st, &l, "alice", 3000, &changed, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    account_cols(f->path, other, got, sizeof got);
+    assert_string_equal(got, "initech holdings|initech.example");
+    company_ids(f->st, "initech", NULL, got, sizeof got);
+    assert_string_equal(got, "1");
+    company_ids(f->st, "initech", "initech.example", got, sizeof got);
+    assert_string_equal(got, "1 2");
+    assert_int_equal(kz_store_company_alias_set(f->st, "initech holdings", "initech", &err), KZ_OK);
+    company_ids(f->st, "initech", NULL, got, sizeof got);
+    assert_string_equal(got, "1 2");
+    company_ids(f->st, "initech holdings", NULL, got, sizeof got);
+    assert_string_equal(got, "");
+    kz_lead_free(&l);
+}
+
 static void test_search_follows_changes(void **state)
 {
     fx *f = *state;
@@ -1403,6 +1536,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_search_large_ids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrates_version_1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrates_version_3, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migrates_version_4, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_account_columns_follow_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_no_memory_statistics, setup, teardown),
     };
