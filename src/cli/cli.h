@@ -123,7 +123,7 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
     X(lost, "ID --reason REASON", N_("mark a deal lost, with one of the rules' lost reasons"))      \
     X(note, "ID TEXT...|-", N_("add a note (- reads it from standard input)"))               \
     X(log, "ID KIND OUTCOME [--channel C] [--note TEXT] [--with WHO]", N_("log a touch: call, email, meeting...")) \
-    X(followup, "ID WHEN [--step TEXT]", N_("set the next step's due date (today, fri, +3d, 2026-12-01...)")) \
+    X(followup, "ID WHEN [--step TEXT] [--force]", N_("set the next step's due date (today, fri, +3d, 2026-12-01...)")) \
     X(assign, "ID USER|- [--force]", N_("give a lead to an owner (- unassigns)"))                              \
     X(agenda, "[--days N] [--owner U]", N_("what is due, overdue and stale for you: a morning list")) \
     X(triage, "[--all]", N_("work the queue of leads that need a decision now"))                    \

@@ -726,14 +726,13 @@ static int confirm_followup(kz_cli *c, int64_t id)
     char date[KZ_DATE_TEXT], rel[KZ_DATE_TEXT];
     kz_day_show(due, date, sizeof date);
     int today = kz_today(kz_session_now(&c->sess));
-    kz_day_relative(due, today, rel, sizeof rel);
+    kz_day_ago(due, today, rel, sizeof rel);
     const char *name = kz_lead_text(&lead, KZ_F_NAME), *step = kz_lead_text(&lead, KZ_F_NEXT_STEP);
     kz_buf line = KZ_BUF_INIT;
     kz_buf_printf(&line, _("next step for %s (lead %" PRId64 "): %s, due %s %s"),
                   name ? name : "", id, step ? step : _("(no step named)"),
                   _(wd[kz_day_weekday(due)]), date);
-    if (due - today >= -14 && due - today <= 14) /* beyond, rel is the date again */
-        kz_buf_printf(&line, " (%s)", rel);
+    kz_buf_printf(&line, " (%s)", rel);
     kz_cli_print_safe(stdout, kz_buf_str(&line));
     putchar('\n');
     kz_buf_free(&line);
@@ -744,21 +743,27 @@ static int confirm_followup(kz_cli *c, int64_t id)
 int kz_cmd_followup(kz_cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"step", required_argument, 0, 's'},
+                                         {"force", no_argument, 0, 'F'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *step = NULL;
+    bool force = false;
     int o;
     reset_getopt();
     while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 's': step = optarg; break;
+        case 'F': force = true; break;
         case 'h':
             return kz_cli_help("followup",
                                _("WHEN: today, tomorrow, yesterday, mon..sun (the next one), next week,\n"
                                "next month, +3d, +2w, +1m, in 3 days, in 2 weeks, in 1 month, eom\n"
                                "(end of month), or YYYY-MM-DD, in your time zone. Prints the next\n"
-                               "step as saved: the lead, the step and the date.\n\n"
-                               "Options:\n  --step TEXT      what the next step is (default: the one it has)\n"));
+                               "step as saved: the lead, the step and the date. A date before\n"
+                               "today is refused (exit 2) unless forced: it would make the lead\n"
+                               "overdue at once.\n\n"
+                               "Options:\n  --step TEXT      what the next step is (default: the one it has)\n"
+                               "  --force          set a due date in the past anyway\n"));
         default: return 2;
         }
     }
@@ -769,10 +774,23 @@ int kz_cmd_followup(kz_cli *c, int argc, char **argv)
         kz_buf_printf(&when, "%s%s", i > optind + 1 ? " " : "", argv[i]);
     int64_t id;
     int rc = open_for_write(c, "followup", argv[optind], &id);
-    int day;
-    if (!rc && kz_date_parse(kz_buf_str(&when), kz_today(kz_session_now(&c->sess)), &day,
-                             &c->err) != KZ_OK)
+    int day, today = kz_today(kz_session_now(&c->sess));
+    if (!rc && kz_date_parse(kz_buf_str(&when), today, &day, &c->err) != KZ_OK)
         rc = kz_cli_fail(&c->err);
+    if (!rc && day < today && !force) { /* almost always a typo */
+        char date[KZ_DATE_TEXT], rel[KZ_DATE_TEXT];
+        kz_day_show(day, date, sizeof date);
+        kz_day_ago(day, today, rel, sizeof rel);
+        kz_buf msg = KZ_BUF_INIT; /* owned */
+        kz_buf_printf(&msg, _("kariz followup: WHEN \"%s\" is %s (%s), in the past: the lead "
+                              "would be overdue at once; nothing was written: give a date from "
+                              "today on, or add --force to set it anyway"),
+                      kz_buf_str(&when), date, rel);
+        kz_cli_print_safe(stderr, kz_buf_str(&msg));
+        fputc('\n', stderr);
+        kz_buf_free(&msg);
+        rc = 2;
+    }
     if (!rc && kz_pipe_followup(&c->sess, id, 0, day, step, &c->err) != KZ_OK)
         rc = kz_cli_fail(&c->err);
     kz_buf_free(&when);
