@@ -295,7 +295,9 @@ int kz_cmd_list(kz_cli *c, int argc, char **argv)
         return rc;
     if (mine)
         q.owner = c->sess.actor;
-    if (q.stage && !kz_rules_stage(c->rules, q.stage)) {
+    if (q.stage && kz_label_find_stage(c->rules, q.stage)) /* its id, or its label */
+        q.stage = kz_label_find_stage(c->rules, q.stage);
+    else if (q.stage) {
         kz_err_set(&c->err, KZ_EINVAL, _("unknown stage \"%s\" (stages: %s)"), q.stage,
                    kz_rules_stage_names(c->rules));
         return kz_cli_fail(&c->err);
