@@ -96,11 +96,22 @@ kz_status kz_pipe_check_field(const kz_session *s, const kz_lead *lead, const ch
     kz_status ks = KZ_OK;
     if (near)
         ks = kz_err_set(err, KZ_EINVAL,
-                        _("field \"%s\": no such field; did you mean %s? (a new custom field "
-                          "of that name must be declared under custom_fields in the rules)"),
+                        _("field \"%s\": no such field; did you mean %s? (a new name this "
+                          "close to a known field is taken for a typo; to use it as a custom "
+                          "field, declare it under custom_fields in the rules)"),
                         name, near);
     free(declared);
     return ks;
+}
+
+bool kz_pipe_field_is_new(const kz_session *s, const kz_lead *lead, const char *name)
+{
+    if (kz_field_lookup(name) >= 0 || (lead && kz_lead_custom(lead, name)))
+        return false;
+    for (size_t i = 0; i < kz_rules_custom_field_count(s->rules); i++)
+        if (strcmp(kz_rules_custom_field(s->rules, i), name) == 0)
+            return false;
+    return true;
 }
 
 bool kz_user_known(kz_session *s, const char *name)

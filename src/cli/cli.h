@@ -117,7 +117,7 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
     X(add, "NAME [--company C] [--email E] [--title T] [--value N] [--stage S] [--owner U] [--set FIELD=VALUE]... [--force]", N_("add a lead; prints its id")) \
     X(list, "[--stage S] [--owner U | --mine] [--search TEXT] [--grade G] [--overdue] [--sort KEY] [--limit N] [--format table|csv|json]", N_("list leads")) \
     X(show, "ID [--format table|json]", N_("show one lead: its fields, custom fields, stakeholders and activities")) \
-    X(set, "ID FIELD=VALUE... [--force]", N_("change fields (unknown names are custom fields)"))              \
+    X(set, "ID FIELD=VALUE... [--force]", N_("change fields (a new name makes a custom field)"))              \
     X(move, "ID STAGE [--force --reason TEXT]", N_("move a lead to a stage (entry criteria apply)")) \
     X(won, "ID [--force --reason TEXT]", N_("mark a deal won"))                                     \
     X(lost, "ID --reason REASON", N_("mark a deal lost, with one of the rules' lost reasons"))      \
