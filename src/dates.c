@@ -960,3 +960,14 @@ void kz_day_relative(int day, int today, char *out, size_t outlen)
     }
     kz_digits_show(out, outlen);
 }
+
+void kz_day_ago(int day, int today, char *out, size_t outlen)
+{
+    long long diff = (long long)day - today;
+    if (outlen == 0 || (diff >= -14 && diff <= 14)) {
+        kz_day_relative(day, today, out, outlen);
+        return;
+    }
+    snprintf(out, outlen, diff > 0 ? _("in %dd") : _("%dd ago"), (int)(diff > 0 ? diff : -diff));
+    kz_digits_show(out, outlen);
+}

@@ -1,4 +1,5 @@
 /* labels.c - words for kariz's internal names (see labels.h). */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -202,4 +203,123 @@ void kz_label_event(const kz_rules *r, const kz_event *e, kz_buf *out)
     }
     if (e->detail && *e->detail)
         kz_buf_printf(out, "%s(%s)", out->len ? " " : "", e->detail);
+}
+
+/* s as compared: surrounding spaces dropped, runs of spaces and
+ * underscores one space, ASCII letters in lower case. */
+static void fold(const char *s, kz_buf *out)
+{
+    bool gap = false;
+    for (const char *p = s ? s : ""; *p; p++) {
+        if (*p == ' ' || *p == '_' || *p == '\t') {
+            gap = out->len > 0;
+            continue;
+        }
+        if (gap)
+            kz_buf_putc(out, ' ');
+        gap = false;
+        kz_buf_putc(out, (char)tolower((unsigned char)*p));
+    }
+}
+
+static bool folded_eq(const char *folded, const char *s)
+{
+    kz_buf b = KZ_BUF_INIT;
+    fold(s, &b);
+    bool eq = strcmp(folded, kz_buf_str(&b)) == 0;
+    kz_buf_free(&b);
+    return eq;
+}
+
+bool kz_label_matches(const char *typed, const char *id, const char *label)
+{
+    if (!typed || !id)
+        return false;
+    kz_buf t = KZ_BUF_INIT, words = KZ_BUF_INIT;
+    fold(typed, &t);
+    kz_label_key(id, &words);
+    const char *f = kz_buf_str(&t);
+    bool eq = *f && (folded_eq(f, id) || folded_eq(f, kz_buf_str(&words)) ||
+                     (label && (folded_eq(f, label) || folded_eq(f, _(label)))));
+    kz_buf_free(&t);
+    kz_buf_free(&words);
+    return eq;
+}
+
+/* The id among n (id, label) pairs got by at() that typed names. */
+static const char *find(const char *typed, size_t n, const void *ctx,
+                        const char *(*at)(const void *ctx, size_t i, const char **label))
+{
+    const char *label;
+    for (size_t i = 0; typed && i < n; i++)
+        if (strcmp(at(ctx, i, &label), typed) == 0)
+            return at(ctx, i, &label);
+    for (size_t i = 0; typed && i < n; i++) {
+        const char *id = at(ctx, i, &label);
+        if (kz_label_matches(typed, id, label))
+            return id;
+    }
+    return NULL;
+}
+
+static const char *stage_at(const void *r, size_t i, const char **label)
+{
+    const kz_stage *st = &kz_rules_stages(r)[i];
+    *label = st->label;
+    return st->name;
+}
+
+static const char *reason_at(const void *r, size_t i, const char **label)
+{
+    *label = kz_rules_lost_reason_label(r, i);
+    return kz_rules_lost_reason(r, i);
+}
+
+static const char *status_at(const void *r, size_t i, const char **label)
+{
+    *label = kz_rules_status_label(r, i);
+    return kz_rules_status(r, i);
+}
+
+static const char *const kinds[] = {
+#define KZ_X_KIND(e, n, c, h) n,
+    KZ_ACTIVITY_KINDS(KZ_X_KIND)
+#undef KZ_X_KIND
+};
+
+static const char *const outcomes[] = {
+#define KZ_X_OUT(e, n, h) n,
+    KZ_ACTIVITY_OUTCOMES(KZ_X_OUT)
+#undef KZ_X_OUT
+};
+
+static const char *word_at(const void *list, size_t i, const char **label)
+{
+    *label = NULL;
+    return ((const char *const *)list)[i];
+}
+
+const char *kz_label_find_stage(const kz_rules *r, const char *typed)
+{
+    return r ? find(typed, kz_rules_stage_count(r), r, stage_at) : NULL;
+}
+
+const char *kz_label_find_lost_reason(const kz_rules *r, const char *typed)
+{
+    return r ? find(typed, kz_rules_lost_reason_count(r), r, reason_at) : NULL;
+}
+
+const char *kz_label_find_status(const kz_rules *r, const char *typed)
+{
+    return r ? find(typed, kz_rules_status_count(r), r, status_at) : NULL;
+}
+
+const char *kz_label_find_kind(const char *typed)
+{
+    return find(typed, sizeof kinds / sizeof kinds[0], kinds, word_at);
+}
+
+const char *kz_label_find_outcome(const char *typed)
+{
+    return find(typed, sizeof outcomes / sizeof outcomes[0], outcomes, word_at);
 }

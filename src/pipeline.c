@@ -1,6 +1,7 @@
 /* pipeline.c - salesperson operations shared by the CLI and the board.
  * Each is one write transaction: change, rescore, log, commit — or nothing. */
 #include "kariz/i18n.h"
+#include "kariz/labels.h"
 #include "kariz/pipeline.h"
 
 #include <inttypes.h>
@@ -41,18 +42,21 @@ static kz_status rescore_into(kz_session *s, kz_lead *lead, kz_activity_list *ac
     return KZ_OK;
 }
 
-static kz_status check_stage(const kz_session *s, const char *stage, kz_err *err)
+/* The stage a person named, by its id or the label kariz shows
+ * (kz_label_find_stage); NULL with the error when none. */
+static const kz_stage *find_stage(const kz_session *s, const char *stage, kz_err *err)
 {
-    if (!kz_rules_stage(s->rules, stage))
-        return kz_err_set(err, KZ_EINVAL, _("unknown stage \"%s\" (stages: %s)"), stage,
-                          kz_rules_stage_names(s->rules));
-    return KZ_OK;
+    const char *name = kz_label_find_stage(s->rules, stage);
+    if (!name)
+        kz_err_set(err, KZ_EINVAL, _("unknown stage \"%s\" (stages: %s)"), stage ? stage : "",
+                   kz_rules_stage_names(s->rules));
+    return name ? kz_rules_stage(s->rules, name) : NULL;
 }
 
 /* A status a person sets must be one the rules declare (when they declare
  * any); a status that was already there (imported, or set by an older
  * rules file) is left alone. */
-static kz_status check_status(const kz_session *s, const kz_lead *before, const kz_lead *lead,
+static kz_status check_status(const kz_session *s, const kz_lead *before, kz_lead *lead,
                               kz_err *err)
 {
     const char *st = kz_lead_text(lead, KZ_F_STATUS);
@@ -60,14 +64,14 @@ static kz_status check_status(const kz_session *s, const kz_lead *before, const 
     size_t n = kz_rules_status_count(s->rules);
     if (!st || !*st || n == 0 || (was && strcmp(was, st) == 0))
         return KZ_OK;
-    kz_buf list = KZ_BUF_INIT; /* owned */
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(kz_rules_status(s->rules, i), st) == 0) {
-            kz_buf_free(&list);
-            return KZ_OK;
-        }
-        kz_buf_printf(&list, "%s%s", i ? ", " : "", kz_rules_status(s->rules, i));
+    const char *named = kz_label_find_status(s->rules, st); /* the id, or its label */
+    if (named) {
+        kz_lead_set_text(lead, KZ_F_STATUS, named);
+        return KZ_OK;
     }
+    kz_buf list = KZ_BUF_INIT; /* owned */
+    for (size_t i = 0; i < n; i++)
+        kz_buf_printf(&list, "%s%s", i ? ", " : "", kz_rules_status(s->rules, i));
     kz_err_set(err, KZ_EINVAL, _("status \"%s\" is not one of the rules' statuses (%s)"), st,
                kz_buf_str(&list));
     kz_buf_free(&list);
@@ -92,11 +96,22 @@ kz_status kz_pipe_check_field(const kz_session *s, const kz_lead *lead, const ch
     kz_status ks = KZ_OK;
     if (near)
         ks = kz_err_set(err, KZ_EINVAL,
-                        _("field \"%s\": no such field; did you mean %s? (a new custom field "
-                          "of that name must be declared under custom_fields in the rules)"),
+                        _("field \"%s\": no such field; did you mean %s? (a new name this "
+                          "close to a known field is taken for a typo; to use it as a custom "
+                          "field, declare it under custom_fields in the rules)"),
                         name, near);
     free(declared);
     return ks;
+}
+
+bool kz_pipe_field_is_new(const kz_session *s, const kz_lead *lead, const char *name)
+{
+    if (kz_field_lookup(name) >= 0 || (lead && kz_lead_custom(lead, name)))
+        return false;
+    for (size_t i = 0; i < kz_rules_custom_field_count(s->rules); i++)
+        if (strcmp(kz_rules_custom_field(s->rules, i), name) == 0)
+            return false;
+    return true;
 }
 
 bool kz_user_known(kz_session *s, const char *name)
@@ -366,15 +381,16 @@ kz_status kz_pipe_add(kz_session *s, kz_lead *lead, kz_err *err)
         return kz_err_set(err, KZ_EINVAL, _("a lead needs a name, an e-mail or a company"));
     if (!kz_lead_has(lead, KZ_F_STAGE))
         kz_lead_set_text(lead, KZ_F_STAGE, kz_rules_first_stage(s->rules)->name);
-    kz_status ks = check_stage(s, kz_lead_text(lead, KZ_F_STAGE), err);
-    if (ks != KZ_OK)
-        return ks;
+    const kz_stage *stg = find_stage(s, kz_lead_text(lead, KZ_F_STAGE), err);
+    if (!stg)
+        return err->code;
+    kz_lead_set_text(lead, KZ_F_STAGE, stg->name);
+    kz_status ks;
     if ((ks = check_status(s, NULL, lead, err)) != KZ_OK)
         return ks;
     for (size_t i = 0; i < lead->ncustom; i++) /* --set names, as kz_pipe_set checks them */
         if ((ks = kz_pipe_check_field(s, NULL, lead->custom[i].name, err)) != KZ_OK)
             return ks;
-    const kz_stage *stg = kz_rules_stage(s->rules, kz_lead_text(lead, KZ_F_STAGE));
     if (stg->kind == KZ_STAGE_LOST && !kz_lead_has(lead, KZ_F_LOST_REASON))
         return kz_err_set(err, KZ_EINVAL,
                           _("a lead created as lost needs a lost reason (lost_reason=...)"));
@@ -558,15 +574,14 @@ static kz_status move_checked(op *o, const kz_stage *to, const char *force_reaso
 kz_status kz_pipe_move(kz_session *s, int64_t id, int64_t version, const char *stage,
                        const char *force_reason, kz_err *err)
 {
-    kz_status ks = check_stage(s, stage, err);
-    if (ks != KZ_OK)
-        return ks;
-    const kz_stage *to = kz_rules_stage(s->rules, stage);
+    const kz_stage *to = find_stage(s, stage, err);
+    if (!to)
+        return err->code;
     if (to->kind == KZ_STAGE_LOST)
         return kz_err_set(err, KZ_EINVAL,
                           _("a lead is lost with a reason: use `kariz lost ID --reason REASON`"));
     op o;
-    ks = op_begin(&o, s, id, version, stage_fields, NSTAGE_FIELDS, err);
+    kz_status ks = op_begin(&o, s, id, version, stage_fields, NSTAGE_FIELDS, err);
     if (ks == KZ_OK)
         ks = move_checked(&o, to, force_reason, err);
     return op_end(&o, ks, err);
@@ -591,11 +606,8 @@ kz_status kz_pipe_lost(kz_session *s, int64_t id, int64_t version, const char *r
     const kz_stage *lost = kz_rules_lost_stage(s->rules);
     if (!lost)
         return kz_err_set(err, KZ_EINVAL, _("the rules define no lost stage"));
-    const char *canon = NULL;
+    const char *canon = kz_label_find_lost_reason(s->rules, reason); /* its id, or its label */
     size_t nr = kz_rules_lost_reason_count(s->rules);
-    for (size_t i = 0; reason && i < nr; i++)
-        if (kz_strcasecmp(kz_rules_lost_reason(s->rules, i), reason) == 0)
-            canon = kz_rules_lost_reason(s->rules, i);
     if (!canon) {
         kz_buf list = KZ_BUF_INIT;
         for (size_t i = 0; i < nr; i++)
@@ -630,6 +642,11 @@ kz_status kz_pipe_log_with(kz_session *s, int64_t id, int64_t stakeholder_id, co
                            const char *outcome, const char *channel, const char *note,
                            kz_err *err)
 {
+    /* the kind and the outcome by their ids or as kariz shows them ("no answer") */
+    const char *named = kz_label_find_kind(kind);
+    kind = named ? named : kind;
+    if (outcome && *outcome && (named = kz_label_find_outcome(outcome)) != NULL)
+        outcome = named;
     const char *defchan = kz_activity_kind_channel(kind);
     if (!defchan)
         return kz_err_set(err, KZ_EINVAL, _("unknown activity kind \"%s\" (kinds: %s)"), kind,

@@ -101,6 +101,9 @@ int kz_time_show_cols(void);
  * and beyond two weeks the date (kz_day_show_short: "2026-12-01", "۱۰ آذر"),
  * in the digits in force. */
 void kz_day_relative(int day, int today, char *out, size_t outlen);
+/* As kz_day_relative, but counted in days however far ("32d ago", "in
+ * 45d"), never the date: where the date is shown beside it. */
+void kz_day_ago(int day, int today, char *out, size_t outlen);
 /* Format a Unix time as "YYYY-MM-DD HH:MM" local (out needs 17 bytes). */
 void kz_time_format(int64_t t, char *out);
 /* ISO 8601 UTC "YYYY-MM-DDTHH:MM:SSZ" (out needs 21 bytes). */

@@ -40,4 +40,20 @@ const char *kz_label_event_kind(const char *kind);
  * champion". Appends to out. */
 void kz_label_event(const kz_rules *r, const kz_event *e, kz_buf *out);
 
+/* Whether what a person typed names the internal name id: the id itself,
+ * or the words kariz shows for it: its key in words in the message
+ * language (kz_label_key: "no answer", "بدون پاسخ") or label (a stage's or
+ * a lost reason's label; may be NULL). Compared case-insensitively, with
+ * spaces for underscores, surrounding spaces ignored. */
+bool kz_label_matches(const char *typed, const char *id, const char *label);
+
+/* The one shared reading of a typed id, by kz_label_matches: the stage's
+ * name, the rules' lost reason or status, the activity kind or outcome
+ * that typed names; NULL when none does. An exact id wins over a label. */
+const char *kz_label_find_stage(const kz_rules *r, const char *typed);
+const char *kz_label_find_lost_reason(const kz_rules *r, const char *typed);
+const char *kz_label_find_status(const kz_rules *r, const char *typed);
+const char *kz_label_find_kind(const char *typed);
+const char *kz_label_find_outcome(const char *typed);
+
 #endif

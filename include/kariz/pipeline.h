@@ -44,6 +44,10 @@ kz_status kz_pipe_set(kz_session *s, int64_t id, int64_t version, const char *co
  * you mean FIELD?". kz_pipe_set checks every name this way. */
 kz_status kz_pipe_check_field(const kz_session *s, const kz_lead *lead, const char *name,
                               kz_err *err);
+/* Whether setting name on lead (may be NULL) makes a new custom field:
+ * not a built-in field, not declared by the rules, not on the lead. The
+ * CLI and the board say so when they do it ("new custom field zzz"). */
+bool kz_pipe_field_is_new(const kz_session *s, const kz_lead *lead, const char *name);
 
 /* Whether name is someone a lead can be assigned to without asking: an
  * account in the passwd database (as the system's name service sees it),

@@ -436,6 +436,14 @@ int kz_cli_main(int argc, char **argv)
         cli_close(&c);
         return rc;
     }
+    /* `kariz help [COMMAND]` is `kariz [COMMAND] --help` */
+    bool help = strcmp(argv[i], "help") == 0;
+    if (help && i + 1 == argc) {
+        print_main_help(stdout);
+        return 0;
+    }
+    if (help)
+        i++;
     const cmd_entry *cmd = find_command(argv[i]);
     /* `complete` serves the shell completion: not listed with the commands */
     static const cmd_entry complete = {"complete", "", "", kz_cmd_complete};
@@ -443,12 +451,28 @@ int kz_cli_main(int argc, char **argv)
         cmd = &complete;
     if (!cmd) {
         kz_buf b = KZ_BUF_INIT; /* owned */
+        const char *names[NCOMMANDS];
+        for (size_t k = 0; k < NCOMMANDS; k++)
+            names[k] = commands[k].name;
+        const char *near = kz_name_suggest(argv[i], names, NCOMMANDS);
+        if (near) { /* most often a typo: "lsit" */
+            fprintf(stderr, _("kariz: unknown command \"%s\"; did you mean %s? (see kariz --help)\n"),
+                    kz_cli_safe(&b, argv[i]), near);
+            kz_buf_free(&b);
+            return 2;
+        }
         fprintf(stderr, _("kariz: unknown command \"%s\" (commands:"), kz_cli_safe(&b, argv[i]));
         kz_buf_free(&b);
         for (size_t k = 0; k < NCOMMANDS; k++)
             fprintf(stderr, " %s", commands[k].name);
         fprintf(stderr, ")\n");
         return 2;
+    }
+    if (help) {
+        char *hargv[] = {argv[i], (char *)"--help", NULL};
+        rc = cmd->exec(&c, 2, hargv);
+        cli_close(&c);
+        return rc;
     }
     rc = cmd->exec(&c, argc - i, argv + i);
     const char *refused = kz_hooks_take_notice();

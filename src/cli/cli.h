@@ -117,13 +117,13 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
     X(add, "NAME [--company C] [--email E] [--title T] [--value N] [--stage S] [--owner U] [--set FIELD=VALUE]... [--force]", N_("add a lead; prints its id")) \
     X(list, "[--stage S] [--owner U | --mine] [--search TEXT] [--grade G] [--overdue] [--sort KEY] [--limit N] [--format table|csv|json]", N_("list leads")) \
     X(show, "ID [--format table|json]", N_("show one lead: its fields, custom fields, stakeholders and activities")) \
-    X(set, "ID FIELD=VALUE... [--force]", N_("change fields (unknown names are custom fields)"))              \
+    X(set, "ID FIELD=VALUE... [--force]", N_("change fields (a new name makes a custom field)"))              \
     X(move, "ID STAGE [--force --reason TEXT]", N_("move a lead to a stage (entry criteria apply)")) \
     X(won, "ID [--force --reason TEXT]", N_("mark a deal won"))                                     \
     X(lost, "ID --reason REASON", N_("mark a deal lost, with one of the rules' lost reasons"))      \
     X(note, "ID TEXT...|-", N_("add a note (- reads it from standard input)"))               \
     X(log, "ID KIND OUTCOME [--channel C] [--note TEXT] [--with WHO]", N_("log a touch: call, email, meeting...")) \
-    X(followup, "ID WHEN [--step TEXT]", N_("set the next step's due date (today, fri, +3d, 2026-12-01...)")) \
+    X(followup, "ID WHEN [--step TEXT] [--force]", N_("set the next step's due date (today, fri, +3d, 2026-12-01...)")) \
     X(assign, "ID USER|- [--force]", N_("give a lead to an owner (- unassigns)"))                              \
     X(agenda, "[--days N] [--owner U]", N_("what is due, overdue and stale for you: a morning list")) \
     X(triage, "[--all]", N_("work the queue of leads that need a decision now"))                    \

@@ -46,6 +46,17 @@ static void worked_notice(kz_cli *c, const kz_lead *lead)
     kz_buf_free(&note);
 }
 
+/* A custom field kariz did not know before (kz_pipe_field_is_new) is said
+ * to be new, on standard error: "kariz set: new custom field zzz on lead 61". */
+static void new_field_notice(const char *cmd, const char *name, int64_t id)
+{
+    kz_buf msg = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&msg, _("kariz %s: new custom field %s on lead %" PRId64), cmd, name, id);
+    kz_cli_print_safe(stderr, kz_buf_str(&msg));
+    fputc('\n', stderr);
+    kz_buf_free(&msg);
+}
+
 /* The same person as an existing lead, by e-mail as import finds
  * duplicates: refused (1), or with force a warning (0). */
 static int check_duplicate(kz_cli *c, const kz_lead *lead, bool force)
@@ -106,7 +117,7 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
         "  --value N        deal value, e.g. 12500, 12,500.50, 45k or 1.2M\n"
         "  --stage S        starting stage (default: the first stage)\n"
         "  --owner U        owner's account name (default: you; - for unassigned)\n"
-        "  --set FIELD=VALUE  any other field; unknown names become custom fields\n"
+        "  --set FIELD=VALUE  any other field; a new name makes a custom field\n"
         "  --force          add it even when a lead has the same e-mail (compared\n"
         "                   trimmed and case-insensitively, as import does), or\n"
         "                   when the owner is not a known user\n"
@@ -189,11 +200,19 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
         goto out;
     if ((rc = check_duplicate(c, &lead, force)))
         goto out;
+    bool *fresh = kz_xcalloc(lead.ncustom + 1, sizeof *fresh); /* owned */
+    for (size_t i = 0; i < lead.ncustom; i++)
+        fresh[i] = kz_pipe_field_is_new(&c->sess, NULL, lead.custom[i].name);
     if (kz_pipe_add(&c->sess, &lead, &c->err) != KZ_OK) {
+        free(fresh);
         rc = kz_cli_fail(&c->err);
         goto out;
     }
     printf("%" PRId64 "\n", kz_lead_num(&lead, KZ_F_ID));
+    for (size_t i = 0; i < lead.ncustom; i++)
+        if (fresh[i])
+            new_field_notice("add", lead.custom[i].name, kz_lead_num(&lead, KZ_F_ID));
+    free(fresh);
     worked_notice(c, &lead);
 out:
     if (rc < 0)
@@ -295,7 +314,9 @@ int kz_cmd_list(kz_cli *c, int argc, char **argv)
         return rc;
     if (mine)
         q.owner = c->sess.actor;
-    if (q.stage && !kz_rules_stage(c->rules, q.stage)) {
+    if (q.stage && kz_label_find_stage(c->rules, q.stage)) /* its id, or its label */
+        q.stage = kz_label_find_stage(c->rules, q.stage);
+    else if (q.stage) {
         kz_err_set(&c->err, KZ_EINVAL, _("unknown stage \"%s\" (stages: %s)"), q.stage,
                    kz_rules_stage_names(c->rules));
         return kz_cli_fail(&c->err);
@@ -329,6 +350,16 @@ int kz_cmd_list(kz_cli *c, int argc, char **argv)
         ks = kz_store_count(c->store, &all, &total, &c->err);
         if (ks == KZ_OK && total > (int64_t)lc.rows)
             printf(_("and %" PRId64 " more (--limit %zu)\n"), total - (int64_t)lc.rows, q.limit);
+    }
+    kz_err who;
+    if (ks == KZ_OK && lc.rows == 0 && !mine && q.owner &&
+        kz_user_check(&c->sess, q.owner, &who) != KZ_OK) {
+        /* an empty list for a name nobody has: most often a misspelt owner */
+        kz_buf msg = KZ_BUF_INIT; /* owned */
+        kz_buf_printf(&msg, _("kariz list: no lead is owned by %s: %s"), q.owner, who.msg);
+        kz_cli_print_safe(stderr, kz_buf_str(&msg));
+        fputc('\n', stderr);
+        kz_buf_free(&msg);
     }
     return ks == KZ_OK ? 0 : kz_cli_fail(&c->err);
 }
@@ -525,8 +556,9 @@ int kz_cmd_set(kz_cli *c, int argc, char **argv)
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
         return kz_cli_help("set", _("FIELD is a built-in field (see kariz(1)) or a custom field;\n"
                                   "an empty VALUE clears the field. A name one or two letters\n"
-                                  "away from a field is refused (did you mean ...?) unless the\n"
-                                  "rules declare it under custom_fields.\n"
+                                  "away from a known field is refused as a likely typo (did you\n"
+                                  "mean ...?) unless the rules declare it under custom_fields;\n"
+                                  "any other new name makes a new custom field, and says so.\n"
                                   "\nOptions:\n"
                                   "  --force          set owner= to a name that is not a known\n"
                                   "                   user (no account, owns no lead)\n"));
@@ -544,10 +576,30 @@ int kz_cmd_set(kz_cli *c, int argc, char **argv)
         if (strncmp(argv[i], "owner=", 6) == 0 &&
             (rc = check_known_owner(c, "set", "owner", argv[i] + 6, force)) != 0)
             return rc;
+    kz_lead before; /* as read: which names are new */
+    kz_lead_init(&before);
+    bool *fresh = kz_xcalloc((size_t)argc, sizeof *fresh); /* owned */
+    if (kz_store_lead_get(c->store, id, &before, &c->err) == KZ_OK)
+        for (int i = 2; i < argc; i++) {
+            argv[i][strcspn(argv[i], "=")] = '\0'; /* the name alone, for a moment */
+            fresh[i] = kz_pipe_field_is_new(&c->sess, &before, argv[i]);
+            size_t len = strlen(argv[i]);
+            for (int j = 2; j < i; j++) /* a name given twice is said once */
+                if (fresh[j] && strncmp(argv[j], argv[i], len) == 0 && argv[j][len] == '=')
+                    fresh[i] = false;
+            argv[i][strlen(argv[i])] = '=';
+        }
+    kz_lead_free(&before);
     if (kz_pipe_set(&c->sess, id, 0, (const char *const *)argv + 2, (size_t)argc - 2,
                     &c->err) != KZ_OK)
-        return kz_cli_fail(&c->err);
-    return 0;
+        rc = kz_cli_fail(&c->err);
+    for (int i = 2; !rc && i < argc; i++)
+        if (fresh[i]) {
+            argv[i][strcspn(argv[i], "=")] = '\0';
+            new_field_notice("set", argv[i], id);
+        }
+    free(fresh);
+    return rc;
 }
 
 /* move / won: ID [STAGE] [--force --reason TEXT] */
@@ -726,14 +778,13 @@ static int confirm_followup(kz_cli *c, int64_t id)
     char date[KZ_DATE_TEXT], rel[KZ_DATE_TEXT];
     kz_day_show(due, date, sizeof date);
     int today = kz_today(kz_session_now(&c->sess));
-    kz_day_relative(due, today, rel, sizeof rel);
+    kz_day_ago(due, today, rel, sizeof rel);
     const char *name = kz_lead_text(&lead, KZ_F_NAME), *step = kz_lead_text(&lead, KZ_F_NEXT_STEP);
     kz_buf line = KZ_BUF_INIT;
     kz_buf_printf(&line, _("next step for %s (lead %" PRId64 "): %s, due %s %s"),
                   name ? name : "", id, step ? step : _("(no step named)"),
                   _(wd[kz_day_weekday(due)]), date);
-    if (due - today >= -14 && due - today <= 14) /* beyond, rel is the date again */
-        kz_buf_printf(&line, " (%s)", rel);
+    kz_buf_printf(&line, " (%s)", rel);
     kz_cli_print_safe(stdout, kz_buf_str(&line));
     putchar('\n');
     kz_buf_free(&line);
@@ -744,21 +795,27 @@ static int confirm_followup(kz_cli *c, int64_t id)
 int kz_cmd_followup(kz_cli *c, int argc, char **argv)
 {
     static const struct option opts[] = {{"step", required_argument, 0, 's'},
+                                         {"force", no_argument, 0, 'F'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *step = NULL;
+    bool force = false;
     int o;
     reset_getopt();
     while ((o = kz_cli_next_opt(argc, argv, opts)) != -1) {
         switch (o) {
         case 's': step = optarg; break;
+        case 'F': force = true; break;
         case 'h':
             return kz_cli_help("followup",
                                _("WHEN: today, tomorrow, yesterday, mon..sun (the next one), next week,\n"
                                "next month, +3d, +2w, +1m, in 3 days, in 2 weeks, in 1 month, eom\n"
                                "(end of month), or YYYY-MM-DD, in your time zone. Prints the next\n"
-                               "step as saved: the lead, the step and the date.\n\n"
-                               "Options:\n  --step TEXT      what the next step is (default: the one it has)\n"));
+                               "step as saved: the lead, the step and the date. A date before\n"
+                               "today is refused (exit 1) unless forced: it would make the lead\n"
+                               "overdue at once.\n\n"
+                               "Options:\n  --step TEXT      what the next step is (default: the one it has)\n"
+                               "  --force          set a due date in the past anyway\n"));
         default: return 2;
         }
     }
@@ -769,10 +826,23 @@ int kz_cmd_followup(kz_cli *c, int argc, char **argv)
         kz_buf_printf(&when, "%s%s", i > optind + 1 ? " " : "", argv[i]);
     int64_t id;
     int rc = open_for_write(c, "followup", argv[optind], &id);
-    int day;
-    if (!rc && kz_date_parse(kz_buf_str(&when), kz_today(kz_session_now(&c->sess)), &day,
-                             &c->err) != KZ_OK)
+    int day, today = kz_today(kz_session_now(&c->sess));
+    if (!rc && kz_date_parse(kz_buf_str(&when), today, &day, &c->err) != KZ_OK)
         rc = kz_cli_fail(&c->err);
+    if (!rc && day < today && !force) { /* almost always a typo */
+        char date[KZ_DATE_TEXT], rel[KZ_DATE_TEXT];
+        kz_day_show(day, date, sizeof date);
+        kz_day_ago(day, today, rel, sizeof rel);
+        kz_buf msg = KZ_BUF_INIT; /* owned */
+        kz_buf_printf(&msg, _("kariz followup: WHEN \"%s\" is %s (%s), in the past: the lead "
+                              "would be overdue at once; nothing was written: give a date from "
+                              "today on, or add --force to set it anyway"),
+                      kz_buf_str(&when), date, rel);
+        kz_cli_print_safe(stderr, kz_buf_str(&msg));
+        fputc('\n', stderr);
+        kz_buf_free(&msg);
+        rc = 1; /* a value refused, as an unknown owner is */
+    }
     if (!rc && kz_pipe_followup(&c->sess, id, 0, day, step, &c->err) != KZ_OK)
         rc = kz_cli_fail(&c->err);
     kz_buf_free(&when);

@@ -1005,6 +1005,7 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
         goto out;
     }
     kz_buf_printf(&assign, "%s=%s", fname, kz_buf_str(&value));
+    bool fresh = f < 0 && kz_pipe_field_is_new(t->s, l, fname); /* said so once saved */
     kz_change p = {.kind = KZ_CH_SET, .id = id, .version = version, .what = _("edit"),
                    .field = fname, .mine = kz_buf_str(&value), .assign = kz_buf_str(&assign),
                    .before = l};
@@ -1017,8 +1018,11 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
     remember_undo(t, id, l, what);
     kz_buf who = KZ_BUF_INIT; /* owned */
     kz_lead_label(l, &who);
-    /* TRANSLATORS: "value of Ada Lovelace saved" */
-    kz_tui_message(t, _("%s of %s saved%s"), fname, kz_buf_str(&who), kz_change_reapplied(&p));
+    if (fresh) /* TRANSLATORS: "new custom field zzz of Ada Lovelace saved" */
+        kz_tui_message(t, _("new custom field %s of %s saved%s"), fname, kz_buf_str(&who),
+                       kz_change_reapplied(&p));
+    else /* TRANSLATORS: "value of Ada Lovelace saved" */
+        kz_tui_message(t, _("%s of %s saved%s"), fname, kz_buf_str(&who), kz_change_reapplied(&p));
     kz_buf_free(&who);
     flags = KZ_UI_RELOAD;
 out:

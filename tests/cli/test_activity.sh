@@ -28,7 +28,7 @@ expect_eq "$(json 'j["next_due"]')" 2026-11-27
 expect_eq "$(json 'j["next_step"]')" "Send proposal"
 run k followup 1 +3d; run k show 1 --format json; expect_eq "$(json 'j["next_due"]')" 2026-11-27
 run k followup 1 in 2 weeks; run k show 1 --format json; expect_eq "$(json 'j["next_due"]')" 2026-12-08
-run k followup 1 2026-11-20; run k list --overdue; has_out "Ava Smith"; has_out "2026-11-20!"
+run k followup 1 2026-11-20 --force; run k list --overdue; has_out "Ava Smith"; has_out "2026-11-20!"
 
 t "assign"
 USER=mallory LOGNAME=mallory run k assign 1 bob --force; expect_rc 0
@@ -49,7 +49,7 @@ run k add "Due Soon" --company Wonka; expect_rc 0; soon=$out
 run k add "Far Off" --company Hooli; far=$out
 run k add "Not Mine" --owner bob --force; other=$out
 run k assign 1 "$ME"
-run k followup 1 yesterday --step "Call back"
+run k followup 1 yesterday --force --step "Call back"
 run k followup "$soon" tomorrow --step "Send proposal"
 run k followup "$far" in 3 weeks
 run k followup "$other" today

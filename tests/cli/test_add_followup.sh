@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # kariz add refuses a second lead with an e-mail another lead has (compared
 # as import compares them), naming that lead, unless --force; kariz followup
-# confirms what it saved: whose next step, what, and the resolved date.
+# confirms what it saved: whose next step, what, and the resolved date,
+# always with how far it is; a due date before today is refused (exit 1)
+# unless --force.
 . "$(dirname "$0")/lib.sh"
 export KARIZ_NOW="2026-12-03 09:00" # a Thursday
 
@@ -35,7 +37,7 @@ expect_out "next step for Mia Khan (lead 1): call back, due Fri 2026-12-04 (tomo
 run k followup 1 in 2 weeks; expect_rc 0
 expect_out "next step for Mia Khan (lead 1): call back, due Thu 2026-12-17 (in 14d)"
 run k followup 1 2027-01-15 --step "send the contract"
-expect_out "next step for Mia Khan (lead 1): send the contract, due Fri 2027-01-15"
+expect_out "next step for Mia Khan (lead 1): send the contract, due Fri 2027-01-15 (in 43d)"
 run k followup 3 today; expect_out "next step for Mia Khan (lead 3): (no step named), due Thu 2026-12-03 (today)"
 run k show 1 --format json; expect_eq "$(json 'j["next_due"] + " " + j["next_step"]')" "2027-01-15 send the contract"
 
@@ -45,5 +47,15 @@ case "$out" in *$'\e'*) bad "raw escape in the confirmation" ;; *) ok ;; esac
 has_out "(lead 5): (no step named), due Fri 2026-12-04 (tomorrow)"
 run k followup 1 someday; expect_rc 1; expect_out ""
 run k followup 99 fri; expect_rc 1; expect_out ""
+
+t "followup: a due date before today is refused, nothing written, unless --force"
+run k followup 1 2026-11-01; expect_rc 1; expect_out ""
+expect_eq "$err" 'kariz followup: WHEN "2026-11-01" is 2026-11-01 (32d ago), in the past: the lead would be overdue at once; nothing was written: give a date from today on, or add --force to set it anyway'
+run k show 1 --format json; expect_eq "$(json 'j["next_due"]')" "2027-01-15" "due date unchanged"
+run k followup 1 yesterday --step "other step"; expect_rc 1; has_err '"yesterday" is 2026-12-02 (yesterday)'
+run k show 1 --format json; expect_eq "$(json 'j["next_step"]')" "send the contract" "step unchanged"
+run k followup 1 2026-11-01 --force; expect_rc 0
+expect_out "next step for Mia Khan (lead 1): send the contract, due Sun 2026-11-01 (32d ago)"
+run k followup 1 today; expect_rc 0; has_out "(today)"
 
 finish

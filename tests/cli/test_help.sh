@@ -48,7 +48,7 @@ t "followup --help: every WHEN form it lists is accepted"
 run k followup --help; has_out "yesterday"; has_out "+1m"; has_out "in 1 month"; has_out "(end of month)"
 for w in today tomorrow yesterday mon sun "next week" "next month" +3d +2w +1m "in 3 days" \
          "in 2 weeks" "in 1 month" eom "end of month" 2027-01-15; do
-    run k followup 2 $w; [ "$rc" = 0 ] && ok || bad "followup 2 $w: $err"
+    run k followup 2 $w --force; [ "$rc" = 0 ] && ok || bad "followup 2 $w: $err"
 done
 
 t "demo --help names --no-board in its usage"

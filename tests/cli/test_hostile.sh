@@ -10,7 +10,7 @@ evil_note=$(printf 'call me\033[31m red\r\nnow \302\205 \340\200\257')
 run k add "$evil_name" --company "$evil_company" --email "e@x.example" --set "notes_src=$(printf 'x\033[Hy')"
 expect_rc 0; id=$out
 run k note "$id" "$evil_note"; expect_rc 0
-run k followup "$id" yesterday --step "$(printf 'ring\033[5m')"; expect_rc 0
+run k followup "$id" yesterday --force --step "$(printf 'ring\033[5m')"; expect_rc 0
 run k log "$id" call no_answer --note "$(printf '\033]52;c;cGF5bG9hZA==\007')"; expect_rc 0
 
 # clean FILE: no ESC, CR, BS, BEL, C1 (as UTF-8 \302\200-\302\237), bidi

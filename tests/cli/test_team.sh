@@ -52,7 +52,7 @@ install -d -m 2770 -g "$G" "$D"
 TDB=$D/team.db
 run as "$ALICE" 077 "$KZ" init; expect_rc 0
 expect_eq "$(mode "$TDB")" "660 $G" "database"
-run as "$ALICE" 077 "$KZ" add "Ava Smith" --company Acme; expect_rc 0
+run as "$ALICE" 077 "$KZ" add "Ava Smith" --company Acme --set n=0; expect_rc 0
 
 t "two users, umask 022 and 077, working at once: no write is ever refused"
 # each call is a fresh process, so connections open and close all the time

@@ -19,7 +19,13 @@ run k add "Cy Typo" --set compnay=Globex; expect_rc 1; has_err "did you mean com
 expect_eq "$(sql "SELECT count(*) FROM leads")" 2 "no lead added"
 run k set 1 pain_point=manual; expect_rc 0
 run k set 1 favourite_colour=blue; expect_rc 0
+expect_eq "$err" "kariz set: new custom field favourite_colour on lead 1" "a new custom field is said to be one"
 run k show 1 --format json; expect_eq "$(json 'j["custom"]["favourite_colour"]')" blue
+run k set 1 favourite_colour=red; expect_rc 0; expect_eq "$err" "" "the lead has it: not new"
+run k set 1 pain_point=manual zzz=1 zzz=2; expect_rc 0
+expect_eq "$err" "kariz set: new custom field zzz on lead 1" "declared names are not new; said once"
+run k set 1 valu=5000; expect_rc 1
+has_err 'did you mean value? (a new name this close to a known field is taken for a typo; to use it as a custom field, declare it under custom_fields in the rules)'
 
 t "declared custom fields are taken as they are"
 sed 's/^custom_fields:$/custom_fields:\n  - companx/' "$KARIZ_SOURCE/rules.yaml" > "$T/custom.yaml"
@@ -89,5 +95,9 @@ run k add "Dee Forced" --owner nosuch_zz --force; expect_rc 0
 run k show "$out" --format json; expect_eq "$(json 'j["owner"]')" nosuch_zz
 run k add "Dee Nobody" --owner -; expect_rc 0
 run k show "$out" --format json; expect_eq "$(json 'j["owner"]')" None
+
+t "add says which custom fields are new"
+run k add "Dee" --set shoe_size=9 --set pain_point=none; expect_rc 0
+expect_eq "$err" "kariz add: new custom field shoe_size on lead $out"
 
 finish

@@ -185,11 +185,20 @@ static void test_misspelt_field_refused_on_the_board(void **state)
                         "100000 -");
     kt_send(t, "e");
     kt_wait_for(t, "edit field");
-    kt_send(t, "favourite_colour\r"); /* far from any field: a custom field */
+    kt_send(t, "favourite_colour\r"); /* far from any field: a new custom field, said so */
     kt_wait_for(t, "favourite_colour:");
     kt_send(t, "blue\r");
+    kt_wait_for(t, "new custom field favourite_colour of Ada Lovelace saved");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "favourite_colour\r"); /* the lead has it now: no longer new */
+    kt_wait_for(t, "favourite_colour: blue");
+    kt_send(t, "\x15" "green\r");
     kt_wait_for(t, "favourite_colour of Ada Lovelace saved");
+    assert_false(kt_contains(t, "new custom field"));
     kt_finish(t, "q");
+    assert_string_equal(sql(db, "SELECT value FROM custom_fields WHERE name = 'favourite_colour'"),
+                        "green");
     assert_string_equal(sql(db, "SELECT count(*) FROM custom_fields WHERE name = 'compnay'"), "0");
 }
 

@@ -93,7 +93,7 @@ static void test_board_in_persian(void **state)
     setenv("KARIZ_NOW", "2026-01-05 10:00", 1); /* long ago: idle since */
     kt_kariz_run(db, "add", "--company", "Dusty Ltd", "Old Lead", NULL);
     unsetenv("KARIZ_NOW");
-    kt_kariz_run(db, "followup", "1", "2020-01-01", NULL);
+    kt_kariz_run(db, "followup", "1", "2020-01-01", "--force", NULL);
     use_persian();
     kt_term *t = kt_board(30, 130, db, NULL);
     kt_wait_for(t, "Old Lead");

@@ -87,7 +87,7 @@ static const char *make_db(const char *file)
     kt_kariz_run(path, "add", "--company", "Acme", "Ava Smith", NULL);
     kt_kariz_run(path, "log", "1", "email", "replied", NULL);
     kt_kariz_run(path, "log", "1", "call", "answered", NULL);
-    kt_kariz_run(path, "followup", "1", "2026-11-20", NULL);
+    kt_kariz_run(path, "followup", "1", "2026-11-20", "--force", NULL);
     return path;
 }
 

@@ -141,7 +141,7 @@ static void test_each_decision_lands(void **state)
     kt_kariz_run(db, "add", "--company", "Analytical Engines", "--title", "Countess", "--value",
                  "1000", "--set", "employees=200", "--set", "industry=computing",
                  "Ada Lovelace", NULL);
-    kt_kariz_run(db, "followup", "1", "yesterday", "--step", "send the pilot plan", NULL);
+    kt_kariz_run(db, "followup", "1", "yesterday", "--force", "--step", "send the pilot plan", NULL);
     add_leads(db, 9, "-"); /* leads 2..10, unassigned */
     kt_term *t = kt_board(30, 120, db, "triage", NULL);
 
@@ -322,7 +322,7 @@ static void test_leaving_and_coming_back_resumes(void **state)
     for (int i = 1; i <= 4; i++) {
         char id[8];
         snprintf(id, sizeof id, "%d", i);
-        kt_kariz_run(db, "followup", id, "yesterday", NULL);
+        kt_kariz_run(db, "followup", id, "yesterday", "--force", NULL);
     }
     kt_term *t = kt_board(30, 100, db, "triage", NULL);
     kt_wait_for(t, "triage 1/4, 0 decisions");
@@ -587,7 +587,7 @@ static void test_hostile_name_shown_safely(void **state)
     kt_kariz_run(db, "add", "--company", "Evil\x1b]0;pwned\x07" "Corp", "--title",
                  "Boss\x1b[2J", "--value", "100", "Mallory\x1b[31mRed", NULL);
     kt_kariz_run(db, "note", "1", "line one\nline\x1b[Htwo", NULL);
-    kt_kariz_run(db, "followup", "1", "yesterday", "--step", "call\x1b[5ime", NULL);
+    kt_kariz_run(db, "followup", "1", "yesterday", "--force", "--step", "call\x1b[5ime", NULL);
     kt_term *t = kt_board(30, 120, db, "triage", NULL);
     /* ESC shows as the control picture U+241B; BEL as U+2407 */
     kt_wait_for(t, "Mallory\xe2\x90\x9b[31mRed");

@@ -109,7 +109,7 @@ static void test_next_step_with_human_date(void **state)
     kt_wait_for(t, "Lead 1");
     kt_finish(t, "q");
     /* an overdue next step is marked on the card */
-    kt_kariz_run(db, "followup", "1", "2020-01-01", NULL);
+    kt_kariz_run(db, "followup", "1", "2020-01-01", "--force", NULL);
     t = kt_board(30, 120, db, NULL);
     kt_wait_for(t, "!due");
     kt_finish(t, "q");
@@ -420,7 +420,7 @@ static void test_owner_grade_overdue_filters(void **state)
     const char *db = make_db("filters.db");
     kt_kariz_run(db, "add", "--company", "Other", "--value", "500", "--stage", "lead", "--owner",
                  "bob", "--force", "Bob's Lead", NULL);
-    kt_kariz_run(db, "followup", "1", "2020-01-01", NULL);
+    kt_kariz_run(db, "followup", "1", "2020-01-01", "--force", NULL);
     kt_term *t = kt_board(30, 120, db, NULL);
     kt_wait_for(t, "Bob's Lead");
     kt_wait_for(t, "Ada Lovelace");
