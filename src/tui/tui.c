@@ -61,17 +61,9 @@ static bool terminal_gone(void)
     return false;
 }
 
-/* Ctrl-C (SIGINT) is read as a key, <C-c>: it cancels a prompt or dialog
- * as Esc does, and on a view quits the board as q does on the board. */
-static volatile sig_atomic_t interrupted;
-#define KZ_KEY_CTRL_C 3
-
 static void on_fatal_signal(int sig)
 {
-    if (sig == SIGINT)
-        interrupted = 1;
-    else
-        fatal_signal = sig;
+    fatal_signal = sig;
 }
 
 static void install_signals(struct sigaction *saved)
@@ -811,11 +803,6 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
     for (;;) {
         if (fatal_signal || terminal_lost)
             return false;
-        if (interrupted) {
-            interrupted = 0;
-            *key = KZ_KEY_CTRL_C;
-            return true;
-        }
         wint_t ch;
         int r = get_wch(&ch);
         if (fatal_signal)
@@ -1064,7 +1051,6 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
 
     struct sigaction saved[3];
     fatal_signal = 0;
-    interrupted = 0;
     terminal_lost = false;
     install_signals(saved);
     struct termios tio_before; /* the modes to restore after a crash */
@@ -1115,12 +1101,6 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
         kz_key key;
         if (!kz_tui_read_key(&t, &key, true))
             break;
-        if (key == KZ_KEY_CTRL_C &&
-            (t.too_small ||
-             kz_keymap_lookup(&t.km, t.stack[t.depth - 1]->ops->keymap, key) == KZ_ACT_NONE)) {
-            flags = KZ_UI_QUIT; /* an interrupt on a view: quits as q does, cleanly */
-            continue;
-        }
         if (t.too_small) {
             kz_action a = kz_keymap_lookup(&t.km, KZ_KM_GENERIC, key);
             flags = a == KZ_ACT_QUIT ? KZ_UI_QUIT : 0;

@@ -476,47 +476,6 @@ static void test_terminate_restores_terminal(void **state)
     assert_int_not_equal(WEXITSTATUS(st), 0);
 }
 
-/* Ctrl-C in a half-typed prompt or a choice box cancels it as Esc does
- * (nothing saved, the board stays); on the board it quits cleanly. */
-static void test_ctrl_c_cancels_prompts(void **state)
-{
-    (void)state;
-    const char *db = make_db("ctrlc.db");
-    kt_term *t = kt_board(30, 120, db, NULL);
-    kt_wait_for(t, "Ada Lovelace");
-    kt_send(t, "n");
-    kt_wait_for(t, "note:");
-    kt_send(t, "half a thought");
-    kt_wait_for(t, "half a thought");
-    kt_send(t, "\x03");
-    kt_wait_gone(t, "half a thought");
-    kt_wait_for(t, "Ada Lovelace");
-    assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities"), "0");
-    kt_send(t, "e");
-    kt_wait_for(t, "edit field");
-    kt_send(t, "company\r");
-    kt_wait_for(t, "company: Analytical Engines");
-    kt_send(t, "Babbage & Co");
-    kt_wait_for(t, "company: Babbage & Co");
-    kt_send(t, "\x03");
-    kt_wait_gone(t, "company: Babbage");
-    assert_string_equal(kt_sql(db, "SELECT company FROM leads WHERE id = 1"),
-                        "Analytical Engines");
-    kt_send(t, "c");
-    kt_wait_for(t, "call: outcome?");
-    kt_send(t, "\x03");
-    kt_wait_gone(t, "call: outcome?");
-    /* still the board: a key answers */
-    kt_send(t, "%");
-    kt_wait_for(t, "% is not bound");
-    kt_send(t, "\x03");
-    kt_wait_gone(t, "Ada Lovelace");
-    int st = kt_wait_exit(t);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 0);
-    assert_false(kt_contains(t, "stopped by signal"));
-}
-
 static void test_crash_signal_restores_terminal(void **state)
 {
     (void)state;
@@ -549,7 +508,6 @@ int main(void)
         cmocka_unit_test(test_sort_and_mine_filter),
         cmocka_unit_test(test_owner_grade_overdue_filters),
         cmocka_unit_test(test_terminate_restores_terminal),
-        cmocka_unit_test(test_ctrl_c_cancels_prompts),
         cmocka_unit_test(test_crash_signal_restores_terminal),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
