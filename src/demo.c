@@ -366,5 +366,11 @@ kz_status kz_demo_fill(kz_session *s, int64_t n, kz_demo_language lang, kz_err *
     for (int64_t i = 0; i < n && ks == KZ_OK; i++)
         ks = one_lead(s, lg, &r, i, base, err);
     s->now = saved;
+    /* each lead was scored as of its last touch, back in the demo's past:
+     * the scores are brought up to now before anything shows them, so the
+     * board's first screen is already in its settled order (and its
+     * cursor on the card drawn first) */
+    if (ks == KZ_OK)
+        ks = kz_pipe_rescore_due(s, NULL, err);
     return ks;
 }

@@ -15,7 +15,8 @@ typedef enum { KZ_DEMO_EN, KZ_DEMO_FA } kz_demo_language;
  * deals with reasons. Times are spread over the 120 days before now.
  * KZ_DEMO_FA: the same pipeline (stages, values, touches, dates) with
  * Persian names, companies, cities, notes and next steps, Iranian phone
- * numbers and amounts in toman (IRT). */
+ * numbers and amounts in toman (IRT). The scores are left as of now (the
+ * ones decayed since a lead's last touch recomputed). */
 kz_status kz_demo_fill(kz_session *s, int64_t n, kz_demo_language lang, kz_err *err);
 
 #endif

@@ -409,6 +409,8 @@ bool kz_change_save(kz_tui *t, kz_change *p)
         }
         if (st == KZ_EREFUSED && p->pass_refusal)
             return false;
+        if (st == KZ_EINVAL && p->pass_invalid)
+            return false;
         failed(t, p->what, &p->err);
         return false;
     }
@@ -998,20 +1000,36 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
     }
     char label[128];
     snprintf(label, sizeof label, "%s:", fname);
-    if (!kz_prompt_line(t, label, current, &value, NULL, NULL))
-        goto out;
-    if (f == KZ_F_OWNER && !kz_prompt_owner_ok(t, kz_trim(value.s ? value.s : (char[]){0}))) {
-        kz_tui_message(t, _("owner unchanged"));
-        goto out;
-    }
-    kz_buf_printf(&assign, "%s=%s", fname, kz_buf_str(&value));
-    bool fresh = f < 0 && kz_pipe_field_is_new(t->s, l, fname); /* said so once saved */
-    kz_change p = {.kind = KZ_CH_SET, .id = id, .version = version, .what = _("edit"),
-                   .field = fname, .mine = kz_buf_str(&value), .assign = kz_buf_str(&assign),
-                   .before = l};
-    if (!kz_change_save(t, &p)) {
-        flags = KZ_UI_RELOAD;
-        goto out;
+    /* a value kariz refuses comes back in the prompt as typed, ready to
+     * mend, with what was wrong on the status line */
+    char *typed = NULL; /* owned: the refused value */
+    kz_change p;
+    bool fresh = false; /* a new custom field: said so once saved */
+    for (;;) {
+        bool entered = typed ? kz_prompt_mend(t, label, typed, &value)
+                             : kz_prompt_line(t, label, current, &value, NULL, NULL);
+        free(typed);
+        typed = NULL;
+        if (!entered)
+            goto out;
+        if (f == KZ_F_OWNER && !kz_prompt_owner_ok(t, kz_trim(value.s ? value.s : (char[]){0}))) {
+            kz_tui_message(t, _("owner unchanged"));
+            goto out;
+        }
+        kz_buf_reset(&assign);
+        kz_buf_printf(&assign, "%s=%s", fname, kz_buf_str(&value));
+        fresh = f < 0 && kz_pipe_field_is_new(t->s, l, fname);
+        p = (kz_change){.kind = KZ_CH_SET, .id = id, .version = version, .what = _("edit"),
+                        .field = fname, .mine = kz_buf_str(&value), .assign = kz_buf_str(&assign),
+                        .before = l, .pass_invalid = true};
+        if (kz_change_save(t, &p))
+            break;
+        if (p.err.code != KZ_EINVAL) {
+            flags = KZ_UI_RELOAD;
+            goto out;
+        }
+        typed = kz_xstrdup(kz_buf_str(&value));
+        kz_tui_error(t, _("%s; mend it, or Esc to cancel"), p.err.msg);
     }
     char what[sizeof t->undo->what];
     snprintf(what, sizeof what, _("edit of %s"), fname);

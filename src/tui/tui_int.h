@@ -403,6 +403,8 @@ typedef struct kz_change {
     kz_lead *before;         /* (may be NULL) set to the lead as it was just before
                                 the save landed: what undo puts back */
     bool pass_refusal;       /* return KZ_EREFUSED to the caller (override prompt) */
+    bool pass_invalid;       /* return a malformed value (KZ_EINVAL) to the caller, to
+                                mend it: p->err says what was wrong */
     bool reapplied;          /* saved over someone else's change, on request */
     kz_err err;              /* the last failure */
 } kz_change;

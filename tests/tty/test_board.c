@@ -375,6 +375,37 @@ static void test_demo_opens_the_board(void **state)
     kt_finish(t, "q");
 }
 
+static bool drawn_above(kt_term *t, void *arg)
+{
+    const char *const *names = arg;
+    int r1, c1, r2, c2;
+    return kt_find(t, names[0], &r1, &c1) && kt_find(t, names[1], &r2, &c2) && r1 < r2;
+}
+
+/* The demo's leads were scored back in its past: the Opportunity column
+ * is first drawn in the order of now (Tom Smith's 86 above Mia Chen, whose
+ * 95 has decayed), and the cursor there is on the card drawn first, also
+ * after the board's rescoring ticks. */
+static void test_demo_selects_the_first_card_drawn(void **state)
+{
+    (void)state;
+    kt_env("KARIZ_NOW", "2026-03-10 09:00");
+    kt_env("NO_COLOR", "1");
+    const char *argv[] = {kt_kariz(), "--db", kt_path("demo-sel.db"), "demo", NULL};
+    kt_term *t = kt_start(argv, 40, 200);
+    kt_env_clear();
+    const char *order[] = {"Tom Smith", "Mia Chen"};
+    kt_wait_until(t, drawn_above, (void *)order, "Tom Smith above Mia Chen");
+    kt_send(t, "ll%");
+    kt_wait_for(t, "% is not bound");
+    int row, col;
+    assert_true(kt_find(t, "Tom Smith", &row, &col));
+    assert_true(kt_cell_reverse(t, row, col));
+    assert_true(kt_find(t, "Mia Chen", &row, &col));
+    assert_false(kt_cell_reverse(t, row, col));
+    kt_finish(t, "q");
+}
+
 static void test_small_at_start_then_grown(void **state)
 {
     (void)state;
@@ -430,6 +461,7 @@ int main(void)
         cmocka_unit_test(test_readonly_refuses_edits),
         cmocka_unit_test(test_no_color_uses_attributes),
         cmocka_unit_test(test_demo_opens_the_board),
+        cmocka_unit_test(test_demo_selects_the_first_card_drawn),
         cmocka_unit_test(test_small_at_start_then_grown),
         cmocka_unit_test(test_long_column_scrolls),
     };

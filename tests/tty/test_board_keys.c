@@ -175,12 +175,18 @@ static void test_misspelt_field_refused_on_the_board(void **state)
     kt_wait_for(t, "value: 1000");
     kt_send(t, "-500\r");
     kt_wait_for(t, "\"-500\" is negative");
+    kt_wait_for(t, "value: -500"); /* back to mend; Esc gives it up */
+    kt_send(t, "\x1b");
+    kt_wait_gone(t, "value: -500");
     kt_send(t, "e");
     kt_wait_for(t, "edit field");
     kt_send(t, "status\r");
     kt_wait_for(t, "status:");
     kt_send(t, "qualifed\r");
     kt_wait_for(t, "status \"qualifed\" is not one of the rules' statuses (subscriber");
+    kt_wait_for(t, "status: qualifed");
+    kt_send(t, "\x1b");
+    kt_wait_gone(t, "status: qualifed");
     assert_string_equal(sql(db, "SELECT value || ' ' || ifnull(status, '-') FROM leads WHERE id = 1"),
                         "100000 -");
     kt_send(t, "e");

@@ -162,6 +162,30 @@ static void test_new_lead_keeps_a_bad_value(void **state)
     kt_finish(t, "q");
 }
 
+/* A value the edit prompt (e) refuses comes back as typed, ready to mend,
+ * and nothing is saved until it is mended. */
+static void test_edit_keeps_a_bad_value(void **state)
+{
+    (void)state;
+    const char *db = kt_path("editmend.db");
+    kt_kariz_run(db, "add", "--value", "500", "Ada Lovelace", NULL);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "value\r");
+    kt_wait_for(t, "value: 500");
+    kt_send(t, "12kk\r");
+    kt_wait_for(t, "mend it, or Esc to cancel");
+    kt_wait_for(t, "value: 12kk");
+    assert_false(kt_contains(t, "typing replaces it"));
+    assert_string_equal(kt_sql(db, "SELECT value FROM leads WHERE id = 1"), "50000"); /* cents */
+    kt_send(t, "\x7f\r");
+    kt_wait_for(t, "value of Ada Lovelace saved");
+    assert_string_equal(kt_sql(db, "SELECT value FROM leads WHERE id = 1"), "1200000");
+    kt_finish(t, "q");
+}
+
 /* The detail view reads in words: activity outcomes, field names and
  * amounts, never the names kariz stores. */
 static void test_detail_in_words(void **state)
@@ -266,6 +290,7 @@ int main(void)
         cmocka_unit_test(test_scroll_mark_leaves_cards_whole),
         cmocka_unit_test(test_too_small_says_size_when_narrow),
         cmocka_unit_test(test_new_lead_keeps_a_bad_value),
+        cmocka_unit_test(test_edit_keeps_a_bad_value),
         cmocka_unit_test(test_detail_in_words),
         cmocka_unit_test(test_due_sort_shows_due_dates),
         cmocka_unit_test(test_lost_reasons_in_words),
