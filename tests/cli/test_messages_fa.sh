@@ -52,7 +52,7 @@ run fa add "Mina K." --email MINA@pars.example; expect_rc 1
 has_err "kariz add: تکراری: سرنخ 1 (Mina Karimi، Pars Tile، mina@pars.example) همین ایمیل را دارد؛ چیزی افزوده نشد"
 run fa followup 1 2026-11-23 --step "call back"; expect_rc 0
 # under the Persian locale the due day is a Solar Hijri one, in Persian digits
-has_out "گام بعدی برای Mina Karimi (سرنخ 1): call back، سررسید دوشنبه ۲ آذر ۱۴۰۵ (+۳ روز)"
+has_out "گام بعدی برای Mina Karimi (سرنخ 1): call back، سررسید دوشنبه ۲ آذر ۱۴۰۵ (۳ روز بعد)"
 run fa agenda --days 1; has_out "گذشته از سررسید (۰)"; has_out "سررسید تا ۱ روز دیگر (۰)"; has_out "  هیچ"
 run fa agenda; has_out "سررسید تا ۷ روز دیگر (۱)"; has_out "Mina Karimi، Pars Tile"
 has_out "     ۱  "  # the id in Persian digits

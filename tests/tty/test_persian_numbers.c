@@ -72,7 +72,7 @@ static const char *make_db(const char *name)
     kt_kariz_run(path, "add", "--company", "Compilers Inc", "--value", "25000", "--stage", "lead",
                  "--set", "employees=200", "Grace Hopper", NULL);
     kt_kariz_run(path, "log", "1", "call", "no_answer", NULL);
-    kt_kariz_run(path, "followup", "1", "2026-11-01", NULL); /* overdue: triage takes it */
+    kt_kariz_run(path, "followup", "1", "2026-11-01", "--force", NULL); /* overdue: triage takes it */
     return path;
 }
 
