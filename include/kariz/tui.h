@@ -12,6 +12,8 @@ typedef struct kz_tui_opts {
     const char *readonly_why; /* why, when the user could not write it (NULL: --read-only) */
     bool triage;           /* open the triage queue on top of the board (`kariz triage`) */
     bool triage_all;       /* the queue covers every owner's leads, not only the user's */
+    const char *rules_warning; /* the rules file did not load: why, and which rules are in
+                                * force (shown on the status line when the board opens) */
 } kz_tui_opts;
 
 /* KZ_OK when standard input and output are both a terminal; otherwise a

@@ -235,10 +235,14 @@ static int load_rules(kz_cli *c)
     if (last &&
         kz_rules_load_buffer("last good rules", last, strlen(last), &c->rules, NULL) == KZ_OK) {
         fputs(_("\nkariz: keeping the last good rules of this database in force\n"), stderr);
+        snprintf(c->rules_warning, sizeof c->rules_warning,
+                 _("%s; keeping the last good rules of this database in force"), err.msg);
         snprintf(c->rules_why, sizeof c->rules_why,
                  _("last good rules kept (the file %s does not load)"), c->rules_path);
     } else {
         fputs(_("\nkariz: using the built-in rules until the file is fixed\n"), stderr);
+        snprintf(c->rules_warning, sizeof c->rules_warning,
+                 _("%s; using the built-in rules until the file is fixed"), err.msg);
         snprintf(c->rules_why, sizeof c->rules_why,
                  _("built-in rules (the file %s does not load)"), c->rules_path);
         c->rules_path[0] = '\0';
@@ -378,6 +382,7 @@ static int run_board(kz_cli *c, bool mine)
     opts.mine = mine;
     opts.readonly = kz_store_readonly(c->store);
     opts.readonly_why = c->readonly_why[0] ? c->readonly_why : NULL;
+    opts.rules_warning = c->rules_warning[0] ? c->rules_warning : NULL;
     if (kz_tui_run(&c->sess, &opts, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
     return 0;

@@ -29,6 +29,7 @@ typedef struct kz_cli {
     char rules_why[4400];   /* why these rules are in force */
     char rules_path[4096]; /* "" for built-in */
     bool rules_fallback;   /* the rules file failed; last good rules in force */
+    char rules_warning[1200]; /* then: the file's error and the rules kept, for the board */
     char hooks_dir[4096];  /* "" when the database has no hooks directory */
     kz_session sess;
     kz_err err;

@@ -1114,6 +1114,8 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
                        opts->readonly_why);
     else if (opts->readonly)
         kz_tui_message(&t, _("read-only: browsing only; changes are refused"));
+    if (opts->rules_warning) /* the file's own error, with its line and column */
+        kz_tui_error(&t, "%s", opts->rules_warning);
     unsigned flags = KZ_UI_REDRAW;
     for (;;) {
         if (flags & KZ_UI_POP)

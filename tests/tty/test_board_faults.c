@@ -113,11 +113,42 @@ static void test_disk_full_while_working(void **state)
     assert_string_equal(ok, "ok\n");
 }
 
+/* A rules file that stops loading is said on the board itself, with its
+ * line and column, and the board runs on the last good rules. */
+static void test_broken_rules_said_on_the_board(void **state)
+{
+    (void)state;
+    const char *rules = kt_path("team-rules.yaml");
+    FILE *f = fopen(rules, "w");
+    assert_non_null(f);
+    fputs("stages:\n"
+          "  - {name: lead, label: Inbox, probability: 10}\n"
+          "  - {name: won, probability: 100, kind: won}\n"
+          "  - {name: lost, probability: 0, kind: lost}\n",
+          f);
+    fclose(f);
+    const char *db = kt_path("rules-broken.db");
+    kt_kariz_run(db, "--rules", rules, "add", "Grace Hopper", NULL); /* the last good rules */
+    f = fopen(rules, "w");
+    assert_non_null(f);
+    fputs("stages:\n"
+          "  - {name: lead, label: Inbox, probability: 15x}\n",
+          f);
+    fclose(f);
+    kt_term *t = kt_board(30, 160, db, "--rules", rules, NULL);
+    kt_wait_for(t, "Grace Hopper");
+    kt_wait_for(t, "team-rules.yaml:2:");
+    kt_wait_for(t, "keeping the last good rules of this database in force");
+    kt_wait_for(t, "Inbox"); /* the last good rules' stage label */
+    kt_finish(t, "q");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resize_storm_down_to_1x1),
         cmocka_unit_test(test_disk_full_while_working),
+        cmocka_unit_test(test_broken_rules_said_on_the_board),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
