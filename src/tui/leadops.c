@@ -1289,6 +1289,8 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
             int day;
             if (kz_date_parse(kz_buf_str(&due), t->today, &day, &err) != KZ_OK) {
                 kz_tui_error(t, "%s", err.msg);
+            } else if (!kz_prompt_past_ok(t, day)) {
+                kz_tui_message(t, _("next step unchanged"));
             } else {
                 kz_change p = {.kind = KZ_CH_FOLLOWUP, .id = id, .version = version,
                                .what = _("next step"), .field = "next_due",

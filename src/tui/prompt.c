@@ -9,6 +9,7 @@
 #include "kariz/i18n.h"
 #include "kariz/text.h"
 
+#include "kariz/dates.h"
 #include "tui/tui_int.h"
 
 typedef struct line_state {
@@ -281,5 +282,24 @@ bool kz_prompt_owner_ok(kz_tui *t, const char *owner)
     int pick = kz_prompt_menu(t, kz_buf_str(&title), items, 2);
     kz_buf_free(&title);
     kz_buf_free(&yes);
+    return pick == 0;
+}
+
+bool kz_prompt_past_ok(kz_tui *t, int day)
+{
+    if (day >= t->today)
+        return true;
+    char shown[KZ_DATE_TEXT], rel[KZ_DATE_TEXT];
+    kz_day_show(day, shown, sizeof shown);
+    kz_day_relative(day, t->today, rel, sizeof rel);
+    kz_buf title = KZ_BUF_INIT; /* owned */
+    /* TRANSLATORS: "2025-01-01 (2025-01-01) is in the past: ..." */
+    kz_buf_printf(&title, _("%s (%s) is in the past: the lead would be overdue at once"), shown,
+                  rel);
+    const kz_menu_item items[2] = {
+        {kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_YES), _("set it anyway")},
+        {kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_NO), _("no: keep the next step")}};
+    int pick = kz_prompt_menu(t, kz_buf_str(&title), items, 2);
+    kz_buf_free(&title);
     return pick == 0;
 }

@@ -748,6 +748,10 @@ static unsigned decide_snooze(triage *tr, kz_tui *t)
             kz_tui_error(t, "%s", err.msg);
             return KZ_UI_REDRAW;
         }
+        if (!kz_prompt_past_ok(t, day)) {
+            kz_tui_message(t, _("not snoozed"));
+            return KZ_UI_REDRAW;
+        }
     }
     return set_due(tr, t, day, NULL, "snooze");
 }
@@ -771,6 +775,10 @@ static unsigned decide_next_step(triage *tr, kz_tui *t)
     kz_err_clear(&err);
     if (kz_date_parse(kz_buf_str(&due), t->today, &day, &err) != KZ_OK) {
         kz_tui_error(t, "%s", err.msg);
+        goto out;
+    }
+    if (!kz_prompt_past_ok(t, day)) {
+        kz_tui_message(t, _("next step unchanged"));
         goto out;
     }
     flags = set_due(tr, t, day, kz_buf_str(&step), "next-step");

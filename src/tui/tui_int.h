@@ -361,6 +361,9 @@ int kz_prompt_menu(kz_tui *t, const char *title, const kz_menu_item *items, size
 /* True when owner (from an assign prompt) is a known user (kz_user_known)
  * or the person confirms it in a yes/no box; false when they decline. */
 bool kz_prompt_owner_ok(kz_tui *t, const char *owner);
+/* A due day before today is almost always a typo: true when it is today or
+ * later, or when the user says to set it anyway. */
+bool kz_prompt_past_ok(kz_tui *t, int day);
 
 /* The people around a deal (leadops.c): a menu to add a stakeholder (name,
  * role, title) or to change or remove one of the lead's, saved through the

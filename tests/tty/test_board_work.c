@@ -115,6 +115,35 @@ static void test_next_step_with_human_date(void **state)
     kt_finish(t, "q");
 }
 
+/* A due date in the past is asked about, never set silently: n keeps the
+ * next step as it was, y sets it. */
+static void test_next_step_in_the_past_asked(void **state)
+{
+    (void)state;
+    const char *db = make_db("past.db");
+    kt_term *t = kt_board(30, 140, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "f");
+    kt_wait_for(t, "next step:");
+    kt_send(t, "send the deck\r");
+    kt_wait_for(t, "due (");
+    kt_send(t, "2025-01-01\r");
+    kt_wait_for(t, "is in the past: the lead would be overdue at once");
+    kt_send(t, "n");
+    kt_wait_for(t, "next step unchanged");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM leads WHERE next_due IS NOT NULL"), "0");
+    kt_send(t, "f");
+    kt_wait_for(t, "next step:");
+    kt_send(t, "send the deck\r");
+    kt_wait_for(t, "due (");
+    kt_send(t, "2025-01-01\r");
+    kt_wait_for(t, "is in the past");
+    kt_send(t, "y");
+    kt_wait_for(t, "next step due");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM leads WHERE next_due IS NOT NULL"), "1");
+    kt_finish(t, "q");
+}
+
 static void test_add_edit_note_assign(void **state)
 {
     (void)state;
@@ -496,6 +525,7 @@ int main(void)
         cmocka_unit_test(test_lost_with_reason_and_undo),
         cmocka_unit_test(test_log_call_in_two_keys_and_detail),
         cmocka_unit_test(test_next_step_with_human_date),
+        cmocka_unit_test(test_next_step_in_the_past_asked),
         cmocka_unit_test(test_add_edit_note_assign),
         cmocka_unit_test(test_user_keys_conf),
         cmocka_unit_test(test_collapse_closed_columns),
