@@ -95,21 +95,7 @@ kz_status kz_store_company_leads(kz_store *st, const char *key, const char *cons
     kz_bind_text(s, 1, key ? key : "");
     for (size_t i = 0; i < nd; i++)
         kz_bind_text(s, (int)i + 2, domains[i]);
-    kz_lead l;
-    kz_lead_init(&l);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        kz_read_lead_row(s, &l);
-        if (!fn(&l, ud)) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_reset(s);
-    kz_lead_free(&l);
-    if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, _("reading an account's leads"), err);
-    return KZ_OK;
+    return kz_stream_leads(st, s, fn, ud, _("reading an account's leads"), err);
 }
 
 kz_status kz_store_import_leads(kz_store *st, int64_t import_id, kz_lead_fn fn, void *ud,
@@ -123,21 +109,7 @@ kz_status kz_store_import_leads(kz_store *st, int64_t import_id, kz_lead_fn fn, 
     if (!s)
         return FAIL_STMT(err);
     sqlite3_bind_int64(s, 1, import_id);
-    kz_lead l;
-    kz_lead_init(&l);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        kz_read_lead_row(s, &l);
-        if (!fn(&l, ud)) {
-            rc = SQLITE_DONE;
-            break;
-        }
-    }
-    sqlite3_reset(s);
-    kz_lead_free(&l);
-    if (rc != SQLITE_DONE)
-        return kz_db_error(st, rc, _("reading an import's leads"), err);
-    return KZ_OK;
+    return kz_stream_leads(st, s, fn, ud, _("reading an import's leads"), err);
 }
 
 kz_status kz_store_company_alias_get(kz_store *st, const char *alias, char **out, kz_err *err)

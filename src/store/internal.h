@@ -121,6 +121,11 @@ void kz_bind_account_cols(sqlite3_stmt *s, int i, const kz_lead *l);
 kz_status kz_store_account_fns(kz_store *st, kz_err *err);
 /* Reads a lead row (columns "id, <lead_cols>") into l (reset first). */
 void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l);
+/* Steps s (a prepared SELECT of id, the lead columns and the roles, as
+ * kz_read_lead_row reads them), handing each lead to fn until it returns
+ * false; resets s. `what` names the reading in an error. */
+kz_status kz_stream_leads(kz_store *st, sqlite3_stmt *s, kz_lead_fn fn, void *ud,
+                          const char *what, kz_err *err);
 /* Inserts a lead's row with its custom fields, column totals and search
  * entry; sets its ID. The caller sets timestamps and version and logs. */
 kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err);

@@ -1132,6 +1132,26 @@ static kz_status prepare_count(kz_store *st, const kz_query *q, const char *head
     return prepare_bound(st, &sql, &b, out, err);
 }
 
+kz_status kz_stream_leads(kz_store *st, sqlite3_stmt *s, kz_lead_fn fn, void *ud,
+                          const char *what, kz_err *err)
+{
+    kz_lead l;
+    kz_lead_init(&l);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        kz_read_lead_row(s, &l);
+        if (!fn(&l, ud)) {
+            rc = SQLITE_DONE;
+            break;
+        }
+    }
+    sqlite3_reset(s);
+    kz_lead_free(&l);
+    if (rc != SQLITE_DONE)
+        return kz_db_error(st, rc, what, err);
+    return KZ_OK;
+}
+
 kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_lead_fn fn,
                         void *ud, kz_err *err)
 {

@@ -757,6 +757,24 @@ int kz_pick_outcome(kz_tui *t, kz_action a, const char **kind, const char **outc
 
 /* Who a touch was with, when the lead has stakeholders: a menu of them
  * (0 or Enter on the first item: nobody in particular). -1: cancelled. */
+/* A menu of a lead's people: `first`, then the first nine as 1..9 with
+ * their roles in words; labels holds the texts (the caller frees the n
+ * returned). */
+static size_t people_items(kz_tui *t, const kz_stakeholder_list *shs, kz_menu_item first,
+                           kz_menu_item items[10], kz_buf labels[9])
+{
+    size_t n = shs->n < 9 ? shs->n : 9;
+    items[0] = first;
+    for (size_t i = 0; i < n; i++) {
+        labels[i] = (kz_buf)KZ_BUF_INIT;
+        kz_buf_printf(&labels[i], "%s (", shs->v[i].name ? shs->v[i].name : "");
+        kz_label_value(t->s->rules, "role", shs->v[i].role, &labels[i]);
+        kz_buf_puts(&labels[i], ")");
+        items[i + 1] = (kz_menu_item){(kz_key)('1' + (int)i), kz_buf_str(&labels[i])};
+    }
+    return n;
+}
+
 static int pick_with(kz_tui *t, int64_t id, int64_t *with, kz_buf *name)
 {
     *with = 0;
@@ -766,17 +784,9 @@ static int pick_with(kz_tui *t, int64_t id, int64_t *with, kz_buf *name)
         kz_stakeholder_list_free(&shs);
         return 0;
     }
-    size_t n = shs.n < 9 ? shs.n : 9;
     kz_menu_item items[10];
     kz_buf labels[9];
-    items[0] = (kz_menu_item){'0', _("nobody in particular")};
-    for (size_t i = 0; i < n; i++) {
-        labels[i] = (kz_buf)KZ_BUF_INIT;
-        kz_buf_printf(&labels[i], "%s (", shs.v[i].name ? shs.v[i].name : "");
-        kz_label_value(t->s->rules, "role", shs.v[i].role, &labels[i]);
-        kz_buf_puts(&labels[i], ")");
-        items[i + 1] = (kz_menu_item){(kz_key)('1' + (int)i), kz_buf_str(&labels[i])};
-    }
+    size_t n = people_items(t, &shs, (kz_menu_item){'0', _("nobody in particular")}, items, labels);
     int pick = kz_prompt_menu(t, _("with whom?"), items, n + 1);
     if (pick > 0) {
         *with = shs.v[pick - 1].id;
@@ -1180,17 +1190,9 @@ unsigned kz_stakeholder_edit(kz_tui *t, int64_t id, int64_t version)
     kz_err err;
     if (kz_store_stakeholders(t->s->store, id, &shs, &err) != KZ_OK)
         return people_failed(t, &err);
-    size_t n = shs.n < 9 ? shs.n : 9;
     kz_menu_item items[10];
     kz_buf labels[9];
-    items[0] = (kz_menu_item){'a', _("add a stakeholder")};
-    for (size_t i = 0; i < n; i++) {
-        labels[i] = (kz_buf)KZ_BUF_INIT;
-        kz_buf_printf(&labels[i], "%s (", shs.v[i].name ? shs.v[i].name : "");
-        kz_label_value(t->s->rules, "role", shs.v[i].role, &labels[i]);
-        kz_buf_puts(&labels[i], ")");
-        items[i + 1] = (kz_menu_item){(kz_key)('1' + (int)i), kz_buf_str(&labels[i])};
-    }
+    size_t n = people_items(t, &shs, (kz_menu_item){'a', _("add a stakeholder")}, items, labels);
     int pick = kz_prompt_menu(t, _("stakeholders"), items, n + 1);
     unsigned flags = KZ_UI_REDRAW;
     if (pick == 0)
