@@ -842,13 +842,14 @@ static char *connect_message(const char *conninfo, const char *msg)
 }
 
 /* Whether a failed connection's message says the server refused the role
- * or the database (rather than that there was no server to ask). */
+ * or the database, rather than that there was no server to ask or that
+ * it could not take the connection now (starting, shutting down, too
+ * many connections). */
 static bool refused(PGconn *pg, const char *msg)
 {
     static const char *const words[] = {
-        "authentication failed", "does not exist", "no pg_hba.conf entry", "no password supplied",
-        "permission denied", "not permitted to log in", "password is required",
-        "certificate", "role \"", "database \""};
+        "authentication failed", "does not exist", "no pg_hba.conf entry", "pg_hba.conf rejects",
+        "no password supplied", "permission denied", "not permitted to log in"};
     if (PQconnectionNeedsPassword(pg))
         return true;
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
@@ -893,7 +894,7 @@ int kz_pg_connect(const char *conninfo, kz_dbconn **out, char **errmsg)
 int kz_pg_socket(kz_dbconn *cc)
 {
     pg_conn *c = (pg_conn *)cc;
-    return c ? PQsocket(c->pg) : -1;
+    return c && PQstatus(c->pg) == CONNECTION_OK ? PQsocket(c->pg) : -1;
 }
 
 static int listen_on(pg_conn *c, const char *channel)

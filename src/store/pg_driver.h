@@ -34,7 +34,9 @@ bool kz_pg_is_target(const char *s);
  * password. */
 int kz_pg_connect(const char *conninfo, kz_dbconn **out, char **errmsg);
 
-/* The connection's socket, to poll for notifications; -1 when none. */
+/* The connection's socket, to poll for notifications; -1 when there is
+ * none, as once kz_pg_notices (or a failed command) found the connection
+ * lost: kz_pg_reconnect then, after which the socket may be another. */
 int kz_pg_socket(kz_dbconn *c);
 
 /* LISTEN on a channel (re-issued by kz_pg_reconnect). KZ_DB_OK or the

@@ -303,6 +303,29 @@ static void test_connect_denied(void **state)
     s = conninfo_with(g_conninfo, "user", "kz_no_such_role");
     expect_denied(s, "kz_no_such_role");
     free(s);
+
+    /* a role that may not log in is refused; one past its connection
+     * limit is a server that cannot take it now */
+    kz_dbconn *c = db();
+    kz_buf sql = KZ_BUF_INIT;
+    kz_buf_printf(&sql, "CREATE ROLE %s NOLOGIN", g_role);
+    exec_ok(c, kz_buf_str(&sql));
+    s = conninfo_with(g_conninfo, "user", g_role);
+    expect_denied(s, "not permitted to log in");
+    kz_buf_reset(&sql);
+    kz_buf_printf(&sql, "ALTER ROLE %s LOGIN CONNECTION LIMIT 0", g_role);
+    exec_ok(c, kz_buf_str(&sql));
+    kz_dbconn *no = NULL;
+    char *why = NULL;
+    assert_int_equal(kz_pg_connect(s, &no, &why), KZ_DB_CANTOPEN);
+    assert_non_null(strstr(why, "too many connections"));
+    free(why);
+    free(s);
+    kz_buf_reset(&sql);
+    kz_buf_printf(&sql, "DROP ROLE %s", g_role);
+    exec_ok(c, kz_buf_str(&sql));
+    kz_buf_free(&sql);
+    c->ops->close(c);
 }
 
 static void test_params_server(void **state)
@@ -637,6 +660,12 @@ static void test_readonly(void **state)
     exec_ok(c, kz_buf_str(&sql));
     expect_fail(c, "INSERT INTO ro VALUES (1)", KZ_DB_READONLY, "42501");
     assert_non_null(strstr(c->ops->errmsg(c), "permission denied"));
+    /* the acting user is the role that logged in, not the one set */
+    char *user = kz_pg_user(c), *login = value(c, "SELECT session_user");
+    assert_string_equal(user, login);
+    assert_string_not_equal(user, g_role);
+    free(user);
+    free(login);
     exec_ok(c, "RESET ROLE");
     kz_buf_reset(&sql);
     kz_buf_printf(&sql, "DROP ROLE %s", g_role);
@@ -760,6 +789,19 @@ static void test_notifications(void **state)
     b->ops->close(b);
 }
 
+/* Ends the server process of victim from another session, and waits until
+ * it has ended. */
+static void terminate(kz_dbconn *by, kz_dbconn *victim)
+{
+    char *pid = value(victim, "SELECT pg_backend_pid()");
+    kz_dbstmt *kill = prep(by, "SELECT pg_terminate_backend(CAST(? AS int), 60000)");
+    kz_bind_textn(kill, 1, pid, strlen(pid));
+    assert_int_equal(kz_step(kill), KZ_DB_ROW);
+    assert_int_equal(kz_col_i64(kill, 0), 1); /* true: it ended within the wait */
+    kz_finalize(kill);
+    free(pid);
+}
+
 static void test_gone_and_reconnect(void **state)
 {
     kz_dbconn *a = db(), *b = db();
@@ -777,14 +819,7 @@ static void test_gone_and_reconnect(void **state)
     exec_ok(a, "INSERT INTO ids (v) VALUES (1)");
     assert_int_equal(a->ops->last_id(a), 1);
 
-    char *pid = value(a, "SELECT pg_backend_pid()");
-    kz_dbstmt *kill = prep(b, "SELECT pg_terminate_backend(CAST(? AS int), 60000)");
-    kz_bind_textn(kill, 1, pid, strlen(pid));
-    assert_int_equal(kz_step(kill), KZ_DB_ROW);
-    assert_int_equal(kz_col_i64(kill, 0), 1); /* it waited for the backend to end */
-    kz_finalize(kill);
-    free(pid);
-
+    terminate(b, a);
     assert_int_equal(kz_step(cached), KZ_DB_GONE);
     assert_true(*a->ops->errmsg(a));
     assert_null(strchr(a->ops->errmsg(a), '\n'));
@@ -808,6 +843,18 @@ static void test_gone_and_reconnect(void **state)
     int64_t before = kz_pg_notices(a);
     exec_ok(b, "NOTIFY kz_live");
     wait_notices(a, before + 1);
+
+    /* lost while only waiting for notifications: the socket says so (it
+     * becomes readable), reading finds the connection gone */
+    terminate(b, a);
+    while (kz_pg_socket(a) >= 0) {
+        struct pollfd p = {.fd = kz_pg_socket(a), .events = POLLIN};
+        assert_true(poll(&p, 1, 120000) > 0);
+        assert_int_equal(kz_pg_notices(a), before + 1);
+    }
+    assert_int_equal(kz_pg_reconnect(a), KZ_DB_OK);
+    exec_ok(b, "NOTIFY kz_live");
+    wait_notices(a, before + 2);
     kz_finalize(cached);
     a->ops->close(a);
     b->ops->close(b);
