@@ -15,7 +15,72 @@ GEN_LEADS=$KARIZ_SOURCE/scripts/gen-leads
 [ -f "$GEN_LEADS" ] || need "no lead generator at $GEN_LEADS (KARIZ_SOURCE must name the source tree)"
 
 T=$(mktemp -d /tmp/kariz-cli.XXXXXX)
-trap 'rm -rf "$T"' EXIT
+
+# PostgreSQL mode (ctest's pg.cli.* copies): $KARIZ_TEST_PG_ENV names the
+# file tests/pg/cluster wrote, with $KARIZ_TEST_PG, the conninfo of a
+# throwaway cluster's maintenance database. Each database the test names
+# (new_db) is then a fresh PostgreSQL database, dropped at exit.
+on_pg() { [ -n "${KARIZ_TEST_PG_ENV:-}" ]; }
+on_sqlite() { ! on_pg; }
+if on_pg; then
+    [ -f "$KARIZ_TEST_PG_ENV" ] ||
+        need "no PostgreSQL test cluster: $KARIZ_TEST_PG_ENV is missing (ctest starts one in pg.cluster.start; by hand: tests/pg/cluster start DIR, then KARIZ_TEST_PG_ENV=DIR/env)"
+    KARIZ_TEST_PG=""
+    KARIZ_TEST_PG_BIN=""
+    . "$KARIZ_TEST_PG_ENV"
+    [ -n "$KARIZ_TEST_PG" ] || need "$KARIZ_TEST_PG_ENV does not set KARIZ_TEST_PG"
+    [ -z "$KARIZ_TEST_PG_BIN" ] || PATH=$KARIZ_TEST_PG_BIN:$PATH
+    command -v psql >/dev/null || need "psql is needed in PostgreSQL mode (apt-get install postgresql-client)"
+    # the cluster's host, port and user, for the conninfo of each test database
+    pg_base=$(printf '%s\n' $KARIZ_TEST_PG | grep -v '^dbname=' | tr '\n' ' ')
+    pg_base=${pg_base% }
+fi
+
+# drops this test's PostgreSQL databases (WITH FORCE: a board or a killed
+# kariz may still be connected), then removes $T
+lib_cleanup() {
+    if on_pg && [ -d "$T/.pgdb" ]; then
+        local f
+        for f in "$T"/.pgdb/*; do
+            [ -f "$f" ] || continue
+            psql -XAtq -v ON_ERROR_STOP=1 "$KARIZ_TEST_PG" \
+                -c "DROP DATABASE IF EXISTS \"$(cat "$f.name")\" WITH (FORCE)" >/dev/null ||
+                printf '%s: could not drop the test database %s\n' "${0##*/}" "$(cat "$f.name")" >&2
+        done
+    fi
+    rm -rf "$T"
+}
+trap lib_cleanup EXIT
+
+# new_db NAME: the database a test calls NAME (e.g. other.db): the path
+# $T/NAME on SQLite; on PostgreSQL the conninfo of a database created empty
+# on the first call for NAME (kz_PID_RANDOM), the same one on later calls.
+new_db() {
+    if on_sqlite; then
+        printf '%s\n' "$T/$1"
+        return 0
+    fi
+    local key=${1//[^A-Za-z0-9_.-]/_}
+    mkdir -p "$T/.pgdb"
+    if [ ! -f "$T/.pgdb/$key" ]; then
+        local name
+        name=kz_$$_$(od -An -N4 -tx4 /dev/urandom | tr -d ' \n')
+        psql -XAtq -v ON_ERROR_STOP=1 "$KARIZ_TEST_PG" -c "CREATE DATABASE \"$name\"" >/dev/null ||
+            need "could not create the PostgreSQL test database $name on $KARIZ_TEST_PG"
+        printf '%s\n' "$name" >"$T/.pgdb/$key.name"
+        printf '%s dbname=%s\n' "$pg_base" "$name" >"$T/.pgdb/$key"
+    fi
+    cat "$T/.pgdb/$key"
+}
+
+# sqlite_only REASON: the rest of this test is about SQLite's files (a
+# damaged file, a read-only directory, the -wal): on PostgreSQL the test
+# says why and is skipped (exit 77, ctest's SKIP_RETURN_CODE).
+sqlite_only() {
+    on_pg || return 0
+    printf 'SKIPPED on PostgreSQL: %s\n' "$1" >&2
+    exit 77
+}
 export HOME=$T/home XDG_DATA_HOME=$T/data XDG_CONFIG_HOME=$T/config TZ=UTC LC_ALL=C.UTF-8
 mkdir -p "$HOME"
 unset KARIZ_DB KARIZ_RULES KARIZ_NOW NO_COLOR KARIZ_HOOKS_DIR KARIZ_FAULT_WRITES
@@ -23,7 +88,7 @@ unset KARIZ_DB KARIZ_RULES KARIZ_NOW NO_COLOR KARIZ_HOOKS_DIR KARIZ_FAULT_WRITES
 # catalogues come from the build tree (locale/ beside the binary).
 unset LANGUAGE LC_MESSAGES LANG
 export KARIZ_LOCALEDIR=${KARIZ_LOCALEDIR:-$(cd "$(dirname "$KARIZ")" && pwd)/locale}
-DB=$T/test.db
+DB=$(new_db test.db)
 ME=$(id -un)
 passes=0
 fails=0
@@ -62,8 +127,24 @@ expect_eq() { [ "$1" = "$2" ] && ok || bad "got '$1', expected '$2'${3:+ ($3)}";
 # json EXPR: evaluates a Python expression over the JSON in $out (as `j`)
 json() { printf '%s' "$out" | python3 -c "import json,sys; j=json.load(sys.stdin); print($1)"; }
 
-# sql QUERY: reads the database directly
-sql() { sqlite3 -cmd ".timeout 10000" "$DB" "$1"; }
+# dbq [SQL]: runs SQL (without it, what is on standard input) on the test database ($DB) directly, with the sqlite3
+# shell or psql, printing rows as sqlite3 does by default: columns joined
+# with |, NULL as nothing (on PostgreSQL booleans print as t and f). The SQL
+# must be valid on both engines: coalesce, not ifnull; group_concat with its
+# separator; no PRAGMA, rowid, printf or GLOB.
+dbq() {
+    if on_pg; then
+        # (the SQL on standard input: psql then prints the rows of every
+        # statement, as sqlite3 does, where -c prints only the last one's)
+        if [ $# -gt 0 ]; then
+            psql -XAtq -v ON_ERROR_STOP=1 -F '|' -d "$DB" <<<"$1"
+        else
+            psql -XAtq -v ON_ERROR_STOP=1 -F '|' -d "$DB"
+        fi
+    else
+        sqlite3 -cmd ".timeout 10000" "$DB" ${1+"$1"}
+    fi
+}
 
 finish() {
     printf '%d passed, %d failed\n' "$passes" "$fails"

@@ -12,14 +12,14 @@ run k add "Mia Khan" --company Acme --email Mia.Khan@Acme.example; expect_rc 0; 
 run k add "M. Khan" --company "Acme Ltd" --email '  mia.khan@ACME.example '; expect_rc 1
 expect_out ""
 expect_eq "$err" "kariz add: duplicate: lead 1 (Mia Khan, Acme, Mia.Khan@Acme.example) has this e-mail; nothing added (--force adds it anyway)"
-expect_eq "$(sql 'select count(*) from leads')" 1 "nothing added"
+expect_eq "$(dbq 'select count(*) from leads')" 1 "nothing added"
 run k add "M. Khan" --set email=MIA.KHAN@acme.example; expect_rc 1; has_err "lead 1 (Mia Khan"
 
 t "add --force adds it anyway, with the warning"
 run k add "M. Khan" --company "Acme Ltd" --email '  mia.khan@ACME.example ' --force; expect_rc 0
 expect_out 2
 expect_eq "$err" "kariz add: warning: lead 1 (Mia Khan, Acme, Mia.Khan@Acme.example) has this e-mail; adding anyway (--force)"
-expect_eq "$(sql 'select count(*) from leads')" 2
+expect_eq "$(dbq 'select count(*) from leads')" 2
 
 t "add: other e-mails, and leads without one, are not duplicates"
 run k add "Mia Khan" --company Acme; expect_rc 0; expect_eq "$err" ""

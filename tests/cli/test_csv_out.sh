@@ -17,13 +17,13 @@ k export > "$T/export.csv"
 grep -qF "$name" "$T/export.csv" && ok || bad "the name's bytes changed in the export"
 k export --format jsonl > "$T/export.jsonl"
 expect_eq "$(python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).readline())["name"] == sys.argv[2])' "$T/export.jsonl" "$name")" True
-DB=$T/back.db
+DB=$(new_db back.db)
 k import "$T/export.csv" >/dev/null 2>&1
-expect_eq "$(sql "SELECT name = CAST(x'$(printf '%s' "$name" | od -An -tx1 | tr -d ' \n')' AS TEXT) FROM leads")" 1
+expect_eq "$(dbq "SELECT name FROM leads" | od -An -tx1)" "$(printf '%s\n' "$name" | od -An -tx1)" "the name's bytes"
 
 t "show, history and score --explain as JSON to a pipe: exact JSON, C1 and bidi included"
 c1=$'C1\xc2\x9b31mLead\xe2\x80\xaeevil'
-DB=$T/json.db
+DB=$(new_db json.db)
 k add "$c1" --set source=guide >/dev/null 2>&1
 k set 1 "title=$c1"
 run k show 1 --format json; expect_rc 0

@@ -11,8 +11,8 @@ t "list --limit: the table says how many more match"
 run k list --limit 5; expect_rc 0
 expect_eq "$(printf '%s\n' "$out" | grep -c '^ *[0-9]')" 5 "rows shown"
 expect_eq "$(printf '%s\n' "$out" | tail -1)" "and 75 more (--limit 5)"
-stage=$(sql "select stage from leads group by stage order by count(*) desc limit 1")
-n=$(sql "select count(*) from leads where stage = '$stage'")
+stage=$(dbq "select stage from leads group by stage order by count(*) desc limit 1")
+n=$(dbq "select count(*) from leads where stage = '$stage'")
 run k list --stage "$stage" --limit 2; expect_eq "$(printf '%s\n' "$out" | tail -1)" "and $((n - 2)) more (--limit 2)"
 run k list --limit 80; lacks_out "more (--limit"
 run k list --limit 500; lacks_out "more (--limit"
@@ -36,7 +36,7 @@ max=$(sed -n 's/^#define KZ_SCORE_MAX_HITS \([0-9]*\).*/\1/p' "$KARIZ_SOURCE/inc
     printf 'stages:\n  - {name: lead, probability: 1}\n  - {name: won, probability: 100, kind: won}\n'
     printf '  - {name: lost, probability: 0, kind: lost}\n'
 } > "$T/many.yaml"
-DB=$T/many.db
+DB=$(new_db many.db)
 k --rules "$T/many.yaml" add "Ava Smith" >/dev/null
 run k --rules "$T/many.yaml" score 1 --explain; expect_rc 0
 has_out "score $((max + 4))"

@@ -2,8 +2,9 @@
 # Truncated, bit-flipped or foreign files: a clean message, no crash, and
 # nothing written.
 . "$(dirname "$0")/lib.sh"
+sqlite_only "truncated, bit-flipped and foreign files are SQLite's file format"
 for i in $(seq 1 200); do echo "Lead $i,Co $i"; done | while IFS=, read -r n c; do k add "$n" --company "$c" >/dev/null; done
-sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+dbq "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 size=$(stat -c %s "$DB")
 
 check_clean() { # FILE: kariz on it fails cleanly or works; never crashes; never writes
@@ -58,7 +59,7 @@ mkdir "$T/dir.db"
 run "$KARIZ" --db "$T/dir.db" list; expect_rc 1; has_err "is a directory"
 
 t "the original is untouched by all this"
-expect_eq "$(sql 'PRAGMA integrity_check')" ok
-expect_eq "$(sql 'SELECT count(*) FROM leads')" 200
+expect_eq "$(dbq 'PRAGMA integrity_check')" ok
+expect_eq "$(dbq 'SELECT count(*) FROM leads')" 200
 
 finish

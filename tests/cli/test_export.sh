@@ -44,16 +44,16 @@ case "$out" in *$'"two\r\nlines"'*) ok ;; *) bad "CRLF inside a field was change
 has_out ",=1+1"
 
 t "round trip: hostile generated leads, export, import into an empty database"
-DB=$T/one.db
+DB=$(new_db one.db)
 gen_leads 2000 --hostile > "$T/gen.csv"
 run k import "$T/gen.csv"; expect_rc 0
-n=$(sql 'select count(*) from leads')
+n=$(dbq 'select count(*) from leads')
 run k score --all; expect_rc 0; has_out "0 leads changed" # scored by the rules on the way in
-[ "$(sql 'select count(distinct grade) from leads')" -gt 1 ] && ok || bad "every lead got the same grade"
+[ "$(dbq 'select count(distinct grade) from leads')" -gt 1 ] && ok || bad "every lead got the same grade"
 [ "$n" -gt 1900 ] && ok || bad "only $n leads imported"
 k export > "$T/one.csv"
 k export --format jsonl > "$T/one.jsonl"
-DB=$T/two.db
+DB=$(new_db two.db)
 run k import "$T/one.csv"; expect_rc 0; has_out "$n created, 0 updated, 0 skipped (duplicates), 0 rejected"
 k export > "$T/two.csv"
 cmp -s "$T/one.csv" "$T/two.csv" && ok || bad "CSV round trip changed the leads"
@@ -68,15 +68,15 @@ for x, y in zip(a, b):
         if key != "updated":
             assert x[key] == y[key], (key, x[key], y[key])
 PY
-expect_eq "$(sql "select count(*) from custom_fields where name = 'notes' and value like '%call me later%'")" \
-    "$(sqlite3 "$T/one.db" "select count(*) from custom_fields where name = 'notes' and value like '%call me later%'")"
-DB=$T/three.db
+expect_eq "$(dbq "select count(*) from custom_fields where name = 'notes' and value like '%call me later%'")" \
+    "$(DB=$(new_db one.db) dbq "select count(*) from custom_fields where name = 'notes' and value like '%call me later%'")"
+DB=$(new_db three.db)
 run k intake < "$T/one.jsonl"; expect_rc 0; has_out "$n created"
 k export > "$T/three.csv"
 cmp -s "$T/one.csv" "$T/three.csv" && ok || bad "JSON lines round trip changed the leads"
 
 t "JSON lines round trip: activities, notes, stakeholders, follow-ups, won and lost deals"
-DB=$T/rt1.db
+DB=$(new_db rt1.db)
 k demo --no-board --leads 40 >/dev/null
 id=$(k add "Mia Khan" --company Acme --email mia@acme.example --value 9000)
 k log "$id" call call_back --note $'said "later",\nafter \e[2J lunch' >/dev/null
@@ -85,20 +85,20 @@ k note "$id" "budget approved by the CFO" >/dev/null
 k followup "$id" fri --step "call back" >/dev/null
 printf '%s\n' '{"name":"Ivan Petrov","company":"Umbrella","email":"ivan@umbrella.example","activities":[{"at":"2026-10-01T09:30:00Z","kind":"meeting","outcome":"held","author":"alice","note":"demo went well"},{"at":"2026-10-03T14:00:00Z","kind":"call","channel":"mobile","author":"bob"}],"stakeholders":[{"name":"Olga","role":"champion","email":"olga@umbrella.example","phone":"+7 1","note":"ally"}]}' |
     k intake >/dev/null
-n=$(sql 'select count(*) from leads')
+n=$(dbq 'select count(*) from leads')
 expect_eq "$n" 42
 # the set holds what the round trip must carry
-[ "$(sql "select count(*) from leads where stage = 'won'")" -gt 0 ] && ok || bad "no won deal to carry"
-[ "$(sql "select count(*) from leads where stage = 'lost' and lost_reason is not null and lost_from is not null")" -gt 0 ] && ok || bad "no lost deal to carry"
-[ "$(sql 'select count(*) from stakeholders')" -gt 1 ] && ok || bad "no stakeholders to carry"
-[ "$(sql "select count(distinct author) from activities")" -gt 1 ] && ok || bad "one author only"
-[ "$(sql "select count(*) from activities where kind = 'note'")" -gt 1 ] && ok || bad "no notes to carry"
-[ "$(sql "select count(*) from leads where next_due is not null and next_step is not null")" -gt 1 ] && ok || bad "no follow-ups to carry"
+[ "$(dbq "select count(*) from leads where stage = 'won'")" -gt 0 ] && ok || bad "no won deal to carry"
+[ "$(dbq "select count(*) from leads where stage = 'lost' and lost_reason is not null and lost_from is not null")" -gt 0 ] && ok || bad "no lost deal to carry"
+[ "$(dbq 'select count(*) from stakeholders')" -gt 1 ] && ok || bad "no stakeholders to carry"
+[ "$(dbq "select count(distinct author) from activities")" -gt 1 ] && ok || bad "one author only"
+[ "$(dbq "select count(*) from activities where kind = 'note'")" -gt 1 ] && ok || bad "no notes to carry"
+[ "$(dbq "select count(*) from leads where next_due is not null and next_step is not null")" -gt 1 ] && ok || bad "no follow-ups to carry"
 # scores decay with time: bring the source's up to this moment, as the
 # import scores the leads it creates as of now
 run k score --all; expect_rc 0
 k export --format jsonl > "$T/rt1.jsonl"
-DB=$T/rt2.db
+DB=$(new_db rt2.db)
 run k intake < "$T/rt1.jsonl"; expect_rc 0; has_out "$n created, 0 updated, 0 skipped (duplicates), 0 rejected"
 k export --format jsonl > "$T/rt2.jsonl"
 python3 - "$T/rt1.jsonl" "$T/rt2.jsonl" <<'PY' && ok || bad "the leads differ after the JSON lines round trip"
@@ -123,21 +123,21 @@ for x, y in zip(a, b):
         assert x[key] == y[key], (x["id"], key, x[key], y[key])
 assert acts > 40 and shs > 1, (acts, shs)
 PY
-expect_eq "$(sql 'select count(*) from activities')" "$(sqlite3 "$T/rt1.db" 'select count(*) from activities')"
-expect_eq "$(sql 'select group_concat(score || grade, ",") from (select score, grade from leads order by id)')" \
-          "$(sqlite3 "$T/rt1.db" 'select group_concat(score || grade, ",") from (select score, grade from leads order by id)')" "scores and grades"
-DB=$T/rt4.db
+expect_eq "$(dbq 'select count(*) from activities')" "$(DB=$(new_db rt1.db) dbq 'select count(*) from activities')"
+expect_eq "$(dbq 'select group_concat(score || grade, ",") from (select score, grade from leads order by id)')" \
+          "$(DB=$(new_db rt1.db) dbq 'select group_concat(score || grade, ",") from (select score, grade from leads order by id)')" "scores and grades"
+DB=$(new_db rt4.db)
 run k import "$T/rt1.jsonl"; expect_rc 0; has_out "$n created, 0 updated, 0 skipped (duplicates), 0 rejected"
 k export --format jsonl | cmp -s - "$T/rt2.jsonl" && ok || bad "kariz import FILE.jsonl differs from intake"
 run k import "$T/rt1.jsonl" --dry-run; expect_rc 2; has_err "JSON lines (by its name): --map, --rejects and --dry-run read CSV only"
-DB=$T/rt2.db
+DB=$(new_db rt2.db)
 run k show "$id"; has_out "call, call back"; has_out "budget approved by the CFO"; has_out "next_due       2026-11-27"
 run k show 42; has_out "alice    meeting, held"; has_out "demo went well"; has_out "champion        Olga"
 run k history 42; has_out "alice"
 run k score --all; has_out "0 leads changed"
 
 t "intake: bad activities and stakeholders are named, the line rejected"
-DB=$T/rt3.db
+DB=$(new_db rt3.db)
 printf '%s\n' \
     '{"name":"A","activities":[{"at":"2026-10-01T09:30:00Z","kind":"fax"}]}' \
     '{"name":"B","activities":[{"at":"soon","kind":"call"}]}' \
@@ -156,7 +156,7 @@ has_err 'line 4: key "activities[0]"."mood": unknown (expected at, kind, channel
 has_err 'line 5: stakeholders[0].role: "boss" is not one of: decision_maker, economic_buyer, champion'
 has_err 'line 6: stakeholders[0].name: a stakeholder needs a name'
 has_err 'line 7: key "activities": expected an array of objects'
-expect_eq "$(sql 'select count(*) from activities')" 1
-expect_eq "$(sql "select author from activities")" "$ME" "an activity without an author is the importer's"
+expect_eq "$(dbq 'select count(*) from activities')" 1
+expect_eq "$(dbq "select author from activities")" "$ME" "an activity without an author is the importer's"
 
 finish

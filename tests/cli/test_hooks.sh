@@ -35,7 +35,7 @@ printf '#!/bin/sh\ncat "%s" >/dev/null\nexit 3\n' "$T/gate" > "$T/hooks/lost"
 mkfifo "$T/gate"
 timeout 30 "$KARIZ" --db "$DB" lost 1 --reason other; rc=$?
 expect_rc 0   # returned while the hook still waits at the gate
-expect_eq "$(sql "SELECT stage FROM leads WHERE id = 1")" lost
+expect_eq "$(dbq "SELECT stage FROM leads WHERE id = 1")" lost
 
 t "a failing hook is logged, not fatal"
 timeout 30 sh -c "echo go > '$T/gate'"

@@ -44,9 +44,10 @@ check() { # CMD...: its standard output and error are clean
 
 # rows another program wrote: a stakeholder role, an activity's outcome and
 # an event's actor holding escapes are shown as safely as names
-sql "INSERT INTO stakeholders (lead_id, name, role) VALUES ($id, 'Sam', 'boss' || char(27) || '[2J');
-     INSERT INTO activities (lead_id, at, kind, outcome, author) VALUES ($id, 1795000000, 'call', 'odd' || char(27) || ']0;t' || char(7), 'bot' || char(13));
-     INSERT INTO events (lead_id, at, actor, kind) VALUES ($id, 1795000000, 'mal' || char(27) || '[5m', 'note');"
+ESC=$'\033' BEL=$'\a' CR=$'\r' # (the bytes themselves: char() is SQLite's, chr() PostgreSQL's)
+dbq "INSERT INTO stakeholders (lead_id, name, role) VALUES ($id, 'Sam', 'boss${ESC}[2J');
+     INSERT INTO activities (lead_id, at, kind, outcome, author) VALUES ($id, 1795000000, 'call', 'odd${ESC}]0;t${BEL}', 'bot${CR}');
+     INSERT INTO events (lead_id, at, actor, kind) VALUES ($id, 1795000000, 'mal${ESC}[5m', 'note');"
 
 t "every table output is clean"
 check list
@@ -88,8 +89,8 @@ expect_eq "$(json 'j["name"]')" "$evil_name"
 run k export --format csv
 printf '%s' "$out" | grep -q "$(printf '\033\\[2J')" && ok || bad "the export lost the escape bytes"
 "$KARIZ" --db "$DB" export --format csv > "$T/x.csv"
-"$KARIZ" --db "$T/copy.db" import "$T/x.csv" >/dev/null 2>&1
-expect_eq "$(sqlite3 "$T/copy.db" "SELECT hex(name) || hex(company) FROM leads")" \
-          "$(sql "SELECT hex(name) || hex(company) FROM leads")" "byte-exact round trip"
+"$KARIZ" --db "$(new_db copy.db)" import "$T/x.csv" >/dev/null 2>&1
+expect_eq "$(DB=$(new_db copy.db) dbq "SELECT name, company FROM leads" | od -An -tx1)" \
+          "$(dbq "SELECT name, company FROM leads" | od -An -tx1)" "byte-exact round trip"
 
 finish

@@ -124,7 +124,7 @@ stages:
 lost_reasons:
   - {name: too_dear, label: Too dear, label_fa: گران}
 EOF
-DB=$T/own.db
+DB=$(new_db own.db)
 run k --rules "$T/rules.yaml" init; expect_rc 0
 run k --rules "$T/rules.yaml" add "Ada"; expect_rc 0
 run k --rules "$T/rules.yaml" add "Bob" --stage talking; expect_rc 0
@@ -133,7 +133,7 @@ run k --rules "$T/rules.yaml" lost 2 --reason too_dear; expect_rc 0
 run k --rules "$T/rules.yaml" show 2; has_out "Too dear"
 LANGUAGE=fa run k --rules "$T/rules.yaml" show 2; has_out "گران"
 # the store records the rules' own labels whatever the language
-expect_eq "$(sql "SELECT group_concat(label, ',') FROM stages ORDER BY position")" \
+expect_eq "$(dbq "SELECT group_concat(label, ',') FROM (SELECT label FROM stages ORDER BY position) s")" \
     "New,Talking,Won,Lost"
 
 finish

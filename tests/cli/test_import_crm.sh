@@ -20,7 +20,7 @@ owners:
 YAML
 # lead N's field F (Python expression over the lead `j`)
 lead() { run k show --format json "$1"; json "($2)"; }
-fresh() { DB=$T/$1.db; k init >/dev/null; }
+fresh() { DB=$(new_db "$1.db"); k init >/dev/null; }
 
 t "HubSpot: contacts, deals and calls in one run, in any order"
 fresh hubspot
@@ -52,16 +52,16 @@ expect_eq "$(lead 3 '[(a["kind"], a["outcome"], a["author"], a["note"]) for a in
 expect_eq "$(lead 5 'j["stage"], j["status"], j["owner"]')" "('lead', 'subscriber', None)"
 expect_eq "$(lead 6 'j["name"], j["email"], j["company"], j["stage"], j["owner"], j["value"]')" \
     "('Pia Lund', 'pia@newco.example', 'NewCo', 'prospect', 'bob', 5000)"
-expect_eq "$(sql "select count(*) from activities")" 4
+expect_eq "$(dbq "select count(*) from activities")" 4
 [ "$(lead 1 'j["score"]')" -gt 0 ] && ok || bad "the calls and the meeting were not scored"
 
 t "HubSpot: importing the same files again changes nothing"
 before=$(k export --format jsonl | sed 's/"updated":"[^"]*"//')
-events=$(sql "select count(*) from events where kind <> 'import'")
+events=$(dbq "select count(*) from events where kind <> 'import'")
 run k import "$C/hubspot/contacts.csv" "$C/hubspot/deals.csv" "$C/hubspot/activities.csv"
 has_out "all 3 files: 14 rows: 0 created, 0 updated, 13 skipped, 1 rejected"
 expect_eq "$(k export --format jsonl | sed 's/"updated":"[^"]*"//')" "$before"
-expect_eq "$(sql "select count(*) from events where kind <> 'import'")" "$events"
+expect_eq "$(dbq "select count(*) from events where kind <> 'import'")" "$events"
 
 t "HubSpot: a notes export adds notes with their dates and authors"
 run k import "$C/hubspot/notes.csv"; expect_rc 0
@@ -81,7 +81,7 @@ has_out '"Call outcome" -> activity: outcome'
 has_out "would add 4 to leads"
 has_out '"Presentation Scheduled" -> opportunity (HubSpot): 1 row'
 has_out '"ada@acme.example" -> ada'
-expect_eq "$(sql 'select count(*) from leads; select count(*) from imports')" "0
+expect_eq "$(dbq 'select count(*) from leads; select count(*) from imports')" "0
 0"
 
 t "Salesforce: leads (month-first dates), opportunities and tasks"
@@ -176,7 +176,7 @@ if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null; then
     acct=kzmig$$
     full="Ada Lovelace $$"
     useradd -M -N -c "$full" "$acct" || need "useradd $acct failed"
-    trap 'userdel "$acct" 2>/dev/null; rm -rf "$T"' EXIT
+    trap 'userdel "$acct" 2>/dev/null; lib_cleanup' EXIT
     printf 'name,email,owner\nP One,p1@x.example,%s\nP Two,p2@x.example,%s\n' \
         "  ${full^^}" "$acct" > "$T/owners.csv"
     run k import "$T/owners.csv"; expect_rc 0
@@ -226,7 +226,7 @@ printf 'name,created\nA,03/04/2024\nB,05/06/2024\n' > "$T/amb.csv"
 run k import "$T/amb.csv"; expect_rc 1
 has_err 'column "created": dates such as 03/04/2024 may be day-first or month-first'
 has_err "--date-format dmy"
-expect_eq "$(sql 'select count(*) from leads')" 0
+expect_eq "$(dbq 'select count(*) from leads')" 0
 printf 'name,created\nA,13/04/2024\nB,04/13/2024\n' > "$T/mixed.csv"
 run k import "$T/mixed.csv"; expect_rc 1
 has_err 'holds day-first dates (13/04/2024) and month-first ones (04/13/2024)'
@@ -256,12 +256,12 @@ t "a migration stopped part-way resumes where it stopped"
 fresh resume
 KARIZ_IMPORT_BATCH=1 KARIZ_TEST_KILL_AFTER_ROWS=3 run k import "$C/pipedrive/deals.csv" "$C/pipedrive/persons.csv"
 [ "$rc" -gt 128 ] && ok || bad "the import was not stopped ($rc)"
-expect_eq "$(sql 'select count(*) from leads')" 2
+expect_eq "$(dbq 'select count(*) from leads')" 2
 KARIZ_IMPORT_BATCH=1 run k import "$C/pipedrive/deals.csv" "$C/pipedrive/persons.csv"
 expect_rc 0
 has_out "(resumed after row 2 of an interrupted run)"
 has_out "all 2 files: 6 rows: 3 created, 3 updated"
-expect_eq "$(sql 'select count(*), count(distinct email) from leads')" "3|3"
+expect_eq "$(dbq 'select count(*), count(distinct email) from leads')" "3|3"
 expect_eq "$(lead 3 'j["stage"], j["value"]')" "('won', 3000)"
 
 finish

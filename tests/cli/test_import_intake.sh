@@ -41,16 +41,16 @@ run k show --format json 2
 expect_eq "$(json 'j["name"]')" "Liam Kim"
 expect_eq "$(json 'j["stage"]')" prospect
 expect_eq "$(json 'j["custom"]["tier"]')" gold
-expect_eq "$(sql "select count(*) from events where kind = 'import' and lead_id is null")" 1
-expect_eq "$(sql "select json_extract(detail, '\$.command') from events where kind = 'import' and lead_id is null")" intake
+expect_eq "$(dbq "select count(*) from events where kind = 'import' and lead_id is null")" 1
+expect_eq "$(dbq "select detail from events where kind = 'import' and lead_id is null" | python3 -c 'import json,sys; print(json.load(sys.stdin)["command"])')" intake
 
 t "--on-duplicate update and new"
 run k intake --on-duplicate update <<<'{"email": "ava@acme.example", "title": "CEO", "city": "Austin"}'
 expect_rc 0; has_out "0 created, 1 updated"
-expect_eq "$(sql 'select title || "/" || city || "/" || name from leads where id = 1')" "CEO/Austin/Ava Smith"
+expect_eq "$(dbq "select title || '/' || city || '/' || name from leads where id = 1")" "CEO/Austin/Ava Smith"
 run k intake --on-duplicate new <<<'{"email": "ava@acme.example", "name": "Ava Twin"}'
 expect_rc 0; has_out "1 created"
-expect_eq "$(sql "select count(*) from leads where email_key = 'ava@acme.example'")" 2
+expect_eq "$(dbq "select count(*) from leads where email_key = 'ava@acme.example'")" 2
 
 t "an empty stream"
 run k intake < /dev/null; expect_rc 0; has_out "0 rows"

@@ -12,26 +12,26 @@ t "CR-only line ends: every row, not one long header"
 run k import "$F/cr_only.csv"
 expect_rc 0
 has_out "3 rows: 3 created"
-expect_eq "$(sql "SELECT name || '|' || company || '|' || (SELECT value FROM custom_fields c WHERE c.lead_id = l.id AND c.name = 'height') FROM leads l ORDER BY id")" "Ada Lovelace|Analytical Engines|5'7\"
+expect_eq "$(dbq "SELECT name || '|' || company || '|' || (SELECT value FROM custom_fields c WHERE c.lead_id = l.id AND c.name = 'height') FROM leads l ORDER BY id")" "Ada Lovelace|Analytical Engines|5'7\"
 Charles Babbage|Difference, Ltd|5'11\"
 Grace Hopper|US Navy|5'6\""
 
 t "a quote inside an unquoted field is a literal quote"
-DB=$T/quote.db
+DB=$(new_db quote.db)
 run k import "$F/stray_quote.csv"
 expect_rc 0
 has_out "2 rows: 2 created"
-expect_eq "$(sql "SELECT group_concat(name, '|') FROM leads")" 'Ada|Bob "the builder"'
-expect_eq "$(sql "SELECT value FROM custom_fields WHERE name = 'notes'")" 'said "yes" twice'
+expect_eq "$(dbq "SELECT group_concat(name, '|') FROM leads")" 'Ada|Bob "the builder"'
+expect_eq "$(dbq "SELECT value FROM custom_fields WHERE name = 'notes'")" 'said "yes" twice'
 
 t "a header and no data rows is an error, not 0 rows"
-DB=$T/empty.db
+DB=$(new_db empty.db)
 k init >/dev/null
 run k import "$F/header_only.csv" --rejects "$T/rej.csv"
 expect_rc 1
 has_err "header_only.csv: no data rows after the header (line 1 holds 6 columns)"
 [ ! -e "$T/rej.csv" ] && ok || bad "a failed import left a rejects file"
-expect_eq "$(sql "SELECT count(*) FROM leads; SELECT count(*) FROM imports")" "0
+expect_eq "$(dbq "SELECT count(*) FROM leads; SELECT count(*) FROM imports")" "0
 0"
 
 t "one giant line without a line break is an error"
@@ -51,7 +51,7 @@ expect_rc 1
 has_err "ctl.csv: line 1, column 1: the header holds control bytes (0x01): this is not a CSV text file"
 
 t "a field of exactly the size limit imports; one byte more is rejected by line and column"
-DB=$T/limit.db
+DB=$(new_db limit.db)
 k init >/dev/null
 python3 -c '
 import sys
@@ -60,11 +60,11 @@ sys.stdout.write("name,notes\r\nExact,\"" + "n" * lim + "\"\r\nOver," + "o" * (l
 run k import "$T/limit.csv"
 expect_rc 1
 has_err "line 3, column 2: field longer than 1048576 bytes"
-expect_eq "$(sql "SELECT l.name || ':' || length(c.value) FROM leads l JOIN custom_fields c ON c.lead_id = l.id ORDER BY l.id")" "Exact:1048576
+expect_eq "$(dbq "SELECT l.name || ':' || length(c.value) FROM leads l JOIN custom_fields c ON c.lead_id = l.id ORDER BY l.id")" "Exact:1048576
 After:1"
 
 t "the rejects file keeps a malformed row's original text"
-DB=$T/rej.db
+DB=$(new_db rej.db)
 k init >/dev/null
 printf 'name,email\r\nGood,g@x.example\r\n"Broken"  x,b@x.example\r\nNul\0Byte,  n@x.example \r\nOpen,"never closed\r\nlast,l@x.example\r\n' > "$T/bad.csv"
 run k import "$T/bad.csv" --rejects "$T/bad-rej.csv"

@@ -9,31 +9,31 @@ t "HubSpot lifecycle customer and opportunity place the lead in won and opportun
 printf 'First Name,Last Name,Email,Lead Status,Lifecycle Stage\nA,B,a@b.example,BAD_TIMING,opportunity\nE,F,e@f.example,,customer\nS,T,s@t.example,,subscriber\n' > "$T/c2.csv"
 run k import "$T/c2.csv"
 expect_rc 0
-expect_eq "$(sql "SELECT name || '|' || stage || '|' || status FROM leads ORDER BY id")" "A B|opportunity|opportunity
+expect_eq "$(dbq "SELECT name || '|' || stage || '|' || status FROM leads ORDER BY id")" "A B|opportunity|opportunity
 E F|won|customer
 S T|lead|subscriber"
 has_out '"opportunity" -> opportunity, status opportunity (HubSpot): 1 row'
 has_out '"customer" -> won, status customer (HubSpot): 1 row'
 
 t "a stage column outranks a status that only implies an open or a won stage"
-DB=$T/both.db
+DB=$(new_db both.db)
 k init >/dev/null
 printf 'name,email,stage,status\nP,p@x.example,prospect,customer\nQ,q@x.example,lead,opportunity\n' > "$T/both.csv"
 run k import "$T/both.csv"
 expect_rc 0
-expect_eq "$(sql "SELECT name || '|' || stage || '|' || status FROM leads ORDER BY id")" "P|prospect|customer
+expect_eq "$(dbq "SELECT name || '|' || stage || '|' || status FROM leads ORDER BY id")" "P|prospect|customer
 Q|lead|opportunity"
 
 t "a status of the rules' own places the lead even when a stage column is there but empty"
-DB=$T/empty_stage.db
+DB=$(new_db empty_stage.db)
 k init >/dev/null
 printf 'name,email,stage,status\nW,w@x.example,,customer\n' > "$T/es.csv"
 run k import "$T/es.csv"
 expect_rc 0
-expect_eq "$(sql "SELECT stage || '|' || status FROM leads")" "won|customer"
+expect_eq "$(dbq "SELECT stage || '|' || status FROM leads")" "won|customer"
 
 t "duplicates are listed as updated only when they were"
-DB=$T/dups.db
+DB=$(new_db dups.db)
 k init >/dev/null
 printf 'First Name,Last Name,Email,Company Name\nAva,Smith,ava@acme.example,Acme\nLiam,Kim,liam@globex.example,Globex\n' > "$T/contacts.csv"
 printf 'Deal Name,Deal Stage,Amount,Associated Contact\nAcme rollout,appointmentscheduled,100,Ava Smith (ava@acme.example)\nGlobex pilot,appointmentscheduled,200,Liam Kim (liam@globex.example)\n' > "$T/deals.csv"
@@ -51,13 +51,13 @@ has_out "duplicates (updated): line 2 = lead 1
 duplicates (already up to date): line 3 = lead 2"
 
 t "a deal whose contact nobody has is a lead named after the deal, listed as such"
-DB=$T/nocontact.db
+DB=$(new_db nocontact.db)
 k init >/dev/null
 printf 'Record ID,Deal Name,Deal Stage,Amount,Associated Contact,Associated Company\n77,Nowhere pilot,appointmentscheduled,500,nobody@nowhere.example,Nowhere\n78,,appointmentscheduled,300,solo@else.example,Else\n79,Lone deal,appointmentscheduled,200,,Lone Co\n' > "$T/d4.csv"
 run k import "$T/contacts.csv" "$T/d4.csv"
 expect_rc 0
 has_out '3 deals name no contact kariz knows; created as leads named after the deal (or the contact'"'"'s e-mail): line 2 = lead 3 "Nowhere pilot", line 3 = lead 4 "solo@else.example", line 4 = lead 5 "Lone deal"'
-expect_eq "$(sql "SELECT name || '|' || ifnull(email, '') || '|' || company || '|' || stage FROM leads WHERE id > 2 ORDER BY id")" "Nowhere pilot|nobody@nowhere.example|Nowhere|prospect
+expect_eq "$(dbq "SELECT name || '|' || coalesce(email, '') || '|' || company || '|' || stage FROM leads WHERE id > 2 ORDER BY id")" "Nowhere pilot|nobody@nowhere.example|Nowhere|prospect
 solo@else.example|solo@else.example|Else|prospect
 Lone deal||Lone Co|prospect"
 run k import "$T/d4.csv"
@@ -66,7 +66,7 @@ has_out "0 created, 0 updated, 3 skipped"
 lacks_out "no contact kariz knows"
 
 t "a word is listed once, whatever its spelling or column"
-DB=$T/words.db
+DB=$(new_db words.db)
 k init >/dev/null
 printf 'name,email,stage,status\nZ,z@x.example,appointmentscheduled,\nY,y@x.example,,appointmentscheduled\nX,x@x.example,Appointment Scheduled,\n' > "$T/w.csv"
 run k import "$T/w.csv"
@@ -74,7 +74,7 @@ has_out '"appointmentscheduled" -> prospect (HubSpot): 3 rows'
 expect_eq "$(printf '%s\n' "$out" | grep -ci 'appointment')" 1
 
 t "a word nobody maps is listed once too"
-DB=$T/words2.db
+DB=$(new_db words2.db)
 k init >/dev/null
 sed 's/^  - name: prospect$/  - name: discovery/' "$KARIZ_SOURCE/rules.yaml" > "$T/rules.yaml"
 KARIZ_RULES=$T/rules.yaml run k import "$T/w.csv"

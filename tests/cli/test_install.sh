@@ -30,9 +30,9 @@ cmp -s "$KARIZ_SOURCE/rules.yaml" "$T/usr/share/doc/kariz/rules.yaml" && ok || b
 cmp -s "$KARIZ_SOURCE/docs/kariz.1" "$T/usr/share/man/man1/kariz.1" && ok || bad "kariz.1 differs"
 
 t "the installed binary works on its own"
-run "$T/usr/bin/kariz" --db "$T/inst.db" init; expect_rc 0
-run "$T/usr/bin/kariz" --db "$T/inst.db" add "Ava Smith" --company "Acme Inc"; expect_rc 0; expect_out 1
-run "$T/usr/bin/kariz" --db "$T/inst.db" list --format csv; expect_rc 0; has_out "Ava Smith"
+run "$T/usr/bin/kariz" --db "$(new_db inst.db)" init; expect_rc 0
+run "$T/usr/bin/kariz" --db "$(new_db inst.db)" add "Ava Smith" --company "Acme Inc"; expect_rc 0; expect_out 1
+run "$T/usr/bin/kariz" --db "$(new_db inst.db)" list --format csv; expect_rc 0; has_out "Ava Smith"
 
 t "DESTDIR with /usr as the prefix, as a package build does"
 DESTDIR=$T/stage run cmake --install "$build" --prefix /usr; expect_rc 0

@@ -2,8 +2,9 @@
 # Another program holds the database's write lock for a long time: kariz
 # waits a bounded time, names who holds it, and changes nothing.
 . "$(dirname "$0")/lib.sh"
+sqlite_only "another program holds SQLite's write lock on the file (BEGIN EXCLUSIVE)"
 run k add "Ava Smith" --company Acme; expect_rc 0
-sql 'UPDATE leads SET score_due = 0'  # its score is due: showing it would write
+dbq 'UPDATE leads SET score_due = 0'  # its score is due: showing it would write
 
 coproc HOLDER { python3 -c '
 import sqlite3, sys
@@ -27,7 +28,7 @@ t "readers are not blocked"
 KARIZ_BUSY_TIMEOUT=300 run k show 1; expect_rc 0; has_out "Ava Smith"
 has_err "kariz: scores due for recomputing were left as stored: starting a change: the database"
 has_err "stayed locked by python3"
-expect_eq "$(sql 'SELECT score_due FROM leads WHERE id = 1')" 0
+expect_eq "$(dbq 'SELECT score_due FROM leads WHERE id = 1')" 0
 
 t "after the lock is released, the retry works"
 echo >&"${HOLDER[1]}"
@@ -35,7 +36,7 @@ read -r -t 30 state <&"${HOLDER[0]}"
 expect_eq "$state" released
 wait "$HOLDER_PID"
 run k set 1 title=CTO; expect_rc 0
-expect_eq "$(sql 'SELECT title FROM leads WHERE id = 1')" CTO
-expect_eq "$(sql "SELECT count(*) FROM meta WHERE key = 'held'")" 0
+expect_eq "$(dbq 'SELECT title FROM leads WHERE id = 1')" CTO
+expect_eq "$(dbq "SELECT count(*) FROM meta WHERE key = 'held'")" 0
 
 finish

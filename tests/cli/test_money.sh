@@ -23,8 +23,8 @@ run k add --value "12 apples" "Apple Annie"; expect_rc 1
 has_err '"12 apples" is not an amount'
 run k set 1 value=-1; expect_rc 1; has_err "is negative"
 run k set 1 value=1.234; expect_rc 1; has_err "is more precise than a cent"
-expect_eq "$(sql 'select count(*) from leads')" 4 "no lead from a refused add"
-expect_eq "$(sql 'select value from leads where id = 1')" 4500000 "value unchanged"
+expect_eq "$(dbq 'select count(*) from leads')" 4 "no lead from a refused add"
+expect_eq "$(dbq 'select value from leads where id = 1')" 4500000 "value unchanged"
 
 t "JSON and CSV carry money exactly"
 k set 1 value=0.30 >/dev/null        # 0.1 + 0.2 in binary floating point
@@ -57,7 +57,7 @@ expect_eq "$total" "13346913469.41" "lead column value 0.30 + 1234567.89 + 12345
 t "the currency from the rules is shown in reports and accepted when typed"
 sed 's/^lost_reasons:/currency: EUR\nlost_reasons:/' "$(dirname "$0")/../../rules.yaml" > "$HOME/eur.yaml"
 run k --rules "$HOME/eur.yaml" add --value "EUR 2k" "Euro Eve"; expect_rc 0
-expect_eq "$(sql "select value from leads where name = 'Euro Eve'")" 200000
+expect_eq "$(dbq "select value from leads where name = 'Euro Eve'")" 200000
 run k --rules "$HOME/eur.yaml" report funnel; expect_rc 0
 has_out " EUR"
 finish

@@ -2,6 +2,7 @@
 # Opening a database: reading commands never create one, an empty file is
 # refused, and the commands that bring data in say when they created one.
 . "$(dirname "$0")/lib.sh"
+sqlite_only "what opening a database file creates or refuses (missing, empty, symbolic links)"
 
 t "reading commands never create a database"
 for cmd in "list" "show 1" "history 1" "blame 1 name" "report funnel" "export" "agenda" \

@@ -4,30 +4,30 @@
 # sort by the language's collation.
 . "$(dirname "$0")/lib.sh"
 
-stages() { sqlite3 "$1" "SELECT stage || '=' || count(*) FROM leads GROUP BY stage ORDER BY stage" | tr '\n' ' '; }
+stages() { DB=$1 dbq "SELECT stage || '=' || count(*) FROM leads GROUP BY stage ORDER BY stage" | tr '\n' ' '; }
 
 t "demo under a Persian locale: the same pipeline in Persian"
-run "$KARIZ" --db "$T/en.db" demo --no-board; expect_rc 0; has_out "added 60 demo leads"
-LANGUAGE=fa run "$KARIZ" --db "$T/fa.db" demo --no-board; expect_rc 0
-expect_eq "$(stages "$T/fa.db")" "$(stages "$T/en.db")" "stages per lead"
-expect_eq "$(sqlite3 "$T/fa.db" "SELECT name || ', ' || company || ', ' || city FROM leads WHERE id = 1")" \
+run "$KARIZ" --db "$(new_db en.db)" demo --no-board; expect_rc 0; has_out "added 60 demo leads"
+LANGUAGE=fa run "$KARIZ" --db "$(new_db fa.db)" demo --no-board; expect_rc 0
+expect_eq "$(stages "$(new_db fa.db)")" "$(stages "$(new_db en.db)")" "stages per lead"
+expect_eq "$(DB=$(new_db fa.db) dbq "SELECT name || ', ' || company || ', ' || city FROM leads WHERE id = 1")" \
           "لاله کاظمی, تجهیزات پزشکی سینا, کرج" "the first lead"
-[ "$(sqlite3 "$T/fa.db" "SELECT count(*) FROM leads WHERE company LIKE 'صنایع غذایی آریا%' OR company LIKE 'فولاد سپاهان%'")" -gt 0 ] &&
+[ "$(DB=$(new_db fa.db) dbq "SELECT count(*) FROM leads WHERE company LIKE 'صنایع غذایی آریا%' OR company LIKE 'فولاد سپاهان%'")" -gt 0 ] &&
     ok || bad "no Aria or Sepahan among the companies"
-[ "$(sqlite3 "$T/fa.db" "SELECT count(*) FROM leads WHERE name GLOB '*[A-Za-z]*'")" -lt 10 ] && ok || bad "mostly Latin names"
-[ "$(sqlite3 "$T/fa.db" "SELECT count(DISTINCT currency) || currency FROM leads")" = "1IRT" ] && ok || bad "amounts are not in toman"
-sqlite3 "$T/fa.db" "SELECT phone FROM leads" | grep -qv '^0912 555 [0-9]\{4\}$' && bad "a phone is not Iranian" || ok
-sqlite3 "$T/fa.db" "SELECT email FROM leads" | grep -qv '@.*\.ir$' && bad "an e-mail is not Iranian" || ok
-[ "$(sqlite3 "$T/fa.db" "SELECT count(*) FROM activities WHERE note GLOB '*[ا-ی]*'")" -gt 0 ] && ok || bad "no Persian notes"
-[ "$(sqlite3 "$T/fa.db" "SELECT count(*) FROM leads WHERE next_step GLOB '*[ا-ی]*'")" -gt 0 ] && ok || bad "no Persian next steps"
-LANG=fa_IR.UTF-8 LC_ALL= run "$KARIZ" --db "$T/fa2.db" demo --no-board; expect_rc 0
-expect_eq "$(sqlite3 "$T/fa2.db" "SELECT name FROM leads WHERE id = 1")" "$(sqlite3 "$T/fa.db" "SELECT name FROM leads WHERE id = 1")"
+[ "$(DB=$(new_db fa.db) dbq "SELECT name FROM leads" | grep -c '[A-Za-z]')" -lt 10 ] && ok || bad "mostly Latin names"
+[ "$(DB=$(new_db fa.db) dbq "SELECT count(DISTINCT currency) || currency FROM leads")" = "1IRT" ] && ok || bad "amounts are not in toman"
+DB=$(new_db fa.db) dbq "SELECT phone FROM leads" | grep -qv '^0912 555 [0-9]\{4\}$' && bad "a phone is not Iranian" || ok
+DB=$(new_db fa.db) dbq "SELECT email FROM leads" | grep -qv '@.*\.ir$' && bad "an e-mail is not Iranian" || ok
+[ "$(DB=$(new_db fa.db) dbq "SELECT note FROM activities" | grep -cP '[\x{0627}-\x{06CC}]')" -gt 0 ] && ok || bad "no Persian notes"
+[ "$(DB=$(new_db fa.db) dbq "SELECT next_step FROM leads" | grep -cP '[\x{0627}-\x{06CC}]')" -gt 0 ] && ok || bad "no Persian next steps"
+LANG=fa_IR.UTF-8 LC_ALL= run "$KARIZ" --db "$(new_db fa2.db)" demo --no-board; expect_rc 0
+expect_eq "$(DB=$(new_db fa2.db) dbq "SELECT name FROM leads WHERE id = 1")" "$(DB=$(new_db fa.db) dbq "SELECT name FROM leads WHERE id = 1")"
 
 t "demo --lang picks the language whatever the locale"
-run "$KARIZ" --db "$T/fa3.db" demo --no-board --lang fa; expect_rc 0
-expect_eq "$(sqlite3 "$T/fa3.db" "SELECT name FROM leads WHERE id = 1")" "$(sqlite3 "$T/fa.db" "SELECT name FROM leads WHERE id = 1")"
-LANGUAGE=fa run "$KARIZ" --db "$T/en2.db" demo --no-board --lang en; expect_rc 0
-expect_eq "$(sqlite3 "$T/en2.db" "SELECT name FROM leads WHERE id = 1")" "$(sqlite3 "$T/en.db" "SELECT name FROM leads WHERE id = 1")"
+run "$KARIZ" --db "$(new_db fa3.db)" demo --no-board --lang fa; expect_rc 0
+expect_eq "$(DB=$(new_db fa3.db) dbq "SELECT name FROM leads WHERE id = 1")" "$(DB=$(new_db fa.db) dbq "SELECT name FROM leads WHERE id = 1")"
+LANGUAGE=fa run "$KARIZ" --db "$(new_db en2.db)" demo --no-board --lang en; expect_rc 0
+expect_eq "$(DB=$(new_db en2.db) dbq "SELECT name FROM leads WHERE id = 1")" "$(DB=$(new_db en.db) dbq "SELECT name FROM leads WHERE id = 1")"
 run "$KARIZ" --db "$T/x.db" demo --no-board --lang de; expect_rc 2; has_err '--lang "de": expected fa or en'
 [ -e "$T/x.db" ] && bad "a refused demo created a database" || ok
 

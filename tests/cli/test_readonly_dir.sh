@@ -5,6 +5,7 @@
 # "nobody" (through runuser) when the tests run as root, since root bypasses
 # permissions; the invoking user otherwise.
 . "$(dirname "$0")/lib.sh"
+sqlite_only "a database file in a directory the user cannot write (WAL's -shm file)"
 
 chmod 755 "$T"
 RO=$T/ro
@@ -12,7 +13,7 @@ mkdir "$RO"
 DB=$RO/team.db
 k add "Ada Lovelace" --company "Analytical Engines" >/dev/null 2>&1
 k add "Grace Hopper" --company "US Navy" >/dev/null 2>&1
-sqlite3 "$DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+dbq "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 [ ! -e "$DB-shm" ] && ok || bad "the last close left $DB-shm"
 chmod 644 "$DB"
 if [ "$(id -u)" = 0 ]; then
@@ -53,7 +54,7 @@ run ro note 1 "hello"
 expect_rc 1; has_err "the database $DB is read-only for you"
 run ro add "Someone"
 expect_rc 1; has_err "read-only for you"
-expect_eq "$(sql "SELECT count(*) FROM leads; SELECT count(*) FROM activities")" "2
+expect_eq "$(dbq "SELECT count(*) FROM leads; SELECT count(*) FROM activities")" "2
 0"
 
 t "someone has it open: reads go through the existing -shm and see the latest"

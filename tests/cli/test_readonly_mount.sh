@@ -3,6 +3,7 @@
 # commands read it, writing ones refuse. Needs root to mount a tmpfs; skips
 # loudly otherwise.
 . "$(dirname "$0")/lib.sh"
+sqlite_only "a database file on a read-only mount"
 
 if [ "$(id -u)" -ne 0 ]; then
     echo "SKIPPED: not root, cannot mount a read-only file system" >&2
@@ -14,7 +15,7 @@ if ! mount -t tmpfs -o mode=0755 kariz-test "$M" 2>/dev/null; then
     echo "SKIPPED: mounting a tmpfs is not allowed here" >&2
     exit 77
 fi
-trap 'umount "$M" 2>/dev/null; rm -rf "$T"' EXIT
+trap 'umount "$M" 2>/dev/null; lib_cleanup' EXIT
 DB=$M/ro.db
 k init >/dev/null
 k add "Ada Lovelace" >/dev/null

@@ -24,8 +24,8 @@ run k report funnel; expect_rc 1; has_err "no database at $DB"
 
 t "fixture"
 run k init; expect_rc 0
-sqlite3 "$DB" <"$KARIZ_FIXTURES/report/pipeline.sql" && ok || bad "fixture did not load"
-expect_eq "$(sql 'SELECT count(*) FROM leads')" 8
+dbq <"$KARIZ_FIXTURES/report/pipeline.sql" && ok || bad "fixture did not load"
+expect_eq "$(dbq 'SELECT count(*) FROM leads')" 8
 
 t "dates"
 run k report funnel --from someday; expect_rc 2; has_err "--from"; has_err '"someday"'
@@ -219,7 +219,7 @@ expect_eq "$(json '(j["by_stage"], j["by_reason"], j["win_rate_by_source"])')" "
 run k report losses --from 2030-01-01; expect_rc 0; has_out "(nothing in this period)"
 
 t "data text is made safe in tables, kept exact in csv"
-sql "UPDATE leads SET source = 'we' || char(27) || '[31mb' WHERE id = 7"
+dbq "UPDATE leads SET source = 'we'$'\033''[31mb' WHERE id = 7" # (the escape byte itself)
 run k report losses; expect_rc 0
 case "$out" in *$'\e'*) bad "an escape reached the terminal" ;; *) ok ;; esac
 has_out "␛[31mb"

@@ -47,11 +47,11 @@ has_out "by_champion,champion known,2,1,1,50.0,15.00,15.00"
 has_out "by_decision_maker,not known,3,1,2,33.3,20.00,21.67"
 t "the demo's deals carry stakeholders, so the report has both sides to show"
 unset KARIZ_NOW
-DB=$T/demo.db
+DB=$(new_db demo.db)
 run k demo --no-board --leads 120; expect_rc 0
-expect_eq "$(sql "select count(distinct role) from stakeholders where role in ('decision_maker', 'champion', 'blocker')")" 3
-expect_eq "$(sql 'select count(*) > 0 from stakeholders where title is not null and email is not null')" 1
-expect_eq "$(sql 'select count(*) > 0 from activities where stakeholder_id is not null')" 1
+expect_eq "$(dbq "select count(distinct role) from stakeholders where role in ('decision_maker', 'champion', 'blocker')")" 3
+expect_eq "$(dbq 'select CASE WHEN count(*) > 0 THEN 1 ELSE 0 END from stakeholders where title is not null and email is not null')" 1
+expect_eq "$(dbq 'select CASE WHEN count(*) > 0 THEN 1 ELSE 0 END from activities where stakeholder_id is not null')" 1
 run k report stakeholders --format json; expect_rc 0
 expect_eq "$(json 'all(r["deals"] > 0 for r in j["by_champion"])')" True
 finish

@@ -24,10 +24,10 @@ t "entry criteria refuse, --force overrides and is recorded"
 run k add "Tiny Shop" --company "Corner Store" --set employees=5; expect_rc 0
 run k move 1 prospect; expect_rc 4
 has_err "refused: prospect needs fit > 0 (has -15)"; has_err "--force --reason"
-expect_eq "$(sql 'SELECT stage FROM leads WHERE id = 1')" lead
+expect_eq "$(dbq 'SELECT stage FROM leads WHERE id = 1')" lead
 run k move 1 prospect --force --reason "the owner is a friend of the CEO"; expect_rc 0
-expect_eq "$(sql 'SELECT stage FROM leads WHERE id = 1')" prospect
-expect_eq "$(sql "SELECT actor||'|'||detail FROM events WHERE kind = 'override'")" "$ME|the owner is a friend of the CEO"
+expect_eq "$(dbq 'SELECT stage FROM leads WHERE id = 1')" prospect
+expect_eq "$(dbq "SELECT actor||'|'||detail FROM events WHERE kind = 'override'")" "$ME|the owner is a friend of the CEO"
 run k history 1; has_out "override"; has_out "friend of the CEO"
 run k won 1; expect_rc 0
 run k show 1 --format json; expect_eq "$(json 'j["stage"]')" won
@@ -42,7 +42,7 @@ run k score "$id"; expect_rc 0; before=$out
 run k log "$id" web asked_price; expect_rc 0
 run k score "$id"; after=$out
 [ "${after%% *}" -gt "${before%% *}" ] && ok || bad "score did not rise after a price request: $before -> $after"
-expect_eq "$(sql "SELECT score FROM leads WHERE id = $id")" "${after%% *}" "stored score is the fresh one"
+expect_eq "$(dbq "SELECT score FROM leads WHERE id = $id")" "${after%% *}" "stored score is the fresh one"
 run k score "$id" --explain; expect_rc 0
 has_out "Asked for a price"; has_out "Organisation of 100 employees or more"; has_out "fit"
 run k score "$id" --explain --format json; expect_rc 0
@@ -53,11 +53,11 @@ t "a broken team file never replaces working rules"
 cp "$KARIZ_SOURCE/rules.yaml" "$T/rules.yaml"
 sed -i 's/probability: 50/probability: 55/' "$T/rules.yaml"
 run k list; expect_rc 0     # loads the team file: it becomes the last good rules
-expect_eq "$(sql "SELECT probability FROM stages WHERE name = 'opportunity'")" 55
+expect_eq "$(dbq "SELECT probability FROM stages WHERE name = 'opportunity'")" 55
 printf 'stages: [\n' > "$T/rules.yaml"
 run k list; expect_rc 0
 has_err "$T/rules.yaml:"; has_err "keeping the last good rules"
-expect_eq "$(sql "SELECT probability FROM stages WHERE name = 'opportunity'")" 55
+expect_eq "$(dbq "SELECT probability FROM stages WHERE name = 'opportunity'")" 55
 rm "$T/rules.yaml"
 
 t "rules diff is a dry run"
@@ -69,11 +69,11 @@ p = sys.argv[1]; s = open(p).read()
 s = s.replace("min: 70", "min: 95").replace("min: 40", "min: 1", 1)
 open(p, "w").write(s)
 PY
-sum=$(sql "SELECT group_concat(id||grade||score||version) FROM leads")
+sum=$(dbq "SELECT group_concat(id||grade||score||version, ',') FROM leads")
 run k rules diff "$T/strict.yaml"; expect_rc 0
 has_out "would change grade"; has_out "nothing was written"
 has_out "entry criteria"
-expect_eq "$(sql "SELECT group_concat(id||grade||score||version) FROM leads")" "$sum"
+expect_eq "$(dbq "SELECT group_concat(id||grade||score||version, ',') FROM leads")" "$sum"
 run k rules diff "$T/bad.yaml"; expect_rc 1; has_err "bad.yaml:4:5"
 
 t "score --explain and rules diff lay out the rules' names in display columns"
@@ -92,31 +92,31 @@ printf '%s\n' "$out" | grep -qE '^  (warm    |cold    ) -> (hot     |warm    ) [
     bad "no grade move laid out in columns"
 
 t "demo"
-run "$KARIZ" --db "$T/demo.db" demo --leads 40 --no-board; expect_rc 0; has_out "added 40 demo leads"
-expect_eq "$(sqlite3 "$T/demo.db" 'SELECT count(*) FROM leads')" 40
-expect_eq "$(sqlite3 "$T/demo.db" "SELECT count(DISTINCT stage) FROM leads")" 5
-[ "$(sqlite3 "$T/demo.db" 'SELECT count(*) FROM activities')" -gt 20 ] && ok || bad "demo has few activities"
-expect_eq "$(sqlite3 "$T/demo.db" "SELECT count(*) FROM leads WHERE stage = 'lost' AND (lost_reason IS NULL OR lost_from IS NULL)")" 0
-run "$KARIZ" --db "$T/demo.db" demo --no-board; has_out "already holds 40 leads"
-run "$KARIZ" --db "$T/demo.db" demo --leads 0; expect_rc 2
+run "$KARIZ" --db "$(new_db demo.db)" demo --leads 40 --no-board; expect_rc 0; has_out "added 40 demo leads"
+expect_eq "$(DB=$(new_db demo.db) dbq 'SELECT count(*) FROM leads')" 40
+expect_eq "$(DB=$(new_db demo.db) dbq "SELECT count(DISTINCT stage) FROM leads")" 5
+[ "$(DB=$(new_db demo.db) dbq 'SELECT count(*) FROM activities')" -gt 20 ] && ok || bad "demo has few activities"
+expect_eq "$(DB=$(new_db demo.db) dbq "SELECT count(*) FROM leads WHERE stage = 'lost' AND (lost_reason IS NULL OR lost_from IS NULL)")" 0
+run "$KARIZ" --db "$(new_db demo.db)" demo --no-board; has_out "already holds 40 leads"
+run "$KARIZ" --db "$(new_db demo.db)" demo --leads 0; expect_rc 2
 # the demo's closed deals were won more often the better the fit and the
 # engagement, so its scoring report separates the bands
-run "$KARIZ" --db "$T/demo300.db" demo --leads 300 --no-board; expect_rc 0
-run "$KARIZ" --db "$T/demo300.db" report scoring --format csv; expect_rc 0
+run "$KARIZ" --db "$(new_db demo300.db)" demo --leads 300 --no-board; expect_rc 0
+run "$KARIZ" --db "$(new_db demo300.db)" report scoring --format csv; expect_rc 0
 hot=$(printf '%s\n' "$out" | awk -F, '$2 == "hot" {print $6}')
 cold=$(printf '%s\n' "$out" | awk -F, '$2 == "cold" {print $6}')
 awk -v h="$hot" -v c="$cold" 'BEGIN {exit !(h > c + 20)}' && ok || bad "demo bands: hot $hot%, cold $cold%"
 
 t "rules backtest: the closed deals under both rules files"
-sum=$(sqlite3 "$T/demo.db" "SELECT group_concat(id||grade||score||version) FROM leads")
-run "$KARIZ" --db "$T/demo.db" rules backtest "$T/strict.yaml"; expect_rc 0
+sum=$(DB=$(new_db demo.db) dbq "SELECT group_concat(id||grade||score||version, ',') FROM leads")
+run "$KARIZ" --db "$(new_db demo.db)" rules backtest "$T/strict.yaml"; expect_rc 0
 has_out "current rules: built-in"; has_out "candidate rules: $T/strict.yaml"
 has_out "Win rate"; has_out "nothing was written"
-expect_eq "$(sqlite3 "$T/demo.db" "SELECT group_concat(id||grade||score||version) FROM leads")" "$sum"
-run "$KARIZ" --db "$T/demo.db" rules backtest; expect_rc 2; has_err "backtest needs the candidate FILE"
+expect_eq "$(DB=$(new_db demo.db) dbq "SELECT group_concat(id||grade||score||version, ',') FROM leads")" "$sum"
+run "$KARIZ" --db "$(new_db demo.db)" rules backtest; expect_rc 2; has_err "backtest needs the candidate FILE"
 
 t "rules diff: the rules in force against themselves is no change"
-run "$KARIZ" --db "$T/demo300.db" rules diff "$KARIZ_SOURCE/rules.yaml"; expect_rc 0
+run "$KARIZ" --db "$(new_db demo300.db)" rules diff "$KARIZ_SOURCE/rules.yaml"; expect_rc 0
 has_out "300 leads; 0 would change score, 0 would change grade"
 has_out "0 leads would no longer pass their stage's entry criteria"
 has_out "no change: the candidate scores, grades and admits every lead as the rules in force do"
@@ -135,14 +135,14 @@ s = s.replace("""    entry:
   - name: opportunity""", 1)
 open(sys.argv[2], "w").write(s)
 PY
-run "$KARIZ" --db "$T/demo300.db" rules diff "$T/entry.yaml"; expect_rc 0
+run "$KARIZ" --db "$(new_db demo300.db)" rules diff "$T/entry.yaml"; expect_rc 0
 n=$(printf '%s\n' "$out" | sed -n 's/^\([0-9]*\) leads would no longer pass.*/\1/p')
 [ "${n:-0}" -gt 10 ] && ok || bad "only ${n:-0} leads newly fail (the test needs more than 10)"
 expect_eq "$(printf '%s\n' "$out" | grep -c '^  lead ')" 10 "leads named"
 has_out "  and $((n - 10)) more"
 lacks_out "no change"
 # back: the leads that fail now would pass under the rules in force
-run "$KARIZ" --db "$T/demo300.db" --rules "$T/entry.yaml" rules diff "$KARIZ_SOURCE/rules.yaml"; expect_rc 0
+run "$KARIZ" --db "$(new_db demo300.db)" --rules "$T/entry.yaml" rules diff "$KARIZ_SOURCE/rules.yaml"; expect_rc 0
 has_out "0 leads would no longer pass"
 has_out "$n leads that fail their stage's entry criteria now would pass"
 

@@ -26,26 +26,26 @@ run k stakeholder add 1 ""; expect_rc 2; has_err "needs a NAME"
 run k stakeholder add 1 "Joe Bloggs"; expect_rc 2; has_err "--role ROLE is required (roles: decision_maker"
 run k stakeholder add x "Joe" --role user; expect_rc 2; has_err 'lead id "x"'
 run k stakeholder frob; expect_rc 2; has_err 'unknown subcommand "frob"'
-expect_eq "$(sql 'select count(*) from stakeholders')" 1 "nothing written by a failed add"
+expect_eq "$(dbq 'select count(*) from stakeholders')" 1 "nothing written by a failed add"
 
 t "set and its errors"
 run k stakeholder set 1 role=influencer title="VP Finance"; expect_rc 0
 has_out "Mia Khan, influencer"
-expect_eq "$(sql 'select role, title from stakeholders where id = 1')" "influencer|VP Finance"
+expect_eq "$(dbq 'select role, title from stakeholders where id = 1')" "influencer|VP Finance"
 run k stakeholder set 1 role=boss; expect_rc 1; has_err 'unknown stakeholder role "boss" (roles:'
 run k stakeholder set 1 colour=red; expect_rc 1; has_err 'stakeholder field "colour": no such field'
 run k stakeholder set 1 name=; expect_rc 1; has_err "a stakeholder needs a name"
 run k stakeholder set 1 role; expect_rc 2; has_err "expected FIELD=VALUE"
 run k stakeholder set 42 role=user; expect_rc 1; has_err "no stakeholder with id 42"
-expect_eq "$(sql 'select role, title from stakeholders where id = 1')" "influencer|VP Finance" \
+expect_eq "$(dbq 'select role, title from stakeholders where id = 1')" "influencer|VP Finance" \
     "a refused set changes nothing"
 run k stakeholder set 1 title=; expect_rc 0
-expect_eq "$(sql 'select title is null from stakeholders where id = 1')" 1
+expect_eq "$(dbq 'select CASE WHEN title IS NULL THEN 1 ELSE 0 END from stakeholders where id = 1')" 1
 
 t "every change is an event, and moves the lead's version on"
-v0=$(sql 'select version from leads where id = 1')
+v0=$(dbq 'select version from leads where id = 1')
 run k stakeholder add 1 "Bo Boss" --role decision_maker; expect_rc 0
-expect_eq "$(sql 'select version from leads where id = 1')" $((v0 + 1))
+expect_eq "$(dbq 'select version from leads where id = 1')" $((v0 + 1))
 run k history 1; expect_rc 0
 has_out "added Mia Khan (champion)"; has_out "Mia Khan: role: champion -> influencer"
 has_out "added Bo Boss (decision maker)"
@@ -54,10 +54,10 @@ expect_eq "$(json '[e["field"] for e in j if e["kind"] == "stakeholder"][-1]')" 
 
 t "a touch with a stakeholder: by name, role or id"
 run k log 1 call answered --with "bo boss"; expect_rc 0
-expect_eq "$(sql 'select stakeholder_id from activities order by id desc limit 1')" 2
+expect_eq "$(dbq 'select stakeholder_id from activities order by id desc limit 1')" 2
 run k log 1 meeting held --with decision_maker; expect_rc 0
 run k log 1 email sent --with 1; expect_rc 0
-expect_eq "$(sql 'select group_concat(coalesce(stakeholder_id, 0)) from activities')" "2,2,1"
+expect_eq "$(dbq "select group_concat('' || coalesce(stakeholder_id, 0), ',') from activities")" "2,2,1"
 run k log 1 call answered --with "Nobody"; expect_rc 1
 has_err 'lead 1 has no stakeholder "Nobody" (it has: 1 Mia Khan, 2 Bo Boss)'
 run k stakeholder list 1 --format csv; expect_rc 0
@@ -72,15 +72,15 @@ run k stakeholder rm 1; expect_rc 0; has_out "removed stakeholder 1 (Mia Khan) f
 run k stakeholder rm 1; expect_rc 1; has_err "no stakeholder with id 1"
 run k stakeholder rm; expect_rc 2; has_err "expected one stakeholder ID"
 run k history 1; has_out "removed Mia Khan (influencer)"
-expect_eq "$(sql 'select count(*) from activities where stakeholder_id is null')" 1 \
+expect_eq "$(dbq 'select count(*) from activities where stakeholder_id is null')" 1 \
     "the touch with a removed person stays, naming nobody"
 
 t "export and intake carry stakeholders"
 run k export --format jsonl; expect_rc 0
 printf '%s\n' "$out" > "$T/out.jsonl"
-DB=$T/copy.db run k intake < "$T/out.jsonl"; expect_rc 0
-expect_eq "$(sqlite3 "$T/copy.db" 'select name, role from stakeholders')" "Bo Boss|decision_maker"
-expect_eq "$(sqlite3 "$T/copy.db" 'select count(*) from activities a join stakeholders s on s.id = a.stakeholder_id where s.name = "Bo Boss"')" 2 \
+DB=$(new_db copy.db) run k intake < "$T/out.jsonl"; expect_rc 0
+expect_eq "$(DB=$(new_db copy.db) dbq 'select name, role from stakeholders')" "Bo Boss|decision_maker"
+expect_eq "$(DB=$(new_db copy.db) dbq "select count(*) from activities a join stakeholders s on s.id = a.stakeholder_id where s.name = 'Bo Boss'")" 2 \
     "the touches with him name him in the copy"
 
 finish

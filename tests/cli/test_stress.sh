@@ -43,14 +43,14 @@ unexpected=$(cat "$T"/err.* | grep -v 'already in stage' | grep -c . || true)
 expect_eq "$unexpected" 0 "unexpected errors: $(cat "$T"/err.* | grep -v 'already in stage' | head -3)"
 
 t "integrity"
-expect_eq "$(sql 'PRAGMA integrity_check')" ok
+on_sqlite && expect_eq "$(dbq \'PRAGMA integrity_check\')" ok
 
 t "every successful save is in the event log"
 missing=0
 while read -r op id val; do
     case $op in
-    set) n=$(sql "SELECT count(*) FROM events WHERE lead_id=$id AND field='title' AND new_value='$val'") ;;
-    note) n=$(sql "SELECT count(*) FROM activities WHERE lead_id=$id AND note='note $val'") ;;
+    set) n=$(dbq "SELECT count(*) FROM events WHERE lead_id=$id AND field='title' AND new_value='$val'") ;;
+    note) n=$(dbq "SELECT count(*) FROM activities WHERE lead_id=$id AND note='note $val'") ;;
     *) n=1 ;;
     esac
     [ "$n" = 1 ] || { missing=$((missing + 1)); echo "missing: $op $id $val"; }
@@ -59,20 +59,20 @@ expect_eq "$missing" 0
 
 t "the final state agrees with the log"
 for id in $(seq 1 $LEADS); do
-    last=$(sql "SELECT new_value FROM events WHERE lead_id=$id AND field='title' ORDER BY id DESC LIMIT 1")
-    now=$(sql "SELECT coalesce(title,'') FROM leads WHERE id=$id")
+    last=$(dbq "SELECT new_value FROM events WHERE lead_id=$id AND field='title' ORDER BY id DESC LIMIT 1")
+    now=$(dbq "SELECT coalesce(title,'') FROM leads WHERE id=$id")
     expect_eq "$now" "$last" "title of lead $id"
-    last=$(sql "SELECT coalesce((SELECT new_value FROM events WHERE lead_id=$id AND kind='stage' ORDER BY id DESC LIMIT 1), 'lead')")
-    now=$(sql "SELECT stage FROM leads WHERE id=$id")
+    last=$(dbq "SELECT coalesce((SELECT new_value FROM events WHERE lead_id=$id AND kind='stage' ORDER BY id DESC LIMIT 1), 'lead')")
+    now=$(dbq "SELECT stage FROM leads WHERE id=$id")
     expect_eq "$now" "$last" "stage of lead $id"
     notes=$(cat "$T"/worker.* | grep -c "^note $id " || true)
-    expect_eq "$(sql "SELECT count(*) FROM activities WHERE lead_id=$id AND kind='note'")" "$notes" "notes of lead $id"
+    expect_eq "$(dbq "SELECT count(*) FROM activities WHERE lead_id=$id AND kind='note'")" "$notes" "notes of lead $id"
     calls=$(cat "$T"/worker.* | grep -c "^log $id\$" || true)
-    expect_eq "$(sql "SELECT count(*) FROM activities WHERE lead_id=$id AND kind='call'")" "$calls" "calls of lead $id"
+    expect_eq "$(dbq "SELECT count(*) FROM activities WHERE lead_id=$id AND kind='call'")" "$calls" "calls of lead $id"
 done
 
 t "column totals agree with the leads"
-expect_eq "$(sql "SELECT group_concat(stage||':'||n||':'||v, ' ') FROM (SELECT stage, sum(n) n, sum(value) v FROM stage_totals GROUP BY stage HAVING sum(n) > 0 ORDER BY stage)")" \
-          "$(sql "SELECT group_concat(stage||':'||n||':'||v, ' ') FROM (SELECT stage, count(*) n, sum(coalesce(value,0)) v FROM leads GROUP BY stage ORDER BY stage)")"
+expect_eq "$(dbq "SELECT group_concat(stage||':'||n||':'||v, ' ') FROM (SELECT stage, sum(n) n, sum(value) v FROM stage_totals GROUP BY stage HAVING sum(n) > 0 ORDER BY stage) t")" \
+          "$(dbq "SELECT group_concat(stage||':'||n||':'||v, ' ') FROM (SELECT stage, count(*) n, sum(coalesce(value,0)) v FROM leads GROUP BY stage ORDER BY stage) t")"
 
 finish

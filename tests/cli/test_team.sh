@@ -4,6 +4,7 @@
 # used against a colleague. Needs root (to create the accounts); skipped
 # otherwise.
 . "$(dirname "$0")/lib.sh"
+sqlite_only "kariz team init and check set up the team's database file, its group and mode"
 if [ "$(id -u)" != 0 ]; then
     echo "SKIP: test_team.sh creates Unix users and a group, which needs root"
     exit 77
@@ -63,7 +64,7 @@ as "$BOB" 022 sh -c 'i=0; while [ $i -lt '$N' ]; do i=$((i+1)); "$0" set 1 n=$i 
 wait
 out=$(cat "$T/alice.out" "$T/bob.out")
 expect_eq "$out" "" "2 x $N alternating writes"
-expect_eq "$(sqlite3 "$TDB" "SELECT count(*) FROM activities WHERE lead_id = 1")" "$N"
+expect_eq "$(DB=$TDB dbq "SELECT count(*) FROM activities WHERE lead_id = 1")" "$N"
 for f in "$TDB" "$TDB-wal" "$TDB-shm"; do
     [ -e "$f" ] || continue
     case "$(mode "$f")" in "660 $G" | "664 $G") ok ;; *) bad "$f is $(mode "$f")" ;; esac

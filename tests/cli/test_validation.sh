@@ -5,7 +5,7 @@
 . "$(dirname "$0")/lib.sh"
 run k add "Ava Smith" --company Acme; expect_rc 0
 run k add "Ben Jones" --company Initech; expect_rc 0
-version() { sql "SELECT version FROM leads WHERE id = $1"; }
+version() { dbq "SELECT version FROM leads WHERE id = $1"; }
 v1=$(version 1)
 
 t "a misspelt field name is refused with the field it resembles"
@@ -14,9 +14,9 @@ run k set 1 ownr=root; expect_rc 1; has_err "did you mean owner?"
 run k set 1 Title=CTO; expect_rc 1; has_err "did you mean title?"
 run k set 1 pain_pont=manual; expect_rc 1; has_err "did you mean pain_point?"
 expect_eq "$(version 1)" "$v1" "nothing written"
-expect_eq "$(sql "SELECT count(*) FROM custom_fields")" 0 "no custom field written"
+expect_eq "$(dbq "SELECT count(*) FROM custom_fields")" 0 "no custom field written"
 run k add "Cy Typo" --set compnay=Globex; expect_rc 1; has_err "did you mean company?"
-expect_eq "$(sql "SELECT count(*) FROM leads")" 2 "no lead added"
+expect_eq "$(dbq "SELECT count(*) FROM leads")" 2 "no lead added"
 run k set 1 pain_point=manual; expect_rc 0
 run k set 1 favourite_colour=blue; expect_rc 0
 expect_eq "$err" "kariz set: new custom field favourite_colour on lead 1" "a new custom field is said to be one"
@@ -37,7 +37,7 @@ t "a negative amount is refused"
 run k set 1 value=-500; expect_rc 1; has_err 'field "value": "-500" is negative'
 run k set 1 revenue=-1; expect_rc 1; has_err "is negative"
 run k add "Cy Neg" --value -10; expect_rc 1; has_err "is negative"
-expect_eq "$(sql "SELECT count(*) FROM leads")" 2
+expect_eq "$(dbq "SELECT count(*) FROM leads")" 2
 
 t "an undeclared status is refused with the statuses"
 run k set 1 status=qualifed; expect_rc 1
@@ -50,7 +50,7 @@ run k log 1 call replied; expect_rc 1
 has_err 'outcome "replied" cannot happen to a call (outcomes of call: none, answered, no_answer'
 run k log 1 email answered; expect_rc 1; has_err 'cannot happen to an email (outcomes of email: none, sent, replied'
 run k log 1 meeting voicemail; expect_rc 1; has_err "cannot happen to a meeting"
-expect_eq "$(sql "SELECT count(*) FROM activities")" 0
+expect_eq "$(dbq "SELECT count(*) FROM activities")" 0
 run k log 1 call answered; expect_rc 0
 run k log 1 email replied; expect_rc 0
 
@@ -80,12 +80,12 @@ case "$err" in *$'\e'*) bad "the name reached the terminal raw" ;; *) ok ;; esac
 expect_eq "$(version 2)" "$v2" "nothing written"
 
 t "add --owner: the same check, nothing added"
-n=$(sql "SELECT count(*) FROM leads")
+n=$(dbq "SELECT count(*) FROM leads")
 run k add "Dee Typo" --owner "${ME}x"; expect_rc 1
 has_err "kariz add: --owner: no account named \"${ME}x\" (did you mean $ME?)"
 run k add "Dee Typo" --owner nosuch_zz; expect_rc 1; has_err 'no account named "nosuch_zz"'
-expect_eq "$(sql "SELECT count(*) FROM leads")" "$n" "no lead added"
-expect_eq "$(sql "SELECT count(*) FROM events WHERE kind = 'create'")" "$n" "no event logged"
+expect_eq "$(dbq "SELECT count(*) FROM leads")" "$n" "no lead added"
+expect_eq "$(dbq "SELECT count(*) FROM events WHERE kind = 'create'")" "$n" "no event logged"
 run "$KARIZ" --db "$T/new.db" add "Dee New" --owner nosuch_zz; expect_rc 1
 has_err 'no account named "nosuch_zz"'
 [ -e "$T/new.db" ] && bad "a database was created for a lead that was refused" || ok

@@ -19,8 +19,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
-#include <sqlite3.h>
 #include <vterm.h>
+
+#include "testdb.h"
 
 #include <setjmp.h>
 #include <cmocka.h>
@@ -86,6 +87,38 @@ void kt_cleanup(void)
     if (pid > 0)
         waitpid(pid, NULL, 0);
     tmpdir[0] = '\0';
+}
+
+const char *kt_db(const char *name)
+{
+    static char bufs[4][512];
+    static int next;
+    char *b = bufs[next++ % 4];
+    char err[1024];
+    if (!kz_testdb_name(kt_tmpdir(), name, b, sizeof bufs[0], err, sizeof err))
+        fail_msg("%s", err);
+    return b;
+}
+
+bool kt_on_pg(void)
+{
+    return kz_testdb_pg();
+}
+
+void kt_sqlite_only(const char *reason)
+{
+    if (!kz_testdb_pg())
+        return;
+    fprintf(stderr, "SKIPPED on PostgreSQL: %s\n", reason);
+    exit(77);
+}
+
+void kt_skip_on_pg(const char *reason)
+{
+    if (!kz_testdb_pg())
+        return;
+    fprintf(stderr, "SKIPPED on PostgreSQL: %s\n", reason);
+    skip();
 }
 
 const char *kt_kariz(void)
@@ -620,20 +653,15 @@ void kt_finish(kt_term *t, const char *quit_keys)
 const char *kt_sql(const char *db, const char *query)
 {
     static char out[1024];
-    sqlite3 *h = NULL;
-    out[0] = '\0';
-    if (sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-        fail_msg("cannot open %s: %s", db, h ? sqlite3_errmsg(h) : "out of memory");
-    sqlite3_busy_timeout(h, 5000);
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(h, query, -1, &st, NULL) != SQLITE_OK)
-        fail_msg("%s: %s", query, sqlite3_errmsg(h));
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW && sqlite3_column_text(st, 0))
-        snprintf(out, sizeof out, "%s", (const char *)sqlite3_column_text(st, 0));
-    else if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        fail_msg("%s: %s", query, sqlite3_errmsg(h));
-    sqlite3_finalize(st);
-    sqlite3_close(h);
+    char err[1024];
+    if (!kz_testdb_query(db, query, out, sizeof out, err, sizeof err))
+        fail_msg("%s", err);
     return out;
+}
+
+void kt_sql_exec(const char *db, const char *sql)
+{
+    char err[1024];
+    if (!kz_testdb_exec(db, sql, err, sizeof err))
+        fail_msg("%s", err);
 }

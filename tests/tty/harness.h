@@ -27,12 +27,32 @@ const char *kt_kariz(void);
  * the test unless it exits 0. */
 void kt_run(const char *const argv[]);
 
+/* The database a test calls name ("t.db"): kt_path(name) on SQLite; with
+ * $KARIZ_TEST_PG_ENV set (the pg.tty.* copies of the tests) the conninfo of
+ * a fresh PostgreSQL database on the test cluster, the same one for the
+ * same name until kt_cleanup, dropped when the test program exits. Static
+ * rotating buffer, as kt_path. */
+const char *kt_db(const char *name);
+/* Whether the databases are PostgreSQL ones ($KARIZ_TEST_PG_ENV is set). */
+bool kt_on_pg(void);
+/* For a test program whose point is the SQLite file (its directory, its
+ * -wal, its locks): on PostgreSQL prints "SKIPPED on PostgreSQL: reason"
+ * and exits 77 (ctest's SKIP_RETURN_CODE); call it first in main. */
+void kt_sqlite_only(const char *reason);
+/* The same for one test of a program: skips it (cmocka's skip()). */
+void kt_skip_on_pg(const char *reason);
+
 /* Runs `$KARIZ --db DB ARGS...` (NULL-terminated) like kt_run. */
 void kt_kariz_run(const char *db, ...);
-/* The first column of the first row of query on the database at db, read
- * with the sqlite3 library ("" for no row or NULL); static buffer valid
- * until the next call. Fails the test on an SQL error. */
+/* The first column of the first row of query on the database db (a path
+ * or a conninfo, as kt_db gives), read with the sqlite3 library or libpq
+ * ("" for no row or NULL; on PostgreSQL booleans read t and f); static
+ * buffer valid until the next call. Fails the test on an SQL error. */
 const char *kt_sql(const char *db, const char *query);
+
+/* Runs sql (statements without rows) on the database db; fails the test
+ * on an error. */
+void kt_sql_exec(const char *db, const char *sql);
 
 /* Sets (value NULL: unsets) a variable in the environment of every
  * program kt_run and kt_start start from now on, after their own defaults:

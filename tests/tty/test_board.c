@@ -21,7 +21,7 @@
 static const char *make_db(const char *name)
 {
     static char path[512];
-    snprintf(path, sizeof path, "%s", kt_path(name));
+    snprintf(path, sizeof path, "%s", kt_db(name));
     kt_kariz_run(path, "add", "--company", "Analytical Engines", "--value", "1000", "--stage",
                  "lead", "Ada Lovelace", NULL);
     kt_kariz_run(path, "add", "--company", "Compilers Inc", "--value", "25000", "--stage", "lead",
@@ -134,7 +134,7 @@ static void test_search_filters_as_you_type(void **state)
 static void test_search_counts_common_word(void **state)
 {
     (void)state;
-    const char *db = kt_path("common.db");
+    const char *db = kt_db("common.db");
     const char *csv = kt_path("common.csv");
     FILE *fp = fopen(csv, "w");
     assert_non_null(fp);
@@ -367,7 +367,7 @@ static void test_no_color_uses_attributes(void **state)
 static void test_demo_opens_the_board(void **state)
 {
     (void)state;
-    const char *argv[] = {kt_kariz(), "--db", kt_path("demo.db"), "demo", "--leads", "40", NULL};
+    const char *argv[] = {kt_kariz(), "--db", kt_db("demo.db"), "demo", "--leads", "40", NULL};
     kt_term *t = kt_start(argv, 30, 200);
     kt_wait_for(t, "Lead ");
     kt_wait_for(t, "Won ");
@@ -391,7 +391,7 @@ static void test_demo_selects_the_first_card_drawn(void **state)
     (void)state;
     kt_env("KARIZ_NOW", "2026-03-10 09:00");
     kt_env("NO_COLOR", "1");
-    const char *argv[] = {kt_kariz(), "--db", kt_path("demo-sel.db"), "demo", NULL};
+    const char *argv[] = {kt_kariz(), "--db", kt_db("demo-sel.db"), "demo", NULL};
     kt_term *t = kt_start(argv, 40, 200);
     kt_env_clear();
     const char *order[] = {"Tom Smith", "Mia Chen"};
@@ -422,7 +422,7 @@ static void test_small_at_start_then_grown(void **state)
 static void test_long_column_scrolls(void **state)
 {
     (void)state;
-    const char *db = kt_path("long.db");
+    const char *db = kt_db("long.db");
     for (int i = 1; i <= 20; i++) {
         char name[32];
         snprintf(name, sizeof name, "Person %02d", i);

@@ -21,7 +21,7 @@ static int teardown_all(void **state)
 static void test_stale_filter(void **state)
 {
     (void)state;
-    const char *db = kt_path("stale.db");
+    const char *db = kt_db("stale.db");
     setenv("KARIZ_NOW", "2026-01-05 10:00", 1); /* long ago: idle since */
     kt_kariz_run(db, "add", "--company", "Dusty Ltd", "Old Lead", NULL);
     kt_kariz_run(db, "add", "--company", "Planned Inc", "Planned Lead", NULL);
@@ -45,7 +45,7 @@ static void test_stale_filter(void **state)
 static void test_mine_by_default_setting(void **state)
 {
     (void)state;
-    const char *db = kt_path("mine.db");
+    const char *db = kt_db("mine.db");
     kt_kariz_run(db, "add", "--company", "Mine Co", "My Lead", NULL);
     kt_kariz_run(db, "add", "--company", "Other Co", "--owner", "somebodyelse", "--force", "Their Lead",
                  NULL);

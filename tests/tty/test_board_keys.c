@@ -22,27 +22,17 @@
 static const char *make_db(const char *name)
 {
     static char path[512];
-    snprintf(path, sizeof path, "%s", kt_path(name));
+    snprintf(path, sizeof path, "%s", kt_db(name));
     kt_kariz_run(path, "add", "--company", "Analytical Engines", "--value", "1000", "--stage",
                  "lead", "--set", "employees=200", "Ada Lovelace", NULL);
     kt_kariz_run(path, "add", "--company", "Navy", "--stage", "lead", "Grace Hopper", NULL);
     return path;
 }
 
-/* One value from the database through the sqlite3 shell; static buffer. */
+/* One value from the database; static buffer. */
 static const char *sql(const char *db, const char *query)
 {
-    static char out[256];
-    char cmd[1024];
-    snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"%s\"", db, query);
-    FILE *p = popen(cmd, "r");
-    assert_non_null(p);
-    out[0] = '\0';
-    if (!fgets(out, sizeof out, p))
-        out[0] = '\0';
-    assert_int_equal(pclose(p), 0);
-    out[strcspn(out, "\n")] = '\0';
-    return out;
+    return kt_sql(db, query);
 }
 
 /* The terminal closes under a board that never gets the SIGHUP: it notices
@@ -187,7 +177,7 @@ static void test_misspelt_field_refused_on_the_board(void **state)
     kt_wait_for(t, "status: qualifed");
     kt_send(t, "\x1b");
     kt_wait_gone(t, "status: qualifed");
-    assert_string_equal(sql(db, "SELECT value || ' ' || ifnull(status, '-') FROM leads WHERE id = 1"),
+    assert_string_equal(sql(db, "SELECT value || ' ' || coalesce(status, '-') FROM leads WHERE id = 1"),
                         "100000 -");
     kt_send(t, "e");
     kt_wait_for(t, "edit field");

@@ -89,7 +89,7 @@ static void use_persian(void)
 static void test_board_in_persian(void **state)
 {
     (void)state;
-    const char *db = kt_path("fa.db");
+    const char *db = kt_db("fa.db");
     setenv("KARIZ_NOW", "2026-01-05 10:00", 1); /* long ago: idle since */
     kt_kariz_run(db, "add", "--company", "Dusty Ltd", "Old Lead", NULL);
     unsetenv("KARIZ_NOW");
@@ -127,7 +127,7 @@ static void test_board_in_persian(void **state)
 static void test_help_wraps_translated_text_by_columns(void **state)
 {
     (void)state;
-    const char *db = kt_path("fa-help.db");
+    const char *db = kt_db("fa-help.db");
     kt_kariz_run(db, "add", "--company", "Analytical Engines", "Ada Lovelace", NULL);
     use_persian();
     kt_term *t = kt_board(60, 130, db, NULL);

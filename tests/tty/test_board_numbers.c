@@ -27,7 +27,7 @@ static int teardown_all(void **state)
 static void test_header_totals_share_a_scale(void **state)
 {
     (void)state;
-    const char *db = kt_path("totals.db");
+    const char *db = kt_db("totals.db");
     kt_kariz_run(db, "add", "--value", "1,012,000", "--stage", "lead", "Ada Lovelace", NULL);
     kt_kariz_run(db, "add", "--value", "1.08M", "--stage", "prospect", "Alan Turing", NULL);
     kt_term *t = kt_board(30, 200, db, NULL);
@@ -58,7 +58,7 @@ static void test_currency_from_rules(void **state)
           "  - {name: lost, probability: 0, kind: lost}\n",
           f);
     fclose(f);
-    const char *db = kt_path("currency.db");
+    const char *db = kt_db("currency.db");
     kt_kariz_run(db, "--rules", rules, "add", "--value", "45k EUR", "Grace Hopper", NULL);
     kt_term *t = kt_board(30, 120, db, "--rules", rules, NULL);
     kt_wait_for(t, "Grace Hopper");
@@ -86,7 +86,7 @@ static bool four_last_lines(kt_term *t, void *arg)
 static void test_scroll_mark_leaves_cards_whole(void **state)
 {
     (void)state;
-    const char *db = kt_path("long.db");
+    const char *db = kt_db("long.db");
     for (int i = 1; i <= 8; i++) {
         char name[32];
         snprintf(name, sizeof name, "Person %02d", i);
@@ -124,7 +124,7 @@ static void test_scroll_mark_leaves_cards_whole(void **state)
 static void test_too_small_says_size_when_narrow(void **state)
 {
     (void)state;
-    const char *db = kt_path("narrow.db");
+    const char *db = kt_db("narrow.db");
     kt_kariz_run(db, "add", "Ada Lovelace", NULL);
     kt_term *t = kt_board(8, 10, db, NULL);
     kt_wait_for(t, "need 60x15");
@@ -139,7 +139,7 @@ static void test_too_small_says_size_when_narrow(void **state)
 static void test_new_lead_keeps_a_bad_value(void **state)
 {
     (void)state;
-    const char *db = kt_path("form.db");
+    const char *db = kt_db("form.db");
     kt_kariz_run(db, "add", "Ada Lovelace", NULL);
     kt_term *t = kt_board(30, 120, db, NULL);
     kt_wait_for(t, "Ada Lovelace");
@@ -167,7 +167,7 @@ static void test_new_lead_keeps_a_bad_value(void **state)
 static void test_edit_keeps_a_bad_value(void **state)
 {
     (void)state;
-    const char *db = kt_path("editmend.db");
+    const char *db = kt_db("editmend.db");
     kt_kariz_run(db, "add", "--value", "500", "Ada Lovelace", NULL);
     kt_term *t = kt_board(30, 120, db, NULL);
     kt_wait_for(t, "Ada Lovelace");
@@ -191,7 +191,7 @@ static void test_edit_keeps_a_bad_value(void **state)
 static void test_detail_in_words(void **state)
 {
     (void)state;
-    const char *db = kt_path("words.db");
+    const char *db = kt_db("words.db");
     kt_kariz_run(db, "add", "--value", "12500", "Ava Smith", NULL);
     kt_kariz_run(db, "log", "1", "call", "no_answer", NULL);
     kt_kariz_run(db, "set", "1", "value=1234567.89", "next_due=2026-11-25", NULL);
@@ -221,7 +221,7 @@ static void test_due_sort_shows_due_dates(void **state)
 {
     (void)state;
     setenv("KARIZ_NOW", "2026-11-20 10:00", 1);
-    const char *db = kt_path("due.db");
+    const char *db = kt_db("due.db");
     kt_kariz_run(db, "add", "--value", "1000", "--company", "Analytical Engines", "--set",
                  "next_due=2026-11-23", "Ada Lovelace", NULL);
     kt_kariz_run(db, "add", "--value", "2000", "--set", "next_due=2026-11-18", "Alan Turing",
@@ -253,7 +253,7 @@ static void test_due_sort_shows_due_dates(void **state)
 static void test_lost_reasons_in_words(void **state)
 {
     (void)state;
-    const char *db = kt_path("reasons.db");
+    const char *db = kt_db("reasons.db");
     kt_kariz_run(db, "add", "Ada Lovelace", NULL);
     kt_term *t = kt_board(30, 120, db, NULL);
     kt_wait_for(t, "Ada Lovelace");
@@ -271,7 +271,7 @@ static void test_lost_reasons_in_words(void **state)
 static void test_notices_in_words(void **state)
 {
     (void)state;
-    const char *db = kt_path("notices.db");
+    const char *db = kt_db("notices.db");
     kt_kariz_run(db, "add", "Ada Lovelace", NULL);
     kt_term *t = kt_board(30, 120, db, NULL);
     kt_wait_for(t, "Ada Lovelace");

@@ -25,7 +25,7 @@ static int teardown_all(void **state)
 static void test_champion_from_the_detail_view(void **state)
 {
     (void)state;
-    const char *db = kt_path("people.db");
+    const char *db = kt_db("people.db");
     kt_kariz_run(db, "add", "--company", "Khan Textiles", "--value", "1000", "--set",
                  "employees=200", "Mia Khan", NULL);
     kt_kariz_run(db, "add", "--company", "Navy", "Grace Hopper", NULL);
@@ -100,7 +100,7 @@ static void test_champion_from_the_detail_view(void **state)
 static void test_adding_a_lead_another_works(void **state)
 {
     (void)state;
-    const char *db = kt_path("worked.db");
+    const char *db = kt_db("worked.db");
     kt_kariz_run(db, "add", "--company", "Acme Ltd", "--owner", "bob", "--force", "Ann Acme",
                  NULL);
     kt_kariz_run(db, "add", "--company", "ACME Inc.", "--owner", "bob", "--force", "Al Acme",

@@ -26,7 +26,7 @@ static int teardown_all(void **state)
 /* Thursday 2026-12-03 is 12 Azar 1405. */
 static const char *make_db(const char *name)
 {
-    const char *db = kt_path(name);
+    const char *db = kt_db(name);
     setenv("KARIZ_NOW", "2026-12-03 10:00", 1);
     kt_kariz_run(db, "add", "--value", "1.2M", "Mia Khan", NULL);
     kt_kariz_run(db, "set", "1", "close_date=2027-03-21", NULL);

@@ -50,9 +50,7 @@ static char *kariz_out(const char *db, const char *args)
 
 static char *sql(const char *db, const char *query)
 {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "sqlite3 -cmd '.timeout 10000' '%s' \"%s\"", db, query);
-    return output_of(cmd);
+    return strdup(kt_sql(db, query));
 }
 
 static void expect_out(const char *db, const char *args, const char *want)
@@ -82,7 +80,7 @@ static void card_shows(kt_term *t, const char *name, const char *score)
 static const char *make_db(const char *file)
 {
     static char path[512];
-    snprintf(path, sizeof path, "%s", kt_path(file));
+    snprintf(path, sizeof path, "%s", kt_db(file));
     setenv("KARIZ_NOW", "2026-11-24 10:00", 1);
     kt_kariz_run(path, "add", "--company", "Acme", "Ava Smith", NULL);
     kt_kariz_run(path, "log", "1", "email", "replied", NULL);
@@ -149,8 +147,8 @@ static void test_due_while_open(void **state)
     free(now);
     kt_term *t = kt_board(30, 120, db, NULL);
     card_shows(t, "Ava Smith", score);
-    free(sql(db, "update leads set name = 'Ava Smyth', score = 97, grade = 'hot', "
-                 "score_due = 0, version = version + 1"));
+    kt_sql_exec(db, "update leads set name = 'Ava Smyth', score = 97, grade = 'hot', "
+                    "score_due = 0, version = version + 1");
     kt_wait_for(t, "Ava Smyth");
     kt_wait_gone(t, "97");
     card_shows(t, "Ava Smyth", score);

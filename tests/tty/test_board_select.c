@@ -23,7 +23,7 @@
 static const char *make_db(const char *name)
 {
     static char path[512];
-    snprintf(path, sizeof path, "%s", kt_path(name));
+    snprintf(path, sizeof path, "%s", kt_db(name));
     kt_kariz_run(path, "add", "--company", "Khan Textiles", "--value", "1000", "--stage",
                  "lead", "--set", "employees=200", "Mia Khan", NULL);
     kt_kariz_run(path, "add", "--company", "Chen Freight", "--value", "2000", "--stage",

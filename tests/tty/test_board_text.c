@@ -22,7 +22,7 @@ static int teardown_all(void **state)
 static void test_escape_sequences_shown_not_obeyed(void **state)
 {
     (void)state;
-    const char *db = kt_path("escape.db");
+    const char *db = kt_db("escape.db");
     kt_kariz_run(db, "add", "--company", "Safe Co", "--value", "100", "--stage", "lead",
                  "Plain Person", NULL);
     kt_kariz_run(db, "add", "--company", "Evil\x1b]0;pwned\x07" "Corp", "--value", "50000",
@@ -62,7 +62,7 @@ static int col_of(kt_term *t, const char *text, int *row)
 static void test_wide_and_rtl_names_aligned_by_width(void **state)
 {
     (void)state;
-    const char *db = kt_path("wide.db");
+    const char *db = kt_db("wide.db");
     /* CJK characters are two columns wide; the Persian name is one column
      * per letter. Higher values sort first (by score), so set the order. */
     kt_kariz_run(db, "add", "--company", "北京科技有限公司", "--value", "9000", "--stage", "lead",

@@ -66,12 +66,10 @@ static char *kariz_out(const char *db, const char *args)
     return output_of(cmd);
 }
 
-/* One value from the database: `sqlite3 DB SQL`. */
+/* One value from the database. */
 static char *sql(const char *db, const char *query)
 {
-    char cmd[2048];
-    snprintf(cmd, sizeof cmd, "sqlite3 '%s' \"%s\"", db, query);
-    return output_of(cmd);
+    return strdup(kt_sql(db, query));
 }
 
 /* Fails unless `kariz show ID --format json` contains every needle. */
@@ -137,7 +135,7 @@ static void tomorrow(char *out, size_t n)
 static void test_each_decision_lands(void **state)
 {
     (void)state;
-    const char *db = kt_path("decide.db");
+    const char *db = kt_db("decide.db");
     kt_kariz_run(db, "add", "--company", "Analytical Engines", "--title", "Countess", "--value",
                  "1000", "--set", "employees=200", "--set", "industry=computing",
                  "Ada Lovelace", NULL);
@@ -271,7 +269,7 @@ static void press(kt_term *t, const char *keys)
 static void test_twenty_decisions_near_one_key_each(void **state)
 {
     (void)state;
-    const char *db = kt_path("twenty.db");
+    const char *db = kt_db("twenty.db");
     add_leads(db, 20, "-");
     kt_term *t = kt_board(30, 100, db, "triage", NULL);
     kt_wait_for(t, "triage 1/20, 0 decisions");
@@ -316,7 +314,7 @@ static void test_twenty_decisions_near_one_key_each(void **state)
 static void test_leaving_and_coming_back_resumes(void **state)
 {
     (void)state;
-    const char *db = kt_path("resume.db");
+    const char *db = kt_db("resume.db");
     add_leads(db, 4, "-");
     /* overdue leads stay in the queue after a skip */
     for (int i = 1; i <= 4; i++) {
@@ -371,7 +369,7 @@ static void test_leaving_and_coming_back_resumes(void **state)
 static void test_empty_queue(void **state)
 {
     (void)state;
-    const char *db = kt_path("empty.db");
+    const char *db = kt_db("empty.db");
     kt_kariz_run(db, "init", NULL);
     /* the command's usage errors */
     char cmd[1024];
@@ -399,7 +397,7 @@ static void test_empty_queue(void **state)
 static void test_entry_criteria_refuse_and_override(void **state)
 {
     (void)state;
-    const char *db = kt_path("override.db");
+    const char *db = kt_db("override.db");
     /* a prospect with no pain shown: "opportunity" refuses it */
     kt_kariz_run(db, "add", "--company", "Bletchley", "--value", "5000", "--stage", "prospect",
                  "Alan Turing", NULL);
@@ -433,7 +431,7 @@ static void test_entry_criteria_refuse_and_override(void **state)
 static void test_next_step_meeting_won_and_typed_date(void **state)
 {
     (void)state;
-    const char *db = kt_path("more.db");
+    const char *db = kt_db("more.db");
     add_leads(db, 4, "-");
     kt_term *t = kt_board(30, 120, db, "triage", NULL);
     kt_wait_for(t, "triage 1/4, 0 decisions");
@@ -497,7 +495,7 @@ static void test_next_step_meeting_won_and_typed_date(void **state)
 static void test_shared_with_other_boards(void **state)
 {
     (void)state;
-    const char *db = kt_path("shared.db");
+    const char *db = kt_db("shared.db");
     add_leads(db, 2, "-");
     kt_term *a = kt_board(30, 120, db, "triage", NULL);
     kt_wait_for(a, "triage 1/2, 0 decisions");
@@ -535,7 +533,7 @@ static void test_shared_with_other_boards(void **state)
 static void test_conflict_in_triage_shows_the_dialog(void **state)
 {
     (void)state;
-    const char *db = kt_path("tconflict.db");
+    const char *db = kt_db("tconflict.db");
     add_leads(db, 2, "-");
     kt_term *t = kt_board(30, 120, db, "triage", NULL);
     kt_wait_for(t, "triage 1/2, 0 decisions");
@@ -583,7 +581,7 @@ static void test_conflict_in_triage_shows_the_dialog(void **state)
 static void test_hostile_name_shown_safely(void **state)
 {
     (void)state;
-    const char *db = kt_path("hostile.db");
+    const char *db = kt_db("hostile.db");
     kt_kariz_run(db, "add", "--company", "Evil\x1b]0;pwned\x07" "Corp", "--title",
                  "Boss\x1b[2J", "--value", "100", "Mallory\x1b[31mRed", NULL);
     kt_kariz_run(db, "note", "1", "line one\nline\x1b[Htwo", NULL);

@@ -20,7 +20,7 @@
 static const char *make_db(const char *name)
 {
     static char path[512];
-    snprintf(path, sizeof path, "%s", kt_path(name));
+    snprintf(path, sizeof path, "%s", kt_db(name));
     /* 200 employees: fit enough for the default rules to allow "prospect" */
     kt_kariz_run(path, "add", "--company", "Analytical Engines", "--value", "1000", "--stage",
                  "lead", "--set", "employees=200", "Ada Lovelace", NULL);

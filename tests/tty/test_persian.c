@@ -51,7 +51,7 @@ static int teardown_all(void **state)
 static const char *make_db(const char *name)
 {
     static char path[512];
-    snprintf(path, sizeof path, "%s", kt_path(name));
+    snprintf(path, sizeof path, "%s", kt_db(name));
     kt_kariz_run(path, "add", "--company", "Analytical Engines", "--value", "1000", "--stage",
                  "lead", "Ada Lovelace", NULL);
     kt_kariz_run(path, "add", "--company", "Compilers Inc", "--value", "25000", "--stage", "lead",
@@ -281,7 +281,7 @@ static void test_bidi_kariz_on_rtl_board(void **state)
 static void test_cli_list_to_a_terminal(void **state)
 {
     (void)state;
-    const char *db = kt_path("cli.db");
+    const char *db = kt_db("cli.db");
     kt_kariz_run(db, "add", "--company", "Acme " IRAN " ltd", "Ada", NULL);
     const char *argv[] = {kt_kariz(), "--db", db, "list", NULL};
     kt_env("KARIZ_BIDI", "kariz");
@@ -298,7 +298,7 @@ static void test_cli_list_to_a_terminal(void **state)
 static void test_persian_demo_first_screen(void **state)
 {
     (void)state;
-    const char *db = kt_path("demo-fa.db");
+    const char *db = kt_db("demo-fa.db");
     kt_kariz_run(db, "demo", NULL);
     kt_term *t = kt_board(40, 160, db, NULL);
     /* صنایع غذایی آریا, a company of the Persian demo */

@@ -68,7 +68,7 @@ static const char *row_with(kt_term *t, const char *text)
 static const char *make_db(const char *name)
 {
     static char path[512];
-    snprintf(path, sizeof path, "%s", kt_path(name));
+    snprintf(path, sizeof path, "%s", kt_db(name));
     kt_kariz_run(path, "add", "--company", "Compilers Inc", "--value", "25000", "--stage", "lead",
                  "--set", "employees=200", "Grace Hopper", NULL);
     kt_kariz_run(path, "log", "1", "call", "no_answer", NULL);

@@ -53,7 +53,7 @@ static int teardown_all(void **state)
 static const char *make_db(const char *name)
 {
     static char path[512];
-    snprintf(path, sizeof path, "%s", kt_path(name));
+    snprintf(path, sizeof path, "%s", kt_db(name));
     kt_kariz_run(path, "demo", "--no-board", NULL);
     kt_kariz_run(path, "add", "Acme " IRAN " ltd", NULL);
     kt_kariz_run(path, "log", kt_sql(path, "SELECT max(id) FROM leads"), "call", "answered",

@@ -26,7 +26,7 @@
 static const char *make_db(const char *name)
 {
     static char path[512];
-    snprintf(path, sizeof path, "%s", kt_path(name));
+    snprintf(path, sizeof path, "%s", kt_db(name));
     setenv("KARIZ_NOW", "2025-03-01 10:00", 1);
     kt_kariz_run(path, "add", "--company", "Analytical Engines", "--value", "1000",
                  "Ada Lovelace", NULL);

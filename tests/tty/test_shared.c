@@ -23,7 +23,7 @@
 static const char *make_db(const char *name)
 {
     static char path[512];
-    snprintf(path, sizeof path, "%s", kt_path(name));
+    snprintf(path, sizeof path, "%s", kt_db(name));
     /* Ada scores higher than Grace (200 employees fit the default rules), so
      * she is the first card of the Lead column */
     kt_kariz_run(path, "add", "--company", "Analytical Engines", "--value", "1000", "--stage",
@@ -264,6 +264,7 @@ static pid_t hold_lock(const char *db, FILE **to, FILE **from)
 static void test_locked_database_keeps_the_edit_and_retries(void **state)
 {
     (void)state;
+    kt_skip_on_pg("another program holds SQLite's write lock on the file (BEGIN EXCLUSIVE)");
     const char *db = make_db("locked.db");
     setenv("KARIZ_BUSY_TIMEOUT", "300", 1);
     kt_term *t = kt_board(30, 160, db, NULL);
