@@ -54,6 +54,9 @@ typedef struct kz_backend {
                               kz_err *err);
     bool search_like; /* searches with LIKE on the case-folded lead_text (no kept matches) */
     kz_status (*import_tune)(kz_store *st, kz_err *err);
+    /* After kz_store_copy wrote rows with their ids: the next ids follow
+     * the highest (NULL: the engine does so by itself). */
+    kz_status (*after_copy)(kz_store *st, kz_err *err);
     void (*import_batch_end)(kz_store *st);
     void (*close)(kz_store *st);
 } kz_backend;
@@ -176,6 +179,11 @@ kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err);
  * into that form, once per database (meta "search_form"); a database
  * another process holds locked is left for the next open. */
 kz_status kz_search_refold(kz_store *st, kz_err *err);
+/* Replaces the lead's search text (old: what it was, NULL for a lead not
+ * indexed yet; doc: the new text, NULL to remove it), in lead_text and in
+ * the backend's index. */
+kz_status kz_search_set(kz_store *st, int64_t id, const char *old, const char *doc,
+                        kz_err *err);
 kz_status kz_search_add_note(kz_store *st, int64_t lead_id, const char *note, kz_err *err);
 /* Writes the deferred column totals of the open transaction to
  * stage_totals (kz_store_commit calls it before COMMIT). */
@@ -193,6 +201,12 @@ kz_status kz_load_custom(kz_store *st, int64_t id, kz_lead *l, kz_err *err);
 static inline int64_t kz_db_changes(kz_store *st) { return st->conn->ops->changes(st->conn); }
 static inline int64_t kz_db_last_id(kz_store *st) { return st->conn->ops->last_id(st->conn); }
 static inline const char *kz_db_errmsg(kz_store *st) { return st->conn->ops->errmsg(st->conn); }
+/* PostgreSQL (pg.c): a connection string as messages show it, with any
+ * password replaced by *** (owned by the caller); the authenticated role
+ * of a store on PostgreSQL (NULL on SQLite); its socket (-1 on SQLite). */
+char *kz_pg_redact(const char *target);
+const char *kz_pg_role(const kz_store *st);
+int kz_pg_fd(const kz_store *st);
 /* Closes the statements of the cache (before the connection goes). */
 void kz_stmt_cache_clear(kz_store *st);
 /* The common part of kz_store_open's checks, for the backends: lead_cols. */

@@ -277,7 +277,7 @@ static void search_head(kz_buf *b, const kz_lead *l)
 /* Replaces the lead's search text (old: what it was, NULL for a lead not
  * indexed yet; doc: the new text, NULL to remove it), in lead_text and in
  * the index, which must be told the old text to forget it. */
-static kz_status search_set(kz_store *st, int64_t id, const char *old, const char *doc,
+kz_status kz_search_set(kz_store *st, int64_t id, const char *old, const char *doc,
                             kz_err *err)
 {
     kz_dbstmt *s;
@@ -355,7 +355,7 @@ static kz_status search_write(kz_store *st, const kz_lead *l, bool is_new, kz_er
             seps += *p == '\x1f';
         kz_buf_puts(&doc, p);
     }
-    ks = search_set(st, id, old, kz_buf_str(&doc), err);
+    ks = kz_search_set(st, id, old, kz_buf_str(&doc), err);
     kz_buf_free(&doc);
     free(old);
     return ks;
@@ -366,7 +366,7 @@ static kz_status search_delete(kz_store *st, int64_t id, kz_err *err)
     char *old = NULL; /* owned */
     kz_status ks = search_get(st, id, &old, err);
     if (ks == KZ_OK && old)
-        ks = search_set(st, id, old, NULL, err);
+        ks = kz_search_set(st, id, old, NULL, err);
     free(old);
     return ks;
 }
@@ -406,7 +406,7 @@ kz_status kz_search_refold(kz_store *st, kz_err *err)
     kz_reset(s);
     ks = rc == KZ_DB_DONE ? KZ_OK : kz_db_error(st, rc, _("reading the search text"), err);
     for (size_t i = 0; i < n && ks == KZ_OK; i++)
-        ks = search_set(st, ids[i], docs[i], docs[i], err);
+        ks = kz_search_set(st, ids[i], docs[i], docs[i], err);
     for (size_t i = 0; i < n; i++)
         free(docs[i]);
     free(docs);
@@ -429,7 +429,7 @@ kz_status kz_search_add_note(kz_store *st, int64_t lead_id, const char *note, kz
         return ks;
     kz_buf doc = KZ_BUF_INIT; /* owned */
     kz_buf_printf(&doc, "%s\n%s", old, note);
-    ks = search_set(st, lead_id, old, kz_buf_str(&doc), err);
+    ks = kz_search_set(st, lead_id, old, kz_buf_str(&doc), err);
     kz_buf_free(&doc);
     free(old);
     return ks;

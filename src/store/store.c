@@ -14,6 +14,7 @@
 #include "kariz/i18n.h"
 #include "kariz/text.h"
 #include "store/internal.h"
+#include "store/pg_driver.h"
 
 #include <unicode/ucol.h>
 
@@ -202,10 +203,40 @@ void kz_store_close(kz_store *st)
     free(st);
 }
 
+bool kz_store_target_is_file(const char *target)
+{
+    return !kz_pg_is_target(target);
+}
+
+bool kz_store_target_exists(const char *target)
+{
+    return !kz_store_target_is_file(target) || access(target, F_OK) == 0;
+}
+
+const char *kz_store_where(const kz_store *st)
+{
+    return st->where;
+}
+
+const char *kz_store_role(const kz_store *st)
+{
+    return kz_pg_role(st);
+}
+
+int kz_store_change_fd(const kz_store *st)
+{
+    return kz_pg_fd(st);
+}
+
+const char *kz_store_backend(const kz_store *st)
+{
+    return st->be->name;
+}
+
 kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err *err)
 {
     kz_store *st = kz_xcalloc(1, sizeof *st);
-    st->be = &kz_backend_sqlite;
+    st->be = kz_pg_is_target(path) ? &kz_backend_pg : &kz_backend_sqlite;
     st->path = kz_xstrdup(path);
     st->where = kz_xstrdup(path);
     st->readonly = (flags & KZ_STORE_READONLY) != 0;
