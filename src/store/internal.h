@@ -152,7 +152,7 @@ void kz_read_lead_col(kz_dbstmt *s, int col, kz_field f, kz_lead *l);
  * "SELECT id, <lead_cols>, " KZ_ROLES_COL " FROM leads". */
 #define KZ_ROLES_COL                                                                       \
     "coalesce((SELECT group_concat(role, ' ') FROM (SELECT DISTINCT role FROM stakeholders " \
-    "WHERE stakeholders.lead_id = leads.id AND role IS NOT NULL AND role <> '')), '')"
+    "WHERE stakeholders.lead_id = leads.id AND role IS NOT NULL AND role <> '') AS r), '')"
 /* Reads the roles column into l->roles. */
 void kz_read_lead_roles(kz_dbstmt *s, int col, kz_lead *l);
 /* Reads "coalesce(stakeholder_id, 0), <its role>" at col, col + 1. */

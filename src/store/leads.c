@@ -171,9 +171,10 @@ static kz_status totals_write(kz_store *st, const char *stage, const char *owner
     kz_dbstmt *s = kz_stmt(st,
                               "INSERT INTO stage_totals (stage, owner, n, value, ovr_value, "
                               "ovr_weighted) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                              "ON CONFLICT (stage, owner) DO UPDATE SET n = n + excluded.n, "
-                              "value = value + excluded.value, ovr_value = ovr_value + "
-                              "excluded.ovr_value, ovr_weighted = ovr_weighted + excluded.ovr_weighted",
+                              "ON CONFLICT (stage, owner) DO UPDATE SET n = stage_totals.n + excluded.n, "
+                              "value = stage_totals.value + excluded.value, "
+                              "ovr_value = stage_totals.ovr_value + excluded.ovr_value, "
+                              "ovr_weighted = stage_totals.ovr_weighted + excluded.ovr_weighted",
                               err);
     if (!s)
         return FAIL_STMT(err);
@@ -773,7 +774,7 @@ kz_status kz_store_find_by_name_company(kz_store *st, const char *name, const ch
     *id = 0;
     kz_dbstmt *s = kz_stmt(st,
                               "SELECT id FROM leads WHERE lower(name) = lower(trim(?1)) AND "
-                              "lower(company) IS lower(trim(?2)) AND "
+                              "lower(company) IS NOT DISTINCT FROM lower(trim(?2)) AND "
                               "(email_key IS NULL OR email_key = '') ORDER BY id LIMIT 1",
                               err);
     if (!s)
@@ -1301,7 +1302,7 @@ kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, boo
     if (q->count_cap > 0) {
         kz_dbstmt *s = NULL;
         kz_buf tail = KZ_BUF_INIT;
-        kz_buf_printf(&tail, " LIMIT %" PRId64 ")", q->count_cap);
+        kz_buf_printf(&tail, " LIMIT %" PRId64 ") AS capped", q->count_cap);
         kz_status ks = prepare_count(st, q, "SELECT count(*) FROM (SELECT 1 FROM leads",
                                      kz_buf_str(&tail), &s, err);
         kz_buf_free(&tail);

@@ -164,7 +164,7 @@ static kz_status read_version(kz_store *st, int *ver, kz_err *err)
  * at once on a new database wait for the first, then find it made. */
 static kz_status create_schema(kz_store *st, kz_err *err)
 {
-    char sql[128];
+    char sql[256];
     snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%lld)",
              (long long)KZ_PG_SCHEMA_LOCK);
     kz_status ks = exec_or_fail(st, sql, _("creating the schema"), err);
@@ -183,7 +183,7 @@ static kz_status create_schema(kz_store *st, kz_err *err)
     }
     snprintf(sql, sizeof sql,
              "INSERT INTO meta (key, value) VALUES ('schema_version', '%d'), "
-             "('search_form', '1')",
+             "('search_form', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value",
              KZ_SCHEMA_VERSION);
     if ((ks = exec_or_fail(st, sql, _("creating the schema"), err)) != KZ_OK)
         goto fail;
@@ -279,20 +279,18 @@ static void pg_wait_for_locks(kz_store *st, bool wait)
 static kz_status pg_data_version(kz_store *st, int64_t *out, kz_err *err)
 {
     pg_data *pd = PD(st);
-    if (!st->in_txn && kz_pg_gone(st->conn)) {
-        /* the server went away: come back when it can be reached, and
-         * count that as a change (what was read before may be stale) */
+    /* reading what the server sent also finds a connection that is gone */
+    int64_t n = kz_pg_notices(st->conn);
+    if (!st->in_txn && kz_pg_socket(st->conn) < 0) {
+        /* the server went away: come back when it can be reached (the
+         * driver prepares the statements and makes the settings again),
+         * and count that as a change: what was read before may be stale */
         if (kz_pg_reconnect(st->conn) != KZ_DB_OK)
             return kz_db_error(st, KZ_DB_GONE, _("checking for changes"), err);
-        kz_stmt_cache_clear(st);
         pd->generation++;
-        char sql[64];
-        snprintf(sql, sizeof sql, "SET lock_timeout = %d", st->busy_ms);
-        st->conn->ops->exec(st->conn, sql);
-        if (st->readonly)
-            st->conn->ops->exec(st->conn, "SET default_transaction_read_only = on");
+        n = kz_pg_notices(st->conn);
     }
-    *out = kz_pg_notices(st->conn) + pd->generation * 1000000000LL;
+    *out = n + pd->generation * 1000000000LL;
     return KZ_OK;
 }
 

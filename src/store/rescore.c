@@ -522,7 +522,7 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
         /* the id range of this batch (none left: leads deleted meanwhile) */
         kz_dbstmt *rs = kz_stmt(st,
                                    "SELECT max(id) FROM (SELECT id FROM leads WHERE id > ?1 "
-                                   "ORDER BY id LIMIT ?2)",
+                                   "ORDER BY id LIMIT ?2) AS batch",
                                    err);
         if (!s.ls || !s.cs || !s.as || !rs) {
             ks = FAIL_STMT(err);
@@ -569,7 +569,7 @@ kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const
         *changed = 0;
     kz_dbstmt *cs = kz_stmt(st,
                                "SELECT count(*) FROM (SELECT 1 FROM leads WHERE score_due <= ?1 "
-                               "LIMIT ?2)",
+                               "LIMIT ?2) AS due",
                                err);
     if (!cs)
         return FAIL_STMT(err);
