@@ -47,7 +47,8 @@ struct pg_stmt {
     int nparams;
     bool *used;            /* owned: parameter i+1 appears in the SQL */
     char **vals;           /* owned: each parameter as text, NULL for SQL NULL */
-    int bad_bind;          /* a parameter number out of range was bound: step fails */
+    bool bad_bind;         /* a parameter number out of range was bound: step fails */
+    int bad_index;         /* ... this one */
     PGresult *res;         /* owned: the result being handed out */
     int row, nrows;        /* the row col_* read: res's row-th; nrows in res */
 };
@@ -357,26 +358,12 @@ static void stmt_drop_result(pg_stmt *s)
     s->nrows = 0;
 }
 
-static int pg_step(kz_dbstmt *st)
+/* Runs the statement (prepared again first if its session's statements
+ * are gone): KZ_DB_ROW with s->res holding the rows, KZ_DB_DONE, or the
+ * failure's class. */
+static int stmt_execute(pg_stmt *s)
 {
-    pg_stmt *s = (pg_stmt *)st;
     pg_conn *c = s->c;
-    if (s->res) {
-        if (++s->row < s->nrows)
-            return KZ_DB_ROW;
-        stmt_drop_result(s); /* the next step runs it again, as SQLite's does */
-        return KZ_DB_DONE;
-    }
-    if (!c)
-        return KZ_DB_GONE; /* its connection was closed */
-    if (s->bad_bind) {
-        kz_buf b = KZ_BUF_INIT;
-        kz_buf_printf(&b, _("no parameter %d in the statement (it has %d): %s"), s->bad_bind,
-                      s->nparams, s->sql);
-        set_err(c, "", kz_buf_str(&b), false);
-        kz_buf_free(&b);
-        return KZ_DB_ERROR;
-    }
     if (s->gen != c->gen) {
         int rc = stmt_prepare_server(s);
         if (rc != KZ_DB_OK)
@@ -407,6 +394,40 @@ static int pg_step(kz_dbstmt *st)
     return rc;
 }
 
+static int pg_step(kz_dbstmt *st)
+{
+    pg_stmt *s = (pg_stmt *)st;
+    pg_conn *c = s->c;
+    if (s->res) {
+        if (++s->row < s->nrows)
+            return KZ_DB_ROW;
+        stmt_drop_result(s); /* the next step runs it again, as SQLite's does */
+        return KZ_DB_DONE;
+    }
+    if (!c)
+        return KZ_DB_GONE; /* its connection was closed */
+    if (s->bad_bind) {
+        kz_buf b = KZ_BUF_INIT;
+        kz_buf_printf(&b, _("no parameter %d in the statement (it has %d): %s"), s->bad_index,
+                      s->nparams, s->sql);
+        set_err(c, "", kz_buf_str(&b), false);
+        kz_buf_free(&b);
+        return KZ_DB_ERROR;
+    }
+    int rc = stmt_execute(s);
+    if (rc == KZ_DB_ERROR && strcmp(c->sqlstate, "0A000") == 0 && s->gen == c->gen) {
+        /* "cached plan must not change result type": a table it reads
+         * changed (a migration by another process) since it was prepared.
+         * Prepare it again; run it again now unless that failure aborted
+         * a transaction, which the caller rolls back and retries. */
+        kz_buf_printf(&c->dealloc, "DEALLOCATE %s;", s->name);
+        s->gen = 0;
+        if (PQtransactionStatus(c->pg) == PQTRANS_IDLE)
+            rc = stmt_execute(s);
+    }
+    return rc;
+}
+
 static void pg_reset(kz_dbstmt *st)
 {
     stmt_drop_result((pg_stmt *)st);
@@ -419,14 +440,15 @@ static void pg_clear(kz_dbstmt *st)
         free(s->vals[i]);
         s->vals[i] = NULL;
     }
-    s->bad_bind = 0;
+    s->bad_bind = false;
 }
 
 /* The slot of parameter i, NULL (and the step will fail) when there is none. */
 static char **param_slot(pg_stmt *s, int i)
 {
     if (i < 1 || i > s->nparams) {
-        s->bad_bind = i ? i : -1;
+        s->bad_bind = true;
+        s->bad_index = i;
         return NULL;
     }
     free(s->vals[i - 1]);

@@ -768,6 +768,39 @@ static void test_deallocate(void **state)
     kz_finalize(s1);
 }
 
+/* A table a statement reads changes under it (another process migrates
+ * the schema): the statement is prepared again, at once outside a
+ * transaction, and on its next step after one it aborted. */
+static void test_schema_change(void **state)
+{
+    kz_dbconn *a = db(), *b = db();
+    exec_ok(a, "CREATE TABLE mig (id int)");
+    exec_ok(a, "INSERT INTO mig VALUES (1)");
+    kz_dbstmt *s = prep(a, "SELECT * FROM mig");
+    assert_int_equal(kz_step(s), KZ_DB_ROW);
+    assert_int_equal(kz_col_count(s), 1);
+    kz_reset(s);
+    exec_ok(b, "ALTER TABLE mig ADD COLUMN note text DEFAULT 'new'");
+    assert_int_equal(kz_step(s), KZ_DB_ROW);
+    assert_int_equal(kz_col_count(s), 2);
+    assert_string_equal(kz_col_str(s, 1), "new");
+    kz_reset(s);
+
+    exec_ok(b, "ALTER TABLE mig ADD COLUMN n int DEFAULT 7");
+    exec_ok(a, "BEGIN");
+    assert_int_equal(kz_step(s), KZ_DB_ERROR);
+    assert_string_equal(kz_pg_sqlstate(a), "0A000");
+    exec_ok(a, "ROLLBACK");
+    exec_ok(a, "BEGIN");
+    assert_int_equal(kz_step(s), KZ_DB_ROW);
+    assert_int_equal(kz_col_count(s), 3);
+    assert_int_equal(kz_col_i64(s, 2), 7);
+    exec_ok(a, "COMMIT");
+    kz_finalize(s);
+    a->ops->close(a);
+    b->ops->close(b);
+}
+
 static void test_notifications(void **state)
 {
     kz_dbconn *a = db(), *b = db();
@@ -929,6 +962,7 @@ int main(void)
         cmocka_unit_test(test_statement_timeout),
         cmocka_unit_test(test_exec),
         cmocka_unit_test(test_deallocate),
+        cmocka_unit_test(test_schema_change),
         cmocka_unit_test(test_notifications),
         cmocka_unit_test(test_gone_and_reconnect),
     };
