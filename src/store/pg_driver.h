@@ -7,10 +7,16 @@
  * the number after the highest so far, as SQLite does), rewritten to $N
  * outside string literals ('...', E'...', $tag$...$tag$), quoted
  * identifiers and comments. A statement is prepared on the server once
- * (PQprepare, parameter types left to the server) and executed with its
- * parameters as text; each statement keeps its whole result, so several
- * may be read at once while others write. Columns are read as text:
- * col_i64 parses it, and a boolean reads 1 ("t") or 0 ("f"). */
+ * (PQprepare, parameter types left to the server; a parameter the SQL
+ * never names is text) and executed with its parameters as text; each
+ * statement keeps its whole result, so several may be read at once while
+ * others write. Columns are read as text: col_i64 parses it, and a
+ * boolean reads 1 ("t") or 0 ("f"). A statement is prepared again when its
+ * session's statements are gone (a reconnect, DISCARD ALL) or a table it
+ * reads changed its columns; a finalized one is deallocated on the server
+ * before the next command outside a transaction. exec remembers the
+ * session's settings (SET, not SET LOCAL; RESET forgets one) for a
+ * reconnect. last_id is lastval(), 0 until an INSERT used a sequence. */
 #ifndef KARIZ_STORE_PG_DRIVER_H
 #define KARIZ_STORE_PG_DRIVER_H
 
@@ -52,8 +58,7 @@ const char *kz_pg_sqlstate(kz_dbconn *c);
 
 /* After KZ_DB_GONE: connects again with the same parameters. Statements
  * prepared before are prepared again on their next step; LISTENs and the
- * session settings made through exec (a `SET` that is not SET LOCAL) are
- * issued again. KZ_DB_OK, or KZ_DB_GONE while the server cannot be
+ * session settings made through exec are issued again. KZ_DB_OK, or KZ_DB_GONE while the server cannot be
  * reached (errmsg says why). */
 int kz_pg_reconnect(kz_dbconn *c);
 
