@@ -13,6 +13,7 @@
 #include "store/pg_driver.h"
 
 #define PG_MAX_PARAMS 65535
+#define PG_POOL 32 /* finalized statements kept prepared for the same SQL */
 #define PG_TEXT_OID 25 /* the type of a parameter the SQL never names */
 
 typedef struct pg_conn pg_conn;
@@ -32,7 +33,14 @@ struct pg_conn {
     size_t nlistens;
     char **settings;       /* owned: the session's SETs made through exec, for a reconnect */
     size_t nsettings;
-    kz_buf dealloc;        /* DEALLOCATEs of finalized statements, sent before the next command */
+    struct {
+        char *sql;         /* owned: rewritten */
+        char name[24];
+    } pool[PG_POOL];       /* statements finalized but still prepared on the server,
+                            * oldest first: a prepare of the same SQL takes one */
+    size_t npool;
+    kz_buf dealloc;        /* DEALLOCATEs of statements the pool let go, sent
+                            * before the next command outside a transaction */
     int64_t notices;       /* notifications from other sessions */
     pg_stmt *stmts;        /* the open statements, so close can let go of them */
 };
@@ -322,6 +330,47 @@ static void note_command(pg_conn *c, const PGresult *r)
     }
 }
 
+/* Keeps a finalized statement's server statement (its name, and sql,
+ * whose ownership passes) for a later prepare of the same SQL; the oldest
+ * kept goes when the pool is full. */
+static void pool_put(pg_conn *c, char *sql, const char *name)
+{
+    if (c->npool == PG_POOL) {
+        kz_buf_printf(&c->dealloc, "DEALLOCATE %s;", c->pool[0].name);
+        free(c->pool[0].sql);
+        memmove(&c->pool[0], &c->pool[1], (PG_POOL - 1) * sizeof c->pool[0]);
+        c->npool--;
+    }
+    c->pool[c->npool].sql = sql;
+    snprintf(c->pool[c->npool].name, sizeof c->pool[c->npool].name, "%s", name);
+    c->npool++;
+}
+
+/* Takes the kept server statement of sql into name; false when none. */
+static bool pool_take(pg_conn *c, const char *sql, char *name, size_t n)
+{
+    for (size_t i = 0; i < c->npool; i++) {
+        if (strcmp(c->pool[i].sql, sql) == 0) {
+            snprintf(name, n, "%s", c->pool[i].name);
+            free(c->pool[i].sql);
+            memmove(&c->pool[i], &c->pool[i + 1], (c->npool - i - 1) * sizeof c->pool[0]);
+            c->npool--;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The session's prepared statements are gone (a new session, DISCARD ALL):
+ * nothing is kept nor to deallocate. */
+static void pool_drop(pg_conn *c)
+{
+    for (size_t i = 0; i < c->npool; i++)
+        free(c->pool[i].sql);
+    c->npool = 0;
+    kz_buf_reset(&c->dealloc);
+}
+
 /* ---- statements ------------------------------------------------------------ */
 
 static int stmt_prepare_server(pg_stmt *s)
@@ -538,8 +587,10 @@ static void pg_finalize(kz_dbstmt *st)
 {
     pg_stmt *s = (pg_stmt *)st;
     stmt_drop_result(s);
-    if (s->c && s->gen == s->c->gen)
-        kz_buf_printf(&s->c->dealloc, "DEALLOCATE %s;", s->name);
+    if (s->c && s->gen == s->c->gen) {
+        pool_put(s->c, s->sql, s->name);
+        s->sql = NULL;
+    }
     stmt_unlink(s);
     pg_clear(st);
     free(s->vals);
@@ -585,6 +636,11 @@ static int pg_prepare(kz_dbconn *cc, const char *sql, kz_dbstmt **out)
     if (c->stmts)
         c->stmts->prev = s;
     c->stmts = s;
+    if (pool_take(c, s->sql, s->name, sizeof s->name)) {
+        s->gen = c->gen;
+        *out = &s->base;
+        return KZ_DB_OK;
+    }
     int rc = stmt_prepare_server(s);
     if (rc != KZ_DB_OK) {
         pg_finalize(&s->base);
@@ -685,7 +741,7 @@ static int pg_exec(kz_dbconn *cc, const char *sql)
              * lastval() knew): prepare each again on its next step */
             c->gen++;
             c->inserted = c->lastval_known = false;
-            kz_buf_reset(&c->dealloc);
+            pool_drop(c);
         }
         rc = KZ_DB_OK;
     } else {
@@ -767,6 +823,7 @@ static void pg_close(kz_dbconn *cc)
     for (size_t i = 0; i < c->nsettings; i++)
         free(c->settings[i]);
     free(c->settings);
+    pool_drop(c);
     kz_buf_free(&c->dealloc);
     free(c->err);
     free(c);
@@ -981,7 +1038,7 @@ int kz_pg_reconnect(kz_dbconn *cc)
     /* a new session: nothing prepared, no sequence used, no settings */
     c->gen++;
     c->inserted = c->lastval_known = false;
-    kz_buf_reset(&c->dealloc);
+    pool_drop(c);
     for (size_t i = 0; i < c->nsettings; i++) {
         PGresult *r = PQexec(c->pg, c->settings[i]);
         int rc = r && PQresultStatus(r) == PGRES_COMMAND_OK ? KZ_DB_OK : fail_result(c, r);

@@ -13,8 +13,11 @@
  * others write. Columns are read as text: col_i64 parses it, and a
  * boolean reads 1 ("t") or 0 ("f"). A statement is prepared again when its
  * session's statements are gone (a reconnect, DISCARD ALL) or a table it
- * reads changed its columns; a finalized one is deallocated on the server
- * before the next command outside a transaction. exec remembers the
+ * reads changed its columns. A finalized statement stays prepared on the
+ * server for the next prepare of the same SQL (the last 32 of them; the
+ * others are deallocated before the next command outside a transaction),
+ * so a statement prepared for one query costs no round trip after the
+ * first. exec remembers the
  * session's settings (SET, not SET LOCAL; RESET forgets one) for a
  * reconnect. last_id is lastval(), 0 until an INSERT used a sequence. */
 #ifndef KARIZ_STORE_PG_DRIVER_H

@@ -727,31 +727,65 @@ static void test_exec(void **state)
     c->ops->close(c);
 }
 
-/* Finalized statements are deallocated on the server, before its next command. */
-static void test_deallocate(void **state)
+static void prep_finalize_many(kz_dbconn *c, int from, int n)
+{
+    for (int i = from; i < from + n; i++) {
+        char sql[32];
+        snprintf(sql, sizeof sql, "SELECT %d", i);
+        kz_dbstmt *s = prep(c, sql);
+        assert_int_equal(kz_step(s), KZ_DB_ROW);
+        assert_int_equal(kz_col_i64(s, 0), i);
+        kz_finalize(s);
+    }
+}
+
+/* A finalized statement stays prepared on the server for the next prepare
+ * of the same SQL; the server holds at most 32 of them (and those in
+ * use): the others are deallocated, never inside a transaction. */
+static void test_statement_pool(void **state)
 {
     kz_dbconn *c = db();
-    kz_dbstmt *s1 = prep(c, "SELECT 1"), *s2 = prep(c, "SELECT 2");
-    assert_value(c, "SELECT count(*) - 1 FROM pg_prepared_statements", "2");
+    const char *count = "SELECT count(*) FROM pg_prepared_statements";
+    assert_value(c, count, "1"); /* itself */
+    kz_dbstmt *s1 = prep(c, "SELECT 'kept'");
+    assert_int_equal(kz_step(s1), KZ_DB_ROW);
     kz_finalize(s1);
-    assert_value(c, "SELECT count(*) - 1 FROM pg_prepared_statements", "1");
-    /* finalized while the transaction is aborted: deallocated after it */
+    assert_value(c, count, "2");
+    s1 = prep(c, "SELECT 'kept'");
+    assert_value(c, count, "2");
+    assert_int_equal(kz_step(s1), KZ_DB_ROW);
+    assert_string_equal(kz_col_str(s1, 0), "kept");
+    kz_finalize(s1);
+
+    prep_finalize_many(c, 0, 40);
+    assert_value(c, count, "33");
+    exec_ok(c, "CREATE TABLE pool (n int)");
+    exec_ok(c, "BEGIN");
+    exec_ok(c, "INSERT INTO pool VALUES (1)");
+    prep_finalize_many(c, 100, 40);
+    exec_ok(c, "INSERT INTO pool VALUES (2)");
+    exec_ok(c, "COMMIT");
+    assert_value(c, "SELECT sum(n) FROM pool", "3");
+    assert_value(c, count, "33");
+    /* let go of while the transaction is aborted: deallocated after it */
+    kz_dbstmt *live[40];
+    for (int i = 0; i < 40; i++) {
+        char sql[32];
+        snprintf(sql, sizeof sql, "SELECT %d", 200 + i);
+        live[i] = prep(c, sql);
+    }
+    assert_value(c, count, "72"); /* 40 in use, 32 kept (itself among them) */
     exec_ok(c, "BEGIN");
     expect_fail(c, "SELECT 1/0", KZ_DB_ERROR, "22012");
-    kz_finalize(s2);
+    for (int i = 0; i < 40; i++)
+        kz_finalize(live[i]);
     exec_ok(c, "ROLLBACK");
-    assert_value(c, "SELECT count(*) - 1 FROM pg_prepared_statements", "0");
-    /* finalized inside a transaction: deallocated after the commit */
-    s1 = prep(c, "SELECT 1");
-    exec_ok(c, "BEGIN");
-    kz_finalize(s1);
-    assert_value(c, "SELECT count(*) - 1 FROM pg_prepared_statements", "1");
-    exec_ok(c, "COMMIT");
-    assert_value(c, "SELECT count(*) - 1 FROM pg_prepared_statements", "0");
+    assert_value(c, count, "33");
+
     /* DISCARD ALL drops them on the server: each is prepared again */
     s1 = prep(c, "SELECT 'again'");
     exec_ok(c, "DISCARD ALL");
-    assert_value(c, "SELECT count(*) FROM pg_prepared_statements", "1");
+    assert_value(c, count, "1");
     assert_int_equal(kz_step(s1), KZ_DB_ROW);
     assert_string_equal(kz_col_str(s1, 0), "again");
     kz_finalize(s1);
@@ -961,7 +995,7 @@ int main(void)
         cmocka_unit_test(test_lock_timeout),
         cmocka_unit_test(test_statement_timeout),
         cmocka_unit_test(test_exec),
-        cmocka_unit_test(test_deallocate),
+        cmocka_unit_test(test_statement_pool),
         cmocka_unit_test(test_schema_change),
         cmocka_unit_test(test_notifications),
         cmocka_unit_test(test_gone_and_reconnect),
