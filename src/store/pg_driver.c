@@ -895,6 +895,7 @@ static char *connect_message(const char *conninfo, const char *msg)
             hide(&b, o->val, strlen(o->val));
     PQconninfoFree(opts);
     const char *p = strstr(conninfo, "://");
+    const char *ends = p ? "'& \t\n" : "' \t\n"; /* a URI's parameters end at '&' */
     if (p) {
         /* scheme://user:password@host...: the password as written */
         p += 3;
@@ -913,7 +914,7 @@ static char *connect_message(const char *conninfo, const char *msg)
         v += strspn(v, " \t\n");
         if (*v == '\'')
             v++;
-        size_t n = strcspn(v, "' \t\n");
+        size_t n = strcspn(v, ends);
         hide(&b, v, n);
         p = v + n;
     }

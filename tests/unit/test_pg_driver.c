@@ -249,6 +249,8 @@ static void test_connect_unreachable(void **state)
     expect_cantopen("postgresql://bob:s3cr3tpw@/x?host=/nonexistent-kariz-dir", "s3cr3tpw");
     expect_cantopen("postgresql://bob:pw%zzsecret@/x?host=/nonexistent-kariz-dir", "zzsecret");
     expect_cantopen("host=/nonexistent-kariz-dir password = 'hunter2 secret' junk", "hunter2");
+    expect_cantopen("postgresql:///x?host=/nonexistent-kariz-dir&password=pw%zzq&sslmode=disable",
+                    "zzq");
     expect_cantopen("password=hunter2secret nosuchoption=1", "hunter2secret");
 }
 
