@@ -59,6 +59,7 @@ struct pg_stmt {
     int bad_index;         /* ... this one */
     PGresult *res;         /* owned: the result being handed out */
     int row, nrows;        /* the row col_* read: res's row-th; nrows in res */
+    int ncols;             /* columns in its last result (0 before it ran) */
 };
 
 static const kz_stmt_ops pg_stmt_ops;
@@ -424,6 +425,7 @@ static int stmt_execute(pg_stmt *s)
     ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status == PGRES_TUPLES_OK) {
         note_command(c, r);
+        s->ncols = PQnfields(r);
         s->nrows = PQntuples(r);
         if (s->nrows == 0) {
             PQclear(r);
@@ -566,8 +568,7 @@ static const char *pg_col_text(kz_dbstmt *st, int col, size_t *len)
 
 static int pg_col_count(kz_dbstmt *st)
 {
-    pg_stmt *s = (pg_stmt *)st;
-    return s->res ? PQnfields(s->res) : 0;
+    return ((pg_stmt *)st)->ncols;
 }
 
 static void stmt_unlink(pg_stmt *s)

@@ -11,7 +11,8 @@
  * never names is text) and executed with its parameters as text; each
  * statement keeps its whole result, so several may be read at once while
  * others write. Columns are read as text: col_i64 parses it, and a
- * boolean reads 1 ("t") or 0 ("f"). A statement is prepared again when its
+ * boolean reads 1 ("t") or 0 ("f"); col_count is that of the last result
+ * (0 until the statement first ran). A statement is prepared again when its
  * session's statements are gone (a reconnect, DISCARD ALL) or a table it
  * reads changed its columns. A finalized statement stays prepared on the
  * server for the next prepare of the same SQL (the last 32 of them; the

@@ -342,6 +342,11 @@ static void test_params_server(void **state)
     assert_string_equal(kz_col_str(s, 0), "two?x");
     assert_string_equal(kz_col_str(s, 1), "one");
     assert_int_equal(kz_step(s), KZ_DB_DONE);
+    assert_int_equal(kz_col_count(s), 2); /* as SQLite's, after the rows too */
+    kz_finalize(s);
+    s = prep(c, "SELECT 1, 2, 3 WHERE false");
+    assert_int_equal(kz_step(s), KZ_DB_DONE);
+    assert_int_equal(kz_col_count(s), 3);
     kz_finalize(s);
 
     /* a parameter the SQL does not name still takes a value */
