@@ -978,6 +978,11 @@ int kz_pg_socket(kz_dbconn *cc)
     return c && PQstatus(c->pg) == CONNECTION_OK ? PQsocket(c->pg) : -1;
 }
 
+bool kz_pg_gone(kz_dbconn *cc)
+{
+    return PQstatus(((pg_conn *)cc)->pg) == CONNECTION_BAD;
+}
+
 static int listen_on(pg_conn *c, const char *channel)
 {
     char *id = PQescapeIdentifier(c->pg, channel, strlen(channel));

@@ -49,6 +49,11 @@ int kz_pg_connect(const char *conninfo, kz_dbconn **out, char **errmsg);
  * lost: kz_pg_reconnect then, after which the socket may be another. */
 int kz_pg_socket(kz_dbconn *c);
 
+/* Whether the connection was found lost: a command failed with
+ * KZ_DB_GONE, or kz_pg_notices read the end the server or the network put
+ * to it. kz_pg_reconnect then. */
+bool kz_pg_gone(kz_dbconn *c);
+
 /* LISTEN on a channel (re-issued by kz_pg_reconnect). KZ_DB_OK or the
  * failure's class. Inside a transaction it takes effect at the commit. */
 int kz_pg_listen(kz_dbconn *c, const char *channel);

@@ -894,11 +894,14 @@ static void test_gone_and_reconnect(void **state)
     assert_int_equal(a->ops->last_id(a), 1);
 
     terminate(b, a);
+    assert_false(kz_pg_gone(a));
     assert_int_equal(kz_step(cached), KZ_DB_GONE);
+    assert_true(kz_pg_gone(a));
     assert_true(*a->ops->errmsg(a));
     assert_null(strchr(a->ops->errmsg(a), '\n'));
     assert_false(a->ops->in_txn(a));
     assert_int_equal(kz_pg_reconnect(a), KZ_DB_OK);
+    assert_false(kz_pg_gone(a));
     assert_true(kz_pg_socket(a) >= 0);
 
     /* statements prepared before are prepared again, bindings kept */
@@ -922,10 +925,12 @@ static void test_gone_and_reconnect(void **state)
      * becomes readable), reading finds the connection gone */
     terminate(b, a);
     while (kz_pg_socket(a) >= 0) {
+        assert_false(kz_pg_gone(a));
         struct pollfd p = {.fd = kz_pg_socket(a), .events = POLLIN};
         assert_true(poll(&p, 1, 120000) > 0);
         assert_int_equal(kz_pg_notices(a), before + 1);
     }
+    assert_true(kz_pg_gone(a));
     assert_int_equal(kz_pg_reconnect(a), KZ_DB_OK);
     exec_ok(b, "NOTIFY kz_live");
     wait_notices(a, before + 2);
