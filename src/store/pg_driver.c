@@ -13,6 +13,7 @@
 #include "store/pg_driver.h"
 
 #define PG_MAX_PARAMS 65535
+#define PG_POOL 32 /* finalized statements kept prepared for the same SQL */
 #define PG_TEXT_OID 25 /* the type of a parameter the SQL never names */
 
 typedef struct pg_conn pg_conn;
@@ -32,7 +33,14 @@ struct pg_conn {
     size_t nlistens;
     char **settings;       /* owned: the session's SETs made through exec, for a reconnect */
     size_t nsettings;
-    kz_buf dealloc;        /* DEALLOCATEs of finalized statements, sent before the next command */
+    struct {
+        char *sql;         /* owned: rewritten */
+        char name[24];
+    } pool[PG_POOL];       /* statements finalized but still prepared on the server,
+                            * oldest first: a prepare of the same SQL takes one */
+    size_t npool;
+    kz_buf dealloc;        /* DEALLOCATEs of statements the pool let go, sent
+                            * before the next command outside a transaction */
     int64_t notices;       /* notifications from other sessions */
     pg_stmt *stmts;        /* the open statements, so close can let go of them */
 };
@@ -47,9 +55,11 @@ struct pg_stmt {
     int nparams;
     bool *used;            /* owned: parameter i+1 appears in the SQL */
     char **vals;           /* owned: each parameter as text, NULL for SQL NULL */
-    int bad_bind;          /* a parameter number out of range was bound: step fails */
+    bool bad_bind;         /* a parameter number out of range was bound: step fails */
+    int bad_index;         /* ... this one */
     PGresult *res;         /* owned: the result being handed out */
     int row, nrows;        /* the row col_* read: res's row-th; nrows in res */
+    int ncols;             /* columns in its last result (0 before it ran) */
 };
 
 static const kz_stmt_ops pg_stmt_ops;
@@ -321,6 +331,47 @@ static void note_command(pg_conn *c, const PGresult *r)
     }
 }
 
+/* Keeps a finalized statement's server statement (its name, and sql,
+ * whose ownership passes) for a later prepare of the same SQL; the oldest
+ * kept goes when the pool is full. */
+static void pool_put(pg_conn *c, char *sql, const char *name)
+{
+    if (c->npool == PG_POOL) {
+        kz_buf_printf(&c->dealloc, "DEALLOCATE %s;", c->pool[0].name);
+        free(c->pool[0].sql);
+        memmove(&c->pool[0], &c->pool[1], (PG_POOL - 1) * sizeof c->pool[0]);
+        c->npool--;
+    }
+    c->pool[c->npool].sql = sql;
+    snprintf(c->pool[c->npool].name, sizeof c->pool[c->npool].name, "%s", name);
+    c->npool++;
+}
+
+/* Takes the kept server statement of sql into name; false when none. */
+static bool pool_take(pg_conn *c, const char *sql, char *name, size_t n)
+{
+    for (size_t i = 0; i < c->npool; i++) {
+        if (strcmp(c->pool[i].sql, sql) == 0) {
+            snprintf(name, n, "%s", c->pool[i].name);
+            free(c->pool[i].sql);
+            memmove(&c->pool[i], &c->pool[i + 1], (c->npool - i - 1) * sizeof c->pool[0]);
+            c->npool--;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The session's prepared statements are gone (a new session, DISCARD ALL):
+ * nothing is kept nor to deallocate. */
+static void pool_drop(pg_conn *c)
+{
+    for (size_t i = 0; i < c->npool; i++)
+        free(c->pool[i].sql);
+    c->npool = 0;
+    kz_buf_reset(&c->dealloc);
+}
+
 /* ---- statements ------------------------------------------------------------ */
 
 static int stmt_prepare_server(pg_stmt *s)
@@ -357,26 +408,12 @@ static void stmt_drop_result(pg_stmt *s)
     s->nrows = 0;
 }
 
-static int pg_step(kz_dbstmt *st)
+/* Runs the statement (prepared again first if its session's statements
+ * are gone): KZ_DB_ROW with s->res holding the rows, KZ_DB_DONE, or the
+ * failure's class. */
+static int stmt_execute(pg_stmt *s)
 {
-    pg_stmt *s = (pg_stmt *)st;
     pg_conn *c = s->c;
-    if (s->res) {
-        if (++s->row < s->nrows)
-            return KZ_DB_ROW;
-        stmt_drop_result(s); /* the next step runs it again, as SQLite's does */
-        return KZ_DB_DONE;
-    }
-    if (!c)
-        return KZ_DB_GONE; /* its connection was closed */
-    if (s->bad_bind) {
-        kz_buf b = KZ_BUF_INIT;
-        kz_buf_printf(&b, _("no parameter %d in the statement (it has %d): %s"), s->bad_bind,
-                      s->nparams, s->sql);
-        set_err(c, "", kz_buf_str(&b), false);
-        kz_buf_free(&b);
-        return KZ_DB_ERROR;
-    }
     if (s->gen != c->gen) {
         int rc = stmt_prepare_server(s);
         if (rc != KZ_DB_OK)
@@ -388,6 +425,7 @@ static int pg_step(kz_dbstmt *st)
     ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status == PGRES_TUPLES_OK) {
         note_command(c, r);
+        s->ncols = PQnfields(r);
         s->nrows = PQntuples(r);
         if (s->nrows == 0) {
             PQclear(r);
@@ -407,6 +445,40 @@ static int pg_step(kz_dbstmt *st)
     return rc;
 }
 
+static int pg_step(kz_dbstmt *st)
+{
+    pg_stmt *s = (pg_stmt *)st;
+    pg_conn *c = s->c;
+    if (s->res) {
+        if (++s->row < s->nrows)
+            return KZ_DB_ROW;
+        stmt_drop_result(s); /* the next step runs it again, as SQLite's does */
+        return KZ_DB_DONE;
+    }
+    if (!c)
+        return KZ_DB_GONE; /* its connection was closed */
+    if (s->bad_bind) {
+        kz_buf b = KZ_BUF_INIT;
+        kz_buf_printf(&b, _("no parameter %d in the statement (it has %d): %s"), s->bad_index,
+                      s->nparams, s->sql);
+        set_err(c, "", kz_buf_str(&b), false);
+        kz_buf_free(&b);
+        return KZ_DB_ERROR;
+    }
+    int rc = stmt_execute(s);
+    if (rc == KZ_DB_ERROR && strcmp(c->sqlstate, "0A000") == 0 && s->gen == c->gen) {
+        /* "cached plan must not change result type": a table it reads
+         * changed (a migration by another process) since it was prepared.
+         * Prepare it again; run it again now unless that failure aborted
+         * a transaction, which the caller rolls back and retries. */
+        kz_buf_printf(&c->dealloc, "DEALLOCATE %s;", s->name);
+        s->gen = 0;
+        if (PQtransactionStatus(c->pg) == PQTRANS_IDLE)
+            rc = stmt_execute(s);
+    }
+    return rc;
+}
+
 static void pg_reset(kz_dbstmt *st)
 {
     stmt_drop_result((pg_stmt *)st);
@@ -419,14 +491,15 @@ static void pg_clear(kz_dbstmt *st)
         free(s->vals[i]);
         s->vals[i] = NULL;
     }
-    s->bad_bind = 0;
+    s->bad_bind = false;
 }
 
 /* The slot of parameter i, NULL (and the step will fail) when there is none. */
 static char **param_slot(pg_stmt *s, int i)
 {
     if (i < 1 || i > s->nparams) {
-        s->bad_bind = i ? i : -1;
+        s->bad_bind = true;
+        s->bad_index = i;
         return NULL;
     }
     free(s->vals[i - 1]);
@@ -495,8 +568,7 @@ static const char *pg_col_text(kz_dbstmt *st, int col, size_t *len)
 
 static int pg_col_count(kz_dbstmt *st)
 {
-    pg_stmt *s = (pg_stmt *)st;
-    return s->res ? PQnfields(s->res) : 0;
+    return ((pg_stmt *)st)->ncols;
 }
 
 static void stmt_unlink(pg_stmt *s)
@@ -516,8 +588,10 @@ static void pg_finalize(kz_dbstmt *st)
 {
     pg_stmt *s = (pg_stmt *)st;
     stmt_drop_result(s);
-    if (s->c && s->gen == s->c->gen)
-        kz_buf_printf(&s->c->dealloc, "DEALLOCATE %s;", s->name);
+    if (s->c && s->gen == s->c->gen) {
+        pool_put(s->c, s->sql, s->name);
+        s->sql = NULL;
+    }
     stmt_unlink(s);
     pg_clear(st);
     free(s->vals);
@@ -563,6 +637,11 @@ static int pg_prepare(kz_dbconn *cc, const char *sql, kz_dbstmt **out)
     if (c->stmts)
         c->stmts->prev = s;
     c->stmts = s;
+    if (pool_take(c, s->sql, s->name, sizeof s->name)) {
+        s->gen = c->gen;
+        *out = &s->base;
+        return KZ_DB_OK;
+    }
     int rc = stmt_prepare_server(s);
     if (rc != KZ_DB_OK) {
         pg_finalize(&s->base);
@@ -663,7 +742,7 @@ static int pg_exec(kz_dbconn *cc, const char *sql)
              * lastval() knew): prepare each again on its next step */
             c->gen++;
             c->inserted = c->lastval_known = false;
-            kz_buf_reset(&c->dealloc);
+            pool_drop(c);
         }
         rc = KZ_DB_OK;
     } else {
@@ -745,6 +824,7 @@ static void pg_close(kz_dbconn *cc)
     for (size_t i = 0; i < c->nsettings; i++)
         free(c->settings[i]);
     free(c->settings);
+    pool_drop(c);
     kz_buf_free(&c->dealloc);
     free(c->err);
     free(c);
@@ -816,6 +896,7 @@ static char *connect_message(const char *conninfo, const char *msg)
             hide(&b, o->val, strlen(o->val));
     PQconninfoFree(opts);
     const char *p = strstr(conninfo, "://");
+    const char *ends = p ? "'& \t\n" : "' \t\n"; /* a URI's parameters end at '&' */
     if (p) {
         /* scheme://user:password@host...: the password as written */
         p += 3;
@@ -834,7 +915,7 @@ static char *connect_message(const char *conninfo, const char *msg)
         v += strspn(v, " \t\n");
         if (*v == '\'')
             v++;
-        size_t n = strcspn(v, "' \t\n");
+        size_t n = strcspn(v, ends);
         hide(&b, v, n);
         p = v + n;
     }
@@ -895,6 +976,11 @@ int kz_pg_socket(kz_dbconn *cc)
 {
     pg_conn *c = (pg_conn *)cc;
     return c && PQstatus(c->pg) == CONNECTION_OK ? PQsocket(c->pg) : -1;
+}
+
+bool kz_pg_gone(kz_dbconn *cc)
+{
+    return PQstatus(((pg_conn *)cc)->pg) == CONNECTION_BAD;
 }
 
 static int listen_on(pg_conn *c, const char *channel)
@@ -959,7 +1045,7 @@ int kz_pg_reconnect(kz_dbconn *cc)
     /* a new session: nothing prepared, no sequence used, no settings */
     c->gen++;
     c->inserted = c->lastval_known = false;
-    kz_buf_reset(&c->dealloc);
+    pool_drop(c);
     for (size_t i = 0; i < c->nsettings; i++) {
         PGresult *r = PQexec(c->pg, c->settings[i]);
         int rc = r && PQresultStatus(r) == PGRES_COMMAND_OK ? KZ_DB_OK : fail_result(c, r);

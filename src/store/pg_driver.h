@@ -7,10 +7,20 @@
  * the number after the highest so far, as SQLite does), rewritten to $N
  * outside string literals ('...', E'...', $tag$...$tag$), quoted
  * identifiers and comments. A statement is prepared on the server once
- * (PQprepare, parameter types left to the server) and executed with its
- * parameters as text; each statement keeps its whole result, so several
- * may be read at once while others write. Columns are read as text:
- * col_i64 parses it, and a boolean reads 1 ("t") or 0 ("f"). */
+ * (PQprepare, parameter types left to the server; a parameter the SQL
+ * never names is text) and executed with its parameters as text; each
+ * statement keeps its whole result, so several may be read at once while
+ * others write. Columns are read as text: col_i64 parses it, and a
+ * boolean reads 1 ("t") or 0 ("f"); col_count is that of the last result
+ * (0 until the statement first ran). A statement is prepared again when its
+ * session's statements are gone (a reconnect, DISCARD ALL) or a table it
+ * reads changed its columns. A finalized statement stays prepared on the
+ * server for the next prepare of the same SQL (the last 32 of them; the
+ * others are deallocated before the next command outside a transaction),
+ * so a statement prepared for one query costs no round trip after the
+ * first. exec remembers the
+ * session's settings (SET, not SET LOCAL; RESET forgets one) for a
+ * reconnect. last_id is lastval(), 0 until an INSERT used a sequence. */
 #ifndef KARIZ_STORE_PG_DRIVER_H
 #define KARIZ_STORE_PG_DRIVER_H
 
@@ -39,6 +49,11 @@ int kz_pg_connect(const char *conninfo, kz_dbconn **out, char **errmsg);
  * lost: kz_pg_reconnect then, after which the socket may be another. */
 int kz_pg_socket(kz_dbconn *c);
 
+/* Whether the connection was found lost: a command failed with
+ * KZ_DB_GONE, or kz_pg_notices read the end the server or the network put
+ * to it. kz_pg_reconnect then. */
+bool kz_pg_gone(kz_dbconn *c);
+
 /* LISTEN on a channel (re-issued by kz_pg_reconnect). KZ_DB_OK or the
  * failure's class. Inside a transaction it takes effect at the commit. */
 int kz_pg_listen(kz_dbconn *c, const char *channel);
@@ -52,8 +67,7 @@ const char *kz_pg_sqlstate(kz_dbconn *c);
 
 /* After KZ_DB_GONE: connects again with the same parameters. Statements
  * prepared before are prepared again on their next step; LISTENs and the
- * session settings made through exec (a `SET` that is not SET LOCAL) are
- * issued again. KZ_DB_OK, or KZ_DB_GONE while the server cannot be
+ * session settings made through exec are issued again. KZ_DB_OK, or KZ_DB_GONE while the server cannot be
  * reached (errmsg says why). */
 int kz_pg_reconnect(kz_dbconn *c);
 

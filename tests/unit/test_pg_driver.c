@@ -249,6 +249,8 @@ static void test_connect_unreachable(void **state)
     expect_cantopen("postgresql://bob:s3cr3tpw@/x?host=/nonexistent-kariz-dir", "s3cr3tpw");
     expect_cantopen("postgresql://bob:pw%zzsecret@/x?host=/nonexistent-kariz-dir", "zzsecret");
     expect_cantopen("host=/nonexistent-kariz-dir password = 'hunter2 secret' junk", "hunter2");
+    expect_cantopen("postgresql:///x?host=/nonexistent-kariz-dir&password=pw%zzq&sslmode=disable",
+                    "zzq");
     expect_cantopen("password=hunter2secret nosuchoption=1", "hunter2secret");
 }
 
@@ -340,6 +342,11 @@ static void test_params_server(void **state)
     assert_string_equal(kz_col_str(s, 0), "two?x");
     assert_string_equal(kz_col_str(s, 1), "one");
     assert_int_equal(kz_step(s), KZ_DB_DONE);
+    assert_int_equal(kz_col_count(s), 2); /* as SQLite's, after the rows too */
+    kz_finalize(s);
+    s = prep(c, "SELECT 1, 2, 3 WHERE false");
+    assert_int_equal(kz_step(s), KZ_DB_DONE);
+    assert_int_equal(kz_col_count(s), 3);
     kz_finalize(s);
 
     /* a parameter the SQL does not name still takes a value */
@@ -727,31 +734,65 @@ static void test_exec(void **state)
     c->ops->close(c);
 }
 
-/* Finalized statements are deallocated on the server, before its next command. */
-static void test_deallocate(void **state)
+static void prep_finalize_many(kz_dbconn *c, int from, int n)
+{
+    for (int i = from; i < from + n; i++) {
+        char sql[32];
+        snprintf(sql, sizeof sql, "SELECT %d", i);
+        kz_dbstmt *s = prep(c, sql);
+        assert_int_equal(kz_step(s), KZ_DB_ROW);
+        assert_int_equal(kz_col_i64(s, 0), i);
+        kz_finalize(s);
+    }
+}
+
+/* A finalized statement stays prepared on the server for the next prepare
+ * of the same SQL; the server holds at most 32 of them (and those in
+ * use): the others are deallocated, never inside a transaction. */
+static void test_statement_pool(void **state)
 {
     kz_dbconn *c = db();
-    kz_dbstmt *s1 = prep(c, "SELECT 1"), *s2 = prep(c, "SELECT 2");
-    assert_value(c, "SELECT count(*) - 1 FROM pg_prepared_statements", "2");
+    const char *count = "SELECT count(*) FROM pg_prepared_statements";
+    assert_value(c, count, "1"); /* itself */
+    kz_dbstmt *s1 = prep(c, "SELECT 'kept'");
+    assert_int_equal(kz_step(s1), KZ_DB_ROW);
     kz_finalize(s1);
-    assert_value(c, "SELECT count(*) - 1 FROM pg_prepared_statements", "1");
-    /* finalized while the transaction is aborted: deallocated after it */
+    assert_value(c, count, "2");
+    s1 = prep(c, "SELECT 'kept'");
+    assert_value(c, count, "2");
+    assert_int_equal(kz_step(s1), KZ_DB_ROW);
+    assert_string_equal(kz_col_str(s1, 0), "kept");
+    kz_finalize(s1);
+
+    prep_finalize_many(c, 0, 40);
+    assert_value(c, count, "33");
+    exec_ok(c, "CREATE TABLE pool (n int)");
+    exec_ok(c, "BEGIN");
+    exec_ok(c, "INSERT INTO pool VALUES (1)");
+    prep_finalize_many(c, 100, 40);
+    exec_ok(c, "INSERT INTO pool VALUES (2)");
+    exec_ok(c, "COMMIT");
+    assert_value(c, "SELECT sum(n) FROM pool", "3");
+    assert_value(c, count, "33");
+    /* let go of while the transaction is aborted: deallocated after it */
+    kz_dbstmt *live[40];
+    for (int i = 0; i < 40; i++) {
+        char sql[32];
+        snprintf(sql, sizeof sql, "SELECT %d", 200 + i);
+        live[i] = prep(c, sql);
+    }
+    assert_value(c, count, "72"); /* 40 in use, 32 kept (itself among them) */
     exec_ok(c, "BEGIN");
     expect_fail(c, "SELECT 1/0", KZ_DB_ERROR, "22012");
-    kz_finalize(s2);
+    for (int i = 0; i < 40; i++)
+        kz_finalize(live[i]);
     exec_ok(c, "ROLLBACK");
-    assert_value(c, "SELECT count(*) - 1 FROM pg_prepared_statements", "0");
-    /* finalized inside a transaction: deallocated after the commit */
-    s1 = prep(c, "SELECT 1");
-    exec_ok(c, "BEGIN");
-    kz_finalize(s1);
-    assert_value(c, "SELECT count(*) - 1 FROM pg_prepared_statements", "1");
-    exec_ok(c, "COMMIT");
-    assert_value(c, "SELECT count(*) - 1 FROM pg_prepared_statements", "0");
+    assert_value(c, count, "33");
+
     /* DISCARD ALL drops them on the server: each is prepared again */
     s1 = prep(c, "SELECT 'again'");
     exec_ok(c, "DISCARD ALL");
-    assert_value(c, "SELECT count(*) FROM pg_prepared_statements", "1");
+    assert_value(c, count, "1");
     assert_int_equal(kz_step(s1), KZ_DB_ROW);
     assert_string_equal(kz_col_str(s1, 0), "again");
     kz_finalize(s1);
@@ -766,6 +807,39 @@ static void test_deallocate(void **state)
     assert_int_equal(kz_step(s1), KZ_DB_DONE);
     assert_int_equal(kz_step(s1), KZ_DB_GONE);
     kz_finalize(s1);
+}
+
+/* A table a statement reads changes under it (another process migrates
+ * the schema): the statement is prepared again, at once outside a
+ * transaction, and on its next step after one it aborted. */
+static void test_schema_change(void **state)
+{
+    kz_dbconn *a = db(), *b = db();
+    exec_ok(a, "CREATE TABLE mig (id int)");
+    exec_ok(a, "INSERT INTO mig VALUES (1)");
+    kz_dbstmt *s = prep(a, "SELECT * FROM mig");
+    assert_int_equal(kz_step(s), KZ_DB_ROW);
+    assert_int_equal(kz_col_count(s), 1);
+    kz_reset(s);
+    exec_ok(b, "ALTER TABLE mig ADD COLUMN note text DEFAULT 'new'");
+    assert_int_equal(kz_step(s), KZ_DB_ROW);
+    assert_int_equal(kz_col_count(s), 2);
+    assert_string_equal(kz_col_str(s, 1), "new");
+    kz_reset(s);
+
+    exec_ok(b, "ALTER TABLE mig ADD COLUMN n int DEFAULT 7");
+    exec_ok(a, "BEGIN");
+    assert_int_equal(kz_step(s), KZ_DB_ERROR);
+    assert_string_equal(kz_pg_sqlstate(a), "0A000");
+    exec_ok(a, "ROLLBACK");
+    exec_ok(a, "BEGIN");
+    assert_int_equal(kz_step(s), KZ_DB_ROW);
+    assert_int_equal(kz_col_count(s), 3);
+    assert_int_equal(kz_col_i64(s, 2), 7);
+    exec_ok(a, "COMMIT");
+    kz_finalize(s);
+    a->ops->close(a);
+    b->ops->close(b);
 }
 
 static void test_notifications(void **state)
@@ -820,11 +894,14 @@ static void test_gone_and_reconnect(void **state)
     assert_int_equal(a->ops->last_id(a), 1);
 
     terminate(b, a);
+    assert_false(kz_pg_gone(a));
     assert_int_equal(kz_step(cached), KZ_DB_GONE);
+    assert_true(kz_pg_gone(a));
     assert_true(*a->ops->errmsg(a));
     assert_null(strchr(a->ops->errmsg(a), '\n'));
     assert_false(a->ops->in_txn(a));
     assert_int_equal(kz_pg_reconnect(a), KZ_DB_OK);
+    assert_false(kz_pg_gone(a));
     assert_true(kz_pg_socket(a) >= 0);
 
     /* statements prepared before are prepared again, bindings kept */
@@ -848,10 +925,12 @@ static void test_gone_and_reconnect(void **state)
      * becomes readable), reading finds the connection gone */
     terminate(b, a);
     while (kz_pg_socket(a) >= 0) {
+        assert_false(kz_pg_gone(a));
         struct pollfd p = {.fd = kz_pg_socket(a), .events = POLLIN};
         assert_true(poll(&p, 1, 120000) > 0);
         assert_int_equal(kz_pg_notices(a), before + 1);
     }
+    assert_true(kz_pg_gone(a));
     assert_int_equal(kz_pg_reconnect(a), KZ_DB_OK);
     exec_ok(b, "NOTIFY kz_live");
     wait_notices(a, before + 2);
@@ -928,7 +1007,8 @@ int main(void)
         cmocka_unit_test(test_lock_timeout),
         cmocka_unit_test(test_statement_timeout),
         cmocka_unit_test(test_exec),
-        cmocka_unit_test(test_deallocate),
+        cmocka_unit_test(test_statement_pool),
+        cmocka_unit_test(test_schema_change),
         cmocka_unit_test(test_notifications),
         cmocka_unit_test(test_gone_and_reconnect),
     };
