@@ -54,7 +54,7 @@ int kz_cmd_copy(kz_cli *c, int argc, char **argv)
                                      "from the database FROM into TO, a new database (a file, created\n"
                                      "when missing, or an empty PostgreSQL database named by a\n"
                                      "connection string). All or nothing; a TO that already holds\n"
-                                     "leads is refused. --db does not apply.\n"));
+                                     "leads is refused.\n"));
     if (argc != 3)
         return kz_cli_usage("copy", "%s",
                             argc < 3 ? _("FROM and TO are required") : _("too many arguments"));

@@ -55,8 +55,8 @@ kz_status kz_store_import_start(kz_store *st, const char *source, const char *fi
     if (!st->in_txn)
         return kz_err_set(err, KZ_EDB, _("internal: import started outside a transaction"));
     kz_dbstmt *s = kz_stmt(st,
-                              "INSERT INTO imports (source, fingerprint, actor, started) "
-                              "VALUES (?, ?, ?, ?)",
+                              "INSERT INTO imports (id, source, fingerprint, actor, started) "
+                              "VALUES (" KZ_NEXT_ID("imports") ", ?, ?, ?, ?) RETURNING id",
                               err);
     if (!s)
         return FAIL_STMT(err);
@@ -64,8 +64,7 @@ kz_status kz_store_import_start(kz_store *st, const char *source, const char *fi
     kz_bind_text(s, 2, fingerprint);
     kz_bind_text(s, 3, actor);
     kz_bind_i64(s, 4, now);
-    int rc = kz_step(s);
-    kz_reset(s);
+    int rc = kz_step_insert(st, s);
     if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("recording an import"), err);
     *id = kz_db_last_id(st);

@@ -70,6 +70,7 @@ struct kz_store {
     void *be_data;          /* owned by the backend (its close frees it) */
     char *path;             /* owned: the file, or the connection string */
     char *where;            /* owned: how messages name the database (no password) */
+    int64_t last_id;        /* the id the last kz_step_insert gave */
     const char *name_collation; /* the collation name sorts use ("kz_name") */
     bool readonly;
     bool snapshot;          /* opened immutable: nobody had it open, and its directory is
@@ -199,7 +200,15 @@ kz_status kz_load_custom(kz_store *st, int64_t id, kz_lead *l, kz_err *err);
 /* The rows the last statement changed, the id the last INSERT gave, the
  * last failure's text. */
 static inline int64_t kz_db_changes(kz_store *st) { return st->conn->ops->changes(st->conn); }
-static inline int64_t kz_db_last_id(kz_store *st) { return st->conn->ops->last_id(st->conn); }
+static inline int64_t kz_db_last_id(kz_store *st) { return st->last_id; }
+/* The id expression of a new row of table: the next after the highest, as
+ * SQLite's rowid does; both engines accept it, and since writers take the
+ * write lock first (BEGIN IMMEDIATE; PostgreSQL's advisory lock) two never
+ * compute the same one: a rolled-back insert leaves no gap, as on SQLite. */
+#define KZ_NEXT_ID(table) "(SELECT coalesce(max(id), 0) + 1 FROM " table ")"
+/* Steps an INSERT ... RETURNING id (its id kept for kz_db_last_id) to its
+ * end and resets it; KZ_DB_DONE or the failure. */
+int kz_step_insert(kz_store *st, kz_dbstmt *s);
 static inline const char *kz_db_errmsg(kz_store *st) { return st->conn->ops->errmsg(st->conn); }
 /* PostgreSQL (pg.c): a connection string as messages show it, with any
  * password replaced by *** (owned by the caller); the authenticated role

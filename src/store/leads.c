@@ -102,8 +102,9 @@ kz_status kz_event_write(kz_store *st, int64_t lead_id, int64_t at, int64_t vers
                            const char *oldv, const char *newv, const char *detail, kz_err *err)
 {
     kz_dbstmt *s = kz_stmt(st,
-                              "INSERT INTO events (lead_id, at, version, actor, kind, field, "
-                              "old_value, new_value, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              "INSERT INTO events (id, lead_id, at, version, actor, kind, field, "
+                              "old_value, new_value, detail) VALUES (" KZ_NEXT_ID("events") ", "
+                              "?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                               err);
     if (!s)
         return FAIL_STMT(err);
@@ -119,7 +120,8 @@ kz_status kz_event_write(kz_store *st, int64_t lead_id, int64_t at, int64_t vers
     kz_bind_text(s, 7, oldv);
     kz_bind_text(s, 8, newv);
     kz_bind_text(s, 9, detail);
-    return kz_step_done(st, s, _("writing the event log"), err);
+    int rc = kz_step_insert(st, s);
+    return rc == KZ_DB_DONE ? KZ_OK : kz_db_error(st, rc, _("writing the event log"), err);
 }
 
 kz_status kz_store_event_add(kz_store *st, kz_event *e, kz_err *err)
@@ -445,10 +447,11 @@ kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
             kz_lead_set_num(lead, zeroed[i], 0);
     if (!st->insert_sql) {
         kz_buf b = KZ_BUF_INIT; /* ownership passes to st->insert_sql */
-        kz_buf_printf(&b, "INSERT INTO leads (%s, " KZ_ACCOUNT_COLS ") VALUES (?", st->lead_cols);
+        kz_buf_printf(&b, "INSERT INTO leads (id, %s, " KZ_ACCOUNT_COLS ") VALUES (" KZ_NEXT_ID("leads") ", ?",
+                      st->lead_cols);
         for (int f = 2; f < KZ_F__COUNT + 2; f++)
             kz_buf_puts(&b, ", ?");
-        kz_buf_putc(&b, ')');
+        kz_buf_puts(&b, ") RETURNING id");
         st->insert_sql = kz_buf_take(&b);
     }
     kz_dbstmt *s = kz_stmt(st, st->insert_sql, err);
@@ -457,11 +460,10 @@ kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
     for (int f = 1; f < KZ_F__COUNT; f++)
         bind_field(s, f, lead, (kz_field)f);
     kz_bind_account_cols(s, KZ_F__COUNT, lead);
-    int rc = kz_step(s);
-    kz_reset(s);
+    int rc = kz_step_insert(st, s);
     if (rc != KZ_DB_DONE) {
         kz_status ks = kz_db_error(st, rc, _("adding a lead"), err);
-        if (kz_db_class(rc) == KZ_DB_CONSTRAINT && strstr(kz_db_errmsg(st), "FOREIGN KEY"))
+        if (rc == KZ_DB_FOREIGN)
             ks = kz_err_set(err, KZ_EINVAL, _("unknown stage \"%s\""),
                             kz_lead_text(lead, KZ_F_STAGE) ? kz_lead_text(lead, KZ_F_STAGE) : "");
         return ks;
@@ -635,7 +637,7 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
     if (rc != KZ_DB_DONE) {
         kz_lead_set_num(lead, KZ_F_VERSION, read_version);
         ks = kz_db_error(st, rc, _("saving a lead"), err);
-        if (kz_db_class(rc) == KZ_DB_CONSTRAINT && strstr(kz_db_errmsg(st), "FOREIGN KEY"))
+        if (rc == KZ_DB_FOREIGN)
             ks = kz_err_set(err, KZ_EINVAL, _("unknown stage \"%s\""),
                             kz_lead_text(lead, KZ_F_STAGE) ? kz_lead_text(lead, KZ_F_STAGE) : "");
         goto out;

@@ -52,8 +52,9 @@ kz_status kz_store_activity_add(kz_store *st, kz_activity *a, int64_t now, kz_er
             return kz_db_error(st, qrc, _("reading a stakeholder"), err);
     }
     kz_dbstmt *s = kz_stmt(st,
-                              "INSERT INTO activities (lead_id, at, kind, channel, outcome, "
-                              "author, note, stakeholder_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                              "INSERT INTO activities (id, lead_id, at, kind, channel, outcome, "
+                              "author, note, stakeholder_id) VALUES (" KZ_NEXT_ID("activities")
+                              ", ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                               err);
     if (!s)
         return FAIL_STMT(err);
@@ -68,8 +69,7 @@ kz_status kz_store_activity_add(kz_store *st, kz_activity *a, int64_t now, kz_er
         kz_bind_i64(s, 8, a->stakeholder_id);
     else
         kz_bind_null(s, 8);
-    int rc = kz_step(s);
-    kz_reset(s);
+    int rc = kz_step_insert(st, s);
     if (rc != KZ_DB_DONE) {
         if (kz_db_class(rc) == KZ_DB_CONSTRAINT)
             return kz_err_set(err, KZ_ENOTFOUND, _("no lead with id %" PRId64), a->lead_id);
@@ -127,8 +127,9 @@ kz_status kz_store_stakeholder_insert(kz_store *st, kz_stakeholder *sh, int64_t 
     if (!st->in_txn)
         return kz_err_set(err, KZ_EDB, _("internal: stakeholder written outside a transaction"));
     kz_dbstmt *s = kz_stmt(st,
-                              "INSERT INTO stakeholders (lead_id, name, role, email, phone, note, "
-                              "title, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              "INSERT INTO stakeholders (id, lead_id, name, role, email, phone, note, "
+                              "title, created, updated) VALUES (" KZ_NEXT_ID("stakeholders")
+                              ", ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                               err);
     if (!s)
         return FAIL_STMT(err);
@@ -141,8 +142,7 @@ kz_status kz_store_stakeholder_insert(kz_store *st, kz_stakeholder *sh, int64_t 
     kz_bind_text(s, 7, sh->title);
     kz_bind_i64(s, 8, now);
     kz_bind_i64(s, 9, now);
-    int rc = kz_step(s);
-    kz_reset(s);
+    int rc = kz_step_insert(st, s);
     if (rc != KZ_DB_DONE) {
         if (kz_db_class(rc) == KZ_DB_CONSTRAINT)
             return kz_err_set(err, KZ_ENOTFOUND, _("no lead with id %" PRId64), sh->lead_id);

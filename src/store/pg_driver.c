@@ -374,22 +374,59 @@ static void pool_drop(pg_conn *c)
 
 /* ---- statements ------------------------------------------------------------ */
 
+/* Prepares with the types in types (0: the server infers it). Inside a
+ * transaction a failure would abort it: the attempt runs in a savepoint. */
+static PGresult *prepare_once(pg_conn *c, pg_stmt *s, const Oid *types, bool in_txn)
+{
+    if (in_txn) {
+        PGresult *sp = PQexec(c->pg, "SAVEPOINT kz_prepare");
+        bool ok = sp && PQresultStatus(sp) == PGRES_COMMAND_OK;
+        PQclear(sp);
+        if (!ok)
+            return PQprepare(c->pg, s->name, s->sql, s->nparams, types);
+    }
+    PGresult *r = PQprepare(c->pg, s->name, s->sql, s->nparams, types);
+    if (in_txn) {
+        bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+        PGresult *end = PQexec(c->pg, ok ? "RELEASE SAVEPOINT kz_prepare"
+                                          : "ROLLBACK TO SAVEPOINT kz_prepare");
+        PQclear(end);
+    }
+    return r;
+}
+
 static int stmt_prepare_server(pg_stmt *s)
 {
     pg_conn *c = s->c;
-    Oid *types = NULL;
+    Oid *types = kz_xcalloc((size_t)s->nparams + 1, sizeof *types);
     for (int i = 0; i < s->nparams; i++) {
         if (!s->used[i]) {
             /* the server cannot infer the type of a parameter the SQL
              * never names: it takes any text */
-            if (!types)
-                types = kz_xcalloc((size_t)s->nparams, sizeof *types);
             types[i] = PG_TEXT_OID;
         }
     }
     flush_dealloc(c);
     snprintf(s->name, sizeof s->name, "kz%" PRIu64, ++c->next_name);
-    PGresult *r = PQprepare(c->pg, s->name, s->sql, s->nparams, types);
+    PGTransactionStatusType ts = PQtransactionStatus(c->pg);
+    bool in_txn = ts == PQTRANS_INTRANS;
+    PGresult *r = prepare_once(c, s, types, in_txn);
+    /* a parameter only ever tested (`?2 IS NULL OR ...`), which SQLite
+     * takes as it comes: the server cannot tell its type, so it is text,
+     * which PostgreSQL then converts where the SQL compares it */
+    for (int tries = 0; tries < s->nparams && r && PQresultStatus(r) != PGRES_COMMAND_OK;
+         tries++) {
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+        const char *dollar = msg ? strrchr(msg, '$') : NULL;
+        int n = dollar ? atoi(dollar + 1) : 0;
+        if (!state || strcmp(state, "42P18") != 0 || n < 1 || n > s->nparams ||
+            types[n - 1] == PG_TEXT_OID)
+            break;
+        types[n - 1] = PG_TEXT_OID;
+        PQclear(r);
+        r = prepare_once(c, s, types, in_txn);
+    }
     free(types);
     int rc = KZ_DB_OK;
     if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)

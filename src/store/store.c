@@ -142,6 +142,19 @@ kz_dbstmt *kz_stmt(kz_store *st, const char *sql, kz_err *err)
     return s;
 }
 
+int kz_step_insert(kz_store *st, kz_dbstmt *s)
+{
+    int rc = kz_step(s);
+    if (rc == KZ_DB_ROW) {
+        st->last_id = kz_col_i64(s, 0);
+        rc = kz_step(s);
+        if (rc == KZ_DB_ROW)
+            rc = KZ_DB_DONE; /* (one row per insert) */
+    }
+    kz_reset(s);
+    return rc;
+}
+
 kz_status kz_step_done(kz_store *st, kz_dbstmt *s, const char *what, kz_err *err)
 {
     int rc = kz_step(s);

@@ -14,16 +14,16 @@ km() { "$KARIZ" --db "$MID" "$@"; }
 t "a pipeline with everything in it"
 run ka demo --leads 40 --no-board; expect_rc 0
 run ka add "Zoë Ünal" --company "Acme Ltd" --email zoe@acme.example --value 1234567.89 \
-    --set "favourite colour=teal"; expect_rc 0
-zoe=$(printf '%s' "$out" | grep -o '[0-9]*' | head -1)
+    --set "favourite_colour=teal"; expect_rc 0
+zoe=$out
 run ka stakeholder add "$zoe" "Mia Khan" --role champion --title CFO; expect_rc 0
-run ka log "$zoe" call replied --note "wants a quote: ‮RLO and 'quotes'" --with "Mia Khan"; expect_rc 0
-run ka move "$zoe" prospect; expect_rc 0
+run ka log "$zoe" call answered --note "wants a quote: ‮RLO and 'quotes'" --with "Mia Khan"; expect_rc 0
+run ka move "$zoe" prospect --force --reason "met at the fair"; expect_rc 0
 run ka account alias "ACME Limited" "Acme Ltd"; expect_rc 0
 printf 'name,email,company\nکریم رضایی,karim@example.ir,شرکت نمونه\nBob Roe,bob@roe.example,Roe Inc\n' \
     >"$T/in.csv"
 run ka import "$T/in.csv"; expect_rc 0
-run ka lost 3 --reason budget; expect_rc 0
+run ka lost 3 --reason no_budget; expect_rc 0
 
 # every table a copy carries, in a stable order, one line per row
 dump() {
@@ -58,14 +58,14 @@ for q in "list --format csv" "list --search acme --format csv" "list --search ک
     [ "$a" = "$m" ] && ok || bad "kariz $q differs after the copy: $(diff <(printf '%s\n' "$a") <(printf '%s\n' "$m") | head -4)"
 done
 run km add "After Copy" --email after@copy.example; expect_rc 0
-next=$(printf '%s' "$out" | grep -o '[0-9]*' | head -1)
+next=$out
 last=$(sqlite3 "$A" "SELECT max(id) FROM leads")
 expect_eq "$next" "$((last + 1))" "a new lead takes the id after the copied ones"
-run km log "$next" call replied; expect_rc 0
+run km log "$next" call answered; expect_rc 0
 
 t "a target that holds leads is refused, and nothing is written"
 n=$(sqlite3 "$C" "SELECT count(*) FROM leads")
-run "$KARIZ" copy "$A" "$C"; expect_rc 1; has_err "already holds leads"
+run "$KARIZ" copy "$A" "$C"; expect_rc 4; has_err "already holds leads"
 expect_eq "$(sqlite3 "$C" "SELECT count(*) FROM leads")" "$n" "nothing added"
 run "$KARIZ" copy "$A" "$A"; expect_rc 2; has_err "the same database"
 run "$KARIZ" copy "$A"; expect_rc 2; has_err "FROM and TO are required"
