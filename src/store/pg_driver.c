@@ -420,8 +420,9 @@ static int stmt_prepare_server(pg_stmt *s)
         const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
         const char *dollar = msg ? strrchr(msg, '$') : NULL;
         int n = dollar ? atoi(dollar + 1) : 0;
-        if (!state || strcmp(state, "42P18") != 0 || n < 1 || n > s->nparams ||
-            types[n - 1] == PG_TEXT_OID)
+        /* (42P18: indeterminate, 42P08: ambiguous parameter type) */
+        bool untyped = state && (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0);
+        if (!untyped || n < 1 || n > s->nparams || types[n - 1] == PG_TEXT_OID)
             break;
         types[n - 1] = PG_TEXT_OID;
         PQclear(r);
