@@ -84,7 +84,7 @@ kz_status kz_store_data_version(kz_store *st, int64_t *out, kz_err *err);
  * stakeholder, company alias, event, triage decision, import record and
  * setting, with its id; the search text is rebuilt in the target's form.
  * One read of `from` and one write transaction on `to`: all or nothing. A
- * target that holds leads, events or imports is refused (KZ_EREFUSED).
+ * target that holds leads, events or imports is refused (KZ_EINVAL).
  * *rows says how many rows were written. */
 kz_status kz_store_copy(kz_store *from, kz_store *to, int64_t *rows, kz_err *err);
 

@@ -137,7 +137,7 @@ kz_status kz_store_copy(kz_store *from, kz_store *to, int64_t *rows, kz_err *err
     if (ks != KZ_OK)
         return ks;
     if (!empty)
-        return kz_err_set(err, KZ_EREFUSED,
+        return kz_err_set(err, KZ_EINVAL,
                           _("%s already holds leads, events or imports: a copy goes into a new, "
                             "empty database; nothing was copied"),
                           to->where);
@@ -147,6 +147,8 @@ kz_status kz_store_copy(kz_store *from, kz_store *to, int64_t *rows, kz_err *err
         kz_store_rollback(from);
         return ks;
     }
+    if (to->be->before_copy)
+        ks = to->be->before_copy(to, err);
     for (size_t i = 0; i < sizeof tables / sizeof tables[0] && ks == KZ_OK; i++)
         ks = copy_table(from, to, &tables[i], rows, err);
     if (ks == KZ_OK)

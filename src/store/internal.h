@@ -57,6 +57,9 @@ typedef struct kz_backend {
     /* After kz_store_copy wrote rows with their ids: the next ids follow
      * the highest (NULL: the engine does so by itself). */
     kz_status (*after_copy)(kz_store *st, kz_err *err);
+    /* Before kz_store_copy writes (in its transaction): what lets the rows
+     * keep what they say (NULL: nothing). */
+    kz_status (*before_copy)(kz_store *st, kz_err *err);
     void (*import_batch_end)(kz_store *st);
     void (*close)(kz_store *st);
 } kz_backend;

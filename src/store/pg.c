@@ -307,10 +307,44 @@ static kz_status pg_import_tune(kz_store *st, kz_err *err)
     return exec_or_fail(st, "SET synchronous_commit = off", _("preparing the import"), err);
 }
 
+/* The triggers that write the session's role as the actor of new rows
+ * (schema-pg.sql): a copy keeps the actors of the history it carries, so
+ * it turns them off in its own transaction, which only the tables' owner
+ * may do; the rows it writes are then exactly the source's. */
+static const char *const actor_triggers[][2] = {
+    {"events", "events_actor"}, {"triage", "triage_actor"}, {"imports", "imports_actor"}};
+
+static kz_status actor_triggers_set(kz_store *st, bool on, kz_err *err)
+{
+    for (size_t i = 0; i < sizeof actor_triggers / sizeof actor_triggers[0]; i++) {
+        char sql[128];
+        snprintf(sql, sizeof sql, "ALTER TABLE %s %s TRIGGER %s", actor_triggers[i][0],
+                 on ? "ENABLE" : "DISABLE", actor_triggers[i][1]);
+        int rc = st->conn->ops->exec(st->conn, sql);
+        if (rc == KZ_DB_READONLY || (rc != KZ_DB_OK && !on))
+            return kz_err_set(err, KZ_EREADONLY,
+                              _("copying into %s keeps who did what in the history only when "
+                                "run by the owner of its tables (the role that ran `kariz "
+                                "init`), and %s is not: %s; nothing was copied"),
+                              st->where, PD(st)->role ? PD(st)->role : "?", kz_db_errmsg(st));
+        if (rc != KZ_DB_OK)
+            return kz_db_error(st, rc, _("copying"), err);
+    }
+    return KZ_OK;
+}
+
+static kz_status pg_before_copy(kz_store *st, kz_err *err)
+{
+    return actor_triggers_set(st, false, err);
+}
+
 /* After a copy gave rows their ids: each identity column's next value
- * follows the highest id. */
+ * follows the highest id, and the actor triggers are on again. */
 static kz_status pg_after_copy(kz_store *st, kz_err *err)
 {
+    kz_status aks = actor_triggers_set(st, true, err);
+    if (aks != KZ_OK)
+        return aks;
     static const char *const idt[] = {"imports", "leads", "stakeholders", "activities", "events",
                                       "triage"};
     for (size_t i = 0; i < sizeof idt / sizeof idt[0]; i++) {
@@ -358,6 +392,7 @@ const kz_backend kz_backend_pg = {
     .total_changes = pg_total_changes,
     .search_like = true,
     .import_tune = pg_import_tune,
+    .before_copy = pg_before_copy,
     .after_copy = pg_after_copy,
     .close = pg_close,
 };
