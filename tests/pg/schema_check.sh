@@ -368,6 +368,18 @@ as alice sales "SELECT string_agg(n, ' ' ORDER BY n COLLATE kz_name, n)
     FROM (VALUES ('bob'), ('Carol'), ('alice'), ('Émile'), ('eve')) AS x(n);"
 expect_eq "$out" "alice bob Carol Émile eve"
 
+t "the owner sets the team's name order as deployment.md says (Persian)"
+doc_coll=$(grep -o "CREATE COLLATION kz_name (provider = icu, locale = 'fa-u-ks-level2')" "$src/docs/deployment.md")
+[ -n "$doc_coll" ] || bad "no Persian collation in docs/deployment.md"
+persian="SELECT string_agg(n, ' ' ORDER BY n COLLATE kz_name, n) FROM (VALUES ('وحید'), ('هادی'),
+    ('كريم'), ('کامران'), ('کریم'), ('Bob'), ('alice')) AS x(n);"
+as alice sales "$persian"
+expect_eq "$out" "alice Bob كريم کامران کریم هادی وحید" "root order"
+as kariz_admin sales "DROP COLLATION kz_name" "$doc_coll"
+expect_ok
+as alice sales "$persian"
+expect_eq "$out" "کامران کریم كريم وحید هادی alice Bob" "Persian order, Persian script first"
+
 # ---- the change feed ----
 # psql prints a notification after the command that follows it
 notices() { printf '%s\n' "$out" | grep -c 'Asynchronous notification "kariz" received'; }
