@@ -7,11 +7,12 @@
 #
 #   bash tests/pg/schema_check.sh [SCHEMA]      (default: schema-pg.sql)
 #
-# The cluster listens on a unix socket in a private directory only, lets
-# every local user in as any role without a password (trust: for this
+# The cluster is tests/pg/cluster's when there is one, or else started here
+# the same way: it listens on a unix socket in a private directory only,
+# lets every local user in as any role without a password (trust: for this
 # throwaway cluster only), and is removed at exit. As root, initdb refuses
 # to run: the server then runs as the system user kariz-pg (created when
-# absent), as tests/pg/cluster does.
+# absent).
 set -u
 
 # English messages from psql and the server; no connection settings from
@@ -41,32 +42,49 @@ fi
 [ -n "$bindir" ] || skip "no PostgreSQL server (initdb, pg_ctl): apt-get install postgresql postgresql-contrib"
 
 # ---- the throwaway cluster ----
-service_user=kariz-pg
-as_server() {
-    if [ "$(id -u)" -eq 0 ]; then runuser -u "$service_user" -- "$@"; else "$@"; fi
-}
+# tests/pg/cluster, the test suite's, when there is one; else started here
+# the same way
 D=$(mktemp -d /tmp/kariz-pgschema.XXXXXX)
 chmod 0755 "$D"
-stop_cluster() {
-    if [ -f "$D/data/postmaster.pid" ]; then
-        as_server "$bindir/pg_ctl" -D "$D/data" -w -m immediate stop >/dev/null 2>&1
+if [ -x "$here/cluster" ]; then
+    trap '"$here/cluster" stop "$D" >/dev/null; rm -rf "$D"' EXIT
+    "$here/cluster" start "$D" >/dev/null || need "tests/pg/cluster could not start a cluster"
+    # shellcheck source=/dev/null
+    . "$D/env"
+    for kv in $KARIZ_TEST_PG; do
+        case $kv in
+        host=*) PGHOST=${kv#host=} ;;
+        port=*) PGPORT=${kv#port=} ;;
+        user=*) SU=${kv#user=} ;; # the cluster's superuser
+        esac
+    done
+    export PGHOST PGPORT
+else
+    service_user=kariz-pg
+    as_server() {
+        if [ "$(id -u)" -eq 0 ]; then runuser -u "$service_user" -- "$@"; else "$@"; fi
+    }
+    stop_cluster() {
+        if [ -f "$D/data/postmaster.pid" ]; then
+            as_server "$bindir/pg_ctl" -D "$D/data" -w -m immediate stop >/dev/null 2>&1
+        fi
+        rm -rf "$D"
+    }
+    trap stop_cluster EXIT
+    if [ "$(id -u)" -eq 0 ]; then
+        id -u "$service_user" >/dev/null 2>&1 ||
+            useradd -r -M -d /nonexistent -s /usr/sbin/nologin -c "kariz test PostgreSQL" "$service_user" ||
+            need "useradd -r $service_user failed"
+        chown "$service_user:" "$D"
     fi
-    rm -rf "$D"
-}
-trap stop_cluster EXIT
-if [ "$(id -u)" -eq 0 ]; then
-    id -u "$service_user" >/dev/null 2>&1 ||
-        useradd -r -M -d /nonexistent -s /usr/sbin/nologin -c "kariz test PostgreSQL" "$service_user" ||
-        need "useradd -r $service_user failed"
-    chown "$service_user:" "$D"
+    SU=$(id -un) # the cluster's superuser
+    as_server "$bindir/initdb" -D "$D/data" -U "$SU" -A trust -E UTF8 --locale=C.UTF-8 --no-sync \
+        >"$D/initdb.log" 2>&1 || need "initdb failed: $(tail -5 "$D/initdb.log")"
+    as_server "$bindir/pg_ctl" -w -D "$D/data" -l "$D/server.log" \
+        -o "-k $D -c listen_addresses='' -c fsync=off" start >/dev/null ||
+        need "the server did not start: $(tail -5 "$D/server.log")"
+    export PGHOST=$D PGPORT=5432
 fi
-SU=$(id -un) # the cluster's superuser
-as_server "$bindir/initdb" -D "$D/data" -U "$SU" -A trust -E UTF8 --locale=C.UTF-8 --no-sync \
-    >"$D/initdb.log" 2>&1 || need "initdb failed: $(tail -5 "$D/initdb.log")"
-as_server "$bindir/pg_ctl" -w -D "$D/data" -l "$D/server.log" \
-    -o "-k $D -c listen_addresses='' -c fsync=off" start >/dev/null ||
-    need "the server did not start: $(tail -5 "$D/server.log")"
-export PGHOST=$D PGPORT=5432
 
 # ---- checks ----
 passes=0
