@@ -364,20 +364,6 @@ SELECT coalesce((SELECT group_concat(role, ' ') FROM (SELECT DISTINCT role FROM 
     FROM leads WHERE id = 1001;"
 expect_eq "$out" "champion" "the store's roles column"
 
-t "max(a, b): SQLite's scalar max, NULL when either is; the aggregate still works"
-as alice sales "SELECT max(3::bigint, 5), max(7::bigint, 2), max(NULL::bigint, 1) IS NULL,
-    (SELECT max(v) FROM (VALUES (1), (9), (4)) AS x(v));"
-expect_eq "$out" "5|7|t|9"
-as alice sales "SELECT count(*) FROM leads WHERE max(leads.stage_entered, leads.touched) <= 1;"
-expect_eq "$out" "2"
-
-t "date(t, 'unixepoch'): the UTC day"
-as alice sales "SELECT date(20425 * 86400, 'unixepoch'), date(-1, 'unixepoch'),
-    date(20425 * 86400 + 86399, 'unixepoch');"
-expect_eq "$out" "2025-12-03|1969-12-31|2025-12-03"
-as alice sales "SELECT date(0, 'localtime');"
-expect_fail 'date(): unsupported modifier "localtime"'
-
 t "names sort with COLLATE kz_name, ignoring case"
 as alice sales "SELECT string_agg(n, ' ' ORDER BY n COLLATE kz_name)
     FROM (VALUES ('bob'), ('Carol'), ('alice'), ('Bob'), ('Émile'), ('eve')) AS x(n);"
