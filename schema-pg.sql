@@ -415,29 +415,6 @@ CREATE AGGREGATE group_concat(anyelement, text) (
     PARALLEL = SAFE
 );
 
--- max(a, b): SQLite's scalar max of two values (the aggregate max(x) is
--- PostgreSQL's own); NULL when either is NULL, as in SQLite (greatest
--- skips NULLs).
-CREATE FUNCTION max(a anycompatible, b anycompatible) RETURNS anycompatible
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT CASE WHEN a IS NULL OR b IS NULL THEN NULL ELSE greatest(a, b) END
-$$;
-
--- date(t, 'unixepoch'): the UTC calendar day of Unix time t as
--- 'YYYY-MM-DD', as SQLite's date() with that modifier (the only one the
--- store uses; any other is refused). Declared IMMUTABLE, which to_char
--- with only numeric fields is, so a query's date(N, 'unixepoch') is
--- computed once when it is planned.
-CREATE FUNCTION date(t bigint, modifier text) RETURNS text
-    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
-BEGIN
-    IF modifier <> 'unixepoch' THEN
-        RAISE EXCEPTION 'date(): unsupported modifier "%" (only ''unixepoch'')', modifier;
-    END IF;
-    RETURN to_char(to_timestamp(t) AT TIME ZONE 'UTC', 'YYYY-MM-DD');
-END
-$$;
-
 -- kz_name: how names sort (ORDER BY name COLLATE kz_name), ignoring case
 -- (ICU's secondary strength, as the SQLite store's collation). SQLite's
 -- follows each user's locale; here the order is the database's, ICU's root
