@@ -227,7 +227,7 @@ static kz_status pg_open(kz_store *st, unsigned flags, kz_err *err)
                           st->where);
     if (ver == 0 && (flags & (KZ_STORE_NOCREATE | KZ_STORE_READONLY)))
         return kz_err_set(err, KZ_ENOTFOUND,
-                          _("no kariz database in %s (create one with `kariz init`)"), st->where);
+                          _("no database at %s (create one with `kariz init`)"), st->where);
     if (ver == 0) {
         if ((ks = create_schema(st, err)) != KZ_OK || (ks = read_version(st, &ver, err)) != KZ_OK)
             return ks;

@@ -9,6 +9,7 @@
 #include <libpq-fe.h>
 
 #include "kariz/buf.h"
+#include "kariz/text.h"
 #include "kariz/i18n.h"
 #include "store/pg_driver.h"
 
@@ -558,8 +559,28 @@ static void pg_bind_i64(kz_dbstmt *st, int i, int64_t v)
 static void pg_bind_text(kz_dbstmt *st, int i, const char *v, size_t len)
 {
     char **slot = param_slot((pg_stmt *)st, i);
-    if (slot && v)
+    if (!slot || !v)
+        return;
+    if (kz_utf8_valid(v, len)) {
         *slot = kz_xstrndup(v, len);
+        return;
+    }
+    /* PostgreSQL's text holds only UTF-8: a byte that is not (a file in
+     * another encoding, a hostile value) is kept as U+FFFD, which is how
+     * kariz shows such a byte on screen on either engine */
+    kz_buf b = KZ_BUF_INIT; /* ownership passes to the slot */
+    for (size_t k = 0; k < len;) {
+        long cp;
+        int n = kz_utf8_decode(v + k, len - k, &cp);
+        if (cp < 0) {
+            kz_buf_puts(&b, "\xef\xbf\xbd");
+            k += n > 0 ? (size_t)n : 1;
+        } else {
+            kz_buf_append(&b, v + k, (size_t)n);
+            k += (size_t)n;
+        }
+    }
+    *slot = kz_buf_take(&b);
 }
 
 static void pg_bind_null(kz_dbstmt *st, int i)

@@ -3,6 +3,9 @@
 # failures are logged, not fatal.
 . "$(dirname "$0")/lib.sh"
 mkdir -p "$T/hooks"
+# a server's database has no directory of its own: its hooks are where
+# $KARIZ_HOOKS_DIR says
+if on_pg; then export KARIZ_HOOKS_DIR=$T/hooks; fi
 mkfifo "$T/events"
 for h in lead-created stage-changed won lost assigned; do
     printf '#!/bin/sh\ncat > "%s"\n' "$T/events" > "$T/hooks/$h"
