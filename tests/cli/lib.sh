@@ -98,7 +98,16 @@ current=""
 gen_leads() { python3 "$GEN_LEADS" "$@"; }
 
 # k ARGS...: kariz on the test database
-k() { "$KARIZ" --db "$DB" "$@"; }
+# (a team's rules file sits beside an SQLite database; a server's database
+# has no directory, so on PostgreSQL the same file is named with --rules,
+# as a team names it with $KARIZ_RULES)
+k() {
+    if on_pg && [ -z "${KARIZ_RULES:-}" ] && [ -f "$T/rules.yaml" ]; then
+        "$KARIZ" --db "$DB" --rules "$T/rules.yaml" "$@"
+    else
+        "$KARIZ" --db "$DB" "$@"
+    fi
+}
 
 # run CMD...: runs a command, keeping $out, $err and $rc
 run() {
