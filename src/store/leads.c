@@ -1255,9 +1255,9 @@ static kz_status count_walk(kz_store *st, const kz_query *q, int64_t budget, int
     rest.search = NULL;
     kz_buf sql = KZ_BUF_INIT; /* owned */
     binds b;
-    kz_buf_puts(&sql, "SELECT count(*), coalesce(sum(");
+    kz_buf_puts(&sql, "SELECT count(*), coalesce(sum(CASE WHEN ");
     search_clause(&sql, st, "sub.id");
-    kz_buf_puts(&sql, "), 0) FROM (SELECT id FROM leads");
+    kz_buf_puts(&sql, " THEN 1 ELSE 0 END), 0) FROM (SELECT id FROM leads");
     build_where(&sql, st, &rest, true, &b);
     kz_buf_printf(&sql, " LIMIT %" PRId64 ") AS sub", budget);
     kz_dbstmt *s = NULL;
@@ -1293,9 +1293,11 @@ kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, boo
         kz_status ks = search_hits(st, q->search, !q->count_cap, err);
         if (ks != KZ_OK)
             return ks;
-        bool listed = st->hits_mode == KZ_HITS_IDS || st->hits_mode == KZ_HITS_LIKE;
+        bool listed = st->hits_mode == KZ_HITS_IDS;
         if (q->stage && (!q->count_cap || listed))
             return count_by_stage(st, q, out, err);
+        /* (a search the database answers with LIKE walks as a word too
+         * common to list does: the lead's text is checked) */
         if (q->count_cap > 0 && !listed)
             return count_walk(st, q,
                               q->count_cap * (st->hits_mode == KZ_HITS_BITMAP ? 100 : 5), out,
