@@ -219,7 +219,8 @@ expect_eq "$(json '(j["by_stage"], j["by_reason"], j["win_rate_by_source"])')" "
 run k report losses --from 2030-01-01; expect_rc 0; has_out "(nothing in this period)"
 
 t "data text is made safe in tables, kept exact in csv"
-dbq "UPDATE leads SET source = 'we'$'\033''[31mb' WHERE id = 7" # (the escape byte itself)
+ESC=$'\033' # (the byte itself: char() is SQLite's, chr() PostgreSQL's)
+dbq "UPDATE leads SET source = 'we${ESC}[31mb' WHERE id = 7"
 run k report losses; expect_rc 0
 case "$out" in *$'\e'*) bad "an escape reached the terminal" ;; *) ok ;; esac
 has_out "␛[31mb"
