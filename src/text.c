@@ -530,6 +530,15 @@ size_t kz_text_fold(const char *s, long **out)
     return n;
 }
 
+void kz_text_fold_utf8(kz_buf *out, const char *s)
+{
+    long *cps; /* owned */
+    size_t n = kz_text_fold(s, &cps);
+    for (size_t i = 0; i < n; i++)
+        put_cp(out, cps[i]);
+    free(cps);
+}
+
 int kz_strcasecmp(const char *a, const char *b)
 {
     const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;

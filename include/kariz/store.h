@@ -1,6 +1,8 @@
 /* store.h - persistence. The store module (src/store/) is the only code that
- * talks to the database engine; this interface carries no engine types so a
- * second backend can plug in here.
+ * talks to a database engine; this interface carries no engine types. Two
+ * backends sit behind it: SQLite (a database file: the default) and
+ * PostgreSQL (a connection string: postgresql://host/db, or libpq keywords
+ * such as service=sales); kz_store_open picks by the target's form.
  *
  * Writes happen inside kz_store_begin() .. kz_store_commit(); the begin takes
  * the write lock at once (BEGIN IMMEDIATE), and every multi-step change sits in
@@ -33,6 +35,27 @@ typedef struct kz_store kz_store;
  * *out is owned by the caller (kz_store_close). */
 kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err *err);
 void kz_store_close(kz_store *st);
+/* Whether target names a database file (SQLite), rather than a database on
+ * a server (PostgreSQL: "postgresql://...", "postgres://..." or libpq
+ * keywords "host=... dbname=..."). */
+bool kz_store_target_is_file(const char *target);
+/* Whether the database target names is there: a file that exists; a
+ * server's database counts as there (opening it says otherwise). */
+bool kz_store_target_exists(const char *target);
+/* The target as messages show it (a connection string without its
+ * password). Owned by the store. */
+const char *kz_store_where(const kz_store *st);
+/* The acting user the database itself knows, when it knows one: the
+ * authenticated role on PostgreSQL, which the server writes into every
+ * event whatever the client says; NULL on SQLite (the caller's Unix
+ * account is the actor there). Owned by the store. */
+const char *kz_store_role(const kz_store *st);
+/* A descriptor that becomes readable when another session may have
+ * committed (PostgreSQL's notifications), for a board's poll(); -1 when
+ * there is none (SQLite: poll kz_store_data_version on a timer). */
+int kz_store_change_fd(const kz_store *st);
+/* Which backend: "sqlite" or "postgresql". */
+const char *kz_store_backend(const kz_store *st);
 /* Schema version this build writes (PRAGMA user_version). */
 int kz_store_schema_version(void);
 bool kz_store_readonly(const kz_store *st);
@@ -55,6 +78,15 @@ void kz_store_defer_totals(kz_store *st, bool on);
  * it (its -shm appears) or having changed it, and reconnects (the number
  * changes then too). */
 kz_status kz_store_data_version(kz_store *st, int64_t *out, kz_err *err);
+
+/* Copies a whole pipeline from one database into another, new one (either
+ * backend to either): every stage, lead with its custom fields, activity,
+ * stakeholder, company alias, event, triage decision, import record and
+ * setting, with its id; the search text is rebuilt in the target's form.
+ * One read of `from` and one write transaction on `to`: all or nothing. A
+ * target that holds leads, events or imports is refused (KZ_EREFUSED).
+ * *rows says how many rows were written. */
+kz_status kz_store_copy(kz_store *from, kz_store *to, int64_t *rows, kz_err *err);
 
 /* ---- settings kept in the database (team-wide) ---- */
 /* *out is owned by the caller (free); NULL when the key is absent. */

@@ -92,6 +92,10 @@ void kz_text_search_form(kz_buf *out, const char *s);
  * form of kz_text_search_form, into *out (owned by the caller, freed with
  * free()); returns how many. */
 size_t kz_text_fold(const char *s, long **out);
+/* The same characters as kz_text_fold, written as UTF-8 and appended to
+ * out: text to compare byte for byte (a search with LIKE, whatever the
+ * database's own idea of case). */
+void kz_text_fold_utf8(kz_buf *out, const char *s);
 
 /* Digits for people. kz_text_digits appends s to out with, when persian,
  * the Latin digits written as Persian ones (U+06F0..U+06F9), a comma

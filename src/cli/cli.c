@@ -204,7 +204,10 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols)
 static int load_rules(kz_cli *c)
 {
     const char *why = "";
-    kz_rules_resolve(c->rules_opt, c->db_path, c->rules_path, sizeof c->rules_path, &why);
+    /* (team rules beside a database file; for a server's database, the
+     * rules named by --rules or $KARIZ_RULES) */
+    kz_rules_resolve(c->rules_opt, kz_store_target_is_file(c->db_path) ? c->db_path : NULL,
+                     c->rules_path, sizeof c->rules_path, &why);
     snprintf(c->rules_why, sizeof c->rules_why, "%s", why);
     kz_err err;
     kz_err_clear(&err);
@@ -259,9 +262,11 @@ int kz_cli_open(kz_cli *c, unsigned flags)
 {
     if (kz_db_path(c->db_opt, c->db_path, sizeof c->db_path, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
-    /* Say precisely what is wrong with a shared set-up before SQLite could. */
+    /* Say precisely what is wrong with a shared set-up before SQLite could
+     * (a file's directory, group and modes; a server checks its own). */
+    bool file = kz_store_target_is_file(c->db_path);
     kz_buf warnings = KZ_BUF_INIT;
-    kz_status dk = kz_deploy_check(c->db_path, &warnings, &c->err);
+    kz_status dk = file ? kz_deploy_check(c->db_path, &warnings, &c->err) : KZ_OK;
     if (warnings.len)
         fputs(kz_buf_str(&warnings), stderr);
     kz_buf_free(&warnings);
@@ -279,11 +284,12 @@ int kz_cli_open(kz_cli *c, unsigned flags)
          * when the command needs one, and creates it otherwise */
         return kz_cli_fail(&c->err);
     }
-    bool existed = access(c->db_path, F_OK) == 0;
+    bool existed = kz_store_target_exists(c->db_path);
     bool creates = !c->readonly && !(flags & (KZ_OPEN_NOCREATE | KZ_OPEN_READS));
     /* kariz makes the file itself (group read-write, see kz_deploy_umask)
      * before SQLite opens it; the store then fills the empty file it made */
-    if (dk == KZ_OK && creates && !existed && kz_deploy_create_db(c->db_path, &c->err) != KZ_OK)
+    if (dk == KZ_OK && file && creates && !existed &&
+        kz_deploy_create_db(c->db_path, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
     unsigned sflags = 0;
     if (c->readonly)
@@ -334,8 +340,13 @@ int kz_cli_open(kz_cli *c, unsigned flags)
         return kz_cli_fail(&c->err);
     c->sess.store = c->store;
     c->sess.rules = c->rules;
-    c->sess.actor = kz_current_user();
-    kz_hooks_dir(c->db_path, c->hooks_dir, sizeof c->hooks_dir);
+    /* the account, or on a server the role it authenticated (the server
+     * writes that into every event whatever a client says) */
+    c->sess.actor = kz_store_role(c->store) ? kz_store_role(c->store) : kz_current_user();
+    if (file || getenv("KARIZ_HOOKS_DIR"))
+        kz_hooks_dir(file ? c->db_path : NULL, c->hooks_dir, sizeof c->hooks_dir);
+    else
+        c->hooks_dir[0] = '\0'; /* a server's database: hooks only from $KARIZ_HOOKS_DIR */
     c->sess.hooks_dir = c->hooks_dir;
     const char *fixed = getenv("KARIZ_NOW"); /* a fixed clock, for reproducible runs */
     if (fixed && *fixed) {

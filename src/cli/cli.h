@@ -135,6 +135,7 @@ void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
     X(intake, "[--on-duplicate skip|update|new]", N_("create or update leads from JSON lines on standard input")) \
     X(export, "[--format csv|json|jsonl] [--stage S] [--owner U] [--search TEXT]", N_("write leads with every field, custom fields included")) \
     X(rules, "path | check [FILE] | diff FILE | backtest FILE", N_("which rules are in force; check, compare and backtest rules files")) \
+    X(copy, "FROM TO", N_("copy a whole pipeline into a new database: SQLite file or PostgreSQL (postgresql://...)")) \
     X(team, "init DIR --group GROUP | check [DIR]", N_("set up a team's shared directory on a server, or check one")) \
     X(stakeholder, "add ID NAME --role ROLE [--title T] [--email E] [--phone P] [--note N] | set SID FIELD=VALUE... | rm SID | list ID [--format table|csv|json]", N_("the people around a deal: decision maker, champion...")) \
     X(account, "NAME|ID [--format table|json] | alias SPELLING COMPANY | unalias SPELLING", N_("a company's leads, owners, values and people")) \

@@ -11,6 +11,8 @@
 #include "kariz/buf.h"
 #include "kariz/dates.h"
 #include "kariz/demo.h"
+#include "kariz/store.h"
+#include "kariz/deploy.h"
 #include "kariz/i18n.h"
 #include "kariz/paths.h"
 #include "kariz/prefs.h"
@@ -37,11 +39,51 @@ int kz_cmd_init(kz_cli *c, int argc, char **argv)
     if (rc)
         return rc;
     kz_buf b1 = KZ_BUF_INIT, b2 = KZ_BUF_INIT; /* owned */
-    printf(_("database %s (schema version %d)\nrules: %s\n"), kz_cli_safe(&b1, c->db_path),
+    printf(_("database %s (schema version %d)\nrules: %s\n"), kz_cli_safe(&b1, kz_store_where(c->store)),
            kz_store_schema_version(), kz_cli_safe(&b2, c->rules_why));
     kz_buf_free(&b1);
     kz_buf_free(&b2);
     return 0;
+}
+
+int kz_cmd_copy(kz_cli *c, int argc, char **argv)
+{
+    if (wants_help(argc, argv))
+        return kz_cli_help("copy", _("Copies every lead, custom field, activity, stakeholder, event,\n"
+                                     "triage decision, import record and setting, each with its id,\n"
+                                     "from the database FROM into TO, a new database (a file, created\n"
+                                     "when missing, or an empty PostgreSQL database named by a\n"
+                                     "connection string). All or nothing; a TO that already holds\n"
+                                     "leads is refused. --db does not apply.\n"));
+    if (argc != 3)
+        return kz_cli_usage("copy", "%s",
+                            argc < 3 ? _("FROM and TO are required") : _("too many arguments"));
+    const char *from_t = argv[1], *to_t = argv[2];
+    if (strcmp(from_t, to_t) == 0)
+        return kz_cli_usage("copy", "%s", _("FROM and TO are the same database"));
+    kz_store *from = NULL, *to = NULL;
+    if (kz_store_open(from_t, KZ_STORE_READONLY, &from, &c->err) != KZ_OK)
+        return kz_cli_fail(&c->err);
+    bool file = kz_store_target_is_file(to_t);
+    bool existed = kz_store_target_exists(to_t);
+    if (file && !existed && kz_deploy_create_db(to_t, &c->err) != KZ_OK) {
+        kz_store_close(from);
+        return kz_cli_fail(&c->err);
+    }
+    int64_t rows = 0;
+    kz_status ks = kz_store_open(to_t, KZ_STORE_FILL_EMPTY, &to, &c->err);
+    if (ks == KZ_OK)
+        ks = kz_store_copy(from, to, &rows, &c->err);
+    kz_buf b1 = KZ_BUF_INIT, b2 = KZ_BUF_INIT; /* owned */
+    if (ks == KZ_OK)
+        printf(P_("copied %" PRId64 " row from %s to %s\n", "copied %" PRId64 " rows from %s to %s\n",
+                  (unsigned long)rows),
+               rows, kz_cli_safe(&b1, kz_store_where(from)), kz_cli_safe(&b2, kz_store_where(to)));
+    kz_buf_free(&b1);
+    kz_buf_free(&b2);
+    kz_store_close(to);
+    kz_store_close(from);
+    return ks == KZ_OK ? 0 : kz_cli_fail(&c->err);
 }
 
 int kz_cmd_demo(kz_cli *c, int argc, char **argv)
@@ -100,7 +142,7 @@ int kz_cmd_demo(kz_cli *c, int argc, char **argv)
     if (kz_store_count(c->store, &q, &have, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
     kz_buf path = KZ_BUF_INIT; /* owned */
-    kz_cli_safe(&path, c->db_path);
+    kz_cli_safe(&path, kz_store_where(c->store));
     if (have == 0) {
         if (kz_demo_fill(&c->sess, n, lang, &c->err) != KZ_OK) {
             kz_buf_free(&path);

@@ -25,7 +25,7 @@ static int complete_rules(kz_cli *c, kz_rules **owned, const kz_rules **r)
 {
     if (kz_db_path(c->db_opt, c->db_path, sizeof c->db_path, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
-    if (access(c->db_path, F_OK) == 0) {
+    if (kz_store_target_exists(c->db_path)) {
         c->readonly = true;
         int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);
         *r = c->rules;
@@ -60,7 +60,7 @@ static int complete_ids(kz_cli *c, const char *prefix)
         p = p * 10 + (prefix[i] - '0');
     if (kz_db_path(c->db_opt, c->db_path, sizeof c->db_path, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
-    if (access(c->db_path, F_OK) != 0)
+    if (!kz_store_target_exists(c->db_path))
         return 0; /* no database yet: no leads */
     c->readonly = true;
     int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);

@@ -190,7 +190,7 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
     /* a database add would create knows no owner of leads yet: an unknown
      * owner is refused before anything is created */
     if (kz_db_path(c->db_opt, c->db_path, sizeof c->db_path, &c->err) == KZ_OK &&
-        access(c->db_path, F_OK) != 0) {
+        !kz_store_target_exists(c->db_path)) {
         c->sess.actor = kz_current_user();
         if ((rc = check_known_owner(c, "add", "--owner", kz_lead_text(&lead, KZ_F_OWNER), force)))
             goto out;

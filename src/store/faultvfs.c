@@ -11,6 +11,9 @@
 #include <string.h>
 
 #include "store/internal.h"
+#include <sqlite3.h>
+
+#include "store/sqlite.h"
 
 typedef struct fault_file {
     sqlite3_file base;

@@ -11,6 +11,7 @@
 
 #include "kariz/i18n.h"
 #include "store/internal.h"
+#include "store/sqlite.h"
 
 static void describe_pid(long pid, kz_buf *out)
 {

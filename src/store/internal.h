@@ -1,15 +1,22 @@
-/* internal.h - private to src/store/: the connection and its statement
- * cache. Nothing outside src/store/ includes this file. */
+/* internal.h - private to src/store/: the connection, its backend and its
+ * statement cache. Nothing outside src/store/ includes this file. The logic
+ * here and in leads.c, log.c, ... reaches the engine only through the driver
+ * (driver.h) and the backend operations below. */
 #ifndef KARIZ_STORE_INTERNAL_H
 #define KARIZ_STORE_INTERNAL_H
 
-#include <sqlite3.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
 #include "kariz/buf.h"
 #include "kariz/store.h"
+#include "store/driver.h"
+
+/* The schema version this build writes. Bump it together with a new entry
+ * in src/store/migrate.c (SQLite) and src/store/pg.c (PostgreSQL) whenever
+ * schema.sql and schema-pg.sql change. */
+#define KZ_SCHEMA_VERSION 5
 
 #define KZ_STMT_CACHE 96
 #define KZ_COUNT_CACHE 64
@@ -18,11 +25,52 @@
 #define KZ_BITMAP_IDS (1 << 24) /* a search's bitmap holds ids below this (2 MiB) */
 
 /* How a kept search's matches are kept (see search_hits in leads.c). */
-enum { KZ_HITS_IDS, KZ_HITS_BITMAP, KZ_HITS_CHECK };
+enum { KZ_HITS_IDS, KZ_HITS_BITMAP, KZ_HITS_CHECK, KZ_HITS_LIKE };
+
+/* What one engine does its own way, beside its driver. The SQLite backend
+ * is in sqlite.c, the PostgreSQL one in pg.c. */
+typedef struct kz_backend {
+    const char *name; /* "sqlite", "postgresql" */
+    /* Connects to target (st->path), checks it, creates the schema in an
+     * empty database or migrates an older one, as kz_store_open says. */
+    kz_status (*open)(kz_store *st, unsigned flags, kz_err *err);
+    /* Maps a failure of class rc (driver.h) to a status naming `what`. */
+    kz_status (*error)(kz_store *st, int rc, const char *msg, const char *what, kz_err *err);
+    /* The statement that starts a write transaction (taking the write lock
+     * at once), and one that starts a read snapshot. */
+    const char *begin_write, *begin_read;
+    /* Runs after the write transaction began (NULL: nothing). */
+    kz_status (*after_begin)(kz_store *st, kz_err *err);
+    void (*wait_for_locks)(kz_store *st, bool wait);
+    kz_status (*data_version)(kz_store *st, int64_t *out, kz_err *err);
+    /* Rows this connection changed since it opened (the search cache). */
+    int64_t (*total_changes)(kz_store *st);
+    /* Search: keeps the matches of text for the queries that follow
+     * (search_hits in leads.c), and updates the index beside lead_text for
+     * lead id from old to doc (each NULL for none); NULL: lead_text itself
+     * is indexed. */
+    kz_status (*search_fns)(kz_store *st, kz_err *err);
+    kz_status (*search_index)(kz_store *st, int64_t id, const char *old, const char *doc,
+                              kz_err *err);
+    bool search_like; /* searches with LIKE on the case-folded lead_text (no kept matches) */
+    kz_status (*import_tune)(kz_store *st, kz_err *err);
+    /* After kz_store_copy wrote rows with their ids: the next ids follow
+     * the highest (NULL: the engine does so by itself). */
+    kz_status (*after_copy)(kz_store *st, kz_err *err);
+    void (*import_batch_end)(kz_store *st);
+    void (*close)(kz_store *st);
+} kz_backend;
+
+extern const kz_backend kz_backend_sqlite;
+extern const kz_backend kz_backend_pg;
 
 struct kz_store {
-    sqlite3 *db;            /* owned */
-    char *path;             /* owned */
+    const kz_backend *be;
+    kz_dbconn *conn;        /* owned */
+    void *be_data;          /* owned by the backend (its close frees it) */
+    char *path;             /* owned: the file, or the connection string */
+    char *where;            /* owned: how messages name the database (no password) */
+    const char *name_collation; /* the collation name sorts use ("kz_name") */
     bool readonly;
     bool snapshot;          /* opened immutable: nobody had it open, and its directory is
                              * not writable for the -shm file (see open_snapshot) */
@@ -36,7 +84,7 @@ struct kz_store {
     bool no_autockpt;       /* an import checkpoints between its batches instead */
     struct {
         char *sql;          /* owned */
-        sqlite3_stmt *stmt; /* owned */
+        kz_dbstmt *stmt;    /* owned */
     } cache[KZ_STMT_CACHE];
     unsigned next_evict;
     unsigned last_hit;      /* the slot kz_stmt returned last: the search starts there */
@@ -46,6 +94,7 @@ struct kz_store {
      * hits_dv and this connection's hits_changes, as a bitmap of lead ids
      * (read by the SQL function kz_hit) and, when there are at most
      * KZ_EXACT_HITS, in temp.kz_hits too */
+    char *hits_like;        /* owned: the LIKE pattern (search_like backends) */
     bool hits_table, hits_fn;
     bool company_fn;        /* kz_company_key(), kz_email_domain() are registered */
     char *hits_text;          /* owned; NULL: no search kept */
@@ -80,7 +129,7 @@ struct kz_store {
 
 /* A prepared statement for sql, reset and with bindings cleared; owned by the
  * cache (never finalize it). NULL on error (err set). */
-sqlite3_stmt *kz_stmt(kz_store *st, const char *sql, kz_err *err);
+kz_dbstmt *kz_stmt(kz_store *st, const char *sql, kz_err *err);
 /* Maps the connection's last error to a status with a message; `what` says
  * what was being done ("saving lead 12"). */
 kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err);
@@ -89,42 +138,38 @@ kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err);
  * one inside a value: each is shown as U+2400 SYMBOL FOR NULL, so the rest
  * of the value is not lost. The result points into the statement's row, or
  * into *scratch (owned by the caller) when a NUL was replaced. */
-const char *kz_col_text(sqlite3_stmt *s, int col, kz_buf *scratch, size_t *len);
+const char *kz_col_text(kz_dbstmt *s, int col, kz_buf *scratch, size_t *len);
 /* Steps a statement that returns no rows, resets it, and maps a failure
  * to a status naming `what` ("saving settings"). */
-kz_status kz_step_done(kz_store *st, sqlite3_stmt *s, const char *what, kz_err *err);
+kz_status kz_step_done(kz_store *st, kz_dbstmt *s, const char *what, kz_err *err);
 /* Runs SQL without results. */
 kz_status kz_exec(kz_store *st, const char *sql, kz_err *err);
 /* Binds text or NULL. */
-void kz_bind_text(sqlite3_stmt *s, int i, const char *v);
+void kz_bind_text(kz_dbstmt *s, int i, const char *v);
 /* Reads column col of a row into field f of l (nothing when NULL). */
-void kz_read_lead_col(sqlite3_stmt *s, int col, kz_field f, kz_lead *l);
+void kz_read_lead_col(kz_dbstmt *s, int col, kz_field f, kz_lead *l);
 /* The roles of a lead's stakeholders as one column (kz_lead.roles), for
  * "SELECT id, <lead_cols>, " KZ_ROLES_COL " FROM leads". */
 #define KZ_ROLES_COL                                                                       \
     "coalesce((SELECT group_concat(role, ' ') FROM (SELECT DISTINCT role FROM stakeholders " \
-    "WHERE stakeholders.lead_id = leads.id AND role IS NOT NULL AND role <> '')), '')"
+    "WHERE stakeholders.lead_id = leads.id AND role IS NOT NULL AND role <> '') AS r), '')"
 /* Reads the roles column into l->roles. */
-void kz_read_lead_roles(sqlite3_stmt *s, int col, kz_lead *l);
+void kz_read_lead_roles(kz_dbstmt *s, int col, kz_lead *l);
 /* Reads "coalesce(stakeholder_id, 0), <its role>" at col, col + 1. */
-void kz_read_activity_with(sqlite3_stmt *s, int col, kz_activity *a);
+void kz_read_activity_with(kz_dbstmt *s, int col, kz_activity *a);
 /* The account columns every insert and save of a lead writes (schema.sql),
  * bound by kz_bind_account_cols at parameters i and i + 1. */
 #define KZ_ACCOUNT_COLS "company_key, email_domain"
 /* Binds a lead's account columns at i and i + 1: kz_company_key of its
  * company and kz_email_company_domain of its e-mail (account.h), each NULL
  * when empty. */
-void kz_bind_account_cols(sqlite3_stmt *s, int i, const kz_lead *l);
-/* Registers kz_company_key(company) and kz_email_domain(email), the same
- * functions as SQL functions, with which the migration to schema version 5
- * fills the account columns of the leads already stored. */
-kz_status kz_store_account_fns(kz_store *st, kz_err *err);
+void kz_bind_account_cols(kz_dbstmt *s, int i, const kz_lead *l);
 /* Reads a lead row (columns "id, <lead_cols>") into l (reset first). */
-void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l);
+void kz_read_lead_row(kz_dbstmt *s, kz_lead *l);
 /* Steps s (a prepared SELECT of id, the lead columns and the roles, as
  * kz_read_lead_row reads them), handing each lead to fn until it returns
  * false; resets s. `what` names the reading in an error. */
-kz_status kz_stream_leads(kz_store *st, sqlite3_stmt *s, kz_lead_fn fn, void *ud,
+kz_status kz_stream_leads(kz_store *st, kz_dbstmt *s, kz_lead_fn fn, void *ud,
                           const char *what, kz_err *err);
 /* Inserts a lead's row with its custom fields, column totals and search
  * entry; sets its ID. The caller sets timestamps and version and logs. */
@@ -134,6 +179,11 @@ kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err);
  * into that form, once per database (meta "search_form"); a database
  * another process holds locked is left for the next open. */
 kz_status kz_search_refold(kz_store *st, kz_err *err);
+/* Replaces the lead's search text (old: what it was, NULL for a lead not
+ * indexed yet; doc: the new text, NULL to remove it), in lead_text and in
+ * the backend's index. */
+kz_status kz_search_set(kz_store *st, int64_t id, const char *old, const char *doc,
+                        kz_err *err);
 kz_status kz_search_add_note(kz_store *st, int64_t lead_id, const char *note, kz_err *err);
 /* Writes the deferred column totals of the open transaction to
  * stage_totals (kz_store_commit calls it before COMMIT). */
@@ -146,14 +196,24 @@ kz_status kz_event_write(kz_store *st, int64_t lead_id, int64_t at, int64_t vers
                          const char *oldv, const char *newv, const char *detail, kz_err *err);
 /* Loads custom fields of lead id into l. */
 kz_status kz_load_custom(kz_store *st, int64_t id, kz_lead *l, kz_err *err);
-/* Appends "sqlite3 (pid 12, user bob), ..." for the processes holding
- * locks on the database or its -wal/-shm files (nothing when unknown). */
-void kz_lock_holders(const char *db_path, kz_buf *out);
-/* "kariz-fault" when $KARIZ_FAULT_WRITES asks for write failures (tests),
- * else NULL: the default file layer. */
-const char *kz_fault_vfs(void);
-/* Applies schema migrations from `from` to the current version (inside a
- * transaction opened by the caller). */
-kz_status kz_migrate(kz_store *st, int from, kz_err *err);
+/* The rows the last statement changed, the id the last INSERT gave, the
+ * last failure's text. */
+static inline int64_t kz_db_changes(kz_store *st) { return st->conn->ops->changes(st->conn); }
+static inline int64_t kz_db_last_id(kz_store *st) { return st->conn->ops->last_id(st->conn); }
+static inline const char *kz_db_errmsg(kz_store *st) { return st->conn->ops->errmsg(st->conn); }
+/* PostgreSQL (pg.c): a connection string as messages show it, with any
+ * password replaced by *** (owned by the caller); the authenticated role
+ * of a store on PostgreSQL (NULL on SQLite); its socket (-1 on SQLite). */
+char *kz_pg_redact(const char *target);
+const char *kz_pg_role(const kz_store *st);
+int kz_pg_fd(const kz_store *st);
+/* Closes the statements of the cache (before the connection goes). */
+void kz_stmt_cache_clear(kz_store *st);
+/* The common part of kz_store_open's checks, for the backends: lead_cols. */
+void kz_store_build_lead_cols(kz_store *st);
+/* The common mapping of a failure class to a status (backends call it for
+ * the classes they have nothing of their own to say about). */
+kz_status kz_db_error_common(kz_store *st, int rc, const char *msg, const char *what,
+                             kz_err *err);
 
 #endif

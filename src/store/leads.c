@@ -16,9 +16,9 @@
 /* Same value (or both absent) in a and b? */
 static bool field_equal_any(const kz_lead *a, const kz_lead *b, kz_field f);
 
-void kz_read_lead_col(sqlite3_stmt *s, int col, kz_field f, kz_lead *l)
+void kz_read_lead_col(kz_dbstmt *s, int col, kz_field f, kz_lead *l)
 {
-    if (sqlite3_column_type(s, col) == SQLITE_NULL)
+    if (kz_col_null(s, col))
         return;
     if (kz_field_is_text(f)) {
         kz_buf scratch = KZ_BUF_INIT;
@@ -27,39 +27,39 @@ void kz_read_lead_col(sqlite3_stmt *s, int col, kz_field f, kz_lead *l)
         kz_lead_set_textn(l, f, v, n);
         kz_buf_free(&scratch);
     } else
-        kz_lead_set_num(l, f, sqlite3_column_int64(s, col));
+        kz_lead_set_num(l, f, kz_col_i64(s, col));
 }
 
-void kz_read_lead_roles(sqlite3_stmt *s, int col, kz_lead *l)
+void kz_read_lead_roles(kz_dbstmt *s, int col, kz_lead *l)
 {
-    const unsigned char *v = sqlite3_column_text(s, col);
-    snprintf(l->roles, sizeof l->roles, "%s", v ? (const char *)v : "");
+    const char *v = kz_col_str(s, col);
+    snprintf(l->roles, sizeof l->roles, "%s", v ? v : "");
 }
 
-void kz_read_lead_row(sqlite3_stmt *s, kz_lead *l)
+void kz_read_lead_row(kz_dbstmt *s, kz_lead *l)
 {
     kz_lead_reset(l);
     for (int f = 0; f < KZ_F__COUNT; f++)
         kz_read_lead_col(s, f, (kz_field)f, l);
-    if (sqlite3_column_count(s) > KZ_F__COUNT)
+    if (kz_col_count(s) > KZ_F__COUNT)
         kz_read_lead_roles(s, KZ_F__COUNT, l);
 }
 
 kz_status kz_load_custom(kz_store *st, int64_t id, kz_lead *l, kz_err *err)
 {
-    sqlite3_stmt *s =
+    kz_dbstmt *s =
         kz_stmt(st, "SELECT name, value FROM custom_fields WHERE lead_id = ? ORDER BY name", err);
     if (!s)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, id);
+    kz_bind_i64(s, 1, id);
     int rc;
     kz_buf scratch = KZ_BUF_INIT;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-        kz_lead_set_custom(l, (const char *)sqlite3_column_text(s, 0),
+    while ((rc = kz_step(s)) == KZ_DB_ROW)
+        kz_lead_set_custom(l, kz_col_str(s, 0),
                            kz_col_text(s, 1, &scratch, NULL));
     kz_buf_free(&scratch);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    kz_reset(s);
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("reading custom fields"), err);
     return KZ_OK;
 }
@@ -69,50 +69,50 @@ kz_status kz_store_lead_get(kz_store *st, int64_t id, kz_lead *out, kz_err *err)
     char sql[1600];
     snprintf(sql, sizeof sql, "SELECT id, %s, " KZ_ROLES_COL " FROM leads WHERE id = ?",
              st->lead_cols);
-    sqlite3_stmt *s = kz_stmt(st, sql, err);
+    kz_dbstmt *s = kz_stmt(st, sql, err);
     if (!s)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_DONE) {
-        sqlite3_reset(s);
+    kz_bind_i64(s, 1, id);
+    int rc = kz_step(s);
+    if (rc == KZ_DB_DONE) {
+        kz_reset(s);
         return kz_err_set(err, KZ_ENOTFOUND, _("no lead with id %" PRId64), id);
     }
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(s);
+    if (rc != KZ_DB_ROW) {
+        kz_reset(s);
         return kz_db_error(st, rc, _("reading a lead"), err);
     }
     kz_read_lead_row(s, out);
-    sqlite3_reset(s);
+    kz_reset(s);
     return kz_load_custom(st, id, out, err);
 }
 
-static void bind_field(sqlite3_stmt *s, int col, const kz_lead *l, kz_field f)
+static void bind_field(kz_dbstmt *s, int col, const kz_lead *l, kz_field f)
 {
     if (!l->has[f])
-        sqlite3_bind_null(s, col);
+        kz_bind_null(s, col);
     else if (kz_field_is_text(f))
         kz_bind_text(s, col, l->txt[f]);
     else
-        sqlite3_bind_int64(s, col, l->num[f]);
+        kz_bind_i64(s, col, l->num[f]);
 }
 
 kz_status kz_event_write(kz_store *st, int64_t lead_id, int64_t at, int64_t version,
                            const char *actor, const char *kind, const char *field,
                            const char *oldv, const char *newv, const char *detail, kz_err *err)
 {
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "INSERT INTO events (lead_id, at, version, actor, kind, field, "
                               "old_value, new_value, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                               err);
     if (!s)
         return FAIL_STMT(err);
     if (lead_id)
-        sqlite3_bind_int64(s, 1, lead_id);
+        kz_bind_i64(s, 1, lead_id);
     else
-        sqlite3_bind_null(s, 1);
-    sqlite3_bind_int64(s, 2, at);
-    sqlite3_bind_int64(s, 3, version);
+        kz_bind_null(s, 1);
+    kz_bind_i64(s, 2, at);
+    kz_bind_i64(s, 3, version);
     kz_bind_text(s, 4, actor);
     kz_bind_text(s, 5, kind);
     kz_bind_text(s, 6, field);
@@ -129,14 +129,14 @@ kz_status kz_store_event_add(kz_store *st, kz_event *e, kz_err *err)
     kz_status ks = kz_event_write(st, e->lead_id, e->at, e->version, e->actor, e->kind, e->field,
                              e->old_value, e->new_value, e->detail, err);
     if (ks == KZ_OK)
-        e->id = sqlite3_last_insert_rowid(st->db);
+        e->id = kz_db_last_id(st);
     return ks;
 }
 
 static kz_status write_custom(kz_store *st, int64_t id, const char *name, const char *value,
                               kz_err *err)
 {
-    sqlite3_stmt *s;
+    kz_dbstmt *s;
     if (value) {
         s = kz_stmt(st,
                     "INSERT INTO custom_fields (lead_id, name, value) VALUES (?, ?, ?) "
@@ -147,7 +147,7 @@ static kz_status write_custom(kz_store *st, int64_t id, const char *name, const 
     }
     if (!s)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, id);
+    kz_bind_i64(s, 1, id);
     kz_bind_text(s, 2, name);
     if (value)
         kz_bind_text(s, 3, value);
@@ -168,21 +168,22 @@ static kz_status totals_write(kz_store *st, const char *stage, const char *owner
                               int64_t value, int64_t ovr_value, int64_t ovr_weighted,
                               kz_err *err)
 {
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "INSERT INTO stage_totals (stage, owner, n, value, ovr_value, "
                               "ovr_weighted) VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
-                              "ON CONFLICT (stage, owner) DO UPDATE SET n = n + excluded.n, "
-                              "value = value + excluded.value, ovr_value = ovr_value + "
-                              "excluded.ovr_value, ovr_weighted = ovr_weighted + excluded.ovr_weighted",
+                              "ON CONFLICT (stage, owner) DO UPDATE SET n = stage_totals.n + excluded.n, "
+                              "value = stage_totals.value + excluded.value, "
+                              "ovr_value = stage_totals.ovr_value + excluded.ovr_value, "
+                              "ovr_weighted = stage_totals.ovr_weighted + excluded.ovr_weighted",
                               err);
     if (!s)
         return FAIL_STMT(err);
     kz_bind_text(s, 1, stage);
     kz_bind_text(s, 2, owner);
-    sqlite3_bind_int64(s, 3, n);
-    sqlite3_bind_int64(s, 4, value);
-    sqlite3_bind_int64(s, 5, ovr_value);
-    sqlite3_bind_int64(s, 6, ovr_weighted);
+    kz_bind_i64(s, 3, n);
+    kz_bind_i64(s, 4, value);
+    kz_bind_i64(s, 5, ovr_value);
+    kz_bind_i64(s, 6, ovr_weighted);
     return kz_step_done(st, s, _("updating column totals"), err);
 }
 
@@ -277,45 +278,45 @@ static void search_head(kz_buf *b, const kz_lead *l)
 /* Replaces the lead's search text (old: what it was, NULL for a lead not
  * indexed yet; doc: the new text, NULL to remove it), in lead_text and in
  * the index, which must be told the old text to forget it. */
-static kz_status search_set(kz_store *st, int64_t id, const char *old, const char *doc,
+kz_status kz_search_set(kz_store *st, int64_t id, const char *old, const char *doc,
                             kz_err *err)
 {
-    sqlite3_stmt *s;
+    kz_dbstmt *s;
     kz_status ks;
-    if (old) {
-        if (!(s = kz_stmt(st, "INSERT INTO lead_search (lead_search, rowid, doc) "
-                              "VALUES ('delete', ?1, ?2)",
-                          err)))
-            return FAIL_STMT(err);
-        sqlite3_bind_int64(s, 1, id);
-        kz_bind_text(s, 2, old);
-        if ((ks = kz_step_done(st, s, _("updating the search index"), err)) != KZ_OK)
-            return ks;
-    }
     if (!doc) {
+        if (st->be->search_index && (ks = st->be->search_index(st, id, old, NULL, err)) != KZ_OK)
+            return ks;
         if (!(s = kz_stmt(st, "DELETE FROM lead_text WHERE id = ?1", err)))
             return FAIL_STMT(err);
-        sqlite3_bind_int64(s, 1, id);
+        kz_bind_i64(s, 1, id);
         return kz_step_done(st, s, _("updating the search index"), err);
     }
     /* kept in the search form, so "كريم" finds "کریم" through the index */
     kz_buf form = KZ_BUF_INIT; /* owned */
     kz_text_search_form(&form, doc);
-    if (!(s = kz_stmt(st, "INSERT OR REPLACE INTO lead_text (id, doc) VALUES (?1, ?2)", err))) {
+    if (st->be->search_like) {
+        /* searched with LIKE: kept case-folded too */
+        kz_buf folded = KZ_BUF_INIT; /* owned */
+        kz_text_fold_utf8(&folded, kz_buf_str(&form));
+        kz_buf_free(&form);
+        form = folded;
+    }
+    if (st->be->search_index && (ks = st->be->search_index(st, id, old, NULL, err)) != KZ_OK) {
+        kz_buf_free(&form);
+        return ks;
+    }
+    if (!(s = kz_stmt(st,
+                      "INSERT INTO lead_text (id, doc) VALUES (?1, ?2) "
+                      "ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+                      err))) {
         kz_buf_free(&form);
         return FAIL_STMT(err);
     }
-    sqlite3_bind_int64(s, 1, id);
+    kz_bind_i64(s, 1, id);
     kz_bind_text(s, 2, kz_buf_str(&form));
-    if ((ks = kz_step_done(st, s, _("updating the search index"), err)) == KZ_OK) {
-        if ((s = kz_stmt(st, "INSERT INTO lead_search (rowid, doc) VALUES (?1, ?2)", err))) {
-            sqlite3_bind_int64(s, 1, id);
-            kz_bind_text(s, 2, kz_buf_str(&form));
-            ks = kz_step_done(st, s, _("updating the search index"), err);
-        } else {
-            ks = FAIL_STMT(err);
-        }
-    }
+    if ((ks = kz_step_done(st, s, _("updating the search index"), err)) == KZ_OK &&
+        st->be->search_index)
+        ks = st->be->search_index(st, id, NULL, kz_buf_str(&form), err);
     kz_buf_free(&form);
     return ks;
 }
@@ -324,15 +325,15 @@ static kz_status search_set(kz_store *st, int64_t id, const char *old, const cha
 static kz_status search_get(kz_store *st, int64_t id, char **out, kz_err *err)
 {
     *out = NULL;
-    sqlite3_stmt *r = kz_stmt(st, "SELECT doc FROM lead_text WHERE id = ?", err);
+    kz_dbstmt *r = kz_stmt(st, "SELECT doc FROM lead_text WHERE id = ?", err);
     if (!r)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(r, 1, id);
-    int rc = sqlite3_step(r);
-    if (rc == SQLITE_ROW)
-        *out = kz_xstrdup((const char *)sqlite3_column_text(r, 0));
-    sqlite3_reset(r);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    kz_bind_i64(r, 1, id);
+    int rc = kz_step(r);
+    if (rc == KZ_DB_ROW)
+        *out = kz_xstrdup(kz_col_str(r, 0));
+    kz_reset(r);
+    if (rc != KZ_DB_ROW && rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("reading the search index"), err);
     return KZ_OK;
 }
@@ -355,7 +356,7 @@ static kz_status search_write(kz_store *st, const kz_lead *l, bool is_new, kz_er
             seps += *p == '\x1f';
         kz_buf_puts(&doc, p);
     }
-    ks = search_set(st, id, old, kz_buf_str(&doc), err);
+    ks = kz_search_set(st, id, old, kz_buf_str(&doc), err);
     kz_buf_free(&doc);
     free(old);
     return ks;
@@ -366,7 +367,7 @@ static kz_status search_delete(kz_store *st, int64_t id, kz_err *err)
     char *old = NULL; /* owned */
     kz_status ks = search_get(st, id, &old, err);
     if (ks == KZ_OK && old)
-        ks = search_set(st, id, old, NULL, err);
+        ks = kz_search_set(st, id, old, NULL, err);
     free(old);
     return ks;
 }
@@ -382,7 +383,7 @@ kz_status kz_search_refold(kz_store *st, kz_err *err)
     if ((ks = kz_store_begin(st, err)) != KZ_OK)
         return ks;
     /* only texts holding a letter or mark the search form changes */
-    sqlite3_stmt *s = kz_stmt(st, "SELECT id, doc FROM lead_text WHERE doc GLOB "
+    kz_dbstmt *s = kz_stmt(st, "SELECT id, doc FROM lead_text WHERE doc GLOB "
                                   "'*[\xd9\x83\xd9\x8a\xd9\x89\xe2\x80\x8c\xd9\xb0"
                                   "\xd9\x8b-\xd9\x9f]*'",
                               err);
@@ -394,19 +395,19 @@ kz_status kz_search_refold(kz_store *st, kz_err *err)
     char **docs = NULL;
     size_t n = 0, cap = 0;
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = kz_step(s)) == KZ_DB_ROW) {
         if (n == cap) {
             cap = cap ? cap * 2 : 64;
             ids = kz_xrealloc(ids, cap * sizeof *ids);
             docs = kz_xrealloc(docs, cap * sizeof *docs);
         }
-        ids[n] = sqlite3_column_int64(s, 0);
-        docs[n++] = kz_xstrdup((const char *)sqlite3_column_text(s, 1));
+        ids[n] = kz_col_i64(s, 0);
+        docs[n++] = kz_xstrdup(kz_col_str(s, 1));
     }
-    sqlite3_reset(s);
-    ks = rc == SQLITE_DONE ? KZ_OK : kz_db_error(st, rc, _("reading the search text"), err);
+    kz_reset(s);
+    ks = rc == KZ_DB_DONE ? KZ_OK : kz_db_error(st, rc, _("reading the search text"), err);
     for (size_t i = 0; i < n && ks == KZ_OK; i++)
-        ks = search_set(st, ids[i], docs[i], docs[i], err);
+        ks = kz_search_set(st, ids[i], docs[i], docs[i], err);
     for (size_t i = 0; i < n; i++)
         free(docs[i]);
     free(docs);
@@ -429,7 +430,7 @@ kz_status kz_search_add_note(kz_store *st, int64_t lead_id, const char *note, kz
         return ks;
     kz_buf doc = KZ_BUF_INIT; /* owned */
     kz_buf_printf(&doc, "%s\n%s", old, note);
-    ks = search_set(st, lead_id, old, kz_buf_str(&doc), err);
+    ks = kz_search_set(st, lead_id, old, kz_buf_str(&doc), err);
     kz_buf_free(&doc);
     free(old);
     return ks;
@@ -450,22 +451,22 @@ kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
         kz_buf_putc(&b, ')');
         st->insert_sql = kz_buf_take(&b);
     }
-    sqlite3_stmt *s = kz_stmt(st, st->insert_sql, err);
+    kz_dbstmt *s = kz_stmt(st, st->insert_sql, err);
     if (!s)
         return FAIL_STMT(err);
     for (int f = 1; f < KZ_F__COUNT; f++)
         bind_field(s, f, lead, (kz_field)f);
     kz_bind_account_cols(s, KZ_F__COUNT, lead);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
+    int rc = kz_step(s);
+    kz_reset(s);
+    if (rc != KZ_DB_DONE) {
         kz_status ks = kz_db_error(st, rc, _("adding a lead"), err);
-        if ((rc & 0xff) == SQLITE_CONSTRAINT && strstr(sqlite3_errmsg(st->db), "FOREIGN KEY"))
+        if (kz_db_class(rc) == KZ_DB_CONSTRAINT && strstr(kz_db_errmsg(st), "FOREIGN KEY"))
             ks = kz_err_set(err, KZ_EINVAL, _("unknown stage \"%s\""),
                             kz_lead_text(lead, KZ_F_STAGE) ? kz_lead_text(lead, KZ_F_STAGE) : "");
         return ks;
     }
-    int64_t id = sqlite3_last_insert_rowid(st->db);
+    int64_t id = kz_db_last_id(st);
     kz_lead_set_num(lead, KZ_F_ID, id);
     kz_status ks = KZ_OK;
     for (size_t i = 0; ks == KZ_OK && i < lead->ncustom; i++)
@@ -538,20 +539,20 @@ kz_status kz_store_lead_bump(kz_store *st, int64_t id, int64_t version, int64_t 
 {
     if (!st->in_txn)
         return kz_err_set(err, KZ_EDB, _("internal: lead saved outside a transaction"));
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "UPDATE leads SET version = version + 1, updated = ? "
                               "WHERE id = ? AND version = ?",
                               err);
     if (!s)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, now);
-    sqlite3_bind_int64(s, 2, id);
-    sqlite3_bind_int64(s, 3, version);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    kz_bind_i64(s, 1, now);
+    kz_bind_i64(s, 2, id);
+    kz_bind_i64(s, 3, version);
+    int rc = kz_step(s);
+    kz_reset(s);
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("saving a lead"), err);
-    if (sqlite3_changes(st->db) != 1)
+    if (kz_db_changes(st) != 1)
         return kz_err_set(err, KZ_ECONFLICT,
                           _("lead %" PRId64 " was changed by someone else (you read version "
                             "%" PRId64 "); reload it and apply your change again"),
@@ -610,7 +611,7 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
     snprintf(sql + n, sizeof sql - (size_t)n,
              ", company_key = ?%d, email_domain = ?%d WHERE id = ?%d AND version = ?%d",
              KZ_F__COUNT, KZ_F__COUNT + 1, KZ_F__COUNT + 2, KZ_F__COUNT + 3);
-    sqlite3_stmt *s = kz_stmt(st, sql, err);
+    kz_dbstmt *s = kz_stmt(st, sql, err);
     if (!s) {
         ks = FAIL_STMT(err);
         goto out;
@@ -619,11 +620,11 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
     for (int f = 1; f < KZ_F__COUNT; f++)
         bind_field(s, f, lead, (kz_field)f);
     kz_bind_account_cols(s, KZ_F__COUNT, lead);
-    sqlite3_bind_int64(s, KZ_F__COUNT + 2, id);
-    sqlite3_bind_int64(s, KZ_F__COUNT + 3, read_version);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE && sqlite3_changes(st->db) != 1) {
+    kz_bind_i64(s, KZ_F__COUNT + 2, id);
+    kz_bind_i64(s, KZ_F__COUNT + 3, read_version);
+    int rc = kz_step(s);
+    kz_reset(s);
+    if (rc == KZ_DB_DONE && kz_db_changes(st) != 1) {
         kz_lead_set_num(lead, KZ_F_VERSION, read_version);
         ks = kz_err_set(err, KZ_ECONFLICT,
                         _("lead %" PRId64 " was changed by someone else (you read version %" PRId64
@@ -631,10 +632,10 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
                         id, read_version, kz_lead_num(&cur, KZ_F_VERSION));
         goto out;
     }
-    if (rc != SQLITE_DONE) {
+    if (rc != KZ_DB_DONE) {
         kz_lead_set_num(lead, KZ_F_VERSION, read_version);
         ks = kz_db_error(st, rc, _("saving a lead"), err);
-        if ((rc & 0xff) == SQLITE_CONSTRAINT && strstr(sqlite3_errmsg(st->db), "FOREIGN KEY"))
+        if (kz_db_class(rc) == KZ_DB_CONSTRAINT && strstr(kz_db_errmsg(st), "FOREIGN KEY"))
             ks = kz_err_set(err, KZ_EINVAL, _("unknown stage \"%s\""),
                             kz_lead_text(lead, KZ_F_STAGE) ? kz_lead_text(lead, KZ_F_STAGE) : "");
         goto out;
@@ -704,14 +705,14 @@ kz_status kz_store_lead_delete(kz_store *st, int64_t id, int64_t version, const 
         ks = kz_err_set(err, KZ_ECONFLICT,
                         _("lead %" PRId64 " was changed by someone else since you read it"), id);
     if (ks == KZ_OK) {
-        sqlite3_stmt *s = kz_stmt(st, "DELETE FROM leads WHERE id = ?", err);
+        kz_dbstmt *s = kz_stmt(st, "DELETE FROM leads WHERE id = ?", err);
         if (!s) {
             ks = FAIL_STMT(err);
         } else {
-            sqlite3_bind_int64(s, 1, id);
-            int rc = sqlite3_step(s);
-            sqlite3_reset(s);
-            if (rc != SQLITE_DONE)
+            kz_bind_i64(s, 1, id);
+            int rc = kz_step(s);
+            kz_reset(s);
+            if (rc != KZ_DB_DONE)
                 ks = kz_db_error(st, rc, _("deleting a lead"), err);
             if (ks == KZ_OK)
                 ks = totals_apply(st, &cur, -1, err);
@@ -734,35 +735,35 @@ kz_status kz_store_lead_delete(kz_store *st, int64_t id, int64_t version, const 
 kz_status kz_store_find_by_email(kz_store *st, const char *email, int64_t *id, kz_err *err)
 {
     *id = 0;
-    sqlite3_stmt *s = kz_stmt(
+    kz_dbstmt *s = kz_stmt(
         st, "SELECT id FROM leads WHERE email_key = lower(trim(?1)) AND email_key <> '' "
             "ORDER BY id LIMIT 1",
         err);
     if (!s)
         return FAIL_STMT(err);
     kz_bind_text(s, 1, email);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(s, 0);
-        rc = SQLITE_DONE;
+    int rc = kz_step(s);
+    if (rc == KZ_DB_ROW) {
+        *id = kz_col_i64(s, 0);
+        rc = KZ_DB_DONE;
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    kz_reset(s);
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("looking up an e-mail"), err);
     return KZ_OK;
 }
 
 /* Steps s for at most one row: its first column into *id (left 0 when
  * there is none). */
-static kz_status step_one_id(kz_store *st, sqlite3_stmt *s, int64_t *id, kz_err *err)
+static kz_status step_one_id(kz_store *st, kz_dbstmt *s, int64_t *id, kz_err *err)
 {
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *id = sqlite3_column_int64(s, 0);
-        rc = SQLITE_DONE;
+    int rc = kz_step(s);
+    if (rc == KZ_DB_ROW) {
+        *id = kz_col_i64(s, 0);
+        rc = KZ_DB_DONE;
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    kz_reset(s);
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("looking up a lead"), err);
     return KZ_OK;
 }
@@ -771,9 +772,9 @@ kz_status kz_store_find_by_name_company(kz_store *st, const char *name, const ch
                                         int64_t *id, kz_err *err)
 {
     *id = 0;
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "SELECT id FROM leads WHERE lower(name) = lower(trim(?1)) AND "
-                              "lower(company) IS lower(trim(?2)) AND "
+                              "lower(company) IS NOT DISTINCT FROM lower(trim(?2)) AND "
                               "(email_key IS NULL OR email_key = '') ORDER BY id LIMIT 1",
                               err);
     if (!s)
@@ -787,7 +788,7 @@ kz_status kz_store_find_by_custom(kz_store *st, const char *name, const char *va
                                   kz_err *err)
 {
     *id = 0;
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "SELECT lead_id FROM custom_fields WHERE name = ?1 AND value = ?2 "
                               "ORDER BY lead_id LIMIT 1",
                               err);
@@ -802,7 +803,7 @@ kz_status kz_store_find_by_person(kz_store *st, const char *name, const char *co
                                   kz_err *err)
 {
     *id = 0;
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "SELECT id FROM leads WHERE lower(name) = lower(trim(?1)) AND "
                               "(?2 IS NULL OR lower(company) = lower(trim(?2))) "
                               "ORDER BY id LIMIT 1",
@@ -825,7 +826,17 @@ typedef struct binds {
 static void search_clause(kz_buf *sql, const kz_store *st, const char *id)
 {
     switch (st->hits_mode) {
-    case KZ_HITS_IDS: kz_buf_printf(sql, "%s IN temp.kz_hits", id); break;
+    case KZ_HITS_IDS: kz_buf_printf(sql, "%s IN (SELECT id FROM kz_hits)", id); break;
+    case KZ_HITS_LIKE:
+        if (!st->hits_like) {
+            kz_buf_puts(sql, "1 = 0");
+            break;
+        }
+        kz_buf_printf(sql, "%s IN (SELECT id FROM lead_text WHERE doc LIKE '", id);
+        for (const char *p = st->hits_like; *p; p++) /* a literal: quotes doubled */
+            kz_buf_puts(sql, *p == '\'' ? "''" : (char[]){*p, 0});
+        kz_buf_puts(sql, "' ESCAPE '\\')");
+        break;
     case KZ_HITS_BITMAP: kz_buf_printf(sql, "kz_hit(%s)", id); break;
     case KZ_HITS_CHECK:
         kz_buf_printf(sql, "kz_has((SELECT doc FROM lead_text WHERE lead_text.id = %s))", id);
@@ -833,10 +844,18 @@ static void search_clause(kz_buf *sql, const kz_store *st, const char *id)
     }
 }
 
+/* A day number as the text next_due holds ("2026-12-03"), into day. */
+static const char *day_text(int64_t dayno, char day[16])
+{
+    kz_day_format((int)dayno, day);
+    return day;
+}
+
 static void build_where(kz_buf *sql, const kz_store *st, const kz_query *q, bool with_stage,
                         binds *b)
 {
-    kz_buf_puts(sql, " WHERE 1");
+    char day[16];
+    kz_buf_puts(sql, " WHERE 1 = 1");
     b->n = 0;
     if (q->stage && with_stage) {
         kz_buf_puts(sql, " AND stage = ?");
@@ -854,11 +873,11 @@ static void build_where(kz_buf *sql, const kz_store *st, const kz_query *q, bool
         b->text[b->n++] = q->grade;
     }
     if (q->overdue)
-        kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due < date(%" PRId64 " * 86400, 'unixepoch')",
-                      q->today_day);
+        kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due < '%s'",
+                      day_text(q->today_day, day));
     if (q->due_by)
-        kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due <= date(%" PRId64 " * 86400, 'unixepoch')",
-                      q->due_by_day);
+        kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due <= '%s'",
+                      day_text(q->due_by_day, day));
     if (q->open_only)
         kz_buf_puts(sql, " AND stage IN (SELECT name FROM stages WHERE kind = 'open')");
     if (q->stale) {
@@ -869,8 +888,8 @@ static void build_where(kz_buf *sql, const kz_store *st, const kz_query *q, bool
         kz_day_format(kz_today(q->stale_now), today);
         kz_buf_printf(sql,
                       " AND EXISTS (SELECT 1 FROM stages s WHERE s.name = leads.stage AND "
-                      "s.kind = 'open' AND s.stale_days > 0 AND max(leads.stage_entered, "
-                      "leads.touched) <= %" PRId64 " - (s.stale_days + 1) * 86400)"
+                      "s.kind = 'open' AND s.stale_days > 0 AND CASE WHEN leads.stage_entered > "
+                      "leads.touched THEN leads.stage_entered ELSE leads.touched END <= %" PRId64 " - (s.stale_days + 1) * 86400)"
                       " AND (next_due IS NULL OR next_due < '%s')",
                       q->stale_now, today);
     }
@@ -878,37 +897,6 @@ static void build_where(kz_buf *sql, const kz_store *st, const kz_query *q, bool
         kz_buf_puts(sql, " AND ");
         search_clause(sql, st, "leads.id");
     }
-}
-
-/* kz_hit(id): whether the lead is among the current search's matches (the
- * bitmap search_hits() fills). */
-static void hit_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    const kz_store *st = sqlite3_user_data(ctx);
-    sqlite3_int64 id = sqlite3_value_int64(argv[0]);
-    int hit = id >= 0 && (uint64_t)id / 8 < st->hits_bytes &&
-              ((st->hits_bits[id / 8] >> (id % 8)) & 1);
-    sqlite3_result_int(ctx, hit);
-}
-
-/* kz_has(doc): whether doc contains the current search, case-insensitively:
- * how a word too common to list is checked for the leads on screen. */
-static void has_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
-{
-    (void)argc;
-    const kz_store *st = sqlite3_user_data(ctx);
-    const char *doc = (const char *)sqlite3_value_text(argv[0]);
-    size_t m = st->hits_nfold;
-    int hit = 0;
-    if (doc && m) {
-        long *chars; /* owned */
-        size_t n = kz_text_fold(doc, &chars);
-        for (size_t i = 0; !hit && i + m <= n; i++)
-            hit = memcmp(chars + i, st->hits_fold, m * sizeof *chars) == 0;
-        free(chars);
-    }
-    sqlite3_result_int(ctx, hit);
 }
 
 static void hits_mark(kz_store *st, int64_t id)
@@ -946,20 +934,44 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     if (ks != KZ_OK)
         return ks;
     if (st->hits_text && strcmp(st->hits_text, text) == 0 && st->hits_dv == dv &&
-        st->hits_changes == sqlite3_total_changes64(st->db) &&
+        st->hits_changes == st->be->total_changes(st) &&
         !(full && st->hits_mode == KZ_HITS_CHECK))
         return KZ_OK;
     free(st->hits_text);
     st->hits_text = NULL;
+    if (st->be->search_like) {
+        /* the database's own index answers LIKE on the case-folded text
+         * (search_set): the condition is the search itself */
+        kz_buf form = KZ_BUF_INIT, folded = KZ_BUF_INIT, pat = KZ_BUF_INIT; /* owned */
+        kz_text_search_form(&form, text);
+        kz_text_fold_utf8(&folded, kz_buf_str(&form));
+        free(st->hits_like);
+        st->hits_like = NULL;
+        /* the separator between fields (see schema.sql) is in no field: a
+         * text holding it matches nothing */
+        if (!strchr(kz_buf_str(&folded), '\x1f')) {
+            kz_buf_putc(&pat, '%');
+            for (const char *p = kz_buf_str(&folded); *p; p++) {
+                if (*p == '%' || *p == '_' || *p == '\\')
+                    kz_buf_putc(&pat, '\\');
+                kz_buf_putc(&pat, *p);
+            }
+            kz_buf_putc(&pat, '%');
+            st->hits_like = kz_buf_take(&pat);
+        }
+        kz_buf_free(&form);
+        kz_buf_free(&folded);
+        kz_buf_free(&pat);
+        st->hits_mode = KZ_HITS_LIKE;
+        st->hits_text = kz_xstrdup(text);
+        st->hits_dv = dv;
+        st->hits_changes = st->be->total_changes(st);
+        st->counts_key[0] = '\0';
+        return KZ_OK;
+    }
     if (!st->hits_fn) {
-        int rc = sqlite3_create_function_v2(st->db, "kz_hit", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY,
-                                            st, hit_fn, NULL, NULL, NULL);
-        if (rc == SQLITE_OK)
-            rc = sqlite3_create_function_v2(st->db, "kz_has", 1,
-                                            SQLITE_UTF8 | SQLITE_DIRECTONLY, st, has_fn, NULL,
-                                            NULL, NULL);
-        if (rc != SQLITE_OK)
-            return kz_db_error(st, rc, _("preparing the search"), err);
+        if ((ks = st->be->search_fns(st, err)) != KZ_OK)
+            return ks;
         st->hits_fn = true;
     }
     free(st->hits_fold);
@@ -974,7 +986,7 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
         memset(st->hits_bits, 0, st->hits_bytes);
     st->hits_n = 0;
     kz_buf pat = KZ_BUF_INIT, form = KZ_BUF_INIT; /* owned */
-    sqlite3_stmt *s;
+    kz_dbstmt *s;
     /* the index holds the search form (search_set): so does the query */
     const char *stored = text;
     kz_text_search_form(&form, stored);
@@ -1008,23 +1020,23 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     kz_buf_free(&pat);
     /* the separator between fields (see schema.sql) is in no field: a text
      * holding it matches nothing */
-    int rc = strchr(text, '\x1f') ? SQLITE_DONE : SQLITE_ROW;
+    int rc = strchr(text, '\x1f') ? KZ_DB_DONE : KZ_DB_ROW;
     kz_buf_free(&form);
     text = stored;
     size_t nids = 0;
     st->hits_mode = KZ_HITS_IDS;
-    while (rc == SQLITE_ROW && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while (rc == KZ_DB_ROW && (rc = kz_step(s)) == KZ_DB_ROW) {
         if (!full && st->hits_n >= st->list_hits) {
             st->hits_mode = KZ_HITS_CHECK;
-            rc = SQLITE_DONE;
+            rc = KZ_DB_DONE;
             break;
         }
-        int64_t id = sqlite3_column_int64(s, 0);
+        int64_t id = kz_col_i64(s, 0);
         if (id < 0 || id >= KZ_BITMAP_IDS) {
             /* ids beyond what a bitmap should hold (not ones kariz hands
              * out): every lead is checked instead */
             st->hits_mode = KZ_HITS_CHECK;
-            rc = SQLITE_DONE;
+            rc = KZ_DB_DONE;
             break;
         }
         hits_mark(st, id);
@@ -1037,31 +1049,31 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
         }
         st->hits_n++;
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    kz_reset(s);
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("searching"), err);
     if ((ks = kz_exec(st, "DELETE FROM temp.kz_hits", err)) != KZ_OK)
         return ks;
     if (st->hits_mode != KZ_HITS_CHECK && st->hits_n > st->exact_hits)
         st->hits_mode = KZ_HITS_BITMAP;
     if (st->hits_mode == KZ_HITS_IDS) {
-        sqlite3_stmt *ins = kz_stmt(st, "INSERT INTO temp.kz_hits (id) VALUES (?)", err);
+        kz_dbstmt *ins = kz_stmt(st, "INSERT INTO temp.kz_hits (id) VALUES (?)", err);
         if (!ins)
             return FAIL_STMT(err);
         for (size_t i = 0; i < nids; i++) {
-            sqlite3_bind_int64(ins, 1, st->hits_ids[i]);
+            kz_bind_i64(ins, 1, st->hits_ids[i]);
             if ((ks = kz_step_done(st, ins, _("searching"), err)) != KZ_OK)
                 return ks;
         }
     }
     st->hits_text = kz_xstrdup(text);
     st->hits_dv = dv;
-    st->hits_changes = sqlite3_total_changes64(st->db);
+    st->hits_changes = st->be->total_changes(st);
     st->counts_key[0] = '\0'; /* grouped counts belong to the old hits */
     return KZ_OK;
 }
 
-static void build_order(kz_buf *sql, const kz_query *q)
+static void build_order(kz_buf *sql, const kz_store *st, const kz_query *q)
 {
     const char *asc = q->reverse ? "DESC" : "ASC", *desc = q->reverse ? "ASC" : "DESC";
     switch (q->sort) {
@@ -1075,17 +1087,17 @@ static void build_order(kz_buf *sql, const kz_query *q)
         break;
     case KZ_SORT_NAME:
         /* kz_name: ICU collation for the user's language (store.c) */
-        kz_buf_printf(sql, " ORDER BY name COLLATE kz_name %s, id %s", asc, asc);
+        kz_buf_printf(sql, " ORDER BY name COLLATE %s %s, id %s", st->name_collation, asc, asc);
         break;
     case KZ_SORT_ID: kz_buf_printf(sql, " ORDER BY id %s", asc); break;
     }
 }
 
 /* Prepares the statement in sql (freed here) and binds b's texts. */
-static kz_status prepare_bound(kz_store *st, kz_buf *sql, const binds *b, sqlite3_stmt **out,
+static kz_status prepare_bound(kz_store *st, kz_buf *sql, const binds *b, kz_dbstmt **out,
                                kz_err *err)
 {
-    sqlite3_stmt *s = kz_stmt(st, kz_buf_str(sql), err);
+    kz_dbstmt *s = kz_stmt(st, kz_buf_str(sql), err);
     kz_buf_free(sql);
     if (!s)
         return FAIL_STMT(err);
@@ -1096,7 +1108,7 @@ static kz_status prepare_bound(kz_store *st, kz_buf *sql, const binds *b, sqlite
 }
 
 static kz_status prepare_query(kz_store *st, const kz_query *q, const char *select, bool paged,
-                               sqlite3_stmt **out, kz_err *err)
+                               kz_dbstmt **out, kz_err *err)
 {
     if (q->search && *q->search) {
         /* a page in an order an index walks stops early; any other query
@@ -1111,18 +1123,18 @@ static kz_status prepare_query(kz_store *st, const kz_query *q, const char *sele
     kz_buf_puts(&sql, select);
     build_where(&sql, st, q, true, &b);
     if (paged) {
-        build_order(&sql, q);
+        build_order(&sql, st, q);
         if (q->limit)
             kz_buf_printf(&sql, " LIMIT %zu OFFSET %zu", q->limit, q->offset);
         else if (q->offset)
-            kz_buf_printf(&sql, " LIMIT -1 OFFSET %zu", q->offset);
+            kz_buf_printf(&sql, " LIMIT %" PRId64 " OFFSET %zu", INT64_MAX, q->offset);
     }
     return prepare_bound(st, &sql, &b, out, err);
 }
 
 /* (the caller has run the search) */
 static kz_status prepare_count(kz_store *st, const kz_query *q, const char *head,
-                               const char *tail, sqlite3_stmt **out, kz_err *err)
+                               const char *tail, kz_dbstmt **out, kz_err *err)
 {
     kz_buf sql = KZ_BUF_INIT;
     binds b;
@@ -1132,22 +1144,22 @@ static kz_status prepare_count(kz_store *st, const kz_query *q, const char *head
     return prepare_bound(st, &sql, &b, out, err);
 }
 
-kz_status kz_stream_leads(kz_store *st, sqlite3_stmt *s, kz_lead_fn fn, void *ud,
+kz_status kz_stream_leads(kz_store *st, kz_dbstmt *s, kz_lead_fn fn, void *ud,
                           const char *what, kz_err *err)
 {
     kz_lead l;
     kz_lead_init(&l);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = kz_step(s)) == KZ_DB_ROW) {
         kz_read_lead_row(s, &l);
         if (!fn(&l, ud)) {
-            rc = SQLITE_DONE;
+            rc = KZ_DB_DONE;
             break;
         }
     }
-    sqlite3_reset(s);
+    kz_reset(s);
     kz_lead_free(&l);
-    if (rc != SQLITE_DONE)
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, what, err);
     return KZ_OK;
 }
@@ -1157,27 +1169,27 @@ kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_le
 {
     char select[1600];
     snprintf(select, sizeof select, "SELECT id, %s, " KZ_ROLES_COL " FROM leads", st->lead_cols);
-    sqlite3_stmt *s;
+    kz_dbstmt *s;
     kz_status ks = prepare_query(st, q, select, true, &s, err);
     if (ks != KZ_OK)
         return ks;
     kz_lead l;
     kz_lead_init(&l);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = kz_step(s)) == KZ_DB_ROW) {
         kz_read_lead_row(s, &l);
         if (with_custom && (ks = kz_load_custom(st, kz_lead_num(&l, KZ_F_ID), &l, err)) != KZ_OK)
             break;
         if (!fn(&l, ud)) {
-            rc = SQLITE_DONE;
+            rc = KZ_DB_DONE;
             break;
         }
     }
-    sqlite3_reset(s);
+    kz_reset(s);
     kz_lead_free(&l);
     if (ks != KZ_OK)
         return ks;
-    if (rc != SQLITE_DONE)
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("listing leads"), err);
     return KZ_OK;
 }
@@ -1200,7 +1212,7 @@ static kz_status count_by_stage(kz_store *st, const kz_query *q, int64_t *out, k
     bool fresh = strlen(kz_buf_str(&key)) < sizeof st->counts_key &&
                  strcmp(st->counts_key, kz_buf_str(&key)) == 0;
     if (!fresh) {
-        sqlite3_stmt *s = kz_stmt(st, kz_buf_str(&sql), err);
+        kz_dbstmt *s = kz_stmt(st, kz_buf_str(&sql), err);
         if (!s) {
             ks = FAIL_STMT(err);
             goto out;
@@ -1209,13 +1221,13 @@ static kz_status count_by_stage(kz_store *st, const kz_query *q, int64_t *out, k
             kz_bind_text(s, i + 1, b.text[i]);
         st->ncounts = 0;
         int rc;
-        while ((rc = sqlite3_step(s)) == SQLITE_ROW && st->ncounts < KZ_COUNT_CACHE) {
+        while ((rc = kz_step(s)) == KZ_DB_ROW && st->ncounts < KZ_COUNT_CACHE) {
             snprintf(st->counts[st->ncounts].stage, sizeof st->counts[0].stage, "%s",
-                     (const char *)sqlite3_column_text(s, 0));
-            st->counts[st->ncounts++].n = sqlite3_column_int64(s, 1);
+                     kz_col_str(s, 0));
+            st->counts[st->ncounts++].n = kz_col_i64(s, 1);
         }
-        sqlite3_reset(s);
-        if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        kz_reset(s);
+        if (rc != KZ_DB_ROW && rc != KZ_DB_DONE) {
             ks = kz_db_error(st, rc, _("counting leads"), err);
             goto out;
         }
@@ -1246,17 +1258,17 @@ static kz_status count_walk(kz_store *st, const kz_query *q, int64_t budget, int
     kz_buf_puts(&sql, "), 0) FROM (SELECT id FROM leads");
     build_where(&sql, st, &rest, true, &b);
     kz_buf_printf(&sql, " LIMIT %" PRId64 ") AS sub", budget);
-    sqlite3_stmt *s = NULL;
+    kz_dbstmt *s = NULL;
     kz_status ks = prepare_bound(st, &sql, &b, &s, err);
     if (ks != KZ_OK)
         return ks;
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
-        *more = sqlite3_column_int64(s, 0) >= budget;
-        *out = sqlite3_column_int64(s, 1);
+    int rc = kz_step(s);
+    if (rc == KZ_DB_ROW) {
+        *more = kz_col_i64(s, 0) >= budget;
+        *out = kz_col_i64(s, 1);
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW)
+    kz_reset(s);
+    if (rc != KZ_DB_ROW)
         return kz_db_error(st, rc, _("counting leads"), err);
     return KZ_OK;
 }
@@ -1279,38 +1291,39 @@ kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, boo
         kz_status ks = search_hits(st, q->search, !q->count_cap, err);
         if (ks != KZ_OK)
             return ks;
-        if (q->stage && (!q->count_cap || st->hits_mode == KZ_HITS_IDS))
+        bool listed = st->hits_mode == KZ_HITS_IDS || st->hits_mode == KZ_HITS_LIKE;
+        if (q->stage && (!q->count_cap || listed))
             return count_by_stage(st, q, out, err);
-        if (q->count_cap > 0 && st->hits_mode != KZ_HITS_IDS)
+        if (q->count_cap > 0 && !listed)
             return count_walk(st, q,
                               q->count_cap * (st->hits_mode == KZ_HITS_BITMAP ? 100 : 5), out,
                               more, err);
     }
     if (q->count_cap > 0) {
-        sqlite3_stmt *s = NULL;
+        kz_dbstmt *s = NULL;
         kz_buf tail = KZ_BUF_INIT;
-        kz_buf_printf(&tail, " LIMIT %" PRId64 ")", q->count_cap);
+        kz_buf_printf(&tail, " LIMIT %" PRId64 ") AS capped", q->count_cap);
         kz_status ks = prepare_count(st, q, "SELECT count(*) FROM (SELECT 1 FROM leads",
                                      kz_buf_str(&tail), &s, err);
         kz_buf_free(&tail);
         if (ks != KZ_OK)
             return ks;
-        int rc = sqlite3_step(s);
-        *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-        sqlite3_reset(s);
-        if (rc != SQLITE_ROW)
+        int rc = kz_step(s);
+        *out = rc == KZ_DB_ROW ? kz_col_i64(s, 0) : 0;
+        kz_reset(s);
+        if (rc != KZ_DB_ROW)
             return kz_db_error(st, rc, _("counting leads"), err);
         *more = *out >= q->count_cap;
         return KZ_OK;
     }
-    sqlite3_stmt *s;
+    kz_dbstmt *s;
     kz_status ks = prepare_query(st, q, "SELECT count(*) FROM leads", false, &s, err);
     if (ks != KZ_OK)
         return ks;
-    int rc = sqlite3_step(s);
-    *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW)
+    int rc = kz_step(s);
+    *out = rc == KZ_DB_ROW ? kz_col_i64(s, 0) : 0;
+    kz_reset(s);
+    if (rc != KZ_DB_ROW)
         return kz_db_error(st, rc, _("counting leads"), err);
     return KZ_OK;
 }

@@ -9,7 +9,7 @@
 #include "store/internal.h"
 
 
-static char *dup_col(sqlite3_stmt *s, int i)
+static char *dup_col(kz_dbstmt *s, int i)
 {
     kz_buf scratch = KZ_BUF_INIT;
     size_t n;
@@ -19,7 +19,7 @@ static char *dup_col(sqlite3_stmt *s, int i)
     return d;
 }
 
-static void copy_col(sqlite3_stmt *s, int i, char *out, size_t outlen)
+static void copy_col(kz_dbstmt *s, int i, char *out, size_t outlen)
 {
     kz_buf scratch = KZ_BUF_INIT;
     const char *v = kz_col_text(s, i, &scratch, NULL);
@@ -35,47 +35,47 @@ kz_status kz_store_activity_add(kz_store *st, kz_activity *a, int64_t now, kz_er
         a->at = now;
     if (a->stakeholder_id) {
         /* whoever it was with must be someone on this lead */
-        sqlite3_stmt *q = kz_stmt(st, "SELECT role FROM stakeholders WHERE id = ? AND lead_id = ?",
+        kz_dbstmt *q = kz_stmt(st, "SELECT role FROM stakeholders WHERE id = ? AND lead_id = ?",
                                   err);
         if (!q)
             return FAIL_STMT(err);
-        sqlite3_bind_int64(q, 1, a->stakeholder_id);
-        sqlite3_bind_int64(q, 2, a->lead_id);
-        int qrc = sqlite3_step(q);
-        if (qrc == SQLITE_ROW)
+        kz_bind_i64(q, 1, a->stakeholder_id);
+        kz_bind_i64(q, 2, a->lead_id);
+        int qrc = kz_step(q);
+        if (qrc == KZ_DB_ROW)
             copy_col(q, 0, a->with_role, sizeof a->with_role);
-        sqlite3_reset(q);
-        if (qrc == SQLITE_DONE)
+        kz_reset(q);
+        if (qrc == KZ_DB_DONE)
             return kz_err_set(err, KZ_ENOTFOUND, _("lead %" PRId64 " has no stakeholder %" PRId64),
                               a->lead_id, a->stakeholder_id);
-        if (qrc != SQLITE_ROW)
+        if (qrc != KZ_DB_ROW)
             return kz_db_error(st, qrc, _("reading a stakeholder"), err);
     }
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "INSERT INTO activities (lead_id, at, kind, channel, outcome, "
                               "author, note, stakeholder_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                               err);
     if (!s)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, a->lead_id);
-    sqlite3_bind_int64(s, 2, a->at);
+    kz_bind_i64(s, 1, a->lead_id);
+    kz_bind_i64(s, 2, a->at);
     kz_bind_text(s, 3, a->kind);
     kz_bind_text(s, 4, a->channel);
     kz_bind_text(s, 5, a->outcome[0] ? a->outcome : "none");
     kz_bind_text(s, 6, a->author);
     kz_bind_text(s, 7, a->note);
     if (a->stakeholder_id)
-        sqlite3_bind_int64(s, 8, a->stakeholder_id);
+        kz_bind_i64(s, 8, a->stakeholder_id);
     else
-        sqlite3_bind_null(s, 8);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
-        if ((rc & 0xff) == SQLITE_CONSTRAINT)
+        kz_bind_null(s, 8);
+    int rc = kz_step(s);
+    kz_reset(s);
+    if (rc != KZ_DB_DONE) {
+        if (kz_db_class(rc) == KZ_DB_CONSTRAINT)
             return kz_err_set(err, KZ_ENOTFOUND, _("no lead with id %" PRId64), a->lead_id);
         return kz_db_error(st, rc, _("logging an activity"), err);
     }
-    a->id = sqlite3_last_insert_rowid(st->db);
+    a->id = kz_db_last_id(st);
     kz_status ks = kz_search_add_note(st, a->lead_id, a->note, err);
     if (ks != KZ_OK)
         return ks;
@@ -87,28 +87,28 @@ kz_status kz_store_activity_add(kz_store *st, kz_activity *a, int64_t now, kz_er
 #define WITH_ROLE_COL                                                                      \
     "coalesce((SELECT role FROM stakeholders WHERE stakeholders.id = activities.stakeholder_id), '')"
 
-void kz_read_activity_with(sqlite3_stmt *s, int col, kz_activity *a)
+void kz_read_activity_with(kz_dbstmt *s, int col, kz_activity *a)
 {
-    a->stakeholder_id = sqlite3_column_int64(s, col);
+    a->stakeholder_id = kz_col_i64(s, col);
     copy_col(s, col + 1, a->with_role, sizeof a->with_role);
 }
 
 kz_status kz_store_activities(kz_store *st, int64_t lead_id, kz_activity_list *out, kz_err *err)
 {
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "SELECT id, lead_id, at, kind, channel, outcome, author, note, "
                               "coalesce(stakeholder_id, 0), " WITH_ROLE_COL " "
                               "FROM activities WHERE lead_id = ? ORDER BY at, id",
                               err);
     if (!s)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, lead_id);
+    kz_bind_i64(s, 1, lead_id);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+    while ((rc = kz_step(s)) == KZ_DB_ROW) {
         kz_activity *a = kz_activity_list_push(out);
-        a->id = sqlite3_column_int64(s, 0);
-        a->lead_id = sqlite3_column_int64(s, 1);
-        a->at = sqlite3_column_int64(s, 2);
+        a->id = kz_col_i64(s, 0);
+        a->lead_id = kz_col_i64(s, 1);
+        a->at = kz_col_i64(s, 2);
         copy_col(s, 3, a->kind, sizeof a->kind);
         copy_col(s, 4, a->channel, sizeof a->channel);
         copy_col(s, 5, a->outcome, sizeof a->outcome);
@@ -116,8 +116,8 @@ kz_status kz_store_activities(kz_store *st, int64_t lead_id, kz_activity_list *o
         a->note = dup_col(s, 7);
         kz_read_activity_with(s, 8, a);
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    kz_reset(s);
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("reading activities"), err);
     return KZ_OK;
 }
@@ -126,29 +126,29 @@ kz_status kz_store_stakeholder_insert(kz_store *st, kz_stakeholder *sh, int64_t 
 {
     if (!st->in_txn)
         return kz_err_set(err, KZ_EDB, _("internal: stakeholder written outside a transaction"));
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "INSERT INTO stakeholders (lead_id, name, role, email, phone, note, "
                               "title, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                               err);
     if (!s)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, sh->lead_id);
+    kz_bind_i64(s, 1, sh->lead_id);
     kz_bind_text(s, 2, sh->name);
     kz_bind_text(s, 3, sh->role);
     kz_bind_text(s, 4, sh->email);
     kz_bind_text(s, 5, sh->phone);
     kz_bind_text(s, 6, sh->note);
     kz_bind_text(s, 7, sh->title);
-    sqlite3_bind_int64(s, 8, now);
-    sqlite3_bind_int64(s, 9, now);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
-        if ((rc & 0xff) == SQLITE_CONSTRAINT)
+    kz_bind_i64(s, 8, now);
+    kz_bind_i64(s, 9, now);
+    int rc = kz_step(s);
+    kz_reset(s);
+    if (rc != KZ_DB_DONE) {
+        if (kz_db_class(rc) == KZ_DB_CONSTRAINT)
             return kz_err_set(err, KZ_ENOTFOUND, _("no lead with id %" PRId64), sh->lead_id);
         return kz_db_error(st, rc, _("adding a stakeholder"), err);
     }
-    sh->id = sqlite3_last_insert_rowid(st->db);
+    sh->id = kz_db_last_id(st);
     sh->created = sh->updated = now;
     return KZ_OK;
 }
@@ -170,7 +170,7 @@ kz_status kz_store_stakeholder_update(kz_store *st, const kz_stakeholder *sh, in
 {
     if (!st->in_txn)
         return kz_err_set(err, KZ_EDB, _("internal: stakeholder written outside a transaction"));
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "UPDATE stakeholders SET name = ?, role = ?, email = ?, phone = ?, "
                               "note = ?, title = ?, updated = ? WHERE id = ?",
                               err);
@@ -182,11 +182,11 @@ kz_status kz_store_stakeholder_update(kz_store *st, const kz_stakeholder *sh, in
     kz_bind_text(s, 4, sh->phone);
     kz_bind_text(s, 5, sh->note);
     kz_bind_text(s, 6, sh->title);
-    sqlite3_bind_int64(s, 7, now);
-    sqlite3_bind_int64(s, 8, sh->id);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    kz_bind_i64(s, 7, now);
+    kz_bind_i64(s, 8, sh->id);
+    int rc = kz_step(s);
+    kz_reset(s);
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("saving a stakeholder"), err);
     return KZ_OK;
 }
@@ -195,13 +195,13 @@ kz_status kz_store_stakeholder_delete(kz_store *st, int64_t id, kz_err *err)
 {
     if (!st->in_txn)
         return kz_err_set(err, KZ_EDB, _("internal: stakeholder written outside a transaction"));
-    sqlite3_stmt *s = kz_stmt(st, "DELETE FROM stakeholders WHERE id = ?", err);
+    kz_dbstmt *s = kz_stmt(st, "DELETE FROM stakeholders WHERE id = ?", err);
     if (!s)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    kz_bind_i64(s, 1, id);
+    int rc = kz_step(s);
+    kz_reset(s);
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("removing a stakeholder"), err);
     return KZ_OK;
 }
@@ -211,49 +211,49 @@ kz_status kz_store_stakeholder_delete(kz_store *st, int64_t id, kz_err *err)
     "coalesce((SELECT max(at) FROM activities WHERE activities.stakeholder_id = "          \
     "stakeholders.id), 0)"
 
-static void read_stakeholder(sqlite3_stmt *s, kz_stakeholder *sh)
+static void read_stakeholder(kz_dbstmt *s, kz_stakeholder *sh)
 {
-    sh->id = sqlite3_column_int64(s, 0);
-    sh->lead_id = sqlite3_column_int64(s, 1);
+    sh->id = kz_col_i64(s, 0);
+    sh->lead_id = kz_col_i64(s, 1);
     sh->name = dup_col(s, 2);
     sh->role = dup_col(s, 3);
     sh->email = dup_col(s, 4);
     sh->phone = dup_col(s, 5);
     sh->note = dup_col(s, 6);
     sh->title = dup_col(s, 7);
-    sh->created = sqlite3_column_int64(s, 8);
-    sh->updated = sqlite3_column_int64(s, 9);
-    sh->last_touch = sqlite3_column_int64(s, 10);
+    sh->created = kz_col_i64(s, 8);
+    sh->updated = kz_col_i64(s, 9);
+    sh->last_touch = kz_col_i64(s, 10);
 }
 
 kz_status kz_store_stakeholder_get(kz_store *st, int64_t id, kz_stakeholder *out, kz_err *err)
 {
-    sqlite3_stmt *s = kz_stmt(st, "SELECT " SH_COLS " FROM stakeholders WHERE id = ?", err);
+    kz_dbstmt *s = kz_stmt(st, "SELECT " SH_COLS " FROM stakeholders WHERE id = ?", err);
     if (!s)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    kz_bind_i64(s, 1, id);
+    int rc = kz_step(s);
+    if (rc == KZ_DB_ROW) {
         kz_stakeholder_free(out);
         read_stakeholder(s, out);
     }
-    sqlite3_reset(s);
-    if (rc == SQLITE_DONE)
+    kz_reset(s);
+    if (rc == KZ_DB_DONE)
         return kz_err_set(err, KZ_ENOTFOUND, _("no stakeholder with id %" PRId64), id);
-    if (rc != SQLITE_ROW)
+    if (rc != KZ_DB_ROW)
         return kz_db_error(st, rc, _("reading a stakeholder"), err);
     return KZ_OK;
 }
 
 /* Appends the rows of a prepared "SELECT SH_COLS ..." statement. */
-static kz_status read_stakeholders(kz_store *st, sqlite3_stmt *s, kz_stakeholder_list *out,
+static kz_status read_stakeholders(kz_store *st, kz_dbstmt *s, kz_stakeholder_list *out,
                                    kz_err *err)
 {
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    while ((rc = kz_step(s)) == KZ_DB_ROW)
         read_stakeholder(s, kz_stakeholder_list_push(out));
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    kz_reset(s);
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("reading stakeholders"), err);
     return KZ_OK;
 }
@@ -261,21 +261,21 @@ static kz_status read_stakeholders(kz_store *st, sqlite3_stmt *s, kz_stakeholder
 kz_status kz_store_stakeholders(kz_store *st, int64_t lead_id, kz_stakeholder_list *out,
                                 kz_err *err)
 {
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "SELECT " SH_COLS " FROM stakeholders WHERE lead_id = ? ORDER BY id",
                               err);
     if (!s)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, lead_id);
+    kz_bind_i64(s, 1, lead_id);
     return read_stakeholders(st, s, out, err);
 }
 
-static void read_event(sqlite3_stmt *s, kz_event *e)
+static void read_event(kz_dbstmt *s, kz_event *e)
 {
-    e->id = sqlite3_column_int64(s, 0);
-    e->lead_id = sqlite3_column_int64(s, 1);
-    e->at = sqlite3_column_int64(s, 2);
-    e->version = sqlite3_column_int64(s, 3);
+    e->id = kz_col_i64(s, 0);
+    e->lead_id = kz_col_i64(s, 1);
+    e->at = kz_col_i64(s, 2);
+    e->version = kz_col_i64(s, 3);
     copy_col(s, 4, e->actor, sizeof e->actor);
     copy_col(s, 5, e->kind, sizeof e->kind);
     e->field = dup_col(s, 6);
@@ -296,7 +296,7 @@ static kz_status import_origin(kz_store *st, int64_t lead_id, kz_event *e, bool 
                                kz_err *err)
 {
     *found = false;
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "SELECT i.id, i.started, i.actor, i.source FROM leads l "
                               "JOIN imports i ON i.id = l.import_id WHERE l.id = ?1 AND "
                               "NOT EXISTS (SELECT 1 FROM events e WHERE e.lead_id = ?1 "
@@ -304,27 +304,27 @@ static kz_status import_origin(kz_store *st, int64_t lead_id, kz_event *e, bool 
                               err);
     if (!s)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, lead_id);
-    int rc = sqlite3_step(s);
-    if (rc == SQLITE_ROW) {
+    kz_bind_i64(s, 1, lead_id);
+    int rc = kz_step(s);
+    if (rc == KZ_DB_ROW) {
         memset(e, 0, sizeof *e);
         e->lead_id = lead_id;
-        e->at = sqlite3_column_int64(s, 1);
+        e->at = kz_col_i64(s, 1);
         e->version = 1;
         copy_col(s, 2, e->actor, sizeof e->actor);
         snprintf(e->kind, sizeof e->kind, "import");
-        const char *src = (const char *)sqlite3_column_text(s, 3);
+        const char *src = kz_col_str(s, 3);
         kz_buf d = KZ_BUF_INIT; /* ownership passes to e->detail */
         kz_buf_printf(&d, "from %s, import %" PRId64,
                       !src || strcmp(src, "-") == 0 ? "standard input" : src,
-                      (int64_t)sqlite3_column_int64(s, 0));
+                      (int64_t)kz_col_i64(s, 0));
         e->detail = kz_xstrdup(kz_buf_str(&d));
         kz_buf_free(&d);
         *found = true;
-        rc = SQLITE_DONE;
+        rc = KZ_DB_DONE;
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    kz_reset(s);
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("reading the history"), err);
     return KZ_OK;
 }
@@ -332,7 +332,7 @@ static kz_status import_origin(kz_store *st, int64_t lead_id, kz_event *e, bool 
 kz_status kz_store_events(kz_store *st, int64_t lead_id, int64_t since_version,
                           kz_event_list *out, kz_err *err)
 {
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "SELECT id, lead_id, at, version, actor, kind, field, old_value, "
                               "new_value, detail FROM events WHERE lead_id = ? AND version > ? "
                               "ORDER BY id",
@@ -340,13 +340,13 @@ kz_status kz_store_events(kz_store *st, int64_t lead_id, int64_t since_version,
     if (!s)
         return FAIL_STMT(err);
     size_t first = out->n;
-    sqlite3_bind_int64(s, 1, lead_id);
-    sqlite3_bind_int64(s, 2, since_version > 0 ? since_version : -1);
+    kz_bind_i64(s, 1, lead_id);
+    kz_bind_i64(s, 2, since_version > 0 ? since_version : -1);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    while ((rc = kz_step(s)) == KZ_DB_ROW)
         read_event(s, kz_event_list_push(out));
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    kz_reset(s);
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("reading the history"), err);
     if (since_version > 0)
         return KZ_OK; /* the import made version 1 */
@@ -369,7 +369,7 @@ kz_status kz_store_events(kz_store *st, int64_t lead_id, int64_t since_version,
 kz_status kz_store_blame(kz_store *st, int64_t lead_id, const char *field, kz_event *out,
                          kz_err *err)
 {
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "SELECT id, lead_id, at, version, actor, kind, field, old_value, "
                               "new_value, detail FROM events WHERE lead_id = ?1 AND "
                               "(field = ?2 OR (kind IN ('create', 'import') AND ?3)) "
@@ -377,18 +377,18 @@ kz_status kz_store_blame(kz_store *st, int64_t lead_id, const char *field, kz_ev
                               err);
     if (!s)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, lead_id);
+    kz_bind_i64(s, 1, lead_id);
     kz_bind_text(s, 2, field);
-    sqlite3_bind_int(s, 3, 1);
-    int rc = sqlite3_step(s);
-    bool stored = rc == SQLITE_ROW;
+    kz_bind_i64(s, 3, 1);
+    int rc = kz_step(s);
+    bool stored = rc == KZ_DB_ROW;
     if (stored) {
         memset(out, 0, sizeof *out);
         read_event(s, out);
-        rc = SQLITE_DONE;
+        rc = KZ_DB_DONE;
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    kz_reset(s);
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("reading the history"), err);
     kz_event origin;
     bool found;
@@ -418,32 +418,32 @@ kz_status kz_store_blame(kz_store *st, int64_t lead_id, const char *field, kz_ev
 kz_status kz_store_events_after(kz_store *st, int64_t after_id, size_t limit,
                                 kz_event_list *out, kz_err *err)
 {
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "SELECT id, lead_id, at, version, actor, kind, field, old_value, "
                               "new_value, detail FROM events WHERE id > ? ORDER BY id LIMIT ?",
                               err);
     if (!s)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, after_id);
-    sqlite3_bind_int64(s, 2, (sqlite3_int64)(limit ? limit : 100));
+    kz_bind_i64(s, 1, after_id);
+    kz_bind_i64(s, 2, (int64_t)(limit ? limit : 100));
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+    while ((rc = kz_step(s)) == KZ_DB_ROW)
         read_event(s, kz_event_list_push(out));
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    kz_reset(s);
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("reading recent changes"), err);
     return KZ_OK;
 }
 
 kz_status kz_store_last_event_id(kz_store *st, int64_t *out, kz_err *err)
 {
-    sqlite3_stmt *s = kz_stmt(st, "SELECT coalesce(max(id), 0) FROM events", err);
+    kz_dbstmt *s = kz_stmt(st, "SELECT coalesce(max(id), 0) FROM events", err);
     if (!s)
         return FAIL_STMT(err);
-    int rc = sqlite3_step(s);
-    *out = rc == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW)
+    int rc = kz_step(s);
+    *out = rc == KZ_DB_ROW ? kz_col_i64(s, 0) : 0;
+    kz_reset(s);
+    if (rc != KZ_DB_ROW)
         return kz_db_error(st, rc, _("reading recent changes"), err);
     return KZ_OK;
 }
@@ -458,7 +458,7 @@ static kz_status presence_write(kz_store *st, const char *sql, const char *actor
     kz_status ks;
     if (own && (ks = kz_store_begin(st, err)) != KZ_OK)
         return ks;
-    sqlite3_stmt *s = kz_stmt(st, sql, err);
+    kz_dbstmt *s = kz_stmt(st, sql, err);
     if (!s) {
         if (own)
             kz_store_rollback(st);
@@ -466,17 +466,17 @@ static kz_status presence_write(kz_store *st, const char *sql, const char *actor
     }
     kz_bind_text(s, 1, actor);
     kz_bind_text(s, 2, host);
-    sqlite3_bind_int(s, 3, pid);
-    if (sqlite3_bind_parameter_count(s) >= 5) {
+    kz_bind_i64(s, 3, pid);
+    if (lead_id >= 0) { /* a set: lead and heartbeat */
         if (lead_id)
-            sqlite3_bind_int64(s, 4, lead_id);
+            kz_bind_i64(s, 4, lead_id);
         else
-            sqlite3_bind_null(s, 4);
-        sqlite3_bind_int64(s, 5, now);
+            kz_bind_null(s, 4);
+        kz_bind_i64(s, 5, now);
     }
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE) {
+    int rc = kz_step(s);
+    kz_reset(s);
+    if (rc != KZ_DB_DONE) {
         ks = kz_db_error(st, rc, _("updating presence"), err);
         if (own)
             kz_store_rollback(st);
@@ -499,31 +499,31 @@ kz_status kz_store_presence_clear(kz_store *st, const char *actor, const char *h
                                   kz_err *err)
 {
     return presence_write(st, "DELETE FROM presence WHERE actor = ? AND host = ? AND pid = ?",
-                          actor, host, pid, 0, 0, err);
+                          actor, host, pid, -1, 0, err);
 }
 
 kz_status kz_store_presence_list(kz_store *st, int64_t since, kz_presence *out, size_t cap,
                                  size_t *n, kz_err *err)
 {
     *n = 0;
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "SELECT actor, host, pid, coalesce(lead_id, 0), seen FROM presence "
                               "WHERE seen >= ? ORDER BY actor, host, pid",
                               err);
     if (!s)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, since);
+    kz_bind_i64(s, 1, since);
     int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW && *n < cap) {
+    while ((rc = kz_step(s)) == KZ_DB_ROW && *n < cap) {
         kz_presence *p = &out[(*n)++];
         copy_col(s, 0, p->actor, sizeof p->actor);
         copy_col(s, 1, p->host, sizeof p->host);
-        p->pid = sqlite3_column_int(s, 2);
-        p->lead_id = sqlite3_column_int64(s, 3);
-        p->seen = sqlite3_column_int64(s, 4);
+        p->pid = (int)kz_col_i64(s, 2);
+        p->lead_id = kz_col_i64(s, 3);
+        p->seen = kz_col_i64(s, 4);
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    kz_reset(s);
+    if (rc != KZ_DB_ROW && rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("reading presence"), err);
     return KZ_OK;
 }

@@ -8,6 +8,7 @@
 
 #include "kariz/i18n.h"
 #include "store/internal.h"
+#include "store/sqlite.h"
 
 typedef struct migration {
     int to;          /* the version this step produces */
@@ -62,7 +63,7 @@ static const migration steps[] = {
      "CREATE INDEX leads_company_key ON leads (company_key) WHERE company_key IS NOT NULL;"
      "CREATE INDEX leads_email_domain ON leads (email_domain) WHERE email_domain IS NOT NULL;"
      "CREATE INDEX company_aliases_company ON company_aliases (company);",
-     kz_store_account_fns},
+     kz_sqlite_account_fns},
 };
 
 kz_status kz_migrate(kz_store *st, int from, kz_err *err)

@@ -38,9 +38,9 @@ static bool emit_lead(kz_event_list *l, kz_stage_entry_fn fn, void *ud)
     return go;
 }
 
-static char *col_dup(sqlite3_stmt *s, int col)
+static char *col_dup(kz_dbstmt *s, int col)
 {
-    const char *v = (const char *)sqlite3_column_text(s, col);
+    const char *v = kz_col_str(s, col);
     return v ? kz_xstrdup(v) : NULL;
 }
 
@@ -49,7 +49,7 @@ kz_status kz_store_stage_entries(kz_store *st, const char *owner, kz_stage_entry
 {
     /* A lead's history starts at its latest "create" event, so the log of
      * a deleted lead whose id was reused never leaks into the new one. */
-    sqlite3_stmt *s = kz_stmt(
+    kz_dbstmt *s = kz_stmt(
         st,
         "SELECT e.lead_id, e.at, e.kind, e.old_value, e.new_value, e.detail "
         "FROM events e JOIN leads l ON l.id = e.lead_id "
@@ -65,41 +65,41 @@ kz_status kz_store_stage_entries(kz_store *st, const char *owner, kz_stage_entry
     int rc;
     kz_event_list lead = {0}; /* one lead's stage events, undos paired at its end */
     bool go = true;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        int64_t id = sqlite3_column_int64(s, 0);
+    while ((rc = kz_step(s)) == KZ_DB_ROW) {
+        int64_t id = kz_col_i64(s, 0);
         if (lead.n && lead.v[0].lead_id != id && !(go = emit_lead(&lead, fn, ud)))
             break;
         kz_event *e = kz_event_list_push(&lead);
         e->lead_id = id;
-        e->at = sqlite3_column_int64(s, 1);
-        const char *kind = (const char *)sqlite3_column_text(s, 2);
+        e->at = kz_col_i64(s, 1);
+        const char *kind = kz_col_str(s, 2);
         snprintf(e->kind, sizeof e->kind, "%s", kind ? kind : "");
         e->field = kz_xstrdup("stage");
         e->old_value = col_dup(s, 3);
         e->new_value = col_dup(s, 4);
         e->detail = col_dup(s, 5);
     }
-    if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-        rc = SQLITE_DONE;
-    sqlite3_reset(s);
-    if (go && rc == SQLITE_DONE && lead.n)
+    if (rc == KZ_DB_ROW || rc == KZ_DB_DONE)
+        rc = KZ_DB_DONE;
+    kz_reset(s);
+    if (go && rc == KZ_DB_DONE && lead.n)
         emit_lead(&lead, fn, ud);
     kz_event_list_free(&lead);
-    if (rc != SQLITE_DONE)
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("reading stage changes from the event log"), err);
     return KZ_OK;
 }
 
-static void copy_col(sqlite3_stmt *s, int col, char *out, size_t outlen)
+static void copy_col(kz_dbstmt *s, int col, char *out, size_t outlen)
 {
-    const char *v = (const char *)sqlite3_column_text(s, col);
+    const char *v = kz_col_str(s, col);
     snprintf(out, outlen, "%s", v ? v : "");
 }
 
 kz_status kz_store_activities_all(kz_store *st, const char *owner, kz_activity_fn fn, void *ud,
                                   kz_err *err)
 {
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "SELECT a.id, a.lead_id, a.at, a.kind, a.channel, a.outcome, "
                               "a.author FROM activities a JOIN leads l ON l.id = a.lead_id "
                               "WHERE " OWNER_FILTER " ORDER BY a.lead_id, a.at, a.id",
@@ -110,22 +110,22 @@ kz_status kz_store_activities_all(kz_store *st, const char *owner, kz_activity_f
     int rc;
     kz_activity a;
     memset(&a, 0, sizeof a);
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        a.id = sqlite3_column_int64(s, 0);
-        a.lead_id = sqlite3_column_int64(s, 1);
-        a.at = sqlite3_column_int64(s, 2);
+    while ((rc = kz_step(s)) == KZ_DB_ROW) {
+        a.id = kz_col_i64(s, 0);
+        a.lead_id = kz_col_i64(s, 1);
+        a.at = kz_col_i64(s, 2);
         copy_col(s, 3, a.kind, sizeof a.kind);
         copy_col(s, 4, a.channel, sizeof a.channel);
         copy_col(s, 5, a.outcome, sizeof a.outcome);
         copy_col(s, 6, a.author, sizeof a.author);
         a.note = NULL;
         if (!fn(&a, ud)) {
-            rc = SQLITE_DONE;
+            rc = KZ_DB_DONE;
             break;
         }
     }
-    sqlite3_reset(s);
-    if (rc != SQLITE_DONE)
+    kz_reset(s);
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("reading activities"), err);
     return KZ_OK;
 }

@@ -33,10 +33,10 @@ static bool same_text(const char *a, const char *b)
 }
 
 /* Copies column col of s into out (size n), truncating like snprintf. */
-static void copy_col(sqlite3_stmt *s, int col, char *out, size_t n)
+static void copy_col(kz_dbstmt *s, int col, char *out, size_t n)
 {
-    const char *v = (const char *)sqlite3_column_text(s, col);
-    size_t len = v ? (size_t)sqlite3_column_bytes(s, col) : 0;
+    size_t len = 0;
+    const char *v = kz_col_strn(s, col, &len);
     if (len > n - 1)
         len = n - 1;
     if (len)
@@ -45,23 +45,23 @@ static void copy_col(sqlite3_stmt *s, int col, char *out, size_t n)
 }
 
 /* Copies the note into the activity, reusing its buffer. */
-static void read_activity(sqlite3_stmt *s, kz_activity *a, size_t *notecap)
+static void read_activity(kz_dbstmt *s, kz_activity *a, size_t *notecap)
 {
-    a->id = sqlite3_column_int64(s, 0);
-    a->lead_id = sqlite3_column_int64(s, 1);
-    a->at = sqlite3_column_int64(s, 2);
+    a->id = kz_col_i64(s, 0);
+    a->lead_id = kz_col_i64(s, 1);
+    a->at = kz_col_i64(s, 2);
     copy_col(s, 3, a->kind, sizeof a->kind);
     copy_col(s, 4, a->channel, sizeof a->channel);
     copy_col(s, 5, a->outcome, sizeof a->outcome);
     copy_col(s, 6, a->author, sizeof a->author);
     kz_read_activity_with(s, 8, a);
-    const char *note = (const char *)sqlite3_column_text(s, 7);
+    size_t n = 0;
+    const char *note = kz_col_strn(s, 7, &n);
     if (!note) {
         if (a->note)
             a->note[0] = '\0';
         return;
     }
-    size_t n = (size_t)sqlite3_column_bytes(s, 7);
     if (*notecap < n + 1) {
         a->note = kz_xrealloc(a->note, n + 1);
         *notecap = n + 1;
@@ -263,10 +263,10 @@ typedef struct columns {
 
 /* Reads a row of "id, <cols>" into l (reset first); the other fields are
  * absent. */
-static void read_lead(sqlite3_stmt *s, const columns *cols, kz_lead *l)
+static void read_lead(kz_dbstmt *s, const columns *cols, kz_lead *l)
 {
     kz_lead_reset(l);
-    kz_lead_set_num(l, KZ_F_ID, sqlite3_column_int64(s, 0));
+    kz_lead_set_num(l, KZ_F_ID, kz_col_i64(s, 0));
     for (size_t k = 0; k < cols->n; k++)
         kz_read_lead_col(s, (int)k + 1, cols->f[k], l);
     kz_read_lead_roles(s, (int)cols->n + 1, l);
@@ -275,7 +275,7 @@ static void read_lead(sqlite3_stmt *s, const columns *cols, kz_lead *l)
 /* The three streams of one batch: cs and as stay open across its chunks
  * (crc and arc are their last step's result), ls is run once per chunk. */
 typedef struct streams {
-    sqlite3_stmt *ls, *cs, *as;
+    kz_dbstmt *ls, *cs, *as;
     int crc, arc;
     bool with_custom;
     size_t chunk;        /* leads per chunk */
@@ -288,42 +288,42 @@ static kz_status read_chunk(kz_store *st, streams *s, int64_t *last, int64_t upt
                             kz_err *err)
 {
     c->n = 0;
-    sqlite3_bind_int64(s->ls, 1, *last);
-    sqlite3_bind_int64(s->ls, 2, upto);
-    sqlite3_bind_int64(s->ls, 3, (sqlite3_int64)s->chunk);
+    kz_bind_i64(s->ls, 1, *last);
+    kz_bind_i64(s->ls, 2, upto);
+    kz_bind_i64(s->ls, 3, (int64_t)s->chunk);
     int rc;
     kz_buf scratch = KZ_BUF_INIT; /* a custom value holding a NUL */
-    while ((rc = sqlite3_step(s->ls)) == SQLITE_ROW) {
+    while ((rc = kz_step(s->ls)) == KZ_DB_ROW) {
         item *it = chunk_push(c);
         kz_lead *lead = &it->lead;
         read_lead(s->ls, s->cols, lead);
         int64_t id = kz_lead_num(lead, KZ_F_ID);
-        sqlite3_stmt *cs = s->cs, *as = s->as;
-        while (s->with_custom && s->crc == SQLITE_ROW && sqlite3_column_int64(cs, 0) < id)
-            s->crc = sqlite3_step(cs);
-        while (s->with_custom && s->crc == SQLITE_ROW && sqlite3_column_int64(cs, 0) == id) {
-            kz_lead_set_custom(lead, (const char *)sqlite3_column_text(cs, 1),
+        kz_dbstmt *cs = s->cs, *as = s->as;
+        while (s->with_custom && s->crc == KZ_DB_ROW && kz_col_i64(cs, 0) < id)
+            s->crc = kz_step(cs);
+        while (s->with_custom && s->crc == KZ_DB_ROW && kz_col_i64(cs, 0) == id) {
+            kz_lead_set_custom(lead, kz_col_str(cs, 1),
                                kz_col_text(cs, 2, &scratch, NULL));
-            s->crc = sqlite3_step(cs);
+            s->crc = kz_step(cs);
         }
         it->al.n = 0;
-        while (s->arc == SQLITE_ROW && sqlite3_column_int64(as, 1) < id)
-            s->arc = sqlite3_step(as);
-        while (s->arc == SQLITE_ROW && sqlite3_column_int64(as, 1) == id) {
+        while (s->arc == KZ_DB_ROW && kz_col_i64(as, 1) < id)
+            s->arc = kz_step(as);
+        while (s->arc == KZ_DB_ROW && kz_col_i64(as, 1) == id) {
             kz_activity *a = acts_push(&it->al);
             read_activity(as, a, &it->al.notecap[it->al.n - 1]);
-            s->arc = sqlite3_step(as);
+            s->arc = kz_step(as);
         }
         item_mark(it);
         *last = id;
     }
     kz_buf_free(&scratch);
-    sqlite3_reset(s->ls);
-    if (rc != SQLITE_DONE)
+    kz_reset(s->ls);
+    if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("reading leads"), err);
-    if (s->with_custom && s->crc != SQLITE_ROW && s->crc != SQLITE_DONE)
+    if (s->with_custom && s->crc != KZ_DB_ROW && s->crc != KZ_DB_DONE)
         return kz_db_error(st, s->crc, _("reading custom fields"), err);
-    if (s->arc != SQLITE_ROW && s->arc != SQLITE_DONE)
+    if (s->arc != KZ_DB_ROW && s->arc != KZ_DB_DONE)
         return kz_db_error(st, s->arc, _("reading activities"), err);
     return KZ_OK;
 }
@@ -333,7 +333,7 @@ static kz_status read_chunk(kz_store *st, streams *s, int64_t *last, int64_t upt
 /* The statements saving uses: us rewrites the score fields and bumps the
  * version, ds moves only the time the score is next due. */
 typedef struct savers {
-    sqlite3_stmt *us, *ds;
+    kz_dbstmt *us, *ds;
 } savers;
 
 static kz_status savers_get(kz_store *st, savers *sv, kz_err *err)
@@ -350,12 +350,12 @@ static kz_status savers_get(kz_store *st, savers *sv, kz_err *err)
     return sv->us && sv->ds ? KZ_OK : FAIL_STMT(err);
 }
 
-static void bind_opt_time(sqlite3_stmt *s, int col, const kz_lead *lead, kz_field f)
+static void bind_opt_time(kz_dbstmt *s, int col, const kz_lead *lead, kz_field f)
 {
     if (kz_lead_has(lead, f))
-        sqlite3_bind_int64(s, col, kz_lead_num(lead, f));
+        kz_bind_i64(s, col, kz_lead_num(lead, f));
     else
-        sqlite3_bind_null(s, col);
+        kz_bind_null(s, col);
 }
 
 /* Saves one scored lead: when a score field changed, the score fields,
@@ -369,29 +369,29 @@ static kz_status write_item(kz_store *st, const savers *sv, const item *it, cons
         bool has = kz_lead_has(lead, KZ_F_SCORE_DUE);
         if (has == it->had_due && (!has || kz_lead_num(lead, KZ_F_SCORE_DUE) == it->old_due))
             return KZ_OK;
-        sqlite3_bind_int64(sv->ds, 1, kz_lead_num(lead, KZ_F_ID));
+        kz_bind_i64(sv->ds, 1, kz_lead_num(lead, KZ_F_ID));
         bind_opt_time(sv->ds, 2, lead, KZ_F_SCORE_AT);
         bind_opt_time(sv->ds, 3, lead, KZ_F_SCORE_DUE);
-        int drc = sqlite3_step(sv->ds);
-        sqlite3_reset(sv->ds);
-        return drc == SQLITE_DONE ? KZ_OK : kz_db_error(st, drc, _("saving scores"), err);
+        int drc = kz_step(sv->ds);
+        kz_reset(sv->ds);
+        return drc == KZ_DB_DONE ? KZ_OK : kz_db_error(st, drc, _("saving scores"), err);
     }
-    sqlite3_stmt *us = sv->us;
-    sqlite3_bind_int64(us, 1, kz_lead_num(lead, KZ_F_ID));
+    kz_dbstmt *us = sv->us;
+    kz_bind_i64(us, 1, kz_lead_num(lead, KZ_F_ID));
     for (size_t i = 0; i < NSCORE; i++) {
         kz_field f = score_fields[i];
         int col = (int)i + 2;
         if (!kz_lead_has(lead, f))
-            sqlite3_bind_null(us, col);
+            kz_bind_null(us, col);
         else if (kz_field_is_text(f))
             kz_bind_text(us, col, kz_lead_text(lead, f));
         else
-            sqlite3_bind_int64(us, col, kz_lead_num(lead, f));
+            kz_bind_i64(us, col, kz_lead_num(lead, f));
     }
-    sqlite3_bind_int64(us, 14, now);
-    int urc = sqlite3_step(us);
-    sqlite3_reset(us);
-    if (urc != SQLITE_DONE)
+    kz_bind_i64(us, 14, now);
+    int urc = kz_step(us);
+    kz_reset(us);
+    if (urc != KZ_DB_DONE)
         return kz_db_error(st, urc, _("saving scores"), err);
     if (changed)
         (*changed)++;
@@ -425,12 +425,12 @@ static kz_status rescore_batch(kz_store *st, streams *s, worker *w, chunk ch[2],
     kz_status ks = savers_get(st, &sv, err);
     if (ks != KZ_OK)
         return ks;
-    sqlite3_bind_int64(s->cs, 1, last);
-    sqlite3_bind_int64(s->cs, 2, upto);
-    sqlite3_bind_int64(s->as, 1, last);
-    sqlite3_bind_int64(s->as, 2, upto);
-    s->crc = s->with_custom ? sqlite3_step(s->cs) : SQLITE_DONE;
-    s->arc = sqlite3_step(s->as);
+    kz_bind_i64(s->cs, 1, last);
+    kz_bind_i64(s->cs, 2, upto);
+    kz_bind_i64(s->as, 1, last);
+    kz_bind_i64(s->as, 2, upto);
+    s->crc = s->with_custom ? kz_step(s->cs) : KZ_DB_DONE;
+    s->arc = kz_step(s->as);
     chunk *cur = &ch[0], *next = &ch[1];
     ks = read_chunk(st, s, &last, upto, cur, err);
     if (ks == KZ_OK && cur->n)
@@ -450,8 +450,8 @@ static kz_status rescore_batch(kz_store *st, streams *s, worker *w, chunk ch[2],
         next = t;
     }
     worker_wait(w);
-    sqlite3_reset(s->cs);
-    sqlite3_reset(s->as);
+    kz_reset(s->cs);
+    kz_reset(s->as);
     return ks;
 }
 
@@ -463,17 +463,17 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
     if (changed)
         *changed = 0;
     int64_t total = 0, done = 0, last = 0;
-    sqlite3_stmt *cnt = kz_stmt(st, "SELECT count(*), coalesce(max(id), 0) FROM leads", err);
+    kz_dbstmt *cnt = kz_stmt(st, "SELECT count(*), coalesce(max(id), 0) FROM leads", err);
     if (!cnt)
         return FAIL_STMT(err);
     int64_t max_id = 0;
-    int crc = sqlite3_step(cnt);
-    if (crc == SQLITE_ROW) {
-        total = sqlite3_column_int64(cnt, 0);
-        max_id = sqlite3_column_int64(cnt, 1);
+    int crc = kz_step(cnt);
+    if (crc == KZ_DB_ROW) {
+        total = kz_col_i64(cnt, 0);
+        max_id = kz_col_i64(cnt, 1);
     }
-    sqlite3_reset(cnt);
-    if (crc != SQLITE_ROW)
+    kz_reset(cnt);
+    if (crc != KZ_DB_ROW)
         return kz_db_error(st, crc, _("counting leads"), err);
 
     /* only the columns asked for, and what saving rewrites or needs: the
@@ -506,7 +506,7 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
     while (ks == KZ_OK && last < max_id) {
         if ((ks = kz_store_begin(st, err)) != KZ_OK)
             break;
-        streams s = {NULL, NULL, NULL, SQLITE_DONE, SQLITE_DONE, with_custom, per_chunk, &cols};
+        streams s = {NULL, NULL, NULL, KZ_DB_DONE, KZ_DB_DONE, with_custom, per_chunk, &cols};
         s.ls = kz_stmt(st, kz_buf_str(&sql), err);
         s.cs = kz_stmt(st,
                        "SELECT lead_id, name, value FROM custom_fields WHERE lead_id "
@@ -520,21 +520,21 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
                        "ORDER BY lead_id, at, id",
                        err);
         /* the id range of this batch (none left: leads deleted meanwhile) */
-        sqlite3_stmt *rs = kz_stmt(st,
+        kz_dbstmt *rs = kz_stmt(st,
                                    "SELECT max(id) FROM (SELECT id FROM leads WHERE id > ?1 "
-                                   "ORDER BY id LIMIT ?2)",
+                                   "ORDER BY id LIMIT ?2) AS batch",
                                    err);
         if (!s.ls || !s.cs || !s.as || !rs) {
             ks = FAIL_STMT(err);
             break;
         }
-        sqlite3_bind_int64(rs, 1, last);
-        sqlite3_bind_int64(rs, 2, (sqlite3_int64)batch);
-        int rrc = sqlite3_step(rs);
-        bool any = rrc == SQLITE_ROW && sqlite3_column_type(rs, 0) != SQLITE_NULL;
-        int64_t upto = any ? sqlite3_column_int64(rs, 0) : max_id;
-        sqlite3_reset(rs);
-        if (rrc != SQLITE_ROW) {
+        kz_bind_i64(rs, 1, last);
+        kz_bind_i64(rs, 2, (int64_t)batch);
+        int rrc = kz_step(rs);
+        bool any = rrc == KZ_DB_ROW && !kz_col_null(rs, 0);
+        int64_t upto = any ? kz_col_i64(rs, 0) : max_id;
+        kz_reset(rs);
+        if (rrc != KZ_DB_ROW) {
             ks = kz_db_error(st, rrc, _("reading leads"), err);
             break;
         }
@@ -567,18 +567,18 @@ kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const
 {
     if (changed)
         *changed = 0;
-    sqlite3_stmt *cs = kz_stmt(st,
+    kz_dbstmt *cs = kz_stmt(st,
                                "SELECT count(*) FROM (SELECT 1 FROM leads WHERE score_due <= ?1 "
-                               "LIMIT ?2)",
+                               "LIMIT ?2) AS due",
                                err);
     if (!cs)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(cs, 1, now);
-    sqlite3_bind_int64(cs, 2, DUE_STREAM_FROM);
-    int crc = sqlite3_step(cs);
-    int64_t due = crc == SQLITE_ROW ? sqlite3_column_int64(cs, 0) : 0;
-    sqlite3_reset(cs);
-    if (crc != SQLITE_ROW)
+    kz_bind_i64(cs, 1, now);
+    kz_bind_i64(cs, 2, DUE_STREAM_FROM);
+    int crc = kz_step(cs);
+    int64_t due = crc == KZ_DB_ROW ? kz_col_i64(cs, 0) : 0;
+    kz_reset(cs);
+    if (crc != KZ_DB_ROW)
         return kz_db_error(st, crc, _("finding leads whose score is due"), err);
     if (due == 0)
         return KZ_OK;
@@ -599,20 +599,20 @@ kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const
         n = 0;
         if ((ks = kz_store_begin(st, err)) != KZ_OK)
             break;
-        sqlite3_stmt *ds = kz_stmt(st,
+        kz_dbstmt *ds = kz_stmt(st,
                                    "SELECT id FROM leads WHERE score_due <= ?1 "
                                    "ORDER BY score_due, id LIMIT ?2",
                                    err);
         savers sv;
         ks = ds ? savers_get(st, &sv, err) : FAIL_STMT(err);
         if (ks == KZ_OK) {
-            sqlite3_bind_int64(ds, 1, now);
-            sqlite3_bind_int64(ds, 2, (sqlite3_int64)batch);
+            kz_bind_i64(ds, 1, now);
+            kz_bind_i64(ds, 2, (int64_t)batch);
             int rc;
-            while ((rc = sqlite3_step(ds)) == SQLITE_ROW)
-                ids[n++] = sqlite3_column_int64(ds, 0);
-            sqlite3_reset(ds);
-            if (rc != SQLITE_DONE)
+            while ((rc = kz_step(ds)) == KZ_DB_ROW)
+                ids[n++] = kz_col_i64(ds, 0);
+            kz_reset(ds);
+            if (rc != KZ_DB_DONE)
                 ks = kz_db_error(st, rc, _("finding leads whose score is due"), err);
         }
         for (size_t i = 0; ks == KZ_OK && i < n; i++) {

@@ -12,23 +12,23 @@ kz_status kz_store_triage_add(kz_store *st, int64_t lead_id, const char *actor, 
     kz_status ks;
     if (own && (ks = kz_store_begin(st, err)) != KZ_OK)
         return ks;
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "INSERT INTO triage (lead_id, actor, at, decision, grade) "
                               "VALUES (?, ?, ?, ?, ?)",
                               err);
-    int rc = SQLITE_ERROR;
+    int rc = KZ_DB_ERROR;
     if (s) {
-        sqlite3_bind_int64(s, 1, lead_id);
+        kz_bind_i64(s, 1, lead_id);
         kz_bind_text(s, 2, actor);
-        sqlite3_bind_int64(s, 3, at);
+        kz_bind_i64(s, 3, at);
         kz_bind_text(s, 4, decision);
         kz_bind_text(s, 5, grade);
-        rc = sqlite3_step(s);
-        sqlite3_reset(s);
+        rc = kz_step(s);
+        kz_reset(s);
     }
-    if (!s || rc != SQLITE_DONE) {
+    if (!s || rc != KZ_DB_DONE) {
         ks = !s ? (FAIL_STMT(err))
-                : (rc & 0xff) == SQLITE_CONSTRAINT
+                : kz_db_class(rc) == KZ_DB_CONSTRAINT
                       ? kz_err_set(err, KZ_ENOTFOUND, _("no lead with id %lld"), (long long)lead_id)
                       : kz_db_error(st, rc, _("recording a triage decision"), err);
         if (own)
@@ -41,23 +41,23 @@ kz_status kz_store_triage_add(kz_store *st, int64_t lead_id, const char *actor, 
 kz_status kz_store_triage_remove_last(kz_store *st, int64_t lead_id, const char *actor,
                                       kz_err *err)
 {
-    sqlite3_stmt *s = kz_stmt(st,
+    kz_dbstmt *s = kz_stmt(st,
                               "DELETE FROM triage WHERE id = (SELECT max(id) FROM triage "
                               "WHERE lead_id = ?1 AND actor = ?2)",
                               err);
     if (!s)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, lead_id);
+    kz_bind_i64(s, 1, lead_id);
     kz_bind_text(s, 2, actor);
-    int rc = sqlite3_step(s);
-    sqlite3_reset(s);
-    return rc == SQLITE_DONE ? KZ_OK : kz_db_error(st, rc, _("taking back a triage decision"), err);
+    int rc = kz_step(s);
+    kz_reset(s);
+    return rc == KZ_DB_DONE ? KZ_OK : kz_db_error(st, rc, _("taking back a triage decision"), err);
 }
 
 kz_status kz_store_triage_facts(kz_store *st, int64_t lead_id, bool *triaged, char *grade_out,
                                 size_t grade_len, bool *touched, kz_err *err)
 {
-    sqlite3_stmt *s = kz_stmt(
+    kz_dbstmt *s = kz_stmt(
         st,
         "SELECT (SELECT grade FROM triage WHERE lead_id = ?1 ORDER BY id DESC LIMIT 1), "
         "EXISTS (SELECT 1 FROM triage WHERE lead_id = ?1), "
@@ -65,16 +65,16 @@ kz_status kz_store_triage_facts(kz_store *st, int64_t lead_id, bool *triaged, ch
         err);
     if (!s)
         return FAIL_STMT(err);
-    sqlite3_bind_int64(s, 1, lead_id);
-    int rc = sqlite3_step(s);
-    if (rc != SQLITE_ROW) {
-        sqlite3_reset(s);
+    kz_bind_i64(s, 1, lead_id);
+    int rc = kz_step(s);
+    if (rc != KZ_DB_ROW) {
+        kz_reset(s);
         return kz_db_error(st, rc, _("reading triage state"), err);
     }
-    const char *g = (const char *)sqlite3_column_text(s, 0);
+    const char *g = kz_col_str(s, 0);
     snprintf(grade_out, grade_len, "%s", g ? g : "");
-    *triaged = sqlite3_column_int(s, 1) != 0;
-    *touched = sqlite3_column_int(s, 2) != 0;
-    sqlite3_reset(s);
+    *triaged = (int)kz_col_i64(s, 1) != 0;
+    *touched = (int)kz_col_i64(s, 2) != 0;
+    kz_reset(s);
     return KZ_OK;
 }

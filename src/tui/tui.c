@@ -836,7 +836,24 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
         if (fatal_signal || terminal_lost)
             return false;
         wint_t ch;
-        int r = get_wch(&ch);
+        int r;
+        int feed = poll_data ? kz_store_change_fd(t->s->store) : -1;
+        if (feed >= 0) {
+            /* a database that says when others commit (PostgreSQL's
+             * notifications): wait for a key or for that, so their changes
+             * show at once rather than at the next tick */
+            timeout(0);
+            r = get_wch(&ch);
+            timeout(1000);
+            if (r == ERR && !fatal_signal) {
+                struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
+                                      {.fd = feed, .events = POLLIN}};
+                if (poll(p, 2, 1000) > 0 && p[0].revents && !terminal_gone())
+                    continue; /* a key: read it */
+            }
+        } else {
+            r = get_wch(&ch);
+        }
         if (fatal_signal)
             return false;
         if (r == ERR) {

@@ -215,7 +215,7 @@ static void test_readonly_write_explained(void **state)
     assert_int_equal(kz_deploy_create_db(path, &err), KZ_OK);
     kz_store *st = NULL;
     assert_int_equal(kz_store_open(path, KZ_STORE_FILL_EMPTY, &st, &err), KZ_OK);
-    assert_int_equal(kz_db_error(st, SQLITE_READONLY, "saving", &err), KZ_EREADONLY);
+    assert_int_equal(kz_db_error(st, KZ_DB_READONLY, "saving", &err), KZ_EREADONLY);
     assert_null(strstr(err.msg, "attempt to write"));
     char want[200];
     snprintf(want, sizeof want, "saving: the database %s or its -wal or -shm file was not "

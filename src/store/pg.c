@@ -1,0 +1,363 @@
+/* pg.c - the PostgreSQL backend: opening a database by connection string
+ * (schema-pg.sql in an empty database, refusing one that holds other
+ * tables or comes from a newer kariz), write transactions in commit order,
+ * the change feed through LISTEN/NOTIFY, the acting role, reconnecting
+ * after the server went away, and search with LIKE on the trigram-indexed
+ * lead_text. The statements themselves go through pg_driver.c. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kariz/i18n.h"
+#include "store/internal.h"
+#include "store/pg_driver.h"
+
+extern const char kz_embedded_schema_pg[];
+extern const size_t kz_embedded_schema_pg_len;
+
+/* The advisory lock every write transaction takes first (the bytes of
+ * "kariz" and one: any number no other application on the database uses),
+ * so that write transactions run one at a time and commit in the order
+ * they began: event ids then rise in commit order, and a board that read
+ * events up to some id can never miss one committed later with a smaller
+ * id. Correctness of each save does not rest on it: saves are conditional
+ * updates whose row counts are checked, as on SQLite. */
+#define KZ_PG_WRITE_LOCK 0x6b6172697a01LL
+/* Held while the schema is created or migrated. */
+#define KZ_PG_SCHEMA_LOCK 0x6b6172697a02LL
+
+typedef struct pg_data {
+    int64_t generation; /* reconnections so far (data_version moves on with each) */
+    int64_t writes;     /* write transactions this connection began */
+    bool wait;          /* writes wait for the lock (busy_ms) or fail at once */
+    char *role;         /* owned: the authenticated role */
+} pg_data;
+
+#define PD(st) ((pg_data *)(st)->be_data)
+
+char *kz_pg_redact(const char *target)
+{
+    kz_buf b = KZ_BUF_INIT; /* ownership passes to the caller */
+    const char *p = target;
+    const char *scheme = strstr(p, "://");
+    if (scheme && strncmp(p, "postgres", 8) == 0) {
+        /* postgresql://user:secret@host/db?password=x: the secret goes */
+        const char *auth = scheme + 3;
+        const char *end = auth + strcspn(auth, "/?");
+        const char *at = memchr(auth, '@', (size_t)(end - auth));
+        const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+        if (colon) {
+            kz_buf_append(&b, p, (size_t)(colon - p));
+            kz_buf_puts(&b, ":***");
+            p = at;
+        }
+        for (; *p; p++) {
+            if ((*p == '?' || *p == '&') && strncmp(p + 1, "password=", 9) == 0) {
+                kz_buf_putc(&b, *p);
+                kz_buf_puts(&b, "password=***");
+                p += 10 + strcspn(p + 10, "&") - 1;
+                continue;
+            }
+            kz_buf_putc(&b, *p);
+        }
+        return kz_buf_take(&b);
+    }
+    /* keyword=value pairs: password=secret or password='a secret' */
+    while (*p) {
+        size_t sp = strspn(p, " \t");
+        kz_buf_append(&b, p, sp);
+        p += sp;
+        if (!*p)
+            break;
+        bool secret = strncmp(p, "password", 8) == 0 && (p[8] == '=' || p[8] == ' ');
+        const char *start = p;
+        while (*p && *p != '=' && *p != ' ')
+            p++;
+        while (*p == ' ')
+            p++;
+        if (*p == '=')
+            p++;
+        while (*p == ' ')
+            p++;
+        const char *vstart = p;
+        if (*p == '\'') {
+            for (p++; *p && *p != '\''; p++)
+                if (*p == '\\' && p[1])
+                    p++;
+            if (*p)
+                p++;
+        } else {
+            while (*p && *p != ' ')
+                p++;
+        }
+        kz_buf_append(&b, start, (size_t)(vstart - start));
+        if (secret)
+            kz_buf_puts(&b, "***");
+        else
+            kz_buf_append(&b, vstart, (size_t)(p - vstart));
+    }
+    return kz_buf_take(&b);
+}
+
+static kz_status pg_error(kz_store *st, int rc, const char *msg, const char *what, kz_err *err)
+{
+    /* the connection is gone: the next data_version tries to come back */
+    return kz_db_error_common(st, rc, msg, what, err);
+}
+
+/* One value of a query with no parameters (text, owned by the caller;
+ * NULL for no row or SQL NULL). */
+static int query_text(kz_store *st, const char *sql, char **out)
+{
+    *out = NULL;
+    kz_dbstmt *s = NULL;
+    int rc = st->conn->ops->prepare(st->conn, sql, &s);
+    if (rc != KZ_DB_OK)
+        return rc;
+    rc = kz_step(s);
+    if (rc == KZ_DB_ROW) {
+        const char *v = kz_col_str(s, 0);
+        *out = v ? kz_xstrdup(v) : NULL;
+        rc = KZ_DB_DONE;
+    }
+    kz_finalize(s);
+    return rc == KZ_DB_DONE ? KZ_DB_OK : rc;
+}
+
+static kz_status exec_or_fail(kz_store *st, const char *sql, const char *what, kz_err *err)
+{
+    int rc = st->conn->ops->exec(st->conn, sql);
+    return rc == KZ_DB_OK ? KZ_OK : kz_db_error(st, rc, what, err);
+}
+
+/* The schema version (0: no kariz schema here; -1: tables of something
+ * else). */
+static kz_status read_version(kz_store *st, int *ver, kz_err *err)
+{
+    char *v = NULL;
+    int rc = query_text(st, "SELECT to_regclass('meta') IS NOT NULL", &v);
+    if (rc != KZ_DB_OK)
+        return kz_db_error(st, rc, _("opening the database"), err);
+    bool meta = v && strcmp(v, "t") == 0;
+    free(v);
+    if (!meta) {
+        rc = query_text(st,
+                        "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
+                        "current_schema()",
+                        &v);
+        if (rc != KZ_DB_OK)
+            return kz_db_error(st, rc, _("opening the database"), err);
+        *ver = v && strcmp(v, "0") != 0 ? -1 : 0;
+        free(v);
+        return KZ_OK;
+    }
+    rc = query_text(st, "SELECT value FROM meta WHERE key = 'schema_version'", &v);
+    if (rc != KZ_DB_OK)
+        return kz_db_error(st, rc, _("opening the database"), err);
+    *ver = v ? atoi(v) : -1;
+    free(v);
+    return KZ_OK;
+}
+
+/* Creates the schema in an empty database, once: several kariz starting
+ * at once on a new database wait for the first, then find it made. */
+static kz_status create_schema(kz_store *st, kz_err *err)
+{
+    char sql[256];
+    snprintf(sql, sizeof sql, "BEGIN; SELECT pg_advisory_xact_lock(%lld)",
+             (long long)KZ_PG_SCHEMA_LOCK);
+    kz_status ks = exec_or_fail(st, sql, _("creating the schema"), err);
+    if (ks != KZ_OK)
+        return ks;
+    int ver = 0;
+    if ((ks = read_version(st, &ver, err)) != KZ_OK)
+        goto fail;
+    if (ver != 0) { /* made meanwhile, or not ours */
+        st->conn->ops->exec(st->conn, "ROLLBACK");
+        return KZ_OK;
+    }
+    if ((ks = exec_or_fail(st, kz_embedded_schema_pg, _("creating the schema"), err)) != KZ_OK) {
+        kz_err_prefix(err, _("creating the schema in %s"), st->where);
+        goto fail;
+    }
+    snprintf(sql, sizeof sql,
+             "INSERT INTO meta (key, value) VALUES ('schema_version', '%d'), "
+             "('search_form', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+             KZ_SCHEMA_VERSION);
+    if ((ks = exec_or_fail(st, sql, _("creating the schema"), err)) != KZ_OK)
+        goto fail;
+    return exec_or_fail(st, "COMMIT", _("creating the schema"), err);
+fail:
+    st->conn->ops->exec(st->conn, "ROLLBACK");
+    return ks;
+}
+
+static kz_status pg_open(kz_store *st, unsigned flags, kz_err *err)
+{
+    pg_data *pd = kz_xcalloc(1, sizeof *pd);
+    st->be_data = pd;
+    pd->wait = true;
+    free(st->where);
+    st->where = kz_pg_redact(st->path);
+    char *emsg = NULL; /* owned */
+    int rc = kz_pg_connect(st->path, &st->conn, &emsg);
+    if (rc != KZ_DB_OK) {
+        kz_status ks = kz_err_set(err, rc == KZ_DB_DENIED ? KZ_EREADONLY : KZ_EIO,
+                                  _("cannot connect to the database %s: %s"), st->where,
+                                  emsg ? emsg : "");
+        free(emsg);
+        return ks;
+    }
+    /* the collation of names in the schema (schema-pg.sql) */
+    st->name_collation = "kz_name";
+    pd->role = kz_pg_user(st->conn);
+    char sql[128];
+    snprintf(sql, sizeof sql, "SET lock_timeout = %d", st->busy_ms);
+    kz_status ks = exec_or_fail(st, sql, _("opening the database"), err);
+    int ver = 0;
+    if (ks == KZ_OK)
+        ks = read_version(st, &ver, err);
+    if (ks != KZ_OK)
+        return ks;
+    if (ver < 0)
+        return kz_err_set(err, KZ_ECORRUPT,
+                          _("%s holds tables but is not a kariz database (no schema version); "
+                            "refusing to touch it"),
+                          st->where);
+    if (ver == 0 && (flags & (KZ_STORE_NOCREATE | KZ_STORE_READONLY)))
+        return kz_err_set(err, KZ_ENOTFOUND,
+                          _("no kariz database in %s (create one with `kariz init`)"), st->where);
+    if (ver == 0) {
+        if ((ks = create_schema(st, err)) != KZ_OK || (ks = read_version(st, &ver, err)) != KZ_OK)
+            return ks;
+        if (ver < 0)
+            return kz_err_set(err, KZ_ECORRUPT,
+                              _("%s holds tables but is not a kariz database (no schema "
+                                "version); refusing to touch it"),
+                              st->where);
+    }
+    if (ver > KZ_SCHEMA_VERSION)
+        return kz_err_set(err, KZ_ENEWER,
+                          _("%s was written by a newer kariz (schema version %d; this kariz "
+                            "knows up to %d): upgrade kariz to use it; the database was not "
+                            "modified"),
+                          st->where, ver, KZ_SCHEMA_VERSION);
+    /* (schema-pg.sql starts at version 5: no migrations yet) */
+    if (st->readonly &&
+        (ks = exec_or_fail(st, "SET default_transaction_read_only = on",
+                           _("opening the database"), err)) != KZ_OK)
+        return ks;
+    if (kz_pg_listen(st->conn, "kariz") != KZ_DB_OK)
+        return kz_db_error(st, KZ_DB_GONE, _("opening the database"), err);
+    return KZ_OK;
+}
+
+static kz_status pg_after_begin(kz_store *st, kz_err *err)
+{
+    PD(st)->writes++;
+    char sql[96];
+    snprintf(sql, sizeof sql, PD(st)->wait ? "SELECT pg_advisory_xact_lock(%lld)"
+                                           : "SELECT pg_try_advisory_xact_lock(%lld)",
+             (long long)KZ_PG_WRITE_LOCK);
+    char *got = NULL;
+    int rc = query_text(st, sql, &got);
+    if (rc != KZ_DB_OK)
+        return kz_db_error(st, rc, _("starting a change"), err);
+    bool busy = !PD(st)->wait && (!got || strcmp(got, "t") != 0);
+    free(got);
+    if (busy)
+        return kz_db_error(st, KZ_DB_BUSY, _("starting a change"), err);
+    return KZ_OK;
+}
+
+static void pg_wait_for_locks(kz_store *st, bool wait)
+{
+    PD(st)->wait = wait;
+}
+
+static kz_status pg_data_version(kz_store *st, int64_t *out, kz_err *err)
+{
+    pg_data *pd = PD(st);
+    /* reading what the server sent also finds a connection that is gone */
+    int64_t n = kz_pg_notices(st->conn);
+    if (!st->in_txn && kz_pg_socket(st->conn) < 0) {
+        /* the server went away: come back when it can be reached (the
+         * driver prepares the statements and makes the settings again),
+         * and count that as a change: what was read before may be stale */
+        if (kz_pg_reconnect(st->conn) != KZ_DB_OK)
+            return kz_db_error(st, KZ_DB_GONE, _("checking for changes"), err);
+        pd->generation++;
+        n = kz_pg_notices(st->conn);
+    }
+    *out = n + pd->generation * 1000000000LL;
+    return KZ_OK;
+}
+
+static int64_t pg_total_changes(kz_store *st)
+{
+    return PD(st)->writes;
+}
+
+static kz_status pg_import_tune(kz_store *st, kz_err *err)
+{
+    /* an import resumes from its last committed batch: a batch lost to a
+     * crash of the server is done again, so its commits need not wait for
+     * the disk */
+    return exec_or_fail(st, "SET synchronous_commit = off", _("preparing the import"), err);
+}
+
+/* After a copy gave rows their ids: each identity column's next value
+ * follows the highest id. */
+static kz_status pg_after_copy(kz_store *st, kz_err *err)
+{
+    static const char *const idt[] = {"imports", "leads", "stakeholders", "activities", "events",
+                                      "triage"};
+    for (size_t i = 0; i < sizeof idt / sizeof idt[0]; i++) {
+        char sql[256];
+        snprintf(sql, sizeof sql,
+                 "SELECT setval(pg_get_serial_sequence('%s', 'id'), "
+                 "coalesce((SELECT max(id) FROM %s), 0) + 1, false)",
+                 idt[i], idt[i]);
+        kz_status ks = exec_or_fail(st, sql, _("copying"), err);
+        if (ks != KZ_OK)
+            return ks;
+    }
+    return KZ_OK;
+}
+
+static void pg_close(kz_store *st)
+{
+    pg_data *pd = PD(st);
+    if (pd) {
+        free(pd->role);
+        free(pd);
+    }
+    st->be_data = NULL;
+}
+
+const char *kz_pg_role(const kz_store *st)
+{
+    return st->be == &kz_backend_pg && PD(st) ? PD(st)->role : NULL;
+}
+
+int kz_pg_fd(const kz_store *st)
+{
+    return st->be == &kz_backend_pg && st->conn ? kz_pg_socket(st->conn) : -1;
+}
+
+const kz_backend kz_backend_pg = {
+    .name = "postgresql",
+    .open = pg_open,
+    .error = pg_error,
+    .begin_write = "BEGIN",
+    .begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+    .after_begin = pg_after_begin,
+    .wait_for_locks = pg_wait_for_locks,
+    .data_version = pg_data_version,
+    .total_changes = pg_total_changes,
+    .search_like = true,
+    .import_tune = pg_import_tune,
+    .after_copy = pg_after_copy,
+    .close = pg_close,
+};

@@ -1,0 +1,1067 @@
+/* pg_driver.c - the PostgreSQL driver (libpq) behind driver.h; see
+ * pg_driver.h for what it does beyond the common interface. */
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "kariz/buf.h"
+#include "kariz/i18n.h"
+#include "store/pg_driver.h"
+
+#define PG_MAX_PARAMS 65535
+#define PG_POOL 32 /* finalized statements kept prepared for the same SQL */
+#define PG_TEXT_OID 25 /* the type of a parameter the SQL never names */
+
+typedef struct pg_conn pg_conn;
+typedef struct pg_stmt pg_stmt;
+
+struct pg_conn {
+    kz_dbconn base;
+    PGconn *pg;            /* owned */
+    uint64_t gen;          /* bumped by each reconnect: prepared statements die with it */
+    uint64_t next_name;    /* statement names: kz1, kz2, ... */
+    char *err;             /* owned: the last failure's text */
+    char sqlstate[6];      /* ... and its SQLSTATE */
+    int64_t changes;
+    bool inserted;         /* an INSERT succeeded in this session: lastval() may be asked */
+    bool lastval_known;    /* lastval() answered once in this session: it cannot fail now */
+    char **listens;        /* owned: the channels listened to, for a reconnect */
+    size_t nlistens;
+    char **settings;       /* owned: the session's SETs made through exec, for a reconnect */
+    size_t nsettings;
+    struct {
+        char *sql;         /* owned: rewritten */
+        char name[24];
+    } pool[PG_POOL];       /* statements finalized but still prepared on the server,
+                            * oldest first: a prepare of the same SQL takes one */
+    size_t npool;
+    kz_buf dealloc;        /* DEALLOCATEs of statements the pool let go, sent
+                            * before the next command outside a transaction */
+    int64_t notices;       /* notifications from other sessions */
+    pg_stmt *stmts;        /* the open statements, so close can let go of them */
+};
+
+struct pg_stmt {
+    kz_dbstmt base;
+    pg_conn *c;            /* NULL once the connection is closed */
+    pg_stmt *prev, *next;  /* c->stmts */
+    char *sql;             /* owned: rewritten to $N */
+    char name[24];
+    uint64_t gen;          /* the generation it was prepared in; 0: not prepared */
+    int nparams;
+    bool *used;            /* owned: parameter i+1 appears in the SQL */
+    char **vals;           /* owned: each parameter as text, NULL for SQL NULL */
+    bool bad_bind;         /* a parameter number out of range was bound: step fails */
+    int bad_index;         /* ... this one */
+    PGresult *res;         /* owned: the result being handed out */
+    int row, nrows;        /* the row col_* read: res's row-th; nrows in res */
+    int ncols;             /* columns in its last result (0 before it ran) */
+};
+
+static const kz_stmt_ops pg_stmt_ops;
+static const kz_conn_ops pg_conn_ops;
+
+/* ---- messages ------------------------------------------------------------ */
+
+/* s as one line: every run of control characters and spaces is one space,
+ * none at either end; with strip, libpq's "ERROR:  " and "FATAL:  "
+ * prefixes dropped (a message libpq wrote, rather than the server's fields). */
+static void one_line(kz_buf *out, const char *s, bool strip)
+{
+    static const char *const prefixes[] = {"ERROR:  ", "FATAL:  ", "PANIC:  "};
+    bool space = false;
+    while (s && *s) {
+        bool dropped = false;
+        for (size_t i = 0; strip && i < sizeof prefixes / sizeof prefixes[0]; i++) {
+            size_t n = strlen(prefixes[i]);
+            if (strncmp(s, prefixes[i], n) == 0) {
+                s += n;
+                dropped = true;
+                break;
+            }
+        }
+        if (dropped)
+            continue;
+        unsigned char ch = (unsigned char)*s++;
+        if (ch <= ' ' || ch == 0x7f) {
+            space = out->len > 0;
+            continue;
+        }
+        if (space)
+            kz_buf_putc(out, ' ');
+        space = false;
+        kz_buf_putc(out, (char)ch);
+    }
+}
+
+static void set_err(pg_conn *c, const char *sqlstate, const char *msg, bool strip)
+{
+    kz_buf b = KZ_BUF_INIT;
+    one_line(&b, msg, strip);
+    if (!b.len)
+        kz_buf_puts(&b, _("the database server gave no reason"));
+    free(c->err);
+    c->err = kz_buf_take(&b);
+    snprintf(c->sqlstate, sizeof c->sqlstate, "%s", sqlstate ? sqlstate : "");
+}
+
+int kz_pg_class(const char *st)
+{
+    if (!st || strlen(st) != 5)
+        return KZ_DB_ERROR;
+    if (strcmp(st, "23503") == 0)
+        return KZ_DB_FOREIGN;
+    if (strncmp(st, "23", 2) == 0)
+        return KZ_DB_CONSTRAINT;
+    if (strcmp(st, "40001") == 0 || strcmp(st, "40P01") == 0 || strcmp(st, "55P03") == 0)
+        return KZ_DB_BUSY;
+    if (strcmp(st, "57014") == 0)
+        return KZ_DB_INTERRUPT;
+    if (strcmp(st, "53100") == 0)
+        return KZ_DB_FULL;
+    if (strcmp(st, "53200") == 0)
+        return KZ_DB_NOMEM;
+    if (strcmp(st, "42501") == 0 || strcmp(st, "25006") == 0)
+        return KZ_DB_READONLY;
+    if (strncmp(st, "28", 2) == 0 || strcmp(st, "3D000") == 0)
+        return KZ_DB_DENIED;
+    if (strncmp(st, "08", 2) == 0 || strcmp(st, "57P01") == 0 || strcmp(st, "57P02") == 0 ||
+        strcmp(st, "57P03") == 0)
+        return KZ_DB_GONE;
+    if (strcmp(st, "XX001") == 0 || strcmp(st, "XX002") == 0)
+        return KZ_DB_CORRUPT;
+    return KZ_DB_ERROR;
+}
+
+/* Records a failed result (or a NULL one: out of memory, or no connection)
+ * and returns its class. A connection that went bad is KZ_DB_GONE
+ * whatever the server said last. */
+static int fail_result(pg_conn *c, const PGresult *r)
+{
+    const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    kz_buf b = KZ_BUF_INIT;
+    if (primary) {
+        kz_buf_puts(&b, primary);
+        if (detail) {
+            kz_buf_puts(&b, ": ");
+            kz_buf_puts(&b, detail);
+        }
+    } else {
+        kz_buf_puts(&b, r && *PQresultErrorMessage(r) ? PQresultErrorMessage(r)
+                                                       : PQerrorMessage(c->pg));
+    }
+    set_err(c, st, kz_buf_str(&b), !primary);
+    kz_buf_free(&b);
+    if (PQstatus(c->pg) == CONNECTION_BAD)
+        return KZ_DB_GONE;
+    if (!r && !st)
+        return KZ_DB_NOMEM;
+    return kz_pg_class(st);
+}
+
+/* ---- rewriting ?N to $N ---------------------------------------------------- */
+
+static bool ident_char(unsigned char ch)
+{
+    return isalnum(ch) || ch == '_' || ch == '$' || ch >= 0x80;
+}
+
+/* The length of a dollar-quote tag ($$ or $tag$) starting at s, 0 if none. */
+static size_t dollar_tag(const char *s)
+{
+    size_t n = 1;
+    if (s[n] != '$') {
+        unsigned char ch = (unsigned char)s[n];
+        if (!(isalpha(ch) || ch == '_' || ch >= 0x80))
+            return 0;
+        while (s[n] && s[n] != '$' && (isalnum((unsigned char)s[n]) || s[n] == '_' ||
+                                       (unsigned char)s[n] >= 0x80))
+            n++;
+        if (s[n] != '$')
+            return 0;
+    }
+    return n + 1;
+}
+
+/* The rewrite of kz_pg_rewrite; *used (when not NULL) gets a malloc'd
+ * array of *nparams flags: whether the SQL names parameter i+1. */
+static char *rewrite(const char *sql, int *nparams, bool **used, char **errmsg)
+{
+    kz_buf out = KZ_BUF_INIT;
+    int *named = NULL; /* the numbers in the order the SQL names them */
+    size_t nnamed = 0, cap = 0;
+    int highest = 0;
+    const char *p = sql;
+    *nparams = 0;
+    if (used)
+        *used = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    while (*p) {
+        unsigned char prev = p > sql ? (unsigned char)p[-1] : ' ';
+        const char *start = p;
+        size_t tag;
+        if (*p == '\'') {
+            /* E'...' takes backslash escapes; '' is a quote in either */
+            bool esc = (prev == 'E' || prev == 'e') &&
+                       (p - 1 == sql || !ident_char((unsigned char)p[-2]));
+            p++;
+            while (*p) {
+                if (esc && *p == '\\' && p[1]) {
+                    p += 2;
+                } else if (*p++ == '\'') {
+                    if (*p != '\'')
+                        break;
+                    p++;
+                }
+            }
+        } else if (*p == '"') {
+            p++;
+            while (*p) {
+                if (*p++ == '"') {
+                    if (*p != '"')
+                        break;
+                    p++;
+                }
+            }
+        } else if (p[0] == '-' && p[1] == '-') {
+            while (*p && *p != '\n')
+                p++;
+        } else if (p[0] == '/' && p[1] == '*') {
+            int depth = 1; /* PostgreSQL's block comments nest */
+            p += 2;
+            while (*p && depth) {
+                if (p[0] == '/' && p[1] == '*') {
+                    depth++;
+                    p += 2;
+                } else if (p[0] == '*' && p[1] == '/') {
+                    depth--;
+                    p += 2;
+                } else {
+                    p++;
+                }
+            }
+        } else if (*p == '$' && !ident_char(prev) && (tag = dollar_tag(p))) {
+            p += tag;
+            while (*p && strncmp(p, start, tag) != 0)
+                p++;
+            if (*p)
+                p += tag;
+        } else if (*p == '?') {
+            const char *d = ++p;
+            long n = 0;
+            while (isdigit((unsigned char)*p)) {
+                if (n <= PG_MAX_PARAMS)
+                    n = n * 10 + (*p - '0');
+                p++;
+            }
+            if (p == d)
+                n = highest + 1;
+            if (n < 1 || n > PG_MAX_PARAMS) {
+                if (errmsg) {
+                    kz_buf e = KZ_BUF_INIT;
+                    if (p == d)
+                        kz_buf_printf(&e, _("more than %d parameters"), PG_MAX_PARAMS);
+                    else
+                        kz_buf_printf(&e, _("parameter ?%.*s is out of range (1 to %d)"),
+                                      (int)(p - d), d, PG_MAX_PARAMS);
+                    *errmsg = kz_buf_take(&e);
+                }
+                free(named);
+                kz_buf_free(&out);
+                return NULL;
+            }
+            if (n > highest)
+                highest = (int)n;
+            if (nnamed == cap) {
+                cap = cap ? 2 * cap : 16;
+                named = kz_xrealloc(named, cap * sizeof *named);
+            }
+            named[nnamed++] = (int)n;
+            kz_buf_printf(&out, "$%ld", n);
+            continue;
+        } else {
+            p++;
+        }
+        kz_buf_append(&out, start, (size_t)(p - start));
+    }
+    *nparams = highest;
+    if (used) {
+        *used = kz_xcalloc((size_t)highest + 1, sizeof **used);
+        for (size_t i = 0; i < nnamed; i++)
+            (*used)[named[i] - 1] = true;
+    }
+    free(named);
+    return kz_buf_take(&out);
+}
+
+char *kz_pg_rewrite(const char *sql, int *nparams, char **errmsg)
+{
+    return rewrite(sql, nparams, NULL, errmsg);
+}
+
+/* ---- commands -------------------------------------------------------------- */
+
+/* Sends the DEALLOCATEs of statements finalized since the last command,
+ * outside a transaction only: they wait for its end, so that they could
+ * never abort it. */
+static void flush_dealloc(pg_conn *c)
+{
+    if (!c->dealloc.len || PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+        return;
+    PQclear(PQexec(c->pg, kz_buf_str(&c->dealloc)));
+    kz_buf_reset(&c->dealloc);
+}
+
+/* Notes what a successful command did: its row count, an INSERT. */
+static void note_command(pg_conn *c, const PGresult *r)
+{
+    const char *tag = PQcmdStatus((PGresult *)r);
+    if (strncmp(tag, "INSERT ", 7) == 0 || strncmp(tag, "UPDATE ", 7) == 0 ||
+        strncmp(tag, "DELETE ", 7) == 0 || strncmp(tag, "MERGE ", 6) == 0) {
+        c->changes = strtoll(PQcmdTuples((PGresult *)r), NULL, 10);
+        if (tag[0] == 'I')
+            c->inserted = true;
+    }
+}
+
+/* Keeps a finalized statement's server statement (its name, and sql,
+ * whose ownership passes) for a later prepare of the same SQL; the oldest
+ * kept goes when the pool is full. */
+static void pool_put(pg_conn *c, char *sql, const char *name)
+{
+    if (c->npool == PG_POOL) {
+        kz_buf_printf(&c->dealloc, "DEALLOCATE %s;", c->pool[0].name);
+        free(c->pool[0].sql);
+        memmove(&c->pool[0], &c->pool[1], (PG_POOL - 1) * sizeof c->pool[0]);
+        c->npool--;
+    }
+    c->pool[c->npool].sql = sql;
+    snprintf(c->pool[c->npool].name, sizeof c->pool[c->npool].name, "%s", name);
+    c->npool++;
+}
+
+/* Takes the kept server statement of sql into name; false when none. */
+static bool pool_take(pg_conn *c, const char *sql, char *name, size_t n)
+{
+    for (size_t i = 0; i < c->npool; i++) {
+        if (strcmp(c->pool[i].sql, sql) == 0) {
+            snprintf(name, n, "%s", c->pool[i].name);
+            free(c->pool[i].sql);
+            memmove(&c->pool[i], &c->pool[i + 1], (c->npool - i - 1) * sizeof c->pool[0]);
+            c->npool--;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The session's prepared statements are gone (a new session, DISCARD ALL):
+ * nothing is kept nor to deallocate. */
+static void pool_drop(pg_conn *c)
+{
+    for (size_t i = 0; i < c->npool; i++)
+        free(c->pool[i].sql);
+    c->npool = 0;
+    kz_buf_reset(&c->dealloc);
+}
+
+/* ---- statements ------------------------------------------------------------ */
+
+static int stmt_prepare_server(pg_stmt *s)
+{
+    pg_conn *c = s->c;
+    Oid *types = NULL;
+    for (int i = 0; i < s->nparams; i++) {
+        if (!s->used[i]) {
+            /* the server cannot infer the type of a parameter the SQL
+             * never names: it takes any text */
+            if (!types)
+                types = kz_xcalloc((size_t)s->nparams, sizeof *types);
+            types[i] = PG_TEXT_OID;
+        }
+    }
+    flush_dealloc(c);
+    snprintf(s->name, sizeof s->name, "kz%" PRIu64, ++c->next_name);
+    PGresult *r = PQprepare(c->pg, s->name, s->sql, s->nparams, types);
+    free(types);
+    int rc = KZ_DB_OK;
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+        rc = fail_result(c, r);
+    else
+        s->gen = c->gen;
+    PQclear(r);
+    return rc;
+}
+
+static void stmt_drop_result(pg_stmt *s)
+{
+    PQclear(s->res);
+    s->res = NULL;
+    s->row = -1;
+    s->nrows = 0;
+}
+
+/* Runs the statement (prepared again first if its session's statements
+ * are gone): KZ_DB_ROW with s->res holding the rows, KZ_DB_DONE, or the
+ * failure's class. */
+static int stmt_execute(pg_stmt *s)
+{
+    pg_conn *c = s->c;
+    if (s->gen != c->gen) {
+        int rc = stmt_prepare_server(s);
+        if (rc != KZ_DB_OK)
+            return rc;
+    }
+    flush_dealloc(c);
+    PGresult *r = PQexecPrepared(c->pg, s->name, s->nparams, (const char *const *)s->vals, NULL,
+                                 NULL, 0);
+    ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (status == PGRES_TUPLES_OK) {
+        note_command(c, r);
+        s->ncols = PQnfields(r);
+        s->nrows = PQntuples(r);
+        if (s->nrows == 0) {
+            PQclear(r);
+            return KZ_DB_DONE;
+        }
+        s->res = r;
+        s->row = 0;
+        return KZ_DB_ROW;
+    }
+    if (status == PGRES_COMMAND_OK || status == PGRES_EMPTY_QUERY) {
+        note_command(c, r);
+        PQclear(r);
+        return KZ_DB_DONE;
+    }
+    int rc = fail_result(c, r);
+    PQclear(r);
+    return rc;
+}
+
+static int pg_step(kz_dbstmt *st)
+{
+    pg_stmt *s = (pg_stmt *)st;
+    pg_conn *c = s->c;
+    if (s->res) {
+        if (++s->row < s->nrows)
+            return KZ_DB_ROW;
+        stmt_drop_result(s); /* the next step runs it again, as SQLite's does */
+        return KZ_DB_DONE;
+    }
+    if (!c)
+        return KZ_DB_GONE; /* its connection was closed */
+    if (s->bad_bind) {
+        kz_buf b = KZ_BUF_INIT;
+        kz_buf_printf(&b, _("no parameter %d in the statement (it has %d): %s"), s->bad_index,
+                      s->nparams, s->sql);
+        set_err(c, "", kz_buf_str(&b), false);
+        kz_buf_free(&b);
+        return KZ_DB_ERROR;
+    }
+    int rc = stmt_execute(s);
+    if (rc == KZ_DB_ERROR && strcmp(c->sqlstate, "0A000") == 0 && s->gen == c->gen) {
+        /* "cached plan must not change result type": a table it reads
+         * changed (a migration by another process) since it was prepared.
+         * Prepare it again; run it again now unless that failure aborted
+         * a transaction, which the caller rolls back and retries. */
+        kz_buf_printf(&c->dealloc, "DEALLOCATE %s;", s->name);
+        s->gen = 0;
+        if (PQtransactionStatus(c->pg) == PQTRANS_IDLE)
+            rc = stmt_execute(s);
+    }
+    return rc;
+}
+
+static void pg_reset(kz_dbstmt *st)
+{
+    stmt_drop_result((pg_stmt *)st);
+}
+
+static void pg_clear(kz_dbstmt *st)
+{
+    pg_stmt *s = (pg_stmt *)st;
+    for (int i = 0; i < s->nparams; i++) {
+        free(s->vals[i]);
+        s->vals[i] = NULL;
+    }
+    s->bad_bind = false;
+}
+
+/* The slot of parameter i, NULL (and the step will fail) when there is none. */
+static char **param_slot(pg_stmt *s, int i)
+{
+    if (i < 1 || i > s->nparams) {
+        s->bad_bind = true;
+        s->bad_index = i;
+        return NULL;
+    }
+    free(s->vals[i - 1]);
+    s->vals[i - 1] = NULL;
+    return &s->vals[i - 1];
+}
+
+static void pg_bind_i64(kz_dbstmt *st, int i, int64_t v)
+{
+    char **slot = param_slot((pg_stmt *)st, i);
+    if (slot) {
+        char num[24];
+        snprintf(num, sizeof num, "%" PRId64, v);
+        *slot = kz_xstrdup(num);
+    }
+}
+
+static void pg_bind_text(kz_dbstmt *st, int i, const char *v, size_t len)
+{
+    char **slot = param_slot((pg_stmt *)st, i);
+    if (slot && v)
+        *slot = kz_xstrndup(v, len);
+}
+
+static void pg_bind_null(kz_dbstmt *st, int i)
+{
+    param_slot((pg_stmt *)st, i);
+}
+
+static bool has_col(const pg_stmt *s, int col)
+{
+    return s->res && s->row >= 0 && s->row < s->nrows && col >= 0 && col < PQnfields(s->res);
+}
+
+static bool pg_col_null(kz_dbstmt *st, int col)
+{
+    pg_stmt *s = (pg_stmt *)st;
+    return !has_col(s, col) || PQgetisnull(s->res, s->row, col);
+}
+
+static int64_t pg_col_i64(kz_dbstmt *st, int col)
+{
+    pg_stmt *s = (pg_stmt *)st;
+    if (pg_col_null(st, col))
+        return 0;
+    const char *v = PQgetvalue(s->res, s->row, col);
+    if (strcmp(v, "t") == 0)
+        return 1;
+    if (strcmp(v, "f") == 0)
+        return 0;
+    return strtoll(v, NULL, 10);
+}
+
+static const char *pg_col_text(kz_dbstmt *st, int col, size_t *len)
+{
+    pg_stmt *s = (pg_stmt *)st;
+    if (pg_col_null(st, col)) {
+        if (len)
+            *len = 0;
+        return NULL;
+    }
+    if (len)
+        *len = (size_t)PQgetlength(s->res, s->row, col);
+    return PQgetvalue(s->res, s->row, col);
+}
+
+static int pg_col_count(kz_dbstmt *st)
+{
+    return ((pg_stmt *)st)->ncols;
+}
+
+static void stmt_unlink(pg_stmt *s)
+{
+    if (!s->c)
+        return;
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        s->c->stmts = s->next;
+    if (s->next)
+        s->next->prev = s->prev;
+    s->prev = s->next = NULL;
+}
+
+static void pg_finalize(kz_dbstmt *st)
+{
+    pg_stmt *s = (pg_stmt *)st;
+    stmt_drop_result(s);
+    if (s->c && s->gen == s->c->gen) {
+        pool_put(s->c, s->sql, s->name);
+        s->sql = NULL;
+    }
+    stmt_unlink(s);
+    pg_clear(st);
+    free(s->vals);
+    free(s->used);
+    free(s->sql);
+    free(s);
+}
+
+static const kz_stmt_ops pg_stmt_ops = {
+    .step = pg_step,
+    .reset = pg_reset,
+    .clear = pg_clear,
+    .bind_i64 = pg_bind_i64,
+    .bind_text = pg_bind_text,
+    .bind_null = pg_bind_null,
+    .col_null = pg_col_null,
+    .col_i64 = pg_col_i64,
+    .col_text = pg_col_text,
+    .col_count = pg_col_count,
+    .finalize = pg_finalize,
+};
+
+/* ---- the connection --------------------------------------------------------- */
+
+static int pg_prepare(kz_dbconn *cc, const char *sql, kz_dbstmt **out)
+{
+    pg_conn *c = (pg_conn *)cc;
+    *out = NULL;
+    char *why = NULL;
+    pg_stmt *s = kz_xcalloc(1, sizeof *s);
+    s->base.ops = &pg_stmt_ops;
+    s->row = -1;
+    s->sql = rewrite(sql, &s->nparams, &s->used, &why);
+    if (!s->sql) {
+        set_err(c, "", why, false);
+        free(why);
+        free(s);
+        return KZ_DB_ERROR;
+    }
+    s->vals = kz_xcalloc((size_t)s->nparams + 1, sizeof *s->vals);
+    s->c = c;
+    s->next = c->stmts;
+    if (c->stmts)
+        c->stmts->prev = s;
+    c->stmts = s;
+    if (pool_take(c, s->sql, s->name, sizeof s->name)) {
+        s->gen = c->gen;
+        *out = &s->base;
+        return KZ_DB_OK;
+    }
+    int rc = stmt_prepare_server(s);
+    if (rc != KZ_DB_OK) {
+        pg_finalize(&s->base);
+        return rc;
+    }
+    *out = &s->base;
+    return KZ_DB_OK;
+}
+
+/* The first n words of sql (letters, digits, '_' and '.'), lower case. */
+static void first_words(const char *sql, char words[][64], int n)
+{
+    const char *p = sql;
+    for (int w = 0; w < n; w++) {
+        p += strspn(p, " \t\r\n");
+        size_t len = 0;
+        while (*p && (isalnum((unsigned char)*p) || *p == '_' || *p == '.')) {
+            if (len + 1 < 64)
+                words[w][len++] = (char)tolower((unsigned char)*p);
+            p++;
+        }
+        words[w][len] = '\0';
+    }
+}
+
+/* The name of the setting a session SET or RESET names (lower case, in
+ * name, size n), or false when sql is no such statement: SET LOCAL, SET
+ * TRANSACTION and SET CONSTRAINTS end with the transaction. RESET ALL and
+ * DISCARD ALL are the name "all". */
+static bool session_setting(const char *sql, bool *reset, char *name, size_t n)
+{
+    char words[3][64];
+    first_words(sql, words, 3);
+    const char *what;
+    if (strcmp(words[0], "set") == 0 && strcmp(words[1], "session") == 0)
+        what = words[2];
+    else if (strcmp(words[0], "set") == 0 || strcmp(words[0], "reset") == 0)
+        what = words[1];
+    else if (strcmp(words[0], "discard") == 0 && strcmp(words[1], "all") == 0)
+        what = "all";
+    else
+        return false;
+    if (!*what || strcmp(what, "local") == 0 || strcmp(what, "transaction") == 0 ||
+        strcmp(what, "constraints") == 0 || strcmp(what, "characteristics") == 0)
+        return false;
+    *reset = words[0][0] != 's';
+    snprintf(name, n, "%s", what);
+    return true;
+}
+
+/* Keeps what a successful exec changed of the session's settings, for a
+ * reconnect: the last SET of each setting, none after its RESET. */
+static void note_setting(pg_conn *c, const char *sql)
+{
+    char name[64], other[64];
+    bool reset, r2;
+    if (!session_setting(sql, &reset, name, sizeof name))
+        return;
+    size_t keep = 0;
+    for (size_t i = 0; i < c->nsettings; i++) {
+        session_setting(c->settings[i], &r2, other, sizeof other);
+        if (strcmp(name, "all") == 0 || strcmp(name, other) == 0)
+            free(c->settings[i]);
+        else
+            c->settings[keep++] = c->settings[i];
+    }
+    c->nsettings = keep;
+    if (!reset) {
+        c->settings = kz_xrealloc(c->settings, (c->nsettings + 1) * sizeof *c->settings);
+        c->settings[c->nsettings++] = kz_xstrdup(sql);
+    }
+}
+
+static void remember(char ***list, size_t *n, const char *s)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*list)[i], s) == 0)
+            return;
+    *list = kz_xrealloc(*list, (*n + 1) * sizeof **list);
+    (*list)[(*n)++] = kz_xstrdup(s);
+}
+
+static int pg_exec(kz_dbconn *cc, const char *sql)
+{
+    pg_conn *c = (pg_conn *)cc;
+    flush_dealloc(c);
+    PGresult *r = PQexec(c->pg, sql);
+    ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    int rc = KZ_DB_DONE;
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
+        note_command(c, r);
+        note_setting(c, sql);
+        char words[2][64];
+        first_words(sql, words, 2);
+        if ((strcmp(words[0], "discard") == 0 || strcmp(words[0], "deallocate") == 0) &&
+            strcmp(words[1], "all") == 0) {
+            /* every prepared statement is gone (and with DISCARD ALL, what
+             * lastval() knew): prepare each again on its next step */
+            c->gen++;
+            c->inserted = c->lastval_known = false;
+            pool_drop(c);
+        }
+        rc = KZ_DB_OK;
+    } else {
+        rc = fail_result(c, r);
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int64_t pg_changes(kz_dbconn *cc)
+{
+    return ((pg_conn *)cc)->changes;
+}
+
+/* One value from a query without parameters, malloc'd; NULL when it failed
+ * (then recorded as the last failure when record is set). */
+static char *query_value(pg_conn *c, const char *sql, bool record)
+{
+    PGresult *r = PQexec(c->pg, sql);
+    char *v = NULL;
+    if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && PQnfields(r) >= 1 &&
+        !PQgetisnull(r, 0, 0))
+        v = kz_xstrdup(PQgetvalue(r, 0, 0));
+    else if (record)
+        fail_result(c, r);
+    PQclear(r);
+    return v;
+}
+
+static int64_t pg_last_id(kz_dbconn *cc)
+{
+    pg_conn *c = (pg_conn *)cc;
+    if (!c->inserted)
+        return 0;
+    /* lastval() fails while no sequence was used in the session (an INSERT
+     * into a table without an identity column), and a failure inside a
+     * transaction would abort it: ask under a savepoint until it answered
+     * once, after which it cannot fail */
+    bool guard = !c->lastval_known && PQtransactionStatus(c->pg) == PQTRANS_INTRANS;
+    if (guard)
+        PQclear(PQexec(c->pg, "SAVEPOINT kz_lastval"));
+    char *v = query_value(c, "SELECT lastval()", false);
+    if (guard)
+        PQclear(PQexec(c->pg, v ? "RELEASE SAVEPOINT kz_lastval"
+                                : "ROLLBACK TO SAVEPOINT kz_lastval; RELEASE SAVEPOINT kz_lastval"));
+    int64_t id = v ? strtoll(v, NULL, 10) : 0;
+    if (v)
+        c->lastval_known = true;
+    free(v);
+    return id;
+}
+
+static const char *pg_errmsg(kz_dbconn *cc)
+{
+    pg_conn *c = (pg_conn *)cc;
+    return c->err ? c->err : "";
+}
+
+static bool pg_in_txn(kz_dbconn *cc)
+{
+    PGTransactionStatusType t = PQtransactionStatus(((pg_conn *)cc)->pg);
+    return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
+}
+
+static void pg_close(kz_dbconn *cc)
+{
+    pg_conn *c = (pg_conn *)cc;
+    if (!c)
+        return;
+    for (pg_stmt *s = c->stmts, *next; s; s = next) {
+        next = s->next;
+        s->c = NULL;
+        s->prev = s->next = NULL;
+    }
+    PQfinish(c->pg);
+    for (size_t i = 0; i < c->nlistens; i++)
+        free(c->listens[i]);
+    free(c->listens);
+    for (size_t i = 0; i < c->nsettings; i++)
+        free(c->settings[i]);
+    free(c->settings);
+    pool_drop(c);
+    kz_buf_free(&c->dealloc);
+    free(c->err);
+    free(c);
+}
+
+static const kz_conn_ops pg_conn_ops = {
+    .prepare = pg_prepare,
+    .exec = pg_exec,
+    .changes = pg_changes,
+    .last_id = pg_last_id,
+    .errmsg = pg_errmsg,
+    .in_txn = pg_in_txn,
+    .close = pg_close,
+};
+
+/* ---- PostgreSQL's own ------------------------------------------------------- */
+
+bool kz_pg_is_target(const char *s)
+{
+    if (!s)
+        return false;
+    if (strncmp(s, "postgresql://", 13) == 0 || strncmp(s, "postgres://", 11) == 0)
+        return true;
+    if (!(isalpha((unsigned char)*s) || *s == '_'))
+        return false;
+    while (isalnum((unsigned char)*s) || *s == '_')
+        s++;
+    return *s == '=';
+}
+
+/* Notices (NOTICE: relation already exists, skipping) would be written to
+ * stderr, over the board: kariz has nothing to show of them. */
+static void quiet_notice(void *arg, const char *message)
+{
+}
+
+/* Replaces each copy of the n bytes at secret (when there are any) in b
+ * by "***". */
+static void hide(kz_buf *b, const char *secret, size_t n)
+{
+    if (!secret || !n)
+        return;
+    char *needle = kz_xstrndup(secret, n);
+    kz_buf out = KZ_BUF_INIT;
+    const char *p = kz_buf_str(b), *hit;
+    while ((hit = strstr(p, needle))) {
+        kz_buf_append(&out, p, (size_t)(hit - p));
+        kz_buf_puts(&out, "***");
+        p = hit + n;
+    }
+    kz_buf_puts(&out, p);
+    free(needle);
+    kz_buf_free(b);
+    *b = out;
+}
+
+/* The message of a failed connection as one line, without the password:
+ * the one the string gives, as libpq read it and as it was written (a
+ * string libpq could not read may be quoted back in its message). */
+static char *connect_message(const char *conninfo, const char *msg)
+{
+    kz_buf b = KZ_BUF_INIT;
+    one_line(&b, msg, true);
+    if (!b.len)
+        kz_buf_puts(&b, _("the database server gave no reason"));
+    PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+    for (PQconninfoOption *o = opts; o && o->keyword; o++)
+        if (strcmp(o->keyword, "password") == 0 && o->val)
+            hide(&b, o->val, strlen(o->val));
+    PQconninfoFree(opts);
+    const char *p = strstr(conninfo, "://");
+    const char *ends = p ? "'& \t\n" : "' \t\n"; /* a URI's parameters end at '&' */
+    if (p) {
+        /* scheme://user:password@host...: the password as written */
+        p += 3;
+        size_t auth = strcspn(p, "@/?");
+        const char *colon = memchr(p, ':', auth);
+        if (p[auth] == '@' && colon)
+            hide(&b, colon + 1, (size_t)(p + auth - colon - 1));
+    }
+    for (p = conninfo; (p = strstr(p, "password"));) {
+        /* password = value, or password='value' */
+        p += 8;
+        const char *v = p + strspn(p, " \t\n");
+        if (*v != '=')
+            continue;
+        v++;
+        v += strspn(v, " \t\n");
+        if (*v == '\'')
+            v++;
+        size_t n = strcspn(v, ends);
+        hide(&b, v, n);
+        p = v + n;
+    }
+    return kz_buf_take(&b);
+}
+
+/* Whether a failed connection's message says the server refused the role
+ * or the database, rather than that there was no server to ask or that
+ * it could not take the connection now (starting, shutting down, too
+ * many connections). */
+static bool refused(PGconn *pg, const char *msg)
+{
+    static const char *const words[] = {
+        "authentication failed", "does not exist", "no pg_hba.conf entry", "pg_hba.conf rejects",
+        "no password supplied", "permission denied", "not permitted to log in"};
+    if (PQconnectionNeedsPassword(pg))
+        return true;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strstr(msg, words[i]))
+            return true;
+    return false;
+}
+
+int kz_pg_connect(const char *conninfo, kz_dbconn **out, char **errmsg)
+{
+    /* dbname is expanded as a connection string; the keywords after it
+     * override what it says (client_encoding), fallback_application_name
+     * gives way to an application_name it or $PGAPPNAME sets */
+    const char *const keys[] = {"dbname", "client_encoding", "fallback_application_name", NULL};
+    const char *const vals[] = {conninfo, "UTF8", "kariz", NULL};
+    *out = NULL;
+    if (errmsg)
+        *errmsg = NULL;
+    PGconn *pg = PQconnectdbParams(keys, vals, 1);
+    if (!pg) {
+        if (errmsg)
+            *errmsg = kz_xstrdup(_("out of memory"));
+        return KZ_DB_NOMEM;
+    }
+    if (PQstatus(pg) != CONNECTION_OK) {
+        const char *msg = PQerrorMessage(pg);
+        int rc = refused(pg, msg) ? KZ_DB_DENIED : KZ_DB_CANTOPEN;
+        if (errmsg)
+            *errmsg = connect_message(conninfo, msg);
+        PQfinish(pg);
+        return rc;
+    }
+    PQsetNoticeProcessor(pg, quiet_notice, NULL);
+    pg_conn *c = kz_xcalloc(1, sizeof *c);
+    c->base.ops = &pg_conn_ops;
+    c->pg = pg;
+    c->gen = 1;
+    *out = &c->base;
+    return KZ_DB_OK;
+}
+
+int kz_pg_socket(kz_dbconn *cc)
+{
+    pg_conn *c = (pg_conn *)cc;
+    return c && PQstatus(c->pg) == CONNECTION_OK ? PQsocket(c->pg) : -1;
+}
+
+bool kz_pg_gone(kz_dbconn *cc)
+{
+    return PQstatus(((pg_conn *)cc)->pg) == CONNECTION_BAD;
+}
+
+static int listen_on(pg_conn *c, const char *channel)
+{
+    char *id = PQescapeIdentifier(c->pg, channel, strlen(channel));
+    if (!id) {
+        set_err(c, "", PQerrorMessage(c->pg), true);
+        return PQstatus(c->pg) == CONNECTION_BAD ? KZ_DB_GONE : KZ_DB_ERROR;
+    }
+    kz_buf sql = KZ_BUF_INIT;
+    kz_buf_printf(&sql, "LISTEN %s", id);
+    PQfreemem(id);
+    PGresult *r = PQexec(c->pg, kz_buf_str(&sql));
+    kz_buf_free(&sql);
+    int rc = KZ_DB_OK;
+    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+        rc = fail_result(c, r);
+    PQclear(r);
+    return rc;
+}
+
+int kz_pg_listen(kz_dbconn *cc, const char *channel)
+{
+    pg_conn *c = (pg_conn *)cc;
+    int rc = listen_on(c, channel);
+    if (rc == KZ_DB_OK)
+        remember(&c->listens, &c->nlistens, channel);
+    return rc;
+}
+
+int64_t kz_pg_notices(kz_dbconn *cc)
+{
+    pg_conn *c = (pg_conn *)cc;
+    PGnotify *n;
+    PQconsumeInput(c->pg);
+    int self = PQbackendPID(c->pg);
+    while ((n = PQnotifies(c->pg))) {
+        if (n->be_pid != self)
+            for (size_t i = 0; i < c->nlistens; i++)
+                if (strcmp(c->listens[i], n->relname) == 0) {
+                    c->notices++;
+                    break;
+                }
+        PQfreemem(n);
+    }
+    return c->notices;
+}
+
+const char *kz_pg_sqlstate(kz_dbconn *cc)
+{
+    return ((pg_conn *)cc)->sqlstate;
+}
+
+int kz_pg_reconnect(kz_dbconn *cc)
+{
+    pg_conn *c = (pg_conn *)cc;
+    PQreset(c->pg);
+    if (PQstatus(c->pg) != CONNECTION_OK) {
+        set_err(c, "", PQerrorMessage(c->pg), true);
+        return KZ_DB_GONE;
+    }
+    /* a new session: nothing prepared, no sequence used, no settings */
+    c->gen++;
+    c->inserted = c->lastval_known = false;
+    pool_drop(c);
+    for (size_t i = 0; i < c->nsettings; i++) {
+        PGresult *r = PQexec(c->pg, c->settings[i]);
+        int rc = r && PQresultStatus(r) == PGRES_COMMAND_OK ? KZ_DB_OK : fail_result(c, r);
+        PQclear(r);
+        if (rc != KZ_DB_OK)
+            return rc;
+    }
+    for (size_t i = 0; i < c->nlistens; i++) {
+        int rc = listen_on(c, c->listens[i]);
+        if (rc != KZ_DB_OK)
+            return rc;
+    }
+    return KZ_DB_OK;
+}
+
+char *kz_pg_user(kz_dbconn *cc)
+{
+    return query_value((pg_conn *)cc, "SELECT session_user", true);
+}

@@ -1,0 +1,782 @@
+/* sqlite.c - the SQLite backend: its driver (driver.h over the sqlite3
+ * API), opening a database file with its checks (directories, empty files,
+ * WAL and its -shm, read-only snapshots), the schema and migrations, the
+ * name collation, the change feed (PRAGMA data_version) and the search's
+ * trigram index (FTS5) with its helper functions. */
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kariz/account.h"
+#include "kariz/buf.h"
+#include "kariz/deploy.h"
+#include "kariz/i18n.h"
+#include "kariz/text.h"
+#include "store/internal.h"
+#include "store/sqlite.h"
+
+#include <unicode/ucol.h>
+
+extern const char kz_embedded_schema[];
+extern const size_t kz_embedded_schema_len;
+
+/* ---- the driver ---- */
+
+typedef struct sq_stmt {
+    kz_dbstmt base;
+    sqlite3_stmt *s; /* owned */
+} sq_stmt;
+
+typedef struct sq_conn {
+    kz_dbconn base;
+    sqlite3 *db; /* owned */
+} sq_conn;
+
+#define SS(x) (((sq_stmt *)(x))->s)
+#define SDB(st) (((sq_conn *)(st)->conn)->db)
+
+static int sq_step(kz_dbstmt *s) { return sqlite3_step(SS(s)); }
+static void sq_reset(kz_dbstmt *s) { sqlite3_reset(SS(s)); }
+static void sq_clear(kz_dbstmt *s) { sqlite3_clear_bindings(SS(s)); }
+static void sq_bind_i64(kz_dbstmt *s, int i, int64_t v) { sqlite3_bind_int64(SS(s), i, v); }
+static void sq_bind_text(kz_dbstmt *s, int i, const char *v, size_t n)
+{
+    sqlite3_bind_text(SS(s), i, v, (int)n, SQLITE_TRANSIENT);
+}
+static void sq_bind_null(kz_dbstmt *s, int i) { sqlite3_bind_null(SS(s), i); }
+static bool sq_col_null(kz_dbstmt *s, int c) { return sqlite3_column_type(SS(s), c) == SQLITE_NULL; }
+static int64_t sq_col_i64(kz_dbstmt *s, int c) { return sqlite3_column_int64(SS(s), c); }
+static const char *sq_col_text(kz_dbstmt *s, int c, size_t *len)
+{
+    const char *v = (const char *)sqlite3_column_text(SS(s), c);
+    if (len)
+        *len = v ? (size_t)sqlite3_column_bytes(SS(s), c) : 0;
+    return v;
+}
+static int sq_col_count(kz_dbstmt *s) { return sqlite3_column_count(SS(s)); }
+static void sq_finalize(kz_dbstmt *s)
+{
+    sqlite3_finalize(SS(s));
+    free(s);
+}
+
+static const kz_stmt_ops sq_stmt_ops = {sq_step,     sq_reset,   sq_clear,    sq_bind_i64,
+                                        sq_bind_text, sq_bind_null, sq_col_null, sq_col_i64,
+                                        sq_col_text, sq_col_count, sq_finalize};
+
+static int sq_prepare(kz_dbconn *c, const char *sql, kz_dbstmt **out)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v3(((sq_conn *)c)->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, NULL);
+    if (rc != SQLITE_OK)
+        return rc;
+    sq_stmt *w = kz_xcalloc(1, sizeof *w);
+    w->base.ops = &sq_stmt_ops;
+    w->s = s;
+    *out = &w->base;
+    return KZ_DB_OK;
+}
+static int sq_exec(kz_dbconn *c, const char *sql)
+{
+    return sqlite3_exec(((sq_conn *)c)->db, sql, NULL, NULL, NULL);
+}
+static int64_t sq_changes(kz_dbconn *c) { return sqlite3_changes64(((sq_conn *)c)->db); }
+static int64_t sq_last_id(kz_dbconn *c) { return sqlite3_last_insert_rowid(((sq_conn *)c)->db); }
+static const char *sq_errmsg(kz_dbconn *c) { return sqlite3_errmsg(((sq_conn *)c)->db); }
+static bool sq_in_txn(kz_dbconn *c) { return !sqlite3_get_autocommit(((sq_conn *)c)->db); }
+static void sq_close(kz_dbconn *c)
+{
+    sqlite3_close(((sq_conn *)c)->db);
+    free(c);
+}
+
+static const kz_conn_ops sq_conn_ops = {sq_prepare, sq_exec,   sq_changes, sq_last_id,
+                                        sq_errmsg,  sq_in_txn, sq_close};
+
+static kz_status sq_error(kz_store *st, int rc, const char *unused, const char *what, kz_err *err)
+{
+    (void)unused;
+    int prim = rc & 0xff;
+    /* The connection's message describes its last call: when that is not
+     * the failure rc reports (a later call succeeded, or rc came from a
+     * statement already reset), it would read "not an error"; SQLite's text
+     * for rc itself is the real reason then. */
+    const char *msg = st && st->conn && SDB(st) && (sqlite3_errcode(SDB(st)) & 0xff) == prim
+                          ? kz_db_errmsg(st)
+                          : sqlite3_errstr(rc);
+    const char *path = st && st->path ? st->path : "database";
+    switch (prim) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: {
+        kz_buf who = KZ_BUF_INIT;
+        if (st && st->path)
+            kz_lock_holders(st->path, &who);
+        kz_status ks = kz_err_set(err, KZ_EBUSY,
+                                  _("%s: the database %s stayed locked%s%s for %d ms; nothing was "
+                                    "changed, try again"),
+                                  what, path, who.len ? _(" by ") : _(" by another process"),
+                                  kz_buf_str(&who), st ? st->busy_ms : 0);
+        kz_buf_free(&who);
+        return ks;
+    }
+    case SQLITE_READONLY: {
+        /* never SQLite's bare "attempt to write a readonly database" */
+        kz_buf why = KZ_BUF_INIT;
+        kz_deploy_explain_readonly(path, &why);
+        kz_status ks = kz_err_set(err, KZ_EREADONLY, "%s: %s", what, kz_buf_str(&why));
+        kz_buf_free(&why);
+        return ks;
+    }
+    default:
+        return kz_db_error_common(st, rc, msg, what, err);
+    }
+}
+
+
+static kz_status read_user_version(kz_store *st, int *out, kz_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(SDB(st), "PRAGMA user_version", -1, &s, NULL);
+    if (rc == SQLITE_OK) {
+        rc = sqlite3_step(s);
+        if (rc == SQLITE_ROW) {
+            *out = (int)sqlite3_column_int64(s, 0);
+            rc = SQLITE_OK;
+        }
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_OK)
+        return kz_db_error(st, rc, _("opening the database"), err);
+    return KZ_OK;
+}
+
+static kz_status count_tables(kz_store *st, int *out, kz_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(SDB(st), "SELECT count(*) FROM sqlite_schema", -1, &s, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        *out = (int)sqlite3_column_int64(s, 0);
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_OK)
+        return kz_db_error(st, rc, _("opening the database"), err);
+    return KZ_OK;
+}
+
+static kz_status journal_is_wal(kz_store *st, bool *wal, kz_err *err)
+{
+    sqlite3_stmt *s = NULL;
+    int rc = sqlite3_prepare_v2(SDB(st), "PRAGMA journal_mode", -1, &s, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW) {
+        const char *m = (const char *)sqlite3_column_text(s, 0);
+        *wal = m && strcmp(m, "wal") == 0;
+        rc = SQLITE_OK;
+    }
+    sqlite3_finalize(s);
+    if (rc != SQLITE_OK)
+        return kz_db_error(st, rc, _("opening the database"), err);
+    return KZ_OK;
+}
+
+
+static kz_status create_schema(kz_store *st, kz_err *err)
+{
+    kz_status rc = kz_exec(st, "BEGIN IMMEDIATE", err);
+    if (rc != KZ_OK)
+        return rc;
+    int ntables = 0;
+    int ver = 0;
+    if ((rc = count_tables(st, &ntables, err)) != KZ_OK ||
+        (rc = read_user_version(st, &ver, err)) != KZ_OK)
+        goto fail;
+    if (ver != 0) { /* another process created it meanwhile */
+        kz_exec(st, "ROLLBACK", NULL);
+        return KZ_OK;
+    }
+    if (ntables != 0) {
+        rc = kz_err_set(err, KZ_ECORRUPT,
+                        _("%s holds tables but is not a kariz database (no schema version); "
+                          "refusing to touch it"),
+                        st->path);
+        goto fail;
+    }
+    char *emsg = NULL;
+    int src = sqlite3_exec(SDB(st), kz_embedded_schema, NULL, NULL, &emsg);
+    if (src != SQLITE_OK) {
+        rc = kz_err_set(err, KZ_EDB, _("creating the schema in %s: %s"), st->path,
+                        emsg ? emsg : sqlite3_errstr(src));
+        sqlite3_free(emsg);
+        goto fail;
+    }
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA user_version = %d", KZ_SCHEMA_VERSION);
+    if ((rc = kz_exec(st, sql, err)) != KZ_OK)
+        goto fail;
+    return kz_exec(st, "COMMIT", err);
+fail:
+    kz_exec(st, "ROLLBACK", NULL);
+    return rc;
+}
+
+/* SQLite counts every allocation for sqlite3_memory_used() under a global
+ * mutex; kariz reads no such statistics, and counting was about 7% of the
+ * CPU time of rescoring every lead. It can only be turned off before SQLite
+ * initialises (at the first open): later calls are refused, harmlessly. */
+static void engine_config(void)
+{
+    static bool done;
+    if (done)
+        return;
+    done = true;
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+/* After each commit in WAL mode: how long the log is. SQLite's automatic
+ * checkpoint is a hook of the same kind; kariz checkpoints itself (at the
+ * default 1000 pages, and between import batches: kz_store_import_batch_end). */
+static int wal_committed(void *ud, sqlite3 *db, const char *name, int frames)
+{
+    kz_store *st = ud;
+    st->wal_frames = frames;
+    if (frames >= 1000 && !st->no_autockpt)
+        sqlite3_wal_checkpoint_v2(db, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+    return SQLITE_OK;
+}
+
+/* Whether path's -wal file holds anything: a database whose pages all still
+ * sit in its write-ahead log can have an empty main file. */
+static bool wal_has_data(const char *path)
+{
+    kz_buf wal = KZ_BUF_INIT;
+    kz_buf_printf(&wal, "%s-wal", path);
+    struct stat sb;
+    bool data = stat(kz_buf_str(&wal), &sb) == 0 && sb.st_size > 0;
+    kz_buf_free(&wal);
+    return data;
+}
+
+/* path as the file name of a URI (RFC 3986: %, ? and # escaped). */
+static void uri_path(kz_buf *b, const char *path)
+{
+    kz_buf_puts(b, "file:");
+    for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+        if (*p == '%' || *p == '?' || *p == '#' || *p < 0x21 || *p > 0x7e)
+            kz_buf_printf(b, "%%%02X", *p);
+        else
+            kz_buf_putc(b, (char)*p);
+    }
+}
+
+static void sq_wait_for_locks(kz_store *st, bool wait)
+{
+    sqlite3_busy_timeout(SDB(st), wait ? st->busy_ms : 0);
+}
+
+static void connection_setup(kz_store *st);
+static void snapshot_mark(kz_store *st);
+
+/* A database in WAL mode is read through its -shm file (the log's index
+ * shared by every process using it). A read-only open works when the -shm
+ * file exists (someone has the database open), or can be created. When
+ * neither holds (a directory the user cannot write, and nobody using the
+ * database), nobody is writing it and the database file alone holds all of
+ * it (an empty or absent -wal): it is read as an immutable file, without
+ * locks or -shm. Should another process start writing meanwhile, its
+ * changes go to the -wal first; kz_store_data_version notices the -shm it
+ * creates and moves this connection over to it. A -wal holding changes with
+ * no -shm (a writer that crashed) cannot be read this way and is refused. */
+static kz_status open_snapshot(kz_store *st, kz_err *err)
+{
+    kz_buf side = KZ_BUF_INIT;
+    kz_buf_printf(&side, "%s-shm", st->path);
+    struct stat sb;
+    bool shm = stat(kz_buf_str(&side), &sb) == 0;
+    kz_buf_free(&side);
+    if (shm)
+        return kz_err_set(err, KZ_EREADONLY,
+                          _("cannot read %s: its -shm file exists but is not readable by you"),
+                          st->path);
+    if (wal_has_data(st->path))
+        return kz_err_set(err, KZ_EREADONLY,
+                          _("cannot read %s: its -wal file holds changes not yet in the database, "
+                            "and reading them needs a -shm file, which you cannot create (the "
+                            "directory is not writable by you); someone who can write the "
+                            "directory can open the database once (`kariz list`) to fold them in"),
+                          st->path);
+    sqlite3_close(SDB(st));
+    SDB(st) = NULL;
+    kz_buf uri = KZ_BUF_INIT;
+    uri_path(&uri, st->path);
+    kz_buf_puts(&uri, "?immutable=1");
+    int rc = sqlite3_open_v2(kz_buf_str(&uri), &SDB(st),
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX,
+                             kz_fault_vfs());
+    kz_buf_free(&uri);
+    if (rc != SQLITE_OK)
+        return kz_db_error(st, rc, _("opening the database"), err);
+    connection_setup(st);
+    st->snapshot = true;
+    snapshot_mark(st);
+    return KZ_OK;
+}
+
+/* ---- the name collation ---- */
+
+static UCollator *name_coll; /* kept for the process lifetime; NULL: bytes */
+static pthread_once_t name_coll_once = PTHREAD_ONCE_INIT;
+
+/* The collator of the user's collation locale (LC_ALL, LC_COLLATE, LANG:
+ * "fa_IR.UTF-8" sorts by ICU's Persian rules), ignoring case. */
+static void name_coll_open(void)
+{
+    const char *v = getenv("LC_ALL");
+    if (!v || !*v)
+        v = getenv("LC_COLLATE");
+    if (!v || !*v)
+        v = getenv("LANG");
+    char loc[64] = "";
+    if (v && strcmp(v, "C") != 0 && strcmp(v, "POSIX") != 0)
+        snprintf(loc, sizeof loc, "%.*s", (int)strcspn(v, ".@"), v);
+    UErrorCode ec = U_ZERO_ERROR;
+    name_coll = ucol_open(loc, &ec);
+    if (U_FAILURE(ec)) {
+        name_coll = NULL;
+        return;
+    }
+    ucol_setStrength(name_coll, UCOL_SECONDARY);
+}
+
+/* Whether s[0..n) holds a character kz_text_search_form changes (the
+ * Arabic kaf, yeh, alef maksura, diacritics U+064B-U+065F and U+0670, the
+ * non-joiner): most names do not, and are compared as they are. */
+static bool needs_form(const unsigned char *s, int n)
+{
+    for (int i = 0; i + 1 < n; i++) {
+        if (s[i] == 0xD9 && (s[i + 1] == 0x83 || (s[i + 1] >= 0x89 && s[i + 1] <= 0x9F) ||
+                             s[i + 1] == 0xB0))
+            return true;
+        if (s[i] == 0xE2 && i + 2 < n && s[i + 1] == 0x80 && s[i + 2] == 0x8C)
+            return true;
+    }
+    return false;
+}
+
+/* kz_name: names in the order of the user's language, the letters search
+ * treats as one (kz_text_search_form: Arabic and Persian yeh and kaf, the
+ * non-joiner) compared as one. Called for every comparison of a sort, so
+ * it allocates only for a name that needs its search form. */
+static int name_collate(void *ud, int na, const void *a, int nb, const void *b)
+{
+    (void)ud;
+    kz_buf fx = KZ_BUF_INIT, fy = KZ_BUF_INIT; /* owned: search forms, when needed */
+    const char *x = a, *y = b;
+    if (needs_form(a, na)) {
+        kz_buf raw = KZ_BUF_INIT; /* owned */
+        kz_buf_append(&raw, a, (size_t)na);
+        kz_text_search_form(&fx, kz_buf_str(&raw));
+        kz_buf_free(&raw);
+        x = kz_buf_str(&fx);
+        na = (int)fx.len;
+    }
+    if (needs_form(b, nb)) {
+        kz_buf raw = KZ_BUF_INIT; /* owned */
+        kz_buf_append(&raw, b, (size_t)nb);
+        kz_text_search_form(&fy, kz_buf_str(&raw));
+        kz_buf_free(&raw);
+        y = kz_buf_str(&fy);
+        nb = (int)fy.len;
+    }
+    int r = 0;
+    UErrorCode ec = U_ZERO_ERROR;
+    if (name_coll)
+        r = (int)ucol_strcollUTF8(name_coll, x, na, y, nb, &ec);
+    if (!name_coll || U_FAILURE(ec)) {
+        r = memcmp(x, y, (size_t)(na < nb ? na : nb));
+        if (r == 0)
+            r = na < nb ? -1 : na > nb;
+    }
+    kz_buf_free(&fx);
+    kz_buf_free(&fy);
+    return r;
+}
+
+static void connection_setup(kz_store *st)
+{
+    pthread_once(&name_coll_once, name_coll_open);
+    sqlite3_create_collation_v2(SDB(st), "kz_name", SQLITE_UTF8, NULL, name_collate, NULL);
+    sqlite3_extended_result_codes(SDB(st), 1);
+    sqlite3_busy_timeout(SDB(st), st->busy_ms);
+    sqlite3_wal_hook(SDB(st), wal_committed, st);
+}
+
+static kz_status sq_open(kz_store *st, unsigned flags, kz_err *err)
+{
+    const char *path = st->path;
+    struct stat sb;
+    bool exists = stat(path, &sb) == 0;
+    if (!exists && (flags & (KZ_STORE_NOCREATE | KZ_STORE_READONLY)))
+        return kz_err_set(err, KZ_ENOTFOUND, _("no database at %s (create one with `kariz init`)"),
+                          path);
+    if (exists && S_ISDIR(sb.st_mode))
+        return kz_err_set(err, KZ_EINVAL, _("%s is a directory, not a database file"), path);
+    if (exists && S_ISREG(sb.st_mode) && sb.st_size == 0 && !(flags & KZ_STORE_FILL_EMPTY) &&
+        !wal_has_data(path))
+        return kz_err_set(err, KZ_ECORRUPT,
+                          _("%s is empty: not a kariz database; `kariz init` creates one"), path);
+
+    sq_conn *c = kz_xcalloc(1, sizeof *c);
+    c->base.ops = &sq_conn_ops;
+    st->conn = &c->base;
+    st->name_collation = "kz_name";
+    int oflags = st->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    engine_config();
+    int rc = sqlite3_open_v2(path, &SDB(st), oflags | SQLITE_OPEN_NOMUTEX, kz_fault_vfs());
+    kz_status ks;
+    if (rc != SQLITE_OK) {
+        ks = kz_db_error(st, rc, _("opening the database"), err);
+        goto fail;
+    }
+    connection_setup(st);
+
+    /* Read the version before anything that could write to the file. */
+    int ver = 0;
+    ks = read_user_version(st, &ver, err);
+    if (ks != KZ_OK && st->readonly &&
+        ((sqlite3_extended_errcode(SDB(st)) & 0xff) == SQLITE_READONLY ||
+         (sqlite3_extended_errcode(SDB(st)) & 0xff) == SQLITE_CANTOPEN)) {
+        /* WAL mode, and no -shm file this user can create */
+        if ((ks = open_snapshot(st, err)) == KZ_OK)
+            ks = read_user_version(st, &ver, err);
+    }
+    if (ks != KZ_OK)
+        goto fail;
+    if (ver > KZ_SCHEMA_VERSION) {
+        ks = kz_err_set(err, KZ_ENEWER,
+                        _("%s was written by a newer kariz (schema version %d; this kariz knows "
+                          "up to %d): upgrade kariz to use it; the database was not modified"),
+                        path, ver, KZ_SCHEMA_VERSION);
+        goto fail;
+    }
+    if ((ks = kz_exec(st, "PRAGMA foreign_keys = ON", err)) != KZ_OK)
+        goto fail;
+    if (!st->readonly) {
+        if (access(path, W_OK) != 0) {
+            ks = kz_err_set(err, KZ_EREADONLY,
+                            _("the database %s is not writable by you (%s); open it read-only "
+                              "with --read-only"),
+                            path, strerror(errno));
+            goto fail;
+        }
+        /* Switching to WAL takes a lock: only the first opener does it, so a
+         * reader never waits behind someone else's long write. */
+        bool wal = false;
+        if ((ks = journal_is_wal(st, &wal, err)) != KZ_OK ||
+            (!wal && (ks = kz_exec(st, "PRAGMA journal_mode = WAL", err)) != KZ_OK) ||
+            (ks = kz_exec(st, "PRAGMA synchronous = NORMAL", err)) != KZ_OK)
+            goto fail;
+        if (ver == 0) {
+            if ((ks = create_schema(st, err)) != KZ_OK)
+                goto fail;
+        } else if (ver < KZ_SCHEMA_VERSION) {
+            if ((ks = kz_exec(st, "BEGIN IMMEDIATE", err)) != KZ_OK)
+                goto fail;
+            if ((ks = kz_migrate(st, ver, err)) != KZ_OK) {
+                kz_exec(st, "ROLLBACK", NULL);
+                goto fail;
+            }
+            if ((ks = kz_exec(st, "COMMIT", err)) != KZ_OK)
+                goto fail;
+        }
+        /* search text from before the search form: refolded once; when
+         * another process holds the database, at a later open */
+        kz_err ignored;
+        sq_wait_for_locks(st, false);
+        kz_search_refold(st, &ignored);
+        sq_wait_for_locks(st, true);
+    } else if (ver < KZ_SCHEMA_VERSION) {
+        ks = kz_err_set(err, KZ_EREADONLY,
+                        _("%s has schema version %d and needs upgrading to %d, which a "
+                          "read-only open cannot do"),
+                        path, ver, KZ_SCHEMA_VERSION);
+        goto fail;
+    }
+    return KZ_OK;
+fail:
+    return ks;
+}
+
+
+/* The snapshot's database file as it was when it was opened. */
+static void snapshot_mark(kz_store *st)
+{
+    struct stat sb;
+    if (stat(st->path, &sb) == 0) {
+        st->snap_size = (int64_t)sb.st_size;
+        st->snap_mtime = sb.st_mtim;
+    }
+}
+
+/* A snapshot (an immutable read) stays valid only while nobody writes. When
+ * the -shm file has appeared (someone opened the database), the connection
+ * moves over to reading through it, so that their changes show and their
+ * checkpoints cannot change pages under this reader; when the file changed
+ * meanwhile (someone came, wrote and left), it is read afresh. */
+static kz_status snapshot_refresh(kz_store *st, bool *moved, kz_err *err)
+{
+    *moved = false;
+    if (!st->snapshot || st->in_txn)
+        return KZ_OK;
+    kz_buf side = KZ_BUF_INIT;
+    kz_buf_printf(&side, "%s-shm", st->path);
+    struct stat sb;
+    bool shm = stat(kz_buf_str(&side), &sb) == 0;
+    kz_buf_free(&side);
+    bool changed = stat(st->path, &sb) == 0 &&
+                   ((int64_t)sb.st_size != st->snap_size ||
+                    sb.st_mtim.tv_sec != st->snap_mtime.tv_sec ||
+                    sb.st_mtim.tv_nsec != st->snap_mtime.tv_nsec);
+    if (!shm && !changed)
+        return KZ_OK;
+    kz_buf name = KZ_BUF_INIT;
+    if (shm) {
+        kz_buf_puts(&name, st->path);
+    } else {
+        uri_path(&name, st->path);
+        kz_buf_puts(&name, "?immutable=1");
+    }
+    sqlite3 *db = NULL;
+    int rc = sqlite3_open_v2(kz_buf_str(&name), &db,
+                             SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX |
+                                 (shm ? 0 : SQLITE_OPEN_URI),
+                             kz_fault_vfs());
+    kz_buf_free(&name);
+    sqlite3_stmt *s = NULL;
+    if (rc == SQLITE_OK)
+        rc = sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &s, NULL);
+    if (rc == SQLITE_OK && (rc = sqlite3_step(s)) == SQLITE_ROW)
+        rc = SQLITE_OK;
+    sqlite3_finalize(s);
+    if (rc != SQLITE_OK) {
+        sqlite3_close(db); /* not readable that way (yet): keep the snapshot */
+        return KZ_OK;
+    }
+    /* drop everything tied to the old connection */
+    kz_stmt_cache_clear(st);
+    sqlite3_close(SDB(st));
+    SDB(st) = db;
+    connection_setup(st);
+    st->hits_fn = st->hits_table = false;
+    free(st->hits_text);
+    st->hits_text = NULL;
+    st->ncounts = 0;
+    st->counts_key[0] = '\0';
+    st->snapshot = !shm;
+    if (st->snapshot)
+        snapshot_mark(st);
+    *moved = true;
+    return kz_exec(st, "PRAGMA foreign_keys = ON", err);
+}
+
+static kz_status sq_data_version(kz_store *st, int64_t *out, kz_err *err)
+{
+    bool moved;
+    kz_status ks = snapshot_refresh(st, &moved, err);
+    if (ks != KZ_OK)
+        return ks;
+    if (moved)
+        st->dv_bias += 1000000; /* a new connection counts from its own start */
+    kz_dbstmt *s = kz_stmt(st, "PRAGMA data_version", err);
+    if (!s)
+        return FAIL_STMT(err);
+    int rc = kz_step(s);
+    if (rc != KZ_DB_ROW) {
+        kz_reset(s);
+        return kz_db_error(st, rc, _("checking for changes"), err);
+    }
+    *out = kz_col_i64(s, 0) + st->dv_bias;
+    kz_reset(s);
+    return KZ_OK;
+}
+
+/* ---- search ---- */
+
+/* kz_hit(id): whether the lead is among the current search's matches (the
+ * bitmap search_hits() fills). */
+static void hit_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const kz_store *st = sqlite3_user_data(ctx);
+    int64_t id = sqlite3_value_int64(argv[0]);
+    int hit = id >= 0 && (uint64_t)id / 8 < st->hits_bytes &&
+              ((st->hits_bits[id / 8] >> (id % 8)) & 1);
+    sqlite3_result_int(ctx, hit);
+}
+
+/* kz_has(doc): whether doc contains the current search, case-insensitively:
+ * how a word too common to list is checked for the leads on screen. */
+static void has_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const kz_store *st = sqlite3_user_data(ctx);
+    const char *doc = (const char *)sqlite3_value_text(argv[0]);
+    size_t m = st->hits_nfold;
+    int hit = 0;
+    if (doc && m) {
+        long *chars; /* owned */
+        size_t n = kz_text_fold(doc, &chars);
+        for (size_t i = 0; !hit && i + m <= n; i++)
+            hit = memcmp(chars + i, st->hits_fold, m * sizeof *chars) == 0;
+        free(chars);
+    }
+    sqlite3_result_int(ctx, hit);
+}
+
+static kz_status sq_search_fns(kz_store *st, kz_err *err)
+{
+    int rc = sqlite3_create_function_v2(SDB(st), "kz_hit", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, st,
+                                        hit_fn, NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(SDB(st), "kz_has", 1, SQLITE_UTF8 | SQLITE_DIRECTONLY, st,
+                                        has_fn, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return kz_db_error(st, rc, _("preparing the search"), err);
+    return KZ_OK;
+}
+
+/* The trigram index (FTS5, external content lead_text) must be told the
+ * old text of a row to forget it, and the new text to learn. */
+static kz_status sq_search_index(kz_store *st, int64_t id, const char *old, const char *doc,
+                                 kz_err *err)
+{
+    kz_dbstmt *s;
+    kz_status ks;
+    if (old) {
+        if (!(s = kz_stmt(st, "INSERT INTO lead_search (lead_search, rowid, doc) "
+                              "VALUES ('delete', ?1, ?2)",
+                          err)))
+            return FAIL_STMT(err);
+        kz_bind_i64(s, 1, id);
+        kz_bind_text(s, 2, old);
+        if ((ks = kz_step_done(st, s, _("updating the search index"), err)) != KZ_OK)
+            return ks;
+    }
+    if (!doc)
+        return KZ_OK;
+    if (!(s = kz_stmt(st, "INSERT INTO lead_search (rowid, doc) VALUES (?1, ?2)", err)))
+        return FAIL_STMT(err);
+    kz_bind_i64(s, 1, id);
+    kz_bind_text(s, 2, doc);
+    return kz_step_done(st, s, _("updating the search index"), err);
+}
+
+static int64_t sq_total_changes(kz_store *st)
+{
+    return sqlite3_total_changes64(SDB(st));
+}
+
+/* ---- accounts: the functions migration 5 fills the account columns with ---- */
+
+static void company_key_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *v = sqlite3_value_text(argv[0]);
+    kz_buf key = KZ_BUF_INIT;
+    kz_company_key((const char *)v, &key);
+    if (key.len)
+        sqlite3_result_text(ctx, kz_buf_str(&key), (int)key.len, SQLITE_TRANSIENT);
+    else
+        sqlite3_result_null(ctx);
+    kz_buf_free(&key);
+}
+
+/* kz_email_company_domain(email) as an SQL function: NULL when none. */
+static void email_domain_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    const unsigned char *v = sqlite3_value_text(argv[0]);
+    kz_buf dom = KZ_BUF_INIT;
+    if (kz_email_company_domain((const char *)v, &dom))
+        sqlite3_result_text(ctx, kz_buf_str(&dom), (int)dom.len, SQLITE_TRANSIENT);
+    else
+        sqlite3_result_null(ctx);
+    kz_buf_free(&dom);
+}
+
+kz_status kz_sqlite_account_fns(kz_store *st, kz_err *err)
+{
+    if (st->company_fn)
+        return KZ_OK;
+    int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
+    int rc = sqlite3_create_function_v2(SDB(st), "kz_company_key", 1, flags, NULL, company_key_fn,
+                                        NULL, NULL, NULL);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_create_function_v2(SDB(st), "kz_email_domain", 1, flags, NULL,
+                                        email_domain_fn, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return kz_db_error(st, rc, _("preparing the account columns"), err);
+    st->company_fn = true;
+    return KZ_OK;
+}
+
+
+/* ---- bulk imports ---- */
+
+/* The log an import lets grow before it checkpoints between batches. */
+#define IMPORT_WAL_PAGES 4096
+
+static kz_status sq_import_tune(kz_store *st, kz_err *err)
+{
+    /* A bulk import touches index pages all over the file: a bigger page
+     * cache keeps them from spilling within one batch (64 MiB, released when
+     * the connection closes). Each lead insert fires triggers, so SQLite
+     * keeps a statement journal for it: in memory, not a temporary file
+     * rewritten for every row. Every batch rewrites many of the same pages
+     * (index interior pages, the search index's newest segments): a
+     * checkpoint after every commit (the automatic one at 1000 pages) copied
+     * them back into the database file and synced it each time; the import
+     * lets the log reach IMPORT_WAL_PAGES (16 MiB of 4 KiB pages) first, so
+     * one checkpoint covers several batches. The log file keeps the size it
+     * reached; journal_size_limit cuts it back to that bound when it starts
+     * over, so a crash or a reader that held a checkpoint back never leaves
+     * a log larger than the database behind. */
+    kz_status ks = kz_exec(st, "PRAGMA cache_size = -65536", err);
+    if (ks == KZ_OK)
+        ks = kz_exec(st, "PRAGMA temp_store = MEMORY", err);
+    if (ks == KZ_OK)
+        ks = kz_exec(st, "PRAGMA journal_size_limit = 16777216", err);
+    if (ks == KZ_OK)
+        st->no_autockpt = true;
+    return ks;
+}
+
+static void sq_import_batch_end(kz_store *st)
+{
+    /* PASSIVE: never waits for readers or writers (a board reading holds
+     * back only the pages it still needs); the next batch then starts the
+     * log over from its beginning once every reader has moved past it */
+    if (st->wal_frames >= IMPORT_WAL_PAGES)
+        sqlite3_wal_checkpoint_v2(SDB(st), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+
+const kz_backend kz_backend_sqlite = {
+    .name = "sqlite",
+    .open = sq_open,
+    .error = sq_error,
+    .begin_write = "BEGIN IMMEDIATE",
+    .begin_read = "BEGIN",
+    .wait_for_locks = sq_wait_for_locks,
+    .data_version = sq_data_version,
+    .total_changes = sq_total_changes,
+    .search_fns = sq_search_fns,
+    .search_index = sq_search_index,
+    .import_tune = sq_import_tune,
+    .import_batch_end = sq_import_batch_end,
+};

@@ -1,0 +1,23 @@
+/* sqlite.h - private to the SQLite backend (sqlite.c, migrate.c,
+ * holders.c, faultvfs.c). */
+#ifndef KARIZ_STORE_SQLITE_H
+#define KARIZ_STORE_SQLITE_H
+
+#include "kariz/buf.h"
+#include "store/internal.h"
+
+/* Appends "sqlite3 (pid 12, user bob), ..." for the processes holding
+ * locks on the database or its -wal/-shm files (nothing when unknown). */
+void kz_lock_holders(const char *db_path, kz_buf *out);
+/* "kariz-fault" when $KARIZ_FAULT_WRITES asks for write failures (tests),
+ * else NULL: the default file layer. */
+const char *kz_fault_vfs(void);
+/* Applies schema migrations from `from` to the current version (inside a
+ * transaction opened by the caller). */
+kz_status kz_migrate(kz_store *st, int from, kz_err *err);
+/* Registers kz_company_key(company) and kz_email_domain(email), the same
+ * functions as SQL functions, with which the migration to schema version 5
+ * fills the account columns of the leads already stored. */
+kz_status kz_sqlite_account_fns(kz_store *st, kz_err *err);
+
+#endif
