@@ -74,6 +74,12 @@ new_db() {
     cat "$T/.pgdb/$key"
 }
 
+# no_kariz_db: what a reading command says about $DB before `kariz init`:
+# no file at the path on SQLite, an empty database on PostgreSQL
+no_kariz_db() {
+    if on_pg; then printf 'no kariz database in %s\n' "$DB"; else printf 'no database at %s\n' "$DB"; fi
+}
+
 # sqlite_only REASON: the rest of this test is about SQLite's files (a
 # damaged file, a read-only directory, the -wal): on PostgreSQL the test
 # says why and is skipped (exit 77, ctest's SKIP_RETURN_CODE).

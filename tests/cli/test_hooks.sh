@@ -3,6 +3,9 @@
 # failures are logged, not fatal.
 . "$(dirname "$0")/lib.sh"
 mkdir -p "$T/hooks"
+# (hooks/ beside the database file; a server's database has no directory,
+# its hooks are in $KARIZ_HOOKS_DIR)
+on_pg && export KARIZ_HOOKS_DIR=$T/hooks
 mkfifo "$T/events"
 for h in lead-created stage-changed won lost assigned; do
     printf '#!/bin/sh\ncat > "%s"\n' "$T/events" > "$T/hooks/$h"

@@ -58,7 +58,7 @@ on_sqlite && expect_eq "$(dbq 'PRAGMA integrity_check')" ok
 expect_eq "$(dbq 'select count(*) from imports')" 1
 expect_eq "$(dbq 'select rows_done, CASE WHEN finished IS NULL THEN 0 ELSE 1 END from imports')" "3000|1"
 expect_eq "$(dbq 'select count(*) from leads')" "$clean_leads"
-expect_eq "$(dbq "select count(*) from (select email_key from leads where email_key <> '' group by email_key having count(*) > 1)")" 0
+expect_eq "$(dbq "select count(*) from (select email_key from leads where email_key <> '' group by email_key having count(*) > 1) d")" 0
 expect_eq "$(dbq "select count(*) from events where kind = 'import' and lead_id is null")" 1
 k export > "$T/killed.csv"
 cmp -s "$T/clean.csv" "$T/killed.csv" && ok || bad "the resumed import differs from the uninterrupted one"

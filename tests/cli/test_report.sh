@@ -20,7 +20,7 @@ run k report funnel extra; expect_rc 2; has_err 'unexpected argument "extra"'
 run k report funnel --format xml; expect_rc 2; has_err '--format "xml": expected table, csv or json'
 run k report funnel --bogus; expect_rc 2; has_err 'unknown option "--bogus"'
 run k report funnel --from; expect_rc 2; has_err 'needs a value'
-run k report funnel; expect_rc 1; has_err "no database at $DB"
+run k report funnel; expect_rc 1; has_err "$(no_kariz_db)"
 
 t "fixture"
 run k init; expect_rc 0
