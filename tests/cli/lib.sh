@@ -40,12 +40,13 @@ fi
 # kariz may still be connected), then removes $T
 lib_cleanup() {
     if on_pg && [ -d "$T/.pgdb" ]; then
-        local f
-        for f in "$T"/.pgdb/*; do
+        local f name
+        for f in "$T"/.pgdb/*.name; do
             [ -f "$f" ] || continue
+            name=$(cat "$f")
             psql -XAtq -v ON_ERROR_STOP=1 "$KARIZ_TEST_PG" \
-                -c "DROP DATABASE IF EXISTS \"$(cat "$f.name")\" WITH (FORCE)" >/dev/null ||
-                printf '%s: could not drop the test database %s\n' "${0##*/}" "$(cat "$f.name")" >&2
+                -c "DROP DATABASE IF EXISTS \"$name\" WITH (FORCE)" >/dev/null ||
+                printf '%s: could not drop the test database %s\n' "${0##*/}" "$name" >&2
         done
     fi
     rm -rf "$T"
@@ -71,6 +72,12 @@ new_db() {
         printf '%s dbname=%s\n' "$pg_base" "$name" >"$T/.pgdb/$key"
     fi
     cat "$T/.pgdb/$key"
+}
+
+# no_kariz_db: what a reading command says about $DB before `kariz init`:
+# no file at the path on SQLite, an empty database on PostgreSQL
+no_kariz_db() {
+    if on_pg; then printf 'no kariz database in %s\n' "$DB"; else printf 'no database at %s\n' "$DB"; fi
 }
 
 # sqlite_only REASON: the rest of this test is about SQLite's files (a

@@ -8,7 +8,7 @@ t "help and usage"
 run k export --help; expect_rc 0; has_out "usage: kariz export"
 run k export --format xml; expect_rc 2; has_err "expected csv, json or jsonl"
 run k export extra; expect_rc 2
-run k export; expect_rc 1; has_err "no database"
+run k export; expect_rc 1; has_err "$(no_kariz_db)"
 
 t "formats and filters"
 k init >/dev/null
@@ -124,8 +124,8 @@ for x, y in zip(a, b):
 assert acts > 40 and shs > 1, (acts, shs)
 PY
 expect_eq "$(dbq 'select count(*) from activities')" "$(DB=$(new_db rt1.db) dbq 'select count(*) from activities')"
-expect_eq "$(dbq 'select group_concat(score || grade, ",") from (select score, grade from leads order by id)')" \
-          "$(DB=$(new_db rt1.db) dbq 'select group_concat(score || grade, ",") from (select score, grade from leads order by id)')" "scores and grades"
+expect_eq "$(dbq "select group_concat(score || grade, ',') from (select score, grade from leads order by id) l")" \
+          "$(DB=$(new_db rt1.db) dbq "select group_concat(score || grade, ',') from (select score, grade from leads order by id) l")" "scores and grades"
 DB=$(new_db rt4.db)
 run k import "$T/rt1.jsonl"; expect_rc 0; has_out "$n created, 0 updated, 0 skipped (duplicates), 0 rejected"
 k export --format jsonl | cmp -s - "$T/rt2.jsonl" && ok || bad "kariz import FILE.jsonl differs from intake"

@@ -29,7 +29,7 @@ t "killed before the first batch commits: nothing is left behind"
 DB=$(new_db early.db)
 k init >/dev/null
 KARIZ_TEST_KILL_AFTER_ROWS=300 run k import "$T/leads.csv"; expect_rc 137
-on_sqlite && expect_eq "$(dbq \'PRAGMA integrity_check\')" ok
+on_sqlite && expect_eq "$(dbq 'PRAGMA integrity_check')" ok
 expect_eq "$(dbq 'select count(*) from leads')" 0
 expect_eq "$(dbq 'select count(*) from imports')" 0
 
@@ -37,7 +37,7 @@ t "killed twice part-way, then finished"
 DB=$(new_db killed.db)
 k init >/dev/null
 KARIZ_TEST_KILL_AFTER_ROWS=1234 run k import "$T/leads.csv" --rejects "$T/rej.csv"; expect_rc 137
-on_sqlite && expect_eq "$(dbq \'PRAGMA integrity_check\')" ok
+on_sqlite && expect_eq "$(dbq 'PRAGMA integrity_check')" ok
 expect_eq "$(dbq 'select rows_done, CASE WHEN finished IS NULL THEN 1 ELSE 0 END from imports')" "1000|1"
 done1=$(dbq 'select created + skipped + rejected from imports')
 expect_eq "$done1" 1000 "counts cover the committed rows"
@@ -47,18 +47,18 @@ expect_eq "$(dbq "select count(*) from events where kind = 'import' and lead_id 
 KARIZ_TEST_KILL_AFTER_ROWS=2222 run k import "$T/leads.csv" --rejects "$T/rej.csv"; expect_rc 137
 has_err "resuming import 1"
 has_err "after row 1000"
-on_sqlite && expect_eq "$(dbq \'PRAGMA integrity_check\')" ok
+on_sqlite && expect_eq "$(dbq 'PRAGMA integrity_check')" ok
 expect_eq "$(dbq 'select rows_done from imports')" 2000
 
 run k import "$T/leads.csv" --rejects "$T/rej.csv"; expect_rc 1
 has_err "after row 2000"
 has_out "(resumed after row 2000 of an interrupted run)"
 expect_eq "$(printf '%s\n' "$out" | head -1)" "$clean_summary"
-on_sqlite && expect_eq "$(dbq \'PRAGMA integrity_check\')" ok
+on_sqlite && expect_eq "$(dbq 'PRAGMA integrity_check')" ok
 expect_eq "$(dbq 'select count(*) from imports')" 1
 expect_eq "$(dbq 'select rows_done, CASE WHEN finished IS NULL THEN 0 ELSE 1 END from imports')" "3000|1"
 expect_eq "$(dbq 'select count(*) from leads')" "$clean_leads"
-expect_eq "$(dbq "select count(*) from (select email_key from leads where email_key <> '' group by email_key having count(*) > 1)")" 0
+expect_eq "$(dbq "select count(*) from (select email_key from leads where email_key <> '' group by email_key having count(*) > 1) d")" 0
 expect_eq "$(dbq "select count(*) from events where kind = 'import' and lead_id is null")" 1
 k export > "$T/killed.csv"
 cmp -s "$T/clean.csv" "$T/killed.csv" && ok || bad "the resumed import differs from the uninterrupted one"

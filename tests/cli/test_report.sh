@@ -20,7 +20,7 @@ run k report funnel extra; expect_rc 2; has_err 'unexpected argument "extra"'
 run k report funnel --format xml; expect_rc 2; has_err '--format "xml": expected table, csv or json'
 run k report funnel --bogus; expect_rc 2; has_err 'unknown option "--bogus"'
 run k report funnel --from; expect_rc 2; has_err 'needs a value'
-run k report funnel; expect_rc 1; has_err "no database at $DB"
+run k report funnel; expect_rc 1; has_err "$(no_kariz_db)"
 
 t "fixture"
 run k init; expect_rc 0
@@ -219,7 +219,8 @@ expect_eq "$(json '(j["by_stage"], j["by_reason"], j["win_rate_by_source"])')" "
 run k report losses --from 2030-01-01; expect_rc 0; has_out "(nothing in this period)"
 
 t "data text is made safe in tables, kept exact in csv"
-dbq "UPDATE leads SET source = 'we'$'\033''[31mb' WHERE id = 7" # (the escape byte itself)
+ESC=$'\033' # (the byte itself: char() is SQLite's, chr() PostgreSQL's)
+dbq "UPDATE leads SET source = 'we${ESC}[31mb' WHERE id = 7"
 run k report losses; expect_rc 0
 case "$out" in *$'\e'*) bad "an escape reached the terminal" ;; *) ok ;; esac
 has_out "␛[31mb"

@@ -43,7 +43,7 @@ unexpected=$(cat "$T"/err.* | grep -v 'already in stage' | grep -c . || true)
 expect_eq "$unexpected" 0 "unexpected errors: $(cat "$T"/err.* | grep -v 'already in stage' | head -3)"
 
 t "integrity"
-on_sqlite && expect_eq "$(dbq \'PRAGMA integrity_check\')" ok
+on_sqlite && expect_eq "$(dbq 'PRAGMA integrity_check')" ok
 
 t "every successful save is in the event log"
 missing=0

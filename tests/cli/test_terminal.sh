@@ -31,11 +31,12 @@ fi
 [ ! -e "$T/none.db" ] && ok || bad "the refused board created its database"
 
 t "demo without a terminal fills the database and says how to open the board"
-run "$KARIZ" --db "$T/demo.db" demo --leads 4 </dev/null; expect_rc 0
-has_out "added 4 demo leads to $T/demo.db"
+D=$(new_db demo.db)
+run "$KARIZ" --db "$D" demo --leads 4 </dev/null; expect_rc 0
+has_out "added 4 demo leads to $D"
 has_err "the board needs a terminal"
-has_err "open the board from a terminal with: kariz --db $T/demo.db"
-run "$KARIZ" --db "$T/demo.db" list --format csv; expect_rc 0
+has_err "open the board from a terminal with: kariz --db $D"
+run "$KARIZ" --db "$D" list --format csv; expect_rc 0
 expect_eq "$(printf '%s\n' "$out" | tail -n +2 | wc -l)" 4 "demo leads listed"
 
 finish

@@ -27,6 +27,14 @@ bool kz_testdb_pg(void)
     return e && *e;
 }
 
+void kz_testdb_sqlite_only(const char *reason)
+{
+    if (!kz_testdb_pg())
+        return;
+    fprintf(stderr, "SKIPPED on PostgreSQL: %s\n", reason);
+    exit(77);
+}
+
 /* KARIZ_TEST_PG from the env file: the maintenance database's conninfo. */
 static bool maintenance(char *out, size_t outsz, char *err, size_t errsz)
 {

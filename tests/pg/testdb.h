@@ -13,6 +13,11 @@
 /* Whether the tests run on PostgreSQL ($KARIZ_TEST_PG_ENV is set). */
 bool kz_testdb_pg(void);
 
+/* For a test program whose point is SQLite's file: on PostgreSQL prints
+ * "SKIPPED on PostgreSQL: reason" and exits 77 (ctest's SKIP_RETURN_CODE).
+ * Call it first in main. */
+void kz_testdb_sqlite_only(const char *reason);
+
 /* The database a test calls name, written to out: on SQLite the path
  * dir/name; on PostgreSQL the conninfo of a database created empty for it
  * (kz_PID_RANDOM), the same one again for the same dir and name. Every
@@ -29,5 +34,29 @@ bool kz_testdb_query(const char *db, const char *query, char *out, size_t outsz,
 
 /* Runs sql (one or more statements, no rows wanted) on db. */
 bool kz_testdb_exec(const char *db, const char *sql, char *err, size_t errsz);
+
+/* For cmocka tests (after cmocka.h and stdio.h): the same, failing the
+ * test with the reason; out is an array. */
+#define KZ_TESTDB_NAME(dir, name, out)                                                        \
+    do {                                                                                      \
+        char kz_tdb_err_[1024];                                                               \
+        if (!kz_testdb_name((dir), (name), (out), sizeof(out), kz_tdb_err_, sizeof kz_tdb_err_)) \
+            fail_msg("%s", kz_tdb_err_);                                                      \
+    } while (0)
+#define KZ_TESTDB_EXEC(db, sql)                                                               \
+    do {                                                                                      \
+        char kz_tdb_err_[1024];                                                               \
+        if (!kz_testdb_exec((db), (sql), kz_tdb_err_, sizeof kz_tdb_err_))                    \
+            fail_msg("%s", kz_tdb_err_);                                                      \
+    } while (0)
+/* Skips the test on PostgreSQL, saying why: its point is SQLite's file
+ * (its header, its format, its full-text tables, its allocator). */
+#define KZ_TESTDB_SQLITE_ONLY(reason)                                                         \
+    do {                                                                                      \
+        if (kz_testdb_pg()) {                                                                 \
+            fprintf(stderr, "SKIPPED on PostgreSQL: %s\n", (reason));                         \
+            skip();                                                                           \
+        }                                                                                     \
+    } while (0)
 
 #endif

@@ -107,10 +107,7 @@ bool kt_on_pg(void)
 
 void kt_sqlite_only(const char *reason)
 {
-    if (!kz_testdb_pg())
-        return;
-    fprintf(stderr, "SKIPPED on PostgreSQL: %s\n", reason);
-    exit(77);
+    kz_testdb_sqlite_only(reason);
 }
 
 void kt_skip_on_pg(const char *reason)

@@ -339,7 +339,7 @@ static void test_leaving_and_coming_back_resumes(void **state)
     kt_finish(t, "qq");
 
     char *p = sql(db, "SELECT value FROM meta WHERE key LIKE 'triage.progress.%'");
-    assert_string_equal(p, "2 2\n");
+    assert_string_equal(p, "2 2");
     free(p);
 
     /* a new run of kariz too */
@@ -549,13 +549,13 @@ static void test_conflict_in_triage_shows_the_dialog(void **state)
     kt_wait_for(t, "set owner to carol");
     kt_wait_for(t, "yours: dave");
     char *owner = sql(db, "SELECT owner FROM leads WHERE id = 1");
-    assert_string_equal(owner, "carol\n");
+    assert_string_equal(owner, "carol");
     free(owner);
     kt_send(t, "A");
     kt_wait_for(t, "Person 01 assigned to dave; u undoes (re-applied over the other change)");
     kt_wait_for(t, "triage 2/2, 1 decision");
     owner = sql(db, "SELECT owner FROM leads WHERE id = 1");
-    assert_string_equal(owner, "dave\n");
+    assert_string_equal(owner, "dave");
     free(owner);
     /* a colleague's title edit is no conflict for a call */
     kt_send(t, "c");
@@ -564,7 +564,7 @@ static void test_conflict_in_triage_shows_the_dialog(void **state)
     kt_send(t, "a");
     kt_wait_for(t, "call logged with Person 02: answered");
     char *calls = sql(db, "SELECT lead_id FROM activities WHERE kind = 'call'");
-    assert_string_equal(calls, "2\n");
+    assert_string_equal(calls, "2");
     free(calls);
     /* undo walks back: the call stays logged; the owner goes back to what
      * the lead had just before the decision landed (the colleague's) */
@@ -573,7 +573,7 @@ static void test_conflict_in_triage_shows_the_dialog(void **state)
     kt_send(t, "u");
     kt_wait_for(t, "undone: assign of Person 01");
     owner = sql(db, "SELECT owner FROM leads WHERE id = 1");
-    assert_string_equal(owner, "carol\n");
+    assert_string_equal(owner, "carol");
     free(owner);
     kt_finish(t, "qq");
 }

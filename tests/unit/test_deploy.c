@@ -13,6 +13,7 @@
 #include "kariz/deploy.h"
 #include "kariz/store.h"
 #include "store/internal.h"
+#include "testdb.h"
 
 static const char *names(gid_t g)
 {
@@ -229,6 +230,8 @@ static void test_readonly_write_explained(void **state)
 
 int main(void)
 {
+    kz_testdb_sqlite_only("the deploy checks are about the database file, its directory, group "
+                          "and mode, and SQLite's read-only error");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_not_in_group),
         cmocka_unit_test(test_member_is_fine),

@@ -11,16 +11,16 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <sqlite3.h>
 
 #include "kariz/dates.h"
+#include "testdb.h"
 #include "kariz/pipeline.h"
 
 #define NOW 1795521600 /* 2026-11-24 12:00 UTC */
 #define DAY_SECONDS 86400
 
 typedef struct fx {
-    char dir[64], path[128];
+    char dir[64], path[256];
     kz_store *st;
     kz_rules *rules;
     kz_session s;
@@ -32,7 +32,7 @@ static int setup(void **state)
     fx *f = calloc(1, sizeof *f);
     snprintf(f->dir, sizeof f->dir, "/tmp/kz-pipe-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/p.db", f->dir);
+    KZ_TESTDB_NAME(f->dir, "p.db", f->path);
     kz_err err;
     assert_int_equal(kz_store_open(f->path, 0, &f->st, &err), KZ_OK);
     assert_int_equal(kz_rules_load_builtin(&f->rules, &err), KZ_OK);
@@ -466,13 +466,7 @@ static int64_t num_of(fx *f, int64_t id, kz_field field, bool *has)
 
 static void sql_exec(fx *f, const char *q)
 {
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    char *msg = NULL;
-    if (sqlite3_exec(db, q, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s: %s", q, msg);
-    sqlite3_close(db);
+    KZ_TESTDB_EXEC(f->path, q);
 }
 
 /* Only the leads whose score is due are recomputed: before it, nothing is

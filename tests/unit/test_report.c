@@ -8,7 +8,6 @@
 #include <cmocka.h>
 
 #include <math.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +15,7 @@
 #include <unistd.h>
 
 #include "kariz/buf.h"
+#include "testdb.h"
 #include "kariz/dates.h"
 #include "kariz/prefs.h"
 #include "kariz/report.h"
@@ -37,7 +37,7 @@ static const char *const grades[] = {"hot", "warm", "cold"};
 
 typedef struct fx {
     char dir[64];
-    char path[128];
+    char path[256];
     kz_store *st;
     kz_report_pipeline p;
     kz_report_opts o;
@@ -87,23 +87,17 @@ static int setup(void **state)
     fx *f = calloc(1, sizeof *f);
     snprintf(f->dir, sizeof f->dir, "/tmp/kz-report-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+    KZ_TESTDB_NAME(f->dir, "t.db", f->path);
     kz_err err;
     assert_int_equal(kz_store_open(f->path, 0, &f->st, &err), KZ_OK);
     assert_int_equal(kz_store_sync_stages(f->st, stages, NSTAGES, &err), KZ_OK);
     /* the fixture goes in through a second connection, as the sqlite3
-     * shell would write it */
+     * shell (or psql) would write it */
     const char *dir = getenv("KARIZ_FIXTURES");
     char fixture[512];
     snprintf(fixture, sizeof fixture, "%s/report/pipeline.sql", dir ? dir : "tests/fixtures");
     char *sql = read_file(fixture);
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    char *msg = NULL;
-    int rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
-    if (rc != SQLITE_OK)
-        fail_msg("fixture: %s", msg ? msg : "?");
-    sqlite3_close(db);
+    KZ_TESTDB_EXEC(f->path, sql);
     free(sql);
     f->p.stages = stages;
     f->p.nstages = NSTAGES;
@@ -291,12 +285,7 @@ static void test_funnel_owner(void **state)
 
 static void exec_sql(fx *f, const char *sql)
 {
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    char *msg = NULL;
-    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
-        fail_msg("%s", msg ? msg : "?");
-    sqlite3_close(db);
+    KZ_TESTDB_EXEC(f->path, sql);
 }
 
 static void test_funnel_reused_id(void **state)
@@ -417,12 +406,7 @@ static void test_forecast_close_dates_in_period(void **state)
 static void test_forecast_persian_months(void **state)
 {
     fx *f = *state;
-    sqlite3 *db;
-    assert_int_equal(sqlite3_open(f->path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "UPDATE leads SET close_date = '2026-03-21' WHERE id = 3",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
-    sqlite3_close(db);
+    exec_sql(f, "UPDATE leads SET close_date = '2026-03-21' WHERE id = 3");
     setenv("KARIZ_CALENDAR", "persian", 1);
     setenv("KARIZ_DIGITS", "persian", 1);
     kz_prefs_reset();

@@ -16,6 +16,7 @@
 
 #include "kariz/store.h"
 #include "store/internal.h"
+#include "testdb.h"
 
 typedef struct fx {
     char dir[64];
@@ -116,6 +117,7 @@ static void test_db_error_names_the_real_reason(void **state)
 
 int main(void)
 {
+    kz_testdb_sqlite_only("an empty file, a NUL byte in an SQLite value and SQLite's error codes");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_empty_file_refused_unless_filled, setup, teardown),
         cmocka_unit_test_setup_teardown(test_nul_inside_a_value_is_shown, setup, teardown),

@@ -11,13 +11,14 @@
 #include <unistd.h>
 
 #include "kariz/dates.h"
+#include "testdb.h"
 #include "kariz/triage.h"
 
 #define NOW 1795521600 /* 2026-11-24 12:00 UTC */
 #define DAY 86400
 
 typedef struct fx {
-    char dir[64], path[128];
+    char dir[64], path[256];
     kz_store *st;
     kz_rules *rules;
     kz_session s;
@@ -29,7 +30,7 @@ static int setup(void **state)
     fx *f = calloc(1, sizeof *f);
     snprintf(f->dir, sizeof f->dir, "/tmp/kz-triage-XXXXXX");
     assert_non_null(mkdtemp(f->dir));
-    snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+    KZ_TESTDB_NAME(f->dir, "t.db", f->path);
     kz_err err;
     assert_int_equal(kz_store_open(f->path, 0, &f->st, &err), KZ_OK);
     assert_int_equal(kz_rules_load_builtin(&f->rules, &err), KZ_OK);
