@@ -39,10 +39,15 @@ typedef struct kz_backend {
     /* The statement that starts a write transaction (taking the write lock
      * at once), and one that starts a read snapshot. */
     const char *begin_write, *begin_read;
-    /* Runs after the write transaction began (NULL: nothing). */
+    /* Runs after a write transaction began, and just before it commits
+     * (NULL: nothing). */
     kz_status (*after_begin)(kz_store *st, kz_err *err);
+    void (*before_commit)(kz_store *st);
     void (*wait_for_locks)(kz_store *st, bool wait);
     kz_status (*data_version)(kz_store *st, int64_t *out, kz_err *err);
+    /* After KZ_DB_GONE outside a transaction: connects again (NULL: the
+     * engine has no connection to lose). KZ_OK or the failure. */
+    kz_status (*reconnect)(kz_store *st, kz_err *err);
     /* Rows this connection changed since it opened (the search cache). */
     int64_t (*total_changes)(kz_store *st);
     /* Search: keeps the matches of text for the queries that follow
@@ -53,6 +58,9 @@ typedef struct kz_backend {
     kz_status (*search_index)(kz_store *st, int64_t id, const char *old, const char *doc,
                               kz_err *err);
     bool search_like; /* searches with LIKE on the case-folded lead_text (no kept matches) */
+    /* A condition on presence rows that keeps only live sessions' (NULL:
+     * the heartbeat alone tells) */
+    const char *presence_live;
     kz_status (*import_tune)(kz_store *st, kz_err *err);
     /* After kz_store_copy wrote rows with their ids: the next ids follow
      * the highest (NULL: the engine does so by itself). */

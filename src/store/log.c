@@ -506,10 +506,12 @@ kz_status kz_store_presence_list(kz_store *st, int64_t since, kz_presence *out, 
                                  size_t *n, kz_err *err)
 {
     *n = 0;
-    kz_dbstmt *s = kz_stmt(st,
-                              "SELECT actor, host, pid, coalesce(lead_id, 0), seen FROM presence "
-                              "WHERE seen >= ? ORDER BY actor, host, pid",
-                              err);
+    char sql[512];
+    snprintf(sql, sizeof sql,
+             "SELECT actor, host, pid, coalesce(lead_id, 0), seen FROM presence "
+             "WHERE seen >= ?%s ORDER BY actor, host, pid",
+             st->be->presence_live ? st->be->presence_live : "");
+    kz_dbstmt *s = kz_stmt(st, sql, err);
     if (!s)
         return FAIL_STMT(err);
     kz_bind_i64(s, 1, since);

@@ -29,6 +29,8 @@ extern const size_t kz_embedded_schema_pg_len;
 
 typedef struct pg_data {
     int64_t generation; /* reconnections so far (data_version moves on with each) */
+    int64_t seen;       /* kz_changes.n as this session last accounted for it */
+    int64_t version;    /* what data_version says: moves on when others committed */
     int64_t writes;     /* write transactions this connection began */
     bool wait;          /* writes wait for the lock (busy_ms) or fail at once */
     char *role;         /* owned: the authenticated role */
@@ -193,6 +195,8 @@ fail:
     return ks;
 }
 
+static int read_changes(kz_store *st, int64_t *n);
+
 static kz_status pg_open(kz_store *st, unsigned flags, kz_err *err)
 {
     pg_data *pd = kz_xcalloc(1, sizeof *pd);
@@ -250,7 +254,38 @@ static kz_status pg_open(kz_store *st, unsigned flags, kz_err *err)
         return ks;
     if (kz_pg_listen(st->conn, "kariz") != KZ_DB_OK)
         return kz_db_error(st, KZ_DB_GONE, _("opening the database"), err);
-    return KZ_OK;
+    rc = read_changes(st, &pd->seen);
+    return rc == KZ_DB_OK ? KZ_OK : kz_db_error(st, rc, _("opening the database"), err);
+}
+
+/* kz_changes.n: how many transactions changed anything (schema-pg.sql). */
+static int read_changes(kz_store *st, int64_t *n)
+{
+    char *v = NULL;
+    int rc = query_text(st, "SELECT n FROM kz_changes", &v);
+    if (rc == KZ_DB_OK)
+        *n = v ? strtoll(v, NULL, 10) : 0;
+    free(v);
+    return rc;
+}
+
+/* Accounts for the transactions counted up to n: those since `seen` are
+ * other sessions' unless ours (wrote) made them. */
+static void saw_changes(pg_data *pd, int64_t n)
+{
+    if (n != pd->seen)
+        pd->version++;
+    pd->seen = n;
+}
+
+/* Our own commit is not a change by someone else: the count read just
+ * before it, with the write lock held, includes ours and every earlier
+ * one. (A commit that then fails reads as a change, once: a reload.) */
+static void pg_before_commit(kz_store *st)
+{
+    int64_t n;
+    if (read_changes(st, &n) == KZ_DB_OK)
+        PD(st)->seen = n;
 }
 
 static kz_status pg_after_begin(kz_store *st, kz_err *err)
@@ -268,6 +303,11 @@ static kz_status pg_after_begin(kz_store *st, kz_err *err)
     free(got);
     if (busy)
         return kz_db_error(st, KZ_DB_BUSY, _("starting a change"), err);
+    /* with the write lock held, the count is every commit before ours */
+    int64_t n;
+    if ((rc = read_changes(st, &n)) != KZ_DB_OK)
+        return kz_db_error(st, rc, _("starting a change"), err);
+    saw_changes(PD(st), n);
     return KZ_OK;
 }
 
@@ -276,21 +316,37 @@ static void pg_wait_for_locks(kz_store *st, bool wait)
     PD(st)->wait = wait;
 }
 
+/* The server went away: come back when it can be reached (the driver
+ * prepares the statements and makes the settings again); that counts as a
+ * change for kz_store_data_version, since what was read before may be
+ * stale. */
+static kz_status pg_reconnect(kz_store *st, kz_err *err)
+{
+    if (kz_pg_reconnect(st->conn) != KZ_DB_OK)
+        return kz_db_error(st, KZ_DB_GONE, _("connecting again"), err);
+    PD(st)->generation++;
+    return KZ_OK;
+}
+
 static kz_status pg_data_version(kz_store *st, int64_t *out, kz_err *err)
 {
     pg_data *pd = PD(st);
-    /* reading what the server sent also finds a connection that is gone */
-    int64_t n = kz_pg_notices(st->conn);
+    /* reading what the server sent (the notifications that woke a board)
+     * also finds a connection that is gone */
+    kz_pg_notices(st->conn);
     if (!st->in_txn && kz_pg_socket(st->conn) < 0) {
-        /* the server went away: come back when it can be reached (the
-         * driver prepares the statements and makes the settings again),
-         * and count that as a change: what was read before may be stale */
-        if (kz_pg_reconnect(st->conn) != KZ_DB_OK)
-            return kz_db_error(st, KZ_DB_GONE, _("checking for changes"), err);
-        pd->generation++;
-        n = kz_pg_notices(st->conn);
+        kz_status ks = pg_reconnect(st, err);
+        if (ks != KZ_OK)
+            return ks;
     }
-    *out = n + pd->generation * 1000000000LL;
+    if (!st->in_txn) {
+        int64_t n;
+        int rc = read_changes(st, &n);
+        if (rc != KZ_DB_OK)
+            return kz_db_error(st, rc, _("checking for changes"), err);
+        saw_changes(pd, n);
+    }
+    *out = pd->version + pd->generation * 1000000000LL;
     return KZ_OK;
 }
 
@@ -338,15 +394,14 @@ static kz_status pg_before_copy(kz_store *st, kz_err *err)
     return actor_triggers_set(st, false, err);
 }
 
-/* After a copy gave rows their ids: each identity column's next value
+/* After a copy gave rows their ids: the identity column's next value
  * follows the highest id, and the actor triggers are on again. */
 static kz_status pg_after_copy(kz_store *st, kz_err *err)
 {
     kz_status aks = actor_triggers_set(st, true, err);
     if (aks != KZ_OK)
         return aks;
-    static const char *const idt[] = {"imports", "leads", "stakeholders", "activities", "events",
-                                      "triage"};
+    static const char *const idt[] = {"triage"}; /* (the others' ids kariz gives) */
     for (size_t i = 0; i < sizeof idt / sizeof idt[0]; i++) {
         char sql[256];
         snprintf(sql, sizeof sql,
@@ -387,10 +442,16 @@ const kz_backend kz_backend_pg = {
     .begin_write = "BEGIN",
     .begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     .after_begin = pg_after_begin,
+    .before_commit = pg_before_commit,
     .wait_for_locks = pg_wait_for_locks,
     .data_version = pg_data_version,
+    .reconnect = pg_reconnect,
     .total_changes = pg_total_changes,
     .search_like = true,
+    /* a board whose session ended (killed, its connection dropped) is gone
+     * at once, not when its heartbeat goes stale (schema-pg.sql records
+     * each entry's server process) */
+    .presence_live = " AND backend IN (SELECT pid FROM pg_stat_activity)",
     .import_tune = pg_import_tune,
     .before_copy = pg_before_copy,
     .after_copy = pg_after_copy,

@@ -292,17 +292,32 @@ bool kz_store_readonly(const kz_store *st)
 
 
 
+/* Runs a BEGIN: its result, or -1 when it could not be prepared (err
+ * set). A connection found lost there (a server restarted since the last
+ * statement) is made again and the BEGIN tried once more: nothing of this
+ * transaction had reached the server, so nothing can happen twice. */
+static int begin_stmt(kz_store *st, const char *sql, kz_err *err)
+{
+    for (int attempt = 0;; attempt++) {
+        kz_dbstmt *s = kz_stmt(st, sql, err);
+        int rc = s ? kz_step(s) : -1;
+        if (s)
+            kz_reset(s);
+        bool gone = rc == KZ_DB_GONE || (rc == -1 && err && err->code == KZ_EIO);
+        if (!gone || attempt > 0 || !st->be->reconnect || st->be->reconnect(st, err) != KZ_OK)
+            return rc;
+    }
+}
+
 kz_status kz_store_begin(kz_store *st, kz_err *err)
 {
     if (st->readonly)
         return kz_err_set(err, KZ_EREADONLY, _("the database %s is open read-only"), st->path);
     if (st->in_txn)
         return kz_err_set(err, KZ_EDB, _("internal: a transaction is already open"));
-    kz_dbstmt *s = kz_stmt(st, st->be->begin_write, err);
-    if (!s)
+    int rc = begin_stmt(st, st->be->begin_write, err);
+    if (rc == -1)
         return FAIL_STMT(err);
-    int rc = kz_step(s);
-    kz_reset(s);
     if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("starting a change"), err);
     st->in_txn = true;
@@ -320,11 +335,9 @@ kz_status kz_store_begin_read(kz_store *st, kz_err *err)
 {
     if (st->in_txn)
         return kz_err_set(err, KZ_EDB, _("internal: a transaction is already open"));
-    kz_dbstmt *s = kz_stmt(st, st->be->begin_read, err);
-    if (!s)
+    int rc = begin_stmt(st, st->be->begin_read, err);
+    if (rc == -1)
         return FAIL_STMT(err);
-    int rc = kz_step(s);
-    kz_reset(s);
     if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("reading"), err);
     st->in_txn = true;
@@ -340,6 +353,8 @@ kz_status kz_store_commit(kz_store *st, kz_err *err)
         kz_store_rollback(st);
         return tks;
     }
+    if (st->be->before_commit)
+        st->be->before_commit(st);
     kz_dbstmt *s = kz_stmt(st, "COMMIT", err);
     if (!s)
         return FAIL_STMT(err);

@@ -19,6 +19,14 @@
 #include "kariz/store.h"
 #include "testdb.h"
 
+
+/* The name the database records for an actor: on PostgreSQL the server
+ * writes the connected role, whatever kariz says (schema-pg.sql). */
+static const char *act(kz_store *st, const char *name)
+{
+    return kz_store_role(st) ? kz_store_role(st) : name;
+}
+
 static const kz_stage stages[] = {
     {"lead", "Lead", 0, 5, 14, KZ_STAGE_OPEN, NULL},
     {"prospect", "Prospect", 1, 15, 21, KZ_STAGE_OPEN, NULL},
@@ -295,7 +303,7 @@ static void test_update_events_and_conflict(void **state)
     kz_event_list ev = {0};
     assert_int_equal(kz_store_events(f->st, id, 1, &ev, &err), KZ_OK);
     assert_int_equal(ev.n, 3);
-    assert_string_equal(ev.v[0].actor, "alice");
+    assert_string_equal(ev.v[0].actor, act(f->st, "alice"));
     assert_string_equal(ev.v[0].field, "title");
     assert_null(ev.v[0].old_value);
     assert_string_equal(ev.v[0].new_value, "CTO");
@@ -312,7 +320,7 @@ static void test_update_events_and_conflict(void **state)
     /* blame */
     kz_event e;
     assert_int_equal(kz_store_blame(f->st, id, "title", &e, &err), KZ_OK);
-    assert_string_equal(e.actor, "alice");
+    assert_string_equal(e.actor, act(f->st, "alice"));
     assert_string_equal(e.new_value, "CTO");
     free(e.field);
     free(e.old_value);
@@ -497,7 +505,7 @@ static void test_import_history(void **state)
     assert_int_equal(ev.v[0].at, 5000);
     assert_int_equal(ev.v[0].version, 1);
     assert_string_equal(ev.v[0].kind, "import");
-    assert_string_equal(ev.v[0].actor, "bob");
+    assert_string_equal(ev.v[0].actor, act(f->st, "bob"));
     assert_string_equal(ev.v[0].detail, "from leads.csv, import 1");
     kz_event_list_free(&ev);
     assert_int_equal(kz_store_events(f->st, a, 1, &ev, &err), KZ_OK); /* since version 1 */
@@ -669,6 +677,8 @@ static void add_note(kz_store *st, int64_t id, const char *note)
  * it stopped early. */
 static void test_search_modes(void **state)
 {
+    KZ_TESTDB_SQLITE_ONLY("the three ways SQLite's search keeps its matches (ids, a bitmap, each "
+                          "lead's text); on PostgreSQL the trigram index answers LIKE itself");
     fx *f = *state;
     kz_err err;
     add_lead(f->st, "Ava Öztürk", "Wonka Industries", "ava@wonka.example", "lead", NULL, 1);
@@ -1310,12 +1320,12 @@ static void test_presence_and_recent_events(void **state)
     size_t n;
     assert_int_equal(kz_store_presence_list(f->st, 1050, p, 4, &n, &err), KZ_OK);
     assert_int_equal(n, 1); /* bob's heartbeat is too old */
-    assert_string_equal(p[0].actor, "alice");
+    assert_string_equal(p[0].actor, act(f->st, "alice"));
     assert_int_equal(p[0].lead_id, 0);
-    assert_int_equal(kz_store_presence_clear(f->st, "alice", "h1", 10, &err), KZ_OK);
+    assert_int_equal(kz_store_presence_clear(f->st, act(f->st, "alice"), "h1", 10, &err), KZ_OK);
     assert_int_equal(kz_store_presence_list(f->st, 0, p, 4, &n, &err), KZ_OK);
     assert_int_equal(n, 1);
-    assert_string_equal(p[0].actor, "bob");
+    assert_string_equal(p[0].actor, act(f->st, "bob"));
 }
 
 typedef struct seen {
@@ -1397,7 +1407,7 @@ static void test_rescore_streams(void **state)
     assert_int_equal(kz_lead_num(&l, KZ_F_VERSION), 3);
     kz_event e;
     assert_int_equal(kz_store_blame(f->st, ids[3], "grade", &e, &err), KZ_OK);
-    assert_string_equal(e.actor, "carol");
+    assert_string_equal(e.actor, act(f->st, "carol"));
     assert_string_equal(e.new_value, "busy");
     free(e.field);
     free(e.old_value);
@@ -1489,7 +1499,7 @@ static void test_rescore_chunks(void **state)
     assert_int_equal(changed, busy);
     kz_event e;
     assert_int_equal(kz_store_blame(f->st, ids[N - 2], "grade", &e, &err), KZ_OK);
-    assert_string_equal(e.actor, "carol");
+    assert_string_equal(e.actor, act(f->st, "carol"));
     assert_string_equal(e.new_value, "busy");
     assert_int_equal(e.version, 2);
     free(e.field);

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# What only a database on a server has: the acting user is the role the
+# server authenticated (and the server writes it into every event, whatever
+# a client says), connection strings with their passwords kept out of
+# messages, a database holding something else refused, several first starts
+# creating one schema, a server restart between commands, and a board's
+# presence gone with its session. Runs on PostgreSQL (pg.cli.test_pg_server).
+. "$(dirname "$0")/lib.sh"
+if on_sqlite; then
+    printf 'SKIPPED on SQLite: this test is about a PostgreSQL server (it runs as pg.cli.test_pg_server)\n' >&2
+    exit 77
+fi
+export KARIZ_NOW="2026-11-24 10:00"
+psql_as() { local who=$1; shift; psql -XAtq -v ON_ERROR_STOP=1 -d "$DB user=$who" "$@"; }
+run k init; expect_rc 0
+
+# a salesperson's own role, with the grants docs/deployment.md gives the team
+mallory=kz_mallory_$$
+psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" >/dev/null <<SQL
+CREATE ROLE $mallory LOGIN;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $mallory;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO $mallory;
+SQL
+drop_role() { psql -XAtq -d "$KARIZ_TEST_PG" -c "DROP OWNED BY $mallory; DROP ROLE IF EXISTS $mallory" \
+    >/dev/null 2>&1 || true; }
+trap 'drop_role; lib_cleanup' EXIT
+km() { "$KARIZ" --db "$DB user=$mallory" "$@"; }
+
+t "the acting user is the authenticated role, on every path"
+run k add "Ava Smith" --company Acme --email ava@acme.example; expect_rc 0
+run km add "Bo Berg" --company Globex; expect_rc 0; bo=$out
+run km note "$bo" "called back"; expect_rc 0
+run km move "$bo" prospect --force --reason "met at the fair"; expect_rc 0
+expect_eq "$(dbq "SELECT DISTINCT actor FROM events WHERE lead_id = $bo")" "$mallory" "every event of Bo's"
+expect_eq "$(dbq "SELECT author FROM activities WHERE lead_id = $bo")" "$mallory" "the note's author"
+run km history "$bo"; expect_rc 0; has_out "$mallory"; lacks_out "$ME "
+run km assign "$bo" "$mallory" --force; expect_rc 0
+run km list --mine --format csv; expect_rc 0; has_out "Bo Berg"; lacks_out "Ava Smith"
+
+t "no client writes an event in someone else's name"
+psql_as "$mallory" -c "INSERT INTO events (id, lead_id, at, actor, kind) VALUES (1000, $bo, 0, 'bob', 'note')"
+expect_eq "$(dbq "SELECT actor FROM events WHERE id = 1000")" "$mallory" "an event claiming bob"
+psql_as "$mallory" -c "INSERT INTO triage (lead_id, actor, at, decision) VALUES ($bo, 'bob', 0, 'keep')"
+expect_eq "$(dbq "SELECT actor FROM triage WHERE lead_id = $bo")" "$mallory" "a triage decision claiming bob"
+run psql_as "$mallory" -c "UPDATE events SET actor = 'bob' WHERE id = 1000"
+[ "$rc" != 0 ] && ok || bad "the event log took an update"
+run psql_as "$mallory" -c "DELETE FROM events WHERE id = 1000"
+[ "$rc" != 0 ] && ok || bad "the event log took a delete"
+expect_eq "$(dbq "SELECT count(*) FROM events WHERE id = 1000")" 1 "the event is still there"
+
+t "connection strings: a password never shows, a bad one is named"
+run "$KARIZ" --db "postgresql://$ME:s3cr3t@localhost:1/nowhere?connect_timeout=2" list
+expect_rc 1; has_err "cannot connect to the database"; has_err "***"
+case "$err" in *s3cr3t*) bad "the password was shown" ;; *) ok ;; esac
+run "$KARIZ" --db "host=/nonexistent dbname=x password='a s3cr3t'" list
+expect_rc 1; case "$err" in *s3cr3t*) bad "the password was shown" ;; *) ok ;; esac
+run "$KARIZ" --db "$DB user=nobody_$$" list; expect_rc 1; has_err "nobody_$$"
+
+t "a database that holds something else is refused, and left alone"
+OTHER=$(new_db other.db)
+DB=$OTHER dbq "CREATE TABLE invoices (id int)"
+run "$KARIZ" --db "$OTHER" init; expect_rc 1; has_err "is not a kariz database"
+expect_eq "$(DB=$OTHER dbq "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" 1 "nothing created"
+run "$KARIZ" --db "$(new_db missing.db)" list; expect_rc 1; has_err "no database at"
+
+t "several first starts at once create one schema"
+NEW=$(new_db new.db)
+for i in 1 2 3 4 5 6; do "$KARIZ" --db "$NEW" add "Lead $i" >"$T/init.$i" 2>&1 & done
+wait
+for i in 1 2 3 4 5 6; do grep -q '^[0-9]*$' "$T/init.$i" && ok || bad "start $i: $(cat "$T/init.$i")"; done
+expect_eq "$(DB=$NEW dbq "SELECT count(*) FROM leads")" 6 "six leads"
+expect_eq "$(DB=$NEW dbq "SELECT string_agg(id::text, ' ' ORDER BY id) FROM leads")" "1 2 3 4 5 6" \
+    "ids in order, no gaps"
+
+t "the server restarts between commands: nothing lost, the next command works"
+OWN=$T/own
+bash "$KARIZ_SOURCE/tests/pg/cluster" start "$OWN" >/dev/null || need "could not start a cluster of its own in $OWN"
+trap 'bash "$KARIZ_SOURCE/tests/pg/cluster" stop "$OWN" >/dev/null 2>&1; drop_role; lib_cleanup' EXIT
+own=$(. "$OWN/env"; printf '%s' "$KARIZ_TEST_PG")
+psql -XAtq -d "$own" -c "CREATE DATABASE kz_restart" >/dev/null
+RDB="${own/dbname=postgres/dbname=kz_restart}"
+run "$KARIZ" --db "$RDB" add "Before Restart"; expect_rc 0
+bash "$KARIZ_SOURCE/tests/pg/cluster" restart "$OWN" >/dev/null && ok || bad "the restart failed"
+run "$KARIZ" --db "$RDB" add "After Restart"; expect_rc 0
+run "$KARIZ" --db "$RDB" list --format csv; expect_rc 0; has_out "Before Restart"; has_out "After Restart"
+
+finish

@@ -1,0 +1,121 @@
+/* test_pg_restart.c - a board on PostgreSQL while the server restarts: the
+ * board comes back by itself, a note typed after the restart is saved
+ * once, what was saved before is all there, and another board's change
+ * still reaches it. On a cluster of its own (tests/pg/cluster), so the
+ * restart disturbs no other test; runs as pg.tty.test_pg_restart. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static char cluster_dir[512];
+static char db[1024];
+
+static void cluster(const char *what)
+{
+    const char *src = getenv("KARIZ_SOURCE");
+    assert_non_null(src);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "bash '%s/tests/pg/cluster' %s '%s' >/dev/null", src, what,
+             cluster_dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* The conninfo of the own cluster's maintenance database (from its env). */
+static void own_conninfo(char *out, size_t n)
+{
+    char path[600];
+    snprintf(path, sizeof path, "%s/env", cluster_dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[1024];
+    out[0] = '\0';
+    while (fgets(line, sizeof line, f)) {
+        if (strncmp(line, "KARIZ_TEST_PG=\"", 15) == 0) {
+            line[strcspn(line + 15, "\"") + 15] = '\0';
+            snprintf(out, n, "%s", line + 15);
+        }
+    }
+    fclose(f);
+    assert_true(out[0] != '\0');
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    snprintf(cluster_dir, sizeof cluster_dir, "%s", kt_path("own-cluster"));
+    cluster("start");
+    char admin[1024];
+    own_conninfo(admin, sizeof admin);
+    kt_sql_exec(admin, "CREATE DATABASE kz_restart");
+    char *p = strstr(admin, "dbname=postgres");
+    assert_non_null(p);
+    snprintf(db, sizeof db, "%.*sdbname=kz_restart%s", (int)(p - admin), admin,
+             p + strlen("dbname=postgres"));
+    kt_kariz_run(db, "add", "--company", "Analytical Engines", "--set", "employees=200",
+                 "Ada Lovelace", NULL);
+    kt_kariz_run(db, "add", "--company", "Navy", "Grace Hopper", NULL);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    cluster("stop");
+    kt_cleanup();
+    return 0;
+}
+
+static void test_board_survives_a_server_restart(void **state)
+{
+    (void)state;
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "before the restart\r");
+    kt_wait_for(t, "note added");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities WHERE note = "
+                                   "'before the restart'"),
+                        "1");
+
+    cluster("restart"); /* every session is cut, the board's too */
+
+    /* the board notices at its next look, connects again, and the next
+     * save goes through; nothing is saved twice */
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "after the restart\r");
+    kt_wait_for(t, "note added");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities WHERE note = "
+                                   "'after the restart'"),
+                        "1");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities"), "2");
+
+    /* another person's change still reaches the board (the notifications
+     * are listened to again on the new connection) */
+    kt_kariz_run(db, "add", "--company", "Bell Labs", "Dennis Ritchie", NULL);
+    kt_wait_for(t, "Dennis Ritchie");
+    kt_finish(t, "q");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM presence"), "0");
+}
+
+int main(void)
+{
+    if (!kt_on_pg()) {
+        fprintf(stderr, "SKIPPED on SQLite: this test restarts a PostgreSQL server (it runs as "
+                        "pg.tty.test_pg_restart)\n");
+        return 77;
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_board_survives_a_server_restart),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
