@@ -48,6 +48,8 @@ typedef struct kz_backend {
     /* After KZ_DB_GONE outside a transaction: connects again (NULL: the
      * engine has no connection to lose). KZ_OK or the failure. */
     kz_status (*reconnect)(kz_store *st, kz_err *err);
+    /* Whether the connection was found lost (NULL: never). */
+    bool (*gone)(kz_store *st);
     /* Rows this connection changed since it opened (the search cache). */
     int64_t (*total_changes)(kz_store *st);
     /* Search: keeps the matches of text for the queries that follow

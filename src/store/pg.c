@@ -328,20 +328,26 @@ static kz_status pg_reconnect(kz_store *st, kz_err *err)
     return KZ_OK;
 }
 
+static bool pg_gone(kz_store *st)
+{
+    return kz_pg_gone(st->conn);
+}
+
 static kz_status pg_data_version(kz_store *st, int64_t *out, kz_err *err)
 {
     pg_data *pd = PD(st);
     /* reading what the server sent (the notifications that woke a board)
      * also finds a connection that is gone */
     kz_pg_notices(st->conn);
-    if (!st->in_txn && kz_pg_socket(st->conn) < 0) {
-        kz_status ks = pg_reconnect(st, err);
-        if (ks != KZ_OK)
-            return ks;
-    }
     if (!st->in_txn) {
         int64_t n;
-        int rc = read_changes(st, &n);
+        int rc = kz_pg_gone(st->conn) ? KZ_DB_GONE : read_changes(st, &n);
+        if (rc == KZ_DB_GONE) {
+            kz_status ks = pg_reconnect(st, err);
+            if (ks != KZ_OK)
+                return ks;
+            rc = read_changes(st, &n);
+        }
         if (rc != KZ_DB_OK)
             return kz_db_error(st, rc, _("checking for changes"), err);
         saw_changes(pd, n);
@@ -446,6 +452,7 @@ const kz_backend kz_backend_pg = {
     .wait_for_locks = pg_wait_for_locks,
     .data_version = pg_data_version,
     .reconnect = pg_reconnect,
+    .gone = pg_gone,
     .total_changes = pg_total_changes,
     .search_like = true,
     /* a board whose session ended (killed, its connection dropped) is gone

@@ -108,6 +108,13 @@ const char *kz_col_text(kz_dbstmt *s, int col, kz_buf *scratch, size_t *len)
 
 kz_dbstmt *kz_stmt(kz_store *st, const char *sql, kz_err *err)
 {
+    /* a connection found lost since the last statement (a server restart)
+     * is made again before a statement outside a transaction; inside one,
+     * the transaction is lost and its statements fail, nothing half-done */
+    if (!st->in_txn && st->be->gone && st->be->gone(st) && st->be->reconnect) {
+        kz_err ignored;
+        st->be->reconnect(st, &ignored);
+    }
     /* from the last slot used on: a loop of statements (an import's rows)
      * finds each one at the first or second look */
     for (unsigned k = 0; k < KZ_STMT_CACHE; k++) {

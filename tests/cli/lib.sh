@@ -74,11 +74,9 @@ new_db() {
     cat "$T/.pgdb/$key"
 }
 
-# no_kariz_db: what a reading command says about $DB before `kariz init`:
-# no file at the path on SQLite, an empty database on PostgreSQL
-no_kariz_db() {
-    if on_pg; then printf 'no kariz database in %s\n' "$DB"; else printf 'no database at %s\n' "$DB"; fi
-}
+# no_kariz_db: what a reading command says about $DB before `kariz init`
+# (no file at the path on SQLite, an empty database on PostgreSQL)
+no_kariz_db() { printf 'no database at %s\n' "$DB"; }
 
 # sqlite_only REASON: the rest of this test is about SQLite's files (a
 # damaged file, a read-only directory, the -wal): on PostgreSQL the test

@@ -133,7 +133,10 @@ run k import "$T/rt1.jsonl" --dry-run; expect_rc 2; has_err "JSON lines (by its 
 DB=$(new_db rt2.db)
 run k show "$id"; has_out "call, call back"; has_out "budget approved by the CFO"; has_out "next_due       2026-11-27"
 run k show 42; has_out "alice    meeting, held"; has_out "demo went well"; has_out "champion        Olga"
-run k history 42; has_out "alice"
+# (the log says who logged each touch: the touch's author on SQLite; on
+# PostgreSQL the server writes the role that imported it, while the touch
+# itself keeps alice as its author, as show says above)
+run k history 42; if on_pg; then has_out "$ME"; else has_out "alice"; fi
 run k score --all; has_out "0 leads changed"
 
 t "intake: bad activities and stakeholders are named, the line rejected"
