@@ -18,8 +18,9 @@
 --     as SQLite's rowid does; writers take the write lock first, so two
 --     never compute the same one), so a rolled-back insert leaves no gap
 --     and `kariz copy` keeps ids as they are: those ids are plain BIGINT
---     keys with no default; triage's id, which nothing reads but its
---     order, is an identity column;
+--     keys, which a trigger fills the same way for a row inserted by hand
+--     without one; triage's id, which nothing reads but its order, is an
+--     identity column;
 --   * no WITHOUT ROWID (every PostgreSQL table is a heap with its indexes);
 --   * tables are created in an order PostgreSQL accepts (a table before any
 --     table that references it);
@@ -305,6 +306,27 @@ CREATE TABLE lead_text (
     doc TEXT NOT NULL
 );
 CREATE INDEX lead_text_trgm ON lead_text USING gin (doc gin_trgm_ops);
+
+-- ---- ids ----
+
+-- kariz gives each new lead, import, stakeholder, activity and event its id
+-- itself (the next after the highest). A row inserted by hand without one
+-- gets the same from this trigger; a row-level BEFORE trigger sees the rows
+-- inserted before it by the same statement, so a many-row INSERT numbers
+-- its rows one after another.
+CREATE FUNCTION kz_next_id() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NEW.id IS NULL THEN
+        EXECUTE format('SELECT coalesce(max(id), 0) + 1 FROM %I', TG_TABLE_NAME) INTO NEW.id;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER imports_id BEFORE INSERT ON imports FOR EACH ROW EXECUTE FUNCTION kz_next_id();
+CREATE TRIGGER leads_id BEFORE INSERT ON leads FOR EACH ROW EXECUTE FUNCTION kz_next_id();
+CREATE TRIGGER stakeholders_id BEFORE INSERT ON stakeholders FOR EACH ROW EXECUTE FUNCTION kz_next_id();
+CREATE TRIGGER activities_id BEFORE INSERT ON activities FOR EACH ROW EXECUTE FUNCTION kz_next_id();
+CREATE TRIGGER events_id BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION kz_next_id();
 
 -- ---- the acting user ----
 
