@@ -161,7 +161,19 @@ int kz_cmd_demo(kz_cli *c, int argc, char **argv)
     if (no_terminal) {
         fprintf(stderr, _("kariz demo: %s; open the board from a terminal with: kariz --db "),
                 why.msg);
-        kz_cli_print_safe(stderr, c->db_path);
+        /* quoted for a shell when it holds more than a path's characters
+         * (a connection string's spaces, a path with a space) */
+        bool plain = strspn(c->db_path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                        "0123456789/._-+:@,%") == strlen(c->db_path);
+        kz_buf q = KZ_BUF_INIT; /* owned */
+        if (!plain) {
+            kz_buf_putc(&q, '\'');
+            for (const char *p = c->db_path; *p; p++)
+                kz_buf_puts(&q, *p == '\'' ? "'\\''" : (char[]){*p, 0});
+            kz_buf_putc(&q, '\'');
+        }
+        kz_cli_print_safe(stderr, plain ? c->db_path : kz_buf_str(&q));
+        kz_buf_free(&q);
         fputc('\n', stderr);
     }
     if (!board)
