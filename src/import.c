@@ -1223,7 +1223,10 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
         } else if (acts) {
             if (replay)
                 continue;
+            if ((ks = kz_store_row_begin(r.s->store, err)) != KZ_OK)
+                goto out;
             ks = write_activity(&r, &map, &row, &oc, &rowerr);
+            kz_store_row_end(r.s->store, ks == KZ_OK);
             if (ks != KZ_OK && ks != KZ_EINVAL) {
                 *err = rowerr;
                 goto out;
@@ -1237,7 +1240,10 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
             if (replay)
                 continue;
             kz_err_clear(&rowerr);
+            if ((ks = kz_store_row_begin(r.s->store, err)) != KZ_OK)
+                goto out;
             ks = write_lead(&r, row.line, &oc, &rowerr);
+            kz_store_row_end(r.s->store, ks == KZ_OK);
             if (ks != KZ_OK && ks != KZ_EINVAL) {
                 *err = rowerr;
                 goto out;

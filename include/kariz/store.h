@@ -65,6 +65,14 @@ kz_status kz_store_begin_read(kz_store *st, kz_err *err); /* consistent read sna
 kz_status kz_store_commit(kz_store *st, kz_err *err);
 void kz_store_rollback(kz_store *st); /* no-op outside a transaction */
 bool kz_store_in_txn(const kz_store *st);
+/* One row of a bulk write that may be refused (an import rejecting a row
+ * and going on with its batch): kz_store_row_begin before the row's
+ * writes, then kz_store_row_end with keep false to take back whatever of
+ * it was written. Where a failed statement aborts the whole transaction
+ * (PostgreSQL) this is a savepoint; on SQLite, whose transactions survive
+ * a failed statement, both do nothing. */
+kz_status kz_store_row_begin(kz_store *st, kz_err *err);
+void kz_store_row_end(kz_store *st, bool keep);
 /* Column totals (stage_totals) deferred (on) or kept at every change (off,
  * the default). Deferred, the changes a write transaction makes to leads add
  * up in memory per stage and owner and reach stage_totals once each, in that

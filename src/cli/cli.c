@@ -211,6 +211,21 @@ static int load_rules(kz_cli *c)
     snprintf(c->rules_why, sizeof c->rules_why, "%s", why);
     kz_err err;
     kz_err_clear(&err);
+    if (!c->rules_path[0] && c->store && !kz_store_target_is_file(c->db_path)) {
+        /* a server's database with no rules file named: the rules the
+         * team last loaded into it, not the built-in ones (which would
+         * rewrite everyone's stages) */
+        char *kept = NULL; /* owned */
+        if (kz_store_meta_get(c->store, "rules.last_good", &kept, NULL) == KZ_OK && kept &&
+            kz_rules_load_buffer("rules kept in the database", kept, strlen(kept), &c->rules,
+                                 NULL) == KZ_OK) {
+            snprintf(c->rules_why, sizeof c->rules_why, "%s",
+                     _("the team's rules, as last loaded into the database"));
+            free(kept);
+            return 0;
+        }
+        free(kept);
+    }
     if (!c->rules_path[0])
         return kz_rules_load_builtin(&c->rules, &c->err) == KZ_OK ? 0 : kz_cli_fail(&c->err);
     kz_buf text = KZ_BUF_INIT; /* the file, read once: parsed, then kept as last good */

@@ -163,17 +163,18 @@ int kz_cmd_demo(kz_cli *c, int argc, char **argv)
                 why.msg);
         /* quoted for a shell when it holds more than a path's characters
          * (a connection string's spaces, a path with a space) */
-        bool plain = strspn(c->db_path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                                        "0123456789/._-+:@,%") == strlen(c->db_path);
-        kz_buf q = KZ_BUF_INIT; /* owned */
+        const char *target = kz_store_where(c->store); /* (never a password) */
+        bool plain = strspn(target, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                                    "0123456789/._-+:@,%") == strlen(target);
+        kz_buf quoted = KZ_BUF_INIT; /* owned */
         if (!plain) {
-            kz_buf_putc(&q, '\'');
-            for (const char *p = c->db_path; *p; p++)
-                kz_buf_puts(&q, *p == '\'' ? "'\\''" : (char[]){*p, 0});
-            kz_buf_putc(&q, '\'');
+            kz_buf_putc(&quoted, '\'');
+            for (const char *p = target; *p; p++)
+                kz_buf_puts(&quoted, *p == '\'' ? "'\\''" : (char[]){*p, 0});
+            kz_buf_putc(&quoted, '\'');
         }
-        kz_cli_print_safe(stderr, plain ? c->db_path : kz_buf_str(&q));
-        kz_buf_free(&q);
+        kz_cli_print_safe(stderr, plain ? target : kz_buf_str(&quoted));
+        kz_buf_free(&quoted);
         fputc('\n', stderr);
     }
     if (!board)
@@ -532,7 +533,23 @@ int kz_cmd_rules(kz_cli *c, int argc, char **argv)
             return kz_cli_fail(&c->err);
         char path[4096];
         const char *why = "";
-        kz_rules_resolve(c->rules_opt, dbp, path, sizeof path, &why);
+        kz_rules_resolve(c->rules_opt, kz_store_target_is_file(dbp) ? dbp : NULL, path,
+                         sizeof path, &why);
+        if (!path[0] && !kz_store_target_is_file(dbp)) {
+            /* a server's database: the rules it keeps, when it has some
+             * (as every command reads them, kz_cli_open) */
+            c->readonly = true;
+            int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);
+            if (rc)
+                return rc;
+            kz_cli_print_safe(stdout, c->rules_why[0] && strcmp(c->rules_why, why) != 0
+                                          ? "database"
+                                          : "built-in");
+            fputs("\t(", stdout);
+            kz_cli_print_safe(stdout, c->rules_why);
+            fputs(")\n", stdout);
+            return 0;
+        }
         kz_cli_print_safe(stdout, path[0] ? path : "built-in");
         fputs("\t(", stdout);
         kz_cli_print_safe(stdout, why);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "kariz/store.h"
 #include "kariz/buf.h"
 #include "kariz/deploy.h"
 #include "kariz/i18n.h"
@@ -317,6 +318,12 @@ static int team_check(kz_cli *c, const char *dir_arg)
     } else {
         if (kz_db_path(c->db_opt, c->db_path, sizeof c->db_path, &c->err) != KZ_OK)
             return kz_cli_fail(&c->err);
+        if (!kz_store_target_is_file(c->db_path))
+            return kz_cli_usage("team", "%s",
+                                _("check looks at a team's directory and database file; the "
+                                  "database is on a server (its roles and grants: see "
+                                  "docs/deployment.md): name the directory, `kariz team check "
+                                  "DIR`"));
         snprintf(db, sizeof db, "%s", c->db_path);
         const char *slash = strrchr(db, '/');
         if (slash)

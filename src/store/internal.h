@@ -42,7 +42,7 @@ typedef struct kz_backend {
     /* Runs after a write transaction began, and just before it commits
      * (NULL: nothing). */
     kz_status (*after_begin)(kz_store *st, kz_err *err);
-    void (*before_commit)(kz_store *st);
+    kz_status (*before_commit)(kz_store *st, kz_err *err);
     void (*wait_for_locks)(kz_store *st, bool wait);
     kz_status (*data_version)(kz_store *st, int64_t *out, kz_err *err);
     /* After KZ_DB_GONE outside a transaction: connects again (NULL: the
@@ -60,6 +60,7 @@ typedef struct kz_backend {
     kz_status (*search_index)(kz_store *st, int64_t id, const char *old, const char *doc,
                               kz_err *err);
     bool search_like; /* searches with LIKE on the case-folded lead_text (no kept matches) */
+    bool aborts_on_error; /* a failed statement aborts the transaction (row savepoints) */
     /* A condition on presence rows that keeps only live sessions' (NULL:
      * the heartbeat alone tells) */
     const char *presence_live;
@@ -84,6 +85,7 @@ struct kz_store {
     char *path;             /* owned: the file, or the connection string */
     char *where;            /* owned: how messages name the database (no password) */
     int64_t last_id;        /* the id the last kz_step_insert gave */
+    bool row_open;          /* a kz_store_row_begin savepoint of this transaction */
     const char *name_collation; /* the collation name sorts use ("kz_name") */
     bool readonly;
     bool snapshot;          /* opened immutable: nobody had it open, and its directory is
@@ -109,6 +111,7 @@ struct kz_store {
      * (read by the SQL function kz_hit) and, when there are at most
      * KZ_EXACT_HITS, in temp.kz_hits too */
     char *hits_like;        /* owned: the LIKE pattern (search_like backends) */
+    bool hits_temp;         /* (search_like) the session has its temporary kz_hits */
     bool hits_table, hits_fn;
     bool company_fn;        /* kz_company_key(), kz_email_domain() are registered */
     char *hits_text;          /* owned; NULL: no search kept */

@@ -965,6 +965,26 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
         kz_buf_free(&folded);
         kz_buf_free(&pat);
         st->hits_mode = KZ_HITS_LIKE;
+        if (st->hits_like && st->hits_temp) {
+            /* the matches listed once, by the server, in the session's
+             * temporary table: each column's query then walks its own
+             * index and looks each lead up there, instead of asking the
+             * trigram index again; a word too common to list (more than
+             * list_hits matches) is checked lead by lead as it is */
+            kz_dbstmt *s;
+            if ((ks = kz_exec(st, "DELETE FROM kz_hits", err)) != KZ_OK)
+                return ks;
+            if (!(s = kz_stmt(st, "INSERT INTO kz_hits (id) SELECT id FROM lead_text "
+                                  "WHERE doc LIKE ?1 ESCAPE '\\'",
+                              err)))
+                return FAIL_STMT(err);
+            kz_bind_text(s, 1, st->hits_like);
+            if ((ks = kz_step_done(st, s, _("searching"), err)) != KZ_OK)
+                return ks;
+            st->hits_n = kz_db_changes(st);
+            if (st->hits_n <= st->list_hits)
+                st->hits_mode = KZ_HITS_IDS;
+        }
         st->hits_text = kz_xstrdup(text);
         st->hits_dv = dv;
         st->hits_changes = st->be->total_changes(st);

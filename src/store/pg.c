@@ -196,6 +196,7 @@ fail:
 }
 
 static int read_changes(kz_store *st, int64_t *n);
+static void make_hits_table(kz_store *st);
 
 static kz_status pg_open(kz_store *st, unsigned flags, kz_err *err)
 {
@@ -219,6 +220,10 @@ static kz_status pg_open(kz_store *st, unsigned flags, kz_err *err)
     char sql[128];
     snprintf(sql, sizeof sql, "SET lock_timeout = %d", st->busy_ms);
     kz_status ks = exec_or_fail(st, sql, _("opening the database"), err);
+    /* the SQL kariz writes (LIKE patterns) takes backslashes literally */
+    if (ks == KZ_OK)
+        ks = exec_or_fail(st, "SET standard_conforming_strings = on", _("opening the database"),
+                          err);
     int ver = 0;
     if (ks == KZ_OK)
         ks = read_version(st, &ver, err);
@@ -248,12 +253,16 @@ static kz_status pg_open(kz_store *st, unsigned flags, kz_err *err)
                             "modified"),
                           st->where, ver, KZ_SCHEMA_VERSION);
     /* (schema-pg.sql starts at version 5: no migrations yet) */
+    make_hits_table(st);
     if (st->readonly &&
         (ks = exec_or_fail(st, "SET default_transaction_read_only = on",
                            _("opening the database"), err)) != KZ_OK)
         return ks;
-    if (kz_pg_listen(st->conn, "kariz") != KZ_DB_OK)
-        return kz_db_error(st, KZ_DB_GONE, _("opening the database"), err);
+    /* a standby (a read replica) refuses LISTEN: read-only, its boards
+     * then look at the change count once a second without being woken */
+    int lrc = kz_pg_listen(st->conn, "kariz");
+    if (lrc != KZ_DB_OK && !st->readonly)
+        return kz_db_error(st, lrc, _("opening the database"), err);
     rc = read_changes(st, &pd->seen);
     return rc == KZ_DB_OK ? KZ_OK : kz_db_error(st, rc, _("opening the database"), err);
 }
@@ -278,14 +287,26 @@ static void saw_changes(pg_data *pd, int64_t n)
     pd->seen = n;
 }
 
-/* Our own commit is not a change by someone else: the count read just
- * before it, with the write lock held, includes ours and every earlier
- * one. (A commit that then fails reads as a change, once: a reload.) */
-static void pg_before_commit(kz_store *st)
+/* Before COMMIT: a transaction in which a statement failed is one the
+ * server has aborted and would roll back at COMMIT, answering it without
+ * an error: it is refused here, so it is never reported saved. And our own
+ * commit is not a change by someone else: when this transaction changed
+ * something (the trigger counted it), the count read now, with the write
+ * lock held, includes it and every earlier commit. */
+static kz_status pg_before_commit(kz_store *st, kz_err *err)
 {
-    int64_t n;
-    if (read_changes(st, &n) == KZ_DB_OK)
+    char *v = NULL; /* owned */
+    int rc = query_text(st,
+                        "SELECT CASE WHEN current_setting('kariz.counted', true) = '1' "
+                        "THEN n ELSE -1 END FROM kz_changes",
+                        &v);
+    int64_t n = v ? strtoll(v, NULL, 10) : -1;
+    free(v);
+    if (rc != KZ_DB_OK)
+        return kz_db_error(st, rc, _("saving"), err);
+    if (n >= 0)
         PD(st)->seen = n;
+    return KZ_OK;
 }
 
 static kz_status pg_after_begin(kz_store *st, kz_err *err)
@@ -320,11 +341,24 @@ static void pg_wait_for_locks(kz_store *st, bool wait)
  * prepares the statements and makes the settings again); that counts as a
  * change for kz_store_data_version, since what was read before may be
  * stale. */
+/* The session's temporary table of a search's matches (search_hits in
+ * leads.c); without the TEMPORARY privilege, or read-only, searches ask
+ * the trigram index in each query instead. */
+static void make_hits_table(kz_store *st)
+{
+    st->hits_temp = !st->readonly &&
+                    st->conn->ops->exec(st->conn, "CREATE TEMP TABLE IF NOT EXISTS kz_hits "
+                                                  "(id BIGINT PRIMARY KEY)") == KZ_DB_OK;
+    free(st->hits_text); /* (what a search kept is forgotten) */
+    st->hits_text = NULL;
+}
+
 static kz_status pg_reconnect(kz_store *st, kz_err *err)
 {
     if (kz_pg_reconnect(st->conn) != KZ_DB_OK)
         return kz_db_error(st, KZ_DB_GONE, _("connecting again"), err);
     PD(st)->generation++;
+    make_hits_table(st);
     return KZ_OK;
 }
 
@@ -455,6 +489,7 @@ const kz_backend kz_backend_pg = {
     .gone = pg_gone,
     .total_changes = pg_total_changes,
     .search_like = true,
+    .aborts_on_error = true,
     /* a board whose session ended (killed, its connection dropped) is gone
      * at once, not when its heartbeat goes stale (schema-pg.sql records
      * each entry's server process) */

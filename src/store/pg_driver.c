@@ -1003,8 +1003,15 @@ int kz_pg_connect(const char *conninfo, kz_dbconn **out, char **errmsg)
     /* dbname is expanded as a connection string; the keywords after it
      * override what it says (client_encoding), fallback_application_name
      * gives way to an application_name it or $PGAPPNAME sets */
-    const char *const keys[] = {"dbname", "client_encoding", "fallback_application_name", NULL};
-    const char *const vals[] = {conninfo, "UTF8", "kariz", NULL};
+    /* a server that does not answer (a network cut, not a refusal) is
+     * given up after 10 s, unless the string or $PGCONNECT_TIMEOUT says
+     * otherwise: a board says "unreachable" instead of hanging on it
+     * (keywords before dbname yield to what the string sets) */
+    const char *timeout = getenv("PGCONNECT_TIMEOUT");
+    const char *const keys[] = {"connect_timeout", "dbname", "client_encoding",
+                                "fallback_application_name", NULL};
+    const char *const vals[] = {timeout && *timeout ? timeout : "10", conninfo, "UTF8", "kariz",
+                                NULL};
     *out = NULL;
     if (errmsg)
         *errmsg = NULL;

@@ -319,7 +319,7 @@ static int begin_stmt(kz_store *st, const char *sql, kz_err *err)
 kz_status kz_store_begin(kz_store *st, kz_err *err)
 {
     if (st->readonly)
-        return kz_err_set(err, KZ_EREADONLY, _("the database %s is open read-only"), st->path);
+        return kz_err_set(err, KZ_EREADONLY, _("the database %s is open read-only"), st->where);
     if (st->in_txn)
         return kz_err_set(err, KZ_EDB, _("internal: a transaction is already open"));
     int rc = begin_stmt(st, st->be->begin_write, err);
@@ -360,11 +360,16 @@ kz_status kz_store_commit(kz_store *st, kz_err *err)
         kz_store_rollback(st);
         return tks;
     }
-    if (st->be->before_commit)
-        st->be->before_commit(st);
+    if (st->be->before_commit && (tks = st->be->before_commit(st, err)) != KZ_OK) {
+        kz_store_rollback(st);
+        return tks;
+    }
     kz_dbstmt *s = kz_stmt(st, "COMMIT", err);
-    if (!s)
-        return FAIL_STMT(err);
+    if (!s) {
+        kz_status ks = FAIL_STMT(err);
+        kz_store_rollback(st);
+        return ks;
+    }
     int rc = kz_step(s);
     kz_reset(s);
     if (rc != KZ_DB_DONE) {
@@ -373,11 +378,13 @@ kz_status kz_store_commit(kz_store *st, kz_err *err)
         return ks;
     }
     st->in_txn = false;
+    st->row_open = false;
     return KZ_OK;
 }
 
 void kz_store_rollback(kz_store *st)
 {
+    st->row_open = false;
     kz_totals_discard(st);
     st->undo_next = false;
     if (!st->in_txn)
@@ -385,6 +392,26 @@ void kz_store_rollback(kz_store *st)
     if (st->conn->ops->in_txn(st->conn))
         st->conn->ops->exec(st->conn, "ROLLBACK");
     st->in_txn = false;
+}
+
+kz_status kz_store_row_begin(kz_store *st, kz_err *err)
+{
+    if (!st->be->aborts_on_error || !st->in_txn)
+        return KZ_OK;
+    kz_status ks = kz_exec(st, "SAVEPOINT kz_row", err);
+    st->row_open = ks == KZ_OK;
+    return ks;
+}
+
+void kz_store_row_end(kz_store *st, bool keep)
+{
+    /* (a row that committed its batch part-way has no savepoint left) */
+    if (!st->row_open || !st->in_txn)
+        return;
+    st->row_open = false;
+    /* (a failure here leaves the transaction aborted: its commit says so) */
+    st->conn->ops->exec(st->conn, keep ? "RELEASE SAVEPOINT kz_row"
+                                       : "ROLLBACK TO SAVEPOINT kz_row");
 }
 
 bool kz_store_in_txn(const kz_store *st)

@@ -106,9 +106,15 @@ gen_leads() { python3 "$GEN_LEADS" "$@"; }
 # (a team's rules file sits beside an SQLite database; a server's database
 # has no directory, so on PostgreSQL the same file is named with --rules,
 # as a team names it with $KARIZ_RULES)
+# A server's database keeps the rules last loaded into it as the team's
+# (a command with --rules X makes X the rules of the commands after it that
+# name none); the tests, written for the file beside the database or the
+# built-in rules, name the default file when they name none.
 k() {
     if on_pg && [ -z "${KARIZ_RULES:-}" ] && [ -f "$T/rules.yaml" ]; then
         "$KARIZ" --db "$DB" --rules "$T/rules.yaml" "$@"
+    elif on_pg && [ -z "${KARIZ_RULES:-}" ]; then
+        "$KARIZ" --db "$DB" --rules "$KARIZ_SOURCE/rules.yaml" "$@"
     else
         "$KARIZ" --db "$DB" "$@"
     fi

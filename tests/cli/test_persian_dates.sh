@@ -141,16 +141,16 @@ has_err "keeping the last good rules"
 has_out "۱٬۲۰۰٬۰۰۰ تومان"; has_out "۱ فروردین ۱۴۰۶"
 
 t "a report over a Persian season or month is named by it"
-run env KARIZ_CALENDAR=persian "$KARIZ" --db "$DB" report forecast --period "last quarter"
+run env KARIZ_CALENDAR=persian "$KARIZ" --db "$DB" --rules "$KARIZ_SOURCE/rules.yaml" report forecast --period "last quarter"
 expect_rc 0; has_out "Forecast, تابستان 1405"
-run env KARIZ_CALENDAR=persian "$KARIZ" --db "$DB" report forecast --period "این ماه"
+run env KARIZ_CALENDAR=persian "$KARIZ" --db "$DB" --rules "$KARIZ_SOURCE/rules.yaml" report forecast --period "این ماه"
 expect_rc 0; has_out "Forecast, آذر 1405"
 run k report forecast --period "last quarter"; expect_rc 0
 has_out "Forecast, 2026-07-01 to 2026-09-30"
 
 t "the list's narrow due column: this year by month name, another year in numbers"
 k followup 2 2027-04-01 >/dev/null
-run env KARIZ_CALENDAR=persian "$KARIZ" --db "$DB" list --sort id; expect_rc 0
+run env KARIZ_CALENDAR=persian "$KARIZ" --db "$DB" --rules "$KARIZ_SOURCE/rules.yaml" list --sort id; expect_rc 0
 has_out "1406/01/12"; has_out "24 آذر"
 
 t "a bad word in the rules is refused with line, column and the words"

@@ -48,6 +48,14 @@ run psql_as "$mallory" -c "DELETE FROM events WHERE id = 1000"
 [ "$rc" != 0 ] && ok || bad "the event log took a delete"
 expect_eq "$(dbq "SELECT count(*) FROM events WHERE id = 1000")" 1 "the event is still there"
 
+t "no rules file named: the team's rules as last loaded into the database, not the built-in ones"
+sed 's/^    label: Lead$/    label: Inbox/' "$KARIZ_SOURCE/rules.yaml" >"$T/team.yaml"
+grep -q 'label: Inbox' "$T/team.yaml" && ok || bad "the rules file was not changed"
+run "$KARIZ" --db "$DB" --rules "$T/team.yaml" list; expect_rc 0
+run "$KARIZ" --db "$DB" rules path; expect_rc 0; has_out "the team's rules, as last loaded into the database"
+run "$KARIZ" --db "$DB" list; expect_rc 0
+expect_eq "$(dbq "SELECT label FROM stages WHERE name = 'lead'")" "Inbox" "the stages stay the team's"
+
 t "connection strings: a password never shows, a bad one is named"
 run "$KARIZ" --db "postgresql://$ME:s3cr3t@localhost:1/nowhere?connect_timeout=2" list
 expect_rc 1; has_err "cannot connect to the database"; has_err "***"

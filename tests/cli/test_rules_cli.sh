@@ -3,6 +3,13 @@
 # overrides, scoring and explanations, the demo pipeline.
 . "$(dirname "$0")/lib.sh"
 export KARIZ_NOW="2026-11-24 10:00"
+# (which rules are in force is what this test is about: kariz as a person
+# runs it, with the team file beside the database or named by --rules)
+k() {
+    if on_pg && [ -z "${KARIZ_RULES:-}" ] && [ -f "$T/rules.yaml" ]; then
+        "$KARIZ" --db "$DB" --rules "$T/rules.yaml" "$@"
+    else "$KARIZ" --db "$DB" "$@"; fi
+}
 run k init; expect_rc 0; has_out "rules: built-in default"
 
 t "which rules are in force"

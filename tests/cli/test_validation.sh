@@ -30,7 +30,7 @@ has_err 'did you mean value? (a new name this close to a known field is taken fo
 t "declared custom fields are taken as they are"
 sed 's/^custom_fields:$/custom_fields:\n  - companx/' "$KARIZ_SOURCE/rules.yaml" > "$T/custom.yaml"
 run k --rules "$T/custom.yaml" set 1 companx=yes; expect_rc 0
-run k set 2 companx=yes; expect_rc 1; has_err "did you mean company?"  # without the rules that declare it
+run k --rules "$KARIZ_SOURCE/rules.yaml" set 2 companx=yes; expect_rc 1; has_err "did you mean company?"  # rules that do not declare it
 run k set 1 companx=no; expect_rc 0  # a custom field the lead has already
 
 t "a negative amount is refused"

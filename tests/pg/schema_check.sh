@@ -230,6 +230,9 @@ UPDATE meta SET value = 'y' WHERE key = 'rules';
 DELETE FROM company_aliases WHERE alias = 'acme inc';"
 expect_ok
 expect_eq "$out" "legacy-crm-user" "activities.author is kept as written"
+as alice sales "CREATE TEMP TABLE IF NOT EXISTS kz_hits (id BIGINT PRIMARY KEY);
+INSERT INTO kz_hits VALUES (1); SELECT count(*) FROM kz_hits;"
+expect_eq "$out" "1" "a temporary table for search hits"
 as alice sales "UPDATE kz_changes SET n = n + 1; SELECT count(*) FROM kz_changes;"
 expect_eq "$out" "1" "the change count moves on"
 
