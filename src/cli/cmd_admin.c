@@ -83,6 +83,17 @@ int kz_cmd_copy(kz_cli *c, int argc, char **argv)
     kz_buf_free(&b2);
     kz_store_close(to);
     kz_store_close(from);
+    if (ks != KZ_OK && file && !existed) {
+        /* the file this copy made for it holds nothing of it: it goes */
+        kz_buf side = KZ_BUF_INIT; /* owned */
+        unlink(to_t);
+        kz_buf_printf(&side, "%s-wal", to_t);
+        unlink(kz_buf_str(&side));
+        kz_buf_reset(&side);
+        kz_buf_printf(&side, "%s-shm", to_t);
+        unlink(kz_buf_str(&side));
+        kz_buf_free(&side);
+    }
     return ks == KZ_OK ? 0 : kz_cli_fail(&c->err);
 }
 

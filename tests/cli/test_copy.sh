@@ -71,5 +71,10 @@ run "$KARIZ" copy "$A" "$A"; expect_rc 2; has_err "the same database"
 run "$KARIZ" copy "$A"; expect_rc 2; has_err "FROM and TO are required"
 run "$KARIZ" copy "$T/missing.db" "$T/new.db"; expect_rc 1; has_err "no database at"
 [ ! -e "$T/new.db" ] && ok || bad "a failed copy created its target"
+# a copy that fails part-way (a lead whose stage the copy cannot write)
+# leaves no file of its own behind, and nothing in a target that was there
+sqlite3 "$A" "PRAGMA foreign_keys = OFF; UPDATE leads SET stage = 'nowhere' WHERE id = 1"
+run "$KARIZ" copy "$A" "$T/part.db"; expect_rc 1
+[ ! -e "$T/part.db" ] && ok || bad "a failed copy left its new target behind"
 
 finish
