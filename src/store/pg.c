@@ -24,6 +24,8 @@ extern const size_t kz_embedded_schema_pg_len;
  * id. Correctness of each save does not rest on it: saves are conditional
  * updates whose row counts are checked, as on SQLite. */
 #define KZ_PG_WRITE_LOCK 0x6b6172697a01LL
+/* The first schema version schema-pg.sql was written at. */
+#define KZ_PG_FIRST_VERSION 5
 /* Held while the schema is created or migrated. */
 #define KZ_PG_SCHEMA_LOCK 0x6b6172697a02LL
 
@@ -72,15 +74,16 @@ char *kz_pg_redact(const char *target)
         p += sp;
         if (!*p)
             break;
-        bool secret = strncmp(p, "password", 8) == 0 && (p[8] == '=' || p[8] == ' ');
+        bool secret = strncmp(p, "password", 8) == 0 &&
+                      (p[8] == '=' || p[8] == ' ' || p[8] == '\t');
         const char *start = p;
-        while (*p && *p != '=' && *p != ' ')
+        while (*p && *p != '=' && *p != ' ' && *p != '\t')
             p++;
-        while (*p == ' ')
+        while (*p == ' ' || *p == '\t')
             p++;
         if (*p == '=')
             p++;
-        while (*p == ' ')
+        while (*p == ' ' || *p == '\t')
             p++;
         const char *vstart = p;
         if (*p == '\'') {
@@ -90,14 +93,24 @@ char *kz_pg_redact(const char *target)
             if (*p)
                 p++;
         } else {
-            while (*p && *p != ' ')
+            while (*p && *p != ' ' && *p != '\t')
                 p++;
         }
         kz_buf_append(&b, start, (size_t)(vstart - start));
-        if (secret)
+        if (secret) {
             kz_buf_puts(&b, "***");
-        else
+        } else if (strncmp(vstart, "postgres", 8) == 0 && strstr(vstart, "://") &&
+                   strstr(vstart, "://") < p) {
+            /* dbname=postgresql://user:secret@host/db: libpq reads the
+             * whole URI, password and all */
+            char *inner = kz_xstrndup(vstart, (size_t)(p - vstart)); /* owned */
+            char *safe = kz_pg_redact(inner);                        /* owned */
+            kz_buf_puts(&b, safe);
+            free(safe);
+            free(inner);
+        } else {
             kz_buf_append(&b, vstart, (size_t)(p - vstart));
+        }
     }
     return kz_buf_take(&b);
 }
@@ -252,7 +265,14 @@ static kz_status pg_open(kz_store *st, unsigned flags, kz_err *err)
                             "knows up to %d): upgrade kariz to use it; the database was not "
                             "modified"),
                           st->where, ver, KZ_SCHEMA_VERSION);
-    /* (schema-pg.sql starts at version 5: no migrations yet) */
+    /* schema-pg.sql starts at version 5; a later version brings the
+     * PostgreSQL steps that lead to it. Until one exists, a version this
+     * kariz cannot bring forward is refused, never used half-fitting. */
+    if (ver < KZ_PG_FIRST_VERSION)
+        return kz_err_set(err, KZ_ECORRUPT,
+                          _("%s has kariz schema version %d, older than any this kariz can open "
+                            "on PostgreSQL (%d); the database was not modified"),
+                          st->where, ver, KZ_PG_FIRST_VERSION);
     make_hits_table(st);
     if (st->readonly &&
         (ks = exec_or_fail(st, "SET default_transaction_read_only = on",

@@ -63,6 +63,17 @@ case "$err" in *s3cr3t*) bad "the password was shown" ;; *) ok ;; esac
 run "$KARIZ" --db "host=/nonexistent dbname=x password='a s3cr3t'" list
 expect_rc 1; case "$err" in *s3cr3t*) bad "the password was shown" ;; *) ok ;; esac
 run "$KARIZ" --db "$DB user=nobody_$$" list; expect_rc 1; has_err "nobody_$$"
+run "$KARIZ" --db "dbname=postgresql://$ME:s3cr3t@/nowhere?host=/nonexistent" list; expect_rc 1
+case "$err" in *s3cr3t*) bad "the password in a URI given as dbname was shown" ;; *) ok ;; esac
+run "$KARIZ" --db "host=/nonexistent password	=s3cr3t dbname=x" list; expect_rc 1
+case "$err" in *s3cr3t*) bad "a password after a tab was shown" ;; *) ok ;; esac
+
+t "a kariz schema older than any this kariz opens on PostgreSQL is refused, untouched"
+OLD=$(new_db old.db)
+run "$KARIZ" --db "$OLD" init; expect_rc 0
+DB=$OLD dbq "UPDATE meta SET value = '4' WHERE key = 'schema_version'"
+run "$KARIZ" --db "$OLD" list; expect_rc 1; has_err "older than any this kariz can open"
+expect_eq "$(DB=$OLD dbq "SELECT value FROM meta WHERE key = 'schema_version'")" 4 "untouched"
 
 t "a database that holds something else is refused, and left alone"
 OTHER=$(new_db other.db)
