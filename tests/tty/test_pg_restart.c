@@ -47,6 +47,16 @@ static void own_conninfo(char *out, size_t n)
     assert_true(out[0] != '\0');
 }
 
+/* Whether the note arg is stored (once or more): the status line's "note
+ * added" may still be an earlier note's. */
+static bool note_stored(kt_term *t, void *arg)
+{
+    (void)t;
+    char q[256];
+    snprintf(q, sizeof q, "SELECT count(*) FROM activities WHERE note = '%s'", (const char *)arg);
+    return strcmp(kt_sql(db, q), "0") != 0;
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -96,7 +106,7 @@ static void test_board_survives_a_server_restart(void **state)
     kt_send(t, "n");
     kt_wait_for(t, "note:");
     kt_send(t, "after the restart\r");
-    kt_wait_for(t, "note added");
+    kt_wait_until(t, note_stored, "after the restart", "the note after the restart stored");
     assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities WHERE note = "
                                    "'after the restart'"),
                         "1");
@@ -110,7 +120,7 @@ static void test_board_survives_a_server_restart(void **state)
     kt_send(t, "n");
     kt_wait_for(t, "note:");
     kt_send(t, "right after the restart\r");
-    kt_wait_for(t, "note added");
+    kt_wait_until(t, note_stored, "right after the restart", "the note right after the restart stored");
     assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities WHERE note = "
                                    "'right after the restart'"),
                         "1");
