@@ -37,14 +37,16 @@ void kz_hooks_dir(const char *db_path, char *out, size_t outlen)
     struct stat sb;
     if (env && *env) {
         snprintf(out, outlen, "%s", env);
+    } else if (!db_path) {
+        out[0] = '\0'; /* no database file (a server's): hooks only from the variable */
     } else {
-        const char *slash = db_path ? strrchr(db_path, '/') : NULL;
+        const char *slash = strrchr(db_path, '/');
         if (slash)
             snprintf(out, outlen, "%.*s/hooks", (int)(slash - db_path), db_path);
         else
             snprintf(out, outlen, "hooks");
     }
-    if (stat(out, &sb) != 0 || !S_ISDIR(sb.st_mode))
+    if (!out[0] || stat(out, &sb) != 0 || !S_ISDIR(sb.st_mode))
         out[0] = '\0';
     /* The database's owner is trusted only when nobody else could have put
      * the database there: a member who may write its directory could

@@ -39,8 +39,10 @@ typedef struct kz_hook_event {
     int64_t at;
 } kz_hook_event;
 
-/* The hooks directory for a database path (out gets "" when none exists);
- * remembers the database's owner, who may own hooks besides root. */
+/* The hooks directory for a database path: $KARIZ_HOOKS_DIR, else hooks/
+ * beside the database file; db_path NULL (a server's database, no file)
+ * has only the variable. out gets "" when none exists. Remembers the
+ * database's owner, who may own hooks besides root. */
 void kz_hooks_dir(const char *db_path, char *out, size_t outlen);
 /* Runs the hook for e if one exists and is safe to run (see above); returns
  * at once. The hook gets the event as JSON on standard input and as

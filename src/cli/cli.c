@@ -206,8 +206,8 @@ static int load_rules(kz_cli *c)
     const char *why = "";
     /* (team rules beside a database file; for a server's database, the
      * rules named by --rules or $KARIZ_RULES) */
-    kz_rules_resolve(c->rules_opt, kz_store_target_is_file(c->db_path) ? c->db_path : NULL,
-                     c->rules_path, sizeof c->rules_path, &why);
+    kz_rules_resolve(c->rules_opt, kz_cli_db_file(c->db_path), c->rules_path,
+                     sizeof c->rules_path, &why);
     snprintf(c->rules_why, sizeof c->rules_why, "%s", why);
     kz_err err;
     kz_err_clear(&err);
@@ -221,6 +221,7 @@ static int load_rules(kz_cli *c)
                                  NULL) == KZ_OK) {
             snprintf(c->rules_why, sizeof c->rules_why, "%s",
                      _("the team's rules, as last loaded into the database"));
+            c->rules_from_db = true;
             free(kept);
             return 0;
         }
@@ -271,6 +272,11 @@ static int load_rules(kz_cli *c)
     }
     free(last);
     return 0;
+}
+
+const char *kz_cli_db_file(const char *target)
+{
+    return kz_store_target_is_file(target) ? target : NULL;
 }
 
 int kz_cli_open(kz_cli *c, unsigned flags)
@@ -358,10 +364,7 @@ int kz_cli_open(kz_cli *c, unsigned flags)
     /* the account, or on a server the role it authenticated (the server
      * writes that into every event whatever a client says) */
     c->sess.actor = kz_store_role(c->store) ? kz_store_role(c->store) : kz_current_user();
-    if (file || getenv("KARIZ_HOOKS_DIR"))
-        kz_hooks_dir(file ? c->db_path : NULL, c->hooks_dir, sizeof c->hooks_dir);
-    else
-        c->hooks_dir[0] = '\0'; /* a server's database: hooks only from $KARIZ_HOOKS_DIR */
+    kz_hooks_dir(kz_cli_db_file(c->db_path), c->hooks_dir, sizeof c->hooks_dir);
     c->sess.hooks_dir = c->hooks_dir;
     const char *fixed = getenv("KARIZ_NOW"); /* a fixed clock, for reproducible runs */
     if (fixed && *fixed) {

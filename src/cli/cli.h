@@ -27,7 +27,8 @@ typedef struct kz_cli {
     kz_store *store;       /* owned; NULL until opened */
     kz_rules *rules;       /* owned */
     char rules_why[4400];   /* why these rules are in force */
-    char rules_path[4096]; /* "" for built-in */
+    char rules_path[4096]; /* "" for built-in or the rules kept in the database */
+    bool rules_from_db;    /* the rules a server's database keeps (no file named) */
     bool rules_fallback;   /* the rules file failed; last good rules in force */
     char rules_warning[1200]; /* then: the file's error and the rules kept, for the board */
     char hooks_dir[4096];  /* "" when the database has no hooks directory */
@@ -110,6 +111,10 @@ const char *kz_cli_safe(kz_buf *scratch, const char *s);
 /* The same (s may be NULL: nothing), then spaces up to cols display
  * columns; a longer value is printed whole. */
 void kz_cli_print_safe_pad(FILE *out, const char *s, int cols);
+
+/* target when it names a database file, else NULL (a server's database
+ * has no directory for team rules or hooks beside it). */
+const char *kz_cli_db_file(const char *target);
 
 /* Command entry points: argv[0] is the command name. */
 #define KZ_CLI_COMMANDS(X)                                                                       \

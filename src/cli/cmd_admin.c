@@ -544,18 +544,15 @@ int kz_cmd_rules(kz_cli *c, int argc, char **argv)
             return kz_cli_fail(&c->err);
         char path[4096];
         const char *why = "";
-        kz_rules_resolve(c->rules_opt, kz_store_target_is_file(dbp) ? dbp : NULL, path,
-                         sizeof path, &why);
-        if (!path[0] && !kz_store_target_is_file(dbp)) {
+        kz_rules_resolve(c->rules_opt, kz_cli_db_file(dbp), path, sizeof path, &why);
+        if (!path[0] && !kz_cli_db_file(dbp)) {
             /* a server's database: the rules it keeps, when it has some
              * (as every command reads them, kz_cli_open) */
             c->readonly = true;
             int rc = kz_cli_open(c, KZ_OPEN_NOCREATE | KZ_OPEN_READS);
             if (rc)
                 return rc;
-            kz_cli_print_safe(stdout, c->rules_why[0] && strcmp(c->rules_why, why) != 0
-                                          ? "database"
-                                          : "built-in");
+            kz_cli_print_safe(stdout, c->rules_from_db ? "database" : "built-in");
             fputs("\t(", stdout);
             kz_cli_print_safe(stdout, c->rules_why);
             fputs(")\n", stdout);
@@ -580,7 +577,7 @@ int kz_cmd_rules(kz_cli *c, int argc, char **argv)
             const char *why = "";
             if (kz_db_path(c->db_opt, dbp, sizeof dbp, &c->err) != KZ_OK)
                 return kz_cli_fail(&c->err);
-            kz_rules_resolve(c->rules_opt, dbp, path, sizeof path, &why);
+            kz_rules_resolve(c->rules_opt, kz_cli_db_file(dbp), path, sizeof path, &why);
             ks = path[0] ? kz_rules_load_file(path, &r, &err) : kz_rules_load_builtin(&r, &err);
         }
         if (ks != KZ_OK)

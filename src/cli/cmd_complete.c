@@ -33,7 +33,7 @@ static int complete_rules(kz_cli *c, kz_rules **owned, const kz_rules **r)
     }
     char path[4096];
     const char *why = "";
-    kz_rules_resolve(c->rules_opt, c->db_path, path, sizeof path, &why);
+    kz_rules_resolve(c->rules_opt, kz_cli_db_file(c->db_path), path, sizeof path, &why);
     kz_status ks = path[0] ? kz_rules_load_file(path, owned, &c->err)
                            : kz_rules_load_builtin(owned, &c->err);
     if (ks != KZ_OK)

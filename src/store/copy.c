@@ -57,9 +57,9 @@ static kz_status copy_table(kz_store *from, kz_store *to, const struct table *t,
                             kz_err *err)
 {
     char cols[1400];
-    snprintf(cols, sizeof cols, "%s",
-             t->cols ? t->cols : "");
-    if (!t->cols)
+    if (t->cols)
+        snprintf(cols, sizeof cols, "%s", t->cols);
+    else
         snprintf(cols, sizeof cols, "id, %s, " KZ_ACCOUNT_COLS, from->lead_cols);
     int ncols = 1;
     for (const char *p = cols; *p; p++)

@@ -34,7 +34,8 @@ typedef struct kz_backend {
     /* Connects to target (st->path), checks it, creates the schema in an
      * empty database or migrates an older one, as kz_store_open says. */
     kz_status (*open)(kz_store *st, unsigned flags, kz_err *err);
-    /* Maps a failure of class rc (driver.h) to a status naming `what`. */
+    /* Maps a failure of class rc (driver.h) to a status naming `what`
+     * (NULL: kz_db_error_common). */
     kz_status (*error)(kz_store *st, int rc, const char *msg, const char *what, kz_err *err);
     /* The statement that starts a write transaction (taking the write lock
      * at once), and one that starts a read snapshot. */

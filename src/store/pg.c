@@ -115,12 +115,6 @@ char *kz_pg_redact(const char *target)
     return kz_buf_take(&b);
 }
 
-static kz_status pg_error(kz_store *st, int rc, const char *msg, const char *what, kz_err *err)
-{
-    /* the connection is gone: the next data_version tries to come back */
-    return kz_db_error_common(st, rc, msg, what, err);
-}
-
 /* One value of a query with no parameters (text, owned by the caller;
  * NULL for no row or SQL NULL). */
 static int query_text(kz_store *st, const char *sql, char **out)
@@ -498,7 +492,6 @@ int kz_pg_fd(const kz_store *st)
 const kz_backend kz_backend_pg = {
     .name = "postgresql",
     .open = pg_open,
-    .error = pg_error,
     .begin_write = "BEGIN",
     .begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     .after_begin = pg_after_begin,
