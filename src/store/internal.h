@@ -44,6 +44,10 @@ typedef struct kz_backend {
      * (NULL: nothing). */
     kz_status (*after_begin)(kz_store *st, kz_err *err);
     kz_status (*before_commit)(kz_store *st, kz_err *err);
+    /* After the connection was lost during COMMIT: connects again and
+     * finds out whether the transaction committed (1), did not (0), or
+     * cannot be told (-1). NULL: a lost COMMIT never happened. */
+    int (*commit_fate)(kz_store *st);
     void (*wait_for_locks)(kz_store *st, bool wait);
     kz_status (*data_version)(kz_store *st, int64_t *out, kz_err *err);
     /* After KZ_DB_GONE outside a transaction: connects again (NULL: the

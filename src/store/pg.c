@@ -36,6 +36,7 @@ typedef struct pg_data {
     int64_t writes;     /* write transactions this connection began */
     bool wait;          /* writes wait for the lock (busy_ms) or fail at once */
     char *role;         /* owned: the authenticated role */
+    char xid[24];       /* the committing transaction's id ("" when it wrote nothing) */
 } pg_data;
 
 #define PD(st) ((pg_data *)(st)->be_data)
@@ -311,10 +312,17 @@ static kz_status pg_before_commit(kz_store *st, kz_err *err)
 {
     char *v = NULL; /* owned */
     int rc = query_text(st,
-                        "SELECT CASE WHEN current_setting('kariz.counted', true) = '1' "
-                        "THEN n ELSE -1 END FROM kz_changes",
+                        "SELECT (CASE WHEN current_setting('kariz.counted', true) = '1' "
+                        "THEN n ELSE -1 END) || ' ' || "
+                        "coalesce(pg_current_xact_id_if_assigned()::text, '') FROM kz_changes",
                         &v);
-    int64_t n = v ? strtoll(v, NULL, 10) : -1;
+    char *end = NULL;
+    int64_t n = v ? strtoll(v, &end, 10) : -1;
+    /* the transaction's id, for commit_fate should the COMMIT's answer be
+     * lost */
+    snprintf(PD(st)->xid, sizeof PD(st)->xid, "%s",
+             end && *end == ' ' && strspn(end + 1, "0123456789") == strlen(end + 1) ? end + 1
+                                                                                    : "");
     free(v);
     if (rc != KZ_DB_OK)
         return kz_db_error(st, rc, _("saving"), err);
@@ -374,6 +382,41 @@ static kz_status pg_reconnect(kz_store *st, kz_err *err)
     PD(st)->generation++;
     make_hits_table(st);
     return KZ_OK;
+}
+
+/* The connection was lost during COMMIT. The committing transaction held
+ * the write lock to its end, so once this session holds it the old one has
+ * ended either way, and the server's record of its id says which. */
+static int pg_commit_fate(kz_store *st)
+{
+    pg_data *pd = PD(st);
+    if (!pd->xid[0])
+        return 0; /* it wrote nothing */
+    if (kz_pg_reconnect(st->conn) != KZ_DB_OK)
+        return -1;
+    pd->generation++;
+    make_hits_table(st);
+    char sql[160];
+    char *fate = NULL; /* owned */
+    int rc = st->conn->ops->exec(st->conn, "BEGIN");
+    if (rc == KZ_DB_OK) {
+        snprintf(sql, sizeof sql, "SELECT pg_advisory_xact_lock(%lld)",
+                 (long long)KZ_PG_WRITE_LOCK);
+        char *got = NULL;
+        rc = query_text(st, sql, &got);
+        free(got);
+    }
+    if (rc == KZ_DB_OK) {
+        snprintf(sql, sizeof sql, "SELECT pg_xact_status('%s'::xid8)", pd->xid);
+        rc = query_text(st, sql, &fate);
+    }
+    st->conn->ops->exec(st->conn, "ROLLBACK");
+    int out = rc != KZ_DB_OK || !fate                 ? -1
+              : strcmp(fate, "committed") == 0 ? 1
+              : strcmp(fate, "aborted") == 0   ? 0
+                                               : -1;
+    free(fate);
+    return out;
 }
 
 static bool pg_gone(kz_store *st)
@@ -496,6 +539,7 @@ const kz_backend kz_backend_pg = {
     .begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
     .after_begin = pg_after_begin,
     .before_commit = pg_before_commit,
+    .commit_fate = pg_commit_fate,
     .wait_for_locks = pg_wait_for_locks,
     .data_version = pg_data_version,
     .reconnect = pg_reconnect,

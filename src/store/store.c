@@ -372,6 +372,24 @@ kz_status kz_store_commit(kz_store *st, kz_err *err)
     }
     int rc = kz_step(s);
     kz_reset(s);
+    if (rc == KZ_DB_GONE && st->be->commit_fate) {
+        /* the server may have committed before the answer was lost: what
+         * it says now decides, so a change is never reported lost (and
+         * made again by the user) when it was saved */
+        kz_status ks = kz_db_error(st, rc, _("saving"), err);
+        int fate = st->be->commit_fate(st);
+        kz_store_rollback(st);
+        if (fate == 1) {
+            kz_err_clear(err);
+            return KZ_OK;
+        }
+        if (fate < 0)
+            ks = kz_err_set(err, KZ_EIO,
+                            _("saving: the connection to %s was lost during the save and kariz "
+                              "could not tell whether it was saved; look before doing it again"),
+                            st->where);
+        return ks;
+    }
     if (rc != KZ_DB_DONE) {
         kz_status ks = kz_db_error(st, rc, _("saving"), err);
         kz_store_rollback(st);
