@@ -5,12 +5,20 @@
  * Each batch is one write transaction, read and written in chunks: the main
  * thread reads a chunk of leads into memory while a worker thread scores the
  * chunk before it, then writes that one. Only the main thread touches the
- * database; the worker only calls the scoring callback. */
+ * database; the worker only calls the scoring callback.
+ *
+ * A lead is saved only while it is at the version read, so a save made by
+ * someone else meanwhile is never overwritten (that lead is rescored on its
+ * next pass). SQLite writes a chunk lead by lead (a statement costs no round
+ * trip); a backend with rescore_save (PostgreSQL) writes the leads of a
+ * chunk whose score fields moved, and their grade events, in one statement. */
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "kariz/buf.h"
 #include "kariz/i18n.h"
@@ -105,6 +113,7 @@ typedef struct item {
     bool had_grade;
     bool had_due;      /* score_due as read */
     int64_t old_due;
+    int64_t version;   /* the version as read */
     bool changed;      /* the callback changed a score field */
 } item;
 
@@ -124,6 +133,7 @@ static void item_mark(item *it)
     }
     it->had_due = kz_lead_has(lead, KZ_F_SCORE_DUE);
     it->old_due = it->had_due ? kz_lead_num(lead, KZ_F_SCORE_DUE) : 0;
+    it->version = kz_lead_num(lead, KZ_F_VERSION);
     it->changed = false;
 }
 
@@ -330,8 +340,9 @@ static kz_status read_chunk(kz_store *st, streams *s, int64_t *last, int64_t upt
 
 /* ---- writing ---- */
 
-/* The statements saving uses: us rewrites the score fields and bumps the
- * version, ds moves only the time the score is next due. */
+/* The statements saving uses one lead at a time: us rewrites the score
+ * fields and bumps the version, ds moves only the time the score is next
+ * due; each only while the lead is at the version read. */
 typedef struct savers {
     kz_dbstmt *us, *ds;
 } savers;
@@ -342,9 +353,11 @@ static kz_status savers_get(kz_store *st, savers *sv, kz_err *err)
                      "UPDATE leads SET score = ?2, grade = ?3, persona = ?4, pain = "
                      "?5, interest = ?6, fit = ?7, budget = ?8, authority = ?9, need "
                      "= ?10, timeline = ?11, score_at = ?12, score_due = ?13, "
-                     "version = version + 1, updated = ?14 WHERE id = ?1",
+                     "version = version + 1, updated = ?14 WHERE id = ?1 AND version = ?15",
                      err);
-    sv->ds = sv->us ? kz_stmt(st, "UPDATE leads SET score_at = ?2, score_due = ?3 WHERE id = ?1",
+    sv->ds = sv->us ? kz_stmt(st,
+                              "UPDATE leads SET score_at = ?2, score_due = ?3 "
+                              "WHERE id = ?1 AND version = ?4",
                               err)
                     : NULL;
     return sv->us && sv->ds ? KZ_OK : FAIL_STMT(err);
@@ -358,20 +371,39 @@ static void bind_opt_time(kz_dbstmt *s, int col, const kz_lead *lead, kz_field f
         kz_bind_null(s, col);
 }
 
+/* Whether a scored lead has anything to save: a changed score field, or
+ * a moved time it is next due. */
+static bool item_dirty(const item *it)
+{
+    if (it->changed)
+        return true;
+    const kz_lead *lead = &it->lead;
+    bool has = kz_lead_has(lead, KZ_F_SCORE_DUE);
+    return has != it->had_due || (has && kz_lead_num(lead, KZ_F_SCORE_DUE) != it->old_due);
+}
+
+/* Whether saving the scored lead logs a grade event: its band changed. */
+static bool item_event(const item *it)
+{
+    return it->changed &&
+           !same_text(it->had_grade ? it->old_grade : NULL, kz_lead_text(&it->lead, KZ_F_GRADE));
+}
+
 /* Saves one scored lead: when a score field changed, the score fields,
  * a version bump and, when its band changed, a grade event; when only the
- * time it is next due moved, that time. */
+ * time it is next due moved, that time. A lead no longer at the version
+ * read is left as it is. */
 static kz_status write_item(kz_store *st, const savers *sv, const item *it, const char *actor,
                             int64_t now, int64_t *changed, kz_err *err)
 {
     const kz_lead *lead = &it->lead;
+    if (!item_dirty(it))
+        return KZ_OK;
     if (!it->changed) {
-        bool has = kz_lead_has(lead, KZ_F_SCORE_DUE);
-        if (has == it->had_due && (!has || kz_lead_num(lead, KZ_F_SCORE_DUE) == it->old_due))
-            return KZ_OK;
         kz_bind_i64(sv->ds, 1, kz_lead_num(lead, KZ_F_ID));
         bind_opt_time(sv->ds, 2, lead, KZ_F_SCORE_AT);
         bind_opt_time(sv->ds, 3, lead, KZ_F_SCORE_DUE);
+        kz_bind_i64(sv->ds, 4, it->version);
         int drc = kz_step(sv->ds);
         kz_reset(sv->ds);
         return drc == KZ_DB_DONE ? KZ_OK : kz_db_error(st, drc, _("saving scores"), err);
@@ -389,28 +421,97 @@ static kz_status write_item(kz_store *st, const savers *sv, const item *it, cons
             kz_bind_i64(us, col, kz_lead_num(lead, f));
     }
     kz_bind_i64(us, 14, now);
+    kz_bind_i64(us, 15, it->version);
     int urc = kz_step(us);
     kz_reset(us);
     if (urc != KZ_DB_DONE)
         return kz_db_error(st, urc, _("saving scores"), err);
+    if (kz_db_changes(st) == 0)
+        return KZ_OK; /* saved by someone else since it was read */
     if (changed)
         (*changed)++;
-    const char *ng = kz_lead_text(lead, KZ_F_GRADE);
-    if (same_text(it->had_grade ? it->old_grade : NULL, ng))
+    if (!item_event(it))
         return KZ_OK;
-    return kz_event_write(st, kz_lead_num(lead, KZ_F_ID), now,
-                          kz_lead_num(lead, KZ_F_VERSION) + 1, actor, "grade", "grade",
-                          it->had_grade ? it->old_grade : NULL, ng, NULL, err);
+    return kz_event_write(st, kz_lead_num(lead, KZ_F_ID), now, it->version + 1, actor, "grade",
+                          "grade", it->had_grade ? it->old_grade : NULL,
+                          kz_lead_text(lead, KZ_F_GRADE), NULL, err);
 }
 
-/* Saves the scored chunk, lead by lead. */
+/* The scored lead as one element of rescore_save's JSON array; NULL when a
+ * text of it is not UTF-8 (JSON holds only Unicode). */
+static json_t *item_json(const item *it)
+{
+    const kz_lead *lead = &it->lead;
+    json_t *o = json_object();
+    bool ok = true;
+    json_object_set_new(o, "id", json_integer(kz_lead_num(lead, KZ_F_ID)));
+    json_object_set_new(o, "version", json_integer(it->version));
+    json_object_set_new(o, "bump", json_boolean(it->changed));
+    json_object_set_new(o, "event", json_boolean(item_event(it)));
+    for (size_t i = 0; i < NSCORE; i++) {
+        kz_field f = score_fields[i];
+        json_t *v;
+        if (!kz_lead_has(lead, f))
+            v = json_null();
+        else if (kz_field_is_text(f))
+            ok = ok && (v = json_string(kz_lead_text(lead, f))) != NULL;
+        else
+            v = json_integer(kz_lead_num(lead, f));
+        if (ok)
+            json_object_set_new(o, kz_field_get(f)->name, v);
+    }
+    if (ok && it->had_grade)
+        ok = json_object_set_new(o, "old_grade", json_string(it->old_grade)) == 0;
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* Saves the scored chunk: with the backend's rescore_save, every lead with
+ * something to save in one statement (a lead whose text JSON cannot hold
+ * on its own); else lead by lead. */
 static kz_status write_chunk(kz_store *st, const savers *sv, const chunk *c, const char *actor,
                              int64_t now, int64_t *changed, kz_err *err)
 {
     kz_status ks = KZ_OK;
-    for (size_t k = 0; ks == KZ_OK && k < c->n; k++)
-        ks = write_item(st, sv, &c->v[k], actor, now, changed, err);
-    return ks;
+    if (!st->be->rescore_save) {
+        for (size_t k = 0; ks == KZ_OK && k < c->n; k++)
+            ks = write_item(st, sv, &c->v[k], actor, now, changed, err);
+        return ks;
+    }
+    json_t *rows = json_array();
+    for (size_t k = 0; ks == KZ_OK && k < c->n; k++) {
+        const item *it = &c->v[k];
+        if (!item_dirty(it))
+            continue;
+        json_t *o = item_json(it);
+        if (o)
+            json_array_append_new(rows, o);
+        else
+            ks = write_item(st, sv, it, actor, now, changed, err);
+    }
+    if (ks != KZ_OK || json_array_size(rows) == 0) {
+        json_decref(rows);
+        return ks;
+    }
+    char *doc = json_dumps(rows, JSON_COMPACT); /* owned */
+    json_decref(rows);
+    kz_dbstmt *s = doc ? kz_stmt(st, st->be->rescore_save, err) : NULL;
+    if (!s) {
+        free(doc);
+        return doc ? FAIL_STMT(err) : kz_err_set(err, KZ_ENOMEM, _("out of memory"));
+    }
+    kz_bind_text(s, 1, doc);
+    kz_bind_i64(s, 2, now);
+    kz_bind_text(s, 3, actor);
+    int rc = kz_step(s);
+    if (rc == KZ_DB_ROW && changed)
+        *changed += kz_col_i64(s, 0);
+    kz_reset(s);
+    free(doc);
+    return rc == KZ_DB_ROW ? KZ_OK : kz_db_error(st, rc, _("saving scores"), err);
 }
 
 /* ---- the walk ---- */
@@ -589,9 +690,7 @@ kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const
     if (batch < 1)
         batch = 1;
     int64_t *ids = kz_xcalloc(batch, sizeof *ids); /* owned */
-    item it;
-    memset(&it, 0, sizeof it);
-    kz_lead_init(&it.lead);
+    chunk c = {0};
     kz_activity_list al = {0};
     kz_status ks = KZ_OK;
     size_t n;
@@ -615,20 +714,23 @@ kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const
             if (rc != KZ_DB_DONE)
                 ks = kz_db_error(st, rc, _("finding leads whose score is due"), err);
         }
+        c.n = 0;
         for (size_t i = 0; ks == KZ_OK && i < n; i++) {
-            kz_lead_reset(&it.lead);
+            item *it = chunk_push(&c);
+            kz_lead_reset(&it->lead);
             kz_activity_list_clear(&al);
-            if ((ks = kz_store_lead_get(st, ids[i], &it.lead, err)) != KZ_OK ||
+            if ((ks = kz_store_lead_get(st, ids[i], &it->lead, err)) != KZ_OK ||
                 (ks = kz_store_activities(st, ids[i], &al, err)) != KZ_OK)
                 break;
-            item_mark(&it);
-            it.changed = fn(&it.lead, al.v, al.n, ud);
+            item_mark(it);
+            it->changed = fn(&it->lead, al.v, al.n, ud);
             /* a score due again at once would be walked for ever */
-            if (kz_lead_has(&it.lead, KZ_F_SCORE_DUE) &&
-                kz_lead_num(&it.lead, KZ_F_SCORE_DUE) <= now)
-                kz_lead_clear(&it.lead, KZ_F_SCORE_DUE);
-            ks = write_item(st, &sv, &it, actor, now, changed, err);
+            if (kz_lead_has(&it->lead, KZ_F_SCORE_DUE) &&
+                kz_lead_num(&it->lead, KZ_F_SCORE_DUE) <= now)
+                kz_lead_clear(&it->lead, KZ_F_SCORE_DUE);
         }
+        if (ks == KZ_OK)
+            ks = write_chunk(st, &sv, &c, actor, now, changed, err);
         if (ks == KZ_OK)
             ks = kz_store_commit(st, err);
         else
@@ -637,8 +739,7 @@ kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const
     if (st->in_txn)
         kz_store_rollback(st);
     kz_activity_list_free(&al);
-    kz_lead_free(&it.lead);
-    free(it.old_grade);
+    chunk_free(&c);
     free(ids);
     return ks;
 }

@@ -1516,6 +1516,106 @@ static void test_rescore_chunks(void **state)
     kz_lead_free(&l);
 }
 
+/* What a rescoring callback does to one lead as it scores it: another
+ * session saves that lead behind kariz's back (an UPDATE of its own, as
+ * psql would, taking no lock of kariz's). */
+typedef struct meanwhile {
+    const char *db;
+    int64_t id;
+    bool tried, saved;
+} meanwhile;
+
+/* Scores every lead 5, grade "busy"; lead m->id is first saved by another
+ * session, after it was read and before it is written. */
+static bool score_with_save_meanwhile(kz_lead *l, const kz_activity *acts, size_t n, void *ud)
+{
+    (void)acts;
+    (void)n;
+    meanwhile *m = ud;
+    if (kz_lead_num(l, KZ_F_ID) == m->id && !m->tried) {
+        m->tried = true;
+        char sql[256], why[1024];
+        /* SQLite: the rescore holds the write lock, so the save is refused
+         * at once (no busy wait); PostgreSQL: it commits */
+        snprintf(sql, sizeof sql,
+                 "%sUPDATE leads SET title = 'CEO', score = 77, version = version + 1 "
+                 "WHERE id = %" PRId64,
+                 kz_testdb_pg() ? "" : "PRAGMA busy_timeout = 0; ", m->id);
+        m->saved = kz_testdb_exec(m->db, sql, why, sizeof why);
+        assert_true(m->saved == kz_testdb_pg());
+    }
+    kz_lead_clear(l, KZ_F_SCORE_DUE);
+    if (kz_lead_num(l, KZ_F_SCORE) == 5)
+        return false;
+    kz_lead_set_num(l, KZ_F_SCORE, 5);
+    kz_lead_set_text(l, KZ_F_GRADE, "busy");
+    return true;
+}
+
+/* A lead saved by another session while a rescore has it read keeps that
+ * save: the rescore writes a lead only at the version it read (on
+ * PostgreSQL the save commits in between; on SQLite the rescore's write
+ * lock refuses it), and the next pass rescores it. Both the walk of every
+ * lead and the rescoring of due leads. */
+static void test_rescore_keeps_a_save_made_meanwhile(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t ids[5];
+    for (int i = 0; i < 5; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "L%d", i);
+        ids[i] = add_lead(f->st, name, "C", NULL, "lead", NULL, 1);
+    }
+    for (int due = 0; due < 2; due++) {
+        /* the first lead read: nothing is written before it on PostgreSQL */
+        meanwhile m = {f->path, ids[0], false, false};
+        int64_t changed = 0;
+        if (due) {
+            KZ_TESTDB_EXEC(f->path, "UPDATE leads SET score = 0, grade = NULL, score_due = 1");
+            assert_int_equal(kz_store_rescore_due(f->st, 500, false, "carol", 900, NULL, true,
+                                                  score_with_save_meanwhile, &m, &changed, &err),
+                             KZ_OK);
+        } else {
+            assert_int_equal(kz_store_rescore_all(f->st, 8, "carol", 900, NULL, true,
+                                                  score_with_save_meanwhile, &m, NULL, &changed,
+                                                  &err),
+                             KZ_OK);
+        }
+        assert_true(m.tried);
+        assert_int_equal(changed, m.saved ? 4 : 5);
+        kz_lead l;
+        kz_lead_init(&l);
+        assert_int_equal(kz_store_lead_get(f->st, ids[0], &l, &err), KZ_OK);
+        int64_t v = kz_lead_num(&l, KZ_F_VERSION);
+        if (m.saved) {
+            /* the other session's save, whole */
+            assert_string_equal(kz_lead_text(&l, KZ_F_TITLE), "CEO");
+            assert_int_equal(kz_lead_num(&l, KZ_F_SCORE), 77);
+            /* the next pass rescores it */
+            m.id = 0;
+            assert_int_equal(kz_store_rescore_all(f->st, 8, "carol", 950, NULL, true,
+                                                  score_with_save_meanwhile, &m, NULL, &changed,
+                                                  &err),
+                             KZ_OK);
+            assert_int_equal(changed, 1);
+            kz_lead_reset(&l);
+            assert_int_equal(kz_store_lead_get(f->st, ids[0], &l, &err), KZ_OK);
+            assert_string_equal(kz_lead_text(&l, KZ_F_TITLE), "CEO");
+            assert_int_equal(kz_lead_num(&l, KZ_F_VERSION), v + 1);
+        }
+        assert_int_equal(kz_lead_num(&l, KZ_F_SCORE), 5);
+        assert_string_equal(kz_lead_text(&l, KZ_F_GRADE), "busy");
+        for (int i = 1; i < 5; i++) {
+            kz_lead_reset(&l);
+            assert_int_equal(kz_store_lead_get(f->st, ids[i], &l, &err), KZ_OK);
+            assert_int_equal(kz_lead_num(&l, KZ_F_SCORE), 5);
+            assert_int_equal(kz_lead_num(&l, KZ_F_VERSION), 2 + due);
+        }
+        kz_lead_free(&l);
+    }
+}
+
 int main(void)
 {
     /* name sorts follow the collation locale (kz_name): the same one each run */
@@ -1552,6 +1652,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migrates_version_4, setup, teardown),
         cmocka_unit_test_setup_teardown(test_account_columns_follow_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_chunks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rescore_keeps_a_save_made_meanwhile, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_no_memory_statistics, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
