@@ -171,6 +171,8 @@ static void chunk_free(chunk *c)
 typedef struct worker {
     kz_rescore_fn fn;
     void *ud;
+    bool clear_due; /* a score_due at or before due_by is cleared after fn */
+    int64_t due_by;
     pthread_t thread;
     bool running; /* the thread was started (else chunks are scored inline) */
     pthread_mutex_t mu;
@@ -184,6 +186,11 @@ static void score_chunk(const worker *w, chunk *c)
     for (size_t i = 0; i < c->n; i++) {
         item *it = &c->v[i];
         it->changed = w->fn(&it->lead, it->al.v, it->al.n, w->ud);
+        /* (rescoring due leads) a score due again at once would be walked
+         * for ever */
+        if (w->clear_due && kz_lead_has(&it->lead, KZ_F_SCORE_DUE) &&
+            kz_lead_num(&it->lead, KZ_F_SCORE_DUE) <= w->due_by)
+            kz_lead_clear(&it->lead, KZ_F_SCORE_DUE);
     }
 }
 
@@ -556,6 +563,60 @@ static kz_status rescore_batch(kz_store *st, streams *s, worker *w, chunk ch[2],
     return ks;
 }
 
+/* The leads a batch of due leads reads (kz_store_rescore_due): the `batch`
+ * due soonest, with the time and the count as parameters ?NOW and ?LIMIT. */
+#define DUE_IDS(now, limit)                                                                  \
+    "SELECT id FROM leads WHERE score_due <= ?" now " ORDER BY score_due, id LIMIT ?" limit
+
+/* The lead stream's SQL (the columns asked for, and what saving rewrites or
+ * needs: the score fields and the version) and its columns; due: only the
+ * leads of DUE_IDS(4, 5). */
+static void lead_sql(const bool *fields, bool due, columns *cols, kz_buf *sql)
+{
+    bool want[KZ_F__COUNT];
+    for (int f = 0; f < KZ_F__COUNT; f++)
+        want[f] = !fields || fields[f];
+    for (size_t i = 0; i < NSCORE; i++)
+        want[score_fields[i]] = true;
+    want[KZ_F_VERSION] = true;
+    cols->n = 0;
+    kz_buf_printf(sql, "SELECT id");
+    for (int f = 1; f < KZ_F__COUNT; f++) {
+        if (!want[f])
+            continue;
+        cols->f[cols->n++] = (kz_field)f;
+        kz_buf_printf(sql, ", %s", kz_field_get((kz_field)f)->name);
+    }
+    kz_buf_printf(sql, ", " KZ_ROLES_COL " FROM leads WHERE id > ?1 AND id <= ?2%s "
+                       "ORDER BY id LIMIT ?3",
+                  due ? " AND id IN (" DUE_IDS("4", "5") ")" : "");
+}
+
+/* Prepares the three streams of a batch (the lead stream's SQL from
+ * lead_sql); due: the custom fields and activities of DUE_IDS(3, 4). */
+static kz_status streams_get(kz_store *st, streams *s, const char *lsql, bool due, kz_err *err)
+{
+    s->ls = kz_stmt(st, lsql, err);
+    s->cs = s->ls ? kz_stmt(st, due ? "SELECT lead_id, name, value FROM custom_fields WHERE "
+                                      "lead_id > ?1 AND lead_id <= ?2 AND lead_id IN ("
+                                      DUE_IDS("3", "4") ") ORDER BY lead_id, name"
+                                    : "SELECT lead_id, name, value FROM custom_fields WHERE "
+                                      "lead_id > ?1 AND lead_id <= ?2 ORDER BY lead_id, name",
+                            err)
+                  : NULL;
+#define ACTIVITY_STREAM(cond)                                                                \
+    "SELECT id, lead_id, at, kind, channel, outcome, author, note, "                         \
+    "coalesce(stakeholder_id, 0), coalesce((SELECT role FROM stakeholders "                  \
+    "WHERE stakeholders.id = activities.stakeholder_id), '') "                               \
+    "FROM activities WHERE lead_id > ?1 AND lead_id <= ?2" cond " ORDER BY lead_id, at, id"
+    s->as = s->cs ? kz_stmt(st, due ? ACTIVITY_STREAM(" AND lead_id IN (" DUE_IDS("3", "4") ")")
+                                    : ACTIVITY_STREAM(""),
+                            err)
+                  : NULL;
+#undef ACTIVITY_STREAM
+    return s->as ? KZ_OK : FAIL_STMT(err);
+}
+
 kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, int64_t now,
                                const bool *fields, bool with_custom, kz_rescore_fn fn, void *ud,
                                void (*progress)(int64_t done, int64_t total, void *ud),
@@ -577,24 +638,9 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
     if (crc != KZ_DB_ROW)
         return kz_db_error(st, crc, _("counting leads"), err);
 
-    /* only the columns asked for, and what saving rewrites or needs: the
-     * score fields and the version */
-    bool want[KZ_F__COUNT];
-    for (int f = 0; f < KZ_F__COUNT; f++)
-        want[f] = !fields || fields[f];
-    for (size_t i = 0; i < NSCORE; i++)
-        want[score_fields[i]] = true;
-    want[KZ_F_VERSION] = true;
-    columns cols = {.n = 0};
+    columns cols;
     kz_buf sql = KZ_BUF_INIT;
-    kz_buf_printf(&sql, "SELECT id");
-    for (int f = 1; f < KZ_F__COUNT; f++) {
-        if (!want[f])
-            continue;
-        cols.f[cols.n++] = (kz_field)f;
-        kz_buf_printf(&sql, ", %s", kz_field_get((kz_field)f)->name);
-    }
-    kz_buf_printf(&sql, ", " KZ_ROLES_COL " FROM leads WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3");
+    lead_sql(fields, false, &cols, &sql);
     size_t per_chunk = batch / 4;
     if (per_chunk < 1)
         per_chunk = 1;
@@ -608,24 +654,13 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
         if ((ks = kz_store_begin(st, err)) != KZ_OK)
             break;
         streams s = {NULL, NULL, NULL, KZ_DB_DONE, KZ_DB_DONE, with_custom, per_chunk, &cols};
-        s.ls = kz_stmt(st, kz_buf_str(&sql), err);
-        s.cs = kz_stmt(st,
-                       "SELECT lead_id, name, value FROM custom_fields WHERE lead_id "
-                       "> ?1 AND lead_id <= ?2 ORDER BY lead_id, name",
-                       err);
-        s.as = kz_stmt(st,
-                       "SELECT id, lead_id, at, kind, channel, outcome, author, note, "
-                       "coalesce(stakeholder_id, 0), coalesce((SELECT role FROM stakeholders "
-                       "WHERE stakeholders.id = activities.stakeholder_id), '') "
-                       "FROM activities WHERE lead_id > ?1 AND lead_id <= ?2 "
-                       "ORDER BY lead_id, at, id",
-                       err);
         /* the id range of this batch (none left: leads deleted meanwhile) */
-        kz_dbstmt *rs = kz_stmt(st,
-                                   "SELECT max(id) FROM (SELECT id FROM leads WHERE id > ?1 "
-                                   "ORDER BY id LIMIT ?2) AS batch",
-                                   err);
-        if (!s.ls || !s.cs || !s.as || !rs) {
+        kz_dbstmt *rs = NULL;
+        if ((ks = streams_get(st, &s, kz_buf_str(&sql), false, err)) != KZ_OK ||
+            !(rs = kz_stmt(st,
+                           "SELECT max(id) FROM (SELECT id FROM leads WHERE id > ?1 "
+                           "ORDER BY id LIMIT ?2) AS batch",
+                           err))) {
             ks = FAIL_STMT(err);
             break;
         }
@@ -659,7 +694,7 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
 }
 
 /* Due leads at or past this count are rescored by the streaming walk of
- * every lead rather than one by one. */
+ * every lead rather than batch by batch. */
 #define DUE_STREAM_FROM 5000
 
 kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const char *actor,
@@ -689,57 +724,44 @@ kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const
 
     if (batch < 1)
         batch = 1;
-    int64_t *ids = kz_xcalloc(batch, sizeof *ids); /* owned */
-    chunk c = {0};
-    kz_activity_list al = {0};
+    if (batch > CHUNK_MAX)
+        batch = CHUNK_MAX;
+    /* a batch is the `batch` leads due soonest, read as the same three
+     * streams in one chunk: the set is taken before anything is written */
+    columns cols;
+    kz_buf sql = KZ_BUF_INIT;
+    lead_sql(fields, true, &cols, &sql);
+    worker w;
+    worker_start(&w, fn, ud);
+    w.clear_due = true;
+    w.due_by = now;
+    chunk ch[2] = {{0}, {0}};
     kz_status ks = KZ_OK;
-    size_t n;
+    int64_t n;
     do {
         n = 0;
         if ((ks = kz_store_begin(st, err)) != KZ_OK)
             break;
-        kz_dbstmt *ds = kz_stmt(st,
-                                   "SELECT id FROM leads WHERE score_due <= ?1 "
-                                   "ORDER BY score_due, id LIMIT ?2",
-                                   err);
-        savers sv;
-        ks = ds ? savers_get(st, &sv, err) : FAIL_STMT(err);
-        if (ks == KZ_OK) {
-            kz_bind_i64(ds, 1, now);
-            kz_bind_i64(ds, 2, (int64_t)batch);
-            int rc;
-            while ((rc = kz_step(ds)) == KZ_DB_ROW)
-                ids[n++] = kz_col_i64(ds, 0);
-            kz_reset(ds);
-            if (rc != KZ_DB_DONE)
-                ks = kz_db_error(st, rc, _("finding leads whose score is due"), err);
+        streams s = {NULL, NULL, NULL, KZ_DB_DONE, KZ_DB_DONE, with_custom, batch, &cols};
+        if ((ks = streams_get(st, &s, kz_buf_str(&sql), true, err)) == KZ_OK) {
+            kz_bind_i64(s.ls, 4, now);
+            kz_bind_i64(s.ls, 5, (int64_t)batch);
+            kz_bind_i64(s.cs, 3, now);
+            kz_bind_i64(s.cs, 4, (int64_t)batch);
+            kz_bind_i64(s.as, 3, now);
+            kz_bind_i64(s.as, 4, (int64_t)batch);
+            ks = rescore_batch(st, &s, &w, ch, 0, INT64_MAX, actor, now, &n, changed, err);
         }
-        c.n = 0;
-        for (size_t i = 0; ks == KZ_OK && i < n; i++) {
-            item *it = chunk_push(&c);
-            kz_lead_reset(&it->lead);
-            kz_activity_list_clear(&al);
-            if ((ks = kz_store_lead_get(st, ids[i], &it->lead, err)) != KZ_OK ||
-                (ks = kz_store_activities(st, ids[i], &al, err)) != KZ_OK)
-                break;
-            item_mark(it);
-            it->changed = fn(&it->lead, al.v, al.n, ud);
-            /* a score due again at once would be walked for ever */
-            if (kz_lead_has(&it->lead, KZ_F_SCORE_DUE) &&
-                kz_lead_num(&it->lead, KZ_F_SCORE_DUE) <= now)
-                kz_lead_clear(&it->lead, KZ_F_SCORE_DUE);
-        }
-        if (ks == KZ_OK)
-            ks = write_chunk(st, &sv, &c, actor, now, changed, err);
         if (ks == KZ_OK)
             ks = kz_store_commit(st, err);
         else
             kz_store_rollback(st);
-    } while (ks == KZ_OK && n == batch && !one_batch);
+    } while (ks == KZ_OK && n == (int64_t)batch && !one_batch);
     if (st->in_txn)
         kz_store_rollback(st);
-    kz_activity_list_free(&al);
-    chunk_free(&c);
-    free(ids);
+    worker_stop(&w);
+    chunk_free(&ch[0]);
+    chunk_free(&ch[1]);
+    kz_buf_free(&sql);
     return ks;
 }

@@ -1516,6 +1516,66 @@ static void test_rescore_chunks(void **state)
     kz_lead_free(&l);
 }
 
+/* Rescoring the due leads reads them as the walk of every lead does, in
+ * batches (here of 2), as three streams: only the due leads arrive, in id
+ * order, each with its own custom fields and activities and only the
+ * fields asked for; their due time is cleared when the score stays due. */
+static void test_rescore_due_streams(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    enum { N = 6 };
+    int64_t ids[N];
+    for (int i = 0; i < N; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "L%d", i);
+        ids[i] = add_lead(f->st, name, "C", NULL, "lead", NULL, 1);
+    }
+    kz_lead l;
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, ids[4], &l, &err), KZ_OK);
+    kz_lead_set_custom(&l, "tag", "vip");
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_update(f->st, &l, "alice", 10, NULL, &err), KZ_OK);
+    for (int i = 0; i < N; i++)
+        for (int k = 0; k < i % 3; k++)
+            add_call(f->st, ids[i], i, k);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "UPDATE leads SET score_due = CASE WHEN id IN (%" PRId64 ", %" PRId64 ", %" PRId64
+             ") THEN 100 ELSE 5000 END",
+             ids[1], ids[2], ids[4]);
+    KZ_TESTDB_EXEC(f->path, sql);
+    bool fields[KZ_F__COUNT] = {false};
+    fields[KZ_F_NAME] = true;
+    seen s = {0};
+    int64_t changed = 0;
+    assert_int_equal(kz_store_rescore_due(f->st, 2, false, "carol", 900, fields, true,
+                                          score_named, &s, &changed, &err),
+                     KZ_OK);
+    assert_int_equal(s.n, 3);
+    assert_string_equal(s.line[0], "L1:-:-:1:n1.0");
+    assert_string_equal(s.line[1], "L2:-:-:2:n2.1");
+    assert_string_equal(s.line[2], "L4:-:vip:1:n4.0");
+    assert_int_equal(changed, 3);
+    for (int i = 0; i < N; i++) {
+        kz_lead_reset(&l);
+        assert_int_equal(kz_store_lead_get(f->st, ids[i], &l, &err), KZ_OK);
+        bool was_due = i == 1 || i == 2 || i == 4;
+        assert_int_equal(kz_lead_num(&l, KZ_F_SCORE), was_due ? i % 3 : 0);
+        assert_int_equal(kz_lead_has(&l, KZ_F_SCORE_DUE), !was_due);
+    }
+    /* nothing due any more */
+    memset(&s, 0, sizeof s);
+    assert_int_equal(kz_store_rescore_due(f->st, 2, false, "carol", 900, fields, true,
+                                          score_named, &s, &changed, &err),
+                     KZ_OK);
+    assert_int_equal(s.n, 0);
+    assert_int_equal(changed, 0);
+    kz_lead_free(&l);
+}
+
 /* What a rescoring callback does to one lead as it scores it: another
  * session saves that lead behind kariz's back (an UPDATE of its own, as
  * psql would, taking no lock of kariz's). */
@@ -1652,6 +1712,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migrates_version_4, setup, teardown),
         cmocka_unit_test_setup_teardown(test_account_columns_follow_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_chunks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rescore_due_streams, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_keeps_a_save_made_meanwhile, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_no_memory_statistics, setup, teardown),
