@@ -5,7 +5,8 @@
  * Each batch is one write transaction, read and written in chunks: the main
  * thread reads a chunk of leads into memory while a worker thread scores the
  * chunk before it, then writes that one. Only the main thread touches the
- * database; the worker only calls the scoring callback.
+ * database; the worker only calls the scoring callback (and, for
+ * rescore_save, encodes the chunk's leads to save).
  *
  * A lead is saved only while it is at the version read, so a save made by
  * someone else meanwhile is never overwritten (that lead is rescored on its
@@ -115,6 +116,7 @@ typedef struct item {
     int64_t old_due;
     int64_t version;   /* the version as read */
     bool changed;      /* the callback changed a score field */
+    bool in_doc;       /* saved by its chunk's doc */
 } item;
 
 /* Remembers what saving compares against: the grade and due time as read. */
@@ -135,11 +137,13 @@ static void item_mark(item *it)
     it->old_due = it->had_due ? kz_lead_num(lead, KZ_F_SCORE_DUE) : 0;
     it->version = kz_lead_num(lead, KZ_F_VERSION);
     it->changed = false;
+    it->in_doc = false;
 }
 
 /* Leads in id order; v[0..cap) are initialised, v[0..n) hold this chunk. */
 typedef struct chunk {
     item *v; /* owned */
+    char *doc; /* owned: rescore_save's JSON of the leads to save (NULL: none) */
     size_t n, cap;
 } chunk;
 
@@ -164,6 +168,7 @@ static void chunk_free(chunk *c)
         free(c->v[i].old_grade);
     }
     free(c->v);
+    free(c->doc);
 }
 
 /* ---- the scoring worker ---- */
@@ -171,6 +176,7 @@ static void chunk_free(chunk *c)
 typedef struct worker {
     kz_rescore_fn fn;
     void *ud;
+    bool encode;    /* writes chunk.doc for the backend's rescore_save */
     bool clear_due; /* a score_due at or before due_by is cleared after fn */
     int64_t due_by;
     pthread_t thread;
@@ -180,6 +186,8 @@ typedef struct worker {
     chunk *job;   /* the chunk to score, NULL when idle; guarded by mu */
     bool quit;    /* guarded by mu */
 } worker;
+
+static char *chunk_json(chunk *c);
 
 static void score_chunk(const worker *w, chunk *c)
 {
@@ -192,6 +200,8 @@ static void score_chunk(const worker *w, chunk *c)
             kz_lead_num(&it->lead, KZ_F_SCORE_DUE) <= w->due_by)
             kz_lead_clear(&it->lead, KZ_F_SCORE_DUE);
     }
+    free(c->doc);
+    c->doc = w->encode ? chunk_json(c) : NULL;
 }
 
 static void *worker_main(void *arg)
@@ -476,48 +486,47 @@ static json_t *item_json(const item *it)
     return o;
 }
 
-/* Saves the scored chunk: with the backend's rescore_save, every lead with
- * something to save in one statement (a lead whose text JSON cannot hold
- * on its own); else lead by lead. */
+/* rescore_save's JSON array of the leads of c with something to save
+ * (each marked in_doc); NULL when none (or when it cannot be made: they
+ * are saved one by one). A lead whose text JSON cannot hold is saved on
+ * its own. */
+static char *chunk_json(chunk *c)
+{
+    json_t *rows = json_array();
+    for (size_t k = 0; k < c->n; k++) {
+        item *it = &c->v[k];
+        json_t *o = item_dirty(it) ? item_json(it) : NULL;
+        it->in_doc = o && json_array_append_new(rows, o) == 0;
+    }
+    char *doc = json_array_size(rows) ? json_dumps(rows, JSON_COMPACT) : NULL;
+    json_decref(rows);
+    if (!doc)
+        for (size_t k = 0; k < c->n; k++)
+            c->v[k].in_doc = false;
+    return doc;
+}
+
+/* Saves the scored chunk: the leads in its doc in one statement (the
+ * backend's rescore_save), the others lead by lead. */
 static kz_status write_chunk(kz_store *st, const savers *sv, const chunk *c, const char *actor,
                              int64_t now, int64_t *changed, kz_err *err)
 {
     kz_status ks = KZ_OK;
-    if (!st->be->rescore_save) {
-        for (size_t k = 0; ks == KZ_OK && k < c->n; k++)
+    for (size_t k = 0; ks == KZ_OK && k < c->n; k++)
+        if (!c->v[k].in_doc)
             ks = write_item(st, sv, &c->v[k], actor, now, changed, err);
+    if (ks != KZ_OK || !c->doc)
         return ks;
-    }
-    json_t *rows = json_array();
-    for (size_t k = 0; ks == KZ_OK && k < c->n; k++) {
-        const item *it = &c->v[k];
-        if (!item_dirty(it))
-            continue;
-        json_t *o = item_json(it);
-        if (o)
-            json_array_append_new(rows, o);
-        else
-            ks = write_item(st, sv, it, actor, now, changed, err);
-    }
-    if (ks != KZ_OK || json_array_size(rows) == 0) {
-        json_decref(rows);
-        return ks;
-    }
-    char *doc = json_dumps(rows, JSON_COMPACT); /* owned */
-    json_decref(rows);
-    kz_dbstmt *s = doc ? kz_stmt(st, st->be->rescore_save, err) : NULL;
-    if (!s) {
-        free(doc);
-        return doc ? FAIL_STMT(err) : kz_err_set(err, KZ_ENOMEM, _("out of memory"));
-    }
-    kz_bind_text(s, 1, doc);
+    kz_dbstmt *s = kz_stmt(st, st->be->rescore_save, err);
+    if (!s)
+        return FAIL_STMT(err);
+    kz_bind_text(s, 1, c->doc);
     kz_bind_i64(s, 2, now);
     kz_bind_text(s, 3, actor);
     int rc = kz_step(s);
     if (rc == KZ_DB_ROW && changed)
         *changed += kz_col_i64(s, 0);
     kz_reset(s);
-    free(doc);
     return rc == KZ_DB_ROW ? KZ_OK : kz_db_error(st, rc, _("saving scores"), err);
 }
 
@@ -648,6 +657,7 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
         per_chunk = CHUNK_MAX;
     worker w;
     worker_start(&w, fn, ud);
+    w.encode = st->be->rescore_save != NULL;
     chunk ch[2] = {{0}, {0}};
     kz_status ks = KZ_OK;
     while (ks == KZ_OK && last < max_id) {
@@ -733,6 +743,7 @@ kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const
     lead_sql(fields, true, &cols, &sql);
     worker w;
     worker_start(&w, fn, ud);
+    w.encode = st->be->rescore_save != NULL;
     w.clear_due = true;
     w.due_by = now;
     chunk ch[2] = {{0}, {0}};
