@@ -1576,6 +1576,62 @@ static void test_rescore_due_streams(void **state)
     kz_lead_free(&l);
 }
 
+/* Scores every lead 3; lead L1's grade is not UTF-8 (a band name some
+ * other program wrote), the others' "warm". */
+static bool score_bad_grade(kz_lead *l, const kz_activity *acts, size_t n, void *ud)
+{
+    (void)acts;
+    (void)n;
+    (void)ud;
+    if (kz_lead_num(l, KZ_F_SCORE) == 3)
+        return false;
+    kz_lead_set_num(l, KZ_F_SCORE, 3);
+    kz_lead_set_text(l, KZ_F_GRADE,
+                     strcmp(kz_lead_text(l, KZ_F_NAME), "L1") == 0 ? "w\xffrm" : "warm");
+    return true;
+}
+
+/* A lead whose grade is not UTF-8 is saved with the others of its chunk
+ * (on PostgreSQL a chunk is saved as JSON, which holds only Unicode: that
+ * lead is saved on its own, its bytes as every text that is not UTF-8). */
+static void test_rescore_saves_a_grade_not_utf8(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t ids[4];
+    for (int i = 0; i < 4; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "L%d", i);
+        ids[i] = add_lead(f->st, name, "C", NULL, "lead", NULL, 1);
+    }
+    int64_t changed = 0;
+    assert_int_equal(kz_store_rescore_all(f->st, 8, "carol", 900, NULL, true, score_bad_grade,
+                                          NULL, NULL, &changed, &err),
+                     KZ_OK);
+    assert_int_equal(changed, 4);
+    kz_lead l;
+    kz_lead_init(&l);
+    for (int i = 0; i < 4; i++) {
+        kz_lead_reset(&l);
+        assert_int_equal(kz_store_lead_get(f->st, ids[i], &l, &err), KZ_OK);
+        assert_int_equal(kz_lead_num(&l, KZ_F_SCORE), 3);
+        assert_int_equal(kz_lead_num(&l, KZ_F_VERSION), 2);
+        const char *g = kz_lead_text(&l, KZ_F_GRADE);
+        if (i != 1)
+            assert_string_equal(g, "warm");
+        else
+            assert_string_equal(g, kz_testdb_pg() ? "w\xef\xbf\xbdrm" : "w\xffrm");
+        kz_event e;
+        assert_int_equal(kz_store_blame(f->st, ids[i], "grade", &e, &err), KZ_OK);
+        assert_string_equal(e.new_value, g);
+        free(e.field);
+        free(e.old_value);
+        free(e.new_value);
+        free(e.detail);
+    }
+    kz_lead_free(&l);
+}
+
 /* What a rescoring callback does to one lead as it scores it: another
  * session saves that lead behind kariz's back (an UPDATE of its own, as
  * psql would, taking no lock of kariz's). */
@@ -1713,6 +1769,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_account_columns_follow_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_due_streams, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rescore_saves_a_grade_not_utf8, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_keeps_a_save_made_meanwhile, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_no_memory_statistics, setup, teardown),
