@@ -232,8 +232,11 @@ typedef bool (*kz_rescore_fn)(kz_lead *lead, const kz_activity *acts, size_t nac
 /* Walks every lead in id order in write transactions of `batch` leads,
  * reading leads, custom fields and activities as three ordered streams (no
  * query per lead), and saves what fn changed: the score fields, a version
- * bump, and a "grade" event by actor when the band changed. progress (may
- * be NULL) is told after each batch, with fn's ud. */
+ * bump, and a "grade" event by actor when the band changed; a lead only
+ * while it is at the version read (one saved by someone else meanwhile
+ * keeps that save and is rescored on the next pass). On PostgreSQL each
+ * chunk is saved in one statement. progress (may be NULL) is told after
+ * each batch, with fn's ud. */
 /* fields (may be NULL: all) says which lead fields fn needs: the others are
  * not read (fn sees them absent) except the score fields and the version,
  * which saving needs; custom fields are read only when with_custom. */
@@ -244,7 +247,8 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
 /* Rescores only the leads whose score is due (score_due <= now: a decaying
  * term, a window or a date condition may have changed it since it was
  * stored), found through their index, in write transactions of `batch`
- * leads; fn as above, and it must set score_due past now (or clear it).
+ * leads (the `batch` due soonest, read as the same three streams); fn as
+ * above, and it must set score_due past now (or clear it).
  * Saves what fn changed as kz_store_rescore_all does, and for a lead whose
  * score stayed the same only the new score_at and score_due. When many
  * leads are due at once (a database migrated from an older schema) it

@@ -69,6 +69,14 @@ typedef struct kz_backend {
     /* A condition on presence rows that keeps only live sessions' (NULL:
      * the heartbeat alone tells) */
     const char *presence_live;
+    /* Saves a chunk of rescored leads in one statement (rescore.c): ?1 is
+     * a JSON array of objects {id, version, bump, event, the score fields,
+     * old_grade}, ?2 the time, ?3 the actor. Each lead is written only
+     * while at the version read; bump: its score changed (the version goes
+     * up, updated is the time), else only score_at and score_due move;
+     * event: a "grade" event from old_grade. Returns one row: how many
+     * leads were written with bump. NULL: one statement per lead. */
+    const char *rescore_save;
     kz_status (*import_tune)(kz_store *st, kz_err *err);
     /* After kz_store_copy wrote rows with their ids: the next ids follow
      * the highest (NULL: the engine does so by itself). */

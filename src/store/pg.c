@@ -551,6 +551,25 @@ const kz_backend kz_backend_pg = {
      * at once, not when its heartbeat goes stale (schema-pg.sql records
      * each entry's server process) */
     .presence_live = " AND backend IN (SELECT pid FROM pg_stat_activity)",
+    /* a chunk of rescored leads in one round trip: an UPDATE from the
+     * rows of a JSON document, and its grade events from what it wrote */
+    .rescore_save =
+        "WITH v AS (SELECT * FROM json_to_recordset(?1::json) AS r(id bigint, version bigint, "
+        "bump boolean, event boolean, score bigint, grade text, persona text, pain bigint, "
+        "interest bigint, fit bigint, budget bigint, authority bigint, need bigint, "
+        "timeline bigint, score_at bigint, score_due bigint, old_grade text)), "
+        "u AS (UPDATE leads SET score = v.score, grade = v.grade, persona = v.persona, "
+        "pain = v.pain, interest = v.interest, fit = v.fit, budget = v.budget, "
+        "authority = v.authority, need = v.need, timeline = v.timeline, "
+        "score_at = v.score_at, score_due = v.score_due, "
+        "version = leads.version + CASE WHEN v.bump THEN 1 ELSE 0 END, "
+        "updated = CASE WHEN v.bump THEN ?2::bigint ELSE leads.updated END "
+        "FROM v WHERE leads.id = v.id AND leads.version = v.version "
+        "RETURNING leads.id, leads.version, v.bump, v.event, v.old_grade, v.grade), "
+        "e AS (INSERT INTO events (lead_id, at, version, actor, kind, field, old_value, "
+        "new_value) SELECT u.id, ?2::bigint, u.version, ?3::text, 'grade', 'grade', "
+        "u.old_grade, u.grade FROM u WHERE u.bump AND u.event ORDER BY u.id RETURNING 1) "
+        "SELECT (SELECT count(*) FROM u WHERE u.bump), (SELECT count(*) FROM e)",
     .import_tune = pg_import_tune,
     .before_copy = pg_before_copy,
     .after_copy = pg_after_copy,

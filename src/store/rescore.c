@@ -5,12 +5,21 @@
  * Each batch is one write transaction, read and written in chunks: the main
  * thread reads a chunk of leads into memory while a worker thread scores the
  * chunk before it, then writes that one. Only the main thread touches the
- * database; the worker only calls the scoring callback. */
+ * database; the worker only calls the scoring callback (and, for
+ * rescore_save, encodes the chunk's leads to save).
+ *
+ * A lead is saved only while it is at the version read, so a save made by
+ * someone else meanwhile is never overwritten (that lead is rescored on its
+ * next pass). SQLite writes a chunk lead by lead (a statement costs no round
+ * trip); a backend with rescore_save (PostgreSQL) writes the leads of a
+ * chunk whose score fields moved, and their grade events, in one statement. */
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "kariz/buf.h"
 #include "kariz/i18n.h"
@@ -105,7 +114,9 @@ typedef struct item {
     bool had_grade;
     bool had_due;      /* score_due as read */
     int64_t old_due;
+    int64_t version;   /* the version as read */
     bool changed;      /* the callback changed a score field */
+    bool in_doc;       /* saved by its chunk's doc */
 } item;
 
 /* Remembers what saving compares against: the grade and due time as read. */
@@ -124,12 +135,15 @@ static void item_mark(item *it)
     }
     it->had_due = kz_lead_has(lead, KZ_F_SCORE_DUE);
     it->old_due = it->had_due ? kz_lead_num(lead, KZ_F_SCORE_DUE) : 0;
+    it->version = kz_lead_num(lead, KZ_F_VERSION);
     it->changed = false;
+    it->in_doc = false;
 }
 
 /* Leads in id order; v[0..cap) are initialised, v[0..n) hold this chunk. */
 typedef struct chunk {
     item *v; /* owned */
+    char *doc; /* owned: rescore_save's JSON of the leads to save (NULL: none) */
     size_t n, cap;
 } chunk;
 
@@ -154,6 +168,7 @@ static void chunk_free(chunk *c)
         free(c->v[i].old_grade);
     }
     free(c->v);
+    free(c->doc);
 }
 
 /* ---- the scoring worker ---- */
@@ -161,6 +176,9 @@ static void chunk_free(chunk *c)
 typedef struct worker {
     kz_rescore_fn fn;
     void *ud;
+    bool encode;    /* writes chunk.doc for the backend's rescore_save */
+    bool clear_due; /* a score_due at or before due_by is cleared after fn */
+    int64_t due_by;
     pthread_t thread;
     bool running; /* the thread was started (else chunks are scored inline) */
     pthread_mutex_t mu;
@@ -169,12 +187,21 @@ typedef struct worker {
     bool quit;    /* guarded by mu */
 } worker;
 
+static char *chunk_json(chunk *c);
+
 static void score_chunk(const worker *w, chunk *c)
 {
     for (size_t i = 0; i < c->n; i++) {
         item *it = &c->v[i];
         it->changed = w->fn(&it->lead, it->al.v, it->al.n, w->ud);
+        /* (rescoring due leads) a score due again at once would be walked
+         * for ever */
+        if (w->clear_due && kz_lead_has(&it->lead, KZ_F_SCORE_DUE) &&
+            kz_lead_num(&it->lead, KZ_F_SCORE_DUE) <= w->due_by)
+            kz_lead_clear(&it->lead, KZ_F_SCORE_DUE);
     }
+    free(c->doc);
+    c->doc = w->encode ? chunk_json(c) : NULL;
 }
 
 static void *worker_main(void *arg)
@@ -330,8 +357,9 @@ static kz_status read_chunk(kz_store *st, streams *s, int64_t *last, int64_t upt
 
 /* ---- writing ---- */
 
-/* The statements saving uses: us rewrites the score fields and bumps the
- * version, ds moves only the time the score is next due. */
+/* The statements saving uses one lead at a time: us rewrites the score
+ * fields and bumps the version, ds moves only the time the score is next
+ * due; each only while the lead is at the version read. */
 typedef struct savers {
     kz_dbstmt *us, *ds;
 } savers;
@@ -342,9 +370,11 @@ static kz_status savers_get(kz_store *st, savers *sv, kz_err *err)
                      "UPDATE leads SET score = ?2, grade = ?3, persona = ?4, pain = "
                      "?5, interest = ?6, fit = ?7, budget = ?8, authority = ?9, need "
                      "= ?10, timeline = ?11, score_at = ?12, score_due = ?13, "
-                     "version = version + 1, updated = ?14 WHERE id = ?1",
+                     "version = version + 1, updated = ?14 WHERE id = ?1 AND version = ?15",
                      err);
-    sv->ds = sv->us ? kz_stmt(st, "UPDATE leads SET score_at = ?2, score_due = ?3 WHERE id = ?1",
+    sv->ds = sv->us ? kz_stmt(st,
+                              "UPDATE leads SET score_at = ?2, score_due = ?3 "
+                              "WHERE id = ?1 AND version = ?4",
                               err)
                     : NULL;
     return sv->us && sv->ds ? KZ_OK : FAIL_STMT(err);
@@ -358,20 +388,39 @@ static void bind_opt_time(kz_dbstmt *s, int col, const kz_lead *lead, kz_field f
         kz_bind_null(s, col);
 }
 
+/* Whether a scored lead has anything to save: a changed score field, or
+ * a moved time it is next due. */
+static bool item_dirty(const item *it)
+{
+    if (it->changed)
+        return true;
+    const kz_lead *lead = &it->lead;
+    bool has = kz_lead_has(lead, KZ_F_SCORE_DUE);
+    return has != it->had_due || (has && kz_lead_num(lead, KZ_F_SCORE_DUE) != it->old_due);
+}
+
+/* Whether saving the scored lead logs a grade event: its band changed. */
+static bool item_event(const item *it)
+{
+    return it->changed &&
+           !same_text(it->had_grade ? it->old_grade : NULL, kz_lead_text(&it->lead, KZ_F_GRADE));
+}
+
 /* Saves one scored lead: when a score field changed, the score fields,
  * a version bump and, when its band changed, a grade event; when only the
- * time it is next due moved, that time. */
+ * time it is next due moved, that time. A lead no longer at the version
+ * read is left as it is. */
 static kz_status write_item(kz_store *st, const savers *sv, const item *it, const char *actor,
                             int64_t now, int64_t *changed, kz_err *err)
 {
     const kz_lead *lead = &it->lead;
+    if (!item_dirty(it))
+        return KZ_OK;
     if (!it->changed) {
-        bool has = kz_lead_has(lead, KZ_F_SCORE_DUE);
-        if (has == it->had_due && (!has || kz_lead_num(lead, KZ_F_SCORE_DUE) == it->old_due))
-            return KZ_OK;
         kz_bind_i64(sv->ds, 1, kz_lead_num(lead, KZ_F_ID));
         bind_opt_time(sv->ds, 2, lead, KZ_F_SCORE_AT);
         bind_opt_time(sv->ds, 3, lead, KZ_F_SCORE_DUE);
+        kz_bind_i64(sv->ds, 4, it->version);
         int drc = kz_step(sv->ds);
         kz_reset(sv->ds);
         return drc == KZ_DB_DONE ? KZ_OK : kz_db_error(st, drc, _("saving scores"), err);
@@ -389,28 +438,96 @@ static kz_status write_item(kz_store *st, const savers *sv, const item *it, cons
             kz_bind_i64(us, col, kz_lead_num(lead, f));
     }
     kz_bind_i64(us, 14, now);
+    kz_bind_i64(us, 15, it->version);
     int urc = kz_step(us);
     kz_reset(us);
     if (urc != KZ_DB_DONE)
         return kz_db_error(st, urc, _("saving scores"), err);
+    if (kz_db_changes(st) == 0)
+        return KZ_OK; /* saved by someone else since it was read */
     if (changed)
         (*changed)++;
-    const char *ng = kz_lead_text(lead, KZ_F_GRADE);
-    if (same_text(it->had_grade ? it->old_grade : NULL, ng))
+    if (!item_event(it))
         return KZ_OK;
-    return kz_event_write(st, kz_lead_num(lead, KZ_F_ID), now,
-                          kz_lead_num(lead, KZ_F_VERSION) + 1, actor, "grade", "grade",
-                          it->had_grade ? it->old_grade : NULL, ng, NULL, err);
+    return kz_event_write(st, kz_lead_num(lead, KZ_F_ID), now, it->version + 1, actor, "grade",
+                          "grade", it->had_grade ? it->old_grade : NULL,
+                          kz_lead_text(lead, KZ_F_GRADE), NULL, err);
 }
 
-/* Saves the scored chunk, lead by lead. */
+/* The scored lead as one element of rescore_save's JSON array; NULL when a
+ * text of it is not UTF-8 (JSON holds only Unicode). */
+static json_t *item_json(const item *it)
+{
+    const kz_lead *lead = &it->lead;
+    json_t *o = json_object();
+    bool ok = true;
+    json_object_set_new(o, "id", json_integer(kz_lead_num(lead, KZ_F_ID)));
+    json_object_set_new(o, "version", json_integer(it->version));
+    json_object_set_new(o, "bump", json_boolean(it->changed));
+    json_object_set_new(o, "event", json_boolean(item_event(it)));
+    for (size_t i = 0; i < NSCORE; i++) {
+        kz_field f = score_fields[i];
+        json_t *v;
+        if (!kz_lead_has(lead, f))
+            v = json_null();
+        else if (kz_field_is_text(f))
+            ok = ok && (v = json_string(kz_lead_text(lead, f))) != NULL;
+        else
+            v = json_integer(kz_lead_num(lead, f));
+        if (ok)
+            json_object_set_new(o, kz_field_get(f)->name, v);
+    }
+    if (ok && it->had_grade)
+        ok = json_object_set_new(o, "old_grade", json_string(it->old_grade)) == 0;
+    if (!ok) {
+        json_decref(o);
+        return NULL;
+    }
+    return o;
+}
+
+/* rescore_save's JSON array of the leads of c with something to save
+ * (each marked in_doc); NULL when none (or when it cannot be made: they
+ * are saved one by one). A lead whose text JSON cannot hold is saved on
+ * its own. */
+static char *chunk_json(chunk *c)
+{
+    json_t *rows = json_array();
+    for (size_t k = 0; k < c->n; k++) {
+        item *it = &c->v[k];
+        json_t *o = item_dirty(it) ? item_json(it) : NULL;
+        it->in_doc = o && json_array_append_new(rows, o) == 0;
+    }
+    char *doc = json_array_size(rows) ? json_dumps(rows, JSON_COMPACT) : NULL;
+    json_decref(rows);
+    if (!doc)
+        for (size_t k = 0; k < c->n; k++)
+            c->v[k].in_doc = false;
+    return doc;
+}
+
+/* Saves the scored chunk: the leads in its doc in one statement (the
+ * backend's rescore_save), the others lead by lead. */
 static kz_status write_chunk(kz_store *st, const savers *sv, const chunk *c, const char *actor,
                              int64_t now, int64_t *changed, kz_err *err)
 {
     kz_status ks = KZ_OK;
     for (size_t k = 0; ks == KZ_OK && k < c->n; k++)
-        ks = write_item(st, sv, &c->v[k], actor, now, changed, err);
-    return ks;
+        if (!c->v[k].in_doc)
+            ks = write_item(st, sv, &c->v[k], actor, now, changed, err);
+    if (ks != KZ_OK || !c->doc)
+        return ks;
+    kz_dbstmt *s = kz_stmt(st, st->be->rescore_save, err);
+    if (!s)
+        return FAIL_STMT(err);
+    kz_bind_text(s, 1, c->doc);
+    kz_bind_i64(s, 2, now);
+    kz_bind_text(s, 3, actor);
+    int rc = kz_step(s);
+    if (rc == KZ_DB_ROW && changed)
+        *changed += kz_col_i64(s, 0);
+    kz_reset(s);
+    return rc == KZ_DB_ROW ? KZ_OK : kz_db_error(st, rc, _("saving scores"), err);
 }
 
 /* ---- the walk ---- */
@@ -455,6 +572,60 @@ static kz_status rescore_batch(kz_store *st, streams *s, worker *w, chunk ch[2],
     return ks;
 }
 
+/* The leads a batch of due leads reads (kz_store_rescore_due): the `batch`
+ * due soonest, with the time and the count as parameters ?NOW and ?LIMIT. */
+#define DUE_IDS(now, limit)                                                                  \
+    "SELECT id FROM leads WHERE score_due <= ?" now " ORDER BY score_due, id LIMIT ?" limit
+
+/* The lead stream's SQL (the columns asked for, and what saving rewrites or
+ * needs: the score fields and the version) and its columns; due: only the
+ * leads of DUE_IDS(4, 5). */
+static void lead_sql(const bool *fields, bool due, columns *cols, kz_buf *sql)
+{
+    bool want[KZ_F__COUNT];
+    for (int f = 0; f < KZ_F__COUNT; f++)
+        want[f] = !fields || fields[f];
+    for (size_t i = 0; i < NSCORE; i++)
+        want[score_fields[i]] = true;
+    want[KZ_F_VERSION] = true;
+    cols->n = 0;
+    kz_buf_printf(sql, "SELECT id");
+    for (int f = 1; f < KZ_F__COUNT; f++) {
+        if (!want[f])
+            continue;
+        cols->f[cols->n++] = (kz_field)f;
+        kz_buf_printf(sql, ", %s", kz_field_get((kz_field)f)->name);
+    }
+    kz_buf_printf(sql, ", " KZ_ROLES_COL " FROM leads WHERE id > ?1 AND id <= ?2%s "
+                       "ORDER BY id LIMIT ?3",
+                  due ? " AND id IN (" DUE_IDS("4", "5") ")" : "");
+}
+
+/* Prepares the three streams of a batch (the lead stream's SQL from
+ * lead_sql); due: the custom fields and activities of DUE_IDS(3, 4). */
+static kz_status streams_get(kz_store *st, streams *s, const char *lsql, bool due, kz_err *err)
+{
+    s->ls = kz_stmt(st, lsql, err);
+    s->cs = s->ls ? kz_stmt(st, due ? "SELECT lead_id, name, value FROM custom_fields WHERE "
+                                      "lead_id > ?1 AND lead_id <= ?2 AND lead_id IN ("
+                                      DUE_IDS("3", "4") ") ORDER BY lead_id, name"
+                                    : "SELECT lead_id, name, value FROM custom_fields WHERE "
+                                      "lead_id > ?1 AND lead_id <= ?2 ORDER BY lead_id, name",
+                            err)
+                  : NULL;
+#define ACTIVITY_STREAM(cond)                                                                \
+    "SELECT id, lead_id, at, kind, channel, outcome, author, note, "                         \
+    "coalesce(stakeholder_id, 0), coalesce((SELECT role FROM stakeholders "                  \
+    "WHERE stakeholders.id = activities.stakeholder_id), '') "                               \
+    "FROM activities WHERE lead_id > ?1 AND lead_id <= ?2" cond " ORDER BY lead_id, at, id"
+    s->as = s->cs ? kz_stmt(st, due ? ACTIVITY_STREAM(" AND lead_id IN (" DUE_IDS("3", "4") ")")
+                                    : ACTIVITY_STREAM(""),
+                            err)
+                  : NULL;
+#undef ACTIVITY_STREAM
+    return s->as ? KZ_OK : FAIL_STMT(err);
+}
+
 kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, int64_t now,
                                const bool *fields, bool with_custom, kz_rescore_fn fn, void *ud,
                                void (*progress)(int64_t done, int64_t total, void *ud),
@@ -476,24 +647,9 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
     if (crc != KZ_DB_ROW)
         return kz_db_error(st, crc, _("counting leads"), err);
 
-    /* only the columns asked for, and what saving rewrites or needs: the
-     * score fields and the version */
-    bool want[KZ_F__COUNT];
-    for (int f = 0; f < KZ_F__COUNT; f++)
-        want[f] = !fields || fields[f];
-    for (size_t i = 0; i < NSCORE; i++)
-        want[score_fields[i]] = true;
-    want[KZ_F_VERSION] = true;
-    columns cols = {.n = 0};
+    columns cols;
     kz_buf sql = KZ_BUF_INIT;
-    kz_buf_printf(&sql, "SELECT id");
-    for (int f = 1; f < KZ_F__COUNT; f++) {
-        if (!want[f])
-            continue;
-        cols.f[cols.n++] = (kz_field)f;
-        kz_buf_printf(&sql, ", %s", kz_field_get((kz_field)f)->name);
-    }
-    kz_buf_printf(&sql, ", " KZ_ROLES_COL " FROM leads WHERE id > ?1 AND id <= ?2 ORDER BY id LIMIT ?3");
+    lead_sql(fields, false, &cols, &sql);
     size_t per_chunk = batch / 4;
     if (per_chunk < 1)
         per_chunk = 1;
@@ -501,30 +657,20 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
         per_chunk = CHUNK_MAX;
     worker w;
     worker_start(&w, fn, ud);
+    w.encode = st->be->rescore_save != NULL;
     chunk ch[2] = {{0}, {0}};
     kz_status ks = KZ_OK;
     while (ks == KZ_OK && last < max_id) {
         if ((ks = kz_store_begin(st, err)) != KZ_OK)
             break;
         streams s = {NULL, NULL, NULL, KZ_DB_DONE, KZ_DB_DONE, with_custom, per_chunk, &cols};
-        s.ls = kz_stmt(st, kz_buf_str(&sql), err);
-        s.cs = kz_stmt(st,
-                       "SELECT lead_id, name, value FROM custom_fields WHERE lead_id "
-                       "> ?1 AND lead_id <= ?2 ORDER BY lead_id, name",
-                       err);
-        s.as = kz_stmt(st,
-                       "SELECT id, lead_id, at, kind, channel, outcome, author, note, "
-                       "coalesce(stakeholder_id, 0), coalesce((SELECT role FROM stakeholders "
-                       "WHERE stakeholders.id = activities.stakeholder_id), '') "
-                       "FROM activities WHERE lead_id > ?1 AND lead_id <= ?2 "
-                       "ORDER BY lead_id, at, id",
-                       err);
         /* the id range of this batch (none left: leads deleted meanwhile) */
-        kz_dbstmt *rs = kz_stmt(st,
-                                   "SELECT max(id) FROM (SELECT id FROM leads WHERE id > ?1 "
-                                   "ORDER BY id LIMIT ?2) AS batch",
-                                   err);
-        if (!s.ls || !s.cs || !s.as || !rs) {
+        kz_dbstmt *rs = NULL;
+        if ((ks = streams_get(st, &s, kz_buf_str(&sql), false, err)) != KZ_OK ||
+            !(rs = kz_stmt(st,
+                           "SELECT max(id) FROM (SELECT id FROM leads WHERE id > ?1 "
+                           "ORDER BY id LIMIT ?2) AS batch",
+                           err))) {
             ks = FAIL_STMT(err);
             break;
         }
@@ -558,7 +704,7 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
 }
 
 /* Due leads at or past this count are rescored by the streaming walk of
- * every lead rather than one by one. */
+ * every lead rather than batch by batch. */
 #define DUE_STREAM_FROM 5000
 
 kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const char *actor,
@@ -588,57 +734,45 @@ kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const
 
     if (batch < 1)
         batch = 1;
-    int64_t *ids = kz_xcalloc(batch, sizeof *ids); /* owned */
-    item it;
-    memset(&it, 0, sizeof it);
-    kz_lead_init(&it.lead);
-    kz_activity_list al = {0};
+    if (batch > CHUNK_MAX)
+        batch = CHUNK_MAX;
+    /* a batch is the `batch` leads due soonest, read as the same three
+     * streams in one chunk: the set is taken before anything is written */
+    columns cols;
+    kz_buf sql = KZ_BUF_INIT;
+    lead_sql(fields, true, &cols, &sql);
+    worker w;
+    worker_start(&w, fn, ud);
+    w.encode = st->be->rescore_save != NULL;
+    w.clear_due = true;
+    w.due_by = now;
+    chunk ch[2] = {{0}, {0}};
     kz_status ks = KZ_OK;
-    size_t n;
+    int64_t n;
     do {
         n = 0;
         if ((ks = kz_store_begin(st, err)) != KZ_OK)
             break;
-        kz_dbstmt *ds = kz_stmt(st,
-                                   "SELECT id FROM leads WHERE score_due <= ?1 "
-                                   "ORDER BY score_due, id LIMIT ?2",
-                                   err);
-        savers sv;
-        ks = ds ? savers_get(st, &sv, err) : FAIL_STMT(err);
-        if (ks == KZ_OK) {
-            kz_bind_i64(ds, 1, now);
-            kz_bind_i64(ds, 2, (int64_t)batch);
-            int rc;
-            while ((rc = kz_step(ds)) == KZ_DB_ROW)
-                ids[n++] = kz_col_i64(ds, 0);
-            kz_reset(ds);
-            if (rc != KZ_DB_DONE)
-                ks = kz_db_error(st, rc, _("finding leads whose score is due"), err);
-        }
-        for (size_t i = 0; ks == KZ_OK && i < n; i++) {
-            kz_lead_reset(&it.lead);
-            kz_activity_list_clear(&al);
-            if ((ks = kz_store_lead_get(st, ids[i], &it.lead, err)) != KZ_OK ||
-                (ks = kz_store_activities(st, ids[i], &al, err)) != KZ_OK)
-                break;
-            item_mark(&it);
-            it.changed = fn(&it.lead, al.v, al.n, ud);
-            /* a score due again at once would be walked for ever */
-            if (kz_lead_has(&it.lead, KZ_F_SCORE_DUE) &&
-                kz_lead_num(&it.lead, KZ_F_SCORE_DUE) <= now)
-                kz_lead_clear(&it.lead, KZ_F_SCORE_DUE);
-            ks = write_item(st, &sv, &it, actor, now, changed, err);
+        streams s = {NULL, NULL, NULL, KZ_DB_DONE, KZ_DB_DONE, with_custom, batch, &cols};
+        if ((ks = streams_get(st, &s, kz_buf_str(&sql), true, err)) == KZ_OK) {
+            kz_bind_i64(s.ls, 4, now);
+            kz_bind_i64(s.ls, 5, (int64_t)batch);
+            kz_bind_i64(s.cs, 3, now);
+            kz_bind_i64(s.cs, 4, (int64_t)batch);
+            kz_bind_i64(s.as, 3, now);
+            kz_bind_i64(s.as, 4, (int64_t)batch);
+            ks = rescore_batch(st, &s, &w, ch, 0, INT64_MAX, actor, now, &n, changed, err);
         }
         if (ks == KZ_OK)
             ks = kz_store_commit(st, err);
         else
             kz_store_rollback(st);
-    } while (ks == KZ_OK && n == batch && !one_batch);
+    } while (ks == KZ_OK && n == (int64_t)batch && !one_batch);
     if (st->in_txn)
         kz_store_rollback(st);
-    kz_activity_list_free(&al);
-    kz_lead_free(&it.lead);
-    free(it.old_grade);
-    free(ids);
+    worker_stop(&w);
+    chunk_free(&ch[0]);
+    chunk_free(&ch[1]);
+    kz_buf_free(&sql);
     return ks;
 }

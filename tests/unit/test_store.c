@@ -1516,6 +1516,222 @@ static void test_rescore_chunks(void **state)
     kz_lead_free(&l);
 }
 
+/* Rescoring the due leads reads them as the walk of every lead does, in
+ * batches (here of 2), as three streams: only the due leads arrive, in id
+ * order, each with its own custom fields and activities and only the
+ * fields asked for; their due time is cleared when the score stays due. */
+static void test_rescore_due_streams(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    enum { N = 6 };
+    int64_t ids[N];
+    for (int i = 0; i < N; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "L%d", i);
+        ids[i] = add_lead(f->st, name, "C", NULL, "lead", NULL, 1);
+    }
+    kz_lead l;
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, ids[4], &l, &err), KZ_OK);
+    kz_lead_set_custom(&l, "tag", "vip");
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_update(f->st, &l, "alice", 10, NULL, &err), KZ_OK);
+    for (int i = 0; i < N; i++)
+        for (int k = 0; k < i % 3; k++)
+            add_call(f->st, ids[i], i, k);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "UPDATE leads SET score_due = CASE WHEN id IN (%" PRId64 ", %" PRId64 ", %" PRId64
+             ") THEN 100 ELSE 5000 END",
+             ids[1], ids[2], ids[4]);
+    KZ_TESTDB_EXEC(f->path, sql);
+    bool fields[KZ_F__COUNT] = {false};
+    fields[KZ_F_NAME] = true;
+    seen s = {0};
+    int64_t changed = 0;
+    assert_int_equal(kz_store_rescore_due(f->st, 2, false, "carol", 900, fields, true,
+                                          score_named, &s, &changed, &err),
+                     KZ_OK);
+    assert_int_equal(s.n, 3);
+    assert_string_equal(s.line[0], "L1:-:-:1:n1.0");
+    assert_string_equal(s.line[1], "L2:-:-:2:n2.1");
+    assert_string_equal(s.line[2], "L4:-:vip:1:n4.0");
+    assert_int_equal(changed, 3);
+    for (int i = 0; i < N; i++) {
+        kz_lead_reset(&l);
+        assert_int_equal(kz_store_lead_get(f->st, ids[i], &l, &err), KZ_OK);
+        bool was_due = i == 1 || i == 2 || i == 4;
+        assert_int_equal(kz_lead_num(&l, KZ_F_SCORE), was_due ? i % 3 : 0);
+        assert_int_equal(kz_lead_has(&l, KZ_F_SCORE_DUE), !was_due);
+    }
+    /* nothing due any more */
+    memset(&s, 0, sizeof s);
+    assert_int_equal(kz_store_rescore_due(f->st, 2, false, "carol", 900, fields, true,
+                                          score_named, &s, &changed, &err),
+                     KZ_OK);
+    assert_int_equal(s.n, 0);
+    assert_int_equal(changed, 0);
+    kz_lead_free(&l);
+}
+
+/* Scores every lead 3; lead L1's grade is not UTF-8 (a band name some
+ * other program wrote), the others' "warm". */
+static bool score_bad_grade(kz_lead *l, const kz_activity *acts, size_t n, void *ud)
+{
+    (void)acts;
+    (void)n;
+    (void)ud;
+    if (kz_lead_num(l, KZ_F_SCORE) == 3)
+        return false;
+    kz_lead_set_num(l, KZ_F_SCORE, 3);
+    kz_lead_set_text(l, KZ_F_GRADE,
+                     strcmp(kz_lead_text(l, KZ_F_NAME), "L1") == 0 ? "w\xffrm" : "warm");
+    return true;
+}
+
+/* A lead whose grade is not UTF-8 is saved with the others of its chunk
+ * (on PostgreSQL a chunk is saved as JSON, which holds only Unicode: that
+ * lead is saved on its own, its bytes as every text that is not UTF-8). */
+static void test_rescore_saves_a_grade_not_utf8(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t ids[4];
+    for (int i = 0; i < 4; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "L%d", i);
+        ids[i] = add_lead(f->st, name, "C", NULL, "lead", NULL, 1);
+    }
+    int64_t changed = 0;
+    assert_int_equal(kz_store_rescore_all(f->st, 8, "carol", 900, NULL, true, score_bad_grade,
+                                          NULL, NULL, &changed, &err),
+                     KZ_OK);
+    assert_int_equal(changed, 4);
+    kz_lead l;
+    kz_lead_init(&l);
+    for (int i = 0; i < 4; i++) {
+        kz_lead_reset(&l);
+        assert_int_equal(kz_store_lead_get(f->st, ids[i], &l, &err), KZ_OK);
+        assert_int_equal(kz_lead_num(&l, KZ_F_SCORE), 3);
+        assert_int_equal(kz_lead_num(&l, KZ_F_VERSION), 2);
+        const char *g = kz_lead_text(&l, KZ_F_GRADE);
+        if (i != 1)
+            assert_string_equal(g, "warm");
+        else
+            assert_string_equal(g, kz_testdb_pg() ? "w\xef\xbf\xbdrm" : "w\xffrm");
+        kz_event e;
+        assert_int_equal(kz_store_blame(f->st, ids[i], "grade", &e, &err), KZ_OK);
+        assert_string_equal(e.new_value, g);
+        free(e.field);
+        free(e.old_value);
+        free(e.new_value);
+        free(e.detail);
+    }
+    kz_lead_free(&l);
+}
+
+/* What a rescoring callback does to one lead as it scores it: another
+ * session saves that lead behind kariz's back (an UPDATE of its own, as
+ * psql would, taking no lock of kariz's). */
+typedef struct meanwhile {
+    const char *db;
+    int64_t id;
+    bool tried, saved;
+} meanwhile;
+
+/* Scores every lead 5, grade "busy"; lead m->id is first saved by another
+ * session, after it was read and before it is written. */
+static bool score_with_save_meanwhile(kz_lead *l, const kz_activity *acts, size_t n, void *ud)
+{
+    (void)acts;
+    (void)n;
+    meanwhile *m = ud;
+    if (kz_lead_num(l, KZ_F_ID) == m->id && !m->tried) {
+        m->tried = true;
+        char sql[256], why[1024];
+        /* SQLite: the rescore holds the write lock, so the save is refused
+         * at once (no busy wait); PostgreSQL: it commits */
+        snprintf(sql, sizeof sql,
+                 "%sUPDATE leads SET title = 'CEO', score = 77, version = version + 1 "
+                 "WHERE id = %" PRId64,
+                 kz_testdb_pg() ? "" : "PRAGMA busy_timeout = 0; ", m->id);
+        m->saved = kz_testdb_exec(m->db, sql, why, sizeof why);
+        assert_true(m->saved == kz_testdb_pg());
+    }
+    kz_lead_clear(l, KZ_F_SCORE_DUE);
+    if (kz_lead_num(l, KZ_F_SCORE) == 5)
+        return false;
+    kz_lead_set_num(l, KZ_F_SCORE, 5);
+    kz_lead_set_text(l, KZ_F_GRADE, "busy");
+    return true;
+}
+
+/* A lead saved by another session while a rescore has it read keeps that
+ * save: the rescore writes a lead only at the version it read (on
+ * PostgreSQL the save commits in between; on SQLite the rescore's write
+ * lock refuses it), and the next pass rescores it. Both the walk of every
+ * lead and the rescoring of due leads. */
+static void test_rescore_keeps_a_save_made_meanwhile(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t ids[5];
+    for (int i = 0; i < 5; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "L%d", i);
+        ids[i] = add_lead(f->st, name, "C", NULL, "lead", NULL, 1);
+    }
+    for (int due = 0; due < 2; due++) {
+        /* the first lead read: nothing is written before it on PostgreSQL */
+        meanwhile m = {f->path, ids[0], false, false};
+        int64_t changed = 0;
+        if (due) {
+            KZ_TESTDB_EXEC(f->path, "UPDATE leads SET score = 0, grade = NULL, score_due = 1");
+            assert_int_equal(kz_store_rescore_due(f->st, 500, false, "carol", 900, NULL, true,
+                                                  score_with_save_meanwhile, &m, &changed, &err),
+                             KZ_OK);
+        } else {
+            assert_int_equal(kz_store_rescore_all(f->st, 8, "carol", 900, NULL, true,
+                                                  score_with_save_meanwhile, &m, NULL, &changed,
+                                                  &err),
+                             KZ_OK);
+        }
+        assert_true(m.tried);
+        assert_int_equal(changed, m.saved ? 4 : 5);
+        kz_lead l;
+        kz_lead_init(&l);
+        assert_int_equal(kz_store_lead_get(f->st, ids[0], &l, &err), KZ_OK);
+        int64_t v = kz_lead_num(&l, KZ_F_VERSION);
+        if (m.saved) {
+            /* the other session's save, whole */
+            assert_string_equal(kz_lead_text(&l, KZ_F_TITLE), "CEO");
+            assert_int_equal(kz_lead_num(&l, KZ_F_SCORE), 77);
+            /* the next pass rescores it */
+            m.id = 0;
+            assert_int_equal(kz_store_rescore_all(f->st, 8, "carol", 950, NULL, true,
+                                                  score_with_save_meanwhile, &m, NULL, &changed,
+                                                  &err),
+                             KZ_OK);
+            assert_int_equal(changed, 1);
+            kz_lead_reset(&l);
+            assert_int_equal(kz_store_lead_get(f->st, ids[0], &l, &err), KZ_OK);
+            assert_string_equal(kz_lead_text(&l, KZ_F_TITLE), "CEO");
+            assert_int_equal(kz_lead_num(&l, KZ_F_VERSION), v + 1);
+        }
+        assert_int_equal(kz_lead_num(&l, KZ_F_SCORE), 5);
+        assert_string_equal(kz_lead_text(&l, KZ_F_GRADE), "busy");
+        for (int i = 1; i < 5; i++) {
+            kz_lead_reset(&l);
+            assert_int_equal(kz_store_lead_get(f->st, ids[i], &l, &err), KZ_OK);
+            assert_int_equal(kz_lead_num(&l, KZ_F_SCORE), 5);
+            assert_int_equal(kz_lead_num(&l, KZ_F_VERSION), 2 + due);
+        }
+        kz_lead_free(&l);
+    }
+}
+
 int main(void)
 {
     /* name sorts follow the collation locale (kz_name): the same one each run */
@@ -1552,6 +1768,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migrates_version_4, setup, teardown),
         cmocka_unit_test_setup_teardown(test_account_columns_follow_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_chunks, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rescore_due_streams, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rescore_saves_a_grade_not_utf8, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rescore_keeps_a_save_made_meanwhile, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_no_memory_statistics, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
