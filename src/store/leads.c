@@ -992,7 +992,9 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
             if ((ks = kz_exec(st, "DELETE FROM kz_hits", err)) != KZ_OK)
                 return ks;
             /* a page that walks its column (not full) lists no more than
-             * it would use: past list_hits, it checks lead by lead */
+             * a rare word's matches (exact_hits): reading more of them
+             * from the table costs more than a walk that checks each lead
+             * it passes */
             if (!(s = kz_stmt(st, full ? "INSERT INTO kz_hits (id) SELECT id FROM lead_text "
                                          "WHERE doc LIKE ?1 ESCAPE '\\'"
                                        : "INSERT INTO kz_hits (id) SELECT id FROM lead_text "
@@ -1001,14 +1003,19 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
                 return FAIL_STMT(err);
             kz_bind_text(s, 1, st->hits_like);
             if (!full)
-                kz_bind_i64(s, 2, st->list_hits + 1);
+                kz_bind_i64(s, 2, st->exact_hits + 1);
             if ((ks = kz_step_done(st, s, _("searching"), err)) != KZ_OK)
                 return ks;
             st->hits_n = kz_db_changes(st);
-            if (st->hits_n <= st->list_hits)
+            if (st->hits_n <= (full ? st->list_hits : st->exact_hits))
                 st->hits_mode = KZ_HITS_IDS;
             else if (!full)
                 st->hits_mode = KZ_HITS_CHECK;
+            /* the planner learns how many there are (a temporary table has
+             * no statistics of its own): a few are read one by one, never
+             * by walking a whole column for them */
+            if (st->hits_mode == KZ_HITS_IDS && (ks = kz_exec(st, "ANALYZE kz_hits", err)) != KZ_OK)
+                return ks;
         }
         st->hits_text = kz_xstrdup(text);
         st->hits_dv = dv;
