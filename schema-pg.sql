@@ -1,7 +1,7 @@
 -- kariz database schema for PostgreSQL (15 or later).
 --
 -- The same tables, columns, constraints and indexes as schema.sql at
--- schema version 5, for a team whose pipeline lives in PostgreSQL (see
+-- schema version 6, for a team whose pipeline lives in PostgreSQL (see
 -- docs/deployment.md). The kariz binary embeds this file and applies it to
 -- an empty database (`kariz init --db postgresql://...`); the store records
 -- the schema version. The store's SQL is written once for both engines:
@@ -145,9 +145,18 @@ CREATE TABLE leads (
     email_domain  TEXT
 );
 
--- The board reads one column at a time, best first: these match its queries.
+-- The board reads one column at a time, in the order the user picked, and
+-- stops once its screen is full: every sort order has an index per stage
+-- and one per owner and stage (the owner filter), and a search walks it
+-- checking each lead against the matches.
 CREATE INDEX leads_board       ON leads (stage, score DESC, id);
 CREATE INDEX leads_owner_board ON leads (owner, stage, score DESC, id);
+CREATE INDEX leads_value       ON leads (stage, (value IS NULL), value DESC, id);
+CREATE INDEX leads_owner_value ON leads (owner, stage, (value IS NULL), value DESC, id);
+CREATE INDEX leads_age         ON leads (stage, stage_entered, id);
+CREATE INDEX leads_owner_age   ON leads (owner, stage, stage_entered, id);
+CREATE INDEX leads_due_board   ON leads (stage, (next_due IS NULL), next_due, id);
+CREATE INDEX leads_owner_due   ON leads (owner, stage, (next_due IS NULL), next_due, id);
 CREATE INDEX leads_email       ON leads (email_key) WHERE email_key IS NOT NULL AND email_key <> '';
 CREATE INDEX leads_name_company ON leads (lower(name), lower(company));
 CREATE INDEX leads_due         ON leads (next_due) WHERE next_due IS NOT NULL;
@@ -458,6 +467,14 @@ CREATE AGGREGATE group_concat(anyelement, text) (
 -- follows each user's locale; here the order is the database's, ICU's root
 -- order for every language. A team that wants its language's order
 -- recreates it, for Persian:
---     DROP COLLATION kz_name;
+--     DROP COLLATION kz_name CASCADE;
 --     CREATE COLLATION kz_name (provider = icu, locale = 'fa-u-ks-level2');
+--     and the two indexes below again
 CREATE COLLATION kz_name (provider = icu, locale = 'und-u-ks-level2');
+
+-- The board's name order (see the indexes of leads): here the collation is
+-- the database's, one order for everyone, so an index can hold it. A team
+-- that recreates kz_name recreates these two with it (DROP COLLATION ...
+-- CASCADE drops them).
+CREATE INDEX leads_name       ON leads (stage, name COLLATE kz_name, id);
+CREATE INDEX leads_owner_name ON leads (owner, stage, name COLLATE kz_name, id);

@@ -89,9 +89,21 @@ CREATE TABLE leads (
     email_domain  TEXT
 );
 
--- The board reads one column at a time, best first: these match its queries.
+-- The board reads one column at a time, in the order the user picked, and
+-- stops once its screen is full: every sort order has an index per stage
+-- and one per owner and stage (the owner filter), and a search walks it
+-- checking each lead against the matches.
 CREATE INDEX leads_board       ON leads (stage, score DESC, id);
 CREATE INDEX leads_owner_board ON leads (owner, stage, score DESC, id);
+CREATE INDEX leads_value       ON leads (stage, (value IS NULL), value DESC, id);
+CREATE INDEX leads_owner_value ON leads (owner, stage, (value IS NULL), value DESC, id);
+CREATE INDEX leads_age         ON leads (stage, stage_entered, id);
+CREATE INDEX leads_owner_age   ON leads (owner, stage, stage_entered, id);
+CREATE INDEX leads_due_board   ON leads (stage, (next_due IS NULL), next_due, id);
+CREATE INDEX leads_owner_due   ON leads (owner, stage, (next_due IS NULL), next_due, id);
+-- Names have no index here: they sort by the collation kz_name, which each
+-- connection registers in its user's language, and an index holds one
+-- order; a sort by name reads the column's matches and sorts them.
 CREATE INDEX leads_email       ON leads (email_key) WHERE email_key IS NOT NULL AND email_key <> '';
 CREATE INDEX leads_name_company ON leads (lower(name), lower(company));
 CREATE INDEX leads_due         ON leads (next_due) WHERE next_due IS NOT NULL;

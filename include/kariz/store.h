@@ -194,6 +194,7 @@ typedef struct kz_query {
     int64_t stale_now;  /* Unix seconds */
     kz_sort sort;
     bool reverse;
+    int64_t id;    /* only the lead with this id (0: any) */
     size_t limit;  /* 0: no limit */
     size_t offset;
     int64_t count_cap; /* kz_store_count stops counting here (0: exact); the

@@ -824,6 +824,15 @@ typedef struct binds {
     int n;
 } binds;
 
+/* pat as an SQL literal (quotes doubled) with its escape character. */
+static void like_literal(kz_buf *sql, const char *pat)
+{
+    kz_buf_putc(sql, '\'');
+    for (const char *p = pat; *p; p++)
+        kz_buf_puts(sql, *p == '\'' ? "''" : (char[]){*p, 0});
+    kz_buf_puts(sql, "' ESCAPE '\\'");
+}
+
 /* The condition that the lead with id `id` matches the kept search. */
 static void search_clause(kz_buf *sql, const kz_store *st, const char *id)
 {
@@ -834,13 +843,19 @@ static void search_clause(kz_buf *sql, const kz_store *st, const char *id)
             kz_buf_puts(sql, "1 = 0");
             break;
         }
-        kz_buf_printf(sql, "%s IN (SELECT id FROM lead_text WHERE doc LIKE '", id);
-        for (const char *p = st->hits_like; *p; p++) /* a literal: quotes doubled */
-            kz_buf_puts(sql, *p == '\'' ? "''" : (char[]){*p, 0});
-        kz_buf_puts(sql, "' ESCAPE '\\')");
+        kz_buf_printf(sql, "%s IN (SELECT id FROM lead_text WHERE doc LIKE ", id);
+        like_literal(sql, st->hits_like);
+        kz_buf_putc(sql, ')');
         break;
     case KZ_HITS_BITMAP: kz_buf_printf(sql, "kz_hit(%s)", id); break;
     case KZ_HITS_CHECK:
+        if (st->hits_like) {
+            /* the lead's own text, looked up for each lead the walk
+             * reaches (a scalar subquery: never a join over every match) */
+            kz_buf_printf(sql, "(SELECT doc FROM lead_text WHERE lead_text.id = %s) LIKE ", id);
+            like_literal(sql, st->hits_like);
+            break;
+        }
         kz_buf_printf(sql, "kz_has((SELECT doc FROM lead_text WHERE lead_text.id = %s))", id);
         break;
     }
@@ -895,6 +910,8 @@ static void build_where(kz_buf *sql, const kz_store *st, const kz_query *q, bool
                       " AND (next_due IS NULL OR next_due < '%s')",
                       q->stale_now, today);
     }
+    if (q->id)
+        kz_buf_printf(sql, " AND leads.id = %" PRId64, q->id);
     if (q->search && *q->search) {
         kz_buf_puts(sql, " AND ");
         search_clause(sql, st, "leads.id");
@@ -974,16 +991,31 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
             kz_dbstmt *s;
             if ((ks = kz_exec(st, "DELETE FROM kz_hits", err)) != KZ_OK)
                 return ks;
-            if (!(s = kz_stmt(st, "INSERT INTO kz_hits (id) SELECT id FROM lead_text "
-                                  "WHERE doc LIKE ?1 ESCAPE '\\'",
+            /* a page that walks its column (not full) lists no more than
+             * a rare word's matches (exact_hits): reading more of them
+             * from the table costs more than a walk that checks each lead
+             * it passes */
+            if (!(s = kz_stmt(st, full ? "INSERT INTO kz_hits (id) SELECT id FROM lead_text "
+                                         "WHERE doc LIKE ?1 ESCAPE '\\'"
+                                       : "INSERT INTO kz_hits (id) SELECT id FROM lead_text "
+                                         "WHERE doc LIKE ?1 ESCAPE '\\' LIMIT ?2",
                               err)))
                 return FAIL_STMT(err);
             kz_bind_text(s, 1, st->hits_like);
+            if (!full)
+                kz_bind_i64(s, 2, st->exact_hits + 1);
             if ((ks = kz_step_done(st, s, _("searching"), err)) != KZ_OK)
                 return ks;
             st->hits_n = kz_db_changes(st);
-            if (st->hits_n <= st->list_hits)
+            if (st->hits_n <= (full ? st->list_hits : st->exact_hits))
                 st->hits_mode = KZ_HITS_IDS;
+            else if (!full)
+                st->hits_mode = KZ_HITS_CHECK;
+            /* the planner learns how many there are (a temporary table has
+             * no statistics of its own): a few are read one by one, never
+             * by walking a whole column for them */
+            if (st->hits_mode == KZ_HITS_IDS && (ks = kz_exec(st, "ANALYZE kz_hits", err)) != KZ_OK)
+                return ks;
         }
         st->hits_text = kz_xstrdup(text);
         st->hits_dv = dv;
@@ -1133,9 +1165,11 @@ static kz_status prepare_query(kz_store *st, const kz_query *q, const char *sele
                                kz_dbstmt **out, kz_err *err)
 {
     if (q->search && *q->search) {
-        /* a page in an order an index walks stops early; any other query
-         * reads every match, so they are listed */
-        bool walks = q->sort == KZ_SORT_ID || (q->sort == KZ_SORT_SCORE && q->stage);
+        /* a page of a column (every order has an index per stage, names
+         * where one collation holds for all: name_indexed) stops early;
+         * any other query reads every match, so they are listed */
+        bool walks = q->sort == KZ_SORT_ID ||
+                     (q->stage && (q->sort != KZ_SORT_NAME || st->name_indexed));
         kz_status ks = search_hits(st, q->search, !paged || !q->limit || !walks, err);
         if (ks != KZ_OK)
             return ks;

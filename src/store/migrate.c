@@ -16,6 +16,16 @@ typedef struct migration {
     kz_status (*prepare)(kz_store *st, kz_err *err); /* run first, when set */
 } migration;
 
+/* Schema version 6's indexes, on either engine (PostgreSQL's step adds the
+ * name order's, pg.c). */
+const char kz_sort_indexes_sql[] =
+    "CREATE INDEX leads_value ON leads (stage, (value IS NULL), value DESC, id);"
+    "CREATE INDEX leads_owner_value ON leads (owner, stage, (value IS NULL), value DESC, id);"
+    "CREATE INDEX leads_age ON leads (stage, stage_entered, id);"
+    "CREATE INDEX leads_owner_age ON leads (owner, stage, stage_entered, id);"
+    "CREATE INDEX leads_due_board ON leads (stage, (next_due IS NULL), next_due, id);"
+    "CREATE INDEX leads_owner_due ON leads (owner, stage, (next_due IS NULL), next_due, id);";
+
 /* Version 1 is the first released schema. */
 static const migration steps[] = {
     /* 2: the search index reads one column of text per lead from
@@ -64,6 +74,13 @@ static const migration steps[] = {
      "CREATE INDEX leads_email_domain ON leads (email_domain) WHERE email_domain IS NOT NULL;"
      "CREATE INDEX company_aliases_company ON company_aliases (company);",
      kz_sqlite_account_fns},
+    /* 6: an index per sort order of the board, per stage and per owner
+     * and stage, so that a column sorted by value, age or due date walks
+     * it as score order does (see schema.sql); the leads' statistics
+     * tell the planner that a stage holds many leads, so that a rare
+     * word's page reads its few matches rather than walk a column */
+    {6, kz_sort_indexes_sql, NULL},
+    {6, "ANALYZE leads;", NULL},
 };
 
 kz_status kz_migrate(kz_store *st, int from, kz_err *err)

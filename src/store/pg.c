@@ -203,6 +203,62 @@ fail:
     return ks;
 }
 
+/* The steps that bring a PostgreSQL schema forward, each producing the
+ * version `to`: as SQLite's (migrate.c), in PostgreSQL's words. */
+static const struct pg_step {
+    int to;
+    const char *sql[2]; /* run in order; NULL: none */
+} pg_steps[] = {
+    /* 6: an index per sort order of the board (schema-pg.sql), names
+     * included: here kz_name is the database's collation */
+    {6,
+     {kz_sort_indexes_sql,
+      "CREATE INDEX leads_name ON leads (stage, name COLLATE kz_name, id);"
+      "CREATE INDEX leads_owner_name ON leads (owner, stage, name COLLATE kz_name, id);"}},
+};
+
+/* Brings a schema at version `from` forward to this kariz's, in one
+ * transaction under the schema lock: several kariz starting at once on an
+ * old database upgrade it once, the others wait for the lock and then find
+ * the new version. A step that fails leaves the database as it was. */
+static kz_status migrate_schema(kz_store *st, int from, kz_err *err)
+{
+    char sql[256];
+    /* the first waits as long as the steps take, not the lock timeout */
+    snprintf(sql, sizeof sql,
+             "BEGIN; SET LOCAL lock_timeout = 0; SELECT pg_advisory_xact_lock(%lld)",
+             (long long)KZ_PG_SCHEMA_LOCK);
+    kz_status ks = exec_or_fail(st, sql, _("upgrading the schema"), err);
+    if (ks != KZ_OK)
+        return ks;
+    int ver = 0;
+    if ((ks = read_version(st, &ver, err)) != KZ_OK)
+        goto fail;
+    if (ver != from) { /* upgraded meanwhile (or otherwise changed): look again */
+        st->conn->ops->exec(st->conn, "ROLLBACK");
+        return KZ_OK;
+    }
+    for (size_t i = 0; i < sizeof pg_steps / sizeof pg_steps[0]; i++) {
+        if (pg_steps[i].to <= from)
+            continue;
+        for (size_t j = 0; j < 2 && pg_steps[i].sql[j]; j++)
+            if ((ks = exec_or_fail(st, pg_steps[i].sql[j], _("upgrading the schema"), err)) !=
+                KZ_OK) {
+                kz_err_prefix(err, _("migrating %s to schema version %d"), st->where,
+                              pg_steps[i].to);
+                goto fail;
+            }
+    }
+    snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
+             KZ_SCHEMA_VERSION);
+    if ((ks = exec_or_fail(st, sql, _("upgrading the schema"), err)) != KZ_OK)
+        goto fail;
+    return exec_or_fail(st, "COMMIT", _("upgrading the schema"), err);
+fail:
+    st->conn->ops->exec(st->conn, "ROLLBACK");
+    return ks;
+}
+
 static int read_changes(kz_store *st, int64_t *n);
 static void make_hits_table(kz_store *st);
 
@@ -224,6 +280,7 @@ static kz_status pg_open(kz_store *st, unsigned flags, kz_err *err)
     }
     /* the collation of names in the schema (schema-pg.sql) */
     st->name_collation = "kz_name";
+    st->name_indexed = true;
     pd->role = kz_pg_user(st->conn);
     char sql[128];
     snprintf(sql, sizeof sql, "SET lock_timeout = %d", st->busy_ms);
@@ -260,14 +317,28 @@ static kz_status pg_open(kz_store *st, unsigned flags, kz_err *err)
                             "knows up to %d): upgrade kariz to use it; the database was not "
                             "modified"),
                           st->where, ver, KZ_SCHEMA_VERSION);
-    /* schema-pg.sql starts at version 5; a later version brings the
-     * PostgreSQL steps that lead to it. Until one exists, a version this
-     * kariz cannot bring forward is refused, never used half-fitting. */
+    /* schema-pg.sql started at version 5: a version before it was never
+     * written here, and is refused, never used half-fitting */
     if (ver < KZ_PG_FIRST_VERSION)
         return kz_err_set(err, KZ_ECORRUPT,
                           _("%s has kariz schema version %d, older than any this kariz can open "
                             "on PostgreSQL (%d); the database was not modified"),
                           st->where, ver, KZ_PG_FIRST_VERSION);
+    if (ver < KZ_SCHEMA_VERSION && st->readonly)
+        return kz_err_set(err, KZ_EREADONLY,
+                          _("%s has schema version %d and needs upgrading to %d, which a "
+                            "read-only open cannot do"),
+                          st->where, ver, KZ_SCHEMA_VERSION);
+    while (ver < KZ_SCHEMA_VERSION) {
+        int was = ver;
+        if ((ks = migrate_schema(st, ver, err)) != KZ_OK || (ks = read_version(st, &ver, err)) != KZ_OK)
+            return ks;
+        if (ver == was || ver < KZ_PG_FIRST_VERSION || ver > KZ_SCHEMA_VERSION)
+            return kz_err_set(err, KZ_ECORRUPT,
+                              _("%s changed its schema version while this kariz upgraded it "
+                                "(now %d); the database was not modified"),
+                              st->where, ver);
+    }
     make_hits_table(st);
     if (st->readonly &&
         (ks = exec_or_fail(st, "SET default_transaction_read_only = on",

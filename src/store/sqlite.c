@@ -487,7 +487,13 @@ static kz_status sq_open(kz_store *st, unsigned flags, kz_err *err)
         } else if (ver < KZ_SCHEMA_VERSION) {
             if ((ks = kz_exec(st, "BEGIN IMMEDIATE", err)) != KZ_OK)
                 goto fail;
-            if ((ks = kz_migrate(st, ver, err)) != KZ_OK) {
+            /* another kariz starting at once may have upgraded it while
+             * this one waited for the lock: the version is read again */
+            if ((ks = read_user_version(st, &ver, err)) != KZ_OK) {
+                kz_exec(st, "ROLLBACK", NULL);
+                goto fail;
+            }
+            if (ver < KZ_SCHEMA_VERSION && (ks = kz_migrate(st, ver, err)) != KZ_OK) {
                 kz_exec(st, "ROLLBACK", NULL);
                 goto fail;
             }

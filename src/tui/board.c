@@ -197,12 +197,21 @@ static bool find_in(kz_tui *t, column *c, int64_t id, size_t reach, size_t *pos,
         }
     if (c->collapsed || c->nmatch <= 0)
         return false;
-    /* outside the visible window: walk the column's order */
+    /* outside the visible window: walk the column's order, when the lead
+     * is in the column and passes the filters (a search typed further
+     * seldom still matches it, and a walk that never meets it reads the
+     * whole column's index) */
     kz_query q;
     make_query(t, c, &q);
-    q.limit = reach ? c->cur + reach : 0;
+    q.id = id;
+    q.limit = 1;
     find_ctx fc = {id, 0, false};
     kz_err err;
+    if (kz_store_list(t->s->store, &q, false, find_card, &fc, &err) != KZ_OK || !fc.found)
+        return false;
+    q.id = 0;
+    q.limit = reach ? c->cur + reach : 0;
+    fc = (find_ctx){id, 0, false};
     if (kz_store_list(t->s->store, &q, false, find_card, &fc, &err) != KZ_OK)
         return false;
     if (!fc.found) {
