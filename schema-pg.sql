@@ -1,7 +1,7 @@
 -- kariz database schema for PostgreSQL (15 or later).
 --
 -- The same tables, columns, constraints and indexes as schema.sql at
--- schema version 6, for a team whose pipeline lives in PostgreSQL (see
+-- schema version 7, for a team whose pipeline lives in PostgreSQL (see
 -- docs/deployment.md). The kariz binary embeds this file and applies it to
 -- an empty database (`kariz init --db postgresql://...`); the store records
 -- the schema version. The store's SQL is written once for both engines:
@@ -142,7 +142,15 @@ CREATE TABLE leads (
     -- mail provider's). The aliases are not applied here: they change
     -- without the leads changing, and the query maps them.
     company_key   TEXT,
-    email_domain  TEXT
+    email_domain  TEXT,
+    -- 0 for the lead that holds its e-mail, 1 for one that shares an
+    -- e-mail another lead holds: made on purpose (import --on-duplicate
+    -- new, an add or a save giving a lead an e-mail already in use), or
+    -- left when the pipeline already had two. At most one lead holds an
+    -- e-mail (leads_email_holder), so an import's duplicate check, which
+    -- creates only holders, holds under imports running at once whatever
+    -- the engine.
+    email_shared  BIGINT NOT NULL DEFAULT 0
 );
 
 -- The board reads one column at a time, in the order the user picked, and
@@ -158,6 +166,8 @@ CREATE INDEX leads_owner_age   ON leads (owner, stage, stage_entered, id);
 CREATE INDEX leads_due_board   ON leads (stage, (next_due IS NULL), next_due, id);
 CREATE INDEX leads_owner_due   ON leads (owner, stage, (next_due IS NULL), next_due, id);
 CREATE INDEX leads_email       ON leads (email_key) WHERE email_key IS NOT NULL AND email_key <> '';
+CREATE UNIQUE INDEX leads_email_holder ON leads (email_key)
+    WHERE email_shared = 0 AND email_key IS NOT NULL AND email_key <> '';
 CREATE INDEX leads_name_company ON leads (lower(name), lower(company));
 CREATE INDEX leads_due         ON leads (next_due) WHERE next_due IS NOT NULL;
 CREATE INDEX leads_import      ON leads (import_id) WHERE import_id IS NOT NULL;

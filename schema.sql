@@ -86,7 +86,15 @@ CREATE TABLE leads (
     -- mail provider's). The aliases are not applied here: they change
     -- without the leads changing, and the query maps them.
     company_key   TEXT,
-    email_domain  TEXT
+    email_domain  TEXT,
+    -- 0 for the lead that holds its e-mail, 1 for one that shares an
+    -- e-mail another lead holds: made on purpose (import --on-duplicate
+    -- new, an add or a save giving a lead an e-mail already in use), or
+    -- left when the pipeline already had two. At most one lead holds an
+    -- e-mail (leads_email_holder), so an import's duplicate check, which
+    -- creates only holders, holds under imports running at once whatever
+    -- the engine.
+    email_shared  INTEGER NOT NULL DEFAULT 0
 );
 
 -- The board reads one column at a time, in the order the user picked, and
@@ -105,6 +113,8 @@ CREATE INDEX leads_owner_due   ON leads (owner, stage, (next_due IS NULL), next_
 -- connection registers in its user's language, and an index holds one
 -- order; a sort by name reads the column's matches and sorts them.
 CREATE INDEX leads_email       ON leads (email_key) WHERE email_key IS NOT NULL AND email_key <> '';
+CREATE UNIQUE INDEX leads_email_holder ON leads (email_key)
+    WHERE email_shared = 0 AND email_key IS NOT NULL AND email_key <> '';
 CREATE INDEX leads_name_company ON leads (lower(name), lower(company));
 CREATE INDEX leads_due         ON leads (next_due) WHERE next_due IS NOT NULL;
 CREATE INDEX leads_import      ON leads (import_id) WHERE import_id IS NOT NULL;

@@ -583,7 +583,10 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
         return ks;
     kz_score_lead(r->s->rules, &r->lead, r->line_acts.v, r->line_acts.n, now, r->score);
     kz_score_apply(r->score, &r->lead);
-    ks = kz_store_import_lead_insert(r->s->store, &r->lead, r->imp.id, now, err);
+    /* a lead found by nothing holds its e-mail: the index refuses a second
+     * holder another import made meanwhile */
+    ks = kz_store_import_lead_insert(r->s->store, &r->lead, r->imp.id, r->dup != KZ_DUP_NEW, now,
+                                     err);
     *out = OUT_CREATED;
     if (ks == KZ_OK && unnamed && ++r->nunnamed <= LIST_MAX)
         kz_buf_printf(&r->unnamed, _("%sline %" PRId64 " = lead %" PRId64 " \"%s\""),

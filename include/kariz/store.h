@@ -400,9 +400,13 @@ kz_status kz_store_import_finish(kz_store *st, const kz_store_import *imp, const
  * other system) and IMPORT_ID is set to import_id. It logs no event of its
  * own: the run's one "import" event (kz_store_import_finish) and the imports
  * row stand for it, and kz_store_events shows the import as the first line
- * of the lead's history. Inside a write transaction. */
+ * of the lead's history. holds_email: the lead must be the one holding
+ * its e-mail (the import found no lead with it): when another lead was
+ * given it meanwhile, the unique index refuses the row (KZ_EINVAL, said
+ * so) instead of making a duplicate; otherwise a lead whose e-mail another
+ * holds shares it. Inside a write transaction. */
 kz_status kz_store_import_lead_insert(kz_store *st, kz_lead *lead, int64_t import_id,
-                                      int64_t now, kz_err *err);
+                                      bool holds_email, int64_t now, kz_err *err);
 
 /* ---- reports (report.c) ---- */
 /* One stage entry of a lead from the event log: its creation (from NULL, to

@@ -60,7 +60,7 @@ static kz_status copy_table(kz_store *from, kz_store *to, const struct table *t,
     if (t->cols)
         snprintf(cols, sizeof cols, "%s", t->cols);
     else
-        snprintf(cols, sizeof cols, "id, %s, " KZ_ACCOUNT_COLS, from->lead_cols);
+        snprintf(cols, sizeof cols, "id, %s, " KZ_ACCOUNT_COLS ", email_shared", from->lead_cols);
     int ncols = 1;
     for (const char *p = cols; *p; p++)
         ncols += *p == ',';

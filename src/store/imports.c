@@ -111,7 +111,7 @@ kz_status kz_store_import_finish(kz_store *st, const kz_store_import *imp, const
 }
 
 kz_status kz_store_import_lead_insert(kz_store *st, kz_lead *lead, int64_t import_id,
-                                      int64_t now, kz_err *err)
+                                      bool holds_email, int64_t now, kz_err *err)
 {
     if (!st->in_txn)
         return kz_err_set(err, KZ_EDB, _("internal: lead inserted outside a transaction"));
@@ -124,7 +124,9 @@ kz_status kz_store_import_lead_insert(kz_store *st, kz_lead *lead, int64_t impor
     if (!kz_lead_has(lead, KZ_F_STAGE_ENTERED))
         kz_lead_set_num(lead, KZ_F_STAGE_ENTERED, now);
     kz_lead_set_num(lead, KZ_F_IMPORT_ID, import_id);
+    st->email_claim = holds_email;
     kz_status ks = kz_insert_lead_row(st, lead, err);
+    st->email_claim = false;
     if (ks != KZ_OK && ks != KZ_EINVAL)
         kz_err_prefix(err, _("adding an imported lead"));
     /* no event per lead: its history shows the import from import_id and

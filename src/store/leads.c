@@ -438,6 +438,14 @@ kz_status kz_search_add_note(kz_store *st, int64_t lead_id, const char *note, kz
     return ks;
 }
 
+/* Whether the statement that just failed on a constraint broke the one on
+ * e-mail holders (schema.sql: leads_email_holder), as each engine names it. */
+static bool email_taken(kz_store *st)
+{
+    const char *msg = kz_db_errmsg(st);
+    return msg && (strstr(msg, "leads_email_holder") || strstr(msg, "leads.email_key"));
+}
+
 kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
 {
     static const kz_field zeroed[] = {KZ_F_SCORE, KZ_F_PAIN, KZ_F_INTEREST, KZ_F_FIT,
@@ -447,11 +455,16 @@ kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
             kz_lead_set_num(lead, zeroed[i], 0);
     if (!st->insert_sql) {
         kz_buf b = KZ_BUF_INIT; /* ownership passes to st->insert_sql */
-        kz_buf_printf(&b, "INSERT INTO leads (id, %s, " KZ_ACCOUNT_COLS ") VALUES (" KZ_NEXT_ID("leads") ", ?",
+        kz_buf_printf(&b, "INSERT INTO leads (id, %s, " KZ_ACCOUNT_COLS ", email_shared) VALUES (" KZ_NEXT_ID("leads") ", ?",
                       st->lead_cols);
         for (int f = 2; f < KZ_F__COUNT + 2; f++)
             kz_buf_puts(&b, ", ?");
-        kz_buf_puts(&b, ") RETURNING id");
+        /* email_shared (schema.sql): a lead an import creates as the one
+         * with its e-mail holds it, or the unique index refuses it; any
+         * other lead holds its e-mail unless one already does */
+        kz_buf_puts(&b, ", CASE WHEN ? = 1 THEN 0 ELSE (SELECT count(*) FROM leads o WHERE "
+                        "o.email_key = lower(trim(?)) AND o.email_key <> '' AND "
+                        "o.email_shared = 0) END) RETURNING id");
         st->insert_sql = kz_buf_take(&b);
     }
     kz_dbstmt *s = kz_stmt(st, st->insert_sql, err);
@@ -460,9 +473,17 @@ kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
     for (int f = 1; f < KZ_F__COUNT; f++)
         bind_field(s, f, lead, (kz_field)f);
     kz_bind_account_cols(s, KZ_F__COUNT, lead);
+    kz_bind_i64(s, KZ_F__COUNT + 2, st->email_claim);
+    kz_bind_text(s, KZ_F__COUNT + 3, kz_lead_text(lead, KZ_F_EMAIL));
     int rc = kz_step_insert(st, s);
     if (rc != KZ_DB_DONE) {
         kz_status ks = kz_db_error(st, rc, _("adding a lead"), err);
+        if (rc == KZ_DB_CONSTRAINT && email_taken(st) && kz_lead_text(lead, KZ_F_EMAIL))
+            ks = kz_err_set(err, KZ_EINVAL,
+                            _("another lead was given the e-mail %s at the same moment (by "
+                              "another import or a save); this row was not added: import it "
+                              "again to update that lead"),
+                            kz_lead_text(lead, KZ_F_EMAIL));
         if (rc == KZ_DB_FOREIGN)
             ks = kz_err_set(err, KZ_EINVAL, _("unknown stage \"%s\""),
                             kz_lead_text(lead, KZ_F_STAGE) ? kz_lead_text(lead, KZ_F_STAGE) : "");
@@ -610,9 +631,16 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
         n += snprintf(sql + n, sizeof sql - (size_t)n, "%s%s = ?%d", f > 1 ? ", " : "",
                       kz_field_get((kz_field)f)->name, f);
     /* the account columns follow the fields: company_key, email_domain */
+    /* a lead keeps holding (or sharing) its e-mail while it keeps it; one
+     * given another e-mail holds it unless another lead does */
     snprintf(sql + n, sizeof sql - (size_t)n,
-             ", company_key = ?%d, email_domain = ?%d WHERE id = ?%d AND version = ?%d",
-             KZ_F__COUNT, KZ_F__COUNT + 1, KZ_F__COUNT + 2, KZ_F__COUNT + 3);
+             ", company_key = ?%d, email_domain = ?%d, email_shared = CASE WHEN "
+             "leads.email_key IS NOT DISTINCT FROM lower(trim(?%d)) THEN leads.email_shared "
+             "ELSE (SELECT count(*) FROM leads o WHERE o.email_key = lower(trim(?%d)) AND "
+             "o.email_key <> '' AND o.email_shared = 0 AND o.id <> leads.id) END "
+             "WHERE id = ?%d AND version = ?%d",
+             KZ_F__COUNT, KZ_F__COUNT + 1, KZ_F_EMAIL, KZ_F_EMAIL, KZ_F__COUNT + 2,
+             KZ_F__COUNT + 3);
     kz_dbstmt *s = kz_stmt(st, sql, err);
     if (!s) {
         ks = FAIL_STMT(err);
@@ -640,6 +668,11 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
         if (rc == KZ_DB_FOREIGN)
             ks = kz_err_set(err, KZ_EINVAL, _("unknown stage \"%s\""),
                             kz_lead_text(lead, KZ_F_STAGE) ? kz_lead_text(lead, KZ_F_STAGE) : "");
+        if (rc == KZ_DB_CONSTRAINT && email_taken(st) && kz_lead_text(lead, KZ_F_EMAIL))
+            ks = kz_err_set(err, KZ_ECONFLICT,
+                            _("lead %" PRId64 ": another lead was given the e-mail %s at the "
+                              "same moment; reload it and apply your change again"),
+                            id, kz_lead_text(lead, KZ_F_EMAIL));
         goto out;
     }
     if (totals_differ(&cur, lead) &&

@@ -81,6 +81,9 @@ static const migration steps[] = {
      * word's page reads its few matches rather than walk a column */
     {6, kz_sort_indexes_sql, NULL},
     {6, "ANALYZE leads;", NULL},
+    /* 7: at most one lead holds an e-mail (schema.sql: email_shared); of
+     * leads already sharing one, the oldest holds it */
+    {7, KZ_MIGRATE_EMAIL_HOLDER, NULL},
 };
 
 kz_status kz_migrate(kz_store *st, int from, kz_err *err)

@@ -215,6 +215,15 @@ static const struct pg_step {
      {kz_sort_indexes_sql,
       "CREATE INDEX leads_name ON leads (stage, name COLLATE kz_name, id);"
       "CREATE INDEX leads_owner_name ON leads (owner, stage, name COLLATE kz_name, id);"}},
+    /* 7: at most one lead holds an e-mail (schema-pg.sql: email_shared);
+     * of leads already sharing one, the oldest holds it */
+    {7,
+     {"ALTER TABLE leads ADD COLUMN email_shared BIGINT NOT NULL DEFAULT 0;"
+      "UPDATE leads SET email_shared = 1 WHERE email_key <> '' AND EXISTS (SELECT 1 FROM "
+      "leads o WHERE o.email_key = leads.email_key AND o.id < leads.id);"
+      "CREATE UNIQUE INDEX leads_email_holder ON leads (email_key) "
+      "WHERE email_shared = 0 AND email_key IS NOT NULL AND email_key <> '';",
+      NULL}},
 };
 
 /* Brings a schema at version `from` forward to this kariz's, in one

@@ -436,7 +436,7 @@ static int64_t import_lead(kz_store *st, const char *name, const char *stage, co
     kz_lead_set_text(&l, KZ_F_OWNER, owner);
     kz_lead_set_num(&l, KZ_F_VALUE, value_cents);
     kz_err err;
-    assert_int_equal(kz_store_import_lead_insert(st, &l, import_id, now, &err), KZ_OK);
+    assert_int_equal(kz_store_import_lead_insert(st, &l, import_id, true, now, &err), KZ_OK);
     int64_t id = kz_lead_num(&l, KZ_F_ID);
     kz_lead_free(&l);
     return id;
