@@ -48,7 +48,7 @@ for i in 1 2 3 4 5 6; do
     expect_eq "$(tail -n +2 "$T/out$i" | cut -d, -f1 | tr '\n' ' ')" "2 5 1 4 6 3 " "kariz $i, by value"
 done
 expect_eq "$(version)" 7
-want="leads_age leads_board leads_company_key leads_due leads_due_board leads_email leads_email_domain leads_import "
+want="leads_age leads_board leads_company_key leads_due leads_due_board leads_email leads_email_domain leads_email_holder leads_import "
 on_pg && want+="leads_name "
 want+="leads_name_company leads_owner_age leads_owner_board leads_owner_due "
 on_pg && want+="leads_owner_name "
