@@ -9,7 +9,7 @@
  *
  * usage: boards [-b BOARDS] [-W WRITERS] [-i IDLE_S] [-d WRITE_S] [-p PACE_MS]
  *               [-r ROWS] [-c COLS] [-t TIMEOUT_S] [-o DETAIL_FILE]
- *               -l ID[,ID]... -- KARIZ DB
+ *               [-s SERVER_PID] -l ID[,ID]... -- KARIZ DB
  *
  * Writer w (0-based) first renames lead ID number w to "Writer W lead",
  * before any board opens, then renames it to "zzW-S", S = 1, 2, ... its
@@ -29,9 +29,12 @@
  * last commit. Boards still missing one then are reported, not waited for.
  *
  * Prints one line of key=value pairs (milliseconds; CPU as percent of one
- * core per second of wall time). With -o, writes one line per board.
+ * core per second of wall time). With -s, also the CPU of a database
+ * server (a PostgreSQL postmaster's pid) and of the processes it started,
+ * the sessions serving the boards and writers, while idle and writing. With -o, writes one line per board.
  * Exit status 1 when a commit failed or a board never showed one. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -127,6 +130,40 @@ static long cpu_ticks(pid_t pid)
     if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) != 2)
         return -1;
     return (long)(ut + st);
+}
+
+/* utime + stime of a server (a postmaster's pid) and its processes, the
+ * sessions that serve the boards and writers among them */
+static long server_ticks(pid_t server)
+{
+    if (server <= 0)
+        return 0;
+    long sum = 0;
+    DIR *d = opendir("/proc");
+    if (!d)
+        return 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        char path[300], buf[1024];
+        snprintf(path, sizeof path, "/proc/%s/stat", e->d_name);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        size_t n = fread(buf, 1, sizeof buf - 1, f);
+        fclose(f);
+        buf[n] = '\0';
+        char *p = strrchr(buf, ')');
+        int ppid = 0;
+        unsigned long ut = 0, st = 0;
+        if (!p || sscanf(p + 2, "%*c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ppid, &ut, &st) != 3)
+            continue;
+        if (ppid == server || atoi(e->d_name) == server)
+            sum += (long)(ut + st);
+    }
+    closedir(d);
+    return sum;
 }
 
 static char *screen_text(board *b)
@@ -368,6 +405,7 @@ static double quantile(const double *v, size_t n, double q)
 
 int main(int argc, char **argv)
 {
+    pid_t server = 0;
     double idle_s = 10, write_s = 30, timeout_s = 120;
     int pace_ms = 1000;
     const char *detail = NULL, *leads = NULL;
@@ -385,6 +423,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "-t")) timeout_s = atof(argv[++i]);
         else if (!strcmp(argv[i], "-o")) detail = argv[++i];
         else if (!strcmp(argv[i], "-l")) leads = argv[++i];
+        else if (!strcmp(argv[i], "-s")) server = (pid_t)atoi(argv[++i]);
         else {
             fprintf(stderr, "boards: unknown option %s\n", argv[i]);
             return 2;
@@ -393,7 +432,7 @@ int main(int argc, char **argv)
     if (i + 2 != argc - 1 || !leads || nboards < 1 || nboards > MAX_BOARDS || nwriters < 1 ||
         nwriters > MAX_WRITERS || pace_ms < 0) {
         fprintf(stderr, "usage: boards [-b BOARDS (1-%d)] [-W WRITERS (1-%d)] [-i IDLE_S] [-d WRITE_S] "
-                        "[-p PACE_MS] [-r ROWS] [-c COLS] [-t TIMEOUT_S] [-o FILE] -l ID[,ID]... -- KARIZ DB\n",
+                        "[-p PACE_MS] [-r ROWS] [-c COLS] [-t TIMEOUT_S] [-o FILE] [-s SERVER_PID] -l ID[,ID]... -- KARIZ DB\n",
                 MAX_BOARDS, MAX_WRITERS);
         return 2;
     }
@@ -481,10 +520,12 @@ int main(int argc, char **argv)
         boards[b].idle_phase = true;
         boards[b].cpu_idle0 = cpu_ticks(boards[b].pid);
     }
+    long srv_i0 = server_ticks(server);
     double ti0 = now_ms(), ti_end = ti0 + idle_s * 1000;
     while (now_ms() < ti_end)
         pump((int)(ti_end - now_ms()) + 1, 0, 0);
     double ti1 = now_ms();
+    long srv_i1 = server_ticks(server);
     for (int b = 0; b < nboards; b++) {
         boards[b].cpu_idle1 = cpu_ticks(boards[b].pid);
         boards[b].idle_phase = false;
@@ -493,6 +534,7 @@ int main(int argc, char **argv)
     /* 3: writers; the first commits spread over one pace */
     struct rusage self0, self1;
     getrusage(RUSAGE_SELF, &self0);
+    long srv_w0 = server_ticks(server);
     double tw0 = now_ms(), stop_at = tw0 + write_s * 1000;
     for (int b = 0; b < nboards; b++)
         boards[b].cpu_w0 = cpu_ticks(boards[b].pid);
@@ -520,6 +562,7 @@ int main(int argc, char **argv)
         pump((int)(wake - t) + 1, pace_ms, stop_at);
     }
     double tw1 = now_ms();
+    long srv_w1 = server_ticks(server);
     for (int b = 0; b < nboards; b++)
         boards[b].cpu_w1 = cpu_ticks(boards[b].pid);
     getrusage(RUSAGE_SELF, &self1);
@@ -616,14 +659,17 @@ int main(int argc, char **argv)
            "idle_cpu_p50=%.2f idle_cpu_max=%.2f idle_cpu_sum=%.2f idle_bytes=%ld write_s=%.1f commits=%zu "
            "failed=%d commits_per_s=%.2f commit_p50=%.1f commit_p95=%.1f commit_max=%.1f "
            "delay_p50=%.1f delay_p95=%.1f delay_max=%.1f shown=%zu missed=%zu early=%d "
-           "write_cpu_p50=%.2f write_cpu_max=%.2f write_cpu_sum=%.2f driver_cpu_pct=%.2f\n",
+           "write_cpu_p50=%.2f write_cpu_max=%.2f write_cpu_sum=%.2f driver_cpu_pct=%.2f "
+           "server_idle_cpu_pct=%.2f server_write_cpu_pct=%.2f\n",
            nboards, nwriters, pace_ms, quantile(firsts, (size_t)nboards, 0.5), firsts[nboards - 1], all_up,
            (ti1 - ti0) / 1000, quantile(idle_cpu, (size_t)nboards, 0.5), idle_cpu[nboards - 1], idle_sum,
            idle_bytes, (tw1 - tw0) / 1000, ncommits, failures, (double)(ncommits - (size_t)failures) / ((tw1 - tw0) / 1000),
            quantile(lat, nlat, 0.5), quantile(lat, nlat, 0.95), nlat ? lat[nlat - 1] : 0,
            quantile(all, nall, 0.5), quantile(all, nall, 0.95), nall ? all[nall - 1] : 0, nall, missed, early,
            quantile(write_cpu, (size_t)nboards, 0.5), write_cpu[nboards - 1], write_sum,
-           100 * self_cpu / ((tw1 - tw0) / 1000));
+           100 * self_cpu / ((tw1 - tw0) / 1000),
+           100.0 * (double)(srv_i1 - srv_i0) / (double)hz / ((ti1 - ti0) / 1000),
+           100.0 * (double)(srv_w1 - srv_w0) / (double)hz / ((tw1 - tw0) / 1000));
 
     for (int w = 0; w < nwriters; w++) {
         close(writers[w].to); /* the writer ends */
