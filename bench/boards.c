@@ -480,8 +480,11 @@ int main(int argc, char **argv)
         if (up == nboards)
             break;
         if (now_ms() > deadline) {
+            int late = 0;
+            while (boards[late].up)
+                late++;
             fprintf(stderr, "boards: %d of %d boards showed no first screen in %.0f s; board %d shows:\n%s",
-                    nboards - up, nboards, timeout_s, 0, screen_text(&boards[0]));
+                    nboards - up, nboards, timeout_s, late, screen_text(&boards[late]));
             for (int b = 0; b < nboards; b++)
                 kill(boards[b].pid, SIGKILL);
             return 1;
