@@ -49,6 +49,12 @@ void kz_import_rows_free(kz_store *st)
         free(ir->keys[i].key);
     free(ir->keys);
     free(ir->slots);
+    for (size_t i = 0; i < ir->npf; i++)
+        free(ir->pf[i].key);
+    free(ir->pf);
+    ir->pf = NULL;
+    ir->npf = 0;
+    ir->pf_valid = false;
     ir->keys = NULL;
     ir->slots = NULL;
     ir->nkeys = ir->keycap = ir->nslots = 0;
@@ -155,6 +161,95 @@ static kz_status send_rows(kz_store *st, const size_t upto[3], kz_err *err)
     return KZ_OK;
 }
 
+/* Asks the database for the lowest id of each prefetched e-mail. */
+static kz_status prefetch_ask(kz_store *st, kz_err *err)
+{
+    struct kz_import_rows *ir = &st->imp;
+    kz_buf sql = KZ_BUF_INIT; /* owned */
+    /* each e-mail by the index on email_key (an IN list of them all is
+     * planned as a scan of every lead while the table has no statistics,
+     * as in a first import; min(id + 0) keeps the planner from walking the
+     * ids in order instead) */
+    kz_buf_puts(&sql, "SELECT v.k, (SELECT min(id + 0) FROM leads WHERE email_key = v.k AND "
+                      "email_key <> '') FROM (VALUES ");
+    for (int i = 1; i <= KZ_PREFETCH_EMAILS; i++)
+        kz_buf_printf(&sql, "%s(?%d)", i > 1 ? ", " : "", i);
+    kz_buf_puts(&sql, ") AS v (k) WHERE v.k IS NOT NULL");
+    /* (a look-up: nothing kept needs sending for it) */
+    ir->quiet = true;
+    kz_dbstmt *s = kz_stmt(st, kz_buf_str(&sql), err);
+    ir->quiet = false;
+    kz_buf_free(&sql);
+    if (!s)
+        return FAIL_STMT(err);
+    for (size_t i = 0; i < ir->npf; i++) {
+        kz_bind_text(s, (int)i + 1, ir->pf[i].key);
+        ir->pf[i].id = 0;
+    }
+    int rc;
+    while ((rc = kz_step(s)) == KZ_DB_ROW) {
+        const char *k = kz_col_str(s, 0);
+        for (size_t i = 0; k && !kz_col_null(s, 1) && i < ir->npf; i++)
+            if (strcmp(ir->pf[i].key, k) == 0)
+                ir->pf[i].id = kz_col_i64(s, 1);
+    }
+    kz_reset(s);
+    if (rc != KZ_DB_DONE)
+        return kz_db_error(st, rc, _("looking up an e-mail"), err);
+    ir->pf_valid = true;
+    return KZ_OK;
+}
+
+bool kz_store_import_bulk(const kz_store *st)
+{
+    return st->imp.on;
+}
+
+kz_status kz_store_import_prefetch(kz_store *st, const char *const *emails, size_t n,
+                                   kz_err *err)
+{
+    struct kz_import_rows *ir = &st->imp;
+    if (!ir->on || !st->in_txn)
+        return KZ_OK;
+    for (size_t i = 0; i < ir->npf; i++)
+        free(ir->pf[i].key);
+    if (!ir->pf)
+        ir->pf = kz_xcalloc(KZ_PREFETCH_EMAILS, sizeof *ir->pf);
+    ir->npf = 0;
+    ir->pf_valid = false;
+    kz_buf k = KZ_BUF_INIT; /* owned */
+    for (size_t i = 0; i < n && ir->npf < KZ_PREFETCH_EMAILS; i++)
+        if (ascii_key(emails[i], &k))
+            ir->pf[ir->npf++].key = kz_xstrdup(kz_buf_str(&k));
+    kz_buf_free(&k);
+    return ir->npf ? prefetch_ask(st, err) : KZ_OK;
+}
+
+bool kz_import_prefetched(kz_store *st, const char *email, int64_t *id, bool *failed,
+                          kz_err *err)
+{
+    struct kz_import_rows *ir = &st->imp;
+    *failed = false;
+    if (!ir->npf || !st->in_txn)
+        return false;
+    kz_buf k = KZ_BUF_INIT; /* owned */
+    bool asked = false;
+    if (ascii_key(email, &k))
+        for (size_t i = 0; i < ir->npf && !asked; i++)
+            asked = strcmp(ir->pf[i].key, k.s) == 0;
+    if (asked && !ir->pf_valid && prefetch_ask(st, err) != KZ_OK) {
+        *failed = true;
+        asked = false;
+    }
+    for (size_t i = 0; asked && i < ir->npf; i++)
+        if (strcmp(ir->pf[i].key, k.s) == 0) {
+            *id = ir->pf[i].id;
+            break;
+        }
+    kz_buf_free(&k);
+    return asked;
+}
+
 kz_status kz_import_sync(kz_store *st, kz_err *err)
 {
     struct kz_import_rows *ir = &st->imp;
@@ -163,6 +258,7 @@ kz_status kz_import_sync(kz_store *st, kz_err *err)
         return KZ_OK;
     }
     ir->next_id = 0; /* the statement may add leads */
+    ir->pf_valid = false; /* ... or change them, or send those kept */
     if (!ir->row && !ir->n)
         return KZ_OK;
     kz_status ks = KZ_OK;
@@ -193,6 +289,7 @@ void kz_import_forget(kz_store *st)
     ir->next_id = 0;
     ir->row = false;
     ir->quiet = false;
+    ir->pf_valid = false;
 }
 
 bool kz_import_row_begin(kz_store *st)

@@ -156,6 +156,12 @@ struct kz_store {
         } *keys;                  /* of the leads kept that have an e-mail */
         size_t nkeys, keycap;
         bool keys_exact;          /* every e-mail kept is ASCII: keys are email_key */
+        /* the e-mails of the next rows as email_key holds them (ASCII),
+         * with the lowest id the database has for each (0: none), as of
+         * the last kz_import_sync when pf_valid */
+        struct kz_import_key *pf;
+        size_t npf;
+        bool pf_valid;
         size_t *slots;            /* hash of keys: index + 1, 0 for none */
         size_t nslots;
         /* a row begun (kz_store_row_begin) that has not needed its
@@ -263,6 +269,12 @@ void kz_import_kept(kz_store *st, const kz_lead *lead);
  * answer is exact (false: the kept leads must be sent and the database
  * asked). */
 bool kz_import_kept_email(kz_store *st, const char *email, int64_t *id);
+/* The lowest id the database has for e-mail `email`, from the e-mails
+ * prefetched (kz_store_import_prefetch; asked again when something was
+ * written since): false when it was not prefetched, or on a failure (err
+ * set, *failed true). */
+bool kz_import_prefetched(kz_store *st, const char *email, int64_t *id, bool *failed,
+                          kz_err *err);
 /* Writes the deferred column totals of the open transaction to
  * stage_totals (kz_store_commit calls it before COMMIT). */
 kz_status kz_totals_flush(kz_store *st, kz_err *err);

@@ -799,7 +799,16 @@ kz_status kz_store_find_by_email(kz_store *st, const char *email, int64_t *id, k
      * the database, whose ids are lower: without sending them, when their
      * e-mails compare exactly in memory */
     int64_t kept = 0;
-    st->imp.quiet = kz_import_kept_email(st, email, &kept);
+    bool exact = kz_import_kept_email(st, email, &kept), failed = false;
+    /* ... and those in the database, when the import asked for them ahead */
+    if (exact && kz_import_prefetched(st, email, id, &failed, err)) {
+        if (!*id)
+            *id = kept;
+        return KZ_OK;
+    }
+    if (failed)
+        return err ? err->code : KZ_EDB;
+    st->imp.quiet = exact;
     kz_dbstmt *s = kz_stmt(
         st, "SELECT id FROM leads WHERE email_key = lower(trim(?1)) AND email_key <> '' "
             "ORDER BY id LIMIT 1",

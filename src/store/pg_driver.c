@@ -701,7 +701,12 @@ static int copy_step(kz_dbstmt *st)
 {
     pg_stmt *s = (pg_stmt *)st;
     if (s->bad_bind) {
-        set_err(s->c, "", "internal: a row for COPY was bound past its columns", false);
+        kz_buf b = KZ_BUF_INIT;
+        kz_buf_printf(&b, _("no parameter %d in the statement (it has %d): %s"), s->bad_index,
+                      s->nparams, s->sql);
+        if (s->c)
+            set_err(s->c, "", kz_buf_str(&b), false);
+        kz_buf_free(&b);
         return KZ_DB_ERROR;
     }
     for (int i = 0; i < s->nparams; i++) {

@@ -361,7 +361,10 @@ kz_status kz_store_commit(kz_store *st, kz_err *err)
 {
     if (!st->in_txn)
         return KZ_OK;
-    kz_status tks = kz_totals_flush(st, err);
+    /* an import's kept leads first: what the commit's checks count */
+    kz_status tks = kz_import_sync(st, err);
+    if (tks == KZ_OK)
+        tks = kz_totals_flush(st, err);
     if (tks != KZ_OK) {
         kz_store_rollback(st);
         return tks;

@@ -31,12 +31,16 @@ run k list --search şirket --format csv; expect_rc 0; has_out "Öz Kaya"
 t "--on-duplicate update: a later line updates a lead an earlier line of the same file created"
 DB=$(new_db upd.db)
 k init >/dev/null
-printf 'name,email,company,title,favourite\n%s\n%s\n%s\n' \
+# (line 4 after line 3's update has written Bo: his e-mail, asked of the
+# database ahead before he was there, is asked again)
+printf 'name,email,company,title,favourite\n%s\n%s\n%s\n%s\n' \
     'Ava Smith,ava@acme.example,Acme,CTO,' \
     'Bo Berg,bo@globex.example,Globex,VP,' \
-    'Ava Again,AVA@acme.example,Acme,Intern,teal' >"$T/u.csv"
+    'Ava Again,AVA@acme.example,Acme,Intern,teal' \
+    'Bo Again,bo@globex.example,Globex,CEO,' >"$T/u.csv"
 run k import "$T/u.csv" --on-duplicate update; expect_rc 0
-has_out "3 rows: 2 created, 1 updated, 0 skipped"
+has_out "4 rows: 2 created, 2 updated, 0 skipped"
+expect_eq "$(dbq 'select name, title from leads where id = 2')" "Bo Again|CEO"
 expect_eq "$(dbq 'select name, title from leads where id = 1')" "Ava Again|Intern"
 expect_eq "$(dbq "select value from custom_fields where lead_id = 1 and name = 'favourite'")" teal
 expect_eq "$(dbq "select count(*) from events where lead_id = 1 and kind = 'field' and field = 'title'")" 1 \
