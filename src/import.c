@@ -72,6 +72,14 @@ typedef struct run {
     struct timespec t0, last;
     bool drawn;
     int64_t draws;
+    /* a second reader of the file, ahead of the rows being written: the
+     * e-mails of the next rows are looked up in one query
+     * (kz_store_import_prefetch) where a look-up is a round trip */
+    kz_csv *scout;          /* owned; NULL: none */
+    FILE *scout_in;         /* owned */
+    const kz_import_map *map;
+    int64_t scout_row;      /* data rows the scout has read */
+    kz_lead scout_lead;
 } run;
 
 static double seconds_since(const struct timespec *t)
@@ -534,6 +542,39 @@ static bool name_from_deal(run *r)
     return true;
 }
 
+/* Before the look-up of row r->row: once the rows asked ahead are used up,
+ * reads the next KZ_PREFETCH_EMAILS rows with the scout and asks for their
+ * e-mails at once. */
+static kz_status scout_ahead(run *r, kz_err *err)
+{
+    if (!r->scout || r->row <= r->scout_row)
+        return KZ_OK;
+    char *emails[KZ_PREFETCH_EMAILS];
+    size_t n = 0;
+    kz_csv_row row;
+    kz_err ignored;
+    while (r->scout_row < r->row - 1 + KZ_PREFETCH_EMAILS) {
+        if (kz_csv_next(r->scout, &row, &ignored) != KZ_OK) {
+            /* the end of the file (or a failure the import itself meets) */
+            kz_csv_free(r->scout);
+            r->scout = NULL;
+            break;
+        }
+        r->scout_row++;
+        if (r->scout_row < r->row || row.bad ||
+            kz_import_row_lead(r->map, (const char *const *)row.v, row.n, &r->scout_lead,
+                               &ignored) != KZ_OK)
+            continue;
+        const char *e = kz_lead_text(&r->scout_lead, KZ_F_EMAIL);
+        if (e && *e)
+            emails[n++] = kz_xstrdup(e);
+    }
+    kz_status ks = kz_store_import_prefetch(r->s->store, (const char *const *)emails, n, err);
+    for (size_t i = 0; i < n; i++)
+        free(emails[i]);
+    return ks;
+}
+
 /* Creates, updates or skips r->lead (already validated). */
 static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
 {
@@ -545,6 +586,8 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
     bool unnamed = !kz_lead_has(&r->lead, KZ_F_EMAIL) && name_from_deal(r);
     int64_t existing = 0;
     if (r->dup != KZ_DUP_NEW && kz_import_dedupe_key(&r->lead, &r->key)) {
+        if (r->key.s[0] == 'e' && (ks = scout_ahead(r, err)) != KZ_OK)
+            return ks;
         if (r->key.s[0] == 'e')
             ks = kz_store_find_by_email(r->s->store, kz_lead_text(&r->lead, KZ_F_EMAIL),
                                         &existing, err);
@@ -797,6 +840,7 @@ static void run_init(run *r, kz_session *s, const kz_import_opts *o, const char 
     r->source = strcmp(o->path, "-") == 0 ? _("standard input") : o->path;
     kz_lead_init(&r->lead);
     kz_lead_init(&r->cur);
+    kz_lead_init(&r->scout_lead);
     r->score = kz_xcalloc(1, sizeof *r->score);
     clock_gettime(CLOCK_MONOTONIC, &r->t0);
     r->last = r->t0;
@@ -809,6 +853,7 @@ static void run_free(run *r)
     kz_store_defer_totals(r->s->store, false);
     kz_lead_free(&r->lead);
     kz_lead_free(&r->cur);
+    kz_lead_free(&r->scout_lead);
     kz_activity_list_free(&r->acts);
     kz_activity_list_free(&r->line_acts);
     kz_stakeholder_list_free(&r->line_shs);
@@ -1161,6 +1206,17 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
     if (r.kind == KZ_KIND_DEALS && !o->dup_set)
         r.dup = KZ_DUP_UPDATE; /* a deal updates the lead it belongs to */
     bool acts = r.kind == KZ_KIND_ACTIVITIES || r.kind == KZ_KIND_NOTES;
+    if (!is_stdin && !acts && r.dup != KZ_DUP_NEW && kz_store_import_bulk(s->store) &&
+        (r.scout_in = fopen(o->path, "rb")) != NULL) {
+        kz_err ignored;
+        kz_csv_row head;
+        r.map = &map;
+        r.scout = kz_csv_new(r.scout_in, NULL, 0);
+        if (kz_csv_next(r.scout, &head, &ignored) != KZ_OK) { /* the header */
+            kz_csv_free(r.scout);
+            r.scout = NULL;
+        }
+    }
     ks = date_orders(&r, &map, prefix, prefix_len, err);
     free(prefix);
     prefix = NULL;
@@ -1303,6 +1359,9 @@ out:
     if (rej && ks != KZ_OK && !rej_rows)
         unlink(o->rejects_path); /* a failed import leaves no empty rejects file behind */
     kz_csv_free(csv);
+    kz_csv_free(r.scout);
+    if (r.scout_in)
+        fclose(r.scout_in);
     free(prefix);
     kz_import_map_free(&map);
     kz_buf_free(&line);

@@ -381,6 +381,18 @@ kz_status kz_store_import_tune(kz_store *st, kz_err *err);
  * copies it into the database (a passive checkpoint: it never waits), so
  * the log stays bounded by that plus one batch. */
 void kz_store_import_batch_end(kz_store *st);
+/* The e-mails of an import's next rows (n of them, at most
+ * KZ_PREFETCH_EMAILS), asked of the database in one query, so that
+ * kz_store_find_by_email answers each of them without a query of its own
+ * (asked again in one query after anything else was written). Nothing on
+ * an engine without bulk rows (SQLite: a look-up there costs no round
+ * trip). */
+#define KZ_PREFETCH_EMAILS 256
+/* Whether an import here keeps its new leads for bulk rows and would use
+ * kz_store_import_prefetch (after kz_store_import_tune). */
+bool kz_store_import_bulk(const kz_store *st);
+kz_status kz_store_import_prefetch(kz_store *st, const char *const *emails, size_t n,
+                                   kz_err *err);
 /* The unfinished import of the input with this fingerprint (the most recent
  * one); *found false when there is none. */
 kz_status kz_store_import_find(kz_store *st, const char *fingerprint, kz_store_import *out,

@@ -33,19 +33,23 @@ kz_status kz_store_company_leads(kz_store *st, const char *key, const char *cons
                                  size_t nd, kz_lead_fn fn, void *ud, kz_err *err)
 {
     kz_buf sql = KZ_BUF_INIT;
+    /* (the leads by key and those by domain each by its own index, joined
+     * by UNION: PostgreSQL reads every lead for a key IN (subquery) OR a
+     * domain IN (...)) */
     kz_buf_printf(&sql,
-                  "SELECT id, %s, " KZ_ROLES_COL " FROM leads WHERE company_key IN "
+                  "SELECT id, %s, " KZ_ROLES_COL " FROM leads WHERE id IN (SELECT id FROM leads "
+                  "WHERE company_key IN "
                   "(SELECT alias FROM company_aliases WHERE company = ?1 UNION ALL "
                   "SELECT ?1 WHERE ?1 <> '' AND NOT EXISTS "
                   "(SELECT 1 FROM company_aliases WHERE alias = ?1))",
                   st->lead_cols);
     if (nd) {
-        kz_buf_puts(&sql, " OR email_domain IN (");
+        kz_buf_puts(&sql, " UNION SELECT id FROM leads WHERE email_domain IN (");
         for (size_t i = 0; i < nd; i++)
             kz_buf_printf(&sql, "%s?%zu", i ? ", " : "", i + 2);
         kz_buf_puts(&sql, ")");
     }
-    kz_buf_puts(&sql, " ORDER BY id");
+    kz_buf_puts(&sql, ") ORDER BY id");
     kz_dbstmt *s = kz_stmt(st, kz_buf_str(&sql), err);
     kz_buf_free(&sql);
     if (!s)

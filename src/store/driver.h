@@ -102,6 +102,20 @@ typedef struct kz_conn_ops {
     const char *(*errmsg)(kz_dbconn *c); /* the last failure's text */
     bool (*in_txn)(kz_dbconn *c);        /* inside a transaction (engine's view) */
     void (*close)(kz_dbconn *c);
+    /* Bulk rows, for an engine that loads them faster than it runs one
+     * INSERT per row (NULL: it has none). copy_open gives a statement of
+     * ncols parameters (the columns of copy_sql, `COPY t (a, b) FROM
+     * STDIN`, in order) whose step runs nothing: it keeps the bound row
+     * (KZ_DB_DONE); bindings are kept, so bind every column each time.
+     * copy_size is how much is kept, copy_cut forgets the rows kept after
+     * an earlier size, copy_send sends the rows kept up to an earlier size
+     * (SIZE_MAX: all) in one command and forgets them, keeping those after
+     * (KZ_DB_DONE or the failure; a row the server refuses fails the whole
+     * command). */
+    int (*copy_open)(kz_dbconn *c, const char *copy_sql, int ncols, kz_dbstmt **out);
+    size_t (*copy_size)(kz_dbstmt *s);
+    void (*copy_cut)(kz_dbstmt *s, size_t size);
+    int (*copy_send)(kz_dbstmt *s, size_t upto);
 } kz_conn_ops;
 struct kz_dbconn {
     const kz_conn_ops *ops;

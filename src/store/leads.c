@@ -280,6 +280,20 @@ static void search_head(kz_buf *b, const kz_lead *l)
 /* Replaces the lead's search text (old: what it was, NULL for a lead not
  * indexed yet; doc: the new text, NULL to remove it), in lead_text and in
  * the index, which must be told the old text to forget it. */
+/* A lead's search text as lead_text keeps it (form: empty, owned by the
+ * caller): in the search form, so "كريم" finds "کریم" through the index,
+ * and case-folded too where the backend searches with LIKE. */
+static void search_form(const kz_store *st, const char *doc, kz_buf *form)
+{
+    kz_text_search_form(form, doc);
+    if (st->be->search_like) {
+        kz_buf folded = KZ_BUF_INIT; /* owned */
+        kz_text_fold_utf8(&folded, kz_buf_str(form));
+        kz_buf_free(form);
+        *form = folded;
+    }
+}
+
 kz_status kz_search_set(kz_store *st, int64_t id, const char *old, const char *doc,
                             kz_err *err)
 {
@@ -293,16 +307,8 @@ kz_status kz_search_set(kz_store *st, int64_t id, const char *old, const char *d
         kz_bind_i64(s, 1, id);
         return kz_step_done(st, s, _("updating the search index"), err);
     }
-    /* kept in the search form, so "كريم" finds "کریم" through the index */
     kz_buf form = KZ_BUF_INIT; /* owned */
-    kz_text_search_form(&form, doc);
-    if (st->be->search_like) {
-        /* searched with LIKE: kept case-folded too */
-        kz_buf folded = KZ_BUF_INIT; /* owned */
-        kz_text_fold_utf8(&folded, kz_buf_str(&form));
-        kz_buf_free(&form);
-        form = folded;
-    }
+    search_form(st, doc, &form);
     if (st->be->search_index && (ks = st->be->search_index(st, id, old, NULL, err)) != KZ_OK) {
         kz_buf_free(&form);
         return ks;
@@ -446,13 +452,65 @@ static bool email_taken(kz_store *st)
     return msg && (strstr(msg, "leads_email_holder") || strstr(msg, "leads.email_key"));
 }
 
-kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
+/* The fields a new lead stores as 0 when it has none. */
+static void insert_defaults(kz_lead *lead)
 {
     static const kz_field zeroed[] = {KZ_F_SCORE, KZ_F_PAIN, KZ_F_INTEREST, KZ_F_FIT,
                                       KZ_F_BUDGET, KZ_F_AUTHORITY, KZ_F_NEED, KZ_F_TIMELINE};
     for (size_t i = 0; i < sizeof zeroed / sizeof zeroed[0]; i++)
         if (!kz_lead_has(lead, zeroed[i]))
             kz_lead_set_num(lead, zeroed[i], 0);
+}
+
+kz_status kz_import_keep_lead(kz_store *st, kz_lead *lead, kz_err *err)
+{
+    insert_defaults(lead);
+    kz_dbstmt *rows, *custom = NULL, *text;
+    kz_status ks;
+    if ((ks = kz_import_keep_row(st, ROW_LEADS, &rows, err)) != KZ_OK ||
+        (lead->ncustom && (ks = kz_import_keep_row(st, ROW_CUSTOM, &custom, err)) != KZ_OK) ||
+        (ks = kz_import_keep_row(st, ROW_TEXT, &text, err)) != KZ_OK)
+        return ks;
+    for (int f = 1; f < KZ_F__COUNT; f++)
+        bind_field(rows, f, lead, (kz_field)f);
+    kz_bind_account_cols(rows, KZ_F__COUNT, lead);
+    kz_buf head = KZ_BUF_INIT, doc = KZ_BUF_INIT; /* owned */
+    search_head(&head, lead);
+    search_form(st, kz_buf_str(&head), &doc);
+    kz_buf_free(&head);
+    /* the id last: nothing after it runs a statement (which would send
+     * the rows kept and read the next id again) */
+    int64_t id;
+    if ((ks = kz_import_next_id(st, &id, err)) != KZ_OK) {
+        kz_buf_free(&doc);
+        return ks;
+    }
+    kz_lead_set_num(lead, KZ_F_ID, id);
+    kz_bind_i64(rows, KZ_F__COUNT + 2, id);
+    int rc = kz_step(rows);
+    for (size_t i = 0; rc == KZ_DB_DONE && i < lead->ncustom; i++) {
+        if (!lead->custom[i].value)
+            continue;
+        kz_bind_i64(custom, 1, id);
+        kz_bind_text(custom, 2, lead->custom[i].name);
+        kz_bind_text(custom, 3, lead->custom[i].value);
+        rc = kz_step(custom);
+    }
+    if (rc == KZ_DB_DONE) {
+        kz_bind_i64(text, 1, id);
+        kz_bind_textn(text, 2, doc.s ? doc.s : "", doc.len);
+        rc = kz_step(text);
+    }
+    kz_buf_free(&doc);
+    if (rc != KZ_DB_DONE)
+        return kz_db_error(st, rc, _("adding a lead"), err);
+    kz_import_kept(st, lead);
+    return totals_apply(st, lead, 1, err);
+}
+
+kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
+{
+    insert_defaults(lead);
     if (!st->insert_sql) {
         kz_buf b = KZ_BUF_INIT; /* ownership passes to st->insert_sql */
         kz_buf_printf(&b, "INSERT INTO leads (id, %s, " KZ_ACCOUNT_COLS ", email_shared) VALUES (" KZ_NEXT_ID("leads") ", ?",
@@ -770,10 +828,25 @@ kz_status kz_store_lead_delete(kz_store *st, int64_t id, int64_t version, const 
 kz_status kz_store_find_by_email(kz_store *st, const char *email, int64_t *id, kz_err *err)
 {
     *id = 0;
+    /* an import's leads kept for COPY (imports.c) are found after those in
+     * the database, whose ids are lower: without sending them, when their
+     * e-mails compare exactly in memory */
+    int64_t kept = 0;
+    bool exact = kz_import_kept_email(st, email, &kept), failed = false;
+    /* ... and those in the database, when the import asked for them ahead */
+    if (exact && kz_import_prefetched(st, email, id, &failed, err)) {
+        if (!*id)
+            *id = kept;
+        return KZ_OK;
+    }
+    if (failed)
+        return err ? err->code : KZ_EDB;
+    st->imp.quiet = exact;
     kz_dbstmt *s = kz_stmt(
         st, "SELECT id FROM leads WHERE email_key = lower(trim(?1)) AND email_key <> '' "
             "ORDER BY id LIMIT 1",
         err);
+    st->imp.quiet = false;
     if (!s)
         return FAIL_STMT(err);
     kz_bind_text(s, 1, email);
@@ -785,6 +858,8 @@ kz_status kz_store_find_by_email(kz_store *st, const char *email, int64_t *id, k
     kz_reset(s);
     if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("looking up an e-mail"), err);
+    if (!*id)
+        *id = kept;
     return KZ_OK;
 }
 

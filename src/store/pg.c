@@ -537,7 +537,14 @@ static kz_status pg_import_tune(kz_store *st, kz_err *err)
     /* an import resumes from its last committed batch: a batch lost to a
      * crash of the server is done again, so its commits need not wait for
      * the disk */
-    return exec_or_fail(st, "SET synchronous_commit = off", _("preparing the import"), err);
+    kz_status ks = exec_or_fail(st, "SET synchronous_commit = off", _("preparing the import"), err);
+    /* the reading after it (the accounts others work, in the summary) is
+     * many short queries over a big table: compiling each (JIT, on by
+     * default in Debian's server) took longer than running it, 0.1 s a
+     * query at 100,000 leads */
+    if (ks == KZ_OK)
+        ks = exec_or_fail(st, "SET jit = off", _("preparing the import"), err);
+    return ks;
 }
 
 /* The triggers that write the session's role as the actor of new rows

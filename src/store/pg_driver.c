@@ -61,6 +61,7 @@ struct pg_stmt {
     PGresult *res;         /* owned: the result being handed out */
     int row, nrows;        /* the row col_* read: res's row-th; nrows in res */
     int ncols;             /* columns in its last result (0 before it ran) */
+    kz_buf copy;           /* (copy_open) the rows kept, in COPY's text format */
 };
 
 static const kz_stmt_ops pg_stmt_ops;
@@ -673,6 +674,176 @@ static const kz_stmt_ops pg_stmt_ops = {
     .finalize = pg_finalize,
 };
 
+/* ---- rows for COPY ---------------------------------------------------------- */
+
+/* Appends v to a COPY text-format row: a backslash, a tab, a newline and a
+ * carriage return escaped, NULL as \N. */
+static void copy_value(kz_buf *b, const char *v)
+{
+    if (!v) {
+        kz_buf_puts(b, "\\N");
+        return;
+    }
+    for (const char *p = v; *p; p++) {
+        switch (*p) {
+        case '\\': kz_buf_puts(b, "\\\\"); break;
+        case '\t': kz_buf_puts(b, "\\t"); break;
+        case '\n': kz_buf_puts(b, "\\n"); break;
+        case '\r': kz_buf_puts(b, "\\r"); break;
+        default: kz_buf_putc(b, *p);
+        }
+    }
+}
+
+/* A step keeps the bound row (parameters as pg_bind_* hold them: text,
+ * UTF-8 only) and clears nothing: the caller binds every column. */
+static int copy_step(kz_dbstmt *st)
+{
+    pg_stmt *s = (pg_stmt *)st;
+    if (s->bad_bind) {
+        kz_buf b = KZ_BUF_INIT;
+        kz_buf_printf(&b, _("no parameter %d in the statement (it has %d): %s"), s->bad_index,
+                      s->nparams, s->sql);
+        if (s->c)
+            set_err(s->c, "", kz_buf_str(&b), false);
+        kz_buf_free(&b);
+        return KZ_DB_ERROR;
+    }
+    for (int i = 0; i < s->nparams; i++) {
+        if (i)
+            kz_buf_putc(&s->copy, '\t');
+        copy_value(&s->copy, s->vals[i]);
+    }
+    kz_buf_putc(&s->copy, '\n');
+    return KZ_DB_DONE;
+}
+
+static void copy_reset(kz_dbstmt *st)
+{
+    (void)st;
+}
+
+static bool copy_col_null(kz_dbstmt *st, int col)
+{
+    (void)st, (void)col;
+    return true;
+}
+
+static int64_t copy_col_i64(kz_dbstmt *st, int col)
+{
+    (void)st, (void)col;
+    return 0;
+}
+
+static const char *copy_col_text(kz_dbstmt *st, int col, size_t *len)
+{
+    (void)st, (void)col;
+    if (len)
+        *len = 0;
+    return NULL;
+}
+
+static void copy_finalize(kz_dbstmt *st)
+{
+    pg_stmt *s = (pg_stmt *)st;
+    stmt_unlink(s);
+    pg_clear(st);
+    kz_buf_free(&s->copy);
+    free(s->vals);
+    free(s->sql);
+    free(s);
+}
+
+static const kz_stmt_ops pg_copy_ops = {
+    .step = copy_step,
+    .reset = copy_reset,
+    .clear = pg_clear,
+    .bind_i64 = pg_bind_i64,
+    .bind_text = pg_bind_text,
+    .bind_null = pg_bind_null,
+    .col_null = copy_col_null,
+    .col_i64 = copy_col_i64,
+    .col_text = copy_col_text,
+    .col_count = pg_col_count,
+    .finalize = copy_finalize,
+};
+
+static int pg_copy_open(kz_dbconn *cc, const char *copy_sql, int ncols, kz_dbstmt **out)
+{
+    pg_conn *c = (pg_conn *)cc;
+    pg_stmt *s = kz_xcalloc(1, sizeof *s);
+    s->base.ops = &pg_copy_ops;
+    s->row = -1;
+    s->sql = kz_xstrdup(copy_sql);
+    s->nparams = ncols;
+    s->vals = kz_xcalloc((size_t)ncols + 1, sizeof *s->vals);
+    s->c = c;
+    s->next = c->stmts;
+    if (c->stmts)
+        c->stmts->prev = s;
+    c->stmts = s;
+    *out = &s->base;
+    return KZ_DB_OK;
+}
+
+static size_t pg_copy_size(kz_dbstmt *st)
+{
+    return ((pg_stmt *)st)->copy.len;
+}
+
+static void pg_copy_cut(kz_dbstmt *st, size_t size)
+{
+    pg_stmt *s = (pg_stmt *)st;
+    if (size < s->copy.len) {
+        s->copy.len = size;
+        s->copy.s[size] = '\0';
+    }
+}
+
+static int pg_copy_send(kz_dbstmt *st, size_t upto)
+{
+    pg_stmt *s = (pg_stmt *)st;
+    pg_conn *c = s->c;
+    if (upto > s->copy.len)
+        upto = s->copy.len;
+    if (!upto)
+        return KZ_DB_DONE;
+    if (!c)
+        return KZ_DB_GONE;
+    PGresult *r = PQexec(c->pg, s->sql);
+    if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
+        int rc = fail_result(c, r);
+        PQclear(r);
+        return rc;
+    }
+    PQclear(r);
+    /* in pieces of 1 MiB, so the server parses while the rest arrives */
+    bool sent = true;
+    for (size_t off = 0; sent && off < upto;) {
+        size_t n = upto - off < (1u << 20) ? upto - off : (1u << 20);
+        sent = PQputCopyData(c->pg, s->copy.s + off, (int)n) == 1;
+        off += n;
+    }
+    PQputCopyEnd(c->pg, sent ? NULL : "kariz could not send the rows");
+    int rc = KZ_DB_DONE;
+    while ((r = PQgetResult(c->pg))) {
+        if (rc == KZ_DB_DONE && PQresultStatus(r) == PGRES_COMMAND_OK) {
+            c->changes = strtoll(PQcmdTuples(r), NULL, 10);
+            c->inserted = true;
+        } else if (rc == KZ_DB_DONE) {
+            rc = fail_result(c, r);
+        }
+        PQclear(r);
+    }
+    if (rc == KZ_DB_DONE && PQstatus(c->pg) == CONNECTION_BAD)
+        rc = fail_result(c, NULL);
+    /* the rows sent are forgotten, those after upto kept */
+    memmove(s->copy.s, s->copy.s + upto, s->copy.len - upto);
+    s->copy.len -= upto;
+    s->copy.s[s->copy.len] = '\0';
+    return rc;
+}
+
 /* ---- the connection --------------------------------------------------------- */
 
 static int pg_prepare(kz_dbconn *cc, const char *sql, kz_dbstmt **out)
@@ -897,6 +1068,10 @@ static const kz_conn_ops pg_conn_ops = {
     .errmsg = pg_errmsg,
     .in_txn = pg_in_txn,
     .close = pg_close,
+    .copy_open = pg_copy_open,
+    .copy_size = pg_copy_size,
+    .copy_cut = pg_copy_cut,
+    .copy_send = pg_copy_send,
 };
 
 /* ---- PostgreSQL's own ------------------------------------------------------- */

@@ -96,8 +96,10 @@ static void sq_close(kz_dbconn *c)
     free(c);
 }
 
+/* (no bulk rows: an INSERT per row is as fast in SQLite) */
 static const kz_conn_ops sq_conn_ops = {sq_prepare, sq_exec,   sq_changes, sq_last_id,
-                                        sq_errmsg,  sq_in_txn, sq_close};
+                                        sq_errmsg,  sq_in_txn, sq_close,   NULL,
+                                        NULL,       NULL,      NULL};
 
 static kz_status sq_error(kz_store *st, int rc, const char *unused, const char *what, kz_err *err)
 {

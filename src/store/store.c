@@ -78,6 +78,7 @@ kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err)
 
 void kz_stmt_cache_clear(kz_store *st)
 {
+    kz_import_rows_free(st);
     for (unsigned i = 0; i < KZ_STMT_CACHE; i++) {
         kz_finalize(st->cache[i].stmt);
         free(st->cache[i].sql);
@@ -115,6 +116,8 @@ kz_dbstmt *kz_stmt(kz_store *st, const char *sql, kz_err *err)
         kz_err ignored;
         st->be->reconnect(st, &ignored);
     }
+    if (kz_import_sync(st, err) != KZ_OK)
+        return NULL;
     /* from the last slot used on: a loop of statements (an import's rows)
      * finds each one at the first or second look */
     for (unsigned k = 0; k < KZ_STMT_CACHE; k++) {
@@ -173,6 +176,9 @@ kz_status kz_step_done(kz_store *st, kz_dbstmt *s, const char *what, kz_err *err
 
 kz_status kz_exec(kz_store *st, const char *sql, kz_err *err)
 {
+    kz_status ks = kz_import_sync(st, err);
+    if (ks != KZ_OK)
+        return ks;
     int rc = st->conn->ops->exec(st->conn, sql);
     if (rc != KZ_DB_OK)
         return kz_db_error(st, rc, _("updating the database"), err);
@@ -355,7 +361,10 @@ kz_status kz_store_commit(kz_store *st, kz_err *err)
 {
     if (!st->in_txn)
         return KZ_OK;
-    kz_status tks = kz_totals_flush(st, err);
+    /* an import's kept leads first: what the commit's checks count */
+    kz_status tks = kz_import_sync(st, err);
+    if (tks == KZ_OK)
+        tks = kz_totals_flush(st, err);
     if (tks != KZ_OK) {
         kz_store_rollback(st);
         return tks;
@@ -397,12 +406,14 @@ kz_status kz_store_commit(kz_store *st, kz_err *err)
     }
     st->in_txn = false;
     st->row_open = false;
+    kz_import_forget(st);
     return KZ_OK;
 }
 
 void kz_store_rollback(kz_store *st)
 {
     st->row_open = false;
+    kz_import_forget(st);
     kz_totals_discard(st);
     st->undo_next = false;
     if (!st->in_txn)
@@ -414,7 +425,7 @@ void kz_store_rollback(kz_store *st)
 
 kz_status kz_store_row_begin(kz_store *st, kz_err *err)
 {
-    if (!st->be->aborts_on_error || !st->in_txn)
+    if (!st->be->aborts_on_error || !st->in_txn || kz_import_row_begin(st))
         return KZ_OK;
     kz_status ks = kz_exec(st, "SAVEPOINT kz_row", err);
     st->row_open = ks == KZ_OK;
@@ -423,6 +434,8 @@ kz_status kz_store_row_begin(kz_store *st, kz_err *err)
 
 void kz_store_row_end(kz_store *st, bool keep)
 {
+    if (kz_import_row_end(st, keep))
+        return;
     /* (a row that committed its batch part-way has no savepoint left) */
     if (!st->row_open || !st->in_txn)
         return;

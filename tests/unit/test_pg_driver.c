@@ -436,6 +436,76 @@ static void test_text_utf8(void **state)
     c->ops->close(c);
 }
 
+/* Rows for COPY: kept as bound (text escaped, NULL, numbers, bytes that
+ * are not UTF-8 as U+FFFD), cut back to an earlier size, sent in part and
+ * then in whole; a row the server refuses fails its COPY with the class of
+ * the failure. */
+static void test_copy_rows(void **state)
+{
+    kz_dbconn *c = db();
+    exec_ok(c, "CREATE TABLE cp (id bigint PRIMARY KEY, body text, n bigint)");
+    kz_dbstmt *rows = NULL;
+    assert_int_equal(c->ops->copy_open(c, "COPY cp (id, body, n) FROM STDIN", 3, &rows),
+                     KZ_DB_OK);
+    const char *hostile[] = {"tab\there", "line\nbreak\r\n", "back\\slash \\N", "\\.", "شرکت ✓"};
+    for (int i = 0; i < 5; i++) {
+        kz_bind_i64(rows, 1, i + 1);
+        kz_bind_textn(rows, 2, hostile[i], strlen(hostile[i]));
+        kz_bind_i64(rows, 3, -i);
+        assert_int_equal(kz_step(rows), KZ_DB_DONE);
+    }
+    size_t five = c->ops->copy_size(rows);
+    kz_bind_i64(rows, 1, 6);
+    kz_bind_null(rows, 2);
+    kz_bind_null(rows, 3);
+    assert_int_equal(kz_step(rows), KZ_DB_DONE);
+    size_t six = c->ops->copy_size(rows);
+    kz_bind_i64(rows, 1, 7);
+    kz_bind_textn(rows, 2, "gone", 4);
+    kz_bind_i64(rows, 3, 7);
+    assert_int_equal(kz_step(rows), KZ_DB_DONE);
+    c->ops->copy_cut(rows, six); /* row 7 forgotten */
+    assert_int_equal(c->ops->copy_size(rows), six);
+    assert_value(c, "SELECT count(*) FROM cp", "0"); /* nothing sent yet */
+    assert_int_equal(c->ops->copy_send(rows, five), KZ_DB_DONE);
+    assert_value(c, "SELECT count(*) FROM cp", "5");
+    assert_int_equal(c->ops->copy_size(rows), six - five);
+    assert_int_equal(c->ops->copy_send(rows, SIZE_MAX), KZ_DB_DONE);
+    assert_int_equal(c->ops->copy_size(rows), 0);
+    assert_int_equal(c->ops->copy_send(rows, SIZE_MAX), KZ_DB_DONE); /* nothing kept */
+    for (int i = 0; i < 5; i++) {
+        char sql[80];
+        snprintf(sql, sizeof sql, "SELECT body || '|' || n FROM cp WHERE id = %d", i + 1);
+        kz_buf want = KZ_BUF_INIT;
+        kz_buf_printf(&want, "%s|%d", hostile[i], -i);
+        assert_value(c, sql, kz_buf_str(&want));
+        kz_buf_free(&want);
+    }
+    assert_value(c, "SELECT (body IS NULL AND n IS NULL)::text FROM cp WHERE id = 6", "true");
+    assert_value(c, "SELECT count(*) FROM cp WHERE id = 7", "0");
+
+    /* not UTF-8: kept as U+FFFD, as a bound parameter is */
+    kz_bind_i64(rows, 1, 8);
+    kz_bind_textn(rows, 2, "a\xff" "b", 3);
+    kz_bind_i64(rows, 3, 8);
+    assert_int_equal(kz_step(rows), KZ_DB_DONE);
+    assert_int_equal(c->ops->copy_send(rows, SIZE_MAX), KZ_DB_DONE);
+    assert_value(c, "SELECT body FROM cp WHERE id = 8", "a\xef\xbf\xbd" "b");
+
+    /* a refused row fails the COPY, and nothing of it is written */
+    kz_bind_i64(rows, 1, 9);
+    kz_bind_textn(rows, 2, "new", 3);
+    kz_bind_i64(rows, 3, 9);
+    assert_int_equal(kz_step(rows), KZ_DB_DONE);
+    kz_bind_i64(rows, 1, 1); /* taken */
+    assert_int_equal(kz_step(rows), KZ_DB_DONE);
+    assert_int_equal(c->ops->copy_send(rows, SIZE_MAX), KZ_DB_CONSTRAINT);
+    assert_string_equal(kz_pg_sqlstate(c), "23505");
+    assert_value(c, "SELECT count(*) FROM cp WHERE id = 9", "0");
+    kz_finalize(rows);
+    c->ops->close(c);
+}
+
 static void test_nulls(void **state)
 {
     kz_dbconn *c = db();
@@ -997,6 +1067,7 @@ int main(void)
         cmocka_unit_test(test_params_server),
         cmocka_unit_test(test_int64),
         cmocka_unit_test(test_text_utf8),
+        cmocka_unit_test(test_copy_rows),
         cmocka_unit_test(test_nulls),
         cmocka_unit_test(test_booleans),
         cmocka_unit_test(test_changes),
