@@ -341,11 +341,14 @@ BEGIN
     RETURN NEW;
 END
 $$;
-CREATE TRIGGER imports_id BEFORE INSERT ON imports FOR EACH ROW EXECUTE FUNCTION kz_next_id();
-CREATE TRIGGER leads_id BEFORE INSERT ON leads FOR EACH ROW EXECUTE FUNCTION kz_next_id();
-CREATE TRIGGER stakeholders_id BEFORE INSERT ON stakeholders FOR EACH ROW EXECUTE FUNCTION kz_next_id();
-CREATE TRIGGER activities_id BEFORE INSERT ON activities FOR EACH ROW EXECUTE FUNCTION kz_next_id();
-CREATE TRIGGER events_id BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION kz_next_id();
+-- (WHEN: a row kariz numbered itself, which is every row kariz writes,
+-- does not call the function at all: a bulk COPY of leads is a quarter
+-- faster)
+CREATE TRIGGER imports_id BEFORE INSERT ON imports FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION kz_next_id();
+CREATE TRIGGER leads_id BEFORE INSERT ON leads FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION kz_next_id();
+CREATE TRIGGER stakeholders_id BEFORE INSERT ON stakeholders FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION kz_next_id();
+CREATE TRIGGER activities_id BEFORE INSERT ON activities FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION kz_next_id();
+CREATE TRIGGER events_id BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.id IS NULL) EXECUTE FUNCTION kz_next_id();
 
 -- ---- the acting user ----
 

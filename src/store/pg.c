@@ -223,7 +223,20 @@ static const struct pg_step {
       "leads o WHERE o.email_key = leads.email_key AND o.id < leads.id);"
       "CREATE UNIQUE INDEX leads_email_holder ON leads (email_key) "
       "WHERE email_shared = 0 AND email_key IS NOT NULL AND email_key <> '';",
-      NULL}},
+      /* and a row kariz numbered itself does not call kz_next_id */
+      "DROP TRIGGER imports_id ON imports; DROP TRIGGER leads_id ON leads;"
+      "DROP TRIGGER stakeholders_id ON stakeholders; DROP TRIGGER activities_id ON activities;"
+      "DROP TRIGGER events_id ON events;"
+      "CREATE TRIGGER imports_id BEFORE INSERT ON imports FOR EACH ROW WHEN (NEW.id IS NULL) "
+      "EXECUTE FUNCTION kz_next_id();"
+      "CREATE TRIGGER leads_id BEFORE INSERT ON leads FOR EACH ROW WHEN (NEW.id IS NULL) "
+      "EXECUTE FUNCTION kz_next_id();"
+      "CREATE TRIGGER stakeholders_id BEFORE INSERT ON stakeholders FOR EACH ROW WHEN (NEW.id "
+      "IS NULL) EXECUTE FUNCTION kz_next_id();"
+      "CREATE TRIGGER activities_id BEFORE INSERT ON activities FOR EACH ROW WHEN (NEW.id IS "
+      "NULL) EXECUTE FUNCTION kz_next_id();"
+      "CREATE TRIGGER events_id BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.id IS NULL) "
+      "EXECUTE FUNCTION kz_next_id();"}},
 };
 
 /* Brings a schema at version `from` forward to this kariz's, in one

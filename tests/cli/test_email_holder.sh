@@ -111,6 +111,12 @@ if on_sqlite; then
 else
     expect_eq "$(oq "SELECT value FROM meta WHERE key = 'schema_version'")" 7 "the schema version"
 fi
+if on_pg; then
+    # version 7 also calls kz_next_id only for a row without an id
+    expect_eq "$(oq "SELECT count(*) FROM pg_trigger WHERE tgname LIKE '%_id' AND pg_get_triggerdef(oid) LIKE '%WHEN ((new.id IS NULL))%'")" 5 "the id triggers, migrated"
+    expect_eq "$(dbq "SELECT count(*) FROM pg_trigger WHERE tgname LIKE '%_id' AND pg_get_triggerdef(oid) LIKE '%WHEN ((new.id IS NULL))%'")" 5 "the id triggers, new"
+    expect_eq "$(oq "INSERT INTO leads (name, stage, stage_entered, touched, created, updated) VALUES ('By Hand', 'lead', 0, 0, 0, 0) RETURNING id")" 106 "a row inserted by hand is numbered"
+fi
 run oq "UPDATE leads SET email_shared = 0 WHERE id = 104"
 [ "$rc" != 0 ] && ok || bad "the migrated database took a second holder"
 finish
