@@ -491,6 +491,13 @@ static long long mono_seconds(void)
     return (long long)ts.tv_sec;
 }
 
+static long long mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 /* One presence query per refresh: who else has which lead open. The same
  * rules as kz_presence_others: this process is not "someone else", and a
  * board on this host whose process is gone left no one behind. */
@@ -830,6 +837,10 @@ static bool rescore_due(kz_tui *t)
     return changed > 0;
 }
 
+/* Others' commits that follow within this many ms of a reload wait for the
+ * gap to end and show together (see kz_tui_read_key). */
+#define KZ_FEED_GAP_MS 200
+
 bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
 {
     for (;;) {
@@ -848,7 +859,15 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
             if (r == ERR && !fatal_signal) {
                 struct pollfd p[2] = {{.fd = STDIN_FILENO, .events = POLLIN},
                                       {.fd = feed, .events = POLLIN}};
-                if (poll(p, 2, 1000) > 0 && p[0].revents && !terminal_gone())
+                /* commits in quick succession (a colleague's import, a
+                 * team at work) are shown together: within KZ_FEED_GAP_MS
+                 * of the last reload only keys are waited for, and what
+                 * was committed meanwhile shows when the gap ends; a
+                 * commit after a quiet spell shows at once */
+                long long since = mono_ms() - t->refreshed_ms;
+                bool gap = since >= 0 && since < KZ_FEED_GAP_MS;
+                if (poll(p, gap ? 1 : 2, gap ? (int)(KZ_FEED_GAP_MS - since) : 1000) > 0 &&
+                    p[0].revents && !terminal_gone())
                     continue; /* a key: read it */
             }
         } else {
@@ -863,14 +882,22 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
                 terminal_lost = true;
                 return false;
             }
-            presence_tick(t);
-            bool rescored = poll_data && rescore_due(t);
+            /* the tick's own work once a second, however often others'
+             * commits wake the board */
+            long long now = mono_ms();
+            bool tick = now - t->ticked_ms >= 900 || now < t->ticked_ms;
+            if (tick) {
+                t->ticked_ms = now;
+                presence_tick(t);
+            }
+            bool rescored = poll_data && tick && rescore_due(t);
             bool others = poll_data && poll_data_version(t);
             if (others || rescored) {
                 if (others)
                     announce_others(t); /* the board adds where the selected lead went */
                 reload_all(t);
                 kz_tui_repaint(t);
+                t->refreshed_ms = mono_ms();
             }
             continue;
         }

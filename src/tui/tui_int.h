@@ -273,6 +273,8 @@ struct kz_tui {
     size_t npresent;
     int64_t presence_lead;    /* the lead announced (0: the board) */
     long long presence_beat;  /* monotonic second of the last announcement; 0: none */
+    long long refreshed_ms;   /* monotonic ms of the last reload for others' changes */
+    long long ticked_ms;      /* monotonic ms of the last tick's presence and rescoring */
 };
 
 /* The rectangle views draw in (between the title and the status line). */
