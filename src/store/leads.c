@@ -1102,16 +1102,20 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
             /* a page that walks its column (not full) lists no more than
              * a rare word's matches (exact_hits): reading more of them
              * from the table costs more than a walk that checks each lead
-             * it passes */
-            if (!(s = kz_stmt(st, full ? "INSERT INTO kz_hits (id) SELECT id FROM lead_text "
-                                         "WHERE doc LIKE ?1 ESCAPE '\\'"
-                                       : "INSERT INTO kz_hits (id) SELECT id FROM lead_text "
-                                         "WHERE doc LIKE ?1 ESCAPE '\\' LIMIT ?2",
-                              err)))
-                return FAIL_STMT(err);
-            kz_bind_text(s, 1, st->hits_like);
+             * it passes. The pattern is in the statement, not bound: the
+             * server plans each text by how common it is (a word in every
+             * lead reads the table until the limit), never with a plan
+             * made for any text, which builds the trigram index's bitmap
+             * of every match before the limit applies. */
+            kz_buf ins = KZ_BUF_INIT; /* owned */
+            kz_buf_puts(&ins, "INSERT INTO kz_hits (id) SELECT id FROM lead_text WHERE doc LIKE ");
+            like_literal(&ins, st->hits_like);
             if (!full)
-                kz_bind_i64(s, 2, st->exact_hits + 1);
+                kz_buf_printf(&ins, " LIMIT %" PRId64, st->exact_hits + 1);
+            s = kz_stmt(st, kz_buf_str(&ins), err);
+            kz_buf_free(&ins);
+            if (!s)
+                return FAIL_STMT(err);
             if ((ks = kz_step_done(st, s, _("searching"), err)) != KZ_OK)
                 return ks;
             st->hits_n = kz_db_changes(st);
@@ -1421,6 +1425,14 @@ static kz_status count_walk(kz_store *st, const kz_query *q, int64_t budget, int
     search_clause(&sql, st, "sub.id");
     kz_buf_puts(&sql, " THEN 1 ELSE 0 END), 0) FROM (SELECT id FROM leads");
     build_where(&sql, st, &rest, true, &b);
+    /* the column's own order (its index, as its page walks it), else
+     * score's: the leads counted are those at the column's top, and the
+     * walk stays on an index whatever the stage, even in a plan the
+     * server made for any stage (without an order, that plan may read the
+     * whole table looking for an empty column's leads) */
+    if (rest.sort == KZ_SORT_ID || (rest.sort == KZ_SORT_NAME && !st->name_indexed))
+        rest.sort = KZ_SORT_SCORE;
+    build_order(&sql, st, &rest);
     kz_buf_printf(&sql, " LIMIT %" PRId64 ") AS sub", budget);
     kz_dbstmt *s = NULL;
     kz_status ks = prepare_bound(st, &sql, &b, &s, err);

@@ -733,6 +733,39 @@ static void test_search_modes(void **state)
     assert_int_equal(n, 8);
     }
 
+/* A column's bounded count of a common word walks the column in its own
+ * order: the leads counted are those at its top, whichever way the server
+ * plans the walk. */
+static void test_search_count_walks_column_order(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    for (int i = 0; i < 5; i++) /* first in the table, last by value */
+        add_lead(f->st, "Filler", "Acme", NULL, "lead", NULL, 100);
+    for (int i = 0; i < 5; i++)
+        add_lead(f->st, "Wonk", "Hooli", NULL, "lead", NULL, 100000);
+    kz_store_search_tune(f->st, 1, 1); /* checked lead by lead */
+    kz_query q = {0};
+    q.search = "wonk";
+    q.stage = "lead";
+    q.sort = KZ_SORT_VALUE;
+    q.count_cap = 1; /* a walk of 5 leads */
+    int64_t n;
+    bool more;
+    assert_int_equal(kz_store_count_some(f->st, &q, &n, &more, &err), KZ_OK);
+    assert_true(more);
+    assert_int_equal(n, 5);
+    q.reverse = true; /* the fillers on top */
+    assert_int_equal(kz_store_count_some(f->st, &q, &n, &more, &err), KZ_OK);
+    assert_true(more);
+    assert_int_equal(n, 0);
+    q.reverse = false;
+    q.count_cap = 3; /* a walk of 15: the whole column */
+    assert_int_equal(kz_store_count_some(f->st, &q, &n, &more, &err), KZ_OK);
+    assert_false(more);
+    assert_int_equal(n, 5);
+}
+
 /* Persian search: the Arabic yeh and kaf find the Persian letters (and the
  * other way round), the non-joiner and diacritics do not count, whichever
  * way the matches are kept (ids, bitmap, lead by lead). */
@@ -1758,6 +1791,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_presence_and_recent_events, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_streams, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_modes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_count_walks_column_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_persian_letters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sort_by_name_collation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_text_refolded_once, setup, teardown),
