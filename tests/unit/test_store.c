@@ -1375,7 +1375,7 @@ static void add_call(kz_store *st, int64_t id, int i, int k)
     a.at = 100 + k;
     snprintf(a.kind, sizeof a.kind, "call");
     snprintf(a.author, sizeof a.author, "alice");
-    char note[16];
+    char note[32];
     snprintf(note, sizeof note, "n%d.%d", i, k);
     a.note = note;
     assert_int_equal(kz_store_activity_add(st, &a, 100 + k, &err), KZ_OK);
@@ -1390,6 +1390,16 @@ static bool score_count(kz_lead *l, size_t n)
     kz_lead_set_num(l, KZ_F_SCORE, (int64_t)n);
     kz_lead_set_text(l, KZ_F_GRADE, n ? "busy" : "idle");
     return true;
+}
+
+/* n leads L0, L1, ... at score 1 in the first stage, their ids in ids. */
+static void add_named_leads(fx *f, int64_t *ids, int n)
+{
+    for (int i = 0; i < n; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "L%d", i);
+        ids[i] = add_lead(f->st, name, "C", NULL, "lead", NULL, 1);
+    }
 }
 
 /* Records what each lead arrived with, and "scores" it: the number of its
@@ -1408,11 +1418,7 @@ static void test_rescore_streams(void **state)
     fx *f = *state;
     kz_err err;
     int64_t ids[5];
-    for (int i = 0; i < 5; i++) {
-        char name[8];
-        snprintf(name, sizeof name, "L%d", i);
-        ids[i] = add_lead(f->st, name, "C", NULL, "lead", NULL, 1);
-    }
+    add_named_leads(f, ids, 5);
     kz_lead l;
     kz_lead_init(&l);
     assert_int_equal(kz_store_lead_get(f->st, ids[3], &l, &err), KZ_OK);
@@ -1481,6 +1487,24 @@ static bool score_named(kz_lead *l, const kz_activity *acts, size_t n, void *ud)
     return score_count(l, n);
 }
 
+/* n leads L0.. at score 1, lead vip with the custom field tag=vip, lead i
+ * with i % 3 calls: what the rescoring tests read back; l is left holding
+ * lead vip. */
+static void rescore_leads(fx *f, int64_t *ids, int n, int vip, kz_lead *l)
+{
+    kz_err err;
+    add_named_leads(f, ids, n);
+    kz_lead_init(l);
+    assert_int_equal(kz_store_lead_get(f->st, ids[vip], l, &err), KZ_OK);
+    kz_lead_set_custom(l, "tag", "vip");
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_update(f->st, l, "alice", 10, NULL, &err), KZ_OK);
+    for (int i = 0; i < n; i++)
+        for (int k = 0; k < i % 3; k++)
+            add_call(f->st, ids[i], i, k);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+}
+
 /* Batches of 8 are read, scored and written in chunks of 2: every lead
  * arrives once, in id order, with its own custom fields and activities,
  * and only the fields asked for (and the score fields) are read. */
@@ -1490,21 +1514,8 @@ static void test_rescore_chunks(void **state)
     kz_err err;
     enum { N = 13 };
     int64_t ids[N];
-    for (int i = 0; i < N; i++) {
-        char name[8];
-        snprintf(name, sizeof name, "L%d", i);
-        ids[i] = add_lead(f->st, name, "C", NULL, "lead", NULL, 1);
-    }
     kz_lead l;
-    kz_lead_init(&l);
-    assert_int_equal(kz_store_lead_get(f->st, ids[7], &l, &err), KZ_OK);
-    kz_lead_set_custom(&l, "tag", "vip");
-    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
-    assert_int_equal(kz_store_lead_update(f->st, &l, "alice", 10, NULL, &err), KZ_OK);
-    for (int i = 0; i < N; i++)
-        for (int k = 0; k < i % 3; k++)
-            add_call(f->st, ids[i], i, k);
-    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    rescore_leads(f, ids, N, 7, &l);
     bool fields[KZ_F__COUNT] = {false};
     fields[KZ_F_NAME] = true;
     seen s = {0};
@@ -1559,21 +1570,8 @@ static void test_rescore_due_streams(void **state)
     kz_err err;
     enum { N = 6 };
     int64_t ids[N];
-    for (int i = 0; i < N; i++) {
-        char name[8];
-        snprintf(name, sizeof name, "L%d", i);
-        ids[i] = add_lead(f->st, name, "C", NULL, "lead", NULL, 1);
-    }
     kz_lead l;
-    kz_lead_init(&l);
-    assert_int_equal(kz_store_lead_get(f->st, ids[4], &l, &err), KZ_OK);
-    kz_lead_set_custom(&l, "tag", "vip");
-    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
-    assert_int_equal(kz_store_lead_update(f->st, &l, "alice", 10, NULL, &err), KZ_OK);
-    for (int i = 0; i < N; i++)
-        for (int k = 0; k < i % 3; k++)
-            add_call(f->st, ids[i], i, k);
-    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    rescore_leads(f, ids, N, 4, &l);
     char sql[256];
     snprintf(sql, sizeof sql,
              "UPDATE leads SET score_due = CASE WHEN id IN (%" PRId64 ", %" PRId64 ", %" PRId64
@@ -1632,11 +1630,7 @@ static void test_rescore_saves_a_grade_not_utf8(void **state)
     fx *f = *state;
     kz_err err;
     int64_t ids[4];
-    for (int i = 0; i < 4; i++) {
-        char name[8];
-        snprintf(name, sizeof name, "L%d", i);
-        ids[i] = add_lead(f->st, name, "C", NULL, "lead", NULL, 1);
-    }
+    add_named_leads(f, ids, 4);
     int64_t changed = 0;
     assert_int_equal(kz_store_rescore_all(f->st, 8, "carol", 900, NULL, true, score_bad_grade,
                                           NULL, NULL, &changed, &err),
