@@ -231,14 +231,6 @@ void kz_read_activity_with(kz_dbstmt *s, int col, kz_activity *a);
 /* The account columns every insert and save of a lead writes (schema.sql),
  * bound by kz_bind_account_cols at parameters i and i + 1. */
 #define KZ_ACCOUNT_COLS "company_key, email_domain"
-/* Schema version 7 on either engine: the oldest lead with an e-mail holds
- * it, every later one shares it (schema.sql: email_shared). */
-#define KZ_MIGRATE_EMAIL_HOLDER                                                                  \
-    "ALTER TABLE leads ADD COLUMN email_shared INTEGER NOT NULL DEFAULT 0;"                      \
-    "UPDATE leads SET email_shared = 1 WHERE email_key <> '' AND EXISTS (SELECT 1 FROM leads o " \
-    "WHERE o.email_key = leads.email_key AND o.id < leads.id);"                                  \
-    "CREATE UNIQUE INDEX leads_email_holder ON leads (email_key) "                               \
-    "WHERE email_shared = 0 AND email_key IS NOT NULL AND email_key <> '';"
 /* Binds a lead's account columns at i and i + 1: kz_company_key of its
  * company and kz_email_company_domain of its e-mail (account.h), each NULL
  * when empty. */

@@ -83,7 +83,11 @@ static const migration steps[] = {
     {6, "ANALYZE leads;", NULL},
     /* 7: at most one lead holds an e-mail (schema.sql: email_shared); of
      * leads already sharing one, the oldest holds it */
-    {7, KZ_MIGRATE_EMAIL_HOLDER, NULL},
+    {7, "ALTER TABLE leads ADD COLUMN email_shared INTEGER NOT NULL DEFAULT 0;"
+        "UPDATE leads SET email_shared = 1 WHERE email_key <> '' AND EXISTS (SELECT 1 FROM "
+        "leads o WHERE o.email_key = leads.email_key AND o.id < leads.id);"
+        "CREATE UNIQUE INDEX leads_email_holder ON leads (email_key) "
+        "WHERE email_shared = 0 AND email_key IS NOT NULL AND email_key <> '';", NULL},
 };
 
 kz_status kz_migrate(kz_store *st, int from, kz_err *err)

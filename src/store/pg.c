@@ -485,10 +485,9 @@ static int pg_commit_fate(kz_store *st)
     pg_data *pd = PD(st);
     if (!pd->xid[0])
         return 0; /* it wrote nothing */
-    if (kz_pg_reconnect(st->conn) != KZ_DB_OK)
+    kz_err ignored;
+    if (pg_reconnect(st, &ignored) != KZ_OK)
         return -1;
-    pd->generation++;
-    make_hits_table(st);
     char sql[160];
     char *fate = NULL; /* owned */
     int rc = st->conn->ops->exec(st->conn, "BEGIN");

@@ -484,18 +484,16 @@ void kz_tui_repaint(kz_tui *t)
 
 /* ---- other people: presence, own changes, notices ---- */
 
-static long long mono_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec;
-}
-
 static long long mono_ms(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static long long mono_seconds(void)
+{
+    return mono_ms() / 1000;
 }
 
 /* One presence query per refresh: who else has which lead open. The same
