@@ -982,26 +982,37 @@ static void build_where(kz_buf *sql, const kz_store *st, const kz_query *q, bool
     char day[16];
     kz_buf_puts(sql, " WHERE 1 = 1");
     b->n = 0;
+    /* A rare word's few matches (listed in temp.kz_hits) are read one by
+     * one and sorted: SQLite would otherwise walk the column's index
+     * checking each lead against the list, through the whole column when
+     * it holds fewer matches than a screen. A unary + keeps a term off the
+     * indexes (PostgreSQL's planner has the list's statistics instead). */
+    const char *p = q->search && *q->search && st->hits_mode == KZ_HITS_IDS &&
+                            !st->be->search_like
+                        ? "+"
+                        : "";
     if (q->stage && with_stage) {
-        kz_buf_puts(sql, " AND stage = ?");
+        kz_buf_printf(sql, " AND %sstage = ?", p);
         b->text[b->n++] = q->stage;
     }
     if (q->owner && !*q->owner) {
-        kz_buf_puts(sql, " AND (owner IS NULL OR owner = '')");
+        kz_buf_printf(sql, " AND (%sowner IS NULL OR %sowner = '')", p, p);
     } else if (q->owner) {
-        kz_buf_puts(sql, q->with_unassigned ? " AND (owner = ? OR owner IS NULL OR owner = '')"
-                                            : " AND owner = ?");
+        if (q->with_unassigned)
+            kz_buf_printf(sql, " AND (%sowner = ? OR %sowner IS NULL OR %sowner = '')", p, p, p);
+        else
+            kz_buf_printf(sql, " AND %sowner = ?", p);
         b->text[b->n++] = q->owner;
     }
     if (q->grade) {
-        kz_buf_puts(sql, " AND grade = ?");
+        kz_buf_printf(sql, " AND %sgrade = ?", p);
         b->text[b->n++] = q->grade;
     }
     if (q->overdue)
-        kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due < '%s'",
+        kz_buf_printf(sql, " AND %snext_due IS NOT NULL AND %snext_due < '%s'", p, p,
                       day_text(q->today_day, day));
     if (q->due_by)
-        kz_buf_printf(sql, " AND next_due IS NOT NULL AND next_due <= '%s'",
+        kz_buf_printf(sql, " AND %snext_due IS NOT NULL AND %snext_due <= '%s'", p, p,
                       day_text(q->due_by_day, day));
     if (q->open_only)
         kz_buf_puts(sql, " AND stage IN (SELECT name FROM stages WHERE kind = 'open')");

@@ -28,21 +28,27 @@ extern const size_t kz_embedded_schema_len;
 
 /* ---- the driver ---- */
 
+typedef struct sq_conn {
+    kz_dbconn base;
+    sqlite3 *db;      /* owned */
+    int64_t vm_steps; /* the work of the statements reset so far (kz_sqlite_vm_steps) */
+} sq_conn;
+
 typedef struct sq_stmt {
     kz_dbstmt base;
     sqlite3_stmt *s; /* owned */
+    sq_conn *conn;
 } sq_stmt;
-
-typedef struct sq_conn {
-    kz_dbconn base;
-    sqlite3 *db; /* owned */
-} sq_conn;
 
 #define SS(x) (((sq_stmt *)(x))->s)
 #define SDB(st) (((sq_conn *)(st)->conn)->db)
 
 static int sq_step(kz_dbstmt *s) { return sqlite3_step(SS(s)); }
-static void sq_reset(kz_dbstmt *s) { sqlite3_reset(SS(s)); }
+static void sq_reset(kz_dbstmt *s)
+{
+    ((sq_stmt *)s)->conn->vm_steps += sqlite3_stmt_status(SS(s), SQLITE_STMTSTATUS_VM_STEP, 1);
+    sqlite3_reset(SS(s));
+}
 static void sq_clear(kz_dbstmt *s) { sqlite3_clear_bindings(SS(s)); }
 static void sq_bind_i64(kz_dbstmt *s, int i, int64_t v) { sqlite3_bind_int64(SS(s), i, v); }
 static void sq_bind_text(kz_dbstmt *s, int i, const char *v, size_t n)
@@ -79,9 +85,12 @@ static int sq_prepare(kz_dbconn *c, const char *sql, kz_dbstmt **out)
     sq_stmt *w = kz_xcalloc(1, sizeof *w);
     w->base.ops = &sq_stmt_ops;
     w->s = s;
+    w->conn = (sq_conn *)c;
     *out = &w->base;
     return KZ_DB_OK;
 }
+int64_t kz_sqlite_vm_steps(const kz_store *st) { return ((sq_conn *)st->conn)->vm_steps; }
+
 static int sq_exec(kz_dbconn *c, const char *sql)
 {
     return sqlite3_exec(((sq_conn *)c)->db, sql, NULL, NULL, NULL);

@@ -20,4 +20,8 @@ kz_status kz_migrate(kz_store *st, int from, kz_err *err);
  * fills the account columns of the leads already stored. */
 kz_status kz_sqlite_account_fns(kz_store *st, kz_err *err);
 
+/* The virtual machine steps of the statements the store has reset so far:
+ * how much a query read, for tests of query plans. */
+int64_t kz_sqlite_vm_steps(const kz_store *st);
+
 #endif
