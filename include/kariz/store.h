@@ -214,6 +214,13 @@ kz_status kz_store_count(kz_store *st, const kz_query *q, int64_t *out, kz_err *
  * count_cap leads, more the rarer the word). */
 kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, bool *more,
                               kz_err *err);
+/* Where lead l stands among the leads q lists (its stage, filters, search
+ * and order; q's limit and offset are ignored): *found when it passes q's
+ * filters, and then *rank is how many of them come before it, counted up
+ * to limit (0: no limit; *rank == limit: at least that far down). A count
+ * over the order's index, not a walk through the leads above it. */
+kz_status kz_store_rank(kz_store *st, const kz_query *q, const kz_lead *l, size_t limit,
+                        size_t *rank, bool *found, kz_err *err);
 /* Test hook: search thresholds other than the defaults (lists the ids of up
  * to `exact` matches, a bitmap of up to `list`, checks each lead's text
  * beyond); 0 leaves one as it is. */

@@ -1517,6 +1517,132 @@ kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, boo
     return KZ_OK;
 }
 
+/* The condition that a lead comes before `l` in q's order, for the orders
+ * whose keys are plain columns (false for the others: name's collation,
+ * id): a range on the order's index (score >= 40 AND (score > 40 OR id <
+ * 12)), so a count reads only the leads above it. Texts it binds go into b. */
+static bool build_before(kz_buf *sql, const kz_query *q, const kz_lead *l, binds *b)
+{
+    int64_t id = kz_lead_num(l, KZ_F_ID);
+    bool rev = q->reverse;
+    /* ascending: "<" comes first; descending: ">" */
+    const char *idcmp = rev ? ">" : "<";
+    switch (q->sort) {
+    case KZ_SORT_SCORE:
+    case KZ_SORT_AGE: {
+        const char *col = q->sort == KZ_SORT_SCORE ? "score" : "stage_entered";
+        bool desc = (q->sort == KZ_SORT_SCORE) != rev;
+        int64_t v = kz_lead_num(l, q->sort == KZ_SORT_SCORE ? KZ_F_SCORE : KZ_F_STAGE_ENTERED);
+        kz_buf_printf(sql,
+                      " AND %s %s= %" PRId64 " AND (%s %s %" PRId64 " OR id %s %" PRId64 ")",
+                      col, desc ? ">" : "<", v, col, desc ? ">" : "<", v, idcmp, id);
+        return true;
+    }
+    case KZ_SORT_VALUE:
+    case KZ_SORT_DUE: {
+        /* leads without the key come last, whichever the direction */
+        bool value = q->sort == KZ_SORT_VALUE;
+        const char *col = value ? "value" : "next_due";
+        bool desc = value != rev;
+        const char *cmp = desc ? ">" : "<";
+        if (!kz_lead_has(l, value ? KZ_F_VALUE : KZ_F_NEXT_DUE)) {
+            kz_buf_printf(sql, " AND ((%s IS NULL) = false OR id %s %" PRId64 ")", col, idcmp,
+                          id);
+            return true;
+        }
+        /* "(value IS NULL) = false" is what SQLite matches to the index's
+         * second column; PostgreSQL rewrites it to "value IS NOT NULL",
+         * which is not that column, and matches "<= false" instead */
+        kz_buf_printf(sql, " AND (%s IS NULL) = false AND (%s IS NULL) <= false", col, col);
+        if (value) {
+            int64_t v = kz_lead_num(l, KZ_F_VALUE);
+            kz_buf_printf(sql, " AND value %s= %" PRId64 " AND (value %s %" PRId64 " OR id %s %" PRId64 ")",
+                          cmp, v, cmp, v, idcmp, id);
+        } else {
+            kz_buf_printf(sql, " AND next_due %s= ? AND (next_due %s ? OR id %s %" PRId64 ")", cmp,
+                          cmp, idcmp, id);
+            b->text[b->n++] = kz_lead_text(l, KZ_F_NEXT_DUE);
+            b->text[b->n++] = kz_lead_text(l, KZ_F_NEXT_DUE);
+        }
+        return true;
+    }
+    case KZ_SORT_NAME:
+    case KZ_SORT_ID: return false;
+    }
+    return false;
+}
+
+kz_status kz_store_rank(kz_store *st, const kz_query *q, const kz_lead *l, size_t limit,
+                        size_t *rank, bool *found, kz_err *err)
+{
+    *rank = 0;
+    *found = false;
+    int64_t id = kz_lead_num(l, KZ_F_ID);
+    kz_query one = *q;
+    one.limit = 0;
+    one.offset = 0;
+    /* (a page's search: a word too common to list is checked lead by lead,
+     * as the column's walk checks it) */
+    if (q->search && *q->search) {
+        kz_status ks = search_hits(st, q->search, false, err);
+        if (ks != KZ_OK)
+            return ks;
+    }
+    /* the lead itself passes the filters */
+    one.id = id;
+    kz_buf sql = KZ_BUF_INIT;
+    binds b;
+    kz_dbstmt *s;
+    kz_buf_puts(&sql, "SELECT count(*) FROM leads");
+    build_where(&sql, st, &one, true, &b);
+    kz_status ks = prepare_bound(st, &sql, &b, &s, err);
+    if (ks != KZ_OK)
+        return ks;
+    int rc = kz_step(s);
+    *found = rc == KZ_DB_ROW && kz_col_i64(s, 0) > 0;
+    kz_reset(s);
+    if (rc != KZ_DB_ROW)
+        return kz_db_error(st, rc, _("listing leads"), err);
+    if (!*found)
+        return KZ_OK;
+    one.id = 0;
+    sql = (kz_buf)KZ_BUF_INIT;
+    kz_buf_puts(&sql, "SELECT count(*) FROM (SELECT 1 FROM leads");
+    build_where(&sql, st, &one, true, &b);
+    if (build_before(&sql, &one, l, &b)) {
+        /* the leads above it, counted up to the limit */
+        if (limit)
+            kz_buf_printf(&sql, " LIMIT %zu", limit);
+        kz_buf_puts(&sql, ") AS above");
+        if ((ks = prepare_bound(st, &sql, &b, &s, err)) != KZ_OK)
+            return ks;
+        rc = kz_step(s);
+        *rank = rc == KZ_DB_ROW ? (size_t)kz_col_i64(s, 0) : 0;
+        kz_reset(s);
+        if (rc != KZ_DB_ROW)
+            return kz_db_error(st, rc, _("listing leads"), err);
+        return KZ_OK;
+    }
+    /* the others: the order's ids, walked until the lead */
+    kz_buf_free(&sql);
+    sql = (kz_buf)KZ_BUF_INIT;
+    kz_buf_puts(&sql, "SELECT id FROM leads");
+    build_where(&sql, st, &one, true, &b);
+    build_order(&sql, st, &one);
+    if (limit)
+        kz_buf_printf(&sql, " LIMIT %zu", limit);
+    if ((ks = prepare_bound(st, &sql, &b, &s, err)) != KZ_OK)
+        return ks;
+    size_t n = 0;
+    while ((rc = kz_step(s)) == KZ_DB_ROW && kz_col_i64(s, 0) != id)
+        n++;
+    kz_reset(s);
+    if (rc != KZ_DB_ROW && rc != KZ_DB_DONE)
+        return kz_db_error(st, rc, _("listing leads"), err);
+    *rank = n;
+    return KZ_OK;
+}
+
 void kz_store_search_tune(kz_store *st, int64_t exact, int64_t list)
 {
     if (exact > 0)

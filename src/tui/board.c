@@ -152,23 +152,6 @@ static void load_column(board *b, kz_tui *t, column *c, bool count)
         b->load_failed = true;
 }
 
-typedef struct find_ctx {
-    int64_t id;
-    size_t pos;
-    bool found;
-} find_ctx;
-
-static bool find_card(const kz_lead *lead, void *ud)
-{
-    find_ctx *fc = ud;
-    if (kz_lead_num(lead, KZ_F_ID) == fc->id) {
-        fc->found = true;
-        return false;
-    }
-    fc->pos++;
-    return true;
-}
-
 /* The lead at the cursor, remembered so that the next reload finds it
  * again wherever the new order put it. */
 static void note_sel(column *c)
@@ -183,13 +166,15 @@ static void note_sel(column *c)
  * huge column is not chased through all of it. */
 #define KZ_BOARD_FIND_REACH 5000
 
-/* Where lead id stands in column c now (its place in the filtered order);
+/* Where lead l stands in column c now (its place in the filtered order);
  * false when it is not in the column, does not pass the filters, or (when
  * *beyond is set) stands further down than the search looked: `reach`
  * places past the cursor (0: the whole column). */
-static bool find_in(kz_tui *t, column *c, int64_t id, size_t reach, size_t *pos, bool *beyond)
+static bool find_in(kz_tui *t, column *c, const kz_lead *l, size_t reach, size_t *pos,
+                    bool *beyond)
 {
     *beyond = false;
+    int64_t id = kz_lead_num(l, KZ_F_ID);
     for (size_t i = 0; i < c->ncards; i++)
         if (kz_lead_num(&c->cards[i], KZ_F_ID) == id) {
             *pos = c->top + i;
@@ -197,28 +182,19 @@ static bool find_in(kz_tui *t, column *c, int64_t id, size_t reach, size_t *pos,
         }
     if (c->collapsed || c->nmatch <= 0)
         return false;
-    /* outside the visible window: walk the column's order, when the lead
-     * is in the column and passes the filters (a search typed further
-     * seldom still matches it, and a walk that never meets it reads the
-     * whole column's index) */
+    /* outside the visible window: the store counts the leads above it */
     kz_query q;
     make_query(t, c, &q);
-    q.id = id;
-    q.limit = 1;
-    find_ctx fc = {id, 0, false};
+    size_t limit = reach ? c->cur + reach : 0, rank;
+    bool found;
     kz_err err;
-    if (kz_store_list(t->s->store, &q, false, find_card, &fc, &err) != KZ_OK || !fc.found)
+    if (kz_store_rank(t->s->store, &q, l, limit, &rank, &found, &err) != KZ_OK || !found)
         return false;
-    q.id = 0;
-    q.limit = reach ? c->cur + reach : 0;
-    fc = (find_ctx){id, 0, false};
-    if (kz_store_list(t->s->store, &q, false, find_card, &fc, &err) != KZ_OK)
-        return false;
-    if (!fc.found) {
-        *beyond = q.limit && fc.pos >= q.limit;
+    if (limit && rank >= limit) {
+        *beyond = true;
         return false;
     }
-    *pos = fc.pos;
+    *pos = rank;
     return true;
 }
 
@@ -256,7 +232,7 @@ static void keep_selection(board *b, kz_tui *t, column *c, bool focus, const cha
     bool exists = kz_store_lead_get(t->s->store, id, &l, &err) == KZ_OK;
     const char *stage = exists ? kz_lead_text(&l, KZ_F_STAGE) : NULL;
     bool here = stage && strcmp(stage, c->stage->name) == 0;
-    if (here && find_in(t, c, id, KZ_BOARD_FIND_REACH, &pos, &beyond)) {
+    if (here && find_in(t, c, &l, KZ_BOARD_FIND_REACH, &pos, &beyond)) {
         c->cur = pos;
         if (c->cur < c->top || c->cur >= c->top + c->ncards)
             load_column(b, t, c, false);
@@ -306,7 +282,7 @@ static void select_lead(board *b, kz_tui *t, int64_t id)
         }
         size_t pos;
         bool beyond;
-        if (!find_in(t, c, id, 0, &pos, &beyond)) {
+        if (!find_in(t, c, &l, 0, &pos, &beyond)) {
             kz_buf name = KZ_BUF_INIT, note = KZ_BUF_INIT; /* owned */
             kz_lead_label(&l, &name);
             kz_buf_printf(&note, _("%s does not match the filter (x clears it)"),

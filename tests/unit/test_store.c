@@ -816,6 +816,92 @@ static void test_search_rare_word_reads_its_matches(void **state)
     }
 }
 
+typedef struct order_walk {
+    int64_t ids[64];
+    size_t n;
+} order_walk;
+
+static bool walk_ids(const kz_lead *lead, void *ud)
+{
+    order_walk *w = ud;
+    if (w->n < 64)
+        w->ids[w->n++] = kz_lead_num(lead, KZ_F_ID);
+    return true;
+}
+
+/* kz_store_rank counts the leads above one in every order, both ways, with
+ * ties, missing values and a search: the same place a walk finds it at. */
+static void test_rank_matches_order(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    static const char *const who[] = {"Zoe", "adam", "Bob", NULL, "bob", "Carl", "Dana"};
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    for (int i = 0; i < 30; i++) {
+        kz_lead l;
+        kz_lead_init(&l);
+        kz_lead_set_text(&l, KZ_F_NAME, who[i % 7]);
+        kz_lead_set_text(&l, KZ_F_COMPANY, i % 3 ? "Acme" : "Wonka");
+        kz_lead_set_text(&l, KZ_F_STAGE, "lead");
+        kz_lead_set_num(&l, KZ_F_SCORE, i % 4 * 10);
+        if (i % 5)
+            kz_lead_set_num(&l, KZ_F_VALUE, (i % 6) * 1000);
+        if (i % 4) {
+            char day[16];
+            snprintf(day, sizeof day, "2026-12-%02d", 1 + i % 3);
+            kz_lead_set_text(&l, KZ_F_NEXT_DUE, day);
+        }
+        assert_int_equal(kz_store_lead_insert(f->st, &l, "alice", 1000 + i % 3, &err), KZ_OK);
+        kz_lead_free(&l);
+    }
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    kz_sort sorts[] = {KZ_SORT_SCORE, KZ_SORT_VALUE, KZ_SORT_AGE, KZ_SORT_DUE, KZ_SORT_NAME,
+                       KZ_SORT_ID};
+    for (size_t si = 0; si < sizeof sorts / sizeof sorts[0]; si++)
+        for (int rev = 0; rev < 2; rev++)
+            for (int search = 0; search < 2; search++) {
+                kz_query q = {0};
+                q.stage = "lead";
+                q.sort = sorts[si];
+                q.reverse = rev;
+                q.search = search ? "wonka" : NULL;
+                order_walk w = {0};
+                assert_int_equal(kz_store_list(f->st, &q, false, walk_ids, &w, &err), KZ_OK);
+                assert_int_equal(w.n, search ? 10 : 30);
+                for (size_t i = 0; i < w.n; i++) {
+                    kz_lead l;
+                    kz_lead_init(&l);
+                    assert_int_equal(kz_store_lead_get(f->st, w.ids[i], &l, &err), KZ_OK);
+                    size_t rank;
+                    bool found;
+                    assert_int_equal(kz_store_rank(f->st, &q, &l, 0, &rank, &found, &err), KZ_OK);
+                    assert_true(found);
+                    assert_int_equal(rank, i);
+                    /* counted up to a limit: at the limit when further down */
+                    assert_int_equal(kz_store_rank(f->st, &q, &l, 5, &rank, &found, &err), KZ_OK);
+                    assert_int_equal(rank, i < 5 ? i : 5);
+                    kz_lead_free(&l);
+                }
+            }
+    /* a lead the search does not find, or in another stage, is not found */
+    kz_query q = {0};
+    q.stage = "lead";
+    q.search = "wonka";
+    kz_lead l;
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, 2, &l, &err), KZ_OK);
+    size_t rank;
+    bool found = true;
+    assert_int_equal(kz_store_rank(f->st, &q, &l, 0, &rank, &found, &err), KZ_OK);
+    assert_false(found);
+    q.search = NULL;
+    q.stage = "won";
+    found = true;
+    assert_int_equal(kz_store_rank(f->st, &q, &l, 0, &rank, &found, &err), KZ_OK);
+    assert_false(found);
+    kz_lead_free(&l);
+}
+
 /* PostgreSQL: kariz's sessions do not compile queries (JIT): a search's
  * page checked lead by lead looks costly enough to the planner to be
  * compiled, which took 0.1 s against 6 ms to run it. */
@@ -1854,6 +1940,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_search_count_walks_column_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_rare_word_reads_its_matches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pg_session_compiles_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_rank_matches_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_persian_letters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sort_by_name_collation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_text_refolded_once, setup, teardown),
