@@ -793,6 +793,7 @@ const kz_backend kz_backend_sqlite = {
     .data_version = sq_data_version,
     .total_changes = sq_total_changes,
     .search_fns = sq_search_fns,
+    .exact_hits = KZ_EXACT_HITS,
     .search_index = sq_search_index,
     .import_tune = sq_import_tune,
     .import_batch_end = sq_import_batch_end,

@@ -271,7 +271,7 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
     if (busy && atoi(busy) > 0)
         st->busy_ms = atoi(busy);
     kz_store_build_lead_cols(st);
-    st->exact_hits = KZ_EXACT_HITS;
+    st->exact_hits = st->be->exact_hits;
     st->list_hits = KZ_LIST_HITS;
     /* test hook: "EXACT,LIST" search thresholds (see kz_store_search_tune) */
     const char *hits = getenv("KARIZ_SEARCH_HITS");
