@@ -959,9 +959,15 @@ static void search_clause(kz_buf *sql, const kz_store *st, const char *id)
     case KZ_HITS_CHECK:
         if (st->hits_like) {
             /* the lead's own text, looked up for each lead the walk
-             * reaches (a scalar subquery: never a join over every match) */
-            kz_buf_printf(sql, "(SELECT doc FROM lead_text WHERE lead_text.id = %s) LIKE ", id);
+             * reaches: a semi-join, which the planner estimates from the
+             * text's statistics (a word this common matches most leads,
+             * and the page walks its column's index); a scalar subquery's
+             * LIKE it takes for a rare word's, and read a whole column of
+             * 125,000 to sort its matches (0.6-1.8 s at 1,000,000 leads) */
+            kz_buf_printf(sql, "EXISTS (SELECT 1 FROM lead_text WHERE lead_text.id = %s AND doc LIKE ",
+                          id);
             like_literal(sql, st->hits_like);
+            kz_buf_putc(sql, ')');
             break;
         }
         kz_buf_printf(sql, "kz_has((SELECT doc FROM lead_text WHERE lead_text.id = %s))", id);
@@ -1300,28 +1306,6 @@ static kz_status prepare_query(kz_store *st, const kz_query *q, const char *sele
     }
     kz_buf sql = KZ_BUF_INIT;
     binds b;
-    size_t sel = strlen(select), from = strlen(" FROM leads");
-    if (paged && q->limit && q->stage && q->search && *q->search &&
-        st->hits_mode == KZ_HITS_CHECK && st->be->search_like && sel > from &&
-        strcmp(select + sel - from, " FROM leads") == 0) {
-        /* A word too common to list, on PostgreSQL: the column's leads in
-         * its order, then each checked until the page is full. Asked as
-         * one query, the planner takes the check for a rare one (it cannot
-         * know how common a word is) and reads the whole column to sort
-         * its few matches: 0.6 s for a page of a column of 125,000. The
-         * subquery is planned alone, for the rows the page needs, and its
-         * order holds through the check. */
-        kz_query rest = *q;
-        rest.search = NULL;
-        kz_buf_append(&sql, select, sel - from);
-        kz_buf_puts(&sql, " FROM (SELECT * FROM leads");
-        build_where(&sql, st, &rest, true, &b);
-        build_order(&sql, st, &rest);
-        kz_buf_puts(&sql, " OFFSET 0) AS leads WHERE ");
-        search_clause(&sql, st, "leads.id");
-        kz_buf_printf(&sql, " LIMIT %zu OFFSET %zu", q->limit, q->offset);
-        return prepare_bound(st, &sql, &b, out, err);
-    }
     kz_buf_puts(&sql, select);
     build_where(&sql, st, q, true, &b);
     if (paged) {
@@ -1541,10 +1525,12 @@ kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, boo
 }
 
 /* The condition that a lead comes before `l` in q's order, for the orders
- * whose keys are plain columns (false for the others: name's collation,
- * id): a range on the order's index (score >= 40 AND (score > 40 OR id <
- * 12)), so a count reads only the leads above it. Texts it binds go into b. */
-static bool build_before(kz_buf *sql, const kz_query *q, const kz_lead *l, binds *b)
+ * whose keys are plain columns (0 for the others: name's collation, id): a
+ * range on the order's index (score >= 40 AND (score > 40 OR id < 12)), so
+ * a count reads only the leads above it. Returns how many parts (ranges
+ * counted apart) the condition has, and writes part `part`. Texts it binds
+ * go into b. */
+static int build_before(kz_buf *sql, const kz_query *q, const kz_lead *l, int part, binds *b)
 {
     int64_t id = kz_lead_num(l, KZ_F_ID);
     bool rev = q->reverse;
@@ -1559,7 +1545,7 @@ static bool build_before(kz_buf *sql, const kz_query *q, const kz_lead *l, binds
         kz_buf_printf(sql,
                       " AND %s %s= %" PRId64 " AND (%s %s %" PRId64 " OR id %s %" PRId64 ")",
                       col, desc ? ">" : "<", v, col, desc ? ">" : "<", v, idcmp, id);
-        return true;
+        return 1;
     }
     case KZ_SORT_VALUE:
     case KZ_SORT_DUE: {
@@ -1568,14 +1554,22 @@ static bool build_before(kz_buf *sql, const kz_query *q, const kz_lead *l, binds
         const char *col = value ? "value" : "next_due";
         bool desc = value != rev;
         const char *cmp = desc ? ">" : "<";
-        if (!kz_lead_has(l, value ? KZ_F_VALUE : KZ_F_NEXT_DUE)) {
-            kz_buf_printf(sql, " AND ((%s IS NULL) = false OR id %s %" PRId64 ")", col, idcmp,
-                          id);
-            return true;
-        }
         /* "(value IS NULL) = false" is what SQLite matches to the index's
          * second column; PostgreSQL rewrites it to "value IS NOT NULL",
          * which is not that column, and matches "<= false" instead */
+        if (!kz_lead_has(l, value ? KZ_F_VALUE : KZ_F_NEXT_DUE)) {
+            /* every lead with one, then those without it above it: two
+             * ranges of the index, counted apart (part 0, 1) */
+            if (part == 0)
+                kz_buf_printf(sql, " AND (%s IS NULL) = false AND (%s IS NULL) <= false", col,
+                              col);
+            else
+                kz_buf_printf(sql,
+                              " AND (%s IS NULL) = true AND (%s IS NULL) >= true AND %s IS NULL "
+                              "AND id %s %" PRId64,
+                              col, col, col, idcmp, id);
+            return 2;
+        }
         kz_buf_printf(sql, " AND (%s IS NULL) = false AND (%s IS NULL) <= false", col, col);
         if (value) {
             int64_t v = kz_lead_num(l, KZ_F_VALUE);
@@ -1587,12 +1581,12 @@ static bool build_before(kz_buf *sql, const kz_query *q, const kz_lead *l, binds
             b->text[b->n++] = kz_lead_text(l, KZ_F_NEXT_DUE);
             b->text[b->n++] = kz_lead_text(l, KZ_F_NEXT_DUE);
         }
-        return true;
+        return 1;
     }
     case KZ_SORT_NAME:
-    case KZ_SORT_ID: return false;
+    case KZ_SORT_ID: return 0;
     }
-    return false;
+    return 0;
 }
 
 kz_status kz_store_rank(kz_store *st, const kz_query *q, const kz_lead *l, size_t limit,
@@ -1629,25 +1623,30 @@ kz_status kz_store_rank(kz_store *st, const kz_query *q, const kz_lead *l, size_
     if (!*found)
         return KZ_OK;
     one.id = 0;
-    sql = (kz_buf)KZ_BUF_INIT;
-    kz_buf_puts(&sql, "SELECT count(*) FROM (SELECT 1 FROM leads");
-    build_where(&sql, st, &one, true, &b);
-    if (build_before(&sql, &one, l, &b)) {
+    int parts = 1;
+    for (int part = 0; part < parts; part++) {
         /* the leads above it, counted up to the limit */
+        sql = (kz_buf)KZ_BUF_INIT;
+        kz_buf_puts(&sql, "SELECT count(*) FROM (SELECT 1 FROM leads");
+        build_where(&sql, st, &one, true, &b);
+        if (!(parts = build_before(&sql, &one, l, part, &b))) {
+            kz_buf_free(&sql);
+            break;
+        }
         if (limit)
-            kz_buf_printf(&sql, " LIMIT %zu", limit);
+            kz_buf_printf(&sql, " LIMIT %zu", limit - *rank);
         kz_buf_puts(&sql, ") AS above");
         if ((ks = prepare_bound(st, &sql, &b, &s, err)) != KZ_OK)
             return ks;
         rc = kz_step(s);
-        *rank = rc == KZ_DB_ROW ? (size_t)kz_col_i64(s, 0) : 0;
+        *rank += rc == KZ_DB_ROW ? (size_t)kz_col_i64(s, 0) : 0;
         kz_reset(s);
         if (rc != KZ_DB_ROW)
             return kz_db_error(st, rc, _("listing leads"), err);
-        return KZ_OK;
+        if (part + 1 == parts || (limit && *rank >= limit))
+            return KZ_OK;
     }
     /* the others: the order's ids, walked until the lead */
-    kz_buf_free(&sql);
     sql = (kz_buf)KZ_BUF_INIT;
     kz_buf_puts(&sql, "SELECT id FROM leads");
     build_where(&sql, st, &one, true, &b);
