@@ -339,7 +339,7 @@ static pthread_once_t name_coll_once = PTHREAD_ONCE_INIT;
 
 /* The user's collation locale as ICU names it: "fa_IR" from LC_ALL,
  * LC_COLLATE or LANG "fa_IR.UTF-8"; "" (ICU's root order) for C, POSIX or
- * none. */
+ * none ("C.UTF-8" gives "C", which ICU also sorts by its root order). */
 static void user_coll_locale(char *loc, size_t n)
 {
     const char *v = getenv("LC_ALL");
