@@ -94,7 +94,17 @@ CREATE TABLE leads (
     -- e-mail (leads_email_holder), so an import's duplicate check, which
     -- creates only holders, holds under imports running at once whatever
     -- the engine.
-    email_shared  INTEGER NOT NULL DEFAULT 0
+    email_shared  INTEGER NOT NULL DEFAULT 0,
+    -- The name's place in the name order: ICU's sort key of the name's
+    -- search form (Arabic and Persian yeh and kaf, the non-joiner as one)
+    -- under the database's name locale (meta name_locale, ignoring case),
+    -- written by the store with every name. Keys compare byte by byte as
+    -- the collator compares names, so a plain index (leads_name) holds the
+    -- order with no collation of kariz's in the schema. NULL for a lead
+    -- without a name, or one another program wrote without a key: kariz
+    -- fills those when it next opens the database to write
+    -- (leads_name_unkeyed finds them).
+    name_key      BLOB
 );
 
 -- The board reads one column at a time, in the order the user picked, and
@@ -109,9 +119,13 @@ CREATE INDEX leads_age         ON leads (stage, stage_entered, id);
 CREATE INDEX leads_owner_age   ON leads (owner, stage, stage_entered, id);
 CREATE INDEX leads_due_board   ON leads (stage, (next_due IS NULL), next_due, id);
 CREATE INDEX leads_owner_due   ON leads (owner, stage, (next_due IS NULL), next_due, id);
--- Names have no index here: they sort by the collation kz_name, which each
--- connection registers in its user's language, and an index holds one
--- order; a sort by name reads the column's matches and sorts them.
+-- Names by their keys, in the database's name locale: a user whose own
+-- collation locale orders names the same way walks these; any other user's
+-- names sort by the collation kz_name, which each connection registers in
+-- its user's language, reading the column's matches and sorting them.
+CREATE INDEX leads_name        ON leads (stage, name_key, id);
+CREATE INDEX leads_owner_name  ON leads (owner, stage, name_key, id);
+CREATE INDEX leads_name_unkeyed ON leads (id) WHERE name_key IS NULL AND name IS NOT NULL;
 CREATE INDEX leads_email       ON leads (email_key) WHERE email_key IS NOT NULL AND email_key <> '';
 CREATE UNIQUE INDEX leads_email_holder ON leads (email_key)
     WHERE email_shared = 0 AND email_key IS NOT NULL AND email_key <> '';
@@ -215,7 +229,10 @@ CREATE TABLE presence (
 ) WITHOUT ROWID;
 CREATE INDEX presence_lead ON presence (lead_id);
 
--- Team-wide settings and state (last good rules, ...).
+-- Team-wide settings and state (last good rules, ...; name_locale, the
+-- locale of the name order, and name_collator, the version of ICU's
+-- collator that computed the name keys: a different version at open has
+-- every key computed again).
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT

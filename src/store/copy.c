@@ -34,7 +34,8 @@ static const struct table {
     {"events", "id, lead_id, at, version, actor, kind, field, old_value, new_value, detail", "id",
      NULL},
     {"triage", "id, lead_id, actor, at, decision, grade", "id", NULL},
-    {"meta", "key, value", "key", "key NOT IN ('schema_version', 'search_form')"},
+    {"meta", "key, value", "key",
+     "key NOT IN ('schema_version', 'search_form', 'name_locale', 'name_collator')"},
     {"stage_totals", "stage, owner, n, value, ovr_value, ovr_weighted", "stage, owner", NULL},
 };
 
@@ -67,9 +68,16 @@ static kz_status copy_table(kz_store *from, kz_store *to, const struct table *t,
     kz_buf sel = KZ_BUF_INIT, ins = KZ_BUF_INIT; /* owned */
     kz_buf_printf(&sel, "SELECT %s FROM %s%s%s ORDER BY %s", cols, t->name,
                   t->where ? " WHERE " : "", t->where ? t->where : "", t->order);
-    kz_buf_printf(&ins, "INSERT INTO %s (%s) VALUES (?", t->name, cols);
-    for (int i = 1; i < ncols; i++)
-        kz_buf_puts(&ins, ", ?");
+    /* the target computes the names' keys where it stores them (SQLite:
+     * in its own name locale, which the copy keeps, as it keeps its own
+     * schema version) */
+    bool keyed = !t->cols && to->name_keyed;
+    kz_buf_printf(&ins, "INSERT INTO %s (%s%s) VALUES (?1", t->name, cols,
+                  keyed ? ", name_key" : "");
+    for (int i = 2; i <= ncols; i++)
+        kz_buf_printf(&ins, ", ?%d", i);
+    if (keyed)
+        kz_buf_printf(&ins, ", kz_name_key(?%d)", KZ_F_NAME + 1); /* (after id) */
     kz_buf_putc(&ins, ')');
     if (strcmp(t->name, "stages") == 0) /* (the target may know the rules' stages) */
         kz_buf_puts(&ins, " ON CONFLICT (name) DO UPDATE SET label = excluded.label, "

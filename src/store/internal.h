@@ -16,7 +16,7 @@
 /* The schema version this build writes. Bump it together with a new entry
  * in src/store/migrate.c (SQLite) and src/store/pg.c (PostgreSQL) whenever
  * schema.sql and schema-pg.sql change. */
-#define KZ_SCHEMA_VERSION 7
+#define KZ_SCHEMA_VERSION 8
 /* The indexes schema version 6 adds on both engines (migrate.c). */
 extern const char kz_sort_indexes_sql[];
 
@@ -108,7 +108,9 @@ struct kz_store {
     int64_t last_id;        /* the id the last kz_step_insert gave */
     bool row_open;          /* a kz_store_row_begin savepoint of this transaction */
     const char *name_collation; /* the collation name sorts use ("kz_name") */
-    bool name_indexed; /* an index holds the name order (PostgreSQL: one collation per database) */
+    bool name_indexed; /* an index holds the name order (PostgreSQL: one collation per database;
+                        * SQLite: name_key, when the user's collation is the database's) */
+    bool name_keyed;   /* leads.name_key is written with every name (SQLite, kz_name_key) */
     bool readonly;
     bool snapshot;          /* opened immutable: nobody had it open, and its directory is
                              * not writable for the -shm file (see open_snapshot) */

@@ -513,8 +513,8 @@ kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
     insert_defaults(lead);
     if (!st->insert_sql) {
         kz_buf b = KZ_BUF_INIT; /* ownership passes to st->insert_sql */
-        kz_buf_printf(&b, "INSERT INTO leads (id, %s, " KZ_ACCOUNT_COLS ", email_shared) VALUES (" KZ_NEXT_ID("leads") ", ?",
-                      st->lead_cols);
+        kz_buf_printf(&b, "INSERT INTO leads (id, %s, " KZ_ACCOUNT_COLS ", email_shared%s) VALUES (" KZ_NEXT_ID("leads") ", ?",
+                      st->lead_cols, st->name_keyed ? ", name_key" : "");
         for (int f = 2; f < KZ_F__COUNT + 2; f++)
             kz_buf_puts(&b, ", ?");
         /* email_shared (schema.sql): a lead an import creates as the one
@@ -522,7 +522,11 @@ kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
          * other lead holds its e-mail unless one already does */
         kz_buf_puts(&b, ", CASE WHEN ? = 1 THEN 0 ELSE (SELECT count(*) FROM leads o WHERE "
                         "o.email_key = lower(trim(?)) AND o.email_key <> '' AND "
-                        "o.email_shared = 0) END) RETURNING id");
+                        "o.email_shared = 0) END");
+        /* the name's key (schema.sql), where the engine stores one */
+        if (st->name_keyed)
+            kz_buf_puts(&b, ", kz_name_key(?)");
+        kz_buf_puts(&b, ") RETURNING id");
         st->insert_sql = kz_buf_take(&b);
     }
     kz_dbstmt *s = kz_stmt(st, st->insert_sql, err);
@@ -533,6 +537,8 @@ kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err)
     kz_bind_account_cols(s, KZ_F__COUNT, lead);
     kz_bind_i64(s, KZ_F__COUNT + 2, st->email_claim);
     kz_bind_text(s, KZ_F__COUNT + 3, kz_lead_text(lead, KZ_F_EMAIL));
+    if (st->name_keyed)
+        kz_bind_text(s, KZ_F__COUNT + 4, kz_lead_text(lead, KZ_F_NAME));
     int rc = kz_step_insert(st, s);
     if (rc != KZ_DB_DONE) {
         kz_status ks = kz_db_error(st, rc, _("adding a lead"), err);
@@ -689,6 +695,10 @@ kz_status kz_store_lead_update(kz_store *st, kz_lead *lead, const char *actor, i
         n += snprintf(sql + n, sizeof sql - (size_t)n, "%s%s = ?%d", f > 1 ? ", " : "",
                       kz_field_get((kz_field)f)->name, f);
     /* the account columns follow the fields: company_key, email_domain */
+    /* the name's key (schema.sql), where the engine stores one */
+    if (st->name_keyed)
+        n += snprintf(sql + n, sizeof sql - (size_t)n, ", name_key = kz_name_key(?%d)",
+                      KZ_F_NAME);
     /* a lead keeps holding (or sharing) its e-mail while it keeps it; one
      * given another e-mail holds it unless another lead does */
     snprintf(sql + n, sizeof sql - (size_t)n,
@@ -1270,8 +1280,14 @@ static void build_order(kz_buf *sql, const kz_store *st, const kz_query *q)
         kz_buf_printf(sql, " ORDER BY next_due IS NULL, next_due %s, id %s", asc, asc);
         break;
     case KZ_SORT_NAME:
-        /* kz_name: ICU collation for the user's language (store.c) */
-        kz_buf_printf(sql, " ORDER BY name COLLATE %s %s, id %s", st->name_collation, asc, asc);
+        /* the stored keys, when they hold the user's order (SQLite's
+         * name_key), else kz_name: ICU collation for the user's language
+         * (sqlite.c; on PostgreSQL the database's, indexed) */
+        if (st->name_keyed && st->name_indexed)
+            kz_buf_printf(sql, " ORDER BY name_key %s, id %s", asc, asc);
+        else
+            kz_buf_printf(sql, " ORDER BY name COLLATE %s %s, id %s", st->name_collation, asc,
+                          asc);
         break;
     case KZ_SORT_ID: kz_buf_printf(sql, " ORDER BY id %s", asc); break;
     }

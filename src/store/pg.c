@@ -237,6 +237,9 @@ static const struct pg_step {
       "NULL) EXECUTE FUNCTION kz_next_id();"
       "CREATE TRIGGER events_id BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.id IS NULL) "
       "EXECUTE FUNCTION kz_next_id();"}},
+    /* 8: SQLite's step stores a key per name for its name index; here the
+     * database's collation kz_name indexes names already (step 6) */
+    {8, {NULL, NULL}},
 };
 
 /* Brings a schema at version `from` forward to this kariz's, in one

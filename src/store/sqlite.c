@@ -22,6 +22,8 @@
 #include "store/sqlite.h"
 
 #include <unicode/ucol.h>
+#include <unicode/ustring.h>
+#include <unicode/uversion.h>
 
 extern const char kz_embedded_schema[];
 extern const size_t kz_embedded_schema_len;
@@ -228,7 +230,8 @@ static kz_status create_schema(kz_store *st, kz_err *err)
     }
     char sql[64];
     snprintf(sql, sizeof sql, "PRAGMA user_version = %d", KZ_SCHEMA_VERSION);
-    if ((rc = kz_exec(st, sql, err)) != KZ_OK)
+    if ((rc = kz_exec(st, sql, err)) != KZ_OK ||
+        (rc = kz_sqlite_name_locale_init(st, err)) != KZ_OK)
         goto fail;
     return kz_exec(st, "COMMIT", err);
 fail:
@@ -338,30 +341,44 @@ static kz_status open_snapshot(kz_store *st, kz_err *err)
     return KZ_OK;
 }
 
-/* ---- the name collation ---- */
+/* ---- the name collation and the stored name keys ---- */
 
 static UCollator *name_coll; /* kept for the process lifetime; NULL: bytes */
 static pthread_once_t name_coll_once = PTHREAD_ONCE_INIT;
 
-/* The collator of the user's collation locale (LC_ALL, LC_COLLATE, LANG:
- * "fa_IR.UTF-8" sorts by ICU's Persian rules), ignoring case. */
-static void name_coll_open(void)
+/* The user's collation locale as ICU names it: "fa_IR" from LC_ALL,
+ * LC_COLLATE or LANG "fa_IR.UTF-8"; "" (ICU's root order) for C, POSIX or
+ * none ("C.UTF-8" gives "C", which ICU also sorts by its root order). */
+static void user_coll_locale(char *loc, size_t n)
 {
     const char *v = getenv("LC_ALL");
     if (!v || !*v)
         v = getenv("LC_COLLATE");
     if (!v || !*v)
         v = getenv("LANG");
-    char loc[64] = "";
+    loc[0] = '\0';
     if (v && strcmp(v, "C") != 0 && strcmp(v, "POSIX") != 0)
-        snprintf(loc, sizeof loc, "%.*s", (int)strcspn(v, ".@"), v);
+        snprintf(loc, n, "%.*s", (int)strcspn(v, ".@"), v);
+}
+
+/* The collator of locale loc, ignoring case (NULL: none could be opened). */
+static UCollator *coll_open(const char *loc)
+{
     UErrorCode ec = U_ZERO_ERROR;
-    name_coll = ucol_open(loc, &ec);
-    if (U_FAILURE(ec)) {
-        name_coll = NULL;
-        return;
-    }
-    ucol_setStrength(name_coll, UCOL_SECONDARY);
+    UCollator *c = ucol_open(loc, &ec);
+    if (U_FAILURE(ec))
+        return NULL;
+    ucol_setStrength(c, UCOL_SECONDARY);
+    return c;
+}
+
+/* The collator of the user's collation locale (user_coll_locale: a
+ * "fa_IR.UTF-8" user sorts by ICU's Persian rules), ignoring case. */
+static void name_coll_open(void)
+{
+    char loc[64];
+    user_coll_locale(loc, sizeof loc);
+    name_coll = coll_open(loc);
 }
 
 /* Whether s[0..n) holds a character kz_text_search_form changes (the
@@ -416,6 +433,239 @@ static int name_collate(void *ud, int na, const void *a, int nb, const void *b)
     kz_buf_free(&fx);
     kz_buf_free(&fy);
     return r;
+}
+
+/* The collators of databases' name locales (meta name_locale), one per
+ * locale, kept for the process lifetime like name_coll. */
+static struct key_coll {
+    struct key_coll *next;
+    char loc[64];
+    UCollator *coll; /* NULL: bytes */
+} *key_colls;
+static pthread_mutex_t key_colls_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct key_coll *key_coll_get(const char *loc)
+{
+    pthread_mutex_lock(&key_colls_lock);
+    struct key_coll *k = key_colls;
+    while (k && strcmp(k->loc, loc) != 0)
+        k = k->next;
+    if (!k) {
+        k = kz_xcalloc(1, sizeof *k);
+        snprintf(k->loc, sizeof k->loc, "%s", loc);
+        k->coll = coll_open(loc);
+        k->next = key_colls;
+        key_colls = k;
+    }
+    pthread_mutex_unlock(&key_colls_lock);
+    return k;
+}
+
+/* The version of coll's order as meta name_collator records it ("bytes":
+ * no collator). */
+static void coll_version(const UCollator *coll, char *out, size_t n)
+{
+    if (!coll) {
+        snprintf(out, n, "bytes");
+        return;
+    }
+    UVersionInfo v;
+    ucol_getVersion(coll, v);
+    char s[U_MAX_VERSION_STRING_LENGTH];
+    u_versionToString(v, s);
+    snprintf(out, n, "%s", s);
+}
+
+/* Whether two collators order names alike: the same rules, which ICU
+ * takes from the locale it found them in (ICU's actual locale: "en_US"
+ * and "" both sort by the root order). */
+static bool coll_same(const UCollator *a, const UCollator *b)
+{
+    if (!a || !b)
+        return a == b;
+    UErrorCode e1 = U_ZERO_ERROR, e2 = U_ZERO_ERROR;
+    const char *la = ucol_getLocaleByType(a, ULOC_ACTUAL_LOCALE, &e1);
+    const char *lb = ucol_getLocaleByType(b, ULOC_ACTUAL_LOCALE, &e2);
+    return U_SUCCESS(e1) && U_SUCCESS(e2) && la && lb && strcmp(la, lb) == 0;
+}
+
+/* kz_name_key(name): the sort key of the name's search form under the
+ * database's name collator (the user data), as name_collate compares it:
+ * the keys' byte order (memcmp, SQLite's order of BLOBs) is the
+ * collator's order, so a plain index on leads.name_key holds the name
+ * order (schema.sql). NULL for NULL. */
+static void name_key_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
+{
+    (void)argc;
+    if (sqlite3_value_type(argv[0]) == SQLITE_NULL) {
+        sqlite3_result_null(ctx);
+        return;
+    }
+    const UCollator *coll = ((struct key_coll *)sqlite3_user_data(ctx))->coll;
+    const char *x = (const char *)sqlite3_value_text(argv[0]);
+    int nx = sqlite3_value_bytes(argv[0]);
+    kz_buf fx = KZ_BUF_INIT; /* owned: the search form, when needed */
+    if (x && needs_form((const unsigned char *)x, nx)) {
+        kz_buf raw = KZ_BUF_INIT; /* owned */
+        kz_buf_append(&raw, x, (size_t)nx);
+        kz_text_search_form(&fx, kz_buf_str(&raw));
+        kz_buf_free(&raw);
+        x = kz_buf_str(&fx);
+        nx = (int)fx.len;
+    }
+    if (!x)
+        x = "";
+    UErrorCode ec = U_ZERO_ERROR;
+    int32_t nu = 0;
+    UChar ubuf[256], *u = ubuf; /* u owned when not ubuf */
+    if (coll) {
+        u_strFromUTF8WithSub(ubuf, 256, &nu, x, nx, 0xFFFD, NULL, &ec);
+        if (ec == U_BUFFER_OVERFLOW_ERROR) {
+            ec = U_ZERO_ERROR;
+            u = kz_xcalloc((size_t)nu + 1, sizeof *u);
+            u_strFromUTF8WithSub(u, nu + 1, NULL, x, nx, 0xFFFD, NULL, &ec);
+        }
+    }
+    if (!coll || U_FAILURE(ec)) {
+        /* name_collate compares the bytes then */
+        sqlite3_result_blob(ctx, x, nx, SQLITE_TRANSIENT);
+    } else {
+        uint8_t kbuf[512], *k = kbuf; /* k owned when not kbuf */
+        int32_t nk = ucol_getSortKey(coll, u, nu, kbuf, (int32_t)sizeof kbuf);
+        if (nk > (int32_t)sizeof kbuf) {
+            k = kz_xcalloc((size_t)nk, 1);
+            nk = ucol_getSortKey(coll, u, nu, k, nk);
+        }
+        /* without the terminating zero, the one zero byte of a key */
+        sqlite3_result_blob(ctx, k, nk > 0 ? nk - 1 : 0, SQLITE_TRANSIENT);
+        if (k != kbuf)
+            free(k);
+    }
+    if (u != ubuf)
+        free(u);
+    kz_buf_free(&fx);
+}
+
+/* Registers kz_name_key with the collator of name locale loc. */
+static kz_status name_key_register(kz_store *st, const char *loc, kz_err *err)
+{
+    int flags = SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_DIRECTONLY;
+    int rc = sqlite3_create_function_v2(SDB(st), "kz_name_key", 1, flags, key_coll_get(loc),
+                                        name_key_fn, NULL, NULL, NULL);
+    if (rc != SQLITE_OK)
+        return kz_db_error(st, rc, _("preparing the name order"), err);
+    return KZ_OK;
+}
+
+kz_status kz_sqlite_name_locale_init(kz_store *st, kz_err *err)
+{
+    char loc[64], ver[64];
+    user_coll_locale(loc, sizeof loc);
+    coll_version(key_coll_get(loc)->coll, ver, sizeof ver);
+    kz_status ks = name_key_register(st, loc, err);
+    if (ks != KZ_OK)
+        return ks;
+    /* (in the caller's transaction, which kz_store_meta_set would not see) */
+    kz_dbstmt *s = kz_stmt(st, "INSERT INTO meta (key, value) VALUES ('name_locale', ?1), "
+                               "('name_collator', ?2) ON CONFLICT (key) DO UPDATE SET value = "
+                               "excluded.value", err);
+    if (!s)
+        return FAIL_STMT(err);
+    kz_bind_text(s, 1, loc);
+    kz_bind_text(s, 2, ver);
+    return kz_step_done(st, s, _("saving settings"), err);
+}
+
+/* Reads the database's name locale and its collator's version from meta,
+ * and registers kz_name_key with that locale (the user's when none is
+ * recorded); *current: the keys were computed by this collator. */
+static kz_status name_locale_read(kz_store *st, char *loc, size_t n, bool *current, kz_err *err)
+{
+    char *dbloc = NULL, *dbver = NULL; /* owned */
+    kz_status ks = kz_store_meta_get(st, "name_locale", &dbloc, err);
+    if (ks == KZ_OK)
+        ks = kz_store_meta_get(st, "name_collator", &dbver, err);
+    if (ks == KZ_OK) {
+        if (dbloc)
+            snprintf(loc, n, "%s", dbloc);
+        else
+            user_coll_locale(loc, n);
+        char ver[64];
+        coll_version(key_coll_get(loc)->coll, ver, sizeof ver);
+        *current = dbloc && dbver && strcmp(dbver, ver) == 0;
+        ks = name_key_register(st, loc, err);
+    }
+    free(dbloc);
+    free(dbver);
+    return ks;
+}
+
+/* After the schema is at this kariz's version: the database's name order.
+ * When the collator's version differs from the one the keys were computed
+ * with (an ICU upgrade), or none is recorded, every key is computed again,
+ * under the write lock in one transaction, before anything is read (a
+ * database this process cannot write then sorts through kz_name). Names
+ * sort by name_key (name_indexed) when the user's collation orders names
+ * as the database's does and no lead lacks its key. */
+static void name_keys_open(kz_store *st)
+{
+    kz_err ignored;
+    char loc[64];
+    bool current = false;
+    st->name_keyed = true;
+    st->name_indexed = false;
+    if (name_locale_read(st, loc, sizeof loc, &current, &ignored) != KZ_OK)
+        return;
+    if (!current && !st->readonly) {
+        kz_status ks = kz_store_begin(st, &ignored);
+        /* another kariz may have done it while this one waited */
+        if (ks == KZ_OK)
+            ks = name_locale_read(st, loc, sizeof loc, &current, &ignored);
+        if (ks == KZ_OK && !current) {
+            char ver[64];
+            coll_version(key_coll_get(loc)->coll, ver, sizeof ver);
+            ks = kz_exec(st, "UPDATE leads SET name_key = kz_name_key(name)", &ignored);
+            if (ks == KZ_OK)
+                ks = kz_store_meta_set(st, "name_locale", loc, &ignored);
+            if (ks == KZ_OK)
+                ks = kz_store_meta_set(st, "name_collator", ver, &ignored);
+        }
+        if (ks == KZ_OK)
+            ks = kz_store_commit(st, &ignored);
+        if (ks == KZ_OK)
+            current = true;
+        else
+            kz_store_rollback(st);
+    }
+    pthread_once(&name_coll_once, name_coll_open);
+    st->name_indexed = current && coll_same(name_coll, key_coll_get(loc)->coll);
+}
+
+/* Leads another program wrote without a name key (leads_name_unkeyed,
+ * schema.sql) get theirs; while any is left (the database locked by
+ * another process, or read-only), names sort through kz_name. */
+static void name_keys_fill(kz_store *st)
+{
+    kz_err ignored;
+    kz_dbstmt *s = kz_stmt(st, "SELECT EXISTS (SELECT 1 FROM leads WHERE name_key IS NULL "
+                               "AND name IS NOT NULL)", &ignored);
+    if (!s)
+        return;
+    bool missing = kz_step(s) != KZ_DB_ROW || kz_col_i64(s, 0) != 0;
+    kz_reset(s);
+    if (!missing || st->readonly)
+        goto out;
+    if (kz_store_begin(st, &ignored) != KZ_OK)
+        goto out;
+    if (kz_exec(st, "UPDATE leads SET name_key = kz_name_key(name) WHERE name_key IS NULL AND "
+                    "name IS NOT NULL", &ignored) == KZ_OK &&
+        kz_store_commit(st, &ignored) == KZ_OK)
+        missing = false;
+    else
+        kz_store_rollback(st);
+out:
+    if (missing)
+        st->name_indexed = false;
 }
 
 static void connection_setup(kz_store *st)
@@ -511,11 +761,14 @@ static kz_status sq_open(kz_store *st, unsigned flags, kz_err *err)
             if ((ks = kz_exec(st, "COMMIT", err)) != KZ_OK)
                 goto fail;
         }
-        /* search text from before the search form: refolded once; when
-         * another process holds the database, at a later open */
+        name_keys_open(st);
+        /* search text from before the search form: refolded once, and
+         * names without a key keyed; when another process holds the
+         * database, at a later open */
         kz_err ignored;
         sq_wait_for_locks(st, false);
         kz_search_refold(st, &ignored);
+        name_keys_fill(st);
         sq_wait_for_locks(st, true);
     } else if (ver < KZ_SCHEMA_VERSION) {
         ks = kz_err_set(err, KZ_EREADONLY,
@@ -523,6 +776,9 @@ static kz_status sq_open(kz_store *st, unsigned flags, kz_err *err)
                           "read-only open cannot do"),
                         path, ver, KZ_SCHEMA_VERSION);
         goto fail;
+    } else {
+        name_keys_open(st);
+        name_keys_fill(st);
     }
     return KZ_OK;
 fail:

@@ -19,6 +19,11 @@ kz_status kz_migrate(kz_store *st, int from, kz_err *err);
  * functions as SQL functions, with which the migration to schema version 5
  * fills the account columns of the leads already stored. */
 kz_status kz_sqlite_account_fns(kz_store *st, kz_err *err);
+/* Records the user's collation locale as the database's name locale, with
+ * its collator's version (meta name_locale, name_collator), and registers
+ * kz_name_key(name) with it: schema version 8's keys (schema.sql), for a
+ * new database and the migration to 8. */
+kz_status kz_sqlite_name_locale_init(kz_store *st, kz_err *err);
 
 /* The virtual machine steps of the statements the store has reset so far:
  * how much a query read, for tests of query plans. */

@@ -47,12 +47,11 @@ for i in 1 2 3 4 5 6; do
     expect_eq "$?" 0 "kariz $i's exit status ($(cat "$T/err$i"))"
     expect_eq "$(tail -n +2 "$T/out$i" | cut -d, -f1 | tr '\n' ' ')" "2 5 1 4 6 3 " "kariz $i, by value"
 done
-expect_eq "$(version)" 7
+expect_eq "$(version)" 8
 want="leads_age leads_board leads_company_key leads_due leads_due_board leads_email leads_email_domain leads_email_holder leads_import "
-on_pg && want+="leads_name "
-want+="leads_name_company leads_owner_age leads_owner_board leads_owner_due "
-on_pg && want+="leads_owner_name "
-want+="leads_owner_value "
+want+="leads_name leads_name_company "
+on_sqlite && want+="leads_name_unkeyed "
+want+="leads_owner_age leads_owner_board leads_owner_due leads_owner_name leads_owner_value "
 on_pg && want+="leads_pkey "
 want+="leads_score_due leads_value "
 expect_eq "$(sort_indexes)" "$want" "the indexes of leads"

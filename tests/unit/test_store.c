@@ -17,8 +17,13 @@
 
 #include "kariz/buf.h"
 #include "kariz/store.h"
+#include "kariz/text.h"
+#include "store/internal.h"
 #include "store/sqlite.h"
 #include "testdb.h"
+
+#include <unicode/ucol.h>
+#include <unicode/ustring.h>
 
 
 /* The name the database records for an actor: on PostgreSQL the server
@@ -1074,6 +1079,157 @@ static void test_sort_by_name_collation(void **state)
     assert_string_equal(got.v[4], "\xda\xaf\xd9\x84\xd8\xb1\xd8\xae"); /* گ */
 }
 
+/* Names of both scripts, of both cases, with accents, the Arabic and
+ * Persian yeh and kaf, a non-joiner and a diacritic, ties among them. */
+static const char *const key_names[] = {
+    "Zoe", "zoe", "\xc3\x89mile", "emile", "Emile", "alice", "Bob", "bob ng", "Ava Wonk",
+    "\xd8\xa2\xd8\xb1\xd8\xb4",                                 /* آرش */
+    "\xd9\x83\xd8\xb1\xd9\x8a\xd9\x85",                         /* كريم, Arabic letters */
+    "\xda\xa9\xd8\xb1\xdb\x8c\xd9\x85",                         /* کریم */
+    "\xda\xa9\xd8\xa7\xd9\x85\xd8\xb1\xd8\xa7\xd9\x86",         /* کامران */
+    "\xd9\x85\xdb\x8c\xe2\x80\x8c\xd9\x86\xd8\xa7",             /* می‌نا, a non-joiner */
+    "\xd9\x85\xdb\x8c\xd9\x86\xd8\xa7",                         /* مینا */
+    "\xd9\x85\xd8\xad\xd9\x85\xd9\x91\xd8\xaf",                 /* محمّد, a shadda */
+    "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf",                         /* محمد */
+    "\xdb\x8c\xd8\xa7\xd8\xb3\xd8\xb1",                         /* یاسر */
+    "\xd9\xbe\xd8\xb1\xdb\x8c\xd8\xa7",                         /* پریا */
+    "\xd8\xa8\xd9\x87\xd8\xa7\xd8\xb1",                         /* بهار */
+    "", "42 Labs", "\xc3\x85sa", "Ostrava",
+};
+#define NKEY_NAMES (sizeof key_names / sizeof key_names[0])
+
+typedef struct idlist {
+    int64_t v[64];
+    size_t n;
+} idlist;
+
+static bool collect_id(const kz_lead *l, void *ud)
+{
+    idlist *x = ud;
+    if (x->n < 64)
+        x->v[x->n++] = kz_lead_num(l, KZ_F_ID);
+    return true;
+}
+
+static const UCollator *expect_coll;
+static const char *expect_names[64];
+
+/* ICU's order of two leads' names (their search forms, as kz_name
+ * compares), then their ids */
+static int icu_cmp(const void *pa, const void *pb)
+{
+    int64_t a = *(const int64_t *)pa, b = *(const int64_t *)pb;
+    kz_buf fa = KZ_BUF_INIT, fb = KZ_BUF_INIT;
+    kz_text_search_form(&fa, expect_names[a]);
+    kz_text_search_form(&fb, expect_names[b]);
+    UErrorCode ec = U_ZERO_ERROR;
+    int r = ucol_strcollUTF8(expect_coll, kz_buf_str(&fa), (int32_t)fa.len, kz_buf_str(&fb),
+                             (int32_t)fb.len, &ec);
+    assert_true(U_SUCCESS(ec));
+    kz_buf_free(&fa);
+    kz_buf_free(&fb);
+    return r ? r : (a > b) - (a < b);
+}
+
+/* SQLite: the name order read through the stored keys (schema version 8,
+ * leads_name) is ICU's order for the database's name locale, both ways,
+ * and the same as the per-user collation's (kz_name) for that locale. */
+static void test_name_keys_order(void **state)
+{
+    KZ_TESTDB_SQLITE_ONLY("SQLite's name keys");
+    fx *f = *state;
+    kz_err err;
+    for (size_t i = 0; i < NKEY_NAMES; i++)
+        expect_names[add_lead(f->st, key_names[i], NULL, NULL, "lead", NULL, 1)] = key_names[i];
+    char *loc = NULL;
+    assert_int_equal(kz_store_meta_get(f->st, "name_locale", &loc, &err), KZ_OK);
+    assert_non_null(loc);
+    UErrorCode ec = U_ZERO_ERROR;
+    UCollator *coll = ucol_open(loc, &ec);
+    assert_true(U_SUCCESS(ec));
+    ucol_setStrength(coll, UCOL_SECONDARY);
+    expect_coll = coll;
+    int64_t want[64];
+    for (size_t i = 0; i < NKEY_NAMES; i++)
+        want[i] = (int64_t)i + 1;
+    qsort(want, NKEY_NAMES, sizeof want[0], icu_cmp);
+    /* the opener's locale is the database's: names are indexed */
+    assert_true(f->st->name_keyed);
+    assert_true(f->st->name_indexed);
+    for (int rev = 0; rev < 2; rev++)
+        for (int keyed = 1; keyed >= 0; keyed--) {
+            f->st->name_indexed = keyed;
+            idlist got = {0};
+            kz_query q = {0};
+            q.sort = KZ_SORT_NAME;
+            q.reverse = rev;
+            q.stage = rev ? "lead" : NULL;
+            assert_int_equal(kz_store_list(f->st, &q, false, collect_id, &got, &err), KZ_OK);
+            assert_int_equal(got.n, NKEY_NAMES);
+            for (size_t i = 0; i < NKEY_NAMES; i++)
+                assert_int_equal(got.v[i], want[rev ? NKEY_NAMES - 1 - i : i]);
+        }
+    f->st->name_indexed = true;
+    ucol_close(coll);
+    free(loc);
+}
+
+/* SQLite: a board page of a column in name order with a search walks
+ * leads_name, with no sort of the matches (no temporary B-tree for the
+ * ORDER BY), for
+ * each way a search keeps its matches. */
+static void test_name_page_walks_index(void **state)
+{
+    KZ_TESTDB_SQLITE_ONLY("SQLite's query plans");
+    fx *f = *state;
+    kz_err err;
+    for (int i = 0; i < 40; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "%s %d", i % 3 ? "Wonk" : "Filler", i);
+        add_lead(f->st, name, "Acme", NULL, i % 2 ? "lead" : "prospect", i % 4 ? "bob" : NULL, 1);
+    }
+    for (int mode = 0; mode < 3; mode++)
+        for (int owner = 0; owner < 2; owner++) {
+            kz_store_search_tune(f->st, mode == 0 ? 1000 : 1, mode == 2 ? 1 : 100000);
+            idlist got = {0};
+            kz_query q = {0};
+            q.sort = KZ_SORT_NAME;
+            q.stage = "lead";
+            q.owner = owner ? "bob" : NULL;
+            q.search = "wonk";
+            q.limit = 5;
+            assert_int_equal(kz_store_list(f->st, &q, false, collect_id, &got, &err), KZ_OK);
+            assert_int_equal(got.n, 5);
+            /* the statement the page ran */
+            const char *sql = NULL;
+            for (size_t i = 0; i < KZ_STMT_CACHE; i++)
+                if (f->st->cache[i].sql && strstr(f->st->cache[i].sql, "ORDER BY name_key") &&
+                    strstr(f->st->cache[i].sql, "LIMIT 5") &&
+                    (strstr(f->st->cache[i].sql, "owner = ?") != NULL) == owner)
+                    sql = f->st->cache[i].sql;
+            assert_non_null(sql);
+            kz_buf plan = KZ_BUF_INIT, q2 = KZ_BUF_INIT;
+            kz_buf_printf(&q2, "EXPLAIN QUERY PLAN %s", sql);
+            kz_dbstmt *s = kz_stmt(f->st, kz_buf_str(&q2), &err);
+            assert_non_null(s);
+            while (kz_step(s) == KZ_DB_ROW)
+                kz_buf_printf(&plan, "%s\n", kz_col_str(s, 3));
+            kz_reset(s);
+            /* a rare word's listed matches are read by id and sorted
+             * (test_search_rare_word_reads_its_matches); more walk the
+             * name order's index */
+            bool walks = strstr(kz_buf_str(&plan), owner ? "USING INDEX leads_owner_name"
+                                                         : "USING INDEX leads_name") &&
+                         !strstr(kz_buf_str(&plan), "TEMP B-TREE FOR ORDER BY");
+            bool by_id = strstr(kz_buf_str(&plan), "INTEGER PRIMARY KEY") != NULL;
+            if (mode == 0 ? !by_id : !walks)
+                fail_msg("mode %d, owner %d: %s\nplan:\n%s", mode, owner, sql,
+                         kz_buf_str(&plan));
+            kz_buf_free(&plan);
+            kz_buf_free(&q2);
+        }
+}
+
 /* A lead id too large for the search's bitmap (not one kariz hands out,
  * but a database may hold it): the search checks each lead instead, with
  * the same answers. */
@@ -2006,6 +2162,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_search_persian_letters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_sort_by_name_collation, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_name_keys_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_name_page_walks_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_text_refolded_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_text_follows_lead, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_large_ids, setup, teardown),
