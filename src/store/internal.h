@@ -73,6 +73,11 @@ typedef struct kz_backend {
                               kz_err *err);
     bool search_like; /* searches with LIKE on the case-folded lead_text (no kept matches) */
     int64_t exact_hits; /* a search lists the ids of up to this many matches (KZ_EXACT_HITS) */
+    /* a page's leads are found by id in their order's index first, then
+     * read whole: an index scan reads each row it passes from the table,
+     * checks and offsets included (PostgreSQL; SQLite reads a row only
+     * once its index entry passes) */
+    bool late_rows;
     bool aborts_on_error; /* a failed statement aborts the transaction (row savepoints) */
     /* A condition on presence rows that keeps only live sessions' (NULL:
      * the heartbeat alone tells) */

@@ -1322,6 +1322,21 @@ static kz_status prepare_query(kz_store *st, const kz_query *q, const char *sele
     }
     kz_buf sql = KZ_BUF_INIT;
     binds b;
+    size_t sel = strlen(select), from = strlen(" FROM leads");
+    if (paged && q->limit && st->be->late_rows && sel > from &&
+        strcmp(select + sel - from, " FROM leads") == 0) {
+        /* the page's ids from the order's index alone (the walk past
+         * leads a search skips or an offset passes reads no rows), then
+         * those leads, in that order */
+        kz_buf_append(&sql, select, sel - from);
+        kz_buf_puts(&sql, " FROM unnest(ARRAY(SELECT id FROM leads");
+        build_where(&sql, st, q, true, &b);
+        build_order(&sql, st, q);
+        kz_buf_printf(&sql, " LIMIT %zu OFFSET %zu)) WITH ORDINALITY AS page (page_id, page_pos)"
+                            " JOIN leads ON leads.id = page.page_id ORDER BY page.page_pos",
+                      q->limit, q->offset);
+        return prepare_bound(st, &sql, &b, out, err);
+    }
     kz_buf_puts(&sql, select);
     build_where(&sql, st, q, true, &b);
     if (paged) {
