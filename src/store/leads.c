@@ -1123,39 +1123,66 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
              * temporary table: each column's query then walks its own
              * index and looks each lead up there, instead of asking the
              * trigram index again; a word too common to list (more than
-             * list_hits matches) is checked lead by lead as it is */
-            kz_dbstmt *s;
-            if ((ks = kz_exec(st, "DELETE FROM kz_hits", err)) != KZ_OK)
-                return ks;
-            /* a page that walks its column (not full) lists no more than
-             * a rare word's matches (exact_hits): reading more of them
-             * from the table costs more than a walk that checks each lead
-             * it passes. The pattern is in the statement, not bound: the
-             * server plans each text by how common it is (a word in every
-             * lead reads the table until the limit), never with a plan
-             * made for any text, which builds the trigram index's bitmap
-             * of every match before the limit applies. */
-            kz_buf ins = KZ_BUF_INIT; /* owned */
-            kz_buf_puts(&ins, "INSERT INTO kz_hits (id) SELECT id FROM lead_text WHERE doc LIKE ");
-            like_literal(&ins, st->hits_like);
-            if (!full)
-                kz_buf_printf(&ins, " LIMIT %" PRId64, st->exact_hits + 1);
-            s = kz_stmt(st, kz_buf_str(&ins), err);
-            kz_buf_free(&ins);
+             * exact_hits matches on a page that walks its column, else
+             * list_hits) is checked lead by lead as it is. The ids come
+             * here first, and only a list kept is written back: a common
+             * word costs a read of the first ids, not writing them.
+             * The pattern is in the statement, not bound: the server
+             * plans each text by how common it is (a word in every lead
+             * reads the table until the limit), never with a plan made
+             * for any text, which builds the trigram index's bitmap of
+             * every match before the limit applies. */
+            int64_t cap = full ? st->list_hits : st->exact_hits;
+            kz_buf q = KZ_BUF_INIT; /* owned */
+            kz_buf_puts(&q, "SELECT id FROM lead_text WHERE doc LIKE ");
+            like_literal(&q, st->hits_like);
+            kz_buf_printf(&q, " LIMIT %" PRId64, cap + 1);
+            kz_dbstmt *s = kz_stmt(st, kz_buf_str(&q), err);
+            kz_buf_free(&q);
             if (!s)
                 return FAIL_STMT(err);
-            if ((ks = kz_step_done(st, s, _("searching"), err)) != KZ_OK)
-                return ks;
-            st->hits_n = kz_db_changes(st);
-            if (st->hits_n <= (full ? st->list_hits : st->exact_hits))
+            size_t n = 0;
+            int rc;
+            while ((rc = kz_step(s)) == KZ_DB_ROW) {
+                if (n == st->hits_cap) {
+                    st->hits_cap = st->hits_cap ? st->hits_cap * 2 : 256;
+                    st->hits_ids = kz_xrealloc(st->hits_ids, st->hits_cap * sizeof *st->hits_ids);
+                }
+                st->hits_ids[n++] = kz_col_i64(s, 0);
+            }
+            kz_reset(s);
+            if (rc != KZ_DB_DONE)
+                return kz_db_error(st, rc, _("searching"), err);
+            st->hits_n = (int64_t)n;
+            if (st->hits_n > cap) {
+                /* (a query that reads every match asks the index itself) */
+                st->hits_mode = full ? KZ_HITS_LIKE : KZ_HITS_CHECK;
+            } else {
                 st->hits_mode = KZ_HITS_IDS;
-            else if (!full)
-                st->hits_mode = KZ_HITS_CHECK;
-            /* the planner learns how many there are (a temporary table has
-             * no statistics of its own): a few are read one by one, never
-             * by walking a whole column for them */
-            if (st->hits_mode == KZ_HITS_IDS && (ks = kz_exec(st, "ANALYZE kz_hits", err)) != KZ_OK)
-                return ks;
+                kz_buf ids = KZ_BUF_INIT; /* owned: '{1,2,3}' */
+                kz_buf_putc(&ids, '{');
+                for (size_t i = 0; i < n; i++)
+                    kz_buf_printf(&ids, "%s%" PRId64, i ? "," : "", st->hits_ids[i]);
+                kz_buf_putc(&ids, '}');
+                if ((ks = kz_exec(st, "DELETE FROM kz_hits", err)) != KZ_OK) {
+                    kz_buf_free(&ids);
+                    return ks;
+                }
+                s = kz_stmt(st, "INSERT INTO kz_hits (id) SELECT unnest(CAST(? AS BIGINT[]))", err);
+                if (!s) {
+                    kz_buf_free(&ids);
+                    return FAIL_STMT(err);
+                }
+                kz_bind_text(s, 1, kz_buf_str(&ids));
+                kz_buf_free(&ids);
+                if ((ks = kz_step_done(st, s, _("searching"), err)) != KZ_OK)
+                    return ks;
+                /* the planner learns how many there are (a temporary
+                 * table has no statistics of its own): a few are read one
+                 * by one, never by walking a whole column for them */
+                if ((ks = kz_exec(st, "ANALYZE kz_hits", err)) != KZ_OK)
+                    return ks;
+            }
         }
         st->hits_text = kz_xstrdup(text);
         st->hits_dv = dv;
