@@ -1667,7 +1667,7 @@ kz_status kz_store_rank(kz_store *st, const kz_query *q, const kz_lead *l, size_
     one.id = id;
     kz_buf sql = KZ_BUF_INIT;
     binds b;
-    kz_dbstmt *s;
+    kz_dbstmt *s = NULL;
     kz_buf_puts(&sql, "SELECT count(*) FROM leads");
     build_where(&sql, st, &one, true, &b);
     kz_status ks = prepare_bound(st, &sql, &b, &s, err);
