@@ -218,7 +218,8 @@ kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, boo
  * and order; q's limit and offset are ignored): *found when it passes q's
  * filters, and then *rank is how many of them come before it, counted up
  * to limit (0: no limit; *rank == limit: at least that far down). A count
- * over the order's index, not a walk through the leads above it. */
+ * over the order's index, not a walk through the leads above it (the name
+ * order walks its ids). */
 kz_status kz_store_rank(kz_store *st, const kz_query *q, const kz_lead *l, size_t limit,
                         size_t *rank, bool *found, kz_err *err);
 /* Test hook: search thresholds other than the defaults (lists the ids of up

@@ -1031,7 +1031,7 @@ static void build_where(kz_buf *sql, const kz_store *st, const kz_query *q, bool
         kz_buf_printf(sql, " AND %snext_due IS NOT NULL AND %snext_due <= '%s'", p, p,
                       day_text(q->due_by_day, day));
     if (q->open_only)
-        kz_buf_puts(sql, " AND stage IN (SELECT name FROM stages WHERE kind = 'open')");
+        kz_buf_printf(sql, " AND %sstage IN (SELECT name FROM stages WHERE kind = 'open')", p);
     if (q->stale) {
         /* as kz_lead_is_stale: idle (since entering the stage or the last
          * touch) more whole days than the open stage allows, and no next
@@ -1583,7 +1583,8 @@ kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, boo
 }
 
 /* The condition that a lead comes before `l` in q's order, for the orders
- * whose keys are plain columns (0 for the others: name's collation, id): a
+ * whose keys are plain columns (0 for name's, which the collation and the
+ * engines' places for a missing name make its own): a
  * range on the order's index (score >= 40 AND (score > 40 OR id < 12)), so
  * a count reads only the leads above it. Returns how many parts (ranges
  * counted apart) the condition has, and writes part `part`. Texts it binds
@@ -1641,8 +1642,8 @@ static int build_before(kz_buf *sql, const kz_query *q, const kz_lead *l, int pa
         }
         return 1;
     }
-    case KZ_SORT_NAME:
-    case KZ_SORT_ID: return 0;
+    case KZ_SORT_ID: kz_buf_printf(sql, " AND id %s %" PRId64, idcmp, id); return 1;
+    case KZ_SORT_NAME: return 0;
     }
     return 0;
 }
@@ -1663,23 +1664,40 @@ kz_status kz_store_rank(kz_store *st, const kz_query *q, const kz_lead *l, size_
         if (ks != KZ_OK)
             return ks;
     }
-    /* the lead itself passes the filters */
+    /* the lead itself passes the filters; its order's keys as they are
+     * now (another session may have saved it since l was read) */
     one.id = id;
     kz_buf sql = KZ_BUF_INIT;
     binds b;
     kz_dbstmt *s = NULL;
-    kz_buf_puts(&sql, "SELECT count(*) FROM leads");
+    kz_buf_puts(&sql, "SELECT score, stage_entered, value, next_due FROM leads");
     build_where(&sql, st, &one, true, &b);
     kz_status ks = prepare_bound(st, &sql, &b, &s, err);
     if (ks != KZ_OK)
         return ks;
     int rc = kz_step(s);
-    *found = rc == KZ_DB_ROW && kz_col_i64(s, 0) > 0;
+    kz_lead key; /* owned */
+    kz_lead_init(&key);
+    if (rc == KZ_DB_ROW) {
+        *found = true;
+        kz_lead_set_num(&key, KZ_F_ID, id);
+        kz_lead_set_num(&key, KZ_F_SCORE, kz_col_i64(s, 0));
+        kz_lead_set_num(&key, KZ_F_STAGE_ENTERED, kz_col_i64(s, 1));
+        if (!kz_col_null(s, 2))
+            kz_lead_set_num(&key, KZ_F_VALUE, kz_col_i64(s, 2));
+        kz_lead_set_text(&key, KZ_F_NEXT_DUE, kz_col_str(s, 3));
+        rc = KZ_DB_DONE;
+    }
     kz_reset(s);
-    if (rc != KZ_DB_ROW)
+    if (rc != KZ_DB_DONE) {
+        kz_lead_free(&key);
         return kz_db_error(st, rc, _("listing leads"), err);
-    if (!*found)
+    }
+    if (!*found) {
+        kz_lead_free(&key);
         return KZ_OK;
+    }
+    l = &key;
     one.id = 0;
     int parts = 1;
     for (int part = 0; part < parts; part++) {
@@ -1695,14 +1713,16 @@ kz_status kz_store_rank(kz_store *st, const kz_query *q, const kz_lead *l, size_
             kz_buf_printf(&sql, " LIMIT %zu", limit - *rank);
         kz_buf_puts(&sql, ") AS above");
         if ((ks = prepare_bound(st, &sql, &b, &s, err)) != KZ_OK)
-            return ks;
+            goto out;
         rc = kz_step(s);
         *rank += rc == KZ_DB_ROW ? (size_t)kz_col_i64(s, 0) : 0;
         kz_reset(s);
-        if (rc != KZ_DB_ROW)
-            return kz_db_error(st, rc, _("listing leads"), err);
+        if (rc != KZ_DB_ROW) {
+            ks = kz_db_error(st, rc, _("listing leads"), err);
+            goto out;
+        }
         if (part + 1 == parts || (limit && *rank >= limit))
-            return KZ_OK;
+            goto out;
     }
     /* the others: the order's ids, walked until the lead */
     sql = (kz_buf)KZ_BUF_INIT;
@@ -1712,15 +1732,18 @@ kz_status kz_store_rank(kz_store *st, const kz_query *q, const kz_lead *l, size_
     if (limit)
         kz_buf_printf(&sql, " LIMIT %zu", limit);
     if ((ks = prepare_bound(st, &sql, &b, &s, err)) != KZ_OK)
-        return ks;
+        goto out;
     size_t n = 0;
     while ((rc = kz_step(s)) == KZ_DB_ROW && kz_col_i64(s, 0) != id)
         n++;
     kz_reset(s);
     if (rc != KZ_DB_ROW && rc != KZ_DB_DONE)
-        return kz_db_error(st, rc, _("listing leads"), err);
-    *rank = n;
-    return KZ_OK;
+        ks = kz_db_error(st, rc, _("listing leads"), err);
+    else
+        *rank = n;
+out:
+    kz_lead_free(&key);
+    return ks;
 }
 
 void kz_store_search_tune(kz_store *st, int64_t exact, int64_t list)
