@@ -19,6 +19,8 @@
 #define KZ_SCHEMA_VERSION 8
 /* The indexes schema version 6 adds on both engines (migrate.c). */
 extern const char kz_sort_indexes_sql[];
+/* Schema version 7's marking of leads sharing an older lead's e-mail (migrate.c). */
+extern const char kz_email_shared_sql[];
 
 #define KZ_STMT_CACHE 96
 #define KZ_COUNT_CACHE 64

@@ -220,7 +220,7 @@ static const struct pg_step {
     {7,
      {"ALTER TABLE leads ADD COLUMN email_shared BIGINT NOT NULL DEFAULT 0;"
       "UPDATE leads SET email_shared = 1 WHERE email_key <> '' AND EXISTS (SELECT 1 FROM "
-      "leads o WHERE o.email_key = leads.email_key AND o.id < leads.id);"
+      "leads o WHERE o.email_key = leads.email_key AND o.email_key <> '' AND o.id < leads.id);"
       "CREATE UNIQUE INDEX leads_email_holder ON leads (email_key) "
       "WHERE email_shared = 0 AND email_key IS NOT NULL AND email_key <> '';",
       /* and a row kariz numbered itself does not call kz_next_id */

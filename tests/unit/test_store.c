@@ -1456,6 +1456,27 @@ static void account_cols(const char *path, int64_t id, char *out, size_t size)
 /* A database at schema version 4 is brought forward: every lead's company
  * key and company e-mail domain are filled, and an account's leads are
  * found through them (by key, alias and domain). */
+/* The step to schema version 7 finds an older lead with the same e-mail
+ * through the e-mail index, not by reading every lead for each lead. */
+static void test_migration_7_uses_the_email_index(void **state)
+{
+    KZ_TESTDB_SQLITE_ONLY("SQLite's query plans");
+    fx *f = *state;
+    kz_err err;
+    kz_buf q = KZ_BUF_INIT, plan = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&q, "EXPLAIN QUERY PLAN %.*s", (int)strlen(kz_email_shared_sql) - 1,
+                  kz_email_shared_sql); /* (without its ';') */
+    kz_dbstmt *s = kz_stmt(f->st, kz_buf_str(&q), &err);
+    assert_non_null(s);
+    while (kz_step(s) == KZ_DB_ROW)
+        kz_buf_printf(&plan, "%s\n", kz_col_str(s, 3));
+    kz_reset(s);
+    if (!strstr(kz_buf_str(&plan), "SEARCH o USING INDEX leads_email (email_key=?"))
+        fail_msg("plan:\n%s", kz_buf_str(&plan));
+    kz_buf_free(&q);
+    kz_buf_free(&plan);
+}
+
 static void test_migrates_version_4(void **state)
 {
     KZ_TESTDB_SQLITE_ONLY("an SQLite file of schema version 4");
@@ -2224,6 +2245,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_migrates_version_1, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrates_version_3, setup, teardown),
         cmocka_unit_test_setup_teardown(test_migrates_version_4, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_migration_7_uses_the_email_index, setup, teardown),
         cmocka_unit_test_setup_teardown(test_account_columns_follow_changes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_chunks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_due_streams, setup, teardown),
