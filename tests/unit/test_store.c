@@ -779,6 +779,33 @@ static bool count_lead(const kz_lead *lead, void *ud)
     return true;
 }
 
+/* Adds 3000 leads in one transaction: named "Wonk" where wonk(i), else
+ * "Filler", in stage stage(i), score i % 50, value `value` (< 0: none). */
+static void add_3000(kz_store *st, bool (*wonk)(int), const char *(*stage)(int), int64_t value)
+{
+    kz_err err;
+    assert_int_equal(kz_store_begin(st, &err), KZ_OK);
+    for (int i = 0; i < 3000; i++) {
+        kz_lead l;
+        kz_lead_init(&l);
+        kz_lead_set_text(&l, KZ_F_NAME, wonk(i) ? "Wonk" : "Filler");
+        kz_lead_set_text(&l, KZ_F_STAGE, stage(i));
+        kz_lead_set_num(&l, KZ_F_SCORE, i % 50);
+        if (value >= 0)
+            kz_lead_set_num(&l, KZ_F_VALUE, value);
+        assert_int_equal(kz_store_lead_insert(st, &l, "alice", 1000, &err), KZ_OK);
+        kz_lead_free(&l);
+    }
+    assert_int_equal(kz_store_commit(st, &err), KZ_OK);
+}
+
+static bool none_wonk(int i) { return (void)i, false; }
+static bool all_wonk(int i) { return (void)i, true; }
+static bool some_wonk(int i) { return i % 100 < 4; }
+static const char *in_lead(int i) { return (void)i, "lead"; }
+static const char *in_two(int i) { return i % 2 ? "lead" : "prospect"; }
+static const char *in_four(int i) { return stages[i % 4].name; }
+
 /* A rare word's few matches are read one by one and sorted, never found by
  * walking the column: here a page sorted by value would pass 3000 leads
  * before the three matches at its end. (SQLite: the planner takes its
@@ -789,17 +816,7 @@ static void test_search_rare_word_reads_its_matches(void **state)
     if (kz_testdb_pg())
         skip();
     kz_err err;
-    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
-    for (int i = 0; i < 3000; i++) {
-        kz_lead l;
-        kz_lead_init(&l);
-        kz_lead_set_text(&l, KZ_F_NAME, "Filler");
-        kz_lead_set_text(&l, KZ_F_STAGE, "lead");
-        kz_lead_set_num(&l, KZ_F_VALUE, 100000);
-        assert_int_equal(kz_store_lead_insert(f->st, &l, "alice", 1000, &err), KZ_OK);
-        kz_lead_free(&l);
-    }
-    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    add_3000(f->st, none_wonk, in_lead, 100000);
     for (int i = 0; i < 3; i++)
         add_lead(f->st, "Wonk", "Hooli", NULL, "lead", NULL, 100);
     kz_query q = {0};
@@ -918,17 +935,7 @@ static void test_pg_common_word_page_walks_its_column(void **state)
     if (!kz_testdb_pg())
         skip();
     kz_err err;
-    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
-    for (int i = 0; i < 3000; i++) {
-        kz_lead l;
-        kz_lead_init(&l);
-        kz_lead_set_text(&l, KZ_F_NAME, "Wonk");
-        kz_lead_set_text(&l, KZ_F_STAGE, i % 2 ? "lead" : "prospect");
-        kz_lead_set_num(&l, KZ_F_SCORE, i % 50);
-        assert_int_equal(kz_store_lead_insert(f->st, &l, "alice", 1000, &err), KZ_OK);
-        kz_lead_free(&l);
-    }
-    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    add_3000(f->st, all_wonk, in_two, -1);
     assert_int_equal(kz_exec(f->st, "ANALYZE", &err), KZ_OK);
     kz_query q = {0};
     q.search = "wonk";
@@ -981,17 +988,7 @@ static void test_pg_page_reads_only_its_rows(void **state)
     /* (the test cluster commits without waiting for the disk, and VACUUM
      * marks pages all-visible only once their rows' commit is flushed) */
     assert_int_equal(kz_exec(f->st, "SET synchronous_commit = on", &err), KZ_OK);
-    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
-    for (int i = 0; i < 3000; i++) {
-        kz_lead l;
-        kz_lead_init(&l);
-        kz_lead_set_text(&l, KZ_F_NAME, i % 100 < 4 ? "Wonk" : "Filler");
-        kz_lead_set_text(&l, KZ_F_STAGE, stages[i % 4].name);
-        kz_lead_set_num(&l, KZ_F_SCORE, i % 50);
-        assert_int_equal(kz_store_lead_insert(f->st, &l, "alice", 1000, &err), KZ_OK);
-        kz_lead_free(&l);
-    }
-    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    add_3000(f->st, some_wonk, in_four, -1);
     /* (the visibility map, so the index alone answers for the walk; a
      * VACUUM that skips the indexes leaves the pages it pruned unmarked) */
     assert_int_equal(kz_exec(f->st, "VACUUM (INDEX_CLEANUP ON, ANALYZE) leads", &err), KZ_OK);
