@@ -149,6 +149,62 @@ static void test_selection_survives_other_changes(void **state)
     kt_finish(t, "q");
 }
 
+/* The selected lead far down a long column, in an order with leads
+ * missing its key (no value): a search finds it, clearing the search keeps
+ * it selected where it stands in the whole column (the screen scrolls to
+ * it), and a note lands on it. */
+static void test_selection_far_down_a_column(void **state)
+{
+    (void)state;
+    const char *db = kt_db("far.db");
+    char csv[512];
+    snprintf(csv, sizeof csv, "%s", kt_path("far.csv"));
+    FILE *fp = fopen(csv, "w");
+    assert_non_null(fp);
+    fputs("name,company,value,stage\n", fp);
+    for (int i = 1; i <= 60; i++) {
+        if (i % 3)
+            fprintf(fp, "Filler %02d,Acme %02d,%d,lead\n", i, i, 1000 + i * 10);
+        else
+            fprintf(fp, "Filler %02d,Acme %02d,,lead\n", i, i);
+    }
+    /* no value: after every lead with one, by lead number among the rest */
+    fputs("Zed Target,Unique Works,,lead\n", fp);
+    fputs("Filler 61,Acme 61,,lead\n", fp);
+    fclose(fp);
+    kt_kariz_run(db, "import", csv, NULL);
+    setenv("NO_COLOR", "1", 1);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    unsetenv("NO_COLOR");
+    kt_wait_for(t, "Filler");
+    kt_send(t, "s");
+    kt_wait_for(t, "sort cards by");
+    kt_send(t, "v");
+    kt_wait_for(t, "cards sorted by value");
+    assert_false(kt_find(t, "Zed Target", NULL, NULL)); /* far below the screen */
+    kt_send(t, "/");
+    kt_wait_for(t, "search:");
+    kt_send(t, "Unique\r");
+    kt_wait_for(t, "(1 shown)");
+    send_sync(t, "");
+    assert_true(selected(t, "Zed Target"));
+    kt_send(t, "x");
+    kt_wait_for(t, "filters cleared");
+    send_sync(t, "");
+    assert_true(selected(t, "Zed Target"));
+    /* the one after it in the column is below it on the screen */
+    if (kt_find(t, "Filler 61", NULL, NULL))
+        assert_true(row_of(t, "Filler 61") > row_of(t, "Zed Target"));
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "found far down\r");
+    kt_wait_for(t, "note added to Zed Target");
+    assert_string_equal(kt_sql(db, "SELECT l.name FROM activities a JOIN leads l ON "
+                                   "l.id = a.lead_id WHERE a.kind = 'note'"),
+                        "Zed Target");
+    kt_finish(t, "q");
+}
+
 /* A new lead is selected, in its column; the next key acts on it. */
 static void test_new_lead_is_selected(void **state)
 {
@@ -499,6 +555,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_call_then_note_on_the_same_lead),
         cmocka_unit_test(test_selection_survives_other_changes),
+        cmocka_unit_test(test_selection_far_down_a_column),
         cmocka_unit_test(test_new_lead_is_selected),
         cmocka_unit_test(test_undo_several_steps),
         cmocka_unit_test(test_undo_one_field_twice),
