@@ -53,6 +53,7 @@ typedef struct board {
     int slots;     /* cards that fit in a column */
     kz_err err;    /* last load error */
     bool load_failed;
+    bool searched; /* the reload under way follows a change of the search */
 } board;
 
 static bool filtered(const kz_tui *t)
@@ -301,6 +302,31 @@ static void select_lead(board *b, kz_tui *t, int64_t id)
     kz_lead_free(&l);
 }
 
+/* A search typed or changed: the cursor goes to the selected lead's place
+ * among the matches, or, when the search leaves it out, to the first match
+ * (not to the place it had in the column before, which means nothing among
+ * the matches and would page that far down them). */
+static void place_for_search(kz_tui *t, column *c)
+{
+    if (c->collapsed || !c->sel)
+        return;
+    kz_query q;
+    make_query(t, c, &q);
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_lead_set_num(&l, KZ_F_ID, c->sel);
+    size_t limit = c->cur + KZ_BOARD_FIND_REACH, rank;
+    bool found;
+    kz_err err;
+    if (kz_store_rank(t->s->store, &q, &l, limit, &rank, &found, &err) == KZ_OK) {
+        if (!found)
+            c->cur = c->top = 0;
+        else if (rank < limit)
+            c->cur = rank;
+    }
+    kz_lead_free(&l);
+}
+
 static void board_reload(kz_view *v, kz_tui *t)
 {
     board *b = v->priv;
@@ -326,6 +352,8 @@ static void board_reload(kz_view *v, kz_tui *t)
         for (size_t j = 0; j < n; j++)
             if (strcmp(tot[j].stage, c->stage->name) == 0)
                 c->tot = tot[j];
+        if (b->searched)
+            place_for_search(t, c);
         load_column(b, t, c, true);
         if (!b->load_failed)
             keep_selection(b, t, c, i == b->focus, kz_buf_str(&name));
@@ -697,7 +725,10 @@ static void search_changed(kz_tui *t, const char *text, void *ud)
     if (strcmp(effective, t->filter.search) == 0)
         return;
     snprintf(t->filter.search, sizeof t->filter.search, "%s", effective);
+    board *b = sc->v->priv;
+    b->searched = true;
     board_reload(sc->v, t);
+    b->searched = false;
 }
 
 static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)

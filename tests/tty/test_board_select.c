@@ -153,12 +153,14 @@ static void test_selection_survives_other_changes(void **state)
  * missing its key (no value): a search finds it, clearing the search keeps
  * it selected where it stands in the whole column (the screen scrolls to
  * it), and a note lands on it. */
-static void test_selection_far_down_a_column(void **state)
+/* 62 leads in Lead: Filler 01-61 (Acme 01-61; every third without a
+ * value, the others 1010-1610) and Zed Target (Unique Works, no value),
+ * between Filler 60 and 61 by lead number. */
+static const char *make_long_column(const char *name)
 {
-    (void)state;
-    const char *db = kt_db("far.db");
+    const char *db = kt_db(name);
     char csv[512];
-    snprintf(csv, sizeof csv, "%s", kt_path("far.csv"));
+    snprintf(csv, sizeof csv, "%s.csv", kt_path(name));
     FILE *fp = fopen(csv, "w");
     assert_non_null(fp);
     fputs("name,company,value,stage\n", fp);
@@ -168,11 +170,47 @@ static void test_selection_far_down_a_column(void **state)
         else
             fprintf(fp, "Filler %02d,Acme %02d,,lead\n", i, i);
     }
-    /* no value: after every lead with one, by lead number among the rest */
     fputs("Zed Target,Unique Works,,lead\n", fp);
     fputs("Filler 61,Acme 61,,lead\n", fp);
     fclose(fp);
     kt_kariz_run(db, "import", csv, NULL);
+    return db;
+}
+
+/* Typing a search that leaves the selected lead out puts the cursor on
+ * the first match, not at the place the lead had in the whole column. */
+static void test_search_starts_at_the_first_match(void **state)
+{
+    (void)state;
+    const char *db = make_long_column("first.db");
+    setenv("NO_COLOR", "1", 1);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    unsetenv("NO_COLOR");
+    kt_wait_for(t, "Filler");
+    kt_send(t, "s");
+    kt_wait_for(t, "sort cards by");
+    kt_send(t, "v");
+    kt_wait_for(t, "cards sorted by value");
+    send_sync(t, "G"); /* the last card: Filler 61, no value */
+    assert_true(selected(t, "Filler 61"));
+    kt_send(t, "/");
+    kt_wait_for(t, "search:");
+    kt_send(t, "Acme 0");
+    kt_wait_for(t, "(9 shown)");
+    send_sync(t, "\r");
+    /* the highest value of Acme 01-09 */
+    assert_true(selected(t, "Filler 08"));
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "first match\r");
+    kt_wait_for(t, "note added to Filler 08");
+    kt_finish(t, "q");
+}
+
+static void test_selection_far_down_a_column(void **state)
+{
+    (void)state;
+    const char *db = make_long_column("far.db");
     setenv("NO_COLOR", "1", 1);
     kt_term *t = kt_board(30, 120, db, NULL);
     unsetenv("NO_COLOR");
@@ -556,6 +594,7 @@ int main(void)
         cmocka_unit_test(test_call_then_note_on_the_same_lead),
         cmocka_unit_test(test_selection_survives_other_changes),
         cmocka_unit_test(test_selection_far_down_a_column),
+        cmocka_unit_test(test_search_starts_at_the_first_match),
         cmocka_unit_test(test_new_lead_is_selected),
         cmocka_unit_test(test_undo_several_steps),
         cmocka_unit_test(test_undo_one_field_twice),
