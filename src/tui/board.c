@@ -302,10 +302,10 @@ static void select_lead(board *b, kz_tui *t, int64_t id)
     kz_lead_free(&l);
 }
 
-/* A search typed or changed: the cursor goes to the selected lead's place
- * among the matches, or, when the search leaves it out, to the first match
- * (not to the place it had in the column before, which means nothing among
- * the matches and would page that far down them). */
+/* A search typed or changed that leaves the selected lead out: the cursor
+ * goes to the first match, not to the place the lead had in the column
+ * before, which means nothing among the matches and would page that far
+ * down them. (A lead the search keeps is found again where it stands.) */
 static void place_for_search(kz_tui *t, column *c)
 {
     if (c->collapsed || !c->sel)
@@ -315,15 +315,12 @@ static void place_for_search(kz_tui *t, column *c)
     kz_lead l;
     kz_lead_init(&l);
     kz_lead_set_num(&l, KZ_F_ID, c->sel);
-    size_t limit = c->cur + KZ_BOARD_FIND_REACH, rank;
+    size_t rank;
     bool found;
     kz_err err;
-    if (kz_store_rank(t->s->store, &q, &l, limit, &rank, &found, &err) == KZ_OK) {
-        if (!found)
-            c->cur = c->top = 0;
-        else if (rank < limit)
-            c->cur = rank;
-    }
+    /* (whether it passes: the count above it stops at one) */
+    if (kz_store_rank(t->s->store, &q, &l, 1, &rank, &found, &err) == KZ_OK && !found)
+        c->cur = c->top = 0;
     kz_lead_free(&l);
 }
 
