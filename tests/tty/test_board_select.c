@@ -149,10 +149,6 @@ static void test_selection_survives_other_changes(void **state)
     kt_finish(t, "q");
 }
 
-/* The selected lead far down a long column, in an order with leads
- * missing its key (no value): a search finds it, clearing the search keeps
- * it selected where it stands in the whole column (the screen scrolls to
- * it), and a note lands on it. */
 /* 62 leads in Lead: Filler 01-61 (Acme 01-61; every third without a
  * value, the others 1010-1610) and Zed Target (Unique Works, no value),
  * between Filler 60 and 61 by lead number. */
@@ -177,12 +173,9 @@ static const char *make_long_column(const char *name)
     return db;
 }
 
-/* Typing a search that leaves the selected lead out puts the cursor on
- * the first match, not at the place the lead had in the whole column. */
-static void test_search_starts_at_the_first_match(void **state)
+/* The board on db, its cards sorted by value. */
+static kt_term *board_by_value(const char *db)
 {
-    (void)state;
-    const char *db = make_long_column("first.db");
     setenv("NO_COLOR", "1", 1);
     kt_term *t = kt_board(30, 120, db, NULL);
     unsetenv("NO_COLOR");
@@ -191,6 +184,16 @@ static void test_search_starts_at_the_first_match(void **state)
     kt_wait_for(t, "sort cards by");
     kt_send(t, "v");
     kt_wait_for(t, "cards sorted by value");
+    return t;
+}
+
+/* Typing a search that leaves the selected lead out puts the cursor on
+ * the first match, not at the place the lead had in the whole column. */
+static void test_search_starts_at_the_first_match(void **state)
+{
+    (void)state;
+    const char *db = make_long_column("first.db");
+    kt_term *t = board_by_value(db);
     send_sync(t, "G"); /* the last card: Filler 61, no value */
     assert_true(selected(t, "Filler 61"));
     kt_send(t, "/");
@@ -207,18 +210,15 @@ static void test_search_starts_at_the_first_match(void **state)
     kt_finish(t, "q");
 }
 
+/* The selected lead far down a long column, in an order with leads
+ * missing its key (no value): a search finds it, clearing the search keeps
+ * it selected where it stands in the whole column (the screen scrolls to
+ * it), and a note lands on it. */
 static void test_selection_far_down_a_column(void **state)
 {
     (void)state;
     const char *db = make_long_column("far.db");
-    setenv("NO_COLOR", "1", 1);
-    kt_term *t = kt_board(30, 120, db, NULL);
-    unsetenv("NO_COLOR");
-    kt_wait_for(t, "Filler");
-    kt_send(t, "s");
-    kt_wait_for(t, "sort cards by");
-    kt_send(t, "v");
-    kt_wait_for(t, "cards sorted by value");
+    kt_term *t = board_by_value(db);
     assert_false(kt_find(t, "Zed Target", NULL, NULL)); /* far below the screen */
     kt_send(t, "/");
     kt_wait_for(t, "search:");
