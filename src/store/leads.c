@@ -1334,7 +1334,9 @@ static kz_status prepare_bound(kz_store *st, kz_buf *sql, const binds *b, kz_dbs
     return KZ_OK;
 }
 
-static kz_status prepare_query(kz_store *st, const kz_query *q, const char *select, bool paged,
+/* "SELECT <cols> FROM leads WHERE ..." for q (its order and page when
+ * paged). */
+static kz_status prepare_query(kz_store *st, const kz_query *q, const char *cols, bool paged,
                                kz_dbstmt **out, kz_err *err)
 {
     if (q->search && *q->search) {
@@ -1349,14 +1351,12 @@ static kz_status prepare_query(kz_store *st, const kz_query *q, const char *sele
     }
     kz_buf sql = KZ_BUF_INIT;
     binds b;
-    size_t sel = strlen(select), from = strlen(" FROM leads");
-    if (paged && q->limit && st->be->late_rows && sel > from &&
-        strcmp(select + sel - from, " FROM leads") == 0) {
+    kz_buf_printf(&sql, "SELECT %s FROM ", cols);
+    if (paged && q->limit && st->be->late_rows) {
         /* the page's ids from the order's index alone (the walk past
          * leads a search skips or an offset passes reads no rows), then
          * those leads, in that order */
-        kz_buf_append(&sql, select, sel - from);
-        kz_buf_puts(&sql, " FROM unnest(ARRAY(SELECT id FROM leads");
+        kz_buf_puts(&sql, "unnest(ARRAY(SELECT id FROM leads");
         build_where(&sql, st, q, true, &b);
         build_order(&sql, st, q);
         kz_buf_printf(&sql, " LIMIT %zu OFFSET %zu)) WITH ORDINALITY AS page (page_id, page_pos)"
@@ -1364,7 +1364,7 @@ static kz_status prepare_query(kz_store *st, const kz_query *q, const char *sele
                       q->limit, q->offset);
         return prepare_bound(st, &sql, &b, out, err);
     }
-    kz_buf_puts(&sql, select);
+    kz_buf_puts(&sql, "leads");
     build_where(&sql, st, q, true, &b);
     if (paged) {
         build_order(&sql, st, q);
@@ -1411,10 +1411,10 @@ kz_status kz_stream_leads(kz_store *st, kz_dbstmt *s, kz_lead_fn fn, void *ud,
 kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_lead_fn fn,
                         void *ud, kz_err *err)
 {
-    char select[1600];
-    snprintf(select, sizeof select, "SELECT id, %s, " KZ_ROLES_COL " FROM leads", st->lead_cols);
+    char cols[1600];
+    snprintf(cols, sizeof cols, "id, %s, " KZ_ROLES_COL, st->lead_cols);
     kz_dbstmt *s;
-    kz_status ks = prepare_query(st, q, select, true, &s, err);
+    kz_status ks = prepare_query(st, q, cols, true, &s, err);
     if (ks != KZ_OK)
         return ks;
     kz_lead l;
@@ -1571,7 +1571,7 @@ kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, boo
         return KZ_OK;
     }
     kz_dbstmt *s;
-    kz_status ks = prepare_query(st, q, "SELECT count(*) FROM leads", false, &s, err);
+    kz_status ks = prepare_query(st, q, "count(*)", false, &s, err);
     if (ks != KZ_OK)
         return ks;
     int rc = kz_step(s);

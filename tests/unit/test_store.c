@@ -924,6 +924,28 @@ static void test_rank_matches_order(void **state)
     kz_lead_free(&l);
 }
 
+/* PostgreSQL: lists q's page into *w inside a transaction and returns
+ * what it cost by the server's count `counter` (a column of
+ * pg_stat_xact_user_tables) on `table`. */
+static int64_t page_cost(kz_store *st, const kz_query *q, order_walk *w, const char *counter,
+                         const char *table)
+{
+    kz_err err;
+    assert_int_equal(kz_store_begin(st, &err), KZ_OK);
+    assert_int_equal(kz_store_list(st, q, false, walk_ids, w, &err), KZ_OK);
+    char sql[200];
+    snprintf(sql, sizeof sql,
+             "SELECT coalesce(sum(%s), 0) FROM pg_stat_xact_user_tables WHERE relname = '%s'",
+             counter, table);
+    kz_dbstmt *s = kz_stmt(st, sql, &err);
+    assert_non_null(s);
+    assert_int_equal(kz_step(s), KZ_DB_ROW);
+    int64_t n = kz_col_i64(s, 0);
+    kz_reset(s);
+    kz_store_rollback(st);
+    return n;
+}
+
 /* PostgreSQL: a page of a word too common to list walks its column in
  * order and checks each lead until the page is full; the planner, which
  * takes the check for a rare word's, would read the whole column's texts
@@ -953,18 +975,8 @@ static void test_pg_common_word_page_walks_its_column(void **state)
     q.limit = 10;
     q.offset = 20;
     order_walk w = {0};
-    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
-    assert_int_equal(kz_store_list(f->st, &q, false, walk_ids, &w, &err), KZ_OK);
+    int64_t lookups = page_cost(f->st, &q, &w, "idx_scan", "lead_text");
     assert_int_equal(w.n, 10);
-    kz_dbstmt *s = kz_stmt(f->st,
-                           "SELECT coalesce(sum(idx_scan), 0) FROM pg_stat_xact_user_tables "
-                           "WHERE relname = 'lead_text'",
-                           &err);
-    assert_non_null(s);
-    assert_int_equal(kz_step(s), KZ_DB_ROW);
-    int64_t lookups = kz_col_i64(s, 0);
-    kz_reset(s);
-    kz_store_rollback(f->st);
     /* the 30 leads at the column's top and the search's own look-ups, not
      * the column's 1500 */
     assert_in_range(lookups, 1, 100);
@@ -1000,18 +1012,8 @@ static void test_pg_page_reads_only_its_rows(void **state)
         q.offset = search ? 15 : 500;
         kz_store_search_tune(f->st, search ? 10 : 0, 20); /* (a search checked lead by lead) */
         order_walk w = {0};
-        assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
-        assert_int_equal(kz_store_list(f->st, &q, false, walk_ids, &w, &err), KZ_OK);
+        int64_t fetched = page_cost(f->st, &q, &w, "idx_tup_fetch", "leads");
         assert_int_equal(w.n, 10);
-        kz_dbstmt *s = kz_stmt(f->st,
-                               "SELECT coalesce(sum(idx_tup_fetch), 0) FROM "
-                               "pg_stat_xact_user_tables WHERE relname = 'leads'",
-                               &err);
-        assert_non_null(s);
-        assert_int_equal(kz_step(s), KZ_DB_ROW);
-        int64_t fetched = kz_col_i64(s, 0);
-        kz_reset(s);
-        kz_store_rollback(f->st);
         /* the page's 10, not the 510 or 625 the walk passes */
         if (fetched < 10 || fetched > 50)
             fail_msg("search %d: %lld rows read", search, (long long)fetched);
