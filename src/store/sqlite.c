@@ -400,27 +400,25 @@ static bool needs_form(const unsigned char *s, int n)
  * treats as one (kz_text_search_form: Arabic and Persian yeh and kaf, the
  * non-joiner) compared as one. Called for every comparison of a sort, so
  * it allocates only for a name that needs its search form. */
+/* The name s[0..*n) as names compare: its search form (into form, and
+ * *n its length) when it holds a letter the form changes, else s itself. */
+static const char *name_form(const char *s, int *n, kz_buf *form)
+{
+    if (!s || !needs_form((const unsigned char *)s, *n))
+        return s;
+    kz_buf raw = KZ_BUF_INIT; /* owned */
+    kz_buf_append(&raw, s, (size_t)*n);
+    kz_text_search_form(form, kz_buf_str(&raw));
+    kz_buf_free(&raw);
+    *n = (int)form->len;
+    return kz_buf_str(form);
+}
+
 static int name_collate(void *ud, int na, const void *a, int nb, const void *b)
 {
     (void)ud;
     kz_buf fx = KZ_BUF_INIT, fy = KZ_BUF_INIT; /* owned: search forms, when needed */
-    const char *x = a, *y = b;
-    if (needs_form(a, na)) {
-        kz_buf raw = KZ_BUF_INIT; /* owned */
-        kz_buf_append(&raw, a, (size_t)na);
-        kz_text_search_form(&fx, kz_buf_str(&raw));
-        kz_buf_free(&raw);
-        x = kz_buf_str(&fx);
-        na = (int)fx.len;
-    }
-    if (needs_form(b, nb)) {
-        kz_buf raw = KZ_BUF_INIT; /* owned */
-        kz_buf_append(&raw, b, (size_t)nb);
-        kz_text_search_form(&fy, kz_buf_str(&raw));
-        kz_buf_free(&raw);
-        y = kz_buf_str(&fy);
-        nb = (int)fy.len;
-    }
+    const char *x = name_form(a, &na, &fx), *y = name_form(b, &nb, &fy);
     int r = 0;
     UErrorCode ec = U_ZERO_ERROR;
     if (name_coll)
@@ -505,14 +503,7 @@ static void name_key_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     const char *x = (const char *)sqlite3_value_text(argv[0]);
     int nx = sqlite3_value_bytes(argv[0]);
     kz_buf fx = KZ_BUF_INIT; /* owned: the search form, when needed */
-    if (x && needs_form((const unsigned char *)x, nx)) {
-        kz_buf raw = KZ_BUF_INIT; /* owned */
-        kz_buf_append(&raw, x, (size_t)nx);
-        kz_text_search_form(&fx, kz_buf_str(&raw));
-        kz_buf_free(&raw);
-        x = kz_buf_str(&fx);
-        nx = (int)fx.len;
-    }
+    x = name_form(x, &nx, &fx);
     if (!x)
         x = "";
     UErrorCode ec = U_ZERO_ERROR;
