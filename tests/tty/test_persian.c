@@ -126,6 +126,7 @@ static void test_rtl_detail_and_triage_keys_as_the_board(void **state)
     assert_false(kt_contains(t, "this is the first stage"));
     kt_send(t, "?");
     kt_wait_for(t, "move-next");
+    kt_wait_for(t, "move-prev"); /* (the screen arrives in pieces) */
     int row, col;
     assert_true(kt_find(t, "move-next", &row, &col));
     assert_true(strstr(kt_screen_row(t, row), "<") != NULL);
