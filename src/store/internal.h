@@ -24,13 +24,14 @@ extern const char kz_email_shared_sql[];
 
 #define KZ_STMT_CACHE 96
 #define KZ_COUNT_CACHE 64
-#define KZ_EXACT_HITS 2000  /* searches with more matches walk each column's index */
-/* PostgreSQL checks a word with more matches lead by lead, a look-up of the
- * lead's text for each lead a column's page passes (about 11 / density of
- * them a column), where listing costs about two reads a match: at
- * 1,000,000 leads the two cost the same near 6,600 matches */
-#define KZ_PG_EXACT_HITS 10000
-#define KZ_LIST_HITS 50000  /* ... and with more than this, check each lead's text */
+/* A search with up to this many matches lists them (their ids in
+ * temp.kz_hits), and one statement reads their places in a query's order
+ * for every column at once (places_of in leads.c), a read of each match by
+ * id: at 1,000,000 leads that costs what walking each column's index for
+ * them does near 10,000 matches. More are walked and checked in each
+ * column, one screen at a time. */
+#define KZ_EXACT_HITS 10000
+#define KZ_LIST_HITS 50000  /* SQLite: up to this many, a bitmap of their ids; more: each lead's text is checked */
 #define KZ_BITMAP_IDS (1 << 24) /* a search's bitmap holds ids below this (2 MiB) */
 
 /* How a kept search's matches are kept (see search_hits in leads.c). */
@@ -163,6 +164,18 @@ struct kz_store {
         int64_t n;
     } counts[KZ_COUNT_CACHE];
     size_t ncounts;
+    /* a listed search's matches (KZ_HITS_IDS) that pass one query's other
+     * filters, in its order, by stage (places_of in leads.c): what each of
+     * the board's columns counts, ranks and pages through, read in one
+     * statement while the search, the filters, the order and the data
+     * stay */
+    char *places_key;       /* owned: that statement and its binds; NULL: none kept */
+    struct kz_places {
+        char *stage;        /* owned */
+        int64_t *ids;       /* owned: n of cap, in the order */
+        size_t n, cap;
+    } *places;              /* owned: nplaces of places_cap */
+    size_t nplaces, places_cap;
     /* column totals deferred to the commit (kz_store_defer_totals): the
      * per-(stage, owner) changes of the open transaction */
     bool defer_totals;
@@ -210,6 +223,8 @@ struct kz_store {
 /* A prepared statement for sql, reset and with bindings cleared; owned by the
  * cache (never finalize it). NULL on error (err set). */
 kz_dbstmt *kz_stmt(kz_store *st, const char *sql, kz_err *err);
+/* Forgets a kept search's places (leads.c). */
+void kz_places_forget(kz_store *st);
 /* Maps the connection's last error to a status with a message; `what` says
  * what was being done ("saving lead 12"). */
 kz_status kz_db_error(kz_store *st, int rc, const char *what, kz_err *err);

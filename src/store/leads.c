@@ -1070,9 +1070,9 @@ static void hits_mark(kz_store *st, int64_t id)
 /* Finds the leads whose name, company, e-mail or notes contain text (the
  * trigram index for three characters or more, a scan below that) and keeps
  * them for the queries that follow, in one of three ways by how many match:
- *   - up to exact_hits (KZ_EXACT_HITS; PostgreSQL: KZ_PG_EXACT_HITS): their
- *     ids in temp.kz_hits, so a rare word reads only its own leads
- *     (KZ_HITS_IDS);
+ *   - up to exact_hits (KZ_EXACT_HITS): their ids in temp.kz_hits, so a
+ *     rare word reads only its own leads, once for all columns (KZ_HITS_IDS,
+ *     places_of);
  *   - up to KZ_LIST_HITS: a bitmap of ids that kz_hit(id) reads, so a column
  *     walks its (stage, score) index and stops once its screen is full
  *     (KZ_HITS_BITMAP);
@@ -1188,6 +1188,7 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
         st->hits_dv = dv;
         st->hits_changes = st->be->total_changes(st);
         st->counts_key[0] = '\0';
+        kz_places_forget(st);
         return KZ_OK;
     }
     if (!st->hits_fn) {
@@ -1278,19 +1279,29 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     if (st->hits_mode != KZ_HITS_CHECK && st->hits_n > st->exact_hits)
         st->hits_mode = KZ_HITS_BITMAP;
     if (st->hits_mode == KZ_HITS_IDS) {
-        kz_dbstmt *ins = kz_stmt(st, "INSERT INTO temp.kz_hits (id) VALUES (?)", err);
-        if (!ins)
+        /* one statement for them all (a JSON array of the ids) */
+        kz_buf ids = KZ_BUF_INIT; /* owned: [1,2,3] */
+        kz_buf_putc(&ids, '[');
+        for (size_t i = 0; i < nids; i++)
+            kz_buf_printf(&ids, "%s%" PRId64, i ? "," : "", st->hits_ids[i]);
+        kz_buf_putc(&ids, ']');
+        kz_dbstmt *ins =
+            kz_stmt(st, "INSERT INTO temp.kz_hits (id) SELECT value FROM json_each(?)", err);
+        if (!ins) {
+            kz_buf_free(&ids);
             return FAIL_STMT(err);
-        for (size_t i = 0; i < nids; i++) {
-            kz_bind_i64(ins, 1, st->hits_ids[i]);
-            if ((ks = kz_step_done(st, ins, _("searching"), err)) != KZ_OK)
-                return ks;
         }
+        kz_bind_text(ins, 1, kz_buf_str(&ids));
+        ks = kz_step_done(st, ins, _("searching"), err);
+        kz_buf_free(&ids);
+        if (ks != KZ_OK)
+            return ks;
     }
     st->hits_text = kz_xstrdup(text);
     st->hits_dv = dv;
     st->hits_changes = st->be->total_changes(st);
     st->counts_key[0] = '\0'; /* grouped counts belong to the old hits */
+    kz_places_forget(st);
     return KZ_OK;
 }
 
@@ -1334,6 +1345,136 @@ static kz_status prepare_bound(kz_store *st, kz_buf *sql, const binds *b, kz_dbs
     return KZ_OK;
 }
 
+void kz_places_forget(kz_store *st)
+{
+    free(st->places_key);
+    st->places_key = NULL;
+    for (size_t i = 0; i < st->nplaces; i++)
+        st->places[i].n = 0;
+    st->nplaces = 0;
+}
+
+/* Whether q's search is listed (KZ_HITS_IDS) and q asks for one column:
+ * its count, rank and page come from places_of. The caller has run the
+ * search. */
+static bool by_places(const kz_store *st, const kz_query *q)
+{
+    return q->search && *q->search && q->stage && st->hits_mode == KZ_HITS_IDS;
+}
+
+/* The listed matches of q's search that pass its other filters, in its
+ * order, for q's stage (*out NULL: none there). One statement reads them for
+ * every stage (a few thousand leads by id, sorted): each column's count, the
+ * selected lead's rank and each page are then looked up here, where each
+ * column read and sorted its own matches two or three times a keystroke. */
+static kz_status places_of(kz_store *st, const kz_query *q, const struct kz_places **out,
+                           kz_err *err)
+{
+    *out = NULL;
+    kz_buf sql = KZ_BUF_INIT, key = KZ_BUF_INIT; /* owned */
+    binds b;
+    kz_buf_puts(&sql, "SELECT id, stage FROM leads");
+    build_where(&sql, st, q, false, &b);
+    build_order(&sql, st, q);
+    kz_buf_puts(&key, kz_buf_str(&sql));
+    for (int i = 0; i < b.n; i++)
+        kz_buf_printf(&key, "|%s", b.text[i]);
+    kz_status ks = KZ_OK;
+    if (!st->places_key || strcmp(st->places_key, kz_buf_str(&key)) != 0) {
+        kz_places_forget(st);
+        kz_dbstmt *s = NULL;
+        if ((ks = prepare_bound(st, &sql, &b, &s, err)) != KZ_OK)
+            goto out;
+        int rc;
+        struct kz_places *p = NULL; /* the last row's stage */
+        while ((rc = kz_step(s)) == KZ_DB_ROW) {
+            const char *stage = kz_col_str(s, 1);
+            if (!stage)
+                stage = "";
+            if (!p || strcmp(p->stage, stage) != 0) {
+                p = NULL;
+                for (size_t i = 0; i < st->nplaces && !p; i++)
+                    if (strcmp(st->places[i].stage, stage) == 0)
+                        p = &st->places[i];
+            }
+            if (!p) {
+                if (st->nplaces == st->places_cap) {
+                    size_t n = st->places_cap ? st->places_cap * 2 : 8;
+                    st->places = kz_xrealloc(st->places, n * sizeof *st->places);
+                    memset(st->places + st->places_cap, 0,
+                           (n - st->places_cap) * sizeof *st->places);
+                    st->places_cap = n;
+                }
+                p = &st->places[st->nplaces++];
+                free(p->stage);
+                p->stage = kz_xstrdup(stage);
+                p->n = 0;
+            }
+            if (p->n == p->cap) {
+                p->cap = p->cap ? p->cap * 2 : 64;
+                p->ids = kz_xrealloc(p->ids, p->cap * sizeof *p->ids);
+            }
+            p->ids[p->n++] = kz_col_i64(s, 0);
+        }
+        kz_reset(s);
+        if (rc != KZ_DB_DONE) {
+            kz_places_forget(st);
+            ks = kz_db_error(st, rc, _("listing leads"), err);
+            goto out;
+        }
+        st->places_key = kz_buf_take(&key);
+    }
+    for (size_t i = 0; i < st->nplaces; i++)
+        if (strcmp(st->places[i].stage, q->stage) == 0)
+            *out = &st->places[i];
+out:
+    kz_buf_free(&sql);
+    kz_buf_free(&key);
+    return ks;
+}
+
+/* A page of a listed search's column (by_places): its leads by id, in the
+ * order places_of keeps, which still pass q's other filters (a lead saved
+ * since then drops out until the next keystroke reads them again). */
+static kz_status prepare_page(kz_store *st, const kz_query *q, const char *cols,
+                              kz_dbstmt **out, kz_err *err)
+{
+    const struct kz_places *p;
+    kz_status ks = places_of(st, q, &p, err);
+    if (ks != KZ_OK)
+        return ks;
+    size_t from = q->offset, n = p && from < p->n ? p->n - from : 0;
+    if (n > q->limit)
+        n = q->limit;
+    kz_buf sql = KZ_BUF_INIT; /* owned */
+    binds b;
+    if (n == 0) {
+        kz_buf_printf(&sql, "SELECT %s FROM leads WHERE 1 = 0", cols);
+        b.n = 0;
+        return prepare_bound(st, &sql, &b, out, err);
+    }
+    /* the ids bound: one statement's text for each page size */
+    kz_buf_puts(&sql, "WITH page (page_id, page_pos) AS (VALUES ");
+    for (size_t i = 0; i < n; i++)
+        kz_buf_printf(&sql, "%s(CAST(? AS BIGINT), %zu)", i ? ", " : "", i);
+    kz_buf_printf(&sql, ") SELECT %s FROM page JOIN leads ON leads.id = page.page_id", cols);
+    /* (the search's own condition is where the ids came from) */
+    kz_query rest = *q;
+    rest.search = NULL;
+    build_where(&sql, st, &rest, true, &b);
+    kz_buf_puts(&sql, " ORDER BY page.page_pos");
+    kz_dbstmt *s = kz_stmt(st, kz_buf_str(&sql), err);
+    kz_buf_free(&sql);
+    if (!s)
+        return FAIL_STMT(err);
+    for (size_t i = 0; i < n; i++)
+        kz_bind_i64(s, (int)i + 1, p->ids[from + i]);
+    for (int i = 0; i < b.n; i++)
+        kz_bind_text(s, (int)n + i + 1, b.text[i]);
+    *out = s;
+    return KZ_OK;
+}
+
 /* "SELECT <cols> FROM leads WHERE ..." for q (its order and page when
  * paged). */
 static kz_status prepare_query(kz_store *st, const kz_query *q, const char *cols, bool paged,
@@ -1349,6 +1490,8 @@ static kz_status prepare_query(kz_store *st, const kz_query *q, const char *cols
         if (ks != KZ_OK)
             return ks;
     }
+    if (paged && q->limit && by_places(st, q))
+        return prepare_page(st, q, cols, out, err);
     kz_buf sql = KZ_BUF_INIT;
     binds b;
     kz_buf_printf(&sql, "SELECT %s FROM ", cols);
@@ -1488,19 +1631,16 @@ out:
     return ks;
 }
 
-/* A search's count in one column, walking at most `budget` of its leads in
- * index order: *more when the walk stopped before the column's end. */
-static kz_status count_walk(kz_store *st, const kz_query *q, int64_t budget, int64_t *out,
-                            bool *more, kz_err *err)
+/* A search's count in one column, up to `cap` matches among at most
+ * `budget` of its leads in index order: *more when it stopped before the
+ * column's end. A common word's walk stops at its cap matches, within a few
+ * hundred leads; a rarer one's walks the budget, and then the column's
+ * index tells whether leads are left past it. */
+static kz_status count_walk(kz_store *st, const kz_query *q, int64_t cap, int64_t budget,
+                            int64_t *out, bool *more, kz_err *err)
 {
     kz_query rest = *q;
     rest.search = NULL;
-    kz_buf sql = KZ_BUF_INIT; /* owned */
-    binds b;
-    kz_buf_puts(&sql, "SELECT count(*), coalesce(sum(CASE WHEN ");
-    search_clause(&sql, st, "sub.id");
-    kz_buf_puts(&sql, " THEN 1 ELSE 0 END), 0) FROM (SELECT id FROM leads");
-    build_where(&sql, st, &rest, true, &b);
     /* the column's own order (its index, as its page walks it), else
      * score's: the leads counted are those at the column's top, and the
      * walk stays on an index whatever the stage, even in a plan the
@@ -1508,20 +1648,40 @@ static kz_status count_walk(kz_store *st, const kz_query *q, int64_t budget, int
      * whole table looking for an empty column's leads) */
     if (rest.sort == KZ_SORT_ID || (rest.sort == KZ_SORT_NAME && !st->name_indexed))
         rest.sort = KZ_SORT_SCORE;
-    build_order(&sql, st, &rest);
-    kz_buf_printf(&sql, " LIMIT %" PRId64 ") AS sub", budget);
-    kz_dbstmt *s = NULL;
-    kz_status ks = prepare_bound(st, &sql, &b, &s, err);
-    if (ks != KZ_OK)
-        return ks;
-    int rc = kz_step(s);
-    if (rc == KZ_DB_ROW) {
-        *more = kz_col_i64(s, 0) >= budget;
-        *out = kz_col_i64(s, 1);
+    int64_t n[2] = {0, 0};
+    for (int pass = 0; pass < 2; pass++) {
+        kz_buf sql = KZ_BUF_INIT; /* owned */
+        binds b;
+        if (pass == 0) {
+            /* the matches among the budget's leads, up to cap */
+            kz_buf_puts(&sql, "SELECT count(*) FROM (SELECT 1 FROM (SELECT id FROM leads");
+            build_where(&sql, st, &rest, true, &b);
+            build_order(&sql, st, &rest);
+            kz_buf_printf(&sql, " LIMIT %" PRId64 ") AS sub WHERE ", budget);
+            search_clause(&sql, st, "sub.id");
+            kz_buf_printf(&sql, " LIMIT %" PRId64 ") AS hits", cap);
+        } else {
+            /* (fewer than cap: whether the column goes on past the budget) */
+            kz_buf_puts(&sql, "SELECT count(*) FROM (SELECT id FROM leads");
+            build_where(&sql, st, &rest, true, &b);
+            build_order(&sql, st, &rest);
+            kz_buf_printf(&sql, " LIMIT 1 OFFSET %" PRId64 ") AS past", budget);
+        }
+        kz_dbstmt *s = NULL;
+        kz_status ks = prepare_bound(st, &sql, &b, &s, err);
+        if (ks != KZ_OK)
+            return ks;
+        int rc = kz_step(s);
+        if (rc == KZ_DB_ROW)
+            n[pass] = kz_col_i64(s, 0);
+        kz_reset(s);
+        if (rc != KZ_DB_ROW)
+            return kz_db_error(st, rc, _("counting leads"), err);
+        if (pass == 0 && n[0] >= cap)
+            break;
     }
-    kz_reset(s);
-    if (rc != KZ_DB_ROW)
-        return kz_db_error(st, rc, _("counting leads"), err);
+    *out = n[0];
+    *more = n[0] >= cap || n[1] > 0;
     return KZ_OK;
 }
 
@@ -1544,12 +1704,18 @@ kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, boo
         if (ks != KZ_OK)
             return ks;
         bool listed = st->hits_mode == KZ_HITS_IDS;
-        if (q->stage && (!q->count_cap || listed))
+        if (by_places(st, q)) {
+            const struct kz_places *p;
+            ks = places_of(st, q, &p, err);
+            *out = p ? (int64_t)p->n : 0;
+            return ks;
+        }
+        if (q->stage && !q->count_cap)
             return count_by_stage(st, q, out, err);
         /* (a search the database answers with LIKE walks as a word too
          * common to list does: the lead's text is checked) */
         if (q->count_cap > 0 && !listed)
-            return count_walk(st, q,
+            return count_walk(st, q, q->count_cap,
                               q->count_cap * (st->hits_mode == KZ_HITS_BITMAP ? 100 : 5), out,
                               more, err);
     }
@@ -1623,10 +1789,16 @@ static int build_before(kz_buf *sql, const kz_query *q, const kz_lead *l, int pa
                 kz_buf_printf(sql, " AND (%s IS NULL) = false AND (%s IS NULL) <= false", col,
                               col);
             else
+                /* (the id's range closed on its other side too: SQLite's
+                 * planner, without statistics, then takes the whole
+                 * index prefix, where it walked every lead of the column
+                 * without the key: 0.1 s in a column of 500,000; kariz
+                 * hands out ids from 1) */
                 kz_buf_printf(sql,
                               " AND (%s IS NULL) = true AND (%s IS NULL) >= true AND %s IS NULL "
-                              "AND id %s %" PRId64,
-                              col, col, col, idcmp, id);
+                              "AND id %s %" PRId64 " AND id %s",
+                              col, col, col, idcmp, id,
+                              rev ? "<= 9223372036854775807" : ">= -9223372036854775807");
             return 2;
         }
         kz_buf_printf(sql, " AND (%s IS NULL) = false AND (%s IS NULL) <= false", col, col);
@@ -1663,6 +1835,16 @@ kz_status kz_store_rank(kz_store *st, const kz_query *q, const kz_lead *l, size_
         kz_status ks = search_hits(st, q->search, false, err);
         if (ks != KZ_OK)
             return ks;
+    }
+    if (by_places(st, q)) {
+        const struct kz_places *p;
+        kz_status ks = places_of(st, q, &p, err);
+        for (size_t i = 0; ks == KZ_OK && p && i < p->n && !*found; i++)
+            if (p->ids[i] == id) {
+                *found = true;
+                *rank = limit && i > limit ? limit : i;
+            }
+        return ks;
     }
     /* the lead itself passes the filters; its order's keys as they are
      * now (another session may have saved it since l was read) */

@@ -649,7 +649,7 @@ const kz_backend kz_backend_pg = {
     .gone = pg_gone,
     .total_changes = pg_total_changes,
     .search_like = true,
-    .exact_hits = KZ_PG_EXACT_HITS,
+    .exact_hits = KZ_EXACT_HITS,
     .late_rows = true,
     .aborts_on_error = true,
     /* a board whose session ended (killed, its connection dropped) is gone

@@ -224,6 +224,12 @@ void kz_store_close(kz_store *st)
     free(st->hits_ids);
     free(st->hits_fold);
     free(st->hits_like);
+    kz_places_forget(st);
+    for (size_t i = 0; i < st->places_cap; i++) {
+        free(st->places[i].stage);
+        free(st->places[i].ids);
+    }
+    free(st->places);
     free(st->path);
     free(st->where);
     free(st);

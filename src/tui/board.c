@@ -302,25 +302,41 @@ static void select_lead(board *b, kz_tui *t, int64_t id)
     kz_lead_free(&l);
 }
 
-/* A search typed or changed that leaves the selected lead out: the cursor
- * goes to the first match, not to the place the lead had in the column
- * before, which means nothing among the matches and would page that far
- * down them. (A lead the search keeps is found again where it stands.) */
+/* How far down its column's matches a selected lead may stand for a search
+ * typed to keep it selected. */
+#define KZ_BOARD_SEARCH_REACH 100
+
+/* A search typed or changed: the selected lead stays selected where it
+ * stands among the matches when it is one of the first
+ * KZ_BOARD_SEARCH_REACH; otherwise the cursor goes to the first match. Its
+ * place in the column before means nothing among the matches, and finding
+ * it further down would count every match above it on each keystroke (a
+ * word in every lead checks each lead's text). A search cleared finds the
+ * lead again wherever it stands (keep_selection). */
 static void place_for_search(kz_tui *t, column *c)
 {
     if (c->collapsed || !c->sel)
         return;
     kz_query q;
     make_query(t, c, &q);
+    bool searching = t->filter.search[0] != '\0';
     kz_lead l;
     kz_lead_init(&l);
     kz_lead_set_num(&l, KZ_F_ID, c->sel);
-    size_t rank;
+    size_t rank, limit = searching ? KZ_BOARD_SEARCH_REACH : 1;
     bool found;
     kz_err err;
-    /* (whether it passes: the count above it stops at one) */
-    if (kz_store_rank(t->s->store, &q, &l, 1, &rank, &found, &err) == KZ_OK && !found)
-        c->cur = c->top = 0;
+    /* (cleared: whether it passes; the count above it stops at one) */
+    if (kz_store_rank(t->s->store, &q, &l, limit, &rank, &found, &err) == KZ_OK) {
+        if (!found) {
+            c->cur = c->top = 0;
+        } else if (searching && rank >= limit) {
+            c->cur = c->top = 0;
+            c->sel = 0; /* (not chased down the column) */
+        } else if (searching) {
+            c->cur = rank;
+        }
+    }
     kz_lead_free(&l);
 }
 

@@ -210,6 +210,56 @@ static void test_search_starts_at_the_first_match(void **state)
     kt_finish(t, "q");
 }
 
+/* A search typed keeps the selected lead selected where it stands among
+ * the matches when it is one of the first 100; one further down leaves the
+ * column at its first match (finding it would count every match above it
+ * on each keystroke), and the next key acts on that match. */
+static void test_search_keeps_a_near_lead(void **state)
+{
+    (void)state;
+    const char *db = kt_db("reach.db");
+    char csv[512];
+    snprintf(csv, sizeof csv, "%s.csv", kt_path("reach"));
+    FILE *fp = fopen(csv, "w");
+    assert_non_null(fp);
+    fputs("name,company,value,stage\n", fp);
+    for (int i = 1; i <= 130; i++) /* by value: Filler 001 first */
+        fprintf(fp, "Filler %03d,%s %03d,%d,lead\n", i, i % 25 == 7 ? "Beta" : "Acme", i,
+                100000 - i * 10);
+    fclose(fp);
+    kt_kariz_run(db, "import", csv, NULL);
+    kt_term *t = board_by_value(db);
+    send_sync(t, "jjj");
+    assert_true(selected(t, "Filler 004"));
+    kt_send(t, "/");
+    kt_wait_for(t, "search:");
+    kt_send(t, "Acme");
+    kt_wait_for(t, "(125 shown)");
+    send_sync(t, "\r");
+    assert_true(selected(t, "Filler 004")); /* the 4th match: kept */
+    kt_send(t, "G");
+    kt_wait_for(t, "Filler 130");
+    assert_true(selected(t, "Filler 130")); /* the 125th */
+    kt_send(t, "x");
+    kt_wait_for(t, "filters cleared");
+    send_sync(t, "");
+    assert_true(selected(t, "Filler 130"));
+    kt_send(t, "/");
+    kt_wait_for(t, "search:");
+    kt_send(t, "Acme");
+    kt_wait_for(t, "(125 shown)");
+    send_sync(t, "\r");
+    assert_true(selected(t, "Filler 001"));
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "first match\r");
+    kt_wait_for(t, "note added to Filler 001");
+    assert_string_equal(kt_sql(db, "SELECT l.name FROM activities a JOIN leads l ON "
+                                   "l.id = a.lead_id WHERE a.kind = 'note'"),
+                        "Filler 001");
+    kt_finish(t, "q");
+}
+
 /* The selected lead far down a long column, in an order with leads
  * missing its key (no value): a search finds it, clearing the search keeps
  * it selected where it stands in the whole column (the screen scrolls to
@@ -595,6 +645,7 @@ int main(void)
         cmocka_unit_test(test_selection_survives_other_changes),
         cmocka_unit_test(test_selection_far_down_a_column),
         cmocka_unit_test(test_search_starts_at_the_first_match),
+        cmocka_unit_test(test_search_keeps_a_near_lead),
         cmocka_unit_test(test_new_lead_is_selected),
         cmocka_unit_test(test_undo_several_steps),
         cmocka_unit_test(test_undo_one_field_twice),
