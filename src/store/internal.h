@@ -126,6 +126,7 @@ struct kz_store {
     int64_t snap_size;      /* the snapshot's file when it was opened */
     struct timespec snap_mtime;
     bool in_txn;
+    bool writing;           /* in_txn began with kz_store_begin */
     bool undo_next;         /* the next lead save logs its events as an undo */
     int busy_ms;
     int wal_frames;         /* pages in the write-ahead log after the last commit */

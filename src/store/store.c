@@ -340,6 +340,7 @@ kz_status kz_store_begin(kz_store *st, kz_err *err)
     if (rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("starting a change"), err);
     st->in_txn = true;
+    st->writing = true;
     if (st->be->after_begin) {
         kz_status ks = st->be->after_begin(st, err);
         if (ks != KZ_OK) {
@@ -410,7 +411,7 @@ kz_status kz_store_commit(kz_store *st, kz_err *err)
         kz_store_rollback(st);
         return ks;
     }
-    st->in_txn = false;
+    st->in_txn = st->writing = false;
     st->row_open = false;
     kz_import_forget(st);
     return KZ_OK;
@@ -426,7 +427,7 @@ void kz_store_rollback(kz_store *st)
         return;
     if (st->conn->ops->in_txn(st->conn))
         st->conn->ops->exec(st->conn, "ROLLBACK");
-    st->in_txn = false;
+    st->in_txn = st->writing = false;
 }
 
 kz_status kz_store_row_begin(kz_store *st, kz_err *err)
