@@ -942,6 +942,14 @@ typedef struct binds {
     int n;
 } binds;
 
+/* What a kept result answers: the statement in sql and its binds, into key. */
+static void query_key(kz_buf *key, const kz_buf *sql, const binds *b)
+{
+    kz_buf_puts(key, kz_buf_str(sql));
+    for (int i = 0; i < b->n; i++)
+        kz_buf_printf(key, "|%s", b->text[i]);
+}
+
 /* pat as an SQL literal (quotes doubled) with its escape character. */
 static void like_literal(kz_buf *sql, const char *pat)
 {
@@ -1379,9 +1387,7 @@ static kz_status places_of(kz_store *st, const kz_query *q, const struct kz_plac
     kz_buf_puts(&sql, "SELECT id, stage FROM leads");
     build_where(&sql, st, q, false, &b);
     build_order(&sql, st, q);
-    kz_buf_puts(&key, kz_buf_str(&sql));
-    for (int i = 0; i < b.n; i++)
-        kz_buf_printf(&key, "|%s", b.text[i]);
+    query_key(&key, &sql, &b);
     kz_status ks = KZ_OK;
     if (!st->places_key || strcmp(st->places_key, kz_buf_str(&key)) != 0) {
         kz_places_forget(st);
@@ -1599,9 +1605,7 @@ static kz_status count_by_stage(kz_store *st, const kz_query *q, int64_t *out, k
     build_where(&sql, st, q, false, &b);
     kz_buf_puts(&sql, " GROUP BY stage");
     kz_buf key = KZ_BUF_INIT;
-    kz_buf_puts(&key, kz_buf_str(&sql));
-    for (int i = 0; i < b.n; i++)
-        kz_buf_printf(&key, "|%s", b.text[i]);
+    query_key(&key, &sql, &b);
     bool fresh = strlen(kz_buf_str(&key)) < sizeof st->counts_key &&
                  strcmp(st->counts_key, kz_buf_str(&key)) == 0;
     if (!fresh) {

@@ -55,6 +55,16 @@ static void send_sync(kt_term *t, const char *keys)
     kt_wait_for(t, "% is not bound");
 }
 
+/* Types a search and keeps it, once the header shows `shown`. */
+static void search_for(kt_term *t, const char *text, const char *shown)
+{
+    kt_send(t, "/");
+    kt_wait_for(t, "search:");
+    kt_send(t, text);
+    kt_wait_for(t, shown);
+    send_sync(t, "\r");
+}
+
 static int teardown_all(void **state)
 {
     (void)state;
@@ -196,11 +206,7 @@ static void test_search_starts_at_the_first_match(void **state)
     kt_term *t = board_by_value(db);
     send_sync(t, "G"); /* the last card: Filler 61, no value */
     assert_true(selected(t, "Filler 61"));
-    kt_send(t, "/");
-    kt_wait_for(t, "search:");
-    kt_send(t, "Acme 0");
-    kt_wait_for(t, "(9 shown)");
-    send_sync(t, "\r");
+    search_for(t, "Acme 0", "(9 shown)");
     /* the highest value of Acme 01-09 */
     assert_true(selected(t, "Filler 08"));
     kt_send(t, "n");
@@ -231,11 +237,7 @@ static void test_search_keeps_a_near_lead(void **state)
     kt_term *t = board_by_value(db);
     send_sync(t, "jjj");
     assert_true(selected(t, "Filler 004"));
-    kt_send(t, "/");
-    kt_wait_for(t, "search:");
-    kt_send(t, "Acme");
-    kt_wait_for(t, "(125 shown)");
-    send_sync(t, "\r");
+    search_for(t, "Acme", "(125 shown)");
     assert_true(selected(t, "Filler 004")); /* the 4th match: kept */
     kt_send(t, "G");
     kt_wait_for(t, "Filler 130");
@@ -244,11 +246,7 @@ static void test_search_keeps_a_near_lead(void **state)
     kt_wait_for(t, "filters cleared");
     send_sync(t, "");
     assert_true(selected(t, "Filler 130"));
-    kt_send(t, "/");
-    kt_wait_for(t, "search:");
-    kt_send(t, "Acme");
-    kt_wait_for(t, "(125 shown)");
-    send_sync(t, "\r");
+    search_for(t, "Acme", "(125 shown)");
     assert_true(selected(t, "Filler 001"));
     kt_send(t, "n");
     kt_wait_for(t, "note:");
