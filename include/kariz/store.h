@@ -208,6 +208,12 @@ typedef bool (*kz_lead_fn)(const kz_lead *lead, void *ud);
 kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_lead_fn fn,
                         void *ud, kz_err *err);
 kz_status kz_store_count(kz_store *st, const kz_query *q, int64_t *out, kz_err *err);
+/* The count_cap a board column counts a search with: on PostgreSQL a word
+ * too common to list is walked once a column for this cap, and the
+ * column's count, the selected lead's rank and its first pages come from
+ * that walk. */
+#define KZ_STORE_COLUMN_CAP 200
+
 /* As kz_store_count; with count_cap set, *more says the count stopped early
  * and *out is a lower bound: at count_cap, or, for a search with many
  * matches, after walking a stretch of the column in order (a few times

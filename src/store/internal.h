@@ -31,6 +31,11 @@ extern const char kz_email_shared_sql[];
  * them does near 10,000 matches. More are walked and checked in each
  * column, one screen at a time. */
 #define KZ_EXACT_HITS 10000
+/* A word too common to list is walked and checked in each column's order
+ * (walk_of in leads.c): up to this many matches past the cap among the
+ * column's first KZ_WALK_BUDGET leads. */
+#define KZ_WALK_CAP KZ_STORE_COLUMN_CAP
+#define KZ_WALK_BUDGET (KZ_WALK_CAP * 5)
 #define KZ_LIST_HITS 50000  /* SQLite: up to this many, a bitmap of their ids; more: each lead's text is checked */
 #define KZ_BITMAP_IDS (1 << 24) /* a search's bitmap holds ids below this (2 MiB) */
 
@@ -143,9 +148,11 @@ struct kz_store {
     /* search cache (leads.c): the matches of hits_text as of data version
      * hits_dv and this connection's hits_changes, as a bitmap of lead ids
      * (read by the SQL function kz_hit) and, when there are at most
-     * KZ_EXACT_HITS, in temp.kz_hits too */
+     * KZ_EXACT_HITS, in hits_ids and temp.kz_hits (PostgreSQL: written
+     * only once a query reads it, hits_listed) */
     char *hits_like;        /* owned: the LIKE pattern (search_like backends) */
     bool hits_temp;         /* (search_like) the session has its temporary kz_hits */
+    bool hits_listed;       /* KZ_HITS_IDS: kz_hits holds hits_ids (hits_list) */
     bool hits_table, hits_fn;
     bool company_fn;        /* kz_company_key(), kz_email_domain() are registered */
     char *hits_text;          /* owned; NULL: no search kept */
@@ -175,8 +182,15 @@ struct kz_store {
         char *stage;        /* owned */
         int64_t *ids;       /* owned: n of cap, in the order */
         size_t n, cap;
+        char *key;          /* owned (walks): the statement and binds it answers */
+        int past;           /* (walks) the column goes on past the walk: 1, 0; -1 unknown */
     } *places;              /* owned: nplaces of places_cap */
     size_t nplaces, places_cap;
+    /* a word too common to list (KZ_HITS_CHECK): each column's first
+     * matches, from one walk of its index (walk_of in leads.c), until the
+     * search, the filters, the order or the data change */
+    struct kz_places *walks; /* owned: nwalks of walks_cap */
+    size_t nwalks, walks_cap;
     /* column totals deferred to the commit (kz_store_defer_totals): the
      * per-(stage, owner) changes of the open transaction */
     bool defer_totals;

@@ -950,6 +950,15 @@ static void query_key(kz_buf *key, const kz_buf *sql, const binds *b)
         kz_buf_printf(key, "|%s", b->text[i]);
 }
 
+/* ids[0..n) as a PostgreSQL array's text, '{1,2,3}', into b. */
+static void ids_array(kz_buf *b, const int64_t *ids, size_t n)
+{
+    kz_buf_putc(b, '{');
+    for (size_t i = 0; i < n; i++)
+        kz_buf_printf(b, "%s%" PRId64, i ? "," : "", ids[i]);
+    kz_buf_putc(b, '}');
+}
+
 /* pat as an SQL literal (quotes doubled) with its escape character. */
 static void like_literal(kz_buf *sql, const char *pat)
 {
@@ -1078,8 +1087,9 @@ static void hits_mark(kz_store *st, int64_t id)
 /* Finds the leads whose name, company, e-mail or notes contain text (the
  * trigram index for three characters or more, a scan below that) and keeps
  * them for the queries that follow, in one of three ways by how many match:
- *   - up to exact_hits (KZ_EXACT_HITS): their ids in temp.kz_hits, so a
- *     rare word reads only its own leads, once for all columns (KZ_HITS_IDS,
+ *   - up to exact_hits (KZ_EXACT_HITS): their ids (in temp.kz_hits, on
+ *     PostgreSQL only once a query reads it: hits_list), so a rare word
+ *     reads only its own leads, once for all columns (KZ_HITS_IDS,
  *     places_of);
  *   - up to KZ_LIST_HITS: a bitmap of ids that kz_hit(id) reads, so a column
  *     walks its (stage, score) index and stops once its screen is full
@@ -1166,30 +1176,11 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
                 /* (a query that reads every match asks the index itself) */
                 st->hits_mode = full ? KZ_HITS_LIKE : KZ_HITS_CHECK;
             } else {
+                /* listed: the board's columns read their places by these
+                 * ids (places_of); temp.kz_hits is written only when a
+                 * query that reads it comes (hits_list) */
                 st->hits_mode = KZ_HITS_IDS;
-                kz_buf ids = KZ_BUF_INIT; /* owned: '{1,2,3}' */
-                kz_buf_putc(&ids, '{');
-                for (size_t i = 0; i < n; i++)
-                    kz_buf_printf(&ids, "%s%" PRId64, i ? "," : "", st->hits_ids[i]);
-                kz_buf_putc(&ids, '}');
-                if ((ks = kz_exec(st, "DELETE FROM kz_hits", err)) != KZ_OK) {
-                    kz_buf_free(&ids);
-                    return ks;
-                }
-                s = kz_stmt(st, "INSERT INTO kz_hits (id) SELECT unnest(CAST(? AS BIGINT[]))", err);
-                if (!s) {
-                    kz_buf_free(&ids);
-                    return FAIL_STMT(err);
-                }
-                kz_bind_text(s, 1, kz_buf_str(&ids));
-                kz_buf_free(&ids);
-                if ((ks = kz_step_done(st, s, _("searching"), err)) != KZ_OK)
-                    return ks;
-                /* the planner learns how many there are (a temporary
-                 * table has no statistics of its own): a few are read one
-                 * by one, never by walking a whole column for them */
-                if ((ks = kz_exec(st, "ANALYZE kz_hits", err)) != KZ_OK)
-                    return ks;
+                st->hits_listed = false;
             }
         }
         st->hits_text = kz_xstrdup(text);
@@ -1305,6 +1296,7 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
         if (ks != KZ_OK)
             return ks;
     }
+    st->hits_listed = true;
     st->hits_text = kz_xstrdup(text);
     st->hits_dv = dv;
     st->hits_changes = st->be->total_changes(st);
@@ -1313,30 +1305,84 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     return KZ_OK;
 }
 
-static void build_order(kz_buf *sql, const kz_store *st, const kz_query *q)
+/* Writes a listed search's ids (KZ_HITS_IDS) into temp.kz_hits, where the
+ * queries that do not read places_of look them up, if they are not there
+ * yet: on PostgreSQL only once such a query comes, since the board's
+ * columns read the ids bound (one statement less than writing them, with
+ * the table's statistics, for each keystroke). */
+static kz_status hits_list(kz_store *st, const kz_query *q, kz_err *err)
 {
-    const char *asc = q->reverse ? "DESC" : "ASC", *desc = q->reverse ? "ASC" : "DESC";
+    if (!st->be->search_like || !q->search || !*q->search || st->hits_mode != KZ_HITS_IDS ||
+        st->hits_listed)
+        return KZ_OK;
+    kz_buf ids = KZ_BUF_INIT; /* owned: '{1,2,3}' */
+    ids_array(&ids, st->hits_ids, (size_t)st->hits_n);
+    kz_status ks = kz_exec(st, "DELETE FROM kz_hits", err);
+    kz_dbstmt *s = NULL;
+    if (ks == KZ_OK &&
+        !(s = kz_stmt(st, "INSERT INTO kz_hits (id) SELECT unnest(CAST(? AS BIGINT[]))", err)))
+        ks = FAIL_STMT(err);
+    if (ks == KZ_OK) {
+        kz_bind_text(s, 1, kz_buf_str(&ids));
+        ks = kz_step_done(st, s, _("searching"), err);
+    }
+    kz_buf_free(&ids);
+    /* the planner learns how many there are (a temporary table has no
+     * statistics of its own): a few are read one by one, never by walking
+     * a whole column for them */
+    if (ks == KZ_OK)
+        ks = kz_exec(st, "ANALYZE kz_hits", err);
+    if (ks == KZ_OK)
+        st->hits_listed = true;
+    return ks;
+}
+
+/* The keys of q's order in turn: each one's SQL and whether it descends. */
+typedef struct order_keys {
+    char expr[3][96];
+    bool desc[3];
+    int n;
+} order_keys;
+
+static void order_of(const kz_store *st, const kz_query *q, order_keys *k)
+{
+    bool rev = q->reverse;
+    k->n = 0;
+#define KEY(d, ...) (snprintf(k->expr[k->n], sizeof k->expr[0], __VA_ARGS__), k->desc[k->n++] = (d))
     switch (q->sort) {
-    case KZ_SORT_SCORE: kz_buf_printf(sql, " ORDER BY score %s, id %s", desc, asc); break;
+    case KZ_SORT_SCORE: KEY(!rev, "score"); break;
     case KZ_SORT_VALUE:
-        kz_buf_printf(sql, " ORDER BY value IS NULL, value %s, id %s", desc, asc);
+        /* leads without the key come last, whichever the direction */
+        KEY(false, "value IS NULL");
+        KEY(!rev, "value");
         break;
-    case KZ_SORT_AGE: kz_buf_printf(sql, " ORDER BY stage_entered %s, id %s", asc, asc); break;
+    case KZ_SORT_AGE: KEY(rev, "stage_entered"); break;
     case KZ_SORT_DUE:
-        kz_buf_printf(sql, " ORDER BY next_due IS NULL, next_due %s, id %s", asc, asc);
+        KEY(false, "next_due IS NULL");
+        KEY(rev, "next_due");
         break;
     case KZ_SORT_NAME:
         /* the stored keys, when they hold the user's order (SQLite's
          * name_key), else kz_name: ICU collation for the user's language
          * (sqlite.c; on PostgreSQL the database's, indexed) */
         if (st->name_keyed && st->name_indexed)
-            kz_buf_printf(sql, " ORDER BY name_key %s, id %s", asc, asc);
+            KEY(rev, "name_key");
         else
-            kz_buf_printf(sql, " ORDER BY name COLLATE %s %s, id %s", st->name_collation, asc,
-                          asc);
+            KEY(rev, "name COLLATE %s", st->name_collation);
         break;
-    case KZ_SORT_ID: kz_buf_printf(sql, " ORDER BY id %s", asc); break;
+    case KZ_SORT_ID: break;
     }
+    KEY(rev, "id"); /* (ties: by id, in the order's direction) */
+#undef KEY
+}
+
+static void build_order(kz_buf *sql, const kz_store *st, const kz_query *q)
+{
+    order_keys k;
+    order_of(st, q, &k);
+    kz_buf_puts(sql, " ORDER BY ");
+    for (int i = 0; i < k.n; i++)
+        kz_buf_printf(sql, "%s%s %s", i ? ", " : "", k.expr[i], k.desc[i] ? "DESC" : "ASC");
 }
 
 /* Prepares the statement in sql (freed here) and binds b's texts. */
@@ -1360,6 +1406,41 @@ void kz_places_forget(kz_store *st)
     for (size_t i = 0; i < st->nplaces; i++)
         st->places[i].n = 0;
     st->nplaces = 0;
+    for (size_t i = 0; i < st->nwalks; i++) {
+        free(st->walks[i].key);
+        st->walks[i].key = NULL;
+        st->walks[i].n = 0;
+    }
+    st->nwalks = 0;
+}
+
+/* The entry of arr (n of cap) for stage, added empty when there is none. */
+static struct kz_places *places_slot(struct kz_places **arr, size_t *n, size_t *cap,
+                                     const char *stage)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*arr)[i].stage, stage) == 0)
+            return &(*arr)[i];
+    if (*n == *cap) {
+        size_t m = *cap ? *cap * 2 : 8;
+        *arr = kz_xrealloc(*arr, m * sizeof **arr);
+        memset(*arr + *cap, 0, (m - *cap) * sizeof **arr);
+        *cap = m;
+    }
+    struct kz_places *p = &(*arr)[(*n)++];
+    free(p->stage);
+    p->stage = kz_xstrdup(stage);
+    p->n = 0;
+    return p;
+}
+
+static void places_add(struct kz_places *p, int64_t id)
+{
+    if (p->n == p->cap) {
+        p->cap = p->cap ? p->cap * 2 : 64;
+        p->ids = kz_xrealloc(p->ids, p->cap * sizeof *p->ids);
+    }
+    p->ids[p->n++] = id;
 }
 
 /* Whether q's search is listed (KZ_HITS_IDS, up to exact_hits: a query
@@ -1384,14 +1465,29 @@ static kz_status places_of(kz_store *st, const kz_query *q, const struct kz_plac
     *out = NULL;
     kz_buf sql = KZ_BUF_INIT, key = KZ_BUF_INIT; /* owned */
     binds b;
+    kz_buf ids = KZ_BUF_INIT; /* owned */
     kz_buf_puts(&sql, "SELECT id, stage FROM leads");
-    build_where(&sql, st, q, false, &b);
+    if (st->be->search_like) {
+        /* the listed ids bound (hits_list has not written them) */
+        kz_query rest = *q;
+        rest.search = NULL;
+        build_where(&sql, st, &rest, false, &b);
+        kz_buf_puts(&sql, " AND leads.id = ANY(CAST(? AS BIGINT[]))");
+    } else {
+        build_where(&sql, st, q, false, &b);
+    }
     build_order(&sql, st, q);
+    /* (the ids are the search's, which forgets the places when it
+     * changes: not part of the key) */
     query_key(&key, &sql, &b);
     kz_status ks = KZ_OK;
     if (!st->places_key || strcmp(st->places_key, kz_buf_str(&key)) != 0) {
         kz_places_forget(st);
         kz_dbstmt *s = NULL;
+        if (st->be->search_like) {
+            ids_array(&ids, st->hits_ids, (size_t)st->hits_n);
+            b.text[b.n++] = kz_buf_str(&ids);
+        }
         if ((ks = prepare_bound(st, &sql, &b, &s, err)) != KZ_OK)
             goto out;
         int rc;
@@ -1400,30 +1496,9 @@ static kz_status places_of(kz_store *st, const kz_query *q, const struct kz_plac
             const char *stage = kz_col_str(s, 1);
             if (!stage)
                 stage = "";
-            if (!p || strcmp(p->stage, stage) != 0) {
-                p = NULL;
-                for (size_t i = 0; i < st->nplaces && !p; i++)
-                    if (strcmp(st->places[i].stage, stage) == 0)
-                        p = &st->places[i];
-            }
-            if (!p) {
-                if (st->nplaces == st->places_cap) {
-                    size_t n = st->places_cap ? st->places_cap * 2 : 8;
-                    st->places = kz_xrealloc(st->places, n * sizeof *st->places);
-                    memset(st->places + st->places_cap, 0,
-                           (n - st->places_cap) * sizeof *st->places);
-                    st->places_cap = n;
-                }
-                p = &st->places[st->nplaces++];
-                free(p->stage);
-                p->stage = kz_xstrdup(stage);
-                p->n = 0;
-            }
-            if (p->n == p->cap) {
-                p->cap = p->cap ? p->cap * 2 : 64;
-                p->ids = kz_xrealloc(p->ids, p->cap * sizeof *p->ids);
-            }
-            p->ids[p->n++] = kz_col_i64(s, 0);
+            if (!p || strcmp(p->stage, stage) != 0)
+                p = places_slot(&st->places, &st->nplaces, &st->places_cap, stage);
+            places_add(p, kz_col_i64(s, 0));
         }
         kz_reset(s);
         if (rc != KZ_DB_DONE) {
@@ -1439,20 +1514,149 @@ static kz_status places_of(kz_store *st, const kz_query *q, const struct kz_plac
 out:
     kz_buf_free(&sql);
     kz_buf_free(&key);
+    kz_buf_free(&ids);
     return ks;
 }
 
-/* A page of a listed search's column (by_places): its leads by id, in the
- * order places_of keeps, which still pass q's other filters (a lead saved
- * since then drops out until the next keystroke reads them again). */
-static kz_status prepare_page(kz_store *st, const kz_query *q, const char *cols,
-                              kz_dbstmt **out, kz_err *err)
+/* The condition that the lead with id `id`, reached by a walk of a
+ * column's index, matches a word too common to list (KZ_HITS_CHECK) or
+ * listed as a bitmap: PostgreSQL looks up that lead's own text (as a
+ * semi-join, the planner may make it a hash join, which on a smaller table
+ * reads the texts from the start instead: 19,000 of them for 200 matches
+ * at 100,000 leads). */
+static void walk_check(kz_buf *sql, const kz_store *st, const char *id)
 {
-    const struct kz_places *p;
-    kz_status ks = places_of(st, q, &p, err);
+    if (st->hits_mode == KZ_HITS_CHECK && st->hits_like) {
+        kz_buf_printf(sql, "(SELECT doc FROM lead_text WHERE lead_text.id = %s) LIKE ", id);
+        like_literal(sql, st->hits_like);
+    } else {
+        search_clause(sql, st, id);
+    }
+}
+
+/* Whether q's column is walked once for a word too common to list
+ * (walk_of): on PostgreSQL, where each statement is a round trip and a
+ * plan; in an order a column's index holds; outside a write transaction. */
+static bool by_walk(const kz_store *st, const kz_query *q)
+{
+    return st->be->search_like && q->search && *q->search && q->stage &&
+           st->hits_mode == KZ_HITS_CHECK && st->hits_like && !st->writing &&
+           q->sort != KZ_SORT_ID && (q->sort != KZ_SORT_NAME || st->name_indexed);
+}
+
+/* A word too common to list (by_walk): q's column's first matches in its
+ * order, up to KZ_WALK_CAP + 1 of them among its first KZ_WALK_BUDGET
+ * leads, in one statement kept until the search, the filters, the order or
+ * the data change. The column's count, its selected lead's rank and its
+ * first pages come from them, where each walked the column again and
+ * planned its own statement on every keystroke. */
+static kz_status walk_of(kz_store *st, const kz_query *q, struct kz_places **out, kz_err *err)
+{
+    *out = NULL;
+    kz_query rest = *q;
+    rest.search = NULL;
+    order_keys k;
+    order_of(st, q, &k);
+    kz_buf sql = KZ_BUF_INIT, key = KZ_BUF_INIT; /* owned */
+    binds b;
+    /* the order's keys as columns of the walk, so the matches come out of
+     * it in the index's order without a sort of the whole walk */
+    kz_buf_puts(&sql, "SELECT sub.id FROM (SELECT id");
+    for (int i = 0; i < k.n; i++)
+        kz_buf_printf(&sql, ", %s AS k%d", k.expr[i], i);
+    kz_buf_puts(&sql, " FROM leads");
+    build_where(&sql, st, &rest, true, &b);
+    build_order(&sql, st, q);
+    kz_buf_printf(&sql, " LIMIT %d) AS sub WHERE ", KZ_WALK_BUDGET);
+    walk_check(&sql, st, "sub.id");
+    kz_buf_puts(&sql, " ORDER BY ");
+    for (int i = 0; i < k.n; i++)
+        kz_buf_printf(&sql, "%sk%d %s", i ? ", " : "", i, k.desc[i] ? "DESC" : "ASC");
+    kz_buf_printf(&sql, " LIMIT %d", KZ_WALK_CAP + 1);
+    query_key(&key, &sql, &b);
+    struct kz_places *w = places_slot(&st->walks, &st->nwalks, &st->walks_cap, q->stage);
+    kz_status ks = KZ_OK;
+    if (w->key && strcmp(w->key, kz_buf_str(&key)) == 0) {
+        *out = w;
+        goto out;
+    }
+    free(w->key);
+    w->key = NULL;
+    w->n = 0;
+    w->past = -1;
+    kz_dbstmt *s = NULL;
+    if ((ks = prepare_bound(st, &sql, &b, &s, err)) != KZ_OK)
+        goto out;
+    int rc;
+    while ((rc = kz_step(s)) == KZ_DB_ROW)
+        places_add(w, kz_col_i64(s, 0));
+    kz_reset(s);
+    if (rc != KZ_DB_DONE) {
+        w->n = 0;
+        ks = kz_db_error(st, rc, _("listing leads"), err);
+        goto out;
+    }
+    w->key = kz_buf_take(&key);
+    *out = w;
+out:
+    kz_buf_free(&sql);
+    kz_buf_free(&key);
+    return ks;
+}
+
+/* Whether the column of a walk w goes on past the leads it walked (q's
+ * filters and order, without the search), into *past. */
+static kz_status walk_past(kz_store *st, const kz_query *q, int64_t budget, bool *past,
+                           kz_err *err)
+{
+    kz_query rest = *q;
+    rest.search = NULL;
+    kz_buf sql = KZ_BUF_INIT; /* owned */
+    binds b;
+    kz_buf_puts(&sql, "SELECT count(*) FROM (SELECT id FROM leads");
+    build_where(&sql, st, &rest, true, &b);
+    build_order(&sql, st, &rest);
+    kz_buf_printf(&sql, " LIMIT 1 OFFSET %" PRId64 ") AS past", budget);
+    kz_dbstmt *s = NULL;
+    kz_status ks = prepare_bound(st, &sql, &b, &s, err);
     if (ks != KZ_OK)
         return ks;
-    size_t from = q->offset, n = p && from < p->n ? p->n - from : 0;
+    int rc = kz_step(s);
+    *past = rc == KZ_DB_ROW && kz_col_i64(s, 0) > 0;
+    kz_reset(s);
+    if (rc != KZ_DB_ROW)
+        return kz_db_error(st, rc, _("counting leads"), err);
+    return KZ_OK;
+}
+
+/* Whether walk w holds every match of its column (it ended before the cap
+ * and the column ended within the walk). */
+static kz_status walk_whole(kz_store *st, const kz_query *q, struct kz_places *w, bool *whole,
+                            kz_err *err)
+{
+    *whole = false;
+    if (w->n > KZ_WALK_CAP)
+        return KZ_OK;
+    if (w->past < 0) {
+        bool past;
+        kz_status ks = walk_past(st, q, KZ_WALK_BUDGET, &past, err);
+        if (ks != KZ_OK)
+            return ks;
+        w->past = past;
+    }
+    *whole = !w->past;
+    return KZ_OK;
+}
+
+/* A page of a searched column whose matches are kept in their order (the
+ * listed search's places, a common word's walk): the leads of ids[from...],
+ * up to q's limit, in that order, which still pass q's other filters (a
+ * lead saved since then drops out until the next keystroke reads them
+ * again). */
+static kz_status page_by_ids(kz_store *st, const kz_query *q, const char *cols,
+                             const int64_t *ids, size_t nids, kz_dbstmt **out, kz_err *err)
+{
+    size_t from = q->offset, n = from < nids ? nids - from : 0;
     if (n > q->limit)
         n = q->limit;
     kz_buf sql = KZ_BUF_INIT; /* owned */
@@ -1462,6 +1666,32 @@ static kz_status prepare_page(kz_store *st, const kz_query *q, const char *cols,
         b.n = 0;
         return prepare_bound(st, &sql, &b, out, err);
     }
+    kz_query rest = *q;
+    rest.search = NULL;
+    if (st->be->late_rows) {
+        /* the page's ids as one array: one statement's text, planned
+         * once, whatever the page's size */
+        kz_buf arr = KZ_BUF_INIT; /* owned */
+        ids_array(&arr, ids + from, n);
+        kz_buf_printf(&sql,
+                      "SELECT %s FROM unnest(CAST(? AS BIGINT[])) WITH ORDINALITY AS page "
+                      "(page_id, page_pos) JOIN leads ON leads.id = page.page_id",
+                      cols);
+        build_where(&sql, st, &rest, true, &b);
+        kz_buf_puts(&sql, " ORDER BY page.page_pos");
+        kz_dbstmt *s = kz_stmt(st, kz_buf_str(&sql), err);
+        kz_buf_free(&sql);
+        if (!s) {
+            kz_buf_free(&arr);
+            return FAIL_STMT(err);
+        }
+        kz_bind_text(s, 1, kz_buf_str(&arr));
+        kz_buf_free(&arr);
+        for (int i = 0; i < b.n; i++)
+            kz_bind_text(s, i + 2, b.text[i]);
+        *out = s;
+        return KZ_OK;
+    }
     /* the ids bound: one statement's text for each page size */
     kz_buf_puts(&sql, "WITH page (page_id, page_pos) AS (VALUES ");
     for (size_t i = 0; i < n; i++)
@@ -1470,8 +1700,6 @@ static kz_status prepare_page(kz_store *st, const kz_query *q, const char *cols,
      * of the stage or owner index probing the page; the search's own
      * condition is where the ids came from) */
     kz_buf_printf(&sql, ") SELECT %s FROM page CROSS JOIN leads", cols);
-    kz_query rest = *q;
-    rest.search = NULL;
     build_where(&sql, st, &rest, true, &b);
     kz_buf_puts(&sql, " AND leads.id = page.page_id");
     kz_buf_puts(&sql, " ORDER BY page.page_pos");
@@ -1480,11 +1708,22 @@ static kz_status prepare_page(kz_store *st, const kz_query *q, const char *cols,
     if (!s)
         return FAIL_STMT(err);
     for (size_t i = 0; i < n; i++)
-        kz_bind_i64(s, (int)i + 1, p->ids[from + i]);
+        kz_bind_i64(s, (int)i + 1, ids[from + i]);
     for (int i = 0; i < b.n; i++)
         kz_bind_text(s, (int)n + i + 1, b.text[i]);
     *out = s;
     return KZ_OK;
+}
+
+/* A page of a listed search's column (by_places). */
+static kz_status prepare_page(kz_store *st, const kz_query *q, const char *cols,
+                              kz_dbstmt **out, kz_err *err)
+{
+    const struct kz_places *p;
+    kz_status ks = places_of(st, q, &p, err);
+    if (ks != KZ_OK)
+        return ks;
+    return page_by_ids(st, q, cols, p ? p->ids : NULL, p ? p->n : 0, out, err);
 }
 
 /* "SELECT <cols> FROM leads WHERE ..." for q (its order and page when
@@ -1504,6 +1743,20 @@ static kz_status prepare_query(kz_store *st, const kz_query *q, const char *cols
     }
     if (paged && q->limit && by_places(st, q))
         return prepare_page(st, q, cols, out, err);
+    kz_status ks;
+    if (paged && q->limit && by_walk(st, q)) {
+        /* a page the column's walk holds */
+        struct kz_places *w;
+        bool whole = false;
+        if ((ks = walk_of(st, q, &w, err)) != KZ_OK)
+            return ks;
+        if (q->offset + q->limit > w->n && (ks = walk_whole(st, q, w, &whole, err)) != KZ_OK)
+            return ks;
+        if (q->offset + q->limit <= w->n || whole)
+            return page_by_ids(st, q, cols, w->ids, w->n, out, err);
+    }
+    if ((ks = hits_list(st, q, err)) != KZ_OK)
+        return ks;
     kz_buf sql = KZ_BUF_INIT;
     binds b;
     kz_buf_printf(&sql, "SELECT %s FROM ", cols);
@@ -1650,6 +1903,19 @@ out:
 static kz_status count_walk(kz_store *st, const kz_query *q, int64_t cap, int64_t budget,
                             int64_t *out, bool *more, kz_err *err)
 {
+    kz_status ks;
+    if (by_walk(st, q) && cap == KZ_WALK_CAP) {
+        /* the column's walk, which its rank and page read too */
+        struct kz_places *w;
+        bool whole = false;
+        if ((ks = walk_of(st, q, &w, err)) != KZ_OK)
+            return ks;
+        if ((int64_t)w->n <= cap && (ks = walk_whole(st, q, w, &whole, err)) != KZ_OK)
+            return ks;
+        *out = (int64_t)w->n > cap ? cap : (int64_t)w->n;
+        *more = !whole;
+        return KZ_OK;
+    }
     kz_query rest = *q;
     rest.search = NULL;
     /* the column's own order (its index, as its page walks it), else
@@ -1659,50 +1925,29 @@ static kz_status count_walk(kz_store *st, const kz_query *q, int64_t cap, int64_
      * whole table looking for an empty column's leads) */
     if (rest.sort == KZ_SORT_ID || (rest.sort == KZ_SORT_NAME && !st->name_indexed))
         rest.sort = KZ_SORT_SCORE;
-    int64_t n[2] = {0, 0};
-    for (int pass = 0; pass < 2; pass++) {
-        kz_buf sql = KZ_BUF_INIT; /* owned */
-        binds b;
-        if (pass == 0) {
-            /* the matches among the budget's leads, up to cap */
-            kz_buf_puts(&sql, "SELECT count(*) FROM (SELECT 1 FROM (SELECT id FROM leads");
-            build_where(&sql, st, &rest, true, &b);
-            build_order(&sql, st, &rest);
-            kz_buf_printf(&sql, " LIMIT %" PRId64 ") AS sub WHERE ", budget);
-            if (st->hits_mode == KZ_HITS_CHECK && st->hits_like) {
-                /* each lead's own text, looked up as the walk reaches it
-                 * until the cap's matches: the semi-join of a page's
-                 * check the planner may make a hash join, which on a
-                 * smaller table reads the texts from the start instead
-                 * (19,000 of them for 200 matches at 100,000 leads) */
-                kz_buf_puts(&sql, "(SELECT doc FROM lead_text WHERE lead_text.id = sub.id) LIKE ");
-                like_literal(&sql, st->hits_like);
-            } else {
-                search_clause(&sql, st, "sub.id");
-            }
-            kz_buf_printf(&sql, " LIMIT %" PRId64 ") AS hits", cap + 1);
-        } else {
-            /* (fewer than cap: whether the column goes on past the budget) */
-            kz_buf_puts(&sql, "SELECT count(*) FROM (SELECT id FROM leads");
-            build_where(&sql, st, &rest, true, &b);
-            build_order(&sql, st, &rest);
-            kz_buf_printf(&sql, " LIMIT 1 OFFSET %" PRId64 ") AS past", budget);
-        }
-        kz_dbstmt *s = NULL;
-        kz_status ks = prepare_bound(st, &sql, &b, &s, err);
-        if (ks != KZ_OK)
-            return ks;
-        int rc = kz_step(s);
-        if (rc == KZ_DB_ROW)
-            n[pass] = kz_col_i64(s, 0);
-        kz_reset(s);
-        if (rc != KZ_DB_ROW)
-            return kz_db_error(st, rc, _("counting leads"), err);
-        if (pass == 0 && n[0] > cap)
-            break;
-    }
-    *out = n[0] > cap ? cap : n[0];
-    *more = n[0] > cap || n[1] > 0;
+    /* the matches among the budget's leads, up to cap */
+    kz_buf sql = KZ_BUF_INIT; /* owned */
+    binds b;
+    kz_buf_puts(&sql, "SELECT count(*) FROM (SELECT 1 FROM (SELECT id FROM leads");
+    build_where(&sql, st, &rest, true, &b);
+    build_order(&sql, st, &rest);
+    kz_buf_printf(&sql, " LIMIT %" PRId64 ") AS sub WHERE ", budget);
+    walk_check(&sql, st, "sub.id");
+    kz_buf_printf(&sql, " LIMIT %" PRId64 ") AS hits", cap + 1);
+    kz_dbstmt *s = NULL;
+    if ((ks = prepare_bound(st, &sql, &b, &s, err)) != KZ_OK)
+        return ks;
+    int rc = kz_step(s);
+    int64_t n = rc == KZ_DB_ROW ? kz_col_i64(s, 0) : 0;
+    kz_reset(s);
+    if (rc != KZ_DB_ROW)
+        return kz_db_error(st, rc, _("counting leads"), err);
+    /* (fewer than cap: whether the column goes on past the budget) */
+    bool past = false;
+    if (n <= cap && (ks = walk_past(st, &rest, budget, &past, err)) != KZ_OK)
+        return ks;
+    *out = n > cap ? cap : n;
+    *more = n > cap || past;
     return KZ_OK;
 }
 
@@ -1731,6 +1976,8 @@ kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, boo
             *out = p ? (int64_t)p->n : 0;
             return ks;
         }
+        if ((ks = hits_list(st, q, err)) != KZ_OK)
+            return ks;
         if (q->stage && !q->count_cap)
             return count_by_stage(st, q, out, err);
         /* (a search the database answers with LIKE walks as a word too
@@ -1867,6 +2114,27 @@ kz_status kz_store_rank(kz_store *st, const kz_query *q, const kz_lead *l, size_
             }
         return ks;
     }
+    kz_status ks;
+    bool beyond = false; /* below the limit's matches, if it matches */
+    if (by_walk(st, q)) {
+        struct kz_places *w;
+        bool whole = false;
+        if ((ks = walk_of(st, q, &w, err)) != KZ_OK)
+            return ks;
+        for (size_t i = 0; i < w->n; i++)
+            if (w->ids[i] == id) {
+                *found = true;
+                *rank = limit && i > limit ? limit : i;
+                return KZ_OK;
+            }
+        if ((ks = walk_whole(st, q, w, &whole, err)) != KZ_OK || whole)
+            return ks;
+        /* further down than the walk: below its matches, or counted as
+         * below */
+        beyond = limit && w->n >= limit;
+    }
+    if ((ks = hits_list(st, q, err)) != KZ_OK)
+        return ks;
     /* the lead itself passes the filters; its order's keys as they are
      * now (another session may have saved it since l was read) */
     one.id = id;
@@ -1875,7 +2143,7 @@ kz_status kz_store_rank(kz_store *st, const kz_query *q, const kz_lead *l, size_
     kz_dbstmt *s = NULL;
     kz_buf_puts(&sql, "SELECT score, stage_entered, value, next_due FROM leads");
     build_where(&sql, st, &one, true, &b);
-    kz_status ks = prepare_bound(st, &sql, &b, &s, err);
+    ks = prepare_bound(st, &sql, &b, &s, err);
     if (ks != KZ_OK)
         return ks;
     int rc = kz_step(s);
@@ -1896,7 +2164,8 @@ kz_status kz_store_rank(kz_store *st, const kz_query *q, const kz_lead *l, size_
         kz_lead_free(&key);
         return kz_db_error(st, rc, _("listing leads"), err);
     }
-    if (!*found) {
+    if (!*found || beyond) {
+        *rank = beyond ? limit : 0;
         kz_lead_free(&key);
         return KZ_OK;
     }

@@ -230,6 +230,12 @@ void kz_store_close(kz_store *st)
         free(st->places[i].ids);
     }
     free(st->places);
+    for (size_t i = 0; i < st->walks_cap; i++) {
+        free(st->walks[i].stage);
+        free(st->walks[i].ids);
+        free(st->walks[i].key);
+    }
+    free(st->walks);
     free(st->path);
     free(st->where);
     free(st);
@@ -428,6 +434,9 @@ void kz_store_rollback(kz_store *st)
     if (st->conn->ops->in_txn(st->conn))
         st->conn->ops->exec(st->conn, "ROLLBACK");
     st->in_txn = st->writing = false;
+    /* the kept search's temp.kz_hits went back too: it is searched again */
+    free(st->hits_text);
+    st->hits_text = NULL;
 }
 
 kz_status kz_store_row_begin(kz_store *st, kz_err *err)

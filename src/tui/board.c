@@ -30,7 +30,7 @@
 /* A filtered column counts its matches up to about this many ("200+
  * shown"), more as the cursor goes further down: counting every match of a
  * common word among a million leads would cost more than a keystroke may. */
-#define KZ_BOARD_COUNT_CAP 200
+#define KZ_BOARD_COUNT_CAP KZ_STORE_COLUMN_CAP
 
 typedef struct column {
     const kz_stage *stage; /* owned by the rules */

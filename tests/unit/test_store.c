@@ -978,6 +978,62 @@ static void test_search_places_read_once(void **state)
     }
 }
 
+/* Rows this transaction inserted into table (PostgreSQL). */
+static int64_t rows_inserted(kz_store *st, const char *table)
+{
+    kz_err err;
+    char sql[160];
+    snprintf(sql, sizeof sql,
+             "SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_xact_user_tables WHERE relname = '%s'",
+             table);
+    kz_dbstmt *s = kz_stmt(st, sql, &err);
+    assert_non_null(s);
+    assert_int_equal(kz_step(s), KZ_DB_ROW);
+    int64_t n = kz_col_i64(s, 0);
+    kz_reset(s);
+    return n;
+}
+
+/* PostgreSQL: a listed search's ids are bound to the statement that reads
+ * its places; the board's keystroke (counts, a place, a page) writes
+ * nothing into the temporary table, which a count of every column then
+ * fills. */
+static void test_pg_listed_search_writes_no_table(void **state)
+{
+    fx *f = *state;
+    if (!kz_testdb_pg())
+        skip();
+    kz_err err;
+    add_3000_wonks(f->st);
+    kz_query q = {0};
+    q.search = "wonk";
+    q.stage = "lead";
+    q.count_cap = KZ_STORE_COLUMN_CAP;
+    assert_int_equal(kz_store_begin_read(f->st, &err), KZ_OK);
+    int64_t n;
+    bool more;
+    assert_int_equal(kz_store_count_some(f->st, &q, &n, &more, &err), KZ_OK);
+    assert_int_equal(n, 1500);
+    kz_lead l;
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, 1, &l, &err), KZ_OK);
+    size_t rank;
+    bool found;
+    assert_int_equal(kz_store_rank(f->st, &q, &l, 100, &rank, &found, &err), KZ_OK);
+    kz_lead_free(&l);
+    q.limit = 10;
+    int got = 0;
+    assert_int_equal(kz_store_list(f->st, &q, false, count_lead, &got, &err), KZ_OK);
+    assert_int_equal(got, 10);
+    assert_int_equal(rows_inserted(f->st, "kz_hits"), 0);
+    kz_query all = {0};
+    all.search = "wonk";
+    assert_int_equal(kz_store_count(f->st, &all, &n, &err), KZ_OK);
+    assert_int_equal(n, 3000);
+    assert_int_equal(rows_inserted(f->st, "kz_hits"), 3000);
+    kz_store_rollback(f->st);
+}
+
 /* PostgreSQL: a column's bounded count of a word too common to list looks
  * up the texts of the leads it walks, until past its cap, one by one: as a
  * semi-join the planner may hash the walk's leads and read the texts from
@@ -1006,6 +1062,190 @@ static void test_pg_common_word_count_reads_its_walk(void **state)
     assert_int_equal(n, 10);
     assert_true(more);
     assert_in_range(cost, 1, 20); /* the 11 texts past which it stops */
+}
+
+/* PostgreSQL: a word too common to list is walked once a column, in its
+ * order, up to KZ_WALK_CAP matches past the cap: the board's count, its
+ * selected lead's place and its page come from that walk, where each
+ * walked the column and checked its texts again (here 201, 104 and 110
+ * texts). */
+static void test_pg_common_word_walks_column_once(void **state)
+{
+    fx *f = *state;
+    if (!kz_testdb_pg())
+        skip();
+    kz_err err;
+    add_3000_wonks(f->st);
+    kz_store_search_tune(f->st, 10, 20); /* checked lead by lead */
+    kz_sort sorts[] = {KZ_SORT_SCORE, KZ_SORT_VALUE, KZ_SORT_AGE, KZ_SORT_DUE, KZ_SORT_NAME};
+    for (size_t si = 0; si < 2 * sizeof sorts / sizeof sorts[0]; si++) {
+        kz_query q = {0};
+        q.search = "wonk";
+        q.sort = sorts[si % 5];
+        q.reverse = si >= 5;
+        q.stage = "prospect";
+        /* the order, as a walk without the search finds it (every lead
+         * matches) */
+        kz_query all = q;
+        all.search = NULL;
+        all.limit = 10;
+        all.offset = 100;
+        order_walk want = {0};
+        assert_int_equal(kz_store_list(f->st, &all, false, walk_ids, &want, &err), KZ_OK);
+        assert_int_equal(want.n, 10);
+        kz_lead l;
+        kz_lead_init(&l);
+        assert_int_equal(kz_store_lead_get(f->st, want.ids[3], &l, &err), KZ_OK);
+        cost_table = "lead_text";
+        cost_begin(f->st);
+        size_t rank;
+        bool found;
+        assert_int_equal(kz_store_rank(f->st, &q, &l, 0, &rank, &found, &err), KZ_OK);
+        q.count_cap = KZ_WALK_CAP;
+        int64_t n;
+        bool more;
+        assert_int_equal(kz_store_count_some(f->st, &q, &n, &more, &err), KZ_OK);
+        q.limit = 10;
+        q.offset = 100;
+        order_walk got = {0};
+        assert_int_equal(kz_store_list(f->st, &q, false, walk_ids, &got, &err), KZ_OK);
+        int64_t cost = cost_end(f->st);
+        cost_table = "leads";
+        assert_true(found);
+        assert_int_equal(rank, 103);
+        assert_int_equal(n, KZ_WALK_CAP);
+        assert_true(more);
+        assert_int_equal(got.n, 10);
+        assert_memory_equal(got.ids, want.ids, sizeof want.ids[0] * 10);
+        /* the walk's 201 texts (its order's sort elided: a sort would
+         * check all 1000 of the walk first) */
+        assert_in_range(cost, 1, KZ_WALK_CAP + 50);
+        /* a page past the walk is walked as before */
+        q.offset = 1400;
+        got.n = 0;
+        assert_int_equal(kz_store_list(f->st, &q, false, walk_ids, &got, &err), KZ_OK);
+        assert_int_equal(got.n, 10);
+        all.offset = 1400;
+        want.n = 0;
+        assert_int_equal(kz_store_list(f->st, &all, false, walk_ids, &want, &err), KZ_OK);
+        assert_memory_equal(got.ids, want.ids, sizeof want.ids[0] * 10);
+        /* a lead below the walk, ranked up to the first 100: it matches,
+         * and the 100 above it are not counted again */
+        kz_lead_free(&l);
+        kz_lead_init(&l);
+        assert_int_equal(kz_store_lead_get(f->st, want.ids[0], &l, &err), KZ_OK);
+        cost_table = "lead_text";
+        cost_begin(f->st);
+        assert_int_equal(kz_store_rank(f->st, &q, &l, 100, &rank, &found, &err), KZ_OK);
+        cost = cost_end(f->st);
+        cost_table = "leads";
+        assert_true(found);
+        assert_int_equal(rank, 100);
+        assert_in_range(cost, 1, 20);
+        kz_lead_free(&l);
+    }
+}
+
+/* The values of the leads q lists, into vals (-1: none), *n of them. */
+static void wonk_values(kz_store *st, kz_query *q, int64_t vals[64], size_t *n)
+{
+    kz_err err;
+    order_walk w = {0};
+    assert_int_equal(kz_store_list(st, q, false, walk_ids, &w, &err), KZ_OK);
+    for (size_t i = 0; i < w.n; i++) {
+        kz_lead l;
+        kz_lead_init(&l);
+        assert_int_equal(kz_store_lead_get(st, w.ids[i], &l, &err), KZ_OK);
+        vals[i] = kz_lead_has(&l, KZ_F_VALUE) ? kz_lead_num(&l, KZ_F_VALUE) : -1;
+        kz_lead_free(&l);
+    }
+    *n = w.n;
+}
+
+/* A common word's column shorter than its walk (on PostgreSQL walk_of
+ * holds all of it; SQLite counts and walks it as it is): the exact count,
+ * pages and places in the value order (leads without one last, whichever
+ * the direction), read again once a lead is added; and a listed search's
+ * count of every column, also after a rolled-back read (PostgreSQL writes
+ * the list into its temporary table only then, and the rollback takes it
+ * back). */
+static void test_search_walk_holds_short_column(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    int64_t ids[11];
+    for (int i = 0; i < 10; i++) {
+        add_lead(f->st, "Filler", "Acme", NULL, "won", NULL, 50 + 100 * i);
+        ids[i] = add_lead(f->st, "Wonk", "Hooli", NULL, "won", NULL, 100 * (i + 1));
+        add_lead(f->st, "Filler", "Acme", NULL, "won", NULL, -1);
+    }
+    ids[10] = add_lead(f->st, "Wonk", "Hooli", NULL, "won", NULL, -1);
+    kz_store_search_tune(f->st, 1, 1); /* checked lead by lead */
+    kz_query q = {0};
+    q.search = "wonk";
+    q.stage = "won";
+    q.sort = KZ_SORT_VALUE;
+    q.count_cap = KZ_STORE_COLUMN_CAP;
+    int64_t n;
+    bool more;
+    assert_int_equal(kz_store_count_some(f->st, &q, &n, &more, &err), KZ_OK);
+    assert_int_equal(n, 11);
+    assert_false(more);
+    kz_lead l;
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, ids[7], &l, &err), KZ_OK); /* value 800 */
+    size_t rank;
+    bool found;
+    assert_int_equal(kz_store_rank(f->st, &q, &l, 100, &rank, &found, &err), KZ_OK);
+    assert_true(found);
+    assert_int_equal(rank, 2);
+    kz_lead_free(&l);
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, ids[0] - 1, &l, &err), KZ_OK); /* a filler */
+    assert_int_equal(kz_store_rank(f->st, &q, &l, 100, &rank, &found, &err), KZ_OK);
+    assert_false(found);
+    kz_lead_free(&l);
+    int64_t vals[64];
+    size_t nv;
+    q.limit = 3;
+    q.offset = 1;
+    wonk_values(f->st, &q, vals, &nv);
+    assert_int_equal(nv, 3);
+    assert_int_equal(vals[0], 900);
+    assert_int_equal(vals[2], 700);
+    q.reverse = true;
+    q.offset = 8;
+    q.limit = 10; /* (past the end: the last three) */
+    wonk_values(f->st, &q, vals, &nv);
+    assert_int_equal(nv, 3);
+    assert_int_equal(vals[0], 900);
+    assert_int_equal(vals[1], 1000);
+    assert_int_equal(vals[2], -1);
+    q.reverse = false;
+    q.limit = 0;
+    q.offset = 0;
+    /* another session's lead: the next keystroke reads the column again */
+    add_lead(f->st, "Wonk", "Hooli", NULL, "won", NULL, 950);
+    assert_int_equal(kz_store_count_some(f->st, &q, &n, &more, &err), KZ_OK);
+    assert_int_equal(n, 12);
+    kz_lead_init(&l);
+    assert_int_equal(kz_store_lead_get(f->st, ids[7], &l, &err), KZ_OK);
+    assert_int_equal(kz_store_rank(f->st, &q, &l, 100, &rank, &found, &err), KZ_OK);
+    assert_true(found);
+    assert_int_equal(rank, 3);
+    kz_lead_free(&l);
+    /* listed: every column's matches counted from the list */
+    kz_store_search_tune(f->st, 100, 100);
+    kz_query all = {0};
+    all.search = "wonk";
+    for (int round = 0; round < 2; round++) {
+        assert_int_equal(kz_store_begin_read(f->st, &err), KZ_OK);
+        assert_int_equal(kz_store_count(f->st, &all, &n, &err), KZ_OK);
+        kz_store_rollback(f->st);
+        assert_int_equal(n, 12);
+    }
+    assert_int_equal(kz_store_count(f->st, &all, &n, &err), KZ_OK);
+    assert_int_equal(n, 12);
 }
 
 /* A lead without a value (or due date) is placed by counting those without
@@ -2410,6 +2650,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rescore_streams, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_modes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_count_walks_column_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pg_common_word_walks_column_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pg_listed_search_writes_no_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_walk_holds_short_column, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_rare_word_reads_its_matches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pg_session_compiles_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rank_matches_order, setup, teardown),
