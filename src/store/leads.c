@@ -1399,13 +1399,19 @@ static kz_status prepare_bound(kz_store *st, kz_buf *sql, const binds *b, kz_dbs
     return KZ_OK;
 }
 
-void kz_places_forget(kz_store *st)
+/* Forgets the kept places (places_of), not the walks. */
+static void places_clear(kz_store *st)
 {
     free(st->places_key);
     st->places_key = NULL;
     for (size_t i = 0; i < st->nplaces; i++)
         st->places[i].n = 0;
     st->nplaces = 0;
+}
+
+void kz_places_forget(kz_store *st)
+{
+    places_clear(st);
     for (size_t i = 0; i < st->nwalks; i++) {
         free(st->walks[i].key);
         st->walks[i].key = NULL;
@@ -1441,6 +1447,18 @@ static void places_add(struct kz_places *p, int64_t id)
         p->ids = kz_xrealloc(p->ids, p->cap * sizeof *p->ids);
     }
     p->ids[p->n++] = id;
+}
+
+/* Whether lead id is among p's, and its place there into *rank (up to
+ * limit; 0: no limit). */
+static bool place_in(const struct kz_places *p, int64_t id, size_t limit, size_t *rank)
+{
+    for (size_t i = 0; i < p->n; i++)
+        if (p->ids[i] == id) {
+            *rank = limit && i > limit ? limit : i;
+            return true;
+        }
+    return false;
 }
 
 /* Whether q's search is listed (KZ_HITS_IDS, up to exact_hits: a query
@@ -1482,7 +1500,7 @@ static kz_status places_of(kz_store *st, const kz_query *q, const struct kz_plac
     query_key(&key, &sql, &b);
     kz_status ks = KZ_OK;
     if (!st->places_key || strcmp(st->places_key, kz_buf_str(&key)) != 0) {
-        kz_places_forget(st);
+        places_clear(st);
         kz_dbstmt *s = NULL;
         if (st->be->search_like) {
             ids_array(&ids, st->hits_ids, (size_t)st->hits_n);
@@ -1502,7 +1520,7 @@ static kz_status places_of(kz_store *st, const kz_query *q, const struct kz_plac
         }
         kz_reset(s);
         if (rc != KZ_DB_DONE) {
-            kz_places_forget(st);
+            places_clear(st);
             ks = kz_db_error(st, rc, _("listing leads"), err);
             goto out;
         }
@@ -2107,11 +2125,8 @@ kz_status kz_store_rank(kz_store *st, const kz_query *q, const kz_lead *l, size_
     if (by_places(st, q)) {
         const struct kz_places *p;
         kz_status ks = places_of(st, q, &p, err);
-        for (size_t i = 0; ks == KZ_OK && p && i < p->n && !*found; i++)
-            if (p->ids[i] == id) {
-                *found = true;
-                *rank = limit && i > limit ? limit : i;
-            }
+        if (ks == KZ_OK && p)
+            *found = place_in(p, id, limit, rank);
         return ks;
     }
     kz_status ks;
@@ -2121,12 +2136,8 @@ kz_status kz_store_rank(kz_store *st, const kz_query *q, const kz_lead *l, size_
         bool whole = false;
         if ((ks = walk_of(st, q, &w, err)) != KZ_OK)
             return ks;
-        for (size_t i = 0; i < w->n; i++)
-            if (w->ids[i] == id) {
-                *found = true;
-                *rank = limit && i > limit ? limit : i;
-                return KZ_OK;
-            }
+        if ((*found = place_in(w, id, limit, rank)))
+            return KZ_OK;
         if ((ks = walk_whole(st, q, w, &whole, err)) != KZ_OK || whole)
             return ks;
         /* further down than the walk: below its matches, or counted as

@@ -830,6 +830,19 @@ static void add_3000_wonks(kz_store *st)
         assert_int_equal(kz_exec(st, "ANALYZE", &err), KZ_OK);
 }
 
+/* PostgreSQL only (skips otherwise): the 3000 wonks, and a query of the
+ * lead column's search for them. */
+static kz_query pg_wonks(fx *f)
+{
+    if (!kz_testdb_pg())
+        skip();
+    add_3000_wonks(f->st);
+    kz_query q = {0};
+    q.search = "wonk";
+    q.stage = "lead";
+    return q;
+}
+
 /* A rare word's few matches are read one by one and sorted, never found by
  * walking the column: here a page sorted by value would pass 3000 leads
  * before the three matches at its end. (SQLite: the planner takes its
@@ -881,22 +894,28 @@ static bool walk_ids(const kz_lead *lead, void *ud)
  * earlier transactions', hence the difference). */
 static int64_t cost_mark;
 static const char *cost_table = "leads";
-static int64_t cost_now(kz_store *st)
+/* PostgreSQL: what the server counted of table in this transaction so
+ * far: the sum of `what`, columns of pg_stat_xact_user_tables. */
+static int64_t xact_stat(kz_store *st, const char *table, const char *what)
 {
-    if (!kz_testdb_pg())
-        return kz_sqlite_vm_steps(st);
     kz_err err;
-    char sql[200];
+    char sql[240];
     snprintf(sql, sizeof sql,
-             "SELECT coalesce(sum(coalesce(idx_tup_fetch, 0) + seq_tup_read), 0) "
-             "FROM pg_stat_xact_user_tables WHERE relname = '%s'",
-             cost_table);
+             "SELECT coalesce(sum(%s), 0) FROM pg_stat_xact_user_tables WHERE relname = '%s'",
+             what, table);
     kz_dbstmt *s = kz_stmt(st, sql, &err);
     assert_non_null(s);
     assert_int_equal(kz_step(s), KZ_DB_ROW);
     int64_t n = kz_col_i64(s, 0);
     kz_reset(s);
     return n;
+}
+
+static int64_t cost_now(kz_store *st)
+{
+    if (!kz_testdb_pg())
+        return kz_sqlite_vm_steps(st);
+    return xact_stat(st, cost_table, "coalesce(idx_tup_fetch, 0) + seq_tup_read");
 }
 
 static void cost_begin(kz_store *st)
@@ -978,22 +997,6 @@ static void test_search_places_read_once(void **state)
     }
 }
 
-/* Rows this transaction inserted into table (PostgreSQL). */
-static int64_t rows_inserted(kz_store *st, const char *table)
-{
-    kz_err err;
-    char sql[160];
-    snprintf(sql, sizeof sql,
-             "SELECT coalesce(sum(n_tup_ins), 0) FROM pg_stat_xact_user_tables WHERE relname = '%s'",
-             table);
-    kz_dbstmt *s = kz_stmt(st, sql, &err);
-    assert_non_null(s);
-    assert_int_equal(kz_step(s), KZ_DB_ROW);
-    int64_t n = kz_col_i64(s, 0);
-    kz_reset(s);
-    return n;
-}
-
 /* PostgreSQL: a listed search's ids are bound to the statement that reads
  * its places; the board's keystroke (counts, a place, a page) writes
  * nothing into the temporary table, which a count of every column then
@@ -1001,13 +1004,8 @@ static int64_t rows_inserted(kz_store *st, const char *table)
 static void test_pg_listed_search_writes_no_table(void **state)
 {
     fx *f = *state;
-    if (!kz_testdb_pg())
-        skip();
     kz_err err;
-    add_3000_wonks(f->st);
-    kz_query q = {0};
-    q.search = "wonk";
-    q.stage = "lead";
+    kz_query q = pg_wonks(f);
     q.count_cap = KZ_STORE_COLUMN_CAP;
     assert_int_equal(kz_store_begin_read(f->st, &err), KZ_OK);
     int64_t n;
@@ -1025,12 +1023,12 @@ static void test_pg_listed_search_writes_no_table(void **state)
     int got = 0;
     assert_int_equal(kz_store_list(f->st, &q, false, count_lead, &got, &err), KZ_OK);
     assert_int_equal(got, 10);
-    assert_int_equal(rows_inserted(f->st, "kz_hits"), 0);
+    assert_int_equal(xact_stat(f->st, "kz_hits", "n_tup_ins"), 0);
     kz_query all = {0};
     all.search = "wonk";
     assert_int_equal(kz_store_count(f->st, &all, &n, &err), KZ_OK);
     assert_int_equal(n, 3000);
-    assert_int_equal(rows_inserted(f->st, "kz_hits"), 3000);
+    assert_int_equal(xact_stat(f->st, "kz_hits", "n_tup_ins"), 3000);
     kz_store_rollback(f->st);
 }
 
@@ -1041,14 +1039,9 @@ static void test_pg_listed_search_writes_no_table(void **state)
 static void test_pg_common_word_count_reads_its_walk(void **state)
 {
     fx *f = *state;
-    if (!kz_testdb_pg())
-        skip();
     kz_err err;
-    add_3000_wonks(f->st);
+    kz_query q = pg_wonks(f);
     kz_store_search_tune(f->st, 10, 20); /* checked lead by lead */
-    kz_query q = {0};
-    q.search = "wonk";
-    q.stage = "lead";
     q.count_cap = 10;
     int64_t n;
     bool more;
@@ -1072,10 +1065,8 @@ static void test_pg_common_word_count_reads_its_walk(void **state)
 static void test_pg_common_word_walks_column_once(void **state)
 {
     fx *f = *state;
-    if (!kz_testdb_pg())
-        skip();
     kz_err err;
-    add_3000_wonks(f->st);
+    (void)pg_wonks(f);
     kz_store_search_tune(f->st, 10, 20); /* checked lead by lead */
     kz_sort sorts[] = {KZ_SORT_SCORE, KZ_SORT_VALUE, KZ_SORT_AGE, KZ_SORT_DUE, KZ_SORT_NAME};
     for (size_t si = 0; si < 2 * sizeof sorts / sizeof sorts[0]; si++) {
@@ -1381,13 +1372,8 @@ static int64_t page_cost(kz_store *st, const kz_query *q, order_walk *w, const c
 static void test_pg_common_word_page_walks_its_column(void **state)
 {
     fx *f = *state;
-    if (!kz_testdb_pg())
-        skip();
     kz_err err;
-    add_3000_wonks(f->st);
-    kz_query q = {0};
-    q.search = "wonk";
-    q.stage = "lead";
+    kz_query q = pg_wonks(f);
     /* 3000 matches are listed (KZ_EXACT_HITS): each
      * column's count is exact, not a walk's lower bound */
     q.count_cap = 200;
