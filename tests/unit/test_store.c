@@ -888,6 +888,28 @@ static bool walk_ids(const kz_lead *lead, void *ud)
     return true;
 }
 
+/* The order of q's sort in stage, as a walk without the search finds it:
+ * the 10 leads from offset into want, and (l not NULL) the 4th of them
+ * read into l. */
+static void column_order(kz_store *st, const kz_query *q, const char *stage, size_t offset,
+                         order_walk *want, kz_lead *l)
+{
+    kz_err err;
+    kz_query all = *q;
+    all.search = NULL;
+    all.stage = stage;
+    all.count_cap = 0;
+    all.limit = 10;
+    all.offset = offset;
+    want->n = 0;
+    assert_int_equal(kz_store_list(st, &all, false, walk_ids, want, &err), KZ_OK);
+    assert_int_equal(want->n, 10);
+    if (l) {
+        kz_lead_init(l);
+        assert_int_equal(kz_store_lead_get(st, want->ids[3], l, &err), KZ_OK);
+    }
+}
+
 /* What the store read for the statements run since cost_begin: SQLite's
  * virtual machine steps, PostgreSQL's rows of leads read (in a read
  * transaction; the server's counts a session has not sent yet include
@@ -957,19 +979,9 @@ static void test_search_places_read_once(void **state)
         assert_int_equal(kz_store_count_some(f->st, &q, &n, &more, &err), KZ_OK);
         assert_int_equal(n, 1500); /* listed: exact */
         assert_false(more);
-        /* the order, as a walk without the search finds it */
-        kz_query all = q;
-        all.search = NULL;
-        all.stage = "prospect";
-        all.count_cap = 0;
-        all.limit = 10;
-        all.offset = 700;
-        order_walk want = {0};
-        assert_int_equal(kz_store_list(f->st, &all, false, walk_ids, &want, &err), KZ_OK);
-        assert_int_equal(want.n, 10);
+        order_walk want;
         kz_lead l;
-        kz_lead_init(&l);
-        assert_int_equal(kz_store_lead_get(f->st, want.ids[3], &l, &err), KZ_OK);
+        column_order(f->st, &q, "prospect", 700, &want, &l);
         /* the other column: its count, a lead's place, a page */
         cost_begin(f->st);
         q.stage = "prospect";
@@ -1075,18 +1087,10 @@ static void test_pg_common_word_walks_column_once(void **state)
         q.sort = sorts[si % 5];
         q.reverse = si >= 5;
         q.stage = "prospect";
-        /* the order, as a walk without the search finds it (every lead
-         * matches) */
-        kz_query all = q;
-        all.search = NULL;
-        all.limit = 10;
-        all.offset = 100;
-        order_walk want = {0};
-        assert_int_equal(kz_store_list(f->st, &all, false, walk_ids, &want, &err), KZ_OK);
-        assert_int_equal(want.n, 10);
+        /* (every lead matches) */
+        order_walk want;
         kz_lead l;
-        kz_lead_init(&l);
-        assert_int_equal(kz_store_lead_get(f->st, want.ids[3], &l, &err), KZ_OK);
+        column_order(f->st, &q, "prospect", 100, &want, &l);
         cost_table = "lead_text";
         cost_begin(f->st);
         size_t rank;
@@ -1116,9 +1120,7 @@ static void test_pg_common_word_walks_column_once(void **state)
         got.n = 0;
         assert_int_equal(kz_store_list(f->st, &q, false, walk_ids, &got, &err), KZ_OK);
         assert_int_equal(got.n, 10);
-        all.offset = 1400;
-        want.n = 0;
-        assert_int_equal(kz_store_list(f->st, &all, false, walk_ids, &want, &err), KZ_OK);
+        column_order(f->st, &q, "prospect", 1400, &want, NULL);
         assert_memory_equal(got.ids, want.ids, sizeof want.ids[0] * 10);
         /* a lead below the walk, ranked up to the first 100: it matches,
          * and the 100 above it are not counted again */
