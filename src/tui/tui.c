@@ -839,10 +839,24 @@ static bool rescore_due(kz_tui *t)
  * gap to end and show together (see kz_tui_read_key). */
 #define KZ_FEED_GAP_MS 200
 
+/* Whether a signal stops the key reader: Ctrl-C in a prompt or dialog
+ * (the readers that do not poll the data) cancels it, as Esc does, and is
+ * spent there, so the board stays; a slip of the finger in a note would
+ * otherwise end the whole session. On the board, and for every other
+ * signal, the board stops. */
+static bool stop_reading(bool poll_data)
+{
+    if (fatal_signal == SIGINT && !poll_data) {
+        fatal_signal = 0;
+        return true;
+    }
+    return fatal_signal != 0;
+}
+
 bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
 {
     for (;;) {
-        if (fatal_signal || terminal_lost)
+        if (stop_reading(poll_data) || terminal_lost)
             return false;
         wint_t ch;
         int r;
@@ -871,7 +885,7 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
         } else {
             r = get_wch(&ch);
         }
-        if (fatal_signal)
+        if (stop_reading(poll_data))
             return false;
         if (r == ERR) {
             /* timeout (once a second), an interrupted read, or a terminal

@@ -328,7 +328,8 @@ int kz_mirror_x(int x, int w);
 /* Re-reads everything and repaints (used by prompts while they wait). */
 void kz_tui_repaint(kz_tui *t);
 /* Reads one key, handling resize and the fatal-signal flag; returns false
- * when the board must stop (signal). */
+ * when the board must stop (signal), or, for a prompt or dialog (poll_data
+ * false), on Ctrl-C, which cancels it and leaves the board running. */
 bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data);
 
 /* True once a signal (SIGINT, SIGTERM, SIGHUP) asked the board to stop:

@@ -505,6 +505,50 @@ static void test_terminate_restores_terminal(void **state)
     assert_int_not_equal(WEXITSTATUS(st), 0);
 }
 
+/* Ctrl-C in a prompt or a choice box cancels it, as Esc does: nothing is
+ * saved and the board stays; on the board itself it ends kariz. */
+static void test_ctrl_c_cancels_a_prompt(void **state)
+{
+    (void)state;
+    const char *db = make_db("ctrlc.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "half a thought");
+    kt_wait_for(t, "half a thought");
+    kt_send(t, "\x03");
+    kt_wait_gone(t, "note:");
+    assert_true(kt_contains(t, "Ada Lovelace"));
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities"), "0");
+    /* a choice box */
+    kt_send(t, "s");
+    kt_wait_for(t, "sort cards by");
+    kt_send(t, "\x03");
+    kt_wait_gone(t, "sort cards by");
+    /* a search typed, then cancelled: the board shows every lead again */
+    kt_send(t, "/");
+    kt_wait_for(t, "search");
+    kt_send(t, "zzz");
+    kt_wait_for(t, "(none match)");
+    kt_send(t, "\x03");
+    kt_wait_gone(t, "(none match)");
+    kt_wait_gone(t, "search:");
+    assert_true(kt_contains(t, "Ada Lovelace"));
+    /* the board still works: a note typed now is saved */
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "prefers e-mail\r");
+    kt_wait_for(t, "note added to Ada Lovelace");
+    assert_string_equal(kt_sql(db, "SELECT note FROM activities"), "prefers e-mail");
+    /* on the board, Ctrl-C ends it */
+    kt_send(t, "\x03");
+    kt_wait_for(t, "board stopped by signal 2 (interrupt)");
+    int st = kt_wait_exit(t);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 1);
+}
+
 static void test_crash_signal_restores_terminal(void **state)
 {
     (void)state;
@@ -537,6 +581,7 @@ int main(void)
         cmocka_unit_test(test_refused_hook_on_the_status_line),
         cmocka_unit_test(test_sort_and_mine_filter),
         cmocka_unit_test(test_owner_grade_overdue_filters),
+        cmocka_unit_test(test_ctrl_c_cancels_a_prompt),
         cmocka_unit_test(test_terminate_restores_terminal),
         cmocka_unit_test(test_crash_signal_restores_terminal),
     };
