@@ -21,6 +21,7 @@ typedef enum kz_status {
     KZ_ENEWER,    /* database written by a newer kariz: refused, untouched */
     KZ_ECORRUPT,  /* not a database, or a damaged one */
     KZ_EIO,       /* I/O error */
+    KZ_EGONE,     /* the database server cannot be reached: nothing was changed */
     KZ_EDB,       /* any other database error */
     KZ_ENOMEM,
     KZ_ERULES,    /* rules file failed to load */

@@ -57,7 +57,7 @@ kz_status kz_db_error_common(kz_store *st, int rc, const char *msg, const char *
                             "nothing was changed, try again"),
                           what, where);
     case KZ_DB_GONE:
-        return kz_err_set(err, KZ_EIO,
+        return kz_err_set(err, KZ_EGONE,
                           _("%s: the database %s is unreachable (%s); nothing was changed"), what,
                           where, msg);
     case KZ_DB_DENIED:
@@ -328,7 +328,7 @@ static int begin_stmt(kz_store *st, const char *sql, kz_err *err)
         int rc = s ? kz_step(s) : -1;
         if (s)
             kz_reset(s);
-        bool gone = rc == KZ_DB_GONE || (rc == -1 && err && err->code == KZ_EIO);
+        bool gone = rc == KZ_DB_GONE || (rc == -1 && err && err->code == KZ_EGONE);
         if (!gone || attempt > 0 || !st->be->reconnect || st->be->reconnect(st, err) != KZ_OK)
             return rc;
     }

@@ -739,6 +739,8 @@ static void search_changed(kz_tui *t, const char *text, void *ud)
         return;
     snprintf(t->filter.search, sizeof t->filter.search, "%s", effective);
     board *b = sc->v->priv;
+    if (!kz_tui_reachable(t))
+        return; /* (the board keeps what it read; the search applies once it answers) */
     b->searched = true;
     board_reload(sc->v, t);
     b->searched = false;

@@ -71,8 +71,8 @@ static const char *stage_label(const kz_tui *t, const char *name)
  * someone else changed the same field first (KZ_ECONFLICT) or another
  * program holds the write lock (KZ_EBUSY) the edit is still at hand: the
  * conflict dialog shows what changed and offers to reload (drop the edit)
- * or to re-apply it on the fresh version; a locked database offers to
- * retry. Nothing is ever written over someone else's change without
+ * or to re-apply it on the fresh version; a locked database, or a server
+ * that cannot be reached, offers to retry. Nothing is ever written over someone else's change without
  * asking. */
 
 static kz_status apply(kz_tui *t, kz_change *p)
@@ -301,16 +301,23 @@ static bool conflict_dialog(kz_tui *t, const kz_change *p)
     return reapply;
 }
 
-/* The database is locked by another program: says who holds it and waits
- * for r (retry) or Esc (drop the change); false on Esc or a signal. */
-static bool busy_prompt(kz_tui *t, const kz_change *p)
+/* The database is locked by another program (it says who holds it) or
+ * its server cannot be reached (nothing of the change reached it): waits
+ * for r (retry) or Esc (drop the change), the change kept meanwhile; false
+ * on Esc or a signal. */
+static bool retry_prompt(kz_tui *t, const kz_change *p)
 {
     char retry[32] = "?";
     kz_key rk = kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_RETRY);
     if (rk)
         kz_key_name(rk, retry, sizeof retry);
-    kz_tui_error(t, _("%s retries, Esc drops your %s (not saved yet): %s"), retry, p->what,
-                 p->err.msg);
+    if (p->err.code == KZ_EGONE) /* (what it says first fits the status line) */
+        kz_tui_error(t, _("the database is unreachable: %s retries, Esc drops your %s (not "
+                          "saved yet): %s"),
+                     retry, p->what, p->err.msg);
+    else
+        kz_tui_error(t, _("%s retries, Esc drops your %s (not saved yet): %s"), retry, p->what,
+                     p->err.msg);
     for (;;) {
         kz_tui_repaint(t);
         kz_key k;
@@ -374,8 +381,10 @@ bool kz_change_save(kz_tui *t, kz_change *p)
         if (p->before && p->id && kz_store_lead_get(t->s->store, p->id, p->before, &gerr) != KZ_OK)
             kz_lead_reset(p->before);
         kz_status st = apply(t, p);
-        if (st == KZ_OK)
+        if (st == KZ_OK) {
+            t->unreachable = false; /* (what is said now is that it was saved) */
             return true;
+        }
         if (st == KZ_ECONFLICT && p->kind != KZ_CH_ADD) {
             if (!conflict_dialog(t, p)) {
                 kz_tui_error(t, _("%s: your change was dropped; the lead is reloaded with the "
@@ -400,11 +409,19 @@ bool kz_change_save(kz_tui *t, kz_change *p)
             p->reapplied = true;
             continue;
         }
-        if (st == KZ_EBUSY) {
-            if (busy_prompt(t, p))
+        if (st == KZ_EBUSY || st == KZ_EGONE) {
+            if (st == KZ_EGONE)
+                t->unreachable = true; /* (the tick says when it is back) */
+            if (retry_prompt(t, p))
                 continue;
-            kz_tui_error(t, _("%s: not saved (the database stayed locked); nothing was changed"),
-                         p->what);
+            if (st == KZ_EBUSY)
+                kz_tui_error(t, _("%s: not saved (the database stayed locked); nothing was "
+                                  "changed"),
+                             p->what);
+            else
+                kz_tui_error(t, _("%s: not saved (the database is unreachable); nothing was "
+                                  "changed"),
+                             p->what);
             return false;
         }
         if (st == KZ_EREFUSED && p->pass_refusal)

@@ -304,6 +304,7 @@ static void vmessage(kz_tui *t, bool error, const char *fmt, va_list ap)
     kz_buf_reset(&t->status);
     kz_buf_vprintf(&t->status, fmt, ap);
     t->status_error = error;
+    t->said++;
 }
 
 void kz_tui_message(kz_tui *t, const char *fmt, ...)
@@ -789,7 +790,7 @@ static void announce_others(kz_tui *t)
 static void reload_all(kz_tui *t)
 {
     t->today = kz_today(kz_session_now(t->s));
-    if (t->too_small)
+    if (t->too_small || !kz_tui_reachable(t))
         return;
     presence_refresh(t);
     for (int i = 0; i < t->depth; i++)
@@ -807,14 +808,56 @@ static void handle_resize(kz_tui *t)
     reload_all(t);
 }
 
+/* The server stopped answering: said once, the views kept as they are. */
+static void tell_unreachable(kz_tui *t)
+{
+    if (t->unreachable && t->status_error)
+        return;
+    t->unreachable = true;
+    kz_tui_error(t,
+                 _("the database is unreachable: the board shows what it read last and "
+                   "connects again by itself (%s)"),
+                 kz_store_where(t->s->store));
+}
+
+/* It answers again: said, and true, so that the views reload. */
+static bool tell_reachable(kz_tui *t)
+{
+    if (!t->unreachable)
+        return false;
+    t->unreachable = false;
+    kz_tui_message(t, _("connected to the database again (%s)"), kz_store_where(t->s->store));
+    return true;
+}
+
+bool kz_tui_reachable(kz_tui *t)
+{
+    int64_t v;
+    kz_err err;
+    kz_status ks = kz_store_data_version(t->s->store, &v, &err);
+    if (ks == KZ_EGONE) {
+        tell_unreachable(t);
+        return false;
+    }
+    if (ks == KZ_OK)
+        tell_reachable(t);
+    return true;
+}
+
+/* Whether others changed the database since the views were read (or it
+ * answers again after it could not be reached). */
 static bool poll_data_version(kz_tui *t)
 {
     int64_t v;
     kz_err err;
-    if (kz_store_data_version(t->s->store, &v, &err) != KZ_OK)
+    kz_status ks = kz_store_data_version(t->s->store, &v, &err);
+    if (ks == KZ_EGONE)
+        tell_unreachable(t);
+    if (ks != KZ_OK)
         return false;
+    bool back = tell_reachable(t);
     if (v == t->data_version)
-        return false;
+        return back;
     t->data_version = v;
     return true;
 }
@@ -902,6 +945,7 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
                 t->ticked_ms = now;
                 presence_tick(t);
             }
+            unsigned long said = t->said;
             bool rescored = poll_data && tick && rescore_due(t);
             bool others = poll_data && poll_data_version(t);
             if (others || rescored) {
@@ -910,6 +954,8 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
                 reload_all(t);
                 kz_tui_repaint(t);
                 t->refreshed_ms = mono_ms();
+            } else if (t->said != said) {
+                kz_tui_repaint(t); /* (the server went: the status line says so) */
             }
             continue;
         }

@@ -251,6 +251,7 @@ struct kz_tui {
     int rows, cols;
     kz_buf status;         /* owned */
     bool status_error;
+    unsigned long said;    /* how many times the status line was set */
     kz_view *stack[KZ_TUI_MAX_VIEWS]; /* owned */
     int depth;
     kz_filter filter;
@@ -275,6 +276,7 @@ struct kz_tui {
     long long presence_beat;  /* monotonic second of the last announcement; 0: none */
     long long refreshed_ms;   /* monotonic ms of the last reload for others' changes */
     long long ticked_ms;      /* monotonic ms of the last tick's presence and rescoring */
+    bool unreachable;         /* the database's server did not answer (KZ_EGONE) */
 };
 
 /* The rectangle views draw in (between the title and the status line). */
@@ -302,6 +304,12 @@ const char *kz_activity_word(const char *kind);
 /* The triage queue, one lead at a time (triage.c). */
 kz_view *kz_triage_view_new(kz_tui *t);
 void kz_tui_push(kz_tui *t, kz_view *v);
+
+/* Whether the database answers. When its server cannot be reached (a
+ * PostgreSQL server stopped or restarting, the network down) the views
+ * keep what they read last, the status line says so once, and the tick
+ * connects again by itself, then says so and reloads. */
+bool kz_tui_reachable(kz_tui *t);
 
 /* Status line. */
 void kz_tui_message(kz_tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

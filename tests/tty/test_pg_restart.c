@@ -129,6 +129,61 @@ static void test_board_survives_a_server_restart(void **state)
     assert_string_equal(kt_sql(db, "SELECT count(*) FROM presence"), "0");
 }
 
+/* The server goes down for a while with a note half typed: the board keeps
+ * its cards and the note, says the database is unreachable, and saves the
+ * note once when asked again after the server is back; an idle board says
+ * by itself when the server goes and when it comes back. */
+static void test_board_keeps_work_while_the_server_is_down(void **state)
+{
+    (void)state;
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    const char *before = kt_sql(db, "SELECT count(*) FROM activities");
+    char count[32];
+    snprintf(count, sizeof count, "%s", before);
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "typed while down");
+    kt_wait_for(t, "typed while down");
+    cluster("halt");
+    kt_send(t, "\r");
+    /* the note is kept, not saved, and the board still shows its cards */
+    kt_wait_for(t, "the database is unreachable: r retries, Esc drops your note (not saved yet)");
+    assert_true(kt_contains(t, "Ada Lovelace"));
+    assert_true(kt_contains(t, "Grace Hopper"));
+    cluster("resume");
+    kt_send(t, "r");
+    kt_wait_until(t, note_stored, "typed while down", "the note typed while down stored");
+    kt_wait_for(t, "note added to");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities WHERE note = "
+                                   "'typed while down'"),
+                        "1");
+
+    /* idle: the board says the server went, keeps its cards, and says when
+     * it is back */
+    cluster("halt");
+    kt_wait_for(t, "the database is unreachable: the board shows what it read last and connects "
+                   "again by itself");
+    assert_true(kt_contains(t, "Ada Lovelace"));
+    /* a search typed meanwhile leaves the cards as they were read */
+    kt_send(t, "/");
+    kt_wait_for(t, "search:");
+    kt_send(t, "grace\r");
+    kt_wait_for(t, "search:\"grace\"");
+    assert_true(kt_contains(t, "Ada Lovelace"));
+    assert_false(kt_contains(t, "(1 shown)"));
+    cluster("resume");
+    kt_wait_for(t, "connected to the database again");
+    /* and applies once it answers */
+    kt_wait_for(t, "Lead 3 (1 shown)");
+    assert_true(kt_contains(t, "Grace Hopper"));
+    kt_finish(t, "q");
+    /* one note more than before, no more */
+    char q[128];
+    snprintf(q, sizeof q, "SELECT count(*) - %s FROM activities", count);
+    assert_string_equal(kt_sql(db, q), "1");
+}
+
 int main(void)
 {
     if (!kt_on_pg()) {
@@ -138,6 +193,7 @@ int main(void)
     }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_board_survives_a_server_restart),
+        cmocka_unit_test(test_board_keeps_work_while_the_server_is_down),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
