@@ -209,6 +209,47 @@ void kz_text_sanitize(kz_buf *out, const char *s, size_t n, unsigned flags)
     }
 }
 
+void kz_text_paste(kz_buf *out, const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        long cp;
+        int len = kz_utf8_decode(s + i, n - i, &cp);
+        if (cp == 0x1B) {
+            /* an escape sequence, dropped whole */
+            i++;
+            if (i < n && s[i] == '[') {
+                /* CSI: parameters and intermediates up to a final byte */
+                for (i++; i < n && !((unsigned char)s[i] >= 0x40 && (unsigned char)s[i] <= 0x7E);
+                     i++)
+                    ;
+                i += i < n;
+            } else if (i < n && (s[i] == ']' || s[i] == 'P' || s[i] == '_' || s[i] == '^')) {
+                /* OSC, DCS, APC, PM: a string up to BEL or ST (ESC \) */
+                for (i++; i < n && s[i] != '\a' && !(s[i] == 0x1B && i + 1 < n && s[i + 1] == '\\');
+                     i++)
+                    ;
+                i += i < n ? (s[i] == '\a' ? 1 : 2) : 0;
+            } else if (i < n) {
+                i++; /* ESC and one character */
+            }
+            continue;
+        }
+        if (cp < 0) {
+            put_cp(out, REPLACEMENT);
+        } else if (cp == '\r' && i + 1 < n && s[i + 1] == '\n') {
+            /* CRLF: one break, the LF makes the space */
+        } else if (cp == '\t' || cp == '\n' || cp == '\r') {
+            kz_buf_putc(out, ' ');
+        } else if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
+            /* another control: dropped */
+        } else {
+            kz_buf_append(out, s + i, (size_t)len);
+        }
+        i += (size_t)len;
+    }
+}
+
 /* ---- widths and fitting -------------------------------------------------- */
 
 static int width_n(const char *s, size_t n)

@@ -115,10 +115,11 @@ typedef struct kz_stage_total {
     int64_t weighted;       /* sum of value x probability / 100, minor units */
 } kz_stage_total;
 /* Per-stage totals kept up to date by the transactions that change leads
- * (never a scan of leads). owner NULL: everyone's. Fills out[] in funnel
- * order; returns the number of stages in *n (at most cap). */
-kz_status kz_store_stage_totals(kz_store *st, const char *owner, kz_stage_total *out,
-                                size_t cap, size_t *n, kz_err *err);
+ * (never a scan of leads). owner NULL: everyone's; with_unassigned adds
+ * the leads nobody owns to owner's (the board's "mine" filter). Fills out[]
+ * in funnel order; returns the number of stages in *n (at most cap). */
+kz_status kz_store_stage_totals(kz_store *st, const char *owner, bool with_unassigned,
+                                kz_stage_total *out, size_t cap, size_t *n, kz_err *err);
 /* Every name some lead has as its owner, sorted (from the column totals,
  * never a scan of leads). *out and its n strings are owned by the caller:
  * kz_store_owners_free. */

@@ -31,6 +31,13 @@
 #define KZ_TEXT_KEEP_NEWLINE 4u /* multi-line views: keep LF as is */
 void kz_text_sanitize(kz_buf *out, const char *s, size_t n, unsigned flags);
 
+/* Appends to out what a paste of s[0..n) types into a one-line prompt:
+ * terminal escape sequences (ESC [ ... final byte, ESC ] ... BEL or ESC \,
+ * ESC and one character) are dropped whole, as are other C0 and C1
+ * controls and DEL; a tab or a line break (CRLF, CR or LF) becomes one
+ * space; an invalid UTF-8 byte becomes U+FFFD; the rest is kept as it is. */
+void kz_text_paste(kz_buf *out, const char *s, size_t n);
+
 /* Display width in columns of already sanitised UTF-8 text. */
 int kz_text_width(const char *s);
 

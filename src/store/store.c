@@ -635,8 +635,8 @@ void kz_store_owners_free(char **owners, size_t n)
     free(owners);
 }
 
-kz_status kz_store_stage_totals(kz_store *st, const char *owner, kz_stage_total *out,
-                                size_t cap, size_t *n, kz_err *err)
+kz_status kz_store_stage_totals(kz_store *st, const char *owner, bool with_unassigned,
+                                kz_stage_total *out, size_t cap, size_t *n, kz_err *err)
 {
     *n = 0;
     const char *sql_all =
@@ -651,7 +651,14 @@ kz_status kz_store_stage_totals(kz_store *st, const char *owner, kz_stage_total 
         "FROM stages s LEFT JOIN stage_totals t ON t.stage = s.name AND t.owner = ? "
         "GROUP BY s.name HAVING max(s.retired) = 0 OR coalesce(sum(t.n), 0) > 0 "
         "ORDER BY s.retired, s.position";
-    kz_dbstmt *s = kz_stmt(st, owner ? sql_owner : sql_all, err);
+    /* (an unowned lead's totals are under the owner '') */
+    const char *sql_mine =
+        "SELECT s.name, s.probability, coalesce(sum(t.n), 0), coalesce(sum(t.value), 0), "
+        "coalesce(sum(t.ovr_value), 0), coalesce(sum(t.ovr_weighted), 0) "
+        "FROM stages s LEFT JOIN stage_totals t ON t.stage = s.name AND t.owner IN (?, '') "
+        "GROUP BY s.name HAVING max(s.retired) = 0 OR coalesce(sum(t.n), 0) > 0 "
+        "ORDER BY s.retired, s.position";
+    kz_dbstmt *s = kz_stmt(st, !owner ? sql_all : with_unassigned ? sql_mine : sql_owner, err);
     if (!s)
         return FAIL_STMT(err);
     if (owner)

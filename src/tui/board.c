@@ -349,7 +349,10 @@ static void board_reload(kz_view *v, kz_tui *t)
     kz_stage_total tot[64];
     size_t n = 0;
     const char *owner = t->filter.owner[0] ? t->filter.owner : t->filter.mine ? t->s->actor : NULL;
-    if (kz_store_stage_totals(t->s->store, owner, tot, 64, &n, &b->err) != KZ_OK) {
+    /* (mine: the unassigned leads it shows too) */
+    bool with_unassigned = !t->filter.owner[0] && t->filter.mine;
+    if (kz_store_stage_totals(t->s->store, owner, with_unassigned, tot, 64, &n, &b->err) !=
+        KZ_OK) {
         b->load_failed = true;
         n = 0;
     }

@@ -863,6 +863,7 @@ static char *edit_in_editor(kz_tui *t)
     }
     close(fd);
     def_prog_mode();
+    kz_tui_paste_mode(false);
     endwin();
     /* the editor owns the terminal meanwhile: its ^C is not the board's */
     struct sigaction ign, old_int, old_quit;
@@ -891,6 +892,7 @@ static char *edit_in_editor(kz_tui *t)
     sigaction(SIGQUIT, &old_quit, NULL);
     reset_prog_mode();
     refresh();
+    kz_tui_paste_mode(true); /* (the editor may have turned it off) */
     char *text = NULL;
     if (pid < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         kz_tui_error(t, _("the editor (%s) failed; no note added"), ed);

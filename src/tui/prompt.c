@@ -122,6 +122,17 @@ static bool prompt_line(kz_tui *t, const char *label, const char *initial, bool 
         kz_key k;
         if (!kz_tui_read_key(t, &k, false))
             break;
+        if (k == KZ_KEY_PASTE) {
+            /* pasted text is typed text, whatever it holds: its escape
+             * sequences and line breaks never act as keys */
+            if (ls.selected) {
+                ls.selected = false;
+                kz_buf_reset(out);
+            }
+            kz_text_paste(out, t->paste.s ? t->paste.s : "", t->paste.len);
+            dirty = true;
+            continue;
+        }
         /* characters are text; other keys are looked up in the dialog keymap */
         bool printable = k >= 32 && k < KZ_KEY_FUNC;
         kz_action a = printable ? KZ_ACT_NONE : kz_keymap_lookup_own(&t->km, KZ_KM_DIALOG, k);

@@ -119,10 +119,10 @@ static void install_crash_handlers(const struct termios *tio)
     crash_tio = *tio;
     crash_have_tio = true;
     crash_reset_len = 0;
-    const char *caps[2] = {"rmcup", "cnorm"};
-    for (int i = 0; i < 2; i++) {
-        char *seq = tigetstr((char *)caps[i]);
-        if (seq && seq != (char *)-1) {
+    const char *caps[3] = {"rmcup", "cnorm", NULL};
+    for (int i = 0; i < 3; i++) {
+        const char *seq = caps[i] ? tigetstr((char *)caps[i]) : "\033[?2004l"; /* paste off */
+        if (seq && seq != (const char *)-1) {
             size_t n = strlen(seq);
             if (crash_reset_len + n < sizeof crash_reset) {
                 memcpy(crash_reset + crash_reset_len, seq, n);
@@ -145,9 +145,23 @@ static void remove_crash_handlers(void)
         sigaction(crash_sigs[i], &crash_saved[i], NULL);
 }
 
+/* The codes curses gives the bracketed paste's start and end markers. */
+#define KZ_CURSES_PASTE_BEGIN (KEY_MAX + 1)
+#define KZ_CURSES_PASTE_END (KEY_MAX + 2)
+/* At most this much of one paste is kept (the rest is read and dropped). */
+#define KZ_PASTE_MAX 65536
+
+void kz_tui_paste_mode(bool on)
+{
+    /* (a terminal without it ignores the private mode) */
+    fputs(on ? "\033[?2004h" : "\033[?2004l", stdout);
+    fflush(stdout);
+}
+
 static void restore_terminal(void)
 {
     if (curses_active) {
+        kz_tui_paste_mode(false);
         curs_set(1);
         endwin();
         curses_active = false;
@@ -882,6 +896,29 @@ static bool rescore_due(kz_tui *t)
  * gap to end and show together (see kz_tui_read_key). */
 #define KZ_FEED_GAP_MS 200
 
+/* Reads a paste up to its end marker into t->paste, as the terminal sent
+ * it; a paste whose end never comes ends after a second without input. */
+static void read_paste(kz_tui *t)
+{
+    kz_buf_reset(&t->paste);
+    timeout(1000);
+    for (;;) {
+        wint_t ch;
+        int r = get_wch(&ch);
+        if (r == ERR)
+            break;
+        if (r == KEY_CODE_YES) {
+            if (ch == KZ_CURSES_PASTE_END)
+                break;
+            continue; /* (a key's sequence inside the paste: not text) */
+        }
+        char b[4];
+        size_t n = kz_utf8_encode((long)ch, b);
+        if (t->paste.len + n <= KZ_PASTE_MAX)
+            kz_buf_append(&t->paste, b, n);
+    }
+}
+
 /* Whether a signal stops the key reader: Ctrl-C in a prompt or dialog
  * (the readers that do not poll the data) cancels it, as Esc does, and is
  * spent there, so the board stays; a slip of the finger in a note would
@@ -960,6 +997,13 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
             continue;
         }
         if (r == KEY_CODE_YES) {
+            if (ch == KZ_CURSES_PASTE_BEGIN) {
+                read_paste(t);
+                *key = KZ_KEY_PASTE;
+                return true;
+            }
+            if (ch == KZ_CURSES_PASTE_END)
+                continue; /* (an end without its start) */
             if (ch == KEY_RESIZE) {
                 handle_resize(t);
                 kz_tui_repaint(t);
@@ -1201,6 +1245,10 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     noecho();
     nonl();
     keypad(stdscr, TRUE);
+    /* a paste comes between these markers (bracketed paste), read whole */
+    define_key("\033[200~", KZ_CURSES_PASTE_BEGIN);
+    define_key("\033[201~", KZ_CURSES_PASTE_END);
+    kz_tui_paste_mode(true);
     set_escdelay(25);
     timeout(1000);
     curs_set(0);
@@ -1237,6 +1285,13 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
         kz_key key;
         if (!kz_tui_read_key(&t, &key, true))
             break;
+        if (key == KZ_KEY_PASTE) {
+            /* not keys: the text of a paste is taken in a prompt only */
+            kz_tui_error(&t, _("pasted text is taken only in a prompt (a note, a field, a "
+                               "search): nothing was done with it"));
+            flags = KZ_UI_REDRAW;
+            continue;
+        }
         if (t.too_small) {
             kz_action a = kz_keymap_lookup(&t.km, KZ_KM_GENERIC, key);
             flags = a == KZ_ACT_QUIT ? KZ_UI_QUIT : 0;
@@ -1269,6 +1324,7 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     }
     kz_keymaps_free(&t.km);
     kz_buf_free(&t.status);
+    kz_buf_free(&t.paste);
     restore_signals(saved);
     if (terminal_lost) {
         terminal_lost = false;

@@ -38,6 +38,11 @@ const char *kz_action_group_title(kz_action_group g);
  * key code with KZ_KEY_FUNC added. */
 #define KZ_KEY_FUNC 0x1000000
 typedef int kz_key;
+/* Text pasted in one go (a terminal's bracketed paste): the text is in
+ * kz_tui.paste, as the terminal sent it. Prompts take it as typed text,
+ * cleaned (kz_text_paste); anywhere else it is refused, so that no byte of
+ * a paste ever acts as a key. */
+#define KZ_KEY_PASTE (KZ_KEY_FUNC - 1)
 
 /* Key maps a view can use; lookups fall back to "generic". */
 #define KZ_TUI_KEYMAPS(X)                                                                    \
@@ -277,6 +282,7 @@ struct kz_tui {
     long long refreshed_ms;   /* monotonic ms of the last reload for others' changes */
     long long ticked_ms;      /* monotonic ms of the last tick's presence and rescoring */
     bool unreachable;         /* the database's server did not answer (KZ_EGONE) */
+    kz_buf paste;             /* owned: the last paste's text (KZ_KEY_PASTE) */
 };
 
 /* The rectangle views draw in (between the title and the status line). */
@@ -304,6 +310,10 @@ const char *kz_activity_word(const char *kind);
 /* The triage queue, one lead at a time (triage.c). */
 kz_view *kz_triage_view_new(kz_tui *t);
 void kz_tui_push(kz_tui *t, kz_view *v);
+
+/* Turns the terminal's bracketed paste on or off (off while another
+ * program, an editor, has the terminal). */
+void kz_tui_paste_mode(bool on);
 
 /* Whether the database answers. When its server cannot be reached (a
  * PostgreSQL server stopped or restarting, the network down) the views

@@ -403,8 +403,11 @@ static void test_sort_and_mine_filter(void **state)
     const char *db = make_db("sort.db");
     kt_kariz_run(db, "add", "--company", "Big", "--value", "90000", "--stage", "lead",
                  "--owner", "someone-else", "--force", "Zora Big", NULL);
+    kt_kariz_run(db, "add", "--company", "Nobody's", "--value", "500", "--stage", "lead",
+                 "--owner", "", "Una Unowned", NULL);
     kt_term *t = kt_board(30, 120, db, NULL);
     kt_wait_for(t, "Zora Big");
+    kt_wait_for(t, "Lead 3 ");
     kt_send(t, "s");
     kt_wait_for(t, "sort cards by");
     kt_send(t, "n"); /* by name: Ada first */
@@ -431,6 +434,11 @@ static void test_sort_and_mine_filter(void **state)
     kt_wait_for(t, "showing your leads");
     kt_wait_gone(t, "Zora Big");
     kt_wait_for(t, "Ada Lovelace");
+    kt_wait_for(t, "Una Unowned");
+    /* the column's count and totals are of what it shows: Ada's and Una's */
+    kt_wait_for(t, "Lead 2 ");
+    assert_false(kt_contains(t, "shown)"));
+    assert_true(kt_contains(t, "1,500 "));
     kt_send(t, "M");
     kt_wait_for(t, "Zora Big");
     kt_finish(t, "q");
@@ -549,6 +557,40 @@ static void test_ctrl_c_cancels_a_prompt(void **state)
     assert_int_equal(WEXITSTATUS(st), 1);
 }
 
+/* A paste (bracketed, as a terminal sends it once the board asks for it)
+ * is text: in a prompt its escape sequences are dropped and its line
+ * breaks become spaces, and none of its bytes acts as a key; on the board
+ * it does nothing at all. */
+static void test_paste_is_text_never_keys(void **state)
+{
+    (void)state;
+    const char *db = make_db("paste.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    const char *events = kt_sql(db, "SELECT count(*) FROM events");
+    char before[32];
+    snprintf(before, sizeof before, "%s", events);
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "\x1b[200~see log \x1b[0m fix later\nand xml\x1b[201~");
+    kt_wait_for(t, "see log  fix later and xml");
+    kt_send(t, "\r");
+    kt_wait_for(t, "note added to Ada Lovelace");
+    assert_string_equal(kt_sql(db, "SELECT note FROM activities"), "see log  fix later and xml");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities"), "1");
+    /* on the board: "x m l a" would mark lost, log a meeting, add a lead */
+    kt_send(t, "\x1b[200~xmla\x1b[201~");
+    kt_wait_for(t, "pasted text is taken only in a prompt");
+    assert_false(kt_contains(t, "new lead"));
+    assert_false(kt_contains(t, "outcome"));
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities"), "1");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM leads"), "1");
+    char q[96];
+    snprintf(q, sizeof q, "SELECT count(*) - %s FROM events", before);
+    assert_string_equal(kt_sql(db, q), "1"); /* the note's, no other */
+    kt_finish(t, "q");
+}
+
 static void test_crash_signal_restores_terminal(void **state)
 {
     (void)state;
@@ -582,6 +624,7 @@ int main(void)
         cmocka_unit_test(test_sort_and_mine_filter),
         cmocka_unit_test(test_owner_grade_overdue_filters),
         cmocka_unit_test(test_ctrl_c_cancels_a_prompt),
+        cmocka_unit_test(test_paste_is_text_never_keys),
         cmocka_unit_test(test_terminate_restores_terminal),
         cmocka_unit_test(test_crash_signal_restores_terminal),
     };

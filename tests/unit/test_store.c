@@ -392,7 +392,7 @@ static void test_totals_follow_changes(void **state)
     add_lead(f->st, "D", "Y", NULL, "opportunity", NULL, -1);
     kz_stage_total t[8];
     size_t n;
-    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, false, t, 8, &n, &err), KZ_OK);
     assert_int_equal(n, NSTAGES);
     assert_string_equal(t[0].stage, "lead");
     assert_int_equal(find_total(t, n, "lead")->count, 2);
@@ -410,21 +410,26 @@ static void test_totals_follow_changes(void **state)
     assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
     assert_int_equal(kz_store_lead_update(f->st, &l, "alice", 2000, NULL, &err), KZ_OK);
     assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
-    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, false, t, 8, &n, &err), KZ_OK);
     assert_int_equal(find_total(t, n, "lead")->count, 1);
     assert_int_equal(find_total(t, n, "lead")->value, 50000);
     assert_int_equal(find_total(t, n, "opportunity")->count, 3);
     assert_int_equal(find_total(t, n, "opportunity")->value, 1100000);
     assert_int_equal(find_total(t, n, "opportunity")->weighted, 500000 + 80000);
     /* per owner */
-    assert_int_equal(kz_store_stage_totals(f->st, "alice", t, 8, &n, &err), KZ_OK);
+    assert_int_equal(kz_store_stage_totals(f->st, "alice", false, t, 8, &n, &err), KZ_OK);
     assert_int_equal(find_total(t, n, "opportunity")->count, 2);
+    assert_int_equal(find_total(t, n, "lead")->count, 0);
+    /* alice's and nobody's (the board's "mine"): D has no owner */
+    assert_int_equal(kz_store_stage_totals(f->st, "alice", true, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(find_total(t, n, "opportunity")->count, 3);
+    assert_int_equal(find_total(t, n, "opportunity")->value, 1100000);
     assert_int_equal(find_total(t, n, "lead")->count, 0);
     /* delete C */
     assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
     assert_int_equal(kz_store_lead_delete(f->st, c, 0, "alice", 3000, &err), KZ_OK);
     assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
-    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, false, t, 8, &n, &err), KZ_OK);
     assert_int_equal(find_total(t, n, "opportunity")->count, 2);
     assert_int_equal(find_total(t, n, "opportunity")->value, 100000);
     /* history outlives the lead */
@@ -464,14 +469,14 @@ static void test_deferred_totals(void **state)
     import_lead(f->st, "B", "lead", "bob", 200, imp, 1000);
     import_lead(f->st, "C", "prospect", "alice", 400, imp, 1000);
     import_lead(f->st, "D", "lead", "alice", 800, imp, 1000);
-    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, false, t, 8, &n, &err), KZ_OK);
     assert_int_equal(find_total(t, n, "lead")->count, 0); /* not yet */
     assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
-    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, false, t, 8, &n, &err), KZ_OK);
     assert_int_equal(find_total(t, n, "lead")->count, 3);
     assert_int_equal(find_total(t, n, "lead")->value, 1100);
     assert_int_equal(find_total(t, n, "prospect")->count, 1);
-    assert_int_equal(kz_store_stage_totals(f->st, "alice", t, 8, &n, &err), KZ_OK);
+    assert_int_equal(kz_store_stage_totals(f->st, "alice", false, t, 8, &n, &err), KZ_OK);
     assert_int_equal(find_total(t, n, "lead")->count, 2);
     assert_int_equal(find_total(t, n, "lead")->value, 900);
     /* rolled back: neither the leads nor their totals */
@@ -480,14 +485,14 @@ static void test_deferred_totals(void **state)
     kz_store_rollback(f->st);
     assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
     assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
-    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, false, t, 8, &n, &err), KZ_OK);
     assert_int_equal(find_total(t, n, "lead")->count, 3);
     assert_int_equal(find_total(t, n, "lead")->value, 1100);
     /* off again: at once */
     kz_store_defer_totals(f->st, false);
     assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
     import_lead(f->st, "F", "lead", "bob", 3200, imp, 1000);
-    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, false, t, 8, &n, &err), KZ_OK);
     assert_int_equal(find_total(t, n, "lead")->count, 4);
     assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
 }
@@ -2132,7 +2137,7 @@ static void test_stage_sync_is_idempotent(void **state)
     add_lead(f->st, "E", "Z", NULL, "opportunity", NULL, 10000);
     kz_stage_total t[8];
     size_t n;
-    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, false, t, 8, &n, &err), KZ_OK);
     assert_int_equal(find_total(t, n, "opportunity")->weighted, 6000);
     /* a stage dropped from the rules is kept while it holds leads */
     assert_int_equal(kz_store_sync_stages(other, changed + 1, NSTAGES - 1, &err), KZ_OK);
@@ -2145,7 +2150,7 @@ static void test_stage_sync_is_idempotent(void **state)
     assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
     assert_int_equal(kz_store_lead_insert(f->st, &l, "alice", 1, &err), KZ_OK); /* retired, still valid */
     assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
-    assert_int_equal(kz_store_stage_totals(f->st, NULL, t, 8, &n, &err), KZ_OK);
+    assert_int_equal(kz_store_stage_totals(f->st, NULL, false, t, 8, &n, &err), KZ_OK);
     assert_int_equal(n, NSTAGES);
     assert_string_equal(t[n - 1].stage, "lead"); /* retired stages come last */
     kz_lead_free(&l);

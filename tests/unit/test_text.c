@@ -96,6 +96,39 @@ static void test_sanitize_table(void **state)
     }
 }
 
+/* What a paste types into a one-line prompt: escape sequences dropped
+ * whole (so none of their bytes becomes keys or text), line breaks and
+ * tabs a space each, other controls dropped. */
+static void test_paste_table(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"see log \x1b[0m fix later", "see log  fix later"},
+        {"\x1b[31mred\x1b[0m", "red"},
+        {"\x1b[38;2;255;0;0mrgb", "rgb"},
+        {"title \x1b]0;pwned\x07" "end", "title end"},
+        {"title \x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\", "title link"},
+        {"a\x1bxb", "ab"},
+        {"line one\r\nline two\nthree\rfour\tfive", "line one line two three four five"},
+        {"bell\x07 del\x7f c1\xc2\x9b end", "bell del c1 end"},
+        {"\xd9\x85\xd8\xb1\xdb\x8c\xd9\x85 \xe2\x80\x8c ok", "\xd9\x85\xd8\xb1\xdb\x8c\xd9\x85 \xe2\x80\x8c ok"},
+        {"bad \xff byte", "bad \xef\xbf\xbd byte"},
+        {"cut at the end \x1b[", "cut at the end "},
+        {"cut osc \x1b]0;never ends", "cut osc "},
+        {"\x1b", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        kz_buf b = KZ_BUF_INIT;
+        kz_buf_puts(&b, "");
+        kz_text_paste(&b, cases[i].in, strlen(cases[i].in));
+        if (strcmp(kz_buf_str(&b), cases[i].want) != 0)
+            fail_msg("case %zu: got \"%s\"", i, kz_buf_str(&b));
+        kz_buf_free(&b);
+    }
+}
+
 static void test_sanitize_appends(void **state)
 {
     (void)state;
@@ -596,6 +629,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_zwnj_kept_for_persian),
         cmocka_unit_test(test_sanitize_table),
+        cmocka_unit_test(test_paste_table),
         cmocka_unit_test(test_sanitize_appends),
         cmocka_unit_test(test_sanitize_every_byte),
         cmocka_unit_test(test_width_table),
