@@ -114,10 +114,37 @@ bool kz_pipe_field_is_new(const kz_session *s, const kz_lead *lead, const char *
     return true;
 }
 
+/* The database's own users (PostgreSQL roles), when it has them: true and
+ * *users, *n set (kz_store_owners_free); false when its users are the
+ * system's accounts, or when they cannot be read (then the accounts are
+ * asked, as before). */
+static bool db_users(kz_session *s, char ***users, size_t *n)
+{
+    bool listed = false;
+    kz_err ignored;
+    *users = NULL;
+    *n = 0;
+    if (!s->store || kz_store_users(s->store, &listed, users, n, &ignored) != KZ_OK)
+        return false;
+    return listed;
+}
+
 bool kz_user_known(kz_session *s, const char *name)
 {
-    if (!name || !*name || strcmp(name, s->actor) == 0 || getpwnam(name))
+    if (!name || !*name || strcmp(name, s->actor) == 0)
         return true;
+    char **users;
+    size_t nusers;
+    if (db_users(s, &users, &nusers)) {
+        bool found = false;
+        for (size_t i = 0; i < nusers && !found; i++)
+            found = strcmp(users[i], name) == 0;
+        kz_store_owners_free(users, nusers);
+        if (found)
+            return true;
+    } else if (getpwnam(name)) {
+        return true;
+    }
     if (!s->store) /* no database yet: nobody owns a lead */
         return false;
     kz_query q = {0};
@@ -132,12 +159,25 @@ kz_status kz_user_check(kz_session *s, const char *name, kz_err *err)
 {
     if (kz_user_known(s, name))
         return KZ_OK;
-    /* the closest of the accounts here and the owners of leads */
-    size_t n = 0, cap = 64, nowners = 0;
-    kz_buf names = KZ_BUF_INIT; /* owned: the accounts' names, NUL-separated */
+    /* the closest of the users (the database's, or the accounts here) and
+     * the owners of leads */
+    size_t n = 0, cap = 64, nowners = 0, nusers = 0;
+    kz_buf names = KZ_BUF_INIT; /* owned: the users' names, NUL-separated */
     size_t *offs = kz_xcalloc(cap, sizeof *offs); /* owned */
-    setpwent();
-    for (struct passwd *pw; (pw = getpwent()) != NULL;) {
+    char **users = NULL;
+    bool listed = db_users(s, &users, &nusers);
+    for (size_t i = 0; i < nusers; i++) {
+        if (n == cap) {
+            cap *= 2;
+            offs = kz_xrealloc(offs, cap * sizeof *offs);
+        }
+        offs[n++] = names.len;
+        kz_buf_append(&names, users[i], strlen(users[i]) + 1);
+    }
+    kz_store_owners_free(users, nusers);
+    if (!listed)
+        setpwent();
+    for (struct passwd *pw; !listed && (pw = getpwent()) != NULL;) {
         if (n == cap) {
             cap *= 2;
             offs = kz_xrealloc(offs, cap * sizeof *offs);
@@ -145,7 +185,8 @@ kz_status kz_user_check(kz_session *s, const char *name, kz_err *err)
         offs[n++] = names.len;
         kz_buf_append(&names, pw->pw_name, strlen(pw->pw_name) + 1);
     }
-    endpwent();
+    if (!listed)
+        endpwent();
     char **owners = NULL;
     kz_err ignored;
     if (s->store && kz_store_owners(s->store, &owners, &nowners, &ignored) != KZ_OK)

@@ -125,6 +125,11 @@ kz_status kz_store_stage_totals(kz_store *st, const char *owner, bool with_unass
  * kz_store_owners_free. */
 kz_status kz_store_owners(kz_store *st, char ***out, size_t *n, kz_err *err);
 void kz_store_owners_free(char **owners, size_t n);
+/* The database's own users when it has them (PostgreSQL: the roles that
+ * may sign in and change leads): *listed true and *out their names, sorted,
+ * owned by the caller (kz_store_owners_free). *listed false when its users
+ * are the system's accounts (SQLite). */
+kz_status kz_store_users(kz_store *st, bool *listed, char ***out, size_t *n, kz_err *err);
 
 /* ---- leads ---- */
 /* Reads lead id (with its custom fields) into out (reset first). */

@@ -72,6 +72,10 @@ typedef struct kz_backend {
     bool (*gone)(kz_store *st);
     /* Rows this connection changed since it opened (the search cache). */
     int64_t (*total_changes)(kz_store *st);
+    /* The statement listing the database's own users, one name a row,
+     * sorted (NULL: its users are the system's accounts, as on SQLite,
+     * whose file the accounts of its group share). */
+    const char *users;
     /* Search: keeps the matches of text for the queries that follow
      * (search_hits in leads.c), and updates the index beside lead_text for
      * lead id from old to doc (each NULL for none); NULL: lead_text itself

@@ -648,6 +648,11 @@ const kz_backend kz_backend_pg = {
     .reconnect = pg_reconnect,
     .gone = pg_gone,
     .total_changes = pg_total_changes,
+    /* the roles that may sign in and work the pipeline (docs/deployment.md:
+     * one per salesperson, members of kariz_team), wherever they run kariz;
+     * the accounts of this one machine are not the team */
+    .users = "SELECT rolname FROM pg_roles WHERE rolcanlogin AND "
+             "has_table_privilege(oid, 'leads', 'UPDATE') ORDER BY rolname",
     .search_like = true,
     .exact_hits = KZ_EXACT_HITS,
     .late_rows = true,

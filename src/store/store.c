@@ -599,14 +599,13 @@ fail:
     return ks;
 }
 
-kz_status kz_store_owners(kz_store *st, char ***out, size_t *n, kz_err *err)
+/* The first column of every row of sql, as owned strings. */
+static kz_status read_names(kz_store *st, const char *sql, const char *what, char ***out,
+                            size_t *n, kz_err *err)
 {
     *out = NULL;
     *n = 0;
-    kz_dbstmt *s = kz_stmt(st,
-                              "SELECT owner FROM stage_totals WHERE owner <> '' GROUP BY owner "
-                              "HAVING sum(n) > 0 ORDER BY owner",
-                              err);
+    kz_dbstmt *s = kz_stmt(st, sql, err);
     if (!s)
         return FAIL_STMT(err);
     size_t cap = 0;
@@ -623,9 +622,27 @@ kz_status kz_store_owners(kz_store *st, char ***out, size_t *n, kz_err *err)
         kz_store_owners_free(*out, *n);
         *out = NULL;
         *n = 0;
-        return kz_db_error(st, rc, _("reading the owners of leads"), err);
+        return kz_db_error(st, rc, what, err);
     }
     return KZ_OK;
+}
+
+kz_status kz_store_owners(kz_store *st, char ***out, size_t *n, kz_err *err)
+{
+    return read_names(st,
+                      "SELECT owner FROM stage_totals WHERE owner <> '' GROUP BY owner "
+                      "HAVING sum(n) > 0 ORDER BY owner",
+                      _("reading the owners of leads"), out, n, err);
+}
+
+kz_status kz_store_users(kz_store *st, bool *listed, char ***out, size_t *n, kz_err *err)
+{
+    *out = NULL;
+    *n = 0;
+    *listed = st->be->users != NULL;
+    if (!*listed)
+        return KZ_OK;
+    return read_names(st, st->be->users, _("reading the database's users"), out, n, err);
 }
 
 void kz_store_owners_free(char **owners, size_t n)

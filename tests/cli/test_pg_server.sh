@@ -37,6 +37,17 @@ run km history "$bo"; expect_rc 0; has_out "$mallory"; lacks_out "$ME "
 run km assign "$bo" "$mallory" --force; expect_rc 0
 run km list --mine --format csv; expect_rc 0; has_out "Bo Berg"; lacks_out "Ava Smith"
 
+t "the users an owner is checked against are the database's roles, not this machine's accounts"
+run k assign "$bo" "$mallory"; expect_rc 0   # a role that may change leads, no account here
+expect_eq "$(dbq "SELECT owner FROM leads WHERE id = $bo")" "$mallory" "Bo's owner"
+run k assign "$bo" "${mallory}x"; expect_rc 1; has_err "did you mean $mallory?"
+if getent passwd daemon >/dev/null; then
+    run k assign "$bo" daemon; expect_rc 1; has_err 'no account named "daemon"'
+else
+    printf "%s: no account daemon here: its part skipped\n" "${0##*/}" >&2
+fi
+expect_eq "$(dbq "SELECT owner FROM leads WHERE id = $bo")" "$mallory" "Bo's owner, unchanged"
+
 t "no client writes an event in someone else's name"
 psql_as "$mallory" -c "INSERT INTO events (id, lead_id, at, actor, kind) VALUES (1000, $bo, 0, 'bob', 'note')"
 expect_eq "$(dbq "SELECT actor FROM events WHERE id = 1000")" "$mallory" "an event claiming bob"
