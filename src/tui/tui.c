@@ -599,14 +599,31 @@ int64_t kz_tui_own_begin(kz_tui *t)
     return id;
 }
 
+/* Whether the events in (lo, hi] are all this board's actor's: another
+ * process may commit between a save and the look at the newest id after
+ * it, and its events are announced, never skipped with the save's. */
+static bool only_own(kz_tui *t, int64_t lo, int64_t hi)
+{
+    kz_event_list ev = {0}; /* owned */
+    kz_err err;
+    bool own = false;
+    if (hi - lo <= 500 && kz_store_events_after(t->s->store, lo, 500, &ev, &err) == KZ_OK) {
+        own = true;
+        for (size_t i = 0; i < ev.n && ev.v[i].id <= hi; i++)
+            own &= strcmp(ev.v[i].actor, t->s->actor) == 0;
+    }
+    kz_event_list_free(&ev);
+    return own;
+}
+
 void kz_tui_own_end(kz_tui *t, int64_t mark)
 {
     int64_t id = 0;
     kz_err err;
     if (mark < 0 || kz_store_last_event_id(t->s->store, &id, &err) != KZ_OK || id <= mark)
         return;
-    if (t->seen_event >= mark) { /* nothing unseen before it: skip it outright */
-        t->seen_event = id;
+    if (t->seen_event >= mark && only_own(t, mark, id)) {
+        t->seen_event = id; /* nothing unseen but this save: skip it outright */
         return;
     }
     t->own[t->own_next] = (kz_own_range){mark, id};
@@ -733,10 +750,32 @@ static void describe(kz_tui *t, const kz_event *e, kz_buf *out)
     kz_buf_free(&what);
 }
 
+/* Whether e is part of the same save as the events of the group before it
+ * (first: the group's first event; version: the lead version its events
+ * carry, 0 while none does). Writes go one at a time on both engines, so a
+ * save's events are consecutive; a save is one author's, on one lead, at
+ * one time, and bumps the lead's version once (its lead events carry that
+ * version). A touch is logged before the lead's changes and a save logs
+ * one touch of a lead: a touch opens a save of its own. So several saves
+ * of one lead within a second (an owner set three times, a note after a
+ * note) count, and are told, each on its own. */
+static bool same_save(const kz_event *first, int64_t version, const kz_event *e)
+{
+    if (!first || strcmp(first->actor, e->actor) != 0 || first->lead_id != e->lead_id ||
+        first->at != e->at)
+        return false;
+    if (strcmp(e->kind, "activity") == 0)
+        return false;
+    return version == 0 || e->version == 0 || e->version == version;
+}
+
 /* Reads the events since the last look and puts the latest thing someone
- * else did in the status line ("+N more" when there were several). The
- * events of one save (same author, lead and time) count once, told by the
- * most telling of them. */
+ * else did in the status line, with "(+N more)" for the other changes not
+ * told: those of this look, and those the notice it replaces stood for
+ * when nothing else took the status line since (no key pressed, no other
+ * message), so that changes in quick succession, read in several looks,
+ * are none of them lost. The events of one save (same_save) count once,
+ * told by the most telling of them. */
 static void announce_others(kz_tui *t)
 {
     kz_event_list ev = {0}; /* owned */
@@ -745,7 +784,9 @@ static void announce_others(kz_tui *t)
     memset(&best, 0, sizeof best);
     bool have = false;
     size_t groups = 0;
-    const kz_event *prev = NULL; /* the group's first event, in ev */
+    kz_event first;      /* the group's first event (strings not kept) */
+    bool in_group = false;
+    int64_t group_v = 0; /* the lead version the group's events carry (0: none yet) */
     int group_w = 0;
     for (;;) {
         kz_event_list_free(&ev);
@@ -753,17 +794,19 @@ static void announce_others(kz_tui *t)
         if (kz_store_events_after(t->s->store, t->seen_event, 500, &ev, &err) != KZ_OK ||
             ev.n == 0)
             break;
-        prev = NULL;
         for (size_t i = 0; i < ev.n; i++) {
             const kz_event *e = &ev.v[i];
             t->seen_event = e->id;
             int w = own_event(t, e) ? 0 : event_weight(e);
-            bool same = prev && strcmp(prev->actor, e->actor) == 0 &&
-                        prev->lead_id == e->lead_id && prev->at == e->at;
-            if (!same) {
-                prev = e;
+            if (!in_group || !same_save(&first, group_v, e)) {
+                first = *e;
+                first.field = first.old_value = first.new_value = first.detail = NULL;
+                in_group = true;
+                group_v = 0;
                 group_w = 0;
             }
+            if (group_v == 0)
+                group_v = e->version;
             if (w == 0)
                 continue;
             if (group_w == 0)
@@ -790,11 +833,16 @@ static void announce_others(kz_tui *t)
     kz_event_list_free(&ev);
     if (!have)
         return;
+    /* the notice on the status line, unread as far as the board can tell */
+    if (t->notice_changes && t->said == t->notice_said && t->status.len > 0)
+        groups += t->notice_changes;
     kz_buf msg = KZ_BUF_INIT; /* owned */
     describe(t, &best, &msg);
     if (groups > 1)
         kz_buf_printf(&msg, P_(" (+%zu more)", " (+%zu more)", groups - 1), groups - 1);
     kz_tui_message(t, "%s", kz_buf_str(&msg));
+    t->notice_said = t->said;
+    t->notice_changes = groups;
     kz_buf_free(&msg);
     free(best.field);
     free(best.old_value);

@@ -273,6 +273,8 @@ struct kz_tui {
     void *overlay_ud;
     /* Other people on the same database (tui.c). */
     int64_t seen_event;       /* the newest event already looked at for notices */
+    unsigned long notice_said; /* `said` when the status line last told others' changes */
+    size_t notice_changes;    /* how many changes that notice stands for */
     kz_own_range own[KZ_TUI_OWN_RANGES]; /* events this board wrote (not announced) */
     size_t nown, own_next;
     kz_presence_mark *present; /* owned: others' open leads, from the last refresh */

@@ -109,6 +109,39 @@ static void test_move_in_one_board_shows_in_the_other(void **state)
     kt_finish(b, "q");
 }
 
+/* Saves in quick succession: each counts and the latest is told, also
+ * several saves of one lead within a second (the owner set three times, a
+ * note after a note), and also when the board reads them in several looks
+ * (the count goes on until a key is pressed). The first batch is made
+ * whole by a prompt, which holds off the board's look. */
+static void test_quick_saves_are_each_counted(void **state)
+{
+    (void)state;
+    const char *db = make_db("quick.db");
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "/");
+    kt_wait_for(t, "search:");
+    kt_kariz_run(db, "assign", "1", "dara", "--force", NULL);
+    kt_kariz_run(db, "assign", "1", "eli", "--force", NULL);
+    kt_kariz_run(db, "assign", "1", "farah", "--force", NULL);
+    kt_send(t, "\x1b");
+    kt_wait_for(t, "assigned Ada Lovelace to farah (+2 more)");
+    /* however the board's looks split these, none is lost from the count */
+    kt_kariz_run(db, "note", "1", "one", NULL);
+    kt_kariz_run(db, "note", "1", "two", NULL);
+    kt_wait_for(t, "added a note to Ada Lovelace (+4 more)");
+    /* a key: what follows is counted afresh */
+    kt_send(t, "/");
+    kt_wait_for(t, "search:");
+    kt_send(t, "\x1b");
+    kt_wait_gone(t, "search:");
+    kt_kariz_run(db, "assign", "2", "eli", "--force", NULL);
+    kt_wait_for(t, "assigned Grace Hopper to eli");
+    assert_false(kt_contains(t, "more)"));
+    kt_finish(t, "q");
+}
+
 static void test_notice_names_are_sanitised_and_fitted(void **state)
 {
     (void)state;
@@ -300,6 +333,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_move_in_one_board_shows_in_the_other),
+        cmocka_unit_test(test_quick_saves_are_each_counted),
         cmocka_unit_test(test_notice_names_are_sanitised_and_fitted),
         cmocka_unit_test(test_presence_marks_and_also_open),
         cmocka_unit_test(test_conflicting_edits_show_the_dialog),
