@@ -287,6 +287,37 @@ fail:
 static int read_changes(kz_store *st, int64_t *n);
 static void make_hits_table(kz_store *st);
 
+/* What the session's role may do, said at once rather than at the first
+ * refused statement (a database without kariz's tables yet: nothing to
+ * say): a role that may not read the leads is refused; one
+ * that may read but not change them (a manager's, a report's) opens
+ * read-only only when asked to (the board then says why it is read-only),
+ * and is refused otherwise, before anything is typed. */
+static kz_status check_grants(kz_store *st, kz_err *err)
+{
+    char *v = NULL; /* owned */
+    int rc = query_text(st,
+                        "SELECT CASE WHEN to_regclass('leads') IS NULL THEN '' "
+                        "WHEN NOT has_table_privilege('leads', 'SELECT') "
+                        "THEN 'r' || session_user WHEN NOT has_table_privilege('leads', 'UPDATE') "
+                        "THEN 'w' || session_user ELSE '' END",
+                        &v);
+    kz_status ks = KZ_OK;
+    if (rc != KZ_DB_OK)
+        ks = kz_db_error(st, rc, _("opening the database"), err);
+    else if (v && v[0] == 'r')
+        ks = kz_err_set(err, KZ_EREADONLY,
+                        _("your role %s may not read the leads of %s: it is not a member of the "
+                          "team's role or that role lacks its grants (see docs/deployment.md)"),
+                        v + 1, st->where);
+    else if (v && v[0] == 'w' && !st->readonly)
+        ks = kz_err_set(err, KZ_EREADONLY,
+                        _("your role %s may read but not change the leads of %s"), v + 1,
+                        st->where);
+    free(v);
+    return ks;
+}
+
 static kz_status pg_open(kz_store *st, unsigned flags, kz_err *err)
 {
     pg_data *pd = kz_xcalloc(1, sizeof *pd);
@@ -322,6 +353,8 @@ static kz_status pg_open(kz_store *st, unsigned flags, kz_err *err)
      * many short queries took 0.1 s each at 100,000 */
     if (ks == KZ_OK)
         ks = exec_or_fail(st, "SET jit = off", _("opening the database"), err);
+    if (ks == KZ_OK)
+        ks = check_grants(st, err);
     int ver = 0;
     if (ks == KZ_OK)
         ks = read_version(st, &ver, err);

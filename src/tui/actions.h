@@ -75,7 +75,7 @@
     X(FILTER_STALE, "filter-stale", FIND, KZ_IN_BOARD, N_("show only stale leads: idle past their stage's "   \
                                           "limit (toggle)"))                                   \
     X(FILTER_CLEAR, "filter-clear", FIND, KZ_IN_BOARD, N_("drop every filter and the search"))                 \
-    X(SORT, "sort", FIND, KZ_IN_BOARD, N_("sort the cards in each column by score, value, age or due date")) \
+    X(SORT, "sort", FIND, KZ_IN_BOARD, N_("sort the cards in each column by score, value, age, due date, name or number")) \
     X(REPORTS, "reports", REPORT, KZ_IN_BOARD, N_("open the report screen (funnel, forecast, velocity, "       \
                                   "losses, channels, scoring, stakeholders)"))                               \
     X(REPORT_FUNNEL, "report-funnel", REPORT, KZ_IN_REPORTS, N_("funnel: leads per stage, conversion between "   \

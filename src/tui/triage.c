@@ -87,15 +87,20 @@ static int label_w(void)
 
 /* A decision (as kz_triage_mark records it) in the user's language, for
  * messages. */
+/* A decision (its id, as triage records it) in the words the board uses
+ * for the same change ("undone: next step of Mia Khan"). */
 static const char *decision_word(const char *d)
 {
-    static const char *const words[] = {N_("advance"), N_("won"),    N_("disqualify"),
-                                        N_("snooze"),  N_("next-step"), N_("note"),
-                                        N_("assign"),  N_("claim"),  N_("status"),
-                                        N_("skip")};
+    static const struct {
+        const char *id, *word;
+    } words[] = {{"advance", N_("advance")},    {"won", N_("won")},
+                 {"disqualify", N_("disqualify")}, {"snooze", N_("snooze")},
+                 {"next-step", N_("next step")}, {"note", N_("note")},
+                 {"assign", N_("assignment")},   {"claim", N_("claim")},
+                 {"status", N_("status")},       {"skip", N_("skip")}};
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (strcmp(d, words[i]) == 0)
-            return _(words[i]);
+        if (strcmp(d, words[i].id) == 0)
+            return _(words[i].word);
     return kz_activity_word(d);
 }
 

@@ -21,8 +21,14 @@ CREATE ROLE $mallory LOGIN;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $mallory;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO $mallory;
 SQL
-drop_role() { psql -XAtq -d "$KARIZ_TEST_PG" -c "DROP OWNED BY $mallory; DROP ROLE IF EXISTS $mallory" \
-    >/dev/null 2>&1 || true; }
+reader=kz_reader_$$ noone=kz_noone_$$
+drop_role() {
+    local r
+    for r in "$mallory" "$reader" "$noone"; do
+        psql -XAtq -d "$DB" -c "DROP OWNED BY $r" >/dev/null 2>&1 || true
+        psql -XAtq -d "$KARIZ_TEST_PG" -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
+    done
+}
 trap 'drop_role; lib_cleanup' EXIT
 km() { "$KARIZ" --db "$DB user=$mallory" "$@"; }
 
@@ -47,6 +53,20 @@ else
     printf "%s: no account daemon here: its part skipped\n" "${0##*/}" >&2
 fi
 expect_eq "$(dbq "SELECT owner FROM leads WHERE id = $bo")" "$mallory" "Bo's owner, unchanged"
+
+t "a role that may read but not change the leads is told so at once; one that may not read them is refused"
+psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" >/dev/null <<SQL
+CREATE ROLE $reader LOGIN;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO $reader;
+CREATE ROLE $noone LOGIN;
+SQL
+run "$KARIZ" --db "$DB user=$reader" note "$bo" "a note it may not write"; expect_rc 1
+has_err "your role $reader may read but not change the leads of"
+expect_eq "$(dbq "SELECT count(*) FROM activities WHERE note = 'a note it may not write'")" 0 "notes written"
+run "$KARIZ" --db "$DB user=$reader" list --format csv; expect_rc 0; has_out "Bo Berg"
+run "$KARIZ" --db "$DB user=$reader" --read-only show "$bo"; expect_rc 0; has_out "Bo Berg"
+run "$KARIZ" --db "$DB user=$noone" list; expect_rc 1
+has_err "your role $noone may not read the leads of"
 
 t "no client writes an event in someone else's name"
 psql_as "$mallory" -c "INSERT INTO events (id, lead_id, at, actor, kind) VALUES (1000, $bo, 0, 'bob', 'note')"

@@ -571,7 +571,7 @@ static void test_conflict_in_triage_shows_the_dialog(void **state)
     kt_send(t, "u");
     kt_wait_for(t, "the call stays logged");
     kt_send(t, "u");
-    kt_wait_for(t, "undone: assign of Person 01");
+    kt_wait_for(t, "undone: assignment of Person 01");
     owner = sql(db, "SELECT owner FROM leads WHERE id = 1");
     assert_string_equal(owner, "carol");
     free(owner);
