@@ -316,13 +316,30 @@ kz_status kz_lead_assign(kz_lead *l, const char *name, const char *value, bool a
             return kz_err_set(err, KZ_EINVAL, _("field \"employees\": must not be negative"));
         kz_lead_set_num(l, (kz_field)f, v);
         return KZ_OK;
-    case KZ_FT_MONEY:
-        if (kz_money_parse(value, &v, err) != KZ_OK) {
+    case KZ_FT_MONEY: {
+        char cur[KZ_CURRENCY_MAX];
+        if (kz_money_parse_marker(value, &v, cur, sizeof cur, err) != KZ_OK) {
             kz_err_prefix(err, _("field \"%s\""), name);
             return KZ_EINVAL;
         }
+        /* a currency typed with the amount is the lead's currency (that of
+         * all its amounts): kept when it names the one the lead has, else
+         * set to its code */
+        const char *own = kz_lead_text(l, KZ_F_CURRENCY);
+        if (*cur && !(own && kz_currency_same(own, cur))) {
+            if (!kz_currency_known(cur))
+                return kz_err_set(err, KZ_EINVAL,
+                                  _("field \"%s\": \"%s\": %s is not a currency kariz knows "
+                                    "(expected a code such as EUR or USD, or a symbol such as "
+                                    "$ or \xe2\x82\xac)"),
+                                  name, value, cur);
+            char code[KZ_CURRENCY_MAX];
+            kz_currency_code(cur, code, sizeof code);
+            kz_lead_set_text(l, KZ_F_CURRENCY, code);
+        }
         kz_lead_set_num(l, (kz_field)f, v);
         return KZ_OK;
+    }
     case KZ_FT_DATE: {
         int day;
         if (kz_day_parse_date(value, &day) != KZ_OK)
@@ -357,6 +374,19 @@ kz_status kz_lead_assign(kz_lead *l, const char *name, const char *value, bool a
         return KZ_OK;
     }
     return KZ_OK;
+}
+
+kz_status kz_lead_currency_clash(const char *named, const char *amount, kz_err *err)
+{
+    const char *eq = strchr(amount, '=');
+    int64_t cents;
+    char cur[KZ_CURRENCY_MAX];
+    if (!eq || kz_money_parse_marker(eq + 1, &cents, cur, sizeof cur, NULL) != KZ_OK || !*cur ||
+        kz_currency_same(named, cur))
+        return KZ_OK;
+    return kz_err_set(err, KZ_EINVAL,
+                      _("\"%s\" and \"currency=%s\" name different currencies; give one"),
+                      amount, named);
 }
 
 void kz_lead_format(const kz_lead *l, kz_field f, char *out, size_t outlen)

@@ -84,21 +84,135 @@ static int scale_at(const char *p, size_t *len)
     return 0;
 }
 
-static kz_status parse_latin(const char *s, const char *shown, int64_t *out, kz_err *err);
+static kz_status parse_latin(const char *s, const char *shown, int64_t *out, char *cur,
+                             size_t curlen, kz_err *err);
 
 kz_status kz_money_parse(const char *s, int64_t *out, kz_err *err)
 {
+    char cur[KZ_CURRENCY_MAX];
+    return kz_money_parse_marker(s, out, cur, sizeof cur, err);
+}
+
+kz_status kz_money_parse_marker(const char *s, int64_t *out, char *cur, size_t curlen,
+                                kz_err *err)
+{
+    if (curlen)
+        cur[0] = '\0';
     /* Persian and Arabic-Indic digits and separators read as Latin ones */
     kz_buf latin = KZ_BUF_INIT; /* owned here */
-    kz_status st = kz_text_latin_digits(&latin, s) ? parse_latin(kz_buf_str(&latin), s, out, err)
-                                                   : parse_latin(s, s, out, err);
+    kz_status st = kz_text_latin_digits(&latin, s)
+                       ? parse_latin(kz_buf_str(&latin), s, out, cur, curlen, err)
+                       : parse_latin(s, s, out, cur, curlen, err);
     kz_buf_free(&latin);
     return st;
 }
 
+/* ---- currencies ---- */
+
+/* The ISO 4217 codes in use, and IRT (the toman, as Iran counts). */
+static const char iso_codes[] =
+    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN "
+    "BWP BYN BZD CAD CDF CHF CLP CNY COP CRC CUC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR "
+    "FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR IRT ISK JMD "
+    "JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK "
+    "MNT MOP MRU MUR MVR MWK MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN "
+    "PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP SZL "
+    "THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF "
+    "XPF YER ZAR ZMW ZWG ZWL";
+
+/* Symbols and the codes they stand for, the usual one first ($ is also
+ * the Canadian, Australian... dollar). */
+static const struct {
+    const char *symbol;
+    const char *codes;
+} symbols[] = {
+    {"$", "USD CAD AUD NZD SGD HKD MXN TWD"},
+    {"\xe2\x82\xac", "EUR"},                 /* € */
+    {"\xc2\xa3", "GBP"},                      /* £ */
+    {"\xc2\xa5", "JPY CNY"},                  /* ¥ */
+    {"\xe5\x86\x86", "JPY"},                 /* 円 */
+    {"\xe5\x85\x83", "CNY"},                 /* 元 */
+    {"\xe2\x82\xb9", "INR"},                 /* ₹ */
+    {"\xe2\x82\xbd", "RUB"},                 /* ₽ */
+    {"\xe2\x82\xa9", "KRW"},                 /* ₩ */
+    {"\xe2\x82\xba", "TRY"},                 /* ₺ */
+    {"\xe2\x82\xaa", "ILS"},                 /* ₪ */
+    {"\xe2\x82\xab", "VND"},                 /* ₫ */
+    {"\xe2\x82\xb4", "UAH"},                 /* ₴ */
+    {"\xe2\x82\xa6", "NGN"},                 /* ₦ */
+    {"\xe2\x82\xb1", "PHP"},                 /* ₱ */
+    {"\xe0\xb8\xbf", "THB"},                 /* ฿ */
+    {"\xe2\x82\xb8", "KZT"},                 /* ₸ */
+    {"\xe2\x82\xbc", "AZN"},                 /* ₼ */
+    {"\xe2\x82\xbe", "GEL"},                 /* ₾ */
+    {"\xe0\xa7\xb3", "BDT"},                 /* ৳ */
+    {"\xe2\x82\xa8", "PKR INR LKR NPR"},     /* ₨ */
+    {"\xef\xb7\xbc", "IRR SAR QAR OMR YER"}, /* ﷼ */
+    {"\xd8\xb1\xdb\x8c\xd8\xa7\xd9\x84", "IRR"},             /* ریال */
+    {"\xd8\xaa\xd9\x88\xd9\x85\xd8\xa7\xd9\x86", "IRT"},   /* تومان */
+};
+
+/* Whether the three letters at code are one of the space-separated codes
+ * in list. */
+static bool in_list(const char *list, const char *code)
+{
+    if (strlen(code) != 3)
+        return false;
+    for (const char *p = list; *p; p += p[3] ? 4 : 3)
+        if (strncmp(p, code, 3) == 0)
+            return true;
+    return false;
+}
+
+/* The codes a currency marker stands for ("EUR" for "EUR" or "€"); NULL
+ * for one kariz does not know. */
+static const char *codes_of(const char *marker)
+{
+    if (!marker || !*marker)
+        return NULL;
+    if (in_list(iso_codes, marker))
+        return marker;
+    for (size_t i = 0; i < sizeof symbols / sizeof symbols[0]; i++)
+        if (strcmp(symbols[i].symbol, marker) == 0)
+            return symbols[i].codes;
+    return NULL;
+}
+
+bool kz_currency_known(const char *marker)
+{
+    return codes_of(marker) != NULL;
+}
+
+void kz_currency_code(const char *marker, char *out, size_t outlen)
+{
+    const char *codes = codes_of(marker);
+    if (codes)
+        snprintf(out, outlen, "%.3s", codes);
+    else
+        snprintf(out, outlen, "%s", marker ? marker : "");
+}
+
+bool kz_currency_same(const char *a, const char *b)
+{
+    if (!a || !b || !*a || !*b)
+        return false;
+    if (strcmp(a, b) == 0)
+        return true;
+    const char *ca = codes_of(a), *cb = codes_of(b);
+    if (!ca || !cb)
+        return false;
+    /* a code names one currency; a symbol, any of its codes */
+    if (ca == a)
+        return in_list(cb, a);
+    if (cb == b)
+        return in_list(ca, b);
+    return false; /* two different symbols */
+}
+
 /* kz_money_parse on Latin digits; `shown` is what the person typed, for
- * messages. */
-static kz_status parse_latin(const char *s, const char *shown, int64_t *out, kz_err *err)
+ * messages; cur (curlen bytes) gets the currency marker. */
+static kz_status parse_latin(const char *s, const char *shown, int64_t *out, char *cur_out,
+                             size_t curlen, kz_err *err)
 {
     const char *p = s;
     bool neg = false;
@@ -109,7 +223,9 @@ static kz_status parse_latin(const char *s, const char *shown, int64_t *out, kz_
         neg = *p == '-';
         p++;
     }
+    const char *marker = NULL;
     if ((cur = currency_len(p)) > 0) {
+        marker = p;
         p += cur;
         while (isspace((unsigned char)*p))
             p++;
@@ -152,6 +268,8 @@ static kz_status parse_latin(const char *s, const char *shown, int64_t *out, kz_
     if (after > 0) {
         if (cur > 0)
             return bad(err, shown, NOT_AN_AMOUNT);
+        marker = p;
+        cur = after;
         p += after;
         while (isspace((unsigned char)*p))
             p++;
@@ -174,6 +292,8 @@ static kz_status parse_latin(const char *s, const char *shown, int64_t *out, kz_
         return bad(err, shown, _("is too large (at most 1,000,000,000,000,000)"));
     if (neg && cents != 0)
         return bad(err, shown, _("is negative; expected an amount of 0 or more"));
+    if (marker && curlen)
+        snprintf(cur_out, curlen, "%.*s", (int)cur, marker);
     *out = cents;
     return KZ_OK;
 }

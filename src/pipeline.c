@@ -2,6 +2,7 @@
  * Each is one write transaction: change, rescore, log, commit — or nothing. */
 #include "kariz/i18n.h"
 #include "kariz/labels.h"
+#include "kariz/money.h"
 #include "kariz/pipeline.h"
 
 #include <inttypes.h>
@@ -456,7 +457,11 @@ kz_status kz_pipe_set(kz_session *s, int64_t id, int64_t version, const char *co
 {
     /* the fields it sets, for the conflict rule */
     char(*names)[80] = kz_xcalloc(n ? n : 1, sizeof *names); /* owned */
-    const char **fields = kz_xcalloc(n ? n : 1, sizeof *fields); /* owned */
+    const char **fields = kz_xcalloc(n + 1, sizeof *fields); /* owned */
+    size_t nfields = 0;
+    /* an amount typed with a currency sets it too; currency= beside it
+     * must name the same one */
+    const char *currency = NULL, *named = NULL;
     for (size_t i = 0; i < n; i++) {
         const char *eq = strchr(assign[i], '=');
         size_t len = eq ? (size_t)(eq - assign[i]) : strlen(assign[i]);
@@ -464,10 +469,25 @@ kz_status kz_pipe_set(kz_session *s, int64_t id, int64_t version, const char *co
         int f = kz_field_lookup(names[i]);
         if (f >= 0) /* "Title=..." sets title */
             snprintf(names[i], sizeof names[i], "%s", kz_field_get((kz_field)f)->name);
-        fields[i] = names[i];
+        fields[nfields++] = names[i];
+        int64_t cents;
+        char cur[KZ_CURRENCY_MAX];
+        if (eq && f >= 0 && kz_field_get((kz_field)f)->type == KZ_FT_MONEY &&
+            kz_money_parse_marker(eq + 1, &cents, cur, sizeof cur, NULL) == KZ_OK && *cur)
+            currency = assign[i];
+        if (eq && f == KZ_F_CURRENCY)
+            named = assign[i];
+    }
+    if (currency && !named)
+        fields[nfields++] = "currency";
+    if (currency && named &&
+        kz_lead_currency_clash(strchr(named, '=') + 1, currency, err) != KZ_OK) {
+        free(fields);
+        free(names);
+        return KZ_EINVAL;
     }
     op o;
-    kz_status ks = op_begin(&o, s, id, version, fields, n, err);
+    kz_status ks = op_begin(&o, s, id, version, fields, nfields, err);
     free(fields);
     free(names);
     for (size_t i = 0; ks == KZ_OK && i < n; i++) {

@@ -152,6 +152,12 @@ void kz_lead_set_custom(kz_lead *l, const char *name, const char *value);
  * users exist (the pipeline layer does). */
 kz_status kz_lead_assign(kz_lead *l, const char *name, const char *value, bool allow_ro,
                          kz_err *err);
+/* A currency typed with an amount (value=€5k) sets the lead's currency
+ * (kz_lead_assign). When one change also names the currency itself, the
+ * two must agree: KZ_OK when the assignment `amount` ("value=€5k") names
+ * no currency or the one `named` (the currency= value as typed) names,
+ * else KZ_EINVAL quoting both. */
+kz_status kz_lead_currency_clash(const char *named, const char *amount, kz_err *err);
 /* Canonical text of a field ("" when absent): money as 12500.50 (trailing .00
  * dropped), dates as YYYY-MM-DD, times as YYYY-MM-DDTHH:MM:SSZ. */
 void kz_lead_format(const kz_lead *l, kz_field f, char *out, size_t outlen);

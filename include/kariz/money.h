@@ -35,6 +35,26 @@
  * is not an amount are refused; err (may be NULL) says which, quoting s. */
 kz_status kz_money_parse(const char *s, int64_t *out, kz_err *err);
 
+/* Room for a currency marker: a code, or a symbol of a few characters. */
+#define KZ_CURRENCY_MAX 32
+
+/* kz_money_parse that also gives the currency written with the amount, as
+ * written ("€", "EUR", "تومان"), in cur (curlen bytes); "" when none. Whether
+ * kariz knows it is kz_currency_known's to say. */
+kz_status kz_money_parse_marker(const char *s, int64_t *out, char *cur, size_t curlen,
+                                kz_err *err);
+
+/* Whether marker names a currency kariz knows: an ISO 4217 code in use
+ * (EUR), IRT (toman), or a symbol of one ($ € £ ¥ ₹ ﷼ ریال تومان...). */
+bool kz_currency_known(const char *marker);
+/* The code a known marker stands for ("€" -> "EUR", "$" -> "USD",
+ * "تومان" -> "IRT", "EUR" -> "EUR"); an unknown one as it is. */
+void kz_currency_code(const char *marker, char *out, size_t outlen);
+/* Whether two markers (codes or symbols, as typed, as a lead holds its
+ * currency or the rules name theirs) can name the same currency: "€" and
+ * "EUR", "$" and "CAD"; not two different codes. */
+bool kz_currency_same(const char *a, const char *b);
+
 /* The exact amount, as CSV, events and field values carry it: 1250050
  * cents -> "12500.50", whole amounts without decimals ("12500"); no
  * separators, no currency. */

@@ -178,6 +178,27 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
             goto out;
         }
     }
+    /* a currency typed with an amount and --set currency= must agree */
+    for (size_t i = 0; i < nsets; i++) {
+        const char *eq = strchr(sets[i], '=');
+        if ((size_t)(eq - sets[i]) != strlen("currency") || strncmp(sets[i], "currency", 8) != 0)
+            continue;
+        char amount[512];
+        for (size_t j = 0; j < nnamed + nsets; j++) {
+            if (j < nnamed)
+                snprintf(amount, sizeof amount, "%s=%s", named[j][0], named[j][1]);
+            else
+                snprintf(amount, sizeof amount, "%s", sets[j - nnamed]);
+            char field[80];
+            snprintf(field, sizeof field, "%.*s", (int)strcspn(amount, "="), amount);
+            int f = kz_field_lookup(field);
+            if (f >= 0 && kz_field_get((kz_field)f)->type == KZ_FT_MONEY &&
+                kz_lead_currency_clash(eq + 1, amount, &c->err) != KZ_OK) {
+                rc = kz_cli_fail(&c->err);
+                goto out;
+            }
+        }
+    }
     if ((rc = need_write(c, "add")))
         goto out;
     if (!owner)

@@ -20,6 +20,7 @@
 #include "kariz/dates.h"
 #include "kariz/i18n.h"
 #include "kariz/labels.h"
+#include "kariz/money.h"
 #include "kariz/hooks.h"
 #include "kariz/pipeline.h"
 #include "kariz/text.h"
@@ -1065,11 +1066,26 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
     remember_undo(t, id, l, what);
     kz_buf who = KZ_BUF_INIT; /* owned */
     kz_lead_label(l, &who);
-    if (fresh) /* TRANSLATORS: "new custom field zzz of Ada Lovelace saved" */
+    /* an amount typed with another currency set the lead's currency too */
+    kz_lead saved;
+    kz_lead_init(&saved);
+    const char *was = kz_lead_text(l, KZ_F_CURRENCY), *now = NULL;
+    if (f >= 0 && kz_field_get((kz_field)f)->type == KZ_FT_MONEY &&
+        kz_store_lead_get(t->s->store, id, &saved, &err) == KZ_OK)
+        now = kz_lead_text(&saved, KZ_F_CURRENCY);
+    if (now && strcmp(now, was ? was : "") != 0) {
+        kz_buf w = KZ_BUF_INIT; /* owned */
+        kz_label_value(t->s->rules, "currency", was, &w);
+        /* TRANSLATORS: "value of Ada Lovelace saved; currency now EUR (was USD)" */
+        kz_tui_message(t, _("%s of %s saved; currency now %s (was %s)%s"), fname,
+                       kz_buf_str(&who), now, kz_buf_str(&w), kz_change_reapplied(&p));
+        kz_buf_free(&w);
+    } else if (fresh) /* TRANSLATORS: "new custom field zzz of Ada Lovelace saved" */
         kz_tui_message(t, _("new custom field %s of %s saved%s"), fname, kz_buf_str(&who),
                        kz_change_reapplied(&p));
     else /* TRANSLATORS: "value of Ada Lovelace saved" */
         kz_tui_message(t, _("%s of %s saved%s"), fname, kz_buf_str(&who), kz_change_reapplied(&p));
+    kz_lead_free(&saved);
     kz_buf_free(&who);
     flags = KZ_UI_RELOAD;
 out:

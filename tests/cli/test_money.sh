@@ -60,4 +60,40 @@ run k --rules "$HOME/eur.yaml" add --value "EUR 2k" "Euro Eve"; expect_rc 0
 expect_eq "$(dbq "select value from leads where name = 'Euro Eve'")" 200000
 run k --rules "$HOME/eur.yaml" report funnel; expect_rc 0
 has_out " EUR"
+
+t "a currency typed with an amount is the lead's currency"
+run k add --value 100 --set currency=USD "Cur Carla"; expect_rc 0
+id=$(dbq "select id from leads where name = 'Cur Carla'")
+run k set "$id" 'value=€5k'; expect_rc 0
+expect_eq "$(dbq "select value || ' ' || currency from leads where id = $id")" "500000 EUR" "€5k on a USD lead"
+run k history "$id"; has_out "currency: USD -> EUR"; has_out "value: 100 -> 5,000"
+run k set "$id" 'value=1000 GBP'; expect_rc 0
+expect_eq "$(dbq "select value || ' ' || currency from leads where id = $id")" "100000 GBP" "1000 GBP"
+run k set "$id" 'value=2000 £'; expect_rc 0   # the same currency: no new event for it
+expect_eq "$(dbq "select count(*) from events where lead_id = $id and field = 'currency'")" 2 "one currency event per change"
+run k add --value '4k EUR' "Cur Dora"; expect_rc 0
+expect_eq "$(dbq "select currency from leads where name = 'Cur Dora'")" "EUR" "add --value on a lead with none"
+run k add --value '۱٬۲۰۰ تومان' "Cur Toman"; expect_rc 0
+expect_eq "$(dbq "select value || ' ' || currency from leads where name = 'Cur Toman'")" "120000 IRT" "toman in words"
+
+t "an unknown currency, or two currencies in one change, are refused, nothing written"
+v=$(dbq "select version from leads where id = $id")
+run k set "$id" 'value=5k XYZ'; expect_rc 1
+has_err 'field "value": "5k XYZ": XYZ is not a currency kariz knows'
+run k set "$id" 'value=€5k' currency=USD; expect_rc 1
+has_err '"value=€5k" and "currency=USD" name different currencies'
+expect_eq "$(dbq "select value || ' ' || currency || ' ' || version from leads where id = $id")" "200000 GBP $v" "unchanged"
+run k set "$id" 'value=$3k' currency=CAD; expect_rc 0
+expect_eq "$(dbq "select value || ' ' || currency from leads where id = $id")" "300000 CAD" "\$ and CAD agree"
+run k add --value '€5k' --set currency=USD "Cur Eve"; expect_rc 1
+has_err "name different currencies"
+run k add --value '5k ZZZ' "Cur Fay"; expect_rc 1; has_err "ZZZ is not a currency kariz knows"
+expect_eq "$(dbq "select count(*) from leads where name in ('Cur Eve', 'Cur Fay')")" 0 "no lead from a refused add"
+
+t "import takes the currency written with an amount"
+printf 'name,value\nImp Ian,€2500\nImp Ida,7k XYZ\n' > "$HOME/cur.csv"
+run k import "$HOME/cur.csv"
+expect_eq "$(dbq "select value || ' ' || currency from leads where name = 'Imp Ian'")" "250000 EUR" "imported"
+expect_eq "$(dbq "select count(*) from leads where name = 'Imp Ida'")" 0 "unknown currency not imported"
+has_err "XYZ is not a currency kariz knows"
 finish

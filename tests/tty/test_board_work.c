@@ -292,6 +292,39 @@ static void test_other_field_is_no_conflict(void **state)
     kt_finish(t, "q");
 }
 
+/* An amount typed with a currency in the board's edit and new-lead prompts
+ * sets the lead's currency too, and says so; an unknown currency is
+ * refused, nothing written. */
+static void test_value_with_currency(void **state)
+{
+    (void)state;
+    const char *db = make_db("currency.db");
+    kt_kariz_run(db, "set", "1", "currency=USD", NULL);
+    kt_term *t = kt_board(30, 160, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_send(t, "value\r");
+    kt_wait_for(t, "value: 1000");
+    kt_send(t, "\x15" "5k XYZ\r");
+    kt_wait_for(t, "XYZ is not a currency kariz knows");
+    kt_send(t, "\x15" "\xe2\x82\xac" "5k\r");
+    kt_wait_for(t, "value of Ada Lovelace saved; currency now EUR (was USD)");
+    assert_string_equal(kt_sql(db, "select value from leads where id = 1"), "500000");
+    assert_string_equal(kt_sql(db, "select currency from leads where id = 1"), "EUR");
+    kt_send(t, "a");
+    kt_wait_for(t, "new lead: name:");
+    kt_send(t, "Katherine Johnson\r");
+    kt_wait_for(t, "company:");
+    kt_send(t, "NASA\r");
+    kt_wait_for(t, "deal value:");
+    kt_send(t, "1000 GBP\r");
+    kt_wait_for(t, "added Katherine Johnson");
+    assert_string_equal(kt_sql(db, "select currency from leads where name = 'Katherine Johnson'"),
+                        "GBP");
+    kt_finish(t, "q");
+}
+
 static void test_other_processes_changes_appear(void **state)
 {
     (void)state;
@@ -617,6 +650,7 @@ int main(void)
         cmocka_unit_test(test_collapse_closed_columns),
         cmocka_unit_test(test_conflict_reported_and_reloaded),
         cmocka_unit_test(test_other_field_is_no_conflict),
+        cmocka_unit_test(test_value_with_currency),
         cmocka_unit_test(test_other_processes_changes_appear),
         cmocka_unit_test(test_long_note_in_editor),
         cmocka_unit_test(test_editor_starts_clean),
