@@ -209,6 +209,56 @@ static void undo_value(const kz_rules *r, kz_buf *b, const kz_undo *u, const cha
     }
 }
 
+/* The fields a change sets and the value it saves in each, as the event
+ * log would write it (a due day as its date, not as typed): a next step
+ * sets its text (when given) and its day; an edit, its field as
+ * kz_lead_assign reads it, and the currency when an amount typed with
+ * another one sets it. At most 2; returns how many. */
+typedef struct mine_field {
+    const char *field;
+    char value[512];
+} mine_field;
+
+static size_t change_fields(const kz_change *p, mine_field *out)
+{
+    size_t n = 0;
+    if (p->kind == KZ_CH_FOLLOWUP) {
+        if (p->step) {
+            out[n].field = "next_step";
+            snprintf(out[n++].value, sizeof out->value, "%s", p->step);
+        }
+        out[n].field = "next_due";
+        kz_day_format(p->day, out[n++].value);
+        return n;
+    }
+    if (!p->field)
+        return 0;
+    out[n].field = p->field;
+    snprintf(out[n++].value, sizeof out->value, "%s", p->mine ? p->mine : "");
+    if (p->kind != KZ_CH_SET || !p->before)
+        return n;
+    /* an edit: its value as saved (a date typed 1405/09/15 as its day, an
+     * amount with its currency) */
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_lead_copy(&l, p->before);
+    kz_err err;
+    if (kz_lead_assign(&l, p->field, p->mine ? p->mine : "", false, &err) == KZ_OK) {
+        char buf[sizeof out->value];
+        const char *v = value_of(&l, p->field, buf, sizeof buf);
+        snprintf(out[0].value, sizeof out->value, "%s", v ? v : "");
+        const char *was = kz_lead_text(p->before, KZ_F_CURRENCY);
+        const char *now = kz_lead_text(&l, KZ_F_CURRENCY);
+        if (kz_field_lookup(p->field) != KZ_F_CURRENCY &&
+            strcmp(was ? was : "", now ? now : "") != 0) {
+            out[n].field = "currency";
+            snprintf(out[n++].value, sizeof out->value, "%s", now ? now : "");
+        }
+    }
+    kz_lead_free(&l);
+    return n;
+}
+
 /* Shows what others changed on the lead since p->version and asks what to
  * do; true to re-apply the change, false to drop it (also on a signal). */
 static bool conflict_dialog(kz_tui *t, const kz_change *p)
@@ -217,6 +267,8 @@ static bool conflict_dialog(kz_tui *t, const kz_change *p)
     kz_err err;
     size_t cap = 8, n = 0;
     kz_buf *lines = kz_xcalloc(cap, sizeof *lines); /* owned, each line owned */
+    mine_field mine[2];
+    size_t nmine = change_fields(p, mine);
 
     if (kz_store_events(t->s->store, p->id, p->version, &ev, &err) == KZ_OK) {
         for (size_t i = 0; i < ev.n; i++) {
@@ -246,11 +298,15 @@ static bool conflict_dialog(kz_tui *t, const kz_change *p)
             kz_buf_free(&w1);
             kz_buf_free(&w2);
             kz_buf_free(&w3);
-            if (p->field && e->field && strcmp(p->field, e->field) == 0) {
-                kz_buf mine = KZ_BUF_INIT; /* owned */
-                kz_label_value(t->s->rules, p->field, p->mine, &mine);
-                kz_buf_printf(b, _("; yours: %s"), kz_buf_str(&mine));
-                kz_buf_free(&mine);
+            const mine_field *m = NULL;
+            for (size_t j = 0; e->field && j < nmine; j++)
+                if (strcmp(mine[j].field, e->field) == 0)
+                    m = &mine[j];
+            if (m) {
+                kz_buf yours = KZ_BUF_INIT; /* owned */
+                kz_label_value(t->s->rules, m->field, m->value, &yours);
+                kz_buf_printf(b, _("; yours: %s"), kz_buf_str(&yours));
+                kz_buf_free(&yours);
             }
             else if (p->kind == KZ_CH_RESTORE && e->field)
                 undo_value(t->s->rules, b, p->undo, e->field);
@@ -261,16 +317,16 @@ static bool conflict_dialog(kz_tui *t, const kz_change *p)
     kz_event_list_free(&ev);
     if (n == 0)
         kz_buf_puts(grow(&lines, &n, &cap), _("someone else saved it first"));
-    if (p->field) {
+    for (size_t j = 0; j < nmine; j++) {
         kz_buf *b = grow(&lines, &n, &cap);
         kz_buf f = KZ_BUF_INIT, v = KZ_BUF_INIT; /* owned */
-        kz_label_key(p->field, &f);
-        kz_label_value(t->s->rules, p->field, p->mine, &v);
+        kz_label_key(mine[j].field, &f);
+        kz_label_value(t->s->rules, mine[j].field, mine[j].value, &v);
         kz_buf_printf(b, _("your change: %s = %s"), kz_buf_str(&f), kz_buf_str(&v));
         kz_buf_free(&f);
         kz_buf_free(&v);
     }
-    else
+    if (nmine == 0)
         kz_buf_printf(grow(&lines, &n, &cap), _("your change: %s"), p->what);
     char title[320];
     snprintf(title, sizeof title,
@@ -1329,10 +1385,15 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
             } else if (!kz_prompt_past_ok(t, day)) {
                 kz_tui_message(t, _("next step unchanged"));
             } else {
+                /* the step is set only when changed: one left as read is
+                 * no field of this change (and no conflict with theirs) */
+                const char *typed = kz_buf_str(&text);
+                bool same = strcmp(typed, step ? step : "") == 0;
+                char iso[16];
+                kz_day_format(day, iso);
                 kz_change p = {.kind = KZ_CH_FOLLOWUP, .id = id, .version = version,
-                               .what = _("next step"), .field = "next_due",
-                               .mine = kz_buf_str(&due), .day = day, .step = kz_buf_str(&text),
-                               .before = &l};
+                               .what = _("next step"), .field = "next_due", .mine = iso,
+                               .day = day, .step = same ? NULL : typed, .before = &l};
                 if (!kz_change_save(t, &p)) {
                     flags = KZ_UI_RELOAD;
                     goto followup_done;

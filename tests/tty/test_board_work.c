@@ -13,6 +13,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "harness.h"
@@ -290,6 +291,90 @@ static void test_other_field_is_no_conflict(void **state)
     kt_wait_for(t, "Difference Engines");
     assert_false(kt_contains(t, "was changed while you worked on it"));
     kt_finish(t, "q");
+}
+
+/* A colleague sets the next step and its day while you set yours from the
+ * detail view: the dialog lists both fields your change sets, each with
+ * "yours", the day as the date it means (not "+3d"); A saves both. */
+static void test_conflict_lists_all_of_your_change(void **state)
+{
+    (void)state;
+    const char *db = make_db("conflict_step.db");
+    char due[16], line[160];
+    time_t when = time(NULL) + 3 * 86400;
+    strftime(due, sizeof due, "%Y-%m-%d", localtime(&when));
+    kt_term *t = kt_board(30, 160, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "\r");
+    kt_wait_for(t, "Qualification");
+    kt_send(t, "f");
+    kt_wait_for(t, "next step:");
+    kt_send(t, "Send contract\r");
+    kt_wait_for(t, "due (");
+    kt_kariz_run(db, "followup", "1", "tomorrow", "--step", "bo calls", NULL);
+    kt_send(t, "\x15" "+3d\r");
+    kt_wait_for(t, "was changed while you worked on it");
+    kt_wait_for(t, "set next step to bo calls (was (none)); yours: Send contract");
+    snprintf(line, sizeof line, "(was (none)); yours: %s", due);
+    kt_wait_for(t, line);
+    kt_wait_for(t, "your change: next step = Send contract");
+    snprintf(line, sizeof line, "your change: next due = %s", due);
+    kt_wait_for(t, line);
+    assert_false(kt_contains(t, "yours: +3d"));
+    assert_false(kt_contains(t, "= +3d"));
+    kt_send(t, "A");
+    kt_wait_for(t, "re-applied");
+    assert_string_equal(kt_sql(db, "select next_step from leads where id = 1"), "Send contract");
+    snprintf(line, sizeof line, "%s", kt_sql(db, "select next_due from leads where id = 1"));
+    assert_string_equal(line, due);
+    kt_finish(t, "qq");
+}
+
+/* An amount typed with a currency in a conflict: the dialog lists the
+ * currency among the fields the change sets. */
+static void test_conflict_lists_the_currency(void **state)
+{
+    (void)state;
+    const char *db = make_db("conflict_cur.db");
+    kt_term *t = kt_board(30, 160, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "e");
+    kt_wait_for(t, "edit field");
+    kt_kariz_run(db, "set", "1", "value=3000", NULL);
+    kt_send(t, "value\r");
+    kt_wait_for(t, "value: 1000");
+    kt_send(t, "\x15" "2000 EUR\r");
+    kt_wait_for(t, "set value to 3,000 (was 1,000); yours: 2,000");
+    kt_wait_for(t, "your change: value = 2,000");
+    kt_wait_for(t, "your change: currency = EUR");
+    kt_send(t, "A");
+    kt_wait_for(t, "re-applied");
+    assert_string_equal(kt_sql(db, "select currency from leads where id = 1"), "EUR");
+    kt_finish(t, "q");
+}
+
+/* A step left as it was read is no part of the change: a colleague's new
+ * step is no conflict and stays. */
+static void test_unchanged_step_is_no_conflict(void **state)
+{
+    (void)state;
+    const char *db = make_db("same_step.db");
+    kt_kariz_run(db, "followup", "1", "tomorrow", "--step", "send the deck", NULL);
+    kt_term *t = kt_board(30, 160, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "f");
+    kt_wait_for(t, "next step: send the deck");
+    kt_send(t, "\r");
+    kt_wait_for(t, "due (");
+    kt_kariz_run(db, "followup", "1", "tomorrow", "--step", "bo calls", NULL);
+    kt_send(t, "\x15" "+3d\r");
+    /* the detail view shows the step as theirs, the day as yours */
+    kt_send(t, "\r");
+    kt_wait_for(t, "Qualification");
+    kt_wait_for(t, "next: bo calls, due in 3d");
+    assert_false(kt_contains(t, "was changed while you worked on it"));
+    assert_string_equal(kt_sql(db, "select next_step from leads where id = 1"), "bo calls");
+    kt_finish(t, "qq");
 }
 
 /* An amount typed with a currency in the board's edit and new-lead prompts
@@ -650,6 +735,9 @@ int main(void)
         cmocka_unit_test(test_collapse_closed_columns),
         cmocka_unit_test(test_conflict_reported_and_reloaded),
         cmocka_unit_test(test_other_field_is_no_conflict),
+        cmocka_unit_test(test_conflict_lists_all_of_your_change),
+        cmocka_unit_test(test_conflict_lists_the_currency),
+        cmocka_unit_test(test_unchanged_step_is_no_conflict),
         cmocka_unit_test(test_value_with_currency),
         cmocka_unit_test(test_other_processes_changes_appear),
         cmocka_unit_test(test_long_note_in_editor),
