@@ -1094,10 +1094,14 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
     for (;;) {
         bool entered = typed ? kz_prompt_mend(t, label, typed, &value)
                              : kz_prompt_line(t, label, current, &value, NULL, NULL);
+        bool mending = typed != NULL;
         free(typed);
         typed = NULL;
-        if (!entered)
+        if (!entered) {
+            if (mending) /* (the refusal is no longer what the status line says) */
+                kz_tui_message(t, _("%s unchanged: nothing was saved"), fname);
             goto out;
+        }
         if (f == KZ_F_OWNER && !kz_prompt_owner_ok(t, kz_trim(value.s ? value.s : (char[]){0}))) {
             kz_tui_message(t, _("owner unchanged"));
             goto out;
@@ -1377,12 +1381,30 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
         char cur[KZ_DATE_TEXT] = "";
         if (kz_lead_has(&l, KZ_F_NEXT_DUE))
             kz_day_input((int)kz_lead_num(&l, KZ_F_NEXT_DUE), cur, sizeof cur);
-        if (kz_prompt_line(t, _("due (today, tomorrow, fri, +3d, next week, YYYY-MM-DD):"), cur,
-                           &due, NULL, NULL)) {
-            int day;
-            if (kz_date_parse(kz_buf_str(&due), t->today, &day, &err) != KZ_OK) {
-                kz_tui_error(t, "%s", err.msg);
-            } else if (!kz_prompt_past_ok(t, day)) {
+        /* a date kariz cannot read comes back as typed, ready to mend,
+         * and the step typed is kept meanwhile */
+        const char *due_label = _("due (today, tomorrow, fri, +3d, next week, YYYY-MM-DD):");
+        char *refused = NULL; /* owned: the date typed that was refused */
+        int day = 0;
+        bool entered;
+        for (;;) {
+            entered = refused ? kz_prompt_mend(t, due_label, refused, &due)
+                              : kz_prompt_line(t, due_label, cur, &due, NULL, NULL);
+            bool mending = refused != NULL;
+            free(refused);
+            refused = NULL;
+            if (!entered) {
+                if (mending) /* (the refusal is no longer what the status line says) */
+                    kz_tui_message(t, _("next step unchanged"));
+                break;
+            }
+            if (kz_date_parse(kz_buf_str(&due), t->today, &day, &err) == KZ_OK)
+                break;
+            refused = kz_xstrdup(kz_buf_str(&due));
+            kz_tui_error(t, _("%s; mend it, or Esc to cancel"), err.msg);
+        }
+        if (entered) {
+            if (!kz_prompt_past_ok(t, day)) {
                 kz_tui_message(t, _("next step unchanged"));
             } else {
                 /* the step is set only when changed: one left as read is

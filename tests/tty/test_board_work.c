@@ -102,12 +102,26 @@ static void test_next_step_with_human_date(void **state)
     kt_wait_for(t, "due (");
     kt_send(t, "tomorrow\r");
     kt_wait_for(t, "next step due tomorrow");
-    /* a date kariz cannot read is refused with the forms it knows */
-    kt_send(t, "f\r");
+    /* a date kariz cannot read is refused with the forms it knows, and
+     * comes back to mend, the step typed kept meanwhile */
+    kt_send(t, "f");
+    kt_wait_for(t, "next step:");
+    kt_send(t, "\x15" "call back\r");
     kt_wait_for(t, "due (");
     kt_send(t, "\x15" "someday\r"); /* ^U clears the current date first */
     kt_wait_for(t, "cannot read date");
-    kt_wait_for(t, "Lead 1");
+    kt_wait_for(t, "YYYY-MM-DD): someday");
+    kt_send(t, "\x15" "+3d\r");
+    kt_wait_for(t, "next step due in 3d");
+    assert_string_equal(kt_sql(db, "SELECT next_step FROM leads WHERE id = 1"), "call back");
+    /* Esc while mending: nothing saved, and the status line says so */
+    kt_send(t, "f\r");
+    kt_wait_for(t, "due (");
+    kt_send(t, "\x15" "someday\r");
+    kt_wait_for(t, "YYYY-MM-DD): someday");
+    kt_send(t, "\x1b");
+    kt_wait_for(t, "next step unchanged");
+    assert_false(kt_contains(t, "cannot read date"));
     kt_finish(t, "q");
     /* an overdue next step is marked on the card */
     kt_kariz_run(db, "followup", "1", "2020-01-01", "--force", NULL);
