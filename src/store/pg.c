@@ -299,8 +299,8 @@ static kz_status check_grants(kz_store *st, kz_err *err)
     int rc = query_text(st,
                         "SELECT CASE WHEN to_regclass('leads') IS NULL THEN '' "
                         "WHEN NOT has_table_privilege('leads', 'SELECT') "
-                        "THEN 'r' || session_user WHEN NOT has_table_privilege('leads', 'UPDATE') "
-                        "THEN 'w' || session_user ELSE '' END",
+                        "THEN 'r' || current_user WHEN NOT has_table_privilege('leads', 'UPDATE') "
+                        "THEN 'w' || current_user ELSE '' END",
                         &v);
     kz_status ks = KZ_OK;
     if (rc != KZ_DB_OK)
@@ -683,8 +683,10 @@ const kz_backend kz_backend_pg = {
     .total_changes = pg_total_changes,
     /* the roles that may sign in and work the pipeline (docs/deployment.md:
      * one per salesperson, members of kariz_team), wherever they run kariz;
-     * the accounts of this one machine are not the team */
-    .users = "SELECT rolname FROM pg_roles WHERE rolcanlogin AND "
+     * the accounts of this one machine are not the team, nor are the
+     * superusers and the tables' owner, who may change anything */
+    .users = "SELECT rolname FROM pg_roles WHERE rolcanlogin AND NOT rolsuper AND "
+             "oid <> (SELECT relowner FROM pg_class WHERE oid = 'leads'::regclass) AND "
              "has_table_privilege(oid, 'leads', 'UPDATE') ORDER BY rolname",
     .search_like = true,
     .exact_hits = KZ_EXACT_HITS,

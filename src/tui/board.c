@@ -651,7 +651,11 @@ static void draw_column(board *b, kz_tui *t, size_t ci, int x, int w, kz_rect ar
         return;
     }
     int y = area.y + HEADER_ROWS;
-    for (size_t i = 0; i < c->ncards; i++) {
+    /* (as many as the area holds: cards read for a taller terminal are
+     * drawn only as far as it goes until the next reload) */
+    size_t fits = (size_t)((area.h - HEADER_ROWS + 1) / CARD_ROWS);
+    size_t drawn = c->ncards < fits ? c->ncards : fits;
+    for (size_t i = 0; i < drawn; i++) {
         draw_card(t, &c->cards[i], y, x, w - 1, focus && c->top + i == c->cur);
         y += CARD_ROWS;
     }
@@ -660,7 +664,7 @@ static void draw_column(board *b, kz_tui *t, size_t ci, int x, int w, kz_rect ar
      * that gap fell off the screen */
     if (c->top > 0)
         kz_draw_text(t, area.y + 2, x + w - 4, 1, "↑", KZ_ROLE_HINT, false);
-    if (c->top + c->ncards < (size_t)c->nmatch) {
+    if (c->top + drawn < (size_t)c->nmatch) {
         if (y - 1 < area.y + area.h)
             kz_draw_text(t, y - 1, x + w - 4, 1, "↓", KZ_ROLE_HINT, false);
         else

@@ -130,6 +130,10 @@ static bool prompt_line(kz_tui *t, const char *label, const char *initial, bool 
                 kz_buf_reset(out);
             }
             kz_text_paste(out, t->paste.s ? t->paste.s : "", t->paste.len);
+            if (t->paste_cut)
+                kz_tui_error(t, _("the paste was longer than %d KiB: only its beginning was "
+                                  "taken"),
+                             KZ_PASTE_KIB);
             dirty = true;
             continue;
         }

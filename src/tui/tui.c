@@ -148,8 +148,45 @@ static void remove_crash_handlers(void)
 /* The codes curses gives the bracketed paste's start and end markers. */
 #define KZ_CURSES_PASTE_BEGIN (KEY_MAX + 1)
 #define KZ_CURSES_PASTE_END (KEY_MAX + 2)
-/* At most this much of one paste is kept (the rest is read and dropped). */
-#define KZ_PASTE_MAX 65536
+#define KZ_PASTE_MAX (KZ_PASTE_KIB * 1024)
+
+/* Ctrl-Z: curses' own handler gives the shell its terminal back and takes
+ * it again on fg, but knows nothing of bracketed paste, which the shell may
+ * turn off meanwhile (bash does before each command): the mode is turned
+ * off for the shell and on again on the way back. Curses puts its handler
+ * back after each stop, so this one is put back after it. */
+static struct sigaction tstp_saved, tstp_ours;
+static bool tstp_installed;
+
+static void on_tstp(int sig)
+{
+    static const char off[] = "\033[?2004l", on[] = "\033[?2004h";
+    (void)!write(STDOUT_FILENO, off, sizeof off - 1);
+    if (!(tstp_saved.sa_flags & SA_SIGINFO) && tstp_saved.sa_handler != SIG_DFL &&
+        tstp_saved.sa_handler != SIG_IGN) {
+        tstp_saved.sa_handler(sig); /* returns once the shell's fg resumed us */
+        sigaction(SIGTSTP, &tstp_ours, NULL);
+    } else {
+        kill(getpid(), SIGSTOP); /* (no handler of curses': stop as SIGTSTP would) */
+    }
+    (void)!write(STDOUT_FILENO, on, sizeof on - 1);
+}
+
+static void install_tstp(void)
+{
+    memset(&tstp_ours, 0, sizeof tstp_ours);
+    tstp_ours.sa_handler = on_tstp;
+    sigemptyset(&tstp_ours.sa_mask);
+    tstp_ours.sa_flags = SA_RESTART;
+    tstp_installed = sigaction(SIGTSTP, &tstp_ours, &tstp_saved) == 0;
+}
+
+static void remove_tstp(void)
+{
+    if (tstp_installed)
+        sigaction(SIGTSTP, &tstp_saved, NULL);
+    tstp_installed = false;
+}
 
 void kz_tui_paste_mode(bool on)
 {
@@ -161,6 +198,7 @@ void kz_tui_paste_mode(bool on)
 static void restore_terminal(void)
 {
     if (curses_active) {
+        remove_tstp();
         kz_tui_paste_mode(false);
         curs_set(1);
         endwin();
@@ -894,6 +932,10 @@ static bool tell_reachable(kz_tui *t)
 
 bool kz_tui_reachable(kz_tui *t)
 {
+    /* known to be down: the tick alone asks again (a connection attempt
+     * to a server cut off by the network can take seconds), never a key */
+    if (t->unreachable)
+        return false;
     int64_t v;
     kz_err err;
     kz_status ks = kz_store_data_version(t->s->store, &v, &err);
@@ -949,6 +991,7 @@ static bool rescore_due(kz_tui *t)
 static void read_paste(kz_tui *t)
 {
     kz_buf_reset(&t->paste);
+    t->paste_cut = false;
     timeout(1000);
     for (;;) {
         wint_t ch;
@@ -958,12 +1001,16 @@ static void read_paste(kz_tui *t)
         if (r == KEY_CODE_YES) {
             if (ch == KZ_CURSES_PASTE_END)
                 break;
+            if (ch == KEY_RESIZE)
+                handle_resize(t);
             continue; /* (a key's sequence inside the paste: not text) */
         }
         char b[4];
         size_t n = kz_utf8_encode((long)ch, b);
-        if (t->paste.len + n <= KZ_PASTE_MAX)
+        if (!t->paste_cut && t->paste.len + n <= KZ_PASTE_MAX)
             kz_buf_append(&t->paste, b, n);
+        else
+            t->paste_cut = true; /* (the rest is read and dropped, from here on) */
     }
 }
 
@@ -1297,6 +1344,7 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     define_key("\033[200~", KZ_CURSES_PASTE_BEGIN);
     define_key("\033[201~", KZ_CURSES_PASTE_END);
     kz_tui_paste_mode(true);
+    install_tstp();
     set_escdelay(25);
     timeout(1000);
     curs_set(0);

@@ -43,6 +43,8 @@ typedef int kz_key;
  * cleaned (kz_text_paste); anywhere else it is refused, so that no byte of
  * a paste ever acts as a key. */
 #define KZ_KEY_PASTE (KZ_KEY_FUNC - 1)
+/* At most this much of one paste is kept (the rest is read and dropped). */
+#define KZ_PASTE_KIB 64
 
 /* Key maps a view can use; lookups fall back to "generic". */
 #define KZ_TUI_KEYMAPS(X)                                                                    \
@@ -285,6 +287,7 @@ struct kz_tui {
     long long ticked_ms;      /* monotonic ms of the last tick's presence and rescoring */
     bool unreachable;         /* the database's server did not answer (KZ_EGONE) */
     kz_buf paste;             /* owned: the last paste's text (KZ_KEY_PASTE) */
+    bool paste_cut;           /* it was longer than kariz keeps (KZ_PASTE_MAX) */
 };
 
 /* The rectangle views draw in (between the title and the status line). */

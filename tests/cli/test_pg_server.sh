@@ -21,10 +21,10 @@ CREATE ROLE $mallory LOGIN;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $mallory;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO $mallory;
 SQL
-reader=kz_reader_$$ noone=kz_noone_$$
+reader=kz_reader_$$ noone=kz_noone_$$ known=kz_known_$$
 drop_role() {
     local r
-    for r in "$mallory" "$reader" "$noone"; do
+    for r in "$mallory" "$reader" "$noone" "$known"; do
         psql -XAtq -d "$DB" -c "DROP OWNED BY $r" >/dev/null 2>&1 || true
         psql -XAtq -d "$KARIZ_TEST_PG" -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
     done
@@ -44,9 +44,14 @@ run km assign "$bo" "$mallory" --force; expect_rc 0
 run km list --mine --format csv; expect_rc 0; has_out "Bo Berg"; lacks_out "Ava Smith"
 
 t "the users an owner is checked against are the database's roles, not this machine's accounts"
-run k assign "$bo" "$mallory"; expect_rc 0   # a role that may change leads, no account here
-expect_eq "$(dbq "SELECT owner FROM leads WHERE id = $bo")" "$mallory" "Bo's owner"
-run k assign "$bo" "${mallory}x"; expect_rc 1; has_err "did you mean $mallory?"
+# a role that may change leads, no account here, owner of no lead yet
+psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" -c "CREATE ROLE $known LOGIN" \
+    -c "GRANT SELECT, UPDATE ON leads TO $known" >/dev/null
+expect_eq "$(dbq "SELECT count(*) FROM leads WHERE owner = '$known'")" 0 "leads $known owns"
+run k assign "$bo" "$known"; expect_rc 0
+expect_eq "$(dbq "SELECT owner FROM leads WHERE id = $bo")" "$known" "Bo's owner"
+run k assign "$bo" "${known}x"; expect_rc 1; has_err "did you mean $known?"
+run k assign "$bo" "$mallory"; expect_rc 0
 if getent passwd daemon >/dev/null; then
     run k assign "$bo" daemon; expect_rc 1; has_err 'no account named "daemon"'
 else
