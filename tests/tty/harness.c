@@ -656,6 +656,16 @@ const char *kt_sql(const char *db, const char *query)
     return out;
 }
 
+long long kt_sql_number(const char *db, const char *query)
+{
+    const char *v = kt_sql(db, query);
+    char *end;
+    long long n = strtoll(v, &end, 10);
+    if (!*v || *end)
+        fail_msg("%s: answered \"%s\", not a number", query, v);
+    return n;
+}
+
 void kt_sql_exec(const char *db, const char *sql)
 {
     char err[1024];

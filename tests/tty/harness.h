@@ -49,6 +49,8 @@ void kt_kariz_run(const char *db, ...);
  * ("" for no row or NULL; on PostgreSQL booleans read t and f); static
  * buffer valid until the next call. Fails the test on an SQL error. */
 const char *kt_sql(const char *db, const char *query);
+/* A query whose answer is one number (a count). */
+long long kt_sql_number(const char *db, const char *query);
 
 /* Runs sql (statements without rows) on the database db; fails the test
  * on an error. */
