@@ -197,7 +197,8 @@ kz_status kz_user_check(kz_session *s, const char *name, kz_err *err)
         cands[i] = names.s + offs[i];
     for (size_t i = 0; i < nowners; i++)
         cands[n + i] = owners[i];
-    const char *near = kz_name_suggest(name, cands, n + nowners);
+    cands[n + nowners] = s->actor; /* (you, always a user, whatever the list says) */
+    const char *near = kz_name_suggest(name, cands, n + nowners + 1);
     kz_status ks = near ? kz_err_set(err, KZ_EINVAL, _("no account named \"%s\" (did you mean %s?)"),
                                      name, near)
                         : kz_err_set(err, KZ_EINVAL,
