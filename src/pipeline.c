@@ -156,12 +156,10 @@ bool kz_user_known(kz_session *s, const char *name)
     return kz_store_count(s->store, &q, &n, &err) == KZ_OK && n > 0;
 }
 
-kz_status kz_user_check(kz_session *s, const char *name, kz_err *err)
+bool kz_user_near(kz_session *s, const char *name, char *out, size_t len)
 {
-    if (kz_user_known(s, name))
-        return KZ_OK;
-    /* the closest of the users (the database's, or the accounts here) and
-     * the owners of leads */
+    /* the closest of the users (the database's, or the accounts here),
+     * the owners of leads and you */
     size_t n = 0, cap = 64, nowners = 0, nusers = 0;
     kz_buf names = KZ_BUF_INIT; /* owned: the users' names, NUL-separated */
     size_t *offs = kz_xcalloc(cap, sizeof *offs); /* owned */
@@ -199,17 +197,26 @@ kz_status kz_user_check(kz_session *s, const char *name, kz_err *err)
         cands[n + i] = owners[i];
     cands[n + nowners] = s->actor; /* (you, always a user, whatever the list says) */
     const char *near = kz_name_suggest(name, cands, n + nowners + 1);
-    kz_status ks = near ? kz_err_set(err, KZ_EINVAL, _("no account named \"%s\" (did you mean %s?)"),
-                                     name, near)
-                        : kz_err_set(err, KZ_EINVAL,
-                                     _("no account named \"%s\", and no lead is owned by that "
-                                       "name"),
-                                     name);
+    if (near)
+        snprintf(out, len, "%s", near);
     kz_store_owners_free(owners, nowners);
     free(cands);
     free(offs);
     kz_buf_free(&names);
-    return ks;
+    return near != NULL;
+}
+
+kz_status kz_user_check(kz_session *s, const char *name, kz_err *err)
+{
+    if (kz_user_known(s, name))
+        return KZ_OK;
+    char near[KZ_USER_MAX + 1];
+    return kz_user_near(s, name, near, sizeof near)
+               ? kz_err_set(err, KZ_EINVAL, _("no account named \"%s\" (did you mean %s?)"), name,
+                            near)
+               : kz_err_set(err, KZ_EINVAL,
+                            _("no account named \"%s\", and no lead is owned by that name"),
+                            name);
 }
 
 /* The state every operation below shares: one lead loaded inside a write

@@ -49,11 +49,15 @@ kz_status kz_pipe_check_field(const kz_session *s, const kz_lead *lead, const ch
  * CLI and the board say so when they do it ("new custom field zzz"). */
 bool kz_pipe_field_is_new(const kz_session *s, const kz_lead *lead, const char *name);
 
-/* Whether name is someone a lead can be assigned to without asking: an
- * account in the passwd database (as the system's name service sees it),
- * the acting user or the owner of some lead already (none when s has no
- * store yet). */
+/* Whether name is someone a lead can be assigned to without asking: a user
+ * of the database (on SQLite an account in the passwd database, as the
+ * system's name service sees it; on PostgreSQL a role that may sign in and
+ * change leads), the acting user or the owner of some lead already (none
+ * when s has no store yet). */
 bool kz_user_known(kz_session *s, const char *name);
+/* The user, owner of leads or acting user whose name is a letter or two
+ * from name (kz_name_suggest), into out; false when none is. */
+bool kz_user_near(kz_session *s, const char *name, char *out, size_t len);
 /* kz_user_known as a verdict for a person to read: KZ_OK for a known user,
  * else KZ_EINVAL naming the name and, when one is close (kz_name_suggest),
  * the account or owner of leads it most likely meant. */

@@ -288,7 +288,11 @@ bool kz_prompt_owner_ok(kz_tui *t, const char *owner)
     if (!owner || !*owner || kz_user_known(t->s, owner))
         return true;
     kz_buf title = KZ_BUF_INIT, yes = KZ_BUF_INIT; /* owned */
-    kz_buf_printf(&title, _("\"%s\" is not a known user"), owner);
+    char near[KZ_USER_MAX + 1];
+    if (kz_user_near(t->s, owner, near, sizeof near))
+        kz_buf_printf(&title, _("\"%s\" is not a known user (did you mean %s?)"), owner, near);
+    else
+        kz_buf_printf(&title, _("\"%s\" is not a known user"), owner);
     kz_buf_printf(&yes, _("assign to %s anyway"), owner);
     const kz_menu_item items[2] = {
         {kz_keymap_first_key(&t->km, KZ_KM_DIALOG, KZ_ACT_YES), kz_buf_str(&yes)},

@@ -215,6 +215,18 @@ static void test_assign_unknown_user_asks(void **state)
     kt_send(t, "n");
     kt_wait_for(t, "owner unchanged");
     assert_string_equal(sql(db, "SELECT owner FROM leads WHERE id = 1"), owner);
+    /* a name a letter from a user's: the question says whose */
+    char typo[80], asked[200];
+    snprintf(typo, sizeof typo, "%sx", owner);
+    snprintf(asked, sizeof asked, "\"%s\" is not a known user (did you mean %s?)", typo, owner);
+    kt_send(t, "o");
+    kt_wait_for(t, "owner (empty: unassigned):");
+    kt_send(t, "\x15");
+    kt_send(t, typo);
+    kt_send(t, "\r");
+    kt_wait_for(t, asked);
+    kt_send(t, "n");
+    kt_wait_for(t, "owner unchanged");
     kt_send(t, "o");
     kt_wait_for(t, "owner (empty: unassigned):");
     kt_send(t, "nosuch_zq\r");
