@@ -249,7 +249,9 @@ static void keep_selection(board *b, kz_tui *t, column *c, bool focus, const cha
             /* unless the status line tells it ("bob moved Mia Khan to Prospect") */
             if (!strstr(kz_buf_str(&t->status), name) || !strstr(kz_buf_str(&t->status), label))
                 kz_buf_printf(&note, _("%s moved to %s"), name, label);
-        } else {
+        } else if (!b->searched) {
+            /* (not for each character of a search typed: the search says
+             * why the leads go, and the notes would pile up) */
             kz_buf_printf(&note, _("%s no longer matches the filter"), name);
         }
         if (note.len)
