@@ -827,11 +827,16 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
     case KZ_ACT_SEARCH: {
         char saved[sizeof t->filter.search];
         memcpy(saved, t->filter.search, sizeof saved);
+        int64_t was = c ? c->sel : 0; /* the lead selected before the search */
         kz_buf text = KZ_BUF_INIT; /* owned */
         search_ctx sc = {v};
         bool ok = kz_prompt_line(t, _("search:"), t->filter.search, &text, search_changed, &sc);
-        if (!ok)
+        if (!ok) {
+            /* a search cancelled leaves the board as it was: its filter and
+             * the lead selected, wherever the characters typed moved it */
             memcpy(t->filter.search, saved, sizeof saved);
+            t->select_id = was;
+        }
         kz_buf_free(&text);
         return KZ_UI_RELOAD;
     }

@@ -258,6 +258,36 @@ static void test_search_keeps_a_near_lead(void **state)
     kt_finish(t, "q");
 }
 
+/* A search cancelled (Esc) leaves the lead selected before it selected,
+ * even when the characters typed matched nothing and moved the cursor to
+ * the top; the next key acts on that lead. */
+static void test_cancelled_search_keeps_the_selection(void **state)
+{
+    (void)state;
+    const char *db = make_db("cancel.db");
+    setenv("NO_COLOR", "1", 1); /* (the selected card is then drawn reversed) */
+    kt_term *t = kt_board(30, 120, db, NULL);
+    unsetenv("NO_COLOR");
+    kt_wait_for(t, "Paul Chen");
+    send_sync(t, "j");
+    assert_true(selected(t, "Paul Chen"));
+    kt_send(t, "/");
+    kt_wait_for(t, "search:");
+    kt_send(t, "zzz");
+    kt_wait_for(t, "(0 shown)");
+    send_sync(t, "\x1b");
+    kt_wait_for(t, "Paul Chen");
+    assert_true(selected(t, "Paul Chen"));
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "still Paul\r");
+    kt_wait_for(t, "note added to Paul Chen");
+    assert_string_equal(kt_sql(db, "SELECT l.name FROM activities a JOIN leads l ON "
+                                   "l.id = a.lead_id WHERE a.kind = 'note'"),
+                        "Paul Chen");
+    kt_finish(t, "q");
+}
+
 /* The selected lead far down a long column, in an order with leads
  * missing its key (no value): a search finds it, clearing the search keeps
  * it selected where it stands in the whole column (the screen scrolls to
@@ -644,6 +674,7 @@ int main(void)
         cmocka_unit_test(test_selection_far_down_a_column),
         cmocka_unit_test(test_search_starts_at_the_first_match),
         cmocka_unit_test(test_search_keeps_a_near_lead),
+        cmocka_unit_test(test_cancelled_search_keeps_the_selection),
         cmocka_unit_test(test_new_lead_is_selected),
         cmocka_unit_test(test_undo_several_steps),
         cmocka_unit_test(test_undo_one_field_twice),
