@@ -86,6 +86,12 @@ void kz_store_defer_totals(kz_store *st, bool on);
  * it (its -shm appears) or having changed it, and reconnects (the number
  * changes then too). */
 kz_status kz_store_data_version(kz_store *st, int64_t *out, kz_err *err);
+/* Whether the database answers, asked without a round trip when its
+ * connection is known to be well: KZ_OK, or KZ_EGONE when the connection
+ * was found lost (what the server sent read first: a server stopped or
+ * restarted has said so) and connecting again failed. A server cut off by
+ * the network is found by the next statement. Always KZ_OK on SQLite. */
+kz_status kz_store_reachable(kz_store *st, kz_err *err);
 
 /* Copies a whole pipeline from one database into another, new one (either
  * backend to either): every stage, lead with its custom fields, activity,

@@ -68,8 +68,11 @@ typedef struct kz_backend {
     /* After KZ_DB_GONE outside a transaction: connects again (NULL: the
      * engine has no connection to lose). KZ_OK or the failure. */
     kz_status (*reconnect)(kz_store *st, kz_err *err);
-    /* Whether the connection was found lost (NULL: never). */
+    /* Whether the connection was found lost (NULL: never), and reading
+     * what the server sent without waiting, which finds it so when the
+     * server ended it (NULL: nothing to read). */
     bool (*gone)(kz_store *st);
+    void (*notices)(kz_store *st);
     /* Rows this connection changed since it opened (the search cache). */
     int64_t (*total_changes)(kz_store *st);
     /* The statement listing the database's own users, one name a row,

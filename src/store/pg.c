@@ -560,6 +560,11 @@ static bool pg_gone(kz_store *st)
     return kz_pg_gone(st->conn);
 }
 
+static void pg_notices(kz_store *st)
+{
+    kz_pg_notices(st->conn);
+}
+
 static kz_status pg_data_version(kz_store *st, int64_t *out, kz_err *err)
 {
     pg_data *pd = PD(st);
@@ -680,6 +685,7 @@ const kz_backend kz_backend_pg = {
     .data_version = pg_data_version,
     .reconnect = pg_reconnect,
     .gone = pg_gone,
+    .notices = pg_notices,
     .total_changes = pg_total_changes,
     /* the roles that may sign in and work the pipeline (docs/deployment.md:
      * one per salesperson, members of kariz_team), wherever they run kariz;

@@ -309,6 +309,18 @@ kz_status kz_store_data_version(kz_store *st, int64_t *out, kz_err *err)
     return st->be->data_version(st, out, err);
 }
 
+kz_status kz_store_reachable(kz_store *st, kz_err *err)
+{
+    if (!st->be->gone || st->in_txn)
+        return KZ_OK;
+    if (st->be->notices)
+        st->be->notices(st);
+    if (!st->be->gone(st))
+        return KZ_OK;
+    int64_t v;
+    return st->be->data_version(st, &v, err); /* (which connects again) */
+}
+
 bool kz_store_readonly(const kz_store *st)
 {
     return st->readonly;

@@ -936,9 +936,8 @@ bool kz_tui_reachable(kz_tui *t)
      * to a server cut off by the network can take seconds), never a key */
     if (t->unreachable)
         return false;
-    int64_t v;
     kz_err err;
-    kz_status ks = kz_store_data_version(t->s->store, &v, &err);
+    kz_status ks = kz_store_reachable(t->s->store, &err); /* (no round trip when well) */
     if (ks == KZ_EGONE) {
         tell_unreachable(t);
         return false;
