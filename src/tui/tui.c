@@ -449,8 +449,11 @@ static void draw_too_small(kz_tui *t)
     kz_draw_text(t, y > 0 ? y - 1 : 0, x, t->cols - x, line, KZ_ROLE_ERROR, false);
     if (y + 1 < t->rows)
     {
-        const char *how = _("enlarge the window, or press q to quit");
-        kz_draw_text(t, y + 1, 0, t->cols, kz_text_width(how) <= t->cols ? how : _("q quits"),
+        /* a prompt open behind takes the keys typed: q is text there */
+        const char *how = t->overlay ? _("enlarge the window: a prompt is open (Esc cancels it)")
+                                     : _("enlarge the window, or press q to quit");
+        const char *brief = t->overlay ? _("Esc cancels") : _("q quits");
+        kz_draw_text(t, y + 1, 0, t->cols, kz_text_width(how) <= t->cols ? how : brief,
                      KZ_ROLE_DEFAULT, false);
     }
 }

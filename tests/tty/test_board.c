@@ -320,6 +320,20 @@ static void test_resize_small_and_back(void **state)
     kt_wait_for(t, "Lost 0");
     kt_resize(t, 30, 120);
     kt_wait_for(t, "Lead 2");
+    /* too small with a prompt open: q is text there, and the screen says
+     * so rather than "press q to quit" */
+    kt_send(t, "hhhhhhhhhh"); /* back to the first column, Ada's */
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_resize(t, 12, 60);
+    kt_wait_for(t, "a prompt is open (Esc cancels it)");
+    assert_false(kt_contains(t, "q to quit"));
+    kt_send(t, "q");
+    kt_resize(t, 30, 120);
+    kt_wait_for(t, "note: q");
+    kt_send(t, "\x1b");
+    kt_wait_gone(t, "note:");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities"), "0");
     kt_finish(t, "q");
 }
 
