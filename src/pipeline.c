@@ -105,6 +105,20 @@ kz_status kz_pipe_check_field(const kz_session *s, const kz_lead *lead, const ch
     return ks;
 }
 
+const char *kz_pipe_date_value(kz_session *s, const char *field, const char *value, char *buf,
+                               size_t len)
+{
+    int f = kz_field_lookup(field);
+    int day;
+    kz_err ignored;
+    if (f < 0 || kz_field_get((kz_field)f)->type != KZ_FT_DATE || !value || !*value ||
+        kz_day_parse_date(value, &day) == KZ_OK || len < 11 ||
+        kz_date_parse(value, kz_today(kz_session_now(s)), &day, &ignored) != KZ_OK)
+        return value;
+    kz_day_format(day, buf);
+    return buf;
+}
+
 bool kz_pipe_field_is_new(const kz_session *s, const kz_lead *lead, const char *name)
 {
     if (kz_field_lookup(name) >= 0 || (lead && kz_lead_custom(lead, name)))
@@ -514,8 +528,10 @@ kz_status kz_pipe_set(kz_session *s, int64_t id, int64_t version, const char *co
             break;
         }
         ks = kz_pipe_check_field(s, &o.lead, field, err);
+        char day[16];
         if (ks == KZ_OK)
-            ks = kz_lead_assign(&o.lead, field, eq + 1, false, err);
+            ks = kz_lead_assign(&o.lead, field, kz_pipe_date_value(s, field, eq + 1, day, sizeof day),
+                                false, err);
     }
     if (ks == KZ_OK)
         ks = check_status(s, &o.before, &o.lead, err);

@@ -55,6 +55,13 @@ bool kz_pipe_field_is_new(const kz_session *s, const kz_lead *lead, const char *
  * change leads), the acting user or the owner of some lead already (none
  * when s has no store yet). */
 bool kz_user_known(kz_session *s, const char *name);
+/* A date field's value as a person may type it (today, next week, +3d,
+ * fri, فردا ..., as kz_date_parse reads it relative to the session's
+ * today) made the YYYY-MM-DD kz_lead_assign stores, into buf; any other
+ * field's value, or a value kz_date_parse does not read (left for
+ * kz_lead_assign to take or refuse), is returned as it is. */
+const char *kz_pipe_date_value(kz_session *s, const char *field, const char *value, char *buf,
+                               size_t len);
 /* The user, owner of leads or acting user whose name is a letter or two
  * from name (kz_name_suggest), into out; false when none is. */
 bool kz_user_near(kz_session *s, const char *name, char *out, size_t len);

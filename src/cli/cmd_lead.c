@@ -173,7 +173,9 @@ int kz_cmd_add(kz_cli *c, int argc, char **argv)
         }
         char field[80];
         snprintf(field, sizeof field, "%.*s", (int)(eq - sets[i]), sets[i]);
-        if (kz_lead_assign(&lead, field, eq + 1, false, &c->err) != KZ_OK) {
+        char day[16];
+        if (kz_lead_assign(&lead, field, kz_pipe_date_value(&c->sess, field, eq + 1, day, sizeof day),
+                           false, &c->err) != KZ_OK) {
             rc = kz_cli_fail(&c->err);
             goto out;
         }

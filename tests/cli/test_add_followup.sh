@@ -58,4 +58,18 @@ run k followup 1 2026-11-01 --force; expect_rc 0
 expect_out "next step for Mia Khan (lead 1): send the contract, due Sun 2026-11-01 (32d ago)"
 run k followup 1 today; expect_rc 0; has_out "(today)"
 
+t "a date field set as a next step's date is typed: next week, +3d, tomorrow, in Persian"
+run k set 1 "close_date=next week"; expect_rc 0
+run k show 1 --format json; expect_eq "$(json 'j["close_date"]')" "2026-12-07" "next week from Thursday"
+run k set 1 close_date=+3d; expect_rc 0
+run k show 1 --format json; expect_eq "$(json 'j["close_date"]')" "2026-12-06"
+run k set 1 "close_date=فردا"; expect_rc 0
+run k show 1 --format json; expect_eq "$(json 'j["close_date"]')" "2026-12-04"
+run k set 1 close_date=2027-02-01; expect_rc 0
+run k show 1 --format json; expect_eq "$(json 'j["close_date"]')" "2027-02-01"
+run k set 1 close_date=someday; expect_rc 1; has_err '"someday" is not a date'
+run k show 1 --format json; expect_eq "$(json 'j["close_date"]')" "2027-02-01" "unchanged"
+run k add "Lu Wei" --set "close_date=end of month"; expect_rc 0; lu=$out
+run k show "$lu" --format json; expect_eq "$(json 'j["close_date"]')" "2026-12-31"
+
 finish
