@@ -154,6 +154,15 @@ static void test_session(void **state)
     assert_false(kt_contains(t, "2026-12-03"));
     assert_false(kt_contains(t, "authority"));
     assert_false(kt_contains(t, "interest"));
+    /* a next step due "فردا": the prompt offers the Persian forms */
+    kt_send(t, "f");
+    kt_wait_for(t, "گام بعدی");
+    kt_send(t, "\x15" "تماس دوباره\r");
+    kt_wait_for(t, "سررسید (امروز، فردا، جمعه");
+    kt_send(t, "\x15" "فردا\r");
+    kt_wait_gone(t, "سررسید (");
+    assert_string_equal(kt_sql(db, "SELECT next_due FROM leads WHERE name LIKE 'Acme%'"),
+                        "2026-12-04");
     kt_finish(t, "qq");
 }
 
