@@ -975,6 +975,15 @@ static char *edit_in_editor(kz_tui *t)
     return text;
 }
 
+/* The new lead's deal value (ud: the lead), none when left empty. */
+static kz_status check_deal_value(kz_tui *t, kz_buf *line, void *ud, kz_err *err)
+{
+    (void)t;
+    if (!line->s || !*kz_trim(line->s))
+        return KZ_OK;
+    return kz_lead_assign(ud, "value", line->s, false, err);
+}
+
 static unsigned do_add(kz_tui *t, const char *stage)
 {
     kz_buf name = KZ_BUF_INIT, company = KZ_BUF_INIT, value = KZ_BUF_INIT; /* owned */
@@ -995,22 +1004,8 @@ static unsigned do_add(kz_tui *t, const char *stage)
     /* a value kariz cannot read is asked again, with what was typed, and
      * what was wrong with it on the status line, rather than dropping the
      * whole form */
-    {
-        char *typed = kz_xstrdup(""); /* owned */
-        for (;;) {
-            kz_buf_reset(&value);
-            bool entered = *typed ? kz_prompt_mend(t, _("deal value:"), typed, &value)
-                                  : kz_prompt_line(t, _("deal value:"), typed, &value, NULL, NULL);
-            free(typed);
-            if (!entered)
-                goto cancelled;
-            if (!value.s || !*kz_trim(value.s) ||
-                kz_lead_assign(&lead, "value", value.s, false, &err) == KZ_OK)
-                break;
-            typed = kz_xstrdup(value.s);
-            kz_tui_error(t, _("%s; mend it, or Esc to cancel"), err.msg);
-        }
-    }
+    if (!kz_prompt_until(t, _("deal value:"), "", &value, check_deal_value, &lead, NULL))
+        goto cancelled;
     kz_lead_set_text(&lead, KZ_F_NAME, name.s);
     if (company.s && *kz_trim(company.s))
         kz_lead_set_text(&lead, KZ_F_COMPANY, company.s);
@@ -1044,10 +1039,57 @@ out:
     return flags;
 }
 
+/* A next step's due date (ud: the day it names). */
+static kz_status check_due(kz_tui *t, kz_buf *line, void *ud, kz_err *err)
+{
+    return kz_date_parse(kz_buf_str(line), t->today, ud, err);
+}
+
+/* An edit of one field, saved as typed (check_edit): what a refusal needs
+ * to ask again and what the confirmation says after. */
+typedef struct edit_ctx {
+    int64_t id, version;
+    kz_lead *lead;
+    const char *fname;
+    int f;
+    kz_buf assign; /* owned: "field=value" */
+    kz_change p;   /* the change saved */
+    bool fresh;    /* a new custom field: said so once saved */
+    unsigned flags;
+} edit_ctx;
+
+/* Saves the value typed: KZ_EINVAL (mend it) when kariz refuses the value;
+ * another status gives up (an owner not confirmed, a save that failed for
+ * another reason, said by kz_change_save). */
+static kz_status check_edit(kz_tui *t, kz_buf *line, void *ud, kz_err *err)
+{
+    edit_ctx *e = ud;
+    if (e->f == KZ_F_OWNER && !kz_prompt_owner_ok(t, kz_trim(line->s ? line->s : (char[]){0}))) {
+        kz_tui_message(t, _("owner unchanged"));
+        return KZ_EREFUSED;
+    }
+    kz_buf_reset(&e->assign);
+    kz_buf_printf(&e->assign, "%s=%s", e->fname, kz_buf_str(line));
+    e->fresh = e->f < 0 && kz_pipe_field_is_new(t->s, e->lead, e->fname);
+    e->p = (kz_change){.kind = KZ_CH_SET, .id = e->id, .version = e->version,
+                       .what = _("edit"), .field = e->fname, .mine = kz_buf_str(line),
+                       .assign = kz_buf_str(&e->assign), .before = e->lead,
+                       .pass_invalid = true};
+    if (kz_change_save(t, &e->p))
+        return KZ_OK;
+    if (e->p.err.code != KZ_EINVAL) {
+        e->flags = KZ_UI_RELOAD;
+        return e->p.err.code ? e->p.err.code : KZ_EDB;
+    }
+    *err = e->p.err;
+    return KZ_EINVAL;
+}
+
 static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
 {
-    kz_buf field = KZ_BUF_INIT, value = KZ_BUF_INIT, assign = KZ_BUF_INIT; /* owned */
-    unsigned flags = KZ_UI_REDRAW;
+    kz_buf field = KZ_BUF_INIT, value = KZ_BUF_INIT; /* owned */
+    edit_ctx e = {.id = id, .version = version, .lead = l, .assign = KZ_BUF_INIT,
+                  .flags = KZ_UI_REDRAW};
     kz_err err;
     if (!kz_prompt_line(t, _("edit field (name, company, value, email...):"), "", &field, NULL,
                         NULL))
@@ -1088,39 +1130,12 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
     snprintf(label, sizeof label, "%s:", fname);
     /* a value kariz refuses comes back in the prompt as typed, ready to
      * mend, with what was wrong on the status line */
-    char *typed = NULL; /* owned: the refused value */
-    kz_change p;
-    bool fresh = false; /* a new custom field: said so once saved */
-    for (;;) {
-        bool entered = typed ? kz_prompt_mend(t, label, typed, &value)
-                             : kz_prompt_line(t, label, current, &value, NULL, NULL);
-        bool mending = typed != NULL;
-        free(typed);
-        typed = NULL;
-        if (!entered) {
-            if (mending) /* (the refusal is no longer what the status line says) */
-                kz_tui_message(t, _("%s unchanged: nothing was saved"), fname);
-            goto out;
-        }
-        if (f == KZ_F_OWNER && !kz_prompt_owner_ok(t, kz_trim(value.s ? value.s : (char[]){0}))) {
-            kz_tui_message(t, _("owner unchanged"));
-            goto out;
-        }
-        kz_buf_reset(&assign);
-        kz_buf_printf(&assign, "%s=%s", fname, kz_buf_str(&value));
-        fresh = f < 0 && kz_pipe_field_is_new(t->s, l, fname);
-        p = (kz_change){.kind = KZ_CH_SET, .id = id, .version = version, .what = _("edit"),
-                        .field = fname, .mine = kz_buf_str(&value), .assign = kz_buf_str(&assign),
-                        .before = l, .pass_invalid = true};
-        if (kz_change_save(t, &p))
-            break;
-        if (p.err.code != KZ_EINVAL) {
-            flags = KZ_UI_RELOAD;
-            goto out;
-        }
-        typed = kz_xstrdup(kz_buf_str(&value));
-        kz_tui_error(t, _("%s; mend it, or Esc to cancel"), p.err.msg);
-    }
+    e.fname = fname;
+    e.f = f;
+    char unchanged[160];
+    snprintf(unchanged, sizeof unchanged, _("%s unchanged: nothing was saved"), fname);
+    if (!kz_prompt_until(t, label, current, &value, check_edit, &e, unchanged))
+        goto out;
     char what[sizeof t->undo->what];
     snprintf(what, sizeof what, _("edit of %s"), fname);
     remember_undo(t, id, l, what);
@@ -1138,21 +1153,21 @@ static unsigned do_edit(kz_tui *t, int64_t id, int64_t version, kz_lead *l)
         kz_label_value(t->s->rules, "currency", was, &w);
         /* TRANSLATORS: "value of Ada Lovelace saved; currency now EUR (was USD)" */
         kz_tui_message(t, _("%s of %s saved; currency now %s (was %s)%s"), fname,
-                       kz_buf_str(&who), now, kz_buf_str(&w), kz_change_reapplied(&p));
+                       kz_buf_str(&who), now, kz_buf_str(&w), kz_change_reapplied(&e.p));
         kz_buf_free(&w);
-    } else if (fresh) /* TRANSLATORS: "new custom field zzz of Ada Lovelace saved" */
+    } else if (e.fresh) /* TRANSLATORS: "new custom field zzz of Ada Lovelace saved" */
         kz_tui_message(t, _("new custom field %s of %s saved%s"), fname, kz_buf_str(&who),
-                       kz_change_reapplied(&p));
+                       kz_change_reapplied(&e.p));
     else /* TRANSLATORS: "value of Ada Lovelace saved" */
-        kz_tui_message(t, _("%s of %s saved%s"), fname, kz_buf_str(&who), kz_change_reapplied(&p));
+        kz_tui_message(t, _("%s of %s saved%s"), fname, kz_buf_str(&who), kz_change_reapplied(&e.p));
     kz_lead_free(&saved);
     kz_buf_free(&who);
-    flags = KZ_UI_RELOAD;
+    e.flags = KZ_UI_RELOAD;
 out:
     kz_buf_free(&field);
     kz_buf_free(&value);
-    kz_buf_free(&assign);
-    return flags;
+    kz_buf_free(&e.assign);
+    return e.flags;
 }
 
 /* ---- the people around a deal ---- */
@@ -1383,27 +1398,9 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
             kz_day_input((int)kz_lead_num(&l, KZ_F_NEXT_DUE), cur, sizeof cur);
         /* a date kariz cannot read comes back as typed, ready to mend,
          * and the step typed is kept meanwhile */
-        const char *due_label = _("due (today, tomorrow, fri, +3d, next week, YYYY-MM-DD):");
-        char *refused = NULL; /* owned: the date typed that was refused */
         int day = 0;
-        bool entered;
-        for (;;) {
-            entered = refused ? kz_prompt_mend(t, due_label, refused, &due)
-                              : kz_prompt_line(t, due_label, cur, &due, NULL, NULL);
-            bool mending = refused != NULL;
-            free(refused);
-            refused = NULL;
-            if (!entered) {
-                if (mending) /* (the refusal is no longer what the status line says) */
-                    kz_tui_message(t, _("next step unchanged"));
-                break;
-            }
-            if (kz_date_parse(kz_buf_str(&due), t->today, &day, &err) == KZ_OK)
-                break;
-            refused = kz_xstrdup(kz_buf_str(&due));
-            kz_tui_error(t, _("%s; mend it, or Esc to cancel"), err.msg);
-        }
-        if (entered) {
+        if (kz_prompt_until(t, _("due (today, tomorrow, fri, +3d, next week, YYYY-MM-DD):"), cur,
+                            &due, check_due, &day, _("next step unchanged"))) {
             if (!kz_prompt_past_ok(t, day)) {
                 kz_tui_message(t, _("next step unchanged"));
             } else {

@@ -4,6 +4,7 @@
 #define NCURSES_WIDECHAR 1
 #include <ncursesw/curses.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "kariz/i18n.h"
@@ -96,9 +97,32 @@ bool kz_prompt_line(kz_tui *t, const char *label, const char *initial, kz_buf *o
     return prompt_line(t, label, initial, true, out, on_change, ud);
 }
 
-bool kz_prompt_mend(kz_tui *t, const char *label, const char *typed, kz_buf *out)
+bool kz_prompt_until(kz_tui *t, const char *label, const char *initial, kz_buf *out,
+                     kz_prompt_check_fn check, void *ud, const char *unchanged)
 {
-    return prompt_line(t, label, typed, false, out, NULL, NULL);
+    char *refused = NULL; /* owned: the line typed that check refused */
+    for (;;) {
+        /* a refused line comes back as typed, not selected, to mend */
+        bool entered = prompt_line(t, label, refused ? refused : initial, !refused, out, NULL,
+                                   NULL);
+        bool mending = refused != NULL;
+        free(refused);
+        refused = NULL;
+        if (!entered) {
+            if (mending && unchanged) /* (the refusal is no longer what the status says) */
+                kz_tui_message(t, "%s", unchanged);
+            return false;
+        }
+        kz_err err;
+        kz_err_clear(&err);
+        kz_status ks = check(t, out, ud, &err);
+        if (ks == KZ_OK)
+            return true;
+        if (ks != KZ_EINVAL)
+            return false;
+        refused = kz_xstrdup(kz_buf_str(out));
+        kz_tui_error(t, _("%s; mend it, or Esc to cancel"), err.msg);
+    }
 }
 
 static bool prompt_line(kz_tui *t, const char *label, const char *initial, bool select,

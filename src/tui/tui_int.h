@@ -371,10 +371,15 @@ bool kz_tui_input_pending(void);
 typedef void (*kz_prompt_change_fn)(kz_tui *t, const char *text, void *ud);
 bool kz_prompt_line(kz_tui *t, const char *label, const char *initial, kz_buf *out,
                     kz_prompt_change_fn on_change, void *ud);
-/* kz_prompt_mend: asks again for a line that was refused, with what was
- * typed ready to edit (not selected: typing adds to it, as the person is
- * mending it, not replacing it). */
-bool kz_prompt_mend(kz_tui *t, const char *label, const char *typed, kz_buf *out);
+/* Asks for a line until check takes it: KZ_OK accepts it; KZ_EINVAL (err
+ * saying what was wrong) asks again with what was typed ready to mend (not
+ * selected: typing adds to it) and "...; mend it, or Esc to cancel" on the
+ * status line; any other status gives up (check has said why). True when
+ * accepted; false when given up or cancelled, and on a cancel after a
+ * refusal the status line says `unchanged` (NULL: leaves it). */
+typedef kz_status (*kz_prompt_check_fn)(kz_tui *t, kz_buf *line, void *ud, kz_err *err);
+bool kz_prompt_until(kz_tui *t, const char *label, const char *initial, kz_buf *out,
+                     kz_prompt_check_fn check, void *ud, const char *unchanged);
 
 typedef struct kz_menu_item {
     kz_key key;        /* the key that picks it at once; 0 = none */

@@ -630,6 +630,16 @@ static void test_owner_grade_overdue_filters(void **state)
     kt_finish(t, "q");
 }
 
+/* Waits for the board to stop saying `says` and returns its exit status
+ * (it exited, no signal took it). */
+static int board_stopped(kt_term *t, const char *says)
+{
+    kt_wait_for(t, says);
+    int st = kt_wait_exit(t);
+    assert_true(WIFEXITED(st));
+    return WEXITSTATUS(st);
+}
+
 static void test_terminate_restores_terminal(void **state)
 {
     (void)state;
@@ -639,10 +649,7 @@ static void test_terminate_restores_terminal(void **state)
     kt_signal(t, SIGTERM);
     /* the board leaves the alternate screen: the board is gone */
     kt_wait_gone(t, "Ada Lovelace");
-    kt_wait_for(t, "board stopped by signal");
-    int st = kt_wait_exit(t);
-    assert_true(WIFEXITED(st));
-    assert_int_not_equal(WEXITSTATUS(st), 0);
+    assert_int_not_equal(board_stopped(t, "board stopped by signal"), 0);
 }
 
 /* Ctrl-C in a prompt or a choice box cancels it, as Esc does: nothing is
@@ -685,10 +692,7 @@ static void test_ctrl_c_cancels_a_prompt(void **state)
     assert_string_equal(kt_sql(db, "SELECT note FROM activities"), "prefers e-mail");
     /* on the board, Ctrl-C ends it */
     kt_send(t, "\x03");
-    kt_wait_for(t, "board stopped by signal 2 (interrupt)");
-    int st = kt_wait_exit(t);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 1);
+    assert_int_equal(board_stopped(t, "board stopped by signal 2 (interrupt)"), 1);
 }
 
 /* A paste (bracketed, as a terminal sends it once the board asks for it)
