@@ -835,7 +835,16 @@ static void run_init(run *r, kz_session *s, const kz_import_opts *o, const char 
     r->cmd = cmd;
     r->dup = o->dup;
     r->kind = KZ_KIND_CONTACTS;
-    r->owners = kz_owner_match_new(s->rules);
+    /* on PostgreSQL the users are the database's roles: when they cannot
+     * be read, nobody is matched by name rather than the local accounts */
+    bool listed = false;
+    char **users = NULL;
+    size_t nusers = 0;
+    kz_err uerr = {0};
+    if (kz_store_users(s->store, &listed, &users, &nusers, &uerr) != KZ_OK)
+        listed = true;
+    r->owners = kz_owner_match_new(s->rules, users, nusers, listed);
+    kz_store_owners_free(users, nusers);
     r->tally = o->tally ? o->tally : &r->own_tally;
     r->source = strcmp(o->path, "-") == 0 ? _("standard input") : o->path;
     kz_lead_init(&r->lead);

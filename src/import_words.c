@@ -212,29 +212,45 @@ struct kz_owner_match {
     const kz_rules *rules;
     account *v;
     size_t n;
+    bool listed; /* v: the database's users, not the local accounts */
 };
 
-kz_owner_match *kz_owner_match_new(const kz_rules *rules)
+/* One account: its login, and its full name from the account database
+ * (pw: NULL when no local account has that name). */
+static void account_add(kz_owner_match *m, size_t *cap, const char *login, const struct passwd *pw)
+{
+    if (m->n == *cap) {
+        *cap = *cap ? *cap * 2 : 64;
+        m->v = kz_xrealloc(m->v, *cap * sizeof *m->v);
+    }
+    account *a = &m->v[m->n++];
+    a->login = kz_xstrdup(login);
+    kz_fold_key(login, a->folded_login, sizeof a->folded_login);
+    char full[160];
+    const char *g = pw && pw->pw_gecos ? pw->pw_gecos : "";
+    size_t len = strcspn(g, ",");
+    snprintf(full, sizeof full, "%.*s", (int)(len < sizeof full ? len : sizeof full - 1), g);
+    kz_fold_key(full, a->folded_name, sizeof a->folded_name);
+}
+
+kz_owner_match *kz_owner_match_new(const kz_rules *rules, char *const *users, size_t nusers,
+                                   bool listed)
 {
     kz_owner_match *m = kz_xcalloc(1, sizeof *m);
     m->rules = rules;
+    m->listed = listed;
     size_t cap = 0;
+    if (listed) {
+        /* the database's users (PostgreSQL's roles): a local account of
+         * the same name lends its full name */
+        for (size_t i = 0; i < nusers; i++)
+            account_add(m, &cap, users[i], getpwnam(users[i]));
+        return m;
+    }
     setpwent();
     struct passwd *pw;
-    while ((pw = getpwent()) != NULL) {
-        if (m->n == cap) {
-            cap = cap ? cap * 2 : 64;
-            m->v = kz_xrealloc(m->v, cap * sizeof *m->v);
-        }
-        account *a = &m->v[m->n++];
-        a->login = kz_xstrdup(pw->pw_name);
-        kz_fold_key(pw->pw_name, a->folded_login, sizeof a->folded_login);
-        char full[160];
-        const char *g = pw->pw_gecos ? pw->pw_gecos : "";
-        size_t len = strcspn(g, ",");
-        snprintf(full, sizeof full, "%.*s", (int)(len < sizeof full ? len : sizeof full - 1), g);
-        kz_fold_key(full, a->folded_name, sizeof a->folded_name);
-    }
+    while ((pw = getpwent()) != NULL)
+        account_add(m, &cap, pw->pw_name, pw);
     endpwent();
     return m;
 }

@@ -217,8 +217,12 @@ kz_status kz_import_row_activity(const kz_import_map *m, const char *const *cell
 
 /* Matching the people an export names (owners, authors) to accounts. */
 typedef struct kz_owner_match kz_owner_match;
-/* Reads the account database (login and full names) once. */
-kz_owner_match *kz_owner_match_new(const kz_rules *rules);
+/* The accounts people are matched to: the database's users (users[0..n),
+ * when listed: PostgreSQL's roles, with the full name of a local account
+ * of the same name), else the local account database (logins and full
+ * names), read once. */
+kz_owner_match *kz_owner_match_new(const kz_rules *rules, char *const *users, size_t n,
+                                   bool listed);
 void kz_owner_match_free(kz_owner_match *m);
 /* The account value stands for, compared case-, space- and
  * punctuation-insensitively: the rules' owners: map, then an account's

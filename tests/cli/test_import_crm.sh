@@ -179,6 +179,19 @@ if [ "$(id -u)" = 0 ] && command -v useradd >/dev/null; then
     trap 'userdel "$acct" 2>/dev/null; lib_cleanup' EXIT
     printf 'name,email,owner\nP One,p1@x.example,%s\nP Two,p2@x.example,%s\n' \
         "  ${full^^}" "$acct" > "$T/owners.csv"
+    if on_pg; then
+        # on PostgreSQL the users are the database's roles: an account of
+        # this machine that is no role matches nobody by its full name
+        run k import "$T/owners.csv" --dry-run; expect_rc 0
+        has_out "\"  ${full^^}\": 1 row"
+        lacks_out "(full name)"
+        # the role of that name lends the account's full name
+        psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" -c "CREATE ROLE $acct LOGIN" \
+            -c "GRANT SELECT, UPDATE ON leads TO $acct" >/dev/null
+        trap 'psql -XAtq -d "$DB" -c "DROP OWNED BY $acct" >/dev/null 2>&1
+              psql -XAtq -d "$KARIZ_TEST_PG" -c "DROP ROLE IF EXISTS $acct" >/dev/null 2>&1
+              userdel "$acct" 2>/dev/null; lib_cleanup' EXIT
+    fi
     run k import "$T/owners.csv"; expect_rc 0
     has_out "\"  ${full^^}\" -> $acct (full name): 1 row"
     expect_eq "$(lead 1 'j["owner"]')" "$acct"
