@@ -1486,11 +1486,15 @@ static kz_status places_of(kz_store *st, const kz_query *q, const struct kz_plac
     kz_buf ids = KZ_BUF_INIT; /* owned */
     kz_buf_puts(&sql, "SELECT id, stage FROM leads");
     if (st->be->search_like) {
-        /* the listed ids bound (hits_list has not written them) */
+        /* the listed ids bound (hits_list has not written them), joined
+         * as a set: as "id = ANY(ids)" the planner estimated each of the
+         * thousands of ids in turn, 4 ms of a fresh session's keystroke
+         * at 4,000 matches */
         kz_query rest = *q;
         rest.search = NULL;
+        kz_buf_puts(&sql, " JOIN unnest(CAST(? AS BIGINT[])) AS listed (listed_id) ON "
+                          "leads.id = listed.listed_id");
         build_where(&sql, st, &rest, false, &b);
-        kz_buf_puts(&sql, " AND leads.id = ANY(CAST(? AS BIGINT[]))");
     } else {
         build_where(&sql, st, q, false, &b);
     }
@@ -1503,8 +1507,11 @@ static kz_status places_of(kz_store *st, const kz_query *q, const struct kz_plac
         places_clear(st);
         kz_dbstmt *s = NULL;
         if (st->be->search_like) {
+            /* (the ids' placeholder comes first, before the filters') */
             ids_array(&ids, st->hits_ids, (size_t)st->hits_n);
-            b.text[b.n++] = kz_buf_str(&ids);
+            memmove(&b.text[1], &b.text[0], (size_t)b.n * sizeof b.text[0]);
+            b.text[0] = kz_buf_str(&ids);
+            b.n++;
         }
         if ((ks = prepare_bound(st, &sql, &b, &s, err)) != KZ_OK)
             goto out;
