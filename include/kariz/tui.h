@@ -14,6 +14,8 @@ typedef struct kz_tui_opts {
     bool triage_all;       /* the queue covers every owner's leads, not only the user's */
     const char *rules_warning; /* the rules file did not load: why, and which rules are in
                                 * force (shown on the status line when the board opens) */
+    const char *rules_notice; /* the rules file in force replaced the database's different
+                               * rules, for everyone (said when the board opens) */
 } kz_tui_opts;
 
 /* KZ_OK when standard input and output are both a terminal; otherwise a

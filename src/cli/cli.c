@@ -237,8 +237,20 @@ static int load_rules(kz_cli *c)
         char *old = NULL;
         if (c->store && !kz_store_readonly(c->store) &&
             kz_store_meta_get(c->store, "rules.last_good", &old, NULL) == KZ_OK &&
-            (!old || strcmp(old, kz_buf_str(&text)) != 0))
-            kz_store_meta_set(c->store, "rules.last_good", kz_buf_str(&text), NULL);
+            (!old || strcmp(old, kz_buf_str(&text)) != 0) &&
+            kz_store_meta_set(c->store, "rules.last_good", kz_buf_str(&text), NULL) == KZ_OK &&
+            old) {
+            /* one database, one set of rules: a file that differs from the
+             * rules it had (a salesperson's own $KARIZ_RULES, an edit of the
+             * team's file) changes them for everyone, and says so */
+            kz_buf p = KZ_BUF_INIT; /* owned */
+            snprintf(c->rules_notice, sizeof c->rules_notice,
+                     _("the rules of %s (%s) differ from the rules this database had and are "
+                       "now in force for everyone who uses it (kariz rules path tells each "
+                       "user which file they load)"),
+                     kz_cli_safe(&p, c->rules_path), c->rules_why);
+            kz_buf_free(&p);
+        }
         free(old);
         kz_buf_free(&text);
         return 0;
@@ -348,6 +360,11 @@ int kz_cli_open(kz_cli *c, unsigned flags)
     int rc = load_rules(c);
     if (rc)
         return rc;
+    if (c->rules_notice[0] && !(flags & KZ_OPEN_BOARD)) { /* (the board: on its status line) */
+        fputs("kariz: ", stderr);
+        fputs(c->rules_notice, stderr);
+        fputc('\n', stderr);
+    }
     /* the team's calendar, digits and direction, from the rules in force */
     if (kz_rules_apply_prefs(c->rules, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
@@ -412,6 +429,7 @@ static int run_board(kz_cli *c, bool mine)
     opts.readonly = kz_store_readonly(c->store);
     opts.readonly_why = c->readonly_why[0] ? c->readonly_why : NULL;
     opts.rules_warning = c->rules_warning[0] ? c->rules_warning : NULL;
+    opts.rules_notice = c->rules_notice[0] ? c->rules_notice : NULL;
     if (kz_tui_run(&c->sess, &opts, &c->err) != KZ_OK)
         return kz_cli_fail(&c->err);
     return 0;

@@ -31,6 +31,8 @@ typedef struct kz_cli {
     bool rules_from_db;    /* the rules a server's database keeps (no file named) */
     bool rules_fallback;   /* the rules file failed; last good rules in force */
     char rules_warning[1200]; /* then: the file's error and the rules kept, for the board */
+    char rules_notice[8800];  /* the file's rules replaced different ones the database had
+                               * (in force for everyone who uses it): said once */
     char hooks_dir[4096];  /* "" when the database has no hooks directory */
     kz_session sess;
     kz_err err;

@@ -44,6 +44,7 @@ int kz_cmd_triage(kz_cli *c, int argc, char **argv)
     topts.readonly = kz_store_readonly(c->store);
     topts.readonly_why = c->readonly_why[0] ? c->readonly_why : NULL;
     topts.rules_warning = c->rules_warning[0] ? c->rules_warning : NULL;
+    topts.rules_notice = c->rules_notice[0] ? c->rules_notice : NULL;
     topts.triage = true;
     topts.triage_all = all;
     if (kz_tui_run(&c->sess, &topts, &c->err) != KZ_OK)

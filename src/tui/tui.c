@@ -1364,6 +1364,8 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
         kz_tui_message(&t, _("read-only: browsing only; changes are refused"));
     if (opts->rules_warning) /* the file's own error, with its line and column */
         kz_tui_error(&t, "%s", opts->rules_warning);
+    else if (opts->rules_notice)
+        kz_tui_message(&t, "%s", opts->rules_notice);
     unsigned flags = KZ_UI_REDRAW;
     for (;;) {
         if (flags & KZ_UI_POP)

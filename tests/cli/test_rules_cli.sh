@@ -71,6 +71,22 @@ expect_eq "$(dbq "SELECT probability FROM stages WHERE name = 'opportunity'")" 5
 rm "$T/rules.yaml"
 unset KARIZ_RULES
 
+t "rules that differ from the database's are everyone's now, and kariz says so"
+# (the database's are the edited team file's above: probability 55)
+cp "$KARIZ_SOURCE/rules.yaml" "$T/team.yaml"
+cp "$KARIZ_SOURCE/rules.yaml" "$T/own.yaml"
+sed -i 's/probability: 50/probability: 45/' "$T/own.yaml"
+run "$KARIZ" --db "$DB" --rules "$T/team.yaml" list; expect_rc 0
+has_err "kariz: the rules of $T/team.yaml (--rules) differ from the rules this database had and are now in force for everyone"
+expect_eq "$(dbq "SELECT probability FROM stages WHERE name = 'opportunity'")" 50
+run "$KARIZ" --db "$DB" --rules "$T/team.yaml" list; expect_rc 0
+expect_eq "$err" "" "stderr of the same rules again"
+KARIZ_RULES=$T/own.yaml run "$KARIZ" --db "$DB" list; expect_rc 0
+has_err "the rules of $T/own.yaml (\$KARIZ_RULES) differ from the rules this database had"
+expect_eq "$(dbq "SELECT probability FROM stages WHERE name = 'opportunity'")" 45
+run "$KARIZ" --db "$DB" --rules "$T/team.yaml" list --format json; expect_rc 0
+has_err "the rules of $T/team.yaml (--rules) differ"; has_out '"id"'
+
 t "rules diff is a dry run"
 cp "$KARIZ_SOURCE/rules.yaml" "$T/strict.yaml"
 sed -i 's/  - name: hot\n    min: 70/X/' "$T/strict.yaml"

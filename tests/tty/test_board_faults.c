@@ -144,12 +144,50 @@ static void test_broken_rules_said_on_the_board(void **state)
     kt_finish(t, "q");
 }
 
+/* Rules that differ from those the database had (one salesperson's own
+ * file) are in force for everyone: the board says so when it opens. */
+static void test_other_rules_said_on_the_board(void **state)
+{
+    (void)state;
+    const char *team = kt_path("rules-team.yaml");
+    const char *own = kt_path("rules-own.yaml");
+    FILE *f = fopen(team, "w");
+    assert_non_null(f);
+    fputs("stages:\n"
+          "  - {name: lead, label: Inbox, probability: 10}\n"
+          "  - {name: won, probability: 100, kind: won}\n"
+          "  - {name: lost, probability: 0, kind: lost}\n",
+          f);
+    fclose(f);
+    f = fopen(own, "w");
+    assert_non_null(f);
+    fputs("stages:\n"
+          "  - {name: lead, label: Mine, probability: 10}\n"
+          "  - {name: won, probability: 100, kind: won}\n"
+          "  - {name: lost, probability: 0, kind: lost}\n",
+          f);
+    fclose(f);
+    const char *db = kt_db("rules-other.db");
+    kt_kariz_run(db, "--rules", team, "add", "Grace Hopper", NULL);
+    kt_term *t = kt_board(30, 200, db, "--rules", own, NULL);
+    kt_wait_for(t, "Grace Hopper");
+    kt_wait_for(t, "rules-own.yaml (--rules) differ from the rules this database had");
+    kt_wait_for(t, "Mine");
+    kt_finish(t, "q");
+    /* the same rules again: nothing to say */
+    t = kt_board(30, 200, db, "--rules", own, NULL);
+    kt_wait_for(t, "Grace Hopper");
+    assert_false(kt_contains(t, "differ from the rules"));
+    kt_finish(t, "q");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_resize_storm_down_to_1x1),
         cmocka_unit_test(test_disk_full_while_working),
         cmocka_unit_test(test_broken_rules_said_on_the_board),
+        cmocka_unit_test(test_other_rules_said_on_the_board),
     };
     return cmocka_run_group_tests(tests, NULL, teardown_all);
 }
