@@ -593,7 +593,8 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
                                         &existing, err);
         else if (r->kind == KZ_KIND_DEALS) /* the deal's contact, at its company */
             ks = kz_store_find_by_person(r->s->store, kz_lead_text(&r->lead, KZ_F_NAME),
-                                         kz_lead_text(&r->lead, KZ_F_COMPANY), &existing, err);
+                                         kz_lead_text(&r->lead, KZ_F_COMPANY), NULL, &existing,
+                                         err);
         else
             ks = kz_store_find_by_name_company(r->s->store, kz_lead_text(&r->lead, KZ_F_NAME),
                                                kz_lead_text(&r->lead, KZ_F_COMPANY), &existing,
@@ -640,7 +641,8 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
 
 /* The lead an activity or a deal row names: by the source CRM's id of the
  * person (custom field record_id), else by e-mail, else by name (and
- * company); 0 when none. */
+ * company): a lead without an e-mail, when the row gives one no lead has
+ * (a namesake with another e-mail is someone else); 0 when none. */
 static kz_status find_named_lead(run *r, const kz_lead *ref, int64_t *id, kz_err *err)
 {
     *id = 0;
@@ -652,7 +654,8 @@ static kz_status find_named_lead(run *r, const kz_lead *ref, int64_t *id, kz_err
     if (ks == KZ_OK && !*id && email)
         ks = kz_store_find_by_email(r->s->store, email, id, err);
     if (ks == KZ_OK && !*id && name)
-        ks = kz_store_find_by_person(r->s->store, name, kz_lead_text(ref, KZ_F_COMPANY), id, err);
+        ks = kz_store_find_by_person(r->s->store, name, kz_lead_text(ref, KZ_F_COMPANY), email, id,
+                                     err);
     return ks;
 }
 

@@ -174,8 +174,11 @@ kz_status kz_store_find_by_name_company(kz_store *st, const char *name, const ch
 kz_status kz_store_find_by_custom(kz_store *st, const char *name, const char *value, int64_t *id,
                                   kz_err *err);
 /* The lead with this name (case-insensitive, trimmed) at this company
- * (NULL: any), whether it has an e-mail or not; 0 when none. */
-kz_status kz_store_find_by_person(kz_store *st, const char *name, const char *company, int64_t *id,
+ * (NULL: any); when the person has an e-mail no lead holds (email, else
+ * NULL), only a lead without an e-mail, since a namesake with another one is
+ * someone else; 0 when none. */
+kz_status kz_store_find_by_person(kz_store *st, const char *name, const char *company,
+                                  const char *email, int64_t *id,
                                   kz_err *err);
 /* Up to `limit` lead ids in [lo, hi], lowest first (highest first with
  * newest_first), into out; *n says how many. A walk of the primary key. */

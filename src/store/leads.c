@@ -919,19 +919,21 @@ kz_status kz_store_find_by_custom(kz_store *st, const char *name, const char *va
     return step_one_id(st, s, id, err);
 }
 
-kz_status kz_store_find_by_person(kz_store *st, const char *name, const char *company, int64_t *id,
-                                  kz_err *err)
+kz_status kz_store_find_by_person(kz_store *st, const char *name, const char *company,
+                                  const char *email, int64_t *id, kz_err *err)
 {
     *id = 0;
     kz_dbstmt *s = kz_stmt(st,
                               "SELECT id FROM leads WHERE lower(name) = lower(trim(?1)) AND "
-                              "(?2 IS NULL OR lower(company) = lower(trim(?2))) "
+                              "(?2 IS NULL OR lower(company) = lower(trim(?2))) AND "
+                              "(CAST(?3 AS TEXT) IS NULL OR coalesce(email_key, '') = '') "
                               "ORDER BY id LIMIT 1",
                               err);
     if (!s)
         return FAIL_STMT(err);
     kz_bind_text(s, 1, name ? name : "");
     kz_bind_text(s, 2, company);
+    kz_bind_text(s, 3, email && *email ? email : NULL);
     return step_one_id(st, s, id, err);
 }
 

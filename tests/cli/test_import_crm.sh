@@ -73,6 +73,19 @@ expect_eq "$(lead 5 '[(a["kind"], a["author"], a["note"]) for a in j["activities
 run k import "$C/hubspot/notes.csv"; expect_rc 0
 has_out "0 added to leads, 2 skipped"
 
+t "an activity for an e-mail no lead has never lands on a namesake with another e-mail"
+acts=$(dbq "select count(*) from activities")
+run k add "Noor Ahmadi" --company Acme; expect_rc 0; noor=$out # (no e-mail)
+printf 'Activity date,Activity type,Call title,Call notes,Call outcome,Activity assigned to,Associated Contact,Associated Company\n%s\n%s\n' \
+    "2024-06-02 10:00,Call,Follow-up,Other Ava,Connected,Ada Owner,Ava Smith (ava.smith@other.example),Acme Inc" \
+    "2024-06-03 10:00,Call,Intro,First call,Connected,Ada Owner,Noor Ahmadi (noor@acme.example),Acme" > "$T/namesake.csv"
+run k import "$T/namesake.csv"; expect_rc 1
+has_err "namesake.csv: line 2: no lead has the e-mail ava.smith@other.example"
+expect_eq "$(dbq "select count(*) from activities where lead_id = 1 and note like '%Other Ava%'")" 0 "Ava Smith's calls"
+# a lead without an e-mail is still found by its name
+expect_eq "$(dbq "select count(*) from activities where lead_id = $noor")" 1 "Noor's calls"
+expect_eq "$(dbq "select count(*) from activities")" "$((acts + 1))"
+
 t "a dry run of several files tries them together and writes nothing"
 fresh hubspot_dry
 run k import "$C/hubspot/deals.csv" "$C/hubspot/activities.csv" "$C/hubspot/contacts.csv" --dry-run
