@@ -48,17 +48,39 @@ kz_status kz_store_stage_entries(kz_store *st, const char *owner, kz_stage_entry
                                  void *ud, kz_err *err)
 {
     /* A lead's history starts at its latest "create" event, so the log of
-     * a deleted lead whose id was reused never leaks into the new one. */
+     * a deleted lead whose id was reused never leaks into the new one. An
+     * imported lead has none (its import logged one event for the run):
+     * its history starts at its creation in the CRM it came from, in the
+     * stage the imports left it in (a deals file moves the leads a
+     * contacts file made: the CRM's stage, not a move made that day),
+     * and goes on with what was logged since, but for the imports' own
+     * moves. An import's moves are those its account logged while it
+     * ran. */
+#define BY_IMPORT(x)                                                                            \
+    "EXISTS (SELECT 1 FROM imports w WHERE w.actor = " x ".actor AND " x ".at >= w.started " \
+    "AND " x ".at <= coalesce(w.finished, " x ".at))"
     kz_dbstmt *s = kz_stmt(
         st,
-        "SELECT e.lead_id, e.at, e.kind, e.old_value, e.new_value, e.detail "
+        "SELECT e.lead_id, e.at, e.kind, e.old_value, e.new_value, e.detail, e.id "
         "FROM events e JOIN leads l ON l.id = e.lead_id "
         "WHERE (e.kind = 'create' OR (e.kind = 'stage' AND e.field = 'stage')) "
         "AND " OWNER_FILTER " "
-        "AND e.id >= (SELECT max(c.id) FROM events c WHERE c.lead_id = e.lead_id "
-        "AND c.kind = 'create') "
-        "ORDER BY e.lead_id, e.at, e.id",
+        "AND (e.id >= (SELECT max(c.id) FROM events c WHERE c.lead_id = e.lead_id "
+        "AND c.kind = 'create') OR (NOT EXISTS (SELECT 1 FROM events c WHERE c.lead_id = "
+        "e.lead_id AND c.kind = 'create') AND e.at >= (SELECT i.started FROM imports i "
+        "WHERE i.id = l.import_id) AND NOT " BY_IMPORT("e") ")) "
+        "UNION ALL "
+        "SELECT l.id, l.created, 'create', NULL, NULL, coalesce("
+        "(SELECT x.new_value FROM events x WHERE x.lead_id = l.id AND x.kind = 'stage' AND "
+        "x.field = 'stage' AND x.at >= i.started AND " BY_IMPORT("x") " ORDER BY x.id DESC "
+        "LIMIT 1), "
+        "(SELECT s.old_value FROM events s WHERE s.lead_id = l.id AND s.kind = 'stage' AND "
+        "s.field = 'stage' AND s.at >= i.started ORDER BY s.id LIMIT 1), l.stage), 0 "
+        "FROM leads l JOIN imports i ON i.id = l.import_id WHERE " OWNER_FILTER " "
+        "AND NOT EXISTS (SELECT 1 FROM events c WHERE c.lead_id = l.id AND c.kind = 'create') "
+        "ORDER BY 1, 2, 7",
         err);
+#undef BY_IMPORT
     if (!s)
         return FAIL_STMT(err);
     kz_bind_text(s, 1, owner);
