@@ -168,7 +168,7 @@ static const kz_stage *find_stage(const kz_rules *rules, const char *name)
 static bool same_word(const kz_import_word_count *w, char what, const char *word,
                       const char *meaning)
 {
-    if (what == 'o' || w->what == 'o')
+    if (what == 'o' || w->what == 'o' || what == 'n' || w->what == 'n')
         return w->what == what && strcmp(w->word, word) == 0;
     if ((w->meaning != NULL) != (meaning != NULL) || (meaning && strcmp(w->meaning, meaning) != 0))
         return false;
@@ -208,7 +208,9 @@ static const char *match_person(run *r, const char *name)
 {
     const char *why = NULL;
     const char *acc = kz_owner_match_find(r->owners, name, &why);
-    if (!acc || strcmp(acc, name) != 0)
+    if (why == kz_owner_kept_why)
+        tally_word(r, 'n', name, NULL, NULL); /* (kept, and said: a typo shows) */
+    else if (!acc || strcmp(acc, name) != 0)
         tally_word(r, 'o', name, acc, why);
     return acc;
 }
@@ -1560,6 +1562,12 @@ void kz_import_tally_describe(const kz_import_tally *t, bool dry_run, kz_buf *ou
         put_words(t, 'o', false, out);
         kz_buf_puts(out, _("  map them in the rules file, e.g.  owners: {\"Ada Owner\": ada}, "
                            "or give the account the person's full name\n"));
+    }
+    if (has_words(t, 'n', false)) {
+        kz_buf_puts(out, _("owners and authors kept as written, though no user here has that "
+                           "name (check the spelling; they become users once an account or role "
+                           "of that name can change leads):\n"));
+        put_words(t, 'n', false, out);
     }
     if (has_words(t, 's', true) || has_words(t, 't', true)) {
         kz_buf_puts(out, _("stages and statuses mapped:\n"));

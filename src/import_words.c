@@ -233,6 +233,8 @@ static void account_add(kz_owner_match *m, size_t *cap, const char *login, const
     kz_fold_key(full, a->folded_name, sizeof a->folded_name);
 }
 
+const char kz_owner_kept_why[] = N_("no user here has that name");
+
 kz_owner_match *kz_owner_match_new(const kz_rules *rules, char *const *users, size_t nusers,
                                    bool listed)
 {
@@ -310,9 +312,10 @@ const char *kz_owner_match_find(kz_owner_match *m, const char *value, const char
             return hit->login;
         }
     }
-    /* an account name from a file written for kariz: kept as it is */
+    /* an account name from a file written for kariz: kept as it is (the
+     * summary lists it: kz_owner_kept_why) */
     if (account_shaped(value)) {
-        *why = N_("account name");
+        *why = kz_owner_kept_why;
         return value;
     }
     *why = NULL;

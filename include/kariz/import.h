@@ -230,6 +230,9 @@ void kz_owner_match_free(kz_owner_match *m);
  * account has yet is kept as it is. NULL when nobody matches. *why says
  * how it matched (static text). */
 const char *kz_owner_match_find(kz_owner_match *m, const char *value, const char **why);
+/* The *why of kz_owner_match_find for a lower-case name kept as it is,
+ * though no account has it. */
+extern const char kz_owner_kept_why[];
 
 /* The key duplicates are found by: "e:" + the e-mail trimmed and lower-cased,
  * else "n:" + name "\x1f" company (trimmed, lower-cased); false when the lead

@@ -221,6 +221,13 @@ run k list --search p3@x.example --format json
 expect_eq "$(json 'j[0]["owner"]')" ada
 run k list --search p4@x.example --format json
 expect_eq "$(json '(j[0]["owner"], j[0]["custom"]["crm_owner"])')" "(None, 'Nobody Known')"
+# a lower-case name no user has is kept, and said (a typo of a login shows)
+printf 'name,email,owner\nP Six,p6@x.example,jsmtih\nP Seven,p7@x.example,jsmtih\n' > "$T/owners3.csv"
+run k import "$T/owners3.csv"; expect_rc 0
+has_out "owners and authors kept as written, though no user here has that name"
+has_out '  "jsmtih": 2 rows'
+run k list --search p6@x.example --format json
+expect_eq "$(json 'j[0]["owner"]')" jsmtih
 
 t "stage_map in the rules adds and overrides words"
 fresh stagemap
