@@ -454,6 +454,13 @@ static kz_status update_existing(run *r, int64_t id, bool *changed, kz_err *err)
             if (from && to && from->kind == KZ_STAGE_OPEN && to->kind == KZ_STAGE_LOST &&
                 !kz_lead_has(&r->lead, KZ_F_LOST_FROM))
                 kz_lead_set_text(&r->cur, KZ_F_LOST_FROM, from->name); /* where it was lost */
+            if (from && to && from->kind == KZ_STAGE_LOST && to->kind != KZ_STAGE_LOST) {
+                /* reopened, as `move` does: the loss no longer describes it */
+                if (!kz_lead_has(&r->lead, KZ_F_LOST_REASON))
+                    kz_lead_clear(&r->cur, KZ_F_LOST_REASON);
+                if (!kz_lead_has(&r->lead, KZ_F_LOST_FROM))
+                    kz_lead_clear(&r->cur, KZ_F_LOST_FROM);
+            }
         }
         copy_field(&r->cur, &r->lead, (kz_field)f);
     }

@@ -73,6 +73,14 @@ expect_eq "$(lead 5 '[(a["kind"], a["author"], a["note"]) for a in j["activities
 run k import "$C/hubspot/notes.csv"; expect_rc 0
 has_out "0 added to leads, 2 skipped"
 
+t "a deals file that reopens a lost deal clears the loss, as a move does"
+expect_eq "$(lead 3 'j["stage"], j.get("lost_reason"), j.get("lost_from")')" "('lost', 'other', 'lead')"
+printf 'Record ID,Deal Name,Deal Stage,Amount,Close Date,Deal owner,Create Date,Pipeline,Associated Contact,Associated Company\n%s\n' \
+    "9003,Initech audit,Presentation Scheduled,3000,2024-06-30,Zed Unknown,2024-05-22 10:00,Sales Pipeline,Mia Khan (mia@initech.example),Initech" > "$T/reopen.csv"
+run k import "$T/reopen.csv"; expect_rc 0
+expect_eq "$(lead 3 'j["stage"], j.get("lost_reason"), j.get("lost_from")')" "('opportunity', None, None)"
+expect_eq "$(dbq "SELECT coalesce(lost_reason, '') || '|' || coalesce(lost_from, '') FROM leads WHERE id = 3")" "|"
+
 t "an activity for an e-mail no lead has never lands on a namesake with another e-mail"
 acts=$(dbq "select count(*) from activities")
 run k add "Noor Ahmadi" --company Acme; expect_rc 0; noor=$out # (no e-mail)
