@@ -424,6 +424,18 @@ static bool same_value(const kz_lead *a, const kz_lead *b, kz_field f)
     return kz_lead_num(a, f) == kz_lead_num(b, f);
 }
 
+/* Whether the row's value of field f is the lead's to take: a deal's
+ * contact (name, e-mail, company) only finds its lead, and fills what it
+ * lacks; it never renames the person the contacts file made. */
+static bool row_sets(const run *r, kz_field f)
+{
+    if (!r->lead.has[f] || (kz_field_get(f)->flags & KZ_FF_RO))
+        return false;
+    if (r->kind == KZ_KIND_DEALS && (f == KZ_F_NAME || f == KZ_F_EMAIL || f == KZ_F_COMPANY))
+        return !kz_lead_has(&r->cur, f) || !*kz_lead_text(&r->cur, f);
+    return true;
+}
+
 /* Applies the row's values onto the existing lead and saves it rescored;
  * *changed false (nothing written) when the lead holds them all already. */
 static kz_status update_existing(run *r, int64_t id, bool *changed, kz_err *err)
@@ -433,8 +445,7 @@ static kz_status update_existing(run *r, int64_t id, bool *changed, kz_err *err)
         return ks;
     *changed = false;
     for (int f = 1; f < KZ_F__COUNT && !*changed; f++)
-        *changed = r->lead.has[f] && !(kz_field_get((kz_field)f)->flags & KZ_FF_RO) &&
-                   !same_value(&r->lead, &r->cur, (kz_field)f);
+        *changed = row_sets(r, (kz_field)f) && !same_value(&r->lead, &r->cur, (kz_field)f);
     for (size_t i = 0; i < r->lead.ncustom && !*changed; i++) {
         const char *was = kz_lead_custom(&r->cur, r->lead.custom[i].name);
         *changed = !was || strcmp(was, r->lead.custom[i].value) != 0;
@@ -443,7 +454,7 @@ static kz_status update_existing(run *r, int64_t id, bool *changed, kz_err *err)
         return KZ_OK;
     int64_t now = kz_session_now(r->s);
     for (int f = 1; f < KZ_F__COUNT; f++) {
-        if (!r->lead.has[f] || (kz_field_get((kz_field)f)->flags & KZ_FF_RO))
+        if (!row_sets(r, (kz_field)f))
             continue;
         if (f == KZ_F_STAGE) {
             const char *was = kz_lead_text(&r->cur, KZ_F_STAGE);

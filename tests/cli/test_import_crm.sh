@@ -73,6 +73,13 @@ expect_eq "$(lead 5 '[(a["kind"], a["author"], a["note"]) for a in j["activities
 run k import "$C/hubspot/notes.csv"; expect_rc 0
 has_out "0 added to leads, 2 skipped"
 
+t "a deal's contact finds its lead and never renames the person"
+printf 'Record ID,Deal Name,Deal Stage,Amount,Close Date,Deal owner,Create Date,Pipeline,Associated Contact,Associated Company\n%s\n' \
+    "9001,Acme rollout,Presentation Scheduled,13000,2024-07-31,Ada Owner,2024-05-20 10:00,Sales Pipeline,Ava Smyth (ava@acme.example),ACME Incorporated" > "$T/rename.csv"
+run k import "$T/rename.csv"; expect_rc 0; has_out "1 updated"
+expect_eq "$(lead 1 'j["name"], j["company"], j["value"]')" "('Ava Smith', 'Acme Inc', 13000)"
+expect_eq "$(dbq "SELECT count(*) FROM events WHERE lead_id = 1 AND field IN ('name', 'company')")" 0
+
 t "a deals file that reopens a lost deal clears the loss, as a move does"
 expect_eq "$(lead 3 'j["stage"], j.get("lost_reason"), j.get("lost_from")')" "('lost', 'other', 'lead')"
 printf 'Record ID,Deal Name,Deal Stage,Amount,Close Date,Deal owner,Create Date,Pipeline,Associated Contact,Associated Company\n%s\n' \
