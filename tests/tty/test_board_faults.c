@@ -114,23 +114,30 @@ static void test_disk_full_while_working(void **state)
     assert_string_equal(ok, "ok\n");
 }
 
+/* Writes a rules file of three stages, the first labelled label. */
+static void write_rules(const char *path, const char *label)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fprintf(f,
+            "stages:\n"
+            "  - {name: lead, label: %s, probability: 10}\n"
+            "  - {name: won, probability: 100, kind: won}\n"
+            "  - {name: lost, probability: 0, kind: lost}\n",
+            label);
+    fclose(f);
+}
+
 /* A rules file that stops loading is said on the board itself, with its
  * line and column, and the board runs on the last good rules. */
 static void test_broken_rules_said_on_the_board(void **state)
 {
     (void)state;
     const char *rules = kt_path("team-rules.yaml");
-    FILE *f = fopen(rules, "w");
-    assert_non_null(f);
-    fputs("stages:\n"
-          "  - {name: lead, label: Inbox, probability: 10}\n"
-          "  - {name: won, probability: 100, kind: won}\n"
-          "  - {name: lost, probability: 0, kind: lost}\n",
-          f);
-    fclose(f);
+    write_rules(rules, "Inbox");
     const char *db = kt_db("rules-broken.db");
     kt_kariz_run(db, "--rules", rules, "add", "Grace Hopper", NULL); /* the last good rules */
-    f = fopen(rules, "w");
+    FILE *f = fopen(rules, "w");
     assert_non_null(f);
     fputs("stages:\n"
           "  - {name: lead, label: Inbox, probability: 15x}\n",
@@ -151,22 +158,8 @@ static void test_other_rules_said_on_the_board(void **state)
     (void)state;
     const char *team = kt_path("rules-team.yaml");
     const char *own = kt_path("rules-own.yaml");
-    FILE *f = fopen(team, "w");
-    assert_non_null(f);
-    fputs("stages:\n"
-          "  - {name: lead, label: Inbox, probability: 10}\n"
-          "  - {name: won, probability: 100, kind: won}\n"
-          "  - {name: lost, probability: 0, kind: lost}\n",
-          f);
-    fclose(f);
-    f = fopen(own, "w");
-    assert_non_null(f);
-    fputs("stages:\n"
-          "  - {name: lead, label: Mine, probability: 10}\n"
-          "  - {name: won, probability: 100, kind: won}\n"
-          "  - {name: lost, probability: 0, kind: lost}\n",
-          f);
-    fclose(f);
+    write_rules(team, "Inbox");
+    write_rules(own, "Mine");
     const char *db = kt_db("rules-other.db");
     kt_kariz_run(db, "--rules", team, "add", "Grace Hopper", NULL);
     kt_term *t = kt_board(30, 200, db, "--rules", own, NULL);
