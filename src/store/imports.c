@@ -518,8 +518,11 @@ kz_status kz_store_import_lead_insert(kz_store *st, kz_lead *lead, int64_t impor
     if (!kz_lead_has(lead, KZ_F_CREATED))
         kz_lead_set_num(lead, KZ_F_CREATED, now);
     kz_lead_set_num(lead, KZ_F_UPDATED, now);
+    /* when it was last touched the file does not say: its creation is the
+     * last touch known, and the activities imported for it move it on to
+     * the latest of them (the import's own time would hide them all) */
     if (!kz_lead_has(lead, KZ_F_TOUCHED))
-        kz_lead_set_num(lead, KZ_F_TOUCHED, now);
+        kz_lead_set_num(lead, KZ_F_TOUCHED, kz_lead_num(lead, KZ_F_CREATED));
     if (!kz_lead_has(lead, KZ_F_STAGE_ENTERED))
         kz_lead_set_num(lead, KZ_F_STAGE_ENTERED, now);
     kz_lead_set_num(lead, KZ_F_IMPORT_ID, import_id);

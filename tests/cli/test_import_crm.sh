@@ -73,6 +73,17 @@ expect_eq "$(lead 5 '[(a["kind"], a["author"], a["note"]) for a in j["activities
 run k import "$C/hubspot/notes.csv"; expect_rc 0
 has_out "0 added to leads, 2 skipped"
 
+t "a contact whose file has no last activity is last touched at its creation, then at its latest activity"
+printf 'Name,Email,Create Date\nQuinn One,quinn@q.example,2024-01-05 09:00\nRae Two,rae@q.example,2024-01-06 09:00\n' > "$T/untouched.csv"
+run k import "$T/untouched.csv"; expect_rc 0
+q1=$(k list --search quinn@q.example --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["id"])')
+expect_eq "$(lead "$q1" 'j["created"], j["touched"]')" "('2024-01-05T09:00:00Z', '2024-01-05T09:00:00Z')"
+printf 'Activity date,Activity type,Call title,Call notes,Call outcome,Activity assigned to,Associated Contact,Associated Company\n%s\n%s\n' \
+    "2024-03-01 10:00,Call,Check-in,Spoke,Connected,Ada Owner,Quinn One (quinn@q.example)," \
+    "2024-02-01 10:00,Call,Intro,First,Connected,Ada Owner,Quinn One (quinn@q.example)," > "$T/untouched-acts.csv"
+run k import "$T/untouched-acts.csv"; expect_rc 0
+expect_eq "$(lead "$q1" 'j["touched"]')" "2024-03-01T10:00:00Z"
+
 t "a deal's contact finds its lead and never renames the person"
 printf 'Record ID,Deal Name,Deal Stage,Amount,Close Date,Deal owner,Create Date,Pipeline,Associated Contact,Associated Company\n%s\n' \
     "9001,Acme rollout,Presentation Scheduled,13000,2024-07-31,Ada Owner,2024-05-20 10:00,Sales Pipeline,Ava Smyth (ava@acme.example),ACME Incorporated" > "$T/rename.csv"
