@@ -15,6 +15,7 @@
 #include "kariz/labels.h"
 #include "kariz/money.h"
 #include "kariz/paths.h"
+#include "kariz/prefs.h"
 #include "kariz/text.h"
 
 static void reset_getopt(void)
@@ -371,8 +372,13 @@ int kz_cmd_list(kz_cli *c, int argc, char **argv)
         all.limit = 0;
         int64_t total = 0;
         ks = kz_store_count(c->store, &all, &total, &c->err);
-        if (ks == KZ_OK && total > (int64_t)lc.rows)
-            printf(_("and %" PRId64 " more (--limit %zu)\n"), total - (int64_t)lc.rows, q.limit);
+        if (ks == KZ_OK && total > (int64_t)lc.rows) {
+            char more[160]; /* (in the digits in force, as the table) */
+            snprintf(more, sizeof more, _("and %" PRId64 " more (--limit %zu)\n"),
+                     total - (int64_t)lc.rows, q.limit);
+            kz_digits_show(more, sizeof more);
+            fputs(more, stdout);
+        }
     }
     kz_err who;
     if (ks == KZ_OK && lc.rows == 0 && !mine && q.owner &&

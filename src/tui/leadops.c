@@ -23,6 +23,7 @@
 #include "kariz/money.h"
 #include "kariz/hooks.h"
 #include "kariz/pipeline.h"
+#include "kariz/prefs.h"
 #include "kariz/text.h"
 #include "tui/tui_int.h"
 
@@ -333,6 +334,7 @@ static bool conflict_dialog(kz_tui *t, const kz_change *p)
              _("lead %" PRId64 " was changed while you worked on it (you read version %" PRId64
                ")"),
              p->id, p->version);
+    kz_digits_show(title, sizeof title);
     conflict_state cs = {title, lines, n};
     t->overlay = draw_conflict;
     t->overlay_ud = &cs;

@@ -14,6 +14,9 @@ expect_eq "$(printf '%s\n' "$out" | tail -1)" "and 75 more (--limit 5)"
 stage=$(dbq "select stage from leads group by stage order by count(*) desc limit 1")
 n=$(dbq "select count(*) from leads where stage = '$stage'")
 run k list --stage "$stage" --limit 2; expect_eq "$(printf '%s\n' "$out" | tail -1)" "and $((n - 2)) more (--limit 2)"
+# (in the digits in force, as the table's)
+LANG=fa_IR.UTF-8 LC_ALL= run k list --limit 5; expect_rc 0
+expect_eq "$(printf '%s\n' "$out" | tail -1)" "و ۷۵ سرنخ دیگر (--limit ۵)"
 run k list --limit 80; lacks_out "more (--limit"
 run k list --limit 500; lacks_out "more (--limit"
 run k list --limit 5 --format csv; lacks_out "more"; expect_eq "$(printf '%s\n' "$out" | wc -l)" 6
