@@ -1,7 +1,9 @@
 /* pg_driver.c - the PostgreSQL driver (libpq) behind driver.h; see
  * pg_driver.h for what it does beyond the common interface. */
 #include <ctype.h>
+#include <dlfcn.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,6 +68,87 @@ struct pg_stmt {
 
 static const kz_stmt_ops pg_stmt_ops;
 static const kz_conn_ops pg_conn_ops;
+
+/* ---- libpq, loaded when first needed ------------------------------------ */
+
+/* libpq is opened by the first connection to PostgreSQL, not when kariz
+ * starts: it brings some twenty libraries (TLS, Kerberos, LDAP) that every
+ * SQLite command would otherwise load, about 8 ms of each start. Its
+ * soname has been libpq.so.5 since PostgreSQL 8.2. */
+#define KZ_LIBPQ "libpq.so.5"
+#define KZ_PQ_FUNCS(X) \
+    X(PQbackendPID) \
+    X(PQclear) \
+    X(PQcmdStatus) \
+    X(PQcmdTuples) \
+    X(PQconnectdbParams) \
+    X(PQconnectionNeedsPassword) \
+    X(PQconninfoFree) \
+    X(PQconninfoParse) \
+    X(PQconsumeInput) \
+    X(PQerrorMessage) \
+    X(PQescapeIdentifier) \
+    X(PQexec) \
+    X(PQexecPrepared) \
+    X(PQfinish) \
+    X(PQfreemem) \
+    X(PQgetResult) \
+    X(PQgetisnull) \
+    X(PQgetlength) \
+    X(PQgetvalue) \
+    X(PQnfields) \
+    X(PQnotifies) \
+    X(PQntuples) \
+    X(PQprepare) \
+    X(PQputCopyData) \
+    X(PQputCopyEnd) \
+    X(PQreset) \
+    X(PQresultErrorField) \
+    X(PQresultErrorMessage) \
+    X(PQresultStatus) \
+    X(PQsetNoticeProcessor) \
+    X(PQsocket) \
+    X(PQstatus) \
+    X(PQtransactionStatus)
+static struct {
+#define X(f) __typeof__(f) *f;
+    KZ_PQ_FUNCS(X)
+#undef X
+} pq;
+static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
+static char pq_failure[512]; /* why libpq could not be loaded; "" when it was */
+
+static void pq_load(void)
+{
+    void *h = dlopen(KZ_LIBPQ, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        const char *why = dlerror();
+        snprintf(pq_failure, sizeof pq_failure,
+                 _("PostgreSQL needs the libpq library, which could not be loaded (%s): "
+                   "install it (Debian: apt-get install libpq5)"),
+                 why ? why : KZ_LIBPQ);
+        return;
+    }
+#define X(f)                                                                             \
+    if (!(pq.f = (__typeof__(f) *)dlsym(h, #f))) {                                        \
+        snprintf(pq_failure, sizeof pq_failure,                                          \
+                 _("%s lacks %s, which kariz needs to use PostgreSQL"), KZ_LIBPQ, #f); \
+        return;                                                                          \
+    }
+    KZ_PQ_FUNCS(X)
+#undef X
+}
+
+/* Whether libpq is loaded; if not, *errmsg (when not NULL) says why, malloc'd. */
+static bool pq_ready(char **errmsg)
+{
+    pthread_once(&pq_once, pq_load);
+    if (!pq_failure[0])
+        return true;
+    if (errmsg)
+        *errmsg = kz_xstrdup(pq_failure);
+    return false;
+}
 
 /* ---- messages ------------------------------------------------------------ */
 
@@ -144,9 +227,9 @@ int kz_pg_class(const char *st)
  * whatever the server said last. */
 static int fail_result(pg_conn *c, const PGresult *r)
 {
-    const char *st = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    const char *primary = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-    const char *detail = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
+    const char *st = r ? pq.PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *primary = r ? pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    const char *detail = r ? pq.PQresultErrorField(r, PG_DIAG_MESSAGE_DETAIL) : NULL;
     kz_buf b = KZ_BUF_INIT;
     if (primary) {
         kz_buf_puts(&b, primary);
@@ -155,12 +238,12 @@ static int fail_result(pg_conn *c, const PGresult *r)
             kz_buf_puts(&b, detail);
         }
     } else {
-        kz_buf_puts(&b, r && *PQresultErrorMessage(r) ? PQresultErrorMessage(r)
-                                                       : PQerrorMessage(c->pg));
+        kz_buf_puts(&b, r && *pq.PQresultErrorMessage(r) ? pq.PQresultErrorMessage(r)
+                                                       : pq.PQerrorMessage(c->pg));
     }
     set_err(c, st, kz_buf_str(&b), !primary);
     kz_buf_free(&b);
-    if (PQstatus(c->pg) == CONNECTION_BAD)
+    if (pq.PQstatus(c->pg) == CONNECTION_BAD)
         return KZ_DB_GONE;
     if (!r && !st)
         return KZ_DB_NOMEM;
@@ -315,19 +398,19 @@ char *kz_pg_rewrite(const char *sql, int *nparams, char **errmsg)
  * never abort it. */
 static void flush_dealloc(pg_conn *c)
 {
-    if (!c->dealloc.len || PQtransactionStatus(c->pg) != PQTRANS_IDLE)
+    if (!c->dealloc.len || pq.PQtransactionStatus(c->pg) != PQTRANS_IDLE)
         return;
-    PQclear(PQexec(c->pg, kz_buf_str(&c->dealloc)));
+    pq.PQclear(pq.PQexec(c->pg, kz_buf_str(&c->dealloc)));
     kz_buf_reset(&c->dealloc);
 }
 
 /* Notes what a successful command did: its row count, an INSERT. */
 static void note_command(pg_conn *c, const PGresult *r)
 {
-    const char *tag = PQcmdStatus((PGresult *)r);
+    const char *tag = pq.PQcmdStatus((PGresult *)r);
     if (strncmp(tag, "INSERT ", 7) == 0 || strncmp(tag, "UPDATE ", 7) == 0 ||
         strncmp(tag, "DELETE ", 7) == 0 || strncmp(tag, "MERGE ", 6) == 0) {
-        c->changes = strtoll(PQcmdTuples((PGresult *)r), NULL, 10);
+        c->changes = strtoll(pq.PQcmdTuples((PGresult *)r), NULL, 10);
         if (tag[0] == 'I')
             c->inserted = true;
     }
@@ -381,18 +464,18 @@ static void pool_drop(pg_conn *c)
 static PGresult *prepare_once(pg_conn *c, pg_stmt *s, const Oid *types, bool in_txn)
 {
     if (in_txn) {
-        PGresult *sp = PQexec(c->pg, "SAVEPOINT kz_prepare");
-        bool ok = sp && PQresultStatus(sp) == PGRES_COMMAND_OK;
-        PQclear(sp);
+        PGresult *sp = pq.PQexec(c->pg, "SAVEPOINT kz_prepare");
+        bool ok = sp && pq.PQresultStatus(sp) == PGRES_COMMAND_OK;
+        pq.PQclear(sp);
         if (!ok)
-            return PQprepare(c->pg, s->name, s->sql, s->nparams, types);
+            return pq.PQprepare(c->pg, s->name, s->sql, s->nparams, types);
     }
-    PGresult *r = PQprepare(c->pg, s->name, s->sql, s->nparams, types);
+    PGresult *r = pq.PQprepare(c->pg, s->name, s->sql, s->nparams, types);
     if (in_txn) {
-        bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-        PGresult *end = PQexec(c->pg, ok ? "RELEASE SAVEPOINT kz_prepare"
+        bool ok = r && pq.PQresultStatus(r) == PGRES_COMMAND_OK;
+        PGresult *end = pq.PQexec(c->pg, ok ? "RELEASE SAVEPOINT kz_prepare"
                                           : "ROLLBACK TO SAVEPOINT kz_prepare");
-        PQclear(end);
+        pq.PQclear(end);
     }
     return r;
 }
@@ -410,16 +493,16 @@ static int stmt_prepare_server(pg_stmt *s)
     }
     flush_dealloc(c);
     snprintf(s->name, sizeof s->name, "kz%" PRIu64, ++c->next_name);
-    PGTransactionStatusType ts = PQtransactionStatus(c->pg);
+    PGTransactionStatusType ts = pq.PQtransactionStatus(c->pg);
     bool in_txn = ts == PQTRANS_INTRANS;
     PGresult *r = prepare_once(c, s, types, in_txn);
     /* a parameter only ever tested (`?2 IS NULL OR ...`), which SQLite
      * takes as it comes: the server cannot tell its type, so it is text,
      * which PostgreSQL then converts where the SQL compares it */
-    for (int tries = 0; tries < s->nparams && r && PQresultStatus(r) != PGRES_COMMAND_OK;
+    for (int tries = 0; tries < s->nparams && r && pq.PQresultStatus(r) != PGRES_COMMAND_OK;
          tries++) {
-        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
-        const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+        const char *state = pq.PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        const char *msg = pq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
         const char *dollar = msg ? strrchr(msg, '$') : NULL;
         int n = dollar ? atoi(dollar + 1) : 0;
         /* (42P18: indeterminate, 42P08: ambiguous parameter type) */
@@ -427,22 +510,22 @@ static int stmt_prepare_server(pg_stmt *s)
         if (!untyped || n < 1 || n > s->nparams || types[n - 1] == PG_TEXT_OID)
             break;
         types[n - 1] = PG_TEXT_OID;
-        PQclear(r);
+        pq.PQclear(r);
         r = prepare_once(c, s, types, in_txn);
     }
     free(types);
     int rc = KZ_DB_OK;
-    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+    if (!r || pq.PQresultStatus(r) != PGRES_COMMAND_OK)
         rc = fail_result(c, r);
     else
         s->gen = c->gen;
-    PQclear(r);
+    pq.PQclear(r);
     return rc;
 }
 
 static void stmt_drop_result(pg_stmt *s)
 {
-    PQclear(s->res);
+    pq.PQclear(s->res);
     s->res = NULL;
     s->row = -1;
     s->nrows = 0;
@@ -460,15 +543,15 @@ static int stmt_execute(pg_stmt *s)
             return rc;
     }
     flush_dealloc(c);
-    PGresult *r = PQexecPrepared(c->pg, s->name, s->nparams, (const char *const *)s->vals, NULL,
+    PGresult *r = pq.PQexecPrepared(c->pg, s->name, s->nparams, (const char *const *)s->vals, NULL,
                                  NULL, 0);
-    ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    ExecStatusType status = r ? pq.PQresultStatus(r) : PGRES_FATAL_ERROR;
     if (status == PGRES_TUPLES_OK) {
         note_command(c, r);
-        s->ncols = PQnfields(r);
-        s->nrows = PQntuples(r);
+        s->ncols = pq.PQnfields(r);
+        s->nrows = pq.PQntuples(r);
         if (s->nrows == 0) {
-            PQclear(r);
+            pq.PQclear(r);
             return KZ_DB_DONE;
         }
         s->res = r;
@@ -477,11 +560,11 @@ static int stmt_execute(pg_stmt *s)
     }
     if (status == PGRES_COMMAND_OK || status == PGRES_EMPTY_QUERY) {
         note_command(c, r);
-        PQclear(r);
+        pq.PQclear(r);
         return KZ_DB_DONE;
     }
     int rc = fail_result(c, r);
-    PQclear(r);
+    pq.PQclear(r);
     return rc;
 }
 
@@ -513,7 +596,7 @@ static int pg_step(kz_dbstmt *st)
          * a transaction, which the caller rolls back and retries. */
         kz_buf_printf(&c->dealloc, "DEALLOCATE %s;", s->name);
         s->gen = 0;
-        if (PQtransactionStatus(c->pg) == PQTRANS_IDLE)
+        if (pq.PQtransactionStatus(c->pg) == PQTRANS_IDLE)
             rc = stmt_execute(s);
     }
     return rc;
@@ -591,13 +674,13 @@ static void pg_bind_null(kz_dbstmt *st, int i)
 
 static bool has_col(const pg_stmt *s, int col)
 {
-    return s->res && s->row >= 0 && s->row < s->nrows && col >= 0 && col < PQnfields(s->res);
+    return s->res && s->row >= 0 && s->row < s->nrows && col >= 0 && col < pq.PQnfields(s->res);
 }
 
 static bool pg_col_null(kz_dbstmt *st, int col)
 {
     pg_stmt *s = (pg_stmt *)st;
-    return !has_col(s, col) || PQgetisnull(s->res, s->row, col);
+    return !has_col(s, col) || pq.PQgetisnull(s->res, s->row, col);
 }
 
 static int64_t pg_col_i64(kz_dbstmt *st, int col)
@@ -605,7 +688,7 @@ static int64_t pg_col_i64(kz_dbstmt *st, int col)
     pg_stmt *s = (pg_stmt *)st;
     if (pg_col_null(st, col))
         return 0;
-    const char *v = PQgetvalue(s->res, s->row, col);
+    const char *v = pq.PQgetvalue(s->res, s->row, col);
     if (strcmp(v, "t") == 0)
         return 1;
     if (strcmp(v, "f") == 0)
@@ -622,8 +705,8 @@ static const char *pg_col_text(kz_dbstmt *st, int col, size_t *len)
         return NULL;
     }
     if (len)
-        *len = (size_t)PQgetlength(s->res, s->row, col);
-    return PQgetvalue(s->res, s->row, col);
+        *len = (size_t)pq.PQgetlength(s->res, s->row, col);
+    return pq.PQgetvalue(s->res, s->row, col);
 }
 
 static int pg_col_count(kz_dbstmt *st)
@@ -810,32 +893,32 @@ static int pg_copy_send(kz_dbstmt *st, size_t upto)
         return KZ_DB_DONE;
     if (!c)
         return KZ_DB_GONE;
-    PGresult *r = PQexec(c->pg, s->sql);
-    if (!r || PQresultStatus(r) != PGRES_COPY_IN) {
+    PGresult *r = pq.PQexec(c->pg, s->sql);
+    if (!r || pq.PQresultStatus(r) != PGRES_COPY_IN) {
         int rc = fail_result(c, r);
-        PQclear(r);
+        pq.PQclear(r);
         return rc;
     }
-    PQclear(r);
+    pq.PQclear(r);
     /* in pieces of 1 MiB, so the server parses while the rest arrives */
     bool sent = true;
     for (size_t off = 0; sent && off < upto;) {
         size_t n = upto - off < (1u << 20) ? upto - off : (1u << 20);
-        sent = PQputCopyData(c->pg, s->copy.s + off, (int)n) == 1;
+        sent = pq.PQputCopyData(c->pg, s->copy.s + off, (int)n) == 1;
         off += n;
     }
-    PQputCopyEnd(c->pg, sent ? NULL : "kariz could not send the rows");
+    pq.PQputCopyEnd(c->pg, sent ? NULL : "kariz could not send the rows");
     int rc = KZ_DB_DONE;
-    while ((r = PQgetResult(c->pg))) {
-        if (rc == KZ_DB_DONE && PQresultStatus(r) == PGRES_COMMAND_OK) {
-            c->changes = strtoll(PQcmdTuples(r), NULL, 10);
+    while ((r = pq.PQgetResult(c->pg))) {
+        if (rc == KZ_DB_DONE && pq.PQresultStatus(r) == PGRES_COMMAND_OK) {
+            c->changes = strtoll(pq.PQcmdTuples(r), NULL, 10);
             c->inserted = true;
         } else if (rc == KZ_DB_DONE) {
             rc = fail_result(c, r);
         }
-        PQclear(r);
+        pq.PQclear(r);
     }
-    if (rc == KZ_DB_DONE && PQstatus(c->pg) == CONNECTION_BAD)
+    if (rc == KZ_DB_DONE && pq.PQstatus(c->pg) == CONNECTION_BAD)
         rc = fail_result(c, NULL);
     /* the rows sent are forgotten, those after upto kept */
     memmove(s->copy.s, s->copy.s + upto, s->copy.len - upto);
@@ -958,8 +1041,8 @@ static int pg_exec(kz_dbconn *cc, const char *sql)
 {
     pg_conn *c = (pg_conn *)cc;
     flush_dealloc(c);
-    PGresult *r = PQexec(c->pg, sql);
-    ExecStatusType status = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    PGresult *r = pq.PQexec(c->pg, sql);
+    ExecStatusType status = r ? pq.PQresultStatus(r) : PGRES_FATAL_ERROR;
     int rc = KZ_DB_DONE;
     if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
         note_command(c, r);
@@ -978,7 +1061,7 @@ static int pg_exec(kz_dbconn *cc, const char *sql)
     } else {
         rc = fail_result(c, r);
     }
-    PQclear(r);
+    pq.PQclear(r);
     return rc;
 }
 
@@ -991,14 +1074,14 @@ static int64_t pg_changes(kz_dbconn *cc)
  * (then recorded as the last failure when record is set). */
 static char *query_value(pg_conn *c, const char *sql, bool record)
 {
-    PGresult *r = PQexec(c->pg, sql);
+    PGresult *r = pq.PQexec(c->pg, sql);
     char *v = NULL;
-    if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && PQnfields(r) >= 1 &&
-        !PQgetisnull(r, 0, 0))
-        v = kz_xstrdup(PQgetvalue(r, 0, 0));
+    if (r && pq.PQresultStatus(r) == PGRES_TUPLES_OK && pq.PQntuples(r) == 1 && pq.PQnfields(r) >= 1 &&
+        !pq.PQgetisnull(r, 0, 0))
+        v = kz_xstrdup(pq.PQgetvalue(r, 0, 0));
     else if (record)
         fail_result(c, r);
-    PQclear(r);
+    pq.PQclear(r);
     return v;
 }
 
@@ -1011,12 +1094,12 @@ static int64_t pg_last_id(kz_dbconn *cc)
      * into a table without an identity column), and a failure inside a
      * transaction would abort it: ask under a savepoint until it answered
      * once, after which it cannot fail */
-    bool guard = !c->lastval_known && PQtransactionStatus(c->pg) == PQTRANS_INTRANS;
+    bool guard = !c->lastval_known && pq.PQtransactionStatus(c->pg) == PQTRANS_INTRANS;
     if (guard)
-        PQclear(PQexec(c->pg, "SAVEPOINT kz_lastval"));
+        pq.PQclear(pq.PQexec(c->pg, "SAVEPOINT kz_lastval"));
     char *v = query_value(c, "SELECT lastval()", false);
     if (guard)
-        PQclear(PQexec(c->pg, v ? "RELEASE SAVEPOINT kz_lastval"
+        pq.PQclear(pq.PQexec(c->pg, v ? "RELEASE SAVEPOINT kz_lastval"
                                 : "ROLLBACK TO SAVEPOINT kz_lastval; RELEASE SAVEPOINT kz_lastval"));
     int64_t id = v ? strtoll(v, NULL, 10) : 0;
     if (v)
@@ -1033,7 +1116,7 @@ static const char *pg_errmsg(kz_dbconn *cc)
 
 static bool pg_in_txn(kz_dbconn *cc)
 {
-    PGTransactionStatusType t = PQtransactionStatus(((pg_conn *)cc)->pg);
+    PGTransactionStatusType t = pq.PQtransactionStatus(((pg_conn *)cc)->pg);
     return t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
 }
 
@@ -1047,7 +1130,7 @@ static void pg_close(kz_dbconn *cc)
         s->c = NULL;
         s->prev = s->next = NULL;
     }
-    PQfinish(c->pg);
+    pq.PQfinish(c->pg);
     for (size_t i = 0; i < c->nlistens; i++)
         free(c->listens[i]);
     free(c->listens);
@@ -1124,11 +1207,11 @@ static char *connect_message(const char *conninfo, const char *msg)
     one_line(&b, msg, true);
     if (!b.len)
         kz_buf_puts(&b, _("the database server gave no reason"));
-    PQconninfoOption *opts = PQconninfoParse(conninfo, NULL);
+    PQconninfoOption *opts = pq.PQconninfoParse(conninfo, NULL);
     for (PQconninfoOption *o = opts; o && o->keyword; o++)
         if (strcmp(o->keyword, "password") == 0 && o->val)
             hide(&b, o->val, strlen(o->val));
-    PQconninfoFree(opts);
+    pq.PQconninfoFree(opts);
     const char *p = strstr(conninfo, "://");
     const char *ends = p ? "'& \t\n" : "' \t\n"; /* a URI's parameters end at '&' */
     if (p) {
@@ -1165,7 +1248,7 @@ static bool refused(PGconn *pg, const char *msg)
     static const char *const words[] = {
         "authentication failed", "does not exist", "no pg_hba.conf entry", "pg_hba.conf rejects",
         "no password supplied", "permission denied", "not permitted to log in"};
-    if (PQconnectionNeedsPassword(pg))
+    if (pq.PQconnectionNeedsPassword(pg))
         return true;
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strstr(msg, words[i]))
@@ -1190,21 +1273,23 @@ int kz_pg_connect(const char *conninfo, kz_dbconn **out, char **errmsg)
     *out = NULL;
     if (errmsg)
         *errmsg = NULL;
-    PGconn *pg = PQconnectdbParams(keys, vals, 1);
+    if (!pq_ready(errmsg))
+        return KZ_DB_CANTOPEN;
+    PGconn *pg = pq.PQconnectdbParams(keys, vals, 1);
     if (!pg) {
         if (errmsg)
             *errmsg = kz_xstrdup(_("out of memory"));
         return KZ_DB_NOMEM;
     }
-    if (PQstatus(pg) != CONNECTION_OK) {
-        const char *msg = PQerrorMessage(pg);
+    if (pq.PQstatus(pg) != CONNECTION_OK) {
+        const char *msg = pq.PQerrorMessage(pg);
         int rc = refused(pg, msg) ? KZ_DB_DENIED : KZ_DB_CANTOPEN;
         if (errmsg)
             *errmsg = connect_message(conninfo, msg);
-        PQfinish(pg);
+        pq.PQfinish(pg);
         return rc;
     }
-    PQsetNoticeProcessor(pg, quiet_notice, NULL);
+    pq.PQsetNoticeProcessor(pg, quiet_notice, NULL);
     pg_conn *c = kz_xcalloc(1, sizeof *c);
     c->base.ops = &pg_conn_ops;
     c->pg = pg;
@@ -1216,30 +1301,30 @@ int kz_pg_connect(const char *conninfo, kz_dbconn **out, char **errmsg)
 int kz_pg_socket(kz_dbconn *cc)
 {
     pg_conn *c = (pg_conn *)cc;
-    return c && PQstatus(c->pg) == CONNECTION_OK ? PQsocket(c->pg) : -1;
+    return c && pq.PQstatus(c->pg) == CONNECTION_OK ? pq.PQsocket(c->pg) : -1;
 }
 
 bool kz_pg_gone(kz_dbconn *cc)
 {
-    return PQstatus(((pg_conn *)cc)->pg) == CONNECTION_BAD;
+    return pq.PQstatus(((pg_conn *)cc)->pg) == CONNECTION_BAD;
 }
 
 static int listen_on(pg_conn *c, const char *channel)
 {
-    char *id = PQescapeIdentifier(c->pg, channel, strlen(channel));
+    char *id = pq.PQescapeIdentifier(c->pg, channel, strlen(channel));
     if (!id) {
-        set_err(c, "", PQerrorMessage(c->pg), true);
-        return PQstatus(c->pg) == CONNECTION_BAD ? KZ_DB_GONE : KZ_DB_ERROR;
+        set_err(c, "", pq.PQerrorMessage(c->pg), true);
+        return pq.PQstatus(c->pg) == CONNECTION_BAD ? KZ_DB_GONE : KZ_DB_ERROR;
     }
     kz_buf sql = KZ_BUF_INIT;
     kz_buf_printf(&sql, "LISTEN %s", id);
-    PQfreemem(id);
-    PGresult *r = PQexec(c->pg, kz_buf_str(&sql));
+    pq.PQfreemem(id);
+    PGresult *r = pq.PQexec(c->pg, kz_buf_str(&sql));
     kz_buf_free(&sql);
     int rc = KZ_DB_OK;
-    if (!r || PQresultStatus(r) != PGRES_COMMAND_OK)
+    if (!r || pq.PQresultStatus(r) != PGRES_COMMAND_OK)
         rc = fail_result(c, r);
-    PQclear(r);
+    pq.PQclear(r);
     return rc;
 }
 
@@ -1256,16 +1341,16 @@ int64_t kz_pg_notices(kz_dbconn *cc)
 {
     pg_conn *c = (pg_conn *)cc;
     PGnotify *n;
-    PQconsumeInput(c->pg);
-    int self = PQbackendPID(c->pg);
-    while ((n = PQnotifies(c->pg))) {
+    pq.PQconsumeInput(c->pg);
+    int self = pq.PQbackendPID(c->pg);
+    while ((n = pq.PQnotifies(c->pg))) {
         if (n->be_pid != self)
             for (size_t i = 0; i < c->nlistens; i++)
                 if (strcmp(c->listens[i], n->relname) == 0) {
                     c->notices++;
                     break;
                 }
-        PQfreemem(n);
+        pq.PQfreemem(n);
     }
     return c->notices;
 }
@@ -1278,9 +1363,9 @@ const char *kz_pg_sqlstate(kz_dbconn *cc)
 int kz_pg_reconnect(kz_dbconn *cc)
 {
     pg_conn *c = (pg_conn *)cc;
-    PQreset(c->pg);
-    if (PQstatus(c->pg) != CONNECTION_OK) {
-        set_err(c, "", PQerrorMessage(c->pg), true);
+    pq.PQreset(c->pg);
+    if (pq.PQstatus(c->pg) != CONNECTION_OK) {
+        set_err(c, "", pq.PQerrorMessage(c->pg), true);
         return KZ_DB_GONE;
     }
     /* a new session: nothing prepared, no sequence used, no settings */
@@ -1288,9 +1373,9 @@ int kz_pg_reconnect(kz_dbconn *cc)
     c->inserted = c->lastval_known = false;
     pool_drop(c);
     for (size_t i = 0; i < c->nsettings; i++) {
-        PGresult *r = PQexec(c->pg, c->settings[i]);
-        int rc = r && PQresultStatus(r) == PGRES_COMMAND_OK ? KZ_DB_OK : fail_result(c, r);
-        PQclear(r);
+        PGresult *r = pq.PQexec(c->pg, c->settings[i]);
+        int rc = r && pq.PQresultStatus(r) == PGRES_COMMAND_OK ? KZ_DB_OK : fail_result(c, r);
+        pq.PQclear(r);
         if (rc != KZ_DB_OK)
             return rc;
     }

@@ -60,4 +60,15 @@ expect_rc 1
 has_err "$T/link.db is a symbolic link to a file that does not exist"
 [ ! -e "$T/elsewhere/team.db" ] && ok || bad "the link's target was created"
 
+t "an SQLite database never loads libpq; PostgreSQL without it names what is missing"
+# a libpq.so.5 that is no library, found first: a kariz linked with libpq
+# would not even start
+mkdir -p "$T/badlib"
+: > "$T/badlib/libpq.so.5"
+run "$KARIZ" --db "$T/lp.db" init; expect_rc 0
+run env LD_LIBRARY_PATH="$T/badlib" "$KARIZ" --db "$T/lp.db" add "Ada Lovelace"; expect_rc 0; expect_out 1
+run env LD_LIBRARY_PATH="$T/badlib" "$KARIZ" --db "$T/lp.db" list; expect_rc 0; has_out "Ada Lovelace"
+run env LD_LIBRARY_PATH="$T/badlib" "$KARIZ" --db postgresql://db.invalid/sales list; expect_rc 1
+has_err "cannot connect to the database postgresql://db.invalid/sales: PostgreSQL needs the libpq library, which could not be loaded ($T/badlib/libpq.so.5: file too short): install it (Debian: apt-get install libpq5)"
+
 finish
