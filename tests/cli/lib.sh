@@ -9,6 +9,11 @@ need() { printf '%s: %s\n' "${0##*/}" "$1" >&2; exit 2; }
 [ -e "$KARIZ" ] || need "no kariz binary at $KARIZ (build it first: cmake --build build)"
 [ -f "$KARIZ" ] && [ -x "$KARIZ" ] || need "$KARIZ is not an executable file"
 command -v python3 >/dev/null || need "python3 is needed (apt-get install python3, or scripts/dev deps)"
+# python3 is the system's (Debian's, which scripts/dev installs) when there is
+# one, whatever comes first on PATH: an interpreter manager's shim there
+# (pyenv's) costs a quarter of a second a call, and the suite makes hundreds
+if [ -x /usr/bin/python3 ]; then PYTHON=/usr/bin/python3; else PYTHON=$(command -v python3); fi
+python3() { "$PYTHON" "$@"; }
 command -v sqlite3 >/dev/null || need "the sqlite3 shell is needed (apt-get install sqlite3, or scripts/dev deps)"
 : "${KARIZ_SOURCE:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 GEN_LEADS=$KARIZ_SOURCE/scripts/gen-leads

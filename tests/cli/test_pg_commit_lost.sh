@@ -32,7 +32,7 @@ trap 'stop_relay; rm -rf "$relay_dir"; lib_cleanup' EXIT
 # transaction that ran a statement containing PATTERN
 start_relay() {
     stop_relay
-    coproc RELAY { exec python3 "$KARIZ_SOURCE/tests/pg/dropproxy.py" "$relay_dir" "$port" \
+    coproc RELAY { exec "$PYTHON" "$KARIZ_SOURCE/tests/pg/dropproxy.py" "$relay_dir" "$port" \
         "$host" "$port" "$1" "$2" "$fired"; }
     relay_on=1 relay_pid=$RELAY_PID
     local line=

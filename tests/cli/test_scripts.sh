@@ -60,7 +60,7 @@ run env -u KARIZ bash "$T/probe.sh"; expect_rc 2; has_err "KARIZ must name the k
 mkdir -p "$T/bin"; ln -s "$(command -v mktemp)" "$T/bin/mktemp"
 run env KARIZ="$KARIZ" PATH="$T/bin" "$BASH" "$T/probe.sh"; expect_rc 2
 expect_eq "$err" "probe.sh: python3 is needed (apt-get install python3, or scripts/dev deps)"
-ln -s "$(command -v python3)" "$T/bin/python3"
+ln -s "$PYTHON" "$T/bin/python3"
 run env KARIZ="$KARIZ" PATH="$T/bin" "$BASH" "$T/probe.sh"; expect_rc 2
 has_err "the sqlite3 shell is needed"
 run env KARIZ="$KARIZ" bash "$T/probe.sh"; expect_rc 0; has_out "1 passed, 0 failed"

@@ -272,16 +272,18 @@ static pid_t hold_lock(const char *db, FILE **to, FILE **from)
         dup2(out[1], 1);
         close(in[1]);
         close(out[0]);
-        execlp("python3", "python3", "-c",
-               "import sqlite3, sys\n"
-               "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
-               "c.execute('BEGIN EXCLUSIVE')\n"
-               "c.execute(\"INSERT INTO meta (key, value) VALUES ('held', 'yes')\")\n"
-               "print('locked', flush=True)\n"
-               "sys.stdin.readline()\n"
-               "c.execute('ROLLBACK')\n"
-               "print('released', flush=True)\n",
-               db, (char *)NULL);
+        static const char script[] =
+            "import sqlite3, sys\n"
+            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\n"
+            "c.execute('BEGIN EXCLUSIVE')\n"
+            "c.execute(\"INSERT INTO meta (key, value) VALUES ('held', 'yes')\")\n"
+            "print('locked', flush=True)\n"
+            "sys.stdin.readline()\n"
+            "c.execute('ROLLBACK')\n"
+            "print('released', flush=True)\n";
+        /* the system's python3 first, as tests/cli/lib.sh does */
+        execl("/usr/bin/python3", "python3", "-c", script, db, (char *)NULL);
+        execlp("python3", "python3", "-c", script, db, (char *)NULL);
         _exit(127);
     }
     close(in[0]);
