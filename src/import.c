@@ -23,9 +23,9 @@
 #include <unistd.h>
 
 #include "kariz/buf.h"
+#include "kariz/dates.h"
 #include "kariz/i18n.h"
 #include "kariz/import.h"
-#include "kariz/i18n.h"
 #include "kariz/rules.h"
 #include "kariz/text.h"
 
@@ -436,6 +436,23 @@ static bool row_sets(const run *r, kz_field f)
     return true;
 }
 
+/* When a lead the row puts in `stage` entered it: for a closed stage (won
+ * or lost), the row's close date, the day the deal closed in the other CRM,
+ * unless that is after now or before the lead's creation; otherwise now.
+ * (An open deal's close date is only expected: it moves nothing.) Without
+ * this, every deal a migration brings in closed would count as closed on
+ * the day of the import, in `report losses` and the win rates. */
+static int64_t entered_at(const run *r, const char *stage, int64_t created, int64_t now)
+{
+    const kz_stage *st = stage ? kz_rules_stage(r->s->rules, stage) : NULL;
+    if (!st || st->kind == KZ_STAGE_OPEN || !kz_lead_has(&r->lead, KZ_F_CLOSE_DATE))
+        return now;
+    int64_t t = kz_day_start((int)kz_lead_num(&r->lead, KZ_F_CLOSE_DATE));
+    if (t > now)
+        return now;
+    return t < created ? created : t;
+}
+
 /* Applies the row's values onto the existing lead and saves it rescored;
  * *changed false (nothing written) when the lead holds them all already. */
 static kz_status update_existing(run *r, int64_t id, bool *changed, kz_err *err)
@@ -459,7 +476,9 @@ static kz_status update_existing(run *r, int64_t id, bool *changed, kz_err *err)
         if (f == KZ_F_STAGE) {
             const char *was = kz_lead_text(&r->cur, KZ_F_STAGE);
             if (was && strcmp(was, kz_lead_text(&r->lead, KZ_F_STAGE)) != 0)
-                kz_lead_set_num(&r->cur, KZ_F_STAGE_ENTERED, now);
+                kz_lead_set_num(&r->cur, KZ_F_STAGE_ENTERED,
+                                entered_at(r, kz_lead_text(&r->lead, KZ_F_STAGE),
+                                           kz_lead_num(&r->cur, KZ_F_CREATED), now));
             const kz_stage *from = was ? kz_rules_stage(r->s->rules, was) : NULL,
                            *to = kz_rules_stage(r->s->rules, kz_lead_text(&r->lead, KZ_F_STAGE));
             if (from && to && from->kind == KZ_STAGE_OPEN && to->kind == KZ_STAGE_LOST &&
@@ -643,6 +662,13 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
     if (!kz_lead_has(&r->lead, KZ_F_OWNER) && r->o->owner)
         kz_lead_set_text(&r->lead, KZ_F_OWNER, r->o->owner);
     int64_t now = kz_session_now(r->s);
+    if (!kz_lead_has(&r->lead, KZ_F_STAGE_ENTERED))
+        kz_lead_set_num(&r->lead, KZ_F_STAGE_ENTERED,
+                        entered_at(r, kz_lead_text(&r->lead, KZ_F_STAGE),
+                                   kz_lead_has(&r->lead, KZ_F_CREATED)
+                                       ? kz_lead_num(&r->lead, KZ_F_CREATED)
+                                       : now,
+                                   now));
     if ((ks = line_roles(r, err)) != KZ_OK)
         return ks;
     kz_score_lead(r->s->rules, &r->lead, r->line_acts.v, r->line_acts.n, now, r->score);

@@ -55,6 +55,20 @@ expect_eq "$(lead 6 'j["name"], j["email"], j["company"], j["stage"], j["owner"]
 expect_eq "$(dbq "select count(*) from activities")" 4
 [ "$(lead 1 'j["score"]')" -gt 0 ] && ok || bad "the calls and the meeting were not scored"
 
+t "a deal closed in the CRM closed on its close date, not on the day of the import"
+# won on 2024-06-15; lost with a close date after now (2024-06-20), so now;
+# an open deal's close date is only expected
+expect_eq "$(lead 2 'j["stage_entered"]')" "2024-06-15T00:00:00Z"
+expect_eq "$(lead 3 'j["stage_entered"]')" "2024-06-20T10:00:00Z"
+expect_eq "$(lead 1 'j["stage_entered"]')" "2024-06-20T10:00:00Z"
+# Noah Berg, a customer in the contacts file with no close date, was won at
+# the import
+closed() { json '(sum(r["won"] for r in j["win_rate_by_source"]), sum(r["lost"] for r in j["win_rate_by_source"]))'; }
+run k report losses --from 2024-06-10 --to 2024-06-16 --format json; expect_rc 0
+expect_eq "$(closed)" "(1, 0)" "closed 10-16 June"
+run k report losses --from 2024-06-17 --format json; expect_rc 0
+expect_eq "$(closed)" "(1, 1)" "closed since 17 June"
+
 t "HubSpot: importing the same files again changes nothing"
 before=$(k export --format jsonl | sed 's/"updated":"[^"]*"//')
 events=$(dbq "select count(*) from events where kind <> 'import'")
