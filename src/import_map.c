@@ -664,6 +664,7 @@ kz_status kz_import_row_lead(const kz_import_map *m, const char *const *cells, s
         if (!v[0])
             continue;
         const kz_map_col *c = &m->col[i];
+        bool date_failed = false;
         switch (c->kind) {
         case KZ_MAP_IGNORE: break;
         case KZ_MAP_FIRST_NAME: first = v; break;
@@ -685,9 +686,15 @@ kz_status kz_import_row_lead(const kz_import_map *m, const char *const *cells, s
                 if (kz_import_date_read(only_day ? day : v, c->dates, date, sizeof date,
                                         &derr) == KZ_OK)
                     v = date;
+                else
+                    date_failed = true;
             }
             if (kz_lead_assign(lead, kz_field_get((kz_field)c->field)->name, v, true, err) !=
                 KZ_OK) {
+                /* a date the import could not read says why ("31/02/2024"
+                 * is not a date that exists), not what a kariz time is */
+                if (date_failed && err)
+                    *err = derr;
                 kz_err_prefix(err, _("column \"%.80s\""), m->header[i]);
                 return KZ_EINVAL;
             }

@@ -79,4 +79,12 @@ print(d.startswith(b"name,email,kariz_reject_reason\r\n"),
       b"\r\nOpen,\"never closed\r\nlast,l@x.example,\"line 5: quoted field not closed" in d)
 ' "$T/bad-rej.csv")" "True True True True"
 
+t "a date that does not exist is named as such, in its column, not as a malformed time"
+DB=$(new_db feb.db); k init >/dev/null
+printf 'Name,Create Date\nAda One,31/02/2024\nBea Two,15/02/2024\nCy Three,29/02/2024\n' > "$T/feb.csv"
+run k import "$T/feb.csv"; expect_rc 1
+has_out "2 created"; has_out "1 rejected"
+has_err 'feb.csv: line 2: column "Create Date": "31/02/2024" is not a date that exists'
+case "$err" in *"is not a time"*) bad "reported as a time: $err" ;; *) ok ;; esac
+
 finish
