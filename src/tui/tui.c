@@ -838,7 +838,10 @@ static void announce_others(kz_tui *t)
         for (size_t i = 0; i < ev.n; i++) {
             const kz_event *e = &ev.v[i];
             t->seen_event = e->id;
-            int w = own_event(t, e) ? 0 : event_weight(e);
+            /* (one's own, or shown in the conflict dialog already) */
+            bool known = own_event(t, e) || (e->lead_id == t->shown_lead && e->version > 0 &&
+                                             e->version <= t->shown_version);
+            int w = known ? 0 : event_weight(e);
             if (!in_group || !same_save(&first, group_v, e)) {
                 first = *e;
                 first.field = first.old_value = first.new_value = first.detail = NULL;

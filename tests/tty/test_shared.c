@@ -229,6 +229,14 @@ static void test_conflicting_edits_show_the_dialog(void **state)
     kt_send(b, "A");
     kt_wait_for(b, "title of Ada Lovelace saved (re-applied over the other change)");
     assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "CEO");
+    /* A's change, shown in the dialog, is not told again on B's status
+     * line: B's next look tells only what came after */
+    kt_kariz_run(db, "add", "--stage", "lead", "Alan Turing", NULL);
+    char added[128];
+    snprintf(added, sizeof added, "%s added Alan Turing", me());
+    kt_wait_for(b, added);
+    assert_false(kt_contains(b, "more)"));
+    assert_false(kt_contains(b, "changed title"));
     kt_finish(a, "q");
     kt_finish(b, "q");
 }
