@@ -146,22 +146,25 @@ static kz_status exec_or_fail(kz_store *st, const char *sql, const char *what, k
 static kz_status read_version(kz_store *st, int *ver, kz_err *err)
 {
     char *v = NULL;
-    int rc = query_text(st, "SELECT to_regclass('meta') IS NOT NULL", &v);
+    /* whether there are tables, and meta among them, in one statement (one
+     * snapshot): as two, a schema another kariz committed in between
+     * looked like tables without meta, "not a kariz database" */
+    int rc = query_text(st,
+                        "SELECT CASE WHEN count(*) = 0 THEN 'empty' "
+                        "WHEN bool_or(tablename = 'meta') THEN 'meta' ELSE 'other' END "
+                        "FROM pg_catalog.pg_tables WHERE schemaname = current_schema()",
+                        &v);
     if (rc != KZ_DB_OK)
         return kz_db_error(st, rc, _("opening the database"), err);
-    bool meta = v && strcmp(v, "t") == 0;
-    free(v);
+    bool meta = v && strcmp(v, "meta") == 0;
     if (!meta) {
-        rc = query_text(st,
-                        "SELECT count(*) FROM pg_catalog.pg_tables WHERE schemaname = "
-                        "current_schema()",
-                        &v);
-        if (rc != KZ_DB_OK)
-            return kz_db_error(st, rc, _("opening the database"), err);
-        *ver = v && strcmp(v, "0") != 0 ? -1 : 0;
+        *ver = v && strcmp(v, "empty") == 0 ? 0 : -1;
         free(v);
         return KZ_OK;
     }
+    free(v);
+    v = NULL;
+    /* (meta and its schema_version are committed together) */
     rc = query_text(st, "SELECT value FROM meta WHERE key = 'schema_version'", &v);
     if (rc != KZ_DB_OK)
         return kz_db_error(st, rc, _("opening the database"), err);
