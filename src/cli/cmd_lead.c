@@ -856,8 +856,10 @@ int kz_cmd_followup(kz_cli *c, int argc, char **argv)
     int64_t id;
     int rc = open_for_write(c, "followup", argv[optind], &id);
     int day, today = kz_today(kz_session_now(&c->sess));
+    /* a WHEN that is no date is a usage error (2), as report's --from is */
     if (!rc && kz_date_parse(kz_buf_str(&when), today, &day, &c->err) != KZ_OK)
-        rc = kz_cli_fail(&c->err);
+        /* TRANSLATORS: WHEN is the argument's name in the usage line */
+        rc = kz_cli_usage("followup", _("WHEN: %s"), c->err.msg);
     if (!rc && day < today && !force) { /* almost always a typo */
         char date[KZ_DATE_TEXT], rel[KZ_DATE_TEXT];
         kz_day_show(day, date, sizeof date);

@@ -45,7 +45,8 @@ t "followup: a name with escape sequences is shown safely; errors print no confi
 run k followup 5 tomorrow; expect_rc 0
 case "$out" in *$'\e'*) bad "raw escape in the confirmation" ;; *) ok ;; esac
 has_out "(lead 5): (no step named), due Fri 2026-12-04 (tomorrow)"
-run k followup 1 someday; expect_rc 1; expect_out ""
+run k followup 1 someday; expect_rc 2; expect_out ""
+has_err 'kariz followup: WHEN: cannot read date "someday": expected'; has_err "usage: kariz followup"
 run k followup 99 fri; expect_rc 1; expect_out ""
 
 t "followup: a due date before today is refused, nothing written, unless --force"

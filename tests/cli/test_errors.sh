@@ -55,7 +55,7 @@ run k lost 1 aliens; expect_rc 1; has_err 'unknown lost reason "aliens" (reasons
 run k lost 1 price extra; expect_rc 2; has_err "expected one lead ID and its reason"
 run k log 1 telegram answered; expect_rc 1; has_err 'unknown activity kind "telegram" (kinds: call, email'
 run k log 1 call maybe; expect_rc 1; has_err 'unknown outcome "maybe" (outcomes of call:'
-run k followup 1 someday; expect_rc 1; has_err 'someday'
+run k followup 1 someday; expect_rc 2; has_err 'someday'
 run k note 1 ""; expect_rc 1; has_err "a note needs some text"
 run k blame 1 "no such"; expect_rc 2; has_err "is not a field name"
 run k history 77; expect_rc 1; has_err "no lead with id 77"

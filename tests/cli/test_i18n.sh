@@ -95,7 +95,7 @@ run k add "Ada Lovelace" --company "Analytical Engines" --value 26000; expect_rc
 LANGUAGE=fa run k move 1 nowhere; expect_rc 1
 has_err 'مرحلهٔ ناشناخته "nowhere" (مرحله‌ها: lead, prospect, opportunity, won, lost)'
 LANGUAGE=fa run k set 1 value=12abc; expect_rc 1; has_err "مبلغ نیست"
-LANGUAGE=fa run k followup 1 2026-02-31; expect_rc 1
+LANGUAGE=fa run k followup 1 2026-02-31; expect_rc 2
 has_err 'تاریخ نامفهوم "2026-02-31": 2026-02 روزهای 01 تا 28 را دارد'
 
 t "JSON, CSV and exit codes stay the same in Persian"

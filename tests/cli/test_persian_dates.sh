@@ -106,9 +106,9 @@ run k set 3 "close_date=۱۴۰۵/۱۲/۲۹"; expect_rc 0
 run k show 3 --format json; expect_eq "$(json 'j["close_date"]')" 2027-03-20
 run k set 3 "close_date=1404/12/30"; expect_rc 1
 has_err "is not a date (expected YYYY-MM-DD, or a Solar Hijri date such as 1405/09/15)"
-run k followup 2 "1405/13/01"; expect_rc 1
+run k followup 2 "1405/13/01"; expect_rc 2
 has_err 'cannot read date "1405/13/01": the month must be 1..12'
-run k followup 2 "someday"; expect_rc 1
+run k followup 2 "someday"; expect_rc 2
 has_err "or in Persian فردا"
 run k report forecast --period "ماه قبل"; expect_rc 0
 
