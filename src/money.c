@@ -431,6 +431,29 @@ static int base_decimals(uint64_t a, int pow)
     return d < 0 ? 0 : d;
 }
 
+/* The decimals sorted amounts v[0..n) need in unit pow: from about three
+ * significant digits of max on, until no amount other than zero reads 0
+ * and different amounts never read alike (rounding keeps the order, so
+ * neighbours are the only ones that can meet; a sign keeps a negative
+ * amount apart from a positive one). */
+static int decimals_for(const int64_t *v, size_t n, uint64_t max, int pow)
+{
+    kz_money_scale sc = {pow, base_decimals(max, pow)};
+    for (; sc.decimals < sc.pow + 2; sc.decimals++) {
+        bool ok = true;
+        for (size_t i = 0; i < n && ok; i++) {
+            if (v[i] != 0 && scaled(v[i], sc) == 0)
+                ok = false;
+            if (i > 0 && v[i] != v[i - 1] && (v[i] < 0) == (v[i - 1] < 0) &&
+                scaled(v[i], sc) == scaled(v[i - 1], sc))
+                ok = false;
+        }
+        if (ok)
+            break;
+    }
+    return sc.decimals;
+}
+
 kz_money_scale kz_money_scale_for(const int64_t *cents, size_t n)
 {
     uint64_t max = 0;
@@ -446,19 +469,15 @@ kz_money_scale kz_money_scale_for(const int64_t *cents, size_t n)
         return (kz_money_scale){0, 2};
     memcpy(v, cents, n * sizeof *v);
     qsort(v, n, sizeof *v, cmp_i64);
-    /* rounding keeps the order, so neighbours are the only ones that can
-     * meet; a sign keeps a negative amount apart from a positive one */
-    for (; sc.decimals < sc.pow + 2; sc.decimals++) {
-        bool ok = true;
-        for (size_t i = 0; i < n && ok; i++) {
-            if (v[i] != 0 && scaled(v[i], sc) == 0)
-                ok = false;
-            if (i > 0 && v[i] != v[i - 1] && (v[i] < 0) == (v[i - 1] < 0) &&
-                scaled(v[i], sc) == scaled(v[i - 1], sc))
-                ok = false;
-        }
-        if (ok)
+    /* the largest unit, from the largest amount's down, in which the row
+     * needs at most two decimals more than the largest amount's own
+     * three digits: 2.00B beside 240k would read 0.00024B, and reads
+     * 2,000,000k beside 240k; units (with their cents) always do */
+    for (;;) {
+        sc.decimals = decimals_for(v, n, max, sc.pow);
+        if (sc.pow == 0 || sc.decimals - base_decimals(max, sc.pow) <= 2)
             break;
+        sc.pow -= 3;
     }
     free(v);
     return sc;

@@ -71,9 +71,11 @@ typedef struct kz_money_scale {
 } kz_money_scale;
 
 /* The scale for a row of amounts shown side by side (a board's column
- * headers, a report column): one unit for all, chosen from the largest,
- * and enough decimals (rounded, never cut) that different amounts never
- * read the same and no amount other than zero reads 0. */
+ * headers, a report column): one unit for all, and enough decimals
+ * (rounded, never cut) that different amounts never read the same and no
+ * amount other than zero reads 0. The unit is the largest amount's, or a
+ * smaller one when that would take more than two decimals beyond the
+ * largest amount's three digits (2,000,000k beside 240k, not 0.00024B). */
 kz_money_scale kz_money_scale_for(const int64_t *cents, size_t n);
 
 /* An amount in a given scale: "1.01M", "45k", "€9,999", "-1.2M EUR". */

@@ -154,10 +154,20 @@ static void test_row_scale(void **state)
     const int64_t e[] = {10, 30};
     row(e, 2, buf, sizeof buf);
     assert_string_equal(buf, "0.1 0.3");
-    /* amounts a cent apart in a large row: down to the cent */
+    /* amounts a cent apart in a large row: down to the cent, in units
+     * rather than with eight decimals of a million */
     const int64_t f[] = {123456789, 123456788};
     row(f, 2, buf, sizeof buf);
-    assert_string_equal(buf, "1.23456789M 1.23456788M");
+    assert_string_equal(buf, "1,234,567.89 1,234,567.88");
+    /* billions beside thousands: a unit in which the small ones read with
+     * a decimal or two, not 0.0000012B */
+    const int64_t g[] = {200000000000, 24000000, 120000};
+    row(g, 3, buf, sizeof buf);
+    assert_string_equal(buf, "2,000,000k 240k 1k");
+    /* ... and no further down than that takes */
+    const int64_t h[] = {200000000000, 2400000000};
+    row(h, 2, buf, sizeof buf);
+    assert_string_equal(buf, "2.00B 0.02B");
     row(NULL, 0, buf, sizeof buf);
     assert_string_equal(buf, "");
 }
