@@ -45,6 +45,7 @@ typedef struct run {
     kz_store_import imp;
     bool begun;             /* the imports row exists */
     kz_lead lead, cur;
+    bool stage_implied;     /* the row's stage is its status's (a lifecycle word), not its own */
     kz_activity_list acts;
     /* an intake line's own activities and stakeholders (kariz export
      * --format jsonl), written with the lead when it is created */
@@ -268,6 +269,7 @@ static void translate(run *r, kz_lead *l)
     char meaning[160];
     kz_word_meaning wm;
     const char *reason = NULL;
+    r->stage_implied = false;
     const char *sname = kz_lead_text(l, KZ_F_STAGE);
     if (sname && !find_stage(rules, sname)) {
         if (kz_import_word(rules, sname, &wm) && wm.stage) {
@@ -294,6 +296,7 @@ static void translate(run *r, kz_lead *l)
             describe_meaning(&wm, meaning, sizeof meaning);
             tally_word(r, 't', stt, meaning, wm.from);
             kz_lead_set_text(l, KZ_F_STAGE, wm.stage);
+            r->stage_implied = true;
             reason = wm.lost_reason;
         }
     } else if (stt) {
@@ -309,6 +312,7 @@ static void translate(run *r, kz_lead *l)
                 if (now && to->kind == KZ_STAGE_LOST && !kz_lead_has(l, KZ_F_LOST_FROM))
                     kz_lead_set_text(l, KZ_F_LOST_FROM, now->name);
                 kz_lead_set_text(l, KZ_F_STAGE, to->name);
+                r->stage_implied = !now; /* (a closing status outranks the row's stage) */
                 reason = wm.lost_reason;
             }
             if (wm.status)
@@ -427,10 +431,31 @@ static bool same_value(const kz_lead *a, const kz_lead *b, kz_field f)
 /* Whether the row's value of field f is the lead's to take: a deal's
  * contact (name, e-mail, company) only finds its lead, and fills what it
  * lacks; it never renames the person the contacts file made. */
+/* Whether stage `to` is further down the funnel than `from`: from an open
+ * stage to a later one or to a closed one (won, lost); never out of a
+ * closed stage. */
+static bool stage_forward(const kz_rules *rules, const char *from, const char *to)
+{
+    const kz_stage *f = from ? kz_rules_stage(rules, from) : NULL,
+                   *t = to ? kz_rules_stage(rules, to) : NULL;
+    if (!f || !t)
+        return !f;
+    if (f->kind != KZ_STAGE_OPEN)
+        return false;
+    const kz_stage *all = kz_rules_stages(rules);
+    return t->kind != KZ_STAGE_OPEN || t - all > f - all;
+}
+
 static bool row_sets(const run *r, kz_field f)
 {
     if (!r->lead.has[f] || (kz_field_get(f)->flags & KZ_FF_RO))
         return false;
+    /* a stage the row's status implies (a contact's lifecycle: HubSpot's
+     * "customer", "salesqualifiedlead") only moves a lead on: a re-import
+     * of contacts never reopens a won or lost deal or moves one back */
+    if (f == KZ_F_STAGE && r->stage_implied)
+        return stage_forward(r->s->rules, kz_lead_text(&r->cur, KZ_F_STAGE),
+                             kz_lead_text(&r->lead, KZ_F_STAGE));
     if (r->kind == KZ_KIND_DEALS && (f == KZ_F_NAME || f == KZ_F_EMAIL || f == KZ_F_COMPANY))
         return !kz_lead_has(&r->cur, f) || !*kz_lead_text(&r->cur, f);
     return true;

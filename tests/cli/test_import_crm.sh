@@ -69,6 +69,20 @@ expect_eq "$(closed)" "(1, 0)" "closed 10-16 June"
 run k report losses --from 2024-06-17 --format json; expect_rc 0
 expect_eq "$(closed)" "(1, 1)" "closed since 17 June"
 
+t "a contacts file's lifecycle never reopens a deal or moves it back, even with --on-duplicate update"
+keep_db=$DB
+fresh hubspot_lifecycle
+k import "$C/hubspot/activities.csv" "$C/hubspot/deals.csv" "$C/hubspot/contacts.csv" >/dev/null 2>&1
+stages() { dbq "SELECT group_concat(id || ':' || stage || ':' || coalesce(lost_reason, ''), ' ') FROM (SELECT * FROM leads WHERE id <= 5 ORDER BY id)"; }
+on_pg && stages() { dbq "SELECT string_agg(id || ':' || stage || ':' || coalesce(lost_reason, ''), ' ' ORDER BY id) FROM leads WHERE id <= 5"; }
+expect_eq "$(stages)" "1:opportunity: 2:won: 3:lost:other 4:won: 5:lead:"
+# Olga's lifecycle moved on to opportunity in the CRM meanwhile
+sed 's/,subscriber,/,opportunity,/' "$C/hubspot/contacts.csv" > "$T/contacts-again.csv"
+run k import "$T/contacts-again.csv" --on-duplicate update; expect_rc 0
+expect_eq "$(stages)" "1:opportunity: 2:won: 3:lost:other 4:won: 5:opportunity:" \
+    "won and lost kept, opportunity not moved back to prospect, Olga moved on"
+DB=$keep_db
+
 t "HubSpot: importing the same files again changes nothing"
 before=$(k export --format jsonl | sed 's/"updated":"[^"]*"//')
 events=$(dbq "select count(*) from events where kind <> 'import'")
