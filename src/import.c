@@ -470,10 +470,27 @@ static bool row_sets(const run *r, kz_field f)
 static int64_t entered_at(const run *r, const char *stage, int64_t created, int64_t now)
 {
     const kz_stage *st = stage ? kz_rules_stage(r->s->rules, stage) : NULL;
-    if (!st || st->kind == KZ_STAGE_OPEN || !kz_lead_has(&r->lead, KZ_F_CLOSE_DATE))
+    if (!st || st->kind == KZ_STAGE_OPEN)
         return now;
-    int64_t t = kz_day_start((int)kz_lead_num(&r->lead, KZ_F_CLOSE_DATE));
-    if (t > now)
+    /* the time the other CRM closed it, where it keeps one apart from the
+     * expected close date (Pipedrive's "Deal - Won time", "Deal - Lost
+     * time", "Deal - Deal closed on", kept as custom fields) */
+    static const char *const won[] = {"deal_won_time", "won_time", "deal_closed_on", "closed_on"},
+                             *const lost[] = {"deal_lost_time", "lost_time", "deal_closed_on",
+                                              "closed_on"};
+    const char *const *names = st->kind == KZ_STAGE_WON ? won : lost;
+    int64_t t = -1;
+    for (size_t i = 0; i < 4 && t < 0; i++) {
+        const char *cell = kz_lead_custom(&r->lead, names[i]);
+        char iso[48];
+        int64_t v;
+        if (cell && kz_import_date_read(cell, KZ_DATES_UNKNOWN, iso, sizeof iso, NULL) == KZ_OK &&
+            kz_time_parse(iso, &v) == KZ_OK)
+            t = v;
+    }
+    if (t < 0 && kz_lead_has(&r->lead, KZ_F_CLOSE_DATE))
+        t = kz_day_start((int)kz_lead_num(&r->lead, KZ_F_CLOSE_DATE));
+    if (t < 0 || t > now)
         return now;
     return t < created ? created : t;
 }
@@ -687,13 +704,18 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
     if (!kz_lead_has(&r->lead, KZ_F_OWNER) && r->o->owner)
         kz_lead_set_text(&r->lead, KZ_F_OWNER, r->o->owner);
     int64_t now = kz_session_now(r->s);
-    if (!kz_lead_has(&r->lead, KZ_F_STAGE_ENTERED))
-        kz_lead_set_num(&r->lead, KZ_F_STAGE_ENTERED,
-                        entered_at(r, kz_lead_text(&r->lead, KZ_F_STAGE),
-                                   kz_lead_has(&r->lead, KZ_F_CREATED)
-                                       ? kz_lead_num(&r->lead, KZ_F_CREATED)
-                                       : now,
-                                   now));
+    if (!kz_lead_has(&r->lead, KZ_F_STAGE_ENTERED)) {
+        int64_t entered = entered_at(r, kz_lead_text(&r->lead, KZ_F_STAGE),
+                                     kz_lead_has(&r->lead, KZ_F_CREATED)
+                                         ? kz_lead_num(&r->lead, KZ_F_CREATED)
+                                         : INT64_MIN,
+                                     now);
+        kz_lead_set_num(&r->lead, KZ_F_STAGE_ENTERED, entered);
+        /* a deal closed before the import, whose file gives no creation
+         * date, existed by the time it closed */
+        if (!kz_lead_has(&r->lead, KZ_F_CREATED) && entered < now)
+            kz_lead_set_num(&r->lead, KZ_F_CREATED, entered);
+    }
     if ((ks = line_roles(r, err)) != KZ_OK)
         return ks;
     kz_score_lead(r->s->rules, &r->lead, r->line_acts.v, r->line_acts.n, now, r->score);

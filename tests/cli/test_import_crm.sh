@@ -188,6 +188,16 @@ expect_eq "$(lead 2 'j["stage"], j["lost_reason"], j["lost_from"], j["owner"], l
 expect_eq "$(lead 3 'j["stage"], j["owner"], j["custom"]["crm_owner"], [a["note"] for a in j["activities"]]')" \
     "('won', None, 'Zed Unknown', ['(by Zed Unknown) Lunch'])"
 
+t "Pipedrive: a won or lost deal closed at its won or lost time, not its expected close date"
+printf '%s\n' "Deal - ID,Deal - Title,Deal - Value,Deal - Stage,Deal - Status,Deal - Expected close date,Deal - Won time,Deal - Lost time,Person - Name,Person - Email" \
+    "21,Won deal,1000,Proposal Made,won,2024-12-31,2024-04-20 15:30:00,,Wanda Won,wanda@p.example" \
+    "22,Lost deal,1000,Proposal Made,lost,2024-12-31,,2024-04-10 09:00:00,Luis Lost,luis@p.example" > "$T/pd-closed.csv"
+run k import "$T/pd-closed.csv"; expect_rc 0; has_out "2 created"
+expect_eq "$(k list --search wanda@p.example --format json | python3 -c 'import json,sys; l=json.load(sys.stdin)[0]; print(l["stage"], l["stage_entered"], l["created"])')" \
+    "won 2024-04-20T15:30:00Z 2024-04-20T15:30:00Z"
+expect_eq "$(k list --search luis@p.example --format json | python3 -c 'import json,sys; l=json.load(sys.stdin)[0]; print(l["stage"], l["stage_entered"])')" \
+    "lost 2024-04-10T09:00:00Z"
+
 t "Zoho: leads and deals with day-first dates"
 fresh zoho
 run k import "$C/zoho/deals.csv" "$C/zoho/leads.csv"
