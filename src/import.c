@@ -26,6 +26,7 @@
 #include "kariz/dates.h"
 #include "kariz/i18n.h"
 #include "kariz/import.h"
+#include "kariz/labels.h"
 #include "kariz/rules.h"
 #include "kariz/text.h"
 
@@ -323,6 +324,22 @@ static void translate(run *r, kz_lead *l)
             tally_word(r, 't', stt, NULL, NULL);
             kz_lead_set_custom(l, "crm_status", stt);
             kz_lead_clear(l, KZ_F_STATUS);
+        }
+    }
+    /* a lost reason in the file's own words: the rules' reason of that
+     * name or label, else kept as custom field crm_lost_reason (the lead's
+     * reason is then the word's or other), so a report's reasons are the
+     * rules' and never split one reason in two */
+    const char *lr = kz_lead_text(l, KZ_F_LOST_REASON);
+    if (lr) {
+        const char *canon_r = kz_label_find_lost_reason(rules, lr);
+        if (canon_r) {
+            if (strcmp(canon_r, lr) != 0)
+                kz_lead_set_text(l, KZ_F_LOST_REASON, canon_r);
+        } else {
+            tally_word(r, 'r', lr, NULL, NULL);
+            kz_lead_set_custom(l, "crm_lost_reason", lr);
+            kz_lead_clear(l, KZ_F_LOST_REASON);
         }
     }
     const char *fin = kz_lead_text(l, KZ_F_STAGE);
@@ -1664,6 +1681,14 @@ void kz_import_tally_describe(const kz_import_tally *t, bool dry_run, kz_buf *ou
         kz_buf_puts(out, _("stages and statuses mapped:\n"));
         put_words(t, 's', true, out);
         put_words(t, 't', true, out);
+    }
+    if (has_words(t, 'r', false)) {
+        kz_buf_puts(out, _("lost reasons that are none of the rules' (kept as custom field "
+                           "crm_lost_reason; the lead's reason is the one its stage implies, "
+                           "else other):\n"));
+        put_words(t, 'r', false, out);
+        kz_buf_puts(out, _("  add them to lost_reasons: in the rules file to keep them as "
+                           "reasons\n"));
     }
     if (has_words(t, 's', false) || has_words(t, 't', false)) {
         kz_buf_puts(out, _("stages and statuses nobody maps (kept as custom fields crm_stage and "

@@ -79,6 +79,7 @@ static const alias aliases[] = {
     F("lossreason", LOST_REASON, 1), F("lostreasonid", LOST_REASON, 1),
     F("dealstage", STAGE, 1), F("pipelinestage", STAGE, 1), F("salesstage", STAGE, 1),
     F("lostreason", LOST_REASON, 1), F("deallostreason", LOST_REASON, 1),
+    F("closedlostreason", LOST_REASON, 1),
     /* who owns it, where it came from, where it stands */
     F("contactowner", OWNER, 1), F("leadowner", OWNER, 1), F("salesperson", OWNER, 1),
     F("dealowner", OWNER, 1), F("ownername", OWNER, 2), F("assignedto", OWNER, 2),

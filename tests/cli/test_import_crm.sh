@@ -198,6 +198,18 @@ expect_eq "$(k list --search wanda@p.example --format json | python3 -c 'import 
 expect_eq "$(k list --search luis@p.example --format json | python3 -c 'import json,sys; l=json.load(sys.stdin)[0]; print(l["stage"], l["stage_entered"])')" \
     "lost 2024-04-10T09:00:00Z"
 
+t "lost reasons: the rules' by name or label, any other kept aside and listed, never a reason of its own"
+printf '%s\n' "Record ID,Deal Name,Deal Stage,Amount,Close Date,Closed Lost Reason,Associated Contact" \
+    "31,One,closedlost,100,2024-05-01,No budget,Rhea One (rhea@r.example)" \
+    "32,Two,closedlost,100,2024-05-01,Went with competitor,Sam Two (sam@r.example)" \
+    "33,Three,closedlost,100,2024-05-01,Went with competitor,Tia Three (tia@r.example)" > "$T/reasons.csv"
+run k import "$T/reasons.csv"; expect_rc 0; has_out "3 created"
+has_out "lost reasons that are none of the rules' (kept as custom field crm_lost_reason"
+has_out '"Went with competitor": 2 rows'
+reasons() { k list --search "$1" --format json | python3 -c 'import json,sys; l=json.load(sys.stdin)[0]; print(l["lost_reason"], l["custom"].get("crm_lost_reason"))'; }
+expect_eq "$(reasons rhea@r.example)" "no_budget None"
+expect_eq "$(reasons sam@r.example)" "other Went with competitor"
+
 t "Zoho: leads and deals with day-first dates"
 fresh zoho
 run k import "$C/zoho/deals.csv" "$C/zoho/leads.csv"
