@@ -61,6 +61,15 @@ kz_status kz_store_stage_entries(kz_store *st, const char *owner, kz_stage_entry
     "AND " x ".at <= coalesce(w.finished, " x ".at))"
     kz_dbstmt *s = kz_stmt(
         st,
+        "WITH imp (id, created, stage, lost_from, entered, first) AS ("
+        "SELECT l.id, l.created, l.stage, l.lost_from, l.stage_entered, coalesce("
+        "(SELECT x.new_value FROM events x WHERE x.lead_id = l.id AND x.kind = 'stage' AND "
+        "x.field = 'stage' AND x.at >= i.started AND " BY_IMPORT("x") " ORDER BY x.id DESC "
+        "LIMIT 1), "
+        "(SELECT s.old_value FROM events s WHERE s.lead_id = l.id AND s.kind = 'stage' AND "
+        "s.field = 'stage' AND s.at >= i.started ORDER BY s.id LIMIT 1), l.stage) "
+        "FROM leads l JOIN imports i ON i.id = l.import_id WHERE " OWNER_FILTER " "
+        "AND NOT EXISTS (SELECT 1 FROM events c WHERE c.lead_id = l.id AND c.kind = 'create')) "
         "SELECT e.lead_id, e.at, e.kind, e.old_value, e.new_value, e.detail, e.id "
         "FROM events e JOIN leads l ON l.id = e.lead_id "
         "WHERE (e.kind = 'create' OR (e.kind = 'stage' AND e.field = 'stage')) "
@@ -69,15 +78,16 @@ kz_status kz_store_stage_entries(kz_store *st, const char *owner, kz_stage_entry
         "AND c.kind = 'create') OR (NOT EXISTS (SELECT 1 FROM events c WHERE c.lead_id = "
         "e.lead_id AND c.kind = 'create') AND e.at >= (SELECT i.started FROM imports i "
         "WHERE i.id = l.import_id) AND NOT " BY_IMPORT("e") ")) "
+        /* a deal the imports left lost (and nothing has moved since)
+         * passed the stage it was lost from: it starts there, and is lost
+         * when it entered the lost stage */
         "UNION ALL "
-        "SELECT l.id, l.created, 'create', NULL, NULL, coalesce("
-        "(SELECT x.new_value FROM events x WHERE x.lead_id = l.id AND x.kind = 'stage' AND "
-        "x.field = 'stage' AND x.at >= i.started AND " BY_IMPORT("x") " ORDER BY x.id DESC "
-        "LIMIT 1), "
-        "(SELECT s.old_value FROM events s WHERE s.lead_id = l.id AND s.kind = 'stage' AND "
-        "s.field = 'stage' AND s.at >= i.started ORDER BY s.id LIMIT 1), l.stage), 0 "
-        "FROM leads l JOIN imports i ON i.id = l.import_id WHERE " OWNER_FILTER " "
-        "AND NOT EXISTS (SELECT 1 FROM events c WHERE c.lead_id = l.id AND c.kind = 'create') "
+        "SELECT id, created, 'create', NULL, NULL, "
+        "CASE WHEN first = stage AND lost_from IS NOT NULL THEN lost_from ELSE first END, 0 "
+        "FROM imp "
+        "UNION ALL "
+        "SELECT id, entered, 'stage', lost_from, stage, NULL, 0 FROM imp "
+        "WHERE first = stage AND lost_from IS NOT NULL "
         "ORDER BY 1, 2, 7",
         err);
 #undef BY_IMPORT
