@@ -146,13 +146,17 @@ static kz_status exec_or_fail(kz_store *st, const char *sql, const char *what, k
 static kz_status read_version(kz_store *st, int *ver, kz_err *err)
 {
     char *v = NULL;
-    /* whether there are tables, and meta among them, in one statement (one
-     * snapshot): as two, a schema another kariz committed in between
-     * looked like tables without meta, "not a kariz database" */
+    /* whether meta is on the search path (where the statements below find
+     * it: a role's own schema, "$user", may come before the team's), else
+     * whether the schema kariz would create its tables in holds others; in
+     * one statement (one snapshot): as two, a schema another kariz
+     * committed in between looked like tables without meta, "not a kariz
+     * database" */
     int rc = query_text(st,
-                        "SELECT CASE WHEN count(*) = 0 THEN 'empty' "
-                        "WHEN bool_or(tablename = 'meta') THEN 'meta' ELSE 'other' END "
-                        "FROM pg_catalog.pg_tables WHERE schemaname = current_schema()",
+                        "SELECT CASE WHEN bool_or(tablename = 'meta') THEN 'meta' "
+                        "WHEN bool_or(schemaname = current_schema()) THEN 'other' "
+                        "ELSE 'empty' END FROM pg_catalog.pg_tables "
+                        "WHERE schemaname = ANY (current_schemas(false))",
                         &v);
     if (rc != KZ_DB_OK)
         return kz_db_error(st, rc, _("opening the database"), err);

@@ -118,6 +118,17 @@ run "$KARIZ" --db "$OTHER" init; expect_rc 1; has_err "is not a kariz database"
 expect_eq "$(DB=$OTHER dbq "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'")" 1 "nothing created"
 run "$KARIZ" --db "$(new_db missing.db)" list; expect_rc 1; has_err "no database at"
 
+t "a role with a schema of its own (first on the search path) opens the team's database"
+OWNS=$(new_db ownschema.db)
+"$KARIZ" --db "$OWNS" add "Team Lead" >/dev/null
+me=$(psql -XAtq -d "$OWNS" -c "SELECT current_user")
+psql -XAtq -v ON_ERROR_STOP=1 -d "$OWNS" -c "CREATE SCHEMA \"$me\" AUTHORIZATION \"$me\"" >/dev/null
+run "$KARIZ" --db "$OWNS" list; expect_rc 0; has_out "Team Lead"
+run "$KARIZ" --db "$OWNS" add "Second Lead"; expect_rc 0
+expect_eq "$(psql -XAtq -d "$OWNS" -c "SELECT count(*) FROM public.leads")" 2 "both in the team's tables"
+expect_eq "$(psql -XAtq -d "$OWNS" -c "SELECT count(*) FROM pg_tables WHERE schemaname = '$me'")" 0 \
+    "nothing made in the role's own schema"
+
 t "several first starts at once create one schema"
 # (several rounds: a start that looked at the database while another's
 # schema was being committed once took it for someone else's tables)
