@@ -496,17 +496,24 @@ static int64_t entered_at(const run *r, const char *stage, int64_t created, int6
                              *const lost[] = {"deal_lost_time", "lost_time", "deal_closed_on",
                                               "closed_on"};
     const char *const *names = st->kind == KZ_STAGE_WON ? won : lost;
+    /* (in the order --date-format gives, else the one the file's date
+     * columns show) */
+    kz_date_order order = r->o->date_order;
+    for (size_t i = 0; r->map && order == KZ_DATES_UNKNOWN && i < r->map->n; i++)
+        order = r->map->col[i].dates;
     int64_t t = -1;
     for (size_t i = 0; i < 4 && t < 0; i++) {
         const char *cell = kz_lead_custom(&r->lead, names[i]);
         char iso[48];
         int64_t v;
-        if (cell && kz_import_date_read(cell, KZ_DATES_UNKNOWN, iso, sizeof iso, NULL) == KZ_OK &&
+        if (cell && kz_import_date_read(cell, order, iso, sizeof iso, NULL) == KZ_OK &&
             kz_time_parse(iso, &v) == KZ_OK)
             t = v;
     }
+    /* a close date is a day: the deal closed by its end (a meeting that
+     * day came before it) */
     if (t < 0 && kz_lead_has(&r->lead, KZ_F_CLOSE_DATE))
-        t = kz_day_start((int)kz_lead_num(&r->lead, KZ_F_CLOSE_DATE));
+        t = kz_day_start((int)kz_lead_num(&r->lead, KZ_F_CLOSE_DATE) + 1) - 1;
     if (t < 0 || t > now)
         return now;
     return t < created ? created : t;
@@ -534,10 +541,16 @@ static kz_status update_existing(run *r, int64_t id, bool *changed, kz_err *err)
             continue;
         if (f == KZ_F_STAGE) {
             const char *was = kz_lead_text(&r->cur, KZ_F_STAGE);
-            if (was && strcmp(was, kz_lead_text(&r->lead, KZ_F_STAGE)) != 0)
-                kz_lead_set_num(&r->cur, KZ_F_STAGE_ENTERED,
-                                entered_at(r, kz_lead_text(&r->lead, KZ_F_STAGE),
-                                           kz_lead_num(&r->cur, KZ_F_CREATED), now));
+            if (was && strcmp(was, kz_lead_text(&r->lead, KZ_F_STAGE)) != 0) {
+                /* the row's own, else when it closed (the stage it
+                 * leaves was often entered at an earlier import of the
+                 * same migration: that is no bound) */
+                int64_t entered = kz_lead_has(&r->lead, KZ_F_STAGE_ENTERED)
+                                      ? kz_lead_num(&r->lead, KZ_F_STAGE_ENTERED)
+                                      : entered_at(r, kz_lead_text(&r->lead, KZ_F_STAGE),
+                                                   kz_lead_num(&r->cur, KZ_F_CREATED), now);
+                kz_lead_set_num(&r->cur, KZ_F_STAGE_ENTERED, entered);
+            }
             const kz_stage *from = was ? kz_rules_stage(r->s->rules, was) : NULL,
                            *to = kz_rules_stage(r->s->rules, kz_lead_text(&r->lead, KZ_F_STAGE));
             if (from && to && from->kind == KZ_STAGE_OPEN && to->kind == KZ_STAGE_LOST &&

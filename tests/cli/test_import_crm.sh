@@ -58,7 +58,7 @@ expect_eq "$(dbq "select count(*) from activities")" 4
 t "a deal closed in the CRM closed on its close date, not on the day of the import"
 # won on 2024-06-15; lost with a close date after now (2024-06-20), so now;
 # an open deal's close date is only expected
-expect_eq "$(lead 2 'j["stage_entered"]')" "2024-06-15T00:00:00Z"
+expect_eq "$(lead 2 'j["stage_entered"]')" "2024-06-15T23:59:59Z" # (by the end of that day)
 expect_eq "$(lead 3 'j["stage_entered"]')" "2024-06-20T10:00:00Z"
 expect_eq "$(lead 1 'j["stage_entered"]')" "2024-06-20T10:00:00Z"
 # Noah Berg, a customer in the contacts file with no close date, was won at
@@ -197,6 +197,17 @@ expect_eq "$(k list --search wanda@p.example --format json | python3 -c 'import 
     "won 2024-04-20T15:30:00Z 2024-04-20T15:30:00Z"
 expect_eq "$(k list --search luis@p.example --format json | python3 -c 'import json,sys; l=json.load(sys.stdin)[0]; print(l["stage"], l["stage_entered"])')" \
     "lost 2024-04-10T09:00:00Z"
+
+printf '%s\n' "Deal - ID,Deal - Title,Deal - Stage,Deal - Status,Deal - Expected close date,Deal - Won time,Person - Name,Person - Email" \
+    "23,Day first,Proposal Made,won,31/12/2024,03/06/2024 10:00,Dora Dmy,dora@p.example" > "$T/pd-dmy.csv"
+run k import "$T/pd-dmy.csv" --date-format dmy; expect_rc 0
+expect_eq "$(k list --search dora@p.example --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)[0]["stage_entered"])')" \
+    "2024-06-03T10:00:00Z" "a won time read day first, as --date-format says"
+# an update that moves a lead keeps the row's own stage_entered (a kariz export's)
+printf 'name,email,stage,lost_reason,stage_entered\nWanda Won,wanda@p.example,lost,price,2024-05-02 08:00\n' > "$T/pd-entered.csv"
+run k import "$T/pd-entered.csv" --on-duplicate update; expect_rc 0; has_out "1 updated"
+expect_eq "$(k list --search wanda@p.example --format json | python3 -c 'import json,sys; l=json.load(sys.stdin)[0]; print(l["stage"], l["stage_entered"])')" \
+    "lost 2024-05-02T08:00:00Z"
 
 t "lost reasons: the rules' by name or label, any other kept aside and listed, never a reason of its own"
 printf '%s\n' "Record ID,Deal Name,Deal Stage,Amount,Close Date,Closed Lost Reason,Associated Contact" \
