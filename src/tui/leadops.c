@@ -274,10 +274,10 @@ static bool conflict_dialog(kz_tui *t, const kz_change *p)
     if (kz_store_events(t->s->store, p->id, p->version, &ev, &err) == KZ_OK) {
         for (size_t i = 0; i < ev.n; i++) {
             const kz_event *e = &ev.v[i];
-            if (e->version > t->shown_version || t->shown_lead != p->id) {
+            if (t->shown_lead != p->id || e->id > t->shown_event) {
                 /* told here: the status line does not tell them again */
                 t->shown_lead = p->id;
-                t->shown_version = e->version;
+                t->shown_event = e->id;
             }
             if (strcmp(e->kind, "grade") == 0)
                 continue; /* follows from the other changes */

@@ -839,8 +839,8 @@ static void announce_others(kz_tui *t)
             const kz_event *e = &ev.v[i];
             t->seen_event = e->id;
             /* (one's own, or shown in the conflict dialog already) */
-            bool known = own_event(t, e) || (e->lead_id == t->shown_lead && e->version > 0 &&
-                                             e->version <= t->shown_version);
+            bool known = own_event(t, e) || (t->shown_lead && e->lead_id == t->shown_lead &&
+                                             e->id <= t->shown_event);
             int w = known ? 0 : event_weight(e);
             if (!in_group || !same_save(&first, group_v, e)) {
                 first = *e;
@@ -875,6 +875,8 @@ static void announce_others(kz_tui *t)
             break;
     }
     kz_event_list_free(&ev);
+    if (t->seen_event >= t->shown_event)
+        t->shown_lead = 0; /* all the dialog showed is behind */
     if (!have)
         return;
     /* the notice on the status line, unread as far as the board can tell */

@@ -275,9 +275,9 @@ struct kz_tui {
     void *overlay_ud;
     /* Other people on the same database (tui.c). */
     int64_t seen_event;       /* the newest event already looked at for notices */
-    /* the lead whose colleagues' changes up to this version the conflict
-     * dialog has shown: not told again on the status line */
-    int64_t shown_lead, shown_version;
+    /* the lead whose colleagues' changes up to this event the conflict
+     * dialog has shown: not told again on the status line (0: none) */
+    int64_t shown_lead, shown_event;
     unsigned long notice_said; /* `said` when the status line last told others' changes */
     size_t notice_changes;    /* how many changes that notice stands for */
     kz_own_range own[KZ_TUI_OWN_RANGES]; /* events this board wrote (not announced) */
