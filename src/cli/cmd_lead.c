@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -854,8 +855,17 @@ int kz_cmd_followup(kz_cli *c, int argc, char **argv)
     for (int i = optind + 1; i < argc; i++)
         kz_buf_printf(&when, "%s%s", i > optind + 1 ? " " : "", argv[i]);
     int64_t id;
+    int day;
+    /* a WHEN that is no date is said before the database is opened (read
+     * again below from the session's today: $KARIZ_NOW) */
+    kz_err werr;
+    if (kz_date_parse(kz_buf_str(&when), kz_today(time(NULL)), &day, &werr) != KZ_OK) {
+        kz_buf_free(&when);
+        /* TRANSLATORS: WHEN is the argument's name in the usage line */
+        return kz_cli_usage("followup", _("WHEN: %s"), werr.msg);
+    }
     int rc = open_for_write(c, "followup", argv[optind], &id);
-    int day, today = kz_today(kz_session_now(&c->sess));
+    int today = kz_today(kz_session_now(&c->sess));
     /* a WHEN that is no date is a usage error (2), as report's --from is */
     if (!rc && kz_date_parse(kz_buf_str(&when), today, &day, &c->err) != KZ_OK)
         /* TRANSLATORS: WHEN is the argument's name in the usage line */

@@ -121,6 +121,22 @@ static char pq_failure[512]; /* why libpq could not be loaded; "" when it was */
 static void pq_load(void)
 {
     void *h = dlopen(KZ_LIBPQ, RTLD_NOW | RTLD_LOCAL);
+#ifdef KARIZ_LIBPQ_DIR
+    /* (a libpq kariz was built against outside the loader's own paths) */
+    if (!h) {
+        char *why = kz_xstrdup(dlerror());
+        h = dlopen(KARIZ_LIBPQ_DIR "/" KZ_LIBPQ, RTLD_NOW | RTLD_LOCAL);
+        if (!h) {
+            snprintf(pq_failure, sizeof pq_failure,
+                     _("PostgreSQL needs the libpq library, which could not be loaded (%s): "
+                       "install it (Debian: apt-get install libpq5)"),
+                     why);
+            free(why);
+            return;
+        }
+        free(why);
+    }
+#endif
     if (!h) {
         const char *why = dlerror();
         snprintf(pq_failure, sizeof pq_failure,

@@ -48,6 +48,8 @@ has_out "(lead 5): (no step named), due Fri 2026-12-04 (tomorrow)"
 run k followup 1 someday; expect_rc 2; expect_out ""
 has_err 'kariz followup: WHEN: cannot read date "someday": expected'; has_err "usage: kariz followup"
 run k followup 99 fri; expect_rc 1; expect_out ""
+# (a usage error before the database is looked at)
+run "$KARIZ" --db "$T/no-such.db" followup 1 someday; expect_rc 2; has_err "WHEN: cannot read date"
 
 t "followup: a due date before today is refused, nothing written, unless --force"
 run k followup 1 2026-11-01; expect_rc 1; expect_out ""
