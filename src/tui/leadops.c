@@ -335,10 +335,13 @@ static bool conflict_dialog(kz_tui *t, const kz_change *p)
     if (nmine == 0)
         kz_buf_printf(grow(&lines, &n, &cap), _("your change: %s"), p->what);
     char title[320];
+    char *name = label_of(t, p->id); /* owned */
+    /* TRANSLATORS: "Ava Smith (lead 12) was changed while you worked on it ..." */
     snprintf(title, sizeof title,
-             _("lead %" PRId64 " was changed while you worked on it (you read version %" PRId64
-               ")"),
-             p->id, p->version);
+             _("%s (lead %" PRId64 ") was changed while you worked on it (you read version %"
+               PRId64 ")"),
+             name, p->id, p->version);
+    free(name);
     kz_digits_show(title, sizeof title);
     conflict_state cs = {title, lines, n};
     t->overlay = draw_conflict;
@@ -451,9 +454,12 @@ bool kz_change_save(kz_tui *t, kz_change *p)
         }
         if (st == KZ_ECONFLICT && p->kind != KZ_CH_ADD) {
             if (!conflict_dialog(t, p)) {
-                kz_tui_error(t, _("%s: your change was dropped; the lead is reloaded with the "
-                                  "other change"),
-                             p->what);
+                char *name = label_of(t, p->id); /* owned */
+                /* TRANSLATORS: "edit of Ava Smith: your change was dropped; ..." */
+                kz_tui_error(t, _("%s of %s: your change was dropped; the lead is reloaded with "
+                                  "the other change"),
+                             p->what, name);
+                free(name);
                 return false;
             }
             kz_lead fresh;

@@ -204,13 +204,13 @@ static void test_conflicting_edits_show_the_dialog(void **state)
     kt_send(a, "CTO\r");
     kt_wait_for(a, "title of Ada Lovelace saved");
     kt_send(b, "CEO\r");
-    kt_wait_for(b, "was changed while you worked on it");
+    kt_wait_for(b, "Ada Lovelace (lead 1) was changed while you worked on it");
     kt_wait_for(b, "set title to CTO");
     kt_wait_for(b, "yours: CEO");
     /* the edit is kept while the dialog is open: nothing saved yet */
     assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "CTO");
     kt_send(b, "R");
-    kt_wait_for(b, "your change was dropped");
+    kt_wait_for(b, "edit of Ada Lovelace: your change was dropped");
     assert_string_equal(kt_sql(db, "SELECT title FROM leads WHERE id = 1"), "CTO");
     /* round two: the same, but B re-applies its edit on the fresh version */
     kt_send(b, "e");
