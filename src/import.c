@@ -550,6 +550,15 @@ static kz_status update_existing(run *r, int64_t id, bool *changed, kz_err *err)
                                       : entered_at(r, kz_lead_text(&r->lead, KZ_F_STAGE),
                                                    kz_lead_num(&r->cur, KZ_F_CREATED), now);
                 kz_lead_set_num(&r->cur, KZ_F_STAGE_ENTERED, entered);
+            } else if (was && !r->stage_implied) {
+                /* closed already (a contact's lifecycle, "customer", put
+                 * it there at an earlier import, at that import's time):
+                 * the deal's own close time, when earlier */
+                const kz_stage *cs = kz_rules_stage(r->s->rules, was);
+                int64_t t = entered_at(r, was, kz_lead_num(&r->cur, KZ_F_CREATED), now);
+                if (cs && cs->kind != KZ_STAGE_OPEN &&
+                    t < kz_lead_num(&r->cur, KZ_F_STAGE_ENTERED))
+                    kz_lead_set_num(&r->cur, KZ_F_STAGE_ENTERED, t);
             }
             const kz_stage *from = was ? kz_rules_stage(r->s->rules, was) : NULL,
                            *to = kz_rules_stage(r->s->rules, kz_lead_text(&r->lead, KZ_F_STAGE));

@@ -69,6 +69,17 @@ expect_eq "$(closed)" "(1, 0)" "closed 10-16 June"
 run k report losses --from 2024-06-17 --format json; expect_rc 0
 expect_eq "$(closed)" "(1, 1)" "closed since 17 June"
 
+t "a customer the contacts file made won closed when the deals file says"
+keep_db=$DB
+fresh hubspot_customer
+printf 'Email,First Name,Last Name,Lifecycle Stage,Create Date\ncara@c.example,Cara,Cust,customer,2024-05-01 09:00\n' > "$T/cust.csv"
+printf 'Record ID,Deal Name,Deal Stage,Amount,Close Date,Associated Contact\n41,Cara deal,closedwon,900,2024-06-10,Cara Cust (cara@c.example)\n' > "$T/cust-deals.csv"
+run k import "$T/cust.csv"; expect_rc 0
+expect_eq "$(lead 1 'j["stage"], j["stage_entered"]')" "('won', '2024-06-20T10:00:00Z')"
+run k import "$T/cust-deals.csv"; expect_rc 0; has_out "1 updated"
+expect_eq "$(lead 1 'j["stage"], j["stage_entered"]')" "('won', '2024-06-10T23:59:59Z')"
+DB=$keep_db
+
 t "a contacts file's lifecycle never reopens a deal or moves it back, even with --on-duplicate update"
 keep_db=$DB
 fresh hubspot_lifecycle
