@@ -823,7 +823,7 @@ static const kz_rcol closed_cols[] = {
     {"deals", N_("DEALS"), KZ_RT_COUNT},
 };
 
-enum { CH_TOUCHES, CH_SENT, CH_REPLIED, CH_CALLS, CH_ANSWERED, CH_WON, CH_LOST };
+enum { CH_TOUCHES, CH_SENT, CH_REPLIED, CH_CALLS, CH_ANSWERED, CH_WON, CH_LOST, CH_CALLS_KNOWN };
 
 typedef struct channel_ctx {
     const kz_report_pipeline *p;
@@ -846,6 +846,10 @@ static bool channel_activity(const kz_activity *a, void *ud)
             b->v[CH_REPLIED]++;
         if (strcmp(a->kind, "call") == 0) {
             b->v[CH_CALLS]++;
+            /* (a call nobody said the outcome of, as an import brings in,
+             * is neither answered nor not) */
+            if (strcmp(a->outcome, "none") != 0 && a->outcome[0])
+                b->v[CH_CALLS_KNOWN]++;
             if (strcmp(a->outcome, "answered") == 0 || strcmp(a->outcome, "call_back") == 0)
                 b->v[CH_ANSWERED]++;
         }
@@ -901,7 +905,7 @@ kz_status kz_report_channels(kz_store *st, const kz_report_pipeline *p,
             kz_rcell_int(&row[4], b->v[CH_CALLS]);
             kz_rcell_int(&row[5], b->v[CH_ANSWERED]);
             kz_rcell_rate(&row[6], b->v[CH_REPLIED] + b->v[CH_ANSWERED],
-                          b->v[CH_SENT] + b->v[CH_CALLS]);
+                          b->v[CH_SENT] + b->v[CH_CALLS_KNOWN]);
         }
         t = kz_report_table(out, "before_close", N_("Channels touched before the deal closed"),
                             before_cols, 5, "won_share");
@@ -925,7 +929,7 @@ kz_status kz_report_channels(kz_store *st, const kz_report_pipeline *p,
         kz_rcell_int(&row[1], nlost);
         kz_report_note(out, N_("Response: (e-mails replied + calls answered) / (messages sent + "
                                "calls); a call counts as answered when the outcome is answered or "
-                               "call_back. Before close: share of the won (lost) deals closed in "
+                               "call_back, and a call without an outcome is left out. Before close: share of the won (lost) deals closed in "
                                "the period that had a touch on the channel before they closed."));
     }
     buckets_free(&c.ch);

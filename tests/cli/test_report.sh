@@ -255,4 +255,12 @@ KARIZ_NOW="2026-12-02 12:00" run k report velocity --format json; expect_rc 0
 expect_eq "$(json '[(s["stage"], s["entered"]) for s in j["stages"]]')" \
     "[('lead', 2), ('prospect', 2), ('opportunity', 1)]"
 
+t "channels: a call nobody recorded the outcome of is left out of the response rate"
+printf 'Activity date,Activity type,Call title,Associated Contact\n2026-12-02 09:30,Call,Catch-up,Olga Petrova (olga@umbrella.example)\n' > "$T/calls.csv"
+KARIZ_NOW="2026-12-02 12:00" run k import "$T/calls.csv"; expect_rc 0
+KARIZ_NOW="2026-12-02 12:30" run k log 5 call answered; expect_rc 0
+KARIZ_NOW="2026-12-02 13:00" run k report channels --period "this week" --format json; expect_rc 0
+expect_eq "$(json '[(r["channel"], r["calls"], r["answered"], r["response_rate"]) for r in j["response"]]')" \
+    "[('phone', 2, 1, 100.0)]"
+
 finish
