@@ -169,12 +169,14 @@ static bool pq_ready(char **errmsg)
 /* ---- messages ------------------------------------------------------------ */
 
 /* s as one line: every run of control characters and spaces is one space,
- * none at either end; with strip, libpq's "ERROR:  " and "FATAL:  "
- * prefixes dropped (a message libpq wrote, rather than the server's fields). */
+ * or "; " where it held a line break after a line that ends without a
+ * stop (libpq's "Connection refused\n\tIs the server running...?"), none
+ * at either end; with strip, libpq's "ERROR:  " and "FATAL:  " prefixes
+ * dropped (a message libpq wrote, rather than the server's fields). */
 static void one_line(kz_buf *out, const char *s, bool strip)
 {
     static const char *const prefixes[] = {"ERROR:  ", "FATAL:  ", "PANIC:  "};
-    bool space = false;
+    bool space = false, line = false;
     while (s && *s) {
         bool dropped = false;
         for (size_t i = 0; strip && i < sizeof prefixes / sizeof prefixes[0]; i++) {
@@ -190,11 +192,13 @@ static void one_line(kz_buf *out, const char *s, bool strip)
         unsigned char ch = (unsigned char)*s++;
         if (ch <= ' ' || ch == 0x7f) {
             space = out->len > 0;
+            line = line || (space && (ch == '\n' || ch == '\r') &&
+                            !strchr(".:;,", out->s[out->len - 1]));
             continue;
         }
         if (space)
-            kz_buf_putc(out, ' ');
-        space = false;
+            kz_buf_puts(out, line ? "; " : " ");
+        space = line = false;
         kz_buf_putc(out, (char)ch);
     }
 }

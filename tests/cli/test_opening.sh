@@ -71,4 +71,9 @@ run env LD_LIBRARY_PATH="$T/badlib" "$KARIZ" --db "$T/lp.db" list; expect_rc 0; 
 run env LD_LIBRARY_PATH="$T/badlib" "$KARIZ" --db postgresql://db.invalid/sales list; expect_rc 1
 has_err "cannot connect to the database postgresql://db.invalid/sales: PostgreSQL needs the libpq library, which could not be loaded ($T/badlib/libpq.so.5: file too short): install it (Debian: apt-get install libpq5)"
 
+t "a server that refuses the connection is said on one line, libpq's lines kept apart"
+run "$KARIZ" --db "postgresql://127.0.0.1:1/sales" list; expect_rc 1
+has_err 'cannot connect to the database postgresql://127.0.0.1:1/sales: connection to server at "127.0.0.1", port 1 failed: Connection refused; Is the server running on that host and accepting TCP/IP connections?'
+expect_eq "$(printf '%s\n' "$err" | wc -l)" 1 "one line"
+
 finish
