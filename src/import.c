@@ -1669,6 +1669,19 @@ static bool has_words(const kz_import_tally *t, char what, bool matched)
     return false;
 }
 
+/* A section of the summary: its heading, the words, and a hint after them
+ * (hint NULL: none); nothing when there are no such words. */
+static void word_section(const kz_import_tally *t, char what, bool matched, const char *head,
+                         const char *hint, kz_buf *out)
+{
+    if (!has_words(t, what, matched))
+        return;
+    kz_buf_puts(out, head);
+    put_words(t, what, matched, out);
+    if (hint)
+        kz_buf_puts(out, hint);
+}
+
 void kz_import_tally_describe(const kz_import_tally *t, bool dry_run, kz_buf *out)
 {
     if (t->files > 1)
@@ -1681,37 +1694,31 @@ void kz_import_tally_describe(const kz_import_tally *t, bool dry_run, kz_buf *ou
                       t->total.skipped, t->total.rejected);
     if (t->matched)
         kz_buf_printf(out, _("activities and notes added to leads: %" PRId64 "\n"), t->matched);
-    if (has_words(t, 'o', true)) {
-        kz_buf_puts(out, _("owners and authors matched to accounts:\n"));
-        put_words(t, 'o', true, out);
-    }
-    if (has_words(t, 'o', false)) {
-        kz_buf_puts(out, _("owners and authors nobody matches (their leads are unassigned, the "
-                           "name kept as custom field crm_owner; an activity's author is kept "
-                           "in its note):\n"));
-        put_words(t, 'o', false, out);
-        kz_buf_puts(out, _("  map them in the rules file, e.g.  owners: {\"Ada Owner\": ada}, "
-                           "or give the account the person's full name\n"));
-    }
-    if (has_words(t, 'n', false)) {
-        kz_buf_puts(out, _("owners and authors kept as written, though no user here has that "
-                           "name (check the spelling; they become users once an account or role "
-                           "of that name can change leads):\n"));
-        put_words(t, 'n', false, out);
-    }
+    word_section(t, 'o', true, _("owners and authors matched to accounts:\n"), NULL, out);
+    word_section(t, 'o', false,
+                 _("owners and authors nobody matches (their leads are unassigned, the "
+                   "name kept as custom field crm_owner; an activity's author is kept "
+                   "in its note):\n"),
+                 _("  map them in the rules file, e.g.  owners: {\"Ada Owner\": ada}, "
+                   "or give the account the person's full name\n"),
+                 out);
+    word_section(t, 'n', false,
+                 _("owners and authors kept as written, though no user here has that "
+                   "name (check the spelling; they become users once an account or role "
+                   "of that name can change leads):\n"),
+                 NULL, out);
     if (has_words(t, 's', true) || has_words(t, 't', true)) {
         kz_buf_puts(out, _("stages and statuses mapped:\n"));
         put_words(t, 's', true, out);
         put_words(t, 't', true, out);
     }
-    if (has_words(t, 'r', false)) {
-        kz_buf_puts(out, _("lost reasons that are none of the rules' (kept as custom field "
-                           "crm_lost_reason; the lead's reason is the one its stage implies, "
-                           "else other):\n"));
-        put_words(t, 'r', false, out);
-        kz_buf_puts(out, _("  add them to lost_reasons: in the rules file to keep them as "
-                           "reasons\n"));
-    }
+    word_section(t, 'r', false,
+                 _("lost reasons that are none of the rules' (kept as custom field "
+                   "crm_lost_reason; the lead's reason is the one its stage implies, "
+                   "else other):\n"),
+                 _("  add them to lost_reasons: in the rules file to keep them as "
+                   "reasons\n"),
+                 out);
     if (has_words(t, 's', false) || has_words(t, 't', false)) {
         kz_buf_puts(out, _("stages and statuses nobody maps (kept as custom fields crm_stage and "
                            "crm_status; those leads start in the first stage):\n"));

@@ -135,41 +135,34 @@ static void row(const int64_t *v, size_t n, char *out, size_t outlen)
 static void test_row_scale(void **state)
 {
     (void)state;
-    char buf[256];
-    /* one unit for the row, and values that differ never read alike */
-    const int64_t a[] = {101200000, 108000000};
-    row(a, 2, buf, sizeof buf);
-    assert_string_equal(buf, "1.01M 1.08M");
-    const int64_t b[] = {101200000, 101250000, 500000};
-    row(b, 3, buf, sizeof buf);
-    assert_string_equal(buf, "1.012M 1.013M 0.005M");
-    /* no amount other than zero reads 0 */
-    const int64_t c[] = {250000000, 4500000, 0};
-    row(c, 3, buf, sizeof buf);
-    assert_string_equal(buf, "2.50M 0.05M 0");
-    /* equal amounts stay equal; a row of small amounts keeps its units */
-    const int64_t d[] = {120000, 120000, 99900};
-    row(d, 3, buf, sizeof buf);
-    assert_string_equal(buf, "1,200 1,200 999");
-    const int64_t e[] = {10, 30};
-    row(e, 2, buf, sizeof buf);
-    assert_string_equal(buf, "0.1 0.3");
-    /* amounts a cent apart in a large row: down to the cent, in units
-     * rather than with eight decimals of a million */
-    const int64_t f[] = {123456789, 123456788};
-    row(f, 2, buf, sizeof buf);
-    assert_string_equal(buf, "1,234,567.89 1,234,567.88");
-    /* billions beside thousands: a unit in which the small ones read with
-     * a decimal or two, not 0.0000012B */
-    const int64_t g[] = {200000000000, 24000000, 120000};
-    row(g, 3, buf, sizeof buf);
-    assert_string_equal(buf, "2,000,000k 240k 1k");
-    /* ... and no further down than that takes */
-    const int64_t h[] = {200000000000, 2400000000};
-    row(h, 2, buf, sizeof buf);
-    assert_string_equal(buf, "2.00B 0.02B");
-    row(NULL, 0, buf, sizeof buf);
-    assert_string_equal(buf, "");
+    static const struct {
+        int64_t v[4];
+        size_t n;
+        const char *want;
+    } rows[] = {
+        /* one unit for the row, and values that differ never read alike */
+        {{101200000, 108000000}, 2, "1.01M 1.08M"},
+        {{101200000, 101250000, 500000}, 3, "1.012M 1.013M 0.005M"},
+        /* no amount other than zero reads 0 */
+        {{250000000, 4500000, 0}, 3, "2.50M 0.05M 0"},
+        /* equal amounts stay equal; a row of small amounts keeps its units */
+        {{120000, 120000, 99900}, 3, "1,200 1,200 999"},
+        {{10, 30}, 2, "0.1 0.3"},
+        /* amounts a cent apart in a large row: down to the cent, in units
+         * rather than with eight decimals of a million */
+        {{123456789, 123456788}, 2, "1,234,567.89 1,234,567.88"},
+        /* billions beside thousands: a unit in which the small ones read
+         * with a decimal or two at most, not 0.0000012B ... */
+        {{200000000000, 24000000, 120000}, 3, "2,000,000k 240k 1k"},
+        /* ... and no further down than that takes */
+        {{200000000000, 2400000000}, 2, "2.00B 0.02B"},
+        {{0}, 0, ""},
+    };
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        char buf[256];
+        row(rows[i].n ? rows[i].v : NULL, rows[i].n, buf, sizeof buf);
+        assert_string_equal(buf, rows[i].want);
+    }
 }
 
 static void test_json_exact(void **state)
