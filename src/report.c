@@ -13,6 +13,7 @@
 #include "kariz/model.h"
 #include "kariz/prefs.h"
 #include "kariz/report.h"
+#include "kariz/text.h"
 #include "kariz/store.h"
 
 /* qsort for arrays that may be empty (and then NULL, which qsort must not
@@ -87,6 +88,7 @@ typedef struct rlead {
     int stage;        /* index in the pipeline, -1 when the rules lack it */
     char *stage_name; /* owned */
     char *owner, *source, *lost_from, *lost_reason, *grade, *close_date; /* owned; NULL: absent */
+    char *currency;  /* owned; NULL: the team's (the rules' currency:) */
     int64_t value;   /* minor units, 0 when absent */
     int prob;        /* the lead's own probability, -1 when it has none */
     int64_t entered; /* when it entered its stage */
@@ -126,6 +128,7 @@ static bool lead_vec_add(const kz_lead *l, void *ud)
     r->lost_reason = dup_text(l, KZ_F_LOST_REASON);
     r->grade = dup_text(l, KZ_F_GRADE);
     r->close_date = dup_text(l, KZ_F_CLOSE_DATE);
+    r->currency = dup_text(l, KZ_F_CURRENCY);
     r->value = kz_lead_num(l, KZ_F_VALUE);
     r->prob = kz_lead_has(l, KZ_F_PROBABILITY) ? (int)kz_lead_num(l, KZ_F_PROBABILITY) : -1;
     r->entered = kz_lead_num(l, KZ_F_STAGE_ENTERED);
@@ -143,6 +146,7 @@ static void lead_vec_free(lead_vec *lv)
         free(r->owner);
         free(r->source);
         free(r->lost_from);
+        free(r->currency);
         free(r->lost_reason);
         free(r->grade);
         free(r->close_date);
@@ -340,16 +344,67 @@ static bool funnel_entry(const kz_stage_entry *e, void *ud)
 
 /* Current leads and value per stage: the pipeline's stages in funnel order,
  * then any stage the leads are in that the pipeline no longer has. */
+/* Counts the currency of an amount a table sums (none for no amount): a
+ * lead without one is in the team's, the rules' currency:. */
+static void count_currency(buckets *cur, const kz_report_pipeline *p, const rlead *l)
+{
+    if (l->value == 0)
+        return;
+    const char *c = l->currency && *l->currency ? l->currency : p->currency ? p->currency : "";
+    bucket_get(cur, c, NULL)->v[0]++;
+}
+
+/* The note that amounts in several currencies were added up as they stand
+ * (kariz converts none), in English for JSON and in the user's language;
+ * nothing for one currency. Frees cur. */
+static void note_currencies(kz_report *out, buckets *cur)
+{
+    if (cur->n > 1) {
+        sort_n(cur->v, cur->n, sizeof *cur->v, bucket_cmp_count); /* most deals first */
+        kz_buf en = KZ_BUF_INIT, shown = KZ_BUF_INIT, code = KZ_BUF_INIT; /* owned */
+        for (int lang = 0; lang < 2; lang++) {
+            kz_buf *b = lang ? &shown : &en;
+            kz_buf_puts(b, lang ? _("The amounts add up deals in several currencies as they "
+                                    "stand, without converting:")
+                                : "The amounts add up deals in several currencies as they "
+                                  "stand, without converting:");
+            for (size_t i = 0; i < cur->n; i++) {
+                kz_buf_reset(&code); /* (the code as stored: it came from a file) */
+                kz_text_sanitize(&code, cur->v[i].a, strlen(cur->v[i].a), KZ_TEXT_NEWLINE_SPACE);
+                int64_t n = cur->v[i].v[0];
+                kz_buf_puts(b, i ? ", " : " ");
+                if (code.len)
+                    kz_buf_printf(b, lang ? P_("%" PRId64 " in %s", "%" PRId64 " in %s", n)
+                                          : "%" PRId64 " in %s",
+                                  n, kz_buf_str(&code));
+                else
+                    kz_buf_printf(b, lang ? P_("%" PRId64 " without one", "%" PRId64 " without one", n)
+                                          : "%" PRId64 " without one",
+                                  n);
+            }
+            kz_buf_putc(b, '.');
+        }
+        kz_report_note_both(out, kz_buf_str(&en), kz_buf_str(&shown));
+        kz_buf_free(&en);
+        kz_buf_free(&shown);
+        kz_buf_free(&code);
+    }
+    buckets_free(cur);
+}
+
 static void stages_now_table(kz_report *out, const kz_report_pipeline *p, const lead_vec *lv)
 {
     buckets bs = {0};
     for (size_t i = 0; i < p->nstages; i++)
         bucket_get(&bs, p->stages[i].name, NULL)->order = (int)i;
+    buckets cur = {0};
     for (size_t i = 0; i < lv->n; i++) {
         bucket *b = bucket_get(&bs, lv->v[i].stage_name, NULL);
         b->v[0]++;
         b->v[1] += lv->v[i].value;
+        count_currency(&cur, p, &lv->v[i]);
     }
+    note_currencies(out, &cur);
     sort_n(bs.v, bs.n, sizeof *bs.v, bucket_cmp_name);
     kz_rtable *t = kz_report_table(out, "stages", N_("Leads per stage now"), stage_now_cols, 3,
                                    "leads");
@@ -480,7 +535,7 @@ kz_status kz_report_forecast(kz_store *st, const kz_report_pipeline *p,
         return ks;
     lead_vec lv = {0};
     ks = load_leads(st, p, o, &lv, err);
-    buckets months = {0}, owners = {0}, both = {0};
+    buckets months = {0}, owners = {0}, both = {0}, cur = {0};
     int64_t total[3] = {0, 0, 0};
     for (size_t i = 0; ks == KZ_OK && i < lv.n; i++) {
         const rlead *l = &lv.v[i];
@@ -519,6 +574,7 @@ kz_status kz_report_forecast(kz_store *st, const kz_report_pipeline *p,
         total[0]++;
         total[1] += value;
         total[2] += vp;
+        count_currency(&cur, p, l);
     }
     if (ks == KZ_OK) {
         sort_n(months.v, months.n, sizeof *months.v, bucket_cmp_name);
@@ -541,7 +597,9 @@ kz_status kz_report_forecast(kz_store *st, const kz_report_pipeline *p,
         kz_report_note(out, N_("Weighted: deal value x the win probability of the lead's stage in "
                                "the rules in force, or the lead's own probability when it has "
                                "one. Leads without a value count as 0."));
+        note_currencies(out, &cur);
     }
+    buckets_free(&cur);
     buckets_free(&months);
     buckets_free(&owners);
     buckets_free(&both);
@@ -739,7 +797,7 @@ kz_status kz_report_losses(kz_store *st, const kz_report_pipeline *p, const kz_r
     lead_vec lv = {0};
     ks = load_leads(st, p, o, &lv, err);
     period pd = period_of(o);
-    buckets stages = {0}, reasons = {0}, sources = {0};
+    buckets stages = {0}, reasons = {0}, sources = {0}, cur = {0};
     int64_t nlost = 0;
     for (size_t i = 0; ks == KZ_OK && i < lv.n; i++) {
         const rlead *l = &lv.v[i];
@@ -761,6 +819,7 @@ kz_status kz_report_losses(kz_store *st, const kz_report_pipeline *p, const kz_r
             sb->order = fi;
         sb->v[0]++;
         sb->v[1] += l->value;
+        count_currency(&cur, p, l);
         bucket *rb = bucket_get(&reasons, or_label(l->lost_reason, NONE_LABEL, &last), NULL);
         rb->last_a = last;
         rb->v[0]++;
@@ -797,7 +856,9 @@ kz_status kz_report_losses(kz_store *st, const kz_report_pipeline *p, const kz_r
         }
         kz_report_note(out, N_("Deals closed (won or lost) in the period; a deal that was lost and "
                                "then reopened is open again and not counted as lost."));
+        note_currencies(out, &cur);
     }
+    buckets_free(&cur);
     buckets_free(&stages);
     buckets_free(&reasons);
     buckets_free(&sources);

@@ -36,9 +36,12 @@ void kz_report_free(kz_report *r)
         free(tb->cells);
     }
     free(r->tables);
-    for (size_t i = 0; i < r->nnotes; i++)
+    for (size_t i = 0; i < r->nnotes; i++) {
         free(r->notes[i]);
+        free(r->notes_shown[i]);
+    }
     free(r->notes);
+    free(r->notes_shown);
     free(r->owner);
     kz_report_init(r);
 }
@@ -118,7 +121,17 @@ void kz_report_note(kz_report *r, const char *fmt, ...)
     kz_buf_vprintf(&b, fmt, ap);
     va_end(ap);
     r->notes = kz_xrealloc(r->notes, (r->nnotes + 1) * sizeof *r->notes);
+    r->notes_shown = kz_xrealloc(r->notes_shown, (r->nnotes + 1) * sizeof *r->notes_shown);
+    r->notes_shown[r->nnotes] = NULL;
     r->notes[r->nnotes++] = kz_buf_take(&b);
+}
+
+void kz_report_note_both(kz_report *r, const char *english, const char *shown)
+{
+    r->notes = kz_xrealloc(r->notes, (r->nnotes + 1) * sizeof *r->notes);
+    r->notes_shown = kz_xrealloc(r->notes_shown, (r->nnotes + 1) * sizeof *r->notes_shown);
+    r->notes_shown[r->nnotes] = kz_xstrdup(shown);
+    r->notes[r->nnotes++] = kz_xstrdup(english);
 }
 
 const kz_rtable *kz_report_find(const kz_report *r, const char *key)
@@ -601,7 +614,7 @@ void kz_report_render(const kz_report *r, int width, bool unicode, kz_lines *out
     if (r->nnotes)
         lines_push(out, &b);
     for (size_t i = 0; i < r->nnotes; i++)
-        push_wrapped(out, _(r->notes[i]), width);
+        push_wrapped(out, r->notes_shown[i] ? r->notes_shown[i] : _(r->notes[i]), width);
 }
 
 /* ---- CSV ---- */

@@ -84,7 +84,8 @@ typedef struct kz_report {
     int64_t now;       /* when it was computed (Unix seconds) */
     kz_rtable *tables; /* owned */
     size_t ntables;
-    char **notes; /* owned: sentences shown under the tables */
+    char **notes; /* owned: sentences shown under the tables (msgids, or English) */
+    char **notes_shown; /* owned, each NULL or the note in the user's language */
     size_t nnotes;
     const char *currency; /* borrowed from the pipeline: the text form's currency */
     const kz_stage *stages; /* borrowed from the pipeline: labels for STAGE cells */
@@ -106,6 +107,9 @@ void kz_rcell_real(kz_rcell *c, double v);
 /* numerator / denominator x 100; null when the denominator is 0. */
 void kz_rcell_rate(kz_rcell *c, int64_t num, int64_t den);
 void kz_report_note(kz_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A note that quotes values, given in English (for JSON) and in the
+ * user's language (for the table); both copied. */
+void kz_report_note_both(kz_report *r, const char *english, const char *shown);
 /* The table with this key, or NULL. */
 const kz_rtable *kz_report_find(const kz_report *r, const char *key);
 

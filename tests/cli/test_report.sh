@@ -263,4 +263,17 @@ KARIZ_NOW="2026-12-02 13:00" run k report channels --period "this week" --format
 expect_eq "$(json '[(r["channel"], r["calls"], r["answered"], r["response_rate"]) for r in j["response"]]')" \
     "[('phone', 2, 1, 100.0)]"
 
+t "amounts in several currencies are said to be added as they stand"
+DB=$(new_db currencies.db); k init >/dev/null
+k add "Euro Deal" --value 1000 --set currency=EUR --stage opportunity >/dev/null
+k add "Plain Deal" --value 2000 --stage opportunity >/dev/null
+k add "Other Euro" --value 500 --set currency=EUR --stage prospect >/dev/null
+run k report forecast --format json; expect_rc 0
+expect_eq "$(json '[n for n in j["notes"] if "currencies" in n]')" \
+    "['The amounts add up deals in several currencies as they stand, without converting: 2 in EUR, 1 without one.']"
+run k report funnel; expect_rc 0; has_out "2 in EUR, 1 without one."
+k set 2 currency=EUR >/dev/null
+run k report forecast --format json; expect_rc 0
+expect_eq "$(json '[n for n in j["notes"] if "currencies" in n]')" "[]" "one currency: no note"
+
 finish
