@@ -354,6 +354,12 @@ static void count_currency(buckets *cur, const kz_report_pipeline *p, const rlea
     bucket_get(cur, c, NULL)->v[0]++;
 }
 
+/* s in the user's language, or as written (English, for JSON). */
+__attribute__((format_arg(2))) static const char *in_lang(bool shown, const char *s)
+{
+    return shown ? _(s) : s;
+}
+
 /* The note that amounts in several currencies were added up as they stand
  * (kariz converts none), in English for JSON and in the user's language;
  * nothing for one currency. Frees cur. */
@@ -361,32 +367,27 @@ static void note_currencies(kz_report *out, buckets *cur)
 {
     if (cur->n > 1) {
         sort_n(cur->v, cur->n, sizeof *cur->v, bucket_cmp_count); /* most deals first */
-        kz_buf en = KZ_BUF_INIT, shown = KZ_BUF_INIT, code = KZ_BUF_INIT; /* owned */
-        for (int lang = 0; lang < 2; lang++) {
-            kz_buf *b = lang ? &shown : &en;
-            kz_buf_puts(b, lang ? _("The amounts add up deals in several currencies as they "
-                                    "stand, without converting:")
-                                : "The amounts add up deals in several currencies as they "
-                                  "stand, without converting:");
+        kz_buf text[2] = {KZ_BUF_INIT, KZ_BUF_INIT}, code = KZ_BUF_INIT; /* owned */
+        for (int shown = 0; shown < 2; shown++) {
+            kz_buf *b = &text[shown];
+            kz_buf_puts(b, in_lang(shown, N_("The amounts add up deals in several currencies as "
+                                             "they stand, without converting:")));
             for (size_t i = 0; i < cur->n; i++) {
                 kz_buf_reset(&code); /* (the code as stored: it came from a file) */
                 kz_text_sanitize(&code, cur->v[i].a, strlen(cur->v[i].a), KZ_TEXT_NEWLINE_SPACE);
-                int64_t n = cur->v[i].v[0];
                 kz_buf_puts(b, i ? ", " : " ");
                 if (code.len)
-                    kz_buf_printf(b, lang ? P_("%" PRId64 " in %s", "%" PRId64 " in %s", n)
-                                          : "%" PRId64 " in %s",
-                                  n, kz_buf_str(&code));
+                    kz_buf_printf(b, in_lang(shown, N_("%" PRId64 " in %s")), cur->v[i].v[0],
+                                  kz_buf_str(&code));
                 else
-                    kz_buf_printf(b, lang ? P_("%" PRId64 " without one", "%" PRId64 " without one", n)
-                                          : "%" PRId64 " without one",
-                                  n);
+                    kz_buf_printf(b, in_lang(shown, N_("%" PRId64 " without one")),
+                                  cur->v[i].v[0]);
             }
             kz_buf_putc(b, '.');
         }
-        kz_report_note_both(out, kz_buf_str(&en), kz_buf_str(&shown));
-        kz_buf_free(&en);
-        kz_buf_free(&shown);
+        kz_report_note_both(out, kz_buf_str(&text[0]), kz_buf_str(&text[1]));
+        kz_buf_free(&text[0]);
+        kz_buf_free(&text[1]);
         kz_buf_free(&code);
     }
     buckets_free(cur);
