@@ -39,4 +39,34 @@ run k set 1 title=CTO; expect_rc 0
 expect_eq "$(dbq 'SELECT title FROM leads WHERE id = 1')" CTO
 expect_eq "$(dbq "SELECT count(*) FROM meta WHERE key = 'held'")" 0
 
+
+t "a database still in rollback-journal mode: its first opener waits for another program's write lock to switch it to WAL"
+# (made by the sqlite3 shell, or copied: SQLite fails such a switch at once
+# while another process holds the write lock, without waiting)
+expect_eq "$(sqlite3 "$DB" 'PRAGMA journal_mode = DELETE')" delete
+coproc HOLDER { python3 -c '
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN IMMEDIATE")
+print("locked", flush=True)
+sys.stdin.readline()
+c.execute("ROLLBACK")
+print("released", flush=True)
+' "$DB"; }
+read -r -t 30 state <&"${HOLDER[0]}"
+expect_eq "$state" locked
+KARIZ_BUSY_TIMEOUT=600000 "$KARIZ" --db "$DB" show 1 >"$T/out" 2>"$T/err" &
+opener=$!
+# the lock is released once kariz waits for it (sleeps) or has given up
+until [ ! -e "/proc/$opener" ] || grep -q nanosleep "/proc/$opener/wchan" 2>/dev/null ||
+    grep -q '^State:[[:space:]]*Z' "/proc/$opener/status" 2>/dev/null; do :; done
+echo >&"${HOLDER[1]}"
+read -r -t 30 state <&"${HOLDER[0]}"
+expect_eq "$state" released
+wait "$HOLDER_PID"
+wait "$opener"
+expect_eq "$?" 0 "kariz's exit status ($(cat "$T/err"))"
+grep -q "Ava Smith" "$T/out" && ok || bad "the lead was not shown"
+expect_eq "$(sqlite3 "$DB" 'PRAGMA journal_mode')" wal
+
 finish
