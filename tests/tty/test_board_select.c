@@ -357,11 +357,11 @@ static void test_new_lead_is_selected(void **state)
     assert_string_equal(kt_sql(db, "SELECT lead_id FROM activities WHERE kind = 'note'"), "4");
     kt_send(t, "o");
     kt_wait_for(t, "owner (empty: unassigned):");
-    kt_send(t, "\x15" "dave\r");
-    kt_wait_for(t, "\"dave\" is not a known user"); /* no such account: asked first */
+    kt_send(t, "\x15" "dave_zq\r");
+    kt_wait_for(t, "\"dave_zq\" is not a known user"); /* no such account: asked first */
     kt_send(t, "y");
-    kt_wait_for(t, "Zara Ahmadi assigned to dave");
-    assert_string_equal(kt_sql(db, "SELECT owner FROM leads WHERE id = 4"), "dave");
+    kt_wait_for(t, "Zara Ahmadi assigned to dave_zq");
+    assert_string_equal(kt_sql(db, "SELECT owner FROM leads WHERE id = 4"), "dave_zq");
     kt_finish(t, "qq");
 }
 
@@ -652,12 +652,12 @@ static void test_morning_session(void **state)
     int third = triage_lead(t);
     kt_send(t, "o");
     kt_wait_for(t, "assign to");
-    kt_send(t, "\x15" "dave\r");
-    kt_wait_for(t, "\"dave\" is not a known user"); /* no such account: asked first */
+    kt_send(t, "\x15" "dave_zq\r");
+    kt_wait_for(t, "\"dave_zq\" is not a known user"); /* no such account: asked first */
     kt_send(t, "y");
-    kt_wait_for(t, "assigned to dave");
-    where(db, "dave", "SELECT owner FROM leads WHERE id = %d", third);
-    assert_string_equal(kt_sql(db, "SELECT count(*) FROM leads WHERE owner = 'dave'"), "1");
+    kt_wait_for(t, "assigned to dave_zq");
+    where(db, "dave_zq", "SELECT owner FROM leads WHERE id = %d", third);
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM leads WHERE owner = 'dave_zq'"), "1");
     /* and a report, then back to the board */
     kt_send(t, "q");
     kt_wait_for(t, "Grace Hopper");

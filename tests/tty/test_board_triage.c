@@ -543,20 +543,20 @@ static void test_conflict_in_triage_shows_the_dialog(void **state)
     kt_send(t, "o");
     kt_wait_for(t, "assign to");
     kt_kariz_run(db, "assign", "--force", "1", "carol", NULL); /* no account: forced */
-    kt_send(t, "dave\r");
-    kt_wait_for(t, "\"dave\" is not a known user"); /* asked first, then the conflict */
+    kt_send(t, "dave_zq\r");
+    kt_wait_for(t, "\"dave_zq\" is not a known user"); /* asked first, then the conflict */
     kt_send(t, "y");
     kt_wait_for(t, "was changed while you worked on it");
     kt_wait_for(t, "set owner to carol");
-    kt_wait_for(t, "yours: dave");
+    kt_wait_for(t, "yours: dave_zq");
     char *owner = sql(db, "SELECT owner FROM leads WHERE id = 1");
     assert_string_equal(owner, "carol");
     free(owner);
     kt_send(t, "A");
-    kt_wait_for(t, "Person 01 assigned to dave; u undoes (re-applied over the other change)");
+    kt_wait_for(t, "Person 01 assigned to dave_zq; u undoes (re-applied over the other change)");
     kt_wait_for(t, "triage 2/2, 1 decision");
     owner = sql(db, "SELECT owner FROM leads WHERE id = 1");
-    assert_string_equal(owner, "dave");
+    assert_string_equal(owner, "dave_zq");
     free(owner);
     /* a colleague's title edit is no conflict for a call */
     kt_send(t, "c");
