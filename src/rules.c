@@ -530,7 +530,7 @@ static bool get_key_list(ctx *c, const node *n, const char *what, const char ***
 static const char *const cond_keys[] = {
     "field",   "stakeholder", "equals",  "one_of",  "matches",     "ignore_case",     "above",
     "at_least", "below",  "at_most", "between",     "present",         "absent",
-    "within_days", "older_than_days", "within_next_days"};
+    "within_days", "older_than_days", "within_next_days", "kind"};
 
 static bool computed_field(int f)
 {
@@ -713,6 +713,9 @@ static bool parse_role_cond(ctx *c, const node *m, kz_cond *k, const char *where
     k->ops = present ? KZ_OP_PRESENT : KZ_OP_ABSENT;
     return true;
 }
+
+static bool parse_vocab_list(ctx *c, const node *v, const char *what, const char *const *names,
+                             size_t nn, uint32_t *mask);
 
 static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
 {
@@ -905,6 +908,22 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
             k->next = d;
         k->ops |= day_bits[i];
     }
+    const node *kn = get(m, "kind");
+    if (kn) {
+        static const char *const kinds[] = {"open", "won", "lost"};
+        if (k->type != KZ_FT_STAGE) {
+            fail(c, get_key(m, "kind"),
+                 _("kind on \"%s\", which holds %s; expected a stage field (stage or "
+                   "lost_from)"),
+                 k->name, type_word(k->type));
+            return false;
+        }
+        uint32_t mask = 0;
+        if (!parse_vocab_list(c, kn, "stage kind", kinds, COUNT(kinds), &mask))
+            return false;
+        k->kinds = mask;
+        k->ops |= KZ_OP_KIND;
+    }
     if (k->type == KZ_FT_TIME && (k->ops & (KZ_OP_WITHIN | KZ_OP_OLDER | KZ_OP_NEXT)))
         k->tb = rcalloc(c->r, 1, sizeof *k->tb);
     const node *pr = get(m, "present"), *ab = get(m, "absent");
@@ -935,7 +954,7 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
         fail(c, m,
              _("the condition on \"%s\" has no test; expected one of equals, one_of, matches, "
                "above, at_least, below, at_most, between, present, absent, within_days, "
-               "older_than_days, within_next_days"),
+               "older_than_days, within_next_days, kind"),
              k->name);
         return false;
     }

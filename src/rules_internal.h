@@ -32,6 +32,7 @@
 #define KZ_OP_WITHIN 0x040u   /* within_days */
 #define KZ_OP_OLDER 0x080u    /* older_than_days */
 #define KZ_OP_NEXT 0x100u     /* within_next_days */
+#define KZ_OP_KIND 0x200u     /* kind: the stage's kind (stage, lost_from) */
 
 /* Scratch for day tests on time fields: the Unix-time bounds of the tested
  * days, computed once per local day instead of once per lead. */
@@ -63,6 +64,7 @@ typedef struct kz_cond {
     pcre2_code *re;
     const char *pattern;
     bool icase;
+    unsigned kinds;     /* KZ_OP_KIND: bit k for kz_stage_kind k */
     kz_tbounds *tb; /* time fields with day tests; scratch owned by the rules */
 } kz_cond;
 

@@ -101,6 +101,11 @@ bool kz_cond_eval(const kz_rules *r, const kz_cond *c, const kz_lead *lead, int 
         if (!hit)
             return false;
     }
+    if (c->ops & KZ_OP_KIND) {
+        const kz_stage *st = kz_rules_stage(r, txt);
+        if (!st || !(c->kinds & (1u << st->kind)))
+            return false;
+    }
     if (c->ops & (KZ_OP_LO | KZ_OP_HI)) {
         double v;
         if (c->field >= 0)
@@ -591,6 +596,16 @@ static void describe_cond(kz_buf *b, const kz_cond *c)
     if (c->ops & KZ_OP_NEXT) {
         SEP();
         kz_buf_printf(b, _("%s within the next %d days"), c->name, c->next);
+    }
+    if (c->ops & KZ_OP_KIND) {
+        static const char *const kinds[] = {"open", "won", "lost"};
+        char list[32] = "";
+        for (unsigned k = 0; k < 3; k++)
+            if (c->kinds & (1u << k))
+                snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
+                         list[0] ? ", " : "", kinds[k]);
+        SEP();
+        kz_buf_printf(b, _("%s of kind %s"), c->name, list);
     }
 #undef SEP
 }

@@ -599,6 +599,19 @@ static void test_default_rules(void **state)
     assert_non_null(strstr(kz_buf_str(&b), "\nstakeholder roles: decision_maker, economic_buyer, "
                                            "champion, influencer, user, blocker\n"));
     kz_buf_free(&b);
+    /* a close date that has passed counts against an open deal only */
+    kz_lead_set_num(&l, KZ_F_CLOSE_DATE, today() - 3);
+    const struct {
+        const char *stage;
+        int timeline;
+    } closes[] = {{"lead", -10}, {"opportunity", -10}, {"won", 0}, {"lost", 0}};
+    for (size_t i = 0; i < sizeof closes / sizeof closes[0]; i++) {
+        kz_lead_set_text(&l, KZ_F_STAGE, closes[i].stage);
+        kz_score_lead(r, &l, NULL, 0, NOW, s);
+        if (s->sub[KZ_CRIT_TIMELINE] != closes[i].timeline)
+            fail_msg("a past close date in %s: timeline %d, want %d", closes[i].stage,
+                     s->sub[KZ_CRIT_TIMELINE], closes[i].timeline);
+    }
     free(s);
     kz_lead_free(&l);
     kz_rules_free(r);

@@ -248,7 +248,28 @@ static const bad_case cases[] = {
      "    - label: x\n"
      "      points: 5\n"
      "      when: {field: title}\n" STAGES,
-     "bad.yaml:5:13: the condition on \"title\" has no test; expected one of equals, one_of, matches, above, at_least, below, at_most, between, present, absent, within_days, older_than_days, within_next_days"},
+     "bad.yaml:5:13: the condition on \"title\" has no test; expected one of equals, one_of, matches, above, at_least, below, at_most, between, present, absent, within_days, older_than_days, within_next_days, kind"},
+    {"kind_on_text",
+     "criteria:\n"
+     "  fit:\n"
+     "    - label: x\n"
+     "      points: 5\n"
+     "      when: {field: title, kind: open}\n" STAGES,
+     "bad.yaml:5:28: kind on \"title\", which holds text; expected a stage field (stage or lost_from)"},
+    {"kind_unknown",
+     "criteria:\n"
+     "  fit:\n"
+     "    - label: x\n"
+     "      points: 5\n"
+     "      when: {field: stage, kind: [open, closed]}\n" STAGES,
+     "bad.yaml:5:41: unknown stage kind \"closed\"; expected one of open, won, lost"},
+    {"kind_and_absent",
+     "criteria:\n"
+     "  fit:\n"
+     "    - label: x\n"
+     "      points: 5\n"
+     "      when: {field: lost_from, kind: open, absent: true}\n" STAGES,
+     "bad.yaml:5:13: the condition on \"lost_from\" tests a value and also wants the field absent; expected absent alone"},
     {"entry_unknown_grade",
      "stages:\n"
      "  - {name: lead, probability: 5}\n"
