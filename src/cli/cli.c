@@ -291,10 +291,32 @@ const char *kz_cli_db_file(const char *target)
     return kz_store_target_is_file(target) ? target : NULL;
 }
 
+/* A database that cannot be opened: the error, and, when the name may be
+ * what is wrong (no database there, not a kariz database, a server that
+ * cannot be reached or refuses the role) and the command line did not give
+ * it, where it came from ($KARIZ_DB set in a profile long ago, or the
+ * default), so the right setting gets fixed. */
+static int open_failed(kz_cli *c)
+{
+    int rc = kz_cli_fail(&c->err);
+    kz_status code = c->err.code;
+    bool named_wrong = code == KZ_ENOTFOUND || code == KZ_ECORRUPT || code == KZ_EINVAL ||
+                       (!kz_store_target_is_file(c->db_path) &&
+                        (code == KZ_EIO || code == KZ_EREADONLY));
+    if (!named_wrong || (c->db_opt && *c->db_opt))
+        return rc;
+    const char *env = getenv("KARIZ_DB");
+    if (env && *env)
+        fputs(_("kariz: (named by $KARIZ_DB; --db names another database)\n"), stderr);
+    else
+        fputs(_("kariz: (the default database; --db or $KARIZ_DB names another)\n"), stderr);
+    return rc;
+}
+
 int kz_cli_open(kz_cli *c, unsigned flags)
 {
     if (kz_db_path(c->db_opt, c->db_path, sizeof c->db_path, &c->err) != KZ_OK)
-        return kz_cli_fail(&c->err);
+        return open_failed(c);
     /* Say precisely what is wrong with a shared set-up before SQLite could
      * (a file's directory, group and modes; a server checks its own). */
     bool file = kz_store_target_is_file(c->db_path);
@@ -315,7 +337,7 @@ int kz_cli_open(kz_cli *c, unsigned flags)
     } else if (dk != KZ_OK && dk != KZ_ENOTFOUND) {
         /* a missing file or directory: the store says "no database at"
          * when the command needs one, and creates it otherwise */
-        return kz_cli_fail(&c->err);
+        return open_failed(c);
     }
     bool existed = kz_store_target_exists(c->db_path);
     bool creates = !c->readonly && !(flags & (KZ_OPEN_NOCREATE | KZ_OPEN_READS));
@@ -323,7 +345,7 @@ int kz_cli_open(kz_cli *c, unsigned flags)
      * before SQLite opens it; the store then fills the empty file it made */
     if (dk == KZ_OK && file && creates && !existed &&
         kz_deploy_create_db(c->db_path, &c->err) != KZ_OK)
-        return kz_cli_fail(&c->err);
+        return open_failed(c);
     unsigned sflags = 0;
     if (c->readonly)
         sflags |= KZ_STORE_READONLY;
@@ -340,7 +362,7 @@ int kz_cli_open(kz_cli *c, unsigned flags)
             rw.code == KZ_ECORRUPT || rw.code == KZ_EINVAL ||
             kz_store_open(c->db_path, sflags | KZ_STORE_READONLY, &c->store, &c->err) != KZ_OK) {
             c->err = rw;
-            return kz_cli_fail(&c->err);
+            return open_failed(c);
         }
         if (flags & KZ_OPEN_BOARD) {
             kz_buf b = KZ_BUF_INIT; /* owned */

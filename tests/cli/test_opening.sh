@@ -21,6 +21,20 @@ run "$KARIZ" --db "$T/typo/leads.db" list
 expect_rc 1; has_err "no database at $T/typo/leads.db"
 [ ! -e "$T/typo" ] && ok || bad "the directory was created"
 
+t "a database that cannot be opened says where its name came from when the command line did not give it"
+KARIZ_DB=$T/nope.db run "$KARIZ" list
+expect_rc 1; has_err "no database at $T/nope.db"
+has_err "kariz: (named by \$KARIZ_DB; --db names another database)"
+KARIZ_DB=$T run "$KARIZ" list
+expect_rc 1; has_err "$T is a directory, not a database file"; has_err "(named by \$KARIZ_DB;"
+run "$KARIZ" list
+expect_rc 1; has_err "no database at $XDG_DATA_HOME/kariz/kariz.db"
+has_err "kariz: (the default database; --db or \$KARIZ_DB names another)"
+KARIZ_DB=$T/elsewhere.db run "$KARIZ" --db "$T/nope.db" list
+expect_rc 1; has_err "no database at $T/nope.db"
+case "$err" in *"(named by"* | *"(the default"*) bad "the --db it was given: $err" ;; *) ok ;; esac
+[ ! -e "$T/nope.db" ] && [ ! -e "$XDG_DATA_HOME/kariz/kariz.db" ] && ok || bad "a database was created"
+
 t "a zero-length file is refused, not read as an empty pipeline"
 : > "$T/empty.db"
 for cmd in "list" "add Ada" "import $T/x.csv"; do
