@@ -62,6 +62,8 @@ typedef struct run {
     kz_buf key;
     kz_buf dups[2];         /* "line 7 = lead 3, ..." (first LIST_MAX): left as they */
     size_t ndups[2];        /* were [0], updated [1] */
+    kz_buf differs;         /* the fields the row holds otherwise than the duplicate's
+                             * lead: "title, phone" (for the duplicates listed) */
     kz_buf unnamed;         /* deals without a contact: "line 4 = lead 9, ..." */
     size_t nunnamed;
     int64_t row;            /* data rows seen */
@@ -426,13 +428,21 @@ static void copy_field(kz_lead *dst, const kz_lead *src, kz_field f)
         kz_lead_set_num(dst, f, kz_lead_num(src, f));
 }
 
+/* Lists a duplicate; with the fields r->differs names: those an update
+ * changed, or those a skipped row holds otherwise than the lead. */
 static void note_dup(run *r, int64_t line, int64_t id, bool updated)
 {
     size_t *n = &r->ndups[updated];
     (*n)++;
-    if (*n <= LIST_MAX)
+    if (*n <= LIST_MAX) {
         kz_buf_printf(&r->dups[updated], _("%sline %" PRId64 " = lead %" PRId64),
                       *n > 1 ? ", " : "", line, id);
+        if (r->differs.len && updated)
+            kz_buf_printf(&r->dups[updated], " (%s)", kz_buf_str(&r->differs));
+        else if (r->differs.len)
+            kz_buf_printf(&r->dups[updated], _(" (differs: %s)"), kz_buf_str(&r->differs));
+    }
+    kz_buf_reset(&r->differs);
 }
 
 /* Whether field f of the row already holds on the lead. */
@@ -476,6 +486,26 @@ static bool row_sets(const run *r, kz_field f)
     if (r->kind == KZ_KIND_DEALS && (f == KZ_F_NAME || f == KZ_F_EMAIL || f == KZ_F_COMPANY))
         return !kz_lead_has(&r->cur, f) || !*kz_lead_text(&r->cur, f);
     return true;
+}
+
+/* r->differs: the fields (built-in, then custom) that the row would write
+ * onto the lead in r->cur and that it holds otherwise; only for a duplicate
+ * the summary will list. */
+static void note_differences(run *r, bool updated)
+{
+    kz_buf_reset(&r->differs);
+    if (r->ndups[updated] >= LIST_MAX)
+        return;
+    for (int f = 1; f < KZ_F__COUNT; f++)
+        if (row_sets(r, (kz_field)f) && !same_value(&r->lead, &r->cur, (kz_field)f))
+            kz_buf_printf(&r->differs, "%s%s", r->differs.len ? ", " : "",
+                          kz_field_get((kz_field)f)->name);
+    for (size_t i = 0; i < r->lead.ncustom; i++) {
+        const char *was = kz_lead_custom(&r->cur, r->lead.custom[i].name);
+        if (!was || strcmp(was, r->lead.custom[i].value) != 0)
+            kz_buf_printf(&r->differs, "%s%s", r->differs.len ? ", " : "",
+                          r->lead.custom[i].name);
+    }
 }
 
 /* When a lead the row puts in `stage` entered it: for a closed stage (won
@@ -535,6 +565,7 @@ static kz_status update_existing(run *r, int64_t id, bool *changed, kz_err *err)
     }
     if (!*changed)
         return KZ_OK;
+    note_differences(r, true);
     int64_t now = kz_session_now(r->s);
     for (int f = 1; f < KZ_F__COUNT; f++) {
         if (!row_sets(r, (kz_field)f))
@@ -723,6 +754,12 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
             return ks;
     }
     if (existing && r->dup == KZ_DUP_SKIP) {
+        /* what the row would have changed, for the duplicates listed */
+        if (r->ndups[0] < LIST_MAX) {
+            if ((ks = kz_store_lead_get(r->s->store, existing, &r->cur, err)) != KZ_OK)
+                return ks;
+            note_differences(r, false);
+        }
         note_dup(r, line, existing, false);
         *out = OUT_SKIPPED;
         return KZ_OK;
@@ -1008,6 +1045,7 @@ static void run_free(run *r)
     kz_buf_free(&r->key);
     kz_buf_free(&r->dups[0]);
     kz_buf_free(&r->dups[1]);
+    kz_buf_free(&r->differs);
     kz_buf_free(&r->unnamed);
 }
 

@@ -149,11 +149,12 @@ printf 'name,email,company,title,favourite\nAva S.,  AVA@Acme.Example ,Acme,VP o
 run k import "$T/a.csv"; expect_rc 0; has_out "2 created"
 run k import "$T/b.csv"; expect_rc 0
 has_out "0 created, 0 updated, 3 skipped (duplicates)"
-has_out "line 2 = lead 1, line 3 = lead 2, line 4 = lead 1"
+# each listed with what the row holds otherwise (an update would write it)
+has_out "duplicates: line 2 = lead 1 (differs: name, title, email, favourite), line 3 = lead 2 (differs: name, title, company), line 4 = lead 1 (differs: name, title)"
 expect_eq "$(dbq 'select count(*) from leads')" 2
 run k import "$T/b.csv" --on-duplicate update; expect_rc 0
 has_out "0 created, 3 updated, 0 skipped"
-has_out "duplicates (updated): line 2 = lead 1"
+has_out "duplicates (updated): line 2 = lead 1 (name, title, email, favourite), line 3 = lead 2 (name, title, company), line 4 = lead 1 (name, title, email)"
 expect_eq "$(dbq 'select name, title from leads where id = 1')" "Ava Again|Intern"
 expect_eq "$(dbq 'select title from leads where id = 2')" "Founder"
 expect_eq "$(dbq "select value from custom_fields where lead_id = 1 and name = 'favourite'")" teal

@@ -21,7 +21,7 @@ printf 'name,email,company,title\n%s\n%s\n%s\n%s\n%s\n%s\n' \
     'Cy Chen,cy@initech.example,Initech,CFO' >"$T/a.csv"
 run k import "$T/a.csv"; expect_rc 0
 has_out "6 rows: 4 created, 0 updated, 2 skipped (duplicates)"
-has_out "line 5 = lead 1, line 6 = lead 2"
+has_out "line 5 = lead 1 (differs: name, title, email), line 6 = lead 2 (differs: name, title)"
 expect_eq "$(dbq "select group_concat(id || ':' || name, ',') from (select id, name from leads order by id) as l")" \
     "1:Ava Smith,2:Öz Kaya,3:Bo Berg,4:Cy Chen" "ids one after another, in the file's order"
 expect_eq "$(dbq "select count(*) from lead_text")" 4 "a search entry per lead"

@@ -39,7 +39,7 @@ printf 'First Name,Last Name,Email,Company Name\nAva,Smith,ava@acme.example,Acme
 printf 'Deal Name,Deal Stage,Amount,Associated Contact\nAcme rollout,appointmentscheduled,100,Ava Smith (ava@acme.example)\nGlobex pilot,appointmentscheduled,200,Liam Kim (liam@globex.example)\n' > "$T/deals.csv"
 run k import "$T/contacts.csv" "$T/deals.csv"
 expect_rc 0
-has_out "duplicates (updated): line 2 = lead 1, line 3 = lead 2"
+has_out "duplicates (updated): line 2 = lead 1 (value, stage, deal_name), line 3 = lead 2 (value, stage, deal_name)"
 run k import "$T/deals.csv"
 expect_rc 0
 has_out "0 updated, 2 skipped"
@@ -47,7 +47,7 @@ lacks_out "duplicates (updated)"
 has_out "duplicates (already up to date): line 2 = lead 1, line 3 = lead 2"
 sed -i 's/,100,/,150,/' "$T/deals.csv"
 run k import "$T/deals.csv"
-has_out "duplicates (updated): line 2 = lead 1
+has_out "duplicates (updated): line 2 = lead 1 (value)
 duplicates (already up to date): line 3 = lead 2"
 
 t "a deal whose contact nobody has is a lead named after the deal, listed as such"
