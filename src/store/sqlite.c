@@ -199,32 +199,29 @@ static kz_status journal_is_wal(kz_store *st, bool *wal, kz_err *err)
 }
 
 /* A database in another journal mode (made by the sqlite3 shell, or copied)
- * is switched to WAL by its first writer. The switch reads the file's header
- * in a read transaction and then upgrades it to a write: SQLite never calls
- * the busy handler for such an upgrade (two upgraders would deadlock), so
- * while another process holds the write lock, or is switching at the same
- * moment, the switch fails at once. It is tried again, backing off as
- * SQLite's own busy handler does, until the busy timeout has passed; a
- * process that switched meanwhile leaves nothing to do. */
+ * is switched to WAL by the first opener that can. The switch reads the
+ * file's header in a read transaction and then upgrades it to a write:
+ * SQLite never calls the busy handler for such an upgrade (two upgraders
+ * would deadlock), so while another process holds the write lock, or is
+ * switching at the same moment, it fails at once; it is tried without
+ * waiting for a reader's lock either. This opener then goes on
+ * in the file's journal mode (SQLite's locks make that safe beside WAL
+ * users, and every write still waits for the lock as usual) and a later
+ * open switches it; a reader never waits behind someone else's write. */
+static void sq_wait_for_locks(kz_store *st, bool wait);
+
 static kz_status switch_to_wal(kz_store *st, kz_err *err)
 {
-    static const int delays[] = {1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100};
-    const size_t n = sizeof delays / sizeof delays[0];
-    int waited = 0;
-    for (size_t i = 0;; i++) {
-        bool wal = false;
-        kz_status ks = journal_is_wal(st, &wal, err);
-        if (ks != KZ_OK || wal)
-            return ks;
-        int rc = sqlite3_exec(SDB(st), "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
-        if (rc == SQLITE_OK)
-            return KZ_OK;
-        if ((rc & 0xff) != SQLITE_BUSY || waited >= st->busy_ms)
-            return kz_db_error(st, rc, _("updating the database"), err);
-        int d = delays[i < n ? i : n - 1];
-        sqlite3_sleep(d);
-        waited += d;
-    }
+    bool wal = false;
+    kz_status ks = journal_is_wal(st, &wal, err);
+    if (ks != KZ_OK || wal)
+        return ks;
+    sq_wait_for_locks(st, false); /* (nor for a reader's lock) */
+    int rc = sqlite3_exec(SDB(st), "PRAGMA journal_mode = WAL", NULL, NULL, NULL);
+    sq_wait_for_locks(st, true);
+    if (rc == SQLITE_OK || (rc & 0xff) == SQLITE_BUSY)
+        return KZ_OK;
+    return kz_db_error(st, rc, _("updating the database"), err);
 }
 
 static kz_status create_schema(kz_store *st, kz_err *err)
@@ -754,8 +751,8 @@ static kz_status sq_open(kz_store *st, unsigned flags, kz_err *err)
                             path, strerror(errno));
             goto fail;
         }
-        /* Switching to WAL takes a lock: only the first opener does it, so a
-         * reader never waits behind someone else's long write. */
+        /* Switching to WAL takes a lock: only an opener that finds the file
+         * in another mode tries it, and never waits for it. */
         if ((ks = switch_to_wal(st, err)) != KZ_OK ||
             (ks = kz_exec(st, "PRAGMA synchronous = NORMAL", err)) != KZ_OK)
             goto fail;
