@@ -386,6 +386,10 @@ kz_status kz_deploy_create_db(const char *db_path, kz_err *err)
                 db_path);
         if (errno == EEXIST)
             return KZ_OK;
+        if (errno == ENOENT || errno == ENOTDIR) /* (a mistyped path, most often) */
+            return kz_err_set(err, KZ_ENOTFOUND,
+                              _("cannot create the database %s: its directory does not exist"),
+                              db_path);
         return kz_err_set(err, errno == EACCES || errno == EROFS ? KZ_EREADONLY : KZ_EIO,
                           _("cannot create the database %s: %s"), db_path, strerror(errno));
     }

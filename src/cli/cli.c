@@ -343,7 +343,7 @@ int kz_cli_open(kz_cli *c, unsigned flags)
     bool creates = !c->readonly && !(flags & (KZ_OPEN_NOCREATE | KZ_OPEN_READS));
     /* kariz makes the file itself (group read-write, see kz_deploy_umask)
      * before SQLite opens it; the store then fills the empty file it made */
-    if (dk == KZ_OK && file && creates && !existed &&
+    if ((dk == KZ_OK || dk == KZ_ENOTFOUND) && file && creates && !existed &&
         kz_deploy_create_db(c->db_path, &c->err) != KZ_OK)
         return open_failed(c);
     unsigned sflags = 0;

@@ -34,6 +34,13 @@ KARIZ_DB=$T/elsewhere.db run "$KARIZ" --db "$T/nope.db" list
 expect_rc 1; has_err "no database at $T/nope.db"
 case "$err" in *"(named by"* | *"(the default"*) bad "the --db it was given: $err" ;; *) ok ;; esac
 [ ! -e "$T/nope.db" ] && [ ! -e "$XDG_DATA_HOME/kariz/kariz.db" ] && ok || bad "a database was created"
+# a database to create in a directory that is not there: said so
+KARIZ_DB=$T/nodir/k.db run "$KARIZ" add Ava
+expect_rc 1; has_err "kariz: cannot create the database $T/nodir/k.db: its directory does not exist"
+has_err "(named by \$KARIZ_DB;"
+run "$KARIZ" --db "$T/nodir/k.db" init
+expect_rc 1; expect_eq "$err" "kariz: cannot create the database $T/nodir/k.db: its directory does not exist"
+[ ! -e "$T/nodir" ] && ok || bad "the directory was created"
 
 t "a zero-length file is refused, not read as an empty pipeline"
 : > "$T/empty.db"
