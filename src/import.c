@@ -769,6 +769,8 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
         ks = update_existing(r, existing, &changed, err);
         if (ks == KZ_OK)
             note_dup(r, line, existing, changed);
+        else
+            kz_buf_reset(&r->differs);
         *out = changed ? OUT_UPDATED : OUT_SKIPPED;
         return ks;
     }
