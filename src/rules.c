@@ -610,11 +610,11 @@ static bool check_vocab(ctx *c, const node *n, const kz_cond *k)
     if (k->field == KZ_F_STATUS) {
         names = c->r->statuses;
         nn = c->r->nstatuses;
-        what = "status";
+        what = _("status");
     } else if (k->field == KZ_F_LOST_REASON) {
         names = c->r->lost_reasons;
         nn = c->r->nlost;
-        what = "lost reason";
+        what = _("lost reason");
     }
     if (!names)
         return true;
@@ -919,7 +919,7 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
             return false;
         }
         uint32_t mask = 0;
-        if (!parse_vocab_list(c, kn, "stage kind", kinds, COUNT(kinds), &mask))
+        if (!parse_vocab_list(c, kn, _("stage kind"), kinds, COUNT(kinds), &mask))
             return false;
         k->kinds = mask;
         k->ops |= KZ_OP_KIND;
@@ -1020,16 +1020,16 @@ static bool parse_activity(ctx *c, const node *a, kz_rule *ru)
         return false;
     const node *v;
     if ((v = get(a, "kind")) &&
-        !parse_vocab_list(c, v, "activity kind", kind_names, COUNT(kind_names), &ru->kinds))
+        !parse_vocab_list(c, v, _("activity kind"), kind_names, COUNT(kind_names), &ru->kinds))
         return false;
     if ((v = get(a, "channel")) &&
-        !parse_vocab_list(c, v, "channel", channel_names, COUNT(channel_names), &ru->channels))
+        !parse_vocab_list(c, v, _("channel"), channel_names, COUNT(channel_names), &ru->channels))
         return false;
     if ((v = get(a, "outcome")) &&
-        !parse_vocab_list(c, v, "outcome", outcome_names, COUNT(outcome_names), &ru->outcomes))
+        !parse_vocab_list(c, v, _("outcome"), outcome_names, COUNT(outcome_names), &ru->outcomes))
         return false;
     if ((v = get(a, "with")) &&
-        !parse_vocab_list(c, v, "stakeholder role", c->r->roles, c->r->nroles, &ru->with))
+        !parse_vocab_list(c, v, _("stakeholder role"), c->r->roles, c->r->nroles, &ru->with))
         return false;
     ru->within_days = -1;
     if ((v = get(a, "within_days")) && !get_int(c, v, "within_days", 1, 36500, &ru->within_days))
@@ -1436,7 +1436,7 @@ static bool parse_entry(ctx *c, const node *m, kz_entry *e, const char *stage)
                      cmp_keys[i]);
                 return false;
             }
-        if (!parse_vocab_list(c, gn, "grade", gnames, c->r->ngrades, &e->grades))
+        if (!parse_vocab_list(c, gn, _("grade"), gnames, c->r->ngrades, &e->grades))
             return false;
         kz_buf b = KZ_BUF_INIT;
         kz_buf_puts(&b, "grade ");

@@ -102,8 +102,10 @@ bool kz_cond_eval(const kz_rules *r, const kz_cond *c, const kz_lead *lead, int 
             return false;
     }
     if (c->ops & KZ_OP_KIND) {
+        /* a stage the rules do not name (renamed since) is open, as the
+         * board and the accounts count it */
         const kz_stage *st = kz_rules_stage(r, txt);
-        if (!st || !(c->kinds & (1u << st->kind)))
+        if (!(c->kinds & (1u << (st ? st->kind : KZ_STAGE_OPEN))))
             return false;
     }
     if (c->ops & (KZ_OP_LO | KZ_OP_HI)) {

@@ -599,18 +599,21 @@ static void test_default_rules(void **state)
     assert_non_null(strstr(kz_buf_str(&b), "\nstakeholder roles: decision_maker, economic_buyer, "
                                            "champion, influencer, user, blocker\n"));
     kz_buf_free(&b);
-    /* a close date that has passed counts against an open deal only */
-    kz_lead_set_num(&l, KZ_F_CLOSE_DATE, today() - 3);
+    /* a close date counts for an open deal only, passed or to come; a
+     * stage the rules do not name (renamed) is open */
     const struct {
+        int close;
         const char *stage;
         int timeline;
-    } closes[] = {{"lead", -10}, {"opportunity", -10}, {"won", 0}, {"lost", 0}};
+    } closes[] = {{-3, "lead", -10}, {-3, "opportunity", -10}, {-3, "won", 0}, {-3, "lost", 0},
+                  {-3, "renamed", -10}, {10, "prospect", 15}, {10, "won", 0}, {60, "lost", 0}};
     for (size_t i = 0; i < sizeof closes / sizeof closes[0]; i++) {
+        kz_lead_set_num(&l, KZ_F_CLOSE_DATE, today() + closes[i].close);
         kz_lead_set_text(&l, KZ_F_STAGE, closes[i].stage);
         kz_score_lead(r, &l, NULL, 0, NOW, s);
         if (s->sub[KZ_CRIT_TIMELINE] != closes[i].timeline)
-            fail_msg("a past close date in %s: timeline %d, want %d", closes[i].stage,
-                     s->sub[KZ_CRIT_TIMELINE], closes[i].timeline);
+            fail_msg("close date %+d days, in %s: timeline %d, want %d", closes[i].close,
+                     closes[i].stage, s->sub[KZ_CRIT_TIMELINE], closes[i].timeline);
     }
     free(s);
     kz_lead_free(&l);
