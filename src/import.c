@@ -66,6 +66,9 @@ typedef struct run {
                              * lead: "title, phone" (for the duplicates listed) */
     kz_buf unnamed;         /* deals without a contact: "line 4 = lead 9, ..." */
     size_t nunnamed;
+    kz_buf orphans;         /* deals whose contact this command rejected: "line 2 =
+                             * lead 3 (contacts.csv line 5), ..." */
+    size_t norphans;
     int64_t row;            /* data rows seen */
     int64_t committed;      /* data rows in committed batches (resumed ones included) */
     bool any_committed;     /* the imports row is in the database */
@@ -726,6 +729,43 @@ static kz_status scout_ahead(run *r, kz_err *err)
     return ks;
 }
 
+/* A contact row rejected by this command: kept by its e-mail, so that a
+ * deal naming that contact, whose lead is then made from the deal alone,
+ * says why the contact is missing. */
+static void note_rejected_contact(run *r, const kz_import_map *map, const kz_csv_row *row)
+{
+    kz_import_tally *t = r->tally;
+    if (t->nrejected >= 10000)
+        return;
+    for (size_t i = 0; i < map->n && i < row->n; i++) {
+        if (map->col[i].kind != KZ_MAP_FIELD || map->col[i].field != KZ_F_EMAIL)
+            continue;
+        char key[256];
+        kz_import_fold(row->v[i], key, sizeof key);
+        if (!key[0])
+            return;
+        if (t->nrejected == t->caprejected) {
+            t->caprejected = t->caprejected ? t->caprejected * 2 : 16;
+            t->rejected = kz_xrealloc(t->rejected, t->caprejected * sizeof *t->rejected);
+        }
+        t->rejected[t->nrejected++] =
+            (kz_import_reject){kz_xstrdup(key), kz_xstrdup(r->source), row->line};
+        return;
+    }
+}
+
+static const kz_import_reject *rejected_contact(const run *r, const char *email)
+{
+    if (!email || !*email || !r->tally->nrejected)
+        return NULL;
+    char key[256];
+    kz_import_fold(email, key, sizeof key);
+    for (size_t i = 0; i < r->tally->nrejected; i++)
+        if (strcmp(r->tally->rejected[i].email, key) == 0)
+            return &r->tally->rejected[i];
+    return NULL;
+}
+
 /* Creates, updates or skips r->lead (already validated). */
 static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
 {
@@ -803,10 +843,18 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
     ks = kz_store_import_lead_insert(r->s->store, &r->lead, r->imp.id, r->dup != KZ_DUP_NEW, now,
                                      err);
     *out = OUT_CREATED;
-    if (ks == KZ_OK && unnamed && ++r->nunnamed <= LIST_MAX)
+    if (ks == KZ_OK && unnamed && ++r->nunnamed <= LIST_MAX) {
         kz_buf_printf(&r->unnamed, _("%sline %" PRId64 " = lead %" PRId64 " \"%s\""),
                       r->nunnamed > 1 ? ", " : "", line, kz_lead_num(&r->lead, KZ_F_ID),
                       kz_lead_text(&r->lead, KZ_F_NAME));
+    }
+    const kz_import_reject *rj = ks == KZ_OK && r->kind == KZ_KIND_DEALS
+                                     ? rejected_contact(r, kz_lead_text(&r->lead, KZ_F_EMAIL))
+                                     : NULL;
+    if (rj && ++r->norphans <= LIST_MAX)
+        kz_buf_printf(&r->orphans, _("%sline %" PRId64 " = lead %" PRId64 " (%s line %" PRId64 ")"),
+                      r->norphans > 1 ? ", " : "", line, kz_lead_num(&r->lead, KZ_F_ID),
+                      rj->source, rj->line);
     return ks == KZ_OK ? write_line_extras(r, now, err) : ks;
 }
 
@@ -1049,6 +1097,7 @@ static void run_free(run *r)
     kz_buf_free(&r->dups[1]);
     kz_buf_free(&r->differs);
     kz_buf_free(&r->unnamed);
+    kz_buf_free(&r->orphans);
 }
 
 static void summary(run *r, const kz_import_result *res)
@@ -1116,6 +1165,20 @@ static void summary(run *r, const kz_import_result *res)
                       r->nunnamed, kz_buf_str(&r->unnamed));
         if (r->nunnamed > LIST_MAX)
             kz_buf_printf(&b, _(" and %zu more"), r->nunnamed - LIST_MAX);
+        kz_buf_putc(&b, '\n');
+    }
+    if (r->norphans) {
+        kz_buf_printf(&b,
+                      P_("%zu deal made a lead for a contact rejected above, from the deal "
+                         "alone (correct the contact's row and import it again with "
+                         "--on-duplicate update): %s",
+                         "%zu deals made leads for contacts rejected above, from the deal "
+                         "alone (correct the contacts' rows and import them again with "
+                         "--on-duplicate update): %s",
+                         r->norphans),
+                      r->norphans, kz_buf_str(&r->orphans));
+        if (r->norphans > LIST_MAX)
+            kz_buf_printf(&b, _(" and %zu more"), r->norphans - LIST_MAX);
         kz_buf_putc(&b, '\n');
     }
     if (res->resumed)
@@ -1496,6 +1559,8 @@ kz_status kz_import_csv(kz_session *s, const kz_import_opts *o, kz_import_result
             ks = KZ_OK;
         }
         if (oc == OUT_REJECTED) {
+            if (!row.bad && !acts && r.kind != KZ_KIND_DEALS)
+                note_rejected_contact(&r, &map, &row);
             char reason[1100];
             if (row.bad)
                 snprintf(reason, sizeof reason, "%s", rowerr.msg);
@@ -1679,6 +1744,11 @@ void kz_import_tally_free(kz_import_tally *t)
         free(t->v[i].meaning);
     }
     free(t->v);
+    for (size_t i = 0; i < t->nrejected; i++) {
+        free(t->rejected[i].email);
+        free(t->rejected[i].source);
+    }
+    free(t->rejected);
     memset(t, 0, sizeof *t);
 }
 

@@ -257,12 +257,22 @@ typedef struct kz_import_word_count {
     int64_t count;
 } kz_import_word_count;
 
+/* A contact row that was rejected, by its e-mail: a deals file imported
+ * with it names the rejection when it makes a lead for that contact. */
+typedef struct kz_import_reject {
+    char *email;  /* owned: folded (kz_import_fold) */
+    char *source; /* owned: the file */
+    int64_t line;
+} kz_import_reject;
+
 typedef struct kz_import_tally {
     kz_import_word_count *v; /* owned */
     size_t n, cap;
     kz_import_counts total;  /* every file's counts added up */
     int64_t matched;         /* activities and notes added to leads already there */
     size_t files;
+    kz_import_reject *rejected; /* owned: the first 10,000 rejected rows with an e-mail */
+    size_t nrejected, caprejected;
 } kz_import_tally;
 void kz_import_tally_free(kz_import_tally *t);
 /* Appends the summary of everything the tally holds: owners matched and

@@ -50,6 +50,22 @@ run k import "$T/deals.csv"
 has_out "duplicates (updated): line 2 = lead 1 (value)
 duplicates (already up to date): line 3 = lead 2"
 
+t "a deal whose contact the same import rejected says so, and the contact's corrected row completes the lead"
+DB=$(new_db rejected.db)
+k init >/dev/null
+printf 'First Name,Last Name,Email,Company Name,Create Date\nAva,Smith,ava@acme.example,Acme,31/02/2024\nLiam,Kim,liam@globex.example,Globex,01/02/2024\n' > "$T/contacts.csv"
+printf 'Deal Name,Deal Stage,Amount,Associated Contact\nAcme rollout,appointmentscheduled,100,Ava Smith (AVA@acme.example)\nGlobex pilot,appointmentscheduled,200,Liam Kim (liam@globex.example)\n' > "$T/deals.csv"
+run k import "$T/contacts.csv" "$T/deals.csv"
+expect_rc 1 # (a row rejected)
+has_err "contacts.csv: line 2: column \"Create Date\": \"31/02/2024\" is not a date that exists"
+has_out "1 deal made a lead for a contact rejected above, from the deal alone (correct the contact's row and import it again with --on-duplicate update): line 2 = lead 2 ($T/contacts.csv line 2)"
+expect_eq "$(dbq "SELECT name || '|' || coalesce(company, '') FROM leads WHERE id = 2")" "Ava Smith|"
+sed -i 's|31/02/2024|28/02/2024|' "$T/contacts.csv"
+run k import "$T/contacts.csv" --on-duplicate update
+expect_rc 0; has_out "duplicates (updated): line 2 = lead 2 (company, email)"
+lacks_out "rejected above"
+expect_eq "$(dbq "SELECT company || '|' || email || '|' || value FROM leads WHERE id = 2")" "Acme|ava@acme.example|10000"
+
 t "a deal whose contact nobody has is a lead named after the deal, listed as such"
 DB=$(new_db nocontact.db)
 k init >/dev/null
