@@ -433,6 +433,15 @@ static void copy_field(kz_lead *dst, const kz_lead *src, kz_field f)
 
 /* Lists a duplicate; with the fields r->differs names: those an update
  * changed, or those a skipped row holds otherwise than the lead. */
+/* Ends a list of n rows of which the first LIST_MAX were written: "and N
+ * more", and the line. */
+static void end_list(kz_buf *b, size_t n)
+{
+    if (n > LIST_MAX)
+        kz_buf_printf(b, _(" and %zu more"), n - LIST_MAX);
+    kz_buf_putc(b, '\n');
+}
+
 static void note_dup(run *r, int64_t line, int64_t id, bool updated)
 {
     size_t *n = &r->ndups[updated];
@@ -1151,9 +1160,7 @@ static void summary(run *r, const kz_import_result *res)
                         : r->dup == KZ_DUP_UPDATE ? _("duplicates (already up to date): ")
                                                   : _("duplicates: "));
         kz_buf_puts(&b, kz_buf_str(&r->dups[u]));
-        if (r->ndups[u] > LIST_MAX)
-            kz_buf_printf(&b, _(" and %zu more"), r->ndups[u] - LIST_MAX);
-        kz_buf_putc(&b, '\n');
+        end_list(&b, r->ndups[u]);
     }
     if (r->nunnamed) {
         kz_buf_printf(&b,
@@ -1163,9 +1170,7 @@ static void summary(run *r, const kz_import_result *res)
                          "the deal (or the contact's e-mail): %s",
                          r->nunnamed),
                       r->nunnamed, kz_buf_str(&r->unnamed));
-        if (r->nunnamed > LIST_MAX)
-            kz_buf_printf(&b, _(" and %zu more"), r->nunnamed - LIST_MAX);
-        kz_buf_putc(&b, '\n');
+        end_list(&b, r->nunnamed);
     }
     if (r->norphans) {
         kz_buf_printf(&b,
@@ -1177,9 +1182,7 @@ static void summary(run *r, const kz_import_result *res)
                          "--on-duplicate update): %s",
                          r->norphans),
                       r->norphans, kz_buf_str(&r->orphans));
-        if (r->norphans > LIST_MAX)
-            kz_buf_printf(&b, _(" and %zu more"), r->norphans - LIST_MAX);
-        kz_buf_putc(&b, '\n');
+        end_list(&b, r->norphans);
     }
     if (res->resumed)
         kz_buf_printf(&b, _("(resumed after row %" PRId64 " of an interrupted run)\n"),
