@@ -431,8 +431,6 @@ static void copy_field(kz_lead *dst, const kz_lead *src, kz_field f)
         kz_lead_set_num(dst, f, kz_lead_num(src, f));
 }
 
-/* Lists a duplicate; with the fields r->differs names: those an update
- * changed, or those a skipped row holds otherwise than the lead. */
 /* Ends a list of n rows of which the first LIST_MAX were written: "and N
  * more", and the line. */
 static void end_list(kz_buf *b, size_t n)
@@ -442,6 +440,8 @@ static void end_list(kz_buf *b, size_t n)
     kz_buf_putc(b, '\n');
 }
 
+/* Lists a duplicate; with the fields r->differs names: those an update
+ * changed, or those a skipped row holds otherwise than the lead. */
 static void note_dup(run *r, int64_t line, int64_t id, bool updated)
 {
     size_t *n = &r->ndups[updated];
@@ -852,11 +852,11 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
     ks = kz_store_import_lead_insert(r->s->store, &r->lead, r->imp.id, r->dup != KZ_DUP_NEW, now,
                                      err);
     *out = OUT_CREATED;
-    if (ks == KZ_OK && unnamed && ++r->nunnamed <= LIST_MAX) {
+    if (ks == KZ_OK && unnamed && ++r->nunnamed <= LIST_MAX)
         kz_buf_printf(&r->unnamed, _("%sline %" PRId64 " = lead %" PRId64 " \"%s\""),
                       r->nunnamed > 1 ? ", " : "", line, kz_lead_num(&r->lead, KZ_F_ID),
                       kz_lead_text(&r->lead, KZ_F_NAME));
-    }
+    /* a deal for a contact this command rejected: said, with where */
     const kz_import_reject *rj = ks == KZ_OK && r->kind == KZ_KIND_DEALS
                                      ? rejected_contact(r, kz_lead_text(&r->lead, KZ_F_EMAIL))
                                      : NULL;

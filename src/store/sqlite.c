@@ -198,18 +198,18 @@ static kz_status journal_is_wal(kz_store *st, bool *wal, kz_err *err)
     return KZ_OK;
 }
 
+static void sq_wait_for_locks(kz_store *st, bool wait);
+
 /* A database in another journal mode (made by the sqlite3 shell, or copied)
  * is switched to WAL by the first opener that can. The switch reads the
  * file's header in a read transaction and then upgrades it to a write:
  * SQLite never calls the busy handler for such an upgrade (two upgraders
  * would deadlock), so while another process holds the write lock, or is
  * switching at the same moment, it fails at once; it is tried without
- * waiting for a reader's lock either. This opener then goes on
- * in the file's journal mode (SQLite's locks make that safe beside WAL
- * users, and every write still waits for the lock as usual) and a later
- * open switches it; a reader never waits behind someone else's write. */
-static void sq_wait_for_locks(kz_store *st, bool wait);
-
+ * waiting for a reader's lock either. This opener then goes on in the
+ * file's journal mode (SQLite's locks make that safe beside WAL users, and
+ * every write still waits for the lock as usual) and a later open switches
+ * it; a reader never waits behind someone else's write. */
 static kz_status switch_to_wal(kz_store *st, kz_err *err)
 {
     bool wal = false;
