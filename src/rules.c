@@ -921,6 +921,18 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
         uint32_t mask = 0;
         if (!parse_vocab_list(c, kn, _("stage kind"), kinds, COUNT(kinds), &mask))
             return false;
+        bool possible = !(k->ops & KZ_OP_EQUALS);
+        for (size_t i = 0; i < k->nlits && !possible; i++) {
+            const kz_stage *st = kz_rules_stage(c->r, k->lits[i]);
+            possible = !st || (mask & (1u << st->kind));
+        }
+        if (!possible) {
+            fail(c, get_key(m, "kind"),
+                 _("kind on \"%s\" excludes every stage that equals/one_of names, so the "
+                   "condition never holds; expected a kind of one of those stages"),
+                 k->name);
+            return false;
+        }
         k->kinds = mask;
         k->ops |= KZ_OP_KIND;
     }

@@ -263,6 +263,13 @@ static const bad_case cases[] = {
      "      points: 5\n"
      "      when: {field: stage, kind: [open, closed]}\n" STAGES,
      "bad.yaml:5:41: unknown stage kind \"closed\"; expected one of open, won, lost"},
+    {"kind_never_holds",
+     "criteria:\n"
+     "  fit:\n"
+     "    - label: x\n"
+     "      points: 5\n"
+     "      when: {field: stage, one_of: [won, lost], kind: open}\n" STAGES,
+     "bad.yaml:5:49: kind on \"stage\" excludes every stage that equals/one_of names, so the condition never holds; expected a kind of one of those stages"},
     {"kind_and_absent",
      "criteria:\n"
      "  fit:\n"
