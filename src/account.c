@@ -348,14 +348,48 @@ void kz_account_free(kz_account *a)
     memset(a, 0, sizeof *a);
 }
 
-bool kz_account_worked_by_others(kz_store *st, const kz_rules *r, const kz_lead *lead,
-                                 const char *owner, kz_buf *out)
+/* Lead ids, sorted: the leads of the accounts an import's notices have
+ * covered. */
+typedef struct idvec {
+    int64_t *v; /* owned */
+    size_t n, cap;
+} idvec;
+
+static int id_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static bool idvec_has(const idvec *s, int64_t id)
+{
+    return s->n && bsearch(&id, s->v, s->n, sizeof *s->v, id_cmp);
+}
+
+/* Adds the leads of c to s, which stays sorted. */
+static void idvec_add(idvec *s, const collect *c)
+{
+    if (s->n + c->n > s->cap) {
+        s->cap = (s->n + c->n) * 2;
+        s->v = kz_xrealloc(s->v, s->cap * sizeof *s->v);
+    }
+    for (size_t i = 0; i < c->n; i++)
+        s->v[s->n++] = kz_lead_num(&c->v[i], KZ_F_ID);
+    qsort(s->v, s->n, sizeof *s->v, id_cmp);
+}
+
+/* kz_account_worked_by_others; when seen is not NULL, the account's leads
+ * are added to it. */
+static bool worked_by_others(kz_store *st, const kz_rules *r, const kz_lead *lead,
+                             const char *owner, kz_buf *out, idvec *seen)
 {
     kz_buf key = KZ_BUF_INIT;
     kz_err err;
     collect c = {0};
     kz_status ks = leads_of(st, kz_lead_text(lead, KZ_F_COMPANY), kz_lead_text(lead, KZ_F_EMAIL),
                             &key, &c, &err);
+    if (ks == KZ_OK && seen)
+        idvec_add(seen, &c);
     /* open leads of others, counted per owner in order of first sight */
     const char *owners[16];
     size_t counts[16], nown = 0, total = 0;
@@ -405,6 +439,12 @@ bool kz_account_worked_by_others(kz_store *st, const kz_rules *r, const kz_lead 
     return total > 0;
 }
 
+bool kz_account_worked_by_others(kz_store *st, const kz_rules *r, const kz_lead *lead,
+                                 const char *owner, kz_buf *out)
+{
+    return worked_by_others(st, r, lead, owner, out, NULL);
+}
+
 /* An import's lead and its account key, ordered by key, then by position. */
 typedef struct keyed {
     char *key; /* owned */
@@ -449,14 +489,17 @@ size_t kz_account_import_notices(kz_store *st, const kz_rules *r, int64_t import
         qsort(ks, nk, sizeof *ks, keyed_cmp);
     for (size_t i = 0; i < nk; i++)
         first[ks[i].at] = i == 0 || strcmp(ks[i - 1].key, ks[i].key) != 0;
+    /* and each account once: companies that share a company e-mail domain
+     * are one account, read and told at the first of them */
+    idvec seen = {0};
     size_t lines = 0;
     for (size_t i = 0; i < c.n; i++) {
-        if (!first[i])
+        if (!first[i] || idvec_has(&seen, kz_lead_num(&c.v[i], KZ_F_ID)))
             continue;
         const kz_lead *l = &c.v[i];
         const char *owner = kz_lead_text(l, KZ_F_OWNER);
         kz_buf_reset(&line);
-        if (kz_account_worked_by_others(st, r, l, owner && *owner ? owner : actor, &line)) {
+        if (worked_by_others(st, r, l, owner && *owner ? owner : actor, &line, &seen)) {
             kz_buf_printf(out, "%s\n", kz_buf_str(&line));
             lines++;
         }
@@ -465,6 +508,7 @@ size_t kz_account_import_notices(kz_store *st, const kz_rules *r, int64_t import
         free(ks[i].key);
     free(ks);
     free(first);
+    free(seen.v);
     kz_buf_free(&key);
     kz_buf_free(&line);
     collect_free(&c);

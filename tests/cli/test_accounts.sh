@@ -66,6 +66,13 @@ notices=$(printf '%s\n' "$err" | grep -E '^(Globex|Acme)' || true)
 expect_eq "$(printf '%s\n' "$notices" | sed 's/:.*//')" "Globex Inc
 Acme Ltd" "Globex, then Acme, each once"
 
+t "companies that share a company e-mail domain are one account, told once"
+k add "Hal Hub" --company "Hubco" --email hal@hub.example --owner bob --force >/dev/null 2>&1
+printf 'name,company,email\nN1,Hub North,n1@hub.example\nS1,Hub South,s1@hub.example\nE1,Hub East,e1@hub.example\n' > "$T/hub.csv"
+run k import "$T/hub.csv" --owner carol; expect_rc 0
+expect_eq "$(printf '%s\n' "$err" | grep -c 'open lead owned by bob')" 1 "one line for the account ($err)"
+has_err "1 open lead owned by bob"
+
 t "an account is named as most of its leads spell it, on a tie as the first"
 i=0
 for c in "Zeta Ltd" "ZETA LTD" "ZETA LTD" "Zeta Ltd"; do
