@@ -500,24 +500,30 @@ static bool row_sets(const run *r, kz_field f)
     return true;
 }
 
-/* r->differs: the fields (built-in, then custom) that the row would write
- * onto the lead in r->cur and that it holds otherwise; only for a duplicate
- * the summary will list. */
-static void note_differences(run *r, bool updated)
+/* Whether the row would write anything onto the lead in r->cur that it
+ * holds otherwise; with list (a duplicate the summary will name), those
+ * fields, built-in then custom, into r->differs. */
+static bool differences(run *r, bool list)
 {
     kz_buf_reset(&r->differs);
-    if (r->ndups[updated] >= LIST_MAX)
-        return;
-    for (int f = 1; f < KZ_F__COUNT; f++)
-        if (row_sets(r, (kz_field)f) && !same_value(&r->lead, &r->cur, (kz_field)f))
-            kz_buf_printf(&r->differs, "%s%s", r->differs.len ? ", " : "",
-                          kz_field_get((kz_field)f)->name);
-    for (size_t i = 0; i < r->lead.ncustom; i++) {
+    bool any = false;
+    for (int f = 1; f < KZ_F__COUNT && (list || !any); f++)
+        if (row_sets(r, (kz_field)f) && !same_value(&r->lead, &r->cur, (kz_field)f)) {
+            any = true;
+            if (list)
+                kz_buf_printf(&r->differs, "%s%s", r->differs.len ? ", " : "",
+                              kz_field_get((kz_field)f)->name);
+        }
+    for (size_t i = 0; i < r->lead.ncustom && (list || !any); i++) {
         const char *was = kz_lead_custom(&r->cur, r->lead.custom[i].name);
-        if (!was || strcmp(was, r->lead.custom[i].value) != 0)
-            kz_buf_printf(&r->differs, "%s%s", r->differs.len ? ", " : "",
-                          r->lead.custom[i].name);
+        if (!was || strcmp(was, r->lead.custom[i].value) != 0) {
+            any = true;
+            if (list)
+                kz_buf_printf(&r->differs, "%s%s", r->differs.len ? ", " : "",
+                              r->lead.custom[i].name);
+        }
     }
+    return any;
 }
 
 /* When a lead the row puts in `stage` entered it: for a closed stage (won
@@ -568,16 +574,9 @@ static kz_status update_existing(run *r, int64_t id, bool *changed, kz_err *err)
     kz_status ks = kz_store_lead_get(r->s->store, id, &r->cur, err);
     if (ks != KZ_OK)
         return ks;
-    *changed = false;
-    for (int f = 1; f < KZ_F__COUNT && !*changed; f++)
-        *changed = row_sets(r, (kz_field)f) && !same_value(&r->lead, &r->cur, (kz_field)f);
-    for (size_t i = 0; i < r->lead.ncustom && !*changed; i++) {
-        const char *was = kz_lead_custom(&r->cur, r->lead.custom[i].name);
-        *changed = !was || strcmp(was, r->lead.custom[i].value) != 0;
-    }
+    *changed = differences(r, r->ndups[1] < LIST_MAX);
     if (!*changed)
         return KZ_OK;
-    note_differences(r, true);
     int64_t now = kz_session_now(r->s);
     for (int f = 1; f < KZ_F__COUNT; f++) {
         if (!row_sets(r, (kz_field)f))
@@ -807,7 +806,7 @@ static kz_status write_lead(run *r, int64_t line, outcome *out, kz_err *err)
         if (r->ndups[0] < LIST_MAX) {
             if ((ks = kz_store_lead_get(r->s->store, existing, &r->cur, err)) != KZ_OK)
                 return ks;
-            note_differences(r, false);
+            differences(r, true);
         }
         note_dup(r, line, existing, false);
         *out = OUT_SKIPPED;

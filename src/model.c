@@ -25,6 +25,8 @@ static const kz_field_info field_info[KZ_F__COUNT] = {
 #undef KZ_X_INFO
 };
 
+const char *const kz_stage_kind_names[KZ_STAGE_KINDS] = {"open", "won", "lost"};
+
 const kz_field_info *kz_field_get(kz_field f)
 {
     return (unsigned)f < KZ_F__COUNT ? &field_info[f] : NULL;

@@ -910,7 +910,6 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
     }
     const node *kn = get(m, "kind");
     if (kn) {
-        static const char *const kinds[] = {"open", "won", "lost"};
         if (k->type != KZ_FT_STAGE) {
             fail(c, get_key(m, "kind"),
                  _("kind on \"%s\", which holds %s; expected a stage field (stage or "
@@ -919,7 +918,8 @@ static bool parse_cond(ctx *c, const node *m, kz_cond *k, const char *where)
             return false;
         }
         uint32_t mask = 0;
-        if (!parse_vocab_list(c, kn, _("stage kind"), kinds, COUNT(kinds), &mask))
+        if (!parse_vocab_list(c, kn, _("stage kind"), kz_stage_kind_names, KZ_STAGE_KINDS,
+                              &mask))
             return false;
         bool possible = !(k->ops & KZ_OP_EQUALS);
         for (size_t i = 0; i < k->nlits && !possible; i++) {
@@ -1339,13 +1339,13 @@ static bool parse_stage_names(ctx *c, const node *s)
         st->position = (int)i;
         st->kind = KZ_STAGE_OPEN;
         if ((v = get(m, "kind"))) {
-            static const char *const kinds[] = {"open", "won", "lost"};
+            const char *const *kinds = kz_stage_kind_names;
             if (!need(c, v, N_SCALAR, "kind"))
                 goto bad;
-            int k = index_of(kinds, 3, v->val);
+            int k = index_of(kinds, KZ_STAGE_KINDS, v->val);
             if (k < 0) {
                 char sug[96];
-                suggestion(sug, sizeof sug, v->val, kinds, 3);
+                suggestion(sug, sizeof sug, v->val, kinds, KZ_STAGE_KINDS);
                 fail(c, v, _("unknown stage kind \"%s\"%s; expected open, won or lost"), v->val,
                      sug);
                 goto bad;

@@ -600,12 +600,11 @@ static void describe_cond(kz_buf *b, const kz_cond *c)
         kz_buf_printf(b, _("%s within the next %d days"), c->name, c->next);
     }
     if (c->ops & KZ_OP_KIND) {
-        static const char *const kinds[] = {"open", "won", "lost"};
         char list[32] = "";
-        for (unsigned k = 0; k < 3; k++)
+        for (unsigned k = 0; k < KZ_STAGE_KINDS; k++)
             if (c->kinds & (1u << k))
                 snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s",
-                         list[0] ? ", " : "", kinds[k]);
+                         list[0] ? ", " : "", kz_stage_kind_names[k]);
         SEP();
         kz_buf_printf(b, _("%s of kind %s"), c->name, list);
     }
@@ -840,10 +839,7 @@ void kz_rules_summary(const kz_rules *r, kz_buf *out)
     kz_buf_puts(out, _("\nstages:\n"));
     for (size_t i = 0; i < r->nstages; i++) {
         const kz_stage *st = &r->stages[i];
-        kz_buf_printf(out, "  %-12s %-5s %3d%%", st->name,
-                      st->kind == KZ_STAGE_OPEN  ? "open"
-                      : st->kind == KZ_STAGE_WON ? "won"
-                                                 : "lost",
+        kz_buf_printf(out, "  %-12s %-5s %3d%%", st->name, kz_stage_kind_names[st->kind],
                       st->probability);
         if (st->stale_days)
             kz_buf_printf(out, _("  stale after %d days"), st->stale_days);

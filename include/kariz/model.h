@@ -313,6 +313,9 @@ void kz_events_undone(const kz_event *v, size_t n, long *by);
 /* ---- stages ---- */
 
 typedef enum kz_stage_kind { KZ_STAGE_OPEN, KZ_STAGE_WON, KZ_STAGE_LOST } kz_stage_kind;
+#define KZ_STAGE_KINDS 3
+/* The kinds' names in rules files and the database, by kz_stage_kind. */
+extern const char *const kz_stage_kind_names[KZ_STAGE_KINDS];
 
 typedef struct kz_stage {
     const char *name;  /* key, e.g. "opportunity" (owned by whoever built the array) */

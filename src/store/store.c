@@ -525,11 +525,6 @@ kz_status kz_store_meta_set(kz_store *st, const char *key, const char *value, kz
     return own ? kz_store_commit(st, err) : KZ_OK;
 }
 
-static const char *stage_kind_name(kz_stage_kind k)
-{
-    return k == KZ_STAGE_WON ? "won" : k == KZ_STAGE_LOST ? "lost" : "open";
-}
-
 /* True when the stages table already says exactly what `stages` says. */
 static kz_status stages_agree(kz_store *st, const kz_stage *stages, size_t n, bool *agree,
                               kz_err *err)
@@ -555,7 +550,7 @@ static kz_status stages_agree(kz_store *st, const kz_stage *stages, size_t n, bo
             strcmp(kz_col_str(s, 1), label) != 0 ||
             (int)kz_col_i64(s, 2) != g->position || (int)kz_col_i64(s, 3) != g->probability ||
             (int)kz_col_i64(s, 4) != g->stale_days ||
-            strcmp(kz_col_str(s, 5), stage_kind_name(g->kind)) != 0)
+            strcmp(kz_col_str(s, 5), kz_stage_kind_names[g->kind]) != 0)
             same = false;
     }
     kz_reset(s);
@@ -596,7 +591,7 @@ kz_status kz_store_sync_stages(kz_store *st, const kz_stage *stages, size_t n, k
         kz_bind_i64(s, 3, stages[i].position);
         kz_bind_i64(s, 4, stages[i].probability);
         kz_bind_i64(s, 5, stages[i].stale_days);
-        kz_bind_text(s, 6, stage_kind_name(stages[i].kind));
+        kz_bind_text(s, 6, kz_stage_kind_names[stages[i].kind]);
         int rc = kz_step(s);
         kz_reset(s);
         if (rc != KZ_DB_DONE) {
