@@ -509,10 +509,15 @@ bool kz_text_latin_digits(kz_buf *out, const char *s)
 
 size_t kz_utf8_chars(const char *s)
 {
-    size_t n = 0;
-    for (; *s; s++)
-        n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
+    return kz_utf8_chars_n(s, strlen(s));
+}
+
+size_t kz_utf8_chars_n(const char *s, size_t n)
+{
+    size_t chars = 0;
+    for (size_t i = 0; i < n; i++)
+        chars += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return chars;
 }
 
 /* One character as search compares it (-1: left out): the Arabic forms of
@@ -593,6 +598,44 @@ int kz_strcasecmp(const char *a, const char *b)
 static bool ascii_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+const char *kz_text_word(const char **s, size_t *len)
+{
+    for (const char *p = *s;;) {
+        while (*p && ascii_space(*p))
+            p++;
+        if (!*p) {
+            *s = p;
+            return NULL;
+        }
+        size_t n = 0;
+        if (*p == '"') {
+            /* a phrase: to the closing quote (none: the end) */
+            p++;
+            while (p[n] && p[n] != '"')
+                n++;
+            *s = p + n + (p[n] == '"');
+        } else {
+            while (p[n] && !ascii_space(p[n]))
+                n++;
+            *s = p + n;
+        }
+        if (n) {
+            *len = n;
+            return p;
+        }
+        p = *s; /* ("": no word) */
+    }
+}
+
+size_t kz_text_longest_word(const char *s)
+{
+    size_t len, most = 0;
+    for (const char *p = s, *w; (w = kz_text_word(&p, &len));)
+        if (kz_utf8_chars_n(w, len) > most)
+            most = kz_utf8_chars_n(w, len);
+    return most;
 }
 
 char *kz_trim(char *s)

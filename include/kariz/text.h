@@ -87,6 +87,8 @@ int kz_utf8_decode(const char *s, size_t n, long *cp);
 size_t kz_utf8_encode(long cp, char b[4]);
 /* How many characters s holds (its UTF-8 lead bytes). */
 size_t kz_utf8_chars(const char *s);
+/* The same for the n bytes at s. */
+size_t kz_utf8_chars_n(const char *s, size_t n);
 /* The form of s that search compares, appended to out: the Arabic letters
  * yeh (U+064A) and alef maksura (U+0649) become the Persian yeh (U+06CC),
  * the Arabic kaf (U+0643) the Persian kaf (U+06A9); the zero width
@@ -103,6 +105,16 @@ size_t kz_text_fold(const char *s, long **out);
  * out: text to compare byte for byte (a search with LIKE, whatever the
  * database's own idea of case). */
 void kz_text_fold_utf8(kz_buf *out, const char *s);
+
+/* The words of a search: s split at ASCII white space, where a word that
+ * starts with a double quote runs to the next one (or the end), spaces
+ * and all, without its quotes: a phrase. kz_text_word returns the first
+ * word at or after *s (NULL: none left) with its length in bytes in *len,
+ * and moves *s past it:
+ *     for (const char *p = s, *w; (w = kz_text_word(&p, &len));)
+ * kz_text_longest_word is the number of characters of the longest. */
+const char *kz_text_word(const char **s, size_t *len);
+size_t kz_text_longest_word(const char *s);
 
 /* Digits for people. kz_text_digits appends s to out with, when persian,
  * the Latin digits written as Persian ones (U+06F0..U+06F9), a comma

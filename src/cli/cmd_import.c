@@ -506,7 +506,7 @@ int kz_cmd_export(kz_cli *c, int argc, char **argv)
         "                   \"stakeholders\"\n"
         "  --stage S        only leads in stage S\n"
         "  --owner U        only U's leads (- for unassigned ones)\n"
-        "  --search TEXT    name, company, e-mail or notes contain TEXT\n");
+        "  --search TEXT    name, company, e-mail or notes hold every word of TEXT\n");
     kz_query q = {0};
     q.sort = KZ_SORT_ID;
     export_ctx x;

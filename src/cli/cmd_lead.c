@@ -289,7 +289,7 @@ int kz_cmd_list(kz_cli *c, int argc, char **argv)
         "  --stage S        only leads in stage S\n"
         "  --owner U        only U's leads (- for unassigned ones)\n"
         "  --mine           only your own leads\n"
-        "  --search TEXT    name, company, e-mail or notes contain TEXT\n"
+        "  --search TEXT    name, company, e-mail or notes hold every word of TEXT\n"
         "  --grade G        only leads in score band G (hot, warm, ...)\n"
         "  --overdue        only leads whose next step is overdue\n"
         "  --sort KEY       score, value, age, due, name or id (default: id)\n"

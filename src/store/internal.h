@@ -31,6 +31,7 @@ extern const char kz_email_shared_sql[];
  * them does near 10,000 matches. More are walked and checked in each
  * column, one screen at a time. */
 #define KZ_EXACT_HITS 10000
+#define KZ_FOLD_BREAK (-2L) /* hits_fold: the end of a word (no character) */
 /* A word too common to list is walked and checked in each column's order
  * (walk_of in leads.c): up to this many matches past the cap among the
  * column's first KZ_WALK_BUDGET leads. */
@@ -157,7 +158,8 @@ struct kz_store {
      * (read by the SQL function kz_hit) and, when there are at most
      * KZ_EXACT_HITS, in hits_ids and temp.kz_hits (PostgreSQL: written
      * only once a query reads it, hits_listed) */
-    char *hits_like;        /* owned: the LIKE pattern (search_like backends) */
+    char **hits_like;       /* owned: a LIKE pattern for each word (search_like backends) */
+    size_t hits_nlike;      /* (0: the text matches nothing) */
     bool hits_temp;         /* (search_like) the session has its temporary kz_hits */
     bool hits_listed;       /* KZ_HITS_IDS: kz_hits holds hits_ids (hits_list) */
     bool hits_table, hits_fn;
@@ -170,7 +172,8 @@ struct kz_store {
     int64_t *hits_ids;        /* owned scratch: the first matches' ids */
     size_t hits_cap;
     int hits_mode;            /* KZ_HITS_* */
-    long *hits_fold;          /* owned: the text case-folded, hits_nfold characters */
+    long *hits_fold;          /* owned: hits_nfold characters: each word of the text
+                               * case-folded, KZ_FOLD_BREAK after each (kz_has) */
     size_t hits_nfold;
     int64_t exact_hits, list_hits; /* KZ_EXACT_HITS, KZ_LIST_HITS (tests lower them) */
     char counts_key[2048]; /* the grouped count query the counts answer */

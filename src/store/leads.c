@@ -970,32 +970,77 @@ static void like_literal(kz_buf *sql, const char *pat)
     kz_buf_puts(sql, "' ESCAPE '\\'");
 }
 
+/* '%word%' for LIKE, its %, _ and \\ escaped, appended to pat. */
+static void like_word(kz_buf *pat, const char *w, size_t len)
+{
+    kz_buf_putc(pat, '%');
+    for (size_t i = 0; i < len; i++) {
+        if (w[i] == '%' || w[i] == '_' || w[i] == '\\')
+            kz_buf_putc(pat, '\\');
+        kz_buf_putc(pat, w[i]);
+    }
+    kz_buf_putc(pat, '%');
+}
+
+/* "doc LIKE '%w1%' ESCAPE '\\' AND doc LIKE '%w2%' ..." for the kept
+ * search's words (search_like backends): a lead matches when its text
+ * contains every word. */
+static void like_all(kz_buf *sql, const kz_store *st, const char *doc)
+{
+    for (size_t i = 0; i < st->hits_nlike; i++) {
+        kz_buf_printf(sql, "%s%s LIKE ", i ? " AND " : "", doc);
+        like_literal(sql, st->hits_like[i]);
+    }
+}
+
+/* Whether pattern i of the kept search (like_word's '%word%') holds a word
+ * of three characters or more: one the trigram index can find. */
+static bool like_indexed(const kz_store *st, size_t i)
+{
+    const char *p = st->hits_like[i];
+    size_t len = strlen(p), escapes = 0;
+    for (size_t k = 1; k + 1 < len; k++)
+        if (p[k] == '\\') {
+            escapes++;
+            k++;
+        }
+    return kz_utf8_chars_n(p + 1, len - 2) - escapes >= 3;
+}
+
+static void likes_free(kz_store *st)
+{
+    for (size_t i = 0; i < st->hits_nlike; i++)
+        free(st->hits_like[i]);
+    free(st->hits_like);
+    st->hits_like = NULL;
+    st->hits_nlike = 0;
+}
+
 /* The condition that the lead with id `id` matches the kept search. */
 static void search_clause(kz_buf *sql, const kz_store *st, const char *id)
 {
     switch (st->hits_mode) {
     case KZ_HITS_IDS: kz_buf_printf(sql, "%s IN (SELECT id FROM kz_hits)", id); break;
     case KZ_HITS_LIKE:
-        if (!st->hits_like) {
+        if (!st->hits_nlike) {
             kz_buf_puts(sql, "1 = 0");
             break;
         }
-        kz_buf_printf(sql, "%s IN (SELECT id FROM lead_text WHERE doc LIKE ", id);
-        like_literal(sql, st->hits_like);
+        kz_buf_printf(sql, "%s IN (SELECT id FROM lead_text WHERE ", id);
+        like_all(sql, st, "doc");
         kz_buf_putc(sql, ')');
         break;
     case KZ_HITS_BITMAP: kz_buf_printf(sql, "kz_hit(%s)", id); break;
     case KZ_HITS_CHECK:
-        if (st->hits_like) {
+        if (st->hits_nlike) {
             /* the lead's own text, looked up for each lead the walk
              * reaches: a semi-join, which the planner estimates from the
              * text's statistics (a word this common matches most leads,
              * and the page walks its column's index); a scalar subquery's
              * LIKE it takes for a rare word's, and read a whole column of
              * 125,000 to sort its matches (0.6-1.8 s at 1,000,000 leads) */
-            kz_buf_printf(sql, "EXISTS (SELECT 1 FROM lead_text WHERE lead_text.id = %s AND doc LIKE ",
-                          id);
-            like_literal(sql, st->hits_like);
+            kz_buf_printf(sql, "EXISTS (SELECT 1 FROM lead_text WHERE lead_text.id = %s AND ", id);
+            like_all(sql, st, "doc");
             kz_buf_putc(sql, ')');
             break;
         }
@@ -1117,28 +1162,26 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     if (st->be->search_like) {
         /* the database's own index answers LIKE on the case-folded text
          * (search_set): the condition is the search itself */
-        kz_buf form = KZ_BUF_INIT, folded = KZ_BUF_INIT, pat = KZ_BUF_INIT; /* owned */
+        kz_buf form = KZ_BUF_INIT, folded = KZ_BUF_INIT; /* owned */
         kz_text_search_form(&form, text);
         kz_text_fold_utf8(&folded, kz_buf_str(&form));
-        free(st->hits_like);
-        st->hits_like = NULL;
-        /* the separator between fields (see schema.sql) is in no field: a
-         * text holding it matches nothing */
-        if (!strchr(kz_buf_str(&folded), '\x1f')) {
-            kz_buf_putc(&pat, '%');
-            for (const char *p = kz_buf_str(&folded); *p; p++) {
-                if (*p == '%' || *p == '_' || *p == '\\')
-                    kz_buf_putc(&pat, '\\');
-                kz_buf_putc(&pat, *p);
+        likes_free(st);
+        /* one pattern a word, each word anywhere in the text; the
+         * separator between fields (see schema.sql) is in no field: a
+         * text holding it matches nothing, as does one without a word */
+        size_t len;
+        if (!strchr(kz_buf_str(&folded), '\x1f'))
+            for (const char *p = kz_buf_str(&folded), *w; (w = kz_text_word(&p, &len));) {
+                kz_buf pat = KZ_BUF_INIT; /* owned */
+                like_word(&pat, w, len);
+                st->hits_like = kz_xrealloc(st->hits_like,
+                                            (st->hits_nlike + 1) * sizeof *st->hits_like);
+                st->hits_like[st->hits_nlike++] = kz_buf_take(&pat);
             }
-            kz_buf_putc(&pat, '%');
-            st->hits_like = kz_buf_take(&pat);
-        }
         kz_buf_free(&form);
         kz_buf_free(&folded);
-        kz_buf_free(&pat);
         st->hits_mode = KZ_HITS_LIKE;
-        if (st->hits_like && st->hits_temp) {
+        if (st->hits_nlike && st->hits_temp) {
             /* the matches listed once, by the server, in the session's
              * temporary table: each column's query then walks its own
              * index and looks each lead up there, instead of asking the
@@ -1154,16 +1197,43 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
              * every match before the limit applies. */
             int64_t cap = full ? st->list_hits : st->exact_hits;
             kz_buf q = KZ_BUF_INIT; /* owned */
-            kz_buf_puts(&q, "SELECT id FROM lead_text WHERE doc LIKE ");
-            like_literal(&q, st->hits_like);
+            /* the words the index finds select the rows, the shorter ones
+             * are a column: the candidates, not only the matches, count
+             * towards the cap, so a common word beside a short one never
+             * reads every text on a keystroke */
+            size_t nlong = 0;
+            for (size_t i = 0; i < st->hits_nlike; i++)
+                nlong += like_indexed(st, i);
+            bool filtered = nlong && nlong < st->hits_nlike;
+            if (filtered) {
+                kz_buf_puts(&q, "SELECT id, 1 = 1");
+                for (size_t i = 0; i < st->hits_nlike; i++)
+                    if (!like_indexed(st, i)) {
+                        kz_buf_puts(&q, " AND doc LIKE ");
+                        like_literal(&q, st->hits_like[i]);
+                    }
+                kz_buf_puts(&q, " FROM lead_text WHERE 1 = 1");
+                for (size_t i = 0; i < st->hits_nlike; i++)
+                    if (like_indexed(st, i)) {
+                        kz_buf_puts(&q, " AND doc LIKE ");
+                        like_literal(&q, st->hits_like[i]);
+                    }
+            } else {
+                kz_buf_puts(&q, "SELECT id FROM lead_text WHERE ");
+                like_all(&q, st, "doc");
+            }
             kz_buf_printf(&q, " LIMIT %" PRId64, cap + 1);
             kz_dbstmt *s = kz_stmt(st, kz_buf_str(&q), err);
             kz_buf_free(&q);
             if (!s)
                 return FAIL_STMT(err);
             size_t n = 0;
+            int64_t read = 0;
             int rc;
             while ((rc = kz_step(s)) == KZ_DB_ROW) {
+                read++;
+                if (filtered && !kz_col_i64(s, 1))
+                    continue;
                 if (n == st->hits_cap) {
                     st->hits_cap = st->hits_cap ? st->hits_cap * 2 : 256;
                     st->hits_ids = kz_xrealloc(st->hits_ids, st->hits_cap * sizeof *st->hits_ids);
@@ -1174,7 +1244,7 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
             if (rc != KZ_DB_DONE)
                 return kz_db_error(st, rc, _("searching"), err);
             st->hits_n = (int64_t)n;
-            if (st->hits_n > cap) {
+            if (read > cap) {
                 /* (a query that reads every match asks the index itself) */
                 st->hits_mode = full ? KZ_HITS_LIKE : KZ_HITS_CHECK;
             } else {
@@ -1197,8 +1267,22 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
             return ks;
         st->hits_fn = true;
     }
+    /* each word case-folded, a KZ_FOLD_BREAK after each (kz_has) */
     free(st->hits_fold);
-    st->hits_nfold = kz_text_fold(text, &st->hits_fold);
+    st->hits_fold = NULL;
+    st->hits_nfold = 0;
+    size_t wlen;
+    for (const char *p = text, *w; (w = kz_text_word(&p, &wlen));) {
+        char *word = kz_xstrndup(w, wlen); /* owned */
+        long *f;                           /* owned */
+        size_t n = kz_text_fold(word, &f);
+        free(word);
+        st->hits_fold = kz_xrealloc(st->hits_fold, (st->hits_nfold + n + 1) * sizeof *f);
+        memcpy(st->hits_fold + st->hits_nfold, f, n * sizeof *f);
+        st->hits_nfold += n;
+        st->hits_fold[st->hits_nfold++] = KZ_FOLD_BREAK;
+        free(f);
+    }
     if (!st->hits_table) {
         if ((ks = kz_exec(st, "CREATE TEMP TABLE IF NOT EXISTS kz_hits (id INTEGER PRIMARY KEY)",
                           err)) != KZ_OK)
@@ -1208,52 +1292,83 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     if (st->hits_bytes)
         memset(st->hits_bits, 0, st->hits_bytes);
     st->hits_n = 0;
-    kz_buf pat = KZ_BUF_INIT, form = KZ_BUF_INIT; /* owned */
+    kz_buf match = KZ_BUF_INIT, sql = KZ_BUF_INIT, form = KZ_BUF_INIT; /* owned */
     kz_dbstmt *s;
     /* the index holds the search form (search_set): so does the query */
     const char *stored = text;
     kz_text_search_form(&form, stored);
     text = kz_buf_str(&form);
-    if (kz_utf8_chars(text) >= 3) {
-        /* a quoted phrase matches any substring in the trigram index */
-        kz_buf_putc(&pat, '"');
-        for (const char *p = text; *p; p++) {
-            if (*p == '"')
-                kz_buf_putc(&pat, '"');
-            kz_buf_putc(&pat, *p);
+    /* Each word anywhere in the lead's text: the words of three characters
+     * or more through the trigram index (each a quoted phrase, which
+     * matches any substring; "AND" between them), shorter ones by LIKE on
+     * the texts the index found (read as a column: the candidates, not
+     * only the matches, count towards list_hits, so a common long word
+     * beside a short one never reads every text on a keystroke), or on
+     * every text when no word is long enough for it. */
+    size_t len, nshort = 0;
+    char **shorts = NULL; /* owned: the short words' patterns */
+    for (const char *p = text, *w; (w = kz_text_word(&p, &len));) {
+        if (kz_utf8_chars_n(w, len) >= 3) {
+            kz_buf_puts(&match, match.len ? " AND \"" : "\"");
+            for (size_t i = 0; i < len; i++) {
+                if (w[i] == '"')
+                    kz_buf_putc(&match, '"');
+                kz_buf_putc(&match, w[i]);
+            }
+            kz_buf_putc(&match, '"');
+        } else {
+            kz_buf pat = KZ_BUF_INIT; /* owned */
+            like_word(&pat, w, len);
+            shorts = kz_xrealloc(shorts, (nshort + 1) * sizeof *shorts);
+            shorts[nshort++] = kz_buf_take(&pat);
         }
-        kz_buf_putc(&pat, '"');
-        s = kz_stmt(st, "SELECT rowid FROM lead_search WHERE lead_search MATCH ?1", err);
-    } else {
-        kz_buf_putc(&pat, '%');
-        for (const char *p = text; *p; p++) {
-            if (*p == '%' || *p == '_' || *p == '\\')
-                kz_buf_putc(&pat, '\\');
-            kz_buf_putc(&pat, *p);
-        }
-        kz_buf_putc(&pat, '%');
-        s = kz_stmt(st, "SELECT id FROM lead_text WHERE doc LIKE ?1 ESCAPE '\\'", err);
     }
+    if (match.len && !nshort) {
+        kz_buf_puts(&sql, "SELECT rowid FROM lead_search WHERE lead_search MATCH ?1");
+    } else if (match.len) {
+        kz_buf_puts(&sql, "SELECT lead_text.id, 1");
+        for (size_t i = 0; i < nshort; i++)
+            kz_buf_printf(&sql, " AND lead_text.doc LIKE ?%zu ESCAPE '\\'", i + 2);
+        kz_buf_puts(&sql, " FROM lead_search JOIN lead_text ON lead_text.id = lead_search.rowid "
+                          "WHERE lead_search MATCH ?1");
+    } else {
+        kz_buf_puts(&sql, "SELECT id FROM lead_text WHERE 1 = 1");
+        for (size_t i = 0; i < nshort; i++)
+            kz_buf_printf(&sql, " AND lead_text.doc LIKE ?%zu ESCAPE '\\'", i + 2);
+    }
+    s = kz_stmt(st, kz_buf_str(&sql), err);
+    kz_buf_free(&sql);
+    if (s) {
+        if (match.len)
+            kz_bind_text(s, 1, kz_buf_str(&match));
+        for (size_t i = 0; i < nshort; i++)
+            kz_bind_text(s, (int)i + 2, shorts[i]);
+    }
+    for (size_t i = 0; i < nshort; i++)
+        free(shorts[i]);
+    free(shorts);
+    bool words = match.len || nshort, filtered = match.len && nshort;
+    kz_buf_free(&match);
     if (!s) {
-        kz_buf_free(&pat);
         kz_buf_free(&form);
         return FAIL_STMT(err);
     }
-    kz_bind_text(s, 1, kz_buf_str(&pat));
-    kz_buf_free(&pat);
     /* the separator between fields (see schema.sql) is in no field: a text
-     * holding it matches nothing */
-    int rc = strchr(text, '\x1f') ? KZ_DB_DONE : KZ_DB_ROW;
+     * holding it matches nothing, as does one without a word */
+    int rc = strchr(text, '\x1f') || !words ? KZ_DB_DONE : KZ_DB_ROW;
     kz_buf_free(&form);
     text = stored;
     size_t nids = 0;
+    int64_t read = 0; /* the rows read: matches, and candidates when filtered */
     st->hits_mode = KZ_HITS_IDS;
     while (rc == KZ_DB_ROW && (rc = kz_step(s)) == KZ_DB_ROW) {
-        if (!full && st->hits_n >= st->list_hits) {
+        if (!full && read++ >= st->list_hits) {
             st->hits_mode = KZ_HITS_CHECK;
             rc = KZ_DB_DONE;
             break;
         }
+        if (filtered && !kz_col_i64(s, 1))
+            continue;
         int64_t id = kz_col_i64(s, 0);
         if (id < 0 || id >= KZ_BITMAP_IDS) {
             /* ids beyond what a bitmap should hold (not ones kariz hands
@@ -1553,9 +1668,13 @@ out:
  * at 100,000 leads). */
 static void walk_check(kz_buf *sql, const kz_store *st, const char *id)
 {
-    if (st->hits_mode == KZ_HITS_CHECK && st->hits_like) {
-        kz_buf_printf(sql, "(SELECT doc FROM lead_text WHERE lead_text.id = %s) LIKE ", id);
-        like_literal(sql, st->hits_like);
+    if (st->hits_mode == KZ_HITS_CHECK && st->hits_nlike) {
+        /* (a word at a time, each the same scalar subquery) */
+        for (size_t i = 0; i < st->hits_nlike; i++) {
+            kz_buf_printf(sql, "%s(SELECT doc FROM lead_text WHERE lead_text.id = %s) LIKE ",
+                          i ? " AND " : "", id);
+            like_literal(sql, st->hits_like[i]);
+        }
     } else {
         search_clause(sql, st, id);
     }
@@ -1567,7 +1686,7 @@ static void walk_check(kz_buf *sql, const kz_store *st, const char *id)
 static bool by_walk(const kz_store *st, const kz_query *q)
 {
     return st->be->search_like && q->search && *q->search && q->stage &&
-           st->hits_mode == KZ_HITS_CHECK && st->hits_like && !st->writing &&
+           st->hits_mode == KZ_HITS_CHECK && st->hits_nlike && !st->writing &&
            q->sort != KZ_SORT_ID && (q->sort != KZ_SORT_NAME || st->name_indexed);
 }
 

@@ -906,23 +906,32 @@ static void hit_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     sqlite3_result_int(ctx, hit);
 }
 
-/* kz_has(doc): whether doc contains the current search, case-insensitively:
- * how a word too common to list is checked for the leads on screen. */
+/* kz_has(doc): whether doc contains each word of the current search,
+ * case-insensitively: how a word too common to list is checked for the
+ * leads on screen. */
 static void has_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
 {
     (void)argc;
     const kz_store *st = sqlite3_user_data(ctx);
     const char *doc = (const char *)sqlite3_value_text(argv[0]);
-    size_t m = st->hits_nfold;
-    int hit = 0;
-    if (doc && m) {
-        long *chars; /* owned */
-        size_t n = kz_text_fold(doc, &chars);
-        for (size_t i = 0; !hit && i + m <= n; i++)
-            hit = memcmp(chars + i, st->hits_fold, m * sizeof *chars) == 0;
-        free(chars);
+    const long *fold = st->hits_fold;
+    size_t nfold = st->hits_nfold, words = 0;
+    bool hit = doc != NULL;
+    long *chars = NULL; /* owned */
+    size_t n = hit ? kz_text_fold(doc, &chars) : 0;
+    for (size_t w = 0; hit && w < nfold;) {
+        size_t m = 0;
+        while (w + m < nfold && fold[w + m] != KZ_FOLD_BREAK)
+            m++;
+        bool found = false;
+        for (size_t i = 0; !found && i + m <= n; i++)
+            found = memcmp(chars + i, fold + w, m * sizeof *chars) == 0;
+        hit = found;
+        words++;
+        w += m + 1;
     }
-    sqlite3_result_int(ctx, hit);
+    free(chars);
+    sqlite3_result_int(ctx, hit && words > 0);
 }
 
 static kz_status sq_search_fns(kz_store *st, kz_err *err)

@@ -223,6 +223,8 @@ void kz_store_close(kz_store *st)
     free(st->hits_bits);
     free(st->hits_ids);
     free(st->hits_fold);
+    for (size_t i = 0; i < st->hits_nlike; i++)
+        free(st->hits_like[i]);
     free(st->hits_like);
     kz_places_forget(st);
     for (size_t i = 0; i < st->places_cap; i++) {

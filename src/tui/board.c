@@ -730,19 +730,20 @@ typedef struct search_ctx {
     kz_view *v;
 } search_ctx;
 
-/* Searching starts at three characters: from there the trigram index
- * answers each keystroke; one or two would mean reading every lead. */
+/* Searching starts at a word of three characters: from there the
+ * trigram index answers each keystroke; words of one or two alone would
+ * mean reading every lead. The store finds the leads holding every word. */
 #define KZ_SEARCH_MIN_CHARS 3
 
 static void search_changed(kz_tui *t, const char *text, void *ud)
 {
     search_ctx *sc = ud;
-    size_t chars = kz_utf8_chars(text);
-    const char *effective = chars >= KZ_SEARCH_MIN_CHARS ? text : "";
-    if (chars > 0 && chars < KZ_SEARCH_MIN_CHARS)
+    size_t longest = kz_text_longest_word(text);
+    const char *effective = longest >= KZ_SEARCH_MIN_CHARS ? text : "";
+    if (kz_text_word(&(const char *){text}, &(size_t){0}) && longest < KZ_SEARCH_MIN_CHARS)
         kz_tui_message(t,
-                       P_("type %d or more character to search",
-                          "type %d or more characters to search", KZ_SEARCH_MIN_CHARS),
+                       P_("type a word of %d or more character to search",
+                          "type a word of %d or more characters to search", KZ_SEARCH_MIN_CHARS),
                        KZ_SEARCH_MIN_CHARS);
     if (strcmp(effective, t->filter.search) == 0)
         return;

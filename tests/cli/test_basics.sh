@@ -37,6 +37,10 @@ run k list --owner bob; has_out "Liam Kim"; lacks_out "Ava Smith"
 run k list --mine; has_out "Ava Smith"; lacks_out "Liam Kim"; lacks_out "Noah"
 run k list --owner -; has_out "Noah Novak"; lacks_out "Ava"
 run k list --search acme; has_out "Ava Smith"; lacks_out "Liam"
+# several words: each anywhere (name, company, e-mail), in any order
+run k list --search "acme ava"; has_out "Ava Smith"; lacks_out "Liam"
+run k list --search "GLOBEX  liam"; has_out "Liam Kim"; lacks_out "Ava"
+run k list --search "ava globex"; expect_rc 0; lacks_out "Ava"; lacks_out "Liam"
 run k list --limit 1; has_out "Ava"; lacks_out "Liam"
 run k list --sort value --format json; expect_rc 0
 expect_eq "$(json 'j[0]["name"]')" "Ava Smith" "highest value first"

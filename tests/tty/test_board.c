@@ -111,7 +111,7 @@ static void test_search_filters_as_you_type(void **state)
     kt_send(t, "/");
     kt_wait_for(t, "search:");
     kt_send(t, "tu"); /* two characters: not yet */
-    kt_wait_for(t, "type 3 or more characters to search");
+    kt_wait_for(t, "type a word of 3 or more characters to search");
     assert_true(kt_contains(t, "Ada Lovelace"));
     kt_send(t, "r");
     kt_wait_gone(t, "Ada Lovelace");
@@ -123,6 +123,21 @@ static void test_search_filters_as_you_type(void **state)
     kt_wait_for(t, "Grace Hopper");
     kt_wait_for(t, "search:\"compilers\"");
     kt_send(t, "x"); /* clear the filters */
+    kt_wait_for(t, "Alan Turing");
+    /* several words: each anywhere in the lead, in any order; words of
+     * one or two characters alone do not search yet */
+    kt_send(t, "/gr ho");
+    kt_wait_for(t, "type a word of 3 or more characters to search");
+    assert_true(kt_contains(t, "Alan Turing"));
+    kt_send(t, "p");
+    kt_wait_gone(t, "Alan Turing");
+    kt_wait_for(t, "Grace Hopper");
+    kt_wait_gone(t, "Ada Lovelace");
+    kt_send(t, " ada"); /* no lead holds all three */
+    kt_wait_gone(t, "Grace Hopper");
+    kt_send(t, "\r");
+    kt_wait_for(t, "search:\"gr hop ada\"");
+    kt_send(t, "x");
     kt_wait_for(t, "Alan Turing");
     kt_finish(t, "q");
 }

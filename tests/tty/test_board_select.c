@@ -206,7 +206,8 @@ static void test_search_starts_at_the_first_match(void **state)
     kt_term *t = board_by_value(db);
     send_sync(t, "G"); /* the last card: Filler 61, no value */
     assert_true(selected(t, "Filler 61"));
-    search_for(t, "Acme 0", "(9 shown)");
+    /* (a phrase: "Acme 01" to "Acme 09"; as two words, "0" is in more) */
+    search_for(t, "\"Acme 0\"", "(9 shown)");
     /* the highest value of Acme 01-09 */
     assert_true(selected(t, "Filler 08"));
     kt_send(t, "n");

@@ -754,6 +754,49 @@ static void test_search_modes(void **state)
     assert_int_equal(n, 8);
     }
 
+/* A search of several words finds the leads whose text holds every word,
+ * each anywhere (name, company, e-mail, notes) and in any order, short
+ * words too; the same whichever way the matches are kept (listed, a
+ * bitmap, each lead's text checked). */
+static void test_search_words(void **state)
+{
+    fx *f = *state;
+    add_lead(f->st, "Lena Silva", "Pied Piper", "lena@pied.example", "lead", NULL, 1);
+    add_lead(f->st, "Tom Silva", "Hooli", NULL, "lead", NULL, 1);
+    add_lead(f->st, "Lena Tanaka", "Globex", NULL, "prospect", NULL, 1);
+    int64_t mia = add_lead(f->st, "Mia Chen", "Initech", NULL, "prospect", NULL, 1);
+    add_note(f->st, mia, "met LENA at the fair");
+    static const struct {
+        const char *text;
+        int64_t lead, prospect;
+        const char *first; /* the first lead's name in the lead column */
+    } cases[] = {
+        {"Lena Pied", 1, 0, "Lena Silva"},   {"pied  LENA", 1, 0, "Lena Silva"},
+        {"silva lena", 1, 0, "Lena Silva"},  {"lena", 1, 2, "Lena Silva"},
+        {"lena fair", 0, 1, NULL},           {"Silva To", 1, 0, "Tom Silva"},
+        {"le pi", 1, 0, "Lena Silva"},       {"lena hooli", 0, 0, NULL},
+        {"silva silva", 2, 0, NULL},         {" \t ", 0, 0, NULL},
+        {"\"lena silva\"", 1, 0, "Lena Silva"}, {"\"silva lena\"", 0, 0, NULL},
+        {"\"at the\" \"mia ch", 0, 1, NULL}, {"\"\"", 0, 0, NULL},
+    };
+    static const int64_t tunings[][2] = {{1000, 100000}, {1, 100000}, {1, 1}};
+    for (size_t t = 0; t < sizeof tunings / sizeof tunings[0]; t++) {
+        kz_store_search_tune(f->st, tunings[t][0], tunings[t][1]);
+        for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+            answers a;
+            search_answers(f->st, cases[i].text, &a);
+            if (a.counts[0] != cases[i].lead || a.counts[1] != cases[i].prospect)
+                fail_msg("search \"%s\" (tuning %zu): %" PRId64 " lead, %" PRId64
+                         " prospect; want %" PRId64 ", %" PRId64,
+                         cases[i].text, t, a.counts[0], a.counts[1], cases[i].lead,
+                         cases[i].prospect);
+            assert_int_equal(a.lists[0].n, cases[i].lead);
+            if (cases[i].first)
+                assert_string_equal(a.lists[0].v[0], cases[i].first);
+        }
+    }
+}
+
 /* A column's bounded count of a common word walks the column in its own
  * order: the leads counted are those at its top, whichever way the server
  * plans the walk. */
@@ -2622,6 +2665,7 @@ int main(void)
     setenv("LC_ALL", "C.UTF-8", 1);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_new_database_has_schema_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_words, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_database_refused_untouched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_tables_refused, setup, teardown),

@@ -602,6 +602,36 @@ static void test_visual_any_field_fits(void **state)
     }
 }
 
+/* The words kz_text_word finds in text are want[0..n). */
+static void expect_words(const char *text, const char *const *want, size_t n)
+{
+    size_t len, got = 0;
+    for (const char *p = text, *w; (w = kz_text_word(&p, &len)); got++) {
+        assert_true(got < n);
+        assert_int_equal(len, strlen(want[got]));
+        assert_memory_equal(w, want[got], len);
+    }
+    assert_int_equal(got, n);
+}
+
+/* A search's words: split at ASCII white space only (the non-joiner
+ * inside a Persian word is no break), counted in characters; a phrase in
+ * double quotes keeps its spaces, "" is no word, a quote inside a word is
+ * a letter, and an unclosed phrase runs to the end. */
+static void test_search_words(void **state)
+{
+    (void)state;
+    const char *text = "  Lena\tPied  \u0645\u06cc\u200c\u0634\u0648\u062f x ";
+    const char *want[] = {"Lena", "Pied", "\u0645\u06cc\u200c\u0634\u0648\u062f", "x"};
+    expect_words(text, want, 4);
+    assert_int_equal(kz_text_longest_word(text), 6); /* (the non-joiner counts) */
+    assert_int_equal(kz_text_longest_word("ab cd"), 2);
+    assert_int_equal(kz_text_longest_word(" \t "), 0);
+    expect_words("   ", NULL, 0);
+    const char *phrases[] = {"acme 0", "5\"x", "pied pi"};
+    expect_words("\"acme 0\" \"\" 5\"x \"pied pi", phrases, 3);
+}
+
 static void test_search_form(void **state)
 {
     (void)state;
@@ -628,6 +658,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_zwnj_kept_for_persian),
+        cmocka_unit_test(test_search_words),
         cmocka_unit_test(test_sanitize_table),
         cmocka_unit_test(test_paste_table),
         cmocka_unit_test(test_sanitize_appends),
