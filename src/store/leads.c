@@ -1267,22 +1267,6 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
             return ks;
         st->hits_fn = true;
     }
-    /* each word case-folded, a KZ_FOLD_BREAK after each (kz_has) */
-    free(st->hits_fold);
-    st->hits_fold = NULL;
-    st->hits_nfold = 0;
-    size_t wlen;
-    for (const char *p = text, *w; (w = kz_text_word(&p, &wlen));) {
-        char *word = kz_xstrndup(w, wlen); /* owned */
-        long *f;                           /* owned */
-        size_t n = kz_text_fold(word, &f);
-        free(word);
-        st->hits_fold = kz_xrealloc(st->hits_fold, (st->hits_nfold + n + 1) * sizeof *f);
-        memcpy(st->hits_fold + st->hits_nfold, f, n * sizeof *f);
-        st->hits_nfold += n;
-        st->hits_fold[st->hits_nfold++] = KZ_FOLD_BREAK;
-        free(f);
-    }
     if (!st->hits_table) {
         if ((ks = kz_exec(st, "CREATE TEMP TABLE IF NOT EXISTS kz_hits (id INTEGER PRIMARY KEY)",
                           err)) != KZ_OK)
@@ -1300,14 +1284,28 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     text = kz_buf_str(&form);
     /* Each word anywhere in the lead's text: the words of three characters
      * or more through the trigram index (each a quoted phrase, which
-     * matches any substring; "AND" between them), shorter ones by LIKE on
-     * the texts the index found (read as a column: the candidates, not
-     * only the matches, count towards list_hits, so a common long word
-     * beside a short one never reads every text on a keystroke), or on
-     * every text when no word is long enough for it. */
+     * matches any substring; "AND" between them); when there are shorter
+     * ones, kz_has checks every word (case-folded as the index is, where
+     * LIKE folds ASCII only) on the texts the index found, read as a
+     * column (the candidates, not only the matches, count towards
+     * list_hits, so a common long word beside a short one never reads
+     * every text on a keystroke), or on every text when no word is long
+     * enough for the index. kz_has reads each word case-folded, a
+     * KZ_FOLD_BREAK after each. */
     size_t len, nshort = 0;
-    char **shorts = NULL; /* owned: the short words' patterns */
+    free(st->hits_fold);
+    st->hits_fold = NULL;
+    st->hits_nfold = 0;
     for (const char *p = text, *w; (w = kz_text_word(&p, &len));) {
+        char *word = kz_xstrndup(w, len); /* owned */
+        long *f;                          /* owned */
+        size_t n = kz_text_fold(word, &f);
+        free(word);
+        st->hits_fold = kz_xrealloc(st->hits_fold, (st->hits_nfold + n + 1) * sizeof *f);
+        memcpy(st->hits_fold + st->hits_nfold, f, n * sizeof *f);
+        st->hits_nfold += n;
+        st->hits_fold[st->hits_nfold++] = KZ_FOLD_BREAK;
+        free(f);
         if (kz_utf8_chars_n(w, len) >= 3) {
             kz_buf_puts(&match, match.len ? " AND \"" : "\"");
             for (size_t i = 0; i < len; i++) {
@@ -1317,36 +1315,21 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
             }
             kz_buf_putc(&match, '"');
         } else {
-            kz_buf pat = KZ_BUF_INIT; /* owned */
-            like_word(&pat, w, len);
-            shorts = kz_xrealloc(shorts, (nshort + 1) * sizeof *shorts);
-            shorts[nshort++] = kz_buf_take(&pat);
+            nshort++;
         }
     }
     if (match.len && !nshort) {
         kz_buf_puts(&sql, "SELECT rowid FROM lead_search WHERE lead_search MATCH ?1");
     } else if (match.len) {
-        kz_buf_puts(&sql, "SELECT lead_text.id, 1");
-        for (size_t i = 0; i < nshort; i++)
-            kz_buf_printf(&sql, " AND lead_text.doc LIKE ?%zu ESCAPE '\\'", i + 2);
-        kz_buf_puts(&sql, " FROM lead_search JOIN lead_text ON lead_text.id = lead_search.rowid "
-                          "WHERE lead_search MATCH ?1");
+        kz_buf_puts(&sql, "SELECT lead_text.id, kz_has(lead_text.doc) FROM lead_search JOIN "
+                          "lead_text ON lead_text.id = lead_search.rowid WHERE lead_search MATCH ?1");
     } else {
-        kz_buf_puts(&sql, "SELECT id FROM lead_text WHERE 1 = 1");
-        for (size_t i = 0; i < nshort; i++)
-            kz_buf_printf(&sql, " AND lead_text.doc LIKE ?%zu ESCAPE '\\'", i + 2);
+        kz_buf_puts(&sql, "SELECT id FROM lead_text WHERE kz_has(doc)");
     }
     s = kz_stmt(st, kz_buf_str(&sql), err);
     kz_buf_free(&sql);
-    if (s) {
-        if (match.len)
-            kz_bind_text(s, 1, kz_buf_str(&match));
-        for (size_t i = 0; i < nshort; i++)
-            kz_bind_text(s, (int)i + 2, shorts[i]);
-    }
-    for (size_t i = 0; i < nshort; i++)
-        free(shorts[i]);
-    free(shorts);
+    if (s && match.len)
+        kz_bind_text(s, 1, kz_buf_str(&match));
     bool words = match.len || nshort, filtered = match.len && nshort;
     kz_buf_free(&match);
     if (!s) {

@@ -738,9 +738,15 @@ typedef struct search_ctx {
 static void search_changed(kz_tui *t, const char *text, void *ud)
 {
     search_ctx *sc = ud;
-    size_t longest = kz_text_longest_word(text);
+    /* (counted as the store searches it: without the non-joiner and the
+     * diacritics the search form leaves out) */
+    kz_buf form = KZ_BUF_INIT; /* owned */
+    kz_text_search_form(&form, text);
+    size_t longest = kz_text_longest_word(kz_buf_str(&form));
+    bool words = kz_text_word(&(const char *){kz_buf_str(&form)}, &(size_t){0}) != NULL;
+    kz_buf_free(&form);
     const char *effective = longest >= KZ_SEARCH_MIN_CHARS ? text : "";
-    if (kz_text_word(&(const char *){text}, &(size_t){0}) && longest < KZ_SEARCH_MIN_CHARS)
+    if (words && longest < KZ_SEARCH_MIN_CHARS)
         kz_tui_message(t,
                        P_("type a word of %d or more character to search",
                           "type a word of %d or more characters to search", KZ_SEARCH_MIN_CHARS),

@@ -766,18 +766,34 @@ static void test_search_words(void **state)
     add_lead(f->st, "Lena Tanaka", "Globex", NULL, "prospect", NULL, 1);
     int64_t mia = add_lead(f->st, "Mia Chen", "Initech", NULL, "prospect", NULL, 1);
     add_note(f->st, mia, "met LENA at the fair");
+    add_lead(f->st, "\u00d6z Tan", "\u00d6zel \u0416\u0443 Ltd", NULL, "won", NULL, 1);
     static const struct {
         const char *text;
-        int64_t lead, prospect;
+        int64_t lead, prospect, won;
         const char *first; /* the first lead's name in the lead column */
     } cases[] = {
-        {"Lena Pied", 1, 0, "Lena Silva"},   {"pied  LENA", 1, 0, "Lena Silva"},
-        {"silva lena", 1, 0, "Lena Silva"},  {"lena", 1, 2, "Lena Silva"},
-        {"lena fair", 0, 1, NULL},           {"Silva To", 1, 0, "Tom Silva"},
-        {"le pi", 1, 0, "Lena Silva"},       {"lena hooli", 0, 0, NULL},
-        {"silva silva", 2, 0, NULL},         {" \t ", 0, 0, NULL},
-        {"\"lena silva\"", 1, 0, "Lena Silva"}, {"\"silva lena\"", 0, 0, NULL},
-        {"\"at the\" \"mia ch", 0, 1, NULL}, {"\"\"", 0, 0, NULL},
+        {"Lena Pied", 1, 0, 0, "Lena Silva"},
+        {"pied  LENA", 1, 0, 0, "Lena Silva"},
+        {"silva lena", 1, 0, 0, "Lena Silva"},
+        {"lena", 1, 2, 0, "Lena Silva"},
+        {"lena fair", 0, 1, 0, NULL},
+        {"Silva To", 1, 0, 0, "Tom Silva"},
+        {"le pi", 1, 0, 0, "Lena Silva"},
+        {"lena hooli", 0, 0, 0, NULL},
+        {"silva silva", 2, 0, 0, NULL},
+        {" \t ", 0, 0, 0, NULL},
+        {"\"lena silva\"", 1, 0, 0, "Lena Silva"},
+        {"\"silva lena\"", 0, 0, 0, NULL},
+        {"\"at the\" \"mia ch", 0, 1, 0, NULL},
+        {"\"\"", 0, 0, 0, NULL},
+        /* short words beside long ones, in any case, Latin or not */
+        {"\u00f6z tan", 0, 0, 1, NULL},
+        {"\u0436\u0443 \u00f6zel", 0, 0, 1, NULL},
+        {"\u00d6Z", 0, 0, 1, NULL},
+        /* what the search form leaves out (a non-joiner, a diacritic)
+         * splits nothing: the phrase after it is still one */
+        {"\u200c\"lena silva\"", 1, 0, 0, "Lena Silva"},
+        {"\u064b\"lena silva\"", 1, 0, 0, "Lena Silva"},
     };
     static const int64_t tunings[][2] = {{1000, 100000}, {1, 100000}, {1, 1}};
     for (size_t t = 0; t < sizeof tunings / sizeof tunings[0]; t++) {
@@ -785,11 +801,12 @@ static void test_search_words(void **state)
         for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
             answers a;
             search_answers(f->st, cases[i].text, &a);
-            if (a.counts[0] != cases[i].lead || a.counts[1] != cases[i].prospect)
+            if (a.counts[0] != cases[i].lead || a.counts[1] != cases[i].prospect ||
+                a.counts[3] != cases[i].won)
                 fail_msg("search \"%s\" (tuning %zu): %" PRId64 " lead, %" PRId64
-                         " prospect; want %" PRId64 ", %" PRId64,
-                         cases[i].text, t, a.counts[0], a.counts[1], cases[i].lead,
-                         cases[i].prospect);
+                         " prospect, %" PRId64 " won; want %" PRId64 ", %" PRId64 ", %" PRId64,
+                         cases[i].text, t, a.counts[0], a.counts[1], a.counts[3], cases[i].lead,
+                         cases[i].prospect, cases[i].won);
             assert_int_equal(a.lists[0].n, cases[i].lead);
             if (cases[i].first)
                 assert_string_equal(a.lists[0].v[0], cases[i].first);
