@@ -1197,27 +1197,32 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
              * every match before the limit applies. */
             int64_t cap = full ? st->list_hits : st->exact_hits;
             kz_buf q = KZ_BUF_INIT; /* owned */
-            /* the words the index finds select the rows, the shorter ones
-             * are a column: the candidates, not only the matches, count
-             * towards the cap, so a common word beside a short one never
-             * reads every text on a keystroke */
+            /* The words the index finds select the candidates, the
+             * shorter ones are checked on them: the server reads up to
+             * list_hits candidates and stops at the cap's matches, so a
+             * common word beside a short one never reads every text on a
+             * keystroke, and a rare match among many candidates is still
+             * listed (a column walked for it would read a whole column).
+             * A row past list_hits candidates says there were more. */
             size_t nlong = 0;
             for (size_t i = 0; i < st->hits_nlike; i++)
                 nlong += like_indexed(st, i);
             bool filtered = nlong && nlong < st->hits_nlike;
             if (filtered) {
-                kz_buf_puts(&q, "SELECT id, 1 = 1");
+                kz_buf_puts(&q, "SELECT id, ok, n FROM (SELECT id, 1 = 1");
                 for (size_t i = 0; i < st->hits_nlike; i++)
                     if (!like_indexed(st, i)) {
                         kz_buf_puts(&q, " AND doc LIKE ");
                         like_literal(&q, st->hits_like[i]);
                     }
-                kz_buf_puts(&q, " FROM lead_text WHERE 1 = 1");
+                kz_buf_puts(&q, " AS ok, row_number() OVER () AS n FROM lead_text WHERE 1 = 1");
                 for (size_t i = 0; i < st->hits_nlike; i++)
                     if (like_indexed(st, i)) {
                         kz_buf_puts(&q, " AND doc LIKE ");
                         like_literal(&q, st->hits_like[i]);
                     }
+                kz_buf_printf(&q, " LIMIT %" PRId64 ") AS candidates WHERE ok OR n > %" PRId64,
+                              st->list_hits + 1, st->list_hits);
             } else {
                 kz_buf_puts(&q, "SELECT id FROM lead_text WHERE ");
                 like_all(&q, st, "doc");
@@ -1228,10 +1233,11 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
             if (!s)
                 return FAIL_STMT(err);
             size_t n = 0;
-            int64_t read = 0;
+            bool more = false; /* (filtered) past list_hits candidates */
             int rc;
             while ((rc = kz_step(s)) == KZ_DB_ROW) {
-                read++;
+                if (filtered && kz_col_i64(s, 2) > st->list_hits)
+                    more = true;
                 if (filtered && !kz_col_i64(s, 1))
                     continue;
                 if (n == st->hits_cap) {
@@ -1244,7 +1250,7 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
             if (rc != KZ_DB_DONE)
                 return kz_db_error(st, rc, _("searching"), err);
             st->hits_n = (int64_t)n;
-            if (read > cap) {
+            if (st->hits_n > cap || more) {
                 /* (a query that reads every match asks the index itself) */
                 st->hits_mode = full ? KZ_HITS_LIKE : KZ_HITS_CHECK;
             } else {
@@ -1651,13 +1657,14 @@ out:
  * at 100,000 leads). */
 static void walk_check(kz_buf *sql, const kz_store *st, const char *id)
 {
-    if (st->hits_mode == KZ_HITS_CHECK && st->hits_nlike) {
-        /* (a word at a time, each the same scalar subquery) */
-        for (size_t i = 0; i < st->hits_nlike; i++) {
-            kz_buf_printf(sql, "%s(SELECT doc FROM lead_text WHERE lead_text.id = %s) LIKE ",
-                          i ? " AND " : "", id);
-            like_literal(sql, st->hits_like[i]);
-        }
+    if (st->hits_mode == KZ_HITS_CHECK && st->hits_nlike == 1) {
+        kz_buf_printf(sql, "(SELECT doc FROM lead_text WHERE lead_text.id = %s) LIKE ", id);
+        like_literal(sql, st->hits_like[0]);
+    } else if (st->hits_mode == KZ_HITS_CHECK && st->hits_nlike) {
+        /* (several words: the text looked up once, each word a LIKE) */
+        kz_buf_puts(sql, "(SELECT ");
+        like_all(sql, st, "doc");
+        kz_buf_printf(sql, " FROM lead_text WHERE lead_text.id = %s)", id);
     } else {
         search_clause(sql, st, id);
     }

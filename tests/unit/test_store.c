@@ -814,6 +814,30 @@ static void test_search_words(void **state)
     }
 }
 
+/* A short word beside a long one: the long word's leads are the
+ * candidates, and a few matches among more candidates than a listed search
+ * holds are still listed (an exact count, whatever the cap), where
+ * checking lead by lead would walk the whole column for them. */
+static void test_search_short_word_lists_rare_matches(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    for (int i = 0; i < 5; i++)
+        add_lead(f->st, "Wonk", "Acme", NULL, "lead", NULL, 1);
+    add_lead(f->st, "Wonk", "Zq Acme", NULL, "lead", NULL, 1);
+    add_lead(f->st, "Wonk Zq", "Hooli", NULL, "lead", NULL, 1);
+    kz_store_search_tune(f->st, 2, 100000); /* 7 candidates, 2 matches */
+    kz_query q = {0};
+    q.search = "wonk zq";
+    q.stage = "lead";
+    q.count_cap = 1;
+    int64_t n;
+    bool more;
+    assert_int_equal(kz_store_count_some(f->st, &q, &n, &more, &err), KZ_OK);
+    assert_int_equal(n, 2);
+    assert_false(more);
+}
+
 /* A column's bounded count of a common word walks the column in its own
  * order: the leads counted are those at its top, whichever way the server
  * plans the walk. */
@@ -2683,6 +2707,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_new_database_has_schema_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_words, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_search_short_word_lists_rare_matches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_newer_database_refused_untouched, setup, teardown),
         cmocka_unit_test_setup_teardown(test_not_a_database, setup, teardown),
         cmocka_unit_test_setup_teardown(test_foreign_tables_refused, setup, teardown),
