@@ -600,10 +600,17 @@ static bool ascii_space(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
 }
 
+/* Punctuation that sets a word off in pasted text ("Silva, Lena", "<a@b>",
+ * "(Pied Piper)"): not part of the word at either end. */
+static bool word_edge(char c)
+{
+    return c && strchr(",;()<>[]{}", c) != NULL;
+}
+
 const char *kz_text_word(const char **s, size_t *len)
 {
     for (const char *p = *s;;) {
-        while (*p && ascii_space(*p))
+        while (*p && (ascii_space(*p) || word_edge(*p)))
             p++;
         if (!*p) {
             *s = p;
@@ -611,21 +618,30 @@ const char *kz_text_word(const char **s, size_t *len)
         }
         size_t n = 0;
         if (*p == '"') {
-            /* a phrase: to the closing quote (none: the end) */
+            /* a phrase: to the closing quote (none: the end), without
+             * the spaces at its ends */
             p++;
             while (p[n] && p[n] != '"')
                 n++;
             *s = p + n + (p[n] == '"');
+            while (n && ascii_space(*p)) {
+                p++;
+                n--;
+            }
+            while (n && ascii_space(p[n - 1]))
+                n--;
         } else {
             while (p[n] && !ascii_space(p[n]))
                 n++;
             *s = p + n;
+            while (n && word_edge(p[n - 1]))
+                n--;
         }
         if (n) {
             *len = n;
             return p;
         }
-        p = *s; /* ("": no word) */
+        p = *s; /* ("", " ", ",": no word) */
     }
 }
 

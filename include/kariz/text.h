@@ -108,7 +108,9 @@ void kz_text_fold_utf8(kz_buf *out, const char *s);
 
 /* The words of a search: s split at ASCII white space, where a word that
  * starts with a double quote runs to the next one (or the end), spaces
- * and all, without its quotes: a phrase. kz_text_word returns the first
+ * and all, without its quotes and the spaces at its ends: a phrase.
+ * Outside a phrase, the punctuation that sets words off in pasted text
+ * (, ; ( ) < > [ ] { }) is no part of a word at either end. kz_text_word returns the first
  * word at or after *s (NULL: none left) with its length in bytes in *len,
  * and moves *s past it:
  *     for (const char *p = s, *w; (w = kz_text_word(&p, &len));)

@@ -730,27 +730,55 @@ typedef struct search_ctx {
     kz_view *v;
 } search_ctx;
 
-/* Searching starts at a word of three characters: from there the
- * trigram index answers each keystroke; words of one or two alone would
- * mean reading every lead. The store finds the leads holding every word. */
+/* Searching as you type starts at a word of three characters: from there
+ * the trigram index answers each keystroke; words of one or two alone
+ * mean reading every lead, which Enter does (a name such as "Wu" or
+ * "王芳"). The store finds the leads holding every word. */
 #define KZ_SEARCH_MIN_CHARS 3
+
+/* The longest word of a search in characters, as the store searches it
+ * (without the non-joiner and the diacritics the search form leaves out);
+ * *words: whether it has any. */
+static size_t search_longest(const char *text, bool *words)
+{
+    kz_buf form = KZ_BUF_INIT; /* owned */
+    kz_text_search_form(&form, text);
+    size_t longest = kz_text_longest_word(kz_buf_str(&form));
+    *words = kz_text_word(&(const char *){kz_buf_str(&form)}, &(size_t){0}) != NULL;
+    kz_buf_free(&form);
+    return longest;
+}
+
+/* The hint for a search of short words, into out. */
+static void search_hint(kz_buf *out)
+{
+    kz_buf_printf(out,
+                  P_("type a word of %d or more character to search, or press Enter",
+                     "type a word of %d or more characters to search, or press Enter",
+                     KZ_SEARCH_MIN_CHARS),
+                  KZ_SEARCH_MIN_CHARS);
+}
+
+/* Shows the hint, or takes it off the status line once it no longer
+ * applies. */
+static void search_hint_show(kz_tui *t, bool show)
+{
+    kz_buf hint = KZ_BUF_INIT; /* owned */
+    search_hint(&hint);
+    if (show)
+        kz_tui_message(t, "%s", kz_buf_str(&hint));
+    else if (strcmp(kz_buf_str(&t->status), kz_buf_str(&hint)) == 0)
+        kz_buf_reset(&t->status);
+    kz_buf_free(&hint);
+}
 
 static void search_changed(kz_tui *t, const char *text, void *ud)
 {
     search_ctx *sc = ud;
-    /* (counted as the store searches it: without the non-joiner and the
-     * diacritics the search form leaves out) */
-    kz_buf form = KZ_BUF_INIT; /* owned */
-    kz_text_search_form(&form, text);
-    size_t longest = kz_text_longest_word(kz_buf_str(&form));
-    bool words = kz_text_word(&(const char *){kz_buf_str(&form)}, &(size_t){0}) != NULL;
-    kz_buf_free(&form);
+    bool words;
+    size_t longest = search_longest(text, &words);
     const char *effective = longest >= KZ_SEARCH_MIN_CHARS ? text : "";
-    if (words && longest < KZ_SEARCH_MIN_CHARS)
-        kz_tui_message(t,
-                       P_("type a word of %d or more character to search",
-                          "type a word of %d or more characters to search", KZ_SEARCH_MIN_CHARS),
-                       KZ_SEARCH_MIN_CHARS);
+    search_hint_show(t, words && longest < KZ_SEARCH_MIN_CHARS);
     if (strcmp(effective, t->filter.search) == 0)
         return;
     snprintf(t->filter.search, sizeof t->filter.search, "%s", effective);
@@ -838,6 +866,12 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
         kz_buf text = KZ_BUF_INIT; /* owned */
         search_ctx sc = {v};
         bool ok = kz_prompt_line(t, _("search:"), t->filter.search, &text, search_changed, &sc);
+        bool words;
+        if (ok && search_longest(kz_buf_str(&text), &words) < KZ_SEARCH_MIN_CHARS && words) {
+            /* Enter on short words: every lead is read for them, once */
+            snprintf(t->filter.search, sizeof t->filter.search, "%s", kz_buf_str(&text));
+            search_hint_show(t, false);
+        }
         if (!ok) {
             /* a search cancelled leaves the board as it was: its filter and
              * the lead selected, wherever the characters typed moved it */

@@ -41,6 +41,9 @@ run k list --search acme; has_out "Ava Smith"; lacks_out "Liam"
 run k list --search "acme ava"; has_out "Ava Smith"; lacks_out "Liam"
 run k list --search "GLOBEX  liam"; has_out "Liam Kim"; lacks_out "Ava"
 run k list --search "ava globex"; expect_rc 0; lacks_out "Ava"; lacks_out "Liam"
+# pasted: the punctuation around words does not count; a phrase of spaces is no word
+run k list --search "Smith, Ava <ava@acme.example>"; has_out "Ava Smith"; lacks_out "Liam"
+run k list --search '" "'; expect_rc 0; lacks_out "Ava"; lacks_out "Liam"
 run k list --limit 1; has_out "Ava"; lacks_out "Liam"
 run k list --sort value --format json; expect_rc 0
 expect_eq "$(json 'j[0]["name"]')" "Ava Smith" "highest value first"

@@ -133,10 +133,25 @@ static void test_search_filters_as_you_type(void **state)
     kt_wait_gone(t, "Alan Turing");
     kt_wait_for(t, "Grace Hopper");
     kt_wait_gone(t, "Ada Lovelace");
+    kt_wait_gone(t, "or press Enter"); /* the hint no longer applies */
     kt_send(t, " ada"); /* no lead holds all three */
     kt_wait_gone(t, "Grace Hopper");
     kt_send(t, "\r");
     kt_wait_for(t, "search:\"gr hop ada\"");
+    kt_send(t, "x");
+    kt_wait_for(t, "Alan Turing");
+    /* short words alone search on Enter (a name such as "Wu"), every
+     * lead read once; pasted punctuation around words does not count */
+    kt_send(t, "/(ad,");
+    kt_wait_for(t, "or press Enter");
+    assert_true(kt_contains(t, "Grace Hopper"));
+    kt_send(t, "\r");
+    kt_wait_for(t, "Grace Hopper no longer matches the filter");
+    kt_wait_for(t, "Lead 2 (1 shown)");
+    kt_wait_gone(t, "Alan Turing");
+    assert_true(kt_contains(t, "Ada Lovelace"));
+    kt_wait_for(t, "search:\"(ad,\"");
+    assert_false(kt_contains(t, "or press Enter"));
     kt_send(t, "x");
     kt_wait_for(t, "Alan Turing");
     kt_finish(t, "q");

@@ -51,10 +51,10 @@ static const char catalogue[] =
     "#, c-format\nmsgid \"%s changed %s of %s\"\nmsgstr \"%s، %s را در %s تغییر داد\"\n\n"
     "msgid \"leave the board (closes a detail or help view first)\"\n"
     "msgstr \"" LONG_HELP "\"\n\n"
-    "msgid \"type a word of %d or more character to search\"\n"
-    "msgid_plural \"type a word of %d or more characters to search\"\n"
-    "msgstr[0] \"برای جستجو یک واژه با دست کم %d نویسه بنویسید\"\n"
-    "msgstr[1] \"برای جستجو یک واژه با دست کم %d نویسه بنویسید\"\n\n";
+    "msgid \"type a word of %d or more character to search, or press Enter\"\n"
+    "msgid_plural \"type a word of %d or more characters to search, or press Enter\"\n"
+    "msgstr[0] \"برای جستجو یک واژه با دست کم %d نویسه بنویسید، یا Enter را بزنید\"\n"
+    "msgstr[1] \"برای جستجو یک واژه با دست کم %d نویسه بنویسید، یا Enter را بزنید\"\n\n";
 
 static int teardown_all(void **state)
 {

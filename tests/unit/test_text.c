@@ -629,7 +629,13 @@ static void test_search_words(void **state)
     assert_int_equal(kz_text_longest_word(" \t "), 0);
     expect_words("   ", NULL, 0);
     const char *phrases[] = {"acme 0", "5\"x", "pied pi"};
-    expect_words("\"acme 0\" \"\" 5\"x \"pied pi", phrases, 3);
+    expect_words("\"acme 0\" \"\" \" \" 5\"x \"pied pi", phrases, 3);
+    /* pasted text: the punctuation around words is no part of them; inside
+     * a word or a phrase it is */
+    const char *pasted[] = {"Silva", "Lena", "le.tanaka@globex.example", "Pied", "Piper",
+                            "a,b", "(x)", "@gm"};
+    expect_words("Silva, Lena <le.tanaka@globex.example> (Pied Piper) a,b \"(x)\" @gm ,;",
+                 pasted, 8);
 }
 
 static void test_search_form(void **state)
