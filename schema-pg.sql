@@ -285,11 +285,12 @@ CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT
 );
--- Every search text in this database is written in the search form
--- (kz_text_search_form) from the start: nothing written before it to
--- refold (the SQLite store refolds such texts once, by a query
--- PostgreSQL cannot run).
-INSERT INTO meta (key, value) VALUES ('search_form', '1');
+-- Every search text in this database is written in the search key
+-- (kz_text_search_key, version 2: the forms of alef made one) from the
+-- start: nothing written before it to rekey. A database made before
+-- version 2 holds '1', and the first kariz to open it for writing rekeys
+-- the texts with a madda or hamza on the alef, once.
+INSERT INTO meta (key, value) VALUES ('search_form', '2');
 
 -- Column totals per stage and owner, kept by the store in the same
 -- transaction as every change to a lead, so the board's headers never scan

@@ -554,6 +554,23 @@ void kz_text_search_form(kz_buf *out, const char *s)
     }
 }
 
+void kz_text_search_key(kz_buf *out, const char *s)
+{
+    kz_buf form = KZ_BUF_INIT; /* owned */
+    kz_text_search_form(&form, s);
+    const char *f = kz_buf_str(&form);
+    for (size_t i = 0; i < form.len;) {
+        long cp;
+        int len = kz_utf8_decode(f + i, form.len - i, &cp);
+        if (cp == 0x0622 || cp == 0x0623 || cp == 0x0625 || cp == 0x0671)
+            put_cp(out, 0x0627);
+        else
+            kz_buf_append(out, f + i, (size_t)len);
+        i += (size_t)len;
+    }
+    kz_buf_free(&form);
+}
+
 size_t kz_text_fold(const char *s, long **out)
 {
     size_t len = strlen(s), n = 0;

@@ -96,6 +96,13 @@ size_t kz_utf8_chars_n(const char *s, size_t n);
  * left out. So "كريم" finds "کریم" and "میشود" finds "می‌شود". Case is
  * left as it is (the search index ignores it). */
 void kz_text_search_form(kz_buf *out, const char *s);
+/* The form of s a search compares, appended to out: kz_text_search_form's,
+ * with the alef written with a madda or a hamza (U+0622, U+0623, U+0625)
+ * and the alef wasla (U+0671) made the plain alef (U+0627), as Persian is
+ * typed either way: "تایید" finds "تأیید", "اوا" finds "آوا". For search
+ * alone: names sort and companies group by kz_text_search_form and
+ * kz_text_fold, which keep them apart. */
+void kz_text_search_key(kz_buf *out, const char *s);
 /* The characters of s case-folded (lower case in a UTF-8 locale, whatever
  * the process's own; an invalid byte stands for itself), in the search
  * form of kz_text_search_form, into *out (owned by the caller, freed with

@@ -301,7 +301,7 @@ kz_status kz_stream_leads(kz_store *st, kz_dbstmt *s, kz_lead_fn fn, void *ud,
  * entry; sets its ID. The caller sets timestamps and version and logs. */
 kz_status kz_insert_lead_row(kz_store *st, kz_lead *lead, kz_err *err);
 /* Adds a note's text to the lead's search entry. */
-/* Brings the search text written before its search form (kz_text_search_form)
+/* Brings the search text written before its search key (kz_text_search_key)
  * into that form, once per database (meta "search_form"); a database
  * another process holds locked is left for the next open. */
 kz_status kz_search_refold(kz_store *st, kz_err *err);

@@ -285,7 +285,7 @@ static void search_head(kz_buf *b, const kz_lead *l)
  * and case-folded too where the backend searches with LIKE. */
 static void search_form(const kz_store *st, const char *doc, kz_buf *form)
 {
-    kz_text_search_form(form, doc);
+    kz_text_search_key(form, doc);
     if (st->be->search_like) {
         kz_buf folded = KZ_BUF_INIT; /* owned */
         kz_text_fold_utf8(&folded, kz_buf_str(form));
@@ -380,21 +380,34 @@ static kz_status search_delete(kz_store *st, int64_t id, kz_err *err)
     return ks;
 }
 
+/* The characters kz_text_search_key changes, as a bracket expression's
+ * inside (SQLite's GLOB, PostgreSQL's regular expressions): the Arabic kaf,
+ * yeh and alef maksura, the non-joiner, the superscript alef, the marks
+ * U+064B-U+065F, and the alef with a madda, a hamza or a wasla. */
+#define KZ_SEARCH_KEY_CHARS                                                                 \
+    "\xd9\x83\xd9\x8a\xd9\x89\xe2\x80\x8c\xd9\xb0\xd9\x8b-\xd9\x9f\xd8\xa2\xd8\xa3\xd8\xa5" \
+    "\xd9\xb1"
+/* The search key the texts of a database are in (meta "search_form"): 2
+ * since the forms of alef are one. */
+#define KZ_SEARCH_KEY_VERSION "2"
+
 kz_status kz_search_refold(kz_store *st, kz_err *err)
 {
     char *done = NULL; /* owned */
     kz_status ks = kz_store_meta_get(st, "search_form", &done, err);
-    bool have = done && strcmp(done, "1") == 0;
+    bool have = done && strcmp(done, KZ_SEARCH_KEY_VERSION) == 0;
     free(done);
     if (ks != KZ_OK || have)
         return ks;
     if ((ks = kz_store_begin(st, err)) != KZ_OK)
         return ks;
-    /* only texts holding a letter or mark the search form changes */
-    kz_dbstmt *s = kz_stmt(st, "SELECT id, doc FROM lead_text WHERE doc GLOB "
-                                  "'*[\xd9\x83\xd9\x8a\xd9\x89\xe2\x80\x8c\xd9\xb0"
-                                  "\xd9\x8b-\xd9\x9f]*'",
-                              err);
+    /* only texts holding a letter or mark the search key changes */
+    kz_dbstmt *s = kz_stmt(st,
+                           st->be->search_like
+                               ? "SELECT id, doc FROM lead_text WHERE doc ~ '[" KZ_SEARCH_KEY_CHARS "]'"
+                               : "SELECT id, doc FROM lead_text WHERE doc GLOB '*[" KZ_SEARCH_KEY_CHARS
+                                 "]*'",
+                           err);
     if (!s) {
         kz_store_rollback(st);
         return FAIL_STMT(err);
@@ -421,7 +434,7 @@ kz_status kz_search_refold(kz_store *st, kz_err *err)
     free(docs);
     free(ids);
     if (ks == KZ_OK)
-        ks = kz_store_meta_set(st, "search_form", "1", err);
+        ks = kz_store_meta_set(st, "search_form", KZ_SEARCH_KEY_VERSION, err);
     if (ks == KZ_OK)
         return kz_store_commit(st, err);
     kz_store_rollback(st);
@@ -1163,7 +1176,7 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
         /* the database's own index answers LIKE on the case-folded text
          * (search_set): the condition is the search itself */
         kz_buf form = KZ_BUF_INIT, folded = KZ_BUF_INIT; /* owned */
-        kz_text_search_form(&form, text);
+        kz_text_search_key(&form, text);
         kz_text_fold_utf8(&folded, kz_buf_str(&form));
         likes_free(st);
         /* one pattern a word, each word anywhere in the text; the
@@ -1286,7 +1299,7 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     kz_dbstmt *s;
     /* the index holds the search form (search_set): so does the query */
     const char *stored = text;
-    kz_text_search_form(&form, stored);
+    kz_text_search_key(&form, stored);
     text = kz_buf_str(&form);
     /* Each word anywhere in the lead's text: the words of three characters
      * or more through the trigram index (each a quoted phrase, which

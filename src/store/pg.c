@@ -202,7 +202,7 @@ static kz_status create_schema(kz_store *st, kz_err *err)
     }
     snprintf(sql, sizeof sql,
              "INSERT INTO meta (key, value) VALUES ('schema_version', '%d'), "
-             "('search_form', '1') ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+             "('search_form', '2') ON CONFLICT (key) DO UPDATE SET value = excluded.value",
              KZ_SCHEMA_VERSION);
     if ((ks = exec_or_fail(st, sql, _("creating the schema"), err)) != KZ_OK)
         goto fail;
@@ -327,6 +327,11 @@ static kz_status check_grants(kz_store *st, kz_err *err)
     return ks;
 }
 
+static void pg_wait_for_locks(kz_store *st, bool wait)
+{
+    PD(st)->wait = wait;
+}
+
 static kz_status pg_open(kz_store *st, unsigned flags, kz_err *err)
 {
     pg_data *pd = kz_xcalloc(1, sizeof *pd);
@@ -414,6 +419,14 @@ static kz_status pg_open(kz_store *st, unsigned flags, kz_err *err)
                                 "(now %d); the database was not modified"),
                               st->where, ver);
     }
+    if (!st->readonly) {
+        /* search text from before the search key: rekeyed once; while
+         * another session holds the write lock, at a later open */
+        kz_err ignored;
+        pg_wait_for_locks(st, false);
+        kz_search_refold(st, &ignored);
+        pg_wait_for_locks(st, true);
+    }
     make_hits_table(st);
     if (st->readonly &&
         (ks = exec_or_fail(st, "SET default_transaction_read_only = on",
@@ -500,10 +513,6 @@ static kz_status pg_after_begin(kz_store *st, kz_err *err)
     return KZ_OK;
 }
 
-static void pg_wait_for_locks(kz_store *st, bool wait)
-{
-    PD(st)->wait = wait;
-}
 
 /* The server went away: come back when it can be reached (the driver
  * prepares the statements and makes the settings again); that counts as a

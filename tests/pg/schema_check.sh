@@ -200,9 +200,9 @@ out=$(printf '%s\n' "$out" | LC_ALL=C sort)
 [ -n "$sq" ] || bad "no primary keys read from schema.sql"
 expect_eq "$out" "$sq"
 
-t "meta says the search text is in the search form from the start"
+t "meta says the search text is in the search key from the start"
 as "$SU" sales "SELECT value FROM meta WHERE key = 'search_form';"
-expect_eq "$out" "1"
+expect_eq "$out" "2"
 
 # ---- a salesperson's rights (the grants of deployment.md) ----
 t "a member of kariz_team reads and writes the pipeline"

@@ -1606,7 +1606,7 @@ static void test_search_text_refolded_once(void **state)
     assert_int_equal(a.counts[0], 1);
     char *v = NULL;
     assert_int_equal(kz_store_meta_get(f->st, "search_form", &v, &err), KZ_OK);
-    assert_string_equal(v, "1");
+    assert_string_equal(v, "2");
     free(v);
 }
 

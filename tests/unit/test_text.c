@@ -652,6 +652,17 @@ static void test_search_form(void **state)
     assert_string_equal(kz_buf_str(&b), "\xd9\x85\xdb\x8c\xd8\xb4\xd9\x88\xd8\xaf "
                                         "\xd9\x85\xd8\xad\xd9\x85\xd8\xaf Ab");
     kz_buf_free(&b);
+    /* the search key also makes the forms of alef one (آ أ إ ٱ -> ا);
+     * the search form, which names sort by, keeps them */
+    kz_buf k = KZ_BUF_INIT;
+    kz_text_search_key(&k, "\u0622\u0648\u0627 \u062a\u0623\u06cc\u06cc\u062f \u0625 \u0671 "
+                           "\u0643");
+    assert_string_equal(kz_buf_str(&k), "\u0627\u0648\u0627 \u062a\u0627\u06cc\u06cc\u062f "
+                                        "\u0627 \u0627 \u06a9");
+    kz_buf_reset(&k);
+    kz_text_search_form(&k, "\u0622\u0648\u0627");
+    assert_string_equal(kz_buf_str(&k), "\u0622\u0648\u0627");
+    kz_buf_free(&k);
     long *f; /* owned: folding for search does the same */
     size_t n = kz_text_fold("\xd9\x83\xe2\x80\x8c\xd9\x8a", &f);
     const long want[] = {0x06A9, 0x06CC};
