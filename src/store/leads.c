@@ -396,18 +396,27 @@ kz_status kz_search_refold(kz_store *st, kz_err *err)
     char *done = NULL; /* owned */
     kz_status ks = kz_store_meta_get(st, "search_form", &done, err);
     bool have = done && strcmp(done, KZ_SEARCH_KEY_VERSION) == 0;
+    bool from1 = done && strcmp(done, "1") == 0;
     free(done);
     if (ks != KZ_OK || have)
         return ks;
     if ((ks = kz_store_begin(st, err)) != KZ_OK)
         return ks;
-    /* only texts holding a letter or mark the search key changes */
-    kz_dbstmt *s = kz_stmt(st,
-                           st->be->search_like
-                               ? "SELECT id, doc FROM lead_text WHERE doc ~ '[" KZ_SEARCH_KEY_CHARS "]'"
-                               : "SELECT id, doc FROM lead_text WHERE doc GLOB '*[" KZ_SEARCH_KEY_CHARS
-                                 "]*'",
-                           err);
+    /* only texts holding a letter or mark the search key changes; from
+     * version 1, only the forms of alef, found by a plain substring test
+     * (a character class read every text of 1,000,000 leads in 3.6 s, the
+     * substrings in 0.8 s) */
+#define ALEFS(f)                                                                              \
+    f "(doc, '\xd8\xa2') > 0 OR " f "(doc, '\xd8\xa3') > 0 OR " f "(doc, '\xd8\xa5') > 0 OR " f \
+      "(doc, '\xd9\xb1') > 0"
+    const char *sql =
+        st->be->search_like
+            ? (from1 ? "SELECT id, doc FROM lead_text WHERE " ALEFS("strpos")
+                     : "SELECT id, doc FROM lead_text WHERE doc ~ '[" KZ_SEARCH_KEY_CHARS "]'")
+            : (from1 ? "SELECT id, doc FROM lead_text WHERE " ALEFS("instr")
+                     : "SELECT id, doc FROM lead_text WHERE doc GLOB '*[" KZ_SEARCH_KEY_CHARS "]*'");
+#undef ALEFS
+    kz_dbstmt *s = kz_stmt(st, sql, err);
     if (!s) {
         kz_store_rollback(st);
         return FAIL_STMT(err);
