@@ -665,9 +665,11 @@ const char *kz_text_word(const char **s, size_t *len)
 size_t kz_text_longest_word(const char *s)
 {
     size_t len, most = 0;
-    for (const char *p = s, *w; (w = kz_text_word(&p, &len));)
-        if (kz_utf8_chars_n(w, len) > most)
-            most = kz_utf8_chars_n(w, len);
+    for (const char *p = s, *w; (w = kz_text_word(&p, &len));) {
+        size_t chars = kz_utf8_chars_n(w, len);
+        if (chars > most)
+            most = chars;
+    }
     return most;
 }
 

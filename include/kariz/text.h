@@ -121,7 +121,8 @@ void kz_text_fold_utf8(kz_buf *out, const char *s);
  * word at or after *s (NULL: none left) with its length in bytes in *len,
  * and moves *s past it:
  *     for (const char *p = s, *w; (w = kz_text_word(&p, &len));)
- * kz_text_longest_word is the number of characters of the longest. */
+ * kz_text_longest_word is the number of characters of the longest (0:
+ * no word). */
 const char *kz_text_word(const char **s, size_t *len);
 size_t kz_text_longest_word(const char *s);
 

@@ -513,7 +513,6 @@ static kz_status pg_after_begin(kz_store *st, kz_err *err)
     return KZ_OK;
 }
 
-
 /* The server went away: come back when it can be reached (the driver
  * prepares the statements and makes the settings again); that counts as a
  * change for kz_store_data_version, since what was read before may be

@@ -738,33 +738,26 @@ typedef struct search_ctx {
 
 /* The longest word of a search in characters, as the store searches it
  * (without the non-joiner and the diacritics the search form leaves out);
- * *words: whether it has any. */
-static size_t search_longest(const char *text, bool *words)
+ * 0: no word at all. */
+static size_t search_longest(const char *text)
 {
     kz_buf form = KZ_BUF_INIT; /* owned */
     kz_text_search_form(&form, text);
     size_t longest = kz_text_longest_word(kz_buf_str(&form));
-    *words = kz_text_word(&(const char *){kz_buf_str(&form)}, &(size_t){0}) != NULL;
     kz_buf_free(&form);
     return longest;
 }
 
-/* The hint for a search of short words, into out. */
-static void search_hint(kz_buf *out)
+/* Shows the hint for a search of short words, or takes it off the status
+ * line once it no longer applies. */
+static void search_hint_show(kz_tui *t, bool show)
 {
-    kz_buf_printf(out,
+    kz_buf hint = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&hint,
                   P_("type a word of %d or more character to search, or press Enter",
                      "type a word of %d or more characters to search, or press Enter",
                      KZ_SEARCH_MIN_CHARS),
                   KZ_SEARCH_MIN_CHARS);
-}
-
-/* Shows the hint, or takes it off the status line once it no longer
- * applies. */
-static void search_hint_show(kz_tui *t, bool show)
-{
-    kz_buf hint = KZ_BUF_INIT; /* owned */
-    search_hint(&hint);
     if (show)
         kz_tui_message(t, "%s", kz_buf_str(&hint));
     else if (strcmp(kz_buf_str(&t->status), kz_buf_str(&hint)) == 0)
@@ -775,10 +768,9 @@ static void search_hint_show(kz_tui *t, bool show)
 static void search_changed(kz_tui *t, const char *text, void *ud)
 {
     search_ctx *sc = ud;
-    bool words;
-    size_t longest = search_longest(text, &words);
+    size_t longest = search_longest(text);
     const char *effective = longest >= KZ_SEARCH_MIN_CHARS ? text : "";
-    search_hint_show(t, words && longest < KZ_SEARCH_MIN_CHARS);
+    search_hint_show(t, longest > 0 && longest < KZ_SEARCH_MIN_CHARS);
     if (strcmp(effective, t->filter.search) == 0)
         return;
     snprintf(t->filter.search, sizeof t->filter.search, "%s", effective);
@@ -866,8 +858,8 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
         kz_buf text = KZ_BUF_INIT; /* owned */
         search_ctx sc = {v};
         bool ok = kz_prompt_line(t, _("search:"), t->filter.search, &text, search_changed, &sc);
-        bool words;
-        if (ok && search_longest(kz_buf_str(&text), &words) < KZ_SEARCH_MIN_CHARS && words) {
+        size_t longest = ok ? search_longest(kz_buf_str(&text)) : 0;
+        if (longest > 0 && longest < KZ_SEARCH_MIN_CHARS) {
             /* Enter on short words: every lead is read for them, once */
             snprintf(t->filter.search, sizeof t->filter.search, "%s", kz_buf_str(&text));
             search_hint_show(t, false);
