@@ -753,11 +753,15 @@ static size_t search_longest(const char *text)
 static void search_hint_show(kz_tui *t, bool show)
 {
     kz_buf hint = KZ_BUF_INIT; /* owned */
+    char n[32]; /* the count in the digits in force */
+    snprintf(n, sizeof n, "%d", KZ_SEARCH_MIN_CHARS);
+    kz_digits_show(n, sizeof n);
+    /* TRANSLATORS: %s is the count, written in the digits in force */
     kz_buf_printf(&hint,
-                  P_("type a word of %d or more character to search, or press Enter",
-                     "type a word of %d or more characters to search, or press Enter",
+                  P_("type a word of %s or more character to search, or press Enter",
+                     "type a word of %s or more characters to search, or press Enter",
                      KZ_SEARCH_MIN_CHARS),
-                  KZ_SEARCH_MIN_CHARS);
+                  n);
     if (show)
         kz_tui_message(t, "%s", kz_buf_str(&hint));
     else if (strcmp(kz_buf_str(&t->status), kz_buf_str(&hint)) == 0)
@@ -866,9 +870,12 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
         }
         if (!ok) {
             /* a search cancelled leaves the board as it was: its filter and
-             * the lead selected, wherever the characters typed moved it */
+             * the lead selected, wherever the characters typed moved it;
+             * the lead the typed search selected goes unremarked */
             memcpy(t->filter.search, saved, sizeof saved);
             t->select_id = was;
+            column *fc = focused(b);
+            t->told_id = fc ? fc->sel : 0;
         }
         kz_buf_free(&text);
         return KZ_UI_RELOAD;

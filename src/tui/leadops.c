@@ -799,10 +799,9 @@ const char *kz_activity_word(const char *kind)
     return kind;
 }
 
-int kz_pick_outcome(kz_tui *t, kz_action a, const char **kind, const char **outcome,
-                    const char **label)
+int kz_pick_outcome(kz_tui *t, kz_action a, const char *who, const char **kind,
+                    const char **outcome, const char **label)
 {
-
     /* the labels are translated where shown; the outcomes are what the
      * store keeps */
     static const kz_menu_item call[] = {{'a', N_("answered")},  {'n', N_("no answer")},
@@ -819,20 +818,25 @@ int kz_pick_outcome(kz_tui *t, kz_action a, const char **kind, const char **outc
     static const char *const meeting_o[] = {"held", "no_show", "asked_price", "not_interested"};
     const kz_menu_item *items;
     const char *const *outcomes;
-    const char *title;
     size_t n;
+    /* the box names the lead: the board may have moved under the key */
+    kz_buf head = KZ_BUF_INIT; /* owned */
     if (a == KZ_ACT_LOG_CALL) {
-        items = call, outcomes = call_o, n = 5, *kind = "call", title = _("call: outcome?");
+        items = call, outcomes = call_o, n = 5, *kind = "call";
+        /* TRANSLATORS: %s is the lead's name */
+        kz_buf_printf(&head, _("call with %s: outcome?"), who);
     } else if (a == KZ_ACT_LOG_EMAIL) {
-        items = email, outcomes = email_o, n = 5, *kind = "email", title = _("email: outcome?");
+        items = email, outcomes = email_o, n = 5, *kind = "email";
+        kz_buf_printf(&head, _("email with %s: outcome?"), who);
     } else {
-        items = meeting, outcomes = meeting_o, n = 4, *kind = "meeting",
-        title = _("meeting: outcome?");
+        items = meeting, outcomes = meeting_o, n = 4, *kind = "meeting";
+        kz_buf_printf(&head, _("meeting with %s: outcome?"), who);
     }
     kz_menu_item shown[5];
     for (size_t i = 0; i < n; i++)
         shown[i] = (kz_menu_item){items[i].key, _(items[i].label)};
-    int pick = kz_prompt_menu(t, title, shown, n);
+    int pick = kz_prompt_menu(t, kz_buf_str(&head), shown, n);
+    kz_buf_free(&head);
     if (pick < 0) {
         kz_tui_message(t, _("nothing logged"));
         return -1;
@@ -888,11 +892,16 @@ static int pick_with(kz_tui *t, int64_t id, int64_t *with, kz_buf *name)
 static unsigned do_log(kz_tui *t, kz_action a, int64_t id, const kz_lead *l)
 {
     const char *kind, *outcome, *label;
-    if (kz_pick_outcome(t, a, &kind, &outcome, &label) < 0)
+    kz_buf b = KZ_BUF_INIT; /* owned */
+    kz_lead_label(l, &b);
+    if (kz_pick_outcome(t, a, kz_buf_str(&b), &kind, &outcome, &label) < 0) {
+        kz_buf_free(&b);
         return KZ_UI_REDRAW;
+    }
     int64_t with = 0;
     kz_buf with_name = KZ_BUF_INIT; /* owned */
     if (pick_with(t, id, &with, &with_name) < 0) {
+        kz_buf_free(&b);
         kz_buf_free(&with_name);
         kz_tui_message(t, "%s", _("nothing logged"));
         return KZ_UI_REDRAW;
@@ -900,11 +909,10 @@ static unsigned do_log(kz_tui *t, kz_action a, int64_t id, const kz_lead *l)
     kz_change p = {.kind = KZ_CH_LOG, .id = id, .what = _("log"), .log_kind = kind,
                    .outcome = outcome, .with = with};
     if (!kz_change_save(t, &p)) {
+        kz_buf_free(&b);
         kz_buf_free(&with_name);
         return KZ_UI_RELOAD;
     }
-    kz_buf b = KZ_BUF_INIT; /* owned */
-    kz_lead_label(l, &b);
     if (with)
         kz_tui_message(t, _("%s with %s logged on %s: %s"), kz_activity_word(kind),
                        kz_buf_str(&with_name), kz_buf_str(&b), label);

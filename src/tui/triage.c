@@ -796,13 +796,17 @@ out:
 static unsigned decide_log(triage *tr, kz_tui *t, kz_action a)
 {
     const char *kind, *outcome, *label;
-    if (kz_pick_outcome(t, a, &kind, &outcome, &label) < 0)
+    char *name = lead_name(tr); /* owned */
+    if (kz_pick_outcome(t, a, name, &kind, &outcome, &label) < 0) {
+        free(name);
         return KZ_UI_REDRAW;
+    }
     kz_change c = {.kind = KZ_CH_LOG, .id = current_id(tr), .what = _("log"), .log_kind = kind,
                    .outcome = outcome};
-    if (!kz_change_save(t, &c))
+    if (!kz_change_save(t, &c)) {
+        free(name);
         return not_decided(tr, t);
-    char *name = lead_name(tr); /* owned */
+    }
     kz_tui_message(t, _("%s logged with %s: %s"), kz_activity_word(kind), name, label);
     free(name);
     tundo u = {0};

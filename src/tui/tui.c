@@ -399,7 +399,11 @@ static void draw_title(kz_tui *t)
     bool board = top->ops->keymap == KZ_KM_BOARD; /* filters describe the board */
     const kz_filter *f = board ? &t->filter : &none;
     /* TRANSLATORS: the filters and the sort named on the title line */
-    if (f->search[0])
+    /* (a search holding a quoted phrase is shown as typed: quoting it
+     * again would show ""a b"") */
+    if (f->search[0] && strchr(f->search, '"'))
+        kz_buf_printf(&b, _("  search:%s"), f->search);
+    else if (f->search[0])
         kz_buf_printf(&b, _("  search:\"%s\""), f->search);
     if (f->mine)
         kz_buf_puts(&b, _("  mine"));

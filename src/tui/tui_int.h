@@ -307,11 +307,12 @@ kz_view *kz_detail_view_new(kz_tui *t, int64_t id);
 kz_view *kz_account_view_new(kz_tui *t, int64_t id);
 kz_view *kz_help_view_new(kz_tui *t);
 kz_view *kz_reports_view_new(kz_tui *t);
-/* Asks for the outcome of a call, e-mail or meeting (action a: log-call,
- * log-email or log-meeting) in a choice box: sets the activity kind, its
- * outcome and the outcome's label; -1 when cancelled (leadops.c). */
-int kz_pick_outcome(kz_tui *t, kz_action a, const char **kind, const char **outcome,
-                    const char **label);
+/* Asks for the outcome of a call, e-mail or meeting with the lead named
+ * who (action a: log-call, log-email or log-meeting) in a choice box: sets
+ * the activity kind, its outcome and the outcome's label; -1 when
+ * cancelled (leadops.c). */
+int kz_pick_outcome(kz_tui *t, kz_action a, const char *who, const char **kind,
+                    const char **outcome, const char **label);
 /* An activity kind the outcome box sets ("call", "email", "meeting") in
  * the user's language, for messages; any other kind as it is. */
 const char *kz_activity_word(const char *kind);

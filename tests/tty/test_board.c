@@ -122,6 +122,18 @@ static void test_search_filters_as_you_type(void **state)
     kt_wait_gone(t, "Alan Turing");
     kt_wait_for(t, "Grace Hopper");
     kt_wait_for(t, "search:\"compilers\"");
+    /* a second search cancelled: the first again, and no word of the
+     * lead the typed one had selected */
+    kt_send(t, "/");
+    kt_wait_for(t, "search:");
+    kt_send(t, "ada"); /* (replaces the text shown) */
+    kt_wait_for(t, "Ada Lovelace");
+    kt_wait_gone(t, "Grace Hopper");
+    kt_send(t, "\x1b");
+    kt_wait_for(t, "Grace Hopper");
+    kt_wait_gone(t, "Ada Lovelace");
+    kt_wait_for(t, "search:\"compilers\"");
+    assert_false(kt_contains(t, "no longer matches"));
     kt_send(t, "x"); /* clear the filters */
     kt_wait_for(t, "Alan Turing");
     /* several words: each anywhere in the lead, in any order; words of

@@ -402,13 +402,13 @@ static void test_triage_keys_mean_what_they_mean_on_the_board(void **state)
     kt_send(t, "\x1b");
     kt_wait_gone(t, "edit field");
     kt_send(t, "m");
-    kt_wait_for(t, "meeting: outcome?");
+    kt_wait_for(t, "meeting with Ada Lovelace: outcome?");
     kt_send(t, "\x1b");
-    kt_wait_gone(t, "meeting: outcome?");
+    kt_wait_gone(t, "meeting with Ada Lovelace: outcome?");
     kt_send(t, "@");
-    kt_wait_for(t, "email: outcome?");
+    kt_wait_for(t, "email with Ada Lovelace: outcome?");
     kt_send(t, "\x1b");
-    kt_wait_gone(t, "email: outcome?");
+    kt_wait_gone(t, "email with Ada Lovelace: outcome?");
     kt_finish(t, "qq");
 }
 

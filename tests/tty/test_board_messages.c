@@ -51,10 +51,10 @@ static const char catalogue[] =
     "#, c-format\nmsgid \"%s changed %s of %s\"\nmsgstr \"%s، %s را در %s تغییر داد\"\n\n"
     "msgid \"leave the board (closes a detail or help view first)\"\n"
     "msgstr \"" LONG_HELP "\"\n\n"
-    "msgid \"type a word of %d or more character to search, or press Enter\"\n"
-    "msgid_plural \"type a word of %d or more characters to search, or press Enter\"\n"
-    "msgstr[0] \"برای جستجو یک واژه با دست کم %d نویسه بنویسید، یا Enter را بزنید\"\n"
-    "msgstr[1] \"برای جستجو یک واژه با دست کم %d نویسه بنویسید، یا Enter را بزنید\"\n\n";
+    "msgid \"type a word of %s or more character to search, or press Enter\"\n"
+    "msgid_plural \"type a word of %s or more characters to search, or press Enter\"\n"
+    "msgstr[0] \"برای جستجو یک واژه با دست کم %s نویسه بنویسید، یا Enter را بزنید\"\n"
+    "msgstr[1] \"برای جستجو یک واژه با دست کم %s نویسه بنویسید، یا Enter را بزنید\"\n\n";
 
 static int teardown_all(void **state)
 {
@@ -107,7 +107,8 @@ static void test_board_in_persian(void **state)
     kt_wait_for(t, " روز");
     /* a count decides the form of a message (ngettext) */
     kt_send(t, "/ab");
-    kt_wait_for(t, "برای جستجو یک واژه با دست کم 3 نویسه بنویسید");
+    /* the count in the digits of the language (Persian by default) */
+    kt_wait_for(t, "برای جستجو یک واژه با دست کم ۳ نویسه بنویسید");
     kt_wait_for(t, "search: ab");
     kt_send(t, "\x1b");
     kt_wait_gone(t, "search: ab");

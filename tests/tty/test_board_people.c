@@ -78,7 +78,7 @@ static void test_champion_from_the_detail_view(void **state)
     assert_string_equal(kt_sql(db, "SELECT count(*) FROM stakeholders WHERE lead_id = 1"), "1");
     /* a call with the decision maker: who it was with is asked */
     kt_send(t, "c");
-    kt_wait_for(t, "call: outcome?");
+    kt_wait_for(t, "call with Mia Khan: outcome?");
     kt_send(t, "a");
     kt_wait_for(t, "with whom?");
     kt_wait_for(t, "Dana Boss (decision maker)");

@@ -86,7 +86,7 @@ static void test_call_then_note_on_the_same_lead(void **state)
     send_sync(t, "j");
     assert_true(selected(t, "Paul Chen"));
     kt_send(t, "c");
-    kt_wait_for(t, "call: outcome?");
+    kt_wait_for(t, "call with Paul Chen: outcome?");
     kt_send(t, "a");
     kt_wait_for(t, "call logged with Paul Chen: answered");
     assert_string_equal(kt_sql(db, "SELECT lead_id FROM activities WHERE kind = 'call'"), "2");
@@ -208,6 +208,9 @@ static void test_search_starts_at_the_first_match(void **state)
     assert_true(selected(t, "Filler 61"));
     /* (a phrase: "Acme 01" to "Acme 09"; as two words, "0" is in more) */
     search_for(t, "\"Acme 0\"", "(9 shown)");
+    /* the title shows a phrase as typed, not quoted again */
+    kt_wait_for(t, "search:\"Acme 0\"  ");
+    assert_false(kt_contains(t, "\"\"Acme"));
     /* the highest value of Acme 01-09 */
     assert_true(selected(t, "Filler 08"));
     kt_send(t, "n");

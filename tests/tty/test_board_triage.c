@@ -185,7 +185,7 @@ static void test_each_decision_lands(void **state)
     decision_is(db, 3, "snooze");
 
     kt_send(t, "c"); /* a call */
-    kt_wait_for(t, "call: outcome?");
+    kt_wait_for(t, "call with ");
     kt_send(t, "a");
     kt_wait_for(t, "triage 5/10, 4 decisions");
     show_has(db, 4, "\"kind\": \"call\"", "\"outcome\": \"answered\"", NULL);
@@ -193,7 +193,7 @@ static void test_each_decision_lands(void **state)
     decision_is(db, 4, "call");
 
     kt_send(t, "@"); /* an e-mail */
-    kt_wait_for(t, "email: outcome?");
+    kt_wait_for(t, "email with ");
     kt_send(t, "r");
     kt_wait_for(t, "triage 6/10, 5 decisions");
     show_has(db, 5, "\"kind\": \"email\"", "\"outcome\": \"replied\"", NULL);
@@ -446,7 +446,7 @@ static void test_next_step_meeting_won_and_typed_date(void **state)
     decision_is(db, 1, "next-step");
 
     kt_send(t, "m"); /* a meeting */
-    kt_wait_for(t, "meeting: outcome?");
+    kt_wait_for(t, "meeting with ");
     kt_send(t, "h");
     kt_wait_for(t, "triage 3/4, 2 decisions");
     show_has(db, 2, "\"kind\": \"meeting\"", "\"outcome\": \"held\"", NULL);
@@ -560,7 +560,7 @@ static void test_conflict_in_triage_shows_the_dialog(void **state)
     free(owner);
     /* a colleague's title edit is no conflict for a call */
     kt_send(t, "c");
-    kt_wait_for(t, "call: outcome?");
+    kt_wait_for(t, "call with Person 02: outcome?");
     kt_kariz_run(db, "set", "2", "title=CFO", NULL);
     kt_send(t, "a");
     kt_wait_for(t, "call logged with Person 02: answered");
@@ -599,7 +599,9 @@ static void test_hostile_name_shown_safely(void **state)
     assert_true(kt_find(t, "Mallory", &row, &col));
     assert_int_equal(row, 1); /* the screen was not cleared or moved */
     kt_send(t, "c");
-    kt_wait_for(t, "call: outcome?");
+    /* the box names the lead, its escape shown, not obeyed */
+    kt_wait_for(t, "call with Mallory\xe2\x90\x9b[31mRed");
+    kt_wait_for(t, ": outcome?");
     kt_send(t, "n");
     kt_wait_for(t, "call logged with Mallory\xe2\x90\x9b[31mRed");
     kt_finish(t, "qq");

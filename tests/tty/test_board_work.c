@@ -67,11 +67,11 @@ static void test_log_call_in_two_keys_and_detail(void **state)
     kt_term *t = kt_board(40, 120, db, NULL);
     kt_wait_for(t, "Ada Lovelace");
     kt_send(t, "c");
-    kt_wait_for(t, "call: outcome?");
+    kt_wait_for(t, "call with Ada Lovelace: outcome?");
     kt_send(t, "a");
     kt_wait_for(t, "call logged with Ada Lovelace: answered");
     kt_send(t, "@");
-    kt_wait_for(t, "email: outcome?");
+    kt_wait_for(t, "email with Ada Lovelace: outcome?");
     kt_send(t, "r");
     kt_wait_for(t, "email logged with Ada Lovelace: replied");
     /* the detail view shows the touches, the checklist and the score */
