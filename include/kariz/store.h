@@ -37,7 +37,9 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
 void kz_store_close(kz_store *st);
 /* Whether target names a database file (SQLite), rather than a database on
  * a server (PostgreSQL: "postgresql://...", "postgres://..." or libpq
- * keywords "host=... dbname=..."). */
+ * keywords "host=... dbname=...") or a mistyped one ("postgresql:sales",
+ * "postgresq://...": kz_store_open refuses it, and nothing may create a
+ * file by that name). */
 bool kz_store_target_is_file(const char *target);
 /* Whether the database target names is there: a file that exists; a
  * server's database counts as there (opening it says otherwise). */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libpq-fe.h>
 
@@ -1189,7 +1190,28 @@ bool kz_pg_is_target(const char *s)
         return false;
     while (isalnum((unsigned char)*s) || *s == '_')
         s++;
+    while (*s == ' ' || *s == '\t') /* (libpq allows "dbname = sales") */
+        s++;
     return *s == '=';
+}
+
+bool kz_pg_near_target(const char *s)
+{
+    if (!s || kz_pg_is_target(s))
+        return false;
+    const char *p = s;
+    if (isalpha((unsigned char)*p)) {
+        while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
+            p++;
+        if (strncmp(p, "://", 3) == 0)
+            return true; /* scheme:// */
+    }
+    if (strncasecmp(s, "postgres", 8) != 0)
+        return false;
+    p = s + 8;
+    if (strncasecmp(p, "ql", 2) == 0)
+        p += 2;
+    return *p == ':' || strncmp(p, "//", 2) == 0;
 }
 
 /* Notices (NOTICE: relation already exists, skipping) would be written to
@@ -1198,19 +1220,36 @@ static void quiet_notice(void *arg, const char *message)
 {
 }
 
+/* A byte of a word: a letter, a digit, '_' or part of a character
+ * beyond ASCII. */
+static bool word_byte(unsigned char c)
+{
+    return isalnum(c) || c == '_' || c >= 0x80;
+}
+
 /* Replaces each copy of the n bytes at secret (when there are any) in b
- * by "***". */
+ * by "***": each copy that stands as a word of its own, or between the
+ * separators of a connection string (":secret@", "=secret "). A password
+ * within a longer word is no copy of it: hiding "e" in "connection"
+ * would garble the message and tell the password by the gaps. */
 static void hide(kz_buf *b, const char *secret, size_t n)
 {
     if (!secret || !n)
         return;
     char *needle = kz_xstrndup(secret, n);
     kz_buf out = KZ_BUF_INIT;
-    const char *p = kz_buf_str(b), *hit;
-    while ((hit = strstr(p, needle))) {
+    const char *start = kz_buf_str(b), *p = start, *from = start, *hit;
+    while ((hit = strstr(from, needle))) {
+        bool left = hit == start || !word_byte((unsigned char)hit[-1]) ||
+                    !word_byte((unsigned char)needle[0]);
+        bool right = !word_byte((unsigned char)hit[n]) || !word_byte((unsigned char)needle[n - 1]);
+        if (!left || !right) {
+            from = hit + 1;
+            continue;
+        }
         kz_buf_append(&out, p, (size_t)(hit - p));
         kz_buf_puts(&out, "***");
-        p = hit + n;
+        p = from = hit + n;
     }
     kz_buf_puts(&out, p);
     free(needle);

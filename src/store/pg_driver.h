@@ -35,6 +35,13 @@
  * never does: `./a=b.db` has a '/' before its '='. */
 bool kz_pg_is_target(const char *s);
 
+/* Whether a --db value that is no PostgreSQL target looks like a mistyped
+ * one rather than a file name: a URI of another scheme (`postgresq://`,
+ * `POSTGRESQL://`), or `postgresql:` or `postgres:` without its "//"
+ * (`postgresql:sales`, `postgresql//host/db`). kariz refuses it rather
+ * than create an SQLite file by that name. */
+bool kz_pg_near_target(const char *s);
+
 /* Connects with a libpq connection string (URI or keywords; ~/.pgpass,
  * pg_service.conf and the PG* variables work as in libpq), in UTF-8, as
  * application "kariz" unless the string or $PGAPPNAME names another.

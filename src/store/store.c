@@ -245,7 +245,7 @@ void kz_store_close(kz_store *st)
 
 bool kz_store_target_is_file(const char *target)
 {
-    return !kz_pg_is_target(target);
+    return !kz_pg_is_target(target) && !kz_pg_near_target(target);
 }
 
 bool kz_store_target_exists(const char *target)
@@ -273,8 +273,42 @@ const char *kz_store_backend(const kz_store *st)
     return st->be->name;
 }
 
+/* A mistyped PostgreSQL target as shown in a message: a password between
+ * a ':' and an '@' hidden. */
+static char *near_target_shown(const char *path)
+{
+    char *shown = kz_xstrdup(path);
+    char *at = strchr(shown, '@');
+    char *first = strchr(shown, ':');
+    if (at && first && first < at) {
+        char *colon = at; /* the last ':' before the '@', past the scheme's */
+        while (colon > first && *colon != ':')
+            colon--;
+        if (colon > first) {
+            kz_buf b = KZ_BUF_INIT; /* ownership passes to the caller */
+            kz_buf_append(&b, shown, (size_t)(colon + 1 - shown));
+            kz_buf_puts(&b, "***");
+            kz_buf_puts(&b, at);
+            free(shown);
+            shown = kz_buf_take(&b);
+        }
+    }
+    return shown;
+}
+
 kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err *err)
 {
+    if (kz_pg_near_target(path)) {
+        char *shown = near_target_shown(path); /* owned */
+        kz_status ks = kz_err_set(
+            err, KZ_EUSAGE,
+            _("%s is not a PostgreSQL connection string kariz can read, and is not taken for a "
+              "file name: a PostgreSQL URI starts with postgresql:// (postgresql:///sales is "
+              "the database sales on the local socket); nothing was created"),
+            shown);
+        free(shown);
+        return ks;
+    }
     kz_store *st = kz_xcalloc(1, sizeof *st);
     st->be = kz_pg_is_target(path) ? &kz_backend_pg : &kz_backend_sqlite;
     st->path = kz_xstrdup(path);

@@ -103,6 +103,31 @@ run "$KARIZ" --db "dbname=postgresql://$ME:s3cr3t@/nowhere?host=/nonexistent" li
 case "$err" in *s3cr3t*) bad "the password in a URI given as dbname was shown" ;; *) ok ;; esac
 run "$KARIZ" --db "host=/nonexistent password	=s3cr3t dbname=x" list; expect_rc 1
 case "$err" in *s3cr3t*) bad "a password after a tab was shown" ;; *) ok ;; esac
+# a short password is not hidden inside the words of the server's answer
+# (that garbled it, and told the password by the gaps)
+run "$KARIZ" --db "$KARIZ_TEST_PG dbname=nowhere_$$ password=e" list; expect_rc 1
+has_err "connection to server"; has_err "database \"nowhere_$$\" does not exist"
+run "$KARIZ" --db "$KARIZ_TEST_PG dbname=zz$$ password=zz$$" list; expect_rc 1
+case "$err" in *\"zz$$\"*) bad "a password standing as a word was shown" ;; *) ok ;; esac
+has_err 'database "***" does not exist'
+
+t "a mistyped URI is refused, never taken for a file name"
+cd "$T"
+for bad_uri in "postgresql:sales2" "postgresq://$ME:s3cr3t@/x" "POSTGRESQL:///x" "postgresql//host/x" "postgres:$ME:s3cr3t@/x"; do
+    run "$KARIZ" --db "$bad_uri" init; expect_rc 2
+    has_err "a PostgreSQL URI starts with postgresql://"; has_err "nothing was created"
+    case "$err" in *s3cr3t*) bad "the password of $bad_uri was shown" ;; *) ok ;; esac
+done
+run "$KARIZ" --db "$T/from.db" add "Copied Lead"; expect_rc 0
+run "$KARIZ" copy "$T/from.db" "postgresql:sales2"; expect_rc 2; has_err "nothing was created"
+[ -z "$(ls -d "$T"/postgres* "$T"/POSTGRES* 2>/dev/null)" ] && ok || bad "a file was made: $(ls "$T")"
+cd - >/dev/null
+# libpq's keywords may have spaces around '=', the first one's too
+run "$KARIZ" --db "$DB" list; expect_rc 0; plain=$out
+[ -n "$plain" ] && ok || bad "no leads to compare"
+spaced="dbname = $(printf '%s' "$DB" | sed -n 's/.*dbname=\([^ ]*\).*/\1/p') $(printf '%s' "$DB" | sed 's/dbname=[^ ]*//')"
+run "$KARIZ" --db "$spaced" list; expect_rc 0
+expect_eq "$out" "$plain" "the same leads"
 
 t "a kariz schema older than any this kariz opens on PostgreSQL is refused, untouched"
 OLD=$(new_db old.db)

@@ -187,6 +187,7 @@ static void test_is_target(void **state)
     static const char *const yes[] = {
         "postgresql://kariz.example/sales", "postgres://u@h:5433/db", "postgresql:///sales",
         "service=sales", "host=/run/x dbname=y", "dbname=sales", "user_name=x",
+        "dbname = sales", "dbname\t=sales",
     };
     static const char *const no[] = {
         "./a=b.db", "/srv/kariz/a=b.db", "a/b=c", "sales.db", "", "postgresql:/x",
@@ -199,6 +200,22 @@ static void test_is_target(void **state)
         if (kz_pg_is_target(no[i]))
             fail_msg("%s should be a path", no[i]);
     assert_false(kz_pg_is_target(NULL));
+    /* neither: a mistyped target, refused rather than made a file */
+    static const char *const near[] = {
+        "postgresql:/x", "postgresql:sales", "postgres:", "POSTGRESQL:///x", "postgresq://h/db",
+        "mysql://h/db", "postgresql//h/db", "Postgres//h",
+    };
+    static const char *const paths[] = {
+        "./a=b.db", "sales.db", "", "postgresql", "postgresql.db", "postgres/team.db",
+        "./postgresql:x.db", "pipeline", "a:b.db", "1x://y",
+    };
+    for (size_t i = 0; i < sizeof near / sizeof near[0]; i++)
+        if (!kz_pg_near_target(near[i]) || kz_pg_is_target(near[i]))
+            fail_msg("%s should be a mistyped PostgreSQL target", near[i]);
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++)
+        if (kz_pg_near_target(paths[i]))
+            fail_msg("%s should be a path", paths[i]);
+    assert_false(kz_pg_near_target(NULL));
 }
 
 static void test_classes(void **state)
