@@ -385,17 +385,25 @@ static bool retry_prompt(kz_tui *t, const kz_change *p)
     else
         kz_tui_error(t, _("%s retries, Esc drops your %s (not saved yet): %s"), retry, p->what,
                      p->err.msg);
+    /* (the tick says so when the server answers again, naming the key) */
+    t->retry_what = p->what;
+    snprintf(t->retry_key, sizeof t->retry_key, "%s", retry);
+    bool again = false;
     for (;;) {
         kz_tui_repaint(t);
         kz_key k;
         if (!kz_tui_read_key(t, &k, false))
-            return false;
+            break;
         kz_action a = kz_keymap_lookup_own(&t->km, KZ_KM_DIALOG, k);
-        if (a == KZ_ACT_RETRY)
-            return true;
+        if (a == KZ_ACT_RETRY) {
+            again = true;
+            break;
+        }
         if (a == KZ_ACT_CANCEL)
-            return false;
+            break;
     }
+    t->retry_what = NULL;
+    return again;
 }
 
 /* Re-bases an undo on the lead as it is now (re-applying it over someone
@@ -488,10 +496,12 @@ bool kz_change_save(kz_tui *t, kz_change *p)
                 kz_tui_error(t, _("%s: not saved (the database stayed locked); nothing was "
                                   "changed"),
                              p->what);
-            else
+            else if (t->unreachable)
                 kz_tui_error(t, _("%s: not saved (the database is unreachable); nothing was "
                                   "changed"),
                              p->what);
+            else /* (it answered again, and the change was dropped) */
+                kz_tui_message(t, _("%s: not saved; nothing was changed"), p->what);
             return false;
         }
         if (st == KZ_EREFUSED && p->pass_refusal)

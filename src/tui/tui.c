@@ -932,14 +932,35 @@ static void tell_unreachable(kz_tui *t)
                  kz_store_where(t->s->store));
 }
 
-/* It answers again: said, and true, so that the views reload. */
+/* It answers again: said, and true, so that the views reload. A change
+ * waiting for the retry key is named: the key saves it now. */
 static bool tell_reachable(kz_tui *t)
 {
     if (!t->unreachable)
         return false;
     t->unreachable = false;
-    kz_tui_message(t, _("connected to the database again (%s)"), kz_store_where(t->s->store));
+    if (t->retry_what)
+        /* TRANSLATORS: "connected to the database again: r saves your note, Esc drops it" */
+        kz_tui_message(t, _("connected to the database again: %s saves your %s, Esc drops it"),
+                       t->retry_key, t->retry_what);
+    else
+        kz_tui_message(t, _("connected to the database again (%s)"),
+                       kz_store_where(t->s->store));
     return true;
+}
+
+/* The tick while a prompt or a dialog waits for a key: the status line
+ * says when the server goes and when it answers again; the views are read
+ * again once the prompt is done (the data version moved on). */
+static void watch_reachable(kz_tui *t)
+{
+    int64_t v;
+    kz_err err;
+    kz_status ks = kz_store_data_version(t->s->store, &v, &err);
+    if (ks == KZ_EGONE)
+        tell_unreachable(t);
+    else if (ks == KZ_OK)
+        tell_reachable(t);
 }
 
 bool kz_tui_reachable(kz_tui *t)
@@ -1084,11 +1105,13 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
              * commits wake the board */
             long long now = mono_ms();
             bool tick = now - t->ticked_ms >= 900 || now < t->ticked_ms;
+            unsigned long said = t->said;
             if (tick) {
                 t->ticked_ms = now;
                 presence_tick(t);
+                if (!poll_data)
+                    watch_reachable(t);
             }
-            unsigned long said = t->said;
             bool rescored = poll_data && tick && rescore_due(t);
             bool others = poll_data && poll_data_version(t);
             if (others || rescored) {

@@ -289,6 +289,8 @@ struct kz_tui {
     long long refreshed_ms;   /* monotonic ms of the last reload for others' changes */
     long long ticked_ms;      /* monotonic ms of the last tick's presence and rescoring */
     bool unreachable;         /* the database's server did not answer (KZ_EGONE) */
+    const char *retry_what;   /* a change waiting for the retry key ("note"), or NULL */
+    char retry_key[32];       /* that key's name */
     kz_buf paste;             /* owned: the last paste's text (KZ_KEY_PASTE) */
     bool paste_cut;           /* it was longer than kariz keeps (KZ_PASTE_MAX) */
 };

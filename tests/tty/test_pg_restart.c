@@ -144,18 +144,36 @@ static void test_board_keeps_work_while_the_server_is_down(void **state)
     kt_send(t, "typed while down");
     kt_wait_for(t, "typed while down");
     cluster("halt");
+    /* the prompt open, the status line says the server went */
+    kt_wait_for(t, "the database is unreachable: the board shows what it read last");
+    assert_true(kt_contains(t, "typed while down"));
     kt_send(t, "\r");
     /* the note is kept, not saved, and the board still shows its cards */
     kt_wait_for(t, "the database is unreachable: r retries, Esc drops your note (not saved yet)");
     assert_true(kt_contains(t, "Ada Lovelace"));
     assert_true(kt_contains(t, "Grace Hopper"));
     cluster("resume");
+    /* the status line says when the key will save it */
+    kt_wait_for(t, "connected to the database again: r saves your note, Esc drops it");
     kt_send(t, "r");
     kt_wait_until(t, note_stored, "typed while down", "the note typed while down stored");
     kt_wait_for(t, "note added to");
     assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities WHERE note = "
                                    "'typed while down'"),
                         "1");
+    /* a note dropped once the server is back: said so, as a drop */
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "dropped after all");
+    kt_wait_for(t, "dropped after all");
+    cluster("halt");
+    kt_send(t, "\r");
+    kt_wait_for(t, "Esc drops your note (not saved yet)");
+    cluster("resume");
+    kt_wait_for(t, "connected to the database again: r saves your note");
+    kt_send(t, "\x1b");
+    kt_wait_for(t, "note: not saved; nothing was changed");
+    assert_false(kt_contains(t, "unreachable"));
 
     /* idle: the board says the server went, keeps its cards, and says when
      * it is back */
