@@ -1298,6 +1298,23 @@ static char *connect_message(const char *conninfo, const char *msg)
     return kz_buf_take(&b);
 }
 
+/* What to do about a connection the server refused for its set-up (a
+ * missing database or role, a role without CONNECT), or NULL: the
+ * server's own words say what, not what the team does about it. */
+static const char *connect_hint(const char *msg)
+{
+    if (strstr(msg, "CONNECT privilege"))
+        return _("the role may not connect to this database: make it a member of the team's "
+                 "role, which has CONNECT (see docs/deployment.md)");
+    if (strstr(msg, "does not exist") && strstr(msg, "database \""))
+        return _("create the database first (createdb), then run `kariz init` on it (see "
+                 "docs/deployment.md)");
+    if (strstr(msg, "does not exist") && strstr(msg, "role \""))
+        return _("create the role and make it a member of the team's role (see "
+                 "docs/deployment.md)");
+    return NULL;
+}
+
 /* Whether a failed connection's message says the server refused the role
  * or the database, rather than that there was no server to ask or that
  * it could not take the connection now (starting, shutting down, too
@@ -1343,8 +1360,21 @@ int kz_pg_connect(const char *conninfo, kz_dbconn **out, char **errmsg)
     if (pq.PQstatus(pg) != CONNECTION_OK) {
         const char *msg = pq.PQerrorMessage(pg);
         int rc = refused(pg, msg) ? KZ_DB_DENIED : KZ_DB_CANTOPEN;
-        if (errmsg)
+        if (errmsg) {
             *errmsg = connect_message(conninfo, msg);
+            const char *hint = connect_hint(msg);
+            if (hint) {
+                kz_buf b = KZ_BUF_INIT; /* ownership passes to *errmsg */
+                size_t n = strlen(*errmsg);
+                while (n && (*errmsg)[n - 1] == ' ')
+                    n--;
+                if (n && (*errmsg)[n - 1] == '.') /* (the server's sentence ends here) */
+                    n--;
+                kz_buf_printf(&b, "%.*s; %s", (int)n, *errmsg, hint);
+                free(*errmsg);
+                *errmsg = kz_buf_take(&b);
+            }
+        }
         pq.PQfinish(pg);
         return rc;
     }

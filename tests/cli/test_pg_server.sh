@@ -72,6 +72,13 @@ run "$KARIZ" --db "$DB user=$reader" list --format csv; expect_rc 0; has_out "Bo
 run "$KARIZ" --db "$DB user=$reader" --read-only show "$bo"; expect_rc 0; has_out "Bo Berg"
 run "$KARIZ" --db "$DB user=$noone" list; expect_rc 1
 has_err "your role $noone may not read the leads of"
+# a database only the team may connect to: the server's refusal, and what to do
+NOC=$(new_db noconnect.db)
+"$KARIZ" --db "$NOC" init >/dev/null
+psql -XAtq -v ON_ERROR_STOP=1 -d "$KARIZ_TEST_PG" \
+    -c "REVOKE CONNECT ON DATABASE \"$(psql -XAtq -d "$NOC" -c 'SELECT current_database()')\" FROM PUBLIC" >/dev/null
+run "$KARIZ" --db "$NOC user=$noone" list; expect_rc 1
+has_err "CONNECT privilege; the role may not connect to this database: make it a member"
 
 t "no client writes an event in someone else's name"
 psql_as "$mallory" -c "INSERT INTO events (id, lead_id, at, actor, kind) VALUES (1000, $bo, 0, 'bob', 'note')"
@@ -99,6 +106,7 @@ case "$err" in *s3cr3t*) bad "the password was shown" ;; *) ok ;; esac
 run "$KARIZ" --db "host=/nonexistent dbname=x password='a s3cr3t'" list
 expect_rc 1; case "$err" in *s3cr3t*) bad "the password was shown" ;; *) ok ;; esac
 run "$KARIZ" --db "$DB user=nobody_$$" list; expect_rc 1; has_err "nobody_$$"
+has_err "create the role and make it a member of the team's role"
 run "$KARIZ" --db "dbname=postgresql://$ME:s3cr3t@/nowhere?host=/nonexistent" list; expect_rc 1
 case "$err" in *s3cr3t*) bad "the password in a URI given as dbname was shown" ;; *) ok ;; esac
 run "$KARIZ" --db "host=/nonexistent password	=s3cr3t dbname=x" list; expect_rc 1
@@ -107,6 +115,7 @@ case "$err" in *s3cr3t*) bad "a password after a tab was shown" ;; *) ok ;; esac
 # (that garbled it, and told the password by the gaps)
 run "$KARIZ" --db "$KARIZ_TEST_PG dbname=nowhere_$$ password=e" list; expect_rc 1
 has_err "connection to server"; has_err "database \"nowhere_$$\" does not exist"
+has_err "create the database first (createdb), then run \`kariz init\` on it"
 run "$KARIZ" --db "$KARIZ_TEST_PG dbname=zz$$ password=zz$$" list; expect_rc 1
 case "$err" in *\"zz$$\"*) bad "a password standing as a word was shown" ;; *) ok ;; esac
 has_err 'database "***" does not exist'
