@@ -147,6 +147,7 @@ expect_out() { [ "$out" = "$1" ] && ok || bad "stdout is not: $1"; }
 has_out() { case "$out" in *"$1"*) ok ;; *) bad "stdout lacks: $1" ;; esac; }
 lacks_out() { case "$out" in *"$1"*) bad "stdout has: $1" ;; *) ok ;; esac; }
 has_err() { case "$err" in *"$1"*) ok ;; *) bad "stderr lacks: $1" ;; esac; }
+lacks_err() { case "$err" in *"$1"*) bad "stderr has: $1" ;; *) ok ;; esac; }
 expect_eq() { [ "$1" = "$2" ] && ok || bad "got '$1', expected '$2'${3:+ ($3)}"; }
 
 # json EXPR: evaluates a Python expression over the JSON in $out (as `j`)

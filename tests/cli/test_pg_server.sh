@@ -79,6 +79,10 @@ psql -XAtq -v ON_ERROR_STOP=1 -d "$KARIZ_TEST_PG" \
     -c "REVOKE CONNECT ON DATABASE \"$(psql -XAtq -d "$NOC" -c 'SELECT current_database()')\" FROM PUBLIC" >/dev/null
 run "$KARIZ" --db "$NOC user=$noone" list; expect_rc 1
 has_err "CONNECT privilege; the role may not connect to this database: make it a member"
+# kariz init by a role that may not create the tables: who should run it
+run "$KARIZ" --db "$(new_db notowner.db) user=$noone" init; expect_rc 1
+has_err "kariz init is run by the role that is to own the tables"
+lacks_err "creating the schema in"
 
 t "no client writes an event in someone else's name"
 psql_as "$mallory" -c "INSERT INTO events (id, lead_id, at, actor, kind) VALUES (1000, $bo, 0, 'bob', 'note')"
