@@ -41,6 +41,14 @@ void kz_store_close(kz_store *st);
  * "postgresq://...": kz_store_open refuses it, and nothing may create a
  * file by that name). */
 bool kz_store_target_is_file(const char *target);
+/* What opening a database did to its schema: nothing, created it, or
+ * upgraded it to this kariz's version (kariz init says which). */
+typedef enum kz_store_opened {
+    KZ_OPENED_AS_IS,
+    KZ_OPENED_CREATED,
+    KZ_OPENED_UPGRADED,
+} kz_store_opened;
+kz_store_opened kz_store_how_opened(const kz_store *st);
 /* Whether the database target names is there: a file that exists; a
  * server's database counts as there (opening it says otherwise). */
 bool kz_store_target_exists(const char *target);

@@ -39,8 +39,20 @@ int kz_cmd_init(kz_cli *c, int argc, char **argv)
     if (rc)
         return rc;
     kz_buf b1 = KZ_BUF_INIT, b2 = KZ_BUF_INIT; /* owned */
-    printf(_("database %s (schema version %d)\nrules: %s\n"), kz_cli_safe(&b1, kz_store_where(c->store)),
-           kz_store_schema_version(), kz_cli_safe(&b2, c->rules_why));
+    const char *where = kz_cli_safe(&b1, kz_store_where(c->store));
+    switch (kz_store_how_opened(c->store)) {
+    case KZ_OPENED_CREATED:
+        printf(_("database %s created (schema version %d)\n"), where, kz_store_schema_version());
+        break;
+    case KZ_OPENED_UPGRADED:
+        printf(_("database %s upgraded to schema version %d\n"), where,
+               kz_store_schema_version());
+        break;
+    default:
+        printf(_("database %s was set up already (schema version %d); nothing changed\n"), where,
+               kz_store_schema_version());
+    }
+    printf(_("rules: %s\n"), kz_cli_safe(&b2, c->rules_why));
     kz_buf_free(&b1);
     kz_buf_free(&b2);
     return 0;

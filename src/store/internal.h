@@ -133,6 +133,7 @@ struct kz_store {
                         * SQLite: name_key, when the user's collation is the database's) */
     bool name_keyed;   /* leads.name_key is written with every name (SQLite, kz_name_key) */
     bool readonly;
+    kz_store_opened opened; /* what opening did to the schema */
     bool snapshot;          /* opened immutable: nobody had it open, and its directory is
                              * not writable for the -shm file (see open_snapshot) */
     int64_t dv_bias;        /* added to data_version: it changes when the connection does */

@@ -215,7 +215,9 @@ static kz_status create_schema(kz_store *st, kz_err *err)
              KZ_SCHEMA_VERSION);
     if ((ks = exec_or_fail(st, sql, _("creating the schema"), err)) != KZ_OK)
         goto fail;
-    return exec_or_fail(st, "COMMIT", _("creating the schema"), err);
+    if ((ks = exec_or_fail(st, "COMMIT", _("creating the schema"), err)) == KZ_OK)
+        st->opened = KZ_OPENED_CREATED;
+    return ks;
 fail:
     st->conn->ops->exec(st->conn, "ROLLBACK");
     return ks;
@@ -296,7 +298,9 @@ static kz_status migrate_schema(kz_store *st, int from, kz_err *err)
              KZ_SCHEMA_VERSION);
     if ((ks = exec_or_fail(st, sql, _("upgrading the schema"), err)) != KZ_OK)
         goto fail;
-    return exec_or_fail(st, "COMMIT", _("upgrading the schema"), err);
+    if ((ks = exec_or_fail(st, "COMMIT", _("upgrading the schema"), err)) == KZ_OK)
+        st->opened = KZ_OPENED_UPGRADED;
+    return ks;
 fail:
     st->conn->ops->exec(st->conn, "ROLLBACK");
     return ks;

@@ -258,7 +258,9 @@ static kz_status create_schema(kz_store *st, kz_err *err)
     if ((rc = kz_exec(st, sql, err)) != KZ_OK ||
         (rc = kz_sqlite_name_locale_init(st, err)) != KZ_OK)
         goto fail;
-    return kz_exec(st, "COMMIT", err);
+    if ((rc = kz_exec(st, "COMMIT", err)) == KZ_OK)
+        st->opened = KZ_OPENED_CREATED;
+    return rc;
 fail:
     kz_exec(st, "ROLLBACK", NULL);
     return rc;
@@ -768,12 +770,15 @@ static kz_status sq_open(kz_store *st, unsigned flags, kz_err *err)
                 kz_exec(st, "ROLLBACK", NULL);
                 goto fail;
             }
-            if (ver < KZ_SCHEMA_VERSION && (ks = kz_migrate(st, ver, err)) != KZ_OK) {
+            bool upgrades = ver < KZ_SCHEMA_VERSION;
+            if (upgrades && (ks = kz_migrate(st, ver, err)) != KZ_OK) {
                 kz_exec(st, "ROLLBACK", NULL);
                 goto fail;
             }
             if ((ks = kz_exec(st, "COMMIT", err)) != KZ_OK)
                 goto fail;
+            if (upgrades)
+                st->opened = KZ_OPENED_UPGRADED;
         }
         name_keys_open(st);
         /* search text from before the search form: refolded once, and

@@ -248,6 +248,11 @@ bool kz_store_target_is_file(const char *target)
     return !kz_pg_is_target(target) && !kz_pg_near_target(target);
 }
 
+kz_store_opened kz_store_how_opened(const kz_store *st)
+{
+    return st->opened;
+}
+
 bool kz_store_target_exists(const char *target)
 {
     return !kz_store_target_is_file(target) || access(target, F_OK) == 0;

@@ -13,7 +13,8 @@ run "$KARIZ" --bogus; expect_rc 2; has_err 'unknown option "--bogus"'
 run "$KARIZ" --db; expect_rc 2; has_err "--db needs a PATH"
 
 t "init and where the database lives"
-run k init; expect_rc 0; has_out "$DB"; has_out "schema version 8"
+run k init; expect_rc 0; has_out "$DB"; has_out "created (schema version 8)"
+run k init; expect_rc 0; has_out "was set up already (schema version 8); nothing changed"
 on_sqlite && { [ -f "$DB" ] && ok || bad "no database file"; }
 run "$KARIZ" init; expect_rc 0
 [ -f "$XDG_DATA_HOME/kariz/kariz.db" ] && ok || bad "no database under XDG_DATA_HOME"

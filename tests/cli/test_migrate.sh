@@ -81,4 +81,11 @@ t "a new lead after the upgrade takes its place in the sort orders"
 run k add "Flo Wonk" --value 7000 --owner root --force; expect_rc 0; expect_out 7
 run k list --stage lead --search wonk --sort value --format csv; expect_eq "$(ids)" "7 1 4 3 "
 
+t "kariz init says what it did to an old database: upgraded it, then nothing"
+DB=$(new_db v5-init.db)
+load_v5; expect_eq "$?" 0 "loading the fixture"
+run k init; expect_rc 0; has_out "upgraded to schema version 8"
+expect_eq "$(version)" 8
+run k init; expect_rc 0; has_out "was set up already (schema version 8); nothing changed"
+
 finish

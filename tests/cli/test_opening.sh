@@ -52,7 +52,7 @@ for cmd in "list" "add Ada" "import $T/x.csv"; do
     expect_eq "$(stat -c %s "$T/empty.db")" 0 "kariz $cmd left the file empty"
 done
 run "$KARIZ" --db "$T/empty.db" init
-expect_rc 0; has_out "database $T/empty.db (schema version"
+expect_rc 0; has_out "database $T/empty.db created (schema version"
 run "$KARIZ" --db "$T/empty.db" list
 expect_rc 0
 
