@@ -41,6 +41,9 @@ void kz_store_close(kz_store *st);
  * "postgresq://...": kz_store_open refuses it, and nothing may create a
  * file by that name). */
 bool kz_store_target_is_file(const char *target);
+/* target as messages show it: a password in it hidden (owned by the
+ * caller). */
+char *kz_store_target_shown(const char *target);
 /* What opening a database did to its schema: nothing, created it, or
  * upgraded it to this kariz's version (kariz init says which). */
 typedef enum kz_store_opened {

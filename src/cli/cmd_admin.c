@@ -74,7 +74,15 @@ int kz_cmd_copy(kz_cli *c, int argc, char **argv)
     if (strcmp(from_t, to_t) == 0)
         return kz_cli_usage("copy", "%s", _("FROM and TO are the same database"));
     kz_store *from = NULL, *to = NULL;
-    if (kz_store_open(from_t, KZ_STORE_READONLY, &from, &c->err) != KZ_OK)
+    kz_status fs = kz_store_open(from_t, KZ_STORE_READONLY, &from, &c->err);
+    if (fs == KZ_ENOTFOUND) {
+        /* (not "create one with kariz init": a copy's source holds leads) */
+        char *where = kz_store_target_shown(from_t); /* owned */
+        kz_err_set(&c->err, KZ_ENOTFOUND,
+                   _("no kariz database at %s to copy from; nothing was copied"), where);
+        free(where);
+    }
+    if (fs != KZ_OK)
         return kz_cli_fail(&c->err);
     bool file = kz_store_target_is_file(to_t);
     bool existed = kz_store_target_exists(to_t);

@@ -301,6 +301,15 @@ static char *near_target_shown(const char *path)
     return shown;
 }
 
+char *kz_store_target_shown(const char *target)
+{
+    if (kz_pg_is_target(target))
+        return kz_pg_redact(target);
+    if (kz_pg_near_target(target))
+        return near_target_shown(target);
+    return kz_xstrdup(target);
+}
+
 kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err *err)
 {
     if (kz_pg_near_target(path)) {

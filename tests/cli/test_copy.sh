@@ -69,7 +69,9 @@ run "$KARIZ" copy "$A" "$C"; expect_rc 1; has_err "already holds leads"
 expect_eq "$(sqlite3 "$C" "SELECT count(*) FROM leads")" "$n" "nothing added"
 run "$KARIZ" copy "$A" "$A"; expect_rc 2; has_err "the same database"
 run "$KARIZ" copy "$A"; expect_rc 2; has_err "FROM and TO are required"
-run "$KARIZ" copy "$T/missing.db" "$T/new.db"; expect_rc 1; has_err "no database at"
+run "$KARIZ" copy "$T/missing.db" "$T/new.db"; expect_rc 1
+has_err "no kariz database at $T/missing.db to copy from; nothing was copied"
+lacks_err "kariz init" # (a copy's source is not made by init)
 [ ! -e "$T/new.db" ] && ok || bad "a failed copy created its target"
 # a copy that fails part-way (a lead whose stage the copy cannot write)
 # leaves no file of its own behind, and nothing in a target that was there
