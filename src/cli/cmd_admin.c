@@ -31,8 +31,8 @@ static bool wants_help(int argc, char **argv)
 int kz_cmd_init(kz_cli *c, int argc, char **argv)
 {
     if (wants_help(argc, argv))
-        return kz_cli_help("init", _("Creates the database file (and its directory) when missing;\n"
-                                     "an existing database is left as it is.\n"));
+        return kz_cli_help("init", _("Creates the database (a file, and its directory) when missing,\n"
+                                     "or upgrades an older one to this kariz's schema; it says which.\n"));
     if (argc != 1)
         return kz_cli_usage("init", _("unexpected argument \"%s\""), argv[1]);
     int rc = kz_cli_open(c, KZ_OPEN_INIT);
@@ -49,7 +49,7 @@ int kz_cmd_init(kz_cli *c, int argc, char **argv)
                kz_store_schema_version());
         break;
     default:
-        printf(_("database %s was set up already (schema version %d); nothing changed\n"), where,
+        printf(_("database %s was set up already (schema version %d)\n"), where,
                kz_store_schema_version());
     }
     printf(_("rules: %s\n"), kz_cli_safe(&b2, c->rules_why));

@@ -219,15 +219,18 @@ static kz_status create_schema(kz_store *st, kz_err *err)
         return KZ_OK;
     }
     if ((ks = exec_or_fail(st, kz_embedded_schema_pg, _("creating the schema"), err)) != KZ_OK) {
-        if (ks == KZ_EREADONLY) {
-            /* (the message names the database already; what to do is
-             * the tables' owner's) */
+        if (strcmp(kz_pg_sqlstate(st->conn), "42501") == 0) {
+            /* a role without the right (not a read-only server): the
+             * message names the database already; what to do is the
+             * tables' owner's */
             char why[sizeof err->msg];
             snprintf(why, sizeof why, "%s", err->msg);
             kz_err_set(err, KZ_EREADONLY,
                        _("%s; kariz init is run by the role that is to own the tables "
                          "(kariz_admin in docs/deployment.md)"),
                        why);
+        } else if (ks != KZ_EREADONLY) {
+            kz_err_prefix(err, _("creating the schema in %s"), st->where);
         }
         goto fail;
     }

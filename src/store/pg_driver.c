@@ -1199,11 +1199,14 @@ bool kz_pg_near_target(const char *s)
 {
     if (!s || kz_pg_is_target(s))
         return false;
+    s += strspn(s, " \t"); /* (" postgresql://..." pasted with a space) */
+    if (kz_pg_is_target(s))
+        return true;
     const char *p = s;
     if (isalpha((unsigned char)*p)) {
         while (isalnum((unsigned char)*p) || *p == '+' || *p == '-' || *p == '.')
             p++;
-        if (strncmp(p, "://", 3) == 0)
+        if (p - s >= 2 && strncmp(p, "://", 3) == 0)
             return true; /* scheme:// */
     }
     if (strncasecmp(s, "postgres", 8) != 0)
@@ -1220,11 +1223,14 @@ static void quiet_notice(void *arg, const char *message)
 {
 }
 
-/* A byte of a word: a letter, a digit, '_' or part of a character
- * beyond ASCII. */
+/* A byte of a word: an ASCII letter or digit, or '_'. A byte of a
+ * character beyond ASCII is none, so that a password stays hidden between
+ * the quotes of a translated message (»secret«, “secret”): a password
+ * beside a letter of another script is hidden too, which is the safe
+ * side. */
 static bool word_byte(unsigned char c)
 {
-    return isalnum(c) || c == '_' || c >= 0x80;
+    return (c < 0x80 && isalnum(c)) || c == '_';
 }
 
 /* Replaces each copy of the n bytes at secret (when there are any) in b
@@ -1313,6 +1319,11 @@ static const char *connect_hint(const char *msg)
         return _("create the role and make it a member of the team's role (see "
                  "docs/deployment.md)");
     return NULL;
+}
+
+char *kz_pg_connect_message(const char *conninfo, const char *msg)
+{
+    return pq_ready(NULL) ? connect_message(conninfo, msg) : kz_xstrdup(msg);
 }
 
 /* Whether a failed connection's message says the server refused the role

@@ -42,6 +42,11 @@ bool kz_pg_is_target(const char *s);
  * than create an SQLite file by that name. */
 bool kz_pg_near_target(const char *s);
 
+/* libpq's message msg of a connection to conninfo that failed, as kariz
+ * shows it: one line, any copy of the string's password that stands as a
+ * word of its own hidden as *** (owned by the caller). */
+char *kz_pg_connect_message(const char *conninfo, const char *msg);
+
 /* Connects with a libpq connection string (URI or keywords; ~/.pgpass,
  * pg_service.conf and the PG* variables work as in libpq), in UTF-8, as
  * application "kariz" unless the string or $PGAPPNAME names another.

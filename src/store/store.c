@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -278,27 +279,42 @@ const char *kz_store_backend(const kz_store *st)
     return st->be->name;
 }
 
-/* A mistyped PostgreSQL target as shown in a message: a password between
- * a ':' and an '@' hidden. */
+/* A mistyped target as shown in a message. What may hold a password is
+ * hidden, more than less: whatever stands between the scheme (its "//",
+ * else its ':') and the last '@' before the query, user name and all
+ * (of "postgresq://u:p@ss@h/x", "u:p@ss" goes), and each password=
+ * value. */
 static char *near_target_shown(const char *path)
 {
-    char *shown = kz_xstrdup(path);
-    char *at = strchr(shown, '@');
-    char *first = strchr(shown, ':');
-    if (at && first && first < at) {
-        char *colon = at; /* the last ':' before the '@', past the scheme's */
-        while (colon > first && *colon != ':')
-            colon--;
-        if (colon > first) {
-            kz_buf b = KZ_BUF_INIT; /* ownership passes to the caller */
-            kz_buf_append(&b, shown, (size_t)(colon + 1 - shown));
-            kz_buf_puts(&b, "***");
-            kz_buf_puts(&b, at);
-            free(shown);
-            shown = kz_buf_take(&b);
-        }
+    kz_buf b = KZ_BUF_INIT; /* ownership passes to the caller */
+    const char *p = path;
+    const char *slashes = strstr(p, "//");
+    const char *colon = strchr(p, ':');
+    const char *auth = slashes ? slashes + 2 : colon ? colon + 1 : p;
+    const char *end = auth + strcspn(auth, "?");
+    const char *at = NULL;
+    for (const char *q = auth; q < end; q++)
+        if (*q == '@')
+            at = q;
+    if (at) {
+        kz_buf_append(&b, p, (size_t)(auth - p));
+        kz_buf_puts(&b, "***");
+        p = at;
     }
-    return shown;
+    for (; *p; p++) {
+        if (strncasecmp(p, "password", 8) == 0) {
+            const char *v = p + 8 + strspn(p + 8, " \t");
+            if (*v == '=') {
+                v++;
+                kz_buf_append(&b, p, (size_t)(v - p));
+                kz_buf_puts(&b, "***");
+                p = v + strcspn(v, " \t&") - 1;
+                continue;
+            }
+        }
+        kz_buf_putc(&b, *p);
+    }
+    return kz_buf_take(&b);
 }
 
 char *kz_store_target_shown(const char *target)
@@ -314,12 +330,21 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
 {
     if (kz_pg_near_target(path)) {
         char *shown = near_target_shown(path); /* owned */
-        kz_status ks = kz_err_set(
-            err, KZ_EUSAGE,
-            _("%s is not a PostgreSQL connection string kariz can read, and is not taken for a "
-              "file name: a PostgreSQL URI starts with postgresql:// (postgresql:///sales is "
-              "the database sales on the local socket); nothing was created"),
-            shown);
+        const char *s = path + strspn(path, " \t");
+        kz_status ks;
+        if (strncasecmp(s, "postgres", 8) == 0 || kz_pg_is_target(s))
+            ks = kz_err_set(
+                err, KZ_EUSAGE,
+                _("%s is not a PostgreSQL connection string kariz can read, and is not taken for "
+                  "a file name: a PostgreSQL URI starts with postgresql:// (postgresql:///sales "
+                  "is the database sales on the local socket); nothing was created"),
+                shown);
+        else /* (file:///x.db, sqlite:///x.db, https://...) */
+            ks = kz_err_set(err, KZ_EUSAGE,
+                            _("%s is a URI kariz cannot open: an SQLite database is named by its "
+                              "path (/srv/kariz/sales.db), a PostgreSQL one by a postgresql:// "
+                              "URI or libpq keywords; nothing was created"),
+                            shown);
         free(shown);
         return ks;
     }

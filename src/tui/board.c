@@ -756,8 +756,8 @@ static void search_hint_show(kz_tui *t, bool show)
     char n[32]; /* the count in the digits in force */
     snprintf(n, sizeof n, "%d", KZ_SEARCH_MIN_CHARS);
     kz_digits_show(n, sizeof n);
-    /* TRANSLATORS: %s is the count, written in the digits in force */
     kz_buf_printf(&hint,
+                  /* TRANSLATORS: %s is the count, written in the digits in force */
                   P_("type a word of %s or more character to search, or press Enter",
                      "type a word of %s or more characters to search, or press Enter",
                      KZ_SEARCH_MIN_CHARS),
@@ -875,7 +875,7 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
             memcpy(t->filter.search, saved, sizeof saved);
             t->select_id = was;
             column *fc = focused(b);
-            t->told_id = fc ? fc->sel : 0;
+            t->told_id = fc && fc->sel != was ? fc->sel : 0;
         }
         kz_buf_free(&text);
         return KZ_UI_RELOAD;

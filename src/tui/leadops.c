@@ -387,6 +387,8 @@ static bool retry_prompt(kz_tui *t, const kz_change *p)
                      p->err.msg);
     /* (the tick says so when the server answers again, naming the key) */
     t->retry_what = p->what;
+    kz_buf_reset(&t->retry_said);
+    kz_buf_puts(&t->retry_said, kz_buf_str(&t->status));
     snprintf(t->retry_key, sizeof t->retry_key, "%s", retry);
     bool again = false;
     for (;;) {
@@ -829,7 +831,11 @@ int kz_pick_outcome(kz_tui *t, kz_action a, const char *who, const char **kind,
     const kz_menu_item *items;
     const char *const *outcomes;
     size_t n;
-    /* the box names the lead: the board may have moved under the key */
+    /* the box names the lead: the board may have moved under the key; a
+     * long name is cut, so that the question stays in the box's title */
+    kz_buf name = KZ_BUF_INIT; /* owned */
+    kz_text_fit(&name, who, 40, true, false);
+    who = kz_buf_str(&name);
     kz_buf head = KZ_BUF_INIT; /* owned */
     if (a == KZ_ACT_LOG_CALL) {
         items = call, outcomes = call_o, n = 5, *kind = "call";
@@ -847,6 +853,7 @@ int kz_pick_outcome(kz_tui *t, kz_action a, const char *who, const char **kind,
         shown[i] = (kz_menu_item){items[i].key, _(items[i].label)};
     int pick = kz_prompt_menu(t, kz_buf_str(&head), shown, n);
     kz_buf_free(&head);
+    kz_buf_free(&name);
     if (pick < 0) {
         kz_tui_message(t, _("nothing logged"));
         return -1;

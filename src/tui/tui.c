@@ -926,6 +926,10 @@ static void tell_unreachable(kz_tui *t)
     if (t->unreachable && t->status_error)
         return;
     t->unreachable = true;
+    if (t->retry_what) { /* (a change waits for the retry key: said again) */
+        kz_tui_error(t, "%s", kz_buf_str(&t->retry_said));
+        return;
+    }
     kz_tui_error(t,
                  _("the database is unreachable: the board shows what it read last and "
                    "connects again by itself (%s)"),
@@ -950,16 +954,24 @@ static bool tell_reachable(kz_tui *t)
 }
 
 /* The tick while a prompt or a dialog waits for a key: the status line
- * says when the server goes and when it answers again; the views are read
- * again once the prompt is done (the data version moved on). */
+ * says when the server goes and, in the retry box, when it answers again;
+ * the views are read again once the prompt is done (the data version
+ * moved on). A prompt being typed in never waits for a server that is
+ * known to be down (a connection attempt over a network cut off can take
+ * seconds): the board asks again once it is done. */
 static void watch_reachable(kz_tui *t)
 {
-    int64_t v;
     kz_err err;
+    if (!t->unreachable) {
+        if (kz_store_reachable(t->s->store, &err) == KZ_EGONE) /* (no round trip when well) */
+            tell_unreachable(t);
+        return;
+    }
+    if (!t->retry_what)
+        return;
+    int64_t v;
     kz_status ks = kz_store_data_version(t->s->store, &v, &err);
-    if (ks == KZ_EGONE)
-        tell_unreachable(t);
-    else if (ks == KZ_OK)
+    if (ks == KZ_OK)
         tell_reachable(t);
 }
 
@@ -1457,6 +1469,7 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     kz_keymaps_free(&t.km);
     kz_buf_free(&t.status);
     kz_buf_free(&t.paste);
+    kz_buf_free(&t.retry_said);
     restore_signals(saved);
     if (terminal_lost) {
         terminal_lost = false;

@@ -291,6 +291,7 @@ struct kz_tui {
     bool unreachable;         /* the database's server did not answer (KZ_EGONE) */
     const char *retry_what;   /* a change waiting for the retry key ("note"), or NULL */
     char retry_key[32];       /* that key's name */
+    kz_buf retry_said;        /* owned: what the status line said of it */
     kz_buf paste;             /* owned: the last paste's text (KZ_KEY_PASTE) */
     bool paste_cut;           /* it was longer than kariz keeps (KZ_PASTE_MAX) */
 };

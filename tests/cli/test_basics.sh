@@ -12,9 +12,23 @@ run "$KARIZ" frobnicate; expect_rc 2; has_err 'unknown command "frobnicate"'
 run "$KARIZ" --bogus; expect_rc 2; has_err 'unknown option "--bogus"'
 run "$KARIZ" --db; expect_rc 2; has_err "--db needs a PATH"
 
+t "a mistyped URI is refused, never taken for a file name, its password unshown"
+mkdir -p "$T/typo" && cd "$T/typo"
+for bad_uri in "postgresql:sales2" "postgresq://u:s3cr3t@/x" "POSTGRESQL:///x" "postgresql//u:s3cr3t@host/x" \
+    "postgres:u:s3cr3t@/x" " postgresql://u:s3cr3t@h/x" "postgresq://u:s3@cr3t@h/x"; do
+    run "$KARIZ" --db "$bad_uri" init; expect_rc 2
+    has_err "a PostgreSQL URI starts with postgresql://"; has_err "nothing was created"
+    case "$err" in *s3*) bad "the password of $bad_uri was shown" ;; *) ok ;; esac
+done
+run "$KARIZ" --db "file:///tmp/x.db" list; expect_rc 2; has_err "is a URI kariz cannot open"
+run "$KARIZ" --db "$T/typo-from.db" add "Copied Lead"; expect_rc 0
+run "$KARIZ" copy "$T/typo-from.db" "postgresql:sales2"; expect_rc 2; has_err "nothing was created"
+[ -z "$(ls -A "$T/typo")" ] && ok || bad "a file was made: $(ls -A "$T/typo")"
+cd - >/dev/null
+
 t "init and where the database lives"
 run k init; expect_rc 0; has_out "$DB"; has_out "created (schema version 8)"
-run k init; expect_rc 0; has_out "was set up already (schema version 8); nothing changed"
+run k init; expect_rc 0; has_out "was set up already (schema version 8)"
 on_sqlite && { [ -f "$DB" ] && ok || bad "no database file"; }
 run "$KARIZ" init; expect_rc 0
 [ -f "$XDG_DATA_HOME/kariz/kariz.db" ] && ok || bad "no database under XDG_DATA_HOME"

@@ -83,6 +83,12 @@ has_err "CONNECT privilege; the role may not connect to this database: make it a
 run "$KARIZ" --db "$(new_db notowner.db) user=$noone" init; expect_rc 1
 has_err "kariz init is run by the role that is to own the tables"
 lacks_err "creating the schema in"
+# ... but not on a server that takes no writes (a standby): no role would do
+RO=$(new_db readonly-server.db)
+psql -XAtq -v ON_ERROR_STOP=1 -d "$KARIZ_TEST_PG" \
+    -c "ALTER DATABASE \"$(psql -XAtq -d "$RO" -c 'SELECT current_database()')\" SET default_transaction_read_only = on" >/dev/null
+run "$KARIZ" --db "$RO" init; expect_rc 1; has_err "read-only transaction"
+lacks_err "run by the role"
 
 t "no client writes an event in someone else's name"
 psql_as "$mallory" -c "INSERT INTO events (id, lead_id, at, actor, kind) VALUES (1000, $bo, 0, 'bob', 'note')"
@@ -124,17 +130,6 @@ run "$KARIZ" --db "$KARIZ_TEST_PG dbname=zz$$ password=zz$$" list; expect_rc 1
 case "$err" in *\"zz$$\"*) bad "a password standing as a word was shown" ;; *) ok ;; esac
 has_err 'database "***" does not exist'
 
-t "a mistyped URI is refused, never taken for a file name"
-cd "$T"
-for bad_uri in "postgresql:sales2" "postgresq://$ME:s3cr3t@/x" "POSTGRESQL:///x" "postgresql//host/x" "postgres:$ME:s3cr3t@/x"; do
-    run "$KARIZ" --db "$bad_uri" init; expect_rc 2
-    has_err "a PostgreSQL URI starts with postgresql://"; has_err "nothing was created"
-    case "$err" in *s3cr3t*) bad "the password of $bad_uri was shown" ;; *) ok ;; esac
-done
-run "$KARIZ" --db "$T/from.db" add "Copied Lead"; expect_rc 0
-run "$KARIZ" copy "$T/from.db" "postgresql:sales2"; expect_rc 2; has_err "nothing was created"
-[ -z "$(ls -d "$T"/postgres* "$T"/POSTGRES* 2>/dev/null)" ] && ok || bad "a file was made: $(ls "$T")"
-cd - >/dev/null
 # libpq's keywords may have spaces around '=', the first one's too
 run "$KARIZ" --db "$DB" list; expect_rc 0; plain=$out
 [ -n "$plain" ] && ok || bad "no leads to compare"

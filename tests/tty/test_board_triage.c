@@ -185,7 +185,7 @@ static void test_each_decision_lands(void **state)
     decision_is(db, 3, "snooze");
 
     kt_send(t, "c"); /* a call */
-    kt_wait_for(t, "call with ");
+    kt_wait_for(t, "call with Person 03: outcome?");
     kt_send(t, "a");
     kt_wait_for(t, "triage 5/10, 4 decisions");
     show_has(db, 4, "\"kind\": \"call\"", "\"outcome\": \"answered\"", NULL);
@@ -193,7 +193,7 @@ static void test_each_decision_lands(void **state)
     decision_is(db, 4, "call");
 
     kt_send(t, "@"); /* an e-mail */
-    kt_wait_for(t, "email with ");
+    kt_wait_for(t, "email with Person 04: outcome?");
     kt_send(t, "r");
     kt_wait_for(t, "triage 6/10, 5 decisions");
     show_has(db, 5, "\"kind\": \"email\"", "\"outcome\": \"replied\"", NULL);
@@ -446,7 +446,7 @@ static void test_next_step_meeting_won_and_typed_date(void **state)
     decision_is(db, 1, "next-step");
 
     kt_send(t, "m"); /* a meeting */
-    kt_wait_for(t, "meeting with ");
+    kt_wait_for(t, "meeting with Person 02: outcome?");
     kt_send(t, "h");
     kt_wait_for(t, "triage 3/4, 2 decisions");
     show_has(db, 2, "\"kind\": \"meeting\"", "\"outcome\": \"held\"", NULL);

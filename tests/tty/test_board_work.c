@@ -90,6 +90,21 @@ static void test_log_call_in_two_keys_and_detail(void **state)
     kt_finish(t, "q");
 }
 
+/* A long name is cut in the outcome box's title: the question stays. */
+static void test_outcome_box_cuts_a_long_name(void **state)
+{
+    (void)state;
+    const char *db = kt_db("longname.db");
+    kt_kariz_run(db, "add", "Maximiliane Adelheid Konstanze von Hohenzollern-Sigmaringen", NULL);
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Maximiliane");
+    kt_send(t, "c");
+    kt_wait_for(t, "call with Maximiliane Adelheid Konstanze von Hohe\xe2\x80\xa6: outcome?");
+    kt_send(t, "\x1b");
+    kt_wait_for(t, "nothing logged");
+    kt_finish(t, "q");
+}
+
 static void test_next_step_with_human_date(void **state)
 {
     (void)state;
@@ -745,6 +760,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lost_with_reason_and_undo),
         cmocka_unit_test(test_log_call_in_two_keys_and_detail),
+        cmocka_unit_test(test_outcome_box_cuts_a_long_name),
         cmocka_unit_test(test_next_step_with_human_date),
         cmocka_unit_test(test_next_step_in_the_past_asked),
         cmocka_unit_test(test_add_edit_note_assign),

@@ -155,6 +155,11 @@ static void test_board_keeps_work_while_the_server_is_down(void **state)
     cluster("resume");
     /* the status line says when the key will save it */
     kt_wait_for(t, "connected to the database again: r saves your note, Esc drops it");
+    /* and if it goes again before the key, that the note still waits */
+    cluster("halt");
+    kt_wait_for(t, "the database is unreachable: r retries, Esc drops your note (not saved yet)");
+    cluster("resume");
+    kt_wait_for(t, "connected to the database again: r saves your note, Esc drops it");
     kt_send(t, "r");
     kt_wait_until(t, note_stored, "typed while down", "the note typed while down stored");
     kt_wait_for(t, "note added to");

@@ -20,6 +20,7 @@
 #include <libpq-fe.h>
 
 #include "kariz/buf.h"
+#include "kariz/store.h"
 #include "store/pg_driver.h"
 
 static char *g_admin;   /* KARIZ_TEST_PG */
@@ -203,11 +204,12 @@ static void test_is_target(void **state)
     /* neither: a mistyped target, refused rather than made a file */
     static const char *const near[] = {
         "postgresql:/x", "postgresql:sales", "postgres:", "POSTGRESQL:///x", "postgresq://h/db",
-        "mysql://h/db", "postgresql//h/db", "Postgres//h",
+        "mysql://h/db", "postgresql//h/db", "Postgres//h", " postgresql://h/db",
+        "file:///tmp/x.db", " host=x",
     };
     static const char *const paths[] = {
         "./a=b.db", "sales.db", "", "postgresql", "postgresql.db", "postgres/team.db",
-        "./postgresql:x.db", "pipeline", "a:b.db", "1x://y",
+        "./postgresql:x.db", "pipeline", "a:b.db", "1x://y", "C://x.db",
     };
     for (size_t i = 0; i < sizeof near / sizeof near[0]; i++)
         if (!kz_pg_near_target(near[i]) || kz_pg_is_target(near[i]))
@@ -216,6 +218,44 @@ static void test_is_target(void **state)
         if (kz_pg_near_target(paths[i]))
             fail_msg("%s should be a path", paths[i]);
     assert_false(kz_pg_near_target(NULL));
+    /* as messages show them: no part of a password */
+    static const char *const secret[] = {
+        "postgresql//u:s3cr3t@h/x",      "Postgres//u:s3cr3t@h",
+        "postgresq://u:s3:cr3t@h/x",     "postgresq://u:s3@cr3t@h/x",
+        "postgres:password=s3cr3t host=x", " postgresql://u:s3cr3t@h/x",
+        "postgresq://u:s3/cr3t@h/x",     "postgres:u:s3cr3t@h/db",
+        "mysql://u:s3cr3t@h/db?password=s3cr3t", "postgresql://u:s3cr3t@h/db",
+    };
+    for (size_t i = 0; i < sizeof secret / sizeof secret[0]; i++) {
+        char *shown = kz_store_target_shown(secret[i]);
+        if (strstr(shown, "s3") || strstr(shown, "cr3t"))
+            fail_msg("%s shown as %s", secret[i], shown);
+        assert_non_null(strstr(shown, "***"));
+        free(shown);
+    }
+    /* a connection's failure, as shown: the password hidden where it
+     * stands as a word (between quotes of any language), not inside
+     * other words */
+    static const char *const said[][3] = {
+        {"dbname=s3cr3t password=s3cr3t", "Datenbank \u00bbs3cr3t\u00ab existiert nicht",
+         "Datenbank \u00bb***\u00ab existiert nicht"},
+        {"dbname=s3cr3t password=s3cr3t", "database \u201cs3cr3t\u201d does not exist",
+         "database \u201c***\u201d does not exist"},
+        {"dbname=s3cr3t password=s3cr3t", "database \"s3cr3t\" does not exist",
+         "database \"***\" does not exist"},
+        {"dbname=nowhere password=e", "database \"nowhere\" does not exist",
+         "database \"nowhere\" does not exist"},
+        {"postgresql://u:s3cr3t@h/db", "invalid URI: \"postgresql://u:s3cr3t@h/db\"",
+         "invalid URI: \"postgresql://u:***@h/db\""},
+    };
+    for (size_t i = 0; i < sizeof said / sizeof said[0]; i++) {
+        char *m = kz_pg_connect_message(said[i][0], said[i][1]);
+        assert_string_equal(m, said[i][2]);
+        free(m);
+    }
+    char *plain = kz_store_target_shown("postgresql:sales2");
+    assert_string_equal(plain, "postgresql:sales2");
+    free(plain);
 }
 
 static void test_classes(void **state)
