@@ -961,14 +961,13 @@ static bool tell_reachable(kz_tui *t)
  * seconds): the board asks again once it is done. */
 static void watch_reachable(kz_tui *t)
 {
-    kz_err err;
     if (!t->unreachable) {
-        if (kz_store_reachable(t->s->store, &err) == KZ_EGONE) /* (no round trip when well) */
-            tell_unreachable(t);
+        kz_tui_reachable(t); /* (no round trip when well) */
         return;
     }
     if (!t->retry_what)
         return;
+    kz_err err;
     int64_t v;
     kz_status ks = kz_store_data_version(t->s->store, &v, &err);
     if (ks == KZ_OK)
