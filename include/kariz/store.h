@@ -24,6 +24,9 @@ typedef struct kz_store kz_store;
 #define KZ_STORE_NOCREATE 2u /* fail with KZ_ENOTFOUND when the file does not exist */
 #define KZ_STORE_FILL_EMPTY 4u /* a zero-length file may become a new database (kariz init);
                                 * without it such a file is refused */
+#define KZ_STORE_INTERACTIVE 8u /* a session that searches as its user types (the board):
+                                  * on SQLite the first one in a process makes its page
+                                  * cache's memory resident at once */
 
 /* Opens (creating when allowed) the database at path, applies forward
  * migrations, and refuses a database from a newer kariz with KZ_ENEWER

@@ -353,6 +353,8 @@ int kz_cli_open(kz_cli *c, unsigned flags)
         sflags |= KZ_STORE_NOCREATE;
     if ((flags & KZ_OPEN_INIT) || (creates && !existed))
         sflags |= KZ_STORE_FILL_EMPTY;
+    if (flags & KZ_OPEN_BOARD)
+        sflags |= KZ_STORE_INTERACTIVE;
     if (kz_store_open(c->db_path, sflags, &c->store, &c->err) != KZ_OK) {
         /* a command that only reads still reads what it cannot open for
          * writing (a read-only mount, a snapshot: the permission bits the

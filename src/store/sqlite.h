@@ -29,4 +29,8 @@ kz_status kz_sqlite_name_locale_init(kz_store *st, kz_err *err);
  * how much a query read, for tests of query plans. */
 int64_t kz_sqlite_vm_steps(const kz_store *st);
 
+/* The memory of SQLite's page cache in this process (false: SQLite's own,
+ * from malloc), for tests. */
+bool kz_sqlite_page_memory(void **addr, size_t *len);
+
 #endif

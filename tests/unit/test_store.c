@@ -11,7 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -2416,6 +2418,65 @@ static void test_no_memory_statistics(void **state)
     assert_int_equal(sqlite3_memory_used(), 0);
 }
 
+/* A board's store (KZ_STORE_INTERACTIVE) gets its page cache's memory at
+ * once, resident: a first search then reads its pages without a page fault
+ * for each. Run in a child, whose first open it is (SQLite takes the memory
+ * only before it initialises); another command's store does not get it. */
+static int page_memory_child(const char *path, unsigned flags)
+{
+    kz_store *st;
+    kz_err err;
+    if (kz_store_open(path, flags, &st, &err) != KZ_OK)
+        return 2;
+    void *addr;
+    size_t len;
+    int rc = 0;
+    if (!kz_sqlite_page_memory(&addr, &len)) {
+        rc = 3;
+    } else {
+        long pg = sysconf(_SC_PAGESIZE);
+        size_t n = (len + (size_t)pg - 1) / (size_t)pg;
+        unsigned char *v = calloc(n, 1);
+        if (len < 400 * 4096 || mincore(addr, len, v) != 0)
+            rc = 4;
+        for (size_t i = 0; rc == 0 && i < n; i++)
+            if (!(v[i] & 1))
+                rc = 5; /* a page not resident */
+        free(v);
+    }
+    kz_store_close(st);
+    return rc;
+}
+
+/* Runs page_memory_child in a new process of this program (main). */
+static int in_child(const char *path, unsigned flags)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        char fl[16];
+        snprintf(fl, sizeof fl, "%u", flags);
+        execl("/proc/self/exe", "test_store", "--page-memory", path, fl, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    return WEXITSTATUS(status);
+}
+
+static void test_board_page_memory_resident(void **state)
+{
+    KZ_TESTDB_SQLITE_ONLY("SQLite's page cache");
+    fx *f = *state;
+    kz_store_close(f->st); /* (the child opens the same file) */
+    f->st = NULL;
+    assert_int_equal(in_child(f->path, KZ_STORE_INTERACTIVE), 0);
+    assert_int_equal(in_child(f->path, 0), 3);
+    kz_err err;
+    assert_int_equal(kz_store_open(f->path, 0, &f->st, &err), KZ_OK);
+}
+
 /* Like score_by_activity, and records whether the company (a field not
  * asked for) was read. */
 static bool score_named(kz_lead *l, const kz_activity *acts, size_t n, void *ud)
@@ -2700,8 +2761,10 @@ static void test_rescore_keeps_a_save_made_meanwhile(void **state)
     }
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "--page-memory") == 0)
+        return page_memory_child(argv[2], (unsigned)strtoul(argv[3], NULL, 10));
     /* name sorts follow the collation locale (kz_name): the same one each run */
     setenv("LC_ALL", "C.UTF-8", 1);
     const struct CMUnitTest tests[] = {
@@ -2760,6 +2823,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_rescore_keeps_a_save_made_meanwhile, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_no_memory_statistics, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_board_page_memory_resident, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
