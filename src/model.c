@@ -602,6 +602,8 @@ void kz_activity_list_clear(kz_activity_list *l)
     for (size_t i = 0; i < l->n; i++) {
         free(l->v[i].note);
         l->v[i].note = NULL;
+        free(l->v[i].with_name);
+        l->v[i].with_name = NULL;
     }
     l->n = 0;
 }

@@ -235,6 +235,8 @@ typedef struct kz_activity {
     char *note; /* owned; may be NULL */
     int64_t stakeholder_id; /* the stakeholder it was with; 0: none */
     char with_role[48];     /* that stakeholder's role as read ("" when none) */
+    char *with_name; /* owned; that stakeholder's name, as kz_store_activities reads it
+                        (NULL: none, or not read) */
 } kz_activity;
 
 typedef struct kz_activity_list {

@@ -420,9 +420,16 @@ static void print_activities(const kz_activity_list *acts)
         kz_buf what = KZ_BUF_INIT; /* owned: "call, no answer" */
         kz_label_activity(a->kind, a->outcome, &what);
         kz_cli_print_safe_pad(stdout, kz_buf_str(&what), 24);
-        kz_buf_free(&what);
         putchar(' ');
-        kz_cli_print_safe(stdout, a->note ? a->note : "");
+        /* who it was with, then the note: "with Mia Khan: wants a quote" */
+        kz_buf_reset(&what);
+        if (a->with_name && *a->with_name)
+            kz_buf_printf(&what, _("with %s"), a->with_name);
+        if (what.len && a->note && *a->note)
+            kz_buf_puts(&what, ": ");
+        kz_buf_puts(&what, a->note ? a->note : "");
+        kz_cli_print_safe(stdout, kz_buf_str(&what));
+        kz_buf_free(&what);
         putchar('\n');
     }
 }

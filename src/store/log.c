@@ -97,7 +97,9 @@ kz_status kz_store_activities(kz_store *st, int64_t lead_id, kz_activity_list *o
 {
     kz_dbstmt *s = kz_stmt(st,
                               "SELECT id, lead_id, at, kind, channel, outcome, author, note, "
-                              "coalesce(stakeholder_id, 0), " WITH_ROLE_COL " "
+                              "coalesce(stakeholder_id, 0), " WITH_ROLE_COL ", "
+                              "(SELECT name FROM stakeholders WHERE stakeholders.id = "
+                              "activities.stakeholder_id) "
                               "FROM activities WHERE lead_id = ? ORDER BY at, id",
                               err);
     if (!s)
@@ -115,6 +117,7 @@ kz_status kz_store_activities(kz_store *st, int64_t lead_id, kz_activity_list *o
         copy_col(s, 6, a->author, sizeof a->author);
         a->note = dup_col(s, 7);
         kz_read_activity_with(s, 8, a);
+        a->with_name = dup_col(s, 10);
     }
     kz_reset(s);
     if (rc != KZ_DB_DONE)

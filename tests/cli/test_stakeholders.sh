@@ -67,6 +67,13 @@ run k show 1 --format json
 expect_eq "$(json '[a["stakeholder_id"] for a in j["activities"]]')" "[2, 2, 1]"
 expect_eq "$(json '[s["name"] for s in j["stakeholders"]]')" "['Mia Khan', 'Bo Boss']"
 
+t "show says who each touch was with, before its note"
+run k log 1 call answered --with "Bo Boss" --note "asked for a quote"; expect_rc 0
+run k show 1; expect_rc 0
+has_out "call, answered           with Bo Boss: asked for a quote"
+has_out "meeting, held            with Bo Boss"
+has_out "email, sent              with Mia Khan"
+
 t "rm"
 run k stakeholder rm 1; expect_rc 0; has_out "removed stakeholder 1 (Mia Khan) from Ava Smith"
 run k stakeholder rm 1; expect_rc 1; has_err "no stakeholder with id 1"
@@ -80,7 +87,7 @@ run k export --format jsonl; expect_rc 0
 printf '%s\n' "$out" > "$T/out.jsonl"
 DB=$(new_db copy.db) run k intake < "$T/out.jsonl"; expect_rc 0
 expect_eq "$(DB=$(new_db copy.db) dbq 'select name, role from stakeholders')" "Bo Boss|decision_maker"
-expect_eq "$(DB=$(new_db copy.db) dbq "select count(*) from activities a join stakeholders s on s.id = a.stakeholder_id where s.name = 'Bo Boss'")" 2 \
+expect_eq "$(DB=$(new_db copy.db) dbq "select count(*) from activities a join stakeholders s on s.id = a.stakeholder_id where s.name = 'Bo Boss'")" 3 \
     "the touches with him name him in the copy"
 
 finish

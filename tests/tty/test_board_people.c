@@ -88,6 +88,7 @@ static void test_champion_from_the_detail_view(void **state)
                                    "s.id = a.stakeholder_id"),
                         "Dana Boss");
     kt_wait_for(t, "touched today");
+    kt_wait_for(t, "call, answered with Dana Boss by");
     kt_send(t, "\x1b");
     kt_wait_for(t, " D 0d");
     /* triage lists the people with their roles and last touch */
