@@ -185,11 +185,7 @@ static void build(detail *d, kz_tui *t, const kz_lead *l, const kz_score *sc)
             char when[KZ_DATE_TEXT];
             kz_time_show(a->at, when, sizeof when);
             kz_buf b = KZ_BUF_INIT; /* owned */
-            kz_label_activity(a->kind, a->outcome, &b);
-            if (a->with_name && *a->with_name)
-                kz_buf_printf(&b, _(" with %s"), a->with_name);
-            if (a->author[0])
-                kz_buf_printf(&b, _(" by %s"), a->author);
+            kz_touch_label(a, &b);
             add_line(d, KZ_ROLE_LABEL, KZ_ROLE_DEFAULT, when, kz_buf_str(&b));
             if (a->note && *a->note)
                 add_multiline(d, "", a->note);

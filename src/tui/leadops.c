@@ -37,6 +37,15 @@ void kz_lead_label(const kz_lead *l, kz_buf *out)
         kz_buf_printf(out, _("lead %" PRId64), kz_lead_num(l, KZ_F_ID));
 }
 
+void kz_touch_label(const kz_activity *a, kz_buf *out)
+{
+    kz_label_activity(a->kind, a->outcome, out);
+    if (a->with_name && *a->with_name)
+        kz_buf_printf(out, _(" with %s"), a->with_name);
+    if (a->author[0])
+        kz_buf_printf(out, _(" by %s"), a->author);
+}
+
 /* The name of lead id as stored now, for a message (owned by the caller). */
 static char *label_of(kz_tui *t, int64_t id)
 {

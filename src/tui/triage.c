@@ -478,9 +478,7 @@ static void draw_lead(triage *tr, kz_tui *t, kz_rect area)
         kz_time_show(a->at, when, sizeof when);
         kz_buf_reset(&b);
         kz_buf_printf(&b, "%s  ", when);
-        kz_label_activity(a->kind, a->outcome, &b);
-        if (a->author[0])
-            kz_buf_printf(&b, _(" by %s"), a->author);
+        kz_touch_label(a, &b);
         if (a->note && *a->note)
             kz_buf_printf(&b, ": %s", a->note);
         kz_draw_text(t, y++, x0, maxx - x0, kz_buf_str(&b), KZ_ROLE_DEFAULT, false);

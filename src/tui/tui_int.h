@@ -467,6 +467,10 @@ bool kz_lead_move(kz_tui *t, int64_t id, int64_t version, const char *stage, boo
 const char *kz_pick_lost_reason(kz_tui *t, const char *title);
 /* The lead's name for the status line, sanitised ("lead N" without one). */
 void kz_lead_label(const kz_lead *l, kz_buf *out);
+/* Appends a logged touch as the detail view and triage list it: "call,
+ * answered with Dana Boss by ana" (who it was with, and who logged it,
+ * when known). */
+void kz_touch_label(const kz_activity *a, kz_buf *out);
 
 /* Undo. kz_undo_capture records a change just saved on lead id (before:
  * the lead as read before it) into u; false when the lead cannot be read.

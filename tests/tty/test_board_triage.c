@@ -140,6 +140,9 @@ static void test_each_decision_lands(void **state)
                  "1000", "--set", "employees=200", "--set", "industry=computing",
                  "Ada Lovelace", NULL);
     kt_kariz_run(db, "followup", "1", "yesterday", "--force", "--step", "send the pilot plan", NULL);
+    kt_kariz_run(db, "stakeholder", "add", "1", "Charles Babbage", "--role", "champion", NULL);
+    kt_kariz_run(db, "log", "1", "call", "answered", "--with", "Charles Babbage", "--note",
+                 "wants the plan", NULL);
     add_leads(db, 9, "-"); /* leads 2..10, unassigned */
     kt_term *t = kt_board(30, 120, db, "triage", NULL);
 
@@ -155,6 +158,8 @@ static void test_each_decision_lands(void **state)
     kt_wait_for(t, "✗ pain");
     kt_wait_for(t, "✗ timeline");
     kt_wait_for(t, "Last touches");
+    kt_wait_for(t, "call, answered with Charles Babbage by"); /* who it was with */
+    kt_wait_for(t, ": wants the plan");
 
     kt_send(t, "a"); /* advance */
     kt_wait_for(t, "triage 2/10, 1 decision");
