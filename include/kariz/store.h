@@ -305,6 +305,12 @@ kz_status kz_store_rescore_all(kz_store *st, size_t batch, const char *actor, in
 kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const char *actor,
                                int64_t now, const bool *fields, bool with_custom,
                                kz_rescore_fn fn, void *ud, int64_t *changed, kz_err *err);
+/* Sets up what only later work needs (on PostgreSQL, the session's
+ * temporary table of search matches), so that an opening does not wait for
+ * it: the board calls it once its first screen is shown. A search outside
+ * a transaction, and kz_store_begin_read, do it when it was not done;
+ * calling it again does nothing. */
+void kz_store_settle(kz_store *st);
 /* Whether a write waits for another process's lock (the busy timeout, the
  * default) or fails at once with KZ_EBUSY (for work that can try again
  * later, such as the board's background rescoring). */

@@ -87,6 +87,10 @@ typedef struct kz_backend {
     kz_status (*search_fns)(kz_store *st, kz_err *err);
     kz_status (*search_index)(kz_store *st, int64_t id, const char *old, const char *doc,
                               kz_err *err);
+    /* What a session sets up for its searches only (PostgreSQL: its
+     * temporary kz_hits), once, outside a transaction: by the first search
+     * or when kz_store_settle says the session has time (NULL: nothing). */
+    void (*settle)(kz_store *st);
     bool search_like; /* searches with LIKE on the case-folded lead_text (no kept matches) */
     int64_t exact_hits; /* a search lists the ids of up to this many matches (KZ_EXACT_HITS) */
     /* a page's leads are found by id in their order's index first, then
@@ -162,6 +166,7 @@ struct kz_store {
     char **hits_like;       /* owned: a LIKE pattern for each word (search_like backends) */
     size_t hits_nlike;      /* (0: the text matches nothing) */
     bool hits_temp;         /* (search_like) the session has its temporary kz_hits */
+    bool hits_tried;        /* (search_like) settle tried to make it in this session */
     bool hits_listed;       /* KZ_HITS_IDS: kz_hits holds hits_ids (hits_list) */
     bool hits_table, hits_fn;
     bool company_fn;        /* kz_company_key(), kz_email_domain() are registered */

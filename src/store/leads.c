@@ -1203,6 +1203,8 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
         kz_buf_free(&form);
         kz_buf_free(&folded);
         st->hits_mode = KZ_HITS_LIKE;
+        if (st->hits_nlike && st->be->settle)
+            st->be->settle(st);
         if (st->hits_nlike && st->hits_temp) {
             /* the matches listed once, by the server, in the session's
              * temporary table: each column's query then walks its own

@@ -332,7 +332,7 @@ fail:
 }
 
 static int read_changes(kz_store *st, int64_t *n);
-static void make_hits_table(kz_store *st);
+static void forget_hits_table(kz_store *st);
 
 /* What the session's role may do, said at once rather than at the first
  * refused statement (a database without kariz's tables yet: nothing to
@@ -465,7 +465,7 @@ static kz_status pg_open(kz_store *st, unsigned flags, kz_err *err)
         kz_search_refold(st, &ignored);
         pg_wait_for_locks(st, true);
     }
-    make_hits_table(st);
+    forget_hits_table(st);
     if (st->readonly &&
         (ks = exec_or_fail(st, "SET default_transaction_read_only = on",
                            _("opening the database"), err)) != KZ_OK)
@@ -551,28 +551,43 @@ static kz_status pg_after_begin(kz_store *st, kz_err *err)
     return KZ_OK;
 }
 
-/* The server went away: come back when it can be reached (the driver
- * prepares the statements and makes the settings again); that counts as a
- * change for kz_store_data_version, since what was read before may be
- * stale. */
 /* The session's temporary table of a search's matches (search_hits in
  * leads.c); without the TEMPORARY privilege, or read-only, searches ask
- * the trigram index in each query instead. */
-static void make_hits_table(kz_store *st)
+ * the trigram index in each query instead. Creating it is the costliest
+ * statement of an opening (a new session's temporary schema: 3-4 ms), and
+ * only searches need it: it is made by pg_settle, after the board's first
+ * screen, before a read snapshot, or at the first search outside a
+ * transaction. A new session (an opening, a reconnection) has none yet. */
+static void forget_hits_table(kz_store *st)
 {
-    st->hits_temp = !st->readonly &&
-                    st->conn->ops->exec(st->conn, "CREATE TEMP TABLE IF NOT EXISTS kz_hits "
-                                                  "(id BIGINT PRIMARY KEY)") == KZ_DB_OK;
+    st->hits_temp = false;
+    st->hits_tried = false;
     free(st->hits_text); /* (what a search kept is forgotten) */
     st->hits_text = NULL;
 }
 
+static void pg_settle(kz_store *st)
+{
+    /* (in a transaction a failure would abort it: a search there asks the
+     * index itself, and a later one makes the table) */
+    if (st->hits_tried || st->in_txn)
+        return;
+    st->hits_tried = true;
+    st->hits_temp = !st->readonly &&
+                    st->conn->ops->exec(st->conn, "CREATE TEMP TABLE IF NOT EXISTS kz_hits "
+                                                  "(id BIGINT PRIMARY KEY)") == KZ_DB_OK;
+}
+
+/* The server went away: come back when it can be reached (the driver
+ * prepares the statements and makes the settings again); that counts as a
+ * change for kz_store_data_version, since what was read before may be
+ * stale. */
 static kz_status pg_reconnect(kz_store *st, kz_err *err)
 {
     if (kz_pg_reconnect(st->conn) != KZ_DB_OK)
         return kz_db_error(st, KZ_DB_GONE, _("connecting again"), err);
     PD(st)->generation++;
-    make_hits_table(st);
+    forget_hits_table(st);
     return KZ_OK;
 }
 
@@ -750,6 +765,7 @@ const kz_backend kz_backend_pg = {
              "oid <> (SELECT relowner FROM pg_class WHERE oid = 'leads'::regclass) AND "
              "has_table_privilege(oid, 'leads', 'UPDATE') ORDER BY rolname",
     .search_like = true,
+    .settle = pg_settle,
     .exact_hits = KZ_EXACT_HITS,
     .late_rows = true,
     .aborts_on_error = true,

@@ -99,6 +99,7 @@ static const kz_conn_ops pg_conn_ops;
     X(PQgetvalue) \
     X(PQnfields) \
     X(PQnotifies) \
+    X(PQparameterStatus) \
     X(PQntuples) \
     X(PQprepare) \
     X(PQputCopyData) \
@@ -1489,5 +1490,11 @@ int kz_pg_reconnect(kz_dbconn *cc)
 
 char *kz_pg_user(kz_dbconn *cc)
 {
-    return query_value((pg_conn *)cc, "SELECT session_user", true);
+    pg_conn *c = (pg_conn *)cc;
+    /* the server reports it when the session starts (and whenever it
+     * changes): no round trip; a server or pooler that does not is asked */
+    const char *v = pq.PQparameterStatus(c->pg, "session_authorization");
+    if (v && *v)
+        return kz_xstrdup(v);
+    return query_value(c, "SELECT session_user", true);
 }

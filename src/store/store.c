@@ -374,6 +374,12 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
     return KZ_OK;
 }
 
+void kz_store_settle(kz_store *st)
+{
+    if (st->be->settle)
+        st->be->settle(st);
+}
+
 void kz_store_wait_for_locks(kz_store *st, bool wait)
 {
     st->be->wait_for_locks(st, wait);
@@ -448,6 +454,9 @@ kz_status kz_store_begin_read(kz_store *st, kz_err *err)
 {
     if (st->in_txn)
         return kz_err_set(err, KZ_EDB, _("internal: a transaction is already open"));
+    /* what searches need, made outside it: reads in a snapshot (reports,
+     * triage's queue) may search */
+    kz_store_settle(st);
     int rc = begin_stmt(st, st->be->begin_read, err);
     if (rc == -1)
         return FAIL_STMT(err);

@@ -203,6 +203,38 @@ static void test_board_keeps_work_while_the_server_is_down(void **state)
     assert_int_equal(kt_sql_number(db, "SELECT count(*) FROM activities"), notes + 1);
 }
 
+/* Whether the only board's session holds its temporary table of search
+ * matches (another session sees it in the catalogue). */
+static bool board_has_hits_table(kt_term *t, void *arg)
+{
+    (void)t;
+    (void)arg;
+    return kt_sql_number(db, "SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = "
+                             "c.relnamespace WHERE c.relname = 'kz_hits' AND n.nspname LIKE "
+                             "'pg_temp%'") > 0;
+}
+
+/* The board's session makes its table of search matches once the first
+ * screen is shown, not before it (an opening does not wait for it), and
+ * again in the new session after a restart, with searches working. */
+static void test_board_settles_after_its_first_screen(void **state)
+{
+    (void)state;
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_wait_until(t, board_has_hits_table, NULL, "the board's table of search matches made");
+    cluster("restart");
+    kt_kariz_run(db, "add", "--company", "Xerox PARC", "Alan Kay", NULL);
+    kt_wait_for(t, "Alan Kay"); /* connected again: a new session, with no table yet */
+    kt_send(t, "/");
+    kt_wait_for(t, "search:");
+    kt_send(t, "kay\r");
+    kt_wait_for(t, "(1 shown)");
+    assert_true(kt_contains(t, "Alan Kay"));
+    kt_wait_until(t, board_has_hits_table, NULL, "the table made again after the restart");
+    kt_finish(t, "\x1bq");
+}
+
 int main(void)
 {
     if (!kt_on_pg()) {
@@ -213,6 +245,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_board_survives_a_server_restart),
         cmocka_unit_test(test_board_keeps_work_while_the_server_is_down),
+        cmocka_unit_test(test_board_settles_after_its_first_screen),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

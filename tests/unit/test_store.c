@@ -1135,6 +1135,65 @@ static void test_pg_listed_search_writes_no_table(void **state)
     kz_store_rollback(f->st);
 }
 
+/* Whether this session has its temporary table of search matches. */
+static bool pg_hits_table(kz_store *st)
+{
+    kz_err err;
+    kz_dbstmt *s = kz_stmt(st, "SELECT to_regclass('pg_temp.kz_hits') IS NOT NULL", &err);
+    assert_non_null(s);
+    assert_int_equal(kz_step(s), KZ_DB_ROW);
+    bool made = kz_col_i64(s, 0) != 0;
+    kz_reset(s);
+    return made;
+}
+
+/* PostgreSQL: an opening makes no temporary table (a new session's first
+ * one costs milliseconds the board's first screen would wait for). A search
+ * in a write transaction does without it (a failure or a rollback there
+ * would undo it); one outside a transaction makes it, as do a read
+ * snapshot's start and kz_store_settle, once. */
+static void test_pg_search_table_made_when_needed(void **state)
+{
+    fx *f = *state;
+    if (!kz_testdb_pg())
+        skip();
+    kz_err err;
+    add_3000_wonks(f->st);
+    kz_store *st = NULL;
+    assert_int_equal(kz_store_open(f->path, 0, &st, &err), KZ_OK);
+    assert_false(pg_hits_table(st));
+    kz_query q = {0};
+    q.search = "wonk";
+    int64_t n = 0;
+    assert_int_equal(kz_store_begin(st, &err), KZ_OK);
+    assert_int_equal(kz_store_count(st, &q, &n, &err), KZ_OK);
+    assert_int_equal(n, 3000);
+    kz_store_rollback(st);
+    assert_false(pg_hits_table(st));
+    q.search = "won"; /* (another text: "wonk" is kept from the transaction) */
+    assert_int_equal(kz_store_count(st, &q, &n, &err), KZ_OK);
+    assert_int_equal(n, 3000);
+    assert_true(pg_hits_table(st));
+    kz_store_close(st);
+
+    assert_int_equal(kz_store_open(f->path, 0, &st, &err), KZ_OK);
+    assert_false(pg_hits_table(st));
+    assert_int_equal(kz_store_begin_read(st, &err), KZ_OK);
+    assert_true(pg_hits_table(st));
+    kz_store_rollback(st);
+    assert_true(pg_hits_table(st));
+    kz_store_close(st);
+
+    assert_int_equal(kz_store_open(f->path, 0, &st, &err), KZ_OK);
+    kz_store_settle(st);
+    assert_true(pg_hits_table(st));
+    kz_store_settle(st);
+    q.search = "wonk";
+    assert_int_equal(kz_store_count(st, &q, &n, &err), KZ_OK);
+    assert_int_equal(n, 3000);
+    kz_store_close(st);
+}
+
 /* PostgreSQL: a column's bounded count of a word too common to list looks
  * up the texts of the leads it walks, until past its cap, one by one: as a
  * semi-join the planner may hash the walk's leads and read the texts from
@@ -2794,6 +2853,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_search_count_walks_column_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pg_common_word_walks_column_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pg_listed_search_writes_no_table, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pg_search_table_made_when_needed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_walk_holds_short_column, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_rare_word_reads_its_matches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pg_session_compiles_nothing, setup, teardown),
