@@ -850,7 +850,7 @@ static unsigned board_action(kz_view *v, kz_tui *t, kz_action a)
     }
     case KZ_ACT_ADD:
         if (t->opts->readonly) {
-            kz_tui_error(t, _("read-only: the database is open read-only, so add is refused"));
+            kz_tui_refuse_readonly(t, KZ_ACT_ADD);
             return KZ_UI_REDRAW;
         }
         return kz_leadop(t, a, 0, 0,
@@ -963,6 +963,15 @@ static bool board_current(kz_view *v, int64_t *id, int64_t *version)
     return true;
 }
 
+static const kz_lead *board_seen(kz_view *v)
+{
+    board *b = v->priv;
+    column *c = focused(b);
+    if (!c || c->collapsed || c->cur < c->top || c->cur - c->top >= c->ncards)
+        return NULL;
+    return &c->cards[c->cur - c->top];
+}
+
 static void board_destroy(kz_view *v)
 {
     board *b = v->priv;
@@ -991,6 +1000,7 @@ static const kz_view_ops board_ops = {
     .draw = board_draw,
     .action = board_action,
     .current = board_current,
+    .seen = board_seen,
     .hints = board_hints,
     .destroy = board_destroy,
     .mirrors = true,

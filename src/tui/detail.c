@@ -35,6 +35,7 @@ typedef struct detail {
     bool account; /* the account of the lead's company, not the lead */
     int64_t version;
     bool loaded;
+    kz_lead seen; /* the lead as last read (loaded, not an account) */
     char title[128];
     dline *lines; /* owned, n used */
     size_t n, cap;
@@ -375,6 +376,7 @@ static void detail_reload(kz_view *v, kz_tui *t)
     } else {
         d->loaded = true;
         d->version = kz_lead_num(&l, KZ_F_VERSION);
+        kz_lead_copy(&d->seen, &l);
         kz_lead scratch;
         kz_lead_init(&scratch);
         bool have = kz_pipe_explain(t->s, d->id, &scratch, sc, &err) == KZ_OK;
@@ -464,9 +466,16 @@ static bool detail_current(kz_view *v, int64_t *id, int64_t *version)
     return true;
 }
 
+static const kz_lead *detail_seen(kz_view *v)
+{
+    detail *d = v->priv;
+    return d->loaded && !d->account ? &d->seen : NULL;
+}
+
 static void detail_destroy(kz_view *v)
 {
     detail *d = v->priv;
+    kz_lead_free(&d->seen);
     clear_lines(d);
     free(d->lines);
     free(d);
@@ -495,6 +504,7 @@ static const kz_view_ops detail_ops = {
     .draw = detail_draw,
     .action = detail_action,
     .current = detail_current,
+    .seen = detail_seen,
     .hints = detail_hints,
     .destroy = detail_destroy,
     .mirrors = true,

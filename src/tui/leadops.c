@@ -290,6 +290,16 @@ static bool conflict_dialog(kz_tui *t, const kz_change *p)
             }
             if (strcmp(e->kind, "grade") == 0)
                 continue; /* follows from the other changes */
+            /* a move past the stage's entry rules: its override and its
+             * stage change are one change, said on the stage's line */
+            const kz_event *ovr = i > 0 && strcmp(ev.v[i - 1].kind, "override") == 0 &&
+                                          strcmp(e->kind, "stage") == 0 &&
+                                          ev.v[i - 1].version == e->version
+                                      ? &ev.v[i - 1]
+                                      : NULL;
+            if (strcmp(e->kind, "override") == 0 && i + 1 < ev.n &&
+                strcmp(ev.v[i + 1].kind, "stage") == 0 && ev.v[i + 1].version == e->version)
+                continue;
             kz_buf *b = grow(&lines, &n, &cap);
             /* whole sentences, so that a language may put the words in its own order */
             kz_buf w1 = KZ_BUF_INIT, w2 = KZ_BUF_INIT, w3 = KZ_BUF_INIT; /* owned */
@@ -307,6 +317,11 @@ static bool conflict_dialog(kz_tui *t, const kz_change *p)
                 /* TRANSLATORS: "bob set value to 45,000 EUR (was 12,500 EUR)" */
                 kz_buf_printf(b, _("%s set %s to %s (was %s)"), e->actor, kz_buf_str(&w1),
                               kz_buf_str(&w2), kz_buf_str(&w3));
+                if (ovr)
+                    /* TRANSLATORS: follows "bob set stage to Opportunity (was Lead)";
+                     * the reason bob gave */
+                    kz_buf_printf(b, _(", past the stage's entry rules: %s"),
+                                  ovr->detail ? ovr->detail : "");
             } else {
                 kz_buf_printf(b, "%s %s", e->actor, kz_label_event_kind(e->kind));
             }
@@ -1339,8 +1354,7 @@ out:
 unsigned kz_stakeholder_edit(kz_tui *t, int64_t id, int64_t version)
 {
     if (t->opts->readonly) {
-        kz_tui_error(t, _("read-only: the database is open read-only, so %s is refused"),
-                     kz_action_get(KZ_ACT_STAKEHOLDERS)->name);
+        kz_tui_refuse_readonly(t, KZ_ACT_STAKEHOLDERS);
         return KZ_UI_REDRAW;
     }
     kz_stakeholder_list shs = {0}; /* owned */
@@ -1362,11 +1376,27 @@ unsigned kz_stakeholder_edit(kz_tui *t, int64_t id, int64_t version)
     return flags;
 }
 
+/* The lead a change starts from, as stored; while the database cannot be
+ * reached, as the view on top last read it, so that the change's prompt
+ * opens and what is typed there is kept until `r` saves it (the save says
+ * the server is unreachable and offers the retry): keys typed for a
+ * prompt that never opened would run as the board's. */
+static bool lead_to_change(kz_tui *t, int64_t id, kz_lead *l, kz_err *err)
+{
+    if (kz_store_lead_get(t->s->store, id, l, err) == KZ_OK)
+        return true;
+    kz_view *top = t->stack[t->depth - 1];
+    const kz_lead *seen = err->code == KZ_EGONE && top->ops->seen ? top->ops->seen(top) : NULL;
+    if (!seen || kz_lead_num(seen, KZ_F_ID) != id)
+        return false;
+    kz_lead_copy(l, seen);
+    return true;
+}
+
 unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const char *stage_hint)
 {
     if (t->opts->readonly) {
-        kz_tui_error(t, _("read-only: the database is open read-only, so %s is refused"),
-                     kz_action_get(a)->name);
+        kz_tui_refuse_readonly(t, a);
         return KZ_UI_REDRAW;
     }
     if (a == KZ_ACT_UNDO)
@@ -1378,8 +1408,9 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
     kz_lead l;
     kz_lead_init(&l);
     unsigned flags = KZ_UI_REDRAW;
-    if (kz_store_lead_get(t->s->store, id, &l, &err) != KZ_OK) {
-        flags = failed(t, _("load"), &err);
+    if (!lead_to_change(t, id, &l, &err)) {
+        kz_tui_error(t, "%s", err.msg);
+        flags = KZ_UI_RELOAD;
         goto out;
     }
     /* someone else's save since the view read it is no reason to refuse:

@@ -1049,8 +1049,7 @@ static unsigned triage_action(kz_view *v, kz_tui *t, kz_action a)
     if (!is_decision(a))
         return KZ_UI_UNBOUND;
     if (t->opts->readonly) {
-        kz_tui_error(t, _("read-only: the database is open read-only, so %s is refused"),
-                     kz_action_get(a)->name);
+        kz_tui_refuse_readonly(t, a);
         return KZ_UI_REDRAW;
     }
     if (a == KZ_ACT_UNDO)
@@ -1103,6 +1102,12 @@ static bool triage_current(kz_view *v, int64_t *id, int64_t *version)
     return true;
 }
 
+static const kz_lead *triage_seen(kz_view *v)
+{
+    triage *tr = v->priv;
+    return tr->loaded ? &tr->lead : NULL;
+}
+
 static void triage_destroy(kz_view *v)
 {
     triage *tr = v->priv;
@@ -1133,6 +1138,7 @@ static const kz_view_ops triage_ops = {
     .draw = triage_draw,
     .action = triage_action,
     .current = triage_current,
+    .seen = triage_seen,
     .hints = triage_hints,
     .destroy = triage_destroy,
     .mirrors = true,

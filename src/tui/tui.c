@@ -1279,8 +1279,7 @@ static unsigned dispatch(kz_tui *t, kz_action a)
     }
     if (kz_action_edits(a)) {
         if (t->opts->readonly) {
-            kz_tui_error(t, _("read-only: the database is open read-only, so %s is refused"),
-                         kz_action_get(a)->name);
+            kz_tui_refuse_readonly(t, a);
             return KZ_UI_REDRAW;
         }
         int64_t id = 0, version = 0;
@@ -1336,6 +1335,18 @@ kz_status kz_tui_need_terminal(const kz_tui_opts *opts, kz_err *err)
     return kz_err_set(err, KZ_EUSAGE,
                       _("the board needs a terminal (%s is not one); from a script use the "
                         "commands: `kariz list`, `kariz show ID`, `kariz --help`"), which);
+}
+
+void kz_tui_refuse_readonly(kz_tui *t, kz_action a)
+{
+    if (t->opts->readonly_why && *t->opts->readonly_why)
+        /* TRANSLATORS: "read-only: your role dana may read but not change
+         * the leads of ...; move-next is refused" */
+        kz_tui_error(t, _("read-only: %s; %s is refused"), t->opts->readonly_why,
+                     kz_action_get(a)->name);
+    else
+        kz_tui_error(t, _("read-only: the database is open read-only, so %s is refused"),
+                     kz_action_get(a)->name);
 }
 
 kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)

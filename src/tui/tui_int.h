@@ -198,6 +198,10 @@ typedef struct kz_view_ops {
     /* The lead the view is showing or has selected: id and the version it
      * read; false when none. */
     bool (*current)(kz_view *v, int64_t *id, int64_t *version);
+    /* That lead as the view last read it (NULL: none, or no copy kept):
+     * what a change starts from while the database cannot be reached, so
+     * that its prompt opens and the change waits for `r` (leadops.c). */
+    const kz_lead *(*seen)(kz_view *v);
     /* The key hint line: actions worth a reminder, each shown with the
      * first key bound to it now (so rebinding keeps the line true);
      * terminated by an entry with action KZ_ACT_NONE. */
@@ -336,6 +340,10 @@ bool kz_tui_reachable(kz_tui *t);
 /* Status line. */
 void kz_tui_message(kz_tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void kz_tui_error(kz_tui *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Says that action a is refused on a read-only database, and why the
+ * database is read-only when kariz was told (a role without the grants, a
+ * file the user may not write). */
+void kz_tui_refuse_readonly(kz_tui *t, kz_action a);
 
 /* Drawing (screen.c): every string from data passes through text.h here. */
 unsigned kz_role_attr(const kz_tui *t, kz_role r);

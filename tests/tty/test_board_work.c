@@ -277,6 +277,40 @@ static void test_collapse_closed_columns(void **state)
     kt_finish(t, "q");
 }
 
+/* How many rows of the screen hold text. */
+static int rows_with(kt_term *t, const char *text)
+{
+    int n = 0;
+    for (int r = 0; r < kt_rows(t); r++)
+        if (strstr(kt_screen_row(t, r), text))
+            n++;
+    return n;
+}
+
+/* A move someone forced past the stage's entry rules (an override and a
+ * stage change in the log) is one line of the conflict dialog, with the
+ * reason they gave. */
+static void test_conflict_with_a_forced_move(void **state)
+{
+    (void)state;
+    const char *db = make_db("forced.db");
+    kt_term *t = kt_board(30, 200, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    kt_send(t, "L");
+    kt_wait_for(t, "lost: why?");
+    /* (Opportunity asks for a decision maker, whom Ada's lead lacks) */
+    kt_kariz_run(db, "move", "1", "opportunity", "--force", "--reason", "CFO verbal yes", NULL);
+    kt_send(t, "1");
+    kt_wait_for(t, "was changed while you worked on it");
+    kt_wait_for(t, "set stage to Opportunity (was Lead), past the stage's entry rules: CFO verbal "
+                   "yes; yours: Lost");
+    assert_int_equal(rows_with(t, "set stage to Opportunity"), 1);
+    kt_send(t, "R");
+    kt_wait_for(t, "your change was dropped");
+    kt_wait_for(t, "Opportunity 1");
+    kt_finish(t, "q");
+}
+
 static void test_conflict_reported_and_reloaded(void **state)
 {
     (void)state;
@@ -767,6 +801,7 @@ int main(void)
         cmocka_unit_test(test_user_keys_conf),
         cmocka_unit_test(test_collapse_closed_columns),
         cmocka_unit_test(test_conflict_reported_and_reloaded),
+        cmocka_unit_test(test_conflict_with_a_forced_move),
         cmocka_unit_test(test_other_field_is_no_conflict),
         cmocka_unit_test(test_conflict_lists_all_of_your_change),
         cmocka_unit_test(test_conflict_lists_the_currency),

@@ -235,6 +235,61 @@ static void test_board_settles_after_its_first_screen(void **state)
     kt_finish(t, "\x1bq");
 }
 
+/* A note and a move begun on the board while the server is down: their
+ * prompts open from the card as the board read it (keys typed for a
+ * prompt that never opened would run as the board's), each waits for r,
+ * and each is saved once when the server is back. In the lead's view a
+ * note's prompt opens from the lead as the view read it, and a note
+ * dropped there is not saved. */
+static void test_board_changes_begun_while_down(void **state)
+{
+    (void)state;
+    kt_term *t = kt_board(30, 120, db, NULL);
+    kt_wait_for(t, "Ada Lovelace");
+    long long moved = kt_sql_number(db, "SELECT count(*) FROM leads WHERE stage = 'prospect'");
+    cluster("halt");
+    kt_wait_for(t, "the database is unreachable: the board shows what it read last");
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "begun while down\r");
+    kt_wait_for(t, "the database is unreachable: r retries, Esc drops your note (not saved yet)");
+    cluster("resume");
+    kt_wait_for(t, "connected to the database again: r saves your note, Esc drops it");
+    kt_send(t, "r");
+    kt_wait_until(t, note_stored, "begun while down", "the note begun while down stored");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities WHERE note = "
+                                   "'begun while down'"),
+                        "1");
+
+    cluster("halt");
+    kt_wait_for(t, "the database is unreachable: the board shows what it read last");
+    kt_send(t, ">");
+    kt_wait_for(t, "the database is unreachable: r retries, Esc drops your move (not saved yet)");
+    cluster("resume");
+    kt_wait_for(t, "connected to the database again: r saves your move, Esc drops it");
+    kt_send(t, "r");
+    kt_wait_for(t, "moved");
+    assert_int_equal(kt_sql_number(db, "SELECT count(*) FROM leads WHERE stage = 'prospect'"),
+                     moved + 1);
+
+    /* the lead's view, open when the server goes */
+    kt_send(t, "\r");
+    kt_wait_for(t, "Activity");
+    cluster("halt");
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "dropped while down\r");
+    kt_wait_for(t, "the database is unreachable: r retries, Esc drops your note (not saved yet)");
+    kt_send(t, "\x1b");
+    kt_wait_for(t, "note: not saved (the database is unreachable); nothing was changed");
+    assert_true(kt_contains(t, "Activity"));
+    cluster("resume");
+    kt_finish(t, "\x1bq");
+    assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities WHERE note = "
+                                   "'dropped while down'"),
+                        "0");
+}
+
 int main(void)
 {
     if (!kt_on_pg()) {
@@ -246,6 +301,7 @@ int main(void)
         cmocka_unit_test(test_board_survives_a_server_restart),
         cmocka_unit_test(test_board_keeps_work_while_the_server_is_down),
         cmocka_unit_test(test_board_settles_after_its_first_screen),
+        cmocka_unit_test(test_board_changes_begun_while_down),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
