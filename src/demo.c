@@ -56,6 +56,7 @@ typedef struct demo_lang {
     } places[N_PLACE];
     const char *notes[N_NOTE];
     const char *steps[N_STEP];
+    const char *override; /* why a deal entered a stage whose criteria it did not meet */
     const char *phone;    /* before the lead number's last four digits */
     const char *mail_tld; /* after the company's domain */
     const char *currency;
@@ -100,6 +101,7 @@ static const demo_lang lang_en = {
               "Has two kids; loves sailing (ask about the regatta)"},
     .steps = {"Call back", "Send proposal", "Book a demo", "Follow up on pricing",
               "Intro to the CFO", "Send case study"},
+    .override = "Agreed with the sales manager",
     .phone = "+1-555-",
     .mail_tld = "example",
     .currency = "USD",
@@ -148,6 +150,7 @@ static const demo_lang lang_fa = {
               "دو فرزند دارد؛ عاشق کوهنوردی است (درباره دماوند بپرس)"},
     .steps = {"تماس مجدد", "ارسال پیش‌فاکتور", "هماهنگی جلسه دمو", "پیگیری قیمت",
               "معرفی به مدیر مالی", "ارسال نمونه موفق"},
+    .override = "با تأیید مدیر فروش",
     .phone = "0912 555 ",
     .mail_tld = "example.ir",
     .currency = "IRT",
@@ -168,6 +171,54 @@ static const touch warm[] = {{"call", "answered"}, {"email", "replied"},       {
                              {"call", "call_back"}, {"form", "requested_info"}, {"email", "sent"}};
 static const touch hot[] = {{"meeting", "held"},     {"call", "answered"}, {"email", "replied"},
                             {"web", "asked_price"},  {"meeting", "held"},  {"call", "answered"}};
+
+/* Moves a closed deal, created in the first stage at `created`, through
+ * the open stages after it (a won deal through all of them, a lost one up
+ * to last_open, the stage it was lost from), then closes it at `closed`:
+ * its history is a real pipeline's, so the funnel counts it in each stage
+ * it passed. The moves are spread evenly between the two times; it enters
+ * each stage as a salesperson moves it, and a stage whose entry criteria
+ * the deal did not meet was entered with an override and its reason, as
+ * the team does. */
+static kz_status close_deal(kz_session *s, const demo_lang *lg, int64_t id, const kz_stage *to,
+                            const kz_stage *last_open, const char *lost_reason, int64_t created,
+                            int64_t closed, kz_err *err)
+{
+    size_t nst = kz_rules_stage_count(s->rules);
+    const kz_stage *stages = kz_rules_stages(s->rules);
+    const kz_stage *first = kz_rules_first_stage(s->rules);
+    const kz_stage *path[16];
+    size_t n = 0;
+    bool past_first = false, done = to->kind == KZ_STAGE_LOST && (!last_open || last_open == first);
+    for (size_t j = 0; j < nst && !done && n < sizeof path / sizeof path[0]; j++) {
+        if (stages[j].kind != KZ_STAGE_OPEN)
+            continue;
+        if (&stages[j] == first) {
+            past_first = true;
+            continue;
+        }
+        if (!past_first)
+            continue;
+        path[n++] = &stages[j];
+        done = &stages[j] == last_open;
+    }
+    kz_status ks = KZ_OK;
+    for (size_t j = 0; j < n && ks == KZ_OK; j++) {
+        s->now = created + (closed - created) * (int64_t)(j + 1) / (int64_t)(n + 1);
+        ks = kz_pipe_move(s, id, 0, path[j]->name, NULL, err);
+        if (ks == KZ_EREFUSED)
+            ks = kz_pipe_move(s, id, 0, path[j]->name, lg->override, err);
+    }
+    s->now = closed;
+    if (ks == KZ_OK && to->kind == KZ_STAGE_WON) {
+        ks = kz_pipe_won(s, id, 0, NULL, err);
+        if (ks == KZ_EREFUSED)
+            ks = kz_pipe_won(s, id, 0, lg->override, err);
+    } else if (ks == KZ_OK) {
+        ks = kz_pipe_lost(s, id, 0, lost_reason, err);
+    }
+    return ks;
+}
 
 static kz_status one_lead(kz_session *s, const demo_lang *lg, rng *r, int64_t i, int64_t base,
                           kz_err *err)
@@ -234,15 +285,20 @@ static kz_status one_lead(kz_session *s, const demo_lang *lg, rng *r, int64_t i,
     bool senior = senior_title[ti];
     int fit = (emp >= 100 ? 2 : emp >= 20 ? 1 : 0) + (senior ? 1 : 0);
     bool closed = roll >= 80, winner = closed && (int)(rnd(r) % 10) < 2 + 2 * fit;
+    /* a closed deal is created in the first stage and moved on through the
+     * open stages it passed (up to the one it was lost from), then closed */
+    const kz_stage *last_open = NULL;
+    const char *lost_reason = NULL;
     if (closed && winner && won)
         stage = won;
     if (closed && !winner && lost && kz_rules_lost_reason_count(s->rules)) {
         stage = lost;
-        kz_lead_set_text(&l, KZ_F_LOST_FROM, stages[between(r, 0, 2) % (int)nst].name);
-        kz_lead_set_text(&l, KZ_F_LOST_REASON,
-                         kz_rules_lost_reason(s->rules, rnd(r) % kz_rules_lost_reason_count(s->rules)));
+        last_open = &stages[between(r, 0, 2) % (int)nst];
+        lost_reason = kz_rules_lost_reason(s->rules,
+                                           rnd(r) % kz_rules_lost_reason_count(s->rules));
     }
-    kz_lead_set_text(&l, KZ_F_STAGE, stage->name);
+    bool closing = stage->kind != KZ_STAGE_OPEN;
+    kz_lead_set_text(&l, KZ_F_STAGE, closing ? kz_rules_first_stage(s->rules)->name : stage->name);
     int r_owner = between(r, 0, 9);
     if (r_owner < 3)
         kz_lead_set_text(&l, KZ_F_OWNER, s->actor);
@@ -252,8 +308,8 @@ static kz_status one_lead(kz_session *s, const demo_lang *lg, rng *r, int64_t i,
     int64_t entered = created + (int64_t)between(r, 0, (int)((base - created) / 86400)) * 86400;
     if (entered > base)
         entered = base;
-    kz_lead_set_num(&l, KZ_F_STAGE_ENTERED, entered);
-    kz_lead_set_num(&l, KZ_F_TOUCHED, entered);
+    kz_lead_set_num(&l, KZ_F_STAGE_ENTERED, closing ? created : entered);
+    kz_lead_set_num(&l, KZ_F_TOUCHED, closing ? created : entered);
     if (stage->kind == KZ_STAGE_OPEN && stage != kz_rules_first_stage(s->rules))
         kz_lead_set_date(&l, KZ_F_CLOSE_DATE, kz_today(base) + between(r, 10, 90));
 
@@ -353,6 +409,8 @@ static kz_status one_lead(kz_session *s, const demo_lang *lg, rng *r, int64_t i,
         s->now = people_at + 86400 < entered ? people_at + 86400 : people_at + 1800;
         ks = kz_pipe_log_with(s, id, dm_id, "meeting", "held", NULL, NULL, err);
     }
+    if (ks == KZ_OK && closing)
+        ks = close_deal(s, lg, id, stage, last_open, lost_reason, created, entered, err);
     return ks;
 }
 

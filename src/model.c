@@ -750,18 +750,25 @@ void kz_events_undone(const kz_event *v, size_t n, long *by)
 {
     for (size_t i = 0; i < n; i++)
         by[i] = -1;
+    /* (the list may be in time order: "before" and "latest" go by the
+     * order of saving, the id, then the place in the list) */
     for (size_t i = 0; i < n; i++) {
         if (!kz_event_is_undo(&v[i]) || !v[i].field)
             continue;
-        for (size_t j = i; j-- > 0;) {
+        size_t best = n;
+        for (size_t j = 0; j < n; j++) {
             const kz_event *e = &v[j];
-            if (by[j] >= 0 || kz_event_is_undo(e) || e->lead_id != v[i].lead_id ||
+            bool before = e->id < v[i].id || (e->id == v[i].id && j < i);
+            if (!before || by[j] >= 0 || kz_event_is_undo(e) || e->lead_id != v[i].lead_id ||
                 !same_opt(e->field, v[i].field) || strcmp(e->kind, v[i].kind) != 0)
                 continue;
-            if (same_opt(e->old_value, v[i].new_value) && same_opt(e->new_value, v[i].old_value))
-                by[j] = (long)i;
-            break; /* only the latest change of the field can be the one undone */
+            if (best == n || e->id > v[best].id || (e->id == v[best].id && j > best))
+                best = j;
         }
+        /* only the latest change of the field can be the one undone */
+        if (best < n && same_opt(v[best].old_value, v[i].new_value) &&
+            same_opt(v[best].new_value, v[i].old_value))
+            by[best] = (long)i;
     }
 }
 

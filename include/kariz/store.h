@@ -347,8 +347,10 @@ kz_status kz_store_stakeholders(kz_store *st, int64_t lead_id, kz_stakeholder_li
 void kz_store_mark_undo(kz_store *st);
 /* Appends an event (e->id, e->at set). Inside a write transaction. */
 kz_status kz_store_event_add(kz_store *st, kz_event *e, kz_err *err);
-/* Appends the lead's events, oldest first; since_version > 0 keeps only
- * those that produced a later version (what changed since you read it).
+/* Appends the lead's events in time order (by time, then id: back-dated
+ * events fall in at their time); since_version > 0 keeps only those that
+ * produced a later version (what changed since you read it), in the order
+ * they were saved (by id).
  * An imported lead's history starts with its import: an event derived from
  * the lead's import_id and the imports row (id 0, at the run's start,
  * version 1, kind "import", detail "from FILE, import N"). */

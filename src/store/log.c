@@ -335,11 +335,18 @@ static kz_status import_origin(kz_store *st, int64_t lead_id, kz_event *e, bool 
 kz_status kz_store_events(kz_store *st, int64_t lead_id, int64_t since_version,
                           kz_event_list *out, kz_err *err)
 {
+    /* The history a person reads is in time order (an import or the demo
+     * logs events back-dated, after later ones); what changed since a
+     * version is in the order the changes were saved (the conflict checks
+     * want the latest save). */
+#define EVENTS_OF_LEAD                                                                     \
+    "SELECT id, lead_id, at, version, actor, kind, field, old_value, "                    \
+    "new_value, detail FROM events WHERE lead_id = ? AND version > ? "
     kz_dbstmt *s = kz_stmt(st,
-                              "SELECT id, lead_id, at, version, actor, kind, field, old_value, "
-                              "new_value, detail FROM events WHERE lead_id = ? AND version > ? "
-                              "ORDER BY id",
-                              err);
+                           since_version > 0 ? EVENTS_OF_LEAD "ORDER BY id"
+                                             : EVENTS_OF_LEAD "ORDER BY at, id",
+                           err);
+#undef EVENTS_OF_LEAD
     if (!s)
         return FAIL_STMT(err);
     size_t first = out->n;
