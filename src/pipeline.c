@@ -225,12 +225,42 @@ kz_status kz_user_check(kz_session *s, const char *name, kz_err *err)
     if (kz_user_known(s, name))
         return KZ_OK;
     char near[KZ_USER_MAX + 1];
-    return kz_user_near(s, name, near, sizeof near)
-               ? kz_err_set(err, KZ_EINVAL, _("no account named \"%s\" (did you mean %s?)"), name,
-                            near)
-               : kz_err_set(err, KZ_EINVAL,
-                            _("no account named \"%s\", and no lead is owned by that name"),
-                            name);
+    bool close = kz_user_near(s, name, near, sizeof near);
+    char **users;
+    size_t nusers;
+    if (!db_users(s, &users, &nusers)) /* the system's accounts */
+        return close ? kz_err_set(err, KZ_EINVAL, _("no account named \"%s\" (did you mean %s?)"),
+                                  name, near)
+                     : kz_err_set(err, KZ_EINVAL,
+                                  _("no account named \"%s\", and no lead is owned by that name"),
+                                  name);
+    /* a server's users are the team's roles: the name may well be a role
+     * (the tables' owner, a reader), only not one that works the leads */
+    kz_status ks;
+    if (close) {
+        ks = kz_err_set(err, KZ_EINVAL,
+                        _("\"%s\" is not one of the team's roles (did you mean %s?)"), name, near);
+    } else if (nusers == 0) {
+        ks = kz_err_set(err, KZ_EINVAL,
+                        _("\"%s\" is not one of the team's roles (the database has none yet: "
+                          "roles that may sign in and change leads), and no lead is owned by "
+                          "that name"),
+                        name);
+    } else {
+        enum { SHOWN = 8 }; /* a long team is cut */
+        kz_buf team = KZ_BUF_INIT; /* owned */
+        for (size_t i = 0; i < nusers && i < SHOWN; i++)
+            kz_buf_printf(&team, "%s%s", i ? ", " : "", users[i]);
+        if (nusers > SHOWN)
+            kz_buf_printf(&team, ", ...");
+        ks = kz_err_set(err, KZ_EINVAL,
+                        _("\"%s\" is not one of the team's roles (the team: %s), and no lead is "
+                          "owned by that name"),
+                        name, kz_buf_str(&team));
+        kz_buf_free(&team);
+    }
+    kz_store_owners_free(users, nusers);
+    return ks;
 }
 
 /* The state every operation below shares: one lead loaded inside a write

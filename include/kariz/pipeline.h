@@ -67,7 +67,10 @@ const char *kz_pipe_date_value(kz_session *s, const char *field, const char *val
 bool kz_user_near(kz_session *s, const char *name, char *out, size_t len);
 /* kz_user_known as a verdict for a person to read: KZ_OK for a known user,
  * else KZ_EINVAL naming the name and, when one is close (kz_name_suggest),
- * the account or owner of leads it most likely meant. */
+ * the account or owner of leads it most likely meant. On a database whose
+ * users are its own (PostgreSQL: kz_store_users) it says the name is not
+ * one of the team's roles, and lists them when none is close; else that
+ * there is no account of that name. */
 kz_status kz_user_check(kz_session *s, const char *name, kz_err *err);
 
 /* Saves an edited lead (lead->num[KZ_F_VERSION] is the version read).

@@ -40,13 +40,14 @@ static const cmd_entry commands[] = {
 
 static void print_main_help(FILE *out)
 {
-    fputs(_("usage: kariz [--db PATH] [--rules PATH] [--read-only] [COMMAND [ARGS]]\n"
+    fputs(_("usage: kariz [--db PATH|URI] [--rules PATH] [--read-only] [COMMAND [ARGS]]\n"
             "\n"
             "A terminal sales pipeline. Without a command, opens the board.\n"
             "\n"
             "Options:\n"
-            "  --db PATH       the database (default: $KARIZ_DB, else\n"
-            "                  $XDG_DATA_HOME/kariz/kariz.db)\n"
+            "  --db PATH|URI   the database: an SQLite file, or a PostgreSQL URI\n"
+            "                  (postgresql://host/sales) or conninfo (\"service=sales\")\n"
+            "                  (default: $KARIZ_DB, else $XDG_DATA_HOME/kariz/kariz.db)\n"
             "  --rules PATH    the scoring rules (default: $KARIZ_RULES, else rules.yaml\n"
             "                  beside the database, else the built-in rules)\n"
             "  --read-only     open the database read-only\n"
@@ -55,8 +56,13 @@ static void print_main_help(FILE *out)
             "  --version       print the version\n"
             "\n"
             "Commands:\n"), out);
+    int cols = 0; /* the widest name, in display columns */
     for (size_t i = 0; i < NCOMMANDS; i++)
-        fprintf(out, "  %-9s %s\n", commands[i].name, _(commands[i].summary));
+        if (kz_text_width(commands[i].name) > cols)
+            cols = kz_text_width(commands[i].name);
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        fprintf(out, "  %s%*s %s\n", commands[i].name, cols - kz_text_width(commands[i].name), "",
+                _(commands[i].summary));
     fputs(_("\nSee kariz(1) and kariz-rules(5).\n"), out);
 }
 
@@ -103,6 +109,18 @@ int kz_cli_help(const char *cmd, const char *options_help)
             printf("\n%s", options_help);
     }
     return 0;
+}
+
+void kz_cli_owner_hint(kz_cli *c, const char *cmd, const char *owner)
+{
+    kz_err who;
+    if (!owner || !*owner || kz_user_check(&c->sess, owner, &who) == KZ_OK)
+        return;
+    kz_buf msg = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&msg, _("kariz %s: no lead is owned by %s: %s"), cmd, owner, who.msg);
+    kz_cli_print_safe(stderr, kz_buf_str(&msg));
+    fputc('\n', stderr);
+    kz_buf_free(&msg);
 }
 
 int kz_cli_fail(const kz_err *err)

@@ -152,8 +152,17 @@ const char *kz_cli_db_file(const char *target);
 KZ_CLI_COMMANDS(KZ_X_DECL)
 #undef KZ_X_DECL
 
-/* A stakeholder of lead by id, name (case-insensitive) or role: 0 with
- * *sid set, else the exit status (the error printed). */
+/* After a listing or report narrowed to owner's leads (NULL or "": no
+ * owner, nothing said): when owner is no known user (kz_user_check),
+ * "kariz CMD: no lead is owned by OWNER: ..." on standard error, most
+ * often a misspelt owner. The exit status stays the command's. */
+void kz_cli_owner_hint(kz_cli *c, const char *cmd, const char *owner);
+
+/* A stakeholder of lead by id, whole name (in any case, kz_text_fold) or
+ * role; failing those, by the beginning of its name or of one of the
+ * name's words ("dana" or "bo" for Dana Boss) when that names one only:
+ * 0 with *sid set, else the exit status (the error printed, naming the
+ * stakeholders arg could mean when it is more than one). */
 int kz_cli_stakeholder_arg(kz_cli *c, int64_t lead, const char *arg, int64_t *sid);
 
 /* `kariz complete`: words for the shell completion (not in the table). */

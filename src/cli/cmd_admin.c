@@ -42,7 +42,12 @@ int kz_cmd_init(kz_cli *c, int argc, char **argv)
     const char *where = kz_cli_safe(&b1, kz_store_where(c->store));
     switch (kz_store_how_opened(c->store)) {
     case KZ_OPENED_CREATED:
-        printf(_("database %s created (schema version %d)\n"), where, kz_store_schema_version());
+        if (kz_store_target_is_file(c->db_path))
+            printf(_("database %s created (schema version %d)\n"), where,
+                   kz_store_schema_version());
+        else /* a server's database exists already: kariz made its tables in it */
+            printf(_("kariz's tables created in %s (schema version %d)\n"), where,
+                   kz_store_schema_version());
         break;
     case KZ_OPENED_UPGRADED:
         printf(_("database %s upgraded to schema version %d\n"), where,

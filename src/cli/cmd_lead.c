@@ -381,16 +381,8 @@ int kz_cmd_list(kz_cli *c, int argc, char **argv)
             fputs(more, stdout);
         }
     }
-    kz_err who;
-    if (ks == KZ_OK && lc.rows == 0 && !mine && q.owner &&
-        kz_user_check(&c->sess, q.owner, &who) != KZ_OK) {
-        /* an empty list for a name nobody has: most often a misspelt owner */
-        kz_buf msg = KZ_BUF_INIT; /* owned */
-        kz_buf_printf(&msg, _("kariz list: no lead is owned by %s: %s"), q.owner, who.msg);
-        kz_cli_print_safe(stderr, kz_buf_str(&msg));
-        fputc('\n', stderr);
-        kz_buf_free(&msg);
-    }
+    if (ks == KZ_OK && lc.rows == 0 && !mine)
+        kz_cli_owner_hint(c, "list", q.owner);
     return ks == KZ_OK ? 0 : kz_cli_fail(&c->err);
 }
 
@@ -570,8 +562,9 @@ static bool take_force(int *argc, char **argv)
 
 /* An owner who is not a known user (kz_user_check, the board's check too)
  * is refused unless forced: most often a misspelt name. arg names the
- * argument that gave it ("--owner", "owner", "USER"). Returns the exit
- * status, 0 when the owner may be given the lead. */
+ * option or field that gave it ("--owner", "owner"), NULL for a bare
+ * argument (the message names the value itself). Returns the exit status,
+ * 0 when the owner may be given the lead. */
 static int check_known_owner(kz_cli *c, const char *cmd, const char *arg, const char *owner,
                              bool force)
 {
@@ -579,9 +572,14 @@ static int check_known_owner(kz_cli *c, const char *cmd, const char *arg, const 
     if (force || !owner || !*owner || kz_user_check(&c->sess, owner, &err) == KZ_OK)
         return 0;
     kz_buf msg = KZ_BUF_INIT; /* owned */
-    kz_buf_printf(&msg, _("kariz %s: %s: %s; nothing was written: check the spelling, or add "
-                          "--force to give the lead to that name anyway"),
-                  cmd, arg, err.msg);
+    if (arg)
+        kz_buf_printf(&msg, _("kariz %s: %s: %s; nothing was written: check the spelling, or add "
+                              "--force to give the lead to that name anyway"),
+                      cmd, arg, err.msg);
+    else
+        kz_buf_printf(&msg, _("kariz %s: %s; nothing was written: check the spelling, or add "
+                              "--force to give the lead to that name anyway"),
+                      cmd, err.msg);
     kz_cli_print_safe(stderr, kz_buf_str(&msg));
     fputc('\n', stderr);
     kz_buf_free(&msg);
@@ -913,7 +911,7 @@ int kz_cmd_assign(kz_cli *c, int argc, char **argv)
     if (rc)
         return rc;
     const char *owner = strcmp(argv[2], "-") == 0 ? NULL : argv[2];
-    if ((rc = check_known_owner(c, "assign", "USER", owner, force)) != 0)
+    if ((rc = check_known_owner(c, "assign", NULL, owner, force)) != 0)
         return rc;
     return kz_pipe_assign(&c->sess, id, 0, owner, &c->err) == KZ_OK ? 0 : kz_cli_fail(&c->err);
 }

@@ -39,6 +39,21 @@ static bool parse_sid(const char *arg, int64_t *id)
     return true;
 }
 
+/* Whether the folded text want (kz_text_fold_utf8) begins the folded name
+ * or one of its words. */
+static bool name_has_prefix(const char *name, const char *want)
+{
+    size_t n = strlen(want);
+    for (const char *p = name; *p;) {
+        while (*p == ' ' || *p == '\t')
+            p++;
+        if (*p && strncmp(p, want, n) == 0)
+            return true;
+        p += strcspn(p, " \t");
+    }
+    return false;
+}
+
 int kz_cli_stakeholder_arg(kz_cli *c, int64_t lead, const char *arg, int64_t *sid)
 {
     kz_stakeholder_list shs = {0}; /* owned */
@@ -47,28 +62,50 @@ int kz_cli_stakeholder_arg(kz_cli *c, int64_t lead, const char *arg, int64_t *si
         return kz_cli_fail(&c->err);
     int64_t want = 0;
     kz_parse_int(arg, &want);
+    kz_buf key = KZ_BUF_INIT, folded = KZ_BUF_INIT; /* owned */
+    kz_text_fold_utf8(&key, arg);
+    bool *hit = kz_xcalloc(shs.n + 1, sizeof *hit); /* owned */
+    /* an id, a whole name (in any case) or a role first; only when none is
+     * one, a name or one of its words that begins with arg */
     size_t hits = 0;
-    *sid = 0;
     for (size_t i = 0; i < shs.n; i++) {
         const kz_stakeholder *s = &shs.v[i];
-        if ((want > 0 && s->id == want) ||
-            (want <= 0 && ((s->name && kz_strcasecmp(s->name, arg) == 0) ||
-                           (s->role && strcmp(s->role, arg) == 0)))) {
-            *sid = s->id;
+        kz_buf_reset(&folded);
+        kz_text_fold_utf8(&folded, s->name ? s->name : "");
+        hit[i] = want > 0 ? s->id == want
+                          : (s->name && strcmp(kz_buf_str(&folded), kz_buf_str(&key)) == 0) ||
+                                (s->role && strcmp(s->role, arg) == 0);
+        hits += hit[i];
+    }
+    bool by_prefix = hits == 0 && want <= 0 && key.len;
+    for (size_t i = 0; by_prefix && i < shs.n; i++) {
+        kz_buf_reset(&folded);
+        kz_text_fold_utf8(&folded, shs.v[i].name ? shs.v[i].name : "");
+        hit[i] = name_has_prefix(kz_buf_str(&folded), kz_buf_str(&key));
+    }
+    hits = 0;
+    *sid = 0;
+    kz_buf names = KZ_BUF_INIT, cands = KZ_BUF_INIT; /* owned */
+    for (size_t i = 0; i < shs.n; i++) {
+        const char *nm = shs.v[i].name ? shs.v[i].name : "";
+        kz_buf_printf(&names, "%s%" PRId64 " %s", i ? ", " : "", shs.v[i].id, nm);
+        if (hit[i]) {
+            kz_buf_printf(&cands, "%s%" PRId64 " %s", hits ? ", " : "", shs.v[i].id, nm);
+            *sid = shs.v[i].id;
             hits++;
         }
     }
-    kz_buf names = KZ_BUF_INIT; /* owned */
-    for (size_t i = 0; i < shs.n; i++)
-        kz_buf_printf(&names, "%s%" PRId64 " %s", i ? ", " : "", shs.v[i].id,
-                      shs.v[i].name ? shs.v[i].name : "");
     int rc = 0;
     if (hits != 1) {
         kz_buf msg = KZ_BUF_INIT;
-        if (hits > 1)
+        if (hits > 1 && by_prefix)
+            kz_buf_printf(&msg, _("\"%s\" begins the name of more than one stakeholder of lead "
+                                  "%" PRId64 "; name one by id or by more of the name (%s)"),
+                          arg, lead, kz_buf_str(&cands));
+        else if (hits > 1)
             kz_buf_printf(&msg, _("\"%s\" is more than one stakeholder of lead %" PRId64
                                   "; name one by id (%s)"),
-                          arg, lead, kz_buf_str(&names));
+                          arg, lead, kz_buf_str(&cands));
         else if (shs.n)
             kz_buf_printf(&msg, _("lead %" PRId64 " has no stakeholder \"%s\" (it has: %s)"), lead,
                           arg, kz_buf_str(&names));
@@ -80,9 +117,14 @@ int kz_cli_stakeholder_arg(kz_cli *c, int64_t lead, const char *arg, int64_t *si
         kz_cli_print_safe(stderr, kz_buf_str(&msg));
         fputc('\n', stderr);
         kz_buf_free(&msg);
+        *sid = 0;
         rc = 1;
     }
     kz_buf_free(&names);
+    kz_buf_free(&cands);
+    kz_buf_free(&folded);
+    kz_buf_free(&key);
+    free(hit);
     kz_stakeholder_list_free(&shs);
     return rc;
 }

@@ -181,5 +181,6 @@ int kz_cmd_report(kz_cli *c, int argc, char **argv)
     kz_report_free(&rep);
     if (fflush(stdout) != 0)
         return 1;
+    kz_cli_owner_hint(c, "report", owner);
     return 0;
 }

@@ -54,4 +54,12 @@ done
 t "demo --help names --no-board in its usage"
 run k demo --help; has_out "usage: kariz demo [--leads N] [--lang fa|en] [--no-board]"
 
+t "kariz --help: every command's summary starts in one column; --db takes a path or a URI"
+run "$KARIZ" --help; expect_rc 0
+has_out "usage: kariz [--db PATH|URI]"; has_out "  --db PATH|URI   the database: an SQLite file, or a PostgreSQL URI"
+has_out "stakeholder the people"   # (the longest name, one space after it)
+starts=$(printf '%s\n' "$out" | awk '/^Commands:/ {on = 1; next} on && /^  [a-z]/ {
+    match($0, /^  [a-z]+ +/); print RLENGTH}' | sort -u)
+expect_eq "$starts" 14 "the column each command's summary starts at (2 + stakeholder + 1)"
+
 finish

@@ -31,8 +31,8 @@ print(sum(0 if u.category(c) in ("Mn", "Me", "Cf") else 2 if u.east_asian_width(
 
 t "help: the program's and each command's, in Persian; option names as they are"
 run fa --help; expect_rc 0
-has_out "کاربرد: kariz [--db PATH]"; has_out "فرمان‌ها:"
-has_out "  list      فهرست سرنخ‌ها"; has_out "  --read-only     پایگاه داده را فقط‌خواندنی باز کن"
+has_out "کاربرد: kariz [--db PATH|URI]"; has_out "فرمان‌ها:"
+has_out "  list        فهرست سرنخ‌ها"; has_out "  --read-only     پایگاه داده را فقط‌خواندنی باز کن"
 run fa list --help; expect_rc 0
 has_out "کاربرد: kariz list [--stage S]"; has_out "فهرست سرنخ‌ها."; has_out "  --overdue        فقط سرنخ‌هایی"
 run fa team --help; has_out "  check [DIR]             هر مشکل راه‌اندازی را گزارش می‌کند"

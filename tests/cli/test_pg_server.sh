@@ -21,10 +21,14 @@ CREATE ROLE $mallory LOGIN;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $mallory;
 GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO $mallory;
 SQL
-reader=kz_reader_$$ noone=kz_noone_$$ known=kz_known_$$
+reader=kz_reader_$$ noone=kz_noone_$$ known=kz_known_$$ admin=kz_admin_$$
 drop_role() {
     local r
-    for r in "$mallory" "$reader" "$noone" "$known"; do
+    # (the database the admin role owns goes first: a role that owns one
+    # cannot be dropped)
+    [ -z "${adb_name:-}" ] ||
+        psql -XAtq -d "$KARIZ_TEST_PG" -c "DROP DATABASE IF EXISTS \"$adb_name\" WITH (FORCE)" >/dev/null 2>&1 || true
+    for r in "$mallory" "$reader" "$noone" "$known" "$admin"; do
         psql -XAtq -d "$DB" -c "DROP OWNED BY $r" >/dev/null 2>&1 || true
         psql -XAtq -d "$KARIZ_TEST_PG" -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1 || true
     done
@@ -53,7 +57,8 @@ expect_eq "$(dbq "SELECT owner FROM leads WHERE id = $bo")" "$known" "Bo's owner
 run k assign "$bo" "${known}x"; expect_rc 1; has_err "did you mean $known?"
 run k assign "$bo" "$mallory"; expect_rc 0
 if getent passwd daemon >/dev/null; then
-    run k assign "$bo" daemon; expect_rc 1; has_err 'no account named "daemon"'
+    run k assign "$bo" daemon; expect_rc 1; has_err '"daemon" is not one of the team'"'"'s roles'
+    lacks_err "no account named"
 else
     printf "%s: no account daemon here: its part skipped\n" "${0##*/}" >&2
 fi
@@ -72,6 +77,31 @@ run "$KARIZ" --db "$DB user=$reader" list --format csv; expect_rc 0; has_out "Bo
 run "$KARIZ" --db "$DB user=$reader" --read-only show "$bo"; expect_rc 0; has_out "Bo Berg"
 run "$KARIZ" --db "$DB user=$noone" list; expect_rc 1
 has_err "your role $noone may not read the leads of"
+
+t "a role that is not one of the team's is told so (not that no account has that name), with the team"
+run k assign "$bo" "$reader"; expect_rc 1
+has_err "kariz assign: \"$reader\" is not one of the team's roles (the team: "
+has_err "$known"; has_err "$mallory"; has_err "), and no lead is owned by that name"
+lacks_err "no account named"; lacks_err "USER"
+run k list --owner "$reader"; expect_rc 0; has_err "kariz list: no lead is owned by $reader: \"$reader\" is not one of the team's roles"
+run k report forecast --owner "$reader"; expect_rc 0; has_err "kariz report: no lead is owned by $reader: \"$reader\" is not one of the team's roles"
+
+t "the tables' owner (docs/deployment.md's kariz_admin) is a role, but not one of the team's"
+ADB=$(new_db admin.db)
+adb_name=$(psql -XAtq -d "$ADB" -c 'SELECT current_database()')
+psql -XAtq -v ON_ERROR_STOP=1 -d "$KARIZ_TEST_PG" -c "CREATE ROLE $admin LOGIN" \
+    -c "ALTER DATABASE \"$adb_name\" OWNER TO $admin" >/dev/null
+run "$KARIZ" --db "$ADB user=$admin" --rules "$KARIZ_SOURCE/rules.yaml" init; expect_rc 0
+expect_eq "$(printf '%s\n' "$out" | head -1)" "kariz's tables created in $ADB user=$admin (schema version 8)"
+lacks_out "database $ADB"
+run "$KARIZ" --db "$ADB" add "Cy Chan"; expect_rc 0; cy=$out
+run "$KARIZ" --db "$ADB" assign "$cy" "$admin"; expect_rc 1
+has_err "kariz assign: \"$admin\" is not one of the team's roles (the database has none yet"
+lacks_err "no account named"
+psql -XAtq -v ON_ERROR_STOP=1 -d "$ADB" -c "GRANT SELECT, UPDATE ON leads TO $known" >/dev/null
+run "$KARIZ" --db "$ADB" assign "$cy" "$admin"; expect_rc 1
+has_err "kariz assign: \"$admin\" is not one of the team's roles (the team: $known), and no lead is owned by that name"
+run "$KARIZ" --db "$ADB" assign "$cy" "$known"; expect_rc 0
 # a database only the team may connect to: the server's refusal, and what to do
 NOC=$(new_db noconnect.db)
 "$KARIZ" --db "$NOC" init >/dev/null

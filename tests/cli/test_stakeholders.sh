@@ -90,4 +90,32 @@ expect_eq "$(DB=$(new_db copy.db) dbq 'select name, role from stakeholders')" "B
 expect_eq "$(DB=$(new_db copy.db) dbq "select count(*) from activities a join stakeholders s on s.id = a.stakeholder_id where s.name = 'Bo Boss'")" 3 \
     "the touches with him name him in the copy"
 
+t "--with: the beginning of a name or of one of its words, when it fits one stakeholder only"
+run k add "Zed Zorn" --company Initech; expect_rc 0; z=$out
+run k stakeholder add "$z" "Dana Boss" --role decision_maker; expect_rc 0; dana=$(dbq "select max(id) from stakeholders")
+run k stakeholder add "$z" "Boris Bell" --role user; expect_rc 0; boris=$(dbq "select max(id) from stakeholders")
+last_with() { dbq 'select stakeholder_id from activities order by id desc limit 1'; }
+n0=$(dbq 'select count(*) from activities')
+run k log "$z" call answered --with Dana; expect_rc 0; expect_eq "$(last_with)" "$dana" "Dana: Dana Boss"
+run k log "$z" call answered --with boss; expect_rc 0; expect_eq "$(last_with)" "$dana" "boss: Dana Boss"
+run k log "$z" call answered --with "DANA B"; expect_rc 0; expect_eq "$(last_with)" "$dana" "DANA B"
+run k log "$z" call answered --with bori; expect_rc 0; expect_eq "$(last_with)" "$boris" "bori: Boris Bell"
+run k log "$z" call answered --with bo; expect_rc 1
+has_err "\"bo\" begins the name of more than one stakeholder of lead $z; name one by id or by more of the name ($dana Dana Boss, $boris Boris Bell)"
+run k stakeholder add "$z" "Boris Bellamy" --role user; expect_rc 0; bellamy=$(dbq "select max(id) from stakeholders")
+run k log "$z" call answered --with "boris bell"; expect_rc 0   # a whole name wins over a prefix
+expect_eq "$(last_with)" "$boris" "boris bell: the exact name, not Bellamy"
+run k log "$z" call answered --with bellam; expect_rc 0; expect_eq "$(last_with)" "$bellamy" "bellam"
+run k log "$z" call answered --with user; expect_rc 1   # a role two have: only those two named
+has_err "\"user\" is more than one stakeholder of lead $z; name one by id ($boris Boris Bell, $bellamy Boris Bellamy)"
+run k log "$z" call answered --with ""; expect_rc 1; has_err "lead $z has no stakeholder \"\""
+run k log "$z" call answered --with "ana"; expect_rc 1; has_err "lead $z has no stakeholder \"ana\" (it has:"
+run k stakeholder add "$z" "سارا کریمی" --role influencer; expect_rc 0; sara=$(dbq "select max(id) from stakeholders")
+run k log "$z" call answered --with "كريمي"; expect_rc 0   # Arabic kaf and yeh find the Persian ones
+expect_eq "$(last_with)" "$sara" "a Persian word, typed with Arabic letters"
+run k log "$z" call answered --with "سا"; expect_rc 0; expect_eq "$(last_with)" "$sara" "a Persian prefix"
+run k log "$z" call answered --with $'Bo\e]0;x\a'; expect_rc 1
+case "$err" in *$'\e'*) bad "the argument reached the terminal raw" ;; *) ok ;; esac
+expect_eq "$(dbq 'select count(*) from activities')" $((n0 + 8)) "the refused ones wrote nothing"
+
 finish

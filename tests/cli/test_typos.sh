@@ -21,10 +21,30 @@ expect_eq "$err" 'kariz: unknown command "lsit"; did you mean list? (see kariz -
 run k help lsit; expect_rc 2; has_err "did you mean list?"
 run k frobnicate; expect_rc 2; has_err 'unknown command "frobnicate" (commands: init'
 
+# how a name nobody has is told: no account of that name here (SQLite), not
+# one of the team's roles (PostgreSQL)
+nouser() {
+    if on_pg; then printf '"%s" is not one of the team'"'"'s roles' "$1"
+    else printf 'no account named "%s"' "$1"; fi
+}
+
 t "list --owner with a name nobody has: an empty list and a hint"
 run k list --owner alise; expect_rc 0
-has_err 'kariz list: no lead is owned by alise: no account named "alise" (did you mean alice?)'
+has_err "kariz list: no lead is owned by alise: $(nouser alise) (did you mean alice?)"
 run k list --owner alice; expect_rc 0; has_out "Ava Smith"; expect_eq "$err" ""
 run k list --owner nobody_zq --format csv; expect_rc 0; has_err "no lead is owned by nobody_zq"
+
+t "report --owner with a name nobody has: the report, exit status 0, and the same hint"
+for r in forecast funnel; do
+    run k report $r --owner alise; expect_rc 0
+    expect_eq "$err" "kariz report: no lead is owned by alise: $(nouser alise) (did you mean alice?)" "report $r"
+done
+run k report forecast --owner nobody_zq --format json; expect_rc 0
+has_err "kariz report: no lead is owned by nobody_zq: $(nouser nobody_zq)"; has_err "and no lead is owned by that name"
+json 'len(j)' >/dev/null && ok || bad "the JSON on standard output is not whole"
+run k report forecast --owner $'nobody\e]0;x\a'; expect_rc 0; has_err "no lead is owned by nobody"
+case "$err" in *$'\e'*) bad "the owner reached the terminal raw" ;; *) ok ;; esac
+run k report forecast --owner alice; expect_rc 0; has_out "alice"; expect_eq "$err" ""
+run k report forecast --owner -; expect_rc 0; expect_eq "$err" ""
 
 finish
