@@ -188,6 +188,28 @@ static void test_name_suggestions(void **state)
     assert_null(kz_name_suggest("bob", NULL, 0));
 }
 
+/* An undo is paired with the change it undid by the order of saving, not
+ * by its place in a list read in time order: here a change saved after
+ * another carries an earlier time (back-dated), and the undo undid it. */
+static void test_undo_pairs_by_save_order(void **state)
+{
+    (void)state;
+    kz_event v[3];
+    memset(v, 0, sizeof v);
+    /* time order: id 2 (at 50), id 1 (at 100), id 3, the undo (at 110) */
+    v[0] = (kz_event){.id = 2, .lead_id = 7, .at = 50, .kind = "field", .field = "title",
+                      .old_value = "CTO", .new_value = "CEO"};
+    v[1] = (kz_event){.id = 1, .lead_id = 7, .at = 100, .kind = "field", .field = "title",
+                      .old_value = "Dev", .new_value = "CTO"};
+    v[2] = (kz_event){.id = 3, .lead_id = 7, .at = 110, .kind = "field", .field = "title",
+                      .old_value = "CEO", .new_value = "CTO", .detail = "undo"};
+    long by[3];
+    kz_events_undone(v, 3, by);
+    assert_int_equal(by[0], 2);
+    assert_int_equal(by[1], -1);
+    assert_int_equal(by[2], -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -197,6 +219,7 @@ int main(void)
         cmocka_unit_test(test_activity_vocabulary),
         cmocka_unit_test(test_outcomes_fit_their_kind), cmocka_unit_test(test_field_suggestions),
         cmocka_unit_test(test_name_suggestions),
+        cmocka_unit_test(test_undo_pairs_by_save_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

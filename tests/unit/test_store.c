@@ -2820,6 +2820,83 @@ static void test_rescore_keeps_a_save_made_meanwhile(void **state)
     }
 }
 
+/* Saves the lead with text field fld set to v, logged at `at`. */
+static void save_at(kz_store *st, int64_t id, kz_field fld, const char *v, int64_t at)
+{
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_err err;
+    bool changed = false;
+    assert_int_equal(kz_store_lead_get(st, id, &l, &err), KZ_OK);
+    kz_lead_set_text(&l, fld, v);
+    assert_int_equal(kz_store_begin(st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_update(st, &l, "alice", at, &changed, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(st, &err), KZ_OK);
+    assert_true(changed);
+    kz_lead_free(&l);
+}
+
+/* The order of a lead's events: its history (since version 0) is in time
+ * order, equal times in the order they were saved; what changed since a
+ * version and blame's last change are in the order the changes were saved,
+ * whatever times they carry (an import or the demo logs events back-dated,
+ * after later ones). */
+static void test_history_in_time_order_changes_since_in_save_order(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    kz_lead l;
+    kz_lead_init(&l);
+    kz_lead_set_text(&l, KZ_F_NAME, "Ava Smith");
+    kz_lead_set_text(&l, KZ_F_STAGE, "lead");
+    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
+    assert_int_equal(kz_store_lead_insert(f->st, &l, "alice", 1000, &err), KZ_OK);
+    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
+    int64_t id = kz_lead_num(&l, KZ_F_ID);
+    kz_lead_free(&l);
+    /* saved in this order, the later ones back-dated */
+    save_at(f->st, id, KZ_F_TITLE, "CTO", 3000);  /* version 2 */
+    save_at(f->st, id, KZ_F_OWNER, "bob", 2000);  /* version 3 */
+    save_at(f->st, id, KZ_F_TITLE, "CEO", 1500);  /* version 4 */
+    save_at(f->st, id, KZ_F_CITY, "Pune", 2000);  /* version 5: the same time as the owner's */
+
+    /* the history: by time, equal times as saved */
+    kz_event_list ev = {0};
+    assert_int_equal(kz_store_events(f->st, id, 0, &ev, &err), KZ_OK);
+    assert_int_equal(ev.n, 5);
+    static const int64_t at[] = {1000, 1500, 2000, 2000, 3000};
+    static const char *const what[] = {NULL, "CEO", "bob", "Pune", "CTO"};
+    for (size_t i = 0; i < ev.n; i++) {
+        assert_int_equal(ev.v[i].at, at[i]);
+        if (what[i])
+            assert_string_equal(ev.v[i].new_value, what[i]);
+    }
+    assert_string_equal(ev.v[0].kind, "create");
+    assert_true(ev.v[2].id < ev.v[3].id);
+    kz_event_list_free(&ev);
+
+    /* what changed since version 1: in the order saved, as the conflict
+     * checks read it (the latest save last) */
+    assert_int_equal(kz_store_events(f->st, id, 1, &ev, &err), KZ_OK);
+    assert_int_equal(ev.n, 4);
+    for (size_t i = 0; i < ev.n; i++)
+        assert_int_equal(ev.v[i].version, (int64_t)i + 2);
+    assert_string_equal(ev.v[2].new_value, "CEO");
+    kz_event_list_free(&ev);
+
+    /* blame: the change that set the value there is now, the last saved,
+     * even though an earlier save carries a later time */
+    kz_event e;
+    assert_int_equal(kz_store_blame(f->st, id, "title", &e, &err), KZ_OK);
+    assert_string_equal(e.new_value, "CEO");
+    assert_string_equal(e.old_value, "CTO");
+    assert_int_equal(e.at, 1500);
+    free(e.field);
+    free(e.old_value);
+    free(e.new_value);
+    free(e.detail);
+}
+
 int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "--page-memory") == 0)
@@ -2854,6 +2931,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_pg_common_word_walks_column_once, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pg_listed_search_writes_no_table, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pg_search_table_made_when_needed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_history_in_time_order_changes_since_in_save_order,
+                                        setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_walk_holds_short_column, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_rare_word_reads_its_matches, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pg_session_compiles_nothing, setup, teardown),
