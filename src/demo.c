@@ -3,6 +3,7 @@
 #include "kariz/demo.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "kariz/dates.h"
@@ -187,10 +188,10 @@ static kz_status close_deal(kz_session *s, const demo_lang *lg, int64_t id, cons
     size_t nst = kz_rules_stage_count(s->rules);
     const kz_stage *stages = kz_rules_stages(s->rules);
     const kz_stage *first = kz_rules_first_stage(s->rules);
-    const kz_stage *path[16];
+    const kz_stage **path = kz_xcalloc(nst ? nst : 1, sizeof *path); /* owned */
     size_t n = 0;
     bool past_first = false, done = to->kind == KZ_STAGE_LOST && (!last_open || last_open == first);
-    for (size_t j = 0; j < nst && !done && n < sizeof path / sizeof path[0]; j++) {
+    for (size_t j = 0; j < nst && !done; j++) {
         if (stages[j].kind != KZ_STAGE_OPEN)
             continue;
         if (&stages[j] == first) {
@@ -209,6 +210,7 @@ static kz_status close_deal(kz_session *s, const demo_lang *lg, int64_t id, cons
         if (ks == KZ_EREFUSED)
             ks = kz_pipe_move(s, id, 0, path[j]->name, lg->override, err);
     }
+    free(path);
     s->now = closed;
     if (ks == KZ_OK && to->kind == KZ_STAGE_WON) {
         ks = kz_pipe_won(s, id, 0, NULL, err);
@@ -334,8 +336,9 @@ static kz_status one_lead(kz_session *s, const demo_lang *lg, rng *r, int64_t i,
         const touch *tc = &set[rnd(r) % 6];
         ks = kz_pipe_log(s, id, tc->kind, tc->outcome, NULL, NULL, err);
     }
+    int64_t last = entered; /* the latest thing done to the lead: a closed deal closes after it */
     if (ks == KZ_OK && rnd(r) % 3 == 0) {
-        s->now = entered + 3600;
+        s->now = last = entered + 3600;
         ks = kz_pipe_note(s, id, lg->notes[PICK_AT(r, N_NOTE)], err);
     }
     if (ks == KZ_OK && stage->kind == KZ_STAGE_OPEN && rnd(r) % 10 < 6) {
@@ -401,16 +404,21 @@ static kz_status one_lead(kz_session *s, const demo_lang *lg, rng *r, int64_t i,
         sh.title = (char *)people[p].titles[rnd(r) % people[p].ntitles];
         sh.email = mail;
         s->now = people_at + (int64_t)p * 600;
+        if (s->now > last)
+            last = s->now;
         ks = kz_pipe_add_stakeholder(s, &sh, err);
         if (p == 0)
             dm_id = sh.id;
     }
     if (ks == KZ_OK && dm_id && between(r, 0, 99) < want_reach) {
         s->now = people_at + 86400 < entered ? people_at + 86400 : people_at + 1800;
+        if (s->now > last)
+            last = s->now;
         ks = kz_pipe_log_with(s, id, dm_id, "meeting", "held", NULL, NULL, err);
     }
     if (ks == KZ_OK && closing)
-        ks = close_deal(s, lg, id, stage, last_open, lost_reason, created, entered, err);
+        ks = close_deal(s, lg, id, stage, last_open, lost_reason, created,
+                        last > entered ? last + 3600 : entered, err);
     return ks;
 }
 

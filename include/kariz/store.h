@@ -351,8 +351,9 @@ kz_status kz_store_event_add(kz_store *st, kz_event *e, kz_err *err);
  * events fall in at their time); since_version > 0 keeps only those that
  * produced a later version (what changed since you read it), in the order
  * they were saved (by id).
- * An imported lead's history starts with its import: an event derived from
- * the lead's import_id and the imports row (id 0, at the run's start,
+ * An imported lead's history holds its import, at the run's start (touches
+ * the import brought, dated by the CRM they came from, come before it): an
+ * event derived from the lead's import_id and the imports row (id 0,
  * version 1, kind "import", detail "from FILE, import N"). */
 kz_status kz_store_events(kz_store *st, int64_t lead_id, int64_t since_version,
                           kz_event_list *out, kz_err *err);

@@ -971,7 +971,8 @@ int kz_cmd_history(kz_cli *c, int argc, char **argv)
                 kz_time_show(ev.v[by[i]].at, when, sizeof when);
                 kz_buf_printf(&line, _(" (undone at %s)"), when);
             }
-            for (size_t j = 0; undo && j < i; j++)
+            /* (in time order a change may come after its undo) */
+            for (size_t j = 0; undo && j < ev.n; j++)
                 if (by[j] == (long)i) {
                     kz_time_show(ev.v[j].at, when, sizeof when);
                     kz_buf_printf(&line, _(" (undo of the change at %s)"), when);

@@ -39,7 +39,18 @@ static bool parse_sid(const char *arg, int64_t *id)
     return true;
 }
 
-/* Whether the folded text want (kz_text_fold_utf8) begins the folded name
+/* s as a stakeholder argument is compared, appended to out: as a search
+ * compares it (kz_text_search_key, then case folded), so that "ارش" finds
+ * "آرش" as the board's search does. */
+static void name_key(kz_buf *out, const char *s)
+{
+    kz_buf form = KZ_BUF_INIT; /* owned */
+    kz_text_search_key(&form, s ? s : "");
+    kz_text_fold_utf8(out, kz_buf_str(&form));
+    kz_buf_free(&form);
+}
+
+/* Whether the compared text want (name_key) begins the compared name
  * or one of its words. */
 static bool name_has_prefix(const char *name, const char *want)
 {
@@ -63,7 +74,7 @@ int kz_cli_stakeholder_arg(kz_cli *c, int64_t lead, const char *arg, int64_t *si
     int64_t want = 0;
     kz_parse_int(arg, &want);
     kz_buf key = KZ_BUF_INIT, folded = KZ_BUF_INIT; /* owned */
-    kz_text_fold_utf8(&key, arg);
+    name_key(&key, arg);
     bool *hit = kz_xcalloc(shs.n + 1, sizeof *hit); /* owned */
     /* an id, a whole name (in any case) or a role first; only when none is
      * one, a name or one of its words that begins with arg */
@@ -71,7 +82,7 @@ int kz_cli_stakeholder_arg(kz_cli *c, int64_t lead, const char *arg, int64_t *si
     for (size_t i = 0; i < shs.n; i++) {
         const kz_stakeholder *s = &shs.v[i];
         kz_buf_reset(&folded);
-        kz_text_fold_utf8(&folded, s->name ? s->name : "");
+        name_key(&folded, s->name);
         hit[i] = want > 0 ? s->id == want
                           : (s->name && strcmp(kz_buf_str(&folded), kz_buf_str(&key)) == 0) ||
                                 (s->role && strcmp(s->role, arg) == 0);
@@ -80,7 +91,7 @@ int kz_cli_stakeholder_arg(kz_cli *c, int64_t lead, const char *arg, int64_t *si
     bool by_prefix = hits == 0 && want <= 0 && key.len;
     for (size_t i = 0; by_prefix && i < shs.n; i++) {
         kz_buf_reset(&folded);
-        kz_text_fold_utf8(&folded, shs.v[i].name ? shs.v[i].name : "");
+        name_key(&folded, shs.v[i].name);
         hit[i] = name_has_prefix(kz_buf_str(&folded), kz_buf_str(&key));
     }
     hits = 0;

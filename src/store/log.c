@@ -365,8 +365,10 @@ kz_status kz_store_events(kz_store *st, int64_t lead_id, int64_t since_version,
     kz_status ks = import_origin(st, lead_id, &origin, &found, err);
     if (ks != KZ_OK || !found)
         return ks;
-    /* before the lead's own events; after those of an earlier lead that had
-     * the same id and was deleted before the import */
+    /* at the run's start among the rest, in time order: after the touches
+     * the import brought, which keep the other CRM's earlier dates, and
+     * after the events of an earlier lead that had the same id and was
+     * deleted before the import */
     size_t at = first;
     while (at < out->n && out->v[at].at < origin.at)
         at++;

@@ -912,7 +912,13 @@ static int pick_with(kz_tui *t, int64_t id, int64_t *with, kz_buf *name)
     *with = 0;
     kz_stakeholder_list shs = {0}; /* owned */
     kz_err err;
-    if (kz_store_stakeholders(t->s->store, id, &shs, &err) != KZ_OK || shs.n == 0) {
+    if (kz_store_stakeholders(t->s->store, id, &shs, &err) != KZ_OK) {
+        /* (logged with nobody, the touch would miss the rules and reports
+         * that look at whom it was with) */
+        kz_tui_error(t, "%s", err.msg);
+        return -2;
+    }
+    if (shs.n == 0) {
         kz_stakeholder_list_free(&shs);
         return 0;
     }
@@ -941,10 +947,12 @@ static unsigned do_log(kz_tui *t, kz_action a, int64_t id, const kz_lead *l)
     }
     int64_t with = 0;
     kz_buf with_name = KZ_BUF_INIT; /* owned */
-    if (pick_with(t, id, &with, &with_name) < 0) {
+    int picked = pick_with(t, id, &with, &with_name);
+    if (picked < 0) {
         kz_buf_free(&b);
         kz_buf_free(&with_name);
-        kz_tui_message(t, "%s", _("nothing logged"));
+        if (picked == -1) /* (-2: the status line says why) */
+            kz_tui_message(t, "%s", _("nothing logged"));
         return KZ_UI_REDRAW;
     }
     kz_change p = {.kind = KZ_CH_LOG, .id = id, .what = _("log"), .log_kind = kind,
@@ -1381,10 +1389,18 @@ unsigned kz_stakeholder_edit(kz_tui *t, int64_t id, int64_t version)
  * opens and what is typed there is kept until `r` saves it (the save says
  * the server is unreachable and offers the retry): keys typed for a
  * prompt that never opened would run as the board's. */
-static bool lead_to_change(kz_tui *t, int64_t id, kz_lead *l, kz_err *err)
+static bool lead_to_change(kz_tui *t, kz_action a, int64_t id, kz_lead *l, kz_err *err)
 {
     if (kz_store_lead_get(t->s->store, id, l, err) == KZ_OK)
         return true;
+    /* (only the changes that read nothing more before they are saved: a
+     * touch asks whom it was with, an owner is checked against the team,
+     * an edit shows the custom fields a card does not hold) */
+    bool from_seen = a == KZ_ACT_NOTE || a == KZ_ACT_NOTE_EDITOR || a == KZ_ACT_MOVE_NEXT ||
+                     a == KZ_ACT_MOVE_PREV || a == KZ_ACT_WON || a == KZ_ACT_LOST ||
+                     a == KZ_ACT_FOLLOWUP;
+    if (!from_seen)
+        return false;
     kz_view *top = t->stack[t->depth - 1];
     const kz_lead *seen = err->code == KZ_EGONE && top->ops->seen ? top->ops->seen(top) : NULL;
     if (!seen || kz_lead_num(seen, KZ_F_ID) != id)
@@ -1408,7 +1424,7 @@ unsigned kz_leadop(kz_tui *t, kz_action a, int64_t id, int64_t version, const ch
     kz_lead l;
     kz_lead_init(&l);
     unsigned flags = KZ_UI_REDRAW;
-    if (!lead_to_change(t, id, &l, &err)) {
+    if (!lead_to_change(t, a, id, &l, &err)) {
         kz_tui_error(t, "%s", err.msg);
         flags = KZ_UI_RELOAD;
         goto out;

@@ -114,8 +114,11 @@ run k stakeholder add "$z" "سارا کریمی" --role influencer; expect_rc 0;
 run k log "$z" call answered --with "كريمي"; expect_rc 0   # Arabic kaf and yeh find the Persian ones
 expect_eq "$(last_with)" "$sara" "a Persian word, typed with Arabic letters"
 run k log "$z" call answered --with "سا"; expect_rc 0; expect_eq "$(last_with)" "$sara" "a Persian prefix"
+run k stakeholder add "$z" "آرش نادری" --role champion; expect_rc 0; arash=$(dbq "select max(id) from stakeholders")
+run k log "$z" call answered --with "ارش"; expect_rc 0   # as search: a plain alef finds the madda
+expect_eq "$(last_with)" "$arash" "ارش finds آرش"
 run k log "$z" call answered --with $'Bo\e]0;x\a'; expect_rc 1
 case "$err" in *$'\e'*) bad "the argument reached the terminal raw" ;; *) ok ;; esac
-expect_eq "$(dbq 'select count(*) from activities')" $((n0 + 8)) "the refused ones wrote nothing"
+expect_eq "$(dbq 'select count(*) from activities')" $((n0 + 9)) "the refused ones wrote nothing"
 
 finish

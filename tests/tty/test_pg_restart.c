@@ -238,7 +238,8 @@ static void test_board_settles_after_its_first_screen(void **state)
 /* A note and a move begun on the board while the server is down: their
  * prompts open from the card as the board read it (keys typed for a
  * prompt that never opened would run as the board's), each waits for r,
- * and each is saved once when the server is back. In the lead's view a
+ * and each is saved once when the server is back; a call, which asks
+ * whom it was with, is refused. In the lead's view a
  * note's prompt opens from the lead as the view read it, and a note
  * dropped there is not saved. */
 static void test_board_changes_begun_while_down(void **state)
@@ -271,6 +272,16 @@ static void test_board_changes_begun_while_down(void **state)
     kt_wait_for(t, "moved");
     assert_int_equal(kt_sql_number(db, "SELECT count(*) FROM leads WHERE stage = 'prospect'"),
                      moved + 1);
+
+    /* a call asks whom it was with, which needs the server: refused, and
+     * the keys after it are not taken for a menu that never opened */
+    cluster("halt");
+    kt_wait_for(t, "the database is unreachable: the board shows what it read last");
+    kt_send(t, "c");
+    kt_wait_for(t, "reading a lead: the database");
+    assert_false(kt_contains(t, "outcome?"));
+    cluster("resume");
+    kt_wait_for(t, "connected to the database again");
 
     /* the lead's view, open when the server goes */
     kt_send(t, "\r");

@@ -1170,7 +1170,7 @@ static void test_pg_search_table_made_when_needed(void **state)
     assert_int_equal(n, 3000);
     kz_store_rollback(st);
     assert_false(pg_hits_table(st));
-    q.search = "won"; /* (another text: "wonk" is kept from the transaction) */
+    q.search = "won";
     assert_int_equal(kz_store_count(st, &q, &n, &err), KZ_OK);
     assert_int_equal(n, 3000);
     assert_true(pg_hits_table(st));
