@@ -331,6 +331,56 @@ static int open_failed(kz_cli *c)
     return rc;
 }
 
+/* Removes a dry run's scratch database and its directory (after its store
+ * closed). */
+static void remove_scratch(kz_cli *c)
+{
+    if (!c->scratch_dir[0])
+        return;
+    static const char *const files[] = {"preview.db", "preview.db-wal", "preview.db-shm",
+                                        "preview.db-journal"};
+    char path[sizeof c->scratch_dir + 24];
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        snprintf(path, sizeof path, "%s/%s", c->scratch_dir, files[i]);
+        unlink(path);
+    }
+    rmdir(c->scratch_dir);
+    c->scratch_dir[0] = '\0';
+}
+
+/* A dry run where there is no database yet (KZ_OPEN_PREVIEW): an empty one
+ * of its own, in a private temporary directory removed at the end, so that
+ * the mapping and the counts can be seen before the database is made; the
+ * rules are found as for the database named. */
+static kz_status open_scratch(kz_cli *c, unsigned sflags)
+{
+    kz_err missing = c->err;
+    const char *tmp = getenv("TMPDIR");
+    int n = snprintf(c->scratch_dir, sizeof c->scratch_dir, "%s/kariz-preview-XXXXXX",
+                     tmp && *tmp ? tmp : "/tmp");
+    char db[sizeof c->scratch_dir + 16];
+    if (n <= 0 || (size_t)n >= sizeof c->scratch_dir || !mkdtemp(c->scratch_dir)) {
+        c->scratch_dir[0] = '\0';
+        c->err = missing;
+        return KZ_EIO;
+    }
+    snprintf(db, sizeof db, "%s/preview.db", c->scratch_dir);
+    sflags &= ~(unsigned)KZ_STORE_NOCREATE;
+    if (kz_deploy_create_db(db, &c->err) != KZ_OK ||
+        kz_store_open(db, sflags | KZ_STORE_FILL_EMPTY, &c->store, &c->err) != KZ_OK) {
+        remove_scratch(c);
+        c->err = missing;
+        return KZ_EIO;
+    }
+    /* (the store's words name the database with any password hidden) */
+    kz_buf b = KZ_BUF_INIT; /* owned */
+    fprintf(stderr, _("kariz: %s; previewing the import into an empty pipeline instead: nothing "
+                      "is written\n"),
+            kz_cli_safe(&b, missing.msg));
+    kz_buf_free(&b);
+    return KZ_OK;
+}
+
 int kz_cli_open(kz_cli *c, unsigned flags)
 {
     if (kz_db_path(c->db_opt, c->db_path, sizeof c->db_path, &c->err) != KZ_OK)
@@ -373,7 +423,9 @@ int kz_cli_open(kz_cli *c, unsigned flags)
         sflags |= KZ_STORE_FILL_EMPTY;
     if (flags & KZ_OPEN_BOARD)
         sflags |= KZ_STORE_INTERACTIVE;
-    if (kz_store_open(c->db_path, sflags, &c->store, &c->err) != KZ_OK) {
+    if (kz_store_open(c->db_path, sflags, &c->store, &c->err) != KZ_OK &&
+        !((flags & KZ_OPEN_PREVIEW) && c->err.code == KZ_ENOTFOUND &&
+          open_scratch(c, sflags) == KZ_OK)) {
         /* a command that only reads still reads what it cannot open for
          * writing (a read-only mount, a snapshot: the permission bits the
          * start-up checks read do not show those) */
@@ -392,7 +444,7 @@ int kz_cli_open(kz_cli *c, unsigned flags)
         snprintf(c->readonly_why, sizeof c->readonly_why, "%s", rw.msg);
         c->readonly = true;
     }
-    if (!existed && !(flags & KZ_OPEN_INIT)) {
+    if (!existed && !(flags & KZ_OPEN_INIT) && !c->scratch_dir[0]) {
         /* add, import and intake create a missing database: say so, so that
          * a mistyped --db is noticed at once */
         fputs(_("kariz: created a new database at "), stderr);
@@ -457,6 +509,7 @@ static void cli_close(kz_cli *c)
     kz_rules_free(c->rules);
     c->store = NULL;
     c->rules = NULL;
+    remove_scratch(c);
 }
 
 static int run_board(kz_cli *c, bool mine)

@@ -34,6 +34,8 @@ typedef struct kz_cli {
     char rules_notice[8800];  /* the file's rules replaced different ones the database had
                                * (in force for everyone who uses it): said once */
     char hooks_dir[4096];  /* "" when the database has no hooks directory */
+    char scratch_dir[64];  /* a dry run's empty database lives here ("" for none);
+                            * removed with it when the command ends */
     kz_session sess;
     kz_err err;
 } kz_cli;
@@ -46,6 +48,8 @@ typedef struct kz_cli {
 #define KZ_OPEN_INIT 8u     /* init and demo: may turn an empty file into a database, and says
                              * itself what it created */
 #define KZ_OPEN_SCORES 16u  /* the command shows scores: bring those due up to date first */
+#define KZ_OPEN_PREVIEW 32u /* a dry run: no database there yet is previewed as an empty one
+                             * (a scratch database of its own, said so, removed at the end) */
 
 /* Opens the database and the rules in force; prints the error and returns
  * non-zero (the exit status) on failure. */

@@ -297,7 +297,9 @@ int kz_cmd_import(kz_cli *c, int argc, char **argv)
         rc = 1;
         goto out;
     }
-    if ((rc = kz_cli_open(c, o.dry_run ? KZ_OPEN_NOCREATE : 0))) /* a dry run creates nothing */
+    /* a dry run creates nothing; where there is no database yet, it
+     * previews the import into an empty one of its own */
+    if ((rc = kz_cli_open(c, o.dry_run ? KZ_OPEN_NOCREATE | KZ_OPEN_PREVIEW : 0)))
         goto out;
     o.progress = isatty(STDERR_FILENO) != 0;
     o.kill_after_rows = kill_after();

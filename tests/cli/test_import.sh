@@ -15,8 +15,23 @@ run k import "$F/plain.csv" --map nonsense; expect_rc 2; has_err "expected COLUM
 run k import "$F/plain.csv" --map 'Nope=email'; expect_rc 2; has_err 'no column "Nope"'
 run k import "$F/plain.csv" --owner 'Not A User'; expect_rc 2; has_err "not a user name"
 run k import "$T/missing.csv"; expect_rc 1; has_err "cannot open"
-run "$KARIZ" --db "$T/none.db" import "$F/plain.csv" --dry-run; expect_rc 1; has_err "no database"
+
+t "a dry run where there is no database yet previews into an empty pipeline"
+mkdir -p "$T/scratch"
+none=$(new_db none.db) # (no file on SQLite; an empty database on PostgreSQL)
+run env TMPDIR="$T/scratch" "$KARIZ" --db "$none" import "$F/plain.csv" --dry-run; expect_rc 0
+has_err "no database at"
+has_err "previewing the import into an empty pipeline instead: nothing is written"
+has_out "dry run of $F/plain.csv"
+has_out "would create"
+lacks_err "created a new database"
 [ -e "$T/none.db" ] && bad "a dry run created a database" || ok
+expect_eq "$(ls -A "$T/scratch")" "" "the preview's own database is removed"
+run "$KARIZ" --db "$none" list; expect_rc 1; has_err "no database at" # still none
+# (the preview's database goes where $TMPDIR says: where it cannot be made,
+# the dry run says there is no database, as before)
+run env TMPDIR="$T/no-such-dir" "$KARIZ" --db "$none" import "$F/plain.csv" --dry-run
+expect_rc 1; has_err "no database at"; lacks_err "previewing"
 
 t "dry run shows the mapping and writes nothing"
 run k import "$F/hubspot.csv" --dry-run; expect_rc 0
