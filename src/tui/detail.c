@@ -35,7 +35,7 @@ typedef struct detail {
     bool account; /* the account of the lead's company, not the lead */
     int64_t version;
     bool loaded;
-    kz_lead seen; /* the lead as last read (loaded, not an account) */
+    kz_lead seen; /* the lead as last read, here or by the view it opened from */
     char title[128];
     dline *lines; /* owned, n used */
     size_t n, cap;
@@ -368,7 +368,16 @@ static void detail_reload(kz_view *v, kz_tui *t)
     kz_lead_init(&l);
     kz_score *sc = kz_xcalloc(1, sizeof *sc); /* owned */
     kz_status st = kz_store_lead_get(t->s->store, d->id, &l, &err);
-    if (st != KZ_OK) {
+    if (st == KZ_EGONE && kz_lead_num(&d->seen, KZ_F_ID) == d->id) {
+        /* the server cannot be reached: the lead as last read (here, or on
+         * the card it was opened from), what else it holds once it answers */
+        d->loaded = true;
+        d->version = kz_lead_num(&d->seen, KZ_F_VERSION);
+        add_line(d, KZ_ROLE_ERROR, KZ_ROLE_ERROR, NULL,
+                 _("the database is unreachable: the lead as last read; its activity, people "
+                   "and history once it answers"));
+        build(d, t, &d->seen, NULL);
+    } else if (st != KZ_OK) {
         d->loaded = false;
         snprintf(d->title, sizeof d->title, _("lead %" PRId64), d->id);
 
@@ -521,6 +530,12 @@ kz_view *kz_detail_view_new(kz_tui *t, int64_t id)
 {
     detail *d = kz_xcalloc(1, sizeof *d);
     d->id = id;
+    /* the lead as the view it opens from read it (the board's card,
+     * triage's lead): what it shows while the database cannot be reached */
+    kz_view *from = t->depth ? t->stack[t->depth - 1] : NULL;
+    const kz_lead *seen = from && from->ops->seen ? from->ops->seen(from) : NULL;
+    if (seen && kz_lead_num(seen, KZ_F_ID) == id)
+        kz_lead_copy(&d->seen, seen);
     kz_view *v = kz_xcalloc(1, sizeof *v);
     v->ops = &detail_ops;
     v->priv = d;

@@ -241,7 +241,8 @@ static void test_board_settles_after_its_first_screen(void **state)
  * and each is saved once when the server is back; a call, which asks
  * whom it was with, is refused. In the lead's view a
  * note's prompt opens from the lead as the view read it, and a note
- * dropped there is not saved. */
+ * dropped there is not saved; opened while the server is down, it shows
+ * the card as the board read it. */
 static void test_board_changes_begun_while_down(void **state)
 {
     (void)state;
@@ -295,6 +296,21 @@ static void test_board_changes_begun_while_down(void **state)
     kt_wait_for(t, "note: not saved (the database is unreachable); nothing was changed");
     assert_true(kt_contains(t, "Activity"));
     cluster("resume");
+    kt_wait_for(t, "connected to the database again");
+
+    /* a lead's view opened while the server is down shows the card as the
+     * board read it, says so, and takes a note */
+    kt_send(t, "\x1b");
+    kt_wait_gone(t, "Activity");
+    cluster("halt");
+    kt_wait_for(t, "the database is unreachable: the board shows what it read last");
+    kt_send(t, "\r");
+    kt_wait_for(t, "the database is unreachable: the lead as last read");
+    kt_send(t, "n");
+    kt_wait_for(t, "note:");
+    kt_send(t, "\x1b");
+    cluster("resume");
+    kt_wait_gone(t, "the lead as last read"); /* read whole once the server answers */
     kt_finish(t, "\x1bq");
     assert_string_equal(kt_sql(db, "SELECT count(*) FROM activities WHERE note = "
                                    "'dropped while down'"),
