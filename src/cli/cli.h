@@ -34,7 +34,7 @@ typedef struct kz_cli {
     char rules_notice[8800];  /* the file's rules replaced different ones the database had
                                * (in force for everyone who uses it): said once */
     char hooks_dir[4096];  /* "" when the database has no hooks directory */
-    char scratch_dir[64];  /* a dry run's empty database lives here ("" for none);
+    char scratch_dir[4096]; /* a dry run's empty database lives here ("" for none);
                             * removed with it when the command ends */
     kz_session sess;
     kz_err err;

@@ -28,6 +28,10 @@ lacks_err "created a new database"
 [ -e "$T/none.db" ] && bad "a dry run created a database" || ok
 expect_eq "$(ls -A "$T/scratch")" "" "the preview's own database is removed"
 run "$KARIZ" --db "$none" list; expect_rc 1; has_err "no database at" # still none
+long="$T/scratch/$(printf 'directory%.0s' 1 2 3 4 5 6 7 8 9 10)" # a $TMPDIR of 100 and more bytes
+mkdir -p "$long"
+run env TMPDIR="$long" "$KARIZ" --db "$none" import "$F/plain.csv" --dry-run; expect_rc 0
+has_err "previewing the import"; expect_eq "$(ls -A "$long")" "" "removed from a long \$TMPDIR too"
 # (the preview's database goes where $TMPDIR says: where it cannot be made,
 # the dry run says there is no database, as before)
 run env TMPDIR="$T/no-such-dir" "$KARIZ" --db "$none" import "$F/plain.csv" --dry-run
