@@ -602,6 +602,14 @@ void kz_text_fold_utf8(kz_buf *out, const char *s)
     free(cps);
 }
 
+void kz_text_search_folded(kz_buf *out, const char *s)
+{
+    kz_buf form = KZ_BUF_INIT; /* owned */
+    kz_text_search_key(&form, s ? s : "");
+    kz_text_fold_utf8(out, kz_buf_str(&form));
+    kz_buf_free(&form);
+}
+
 int kz_strcasecmp(const char *a, const char *b)
 {
     const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;

@@ -112,6 +112,10 @@ size_t kz_text_fold(const char *s, long **out);
  * out: text to compare byte for byte (a search with LIKE, whatever the
  * database's own idea of case). */
 void kz_text_fold_utf8(kz_buf *out, const char *s);
+/* kz_text_search_key's form of s, case-folded (kz_text_fold_utf8), appended
+ * to out: what a search with LIKE compares, and what names given on the
+ * command line are matched in ("ارش" finds "آرش", "DANA" finds "Dana"). */
+void kz_text_search_folded(kz_buf *out, const char *s);
 
 /* The words of a search: s split at ASCII white space, where a word that
  * starts with a double quote runs to the next one (or the end), spaces

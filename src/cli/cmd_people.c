@@ -39,18 +39,8 @@ static bool parse_sid(const char *arg, int64_t *id)
     return true;
 }
 
-/* s as a stakeholder argument is compared, appended to out: as a search
- * compares it (kz_text_search_key, then case folded), so that "ارش" finds
- * "آرش" as the board's search does. */
-static void name_key(kz_buf *out, const char *s)
-{
-    kz_buf form = KZ_BUF_INIT; /* owned */
-    kz_text_search_key(&form, s ? s : "");
-    kz_text_fold_utf8(out, kz_buf_str(&form));
-    kz_buf_free(&form);
-}
-
-/* Whether the compared text want (name_key) begins the compared name
+/* Whether the compared text want (kz_text_search_folded: "ارش" finds
+ * "آرش" as the board's search does) begins the compared name
  * or one of its words. */
 static bool name_has_prefix(const char *name, const char *want)
 {
@@ -74,7 +64,7 @@ int kz_cli_stakeholder_arg(kz_cli *c, int64_t lead, const char *arg, int64_t *si
     int64_t want = 0;
     kz_parse_int(arg, &want);
     kz_buf key = KZ_BUF_INIT, folded = KZ_BUF_INIT; /* owned */
-    name_key(&key, arg);
+    kz_text_search_folded(&key, arg);
     bool *hit = kz_xcalloc(shs.n + 1, sizeof *hit); /* owned */
     /* an id, a whole name (in any case) or a role first; only when none is
      * one, a name or one of its words that begins with arg */
@@ -82,7 +72,7 @@ int kz_cli_stakeholder_arg(kz_cli *c, int64_t lead, const char *arg, int64_t *si
     for (size_t i = 0; i < shs.n; i++) {
         const kz_stakeholder *s = &shs.v[i];
         kz_buf_reset(&folded);
-        name_key(&folded, s->name);
+        kz_text_search_folded(&folded, s->name);
         hit[i] = want > 0 ? s->id == want
                           : (s->name && strcmp(kz_buf_str(&folded), kz_buf_str(&key)) == 0) ||
                                 (s->role && strcmp(s->role, arg) == 0);
@@ -91,7 +81,7 @@ int kz_cli_stakeholder_arg(kz_cli *c, int64_t lead, const char *arg, int64_t *si
     bool by_prefix = hits == 0 && want <= 0 && key.len;
     for (size_t i = 0; by_prefix && i < shs.n; i++) {
         kz_buf_reset(&folded);
-        name_key(&folded, shs.v[i].name);
+        kz_text_search_folded(&folded, shs.v[i].name);
         hit[i] = name_has_prefix(kz_buf_str(&folded), kz_buf_str(&key));
     }
     hits = 0;

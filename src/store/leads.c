@@ -285,13 +285,10 @@ static void search_head(kz_buf *b, const kz_lead *l)
  * and case-folded too where the backend searches with LIKE. */
 static void search_form(const kz_store *st, const char *doc, kz_buf *form)
 {
-    kz_text_search_key(form, doc);
-    if (st->be->search_like) {
-        kz_buf folded = KZ_BUF_INIT; /* owned */
-        kz_text_fold_utf8(&folded, kz_buf_str(form));
-        kz_buf_free(form);
-        *form = folded;
-    }
+    if (st->be->search_like)
+        kz_text_search_folded(form, doc);
+    else
+        kz_text_search_key(form, doc);
 }
 
 kz_status kz_search_set(kz_store *st, int64_t id, const char *old, const char *doc,
@@ -1184,9 +1181,8 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     if (st->be->search_like) {
         /* the database's own index answers LIKE on the case-folded text
          * (search_set): the condition is the search itself */
-        kz_buf form = KZ_BUF_INIT, folded = KZ_BUF_INIT; /* owned */
-        kz_text_search_key(&form, text);
-        kz_text_fold_utf8(&folded, kz_buf_str(&form));
+        kz_buf folded = KZ_BUF_INIT; /* owned */
+        kz_text_search_folded(&folded, text);
         likes_free(st);
         /* one pattern a word, each word anywhere in the text; the
          * separator between fields (see schema.sql) is in no field: a
@@ -1200,7 +1196,6 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
                                             (st->hits_nlike + 1) * sizeof *st->hits_like);
                 st->hits_like[st->hits_nlike++] = kz_buf_take(&pat);
             }
-        kz_buf_free(&form);
         kz_buf_free(&folded);
         st->hits_mode = KZ_HITS_LIKE;
         if (st->hits_nlike && st->be->settle)

@@ -2845,15 +2845,7 @@ static void test_history_in_time_order_changes_since_in_save_order(void **state)
 {
     fx *f = *state;
     kz_err err;
-    kz_lead l;
-    kz_lead_init(&l);
-    kz_lead_set_text(&l, KZ_F_NAME, "Ava Smith");
-    kz_lead_set_text(&l, KZ_F_STAGE, "lead");
-    assert_int_equal(kz_store_begin(f->st, &err), KZ_OK);
-    assert_int_equal(kz_store_lead_insert(f->st, &l, "alice", 1000, &err), KZ_OK);
-    assert_int_equal(kz_store_commit(f->st, &err), KZ_OK);
-    int64_t id = kz_lead_num(&l, KZ_F_ID);
-    kz_lead_free(&l);
+    int64_t id = add_lead(f->st, "Ava Smith", NULL, NULL, "lead", NULL, -1); /* (at 1000) */
     /* saved in this order, the later ones back-dated */
     save_at(f->st, id, KZ_F_TITLE, "CTO", 3000);  /* version 2 */
     save_at(f->st, id, KZ_F_OWNER, "bob", 2000);  /* version 3 */

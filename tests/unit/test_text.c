@@ -669,6 +669,12 @@ static void test_search_form(void **state)
     assert_int_equal(n, 2);
     assert_memory_equal(f, want, sizeof want);
     free(f);
+    /* the two at once, appended: what LIKE and command-line names compare */
+    kz_buf s = KZ_BUF_INIT;
+    kz_buf_puts(&s, "> ");
+    kz_text_search_folded(&s, "\u0622\u0631\u0634 DANA \u0643");
+    assert_string_equal(kz_buf_str(&s), "> \u0627\u0631\u0634 dana \u06a9");
+    kz_buf_free(&s);
 }
 
 int main(void)
