@@ -230,7 +230,7 @@ static void test_board_settles_after_its_first_screen(void **state)
     kt_wait_for(t, "search:");
     kt_send(t, "kay\r");
     kt_wait_for(t, "(1 shown)");
-    assert_true(kt_contains(t, "Alan Kay"));
+    kt_wait_for(t, "Alan Kay"); /* (the cards follow the header on the screen) */
     kt_wait_until(t, board_has_hits_table, NULL, "the table made again after the restart");
     kt_finish(t, "\x1bq");
 }
