@@ -321,11 +321,67 @@ CREATE TABLE stage_totals (
 -- The store writes lead_text in the statements that change a lead, as on
 -- SQLite; a lead's text goes with the lead (ON DELETE CASCADE) also when
 -- someone deletes leads by hand.
+--
+-- Beside the text, each row keeps the lead's board keys: its stage, the
+-- board's filters (owner, grade, next_due) and every sort order's key
+-- (score, value, stage_entered, next_due, name), copies of the lead's own
+-- columns that the triggers below keep (schema version 9). The statement
+-- that finds a search's matches reads them from the same rows it checks,
+-- so the board places a few thousand matches in its columns and orders
+-- without reading each one's lead again (places_of in src/store/leads.c:
+-- at 1,000,000 leads that second read cost 18 ms of a keystroke). Room is
+-- left on each page (fillfactor) so that a change of score or stage
+-- rewrites the row in place, without a new entry in the trigram index.
 CREATE TABLE lead_text (
-    id  BIGINT PRIMARY KEY REFERENCES leads(id) ON DELETE CASCADE, -- the lead's id
-    doc TEXT NOT NULL
-);
+    id            BIGINT PRIMARY KEY REFERENCES leads(id) ON DELETE CASCADE, -- the lead's id
+    doc           TEXT NOT NULL,
+    stage         TEXT,
+    owner         TEXT,
+    grade         TEXT,
+    score         BIGINT,
+    value         BIGINT,
+    stage_entered BIGINT,
+    next_due      TEXT,
+    name          TEXT
+) WITH (fillfactor = 80);
 CREATE INDEX lead_text_trgm ON lead_text USING gin (doc gin_trgm_ops);
+-- kz:section text-keys (also run by the migration to version 9: pg.c)
+-- A new row without them takes its lead's keys (whoever writes it: the
+-- store, kariz copy, an INSERT by hand; an import's COPY sends them with the
+-- text, as it sends the lead) ...
+CREATE FUNCTION kz_text_keys() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    SELECT l.stage, l.owner, l.grade, l.score, l.value, l.stage_entered, l.next_due, l.name
+      INTO NEW.stage, NEW.owner, NEW.grade, NEW.score, NEW.value, NEW.stage_entered,
+           NEW.next_due, NEW.name
+      FROM leads l WHERE l.id = NEW.id;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER lead_text_keys BEFORE INSERT ON lead_text
+    FOR EACH ROW WHEN (NEW.stage IS NULL) EXECUTE FUNCTION kz_text_keys();
+-- ... and every statement that changes leads (a save, a move, rescoring, a
+-- stage renamed through its foreign key, an UPDATE by hand) brings the
+-- keys of the rows it changed along, in one statement. Both run as the
+-- role that writes: a role that may UPDATE leads needs SELECT and UPDATE
+-- on lead_text too (the team's grants give both: docs/deployment.md).
+CREATE FUNCTION kz_leads_keys() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE lead_text t
+       SET stage = n.stage, owner = n.owner, grade = n.grade, score = n.score,
+           value = n.value, stage_entered = n.stage_entered, next_due = n.next_due,
+           name = n.name
+      FROM kz_changed n
+     WHERE t.id = n.id
+       AND (t.stage, t.owner, t.grade, t.score, t.value, t.stage_entered, t.next_due, t.name)
+           IS DISTINCT FROM
+           (n.stage, n.owner, n.grade, n.score, n.value, n.stage_entered, n.next_due, n.name);
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER leads_keys AFTER UPDATE ON leads REFERENCING NEW TABLE AS kz_changed
+    FOR EACH STATEMENT EXECUTE FUNCTION kz_leads_keys();
+-- kz:end text-keys
 
 -- ---- ids ----
 

@@ -102,6 +102,14 @@ void kz_store_defer_totals(kz_store *st, bool on);
  * it (its -shm appears) or having changed it, and reconnects (the number
  * changes then too). */
 kz_status kz_store_data_version(kz_store *st, int64_t *out, kz_err *err);
+/* Holds the data version for a moment of reads that belong together (the
+ * board's reload of every column): while held, the store asks the
+ * database whether others committed once, and its searches and places
+ * read in that moment are shared by all the reads, where each read asked
+ * again (a round trip each on PostgreSQL, a dozen per keystroke). A commit
+ * made meanwhile is seen by the next check after the hold (the board's
+ * next tick or notice). */
+void kz_store_hold_version(kz_store *st, bool hold);
 /* Whether the database answers, asked without a round trip when its
  * connection is known to be well: KZ_OK, or KZ_EGONE when the connection
  * was found lost (what the server sent read first: a server stopped or

@@ -35,7 +35,10 @@ kz_status kz_store_import_tune(kz_store *st, kz_err *err)
 static const char *const copy_sql[3] = {
     NULL, /* the leads' columns: built from lead_cols */
     "COPY custom_fields (lead_id, name, value) FROM STDIN",
-    "COPY lead_text (id, doc) FROM STDIN",
+    /* with the lead's board keys (schema-pg.sql): the row-level trigger
+     * that would look each lead up leaves a row that has them alone */
+    "COPY lead_text (id, doc, stage, owner, grade, score, value, stage_entered, next_due, name) "
+    "FROM STDIN",
 };
 
 void kz_import_rows_free(kz_store *st)
@@ -341,7 +344,7 @@ static kz_dbstmt *rows_of(kz_store *st, int t, kz_err *err)
         ncols = KZ_F__COUNT + 2;
     } else {
         kz_buf_puts(&sql, copy_sql[t]);
-        ncols = t == ROW_CUSTOM ? 3 : 2;
+        ncols = t == ROW_CUSTOM ? 3 : 2 + KZ_TEXT_KEYS;
     }
     int rc = st->conn->ops->copy_open(st->conn, kz_buf_str(&sql), ncols, &ir->rows[t]);
     kz_buf_free(&sql);

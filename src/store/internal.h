@@ -16,7 +16,12 @@
 /* The schema version this build writes. Bump it together with a new entry
  * in src/store/migrate.c (SQLite) and src/store/pg.c (PostgreSQL) whenever
  * schema.sql and schema-pg.sql change. */
-#define KZ_SCHEMA_VERSION 8
+#define KZ_SCHEMA_VERSION 9
+/* The lead's board keys PostgreSQL's lead_text keeps beside its text
+ * (schema-pg.sql), in the order of its columns after id and doc. */
+#define KZ_TEXT_KEYS 8
+extern const kz_field kz_text_keys[KZ_TEXT_KEYS];
+
 /* The indexes schema version 6 adds on both engines (migrate.c). */
 extern const char kz_sort_indexes_sql[];
 /* Schema version 7's marking of leads sharing an older lead's e-mail (migrate.c). */
@@ -89,9 +94,24 @@ typedef struct kz_backend {
                               kz_err *err);
     /* What a session sets up for its searches only (PostgreSQL: its
      * temporary kz_hits), once, outside a transaction: by the first search
-     * or when kz_store_settle says the session has time (NULL: nothing). */
-    void (*settle)(kz_store *st);
+     * or when kz_store_settle says the session has time (NULL: nothing).
+     * idle (kz_store_settle: a board that has shown its first screen):
+     * also what makes its first search faster, which a command that
+     * searches once would wait for. */
+    void (*settle)(kz_store *st, bool idle);
     bool search_like; /* searches with LIKE on the case-folded lead_text (no kept matches) */
+    /* lead_text keeps each lead's board keys beside its text (schema-pg.sql):
+     * a search reads its matches' places from the rows it checks */
+    bool text_keys;
+    /* Whether this process orders names as the database's name collation
+     * does (0: no; 1: and equal names by their bytes; 2: equal names stay
+     * equal), and each name's sort key under it (NULL: never). */
+    int (*name_order)(kz_store *st);
+    void (*name_key)(kz_store *st, const char *name, kz_buf *out);
+    /* How many leads the kept search's words (hits_like) are likely to
+     * match, as the planner would estimate it (-1: it cannot tell; NULL:
+     * no planner, take it as few). */
+    int64_t (*estimate)(kz_store *st);
     int64_t exact_hits; /* a search lists the ids of up to this many matches (KZ_EXACT_HITS) */
     /* a page's leads are found by id in their order's index first, then
      * read whole: an index scan reads each row it passes from the table,
@@ -144,6 +164,8 @@ struct kz_store {
     int64_t snap_size;      /* the snapshot's file when it was opened */
     struct timespec snap_mtime;
     bool in_txn;
+    int version_hold;       /* kz_store_hold_version: 0 free, 1 held, 2 held and read */
+    int64_t version_held;   /* (2) the version read */
     bool writing;           /* in_txn began with kz_store_begin */
     bool undo_next;         /* the next lead save logs its events as an undo */
     int busy_ms;
@@ -200,8 +222,15 @@ struct kz_store {
         size_t n, cap;
         char *key;          /* owned (walks): the statement and binds it answers */
         int past;           /* (walks) the column goes on past the walk: 1, 0; -1 unknown */
+        size_t page_from, page_n; /* (places) its first page: pages[page_from..+page_n) */
     } *places;              /* owned: nplaces of places_cap */
     size_t nplaces, places_cap;
+    /* the first page of every column of the kept places, read in one
+     * statement when the first column asks for its page (pages_of in
+     * leads.c): each other column's page then needs no statement */
+    char *pages_key;        /* owned: places_key and the page size; NULL: none kept */
+    kz_lead *pages;         /* owned: npages of pages_cap */
+    size_t npages, pages_cap;
     /* a word too common to list (KZ_HITS_CHECK): each column's first
      * matches, from one walk of its index (walk_of in leads.c), until the
      * search, the filters, the order or the data change */

@@ -471,6 +471,10 @@ static bool email_taken(kz_store *st)
     return msg && (strstr(msg, "leads_email_holder") || strstr(msg, "leads.email_key"));
 }
 
+const kz_field kz_text_keys[KZ_TEXT_KEYS] = {KZ_F_STAGE, KZ_F_OWNER,         KZ_F_GRADE,
+                                             KZ_F_SCORE, KZ_F_VALUE,         KZ_F_STAGE_ENTERED,
+                                             KZ_F_NEXT_DUE, KZ_F_NAME};
+
 /* The fields a new lead stores as 0 when it has none. */
 static void insert_defaults(kz_lead *lead)
 {
@@ -518,6 +522,8 @@ kz_status kz_import_keep_lead(kz_store *st, kz_lead *lead, kz_err *err)
     if (rc == KZ_DB_DONE) {
         kz_bind_i64(text, 1, id);
         kz_bind_textn(text, 2, doc.s ? doc.s : "", doc.len);
+        for (int i = 0; i < KZ_TEXT_KEYS; i++) /* (as the leads' row binds them) */
+            bind_field(text, 3 + i, lead, kz_text_keys[i]);
         rc = kz_step(text);
     }
     kz_buf_free(&doc);
@@ -1150,6 +1156,166 @@ static void hits_mark(kz_store *st, int64_t id)
     st->hits_bits[byte] |= (unsigned char)(1u << (id % 8));
 }
 
+static void places_sql(const kz_store *st, const kz_query *q, kz_buf *sql, binds *b);
+static struct kz_places *places_slot(struct kz_places **arr, size_t *n, size_t *cap,
+                                     const char *stage);
+static void places_add(struct kz_places *p, int64_t id);
+
+/* Whether the places of q's columns (places_of) come from its search's own
+ * statement (text_keys backends: lead_text holds each lead's stage, the
+ * filters' columns and every order's key): a board's column query,
+ * filtered by what lead_text holds, outside a write transaction, sorted by
+ * name only where kariz orders names as the database does. */
+static bool places_keyed(kz_store *st, const kz_query *q)
+{
+    return st->be->text_keys && q && q->stage && q->search && *q->search && !st->writing &&
+           !q->stale && !q->id &&
+           (q->sort != KZ_SORT_NAME || (st->be->name_order && st->be->name_order(st)));
+}
+
+/* Whether the kept search's words are likely to be listed (up to cap
+ * matches), as the planner estimates (kz_backend.estimate; unknown: yes):
+ * its matches are then read with their places (places_keyed). A word the estimate
+ * takes for a common one is read as ids alone: reading the keys of the
+ * thousands of matches it then does not list cost a keystroke 3-6 ms at
+ * 1,000,000 leads. A wrong estimate costs time, never an answer: a common
+ * word read with its keys is not listed, a rare one read without them
+ * has its places read by places_of. */
+static bool keyed_few(kz_store *st, int64_t cap)
+{
+    int64_t rows = st->be->estimate ? st->be->estimate(st) : -1;
+    return rows <= 3 * cap;
+}
+
+/* The column of lead_text holding q's order's key (NULL: the id order). */
+static const char *keyed_column(const kz_query *q)
+{
+    switch (q->sort) {
+    case KZ_SORT_SCORE: return "score";
+    case KZ_SORT_VALUE: return "value";
+    case KZ_SORT_AGE: return "stage_entered";
+    case KZ_SORT_DUE: return "next_due";
+    case KZ_SORT_NAME: return "name";
+    case KZ_SORT_ID: break;
+    }
+    return NULL;
+}
+
+/* A match of a search read with its place (places_keyed). */
+typedef struct keyed_row {
+    int64_t id, k;    /* k: the order's number (score, value, stage_entered) */
+    size_t stage;     /* its stage: the index of its name in keyed_stages */
+    char *text;       /* owned: the order's text (next_due, name); NULL: none */
+    char *key;        /* owned: the name's sort key (kz_backend.name_key) */
+    bool pass, null;  /* it passes the query's filters; its key is NULL */
+    unsigned char sort, rev, name_ties; /* the order (kz_sort), reversed, name_order's answer */
+} keyed_row;
+
+/* The stages keyed rows name (a few, each row's read once a row). */
+typedef struct keyed_stages {
+    char **name; /* owned: n of them, each owned */
+    size_t n;
+} keyed_stages;
+
+static size_t keyed_stage(keyed_stages *ks, const char *stage)
+{
+    if (!stage)
+        stage = "";
+    for (size_t i = 0; i < ks->n; i++)
+        if (strcmp(ks->name[i], stage) == 0)
+            return i;
+    ks->name = kz_xrealloc(ks->name, (ks->n + 1) * sizeof *ks->name);
+    ks->name[ks->n] = kz_xstrdup(stage);
+    return ks->n++;
+}
+
+/* Orders keyed rows as build_order's ORDER BY orders their leads (order_of),
+ * PostgreSQL's way: a NULL key after the others ascending, before them
+ * descending; the value and due orders put leads without one last either
+ * way; ties by id. */
+static int keyed_cmp(const void *x, const void *y)
+{
+    const keyed_row *a = x, *b = y;
+    bool desc = false;
+    switch ((kz_sort)a->sort) {
+    case KZ_SORT_SCORE: desc = !a->rev; break;
+    case KZ_SORT_VALUE:
+    case KZ_SORT_DUE:
+        if (a->null != b->null)
+            return a->null ? 1 : -1;
+        desc = a->sort == KZ_SORT_VALUE ? !a->rev : a->rev;
+        break;
+    case KZ_SORT_AGE:
+    case KZ_SORT_NAME: desc = a->rev; break;
+    case KZ_SORT_ID: break;
+    }
+    if (a->sort != KZ_SORT_ID) {
+        int c;
+        if (a->null || b->null)
+            c = a->null == b->null ? 0 : a->null ? 1 : -1;
+        else if (a->sort == KZ_SORT_NAME)
+            c = strcmp(a->key, b->key) ? strcmp(a->key, b->key)
+                : a->name_ties == 1    ? strcmp(a->text, b->text)
+                                       : 0;
+        else if (a->sort == KZ_SORT_DUE)
+            c = strcmp(a->text, b->text);
+        else
+            c = (a->k > b->k) - (a->k < b->k);
+        if (c)
+            return desc ? -c : c;
+    }
+    int c = (a->id > b->id) - (a->id < b->id);
+    return a->rev ? -c : c;
+}
+
+static void keyed_free(keyed_row *rows, size_t n, keyed_stages *ks)
+{
+    for (size_t i = 0; i < n; i++) {
+        free(rows[i].text);
+        free(rows[i].key);
+    }
+    free(rows);
+    for (size_t i = 0; i < ks->n; i++)
+        free(ks->name[i]);
+    free(ks->name);
+}
+
+/* The places of q's columns from a listed search's rows (places_keyed),
+ * kept as places_of keeps what it reads. The names' sort keys are made
+ * here, once the rows are known to be kept (a word too common to list
+ * reads thousands it does not keep). */
+static void keyed_places(kz_store *st, const kz_query *q, keyed_row *rows, size_t n,
+                         const keyed_stages *ks)
+{
+    size_t kept = 0; /* (those that pass the filters, first) */
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].pass) {
+            keyed_row r = rows[kept];
+            rows[kept++] = rows[i];
+            rows[i] = r;
+        }
+    n = kept;
+    for (size_t i = 0; q->sort == KZ_SORT_NAME && i < n; i++)
+        if (rows[i].text) {
+            kz_buf k = KZ_BUF_INIT; /* owned */
+            st->be->name_key(st, rows[i].text, &k);
+            rows[i].key = kz_buf_take(&k);
+        }
+    qsort(rows, n, sizeof *rows, keyed_cmp);
+    for (size_t i = 0; i < n; i++)
+        if (rows[i].pass)
+            places_add(places_slot(&st->places, &st->nplaces, &st->places_cap,
+                                   ks->name[rows[i].stage]),
+                       rows[i].id);
+    kz_buf sql = KZ_BUF_INIT, key = KZ_BUF_INIT; /* owned */
+    binds b;
+    places_sql(st, q, &sql, &b);
+    query_key(&key, &sql, &b);
+    free(st->places_key);
+    st->places_key = kz_buf_take(&key);
+    kz_buf_free(&sql);
+}
+
 /* Finds the leads whose name, company, e-mail or notes contain text (the
  * trigram index for three characters or more, a scan below that) and keeps
  * them for the queries that follow, in one of three ways by how many match:
@@ -1166,7 +1332,8 @@ static void hits_mark(kz_store *st, int64_t id)
  * A query that reads every match (full) never checks lead by lead. The
  * board asks several queries per keystroke with the same text: they share
  * one search until the text or the data changes. */
-static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *err)
+static kz_status search_hits(kz_store *st, const char *text, bool full, const kz_query *q,
+                             kz_err *err)
 {
     int64_t dv = 0;
     kz_status ks = kz_store_data_version(st, &dv, err);
@@ -1179,6 +1346,10 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
     free(st->hits_text);
     st->hits_text = NULL;
     if (st->be->search_like) {
+        keyed_row *rows = NULL; /* owned: the matches with their places (places_keyed) */
+        size_t nrows = 0, rows_cap = 0;
+        const kz_query *placed = NULL; /* the query rows were read for */
+        keyed_stages kstages = {0};    /* owned: the stages rows name */
         /* the database's own index answers LIKE on the case-folded text
          * (search_set): the condition is the search itself */
         kz_buf folded = KZ_BUF_INIT; /* owned */
@@ -1199,7 +1370,7 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
         kz_buf_free(&folded);
         st->hits_mode = KZ_HITS_LIKE;
         if (st->hits_nlike && st->be->settle)
-            st->be->settle(st);
+            st->be->settle(st, false);
         if (st->hits_nlike && st->hits_temp) {
             /* the matches listed once, by the server, in the session's
              * temporary table: each column's query then walks its own
@@ -1215,7 +1386,7 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
              * for any text, which builds the trigram index's bitmap of
              * every match before the limit applies. */
             int64_t cap = full ? st->list_hits : st->exact_hits;
-            kz_buf q = KZ_BUF_INIT; /* owned */
+            kz_buf sel = KZ_BUF_INIT; /* owned */
             /* The words the index finds select the candidates, the
              * shorter ones are checked on them: the server reads up to
              * list_hits candidates and stops at the cap's matches, so a
@@ -1227,30 +1398,52 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
             for (size_t i = 0; i < st->hits_nlike; i++)
                 nlong += like_indexed(st, i);
             bool filtered = nlong && nlong < st->hits_nlike;
+            bool keyed = !filtered && !full && places_keyed(st, q) &&
+                         keyed_few(st, cap);
+            int name_ties = keyed && q->sort == KZ_SORT_NAME ? st->be->name_order(st) : 0;
+            binds kb = {.n = 0};
+            bool pass_all = false;
             if (filtered) {
-                kz_buf_puts(&q, "SELECT id, ok, n FROM (SELECT id, 1 = 1");
+                kz_buf_puts(&sel, "SELECT id, ok, n FROM (SELECT id, 1 = 1");
                 for (size_t i = 0; i < st->hits_nlike; i++)
                     if (!like_indexed(st, i)) {
-                        kz_buf_puts(&q, " AND doc LIKE ");
-                        like_literal(&q, st->hits_like[i]);
+                        kz_buf_puts(&sel, " AND doc LIKE ");
+                        like_literal(&sel, st->hits_like[i]);
                     }
-                kz_buf_puts(&q, " AS ok, row_number() OVER () AS n FROM lead_text WHERE 1 = 1");
+                kz_buf_puts(&sel, " AS ok, row_number() OVER () AS n FROM lead_text WHERE 1 = 1");
                 for (size_t i = 0; i < st->hits_nlike; i++)
                     if (like_indexed(st, i)) {
-                        kz_buf_puts(&q, " AND doc LIKE ");
-                        like_literal(&q, st->hits_like[i]);
+                        kz_buf_puts(&sel, " AND doc LIKE ");
+                        like_literal(&sel, st->hits_like[i]);
                     }
-                kz_buf_printf(&q, " LIMIT %" PRId64 ") AS candidates WHERE ok OR n > %" PRId64,
+                kz_buf_printf(&sel, " LIMIT %" PRId64 ") AS candidates WHERE ok OR n > %" PRId64,
                               st->list_hits + 1, st->list_hits);
+            } else if (keyed) {
+                /* each match's stage, whether it passes the query's other
+                 * filters and its order's key, read from the rows the
+                 * search checks (places_keyed) */
+                kz_query rest = *q;
+                rest.search = NULL;
+                kz_buf where = KZ_BUF_INIT; /* owned: " WHERE 1 = 1 AND ..." */
+                build_where(&where, st, &rest, false, &kb);
+                const char *col = keyed_column(q), *pass = kz_buf_str(&where) + strlen(" WHERE ");
+                pass_all = strcmp(pass, "1 = 1") == 0; /* (no filters: every match passes) */
+                kz_buf_printf(&sel, "SELECT id, stage, %s, %s FROM lead_text WHERE ",
+                              pass_all ? "NULL" : pass, col ? col : "NULL");
+                kz_buf_free(&where);
+                like_all(&sel, st, "doc");
             } else {
-                kz_buf_puts(&q, "SELECT id FROM lead_text WHERE ");
-                like_all(&q, st, "doc");
+                kz_buf_puts(&sel, "SELECT id FROM lead_text WHERE ");
+                like_all(&sel, st, "doc");
             }
-            kz_buf_printf(&q, " LIMIT %" PRId64, cap + 1);
-            kz_dbstmt *s = kz_stmt(st, kz_buf_str(&q), err);
-            kz_buf_free(&q);
+            kz_buf_printf(&sel, " LIMIT %" PRId64, cap + 1);
+            kz_dbstmt *s = kz_stmt(st, kz_buf_str(&sel), err);
+            kz_buf_free(&sel);
             if (!s)
                 return FAIL_STMT(err);
+            for (int i = 0; keyed && i < kb.n; i++)
+                kz_bind_text(s, i + 1, kb.text[i]);
+            placed = keyed ? q : NULL;
             size_t n = 0;
             bool more = false; /* (filtered) past list_hits candidates */
             int rc;
@@ -1264,10 +1457,31 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
                     st->hits_ids = kz_xrealloc(st->hits_ids, st->hits_cap * sizeof *st->hits_ids);
                 }
                 st->hits_ids[n++] = kz_col_i64(s, 0);
+                if (keyed && n <= (size_t)cap) {
+                    if (n > rows_cap) {
+                        rows_cap = rows_cap ? rows_cap * 2 : 256;
+                        rows = kz_xrealloc(rows, rows_cap * sizeof *rows);
+                    }
+                    keyed_row *r = &rows[nrows++];
+                    const char *t = kz_col_str(s, 3);
+                    *r = (keyed_row){.id = kz_col_i64(s, 0),
+                                     .stage = keyed_stage(&kstages, kz_col_str(s, 1)),
+                                     .pass = pass_all || kz_col_i64(s, 2) != 0,
+                                     .null = kz_col_null(s, 3),
+                                     .sort = (unsigned char)q->sort,
+                                     .rev = q->reverse,
+                                     .name_ties = (unsigned char)name_ties};
+                    if (q->sort == KZ_SORT_DUE || q->sort == KZ_SORT_NAME)
+                        r->text = t ? kz_xstrdup(t) : NULL;
+                    else if (!r->null)
+                        r->k = kz_col_i64(s, 3);
+                }
             }
             kz_reset(s);
-            if (rc != KZ_DB_DONE)
+            if (rc != KZ_DB_DONE) {
+                keyed_free(rows, nrows, &kstages);
                 return kz_db_error(st, rc, _("searching"), err);
+            }
             st->hits_n = (int64_t)n;
             if (st->hits_n > cap || more) {
                 /* (a query that reads every match asks the index itself) */
@@ -1285,6 +1499,9 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, kz_err *
         st->hits_changes = st->be->total_changes(st);
         st->counts_key[0] = '\0';
         kz_places_forget(st);
+        if (placed && st->hits_mode == KZ_HITS_IDS)
+            keyed_places(st, placed, rows, nrows, &kstages);
+        keyed_free(rows, nrows, &kstages);
         return KZ_OK;
     }
     if (!st->hits_fn) {
@@ -1524,11 +1741,14 @@ static kz_status prepare_bound(kz_store *st, kz_buf *sql, const binds *b, kz_dbs
     return KZ_OK;
 }
 
-/* Forgets the kept places (places_of), not the walks. */
+/* Forgets the kept places (places_of) and their pages, not the walks. */
 static void places_clear(kz_store *st)
 {
     free(st->places_key);
     st->places_key = NULL;
+    free(st->pages_key);
+    st->pages_key = NULL;
+    st->npages = 0;
     for (size_t i = 0; i < st->nplaces; i++)
         st->places[i].n = 0;
     st->nplaces = 0;
@@ -1602,14 +1822,10 @@ static bool by_places(const kz_store *st, const kz_query *q)
  * every stage (a few thousand leads by id, sorted): each column's count, the
  * selected lead's rank and each page are then looked up here, where each
  * column read and sorted its own matches two or three times a keystroke. */
-static kz_status places_of(kz_store *st, const kz_query *q, const struct kz_places **out,
-                           kz_err *err)
+/* The statement places_of reads q's places with, into sql and b. */
+static void places_sql(const kz_store *st, const kz_query *q, kz_buf *sql, binds *b)
 {
-    *out = NULL;
-    kz_buf sql = KZ_BUF_INIT, key = KZ_BUF_INIT; /* owned */
-    binds b;
-    kz_buf ids = KZ_BUF_INIT; /* owned */
-    kz_buf_puts(&sql, "SELECT id, stage FROM leads");
+    kz_buf_puts(sql, "SELECT id, stage FROM leads");
     if (st->be->search_like) {
         /* the listed ids bound (hits_list has not written them), joined
          * as a set: as "id = ANY(ids)" the planner estimated each of the
@@ -1617,15 +1833,26 @@ static kz_status places_of(kz_store *st, const kz_query *q, const struct kz_plac
          * at 4,000 matches */
         kz_query rest = *q;
         rest.search = NULL;
-        kz_buf_puts(&sql, " JOIN unnest(CAST(? AS BIGINT[])) AS listed (listed_id) ON "
-                          "leads.id = listed.listed_id");
-        build_where(&sql, st, &rest, false, &b);
+        kz_buf_puts(sql, " JOIN unnest(CAST(? AS BIGINT[])) AS listed (listed_id) ON "
+                         "leads.id = listed.listed_id");
+        build_where(sql, st, &rest, false, b);
     } else {
-        build_where(&sql, st, q, false, &b);
+        build_where(sql, st, q, false, b);
     }
-    build_order(&sql, st, q);
+    build_order(sql, st, q);
+}
+
+static kz_status places_of(kz_store *st, const kz_query *q, const struct kz_places **out,
+                           kz_err *err)
+{
+    *out = NULL;
+    kz_buf sql = KZ_BUF_INIT, key = KZ_BUF_INIT; /* owned */
+    binds b;
+    kz_buf ids = KZ_BUF_INIT; /* owned */
+    places_sql(st, q, &sql, &b);
     /* (the ids are the search's, which forgets the places when it
-     * changes: not part of the key) */
+     * changes: not part of the key; search_hits keeps the same key for
+     * the places it read itself: places_keyed) */
     query_key(&key, &sql, &b);
     kz_status ks = KZ_OK;
     if (!st->places_key || strcmp(st->places_key, kz_buf_str(&key)) != 0) {
@@ -1803,6 +2030,34 @@ static kz_status walk_whole(kz_store *st, const kz_query *q, struct kz_places *w
     return KZ_OK;
 }
 
+/* "SELECT cols FROM" the leads of ids (a PostgreSQL array's text) in that
+ * order, which pass q's filters but its search, prepared and bound
+ * (late_rows backends). every: the leads of every column's page at once,
+ * with no stage filter, each with its place in ids as a last column. */
+static kz_status prepare_listed(kz_store *st, const kz_query *q, const char *cols, bool every,
+                                const char *ids, kz_dbstmt **out, kz_err *err)
+{
+    kz_query rest = *q;
+    rest.search = NULL;
+    kz_buf sql = KZ_BUF_INIT; /* owned */
+    binds b;
+    kz_buf_printf(&sql,
+                  "SELECT %s%s FROM unnest(CAST(? AS BIGINT[])) WITH ORDINALITY AS page "
+                  "(page_id, page_pos) JOIN leads ON leads.id = page.page_id",
+                  cols, every ? ", page.page_pos" : "");
+    build_where(&sql, st, &rest, !every, &b);
+    kz_buf_puts(&sql, " ORDER BY page.page_pos");
+    kz_dbstmt *s = kz_stmt(st, kz_buf_str(&sql), err);
+    kz_buf_free(&sql);
+    if (!s)
+        return FAIL_STMT(err);
+    kz_bind_text(s, 1, ids);
+    for (int i = 0; i < b.n; i++)
+        kz_bind_text(s, i + 2, b.text[i]);
+    *out = s;
+    return KZ_OK;
+}
+
 /* A page of a searched column whose matches are kept in their order (the
  * listed search's places, a common word's walk): the leads of ids[from...],
  * up to q's limit, in that order, which still pass q's other filters (a
@@ -1828,24 +2083,10 @@ static kz_status page_by_ids(kz_store *st, const kz_query *q, const char *cols,
          * once, whatever the page's size */
         kz_buf arr = KZ_BUF_INIT; /* owned */
         ids_array(&arr, ids + from, n);
-        kz_buf_printf(&sql,
-                      "SELECT %s FROM unnest(CAST(? AS BIGINT[])) WITH ORDINALITY AS page "
-                      "(page_id, page_pos) JOIN leads ON leads.id = page.page_id",
-                      cols);
-        build_where(&sql, st, &rest, true, &b);
-        kz_buf_puts(&sql, " ORDER BY page.page_pos");
-        kz_dbstmt *s = kz_stmt(st, kz_buf_str(&sql), err);
-        kz_buf_free(&sql);
-        if (!s) {
-            kz_buf_free(&arr);
-            return FAIL_STMT(err);
-        }
-        kz_bind_text(s, 1, kz_buf_str(&arr));
+        kz_status ks = prepare_listed(st, q, cols, false, kz_buf_str(&arr), out, err);
         kz_buf_free(&arr);
-        for (int i = 0; i < b.n; i++)
-            kz_bind_text(s, i + 2, b.text[i]);
-        *out = s;
-        return KZ_OK;
+        kz_buf_free(&sql);
+        return ks;
     }
     /* the ids bound: one statement's text for each page size */
     kz_buf_puts(&sql, "WITH page (page_id, page_pos) AS (VALUES ");
@@ -1870,21 +2111,119 @@ static kz_status page_by_ids(kz_store *st, const kz_query *q, const char *cols,
     return KZ_OK;
 }
 
-/* A page of a listed search's column (by_places). */
+/* A listed search's pages kept by pages_of, for kz_store_list. */
+typedef struct kept_page {
+    const kz_lead *leads; /* the page's leads (n of them) */
+    size_t n;
+} kept_page;
+
+/* The first page (q->limit leads) of every column of the kept places, read
+ * in one statement (late_rows backends: one round trip and one plan, where
+ * each column's page was a statement of its own, 0.5-1 ms each on a
+ * keystroke), each lead read as page_by_ids reads it: passing the query's
+ * filters and still in the column it was placed in. Kept with the places. */
+static kz_status pages_of(kz_store *st, const kz_query *q, const char *cols, kz_err *err)
+{
+    kz_buf key = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&key, "%s|%zu", st->places_key, q->limit);
+    if (st->pages_key && strcmp(st->pages_key, kz_buf_str(&key)) == 0) {
+        kz_buf_free(&key);
+        return KZ_OK;
+    }
+    free(st->pages_key);
+    st->pages_key = NULL;
+    st->npages = 0;
+    kz_buf ids = KZ_BUF_INIT; /* owned */
+    size_t nids = 0;
+    kz_buf_putc(&ids, '{');
+    for (size_t i = 0; i < st->nplaces; i++) {
+        struct kz_places *p = &st->places[i];
+        size_t n = p->n < q->limit ? p->n : q->limit;
+        p->page_from = nids; /* (the ids' places, until the rows are read) */
+        p->page_n = n;
+        for (size_t k = 0; k < n; k++)
+            kz_buf_printf(&ids, "%s%" PRId64, nids++ ? "," : "", p->ids[k]);
+    }
+    kz_buf_putc(&ids, '}');
+    kz_dbstmt *s = NULL;
+    kz_status ks = prepare_listed(st, q, cols, true, kz_buf_str(&ids), &s, err);
+    kz_buf_free(&ids);
+    if (ks != KZ_OK) {
+        kz_buf_free(&key);
+        return ks;
+    }
+    /* each column's leads, in its order: where its ids were, less those no
+     * longer there */
+    size_t *from = kz_xcalloc(st->nplaces + 1, sizeof *from); /* owned */
+    size_t *count = kz_xcalloc(st->nplaces + 1, sizeof *count); /* owned */
+    size_t col = 0;
+    int rc;
+    while ((rc = kz_step(s)) == KZ_DB_ROW) {
+        size_t pos = (size_t)kz_col_i64(s, kz_col_count(s) - 1) - 1;
+        while (col < st->nplaces && pos >= st->places[col].page_from + st->places[col].page_n)
+            col++;
+        if (col == st->nplaces)
+            continue;
+        if (st->npages == st->pages_cap) {
+            size_t m = st->pages_cap ? st->pages_cap * 2 : 64;
+            st->pages = kz_xrealloc(st->pages, m * sizeof *st->pages);
+            for (size_t i = st->pages_cap; i < m; i++)
+                kz_lead_init(&st->pages[i]);
+            st->pages_cap = m;
+        }
+        kz_lead *l = &st->pages[st->npages];
+        kz_read_lead_row(s, l);
+        const char *stage = kz_lead_text(l, KZ_F_STAGE);
+        if (!stage || strcmp(stage, st->places[col].stage) != 0)
+            continue; /* (moved since: as page_by_ids's stage filter) */
+        if (!count[col])
+            from[col] = st->npages;
+        count[col]++;
+        st->npages++;
+    }
+    kz_reset(s);
+    if (rc != KZ_DB_DONE) {
+        ks = kz_db_error(st, rc, _("listing leads"), err);
+        st->npages = 0;
+    } else {
+        for (size_t i = 0; i < st->nplaces; i++) {
+            st->places[i].page_from = from[i];
+            st->places[i].page_n = count[i];
+        }
+        st->pages_key = kz_buf_take(&key);
+    }
+    free(from);
+    free(count);
+    kz_buf_free(&key);
+    return ks;
+}
+
+/* A page of a listed search's column (by_places): a first page from the
+ * columns' pages read together (pages_of) into *kept (*out NULL then),
+ * else its own statement. */
 static kz_status prepare_page(kz_store *st, const kz_query *q, const char *cols,
-                              kz_dbstmt **out, kz_err *err)
+                              kz_dbstmt **out, kept_page *kept, kz_err *err)
 {
     const struct kz_places *p;
     kz_status ks = places_of(st, q, &p, err);
     if (ks != KZ_OK)
         return ks;
+    if (kept && st->be->late_rows && q->offset == 0 && st->places_key) {
+        if ((ks = pages_of(st, q, cols, err)) != KZ_OK)
+            return ks;
+        *out = NULL;
+        kept->leads = p ? st->pages + p->page_from : NULL;
+        kept->n = p ? p->page_n : 0;
+        return KZ_OK;
+    }
     return page_by_ids(st, q, cols, p ? p->ids : NULL, p ? p->n : 0, out, err);
 }
+
 
 /* "SELECT <cols> FROM leads WHERE ..." for q (its order and page when
  * paged). */
 static kz_status prepare_query(kz_store *st, const kz_query *q, const char *cols, bool paged,
-                               kz_dbstmt **out, kz_err *err)
+                               kz_dbstmt **out, kept_page *kept, kz_err *err)
 {
     if (q->search && *q->search) {
         /* a page of a column (every order has an index per stage, names
@@ -1892,12 +2231,12 @@ static kz_status prepare_query(kz_store *st, const kz_query *q, const char *cols
          * any other query reads every match, so they are listed */
         bool walks = q->sort == KZ_SORT_ID ||
                      (q->stage && (q->sort != KZ_SORT_NAME || st->name_indexed));
-        kz_status ks = search_hits(st, q->search, !paged || !q->limit || !walks, err);
+        kz_status ks = search_hits(st, q->search, !paged || !q->limit || !walks, q, err);
         if (ks != KZ_OK)
             return ks;
     }
     if (paged && q->limit && by_places(st, q))
-        return prepare_page(st, q, cols, out, err);
+        return prepare_page(st, q, cols, out, kept, err);
     kz_status ks;
     if (paged && q->limit && by_walk(st, q)) {
         /* a page the column's walk holds */
@@ -1977,9 +2316,17 @@ kz_status kz_store_list(kz_store *st, const kz_query *q, bool with_custom, kz_le
     char cols[1600];
     snprintf(cols, sizeof cols, "id, %s, " KZ_ROLES_COL, st->lead_cols);
     kz_dbstmt *s;
-    kz_status ks = prepare_query(st, q, cols, true, &s, err);
+    kept_page kept = {0};
+    kz_status ks = prepare_query(st, q, cols, true, &s, with_custom ? NULL : &kept, err);
     if (ks != KZ_OK)
         return ks;
+    if (!s) {
+        /* a page kept (pages_of) */
+        for (size_t i = 0; i < kept.n; i++)
+            if (!fn(&kept.leads[i], ud))
+                break;
+        return KZ_OK;
+    }
     kz_lead l;
     kz_lead_init(&l);
     int rc;
@@ -2121,7 +2468,7 @@ kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, boo
      * many, each column walks a bounded stretch of its index (about
      * count_cap matches' worth at the least density each way allows). */
     if (q->search && *q->search) {
-        kz_status ks = search_hits(st, q->search, !q->count_cap, err);
+        kz_status ks = search_hits(st, q->search, !q->count_cap, q, err);
         if (ks != KZ_OK)
             return ks;
         bool listed = st->hits_mode == KZ_HITS_IDS;
@@ -2160,7 +2507,7 @@ kz_status kz_store_count_some(kz_store *st, const kz_query *q, int64_t *out, boo
         return KZ_OK;
     }
     kz_dbstmt *s;
-    kz_status ks = prepare_query(st, q, "count(*)", false, &s, err);
+    kz_status ks = prepare_query(st, q, "count(*)", false, &s, NULL, err);
     if (ks != KZ_OK)
         return ks;
     int rc = kz_step(s);
@@ -2255,7 +2602,7 @@ kz_status kz_store_rank(kz_store *st, const kz_query *q, const kz_lead *l, size_
     /* (a page's search: a word too common to list is checked lead by lead,
      * as the column's walk checks it) */
     if (q->search && *q->search) {
-        kz_status ks = search_hits(st, q->search, false, err);
+        kz_status ks = search_hits(st, q->search, false, q, err);
         if (ks != KZ_OK)
             return ks;
     }

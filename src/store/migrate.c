@@ -130,6 +130,9 @@ static const migration steps[] = {
      "CREATE INDEX leads_name_unkeyed ON leads (id) WHERE name_key IS NULL AND name IS NOT NULL;",
      kz_sqlite_name_locale_init},
     {8, "", name_index_stats},
+    /* 9: PostgreSQL keeps the board's keys beside each lead's search text
+     * (pg.c); nothing changes here */
+    {9, "", NULL},
 };
 
 kz_status kz_migrate(kz_store *st, int from, kz_err *err)

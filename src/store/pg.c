@@ -9,6 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unicode/ucol.h>
+#include <unicode/uloc.h>
+#include <unicode/ustring.h>
+#include <unicode/uversion.h>
+
 #include "kariz/i18n.h"
 #include "store/internal.h"
 #include "store/pg_driver.h"
@@ -29,6 +34,20 @@ extern const size_t kz_embedded_schema_pg_len;
 /* Held while the schema is created or migrated. */
 #define KZ_PG_SCHEMA_LOCK 0x6b6172697a02LL
 
+/* The statistics of lead_text.doc the planner keeps (pg_stats), read once
+ * a session (pg_settle, or the first estimate): its most common texts with
+ * their frequencies, a sample of the others (the histogram's bounds), and
+ * how many rows the table holds. */
+typedef struct doc_stats {
+    int state;        /* 0: not read; 1: read; -1: none to read */
+    char **mcv;       /* owned: nmcv texts, each owned */
+    double *freq;     /* owned: their frequencies */
+    size_t nmcv;
+    char **hist;      /* owned: nhist texts, each owned */
+    size_t nhist;
+    double rows;
+} doc_stats;
+
 typedef struct pg_data {
     int64_t generation; /* reconnections so far (data_version moves on with each) */
     int64_t seen;       /* kz_changes.n as this session last accounted for it */
@@ -37,6 +56,11 @@ typedef struct pg_data {
     bool wait;          /* writes wait for the lock (busy_ms) or fail at once */
     char *role;         /* owned: the authenticated role */
     char xid[24];       /* the committing transaction's id ("" when it wrote nothing) */
+    bool idle_done;     /* pg_settle did what a board's idle session does */
+    /* the name order (kz_name) as kariz can compute it here (pg_name_order) */
+    int name_state;     /* 0: not read yet; -1: not here; 1: ties by bytes; 2: ties stay */
+    UCollator *name_coll; /* owned (name_state > 0) */
+    doc_stats doc;      /* pg_estimate's */
 } pg_data;
 
 #define PD(st) ((pg_data *)(st)->be_data)
@@ -248,18 +272,42 @@ fail:
     return ks;
 }
 
+/* The statements of schema-pg.sql between "-- kz:section NAME" and
+ * "-- kz:end NAME" (a part of the schema a migration step creates as a
+ * new database gets it, from the one text of it). */
+static char *schema_section(const char *name)
+{
+    kz_buf begin = KZ_BUF_INIT, end = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&begin, "-- kz:section %s", name);
+    kz_buf_printf(&end, "-- kz:end %s\n", name);
+    char *text = kz_xstrndup(kz_embedded_schema_pg, kz_embedded_schema_pg_len); /* owned */
+    char *a = strstr(text, kz_buf_str(&begin)), *b = a ? strstr(a, kz_buf_str(&end)) : NULL;
+    char *out = NULL;
+    if (a && b)
+        out = kz_xstrndup(a, (size_t)(b - a));
+    kz_buf_free(&begin);
+    kz_buf_free(&end);
+    free(text);
+    /* (a section the schema lacks is a build of kariz gone wrong) */
+    if (!out)
+        abort();
+    return out;
+}
+
 /* The steps that bring a PostgreSQL schema forward, each producing the
  * version `to`: as SQLite's (migrate.c), in PostgreSQL's words. */
 static const struct pg_step {
     int to;
-    const char *sql[2]; /* run in order; NULL: none */
+    const char *sql[2];  /* run in order; NULL: none */
+    const char *section; /* then this section of schema-pg.sql (schema_section) */
 } pg_steps[] = {
     /* 6: an index per sort order of the board (schema-pg.sql), names
      * included: here kz_name is the database's collation */
     {6,
      {kz_sort_indexes_sql,
       "CREATE INDEX leads_name ON leads (stage, name COLLATE kz_name, id);"
-      "CREATE INDEX leads_owner_name ON leads (owner, stage, name COLLATE kz_name, id);"}},
+      "CREATE INDEX leads_owner_name ON leads (owner, stage, name COLLATE kz_name, id);"},
+     NULL},
     /* 7: at most one lead holds an e-mail (schema-pg.sql: email_shared);
      * of leads already sharing one, the oldest holds it */
     {7,
@@ -281,10 +329,38 @@ static const struct pg_step {
       "CREATE TRIGGER activities_id BEFORE INSERT ON activities FOR EACH ROW WHEN (NEW.id IS "
       "NULL) EXECUTE FUNCTION kz_next_id();"
       "CREATE TRIGGER events_id BEFORE INSERT ON events FOR EACH ROW WHEN (NEW.id IS NULL) "
-      "EXECUTE FUNCTION kz_next_id();"}},
+      "EXECUTE FUNCTION kz_next_id();"},
+     NULL},
     /* 8: SQLite's step stores a key per name for its name index; here the
      * database's collation kz_name indexes names already (step 6) */
-    {8, {NULL, NULL}},
+    {8, {NULL, NULL}, NULL},
+    /* 9: each lead's board keys beside its search text, kept by triggers
+     * (schema-pg.sql, lead_text). The rows are written again into the
+     * emptied table, with the trigram index built after them: an UPDATE
+     * of each row would leave the table twice its size, its first half
+     * empty space that a search of a common word reads through before its
+     * first match (7 ms at 1,000,000 leads), and add every trigram of
+     * each text to the index one row at a time. The table keeps its
+     * grants and constraints; the copy of the texts is a table of the
+     * schema's owner, not a temporary one (which needs a privilege on the
+     * database the owner may lack), gone by the end of the step. */
+    {9,
+     {"ALTER TABLE lead_text ADD COLUMN stage TEXT, ADD COLUMN owner TEXT, ADD COLUMN grade TEXT, "
+      "ADD COLUMN score BIGINT, ADD COLUMN value BIGINT, ADD COLUMN stage_entered BIGINT, "
+      "ADD COLUMN next_due TEXT, ADD COLUMN name TEXT;"
+      "ALTER TABLE lead_text SET (fillfactor = 80);"
+      "CREATE TABLE kz_lead_text_9 AS SELECT id, doc FROM lead_text;"
+      "TRUNCATE lead_text;"
+      "DROP INDEX lead_text_trgm;"
+      "INSERT INTO lead_text (id, doc, stage, owner, grade, score, value, stage_entered, "
+      "next_due, name) SELECT t.id, t.doc, l.stage, l.owner, l.grade, l.score, l.value, "
+      "l.stage_entered, l.next_due, l.name FROM kz_lead_text_9 t JOIN leads l ON l.id = t.id "
+      "ORDER BY t.id;"
+      "DROP TABLE kz_lead_text_9;"
+      "CREATE INDEX lead_text_trgm ON lead_text USING gin (doc gin_trgm_ops);"
+      "ANALYZE lead_text;",
+      NULL},
+     "text-keys"},
 };
 
 /* Brings a schema at version `from` forward to this kariz's, in one
@@ -311,13 +387,16 @@ static kz_status migrate_schema(kz_store *st, int from, kz_err *err)
     for (size_t i = 0; i < sizeof pg_steps / sizeof pg_steps[0]; i++) {
         if (pg_steps[i].to <= from)
             continue;
-        for (size_t j = 0; j < 2 && pg_steps[i].sql[j]; j++)
-            if ((ks = exec_or_fail(st, pg_steps[i].sql[j], _("upgrading the schema"), err)) !=
-                KZ_OK) {
-                kz_err_prefix(err, _("migrating %s to schema version %d"), st->where,
-                              pg_steps[i].to);
-                goto fail;
-            }
+        char *section = pg_steps[i].section ? schema_section(pg_steps[i].section) : NULL;
+        const char *sqls[3] = {pg_steps[i].sql[0], pg_steps[i].sql[1], section};
+        for (size_t j = 0; j < 3 && ks == KZ_OK; j++)
+            if (sqls[j])
+                ks = exec_or_fail(st, sqls[j], _("upgrading the schema"), err);
+        free(section);
+        if (ks != KZ_OK) {
+            kz_err_prefix(err, _("migrating %s to schema version %d"), st->where, pg_steps[i].to);
+            goto fail;
+        }
     }
     snprintf(sql, sizeof sql, "UPDATE meta SET value = '%d' WHERE key = 'schema_version'",
              KZ_SCHEMA_VERSION);
@@ -333,6 +412,10 @@ fail:
 
 static int read_changes(kz_store *st, int64_t *n);
 static void forget_hits_table(kz_store *st);
+static int pg_name_order(kz_store *st);
+static void pg_name_forget(kz_store *st);
+static void doc_stats_read(kz_store *st, doc_stats *ds);
+static void doc_stats_free(doc_stats *ds);
 
 /* What the session's role may do, said at once rather than at the first
  * refused statement (a database without kariz's tables yet: nothing to
@@ -562,20 +645,35 @@ static void forget_hits_table(kz_store *st)
 {
     st->hits_temp = false;
     st->hits_tried = false;
+    pg_name_forget(st);
     free(st->hits_text); /* (what a search kept is forgotten) */
     st->hits_text = NULL;
 }
 
-static void pg_settle(kz_store *st)
+static void pg_settle(kz_store *st, bool idle)
 {
     /* (in a transaction a failure would abort it: a search there asks the
      * index itself, and a later one makes the table) */
-    if (st->hits_tried || st->in_txn)
+    if (st->in_txn)
         return;
-    st->hits_tried = true;
-    st->hits_temp = !st->readonly &&
-                    st->conn->ops->exec(st->conn, "CREATE TEMP TABLE IF NOT EXISTS kz_hits "
-                                                  "(id BIGINT PRIMARY KEY)") == KZ_DB_OK;
+    if (!st->hits_tried) {
+        st->hits_tried = true;
+        st->hits_temp = !st->readonly &&
+                        st->conn->ops->exec(st->conn, "CREATE TEMP TABLE IF NOT EXISTS kz_hits "
+                                                      "(id BIGINT PRIMARY KEY)") == KZ_DB_OK;
+    }
+    if (!idle || PD(st)->idle_done)
+        return;
+    /* a board with time on its hands: whether a search sorted by name can
+     * place its matches here, and what a search is likely to match
+     * (pg_estimate); and the first plan of a search, which loads what the
+     * planner knows of lead_text and its index, is made now rather than on
+     * the first keystroke */
+    PD(st)->idle_done = true;
+    pg_name_order(st);
+    if (!PD(st)->doc.state)
+        doc_stats_read(st, &PD(st)->doc);
+    st->conn->ops->exec(st->conn, "EXPLAIN SELECT id FROM lead_text WHERE doc LIKE '%kariz%'");
 }
 
 /* The server went away: come back when it can be reached (the driver
@@ -727,6 +825,9 @@ static void pg_close(kz_store *st)
 {
     pg_data *pd = PD(st);
     if (pd) {
+        if (pd->name_coll)
+            ucol_close(pd->name_coll);
+        doc_stats_free(&pd->doc);
         free(pd->role);
         free(pd);
     }
@@ -741,6 +842,266 @@ const char *kz_pg_role(const kz_store *st)
 int kz_pg_fd(const kz_store *st)
 {
     return st->be == &kz_backend_pg && st->conn ? kz_pg_socket(st->conn) : -1;
+}
+
+/* Forgets what pg_name_order and pg_estimate read (a reconnection: the
+ * collation or the statistics may have changed meanwhile). */
+static void pg_name_forget(kz_store *st)
+{
+    pg_data *pd = PD(st);
+    if (!pd)
+        return;
+    if (pd->name_coll)
+        ucol_close(pd->name_coll);
+    pd->name_coll = NULL;
+    pd->name_state = 0;
+    doc_stats_free(&pd->doc);
+}
+
+/* ICU's sort key of name under kz_name (pg_name_order said yes), its bytes
+ * ending in the one zero byte of a key, into out. */
+static void pg_name_key(kz_store *st, const char *name, kz_buf *out)
+{
+    UErrorCode ec = U_ZERO_ERROR;
+    int32_t nu = 0;
+    UChar ubuf[256], *u = ubuf; /* u owned when not ubuf */
+    u_strFromUTF8WithSub(ubuf, 256, &nu, name, -1, 0xFFFD, NULL, &ec);
+    if (ec == U_BUFFER_OVERFLOW_ERROR) {
+        ec = U_ZERO_ERROR;
+        u = kz_xcalloc((size_t)nu + 1, sizeof *u);
+        u_strFromUTF8WithSub(u, nu + 1, NULL, name, -1, 0xFFFD, NULL, &ec);
+    }
+    uint8_t kbuf[512], *k = kbuf; /* k owned when not kbuf */
+    int32_t nk = ucol_getSortKey(PD(st)->name_coll, u, nu, kbuf, (int32_t)sizeof kbuf);
+    if (nk > (int32_t)sizeof kbuf) {
+        k = kz_xcalloc((size_t)nk, 1);
+        nk = ucol_getSortKey(PD(st)->name_coll, u, nu, k, nk);
+    }
+    kz_buf_append(out, (const char *)k, nk > 0 ? (size_t)nk : 0);
+    if (k != kbuf)
+        free(k);
+    if (u != ubuf)
+        free(u);
+}
+
+/* Names that tell collations apart: case, accents, punctuation, digits,
+ * Persian and Arabic letters, equal names but for case. */
+static const char *const name_probe[] = {
+    "wonk", "Wonk", "WONK", "wönk", "Wönk", "wonk a", "wonka", "Wonka", "a", "A", "b", "B",
+    "ä", "z", "-x", "x", "x-", "1", "10", "2", "آرش", "ارش", "علی", "علي", "Ali", "ali", "ک", "ك",
+    "ی", "ي", "و", "ه", "Émile", "emile", "Zoë", "zoe"};
+#define NAME_PROBE (sizeof name_probe / sizeof name_probe[0])
+
+/* Whether the server orders name_probe as this process's keys do (keys:
+ * each probe's sort key), names equal to both then by their bytes. */
+static bool name_probe_agrees(kz_store *st, char **keys)
+{
+    kz_buf sql = KZ_BUF_INIT; /* owned */
+    kz_buf_puts(&sql, "SELECT w FROM (VALUES ");
+    for (size_t i = 0; i < NAME_PROBE; i++)
+        kz_buf_printf(&sql, "%s('%s')", i ? ", " : "", name_probe[i]);
+    kz_buf_puts(&sql, ") AS p (w) ORDER BY w COLLATE kz_name, w COLLATE \"C\"");
+    kz_dbstmt *s = NULL;
+    int rc = st->conn->ops->prepare(st->conn, kz_buf_str(&sql), &s);
+    kz_buf_free(&sql);
+    if (rc != KZ_DB_OK)
+        return false;
+    /* this process's order of the same names, as keyed_cmp (leads.c) sorts */
+    size_t order[NAME_PROBE];
+    for (size_t i = 0; i < NAME_PROBE; i++) {
+        size_t j = i;
+        for (; j > 0; j--) {
+            size_t o = order[j - 1];
+            int c = strcmp(keys[o], keys[i]);
+            if (!c)
+                c = strcmp(name_probe[o], name_probe[i]);
+            if (c <= 0)
+                break;
+            order[j] = o;
+        }
+        order[j] = i;
+    }
+    bool same = true;
+    size_t n = 0;
+    while (same && (rc = kz_step(s)) == KZ_DB_ROW) {
+        const char *w = kz_col_str(s, 0);
+        same = n < NAME_PROBE && w && strcmp(w, name_probe[order[n]]) == 0;
+        n++;
+    }
+    kz_finalize(s);
+    return same && rc == KZ_DB_DONE && n == NAME_PROBE;
+}
+
+/* Whether kariz orders names here as the server's kz_name does, which a
+ * search's places sort by (leads.c, places_keyed): kz_name is ICU's, this
+ * process's ICU opens its locale (as the server does, the locale string as
+ * it is) at the very version of the order the server reports
+ * (pg_collation_actual_version), and the server orders a set of probing
+ * names (name_probe) exactly as the keys do: a locale both open alike but
+ * for its options (a strength one ICU reads and the other does not) fails
+ * there. Read once a session, again after a reconnection. Returns 1 (equal
+ * names then by their bytes, as a deterministic collation does), 2 (equal
+ * names stay equal) or 0 (no: the server sorts them). */
+static int pg_name_order(kz_store *st)
+{
+    pg_data *pd = PD(st);
+    if (!pd || (st->in_txn && !pd->name_state))
+        return 0; /* (a failed read would abort the transaction) */
+    if (pd->name_state)
+        return pd->name_state > 0 ? pd->name_state : 0;
+    pd->name_state = -1;
+    /* (the locale's column is colliculocale before version 17, colllocale
+     * since: read by name from the row as JSON) */
+    kz_dbstmt *s = NULL;
+    if (st->conn->ops->prepare(st->conn,
+                               "SELECT c.collprovider::text, coalesce(to_jsonb(c) ->> 'colllocale', "
+                               "to_jsonb(c) ->> 'colliculocale'), c.collisdeterministic::int, "
+                               "pg_collation_actual_version(c.oid) FROM pg_collation c "
+                               "WHERE c.oid = 'kz_name'::regcollation",
+                               &s) != KZ_DB_OK)
+        return 0;
+    UCollator *c = NULL; /* owned */
+    bool ties = false;
+    if (kz_step(s) == KZ_DB_ROW) {
+        const char *provider = kz_col_str(s, 0), *loc = kz_col_str(s, 1),
+                   *version = kz_col_str(s, 3);
+        if (provider && strcmp(provider, "i") == 0 && loc && version) {
+            UErrorCode ec = U_ZERO_ERROR;
+            c = ucol_open(loc, &ec);
+            if (c && U_SUCCESS(ec)) {
+                UVersionInfo v;
+                char mine[U_MAX_VERSION_STRING_LENGTH];
+                ucol_getVersion(c, v);
+                u_versionToString(v, mine);
+                if (strcmp(mine, version) != 0) {
+                    ucol_close(c);
+                    c = NULL;
+                }
+            } else if (c) {
+                ucol_close(c);
+                c = NULL;
+            }
+            ties = kz_col_i64(s, 2) != 0;
+        }
+    }
+    kz_finalize(s);
+    if (!c)
+        return 0;
+    pd->name_coll = c;
+    char *keys[NAME_PROBE];
+    for (size_t i = 0; i < NAME_PROBE; i++) {
+        kz_buf k = KZ_BUF_INIT; /* owned */
+        pg_name_key(st, name_probe[i], &k);
+        keys[i] = kz_buf_take(&k);
+    }
+    bool same = name_probe_agrees(st, keys);
+    for (size_t i = 0; i < NAME_PROBE; i++)
+        free(keys[i]);
+    if (!same) {
+        ucol_close(pd->name_coll);
+        pd->name_coll = NULL;
+        return 0;
+    }
+    pd->name_state = ties ? 1 : 2;
+    return pd->name_state;
+}
+
+
+
+static void doc_stats_free(doc_stats *ds)
+{
+    for (size_t i = 0; i < ds->nmcv; i++)
+        free(ds->mcv[i]);
+    for (size_t i = 0; i < ds->nhist; i++)
+        free(ds->hist[i]);
+    free(ds->mcv);
+    free(ds->freq);
+    free(ds->hist);
+    *ds = (doc_stats){0};
+}
+
+static void doc_stats_read(kz_store *st, doc_stats *ds)
+{
+    ds->state = -1;
+    /* (a most common text with its frequency, a histogram bound with
+     * none, then the table's rows with no text) */
+    kz_dbstmt *s = NULL;
+    if (st->conn->ops->prepare(
+            st->conn,
+            "WITH d AS (SELECT s.* FROM pg_stats s JOIN pg_class c ON c.relname = s.tablename "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = s.schemaname WHERE "
+            "c.oid = 'lead_text'::regclass AND s.attname = 'doc') "
+            "SELECT f, v FROM d, unnest(most_common_freqs, most_common_vals::text::text[]) AS "
+            "m (f, v) UNION ALL SELECT NULL, v FROM d, unnest(histogram_bounds::text::text[]) AS "
+            "h (v) UNION ALL SELECT reltuples, NULL FROM pg_class WHERE oid = 'lead_text'::regclass",
+            &s) != KZ_DB_OK)
+        return;
+    int rc;
+    while ((rc = kz_step(s)) == KZ_DB_ROW) {
+        const char *v = kz_col_str(s, 1);
+        if (!v) {
+            ds->rows = strtod(kz_col_str(s, 0) ? kz_col_str(s, 0) : "0", NULL);
+        } else if (!kz_col_null(s, 0)) {
+            ds->mcv = kz_xrealloc(ds->mcv, (ds->nmcv + 1) * sizeof *ds->mcv);
+            ds->freq = kz_xrealloc(ds->freq, (ds->nmcv + 1) * sizeof *ds->freq);
+            ds->freq[ds->nmcv] = strtod(kz_col_str(s, 0), NULL);
+            ds->mcv[ds->nmcv++] = kz_xstrdup(v);
+        } else {
+            ds->hist = kz_xrealloc(ds->hist, (ds->nhist + 1) * sizeof *ds->hist);
+            ds->hist[ds->nhist++] = kz_xstrdup(v);
+        }
+    }
+    kz_finalize(s);
+    if (rc == KZ_DB_DONE && ds->rows > 0 && (ds->nmcv || ds->nhist))
+        ds->state = 1;
+    else
+        doc_stats_free(ds), ds->state = -1;
+}
+
+/* Whether text holds every word of the kept search (its LIKE patterns,
+ * '%word%' with %, _ and \ escaped). */
+static bool doc_has_words(const kz_store *st, const char *text)
+{
+    for (size_t i = 0; i < st->hits_nlike; i++) {
+        const char *p = st->hits_like[i];
+        size_t len = strlen(p);
+        char *w = kz_xcalloc(len, 1); /* owned: the word, unescaped */
+        size_t n = 0;
+        for (size_t k = 1; k + 1 < len; k++)
+            w[n++] = p[k] == '\\' && k + 2 < len ? p[++k] : p[k];
+        bool in = strstr(text, w) != NULL;
+        free(w);
+        if (!in)
+            return false;
+    }
+    return true;
+}
+
+/* How many leads the kept search's words match, estimated as the planner
+ * estimates LIKE: from the texts of its statistics (doc_stats) that hold
+ * them. -1: no statistics (a table never analysed). No round trip: the
+ * statistics are read once a session, when the board settles. */
+static int64_t pg_estimate(kz_store *st)
+{
+    pg_data *pd = PD(st);
+    if (!pd || (st->in_txn && !pd->doc.state))
+        return -1; /* (a failed read would abort the transaction) */
+    if (!pd->doc.state)
+        doc_stats_read(st, &pd->doc);
+    if (pd->doc.state < 0)
+        return -1;
+    const doc_stats *ds = &pd->doc;
+    double mcv = 0, mcv_all = 0;
+    for (size_t i = 0; i < ds->nmcv; i++) {
+        mcv_all += ds->freq[i];
+        if (doc_has_words(st, ds->mcv[i]))
+            mcv += ds->freq[i];
+    }
+    size_t hist = 0;
+    for (size_t i = 0; i < ds->nhist; i++)
+        hist += doc_has_words(st, ds->hist[i]);
+    double sel = mcv + (ds->nhist ? (1 - mcv_all) * (double)hist / (double)ds->nhist : 0);
+    return (int64_t)(sel * ds->rows + 0.5);
 }
 
 const kz_backend kz_backend_pg = {
@@ -765,6 +1126,10 @@ const kz_backend kz_backend_pg = {
              "oid <> (SELECT relowner FROM pg_class WHERE oid = 'leads'::regclass) AND "
              "has_table_privilege(oid, 'leads', 'UPDATE') ORDER BY rolname",
     .search_like = true,
+    .text_keys = true,
+    .name_order = pg_name_order,
+    .name_key = pg_name_key,
+    .estimate = pg_estimate,
     .settle = pg_settle,
     .exact_hits = KZ_EXACT_HITS,
     .late_rows = true,

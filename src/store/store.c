@@ -233,6 +233,9 @@ void kz_store_close(kz_store *st)
         free(st->places[i].ids);
     }
     free(st->places);
+    for (size_t i = 0; i < st->pages_cap; i++)
+        kz_lead_free(&st->pages[i]);
+    free(st->pages);
     for (size_t i = 0; i < st->walks_cap; i++) {
         free(st->walks[i].stage);
         free(st->walks[i].ids);
@@ -377,7 +380,7 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
 void kz_store_settle(kz_store *st)
 {
     if (st->be->settle)
-        st->be->settle(st);
+        st->be->settle(st, true);
 }
 
 void kz_store_wait_for_locks(kz_store *st, bool wait)
@@ -387,7 +390,21 @@ void kz_store_wait_for_locks(kz_store *st, bool wait)
 
 kz_status kz_store_data_version(kz_store *st, int64_t *out, kz_err *err)
 {
-    return st->be->data_version(st, out, err);
+    if (st->version_hold == 2) {
+        *out = st->version_held;
+        return KZ_OK;
+    }
+    kz_status ks = st->be->data_version(st, out, err);
+    if (ks == KZ_OK && st->version_hold == 1) {
+        st->version_held = *out;
+        st->version_hold = 2;
+    }
+    return ks;
+}
+
+void kz_store_hold_version(kz_store *st, bool hold)
+{
+    st->version_hold = hold ? 1 : 0;
 }
 
 kz_status kz_store_reachable(kz_store *st, kz_err *err)
@@ -456,7 +473,8 @@ kz_status kz_store_begin_read(kz_store *st, kz_err *err)
         return kz_err_set(err, KZ_EDB, _("internal: a transaction is already open"));
     /* what searches need, made outside it: reads in a snapshot (reports,
      * triage's queue) may search */
-    kz_store_settle(st);
+    if (st->be->settle)
+        st->be->settle(st, false);
     int rc = begin_stmt(st, st->be->begin_read, err);
     if (rc == -1)
         return FAIL_STMT(err);

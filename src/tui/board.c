@@ -43,6 +43,7 @@ typedef struct column {
     kz_lead *cards;        /* owned: the visible cards, ncards used */
     size_t ncards, capcards;
     bool collapsed;
+    bool unmatched;        /* place_for_search found the selected lead not among the matches */
 } column;
 
 typedef struct board {
@@ -227,6 +228,17 @@ static void keep_selection(board *b, kz_tui *t, column *c, bool focus, const cha
     if (c->cur >= c->top && c->cur - c->top < c->ncards &&
         kz_lead_num(&c->cards[c->cur - c->top], KZ_F_ID) == id)
         goto done; /* still where it was */
+    for (size_t i = 0; i < c->ncards; i++)
+        if (kz_lead_num(&c->cards[i], KZ_F_ID) == id) {
+            /* among the cards just read: in this column and passing the
+             * filters, where find_in would find it (no need to read it) */
+            c->cur = c->top + i;
+            goto done;
+        }
+    if (b->searched && c->unmatched)
+        goto done; /* not a match (place_for_search): while a search is typed no note says
+                    * where it went (deleted, moved or filtered out), as none says below
+                    * that it no longer matches; the search says why the leads go */
     kz_lead l;
     kz_lead_init(&l);
     kz_err err;
@@ -317,6 +329,7 @@ static void select_lead(board *b, kz_tui *t, int64_t id)
  * lead again wherever it stands (keep_selection). */
 static void place_for_search(kz_tui *t, column *c)
 {
+    c->unmatched = false;
     if (c->collapsed || !c->sel)
         return;
     kz_query q;
@@ -332,6 +345,7 @@ static void place_for_search(kz_tui *t, column *c)
     if (kz_store_rank(t->s->store, &q, &l, limit, &rank, &found, &err) == KZ_OK) {
         if (!found) {
             c->cur = c->top = 0;
+            c->unmatched = searching;
         } else if (searching && rank >= limit) {
             c->cur = c->top = 0;
             c->sel = 0; /* (not chased down the column) */
@@ -348,6 +362,9 @@ static void board_reload(kz_view *v, kz_tui *t)
     b->load_failed = false;
     kz_rect area = kz_tui_area(t);
     b->slots = (area.h - HEADER_ROWS + 1) / CARD_ROWS; /* the last gap may fall off */
+    /* (every column's reads in one moment: others' commits are asked for
+     * once, not by each read; one made meanwhile brings the next reload) */
+    kz_store_hold_version(t->s->store, true);
     kz_stage_total tot[64];
     size_t n = 0;
     const char *owner = t->filter.owner[0] ? t->filter.owner : t->filter.mine ? t->s->actor : NULL;
@@ -377,6 +394,7 @@ static void board_reload(kz_view *v, kz_tui *t)
             keep_selection(b, t, c, i == b->focus, kz_buf_str(&name));
     }
     kz_buf_free(&name);
+    kz_store_hold_version(t->s->store, false);
     if (t->select_id && !b->load_failed)
         select_lead(b, t, t->select_id);
     t->select_id = 0;

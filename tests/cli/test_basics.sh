@@ -29,11 +29,11 @@ cd - >/dev/null
 t "init and where the database lives"
 run k init; expect_rc 0; has_out "$DB"
 if on_sqlite; then
-    expect_eq "$(printf '%s\n' "$out" | head -1)" "database $DB created (schema version 8)"
+    expect_eq "$(printf '%s\n' "$out" | head -1)" "database $DB created (schema version 9)"
 else # a server's database was there already: kariz made its tables in it
-    expect_eq "$(printf '%s\n' "$out" | head -1)" "kariz's tables created in $DB (schema version 8)"
+    expect_eq "$(printf '%s\n' "$out" | head -1)" "kariz's tables created in $DB (schema version 9)"
 fi
-run k init; expect_rc 0; has_out "was set up already (schema version 8)"
+run k init; expect_rc 0; has_out "was set up already (schema version 9)"
 on_sqlite && { [ -f "$DB" ] && ok || bad "no database file"; }
 run "$KARIZ" init; expect_rc 0
 [ -f "$XDG_DATA_HOME/kariz/kariz.db" ] && ok || bad "no database under XDG_DATA_HOME"

@@ -47,7 +47,7 @@ for i in 1 2 3 4 5 6; do
     expect_eq "$?" 0 "kariz $i's exit status ($(cat "$T/err$i"))"
     expect_eq "$(tail -n +2 "$T/out$i" | cut -d, -f1 | tr '\n' ' ')" "2 5 1 4 6 3 " "kariz $i, by value"
 done
-expect_eq "$(version)" 8
+expect_eq "$(version)" 9
 want="leads_age leads_board leads_company_key leads_due leads_due_board leads_email leads_email_domain leads_email_holder leads_import "
 want+="leads_name leads_name_company "
 on_sqlite && want+="leads_name_unkeyed "
@@ -61,6 +61,16 @@ expect_eq "$(dbq "SELECT count(*) FROM leads")|$(dbq "SELECT count(*) FROM activ
 expect_eq "$(dbq "SELECT count(*) FROM events WHERE id <= 7")" 7 "the history"
 expect_eq "$(dbq "SELECT stage || ':' || owner || ':' || n || ':' || value FROM stage_totals ORDER BY stage, owner" | tr '\n' ' ')" \
     "lead:bob:2:1280000 lead:root:3:530000 prospect:root:1:1200000 " "the column totals"
+
+if on_pg; then
+    t "PostgreSQL: each lead's board keys beside its search text (version 9)"
+    expect_eq "$(dbq "SELECT count(*) FROM lead_text t JOIN leads l USING (id) WHERE (t.stage, t.owner, t.grade, t.score, t.value, t.stage_entered, t.next_due, t.name) IS NOT DISTINCT FROM (l.stage, l.owner, l.grade, l.score, l.value, l.stage_entered, l.next_due, l.name)")|$(dbq "SELECT count(*) FROM lead_text")" \
+        "6|6" "the keys of every lead's text"
+    dbq "UPDATE leads SET score = score + 7 WHERE id = 2" >/dev/null
+    expect_eq "$(dbq "SELECT score FROM lead_text WHERE id = 2")" "$(dbq "SELECT score FROM leads WHERE id = 2")" "kept by the trigger"
+    dbq "UPDATE leads SET score = score - 7 WHERE id = 2" >/dev/null
+    expect_eq "$(dbq "SELECT count(*) FROM pg_indexes WHERE indexname = 'lead_text_trgm'")" 1 "the trigram index built again"
+fi
 
 t "every sort order reads the same leads in the same order"
 run k list --sort value --format csv; expect_rc 0; expect_eq "$(ids)" "2 5 1 4 6 3 " "value"
@@ -84,8 +94,8 @@ run k list --stage lead --search wonk --sort value --format csv; expect_eq "$(id
 t "kariz init says what it did to an old database: upgraded it, then nothing"
 DB=$(new_db v5-init.db)
 load_v5; expect_eq "$?" 0 "loading the fixture"
-run k init; expect_rc 0; has_out "upgraded to schema version 8"
-expect_eq "$(version)" 8
-run k init; expect_rc 0; has_out "was set up already (schema version 8)"
+run k init; expect_rc 0; has_out "upgraded to schema version 9"
+expect_eq "$(version)" 9
+run k init; expect_rc 0; has_out "was set up already (schema version 9)"
 
 finish

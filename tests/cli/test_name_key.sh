@@ -111,7 +111,7 @@ if on_sqlite; then
         expect_eq "$?" 0 "kariz $i ($(cat "$T/m$i.err"))"
         expect_eq "$(tail -n +2 "$T/m$i" | cut -d, -f1 | tr '\n' ' ')" "4 1 2 3 5 6 " "kariz $i's name order (Persian first)"
     done
-    expect_eq "$(sqlite3 "$V7" "PRAGMA user_version")" 8
+    expect_eq "$(sqlite3 "$V7" "PRAGMA user_version")" 9
     expect_eq "$(sqlite3 "$V7" "SELECT value FROM meta WHERE key = 'name_locale'")" fa_IR "the migrating user's locale"
     expect_eq "$(sqlite3 "$V7" "SELECT count(*) FROM leads WHERE name_key IS NULL")" 0 "every lead keyed"
     expect_eq "$(sqlite3 "$V7" "SELECT name FROM sqlite_schema WHERE type = 'index' AND name LIKE 'leads_%name%' ORDER BY 1" | tr '\n' ' ')" \
@@ -124,7 +124,7 @@ if on_sqlite; then
     sqlite3 "$T/v7b.db" <"$fx/schema-v7.sql"
     sqlite3 "$T/v7b.db" "DELETE FROM sqlite_stat1"
     run env LC_ALL=C.UTF-8 "$KARIZ" --db "$T/v7b.db" list --sort name --format csv; expect_rc 0
-    expect_eq "$(sqlite3 "$T/v7b.db" "PRAGMA user_version; SELECT count(*) FROM sqlite_stat1")" "8
+    expect_eq "$(sqlite3 "$T/v7b.db" "PRAGMA user_version; SELECT count(*) FROM sqlite_stat1")" "9
 0" "no statistics taken"
     expect_eq "$(sqlite3 "$V7" "SELECT count(*) || ':' || sum(value) FROM leads")|$(sqlite3 "$V7" "SELECT count(*) FROM events")" "6:3010000|7" "the rows kept"
     run env LC_ALL=C.UTF-8 "$KARIZ" --db "$V7" list --stage lead --search wonk --sort name --format csv

@@ -92,7 +92,7 @@ adb_name=$(psql -XAtq -d "$ADB" -c 'SELECT current_database()')
 psql -XAtq -v ON_ERROR_STOP=1 -d "$KARIZ_TEST_PG" -c "CREATE ROLE $admin LOGIN" \
     -c "ALTER DATABASE \"$adb_name\" OWNER TO $admin" >/dev/null
 run "$KARIZ" --db "$ADB user=$admin" --rules "$KARIZ_SOURCE/rules.yaml" init; expect_rc 0
-expect_eq "$(printf '%s\n' "$out" | head -1)" "kariz's tables created in $ADB user=$admin (schema version 8)"
+expect_eq "$(printf '%s\n' "$out" | head -1)" "kariz's tables created in $ADB user=$admin (schema version 9)"
 lacks_out "database $ADB"
 run "$KARIZ" --db "$ADB" add "Cy Chan"; expect_rc 0; cy=$out
 run "$KARIZ" --db "$ADB" assign "$cy" "$admin"; expect_rc 1

@@ -163,10 +163,17 @@ SELECT m.name || '.' || p.name FROM sqlite_schema m, pragma_table_xinfo(m.name) 
 WHERE m.type = 'table' AND m.name NOT LIKE 'lead_search%' AND (m.name, p.name) <> ('leads', 'name_key');" | LC_ALL=C sort)
 as "$SU" sales "SELECT table_name || '.' || column_name FROM information_schema.columns
 WHERE table_schema = 'public' AND (table_name, column_name) <> ('presence', 'backend')
-AND table_name <> 'kz_changes';"
+AND table_name <> 'kz_changes' AND (table_name <> 'lead_text' OR column_name IN ('id', 'doc'));"
 out=$(printf '%s\n' "$out" | LC_ALL=C sort)
 [ -n "$sq" ] || bad "no columns read from schema.sql"
-expect_eq "$out" "$sq" "columns of schema-pg.sql (less presence.backend and kz_changes) vs schema.sql (less leads.name_key)"
+expect_eq "$out" "$sq" "columns of schema-pg.sql (less presence.backend, kz_changes and lead_text's board keys) vs schema.sql (less leads.name_key)"
+
+t "lead_text keeps each lead's board keys (schema version 9), the triggers write them"
+as "$SU" sales "SELECT string_agg(column_name, ' ' ORDER BY ordinal_position) FROM information_schema.columns
+WHERE table_schema = 'public' AND table_name = 'lead_text';"
+expect_eq "$out" "id doc stage owner grade score value stage_entered next_due name"
+as "$SU" sales "SELECT string_agg(tgname, ' ' ORDER BY tgname) FROM pg_trigger WHERE tgname IN ('lead_text_keys', 'leads_keys');"
+expect_eq "$out" "lead_text_keys leads_keys"
 
 t "every integer column is BIGINT (but presence.backend, a server pid)"
 as "$SU" sales "SELECT table_name || '.' || column_name FROM information_schema.columns

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "kariz/buf.h"
+#include "kariz/dates.h"
 #include "kariz/store.h"
 #include "kariz/text.h"
 #include "store/internal.h"
@@ -1097,6 +1098,209 @@ static void test_search_places_read_once(void **state)
         else
             assert_in_range(cost, 1, 2000);
         kz_lead_free(&l);
+    }
+}
+
+/* Each column's pages of the search "wonk" in every order both ways and
+ * under each filter lead_text holds, against the server's own order of
+ * every match (kz_store_list without a page); each first page from one
+ * statement for all columns, and (keyed) no statement reading the
+ * matches' leads for their places. */
+static void search_pages_match(kz_store *st, bool keyed_names)
+{
+    kz_err err;
+    const char *columns[] = {"lead", "prospect", "won"};
+    int today;
+    assert_int_equal(kz_day_parse_iso("2026-12-04", &today), KZ_OK);
+    kz_sort sorts[] = {KZ_SORT_SCORE, KZ_SORT_VALUE, KZ_SORT_AGE, KZ_SORT_DUE, KZ_SORT_NAME,
+                       KZ_SORT_ID};
+    for (size_t si = 0; si < sizeof sorts / sizeof sorts[0]; si++)
+        for (int rev = 0; rev < 2; rev++)
+            for (int filter = 0; filter < 6; filter++) {
+                kz_query q = {0};
+                q.sort = sorts[si];
+                q.reverse = rev;
+                q.owner = filter == 1 ? "bob" : filter == 2 ? "" : filter == 3 ? "carol" : NULL;
+                q.with_unassigned = filter == 3;
+                q.grade = filter == 4 ? "A" : NULL;
+                q.overdue = filter == 5;
+                q.today_day = today;
+                q.open_only = filter == 5;
+                /* a search of its own (another text first: none kept) */
+                kz_query other = q;
+                other.search = "nothing here";
+                other.stage = "lead";
+                other.count_cap = KZ_STORE_COLUMN_CAP;
+                int64_t n;
+                bool more;
+                assert_int_equal(kz_store_count_some(st, &other, &n, &more, &err), KZ_OK);
+                assert_int_equal(n, 0);
+                q.search = "wonk";
+                /* as the board asks: each column's count, then its page */
+                q.count_cap = KZ_STORE_COLUMN_CAP;
+                for (size_t c = 0; c < 3; c++) {
+                    q.stage = columns[c];
+                    assert_int_equal(kz_store_count_some(st, &q, &n, &more, &err), KZ_OK);
+                    assert_false(more);
+                }
+                for (size_t c = 0; c < 3; c++) {
+                    q.stage = columns[c];
+                    q.limit = 100;
+                    order_walk got = {0}, want = {0};
+                    assert_int_equal(kz_store_list(st, &q, false, walk_ids, &got, &err), KZ_OK);
+                    kz_query all = q;
+                    all.limit = 0; /* every match, sorted by the server */
+                    all.count_cap = 0;
+                    assert_int_equal(kz_store_list(st, &all, false, walk_ids, &want, &err), KZ_OK);
+                    if (got.n != want.n ||
+                        memcmp(got.ids, want.ids, got.n * sizeof got.ids[0]) != 0) {
+                        kz_buf b = KZ_BUF_INIT;
+                        for (size_t i = 0; i < want.n || i < got.n; i++)
+                            kz_buf_printf(&b, " %lld/%lld",
+                                          i < got.n ? (long long)got.ids[i] : -1,
+                                          i < want.n ? (long long)want.ids[i] : -1);
+                        fail_msg("sort %d%s, filter %d, %s: got/want%s", (int)q.sort,
+                                 rev ? " reversed" : "", filter, q.stage, kz_buf_str(&b));
+                    }
+                    if (filter == 0)
+                        assert_true(got.n > 0);
+                    /* no statement of the column's own read its places
+                     * (where kariz places names: keyed_names) or its page */
+                    bool places_read = q.sort != KZ_SORT_NAME || keyed_names;
+                    for (size_t i = 0; i < KZ_STMT_CACHE; i++)
+                        if (st->cache[i].sql &&
+                            ((places_read && strstr(st->cache[i].sql, "AS listed (listed_id)")) ||
+                             (strstr(st->cache[i].sql, "WITH ORDINALITY AS page") &&
+                              strstr(st->cache[i].sql, "AND stage = ?"))))
+                            fail_msg("sort %d%s, filter %d, %s: a statement of the column's "
+                                     "own read its places or page: %s",
+                                     (int)q.sort, rev ? " reversed" : "", filter, q.stage,
+                                     st->cache[i].sql);
+                }
+            }
+}
+
+/* PostgreSQL: a listed search reads each match's stage, filters and order
+ * key from lead_text, where triggers keep them (schema-pg.sql), and places
+ * the matches in the board's columns itself: each column's pages are the
+ * server's own order of the same leads (every order both ways, with NULL
+ * keys, ties and names equal but for case, and each filter lead_text
+ * holds), under kz_name as schema-pg.sql makes it, as ICU's default
+ * strength (case first), and nondeterministic (equal names stay equal);
+ * and a stage renamed carries the keys along. */
+static void test_pg_search_places_from_text_keys(void **state)
+{
+    fx *f = *state;
+    if (!kz_testdb_pg())
+        skip();
+    kz_err err;
+    const char *wonks[] = {"wonk Ava", "Wonk ava", "Émile Wonk", "zoe wonk", "Bo Wonk",
+                           "wonk", "Ärne Wonk", "wonk Ava"};
+    const char *columns[] = {"lead", "prospect", "won"};
+    const char *owners[] = {"bob", NULL, "carol", ""};
+    for (int i = 0; i < 48; i++)
+        add_lead(f->st, i % 9 == 4 ? NULL : wonks[i % 8], i % 9 == 4 ? "Wonk Inc" : "Acme",
+                 NULL, columns[i % 3], owners[i % 4], i % 5 == 0 ? -1 : 1000 * (i % 7));
+    add_lead(f->st, "Filler", "Acme", NULL, "lead", NULL, 5);
+    /* keys written by hand, through the trigger on leads */
+    assert_int_equal(kz_exec(f->st,
+                             "UPDATE leads SET score = id % 4, grade = CASE WHEN id % 3 = 0 THEN "
+                             "'A' WHEN id % 3 = 1 THEN 'B' END, next_due = CASE WHEN id % 4 = 0 "
+                             "THEN NULL ELSE '2026-12-0' || (id % 6 + 1) END, stage_entered = "
+                             "1000 + id % 5",
+                             &err),
+                     KZ_OK);
+    /* (this process's ICU and the server's are one here: kariz places names) */
+    assert_int_equal(f->st->be->name_order(f->st), 1);
+    search_pages_match(f->st, true);
+    const char *collations[] = {
+        "CREATE COLLATION kz_name (provider = icu, locale = 'und')",
+        "CREATE COLLATION kz_name (provider = icu, locale = 'und-u-ks-level2', "
+        "deterministic = false)",
+    };
+    for (size_t i = 0; i < 2; i++) {
+        char sql[300];
+        snprintf(sql, sizeof sql, "DROP COLLATION kz_name CASCADE; %s", collations[i]);
+        assert_int_equal(kz_exec(f->st, sql, &err), KZ_OK);
+        kz_store_close(f->st); /* (a new session reads the collation anew) */
+        assert_int_equal(kz_store_open(f->path, 0, &f->st, &err), KZ_OK);
+        assert_int_equal(f->st->be->name_order(f->st), i == 0 ? 1 : 2);
+        search_pages_match(f->st, true);
+    }
+    /* a stage renamed through its foreign key carries its leads' keys along */
+    assert_int_equal(kz_exec(f->st, "UPDATE stages SET name = 'lead2' WHERE name = 'lead'", &err),
+                     KZ_OK);
+    kz_dbstmt *s = kz_stmt(f->st,
+                           "SELECT count(*) FROM lead_text t JOIN leads l USING (id) WHERE "
+                           "(t.stage, t.owner, t.grade, t.score, t.value, t.stage_entered, "
+                           "t.next_due, t.name) IS DISTINCT FROM (l.stage, l.owner, l.grade, "
+                           "l.score, l.value, l.stage_entered, l.next_due, l.name) OR "
+                           "t.stage = 'lead'",
+                           &err);
+    assert_non_null(s);
+    assert_int_equal(kz_step(s), KZ_DB_ROW);
+    assert_int_equal(kz_col_i64(s, 0), 0);
+    kz_reset(s);
+}
+
+/* kz_store_hold_version: while held, the data version is asked for once
+ * (others' commits meanwhile are not seen); once let go, the next check
+ * sees them. */
+static void test_hold_version(void **state)
+{
+    fx *f = *state;
+    kz_err err;
+    kz_store *other;
+    assert_int_equal(kz_store_open(f->path, 0, &other, &err), KZ_OK);
+    int64_t v0, v1, v2;
+    kz_store_hold_version(f->st, true);
+    assert_int_equal(kz_store_data_version(f->st, &v0, &err), KZ_OK);
+    add_lead(other, "Ava Wonk", "Acme", NULL, "lead", NULL, 1);
+    assert_int_equal(kz_store_data_version(f->st, &v1, &err), KZ_OK);
+    assert_int_equal(v1, v0);
+    kz_store_hold_version(f->st, false);
+    assert_int_equal(kz_store_data_version(f->st, &v2, &err), KZ_OK);
+    assert_int_not_equal(v2, v0);
+    kz_store_close(other);
+}
+
+/* PostgreSQL: a word the statistics of lead_text say is common is read as
+ * ids alone (its places' keys would be read for matches it then does not
+ * list); a rare one with its keys. */
+static void test_pg_common_word_read_without_keys(void **state)
+{
+    fx *f = *state;
+    if (!kz_testdb_pg())
+        skip();
+    kz_err err;
+    add_3000_wonks(f->st); /* (and ANALYZE) */
+    add_lead(f->st, "Zyx Quorn", "Acme", NULL, "lead", NULL, 5);
+    kz_store_search_tune(f->st, 100, 100000); /* listed: up to 100 */
+    const char *words[] = {"wonk", "quorn"};
+    for (int i = 0; i < 2; i++) {
+        kz_query q = {0};
+        q.search = words[i];
+        q.stage = "lead";
+        q.count_cap = KZ_STORE_COLUMN_CAP;
+        int64_t n;
+        bool more;
+        assert_int_equal(kz_store_count_some(f->st, &q, &n, &more, &err), KZ_OK);
+        bool keyed = false, plain = false;
+        for (size_t k = 0; k < KZ_STMT_CACHE; k++) {
+            const char *sql = f->st->cache[k].sql;
+            if (!sql || !strstr(sql, words[i]))
+                continue;
+            keyed |= strncmp(sql, "SELECT id, stage, ", 18) == 0;
+            plain |= strncmp(sql, "SELECT id FROM lead_text", 24) == 0;
+        }
+        if (i == 0) {
+            assert_true(plain);
+            assert_false(keyed);
+        } else {
+            assert_int_equal(n, 1);
+            assert_true(keyed);
+            assert_false(plain);
+        }
     }
 }
 
@@ -2930,6 +3134,9 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_pg_session_compiles_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rank_matches_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_places_read_once, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pg_search_places_from_text_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pg_common_word_read_without_keys, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hold_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rank_without_key_reads_its_range, setup, teardown),
         cmocka_unit_test_setup_teardown(test_pg_common_word_count_reads_its_walk, setup,
                                         teardown),
