@@ -283,6 +283,13 @@ struct kz_store {
 /* A prepared statement for sql, reset and with bindings cleared; owned by the
  * cache (never finalize it). NULL on error (err set). */
 kz_dbstmt *kz_stmt(kz_store *st, const char *sql, kz_err *err);
+/* Appends ICU's sort key of s[0..n) (n -1: up to its NUL) under coll to
+ * out, with the key's one zero byte at its end: the keys' byte order is
+ * the collator's (store.c). False when s could not be read (out is then
+ * as it was). */
+struct UCollator;
+bool kz_coll_sort_key(const struct UCollator *coll, const char *s, int32_t n, kz_buf *out);
+
 /* Forgets a kept search's places (leads.c). */
 void kz_places_forget(kz_store *st);
 /* Maps the connection's last error to a status with a message; `what` says

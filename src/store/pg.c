@@ -862,26 +862,7 @@ static void pg_name_forget(kz_store *st)
  * ending in the one zero byte of a key, into out. */
 static void pg_name_key(kz_store *st, const char *name, kz_buf *out)
 {
-    UErrorCode ec = U_ZERO_ERROR;
-    int32_t nu = 0;
-    UChar ubuf[256], *u = ubuf; /* u owned when not ubuf */
-    u_strFromUTF8WithSub(ubuf, 256, &nu, name, -1, 0xFFFD, NULL, &ec);
-    if (ec == U_BUFFER_OVERFLOW_ERROR) {
-        ec = U_ZERO_ERROR;
-        u = kz_xcalloc((size_t)nu + 1, sizeof *u);
-        u_strFromUTF8WithSub(u, nu + 1, NULL, name, -1, 0xFFFD, NULL, &ec);
-    }
-    uint8_t kbuf[512], *k = kbuf; /* k owned when not kbuf */
-    int32_t nk = ucol_getSortKey(PD(st)->name_coll, u, nu, kbuf, (int32_t)sizeof kbuf);
-    if (nk > (int32_t)sizeof kbuf) {
-        k = kz_xcalloc((size_t)nk, 1);
-        nk = ucol_getSortKey(PD(st)->name_coll, u, nu, k, nk);
-    }
-    kz_buf_append(out, (const char *)k, nk > 0 ? (size_t)nk : 0);
-    if (k != kbuf)
-        free(k);
-    if (u != ubuf)
-        free(u);
+    kz_coll_sort_key(PD(st)->name_coll, name, -1, out);
 }
 
 /* Names that tell collations apart: case, accents, punctuation, digits,

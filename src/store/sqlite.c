@@ -576,34 +576,16 @@ static void name_key_fn(sqlite3_context *ctx, int argc, sqlite3_value **argv)
     x = name_form(x, &nx, &fx);
     if (!x)
         x = "";
-    UErrorCode ec = U_ZERO_ERROR;
-    int32_t nu = 0;
-    UChar ubuf[256], *u = ubuf; /* u owned when not ubuf */
-    if (coll) {
-        u_strFromUTF8WithSub(ubuf, 256, &nu, x, nx, 0xFFFD, NULL, &ec);
-        if (ec == U_BUFFER_OVERFLOW_ERROR) {
-            ec = U_ZERO_ERROR;
-            u = kz_xcalloc((size_t)nu + 1, sizeof *u);
-            u_strFromUTF8WithSub(u, nu + 1, NULL, x, nx, 0xFFFD, NULL, &ec);
-        }
-    }
-    if (!coll || U_FAILURE(ec)) {
+    kz_buf key = KZ_BUF_INIT; /* owned */
+    if (!coll || !kz_coll_sort_key(coll, x, nx, &key)) {
         /* name_collate compares the bytes then */
         sqlite3_result_blob(ctx, x, nx, SQLITE_TRANSIENT);
     } else {
-        uint8_t kbuf[512], *k = kbuf; /* k owned when not kbuf */
-        int32_t nk = ucol_getSortKey(coll, u, nu, kbuf, (int32_t)sizeof kbuf);
-        if (nk > (int32_t)sizeof kbuf) {
-            k = kz_xcalloc((size_t)nk, 1);
-            nk = ucol_getSortKey(coll, u, nu, k, nk);
-        }
         /* without the terminating zero, the one zero byte of a key */
-        sqlite3_result_blob(ctx, k, nk > 0 ? nk - 1 : 0, SQLITE_TRANSIENT);
-        if (k != kbuf)
-            free(k);
+        sqlite3_result_blob(ctx, kz_buf_str(&key), key.len ? (int)key.len - 1 : 0,
+                            SQLITE_TRANSIENT);
     }
-    if (u != ubuf)
-        free(u);
+    kz_buf_free(&key);
     kz_buf_free(&fx);
 }
 

@@ -18,6 +18,7 @@
 #include "store/pg_driver.h"
 
 #include <unicode/ucol.h>
+#include <unicode/ustring.h>
 
 int kz_store_schema_version(void)
 {
@@ -804,4 +805,31 @@ kz_status kz_store_stage_totals(kz_store *st, const char *owner, bool with_unass
     if (rc != KZ_DB_ROW && rc != KZ_DB_DONE)
         return kz_db_error(st, rc, _("reading column totals"), err);
     return KZ_OK;
+}
+
+bool kz_coll_sort_key(const struct UCollator *coll, const char *s, int32_t n, kz_buf *out)
+{
+    UErrorCode ec = U_ZERO_ERROR;
+    int32_t nu = 0;
+    UChar ubuf[256], *u = ubuf; /* u owned when not ubuf */
+    u_strFromUTF8WithSub(ubuf, 256, &nu, s, n, 0xFFFD, NULL, &ec);
+    if (ec == U_BUFFER_OVERFLOW_ERROR) {
+        ec = U_ZERO_ERROR;
+        u = kz_xcalloc((size_t)nu + 1, sizeof *u);
+        u_strFromUTF8WithSub(u, nu + 1, NULL, s, n, 0xFFFD, NULL, &ec);
+    }
+    if (U_SUCCESS(ec)) {
+        uint8_t kbuf[512], *k = kbuf; /* k owned when not kbuf */
+        int32_t nk = ucol_getSortKey(coll, u, nu, kbuf, (int32_t)sizeof kbuf);
+        if (nk > (int32_t)sizeof kbuf) {
+            k = kz_xcalloc((size_t)nk, 1);
+            nk = ucol_getSortKey(coll, u, nu, k, nk);
+        }
+        kz_buf_append(out, (const char *)k, nk > 0 ? (size_t)nk : 0);
+        if (k != kbuf)
+            free(k);
+    }
+    if (u != ubuf)
+        free(u);
+    return U_SUCCESS(ec);
 }
