@@ -1,37 +1,40 @@
 /* calendar.c - Solar Hijri dates through ICU's Persian calendar. */
 #include "kariz/calendar.h"
 
-#include <unicode/ucal.h>
+#include "kariz/icu.h"
 
 #define MS_PER_DAY 86400000.0
 
 /* One calendar per thread: opening one costs far more than a conversion.
  * The zone is UTC because a kariz day is already a civil day. */
-static UCalendar *persian_cal(void)
+static UCalendar *persian_cal(const kz_icu_api **icu)
 {
     static _Thread_local UCalendar *cal;
+    if (!(*icu = kz_icu()))
+        return NULL;
     if (!cal) {
         UErrorCode st = U_ZERO_ERROR;
         static const UChar utc[] = {'U', 'T', 'C', 0};
-        cal = ucal_open(utc, -1, "fa_IR@calendar=persian", UCAL_DEFAULT, &st);
+        cal = (*icu)->ucal_open(utc, -1, "fa_IR@calendar=persian", UCAL_DEFAULT, &st);
         if (U_FAILURE(st))
             cal = NULL;
         else
-            ucal_setAttribute(cal, UCAL_LENIENT, 0);
+            (*icu)->ucal_setAttribute(cal, UCAL_LENIENT, 0);
     }
     return cal;
 }
 
 bool kz_persian_from_day(int day, int *py, int *pm, int *pd)
 {
-    UCalendar *cal = persian_cal();
+    const kz_icu_api *icu;
+    UCalendar *cal = persian_cal(&icu);
     if (!cal)
         return false;
     UErrorCode st = U_ZERO_ERROR;
-    ucal_setMillis(cal, (UDate)day * MS_PER_DAY, &st);
-    int y = ucal_get(cal, UCAL_EXTENDED_YEAR, &st);
-    int m = ucal_get(cal, UCAL_MONTH, &st);
-    int d = ucal_get(cal, UCAL_DATE, &st);
+    icu->ucal_setMillis(cal, (UDate)day * MS_PER_DAY, &st);
+    int y = icu->ucal_get(cal, UCAL_EXTENDED_YEAR, &st);
+    int m = icu->ucal_get(cal, UCAL_MONTH, &st);
+    int d = icu->ucal_get(cal, UCAL_DATE, &st);
     if (U_FAILURE(st))
         return false;
     *py = y;
@@ -45,15 +48,16 @@ bool kz_day_from_persian(int py, int pm, int pd, int *day)
     if (py < 1 || py > 9377 || pm < 1 || pm > 12 || pd < 1 ||
         pd > kz_persian_days_in_month(py, pm))
         return false;
-    UCalendar *cal = persian_cal();
+    const kz_icu_api *icu;
+    UCalendar *cal = persian_cal(&icu);
     if (!cal)
         return false;
     UErrorCode st = U_ZERO_ERROR;
-    ucal_clear(cal);
-    ucal_set(cal, UCAL_EXTENDED_YEAR, py);
-    ucal_set(cal, UCAL_MONTH, pm - 1);
-    ucal_set(cal, UCAL_DATE, pd);
-    UDate ms = ucal_getMillis(cal, &st);
+    icu->ucal_clear(cal);
+    icu->ucal_set(cal, UCAL_EXTENDED_YEAR, py);
+    icu->ucal_set(cal, UCAL_MONTH, pm - 1);
+    icu->ucal_set(cal, UCAL_DATE, pd);
+    UDate ms = icu->ucal_getMillis(cal, &st);
     if (U_FAILURE(st))
         return false;
     double days = ms / MS_PER_DAY;
@@ -74,15 +78,16 @@ int kz_persian_days_in_month(int py, int pm)
         return 31;
     if (pm <= 11)
         return 30;
-    UCalendar *cal = persian_cal();
+    const kz_icu_api *icu;
+    UCalendar *cal = persian_cal(&icu);
     if (!cal)
         return 0;
     UErrorCode st = U_ZERO_ERROR;
-    ucal_clear(cal);
-    ucal_set(cal, UCAL_EXTENDED_YEAR, py);
-    ucal_set(cal, UCAL_MONTH, 11);
-    ucal_set(cal, UCAL_DATE, 1);
-    int n = ucal_getLimit(cal, UCAL_DATE, UCAL_ACTUAL_MAXIMUM, &st);
+    icu->ucal_clear(cal);
+    icu->ucal_set(cal, UCAL_EXTENDED_YEAR, py);
+    icu->ucal_set(cal, UCAL_MONTH, 11);
+    icu->ucal_set(cal, UCAL_DATE, 1);
+    int n = icu->ucal_getLimit(cal, UCAL_DATE, UCAL_ACTUAL_MAXIMUM, &st);
     return U_FAILURE(st) ? 0 : n;
 }
 

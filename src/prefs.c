@@ -10,6 +10,7 @@
 
 #include "kariz/buf.h"
 #include "kariz/i18n.h"
+#include "kariz/icu.h"
 #include "kariz/paths.h"
 #include "kariz/text.h"
 
@@ -199,6 +200,16 @@ static void resolve(void)
             ignored(defs[i].env, 0, _("\"%s\"; expected %s; ignored"), v, defs[i].allowed);
         else
             apply_word(defs[i].key, v);
+    }
+    /* the Persian calendar is ICU's (loaded here, when first needed):
+     * without it, dates stay Gregorian, and the warning says why */
+    if (cur.calendar == KZ_CAL_PERSIAN && !kz_icu()) {
+        cur.calendar = KZ_CAL_GREGORIAN;
+        if (!warning[0])
+            snprintf(warning, sizeof warning,
+                     _("the Persian calendar needs ICU, and %s; dates are shown in the Gregorian "
+                       "calendar"),
+                     kz_icu_failure());
     }
     cur.week_start = cur.calendar == KZ_CAL_PERSIAN ? 5 : 0;
     resolved = true;

@@ -19,10 +19,7 @@
 #include <wctype.h>
 
 #include "kariz/buf.h"
-
-#include <unicode/ubidi.h>
-#include <unicode/ushape.h>
-#include <unicode/ustring.h>
+#include "kariz/icu.h"
 
 /* ---- UTF-8 ------------------------------------------------------------ */
 
@@ -365,9 +362,12 @@ static bool has_rtl(const char *s, size_t n)
  * into out; false when ICU failed (out untouched). */
 static bool reorder(kz_buf *out, const char *cut, size_t n, bool shape)
 {
+    const kz_icu_api *icu = kz_icu();
+    if (!icu)
+        return false;
     UErrorCode ec = U_ZERO_ERROR;
     int32_t ulen = 0;
-    u_strFromUTF8(NULL, 0, &ulen, cut, (int32_t)n, &ec);
+    icu->u_strFromUTF8(NULL, 0, &ulen, cut, (int32_t)n, &ec);
     if (ec != U_BUFFER_OVERFLOW_ERROR && U_FAILURE(ec))
         return false;
     ec = U_ZERO_ERROR;
@@ -377,13 +377,13 @@ static bool reorder(kz_buf *out, const char *cut, size_t n, bool shape)
     UChar *vis = kz_xmalloc(((size_t)ulen * 2 + 1) * sizeof *vis);
     UBiDi *bidi = NULL;
     bool ok = false;
-    u_strFromUTF8(u, ulen + 1, NULL, cut, (int32_t)n, &ec);
+    icu->u_strFromUTF8(u, ulen + 1, NULL, cut, (int32_t)n, &ec);
     int32_t slen = ulen;
     if (shape)
-        slen = u_shapeArabic(u, ulen, shaped, ulen + 1,
-                             U_SHAPE_LETTERS_SHAPE | U_SHAPE_TEXT_DIRECTION_LOGICAL |
-                                 U_SHAPE_LENGTH_GROW_SHRINK,
-                             &ec);
+        slen = icu->u_shapeArabic(u, ulen, shaped, ulen + 1,
+                                  U_SHAPE_LETTERS_SHAPE | U_SHAPE_TEXT_DIRECTION_LOGICAL |
+                                      U_SHAPE_LENGTH_GROW_SHRINK,
+                                  &ec);
     else
         memcpy(shaped, u, (size_t)ulen * sizeof *u);
     if (U_FAILURE(ec))
@@ -394,10 +394,10 @@ static bool reorder(kz_buf *out, const char *cut, size_t n, bool shape)
         if (shaped[i] >= 0xFE70 && shaped[i] <= 0xFE7F && shaped[i] != 0xFE73 &&
             shaped[i] != 0xFE75)
             shaped[i] = (UChar)(0x064B + (shaped[i] - 0xFE70) / 2);
-    bidi = ubidi_openSized(slen, 0, &ec);
-    ubidi_setPara(bidi, shaped, slen, UBIDI_DEFAULT_LTR, NULL, &ec);
-    int32_t vlen = ubidi_writeReordered(bidi, vis, slen * 2 + 1,
-                                        UBIDI_DO_MIRRORING | UBIDI_KEEP_BASE_COMBINING, &ec);
+    bidi = icu->ubidi_openSized(slen, 0, &ec);
+    icu->ubidi_setPara(bidi, shaped, slen, UBIDI_DEFAULT_LTR, NULL, &ec);
+    int32_t vlen = icu->ubidi_writeReordered(
+        bidi, vis, slen * 2 + 1, UBIDI_DO_MIRRORING | UBIDI_KEEP_BASE_COMBINING, &ec);
     if (U_FAILURE(ec))
         goto done;
     for (int32_t i = 0; i < vlen;) {
@@ -409,7 +409,7 @@ static bool reorder(kz_buf *out, const char *cut, size_t n, bool shape)
     ok = true;
 done:
     if (bidi)
-        ubidi_close(bidi);
+        icu->ubidi_close(bidi);
     free(u);
     free(shaped);
     free(vis);

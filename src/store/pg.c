@@ -9,12 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unicode/ucol.h>
-#include <unicode/uloc.h>
-#include <unicode/ustring.h>
-#include <unicode/uversion.h>
-
 #include "kariz/i18n.h"
+#include "kariz/icu.h"
 #include "store/internal.h"
 #include "store/pg_driver.h"
 
@@ -826,7 +822,7 @@ static void pg_close(kz_store *st)
     pg_data *pd = PD(st);
     if (pd) {
         if (pd->name_coll)
-            ucol_close(pd->name_coll);
+            kz_icu()->ucol_close(pd->name_coll);
         doc_stats_free(&pd->doc);
         free(pd->role);
         free(pd);
@@ -852,7 +848,7 @@ static void pg_name_forget(kz_store *st)
     if (!pd)
         return;
     if (pd->name_coll)
-        ucol_close(pd->name_coll);
+        kz_icu()->ucol_close(pd->name_coll);
     pd->name_coll = NULL;
     pd->name_state = 0;
     doc_stats_free(&pd->doc);
@@ -946,20 +942,21 @@ static int pg_name_order(kz_store *st)
     if (kz_step(s) == KZ_DB_ROW) {
         const char *provider = kz_col_str(s, 0), *loc = kz_col_str(s, 1),
                    *version = kz_col_str(s, 3);
-        if (provider && strcmp(provider, "i") == 0 && loc && version) {
+        const kz_icu_api *icu = kz_icu(); /* (without ICU the server sorts names) */
+        if (icu && provider && strcmp(provider, "i") == 0 && loc && version) {
             UErrorCode ec = U_ZERO_ERROR;
-            c = ucol_open(loc, &ec);
+            c = icu->ucol_open(loc, &ec);
             if (c && U_SUCCESS(ec)) {
                 UVersionInfo v;
                 char mine[U_MAX_VERSION_STRING_LENGTH];
-                ucol_getVersion(c, v);
-                u_versionToString(v, mine);
+                icu->ucol_getVersion(c, v);
+                icu->u_versionToString(v, mine);
                 if (strcmp(mine, version) != 0) {
-                    ucol_close(c);
+                    icu->ucol_close(c);
                     c = NULL;
                 }
             } else if (c) {
-                ucol_close(c);
+                icu->ucol_close(c);
                 c = NULL;
             }
             ties = kz_col_i64(s, 2) != 0;
@@ -979,7 +976,7 @@ static int pg_name_order(kz_store *st)
     for (size_t i = 0; i < NAME_PROBE; i++)
         free(keys[i]);
     if (!same) {
-        ucol_close(pd->name_coll);
+        kz_icu()->ucol_close(pd->name_coll);
         pd->name_coll = NULL;
         return 0;
     }

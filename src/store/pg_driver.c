@@ -12,6 +12,7 @@
 #include <libpq-fe.h>
 
 #include "kariz/buf.h"
+#include "kariz/dl.h"
 #include "kariz/text.h"
 #include "kariz/i18n.h"
 #include "store/pg_driver.h"
@@ -120,31 +121,21 @@ static struct {
 static pthread_once_t pq_once = PTHREAD_ONCE_INIT;
 static char pq_failure[512]; /* why libpq could not be loaded; "" when it was */
 
+#ifdef KARIZ_LIBPQ_DIR
+#define KZ_LIBPQ_DIR KARIZ_LIBPQ_DIR
+#else
+#define KZ_LIBPQ_DIR NULL
+#endif
+
 static void pq_load(void)
 {
-    void *h = dlopen(KZ_LIBPQ, RTLD_NOW | RTLD_LOCAL);
-#ifdef KARIZ_LIBPQ_DIR
-    /* (a libpq kariz was built against outside the loader's own paths) */
+    char why[400];
+    void *h = kz_dl_open(KZ_LIBPQ, KZ_LIBPQ_DIR, why, sizeof why);
     if (!h) {
-        char *why = kz_xstrdup(dlerror());
-        h = dlopen(KARIZ_LIBPQ_DIR "/" KZ_LIBPQ, RTLD_NOW | RTLD_LOCAL);
-        if (!h) {
-            snprintf(pq_failure, sizeof pq_failure,
-                     _("PostgreSQL needs the libpq library, which could not be loaded (%s): "
-                       "install it (Debian: apt-get install libpq5)"),
-                     why);
-            free(why);
-            return;
-        }
-        free(why);
-    }
-#endif
-    if (!h) {
-        const char *why = dlerror();
         snprintf(pq_failure, sizeof pq_failure,
                  _("PostgreSQL needs the libpq library, which could not be loaded (%s): "
                    "install it (Debian: apt-get install libpq5)"),
-                 why ? why : KZ_LIBPQ);
+                 why);
         return;
     }
 #define X(f)                                                                             \

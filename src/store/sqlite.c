@@ -18,13 +18,10 @@
 #include "kariz/buf.h"
 #include "kariz/deploy.h"
 #include "kariz/i18n.h"
+#include "kariz/icu.h"
 #include "kariz/text.h"
 #include "store/internal.h"
 #include "store/sqlite.h"
-
-#include <unicode/ucol.h>
-#include <unicode/ustring.h>
-#include <unicode/uversion.h>
 
 extern const char kz_embedded_schema[];
 extern const size_t kz_embedded_schema_len;
@@ -434,11 +431,14 @@ static void user_coll_locale(char *loc, size_t n)
 /* The collator of locale loc, ignoring case (NULL: none could be opened). */
 static UCollator *coll_open(const char *loc)
 {
+    const kz_icu_api *icu = kz_icu();
+    if (!icu)
+        return NULL;
     UErrorCode ec = U_ZERO_ERROR;
-    UCollator *c = ucol_open(loc, &ec);
+    UCollator *c = icu->ucol_open(loc, &ec);
     if (U_FAILURE(ec))
         return NULL;
-    ucol_setStrength(c, UCOL_SECONDARY);
+    icu->ucol_setStrength(c, UCOL_SECONDARY);
     return c;
 }
 
@@ -491,8 +491,8 @@ static int name_collate(void *ud, int na, const void *a, int nb, const void *b)
     const char *x = name_form(a, &na, &fx), *y = name_form(b, &nb, &fy);
     int r = 0;
     UErrorCode ec = U_ZERO_ERROR;
-    if (name_coll)
-        r = (int)ucol_strcollUTF8(name_coll, x, na, y, nb, &ec);
+    if (name_coll) /* (ICU is loaded) */
+        r = (int)kz_icu()->ucol_strcollUTF8(name_coll, x, na, y, nb, &ec);
     if (!name_coll || U_FAILURE(ec)) {
         r = memcmp(x, y, (size_t)(na < nb ? na : nb));
         if (r == 0)
@@ -537,10 +537,11 @@ static void coll_version(const UCollator *coll, char *out, size_t n)
         snprintf(out, n, "bytes");
         return;
     }
+    const kz_icu_api *icu = kz_icu(); /* (loaded: there is a collator) */
     UVersionInfo v;
-    ucol_getVersion(coll, v);
+    icu->ucol_getVersion(coll, v);
     char s[U_MAX_VERSION_STRING_LENGTH];
-    u_versionToString(v, s);
+    icu->u_versionToString(v, s);
     snprintf(out, n, "%s", s);
 }
 
@@ -551,9 +552,10 @@ static bool coll_same(const UCollator *a, const UCollator *b)
 {
     if (!a || !b)
         return a == b;
+    const kz_icu_api *icu = kz_icu(); /* (loaded: there are collators) */
     UErrorCode e1 = U_ZERO_ERROR, e2 = U_ZERO_ERROR;
-    const char *la = ucol_getLocaleByType(a, ULOC_ACTUAL_LOCALE, &e1);
-    const char *lb = ucol_getLocaleByType(b, ULOC_ACTUAL_LOCALE, &e2);
+    const char *la = icu->ucol_getLocaleByType(a, ULOC_ACTUAL_LOCALE, &e1);
+    const char *lb = icu->ucol_getLocaleByType(b, ULOC_ACTUAL_LOCALE, &e2);
     return U_SUCCESS(e1) && U_SUCCESS(e2) && la && lb && strcmp(la, lb) == 0;
 }
 
@@ -723,6 +725,12 @@ static void connection_setup(kz_store *st)
 static kz_status sq_open(kz_store *st, unsigned flags, kz_err *err)
 {
     const char *path = st->path;
+    /* names are ordered, and their keys stored, by ICU's collation (the
+     * library is loaded now, at the first open): without it, nothing is
+     * opened, rather than keys written in another order */
+    if (!kz_icu())
+        return kz_err_set(err, KZ_EIO, _("cannot open %s: kariz orders names with ICU, and %s"),
+                          path, kz_icu_failure());
     struct stat sb;
     bool exists = stat(path, &sb) == 0;
     if (!exists && (flags & (KZ_STORE_NOCREATE | KZ_STORE_READONLY)))
@@ -1051,7 +1059,6 @@ kz_status kz_sqlite_account_fns(kz_store *st, kz_err *err)
     return KZ_OK;
 }
 
-
 /* ---- bulk imports ---- */
 
 /* The log an import lets grow before it checkpoints between batches. */
@@ -1090,7 +1097,6 @@ static void sq_import_batch_end(kz_store *st)
     if (st->wal_frames >= IMPORT_WAL_PAGES)
         sqlite3_wal_checkpoint_v2(SDB(st), NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
 }
-
 
 const kz_backend kz_backend_sqlite = {
     .name = "sqlite",

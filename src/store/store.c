@@ -13,12 +13,10 @@
 #include "kariz/buf.h"
 #include "kariz/deploy.h"
 #include "kariz/i18n.h"
+#include "kariz/icu.h"
 #include "kariz/text.h"
 #include "store/internal.h"
 #include "store/pg_driver.h"
-
-#include <unicode/ucol.h>
-#include <unicode/ustring.h>
 
 int kz_store_schema_version(void)
 {
@@ -425,9 +423,6 @@ bool kz_store_readonly(const kz_store *st)
     return st->readonly;
 }
 
-
-
-
 /* Runs a BEGIN: its result, or -1 when it could not be prepared (err
  * set). A connection found lost there (a server restarted since the last
  * statement) is made again and the BEGIN tried once more: nothing of this
@@ -580,7 +575,6 @@ bool kz_store_in_txn(const kz_store *st)
 {
     return st->in_txn;
 }
-
 
 kz_status kz_store_meta_get(kz_store *st, const char *key, char **out, kz_err *err)
 {
@@ -809,21 +803,22 @@ kz_status kz_store_stage_totals(kz_store *st, const char *owner, bool with_unass
 
 bool kz_coll_sort_key(const struct UCollator *coll, const char *s, int32_t n, kz_buf *out)
 {
+    const kz_icu_api *icu = kz_icu(); /* (loaded: there is a collator) */
     UErrorCode ec = U_ZERO_ERROR;
     int32_t nu = 0;
     UChar ubuf[256], *u = ubuf; /* u owned when not ubuf */
-    u_strFromUTF8WithSub(ubuf, 256, &nu, s, n, 0xFFFD, NULL, &ec);
+    icu->u_strFromUTF8WithSub(ubuf, 256, &nu, s, n, 0xFFFD, NULL, &ec);
     if (ec == U_BUFFER_OVERFLOW_ERROR) {
         ec = U_ZERO_ERROR;
         u = kz_xcalloc((size_t)nu + 1, sizeof *u);
-        u_strFromUTF8WithSub(u, nu + 1, NULL, s, n, 0xFFFD, NULL, &ec);
+        icu->u_strFromUTF8WithSub(u, nu + 1, NULL, s, n, 0xFFFD, NULL, &ec);
     }
     if (U_SUCCESS(ec)) {
         uint8_t kbuf[512], *k = kbuf; /* k owned when not kbuf */
-        int32_t nk = ucol_getSortKey(coll, u, nu, kbuf, (int32_t)sizeof kbuf);
+        int32_t nk = icu->ucol_getSortKey(coll, u, nu, kbuf, (int32_t)sizeof kbuf);
         if (nk > (int32_t)sizeof kbuf) {
             k = kz_xcalloc((size_t)nk, 1);
-            nk = ucol_getSortKey(coll, u, nu, k, nk);
+            nk = icu->ucol_getSortKey(coll, u, nu, k, nk);
         }
         kz_buf_append(out, (const char *)k, nk > 0 ? (size_t)nk : 0);
         if (k != kbuf)

@@ -1390,6 +1390,13 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
         return kz_err_set(err, KZ_EIO, _("cannot start the terminal interface (is TERM set?)"));
     }
     curses_active = true;
+    /* ncurses (6.4) sends what it has after every cursor move until the
+     * screen has been suspended and resumed once: a whole board is then a
+     * hundred writes to the terminal, and as many packets over SSH. Left
+     * and re-entered before anything is drawn or read, every refresh is
+     * then one write. */
+    endwin();
+    refresh();
     if (have_before)
         install_crash_handlers(&tio_before);
     cbreak();

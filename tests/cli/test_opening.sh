@@ -93,6 +93,19 @@ run env LD_LIBRARY_PATH="$T/badlib" "$KARIZ" --db "$T/lp.db" list; expect_rc 0; 
 run env LD_LIBRARY_PATH="$T/badlib" "$KARIZ" --db postgresql://db.invalid/sales list; expect_rc 1
 has_err "cannot connect to the database postgresql://db.invalid/sales: PostgreSQL needs the libpq library, which could not be loaded ($T/badlib/libpq.so.5: file too short): install it (Debian: apt-get install libpq5)"
 
+t "ICU is loaded when first needed: kariz starts without it; an SQLite database, whose names ICU orders, names what is missing"
+# a libicui18n that is no library, found first: a kariz linked with ICU
+# would not even start
+icu_major=$(pkg-config --modversion icu-uc | cut -d. -f1)
+mkdir -p "$T/badicu"
+: > "$T/badicu/libicui18n.so.$icu_major"
+run env LD_LIBRARY_PATH="$T/badicu" "$KARIZ" --version; expect_rc 0; has_out "kariz "
+run env LD_LIBRARY_PATH="$T/badicu" "$KARIZ" --help; expect_rc 0
+run env LD_LIBRARY_PATH="$T/badicu" "$KARIZ" --db "$T/lp.db" list; expect_rc 1
+has_err "cannot open $T/lp.db: kariz orders names with ICU, and the ICU library could not be loaded ($T/badicu/libicui18n.so.$icu_major: file too short): install it (Debian: apt-get install libicu$icu_major)"
+expect_eq "$(printf '%s\n' "$err" | wc -l)" 1 "one line"
+run "$KARIZ" --db "$T/lp.db" list; expect_rc 0; has_out "Ada Lovelace"
+
 t "a server that refuses the connection is said on one line, libpq's lines kept apart"
 run "$KARIZ" --db "postgresql://127.0.0.1:1/sales" list; expect_rc 1
 has_err 'cannot connect to the database postgresql://127.0.0.1:1/sales: connection to server at "127.0.0.1", port 1 failed: Connection refused; Is the server running on that host and accepting TCP/IP connections?'

@@ -120,6 +120,15 @@ psql -XAtq -v ON_ERROR_STOP=1 -d "$KARIZ_TEST_PG" \
 run "$KARIZ" --db "$RO" init; expect_rc 1; has_err "read-only transaction"
 lacks_err "run by the role"
 
+t "ICU is loaded when first needed: a command that needs none runs without it; the Persian calendar says why dates stay Gregorian"
+icu_major=$(pkg-config --modversion icu-uc | cut -d. -f1)
+mkdir -p "$T/badicu"
+: > "$T/badicu/libicui18n.so.$icu_major"
+run env LD_LIBRARY_PATH="$T/badicu" "$KARIZ" --db "$DB" list; expect_rc 0; has_out "Ava Smith"; expect_eq "$err" "" "stderr"
+run env LD_LIBRARY_PATH="$T/badicu" KARIZ_CALENDAR=persian "$KARIZ" --db "$DB" list; expect_rc 0
+has_out "Ava Smith"
+has_err "the Persian calendar needs ICU, and the ICU library could not be loaded ($T/badicu/libicui18n.so.$icu_major: file too short): install it (Debian: apt-get install libicu$icu_major); dates are shown in the Gregorian calendar"
+
 t "no client writes an event in someone else's name"
 psql_as "$mallory" -c "INSERT INTO events (id, lead_id, at, actor, kind) VALUES (1000, $bo, 0, 'bob', 'note')"
 expect_eq "$(dbq "SELECT actor FROM events WHERE id = 1000")" "$mallory" "an event claiming bob"

@@ -19,15 +19,12 @@
 
 #include "kariz/buf.h"
 #include "kariz/dates.h"
+#include "kariz/icu.h"
 #include "kariz/store.h"
 #include "kariz/text.h"
 #include "store/internal.h"
 #include "store/sqlite.h"
 #include "testdb.h"
-
-#include <unicode/ucol.h>
-#include <unicode/ustring.h>
-
 
 /* The name the database records for an actor: on PostgreSQL the server
  * writes the connected role, whatever kariz says (schema-pg.sql). */
@@ -1943,7 +1940,7 @@ static int icu_cmp(const void *pa, const void *pb)
     kz_text_search_form(&fa, expect_names[a]);
     kz_text_search_form(&fb, expect_names[b]);
     UErrorCode ec = U_ZERO_ERROR;
-    int r = ucol_strcollUTF8(expect_coll, kz_buf_str(&fa), (int32_t)fa.len, kz_buf_str(&fb),
+    int r = kz_icu()->ucol_strcollUTF8(expect_coll, kz_buf_str(&fa), (int32_t)fa.len, kz_buf_str(&fb),
                              (int32_t)fb.len, &ec);
     assert_true(U_SUCCESS(ec));
     kz_buf_free(&fa);
@@ -1965,9 +1962,9 @@ static void test_name_keys_order(void **state)
     assert_int_equal(kz_store_meta_get(f->st, "name_locale", &loc, &err), KZ_OK);
     assert_non_null(loc);
     UErrorCode ec = U_ZERO_ERROR;
-    UCollator *coll = ucol_open(loc, &ec);
+    UCollator *coll = kz_icu()->ucol_open(loc, &ec);
     assert_true(U_SUCCESS(ec));
-    ucol_setStrength(coll, UCOL_SECONDARY);
+    kz_icu()->ucol_setStrength(coll, UCOL_SECONDARY);
     expect_coll = coll;
     int64_t want[64];
     for (size_t i = 0; i < NKEY_NAMES; i++)
@@ -1990,7 +1987,7 @@ static void test_name_keys_order(void **state)
                 assert_int_equal(got.v[i], want[rev ? NKEY_NAMES - 1 - i : i]);
         }
     f->st->name_indexed = true;
-    ucol_close(coll);
+    kz_icu()->ucol_close(coll);
     free(loc);
 }
 

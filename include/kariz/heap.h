@@ -1,0 +1,25 @@
+/* kariz/heap.h - the heap kariz starts with.
+ *
+ * A board's first screen touches about a thousand pages of memory that
+ * were never touched before (ncurses's three screens of a 160-column
+ * terminal alone are 160 of them, the rules and the first cards more),
+ * and each first touch is a page fault. On a small virtual machine a
+ * fault costs 10-25 us, so those pages cost a board 4 ms of its first
+ * frame. kz_heap_setup, called first thing in main, places the heap's next
+ * megabytes in a stretch the kernel may back with transparent huge pages
+ * (2 MB at a fault; THP in "madvise" mode, Debian's default): the
+ * allocations that follow take one fault where they took hundreds. It
+ * does nothing where the heap is not glibc's (a sanitizer's allocator) or
+ * where the kernel gives no huge pages ("never"), and costs only address
+ * space below the stretch, never touched. */
+#pragma once
+
+#include <stdbool.h>
+
+/* Arranges the heap as above; call once, before anything else allocates
+ * much (main). */
+void kz_heap_setup(void);
+
+/* Whether kz_heap_setup asked for huge pages for a stretch of the heap
+ * (what the tests check). */
+bool kz_heap_huge(void);

@@ -1,0 +1,112 @@
+/* test_heap.c - kz_heap_setup: the allocations made after it (ncurses's
+ * screen lines, a board's cards) come from a stretch of the heap the
+ * kernel may back with transparent huge pages. Skipped where there are
+ * none to give (THP "never", no /sys/kernel/mm/transparent_hugepage) and
+ * under AddressSanitizer, whose allocator is not glibc's heap. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "kariz/heap.h"
+
+#if defined(__SANITIZE_ADDRESS__)
+#define KZ_OTHER_HEAP 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KZ_OTHER_HEAP 1
+#endif
+#endif
+
+/* Whether the kernel gives huge pages to memory that asks for them. */
+static bool thp_offered(void)
+{
+    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
+    char line[128] = "";
+    if (!f)
+        return false;
+    if (!fgets(line, sizeof line, f))
+        line[0] = '\0';
+    fclose(f);
+    return strstr(line, "[always]") || strstr(line, "[madvise]");
+}
+
+/* The THPeligible line of the mapping holding address p (-1: not found). */
+static int thp_eligible(const void *p)
+{
+    FILE *f = fopen("/proc/self/smaps", "r");
+    if (!f)
+        return -1;
+    char line[512];
+    bool in = false;
+    int r = -1;
+    uintptr_t a = (uintptr_t)p;
+    while (fgets(line, sizeof line, f)) {
+        unsigned long lo, hi;
+        char perms[8];
+        if (sscanf(line, "%lx-%lx %7s ", &lo, &hi, perms) == 3) { /* a mapping's first line */
+            in = a >= lo && a < hi;
+            continue;
+        }
+        int v;
+        if (in && sscanf(line, "THPeligible: %d", &v) == 1) {
+            r = v;
+            break;
+        }
+    }
+    fclose(f);
+    return r;
+}
+
+static void test_allocations_after_setup_may_be_huge(void **state)
+{
+    (void)state;
+#ifdef KZ_OTHER_HEAP
+    skip();
+#else
+    if (!thp_offered()) {
+        fprintf(stderr, "test_heap: the kernel offers no transparent huge pages: skipped\n");
+        skip();
+    }
+    assert_true(kz_heap_huge());
+    /* lines of a 160-column screen, as ncurses allocates them */
+    enum { LINES = 150 };
+    char *line[LINES];
+    for (int i = 0; i < LINES; i++) {
+        line[i] = calloc(160, 28);
+        assert_non_null(line[i]);
+        memset(line[i], ' ', 160 * 28);
+    }
+    /* (a few may reuse what was freed below the stretch since) */
+    int eligible = 0;
+    for (int i = 0; i < LINES; i++)
+        eligible += thp_eligible(line[i]) == 1;
+    assert_true(eligible >= LINES - 8);
+    assert_int_equal(thp_eligible(line[LINES - 1]), 1);
+    for (int i = 0; i < LINES; i++)
+        free(line[i]);
+#endif
+}
+
+static void test_setup_twice_changes_nothing(void **state)
+{
+    (void)state;
+    bool was = kz_heap_huge();
+    kz_heap_setup();
+    assert_int_equal(kz_heap_huge(), was);
+}
+
+int main(void)
+{
+    kz_heap_setup(); /* first thing, as kariz's main */
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_allocations_after_setup_may_be_huge),
+        cmocka_unit_test(test_setup_twice_changes_nothing),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
