@@ -314,11 +314,15 @@ kz_status kz_store_rescore_due(kz_store *st, size_t batch, bool one_batch, const
                                int64_t now, const bool *fields, bool with_custom,
                                kz_rescore_fn fn, void *ud, int64_t *changed, kz_err *err);
 /* Sets up what only later work needs (on PostgreSQL, the session's
- * temporary table of search matches), so that an opening does not wait for
- * it: the board calls it once its first screen is shown. A search outside
- * a transaction, and kz_store_begin_read, do it when it was not done;
- * calling it again does nothing. */
-void kz_store_settle(kz_store *st);
+ * temporary table of search matches, and what makes a board's first search
+ * faster: the search's statistics and first plan, and, once a page sorted
+ * by name was read, the name order), so that an opening does not wait for
+ * it, one piece a call (a statement, or loading a library: a few
+ * milliseconds); true while pieces remain, false (at once) when nothing is
+ * left. The board calls it after each screen while no key waits. A search
+ * outside a transaction, and kz_store_begin_read, make the table when it
+ * was not made. */
+bool kz_store_settle(kz_store *st);
 /* Whether a write waits for another process's lock (the busy timeout, the
  * default) or fails at once with KZ_EBUSY (for work that can try again
  * later, such as the board's background rescoring). */

@@ -97,8 +97,9 @@ typedef struct kz_backend {
      * or when kz_store_settle says the session has time (NULL: nothing).
      * idle (kz_store_settle: a board that has shown its first screen):
      * also what makes its first search faster, which a command that
-     * searches once would wait for. */
-    void (*settle)(kz_store *st, bool idle);
+     * searches once would wait for, a piece a call; true while pieces of
+     * it remain. */
+    bool (*settle)(kz_store *st, bool idle);
     bool search_like; /* searches with LIKE on the case-folded lead_text (no kept matches) */
     /* lead_text keeps each lead's board keys beside its text (schema-pg.sql):
      * a search reads its matches' places from the rows it checks */
@@ -189,6 +190,7 @@ struct kz_store {
     size_t hits_nlike;      /* (0: the text matches nothing) */
     bool hits_temp;         /* (search_like) the session has its temporary kz_hits */
     bool hits_tried;        /* (search_like) settle tried to make it in this session */
+    bool name_sorted;       /* a page sorted by name was read: settle reads the name order */
     bool hits_listed;       /* KZ_HITS_IDS: kz_hits holds hits_ids (hits_list) */
     bool hits_table, hits_fn;
     bool company_fn;        /* kz_company_key(), kz_email_domain() are registered */

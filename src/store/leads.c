@@ -2225,6 +2225,8 @@ static kz_status prepare_page(kz_store *st, const kz_query *q, const char *cols,
 static kz_status prepare_query(kz_store *st, const kz_query *q, const char *cols, bool paged,
                                kz_dbstmt **out, kept_page *kept, kz_err *err)
 {
+    if (paged && q->sort == KZ_SORT_NAME)
+        st->name_sorted = true; /* (what kz_store_settle prepares next) */
     if (q->search && *q->search) {
         /* a page of a column (every order has an index per stage, names
          * where one collation holds for all: name_indexed) stops early;

@@ -53,6 +53,8 @@ typedef struct pg_data {
     char *role;         /* owned: the authenticated role */
     char xid[24];       /* the committing transaction's id ("" when it wrote nothing) */
     bool idle_done;     /* pg_settle did what a board's idle session does */
+    int idle_step;      /* ... the piece of it pg_settle does next */
+    bool icu_asked;     /* pg_settle loaded ICU, for the name order */
     /* the name order (kz_name) as kariz can compute it here (pg_name_order) */
     int name_state;     /* 0: not read yet; -1: not here; 1: ties by bytes; 2: ties stay */
     UCollator *name_coll; /* owned (name_state > 0) */
@@ -646,30 +648,50 @@ static void forget_hits_table(kz_store *st)
     st->hits_text = NULL;
 }
 
-static void pg_settle(kz_store *st, bool idle)
+static bool pg_settle(kz_store *st, bool idle)
 {
     /* (in a transaction a failure would abort it: a search there asks the
      * index itself, and a later one makes the table) */
     if (st->in_txn)
-        return;
+        return false;
+    pg_data *pd = PD(st);
     if (!st->hits_tried) {
         st->hits_tried = true;
         st->hits_temp = !st->readonly &&
                         st->conn->ops->exec(st->conn, "CREATE TEMP TABLE IF NOT EXISTS kz_hits "
                                                       "(id BIGINT PRIMARY KEY)") == KZ_DB_OK;
+        return idle && !pd->idle_done;
     }
-    if (!idle || PD(st)->idle_done)
-        return;
-    /* a board with time on its hands: whether a search sorted by name can
-     * place its matches here, and what a search is likely to match
-     * (pg_estimate); and the first plan of a search, which loads what the
-     * planner knows of lead_text and its index, is made now rather than on
-     * the first keystroke */
-    PD(st)->idle_done = true;
+    if (!idle)
+        return false;
+    /* a board with time on its hands, a piece at a time (each a statement,
+     * or loading ICU: a key waits for one piece at most): what a search is
+     * likely to match (pg_estimate), and the first plan of a search, which
+     * loads what the planner knows of lead_text and its index, made now
+     * rather than at the first keystroke */
+    if (!pd->idle_done) {
+        if (pd->idle_step++ == 0) {
+            if (!pd->doc.state)
+                doc_stats_read(st, &pd->doc);
+            return true;
+        }
+        pd->idle_done = true;
+        st->conn->ops->exec(st->conn, "EXPLAIN SELECT id FROM lead_text WHERE doc LIKE '%kariz%'");
+        return st->name_sorted && !pd->name_state;
+    }
+    /* a board sorted by name (once it is): whether its searches can place
+     * their matches here (ICU's collator, the server's), ICU loaded in one
+     * piece and the order read in the next (15 ms: the session's first use
+     * of ICU in the server) */
+    if (!st->name_sorted || pd->name_state)
+        return false;
+    if (!pd->icu_asked) {
+        pd->icu_asked = true;
+        kz_icu();
+        return true;
+    }
     pg_name_order(st);
-    if (!PD(st)->doc.state)
-        doc_stats_read(st, &PD(st)->doc);
-    st->conn->ops->exec(st->conn, "EXPLAIN SELECT id FROM lead_text WHERE doc LIKE '%kariz%'");
+    return false;
 }
 
 /* The server went away: come back when it can be reached (the driver

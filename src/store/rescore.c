@@ -465,13 +465,15 @@ static json_t *item_json(const item *it)
     json_object_set_new(o, "version", json_integer(it->version));
     json_object_set_new(o, "bump", json_boolean(it->changed));
     json_object_set_new(o, "event", json_boolean(item_event(it)));
-    for (size_t i = 0; i < NSCORE; i++) {
+    /* (stops at a text JSON cannot hold: nothing made after it is left
+     * unowned) */
+    for (size_t i = 0; i < NSCORE && ok; i++) {
         kz_field f = score_fields[i];
         json_t *v;
         if (!kz_lead_has(lead, f))
             v = json_null();
         else if (kz_field_is_text(f))
-            ok = ok && (v = json_string(kz_lead_text(lead, f))) != NULL;
+            ok = (v = json_string(kz_lead_text(lead, f))) != NULL;
         else
             v = json_integer(kz_lead_num(lead, f));
         if (ok)

@@ -376,10 +376,9 @@ kz_status kz_store_open(const char *path, unsigned flags, kz_store **out, kz_err
     return KZ_OK;
 }
 
-void kz_store_settle(kz_store *st)
+bool kz_store_settle(kz_store *st)
 {
-    if (st->be->settle)
-        st->be->settle(st, true);
+    return st->be->settle && st->be->settle(st, true);
 }
 
 void kz_store_wait_for_locks(kz_store *st, bool wait)

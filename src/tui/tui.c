@@ -1428,7 +1428,6 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
     else if (opts->rules_notice)
         kz_tui_message(&t, "%s", opts->rules_notice);
     unsigned flags = KZ_UI_REDRAW;
-    bool settled = false;
     for (;;) {
         if (flags & KZ_UI_POP)
             pop_view(&t);
@@ -1443,11 +1442,13 @@ kz_status kz_tui_run(kz_session *s, const kz_tui_opts *opts, kz_err *err)
             kz_tui_repaint(&t);
         if (flags & KZ_UI_QUIT)
             break;
-        if (!settled) { /* the first screen is shown: what searches need */
-            kz_store_settle(s->store);
-            settled = true;
-        }
         presence_tick(&t);
+        /* the screen is shown (and this board announced): what searches
+         * need (after the first screen; a board sorted by name, once it
+         * is), a piece at a time while no key waits (a key is read between
+         * pieces) */
+        while (!kz_tui_input_pending() && kz_store_settle(s->store)) {
+        }
         kz_key key;
         if (!kz_tui_read_key(&t, &key, true))
             break;
