@@ -1,6 +1,9 @@
 /* calendar.c - Solar Hijri dates through ICU's Persian calendar. */
 #include "kariz/calendar.h"
 
+#include <stdio.h>
+
+#include "kariz/i18n.h"
 #include "kariz/icu.h"
 
 #define MS_PER_DAY 86400000.0
@@ -63,6 +66,15 @@ bool kz_day_from_persian(int py, int pm, int pd, int *day)
     double days = ms / MS_PER_DAY;
     *day = (int)(days < 0 ? days - 0.5 : days + 0.5);
     return true;
+}
+
+const char *kz_persian_unavailable(void)
+{
+    static char why[768];
+    if (kz_icu())
+        return NULL;
+    snprintf(why, sizeof why, _("Solar Hijri dates need ICU, and %s"), kz_icu_failure());
+    return why;
 }
 
 bool kz_persian_leap_year(int py)

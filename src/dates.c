@@ -574,6 +574,9 @@ static int month_name_date(const char *s, const char *w, int today, long long *r
     int m = persian_month(name);
     if (!m)
         return 0;
+    const char *unavailable = kz_persian_unavailable();
+    if (unavailable)
+        return date_error(err, s, unavailable), -1;
     int ty, tm, td, day;
     if (!kz_persian_from_day(today, &ty, &tm, &td))
         return 0;
@@ -609,6 +612,9 @@ static int numeric_date(const char *s, const char *w, long long *r, kz_err *err)
         return 0;
     if (y >= 1300 && y <= 1499) {
         char why[96];
+        const char *unavailable = kz_persian_unavailable();
+        if (unavailable)
+            return date_error(err, s, unavailable), -1;
         if (m < 1 || m > 12)
             return date_error(err, s, _("the month must be 1..12")), -1;
         if (d < 1 || d > kz_persian_days_in_month(y, m)) {

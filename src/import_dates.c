@@ -200,6 +200,9 @@ kz_status kz_import_date_read(const char *cell, kz_date_order order, char *out, 
     int day;
     bool ok;
     bool persian = y < 1700;
+    const char *unavailable = persian ? kz_persian_unavailable() : NULL;
+    if (unavailable)
+        return kz_err_set(err, KZ_EINVAL, _("\"%.60s\": %s"), cell, unavailable);
     if (persian)
         ok = kz_day_from_persian(y, m, d, &day);
     else

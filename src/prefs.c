@@ -211,6 +211,15 @@ static void resolve(void)
                        "calendar"),
                      kz_icu_failure());
     }
+    /* ... as are shaping and reordering right-to-left text */
+    if (cur.bidi == KZ_BIDI_KARIZ && !kz_icu()) {
+        cur.bidi = KZ_BIDI_TERMINAL;
+        if (!warning[0])
+            snprintf(warning, sizeof warning,
+                     _("reordering right-to-left text needs ICU, and %s; the terminal is left to "
+                       "order it"),
+                     kz_icu_failure());
+    }
     cur.week_start = cur.calendar == KZ_CAL_PERSIAN ? 5 : 0;
     resolved = true;
 }

@@ -19,5 +19,8 @@ int kz_persian_days_in_month(int py, int pm);
 bool kz_persian_leap_year(int py);
 /* The month's Persian name (فروردین .. اسفند), or NULL for a bad month. */
 const char *kz_persian_month_name(int pm);
+/* NULL when the calendar can be used; else why not (ICU, loaded at its
+ * first use, could not be), as a message to show. */
+const char *kz_persian_unavailable(void);
 
 #endif

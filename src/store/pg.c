@@ -660,7 +660,8 @@ static bool pg_settle(kz_store *st, bool idle)
         st->hits_temp = !st->readonly &&
                         st->conn->ops->exec(st->conn, "CREATE TEMP TABLE IF NOT EXISTS kz_hits "
                                                       "(id BIGINT PRIMARY KEY)") == KZ_DB_OK;
-        return idle && !pd->idle_done;
+        /* (a new session after a reconnection: the name order again) */
+        return idle && (!pd->idle_done || (st->name_sorted && !pd->name_state));
     }
     if (!idle)
         return false;

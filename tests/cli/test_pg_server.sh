@@ -128,6 +128,14 @@ run env LD_LIBRARY_PATH="$T/badicu" "$KARIZ" --db "$DB" list; expect_rc 0; has_o
 run env LD_LIBRARY_PATH="$T/badicu" KARIZ_CALENDAR=persian "$KARIZ" --db "$DB" list; expect_rc 0
 has_out "Ava Smith"
 has_err "the Persian calendar needs ICU, and the ICU library could not be loaded ($T/badicu/libicui18n.so.$icu_major: file too short): install it (Debian: apt-get install libicu$icu_major); dates are shown in the Gregorian calendar"
+run env LD_LIBRARY_PATH="$T/badicu" KARIZ_BIDI=kariz "$KARIZ" --db "$DB" list; expect_rc 0
+has_err "reordering right-to-left text needs ICU, and the ICU library could not be loaded ($T/badicu/libicui18n.so.$icu_major: file too short): install it (Debian: apt-get install libicu$icu_major); the terminal is left to order it"
+# a Solar Hijri date typed says what is missing, not that the date is wrong
+run env LD_LIBRARY_PATH="$T/badicu" "$KARIZ" --db "$DB" followup "$bo" 1405/03/10; expect_rc 2
+has_err 'cannot read date "1405/03/10": Solar Hijri dates need ICU, and the ICU library could not be loaded'
+run env LD_LIBRARY_PATH="$T/badicu" "$KARIZ" --db "$DB" followup "$bo" "12 آذر 1405"; expect_rc 2
+has_err 'Solar Hijri dates need ICU, and the ICU library could not be loaded'
+expect_eq "$(dbq "SELECT count(*) FROM leads WHERE id = $bo AND next_due IS NOT NULL")" 0 "Bo's follow-up, never set"
 
 t "no client writes an event in someone else's name"
 psql_as "$mallory" -c "INSERT INTO events (id, lead_id, at, actor, kind) VALUES (1000, $bo, 0, 'bob', 'note')"

@@ -17,6 +17,13 @@
 
 #include "harness.h"
 
+/* Whether the cell at arg (row, column) is no longer shown selected. */
+static bool unselected(kt_term *t, void *arg)
+{
+    const int *rc = arg;
+    return !kt_cell_reverse(t, rc[0], rc[1]);
+}
+
 static int teardown_all(void **state)
 {
     (void)state;
@@ -49,12 +56,23 @@ static void test_a_screen_is_one_write(void **state)
     snprintf(log, sizeof log, "%s", kt_path("writes.log"));
     kt_env("LD_PRELOAD", shim);
     kt_env("KARIZ_WRITES_LOG", log);
+    kt_env("NO_COLOR", "1"); /* (the selected card in reverse video) */
     kt_term *t = kt_board(50, 160, db, NULL);
     kt_env_clear();
     kt_wait_for(t, "Lead 39");
     kt_wait_for(t, "? help");
+    /* the selected card, drawn in reverse */
+    int sel[2] = {-1, -1};
+    for (int r = 2; r < kt_rows(t) - 2 && sel[0] < 0; r++)
+        for (int c = 0; c < kt_cols(t); c++)
+            if (kt_cell_reverse(t, r, c)) {
+                sel[0] = r;
+                sel[1] = c;
+                break;
+            }
+    assert_true(sel[0] >= 0);
     kt_send(t, "j"); /* the cursor moves: the next screen, one write more */
-    kt_wait_for(t, "Lead 35");
+    kt_wait_until(t, unselected, sel, "the selection to move");
     kt_finish(t, "q");
     FILE *f = fopen(log, "r");
     assert_non_null(f);

@@ -1,8 +1,9 @@
 /* test_heap.c - kz_heap_setup: the allocations made after it (ncurses's
  * screen lines, a board's cards) come from a stretch of the heap the
- * kernel may back with transparent huge pages. Skipped where there are
- * none to give (THP "never", no /sys/kernel/mm/transparent_hugepage) and
- * under AddressSanitizer, whose allocator is not glibc's heap. */
+ * kernel may back with transparent huge pages, unless the user tunes
+ * malloc from the environment. Skipped where there are none to give (THP
+ * "never", no /sys/kernel/mm/transparent_hugepage) and under
+ * AddressSanitizer, whose allocator is not glibc's heap. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -93,6 +95,42 @@ static void test_allocations_after_setup_may_be_huge(void **state)
 #endif
 }
 
+/* What kz_heap_setup did in this test program started again with env
+ * added ("1": huge pages asked for, "0": the heap left alone). */
+static char report_with(const char *env)
+{
+    char self[512], cmd[1200];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    assert_true(n > 0);
+    self[n] = '\0';
+    snprintf(cmd, sizeof cmd, "env %s '%s' --report", env, self);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    char out[16] = "";
+    if (!fgets(out, sizeof out, p))
+        out[0] = '\0';
+    assert_int_equal(pclose(p), 0);
+    return out[0];
+}
+
+/* A user who tunes glibc's malloc from the environment keeps that tuning:
+ * the heap is left as glibc makes it. */
+static void test_malloc_tuning_kept(void **state)
+{
+    (void)state;
+#ifdef KZ_OTHER_HEAP
+    skip();
+#else
+    if (!thp_offered()) {
+        fprintf(stderr, "test_heap: the kernel offers no transparent huge pages: skipped\n");
+        skip();
+    }
+    assert_int_equal(report_with("KZ_UNRELATED=1"), '1');
+    assert_int_equal(report_with("MALLOC_TOP_PAD_=131072"), '0');
+    assert_int_equal(report_with("GLIBC_TUNABLES=glibc.malloc.mmap_threshold=262144"), '0');
+#endif
+}
+
 static void test_setup_twice_changes_nothing(void **state)
 {
     (void)state;
@@ -101,11 +139,16 @@ static void test_setup_twice_changes_nothing(void **state)
     assert_int_equal(kz_heap_huge(), was);
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
     kz_heap_setup(); /* first thing, as kariz's main */
+    if (argc == 2 && strcmp(argv[1], "--report") == 0) { /* (report_with) */
+        printf("%d\n", kz_heap_huge());
+        return 0;
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_allocations_after_setup_may_be_huge),
+        cmocka_unit_test(test_malloc_tuning_kept),
         cmocka_unit_test(test_setup_twice_changes_nothing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
