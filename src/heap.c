@@ -19,9 +19,7 @@
 static void *below[2];
 static bool huge;
 
-/* Whether the kernel gives transparent huge pages to memory that asks for
- * them ("always" or "madvise"; not "never", nor a kernel without them). */
-static bool thp_offered(void)
+bool kz_heap_thp_offered(void)
 {
     FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
     char line[128] = "";
@@ -51,7 +49,7 @@ static bool malloc_tuned(void)
 void kz_heap_setup(void)
 {
 #if defined(__GLIBC__) && defined(M_TOP_PAD) && defined(MADV_HUGEPAGE)
-    if (below[0] || malloc_tuned() || !thp_offered())
+    if (below[0] || malloc_tuned() || !kz_heap_thp_offered())
         return;
     /* glibc's brk heap, not another allocator's (a sanitizer's): a small
      * block comes from below the program break */

@@ -30,3 +30,7 @@ void kz_heap_setup(void);
 /* Whether kz_heap_setup asked for huge pages for a stretch of the heap
  * (what the tests check). */
 bool kz_heap_huge(void);
+
+/* Whether the kernel gives transparent huge pages to memory that asks for
+ * them ("always" or "madvise"; not "never", nor a kernel without them). */
+bool kz_heap_thp_offered(void);

@@ -18,25 +18,29 @@
 #include "kariz/heap.h"
 
 #if defined(__SANITIZE_ADDRESS__)
-#define KZ_OTHER_HEAP 1
+static const bool other_heap = true;
 #elif defined(__has_feature)
 #if __has_feature(address_sanitizer)
-#define KZ_OTHER_HEAP 1
+static const bool other_heap = true;
+#else
+static const bool other_heap = false;
 #endif
+#else
+static const bool other_heap = false;
 #endif
 
-/* Whether the kernel gives huge pages to memory that asks for them. */
-static bool thp_offered(void)
-{
-    FILE *f = fopen("/sys/kernel/mm/transparent_hugepage/enabled", "r");
-    char line[128] = "";
-    if (!f)
-        return false;
-    if (!fgets(line, sizeof line, f))
-        line[0] = '\0';
-    fclose(f);
-    return strstr(line, "[always]") || strstr(line, "[madvise]");
-}
+/* Skips a test where no huge pages are given, or under a sanitizer. */
+#define NEED_HUGE_PAGES()                                                                  \
+    do {                                                                                   \
+        if (other_heap) {                                                                  \
+            fprintf(stderr, "test_heap: a sanitizer's allocator, not glibc's heap: skipped\n"); \
+            skip();                                                                        \
+        }                                                                                  \
+        if (!kz_heap_thp_offered()) {                                                      \
+            fprintf(stderr, "test_heap: the kernel offers no transparent huge pages: skipped\n"); \
+            skip();                                                                        \
+        }                                                                                  \
+    } while (0)
 
 /* The THPeligible line of the mapping holding address p (-1: not found). */
 static int thp_eligible(const void *p)
@@ -68,13 +72,7 @@ static int thp_eligible(const void *p)
 static void test_allocations_after_setup_may_be_huge(void **state)
 {
     (void)state;
-#ifdef KZ_OTHER_HEAP
-    skip();
-#else
-    if (!thp_offered()) {
-        fprintf(stderr, "test_heap: the kernel offers no transparent huge pages: skipped\n");
-        skip();
-    }
+    NEED_HUGE_PAGES();
     assert_true(kz_heap_huge());
     /* lines of a 160-column screen, as ncurses allocates them */
     enum { LINES = 150 };
@@ -92,7 +90,6 @@ static void test_allocations_after_setup_may_be_huge(void **state)
     assert_int_equal(thp_eligible(line[LINES - 1]), 1);
     for (int i = 0; i < LINES; i++)
         free(line[i]);
-#endif
 }
 
 /* What kz_heap_setup did in this test program started again with env
@@ -118,17 +115,10 @@ static char report_with(const char *env)
 static void test_malloc_tuning_kept(void **state)
 {
     (void)state;
-#ifdef KZ_OTHER_HEAP
-    skip();
-#else
-    if (!thp_offered()) {
-        fprintf(stderr, "test_heap: the kernel offers no transparent huge pages: skipped\n");
-        skip();
-    }
+    NEED_HUGE_PAGES();
     assert_int_equal(report_with("KZ_UNRELATED=1"), '1');
     assert_int_equal(report_with("MALLOC_TOP_PAD_=131072"), '0');
     assert_int_equal(report_with("GLIBC_TUNABLES=glibc.malloc.mmap_threshold=262144"), '0');
-#endif
 }
 
 static void test_setup_twice_changes_nothing(void **state)
