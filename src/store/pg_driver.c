@@ -47,6 +47,8 @@ struct pg_conn {
     kz_buf dealloc;        /* DEALLOCATEs of statements the pool let go, sent
                             * before the next command outside a transaction */
     int64_t notices;       /* notifications from other sessions */
+    int self;              /* the server process of this session, as the
+                            * server numbers it (0: not asked yet) */
     pg_stmt *stmts;        /* the open statements, so close can let go of them */
 };
 
@@ -112,7 +114,8 @@ static const kz_conn_ops pg_conn_ops;
     X(PQsetNoticeProcessor) \
     X(PQsocket) \
     X(PQstatus) \
-    X(PQtransactionStatus)
+    X(PQtransactionStatus) \
+    X(PQuser)
 static struct {
 #define X(f) __typeof__(f) *f;
     KZ_PQ_FUNCS(X)
@@ -1299,9 +1302,29 @@ static char *connect_message(const char *conninfo, const char *msg)
 /* What to do about a connection the server refused for its set-up (a
  * missing database or role, a role without CONNECT), or NULL: the
  * server's own words say what, not what the team does about it. */
-static const char *connect_hint(const char *msg)
+static const char *connect_hint_of(const char *msg);
+
+static char *connect_hint(PGconn *pg, const char *msg)
 {
-    if (strstr(msg, "CONNECT privilege"))
+    /* PgBouncer's refusal of a role the server has not (or not with
+     * LOGIN), which does not name it */
+    if (strstr(msg, "no such user")) {
+        kz_buf b = KZ_BUF_INIT;
+        const char *user = pq.PQuser(pg);
+        kz_buf_printf(&b,
+                      _("the pooler found no role \"%s\" that may log in: create it (LOGIN) and "
+                        "make it a member of the team's role (see docs/deployment.md)"),
+                      user ? user : "");
+        return kz_buf_take(&b);
+    }
+    const char *hint = connect_hint_of(msg);
+    return hint ? kz_xstrdup(hint) : NULL;
+}
+
+static const char *connect_hint_of(const char *msg)
+{
+    /* (through PgBouncer, the server's refusal without its detail) */
+    if (strstr(msg, "CONNECT privilege") || strstr(msg, "permission denied for database"))
         return _("the role may not connect to this database: make it a member of the team's "
                  "role, which has CONNECT (see docs/deployment.md)");
     if (strstr(msg, "does not exist") && strstr(msg, "database \""))
@@ -1310,6 +1333,15 @@ static const char *connect_hint(const char *msg)
     if (strstr(msg, "does not exist") && strstr(msg, "role \""))
         return _("create the role and make it a member of the team's role (see "
                  "docs/deployment.md)");
+    /* PgBouncer's peer check: the Unix login asked for another role */
+    if (strstr(msg, "unix socket login rejected"))
+        return _("the pooler lets a Unix login in only as its own role (peer): leave user= out, "
+                 "or sign in as that user");
+    /* PgBouncer's refusal of what it cannot pass on (options=, $PGOPTIONS) */
+    if (strstr(msg, "unsupported startup parameter"))
+        return _("the pooler does not pass it on to the server: leave it out of the connection "
+                 "string and $PGOPTIONS, and set what it set for the role instead (ALTER ROLE ... "
+                 "SET)");
     return NULL;
 }
 
@@ -1326,7 +1358,8 @@ static bool refused(PGconn *pg, const char *msg)
 {
     static const char *const words[] = {
         "authentication failed", "does not exist", "no pg_hba.conf entry", "pg_hba.conf rejects",
-        "no password supplied", "permission denied", "not permitted to log in"};
+        "no password supplied", "permission denied", "not permitted to log in",
+        "no such user", "login rejected" /* (PgBouncer's) */};
     if (pq.PQconnectionNeedsPassword(pg))
         return true;
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
@@ -1365,7 +1398,7 @@ int kz_pg_connect(const char *conninfo, kz_dbconn **out, char **errmsg)
         int rc = refused(pg, msg) ? KZ_DB_DENIED : KZ_DB_CANTOPEN;
         if (errmsg) {
             *errmsg = connect_message(conninfo, msg);
-            const char *hint = connect_hint(msg);
+            char *hint = connect_hint(pg, msg);
             if (hint) {
                 kz_buf b = KZ_BUF_INIT; /* ownership passes to *errmsg */
                 size_t n = strlen(*errmsg);
@@ -1374,6 +1407,7 @@ int kz_pg_connect(const char *conninfo, kz_dbconn **out, char **errmsg)
                 if (n && (*errmsg)[n - 1] == '.') /* (the server's sentence ends here) */
                     n--;
                 kz_buf_printf(&b, "%.*s; %s", (int)n, *errmsg, hint);
+                free(hint);
                 free(*errmsg);
                 *errmsg = kz_buf_take(&b);
             }
@@ -1409,12 +1443,17 @@ static int listen_on(pg_conn *c, const char *channel)
         return pq.PQstatus(c->pg) == CONNECTION_BAD ? KZ_DB_GONE : KZ_DB_ERROR;
     }
     kz_buf sql = KZ_BUF_INIT;
-    kz_buf_printf(&sql, "LISTEN %s", id);
+    /* ... and, in the same round trip, the number of the session's server
+     * process, which its own notifications carry: behind a pooler the
+     * number the connection reported (PQbackendPID) is the pooler's own */
+    kz_buf_printf(&sql, "LISTEN %s; SELECT pg_backend_pid()", id);
     pq.PQfreemem(id);
     PGresult *r = pq.PQexec(c->pg, kz_buf_str(&sql));
     kz_buf_free(&sql);
     int rc = KZ_DB_OK;
-    if (!r || pq.PQresultStatus(r) != PGRES_COMMAND_OK)
+    if (r && pq.PQresultStatus(r) == PGRES_TUPLES_OK && pq.PQntuples(r) == 1)
+        c->self = atoi(pq.PQgetvalue(r, 0, 0));
+    else
         rc = fail_result(c, r);
     pq.PQclear(r);
     return rc;
@@ -1434,7 +1473,7 @@ int64_t kz_pg_notices(kz_dbconn *cc)
     pg_conn *c = (pg_conn *)cc;
     PGnotify *n;
     pq.PQconsumeInput(c->pg);
-    int self = pq.PQbackendPID(c->pg);
+    int self = c->self ? c->self : pq.PQbackendPID(c->pg);
     while ((n = pq.PQnotifies(c->pg))) {
         if (n->be_pid != self)
             for (size_t i = 0; i < c->nlistens; i++)
@@ -1462,6 +1501,7 @@ int kz_pg_reconnect(kz_dbconn *cc)
     }
     /* a new session: nothing prepared, no sequence used, no settings */
     c->gen++;
+    c->self = 0;
     c->inserted = c->lastval_known = false;
     pool_drop(c);
     for (size_t i = 0; i < c->nsettings; i++) {

@@ -2,7 +2,10 @@
  * board comes back by itself, a note typed after the restart is saved
  * once, what was saved before is all there, and another board's change
  * still reaches it. On a cluster of its own (tests/pg/cluster), so the
- * restart disturbs no other test; runs as pg.tty.test_pg_restart. */
+ * restart disturbs no other test; runs as pg.tty.test_pg_restart, and as
+ * pgpool.tty.test_pg_restart with a PgBouncer of its own in front of that
+ * cluster (tests/pg/pooler): the pooler stays up while the server behind
+ * it restarts. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -13,12 +16,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <time.h>
+
 #include "harness.h"
+#include "testdb.h"
 
 static char cluster_dir[512];
+static char pool_dir[512]; /* (empty: connected directly) */
 static char db[1024];
 
-static void cluster(const char *what)
+static void cluster(const char *what);
+
+static void cluster_only(const char *what)
 {
     const char *src = getenv("KARIZ_SOURCE");
     assert_non_null(src);
@@ -28,11 +37,62 @@ static void cluster(const char *what)
     assert_int_equal(system(cmd), 0);
 }
 
-/* The conninfo of the own cluster's maintenance database (from its env). */
-static void own_conninfo(char *out, size_t n)
+static void pooler(const char *what)
+{
+    const char *src = getenv("KARIZ_SOURCE");
+    assert_non_null(src);
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "bash '%s/tests/pg/pooler' %s '%s' '%s' >/dev/null", src, what,
+             pool_dir, strcmp(what, "start") == 0 ? cluster_dir : "");
+    if (strcmp(what, "stop") == 0)
+        snprintf(cmd, sizeof cmd, "bash '%s/tests/pg/pooler' stop '%s' >/dev/null", src, pool_dir);
+    assert_int_equal(system(cmd), 0);
+}
+
+/* The server restarted or came back: through the pooler, waits until a
+ * session through it works. A board that tried the pooler while the
+ * server was down made it refuse everyone for a while (its
+ * server_login_retry, a second in tests/pg/pooler): the board tries again
+ * by itself, but the commands and queries this test runs next would not. */
+static void cluster(const char *what)
+{
+    cluster_only(what);
+    if (!pool_dir[0] || (strcmp(what, "restart") != 0 && strcmp(what, "resume") != 0))
+        return;
+    char out[64], why[1024];
+    for (int i = 0; i < 600; i++) { /* (at most a minute) */
+        if (kz_testdb_query(db, "SELECT 1", out, sizeof out, why, sizeof why))
+            return;
+        struct timespec pause = {0, 100 * 1000 * 1000};
+        nanosleep(&pause, NULL);
+    }
+    fail_msg("the pooler in %s still refuses a minute after the server's %s: %s", pool_dir,
+             what, why);
+}
+
+/* Whether the test runs through a pooler: the env file of the test
+ * cluster it was given is the pooler's (tests/pg/pooler). */
+static bool pooled(void)
+{
+    const char *env = getenv("KARIZ_TEST_PG_ENV");
+    FILE *f = env ? fopen(env, "r") : NULL;
+    if (!f)
+        return false;
+    char line[1024];
+    bool found = false;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "KARIZ_TEST_PG_DIRECT=", 21) == 0)
+            found = true;
+    fclose(f);
+    return found;
+}
+
+/* The conninfo of the maintenance database in dir's env (the own
+ * cluster's, or the own pooler's in front of it). */
+static void own_conninfo(const char *dir, char *out, size_t n)
 {
     char path[600];
-    snprintf(path, sizeof path, "%s/env", cluster_dir);
+    snprintf(path, sizeof path, "%s/env", dir);
     FILE *f = fopen(path, "r");
     assert_non_null(f);
     char line[1024];
@@ -62,8 +122,12 @@ static int setup(void **state)
     (void)state;
     snprintf(cluster_dir, sizeof cluster_dir, "%s", kt_path("own-cluster"));
     cluster("start");
+    if (pooled()) {
+        snprintf(pool_dir, sizeof pool_dir, "%s", kt_path("own-pool"));
+        pooler("start");
+    }
     char admin[1024];
-    own_conninfo(admin, sizeof admin);
+    own_conninfo(pool_dir[0] ? pool_dir : cluster_dir, admin, sizeof admin);
     kt_sql_exec(admin, "CREATE DATABASE kz_restart");
     char *p = strstr(admin, "dbname=postgres");
     assert_non_null(p);
@@ -78,6 +142,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
+    if (pool_dir[0])
+        pooler("stop");
     cluster("stop");
     kt_cleanup();
     return 0;
@@ -133,9 +199,24 @@ static void test_board_survives_a_server_restart(void **state)
  * its cards and the note, says the database is unreachable, and saves the
  * note once when asked again after the server is back; an idle board says
  * by itself when the server goes and when it comes back. */
+/* A test of the server down for a while, run connected directly only:
+ * through the pooler each of the board's tries waits for the pooler to
+ * give up on the server (query_wait_timeout), and the test's dozen outages
+ * took 40 s, more than the suite can spend (tests/CMakeLists.txt). The
+ * same tests passed through tests/pg/pooler when it was set up. */
+static void direct_only(void)
+{
+    if (pool_dir[0]) {
+        fprintf(stderr, "SKIPPED through the pooler: a server down for a while is tested "
+                        "connected directly (pg.tty.test_pg_restart)\n");
+        skip();
+    }
+}
+
 static void test_board_keeps_work_while_the_server_is_down(void **state)
 {
     (void)state;
+    direct_only();
     kt_term *t = kt_board(30, 120, db, NULL);
     kt_wait_for(t, "Ada Lovelace");
     long long notes = kt_sql_number(db, "SELECT count(*) FROM activities");
@@ -246,6 +327,7 @@ static void test_board_settles_after_its_first_screen(void **state)
 static void test_board_changes_begun_while_down(void **state)
 {
     (void)state;
+    direct_only();
     kt_term *t = kt_board(30, 120, db, NULL);
     kt_wait_for(t, "Ada Lovelace");
     long long moved = kt_sql_number(db, "SELECT count(*) FROM leads WHERE stage = 'prospect'");
