@@ -1263,7 +1263,9 @@ static void test_hold_version(void **state)
 
 /* PostgreSQL: a word the statistics of lead_text say is common is read as
  * ids alone (its places' keys would be read for matches it then does not
- * list); a rare one with its keys. */
+ * list); a rare one with its keys; and one they put in far more leads than
+ * could be listed (five times the cap) is not read at all, only checked
+ * lead by lead: the counts agree whichever way. */
 static void test_pg_common_word_read_without_keys(void **state)
 {
     fx *f = *state;
@@ -1272,11 +1274,19 @@ static void test_pg_common_word_read_without_keys(void **state)
     kz_err err;
     add_3000_wonks(f->st); /* (and ANALYZE) */
     add_lead(f->st, "Zyx Quorn", "Acme", NULL, "lead", NULL, 5);
-    kz_store_search_tune(f->st, 100, 100000); /* listed: up to 100 */
-    const char *words[] = {"wonk", "quorn"};
-    for (int i = 0; i < 2; i++) {
+    /* listed: up to 100 (3000 wonks: far too common, not read), then up
+     * to 700 (common: read as ids; the statements kept from the first
+     * case hold no read of the word) */
+    const struct {
+        const char *word;
+        int64_t cap;
+        enum { KEYED, PLAIN, UNREAD } read;
+    } cases[] = {{"wonk", 100, UNREAD}, {"wonk", 700, PLAIN}, {"quorn", 700, KEYED}};
+    int64_t unread = -1;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        kz_store_search_tune(f->st, cases[i].cap, 100000);
         kz_query q = {0};
-        q.search = words[i];
+        q.search = cases[i].word;
         q.stage = "lead";
         q.count_cap = KZ_STORE_COLUMN_CAP;
         int64_t n;
@@ -1285,19 +1295,27 @@ static void test_pg_common_word_read_without_keys(void **state)
         bool keyed = false, plain = false;
         for (size_t k = 0; k < KZ_STMT_CACHE; k++) {
             const char *sql = f->st->cache[k].sql;
-            if (!sql || !strstr(sql, words[i]))
+            if (!sql || !strstr(sql, cases[i].word) || !strstr(sql, "FROM lead_text"))
                 continue;
             keyed |= strncmp(sql, "SELECT id, stage, ", 18) == 0;
             plain |= strncmp(sql, "SELECT id FROM lead_text", 24) == 0;
         }
-        if (i == 0) {
-            assert_true(plain);
-            assert_false(keyed);
-        } else {
+        if (cases[i].read == KEYED) {
             assert_int_equal(n, 1);
             assert_true(keyed);
             assert_false(plain);
+            continue;
         }
+        assert_false(keyed);
+        if (cases[i].read == PLAIN) {
+            assert_true(plain);
+            assert_int_equal(n, unread);
+        } else {
+            if (plain)
+                fail_msg("the word in every lead was read (cap %" PRId64 ")", cases[i].cap);
+            unread = n;
+        }
+        assert_true(n > 0);
     }
 }
 
