@@ -1424,8 +1424,10 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, const kz
              * cap + 1 texts, and their ids sent) was a third of a
              * keystroke, 4-5 ms at 1,000,000 leads. It is checked lead by
              * lead as the probe would have decided; were the statistics
-             * wrong, a rare word checked so costs time, not an answer. */
-            if (!filtered && !keyed && !full && common_word(st, cap)) {
+             * wrong, a rare word checked so costs time, not an answer.
+             * Only where the statistics were asked already (keyed_few): a
+             * command that lists once would read them for it. */
+            if (!filtered && !keyed && !full && places_keyed(st, q) && common_word(st, cap)) {
                 kz_buf_free(&sel);
                 st->hits_n = cap + 1;
                 st->hits_mode = KZ_HITS_CHECK;

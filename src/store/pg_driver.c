@@ -90,6 +90,7 @@ static const kz_conn_ops pg_conn_ops;
     X(PQconninfoFree) \
     X(PQconninfoParse) \
     X(PQconsumeInput) \
+    X(PQdb) \
     X(PQerrorMessage) \
     X(PQescapeIdentifier) \
     X(PQexec) \
@@ -1306,15 +1307,41 @@ static const char *connect_hint_of(const char *msg);
 
 static char *connect_hint(PGconn *pg, const char *msg)
 {
-    /* PgBouncer's refusal of a role the server has not (or not with
-     * LOGIN), which does not name it */
+    /* PgBouncer's refusals, which do not name the role or the database */
+    const char *user = pq.PQuser(pg), *db = pq.PQdb(pg);
+    kz_buf b = KZ_BUF_INIT;
     if (strstr(msg, "no such user")) {
-        kz_buf b = KZ_BUF_INIT;
-        const char *user = pq.PQuser(pg);
+        /* (a pooler that asks the server: a role it has not, or not
+         * with LOGIN) */
         kz_buf_printf(&b,
                       _("the pooler found no role \"%s\" that may log in: create it (LOGIN) and "
                         "make it a member of the team's role (see docs/deployment.md)"),
                       user ? user : "");
+        return kz_buf_take(&b);
+    }
+    if (strstr(msg, "unix socket login rejected")) {
+        /* (peer: a Unix login asking for another role, or a role the
+         * pooler's auth_file does not list) */
+        kz_buf_printf(&b,
+                      _("the pooler lets a Unix login in only as its own role, and only a role "
+                        "its auth_file lists: sign in as \"%s\" (or leave user= out), and have "
+                        "the role listed in the pooler's userlist.txt (see docs/deployment.md)"),
+                      user ? user : "");
+        return kz_buf_take(&b);
+    }
+    if (strstr(msg, "login rejected")) {
+        /* (no line of its auth_hba_file lets this database and role in) */
+        kz_buf_printf(&b,
+                      _("the pooler's auth_hba_file has no line that lets role \"%s\" into "
+                        "database \"%s\": use the database it serves (see docs/deployment.md)"),
+                      user ? user : "", db ? db : "");
+        return kz_buf_take(&b);
+    }
+    if (strstr(msg, "no such database")) {
+        kz_buf_printf(&b,
+                      _("the pooler lists no database \"%s\" in its [databases]: use a name it "
+                        "lists, or add it there (see docs/deployment.md)"),
+                      db ? db : "");
         return kz_buf_take(&b);
     }
     const char *hint = connect_hint_of(msg);
@@ -1333,10 +1360,6 @@ static const char *connect_hint_of(const char *msg)
     if (strstr(msg, "does not exist") && strstr(msg, "role \""))
         return _("create the role and make it a member of the team's role (see "
                  "docs/deployment.md)");
-    /* PgBouncer's peer check: the Unix login asked for another role */
-    if (strstr(msg, "unix socket login rejected"))
-        return _("the pooler lets a Unix login in only as its own role (peer): leave user= out, "
-                 "or sign in as that user");
     /* PgBouncer's refusal of what it cannot pass on (options=, $PGOPTIONS) */
     if (strstr(msg, "unsupported startup parameter"))
         return _("the pooler does not pass it on to the server: leave it out of the connection "
@@ -1359,7 +1382,9 @@ static bool refused(PGconn *pg, const char *msg)
     static const char *const words[] = {
         "authentication failed", "does not exist", "no pg_hba.conf entry", "pg_hba.conf rejects",
         "no password supplied", "permission denied", "not permitted to log in",
-        "no such user", "login rejected" /* (PgBouncer's) */};
+        /* (PgBouncer's: "server login has been failing" is a server
+         * restarting, to be tried again) */
+        "no such user", "login rejected", "no such database", "unsupported startup parameter"};
     if (pq.PQconnectionNeedsPassword(pg))
         return true;
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)

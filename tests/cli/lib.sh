@@ -158,6 +158,16 @@ json() { printf '%s' "$out" | python3 -c "import json,sys; j=json.load(sys.stdin
 # with |, NULL as nothing (on PostgreSQL booleans print as t and f). The SQL
 # must be valid on both engines: coalesce, not ifnull; group_concat with its
 # separator; no PRAGMA, rowid, printf or GLOB.
+# pg_salesperson ROLE [DB]: creates ROLE, who may log in, with the grants
+# docs/deployment.md gives a salesperson on the tables of DB (default $DB)
+pg_salesperson() {
+    psql -XAtq -v ON_ERROR_STOP=1 -d "${2:-$DB}" >/dev/null <<SQL
+CREATE ROLE $1 LOGIN;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $1;
+GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO $1;
+SQL
+}
+
 dbq() {
     if on_pg; then
         # (the SQL on standard input: psql then prints the rows of every

@@ -34,16 +34,16 @@ run k move "$bo" prospect --force --reason "met at the fair"; expect_rc 0
 run k list --search "acme" --format csv; expect_rc 0; has_out "Ava Smith"; lacks_out "Bo Berg"
 run k list --search "globex" --format csv; expect_rc 0; has_out "Bo Berg"; lacks_out "Ava Smith"
 run k history "$bo"; expect_rc 0; has_out "called back"
-expect_eq "$(sessions)" "$first" "the server session, after six more commands"
+# (the pooler resets a session before it hands it on: a kariz that comes
+# meanwhile may be given a new one, never one per command)
+after=$(sessions)
+[ "$(wc -w <<<"$after")" -le 2 ] && ok || bad "server sessions after seven commands: $after"
+case " $after " in *" $first "*) ok ;; *) bad "the first server session ($first) is gone: $after" ;; esac
 expect_eq "$(dbq "SELECT stage FROM leads WHERE id = $bo")" prospect "Bo's stage"
 
 t "the acting user is the role that connected, in a pooled session too"
 mallory=kz_mallory_$$
-psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" >/dev/null <<SQL
-CREATE ROLE $mallory LOGIN;
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $mallory;
-GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO $mallory;
-SQL
+pg_salesperson "$mallory"
 drop_role() {
     psql -XAtq -d "$DB" -c "DROP OWNED BY $mallory" >/dev/null 2>&1 || true
     psql -XAtq -d "$KARIZ_TEST_PG_DIRECT" -c "DROP ROLE IF EXISTS $mallory" >/dev/null 2>&1 || true
@@ -70,7 +70,8 @@ has_err "permission denied for database"
 has_err "the role may not connect to this database: make it a member of the team's role"
 
 run env PGOPTIONS="-c work_mem=64MB" "$KARIZ" --db "$DB" list; expect_rc 1
-has_err "unsupported startup parameter: options; the pooler does not pass it on to the server: leave it out of the connection string and \$PGOPTIONS"
+has_err "unsupported startup parameter"
+has_err "; the pooler does not pass it on to the server: leave it out of the connection string and \$PGOPTIONS"
 
 t "peer sign-in through the pooler, as docs/deployment.md sets it up: each Unix login is its own role, and no one else's"
 if [ "$(id -u)" != 0 ]; then
@@ -80,34 +81,44 @@ else
     # account in as each salesperson through an ident map, the pooler lets
     # each Unix login in only as its own role (peer)
     sfx=$$
-    ALICE=kzp_alice$sfx BOB=kzp_bob$sfx
+    ALICE=kzp_alice$sfx BOB=kzp_bob$sfx CAROL=kzp_carol$sfx
     own=$T/peer
     W=$(mktemp -d /tmp/kzp-pool.XXXXXX)
+    bouncer=${KARIZ_PGBOUNCER:-$(command -v pgbouncer || echo /usr/sbin/pgbouncer)}
+    bindir=$(pg_config --bindir 2>/dev/null || true)
+    [ -x "$bindir/pg_ctl" ] || bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -t/ -k4,4 -rn | head -1)
     peer_cleanup() {
-        [ ! -f "$W/pgbouncer.pid" ] || kill -INT "$(cat "$W/pgbouncer.pid")" 2>/dev/null || true
+        if [ -f "$W/pgbouncer.pid" ]; then
+            local pid
+            pid=$(cat "$W/pgbouncer.pid")
+            kill -INT "$pid" 2>/dev/null || true
+            for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.05; done
+            kill -KILL "$pid" 2>/dev/null || true
+        fi
         bash "$KARIZ_SOURCE/tests/pg/cluster" stop "$own" >/dev/null 2>&1 || true
-        for u in "$ALICE" "$BOB"; do
+        for u in "$ALICE" "$BOB" "$CAROL"; do
             userdel -f "$u" >/dev/null 2>&1
             groupdel "$u" >/dev/null 2>&1
         done
         rm -rf "$W"
     }
     trap 'peer_cleanup; drop_role; lib_cleanup' EXIT
-    for u in "$ALICE" "$BOB"; do useradd -M -U -s /bin/sh "$u"; done
+    # the accounts of an earlier run killed before it could remove them
+    for u in $(getent passwd | cut -d: -f1 | grep -E '^kzp_(alice|bob|carol)[0-9]+$'); do
+        userdel -f "$u" >/dev/null 2>&1
+        groupdel "$u" >/dev/null 2>&1
+    done
+    for u in "$ALICE" "$BOB" "$CAROL"; do
+        useradd -M -U -s /bin/sh "$u" || { bad "useradd $u failed"; finish; exit 1; }
+    done
     KARIZ_TEST_PG_PORT=5499 bash "$KARIZ_SOURCE/tests/pg/cluster" start "$own" >/dev/null
     own_admin=$(. "$own/env"; printf '%s' "$KARIZ_TEST_PG")
     own_host=$(sed -n 's/.*host=\([^ ]*\).*/\1/p' <<<"$own_admin")
     own_data=$(cat "$own/home" 2>/dev/null || printf '%s' "$own")/data
-    psql -XAtq -v ON_ERROR_STOP=1 -d "$own_admin" >/dev/null <<SQL
-CREATE ROLE $ALICE LOGIN;
-CREATE ROLE $BOB LOGIN;
-CREATE DATABASE sales;
-SQL
+    psql -XAtq -v ON_ERROR_STOP=1 -d "$own_admin" -c "CREATE DATABASE sales" >/dev/null
     "$KARIZ" --db "${own_admin/dbname=postgres/dbname=sales}" init >/dev/null
-    psql -XAtq -v ON_ERROR_STOP=1 -d "${own_admin/dbname=postgres/dbname=sales}" >/dev/null <<SQL
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $ALICE, $BOB;
-GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO $ALICE, $BOB;
-SQL
+    pg_salesperson "$ALICE" "${own_admin/dbname=postgres/dbname=sales}"
+    pg_salesperson "$BOB" "${own_admin/dbname=postgres/dbname=sales}"
     # pg_hba.conf and pg_ident.conf as docs/deployment.md gives them (the
     # pooler runs as kariz-pg here, postgres there), and the test's own
     # login ($ME, the cluster's superuser) signed in by peer as well
@@ -119,8 +130,7 @@ SQL
         printf 'kariz /^(.*)$ \\1\n'
         printf 'kariz kariz-pg %s\n' "$ALICE" "$BOB"
     } >"$own_data/pg_ident.conf"
-    runuser -u kariz-pg -- "$(dirname "$(command -v initdb 2>/dev/null || ls /usr/lib/postgresql/*/bin/initdb | tail -1)")/pg_ctl" \
-        -D "$own_data" reload >/dev/null
+    runuser -u kariz-pg -- "$bindir/pg_ctl" -D "$own_data" reload >/dev/null
     chmod 755 "$W"
     chown kariz-pg: "$W"
     cat >"$W/pgbouncer.ini" <<INI
@@ -142,7 +152,7 @@ INI
     printf '"%s" ""\n' "$ALICE" "$BOB" >"$W/userlist.txt"
     : >"$W/pgbouncer.log"
     chown kariz-pg: "$W"/*
-    runuser -u kariz-pg -- pgbouncer -d -q "$W/pgbouncer.ini"
+    runuser -u kariz-pg -- "$bouncer" -d -q "$W/pgbouncer.ini"
     for _ in $(seq 100); do [ -S "$W/.s.PGSQL.6499" ] && break; sleep 0.05; done
     # a world-readable kariz: the build tree may be closed to others
     cp "$KARIZ" "$W/kariz"
@@ -160,7 +170,15 @@ INI
         "$ALICE" "who created Cy"
     # alice asks to be bob: the pooler refuses, and kariz says what it means
     as "$ALICE" "$W/kariz" --db "$POOL user=$BOB" note "$cy" "as bob"; expect_rc 1
-    has_err "unix socket login rejected; the pooler lets a Unix login in only as its own role"
+    has_err "unix socket login rejected; the pooler lets a Unix login in only as its own role, and only a role its auth_file lists: sign in as \"$BOB\""
+    # carol has a login and a role, but the pooler's list does not name her
+    psql -XAtq -v ON_ERROR_STOP=1 -d "$own_admin" -c "CREATE ROLE $CAROL LOGIN" >/dev/null
+    as "$CAROL" "$W/kariz" --db "$POOL" list; expect_rc 1
+    has_err "unix socket login rejected; the pooler lets a Unix login in only as its own role, and only a role its auth_file lists: sign in as \"$CAROL\""
+    has_err "have the role listed in the pooler's userlist.txt"
+    # a database the pooler's hba.conf does not name
+    as "$ALICE" "$W/kariz" --db "host=$W port=6499 dbname=nosuch" list; expect_rc 1
+    has_err "failed: login rejected; the pooler's auth_hba_file has no line that lets role \"$ALICE\" into database \"nosuch\""
     expect_eq "$(psql -XAtq -d "$sdb" -c "SELECT count(*) FROM activities WHERE note = 'as bob'")" 0 \
         "notes written as someone else"
     # and straight to the server, the pooler's account's map is no way in

@@ -16,11 +16,7 @@ run k init; expect_rc 0
 
 # a salesperson's own role, with the grants docs/deployment.md gives the team
 mallory=kz_mallory_$$
-psql -XAtq -v ON_ERROR_STOP=1 -d "$DB" >/dev/null <<SQL
-CREATE ROLE $mallory LOGIN;
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO $mallory;
-GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO $mallory;
-SQL
+pg_salesperson "$mallory"
 reader=kz_reader_$$ noone=kz_noone_$$ known=kz_known_$$ admin=kz_admin_$$
 drop_role() {
     local r
