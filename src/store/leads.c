@@ -1180,29 +1180,20 @@ static bool places_keyed(kz_store *st, const kz_query *q)
            (q->sort != KZ_SORT_NAME || (st->be->name_order && st->be->name_order(st)));
 }
 
-/* Whether the kept search's words are likely to be listed (up to cap
- * matches), as the planner estimates (kz_backend.estimate; unknown: yes):
- * its matches are then read with their places (places_keyed). A word the estimate
- * takes for a common one is read as ids alone: reading the keys of the
- * thousands of matches it then does not list cost a keystroke 3-6 ms at
- * 1,000,000 leads. A wrong estimate costs time, never an answer: a common
- * word read with its keys is not listed, a rare one read without them
- * has its places read by places_of. */
-static bool keyed_few(kz_store *st, int64_t cap)
+/* How many leads the kept search's words are in, as the planner's
+ * statistics have it (kz_backend.estimate; -1: unknown). With up to three
+ * times the cap (or unknown), the matches are likely to be listed and are
+ * read with their places (places_keyed); above it, as ids alone: reading
+ * the keys of the thousands of matches it then does not list cost a
+ * keystroke 3-6 ms at 1,000,000 leads. Above five times the cap they are
+ * not read at all: a word in half the leads of a sample of the texts is
+ * not one in a tenth of them. A wrong estimate costs time, never an
+ * answer: a common word read with its keys is not listed, a rare one read
+ * without them has its places read by places_of, and a rare one left
+ * unread is checked lead by lead. */
+static int64_t search_estimate(kz_store *st)
 {
-    int64_t rows = st->be->estimate ? st->be->estimate(st) : -1;
-    return rows <= 3 * cap;
-}
-
-/* Whether the kept search's words are in far more leads than cap (five
- * times), as the planner's statistics have it (kz_backend.estimate;
- * unknown: no): a word so common that no keystroke need read its matches
- * to know they are too many to list. From a sample of the texts, a word
- * in half the leads is not one in a tenth of them. */
-static bool common_word(kz_store *st, int64_t cap)
-{
-    int64_t rows = st->be->estimate ? st->be->estimate(st) : -1;
-    return rows > 5 * cap;
+    return st->be->estimate ? st->be->estimate(st) : -1;
 }
 
 /* The column of lead_text holding q's order's key (NULL: the id order). */
@@ -1416,18 +1407,19 @@ static kz_status search_hits(kz_store *st, const char *text, bool full, const kz
             for (size_t i = 0; i < st->hits_nlike; i++)
                 nlong += like_indexed(st, i);
             bool filtered = nlong && nlong < st->hits_nlike;
-            bool keyed = !filtered && !full && places_keyed(st, q) &&
-                         keyed_few(st, cap);
-            /* A word the statistics put in far more leads than the cap
-             * (common_word) is not read at all: its first ids would only
-             * say it is too common to list, and reading them (the LIKE on
-             * cap + 1 texts, and their ids sent) was a third of a
-             * keystroke, 4-5 ms at 1,000,000 leads. It is checked lead by
-             * lead as the probe would have decided; were the statistics
-             * wrong, a rare word checked so costs time, not an answer.
-             * Only where the statistics were asked already (keyed_few): a
-             * command that lists once would read them for it. */
-            if (!filtered && !keyed && !full && places_keyed(st, q) && common_word(st, cap)) {
+            /* (the statistics are asked only where the matches could be
+             * read with their places: a command that lists once would
+             * read them for nothing) */
+            bool with_places = !filtered && !full && places_keyed(st, q);
+            int64_t estimate = with_places ? search_estimate(st) : -1;
+            bool keyed = with_places && estimate <= 3 * cap;
+            /* A word the statistics put in far more leads than the cap is
+             * not read at all: its first ids would only say it is too
+             * common to list, and reading them (the LIKE on cap + 1
+             * texts, and their ids sent) was a third of a keystroke, 4-5
+             * ms at 1,000,000 leads. It is checked lead by lead, as the
+             * read would have decided. */
+            if (with_places && estimate > 5 * cap) {
                 kz_buf_free(&sel);
                 st->hits_n = cap + 1;
                 st->hits_mode = KZ_HITS_CHECK;

@@ -1300,71 +1300,58 @@ static char *connect_message(const char *conninfo, const char *msg)
     return kz_buf_take(&b);
 }
 
-/* What to do about a connection the server refused for its set-up (a
- * missing database or role, a role without CONNECT), or NULL: the
- * server's own words say what, not what the team does about it. */
-static const char *connect_hint_of(const char *msg);
-
+/* What to do about a connection the server or a pooler refused for its
+ * set-up (a missing database or role, a role without CONNECT), or NULL:
+ * their own words say what, not what the team does about it. PgBouncer's
+ * do not name the role or the database: the hint does. */
 static char *connect_hint(PGconn *pg, const char *msg)
 {
-    /* PgBouncer's refusals, which do not name the role or the database */
-    const char *user = pq.PQuser(pg), *db = pq.PQdb(pg);
-    kz_buf b = KZ_BUF_INIT;
-    if (strstr(msg, "no such user")) {
+    const char *user = pq.PQuser(pg) ? pq.PQuser(pg) : "", *db = pq.PQdb(pg) ? pq.PQdb(pg) : "";
+    kz_buf b = KZ_BUF_INIT; /* owned until taken */
+    if (strstr(msg, "no such user"))
         /* (a pooler that asks the server: a role it has not, or not
          * with LOGIN) */
         kz_buf_printf(&b,
                       _("the pooler found no role \"%s\" that may log in: create it (LOGIN) and "
                         "make it a member of the team's role (see docs/deployment.md)"),
-                      user ? user : "");
-        return kz_buf_take(&b);
-    }
-    if (strstr(msg, "unix socket login rejected")) {
+                      user);
+    else if (strstr(msg, "unix socket login rejected"))
         /* (peer: a Unix login asking for another role, or a role the
          * pooler's auth_file does not list) */
         kz_buf_printf(&b,
                       _("the pooler lets a Unix login in only as its own role, and only a role "
                         "its auth_file lists: sign in as \"%s\" (or leave user= out), and have "
                         "the role listed in the pooler's userlist.txt (see docs/deployment.md)"),
-                      user ? user : "");
-        return kz_buf_take(&b);
-    }
-    if (strstr(msg, "login rejected")) {
+                      user);
+    else if (strstr(msg, "login rejected"))
         /* (no line of its auth_hba_file lets this database and role in) */
         kz_buf_printf(&b,
                       _("the pooler's auth_hba_file has no line that lets role \"%s\" into "
                         "database \"%s\": use the database it serves (see docs/deployment.md)"),
-                      user ? user : "", db ? db : "");
-        return kz_buf_take(&b);
-    }
-    if (strstr(msg, "no such database")) {
+                      user, db);
+    else if (strstr(msg, "no such database"))
         kz_buf_printf(&b,
                       _("the pooler lists no database \"%s\" in its [databases]: use a name it "
                         "lists, or add it there (see docs/deployment.md)"),
-                      db ? db : "");
-        return kz_buf_take(&b);
-    }
-    const char *hint = connect_hint_of(msg);
-    return hint ? kz_xstrdup(hint) : NULL;
-}
-
-static const char *connect_hint_of(const char *msg)
-{
+                      db);
     /* (through PgBouncer, the server's refusal without its detail) */
-    if (strstr(msg, "CONNECT privilege") || strstr(msg, "permission denied for database"))
-        return _("the role may not connect to this database: make it a member of the team's "
-                 "role, which has CONNECT (see docs/deployment.md)");
-    if (strstr(msg, "does not exist") && strstr(msg, "database \""))
-        return _("create the database first (createdb), then run `kariz init` on it (see "
-                 "docs/deployment.md)");
-    if (strstr(msg, "does not exist") && strstr(msg, "role \""))
-        return _("create the role and make it a member of the team's role (see "
-                 "docs/deployment.md)");
+    else if (strstr(msg, "CONNECT privilege") || strstr(msg, "permission denied for database"))
+        kz_buf_puts(&b, _("the role may not connect to this database: make it a member of the "
+                          "team's role, which has CONNECT (see docs/deployment.md)"));
+    else if (strstr(msg, "does not exist") && strstr(msg, "database \""))
+        kz_buf_puts(&b, _("create the database first (createdb), then run `kariz init` on it (see "
+                          "docs/deployment.md)"));
+    else if (strstr(msg, "does not exist") && strstr(msg, "role \""))
+        kz_buf_puts(&b, _("create the role and make it a member of the team's role (see "
+                          "docs/deployment.md)"));
     /* PgBouncer's refusal of what it cannot pass on (options=, $PGOPTIONS) */
-    if (strstr(msg, "unsupported startup parameter"))
-        return _("the pooler does not pass it on to the server: leave it out of the connection "
-                 "string and $PGOPTIONS, and set what it set for the role instead (ALTER ROLE ... "
-                 "SET)");
+    else if (strstr(msg, "unsupported startup parameter"))
+        kz_buf_puts(&b, _("the pooler does not pass it on to the server: leave it out of the "
+                          "connection string and $PGOPTIONS, and set what it set for the role "
+                          "instead (ALTER ROLE ... SET)"));
+    if (b.len)
+        return kz_buf_take(&b);
+    kz_buf_free(&b);
     return NULL;
 }
 

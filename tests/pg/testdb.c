@@ -35,22 +35,22 @@ void kz_testdb_sqlite_only(const char *reason)
     exit(77);
 }
 
-/* KARIZ_TEST_PG from the env file: the maintenance database's conninfo. */
-static bool maintenance(char *out, size_t outsz, char *err, size_t errsz)
+/* The value of name (unquoted) in the env file, into out; false when the
+ * file cannot be read (*readable false) or does not set it. */
+static bool env_value(const char *name, char *out, size_t outsz, bool *readable)
 {
     const char *path = getenv("KARIZ_TEST_PG_ENV");
-    FILE *f = fopen(path, "r");
-    if (!f) {
-        say(err, errsz, "no PostgreSQL test cluster: cannot read %s (ctest starts one in "
-                        "pg.cluster.start; by hand: tests/pg/cluster start DIR)", path);
+    FILE *f = path ? fopen(path, "r") : NULL;
+    *readable = f != NULL;
+    if (!f)
         return false;
-    }
     char line[1024];
+    size_t len = strlen(name);
     bool found = false;
     while (fgets(line, sizeof line, f)) {
-        if (strncmp(line, "KARIZ_TEST_PG=", 14) != 0)
+        if (strncmp(line, name, len) != 0 || line[len] != '=')
             continue;
-        char *v = line + 14;
+        char *v = line + len + 1;
         v[strcspn(v, "\n")] = '\0';
         size_t n = strlen(v);
         if (n >= 2 && v[0] == '"' && v[n - 1] == '"') {
@@ -61,9 +61,29 @@ static bool maintenance(char *out, size_t outsz, char *err, size_t errsz)
         found = true;
     }
     fclose(f);
-    if (!found)
-        say(err, errsz, "%s does not set KARIZ_TEST_PG", path);
     return found;
+}
+
+/* KARIZ_TEST_PG from the env file: the maintenance database's conninfo. */
+static bool maintenance(char *out, size_t outsz, char *err, size_t errsz)
+{
+    bool readable;
+    if (env_value("KARIZ_TEST_PG", out, outsz, &readable))
+        return true;
+    const char *path = getenv("KARIZ_TEST_PG_ENV");
+    if (!readable)
+        say(err, errsz, "no PostgreSQL test cluster: cannot read %s (ctest starts one in "
+                        "pg.cluster.start; by hand: tests/pg/cluster start DIR)", path);
+    else
+        say(err, errsz, "%s does not set KARIZ_TEST_PG", path);
+    return false;
+}
+
+bool kz_testdb_pooled(void)
+{
+    char direct[1024];
+    bool readable;
+    return kz_testdb_pg() && env_value("KARIZ_TEST_PG_DIRECT", direct, sizeof direct, &readable);
 }
 
 /* The databases this process created: dropped at exit. */

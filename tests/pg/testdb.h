@@ -13,6 +13,11 @@
 /* Whether the tests run on PostgreSQL ($KARIZ_TEST_PG_ENV is set). */
 bool kz_testdb_pg(void);
 
+/* Whether the tests run through a connection pooler: the env file is the
+ * one tests/pg/pooler wrote (it names the cluster behind it,
+ * KARIZ_TEST_PG_DIRECT). */
+bool kz_testdb_pooled(void);
+
 /* For a test program whose point is SQLite's file: on PostgreSQL prints
  * "SKIPPED on PostgreSQL: reason" and exits 77 (ctest's SKIP_RETURN_CODE).
  * Call it first in main. */

@@ -73,23 +73,6 @@ static void cluster(const char *what)
              what, why);
 }
 
-/* Whether the test runs through a pooler: the env file of the test
- * cluster it was given is the pooler's (tests/pg/pooler). */
-static bool pooled(void)
-{
-    const char *env = getenv("KARIZ_TEST_PG_ENV");
-    FILE *f = env ? fopen(env, "r") : NULL;
-    if (!f)
-        return false;
-    char line[1024];
-    bool found = false;
-    while (fgets(line, sizeof line, f))
-        if (strncmp(line, "KARIZ_TEST_PG_DIRECT=", 21) == 0)
-            found = true;
-    fclose(f);
-    return found;
-}
-
 /* The conninfo of the maintenance database in dir's env (the own
  * cluster's, or the own pooler's in front of it). */
 static void own_conninfo(const char *dir, char *out, size_t n)
@@ -125,7 +108,7 @@ static int setup(void **state)
     (void)state;
     snprintf(cluster_dir, sizeof cluster_dir, "%s", kt_path("own-cluster"));
     cluster("start");
-    if (pooled()) {
+    if (kz_testdb_pooled()) {
         snprintf(pool_dir, sizeof pool_dir, "%s", kt_path("own-pool"));
         if (!pooler("start")) {
             /* (cmocka runs no teardown after a failed setup) */

@@ -22,6 +22,7 @@
 #include "kariz/buf.h"
 #include "kariz/store.h"
 #include "store/pg_driver.h"
+#include "testdb.h"
 
 static char *g_admin;   /* KARIZ_TEST_PG */
 static char *g_conninfo; /* the test's own database */
@@ -372,7 +373,7 @@ static void test_connect_denied(void **state)
     s = conninfo_with(g_conninfo, "user", g_role);
     /* (through a pooler, PgBouncer's words: it knows only roles that may
      * log in) */
-    expect_denied(s, getenv("KARIZ_TEST_PG_DIRECT") ? "no such user; the pooler found no role \"kz_"
+    expect_denied(s, kz_testdb_pooled() ? "no such user; the pooler found no role \"kz_"
                                                      : "not permitted to log in");
     kz_buf_reset(&sql);
     kz_buf_printf(&sql, "ALTER ROLE %s LOGIN CONNECTION LIMIT 0", g_role);
