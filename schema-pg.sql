@@ -262,13 +262,18 @@ CREATE INDEX triage_lead ON triage (lead_id, id);
 -- ignored once stale, so a crashed board leaves no lock behind.
 -- backend: the server process of the session that last wrote the entry
 -- (set by kz_presence_set at every insert and update, so a board that
--- reconnected is recorded with its new session). A board whose connection
--- is gone (a dropped SSH session, a killed client, a server restart) has
--- no such process any more, and its entry can be ignored at once, without
--- waiting for the heartbeat to go stale:
---     ... AND backend IN (SELECT pid FROM pg_stat_activity)
--- (every role may read the pids of pg_stat_activity). host and pid stay
--- the client's host and process id, as on SQLite.
+-- reconnected is recorded with its new session). That session holds the
+-- shared advisory lock (1801548393, pid) from the board's first
+-- announcement in it. A board whose connection is gone (a dropped SSH
+-- session, a killed client, a server restart) or whose session a pooler
+-- took back (PgBouncer's DISCARD ALL releases the lock, the process lives
+-- on) holds no such lock any more, and its entry is ignored at once,
+-- without waiting for the heartbeat to go stale:
+--     ... AND (backend, pid) IN (SELECT l.pid, CAST(l.objid AS bigint)
+--         FROM pg_locks l WHERE l.locktype = 'advisory'
+--         AND l.objsubid = 2 AND l.classid = 1801548393)
+-- (every role may read pg_locks). host and pid stay the client's host and
+-- process id, as on SQLite.
 CREATE TABLE presence (
     actor   TEXT NOT NULL,
     host    TEXT NOT NULL,

@@ -1279,24 +1279,41 @@ kz_status kz_presence_leave(kz_session *s, kz_err *err)
     return kz_store_presence_clear(s->store, s->actor, host_name(), (int)getpid(), err);
 }
 
+kz_status kz_presence_list_others(kz_session *s, kz_presence *out, size_t cap, size_t *n,
+                                  kz_err *err)
+{
+    size_t nrows = 0;
+    *n = 0;
+    kz_status ks = kz_store_presence_list(s->store, kz_session_now(s) - KZ_PRESENCE_STALE, out,
+                                          cap, &nrows, err);
+    if (ks != KZ_OK)
+        return ks;
+    const char *me = host_name();
+    for (size_t i = 0; i < nrows; i++) {
+        const kz_presence *p = &out[i];
+        bool here = strcmp(p->host, me) == 0;
+        if (here && p->pid == (int)getpid())
+            continue; /* this board */
+        if (here && kill(p->pid, 0) != 0 && errno == ESRCH)
+            continue; /* crashed without saying goodbye */
+        if (*n != i)
+            out[*n] = *p;
+        ++*n;
+    }
+    return KZ_OK;
+}
+
 kz_status kz_presence_others(kz_session *s, int64_t lead_id, char (*names)[KZ_USER_MAX],
                              size_t cap, size_t *n, kz_err *err)
 {
     kz_presence rows[64];
     size_t nrows = 0;
     *n = 0;
-    kz_status ks = kz_store_presence_list(s->store, kz_session_now(s) - KZ_PRESENCE_STALE, rows,
-                                          64, &nrows, err);
+    kz_status ks = kz_presence_list_others(s, rows, 64, &nrows, err);
     if (ks != KZ_OK)
         return ks;
-    const char *me = host_name();
     for (size_t i = 0; i < nrows && *n < cap; i++) {
         const kz_presence *p = &rows[i];
-        bool here = strcmp(p->host, me) == 0;
-        if (here && p->pid == (int)getpid())
-            continue; /* this board */
-        if (here && kill(p->pid, 0) != 0 && errno == ESRCH)
-            continue; /* crashed without saying goodbye */
         if (lead_id && p->lead_id != lead_id)
             continue;
         bool dup = false;

@@ -163,6 +163,11 @@ kz_status kz_pipe_explain(kz_session *s, int64_t id, kz_lead *lead, kz_score *ou
 #define KZ_PRESENCE_STALE 30
 kz_status kz_presence_announce(kz_session *s, int64_t lead_id, kz_err *err);
 kz_status kz_presence_leave(kz_session *s, kz_err *err);
+/* The entries of the other boards open, at most cap: not this process's,
+ * nor stale ones, nor those of processes on this host that no longer
+ * exist (and on PostgreSQL, not those whose session is gone). */
+kz_status kz_presence_list_others(kz_session *s, kz_presence *out, size_t cap, size_t *n,
+                                  kz_err *err);
 /* The other people who have lead_id open (lead_id 0: who has a board
  * open), deduplicated, at most cap names. */
 kz_status kz_presence_others(kz_session *s, int64_t lead_id, char (*names)[KZ_USER_MAX],

@@ -121,8 +121,10 @@ typedef struct kz_backend {
     bool late_rows;
     bool aborts_on_error; /* a failed statement aborts the transaction (row savepoints) */
     /* A condition on presence rows that keeps only live sessions' (NULL:
-     * the heartbeat alone tells) */
+     * the heartbeat alone tells), and what makes the entry of process pid
+     * live in this session before it is written (NULL: nothing) */
     const char *presence_live;
+    kz_status (*presence_claim)(kz_store *st, int pid, kz_err *err);
     /* Saves a chunk of rescored leads in one statement (rescore.c): ?1 is
      * a JSON array of objects {id, version, bump, event, the score fields,
      * old_grade}, ?2 the time, ?3 the actor. Each lead is written only

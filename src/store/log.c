@@ -466,8 +466,11 @@ static kz_status presence_write(kz_store *st, const char *sql, const char *actor
 {
     if (st->readonly)
         return KZ_OK; /* a read-only board cannot announce itself */
-    bool own = !st->in_txn;
     kz_status ks;
+    if (lead_id >= 0 && st->be->presence_claim &&
+        (ks = st->be->presence_claim(st, pid, err)) != KZ_OK)
+        return ks;
+    bool own = !st->in_txn;
     if (own && (ks = kz_store_begin(st, err)) != KZ_OK)
         return ks;
     kz_dbstmt *s = kz_stmt(st, sql, err);

@@ -25,6 +25,13 @@ extern const size_t kz_embedded_schema_pg_len;
  * id. Correctness of each save does not rest on it: saves are conditional
  * updates whose row counts are checked, as on SQLite. */
 #define KZ_PG_WRITE_LOCK 0x6b6172697a01LL
+/* The first number of the advisory lock (two numbers) a board's session
+ * holds, shared, while its presence entry is live; the second is the
+ * board's process id (presence.pid). It goes with the session: when the
+ * session ends, and when a pooler hands the session to another client
+ * (PgBouncer's DISCARD ALL releases advisory locks), even though the
+ * server process lives on. */
+#define KZ_PG_PRESENCE_LOCK "1801548393" /* the bytes of "kari" */
 /* The first schema version schema-pg.sql was written at. */
 #define KZ_PG_FIRST_VERSION 5
 /* Held while the schema is created or migrated. */
@@ -46,6 +53,8 @@ typedef struct doc_stats {
 
 typedef struct pg_data {
     int64_t generation; /* reconnections so far (data_version moves on with each) */
+    int presence_pid;      /* the process whose presence lock this session holds ... */
+    int64_t presence_gen;  /* ... since reconnection generation - 1 (0: none) */
     int64_t seen;       /* kz_changes.n as this session last accounted for it */
     int64_t version;    /* what data_version says: moves on when others committed */
     int64_t writes;     /* write transactions this connection began */
@@ -708,6 +717,30 @@ static kz_status pg_reconnect(kz_store *st, kz_err *err)
     return KZ_OK;
 }
 
+/* Makes the presence entry of process pid live in this session (see
+ * KZ_PG_PRESENCE_LOCK): the lock is taken once a session, never waited
+ * for (a shared lock no one takes otherwise), and kept until the session
+ * ends or is reset. */
+static kz_status pg_presence_claim(kz_store *st, int pid, kz_err *err)
+{
+    pg_data *pd = PD(st);
+    if (pd->presence_pid == pid && pd->presence_gen == pd->generation + 1)
+        return KZ_OK;
+    kz_dbstmt *s = kz_stmt(
+        st, "SELECT pg_try_advisory_lock_shared(" KZ_PG_PRESENCE_LOCK ", CAST(? AS integer))",
+        err);
+    if (!s)
+        return FAIL_STMT(err);
+    kz_bind_i64(s, 1, pid);
+    int rc = kz_step(s);
+    kz_reset(s);
+    if (rc != KZ_DB_ROW)
+        return kz_db_error(st, rc, _("updating presence"), err);
+    pd->presence_pid = pid;
+    pd->presence_gen = pd->generation + 1;
+    return KZ_OK;
+}
+
 /* The connection was lost during COMMIT. The committing transaction held
  * the write lock to its end, so once this session holds it the old one has
  * ended either way, and the server's record of its id says which. */
@@ -1135,10 +1168,14 @@ const kz_backend kz_backend_pg = {
     .exact_hits = KZ_EXACT_HITS,
     .late_rows = true,
     .aborts_on_error = true,
-    /* a board whose session ended (killed, its connection dropped) is gone
-     * at once, not when its heartbeat goes stale (schema-pg.sql records
-     * each entry's server process) */
-    .presence_live = " AND backend IN (SELECT pid FROM pg_stat_activity)",
+    /* a board whose session ended (killed, its connection dropped) or
+     * went back to a pooler is gone at once, not when its heartbeat goes
+     * stale: its server process (schema-pg.sql records each entry's) no
+     * longer holds the lock pg_presence_claim took */
+    .presence_live = " AND (backend, pid) IN (SELECT l.pid, CAST(l.objid AS bigint) FROM "
+                     "pg_locks l WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND "
+                     "l.classid = " KZ_PG_PRESENCE_LOCK ")",
+    .presence_claim = pg_presence_claim,
     /* a chunk of rescored leads in one round trip: an UPDATE from the
      * rows of a JSON document, and its grade events from what it wrote */
     .rescore_save =

@@ -556,33 +556,24 @@ static long long mono_seconds(void)
     return mono_ms() / 1000;
 }
 
-/* One presence query per refresh: who else has which lead open. The same
- * rules as kz_presence_others: this process is not "someone else", and a
- * board on this host whose process is gone left no one behind. */
+/* One presence query per refresh: who else has which lead open
+ * (kz_presence_list_others). */
 static void presence_refresh(kz_tui *t)
 {
     kz_presence rows[256];
     size_t n = 0;
     kz_err err;
     t->npresent = 0;
-    if (kz_store_presence_list(t->s->store, kz_session_now(t->s) - KZ_PRESENCE_STALE, rows,
-                               sizeof rows / sizeof rows[0], &n, &err) != KZ_OK)
+    if (kz_presence_list_others(t->s, rows, sizeof rows / sizeof rows[0], &n, &err) != KZ_OK)
         return;
-    char host[64] = "";
-    if (gethostname(host, sizeof host - 1) != 0)
-        snprintf(host, sizeof host, "localhost");
     free(t->present);
     t->present = kz_xcalloc(n ? n : 1, sizeof *t->present); /* owned by t */
     for (size_t i = 0; i < n; i++) {
         const kz_presence *p = &rows[i];
-        bool here = strcmp(p->host, host) == 0;
-        if (here && p->pid == (int)getpid())
-            continue;
-        if (here && kill(p->pid, 0) != 0 && errno == ESRCH)
-            continue;
         kz_presence_mark *m = &t->present[t->npresent++];
         m->lead_id = p->lead_id;
-        snprintf(m->actor, sizeof m->actor, "%s", p->actor);
+        memcpy(m->actor, p->actor, sizeof m->actor); /* (both KZ_USER_MAX) */
+        m->actor[sizeof m->actor - 1] = '\0';
     }
 }
 

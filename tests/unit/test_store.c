@@ -2606,6 +2606,70 @@ static void test_presence_and_recent_events(void **state)
     assert_string_equal(p[0].actor, act(f->st, "bob"));
 }
 
+/* The one value a query reads, through a connection of its own. */
+static const char *sql_value(const char *path, const char *q)
+{
+    static char out[256];
+    char err[1024];
+    if (!kz_testdb_query(path, q, out, sizeof out, err, sizeof err))
+        fail_msg("%s", err);
+    return out;
+}
+
+/* The actors of the presence entries listed as live, in order. */
+static const char *presence_actors(kz_store *st, char *out, size_t size)
+{
+    kz_presence p[8];
+    size_t n = 0;
+    kz_err err;
+    assert_int_equal(kz_store_presence_list(st, 0, p, 8, &n, &err), KZ_OK);
+    out[0] = '\0';
+    for (size_t i = 0; i < n; i++)
+        snprintf(out + strlen(out), size - strlen(out), "%s%s", i ? " " : "", p[i].actor);
+    return out;
+}
+
+/* PostgreSQL: an entry lives as long as the session that wrote it holds it.
+ * A board's session that ended (killed, its connection dropped), or that a
+ * pooler took back for another client (PgBouncer resets it with DISCARD
+ * ALL, its server process lives on), leaves an entry that is not listed,
+ * however fresh its heartbeat; the next client of that server process
+ * announces itself in it as its own. */
+static void test_pg_presence_lives_with_its_session(void **state)
+{
+    fx *f = *state;
+    if (!kz_testdb_pg())
+        skip();
+    kz_err err;
+    kz_store *b = NULL;
+    assert_int_equal(kz_store_open(f->path, 0, &b, &err), KZ_OK);
+    char who[256], want[256];
+    assert_int_equal(kz_store_presence_set(f->st, "alice", "h1", 10, 0, 1000, &err), KZ_OK);
+    assert_int_equal(kz_store_presence_set(b, "bob", "h2", 20, 0, 1000, &err), KZ_OK);
+    snprintf(want, sizeof want, "%s %s", act(f->st, "alice"), act(b, "bob"));
+    assert_string_equal(presence_actors(f->st, who, sizeof who), want);
+    /* a later heartbeat in the same session takes nothing more */
+    assert_int_equal(kz_store_presence_set(b, "bob", "h2", 20, 0, 1010, &err), KZ_OK);
+    assert_string_equal(presence_actors(f->st, who, sizeof who), want);
+
+    /* b's session handed to another client, as a pooler does */
+    assert_int_equal(b->conn->ops->exec(b->conn, "DISCARD ALL"), KZ_DB_OK);
+    assert_string_equal(presence_actors(f->st, who, sizeof who), act(f->st, "alice"));
+    /* ... which is another board: its entry lives, bob's stays gone,
+     * though both were written by the same server process */
+    assert_int_equal(kz_store_presence_set(b, "carol", "h3", 30, 0, 1020, &err), KZ_OK);
+    snprintf(want, sizeof want, "%s %s", act(f->st, "alice"), act(b, "carol"));
+    assert_string_equal(presence_actors(f->st, who, sizeof who), want);
+    assert_string_equal(
+        sql_value(f->path, "SELECT count(DISTINCT backend) FROM presence WHERE pid IN (20, 30)"),
+        "1");
+
+    /* b's session ends: its entries go with it, alice's stays */
+    kz_store_close(b);
+    assert_string_equal(presence_actors(f->st, who, sizeof who), act(f->st, "alice"));
+    assert_string_equal(sql_value(f->path, "SELECT count(*) FROM presence"), "3");
+}
+
 typedef struct seen {
     char line[16][64];
     int n;
@@ -3160,6 +3224,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_meta, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_presence_and_recent_events, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_pg_presence_lives_with_its_session, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rescore_streams, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_modes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_search_count_walks_column_order, setup, teardown),
