@@ -467,12 +467,17 @@ static kz_status presence_write(kz_store *st, const char *sql, const char *actor
     if (st->readonly)
         return KZ_OK; /* a read-only board cannot announce itself */
     kz_status ks;
-    if (lead_id >= 0 && st->be->presence_claim &&
-        (ks = st->be->presence_claim(st, pid, err)) != KZ_OK)
-        return ks;
     bool own = !st->in_txn;
     if (own && (ks = kz_store_begin(st, err)) != KZ_OK)
         return ks;
+    /* (claimed in the session the entry is written in: one the BEGIN
+     * found gone and replaced included) */
+    if (lead_id >= 0 && st->be->presence_claim &&
+        (ks = st->be->presence_claim(st, pid, err)) != KZ_OK) {
+        if (own)
+            kz_store_rollback(st);
+        return ks;
+    }
     kz_dbstmt *s = kz_stmt(st, sql, err);
     if (!s) {
         if (own)
@@ -521,12 +526,13 @@ kz_status kz_store_presence_list(kz_store *st, int64_t since, kz_presence *out, 
                                  size_t *n, kz_err *err)
 {
     *n = 0;
-    char sql[512];
-    snprintf(sql, sizeof sql,
-             "SELECT actor, host, pid, coalesce(lead_id, 0), seen FROM presence "
-             "WHERE seen >= ?%s ORDER BY actor, host, pid",
-             st->be->presence_live ? st->be->presence_live : "");
-    kz_dbstmt *s = kz_stmt(st, sql, err);
+    kz_buf sql = KZ_BUF_INIT; /* owned */
+    kz_buf_printf(&sql,
+                  "SELECT actor, host, pid, coalesce(lead_id, 0), seen FROM presence "
+                  "WHERE seen >= ?%s ORDER BY actor, host, pid",
+                  st->be->presence_live ? st->be->presence_live : "");
+    kz_dbstmt *s = kz_stmt(st, kz_buf_str(&sql), err);
+    kz_buf_free(&sql);
     if (!s)
         return FAIL_STMT(err);
     kz_bind_i64(s, 1, since);

@@ -249,7 +249,9 @@ static kz_status create_schema(kz_store *st, kz_err *err)
         st->conn->ops->exec(st->conn, "ROLLBACK");
         return KZ_OK;
     }
-    if ((ks = exec_or_fail(st, kz_embedded_schema_pg, _("creating the schema"), err)) != KZ_OK) {
+    int rc = st->conn->ops->exec(st->conn, kz_embedded_schema_pg);
+    if (rc != KZ_DB_OK) {
+        ks = kz_db_error(st, rc, _("creating the schema"), err);
         if (strcmp(kz_pg_sqlstate(st->conn), "42501") == 0) {
             /* a role without the right (not a read-only server): the
              * message names the database already; what to do is the
@@ -261,7 +263,11 @@ static kz_status create_schema(kz_store *st, kz_err *err)
                          "(kariz_admin in docs/deployment.md)"),
                        why);
         } else if (ks != KZ_EREADONLY) {
-            kz_err_prefix(err, _("creating the schema in %s"), st->where);
+            /* (the database named once: a message of the read-only
+             * class names it already) */
+            char what[512];
+            snprintf(what, sizeof what, _("creating the schema in %s"), st->where);
+            ks = kz_db_error(st, rc, what, err);
         }
         goto fail;
     }
@@ -444,8 +450,9 @@ static kz_status check_grants(kz_store *st, kz_err *err)
         ks = kz_db_error(st, rc, _("opening the database"), err);
     else if (v && v[0] == 'r')
         ks = kz_err_set(err, KZ_EREADONLY,
-                        _("your role %s may not read the leads of %s: it is not a member of the "
-                          "team's role or that role lacks its grants (see docs/deployment.md)"),
+                        _("your role %s may not read the leads of %s: it is a member of neither "
+                          "the team's role nor the readers' role, or that role lacks SELECT on "
+                          "kariz's tables (see docs/deployment.md)"),
                         v + 1, st->where);
     else if (v && v[0] == 'w' && !st->readonly)
         ks = kz_err_set(err, KZ_EREADONLY,
@@ -718,9 +725,11 @@ static kz_status pg_reconnect(kz_store *st, kz_err *err)
 }
 
 /* Makes the presence entry of process pid live in this session (see
- * KZ_PG_PRESENCE_LOCK): the lock is taken once a session, never waited
- * for (a shared lock no one takes otherwise), and kept until the session
- * ends or is reset. */
+ * KZ_PG_PRESENCE_LOCK): the lock is taken once a session (in the write
+ * transaction of the entry, whose rollback leaves a session lock held),
+ * never waited for (a shared lock no board takes otherwise: one someone
+ * holds exclusively is tried again at the next heartbeat), and kept until
+ * the session ends or is reset. */
 static kz_status pg_presence_claim(kz_store *st, int pid, kz_err *err)
 {
     pg_data *pd = PD(st);
@@ -733,11 +742,14 @@ static kz_status pg_presence_claim(kz_store *st, int pid, kz_err *err)
         return FAIL_STMT(err);
     kz_bind_i64(s, 1, pid);
     int rc = kz_step(s);
+    bool got = rc == KZ_DB_ROW && kz_col_i64(s, 0) != 0;
     kz_reset(s);
     if (rc != KZ_DB_ROW)
         return kz_db_error(st, rc, _("updating presence"), err);
-    pd->presence_pid = pid;
-    pd->presence_gen = pd->generation + 1;
+    if (got) {
+        pd->presence_pid = pid;
+        pd->presence_gen = pd->generation + 1;
+    }
     return KZ_OK;
 }
 
@@ -1174,7 +1186,9 @@ const kz_backend kz_backend_pg = {
      * longer holds the lock pg_presence_claim took */
     .presence_live = " AND (backend, pid) IN (SELECT l.pid, CAST(l.objid AS bigint) FROM "
                      "pg_locks l WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND "
-                     "l.classid = " KZ_PG_PRESENCE_LOCK ")",
+                     "l.classid = " KZ_PG_PRESENCE_LOCK " AND l.granted AND "
+                     "l.mode = 'ShareLock' AND l.database = (SELECT oid FROM pg_database "
+                     "WHERE datname = current_database()))",
     .presence_claim = pg_presence_claim,
     /* a chunk of rescored leads in one round trip: an UPDATE from the
      * rows of a JSON document, and its grade events from what it wrote */

@@ -4,10 +4,12 @@
 #include <dlfcn.h>
 #include <inttypes.h>
 #include <pthread.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 #include <libpq-fe.h>
 
@@ -166,8 +168,10 @@ static bool pq_ready(char **errmsg)
 /* ---- messages ------------------------------------------------------------ */
 
 /* s as one line: every run of control characters and spaces is one space,
- * or "; " where it held a line break after a line that ends without a
- * stop (libpq's "Connection refused\n\tIs the server running...?"), none
+ * or ". " where it held a line break after a line that ends without a
+ * stop and before a capital (libpq's "Connection refused\n\tIs the server
+ * running...?"; a line that goes on in small letters continues its
+ * sentence, as in "terminated abnormally\n\tbefore or while ..."), none
  * at either end; with strip, libpq's "ERROR:  " and "FATAL:  " prefixes
  * dropped (a message libpq wrote, rather than the server's fields). */
 static void one_line(kz_buf *out, const char *s, bool strip)
@@ -194,7 +198,7 @@ static void one_line(kz_buf *out, const char *s, bool strip)
             continue;
         }
         if (space)
-            kz_buf_puts(out, line ? "; " : " ");
+            kz_buf_puts(out, line && isupper(ch) ? ". " : " ");
         space = line = false;
         kz_buf_putc(out, (char)ch);
     }
@@ -1315,14 +1319,22 @@ static char *connect_hint(PGconn *pg, const char *msg)
                       _("the pooler found no role \"%s\" that may log in: create it (LOGIN) and "
                         "make it a member of the team's role (see docs/deployment.md)"),
                       user);
-    else if (strstr(msg, "unix socket login rejected"))
+    else if (strstr(msg, "unix socket login rejected")) {
         /* (peer: a Unix login asking for another role, or a role the
          * pooler's auth_file does not list) */
-        kz_buf_printf(&b,
-                      _("the pooler lets a Unix login in only as its own role, and only a role "
-                        "its auth_file lists: sign in as \"%s\" (or leave user= out), and have "
-                        "the role listed in the pooler's userlist.txt (see docs/deployment.md)"),
-                      user);
+        struct passwd *pw = getpwuid(geteuid());
+        if (pw && strcmp(pw->pw_name, user) != 0)
+            kz_buf_printf(&b,
+                          _("the pooler lets a Unix login in only as the role of its own name: "
+                            "sign in as \"%s\" (leave user= and $PGUSER out; see "
+                            "docs/deployment.md)"),
+                          pw->pw_name);
+        else
+            kz_buf_printf(&b,
+                          _("the pooler's auth_file (userlist.txt) does not list role \"%s\": "
+                            "have it added there (see docs/deployment.md)"),
+                          user);
+    }
     else if (strstr(msg, "login rejected"))
         /* (no line of its auth_hba_file lets this database and role in) */
         kz_buf_printf(&b,
@@ -1337,7 +1349,17 @@ static char *connect_hint(PGconn *pg, const char *msg)
     /* (through PgBouncer, the server's refusal without its detail) */
     else if (strstr(msg, "CONNECT privilege") || strstr(msg, "permission denied for database"))
         kz_buf_puts(&b, _("the role may not connect to this database: make it a member of the "
-                          "team's role, which has CONNECT (see docs/deployment.md)"));
+                          "team's role, or of the readers' role to read only, whichever has "
+                          "CONNECT on it (see docs/deployment.md)"));
+    /* (the server's own: no line of pg_hba.conf for this role, database
+     * and way of connecting, or one that refuses it) */
+    else if (strstr(msg, "no pg_hba.conf entry") || strstr(msg, "pg_hba.conf rejects"))
+        kz_buf_printf(&b,
+                      _("no line of the server's pg_hba.conf lets role \"%s\" into database "
+                        "\"%s\" this way: the team's lines name the team's and the readers' "
+                        "roles, so make it a member of one (create it first if it is missing), "
+                        "or add a line (see docs/deployment.md)"),
+                      user, db);
     else if (strstr(msg, "does not exist") && strstr(msg, "database \""))
         kz_buf_puts(&b, _("create the database first (createdb), then run `kariz init` on it (see "
                           "docs/deployment.md)"));

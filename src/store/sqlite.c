@@ -733,6 +733,19 @@ static kz_status sq_open(kz_store *st, unsigned flags, kz_err *err)
                           path, kz_icu_failure());
     struct stat sb;
     bool exists = stat(path, &sb) == 0;
+    /* a file this account may not reach or read is not a missing one */
+    if (!exists && errno == EACCES)
+        return kz_err_set(err, KZ_EIO,
+                          _("cannot reach %s: a directory on its path is closed to your account "
+                            "(permission denied): ask its owner for access, or to be made a "
+                            "member of its group"),
+                          path);
+    if (exists && S_ISREG(sb.st_mode) && access(path, R_OK) != 0 && errno == EACCES)
+        return kz_err_set(err, KZ_EIO,
+                          _("cannot read %s: its owner, group and modes keep your account out "
+                            "(permission denied): ask its owner for access, or to be made a "
+                            "member of its group"),
+                          path);
     if (!exists && (flags & (KZ_STORE_NOCREATE | KZ_STORE_READONLY)))
         return kz_err_set(err, KZ_ENOTFOUND, _("no database at %s (create one with `kariz init`)"),
                           path);

@@ -557,24 +557,55 @@ static long long mono_seconds(void)
 }
 
 /* One presence query per refresh: who else has which lead open
- * (kz_presence_list_others). */
-static void presence_refresh(kz_tui *t)
+ * (kz_presence_list_others). At most one a second (on PostgreSQL the
+ * query reads the server's lock table, which fifty boards reloading five
+ * times a second would read 250 times): a refresh sooner is put off to
+ * the next tick. True when the marks changed. */
+static bool presence_refresh(kz_tui *t)
 {
+    long long now = mono_ms();
+    if (t->present_ms && now - t->present_ms < 900 && now >= t->present_ms) {
+        t->present_due = true;
+        return false;
+    }
+    t->present_ms = now;
+    t->present_due = false;
     kz_presence rows[256];
     size_t n = 0;
     kz_err err;
+    kz_presence_mark *was = t->present; /* owned */
+    size_t nwas = t->npresent;
+    t->present = NULL;
     t->npresent = 0;
     if (kz_presence_list_others(t->s, rows, sizeof rows / sizeof rows[0], &n, &err) != KZ_OK)
-        return;
-    free(t->present);
+        n = 0;
     t->present = kz_xcalloc(n ? n : 1, sizeof *t->present); /* owned by t */
     for (size_t i = 0; i < n; i++) {
         const kz_presence *p = &rows[i];
         kz_presence_mark *m = &t->present[t->npresent++];
         m->lead_id = p->lead_id;
-        memcpy(m->actor, p->actor, sizeof m->actor); /* (both KZ_USER_MAX) */
+        _Static_assert(sizeof m->actor == sizeof p->actor, "actor arrays differ");
+        memcpy(m->actor, p->actor, sizeof m->actor);
         m->actor[sizeof m->actor - 1] = '\0';
     }
+    bool changed = nwas != t->npresent;
+    for (size_t i = 0; i < t->npresent && !changed; i++)
+        changed = was[i].lead_id != t->present[i].lead_id ||
+                  strcmp(was[i].actor, t->present[i].actor) != 0;
+    free(was);
+    return changed;
+}
+
+/* Once a tick: a refresh put off, and while others are shown, whether one
+ * of them went without a word (a board killed, on this host or, on
+ * PostgreSQL, anywhere; its heartbeat gone stale), which no one's commit
+ * would tell; their arrivals are commits, and reload the board. True when
+ * the marks changed. */
+static bool presence_recheck(kz_tui *t)
+{
+    if ((t->npresent == 0 && !t->present_due) || t->too_small || !kz_tui_reachable(t))
+        return false;
+    return presence_refresh(t);
 }
 
 size_t kz_tui_present(const kz_tui *t, int64_t lead_id, const char **names, size_t cap)
@@ -890,14 +921,19 @@ static void announce_others(kz_tui *t)
     free(best.new_value);
 }
 
+static void reload_views(kz_tui *t)
+{
+    for (int i = 0; i < t->depth; i++)
+        t->stack[i]->ops->reload(t->stack[i], t);
+}
+
 static void reload_all(kz_tui *t)
 {
     t->today = kz_today(kz_session_now(t->s));
     if (t->too_small || !kz_tui_reachable(t))
         return;
     presence_refresh(t);
-    for (int i = 0; i < t->depth; i++)
-        t->stack[i]->ops->reload(t->stack[i], t);
+    reload_views(t);
 }
 
 /* The one place that reacts to a new terminal size. */
@@ -1122,6 +1158,9 @@ bool kz_tui_read_key(kz_tui *t, kz_key *key, bool poll_data)
                 reload_all(t);
                 kz_tui_repaint(t);
                 t->refreshed_ms = mono_ms();
+            } else if (poll_data && tick && presence_recheck(t)) {
+                reload_views(t); /* (a detail view lays out who else has it open) */
+                kz_tui_repaint(t);
             } else if (t->said != said) {
                 kz_tui_repaint(t); /* (the server went: the status line says so) */
             }

@@ -288,6 +288,8 @@ struct kz_tui {
     size_t nown, own_next;
     kz_presence_mark *present; /* owned: others' open leads, from the last refresh */
     size_t npresent;
+    long long present_ms;     /* monotonic ms of that refresh (at most one a second) */
+    bool present_due;         /* a refresh was put off to the next tick */
     int64_t presence_lead;    /* the lead announced (0: the board) */
     long long presence_beat;  /* monotonic second of the last announcement; 0: none */
     long long refreshed_ms;   /* monotonic ms of the last reload for others' changes */

@@ -108,7 +108,7 @@ run "$KARIZ" --db "$T/lp.db" list; expect_rc 0; has_out "Ada Lovelace"
 
 t "a server that refuses the connection is said on one line, libpq's lines kept apart"
 run "$KARIZ" --db "postgresql://127.0.0.1:1/sales" list; expect_rc 1
-has_err 'cannot connect to the database postgresql://127.0.0.1:1/sales: connection to server at "127.0.0.1", port 1 failed: Connection refused; Is the server running on that host and accepting TCP/IP connections?'
+has_err 'cannot connect to the database postgresql://127.0.0.1:1/sales: connection to server at "127.0.0.1", port 1 failed: Connection refused. Is the server running on that host and accepting TCP/IP connections?'
 expect_eq "$(printf '%s\n' "$err" | wc -l)" 1 "one line"
 
 finish

@@ -170,12 +170,11 @@ INI
         "$ALICE" "who created Cy"
     # alice asks to be bob: the pooler refuses, and kariz says what it means
     as "$ALICE" "$W/kariz" --db "$POOL user=$BOB" note "$cy" "as bob"; expect_rc 1
-    has_err "unix socket login rejected; the pooler lets a Unix login in only as its own role, and only a role its auth_file lists: sign in as \"$BOB\""
+    has_err "unix socket login rejected; the pooler lets a Unix login in only as the role of its own name: sign in as \"$ALICE\" (leave user= and \$PGUSER out"
     # carol has a login and a role, but the pooler's list does not name her
     psql -XAtq -v ON_ERROR_STOP=1 -d "$own_admin" -c "CREATE ROLE $CAROL LOGIN" >/dev/null
     as "$CAROL" "$W/kariz" --db "$POOL" list; expect_rc 1
-    has_err "unix socket login rejected; the pooler lets a Unix login in only as its own role, and only a role its auth_file lists: sign in as \"$CAROL\""
-    has_err "have the role listed in the pooler's userlist.txt"
+    has_err "unix socket login rejected; the pooler's auth_file (userlist.txt) does not list role \"$CAROL\": have it added there"
     # a database the pooler's hba.conf does not name
     as "$ALICE" "$W/kariz" --db "host=$W port=6499 dbname=nosuch" list; expect_rc 1
     has_err "failed: login rejected; the pooler's auth_hba_file has no line that lets role \"$ALICE\" into database \"nosuch\""
@@ -184,6 +183,10 @@ INI
     # and straight to the server, the pooler's account's map is no way in
     as "$ALICE" "$W/kariz" --db "host=$own_host port=5499 dbname=sales user=$BOB" list; expect_rc 1
     has_err "Peer authentication failed for user \"$BOB\""
+    # a database no line of the server's pg_hba.conf names for alice
+    as "$ALICE" "$W/kariz" --db "host=$own_host port=5499 dbname=postgres" list; expect_rc 1
+    has_err "no pg_hba.conf entry for host \"[local]\", user \"$ALICE\", database \"postgres\""
+    has_err "; no line of the server's pg_hba.conf lets role \"$ALICE\" into database \"postgres\" this way: the team's lines name the team's and the readers' roles"
 fi
 
 finish

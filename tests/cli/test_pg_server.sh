@@ -72,7 +72,7 @@ expect_eq "$(dbq "SELECT count(*) FROM activities WHERE note = 'a note it may no
 run "$KARIZ" --db "$DB user=$reader" list --format csv; expect_rc 0; has_out "Bo Berg"
 run "$KARIZ" --db "$DB user=$reader" --read-only show "$bo"; expect_rc 0; has_out "Bo Berg"
 run "$KARIZ" --db "$DB user=$noone" list; expect_rc 1
-has_err "your role $noone may not read the leads of"
+has_err "your role $noone may not read the leads of"; has_err "it is a member of neither the team's role nor the readers' role, or that role lacks SELECT on kariz's tables"
 
 t "a role that is not one of the team's is told so (not that no account has that name), with the team"
 run k assign "$bo" "$reader"; expect_rc 1
@@ -104,11 +104,20 @@ NOC=$(new_db noconnect.db)
 psql -XAtq -v ON_ERROR_STOP=1 -d "$KARIZ_TEST_PG" \
     -c "REVOKE CONNECT ON DATABASE \"$(psql -XAtq -d "$NOC" -c 'SELECT current_database()')\" FROM PUBLIC" >/dev/null
 run "$KARIZ" --db "$NOC user=$noone" list; expect_rc 1
-has_err "CONNECT privilege; the role may not connect to this database: make it a member"
+has_err "CONNECT privilege; the role may not connect to this database: make it a member of the team's role, or of the readers' role to read only, whichever has CONNECT on it"
 # kariz init by a role that may not create the tables: who should run it
 run "$KARIZ" --db "$(new_db notowner.db) user=$noone" init; expect_rc 1
 has_err "kariz init is run by the role that is to own the tables"
 lacks_err "creating the schema in"
+# a database kariz cannot search in (LC_CTYPE C): the reason, the database
+# named once
+CLOC=$(new_db cctype.db)
+cloc_name=$(psql -XAtq -d "$CLOC" -c 'SELECT current_database()')
+psql -XAtq -v ON_ERROR_STOP=1 -d "$KARIZ_TEST_PG" -c "DROP DATABASE \"$cloc_name\"" \
+    -c "CREATE DATABASE \"$cloc_name\" LOCALE 'C' TEMPLATE template0" >/dev/null
+run "$KARIZ" --db "$CLOC" init; expect_rc 1
+has_err "kariz: creating the schema in $CLOC: database \"$cloc_name\" has LC_CTYPE C"
+lacks_err "creating the schema: "
 # ... but not on a server that takes no writes (a standby): no role would do
 RO=$(new_db readonly-server.db)
 psql -XAtq -v ON_ERROR_STOP=1 -d "$KARIZ_TEST_PG" \

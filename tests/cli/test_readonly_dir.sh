@@ -92,5 +92,31 @@ expect_rc 1
 has_err "its -wal file holds changes not yet in the database"
 lacks_err "not an error"
 
+t "a database the account may not reach or read is said so, not called missing"
+SHUT=$T/shut
+mkdir "$SHUT"
+cp "$RO2/team.db" "$SHUT/team.db"
+chmod 700 "$SHUT"
+[ "$(id -u)" = 0 ] || chmod 000 "$SHUT"
+run as "$KARIZ" --db "$SHUT/team.db" list
+expect_rc 1
+has_err "cannot reach $SHUT/team.db: a directory on its path is closed to your account (permission denied)"
+lacks_err "no database at"
+run as "$KARIZ" copy "$SHUT/team.db" "$T/copied.db"
+expect_rc 1
+has_err "cannot reach $SHUT/team.db: a directory on its path is closed to your account"
+lacks_err "no kariz database"
+[ ! -e "$T/copied.db" ] && ok || bad "a copy that could not read its source wrote $T/copied.db"
+chmod 755 "$SHUT"
+chmod 600 "$SHUT/team.db"
+[ "$(id -u)" = 0 ] || chmod 000 "$SHUT/team.db"
+run as "$KARIZ" --db "$SHUT/team.db" list
+expect_rc 1
+has_err "cannot read $SHUT/team.db: its owner, group and modes keep your account out (permission denied)"
+run as "$KARIZ" copy "$SHUT/team.db" "$T/copied.db"
+expect_rc 1
+has_err "cannot read $SHUT/team.db: its owner, group and modes keep your account out"
+chmod 644 "$SHUT/team.db"
+
 [ "$(id -u)" = 0 ] || chmod 755 "$RO" "$RO2"
 finish

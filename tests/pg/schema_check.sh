@@ -291,16 +291,32 @@ as mallory sales "INSERT INTO presence (actor, host, pid, lead_id, seen) VALUES 
     SELECT actor || ':' || lead_id FROM presence ORDER BY actor;"
 expect_eq "$out" "alice:2
 mallory:3" "mallory's upsert cannot touch alice's entry"
-# the session that wrote alice's entry has ended: wait until the server has
-# reaped its process (the state, not a time), then the entry reads as dead
-gone=$(psql -XAtq -U alice -d sales -c "SELECT backend FROM presence WHERE actor = 'alice'")
-for _ in $(seq 1 500); do
-    as alice sales "SELECT count(*) FROM pg_stat_activity WHERE pid = $gone;"
-    [ "$out" = 0 ] && break
-done
-as alice sales "SELECT count(*) FROM presence WHERE actor = 'alice'
-    AND backend IN (SELECT pid FROM pg_stat_activity);"
-expect_eq "$out" "0" "an entry whose session is gone is ignored"
+# an entry is live while the session that wrote it holds the shared lock
+# (1801548393, pid) a board takes (src/store/pg.c: pg_presence_claim), as
+# any role can tell (pg.c's presence_live, the same words)
+live="(backend, pid) IN (SELECT l.pid, CAST(l.objid AS bigint) FROM pg_locks l
+    WHERE l.locktype = 'advisory' AND l.objsubid = 2 AND l.classid = 1801548393 AND l.granted
+    AND l.mode = 'ShareLock' AND l.database = (SELECT oid FROM pg_database
+    WHERE datname = current_database()))"
+as alice sales "SELECT count(*) FROM presence WHERE $live;"
+expect_eq "$out" "0" "entries written without the lock are not live"
+mkfifo "$D/alice.in"
+psql -XAtq -v ON_ERROR_STOP=1 -U alice -d sales <"$D/alice.in" >"$D/alice.out" 2>&1 &
+alice_psql=$!
+exec 7>"$D/alice.in"
+echo "SELECT pg_try_advisory_lock_shared(1801548393, 42);
+    UPDATE presence SET seen = 130 WHERE actor = 'alice' RETURNING 'written';" >&7
+for _ in $(seq 1 500); do grep -q written "$D/alice.out" && break; as alice sales "SELECT 1;"; done
+expect_eq "$(head -1 "$D/alice.out")" "t" "alice's session takes the lock"
+as mallory sales "SELECT actor FROM presence WHERE $live;"
+expect_eq "$out" "alice" "mallory sees alice's entry live while her session holds the lock"
+# alice's board goes: her session ends, and with it the lock (an
+# exclusive lock on it waits for that: the state, not a time)
+exec 7>&-
+wait "$alice_psql"
+as mallory sales "SELECT pg_advisory_lock(1801548393, 42); SELECT count(*) FROM presence WHERE $live;"
+expect_eq "$out" "
+0" "an entry whose session is gone is ignored"
 
 t "the owner (kariz copy) can keep copied actors by disabling the trigger in its transaction"
 as kariz_admin sales "BEGIN;

@@ -248,6 +248,14 @@ static void test_is_target(void **state)
          "database \"nowhere\" does not exist"},
         {"postgresql://u:s3cr3t@h/db", "invalid URI: \"postgresql://u:s3cr3t@h/db\"",
          "invalid URI: \"postgresql://u:***@h/db\""},
+        /* libpq's lines as sentences: a capital starts one, a small letter
+         * goes on with the line before */
+        {"dbname=x", "server closed the connection unexpectedly\n\tThis probably means the "
+                     "server terminated abnormally\n\tbefore or while processing the request.\n",
+         "server closed the connection unexpectedly. This probably means the server terminated "
+         "abnormally before or while processing the request."},
+        {"dbname=x", "FATAL:  the database system is starting up\n",
+         "the database system is starting up"},
     };
     for (size_t i = 0; i < sizeof said / sizeof said[0]; i++) {
         char *m = kz_pg_connect_message(said[i][0], said[i][1]);

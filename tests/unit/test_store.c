@@ -2616,8 +2616,8 @@ static const char *sql_value(const char *path, const char *q)
     return out;
 }
 
-/* The actors of the presence entries listed as live, in order. */
-static const char *presence_actors(kz_store *st, char *out, size_t size)
+/* The presence entries listed as live, as "host/pid" in order. */
+static const char *presence_live(kz_store *st, char *out, size_t size)
 {
     kz_presence p[8];
     size_t n = 0;
@@ -2625,8 +2625,20 @@ static const char *presence_actors(kz_store *st, char *out, size_t size)
     assert_int_equal(kz_store_presence_list(st, 0, p, 8, &n, &err), KZ_OK);
     out[0] = '\0';
     for (size_t i = 0; i < n; i++)
-        snprintf(out + strlen(out), size - strlen(out), "%s%s", i ? " " : "", p[i].actor);
+        snprintf(out + strlen(out), size - strlen(out), "%s%s/%d", i ? " " : "", p[i].host,
+                 p[i].pid);
     return out;
+}
+
+/* Runs one statement on st's own session that returns a row. */
+static void own_query(kz_store *st, const char *sql)
+{
+    kz_err err;
+    kz_dbstmt *s = kz_stmt(st, sql, &err);
+    if (!s)
+        fail_msg("%s", err.msg);
+    assert_int_equal(kz_step(s), KZ_DB_ROW);
+    kz_reset(s);
 }
 
 /* PostgreSQL: an entry lives as long as the session that wrote it holds it.
@@ -2634,7 +2646,10 @@ static const char *presence_actors(kz_store *st, char *out, size_t size)
  * pooler took back for another client (PgBouncer resets it with DISCARD
  * ALL, its server process lives on), leaves an entry that is not listed,
  * however fresh its heartbeat; the next client of that server process
- * announces itself in it as its own. */
+ * announces itself in it as its own. A session the next announcement
+ * finds gone is replaced, and the entry claimed in the new one; a claim
+ * refused (someone holds the lock exclusively) is made again at the next
+ * heartbeat. */
 static void test_pg_presence_lives_with_its_session(void **state)
 {
     fx *f = *state;
@@ -2643,31 +2658,51 @@ static void test_pg_presence_lives_with_its_session(void **state)
     kz_err err;
     kz_store *b = NULL;
     assert_int_equal(kz_store_open(f->path, 0, &b, &err), KZ_OK);
-    char who[256], want[256];
+    char live[256];
     assert_int_equal(kz_store_presence_set(f->st, "alice", "h1", 10, 0, 1000, &err), KZ_OK);
     assert_int_equal(kz_store_presence_set(b, "bob", "h2", 20, 0, 1000, &err), KZ_OK);
-    snprintf(want, sizeof want, "%s %s", act(f->st, "alice"), act(b, "bob"));
-    assert_string_equal(presence_actors(f->st, who, sizeof who), want);
+    assert_string_equal(presence_live(f->st, live, sizeof live), "h1/10 h2/20");
     /* a later heartbeat in the same session takes nothing more */
     assert_int_equal(kz_store_presence_set(b, "bob", "h2", 20, 0, 1010, &err), KZ_OK);
-    assert_string_equal(presence_actors(f->st, who, sizeof who), want);
+    assert_string_equal(presence_live(f->st, live, sizeof live), "h1/10 h2/20");
 
     /* b's session handed to another client, as a pooler does */
     assert_int_equal(b->conn->ops->exec(b->conn, "DISCARD ALL"), KZ_DB_OK);
-    assert_string_equal(presence_actors(f->st, who, sizeof who), act(f->st, "alice"));
+    assert_string_equal(presence_live(f->st, live, sizeof live), "h1/10");
     /* ... which is another board: its entry lives, bob's stays gone,
      * though both were written by the same server process */
     assert_int_equal(kz_store_presence_set(b, "carol", "h3", 30, 0, 1020, &err), KZ_OK);
-    snprintf(want, sizeof want, "%s %s", act(f->st, "alice"), act(b, "carol"));
-    assert_string_equal(presence_actors(f->st, who, sizeof who), want);
+    assert_string_equal(presence_live(f->st, live, sizeof live), "h1/10 h3/30");
     assert_string_equal(
         sql_value(f->path, "SELECT count(DISTINCT backend) FROM presence WHERE pid IN (20, 30)"),
         "1");
 
-    /* b's session ends: its entries go with it, alice's stays */
+    /* b's session ends under it (a server restart, a dropped connection):
+     * carol's next heartbeat comes from a new session, claimed there */
+    char q[400];
+    snprintf(q, sizeof q, "SELECT pg_terminate_backend(%.32s, 60000)",
+             sql_value(f->path, "SELECT backend FROM presence WHERE pid = 30"));
+    assert_string_equal(sql_value(f->path, q), "t");
+    assert_string_equal(presence_live(f->st, live, sizeof live), "h1/10");
+    assert_int_equal(kz_store_presence_set(b, "carol", "h3", 30, 0, 1030, &err), KZ_OK);
+    assert_string_equal(presence_live(f->st, live, sizeof live), "h1/10 h3/30");
+
+    /* a claim refused while another session holds the lock exclusively,
+     * made at the next heartbeat */
+    own_query(f->st, "SELECT pg_advisory_lock(1801548393, 40)");
+    assert_int_equal(kz_store_presence_set(b, "dave", "h4", 40, 0, 1040, &err), KZ_OK);
+    own_query(f->st, "SELECT pg_advisory_unlock(1801548393, 40)");
+    assert_string_equal(presence_live(f->st, live, sizeof live), "h1/10 h3/30");
+    assert_int_equal(kz_store_presence_set(b, "dave", "h4", 40, 0, 1050, &err), KZ_OK);
+    assert_string_equal(presence_live(f->st, live, sizeof live), "h1/10 h3/30 h4/40");
+
+    /* b's session ends: its entries go with it (once its server process
+     * has let go of the lock, which an exclusive lock waits for), alice's
+     * stays */
     kz_store_close(b);
-    assert_string_equal(presence_actors(f->st, who, sizeof who), act(f->st, "alice"));
-    assert_string_equal(sql_value(f->path, "SELECT count(*) FROM presence"), "3");
+    sql_value(f->path, "SELECT pg_advisory_lock(1801548393, 40)");
+    assert_string_equal(presence_live(f->st, live, sizeof live), "h1/10");
+    assert_string_equal(sql_value(f->path, "SELECT count(*) FROM presence"), "4");
 }
 
 typedef struct seen {
