@@ -157,21 +157,44 @@ static void test_notice_names_are_sanitised_and_fitted(void **state)
     kt_finish(t, "q");
 }
 
-static void test_presence_marks_and_also_open(void **state)
+/* Two boards on a new database (name), each showing Ada. */
+static const char *two_boards(const char *name, kt_term **a, kt_term **b)
 {
-    (void)state;
-    const char *db = make_db("presence.db");
-    kt_term *a = kt_board(30, 120, db, NULL);
-    kt_term *b = kt_board(30, 120, db, NULL);
-    kt_wait_for(a, "Ada Lovelace");
-    kt_wait_for(b, "Ada Lovelace");
-    char mark[64];
-    snprintf(mark, sizeof mark, "@%s", me());
+    const char *db = make_db(name);
+    *a = kt_board(30, 120, db, NULL);
+    *b = kt_board(30, 120, db, NULL);
+    kt_wait_for(*a, "Ada Lovelace");
+    kt_wait_for(*b, "Ada Lovelace");
+    return db;
+}
+
+/* A opens Ada's detail view, and B marks her card with A's user (the
+ * mark, in mark). */
+static void a_opens_ada(kt_term *a, kt_term *b, char *mark, size_t size)
+{
+    snprintf(mark, size, "@%s", me());
     assert_false(kt_contains(b, mark));
-    /* A opens Ada: B marks her card with A's user */
     kt_send(a, "\r");
     kt_wait_for(a, "Qualification");
     kt_wait_for(b, mark);
+}
+
+/* A is killed outright (no goodbye), and B drops its mark, though no one
+ * commits anything that would have B reload. */
+static void kill_a_and_see_its_mark_go(kt_term *a, kt_term *b, const char *mark)
+{
+    kt_signal(a, SIGKILL);
+    kt_wait_exit(a);
+    kt_wait_gone(b, mark);
+}
+
+static void test_presence_marks_and_also_open(void **state)
+{
+    (void)state;
+    kt_term *a, *b;
+    const char *db = two_boards("presence.db", &a, &b);
+    char mark[64];
+    a_opens_ada(a, b, mark, sizeof mark);
     /* B opens her too: its detail view names the other one looking */
     kt_send(b, "\r");
     char also[64];
@@ -184,26 +207,17 @@ static void test_presence_marks_and_also_open(void **state)
     assert_string_equal(kt_sql(db, "SELECT count(*) FROM presence"), "0");
 }
 
-/* A board killed outright (no goodbye) leaves its presence entry behind
- * with a fresh heartbeat; the others drop its mark within a tick, though
- * no one commits anything that would have them reload: its process is
- * gone from this host. */
+/* A board killed outright leaves its presence entry behind with a fresh
+ * heartbeat; the others drop its mark within a tick: its process is gone
+ * from this host. */
 static void test_killed_board_leaves_no_mark(void **state)
 {
     (void)state;
-    const char *db = make_db("killed.db");
-    kt_term *a = kt_board(30, 120, db, NULL);
-    kt_term *b = kt_board(30, 120, db, NULL);
-    kt_wait_for(a, "Ada Lovelace");
-    kt_wait_for(b, "Ada Lovelace");
+    kt_term *a, *b;
+    const char *db = two_boards("killed.db", &a, &b);
     char mark[64];
-    snprintf(mark, sizeof mark, "@%s", me());
-    kt_send(a, "\r");
-    kt_wait_for(a, "Qualification");
-    kt_wait_for(b, mark);
-    kt_signal(a, SIGKILL);
-    kt_wait_exit(a);
-    kt_wait_gone(b, mark);
+    a_opens_ada(a, b, mark, sizeof mark);
+    kill_a_and_see_its_mark_go(a, b, mark);
     /* (its entry is still there: B read past it) */
     assert_string_equal(kt_sql(db, "SELECT count(*) FROM presence WHERE lead_id > 0"), "1");
     kt_finish(b, "q");
@@ -237,13 +251,8 @@ static void test_killed_board_elsewhere_leaves_no_mark(void **state)
     kt_term *a = kt_start(argv, 30, 120);
     kt_wait_for(a, "Ada Lovelace");
     char mark[64];
-    snprintf(mark, sizeof mark, "@%s", me());
-    kt_send(a, "\r");
-    kt_wait_for(a, "Qualification");
-    kt_wait_for(b, mark);
-    kt_signal(a, SIGKILL);
-    kt_wait_exit(a);
-    kt_wait_gone(b, mark);
+    a_opens_ada(a, b, mark, sizeof mark);
+    kill_a_and_see_its_mark_go(a, b, mark);
     /* its entry stays, heartbeat fresh: what went is its session */
     assert_string_equal(kt_sql(db, "SELECT count(*) FROM presence WHERE host = 'kz-elsewhere'"),
                         "1");
