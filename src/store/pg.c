@@ -53,8 +53,8 @@ typedef struct doc_stats {
 
 typedef struct pg_data {
     int64_t generation; /* reconnections so far (data_version moves on with each) */
-    int presence_pid;      /* the process whose presence lock this session holds ... */
-    int64_t presence_gen;  /* ... since reconnection generation - 1 (0: none) */
+    int presence_pid;      /* the process whose presence lock the session holds ... */
+    int64_t presence_gen;  /* ... as generation + 1 when it was taken (0: none) */
     int64_t seen;       /* kz_changes.n as this session last accounted for it */
     int64_t version;    /* what data_version says: moves on when others committed */
     int64_t writes;     /* write transactions this connection began */
