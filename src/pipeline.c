@@ -237,7 +237,7 @@ kz_status kz_user_check(kz_session *s, const char *name, kz_err *err)
     /* a server's users are the team's roles: the name may well be a role
      * (the tables' owner, a reader), only not one that works the leads */
     kz_status ks;
-    if (close) {
+    if (close && nusers == 0) {
         ks = kz_err_set(err, KZ_EINVAL,
                         _("\"%s\" is not one of the team's roles (did you mean %s?)"), name, near);
     } else if (nusers == 0) {
@@ -253,10 +253,18 @@ kz_status kz_user_check(kz_session *s, const char *name, kz_err *err)
             kz_buf_printf(&team, "%s%s", i ? ", " : "", users[i]);
         if (nusers > SHOWN)
             kz_buf_printf(&team, ", ...");
-        ks = kz_err_set(err, KZ_EINVAL,
-                        _("\"%s\" is not one of the team's roles (the team: %s), and no lead is "
-                          "owned by that name"),
-                        name, kz_buf_str(&team));
+        /* (a near name may be a role or an owner of leads: the team is
+         * listed either way) */
+        if (close)
+            ks = kz_err_set(err, KZ_EINVAL,
+                            _("\"%s\" is not one of the team's roles (the team: %s), and no lead "
+                              "is owned by that name; did you mean %s?"),
+                            name, kz_buf_str(&team), near);
+        else
+            ks = kz_err_set(err, KZ_EINVAL,
+                            _("\"%s\" is not one of the team's roles (the team: %s), and no lead "
+                              "is owned by that name"),
+                            name, kz_buf_str(&team));
         kz_buf_free(&team);
     }
     kz_store_owners_free(users, nusers);
